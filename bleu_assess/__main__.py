@@ -1,0 +1,3 @@
+from bleu_assess.cli import main
+
+main()

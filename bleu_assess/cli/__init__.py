@@ -1,0 +1,98 @@
+"""The command line: a thin shell over the Python API (bleu_assess.api).
+
+Only typer and the standard library are imported here, so `bleu-assess --help` starts fast;
+each command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import sys
+from typing import Any, Callable, Optional, TypeVar
+
+import typer
+
+from bleu_assess import __version__
+from bleu_assess.console import settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="bleu-assess",
+    help="Tell which applications and data may move to a French cloud de confiance (SecNumCloud 3.2), "
+    "what blocks each one, and in which order they can move. Offline and reproducible.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"bleu-assess {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                           help="Show the version and exit."),
+    no_color: bool = typer.Option(False, "--no-color", help="No colours (also: NO_COLOR environment variable)."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors on standard error."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="Show every diagnostic, not just the first 50."),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback on internal errors."),
+) -> None:
+    settings.no_color, settings.quiet, settings.verbose, settings.debug = no_color, quiet, verbose, debug
+
+
+def command(name: str, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command whose BleuErrors become a message and exit code 2, never a traceback."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kw: Any) -> Any:
+            from bleu_assess import console
+            from bleu_assess.errors import BleuError, InputError
+            from bleu_assess.i18n import default_language, t
+
+            try:
+                return func(*args, **kw)
+            except BleuError as exc:
+                lang = kw.get("lang") or default_language()
+                if isinstance(exc, InputError):
+                    console.diagnostics(exc.diagnostics, lang)
+                    errors = sum(1 for d in exc.diagnostics if d.severity == "error")
+                    console.err().print(t("cli.errors", lang, count=errors), style="bold red")
+                else:
+                    console.error(exc.message, exc.hint)
+                raise typer.Exit(exc.exit_code) from None
+            except KeyboardInterrupt:
+                console.error(t("cli.interrupted", default_language()))
+                raise typer.Exit(130) from None
+            except (typer.Exit, typer.Abort, SystemExit):
+                raise
+            except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+                if settings.debug:
+                    raise
+                console.error(t("cli.internal_error", default_language(), error=f"{type(exc).__name__}: {exc}"))
+                raise typer.Exit(2) from None
+
+        app.command(name, **kwargs)(wrapper)
+        return func
+
+    return decorate
+
+
+# Each module registers its commands on `app` when imported (typer and stdlib imports only).
+for _module in ("inventory",):
+    importlib.import_module(f"bleu_assess.cli.{_module}")
+
+
+def main() -> None:
+    try:
+        app(prog_name="bleu-assess")
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,109 @@
+"""Commands on the inventory itself: validate, graph, schema, init."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from bleu_assess.cli import command
+
+
+class GraphFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+    json = "json"
+
+
+class Lang(str, Enum):
+    fr = "fr"
+    en = "en"
+
+
+PATH_HELP = "Inventory file (YAML or JSON) or directory of files merged."
+OUTPUT_HELP = "Write to this file (atomically) instead of standard output."
+
+
+@command("validate")
+def validate(
+    path: str = typer.Argument(..., help=PATH_HELP),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages (default: from the organisation)."),
+) -> None:
+    """Check an inventory: exit 0 when valid (counts and warnings shown), 2 with every error located."""
+    from bleu_assess import api, console
+    from bleu_assess.i18n import default_language, t
+
+    loaded = api.load(path)
+    inv = loaded.inventory
+    language = lang.value if lang else default_language(inv.organisation.country)
+    console.diagnostics(loaded.warnings, language)
+    if loaded.warnings:
+        console.info(t("cli.warnings", language, count=len(loaded.warnings)))
+    console.info(t("cli.valid", language, path=path))
+    console.info(t("cli.counts", language, applications=len(inv.applications), datasets=len(inv.datasets),
+                   flows=len(inv.flows), providers=len(inv.providers), platforms=len(inv.platforms)))
+    cycles = api.graph(inv).dependency_cycles()
+    if cycles:
+        console.info(t("cli.cycles", language, count=len(cycles), groups="; ".join(" ↔ ".join(c) for c in cycles)))
+
+
+@command("graph")
+def graph(
+    path: str = typer.Argument(..., help=PATH_HELP),
+    format: GraphFormat = typer.Option(GraphFormat.mermaid, "--format", "-f", help="Mermaid, Graphviz DOT or node-link JSON."),
+    focus: Optional[str] = typer.Option(None, "--focus", help="Draw only the neighbourhood of this id (or kind:id)."),
+    depth: int = typer.Option(1, "--depth", min=0, help="With --focus: how many edges away."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
+) -> None:
+    """Draw the inventory graph: applications, datasets, providers, platforms and their links."""
+    from bleu_assess import api
+    from bleu_assess.errors import UsageError
+    from bleu_assess.graph_export import RENDERERS
+    from bleu_assess.i18n import default_language, t
+    from bleu_assess.output import emit
+
+    inv = api.load(path).inventory
+    ig = api.graph(inv)
+    if focus:
+        lang = default_language(inv.organisation.country)
+        matches = ig.find(focus)
+        if not matches:
+            from bleu_assess.validate import suggest
+
+            raise UsageError(t("cli.focus_unknown", lang, focus=focus) + suggest(focus, [ig.graph.nodes[n]["id"] for n in ig.graph]))
+        if len(matches) > 1:
+            raise UsageError(t("cli.focus_ambiguous", lang, focus=focus, candidates=", ".join(matches)))
+        ig = ig.neighbourhood(matches[0], depth)
+    emit(RENDERERS[format.value](ig), output, [path])
+
+
+@command("schema")
+def schema(output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP)) -> None:
+    """Print the JSON Schema of the inventory format, for editors (yaml-language-server)."""
+    import json
+
+    from bleu_assess.output import emit
+    from bleu_assess.schema import json_schema
+
+    emit(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", output)
+
+
+@command("init")
+def init(
+    path: Path = typer.Argument(Path("inventaire.yaml"), help="Where to write the starter inventory."),
+    lang: Lang = typer.Option(Lang.fr, "--lang", help="Language of the comments."),
+) -> None:
+    """Write a commented starter inventory; never overwrites an existing file."""
+    from bleu_assess import console
+    from bleu_assess.errors import UsageError
+    from bleu_assess.i18n import t
+    from bleu_assess.output import write_atomic
+    from bleu_assess.resources import templates_dir
+
+    if path.exists():
+        raise UsageError(t("cli.init_exists", lang.value, path=path))
+    starter = (templates_dir() / "starter" / f"inventory.{lang.value}.yaml").read_text(encoding="utf-8")
+    write_atomic(path, starter)
+    console.info(t("cli.init_done", lang.value, path=path))

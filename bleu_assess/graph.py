@@ -1,0 +1,111 @@
+"""Stage 3: the inventory as a typed graph. The one module that builds it; the rest of the
+code asks it questions.
+
+Nodes are `kind:id` strings (kind: application, dataset, provider, platform) with a `kind`
+attribute. Edges carry a `kind` (also their key in the multigraph):
+- `depends_on`   application -> application it needs at run time
+- `flow`         application -> application, with the `datasets` it carries
+- `holds`        application -> dataset
+- `hosted_by`    application -> provider
+- `subprocessor` provider -> provider it relies on
+- `on_platform`  platform -> provider that operates it
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable
+
+import networkx as nx
+
+from bleu_assess.model import Inventory
+
+NODE_KINDS = ("application", "dataset", "provider", "platform")
+EDGE_KINDS = ("depends_on", "flow", "holds", "hosted_by", "subprocessor", "on_platform")
+
+
+def node(kind: str, item_id: str) -> str:
+    return f"{kind}:{item_id}"
+
+
+def split(node_id: str) -> tuple[str, str]:
+    kind, _, item_id = node_id.partition(":")
+    return kind, item_id
+
+
+@dataclass(frozen=True)
+class InventoryGraph:
+    inventory: Inventory
+    graph: nx.MultiDiGraph
+
+    @cached_property
+    def dependencies(self) -> nx.DiGraph:
+        """Applications only; an edge A -> B means A depends on B."""
+        g = nx.DiGraph()
+        g.add_nodes_from(a.id for a in self.inventory.applications)
+        g.add_edges_from((a.id, d) for a in self.inventory.applications for d in a.depends_on if d != a.id)
+        return g
+
+    @cached_property
+    def flows(self) -> nx.DiGraph:
+        """Applications only; an edge A -> B carries the set of datasets A sends to B."""
+        g = nx.DiGraph()
+        g.add_nodes_from(a.id for a in self.inventory.applications)
+        for flow in self.inventory.flows:
+            if g.has_edge(flow.source, flow.target):
+                g[flow.source][flow.target]["datasets"] |= set(flow.datasets)
+            else:
+                g.add_edge(flow.source, flow.target, datasets=set(flow.datasets))
+        return g
+
+    def dependency_cycles(self) -> list[list[str]]:
+        """Groups of applications that depend on each other, each sorted, largest first."""
+        groups = [sorted(c) for c in nx.strongly_connected_components(self.dependencies) if len(c) > 1]
+        return sorted(groups, key=lambda c: (-len(c), c))
+
+    def neighbourhood(self, focus: str, depth: int) -> "InventoryGraph":
+        """The part of the graph within `depth` edges of `focus` (either direction)."""
+        undirected = self.graph.to_undirected(as_view=True)
+        keep = nx.single_source_shortest_path_length(undirected, focus, cutoff=depth)
+        return InventoryGraph(self.inventory, self.graph.subgraph(keep).copy())
+
+    def find(self, item_id: str) -> list[str]:
+        """Node ids matching a bare id (or an already qualified `kind:id`)."""
+        if item_id in self.graph:
+            return [item_id]
+        return [n for n in (node(k, item_id) for k in NODE_KINDS) if n in self.graph]
+
+
+def build_graph(inventory: Inventory) -> InventoryGraph:
+    g = nx.MultiDiGraph()
+    _add_nodes(g, "provider", ((p.id, p.name) for p in inventory.providers))
+    _add_nodes(g, "platform", ((p.id, p.id) for p in inventory.platforms))
+    _add_nodes(g, "application", ((a.id, a.name) for a in inventory.applications))
+    _add_nodes(g, "dataset", ((d.id, d.name) for d in inventory.datasets))
+    for p in inventory.providers:
+        for sub in p.subprocessors:
+            g.add_edge(node("provider", p.id), node("provider", sub), key="subprocessor", kind="subprocessor")
+    for platform in inventory.platforms:
+        g.add_edge(node("platform", platform.id), node("provider", platform.provider), key="on_platform",
+                   kind="on_platform")
+    for a in inventory.applications:
+        source = node("application", a.id)
+        for dep in a.depends_on:
+            g.add_edge(source, node("application", dep), key="depends_on", kind="depends_on")
+        for dataset in a.datasets:
+            g.add_edge(source, node("dataset", dataset), key="holds", kind="holds")
+        if a.hosting is not None and a.hosting.provider:
+            g.add_edge(source, node("provider", a.hosting.provider), key="hosted_by", kind="hosted_by")
+    for flow in inventory.flows:
+        source, target = node("application", flow.source), node("application", flow.target)
+        if g.has_edge(source, target, key="flow"):
+            carried = g.edges[source, target, "flow"]["datasets"]
+            g.edges[source, target, "flow"]["datasets"] = sorted(set(carried) | set(flow.datasets))
+        else:
+            g.add_edge(source, target, key="flow", kind="flow", datasets=sorted(set(flow.datasets)))
+    return InventoryGraph(inventory, g)
+
+
+def _add_nodes(g: nx.MultiDiGraph, kind: str, items: Iterable[tuple[str, str]]) -> None:
+    g.add_nodes_from((node(kind, item_id), {"kind": kind, "id": item_id, "label": label}) for item_id, label in items)

@@ -1,0 +1,68 @@
+"""Stage 1: from a path (one file, or a directory of files merged) to a validated Inventory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bleu_assess import yamlio
+from bleu_assess.errors import Diagnostic, InputError, InventoryError
+from bleu_assess.model import Inventory
+from bleu_assess.validate import Document, validate
+
+INVENTORY_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    inventory: Inventory
+    warnings: list[Diagnostic]
+
+
+def inventory_files(root: Path, display: str) -> list[tuple[Path, str]]:
+    """The files of an inventory: the file itself, or a directory's YAML/JSON files, recursively,
+    in name order, without following symbolic links to directories (no loops)."""
+    if not root.is_dir():
+        return [(root, display)]
+    found: list[tuple[Path, str]] = []
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=None):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(INVENTORY_SUFFIXES) and not name.startswith("."):
+                path = Path(folder) / name
+                found.append((path, os.path.join(display, os.path.relpath(path, root))))
+    found.sort(key=lambda item: item[1])
+    if not found:
+        raise InputError("empty directory", [Diagnostic(display, None, None, "",
+                                                        "directory holds no .yaml, .yml or .json inventory file")])
+    return found
+
+
+def load_inventory(path: str | os.PathLike[str]) -> Loaded:
+    """Read, parse and validate an inventory. Raises InputError with located diagnostics."""
+    display = os.fspath(path)
+    files = inventory_files(Path(display), display)
+    docs: list[Document] = []
+    digests: list[str] = []
+    problems: list[Diagnostic] = []
+    for file, shown in files:
+        try:
+            raw = yamlio.read_bytes(file, shown)
+            text = yamlio.decode(raw, shown)
+            docs.append(Document(shown, text, yamlio.parse(text, shown)))
+        except InputError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        digests.append(hashlib.sha256(raw).hexdigest())
+    if problems:
+        raise InventoryError(f"cannot read {display}", problems)
+    if len(files) == 1 and not Path(display).is_dir():
+        sha = digests[0]
+    else:
+        # A directory: hash of the sorted list of (relative name, file hash), as sha256sum prints it.
+        listing = "".join(f"{digest}  {os.path.relpath(doc.file, display)}\n" for doc, digest in zip(docs, digests))
+        sha = hashlib.sha256(listing.encode()).hexdigest()
+    inventory, warnings = validate(docs, display, sha)
+    return Loaded(inventory, warnings)

@@ -1,0 +1,74 @@
+"""Writing results: atomically (temporary file in the same directory, then rename), never over
+an input file, never half-way."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from bleu_assess.errors import UsageError
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
+    """Refuse to write over an input (or into an input directory)."""
+    path = Path(target)
+    for source in inputs:
+        src = Path(source)
+        if _same_file(path, src) or (src.is_dir() and path.resolve().is_relative_to(src.resolve())):
+            raise UsageError(f"refusing to write {path}: it is an input of this command",
+                             hint="choose another output file with -o")
+    if path.is_dir():
+        raise UsageError(f"cannot write {path}: it is a directory")
+    if not path.parent.exists():
+        raise UsageError(f"cannot write {path}: directory {path.parent} does not exist")
+    return path
+
+
+def write_atomic(target: str | os.PathLike[str], content: str | bytes,
+                 inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
+    """Write `content` to `target` in one step: an interruption leaves the old file intact."""
+    path = check_target(target, inputs)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        # Ctrl-C or any error: no partial file, the previous version stays as it was.
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+def emit(content: str | bytes, output: str | None, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """To `output` atomically, or to standard output when no file (or '-') is given."""
+    if output and output != "-":
+        write_atomic(output, content, inputs)
+        return
+    if isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(content)
+    sys.stdout.flush()

@@ -1,0 +1,183 @@
+"""The inventory format v1 as data: one description drives both the validator and the
+JSON Schema published for editors (`bleu-assess schema`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bleu_assess import model
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One node of the format: a typed value, with its constraints and documentation."""
+
+    type: str  # string id country integer number boolean list object free effort
+    description: str = ""
+    required: bool = False
+    nullable: bool = False
+    enum: tuple[str, ...] | None = None
+    fields: dict[str, "Spec"] = field(default_factory=dict)
+    item: "Spec | None" = None
+    ref: str | None = None  # kind of id this value refers to
+    defines: str | None = None  # kind of id this value declares
+    minimum: float | None = None
+    maximum: float | None = None
+    non_empty: bool = False
+    default: Any = None
+
+
+def _s(type_: str, description: str = "", **kw: Any) -> Spec:
+    return Spec(type_, description, **kw)
+
+
+def _ids(ref: str, description: str, **kw: Any) -> Spec:
+    return _s("list", description, item=_s("id", ref=ref), **kw)
+
+
+def _countries(description: str) -> Spec:
+    return _s("list", description, item=_s("country"))
+
+
+def _qualifications(description: str) -> Spec:
+    return _s("list", description, item=_s("id", description="e.g. " + ", ".join(model.KNOWN_QUALIFICATIONS)))
+
+
+ORGANISATION = _s("object", "The organisation being assessed.", required=True, fields={
+    "name": _s("string", "Name of the organisation.", required=True),
+    "country": _s("country", "ISO 3166-1 alpha-2 country code.", default="FR"),
+    "type": _s("string", "Kind of organisation.", enum=model.ORGANISATION_TYPES, default="other"),
+    "designations": _s("list", "Regulatory designations.", item=_s("string", enum=model.DESIGNATIONS)),
+})
+
+PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
+    "id": _s("id", "Unique provider id.", required=True, defines="provider"),
+    "name": _s("string", "Display name (defaults to the id)."),
+    "headquarters": _s("country", "Country of the ultimate parent company."),
+    "non_eu_control": _s("boolean", "Controlled by non-EU shareholders (default: headquarters outside the EU/EEA)."),
+    "qualifications": _qualifications("Qualifications and certifications held (secnumcloud-3.2, hds, iso27001, ...)."),
+    "regions": _countries("Countries where data is stored and processed."),
+    "support_regions": _countries("Where staff with access to data work from (default: regions)."),
+    "subprocessors": _ids("provider", "Provider ids it relies on."),
+    "ownership": _s("object", "Non-EU holdings (SecNumCloud 3.2 §19.6.b).", nullable=True, fields={
+        "largest_non_eu_pct": _s("number", "Largest single non-EU holding, in %.", minimum=0, maximum=100),
+        "total_non_eu_pct": _s("number", "All non-EU holdings together, in %.", minimum=0, maximum=100),
+    }),
+    "contract_law": _s("country", "Law governing the contract.", nullable=True),
+    "pending_qualifications": _qualifications("Applied for, not granted: never counts as qualified."),
+})
+
+PLATFORM = _s("object", "A candidate landing zone for the migration.", fields={
+    "id": _s("id", "Unique platform id.", required=True, defines="platform"),
+    "provider": _s("id", "Provider id.", required=True, ref="provider"),
+    "models": _s("list", "Service models offered.", required=True, non_empty=True,
+                 item=_s("string", enum=model.PLATFORM_MODELS)),
+})
+
+APPLICATION = _s("object", "An application of the estate.", fields={
+    "id": _s("id", "Unique application id.", required=True, defines="application"),
+    "name": _s("string", "Display name.", required=True),
+    "owner": _s("string", "Owning team or person.", nullable=True),
+    "criticality": _s("string", "Business criticality.", enum=model.CRITICALITIES, default="medium"),
+    "hosting": _s("object", "Where the application runs today.", fields={
+        "model": _s("string", "Hosting model.", required=True, enum=model.HOSTING_MODELS),
+        "provider": _s("id", "Provider id; required unless the model is on-premises.", nullable=True, ref="provider"),
+        "region": _s("country", "Country where it runs (default: provider's first region, or the "
+                     "organisation's country when on premises).", nullable=True),
+    }),
+    "datasets": _ids("dataset", "Datasets it stores or processes."),
+    "depends_on": _ids("application", "Applications it needs at run time."),
+    "users": _s("integer", "Number of users.", nullable=True, minimum=0),
+    "strategy": _s("string", "Migration strategy.", nullable=True, enum=model.STRATEGIES),
+    "effort": _s("effort", "T-shirt size (XS, S, M, L, XL) or a number of person-days.", nullable=True),
+    "blockers": _s("list", "Known blockers, free text.", item=_s("string")),
+    "wave": _s("integer", "Pin to a migration wave.", nullable=True, minimum=1),
+    "tags": _s("free", "Free-form tags."),
+    "extra": _s("free", "Free-form data, carried into results untouched."),
+})
+
+DATASET = _s("object", "A data set.", fields={
+    "id": _s("id", "Unique dataset id.", required=True, defines="dataset"),
+    "name": _s("string", "Display name (defaults to the id)."),
+    "classification": _s("string", "Sensitivity class.", required=True, enum=model.CLASSIFICATIONS),
+    "personal_data": _s("boolean", "Contains personal data (default: true for personal, sensitive and health)."),
+    "volume_gb": _s("number", "Volume in GB.", nullable=True, minimum=0),
+    "location": _s("country", "Where it is stored today, if not where its applications run.", nullable=True),
+})
+
+FLOW = _s("object", "A data flow between two applications.", fields={
+    "from": _s("id", "Sending application id.", required=True, ref="application"),
+    "to": _s("id", "Receiving application id.", required=True, ref="application"),
+    "datasets": _ids("dataset", "Datasets the flow carries.", required=True, non_empty=True),
+    "protocol": _s("string", "Protocol.", nullable=True),
+    "description": _s("string", "What the flow is for.", nullable=True),
+})
+
+INVENTORY = _s("object", "bleu-assess inventory, format v1.", fields={
+    "format": _s("string", f"Format version: {model.FORMAT_V1}.", required=True),
+    "organisation": ORGANISATION,
+    "providers": _s("list", "Providers the estate uses or may use.", item=PROVIDER),
+    "platforms": _s("list", "Candidate landing zones.", item=PLATFORM),
+    "applications": _s("list", "Applications.", item=APPLICATION),
+    "datasets": _s("list", "Datasets.", item=DATASET),
+    "flows": _s("list", "Data flows between applications.", item=FLOW),
+})
+
+# Top-level lists merged across the files of a directory inventory.
+MERGED_LISTS = ("providers", "platforms", "applications", "datasets", "flows")
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of the inventory format, for yaml-language-server."""
+    schema = _to_json(INVENTORY)
+    schema["properties"]["format"] = {"const": model.FORMAT_V1, "description": INVENTORY.fields["format"].description}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://bleu-assess.invalid/schema/inventory-v1.json",
+        "title": "bleu-assess inventory v1",
+        **schema,
+    }
+
+
+def _to_json(spec: Spec) -> dict[str, Any]:
+    out: dict[str, Any]
+    if spec.type == "object":
+        out = {
+            "type": "object",
+            "properties": {name: _to_json(child) for name, child in spec.fields.items()},
+            "additionalProperties": False,
+        }
+        required = [name for name, child in spec.fields.items() if child.required]
+        if required:
+            out["required"] = required
+    elif spec.type == "list":
+        out = {"type": "array", "items": _to_json(spec.item) if spec.item else {}}
+        if spec.non_empty:
+            out["minItems"] = 1
+    elif spec.type == "id":
+        out = {"type": "string", "pattern": ID_PATTERN}
+    elif spec.type == "country":
+        out = {"type": "string", "pattern": COUNTRY_PATTERN}
+    elif spec.type == "effort":
+        out = {"anyOf": [{"enum": list(model.EFFORT_SIZES)}, {"type": "number", "minimum": 0}]}
+    elif spec.type == "free":
+        out = {}
+    else:
+        out = {"type": spec.type}
+    if spec.enum:
+        out["enum"] = list(spec.enum)
+    if spec.minimum is not None:
+        out["minimum"] = spec.minimum
+    if spec.maximum is not None:
+        out["maximum"] = spec.maximum
+    if spec.default is not None:
+        out["default"] = spec.default
+    if spec.nullable:
+        out = {"anyOf": [out, {"type": "null"}]}
+    if spec.description:
+        out["description"] = spec.description
+    return out

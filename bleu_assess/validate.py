@@ -1,0 +1,433 @@
+"""Validate parsed inventory documents against the format and build the domain model.
+
+Every problem is collected (never just the first), with the field path where it was found;
+line and column are resolved afterwards, only for the files that have problems.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from bleu_assess import model, yamlio
+from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.schema import COUNTRY_PATTERN, ID_PATTERN, INVENTORY, MERGED_LISTS, Spec
+
+_ID = re.compile(ID_PATTERN)
+_COUNTRY = re.compile(COUNTRY_PATTERN)
+# Beyond this size, warnings are reported by field path only: locating them would cost a
+# second full parse of a file that is valid.
+_LOCATE_WARNINGS_MAX_CHARS = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed input file."""
+
+    file: str  # as displayed in messages
+    text: str
+    data: Any
+
+
+@dataclass(slots=True)
+class _Issue:
+    doc: int
+    path: tuple[Any, ...]
+    message: str
+    at_key: bool = False
+    severity: str = "error"
+
+
+@dataclass(slots=True)
+class _Collector:
+    docs: list[Document]
+    issues: list[_Issue] = field(default_factory=list)
+    refs: list[tuple[str, str, int, tuple[Any, ...]]] = field(default_factory=list)
+    defined: dict[str, dict[str, tuple[int, tuple[Any, ...]]]] = field(default_factory=dict)
+
+    def error(self, doc: int, path: tuple[Any, ...], message: str, at_key: bool = False) -> None:
+        self.issues.append(_Issue(doc, path, message, at_key))
+
+    def warn(self, doc: int, path: tuple[Any, ...], message: str) -> None:
+        self.issues.append(_Issue(doc, path, message, severity="warning"))
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' or ''."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+def _kind_name(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class _Walker:
+    """Checks one document's data against the format description."""
+
+    def __init__(self, collector: _Collector, doc: int) -> None:
+        self.c = collector
+        self.doc = doc
+
+    def walk(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
+        if value is None:
+            if not spec.nullable and spec.type != "free":
+                self.error(path, f"a value is required here ({self.expected(spec)})")
+            return
+        kind = spec.type
+        if kind == "object":
+            self.walk_object(value, spec, path)
+        elif kind == "list":
+            if not isinstance(value, list):
+                self.error(path, f"expected a list, got {_kind_name(value)}")
+                return
+            if spec.non_empty and not value:
+                self.error(path, "must not be empty")
+            item = spec.item
+            if item is not None:
+                for index, element in enumerate(value):
+                    self.walk(element, item, (*path, index))
+        elif kind == "free":
+            return
+        else:
+            self.walk_scalar(value, spec, path)
+
+    def walk_object(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
+        if not isinstance(value, dict):
+            self.error(path, f"expected a mapping, got {_kind_name(value)}")
+            return
+        fields = spec.fields
+        for key, child in value.items():
+            child_spec = fields.get(key) if isinstance(key, str) else None
+            if child_spec is None:
+                self.c.error(self.doc, (*path, str(key)), f"unknown field '{key}'{suggest(str(key), fields)}", at_key=True)
+            else:
+                self.walk(child, child_spec, (*path, key))
+        for name, child_spec in fields.items():
+            if child_spec.required and name not in value:
+                self.error(path, f"missing required field '{name}'")
+
+    def walk_scalar(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
+        kind = spec.type
+        if kind in ("string", "id", "country"):
+            if not isinstance(value, str):
+                hint = " (put it in quotes)" if _is_number(value) or isinstance(value, bool) else ""
+                self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}{hint}")
+                return
+            if kind == "id":
+                if not _ID.match(value):
+                    self.error(path, f"invalid id '{value}': use lower-case letters, digits, '.', '_' and '-', "
+                               "starting with a letter or digit")
+                    return
+                if spec.ref:
+                    self.c.refs.append((spec.ref, value, self.doc, path))
+                if spec.defines:
+                    first = self.c.defined.setdefault(spec.defines, {}).setdefault(value, (self.doc, path))
+                    if first != (self.doc, path):
+                        where = yamlio.format_path(first[1][:-1])
+                        if first[0] != self.doc:
+                            where += f" in {self.c.docs[first[0]].file}"
+                        self.error(path, f"duplicate {spec.defines} id '{value}' (first declared at {where})")
+            elif kind == "country" and not _COUNTRY.match(value):
+                hint = f" (did you mean '{value.upper()}'?)" if _COUNTRY.match(value.upper()) else ""
+                self.error(path, f"invalid country code '{value}': expected ISO 3166-1 alpha-2 such as FR{hint}")
+                return
+            if spec.enum is not None and value not in spec.enum:
+                self.error(path, f"unknown value '{value}'{suggest(value, spec.enum)}; expected one of: "
+                           + ", ".join(spec.enum))
+        elif kind == "boolean":
+            if not isinstance(value, bool):
+                self.error(path, f"expected true or false, got {_kind_name(value)}")
+        elif kind in ("integer", "number"):
+            if not _is_number(value) or (kind == "integer" and not isinstance(value, int)):
+                self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}")
+            else:
+                self.check_range(value, spec, path)
+        elif kind == "effort":
+            if isinstance(value, str):
+                if value not in model.EFFORT_SIZES:
+                    self.error(path, f"unknown effort '{value}'{suggest(value, model.EFFORT_SIZES)}; expected "
+                               "XS, S, M, L, XL or a number of person-days")
+            elif _is_number(value):
+                self.check_range(value, Spec("number", minimum=0), path)
+            else:
+                self.error(path, f"expected a T-shirt size or a number of person-days, got {_kind_name(value)}")
+
+    def check_range(self, value: float, spec: Spec, path: tuple[Any, ...]) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            self.error(path, f"expected a finite number, got {value}")
+        elif spec.minimum is not None and value < spec.minimum:
+            self.error(path, f"must be at least {spec.minimum:g}, got {value:g}")
+        elif spec.maximum is not None and value > spec.maximum:
+            self.error(path, f"must be at most {spec.maximum:g}, got {value:g}")
+
+    @staticmethod
+    def expected(spec: Spec) -> str:
+        return {
+            "string": "a string", "id": "an id", "country": "a country code", "integer": "a whole number",
+            "number": "a number", "boolean": "true or false", "list": "a list", "object": "a mapping",
+            "effort": "a T-shirt size or a number",
+        }.get(spec.type, spec.type)
+
+    def error(self, path: tuple[Any, ...], message: str) -> None:
+        self.c.error(self.doc, path, message)
+
+
+def _check_document(c: _Collector, doc_index: int) -> None:
+    doc = c.docs[doc_index]
+    data = doc.data
+    if data is None:
+        c.error(doc_index, (), "empty file: expected an inventory mapping starting with 'format: bleu-assess/v1'")
+        return
+    if not isinstance(data, dict):
+        c.error(doc_index, (), f"the top level must be a mapping (format, organisation, applications, ...), "
+                f"got {_kind_name(data)}")
+        return
+    fmt = data.get("format")
+    if "format" not in data:
+        c.error(doc_index, (), f"missing required field 'format' (expected 'format: {model.FORMAT_V1}')")
+    elif fmt != model.FORMAT_V1:
+        if isinstance(fmt, str) and fmt.startswith("bleu-assess/v"):
+            message = f"unsupported format version '{fmt}': this version of bleu-assess reads {model.FORMAT_V1}"
+        else:
+            message = f"unknown format {fmt!r}: expected '{model.FORMAT_V1}'"
+        c.error(doc_index, ("format",), message)
+    walker = _Walker(c, doc_index)
+    for key, value in data.items():
+        spec = INVENTORY.fields.get(key) if isinstance(key, str) and key != "format" else None
+        if key == "format":
+            continue
+        if spec is None:
+            c.error(doc_index, (str(key),), f"unknown field '{key}'{suggest(str(key), INVENTORY.fields)}", at_key=True)
+        else:
+            walker.walk(value, spec, (key,))
+    # Per-item rules the format states in words.
+    for index, app in _items(data, "applications"):
+        hosting = app.get("hosting")
+        if isinstance(hosting, dict) and hosting.get("model") in model.HOSTING_MODELS:
+            if hosting["model"] != "on-premises" and not hosting.get("provider"):
+                c.error(doc_index, ("applications", index, "hosting"),
+                        f"missing required field 'provider' (required when the model is {hosting['model']})")
+
+
+def _items(data: dict[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
+    values = data.get(key)
+    if isinstance(values, list):
+        for index, value in enumerate(values):
+            if isinstance(value, dict):
+                yield index, value
+
+
+def _check_references(c: _Collector) -> None:
+    defined = c.defined
+    for kind, value, doc, path in c.refs:
+        ids = defined.get(kind, {})
+        if value not in ids:
+            c.error(doc, path, f"unknown {kind} '{value}'{suggest(value, ids)}")
+    apps, datasets = defined.get("application", {}), defined.get("dataset", {})
+    for shared in sorted(apps.keys() & datasets.keys()):
+        doc, path = datasets[shared]
+        c.error(doc, path, f"id '{shared}' is used by both an application and a dataset; ids must be unique "
+                "across the whole inventory")
+
+
+def _check_organisation(c: _Collector) -> None:
+    holders = [i for i, d in enumerate(c.docs) if isinstance(d.data, dict) and "organisation" in d.data]
+    if not holders and all(isinstance(d.data, dict) for d in c.docs):
+        c.error(0, (), "missing required field 'organisation'")
+    for extra in holders[1:]:
+        c.error(extra, ("organisation",), f"organisation is already declared in {c.docs[holders[0]].file}; "
+                "declare it in one file only", at_key=True)
+
+
+def validate(docs: list[Document], path: str = "", sha256: str = "") -> tuple[model.Inventory, list[Diagnostic]]:
+    """The inventory and its warnings, or InventoryError with every error found."""
+    c = _Collector(docs)
+    for index in range(len(docs)):
+        _check_document(c, index)
+    if not any(i.path == () for i in c.issues):
+        _check_organisation(c)
+        _check_references(c)
+    errors = [i for i in c.issues if i.severity == "error"]
+    if errors:
+        noun = "error" if len(errors) == 1 else "errors"
+        raise InventoryError(f"{len(errors)} {noun} in {path or docs[0].file}", _locate(docs, errors))
+    inventory = _build(docs, path, sha256)
+    _warnings(c, inventory)
+    return inventory, _locate(docs, c.issues)
+
+
+def _locate(docs: list[Document], issues: list[_Issue]) -> list[Diagnostic]:
+    roots: dict[int, Any] = {}
+    out = []
+    for issue in issues:
+        doc = docs[issue.doc]
+        line = column = None
+        if issue.severity == "error" or len(doc.text) <= _LOCATE_WARNINGS_MAX_CHARS:
+            if issue.doc not in roots:
+                roots[issue.doc] = yamlio.compose_unchecked(doc.text)
+            line, column = yamlio.locate(roots[issue.doc], issue.path, issue.at_key)
+        out.append(Diagnostic(doc.file, line, column, yamlio.format_path(issue.path), issue.message,
+                              "error" if issue.severity == "error" else "warning"))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def _merged(docs: list[Document], key: str) -> list[tuple[int, int, dict[str, Any]]]:
+    return [(d, i, item) for d, doc in enumerate(docs) for i, item in _items(doc.data, key)]
+
+
+def _build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
+    org_raw = next(d.data["organisation"] for d in docs if "organisation" in d.data)
+    organisation = model.Organisation(
+        name=org_raw["name"],
+        country=org_raw.get("country") or "FR",
+        type=org_raw.get("type") or "other",
+        designations=tuple(org_raw.get("designations") or ()),
+    )
+    lists = {key: _merged(docs, key) for key in MERGED_LISTS}
+    return model.Inventory(
+        organisation=organisation,
+        providers=tuple(_provider(p) for _, _, p in lists["providers"]),
+        platforms=tuple(model.Platform(p["id"], p["provider"], tuple(p["models"])) for _, _, p in lists["platforms"]),
+        applications=tuple(_application(a) for _, _, a in lists["applications"]),
+        datasets=tuple(_dataset(d) for _, _, d in lists["datasets"]),
+        flows=tuple(
+            model.Flow(f["from"], f["to"], tuple(f["datasets"]), f.get("protocol"), f.get("description"))
+            for _, _, f in lists["flows"]
+        ),
+        path=path,
+        sha256=sha256,
+        files=tuple(d.file for d in docs),
+    )
+
+
+def _provider(p: dict[str, Any]) -> model.Provider:
+    own = p.get("ownership")
+    support = p.get("support_regions")
+    return model.Provider(
+        id=p["id"],
+        name=p.get("name") or p["id"],
+        headquarters=p.get("headquarters"),
+        non_eu_control=p.get("non_eu_control"),
+        qualifications=tuple(p.get("qualifications") or ()),
+        regions=tuple(p.get("regions") or ()),
+        support_regions=None if support is None else tuple(support),
+        subprocessors=tuple(p.get("subprocessors") or ()),
+        ownership=model.Ownership(own.get("largest_non_eu_pct"), own.get("total_non_eu_pct")) if own else None,
+        contract_law=p.get("contract_law"),
+        pending_qualifications=tuple(p.get("pending_qualifications") or ()),
+    )
+
+
+def _application(a: dict[str, Any]) -> model.Application:
+    hosting = a.get("hosting")
+    tags = a.get("tags")
+    if isinstance(tags, dict):
+        tags = [f"{k}={v}" for k, v in tags.items()]
+    elif tags is not None and not isinstance(tags, list):
+        tags = [tags]
+    return model.Application(
+        id=a["id"],
+        name=a["name"],
+        owner=a.get("owner"),
+        criticality=a.get("criticality") or "medium",
+        hosting=model.Hosting(hosting["model"], hosting.get("provider"), hosting.get("region")) if hosting else None,
+        datasets=tuple(dict.fromkeys(a.get("datasets") or ())),
+        depends_on=tuple(dict.fromkeys(a.get("depends_on") or ())),
+        users=a.get("users"),
+        strategy=a.get("strategy"),
+        effort=a.get("effort"),
+        blockers=tuple(a.get("blockers") or ()),
+        wave=a.get("wave"),
+        tags=tuple(str(t) for t in tags or ()),
+        extra=a.get("extra") if isinstance(a.get("extra"), dict) else ({} if a.get("extra") is None else {"value": a["extra"]}),
+    )
+
+
+def _dataset(d: dict[str, Any]) -> model.Dataset:
+    classification = d["classification"]
+    personal = d.get("personal_data")
+    return model.Dataset(
+        id=d["id"],
+        name=d.get("name") or d["id"],
+        classification=classification,
+        personal_data=classification in model.PERSONAL_BY_DEFAULT if personal is None else personal,
+        volume_gb=d.get("volume_gb"),
+        location=d.get("location"),
+    )
+
+
+def _warnings(c: _Collector, inventory: model.Inventory) -> None:
+    """Suspicious but valid input."""
+    docs = c.docs
+    health = {d.id for d in inventory.datasets if d.classification == "health"}
+    held: set[str] = set()
+    for doc_index, index, app in _merged(docs, "applications"):
+        path = ("applications", index)
+        datasets = app.get("datasets") or []
+        held.update(datasets)
+        if app["id"] in (app.get("depends_on") or []):
+            position = app["depends_on"].index(app["id"])
+            c.warn(doc_index, (*path, "depends_on", position), f"application '{app['id']}' depends on itself")
+        for key in ("datasets", "depends_on"):
+            values = app.get(key) or []
+            if len(set(values)) != len(values):
+                c.warn(doc_index, (*path, key), f"'{key}' lists the same id more than once")
+        if not app.get("owner") and health.intersection(datasets):
+            c.warn(doc_index, path, f"application '{app['id']}' holds health data and has no owner")
+        if app.get("strategy") in ("retire", "retain") and app.get("wave") is not None:
+            c.warn(doc_index, (*path, "wave"), f"application '{app['id']}' is pinned to a wave but its strategy is "
+                   f"{app['strategy']}: it will not move")
+    for doc_index, index, dataset in _merged(docs, "datasets"):
+        if dataset["id"] not in held:
+            c.warn(doc_index, ("datasets", index), f"dataset '{dataset['id']}' is held by no application")
+        if dataset["classification"] == "health" and dataset.get("personal_data") is False:
+            c.warn(doc_index, ("datasets", index, "personal_data"),
+                   "health data is personal data by definition (Code de la santé publique L.1111-8)")
+    app_datasets = {a.id: set(a.datasets) for a in inventory.applications}
+    for doc_index, index, flow in _merged(docs, "flows"):
+        if flow["from"] == flow["to"]:
+            c.warn(doc_index, ("flows", index), f"flow from '{flow['from']}' to itself")
+    received: dict[str, set[str]] = {}
+    for flow in inventory.flows:
+        received.setdefault(flow.target, set()).update(flow.datasets)
+    for doc_index, index, flow in _merged(docs, "flows"):
+        source = flow["from"]
+        missing = [d for d in flow["datasets"] if d not in app_datasets.get(source, ()) and d not in received.get(source, ())]
+        if missing:
+            c.warn(doc_index, ("flows", index, "datasets"), f"'{source}' sends {', '.join(repr(m) for m in missing)} "
+                   "but neither holds nor receives it")
+    for doc_index, index, provider in _merged(docs, "providers"):
+        path = ("providers", index)
+        if not provider.get("regions"):
+            c.warn(doc_index, path, f"provider '{provider['id']}' declares no regions: residency cannot be assessed")
+        if "headquarters" not in provider:
+            c.warn(doc_index, path, f"provider '{provider['id']}' declares no headquarters: exposure cannot be assessed")
+        for key in ("qualifications", "pending_qualifications"):
+            for position, value in enumerate(provider.get(key) or []):
+                if value not in model.KNOWN_QUALIFICATIONS:
+                    hint = suggest(value, model.KNOWN_QUALIFICATIONS)
+                    if hint:
+                        c.warn(doc_index, (*path, key, position), f"unknown qualification '{value}'{hint}")
+        both = set(provider.get("qualifications") or []) & set(provider.get("pending_qualifications") or [])
+        for value in sorted(both):
+            c.warn(doc_index, (*path, "pending_qualifications"), f"'{value}' is listed as both held and pending")

@@ -1,0 +1,248 @@
+"""Reading YAML safely and fast: libyaml when available, the GC paused during the parse,
+duplicate keys rejected, alias bombs refused, YAML 1.2 booleans (so `NO`, Norway, stays a
+string). Errors are located diagnostics, never tracebacks."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from bleu_assess.errors import Diagnostic, InputError
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# Aliases may repeat a node; refuse documents whose expansion is out of proportion.
+_MAX_EXPANSION_FACTOR = 10
+_MAX_EXPANSION_FLOOR = 200_000
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    yaml_implicit_resolvers = {
+        first: [r for r in resolvers if r[0] != _BOOL]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[yaml.Node] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                self.duplicate_keys.append(key_node)
+            seen.add(key)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def max_bytes() -> int:
+    """The input size limit: BLEU_ASSESS_MAX_INPUT_MB, default 64 MiB."""
+    value = os.environ.get("BLEU_ASSESS_MAX_INPUT_MB")
+    try:
+        return int(float(value) * 1024 * 1024) if value else DEFAULT_MAX_BYTES
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def _fail(file: str, message: str, line: int | None = None, column: int | None = None, path: str = "") -> InputError:
+    return InputError(message, [Diagnostic(file, line, column, path, message)])
+
+
+def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:
+    """Read one input file, refusing what is not a readable regular file within the limit."""
+    limit = max_bytes() if limit is None else limit
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise _fail(display, "not a regular file")
+        if size > limit:
+            raise _fail(display, f"file is {size / 1048576:.1f} MiB, over the {limit / 1048576:.0f} MiB limit "
+                        "(set BLEU_ASSESS_MAX_INPUT_MB to raise it)")
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except FileNotFoundError:
+        raise _fail(display, "no such file or directory") from None
+    except PermissionError:
+        raise _fail(display, "permission denied: cannot read this file") from None
+    except IsADirectoryError:
+        raise _fail(display, "is a directory") from None
+    except OSError as exc:
+        raise _fail(display, f"cannot read: {exc.strerror or exc}") from None
+
+
+def decode(raw: bytes, file: str) -> str:
+    """UTF-8 (a BOM is allowed), no NUL bytes."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _position(raw, exc.start)
+        raise _fail(file, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line, column) from None
+    nul = text.find("\0")
+    if nul >= 0:
+        line, column = _position(text, nul)
+        raise _fail(file, "NUL byte: this is not a text file", line, column)
+    return text
+
+
+def _position(data: bytes | str, offset: int) -> tuple[int, int]:
+    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(newline, 0, offset) + 1
+    return line, offset - (data.rfind(newline, 0, offset) + 1) + 1
+
+
+def parse(text: str, file: str) -> Any:
+    """Parse one YAML (or JSON) document into plain Python data."""
+    if file.endswith(".json"):
+        try:
+            return json.loads(text, parse_constant=_reject_constant)
+        except json.JSONDecodeError as exc:
+            raise _fail(file, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+        except ValueError as exc:
+            raise _fail(file, str(exc)) from None
+    loader = _Loader(text)
+    enabled = gc.isenabled()
+    gc.disable()  # the parse allocates millions of objects that no cycle collection can free
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "&" in text:
+            _check_expansion(node, file)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise _fail(file, f"YAML syntax error: {problem}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise _fail(file, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise _fail(file, "nesting too deep") from None
+    finally:
+        loader.dispose()
+        if enabled:
+            gc.enable()
+    if loader.duplicate_keys:
+        raise InputError("duplicate keys", [
+            Diagnostic(file, k.start_mark.line + 1, k.start_mark.column + 1, path_of_line(text, k.start_mark.line + 1),
+                       f"duplicate key '{k.value}' (the earlier value would be silently lost)")
+            for k in loader.duplicate_keys
+        ])
+    return data
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a valid number")
+
+
+def _check_expansion(root: yaml.Node, file: str) -> None:
+    """Count the nodes the document expands to, sharing nothing; refuse alias bombs."""
+    sizes: dict[int, int] = {}
+    distinct = 0
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        children = list(_children(node))
+        if not done:
+            distinct += 1
+            sizes[key] = -1  # in progress (a recursive alias is refused by libyaml itself)
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        sizes[key] = 1 + sum(max(sizes.get(id(child), 1), 1) for child in children)
+    total = sizes[id(root)]
+    limit = max(_MAX_EXPANSION_FLOOR, _MAX_EXPANSION_FACTOR * distinct)
+    if total > limit:
+        raise _fail(file, f"YAML aliases expand to {total:,} nodes from {distinct:,} (limit {limit:,}): "
+                    "refusing a possible alias bomb", root.start_mark.line + 1, root.start_mark.column + 1)
+
+
+def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+    elif isinstance(node, yaml.SequenceNode):
+        yield from node.value
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree with marks, for locating diagnostics (only on the error path)."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def locate(root: yaml.Node | None, path: tuple[Any, ...], at_key: bool = False) -> tuple[int | None, int | None]:
+    """1-based line and column of the node at `path`, or of its deepest existing parent."""
+    node = root
+    if node is None:
+        return 1, 1
+    for index, part in enumerate(path):
+        last = index == len(path) - 1
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == part:
+                    child = key_node if (last and at_key) else value_node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node = child
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def path_of_line(text: str, line: int) -> str:
+    """The field path of the deepest node that starts on `line` (for duplicate keys)."""
+    root = compose_unchecked(text)
+    found: list[str] = []
+
+    def walk(node: yaml.Node, path: list[str]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.start_mark.line + 1 == line:
+                    found[:] = [*path, str(key.value)]
+                    return
+                if key.start_mark.line + 1 <= line <= value.end_mark.line + 1:
+                    walk(value, [*path, str(key.value)])
+        elif isinstance(node, yaml.SequenceNode):
+            for index, value in enumerate(node.value):
+                if value.start_mark.line + 1 <= line <= value.end_mark.line + 1:
+                    walk(value, [*path[:-1], f"{path[-1]}[{index}]"] if path else [f"[{index}]"])
+
+    if root is not None:
+        walk(root, [])
+    return ".".join(found)
+
+
+def compose_unchecked(text: str) -> yaml.Node | None:
+    try:
+        return compose(text)
+    except yaml.YAMLError:
+        return None
+
+
+def format_path(path: tuple[Any, ...]) -> str:
+    """('applications', 3, 'hosting') -> 'applications[3].hosting'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
