@@ -1,4 +1,5 @@
-"""Message catalogues (templates/i18n/<lang>.yaml): user-facing wording lives there, not in code."""
+"""Message catalogues: user-facing wording lives in `templates/i18n/<area>.<lang>.yaml`, not in
+code. Keys are `<area>.<name>`; each area (cli, plan, report, …) has its own pair of files."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ LANGUAGES = ("fr", "en")
 def catalogue(lang: str) -> dict[str, str]:
     import yaml
 
-    with (templates_dir() / "i18n" / f"{lang}.yaml").open(encoding="utf-8") as handle:
-        return _flatten(yaml.safe_load(handle) or {})
+    merged: dict[str, str] = {}
+    for path in sorted((templates_dir() / "i18n").glob(f"*.{lang}.yaml")):
+        area = path.name[: -len(f".{lang}.yaml")]
+        with path.open(encoding="utf-8") as handle:
+            merged.update(_flatten(yaml.safe_load(handle) or {}, f"{area}."))
+    return merged
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:

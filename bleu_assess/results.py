@@ -1,0 +1,263 @@
+"""Results of `scan` and `plan`: typed records and their JSON form (spec/results.md, v1).
+
+Lists are sorted deterministically (items by id, findings by severity then rule id), so the same
+inputs give byte-identical output.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+RESULTS_FORMAT = "bleu-assess-results/v1"
+PLAN_FORMAT = "bleu-assess-plan/v1"
+
+SEVERITIES = ("blocker", "high", "medium", "low", "info")  # most severe first
+READINESS = ("ready", "ready-with-conditions", "not-ready", "unknown")
+SCOPES = ("required", "recommended", "not-required", "excluded")
+RESIDENCY = ("compliant", "at-risk", "non-compliant", "unknown")
+EXPOSURE_LEVELS = ("none", "low", "medium", "high", "critical")
+TARGETS = ("secnumcloud", "eu-cloud", "any-cloud", "on-premises", "retire")
+HELD_REASONS = ("not-ready", "depends-on-held", "unknown", "pin-conflict")
+
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    ruleset: str  # id@version
+    dimension: str
+    severity: str
+    message: str
+    remediation: str
+    references: tuple[str, ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+
+    def sort_key(self) -> tuple[int, str, str]:
+        return (SEVERITY_RANK[self.severity], self.rule, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule, "ruleset": self.ruleset, "dimension": self.dimension, "severity": self.severity,
+            "title": self.title, "message": self.message, "remediation": self.remediation,
+            "references": list(self.references), "evidence": dict(self.evidence),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    level: str = "none"
+    score: int = 0
+    paths: tuple[tuple[str, ...], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "score": self.score, "paths": [list(p) for p in self.paths]}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemVerdict:
+    id: str
+    kind: str  # application | dataset
+    name: str
+    readiness: str
+    secnumcloud_scope: str
+    residency: str
+    exposure: Exposure
+    target: str
+    platform: str | None
+    findings: tuple[Finding, ...] = ()
+    # Facts carried for renderers (not required by the contract, listed after the required keys).
+    owner: str | None = None
+    criticality: str | None = None
+    classification: str | None = None
+    hosting_model: str | None = None
+    tags: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def top_finding(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id, "kind": self.kind, "name": self.name, "readiness": self.readiness,
+            "secnumcloud_scope": self.secnumcloud_scope, "residency": self.residency,
+            "exposure": self.exposure.to_dict(), "target": self.target, "platform": self.platform,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if self.kind == "application":
+            out.update(owner=self.owner, criticality=self.criticality, hosting_model=self.hosting_model)
+        else:
+            out.update(classification=self.classification)
+        out.update(tags=list(self.tags), extra=dict(self.extra))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RulesetRef:
+    id: str
+    version: str
+    sha256: str
+    status: str = "stable"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "sha256": self.sha256, "status": self.status}
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryRef:
+    path: str
+    sha256: str
+    organisation: str
+    country: str = "FR"
+    organisation_type: str = "other"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
+                "country": self.country, "organisation_type": self.organisation_type}
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    tool_version: str
+    inventory: InventoryRef
+    rulesets: tuple[RulesetRef, ...]
+    items: tuple[ItemVerdict, ...]  # sorted by id
+    lang: str = "en"
+
+    @property
+    def applications(self) -> tuple[ItemVerdict, ...]:
+        return tuple(i for i in self.items if i.kind == "application")
+
+    @property
+    def datasets(self) -> tuple[ItemVerdict, ...]:
+        return tuple(i for i in self.items if i.kind == "dataset")
+
+    def item(self, item_id: str) -> ItemVerdict | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def summary(self) -> dict[str, Any]:
+        apps = self.applications
+        return {
+            "applications": len(apps),
+            "datasets": len(self.items) - len(apps),
+            "readiness": _count(apps, "readiness", READINESS),
+            "secnumcloud_scope": _count(apps, "secnumcloud_scope", SCOPES),
+            "residency": _count(apps, "residency", RESIDENCY),
+            "exposure": _count([i.exposure for i in apps], "level", EXPOSURE_LEVELS),
+            "target": _count(apps, "target", TARGETS),
+            "findings": _count([f for i in self.items for f in i.findings], "severity", SEVERITIES),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": RESULTS_FORMAT,
+            "tool": {"name": "bleu-assess", "version": self.tool_version},
+            "inventory": self.inventory.to_dict(),
+            "rulesets": [r.to_dict() for r in self.rulesets],
+            "lang": self.lang,
+            "summary": self.summary(),
+            "items": [i.to_dict() for i in self.items],
+        }
+
+
+def _count(items: Any, attribute: str, values: tuple[str, ...]) -> dict[str, int]:
+    counts = dict.fromkeys(values, 0)
+    for item in items:
+        counts[getattr(item, attribute)] += 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Why an application landed in its wave ("after annuaire-ad, wave 2")."""
+
+    id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    number: int
+    applications: tuple[str, ...]
+    datasets: tuple[str, ...]
+    move_groups: tuple[tuple[str, ...], ...]
+    effort_days: float
+    placements: tuple[Placement, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number, "applications": list(self.applications), "datasets": list(self.datasets),
+            "move_groups": [list(g) for g in self.move_groups], "effort_days": float(self.effort_days),
+            "placements": [{"id": p.id, "reason": p.reason} for p in self.placements],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    id: str
+    reason: str  # one of HELD_REASONS
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "reason": self.reason, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class Staying:
+    id: str
+    target: str  # on-premises | retire | retain
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "target": self.target, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class HybridLink:
+    """A dependency or flow between a moved application and one that stays or moves later."""
+
+    source: str
+    target: str
+    kind: str  # depends_on | flow
+    datasets: tuple[str, ...]
+    source_wave: int | None  # None: does not move (held or staying)
+    target_wave: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.source, "to": self.target, "kind": self.kind, "datasets": list(self.datasets),
+                "from_wave": self.source_wave, "to_wave": self.target_wave}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    scan: ScanResult
+    waves: tuple[Wave, ...]
+    held: tuple[Held, ...]
+    staying: tuple[Staying, ...]
+    hybrid_links: tuple[HybridLink, ...] = ()
+    split_datasets: tuple[tuple[str, tuple[int, ...]], ...] = ()  # dataset, waves of its holders
+    warnings: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        scan = self.scan.to_dict()
+        return {
+            "format": PLAN_FORMAT,
+            "tool": scan["tool"],
+            "inventory": scan["inventory"],
+            "rulesets": scan["rulesets"],
+            "lang": self.scan.lang,
+            "waves": [w.to_dict() for w in self.waves],
+            "held": [h.to_dict() for h in self.held],
+            "staying": [s.to_dict() for s in self.staying],
+            "hybrid_links": [h.to_dict() for h in self.hybrid_links],
+            "split_datasets": [{"dataset": d, "waves": list(w)} for d, w in self.split_datasets],
+            "warnings": list(self.warnings),
+        }
+
+
+def to_json(document: Mapping[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

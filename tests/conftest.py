@@ -1,0 +1,54 @@
+"""Shared fixtures: paths to the examples, a CLI runner, a helper to write small inventories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from current output.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def runner() -> Any:
+    from typer.testing import CliRunner
+
+    return CliRunner()
+
+
+def minimal_inventory(**sections: Any) -> dict[str, Any]:
+    """A valid inventory mapping; keyword arguments replace or add top-level sections."""
+    base: dict[str, Any] = {
+        "format": "bleu-assess/v1",
+        "organisation": {"name": "Test", "country": "FR", "type": "other"},
+        "applications": [{"id": "app", "name": "App", "hosting": {"model": "on-premises"}, "datasets": ["data"]}],
+        "datasets": [{"id": "data", "name": "Data", "classification": "internal"}],
+    }
+    base.update(sections)
+    return base
+
+
+@pytest.fixture
+def write_inventory(tmp_path: Path) -> Callable[..., Path]:
+    """write_inventory(mapping_or_text, name="inventory.yaml") -> path."""
+
+    def write(content: Any, name: str = "inventory.yaml") -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = content if isinstance(content, str) else yaml.safe_dump(content, sort_keys=False, allow_unicode=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
