@@ -14,6 +14,8 @@ from bleu_assess.load import Loaded, load_inventory
 if TYPE_CHECKING:
     from bleu_assess.graph import InventoryGraph
     from bleu_assess.model import Inventory
+    from bleu_assess.results import ScanResult
+    from bleu_assess.rules.model import Ruleset
 
 
 def load(path: str | os.PathLike[str]) -> Loaded:
@@ -25,3 +27,28 @@ def graph(inventory: "Inventory") -> "InventoryGraph":
     from bleu_assess.graph import build_graph
 
     return build_graph(inventory)
+
+
+def select_rulesets(selectors: list[str] | None = None,
+                    rules_dir: str | os.PathLike[str] | None = None) -> list["Ruleset"]:
+    """The rulesets to apply: `ID` or `ID@VERSION` selectors, else the latest stable of each."""
+    from bleu_assess.rules.load import select
+
+    return select(selectors, rules_dir)
+
+
+def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang: str = "en",
+           ig: "InventoryGraph | None" = None) -> "ScanResult":
+    """Verdicts for every application and dataset of a validated inventory."""
+    from bleu_assess.evaluate import assess as run
+
+    return run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang)
+
+
+def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,
+         rules_dir: str | os.PathLike[str] | None = None, lang: str = "en") -> "ScanResult":
+    """Load (if given a path), validate and assess: `api.scan("examples/chu-exemple.yaml")`."""
+    from bleu_assess.model import Inventory as _Inventory
+
+    inventory = path if isinstance(path, _Inventory) else load(path).inventory
+    return assess(inventory, select_rulesets(rulesets, rules_dir), lang)

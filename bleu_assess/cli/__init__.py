@@ -48,8 +48,9 @@ def _root(
     settings.no_color, settings.quiet, settings.verbose, settings.debug = no_color, quiet, verbose, debug
 
 
-def command(name: str, **kwargs: Any) -> Callable[[F], F]:
-    """Register a command whose BleuErrors become a message and exit code 2, never a traceback."""
+def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
+    """Register a command (on `app`, or on a sub-command group `parent`) whose BleuErrors become
+    a message and exit code 2, never a traceback."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -80,14 +81,14 @@ def command(name: str, **kwargs: Any) -> Callable[[F], F]:
                 console.error(t("cli.internal_error", default_language(), error=f"{type(exc).__name__}: {exc}"))
                 raise typer.Exit(2) from None
 
-        app.command(name, **kwargs)(wrapper)
+        (parent or app).command(name, **kwargs)(wrapper)
         return func
 
     return decorate
 
 
 # Each module registers its commands on `app` when imported (typer and stdlib imports only).
-for _module in ("inventory",):
+for _module in ("inventory", "assess"):
     importlib.import_module(f"bleu_assess.cli.{_module}")
 
 

@@ -1,0 +1,375 @@
+"""Graph analysis: who is exposed to non-EU law and how, and the facts rules are written against.
+
+Exposure semantics (spec/inventory.md): a provider is exposed when its headquarters are outside
+the EU/EEA, it is under non-EU control, staff with access work from outside the EU/EEA, or one
+of its subprocessors is exposed — unless it holds `secnumcloud-3.2`. Data is exposed wherever
+an application hosted by an exposed provider holds or receives it; exposure follows flows in the
+direction data moves, transitively. An application is exposed through its own hosting and
+through the datasets it holds.
+
+Everything here is linear in the size of the inventory: provider closures are computed once,
+and each dataset's flows are walked once, backwards from the exposed applications.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any
+
+from bleu_assess.graph import InventoryGraph
+from bleu_assess.model import Application, Dataset, Inventory, Provider
+from bleu_assess.refdata import VerdictModel, home_countries, verdict_model
+from bleu_assess.results import Exposure
+
+SNC = "secnumcloud-3.2"
+MAX_PATHS = 5
+
+# The facts rules may test (docs/rulesets.md): name -> (kinds it exists for, type).
+BOTH = ("application", "dataset")
+APP = ("application",)
+DATA = ("dataset",)
+FACTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "kind": (BOTH, "string"), "id": (BOTH, "string"), "name": (BOTH, "string"),
+    "organisation.type": (BOTH, "string"), "organisation.country": (BOTH, "string"),
+    "organisation.designations": (BOTH, "list"),
+    "data.classifications": (BOTH, "list"), "data.held_classifications": (BOTH, "list"),
+    "data.personal": (BOTH, "bool"), "data.regions": (BOTH, "list"), "data.support_regions": (BOTH, "list"),
+    "data.regions_known": (BOTH, "bool"),
+    "providers.involved": (BOTH, "list"), "providers.exposed": (BOTH, "list"),
+    "providers.without_hds": (BOTH, "list"), "providers.without_secnumcloud": (BOTH, "list"),
+    "providers.unknown_headquarters": (BOTH, "list"),
+    "exposure.level": (BOTH, "string"), "exposure.score": (BOTH, "number"), "exposure.exposed": (BOTH, "bool"),
+    "exposure.via": (BOTH, "list"), "exposure.path": (BOTH, "list"),
+    "criticality": (APP, "string"), "strategy": (APP, "string"), "owner": (APP, "string"),
+    "users": (APP, "number"), "blockers": (APP, "list"), "tags": (APP, "list"),
+    "hosting.model": (APP, "string"), "hosting.region": (APP, "string"), "hosting.provider": (APP, "string"),
+    "provider.declared": (APP, "bool"), "provider.headquarters": (APP, "string"),
+    "provider.contract_law": (APP, "string"), "provider.non_eu_control": (APP, "bool"),
+    "provider.qualifications": (APP, "list"), "provider.pending_qualifications": (APP, "list"),
+    "provider.regions": (APP, "list"), "provider.support_regions": (APP, "list"),
+    "provider.subprocessors": (APP, "list"), "provider.exposed": (APP, "bool"),
+    "provider.ownership.largest_non_eu_pct": (APP, "number"), "provider.ownership.total_non_eu_pct": (APP, "number"),
+    "flows.sends_to_exposed": (APP, "list"), "flows.classifications_to_exposed": (APP, "list"),
+    "flows.receives_from": (APP, "list"),
+    "dependencies.count": (APP, "number"), "dependencies.in_cycle": (APP, "bool"),
+    "classification": (DATA, "string"), "personal_data": (DATA, "bool"), "volume_gb": (DATA, "number"),
+    "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
+    # Second pass: known once the first pass has set verdicts.
+    "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
+    "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
+}
+SECOND_PASS_PREFIXES = ("verdict.", "platform.")
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderStatus:
+    exposed: bool
+    via: str | None  # hosting | support | subprocessor
+    chain: tuple[str, ...]  # provider ids from this one to the root cause
+    closure: tuple[str, ...]  # this provider and its subprocessors, transitively
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    score: int
+    via: str
+    ids: tuple[str, ...]
+
+
+def provider_statuses(inventory: Inventory) -> dict[str, ProviderStatus]:
+    home = home_countries()
+    providers = inventory.providers_by_id
+    direct: dict[str, str] = {}
+    for p in inventory.providers:
+        if SNC in p.qualifications:
+            continue
+        hq_outside = p.headquarters is not None and p.headquarters not in home
+        if hq_outside or p.non_eu_control:
+            direct[p.id] = "hosting"
+        elif any(region not in home for region in p.effective_support_regions):
+            direct[p.id] = "support"
+    # Backwards from the directly exposed providers along "relies on" edges, skipping
+    # SecNumCloud-qualified ones (immune by qualification): the first hop found is the shortest.
+    users: dict[str, list[str]] = defaultdict(list)
+    for p in inventory.providers:
+        for sub in p.subprocessors:
+            users[sub].append(p.id)
+    chains: dict[str, tuple[str, ...]] = {pid: (pid,) for pid in direct}
+    queue = deque(sorted(direct))
+    while queue:
+        current = queue.popleft()
+        for user in sorted(users[current]):
+            if user not in chains and SNC not in providers[user].qualifications:
+                chains[user] = (user, *chains[current])
+                queue.append(user)
+    statuses = {}
+    for p in inventory.providers:
+        chain = chains.get(p.id, ())
+        via = direct.get(p.id) or ("subprocessor" if chain else None)
+        statuses[p.id] = ProviderStatus(bool(chain), via, chain, _closure(p.id, providers))
+    return statuses
+
+
+def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
+    seen = [root]
+    stack = [root]
+    while stack:
+        for sub in providers[stack.pop()].subprocessors:
+            if sub not in seen:
+                seen.append(sub)
+                stack.append(sub)
+    return tuple(seen)
+
+
+class Analysis:
+    """Facts of every item, computed once for the whole inventory."""
+
+    def __init__(self, ig: InventoryGraph) -> None:
+        self.ig = ig
+        self.inventory = inv = ig.inventory
+        self.model: VerdictModel = verdict_model()
+        self.providers = provider_statuses(inv)
+        self.datasets = inv.datasets_by_id
+        self.apps = inv.applications_by_id
+        # Flow edges per dataset: dataset -> list of (sender, receiver).
+        self.edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.received: dict[str, set[str]] = defaultdict(set)
+        self.senders: dict[str, set[str]] = defaultdict(set)
+        for flow in inv.flows:
+            self.senders[flow.target].add(flow.source)
+            for d in flow.datasets:
+                self.edges[d].append((flow.source, flow.target))
+                self.received[flow.target].add(d)
+        self.holders: dict[str, list[str]] = defaultdict(list)
+        for app in inv.applications:
+            for d in app.datasets:
+                self.holders[d].append(app.id)
+        self.app_provider_status = {
+            a.id: self.providers[a.hosting.provider] for a in inv.applications
+            if a.hosting is not None and a.hosting.provider
+        }
+        self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
+        self._propagate()
+
+    # -- exposure ---------------------------------------------------------------------------
+
+    def _weight(self, via: str, hops: int = 1) -> float:
+        weights = self.model.exposure["via_weights"]
+        if via in ("flow", "dataset"):
+            return weights["flow"] - self.model.exposure["flow_hop_penalty"] * max(hops - 1, 0)
+        return float(weights[via])
+
+    def _factor(self, classifications: Any) -> float:
+        factors = self.model.exposure["data_factors"]
+        return max((factors[c] for c in classifications), default=factors["none"])
+
+    def _provider_tail(self, app_id: str) -> tuple[str, ...]:
+        status = self.app_provider_status[app_id]
+        return tuple(f"provider:{p}" for p in status.chain)
+
+    def _exposed_app(self, app_id: str) -> bool:
+        status = self.app_provider_status.get(app_id)
+        return bool(status and status.exposed)
+
+    def _propagate(self) -> None:
+        """Per dataset, walk its flows backwards from the applications where it is exposed: each
+        application learns its next hop towards exposure (one pass per dataset's flows)."""
+        self.dataset_paths: dict[str, list[_Path]] = {}
+        self.app_data_paths: dict[str, list[_Path]] = defaultdict(list)
+        self.sends_to_exposed: dict[str, set[str]] = defaultdict(set)
+        self.classes_to_exposed: dict[str, set[str]] = defaultdict(set)
+        self.reach: dict[str, set[str]] = {}
+        for d, dataset in self.datasets.items():
+            holders = self.holders.get(d, [])
+            edges = self.edges.get(d, [])
+            forward: dict[str, list[str]] = defaultdict(list)
+            backward: dict[str, list[str]] = defaultdict(list)
+            for u, v in edges:
+                forward[u].append(v)
+                backward[v].append(u)
+            # Where the data is: holders, then onwards along the flows that carry it.
+            reach = set(holders)
+            queue = deque(holders)
+            while queue:
+                for v in forward[queue.popleft()]:
+                    if v not in reach:
+                        reach.add(v)
+                        queue.append(v)
+            self.reach[d] = reach
+            exposed_at = sorted(a for a in reach if self._exposed_app(a))
+            factor = self._factor((dataset.classification,))
+            paths = []
+            for app_id in exposed_at:
+                status = self.app_provider_status[app_id]
+                weight = self._weight(status.via or "hosting")
+                paths.append(_Path(round(weight * factor), status.via or "hosting",
+                                   (d, app_id, *self._provider_tail(app_id))))
+            self.dataset_paths[d] = paths
+            if not exposed_at:
+                continue
+            # Backwards from the exposed places: next hop and distance for every sender upstream.
+            next_hop: dict[str, str | None] = {a: None for a in exposed_at}
+            distance = {a: 0 for a in exposed_at}
+            queue = deque(exposed_at)
+            while queue:
+                v = queue.popleft()
+                for u in sorted(backward[v]):
+                    if u not in next_hop:
+                        next_hop[u], distance[u] = v, distance[v] + 1
+                        queue.append(u)
+            nearest = exposed_at[0]
+            for holder in holders:
+                if self._exposed_app(holder):
+                    continue  # its own hosting already says it, with a stronger weight
+                if holder in next_hop:
+                    chain = [holder]
+                    while next_hop[chain[-1]] is not None:
+                        chain.append(next_hop[chain[-1]])  # type: ignore[arg-type]
+                    via, hops, end = "flow", distance[holder], chain[-1]
+                    self.sends_to_exposed[holder].add(end)
+                    self.classes_to_exposed[holder].add(dataset.classification)
+                else:  # the dataset is exposed where another application holds it
+                    chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
+                score = round(self._weight(via, hops) * factor)
+                self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
+
+    def app_exposure(self, app: Application, classifications: tuple[str, ...]) -> tuple[Exposure, tuple[str, ...]]:
+        paths = list(self.app_data_paths.get(app.id, ()))
+        status = self.app_provider_status.get(app.id)
+        if status and status.exposed:
+            via = status.via or "hosting"
+            score = round(self._weight(via) * self._factor(classifications))
+            paths.append(_Path(score, via, (app.id, *self._provider_tail(app.id))))
+        return self._exposure(paths)
+
+    def dataset_exposure(self, dataset: Dataset) -> tuple[Exposure, tuple[str, ...]]:
+        return self._exposure(self.dataset_paths.get(dataset.id, []))
+
+    def _exposure(self, paths: list[_Path]) -> tuple[Exposure, tuple[str, ...]]:
+        if not paths:
+            return Exposure(), ()
+        paths.sort(key=lambda p: (-p.score, len(p.ids), p.ids))
+        score = min(100, max(0, paths[0].score))
+        unique = tuple(dict.fromkeys(p.ids for p in paths))[:MAX_PATHS]
+        exposure = Exposure(self.model.exposure_level(score), score, unique)
+        return exposure, tuple(sorted({p.via for p in paths}))
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def _provider_facts(self, provider_ids: set[str]) -> dict[str, Any]:
+        providers = self.inventory.providers_by_id
+        involved = sorted({p for pid in provider_ids for p in self.providers[pid].closure})
+        regions: set[str] = set()
+        support: set[str] = set()
+        known = True
+        for pid in involved:
+            p = providers[pid]
+            regions.update(p.regions)
+            support.update(p.effective_support_regions)
+            known = known and bool(p.regions)
+        return {
+            "providers.involved": tuple(involved),
+            "providers.exposed": tuple(p for p in involved if self.providers[p].exposed),
+            "providers.without_hds": tuple(p for p in involved if "hds" not in providers[p].qualifications),
+            "providers.without_secnumcloud": tuple(p for p in involved if SNC not in providers[p].qualifications),
+            "providers.unknown_headquarters": tuple(p for p in involved if providers[p].headquarters is None),
+            "_regions": regions, "_support": support, "_known": known,
+        }
+
+    def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
+        org = self.inventory.organisation
+        return {"kind": kind, "id": item_id, "name": name, "organisation.type": org.type,
+                "organisation.country": org.country, "organisation.designations": tuple(sorted(org.designations))}
+
+    def application_facts(self, app: Application) -> tuple[dict[str, Any], Exposure]:
+        inv = self.inventory
+        held = [self.datasets[d] for d in app.datasets]
+        received = [self.datasets[d] for d in sorted(self.received.get(app.id, ()))]
+        data = held + received
+        classifications = tuple(sorted({d.classification for d in data}))
+        hosting = app.hosting
+        provider = inv.provider(hosting.provider) if hosting else None
+        facts = self._common("application", app.id, app.name)
+        pf = self._provider_facts({provider.id} if provider else set())
+        region = inv.hosting_region(app)
+        regions = set(pf.pop("_regions")) | ({region} if region else set()) | {d.location for d in held if d.location}
+        exposure, via = self.app_exposure(app, classifications)
+        status = self.providers.get(provider.id) if provider else None
+        own = provider.ownership if provider else None
+        facts.update(pf)
+        facts.update({
+            "data.classifications": classifications,
+            "data.held_classifications": tuple(sorted({d.classification for d in held})),
+            "data.personal": any(d.personal_data for d in data),
+            "data.regions": tuple(sorted(regions)),
+            "data.support_regions": tuple(sorted(pf.pop("_support"))),
+            "data.regions_known": hosting is not None and pf.pop("_known") and region is not None,
+            "exposure.level": exposure.level, "exposure.score": exposure.score,
+            "exposure.exposed": exposure.level != "none", "exposure.via": via,
+            "exposure.path": exposure.paths[0] if exposure.paths else (),
+            "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
+            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)),
+            "hosting.model": hosting.model if hosting else None, "hosting.region": region,
+            "hosting.provider": hosting.provider if hosting else None,
+            "provider.declared": provider is not None,
+            "provider.headquarters": provider.headquarters if provider else None,
+            "provider.contract_law": provider.contract_law if provider else None,
+            "provider.non_eu_control": self._non_eu_control(provider),
+            "provider.qualifications": tuple(sorted(provider.qualifications)) if provider else (),
+            "provider.pending_qualifications": tuple(sorted(provider.pending_qualifications)) if provider else (),
+            "provider.regions": tuple(sorted(provider.regions)) if provider else (),
+            "provider.support_regions": tuple(sorted(provider.effective_support_regions)) if provider else (),
+            "provider.subprocessors": tuple(sorted(provider.subprocessors)) if provider else (),
+            "provider.exposed": bool(status and status.exposed),
+            "provider.ownership.largest_non_eu_pct": own.largest_non_eu_pct if own else None,
+            "provider.ownership.total_non_eu_pct": own.total_non_eu_pct if own else None,
+            "flows.sends_to_exposed": tuple(sorted(self.sends_to_exposed.get(app.id, ()))),
+            "flows.classifications_to_exposed": tuple(sorted(self.classes_to_exposed.get(app.id, ()))),
+            "flows.receives_from": tuple(sorted(self.senders.get(app.id, ()))),
+            "dependencies.count": len([d for d in app.depends_on if d != app.id]),
+            "dependencies.in_cycle": app.id in self.in_cycle,
+        })
+        for key in [k for k in facts if k.startswith("_")]:
+            del facts[key]
+        return facts, exposure
+
+    def _non_eu_control(self, provider: Provider | None) -> bool | None:
+        if provider is None:
+            return None
+        if provider.non_eu_control is not None:
+            return provider.non_eu_control
+        return None if provider.headquarters is None else provider.headquarters not in home_countries()
+
+    def dataset_facts(self, dataset: Dataset) -> tuple[dict[str, Any], Exposure]:
+        inv = self.inventory
+        holders = sorted(self.holders.get(dataset.id, ()))
+        reach = self.reach.get(dataset.id, set())
+        places = [self.apps[a] for a in sorted(reach)]
+        provider_ids = {a.hosting.provider for a in places if a.hosting is not None and a.hosting.provider}
+        facts = self._common("dataset", dataset.id, dataset.name)
+        pf = self._provider_facts(provider_ids)
+        regions = set(pf.pop("_regions"))
+        regions.update(r for r in (inv.hosting_region(a) for a in places) if r)
+        if dataset.location:
+            regions.add(dataset.location)
+        exposure, via = self.dataset_exposure(dataset)
+        facts.update(pf)
+        known = pf.pop("_known") and all(a.hosting is not None for a in places)
+        facts.update({
+            "data.classifications": (dataset.classification,),
+            "data.held_classifications": (dataset.classification,),
+            "data.personal": dataset.personal_data,
+            "data.regions": tuple(sorted(regions)),
+            "data.support_regions": tuple(sorted(pf.pop("_support"))),
+            "data.regions_known": known and (bool(places) or dataset.location is not None),
+            "exposure.level": exposure.level, "exposure.score": exposure.score,
+            "exposure.exposed": exposure.level != "none", "exposure.via": via,
+            "exposure.path": exposure.paths[0] if exposure.paths else (),
+            "classification": dataset.classification, "personal_data": dataset.personal_data,
+            "volume_gb": dataset.volume_gb, "location": dataset.location,
+            "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
+        })
+        for key in [k for k in facts if k.startswith("_")]:
+            del facts[key]
+        return facts, exposure

@@ -1,0 +1,158 @@
+"""Assessment commands: scan, explain, rules."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+from bleu_assess.cli import app, command
+from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
+
+
+class ScanFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+    csv = "csv"
+
+
+class FailOn(str, Enum):
+    blocker = "blocker"
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+RULESET_HELP = "Ruleset to apply, ID or ID@VERSION (repeatable; default: latest stable of each)."
+RULES_DIR_HELP = "Directory of extra rulesets (<id>/<version>.yaml), added to the shipped ones."
+LANG_HELP = "Language of messages (default: from the organisation's country)."
+
+rules_app = typer.Typer(help="List, show and compare rulesets.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional[str], lang: Optional[Lang]):  # type: ignore[no-untyped-def]
+    """Shared by every command that assesses an inventory: warnings to stderr, then verdicts."""
+    from bleu_assess import api, console
+    from bleu_assess.i18n import default_language
+
+    loaded = api.load(path)
+    language = lang.value if lang else default_language(loaded.inventory.organisation.country)
+    console.diagnostics(loaded.warnings, language, limit=10)
+    selected = api.select_rulesets(ruleset or None, rules_dir)
+    ig = api.graph(loaded.inventory)
+    return api.assess(loaded.inventory, selected, language, ig), ig, selected
+
+
+@command("scan")
+def scan(
+    path: str = typer.Argument(..., help=PATH_HELP),
+    ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="Output format."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+    template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
+) -> None:
+    """Assess every application and dataset: readiness, SecNumCloud scope, residency, exposure, target."""
+    from bleu_assess import console, scan_render
+    from bleu_assess.i18n import t
+    from bleu_assess.output import emit
+
+    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang)
+    if format is ScanFormat.table:
+        if output:
+            import io
+
+            from rich.console import Console
+
+            capture = Console(width=160, no_color=True, markup=False, highlight=False, emoji=False,
+                              file=io.StringIO())
+            capture.print(scan_render.table(result))
+            emit(capture.file.getvalue(), output, [path])  # type: ignore[attr-defined]
+        else:
+            console.out().print(scan_render.table(result))
+    else:
+        render = {ScanFormat.json: scan_render.json_text, ScanFormat.csv: scan_render.csv_text,
+                  ScanFormat.markdown: lambda r: scan_render.markdown(r, template_dir)}[format]
+        emit(render(result), output, [path])
+    if fail_on is not None:
+        count = scan_render.worst_severity_at_least(result, fail_on.value)
+        if count:
+            console.err().print(t("scan.fail_on_reached", result.lang, level=fail_on.value, count=count),
+                                style="bold red")
+            raise typer.Exit(1)
+
+
+@command("explain")
+def explain(
+    path: str = typer.Argument(..., help=PATH_HELP),
+    item: str = typer.Argument(..., help="Application or dataset id."),
+    ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Explain one item: its facts, every finding with the condition that matched, its exposure paths."""
+    from bleu_assess import console, explain as explainer
+    from bleu_assess.errors import UsageError
+    from bleu_assess.i18n import t
+    from bleu_assess.validate import suggest
+
+    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang)
+    verdict = result.item(item)
+    if verdict is None:
+        raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
+                         + suggest(item, [i.id for i in result.items]))
+    console.out().print(explainer.render(verdict, ig, selected, result.lang))
+
+
+@command("list", parent=rules_app)
+def rules_list(
+    rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language of titles."),
+) -> None:
+    """List the rulesets and their rules."""
+    from bleu_assess import console, rules_render
+
+    console.out().print(rules_render.listing(rules_dir, lang.value))
+
+
+@command("show", parent=rules_app)
+def rules_show(
+    rule_id: str = typer.Argument(..., help="Rule id, e.g. SNC-SCOPE-001."),
+    rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language."),
+) -> None:
+    """Show one rule: condition, effects, messages, references with their URLs."""
+    from bleu_assess import console, rules_render
+
+    console.out().print(rules_render.show(rule_id, ruleset or None, rules_dir, lang.value))
+
+
+@command("diff", parent=rules_app)
+def rules_diff(
+    old: str = typer.Argument(..., help="ID@VERSION, e.g. secnumcloud@1.0."),
+    new: str = typer.Argument(..., help="ID@VERSION, e.g. secnumcloud@1.1."),
+    inventory: Optional[str] = typer.Option(None, "--inventory", help="Also list the items whose verdicts change."),
+    rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="Language."),
+) -> None:
+    """Compare two ruleset versions: rules added, removed, changed; with --inventory, verdict changes."""
+    from bleu_assess import console, rules_render
+
+    console.out().print(rules_render.diff(old, new, inventory, rules_dir, lang.value))
+
+
+@command("schema", parent=rules_app)
+def rules_schema(output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP)) -> None:
+    """Print the JSON Schema of ruleset files."""
+    import json
+
+    from bleu_assess.output import emit
+    from bleu_assess.rules.load import schema
+
+    emit(json.dumps(schema(), ensure_ascii=False, indent=2) + "\n", output)

@@ -1,0 +1,185 @@
+"""Stage 4: apply rulesets to every item and derive its verdicts (spec/results.md).
+
+Rules run in two passes: the first sets scope, residency, target and landing requirements; the
+platform is chosen; the second pass runs the rules that test `verdict.*` or `platform.*` facts.
+Each rule's result is cached by the values of the facts it tests, so items alike cost one test.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from bleu_assess import __version__
+from bleu_assess.analysis import Analysis
+from bleu_assess.graph import InventoryGraph
+from bleu_assess.model import Application, Inventory
+from bleu_assess.refdata import region_groups, verdict_model
+from bleu_assess.results import (Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult)
+from bleu_assess.rules.load import PLACEHOLDER
+from bleu_assess.rules.model import Rule, Ruleset
+
+_UNSET = object()
+
+
+class _Memo:
+    """Rule results keyed by the values of the facts each rule tests."""
+
+    def __init__(self) -> None:
+        self.cache: dict[str, dict[tuple[Any, ...], bool]] = {}
+
+    def fires(self, rule: Rule, facts: dict[str, Any]) -> bool:
+        table = self.cache.setdefault(rule.id + "\0" + str(id(rule)), {})
+        key = tuple(facts.get(name) for name in rule.facts_used)
+        result = table.get(key, _UNSET)
+        if result is _UNSET:
+            result = table[key] = bool(rule.predicate(facts))
+        return result  # type: ignore[return-value]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(_text(v) for v in value) if value else "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _format(template: str, facts: dict[str, Any]) -> str:
+    return PLACEHOLDER.sub(lambda m: _text(facts.get(m.group(1))), template)
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+class Evaluator:
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str) -> None:
+        self.inventory: Inventory = ig.inventory
+        self.analysis = Analysis(ig)
+        self.rulesets = rulesets
+        self.lang = lang
+        self.model = verdict_model()
+        self.groups = region_groups()
+        self.memo = _Memo()
+        by_kind: dict[str, list[tuple[Ruleset, Rule]]] = {"application": [], "dataset": []}
+        for ruleset in rulesets:
+            for rule in ruleset.rules:
+                for kind in rule.applies_to:
+                    by_kind[kind].append((ruleset, rule))
+        self.first = {k: [(rs, r) for rs, r in v if not r.second_pass] for k, v in by_kind.items()}
+        self.second = {k: [(rs, r) for rs, r in v if r.second_pass] for k, v in by_kind.items()}
+
+    def run(self) -> ScanResult:
+        items = [self.item(app, "application") for app in self.inventory.applications]
+        items += [self.item(dataset, "dataset") for dataset in self.inventory.datasets]
+        items.sort(key=lambda i: i.id)
+        inv = self.inventory
+        return ScanResult(
+            tool_version=__version__,
+            inventory=InventoryRef(inv.path, inv.sha256, inv.organisation.name, inv.organisation.country,
+                                   inv.organisation.type),
+            rulesets=tuple(RulesetRef(r.id, r.version, r.sha256, r.status) for r in self.rulesets),
+            items=tuple(items),
+            lang=self.lang,
+        )
+
+    def item(self, item: Any, kind: str) -> ItemVerdict:
+        if kind == "application":
+            facts, exposure = self.analysis.application_facts(item)
+        else:
+            facts, exposure = self.analysis.dataset_facts(item)
+        fired = [(rs, r) for rs, r in self.first[kind] if self.memo.fires(r, facts)]
+        effects: dict[str, list[Any]] = {}
+        for _, rule in fired:
+            for key, value in rule.verdict.items():
+                effects.setdefault(key, []).append(value)
+        scope = self.model.strongest("secnumcloud_scope", effects.get("secnumcloud_scope", []))
+        residency = self.model.strongest("residency", effects.get("residency", []))
+        target = self.model.strongest("target", [*effects.get("target", []), self.model.scope_targets[scope]])
+        strategy = getattr(item, "strategy", None)
+        target = self.model.strategy_targets.get(strategy, target) if strategy else target
+        qualifications = {q for values in effects.get("requires_qualifications", []) for q in values}
+        regions: frozenset[str] | None = None
+        for allowed in effects.get("requires_regions", []):
+            regions = allowed if regions is None else regions & allowed
+        platform, pending = self.platform(item if kind == "application" else None, target, qualifications, regions)
+        facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
+                      "platform.id": platform, "platform.pending": pending})
+        fired += [(rs, r) for rs, r in self.second[kind] if self.memo.fires(r, facts)]
+        findings = sorted((self.finding(rs, r, facts, exposure) for rs, r in fired), key=Finding.sort_key)
+        readiness = self.readiness(findings, any(v == "unknown" for v in effects.get("readiness", [])))
+        common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
+                      residency=residency, exposure=exposure, target=target, platform=platform,
+                      findings=tuple(findings))
+        if kind == "application":
+            app: Application = item
+            return ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
+                               hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
+                               extra=app.extra)
+        return ItemVerdict(**common, classification=item.classification)
+
+    @staticmethod
+    def readiness(findings: Iterable[Finding], unknown: bool) -> str:
+        severities = {f.severity for f in findings}
+        if "blocker" in severities:
+            return "not-ready"
+        if unknown:
+            return "unknown"
+        if severities & {"high", "medium"}:
+            return "ready-with-conditions"
+        return "ready"
+
+    def platform(self, app: Application | None, target: str, qualifications: set[str],
+                 regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...]]:
+        """The first declared platform (by id) that satisfies the item, and those that would if
+        their provider's pending qualifications were granted."""
+        requirement = self.model.target_requirements.get(target)
+        if requirement is None:  # on-premises, retire
+            return None, ()
+        needed = set(requirement["qualifications"]) | qualifications
+        allowed = regions
+        if requirement["regions"]:
+            group = self.groups[requirement["regions"].lstrip("@")]
+            allowed = group if allowed is None else allowed & group
+        if app is None:
+            models = {m for ms in self.model.landing_models.values() for m in ms}
+        elif app.strategy in self.model.strategy_models:
+            models = set(self.model.strategy_models[app.strategy])
+        else:
+            models = set(self.model.landing_models[app.hosting.model if app.hosting else "unknown"])
+        chosen: str | None = None
+        pending: list[str] = []
+        for platform in sorted(self.inventory.platforms, key=lambda p: p.id):
+            provider = self.inventory.provider(platform.provider)
+            if provider is None or not models.intersection(platform.models):
+                continue
+            if allowed is not None and (not provider.regions or not allowed.issuperset(provider.regions)):
+                continue
+            if requirement["not_exposed"] and self.analysis.providers[provider.id].exposed:
+                continue
+            missing = needed.difference(provider.qualifications)
+            if not missing:
+                chosen = chosen or platform.id
+            elif missing.issubset(provider.pending_qualifications):
+                pending.append(platform.id)
+        return chosen, tuple(pending)
+
+    def finding(self, ruleset: Ruleset, rule: Rule, facts: dict[str, Any], exposure: Exposure) -> Finding:
+        lang = self.lang
+        evidence = {name: _jsonable(facts.get(name)) for name in rule.facts_used}
+        if exposure.paths and any(name.startswith("exposure.") for name in rule.facts_used):
+            evidence["path"] = list(exposure.paths[0])
+        return Finding(
+            rule=rule.id, ruleset=ruleset.ref, dimension=rule.dimension, severity=rule.severity,
+            message=_format(rule.message[lang], facts), remediation=_format(rule.remediation[lang], facts),
+            references=tuple(ruleset.reference_text(r) for r in rule.references), evidence=evidence,
+            title=_format(rule.title[lang], facts),
+        )
+
+
+def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en") -> ScanResult:
+    return Evaluator(ig, rulesets, lang).run()
+
+

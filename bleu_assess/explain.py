@@ -1,0 +1,75 @@
+"""`bleu-assess explain`: one item's verdicts, facts, findings with their conditions, exposure tree."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from bleu_assess.i18n import t
+from bleu_assess.results import ItemVerdict
+from bleu_assess.scan_render import label
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from bleu_assess.graph import InventoryGraph
+    from bleu_assess.rules.model import Ruleset
+
+
+def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"], lang: str) -> "RenderableType":
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+    from rich.tree import Tree
+
+    from bleu_assess.analysis import Analysis
+
+    analysis = Analysis(ig)
+    inv = ig.inventory
+    if verdict.kind == "application":
+        facts, _ = analysis.application_facts(inv.applications_by_id[verdict.id])
+    else:
+        facts, _ = analysis.dataset_facts(inv.datasets_by_id[verdict.id])
+    head = Table.grid(padding=(0, 2))
+    for key, kind, value in (("col_readiness", "readiness", verdict.readiness),
+                             ("col_scope", "secnumcloud_scope", verdict.secnumcloud_scope),
+                             ("col_residency", "residency", verdict.residency),
+                             ("col_exposure", "exposure", verdict.exposure.level),
+                             ("col_target", "target", verdict.target)):
+        head.add_row(Text(t(f"scan.{key}", lang)), Text(label(kind, value, lang)))
+    head.add_row(Text(t("scan.col_platform", lang)), Text(verdict.platform or "—"))
+    fact_table = Table(title=t("scan.facts", lang), show_header=False, expand=False)
+    for name in sorted(facts):
+        fact_table.add_row(Text(name), Text(_show(facts[name])))
+    rules = {(f"{r.id}@{r.version}", rule.id): rule for r in rulesets for rule in r.rules}
+    parts: list[Any] = [Panel(head, title=f"{verdict.name} ({verdict.id})", expand=False)]
+    if verdict.findings:
+        for finding in verdict.findings:
+            rule = rules.get((finding.ruleset, finding.rule))
+            body = [Text(finding.message), Text(t("scan.remediation", lang) + ": " + finding.remediation)]
+            if rule is not None:
+                body.append(Text(t("scan.condition", lang) + ":\n" +
+                                 yaml.safe_dump(rule.when, allow_unicode=True, sort_keys=False).rstrip()))
+            body.append(Text(t("scan.references", lang) + ": " + "; ".join(finding.references)))
+            title = f"{label('severity', finding.severity, lang)} · {finding.rule} · {finding.title}"
+            parts.append(Panel(Group(*body), title=title, title_align="left", expand=False))
+    else:
+        parts.append(Text(t("scan.no_findings", lang)))
+    tree = Tree(t("scan.exposure_paths", lang) + f" — {label('exposure', verdict.exposure.level, lang)} "
+                f"({verdict.exposure.score})")
+    if not verdict.exposure.paths:
+        tree.add(t("scan.no_exposure", lang))
+    for path in verdict.exposure.paths:
+        branch = tree
+        for node in path:
+            branch = branch.add(node)
+    parts.extend([tree, fact_table])
+    return Group(*parts)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value)) if value else "—"
+    return "—" if value is None else str(value)

@@ -1,0 +1,56 @@
+"""The reference data beside the rulesets: country groups and the verdict model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from bleu_assess.resources import rulesets_dir
+
+
+def _read(name: str) -> dict[str, Any]:
+    import yaml
+
+    with (rulesets_dir() / name).open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    return data if isinstance(data, dict) else {}
+
+
+@cache
+def region_groups() -> dict[str, frozenset[str]]:
+    return {name: frozenset(group["countries"]) for name, group in _read("regions.yaml")["groups"].items()}
+
+
+@cache
+def home_countries() -> frozenset[str]:
+    """Countries outside the reach of non-EU law for the exposure analysis (EU/EEA)."""
+    return region_groups()[_read("regions.yaml")["home_group"]]
+
+
+@dataclass(frozen=True)
+class VerdictModel:
+    orders: dict[str, list[str]]
+    defaults: dict[str, str]
+    scope_targets: dict[str, str]
+    strategy_targets: dict[str, str]
+    target_requirements: dict[str, dict[str, Any]]
+    landing_models: dict[str, list[str]]
+    strategy_models: dict[str, list[str]]
+    exposure: dict[str, Any]
+
+    def strongest(self, field: str, values: list[str]) -> str:
+        order = self.orders[field]
+        return min(values, key=order.index) if values else self.defaults[field]
+
+    def exposure_level(self, score: int) -> str:
+        for level, minimum in sorted(self.exposure["levels"].items(), key=lambda kv: -kv[1]):
+            if score >= minimum:
+                return str(level)
+        return "none"
+
+
+@cache
+def verdict_model() -> VerdictModel:
+    data = _read("verdicts.yaml")
+    return VerdictModel(**{key: data[key] for key in VerdictModel.__dataclass_fields__})

@@ -1,0 +1,1 @@
+"""Versioned rulesets (data) and the engine that applies them."""

@@ -1,0 +1,146 @@
+"""Compiling `when:` conditions into predicates over an item's facts — a closed set of
+operators, never an evaluated expression."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any, Callable
+
+from bleu_assess.rules.model import Predicate
+
+# operator -> (fact types it accepts, kind of value it takes)
+OPERATORS: dict[str, tuple[tuple[str, ...], str]] = {
+    "equals": (("string", "number", "bool"), "scalar"),
+    "not_equals": (("string", "number", "bool"), "scalar"),
+    "in": (("string", "number"), "list"),
+    "not_in": (("string", "number"), "list"),
+    "exists": (("string", "number", "bool", "list"), "bool"),
+    "contains": (("list",), "scalar"),
+    "intersects": (("list",), "set"),
+    "disjoint": (("list",), "set"),
+    "subset_of": (("list",), "set"),
+    "not_subset_of": (("list",), "set"),
+    "gt": (("number",), "number"),
+    "gte": (("number",), "number"),
+    "lt": (("number",), "number"),
+    "lte": (("number",), "number"),
+}
+
+
+def _test(op: str, value: Any) -> Callable[[Any], bool]:
+    if op == "equals":
+        return lambda v: v is not None and v == value
+    if op == "not_equals":
+        return lambda v: v is None or v != value
+    if op == "in":
+        return lambda v: v is not None and v in value
+    if op == "not_in":
+        return lambda v: v is None or v not in value
+    if op == "exists":
+        return lambda v: (v is not None and v != ()) is value
+    if op == "contains":
+        return lambda v: v is not None and value in v
+    if op == "intersects":
+        return lambda v: bool(v) and not value.isdisjoint(v)
+    if op == "disjoint":
+        return lambda v: not v or value.isdisjoint(v)
+    if op == "subset_of":
+        return lambda v: v is not None and value.issuperset(v)
+    if op == "not_subset_of":
+        return lambda v: bool(v) and not value.issuperset(v)
+    compare = {"gt": float.__gt__, "gte": float.__ge__, "lt": float.__lt__, "lte": float.__le__}[op]
+    return lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and compare(float(v), float(value))
+
+
+class Compiler:
+    """Compiles one rule's condition, collecting errors as (path, message) pairs."""
+
+    def __init__(self, facts: dict[str, tuple[tuple[str, ...], str]], kinds: tuple[str, ...],
+                 groups: dict[str, frozenset[str]], suggest: Callable[[str, Any], str]) -> None:
+        self.facts, self.kinds, self.groups, self.suggest = facts, kinds, groups, suggest
+        self.errors: list[tuple[tuple[Any, ...], str]] = []
+        self.used: list[str] = []
+
+    def compile(self, node: Any, path: tuple[Any, ...]) -> Predicate:
+        if not isinstance(node, dict) or not node:
+            return self._fail(path, "a condition is a mapping: all, any, not, or a fact test")
+        combinators = [k for k in ("all", "any", "not") if k in node]
+        if combinators:
+            if len(node) != 1:
+                extra = sorted(str(k) for k in node if k != combinators[0])
+                return self._fail(path, f"'{combinators[0]}' stands alone in its mapping (also found: {', '.join(extra)})")
+            key = combinators[0]
+            if key == "not":
+                inner = self.compile(node["not"], (*path, "not"))
+                return lambda facts: not inner(facts)
+            children = node[key]
+            if not isinstance(children, list):
+                return self._fail((*path, key), f"'{key}' takes a list of conditions")
+            parts = [self.compile(child, (*path, key, i)) for i, child in enumerate(children)]
+            if key == "all":
+                return lambda facts: all(p(facts) for p in parts)
+            return lambda facts: any(p(facts) for p in parts)
+        return self._leaf(node, path)
+
+    def _leaf(self, node: dict[Any, Any], path: tuple[Any, ...]) -> Predicate:
+        fact = node.get("fact")
+        ops = [k for k in node if k != "fact"]
+        if fact is None:
+            unknown = [str(k) for k in node if k not in OPERATORS]
+            hint = self.suggest(unknown[0], ("all", "any", "not", "fact")) if unknown else ""
+            return self._fail(path, f"a fact test needs 'fact:' and one operator{hint}")
+        if not isinstance(fact, str) or fact not in self.facts:
+            return self._fail((*path, "fact"), f"unknown fact '{fact}'{self.suggest(str(fact), self.facts)}")
+        kinds, fact_type = self.facts[fact]
+        missing = [k for k in self.kinds if k not in kinds]
+        if missing:
+            return self._fail((*path, "fact"), f"fact '{fact}' does not exist for {', '.join(missing)} items "
+                              "(restrict applies_to)")
+        if len(ops) != 1:
+            return self._fail(path, f"a fact test takes exactly one operator, got {len(ops)}: "
+                              + (", ".join(map(str, ops)) or "none") + "; operators: " + ", ".join(OPERATORS))
+        op = ops[0]
+        if op not in OPERATORS:
+            return self._fail((*path, op), f"unknown operator '{op}'{self.suggest(str(op), OPERATORS)}")
+        accepted, value_kind = OPERATORS[op]
+        if fact_type not in accepted:
+            return self._fail((*path, op), f"operator '{op}' does not apply to '{fact}' (a {fact_type})")
+        value = self._value(node[op], value_kind, (*path, op))
+        if value is _INVALID:
+            return lambda facts: False
+        self.used.append(fact)
+        test = _test(op, value)
+        return lambda facts: test(facts.get(fact))
+
+    def _value(self, raw: Any, kind: str, path: tuple[Any, ...]) -> Any:
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            return self._invalid(path, "expects true or false")
+        if kind == "number":
+            if isinstance(raw, numbers.Real) and not isinstance(raw, bool):
+                return raw
+            return self._invalid(path, "expects a number")
+        if kind == "scalar":
+            if isinstance(raw, (str, int, float, bool)):
+                return raw
+            return self._invalid(path, "expects a single value")
+        if isinstance(raw, str) and raw.startswith("@"):
+            group = self.groups.get(raw[1:])
+            if group is None:
+                return self._invalid(path, f"unknown country group '{raw}'{self.suggest(raw[1:], self.groups)}")
+            return group
+        if isinstance(raw, list) and all(isinstance(v, (str, int, float)) for v in raw):
+            return frozenset(raw)
+        return self._invalid(path, "expects a list of values" + (" or a @group" if kind == "set" else ""))
+
+    def _invalid(self, path: tuple[Any, ...], message: str) -> Any:
+        self.errors.append((path, message))
+        return _INVALID
+
+    def _fail(self, path: tuple[Any, ...], message: str) -> Predicate:
+        self.errors.append((path, message))
+        return lambda facts: False
+
+
+_INVALID = object()

@@ -1,0 +1,278 @@
+"""Finding, validating and compiling rulesets (`rulesets/<id>/<version>.yaml`).
+
+A ruleset is untrusted input: it gets the same located errors as an inventory, and a broken
+one is refused, never skipped.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bleu_assess import yamlio
+from bleu_assess.analysis import FACTS, SECOND_PASS_PREFIXES
+from bleu_assess.errors import Diagnostic, RulesetError, UsageError
+from bleu_assess.refdata import region_groups, verdict_model
+from bleu_assess.resources import rulesets_dir
+from bleu_assess.results import SEVERITIES
+from bleu_assess.rules.conditions import Compiler
+from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
+from bleu_assess.schema import Spec
+from bleu_assess.validate import Document, _Collector, _locate, _Walker, suggest
+
+RULESET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
+RULE_ID = re.compile(r"^[A-Z]{2,5}(-[A-Z0-9]{2,8})*-[0-9]{3}$")
+RULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+STATUSES = ("stable", "draft", "deprecated")
+KINDS = ("application", "dataset")
+FIRST_PASS_EFFECTS = ("secnumcloud_scope", "residency", "target", "requires_qualifications", "requires_regions")
+
+
+def _localised(description: str, required: bool = True) -> Spec:
+    return Spec("object", description, required=required, fields={
+        "fr": Spec("string", "French.", required=True), "en": Spec("string", "English.", required=True)})
+
+
+_model = verdict_model()
+VERDICT = Spec("object", "Verdict effects when the rule fires.", fields={
+    "secnumcloud_scope": Spec("string", enum=tuple(_model.orders["secnumcloud_scope"])),
+    "residency": Spec("string", enum=tuple(_model.orders["residency"])),
+    "target": Spec("string", enum=tuple(_model.orders["target"])),
+    "readiness": Spec("string", enum=("unknown",)),
+    "requires_qualifications": Spec("list", item=Spec("id")),
+    "requires_regions": Spec("free", "A @group or a list of country codes."),
+})
+RULE = Spec("object", "A rule.", fields={
+    "id": Spec("string", "Stable code, e.g. SNC-SCOPE-001.", required=True),
+    "name": Spec("string", "Readable name, category.slug.", required=True),
+    "applies_to": Spec("list", "Kinds of item.", required=True, non_empty=True, item=Spec("string", enum=KINDS)),
+    "dimension": Spec("string", "residency, extraterritorial, secnumcloud, hds, or the ruleset's own.", required=True),
+    "severity": Spec("string", "Severity of the finding.", required=True, enum=SEVERITIES),
+    "title": _localised("Short title."),
+    "when": Spec("free", "The condition (all/any/not over fact tests).", required=True),
+    "verdict": VERDICT,
+    "message": _localised("What was found, with {fact} placeholders."),
+    "remediation": _localised("What to do."),
+    "references": Spec("list", "Keys of ruleset.sources, optionally followed by a pinpoint.", required=True,
+                       non_empty=True, item=Spec("string")),
+    "uncertain": Spec("string", "Why the legal basis is uncertain.", nullable=True),
+})
+RULESET = Spec("object", "A bleu-assess ruleset.", fields={
+    "ruleset": Spec("object", "Metadata.", required=True, fields={
+        "id": Spec("string", "Ruleset id (the directory name).", required=True),
+        "version": Spec("string", "Version (the file name), dotted numbers, in quotes.", required=True),
+        "status": Spec("string", "stable, draft or deprecated.", required=True, enum=STATUSES),
+        "effective": Spec("free", "Date the encoded texts apply from (YYYY-MM-DD).", required=True),
+        "title": _localised("Title."),
+        "description": _localised("Description.", required=False),
+        "sources": Spec("list", "Sources cited by the rules.", required=True, non_empty=True, item=Spec(
+            "object", fields={
+                "key": Spec("id", "Key the rules cite.", required=True),
+                "title": Spec("string", "Title of the text.", required=True),
+                "url": Spec("string", "Where to read it.", required=True),
+            })),
+    }),
+    "rules": Spec("list", "The rules.", required=True, non_empty=True, item=RULE),
+})
+
+
+@dataclass(frozen=True, slots=True)
+class Available:
+    id: str
+    version: str
+    path: Path
+    origin: str  # shipped | user
+
+
+def discover(rules_dir: str | os.PathLike[str] | None = None) -> dict[str, dict[str, Available]]:
+    """Every ruleset file: id -> version -> file. A user's --rules-dir overrides shipped files."""
+    found: dict[str, dict[str, Available]] = {}
+    roots = [(rulesets_dir(), "shipped")]
+    if rules_dir is not None:
+        if not Path(rules_dir).is_dir():
+            raise UsageError(f"rules directory {rules_dir} does not exist")
+        roots.append((Path(rules_dir), "user"))
+    for root, origin in roots:
+        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+            for file in sorted(folder.glob("*.yaml")):
+                found.setdefault(folder.name, {})[file.stem] = Available(folder.name, file.stem, file, origin)
+    return found
+
+
+def _sorted_versions(versions: dict[str, Available]) -> list[str]:
+    valid = [v for v in versions if VERSION.match(v)]
+    return sorted(valid, key=version_key, reverse=True)
+
+
+def select(selectors: list[str] | None = None, rules_dir: str | os.PathLike[str] | None = None) -> list[Ruleset]:
+    """`ID` or `ID@VERSION` selectors; none: the latest non-draft version of every ruleset."""
+    available = discover(rules_dir)
+    chosen: list[Ruleset] = []
+    wanted = selectors or sorted(available)
+    for selector in wanted:
+        ruleset_id, _, version = selector.partition("@")
+        versions = available.get(ruleset_id)
+        if not versions:
+            raise UsageError(f"unknown ruleset '{ruleset_id}'{suggest(ruleset_id, available)}",
+                             hint="bleu-assess rules list shows the rulesets available")
+        if version:
+            if version not in versions:
+                raise UsageError(f"ruleset {ruleset_id} has no version {version}; versions: "
+                                 + ", ".join(_sorted_versions(versions)))
+            chosen.append(load_ruleset(versions[version].path))
+            continue
+        for candidate in _sorted_versions(versions):
+            ruleset = load_ruleset(versions[candidate].path)
+            if ruleset.status != "draft":
+                chosen.append(ruleset)
+                break
+        else:
+            if selectors:  # named explicitly, only drafts exist: take the latest draft
+                chosen.append(load_ruleset(versions[_sorted_versions(versions)[0]].path))
+    ids = [r.id for r in chosen]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        raise UsageError(f"ruleset {duplicated[0]} is selected twice; choose one version")
+    return sorted(chosen, key=lambda r: r.id)
+
+
+def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
+    display = os.fspath(path)
+    raw = yamlio.read_bytes(Path(display), display)
+    text = yamlio.decode(raw, display)
+    try:
+        data = yamlio.parse(text, display)
+    except RulesetError:
+        raise
+    except Exception as exc:  # InputError from the parser: re-raise as a ruleset error
+        diagnostics = getattr(exc, "diagnostics", [Diagnostic(display, None, None, "", str(exc))])
+        raise RulesetError(f"invalid ruleset {display}", diagnostics) from None
+    docs = [Document(display, text, data)]
+    c = _Collector(docs)
+    if not isinstance(data, dict):
+        c.error(0, (), "a ruleset is a mapping with 'ruleset:' and 'rules:'")
+    else:
+        _Walker(c, 0).walk(data, RULESET, ())
+    rules: list[Rule] = []
+    if not c.issues:
+        rules = _check_semantics(c, data, Path(display))
+    errors = [i for i in c.issues if i.severity == "error"]
+    if errors:
+        raise RulesetError(f"invalid ruleset {display}", _locate(docs, errors))
+    meta = data["ruleset"]
+    return Ruleset(
+        id=meta["id"], version=meta["version"], status=meta["status"], effective=str(meta["effective"]),
+        title=meta["title"], description=meta.get("description") or {"fr": "", "en": ""},
+        sources=tuple(Source(s["key"], s["title"], s["url"]) for s in meta["sources"]),
+        rules=tuple(rules), path=display, sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Rule]:
+    meta = data["ruleset"]
+    if not RULESET_ID.match(meta["id"]):
+        c.error(0, ("ruleset", "id"), f"invalid ruleset id '{meta['id']}': lower-case letters, digits and '-'")
+    elif path.parent.name != meta["id"]:
+        c.error(0, ("ruleset", "id"), f"ruleset id '{meta['id']}' does not match its directory '{path.parent.name}'")
+    if not VERSION.match(meta["version"]):
+        c.error(0, ("ruleset", "version"), f"invalid version '{meta['version']}': dotted numbers such as \"1.0\"")
+    elif path.stem != meta["version"]:
+        c.error(0, ("ruleset", "version"), f"version '{meta['version']}' does not match the file name '{path.name}'")
+    effective = meta["effective"]
+    if not isinstance(effective, datetime.date):
+        try:
+            datetime.date.fromisoformat(str(effective))
+        except ValueError:
+            c.error(0, ("ruleset", "effective"), f"invalid date '{effective}': expected YYYY-MM-DD")
+    sources = {}
+    for index, source in enumerate(meta["sources"]):
+        if source["key"] in sources:
+            c.error(0, ("ruleset", "sources", index, "key"), f"duplicate source key '{source['key']}'")
+        sources[source["key"]] = source
+    groups = region_groups()
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[str, int] = {}
+    rules = []
+    for index, raw in enumerate(data["rules"]):
+        at = ("rules", index)
+        rule_id, name = raw["id"], raw["name"]
+        if not RULE_ID.match(rule_id):
+            c.error(0, (*at, "id"), f"invalid rule id '{rule_id}': upper-case code such as SNC-SCOPE-001")
+        if rule_id in seen_ids:
+            c.error(0, (*at, "id"), f"duplicate rule id '{rule_id}' (first at rules[{seen_ids[rule_id]}])")
+        seen_ids.setdefault(rule_id, index)
+        if not RULE_NAME.match(name):
+            c.error(0, (*at, "name"), f"invalid rule name '{name}': category.slug in lower case")
+        if name in seen_names:
+            c.error(0, (*at, "name"), f"duplicate rule name '{name}' (first at rules[{seen_names[name]}])")
+        seen_names.setdefault(name, index)
+        kinds = tuple(dict.fromkeys(raw["applies_to"]))
+        compiler = Compiler(FACTS, kinds, groups, suggest)
+        predicate = compiler.compile(raw["when"], (*at, "when"))
+        for path_, message in compiler.errors:
+            c.error(0, path_, message)
+        for field in ("message", "remediation", "title"):
+            for lang in ("fr", "en"):
+                _check_placeholders(c, raw[field][lang], kinds, (*at, field, lang))
+        for ref_index, reference in enumerate(raw["references"]):
+            key = reference.partition(" ")[0]
+            if key not in sources:
+                c.error(0, (*at, "references", ref_index), f"unknown source '{key}'{suggest(key, sources)}; "
+                        "declare it under ruleset.sources")
+        verdict = dict(raw.get("verdict") or {})
+        regions = verdict.get("requires_regions")
+        if regions is not None:
+            verdict["requires_regions"] = _regions(c, regions, groups, (*at, "verdict", "requires_regions"))
+        second = any(f.startswith(SECOND_PASS_PREFIXES) for f in compiler.used)
+        if second:
+            for effect in FIRST_PASS_EFFECTS:
+                if effect in verdict:
+                    c.error(0, (*at, "verdict", effect), f"a rule that tests verdict.* or platform.* facts cannot set "
+                            f"'{effect}' (it would change what it tests)")
+        rules.append(Rule(
+            id=rule_id, name=name, applies_to=kinds, dimension=raw["dimension"], severity=raw["severity"],
+            title=raw["title"], when=raw["when"], message=raw["message"], remediation=raw["remediation"],
+            references=tuple(raw["references"]), verdict=verdict, uncertain=raw.get("uncertain"),
+            predicate=predicate, facts_used=tuple(dict.fromkeys(compiler.used)), second_pass=second,
+        ))
+    return rules
+
+
+def _check_placeholders(c: _Collector, text: str, kinds: tuple[str, ...], path: tuple[Any, ...]) -> None:
+    for match in PLACEHOLDER.finditer(text):
+        name = match.group(1)
+        spec = FACTS.get(name)
+        if spec is None:
+            c.error(0, path, f"unknown placeholder '{{{name}}}'{suggest(name, FACTS)}")
+        elif any(k not in spec[0] for k in kinds):
+            c.error(0, path, f"placeholder '{{{name}}}' does not exist for every kind in applies_to")
+    if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
+        c.error(0, path, "unbalanced '{' or '}' (placeholders are {fact.name})")
+
+
+def _regions(c: _Collector, value: Any, groups: dict[str, frozenset[str]], path: tuple[Any, ...]) -> frozenset[str]:
+    if isinstance(value, str) and value.startswith("@"):
+        if value[1:] in groups:
+            return groups[value[1:]]
+        c.error(0, path, f"unknown country group '{value}'{suggest(value[1:], groups)}")
+    elif isinstance(value, list) and all(isinstance(v, str) and re.match(r"^[A-Z]{2}$", v) for v in value):
+        return frozenset(value)
+    else:
+        c.error(0, path, "expected a @group or a list of country codes")
+    return frozenset()
+
+
+def schema() -> dict[str, Any]:
+    """JSON Schema of ruleset files."""
+    from bleu_assess.schema import _to_json
+
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "bleu-assess ruleset",
+            **_to_json(RULESET)}
+

@@ -1,0 +1,68 @@
+"""Rulesets as loaded and compiled: plain records plus a compiled predicate per rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+Facts = Mapping[str, Any]
+Predicate = Callable[[Facts], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    applies_to: tuple[str, ...]
+    dimension: str
+    severity: str
+    title: Mapping[str, str]
+    when: Any  # the condition as written (for `explain` and `rules show`)
+    message: Mapping[str, str]
+    remediation: Mapping[str, str]
+    references: tuple[str, ...]
+    verdict: Mapping[str, Any] = field(default_factory=dict)
+    uncertain: str | None = None
+    # Compiled at load time:
+    predicate: Predicate = field(default=lambda facts: False, compare=False, repr=False)
+    facts_used: tuple[str, ...] = ()  # facts the condition tests, in order of appearance
+    second_pass: bool = False
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    id: str
+    version: str
+    status: str
+    effective: str
+    title: Mapping[str, str]
+    description: Mapping[str, str]
+    sources: tuple[Source, ...]
+    rules: tuple[Rule, ...]
+    path: str
+    sha256: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def source(self, key: str) -> Source | None:
+        return next((s for s in self.sources if s.key == key), None)
+
+    def reference_text(self, reference: str) -> str:
+        """`key` or `key §19.6.b` -> the source's title, with the pinpoint if any."""
+        key, _, pinpoint = reference.partition(" ")
+        source = self.source(key)
+        title = source.title if source else key
+        return f"{title} {pinpoint}".strip()
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))

@@ -1,0 +1,105 @@
+"""Renderings of scan results: terminal table, Markdown (template), CSV, JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING, Any
+
+from bleu_assess.i18n import t
+from bleu_assess.results import SEVERITIES, ScanResult, to_json
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+_STYLES = {"ready": "green", "ready-with-conditions": "yellow", "not-ready": "bold red", "unknown": "magenta",
+           "critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "none": "green"}
+
+
+def label(kind: str, value: str | None, lang: str) -> str:
+    return "—" if value is None else t(f"values.{kind}.{value}", lang)
+
+
+def _counts(kind: str, counts: dict[str, int], lang: str) -> str:
+    return ", ".join(f"{label(kind, key, lang)} {value}" for key, value in counts.items() if value)
+
+
+def table(result: ScanResult) -> "RenderableType":
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    lang = result.lang
+    grid = Table(title=t("scan.title", lang, organisation=result.inventory.organisation), expand=False)
+    for key in ("col_item", "col_readiness", "col_scope", "col_residency", "col_exposure", "col_target",
+                "col_platform", "col_top_finding"):
+        grid.add_column(t(f"scan.{key}", lang), overflow="fold")
+    for item in result.items:
+        top = item.top_finding
+        grid.add_row(
+            Text(f"{item.id}" + (" (" + label("kind", item.kind, lang) + ")" if item.kind == "dataset" else "")),
+            Text(label("readiness", item.readiness, lang), style=_STYLES.get(item.readiness, "")),
+            Text(label("secnumcloud_scope", item.secnumcloud_scope, lang)),
+            Text(label("residency", item.residency, lang)),
+            Text(f"{label('exposure', item.exposure.level, lang)} ({item.exposure.score})",
+                 style=_STYLES.get(item.exposure.level, "")),
+            Text(label("target", item.target, lang)),
+            Text(item.platform or "—"),
+            Text(f"[{top.rule}] {top.message}" if top else "—"),
+        )
+    return Group(grid, Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False))
+
+
+def summary_text(result: ScanResult) -> str:
+    lang = result.lang
+    s = result.summary()
+    return "\n".join([
+        t("scan.summary_line", lang, applications=s["applications"], datasets=s["datasets"]),
+        t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang)),
+        t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang)),
+        t("scan.findings_line", lang, values=_counts("severity", s["findings"], lang) or "0"),
+        t("scan.rulesets_line", lang, values=", ".join(f"{r.id}@{r.version}" for r in result.rulesets)),
+    ])
+
+
+def markdown(result: ScanResult, template_dir: str | None = None) -> str:
+    from bleu_assess.render import render
+
+    return render("scan/scan.md.j2", {"result": result, "summary": result.summary(),
+                                      "label": lambda kind, value: label(kind, value, result.lang)},
+                  template_dir, result.lang)
+
+
+CSV_COLUMNS = ("id", "kind", "name", "readiness", "secnumcloud_scope", "residency", "exposure_level",
+               "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "top_message")
+
+
+def csv_text(result: ScanResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in result.items:
+        top = item.top_finding
+        writer.writerow([_cell(v) for v in (
+            item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
+            item.exposure.level, item.exposure.score, item.target, item.platform or "", len(item.findings),
+            top.rule if top else "", top.severity if top else "", top.message if top else "")])
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    # Spreadsheets execute cells starting with = + - @: neutralise them (CSV injection).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def json_text(result: ScanResult) -> str:
+    return to_json(result.to_dict())
+
+
+def worst_severity_at_least(result: ScanResult, level: str) -> int:
+    """How many findings are at or above `level`."""
+    rank = SEVERITIES.index(level)
+    return sum(1 for item in result.items for f in item.findings if SEVERITIES.index(f.severity) <= rank)
