@@ -10,10 +10,11 @@ from bleu_assess.resources import rulesets_dir
 
 
 def _read(name: str) -> dict[str, Any]:
-    import yaml
+    from bleu_assess import yamlio
 
-    with (rulesets_dir() / name).open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    path = rulesets_dir() / name
+    # Our loader, not yaml.safe_load: YAML 1.1 would read Norway's code NO as false.
+    data = yamlio.parse(path.read_text(encoding="utf-8"), str(path))
     return data if isinstance(data, dict) else {}
 
 

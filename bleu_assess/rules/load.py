@@ -27,7 +27,7 @@ from bleu_assess.validate import Document, _Collector, _locate, _Walker, suggest
 
 RULESET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
-RULE_ID = re.compile(r"^[A-Z]{2,5}(-[A-Z0-9]{2,8})*-[0-9]{3}$")
+RULE_ID = re.compile(r"^[A-Z]{2,5}(-[A-Z0-9]{1,8})*-[0-9]{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 STATUSES = ("stable", "draft", "deprecated")
