@@ -4,6 +4,7 @@ string). Errors are located diagnostics, never tracebacks."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
@@ -13,10 +14,10 @@ from typing import Any, Iterator
 
 import yaml
 
+from bleu_assess import scalars
 from bleu_assess.errors import Diagnostic, InputError
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BOOL = "tag:yaml.org,2002:bool"
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # Aliases may repeat a node; refuse documents whose expansion is out of proportion.
@@ -25,8 +26,10 @@ _MAX_EXPANSION_FLOOR = 200_000
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
+    # Plain scalars are typed by the YAML 1.2 core schema (bleu_assess.scalars), as the fast
+    # parser does; only the merge key is kept from YAML 1.1.
     yaml_implicit_resolvers = {
-        first: [r for r in resolvers if r[0] != _BOOL]
+        first: [r for r in resolvers if r[0] == "tag:yaml.org,2002:merge"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
 
@@ -43,8 +46,22 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             seen.add(key)
         return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
 
+    def construct_core_int(self, node: yaml.ScalarNode) -> int:
+        return scalars.to_int(node.value)
 
-_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    def construct_core_float(self, node: yaml.ScalarNode) -> float:
+        return scalars.to_float(node.value)
+
+
+for _tag, _pattern, _first in (
+    ("tag:yaml.org,2002:null", scalars.NULL, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", scalars.BOOL, list("tTfF")),
+    ("tag:yaml.org,2002:int", scalars.INT, list("-+0123456789")),
+    ("tag:yaml.org,2002:float", scalars.FLOAT, list("-+.0123456789")),
+):
+    _Loader.add_implicit_resolver(_tag, _pattern, _first)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_core_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_core_float)
 
 
 def max_bytes() -> int:
@@ -111,6 +128,10 @@ def parse(text: str, file: str) -> Any:
             raise _fail(file, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
         except ValueError as exc:
             raise _fail(file, str(exc)) from None
+    if parser() == "rapidyaml":
+        data = _parse_fast(text)
+        if data is not _FALLBACK:
+            return data
     loader = _Loader(text)
     enabled = gc.isenabled()
     gc.disable()  # the parse allocates millions of objects that no cycle collection can free
@@ -141,6 +162,98 @@ def parse(text: str, file: str) -> Any:
             for k in loader.duplicate_keys
         ])
     return data
+
+
+def parser() -> str:
+    """`rapidyaml` when installed (the fast path), else `libyaml`; BLEU_ASSESS_PARSER forces one."""
+    wanted = os.environ.get("BLEU_ASSESS_PARSER", "auto")
+    if wanted == "libyaml":
+        return "libyaml"
+    return "rapidyaml" if _ryml() is not None else "libyaml"
+
+
+@functools.cache
+def _ryml() -> Any:
+    try:
+        import ryml  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return ryml
+
+
+_FALLBACK = object()
+# Anchors, aliases, tags and merge keys: rare in inventories, left to the precise parser.
+_RISKY = re.compile(r"(?:^|[\s\[{,])[&*!][^\s,\[\]{}]|<<")
+
+
+class _Duplicate(Exception):
+    pass
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _Duplicate
+    return mapping
+
+
+def _parse_fast(text: str) -> Any:
+    """rapidyaml parses, emits JSON, json.loads builds the objects: several times faster than
+    libyaml. Whatever it cannot vouch for goes to the precise parser (`_FALLBACK`): anchors,
+    tags, duplicate keys, several documents, syntax errors, and any string that would have been
+    typed had it been written plain — JSON no longer says whether it was quoted."""
+    ryml = _ryml()
+    if _RISKY.search(text):
+        return _FALLBACK
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tree = ryml.parse_in_arena(text.encode("utf-8"))
+        root = tree.root_id()
+        if tree.is_stream(root):
+            if tree.num_children(root) != 1:
+                return _FALLBACK
+            root = tree.first_child(root)
+        emitted = ryml.emit_json_malloc(tree, root)
+        if emitted is None:
+            return _FALLBACK
+        data = json.loads(emitted if isinstance(emitted, str) else bytes(emitted), object_pairs_hook=_pairs)
+    except (_Duplicate, ValueError, RecursionError, RuntimeError, TypeError):
+        return _FALLBACK
+    except Exception as exc:  # ryml's own parse errors
+        if type(exc).__module__.startswith("ryml"):
+            return _FALLBACK
+        raise
+    finally:
+        if enabled:
+            gc.enable()
+    return data if _unambiguous(data) else _FALLBACK
+
+
+def _unambiguous(data: Any) -> bool:
+    typed = scalars.TYPED.match
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if typed(key):
+                    return False
+                if isinstance(child, str):
+                    if typed(child):
+                        return False
+                elif isinstance(child, (dict, list)):
+                    stack.append(child)
+        elif isinstance(value, list):
+            for child in value:
+                if isinstance(child, str):
+                    if typed(child):
+                        return False
+                elif isinstance(child, (dict, list)):
+                    stack.append(child)
+        elif isinstance(value, str) and typed(value):
+            return False
+    return True
 
 
 def _reject_constant(name: str) -> None:
