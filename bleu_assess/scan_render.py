@@ -32,13 +32,14 @@ def table(result: ScanResult) -> "RenderableType":
 
     lang = result.lang
     grid = Table(title=t("scan.title", lang, organisation=result.inventory.organisation), expand=False)
-    for key in ("col_item", "col_readiness", "col_scope", "col_residency", "col_exposure", "col_target",
-                "col_platform", "col_top_finding"):
+    grid.add_column(t("scan.col_item", lang), no_wrap=True)
+    for key in ("col_readiness", "col_scope", "col_residency", "col_exposure", "col_target", "col_platform"):
         grid.add_column(t(f"scan.{key}", lang), overflow="fold")
+    grid.add_column(t("scan.col_top_finding", lang), overflow="fold", min_width=24, ratio=1)
     for item in result.items:
         top = item.top_finding
         grid.add_row(
-            Text(f"{item.id}" + (" (" + label("kind", item.kind, lang) + ")" if item.kind == "dataset" else "")),
+            Text(item.id, style="" if item.kind == "application" else "italic"),
             Text(label("readiness", item.readiness, lang), style=_STYLES.get(item.readiness, "")),
             Text(label("secnumcloud_scope", item.secnumcloud_scope, lang)),
             Text(label("residency", item.residency, lang)),
@@ -46,7 +47,7 @@ def table(result: ScanResult) -> "RenderableType":
                  style=_STYLES.get(item.exposure.level, "")),
             Text(label("target", item.target, lang)),
             Text(item.platform or "—"),
-            Text(f"[{top.rule}] {top.message}" if top else "—"),
+            Text(f"{top.rule}: {top.title}" if top else "—"),
         )
     return Group(grid, Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False))
 
