@@ -36,8 +36,15 @@ def split(node_id: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class InventoryGraph:
+    """Questions about the inventory's structure. The full typed multigraph is built on first
+    use only: assessing needs just the dependency and flow graphs."""
+
     inventory: Inventory
-    graph: nx.MultiDiGraph
+    prebuilt: nx.MultiDiGraph | None = None
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        return self.prebuilt if self.prebuilt is not None else _typed_graph(self.inventory)
 
     @cached_property
     def dependencies(self) -> nx.DiGraph:
@@ -68,7 +75,7 @@ class InventoryGraph:
         """The part of the graph within `depth` edges of `focus` (either direction)."""
         undirected = self.graph.to_undirected(as_view=True)
         keep = nx.single_source_shortest_path_length(undirected, focus, cutoff=depth)
-        return InventoryGraph(self.inventory, self.graph.subgraph(keep).copy())
+        return InventoryGraph(self.inventory, self.graph.subgraph(keep).copy())  # type: ignore[arg-type]
 
     def find(self, item_id: str) -> list[str]:
         """Node ids matching a bare id (or an already qualified `kind:id`)."""
@@ -78,6 +85,10 @@ class InventoryGraph:
 
 
 def build_graph(inventory: Inventory) -> InventoryGraph:
+    return InventoryGraph(inventory)
+
+
+def _typed_graph(inventory: Inventory) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     _add_nodes(g, "provider", ((p.id, p.name) for p in inventory.providers))
     _add_nodes(g, "platform", ((p.id, p.id) for p in inventory.platforms))
@@ -104,7 +115,7 @@ def build_graph(inventory: Inventory) -> InventoryGraph:
             g.edges[source, target, "flow"]["datasets"] = sorted(set(carried) | set(flow.datasets))
         else:
             g.add_edge(source, target, key="flow", kind="flow", datasets=sorted(set(flow.datasets)))
-    return InventoryGraph(inventory, g)
+    return g
 
 
 def _add_nodes(g: nx.MultiDiGraph, kind: str, items: Iterable[tuple[str, str]]) -> None:

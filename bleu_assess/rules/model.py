@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 Facts = Mapping[str, Any]
@@ -54,7 +55,11 @@ class Ruleset:
         return f"{self.id}@{self.version}"
 
     def source(self, key: str) -> Source | None:
-        return next((s for s in self.sources if s.key == key), None)
+        return self._sources.get(key)
+
+    @cached_property
+    def _sources(self) -> dict[str, Source]:
+        return {s.key: s for s in self.sources}
 
     def reference_text(self, reference: str) -> str:
         """`key` or `key §19.6.b` -> the source's title, with the pinpoint if any."""
