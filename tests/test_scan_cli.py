@@ -1,0 +1,148 @@
+"""scan, explain and rules as a user runs them, and the JSON results contract (spec/results.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bleu_assess.cli import app
+from bleu_assess.results import EXPOSURE_LEVELS, READINESS, RESIDENCY, SCOPES, SEVERITIES, TARGETS
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml")) + [ROOT / "examples" / "par-service"]
+
+SAMPLE = {
+    "format": "bleu-assess/v1",
+    "organisation": {"name": "CHU Test", "type": "health-establishment", "designations": ["ose"]},
+    "providers": [
+        {"id": "us-cloud", "name": "US cloud", "headquarters": "US", "regions": ["FR"], "support_regions": ["US"],
+         "qualifications": ["hds", "iso27001"]},
+        {"id": "snc", "name": "SNC", "headquarters": "FR", "regions": ["FR"],
+         "qualifications": ["secnumcloud-3.2", "hds"]},
+    ],
+    "platforms": [{"id": "snc-iaas", "provider": "snc", "models": ["iaas", "paas"]}],
+    "applications": [
+        {"id": "dpi", "name": "Dossier patient <b>", "owner": "DSI", "criticality": "vital",
+         "hosting": {"model": "on-premises"}, "datasets": ["dossier"]},
+        {"id": "mail", "name": "Messagerie", "hosting": {"model": "saas", "provider": "us-cloud"},
+         "datasets": ["courriels"]},
+    ],
+    "datasets": [
+        {"id": "dossier", "name": "Dossier patient", "classification": "health"},
+        {"id": "courriels", "name": "Courriels", "classification": "personal"},
+    ],
+    "flows": [{"from": "dpi", "to": "mail", "datasets": ["dossier"], "description": "Courriers de sortie"}],
+}
+
+
+def check_contract(document: dict[str, Any]) -> None:
+    """Every required key and enumeration of the scan results contract."""
+    assert document["format"] == "bleu-assess-results/v1"
+    assert document["tool"]["name"] == "bleu-assess" and document["tool"]["version"]
+    assert {"path", "sha256", "organisation"} <= document["inventory"].keys()
+    assert len(document["inventory"]["sha256"]) == 64
+    for ruleset in document["rulesets"]:
+        assert {"id", "version", "sha256"} <= ruleset.keys() and len(ruleset["sha256"]) == 64
+    summary = document["summary"]
+    apps = [i for i in document["items"] if i["kind"] == "application"]
+    assert summary["applications"] == len(apps)
+    assert summary["datasets"] == len(document["items"]) - len(apps)
+    assert set(summary["readiness"]) == set(READINESS) and sum(summary["readiness"].values()) == len(apps)
+    assert set(summary["secnumcloud_scope"]) == set(SCOPES)
+    ids = [i["id"] for i in document["items"]]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    for item in document["items"]:
+        assert item["kind"] in ("application", "dataset")
+        assert item["readiness"] in READINESS and item["secnumcloud_scope"] in SCOPES
+        assert item["residency"] in RESIDENCY and item["target"] in TARGETS
+        exposure = item["exposure"]
+        assert exposure["level"] in EXPOSURE_LEVELS and 0 <= exposure["score"] <= 100
+        assert (exposure["level"] == "none") == (exposure["score"] == 0)
+        for path in exposure["paths"]:
+            assert path[0] == item["id"] and path[-1].startswith("provider:")
+        assert item["platform"] is None or isinstance(item["platform"], str)
+        ranks = [SEVERITIES.index(f["severity"]) for f in item["findings"]]
+        assert ranks == sorted(ranks)
+        for finding in item["findings"]:
+            assert {"rule", "ruleset", "dimension", "severity", "message", "remediation", "references",
+                    "evidence"} <= finding.keys()
+            assert finding["references"] and finding["message"] and "@" in finding["ruleset"]
+        if any(f["severity"] == "blocker" for f in item["findings"]):
+            assert item["readiness"] == "not-ready"
+
+
+@pytest.fixture
+def sample(write_inventory: Any) -> Path:
+    return write_inventory(SAMPLE)
+
+
+def test_scan_json_follows_the_contract(runner: Any, sample: Path) -> None:
+    result = runner.invoke(app, ["scan", str(sample), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    check_contract(json.loads(result.stdout))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_examples_scan_to_the_contract_in_both_languages(runner: Any, example: Path) -> None:
+    for lang in ("fr", "en"):
+        result = runner.invoke(app, ["scan", str(example), "--format", "json", "--lang", lang])
+        assert result.exit_code == 0, result.output
+        document = json.loads(result.stdout)
+        check_contract(document)
+        assert document["summary"]["applications"] >= 1
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+def test_every_scan_format_renders_names_as_text(runner: Any, sample: Path, fmt: str) -> None:
+    result = runner.invoke(app, ["scan", str(sample), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert "dpi" in result.stdout
+    if fmt == "markdown":
+        assert "Dossier patient \\<b\\>" in result.stdout  # escaped, never interpreted
+
+
+def test_scan_writes_atomically_and_refuses_to_overwrite_its_input(runner: Any, sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert runner.invoke(app, ["scan", str(sample), "--format", "json", "-o", str(out)]).exit_code == 0
+    check_contract(json.loads(out.read_text(encoding="utf-8")))
+    before = sample.read_bytes()
+    result = runner.invoke(app, ["scan", str(sample), "--format", "json", "-o", str(sample)])
+    assert result.exit_code == 2 and "input" in result.output
+    assert sample.read_bytes() == before
+
+
+def test_explain_shows_findings_conditions_and_exposure_paths(runner: Any, sample: Path) -> None:
+    result = runner.invoke(app, ["explain", str(sample), "dpi", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "provider:us-cloud" in result.stdout  # dpi sends health data to the exposed mail SaaS
+    assert "Exposure paths" in result.stdout and "data.classifications" in result.stdout
+    unknown = runner.invoke(app, ["explain", str(sample), "dpii"])
+    assert unknown.exit_code == 2 and "did you mean 'dpi'" in unknown.output
+
+
+def test_unknown_ruleset_is_a_usage_error(runner: Any, sample: Path) -> None:
+    result = runner.invoke(app, ["scan", str(sample), "--ruleset", "secnumclud"])
+    assert result.exit_code == 2 and "unknown ruleset 'secnumclud'" in result.output
+
+
+def test_rules_commands(runner: Any) -> None:
+    listed = runner.invoke(app, ["rules", "list"])
+    assert listed.exit_code == 0 and "secnumcloud" in listed.stdout
+    schema = runner.invoke(app, ["rules", "schema"])
+    assert schema.exit_code == 0 and json.loads(schema.stdout)["title"] == "bleu-assess ruleset"
+    assert runner.invoke(app, ["rules", "show", "NOPE-000"]).exit_code == 2
+
+
+def test_scan_as_a_real_process_exits_2_on_invalid_input_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: bleu-assess/v1\norganisation: {name: X}\napplications:\n  - id: A\n    name: a\n",
+                   encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "scan", str(bad)], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert f"{bad}:4:9: applications[0].id: invalid id 'A'" in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == ""
