@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from bleu_assess.load import Loaded, load_inventory
 
@@ -38,11 +38,11 @@ def select_rulesets(selectors: list[str] | None = None,
 
 
 def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang: str = "en",
-           ig: "InventoryGraph | None" = None) -> "ScanResult":
+           ig: "InventoryGraph | None" = None, advance: "Callable[[int], None] | None" = None) -> "ScanResult":
     """Verdicts for every application and dataset of a validated inventory."""
     from bleu_assess.evaluate import assess as run
 
-    return run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang)
+    return run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance)
 
 
 def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,

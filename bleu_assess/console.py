@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -76,3 +77,39 @@ def diagnostics(items: Iterable["Diagnostic"], lang: str, limit: int | None = No
 
 def is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+# Inputs above this size take about a second or more: show progress for them.
+PROGRESS_MIN_BYTES = 1_000_000
+
+Step = Callable[[str, int], None]
+
+
+def progress_wanted(path: str, machine_output: bool) -> bool:
+    """A progress bar only on a terminal, for large inputs, never with machine-readable output."""
+    if machine_output or settings.quiet or not sys.stderr.isatty():
+        return False
+    try:
+        if os.path.isdir(path):
+            return sum(e.stat().st_size for e in os.scandir(path) if e.is_file()) >= PROGRESS_MIN_BYTES
+        return os.path.getsize(path) >= PROGRESS_MIN_BYTES
+    except OSError:
+        return False
+
+
+@contextmanager
+def progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """`stage(label, total)` starts a stage and returns `advance(n)`; all no-ops when disabled."""
+    if not enabled:
+        yield lambda label, total: (lambda n: None)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err(), transient=True) as bar:
+
+        def stage(label: str, total: int) -> Callable[[int], None]:
+            task = bar.add_task(label, total=total or 1)
+            return lambda n: bar.advance(task, n)
+
+        yield stage

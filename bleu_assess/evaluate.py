@@ -7,7 +7,7 @@ Each rule's result is cached by the values of the facts it tests, so items alike
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from bleu_assess import __version__
 from bleu_assess.analysis import Analysis
@@ -71,9 +71,14 @@ class Evaluator:
         self.first = {k: [(rs, r) for rs, r in v if not r.second_pass] for k, v in by_kind.items()}
         self.second = {k: [(rs, r) for rs, r in v if r.second_pass] for k, v in by_kind.items()}
 
-    def run(self) -> ScanResult:
-        items = [self.item(app, "application") for app in self.inventory.applications]
-        items += [self.item(dataset, "dataset") for dataset in self.inventory.datasets]
+    def run(self, advance: Callable[[int], None] | None = None) -> ScanResult:
+        todo = [(app, "application") for app in self.inventory.applications]
+        todo += [(dataset, "dataset") for dataset in self.inventory.datasets]
+        items = []
+        for index, (item, kind) in enumerate(todo, 1):
+            items.append(self.item(item, kind))
+            if advance is not None and index % 500 == 0:
+                advance(500)
         items.sort(key=lambda i: i.id)
         inv = self.inventory
         return ScanResult(
@@ -179,7 +184,9 @@ class Evaluator:
         )
 
 
-def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en") -> ScanResult:
-    return Evaluator(ig, rulesets, lang).run()
+def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
+           advance: Callable[[int], None] | None = None) -> ScanResult:
+    """`advance(n)` is told every few hundred items (for a progress bar)."""
+    return Evaluator(ig, rulesets, lang).run(advance)
 
 

@@ -33,17 +33,24 @@ rules_app = typer.Typer(help="List, show and compare rulesets.", no_args_is_help
 app.add_typer(rules_app, name="rules")
 
 
-def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional[str], lang: Optional[Lang]):  # type: ignore[no-untyped-def]
-    """Shared by every command that assesses an inventory: warnings to stderr, then verdicts."""
+def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional[str], lang: Optional[Lang],
+                    machine_output: bool = False):  # type: ignore[no-untyped-def]
+    """Shared by every command that assesses an inventory: warnings to stderr, then verdicts,
+    with a progress bar on a terminal for large inventories."""
     from bleu_assess import api, console
-    from bleu_assess.i18n import default_language
+    from bleu_assess.i18n import default_language, t
 
-    loaded = api.load(path)
-    language = lang.value if lang else default_language(loaded.inventory.organisation.country)
+    with console.progress(console.progress_wanted(path, machine_output)) as stage:
+        stage(t("cli.progress_load", default_language()), 1)
+        loaded = api.load(path)
+        inventory = loaded.inventory
+        language = lang.value if lang else default_language(inventory.organisation.country)
+        selected = api.select_rulesets(ruleset or None, rules_dir)
+        ig = api.graph(inventory)
+        advance = stage(t("cli.progress_assess", language), len(inventory.applications) + len(inventory.datasets))
+        result = api.assess(inventory, selected, language, ig, advance)
     console.diagnostics(loaded.warnings, language, limit=10)
-    selected = api.select_rulesets(ruleset or None, rules_dir)
-    ig = api.graph(loaded.inventory)
-    return api.assess(loaded.inventory, selected, language, ig), ig, selected
+    return result, ig, selected
 
 
 @command("scan")
@@ -62,7 +69,7 @@ def scan(
     from bleu_assess.i18n import t
     from bleu_assess.output import emit
 
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang)
+    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
     if format is ScanFormat.table:
         if output:
             import io
