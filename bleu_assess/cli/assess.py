@@ -41,8 +41,9 @@ def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional
     from bleu_assess.i18n import default_language, t
 
     with console.progress(console.progress_wanted(path, machine_output)) as stage:
-        stage(t("cli.progress_load", default_language()), 1)
+        loaded_stage = stage(t("cli.progress_load", default_language()), 1)
         loaded = api.load(path)
+        loaded_stage(1)
         inventory = loaded.inventory
         language = lang.value if lang else default_language(inventory.organisation.country)
         selected = api.select_rulesets(ruleset or None, rules_dir)
