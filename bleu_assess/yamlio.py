@@ -4,11 +4,13 @@ string). Errors are located diagnostics, never tracebacks."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import json
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -190,6 +192,19 @@ class _Duplicate(Exception):
     pass
 
 
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     mapping = dict(pairs)
     if len(mapping) != len(pairs):
@@ -208,7 +223,8 @@ def _parse_fast(text: str) -> Any:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        tree = ryml.parse_in_arena(text.encode("utf-8"))
+        with _quiet_stderr():  # rapidyaml prints its parse errors; the precise parser reports them
+            tree = ryml.parse_in_arena(text.encode("utf-8"))
         root = tree.root_id()
         if tree.is_stream(root):
             if tree.num_children(root) != 1:

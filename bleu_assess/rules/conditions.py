@@ -12,8 +12,8 @@ from bleu_assess.rules.model import Predicate
 OPERATORS: dict[str, tuple[tuple[str, ...], str]] = {
     "equals": (("string", "number", "bool"), "scalar"),
     "not_equals": (("string", "number", "bool"), "scalar"),
-    "in": (("string", "number"), "list"),
-    "not_in": (("string", "number"), "list"),
+    "in": (("string", "number"), "set"),
+    "not_in": (("string", "number"), "set"),
     "exists": (("string", "number", "bool", "list"), "bool"),
     "contains": (("list",), "scalar"),
     "intersects": (("list",), "set"),
@@ -132,7 +132,7 @@ class Compiler:
             return group
         if isinstance(raw, list) and all(isinstance(v, (str, int, float)) for v in raw):
             return frozenset(raw)
-        return self._invalid(path, "expects a list of values" + (" or a @group" if kind == "set" else ""))
+        return self._invalid(path, "expects a list of values or a @group")
 
     def _invalid(self, path: tuple[Any, ...], message: str) -> Any:
         self.errors.append((path, message))
