@@ -293,7 +293,9 @@ class Analysis:
         facts = self._common("application", app.id, app.name)
         pf = self._provider_facts({provider.id} if provider else set())
         region = inv.hosting_region(app)
-        regions = set(pf.pop("_regions")) | ({region} if region else set()) | {d.location for d in held if d.location}
+        # Where the application stores and processes data; datasets stored elsewhere (`location`)
+        # are assessed as datasets, so as not to lend one dataset's location to another.
+        regions = set(pf.pop("_regions")) | ({region} if region else set())
         exposure, via = self.app_exposure(app, classifications)
         status = self.providers.get(provider.id) if provider else None
         own = provider.ownership if provider else None

@@ -79,7 +79,9 @@ class ItemVerdict:
 
     @property
     def top_finding(self) -> Finding | None:
-        return self.findings[0] if self.findings else None
+        """The most severe finding that is more than information, if any."""
+        first = self.findings[0] if self.findings else None
+        return first if first is not None and first.severity != "info" else None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
