@@ -14,7 +14,8 @@ from bleu_assess.load import Loaded, load_inventory
 if TYPE_CHECKING:
     from bleu_assess.graph import InventoryGraph
     from bleu_assess.model import Inventory
-    from bleu_assess.results import ScanResult
+    from bleu_assess.plan import PlanOptions
+    from bleu_assess.results import PlanResult, ScanResult
     from bleu_assess.rules.model import Ruleset
 
 
@@ -52,3 +53,10 @@ def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None 
 
     inventory = path if isinstance(path, _Inventory) else load(path).inventory
     return assess(inventory, select_rulesets(rulesets, rules_dir), lang)
+
+
+def plan(scan_result: "ScanResult", ig: "InventoryGraph", options: "PlanOptions | None" = None) -> "PlanResult":
+    """Migration waves for an assessed inventory."""
+    from bleu_assess.plan import plan as run
+
+    return run(scan_result, ig, options)

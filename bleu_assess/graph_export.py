@@ -21,7 +21,7 @@ def _mermaid_id(node_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", node_id)
 
 
-def _mermaid_text(text: str) -> str:
+def mermaid_text(text: str) -> str:
     # Mermaid labels are quoted strings; quotes and markup characters become entities.
     return "".join(f"#{ord(ch)};" if ch in '"<>&#`|{}[]' else ch for ch in text)
 
@@ -31,10 +31,10 @@ def to_mermaid(ig: InventoryGraph) -> str:
     for node_id in sorted(ig.graph.nodes):
         attrs = ig.graph.nodes[node_id]
         left, right = _MERMAID_SHAPES[attrs["kind"]]
-        lines.append(f'  {_mermaid_id(node_id)}{left}"{_mermaid_text(str(attrs["label"]))}"{right}')
+        lines.append(f'  {_mermaid_id(node_id)}{left}"{mermaid_text(str(attrs["label"]))}"{right}')
     for u, v, kind, data in _sorted_edges(ig):
         label = kind if kind != "flow" else "flow: " + ", ".join(data.get("datasets", []))  # type: ignore[arg-type]
-        lines.append(f'  {_mermaid_id(u)} {_EDGE_STYLE[kind]}|"{_mermaid_text(label)}"| {_mermaid_id(v)}')
+        lines.append(f'  {_mermaid_id(u)} {_EDGE_STYLE[kind]}|"{mermaid_text(label)}"| {_mermaid_id(v)}')
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,70 @@
+"""`bleu-assess plan`: migration waves."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+from bleu_assess.cli import command
+from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
+from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
+
+
+class PlanFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+    table = "table"
+
+
+def plan_options(max_wave_size: Optional[int], max_wave_effort: Optional[float], effort_days: Optional[str],
+                 group_by_flows: bool, pilot_size: Optional[int]):  # type: ignore[no-untyped-def]
+    from bleu_assess.errors import UsageError
+    from bleu_assess.plan import DEFAULT_EFFORT_DAYS, PlanOptions, parse_effort_days
+
+    try:
+        days = parse_effort_days(effort_days) if effort_days else dict(DEFAULT_EFFORT_DAYS)
+    except ValueError as exc:
+        raise UsageError(f"--effort-days: {exc}", hint="for example --effort-days XS=1,S=3,M=10,L=30,XL=60") from None
+    return PlanOptions(max_wave_size, max_wave_effort, pilot_size, days, group_by_flows)
+
+
+@command("plan")
+def plan(
+    path: str = typer.Argument(..., help=PATH_HELP),
+    format: PlanFormat = typer.Option(PlanFormat.markdown, "--format", "-f", help="Output format."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
+    max_wave_size: Optional[int] = typer.Option(None, "--max-wave-size", min=1, help="At most N applications per wave."),
+    max_wave_effort: Optional[float] = typer.Option(None, "--max-wave-effort", min=0.0,
+                                                    help="At most DAYS person-days per wave."),
+    pilot_size: int = typer.Option(5, "--pilot-size", min=1, help="Applications in the first (pilot) wave, at most."),
+    effort_days: Optional[str] = typer.Option(None, "--effort-days",
+                                              help="Person-days per T-shirt size, e.g. XS=2,S=5,M=15,L=40,XL=80."),
+    group_by_flows: bool = typer.Option(False, "--group-by-flows", help="Move applications linked by flows together."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+    template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
+    ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+) -> None:
+    """Plan migration waves: move groups, dependency order, pilot, held and staying applications."""
+    from bleu_assess import api, console, plan_render
+    from bleu_assess.output import emit
+
+    options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
+    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is PlanFormat.json)
+    planned = api.plan(result, ig, options)
+    if format is PlanFormat.table and not output:
+        console.out().print(plan_render.table(planned, ig.inventory))
+        return
+    if format is PlanFormat.table:
+        import io
+
+        from rich.console import Console
+
+        capture = Console(width=160, no_color=True, markup=False, highlight=False, emoji=False, file=io.StringIO())
+        capture.print(plan_render.table(planned, ig.inventory))
+        emit(capture.file.getvalue(), output, [path])  # type: ignore[attr-defined]
+        return
+    render = plan_render.json_text if format is PlanFormat.json else plan_render.markdown
+    emit(render(planned, ig.inventory, template_dir), output, [path])

@@ -1,0 +1,304 @@
+"""Stage 5: migration waves from the scan verdicts and the dependency graph.
+
+Pure functions. Applications that depend on each other (a cycle of `depends_on`) form one move
+group; groups are layered in dependency order (what you depend on moves in the same wave or
+earlier), then waves are filled under capacity limits. Every application ends up exactly once
+in a wave, in `held` or in `staying` (spec/results.md, plan invariants).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import networkx as nx
+
+from bleu_assess.graph import InventoryGraph
+from bleu_assess.i18n import t
+from bleu_assess.model import Application
+from bleu_assess.results import Held, HybridLink, ItemVerdict, Placement, PlanResult, ScanResult, Staying, Wave
+
+DEFAULT_EFFORT_DAYS: Mapping[str, float] = {"XS": 2.0, "S": 5.0, "M": 15.0, "L": 40.0, "XL": 80.0}
+UNKNOWN_EFFORT = "M"  # an application without an estimate counts as a medium one
+CRITICALITY_RANK = {"low": 0, "medium": 1, "high": 2, "vital": 3}
+READINESS_RANK = {"ready": 0, "ready-with-conditions": 1}
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    max_wave_size: int | None = None
+    max_wave_effort: float | None = None
+    pilot_size: int | None = 5  # the first wave is a pilot: a few easy applications
+    effort_days: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_EFFORT_DAYS))
+    group_by_flows: bool = False
+
+
+def effort_of(app: Application, options: PlanOptions) -> float:
+    if isinstance(app.effort, (int, float)):
+        return float(app.effort)
+    return float(options.effort_days.get(app.effort or UNKNOWN_EFFORT, options.effort_days[UNKNOWN_EFFORT]))
+
+
+@dataclass
+class _Group:
+    key: int
+    members: tuple[str, ...]
+    effort: float
+    pin: int | None
+    vital: bool
+    rank: tuple[int, int, float, str]  # pilot preference: readiness, criticality, effort, id
+    deps: set[int] = field(default_factory=set)
+    earliest: int = 1
+    wave: int = 0
+    reason: str = ""
+
+
+class _Planner:
+    def __init__(self, scan: ScanResult, ig: InventoryGraph, options: PlanOptions) -> None:
+        self.scan, self.ig, self.options = scan, ig, options
+        self.lang = scan.lang
+        self.apps = ig.inventory.applications_by_id
+        self.verdicts: dict[str, ItemVerdict] = {i.id: i for i in scan.applications}
+        self.warnings: list[str] = []
+
+    def say(self, key: str, **values: object) -> str:
+        return t(f"plan.{key}", self.lang, **values)
+
+    def run(self) -> PlanResult:
+        staying = self.staying()
+        stay_ids = {s.id for s in staying}
+        held = self.held(stay_ids)
+        held_ids = {h.id for h in held}
+        moving = [a for a in sorted(self.apps) if a not in stay_ids and a not in held_ids]
+        groups = self.groups(moving)
+        self.schedule(groups)
+        waves = self.waves(groups)
+        wave_of = {app: w.number for w in waves for app in w.applications}
+        return PlanResult(
+            scan=self.scan, waves=tuple(waves), held=tuple(sorted(held, key=lambda h: h.id)),
+            staying=tuple(sorted(staying, key=lambda s: s.id)), hybrid_links=tuple(self.hybrid_links(wave_of)),
+            split_datasets=tuple(self.split_datasets(wave_of)), warnings=tuple(self.warnings),
+        )
+
+    # -- who does not move ----------------------------------------------------------------
+
+    def staying(self) -> list[Staying]:
+        out = []
+        for app_id, app in self.apps.items():
+            verdict = self.verdicts[app_id]
+            if app.strategy in ("retain", "retire"):
+                out.append(Staying(app_id, app.strategy, self.say(f"staying_{app.strategy}")))
+            elif verdict.target in ("on-premises", "retire"):
+                out.append(Staying(app_id, verdict.target, self.say(f"staying_target_{verdict.target}")))
+        return out
+
+    def held(self, staying: set[str]) -> list[Held]:
+        held: dict[str, Held] = {}
+        for app_id in sorted(self.apps):
+            if app_id in staying:
+                continue
+            verdict = self.verdicts[app_id]
+            if verdict.readiness == "not-ready":
+                blocker = next((f for f in verdict.findings if f.severity == "blocker"), None)
+                detail = f"{blocker.rule}: {blocker.message}" if blocker else self.say("held_not_ready")
+                held[app_id] = Held(app_id, "not-ready", detail)
+            elif verdict.readiness == "unknown":
+                held[app_id] = Held(app_id, "unknown", self.say("held_unknown"))
+        # Whoever needs a held application at run time waits for it, transitively; what stays
+        # where it is does not hold anyone back (the link is hybrid).
+        deps = self.ig.dependencies
+        queue = sorted(held)
+        while queue:
+            blocked = queue.pop(0)
+            for dependent in sorted(deps.predecessors(blocked)):
+                if dependent not in held and dependent not in staying:
+                    held[dependent] = Held(dependent, "depends-on-held",
+                                           self.say("held_depends", dependency=blocked, reason=held[blocked].reason))
+                    queue.append(dependent)
+        # A dependency cycle moves as one: if one member waits, all wait.
+        for cycle in self.ig.dependency_cycles():
+            waiting = [a for a in cycle if a in held]
+            for member in cycle:
+                if waiting and member not in held and member not in staying:
+                    held[member] = Held(member, "depends-on-held",
+                                        self.say("held_cycle", dependency=waiting[0], reason=held[waiting[0]].reason))
+        return list(held.values())
+
+    # -- move groups and waves -------------------------------------------------------------
+
+    def groups(self, moving: list[str]) -> dict[int, _Group]:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(moving)
+        movers = set(moving)
+        graph.add_edges_from((a, d) for a in moving for d in self.apps[a].depends_on if d in movers and d != a)
+        if self.options.group_by_flows:
+            for flow in self.ig.inventory.flows:
+                if flow.source in movers and flow.target in movers and flow.source != flow.target:
+                    graph.add_edge(flow.source, flow.target)
+                    graph.add_edge(flow.target, flow.source)
+        components = sorted((tuple(sorted(c)) for c in nx.strongly_connected_components(graph)), key=lambda c: c[0])
+        index = {app: key for key, members in enumerate(components) for app in members}
+        groups: dict[int, _Group] = {}
+        for key, members in enumerate(components):
+            pins = sorted({self.apps[a].wave for a in members if self.apps[a].wave is not None})
+            if len(pins) > 1:
+                self.warnings.append(self.say("warn_group_pins", group=", ".join(members),
+                                              pins=", ".join(map(str, pins)), wave=pins[-1]))
+            worst = max(CRITICALITY_RANK[self.apps[a].criticality] for a in members)
+            readiness = max(READINESS_RANK.get(self.verdicts[a].readiness, 1) for a in members)
+            effort = sum(effort_of(self.apps[a], self.options) for a in members)
+            groups[key] = _Group(key, members, effort, pins[-1] if pins else None,
+                                 any(self.apps[a].criticality == "vital" for a in members),
+                                 (readiness, worst, effort, members[0]))
+        for a, d in graph.edges:
+            if index[a] != index[d]:
+                groups[index[a]].deps.add(index[d])
+        return groups
+
+    def schedule(self, groups: dict[int, _Group]) -> None:
+        """List scheduling by waves: a group is eligible once what it depends on is placed in an
+        earlier wave; eligible groups fill the wave in preference order, within capacity."""
+        max_size, max_effort = self.options.max_wave_size, self.options.max_wave_effort
+        dependents: dict[int, list[int]] = defaultdict(list)
+        missing = {k: len(g.deps) for k, g in groups.items()}
+        for key, group in groups.items():
+            for dep in group.deps:
+                dependents[dep].append(key)
+            group.earliest = max(1, group.pin or 1)
+            if group.vital and group.pin != 1:
+                group.earliest = max(group.earliest, 2)
+        ready: list[tuple[int, tuple[int, int, float, str], int]] = []
+        for key, group in groups.items():
+            if not group.deps:
+                heapq.heappush(ready, (group.earliest, group.rank, key))
+        wave, placed = 0, 0
+        while placed < len(groups):
+            wave += 1
+            size, effort = 0, 0.0
+            limit = max_size
+            if wave == 1 and self.options.pilot_size is not None:
+                limit = min(limit or self.options.pilot_size, self.options.pilot_size)
+            deferred: list[tuple[int, tuple[int, int, float, str], int]] = []
+            chosen: list[int] = []
+            candidates = []
+            while ready and ready[0][0] <= wave:
+                candidates.append(heapq.heappop(ready))
+            # Pinned groups first; then ready, low-criticality, small groups (the pilot's preference,
+            # which also moves the easiest first in later waves).
+            candidates.sort(key=lambda c: (0 if groups[c[2]].pin == wave else 1, groups[c[2]].rank))
+            for item in candidates:
+                group = groups[item[2]]
+                n = len(group.members)
+                fits = (limit is None or size + n <= limit) and (max_effort is None or effort + group.effort <= max_effort)
+                if fits or not chosen:
+                    if not fits and (max_size is not None and n > max_size or max_effort is not None
+                                     and group.effort > max_effort):  # alone and still too big
+                        self.warnings.append(self.say("warn_group_too_big", group=", ".join(group.members), wave=wave))
+                    chosen.append(group.key)
+                    size, effort = size + n, effort + group.effort
+                else:
+                    if group.pin == wave:
+                        self.warnings.append(self.say("warn_pin_capacity", app=group.members[0], pin=wave, wave=wave + 1))
+                    deferred.append(item)
+            for item in deferred:
+                heapq.heappush(ready, (wave + 1, item[1], item[2]))
+            for key in chosen:
+                group = groups[key]
+                group.wave = wave
+                group.reason = self._reason(group, groups, wave)
+                placed += 1
+                for dependent in dependents[key]:
+                    missing[dependent] -= 1
+                    if missing[dependent] == 0:
+                        other = groups[dependent]
+                        earliest = max([other.earliest] + [groups[d].wave + 1 for d in other.deps])
+                        if other.pin is not None and other.pin < earliest:
+                            blocker = max(other.deps, key=lambda d: (groups[d].wave, groups[d].members[0]))
+                            self.warnings.append(self.say(
+                                "warn_pin_conflict", app=other.members[0], pin=other.pin,
+                                dependency=groups[blocker].members[0], dep_wave=groups[blocker].wave, wave=earliest))
+                        other.earliest = earliest
+                        heapq.heappush(ready, (earliest, other.rank, dependent))
+
+    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int) -> str:
+        parts = []
+        if len(group.members) > 1:
+            parts.append(self.say("reason_group", members=", ".join(group.members)))
+        if group.pin == wave:
+            parts.append(self.say("reason_pinned", wave=wave))
+        if group.deps:
+            latest = max(group.deps, key=lambda d: (groups[d].wave, groups[d].members[0]))
+            if groups[latest].wave == wave - 1 or not parts:
+                parts.append(self.say("reason_after", dependency=groups[latest].members[0], wave=groups[latest].wave))
+        if wave == 1 and not group.deps and group.pin != 1:
+            parts.append(self.say("reason_pilot"))
+        if group.vital and wave == 2 and not group.deps and group.pin is None:
+            parts.append(self.say("reason_vital"))
+        if not parts:
+            parts.append(self.say("reason_capacity", wave=wave) if wave > group.earliest else self.say("reason_free"))
+        return "; ".join(parts)
+
+    def waves(self, groups: dict[int, _Group]) -> list[Wave]:
+        by_wave: dict[int, list[_Group]] = defaultdict(list)
+        for group in groups.values():
+            by_wave[group.wave].append(group)
+        held_by_app = self.ig.inventory.applications_by_id
+        moved: set[str] = set()
+        waves = []
+        for number in sorted(by_wave):
+            members = sorted(by_wave[number], key=lambda g: g.members[0])
+            apps = sorted(a for g in members for a in g.members)
+            datasets = sorted({d for a in apps for d in held_by_app[a].datasets} - moved)
+            moved.update(datasets)
+            placements = tuple(Placement(a, g.reason) for g in members for a in g.members)
+            waves.append(Wave(number, tuple(apps), tuple(datasets), tuple(g.members for g in members),
+                              round(sum(g.effort for g in members), 1), tuple(sorted(placements, key=lambda p: p.id))))
+        return waves
+
+    # -- what crosses waves ----------------------------------------------------------------
+
+    def hybrid_links(self, wave_of: dict[str, int]) -> list[HybridLink]:
+        links: dict[tuple[str, str, str], set[str]] = {}
+        for app in self.ig.inventory.applications:
+            for dep in app.depends_on:
+                if dep != app.id:
+                    links.setdefault((app.id, dep, "depends_on"), set())
+        for flow in self.ig.inventory.flows:
+            if flow.source != flow.target:
+                links.setdefault((flow.source, flow.target, "flow"), set()).update(flow.datasets)
+        out = []
+        for (source, target, kind), datasets in sorted(links.items()):
+            a, b = wave_of.get(source), wave_of.get(target)
+            if (a is not None or b is not None) and a != b:
+                out.append(HybridLink(source, target, kind, tuple(sorted(datasets)), a, b))
+        return out
+
+    def split_datasets(self, wave_of: dict[str, int]) -> list[tuple[str, tuple[int, ...]]]:
+        holders: dict[str, set[int]] = defaultdict(set)
+        for app in self.ig.inventory.applications:
+            if app.id in wave_of:
+                for dataset in app.datasets:
+                    holders[dataset].add(wave_of[app.id])
+        return [(d, tuple(sorted(w))) for d, w in sorted(holders.items()) if len(w) > 1]
+
+
+def plan(scan: ScanResult, ig: InventoryGraph, options: PlanOptions | None = None) -> PlanResult:
+    """Waves, held and staying applications, hybrid links and split datasets."""
+    return _Planner(scan, ig, options or PlanOptions()).run()
+
+
+def parse_effort_days(text: str) -> dict[str, float]:
+    """`XS=1,S=3,M=10,L=30,XL=60` over the defaults."""
+    mapping = dict(DEFAULT_EFFORT_DAYS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        size, _, days = part.partition("=")
+        if size.strip() not in mapping:
+            raise ValueError(f"unknown size '{size.strip()}' (sizes: {', '.join(mapping)})")
+        value = float(days)
+        if not value >= 0:
+            raise ValueError(f"invalid number of days for {size.strip()}: {days}")
+        mapping[size.strip()] = value
+    return mapping
+
