@@ -133,6 +133,10 @@ class _Planner:
         graph.add_nodes_from(moving)
         movers = set(moving)
         graph.add_edges_from((a, d) for a in moving for d in self.apps[a].depends_on if d in movers and d != a)
+        # A dependency cycle stays one move group even when one of its members does not move.
+        for cycle in self.ig.dependency_cycles():
+            members = [a for a in cycle if a in movers]
+            graph.add_edges_from(zip(members, members[1:] + members[:1]))
         if self.options.group_by_flows:
             for flow in self.ig.inventory.flows:
                 if flow.source in movers and flow.target in movers and flow.source != flow.target:

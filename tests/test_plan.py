@@ -1,0 +1,233 @@
+"""The wave planner: its invariants (spec/results.md) on random graphs, its choices on small
+estates, and golden Markdown plans for the examples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bleu_assess import api
+from bleu_assess.cli import app as cli_app
+from bleu_assess.graph import InventoryGraph
+from bleu_assess.model import Application, Dataset, Hosting, Inventory, Organisation
+from bleu_assess.plan import PlanOptions, plan
+from bleu_assess.plan_render import markdown
+from bleu_assess.results import Exposure, Finding, InventoryRef, ItemVerdict, ScanResult
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden" / "plan"
+
+
+def estate(apps: list[dict[str, Any]], lang: str = "en") -> tuple[ScanResult, InventoryGraph]:
+    """An inventory and hand-made verdicts: each dict gives id and optionally depends_on,
+    readiness, target, criticality, strategy, wave, effort, datasets."""
+    applications = tuple(Application(
+        id=a["id"], name=a["id"].upper(), criticality=a.get("criticality", "medium"),
+        hosting=Hosting("on-premises"), datasets=tuple(a.get("datasets", ())), depends_on=tuple(a.get("depends_on", ())),
+        strategy=a.get("strategy"), wave=a.get("wave"), effort=a.get("effort")) for a in apps)
+    datasets = tuple(Dataset(d, d, "internal") for d in sorted({d for a in apps for d in a.get("datasets", ())}))
+    inventory = Inventory(Organisation("Test"), applications=applications, datasets=datasets, path="t.yaml", sha256="0" * 64)
+    items = []
+    for a in apps:
+        readiness = a.get("readiness", "ready")
+        findings = (Finding("TST-001", "t@1", "test", "blocker", "blocked", "fix"),) if readiness == "not-ready" else ()
+        items.append(ItemVerdict(a["id"], "application", a["id"].upper(), readiness, "not-required", "compliant",
+                                 Exposure(), a.get("target", "any-cloud"), None, findings,
+                                 criticality=a.get("criticality", "medium")))
+    scan = ScanResult("0", InventoryRef("t.yaml", "0" * 64, "Test"), (), tuple(sorted(items, key=lambda i: i.id)), lang)
+    return scan, InventoryGraph(inventory)
+
+
+def check_invariants(apps: list[dict[str, Any]], options: PlanOptions) -> None:
+    scan, ig = estate(apps)
+    result = plan(scan, ig, options)
+    wave_of = {a: w.number for w in result.waves for a in w.applications}
+    held = {h.id: h for h in result.held}
+    staying = {s.id for s in result.staying}
+    everyone = [a for w in result.waves for a in w.applications] + list(held) + list(staying)
+    assert sorted(everyone) == sorted(a["id"] for a in apps), "every application exactly once"
+    by_id = {a["id"]: a for a in apps}
+    for a in apps:
+        for dep in a.get("depends_on", ()):
+            if a["id"] in wave_of and dep in wave_of:
+                assert wave_of[dep] <= wave_of[a["id"]], f"{dep} must not move after {a['id']}"
+            if a["id"] in wave_of and dep != a["id"]:
+                assert dep not in held, f"{a['id']} moves while {dep} is held"
+        if a.get("readiness", "ready") == "not-ready" and a["id"] not in staying:
+            assert held[a["id"]].reason == "not-ready"
+        if a["id"] in wave_of and a.get("criticality") == "vital" and a.get("wave") != 1:
+            assert wave_of[a["id"]] != 1, "no vital application in the pilot unless pinned there"
+        pin = a.get("wave")
+        if pin is not None and a["id"] in wave_of and wave_of[a["id"]] != pin:
+            assert any(a["id"] in w for w in result.warnings), f"broken pin of {a['id']} not reported"
+    graph = nx.DiGraph()
+    graph.add_edges_from((a["id"], d) for a in apps for d in a.get("depends_on", ()) if d != a["id"])
+    for cycle in nx.strongly_connected_components(graph):
+        waves = {wave_of[m] for m in cycle if m in wave_of}
+        assert len(waves) <= 1, f"cycle {sorted(cycle)} split across waves {waves}"
+    for wave in result.waves:
+        groups = wave.move_groups
+        if options.max_wave_size is not None and len(wave.applications) > options.max_wave_size:
+            assert len(groups) == 1, "only a single oversized move group may exceed the limit"
+        for dataset in wave.datasets:
+            assert any(dataset in by_id[a].get("datasets", ()) for a in wave.applications)
+    for a in wave_of:
+        for dataset in by_id[a].get("datasets", ()):
+            assert any(dataset in w.datasets and w.number <= wave_of[a] for w in result.waves)
+
+
+@st.composite
+def estates(draw: Any) -> tuple[list[dict[str, Any]], PlanOptions]:
+    n = draw(st.integers(1, 18))
+    ids = [f"a{i}" for i in range(n)]
+    apps = []
+    for i, app_id in enumerate(ids):
+        apps.append({
+            "id": app_id,
+            "depends_on": sorted(set(draw(st.lists(st.sampled_from(ids), max_size=3)))),
+            "readiness": draw(st.sampled_from(["ready", "ready", "ready-with-conditions", "not-ready", "unknown"])),
+            "target": draw(st.sampled_from(["secnumcloud", "eu-cloud", "any-cloud", "any-cloud", "on-premises"])),
+            "criticality": draw(st.sampled_from(["low", "medium", "high", "vital"])),
+            "strategy": draw(st.sampled_from([None, None, None, "rehost", "retain", "retire"])),
+            "wave": draw(st.sampled_from([None, None, None, 1, 2, 3])),
+            "effort": draw(st.sampled_from([None, "XS", "M", "XL", 3, 12.5])),
+            "datasets": sorted(set(draw(st.lists(st.sampled_from(["d1", "d2", "d3", "d4"]), max_size=2)))),
+        })
+    options = PlanOptions(max_wave_size=draw(st.sampled_from([None, 1, 2, 4])),
+                          max_wave_effort=draw(st.sampled_from([None, 20.0, 100.0])),
+                          pilot_size=draw(st.sampled_from([None, 1, 5])),
+                          group_by_flows=False)
+    return apps, options
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(estates())
+def test_plan_invariants_hold_on_random_estates(case: tuple[list[dict[str, Any]], PlanOptions]) -> None:
+    apps, options = case
+    check_invariants(apps, options)
+
+
+def test_dependencies_move_first_and_cycles_move_together() -> None:
+    scan, ig = estate([
+        {"id": "ad", "criticality": "low"},
+        {"id": "dpi", "depends_on": ["ad", "pacs"]},
+        {"id": "pacs", "depends_on": ["dpi"]},
+    ])
+    result = plan(scan, ig, PlanOptions())
+    assert [w.applications for w in result.waves] == [("ad",), ("dpi", "pacs")]
+    assert result.waves[1].move_groups == (("dpi", "pacs"),)
+    reasons = {p.id: p.reason for w in result.waves for p in w.placements}
+    assert "dpi, pacs" in reasons["dpi"] and "after ad (wave 1)" in reasons["dpi"]
+
+
+def test_not_ready_applications_hold_their_dependents_unless_what_they_need_stays() -> None:
+    scan, ig = estate([
+        {"id": "core", "readiness": "not-ready"},
+        {"id": "app", "depends_on": ["core"]},
+        {"id": "mainframe", "strategy": "retain"},
+        {"id": "batch", "depends_on": ["mainframe"]},
+    ])
+    result = plan(scan, ig, PlanOptions())
+    held = {h.id: h for h in result.held}
+    assert held["core"].reason == "not-ready" and held["core"].detail == "TST-001: blocked"
+    assert held["app"].reason == "depends-on-held" and "core" in held["app"].detail
+    assert [w.applications for w in result.waves] == [("batch",)]
+    assert [(s.id, s.target) for s in result.staying] == [("mainframe", "retain")]
+    link = result.hybrid_links[0]
+    assert (link.source, link.target, link.source_wave, link.target_wave) == ("batch", "mainframe", 1, None)
+
+
+def test_the_pilot_is_small_easy_and_never_vital_unless_pinned() -> None:
+    scan, ig = estate([{"id": f"low{i}", "criticality": "low"} for i in range(3)] + [
+        {"id": "big", "criticality": "high"}, {"id": "core", "criticality": "vital"},
+        {"id": "pinned-core", "criticality": "vital", "wave": 1}])
+    result = plan(scan, ig, PlanOptions(pilot_size=4))
+    assert result.waves[0].applications == ("low0", "low1", "low2", "pinned-core")
+    assert set(result.waves[1].applications) == {"big", "core"}
+
+
+def test_wave_limits_split_layers_and_report_oversized_groups() -> None:
+    scan, ig = estate([{"id": f"a{i}", "effort": 10} for i in range(5)] + [
+        {"id": "x", "depends_on": ["y"]}, {"id": "y", "depends_on": ["x"]}, {"id": "z", "depends_on": ["x"]}])
+    result = plan(scan, ig, PlanOptions(max_wave_size=1, pilot_size=None))
+    assert all(len(w.applications) <= 1 or len(w.move_groups) == 1 for w in result.waves)
+    assert any("x, y" in w for w in result.warnings)
+    by_effort = plan(scan, ig, PlanOptions(max_wave_effort=20, pilot_size=None))
+    assert all(w.effort_days <= 20 or len(w.move_groups) == 1 for w in by_effort.waves)
+
+
+def test_pin_conflicts_are_reported_with_both_ends() -> None:
+    scan, ig = estate([{"id": "base", "wave": 3}, {"id": "top", "depends_on": ["base"], "wave": 1}])
+    result = plan(scan, ig, PlanOptions())
+    assert {a: w.number for w in result.waves for a in w.applications} == {"base": 3, "top": 4}
+    assert result.warnings == ("top is pinned to wave 1 but depends on base in wave 3; it moves in wave 4",)
+
+
+def test_datasets_held_across_waves_are_flagged() -> None:
+    scan, ig = estate([{"id": "a", "datasets": ["shared"]}, {"id": "b", "depends_on": ["a"], "datasets": ["shared"]}])
+    result = plan(scan, ig, PlanOptions())
+    assert result.waves[0].datasets == ("shared",) and result.waves[1].datasets == ()
+    assert result.split_datasets == (("shared", (1, 2)),)
+
+
+def test_names_are_escaped_in_markdown() -> None:
+    scan, ig = estate([{"id": "a"}])
+    inventory = ig.inventory
+    evil = Application(id="a", name="<script>x</script> | {{ 7*7 }} `tick`", hosting=Hosting("on-premises"))
+    ig = InventoryGraph(Inventory(inventory.organisation, applications=(evil,), path="t.yaml", sha256="0" * 64))
+    text = markdown(plan(scan, ig), ig.inventory)
+    assert "<script>" not in text and "\\<script\\>" in text
+    assert "\\| \\{\\{ 7\\*7 \\}\\}" in text and "49" not in text
+    assert '#60;script#62;' in text  # the Mermaid label too
+
+
+EXAMPLES = {"chu": ROOT / "examples" / "chu-exemple.yaml", "ministere": ROOT / "examples" / "ministere-exemple.yaml"}
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_golden_markdown_plans(runner: Any, name: str, lang: str, update_golden: bool) -> None:
+    path = EXAMPLES[name].relative_to(ROOT)
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # the plan names the inventory path as given
+    try:
+        result = runner.invoke(cli_app, ["plan", str(path), "--lang", lang])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"{name}.{lang}.md"
+    if update_golden:
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+def test_plan_json_follows_the_contract(runner: Any) -> None:
+    result = runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--format", "json", "--max-wave-size", "3"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["format"] == "bleu-assess-plan/v1"
+    assert {"tool", "inventory", "rulesets", "waves", "held", "staying"} <= document.keys()
+    for wave in document["waves"]:
+        assert {"number", "applications", "datasets", "move_groups", "effort_days"} <= wave.keys()
+        assert len(wave["applications"]) <= 3 or len(wave["move_groups"]) == 1
+    for held in document["held"]:
+        assert {"id", "reason", "detail"} <= held.keys()
+    for staying in document["staying"]:
+        assert {"id", "target"} <= staying.keys()
+    ids = [a for w in document["waves"] for a in w["applications"]] + [h["id"] for h in document["held"]] + \
+        [s["id"] for s in document["staying"]]
+    assert sorted(ids) == sorted(a.id for a in api.load(EXAMPLES["chu"]).inventory.applications)
+
+
+def test_plan_options_are_checked(runner: Any) -> None:
+    result = runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--effort-days", "XXL=3"])
+    assert result.exit_code == 2 and "unknown size 'XXL'" in result.output
+    assert runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--max-wave-size", "0"]).exit_code == 2
