@@ -49,6 +49,7 @@ class _Group:
     pin: int | None
     vital: bool
     rank: tuple[int, int, float, str]  # pilot preference: readiness, criticality, effort, id
+    pinned_by: str = ""  # the member whose `wave:` gives the pin
     deps: set[int] = field(default_factory=set)
     earliest: int = 1
     wave: int = 0
@@ -106,24 +107,21 @@ class _Planner:
                 held[app_id] = Held(app_id, "not-ready", detail)
             elif verdict.readiness == "unknown":
                 held[app_id] = Held(app_id, "unknown", self.say("held_unknown"))
-        # Whoever needs a held application at run time waits for it, transitively; what stays
-        # where it is does not hold anyone back (the link is hybrid).
+        # Whoever needs a held application at run time waits for it, transitively, and a
+        # dependency cycle moves as one: if one member waits, all wait. What stays where it is
+        # holds no one back (the link is hybrid).
         deps = self.ig.dependencies
+        cycle_of = {a: cycle for cycle in self.ig.dependency_cycles() for a in cycle}
         queue = sorted(held)
         while queue:
             blocked = queue.pop(0)
-            for dependent in sorted(deps.predecessors(blocked)):
-                if dependent not in held and dependent not in staying:
-                    held[dependent] = Held(dependent, "depends-on-held",
-                                           self.say("held_depends", dependency=blocked, reason=held[blocked].reason))
-                    queue.append(dependent)
-        # A dependency cycle moves as one: if one member waits, all wait.
-        for cycle in self.ig.dependency_cycles():
-            waiting = [a for a in cycle if a in held]
-            for member in cycle:
-                if waiting and member not in held and member not in staying:
-                    held[member] = Held(member, "depends-on-held",
-                                        self.say("held_cycle", dependency=waiting[0], reason=held[waiting[0]].reason))
+            waiting = [(d, "held_depends") for d in sorted(deps.predecessors(blocked))]
+            waiting += [(m, "held_cycle") for m in cycle_of.get(blocked, ()) if m != blocked]
+            for app_id, key in waiting:
+                if app_id not in held and app_id not in staying:
+                    held[app_id] = Held(app_id, "depends-on-held",
+                                        self.say(key, dependency=blocked, reason=held[blocked].reason))
+                    queue.append(app_id)
         return list(held.values())
 
     # -- move groups and waves -------------------------------------------------------------
@@ -153,9 +151,16 @@ class _Planner:
             worst = max(CRITICALITY_RANK[self.apps[a].criticality] for a in members)
             readiness = max(READINESS_RANK.get(self.verdicts[a].readiness, 1) for a in members)
             effort = sum(effort_of(self.apps[a], self.options) for a in members)
-            groups[key] = _Group(key, members, effort, pins[-1] if pins else None,
-                                 any(self.apps[a].criticality == "vital" for a in members),
-                                 (readiness, worst, effort, members[0]))
+            # Vital and not pinned to the pilot itself: keeps its whole group out of wave 1.
+            vital = [a for a in members if self.apps[a].criticality == "vital" and self.apps[a].wave != 1]
+            pin = pins[-1] if pins else None
+            if pin == 1 and vital:
+                self.warnings.append(self.say("warn_pin_vital", app=next(a for a in members if self.apps[a].wave == 1),
+                                              vital=vital[0]))
+                pin = None
+            pinned_by = next((a for a in members if pin is not None and self.apps[a].wave == pin), "")
+            groups[key] = _Group(key, members, effort, pin, bool(vital), (readiness, worst, effort, members[0]),
+                                 pinned_by)
         for a, d in graph.edges:
             if index[a] != index[d]:
                 groups[index[a]].deps.add(index[d])
@@ -171,7 +176,7 @@ class _Planner:
             for dep in group.deps:
                 dependents[dep].append(key)
             group.earliest = max(1, group.pin or 1)
-            if group.vital and group.pin != 1:
+            if group.vital:
                 group.earliest = max(group.earliest, 2)
         ready: list[tuple[int, tuple[int, int, float, str], int]] = []
         for key, group in groups.items():
@@ -204,7 +209,7 @@ class _Planner:
                     size, effort = size + n, effort + group.effort
                 else:
                     if group.pin == wave:
-                        self.warnings.append(self.say("warn_pin_capacity", app=group.members[0], pin=wave, wave=wave + 1))
+                        self.warnings.append(self.say("warn_pin_capacity", app=group.pinned_by, pin=wave, wave=wave + 1))
                     deferred.append(item)
             for item in deferred:
                 heapq.heappush(ready, (wave + 1, item[1], item[2]))
@@ -221,7 +226,7 @@ class _Planner:
                         if other.pin is not None and other.pin < earliest:
                             blocker = max(other.deps, key=lambda d: (groups[d].wave, groups[d].members[0]))
                             self.warnings.append(self.say(
-                                "warn_pin_conflict", app=other.members[0], pin=other.pin,
+                                "warn_pin_conflict", app=other.pinned_by, pin=other.pin,
                                 dependency=groups[blocker].members[0], dep_wave=groups[blocker].wave, wave=earliest))
                         other.earliest = earliest
                         heapq.heappush(ready, (earliest, other.rank, dependent))
