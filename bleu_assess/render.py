@@ -19,14 +19,17 @@ from bleu_assess.errors import TemplateError
 from bleu_assess.i18n import t
 from bleu_assess.resources import templates_dir
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^([#+\-=>!])")
+_MD_ORDERED = re.compile(r"^(\d+)\.")
 
 
 def md_escape(value: Any) -> str:
     """Text for a Markdown table cell or line: markup characters escaped, no line breaks."""
     text = "" if value is None else str(value)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\r", " ").replace("\n", " ")
+    text = _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+    # Characters that only mean something at the start of a line (headings, lists, quotes).
+    return _MD_ORDERED.sub(r"\1\\.", _MD_LINE_START.sub(r"\\\1", text))
 
 
 def md_code(value: Any) -> str:

@@ -1,0 +1,130 @@
+"""Inline SVG charts for the readiness report, drawn by our own code: no library, no script,
+no external resource. Each chart has a title and a description for assistive technology, and
+carries its numbers as text, so that no information is given by colour alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import Sequence
+
+# WCAG AA contrast with white text (>= 4.5:1).
+COLOURS = {
+    "ready": "#1a7f37", "ready-with-conditions": "#8a5a00", "not-ready": "#c0262d", "unknown": "#57606a",
+    "required": "#0b4f9c", "recommended": "#4f6fad", "not-required": "#57606a", "excluded": "#6e2594",
+    "none": "#eef1f4", "low": "#fbe3a5", "medium": "#f5b461", "high": "#e0703a", "critical": "#b42318",
+}
+FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif'"
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+
+
+def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: list[str]) -> str:
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' width='100%' role='img' "
+            f"aria-labelledby='{chart_id}-title {chart_id}-desc' {FONT} font-size='13'>"
+            f"<title id='{chart_id}-title'>{escape(title)}</title><desc id='{chart_id}-desc'>{escape(desc)}</desc>"
+            + "".join(body) + "</svg>")
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", fill: str = "#1f2328", weight: str = "normal") -> str:
+    return (f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' fill='{fill}' font-weight='{weight}'>"
+            f"{escape(text)}</text>")
+
+
+def stacked_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, dict[str, int]]],
+                 series: Sequence[Series]) -> str:
+    """Horizontal stacked bars, one row per category, segments labelled with their counts."""
+    label_w, bar_w, row_h, top = 150, 470, 30, 10
+    height = top + row_h * len(rows) + 40
+    body: list[str] = []
+    biggest = max((sum(counts.values()) for _, counts in rows), default=0) or 1
+    for index, (name, counts) in enumerate(rows):
+        y = top + index * row_h
+        body.append(_text(label_w - 8, y + 19, name, "end"))
+        x = float(label_w)
+        total = sum(counts.values())
+        for s in series:
+            value = counts.get(s.key, 0)
+            if not value:
+                continue
+            w = bar_w * value / biggest
+            body.append(f"<rect x='{x:.1f}' y='{y + 4}' width='{w:.1f}' height='{row_h - 8}' fill='{COLOURS[s.key]}'>"
+                        f"<title>{escape(f'{name} — {s.label}: {value}')}</title></rect>")
+            if w >= 18:
+                body.append(_text(x + w / 2, y + 19, str(value), "middle", "#ffffff", "bold"))
+            x += w
+        body.append(_text(x + 6, y + 19, f"{total}", "start", "#57606a"))
+    body.extend(_legend(series, 10, height - 14))
+    return _svg(chart_id, label_w + bar_w + 50, height, title, desc, body)
+
+
+def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
+    out = []
+    for s in series:
+        out.append(f"<rect x='{x:.1f}' y='{y - 10:.1f}' width='12' height='12' fill='{COLOURS[s.key]}' stroke='#57606a' "
+                   "stroke-width='0.5'/>")
+        out.append(_text(x + 16, y, s.label))
+        x += 24 + 7.2 * len(s.label)
+    return out
+
+
+def bars(chart_id: str, title: str, desc: str, values: Sequence[tuple[str, str, int]]) -> str:
+    """Simple horizontal bars: (key for colour, label, value)."""
+    label_w, bar_w, row_h = 230, 380, 28
+    height = row_h * len(values) + 12
+    biggest = max((v for _, _, v in values), default=0) or 1
+    body = []
+    for index, (key, name, value) in enumerate(values):
+        y = 6 + index * row_h
+        w = bar_w * value / biggest
+        body.append(_text(label_w - 8, y + 18, name, "end"))
+        body.append(f"<rect x='{label_w}' y='{y + 4}' width='{max(w, 1):.1f}' height='{row_h - 8}' fill='{COLOURS[key]}'/>")
+        body.append(_text(label_w + max(w, 1) + 6, y + 18, str(value), "start", "#1f2328", "bold"))
+    return _svg(chart_id, label_w + bar_w + 50, height, title, desc, body)
+
+
+def heat_map(chart_id: str, title: str, desc: str, rows: Sequence[str], columns: Sequence[str],
+             cells: dict[tuple[str, str], tuple[str, int, int]], row_labels: dict[str, str],
+             column_labels: dict[str, str], levels: Sequence[Series]) -> str:
+    """Cells (row, column) -> (worst exposure level, exposed count, total count), shown as
+    'exposed/total' on a colour of the worst level."""
+    label_w, cell_w, cell_h, top = 150, 92, 34, 40
+    body = []
+    for c, column in enumerate(columns):
+        body.append(_text(label_w + c * cell_w + cell_w / 2, top - 12, column_labels[column], "middle", weight="bold"))
+    for r, row in enumerate(rows):
+        y = top + r * cell_h
+        body.append(_text(label_w - 8, y + 22, row_labels[row], "end"))
+        for c, column in enumerate(columns):
+            x = label_w + c * cell_w
+            level, exposed, total = cells.get((row, column), ("none", 0, 0))
+            fill = COLOURS[level] if total else "#ffffff"
+            body.append(f"<rect x='{x}' y='{y}' width='{cell_w - 2}' height='{cell_h - 2}' fill='{fill}' stroke='#d0d7de'>"
+                        f"<title>{escape(f'{row_labels[row]} × {column_labels[column]}: {exposed}/{total}')}</title></rect>")
+            if total:
+                dark = level in ("high", "critical")
+                body.append(_text(x + cell_w / 2 - 1, y + 21, f"{exposed}/{total}", "middle",
+                                  "#ffffff" if dark else "#1f2328", "bold"))
+    height = top + cell_h * len(rows) + 34
+    body.extend(_legend(levels, 10, height - 10))
+    return _svg(chart_id, max(label_w + cell_w * len(columns) + 10, 620), height, title, desc, body)
+
+
+def timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[str, float, str]]) -> str:
+    """One bar per wave, its length the effort in person-days: (label, days, annotation)."""
+    label_w, bar_w, row_h = 150, 420, 30
+    height = row_h * len(waves) + 12
+    biggest = max((d for _, d, _ in waves), default=0) or 1
+    body = []
+    for index, (name, days, note) in enumerate(waves):
+        y = 6 + index * row_h
+        w = bar_w * days / biggest
+        body.append(_text(label_w - 8, y + 19, name, "end"))
+        body.append(f"<rect x='{label_w}' y='{y + 4}' width='{max(w, 1):.1f}' height='{row_h - 8}' rx='3' "
+                    f"fill='{COLOURS['required']}'/>")
+        body.append(_text(label_w + max(w, 1) + 6, y + 19, note, "start", "#1f2328"))
+    return _svg(chart_id, label_w + bar_w + 110, height, title, desc, body)

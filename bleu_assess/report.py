@@ -1,0 +1,161 @@
+"""Stage 6: the readiness report — one self-contained HTML file, or Markdown — from a scan and
+a plan. This module builds the documented context the templates see (docs/report.md); the
+wording lives in templates/i18n/report.*.yaml and the layout in templates/report/."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections import Counter
+from typing import Any
+
+from markupsafe import Markup
+
+from bleu_assess import charts
+from bleu_assess.i18n import t
+from bleu_assess.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
+from bleu_assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, ItemVerdict, PlanResult,
+                                 ScanResult)
+from bleu_assess.scan_render import label
+
+AUDIENCES = ("executive", "technical")
+READINESS_ORDER = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "ready": 3}
+LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
+
+
+def generation_time() -> str | None:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; ISO 8601, UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit()
+              else datetime.datetime.now(datetime.timezone.utc))
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _item(verdict: ItemVerdict) -> dict[str, Any]:
+    return {
+        "id": verdict.id, "kind": verdict.kind, "name": verdict.name, "owner": verdict.owner,
+        "criticality": verdict.criticality, "classification": verdict.classification,
+        "readiness": verdict.readiness, "scope": verdict.secnumcloud_scope, "residency": verdict.residency,
+        "exposure": verdict.exposure, "target": verdict.target, "platform": verdict.platform,
+        "findings": verdict.findings, "hosting_model": verdict.hosting_model,
+    }
+
+
+def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str) -> dict[str, Any]:
+    lang = scan.lang
+
+    def say(key: str, **values: Any) -> str:
+        return t(f"report.{key}", lang, **values)
+
+    def lab(kind: str, value: str | None) -> str:
+        return label(kind, value, lang)
+
+    summary = scan.summary()
+    apps = sorted(scan.applications, key=lambda i: (READINESS_ORDER[i.readiness], i.id))
+    datasets = sorted(scan.datasets, key=lambda i: (-LEVEL_RANK[i.exposure.level], i.id))
+    readiness = summary["readiness"]
+    total = summary["applications"]
+    exposed = [a for a in scan.applications if a.exposure.level != "none"]
+    critical = [a for a in exposed if a.exposure.level == "critical"]
+    blocking = Counter((f.severity, f.rule, f.title) for a in scan.applications for f in a.findings
+                       if f.severity in ("blocker", "high"))
+    # Blockers first, then what affects most applications.
+    top_rules = [{"rule": rule, "title": title, "count": n, "severity": severity}
+                 for (severity, rule, title), n in sorted(
+                     blocking.items(), key=lambda kv: (SEVERITY_RANK[kv[0][0]], -kv[1], kv[0][1]))[:5]]
+    pilot = plan.waves[0] if plan.waves else None
+    executive = [
+        say("exec_readiness", total=total, ready=readiness["ready"], conditions=readiness["ready-with-conditions"],
+            blocked=readiness["not-ready"], unknown=readiness["unknown"]),
+        say("exec_scope", required=summary["secnumcloud_scope"]["required"],
+            recommended=summary["secnumcloud_scope"]["recommended"], excluded=summary["secnumcloud_scope"]["excluded"]),
+        say("exec_exposure", exposed=len(exposed), critical=len(critical)),
+    ]
+    if top_rules:
+        executive.append(say("exec_blockers", rules="; ".join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
+    if pilot:
+        executive.append(say("exec_pilot", apps=", ".join(pilot.applications), days=f"{pilot.effort_days:g}",
+                             waves=len(plan.waves)))
+    if plan.held:
+        executive.append(say("exec_held", held=len(plan.held)))
+
+    classes = {a.id: {inventory.datasets_by_id[d].classification for d in a.datasets} for a in inventory.applications}
+    chart_list = _charts(scan, plan, classes, say, lab)
+    return {
+        "lang": lang, "audience": audience, "technical": audience == "technical",
+        "organisation": inventory.organisation, "generated": generation_time(),
+        "tool_version": scan.tool_version, "inventory": scan.inventory, "rulesets": scan.rulesets,
+        "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,
+        "applications": [_item(a) for a in apps], "datasets": [_item(d) for d in datasets],
+        "plan": plan, "app_names": {a.id: a.name for a in inventory.applications},
+        "platforms": {a.id: a.platform for a in scan.applications},
+        "label": lab, "severity_rank": SEVERITY_RANK,
+    }
+
+
+def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], say: Any,
+            lab: Any) -> list[dict[str, Any]]:
+    apps = scan.applications
+    out = []
+    # Readiness by criticality.
+    rows = []
+    for criticality in reversed(CRITICALITIES):
+        counts = Counter(a.readiness for a in apps if a.criticality == criticality)
+        rows.append((criticality, {r: counts.get(r, 0) for r in READINESS}))
+    series = [charts.Series(r, lab("readiness", r)) for r in READINESS]
+    out.append({
+        "id": "chart-readiness", "title": say("chart_readiness"),
+        "svg": Markup(charts.stacked_bars("chart-readiness", say("chart_readiness"), say("chart_readiness_desc"),
+                                          [(say(f"criticality_{c}"), v) for c, v in rows], series)),
+        "headers": [say("criticality")] + [s.label for s in series],
+        "rows": [[say(f"criticality_{c}")] + [v[r] for r in READINESS] for c, v in rows],
+    })
+    # Exposure heat map: classification of the data held x current hosting model.
+    cells: dict[tuple[str, str], tuple[str, int, int]] = {}
+    for app in apps:
+        model = app.hosting_model or "on-premises"
+        for classification in classes[app.id]:
+            level, exposed, total = cells.get((classification, model), ("none", 0, 0))
+            worst = max(level, app.exposure.level, key=LEVEL_RANK.__getitem__)
+            cells[(classification, model)] = (worst, exposed + (app.exposure.level != "none"), total + 1)
+    out.append({
+        "id": "chart-exposure", "title": say("chart_exposure"),
+        "svg": Markup(charts.heat_map("chart-exposure", say("chart_exposure"), say("chart_exposure_desc"),
+                                      CLASSIFICATIONS, HOSTING_MODELS, cells,
+                                      {c: say(f"classification_{c}") for c in CLASSIFICATIONS},
+                                      {m: say(f"model_{m}") for m in HOSTING_MODELS},
+                                      [charts.Series(level, lab("exposure", level)) for level in EXPOSURE_LEVELS])),
+        "headers": [say("classification")] + [say(f"model_{m}") for m in HOSTING_MODELS],
+        "rows": [[say(f"classification_{c}")] + [
+            (f"{cells[(c, m)][1]}/{cells[(c, m)][2]} ({lab('exposure', cells[(c, m)][0])})" if (c, m) in cells else "—")
+            for m in HOSTING_MODELS] for c in CLASSIFICATIONS],
+    })
+    # SecNumCloud scope.
+    scope = scan.summary()["secnumcloud_scope"]
+    out.append({
+        "id": "chart-scope", "title": say("chart_scope"),
+        "svg": Markup(charts.bars("chart-scope", say("chart_scope"), say("chart_scope_desc"),
+                                  [(s, lab("secnumcloud_scope", s), scope[s]) for s in SCOPES])),
+        "headers": [say("scope"), say("applications")],
+        "rows": [[lab("secnumcloud_scope", s), scope[s]] for s in SCOPES],
+    })
+    # Wave timeline.
+    waves = [(say("wave", number=w.number), w.effort_days,
+              say("wave_note", days=f"{w.effort_days:g}", count=len(w.applications))) for w in plan.waves]
+    out.append({
+        "id": "chart-waves", "title": say("chart_waves"),
+        "svg": Markup(charts.timeline("chart-waves", say("chart_waves"), say("chart_waves_desc"), waves)),
+        "headers": [say("wave_column"), say("effort_column"), say("applications")],
+        "rows": [[say("wave", number=w.number), f"{w.effort_days:g}", len(w.applications)] for w in plan.waves],
+    })
+    return out
+
+
+def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, fmt: str, audience: str,
+           template_dir: str | None) -> str:
+    from bleu_assess.plan_render import FILTERS
+    from bleu_assess.render import render as render_template
+
+    ctx = context(scan, plan, inventory, audience)
+    name = "report/report.html.j2" if fmt == "html" else "report/report.md.j2"
+    return render_template(name, ctx, template_dir, scan.lang, FILTERS)
