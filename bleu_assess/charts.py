@@ -24,7 +24,7 @@ class Series:
 
 
 def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: list[str]) -> str:
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' width='100%' role='img' "
+    return (f"<svg viewBox='0 0 {width} {height}' width='100%' role='img' "
             f"aria-labelledby='{chart_id}-title {chart_id}-desc' {FONT} font-size='13'>"
             f"<title id='{chart_id}-title'>{escape(title)}</title><desc id='{chart_id}-desc'>{escape(desc)}</desc>"
             + "".join(body) + "</svg>")
