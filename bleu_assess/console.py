@@ -59,7 +59,7 @@ def diagnostics(items: Iterable["Diagnostic"], lang: str, limit: int | None = No
     """Print located diagnostics, sorted, capped (all of them with -v)."""
     from bleu_assess.i18n import t
 
-    items = list(items)
+    items = [d for d in items if d.severity == "error" or not settings.quiet]
     if not items:
         return
     cap = len(items) if settings.verbose else (limit or MAX_DIAGNOSTICS)

@@ -50,6 +50,33 @@ def _format(template: str, facts: dict[str, Any]) -> str:
     return PLACEHOLDER.sub(lambda m: _text(facts.get(m.group(1))), template)
 
 
+class _Text:
+    """A message in one language, formatted once per distinct set of placeholder values."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        self.names = tuple(dict.fromkeys(m.group(1) for m in PLACEHOLDER.finditer(template)))
+        self.cache: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, facts: dict[str, Any]) -> str:
+        if not self.names:
+            return self.template
+        key = tuple(facts.get(name) for name in self.names)
+        text = self.cache.get(key)
+        if text is None:
+            text = self.cache[key] = _format(self.template, facts)
+        return text
+
+
+class _Texts:
+    def __init__(self, ruleset: Ruleset, rule: Rule, lang: str) -> None:
+        self.ref = ruleset.ref
+        self.message = _Text(rule.message[lang])
+        self.remediation = _Text(rule.remediation[lang])
+        self.title = _Text(rule.title[lang])
+        self.references = tuple(ruleset.reference_text(r) for r in rule.references)
+
+
 def _jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
@@ -63,6 +90,7 @@ class Evaluator:
         self.model = verdict_model()
         self.groups = region_groups()
         self.memo = _Memo()
+        self._texts: dict[int, _Texts] = {}
         by_kind: dict[str, list[tuple[Ruleset, Rule]]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -172,16 +200,22 @@ class Evaluator:
         return chosen, tuple(pending)
 
     def finding(self, ruleset: Ruleset, rule: Rule, facts: dict[str, Any], exposure: Exposure) -> Finding:
-        lang = self.lang
         evidence = {name: _jsonable(facts.get(name)) for name in rule.facts_used}
         if exposure.paths and any(name.startswith("exposure.") for name in rule.facts_used):
             evidence["path"] = list(exposure.paths[0])
+        texts = self.texts(ruleset, rule)
         return Finding(
-            rule=rule.id, ruleset=ruleset.ref, dimension=rule.dimension, severity=rule.severity,
-            message=_format(rule.message[lang], facts), remediation=_format(rule.remediation[lang], facts),
-            references=tuple(ruleset.reference_text(r) for r in rule.references), evidence=evidence,
-            title=_format(rule.title[lang], facts),
+            rule=rule.id, ruleset=texts.ref, dimension=rule.dimension, severity=rule.severity,
+            message=texts.message(facts), remediation=texts.remediation(facts), references=texts.references,
+            evidence=evidence, title=texts.title(facts),
         )
+
+    def texts(self, ruleset: Ruleset, rule: Rule) -> "_Texts":
+        key = id(rule)
+        texts = self._texts.get(key)
+        if texts is None:
+            texts = self._texts[key] = _Texts(ruleset, rule, self.lang)
+        return texts
 
 
 def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
