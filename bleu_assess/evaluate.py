@@ -7,6 +7,7 @@ Each rule's result is cached by the values of the facts it tests, so items alike
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 from bleu_assess import __version__
@@ -18,22 +19,24 @@ from bleu_assess.results import (Exposure, Finding, InventoryRef, ItemVerdict, R
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.rules.model import Rule, Ruleset
 
-_UNSET = object()
+class _Check:
+    """One rule, ready to run: its results are cached by the values of the facts it tests, so
+    items alike cost one evaluation."""
 
+    __slots__ = ("ruleset", "rule", "key", "cache")
 
-class _Memo:
-    """Rule results keyed by the values of the facts each rule tests."""
+    def __init__(self, ruleset: Ruleset, rule: Rule) -> None:
+        self.ruleset, self.rule = ruleset, rule
+        names = rule.facts_used
+        self.key: Callable[[dict[str, Any]], Any] = itemgetter(*names) if names else (lambda facts: ())
+        self.cache: dict[Any, bool] = {}
 
-    def __init__(self) -> None:
-        self.cache: dict[str, dict[tuple[Any, ...], bool]] = {}
-
-    def fires(self, rule: Rule, facts: dict[str, Any]) -> bool:
-        table = self.cache.setdefault(rule.id + "\0" + str(id(rule)), {})
-        key = tuple(facts.get(name) for name in rule.facts_used)
-        result = table.get(key, _UNSET)
-        if result is _UNSET:
-            result = table[key] = bool(rule.predicate(facts))
-        return result  # type: ignore[return-value]
+    def fires(self, facts: dict[str, Any]) -> bool:
+        key = self.key(facts)
+        result = self.cache.get(key)
+        if result is None:
+            result = self.cache[key] = bool(self.rule.predicate(facts))
+        return result
 
 
 def _text(value: Any) -> str:
@@ -55,13 +58,14 @@ class _Text:
 
     def __init__(self, template: str) -> None:
         self.template = template
-        self.names = tuple(dict.fromkeys(m.group(1) for m in PLACEHOLDER.finditer(template)))
-        self.cache: dict[tuple[Any, ...], str] = {}
+        names = tuple(dict.fromkeys(m.group(1) for m in PLACEHOLDER.finditer(template)))
+        self.key: Callable[[dict[str, Any]], Any] | None = itemgetter(*names) if names else None
+        self.cache: dict[Any, str] = {}
 
     def __call__(self, facts: dict[str, Any]) -> str:
-        if not self.names:
+        if self.key is None:
             return self.template
-        key = tuple(facts.get(name) for name in self.names)
+        key = self.key(facts)
         text = self.cache.get(key)
         if text is None:
             text = self.cache[key] = _format(self.template, facts)
@@ -89,15 +93,15 @@ class Evaluator:
         self.lang = lang
         self.model = verdict_model()
         self.groups = region_groups()
-        self.memo = _Memo()
         self._texts: dict[int, _Texts] = {}
-        by_kind: dict[str, list[tuple[Ruleset, Rule]]] = {"application": [], "dataset": []}
+        by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
+                check = _Check(ruleset, rule)
                 for kind in rule.applies_to:
-                    by_kind[kind].append((ruleset, rule))
-        self.first = {k: [(rs, r) for rs, r in v if not r.second_pass] for k, v in by_kind.items()}
-        self.second = {k: [(rs, r) for rs, r in v if r.second_pass] for k, v in by_kind.items()}
+                    by_kind[kind].append(check)
+        self.first = {k: [c for c in v if not c.rule.second_pass] for k, v in by_kind.items()}
+        self.second = {k: [c for c in v if c.rule.second_pass] for k, v in by_kind.items()}
 
     def run(self, advance: Callable[[int], None] | None = None) -> ScanResult:
         todo = [(app, "application") for app in self.inventory.applications]
@@ -123,10 +127,10 @@ class Evaluator:
             facts, exposure = self.analysis.application_facts(item)
         else:
             facts, exposure = self.analysis.dataset_facts(item)
-        fired = [(rs, r) for rs, r in self.first[kind] if self.memo.fires(r, facts)]
+        fired = [c for c in self.first[kind] if c.fires(facts)]
         effects: dict[str, list[Any]] = {}
-        for _, rule in fired:
-            for key, value in rule.verdict.items():
+        for check in fired:
+            for key, value in check.rule.verdict.items():
                 effects.setdefault(key, []).append(value)
         scope = self.model.strongest("secnumcloud_scope", effects.get("secnumcloud_scope", []))
         residency = self.model.strongest("residency", effects.get("residency", []))
@@ -140,8 +144,8 @@ class Evaluator:
         platform, pending = self.platform(item if kind == "application" else None, target, qualifications, regions)
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
                       "platform.id": platform, "platform.pending": pending})
-        fired += [(rs, r) for rs, r in self.second[kind] if self.memo.fires(r, facts)]
-        findings = sorted((self.finding(rs, r, facts, exposure) for rs, r in fired), key=Finding.sort_key)
+        fired += [c for c in self.second[kind] if c.fires(facts)]
+        findings = sorted((self.finding(c.ruleset, c.rule, facts, exposure) for c in fired), key=Finding.sort_key)
         readiness = self.readiness(findings, any(v == "unknown" for v in effects.get("readiness", [])))
         common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
                       residency=residency, exposure=exposure, target=target, platform=platform,
