@@ -56,7 +56,7 @@ def to_dot(ig: InventoryGraph) -> str:
 
 
 def to_json(ig: InventoryGraph) -> str:
-    nodes = [{"id": n, **ig.graph.nodes[n]} for n in sorted(ig.graph.nodes)]
+    nodes = [{**ig.graph.nodes[n], "id": n, "item": ig.graph.nodes[n]["id"]} for n in sorted(ig.graph.nodes)]
     links = [{"source": u, "target": v, **data} for u, v, _, data in _sorted_edges(ig)]
     document = {"directed": True, "multigraph": True, "nodes": nodes, "links": links}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,194 @@
+"""Every kind of bad inventory gets every error at once, each as FILE:LINE:COL: field.path: message,
+exit code 2 and no traceback — through the CLI runner and as a real process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bleu_assess.cli import app
+from bleu_assess.errors import InventoryError
+from bleu_assess.load import load_inventory
+
+HEAD = "format: bleu-assess/v1\norganisation:\n  name: Test\n"
+APP = "applications:\n  - id: app\n    name: App\n    hosting: {model: on-premises}\n    datasets: [data]\n"
+DATA = "datasets:\n  - id: data\n    name: Data\n    classification: internal\n"
+
+
+def errors_of(path: Path) -> list[str]:
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(path)
+    return [d.format() for d in caught.value.diagnostics if d.severity == "error"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("format: bleu-assess/v1\norganisation: {name: [unclosed\n", ":3:1: YAML syntax error"),
+    (HEAD + "  name: Again\n", ":4:3: organisation.name: duplicate key 'name'"),
+    (HEAD + APP.replace("name: App", "name: App\n    users: many") + DATA,
+     ":7:12: applications[0].users: expected a whole number, got a string"),
+    (HEAD + APP.replace("name: App", "name: App\n    critically: high") + DATA,
+     ":7:5: applications[0].critically: unknown field 'critically' (did you mean 'criticality'?)"),
+    (HEAD + APP.replace("name: App", "name: App\n    criticality: vitale") + DATA,
+     ":7:18: applications[0].criticality: unknown value 'vitale' (did you mean 'vital'?)"),
+    (HEAD + APP + "  - id: app\n    name: Twice\n" + DATA, ":9:9: applications[1].id: duplicate application id 'app'"),
+    (HEAD + APP.replace("{model: on-premises}", "{model: saas, provider: nowhere}") + DATA,
+     ":7:38: applications[0].hosting.provider: unknown provider 'nowhere'"),
+    (HEAD + APP.replace("datasets: [data]", "datasets: [dta]") + DATA,
+     ":8:16: applications[0].datasets[0]: unknown dataset 'dta' (did you mean 'data'?)"),
+    (HEAD + APP.replace("datasets: [data]", "datasets: [data]\n    depends_on: [ghost]") + DATA,
+     ":9:18: applications[0].depends_on[0]: unknown application 'ghost'"),
+    (HEAD + APP + DATA + "flows:\n  - {from: app, to: elsewhere, datasets: [data]}\n",
+     ":14:21: flows[0].to: unknown application 'elsewhere'"),
+    (HEAD + APP + DATA + "flows:\n  - {from: app, to: app, datasets: [nothing]}\n",
+     ":14:37: flows[0].datasets[0]: unknown dataset 'nothing'"),
+    (HEAD + "providers:\n  - {id: p, subprocessors: [q]}\n" + APP + DATA,
+     ":5:29: providers[0].subprocessors[0]: unknown provider 'q'"),
+    (HEAD + "platforms:\n  - {id: pl, provider: q, models: [iaas]}\n" + APP + DATA,
+     ":5:24: platforms[0].provider: unknown provider 'q'"),
+    (HEAD + APP.replace("    name: App\n", "") + DATA, ":5:5: applications[0]: missing required field 'name'"),
+    (HEAD.replace("v1", "v2") + APP + DATA,
+     ":1:9: format: unsupported format version 'bleu-assess/v2': this version of bleu-assess reads bleu-assess/v1"),
+    ("- just\n- a list\n", ":1:1: the top level must be a mapping"),
+    ("", ":1:1: empty file"),
+    (HEAD + APP.replace("hosting: {model: on-premises}", "hosting: {model: saas}") + DATA,
+     ":7:14: applications[0].hosting: missing required field 'provider' (required when the model is saas)"),
+    (HEAD + APP.replace("id: app", "id: App_1") + DATA, ":5:9: applications[0].id: invalid id 'App_1'"),
+    (HEAD + "  country: fr\n" + APP + DATA, ":4:12: organisation.country: invalid country code 'fr'"),
+    (HEAD + APP + DATA.replace("classification: internal", "classification: internal\n    volume_gb: -3"),
+     ":13:16: datasets[0].volume_gb: must be at least 0, got -3"),
+])
+def test_each_error_is_located(write_inventory: Any, text: str, expected: str) -> None:
+    path = write_inventory(text)
+    messages = errors_of(path)
+    assert any(m.startswith(str(path)) and expected in m for m in messages), messages
+
+
+def test_all_errors_are_reported_at_once_sorted(write_inventory: Any) -> None:
+    text = HEAD + APP.replace("name: App", "name: App\n    criticality: huge\n    wave: zero") + DATA.replace(
+        "internal", "secret")
+    messages = errors_of(write_inventory(text))
+    assert len(messages) == 3
+    lines = [int(m.split(":")[1]) for m in messages]
+    assert lines == sorted(lines)
+
+
+def test_non_utf8_bytes_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes((HEAD + "  country: FR\n").encode() + "  type: \xe9tat\n".encode("latin-1"))
+    assert any(":5:9: not valid UTF-8 (byte 0xe9)" in m for m in errors_of(path))
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    started = time.monotonic()
+    messages = errors_of(path)
+    assert time.monotonic() - started < 5, "answered quickly"
+    assert any("alias bomb" in m for m in messages)
+
+
+def test_norway_stays_a_country(write_inventory: Any) -> None:
+    path = write_inventory(HEAD + "providers:\n  - {id: p, headquarters: NO, regions: [NO, SE]}\n" + APP + DATA)
+    provider = load_inventory(path).inventory.providers[0]
+    assert provider.headquarters == "NO" and provider.regions == ("NO", "SE")
+
+
+def test_json_inventories_are_accepted(tmp_path: Path) -> None:
+    import yaml
+
+    path = tmp_path / "inventory.json"
+    path.write_text(json.dumps(yaml.safe_load(HEAD + APP + DATA)), encoding="utf-8")
+    assert load_inventory(path).inventory.applications[0].id == "app"
+
+
+def test_warnings_for_suspicious_but_valid_input(write_inventory: Any) -> None:
+    text = (HEAD + "applications:\n  - id: app\n    name: App\n    hosting: {model: on-premises}\n"
+            "    datasets: [health]\n    depends_on: [app]\n"
+            "datasets:\n  - {id: health, classification: health}\n  - {id: orphan, classification: public}\n"
+            "flows:\n  - {from: app, to: app, datasets: [health]}\n")
+    warnings = [d.format() for d in load_inventory(write_inventory(text)).warnings]
+    assert any("applications[0].depends_on[0]: application 'app' depends on itself" in w for w in warnings)
+    assert any("applications[0]: application 'app' holds health data and has no owner" in w for w in warnings)
+    assert any("datasets[1]: dataset 'orphan' is held by no application" in w for w in warnings)
+    assert any("flows[0]: flow from 'app' to itself" in w for w in warnings)
+
+
+def test_directory_inventories_merge_and_name_the_right_file(tmp_path: Path) -> None:
+    root = tmp_path / "estate"
+    root.mkdir()
+    (root / "00-org.yaml").write_text(HEAD + DATA, encoding="utf-8")
+    (root / "apps.yaml").write_text("format: bleu-assess/v1\n" + APP, encoding="utf-8")
+    loaded = load_inventory(root)
+    assert [a.id for a in loaded.inventory.applications] == ["app"] and len(loaded.inventory.files) == 2
+    (root / "more.yaml").write_text("format: bleu-assess/v1\norganisation: {name: Other}\n"
+                                    "applications:\n  - {id: app2, name: B, depends_on: [nope]}\n", encoding="utf-8")
+    messages = errors_of(root)
+    assert any(m.startswith(str(root / "more.yaml") + ":2:1: organisation: organisation is already declared") for m in messages)
+    assert any(m.startswith(str(root / "more.yaml") + ":4:38: applications[0].depends_on[0]: unknown application 'nope'")
+               for m in messages)
+
+
+def test_validate_cli_exit_codes(runner: Any, write_inventory: Any) -> None:
+    good = runner.invoke(app, ["validate", str(write_inventory(HEAD + APP + DATA, "good.yaml")), "--lang", "en"])
+    assert good.exit_code == 0 and "valid inventory" in good.output and "1 applications" in good.output
+    bad = runner.invoke(app, ["validate", str(write_inventory(HEAD.replace("v1", "v9"), "bad.yaml"))])
+    assert bad.exit_code == 2 and "bad.yaml:1:9: format: unsupported format version" in bad.output
+    missing = runner.invoke(app, ["validate", "does-not-exist.yaml"])
+    assert missing.exit_code == 2 and "does-not-exist.yaml: no such file or directory" in missing.output
+
+
+def test_validate_as_a_real_process(write_inventory: Any) -> None:
+    path = write_inventory(HEAD + APP.replace("model: on-premises", "model: cloud") + DATA)
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "validate", str(path)], capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{path}:7:22: applications[0].hosting.model: unknown value 'cloud'" in done.stderr
+
+
+def test_help_does_not_import_networkx_or_jinja2() -> None:
+    code = ("import sys; sys.argv = ['bleu-assess', '--help']\nfrom bleu_assess.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('HEAVY', sorted(m for m in ('networkx', 'jinja2', 'yaml') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "HEAVY ['yaml']" in done.stdout or "HEAVY []" in done.stdout, done.stdout[-300:]
+
+
+def test_version_graph_schema_and_init(runner: Any, write_inventory: Any, tmp_path: Path) -> None:
+    from bleu_assess import __version__
+
+    assert runner.invoke(app, ["--version"]).output.strip() == f"bleu-assess {__version__}"
+    path = write_inventory(HEAD + APP + DATA + "flows:\n  - {from: app, to: app, datasets: [data]}\n")
+    mermaid = runner.invoke(app, ["graph", str(path)])
+    assert mermaid.exit_code == 0 and mermaid.stdout.startswith("flowchart LR")
+    dot = runner.invoke(app, ["graph", str(path), "--format", "dot", "--focus", "data", "--depth", "1"])
+    assert dot.exit_code == 0 and '"dataset:data"' in dot.stdout and "application:app" in dot.stdout
+    document = json.loads(runner.invoke(app, ["graph", str(path), "--format", "json"]).stdout)
+    assert {n["id"] for n in document["nodes"]} == {"application:app", "dataset:data"}
+    assert runner.invoke(app, ["graph", str(path), "--focus", "nope"]).exit_code == 2
+    schema = json.loads(runner.invoke(app, ["schema"]).stdout)
+    assert schema["properties"]["format"]["const"] == "bleu-assess/v1"
+    target = tmp_path / "new.yaml"
+    assert runner.invoke(app, ["init", str(target)]).exit_code == 0
+    assert load_inventory(target).inventory.applications
+    again = runner.invoke(app, ["init", str(target), "--lang", "en"])
+    assert again.exit_code == 2 and "never overwrites" in again.output
+
+
+def test_examples_validate_against_the_published_json_schema() -> None:
+    import jsonschema
+    import yaml
+
+    from bleu_assess.schema import json_schema
+
+    root = Path(__file__).resolve().parent.parent / "examples"
+    files = sorted(root.glob("*.yaml"))
+    assert files
+    for file in files:
+        jsonschema.validate(yaml.safe_load(file.read_text(encoding="utf-8")), json_schema())
