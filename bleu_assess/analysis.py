@@ -51,7 +51,7 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "provider.subprocessors": (APP, "list"), "provider.exposed": (APP, "bool"),
     "provider.ownership.largest_non_eu_pct": (APP, "number"), "provider.ownership.total_non_eu_pct": (APP, "number"),
     "flows.sends_to_exposed": (APP, "list"), "flows.classifications_to_exposed": (APP, "list"),
-    "flows.receives_from": (APP, "list"),
+    "flows.receives_from": (APP, "list"), "data.shared_with_exposed": (APP, "list"),
     "dependencies.count": (APP, "number"), "dependencies.in_cycle": (APP, "bool"),
     "classification": (DATA, "string"), "personal_data": (DATA, "bool"), "volume_gb": (DATA, "number"),
     "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
@@ -179,6 +179,7 @@ class Analysis:
         self.app_data_paths: dict[str, list[_Path]] = defaultdict(list)
         self.sends_to_exposed: dict[str, set[str]] = defaultdict(set)
         self.classes_to_exposed: dict[str, set[str]] = defaultdict(set)
+        self.classes_shared: dict[str, set[str]] = defaultdict(set)
         self.reach: dict[str, set[str]] = {}
         for d, dataset in self.datasets.items():
             holders = self.holders.get(d, [])
@@ -231,6 +232,7 @@ class Analysis:
                     self.classes_to_exposed[holder].add(dataset.classification)
                 else:  # the dataset is exposed where another application holds it
                     chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
+                    self.classes_shared[holder].add(dataset.classification)
                 score = round(self._weight(via, hops) * factor)
                 self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
 
@@ -329,6 +331,7 @@ class Analysis:
             "flows.sends_to_exposed": tuple(sorted(self.sends_to_exposed.get(app.id, ()))),
             "flows.classifications_to_exposed": tuple(sorted(self.classes_to_exposed.get(app.id, ()))),
             "flows.receives_from": tuple(sorted(self.senders.get(app.id, ()))),
+            "data.shared_with_exposed": tuple(sorted(self.classes_shared.get(app.id, ()))),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
         })
