@@ -1,0 +1,1 @@
+"""Spreadsheets in and out, discovered dependencies, and progress between assessments."""

@@ -1,0 +1,199 @@
+"""Spreadsheets in and out, Azure Migrate dependencies, findings export, and diff."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from bleu_assess import api
+from bleu_assess.cli import app
+from bleu_assess.interop.columns import SHEETS, columns, header
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data" / "interop"
+EXAMPLES = [ROOT / "examples" / "chu-exemple.yaml", ROOT / "examples" / "ministere-exemple.yaml"]
+
+
+def fill(workbook: Path, inventory: dict[str, Any], lang: str) -> None:
+    """What a consultant does: one row per item, lists as 'a; b'."""
+    book = load_workbook(workbook)
+    for sheet in SHEETS:
+        titles = {header(sheet, c, lang): c for c in columns(sheet)}
+        ws = next(w for w in book.worksheets if w.title.lower() in (sheet, {"providers": "fournisseurs",
+                  "platforms": "plateformes", "datasets": "jeux de données", "flows": "flux"}.get(sheet, sheet)))
+        names = [cell.value for cell in ws[1]]
+        items = [inventory["organisation"]] if sheet == "organisation" else inventory.get(sheet, [])
+        for item in items:
+            row = []
+            for name in names:
+                value: Any = item
+                for part in titles[name].path:
+                    value = value.get(part) if isinstance(value, dict) else None
+                if isinstance(value, dict):  # the free-form `extra` mapping
+                    value = json.dumps(value, ensure_ascii=False)
+                row.append("; ".join(map(str, value)) if isinstance(value, list) else value)
+            ws.append(row)
+    book.save(workbook)
+
+
+def results_without_paths(document: dict[str, Any]) -> dict[str, Any]:
+    document = dict(document)
+    document.pop("inventory")
+    return document
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_template_round_trip_scans_like_the_original(runner: Any, tmp_path: Path, example: Path, lang: str) -> None:
+    workbook = tmp_path / "modele.xlsx"
+    assert runner.invoke(app, ["export", "template", "-o", str(workbook), "--lang", lang]).exit_code == 0
+    fill(workbook, yaml.safe_load(example.read_text(encoding="utf-8")), lang)
+    out = tmp_path / "inventaire.yaml"
+    result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "bleu-assess validate" in text
+    original = api.scan(example, lang="en").to_dict()
+    imported = api.scan(out, lang="en").to_dict()
+    assert results_without_paths(imported) == results_without_paths(original)
+
+
+def test_template_has_drop_downs_for_every_enumeration(tmp_path: Path, runner: Any) -> None:
+    workbook = tmp_path / "template.xlsx"
+    runner.invoke(app, ["export", "template", "-o", str(workbook), "--lang", "en"])
+    book = load_workbook(workbook)
+    applications = book["applications"]
+    formulas = " ".join(v.formula1 for v in applications.data_validations.dataValidation)
+    assert "vital" in formulas and "saas" in formulas and "retire" in formulas and "XL" in formulas
+    assert applications.freeze_panes == "A2"
+
+
+def test_import_errors_name_sheet_row_and_column(tmp_path: Path, runner: Any) -> None:
+    workbook = tmp_path / "modele.xlsx"
+    runner.invoke(app, ["export", "template", "-o", str(workbook), "--lang", "fr"])
+    fill(workbook, {"organisation": {"name": "CHU"}, "applications": [
+        {"id": "dpi", "name": "DPI", "criticality": "vitale", "hosting": {"model": "on-premises"}},
+        {"id": "pacs", "name": "PACS", "users": "beaucoup", "hosting": {"model": "on-premises"}}]}, "fr")
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert "modele.xlsx: applications!J3: users: expected a number, got 'beaucoup'" in result.output
+    fill(workbook, {"organisation": {"name": "CHU"}}, "fr")  # only the first error stops the import
+    book = load_workbook(workbook)
+    book["applications"]["J3"] = 12
+    book.save(workbook)
+    result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "applications!D2: criticality: unknown value 'vitale' (did you mean 'vital'?)" in result.output
+
+
+def test_csv_import_of_one_applications_file(tmp_path: Path, runner: Any) -> None:
+    source = tmp_path / "applications.csv"
+    source.write_text("identifiant;nom;criticité;hébergement - modèle\nintranet;Intranet;low;on-premises\n",
+                      encoding="utf-8")
+    out = tmp_path / "inventaire.yaml"
+    result = runner.invoke(app, ["import", "csv", str(source), "-o", str(out), "--organisation", "Mairie"])
+    assert result.exit_code == 0, result.output
+    inventory = api.load(out).inventory
+    assert inventory.organisation.name == "Mairie" and inventory.applications[0].criticality == "low"
+
+
+def test_azure_migrate_dependencies_merge_into_an_inventory(tmp_path: Path, runner: Any) -> None:
+    inventory = tmp_path / "chu.yaml"
+    shutil.copy(EXAMPLES[0], inventory)
+    before = inventory.read_bytes()
+    out = tmp_path / "chu-merged.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(DATA / "azure-dependencies.csv"), "--map",
+                                 str(DATA / "servers.yaml"), "--inventory", str(inventory), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "SRV-BACKUP-01" in result.output  # unmapped servers are reported
+    assert inventory.read_bytes() == before  # the input is never modified
+    merged = api.load(out).inventory
+    apps = merged.applications_by_id
+    assert "serveur-identite" in apps["gef"].depends_on and "ris" in apps["pacs"].depends_on
+    assert any(f.source == "gef" and f.target == "serveur-identite" and f.datasets == ("comptabilite",)
+               for f in merged.flows)
+    text = out.read_text(encoding="utf-8")
+    assert "# Inventaire d'exemple : un centre hospitalier universitaire fictif." in text  # comments kept
+    assert len(merged.applications) == 28
+
+
+def test_azure_migrate_mapping_errors_are_located_and_nothing_is_written(tmp_path: Path, runner: Any) -> None:
+    mapping = tmp_path / "servers.yaml"
+    mapping.write_text('servers:\n  SRV-DPI-01: dpii\nflows:\n  "dpi -> annuaire-ad": [comptabilte]\n', encoding="utf-8")
+    out = tmp_path / "merged.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(DATA / "azure-dependencies.csv"), "--map",
+                                 str(mapping), "--inventory", str(EXAMPLES[0]), "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{mapping}:2:15: servers.SRV-DPI-01: unknown application 'dpii' (did you mean 'dpi'?)" in result.output
+    assert "unknown dataset 'comptabilte' (did you mean 'comptabilite'?)" in result.output
+
+
+def test_azure_migrate_accepts_the_documented_header_and_refuses_directory_inventories(tmp_path: Path, runner: Any) -> None:
+    export = tmp_path / "deps.csv"  # the docs' variant: "Timeslot", no "Source IP"
+    export.write_text("Timeslot,Source server name,Source application,Source process,Destination server name,"
+                      "Destination IP,Destination application,Destination process,Destination port\n"
+                      "x,srv-gef-01,GEF,gef.exe,SRV-ID-01,10.0.0.8,Identite,java,8443\n", encoding="utf-8")
+    out = tmp_path / "merged.yaml"
+    args = ["import", "azure-migrate", str(export), "--map", str(DATA / "servers.yaml"), "-o", str(out)]
+    result = runner.invoke(app, [*args, "--inventory", str(EXAMPLES[0])])
+    assert result.exit_code == 0, result.output
+    assert "serveur-identite" in api.load(out).inventory.applications_by_id["gef"].depends_on
+    out.unlink()
+    result = runner.invoke(app, [*args, "--inventory", str(ROOT / "examples" / "par-service")])
+    assert result.exit_code == 2 and "directory inventory" in result.output and not out.exists()
+
+
+def test_extra_cell_must_be_a_json_object(tmp_path: Path, runner: Any) -> None:
+    workbook = tmp_path / "modele.xlsx"
+    runner.invoke(app, ["export", "template", "-o", str(workbook), "--lang", "en"])
+    fill(workbook, {"organisation": {"name": "CHU"}, "applications": [
+        {"id": "dpi", "name": "DPI", "hosting": {"model": "on-premises"}, "extra": "editor=Acme"}]}, "en")
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert "extra: expected a JSON object" in result.output and "applications!" in result.output
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_findings_export(tmp_path: Path, runner: Any, suffix: str) -> None:
+    out = tmp_path / f"constats.{suffix}"
+    result = runner.invoke(app, ["export", "findings", str(EXAMPLES[0]), "-o", str(out), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    expected = sum(len(i.findings) for i in api.scan(EXAMPLES[0], lang="fr").items)
+    if suffix == "csv":
+        rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+        assert rows[0][:5] == ["élément", "type", "nom", "responsable", "règle"] and len(rows) == expected + 1
+    else:
+        book = load_workbook(out)
+        sheet = book["Constats"]
+        assert sheet.max_row == expected + 1 and sheet.auto_filter.ref and sheet.freeze_panes == "A2"
+        assert book["Synthèse"]["A1"].value == "Constats par gravité"
+
+
+def test_diff_shows_exactly_the_fixed_findings(tmp_path: Path, runner: Any) -> None:
+    text = EXAMPLES[0].read_text(encoding="utf-8")
+    fixed = text.replace('    blockers: ["Licence Oracle non transférable en IaaS"]\n', "")
+    fixed = fixed.replace("    regions: [US]\n    contract_law: US\n", "    regions: [US]\n    contract_law: FR\n")
+    assert fixed != text
+    (tmp_path / "after.yaml").write_text(fixed, encoding="utf-8")
+    old = tmp_path / "before.json"
+    old.write_text(json.dumps(api.scan(EXAMPLES[0], lang="en").to_dict()), encoding="utf-8")
+    result = runner.invoke(app, ["diff", str(old), str(tmp_path / "after.yaml"), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert [(f["item"], f["rule"]) for f in document["resolved_findings"]] == [("dpi", "GOV-BLK-001"),
+                                                                                 ("supervision", "EXT-LAW-001")]
+    assert document["new_findings"] == [] and document["added"] == [] and document["removed"] == []
+    assert document["changes"] == []  # dpi stays blocked by its flows: no verdict moves
+    markdown = runner.invoke(app, ["diff", str(old), str(tmp_path / "after.yaml"), "--format", "markdown"])
+    assert "GOV-BLK-001" in markdown.stdout
+    assert runner.invoke(app, ["diff", str(old), str(old)]).exit_code == 0
