@@ -245,6 +245,8 @@ class _Planner:
             parts.append(self.say("reason_pilot"))
         if group.vital and wave == 2 and not group.deps and group.pin is None:
             parts.append(self.say("reason_vital"))
+        if not parts and wave == 2 and group.earliest == 1 and self.options.pilot_size is not None:
+            parts.append(self.say("reason_pilot_full", size=self.options.pilot_size))
         if not parts:
             parts.append(self.say("reason_capacity", wave=wave) if wave > group.earliest else self.say("reason_free"))
         return "; ".join(parts)

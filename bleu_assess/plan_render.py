@@ -90,7 +90,7 @@ def table(plan: PlanResult, inventory: "Inventory") -> "RenderableType":
         reasons = {p.id: p.reason for p in wave.placements}
         for app_id in wave.applications:
             verdict = ctx["verdicts"][app_id]
-            grid.add_row(Text(app_id), Text(inventory.applications_by_id[app_id].criticality),
+            grid.add_row(Text(app_id), Text(label("criticality", inventory.applications_by_id[app_id].criticality, lang)),
                          Text(verdict.platform or "—"), Text(f"{ctx['effort'][app_id]:g}"),
                          Text(label("readiness", verdict.readiness, lang)), Text(reasons[app_id]))
         parts.append(grid)
