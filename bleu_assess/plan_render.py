@@ -100,7 +100,7 @@ def table(plan: PlanResult, inventory: "Inventory") -> "RenderableType":
         held.add_column(t("plan.col_reason_held", lang))
         held.add_column(t("plan.col_detail", lang), overflow="fold")
         for item in plan.held:
-            held.add_row(Text(item.id), Text(item.reason), Text(item.detail))
+            held.add_row(Text(item.id), Text(label("held", item.reason, lang)), Text(item.detail))
         parts.append(held)
     if plan.staying:
         staying = Table(title=t("plan.staying_title", lang))
@@ -108,7 +108,7 @@ def table(plan: PlanResult, inventory: "Inventory") -> "RenderableType":
         staying.add_column(t("plan.col_target", lang))
         staying.add_column(t("plan.col_detail", lang), overflow="fold")
         for item in plan.staying:
-            staying.add_row(Text(item.id), Text(item.target), Text(item.reason))
+            staying.add_row(Text(item.id), Text(label("target", item.target, lang)), Text(item.reason))
         parts.append(staying)
     for warning in plan.warnings:
         parts.append(Text("⚠ " + warning, style="yellow"))
