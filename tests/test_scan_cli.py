@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.results import EXPOSURE_LEVELS, READINESS, RESIDENCY, SCOPES, SEVERITIES, TARGETS
 
@@ -123,6 +124,15 @@ def test_explain_shows_findings_conditions_and_exposure_paths(runner: Any, sampl
     assert "Exposure paths" in result.stdout and "data.classifications" in result.stdout
     unknown = runner.invoke(app, ["explain", str(sample), "dpii"])
     assert unknown.exit_code == 2 and "did you mean 'dpi'" in unknown.output
+
+
+def test_explain_wraps_long_messages_instead_of_cutting_them(runner: Any, sample: Path) -> None:
+    result = runner.invoke(app, ["explain", str(sample), "dpi", "--lang", "en"], env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.output
+    verdict = next(i for i in api.scan(sample, lang="en").items if i.id == "dpi")
+    words = " ".join(line.strip("│ ╭╮╰╯─") for line in result.stdout.splitlines()).split()
+    for finding in verdict.findings:  # every word of every message reaches the reader
+        assert " ".join(finding.message.split()) in " ".join(words)
 
 
 def test_unknown_ruleset_is_a_usage_error(runner: Any, sample: Path) -> None:

@@ -114,7 +114,7 @@ def explain(
     if verdict is None:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
                          + suggest(item, [i.id for i in result.items]))
-    console.out().print(explainer.render(verdict, ig, selected, result.lang))
+    console.out().print(explainer.render(verdict, ig, selected, result.lang), soft_wrap=False)
 
 
 @command("list", parent=rules_app)
@@ -138,7 +138,7 @@ def rules_show(
     """Show one rule: condition, effects, messages, references with their URLs."""
     from bleu_assess import console, rules_render
 
-    console.out().print(rules_render.show(rule_id, ruleset or None, rules_dir, lang.value))
+    console.out().print(rules_render.show(rule_id, ruleset or None, rules_dir, lang.value), soft_wrap=False)
 
 
 @command("diff", parent=rules_app)
@@ -152,7 +152,7 @@ def rules_diff(
     """Compare two ruleset versions: rules added, removed, changed; with --inventory, verdict changes."""
     from bleu_assess import console, rules_render
 
-    console.out().print(rules_render.diff(old, new, inventory, rules_dir, lang.value))
+    console.out().print(rules_render.diff(old, new, inventory, rules_dir, lang.value), soft_wrap=False)
 
 
 @command("schema", parent=rules_app)
