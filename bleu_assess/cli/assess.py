@@ -16,6 +16,8 @@ class ScanFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     csv = "csv"
+    sarif = "sarif"
+    junit = "junit"
 
 
 class FailOn(str, Enum):
@@ -84,8 +86,12 @@ def scan(
         else:
             console.out().print(scan_render.table(result))
     else:
+        from bleu_assess.interop import ci
+
         render = {ScanFormat.json: scan_render.json_text, ScanFormat.csv: scan_render.csv_text,
-                  ScanFormat.markdown: lambda r: scan_render.markdown(r, template_dir)}[format]
+                  ScanFormat.markdown: lambda r: scan_render.markdown(r, template_dir),
+                  ScanFormat.sarif: lambda r: ci.sarif(r, path),
+                  ScanFormat.junit: lambda r: ci.junit(r, path, fail_on.value if fail_on else "high")}[format]
         emit(render(result), output, [path])
     if fail_on is not None:
         count = scan_render.worst_severity_at_least(result, fail_on.value)
