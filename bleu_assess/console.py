@@ -49,10 +49,12 @@ def info(message: str) -> None:
 
 
 def error(message: str, hint: str | None = None) -> None:
+    from bleu_assess.errors import visible
+
     console = err()
-    console.print("error: " + message, style="bold red")
+    console.print("error: " + visible(message), style="bold red")
     if hint:
-        console.print("hint: " + hint, style="yellow")
+        console.print("hint: " + visible(hint), style="yellow")
 
 
 def diagnostics(items: Iterable["Diagnostic"], lang: str, limit: int | None = None) -> None:

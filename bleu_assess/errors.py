@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
+
+
+# Characters that would act on a terminal or reorder the text around them instead of being seen:
+# control characters (ESC, CSI...), bidirectional overrides and isolates, zero-width characters.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """`text` with every invisible or terminal-controlling character shown as `<U+202E>`:
+    messages quote user data, which must neither rewrite the terminal nor hide itself."""
+    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 class ExitCode(IntEnum):
@@ -31,7 +43,8 @@ class Diagnostic:
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return visible(text)
 
 
 class BleuError(Exception):

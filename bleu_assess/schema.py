@@ -31,6 +31,10 @@ class Spec:
     default: Any = None
 
 
+# A number of person-days beyond this is a typing mistake (about 4,000 person-years).
+MAX_EFFORT_DAYS = 1_000_000
+
+
 def _s(type_: str, description: str = "", **kw: Any) -> Spec:
     return Spec(type_, description, **kw)
 
@@ -91,11 +95,11 @@ APPLICATION = _s("object", "An application of the estate.", fields={
     }),
     "datasets": _ids("dataset", "Datasets it stores or processes."),
     "depends_on": _ids("application", "Applications it needs at run time."),
-    "users": _s("integer", "Number of users.", nullable=True, minimum=0),
+    "users": _s("integer", "Number of users.", nullable=True, minimum=0, maximum=10_000_000_000),
     "strategy": _s("string", "Migration strategy.", nullable=True, enum=model.STRATEGIES),
     "effort": _s("effort", "T-shirt size (XS, S, M, L, XL) or a number of person-days.", nullable=True),
     "blockers": _s("list", "Known blockers, free text.", item=_s("string")),
-    "wave": _s("integer", "Pin to a migration wave.", nullable=True, minimum=1),
+    "wave": _s("integer", "Pin to a migration wave.", nullable=True, minimum=1, maximum=1000),
     "tags": _s("free", "Free-form tags."),
     "extra": _s("free", "Free-form data, carried into results untouched."),
 })
@@ -105,7 +109,7 @@ DATASET = _s("object", "A data set.", fields={
     "name": _s("string", "Display name (defaults to the id)."),
     "classification": _s("string", "Sensitivity class.", required=True, enum=model.CLASSIFICATIONS),
     "personal_data": _s("boolean", "Contains personal data (default: true for personal, sensitive and health)."),
-    "volume_gb": _s("number", "Volume in GB.", nullable=True, minimum=0),
+    "volume_gb": _s("number", "Volume in GB.", nullable=True, minimum=0, maximum=1e12),
     "location": _s("country", "Where it is stored today, if not where its applications run.", nullable=True),
 })
 
@@ -163,7 +167,7 @@ def _to_json(spec: Spec) -> dict[str, Any]:
     elif spec.type == "country":
         out = {"type": "string", "pattern": COUNTRY_PATTERN}
     elif spec.type == "effort":
-        out = {"anyOf": [{"enum": list(model.EFFORT_SIZES)}, {"type": "number", "minimum": 0}]}
+        out = {"anyOf": [{"enum": list(model.EFFORT_SIZES)}, {"type": "number", "minimum": 0, "maximum": MAX_EFFORT_DAYS}]}
     elif spec.type == "free":
         out = {}
     else:

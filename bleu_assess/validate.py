@@ -14,13 +14,24 @@ from typing import Any, Iterable
 
 from bleu_assess import model, yamlio
 from bleu_assess.errors import Diagnostic, InventoryError
-from bleu_assess.schema import COUNTRY_PATTERN, ID_PATTERN, INVENTORY, MERGED_LISTS, Spec
+from bleu_assess.schema import COUNTRY_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
 
 _ID = re.compile(ID_PATTERN)
 _COUNTRY = re.compile(COUNTRY_PATTERN)
 # Beyond this size, warnings are reported by field path only: locating them would cost a
 # second full parse of a file that is valid.
 _LOCATE_WARNINGS_MAX_CHARS = 5_000_000
+# Control characters that act on a terminal are refused in every string: ESC and C1 (escape
+# sequences, CSI), BEL, backspace, vertical tab, form feed, shift out/in (character sets), DEL.
+# The other C0 characters are inert there; every writer escapes them. Line breaks are refused
+# in one-line fields.
+_CONTROL = re.compile(r"[\x00\x07\x08\x0b\x0c\x0e\x0f\x1b\x7f-\x9f]")
+_LINE_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
+# Fields whose text may span lines: every other string is one line (names, owners, protocols).
+_MULTILINE_FIELDS = frozenset({"description", "blockers", "uncertain", "fr", "en", "when"})
+# Free-form data (tags, extra) nested deeper than this is refused: every writer must be able to
+# walk it without running out of stack.
+MAX_FREE_DEPTH = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +88,14 @@ def _kind_name(value: Any) -> str:
     return type(value).__name__
 
 
+def _number(value: float) -> str:
+    """A number for a message, whatever its size (an int of 400 digits has no float form)."""
+    if isinstance(value, int) and abs(value) >= 10**15:
+        digits = len(str(abs(value)))
+        return f"a {'negative ' if value < 0 else ''}number of {digits} digits"
+    return f"{value:g}"
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -107,7 +126,7 @@ class _Walker:
                 for index, element in enumerate(value):
                     self.walk(element, item, (*path, index))
         elif kind == "free":
-            return
+            self.check_free(value, path)
         else:
             self.walk_scalar(value, spec, path)
 
@@ -126,12 +145,44 @@ class _Walker:
             if child_spec.required and name not in value:
                 self.error(path, f"missing required field '{name}'")
 
+    def check_free(self, value: Any, path: tuple[Any, ...]) -> None:
+        """Free-form data is not checked against a format, but it stays printable and shallow."""
+        stack: list[tuple[Any, tuple[Any, ...]]] = [(value, path)]
+        while stack:
+            item, where = stack.pop()
+            if isinstance(item, str):
+                self.check_text(item, where, multiline=True)
+            elif isinstance(item, (dict, list)):
+                if len(where) - len(path) >= MAX_FREE_DEPTH:
+                    self.error(where, f"nested more than {MAX_FREE_DEPTH} levels deep")
+                    return
+                pairs = item.items() if isinstance(item, dict) else enumerate(item)
+                for key, child in pairs:
+                    if isinstance(key, str):
+                        self.check_text(key, (*where, key), multiline=False)
+                    stack.append((child, (*where, key if isinstance(key, (str, int)) else str(key))))
+
+    def check_text(self, value: str, path: tuple[Any, ...], multiline: bool) -> bool:
+        bad = _CONTROL.search(value) or (None if multiline else _LINE_BREAK.search(value))
+        if bad is None:
+            return True
+        char = bad.group()
+        if _LINE_BREAK.match(char):
+            self.error(path, "line break in a one-line field (names, owners and ids are one line)")
+        else:
+            self.error(path, f"control character U+{ord(char):04X} is not allowed in text (it could rewrite a "
+                       "terminal or a report)")
+        return False
+
     def walk_scalar(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
         kind = spec.type
         if kind in ("string", "id", "country"):
             if not isinstance(value, str):
                 hint = " (put it in quotes)" if _is_number(value) or isinstance(value, bool) else ""
                 self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}{hint}")
+                return
+            multiline = any(isinstance(p, str) and p in _MULTILINE_FIELDS for p in path[-2:])
+            if not self.check_text(value, path, multiline):
                 return
             if kind == "id":
                 if not _ID.match(value):
@@ -168,7 +219,7 @@ class _Walker:
                     self.error(path, f"unknown effort '{value}'{suggest(value, model.EFFORT_SIZES)}; expected "
                                "XS, S, M, L, XL or a number of person-days")
             elif _is_number(value):
-                self.check_range(value, Spec("number", minimum=0), path)
+                self.check_range(value, Spec("number", minimum=0, maximum=MAX_EFFORT_DAYS), path)
             else:
                 self.error(path, f"expected a T-shirt size or a number of person-days, got {_kind_name(value)}")
 
@@ -176,9 +227,9 @@ class _Walker:
         if isinstance(value, float) and not math.isfinite(value):
             self.error(path, f"expected a finite number, got {value}")
         elif spec.minimum is not None and value < spec.minimum:
-            self.error(path, f"must be at least {spec.minimum:g}, got {value:g}")
+            self.error(path, f"must be at least {spec.minimum:g}, got {_number(value)}")
         elif spec.maximum is not None and value > spec.maximum:
-            self.error(path, f"must be at most {spec.maximum:g}, got {value:g}")
+            self.error(path, f"must be at most {spec.maximum:g}, got {_number(value)}")
 
     @staticmethod
     def expected(spec: Spec) -> str:

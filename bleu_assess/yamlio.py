@@ -49,10 +49,18 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
 
     def construct_core_int(self, node: yaml.ScalarNode) -> int:
-        return scalars.to_int(node.value)
+        try:
+            return scalars.to_int(node.value)
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"number with {len(node.value):,} digits is out of range", node.start_mark) from None
 
     def construct_core_float(self, node: yaml.ScalarNode) -> float:
-        return scalars.to_float(node.value)
+        try:
+            return scalars.to_float(node.value)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"number '{node.value[:40]}' is out of range", node.start_mark) from None
 
 
 for _tag, _pattern, _first in (
@@ -90,7 +98,11 @@ def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:
             raise _fail(display, f"file is {size / 1048576:.1f} MiB, over the {limit / 1048576:.0f} MiB limit "
                         "(set BLEU_ASSESS_MAX_INPUT_MB to raise it)")
         with path.open("rb") as handle:
-            return handle.read(limit + 1)
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise _fail(display, f"file is over the {limit / 1048576:.0f} MiB limit "
+                        "(set BLEU_ASSESS_MAX_INPUT_MB to raise it)")
+        return data
     except FileNotFoundError:
         raise _fail(display, "no such file or directory") from None
     except PermissionError:
@@ -124,12 +136,7 @@ def _position(data: bytes | str, offset: int) -> tuple[int, int]:
 def parse(text: str, file: str) -> Any:
     """Parse one YAML (or JSON) document into plain Python data."""
     if file.endswith(".json"):
-        try:
-            return json.loads(text, parse_constant=_reject_constant)
-        except json.JSONDecodeError as exc:
-            raise _fail(file, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
-        except ValueError as exc:
-            raise _fail(file, str(exc)) from None
+        return _parse_json(text, file)
     if parser() == "rapidyaml":
         data = _parse_fast(text)
         if data is not _FALLBACK:
@@ -144,6 +151,11 @@ def parse(text: str, file: str) -> Any:
         if "&" in text:
             _check_expansion(node, file)
         data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        path = path_of_line(text, line) if line else ""
+        raise _fail(file, f"invalid YAML value: {exc.problem or exc.context}", line, column, path) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -158,11 +170,7 @@ def parse(text: str, file: str) -> Any:
         if enabled:
             gc.enable()
     if loader.duplicate_keys:
-        raise InputError("duplicate keys", [
-            Diagnostic(file, k.start_mark.line + 1, k.start_mark.column + 1, path_of_line(text, k.start_mark.line + 1),
-                       f"duplicate key '{k.value}' (the earlier value would be silently lost)")
-            for k in loader.duplicate_keys
-        ])
+        raise _duplicates(file, text, loader.duplicate_keys)
     return data
 
 
@@ -230,7 +238,8 @@ def _parse_fast(text: str) -> Any:
             if tree.num_children(root) != 1:
                 return _FALLBACK
             root = tree.first_child(root)
-        emitted = ryml.emit_json_malloc(tree, root)
+        with _quiet_stderr():
+            emitted = ryml.emit_json_malloc(tree, root)
         if emitted is None:
             return _FALLBACK
         data = json.loads(emitted if isinstance(emitted, str) else bytes(emitted), object_pairs_hook=_pairs)
@@ -276,6 +285,57 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a valid number")
 
 
+class _JSONDuplicate(Exception):
+    pass
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise _JSONDuplicate
+    return mapping
+
+
+_JSON_CONSTANT = re.compile(r"(?<![\w\"])-?(?:NaN|Infinity)(?![\w\"])")
+_LONG_NUMBER = re.compile(r"[0-9]{4000,}")
+
+
+def _parse_json(text: str, file: str) -> Any:
+    """JSON with the same guarantees as YAML: duplicate keys, NaN/Infinity, numbers out of
+    range and deep nesting are located errors."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_json_pairs)
+    except json.JSONDecodeError as exc:
+        raise _fail(file, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+    except _JSONDuplicate:
+        pass  # located below by the YAML loader (JSON is YAML), which records every duplicate
+    except RecursionError:
+        raise _fail(file, "nesting too deep") from None
+    except ValueError as exc:  # NaN, Infinity, or more digits than Python converts
+        found = _JSON_CONSTANT.search(text) or _LONG_NUMBER.search(text)
+        line, column = _position(text, found.start()) if found else (None, None)
+        message = str(exc) if "NaN" in str(exc) or "Infinity" in str(exc) else "number out of range"
+        raise _fail(file, message, line, column, path_of_line(text, line) if line else "") from None
+    loader = _Loader(text)
+    try:
+        loader.get_single_data()
+    except (yaml.YAMLError, RecursionError):
+        pass
+    finally:
+        loader.dispose()
+    if not loader.duplicate_keys:
+        raise _fail(file, "duplicate key (the earlier value would be silently lost)")
+    raise _duplicates(file, text, loader.duplicate_keys)
+
+
+def _duplicates(file: str, text: str, keys: list[yaml.Node]) -> InputError:
+    return InputError("duplicate keys", [
+        Diagnostic(file, k.start_mark.line + 1, k.start_mark.column + 1, path_of_line(text, k.start_mark.line + 1),
+                   f"duplicate key '{k.value}' (the earlier value would be silently lost)")
+        for k in keys
+    ])
+
+
 def _check_expansion(root: yaml.Node, file: str) -> None:
     """Count the nodes the document expands to, sharing nothing; refuse alias bombs."""
     sizes: dict[int, int] = {}
@@ -289,10 +349,14 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
         children = list(_children(node))
         if not done:
             distinct += 1
-            sizes[key] = -1  # in progress (a recursive alias is refused by libyaml itself)
+            sizes[key] = -1  # in progress
             stack.append((node, True))
             stack.extend((child, False) for child in children if id(child) not in sizes)
             continue
+        for child in children:
+            if sizes.get(id(child)) == -1:  # still in progress: the child is an ancestor
+                raise _fail(file, "recursive YAML alias: a node contains itself", child.start_mark.line + 1,
+                            child.start_mark.column + 1)
         sizes[key] = 1 + sum(max(sizes.get(id(child), 1), 1) for child in children)
     total = sizes[id(root)]
     limit = max(_MAX_EXPANSION_FLOOR, _MAX_EXPANSION_FACTOR * distinct)
