@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bleu_assess import yamlio
+from bleu_assess import output, yamlio
 from bleu_assess.errors import Diagnostic, InputError, InventoryError
 from bleu_assess.model import Inventory
 from bleu_assess.validate import Document, validate
@@ -27,13 +27,23 @@ def inventory_files(root: Path, display: str) -> list[tuple[Path, str]]:
     if not root.is_dir():
         return [(root, display)]
     found: list[tuple[Path, str]] = []
-    for folder, dirs, files in os.walk(root, followlinks=False, onerror=None):
+    unreadable: list[Diagnostic] = []
+
+    def refuse(exc: OSError) -> None:
+        # A folder that cannot be listed would silently drop part of the estate: an error.
+        where = os.path.join(display, os.path.relpath(exc.filename, root)) if exc.filename else display
+        unreadable.append(Diagnostic(os.path.normpath(where), None, None, "",
+                                     f"cannot read this directory: {exc.strerror or exc}"))
+
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=refuse):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.endswith(INVENTORY_SUFFIXES) and not name.startswith("."):
                 path = Path(folder) / name
                 found.append((path, os.path.join(display, os.path.relpath(path, root))))
     found.sort(key=lambda item: item[1])
+    if unreadable:
+        raise InputError(f"cannot read {display}", unreadable)
     if not found:
         raise InputError("empty directory", [Diagnostic(display, None, None, "",
                                                         "directory holds no .yaml, .yml or .json inventory file")])
@@ -43,11 +53,13 @@ def inventory_files(root: Path, display: str) -> list[tuple[Path, str]]:
 def load_inventory(path: str | os.PathLike[str]) -> Loaded:
     """Read, parse and validate an inventory. Raises InputError with located diagnostics."""
     display = os.fspath(path)
+    output.register_input(display)
     files = inventory_files(Path(display), display)
     docs: list[Document] = []
     digests: list[str] = []
     problems: list[Diagnostic] = []
     for file, shown in files:
+        output.register_input(file)
         try:
             raw = yamlio.read_bytes(file, shown)
             text = yamlio.decode(raw, shown)

@@ -3,13 +3,25 @@ an input file, never half-way."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from bleu_assess.errors import UsageError
+
+
+# Every file or directory read in this process (inventories, rulesets, templates): never a target.
+_INPUTS: set[str] = set()
+
+
+def register_input(path: str | os.PathLike[str]) -> None:
+    """Remember an input, so that no output of this process is ever written over it."""
+    _INPUTS.add(os.fspath(path))
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -22,7 +34,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """Refuse to write over an input (or into an input directory)."""
     path = Path(target)
-    for source in inputs:
+    for source in [*inputs, *sorted(_INPUTS)]:
         src = Path(source)
         if _same_file(path, src) or (src.is_dir() and path.resolve().is_relative_to(src.resolve())):
             raise UsageError(f"refusing to write {path}: it is an input of this command",
@@ -39,6 +51,31 @@ def write_atomic(target: str | os.PathLike[str], content: str | bytes,
     """Write `content` to `target` in one step: an interruption leaves the old file intact."""
     path = check_target(target, inputs)
     data = content.encode("utf-8") if isinstance(content, str) else content
+    with _terminate_as_interrupt():
+        _write(path, data)
+    return path
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a file is written, SIGTERM (kill) and SIGHUP (terminal closed) clean up like Ctrl-C.
+    (SIGKILL cannot be caught: the temporary file may stay, the target is intact all the same.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    saved = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+
+def _write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -59,7 +96,6 @@ def write_atomic(target: str | os.PathLike[str], content: str | bytes,
         except FileNotFoundError:
             pass
         raise
-    return path
 
 
 def emit(content: str | bytes, output: str | None, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:

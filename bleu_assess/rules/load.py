@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bleu_assess import yamlio
+from bleu_assess import output, yamlio
 from bleu_assess.analysis import FACTS, SECOND_PASS_PREFIXES
 from bleu_assess.errors import Diagnostic, RulesetError, UsageError
 from bleu_assess.refdata import region_groups, verdict_model
@@ -100,9 +100,20 @@ def discover(rules_dir: str | os.PathLike[str] | None = None) -> dict[str, dict[
             raise UsageError(f"rules directory {rules_dir} does not exist")
         roots.append((Path(rules_dir), "user"))
     for root, origin in roots:
-        for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-            for file in sorted(folder.glob("*.yaml")):
-                found.setdefault(folder.name, {})[file.stem] = Available(folder.name, file.stem, file, origin)
+        try:
+            folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+            for folder in folders:
+                for file in sorted(folder.glob("*.yaml")):
+                    if not VERSION.match(file.stem):  # would be silently left out of every selection
+                        raise RulesetError(f"invalid ruleset file name {file}", [Diagnostic(
+                            os.fspath(file), None, None, "",
+                            f"a ruleset file is named after its version, such as {folder.name}/1.0.yaml")])
+                    found.setdefault(folder.name, {})[file.stem] = Available(folder.name, file.stem, file, origin)
+        except OSError as exc:  # an unreadable folder: said, never skipped
+            where = exc.filename or root
+            raise RulesetError(f"cannot read {where}", [
+                Diagnostic(os.fspath(where), None, None, "", f"cannot read this directory: {exc.strerror or exc}")
+            ]) from None
     return found
 
 
@@ -145,6 +156,7 @@ def select(selectors: list[str] | None = None, rules_dir: str | os.PathLike[str]
 
 def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     display = os.fspath(path)
+    output.register_input(display)
     raw = yamlio.read_bytes(Path(display), display)
     text = yamlio.decode(raw, display)
     try:
