@@ -71,6 +71,19 @@ class ProviderStatus:
 
 
 @dataclass(frozen=True, slots=True)
+class _ProviderGroup:
+    """The facts of a set of providers (with their subprocessors), shared by the items they serve."""
+
+    facts: dict[str, Any]  # providers.*
+    regions: frozenset[str]
+    support: tuple[str, ...]  # sorted
+    known: bool  # every provider involved declares its regions
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class _Path:
     score: int
     via: str
@@ -151,6 +164,12 @@ class Analysis:
         }
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
         self._propagate()
+        org = inv.organisation
+        self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
+                                    "organisation.designations": tuple(sorted(org.designations))}
+        self._groups: dict[frozenset[str], _ProviderGroup] = {}
+        self._provider_blocks: dict[str | None, dict[str, Any]] = {}
+        self._region_lists: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
 
     # -- exposure ---------------------------------------------------------------------------
 
@@ -258,8 +277,13 @@ class Analysis:
         return exposure, tuple(sorted({p.via for p in paths}))
 
     # -- facts ------------------------------------------------------------------------------
+    # Most facts are the same for every item that shares a provider (or a set of providers):
+    # they are computed once per provider or provider set, and copied into each item's facts.
 
-    def _provider_facts(self, provider_ids: set[str]) -> dict[str, Any]:
+    def _provider_facts(self, provider_ids: frozenset[str]) -> _ProviderGroup:
+        group = self._groups.get(provider_ids)
+        if group is not None:
+            return group
         providers = self.inventory.providers_by_id
         involved = sorted({p for pid in provider_ids for p in self.providers[pid].closure})
         regions: set[str] = set()
@@ -270,52 +294,36 @@ class Analysis:
             regions.update(p.regions)
             support.update(p.effective_support_regions)
             known = known and bool(p.regions)
-        return {
+        facts = {
             "providers.involved": tuple(involved),
             "providers.exposed": tuple(p for p in involved if self.providers[p].exposed),
             "providers.without_hds": tuple(p for p in involved if "hds" not in providers[p].qualifications),
             "providers.without_secnumcloud": tuple(p for p in involved if SNC not in providers[p].qualifications),
             "providers.unknown_headquarters": tuple(p for p in involved if providers[p].headquarters is None),
-            "_regions": regions, "_support": support, "_known": known,
         }
+        group = self._groups[provider_ids] = _ProviderGroup(facts, frozenset(regions), tuple(sorted(support)), known)
+        return group
+
+    def _sorted_regions(self, regions: frozenset[str], extra: frozenset[str]) -> tuple[str, ...]:
+        key = (regions, extra)
+        found = self._region_lists.get(key)
+        if found is None:
+            found = self._region_lists[key] = tuple(sorted(regions | extra))
+        return found
 
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
-        org = self.inventory.organisation
-        return {"kind": kind, "id": item_id, "name": name, "organisation.type": org.type,
-                "organisation.country": org.country, "organisation.designations": tuple(sorted(org.designations))}
+        facts = {"kind": kind, "id": item_id, "name": name}
+        facts.update(self._organisation_facts)
+        return facts
 
-    def application_facts(self, app: Application) -> tuple[dict[str, Any], Exposure]:
-        inv = self.inventory
-        held = [self.datasets[d] for d in app.datasets]
-        received = [self.datasets[d] for d in sorted(self.received.get(app.id, ()))]
-        data = held + received
-        classifications = tuple(sorted({d.classification for d in data}))
-        hosting = app.hosting
-        provider = inv.provider(hosting.provider) if hosting else None
-        facts = self._common("application", app.id, app.name)
-        pf = self._provider_facts({provider.id} if provider else set())
-        region = inv.hosting_region(app)
-        # Where the application stores and processes data; datasets stored elsewhere (`location`)
-        # are assessed as datasets, so as not to lend one dataset's location to another.
-        regions = set(pf.pop("_regions")) | ({region} if region else set())
-        exposure, via = self.app_exposure(app, classifications)
+    def _application_provider_facts(self, provider: Provider | None) -> dict[str, Any]:
+        key = provider.id if provider else None
+        facts = self._provider_blocks.get(key)
+        if facts is not None:
+            return facts
         status = self.providers.get(provider.id) if provider else None
         own = provider.ownership if provider else None
-        facts.update(pf)
-        facts.update({
-            "data.classifications": classifications,
-            "data.held_classifications": tuple(sorted({d.classification for d in held})),
-            "data.personal": any(d.personal_data for d in data),
-            "data.regions": tuple(sorted(regions)),
-            "data.support_regions": tuple(sorted(pf.pop("_support"))),
-            "data.regions_known": hosting is not None and pf.pop("_known") and region is not None,
-            "exposure.level": exposure.level, "exposure.score": exposure.score,
-            "exposure.exposed": exposure.level != "none", "exposure.via": via,
-            "exposure.path": exposure.paths[0] if exposure.paths else (),
-            "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
-            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)),
-            "hosting.model": hosting.model if hosting else None, "hosting.region": region,
-            "hosting.provider": hosting.provider if hosting else None,
+        facts = self._provider_blocks[key] = {
             "provider.declared": provider is not None,
             "provider.headquarters": provider.headquarters if provider else None,
             "provider.contract_law": provider.contract_law if provider else None,
@@ -328,15 +336,53 @@ class Analysis:
             "provider.exposed": bool(status and status.exposed),
             "provider.ownership.largest_non_eu_pct": own.largest_non_eu_pct if own else None,
             "provider.ownership.total_non_eu_pct": own.total_non_eu_pct if own else None,
-            "flows.sends_to_exposed": tuple(sorted(self.sends_to_exposed.get(app.id, ()))),
-            "flows.classifications_to_exposed": tuple(sorted(self.classes_to_exposed.get(app.id, ()))),
-            "flows.receives_from": tuple(sorted(self.senders.get(app.id, ()))),
-            "data.shared_with_exposed": tuple(sorted(self.classes_shared.get(app.id, ()))),
+        }
+        return facts
+
+    def application_facts(self, app: Application) -> tuple[dict[str, Any], Exposure]:
+        inv = self.inventory
+        datasets = self.datasets
+        held = [datasets[d] for d in app.datasets]
+        received_ids = self.received.get(app.id)
+        data = held + [datasets[d] for d in sorted(received_ids)] if received_ids else held
+        classifications = tuple(sorted({d.classification for d in data}))
+        hosting = app.hosting
+        provider = inv.provider(hosting.provider) if hosting else None
+        group = self._provider_facts(frozenset((provider.id,)) if provider else frozenset())
+        region = inv.hosting_region(app)
+        # Where the application stores and processes data; datasets stored elsewhere (`location`)
+        # are assessed as datasets, so as not to lend one dataset's location to another.
+        exposure, via = self.app_exposure(app, classifications)
+        facts = self._common("application", app.id, app.name)
+        facts.update(group.facts)
+        facts.update({
+            "data.classifications": classifications,
+            "data.held_classifications": tuple(sorted({d.classification for d in held})),
+            "data.personal": any(d.personal_data for d in data),
+            "data.regions": self._sorted_regions(group.regions, frozenset((region,)) if region else _NONE),
+            "data.support_regions": group.support,
+            "data.regions_known": hosting is not None and group.known and region is not None,
+            "exposure.level": exposure.level, "exposure.score": exposure.score,
+            "exposure.exposed": exposure.level != "none", "exposure.via": via,
+            "exposure.path": exposure.paths[0] if exposure.paths else (),
+            "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
+            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)),
+            "hosting.model": hosting.model if hosting else None, "hosting.region": region,
+            "hosting.provider": hosting.provider if hosting else None,
+        })
+        facts.update(self._application_provider_facts(provider))
+        sends = self.sends_to_exposed.get(app.id)
+        classes = self.classes_to_exposed.get(app.id)
+        senders = self.senders.get(app.id)
+        shared = self.classes_shared.get(app.id)
+        facts.update({
+            "flows.sends_to_exposed": tuple(sorted(sends)) if sends else (),
+            "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
+            "flows.receives_from": tuple(sorted(senders)) if senders else (),
+            "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
         })
-        for key in [k for k in facts if k.startswith("_")]:
-            del facts[key]
         return facts, exposure
 
     def _non_eu_control(self, provider: Provider | None) -> bool | None:
@@ -351,22 +397,21 @@ class Analysis:
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.reach.get(dataset.id, set())
         places = [self.apps[a] for a in sorted(reach)]
-        provider_ids = {a.hosting.provider for a in places if a.hosting is not None and a.hosting.provider}
-        facts = self._common("dataset", dataset.id, dataset.name)
-        pf = self._provider_facts(provider_ids)
-        regions = set(pf.pop("_regions"))
-        regions.update(r for r in (inv.hosting_region(a) for a in places) if r)
+        provider_ids = frozenset(a.hosting.provider for a in places if a.hosting is not None and a.hosting.provider)
+        group = self._provider_facts(provider_ids)
+        extra = {r for r in (inv.hosting_region(a) for a in places) if r}
         if dataset.location:
-            regions.add(dataset.location)
+            extra.add(dataset.location)
         exposure, via = self.dataset_exposure(dataset)
-        facts.update(pf)
-        known = pf.pop("_known") and all(a.hosting is not None for a in places)
+        facts = self._common("dataset", dataset.id, dataset.name)
+        facts.update(group.facts)
+        known = group.known and all(a.hosting is not None for a in places)
         facts.update({
             "data.classifications": (dataset.classification,),
             "data.held_classifications": (dataset.classification,),
             "data.personal": dataset.personal_data,
-            "data.regions": tuple(sorted(regions)),
-            "data.support_regions": tuple(sorted(pf.pop("_support"))),
+            "data.regions": self._sorted_regions(group.regions, frozenset(extra)),
+            "data.support_regions": group.support,
             "data.regions_known": known and (bool(places) or dataset.location is not None),
             "exposure.level": exposure.level, "exposure.score": exposure.score,
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
@@ -375,6 +420,4 @@ class Analysis:
             "volume_gb": dataset.volume_gb, "location": dataset.location,
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
-        for key in [k for k in facts if k.startswith("_")]:
-            del facts[key]
         return facts, exposure

@@ -10,26 +10,32 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
-from bleu_assess import __version__
-from bleu_assess.analysis import Analysis
+from bleu_assess import __version__, gcpause
+from bleu_assess.analysis import FACTS, Analysis
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.model import Application, Inventory
 from bleu_assess.refdata import region_groups, verdict_model
-from bleu_assess.results import (Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult)
+from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
+                                  ScanResult)
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.rules.model import Rule, Ruleset
 
 class _Check:
     """One rule, ready to run: its results are cached by the values of the facts it tests, so
-    items alike cost one evaluation."""
+    items alike cost one evaluation; so is its evidence, which holds just those values."""
 
-    __slots__ = ("ruleset", "rule", "key", "cache")
+    __slots__ = ("ruleset", "rule", "key", "cache", "evidence_cache", "uses_exposure", "texts")
 
     def __init__(self, ruleset: Ruleset, rule: Rule) -> None:
         self.ruleset, self.rule = ruleset, rule
         names = rule.facts_used
         self.key: Callable[[dict[str, Any]], Any] = itemgetter(*names) if names else (lambda facts: ())
         self.cache: dict[Any, bool] = {}
+        # 1 and 1.0 are equal keys but print differently: evidence holding numbers is not shared.
+        numeric = any(FACTS.get(name, ((), ""))[1] == "number" for name in names)
+        self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
+        self.uses_exposure = any(name.startswith("exposure.") for name in names)
+        self.texts: _Texts | None = None
 
     def fires(self, facts: dict[str, Any]) -> bool:
         key = self.key(facts)
@@ -37,6 +43,21 @@ class _Check:
         if result is None:
             result = self.cache[key] = bool(self.rule.predicate(facts))
         return result
+
+    def evidence(self, facts: dict[str, Any], exposure: Exposure) -> dict[str, Any]:
+        path = exposure.paths[0] if exposure.paths and self.uses_exposure else None
+        cache = self.evidence_cache
+        if cache is not None:
+            key = (self.key(facts), path)
+            found = cache.get(key)
+            if found is not None:
+                return found
+        evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
+        if path is not None:
+            evidence["path"] = list(path)
+        if cache is not None:
+            cache[key] = evidence
+        return evidence
 
 
 def _text(value: Any) -> str:
@@ -49,27 +70,54 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _format(template: str, facts: dict[str, Any]) -> str:
-    return PLACEHOLDER.sub(lambda m: _text(facts.get(m.group(1))), template)
+# Placeholders that differ from item to item: left as slots in the cached text.
+_OWN = ("id", "name")
 
 
 class _Text:
-    """A message in one language, formatted once per distinct set of placeholder values."""
+    """A message in one language. The template is split once into literal parts and
+    placeholders; the placeholders other than the item's own id and name are filled once per
+    distinct set of values (items alike share them), and the id and name are put in last."""
 
     def __init__(self, template: str) -> None:
         self.template = template
-        names = tuple(dict.fromkeys(m.group(1) for m in PLACEHOLDER.finditer(template)))
-        self.key: Callable[[dict[str, Any]], Any] | None = itemgetter(*names) if names else None
-        self.cache: dict[Any, str] = {}
+        parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
+        self.literals = parts[0::2]
+        self.names = parts[1::2]
+        shared = tuple(dict.fromkeys(n for n in self.names if n not in _OWN))
+        self.key: Callable[[dict[str, Any]], Any] = itemgetter(*shared) if shared else (lambda facts: ())
+        self.cache: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
     def __call__(self, facts: dict[str, Any]) -> str:
-        if self.key is None:
+        if not self.names:
             return self.template
         key = self.key(facts)
-        text = self.cache.get(key)
-        if text is None:
-            text = self.cache[key] = _format(self.template, facts)
-        return text
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._split(facts)
+        texts, slots = found
+        if not slots:
+            return texts[0]
+        if len(slots) == 1:
+            value = facts.get(slots[0])
+            return texts[0] + (value if type(value) is str else _text(value)) + texts[1]
+        out = [texts[0]]
+        for slot, text in zip(slots, texts[1:]):
+            out.append(_text(facts.get(slot)))
+            out.append(text)
+        return "".join(out)
+
+    def _split(self, facts: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The text with the shared placeholders filled: literal runs, and the slots between them."""
+        texts = [self.literals[0]]
+        slots = []
+        for name, literal in zip(self.names, self.literals[1:]):
+            if name in _OWN:
+                slots.append(name)
+                texts.append(literal)
+            else:
+                texts[-1] += _text(facts.get(name)) + literal
+        return tuple(texts), tuple(slots)
 
 
 class _Texts:
@@ -93,7 +141,7 @@ class Evaluator:
         self.lang = lang
         self.model = verdict_model()
         self.groups = region_groups()
-        self._texts: dict[int, _Texts] = {}
+        self._platforms: dict[Any, tuple[str | None, tuple[str, ...]]] = {}
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -145,7 +193,7 @@ class Evaluator:
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
                       "platform.id": platform, "platform.pending": pending})
         fired += [c for c in self.second[kind] if c.fires(facts)]
-        findings = sorted((self.finding(c.ruleset, c.rule, facts, exposure) for c in fired), key=Finding.sort_key)
+        findings = sorted((self.finding(c, facts, exposure) for c in fired), key=_finding_order)
         readiness = self.readiness(findings, any(v == "unknown" for v in effects.get("readiness", [])))
         common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
                       residency=residency, exposure=exposure, target=target, platform=platform,
@@ -175,6 +223,20 @@ class Evaluator:
         requirement = self.model.target_requirements.get(target)
         if requirement is None:  # on-premises, retire
             return None, ()
+        if app is None:
+            kind: Any = None
+        elif app.strategy in self.model.strategy_models:
+            kind = ("strategy", app.strategy)
+        else:
+            kind = ("hosting", app.hosting.model if app.hosting else "unknown")
+        key = (kind, target, frozenset(qualifications), regions)
+        found = self._platforms.get(key)
+        if found is None:
+            found = self._platforms[key] = self._platform(app, requirement, qualifications, regions)
+        return found
+
+    def _platform(self, app: Application | None, requirement: dict[str, Any], qualifications: set[str],
+                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...]]:
         needed = set(requirement["qualifications"]) | qualifications
         allowed = regions
         if requirement["regions"]:
@@ -203,28 +265,26 @@ class Evaluator:
                 pending.append(platform.id)
         return chosen, tuple(pending)
 
-    def finding(self, ruleset: Ruleset, rule: Rule, facts: dict[str, Any], exposure: Exposure) -> Finding:
-        evidence = {name: _jsonable(facts.get(name)) for name in rule.facts_used}
-        if exposure.paths and any(name.startswith("exposure.") for name in rule.facts_used):
-            evidence["path"] = list(exposure.paths[0])
-        texts = self.texts(ruleset, rule)
+    def finding(self, check: _Check, facts: dict[str, Any], exposure: Exposure) -> Finding:
+        texts = check.texts
+        if texts is None:
+            texts = check.texts = _Texts(check.ruleset, check.rule, self.lang)
+        rule = check.rule
         return Finding(
             rule=rule.id, ruleset=texts.ref, dimension=rule.dimension, severity=rule.severity,
             message=texts.message(facts), remediation=texts.remediation(facts), references=texts.references,
-            evidence=evidence, title=texts.title(facts),
+            evidence=check.evidence(facts, exposure), title=texts.title(facts),
         )
 
-    def texts(self, ruleset: Ruleset, rule: Rule) -> "_Texts":
-        key = id(rule)
-        texts = self._texts.get(key)
-        if texts is None:
-            texts = self._texts[key] = _Texts(ruleset, rule, self.lang)
-        return texts
+
+def _finding_order(finding: Finding) -> tuple[int, str, str]:
+    return (SEVERITY_RANK[finding.severity], finding.rule, finding.message)
 
 
 def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
            advance: Callable[[int], None] | None = None) -> ScanResult:
     """`advance(n)` is told every few hundred items (for a progress bar)."""
-    return Evaluator(ig, rulesets, lang).run(advance)
+    with gcpause.paused():
+        return Evaluator(ig, rulesets, lang).run(advance)
 
 

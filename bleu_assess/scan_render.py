@@ -6,8 +6,9 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any
 
+from bleu_assess import gcpause
 from bleu_assess.i18n import t
-from bleu_assess.results import SEVERITIES, ScanResult, to_json
+from bleu_assess.results import SEVERITIES, ScanResult, scan_json
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -97,7 +98,8 @@ def _cell(value: Any) -> Any:
 
 
 def json_text(result: ScanResult) -> str:
-    return to_json(result.to_dict())
+    with gcpause.paused():
+        return scan_json(result)
 
 
 def worst_severity_at_least(result: ScanResult, level: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from bleu_assess import scalars
+from bleu_assess import gcpause, scalars
 from bleu_assess.errors import Diagnostic, InputError
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -226,10 +226,8 @@ def _parse_fast(text: str) -> Any:
     tags, duplicate keys, several documents, syntax errors, and any string that would have been
     typed had it been written plain — JSON no longer says whether it was quoted."""
     ryml = _ryml()
-    if _RISKY.search(text):
+    if _might_be_risky(text) and _RISKY.search(text):
         return _FALLBACK
-    enabled = gc.isenabled()
-    gc.disable()
     try:
         with _quiet_stderr():  # rapidyaml prints its parse errors; the precise parser reports them
             tree = ryml.parse_in_arena(text.encode("utf-8"))
@@ -242,43 +240,29 @@ def _parse_fast(text: str) -> Any:
             emitted = ryml.emit_json_malloc(tree, root)
         if emitted is None:
             return _FALLBACK
-        data = json.loads(emitted if isinstance(emitted, str) else bytes(emitted), object_pairs_hook=_pairs)
+        emitted = emitted if isinstance(emitted, str) else bytes(emitted).decode("utf-8")
+        if _AMBIGUOUS.search(emitted):
+            return _FALLBACK
+        with gcpause.paused():
+            return json.loads(emitted, object_pairs_hook=_pairs)
     except (_Duplicate, ValueError, RecursionError, RuntimeError, TypeError):
         return _FALLBACK
     except Exception as exc:  # ryml's own parse errors
         if type(exc).__module__.startswith("ryml"):
             return _FALLBACK
         raise
-    finally:
-        if enabled:
-            gc.enable()
-    return data if _unambiguous(data) else _FALLBACK
 
 
-def _unambiguous(data: Any) -> bool:
-    typed = scalars.TYPED.match
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            for key, child in value.items():
-                if typed(key):
-                    return False
-                if isinstance(child, str):
-                    if typed(child):
-                        return False
-                elif isinstance(child, (dict, list)):
-                    stack.append(child)
-        elif isinstance(value, list):
-            for child in value:
-                if isinstance(child, str):
-                    if typed(child):
-                        return False
-                elif isinstance(child, (dict, list)):
-                    stack.append(child)
-        elif isinstance(value, str) and typed(value):
-            return False
-    return True
+def _might_be_risky(text: str) -> bool:
+    # A quick look before the regular expression, which is slow on megabytes of text.
+    return "&" in text or "*" in text or "!" in text or "<<" in text
+
+
+# A JSON string (or key) whose text YAML would have typed had it been written plain: the emitted
+# JSON no longer says whether it was quoted. Found in the emitted text (a superset: a match
+# inside a longer string only costs a fallback to the precise parser).
+_AMBIGUOUS = re.compile('"(?:' + "|".join(p.pattern[1:-1] for p in (scalars.NULL, scalars.BOOL, scalars.INT,
+                                                                    scalars.FLOAT)) + ')"')
 
 
 def _reject_constant(name: str) -> None:
