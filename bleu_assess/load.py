@@ -21,9 +21,10 @@ class Loaded:
     warnings: list[Diagnostic]
 
 
-def inventory_files(root: Path, display: str) -> list[tuple[Path, str]]:
+def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None = None) -> list[tuple[Path, str]]:
     """The files of an inventory: the file itself, or a directory's YAML/JSON files, recursively,
-    in name order, without following symbolic links to directories (no loops)."""
+    in name order, without following symbolic links to directories (no loops). Folders that
+    cannot be listed are errors: added to `problems` when given, else raised."""
     if not root.is_dir():
         return [(root, display)]
     found: list[tuple[Path, str]] = []
@@ -43,7 +44,9 @@ def inventory_files(root: Path, display: str) -> list[tuple[Path, str]]:
                 found.append((path, os.path.join(display, os.path.relpath(path, root))))
     found.sort(key=lambda item: item[1])
     if unreadable:
-        raise InputError(f"cannot read {display}", unreadable)
+        if problems is None or not found:
+            raise InputError(f"cannot read {display}", unreadable)
+        problems.extend(unreadable)
     if not found:
         raise InputError("empty directory", [Diagnostic(display, None, None, "",
                                                         "directory holds no .yaml, .yml or .json inventory file")])
@@ -54,10 +57,10 @@ def load_inventory(path: str | os.PathLike[str]) -> Loaded:
     """Read, parse and validate an inventory. Raises InputError with located diagnostics."""
     display = os.fspath(path)
     output.register_input(display)
-    files = inventory_files(Path(display), display)
+    problems: list[Diagnostic] = []
+    files = inventory_files(Path(display), display, problems)
     docs: list[Document] = []
     digests: list[str] = []
-    problems: list[Diagnostic] = []
     for file, shown in files:
         output.register_input(file)
         try:
