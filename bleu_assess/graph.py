@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterable
 
 from bleu_assess.model import Inventory
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 NODE_KINDS = ("application", "dataset", "provider", "platform")
 EDGE_KINDS = ("depends_on", "flow", "holds", "hosted_by", "subprocessor", "on_platform")
@@ -40,23 +41,27 @@ class InventoryGraph:
     use only: assessing needs just the dependency and flow graphs."""
 
     inventory: Inventory
-    prebuilt: nx.MultiDiGraph | None = None
+    prebuilt: "nx.MultiDiGraph | None" = None
 
     @cached_property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> "nx.MultiDiGraph":
         return self.prebuilt if self.prebuilt is not None else _typed_graph(self.inventory)
 
     @cached_property
-    def dependencies(self) -> nx.DiGraph:
+    def dependencies(self) -> "nx.DiGraph":
         """Applications only; an edge A -> B means A depends on B."""
+        import networkx as nx
+
         g = nx.DiGraph()
         g.add_nodes_from(a.id for a in self.inventory.applications)
         g.add_edges_from((a.id, d) for a in self.inventory.applications for d in a.depends_on if d != a.id)
         return g
 
     @cached_property
-    def flows(self) -> nx.DiGraph:
+    def flows(self) -> "nx.DiGraph":
         """Applications only; an edge A -> B carries the set of datasets A sends to B."""
+        import networkx as nx
+
         g = nx.DiGraph()
         g.add_nodes_from(a.id for a in self.inventory.applications)
         for flow in self.inventory.flows:
@@ -68,11 +73,20 @@ class InventoryGraph:
 
     def dependency_cycles(self) -> list[list[str]]:
         """Groups of applications that depend on each other, each sorted, largest first."""
-        groups = [sorted(c) for c in nx.strongly_connected_components(self.dependencies) if len(c) > 1]
-        return sorted(groups, key=lambda c: (-len(c), c))
+        return list(self._cycles)
+
+    @cached_property
+    def _cycles(self) -> tuple[list[str], ...]:
+        # Strongly connected components of the dependency graph, read from the inventory
+        # directly: assessing needs no graph library (nor its import time).
+        needs = {a.id: [d for d in a.depends_on if d != a.id] for a in self.inventory.applications}
+        groups = [sorted(c) for c in _strongly_connected(needs) if len(c) > 1]
+        return tuple(sorted(groups, key=lambda c: (-len(c), c)))
 
     def neighbourhood(self, focus: str, depth: int) -> "InventoryGraph":
         """The part of the graph within `depth` edges of `focus` (either direction)."""
+        import networkx as nx
+
         undirected = self.graph.to_undirected(as_view=True)
         keep = nx.single_source_shortest_path_length(undirected, focus, cutoff=depth)
         return InventoryGraph(self.inventory, self.graph.subgraph(keep).copy())  # type: ignore[arg-type]
@@ -88,7 +102,50 @@ def build_graph(inventory: Inventory) -> InventoryGraph:
     return InventoryGraph(inventory)
 
 
-def _typed_graph(inventory: Inventory) -> nx.MultiDiGraph:
+def _strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, without recursion (a chain of 100,000 dependencies is no problem)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    for root in edges:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(edges[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                    break
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            else:
+                work.pop()
+                if work and low[node] < low[work[-1][0]]:
+                    low[work[-1][0]] = low[node]
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components
+
+
+def _typed_graph(inventory: Inventory) -> "nx.MultiDiGraph":
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     _add_nodes(g, "provider", ((p.id, p.name) for p in inventory.providers))
     _add_nodes(g, "platform", ((p.id, p.id) for p in inventory.platforms))
@@ -118,5 +175,5 @@ def _typed_graph(inventory: Inventory) -> nx.MultiDiGraph:
     return g
 
 
-def _add_nodes(g: nx.MultiDiGraph, kind: str, items: Iterable[tuple[str, str]]) -> None:
+def _add_nodes(g: "nx.MultiDiGraph", kind: str, items: Iterable[tuple[str, str]]) -> None:
     g.add_nodes_from((node(kind, item_id), {"kind": kind, "id": item_id, "label": label}) for item_id, label in items)

@@ -15,6 +15,7 @@ from typing import Mapping
 
 import networkx as nx
 
+from bleu_assess import gcpause
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.i18n import t
 from bleu_assess.model import Application
@@ -297,7 +298,8 @@ class _Planner:
 
 def plan(scan: ScanResult, ig: InventoryGraph, options: PlanOptions | None = None) -> PlanResult:
     """Waves, held and staying applications, hybrid links and split datasets."""
-    return _Planner(scan, ig, options or PlanOptions()).run()
+    with gcpause.paused():
+        return _Planner(scan, ig, options or PlanOptions()).run()
 
 
 def parse_effort_days(text: str) -> dict[str, float]:

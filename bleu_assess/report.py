@@ -11,11 +11,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from bleu_assess import charts
+from bleu_assess import charts, gcpause
 from bleu_assess.i18n import t
 from bleu_assess.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
-from bleu_assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, ItemVerdict, PlanResult,
-                                 ScanResult)
+from bleu_assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, Finding, ItemVerdict,
+                                 PlanResult, ScanResult)
 from bleu_assess.scan_render import label
 
 AUDIENCES = ("executive", "technical")
@@ -32,13 +32,23 @@ def generation_time() -> str | None:
 
 
 def _item(verdict: ItemVerdict) -> dict[str, Any]:
+    exposure = verdict.exposure
     return {
         "id": verdict.id, "kind": verdict.kind, "name": verdict.name, "owner": verdict.owner,
         "criticality": verdict.criticality, "classification": verdict.classification,
         "readiness": verdict.readiness, "scope": verdict.secnumcloud_scope, "residency": verdict.residency,
-        "exposure": verdict.exposure, "target": verdict.target, "platform": verdict.platform,
-        "findings": verdict.findings, "hosting_model": verdict.hosting_model,
+        "exposure": {"level": exposure.level, "score": exposure.score, "paths": exposure.paths},
+        "target": verdict.target, "platform": verdict.platform,
+        "findings": [_finding(f) for f in verdict.findings], "hosting_model": verdict.hosting_model,
     }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    # Templates read the same fields; the sandbox reads a mapping's keys about three times
+    # faster than a record's attributes (which it vets one by one), and there are ~10 per item.
+    return {"rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
+            "severity": finding.severity, "title": finding.title, "message": finding.message,
+            "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence}
 
 
 def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str) -> dict[str, Any]:
@@ -156,6 +166,7 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, fmt: str, a
     from bleu_assess.plan_render import FILTERS
     from bleu_assess.render import render as render_template
 
-    ctx = context(scan, plan, inventory, audience)
-    name = "report/report.html.j2" if fmt == "html" else "report/report.md.j2"
-    return render_template(name, ctx, template_dir, scan.lang, FILTERS)
+    with gcpause.paused():
+        ctx = context(scan, plan, inventory, audience)
+        name = "report/report.html.j2" if fmt == "html" else "report/report.md.j2"
+        return render_template(name, ctx, template_dir, scan.lang, FILTERS)

@@ -241,7 +241,7 @@ def _parse_fast(text: str) -> Any:
         if emitted is None:
             return _FALLBACK
         emitted = emitted if isinstance(emitted, str) else bytes(emitted).decode("utf-8")
-        if _AMBIGUOUS.search(emitted):
+        if _ambiguous(emitted):
             return _FALLBACK
         with gcpause.paused():
             return json.loads(emitted, object_pairs_hook=_pairs)
@@ -263,6 +263,13 @@ def _might_be_risky(text: str) -> bool:
 # inside a longer string only costs a fallback to the precise parser).
 _AMBIGUOUS = re.compile('"(?:' + "|".join(p.pattern[1:-1] for p in (scalars.NULL, scalars.BOOL, scalars.INT,
                                                                     scalars.FLOAT)) + ')"')
+# Where one could start: a quote then a sign, dot, digit or `~`, or a whole null or boolean word,
+# or an empty string. Quicker to look for, then checked with the full pattern.
+_CANDIDATE = re.compile(r'"(?:[-+.0-9]|~"|"|[nN]ull"|NULL"|[tT]rue"|TRUE"|[fF]alse"|FALSE")')
+
+
+def _ambiguous(emitted: str) -> bool:
+    return any(_AMBIGUOUS.match(emitted, m.start()) for m in _CANDIDATE.finditer(emitted))
 
 
 def _reject_constant(name: str) -> None:
