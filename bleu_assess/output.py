@@ -46,7 +46,7 @@ def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     return path
 
 
-def write_atomic(target: str | os.PathLike[str], content: str | bytes,
+def write_atomic(target: str | os.PathLike[str], content: str | bytes | bytearray,
                  inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """Write `content` to `target` in one step: an interruption leaves the old file intact."""
     path = check_target(target, inputs)
@@ -98,12 +98,12 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def emit(content: str | bytes, output: str | None, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+def emit(content: str | bytes | bytearray, output: str | None, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
     """To `output` atomically, or to standard output when no file (or '-') is given."""
     if output and output != "-":
         write_atomic(output, content, inputs)
         return
-    if isinstance(content, bytes):
+    if isinstance(content, (bytes, bytearray)):
         sys.stdout.buffer.write(content)
     else:
         sys.stdout.write(content)

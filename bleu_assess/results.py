@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 RESULTS_FORMAT = "bleu-assess-results/v1"
 PLAN_FORMAT = "bleu-assess-plan/v1"
@@ -275,38 +275,51 @@ class PlanResult:
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
-def to_json(document: Mapping[str, Any], encoded: Mapping[str, list[str]] | None = None) -> str:
+def to_json(document: Mapping[str, Any]) -> str:
     """Top-level keys one per line, and each element of a top-level list (an item, a wave) on a
     line of its own: diffs in git show which items changed, and the C encoder stays in use
-    (an indented dump is several times slower on large estates). `encoded` gives the elements
-    of some top-level lists already encoded. The text is joined once (it can be 100 MB)."""
+    (an indented dump is several times slower on large estates)."""
+    return "".join(_json_parts(document))
+
+
+def _json_parts(document: Mapping[str, Any], encoded: Mapping[str, Iterable[str]] | None = None) -> Iterator[str]:
+    """The text of `to_json` in parts; `encoded` gives the elements of non-empty top-level lists
+    already encoded, made as they are needed."""
     compact = _compact
-    parts = ["{\n"]
+    yield "{\n"
     keys = list(document)
     for index, key in enumerate(keys):
         value = document[key]
         comma = ",\n" if index < len(keys) - 1 else "\n"
         elements = encoded.get(key) if encoded else None
-        if not elements and isinstance(value, list) and value:
-            elements = [compact(element) for element in value]
-        if elements:
-            parts.append(f"  {compact(key)}: [\n    ")
+        if elements is None and isinstance(value, list) and value:
+            elements = (compact(element) for element in value)
+        if elements is not None:
+            yield f"  {compact(key)}: [\n    "
+            separator = ""
             for element in elements:
-                parts.append(element)
-                parts.append(",\n    ")
-            parts[-1] = "\n  ]" + comma
+                yield separator
+                yield element
+                separator = ",\n    "
+            yield "\n  ]" + comma
         else:
-            parts.append(f"  {compact(key)}: {compact(value)}{comma}")
-    parts.append("}\n")
-    return "".join(parts)
+            yield f"  {compact(key)}: {compact(value)}{comma}"
+    yield "}\n"
 
 
 def scan_json(result: ScanResult) -> str:
-    """`to_json(result.to_dict())`, byte for byte, without building a dict per finding: a scan of
-    10,000 applications has some 100,000 findings whose rule fields, references and evidence
-    repeat; their JSON is made once and the item lines are assembled from the parts."""
+    """`to_json(result.to_dict())`, byte for byte."""
+    return "".join(scan_json_parts(result))
+
+
+def scan_json_parts(result: ScanResult) -> Iterator[str]:
+    """The text of `scan_json` in parts, each item's line made when it is needed, without a dict
+    per finding: a scan of 10,000 applications has some 100,000 findings whose rule fields,
+    references and evidence repeat; their JSON is made once and item lines are assembled from
+    the parts (it is the same text: see _ItemEncoder)."""
     document = result.to_dict(items=False)
-    return to_json(document, {"items": _ItemEncoder().lines(result.items)})
+    encoded = {"items": _ItemEncoder().lines(result.items)} if result.items else None
+    return _json_parts(document, encoded)
 
 
 class _ItemEncoder:
@@ -335,12 +348,10 @@ class _ItemEncoder:
         return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '
                 f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}}}')
 
-    def lines(self, items: tuple[ItemVerdict, ...]) -> list[str]:
+    def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding
-        out = []
         for item in items:
             head = _compact(item.head_dict())
             tail = _compact(item.tail_dict())
             findings = ", ".join([finding(f) for f in item.findings])
-            out.append(f'{head[:-1]}, "findings": [{findings}], {tail[1:]}')
-        return out
+            yield f'{head[:-1]}, "findings": [{findings}], {tail[1:]}'

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause
 from bleu_assess.i18n import t
-from bleu_assess.results import SEVERITIES, ScanResult, scan_json
+from bleu_assess.results import SEVERITIES, ScanResult, scan_json_parts
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -97,9 +97,14 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def json_text(result: ScanResult) -> str:
+def json_text(result: ScanResult) -> bytearray:
+    """The JSON document, as UTF-8: encoded line by line into one buffer, it takes a third of
+    the memory of one string (100,000 applications make some 800 MB of JSON)."""
+    out = bytearray()
     with gcpause.paused():
-        return scan_json(result)
+        for part in scan_json_parts(result):
+            out += part.encode("utf-8")
+    return out
 
 
 def worst_severity_at_least(result: ScanResult, level: str) -> int:
