@@ -1,0 +1,156 @@
+"""The fast parser (rapidyaml) and the precise one (libyaml) mean the same thing.
+
+Every inventory is read by rapidyaml when it is installed and by libyaml otherwise (or when
+rapidyaml cannot vouch for a document); whichever reads it, the data, the errors and the scan
+results must be identical.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from bleu_assess import api, yamlio
+from bleu_assess.errors import InputError
+from bleu_assess.scan_render import json_text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+pytestmark = pytest.mark.skipif(yamlio._ryml() is None, reason="rapidyaml is not installed")
+
+
+def both(monkeypatch: pytest.MonkeyPatch, call: Callable[[], Any]) -> tuple[Any, Any]:
+    """`call()` with the fast parser, then with the precise one; an InputError is a result too."""
+    results = []
+    for forced in ("auto", "libyaml"):
+        monkeypatch.setenv("BLEU_ASSESS_PARSER", forced)
+        assert yamlio.parser() == ("rapidyaml" if forced == "auto" else "libyaml")
+        try:
+            results.append(call())
+        except InputError as exc:
+            results.append(("error", [d.format() for d in exc.diagnostics]))
+    return results[0], results[1]
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (1 == 1.0 == True is not good enough)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and a != a:
+        return b != b
+    return bool(a == b)
+
+
+SNIPPETS = [
+    "a: 1\nb: -2\nc: +3\nd: 0x1F\ne: 0o17\nf: 017\n",
+    "a: 1.5\nb: .5\nc: 1e3\nd: -1.2E-4\ne: .inf\nf: -.Inf\ng: 1.\n",
+    "a: true\nb: False\nc: TRUE\nd: yes\ne: no\nf: on\ng: off\nh: y\ni: NO\n",
+    "a: ~\nb: null\nc: Null\nd:\ne: ''\nf: \"\"\ng: 'null'\nh: \"true\"\n",
+    "date: 2024-01-01\ntime: 12:30\nversion: 1.2.3\nport: '8080'\nzip: 01000\n",
+    "text: |\n  line one\n  line two\nfolded: >\n  one\n  two\nkept: |+\n  x\n\n",
+    "list: [a, 'b', \"c\", 1, 2.0, true, null]\nmap: {k: v, n: 3}\n",
+    "é: accentué\n\"quoted key\": 1\n'1': one\n2: two\n",
+    "nested:\n  - id: x\n    tags: [a, b]\n  - id: y\n    extra: {depth: {deeper: [1, [2, [3]]]}}\n",
+    "a: 'it''s'\nb: \"tab\\there\"\nc: \"\\u00e9\"\nd: plain # comment\ne: 'has # hash'\n",
+    "anchor: &x {a: 1}\nalias: *x\n",
+    "base: &b {a: 1}\nmerged:\n  <<: *b\n  c: 2\n",
+    "tagged: !!str 42\n",
+    "a: 1\na: 2\n",
+    "---\na: 1\n---\nb: 2\n",
+    "a: [unclosed\n",
+    "a:\n  - b\n c: d\n",
+    "",
+    "# only a comment\n",
+    "- 1\n- 2\n",
+    "just a scalar\n",
+    "a: 123456789012345678901234567890\nb: 1e400\n",
+]
+
+
+@pytest.mark.parametrize("text", SNIPPETS, ids=range(len(SNIPPETS)))
+def test_every_snippet_parses_to_the_same_data_or_the_same_error(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    fast, precise = both(monkeypatch, lambda: yamlio.parse(text, "snippet.yaml"))
+    assert same(fast, precise), (fast, precise)
+
+
+# YAML's indicators and the whitespace parsers disagree on, mixed with any other character.
+INDICATORS = list(" -:?,[]{}#&*!|>'\"%@`\\~.\t\n\u00a0\u2028") + list("0123456789aexTNné")
+SCALAR = st.text(alphabet=st.sampled_from(INDICATORS) | st.characters(blacklist_categories=("Cs", "Cc")),
+                 max_size=8)
+
+
+@given(SCALAR)
+@settings(max_examples=500, deadline=None)
+def test_any_scalar_in_any_position_means_the_same(text: str) -> None:
+    # A hypothesis test cannot take the monkeypatch fixture: the environment is set by hand.
+    import os
+
+    documents = (f"value: {text}\n", f"value: '{text}'\n", f"{text}: value\n", f"- {text}\n",
+                 f"k: [{text}]\n", f"k: {{a: {text}}}\n", f"a:\n  {text}\n", text)
+    results = []
+    try:
+        for forced in ("auto", "libyaml"):
+            os.environ["BLEU_ASSESS_PARSER"] = forced
+            row = []
+            for document in documents:
+                try:
+                    row.append(yamlio.parse(document, "scalar.yaml"))
+                except InputError as exc:
+                    row.append(("error", [d.format() for d in exc.diagnostics]))
+            results.append(row)
+    finally:
+        os.environ.pop("BLEU_ASSESS_PARSER", None)
+    assert same(results[0], results[1]), (text, results)
+
+
+def scan_bytes(path: Path) -> bytes:
+    return bytes(json_text(api.scan(path)))
+
+
+INVENTORIES = sorted(p for p in (ROOT / "examples").iterdir())
+
+
+@pytest.mark.parametrize("path", INVENTORIES, ids=[p.name for p in INVENTORIES])
+def test_the_examples_scan_identically_with_both_parsers(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    fast, precise = both(monkeypatch, lambda: (api.load(path).inventory, scan_bytes(path)))
+    assert fast[0] == precise[0]
+    assert fast[1] == precise[1]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_generated_estates_scan_identically_with_both_parsers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                             seed: int) -> None:
+    path = tmp_path / "estate.yaml"
+    path.write_text(generate(150, seed), encoding="utf-8")
+    fast, precise = both(monkeypatch, lambda: scan_bytes(path))
+    assert fast == precise
+
+
+def test_an_invalid_inventory_gets_the_same_located_errors(monkeypatch: pytest.MonkeyPatch,
+                                                           write_inventory: Callable[..., Path]) -> None:
+    path = write_inventory(
+        "format: bleu-assess/v1\n"
+        "organisation: {name: T, country: FR, type: other}\n"
+        "applications:\n"
+        "  - id: app\n"
+        "    name: App\n"
+        "    hosting: {model: on-premises}\n"
+        "    datasets: [dta]\n"
+        "    criticality: 3\n"
+        "datasets:\n"
+        "  - id: data\n"
+        "    name: Data\n"
+        "    classification: internal\n")
+    fast, precise = both(monkeypatch, lambda: api.load(path))
+    assert fast[0] == "error" and fast == precise
+    assert any(":7:" in line and "dta" in line for line in fast[1])
