@@ -82,6 +82,7 @@ class _Planner:
             scan=self.scan, waves=tuple(waves), held=tuple(sorted(held, key=lambda h: h.id)),
             staying=tuple(sorted(staying, key=lambda s: s.id)), hybrid_links=tuple(self.hybrid_links(wave_of)),
             split_datasets=tuple(self.split_datasets(wave_of)), warnings=tuple(self.warnings),
+            effort={app: effort_of(self.apps[app], self.options) for app in sorted(wave_of)},
         )
 
     # -- who does not move ----------------------------------------------------------------

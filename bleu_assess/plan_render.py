@@ -33,14 +33,12 @@ def context(plan: PlanResult, inventory: "Inventory") -> dict[str, Any]:
                                   "remediation": finding.remediation, "title": finding.title})
         checklists[wave.number] = tasks
     moving_deps = sorted((a, d) for a in wave_of for d in apps[a].depends_on if d in wave_of and d != a)
-    from bleu_assess.plan import effort_of, PlanOptions
-
     return {
         "plan": plan, "scan": plan.scan, "inventory": plan.scan.inventory, "apps": apps, "verdicts": verdicts,
         "checklists": checklists, "wave_of": wave_of, "dependencies": moving_deps,
         "moving": len(wave_of), "total_effort": round(sum(w.effort_days for w in plan.waves), 1),
         "show_diagram": 0 < len(wave_of) <= MERMAID_MAX_APPLICATIONS,
-        "effort": {a: effort_of(apps[a], PlanOptions()) for a in wave_of},
+        "effort": plan.effort,
         "label": lambda kind, value: label(kind, value, plan.scan.lang),
         "rulesets": ", ".join(f"{r.id}@{r.version}" for r in plan.scan.rulesets),
     }

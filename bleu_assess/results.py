@@ -255,6 +255,9 @@ class PlanResult:
     hybrid_links: tuple[HybridLink, ...] = ()
     split_datasets: tuple[tuple[str, tuple[int, ...]], ...] = ()  # dataset, waves of its holders
     warnings: tuple[str, ...] = ()
+    # Days counted for each moving application (its own estimate or its size under the plan's
+    # --effort-days): what the waves' effort_days add up, shown per application by renderers.
+    effort: Mapping[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

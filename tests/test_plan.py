@@ -231,3 +231,12 @@ def test_plan_options_are_checked(runner: Any) -> None:
     result = runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--effort-days", "XXL=3"])
     assert result.exit_code == 2 and "unknown size 'XXL'" in result.output
     assert runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--max-wave-size", "0"]).exit_code == 2
+
+
+def test_effort_days_option_sets_each_application_effort_and_the_wave_totals() -> None:
+    scan, ig = estate([{"id": "small", "effort": "S"}, {"id": "big", "effort": "XL"}, {"id": "own", "effort": 4}])
+    result = plan(scan, ig, PlanOptions(effort_days={"XS": 1, "S": 2, "M": 5, "L": 20, "XL": 40, "unknown": 7}))
+    assert dict(result.effort) == {"big": 40.0, "own": 4.0, "small": 2.0}
+    assert sum(w.effort_days for w in result.waves) == 46.0
+    text = markdown(result, ig.inventory)
+    assert "| 40 |" in text and "| 2 |" in text  # each application's row shows the days the waves count
