@@ -58,18 +58,21 @@ def stacked_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str,
                 body.append(_text(x + w / 2, y + 19, str(value), "middle", "#ffffff", "bold"))
             x += w
         body.append(_text(x + 6, y + 19, f"{total}", "start", "#57606a"))
-    body.extend(_legend(series, 10, height - 14))
-    return _svg(chart_id, label_w + bar_w + 50, height, title, desc, body)
+    legend, right = _legend(series, 10, height - 14)
+    return _svg(chart_id, max(label_w + bar_w + 50, right), height, title, desc, body + legend)
 
 
-def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
+def _legend(series: Sequence[Series], x: float, y: float) -> tuple[list[str], int]:
+    """The legend's marks, and where it ends on the right (the chart is made wide enough)."""
+    # A generous 8.5 px a character: the reader's font is unknown, and a tighter estimate let wide
+    # letters (É, M) run into the next box.
     out = []
     for s in series:
         out.append(f"<rect x='{x:.1f}' y='{y - 10:.1f}' width='12' height='12' fill='{COLOURS[s.key]}' stroke='#57606a' "
                    "stroke-width='0.5'/>")
         out.append(_text(x + 16, y, s.label))
-        x += 24 + 7.2 * len(s.label)
-    return out
+        x += 32 + 8.5 * len(s.label)
+    return out, int(x)
 
 
 def bars(chart_id: str, title: str, desc: str, values: Sequence[tuple[str, str, int]]) -> str:
@@ -110,8 +113,8 @@ def heat_map(chart_id: str, title: str, desc: str, rows: Sequence[str], columns:
                 body.append(_text(x + cell_w / 2 - 1, y + 21, f"{exposed}/{total}", "middle",
                                   "#ffffff" if dark else "#1f2328", "bold"))
     height = top + cell_h * len(rows) + 34
-    body.extend(_legend(levels, 10, height - 10))
-    return _svg(chart_id, max(label_w + cell_w * len(columns) + 10, 620), height, title, desc, body)
+    legend, right = _legend(levels, 10, height - 10)
+    return _svg(chart_id, max(label_w + cell_w * len(columns) + 10, 620, right), height, title, desc, body + legend)
 
 
 def timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[str, float, str]]) -> str:
