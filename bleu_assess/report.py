@@ -116,9 +116,9 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
     out.append({
         "id": "chart-readiness", "title": say("chart_readiness"),
         "svg": Markup(charts.stacked_bars("chart-readiness", say("chart_readiness"), say("chart_readiness_desc"),
-                                          [(say(f"criticality_{c}"), v) for c, v in rows], series)),
+                                          [(lab("criticality", c), v) for c, v in rows], series)),
         "headers": [say("criticality")] + [s.label for s in series],
-        "rows": [[say(f"criticality_{c}")] + [v[r] for r in READINESS] for c, v in rows],
+        "rows": [[lab("criticality", c)] + [v[r] for r in READINESS] for c, v in rows],
     })
     # Exposure heat map: classification of the data held x current hosting model.
     cells: dict[tuple[str, str], tuple[str, int, int]] = {}
@@ -132,11 +132,11 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
         "id": "chart-exposure", "title": say("chart_exposure"),
         "svg": Markup(charts.heat_map("chart-exposure", say("chart_exposure"), say("chart_exposure_desc"),
                                       CLASSIFICATIONS, HOSTING_MODELS, cells,
-                                      {c: say(f"classification_{c}") for c in CLASSIFICATIONS},
-                                      {m: say(f"model_{m}") for m in HOSTING_MODELS},
+                                      {c: lab("classification", c) for c in CLASSIFICATIONS},
+                                      {m: lab("hosting", m) for m in HOSTING_MODELS},
                                       [charts.Series(level, lab("exposure", level)) for level in EXPOSURE_LEVELS])),
-        "headers": [say("classification")] + [say(f"model_{m}") for m in HOSTING_MODELS],
-        "rows": [[say(f"classification_{c}")] + [
+        "headers": [say("classification")] + [lab("hosting", m) for m in HOSTING_MODELS],
+        "rows": [[lab("classification", c)] + [
             (f"{cells[(c, m)][1]}/{cells[(c, m)][2]} ({lab('exposure', cells[(c, m)][0])})" if (c, m) in cells else "—")
             for m in HOSTING_MODELS] for c in CLASSIFICATIONS],
     })
