@@ -60,6 +60,15 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
 }
 SECOND_PASS_PREFIXES = ("verdict.", "platform.")
+# Facts whose values are codes with a label in the values catalogue (templates/i18n/values.*):
+# messages show the label in the reader's language ("santé", not "health").
+LABELLED: dict[str, str] = {
+    "data.classifications": "classification", "data.held_classifications": "classification",
+    "flows.classifications_to_exposed": "classification", "classification": "classification",
+    "criticality": "criticality", "hosting.model": "hosting", "organisation.designations": "designation",
+    "exposure.level": "exposure", "verdict.secnumcloud_scope": "secnumcloud_scope",
+    "verdict.target": "target", "verdict.residency": "residency",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,10 @@ def _console(stderr: bool) -> "Console":
     from rich.console import Console
 
     no_color = settings.no_color or "NO_COLOR" in os.environ
+    # Messages on stderr are not wrapped (a long path stays whole, to copy); tables and panels
+    # on stdout are laid out to the terminal's width (soft wrapping would crop their contents).
     return Console(stderr=stderr, markup=False, highlight=False, emoji=False, no_color=no_color,
-                   soft_wrap=True, file=sys.stderr if stderr else sys.stdout)
+                   soft_wrap=stderr, file=sys.stderr if stderr else sys.stdout)
 
 
 def out() -> "Console":

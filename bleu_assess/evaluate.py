@@ -11,8 +11,9 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 from bleu_assess import __version__, gcpause
-from bleu_assess.analysis import FACTS, Analysis
+from bleu_assess.analysis import FACTS, LABELLED, Analysis
 from bleu_assess.graph import InventoryGraph
+from bleu_assess.i18n import t
 from bleu_assess.model import Application, Inventory
 from bleu_assess.refdata import region_groups, verdict_model
 from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
@@ -70,6 +71,21 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _label_in_text(kind: str, code: Any, lang: str) -> str:
+    label = t(f"values.{kind}.{code}", lang)
+    # Lower-cased inside a sentence, unless an acronym or a proper term (IaaS, OIV, NIS 2).
+    return label if any(c.isupper() for c in label[1:]) else label[:1].lower() + label[1:]
+
+
+def _shown(name: str, value: Any, lang: str) -> str:
+    """A fact as a message shows it: codes with a label in the values catalogue are labelled."""
+    kind = LABELLED.get(name)
+    if kind is None or value is None or value == ():
+        return _text(value)
+    codes = value if isinstance(value, (tuple, list)) else (value,)
+    return ", ".join(_label_in_text(kind, code, lang) for code in codes)
+
+
 # Placeholders that differ from item to item: left as slots in the cached text.
 _OWN = ("id", "name")
 
@@ -79,8 +95,9 @@ class _Text:
     placeholders; the placeholders other than the item's own id and name are filled once per
     distinct set of values (items alike share them), and the id and name are put in last."""
 
-    def __init__(self, template: str) -> None:
+    def __init__(self, template: str, lang: str) -> None:
         self.template = template
+        self.lang = lang
         parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
         self.literals = parts[0::2]
         self.names = parts[1::2]
@@ -116,16 +133,16 @@ class _Text:
                 slots.append(name)
                 texts.append(literal)
             else:
-                texts[-1] += _text(facts.get(name)) + literal
+                texts[-1] += _shown(name, facts.get(name), self.lang) + literal
         return tuple(texts), tuple(slots)
 
 
 class _Texts:
     def __init__(self, ruleset: Ruleset, rule: Rule, lang: str) -> None:
         self.ref = ruleset.ref
-        self.message = _Text(rule.message[lang])
-        self.remediation = _Text(rule.remediation[lang])
-        self.title = _Text(rule.title[lang])
+        self.message = _Text(rule.message[lang], lang)
+        self.remediation = _Text(rule.remediation[lang], lang)
+        self.title = _Text(rule.title[lang], lang)
         self.references = tuple(ruleset.reference_text(r) for r in rule.references)
 
 

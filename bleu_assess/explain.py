@@ -48,12 +48,17 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
     if verdict.findings:
         for finding in verdict.findings:
             rule = rules.get((finding.ruleset, finding.rule))
-            body = [Text(finding.message), Text(t("scan.remediation", lang) + ": " + finding.remediation)]
+            def field(key: str) -> str:
+                return t("scan.field", lang, name=t(f"scan.{key}", lang))
+
+            # The title goes in the body, where it wraps; a panel title is cut at the edge.
+            body = [Text(finding.title, style="bold"), Text(finding.message),
+                    Text(f"{field('remediation')} {finding.remediation}")]
             if rule is not None:
-                body.append(Text(t("scan.condition", lang) + ":\n" +
+                body.append(Text(field("condition") + "\n" +
                                  yaml.safe_dump(rule.when, allow_unicode=True, sort_keys=False).rstrip()))
-            body.append(Text(t("scan.references", lang) + ": " + "; ".join(finding.references)))
-            title = f"{label('severity', finding.severity, lang)} · {finding.rule} · {finding.title}"
+            body.append(Text(f"{field('references')} " + "; ".join(finding.references)))
+            title = f"{label('severity', finding.severity, lang)} · {finding.rule}"
             parts.append(Panel(Group(*body), title=title, title_align="left", expand=False))
     else:
         parts.append(Text(t("scan.no_findings", lang)))

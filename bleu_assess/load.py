@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from bleu_assess import output, yamlio
+from bleu_assess import gcpause, output, yamlio
 from bleu_assess.errors import Diagnostic, InputError, InventoryError
 from bleu_assess.model import Inventory
 from bleu_assess.validate import Document, validate
@@ -79,5 +79,6 @@ def load_inventory(path: str | os.PathLike[str]) -> Loaded:
         # A directory: hash of the sorted list of (relative name, file hash), as sha256sum prints it.
         listing = "".join(f"{digest}  {os.path.relpath(doc.file, display)}\n" for doc, digest in zip(docs, digests))
         sha = hashlib.sha256(listing.encode()).hexdigest()
-    inventory, warnings = validate(docs, display, sha)
+    with gcpause.paused():  # validation builds the records: acyclic, millions on a large estate
+        inventory, warnings = validate(docs, display, sha)
     return Loaded(inventory, warnings)

@@ -68,10 +68,13 @@ def json_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None
     return render("plan/plan.json.j2", {"document": plan.to_dict()}, template_dir, plan.scan.lang, FILTERS)
 
 
-def table(plan: PlanResult, inventory: "Inventory") -> "RenderableType":
+def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "RenderableType":
+    """The plan as terminal tables that fit `width` columns (see bleu_assess.tables)."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
+
+    from bleu_assess.tables import ALWAYS, Column, fitted
 
     lang = plan.scan.lang
     ctx = context(plan, inventory)
@@ -80,18 +83,20 @@ def table(plan: PlanResult, inventory: "Inventory") -> "RenderableType":
                                held=len(plan.held), staying=len(plan.staying)))]
     for wave in plan.waves:
         title = t("plan.wave_pilot" if wave.number == 1 else "plan.wave", lang, number=wave.number)
-        grid = Table(title=f"{title} — {t('plan.wave_line', lang, count=len(wave.applications), days=wave.effort_days)}")
-        grid.add_column(t("plan.col_application", lang), no_wrap=True)
-        for key in ("col_criticality", "col_platform", "col_effort", "col_readiness"):
-            grid.add_column(t(f"plan.{key}", lang), overflow="fold")
-        grid.add_column(t("plan.col_reason", lang), overflow="fold", ratio=1, min_width=20)
+        apps = wave.applications
+        verdicts = [ctx["verdicts"][a] for a in apps]
         reasons = {p.id: p.reason for p in wave.placements}
-        for app_id in wave.applications:
-            verdict = ctx["verdicts"][app_id]
-            grid.add_row(Text(app_id), Text(label("criticality", inventory.applications_by_id[app_id].criticality, lang)),
-                         Text(verdict.platform or "—"), Text(f"{ctx['effort'][app_id]:g}"),
-                         Text(label("readiness", verdict.readiness, lang)), Text(reasons[app_id]))
-        parts.append(grid)
+        columns = [
+            Column(t("plan.col_application", lang), [Text(a) for a in apps], ALWAYS, no_wrap=True),
+            Column(t("plan.col_criticality", lang),
+                   [Text(label("criticality", inventory.applications_by_id[a].criticality, lang)) for a in apps], 2),
+            Column(t("plan.col_platform", lang), [Text(v.platform or "—") for v in verdicts], 3),
+            Column(t("plan.col_effort", lang), [Text(f"{ctx['effort'][a]:g}") for a in apps], 1),
+            Column(t("plan.col_readiness", lang), [Text(label("readiness", v.readiness, lang)) for v in verdicts], 4),
+            Column(t("plan.col_reason", lang), [Text(reasons[a]) for a in apps], 5, flexible_min=20),
+        ]
+        parts.append(fitted(f"{title} — {t('plan.wave_line', lang, count=len(apps), days=wave.effort_days)}",
+                            columns, width, lang))
     if plan.held:
         held = Table(title=t("plan.held_title", lang))
         held.add_column(t("plan.col_application", lang))

@@ -25,31 +25,35 @@ def _counts(kind: str, counts: dict[str, int], lang: str) -> str:
     return ", ".join(f"{label(kind, key, lang)} {value}" for key, value in counts.items() if value)
 
 
-def table(result: ScanResult) -> "RenderableType":
+def table(result: ScanResult, width: int = 160) -> "RenderableType":
+    """The verdicts as a table that fits `width` columns (see bleu_assess.tables)."""
     from rich.console import Group
     from rich.panel import Panel
-    from rich.table import Table
     from rich.text import Text
 
+    from bleu_assess.tables import ALWAYS, Column, fitted
+
     lang = result.lang
-    grid = Table(title=t("scan.title", lang, organisation=result.inventory.organisation), expand=False)
-    grid.add_column(t("scan.col_item", lang), no_wrap=True)
-    for key in ("col_readiness", "col_scope", "col_residency", "col_exposure", "col_target", "col_platform"):
-        grid.add_column(t(f"scan.{key}", lang), overflow="fold")
-    grid.add_column(t("scan.col_top_finding", lang), overflow="fold", min_width=24, ratio=1)
-    for item in result.items:
-        top = item.top_finding
-        grid.add_row(
-            Text(item.id, style="" if item.kind == "application" else "italic"),
-            Text(label("readiness", item.readiness, lang), style=_STYLES.get(item.readiness, "")),
-            Text(label("secnumcloud_scope", item.secnumcloud_scope, lang)),
-            Text(label("residency", item.residency, lang)),
-            Text(f"{label('exposure', item.exposure.level, lang)} ({item.exposure.score})",
-                 style=_STYLES.get(item.exposure.level, "")),
-            Text(label("target", item.target, lang)),
-            Text(item.platform or "—"),
-            Text(f"{top.rule}: {top.title}" if top else "—"),
-        )
+    items = result.items
+
+    def column(key: str, cells: list[Text], keep: int, **options: Any) -> Column:
+        return Column(t(f"scan.{key}", lang), cells, keep, **options)
+
+    columns = [
+        column("col_item", [Text(i.id, style="" if i.kind == "application" else "italic") for i in items], ALWAYS,
+               no_wrap=True),
+        column("col_readiness", [Text(label("readiness", i.readiness, lang), style=_STYLES.get(i.readiness, ""))
+                                 for i in items], ALWAYS),
+        column("col_scope", [Text(label("secnumcloud_scope", i.secnumcloud_scope, lang)) for i in items], 4),
+        column("col_residency", [Text(label("residency", i.residency, lang)) for i in items], 2),
+        column("col_exposure", [Text(f"{label('exposure', i.exposure.level, lang)} ({i.exposure.score})",
+                                     style=_STYLES.get(i.exposure.level, "")) for i in items], 6),
+        column("col_target", [Text(label("target", i.target, lang)) for i in items], 3),
+        column("col_platform", [Text(i.platform or "—") for i in items], 1),
+        column("col_top_finding", [Text(f"{i.top_finding.rule}: {i.top_finding.title}" if i.top_finding else "—")
+                                   for i in items], 5, flexible_min=24),
+    ]
+    grid = fitted(t("scan.title", lang, organisation=result.inventory.organisation), columns, width, lang)
     return Group(grid, Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False))
 
 

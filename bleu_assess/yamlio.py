@@ -21,7 +21,7 @@ from bleu_assess.errors import Diagnostic, InputError
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 # Aliases may repeat a node; refuse documents whose expansion is out of proportion.
 _MAX_EXPANSION_FACTOR = 10
 _MAX_EXPANSION_FLOOR = 200_000
@@ -75,7 +75,7 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_core_float)
 
 
 def max_bytes() -> int:
-    """The input size limit: BLEU_ASSESS_MAX_INPUT_MB, default 64 MiB."""
+    """The input size limit: BLEU_ASSESS_MAX_INPUT_MB, default 256 MiB (a 100,000-application estate is some 70 MiB)."""
     value = os.environ.get("BLEU_ASSESS_MAX_INPUT_MB")
     try:
         return int(float(value) * 1024 * 1024) if value else DEFAULT_MAX_BYTES

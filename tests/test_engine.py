@@ -138,6 +138,20 @@ def test_messages_fill_placeholders_in_the_chosen_language(inventory: Any, tmp_p
     assert result.item("mail").findings[0].references == ("Source",)
 
 
+def test_coded_values_are_labelled_in_the_reader_language_but_kept_as_codes_in_evidence(
+        inventory: Any, tmp_path: Path) -> None:
+    message = {"fr": "{name} ({data.classifications}, criticité {criticality}, {hosting.model})",
+               "en": "{name} ({data.classifications}, criticality {criticality}, {hosting.model})"}
+    write_ruleset(tmp_path / "rules", [rule("TST-MSG-001", {"fact": "data.classifications", "intersects": ["sensitive", "personal"]},
+                                            message=message)])
+    french = api.assess(inventory, select(["test"], tmp_path / "rules"), "fr")
+    assert french.item("mail").findings[0].message == "Messagerie (sensible, criticité moyenne, SaaS)"
+    assert french.item("grh").findings[0].message == "GRH (personnelle, criticité élevée, sur site)"
+    english = api.assess(inventory, select(["test"], tmp_path / "rules"), "en")
+    assert english.item("grh").findings[0].message == "GRH (personal, criticality high, on premises)"
+    assert english.item("grh").findings[0].evidence["data.classifications"] == ["personal"]
+
+
 @pytest.mark.parametrize("rules, needle, path, message", [
     ([rule("TST-BAD-001", {"fact": "hosting.modle", "equals": "saas"})], "fact: hosting.modle", "rules[0].when.fact",
      "unknown fact 'hosting.modle' (did you mean 'hosting.model'?)"),

@@ -84,7 +84,8 @@ def scan(
             capture.print(scan_render.table(result))
             emit(capture.file.getvalue(), output, [path])  # type: ignore[attr-defined]
         else:
-            console.out().print(scan_render.table(result))
+            terminal = console.out()
+            terminal.print(scan_render.table(result, terminal.size.width))
     else:
         from bleu_assess.interop import ci
 
@@ -120,7 +121,7 @@ def explain(
     if verdict is None:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
                          + suggest(item, [i.id for i in result.items]))
-    console.out().print(explainer.render(verdict, ig, selected, result.lang), soft_wrap=False)
+    console.out().print(explainer.render(verdict, ig, selected, result.lang))
 
 
 @command("list", parent=rules_app)
@@ -144,7 +145,7 @@ def rules_show(
     """Show one rule: condition, effects, messages, references with their URLs."""
     from bleu_assess import console, rules_render
 
-    console.out().print(rules_render.show(rule_id, ruleset or None, rules_dir, lang.value), soft_wrap=False)
+    console.out().print(rules_render.show(rule_id, ruleset or None, rules_dir, lang.value))
 
 
 @command("diff", parent=rules_app)
@@ -158,7 +159,7 @@ def rules_diff(
     """Compare two ruleset versions: rules added, removed, changed; with --inventory, verdict changes."""
     from bleu_assess import console, rules_render
 
-    console.out().print(rules_render.diff(old, new, inventory, rules_dir, lang.value), soft_wrap=False)
+    console.out().print(rules_render.diff(old, new, inventory, rules_dir, lang.value))
 
 
 @command("schema", parent=rules_app)

@@ -55,7 +55,8 @@ def plan(
     result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is PlanFormat.json)
     planned = api.plan(result, ig, options)
     if format is PlanFormat.table and not output:
-        console.out().print(plan_render.table(planned, ig.inventory))
+        terminal = console.out()
+        terminal.print(plan_render.table(planned, ig.inventory, terminal.size.width))
         return
     if format is PlanFormat.table:
         import io
