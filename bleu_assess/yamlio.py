@@ -259,16 +259,23 @@ def _parse_fast(text: str) -> Any:
 # Where rapidyaml is more lenient than YAML (it takes them, libyaml rejects them or reads them
 # otherwise), found by tests/test_parsers.py: tabs and Unicode line separators, and plain scalars
 # starting with a reserved or closing indicator, `?`, `:` or a lone anchor, alias or tag
-# (`value: @x`, `- ]x`, `[?x]`, `[k:]`, `value: *`), `:?` and comments on a line that opens a
-# flow collection (`{a: b #}`).
-# A superset again: a false alarm only costs the precise parser (0.1 s on 7 MB).
+# (`value: @x`, `- ]x`, `[?x]`, `[k:]`, `value: *`), `:?` and comments inside a flow collection
+# that opened on the same line (`{a: b #}`).
+# A superset again: a false alarm only costs the precise parser. One pattern per literal
+# prefix: the regular expression engine skips ahead to a literal quickly, which makes the check
+# four times faster than one alternation (0.4 s on 70 MB).
 _ODD_SPACE = ("\t", "\x85", "\u2028", "\u2029", "\ufeff")
-_ODD_START = re.compile(r"(?m)^[ \t]*[\]}?:@`%&*!]|[:\-?] +[\]}?:@`%&*!]|[\[{,] *[?:@`%&*!]|:[\]},?]"
-                        r"|[\[{][^\n]* #")
+_BLOCK_START = r"[\]}?:@`%&*!]"  # after indentation, `key: `, `- ` or `? `
+_FLOW_START = r"[?:@`%&*!]"  # after `[`, `{` or `,`
+_ODD_STARTS = tuple(re.compile(p) for p in (
+    r"\A[ \t]*" + _BLOCK_START, r"\n[ \t]*" + _BLOCK_START, ": +" + _BLOCK_START, "- +" + _BLOCK_START,
+    r"\? +" + _BLOCK_START, r"\[ *" + _FLOW_START, r"\{ *" + _FLOW_START, ", *" + _FLOW_START, r":[\]},?]",
+    r"\[[^\n\]]* #", r"\{[^\n}]* #",  # a comment before the collection closes on its line
+))
 
 
 def _lenient(text: str) -> bool:
-    return any(c in text for c in _ODD_SPACE) or _ODD_START.search(text) is not None
+    return any(c in text for c in _ODD_SPACE) or any(p.search(text) for p in _ODD_STARTS)
 
 
 def _might_be_risky(text: str) -> bool:
