@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess.graph_export import mermaid_text
 from bleu_assess.i18n import t
 from bleu_assess.results import PlanResult, to_json
-from bleu_assess.scan_render import label
+from bleu_assess.scan_render import label, spreadsheet_cell
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -66,6 +68,43 @@ def json_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None
     from bleu_assess.render import render
 
     return render("plan/plan.json.j2", {"document": plan.to_dict()}, template_dir, plan.scan.lang, FILTERS)
+
+
+CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", "move_group", "depends_on",
+               "target", "platform", "effort_days", "readiness", "reason", "tasks")
+
+
+def csv_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
+    """One row per application, in wave order then held then staying, for a ticket tracker or a
+    spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
+    plan's language); `tasks` lists the findings to clear before it moves, one per line."""
+    ctx = context(plan, inventory)
+    apps, verdicts = ctx["apps"], ctx["verdicts"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+
+    def row(app_id: str, status: str, wave: int | str, group: tuple[str, ...], reason: str,
+            effort: float | str = "", tasks: str = "") -> None:
+        app, verdict = apps[app_id], verdicts[app_id]
+        writer.writerow([spreadsheet_cell(v) for v in (
+            app_id, app.name, app.owner or "", app.criticality, status, wave, " ".join(group),
+            " ".join(app.depends_on), verdict.target, verdict.platform or "", effort, verdict.readiness, reason, tasks)])
+
+    for wave in plan.waves:
+        group_of = {a: g for g in wave.move_groups for a in g}
+        reasons = {p.id: p.reason for p in wave.placements}
+        tasks = {}
+        for task in ctx["checklists"][wave.number]:
+            tasks.setdefault(task["app"], []).append(f"{task['rule']}: {task['remediation']}")
+        for app_id in wave.applications:
+            row(app_id, "wave", wave.number, group_of[app_id], reasons[app_id], f"{ctx['effort'][app_id]:g}",
+                "\n".join(tasks.get(app_id, ())))
+    for held in plan.held:
+        row(held.id, "held", "", (), f"{label('held', held.reason, plan.scan.lang)}: {held.detail}")
+    for staying in plan.staying:
+        row(staying.id, "staying", "", (), staying.reason)
+    return buffer.getvalue()
 
 
 def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "RenderableType":

@@ -87,15 +87,16 @@ def csv_text(result: ScanResult) -> str:
     writer.writerow(CSV_COLUMNS)
     for item in result.items:
         top = item.top_finding
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([spreadsheet_cell(v) for v in (
             item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
             item.exposure.level, item.exposure.score, item.target, item.platform or "", len(item.findings),
             top.rule if top else "", top.severity if top else "", top.message if top else "")])
     return buffer.getvalue()
 
 
-def _cell(value: Any) -> Any:
-    # Spreadsheets execute cells starting with = + - @: neutralise them (CSV injection).
+def spreadsheet_cell(value: Any) -> Any:
+    """A value safe in a spreadsheet cell: one starting with = + - @ (or a tab or carriage
+    return) would run as a formula, so it is kept as text (CSV injection)."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -240,3 +240,21 @@ def test_effort_days_option_sets_each_application_effort_and_the_wave_totals() -
     assert sum(w.effort_days for w in result.waves) == 46.0
     text = markdown(result, ig.inventory)
     assert "| 40 |" in text and "| 2 |" in text  # each application's row shows the days the waves count
+
+
+def test_csv_plan_lists_every_application_once_with_its_wave_for_a_ticket_tracker(runner: Any) -> None:
+    import csv
+    import io
+
+    result = runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--format", "csv", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    loaded = api.load(EXAMPLES["chu"])
+    planned = api.plan(api.assess(loaded.inventory, lang="fr"), api.graph(loaded.inventory))
+    assert sorted(r["application"] for r in rows) == sorted(a.id for a in loaded.inventory.applications)
+    waves = {r["application"]: int(r["wave"]) for r in rows if r["status"] == "wave"}
+    assert waves == {a: w.number for w in planned.waves for a in w.applications}
+    assert {r["application"] for r in rows if r["status"] == "held"} == {h.id for h in planned.held}
+    assert all(r["reason"] for r in rows)
+    with_tasks = [r for r in rows if r["tasks"]]
+    assert with_tasks and all(line.split(":")[0].count("-") >= 1 for r in with_tasks for line in r["tasks"].split("\n"))

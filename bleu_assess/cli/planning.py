@@ -15,6 +15,7 @@ from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
 class PlanFormat(str, Enum):
     markdown = "markdown"
     json = "json"
+    csv = "csv"
     table = "table"
 
 
@@ -67,5 +68,6 @@ def plan(
         capture.print(plan_render.table(planned, ig.inventory))
         emit(capture.file.getvalue(), output, [path])  # type: ignore[attr-defined]
         return
-    render = plan_render.json_text if format is PlanFormat.json else plan_render.markdown
+    render = {PlanFormat.json: plan_render.json_text, PlanFormat.csv: plan_render.csv_text,
+              PlanFormat.markdown: plan_render.markdown}[format]
     emit(render(planned, ig.inventory, template_dir), output, [path])

@@ -10,7 +10,7 @@ from typing import Any
 
 from bleu_assess.i18n import t
 from bleu_assess.results import READINESS, SEVERITIES, ScanResult
-from bleu_assess.scan_render import label
+from bleu_assess.scan_render import label, spreadsheet_cell
 
 COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
            "remediation", "references")
@@ -32,18 +32,11 @@ def headers(lang: str) -> list[str]:
     return [t(f"interop.col_{c}", lang) for c in COLUMNS]
 
 
-def _safe(value: Any) -> Any:
-    # A cell starting with = + - @ is a formula to a spreadsheet: keep it text (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(result: ScanResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(headers(result.lang))
-    writer.writerows([[_safe(v) for v in row] for row in rows(result)])
+    writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows(result)])
     return buffer.getvalue()
 
 
@@ -57,7 +50,7 @@ def to_xlsx(result: ScanResult) -> bytes:
     sheet.title = t("interop.sheet.findings", lang)
     sheet.append(headers(lang))
     for row in rows(result):
-        sheet.append([_safe(v) for v in row])
+        sheet.append([spreadsheet_cell(v) for v in row])
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B4F9C")
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
