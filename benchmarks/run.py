@@ -100,7 +100,10 @@ def main() -> None:
         checks += [
             ("validate / parse (N=10k) <= 2.0", r["validate"][0] / ref, 2.0, at10k("validate")),
             ("scan / parse (N=10k) <= 0.6", r["scan"][0] / ref, 0.6, at10k("scan")),
+            ("(plan - scan) / parse (N=10k) <= 0.5", (r["plan"][0] - r["scan"][0]) / ref, 0.5, at10k("scan", "plan")),
             ("plan / parse (N=10k) <= 0.8", r["plan"][0] / ref, 0.8, at10k("plan")),
+            ("(report - plan) / parse (N=10k) <= 1.0", (r["report"][0] - r["plan"][0]) / ref, 1.0,
+             at10k("plan", "report")),
             ("report / parse (N=10k) <= 0.8", r["report"][0] / ref, 0.8, at10k("report")),
         ]
     if 100000 in results:
