@@ -57,7 +57,7 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
             if rule is not None:
                 body.append(Text(field("condition") + "\n" +
                                  yaml.safe_dump(rule.when, allow_unicode=True, sort_keys=False).rstrip()))
-            body.append(Text(f"{field('references')} " + "; ".join(finding.references)))
+            body.append(Text(f"{field('references')} " + t("cli.list_separator", lang).join(finding.references)))
             title = f"{label('severity', finding.severity, lang)} · {finding.rule}"
             parts.append(Panel(Group(*body), title=title, title_align="left", expand=False))
     else:

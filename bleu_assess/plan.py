@@ -251,7 +251,7 @@ class _Planner:
             parts.append(self.say("reason_pilot_full", size=self.options.pilot_size))
         if not parts:
             parts.append(self.say("reason_capacity", wave=wave) if wave > group.earliest else self.say("reason_free"))
-        return "; ".join(parts)
+        return t("cli.list_separator", self.lang).join(parts)
 
     def waves(self, groups: dict[int, _Group]) -> list[Wave]:
         by_wave: dict[int, list[_Group]] = defaultdict(list)

@@ -82,7 +82,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         say("exec_exposure", exposed=len(exposed), critical=len(critical)),
     ]
     if top_rules:
-        executive.append(say("exec_blockers", rules="; ".join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
+        executive.append(say("exec_blockers", rules=t("cli.list_separator", lang).join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
     if pilot:
         executive.append(say("exec_pilot", apps=", ".join(pilot.applications), days=f"{pilot.effort_days:g}",
                              waves=len(plan.waves)))

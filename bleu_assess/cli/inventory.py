@@ -46,7 +46,7 @@ def validate(
                    flows=len(inv.flows), providers=len(inv.providers), platforms=len(inv.platforms)))
     cycles = api.graph(inv).dependency_cycles()
     if cycles:
-        console.info(t("cli.cycles", language, count=len(cycles), groups="; ".join(" ↔ ".join(c) for c in cycles)))
+        console.info(t("cli.cycles", language, count=len(cycles), groups=t("cli.list_separator", language).join(" ↔ ".join(c) for c in cycles)))
 
 
 @command("graph")

@@ -89,7 +89,7 @@ def progress_line(diff: Diff, lang: str) -> str:
     parts = [f"{label('readiness', k, lang)} {b} → {a} ({a - b:+d})" for k, (b, a) in diff.readiness.items() if a or b]
     b, a = diff.findings_total
     parts.append(f"{t('interop.diff_findings', lang)} {b} → {a} ({a - b:+d})")
-    return "; ".join(parts)
+    return t("cli.list_separator", lang).join(parts)
 
 
 def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:

@@ -24,7 +24,7 @@ def rows(result: ScanResult) -> list[list[Any]]:
             out.append([item.id, label("kind", item.kind, lang), item.name, item.owner or "", finding.rule,
                         finding.ruleset, label("severity", finding.severity, lang), finding.dimension,
                         label("readiness", item.readiness, lang), finding.message, finding.remediation,
-                        "; ".join(finding.references)])
+                        t("cli.list_separator", lang).join(finding.references)])
     return out
 
 
