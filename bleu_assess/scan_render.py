@@ -62,8 +62,8 @@ def summary_text(result: ScanResult) -> str:
     s = result.summary()
     return "\n".join([
         t("scan.summary_line", lang, applications=s["applications"], datasets=s["datasets"]),
-        t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang)),
-        t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang)),
+        t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang) or "—"),
+        t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang) or "—"),
         t("scan.findings_line", lang, values=_counts("severity", s["findings"], lang) or "0"),
         t("scan.rulesets_line", lang, values=", ".join(f"{r.id}@{r.version}" for r in result.rulesets)),
     ])

@@ -35,10 +35,9 @@ def fitted(title: str, columns: list[Column], width: int, lang: str) -> "Table":
     while even their minimum widths do not fit."""
     from rich.table import Table
 
-    natural = {c: max(_lines_width(c.header), *(_lines_width(cell.plain) for cell in c.cells)) for c in columns}
-    minimum = {c: c.flexible_min if c.flexible_min is not None else
-               natural[c] if c.no_wrap else max(_longest_word(c.header), *(_longest_word(x.plain) for x in c.cells))
-               for c in columns}
+    natural = {c: max(_lines_width(text) for text in (c.header, *(cell.plain for cell in c.cells))) for c in columns}
+    minimum = {c: c.flexible_min if c.flexible_min is not None else natural[c] if c.no_wrap else
+               max(_longest_word(text) for text in (c.header, *(cell.plain for cell in c.cells))) for c in columns}
 
     def room(shown: list[Column]) -> int:
         return width - 3 * len(shown) - 1  # two spaces of padding and a border per column, one more border

@@ -55,3 +55,12 @@ def test_plan_tables_fit_and_keep_application_ids_whole(width: int) -> None:
     assert max(len(line) for line in lines) <= width
     words = cell_words(lines)
     assert {a for wave in planned.waves for a in wave.applications} <= words
+
+
+def test_an_empty_estate_gives_empty_tables_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("format: bleu-assess/v1\norganisation: {name: Vide, country: FR, type: other}\napplications: []\n",
+                    encoding="utf-8")
+    result = api.scan(path, lang="fr")
+    text = "\n".join(rendered(scan_render.table(result, 100), 100))
+    assert "Élément" in text and "Préparation : —" in text
