@@ -91,6 +91,20 @@ def test_markdown_report_for_wikis(runner: Any, monkeypatch: Any, tmp_path: Path
     assert "```mermaid\npie title" in text and "## Annexe : traçabilité" in text
 
 
+def test_report_waves_follow_the_same_planning_options_as_plan(runner: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    import json
+
+    options = ["--pilot-size", "2", "--effort-days", "XS=1,S=2,M=3,L=4,XL=5", "--max-wave-size", "6", "--lang", "en"]
+    plan = runner.invoke(app, ["plan", str(CHU), "--format", "json", *options])
+    assert plan.exit_code == 0, plan.output
+    waves = json.loads(plan.stdout)["waves"]
+    report(runner, monkeypatch, str(CHU), "-o", str(tmp_path / "r.md"), *options)
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    for wave in waves:
+        line = f"### Wave {wave['number']} — {wave['effort_days']:g} person-days · {len(wave['applications'])} app(s)"
+        assert line in text
+
+
 def test_templates_can_be_branded_and_are_sandboxed(runner: Any, monkeypatch: Any, tmp_path: Path) -> None:
     brand = tmp_path / "brand" / "report"
     brand.mkdir(parents=True)

@@ -31,18 +31,24 @@ def plan_options(max_wave_size: Optional[int], max_wave_effort: Optional[float],
     return PlanOptions(max_wave_size, max_wave_effort, pilot_size, days, group_by_flows)
 
 
+# Planning options, shared by `plan` and `report` (a report's waves are the plan's).
+MAX_WAVE_SIZE = typer.Option(None, "--max-wave-size", min=1, help="At most N applications per wave.")
+MAX_WAVE_EFFORT = typer.Option(None, "--max-wave-effort", min=0.0, help="At most DAYS person-days per wave.")
+PILOT_SIZE = typer.Option(5, "--pilot-size", min=1, help="Applications in the first (pilot) wave, at most.")
+EFFORT_DAYS = typer.Option(None, "--effort-days", help="Person-days per T-shirt size, e.g. XS=2,S=5,M=15,L=40,XL=80.")
+GROUP_BY_FLOWS = typer.Option(False, "--group-by-flows", help="Move applications linked by flows together.")
+
+
 @command("plan")
 def plan(
     path: str = typer.Argument(..., help=PATH_HELP),
     format: PlanFormat = typer.Option(PlanFormat.markdown, "--format", "-f", help="Output format."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
-    max_wave_size: Optional[int] = typer.Option(None, "--max-wave-size", min=1, help="At most N applications per wave."),
-    max_wave_effort: Optional[float] = typer.Option(None, "--max-wave-effort", min=0.0,
-                                                    help="At most DAYS person-days per wave."),
-    pilot_size: int = typer.Option(5, "--pilot-size", min=1, help="Applications in the first (pilot) wave, at most."),
-    effort_days: Optional[str] = typer.Option(None, "--effort-days",
-                                              help="Person-days per T-shirt size, e.g. XS=2,S=5,M=15,L=40,XL=80."),
-    group_by_flows: bool = typer.Option(False, "--group-by-flows", help="Move applications linked by flows together."),
+    max_wave_size: Optional[int] = MAX_WAVE_SIZE,
+    max_wave_effort: Optional[float] = MAX_WAVE_EFFORT,
+    pilot_size: int = PILOT_SIZE,
+    effort_days: Optional[str] = EFFORT_DAYS,
+    group_by_flows: bool = GROUP_BY_FLOWS,
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
