@@ -74,6 +74,8 @@ SNIPPETS = [
     "- 1\n- 2\n",
     "just a scalar\n",
     "a: 123456789012345678901234567890\nb: 1e400\n",
+    "a: 1\r\nb: [x, y]\r\nc: |\r\n  line1\r\n  line2\r\nd: 'q' # c\r\n",  # Windows line ends
+    "a: 1\rb: 2\r",
 ]
 
 
