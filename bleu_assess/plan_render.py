@@ -74,7 +74,7 @@ CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", 
                "target", "platform", "effort_days", "readiness", "reason", "tasks")
 
 
-def csv_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
+def csv_text(plan: PlanResult, inventory: "Inventory") -> str:
     """One row per application, in wave order then held then staying, for a ticket tracker or a
     spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
     plan's language); `tasks` lists the findings to clear before it moves, one per line."""

@@ -74,6 +74,6 @@ def plan(
         capture.print(plan_render.table(planned, ig.inventory))
         emit(capture.file.getvalue(), output, [path])  # type: ignore[attr-defined]
         return
-    render = {PlanFormat.json: plan_render.json_text, PlanFormat.csv: plan_render.csv_text,
-              PlanFormat.markdown: plan_render.markdown}[format]
+    render = {PlanFormat.json: plan_render.json_text, PlanFormat.markdown: plan_render.markdown,
+              PlanFormat.csv: lambda plan, inventory, _templates: plan_render.csv_text(plan, inventory)}[format]
     emit(render(planned, ig.inventory, template_dir), output, [path])
