@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
     from bleu_assess.errors import Diagnostic
 
@@ -35,6 +35,27 @@ def _console(stderr: bool) -> "Console":
     # on stdout are laid out to the terminal's width (soft wrapping would crop their contents).
     return Console(stderr=stderr, markup=False, highlight=False, emoji=False, no_color=no_color,
                    soft_wrap=stderr, file=sys.stderr if stderr else sys.stdout)
+
+
+# Width of a table written to a file: wide enough for every column, narrow enough to read.
+FILE_WIDTH = 160
+
+
+def show_table(make: Callable[[int], "RenderableType"], output: str | None, inputs: list[str]) -> None:
+    """A table on the terminal, laid out to its width, or as plain text to `output` (atomically)."""
+    if not output:
+        terminal = out()
+        terminal.print(make(terminal.size.width))
+        return
+    import io
+
+    from rich.console import Console
+
+    from bleu_assess.output import emit
+
+    capture = Console(width=FILE_WIDTH, no_color=True, markup=False, highlight=False, emoji=False, file=io.StringIO())
+    capture.print(make(FILE_WIDTH))
+    emit(capture.file.getvalue(), output, inputs)  # type: ignore[attr-defined]
 
 
 def out() -> "Console":

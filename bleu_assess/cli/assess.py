@@ -74,18 +74,7 @@ def scan(
 
     result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
     if format is ScanFormat.table:
-        if output:
-            import io
-
-            from rich.console import Console
-
-            capture = Console(width=160, no_color=True, markup=False, highlight=False, emoji=False,
-                              file=io.StringIO())
-            capture.print(scan_render.table(result))
-            emit(capture.file.getvalue(), output, [path])  # type: ignore[attr-defined]
-        else:
-            terminal = console.out()
-            terminal.print(scan_render.table(result, terminal.size.width))
+        console.show_table(lambda width: scan_render.table(result, width), output, [path])
     else:
         from bleu_assess.interop import ci
 

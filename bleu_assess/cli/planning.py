@@ -61,18 +61,8 @@ def plan(
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is PlanFormat.json)
     planned = api.plan(result, ig, options)
-    if format is PlanFormat.table and not output:
-        terminal = console.out()
-        terminal.print(plan_render.table(planned, ig.inventory, terminal.size.width))
-        return
     if format is PlanFormat.table:
-        import io
-
-        from rich.console import Console
-
-        capture = Console(width=160, no_color=True, markup=False, highlight=False, emoji=False, file=io.StringIO())
-        capture.print(plan_render.table(planned, ig.inventory))
-        emit(capture.file.getvalue(), output, [path])  # type: ignore[attr-defined]
+        console.show_table(lambda width: plan_render.table(planned, ig.inventory, width), output, [path])
         return
     render = {PlanFormat.json: plan_render.json_text, PlanFormat.markdown: plan_render.markdown,
               PlanFormat.csv: lambda plan, inventory, _templates: plan_render.csv_text(plan, inventory)}[format]
