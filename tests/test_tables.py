@@ -64,3 +64,18 @@ def test_an_empty_estate_gives_empty_tables_not_an_error(tmp_path: Path) -> None
     result = api.scan(path, lang="fr")
     text = "\n".join(rendered(scan_render.table(result, 100), 100))
     assert "Élément" in text and "Préparation : —" in text
+
+
+def test_diff_table_fits_and_labels_values_in_the_reader_language(tmp_path: Path) -> None:
+    from bleu_assess.interop import diff as differ
+
+    before = api.scan(EXAMPLE, lang="fr").to_dict()
+    after_path = tmp_path / "after.yaml"
+    after_path.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        '    blockers: ["Licence Oracle non transférable en IaaS"]\n', ""), encoding="utf-8")
+    result = differ.compare(before, api.scan(after_path, lang="fr").to_dict(), "avant", "après")
+    assert ("dpi", "GOV-BLK-001", "blocker") in result.resolved_findings  # codes in the data
+    for width in (80, 160):
+        lines = rendered(differ.table(result, "fr", width), width)
+        assert max(len(line) for line in lines) <= width
+    assert "Bloquant" in "\n".join(rendered(differ.table(result, "fr", 160), 160))

@@ -141,7 +141,7 @@ def diff(
     language = _lang(lang)
     result = differ.compare(differ.load_results(old, language), differ.load_results(new, language), old, new)
     if format is DiffFormat.table and not output:
-        console.out().print(differ.table(result, language))
+        console.show_table(lambda width: differ.table(result, language, width), None, [])
         return
     text = differ.json_text(result) if format is DiffFormat.json else differ.markdown(result, language)
     emit(text, output, [old, new])

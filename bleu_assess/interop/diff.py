@@ -92,12 +92,27 @@ def progress_line(diff: Diff, lang: str) -> str:
     return t("cli.list_separator", lang).join(parts)
 
 
+# How the table names each compared field, and the values catalogue that labels its values.
+_FIELD_NAMES = {"readiness": "col_readiness", "secnumcloud_scope": "col_scope", "residency": "col_residency",
+                "exposure": "col_exposure", "target": "col_target", "platform": "col_platform"}
+
+
 def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:
+    """What a reader sees: field names and values labelled in `lang` (the JSON keeps the codes)."""
+    from bleu_assess.scan_render import label
+
+    def value(name: str, code: Any) -> str:
+        return (code or "—") if name == "platform" else label(name, code, lang)
+
+    def severity(code: str) -> str:
+        return label("severity", code, lang)
+
     out = [(i, t("interop.diff_added", lang), "", "", "") for i in diff.added]
     out += [(i, t("interop.diff_removed", lang), "", "", "") for i in diff.removed]
-    out += [(i, t("interop.diff_changed", lang), f, str(b), str(a)) for i, f, b, a in diff.changes]
-    out += [(i, t("interop.diff_resolved_finding", lang), r, s, "") for i, r, s in diff.resolved_findings]
-    out += [(i, t("interop.diff_new_finding", lang), r, "", s) for i, r, s in diff.new_findings]
+    out += [(i, t("interop.diff_changed", lang), t(f"scan.{_FIELD_NAMES[f]}", lang), value(f, b), value(f, a))
+            for i, f, b, a in diff.changes]
+    out += [(i, t("interop.diff_resolved_finding", lang), r, severity(s), "") for i, r, s in diff.resolved_findings]
+    out += [(i, t("interop.diff_new_finding", lang), r, "", severity(s)) for i, r, s in diff.new_findings]
     return sorted(out, key=lambda r: (r[0], r[1], r[2]))
 
 
@@ -115,16 +130,18 @@ def markdown(diff: Diff, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def table(diff: Diff, lang: str) -> Any:
+def table(diff: Diff, lang: str, width: int = 160) -> Any:
+    """The changes as a table that fits `width` columns (see bleu_assess.tables)."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    grid = Table(title=t("interop.diff_title", lang, old=diff.old, new=diff.new))
-    for key in ("item", "change", "field", "before", "after"):
-        grid.add_column(t(f"interop.diff_{key}", lang), overflow="fold")
-    for row in rows(diff, lang):
-        grid.add_row(*(Text(c) for c in row))
+    from bleu_assess.tables import ALWAYS, Column, fitted
+
+    found = rows(diff, lang)
+    keep = {"item": ALWAYS, "change": ALWAYS, "field": 3, "before": 2, "after": 2}
+    columns = [Column(t(f"interop.diff_{key}", lang), [Text(row[n]) for row in found], keep[key], no_wrap=key == "item")
+               for n, key in enumerate(keep)]
+    grid = fitted(t("interop.diff_title", lang, old=diff.old, new=diff.new), columns, width, lang)
     return Group(grid, Text(t("interop.diff_progress", lang) + " — " + progress_line(diff, lang), style="bold"))
 
 
