@@ -4,8 +4,9 @@ code. Keys are `<area>.<name>`; each area (cli, plan, report, …) has its own p
 from __future__ import annotations
 
 import os
+import unicodedata
 from functools import cache
-from typing import Any
+from typing import Any, Iterable
 
 from bleu_assess.resources import templates_dir
 
@@ -39,6 +40,23 @@ def t(key: str, lang: str, **values: Any) -> str:
     """The message `key` in `lang`, with `{placeholders}` filled in."""
     text = catalogue(lang).get(key) or catalogue("en").get(key) or key
     return text.format(**values) if values else text
+
+
+def code_for_label(text: str, codes: Iterable[str]) -> str | None:
+    """The code among `codes` whose label, in either language, is `text` (case, accents and
+    spacing aside): someone who writes `santé` or `Diffusion restreinte` meant `health`,
+    `restricted`."""
+    def plain(value: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", value.casefold())
+        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+    wanted, allowed = plain(text), set(codes)
+    for lang in LANGUAGES:
+        for key, label in catalogue(lang).items():
+            code = key.rsplit(".", 1)[-1]
+            if key.startswith("values.") and code in allowed and plain(label) == wanted:
+                return code
+    return None
 
 
 def default_language(country: str | None = None) -> str:

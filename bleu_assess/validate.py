@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from bleu_assess import model, yamlio
 from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.i18n import code_for_label
 from bleu_assess.schema import COUNTRY_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
 
 _ID = re.compile(ID_PATTERN)
@@ -203,8 +204,9 @@ class _Walker:
                 self.error(path, f"invalid country code '{value}': expected ISO 3166-1 alpha-2 such as FR{hint}")
                 return
             if spec.enum is not None and value not in spec.enum:
-                self.error(path, f"unknown value '{value}'{suggest(value, spec.enum)}; expected one of: "
-                           + ", ".join(spec.enum))
+                meant = code_for_label(value, spec.enum)
+                hint = f" (did you mean '{meant}'?)" if meant else suggest(value, spec.enum)
+                self.error(path, f"unknown value '{value}'{hint}; expected one of: " + ", ".join(spec.enum))
         elif kind == "boolean":
             if not isinstance(value, bool):
                 self.error(path, f"expected true or false, got {_kind_name(value)}")

@@ -36,6 +36,11 @@ def errors_of(path: Path) -> list[str]:
      ":7:5: applications[0].critically: unknown field 'critically' (did you mean 'criticality'?)"),
     (HEAD + APP.replace("name: App", "name: App\n    criticality: vitale") + DATA,
      ":7:18: applications[0].criticality: unknown value 'vitale' (did you mean 'vital'?)"),
+    # A value written as its label, in French or English, names the code it meant.
+    (HEAD + APP + DATA.replace("classification: internal", "classification: Santé"),
+     ":12:21: datasets[0].classification: unknown value 'Santé' (did you mean 'health'?)"),
+    (HEAD + APP.replace("{model: on-premises}", "{model: sur site}") + DATA,
+     ":7:22: applications[0].hosting.model: unknown value 'sur site' (did you mean 'on-premises'?)"),
     (HEAD + APP + "  - id: app\n    name: Twice\n" + DATA, ":9:9: applications[1].id: duplicate application id 'app'"),
     (HEAD + APP.replace("{model: on-premises}", "{model: saas, provider: nowhere}") + DATA,
      ":7:38: applications[0].hosting.provider: unknown provider 'nowhere'"),
