@@ -50,7 +50,7 @@ class _Group:
     pin: int | None
     vital: bool
     rank: tuple[int, int, float, str]  # pilot preference: readiness, criticality, effort, id
-    pinned_by: str = ""  # the member whose `wave:` gives the pin
+    pinned_by: tuple[str, ...] = ()  # the members whose `wave:` gives the pin: each is told when it breaks
     deps: set[int] = field(default_factory=set)
     earliest: int = 1
     wave: int = 0
@@ -160,7 +160,7 @@ class _Planner:
                 self.warnings.append(self.say("warn_pin_vital", app=next(a for a in members if self.apps[a].wave == 1),
                                               vital=vital[0]))
                 pin = None
-            pinned_by = next((a for a in members if pin is not None and self.apps[a].wave == pin), "")
+            pinned_by = tuple(a for a in members if pin is not None and self.apps[a].wave == pin)
             groups[key] = _Group(key, members, effort, pin, bool(vital), (readiness, worst, effort, members[0]),
                                  pinned_by)
         for a, d in graph.edges:
@@ -211,7 +211,8 @@ class _Planner:
                     size, effort = size + n, effort + group.effort
                 else:
                     if group.pin == wave:
-                        self.warnings.append(self.say("warn_pin_capacity", app=group.pinned_by, pin=wave, wave=wave + 1))
+                        self.warnings.extend(self.say("warn_pin_capacity", app=app, pin=wave, wave=wave + 1)
+                                             for app in group.pinned_by)
                     deferred.append(item)
             for item in deferred:
                 heapq.heappush(ready, (wave + 1, item[1], item[2]))
@@ -227,9 +228,10 @@ class _Planner:
                         earliest = max([other.earliest] + [groups[d].wave + 1 for d in other.deps])
                         if other.pin is not None and other.pin < earliest:
                             blocker = max(other.deps, key=lambda d: (groups[d].wave, groups[d].members[0]))
-                            self.warnings.append(self.say(
-                                "warn_pin_conflict", app=other.pinned_by, pin=other.pin,
-                                dependency=groups[blocker].members[0], dep_wave=groups[blocker].wave, wave=earliest))
+                            self.warnings.extend(self.say(
+                                "warn_pin_conflict", app=app, pin=other.pin,
+                                dependency=groups[blocker].members[0], dep_wave=groups[blocker].wave, wave=earliest)
+                                for app in other.pinned_by)
                         other.earliest = earliest
                         heapq.heappush(ready, (earliest, other.rank, dependent))
 

@@ -258,3 +258,13 @@ def test_csv_plan_lists_every_application_once_with_its_wave_for_a_ticket_tracke
     assert all(r["reason"] for r in rows)
     with_tasks = [r for r in rows if r["tasks"]]
     assert with_tasks and all(line.split(":")[0].count("-") >= 1 for r in with_tasks for line in r["tasks"].split("\n"))
+
+
+def test_every_pinned_member_of_a_cycle_is_told_when_its_pin_breaks() -> None:
+    # Found by the property test: a3 and a4 share a cycle with a2 and are both pinned to wave 2,
+    # but the cycle needs a5 (wave 2) first; the warning named a3 only.
+    scan, ig = estate([{"id": "a0"}, {"id": "a2", "depends_on": ["a3"]}, {"id": "a3", "depends_on": ["a4"], "wave": 2},
+                       {"id": "a4", "depends_on": ["a2", "a5"], "wave": 2}, {"id": "a5", "depends_on": ["a0"]}])
+    result = plan(scan, ig, PlanOptions(pilot_size=None))
+    assert {a for w in result.waves if w.number == 3 for a in w.applications} == {"a2", "a3", "a4"}
+    assert [w.split(" ")[0] for w in result.warnings] == ["a3", "a4"]
