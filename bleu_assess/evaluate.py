@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 from bleu_assess import __version__, gcpause
 from bleu_assess.analysis import FACTS, LABELLED, Analysis
 from bleu_assess.graph import InventoryGraph
-from bleu_assess.i18n import t
+from bleu_assess.i18n import label
 from bleu_assess.model import Application, Inventory
 from bleu_assess.refdata import region_groups, verdict_model
 from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
@@ -72,9 +72,9 @@ def _text(value: Any) -> str:
 
 
 def _label_in_text(kind: str, code: Any, lang: str) -> str:
-    label = t(f"values.{kind}.{code}", lang)
+    text = label(kind, code, lang)
     # Lower-cased inside a sentence, unless an acronym or a proper term (IaaS, OIV, NIS 2).
-    return label if any(c.isupper() for c in label[1:]) else label[:1].lower() + label[1:]
+    return text if any(c.isupper() for c in text[1:]) else text[:1].lower() + text[1:]
 
 
 def _shown(name: str, value: Any, lang: str) -> str:

@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bleu_assess.i18n import t
+from bleu_assess.i18n import label, t
 from bleu_assess.results import ItemVerdict
-from bleu_assess.scan_render import label
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -45,12 +44,13 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
         fact_table.add_row(Text(name), Text(_show(facts[name])))
     rules = {(f"{r.id}@{r.version}", rule.id): rule for r in rulesets for rule in r.rules}
     parts: list[Any] = [Panel(head, title=f"{verdict.name} ({verdict.id})", expand=False)]
+
+    def field(key: str) -> str:
+        return t("scan.field", lang, name=t(f"scan.{key}", lang))
+
     if verdict.findings:
         for finding in verdict.findings:
             rule = rules.get((finding.ruleset, finding.rule))
-            def field(key: str) -> str:
-                return t("scan.field", lang, name=t(f"scan.{key}", lang))
-
             # The title goes in the body, where it wraps; a panel title is cut at the edge.
             body = [Text(finding.title, style="bold"), Text(finding.message),
                     Text(f"{field('remediation')} {finding.remediation}")]

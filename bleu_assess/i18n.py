@@ -42,6 +42,11 @@ def t(key: str, lang: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def label(kind: str, value: str | None, lang: str) -> str:
+    """The label of a code in the values catalogue (`values.<kind>.<code>`); "—" for none."""
+    return "—" if value is None else t(f"values.{kind}.{value}", lang)
+
+
 def code_for_label(text: str, codes: Iterable[str]) -> str | None:
     """The code among `codes` whose label, in either language, is `text` (case, accents and
     spacing aside): someone who writes `santé` or `Diffusion restreinte` meant `health`,

@@ -74,6 +74,8 @@ class _Planner:
         held = self.held(stay_ids)
         held_ids = {h.id for h in held}
         moving = [a for a in sorted(self.apps) if a not in stay_ids and a not in held_ids]
+        # Every moving application moves in a wave: its days, counted once, are the plan's.
+        self.effort = {a: effort_of(self.apps[a], self.options) for a in moving}
         groups = self.groups(moving)
         self.schedule(groups)
         waves = self.waves(groups)
@@ -82,7 +84,7 @@ class _Planner:
             scan=self.scan, waves=tuple(waves), held=tuple(sorted(held, key=lambda h: h.id)),
             staying=tuple(sorted(staying, key=lambda s: s.id)), hybrid_links=tuple(self.hybrid_links(wave_of)),
             split_datasets=tuple(self.split_datasets(wave_of)), warnings=tuple(self.warnings),
-            effort={app: effort_of(self.apps[app], self.options) for app in sorted(wave_of)},
+            effort=self.effort,
         )
 
     # -- who does not move ----------------------------------------------------------------
@@ -152,7 +154,7 @@ class _Planner:
                                               pins=", ".join(map(str, pins)), wave=pins[-1]))
             worst = max(CRITICALITY_RANK[self.apps[a].criticality] for a in members)
             readiness = max(READINESS_RANK.get(self.verdicts[a].readiness, 1) for a in members)
-            effort = sum(effort_of(self.apps[a], self.options) for a in members)
+            effort = sum(self.effort[a] for a in members)
             # Vital and not pinned to the pilot itself: keeps its whole group out of wave 1.
             vital = [a for a in members if self.apps[a].criticality == "vital" and self.apps[a].wave != 1]
             pin = pins[-1] if pins else None

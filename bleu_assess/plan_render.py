@@ -8,9 +8,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess.graph_export import mermaid_text
-from bleu_assess.i18n import t
+from bleu_assess.i18n import label, t
 from bleu_assess.results import PlanResult, to_json
-from bleu_assess.scan_render import label, spreadsheet_cell
+from bleu_assess.scan_render import spreadsheet_cell
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

@@ -12,11 +12,10 @@ from typing import Any
 from markupsafe import Markup
 
 from bleu_assess import charts, gcpause
-from bleu_assess.i18n import t
+from bleu_assess.i18n import label, t
 from bleu_assess.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
 from bleu_assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, Finding, ItemVerdict,
                                  PlanResult, ScanResult)
-from bleu_assess.scan_render import label
 
 AUDIENCES = ("executive", "technical")
 READINESS_ORDER = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "ready": 3}

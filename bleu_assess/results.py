@@ -310,16 +310,11 @@ def _json_parts(document: Mapping[str, Any], encoded: Mapping[str, Iterable[str]
     yield "}\n"
 
 
-def scan_json(result: ScanResult) -> str:
-    """`to_json(result.to_dict())`, byte for byte."""
-    return "".join(scan_json_parts(result))
-
-
 def scan_json_parts(result: ScanResult) -> Iterator[str]:
-    """The text of `scan_json` in parts, each item's line made when it is needed, without a dict
-    per finding: a scan of 10,000 applications has some 100,000 findings whose rule fields,
-    references and evidence repeat; their JSON is made once and item lines are assembled from
-    the parts (it is the same text: see _ItemEncoder)."""
+    """`to_json(result.to_dict())`, byte for byte, in parts: each item's line is made when it is
+    needed, without a dict per finding. A scan of 10,000 applications has some 100,000 findings
+    whose rule fields, references and evidence repeat; their JSON is made once and item lines are
+    assembled from the parts (see _ItemEncoder)."""
     document = result.to_dict(items=False)
     encoded = {"items": _ItemEncoder().lines(result.items)} if result.items else None
     return _json_parts(document, encoded)

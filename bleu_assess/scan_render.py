@@ -7,7 +7,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause
-from bleu_assess.i18n import t
+from bleu_assess.i18n import label, t
 from bleu_assess.results import SEVERITIES, ScanResult, scan_json_parts
 
 if TYPE_CHECKING:
@@ -15,10 +15,6 @@ if TYPE_CHECKING:
 
 _STYLES = {"ready": "green", "ready-with-conditions": "yellow", "not-ready": "bold red", "unknown": "magenta",
            "critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "none": "green"}
-
-
-def label(kind: str, value: str | None, lang: str) -> str:
-    return "—" if value is None else t(f"values.{kind}.{value}", lang)
 
 
 def _counts(kind: str, counts: dict[str, int], lang: str) -> str:

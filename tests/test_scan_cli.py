@@ -156,3 +156,13 @@ def test_scan_as_a_real_process_exits_2_on_invalid_input_without_traceback(tmp_p
     assert done.returncode == 2
     assert f"{bad}:4:9: applications[0].id: invalid id 'A'" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("name", ["chu-exemple.yaml", "ministere-exemple.yaml"])
+def test_json_assembled_from_parts_is_the_plain_encoding_of_the_results(name: str) -> None:
+    from bleu_assess import api
+    from bleu_assess.results import to_json
+    from bleu_assess.scan_render import json_text
+
+    result = api.scan(ROOT / "examples" / name)
+    assert bytes(json_text(result)) == to_json(result.to_dict()).encode("utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bleu_assess import api, plan_render, scan_render
+from bleu_assess import api, i18n, plan_render, scan_render
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "chu-exemple.yaml"
 BORDERS = re.compile(r"[│┃┏┓┗┛┡┩┣┫━─┳┻╇╋┼└┘┌┐├┤┬┴]")
@@ -34,7 +34,7 @@ def test_scan_table_fits_and_never_cuts_a_word(width: int, lang: str) -> None:
     words = cell_words(lines)
     # Every readiness label is shown whole, whatever the width: the column always stays.
     for item in result.items:
-        assert set(scan_render.label("readiness", item.readiness, lang).split()) <= words
+        assert set(i18n.label("readiness", item.readiness, lang).split()) <= words
         assert item.id in words
 
 

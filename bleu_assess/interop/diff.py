@@ -84,7 +84,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: s
 
 
 def progress_line(diff: Diff, lang: str) -> str:
-    from bleu_assess.scan_render import label
+    from bleu_assess.i18n import label
 
     parts = [f"{label('readiness', k, lang)} {b} → {a} ({a - b:+d})" for k, (b, a) in diff.readiness.items() if a or b]
     b, a = diff.findings_total
@@ -99,7 +99,7 @@ _FIELD_NAMES = {"readiness": "col_readiness", "secnumcloud_scope": "col_scope", 
 
 def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:
     """What a reader sees: field names and values labelled in `lang` (the JSON keeps the codes)."""
-    from bleu_assess.scan_render import label
+    from bleu_assess.i18n import label
 
     def value(name: str, code: Any) -> str:
         return (code or "—") if name == "platform" else label(name, code, lang)

@@ -8,9 +8,9 @@ import io
 from collections import Counter
 from typing import Any
 
-from bleu_assess.i18n import t
+from bleu_assess.i18n import label, t
 from bleu_assess.results import READINESS, SEVERITIES, ScanResult
-from bleu_assess.scan_render import label, spreadsheet_cell
+from bleu_assess.scan_render import spreadsheet_cell
 
 COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
            "remediation", "references")
