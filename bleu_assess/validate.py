@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from bleu_assess import model, yamlio
 from bleu_assess.errors import Diagnostic, InventoryError
-from bleu_assess.i18n import code_for_label
+from bleu_assess.i18n import code_for_label, t
 from bleu_assess.schema import COUNTRY_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
 
 _ID = re.compile(ID_PATTERN)
@@ -67,10 +67,10 @@ class _Collector:
         self.issues.append(_Issue(doc, path, message, severity="warning"))
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' or ''."""
+def suggest(word: str, choices: Iterable[str], lang: str = "en") -> str:
+    """' (did you mean 'x'?)', in `lang` for messages that are in the reader's language, or ''."""
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return t("cli.did_you_mean", lang, name=match[0]) if match else ""
 
 
 def _kind_name(value: Any) -> str:

@@ -122,8 +122,11 @@ def test_explain_shows_findings_conditions_and_exposure_paths(runner: Any, sampl
     assert result.exit_code == 0, result.output
     assert "provider:us-cloud" in result.stdout  # dpi sends health data to the exposed mail SaaS
     assert "Exposure paths" in result.stdout and "data.classifications" in result.stdout
-    unknown = runner.invoke(app, ["explain", str(sample), "dpii"])
+    unknown = runner.invoke(app, ["explain", str(sample), "dpii", "--lang", "en"])
     assert unknown.exit_code == 2 and "did you mean 'dpi'" in unknown.output
+    # The hint is in the message's language (the sample organisation is French).
+    french = runner.invoke(app, ["explain", str(sample), "dpii"])
+    assert french.exit_code == 2 and "« dpii » dans" in french.output and "(vouliez-vous dire « dpi » ?)" in french.output
 
 
 def test_explain_wraps_long_messages_instead_of_cutting_them(runner: Any, sample: Path) -> None:

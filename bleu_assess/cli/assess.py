@@ -109,7 +109,7 @@ def explain(
     verdict = result.item(item)
     if verdict is None:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
-                         + suggest(item, [i.id for i in result.items]))
+                         + suggest(item, [i.id for i in result.items], result.lang))
     console.out().print(explainer.render(verdict, ig, selected, result.lang))
 
 

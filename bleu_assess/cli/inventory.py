@@ -72,7 +72,7 @@ def graph(
         if not matches:
             from bleu_assess.validate import suggest
 
-            raise UsageError(t("cli.focus_unknown", lang, focus=focus) + suggest(focus, [ig.graph.nodes[n]["id"] for n in ig.graph]))
+            raise UsageError(t("cli.focus_unknown", lang, focus=focus) + suggest(focus, [ig.graph.nodes[n]["id"] for n in ig.graph], lang))
         if len(matches) > 1:
             raise UsageError(t("cli.focus_ambiguous", lang, focus=focus, candidates=", ".join(matches)))
         ig = ig.neighbourhood(matches[0], depth)
