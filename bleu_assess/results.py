@@ -179,6 +179,13 @@ class ScanResult:
             "cannot_assess": cannot_assess(apps),
         }
 
+    def unknown_reasons(self) -> list[tuple[str, str, int]]:
+        """Why applications cannot be assessed: (rule, title in the results' language, count of
+        applications), most frequent first."""
+        counts = cannot_assess(self.applications)["reasons"]
+        titles = {f.rule: f.title for i in self.applications for f in i.findings if f.rule in counts}
+        return sorted(((rule, titles.get(rule, rule), n) for rule, n in counts.items()), key=lambda r: (-r[2], r[0]))
+
     def to_dict(self, items: bool = True) -> dict[str, Any]:
         """The JSON document (`items=False`: with an empty list of items)."""
         return {
