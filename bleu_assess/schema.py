@@ -1,4 +1,4 @@
-"""The inventory format v1 as data: one description drives both the validator and the
+"""The inventory format (v1 and v2) as data: one description drives both the validator and the
 JSON Schema published for editors (`bleu-assess schema`)."""
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ DEROGATION = _s("object", "A derogation granted for some findings of some items.
 })
 
 INVENTORY = _s("object", "bleu-assess inventory, formats v1 and v2.", fields={
-    "format": _s("string", f"Format version: {model.FORMAT_V1}.", required=True),
+    "format": _s("string", f"Format version: {model.FORMAT_V2} (or {model.FORMAT_V1}).", required=True),
     "organisation": ORGANISATION,
     "providers": _s("list", "Providers the estate uses or may use.", item=PROVIDER),
     "platforms": _s("list", "Candidate landing zones.", item=PLATFORM),
@@ -191,7 +191,7 @@ MERGED_LISTS = ("providers", "platforms", "applications", "datasets", "flows", "
 def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the inventory format, for yaml-language-server."""
     schema = _to_json(INVENTORY)
-    schema["properties"]["format"] = {"const": model.FORMAT_V1, "description": INVENTORY.fields["format"].description}
+    schema["properties"]["format"] = {"enum": list(model.FORMATS), "description": INVENTORY.fields["format"].description}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://bleu-assess.invalid/schema/inventory-v1.json",
