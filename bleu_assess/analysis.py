@@ -161,9 +161,9 @@ def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
 class Analysis:
     """Facts of every item, computed once for the whole inventory."""
 
-    def __init__(self, ig: InventoryGraph, as_of: datetime.date | None = None) -> None:
+    def __init__(self, ig: InventoryGraph, as_of: str | None = None) -> None:
         self.ig = ig
-        self.as_of = as_of or datetime.date.today()
+        self.as_of = as_of or datetime.date.today().isoformat()  # YYYY-MM-DD
         self.inventory = inv = ig.inventory
         self.model: VerdictModel = verdict_model()
         self.providers = provider_statuses(inv)
@@ -436,8 +436,7 @@ class Analysis:
         facts.update({
             "data.held_classifications": tuple(sorted({d.classification for d in held if d.classification})),
             "siiv": app.siiv, "sie": app.sie, "homologation.level": homologation.level if homologation else None,
-            "homologation.expired": bool(homologation and homologation.until
-                                         and datetime.date.fromisoformat(homologation.until) < self.as_of),
+            "homologation.expired": bool(homologation and homologation.until and homologation.until < self.as_of),
             "network_class": app.network_class, "approved_encryption": app.approved_encryption,
             "data.personal": any(d.personal_data for d in data),
             "data.regions": self._sorted_regions(group.regions, frozenset((region,)) if region else _NONE),
@@ -505,13 +504,14 @@ class Analysis:
         return facts, exposure
 
 
-def derogation_active(derogation: Derogation, as_of: datetime.date) -> bool:
-    """A derogation holds until the end of its `until` day; one without `until` holds until withdrawn."""
-    return derogation.until is None or datetime.date.fromisoformat(derogation.until) >= as_of
+def derogation_active(derogation: Derogation, as_of: str) -> bool:
+    """A derogation holds until the end of its `until` day (ISO dates compare as text); one
+    without `until` holds until withdrawn."""
+    return derogation.until is None or derogation.until >= as_of
 
 
-def _months(since: str, as_of: datetime.date) -> int:
-    """Whole months from `since` to `as_of` (0 when `since` is later)."""
-    start = datetime.date.fromisoformat(since)
-    months = (as_of.year - start.year) * 12 + as_of.month - start.month - (as_of.day < start.day)
+def _months(since: str, as_of: str) -> int:
+    """Whole months from `since` to `as_of`, both YYYY-MM-DD (0 when `since` is later)."""
+    start, end = datetime.date.fromisoformat(since), datetime.date.fromisoformat(as_of)
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
     return max(months, 0)

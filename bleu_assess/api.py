@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Callable
 from bleu_assess.load import Loaded, load_inventory
 
 if TYPE_CHECKING:
-    import datetime
-
     from bleu_assess.graph import InventoryGraph
     from bleu_assess.model import Inventory
     from bleu_assess.plan import PlanOptions
@@ -42,9 +40,9 @@ def select_rulesets(selectors: list[str] | None = None,
 
 def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang: str = "en",
            ig: "InventoryGraph | None" = None, advance: "Callable[[int], None] | None" = None,
-           as_of: "datetime.date | None" = None) -> "ScanResult":
-    """Verdicts for every application and dataset of a validated inventory; `as_of` is the day
-    derogations are judged on (default: today)."""
+           as_of: str | None = None) -> "ScanResult":
+    """Verdicts for every application and dataset of a validated inventory; `as_of` (YYYY-MM-DD)
+    is the day derogations are judged on (default: today)."""
     from bleu_assess.evaluate import assess as run
 
     return run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
@@ -52,7 +50,7 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
 
 def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,
          rules_dir: str | os.PathLike[str] | None = None, lang: str = "en",
-         as_of: "datetime.date | None" = None) -> "ScanResult":
+         as_of: str | None = None) -> "ScanResult":
     """Load (if given a path), validate and assess: `api.scan("examples/chu-exemple.yaml")`."""
     from bleu_assess.model import Inventory as _Inventory
 

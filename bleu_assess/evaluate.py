@@ -7,7 +7,6 @@ Each rule's result is cached by the values of the facts it tests, so items alike
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import replace
 from operator import itemgetter
 from typing import Any, Callable, Iterable
@@ -153,8 +152,7 @@ def _jsonable(value: Any) -> Any:
 
 
 class Evaluator:
-    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str,
-                 as_of: datetime.date | None = None) -> None:
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str | None = None) -> None:
         self.inventory: Inventory = ig.inventory
         self.analysis = Analysis(ig, as_of)
         # Derogations in force, by item: rule id -> what the finding shows.
@@ -354,9 +352,9 @@ def _finding_order(finding: Finding) -> tuple[int, str, str]:
 
 
 def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
-           advance: Callable[[int], None] | None = None, as_of: datetime.date | None = None) -> ScanResult:
-    """`advance(n)` is told every few hundred items (for a progress bar); `as_of` is the day
-    derogations and accreditations are judged on (default: today)."""
+           advance: Callable[[int], None] | None = None, as_of: str | None = None) -> ScanResult:
+    """`advance(n)` is told every few hundred items (for a progress bar); `as_of` (YYYY-MM-DD) is
+    the day derogations and accreditations are judged on (default: today)."""
     with gcpause.paused():
         return Evaluator(ig, rulesets, lang, as_of).run(advance)
 

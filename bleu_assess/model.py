@@ -12,7 +12,9 @@ from typing import Any, Mapping
 
 FORMAT_V1 = "bleu-assess/v1"
 FORMAT_V2 = "bleu-assess/v2"
-FORMATS = (FORMAT_V1, FORMAT_V2)
+# The format versions this release reads, newest first: the one place a version is accepted.
+FORMATS = (FORMAT_V2, FORMAT_V1)
+FORMAT = FORMATS[0]  # the version written by `init`, `upgrade` and the importers
 
 ORGANISATION_TYPES = (
     "state-administration",

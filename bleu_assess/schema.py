@@ -10,6 +10,7 @@ from bleu_assess import model
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +225,7 @@ def _to_json(spec: Spec) -> dict[str, Any]:
     elif spec.type == "free":
         out = {}
     elif spec.type == "date":
-        out = {"type": "string", "format": "date"}
+        out = {"type": "string", "pattern": DATE_PATTERN, "format": "date"}
     else:
         out = {"type": spec.type}
     if spec.enum:

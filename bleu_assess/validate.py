@@ -16,10 +16,11 @@ from typing import Any, Iterable
 from bleu_assess import model, yamlio
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.i18n import code_for_label, t
-from bleu_assess.schema import COUNTRY_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
+from bleu_assess.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
 
 _ID = re.compile(ID_PATTERN)
 _COUNTRY = re.compile(COUNTRY_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
 # Beyond this size, warnings are reported by field path only: locating them would cost a
 # second full parse of a file that is valid.
 _LOCATE_WARNINGS_MAX_CHARS = 5_000_000
@@ -102,14 +103,6 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _is_iso_date(value: str) -> bool:
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return len(value) == 10
-
-
 class _Walker:
     """Checks one document's data against the format description."""
 
@@ -186,7 +179,7 @@ class _Walker:
 
     def walk_scalar(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
         kind = spec.type
-        if kind in ("string", "id", "country"):
+        if kind in ("string", "id", "country", "date"):
             if not isinstance(value, str):
                 hint = " (put it in quotes)" if _is_number(value) or isinstance(value, bool) else ""
                 self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}{hint}")
@@ -212,6 +205,9 @@ class _Walker:
                 hint = f" (did you mean '{value.upper()}'?)" if _COUNTRY.match(value.upper()) else ""
                 self.error(path, f"invalid country code '{value}': expected ISO 3166-1 alpha-2 such as FR{hint}")
                 return
+            elif kind == "date" and parse_date(value) is None:
+                self.error(path, f"invalid date '{value}': expected YYYY-MM-DD, such as 2026-04-14")
+                return
             if spec.enum is not None and value not in spec.enum:
                 meant = code_for_label(value, spec.enum)
                 hint = f" (did you mean '{meant}'?)" if meant else suggest(value, spec.enum)
@@ -224,12 +220,6 @@ class _Walker:
                 self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}")
             else:
                 self.check_range(value, spec, path)
-        elif kind == "date":
-            if isinstance(value, datetime.date):
-                return
-            if not isinstance(value, str) or not _is_iso_date(value):
-                self.error(path, f"expected a date YYYY-MM-DD, got {value!r}" if isinstance(value, str)
-                           else f"expected a date YYYY-MM-DD, got {_kind_name(value)}")
         elif kind == "effort":
             if isinstance(value, str):
                 if value not in model.EFFORT_SIZES:
@@ -271,14 +261,14 @@ def _check_document(c: _Collector, doc_index: int) -> None:
                 f"got {_kind_name(data)}")
         return
     fmt = data.get("format")
+    readable = " or ".join(model.FORMATS)
     if "format" not in data:
-        c.error(doc_index, (), f"missing required field 'format' (expected 'format: {model.FORMAT_V2}')")
+        c.error(doc_index, (), f"missing required field 'format' (expected 'format: {model.FORMAT}')")
     elif fmt not in model.FORMATS:
         if isinstance(fmt, str) and fmt.startswith("bleu-assess/v"):
-            message = (f"unsupported format version '{fmt}': this version of bleu-assess reads "
-                       f"{' and '.join(model.FORMATS)}")
+            message = f"unsupported format version '{fmt}': this version of bleu-assess reads {readable}"
         else:
-            message = f"unknown format {fmt!r}: expected '{model.FORMAT_V2}'"
+            message = f"unknown format {fmt!r}: expected '{model.FORMAT}'"
         c.error(doc_index, ("format",), message)
     walker = _Walker(c, doc_index)
     for key, value in data.items():
@@ -297,6 +287,16 @@ def _check_document(c: _Collector, doc_index: int) -> None:
             if hosting["model"] != "on-premises" and not hosting.get("provider"):
                 c.error(doc_index, ("applications", index, "hosting"),
                         f"missing required field 'provider' (required when the model is {hosting['model']})")
+
+
+def parse_date(text: Any) -> datetime.date | None:
+    """A `YYYY-MM-DD` string as a date, or None when it is not one (2026-02-30 is not)."""
+    if not isinstance(text, str) or not _DATE.match(text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _check_classifications(c: _Collector, doc_index: int, data: dict[str, Any], v1: bool) -> None:

@@ -29,20 +29,18 @@ derogations:
 
 
 def test_a_derogation_in_force_then_expired(write_inventory: Any) -> None:
-    import datetime
-
     from bleu_assess import api
 
     path = write_inventory(INVENTORY)
     inventory = api.load(path).inventory
-    before = api.assess(inventory, as_of=datetime.date(2026, 11, 30)).item("messagerie")
+    before = api.assess(inventory, as_of="2026-11-30").item("messagerie")
     host = next(f for f in before.findings if f.rule == "SNC-HOST-001")
     assert host.derogation == {"id": "pm-2025-01", "basis": "circ-6404-r9", "until": "2027-06-30",
                                "reference": "Décision n° 2025-17", "granted_by": "Premier ministre"}
     assert host.to_dict()["derogation"]["until"] == "2027-06-30"
     assert not [f for f in before.findings if f.rule == "SNC-DER-001"]
     assert before.readiness == "ready"  # its two high findings are derogated
-    after = api.assess(inventory, as_of=datetime.date(2027, 7, 1)).item("messagerie")
+    after = api.assess(inventory, as_of="2027-07-01").item("messagerie")
     assert [f.rule for f in after.findings if f.severity == "high"] == ["SNC-DER-001", "SNC-HOST-001", "SNC-PLT-001"]
     assert "pm-2025-01" in after.findings[0].message
     assert all(f.derogation is None for f in after.findings)

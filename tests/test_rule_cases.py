@@ -3,7 +3,6 @@ fire and items where it must not; each case runs the rule's ruleset on the case'
 
 from __future__ import annotations
 
-import datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ def _run(rule_id: str, scenario: dict[str, Any], tmp_path: Path) -> Any:
     ruleset = RULES[rule_id]
     # The rule's ruleset alone, plus the others at their defaults (second-pass rules depend on them).
     others = [r for r in api.select_rulesets() if r.id != ruleset.id]
-    as_of = datetime.date.fromisoformat(scenario["as_of"]) if "as_of" in scenario else datetime.date(2026, 11, 30)
+    as_of = scenario.get("as_of", "2026-11-30")
     return api.assess(inventory, sorted([*others, ruleset], key=lambda r: r.id), "en", as_of=as_of)
 
 
