@@ -103,7 +103,9 @@ def test_effects_take_the_strongest_value_and_scope_implies_a_target(inventory: 
     ])
     mail, grh, old = (result.item(i) for i in ("mail", "grh", "old"))
     assert (mail.secnumcloud_scope, mail.residency, mail.target) == ("required", "non-compliant", "secnumcloud")
-    assert (grh.secnumcloud_scope, grh.residency, grh.target) == ("recommended", "at-risk", "secnumcloud")
+    # Recommended, not required: with no qualified platform, the EU platform (qualification pending) is accepted.
+    assert (grh.secnumcloud_scope, grh.residency, grh.target, grh.platform) == ("recommended", "at-risk", "eu-cloud",
+                                                                               "p-pending")
     assert old.target == "retire" and old.platform is None  # the declared strategy decides
 
 
