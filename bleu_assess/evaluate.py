@@ -329,7 +329,7 @@ class Evaluator:
         # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
         return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(facts),
                        texts.remediation(facts), texts.references, check.evidence(facts, exposure),
-                       texts.title(facts))
+                       texts.title(facts), None, rule.uncertain)
 
 
 def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:

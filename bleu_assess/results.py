@@ -39,6 +39,8 @@ class Finding:
     # A recorded derogation covering this finding: {id, basis, until, reference, granted_by}. The
     # finding is kept (and shown "derogated until DATE") but no longer counts towards readiness.
     derogation: Mapping[str, Any] | None = None
+    # Why the rule's legal basis is uncertain (its `uncertain` note, as written in the ruleset).
+    uncertain: str | None = None
 
     def sort_key(self) -> tuple[int, str, str]:
         return (SEVERITY_RANK[self.severity], self.rule, self.message)
@@ -56,6 +58,8 @@ class Finding:
         }
         if self.derogation is not None:
             out["derogation"] = dict(self.derogation)
+        if self.uncertain is not None:
+            out["uncertain"] = self.uncertain
         return out
 
 

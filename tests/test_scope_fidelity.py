@@ -58,3 +58,19 @@ def test_the_same_system_on_a_shared_offer_is_still_a_blocker(tmp_path: Path) ->
     cls = api.scan(shared).item("app-cls")
     assert cls.readiness == "not-ready"
     assert [f.rule for f in cls.findings if f.severity == "blocker"] == ["SNC-CLS-002"]
+
+
+def test_a_finding_whose_basis_is_secondary_says_so(tmp_path: Path) -> None:
+    """Circular 6519/SG was read in one law firm's summary only: its findings carry the rule's
+    `uncertain` note into the results."""
+    inventory = tmp_path / "ministry.yaml"
+    inventory.write_text("""\
+format: bleu-assess/v2
+organisation: {name: Ministère, type: state-administration}
+applications:
+  - {id: medecine, name: Médecine de prévention, hosting: {model: on-premises}, datasets: [visites]}
+datasets:
+  - {id: visites, classification: health}
+""", encoding="utf-8")
+    finding = next(f for f in api.scan(inventory).item("medecine").findings if f.rule == "SNC-SCOPE-007")
+    assert "6519/SG" in finding.to_dict()["uncertain"]
