@@ -379,8 +379,13 @@ class _ItemEncoder:
         found = self.evidence.get(id(f.evidence))
         if found is None or found[0] is not f.evidence:
             found = self.evidence[id(f.evidence)] = (f.evidence, _compact(f.evidence))
+        tail = ""  # the optional keys, in to_dict's order
+        if f.derogation is not None:
+            tail += f', "derogation": {_compact(dict(f.derogation))}'
+        if f.uncertain is not None:
+            tail += f', "uncertain": {string(f.uncertain)}'
         return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '
-                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}}}')
+                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}{tail}}}')
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding
