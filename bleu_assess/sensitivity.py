@@ -34,12 +34,16 @@ def conclusion(secret_or_mission: str, harm: str) -> str:
     return "yes" if (secret_or_mission, harm) == ("yes", "yes") else "unknown"
 
 
-def upgrade_v1_dataset(dataset: Any, comment: str) -> bool:
+def upgrade_v1_dataset(dataset: Any, lang: str = "fr") -> bool:
     """Rewrite one v1 dataset mapping (ruamel CommentedMap) for format v2: `classification:
     sensitive` becomes the class `v1_sensitive_class` reads it as (special-category, or internal
-    when `personal_data: false`) and `particular_sensitivity: yes`, with `comment` (inviting a
-    review) at the end of that line. True when the dataset was changed. For `bleu-assess upgrade`."""
+    when `personal_data: false`) and `particular_sensitivity: "yes"`, with a comment in `lang`
+    inviting a review at the end of that line. True when the dataset was changed. For
+    `bleu-assess upgrade` (issue 13), which owns the version bump."""
+    from bleu_assess.i18n import t
     from bleu_assess.validate import v1_sensitive_class
+
+    comment = t("qualify.upgrade_comment", lang)
 
     if dataset.get("classification") != "sensitive":
         return False

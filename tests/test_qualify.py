@@ -129,14 +129,14 @@ def test_upgrade_rewrites_v1_sensitive_as_particular_sensitivity_yes_with_a_comm
             "  - {id: pages, classification: public}\n")
     rt = YAML()
     document = rt.load(text)
-    changed = [sensitivity.upgrade_v1_dataset(d, "v1 'sensitive': review with bleu-assess qualify")
-               for d in document["datasets"]]
+    changed = [sensitivity.upgrade_v1_dataset(d, "en") for d in document["datasets"]]
     assert changed == [True, True, False]
     out = io.StringIO()
     rt.dump(document, out)
     result = out.getvalue()
     assert "# parapheurs" in result
-    assert 'particular_sensitivity: "yes"  # v1 \'sensitive\': review with bleu-assess qualify' in result
+    assert ('particular_sensitivity: "yes"  # v1 \'sensitive\': particular sensitivity kept as yes; review it with '
+            'bleu-assess qualify (DINUM vade-mecum)') in result
     data = yaml.safe_load(result)["datasets"]
     assert [(d["classification"], d.get("particular_sensitivity")) for d in data] == [
         ("special-category", "yes"), ("internal", "yes"), ("public", None)]
@@ -147,3 +147,26 @@ def test_upgrade_rewrites_v1_sensitive_as_particular_sensitivity_yes_with_a_comm
 ])
 def test_the_two_criteria_are_cumulative(first: str, second: str, expected: str) -> None:
     assert sensitivity.conclusion(first, second) == expected
+
+
+def test_a_v1_inventory_rewritten_for_v2_keeps_every_verdict(tmp_path: Path) -> None:
+    """v1 `sensitive` keeps its v1 meaning: the ministry example, its datasets rewritten by
+    upgrade_v1_dataset and its format bumped, gets the same verdicts, item by item."""
+    from ruamel.yaml import YAML
+
+    source = ROOT / "examples" / "ministere-exemple.yaml"
+    rt = YAML()
+    rt.width = 4096
+    document = rt.load(source.read_text(encoding="utf-8"))
+    assert sum(sensitivity.upgrade_v1_dataset(d) for d in document["datasets"]) == 6
+    document["format"] = "bleu-assess/v2"
+    upgraded = tmp_path / "ministere-v2.yaml"
+    with upgraded.open("w", encoding="utf-8") as handle:
+        rt.dump(document, handle)
+
+    def verdicts(path: Path) -> dict[str, tuple[str, ...]]:
+        result = api.scan(path, as_of="2026-11-30")
+        return {i.id: (i.readiness, i.secnumcloud_scope, i.target, i.platform or "", i.exposure.level)
+                for i in result.items}
+
+    assert verdicts(upgraded) == verdicts(source)
