@@ -13,12 +13,13 @@ and each dataset's flows are walked once, backwards from the exposed application
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
 
 from bleu_assess.graph import InventoryGraph
-from bleu_assess.model import Application, Dataset, Inventory, Provider
+from bleu_assess.model import Application, Dataset, Derogation, Inventory, Provider
 from bleu_assess.refdata import VerdictModel, home_countries, verdict_model
 from bleu_assess.results import Exposure
 
@@ -32,7 +33,17 @@ DATA = ("dataset",)
 FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "kind": (BOTH, "string"), "id": (BOTH, "string"), "name": (BOTH, "string"),
     "organisation.type": (BOTH, "string"), "organisation.country": (BOTH, "string"),
-    "organisation.designations": (BOTH, "list"),
+    "organisation.designations": (BOTH, "list"), "organisation.legal_status": (BOTH, "string"),
+    "organisation.state_supervised": (BOTH, "bool"), "organisation.sren_listed": (BOTH, "bool"),
+    "organisation.policy.secnumcloud_for": (BOTH, "list"),
+    "data.particular_sensitivity": (BOTH, "list"), "data.unqualified_classifications": (BOTH, "list"),
+    "data.policy_classifications": (BOTH, "list"), "data.datasets": (BOTH, "list"), "data.unclassified": (BOTH, "list"),
+    "data.classified_levels": (BOTH, "list"),
+    "derogations.active": (BOTH, "list"), "derogations.expired": (BOTH, "list"),
+    "derogations.months_since_compliant_offer": (BOTH, "number"),
+    "siiv": (APP, "bool"), "sie": (APP, "bool"), "homologation.level": (APP, "string"),
+    "homologation.expired": (APP, "bool"), "network_class": (APP, "number"), "approved_encryption": (APP, "bool"),
+    "provider.clearance": (APP, "list"),
     "data.classifications": (BOTH, "list"), "data.held_classifications": (BOTH, "list"),
     "data.personal": (BOTH, "bool"), "data.regions": (BOTH, "list"), "data.support_regions": (BOTH, "list"),
     "data.regions_known": (BOTH, "bool"),
@@ -66,6 +77,9 @@ LABELLED: dict[str, str] = {
     "data.classifications": "classification", "data.held_classifications": "classification",
     "flows.classifications_to_exposed": "classification", "classification": "classification",
     "criticality": "criticality", "hosting.model": "hosting", "organisation.designations": "designation",
+    "data.unqualified_classifications": "classification", "data.policy_classifications": "classification",
+    "organisation.policy.secnumcloud_for": "classification", "data.classified_levels": "level",
+    "provider.clearance": "level", "homologation.level": "homologation",
     "exposure.level": "exposure", "verdict.secnumcloud_scope": "secnumcloud_scope",
     "verdict.target": "target", "verdict.residency": "residency",
 }
@@ -147,8 +161,9 @@ def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
 class Analysis:
     """Facts of every item, computed once for the whole inventory."""
 
-    def __init__(self, ig: InventoryGraph) -> None:
+    def __init__(self, ig: InventoryGraph, as_of: str | None = None) -> None:
         self.ig = ig
+        self.as_of = as_of or datetime.date.today().isoformat()  # YYYY-MM-DD
         self.inventory = inv = ig.inventory
         self.model: VerdictModel = verdict_model()
         self.providers = provider_statuses(inv)
@@ -175,7 +190,16 @@ class Analysis:
         self._propagate()
         org = inv.organisation
         self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
-                                    "organisation.designations": tuple(sorted(org.designations))}
+                                    "organisation.designations": tuple(sorted(org.designations)),
+                                    "organisation.legal_status": org.legal_status,
+                                    "organisation.state_supervised": org.state_supervised,
+                                    "organisation.sren_listed": org.sren_listed,
+                                    "organisation.policy.secnumcloud_for": tuple(sorted(org.secnumcloud_for))}
+        self.policy = frozenset(org.secnumcloud_for)
+        self.derogations: dict[str, list[Derogation]] = defaultdict(list)
+        for derogation in inv.derogations:
+            for item_id in derogation.items:
+                self.derogations[item_id].append(derogation)
         self._groups: dict[frozenset[str], _ProviderGroup] = {}
         self._provider_blocks: dict[str | None, dict[str, Any]] = {}
         self._region_lists: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
@@ -190,7 +214,13 @@ class Analysis:
 
     def _factor(self, classifications: Any) -> float:
         factors = self.model.exposure["data_factors"]
-        return max((factors[c] for c in classifications), default=factors["none"])
+        return max((factors[c or "unclassified"] for c in classifications), default=factors["none"])
+
+    def _dataset_factor(self, dataset: Dataset) -> float:
+        factor = self._factor((dataset.classification,))
+        if dataset.particular_sensitivity == "yes":
+            factor = max(factor, self.model.exposure["data_factors"]["particular-sensitivity"])
+        return factor
 
     def _provider_tail(self, app_id: str) -> tuple[str, ...]:
         status = self.app_provider_status[app_id]
@@ -227,7 +257,7 @@ class Analysis:
                         queue.append(v)
             self.reach[d] = reach
             exposed_at = sorted(a for a in reach if self._exposed_app(a))
-            factor = self._factor((dataset.classification,))
+            factor = self._dataset_factor(dataset)
             paths = []
             for app_id in exposed_at:
                 status = self.app_provider_status[app_id]
@@ -257,10 +287,12 @@ class Analysis:
                         chain.append(next_hop[chain[-1]])  # type: ignore[arg-type]
                     via, hops, end = "flow", distance[holder], chain[-1]
                     self.sends_to_exposed[holder].add(end)
-                    self.classes_to_exposed[holder].add(dataset.classification)
+                    if dataset.classification:
+                        self.classes_to_exposed[holder].add(dataset.classification)
                 else:  # the dataset is exposed where another application holds it
                     chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
-                    self.classes_shared[holder].add(dataset.classification)
+                    if dataset.classification:
+                        self.classes_shared[holder].add(dataset.classification)
                 score = round(self._weight(via, hops) * factor)
                 self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
 
@@ -323,7 +355,38 @@ class Analysis:
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
         facts = {"kind": kind, "id": item_id, "name": name}
         facts.update(self._organisation_facts)
+        facts.update(self._derogation_facts(item_id))
         return facts
+
+    def _data_facts(self, data: Iterable[Dataset]) -> dict[str, Any]:
+        """What the data says about sensitivity: answers on particular sensitivity, the classes still
+        to be qualified, those the organisation's policy names, and what is not classified at all."""
+        data = list(data)
+        classified = [d for d in data if d.classification is not None]
+        return {
+            "data.classifications": tuple(sorted({d.classification for d in classified})),  # type: ignore[misc]
+            "data.particular_sensitivity": tuple(sorted({d.particular_sensitivity for d in data})),
+            "data.unqualified_classifications": tuple(sorted(
+                {d.classification for d in classified if d.particular_sensitivity == "unknown"})),  # type: ignore[misc]
+            "data.policy_classifications": tuple(sorted(
+                {d.classification for d in classified if d.classification in self.policy})),  # type: ignore[misc]
+            "data.datasets": tuple(sorted({d.id for d in data})),
+            "data.unclassified": tuple(sorted({d.id for d in data if d.classification is None})),
+            "data.classified_levels": tuple(sorted(
+                {d.level or "unspecified" for d in classified if d.classification == "classified"})),
+        }
+
+    def _derogation_facts(self, item_id: str) -> dict[str, Any]:
+        found = self.derogations.get(item_id)
+        if not found:
+            return {"derogations.active": (), "derogations.expired": (), "derogations.months_since_compliant_offer": None}
+        expired = tuple(sorted(d.id for d in found if not derogation_active(d, self.as_of)))
+        months = [_months(d.compliant_offer_since, self.as_of) for d in found if d.compliant_offer_since]
+        return {
+            "derogations.active": tuple(sorted(d.id for d in found if d.id not in expired)),
+            "derogations.expired": expired,
+            "derogations.months_since_compliant_offer": max(months) if months else None,
+        }
 
     def _application_provider_facts(self, provider: Provider | None) -> dict[str, Any]:
         key = provider.id if provider else None
@@ -338,6 +401,7 @@ class Analysis:
             "provider.contract_law": provider.contract_law if provider else None,
             "provider.non_eu_control": self._non_eu_control(provider),
             "provider.qualifications": tuple(sorted(provider.qualifications)) if provider else (),
+            "provider.clearance": tuple(sorted(provider.clearance)) if provider else (),
             "provider.pending_qualifications": tuple(sorted(provider.pending_qualifications)) if provider else (),
             "provider.regions": tuple(sorted(provider.regions)) if provider else (),
             "provider.support_regions": tuple(sorted(provider.effective_support_regions)) if provider else (),
@@ -354,7 +418,10 @@ class Analysis:
         held = [datasets[d] for d in app.datasets]
         received_ids = self.received.get(app.id)
         data = held + [datasets[d] for d in sorted(received_ids)] if received_ids else held
-        classifications = tuple(sorted({d.classification for d in data}))
+        data_facts = self._data_facts(data)
+        # The exposure factor: the most sensitive data involved, unclassified and particularly sensitive included.
+        classifications = (*data_facts["data.classifications"], *(("unclassified",) if data_facts["data.unclassified"] else ()),
+                           *(("particular-sensitivity",) if "yes" in data_facts["data.particular_sensitivity"] else ()))
         hosting = app.hosting
         provider = inv.provider(hosting.provider) if hosting else None
         group = self._provider_facts(frozenset((provider.id,)) if provider else frozenset())
@@ -364,9 +431,13 @@ class Analysis:
         exposure, via = self.app_exposure(app, classifications)
         facts = self._common("application", app.id, app.name)
         facts.update(group.facts)
+        facts.update(data_facts)
+        homologation = app.homologation
         facts.update({
-            "data.classifications": classifications,
-            "data.held_classifications": tuple(sorted({d.classification for d in held})),
+            "data.held_classifications": tuple(sorted({d.classification for d in held if d.classification})),
+            "siiv": app.siiv, "sie": app.sie, "homologation.level": homologation.level if homologation else None,
+            "homologation.expired": bool(homologation and homologation.until and homologation.until < self.as_of),
+            "network_class": app.network_class, "approved_encryption": app.approved_encryption,
             "data.personal": any(d.personal_data for d in data),
             "data.regions": self._sorted_regions(group.regions, frozenset((region,)) if region else _NONE),
             "data.support_regions": group.support,
@@ -415,9 +486,10 @@ class Analysis:
         facts = self._common("dataset", dataset.id, dataset.name)
         facts.update(group.facts)
         known = group.known and all(a.hosting is not None for a in places)
+        facts.update(self._data_facts((dataset,)))
+        own = (dataset.classification,) if dataset.classification else ()
         facts.update({
-            "data.classifications": (dataset.classification,),
-            "data.held_classifications": (dataset.classification,),
+            "data.held_classifications": own,
             "data.personal": dataset.personal_data,
             "data.regions": self._sorted_regions(group.regions, frozenset(extra)),
             "data.support_regions": group.support,
@@ -430,3 +502,16 @@ class Analysis:
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
         return facts, exposure
+
+
+def derogation_active(derogation: Derogation, as_of: str) -> bool:
+    """A derogation holds until the end of its `until` day (ISO dates compare as text); one
+    without `until` holds until withdrawn."""
+    return derogation.until is None or derogation.until >= as_of
+
+
+def _months(since: str, as_of: str) -> int:
+    """Whole months from `since` to `as_of`, both YYYY-MM-DD (0 when `since` is later)."""
+    start, end = datetime.date.fromisoformat(since), datetime.date.fromisoformat(as_of)
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)

@@ -7,11 +7,12 @@ Each rule's result is cached by the values of the facts it tests, so items alike
 
 from __future__ import annotations
 
+from dataclasses import replace
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 from bleu_assess import __version__, gcpause
-from bleu_assess.analysis import FACTS, LABELLED, Analysis
+from bleu_assess.analysis import FACTS, LABELLED, Analysis, derogation_active
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.i18n import label
 from bleu_assess.model import Application, Inventory
@@ -151,9 +152,19 @@ def _jsonable(value: Any) -> Any:
 
 
 class Evaluator:
-    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str) -> None:
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str | None = None) -> None:
         self.inventory: Inventory = ig.inventory
-        self.analysis = Analysis(ig)
+        self.analysis = Analysis(ig, as_of)
+        # Derogations in force, by item: rule id -> what the finding shows.
+        self.waivers: dict[str, dict[str, dict[str, Any]]] = {}
+        for derogation in self.inventory.derogations:
+            if not derogation_active(derogation, self.analysis.as_of):
+                continue
+            shown = {"id": derogation.id, "basis": derogation.basis, "until": derogation.until,
+                     "reference": derogation.reference, "granted_by": derogation.granted_by}
+            for item_id in derogation.items:
+                for rule_id in derogation.rules:
+                    self.waivers.setdefault(item_id, {}).setdefault(rule_id, shown)
         self.rulesets = rulesets
         self.lang = lang
         self.model = verdict_model()
@@ -201,16 +212,27 @@ class Evaluator:
         scope, residency, target, qualifications, regions, unknown = derived
         strategy = getattr(item, "strategy", None)
         target = self.model.strategy_targets.get(strategy, target) if strategy else target
-        platform, pending = self.platform(item if kind == "application" else None, target, qualifications, regions)
+        app = item if kind == "application" else None
+        platform, pending = self.platform(app, target, qualifications, regions)
+        fallback = self.model.scope_fallbacks.get(scope)
+        if platform is None and fallback and target == self.model.scope_targets[scope]:
+            # Recommended, not required: an EU platform is accepted when no qualified one fits.
+            found, _ = self.platform(app, fallback, qualifications, regions)
+            if found is not None:
+                target, platform, pending = fallback, found, ()
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
                       "platform.id": platform, "platform.pending": pending})
         fired += _fired(self.second[kind], facts)
         finding = self.finding
-        findings = sorted([finding(c, facts, exposure) for c in fired], key=_finding_order)
-        readiness = self.readiness(findings, unknown)
+        findings = [finding(c, facts, exposure) for c in fired]
+        waivers = self.waivers.get(item.id)
+        if waivers:
+            findings = [replace(f, derogation=waivers[f.rule]) if f.rule in waivers else f for f in findings]
+        findings.sort(key=_finding_order)
+        readiness = self.readiness(findings, bool(unknown))
         common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
                       residency=residency, exposure=exposure, target=target, platform=platform,
-                      findings=tuple(findings))
+                      findings=tuple(findings), unknown_reasons=unknown if readiness == "unknown" else ())
         if kind == "application":
             app: Application = item
             return ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
@@ -218,9 +240,11 @@ class Evaluator:
                                extra=app.extra)
         return ItemVerdict(**common, classification=item.classification)
 
-    def derive(self, fired: list[_Check]) -> tuple[str, str, str, frozenset[str], frozenset[str] | None, bool]:
+    def derive(self, fired: list[_Check]) -> tuple[str, str, str, frozenset[str], frozenset[str] | None,
+                                                   tuple[str, ...]]:
         """What the first-pass rules that fired decide: scope, residency, target (before the
-        item's own strategy), qualifications and regions required, and whether readiness is unknown."""
+        item's own strategy), qualifications and regions required, and the rules that make
+        readiness unknown (facts missing to decide)."""
         effects: dict[str, list[Any]] = {}
         for check in fired:
             for key, value in check.rule.verdict.items():
@@ -232,12 +256,14 @@ class Evaluator:
         regions: frozenset[str] | None = None
         for allowed in effects.get("requires_regions", []):
             regions = allowed if regions is None else regions & allowed
-        unknown = any(v == "unknown" for v in effects.get("readiness", []))
+        unknown = tuple(sorted({c.rule.id for c in fired if c.rule.verdict.get("readiness") == "unknown"}))
         return scope, residency, target, qualifications, regions, unknown
 
     @staticmethod
     def readiness(findings: Iterable[Finding], unknown: bool) -> str:
-        severities = {f.severity for f in findings}
+        """Blockers first, then missing facts, then conditions; findings under a derogation in
+        force do not count."""
+        severities = {f.severity for f in findings if f.counts}
         if "blocker" in severities:
             return "not-ready"
         if unknown:
@@ -303,7 +329,7 @@ class Evaluator:
         # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
         return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(facts),
                        texts.remediation(facts), texts.references, check.evidence(facts, exposure),
-                       texts.title(facts))
+                       texts.title(facts), None, rule.uncertain)
 
 
 def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
@@ -326,9 +352,10 @@ def _finding_order(finding: Finding) -> tuple[int, str, str]:
 
 
 def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
-           advance: Callable[[int], None] | None = None) -> ScanResult:
-    """`advance(n)` is told every few hundred items (for a progress bar)."""
+           advance: Callable[[int], None] | None = None, as_of: str | None = None) -> ScanResult:
+    """`advance(n)` is told every few hundred items (for a progress bar); `as_of` (YYYY-MM-DD) is
+    the day derogations and accreditations are judged on (default: today)."""
     with gcpause.paused():
-        return Evaluator(ig, rulesets, lang).run(advance)
+        return Evaluator(ig, rulesets, lang, as_of).run(advance)
 
 

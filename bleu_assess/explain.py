@@ -58,7 +58,12 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
                 body.append(Text(field("condition") + "\n" +
                                  yaml.safe_dump(rule.when, allow_unicode=True, sort_keys=False).rstrip()))
             body.append(Text(f"{field('references')} " + t("cli.list_separator", lang).join(finding.references)))
+            if finding.uncertain:
+                body.append(Text(f"{field('uncertain')} {finding.uncertain}", style="yellow"))
             title = f"{label('severity', finding.severity, lang)} · {finding.rule}"
+            if finding.derogation is not None:  # kept, but no longer weighs on readiness
+                title += " · " + t("scan.derogated", lang, id=finding.derogation["id"],
+                                   until=finding.derogation["until"] or "—")
             parts.append(Panel(Group(*body), title=title, title_align="left", expand=False))
     else:
         parts.append(Text(t("scan.no_findings", lang)))

@@ -11,6 +11,10 @@ from functools import cached_property
 from typing import Any, Mapping
 
 FORMAT_V1 = "bleu-assess/v1"
+FORMAT_V2 = "bleu-assess/v2"
+# The format versions this release reads, newest first: the one place a version is accepted.
+FORMATS = (FORMAT_V2, FORMAT_V1)
+FORMAT = FORMATS[0]  # the version written by `init`, `upgrade` and the importers
 
 ORGANISATION_TYPES = (
     "state-administration",
@@ -20,15 +24,26 @@ ORGANISATION_TYPES = (
     "private-company",
     "other",
 )
-DESIGNATIONS = ("oiv", "ose", "nis2-essential", "nis2-important")
+DESIGNATIONS = ("oiv", "ose", "nis2-essential", "nis2-important", "dora")
+LEGAL_STATUSES = ("public", "private")
 CRITICALITIES = ("low", "medium", "high", "vital")
 HOSTING_MODELS = ("on-premises", "private-cloud", "iaas", "paas", "saas")
 PLATFORM_MODELS = ("private-cloud", "iaas", "paas", "saas")
 STRATEGIES = ("rehost", "replatform", "refactor", "repurchase", "relocate", "retain", "retire")
 EFFORT_SIZES = ("XS", "S", "M", "L", "XL")
-CLASSIFICATIONS = ("public", "internal", "personal", "sensitive", "health", "restricted", "classified")
+# Format v2 (docs/inventory.md): `special-category` is GDPR art. 9/10 data other than health,
+# `health` is health data (CSP L.1111-8); particular sensitivity is a separate answer.
+CLASSIFICATIONS = ("public", "internal", "personal", "special-category", "health", "restricted", "classified")
+# Format v1 had `sensitive` (particular sensitivity or art. 9 data) and no `special-category`.
+CLASSIFICATIONS_V1 = ("public", "internal", "personal", "sensitive", "health", "restricted", "classified")
+CLASSIFIED_LEVELS = ("secret", "tres-secret")  # IGI 1300 (2021), lowest first
+# Answers about particular sensitivity (circulaire 6404/SG, SREN art. 31, DINUM vade-mecum).
+SENSITIVITY_ANSWERS = ("yes", "no", "unknown")
+HOMOLOGATION_LEVELS = ("standard", "dr", "secret", "tres-secret")
+NETWORK_CLASSES = (0, 1, 2)  # II 901 art. 14: DR in clear only on class 1 or 2 networks
+DEROGATION_BASES = ("circ-6404-r9", "sren-decree", "ii901-art19", "ii901-int-rex-hb", "organisation-policy", "other")
 # Classifications for which `personal_data` defaults to true (spec/inventory.md).
-PERSONAL_BY_DEFAULT = frozenset({"personal", "sensitive", "health"})
+PERSONAL_BY_DEFAULT = frozenset({"personal", "sensitive", "special-category", "health"})
 KNOWN_QUALIFICATIONS = ("secnumcloud-3.2", "hds", "iso27001", "c5", "eucs-high", "eucs-substantial", "eucs-basic")
 
 
@@ -38,6 +53,10 @@ class Organisation:
     country: str = "FR"
     type: str = "other"
     designations: tuple[str, ...] = ()
+    legal_status: str | None = None  # public | private; None when neither declared nor implied by the type
+    state_supervised: bool = False  # the State or a body under its authority (the doctrine's scope)
+    sren_listed: bool = False  # an operator listed by decree under SREN art. 31
+    secnumcloud_for: tuple[str, ...] = ()  # policy: classifications the organisation hosts on SecNumCloud
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +72,7 @@ class Provider:
     headquarters: str | None = None
     non_eu_control: bool | None = None  # as declared; None = derive from headquarters
     qualifications: tuple[str, ...] = ()
+    clearance: tuple[str, ...] = ()  # IGI 1300 levels the provider is cleared (habilité) for
     regions: tuple[str, ...] = ()
     support_regions: tuple[str, ...] | None = None  # None = same as regions
     subprocessors: tuple[str, ...] = ()
@@ -95,16 +115,64 @@ class Application:
     wave: int | None = None
     tags: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    siiv: bool = False  # a vital-importance information system (OIV, C. défense L.1332-6-1)
+    sie: bool = False  # an essential information system of an operator of essential services
+    homologation: Homologation | None = None
+    network_class: int | None = None  # II 901 network class where DR is processed in clear
+    approved_encryption: bool | None = None  # ANSSI-agréé encryption outside protected zones
+
+
+@dataclass(frozen=True, slots=True)
+class Homologation:
+    """A security accreditation decision (II 901 art. 13; IGI 1300 for classified systems)."""
+
+    level: str  # standard | dr | secret | tres-secret
+    granted_on: str | None = None  # ISO date
+    until: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SensitivityAssessment:
+    """The two cumulative criteria of the DINUM vade-mecum, answered for one dataset."""
+
+    secret_or_essential_mission: str = "unknown"  # yes | no | unknown
+    harm_if_breached: str = "unknown"
+    rationale: str | None = None
+    assessed_by: str | None = None
+    assessed_on: str | None = None  # ISO date
 
 
 @dataclass(frozen=True, slots=True)
 class Dataset:
     id: str
     name: str
-    classification: str
+    classification: str | None  # None: not classified yet (an import from infrastructure tools)
     personal_data: bool = False
     volume_gb: float | None = None
     location: str | None = None
+    particular_sensitivity: str = "unknown"  # yes | no | unknown
+    level: str | None = None  # classified data: secret | tres-secret
+    assessment: SensitivityAssessment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Derogation:
+    """A recorded derogation: findings of `rules` on the items covered stop blocking until `until`."""
+
+    id: str
+    rules: tuple[str, ...]
+    applications: tuple[str, ...] = ()
+    datasets: tuple[str, ...] = ()
+    basis: str = "other"
+    reference: str | None = None
+    granted_by: str | None = None
+    granted_on: str | None = None  # ISO dates
+    until: str | None = None
+    compliant_offer_since: str | None = None  # when an offer meeting the requirement became available
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return self.applications + self.datasets
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +194,7 @@ class Inventory:
     applications: tuple[Application, ...] = ()
     datasets: tuple[Dataset, ...] = ()
     flows: tuple[Flow, ...] = ()
+    derogations: tuple[Derogation, ...] = ()
     path: str = ""  # as given by the user
     sha256: str = ""  # of the file, or of the directory's files (see docs/inventory.md)
     files: tuple[str, ...] = ()

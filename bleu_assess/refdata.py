@@ -34,6 +34,7 @@ class VerdictModel:
     orders: dict[str, list[str]]
     defaults: dict[str, str]
     scope_targets: dict[str, str]
+    scope_fallbacks: dict[str, str]
     strategy_targets: dict[str, str]
     target_requirements: dict[str, dict[str, Any]]
     landing_models: dict[str, list[str]]

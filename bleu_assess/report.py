@@ -73,7 +73,11 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
                  for (severity, rule, title), n in sorted(
                      blocking.items(), key=lambda kv: (SEVERITY_RANK[kv[0][0]], -kv[1], kv[0][1]))[:5]]
     pilot = plan.waves[0] if plan.waves else None
-    executive = [
+    unknown = summary["cannot_assess"]["applications"]
+    # Facts missing come first: an estate that cannot be assessed must not read as green.
+    executive = [say("exec_cannot_assess", count=unknown, reasons=t("cli.list_separator", lang).join(
+        f"{title} ({n})" for _, title, n in scan.unknown_reasons()))] if unknown else []
+    executive += [
         say("exec_readiness", total=total, ready=readiness["ready"], conditions=readiness["ready-with-conditions"],
             blocked=readiness["not-ready"], unknown=readiness["unknown"]),
         say("exec_scope", required=summary["secnumcloud_scope"]["required"],

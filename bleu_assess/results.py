@@ -36,16 +36,31 @@ class Finding:
     references: tuple[str, ...] = ()
     evidence: Mapping[str, Any] = field(default_factory=dict)
     title: str = ""
+    # A recorded derogation covering this finding: {id, basis, until, reference, granted_by}. The
+    # finding is kept (and shown "derogated until DATE") but no longer counts towards readiness.
+    derogation: Mapping[str, Any] | None = None
+    # Why the rule's legal basis is uncertain (its `uncertain` note, as written in the ruleset).
+    uncertain: str | None = None
 
     def sort_key(self) -> tuple[int, str, str]:
         return (SEVERITY_RANK[self.severity], self.rule, self.message)
 
+    @property
+    def counts(self) -> bool:
+        """Whether the finding weighs on readiness (not covered by a derogation in force)."""
+        return self.derogation is None
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule, "ruleset": self.ruleset, "dimension": self.dimension, "severity": self.severity,
             "title": self.title, "message": self.message, "remediation": self.remediation,
             "references": list(self.references), "evidence": self.evidence,
         }
+        if self.derogation is not None:
+            out["derogation"] = dict(self.derogation)
+        if self.uncertain is not None:
+            out["uncertain"] = self.uncertain
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,11 +92,13 @@ class ItemVerdict:
     hosting_model: str | None = None
     tags: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # Rules that found facts missing to decide (readiness `unknown`), in rule id order.
+    unknown_reasons: tuple[str, ...] = ()
 
     @property
     def top_finding(self) -> Finding | None:
-        """The most severe finding that is more than information, if any."""
-        first = self.findings[0] if self.findings else None
+        """The most severe finding that is more than information and not derogated, if any."""
+        first = next((f for f in self.findings if f.counts), None)
         return first if first is not None and first.severity != "info" else None
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,7 +122,7 @@ class ItemVerdict:
                                    "hosting_model": self.hosting_model}
         else:
             out = {"classification": self.classification}
-        out.update(tags=list(self.tags), extra=dict(self.extra))
+        out.update(tags=list(self.tags), extra=dict(self.extra), unknown_reasons=list(self.unknown_reasons))
         return out
 
 
@@ -163,7 +180,15 @@ class ScanResult:
             "exposure": _count([i.exposure for i in apps], "level", EXPOSURE_LEVELS),
             "target": _count(apps, "target", TARGETS),
             "findings": _count([f for i in self.items for f in i.findings], "severity", SEVERITIES),
+            "cannot_assess": cannot_assess(apps),
         }
+
+    def unknown_reasons(self) -> list[tuple[str, str, int]]:
+        """Why applications cannot be assessed: (rule, title in the results' language, count of
+        applications), most frequent first."""
+        counts = cannot_assess(self.applications)["reasons"]
+        titles = {f.rule: f.title for i in self.applications for f in i.findings if f.rule in counts}
+        return sorted(((rule, titles.get(rule, rule), n) for rule, n in counts.items()), key=lambda r: (-r[2], r[0]))
 
     def to_dict(self, items: bool = True) -> dict[str, Any]:
         """The JSON document (`items=False`: with an empty list of items)."""
@@ -176,6 +201,17 @@ class ScanResult:
             "summary": self.summary(),
             "items": [i.to_dict() for i in self.items] if items else [],
         }
+
+
+def cannot_assess(items: Iterable[ItemVerdict]) -> dict[str, Any]:
+    """Items whose readiness is `unknown`: how many, and how many for each rule that found facts
+    missing ({"applications": 412, "reasons": {"SNC-UNK-002": 400, ...}}), rules in id order."""
+    unknown = [i for i in items if i.readiness == "unknown"]
+    reasons: dict[str, int] = {}
+    for item in unknown:
+        for rule in item.unknown_reasons:
+            reasons[rule] = reasons.get(rule, 0) + 1
+    return {"applications": len(unknown), "reasons": dict(sorted(reasons.items()))}
 
 
 def _count(items: Any, attribute: str, values: tuple[str, ...]) -> dict[str, int]:
@@ -343,8 +379,13 @@ class _ItemEncoder:
         found = self.evidence.get(id(f.evidence))
         if found is None or found[0] is not f.evidence:
             found = self.evidence[id(f.evidence)] = (f.evidence, _compact(f.evidence))
+        tail = ""  # the optional keys, in to_dict's order
+        if f.derogation is not None:
+            tail += f', "derogation": {_compact(dict(f.derogation))}'
+        if f.uncertain is not None:
+            tail += f', "uncertain": {string(f.uncertain)}'
         return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '
-                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}}}')
+                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}{tail}}}')
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding

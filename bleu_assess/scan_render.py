@@ -53,11 +53,25 @@ def table(result: ScanResult, width: int = 160) -> "RenderableType":
     return Group(grid, Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False))
 
 
+def cannot_assess_line(result: ScanResult) -> str | None:
+    """"Applications that cannot be assessed: 412 (Unclassified data: 400; No data declared: 12)",
+    or None when every application could be assessed: unknown is never shown as green."""
+    unknown = result.summary()["cannot_assess"]["applications"]
+    if not unknown:
+        return None
+    lang = result.lang
+    reasons = t("cli.list_separator", lang).join(f"{title} : {n}" if lang == "fr" else f"{title}: {n}"
+                                                 for _, title, n in result.unknown_reasons())
+    return t("scan.cannot_assess_line", lang, count=unknown, reasons=reasons or "—")
+
+
 def summary_text(result: ScanResult) -> str:
     lang = result.lang
     s = result.summary()
+    unknown = cannot_assess_line(result)
     return "\n".join([
         t("scan.summary_line", lang, applications=s["applications"], datasets=s["datasets"]),
+        *([unknown] if unknown else []),
         t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang) or "—"),
         t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang) or "—"),
         t("scan.findings_line", lang, values=_counts("severity", s["findings"], lang) or "0"),
@@ -69,6 +83,7 @@ def markdown(result: ScanResult, template_dir: str | None = None) -> str:
     from bleu_assess.render import render
 
     return render("scan/scan.md.j2", {"result": result, "summary": result.summary(),
+                                      "cannot_assess": cannot_assess_line(result),
                                       "label": lambda kind, value: label(kind, value, result.lang)},
                   template_dir, result.lang)
 

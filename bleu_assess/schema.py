@@ -1,4 +1,4 @@
-"""The inventory format v1 as data: one description drives both the validator and the
+"""The inventory format (v1 and v2) as data: one description drives both the validator and the
 JSON Schema published for editors (`bleu-assess schema`)."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from bleu_assess import model
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
 @dataclass(frozen=True, slots=True)
 class Spec:
     """One node of the format: a typed value, with its constraints and documentation."""
 
-    type: str  # string id country integer number boolean list object free effort
+    type: str  # string id country integer number boolean list object free effort date
     description: str = ""
     required: bool = False
     nullable: bool = False
@@ -56,6 +57,15 @@ ORGANISATION = _s("object", "The organisation being assessed.", required=True, f
     "country": _s("country", "ISO 3166-1 alpha-2 country code.", default="FR"),
     "type": _s("string", "Kind of organisation.", enum=model.ORGANISATION_TYPES, default="other"),
     "designations": _s("list", "Regulatory designations.", item=_s("string", enum=model.DESIGNATIONS)),
+    "legal_status": _s("string", "Public or private law (default: public for State bodies and local "
+                       "authorities, private for private companies, undeclared otherwise).", enum=model.LEGAL_STATUSES),
+    "state_supervised": _s("boolean", "The State or a body under its authority, in the scope of the State cloud "
+                           "doctrine (default: true for state-administration and state-operator)."),
+    "sren_listed": _s("boolean", "An operator listed by decree under article 31 of the SREN law (default: false)."),
+    "policy": _s("object", "The organisation's own rules, stricter than the law.", fields={
+        "secnumcloud_for": _s("list", "Classifications the organisation hosts only on SecNumCloud offers "
+                              "(cited as its own policy).", item=_s("string", enum=model.CLASSIFICATIONS)),
+    }),
 })
 
 PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
@@ -64,6 +74,8 @@ PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
     "headquarters": _s("country", "Country of the ultimate parent company."),
     "non_eu_control": _s("boolean", "Controlled by non-EU shareholders (default: headquarters outside the EU/EEA)."),
     "qualifications": _qualifications("Qualifications and certifications held (secnumcloud-3.2, hds, iso27001, ...)."),
+    "clearance": _s("list", "IGI 1300 levels the provider is cleared (habilité) for, as it declares.",
+                    item=_s("string", enum=model.CLASSIFIED_LEVELS)),
     "regions": _countries("Countries where data is stored and processed."),
     "support_regions": _countries("Where staff with access to data work from (default: regions)."),
     "subprocessors": _ids("provider", "Provider ids it relies on."),
@@ -102,13 +114,40 @@ APPLICATION = _s("object", "An application of the estate.", fields={
     "wave": _s("integer", "Pin to a migration wave.", nullable=True, minimum=1, maximum=1000),
     "tags": _s("free", "Free-form tags."),
     "extra": _s("free", "Free-form data, carried into results untouched."),
+    "siiv": _s("boolean", "A vital-importance information system (SIIV) of an OIV."),
+    "sie": _s("boolean", "An essential information system (SIE) of an operator of essential services."),
+    "homologation": _s("object", "The security accreditation decision (II 901 art. 13; IGI 1300).", nullable=True,
+                       fields={
+        "level": _s("string", "Level accredited.", required=True, enum=model.HOMOLOGATION_LEVELS),
+        "granted_on": _s("date", "Date of the decision (YYYY-MM-DD).", nullable=True),
+        "until": _s("date", "End of validity (YYYY-MM-DD).", nullable=True),
+    }),
+    "network_class": _s("integer", "II 901 class of the network where Diffusion Restreinte is processed in clear "
+                        "(0: connected to the Internet; 1 or 2).", nullable=True, minimum=0, maximum=2),
+    "approved_encryption": _s("boolean", "Diffusion Restreinte outside protected zones is encrypted with "
+                              "ANSSI-agréé products.", nullable=True),
 })
+
+_ANSWER = _s("string", "yes, no or unknown.", enum=model.SENSITIVITY_ANSWERS)
 
 DATASET = _s("object", "A data set.", fields={
     "id": _s("id", "Unique dataset id.", required=True, defines="dataset"),
     "name": _s("string", "Display name (defaults to the id)."),
-    "classification": _s("string", "Sensitivity class.", required=True, enum=model.CLASSIFICATIONS),
-    "personal_data": _s("boolean", "Contains personal data (default: true for personal, sensitive and health)."),
+    "classification": _s("string", "Sensitivity class (v1: required; v2: absent means not classified yet).",
+                         enum=tuple(dict.fromkeys(model.CLASSIFICATIONS + model.CLASSIFICATIONS_V1))),
+    "level": _s("string", "Level of classified data (IGI 1300).", enum=model.CLASSIFIED_LEVELS),
+    "particular_sensitivity": _s("string", "Data of particular sensitivity (circulaire 6404/SG, SREN art. 31): "
+                                 "yes, no or unknown (default: unknown; v1 'sensitive': yes).",
+                                 enum=model.SENSITIVITY_ANSWERS),
+    "sensitivity_assessment": _s("object", "How particular sensitivity was assessed (DINUM vade-mecum).", fields={
+        "secret_or_essential_mission": _ANSWER,
+        "harm_if_breached": _ANSWER,
+        "rationale": _s("string", "Why, in a sentence or two.", nullable=True),
+        "assessed_by": _s("string", "Who signs the answer.", nullable=True),
+        "assessed_on": _s("date", "When (YYYY-MM-DD).", nullable=True),
+    }),
+    "personal_data": _s("boolean", "Contains personal data (default: true for personal, special-category, "
+                        "health and v1 sensitive)."),
     "volume_gb": _s("number", "Volume in GB.", nullable=True, minimum=0, maximum=1e12),
     "location": _s("country", "Where it is stored today, if not where its applications run.", nullable=True),
 })
@@ -121,24 +160,39 @@ FLOW = _s("object", "A data flow between two applications.", fields={
     "description": _s("string", "What the flow is for.", nullable=True),
 })
 
-INVENTORY = _s("object", "bleu-assess inventory, format v1.", fields={
-    "format": _s("string", f"Format version: {model.FORMAT_V1}.", required=True),
+DEROGATION = _s("object", "A derogation granted for some findings of some items.", fields={
+    "id": _s("id", "Unique derogation id.", required=True, defines="derogation"),
+    "rules": _s("list", "Rule ids it covers (e.g. SNC-HOST-001).", required=True, non_empty=True, item=_s("string")),
+    "applications": _ids("application", "Applications it covers."),
+    "datasets": _ids("dataset", "Datasets it covers."),
+    "basis": _s("string", "Text it is granted under.", required=True, enum=model.DEROGATION_BASES),
+    "reference": _s("string", "Reference of the decision.", nullable=True),
+    "granted_by": _s("string", "Who granted it (minister, Prime Minister, HFDS...).", nullable=True),
+    "granted_on": _s("date", "Date of the decision (YYYY-MM-DD).", nullable=True),
+    "until": _s("date", "End of validity (YYYY-MM-DD).", nullable=True),
+    "compliant_offer_since": _s("date", "When an offer meeting the requirement became available (YYYY-MM-DD).",
+                                nullable=True),
+})
+
+INVENTORY = _s("object", "bleu-assess inventory, formats v1 and v2.", fields={
+    "format": _s("string", f"Format version: {model.FORMAT_V2} (or {model.FORMAT_V1}).", required=True),
     "organisation": ORGANISATION,
     "providers": _s("list", "Providers the estate uses or may use.", item=PROVIDER),
     "platforms": _s("list", "Candidate landing zones.", item=PLATFORM),
     "applications": _s("list", "Applications.", item=APPLICATION),
     "datasets": _s("list", "Datasets.", item=DATASET),
     "flows": _s("list", "Data flows between applications.", item=FLOW),
+    "derogations": _s("list", "Derogations granted (format v2).", item=DEROGATION),
 })
 
 # Top-level lists merged across the files of a directory inventory.
-MERGED_LISTS = ("providers", "platforms", "applications", "datasets", "flows")
+MERGED_LISTS = ("providers", "platforms", "applications", "datasets", "flows", "derogations")
 
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the inventory format, for yaml-language-server."""
     schema = _to_json(INVENTORY)
-    schema["properties"]["format"] = {"const": model.FORMAT_V1, "description": INVENTORY.fields["format"].description}
+    schema["properties"]["format"] = {"enum": list(model.FORMATS), "description": INVENTORY.fields["format"].description}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://bleu-assess.invalid/schema/inventory-v1.json",
@@ -170,6 +224,8 @@ def _to_json(spec: Spec) -> dict[str, Any]:
         out = {"anyOf": [{"enum": list(model.EFFORT_SIZES)}, {"type": "number", "minimum": 0, "maximum": MAX_EFFORT_DAYS}]}
     elif spec.type == "free":
         out = {}
+    elif spec.type == "date":
+        out = {"type": "string", "pattern": DATE_PATTERN, "format": "date"}
     else:
         out = {"type": spec.type}
     if spec.enum:

@@ -6,6 +6,7 @@ line and column are resolved afterwards, only for the files that have problems.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 import re
@@ -15,10 +16,11 @@ from typing import Any, Iterable
 from bleu_assess import model, yamlio
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.i18n import code_for_label, t
-from bleu_assess.schema import COUNTRY_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
+from bleu_assess.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
 
 _ID = re.compile(ID_PATTERN)
 _COUNTRY = re.compile(COUNTRY_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
 # Beyond this size, warnings are reported by field path only: locating them would cost a
 # second full parse of a file that is valid.
 _LOCATE_WARNINGS_MAX_CHARS = 5_000_000
@@ -177,7 +179,7 @@ class _Walker:
 
     def walk_scalar(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
         kind = spec.type
-        if kind in ("string", "id", "country"):
+        if kind in ("string", "id", "country", "date"):
             if not isinstance(value, str):
                 hint = " (put it in quotes)" if _is_number(value) or isinstance(value, bool) else ""
                 self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}{hint}")
@@ -202,6 +204,9 @@ class _Walker:
             elif kind == "country" and not _COUNTRY.match(value):
                 hint = f" (did you mean '{value.upper()}'?)" if _COUNTRY.match(value.upper()) else ""
                 self.error(path, f"invalid country code '{value}': expected ISO 3166-1 alpha-2 such as FR{hint}")
+                return
+            elif kind == "date" and parse_date(value) is None:
+                self.error(path, f"invalid date '{value}': expected YYYY-MM-DD, such as 2026-04-14")
                 return
             if spec.enum is not None and value not in spec.enum:
                 meant = code_for_label(value, spec.enum)
@@ -238,7 +243,7 @@ class _Walker:
         return {
             "string": "a string", "id": "an id", "country": "a country code", "integer": "a whole number",
             "number": "a number", "boolean": "true or false", "list": "a list", "object": "a mapping",
-            "effort": "a T-shirt size or a number",
+            "effort": "a T-shirt size or a number", "date": "a date YYYY-MM-DD",
         }.get(spec.type, spec.type)
 
     def error(self, path: tuple[Any, ...], message: str) -> None:
@@ -256,13 +261,14 @@ def _check_document(c: _Collector, doc_index: int) -> None:
                 f"got {_kind_name(data)}")
         return
     fmt = data.get("format")
+    readable = " or ".join(model.FORMATS)
     if "format" not in data:
-        c.error(doc_index, (), f"missing required field 'format' (expected 'format: {model.FORMAT_V1}')")
-    elif fmt != model.FORMAT_V1:
+        c.error(doc_index, (), f"missing required field 'format' (expected 'format: {model.FORMAT}')")
+    elif fmt not in model.FORMATS:
         if isinstance(fmt, str) and fmt.startswith("bleu-assess/v"):
-            message = f"unsupported format version '{fmt}': this version of bleu-assess reads {model.FORMAT_V1}"
+            message = f"unsupported format version '{fmt}': this version of bleu-assess reads {readable}"
         else:
-            message = f"unknown format {fmt!r}: expected '{model.FORMAT_V1}'"
+            message = f"unknown format {fmt!r}: expected '{model.FORMAT}'"
         c.error(doc_index, ("format",), message)
     walker = _Walker(c, doc_index)
     for key, value in data.items():
@@ -274,12 +280,42 @@ def _check_document(c: _Collector, doc_index: int) -> None:
         else:
             walker.walk(value, spec, (key,))
     # Per-item rules the format states in words.
+    _check_classifications(c, doc_index, data, v1=fmt == model.FORMAT_V1)
     for index, app in _items(data, "applications"):
         hosting = app.get("hosting")
         if isinstance(hosting, dict) and hosting.get("model") in model.HOSTING_MODELS:
             if hosting["model"] != "on-premises" and not hosting.get("provider"):
                 c.error(doc_index, ("applications", index, "hosting"),
                         f"missing required field 'provider' (required when the model is {hosting['model']})")
+
+
+def parse_date(text: Any) -> datetime.date | None:
+    """A `YYYY-MM-DD` string as a date, or None when it is not one (2026-02-30 is not)."""
+    if not isinstance(text, str) or not _DATE.match(text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _check_classifications(c: _Collector, doc_index: int, data: dict[str, Any], v1: bool) -> None:
+    """The vocabulary of each format version: v1 has `sensitive` and requires a classification; v2
+    splits `sensitive` into a class and particular sensitivity, and lets a dataset await its class."""
+    for index, dataset in _items(data, "datasets"):
+        path = ("datasets", index)
+        value = dataset.get("classification")
+        if v1 and "classification" not in dataset:
+            c.error(doc_index, path, "missing required field 'classification' (format v2 lets a dataset wait for "
+                    "its classification)")
+        elif v1 and value in model.CLASSIFICATIONS and value not in model.CLASSIFICATIONS_V1:
+            c.error(doc_index, (*path, "classification"), f"'{value}' is a format v2 classification: declare "
+                    f"'format: {model.FORMAT_V2}' (bleu-assess upgrade rewrites a v1 inventory)")
+        elif not v1 and value == "sensitive":
+            c.error(doc_index, (*path, "classification"), "'sensitive' is a format v1 classification; v2 separates "
+                    "the class (personal, special-category, health...) from 'particular_sensitivity: yes'")
+        if dataset.get("level") is not None and value != "classified":
+            c.error(doc_index, (*path, "level"), "a level is declared only for classified data")
 
 
 def _items(data: dict[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
@@ -350,12 +386,7 @@ def _merged(docs: list[Document], key: str) -> list[tuple[int, int, dict[str, An
 
 def _build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
     org_raw = next(d.data["organisation"] for d in docs if "organisation" in d.data)
-    organisation = model.Organisation(
-        name=org_raw["name"],
-        country=org_raw.get("country") or "FR",
-        type=org_raw.get("type") or "other",
-        designations=tuple(org_raw.get("designations") or ()),
-    )
+    organisation = _organisation(org_raw)
     lists = {key: _merged(docs, key) for key in MERGED_LISTS}
     return model.Inventory(
         organisation=organisation,
@@ -367,9 +398,46 @@ def _build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
             model.Flow(f["from"], f["to"], tuple(f["datasets"]), f.get("protocol"), f.get("description"))
             for _, _, f in lists["flows"]
         ),
+        derogations=tuple(_derogation(d) for _, _, d in lists["derogations"]),
         path=path,
         sha256=sha256,
         files=tuple(d.file for d in docs),
+    )
+
+
+# What an organisation's type implies when it does not say (docs/inventory.md).
+_PUBLIC_TYPES = ("state-administration", "state-operator", "local-authority")
+_STATE_TYPES = ("state-administration", "state-operator")
+
+
+def _organisation(o: dict[str, Any]) -> model.Organisation:
+    kind = o.get("type") or "other"
+    legal = o.get("legal_status")
+    if legal is None:
+        legal = "public" if kind in _PUBLIC_TYPES else "private" if kind == "private-company" else None
+    supervised = o.get("state_supervised")
+    return model.Organisation(
+        name=o["name"],
+        country=o.get("country") or "FR",
+        type=kind,
+        designations=tuple(o.get("designations") or ()),
+        legal_status=legal,
+        state_supervised=kind in _STATE_TYPES if supervised is None else supervised,
+        sren_listed=bool(o.get("sren_listed")),
+        secnumcloud_for=tuple((o.get("policy") or {}).get("secnumcloud_for") or ()),
+    )
+
+
+def _date(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _derogation(d: dict[str, Any]) -> model.Derogation:
+    return model.Derogation(
+        id=d["id"], rules=tuple(d["rules"]), applications=tuple(d.get("applications") or ()),
+        datasets=tuple(d.get("datasets") or ()), basis=d["basis"], reference=d.get("reference"),
+        granted_by=d.get("granted_by"), granted_on=_date(d.get("granted_on")), until=_date(d.get("until")),
+        compliant_offer_since=_date(d.get("compliant_offer_since")),
     )
 
 
@@ -382,6 +450,7 @@ def _provider(p: dict[str, Any]) -> model.Provider:
         headquarters=p.get("headquarters"),
         non_eu_control=p.get("non_eu_control"),
         qualifications=tuple(p.get("qualifications") or ()),
+        clearance=tuple(p.get("clearance") or ()),
         regions=tuple(p.get("regions") or ()),
         support_regions=None if support is None else tuple(support),
         subprocessors=tuple(p.get("subprocessors") or ()),
@@ -413,12 +482,35 @@ def _application(a: dict[str, Any]) -> model.Application:
         wave=a.get("wave"),
         tags=tuple(str(t) for t in tags or ()),
         extra=a.get("extra") if isinstance(a.get("extra"), dict) else ({} if a.get("extra") is None else {"value": a["extra"]}),
+        siiv=bool(a.get("siiv")),
+        sie=bool(a.get("sie")),
+        homologation=_homologation(a.get("homologation")),
+        network_class=a.get("network_class"),
+        approved_encryption=a.get("approved_encryption"),
     )
 
 
+def _homologation(h: dict[str, Any] | None) -> model.Homologation | None:
+    if not h:
+        return None
+    return model.Homologation(h["level"], _date(h.get("granted_on")), _date(h.get("until")))
+
+
+def v1_sensitive_class(personal_data: Any) -> str:
+    """The v2 class of a v1 `sensitive` dataset: v1 meant particular sensitivity *or* GDPR art. 9
+    data, so it is read as special-category data (the more protective reading), unless the file
+    says it holds no personal data (a business secret, say), which makes it internal."""
+    return "internal" if personal_data is False else "special-category"
+
+
 def _dataset(d: dict[str, Any]) -> model.Dataset:
-    classification = d["classification"]
+    classification = d.get("classification")
     personal = d.get("personal_data")
+    answer = d.get("particular_sensitivity")
+    if classification == "sensitive":  # format v1: particular sensitivity, its v1 meaning
+        classification = v1_sensitive_class(personal)
+        answer = answer or "yes"
+    assessment = d.get("sensitivity_assessment")
     return model.Dataset(
         id=d["id"],
         name=d.get("name") or d["id"],
@@ -426,6 +518,12 @@ def _dataset(d: dict[str, Any]) -> model.Dataset:
         personal_data=classification in model.PERSONAL_BY_DEFAULT if personal is None else personal,
         volume_gb=d.get("volume_gb"),
         location=d.get("location"),
+        particular_sensitivity=answer or "unknown",
+        level=d.get("level"),
+        assessment=model.SensitivityAssessment(
+            assessment.get("secret_or_essential_mission") or "unknown", assessment.get("harm_if_breached") or "unknown",
+            assessment.get("rationale"), assessment.get("assessed_by"), _date(assessment.get("assessed_on")),
+        ) if assessment else None,
     )
 
 
@@ -453,9 +551,21 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
     for doc_index, index, dataset in _merged(docs, "datasets"):
         if dataset["id"] not in held:
             c.warn(doc_index, ("datasets", index), f"dataset '{dataset['id']}' is held by no application")
-        if dataset["classification"] == "health" and dataset.get("personal_data") is False:
+        if dataset.get("classification") == "health" and dataset.get("personal_data") is False:
             c.warn(doc_index, ("datasets", index, "personal_data"),
                    "health data is personal data by definition (Code de la santé publique L.1111-8)")
+        assessment = dataset.get("sensitivity_assessment") or {}
+        criteria = (assessment.get("secret_or_essential_mission"), assessment.get("harm_if_breached"))
+        answer = dataset.get("particular_sensitivity")
+        # The two criteria are cumulative (DINUM doctrine FAQ, 23 February 2024).
+        implied = "yes" if criteria == ("yes", "yes") else "no" if "no" in criteria else None
+        if implied and answer and answer != implied:
+            c.warn(doc_index, ("datasets", index, "particular_sensitivity"),
+                   f"particular_sensitivity is '{answer}' but the assessment's two cumulative criteria give '{implied}'")
+    for doc_index, index, derogation in _merged(docs, "derogations"):
+        if not derogation.get("applications") and not derogation.get("datasets"):
+            c.warn(doc_index, ("derogations", index), f"derogation '{derogation['id']}' covers no application "
+                   "and no dataset: it has no effect")
     app_datasets = {a.id: set(a.datasets) for a in inventory.applications}
     for doc_index, index, flow in _merged(docs, "flows"):
         if flow["from"] == flow["to"]:

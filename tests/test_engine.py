@@ -38,7 +38,7 @@ def write_ruleset(root: Path, rules: list[dict[str, Any]], ruleset_id: str = "te
 
 
 INVENTORY = {
-    "format": "bleu-assess/v1",
+    "format": "bleu-assess/v2",
     "organisation": {"name": "Ministère", "type": "state-administration"},
     "providers": [
         {"id": "us-saas", "name": "US SaaS", "headquarters": "US", "regions": ["FR", "IE"], "qualifications": ["hds"]},
@@ -54,7 +54,7 @@ INVENTORY = {
         {"id": "old", "name": "Ancien", "hosting": {"model": "on-premises"}, "strategy": "retire"},
     ],
     "datasets": [
-        {"id": "mails", "name": "Courriels", "classification": "sensitive"},
+        {"id": "mails", "name": "Courriels", "classification": "special-category"},
         {"id": "agents", "name": "Agents", "classification": "personal"},
     ],
 }
@@ -76,7 +76,7 @@ def run(inventory: Any, tmp_path: Path, rules: list[dict[str, Any]]) -> Any:
     ({"fact": "criticality", "in": ["high", "vital"]}, {"grh"}),
     ({"fact": "strategy", "not_in": ["retire"]}, {"mail", "grh"}),  # null strategy: not_in holds
     ({"fact": "strategy", "exists": True}, {"old"}),
-    ({"fact": "data.classifications", "contains": "sensitive"}, {"mail"}),
+    ({"fact": "data.classifications", "contains": "special-category"}, {"mail"}),
     ({"fact": "data.classifications", "intersects": ["personal", "health"]}, {"grh"}),
     ({"fact": "data.classifications", "disjoint": ["personal"]}, {"mail", "old"}),
     ({"fact": "data.regions", "not_subset_of": "@fr"}, {"mail"}),
@@ -95,7 +95,7 @@ def test_operators(inventory: Any, tmp_path: Path, when: Any, expected: set[str]
 
 def test_effects_take_the_strongest_value_and_scope_implies_a_target(inventory: Any, tmp_path: Path) -> None:
     result = run(inventory, tmp_path, [
-        rule("TST-SCOPE-001", {"fact": "data.classifications", "contains": "sensitive"}, "info",
+        rule("TST-SCOPE-001", {"fact": "data.classifications", "contains": "special-category"}, "info",
              verdict={"secnumcloud_scope": "required"}),
         rule("TST-SCOPE-002", {"fact": "kind", "equals": "application"}, "info",
              verdict={"secnumcloud_scope": "recommended", "residency": "at-risk"}),
@@ -103,7 +103,9 @@ def test_effects_take_the_strongest_value_and_scope_implies_a_target(inventory: 
     ])
     mail, grh, old = (result.item(i) for i in ("mail", "grh", "old"))
     assert (mail.secnumcloud_scope, mail.residency, mail.target) == ("required", "non-compliant", "secnumcloud")
-    assert (grh.secnumcloud_scope, grh.residency, grh.target) == ("recommended", "at-risk", "secnumcloud")
+    # Recommended, not required: with no qualified platform, the EU platform (qualification pending) is accepted.
+    assert (grh.secnumcloud_scope, grh.residency, grh.target, grh.platform) == ("recommended", "at-risk", "eu-cloud",
+                                                                               "p-pending")
     assert old.target == "retire" and old.platform is None  # the declared strategy decides
 
 
@@ -142,10 +144,10 @@ def test_coded_values_are_labelled_in_the_reader_language_but_kept_as_codes_in_e
         inventory: Any, tmp_path: Path) -> None:
     message = {"fr": "{name} ({data.classifications}, criticité {criticality}, {hosting.model})",
                "en": "{name} ({data.classifications}, criticality {criticality}, {hosting.model})"}
-    write_ruleset(tmp_path / "rules", [rule("TST-MSG-001", {"fact": "data.classifications", "intersects": ["sensitive", "personal"]},
+    write_ruleset(tmp_path / "rules", [rule("TST-MSG-001", {"fact": "data.classifications", "intersects": ["special-category", "personal"]},
                                             message=message)])
     french = api.assess(inventory, select(["test"], tmp_path / "rules"), "fr")
-    assert french.item("mail").findings[0].message == "Messagerie (sensible, criticité moyenne, SaaS)"
+    assert french.item("mail").findings[0].message == "Messagerie (catégorie particulière, criticité moyenne, SaaS)"
     assert french.item("grh").findings[0].message == "GRH (personnelle, criticité élevée, sur site)"
     english = api.assess(inventory, select(["test"], tmp_path / "rules"), "en")
     assert english.item("grh").findings[0].message == "GRH (personal, criticality high, on premises)"
