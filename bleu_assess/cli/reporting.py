@@ -10,8 +10,8 @@ import typer
 from bleu_assess.cli import command
 from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
 from bleu_assess.cli.inventory import PATH_HELP, Lang
-from bleu_assess.cli.planning import (EFFORT_DAYS, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE, PILOT_SIZE,
-                                      plan_options)
+from bleu_assess.cli.planning import (CAPACITY, EFFORT_DAYS, FREEZE, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE,
+                                      PILOT_SIZE, START, plan_options, roadmap_options)
 
 
 class ReportFormat(str, Enum):
@@ -39,6 +39,9 @@ def report(
     pilot_size: int = PILOT_SIZE,
     effort_days: Optional[str] = EFFORT_DAYS,
     group_by_flows: bool = GROUP_BY_FLOWS,
+    start: Optional[str] = START,
+    capacity: Optional[str] = CAPACITY,
+    freeze: Optional[List[str]] = FREEZE,
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
 ) -> None:
@@ -49,6 +52,7 @@ def report(
 
     fmt = format.value if format else ("markdown" if output and output.endswith((".md", ".markdown")) else "html")
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
+    dated = roadmap_options(start, capacity, freeze)
     result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang)
-    planned = api.plan(result, ig, options)
+    planned = api.plan(result, ig, options, dated)
     emit(render(result, planned, ig.inventory, fmt, audience.value, template_dir), output, [path])
