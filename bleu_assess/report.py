@@ -109,7 +109,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         "checklists": plan_context["checklists"], "rule_groups": groups,
         "finding_count": sum(len(g["items"]) for g in groups),
         # The executive audience gets the exposure paths only; the technical one every diagram.
-        "diagrams": report_parts.diagrams(scan, inventory, say)[:None if audience == "technical" else 1],
+        "diagrams": report_parts.diagrams(scan, inventory, say, None if audience == "technical" else 1),
         "brand": report_parts.brand(template_dir),
         "date": lambda value, form="long": l10n.date(value, lang, form),
         "number": lambda value: l10n.number(value, lang),

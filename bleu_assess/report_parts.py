@@ -36,15 +36,15 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: (SEVERITY_RANK[g["severity"]], -len(g["items"]), g["rule"]))
 
 
-def diagrams(scan: ScanResult, inventory: Inventory, say: Say) -> list[dict[str, Any]]:
+def diagrams(scan: ScanResult, inventory: Inventory, say: Say, limit: int | None = None) -> list[dict[str, Any]]:
     """The report's diagrams (bleu_assess.diagram): `id`, `title`, `svg` (None without
     Graphviz), `paths` (each {level, names}: the exposure paths it shows, as text), `unlinked`
-    (names of applications an overview leaves out)."""
+    (names of applications an overview leaves out). At most `limit` diagrams, the first ones."""
     from bleu_assess import diagram
 
     titles = {"exposure": say("diagram_exposure"), "overview": say("diagram_overview"), "item": say("diagram_item")}
     out = []
-    for picture in diagram.diagrams(scan.applications, inventory, titles):
+    for picture in diagram.diagrams(scan.applications, inventory, titles)[:limit]:
         paths = [{"level": level, "names": [picture.nodes[n][1] for n in steps]} for level, steps in picture.paths]
         desc = say("diagram_desc", count=len(picture.paths))
         svg = diagram.render_svg(picture, picture.title, desc)

@@ -17,6 +17,7 @@ from bleu_assess.cli.planning import (CAPACITY, EFFORT_DAYS, FREEZE, GROUP_BY_FL
 class ReportFormat(str, Enum):
     html = "html"
     markdown = "markdown"
+    docx = "docx"
 
 
 class Audience(str, Enum):
@@ -28,7 +29,7 @@ class Audience(str, Enum):
 def report(
     path: str = typer.Argument(..., help=PATH_HELP),
     format: Optional[ReportFormat] = typer.Option(None, "--format", "-f",
-                                                  help="html or markdown (default: from the -o suffix, else html)."),
+                                                  help="html, markdown or docx (default: from the -o suffix, else html)."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help="Write to this file (atomically)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     audience: Audience = typer.Option(Audience.technical, "--audience",
@@ -45,14 +46,21 @@ def report(
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
 ) -> None:
-    """Write the readiness report: one self-contained HTML file (or Markdown), in French or English."""
+    """Write the readiness report: one self-contained HTML file (or Markdown, or an editable Word
+    note), in French or English."""
     from bleu_assess import api
     from bleu_assess.output import emit
     from bleu_assess.report import render
 
-    fmt = format.value if format else ("markdown" if output and output.endswith((".md", ".markdown")) else "html")
+    suffixes = {".md": "markdown", ".markdown": "markdown", ".docx": "docx"}
+    fmt = format.value if format else next((f for s, f in suffixes.items() if output and output.endswith(s)), "html")
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
     result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang)
     planned = api.plan(result, ig, options, dated)
+    if fmt == "docx":
+        from bleu_assess import report_docx
+
+        emit(report_docx.render(result, planned, ig.inventory, template_dir), output, [path])
+        return
     emit(render(result, planned, ig.inventory, fmt, audience.value, template_dir), output, [path])
