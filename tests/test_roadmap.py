@@ -218,3 +218,19 @@ def test_csv_carries_each_applications_wave_dates(runner: Any) -> None:
     dates = {a: (w["start"], w["end"]) for w in document["waves"] for a in w["applications"]}
     for row in rows:
         assert (row["wave_start"], row["wave_end"]) == dates.get(row["application"], ("", ""))
+
+
+def test_gantt_names_cannot_break_the_gantt_grammar() -> None:
+    from bleu_assess.roadmap import gantt_text
+
+    text = gantt_text("Dérogation: DR #12; art. 19\nHFDS ")
+    assert not set(":;#\n") & set(text) and text.startswith("Dérogation")
+
+
+def test_gantt_parses_with_mermaids_own_parser(runner: Any) -> None:
+    """Mermaid's parser under Node, where tests/_consumers.py provides it (skips otherwise; the
+    structural test above runs everywhere)."""
+    consumers = pytest.importorskip("_consumers", reason="Mermaid's parser harness (tests/_consumers.py) is not here")
+    text = runner.invoke(app, ["plan", str(CHU), *CHU_OPTIONS]).stdout
+    blocks = [b for b in re.findall(r"```mermaid\n(.*?)```", text, re.S) if b.startswith("gantt")]
+    assert [r["ok"] for r in consumers.mermaid(blocks)] == [True], blocks
