@@ -180,5 +180,12 @@ def dated_timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[s
         colour = "#b42318" if must else "#8a5a00"
         body.append(f"<line x1='{dx:.1f}' y1='{top - 4}' x2='{dx:.1f}' y2='{bottom + 10 + 16 * index}' stroke='{colour}' "
                     "stroke-width='2' stroke-dasharray='4 3'/>")
-        body.append(_text(dx + 4, bottom + 14 + 16 * index, name, "start", colour, "bold"))
+        # Labels right of the line, or left of it in the right half, cut to the room they have
+        # (8 px a bold character, generously): the full wording is in the table beside the chart.
+        right_half = dx > label_w + plot_w / 2
+        room = int((dx if right_half else label_w + plot_w + 40 - dx) / 8)
+        shown = name if len(name) <= room else name[:max(room - 1, 1)].rstrip() + "…"
+        body.append(f"<text x='{dx - 4 if right_half else dx + 4:.1f}' y='{bottom + 14 + 16 * index:.1f}' "
+                    f"text-anchor='{'end' if right_half else 'start'}' fill='{colour}' font-weight='bold'>"
+                    f"<title>{escape(name)}</title>{escape(shown)}</text>")
     return _svg(chart_id, label_w + plot_w + 40, height, title, desc, body)

@@ -62,7 +62,9 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
         for line in lines:
             document.add_paragraph(line, style="List Bullet")
 
-    def table(headers: list[str], rows: list[list[str]]) -> None:
+    def table(headers: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
+        """A table; `widths` in centimetres, the last column taking what the others leave of
+        the 17.4 cm line."""
         grid = document.add_table(rows=1, cols=len(headers))
         grid.style = "Light Grid Accent 1"
         for cell, text in zip(grid.rows[0].cells, headers):
@@ -70,6 +72,13 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
         for row in rows:
             for cell, text in zip(grid.add_row().cells, row):
                 cell.text = text
+        if widths is not None:
+            grid.autofit = False
+            for index, column in enumerate(grid.columns):
+                # Word reads the cells' widths, LibreOffice the grid's: both are set.
+                column.width = Cm(widths[index] if index < len(headers) - 1 else 17.4 - sum(widths[:-1]))
+                for cell in column.cells:
+                    cell.width = column.width
 
     # -- the one-page summary ------------------------------------------------------------
     if brand["logo_text"]:
@@ -97,23 +106,23 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
     bullets(page["unknowns"]["lines"])
 
     # -- the roadmap ---------------------------------------------------------------------
-    document.add_page_break()
-    document.add_heading(say("wave_plan"), level=1)
+    document.add_heading(say("wave_plan"), level=1).paragraph_format.page_break_before = True
     names = ctx["app_names"]
     separator = t("cli.list_separator", lang)
     headers = [say("wave_column")] + ([say("start"), say("end")] if roadmap else []) + [say("effort_column"),
                                                                                       say("applications")]
     table(headers, [[say("wave", number=w.number)] + ([l10n.date(w.start, lang), l10n.date(w.end, lang)] if roadmap else [])
                     + [l10n.number(w.effort_days, lang), separator.join(names[a] for a in w.applications)]
-                    for w in plan.waves])
+                    for w in plan.waves], [2.2] + ([3.0, 3.0] if roadmap else []) + [2.2, 0])
     if roadmap and roadmap["deadlines"]:
         document.add_heading(say("deadlines"), level=2)
         table([t("plan.col_date", lang), say("deadline_col"), say("concerns")],
               [[l10n.date(d["date"], lang), d["title"] + (f" ({say('must_meet')})" if d["must_meet"] else ""),
-                separator.join(d["names"])] for d in roadmap["deadlines"]])
+                separator.join(d["names"])] for d in roadmap["deadlines"]], [3.0, 8.0, 0])
     if plan.held:
         document.add_heading(say("held"), level=2)
-        table([say("applications"), say("reason")], [[names[h.id], label("held", h.reason, lang)] for h in plan.held])
+        table([say("applications"), say("reason")], [[names[h.id], label("held", h.reason, lang)] for h in plan.held],
+              [10.0, 0])
 
     # -- the main blockers ---------------------------------------------------------------
     document.add_heading(say("top_blockers"), level=1)
@@ -121,8 +130,8 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
         heading = document.add_paragraph()
         heading.add_run(f"{label('severity', group['severity'], lang)} — {group['title']} ").bold = True
         heading.add_run(f"({group['rule']}, {say('items_affected', count=len(group['items']))})")
-        if group["severity"] == "blocker":  # few, and each says what blocks
-            bullets([f"{i['name']} — {i['message']}" for i in group["items"]])
+        if group["severity"] == "blocker":  # few, and each message names its item and what blocks
+            bullets([i["message"] for i in group["items"]])
         else:
             document.add_paragraph(separator.join(i["name"] for i in group["items"]))
         document.add_paragraph(f"{say('field', name=say('remediation'))} {group['remediation']}")
