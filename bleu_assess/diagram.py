@@ -21,6 +21,7 @@ from bleu_assess.results import EXPOSURE_LEVELS, ItemVerdict
 DOT_TIMEOUT = 60  # seconds; dot lays out a few hundred nodes in well under a second
 OVERVIEW_MAX_APPLICATIONS = 40  # beyond, one diagram per exposed application
 PER_PATH_MAX_DIAGRAMS = 20
+MAX_NODES = 80  # a picture with more is unreadable on a page (and slow to lay out)
 LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
 PATH_COLOURS = {"critical": "#b42318", "high": "#c2410c", "medium": "#8a5a00", "low": "#57606a"}
 LABEL_WIDTH = 22  # characters a line in a node: dot sizes boxes to their text
@@ -75,7 +76,7 @@ def _add_path(diagram: Diagram, level: str, path: Sequence[str], inventory: Inve
 def diagrams(items: Iterable[ItemVerdict], inventory: Inventory, titles: dict[str, str],
              levels: Sequence[str] = ("critical", "high")) -> list[Diagram]:
     """The diagrams of a report, first the exposure paths of applications at `levels` (key
-    `exposure`). Small estates then get an overview of the applications linked by flows or to
+    `exposure`, when it holds at most MAX_NODES nodes). Small estates then get an overview of the applications linked by flows or to
     a provider, with the same paths highlighted (key `overview`; applications with no link are
     left out and listed by the report); large estates get one diagram per exposed application
     instead (worst first, key `item-ID`). `titles`: `exposure`, `overview`, `item` ({name})."""
@@ -85,7 +86,7 @@ def diagrams(items: Iterable[ItemVerdict], inventory: Inventory, titles: dict[st
     for item in exposed:
         for path in item.exposure.paths:
             _add_path(paths, item.exposure.level, path, inventory)
-    out = [paths] if paths.paths else []
+    out = [paths] if paths.paths and len(paths.nodes) <= MAX_NODES else []
     if len(inventory.applications) > OVERVIEW_MAX_APPLICATIONS:
         for item in exposed[:PER_PATH_MAX_DIAGRAMS]:
             diagram = Diagram(f"item-{item.id}", titles["item"].format(name=item.name))

@@ -109,6 +109,16 @@ def test_large_estates_get_one_diagram_per_exposed_application(write_inventory: 
     assert pictures[1].title == "Exposure of Messagerie des élus"
 
 
+def test_an_exposure_picture_too_large_to_read_is_left_to_the_per_application_ones(write_inventory: Any) -> None:
+    data = estate()
+    data["applications"] += [{"id": f"saas{i}", "name": f"SaaS {i}", "hosting": {"model": "saas", "provider": "us-mail"},
+                              "datasets": ["mails"]} for i in range(diagram.MAX_NODES + diagram.OVERVIEW_MAX_APPLICATIONS)]
+    inventory, scan, _ = assessed(write_inventory(data))
+    pictures = diagram.diagrams(scan.applications, inventory, TITLES)
+    assert pictures and all(p.key.startswith("item-") for p in pictures)
+    assert len(pictures) == diagram.PER_PATH_MAX_DIAGRAMS
+
+
 @pytest.mark.skipif(not shutil.which("dot"), reason="Graphviz is not installed")
 def test_svg_is_inline_titled_and_byte_identical() -> None:
     inventory, scan, _ = assessed(CHU)
