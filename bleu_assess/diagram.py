@@ -182,20 +182,25 @@ def dot_available() -> bool:
     return shutil.which("dot") is not None
 
 
-def render_svg(diagram: Diagram, title: str, desc: str) -> str | None:
-    """The diagram as inline SVG (no XML prolog, no comments, scalable, titled for assistive
-    technology), or None when Graphviz is not installed or fails."""
+def render_svgs(pictures: Sequence[tuple[Diagram, str, str]]) -> list[str | None]:
+    """Each (diagram, title, description) as inline SVG (no XML prolog, no comments, scalable,
+    titled for assistive technology), all laid out by one `dot` process; Nones when Graphviz is
+    not installed or fails."""
     dot = shutil.which("dot")
-    if dot is None:
-        return None
+    if dot is None or not pictures:
+        return [None] * len(pictures)
     try:
-        done = subprocess.run([dot, "-Tsvg"], input=to_dot(diagram), capture_output=True, text=True,
-                              timeout=DOT_TIMEOUT, check=False)
+        done = subprocess.run([dot, "-Tsvg"], input="".join(to_dot(d) for d, _, _ in pictures), capture_output=True,
+                              text=True, timeout=DOT_TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0 or "<svg" not in done.stdout:
-        return None
-    svg = done.stdout[done.stdout.index("<svg"):]
+        return [None] * len(pictures)
+    documents = [d for d in re.split(r"(?=<svg )", done.stdout) if d.startswith("<svg ")]
+    if done.returncode != 0 or len(documents) != len(pictures):
+        return [None] * len(pictures)
+    return [_inline(svg[:svg.index("</svg>") + 6], d, title, desc) for svg, (d, title, desc) in zip(documents, pictures)]
+
+
+def _inline(svg: str, diagram: Diagram, title: str, desc: str) -> str:
     svg = re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S).replace("&#45;", "-")
     chart = f"diagram-{diagram.key}"
     # Never wider than drawn; on a narrow screen never under MIN_SCALE of it (labels stay

@@ -43,6 +43,7 @@ def _item(verdict: ItemVerdict) -> dict[str, Any]:
         "exposure": {"level": exposure.level, "score": exposure.score, "paths": exposure.paths},
         "target": verdict.target, "platform": verdict.platform,
         "findings": [_finding(f) for f in verdict.findings], "hosting_model": verdict.hosting_model,
+        "codes": " ".join(sorted({f.rule for f in verdict.findings})),  # the item table's summary line
     }
 
 

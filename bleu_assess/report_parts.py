@@ -43,11 +43,11 @@ def diagrams(scan: ScanResult, inventory: Inventory, say: Say, limit: int | None
     from bleu_assess import diagram
 
     titles = {"exposure": say("diagram_exposure"), "overview": say("diagram_overview"), "item": say("diagram_item")}
+    pictures = diagram.diagrams(scan.applications, inventory, titles)[:limit]
+    svgs = diagram.render_svgs([(p, p.title, say("diagram_desc", count=len(p.paths))) for p in pictures])
     out = []
-    for picture in diagram.diagrams(scan.applications, inventory, titles)[:limit]:
+    for picture, svg in zip(pictures, svgs):
         paths = [{"level": level, "names": [picture.nodes[n][1] for n in steps]} for level, steps in picture.paths]
-        desc = say("diagram_desc", count=len(picture.paths))
-        svg = diagram.render_svg(picture, picture.title, desc)
         out.append({"id": f"diagram-{picture.key}", "key": picture.key, "title": picture.title,
                     "svg": Markup(svg) if svg else None, "paths": paths,
                     "unlinked": diagram.unlinked(picture, inventory) if picture.key == "overview" else []})

@@ -123,8 +123,9 @@ def test_an_exposure_picture_too_large_to_read_is_left_to_the_per_application_on
 def test_svg_is_inline_titled_and_byte_identical() -> None:
     inventory, scan, _ = assessed(CHU)
     exposure = diagram.diagrams(scan.applications, inventory, TITLES)[0]
-    first = diagram.render_svg(exposure, "Exposure", "Paths")
-    assert first == diagram.render_svg(exposure, "Exposure", "Paths")
+    first, overview = diagram.render_svgs([(exposure, "Exposure", "Paths"), (exposure, "Again", "Paths")])
+    assert [first] == diagram.render_svgs([(exposure, "Exposure", "Paths")])
+    assert overview is not None and "Again" in overview
     assert first.startswith('<svg class="diagram"') and 'role="img"' in first  # type: ignore[union-attr]
     assert "<!--" not in first and "http" not in first and "&#45;" not in first  # type: ignore[operator]
 
