@@ -304,14 +304,15 @@ def parse_capacity(text: str) -> tuple[float, ...]:
 # -- what renderers show -------------------------------------------------------------------
 
 
-def deadline_title(deadline: Deadline, lang: str) -> str:
+def deadline_title(deadline: Deadline, lang: str, start: dt.date | None = None) -> str:
     """The deadline in words: reference deadlines carry their own wording, the others are worded
-    from their kind."""
+    from their kind; said uncertain when it is, and passed when it falls before `start`."""
     if deadline.title:
         text = deadline.title.get(lang) or deadline.title.get("en") or deadline.subject
     else:
         text = t(f"plan.deadline_{deadline.kind}", lang, subject=deadline.subject)
-    return text + (t("plan.uncertain_suffix", lang) if deadline.uncertain else "")
+    return (text + (t("plan.uncertain_suffix", lang) if deadline.uncertain else "")
+            + (t("plan.passed_suffix", lang) if start is not None and deadline.date < start else ""))
 
 
 def view(plan: PlanResult, inventory: Inventory) -> dict[str, Any] | None:
@@ -327,7 +328,8 @@ def view(plan: PlanResult, inventory: Inventory) -> dict[str, Any] | None:
     return {
         "start": roadmap.start, "end": roadmap.end, "freezes": roadmap.freezes, "holidays": roadmap.holidays,
         "capacity": roadmap.capacity,
-        "deadlines": [{"date": d.date, "title": deadline_title(d, lang), "kind": d.kind, "must_meet": d.must_meet,
+        "deadlines": [{"date": d.date, "title": deadline_title(d, lang, roadmap.start), "kind": d.kind,
+                       "must_meet": d.must_meet,
                        "uncertain": d.uncertain, "source": d.source, "applications": d.applications,
                        "names": [names[a] for a in d.applications]} for d in roadmap.deadlines],
     }

@@ -81,7 +81,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
             when.append(say("when_wave", number=wave.number, start=l10n.date(wave.start, lang),
                             end=l10n.date(wave.end, lang), count=len(wave.applications)))
         for deadline in roadmap.deadlines:
-            when.append(say("when_deadline", date=l10n.date(deadline.date, lang), title=deadline_title(deadline, lang),
+            when.append(say("when_deadline", date=l10n.date(deadline.date, lang),
+                            title=deadline_title(deadline, lang, roadmap.start),
                             names=names_list((names[a] for a in deadline.applications), lang, 3)))
     elif plan.waves:
         when.append(say("when_undated", waves=len(plan.waves), days=l10n.number(total_days, lang)))

@@ -203,6 +203,8 @@ def test_markdown_gantt_is_well_formed_and_shows_waves_freezes_and_deadlines(run
     lines = block.group(1).splitlines()
     bad = [line for line in lines if not GANTT_LINE.match(line)]
     assert bad == []
+    # The HDS certificate deadline (May 2026) is before the plan starts: it says so.
+    assert ("déjà passée au début du plan" if lang == "fr" else "already past when the plan starts") in text
     ids = [re.search(r":(?:\w+, )*([a-z]\d+),", line).group(1) for line in lines if " :" in line]  # type: ignore[union-attr]
     assert len(ids) == len(set(ids)) and {"w1", "w4", "f1", "d1"} <= set(ids)
     document = run_plan(runner, CHU, *CHU_OPTIONS)
