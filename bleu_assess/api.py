@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bleu_assess.graph import InventoryGraph
     from bleu_assess.model import Inventory
     from bleu_assess.plan import PlanOptions
+    from bleu_assess.roadmap import RoadmapOptions
     from bleu_assess.results import PlanResult, ScanResult
     from bleu_assess.rules.model import Ruleset
 
@@ -58,8 +59,15 @@ def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None 
     return assess(inventory, select_rulesets(rulesets, rules_dir), lang, as_of=as_of)
 
 
-def plan(scan_result: "ScanResult", ig: "InventoryGraph", options: "PlanOptions | None" = None) -> "PlanResult":
-    """Migration waves for an assessed inventory."""
+def plan(scan_result: "ScanResult", ig: "InventoryGraph", options: "PlanOptions | None" = None,
+         roadmap: "RoadmapOptions | None" = None) -> "PlanResult":
+    """Migration waves for an assessed inventory; dated (`start`, `end` per wave, deadlines)
+    when `roadmap` options are given."""
     from bleu_assess.plan import plan as run
 
-    return run(scan_result, ig, options)
+    planned = run(scan_result, ig, options)
+    if roadmap is None:
+        return planned
+    from bleu_assess.roadmap import schedule
+
+    return schedule(planned, ig.inventory, roadmap)

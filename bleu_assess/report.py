@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from bleu_assess import charts, gcpause
+from bleu_assess import charts, gcpause, l10n
 from bleu_assess.i18n import label, t
 from bleu_assess.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
 from bleu_assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, Finding, ItemVerdict,
@@ -22,12 +22,16 @@ READINESS_ORDER = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "re
 LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
 
 
-def generation_time() -> str | None:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; ISO 8601, UTC."""
+def generation_moment() -> datetime.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; UTC."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit()
-              else datetime.datetime.now(datetime.timezone.utc))
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit()
+            else datetime.datetime.now(datetime.timezone.utc))
+
+
+def generation_time() -> str | None:
+    """The generation moment, ISO 8601 in UTC (the audit trail's machine-readable form)."""
+    return generation_moment().strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _item(verdict: ItemVerdict) -> dict[str, Any]:
@@ -39,6 +43,7 @@ def _item(verdict: ItemVerdict) -> dict[str, Any]:
         "exposure": {"level": exposure.level, "score": exposure.score, "paths": exposure.paths},
         "target": verdict.target, "platform": verdict.platform,
         "findings": [_finding(f) for f in verdict.findings], "hosting_model": verdict.hosting_model,
+        "codes": " ".join(sorted({f.rule for f in verdict.findings})),  # the item table's summary line
     }
 
 
@@ -50,7 +55,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
             "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence}
 
 
-def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str) -> dict[str, Any]:
+def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str,
+            template_dir: str | None = None) -> dict[str, Any]:
     lang = scan.lang
 
     def say(key: str, **values: Any) -> str:
@@ -86,17 +92,32 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     ]
     if top_rules:
         executive.append(say("exec_blockers", rules=t("cli.list_separator", lang).join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
+    names = {a.id: a.name for a in inventory.applications}
     if pilot:
-        executive.append(say("exec_pilot", apps=", ".join(pilot.applications), days=f"{pilot.effort_days:g}",
-                             waves=len(plan.waves)))
+        executive.append(say("exec_pilot", apps=t("cli.list_separator", lang).join(names[a] for a in pilot.applications),
+                             days=l10n.number(pilot.effort_days, lang), waves=len(plan.waves)))
     if plan.held:
         executive.append(say("exec_held", held=len(plan.held)))
 
     classes = {a.id: {inventory.datasets_by_id[d].classification for d in a.datasets} for a in inventory.applications}
     chart_list = _charts(scan, plan, classes, say, lab)
+    from bleu_assess import plan_render, report_parts
+    from bleu_assess.summary import one_page
+
+    plan_context = plan_render.context(plan, inventory)
+    groups = report_parts.rule_groups(scan)
     return {
         "lang": lang, "audience": audience, "technical": audience == "technical",
-        "organisation": inventory.organisation, "generated": generation_time(),
+        "organisation": inventory.organisation, "generated": l10n.moment(generation_moment(), lang),
+        "generated_iso": generation_time(),
+        "page": one_page(scan, plan, inventory), "roadmap": plan_context["roadmap"],
+        "checklists": plan_context["checklists"], "rule_groups": groups,
+        "finding_count": sum(len(g["items"]) for g in groups),
+        # The executive audience gets the exposure paths only; the technical one every diagram.
+        "diagrams": report_parts.diagrams(scan, inventory, say, None if audience == "technical" else 1),
+        "brand": report_parts.brand(template_dir),
+        "date": lambda value, form="long": l10n.date(value, lang, form),
+        "number": lambda value: l10n.number(value, lang),
         "tool_version": scan.tool_version, "inventory": scan.inventory, "rulesets": scan.rulesets,
         "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,
         "applications": [_item(a) for a in apps], "datasets": [_item(d) for d in datasets],
@@ -152,14 +173,28 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
         "headers": [say("scope"), say("applications")],
         "rows": [[lab("secnumcloud_scope", s), scope[s]] for s in SCOPES],
     })
-    # Wave timeline.
-    waves = [(say("wave", number=w.number), w.effort_days,
-              say("wave_note", days=f"{w.effort_days:g}", count=len(w.applications))) for w in plan.waves]
+    # Wave timeline: dated when the plan is (--start), else the effort of each wave.
+    lang = scan.lang
+    notes = {w.number: say("wave_note", days=l10n.number(w.effort_days, lang), count=len(w.applications))
+             for w in plan.waves}
+    if plan.roadmap is not None and plan.waves:
+        from bleu_assess.report_parts import dated_timeline
+
+        svg = dated_timeline(plan, notes, say)
+        out.append({
+            "id": "chart-waves", "title": say("chart_roadmap"), "svg": Markup(svg),
+            "headers": [say("wave_column"), say("start"), say("end"), say("effort_column"), say("applications")],
+            "rows": [[say("wave", number=w.number), l10n.date(w.start, lang), l10n.date(w.end, lang),
+                      l10n.number(w.effort_days, lang), len(w.applications)] for w in plan.waves],
+        })
+        return out
+    waves = [(say("wave", number=w.number), w.effort_days, notes[w.number]) for w in plan.waves]
     out.append({
         "id": "chart-waves", "title": say("chart_waves"),
         "svg": Markup(charts.timeline("chart-waves", say("chart_waves"), say("chart_waves_desc"), waves)),
         "headers": [say("wave_column"), say("effort_column"), say("applications")],
-        "rows": [[say("wave", number=w.number), f"{w.effort_days:g}", len(w.applications)] for w in plan.waves],
+        "rows": [[say("wave", number=w.number), l10n.number(w.effort_days, lang), len(w.applications)]
+                 for w in plan.waves],
     })
     return out
 
@@ -170,6 +205,6 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, fmt: str, a
     from bleu_assess.render import render as render_template
 
     with gcpause.paused():
-        ctx = context(scan, plan, inventory, audience)
+        ctx = context(scan, plan, inventory, audience, template_dir)
         name = "report/report.html.j2" if fmt == "html" else "report/report.md.j2"
         return render_template(name, ctx, template_dir, scan.lang, FILTERS)

@@ -237,12 +237,15 @@ class Wave:
     move_groups: tuple[tuple[str, ...], ...]
     effort_days: float
     placements: tuple[Placement, ...] = ()
+    start: str | None = None  # ISO dates of the first and last working day, when the plan is dated
+    end: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number, "applications": list(self.applications), "datasets": list(self.datasets),
             "move_groups": [list(g) for g in self.move_groups], "effort_days": float(self.effort_days),
             "placements": [{"id": p.id, "reason": p.reason} for p in self.placements],
+            "start": self.start, "end": self.end,
         }
 
 
@@ -294,6 +297,7 @@ class PlanResult:
     # Days counted for each moving application (its own estimate or its size under the plan's
     # --effort-days): what the waves' effort_days add up, shown per application by renderers.
     effort: Mapping[str, float] = field(default_factory=dict)
+    roadmap: Any = None  # bleu_assess.roadmap.Roadmap when dated (plan --start)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -308,6 +312,7 @@ class PlanResult:
             "hybrid_links": [h.to_dict() for h in self.hybrid_links],
             "split_datasets": [{"dataset": d, "waves": list(w)} for d, w in self.split_datasets],
             "warnings": list(self.warnings),
+            "roadmap": self.roadmap.to_dict() if self.roadmap is not None else None,
         }
 
 

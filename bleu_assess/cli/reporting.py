@@ -10,13 +10,14 @@ import typer
 from bleu_assess.cli import command
 from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
 from bleu_assess.cli.inventory import PATH_HELP, Lang
-from bleu_assess.cli.planning import (EFFORT_DAYS, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE, PILOT_SIZE,
-                                      plan_options)
+from bleu_assess.cli.planning import (CAPACITY, EFFORT_DAYS, FREEZE, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE,
+                                      PILOT_SIZE, START, plan_options, roadmap_options)
 
 
 class ReportFormat(str, Enum):
     html = "html"
     markdown = "markdown"
+    docx = "docx"
 
 
 class Audience(str, Enum):
@@ -28,7 +29,7 @@ class Audience(str, Enum):
 def report(
     path: str = typer.Argument(..., help=PATH_HELP),
     format: Optional[ReportFormat] = typer.Option(None, "--format", "-f",
-                                                  help="html or markdown (default: from the -o suffix, else html)."),
+                                                  help="html, markdown or docx (default: from the -o suffix, else html)."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help="Write to this file (atomically)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     audience: Audience = typer.Option(Audience.technical, "--audience",
@@ -39,16 +40,27 @@ def report(
     pilot_size: int = PILOT_SIZE,
     effort_days: Optional[str] = EFFORT_DAYS,
     group_by_flows: bool = GROUP_BY_FLOWS,
+    start: Optional[str] = START,
+    capacity: Optional[str] = CAPACITY,
+    freeze: Optional[List[str]] = FREEZE,
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
 ) -> None:
-    """Write the readiness report: one self-contained HTML file (or Markdown), in French or English."""
+    """Write the readiness report: one self-contained HTML file (or Markdown, or an editable Word
+    note), in French or English."""
     from bleu_assess import api
     from bleu_assess.output import emit
     from bleu_assess.report import render
 
-    fmt = format.value if format else ("markdown" if output and output.endswith((".md", ".markdown")) else "html")
+    suffixes = {".md": "markdown", ".markdown": "markdown", ".docx": "docx"}
+    fmt = format.value if format else next((f for s, f in suffixes.items() if output and output.endswith(s)), "html")
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
+    dated = roadmap_options(start, capacity, freeze)
     result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang)
-    planned = api.plan(result, ig, options)
+    planned = api.plan(result, ig, options, dated)
+    if fmt == "docx":
+        from bleu_assess import report_docx
+
+        emit(report_docx.render(result, planned, ig.inventory, template_dir), output, [path])
+        return
     emit(render(result, planned, ig.inventory, fmt, audience.value, template_dir), output, [path])
