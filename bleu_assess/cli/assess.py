@@ -72,15 +72,22 @@ def scan(
     from bleu_assess.i18n import t
     from bleu_assess.output import emit
 
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
+    result, _, selected = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
     if format is ScanFormat.table:
         console.show_table(lambda width: scan_render.table(result, width), output, [path])
+    elif format is ScanFormat.sarif:
+        from bleu_assess.interop import ci
+
+        text, summarised = ci.sarif_log(result, path, selected)
+        emit(text, output, [path])
+        if summarised:
+            console.err().print(t("scan.sarif_summarised", result.lang, count=summarised, limit=ci.MAX_RESULTS),
+                                style="yellow")
     else:
         from bleu_assess.interop import ci
 
         render = {ScanFormat.json: scan_render.json_text, ScanFormat.csv: scan_render.csv_text,
                   ScanFormat.markdown: lambda r: scan_render.markdown(r, template_dir),
-                  ScanFormat.sarif: lambda r: ci.sarif(r, path),
                   ScanFormat.junit: lambda r: ci.junit(r, path, fail_on.value if fail_on else "high")}[format]
         emit(render(result), output, [path])
     if fail_on is not None:
