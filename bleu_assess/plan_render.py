@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.graph_export import mermaid_text
+from bleu_assess.graph_export import mermaid_node_id, mermaid_text
 from bleu_assess.i18n import label, t
 from bleu_assess.results import PlanResult, to_json
 from bleu_assess.scan_render import spreadsheet_cell
@@ -47,7 +46,8 @@ def context(plan: PlanResult, inventory: "Inventory") -> dict[str, Any]:
 
 
 def mermaid_id(app_id: str) -> str:
-    return "a_" + re.sub(r"[^A-Za-z0-9_]", "_", app_id)
+    """The application's Mermaid node id: the same injective escaping as `graph` (graph_export)."""
+    return mermaid_node_id("application", app_id)
 
 
 def num(value: float) -> str:

@@ -82,3 +82,22 @@ def mermaid(diagrams: list[str]) -> list[dict[str, Any]]:
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
+
+
+def graphviz(dot: str) -> dict[str, Any]:
+    """The graph as Graphviz itself draws it (`dot -Tsvg`): {"nodes": {name: shown text},
+    "edges": count, "label": the graph's own label}."""
+    import xml.etree.ElementTree as ET
+
+    binary = shutil.which("dot")
+    if binary is None:
+        missing("Graphviz (Debian package graphviz)")
+    done = subprocess.run([binary, "-Tsvg"], input=dot, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr[-2000:]
+    svg = "{http://www.w3.org/2000/svg}"
+    groups = list(ET.fromstring(done.stdout).iter(f"{svg}g"))
+    nodes = {g.findtext(f"{svg}title"): "\n".join(t.text or "" for t in g.iter(f"{svg}text"))
+             for g in groups if g.get("class") == "node"}
+    top = next(g for g in groups if g.get("class") == "graph")
+    return {"nodes": nodes, "edges": sum(1 for g in groups if g.get("class") == "edge"),
+            "label": "\n".join(t.text or "" for t in top.findall(f"{svg}text"))}

@@ -14,17 +14,21 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-from _consumers import junit_errors, multitool_errors, sarif_schema_errors
+from _consumers import graphviz, junit_errors, mermaid, multitool_errors, sarif_schema_errors
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bleu_assess import api
 from bleu_assess.cli import app
+from bleu_assess.graph_export import mermaid_node_id
 from bleu_assess.interop import ci
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*-exemple.yaml"))
 SHARED_CASES = ROOT.parent.parent / "shared" / "cases" / "outputs"
 # Names that the hostile corpus throws at every output (tests/hostile/test_hostile_inventories.py).
-HOSTILE = "<img src=x onerror=alert(1)> | a | `b` {{ 7*7 }} {% if true %}J{% endif %} \u202eRTL\u200bZW \"q\" & ]]>"
+HOSTILE = ("<img src=x onerror=alert(1)> | a | `b` {{ 7*7 }} {% if true %}J{% endif %} \u202eRTL\u200bZW \"q\" & ]]> "
+           "C:\\dossier\\n; %% end")
 
 ORGANISATION = """\
 format: bleu-assess/v1
@@ -242,3 +246,129 @@ def test_junit_with_hostile_names_is_valid(runner: Any, tmp_path: Path) -> None:
     xml = junit_of(runner, path)
     assert junit_errors(xml) == []
     assert any(HOSTILE in (c.get("name") or "") for c in ET.fromstring(xml).iter("testcase"))
+
+
+# -- Mermaid and DOT ----------------------------------------------------------------------------
+
+CLOSE_IDS = """\
+format: bleu-assess/v1
+organisation: {name: Métropole d'Exemple, type: local-authority}
+applications:
+  - id: portail-agents
+    name: Portail des agents (actuel)
+    hosting: {model: on-premises}
+    depends_on: [annuaire]
+  - id: portail_agents
+    name: Nouveau portail des agents
+    hosting: {model: on-premises}
+    depends_on: [portail.agents]
+  - id: portail.agents
+    name: Passerelle API du portail
+    hosting: {model: on-premises}
+  - id: annuaire
+    name: Annuaire
+    hosting: {model: on-premises}
+"""
+
+
+def mermaid_blocks(markdown: str) -> list[str]:
+    blocks, inside = [], None
+    for line in markdown.splitlines():
+        if line.strip() == "```mermaid":
+            inside = []
+        elif line.strip() == "```" and inside is not None:
+            blocks.append("\n".join(inside))
+            inside = None
+        elif inside is not None:
+            inside.append(line)
+    return blocks
+
+
+def parsed_ok(diagrams: list[str]) -> list[dict[str, Any]]:
+    parsed = mermaid(diagrams)
+    assert [p["error"] for p in parsed if not p["ok"]] == []
+    return parsed
+
+
+def app_edges(shape: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(a, b) for a, b, stroke in shape["edges"] if stroke != "invisible"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_ids_differing_by_a_dash_an_underscore_or_a_dot_are_three_nodes(runner: Any, tmp_path: Path, lang: str) -> None:
+    path = tmp_path / "ids-proches.yaml"
+    path.write_text(CLOSE_IDS, encoding="utf-8")
+    plan_md = runner.invoke(app, ["plan", str(path), "--lang", lang]).stdout
+    graph = runner.invoke(app, ["graph", str(path)]).stdout
+    plan_shape, graph_shape = (p["shape"] for p in parsed_ok([*mermaid_blocks(plan_md), graph]))
+    node = {a: mermaid_node_id("application", a) for a in ("portail-agents", "portail_agents", "portail.agents", "annuaire")}
+    for shape in (plan_shape, graph_shape):
+        assert set(node.values()) <= set(shape["vertices"]), "four applications, four vertices"
+        assert all(a != b for a, b in app_edges(shape)), "no false self-loop"
+    # plan: the dependency points at its dependent (moves first); graph: the dependent at what it needs.
+    assert app_edges(plan_shape) == {(node["annuaire"], node["portail-agents"]),
+                                     (node["portail.agents"], node["portail_agents"])}
+    assert app_edges(graph_shape) == {(node["portail-agents"], node["annuaire"]),
+                                      (node["portail_agents"], node["portail.agents"])}
+
+
+@given(st.lists(st.from_regex(r"[a-z0-9][a-z0-9._-]{0,12}", fullmatch=True), unique=True, max_size=30))
+def test_mermaid_ids_are_injective_and_plain(ids: list[str]) -> None:
+    made = [mermaid_node_id(kind, i) for kind in ("application", "dataset", "provider", "platform") for i in ids]
+    assert len(set(made)) == len(made)
+    assert all(m.replace("_", "").isalnum() and m.isascii() and m != "end" for m in made)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_plan_waves_are_drawn_in_order_with_a_legend(runner: Any, example: Path, lang: str) -> None:
+    plan_md = runner.invoke(app, ["plan", str(example), "--lang", lang]).stdout
+    waves = json.loads(runner.invoke(app, ["plan", str(example), "-f", "json", "--lang", lang]).stdout)["waves"]
+    blocks = mermaid_blocks(plan_md)
+    shape = parsed_ok(blocks)[0]["shape"]
+    assert shape["direction"] == "TB"
+    assert [s["id"] for s in shape["subgraphs"]] == [f"wave{w['number']}" for w in waves]
+    chain = [(a, b) for a, b, stroke in shape["edges"] if stroke == "invisible"]
+    assert chain == [(f"wave{w['number']}", f"wave{w['number'] + 1}") for w in waves[:-1]], "wave 1 first, then in order"
+    for subgraph, wave in zip(shape["subgraphs"], waves):
+        assert sorted(subgraph["nodes"]) == sorted(mermaid_node_id("application", a) for a in wave["applications"])
+    after = plan_md.split(blocks[0], 1)[1].split("\n\n")[1]
+    assert "A → B" in after, "a one-line legend follows the diagram"
+
+
+@pytest.mark.parametrize("example", [*EXAMPLES, ROOT / "examples" / "par-service"], ids=lambda p: p.stem)
+def test_every_mermaid_diagram_of_the_examples_parses(runner: Any, example: Path) -> None:
+    diagrams = [runner.invoke(app, ["graph", str(example)]).stdout]
+    for command in (["plan"], ["report", "-f", "markdown"]):
+        for lang in ("fr", "en"):
+            diagrams += mermaid_blocks(runner.invoke(app, [*command, str(example), "--lang", lang]).stdout)
+    parsed = parsed_ok(diagrams)
+    inventory = api.load(example).inventory
+    assert len(parsed[0]["shape"]["vertices"]) == len(api.graph(inventory).graph.nodes)
+
+
+def test_hostile_names_parse_as_labels(runner: Any, tmp_path: Path) -> None:
+    path = tmp_path / "i.yaml"
+    # Ids Mermaid could misread: the keyword `end`, and `o`/`x` that end an edge after `--`.
+    extra = "".join(f"  - {{id: {i}, name: {i}, hosting: {{model: on-premises}}, depends_on: [annuaire]}}\n"
+                    for i in ("end", "o", "x.x"))
+    path.write_text(CLOSE_IDS.replace("Annuaire", json.dumps(HOSTILE)) + extra, encoding="utf-8")
+    graph = runner.invoke(app, ["graph", str(path)]).stdout
+    plan_md = runner.invoke(app, ["plan", str(path)]).stdout
+    for parsed in parsed_ok([graph, *mermaid_blocks(plan_md)]):
+        assert len([v for v in parsed["shape"]["vertices"] if v.startswith("app_")]) == 7
+
+
+@pytest.mark.parametrize("inventory", ["close-ids", "hostile", *[e.stem for e in EXAMPLES]])
+def test_graphviz_reads_the_dot_graph(runner: Any, tmp_path: Path, inventory: str) -> None:
+    if inventory in ("close-ids", "hostile"):
+        path = tmp_path / "i.yaml"
+        path.write_text(CLOSE_IDS.replace("Annuaire", json.dumps(HOSTILE) if inventory == "hostile" else "Annuaire"),
+                        encoding="utf-8")
+    else:
+        path = ROOT / "examples" / f"{inventory}.yaml"
+    ig = api.graph(api.load(path).inventory)
+    drawn = graphviz(runner.invoke(app, ["graph", str(path), "-f", "dot"]).stdout)
+    assert drawn["nodes"] == {n: str(ig.graph.nodes[n]["label"]) for n in ig.graph.nodes}, "every name shown as written"
+    assert drawn["edges"] == ig.graph.number_of_edges()
+    assert "A → B" in drawn["label"]

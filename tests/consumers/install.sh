@@ -11,6 +11,10 @@ python="${1:-python3}"
 if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   (apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null) || echo "nodejs/npm could not be installed"
 fi
+# Graphviz reads the DOT that `graph -f dot` writes.
+if ! command -v dot >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && apt-get install -y -qq graphviz >/dev/null) || echo "graphviz could not be installed"
+fi
 if command -v npm >/dev/null 2>&1; then
   npm install --prefix "$here" --no-audit --no-fund --loglevel=error
   # npm may leave the Multitool's postinstall (chmod u+x) unrun: make it executable here.

@@ -23,8 +23,8 @@ for (const text of JSON.parse(input)) {
       const diagram = await mermaid.mermaidAPI.getDiagramFromText(text);
       const db = diagram.db;
       shape = {
-        vertices: [...db.getVertices().keys()],
-        edges: db.getEdges().map((e) => [e.start, e.end]),
+        vertices: Object.fromEntries([...db.getVertices()].map(([id, v]) => [id, v.text])),
+        edges: db.getEdges().map((e) => [e.start, e.end, e.stroke]),
         subgraphs: db.getSubGraphs().map((s) => ({ id: s.id, title: s.title, nodes: s.nodes })),
         direction: db.getDirection ? db.getDirection() : null,
       };
