@@ -4,6 +4,8 @@ Mermaid's parser, openpyxl and Python's csv module. Validators come from tests/_
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -372,3 +374,117 @@ def test_graphviz_reads_the_dot_graph(runner: Any, tmp_path: Path, inventory: st
     assert drawn["nodes"] == {n: str(ig.graph.nodes[n]["label"]) for n in ig.graph.nodes}, "every name shown as written"
     assert drawn["edges"] == ig.graph.number_of_edges()
     assert "A → B" in drawn["label"]
+
+
+# -- CSV and workbooks --------------------------------------------------------------------------
+
+# A French estate whose names need quoting, accents, a formula-looking owner and fractional effort.
+SPREADSHEET_CASE = """\
+format: bleu-assess/v1
+organisation: {name: Mairie d'Égletons, country: FR, type: local-authority}
+providers:
+  - {id: us-saas, name: US SaaS, headquarters: US, regions: [IE]}
+applications:
+  - id: finances
+    name: "Gestion financière; budget, « paie »"
+    owner: "-équipe"
+    effort: 25.5
+    hosting: {model: on-premises}
+    datasets: [budget]
+  - id: messagerie
+    name: "=HYPERLINK(\\"http://x\\")"
+    owner: "@finances"
+    hosting: {model: saas, provider: us-saas}
+    datasets: [courriels]
+    depends_on: [finances]
+datasets:
+  - {id: budget, name: Budget, classification: internal}
+  - {id: courriels, name: Courriels, classification: sensitive}
+"""
+FRENCH_EXCEL = {"encoding": "utf-8-sig", "delimiter": ";"}
+READERS = {  # how each dialect is read back: the spreadsheet's own import settings
+    "excel-fr": FRENCH_EXCEL,
+    "excel": {"encoding": "utf-8-sig", "delimiter": ","},
+    "rfc4180": {"encoding": "utf-8", "delimiter": ","},
+}
+
+
+def excel_decode(data: bytes) -> str:
+    """As Excel decodes a CSV file it opens: UTF-8 when it starts with a byte-order mark, else
+    the Windows code page (cp1252 in France), which turns 'é' into 'Ã©'."""
+    return data[3:].decode("utf-8") if data.startswith(b"\xef\xbb\xbf") else data.decode("cp1252", errors="replace")
+
+
+def csv_outputs(runner: Any, tmp_path: Path, dialect: str | None) -> dict[str, bytes]:
+    path = tmp_path / "mairie.yaml"
+    path.write_text(SPREADSHEET_CASE, encoding="utf-8")
+    before = tmp_path / "before.yaml"
+    before.write_text(SPREADSHEET_CASE.replace("{model: saas, provider: us-saas}", "{model: on-premises}"), encoding="utf-8")
+    option = ["--csv-dialect", dialect] if dialect else []
+    out: dict[str, bytes] = {}
+    for name, args in {"plan": ["plan", str(path), "-f", "csv"], "scan": ["scan", str(path), "-f", "csv"],
+                       "diff": ["diff", str(before), str(path), "-f", "csv"]}.items():
+        result = runner.invoke(app, [*args, *option])
+        assert result.exit_code == 0, result.output
+        out[name] = result.stdout_bytes
+    target = tmp_path / "constats.csv"
+    result = runner.invoke(app, ["export", "findings", str(path), "-o", str(target), *option])
+    assert result.exit_code == 0, result.output
+    out["findings"] = target.read_bytes()
+    return out
+
+
+def test_plan_csv_opened_by_french_excel_has_one_column_per_field_and_intact_accents(runner: Any, tmp_path: Path) -> None:
+    data = csv_outputs(runner, tmp_path, None)["plan"]  # French organisation: excel-fr by default
+    text = excel_decode(data)
+    rows = list(csv.reader(io.StringIO(text), delimiter=";", strict=True))
+    header = rows[0]
+    assert header[:3] == ["application", "name", "owner"]
+    assert all(len(row) == len(header) for row in rows), "one column per field"
+    by_id = {row[0]: dict(zip(header, row)) for row in rows[1:]}
+    assert by_id["finances"]["name"] == "Gestion financière; budget, « paie »" and "Ã" not in text
+    assert by_id["finances"]["effort_days"] == "25,5", "a decimal comma, as French Excel reads numbers"
+    assert by_id["messagerie"]["owner"] == "'@finances", "CSV guards what a spreadsheet would run"
+    assert by_id["messagerie"]["name"].startswith("'=") and by_id["finances"]["owner"] == "'-équipe"
+    assert "pilote" in by_id["finances"]["reason"] or "vague" in by_id["finances"]["reason"]
+
+
+@pytest.mark.parametrize("dialect", ["excel-fr", "excel", "rfc4180"])
+def test_every_csv_is_read_back_by_the_csv_module_in_its_dialect(runner: Any, tmp_path: Path, dialect: str) -> None:
+    reader = READERS[dialect]
+    for name, data in csv_outputs(runner, tmp_path, dialect).items():
+        assert data.startswith(b"\xef\xbb\xbf") == (dialect != "rfc4180"), name
+        text = data.decode(reader["encoding"])
+        assert "\r\n" in text and not text.replace("\r\n", "").count("\r"), "records end with CRLF"
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=reader["delimiter"], strict=True))
+        assert len(rows) > 1 and all(len(row) == len(rows[0]) for row in rows), (name, rows)
+        cells = [cell for row in rows[1:] for cell in row]
+        assert not any(c.startswith(("=", "+", "-", "@")) for c in cells), "formulas are guarded in every dialect"
+        if name == "plan":
+            effort = {row[0]: row[rows[0].index("effort_days")] for row in rows[1:]}
+            assert effort["finances"] == ("25,5" if dialect == "excel-fr" else "25.5")
+
+
+def test_an_unknown_dialect_is_refused(runner: Any, tmp_path: Path) -> None:
+    path = tmp_path / "mairie.yaml"
+    path.write_text(SPREADSHEET_CASE, encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(path), "-f", "csv", "--csv-dialect", "excel-de"])
+    assert result.exit_code == 2 and "excel-fr" in result.output
+
+
+def test_workbook_cells_are_text_as_written_without_a_quote(runner: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "mairie.yaml"
+    path.write_text(SPREADSHEET_CASE, encoding="utf-8")
+    target = tmp_path / "constats.xlsx"
+    assert runner.invoke(app, ["export", "findings", str(path), "-o", str(target)]).exit_code == 0
+    sheet = load_workbook(target).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c for c in row))) for row in sheet.iter_rows(min_row=2)]
+    owner, name = header[3], header[2]
+    owners = {r[owner].value for r in rows}
+    assert "@finances" in owners and not any(str(o).startswith("'") for o in owners)
+    formula_like = next(r[name] for r in rows if str(r[name].value).startswith("="))
+    assert formula_like.value == '=HYPERLINK("http://x")' and formula_like.data_type == "s", "text, never a formula"
+    assert formula_like.quotePrefix, "Excel's own 'text, not formula' flag"

@@ -248,7 +248,7 @@ def test_csv_plan_lists_every_application_once_with_its_wave_for_a_ticket_tracke
 
     result = runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--format", "csv", "--lang", "fr"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
     loaded = api.load(EXAMPLES["chu"])
     planned = api.plan(api.assess(loaded.inventory, lang="fr"), api.graph(loaded.inventory))
     assert sorted(r["application"] for r in rows) == sorted(a.id for a in loaded.inventory.applications)
