@@ -123,7 +123,8 @@ def test_dependencies_move_first_and_cycles_move_together() -> None:
     assert [w.applications for w in result.waves] == [("ad",), ("dpi", "pacs")]
     assert result.waves[1].move_groups == (("dpi", "pacs"),)
     reasons = {p.id: p.reason for w in result.waves for p in w.placements}
-    assert "dpi, pacs" in reasons["dpi"] and "after ad (wave 1)" in reasons["dpi"]
+    assert reasons["dpi"] == "moves with pacs (dependency cycle); after ad (wave 1)"
+    assert reasons["pacs"] == "moves with dpi (dependency cycle); after ad (wave 1)"
 
 
 def test_not_ready_applications_hold_their_dependents_unless_what_they_need_stays() -> None:
