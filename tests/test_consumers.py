@@ -148,22 +148,28 @@ def test_sarif_with_hostile_names_is_accepted(tmp_path: Path) -> None:
     assert_sarif_accepted(document, tmp_path)
 
 
+@pytest.mark.parametrize("limit", ["results", "bytes"])
 def test_an_estate_over_the_limits_keeps_the_most_severe_and_summarises_the_rest(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: Any) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: Any, limit: str) -> None:
     apps = "".join(f"  - {{id: app-{n:02d}, name: App {n}, hosting: {{model: saas, provider: saas-us}}, "
                    f"datasets: [donnees-patients]}}\n" for n in range(12))
     path = tmp_path / "i.yaml"
     path.write_text(ORGANISATION + "applications:\n" + apps + "datasets:\n  - {id: donnees-patients, classification: health}\n",
                     encoding="utf-8")
-    full, _ = sarif_document(path)
+    full, full_text = sarif_document(path)
     total = len(full["runs"][0]["results"])
-    monkeypatch.setattr(ci, "MAX_RESULTS", 10)
-    document, _ = sarif_document(path)
+    rules = len(full["runs"][0]["tool"]["driver"]["rules"])
+    if limit == "results":
+        monkeypatch.setattr(ci, "MAX_RESULTS", 10)
+    else:  # room for about half of the results, besides what is kept for the summaries
+        size = len(full_text.encode())
+        monkeypatch.setattr(ci, "MAX_BYTES", size + 2048 * (rules + 1) - size // 2)
+    document, text = sarif_document(path)
     assert_sarif_accepted(document, tmp_path)
     run = document["runs"][0]
     listed = [r for r in run["results"] if "bleuAssessFinding/v1" in r["partialFingerprints"]]
     summaries = [r for r in run["results"] if "bleuAssessSummary/v1" in r["partialFingerprints"]]
-    assert len(run["results"]) <= 10 and summaries
+    assert len(run["results"]) <= ci.MAX_RESULTS and len(text.encode()) <= ci.MAX_BYTES and summaries and listed
     assert len(listed) + sum(s["properties"]["count"] for s in summaries) == total, "every finding is counted"
     rank = {"error": 0, "warning": 1, "note": 2}
     worst_left_out = min(rank[s["level"]] for s in summaries)

@@ -211,17 +211,23 @@ def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequen
     skeleton = encode({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]})
     # Room for the summaries and the notification, should they be needed (each well under 2 kB).
     budget = MAX_BYTES - len(skeleton.encode()) - 2048 * (len(order) + 1)
-    kept: set[int] = set()
-    limit = len(found) if len(found) <= MAX_RESULTS else MAX_RESULTS - len(order)
+    ranked = sorted(found, key=lambda f: f[:2])
     encoded: dict[int, str] = {}
-    for rank, position, item, finding in sorted(found, key=lambda f: f[:2]):
-        text = detailed(item, finding)
-        size = len(text.encode()) + 1
-        if len(kept) >= limit or size > budget:
-            break
-        kept.add(position)
-        encoded[position] = text
-        budget -= size
+
+    def select(limit: int) -> set[int]:
+        kept, used = set(), 0
+        for _, position, item, finding in ranked:
+            text = encoded.get(position) or encoded.setdefault(position, detailed(item, finding))
+            size = len(text.encode()) + 1
+            if len(kept) >= limit or used + size > budget:
+                break
+            kept.add(position)
+            used += size
+        return kept
+
+    kept = select(len(found))
+    if len(found) > MAX_RESULTS or len(kept) < len(found):
+        kept = select(MAX_RESULTS - len(order))  # leave room for one summary per rule
     omitted: dict[str, int] = {}
     for _, position, _, finding in found:
         if position not in kept:
