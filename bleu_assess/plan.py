@@ -54,7 +54,7 @@ class _Group:
     deps: set[int] = field(default_factory=set)
     earliest: int = 1
     wave: int = 0
-    reason: str = ""
+    reasons: dict[str, str] = field(default_factory=dict)  # member -> why it sits in its wave
 
 
 class _Planner:
@@ -221,7 +221,7 @@ class _Planner:
             for key in chosen:
                 group = groups[key]
                 group.wave = wave
-                group.reason = self._reason(group, groups, wave)
+                group.reasons = {member: self._reason(group, groups, wave, member) for member in group.members}
                 placed += 1
                 for dependent in dependents[key]:
                     missing[dependent] -= 1
@@ -229,24 +229,41 @@ class _Planner:
                         other = groups[dependent]
                         earliest = max([other.earliest] + [groups[d].wave + 1 for d in other.deps])
                         if other.pin is not None and other.pin < earliest:
-                            blocker = max(other.deps, key=lambda d: (groups[d].wave, groups[d].members[0]))
+                            blockers, dep_wave = self._awaited(other, groups)
                             self.warnings.extend(self.say(
-                                "warn_pin_conflict", app=app, pin=other.pin,
-                                dependency=groups[blocker].members[0], dep_wave=groups[blocker].wave, wave=earliest)
+                                "warn_pin_conflict", app=app, pin=other.pin, dependency=", ".join(blockers),
+                                dep_wave=dep_wave, wave=earliest)
                                 for app in other.pinned_by)
                         other.earliest = earliest
                         heapq.heappush(ready, (earliest, other.rank, dependent))
 
-    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int) -> str:
+    def _awaited(self, group: _Group, groups: dict[int, _Group]) -> tuple[list[str], int]:
+        """The applications outside the group that its members depend on and that move last,
+        with their wave: what the group actually waits for."""
+        latest = max(groups[d].wave for d in group.deps)
+        members = set(group.members)
+        awaited = sorted({d for a in group.members for d in self.apps[a].depends_on
+                          if d not in members and any(d in groups[g].members for g in group.deps if groups[g].wave == latest)})
+        return awaited, latest
+
+    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int, member: str) -> str:
+        """Why `member` moves in `wave`: each part true of this member and the plan (checked by
+        tests/test_plan_reasons.py): whom it moves with, its own pin or the member that pins its
+        group, the applications it waits for, or the pilot and capacity rules."""
         parts = []
         if len(group.members) > 1:
-            parts.append(self.say("reason_group", members=", ".join(group.members)))
+            others = ", ".join(m for m in group.members if m != member)
+            cycle = any(set(group.members) <= set(c) for c in self.ig.dependency_cycles())
+            parts.append(self.say("reason_group" if cycle else "reason_group_flows", members=others))
         if group.pin == wave:
-            parts.append(self.say("reason_pinned", wave=wave))
+            if self.apps[member].wave == wave:
+                parts.append(self.say("reason_pinned", wave=wave))
+            else:
+                parts.append(self.say("reason_pinned_by", apps=", ".join(group.pinned_by), wave=wave))
         if group.deps:
-            latest = max(group.deps, key=lambda d: (groups[d].wave, groups[d].members[0]))
-            if groups[latest].wave == wave - 1 or not parts:
-                parts.append(self.say("reason_after", dependency=groups[latest].members[0], wave=groups[latest].wave))
+            awaited, latest = self._awaited(group, groups)
+            if latest == wave - 1 or not parts:
+                parts.append(self.say("reason_after", dependency=", ".join(awaited), wave=latest))
         if wave == 1 and not group.deps and group.pin != 1:
             parts.append(self.say("reason_pilot"))
         if group.vital and wave == 2 and not group.deps and group.pin is None:
@@ -269,7 +286,7 @@ class _Planner:
             apps = sorted(a for g in members for a in g.members)
             datasets = sorted({d for a in apps for d in held_by_app[a].datasets} - moved)
             moved.update(datasets)
-            placements = tuple(Placement(a, g.reason) for g in members for a in g.members)
+            placements = tuple(Placement(a, g.reasons[a]) for g in members for a in g.members)
             waves.append(Wave(number, tuple(apps), tuple(datasets), tuple(g.members for g in members),
                               round(sum(g.effort for g in members), 1), tuple(sorted(placements, key=lambda p: p.id))))
         return waves

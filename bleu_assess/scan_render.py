@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause
 from bleu_assess.i18n import label, t
 from bleu_assess.results import SEVERITIES, ScanResult, scan_json_parts
+from bleu_assess.tabular import csv_bytes, default_dialect
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -92,25 +91,16 @@ CSV_COLUMNS = ("id", "kind", "name", "readiness", "secnumcloud_scope", "residenc
                "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "top_message")
 
 
-def csv_text(result: ScanResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
+    """One row per item (verdicts and its top finding), in `dialect` (bleu_assess.tabular; default
+    from the results' language)."""
+    rows = []
     for item in result.items:
         top = item.top_finding
-        writer.writerow([spreadsheet_cell(v) for v in (
-            item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
-            item.exposure.level, item.exposure.score, item.target, item.platform or "", len(item.findings),
-            top.rule if top else "", top.severity if top else "", top.message if top else "")])
-    return buffer.getvalue()
-
-
-def spreadsheet_cell(value: Any) -> Any:
-    """A value safe in a spreadsheet cell: one starting with = + - @ (or a tab or carriage
-    return) would run as a formula, so it is kept as text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        rows.append((item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
+                     item.exposure.level, item.exposure.score, item.target, item.platform or "", len(item.findings),
+                     top.rule if top else "", top.severity if top else "", top.message if top else ""))
+    return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
 
 
 def json_text(result: ScanResult) -> bytearray:

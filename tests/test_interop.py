@@ -170,7 +170,7 @@ def test_findings_export(tmp_path: Path, runner: Any, suffix: str) -> None:
     assert result.exit_code == 0, result.output
     expected = sum(len(i.findings) for i in api.scan(EXAMPLES[0], lang="fr").items)
     if suffix == "csv":
-        rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+        rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))  # French Excel
         assert rows[0][:5] == ["élément", "type", "nom", "responsable", "règle"] and len(rows) == expected + 1
     else:
         book = load_workbook(out)

@@ -172,7 +172,7 @@ def test_version_graph_schema_and_init(runner: Any, write_inventory: Any, tmp_pa
     assert runner.invoke(app, ["--version"]).output.strip() == f"bleu-assess {__version__}"
     path = write_inventory(HEAD + APP + DATA + "flows:\n  - {from: app, to: app, datasets: [data]}\n")
     mermaid = runner.invoke(app, ["graph", str(path)])
-    assert mermaid.exit_code == 0 and mermaid.stdout.startswith("flowchart LR")
+    assert mermaid.exit_code == 0 and mermaid.stdout.startswith("---\ntitle: ") and "\nflowchart LR\n" in mermaid.stdout
     dot = runner.invoke(app, ["graph", str(path), "--format", "dot", "--focus", "data", "--depth", "1"])
     assert dot.exit_code == 0 and '"dataset:data"' in dot.stdout and "application:app" in dot.stdout
     document = json.loads(runner.invoke(app, ["graph", str(path), "--format", "json"]).stdout)

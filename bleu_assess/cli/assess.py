@@ -27,6 +27,17 @@ class FailOn(str, Enum):
     low = "low"
 
 
+class CsvDialect(str, Enum):
+    excel_fr = "excel-fr"
+    excel = "excel"
+    rfc4180 = "rfc4180"
+
+
+# Shared by every command that writes CSV (scan, plan, export findings, diff): bleu_assess.tabular.
+CSV_DIALECT = typer.Option(None, "--csv-dialect",
+                           help="CSV for: excel-fr (UTF-8 with BOM, ';', decimal comma), excel (BOM, ','), "
+                                "rfc4180 (no BOM, ','). Default: excel-fr in French, else excel.")
+
 RULESET_HELP = "Ruleset to apply, ID or ID@VERSION (repeatable; default: latest stable of each)."
 RULES_DIR_HELP = "Directory of extra rulesets (<id>/<version>.yaml), added to the shipped ones."
 LANG_HELP = "Language of messages (default: from the organisation's country)."
@@ -66,21 +77,29 @@ def scan(
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
+    csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
 ) -> None:
     """Assess every application and dataset: readiness, SecNumCloud scope, residency, exposure, target."""
     from bleu_assess import console, scan_render
     from bleu_assess.i18n import t
     from bleu_assess.output import emit
 
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
+    result, _, selected = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
     if format is ScanFormat.table:
         console.show_table(lambda width: scan_render.table(result, width), output, [path])
+    elif format is ScanFormat.sarif:
+        from bleu_assess.interop import ci
+
+        text, summarised = ci.sarif_log(result, path, selected)
+        emit(text, output, [path])
+        if summarised:
+            console.err().print(t("scan.sarif_summarised", result.lang, count=summarised, limit=ci.MAX_RESULTS),
+                                style="yellow")
     else:
         from bleu_assess.interop import ci
 
-        render = {ScanFormat.json: scan_render.json_text, ScanFormat.csv: scan_render.csv_text,
+        render = {ScanFormat.json: scan_render.json_text, ScanFormat.csv: lambda r: scan_render.csv_text(r, csv_dialect and csv_dialect.value),
                   ScanFormat.markdown: lambda r: scan_render.markdown(r, template_dir),
-                  ScanFormat.sarif: lambda r: ci.sarif(r, path),
                   ScanFormat.junit: lambda r: ci.junit(r, path, fail_on.value if fail_on else "high")}[format]
         emit(render(result), output, [path])
     if fail_on is not None:

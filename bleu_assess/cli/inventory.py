@@ -66,8 +66,8 @@ def graph(
 
     inv = api.load(path).inventory
     ig = api.graph(inv)
+    lang = default_language(inv.organisation.country)
     if focus:
-        lang = default_language(inv.organisation.country)
         matches = ig.find(focus)
         if not matches:
             from bleu_assess.validate import suggest
@@ -76,7 +76,7 @@ def graph(
         if len(matches) > 1:
             raise UsageError(t("cli.focus_ambiguous", lang, focus=focus, candidates=", ".join(matches)))
         ig = ig.neighbourhood(matches[0], depth)
-    emit(RENDERERS[format.value](ig), output, [path])
+    emit(RENDERERS[format.value](ig, lang), output, [path])
 
 
 @command("schema")

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
+from bleu_assess.cli.assess import CSV_DIALECT, LANG_HELP, RULES_DIR_HELP, RULESET_HELP, CsvDialect, load_and_assess
 from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
 
 
@@ -83,6 +83,7 @@ def plan(
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
 ) -> None:
     """Plan migration waves: move groups, dependency order, pilot, held and staying applications."""
     from bleu_assess import api, console, plan_render
@@ -96,5 +97,6 @@ def plan(
         console.show_table(lambda width: plan_render.table(planned, ig.inventory, width), output, [path])
         return
     render = {PlanFormat.json: plan_render.json_text, PlanFormat.markdown: plan_render.markdown,
-              PlanFormat.csv: lambda plan, inventory, _templates: plan_render.csv_text(plan, inventory)}[format]
+              PlanFormat.csv: lambda plan, inventory, _templates: plan_render.csv_text(
+                  plan, inventory, csv_dialect and csv_dialect.value)}[format]
     emit(render(planned, ig.inventory, template_dir), output, [path])

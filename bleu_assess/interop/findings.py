@@ -3,14 +3,13 @@ sheet) or CSV."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from typing import Any
 
 from bleu_assess.i18n import label, t
 from bleu_assess.results import READINESS, SEVERITIES, ScanResult
-from bleu_assess.scan_render import spreadsheet_cell
+from bleu_assess.tabular import csv_bytes, default_dialect, workbook_cell
 
 COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
            "remediation", "references")
@@ -32,12 +31,9 @@ def headers(lang: str) -> list[str]:
     return [t(f"interop.col_{c}", lang) for c in COLUMNS]
 
 
-def to_csv(result: ScanResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers(result.lang))
-    writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows(result)])
-    return buffer.getvalue()
+def to_csv(result: ScanResult, dialect: str | None = None) -> bytes:
+    """The findings as CSV in `dialect` (bleu_assess.tabular; default from the results' language)."""
+    return csv_bytes(headers(result.lang), rows(result), dialect or default_dialect(result.lang))
 
 
 def to_xlsx(result: ScanResult) -> bytes:
@@ -50,7 +46,10 @@ def to_xlsx(result: ScanResult) -> bytes:
     sheet.title = t("interop.sheet.findings", lang)
     sheet.append(headers(lang))
     for row in rows(result):
-        sheet.append([spreadsheet_cell(v) for v in row])
+        sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            workbook_cell(cell)  # '@finances' and '=x' stay text, shown as written
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B4F9C")
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
