@@ -80,9 +80,11 @@ class Qualification:
     fact: Fact
 
     def counts_on(self, day: dt.date) -> bool:
-        """Held on `day`: started (when a start is known) and not past its `until` (inclusive)."""
-        return (self.since is None or parse_date(self.since) <= day) and \
-            (self.until is None or day <= parse_date(self.until, end=True))
+        """Held on `day`: started (when a start is known) and not past its `until` (inclusive). A
+        month-precise date is read so as never to claim a day the source does not cover: a start
+        at the month's end, an end at its first day."""
+        return (self.since is None or parse_date(self.since, end=True) <= day) and \
+            (self.until is None or day <= parse_date(self.until))
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +336,7 @@ def check(catalogue: Catalogue, day: dt.date) -> list[CheckItem]:
         for q in offer.qualifications:
             if q.until is None:
                 continue
-            until = parse_date(q.until, end=True)
+            until = parse_date(q.until)
             where = f"{offer.ref} {q.id}"
             if until < day:
                 items.append(CheckItem("error", "expired", where, {"until": q.until}))

@@ -112,3 +112,29 @@ def check_lines(catalogue: Catalogue, items: list[CheckItem], day: dt.date, lang
                               day=day.isoformat())))
     out.append(("info", t("catalogue.check_summary", lang, errors=errors, warnings=len(items) - errors)))
     return out
+
+
+def explain_block(verdict: Any, inventory: Any, lang: str) -> "RenderableType":
+    """For `explain`: the catalogue entries a verdict rests on, their confidence, the fields the
+    inventory overrides, and every fact used that is not official, with its source."""
+    from rich.tree import Tree
+
+    from bleu_assess.catalogue_refs import item_entries
+
+    resolution = inventory.catalogue
+    entries = {(e.section, e.id): e for e in item_entries(resolution, inventory, verdict.id, None, verdict.platform)}
+    for finding in verdict.findings:
+        entries.update({(e.section, e.id): e for e in item_entries(resolution, inventory, verdict.id, finding.evidence)})
+    tree = Tree(t("scan.catalogue_facts", lang))
+    if not entries:
+        tree.add("—")
+    for entry in entries.values():
+        confidence = t(f"catalogue.confidence.{entry.confidence}", lang) if entry.confidence else "—"
+        branch = tree.add(t("scan.catalogue_entry", lang, id=entry.id, ref=entry.ref, confidence=confidence))
+        if entry.overrides:
+            branch.add(t("scan.catalogue_override", lang, fields=", ".join(entry.overrides)))
+        for name, fact in entry.doubtful():
+            sources = "; ".join(f"{s.title}, {s.address} ({s.date})" for s in fact.sources)
+            note = f" — {fact.uncertain}" if fact.uncertain else ""
+            branch.add(f"{name}: {_value(fact.value)} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
+    return tree

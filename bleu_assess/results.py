@@ -36,16 +36,22 @@ class Finding:
     references: tuple[str, ...] = ()
     evidence: Mapping[str, Any] = field(default_factory=dict)
     title: str = ""
+    # Set when the finding rests on catalogue facts that are not all official: the worst of
+    # secondary, unverified, uncertain (docs/catalogue.md). None: inline facts, or official ones.
+    confidence: str | None = None
 
     def sort_key(self) -> tuple[int, str, str]:
         return (SEVERITY_RANK[self.severity], self.rule, self.message)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "rule": self.rule, "ruleset": self.ruleset, "dimension": self.dimension, "severity": self.severity,
             "title": self.title, "message": self.message, "remediation": self.remediation,
             "references": list(self.references), "evidence": self.evidence,
         }
+        if self.confidence:
+            out["confidence"] = self.confidence
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +83,7 @@ class ItemVerdict:
     hosting_model: str | None = None
     tags: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    confidence: str | None = None  # the worst of its findings' and its platform's (see Finding)
 
     @property
     def top_finding(self) -> Finding | None:
@@ -106,6 +113,8 @@ class ItemVerdict:
         else:
             out = {"classification": self.classification}
         out.update(tags=list(self.tags), extra=dict(self.extra))
+        if self.confidence:
+            out["confidence"] = self.confidence
         return out
 
 
@@ -127,10 +136,16 @@ class InventoryRef:
     organisation: str
     country: str = "FR"
     organisation_type: str = "other"
+    # The catalogue its `ref:` entries were resolved with (path, version, as_of, sha256,
+    # assessed_on), like a ruleset's id, version and sha256; absent when it has none.
+    catalogue: Mapping[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
-                "country": self.country, "organisation_type": self.organisation_type}
+        out = {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
+               "country": self.country, "organisation_type": self.organisation_type}
+        if self.catalogue is not None:
+            out["catalogue"] = dict(self.catalogue)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +359,8 @@ class _ItemEncoder:
         if found is None or found[0] is not f.evidence:
             found = self.evidence[id(f.evidence)] = (f.evidence, _compact(f.evidence))
         return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '
-                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}}}')
+                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}'
+                + (f', "confidence": {string(f.confidence)}}}' if f.confidence else "}"))
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding
