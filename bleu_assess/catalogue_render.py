@@ -138,3 +138,24 @@ def explain_block(verdict: Any, inventory: Any, lang: str) -> "RenderableType":
             note = f" — {fact.uncertain}" if fact.uncertain else ""
             branch.add(f"{name}: {_value(fact.value)} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
     return tree
+
+
+def report_context(inventory: Any, lang: str) -> dict[str, Any] | None:
+    """What the report's catalogue section (templates/report/catalogue.*.j2) reads: the
+    catalogue used, and each entry built from it with its confidence, overrides and every fact
+    used that is not official, with its sources. None when the inventory has no references."""
+    resolution = inventory.catalogue
+    if resolution is None:
+        return None
+    entries = []
+    for entry in sorted(resolution.entries, key=lambda e: (e.section, e.id)):
+        entries.append({
+            "id": entry.id, "ref": entry.ref, "section": entry.section, "overrides": list(entry.overrides),
+            "confidence": t(f"catalogue.confidence.{entry.confidence}", lang) if entry.confidence else "—",
+            "doubtful": [{"field": name, "value": _value(fact.value), "mark": t(f"catalogue.confidence.{fact.mark}", lang),
+                          "note": fact.uncertain,
+                          "sources": [f"{s.title}, {s.address} ({s.date})" for s in fact.sources]}
+                         for name, fact in entry.doubtful()],
+        })
+    return {"line": t("scan.catalogue_line", lang, **resolution.to_dict()), "sha256": resolution.catalogue.sha256,
+            "entries": entries}

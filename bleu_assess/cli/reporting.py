@@ -14,6 +14,11 @@ from bleu_assess.cli.planning import (EFFORT_DAYS, GROUP_BY_FLOWS, MAX_WAVE_EFFO
                                       plan_options)
 
 
+# The fit matrix costs one assessment per candidate offer, and a matrix of more rows is read in
+# `bleu-assess fit -f csv`, not in a report.
+FIT_MAX_APPLICATIONS = 1000
+
+
 class ReportFormat(str, Enum):
     html = "html"
     markdown = "markdown"
@@ -41,6 +46,8 @@ def report(
     group_by_flows: bool = GROUP_BY_FLOWS,
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    fit: Optional[bool] = typer.Option(None, "--fit/--no-fit", help="Include the fit matrix of applications against "
+                                       f"the inventory's platforms (default: up to {FIT_MAX_APPLICATIONS} applications)."),
 ) -> None:
     """Write the readiness report: one self-contained HTML file (or Markdown), in French or English."""
     from bleu_assess import api
@@ -51,4 +58,11 @@ def report(
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang)
     planned = api.plan(result, ig, options)
-    emit(render(result, planned, ig.inventory, fmt, audience.value, template_dir), output, [path])
+    inventory = ig.inventory
+    matrix = None
+    if inventory.platforms and (fit or (fit is None and len(inventory.applications) <= FIT_MAX_APPLICATIONS)):
+        from bleu_assess.fit import fit as fitting
+
+        matrix = fitting(inventory, api.select_rulesets(ruleset or None, rules_dir), result.lang,
+                         day=inventory.catalogue.day if inventory.catalogue else None)
+    emit(render(result, planned, inventory, fmt, audience.value, template_dir, matrix), output, [path])
