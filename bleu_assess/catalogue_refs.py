@@ -166,17 +166,21 @@ class _Resolver:
             return None
         target = ref[len(PREFIX):]
         found = cat.resolve(self.catalogue, target)
-        wanted = cat.ProviderEntry if section == "providers" else cat.Offer
-        if not isinstance(found, wanted):
+        if found is None or (section == "platforms" and not isinstance(found, cat.Offer)):
             from bleu_assess.validate import suggest
 
-            kind = "provider" if section == "providers" else "offer (PROVIDER/OFFER)"
-            choices = self.catalogue.providers if section == "providers" else [o.ref for o in self.catalogue.offers()]
+            kind = "provider (PROVIDER or PROVIDER/OFFER)" if section == "providers" else "offer (PROVIDER/OFFER)"
+            choices = cat.all_refs(self.catalogue) if section == "providers" else [o.ref for o in self.catalogue.offers()]
             self.error(located, where, f"unknown catalogue {kind} '{target}'{suggest(target, choices)}")
             return None
         inline = {k: v for k, v in item.items() if k != "ref"}
-        if isinstance(found, cat.ProviderEntry):
-            offers = [o for o in found.offers if o.id in chosen.get(found.id, ())] or list(found.offers)
+        if section == "providers":
+            # A provider seen through one of its offers (PROVIDER/OFFER) has that offer's facts
+            # only; else those of the offers the inventory's platforms use, else all of them.
+            if isinstance(found, cat.Offer):
+                offers, found = [found], self.catalogue.providers[found.provider]
+            else:
+                offers = [o for o in found.offers if o.id in chosen.get(found.id, ())] or list(found.offers)
             built, facts = self.provider(found, offers, v2, located, where)
             default_id = found.id
         else:
@@ -184,7 +188,8 @@ class _Resolver:
             default_id = f"{found.provider}-{found.id}"
             built["provider"] = provider_ids.get(found.provider, found.provider)
         built = {"id": default_id, **built}
-        overrides = tuple(k for k in inline if k not in ("id", "provider"))
+        # Fields the catalogue has and the inventory writes too; others only add what it lacks.
+        overrides = tuple(k for k in inline if k in built and k not in ("id", "provider"))
         built.update(inline)
         for name in overrides:
             facts.pop(name, None)
@@ -357,3 +362,19 @@ def annotate(result: Any, inventory: Any) -> Any:
         mark = worst(marks)
         items.append(replace(item, findings=tuple(findings), confidence=mark if mark != "official" else None))
     return replace(result, items=tuple(items))
+
+
+REF_PATTERN = r"^catalogue:[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?$"
+
+
+def allow_refs(schema: dict[str, Any]) -> None:
+    """Let the inventory's JSON Schema accept `ref:` entries in providers and platforms: the same
+    fields, none required but `ref` (the catalogue supplies the rest)."""
+    for section in SECTIONS:
+        items = schema["properties"][section]["items"]
+        referring = {**items, "properties": {"ref": {"type": "string", "pattern": REF_PATTERN,
+                                                     "description": "catalogue:PROVIDER or catalogue:PROVIDER/OFFER: "
+                                                     "the entry the catalogue of offers describes; the fields "
+                                                     "written beside it override the catalogue's"},
+                                             **items["properties"]}, "required": ["ref"]}
+        schema["properties"][section]["items"] = {"anyOf": [items, referring]}

@@ -140,6 +140,13 @@ def explain_block(verdict: Any, inventory: Any, lang: str) -> "RenderableType":
     return tree
 
 
+def _offline(text: str) -> str:
+    """Addresses as text without their scheme: a report links to nothing on the internet."""
+    import re
+
+    return re.sub(r"\bhttps?://", "", text)
+
+
 def report_context(inventory: Any, lang: str) -> dict[str, Any] | None:
     """What the report's catalogue section (templates/report/catalogue.*.j2) reads: the
     catalogue used, and each entry built from it with its confidence, overrides and every fact
@@ -152,9 +159,9 @@ def report_context(inventory: Any, lang: str) -> dict[str, Any] | None:
         entries.append({
             "id": entry.id, "ref": entry.ref, "section": entry.section, "overrides": list(entry.overrides),
             "confidence": t(f"catalogue.confidence.{entry.confidence}", lang) if entry.confidence else "—",
-            "doubtful": [{"field": name, "value": _value(fact.value), "mark": t(f"catalogue.confidence.{fact.mark}", lang),
-                          "note": fact.uncertain,
-                          "sources": [f"{s.title}, {s.address} ({s.date})" for s in fact.sources]}
+            "doubtful": [{"field": name, "value": _offline(_value(fact.value)),
+                          "mark": t(f"catalogue.confidence.{fact.mark}", lang), "note": _offline(fact.uncertain),
+                          "sources": [_offline(f"{s.title}, {s.address} ({s.date})") for s in fact.sources]}
                          for name, fact in entry.doubtful()],
         })
     return {"line": t("scan.catalogue_line", lang, **resolution.to_dict()), "sha256": resolution.catalogue.sha256,

@@ -5,7 +5,8 @@ with that offer as its only platform, and the offer fits when the engine lands t
 it. An offer that would fit once a pending qualification is granted, or whose qualification
 expires within 90 days of the assessment date, fits with conditions. The reason an offer does not
 fit is told in one phrase, from the first requirement of the application's target it misses
-(service model, regions, non-EU law, qualifications: rulesets/verdicts.yaml), in that order.
+(service model, regions, non-EU law, qualifications: rulesets/verdicts.yaml), in that order,
+else from what the application's data requires (a certification: `explain` names it).
 """
 
 from __future__ import annotations
@@ -84,6 +85,16 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
     return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
 
 
+def _pending(verdict: "ItemVerdict") -> tuple[str, ...]:
+    """The offers the engine says would fit once a pending qualification is granted: the
+    verdict's own list when the results carry one (format v2), else the `platform.pending` fact
+    its findings used."""
+    listed = getattr(verdict, "pending_platforms", None)
+    if listed is not None:
+        return tuple(listed)
+    return tuple(p for f in verdict.findings for p in f.evidence.get("platform.pending") or ())
+
+
 class _Judge:
     def __init__(self, inventory: "Inventory", ig: Any, platform: "Platform", day: dt.date) -> None:
         from bleu_assess.analysis import Analysis
@@ -133,10 +144,10 @@ class _Judge:
             return Cell("does-not-fit", "regions" if outside else "regions-unknown", {"regions": ", ".join(outside)})
         if requirement["not_exposed"] and self.exposed:
             return Cell("does-not-fit", "exposed", {"provider": provider.id})
+        if self.platform.id in _pending(verdict):
+            waiting = [q for q in provider.pending_qualifications if q not in provider.qualifications]
+            return Cell("fits-with-conditions", "pending", {"qualifications": ", ".join(waiting)})
         missing = [q for q in requirement["qualifications"] if q not in provider.qualifications]
-        waiting = [q for q in missing if q in provider.pending_qualifications]
-        if missing and waiting == missing:
-            return Cell("fits-with-conditions", "pending", {"qualifications": ", ".join(missing)})
         if missing:
             return Cell("does-not-fit", "qualification", {"qualifications": ", ".join(missing)})
         # The target's own requirements are met: the application's data requires more (for

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bleu_assess import catalogue_refs, gcpause, output, yamlio
+from bleu_assess import gcpause, output, yamlio
 from bleu_assess.errors import Diagnostic, InputError, InventoryError
 from bleu_assess.model import Inventory
 from bleu_assess.validate import Document, validate
@@ -56,8 +56,8 @@ def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None 
 
 def load_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
                    as_of: date | None = None) -> Loaded:
-    """Read, parse and validate an inventory, its catalogue references resolved first
-    (catalogue_refs.py). Raises InputError with located diagnostics."""
+    """Read, parse and validate an inventory (its catalogue references resolved with `catalogue`
+    on the assessment date `as_of`: see validate). Raises InputError with located diagnostics."""
     display = os.fspath(path)
     output.register_input(display)
     problems: list[Diagnostic] = []
@@ -82,10 +82,6 @@ def load_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[st
         # A directory: hash of the sorted list of (relative name, file hash), as sha256sum prints it.
         listing = "".join(f"{digest}  {os.path.relpath(doc.file, display)}\n" for doc, digest in zip(docs, digests))
         sha = hashlib.sha256(listing.encode()).hexdigest()
-    docs, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
     with gcpause.paused():  # validation builds the records: acyclic, millions on a large estate
-        inventory, warnings = validate(docs, display, sha)
-    if resolution is not None:
-        inventory = replace(inventory, catalogue=resolution)
-        warnings = ref_warnings + warnings
+        inventory, warnings = validate(docs, display, sha, catalogue, as_of)
     return Loaded(inventory, warnings)

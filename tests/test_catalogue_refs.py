@@ -66,10 +66,19 @@ def test_a_malformed_reference_is_refused(write_inventory, ref) -> None:
     assert caught.value.diagnostics[0].path == "providers[0].ref"
 
 
-def test_a_provider_id_given_as_an_offer_is_refused(write_inventory) -> None:
-    path = write_inventory(_inventory([{"ref": "catalogue:ovhcloud/bare-metal-pod"}]))
+def test_a_platform_must_refer_to_an_offer(write_inventory) -> None:
+    path = write_inventory(_inventory([{"ref": "catalogue:ovhcloud"}], [{"ref": "catalogue:ovhcloud"}]))
     with pytest.raises(InventoryError, match="1 catalogue reference error"):
         api.load(path, as_of=DAY)
+
+
+def test_a_provider_seen_through_one_offer_has_that_offer_s_facts_only(write_inventory) -> None:
+    """Microsoft's HDS certificate is sourced for Azure only: Microsoft 365 does not inherit it."""
+    path = write_inventory(_inventory([{"ref": "catalogue:microsoft/microsoft-365", "id": "m365"},
+                                       {"ref": "catalogue:microsoft", "id": "ms"}]))
+    m365, ms = api.load(path, as_of=DAY).inventory.providers
+    assert (m365.headquarters, m365.qualifications) == ("US", ())
+    assert ms.qualifications == ("hds",)
 
 
 @pytest.mark.parametrize(("day", "held"), [(dt.date(2026, 11, 30), ("secnumcloud-3.2",)), (dt.date(2026, 12, 1), ())])
