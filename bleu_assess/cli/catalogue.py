@@ -43,7 +43,8 @@ def catalogue_list(
     """List providers and offers: models, regions, qualifications (expired ones marked), pending milestones."""
     from bleu_assess import catalogue as cat, catalogue_render, console
 
-    console.out().print(catalogue_render.listing(cat.load(catalogue), day_of(as_of), _language(lang)))
+    console.out().print(catalogue_render.listing(cat.load(catalogue or console.settings.catalogue), day_of(as_of),
+                                                 _language(lang)))
 
 
 @command("show", parent=catalogue_app)
@@ -59,7 +60,7 @@ def catalogue_show(
     from bleu_assess.validate import suggest
 
     language = _language(lang)
-    loaded = cat.load(catalogue)
+    loaded = cat.load(catalogue or console.settings.catalogue)
     entry = cat.resolve(loaded, ref.removeprefix("catalogue:"))
     if entry is None:
         raise UsageError(t("catalogue.not_found", language, ref=ref) + suggest(ref, cat.all_refs(loaded), language))
@@ -78,7 +79,7 @@ def catalogue_check(
 
     language = _language(lang)
     day = day_of(as_of)
-    loaded = cat.load(catalogue)
+    loaded = cat.load(catalogue or console.settings.catalogue)
     items = cat.check(loaded, day)
     styles = {"error": "red", "warning": "yellow", "info": None}
     for level, message in catalogue_render.check_lines(loaded, items, day, language):
