@@ -4,9 +4,10 @@ Whether an offer fits is the engine's own answer: the inventory is assessed once
 with that offer as its only platform, and the offer fits when the engine lands the application on
 it. An offer that would fit once a pending qualification is granted, or whose qualification
 expires within 90 days of the assessment date, fits with conditions. The reason an offer does not
-fit is told in one phrase, from the first requirement of the application's target it misses
-(service model, regions, non-EU law, qualifications: rulesets/verdicts.yaml), in that order,
-else from what the application's data requires (a certification: `explain` names it).
+fit is told in one phrase, from the first requirement it misses, in that order: the service
+model, the regions and non-EU law of the application's target (rulesets/verdicts.yaml), then the
+qualifications the target and the rules that fired for the application require (the rules'
+`requires_qualifications`, e.g. a certification for health data).
 """
 
 from __future__ import annotations
@@ -67,13 +68,17 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
 
     day = day or assessment_date()
     chosen = [inventory.platforms_by_id[o] for o in offers] if offers else sorted(inventory.platforms, key=lambda p: p.id)
+    # What each rule demands of a landing zone (a certification for health data, ...), so that a
+    # refusal can name it: rulesets are data, read here rather than known by heart.
+    demands = {(f"{r.id}@{r.version}", rule.id): tuple(rule.verdict.get("requires_qualifications") or ())
+               for r in rulesets for rule in r.rules}
     columns: list[dict[str, Cell]] = []
     names: dict[str, tuple[str, str]] = {}
     for platform in chosen:
         alone = replace(inventory, platforms=(platform,))
         ig = api.graph(alone)
         result = api.assess(alone, rulesets, lang, ig)
-        judge = _Judge(alone, ig, platform, day)
+        judge = _Judge(alone, ig, platform, day, demands)
         column = {}
         for verdict in result.applications:
             names[verdict.id] = (verdict.name, verdict.target)
@@ -96,10 +101,11 @@ def _pending(verdict: "ItemVerdict") -> tuple[str, ...]:
 
 
 class _Judge:
-    def __init__(self, inventory: "Inventory", ig: Any, platform: "Platform", day: dt.date) -> None:
+    def __init__(self, inventory: "Inventory", ig: Any, platform: "Platform", day: dt.date,
+                 demands: dict[tuple[str, str], tuple[str, ...]]) -> None:
         from bleu_assess.analysis import Analysis
 
-        self.inventory, self.platform, self.day = inventory, platform, day
+        self.inventory, self.platform, self.day, self.demands = inventory, platform, day, demands
         self.provider = inventory.provider(platform.provider)
         self.exposed = Analysis(ig).providers[platform.provider].exposed if self.provider else True
         self.model = verdict_model()
@@ -147,7 +153,9 @@ class _Judge:
         if self.platform.id in _pending(verdict):
             waiting = [q for q in provider.pending_qualifications if q not in provider.qualifications]
             return Cell("fits-with-conditions", "pending", {"qualifications": ", ".join(waiting)})
-        missing = [q for q in requirement["qualifications"] if q not in provider.qualifications]
+        needed = dict.fromkeys([*requirement["qualifications"],
+                                *(q for f in verdict.findings for q in self.demands.get((f.ruleset, f.rule), ()))])
+        missing = [q for q in needed if q not in provider.qualifications]
         if missing:
             return Cell("does-not-fit", "qualification", {"qualifications": ", ".join(missing)})
         # The target's own requirements are met: the application's data requires more (for
