@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bleu_assess import api, catalogue as cat, catalogue_refs
+from bleu_assess import api, catalogue as cat, catalogue_refs, model
 from bleu_assess.cli import app
 from bleu_assess.errors import InventoryError
 from bleu_assess.results import scan_json_parts
@@ -165,3 +165,21 @@ def test_v2_inventories_get_offers_at_their_own_grain() -> None:
     assert its["pending_qualifications"][0]["since"] == "2025-12-01"
     assert "qualifications" not in docs[0].data["providers"][0]
     assert resolution.entry("platforms", "bleu-azure").confidence == "secondary"
+
+
+@pytest.mark.skipif(not hasattr(model, "FORMAT_V2"),
+                    reason="the inventory format v2 (issue 13) is not on this branch")
+def test_v2_references_validate_and_land_at_the_offer_grain(write_inventory) -> None:
+    """Once v2 is merged: the catalogue's offers validate as v2 platforms, with their dates."""
+    path = write_inventory({
+        "format": "bleu-assess/v2", "organisation": {"name": "CHU", "country": "FR", "type": "health-establishment"},
+        "providers": [{"ref": "catalogue:ovhcloud"}, {"ref": "catalogue:bleu"}],
+        "platforms": [{"ref": "catalogue:ovhcloud/hosted-private-cloud-snc", "id": "ovh-snc"},
+                      {"ref": "catalogue:bleu/azure"}],
+        "applications": [{"id": "dpi", "name": "DPI", "hosting": {"model": "iaas", "platform": "ovh-snc"},
+                          "datasets": ["dp"]}],
+        "datasets": [{"id": "dp", "name": "DP", "classification": "health"}]})
+    inventory = api.load(path, as_of=DAY).inventory
+    ovh = inventory.platforms_by_id["ovh-snc"]
+    assert [(q.id, q.since, q.until) for q in ovh.qualifications] == [("secnumcloud-3.2", "2023-12-28", "2026-12-29")]
+    assert api.scan(inventory).item("dpi").platform == "ovh-snc"
