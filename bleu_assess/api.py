@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Callable
 from bleu_assess.load import Loaded, load_inventory
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from bleu_assess.graph import InventoryGraph
     from bleu_assess.model import Inventory
     from bleu_assess.plan import PlanOptions
@@ -20,9 +22,12 @@ if TYPE_CHECKING:
     from bleu_assess.rules.model import Ruleset
 
 
-def load(path: str | os.PathLike[str]) -> Loaded:
-    """Read and validate an inventory (file or directory): the inventory and its warnings."""
-    return load_inventory(path)
+def load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
+         as_of: "date | None" = None) -> Loaded:
+    """Read and validate an inventory (file or directory): the inventory and its warnings.
+    `ref: catalogue:...` entries are resolved with `catalogue` (default: the shipped one) on the
+    assessment date `as_of` (default: SOURCE_DATE_EPOCH's day, else today)."""
+    return load_inventory(path, catalogue, as_of)
 
 
 def graph(inventory: "Inventory") -> "InventoryGraph":
@@ -46,7 +51,12 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
     is the day derogations are judged on (default: today)."""
     from bleu_assess.evaluate import assess as run
 
-    return run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
+    result = run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
+    if inventory.catalogue is not None:
+        from bleu_assess.catalogue_refs import annotate
+
+        result = annotate(result, inventory)
+    return result
 
 
 def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,

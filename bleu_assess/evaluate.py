@@ -193,7 +193,7 @@ class Evaluator:
         return ScanResult(
             tool_version=__version__,
             inventory=InventoryRef(inv.path, inv.sha256, inv.organisation.name, inv.organisation.country,
-                                   inv.organisation.type),
+                                   inv.organisation.type, inv.catalogue.to_dict() if inv.catalogue else None),
             rulesets=tuple(RulesetRef(r.id, r.version, r.sha256, r.status) for r in self.rulesets),
             items=tuple(items),
             lang=self.lang,

@@ -76,6 +76,10 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
         for node in path:
             branch = branch.add(node)
     parts.extend([tree, fact_table])
+    if inv.catalogue is not None:
+        from bleu_assess.catalogue_render import explain_block
+
+        parts.append(explain_block(verdict, inv, lang))
     return Group(*parts)
 
 

@@ -198,6 +198,7 @@ class Inventory:
     path: str = ""  # as given by the user
     sha256: str = ""  # of the file, or of the directory's files (see docs/inventory.md)
     files: tuple[str, ...] = ()
+    catalogue: Any = None  # catalogue_refs.Resolution when entries refer to the catalogue
 
     @cached_property
     def providers_by_id(self) -> dict[str, Provider]:

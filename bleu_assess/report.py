@@ -44,6 +44,7 @@ def _item(verdict: ItemVerdict) -> dict[str, Any]:
         "target": verdict.target, "platform": verdict.platform,
         "findings": [_finding(f) for f in verdict.findings], "hosting_model": verdict.hosting_model,
         "codes": " ".join(sorted({f.rule for f in verdict.findings})),  # the item table's summary line
+        "confidence": verdict.confidence,
     }
 
 
@@ -52,11 +53,15 @@ def _finding(finding: Finding) -> dict[str, Any]:
     # faster than a record's attributes (which it vets one by one), and there are ~10 per item.
     return {"rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
             "severity": finding.severity, "title": finding.title, "message": finding.message,
-            "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence}
+            "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence,
+            "confidence": finding.confidence}
 
 
 def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str,
-            template_dir: str | None = None) -> dict[str, Any]:
+            template_dir: str | None = None, fit: Any = None) -> dict[str, Any]:
+    """`fit`: a fit.FitMatrix for the fit section, or None."""
+    from bleu_assess import catalogue_render, fit_render
+
     lang = scan.lang
 
     def say(key: str, **values: Any) -> str:
@@ -124,6 +129,9 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         "plan": plan, "app_names": {a.id: a.name for a in inventory.applications},
         "platforms": {a.id: a.platform for a in scan.applications},
         "label": lab, "severity_rank": SEVERITY_RANK,
+        # templates/report/catalogue.*.j2: the catalogue used and the fit matrix (issue 20).
+        "catalogue": catalogue_render.report_context(inventory, lang),
+        "fit": fit_render.report_context(fit, lang) if fit is not None else None,
     }
 
 
@@ -200,11 +208,11 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
 
 
 def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, fmt: str, audience: str,
-           template_dir: str | None) -> str:
+           template_dir: str | None, fit: Any = None) -> str:
     from bleu_assess.plan_render import FILTERS
     from bleu_assess.render import render as render_template
 
     with gcpause.paused():
-        ctx = context(scan, plan, inventory, audience, template_dir)
+        ctx = context(scan, plan, inventory, audience, template_dir, fit)
         name = "report/report.html.j2" if fmt == "html" else "report/report.md.j2"
         return render_template(name, ctx, template_dir, scan.lang, FILTERS)

@@ -41,6 +41,9 @@ class Finding:
     derogation: Mapping[str, Any] | None = None
     # Why the rule's legal basis is uncertain (its `uncertain` note, as written in the ruleset).
     uncertain: str | None = None
+    # Set when the finding rests on catalogue facts that are not all official: the worst of
+    # secondary, unverified, uncertain (docs/catalogue.md). None: inline facts, or official ones.
+    confidence: str | None = None
 
     def sort_key(self) -> tuple[int, str, str]:
         return (SEVERITY_RANK[self.severity], self.rule, self.message)
@@ -60,6 +63,8 @@ class Finding:
             out["derogation"] = dict(self.derogation)
         if self.uncertain is not None:
             out["uncertain"] = self.uncertain
+        if self.confidence:
+            out["confidence"] = self.confidence
         return out
 
 
@@ -94,6 +99,7 @@ class ItemVerdict:
     extra: Mapping[str, Any] = field(default_factory=dict)
     # Rules that found facts missing to decide (readiness `unknown`), in rule id order.
     unknown_reasons: tuple[str, ...] = ()
+    confidence: str | None = None  # the worst of its findings' and its platform's (see Finding)
 
     @property
     def top_finding(self) -> Finding | None:
@@ -123,6 +129,8 @@ class ItemVerdict:
         else:
             out = {"classification": self.classification}
         out.update(tags=list(self.tags), extra=dict(self.extra), unknown_reasons=list(self.unknown_reasons))
+        if self.confidence:
+            out["confidence"] = self.confidence
         return out
 
 
@@ -144,10 +152,16 @@ class InventoryRef:
     organisation: str
     country: str = "FR"
     organisation_type: str = "other"
+    # The catalogue its `ref:` entries were resolved with (path, version, as_of, sha256,
+    # assessed_on), like a ruleset's id, version and sha256; absent when it has none.
+    catalogue: Mapping[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
-                "country": self.country, "organisation_type": self.organisation_type}
+        out = {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
+               "country": self.country, "organisation_type": self.organisation_type}
+        if self.catalogue is not None:
+            out["catalogue"] = dict(self.catalogue)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +403,8 @@ class _ItemEncoder:
             tail += f', "derogation": {_compact(dict(f.derogation))}'
         if f.uncertain is not None:
             tail += f', "uncertain": {string(f.uncertain)}'
+        if f.confidence:
+            tail += f', "confidence": {string(f.confidence)}'
         return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '
                 f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}{tail}}}')
 

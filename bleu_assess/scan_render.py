@@ -37,8 +37,8 @@ def table(result: ScanResult, width: int = 160) -> "RenderableType":
     columns = [
         column("col_item", [Text(i.id, style="" if i.kind == "application" else "italic") for i in items], ALWAYS,
                no_wrap=True),
-        column("col_readiness", [Text(label("readiness", i.readiness, lang), style=_STYLES.get(i.readiness, ""))
-                                 for i in items], ALWAYS),
+        column("col_readiness", [Text(label("readiness", i.readiness, lang) + confidence_mark(i.confidence, lang),
+                                      style=_STYLES.get(i.readiness, "")) for i in items], ALWAYS),
         column("col_scope", [Text(label("secnumcloud_scope", i.secnumcloud_scope, lang)) for i in items], 4),
         column("col_residency", [Text(label("residency", i.residency, lang)) for i in items], 2),
         column("col_exposure", [Text(f"{label('exposure', i.exposure.level, lang)} ({i.exposure.score})",
@@ -64,6 +64,22 @@ def cannot_assess_line(result: ScanResult) -> str | None:
     return t("scan.cannot_assess_line", lang, count=unknown, reasons=reasons or "—")
 
 
+def confidence_mark(confidence: str | None, lang: str) -> str:
+    """' †' after a verdict resting on catalogue facts that are not all official, else ''."""
+    return " " + t("scan.confidence_mark", lang) if confidence else ""
+
+
+def confidence_legend(result: ScanResult) -> list[str]:
+    """The legend of the mark, and the catalogue used, when the inventory refers to one."""
+    catalogue = result.inventory.catalogue
+    if catalogue is None:
+        return []
+    lines = [t("scan.catalogue_line", result.lang, **catalogue)]
+    if any(i.confidence for i in result.items):
+        lines.append(t("scan.confidence_legend", result.lang, mark=t("scan.confidence_mark", result.lang)))
+    return lines
+
+
 def summary_text(result: ScanResult) -> str:
     lang = result.lang
     s = result.summary()
@@ -75,6 +91,7 @@ def summary_text(result: ScanResult) -> str:
         t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang) or "—"),
         t("scan.findings_line", lang, values=_counts("severity", s["findings"], lang) or "0"),
         t("scan.rulesets_line", lang, values=", ".join(f"{r.id}@{r.version}" for r in result.rulesets)),
+        *confidence_legend(result),
     ])
 
 

@@ -191,8 +191,11 @@ MERGED_LISTS = ("providers", "platforms", "applications", "datasets", "flows", "
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of the inventory format, for yaml-language-server."""
+    from bleu_assess.catalogue_refs import allow_refs
+
     schema = _to_json(INVENTORY)
     schema["properties"]["format"] = {"enum": list(model.FORMATS), "description": INVENTORY.fields["format"].description}
+    allow_refs(schema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://bleu-assess.invalid/schema/inventory-v1.json",

@@ -10,7 +10,7 @@ import datetime
 import difflib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from bleu_assess import model, yamlio
@@ -348,8 +348,21 @@ def _check_organisation(c: _Collector) -> None:
                 "declare it in one file only", at_key=True)
 
 
-def validate(docs: list[Document], path: str = "", sha256: str = "") -> tuple[model.Inventory, list[Diagnostic]]:
-    """The inventory and its warnings, or InventoryError with every error found."""
+def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: Any = None,
+             as_of: Any = None) -> tuple[model.Inventory, list[Diagnostic]]:
+    """The inventory and its warnings, or InventoryError with every error found. Entries that
+    refer to the catalogue of offers are resolved first (catalogue_refs.resolve: `catalogue` a
+    directory, default the shipped one; `as_of` a datetime.date, default today)."""
+    from bleu_assess import catalogue_refs
+
+    docs, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
+    inventory, warnings = _validate(docs, path, sha256)
+    if resolution is None:
+        return inventory, warnings
+    return replace(inventory, catalogue=resolution), ref_warnings + warnings
+
+
+def _validate(docs: list[Document], path: str, sha256: str) -> tuple[model.Inventory, list[Diagnostic]]:
     c = _Collector(docs)
     for index in range(len(docs)):
         _check_document(c, index)

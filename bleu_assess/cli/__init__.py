@@ -48,8 +48,12 @@ def _root(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors on standard error."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Show every diagnostic, not just the first 50."),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on internal errors."),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", metavar="PATH",
+                                            help="Catalogue of offers to resolve 'ref: catalogue:...' entries with, "
+                                            "instead of the shipped one (docs/catalogue.md)."),
 ) -> None:
     settings.no_color, settings.quiet, settings.verbose, settings.debug = no_color, quiet, verbose, debug
+    settings.catalogue = catalogue
 
 
 def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
@@ -92,7 +96,7 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
 
 
 # Each module registers its commands on `app` when imported (typer and stdlib imports only).
-for _module in ("inventory", "assess", "planning", "reporting", "interop", "qualify"):
+for _module in ("inventory", "assess", "planning", "reporting", "interop", "qualify", "catalogue"):
     importlib.import_module(f"bleu_assess.cli.{_module}")
 
 

@@ -55,7 +55,7 @@ def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional
 
     with console.progress(console.progress_wanted(path, machine_output)) as stage:
         loaded_stage = stage(t("cli.progress_load", default_language()), 1)
-        loaded = api.load(path)
+        loaded = api.load(path, console.settings.catalogue)
         loaded_stage(1)
         inventory = loaded.inventory
         language = lang.value if lang else default_language(inventory.organisation.country)

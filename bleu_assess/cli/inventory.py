@@ -35,7 +35,7 @@ def validate(
     from bleu_assess import api, console
     from bleu_assess.i18n import default_language, t
 
-    loaded = api.load(path)
+    loaded = api.load(path, console.settings.catalogue)
     inv = loaded.inventory
     language = lang.value if lang else default_language(inv.organisation.country)
     console.diagnostics(loaded.warnings, language)
@@ -58,13 +58,13 @@ def graph(
     output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
 ) -> None:
     """Draw the inventory graph: applications, datasets, providers, platforms and their links."""
-    from bleu_assess import api
+    from bleu_assess import api, console
     from bleu_assess.errors import UsageError
     from bleu_assess.graph_export import RENDERERS
     from bleu_assess.i18n import default_language, t
     from bleu_assess.output import emit
 
-    inv = api.load(path).inventory
+    inv = api.load(path, console.settings.catalogue).inventory
     ig = api.graph(inv)
     lang = default_language(inv.organisation.country)
     if focus:

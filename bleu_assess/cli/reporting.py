@@ -14,6 +14,11 @@ from bleu_assess.cli.planning import (CAPACITY, EFFORT_DAYS, FREEZE, GROUP_BY_FL
                                       PILOT_SIZE, START, plan_options, roadmap_options)
 
 
+# The fit matrix costs one assessment per candidate offer, and a matrix of more rows is read in
+# `bleu-assess fit -f csv`, not in a report.
+FIT_MAX_APPLICATIONS = 1000
+
+
 class ReportFormat(str, Enum):
     html = "html"
     markdown = "markdown"
@@ -45,6 +50,8 @@ def report(
     freeze: Optional[List[str]] = FREEZE,
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    fit: Optional[bool] = typer.Option(None, "--fit/--no-fit", help="Include the fit matrix of applications against "
+                                       f"the inventory's platforms (default: up to {FIT_MAX_APPLICATIONS} applications)."),
 ) -> None:
     """Write the readiness report: one self-contained HTML file (or Markdown, or an editable Word
     note), in French or English."""
@@ -58,9 +65,16 @@ def report(
     dated = roadmap_options(start, capacity, freeze)
     result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang)
     planned = api.plan(result, ig, options, dated)
+    inventory = ig.inventory
     if fmt == "docx":
         from bleu_assess import report_docx
 
-        emit(report_docx.render(result, planned, ig.inventory, template_dir), output, [path])
+        emit(report_docx.render(result, planned, inventory, template_dir), output, [path])
         return
-    emit(render(result, planned, ig.inventory, fmt, audience.value, template_dir), output, [path])
+    matrix = None
+    if inventory.platforms and (fit or (fit is None and len(inventory.applications) <= FIT_MAX_APPLICATIONS)):
+        from bleu_assess.fit import fit as fitting
+
+        matrix = fitting(inventory, api.select_rulesets(ruleset or None, rules_dir), result.lang,
+                         day=inventory.catalogue.day if inventory.catalogue else None)
+    emit(render(result, planned, inventory, fmt, audience.value, template_dir, matrix), output, [path])
