@@ -26,12 +26,15 @@ DIFFERENCES = {
     "chu-exemple": {
         # HDS is sourced for Microsoft Azure, not for Microsoft 365: the messaging and the patient
         # file data it holds lose their certified host.
-        "messagerie": {"HDS-HOST-001", "SNC-PLT-001", "SNC-PLT-002"},
+        # (Its scope is recommended under secnumcloud 2.0: no declared platform fits any more.)
+        "messagerie": {"HDS-HOST-001", "SNC-PLT-003", "SNC-REC-002"},
         "dossier-patient": {"HDS-HOST-001"},
         # No public source found for Bleu's HDS certificate: its Microsoft 365 offer is no longer a
         # landing zone waiting only for SecNumCloud for health data in SaaS.
         "archivage": {"SNC-PLT-001", "SNC-PLT-002"},
-        "prise-rdv": {"SNC-PLT-001", "SNC-PLT-002"},
+        # Its scope is recommended, not required (secnumcloud 2.0): without Bleu's HDS, no declared
+        # platform fits, where the inline facts chose an EU target.
+        "prise-rdv": {"SNC-PLT-003", "SNC-REC-002"},
         "teleconsultation": {"SNC-PLT-001", "SNC-PLT-002"},
         "teleradiologie": {"SNC-PLT-001", "SNC-PLT-002"},
     },
