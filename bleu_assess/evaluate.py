@@ -19,7 +19,9 @@ from bleu_assess.refdata import region_groups, verdict_model
 from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
                                   ScanResult)
 from bleu_assess.rules.load import PLACEHOLDER
+from bleu_assess.rules.merge import Merger
 from bleu_assess.rules.model import Rule, Ruleset
+from bleu_assess.rules.references import render as render_references
 
 class _Check:
     """One rule, ready to run: its results are cached by the values of the facts it tests, so
@@ -143,7 +145,8 @@ class _Texts:
         self.message = _Text(rule.message[lang], lang)
         self.remediation = _Text(rule.remediation[lang], lang)
         self.title = _Text(rule.title[lang], lang)
-        self.references = tuple(ruleset.reference_text(r) for r in rule.references)
+        self.references, self.method_references = render_references(ruleset.citations(rule), lang)
+        self.uncertain = rule.uncertain[lang] if rule.uncertain else None
 
 
 def _jsonable(value: Any) -> Any:
@@ -160,6 +163,7 @@ class Evaluator:
         self.groups = region_groups()
         self._platforms: dict[Any, tuple[str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
+        self.merger = Merger(lang)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -206,7 +210,8 @@ class Evaluator:
                       "platform.id": platform, "platform.pending": pending})
         fired += _fired(self.second[kind], facts)
         finding = self.finding
-        findings = sorted([finding(c, facts, exposure) for c in fired], key=_finding_order)
+        findings = sorted(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]),
+                          key=_finding_order)
         readiness = self.readiness(findings, unknown)
         common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
                       residency=residency, exposure=exposure, target=target, platform=platform,
@@ -303,7 +308,7 @@ class Evaluator:
         # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
         return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(facts),
                        texts.remediation(facts), texts.references, check.evidence(facts, exposure),
-                       texts.title(facts))
+                       texts.title(facts), (), texts.method_references, texts.uncertain)
 
 
 def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:

@@ -57,7 +57,14 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
             if rule is not None:
                 body.append(Text(field("condition") + "\n" +
                                  yaml.safe_dump(rule.when, allow_unicode=True, sort_keys=False).rstrip()))
-            body.append(Text(f"{field('references')} " + t("cli.list_separator", lang).join(finding.references)))
+            separator = t("cli.list_separator", lang)
+            if len(finding.rule_ids) > 1:
+                body.append(Text(f"{field('rules')} " + ", ".join(finding.rule_ids)))
+            body.append(Text(f"{field('references')} " + separator.join(finding.references)))
+            if finding.method_references:
+                body.append(Text(f"{field('method_references')} " + separator.join(finding.method_references)))
+            if finding.uncertain:
+                body.append(Text(f"{field('uncertain')} {finding.uncertain}", style="italic"))
             title = f"{label('severity', finding.severity, lang)} · {finding.rule}"
             parts.append(Panel(Group(*body), title=title, title_align="left", expand=False))
     else:

@@ -47,7 +47,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
     # faster than a record's attributes (which it vets one by one), and there are ~10 per item.
     return {"rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
             "severity": finding.severity, "title": finding.title, "message": finding.message,
-            "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence}
+            "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence,
+            "rules": finding.rule_ids, "method_references": finding.method_references, "uncertain": finding.uncertain}
 
 
 def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str) -> dict[str, Any]:

@@ -72,7 +72,7 @@ def sarif(result: ScanResult, path: str | os.PathLike[str]) -> str:
                 "ruleId": finding.rule,
                 "ruleIndex": index[finding.rule],
                 "level": LEVEL[finding.severity],
-                "message": {"text": f"{finding.message} {t('scan.remediation', result.lang)}: {finding.remediation}"},
+                "message": {"text": _message(finding, result.lang)},
                 "locations": [{
                     "physicalLocation": {"artifactLocation": {"uri": file}, "region": {"startLine": line}},
                     "logicalLocations": [{"name": item.id, "kind": "object",
@@ -81,14 +81,17 @@ def sarif(result: ScanResult, path: str | os.PathLike[str]) -> str:
                 # Stable when lines move: the same finding on the same item is the same alert.
                 "partialFingerprints": {"bleuAssessFinding/v1": f"{item.kind}:{item.id}:{finding.rule}"},
                 "properties": {"item": item.id, "kind": item.kind, "severity": finding.severity,
-                               "references": list(finding.references)},
+                               "rules": list(finding.rule_ids), "references": list(finding.references),
+                               "method_references": list(finding.method_references),
+                               "uncertain": finding.uncertain},
             })
     driver_rules = [{
         "id": rule,
         "name": rule,
         "shortDescription": {"text": rules[rule].title or rule},
         "defaultConfiguration": {"level": LEVEL[rules[rule].severity]},
-        "properties": {"tags": ["security", rules[rule].dimension, rules[rule].ruleset],
+        "properties": {"tags": ["security", rules[rule].dimension, rules[rule].ruleset,
+                                *(["uncertain"] if rules[rule].uncertain else [])],
                        "security-severity": SECURITY_SEVERITY[rules[rule].severity],
                        "references": list(rules[rule].references)},
     } for rule in order]
@@ -104,6 +107,14 @@ def sarif(result: ScanResult, path: str | os.PathLike[str]) -> str:
         }],
     }
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _message(finding: Finding, lang: str) -> str:
+    """The alert's text: message, remediation, and the uncertainty of the legal basis, if any."""
+    text = f"{finding.message} {t('scan.remediation', lang)}: {finding.remediation}"
+    if finding.uncertain:
+        text += f" ({t('scan.uncertain', lang)}: {finding.uncertain})"
+    return text
 
 
 def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "high") -> str:
