@@ -293,6 +293,9 @@ class Evaluator:
                 continue
             if requirement["not_exposed"] and self.analysis.providers[provider.id].exposed:
                 continue
+            seat = requirement.get("seat")
+            if seat and provider.headquarters is not None and provider.headquarters not in self.groups[seat[1:]]:
+                continue
             missing = needed.difference(provider.qualifications)
             if not missing:
                 chosen = chosen or platform.id

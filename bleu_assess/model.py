@@ -29,6 +29,10 @@ EFFORT_SIZES = ("XS", "S", "M", "L", "XL")
 CLASSIFICATIONS = ("public", "internal", "personal", "sensitive", "health", "restricted", "classified")
 # Classifications for which `personal_data` defaults to true (spec/inventory.md).
 PERSONAL_BY_DEFAULT = frozenset({"personal", "sensitive", "health"})
+# GDPR chapter V basis of a provider's (or offer's) transfers outside the EEA: art. 45 adequacy,
+# the EU-US Data Privacy Framework (an art. 45 decision for certified US organisations), art. 46
+# standard contractual clauses, art. 47 binding corporate rules, none, or not known.
+TRANSFER_BASES = ("adequacy", "dpf", "scc", "bcr", "none", "unknown")
 KNOWN_QUALIFICATIONS = ("secnumcloud-3.2", "hds", "iso27001", "c5", "eucs-high", "eucs-substantial", "eucs-basic")
 
 
@@ -44,6 +48,8 @@ class Organisation:
 class Ownership:
     largest_non_eu_pct: float | None = None
     total_non_eu_pct: float | None = None
+    non_eu_veto: bool | None = None  # a non-EU holder has a veto right (SecNumCloud 3.2 §19.6.b)
+    non_eu_board_majority: bool | None = None  # non-EU holders can appoint a board majority (§19.6.b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,9 @@ class Provider:
     ownership: Ownership | None = None
     contract_law: str | None = None
     pending_qualifications: tuple[str, ...] = ()
+    transfer_basis: str | None = None  # one of TRANSFER_BASES; None: derived from the countries
+    non_eu_jurisdictions: tuple[str, ...] = ()  # non-EU countries whose law reaches it (e.g. US operations)
+    admin_regions: tuple[str, ...] | None = None  # where it administers from; None: its regions
 
     @property
     def effective_support_regions(self) -> tuple[str, ...]:
@@ -70,6 +79,7 @@ class Platform:
     id: str
     provider: str
     models: tuple[str, ...]
+    transfer_basis: str | None = None  # the offer's own basis, when it differs from its provider's
 
 
 @dataclass(frozen=True, slots=True)

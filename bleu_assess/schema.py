@@ -70,9 +70,16 @@ PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
     "ownership": _s("object", "Non-EU holdings (SecNumCloud 3.2 §19.6.b).", nullable=True, fields={
         "largest_non_eu_pct": _s("number", "Largest single non-EU holding, in %.", minimum=0, maximum=100),
         "total_non_eu_pct": _s("number", "All non-EU holdings together, in %.", minimum=0, maximum=100),
+        "non_eu_veto": _s("boolean", "A non-EU holder has a veto right."),
+        "non_eu_board_majority": _s("boolean", "Non-EU holders can appoint a majority of the board."),
     }),
     "contract_law": _s("country", "Law governing the contract.", nullable=True),
     "pending_qualifications": _qualifications("Applied for, not granted: never counts as qualified."),
+    "transfer_basis": _s("string", "GDPR basis of its transfers outside the EEA (default: adequacy when every "
+                         "such country has an adequacy decision, else unknown).", enum=model.TRANSFER_BASES),
+    "non_eu_jurisdictions": _countries("Non-EU countries whose law reaches it besides its headquarters "
+                                       "(e.g. an EU group with US operations)."),
+    "admin_regions": _countries("Where its staff administer and supervise the service from (default: regions)."),
 })
 
 PLATFORM = _s("object", "A candidate landing zone for the migration.", fields={
@@ -80,6 +87,8 @@ PLATFORM = _s("object", "A candidate landing zone for the migration.", fields={
     "provider": _s("id", "Provider id.", required=True, ref="provider"),
     "models": _s("list", "Service models offered.", required=True, non_empty=True,
                  item=_s("string", enum=model.PLATFORM_MODELS)),
+    "transfer_basis": _s("string", "The offer's GDPR transfer basis, when it differs from its provider's.",
+                         enum=model.TRANSFER_BASES),
 })
 
 APPLICATION = _s("object", "An application of the estate.", fields={
