@@ -21,6 +21,8 @@ from bleu_assess.graph import InventoryGraph
 from bleu_assess.model import Application, Dataset, Inventory, Provider
 from bleu_assess.refdata import VerdictModel, group_of, home_countries, verdict_model
 from bleu_assess.results import Exposure
+from bleu_assess import contract_facts
+from bleu_assess.contract_facts import FACTS as CONTRACT_FACTS
 from bleu_assess.transfers import FACTS as TRANSFER_FACTS
 from bleu_assess.transfers import Transfers
 
@@ -64,6 +66,7 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
 }
 FACTS.update(TRANSFER_FACTS)
+FACTS.update(CONTRACT_FACTS)
 SECOND_PASS_PREFIXES = ("verdict.", "platform.")
 # Facts whose values are codes with a label in the values catalogue (templates/i18n/values.*):
 # messages show the label in the reader's language ("santé", not "health").
@@ -330,9 +333,11 @@ class Analysis:
         facts = {
             "providers.involved": tuple(involved),
             "providers.exposed": tuple(p for p in involved if self.providers[p].exposed),
-            "providers.without_hds": tuple(p for p in involved if "hds" not in providers[p].qualifications),
+            "providers.without_hds": tuple(p for p in involved
+                                           if not contract_facts.certified_or_exempt(providers[p])),
             "providers.without_secnumcloud": tuple(p for p in involved if SNC not in providers[p].qualifications),
             "providers.unknown_headquarters": tuple(p for p in involved if providers[p].headquarters is None),
+            **contract_facts.provider_facts([providers[p] for p in involved]),
         }
         group = self._groups[provider_ids] = _ProviderGroup(facts, frozenset(regions), tuple(sorted(support)), known)
         return group
@@ -423,6 +428,7 @@ class Analysis:
         offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
         facts.update(self.transfers.item_facts(facts))
         facts.update(self.transfers.application_facts(provider, offer.transfer_basis if offer else None))
+        facts.update(contract_facts.application_facts(app, provider))
         return facts, exposure
 
     def _non_eu_control(self, provider: Provider | None) -> bool | None:

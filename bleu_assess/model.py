@@ -20,7 +20,7 @@ ORGANISATION_TYPES = (
     "private-company",
     "other",
 )
-DESIGNATIONS = ("oiv", "ose", "nis2-essential", "nis2-important")
+DESIGNATIONS = ("oiv", "ose", "nis2-essential", "nis2-important", "dora")
 CRITICALITIES = ("low", "medium", "high", "vital")
 HOSTING_MODELS = ("on-premises", "private-cloud", "iaas", "paas", "saas")
 PLATFORM_MODELS = ("private-cloud", "iaas", "paas", "saas")
@@ -29,6 +29,11 @@ EFFORT_SIZES = ("XS", "S", "M", "L", "XL")
 CLASSIFICATIONS = ("public", "internal", "personal", "sensitive", "health", "restricted", "classified")
 # Classifications for which `personal_data` defaults to true (spec/inventory.md).
 PERSONAL_BY_DEFAULT = frozenset({"personal", "sensitive", "health"})
+# Exemptions from HDS certification (ANS): a GHT's support establishment hosting for its members
+# under the ANS's conditions; electronic archiving, under the archives regime.
+HDS_EXEMPTIONS = ("ght", "archiving")
+# Référentiel of an HDS certificate: 2018 (v1) or 2024 (v2, arrêté du 26 avril 2024).
+HDS_REFERENTIALS = ("2018", "2024")
 # GDPR chapter V basis of a provider's (or offer's) transfers outside the EEA: art. 45 adequacy,
 # the EU-US Data Privacy Framework (an art. 45 decision for certified US organisations), art. 46
 # standard contractual clauses, art. 47 binding corporate rules, none, or not known.
@@ -53,6 +58,15 @@ class Ownership:
 
 
 @dataclass(frozen=True, slots=True)
+class Contract:
+    """What the contract with a provider is declared to contain (None: not known)."""
+
+    change_notice: bool | None = None  # changes affecting §19.6 notified within one month (SecNumCloud §19.6.f)
+    exit_without_penalty: bool | None = None  # exit without penalty if the qualification is lost (§19.1.g)
+    locations_stated: bool | None = None  # storage and processing locations stated (DORA art. 30(2)(b))
+
+
+@dataclass(frozen=True, slots=True)
 class Provider:
     id: str
     name: str
@@ -68,6 +82,9 @@ class Provider:
     transfer_basis: str | None = None  # one of TRANSFER_BASES; None: derived from the countries
     non_eu_jurisdictions: tuple[str, ...] = ()  # non-EU countries whose law reaches it (e.g. US operations)
     admin_regions: tuple[str, ...] | None = None  # where it administers from; None: its regions
+    contract: Contract | None = None
+    hds_exemption: str | None = None  # one of HDS_EXEMPTIONS
+    hds_referential: str | None = None  # one of HDS_REFERENTIALS, of its HDS certificate
 
     @property
     def effective_support_regions(self) -> tuple[str, ...]:
@@ -105,6 +122,8 @@ class Application:
     wave: int | None = None
     tags: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    customer_held_keys: bool | None = None  # data encrypted with keys the organisation holds (SecNumCloud §3.3.2)
+    exit_plan: bool | None = None  # a documented, tested exit strategy (DORA art. 28(8))
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,6 +80,16 @@ PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
     "non_eu_jurisdictions": _countries("Non-EU countries whose law reaches it besides its headquarters "
                                        "(e.g. an EU group with US operations)."),
     "admin_regions": _countries("Where its staff administer and supervise the service from (default: regions)."),
+    "contract": _s("object", "What the contract is declared to contain.", nullable=True, fields={
+        "change_notice": _s("boolean", "Changes affecting SecNumCloud §19.6 notified within one month (§19.6.f)."),
+        "exit_without_penalty": _s("boolean", "Exit without penalty if the qualification is lost (§19.1.g)."),
+        "locations_stated": _s("boolean", "Storage and processing locations stated (DORA art. 30(2)(b))."),
+    }),
+    "hds_exemption": _s("string", "Exempt from HDS certification: ght (a GHT hosting for its members under the "
+                        "ANS's conditions) or archiving (electronic archiving, archives regime).",
+                        enum=model.HDS_EXEMPTIONS),
+    "hds_referential": _s("string", "Référentiel of its HDS certificate: 2018 (v1) or 2024 (v2).",
+                          enum=model.HDS_REFERENTIALS),
 })
 
 PLATFORM = _s("object", "A candidate landing zone for the migration.", fields={
@@ -111,6 +121,8 @@ APPLICATION = _s("object", "An application of the estate.", fields={
     "wave": _s("integer", "Pin to a migration wave.", nullable=True, minimum=1, maximum=1000),
     "tags": _s("free", "Free-form tags."),
     "extra": _s("free", "Free-form data, carried into results untouched."),
+    "customer_held_keys": _s("boolean", "Its data is encrypted with keys the organisation holds (SecNumCloud §3.3.2)."),
+    "exit_plan": _s("boolean", "A documented and tested exit strategy exists (DORA art. 28(8))."),
 })
 
 DATASET = _s("object", "A data set.", fields={

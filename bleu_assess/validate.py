@@ -393,6 +393,9 @@ def _provider(p: dict[str, Any]) -> model.Provider:
         transfer_basis=p.get("transfer_basis"),
         non_eu_jurisdictions=tuple(p.get("non_eu_jurisdictions") or ()),
         admin_regions=None if p.get("admin_regions") is None else tuple(p["admin_regions"]),
+        contract=model.Contract(**p["contract"]) if p.get("contract") else None,
+        hds_exemption=p.get("hds_exemption"),
+        hds_referential=p.get("hds_referential"),
     )
 
 
@@ -418,6 +421,8 @@ def _application(a: dict[str, Any]) -> model.Application:
         wave=a.get("wave"),
         tags=tuple(str(t) for t in tags or ()),
         extra=a.get("extra") if isinstance(a.get("extra"), dict) else ({} if a.get("extra") is None else {"value": a["extra"]}),
+        customer_held_keys=a.get("customer_held_keys"),
+        exit_plan=a.get("exit_plan"),
     )
 
 

@@ -193,3 +193,18 @@ def test_no_extraterritorial_or_ownership_finding_on_public_only_items(write_inv
     result = api.scan(write_inventory(inventory))
     for item_id in ("opendata", "portal"):
         assert not {r for r in rules_of(result.item(item_id)) if r.startswith("EXT-")}, item_id
+
+
+def test_a_declared_hds_exemption_replaces_the_certification_blocker_by_its_conditions(write_inventory: Any) -> None:
+    inventory = {
+        "format": "bleu-assess/v1",
+        "organisation": {"name": "GHT", "type": "health-establishment"},
+        "providers": [{"id": "ght", "headquarters": "FR", "regions": ["FR"], "hds_exemption": "ght"},
+                      {"id": "plain", "headquarters": "FR", "regions": ["FR"]}],
+        "applications": [{"id": "dpi", "name": "DPI", "hosting": {"model": "iaas", "provider": "ght"}, "datasets": ["p"]},
+                         {"id": "lab", "name": "Lab", "hosting": {"model": "iaas", "provider": "plain"}, "datasets": ["q"]}],
+        "datasets": [{"id": "p", "classification": "health"}, {"id": "q", "classification": "health"}],
+    }
+    result = api.scan(write_inventory(inventory))
+    assert "HDS-HOST-001" not in rules_of(result.item("dpi")) and "HDS-EXM-001" in rules_of(result.item("dpi"))
+    assert "HDS-HOST-001" in rules_of(result.item("lab"))
