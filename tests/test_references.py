@@ -55,11 +55,12 @@ def test_one_source_with_several_pinpoints_is_shown_once_in_the_readers_language
     hds = Source("hds", "Référentiel HDS 2024", "https://esante.gouv.fr/offres-services/hds", "2024-04-26")
     snc = Source("snc", "SecNumCloud 3.2", "https://cyber.gouv.fr/secnumcloud")
     method = Source("method", "bleu-assess, méthode", "https://example.org/docs", kind="method")
-    citations = [Citation(hds, "EXI 28"), Citation(snc, "§19.2.b"), Citation(hds, "EXI 29"), Citation(hds, "EXI 28"),
+    citations = [Citation(hds, "EXI 29"), Citation(snc, "§19.2.b"), Citation(hds, "EXI 28"), Citation(hds, "EXI 28"),
                  Citation(method)]
     assert render(citations, "fr") == (("Référentiel HDS 2024, EXI 28 et EXI 29", "SecNumCloud 3.2, §19.2.b"),
                                        ("bleu-assess, méthode",))
     assert render(citations[:3] + [Citation(hds, "EXI 30")], "en")[0][0] == "Référentiel HDS 2024, EXI 28, EXI 29 and EXI 30"
+    assert render([Citation(snc, "§19.2.e"), Citation(snc, "§9.7.d")], "en")[0] == ("SecNumCloud 3.2, §9.7.d and §19.2.e",)
 
 
 def test_shipped_sources_have_a_primary_address_and_a_date() -> None:
@@ -161,3 +162,35 @@ def test_trying_the_draft_keeps_the_hds_blockers(runner: Any) -> None:
 
 def test_api_select_rulesets_takes_only() -> None:
     assert [r.id for r in api.select_rulesets(None, None, ["hds"])] == ["hds"]
+
+
+def test_an_uncertain_rule_is_visibly_uncertain_in_the_table_the_report_and_sarif(
+        runner: Any, write_inventory: Any, tmp_path: Path) -> None:
+    inventory = write_inventory({
+        "format": "bleu-assess/v1",
+        "organisation": {"name": "Org", "type": "private-company"},
+        "providers": [{"id": "us", "headquarters": "US", "regions": ["US"], "support_regions": ["US"],
+                       "transfer_basis": "dpf"}],
+        "applications": [{"id": "crm", "name": "CRM", "owner": "Ventes", "hosting": {"model": "saas", "provider": "us"},
+                          "datasets": ["clients"]}],
+        "datasets": [{"id": "clients", "classification": "personal"}],
+    })
+    result = runner.invoke(app, ["scan", str(inventory), "-f", "json", "--lang", "en"])
+    crm = next(i for i in json.loads(result.stdout)["items"] if i["id"] == "crm")
+    dpf = next(f for f in crm["findings"] if "RES-GDPR-006" in f["rules"])
+    assert "C-703/25 P" in dpf["uncertain"]
+    sarif = json.loads(runner.invoke(app, ["scan", str(inventory), "-f", "sarif", "--lang", "en"]).stdout)
+    alert = next(r for r in sarif["runs"][0]["results"] if "RES-GDPR-006" in r["properties"]["rules"])
+    assert "Uncertain legal basis: " in alert["message"]["text"] and alert["properties"]["uncertain"]
+    rules = {r["id"]: r for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert "uncertain" in rules[alert["ruleId"]]["properties"]["tags"]
+    report = tmp_path / "report.html"
+    done = runner.invoke(app, ["report", str(inventory), "-o", str(report), "--audience", "technical", "--lang", "fr"])
+    assert done.exit_code == 0, done.output
+    html = report.read_text(encoding="utf-8")
+    assert 'class="uncertain"' in html and "Base juridique incertaine" in html
+    from bleu_assess.results import Finding
+    from bleu_assess.scan_render import finding_heading
+
+    uncertain = Finding("R-1", "x@1", "d", "low", "m", "r", title="Titre", uncertain="why")
+    assert finding_heading(uncertain, "fr") == "R-1: Titre [incertain]"

@@ -8,6 +8,7 @@ different rulesets merged into one finding share one reference per text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -36,10 +37,15 @@ def join_words(words: list[str], lang: str) -> str:
     return ", ".join(words[:-1]) + t("cli.list_and", lang) + words[-1]
 
 
+def _natural(pinpoint: str) -> tuple[tuple[int, object], ...]:
+    """"art. 9" before "art. 44", "§9.7.d" before "§19.2.e": numbers compare as numbers."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|\D+", pinpoint))
+
+
 def render(citations: Iterable[Citation], lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(legal references, method references) as shown: one text per source, in order of first
-    citation, its pinpoints de-duplicated and joined ("Loi n° 2024-449 du 21 mai 2024 (SREN),
-    art. 31")."""
+    citation, its pinpoints de-duplicated, in natural order (§9.7.d before §19.2.e) and joined
+    ("Loi n° 2024-449 du 21 mai 2024 (SREN), art. 31")."""
     pinpoints: dict[tuple[str, str], list[str]] = {}
     kinds: dict[tuple[str, str], str] = {}
     titles: dict[tuple[str, str], str] = {}
@@ -54,6 +60,7 @@ def render(citations: Iterable[Citation], lang: str) -> tuple[tuple[str, ...], t
     legal: list[str] = []
     method: list[str] = []
     for key, points in pinpoints.items():
+        points = sorted(points, key=_natural)
         text = f"{titles[key]}, {join_words(points, lang)}" if points else titles[key]
         (method if kinds[key] == "method" else legal).append(text)
     return tuple(legal), tuple(method)
