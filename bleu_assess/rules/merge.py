@@ -26,6 +26,15 @@ class Merger:
 
     def merge(self, fired: list[tuple[Ruleset, Rule, Finding]]) -> list[Finding]:
         """`fired`: each rule that fired with its finding; returns the findings, merged by `about`."""
+        seen: set[str] = set()
+        for _, rule, _ in fired:
+            about = rule.about
+            if about is not None:
+                if about in seen:
+                    break
+                seen.add(about)
+        else:  # no fact repeated: nothing to merge (most items)
+            return [finding for _, _, finding in fired]
         groups: dict[Any, list[tuple[Ruleset, Rule, Finding]]] = {}
         for entry in fired:
             about = entry[1].about
