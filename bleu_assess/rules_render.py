@@ -27,7 +27,7 @@ def listing(rules_dir: str | None, lang: str) -> "RenderableType":
     for column in ("id", "version", "status", "default", "rules", "effective", "title"):
         sets.add_column(column)
     rules = Table(title="Rules (default versions)")
-    for column in ("rule", "ruleset", "dimension", "severity", "applies to", "title"):
+    for column in ("rule", "ruleset", "dimension", "severity", "applies to", "title", "uncertain"):
         rules.add_column(column, overflow="fold")
     for ruleset_id in sorted(available):
         for version in sorted(available[ruleset_id], key=version_key):
@@ -38,7 +38,7 @@ def listing(rules_dir: str | None, lang: str) -> "RenderableType":
             if is_default:
                 for rule in ruleset.rules:
                     rules.add_row(rule.id, ruleset.ref, rule.dimension, rule.severity, ", ".join(rule.applies_to),
-                                  rule.title[lang])
+                                  rule.title[lang], "yes" if rule.uncertain else "")
     return Group(sets, rules)
 
 
