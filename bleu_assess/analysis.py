@@ -20,8 +20,12 @@ from typing import Any, Iterable
 
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.model import Application, Dataset, Derogation, Inventory, Provider
-from bleu_assess.refdata import VerdictModel, home_countries, verdict_model
+from bleu_assess.refdata import VerdictModel, group_of, home_countries, verdict_model
 from bleu_assess.results import Exposure
+from bleu_assess import contract_facts
+from bleu_assess.contract_facts import FACTS as CONTRACT_FACTS
+from bleu_assess.transfers import FACTS as TRANSFER_FACTS
+from bleu_assess.transfers import Transfers
 
 SNC = "secnumcloud-3.2"
 MAX_PATHS = 5
@@ -63,6 +67,8 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "provider.ownership.largest_non_eu_pct": (APP, "number"), "provider.ownership.total_non_eu_pct": (APP, "number"),
     "flows.sends_to_exposed": (APP, "list"), "flows.classifications_to_exposed": (APP, "list"),
     "flows.receives_from": (APP, "list"), "data.shared_with_exposed": (APP, "list"),
+    "flows.received_classifications": (APP, "list"), "flows.health_to_uncertified": (APP, "bool"),
+    "provider.hds_or_eea_gap": (APP, "bool"),
     "dependencies.count": (APP, "number"), "dependencies.in_cycle": (APP, "bool"),
     "classification": (DATA, "string"), "personal_data": (DATA, "bool"), "volume_gb": (DATA, "number"),
     "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
@@ -70,12 +76,15 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
     "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
 }
+FACTS.update(TRANSFER_FACTS)
+FACTS.update(CONTRACT_FACTS)
 SECOND_PASS_PREFIXES = ("verdict.", "platform.")
 # Facts whose values are codes with a label in the values catalogue (templates/i18n/values.*):
 # messages show the label in the reader's language ("santé", not "health").
 LABELLED: dict[str, str] = {
     "data.classifications": "classification", "data.held_classifications": "classification",
     "flows.classifications_to_exposed": "classification", "classification": "classification",
+    "flows.received_classifications": "classification",
     "criticality": "criticality", "hosting.model": "hosting", "organisation.designations": "designation",
     "data.unqualified_classifications": "classification", "data.policy_classifications": "classification",
     "organisation.policy.secnumcloud_for": "classification", "data.classified_levels": "level",
@@ -125,6 +134,8 @@ def provider_statuses(inventory: Inventory) -> dict[str, ProviderStatus]:
             direct[p.id] = "hosting"
         elif any(region not in home for region in p.effective_support_regions):
             direct[p.id] = "support"
+        elif any(country not in home for country in p.non_eu_jurisdictions):
+            direct[p.id] = "jurisdiction"  # a separate, lower-weight path (verdicts.yaml)
     # Backwards from the directly exposed providers along "relies on" edges, skipping
     # SecNumCloud-qualified ones (immune by qualification): the first hop found is the shortest.
     users: dict[str, list[str]] = defaultdict(list)
@@ -132,7 +143,8 @@ def provider_statuses(inventory: Inventory) -> dict[str, ProviderStatus]:
         for sub in p.subprocessors:
             users[sub].append(p.id)
     chains: dict[str, tuple[str, ...]] = {pid: (pid,) for pid in direct}
-    queue = deque(sorted(direct))
+    # A declared jurisdiction is not followed up the chain: only its own provider is exposed by it.
+    queue = deque(sorted(pid for pid, via in direct.items() if via != "jurisdiction"))
     while queue:
         current = queue.popleft()
         for user in sorted(users[current]):
@@ -188,6 +200,7 @@ class Analysis:
         }
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
         self._propagate()
+        self.transfers = Transfers(inv)
         org = inv.organisation
         self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
                                     "organisation.designations": tuple(sorted(org.designations)),
@@ -238,6 +251,7 @@ class Analysis:
         self.sends_to_exposed: dict[str, set[str]] = defaultdict(set)
         self.classes_to_exposed: dict[str, set[str]] = defaultdict(set)
         self.classes_shared: dict[str, set[str]] = defaultdict(set)
+        self.health_to_uncertified: set[str] = set()
         self.reach: dict[str, set[str]] = {}
         for d, dataset in self.datasets.items():
             holders = self.holders.get(d, [])
@@ -289,12 +303,25 @@ class Analysis:
                     self.sends_to_exposed[holder].add(end)
                     if dataset.classification:
                         self.classes_to_exposed[holder].add(dataset.classification)
+                    if dataset.classification == "health" and self.hds_or_eea_gap(end):
+                        self.health_to_uncertified.add(holder)
                 else:  # the dataset is exposed where another application holds it
                     chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
                     if dataset.classification:
                         self.classes_shared[holder].add(dataset.classification)
                 score = round(self._weight(via, hops) * factor)
                 self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
+
+    def hds_or_eea_gap(self, app_id: str) -> bool:
+        """The application's hosting chain lacks HDS certification or stores outside the EEA
+        (CSP L.1111-8, HDS EXI 28): health data sent there is not merely exposed."""
+        status = self.app_provider_status.get(app_id)
+        if status is None:
+            return False
+        eea = group_of("data_protection_group")
+        providers = self.inventory.providers_by_id
+        return any("hds" not in providers[p].qualifications or not eea.issuperset(providers[p].regions)
+                   for p in status.closure)
 
     def app_exposure(self, app: Application, classifications: tuple[str, ...]) -> tuple[Exposure, tuple[str, ...]]:
         paths = list(self.app_data_paths.get(app.id, ()))
@@ -338,9 +365,11 @@ class Analysis:
         facts = {
             "providers.involved": tuple(involved),
             "providers.exposed": tuple(p for p in involved if self.providers[p].exposed),
-            "providers.without_hds": tuple(p for p in involved if "hds" not in providers[p].qualifications),
+            "providers.without_hds": tuple(p for p in involved
+                                           if not contract_facts.certified_or_exempt(providers[p])),
             "providers.without_secnumcloud": tuple(p for p in involved if SNC not in providers[p].qualifications),
             "providers.unknown_headquarters": tuple(p for p in involved if providers[p].headquarters is None),
+            **contract_facts.provider_facts([providers[p] for p in involved]),
         }
         group = self._groups[provider_ids] = _ProviderGroup(facts, frozenset(regions), tuple(sorted(support)), known)
         return group
@@ -460,9 +489,17 @@ class Analysis:
             "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
             "flows.receives_from": tuple(sorted(senders)) if senders else (),
             "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
+            "flows.received_classifications": tuple(sorted({datasets[d].classification for d in received_ids}))
+            if received_ids else (),
+            "flows.health_to_uncertified": app.id in self.health_to_uncertified,
+            "provider.hds_or_eea_gap": self.hds_or_eea_gap(app.id),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
         })
+        offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
+        facts.update(self.transfers.item_facts(facts))
+        facts.update(self.transfers.application_facts(provider, offer.transfer_basis if offer else None))
+        facts.update(contract_facts.application_facts(app, provider))
         return facts, exposure
 
     def _non_eu_control(self, provider: Provider | None) -> bool | None:
@@ -501,6 +538,7 @@ class Analysis:
             "volume_gb": dataset.volume_gb, "location": dataset.location,
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
+        facts.update(self.transfers.item_facts(facts))
         return facts, exposure
 
 

@@ -36,12 +36,13 @@ def graph(inventory: "Inventory") -> "InventoryGraph":
     return build_graph(inventory)
 
 
-def select_rulesets(selectors: list[str] | None = None,
-                    rules_dir: str | os.PathLike[str] | None = None) -> list["Ruleset"]:
-    """The rulesets to apply: `ID` or `ID@VERSION` selectors, else the latest stable of each."""
+def select_rulesets(selectors: list[str] | None = None, rules_dir: str | os.PathLike[str] | None = None,
+                    only: list[str] | None = None) -> list["Ruleset"]:
+    """The rulesets to apply: the latest stable of each (or only those named in `only`), with the
+    versions named by `selectors` (`ID` or `ID@VERSION`) in place of their defaults."""
     from bleu_assess.rules.load import select
 
-    return select(selectors, rules_dir)
+    return select(selectors, rules_dir, only)
 
 
 def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang: str = "en",

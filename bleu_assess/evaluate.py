@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from operator import itemgetter
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 from bleu_assess import __version__, gcpause
 from bleu_assess.analysis import FACTS, LABELLED, Analysis, derogation_active
@@ -20,7 +20,9 @@ from bleu_assess.refdata import region_groups, verdict_model
 from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
                                   ScanResult)
 from bleu_assess.rules.load import PLACEHOLDER
+from bleu_assess.rules.merge import Merger
 from bleu_assess.rules.model import Rule, Ruleset
+from bleu_assess.rules.references import render as render_references
 
 class _Check:
     """One rule, ready to run: its results are cached by the values of the facts it tests, so
@@ -144,7 +146,8 @@ class _Texts:
         self.message = _Text(rule.message[lang], lang)
         self.remediation = _Text(rule.remediation[lang], lang)
         self.title = _Text(rule.title[lang], lang)
-        self.references = tuple(ruleset.reference_text(r) for r in rule.references)
+        self.references, self.method_references = render_references(ruleset.citations(rule), lang)
+        self.uncertain = rule.uncertain[lang] if rule.uncertain else None
 
 
 def _jsonable(value: Any) -> Any:
@@ -171,6 +174,7 @@ class Evaluator:
         self.groups = region_groups()
         self._platforms: dict[Any, tuple[str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
+        self.merger = Merger(lang)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -224,10 +228,10 @@ class Evaluator:
                       "platform.id": platform, "platform.pending": pending})
         fired += _fired(self.second[kind], facts)
         finding = self.finding
-        findings = [finding(c, facts, exposure) for c in fired]
+        findings = list(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]))
         waivers = self.waivers.get(item.id)
-        if waivers:
-            findings = [replace(f, derogation=waivers[f.rule]) if f.rule in waivers else f for f in findings]
+        if waivers:  # a merged finding is derogated when a derogation covers any of its rules
+            findings = [_derogated(f, waivers) for f in findings]
         findings.sort(key=_finding_order)
         readiness = self.readiness(findings, bool(unknown))
         common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
@@ -314,6 +318,9 @@ class Evaluator:
                 continue
             if requirement["not_exposed"] and self.analysis.providers[provider.id].exposed:
                 continue
+            seat = requirement.get("seat")
+            if seat and provider.headquarters is not None and provider.headquarters not in self.groups[seat[1:]]:
+                continue
             missing = needed.difference(provider.qualifications)
             if not missing:
                 chosen = chosen or platform.id
@@ -329,7 +336,7 @@ class Evaluator:
         # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
         return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(facts),
                        texts.remediation(facts), texts.references, check.evidence(facts, exposure),
-                       texts.title(facts), None, rule.uncertain)
+                       texts.title(facts), None, None, (), texts.method_references, texts.uncertain)
 
 
 def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
@@ -345,6 +352,12 @@ def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
         if result:
             out.append(check)
     return out
+
+
+def _derogated(finding: Finding, waivers: Mapping[str, Any]) -> Finding:
+    """`finding` marked with the first derogation (by rule id) that covers one of its rules."""
+    waiver = next((waivers[r] for r in finding.rule_ids if r in waivers), None)
+    return finding if waiver is None else replace(finding, derogation=waiver)
 
 
 def _finding_order(finding: Finding) -> tuple[int, str, str]:

@@ -44,6 +44,15 @@ NETWORK_CLASSES = (0, 1, 2)  # II 901 art. 14: DR in clear only on class 1 or 2 
 DEROGATION_BASES = ("circ-6404-r9", "sren-decree", "ii901-art19", "ii901-int-rex-hb", "organisation-policy", "other")
 # Classifications for which `personal_data` defaults to true (spec/inventory.md).
 PERSONAL_BY_DEFAULT = frozenset({"personal", "sensitive", "special-category", "health"})
+# Exemptions from HDS certification (ANS): a GHT's support establishment hosting for its members
+# under the ANS's conditions; electronic archiving, under the archives regime.
+HDS_EXEMPTIONS = ("ght", "archiving")
+# Référentiel of an HDS certificate: 2018 (v1) or 2024 (v2, arrêté du 26 avril 2024).
+HDS_REFERENTIALS = ("2018", "2024")
+# GDPR chapter V basis of a provider's (or offer's) transfers outside the EEA: art. 45 adequacy,
+# the EU-US Data Privacy Framework (an art. 45 decision for certified US organisations), art. 46
+# standard contractual clauses, art. 47 binding corporate rules, none, or not known.
+TRANSFER_BASES = ("adequacy", "dpf", "scc", "bcr", "none", "unknown")
 KNOWN_QUALIFICATIONS = ("secnumcloud-3.2", "hds", "iso27001", "c5", "eucs-high", "eucs-substantial", "eucs-basic")
 
 
@@ -63,6 +72,17 @@ class Organisation:
 class Ownership:
     largest_non_eu_pct: float | None = None
     total_non_eu_pct: float | None = None
+    non_eu_veto: bool | None = None  # a non-EU holder has a veto right (SecNumCloud 3.2 §19.6.b)
+    non_eu_board_majority: bool | None = None  # non-EU holders can appoint a board majority (§19.6.b)
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """What the contract with a provider is declared to contain (None: not known)."""
+
+    change_notice: bool | None = None  # changes affecting §19.6 notified within one month (SecNumCloud §19.6.f)
+    exit_without_penalty: bool | None = None  # exit without penalty if the qualification is lost (§19.1.g)
+    locations_stated: bool | None = None  # storage and processing locations stated (DORA art. 30(2)(b))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +99,12 @@ class Provider:
     ownership: Ownership | None = None
     contract_law: str | None = None
     pending_qualifications: tuple[str, ...] = ()
+    transfer_basis: str | None = None  # one of TRANSFER_BASES; None: derived from the countries
+    non_eu_jurisdictions: tuple[str, ...] = ()  # non-EU countries whose law reaches it (e.g. US operations)
+    admin_regions: tuple[str, ...] | None = None  # where it administers from; None: its regions
+    contract: Contract | None = None
+    hds_exemption: str | None = None  # one of HDS_EXEMPTIONS
+    hds_referential: str | None = None  # one of HDS_REFERENTIALS, of its HDS certificate
 
     @property
     def effective_support_regions(self) -> tuple[str, ...]:
@@ -90,6 +116,7 @@ class Platform:
     id: str
     provider: str
     models: tuple[str, ...]
+    transfer_basis: str | None = None  # the offer's own basis, when it differs from its provider's
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +167,8 @@ class SensitivityAssessment:
     rationale: str | None = None
     assessed_by: str | None = None
     assessed_on: str | None = None  # ISO date
+    customer_held_keys: bool | None = None  # data encrypted with keys the organisation holds (SecNumCloud §3.3.2)
+    exit_plan: bool | None = None  # a documented, tested exit strategy (DORA art. 28(8))
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,13 @@ def region_groups() -> dict[str, frozenset[str]]:
 
 
 @cache
+def group_of(role: str) -> frozenset[str]:
+    """The countries of the group regions.yaml names for `role`: `immunity_group` (EU),
+    `data_protection_group` (EEA) or `home_group`."""
+    return region_groups()[_read("regions.yaml")[role]]
+
+
+@cache
 def home_countries() -> frozenset[str]:
     """Countries outside the reach of non-EU law for the exposure analysis (EU/EEA)."""
     return region_groups()[_read("regions.yaml")["home_group"]]
@@ -40,6 +47,7 @@ class VerdictModel:
     landing_models: dict[str, list[str]]
     strategy_models: dict[str, list[str]]
     exposure: dict[str, Any]
+    transfer_bases: list[str]
 
     def strongest(self, field: str, values: list[str]) -> str:
         order = self.orders[field]

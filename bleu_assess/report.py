@@ -54,7 +54,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
     return {"rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
             "severity": finding.severity, "title": finding.title, "message": finding.message,
             "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence,
-            "confidence": finding.confidence}
+            "confidence": finding.confidence,
+            "rules": finding.rule_ids, "method_references": finding.method_references, "uncertain": finding.uncertain}
 
 
 def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str,

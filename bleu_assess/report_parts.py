@@ -21,7 +21,8 @@ Say = Callable[..., str]
 def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     """Every finding, grouped by rule: most severe first, then the rules affecting most items.
     Each group: `rule`, `ruleset`, `dimension`, `severity`, `title`, `remediation`,
-    `references`, `items` ({id, kind, name, message}, by name). Nothing is dropped: the items of
+    `references`, `rules` (every rule merged into the finding, `rule` first), `uncertain`,
+    `method_references`, `items` ({id, kind, name, message}, by name). Nothing is dropped: the items of
     a group are exactly those with a finding of that rule."""
     groups: dict[str, dict[str, Any]] = {}
     for item in scan.items:
@@ -29,7 +30,8 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
             group = groups.setdefault(finding.rule, {
                 "rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
                 "severity": finding.severity, "title": finding.title, "remediation": finding.remediation,
-                "references": finding.references, "items": []})
+                "references": finding.references, "rules": finding.rule_ids, "uncertain": finding.uncertain,
+                "method_references": finding.method_references, "items": []})
             group["items"].append({"id": item.id, "kind": item.kind, "name": item.name, "message": finding.message})
     for group in groups.values():
         group["items"].sort(key=lambda i: (i["name"].casefold(), i["id"]))

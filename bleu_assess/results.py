@@ -39,11 +39,17 @@ class Finding:
     # A recorded derogation covering this finding: {id, basis, until, reference, granted_by}. The
     # finding is kept (and shown "derogated until DATE") but no longer counts towards readiness.
     derogation: Mapping[str, Any] | None = None
-    # Why the rule's legal basis is uncertain (its `uncertain` note, as written in the ruleset).
-    uncertain: str | None = None
     # Set when the finding rests on catalogue facts that are not all official: the worst of
     # secondary, unverified, uncertain (docs/catalogue.md). None: inline facts, or official ones.
     confidence: str | None = None
+    # A finding merged from several rules about one fact names them all (the first is `rule`).
+    rules: tuple[str, ...] = ()
+    method_references: tuple[str, ...] = ()  # the tool's own documentation, apart from the law
+    uncertain: str | None = None  # why the legal basis is uncertain, in the results' language
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return self.rules or (self.rule,)
 
     def sort_key(self) -> tuple[int, str, str]:
         return (SEVERITY_RANK[self.severity], self.rule, self.message)
@@ -55,14 +61,13 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         out = {
-            "rule": self.rule, "ruleset": self.ruleset, "dimension": self.dimension, "severity": self.severity,
-            "title": self.title, "message": self.message, "remediation": self.remediation,
-            "references": list(self.references), "evidence": self.evidence,
+            "rule": self.rule, "rules": list(self.rule_ids), "ruleset": self.ruleset, "dimension": self.dimension,
+            "severity": self.severity, "title": self.title, "message": self.message, "remediation": self.remediation,
+            "references": list(self.references), "method_references": list(self.method_references),
+            "uncertain": self.uncertain, "evidence": self.evidence,
         }
         if self.derogation is not None:
             out["derogation"] = dict(self.derogation)
-        if self.uncertain is not None:
-            out["uncertain"] = self.uncertain
         if self.confidence:
             out["confidence"] = self.confidence
         return out
@@ -380,29 +385,31 @@ class _ItemEncoder:
     `{` + `"key": value` joined by ", " + `}`, so parts encoded apart join into the same text."""
 
     def __init__(self) -> None:
-        self.prefixes: dict[tuple[str, str, str, str], str] = {}
-        self.references: dict[tuple[str, ...], str] = {}
+        self.prefixes: dict[tuple[Any, ...], str] = {}
+        self.references: dict[tuple[Any, ...], str] = {}
         self.evidence: dict[int, tuple[Mapping[str, Any], str]] = {}
 
     def finding(self, f: Finding) -> str:
         string = _string
-        key = (f.rule, f.ruleset, f.dimension, f.severity)
+        key = (f.rule, f.rules, f.ruleset, f.dimension, f.severity)
         prefix = self.prefixes.get(key)
         if prefix is None:
-            prefix = self.prefixes[key] = (f'{{"rule": {string(f.rule)}, "ruleset": {string(f.ruleset)}, '
+            prefix = self.prefixes[key] = (f'{{"rule": {string(f.rule)}, "rules": {_compact(list(f.rule_ids))}, '
+                                           f'"ruleset": {string(f.ruleset)}, '
                                            f'"dimension": {string(f.dimension)}, "severity": {string(f.severity)}, '
                                            '"title": ')
-        references = self.references.get(f.references)
+        refs_key = (f.references, f.method_references, f.uncertain)
+        references = self.references.get(refs_key)
         if references is None:
-            references = self.references[f.references] = _compact(list(f.references))
+            references = self.references[refs_key] = (
+                f'{_compact(list(f.references))}, "method_references": {_compact(list(f.method_references))}, '
+                f'"uncertain": {_compact(f.uncertain)}')
         found = self.evidence.get(id(f.evidence))
         if found is None or found[0] is not f.evidence:
             found = self.evidence[id(f.evidence)] = (f.evidence, _compact(f.evidence))
         tail = ""  # the optional keys, in to_dict's order
         if f.derogation is not None:
             tail += f', "derogation": {_compact(dict(f.derogation))}'
-        if f.uncertain is not None:
-            tail += f', "uncertain": {string(f.uncertain)}'
         if f.confidence:
             tail += f', "confidence": {string(f.confidence)}'
         return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause
 from bleu_assess.i18n import label, t
-from bleu_assess.results import SEVERITIES, ScanResult, scan_json_parts
+from bleu_assess.results import SEVERITIES, Finding, ScanResult, scan_json_parts
 from bleu_assess.tabular import csv_bytes, default_dialect
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def table(result: ScanResult, width: int = 160) -> "RenderableType":
                                      style=_STYLES.get(i.exposure.level, "")) for i in items], 6),
         column("col_target", [Text(label("target", i.target, lang)) for i in items], 3),
         column("col_platform", [Text(i.platform or "—") for i in items], 1),
-        column("col_top_finding", [Text(f"{i.top_finding.rule}: {i.top_finding.title}" if i.top_finding else "—")
+        column("col_top_finding", [Text(finding_heading(i.top_finding, lang) if i.top_finding else "—")
                                    for i in items], 5, flexible_min=24),
     ]
     grid = fitted(t("scan.title", lang, organisation=result.inventory.organisation), columns, width, lang)
@@ -78,6 +78,12 @@ def confidence_legend(result: ScanResult) -> list[str]:
     if any(i.confidence for i in result.items):
         lines.append(t("scan.confidence_legend", result.lang, mark=t("scan.confidence_mark", result.lang)))
     return lines
+
+
+def finding_heading(finding: Finding, lang: str) -> str:
+    """"RULE: title", marked when the rule's legal basis is uncertain."""
+    mark = f" [{t('scan.uncertain_mark', lang)}]" if finding.uncertain else ""
+    return f"{finding.rule}: {finding.title}{mark}"
 
 
 def summary_text(result: ScanResult) -> str:

@@ -82,9 +82,26 @@ PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
     "ownership": _s("object", "Non-EU holdings (SecNumCloud 3.2 §19.6.b).", nullable=True, fields={
         "largest_non_eu_pct": _s("number", "Largest single non-EU holding, in %.", minimum=0, maximum=100),
         "total_non_eu_pct": _s("number", "All non-EU holdings together, in %.", minimum=0, maximum=100),
+        "non_eu_veto": _s("boolean", "A non-EU holder has a veto right."),
+        "non_eu_board_majority": _s("boolean", "Non-EU holders can appoint a majority of the board."),
     }),
     "contract_law": _s("country", "Law governing the contract.", nullable=True),
     "pending_qualifications": _qualifications("Applied for, not granted: never counts as qualified."),
+    "transfer_basis": _s("string", "GDPR basis of its transfers outside the EEA (default: adequacy when every "
+                         "such country has an adequacy decision, else unknown).", enum=model.TRANSFER_BASES),
+    "non_eu_jurisdictions": _countries("Non-EU countries whose law reaches it besides its headquarters "
+                                       "(e.g. an EU group with US operations)."),
+    "admin_regions": _countries("Where its staff administer and supervise the service from (default: regions)."),
+    "contract": _s("object", "What the contract is declared to contain.", nullable=True, fields={
+        "change_notice": _s("boolean", "Changes affecting SecNumCloud §19.6 notified within one month (§19.6.f)."),
+        "exit_without_penalty": _s("boolean", "Exit without penalty if the qualification is lost (§19.1.g)."),
+        "locations_stated": _s("boolean", "Storage and processing locations stated (DORA art. 30(2)(b))."),
+    }),
+    "hds_exemption": _s("string", "Exempt from HDS certification: ght (a GHT hosting for its members under the "
+                        "ANS's conditions) or archiving (electronic archiving, archives regime).",
+                        enum=model.HDS_EXEMPTIONS),
+    "hds_referential": _s("string", "Référentiel of its HDS certificate: 2018 (v1) or 2024 (v2).",
+                          enum=model.HDS_REFERENTIALS),
 })
 
 PLATFORM = _s("object", "A candidate landing zone for the migration.", fields={
@@ -92,6 +109,8 @@ PLATFORM = _s("object", "A candidate landing zone for the migration.", fields={
     "provider": _s("id", "Provider id.", required=True, ref="provider"),
     "models": _s("list", "Service models offered.", required=True, non_empty=True,
                  item=_s("string", enum=model.PLATFORM_MODELS)),
+    "transfer_basis": _s("string", "The offer's GDPR transfer basis, when it differs from its provider's.",
+                         enum=model.TRANSFER_BASES),
 })
 
 APPLICATION = _s("object", "An application of the estate.", fields={
@@ -126,6 +145,8 @@ APPLICATION = _s("object", "An application of the estate.", fields={
                         "(0: connected to the Internet; 1 or 2).", nullable=True, minimum=0, maximum=2),
     "approved_encryption": _s("boolean", "Diffusion Restreinte outside protected zones is encrypted with "
                               "ANSSI-agréé products.", nullable=True),
+    "customer_held_keys": _s("boolean", "Its data is encrypted with keys the organisation holds (SecNumCloud §3.3.2)."),
+    "exit_plan": _s("boolean", "A documented and tested exit strategy exists (DORA art. 28(8))."),
 })
 
 _ANSWER = _s("string", "yes, no or unknown.", enum=model.SENSITIVITY_ANSWERS)

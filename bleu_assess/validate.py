@@ -404,7 +404,8 @@ def _build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
     return model.Inventory(
         organisation=organisation,
         providers=tuple(_provider(p) for _, _, p in lists["providers"]),
-        platforms=tuple(model.Platform(p["id"], p["provider"], tuple(p["models"])) for _, _, p in lists["platforms"]),
+        platforms=tuple(model.Platform(p["id"], p["provider"], tuple(p["models"]), p.get("transfer_basis"))
+                        for _, _, p in lists["platforms"]),
         applications=tuple(_application(a) for _, _, a in lists["applications"]),
         datasets=tuple(_dataset(d) for _, _, d in lists["datasets"]),
         flows=tuple(
@@ -467,9 +468,16 @@ def _provider(p: dict[str, Any]) -> model.Provider:
         regions=tuple(p.get("regions") or ()),
         support_regions=None if support is None else tuple(support),
         subprocessors=tuple(p.get("subprocessors") or ()),
-        ownership=model.Ownership(own.get("largest_non_eu_pct"), own.get("total_non_eu_pct")) if own else None,
+        ownership=model.Ownership(own.get("largest_non_eu_pct"), own.get("total_non_eu_pct"), own.get("non_eu_veto"),
+                                  own.get("non_eu_board_majority")) if own else None,
         contract_law=p.get("contract_law"),
         pending_qualifications=tuple(p.get("pending_qualifications") or ()),
+        transfer_basis=p.get("transfer_basis"),
+        non_eu_jurisdictions=tuple(p.get("non_eu_jurisdictions") or ()),
+        admin_regions=None if p.get("admin_regions") is None else tuple(p["admin_regions"]),
+        contract=model.Contract(**p["contract"]) if p.get("contract") else None,
+        hds_exemption=p.get("hds_exemption"),
+        hds_referential=p.get("hds_referential"),
     )
 
 
@@ -500,6 +508,8 @@ def _application(a: dict[str, Any]) -> model.Application:
         homologation=_homologation(a.get("homologation")),
         network_class=a.get("network_class"),
         approved_encryption=a.get("approved_encryption"),
+        customer_held_keys=a.get("customer_held_keys"),
+        exit_plan=a.get("exit_plan"),
     )
 
 

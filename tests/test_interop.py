@@ -210,8 +210,9 @@ def test_diff_shows_exactly_the_fixed_findings(tmp_path: Path, runner: Any) -> N
     result = runner.invoke(app, ["diff", str(old), str(tmp_path / "after.yaml"), "--format", "json", "--lang", "en"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert [(f["item"], f["rule"]) for f in document["resolved_findings"]] == [("dpi", "GOV-BLK-001"),
-                                                                                 ("supervision", "EXT-LAW-001")]
+    # The contract-law fix resolves nothing: EXT-LAW-001 (SecNumCloud §19.1.c) concerns only systems in
+    # SecNumCloud scope or a candidate offer's provider, and supervision is neither.
+    assert [(f["item"], f["rule"]) for f in document["resolved_findings"]] == [("dpi", "GOV-BLK-001")]
     assert document["new_findings"] == [] and document["added"] == [] and document["removed"] == []
     assert document["changes"] == []  # dpi stays blocked by its flows: no verdict moves
     markdown = runner.invoke(app, ["diff", str(old), str(tmp_path / "after.yaml"), "--format", "markdown"])

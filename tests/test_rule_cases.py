@@ -76,7 +76,7 @@ def test_rule_case(case_file: Path, tmp_path: Path) -> None:
     for scenario in scenarios:
         name = scenario["name"]
         result = _run(rule_id, scenario, tmp_path)
-        fired = {item.id for item in result.items if any(f.rule == rule_id for f in item.findings)}
+        fired = {item.id for item in result.items if any(rule_id in f.rule_ids for f in item.findings)}
         for item_id in scenario.get("fires", ()):
             assert result.item(item_id) is not None, f"{name}: no item {item_id} in the case"
             assert item_id in fired, f"{name}: {rule_id} should fire on {item_id}"

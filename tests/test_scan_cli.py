@@ -72,7 +72,8 @@ def check_contract(document: dict[str, Any]) -> None:
         for finding in item["findings"]:
             assert {"rule", "ruleset", "dimension", "severity", "message", "remediation", "references",
                     "evidence"} <= finding.keys()
-            assert finding["references"] and finding["message"] and "@" in finding["ruleset"]
+            assert (finding["references"] or finding["method_references"]) and finding["message"]
+            assert "@" in finding["ruleset"] and finding["rule"] == finding["rules"][0]
         if any(f["severity"] == "blocker" for f in item["findings"]):
             assert item["readiness"] == "not-ready"
 

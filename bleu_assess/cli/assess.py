@@ -38,7 +38,9 @@ CSV_DIALECT = typer.Option(None, "--csv-dialect",
                            help="CSV for: excel-fr (UTF-8 with BOM, ';', decimal comma), excel (BOM, ','), "
                                 "rfc4180 (no BOM, ','). Default: excel-fr in French, else excel.")
 
-RULESET_HELP = "Ruleset to apply, ID or ID@VERSION (repeatable; default: latest stable of each)."
+RULESET_HELP = ("Ruleset version to use, ID@VERSION (or ID for its latest stable version); the other rulesets "
+                "stay at their defaults (repeatable; default: latest stable of each).")
+ONLY_HELP = "Apply only this ruleset, ID or ID@VERSION (repeatable): the others are left out."
 RULES_DIR_HELP = "Directory of extra rulesets (<id>/<version>.yaml), added to the shipped ones."
 LANG_HELP = "Language of messages (default: from the organisation's country)."
 
@@ -47,7 +49,7 @@ app.add_typer(rules_app, name="rules")
 
 
 def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional[str], lang: Optional[Lang],
-                    machine_output: bool = False):  # type: ignore[no-untyped-def]
+                    machine_output: bool = False, only: Optional[List[str]] = None):  # type: ignore[no-untyped-def]
     """Shared by every command that assesses an inventory: warnings to stderr, then verdicts,
     with a progress bar on a terminal for large inventories."""
     from bleu_assess import api, console
@@ -59,7 +61,7 @@ def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional
         loaded_stage(1)
         inventory = loaded.inventory
         language = lang.value if lang else default_language(inventory.organisation.country)
-        selected = api.select_rulesets(ruleset or None, rules_dir)
+        selected = api.select_rulesets(ruleset or None, rules_dir, only or None)
         ig = api.graph(inventory)
         advance = stage(t("cli.progress_assess", language), len(inventory.applications) + len(inventory.datasets))
         result = api.assess(inventory, selected, language, ig, advance)
@@ -71,6 +73,7 @@ def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional
 def scan(
     path: str = typer.Argument(..., help=PATH_HELP),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="Output format."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
@@ -84,7 +87,8 @@ def scan(
     from bleu_assess.i18n import t
     from bleu_assess.output import emit
 
-    result, _, selected = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
+    result, _, selected = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table,
+                                          only=only_ruleset)
     if format is ScanFormat.table:
         console.show_table(lambda width: scan_render.table(result, width), output, [path])
     elif format is ScanFormat.sarif:
@@ -115,6 +119,7 @@ def explain(
     path: str = typer.Argument(..., help=PATH_HELP),
     item: str = typer.Argument(..., help="Application or dataset id."),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
@@ -124,7 +129,7 @@ def explain(
     from bleu_assess.i18n import t
     from bleu_assess.validate import suggest
 
-    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang)
+    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset)
     verdict = result.item(item)
     if verdict is None:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)

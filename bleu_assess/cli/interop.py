@@ -9,7 +9,8 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import app, command
-from bleu_assess.cli.assess import CSV_DIALECT, LANG_HELP, RULES_DIR_HELP, RULESET_HELP, CsvDialect, load_and_assess
+from bleu_assess.cli.assess import (CSV_DIALECT, LANG_HELP, ONLY_HELP, RULES_DIR_HELP, RULESET_HELP, CsvDialect,
+                                    load_and_assess)
 from bleu_assess.cli.inventory import PATH_HELP, Lang
 
 import_app = typer.Typer(help="Import inventories from spreadsheets and discovery tools.", no_args_is_help=True)
@@ -110,6 +111,7 @@ def export_findings(
     output: str = typer.Option(..., "-o", "--output", help="findings.xlsx or findings.csv"),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
 ) -> None:
@@ -120,7 +122,7 @@ def export_findings(
     from bleu_assess.output import check_target, write_atomic
 
     check_target(output, [path])
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang)
+    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset)
     content = to_xlsx(result) if Path(output).suffix.lower() == ".xlsx" else to_csv(
         result, csv_dialect and csv_dialect.value)
     write_atomic(output, content, [path])

@@ -8,7 +8,8 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.assess import CSV_DIALECT, LANG_HELP, RULES_DIR_HELP, RULESET_HELP, CsvDialect, load_and_assess
+from bleu_assess.cli.assess import (CSV_DIALECT, LANG_HELP, ONLY_HELP, RULES_DIR_HELP, RULESET_HELP, CsvDialect,
+                                    load_and_assess)
 from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
 
 
@@ -82,6 +83,7 @@ def plan(
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
 ) -> None:
@@ -91,7 +93,8 @@ def plan(
 
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
-    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is PlanFormat.json)
+    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is PlanFormat.json,
+                                   only=only_ruleset)
     planned = api.plan(result, ig, options, dated)
     if format is PlanFormat.table:
         console.show_table(lambda width: plan_render.table(planned, ig.inventory, width), output, [path])

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
+from bleu_assess.cli.assess import LANG_HELP, ONLY_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
 from bleu_assess.cli.inventory import PATH_HELP, Lang
 from bleu_assess.cli.planning import (CAPACITY, EFFORT_DAYS, FREEZE, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE,
                                       PILOT_SIZE, START, plan_options, roadmap_options)
@@ -49,6 +49,7 @@ def report(
     capacity: Optional[str] = CAPACITY,
     freeze: Optional[List[str]] = FREEZE,
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     fit: Optional[bool] = typer.Option(None, "--fit/--no-fit", help="Include the fit matrix of applications against "
                                        f"the inventory's platforms (default: up to {FIT_MAX_APPLICATIONS} applications)."),
@@ -63,7 +64,7 @@ def report(
     fmt = format.value if format else next((f for s, f in suffixes.items() if output and output.endswith(s)), "html")
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
-    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang)
+    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset)
     planned = api.plan(result, ig, options, dated)
     inventory = ig.inventory
     if fmt == "docx":
@@ -75,6 +76,6 @@ def report(
     if inventory.platforms and (fit or (fit is None and len(inventory.applications) <= FIT_MAX_APPLICATIONS)):
         from bleu_assess.fit import fit as fitting
 
-        matrix = fitting(inventory, api.select_rulesets(ruleset or None, rules_dir), result.lang,
+        matrix = fitting(inventory, api.select_rulesets(ruleset or None, rules_dir, only_ruleset or None), result.lang,
                          day=inventory.catalogue.day if inventory.catalogue else None)
     emit(render(result, planned, inventory, fmt, audience.value, template_dir, matrix), output, [path])

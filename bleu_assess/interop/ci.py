@@ -129,7 +129,8 @@ def _rule_descriptor(rule_id: str, finding: Finding, rule: "Rule | None", rulese
         "fullDescription": {"text": title},
         "help": {"text": text, "markdown": markdown.strip()},
         "defaultConfiguration": {"level": LEVEL[finding.severity]},
-        "properties": {"tags": list(dict.fromkeys(["security", finding.dimension, finding.ruleset.partition("@")[0]])),
+        "properties": {"tags": list(dict.fromkeys(["security", finding.dimension, finding.ruleset.partition("@")[0],
+                                                    *(["uncertain"] if finding.uncertain else [])])),
                        "security-severity": SECURITY_SEVERITY[finding.severity],
                        "references": [{"text": name, **({"url": url} if url else {})} for name, url in sources]},
     }
@@ -192,12 +193,14 @@ def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequen
             "ruleId": finding.rule,
             "ruleIndex": index[finding.rule],
             "level": LEVEL[finding.severity],
-            "message": {"text": f"{finding.message} {t('scan.field', lang, name=t('scan.remediation', lang))} {finding.remediation}"},
+            "message": {"text": _message(finding, lang)},
             "locations": [location(file, line, item)],
             # Stable when lines move: the same finding on the same item is the same alert.
             "partialFingerprints": {"bleuAssessFinding/v1": f"{item.kind}:{item.id}:{finding.rule}"},
             "properties": {"item": item.id, "kind": item.kind, "severity": finding.severity,
-                           "references": list(finding.references)},
+                           "rules": list(finding.rule_ids), "references": list(finding.references),
+                           "method_references": list(finding.method_references),
+                           "uncertain": finding.uncertain},
         })
 
     run: dict[str, Any] = {
@@ -249,6 +252,14 @@ def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequen
     marker = '"results":[]'
     head, _, tail = encode({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}).partition(marker)
     return head + '"results":[' + ",\n".join(parts) + "]" + tail + "\n", sum(omitted.values())
+
+
+def _message(finding: Finding, lang: str) -> str:
+    """The alert's text: message, remediation, and the uncertainty of the legal basis, if any."""
+    text = f"{finding.message} {t('scan.field', lang, name=t('scan.remediation', lang))} {finding.remediation}"
+    if finding.uncertain:
+        text += f" ({t('scan.uncertain', lang)}: {finding.uncertain})"
+    return text
 
 
 def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "high") -> str:

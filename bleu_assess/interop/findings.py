@@ -12,7 +12,7 @@ from bleu_assess.results import READINESS, SEVERITIES, ScanResult
 from bleu_assess.tabular import csv_bytes, default_dialect, workbook_cell
 
 COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
-           "remediation", "references")
+           "remediation", "references", "method_references", "uncertain")
 
 
 def rows(result: ScanResult) -> list[list[Any]]:
@@ -23,7 +23,8 @@ def rows(result: ScanResult) -> list[list[Any]]:
             out.append([item.id, label("kind", item.kind, lang), item.name, item.owner or "", finding.rule,
                         finding.ruleset, label("severity", finding.severity, lang), finding.dimension,
                         label("readiness", item.readiness, lang), finding.message, finding.remediation,
-                        t("cli.list_separator", lang).join(finding.references)])
+                        t("cli.list_separator", lang).join(finding.references),
+                        t("cli.list_separator", lang).join(finding.method_references), finding.uncertain or ""])
     return out
 
 
@@ -55,10 +56,10 @@ def to_xlsx(result: ScanResult) -> bytes:
         cell.font, cell.fill = bold, fill
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    widths = {"A": 22, "B": 14, "C": 30, "D": 24, "E": 16, "F": 20, "G": 12, "H": 16, "I": 20, "J": 70, "K": 60, "L": 50}
+    widths = {"A": 22, "B": 14, "C": 30, "D": 24, "E": 16, "F": 20, "G": 12, "H": 16, "I": 20, "J": 70, "K": 60, "L": 50, "M": 30, "N": 40}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2, min_col=10, max_col=12):
+    for row in sheet.iter_rows(min_row=2, min_col=10, max_col=14):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     summary = book.create_sheet(t("interop.sheet.summary", lang))
