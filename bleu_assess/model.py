@@ -147,6 +147,8 @@ class Application:
     homologation: Homologation | None = None
     network_class: int | None = None  # II 901 network class where DR is processed in clear
     approved_encryption: bool | None = None  # ANSSI-agréé encryption outside protected zones
+    customer_held_keys: bool | None = None  # data encrypted with keys the organisation holds (SecNumCloud §3.3.2)
+    exit_plan: bool | None = None  # a documented, tested exit strategy (DORA art. 28(8))
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +169,6 @@ class SensitivityAssessment:
     rationale: str | None = None
     assessed_by: str | None = None
     assessed_on: str | None = None  # ISO date
-    customer_held_keys: bool | None = None  # data encrypted with keys the organisation holds (SecNumCloud §3.3.2)
-    exit_plan: bool | None = None  # a documented, tested exit strategy (DORA art. 28(8))
 
 
 @dataclass(frozen=True, slots=True)
