@@ -55,6 +55,8 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "dependencies.count": (APP, "number"), "dependencies.in_cycle": (APP, "bool"),
     "classification": (DATA, "string"), "personal_data": (DATA, "bool"), "volume_gb": (DATA, "number"),
     "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
+    # Servers (optional section): what runs the application.
+    "servers": (APP, "list"), "servers.os_out_of_support": (APP, "list"), "hosting.from_servers": (APP, "bool"),
     # Second pass: known once the first pass has set verdicts.
     "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
     "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
@@ -391,6 +393,12 @@ class Analysis:
             "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
+        })
+        servers = inv.servers_by_application.get(app.id, ())
+        facts.update({
+            "servers": tuple(sorted(s.id for s in servers)),
+            "servers.os_out_of_support": tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")),
+            "hosting.from_servers": app.id in inv.hosting_from_servers,
         })
         return facts, exposure
 

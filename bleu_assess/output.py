@@ -56,6 +56,14 @@ def write_atomic(target: str | os.PathLike[str], content: str | bytes | bytearra
     return path
 
 
+def rewrite_atomic(target: str | os.PathLike[str], content: str) -> Path:
+    """Rewrite an input file in one step, on the user's explicit request (`--in-place`)."""
+    path = Path(target)
+    with _terminate_as_interrupt():
+        _write(path, content.encode("utf-8"))
+    return path
+
+
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
     """While a file is written, SIGTERM (kill) and SIGHUP (terminal closed) clean up like Ctrl-C.

@@ -64,30 +64,6 @@ def import_csv(
     _spreadsheet("csv", path, output, lang, organisation)
 
 
-@command("azure-migrate", parent=import_app)
-def import_azure(
-    dependencies: str = typer.Argument(..., help="Azure Migrate dependency analysis export (CSV)."),
-    mapping: str = typer.Option(..., "--map", help="YAML mapping of server names to application ids (and flows)."),
-    inventory: str = typer.Option(..., "--inventory", help="Inventory to merge into (never modified)."),
-    output: str = typer.Option(..., "-o", "--output", help="Merged inventory to write."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
-) -> None:
-    """Add the dependencies (and mapped flows) that Azure Migrate observed to an inventory."""
-    from bleu_assess import console
-    from bleu_assess.i18n import t
-    from bleu_assess.interop.azure import import_dependencies
-    from bleu_assess.output import check_target, write_atomic
-
-    language = _lang(lang)
-    check_target(output, [dependencies, mapping, inventory])
-    text, found, added_deps, added_flows = import_dependencies(dependencies, mapping, inventory, output)
-    write_atomic(output, text, [dependencies, mapping, inventory])
-    if found.unmapped:
-        console.err().print(t("interop.unmapped", language, servers=", ".join(sorted(found.unmapped))), style="yellow")
-    console.info(t("interop.azure_summary", language, connections=found.connections, dependencies=added_deps,
-                   flows=added_flows))
-
-
 @command("template", parent=export_app)
 def export_template(
     output: str = typer.Option(..., "-o", "--output", help="Workbook to write (.xlsx)."),

@@ -1,0 +1,91 @@
+"""Discovery imports: Azure Migrate dependencies, RVTools, Azure Migrate discovery and
+assessment workbooks, AWS, ArchiMate (bleu_assess/intake/). Each prints an import report."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from bleu_assess.cli import command
+from bleu_assess.cli.interop import _lang, import_app
+from bleu_assess.cli.inventory import Lang
+
+INVENTORY_HELP = "Inventory to add to (single file; never modified unless --in-place)."
+OUTPUT_HELP = "Inventory to write (YAML)."
+REPORT_HELP = "Also write the import report to this file (Markdown, or JSON with a .json name)."
+ORGANISATION_HELP = "Organisation name, for a new inventory (without --inventory)."
+IN_PLACE_HELP = "Write the result over --inventory (only the added lines change)."
+
+
+def _finish(text: str, report: "object", output: Optional[str], inventory: Optional[str], in_place: bool,
+            report_file: Optional[str], inputs: list[str], language: str) -> None:
+    """Write the result (atomically) and the report; print the report on stderr."""
+    import json
+
+    from bleu_assess import console
+    from bleu_assess.i18n import t
+    from bleu_assess.output import rewrite_atomic, write_atomic
+
+    target = inventory if in_place and inventory else output
+    if in_place:
+        rewrite_atomic(str(target), text)
+    else:
+        write_atomic(str(target), text, inputs)
+    if report_file:
+        content = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n" \
+            if report_file.endswith(".json") else report.markdown(language)  # type: ignore[attr-defined]
+        write_atomic(report_file, content, inputs)
+    for line in report.lines(language):  # type: ignore[attr-defined]
+        console.err().print(line)
+    console.info(t("discovery.written", language, path=target))
+
+
+def _target(output: Optional[str], inventory: Optional[str], in_place: bool, inputs: list[str]) -> None:
+    from bleu_assess.errors import UsageError
+    from bleu_assess.output import check_target
+
+    if in_place and not inventory:
+        raise UsageError("--in-place needs --inventory FILE")
+    if not in_place and not output:
+        raise UsageError("missing option -o/--output", hint="or --in-place to write over --inventory")
+    if output and not in_place:
+        check_target(output, inputs)
+
+
+@command("azure-migrate", parent=import_app)
+def import_azure_migrate(
+    dependencies: str = typer.Argument(..., help="Azure Migrate dependency export (agentless CSV, or agent-based VMConnection CSV)."),
+    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP + " Its servers: are joined by name, FQDN, short name or IP."),
+    mapping: Optional[str] = typer.Option(None, "--map", help="YAML mapping of server names to application ids (and flows), for inventories without servers:."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Merged inventory to write."),
+    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
+    ports: Optional[str] = typer.Option(None, "--ports", help="Keep only these destination ports (443,1433,8000-8010)."),
+    ignore_ports: Optional[str] = typer.Option(None, "--ignore-ports", help="Leave out these ports instead of the default administration ports (RDP, SSH, WinRM, monitoring, backup); 'none' keeps all."),
+    skeleton: Optional[str] = typer.Option(None, "--mapping-skeleton", help="Write the servers the export names but the inventory lacks, as a servers: section to fill in, and stop."),
+    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages and of the names written."),
+) -> None:
+    """Add the dependencies Azure Migrate observed: servers joined to applications, external endpoints listed."""
+    from bleu_assess import console
+    from bleu_assess.errors import UsageError
+    from bleu_assess.i18n import t
+    from bleu_assess.intake import azure_migrate
+    from bleu_assess.output import check_target, write_atomic
+
+    language = _lang(lang)
+    inputs = [p for p in (dependencies, mapping, inventory) if p]
+    if skeleton:
+        check_target(skeleton, inputs)
+        report, lifted, index, _ = azure_migrate.analyse(dependencies, inventory, mapping, ports, ignore_ports)
+        write_atomic(skeleton, azure_migrate.skeleton(lifted, index, dependencies), inputs)
+        for line in report.lines(language):
+            console.err().print(line)
+        console.info(t("discovery.skeleton_written", language, path=skeleton))
+        return
+    if not inventory:
+        raise UsageError("missing option --inventory", hint="dependencies are added to an existing inventory")
+    _target(output, inventory, in_place, inputs)
+    text, report = azure_migrate.import_dependencies(dependencies, inventory, mapping, ports, ignore_ports,
+                                                     output or inventory, language)
+    _finish(text, report, output, inventory, in_place, report_file, inputs, language)

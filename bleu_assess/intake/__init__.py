@@ -1,0 +1,1 @@
+"""Intake: turning what clients already have (spreadsheets, discovery exports, models) into inventories."""

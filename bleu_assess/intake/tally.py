@@ -1,0 +1,102 @@
+"""The import report of discovery imports: every row read is accounted for exactly once.
+
+Each row lands in one outcome — `mapped` (it became part of the inventory), `suggested` (it
+became a suggestion the user confirms, such as an application guessed from a VM folder) or
+`left-out` — with a reason code and a few examples. The counts of the three add up to the rows
+read (`check()`); the report also lists what was added to the inventory and what the merge had
+to do (a list materialised) or could not do. Reasons are codes; their wording comes from
+`templates/i18n/discovery.<lang>.yaml` at render time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+OUTCOMES = ("mapped", "suggested", "left-out")
+MAX_EXAMPLES = 5
+
+
+@dataclass
+class Bucket:
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    """What an import read, mapped, suggested and left out, with counts and reasons."""
+
+    source: str
+    kind: str  # rvtools, azure-migrate, archimate, …
+    read: int = 0  # rows (or elements) read
+    unit: str = "rows"
+    outcomes: dict[tuple[str, str], Bucket] = field(default_factory=dict)
+    added: dict[str, int] = field(default_factory=dict)  # section -> items added
+    details: dict[str, list[str]] = field(default_factory=dict)  # heading code -> lines (endpoints, …)
+    notes: list[str] = field(default_factory=list)  # what the merge did that the user must know
+    not_done: list[str] = field(default_factory=list)  # what it could not do, with the reason
+
+    def count(self, outcome: str, reason: str, example: Any = None, n: int = 1) -> None:
+        """Account for `n` rows read with this outcome and reason."""
+        assert outcome in OUTCOMES, outcome
+        bucket = self.outcomes.setdefault((outcome, reason), Bucket())
+        bucket.count += n
+        text = str(example) if example not in (None, "") else ""
+        if text and len(bucket.examples) < MAX_EXAMPLES and text not in bucket.examples:
+            bucket.examples.append(text)
+
+    def total(self, outcome: str | None = None) -> int:
+        return sum(b.count for (o, _), b in self.outcomes.items() if outcome is None or o == outcome)
+
+    def check(self) -> None:
+        """Every row read is in exactly one outcome (a bug otherwise, never a user error)."""
+        if self.total() != self.read:
+            raise AssertionError(f"import report of {self.source}: {self.total()} rows accounted for, {self.read} read")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source, "kind": self.kind, "read": self.read, "unit": self.unit,
+            "outcomes": [{"outcome": o, "reason": r, "count": b.count, "examples": b.examples}
+                         for (o, r), b in sorted(self.outcomes.items(), key=lambda kv: (OUTCOMES.index(kv[0][0]), kv[0][1]))],
+            "added": dict(sorted(self.added.items())), "details": self.details,
+            "notes": self.notes, "not_done": self.not_done,
+        }
+
+    def lines(self, lang: str) -> list[str]:
+        """The report as lines of text (terminal), in `lang`."""
+        from bleu_assess.i18n import t
+
+        out = [t("discovery.read", lang, source=self.source, kind=self.kind, count=self.read,
+                 unit=t(f"discovery.unit.{self.unit}", lang))]
+        for outcome in OUTCOMES:
+            buckets = sorted((r, b) for (o, r), b in self.outcomes.items() if o == outcome)
+            out.append(t(f"discovery.outcome.{outcome}", lang, count=sum(b.count for _, b in buckets)))
+            for reason, bucket in buckets:
+                examples = f" ({', '.join(bucket.examples)}{', …' if bucket.count > len(bucket.examples) else ''})" \
+                    if bucket.examples else ""
+                out.append(f"  - {bucket.count}: {t(f'discovery.reason.{reason}', lang)}{examples}")
+        if self.added:
+            added = ", ".join(f"{n} {t(f'discovery.section.{s}', lang)}" for s, n in sorted(self.added.items()))
+            out.append(t("discovery.added", lang, added=added))
+        else:
+            out.append(t("discovery.nothing_added", lang))
+        for heading, entries in sorted(self.details.items()):
+            if not entries:
+                continue
+            out.append(t(f"discovery.detail.{heading}", lang, count=len(entries)))
+            out.extend(f"  - {entry}" for entry in entries)
+        for heading, entries in (("notes", self.notes), ("not_done", self.not_done)):
+            if entries:
+                out.append(t(f"discovery.{heading}", lang, count=len(entries)))
+                out.extend(f"  - {entry}" for entry in entries)
+        return out
+
+    def markdown(self, lang: str) -> str:
+        """The report as Markdown (`--report FILE.md`)."""
+        from bleu_assess.i18n import t
+
+        body = [f"# {t('discovery.title', lang, source=self.source)}", ""]
+        for line in self.lines(lang):
+            body.append(line if line.startswith("  - ") else f"\n{line}\n")
+        return "\n".join(body).replace("\n\n\n", "\n\n").strip() + "\n"
