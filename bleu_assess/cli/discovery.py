@@ -89,3 +89,54 @@ def import_azure_migrate(
     text, report = azure_migrate.import_dependencies(dependencies, inventory, mapping, ports, ignore_ports,
                                                      output or inventory, language)
     _finish(text, report, output, inventory, in_place, report_file, inputs, language)
+
+
+def _as_of(value: Optional[str]) -> "object":
+    from datetime import date
+
+    from bleu_assess.errors import UsageError
+
+    try:
+        return date.fromisoformat(value) if value else date.today()
+    except ValueError:
+        raise UsageError(f"--as-of: expected a date YYYY-MM-DD, got '{value}'") from None
+
+
+def _servers_import(kind: str, source: str, build: "object", inventory: Optional[str], organisation: Optional[str],
+                    output: Optional[str], in_place: bool, report_file: Optional[str], lang: Optional[Lang]) -> None:
+    """Common to the importers that write servers and applications: build, merge, write, report."""
+    from bleu_assess.intake.merge import import_into
+
+    language = _lang(lang)
+    inputs = [p for p in (source, inventory) if p]
+    _target(output, inventory, in_place, inputs)
+    additions, report = build()  # type: ignore[operator]
+    text = import_into(inventory, organisation, source, kind, additions, report, str(output or inventory))
+    _finish(text, report, output, inventory, in_place, report_file, inputs, language)
+
+
+AS_OF_HELP = "Date the OS support status is assessed on (YYYY-MM-DD; default today). Same date, same output."
+
+
+@command("rvtools", parent=import_app)
+def import_rvtools(
+    file: str = typer.Argument(..., help="RVTools export: the .xlsx workbook, or RVTools_tabvInfo.csv (its sibling tabs are read too)."),
+    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP),
+    organisation: Optional[str] = typer.Option(None, "--organisation", help=ORGANISATION_HELP),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
+    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
+    group_by: Optional[str] = typer.Option(None, "--group-by", help="Suggest applications from VM folders, vApps, a tag (custom attribute) or a naming pattern: folder | vapp | tag | pattern."),
+    pattern: Optional[str] = typer.Option(None, "--pattern", help="With --group-by pattern: a regular expression whose first group is the application in the VM name."),
+    tag_column: Optional[str] = typer.Option(None, "--tag-column", help="With --group-by tag: the vInfo column (custom attribute) naming the application (default: Application)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
+) -> None:
+    """Servers from an RVTools export (OS and its support status, cluster, datacenter, IPs); applications suggested by --group-by."""
+    from bleu_assess.intake.grouping import Grouping
+    from bleu_assess.intake.rvtools import import_rvtools as build
+
+    grouping = Grouping.parse(group_by, pattern, tag_column)
+    day = _as_of(as_of)
+    _servers_import("rvtools", file, lambda: build(file, grouping, day), inventory, organisation, output, in_place,
+                    report_file, lang)

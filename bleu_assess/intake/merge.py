@@ -102,3 +102,12 @@ def base_text(inventory: str | None, organisation: str | None, source: str, kind
 
     api.load(inventory)  # the inventory must be valid before anything is added to it
     return yamlio.decode(yamlio.read_bytes(path, inventory), inventory), inventory
+
+
+def import_into(inventory: str | None, organisation: str | None, source: str, kind: str, additions: Additions,
+                report: ImportReport, output: str) -> str:
+    """The inventory text with `additions` (into `inventory` as written, or a new one), validated."""
+    text, display = base_text(inventory, organisation, source, kind)
+    merged = apply(text, display, additions, report)
+    write_result(merged, output)
+    return merged
