@@ -1,1 +1,16 @@
-"""Intake: turning what clients already have (spreadsheets, discovery exports, models) into inventories."""
+"""Intake: the client's own tables (spreadsheets, CSV exports of CMDBs and migration tools)
+turned into an inventory through column mappings kept as data.
+
+- `reader`: one hardened reader for every table input (CSV, xlsx, ods, xls);
+- `mapping`: mapping files and the shipped presets (`bleu_assess/intake/presets/*.yaml`);
+- `values`: lenient reading of cell values against the inventory format;
+- `engine`: rows → inventory, with an import report of every coercion;
+- `suggest`: a starting mapping from a table's headers.
+
+Discovery tools and models (intake part 2):
+- `servers`, `dependencies`: joining machines by name, FQDN, short name or IP; lifting
+  connections to dependencies, flows and external endpoints;
+- `azure_migrate`, `rvtools`, `azure_discovery`, `aws`, `archimate`: one module per format;
+- `estate`, `lifecycle`, `grouping`: servers and suggested applications, OS support status;
+- `yamledit`, `merge`: additions spliced into the user's file, touching only what they add;
+- `tally`: the discovery import report (every row read accounted for once)."""

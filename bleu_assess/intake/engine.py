@@ -1,0 +1,468 @@
+"""Rows to inventory through a mapping: every placed column read leniently (`values.coerce`),
+every other column kept under `extra`, relationships turned into `depends_on` and flows, and
+every coercion recorded with its cell in the import report. Nothing is made up: a field the
+source does not give stays absent (the report lists what remains to fill).
+
+`import_tables(paths, mapping)` -> `Imported` (the inventory data, validated, and its report),
+or InventoryError with every problem located at its cell."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bleu_assess import model
+from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
+from bleu_assess.intake.reader import Sheet, read_tables
+from bleu_assess.intake.values import coerce, is_blank, natural_key, plain, slug, text_of
+from bleu_assess.interop.columns import Column, columns, header_index
+from bleu_assess.schema import Spec
+
+# The version written: the newest the format knows (model.FORMAT once format v2 defines it).
+FORMAT = getattr(model, "FORMAT", model.FORMAT_V1)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One line of the import report: a code (`extra`, `translated`, `renamed`, …) and where."""
+
+    kind: str
+    where: Diagnostic
+
+
+@dataclass(slots=True)
+class Imported:
+    data: dict[str, Any]
+    sheets: list[Sheet]
+    mapping: Mapping
+    notes: list[Note] = field(default_factory=list)
+    pending_flows: list[tuple[str, str, Diagnostic]] = field(default_factory=list)  # from, to, where
+    rows_read: int = 0
+
+
+@dataclass(slots=True)
+class _Origin:
+    sheet: Sheet
+    row: int
+    positions: dict[str, int]
+
+
+class _Run:
+    """State of one import: the items per section, where each came from, the notes."""
+
+    def __init__(self, mapping: Mapping, sheets: list[Sheet]) -> None:
+        self.result = Imported({}, sheets, mapping)
+        self.items: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
+        self.origins: dict[tuple[str, int], _Origin] = {}
+        self.problems: list[Diagnostic] = []
+        self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
+
+    def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
+        self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning")))
+
+
+def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
+    """Read the tables at `paths` through `mapping`; raises InventoryError (every problem, located)."""
+    sheets = read_tables(paths)
+    run = _Run(mapping, sheets)
+    for sheet in sheets:
+        for warning in sheet.warnings:
+            run.result.notes.append(Note("read", warning))
+    data_sheets = [s for s in sheets if s.rows]
+    for sheet in data_sheets:
+        tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
+        if not tables:
+            run.note("ignored-sheet", sheet, None, None, "", "no table of the mapping reads this sheet: not imported")
+        for table in tables:
+            _read(run, table, sheet)
+    _resolve_references(run)
+    _apply_links(run)
+    data = _assemble(run, organisation)
+    if run.problems:
+        raise InventoryError("cannot import", run.problems)
+    run.result.data = data
+    _check(run)
+    return run.result
+
+
+def _header(table: Table, sheet: Sheet) -> tuple[int, list[Any]] | None:
+    if table.header_row is None:
+        return sheet.rows[0] if sheet.rows else None
+    return next(((n, cells) for n, cells in sheet.rows if n == table.header_row), None)
+
+
+def _has_headers(table: Table, sheet: Sheet) -> bool:
+    found = _header(table, sheet)
+    names = {plain(c) for c in found[1] if not is_blank(c)} if found else set()
+    return set(table.requires) <= names
+
+
+def _tables_for(sheet: Sheet, mapping: Mapping, alone: bool) -> list[Table]:
+    """The tables that read `sheet`: by its name (equal, else containing a table's name), else
+    those that name no sheet and find their required headers, else for a lone sheet the
+    fallback table."""
+    name = plain(sheet.name)
+    equal = [t for t in mapping.tables if name in t.sheets]
+    if equal:
+        return equal
+    within = [t for t in mapping.tables if any(n and n in name for n in t.sheets)]
+    if within:
+        return within
+    anywhere = [t for t in mapping.tables if not t.sheets and _has_headers(t, sheet)]
+    if anywhere:
+        return anywhere
+    return [t for t in mapping.tables if t.fallback] if alone else []
+
+
+def _fields(section: str) -> dict[str, Column]:
+    return {c.key: c for c in columns(section)}
+
+
+def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any]) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
+    """Column index -> field path (or `extra.NAME`, `ignore`, `link.from|to|kind`); and the
+    numbered pairs: column index -> (field, number, key|value)."""
+    by_name = header_index(table.section) if table.by_field_name and table.section != "links" else {}
+    placed: dict[int, str] = {}
+    pairs: dict[int, tuple[str, str, str]] = {}
+    link_columns = {}
+    if table.links:
+        link_columns = {table.links.source: "link.from", table.links.target: "link.to"}
+        if table.links.kind:
+            link_columns[table.links.kind] = "link.kind"
+    seen: set[str] = set()
+    for index, cell in enumerate(header):
+        if is_blank(cell):
+            continue
+        text, key = text_of(cell), plain(cell)
+        if key in seen:
+            run.problems.append(sheet.locate(row, index, "", f"column '{text}' appears twice: rename one"))
+            continue
+        seen.add(key)
+        target = table.columns.get(key) or link_columns.get(key) or (by_name[key].key if key in by_name else None)
+        if target is None:
+            pair = next(((p.field, m.group(1), role) for p in table.pairs
+                         for role, pattern in (("key", p.key), ("value", p.value))
+                         for m in [pattern.fullmatch(text)] if m), None)
+            if pair:
+                pairs[index] = pair
+                continue
+        if target is None and key in table.where:
+            target = "ignore"
+        if target is None:
+            if table.extra and table.section != "links":
+                target = f"extra.{text}"
+                run.note("extra", sheet, row, index, "", f"column '{text}' is not in the mapping: kept under extra.{text}")
+            else:
+                target = "ignore"
+                run.note("ignored-column", sheet, row, index, "", f"column '{text}' is not in the mapping: not imported")
+        placed[index] = target
+    for key in sorted(set(table.requires) - seen):
+        run.problems.append(sheet.locate(row, None, "", f"required column '{table.headers.get(key, key)}' is missing "
+                                         f"(the mapping's {table.section} table needs it)"))
+    return placed, pairs
+
+
+def _read(run: _Run, table: Table, sheet: Sheet) -> None:
+    found = _header(table, sheet)
+    if found is None:
+        run.problems.append(sheet.locate(table.header_row, None, "", f"no header row {table.header_row}"))
+        return
+    header_number, header = found
+    placed, pairs = _place(run, table, sheet, header_number, header)
+    where = {index: table.where[plain(header[index])] for index in range(len(header))
+             if not is_blank(header[index]) and plain(header[index]) in table.where}
+    fields = {} if table.section == "links" else _fields(table.section)
+    skipped = 0
+    items: list[dict[str, Any]] = []
+    origins: list[_Origin] = []
+    for number, cells in sheet.rows:
+        if number <= header_number:
+            continue
+        if any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
+            skipped += 1
+            continue
+        run.result.rows_read += 1
+        if table.links:
+            run.links.append((table, sheet, number, cells, {v: k for k, v in placed.items()}))
+            continue
+        item = _row(run, table, sheet, number, cells, placed, pairs, fields)
+        items.append(item)
+        origins.append(_Origin(sheet, number, {v: k for k, v in placed.items()}))
+    if skipped:
+        run.note("ignored-rows", sheet, None, None, "", f"{skipped} row(s) not for the {table.section} table "
+                 f"({', '.join(table.headers.get(k, k) for k in table.where)}): left to the mapping's other tables")
+    if table.constants and items:
+        for target, value in table.constants.items():
+            run.note("constant", sheet, None, None, target, f"set to {value!r} on every {table.section} item "
+                     "that does not give it (a constant of the mapping)")
+    _wave_labels(run, sheet, items, origins)
+    if table.group_by:
+        items, origins = _group(run, table, sheet, items, origins)
+    for item, origin in zip(items, origins):
+        run.origins[(table.section, len(run.items[table.section]))] = origin
+        run.items[table.section].append(item)
+
+
+def _get(item: dict[str, Any], path: str) -> Any:
+    value: Any = item
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _set(item: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        item = item.setdefault(part, {})
+    item[parts[-1]] = value
+
+
+def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], placed: dict[int, str],
+         pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column]) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    for index, target in placed.items():
+        raw = cells[index] if index < len(cells) else None
+        if is_blank(raw) or target == "ignore":
+            continue
+        if target.startswith("extra."):
+            item.setdefault("extra", {})[target[6:]] = _plain_value(raw)
+            continue
+        translations = table.values.get(target, {})
+        if plain(raw) in translations:
+            meant = translations[plain(raw)]
+            if meant is None:
+                run.note("unknown", sheet, number, index, target, f"'{text_of(raw)}' means unknown (mapping): left out")
+                continue
+            run.note("translated", sheet, number, index, target, f"'{text_of(raw)}' read as '{meant}' (mapping)")
+            raw = meant
+        column = fields[target]
+        if column.key == "wave" and not re.fullmatch(r"\s*\d+\s*", text_of(raw)):
+            item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
+            continue
+        try:
+            result = coerce(raw, column.spec, percent=(number, index) in sheet.percent, key=column.key)
+        except ValueError as exc:
+            run.problems.append(sheet.locate(number, index, target, str(exc)))
+            continue
+        if result.change:
+            run.note(result.change, sheet, number, index, target, _said(result.change, result.detail, result.value))
+        if _get(item, column.key) is not None:
+            continue  # two columns for one field: the first one given wins
+        _set(item, column.key, result.value)
+    folded: dict[str, dict[str, tuple[Any, Any]]] = {}
+    for index, (target, n, role) in pairs.items():
+        raw = cells[index] if index < len(cells) else None
+        entry = folded.setdefault(target, {}).setdefault(n, (None, None))
+        folded[target][n] = (raw, entry[1]) if role == "key" else (entry[0], raw)
+    for target, numbered in folded.items():
+        tags: dict[str, Any] = {}
+        for n in sorted(numbered, key=int):
+            key, value = numbered[n]
+            if is_blank(value):
+                continue
+            name = text_of(key) if not is_blank(key) else "tag"
+            tags[name] = [*tags[name], text_of(value)] if isinstance(tags.get(name), list) else \
+                [tags[name], text_of(value)] if name in tags else text_of(value)
+        if tags:
+            _set(item, target, tags)
+    for target, value in table.constants.items():
+        if _get(item, target) is None:
+            _set(item, target, value)
+    if "id" in fields and not item.get("id") and item.get("name"):
+        item = {"id": slug(str(item["name"])), **item}
+        run.note("derived", sheet, number, None, "id", f"'{item['id']}' made from the name '{item['name']}'")
+    return item
+
+
+def _said(change: str, detail: str, value: Any) -> str:
+    return f"'{detail}' read as {value!r}" if detail else f"read as {value!r}"
+
+
+def _plain_value(raw: Any) -> Any:
+    """A cell kept under `extra`: as the source holds it (numbers stay numbers, dates ISO text)."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return int(raw) if float(raw).is_integer() else raw
+    return text_of(raw) if not isinstance(raw, bool) else raw
+
+
+def _wave_labels(run: _Run, sheet: Sheet, items: list[dict[str, Any]], origins: list[_Origin]) -> None:
+    """Wave names (`Vague A`, `Wave 2`) become wave numbers in their natural order; the name is
+    kept under extra.wave_label."""
+    labels = {item["wave"] for item in items if isinstance(item.get("wave"), str)}
+    if not labels:
+        return
+    texts = sorted({str(item["wave"]) for item in items if "wave" in item}, key=natural_key)
+    rank = {text: position for position, text in enumerate(texts, 1)}
+    for item, origin in zip(items, origins):
+        if "wave" in item:
+            label = str(item["wave"])
+            item["wave"] = rank[label]
+            item.setdefault("extra", {})["wave_label"] = label
+    order = ", ".join(f"{text} → {rank[text]}" for text in texts)
+    run.note("wave", sheet, origins[0].row, origins[0].positions.get("wave"), "wave",
+             f"wave names kept under extra.wave_label, numbered in their order: {order}")
+
+
+def _group(run: _Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
+           origins: list[_Origin]) -> tuple[list[dict[str, Any]], list[_Origin]]:
+    """Rows sharing `group_by` become one item: the first row gives each field, lists are
+    joined, `extra` values collected (one list per column); differing values are reported."""
+    key = table.group_by or "id"
+    merged: dict[Any, dict[str, Any]] = {}
+    where: dict[Any, _Origin] = {}
+    for item, origin in zip(items, origins):
+        value = item.get(key)
+        if value is None:
+            merged[id(item)], where[id(item)] = item, origin
+            continue
+        extra = {k: [v] for k, v in item.pop("extra", {}).items()}
+        if value not in merged:
+            merged[value], where[value] = {**item, "extra": extra} if extra else item, origin
+            continue
+        first = merged[value]
+        for name, v in item.items():
+            if isinstance(v, list):
+                first[name] = list(dict.fromkeys([*first.get(name, []), *v]))
+            elif name not in first:
+                first[name] = v
+            elif first[name] != v:
+                run.note("conflict", sheet, origin.row, origin.positions.get(name), name,
+                         f"{v!r} differs from {first[name]!r} given on row {where[value].row} for the same "
+                         f"{key} '{value}': the first is kept")
+        for name, values in extra.items():
+            kept = first.setdefault("extra", {}).setdefault(name, [])
+            kept.extend(v for v in values if v not in kept)
+    return list(merged.values()), list(where.values())
+
+
+def _ref_fields(section: str) -> list[tuple[str, str]]:
+    """(field path, kind of id it refers to) of a section."""
+    out = []
+    for column in columns(section):
+        spec: Spec = column.spec.item if column.spec.type == "list" and column.spec.item else column.spec
+        if spec.ref:
+            out.append((column.key, spec.ref))
+    return out
+
+
+def _index(run: _Run) -> dict[str, dict[str, str]]:
+    """Kind -> plain id or name -> id, for the items read."""
+    kinds = {"providers": "provider", "platforms": "platform", "applications": "application", "datasets": "dataset"}
+    index: dict[str, dict[str, str]] = {}
+    for section, kind in kinds.items():
+        table = index.setdefault(kind, {})
+        for item in run.items[section]:
+            if item.get("id"):
+                for name in (item.get("name"), item["id"]):
+                    if name:
+                        table.setdefault(plain(name), item["id"])
+    return index
+
+
+def _resolve_references(run: _Run) -> None:
+    """A reference written as a name (`Dossier patient`) becomes the id of the item of that name."""
+    index = _index(run)
+    for section in SECTIONS[1:]:
+        refs = _ref_fields(section)
+        for position, item in enumerate(run.items[section]):
+            for path, kind in refs:
+                value = _get(item, path)
+                if value is None:
+                    continue
+                values = value if isinstance(value, list) else [value]
+                ids = {i.get("id") for i in run.items.get(kind + "s", [])}
+                resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
+                if resolved != values:
+                    origin = run.origins[(section, position)]
+                    run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path,
+                             f"{', '.join(values)} read as the id(s) {', '.join(resolved)}")
+                    _set(item, path, resolved if isinstance(value, list) else resolved[0])
+
+
+def _apply_links(run: _Run) -> None:
+    apps = {a["id"]: a for a in run.items["applications"] if a.get("id")}
+    index = _index(run)["application"] if apps else {}
+    ignored: dict[str, list[int]] = {}
+    for table, sheet, number, cells, positions in run.links:
+        assert table.links is not None
+
+        def cell(role: str) -> Any:
+            position = positions.get(role)
+            return cells[position] if position is not None and position < len(cells) else None
+
+        kind_text = text_of(cell("link.kind")) if not is_blank(cell("link.kind")) else ""
+        kind = table.links.kinds.get(plain(kind_text), table.links.default) if kind_text else table.links.default
+        if kind in (None, "ignore"):
+            ignored.setdefault(kind_text or "(none)", []).append(number)
+            continue
+        ends = []
+        for role in ("link.from", "link.to"):
+            raw = cell(role)
+            found = index.get(plain(raw)) if not is_blank(raw) else None
+            if found is None:
+                run.note("unresolved", sheet, number, positions.get(role), role[5:],
+                         f"'{text_of(raw) if not is_blank(raw) else ''}' is no application of this import: "
+                         f"relation '{kind_text or kind}' left out")
+            ends.append(found)
+        source, target = ends
+        if source is None or target is None or source == target:
+            continue
+        if kind in ("used_by", "flow_from"):
+            source, target = target, source
+        if kind in ("depends_on", "used_by"):
+            listed = apps[source].setdefault("depends_on", [])
+            if target not in listed:
+                listed.append(target)
+                run.note("link", sheet, number, None, "depends_on", f"{source} depends on {target}")
+        else:
+            where = sheet.locate(number, None, "flows", f"flow {source} → {target}: which datasets it carries "
+                                 "is not in the source: written commented out, to complete", "warning")
+            run.result.pending_flows.append((source, target, where))
+            run.result.notes.append(Note("pending-flow", where))
+    for kind_text, numbers in sorted(ignored.items()):
+        table, sheet = run.links[0][0], next(s for t, s, n, *_ in run.links if n == numbers[0])
+        run.note("ignored-rows", sheet, numbers[0], None, "", f"{len(numbers)} relation(s) of type '{kind_text}' "
+                 "left out: the mapping does not map this type")
+
+
+def _assemble(run: _Run, organisation: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"format": FORMAT}
+    orgs = run.items["organisation"]
+    data["organisation"] = dict(orgs[0]) if orgs else {}
+    if organisation:
+        data["organisation"]["name"] = organisation
+    if not data["organisation"].get("name"):
+        first = run.result.sheets[0].file if run.result.sheets else ""
+        run.problems.append(Diagnostic(first, None, None, "organisation",
+                                       "no organisation name in the source: pass --organisation NAME"))
+    for section in SECTIONS[1:]:
+        if run.items[section]:
+            data[section] = run.items[section]
+    return data
+
+
+def _check(run: _Run) -> None:
+    """Validate the result; errors and warnings name the cell they come from."""
+    from bleu_assess.validate import Document, validate
+
+    source = run.result.sheets[0].file if run.result.sheets else ""
+    try:
+        _, warnings = validate([Document(source, "", run.result.data)], source)
+    except InventoryError as exc:
+        raise InventoryError(exc.message, [_relocate(run, d) for d in exc.diagnostics]) from None
+    for warning in warnings:
+        run.result.notes.append(Note("validation", _relocate(run, warning)))
+
+
+def _relocate(run: _Run, diag: Diagnostic) -> Diagnostic:
+    match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.path)
+    if match:
+        section, index, rest = match.group(1), int(match.group(2) or 0), match.group(3)
+        origin = run.origins.get((section, index))
+        if origin:
+            path = re.sub(r"\[\d+\]$", "", rest)
+            position = origin.positions.get(path)
+            return origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity)
+    return Diagnostic(diag.file, None, None, diag.path, diag.message, diag.severity)
