@@ -20,8 +20,6 @@ for older setups, a mapping file `servers: {SERVER NAME: application id}` with o
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -31,6 +29,7 @@ from bleu_assess.errors import Diagnostic, InputError, UsageError
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id
+from bleu_assess.intake.sheets import one_table
 from bleu_assess.intake.tally import ImportReport
 from bleu_assess.interop.columns import normalise
 from bleu_assess.validate import suggest
@@ -43,29 +42,15 @@ AGENT = {"computer": ("computer",), "direction": ("direction",), "source_ip": ("
          "seen": ("timegeneratedutc", "timegenerated")}
 
 
-def read_table(path: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """Header and numbered rows of a CSV export (delimiter `,` `;` or tab; UTF-8 with or without BOM)."""
-    text = yamlio.decode(yamlio.read_bytes(Path(path), path), path)
-    if not text.strip():
-        raise InputError("empty", [Diagnostic(path, 1, 1, "", "empty file: expected a CSV export with a header row")])
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader)
-    return header, ((number, row) for number, row in enumerate(reader, 2))
+def _columns(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Our key -> the normalised header it is read from."""
+    names = {normalise(h) for h in header}
+    return {key: n for key, options in wanted.items() for n in options if n in names}
 
 
-def _columns(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    names = [normalise(h) for h in header]
-    return {key: names.index(n) for key, options in wanted.items() for n in options if n in names}
-
-
-def _cell(row: list[str], columns: dict[str, int], key: str) -> str | None:
-    index = columns.get(key)
-    value = row[index].strip() if index is not None and index < len(row) else ""
-    return value or None
+def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
+    value = row.get(columns.get(key, ""))
+    return str(value).strip() or None if value is not None else None
 
 
 def _port(value: str | None) -> int | None:
@@ -77,13 +62,14 @@ def _port(value: str | None) -> int | None:
 
 def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
     """The export's kind (`agentless` or `agent-based`) and its connections."""
-    header, rows = read_table(path)
+    table = one_table(path)
+    header, rows = table.header, table.rows
     agentless = _columns(header, AGENTLESS)
     if {"source", "port"} <= agentless.keys() and ("target" in agentless or "target_ip" in agentless):
         return "agentless", (Connection(n, _cell(r, agentless, "source"), _cell(r, agentless, "source_ip"),
                                         _cell(r, agentless, "target"), _cell(r, agentless, "target_ip"),
                                         _port(_cell(r, agentless, "port")), 1, _cell(r, agentless, "seen"))
-                             for n, r in rows if any(c.strip() for c in r))
+                             for n, r in rows)
     agent = _columns(header, AGENT)
     if {"computer", "direction", "port"} <= agent.keys():
         return "agent-based", _agent_rows(rows, agent)
@@ -93,10 +79,8 @@ def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
                                             "columns 'Computer', 'Direction', 'DestinationPort'")])
 
 
-def _agent_rows(rows: Iterable[tuple[int, list[str]]], columns: dict[str, int]) -> Iterator[Connection]:
+def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, str]) -> Iterator[Connection]:
     for number, row in rows:
-        if not any(c.strip() for c in row):
-            continue
         computer = _cell(row, columns, "computer")
         count = _port(_cell(row, columns, "count")) or 1
         seen = _cell(row, columns, "seen")

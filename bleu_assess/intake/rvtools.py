@@ -82,6 +82,7 @@ def _by_vm(table: Table | None) -> dict[str, list[dict[str, Any]]]:
 def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Machine]:
     """The machines of an RVTools export; templates and empty rows counted as left out."""
     tables = _tables(path)
+    report.notes.extend(w.format() for t in tables.values() for w in t.warnings)
     networks = _by_vm(tables.get("vnetwork"))
     partitions = _by_vm(tables.get("vpartition"))
     hosts = {_text(r.get("host")): r for _, r in tables["vhost"].rows} if "vhost" in tables else {}

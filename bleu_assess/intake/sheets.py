@@ -1,77 +1,62 @@
-"""Tables of a discovery export, by sheet: header row and data rows, cells keyed by normalised
-header (case, accents and spacing aside). xlsx through openpyxl's streaming (read-only) mode, CSV
-through the csv module (delimiter sniffed; UTF-8 with or without BOM, else Windows-1252).
-
-The one place discovery importers read spreadsheets: to be replaced by intake part 1's hardened
-reader when it lands.
-"""
+"""Tables of a discovery export, by sheet, read through intake's hardened reader
+(`reader.read_file`: encoding and delimiter detected, merged cells filled down, zip bombs
+refused, every problem located): the header row, and data rows as {normalised header: value}
+(case, accents and spacing aside)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from bleu_assess import yamlio
 from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.intake.reader import Sheet, read_file
 from bleu_assess.interop.columns import normalise
 
 
 @dataclass
 class Table:
-    """One sheet: its title, header as written, and numbered rows as {normalised header: value}."""
+    """One sheet: its title, header as written, numbered rows as {normalised header: value},
+    and what the reader did on the user's behalf (`warnings`)."""
 
     title: str
     header: list[str]
     rows: Iterator[tuple[int, dict[str, Any]]]
+    warnings: list[Diagnostic] = field(default_factory=list)
+    first_row: int = 1
 
     def has(self, *names: str) -> bool:
         keys = {normalise(h) for h in self.header}
         return all(normalise(n) in keys for n in names)
 
 
-def _table(title: str, rows: Iterator[tuple[Any, ...]] | Iterator[list[str]]) -> Table | None:
-    for first in rows:
-        header = ["" if h is None else str(h).strip() for h in first]
-        if any(header):
-            keys = [normalise(h) for h in header]
-            numbered = ((number, {k: v for k, v in zip(keys, row) if k and v not in (None, "")})
-                        for number, row in enumerate(rows, 2))
-            return Table(title, header, numbered)
-    return None
+def _table(sheet: Sheet) -> Table | None:
+    if not sheet.rows:
+        return None
+    number, first = sheet.rows[0]
+    header = ["" if h is None else str(h).strip() for h in first]
+    keys = [normalise(h) for h in header]
+    rows = ((n, {k: v for k, v in zip(keys, cells) if k and v not in (None, "")}) for n, cells in sheet.rows[1:])
+    return Table(sheet.name, header, rows, sheet.warnings, number)
 
 
 def read_book(path: str) -> dict[str, Table]:
-    """Normalised sheet title -> table, for an .xlsx workbook or one CSV file (whose table is
-    named after the file, without `RVTools_tab` and the like)."""
+    """Normalised sheet title -> table, for a workbook (xlsx, ods, xls) or one CSV file (its
+    table named after the file)."""
     file = Path(path)
     if not file.is_file():
         raise InputError("missing", [Diagnostic(path, None, None, "", "no such file")])
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+    tables = {}
+    for sheet in read_file(file, path):
+        table = _table(sheet)
+        if table is not None:
+            tables[normalise(sheet.name)] = table
+    return tables
 
-        yamlio.read_bytes(file, path)  # the size limit, before unzipping anything
-        try:
-            book = load_workbook(file, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            raise InputError("unreadable workbook", [Diagnostic(path, None, None, "", "not a readable .xlsx workbook "
-                                                                f"({type(exc).__name__})")]) from None
-        tables = {}
-        for sheet in book.worksheets:
-            table = _table(sheet.title, sheet.iter_rows(values_only=True))
-            if table is not None:
-                tables[normalise(sheet.title)] = table
-        return tables
-    raw = yamlio.read_bytes(file, path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    table = _table(file.stem, csv.reader(io.StringIO(text), dialect))
-    return {normalise(file.stem): table} if table else {}
+
+def one_table(path: str) -> Table:
+    """The only (or first) table of a CSV or workbook; a located error when there is none."""
+    tables = read_book(path)
+    if not tables:
+        raise InputError("empty", [Diagnostic(path, 1, None, "", "empty file: expected a header row and data rows")])
+    return next(iter(tables.values()))
