@@ -140,3 +140,21 @@ def import_rvtools(
     day = _as_of(as_of)
     _servers_import("rvtools", file, lambda: build(file, grouping, day), inventory, organisation, output, in_place,
                     report_file, lang)
+
+
+@command("archimate", parent=import_app)
+def import_archimate(
+    file: str = typer.Argument(..., help="ArchiMate model in the Open Group exchange format (3.x or 2.1), .xml."),
+    mapping: Optional[str] = typer.Option(None, "--mapping", help="YAML mapping of element properties to inventory fields (applications:, datasets:, values:, defaults:)."),
+    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP),
+    organisation: Optional[str] = typer.Option(None, "--organisation", help=ORGANISATION_HELP),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
+    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
+    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
+) -> None:
+    """Application components, data objects and their flow, serving and access relationships from an ArchiMate model."""
+    from bleu_assess.intake.archimate import import_archimate as build
+
+    _servers_import("archimate", file, lambda: build(file, mapping), inventory, organisation, output, in_place,
+                    report_file, lang)

@@ -49,6 +49,20 @@ def new_inventory(organisation: str | None, source: str, kind: str) -> str:
             f"format: {model.FORMAT_V1}\n\norganisation:\n  name: {scalar(organisation)}\n")
 
 
+def _fold(additions: Additions) -> None:
+    """New applications carry their own lists (datasets, depends_on), written before their tags
+    and extra, rather than as edits after them."""
+    apps = {a["id"]: a for a in additions.items.get("applications", ())}
+    for (app_id, key), values in list(additions.lists.items()):
+        app = apps.get(app_id)
+        if app is None:
+            continue
+        tail = {k: app.pop(k) for k in ("tags", "extra") if k in app}
+        app[key] = list(dict.fromkeys([*app.get(key, []), *values]))
+        app.update(tail)
+        del additions.lists[(app_id, key)]
+
+
 def _key(section: str, item: dict[str, Any]) -> tuple[str, ...]:
     return (str(item.get("from")), str(item.get("to"))) if section == "flows" else (str(item.get("id")),)
 
@@ -57,6 +71,7 @@ def apply(text: str, file: str, additions: Additions, report: ImportReport) -> s
     """`text` with the additions spliced in; counts of what was added go to `report.added`."""
     editor = InventoryEditor(text, file)
     doc = editor.doc
+    _fold(additions)
     for section in SECTIONS:
         existing = {_key(section, i) for i in (doc.get(section) or []) if hasattr(i, "get")}
         fresh = []
@@ -70,10 +85,7 @@ def apply(text: str, file: str, additions: Additions, report: ImportReport) -> s
         editor.append_items(section, fresh)
         if fresh:
             report.added[section] = report.added.get(section, 0) + len(fresh)
-    new_ids = {str(i.get("id")) for i in additions.items.get("applications", ())}
     for (app_id, key), values in sorted(additions.lists.items()):
-        if app_id in new_ids:
-            continue  # written with the new application
         added = editor.add_to_list(app_id, key, values)
         if added:
             report.added[key] = report.added.get(key, 0) + len(added)

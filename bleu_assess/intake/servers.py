@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -19,8 +20,9 @@ _NON_ID = re.compile(r"[^a-z0-9._-]+")
 
 
 def server_id(name: str) -> str:
-    """An inventory id for a machine name: lower case, other characters as '-'."""
-    slug = _NON_ID.sub("-", name.strip().lower()).strip("-._")
+    """An inventory id for a name: accents dropped, lower case, other characters as '-'."""
+    plain = unicodedata.normalize("NFKD", name.strip().lower()).encode("ascii", "ignore").decode()
+    slug = _NON_ID.sub("-", plain).strip("-._")
     return slug or "server"
 
 
