@@ -158,3 +158,42 @@ def import_archimate(
 
     _servers_import("archimate", file, lambda: build(file, mapping), inventory, organisation, output, in_place,
                     report_file, lang)
+
+
+@command("azure-migrate-discovery", parent=import_app)
+def import_azure_discovery(
+    file: str = typer.Argument(..., help="Azure Migrate discovery report (.xlsx, sheet Discovery_Report) or assessment core report."),
+    assessment: Optional[str] = typer.Option(None, "--assessment", help="Assessment core report (.xlsx): support status, groups, SQL instances, web apps."),
+    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP),
+    organisation: Optional[str] = typer.Option(None, "--organisation", help=ORGANISATION_HELP),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
+    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
+) -> None:
+    """Servers from Azure Migrate discovery/assessment workbooks; Azure Migrate groups as applications."""
+    from bleu_assess.intake.azure_discovery import import_azure_discovery as build
+
+    day = _as_of(as_of)
+    _servers_import("azure-migrate-discovery", file, lambda: build(file, assessment, day), inventory, organisation,
+                    output, in_place, report_file, lang)
+
+
+@command("aws-ads", parent=import_app)
+def import_aws(
+    file: str = typer.Argument(..., help="AWS Application Discovery Service import template (CSV), or an AWS Cloud Migration Factory intake form."),
+    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP),
+    organisation: Optional[str] = typer.Option(None, "--organisation", help=ORGANISATION_HELP),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
+    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
+) -> None:
+    """Servers, their applications and waves from AWS ADS import templates or CMF intake forms."""
+    from bleu_assess.intake.aws import import_aws as build
+
+    day = _as_of(as_of)
+    _servers_import("aws-ads", file, lambda: build(file, day), inventory, organisation, output, in_place,
+                    report_file, lang)
