@@ -24,6 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from dependencies import ROWS as DEPENDENCY_ROWS, measure as measure_dependencies  # noqa: E402
 from generate import VERSION as GENERATOR_VERSION, write  # noqa: E402
 
 PARSE = "import sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f:\n    yaml.load(f, Loader=yaml.CSafeLoader)\n"
@@ -112,6 +113,13 @@ def main() -> None:
         if 10000 in results:
             checks.append(("scan time 100k / 10k <= 12", results[100000]["scan"][0] / results[10000]["scan"][0], 12,
                            [(100000, "scan"), (10000, "scan")]))
+    dependencies = measure_dependencies(work, tool, run, args.seed)
+    ratio = dependencies["import"][0] / dependencies["scan"][0]
+    print(f"\ndependency import ({DEPENDENCY_ROWS:,} rows): import {dependencies['import'][0]:.2f} s, scan of the result "
+          f"{dependencies['scan'][0]:.2f} s, ratio {ratio:.2f}")
+    results[0] = dependencies
+    checks.append((f"import {DEPENDENCY_ROWS:,} dependency rows / scan of result <= 1.0", ratio, 1.0,
+                   [(0, "import"), (0, "scan")]))
     typer_time = startup["import typer"]
     checks += [("--help / import typer <= 1.5", startup["--help"] / typer_time, 1.5, []),
                ("--version / import typer <= 1.5", startup["--version"] / typer_time, 1.5, [])]

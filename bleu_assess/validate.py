@@ -379,8 +379,10 @@ def _check_organisation(c: _Collector) -> None:
                 "declare it in one file only", at_key=True)
 
 
-def validate(docs: list[Document], path: str = "", sha256: str = "") -> tuple[model.Inventory, list[Diagnostic]]:
-    """The inventory and its warnings, or InventoryError with every error found."""
+def validate(docs: list[Document], path: str = "", sha256: str = "",
+             locate_warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
+    """The inventory and its warnings (located unless `locate_warnings` is false), or
+    InventoryError with every error found."""
     c = _Collector(docs)
     for index in range(len(docs)):
         _check_document(c, index)
@@ -394,7 +396,7 @@ def validate(docs: list[Document], path: str = "", sha256: str = "") -> tuple[mo
     inventory = _build(docs, path, sha256)
     _warnings(c, inventory)
     _server_warnings(c, inventory)
-    return inventory, _locate(docs, c.issues)
+    return inventory, _locate(docs, c.issues if locate_warnings else [])
 
 
 def _locate(docs: list[Document], issues: list[_Issue]) -> list[Diagnostic]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bleu_assess import api
+from bleu_assess import api, yamlio
 from bleu_assess.cli import app
 from bleu_assess.intake.merge import Additions, apply
 from bleu_assess.intake.tally import ImportReport
@@ -64,7 +64,9 @@ def add(text: str, *links: tuple[str, str]) -> tuple[str, ImportReport]:
     for source, target in links:
         additions.link(source, "depends_on", target)
     report = ImportReport("test", "test")
-    return apply(text, "inventory.yaml", additions, report), report
+    merged = apply(text, "inventory.yaml", additions, report)
+    assert merged.data == yamlio.parse(merged.text, "x")  # what is validated is what is written
+    return merged.text, report
 
 
 def load(text: str, tmp_path: Path) -> Any:
@@ -137,7 +139,9 @@ def test_new_items_follow_the_files_indentation_and_sections_are_appended(tmp_pa
     additions.add("applications", {"id": "ext-1", "name": "Endpoint: 1", "tags": ["discovered"]})
     additions.add("servers", {"id": "srv-1", "ip_addresses": ["10.0.0.1"], "applications": ["paie"]})
     report = ImportReport("test", "test")
-    after = apply(ANCHORS, "inventory.yaml", additions, report)
+    merged = apply(ANCHORS, "inventory.yaml", additions, report)
+    after = merged.text
+    assert merged.data == yamlio.parse(after, "x")
     assert changes(ANCHORS, after) == [
         '+    -   id: ext-1', '+        name: "Endpoint: 1"', "+        tags: [discovered]",
         "+", "+servers:", "+    -   id: srv-1", "+        ip_addresses: [10.0.0.1]", "+        applications: [paie]"]

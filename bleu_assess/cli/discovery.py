@@ -71,13 +71,15 @@ def import_azure_migrate(
     from bleu_assess.errors import UsageError
     from bleu_assess.i18n import t
     from bleu_assess.intake import azure_migrate
+    from bleu_assess.intake.merge import base_text
     from bleu_assess.output import check_target, write_atomic
 
     language = _lang(lang)
     inputs = [p for p in (dependencies, mapping, inventory) if p]
     if skeleton:
         check_target(skeleton, inputs)
-        report, lifted, index, _ = azure_migrate.analyse(dependencies, inventory, mapping, ports, ignore_ports)
+        data = base_text(inventory, None, dependencies, "azure-migrate")[2] if inventory else None
+        report, lifted, index, _ = azure_migrate.analyse(dependencies, data, mapping, ports, ignore_ports)
         write_atomic(skeleton, azure_migrate.skeleton(lifted, index, dependencies), inputs)
         for line in report.lines(language):
             console.err().print(line)

@@ -28,7 +28,7 @@ from bleu_assess import yamlio
 from bleu_assess.errors import Diagnostic, InputError, UsageError
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
-from bleu_assess.intake.servers import ServerIndex, ip_of, server_id
+from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import one_table
 from bleu_assess.intake.tally import ImportReport
 from bleu_assess.interop.columns import normalise
@@ -48,9 +48,19 @@ def _columns(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str,
     return {key: n for key, options in wanted.items() for n in options if n in names}
 
 
+def _clean(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text.strip() or None
+
+
+def _cells(row: dict[str, Any], keys: list[str]) -> list[str | None]:
+    return [_clean(row.get(key)) for key in keys]
+
+
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
-    value = row.get(columns.get(key, ""))
-    return str(value).strip() or None if value is not None else None
+    return _clean(row.get(columns.get(key, "")))
 
 
 def _port(value: str | None) -> int | None:
@@ -66,9 +76,8 @@ def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
     header, rows = table.header, table.rows
     agentless = _columns(header, AGENTLESS)
     if {"source", "port"} <= agentless.keys() and ("target" in agentless or "target_ip" in agentless):
-        return "agentless", (Connection(n, _cell(r, agentless, "source"), _cell(r, agentless, "source_ip"),
-                                        _cell(r, agentless, "target"), _cell(r, agentless, "target_ip"),
-                                        _port(_cell(r, agentless, "port")), 1, _cell(r, agentless, "seen"))
+        keys = [agentless.get(k, "") for k in ("source", "source_ip", "target", "target_ip", "port", "seen")]
+        return "agentless", (Connection(n, *_cells(r, keys[:4]), _port(_clean(r.get(keys[4]))), 1, _clean(r.get(keys[5])))
                              for n, r in rows)
     agent = _columns(header, AGENT)
     if {"computer", "direction", "port"} <= agent.keys():
@@ -186,9 +195,12 @@ def additions_from(lifted: Lifted, mapping: Mapping | None, source: str, lang: s
 
 
 def endpoint_details(lifted: Lifted) -> list[str]:
-    return [f"{e.id}: {e.key} — {e.evidence.connections} connection(s), ports "
-            f"{', '.join(str(p) for p in sorted(e.evidence.ports)) or '?'}, from {', '.join(sorted(e.callers))}"
-            for e in sorted(lifted.endpoints.values(), key=lambda e: e.id)]
+    def few(values: Iterable[object]) -> str:
+        shown = sorted(str(v) for v in values)
+        return ", ".join(shown[:5]) + (f", … ({len(shown)})" if len(shown) > 5 else "")
+
+    return [f"{e.id}: {e.key} — {e.evidence.connections} connection(s), ports {few(e.evidence.ports) or '?'}, "
+            f"from {few(e.callers)}" for e in sorted(lifted.endpoints.values(), key=lambda e: e.id)]
 
 
 def skeleton(lifted: Lifted, index: ServerIndex, source: str) -> str:
@@ -215,16 +227,17 @@ def skeleton(lifted: Lifted, index: ServerIndex, source: str) -> str:
     return "".join(lines)
 
 
-def analyse(export: str, inventory: str | None, mapping_file: str | None, ports: str | None,
-            ignore_ports: str | None) -> tuple[ImportReport, Lifted, ServerIndex, Mapping | None]:
-    """Read and lift an export against the inventory's servers (and the mapping file, if any)."""
-    from bleu_assess import api
+def _ids(data: Any, section: str) -> list[str]:
+    items = data.get(section) if isinstance(data, dict) else None
+    return [str(i["id"]) for i in items if isinstance(i, dict) and "id" in i] if isinstance(items, list) else []
 
-    current = api.load(inventory).inventory if inventory else None
-    applications = [a.id for a in current.applications] if current else []
-    datasets = [d.id for d in current.datasets] if current else []
-    mapping = read_mapping(mapping_file, applications, datasets) if mapping_file else None
-    index = ServerIndex(current.servers if current else (), mapping.servers if mapping else None)
+
+def analyse(export: str, data: Any, mapping_file: str | None, ports: str | None,
+            ignore_ports: str | None) -> tuple[ImportReport, Lifted, ServerIndex, Mapping | None]:
+    """Read and lift an export against the inventory's servers (`data`, parsed) and the mapping
+    file, if any."""
+    mapping = read_mapping(mapping_file, _ids(data, "applications"), _ids(data, "datasets")) if mapping_file else None
+    index = ServerIndex(servers_from_data(data), mapping.servers if mapping else None)
     only, left_out = ignored_ports(ports, ignore_ports)
     kind, connections = read_connections(export)
     report = ImportReport(export, f"azure-migrate ({kind})")
@@ -240,8 +253,8 @@ def analyse(export: str, inventory: str | None, mapping_file: str | None, ports:
 def import_dependencies(export: str, inventory: str, mapping_file: str | None, ports: str | None,
                         ignore_ports: str | None, output: str, lang: str) -> tuple[str, ImportReport]:
     """The merged inventory's text (validated) and the import report."""
-    text, display = base_text(inventory, None, export, "azure-migrate")
-    report, lifted, _, mapping = analyse(export, inventory, mapping_file, ports, ignore_ports)
-    merged = apply(text, display, additions_from(lifted, mapping, export, lang), report)
-    write_result(merged, output)
-    return merged, report
+    text, display, data = base_text(inventory, None, export, "azure-migrate")
+    report, lifted, _, mapping = analyse(export, data, mapping_file, ports, ignore_ports)
+    merged = apply(text, display, additions_from(lifted, mapping, export, lang), report, data)
+    write_result(merged, output, inventory)
+    return merged.text, report

@@ -20,6 +20,7 @@ application needs at run time, and counting it would delay applications by waves
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -71,6 +72,7 @@ def parse_ports(text: str | None) -> set[int] | None:
     return ports
 
 
+@functools.lru_cache(maxsize=4096)
 def timestamp(text: str | None) -> str | None:
     """A time slot as ISO 8601 (`2026-11-24T06:00`); as written when no known format fits.
     Time slots like `11/24/2026 06:00 - 12:00` are read by their start."""
@@ -192,8 +194,7 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             continue
         for pair in pairs:
             result.dependencies.setdefault(pair, Evidence()).add(connection)
-        report.count("mapped", "dependency-by-ip" if target.by == "ip" else "dependency-by-name",
-                     f"{pairs[0][0]} -> {pairs[0][1]}")
+        report.count("mapped", "dependency-by-ip" if target.by == "ip" else "dependency-by-name", pairs[0])
     return result
 
 

@@ -67,13 +67,23 @@ def _key(section: str, item: dict[str, Any]) -> tuple[str, ...]:
     return (str(item.get("from")), str(item.get("to"))) if section == "flows" else (str(item.get("id")),)
 
 
-def apply(text: str, file: str, additions: Additions, report: ImportReport) -> str:
-    """`text` with the additions spliced in; counts of what was added go to `report.added`."""
-    editor = InventoryEditor(text, file)
-    doc = editor.doc
+@dataclass
+class Merged:
+    """The edited text, and the same inventory as data (the parsed input plus what was added),
+    validated without parsing the text again."""
+
+    text: str
+    data: dict[str, Any]
+
+
+def apply(text: str, file: str, additions: Additions, report: ImportReport, data: Any = None) -> Merged:
+    """`text` (parsed: `data`) with the additions spliced in; counts of what was added go to
+    `report.added`."""
+    editor = InventoryEditor(text, file, data)
+    merged = dict(editor.data)
     _fold(additions)
     for section in SECTIONS:
-        existing = {_key(section, i) for i in (doc.get(section) or []) if hasattr(i, "get")}
+        existing = {_key(section, i) for i in editor.values(section)}
         fresh = []
         for item in additions.items.get(section, ()):
             key = _key(section, item)
@@ -85,41 +95,60 @@ def apply(text: str, file: str, additions: Additions, report: ImportReport) -> s
         editor.append_items(section, fresh)
         if fresh:
             report.added[section] = report.added.get(section, 0) + len(fresh)
+            merged[section] = [*(merged.get(section) or []), *fresh]
+    apps = {a.get("id"): i for i, a in enumerate(merged.get("applications") or []) if isinstance(a, dict)}
     for (app_id, key), values in sorted(additions.lists.items()):
         added = editor.add_to_list(app_id, key, values)
         if added:
             report.added[key] = report.added.get(key, 0) + len(added)
+            if merged["applications"] is editor.data.get("applications"):
+                merged["applications"] = list(merged["applications"])
+            app = dict(merged["applications"][apps[app_id]])
+            app[key] = [*(app.get(key) or []), *added]
+            merged["applications"][apps[app_id]] = app
     report.notes.extend(editor.edit.notes)
     report.not_done.extend(editor.edit.left_out)
-    return editor.text()
+    return Merged(editor.text(), merged)
 
 
-def write_result(text: str, output: str) -> None:
-    """Validate the merged text as an inventory (located errors, nothing written on failure)."""
+def write_result(merged: Merged, output: str, inventory: str | None) -> None:
+    """Validate the merged inventory (nothing is written on failure; errors located in its
+    text). When it is invalid because the inventory it was merged into is, that inventory's own
+    located errors are raised instead."""
+    from bleu_assess.errors import InventoryError
     from bleu_assess.validate import Document, validate
 
-    validate([Document(output, text, yamlio.parse(text, output))], output)
+    try:
+        validate([Document(output, merged.text, merged.data)], output, locate_warnings=False)
+    except InventoryError:
+        if inventory is not None:
+            from bleu_assess import api
+
+            api.load(inventory)
+        raise
 
 
-def base_text(inventory: str | None, organisation: str | None, source: str, kind: str) -> tuple[str, str]:
-    """(text, display name) of the inventory to add to: the user's single-file inventory as
-    written, or a new one."""
+def base_text(inventory: str | None, organisation: str | None, source: str, kind: str) -> tuple[str, str, Any]:
+    """(text, display name, parsed data) of the inventory to add to: the user's single-file
+    inventory as written (validated with the result, see `write_result`), or a new one."""
     if inventory is None:
-        return new_inventory(organisation, source, kind), source
+        text = new_inventory(organisation, source, kind)
+        return text, source, yamlio.parse(text, source)
     path = Path(inventory)
     if path.is_dir():
         raise UsageError(f"cannot merge into {inventory}: it is a directory inventory",
                          hint="imports merge into a single-file inventory, whose comments and layout are kept")
-    from bleu_assess import api
+    from bleu_assess import output
 
-    api.load(inventory)  # the inventory must be valid before anything is added to it
-    return yamlio.decode(yamlio.read_bytes(path, inventory), inventory), inventory
+    output.register_input(inventory)
+    text = yamlio.decode(yamlio.read_bytes(path, inventory), inventory)
+    return text, inventory, yamlio.parse(text, inventory)
 
 
 def import_into(inventory: str | None, organisation: str | None, source: str, kind: str, additions: Additions,
                 report: ImportReport, output: str) -> str:
     """The inventory text with `additions` (into `inventory` as written, or a new one), validated."""
-    text, display = base_text(inventory, organisation, source, kind)
-    merged = apply(text, display, additions, report)
-    write_result(merged, output)
-    return merged
+    text, display, data = base_text(inventory, organisation, source, kind)
+    merged = apply(text, display, additions, report, data)
+    write_result(merged, output, inventory)
+    return merged.text

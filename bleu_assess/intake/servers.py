@@ -8,6 +8,7 @@ two servers share is ambiguous and never matched by itself.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -32,6 +33,7 @@ def short_name(name: str) -> str:
     return name if ip_of(name) else name.split(".", 1)[0]
 
 
+@functools.lru_cache(maxsize=65536)
 def ip_of(text: str | None) -> str | None:
     """The canonical form of an IP address, or None when `text` is not one."""
     if not text:
@@ -40,6 +42,18 @@ def ip_of(text: str | None) -> str | None:
         return str(ipaddress.ip_address(text.strip().strip("[]")))
     except ValueError:
         return None
+
+
+def servers_from_data(data: object) -> list[model.Server]:
+    """The `servers:` of a parsed (not yet validated) inventory, as far as joining needs them."""
+    out = []
+    items = data.get("servers") if isinstance(data, dict) else None
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            out.append(model.Server(id=item["id"], hostname=item.get("hostname"), fqdn=item.get("fqdn"),
+                                    ip_addresses=tuple(str(a) for a in item.get("ip_addresses") or ()),
+                                    applications=tuple(str(a) for a in item.get("applications") or ())))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,7 @@ class ServerIndex:
         self.names: dict[str, Match] = {}
         self.ips: dict[str, Match] = {}
         self.shorts: dict[str, Match | None] = {}  # None: ambiguous
+        self._found: dict[tuple[str | None, str | None], Match | None] = {}  # exports repeat names
         for server in servers:
             self._add(server.id, server.applications, [server.id, server.hostname, server.fqdn], server.ip_addresses)
         for name, apps in (mapping or {}).items():
@@ -78,6 +93,12 @@ class ServerIndex:
 
     def find(self, name: str | None, ip: str | None = None) -> Match | None:
         """The server named `name` (exact name or FQDN, then short name) or at address `ip`."""
+        key = (name, ip)
+        if key not in self._found:
+            self._found[key] = self._find(name, ip)
+        return self._found[key]
+
+    def _find(self, name: str | None, ip: str | None) -> Match | None:
         if name and name.strip():
             key = name.strip().lower().rstrip(".")
             found = self.names.get(key) or self.shorts.get(short_name(key))

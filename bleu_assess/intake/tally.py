@@ -38,13 +38,17 @@ class ImportReport:
     not_done: list[str] = field(default_factory=list)  # what it could not do, with the reason
 
     def count(self, outcome: str, reason: str, example: Any = None, n: int = 1) -> None:
-        """Account for `n` rows read with this outcome and reason."""
-        assert outcome in OUTCOMES, outcome
-        bucket = self.outcomes.setdefault((outcome, reason), Bucket())
+        """Account for `n` rows read with this outcome and reason; `example` (a value, or a pair
+        shown `a -> b`) is kept among the first few."""
+        bucket = self.outcomes.get((outcome, reason))
+        if bucket is None:
+            assert outcome in OUTCOMES, outcome
+            bucket = self.outcomes[(outcome, reason)] = Bucket()
         bucket.count += n
-        text = str(example) if example not in (None, "") else ""
-        if text and len(bucket.examples) < MAX_EXAMPLES and text not in bucket.examples:
-            bucket.examples.append(text)
+        if len(bucket.examples) < MAX_EXAMPLES and example not in (None, ""):
+            text = " -> ".join(example) if isinstance(example, tuple) else str(example)
+            if text not in bucket.examples:
+                bucket.examples.append(text)
 
     def total(self, outcome: str | None = None) -> int:
         return sum(b.count for (o, _), b in self.outcomes.items() if outcome is None or o == outcome)

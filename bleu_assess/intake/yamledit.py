@@ -2,19 +2,22 @@
 
 Imports that update an existing inventory (discovered dependencies, servers, external endpoints)
 must keep the file as the user wrote it: indentation, comments, quoting, key order, anchors. The
-file is read with ruamel.yaml's round-trip loader, which knows where every key and item starts,
-which values are anchored, aliased or inherited through a merge key (`<<: *defaults`); the edits
-are then spliced into the text as whole new lines (or, for a one-line `[a, b]` list, that one
-line), so that `git diff` shows only what was added.
+file is not re-emitted: libyaml's node tree (the same parser that validates it) gives where every
+key and item starts and ends, which values are aliases of an anchored node or inherited through a
+merge key (`<<: *defaults`); the edits are spliced into the text as whole new lines (or, for a
+one-line `[a, b]` list, that one line), so that `git diff` shows only what was added. (A
+round-trip library re-emits the whole document, and ruamel.yaml's pure-Python loader alone took
+longer than scanning the result on the 50,000-row benchmark.)
 
-Never written into: an anchored or aliased node, or a value inherited through a merge key
-(another item would silently change too). The application then gets its own list, written in
-full, and the edit says so (`notes`). A flow-style application (`- {id: a, name: A}`) is not
-edited (`left_out`).
+Never written into: an anchored node that other items alias, or a value inherited through a
+merge key (another item would silently change too). The application then gets its own list,
+written in full, and the edit says so (`notes`); a list that is itself the anchor others alias is
+left alone and listed (`left_out`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -22,24 +25,53 @@ from typing import Any
 
 import yaml
 
-from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.errors import UsageError
 
 # A plain scalar is written unquoted only when it reads back as the same string.
 _PLAIN = re.compile(r"^[A-Za-z0-9_./@()][A-Za-z0-9 _./@()'+-]*$")
-_SECTIONS = ("organisation", "providers", "platforms", "applications", "datasets", "flows", "servers")
+_MERGE = "tag:yaml.org,2002:merge"
+_TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\s*:(?:\s|$)")
+_ITEM = re.compile(r"( *)(-\s+)\S")
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
+_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+         yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _Positions(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's node tree with positions; scalars are not typed (only positions, ids and merge
+    keys are read), which makes it several times faster on large inventories."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and value == "<<" and implicit[0]:
+            return _MERGE
+        return _TAGS[kind]
+
+
+@functools.lru_cache(maxsize=65536)
+def _plain_reads_back(text: str) -> bool:
+    """A plain scalar `text` reads back as this string under YAML 1.1 and 1.2 resolvers (not a
+    number, boolean, null, date, or yes/no, which other tools still apply)."""
+    for first in (text[:1], None):
+        for _, regexp in yaml.SafeLoader.yaml_implicit_resolvers.get(first, ()):  # type: ignore[call-overload]
+            if regexp.match(text):
+                return False
+    return True
 
 
 def scalar(value: Any) -> str:
-    """One YAML scalar, quoted when a plain scalar would read back as something else (a number,
-    a boolean, null, or YAML 1.1's yes/no, which other tools still apply)."""
+    """One YAML scalar, quoted when a plain scalar would read back as something else."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    text = str(value)
-    if _PLAIN.match(text) and not text.endswith(" ") and yaml.safe_load(text) == text and ": " not in text:
+    return _string(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _string(text: str) -> str:
+    if _PLAIN.match(text) and not text.endswith(" ") and ": " not in text and _plain_reads_back(text):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -78,27 +110,56 @@ class InventoryEditor:
     original line, or the replacement of one original line.
     """
 
-    def __init__(self, text: str, file: str) -> None:
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import YAMLError
+    def __init__(self, text: str, file: str, data: Any = None) -> None:
+        """`data`: the text already parsed (as `yamlio.parse` gives it), to save a parse."""
+        from bleu_assess import yamlio
 
         self.file = file
         self.original = text
         self.lines = text.splitlines(keepends=True)
         if self.lines and not self.lines[-1].endswith("\n"):
             self.lines[-1] += "\n"
-        try:
-            self.doc = YAML().load(text)
-        except YAMLError as error:  # the inventory was validated before: only a YAML 1.1/1.2 corner case
-            raise InputError("cannot edit", [Diagnostic(file, None, None, "", f"cannot edit this file: {error}")]) from None
+        self.data = yamlio.parse(text, file) if data is None else data
+        first = next((line.strip() for line in self.lines if line.strip() and not line.lstrip().startswith("#")), "")
+        if not isinstance(self.data, dict) or first.startswith("{"):
+            raise UsageError(f"cannot add to {file}: it is written as JSON or in YAML flow style",
+                             hint="imports add to block-style YAML inventories, whose layout they keep")
+        # Top-level keys start at column 0 of a block mapping: their lines bound the sections.
+        self.top = {m.group(1): n for n, line in enumerate(self.lines) if (m := _TOP_KEY.match(line))}
         self.inserts: dict[int, list[str]] = {}
         self.inside_count: dict[int, int] = {}
         self.replaced: dict[int, str] = {}
         self.edit = Edit()
-        self._apps = {str(a.get("id")): (i, a) for i, a in enumerate(self.doc.get("applications") or [])
-                      if hasattr(a, "get")}
+        apps = self._applications_node()
+        self.shared = _shared_nodes(apps) if apps is not None and _ANCHOR.search(text) else set()
+        self.apps_node = apps
+        self._apps = {}
+        for index, item in enumerate(apps.value if isinstance(apps, yaml.SequenceNode) else ()):
+            found = _own(item, "id")
+            if found is not None and isinstance(found[1], yaml.ScalarNode):
+                self._apps[found[1].value] = (index, item)
 
     # -- reading positions ---------------------------------------------------------------------
+    def _applications_node(self) -> yaml.Node | None:
+        """The `applications` list's node tree with positions: only that section is composed
+        (the rest of a large inventory is not needed), unless it aliases an anchor defined elsewhere."""
+        if "applications" not in self.top:
+            return None
+        start, boundary = self.top["applications"], self._section_boundary("applications")
+        for text in ("\n" * start + "".join(self.lines[start:boundary]), self.original):
+            try:
+                root = yaml.compose(text, Loader=_Positions)
+            except yaml.YAMLError:
+                continue
+            found = _own(root, "applications") if isinstance(root, yaml.MappingNode) else None
+            return found[1] if found else None
+        return None
+
+    def values(self, section: str) -> list[dict[str, Any]]:
+        """The items of a top-level list, as parsed."""
+        items = self.data.get(section)
+        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
     def _content_end(self, start: int, boundary: int) -> int:
         """The index of the last line in [start, boundary) that is not blank or a comment."""
         end = boundary - 1
@@ -108,27 +169,40 @@ class InventoryEditor:
 
     def _section_boundary(self, key: str) -> int:
         """The line where the top-level key after `key` starts (or the end of the file)."""
-        keys = list(self.doc.keys())
-        here = self.doc.lc.key(key)[0]
-        after = [self.doc.lc.key(k)[0] for k in keys if self.doc.lc.key(k)[0] > here]
+        here = self.top[key]
+        after = [line for line in self.top.values() if line > here]
         return min(after) if after else len(self.lines)
 
+    def _item_starts(self, section: str) -> list[tuple[int, int, int]]:
+        """(line, dash column, key column) of each item of a block list section."""
+        start, boundary = self.top[section], self._section_boundary(section)
+        out: list[tuple[int, int, int]] = []
+        for number in range(start + 1, boundary):
+            found = _ITEM.match(self.lines[number])
+            if found and (not out or len(found.group(1)) == out[0][1]):
+                out.append((number, len(found.group(1)), found.end(2)))
+        return out
+
     def _item_end(self, section: str, index: int) -> int:
-        seq = self.doc[section]
-        boundary = seq.lc.item(index + 1)[0] if index + 1 < len(seq) else self._section_boundary(section)
-        return self._content_end(seq.lc.item(index)[0], boundary)
+        if section == "applications" and isinstance(self.apps_node, yaml.SequenceNode):
+            items = [(i.start_mark.line,) for i in self.apps_node.value]
+        else:
+            items = [(line,) for line, _, _ in self._item_starts(section)]
+        boundary = items[index + 1][0] if index + 1 < len(items) else self._section_boundary(section)
+        return self._content_end(items[index][0], boundary)
 
     def _dash_and_indent(self, section: str) -> tuple[int, int]:
         """Columns of the `-` and of the keys of a section's items (its first item's, else the
         applications' or 2 and 4)."""
         for name in (section, "applications", "providers", "datasets", "flows", "servers"):
-            seq = self.doc.get(name)
-            if seq and hasattr(seq, "lc") and hasattr(seq[0], "fa") and not seq[0].fa.flow_style():
-                line, column = seq.lc.item(0)
-                dash = self.lines[line].rfind("-", 0, column)
-                if dash >= 0:
-                    return dash, column
+            items = self._item_starts(name) if name in self.top and not self._inline(name) else []
+            if items and items[0][2] > items[0][1]:
+                return items[0][1], items[0][2]
         return 2, 4
+
+    def _inline(self, section: str) -> str:
+        """What follows `section:` on its own line (`[]`, `[…]`), without a comment."""
+        return self.lines[self.top[section]].split(":", 1)[1].split(" #", 1)[0].strip()
 
     # -- edits ---------------------------------------------------------------------------------
     def _insert(self, before: int, lines: list[str], inside: bool = False) -> None:
@@ -148,15 +222,17 @@ class InventoryEditor:
             return
         dash, indent = self._dash_and_indent(section)
         lines = [line for item in items for line in block_item(item, dash, indent)]
-        seq = self.doc.get(section)
-        if section in self.doc and seq:
-            self._insert(self._item_end(section, len(seq) - 1) + 1, lines)
-        elif section in self.doc:  # `section:` or `section: []`, with nothing in it
-            line = self.doc.lc.key(section)[0]
+        if section not in self.top:
+            self._insert(len(self.lines), ["\n", f"{section}:\n", *lines])
+        elif self._inline(section) in ("", "[]", "null", "~") and not self._item_starts(section):
+            line = self.top[section]  # `section:` or `section: []`, with nothing in it
             self.replaced[line] = f"{section}:\n"
             self._insert(line + 1, lines)
+        elif self._inline(section):  # a flow-style list of items: not edited
+            self.edit.left_out.append(f"{section}: {len(items)} item(s) (the list is written in flow style [...]; "
+                                      "add them by hand)")
         else:
-            self._insert(len(self.lines), ["\n", f"{section}:\n", *lines])
+            self._insert(self._item_end(section, len(self._item_starts(section)) - 1) + 1, lines)
 
     def add_to_list(self, app_id: str, key: str, values: list[str]) -> list[str]:
         """Add `values` (ids) to an application's list `key` (`depends_on`, `datasets`); the
@@ -165,58 +241,54 @@ class InventoryEditor:
         if found is None:
             return []
         index, app = found
-        current = list(app.get(key) or [])
+        own = _own(app, key)
+        inherited = _merged(app, key) if own is None else None
+        value = own[1] if own else inherited
+        current = [v.value for v in value.value if isinstance(v, yaml.ScalarNode)] \
+            if isinstance(value, yaml.SequenceNode) else []
         new = [v for v in dict.fromkeys(values) if v not in current]
         if not new:
             return []
-        own = key in getattr(app, "_ok", set(app.keys()))
-        if not own and app.fa.flow_style():
-            return new if self._add_flow_key(app_id, app, key, current + new) else []
-        value = app.get(key)
-        if not own:
-            if key in app:  # inherited through a merge key: give the application its own list
+        if own is None:
+            if inherited is not None:  # inherited through a merge key: give the application its own list
                 self.edit.notes.append(f"{app_id}: '{key}' was inherited through a merge key (<<); the application "
                                        f"now has its own list, with the inherited values")
-            self._add_key(index, app, key, current + new)
+            if app.flow_style:
+                return new if self._add_flow_key(app_id, app, key, current + new) else []
+            self._insert(self._item_end("applications", index) + 1,
+                         [" " * app.start_mark.column + f"{key}: {flow(current + new)}\n"], inside=True)
             return new
-        key_line = app.lc.key(key)[0]
-        if value is None or not current and not hasattr(value, "lc"):
-            self._rewrite_value(key_line, key, current + new)
+        key_node, value = own
+        if not isinstance(value, yaml.SequenceNode) or value.start_mark.index < key_node.end_mark.index:
+            aliased = isinstance(value, yaml.SequenceNode)
+            self._rewrite_value(key_node.start_mark.line, key, current + new)
+            if aliased:
+                self.edit.notes.append(f"{app_id}: '{key}' was an alias shared with other items; the application now "
+                                       "has its own list")
             return new
-        anchored = getattr(getattr(value, "anchor", None), "value", None)
-        aliased = value.lc.line < key_line
-        if aliased:
-            self._rewrite_value(key_line, key, current + new)
-            self.edit.notes.append(f"{app_id}: '{key}' was an alias (*{anchored}) shared with other items; the "
-                                   "application now has its own list")
-            return new
-        if anchored:
-            self.edit.left_out.append(f"{app_id}: {key} += {', '.join(new)} (its list is anchored (&{anchored}) and "
-                                      "shared with other items; add it by hand where it belongs)")
+        if id(value) in self.shared:
+            self.edit.left_out.append(f"{app_id}: {key} += {', '.join(new)} (its list is anchored (&) and shared with "
+                                      "other items; add it by hand where it belongs)")
             return []
-        if value.fa.flow_style():
+        if value.flow_style:
             self._extend_flow(value, new)
         else:
-            last_line, column = value.lc.item(len(value) - 1)
-            dash = self.lines[last_line].rfind("-", 0, column)
-            self._insert(last_line + 1, [" " * dash + "- " + scalar(v) + "\n" for v in new], inside=True)
+            last = value.value[-1]
+            dash = self.lines[last.start_mark.line].rfind("-", 0, last.start_mark.column)
+            self._insert(last.end_mark.line + 1, [" " * dash + "- " + scalar(v) + "\n" for v in new], inside=True)
         return new
 
-    def _add_flow_key(self, app_id: str, app: Any, key: str, values: list[str]) -> bool:
+    def _add_flow_key(self, app_id: str, app: yaml.MappingNode, key: str, values: list[str]) -> bool:
         """`- {id: a, name: A}` on one line gets `, key: [...]` before its closing brace."""
-        line = app.lc.line
+        line = app.start_mark.line
         text = self.replaced.get(line, self.lines[line])
         close = text.rfind("}")
-        if close < 0 or text.count("{") != text.count("}"):
+        if close < 0 or app.end_mark.line != line or text.count("{") != text.count("}"):
             self.edit.left_out.append(f"{app_id}: {key} += {', '.join(values)} (the application is a flow mapping "
                                       "{…} over several lines; add it by hand)")
             return False
         self.replaced[line] = text[:close].rstrip() + f", {key}: {flow(values)}" + text[close:]
         return True
-
-    def _add_key(self, index: int, app: Any, key: str, values: list[str]) -> None:
-        column = app.lc.col
-        self._insert(self._item_end("applications", index) + 1, [" " * column + f"{key}: {flow(values)}\n"], inside=True)
 
     def _rewrite_value(self, line: int, key: str, values: list[str]) -> None:
         text = self.replaced.get(line, self.lines[line])
@@ -224,14 +296,10 @@ class InventoryEditor:
         comment = re.search(r"\s+#.*$", text.rstrip("\n"))
         self.replaced[line] = " " * indent + f"{key}: {flow(values)}" + (comment.group() if comment else "") + "\n"
 
-    def _extend_flow(self, value: Any, new: list[str]) -> None:
-        line, column = value.lc.line, value.lc.col
+    def _extend_flow(self, value: yaml.SequenceNode, new: list[str]) -> None:
+        line = value.end_mark.line  # the closing bracket's line
         text = self.replaced.get(line, self.lines[line])
-        close = text.find("]", column)
-        while close < 0:  # a flow list over several lines: its last line holds the bracket
-            line += 1
-            text = self.replaced.get(line, self.lines[line])
-            close = text.find("]")
+        close = value.end_mark.column - 1
         head = text[:close].rstrip()
         separator = "" if head.endswith(("[", ",")) else ", "
         self.replaced[line] = head + separator + ", ".join(scalar(v) for v in new) + text[close:]
@@ -247,3 +315,42 @@ class InventoryEditor:
         if self.original and not self.original.endswith("\n") and len(self.lines) not in self.inserts:
             result = result[:-1]  # the file had no final line break and nothing was added after it
         return result
+
+
+def _own(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """(key node, value node) of a mapping's own key (not one inherited through `<<`)."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key and key_node.tag != _MERGE:
+                return key_node, value_node
+    return None
+
+
+def _merged(node: yaml.Node, key: str) -> yaml.Node | None:
+    """The value of `key` a mapping inherits through merge keys (`<<: *a` or `<<: [*a, *b]`)."""
+    for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<":
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                found = _own(source, key) or ((None, _merged(source, key)) if _merged(source, key) else None)
+                if found:
+                    return found[1]
+    return None
+
+
+def _shared_nodes(root: yaml.Node) -> set[int]:
+    """Ids of the nodes that appear more than once in the tree (anchored and aliased)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return shared
