@@ -55,8 +55,15 @@ def _clean(value: Any) -> str | None:
     return text.strip() or None
 
 
-def _cells(row: dict[str, Any], keys: list[str]) -> list[str | None]:
-    return [_clean(row.get(key)) for key in keys]
+def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None]) -> Iterator[Connection]:
+    """Connections from raw rows, given the positions of source, source IP, target, target IP,
+    port and time slot (None: no such column)."""
+    width = max(p for p in positions if p is not None) + 1
+    for number, cells in rows:
+        if len(cells) < width:
+            cells = [*cells, *[None] * (width - len(cells))]
+        s, sip, t, tip, port, seen = (_clean(cells[p]) if p is not None else None for p in positions)
+        yield Connection(number, s, sip, t, tip, _port(port), 1, seen)
 
 
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
@@ -76,9 +83,9 @@ def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
     header, rows = table.header, table.rows
     agentless = _columns(header, AGENTLESS)
     if {"source", "port"} <= agentless.keys() and ("target" in agentless or "target_ip" in agentless):
-        keys = [agentless.get(k, "") for k in ("source", "source_ip", "target", "target_ip", "port", "seen")]
-        return "agentless", (Connection(n, *_cells(r, keys[:4]), _port(_clean(r.get(keys[4]))), 1, _clean(r.get(keys[5])))
-                             for n, r in rows)
+        positions = [table.column(agentless.get(k, "")) for k in ("source", "source_ip", "target", "target_ip",
+                                                                   "port", "seen")]
+        return "agentless", _agentless_rows(table.raw, positions)
     agent = _columns(header, AGENT)
     if {"computer", "direction", "port"} <= agent.keys():
         return "agent-based", _agent_rows(rows, agent)

@@ -24,7 +24,7 @@ import functools
 import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from bleu_assess.intake.servers import Match, ServerIndex, ip_of, server_id
 from bleu_assess.intake.tally import ImportReport
@@ -41,10 +41,10 @@ _TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d
 _INTERNAL_SUFFIXES = (".local", ".lan", ".internal", ".intra", ".corp", ".localdomain")
 
 
-@dataclass(frozen=True, slots=True)
-class Connection:
+class Connection(NamedTuple):
     """One row of a dependency export. Names and addresses as written; `count` the connections
-    the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot."""
+    the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot. (A named
+    tuple: export rows are many, and it is the cheapest record to build.)"""
 
     row: int
     source: str | None
@@ -106,8 +106,9 @@ class Evidence:
             self.last = seen if self.last is None else max(self.last, seen)
 
     def to_dict(self, source: str) -> dict[str, object]:
-        out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections,
-                                  "rows": self.rows}
+        out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}
+        if self.rows != self.connections:  # agent-based rows stand for several connections each
+            out["rows"] = self.rows
         if self.first:
             out["first_seen"], out["last_seen"] = self.first, self.last
         return out
@@ -140,10 +141,11 @@ def _block(address: str) -> str:
     return str(network)
 
 
-def _endpoint_key(connection: Connection, internal_domains: set[str]) -> tuple[str, bool] | None:
+@functools.lru_cache(maxsize=65536)
+def _endpoint_key(target: str | None, target_ip: str | None, internal_domains: frozenset[str]) -> tuple[str, bool] | None:
     """(name or address block, public?) for a destination that matches no server."""
-    name = (connection.target or "").strip().lower().rstrip(".")
-    address = ip_of(connection.target_ip) or ip_of(name)
+    name = (target or "").strip().lower().rstrip(".")
+    address = ip_of(target_ip) or ip_of(name)
     if name and not ip_of(name):
         internal = "." not in name or name.endswith(_INTERNAL_SUFFIXES) or any(name.endswith(d) for d in internal_domains)
         if address:
@@ -159,7 +161,7 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     """Connections -> application dependencies (with evidence) and endpoints; each row is
     accounted for in `report` (mapped or left out, with its reason)."""
     result = Lifted()
-    internal_domains = {"." + n.split(".", 1)[1] for n in index.names if "." in n and not ip_of(n)}
+    internal_domains = frozenset("." + n.split(".", 1)[1] for n in index.names if "." in n and not ip_of(n))
     for connection in connections:
         report.read += 1
         port = connection.port
@@ -198,9 +200,9 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     return result
 
 
-def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal_domains: set[str],
+def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal_domains: frozenset[str],
                  report: ImportReport) -> None:
-    found = _endpoint_key(connection, internal_domains)
+    found = _endpoint_key(connection.target, connection.target_ip, internal_domains)
     if found is None:
         report.count("left-out", "no-destination", f"row {connection.row}")
         return

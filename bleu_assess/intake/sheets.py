@@ -24,6 +24,12 @@ class Table:
     rows: Iterator[tuple[int, dict[str, Any]]]
     warnings: list[Diagnostic] = field(default_factory=list)
     first_row: int = 1
+    raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # the data rows as read, for bulk readers
+
+    def column(self, name: str) -> int | None:
+        """Position of the column whose normalised header is `name`, or None."""
+        keys = [normalise(h) for h in self.header]
+        return keys.index(name) if name in keys else None
 
     def has(self, *names: str) -> bool:
         keys = {normalise(h) for h in self.header}
@@ -37,7 +43,7 @@ def _table(sheet: Sheet) -> Table | None:
     header = ["" if h is None else str(h).strip() for h in first]
     keys = [normalise(h) for h in header]
     rows = ((n, {k: v for k, v in zip(keys, cells) if k and v not in (None, "")}) for n, cells in sheet.rows[1:])
-    return Table(sheet.name, header, rows, sheet.warnings, number)
+    return Table(sheet.name, header, rows, sheet.warnings, number, sheet.rows[1:])
 
 
 def read_book(path: str) -> dict[str, Table]:

@@ -60,6 +60,8 @@ def _plain_reads_back(text: str) -> bool:
 
 def scalar(value: Any) -> str:
     """One YAML scalar, quoted when a plain scalar would read back as something else."""
+    if type(value) is str:  # the common case first: imports write many ids and names
+        return _string(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -79,9 +81,9 @@ def _string(text: str) -> str:
 def flow(value: Any) -> str:
     """A value in YAML flow style on one line: `[a, b]`, `{k: v}`."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join([f"{scalar(k)}: {flow(v)}" for k, v in value.items()]) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(flow(v) for v in value) + "]"
+        return "[" + ", ".join([flow(v) for v in value]) + "]"
     return scalar(value)
 
 
