@@ -12,10 +12,14 @@ from bleu_assess.cli.interop import _lang, import_app
 from bleu_assess.cli.inventory import Lang
 
 INVENTORY_HELP = "Inventory to add to (single file; never modified unless --in-place)."
-OUTPUT_HELP = "Inventory to write (YAML)."
-REPORT_HELP = "Also write the import report to this file (Markdown, or JSON with a .json name)."
-ORGANISATION_HELP = "Organisation name, for a new inventory (without --inventory)."
-IN_PLACE_HELP = "Write the result over --inventory (only the added lines change)."
+# Options every discovery import shares (one declaration each, reused by the commands below).
+INVENTORY_OPTION = typer.Option(None, "--inventory", help=INVENTORY_HELP)
+ORGANISATION_OPTION = typer.Option(None, "--organisation", help="Organisation name, for a new inventory (without --inventory).")
+OUTPUT_OPTION = typer.Option(None, "-o", "--output", help="Inventory to write (YAML).")
+IN_PLACE_OPTION = typer.Option(False, "--in-place", help="Write the result over --inventory (only the added lines change).")
+REPORT_OPTION = typer.Option(None, "--report", help="Also write the import report to this file (Markdown, or JSON with a .json name).")
+AS_OF_OPTION = typer.Option(None, "--as-of", help="Date the OS support status is assessed on (YYYY-MM-DD; default today). Same date, same output.")
+LANG_OPTION = typer.Option(None, "--lang", help="Language of messages and of the names written.")
 
 
 def _finish(text: str, report: "object", output: Optional[str], inventory: Optional[str], in_place: bool,
@@ -59,11 +63,11 @@ def import_azure_migrate(
     inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP + " Its servers: are joined by name, FQDN, short name or IP."),
     mapping: Optional[str] = typer.Option(None, "--map", help="YAML mapping of server names to application ids (and flows), for inventories without servers:."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help="Merged inventory to write."),
-    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
+    in_place: bool = IN_PLACE_OPTION,
     ports: Optional[str] = typer.Option(None, "--ports", help="Keep only these destination ports (443,1433,8000-8010)."),
     ignore_ports: Optional[str] = typer.Option(None, "--ignore-ports", help="Leave out these ports instead of the default administration ports (RDP, SSH, WinRM, monitoring, backup); 'none' keeps all."),
     skeleton: Optional[str] = typer.Option(None, "--mapping-skeleton", help="Write the servers the export names but the inventory lacks, as a servers: section to fill in, and stop."),
-    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
+    report_file: Optional[str] = REPORT_OPTION,
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages and of the names written."),
 ) -> None:
     """Add the dependencies Azure Migrate observed: servers joined to applications, external endpoints listed."""
@@ -117,22 +121,19 @@ def _servers_import(kind: str, source: str, build: "object", inventory: Optional
     _finish(text, report, output, inventory, in_place, report_file, inputs, language)
 
 
-AS_OF_HELP = "Date the OS support status is assessed on (YYYY-MM-DD; default today). Same date, same output."
-
-
 @command("rvtools", parent=import_app)
 def import_rvtools(
     file: str = typer.Argument(..., help="RVTools export: the .xlsx workbook, or RVTools_tabvInfo.csv (its sibling tabs are read too)."),
-    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP),
-    organisation: Optional[str] = typer.Option(None, "--organisation", help=ORGANISATION_HELP),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
-    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
+    inventory: Optional[str] = INVENTORY_OPTION,
+    organisation: Optional[str] = ORGANISATION_OPTION,
+    output: Optional[str] = OUTPUT_OPTION,
+    in_place: bool = IN_PLACE_OPTION,
     group_by: Optional[str] = typer.Option(None, "--group-by", help="Suggest applications from VM folders, vApps, a tag (custom attribute) or a naming pattern: folder | vapp | tag | pattern."),
     pattern: Optional[str] = typer.Option(None, "--pattern", help="With --group-by pattern: a regular expression whose first group is the application in the VM name."),
     tag_column: Optional[str] = typer.Option(None, "--tag-column", help="With --group-by tag: the vInfo column (custom attribute) naming the application (default: Application)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
+    as_of: Optional[str] = AS_OF_OPTION,
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = LANG_OPTION,
 ) -> None:
     """Servers from an RVTools export (OS and its support status, cluster, datacenter, IPs); applications suggested by --group-by."""
     from bleu_assess.intake.grouping import Grouping
@@ -148,12 +149,12 @@ def import_rvtools(
 def import_archimate(
     file: str = typer.Argument(..., help="ArchiMate model in the Open Group exchange format (3.x or 2.1), .xml."),
     mapping: Optional[str] = typer.Option(None, "--mapping", help="YAML mapping of element properties to inventory fields (applications:, datasets:, values:, defaults:)."),
-    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP),
-    organisation: Optional[str] = typer.Option(None, "--organisation", help=ORGANISATION_HELP),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
-    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
-    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
+    inventory: Optional[str] = INVENTORY_OPTION,
+    organisation: Optional[str] = ORGANISATION_OPTION,
+    output: Optional[str] = OUTPUT_OPTION,
+    in_place: bool = IN_PLACE_OPTION,
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = LANG_OPTION,
 ) -> None:
     """Application components, data objects and their flow, serving and access relationships from an ArchiMate model."""
     from bleu_assess.intake.archimate import import_archimate as build
@@ -166,13 +167,13 @@ def import_archimate(
 def import_azure_discovery(
     file: str = typer.Argument(..., help="Azure Migrate discovery report (.xlsx, sheet Discovery_Report) or assessment core report."),
     assessment: Optional[str] = typer.Option(None, "--assessment", help="Assessment core report (.xlsx): support status, groups, SQL instances, web apps."),
-    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP),
-    organisation: Optional[str] = typer.Option(None, "--organisation", help=ORGANISATION_HELP),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
-    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
+    inventory: Optional[str] = INVENTORY_OPTION,
+    organisation: Optional[str] = ORGANISATION_OPTION,
+    output: Optional[str] = OUTPUT_OPTION,
+    in_place: bool = IN_PLACE_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = LANG_OPTION,
 ) -> None:
     """Servers from Azure Migrate discovery/assessment workbooks; Azure Migrate groups as applications."""
     from bleu_assess.intake.azure_discovery import import_azure_discovery as build
@@ -185,13 +186,13 @@ def import_azure_discovery(
 @command("aws-ads", parent=import_app)
 def import_aws(
     file: str = typer.Argument(..., help="AWS Application Discovery Service import template (CSV), or an AWS Cloud Migration Factory intake form."),
-    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP),
-    organisation: Optional[str] = typer.Option(None, "--organisation", help=ORGANISATION_HELP),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
-    in_place: bool = typer.Option(False, "--in-place", help=IN_PLACE_HELP),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    report_file: Optional[str] = typer.Option(None, "--report", help=REPORT_HELP),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
+    inventory: Optional[str] = INVENTORY_OPTION,
+    organisation: Optional[str] = ORGANISATION_OPTION,
+    output: Optional[str] = OUTPUT_OPTION,
+    in_place: bool = IN_PLACE_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = LANG_OPTION,
 ) -> None:
     """Servers, their applications and waves from AWS ADS import templates or CMF intake forms."""
     from bleu_assess.intake.aws import import_aws as build

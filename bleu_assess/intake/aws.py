@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
-from bleu_assess.intake.estate import Machine, additions
+from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.sheets import one_table
@@ -30,9 +29,6 @@ from bleu_assess.intake.tally import ImportReport
 
 _CMF_TARGET = ("awsregion", "awsaccountid", "subnetids", "securitygroupids", "instancetype", "tenancy")
 
-
-def _text(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
 
 
 def _split(value: Any) -> list[str]:
@@ -69,12 +65,12 @@ def read(path: str, report: ImportReport) -> list[Machine]:
 
 
 def _ads(row: dict[str, Any]) -> Machine | None:
-    name = _text(row.get("hostname")) or _text(row.get("vmwarevmname")) or _text(row.get("externalid")) \
+    name = text(row.get("hostname")) or text(row.get("vmwarevmname")) or text(row.get("externalid")) \
         or (_split(row.get("ipaddress")) or [None])[0]
     if not name:
         return None
-    os_name = " ".join(p for p in (_text(row.get("osname")), _text(row.get("osversion"))) if p) or None
-    hostname = _text(row.get("hostname"))
+    os_name = " ".join(p for p in (text(row.get("osname")), text(row.get("osversion"))) if p) or None
+    hostname = text(row.get("hostname"))
     machine = Machine(name=name, hostname=hostname, fqdn=hostname if hostname and "." in hostname else None,
                       ips=_split(row.get("ipaddress")), os=os_name)
     for key, column in (("external_id", "externalid"), ("aws_server_id", "serverid"), ("cpus", "cpunumberofprocessors"),
@@ -90,18 +86,18 @@ def _ads(row: dict[str, Any]) -> Machine | None:
 
 
 def _cmf(row: dict[str, Any]) -> Machine | None:
-    name = _text(row.get("servername"))
+    name = text(row.get("servername"))
     if not name:
         return None
-    os_name = " ".join(p for p in (_text(row.get("serverosfamily")), _text(row.get("serverosversion"))) if p) or None
-    machine = Machine(name=name, fqdn=_text(row.get("serverfqdn")), os=os_name)
+    os_name = " ".join(p for p in (text(row.get("serverosfamily")), text(row.get("serverosversion"))) if p) or None
+    machine = Machine(name=name, fqdn=text(row.get("serverfqdn")), os=os_name)
     for key, column in (("tier", "servertier"), ("environment", "serverenvironment"), ("strategy", "rtype")):
         if row.get(column) not in (None, ""):
             machine.extra[key] = row[column]
     target = {c: row[c] for c in _CMF_TARGET if row.get(c) not in (None, "")}
     if target:
         machine.extra["migration_target"] = target
-    app = _text(row.get("appname"))
+    app = text(row.get("appname"))
     if app:
         machine.applications.append((server_id(app), app, None))
         wave = _wave(row.get("waveid") or row.get("wavename"))
@@ -112,8 +108,6 @@ def _cmf(row: dict[str, Any]) -> Machine | None:
 
 def import_aws(path: str, as_of: date) -> tuple[Additions, ImportReport]:
     """Additions (servers, applications with their waves) and the report."""
-    report = ImportReport(path, "aws")
-    machines = read(path, report)
-    found = additions(machines, Path(path).name, report, as_of)
+    found, report = import_machines(path, "aws", lambda r: read(path, r), as_of)
     report.check()
     return found, report

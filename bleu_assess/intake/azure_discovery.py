@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
-from bleu_assess.intake.estate import Machine, additions
+from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.sheets import Table, read_book
@@ -35,9 +34,6 @@ MACHINE_SHEETS = ("allvmiaasserverrehostperf", "vmiaasserverrehostperf", "vmiaas
 SUPPORT = {"mainstream": "supported", "extended": "extended", "outofsupport": "out-of-support",
            "unknown": "unknown"}
 
-
-def _text(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
 
 
 def _addresses(value: Any) -> list[str]:
@@ -57,7 +53,7 @@ def _machines_sheet(tables: dict[str, Table]) -> Table | None:
 def _by_machine(table: Table | None) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for _, row in (table.rows if table is not None else ()):
-        name = _text(row.get("machinename"))
+        name = text(row.get("machinename"))
         if name:
             out.setdefault(name.lower(), []).append(row)
     return out
@@ -82,28 +78,28 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
     machines = []
     for number, row in primary.rows:  # type: ignore[union-attr]
         report.read += 1
-        name = _text(row.get("machinename"))
+        name = text(row.get("machinename"))
         if not name:
             report.count("left-out", "empty-row", f"{primary.title}!{number}")  # type: ignore[union-attr]
             continue
         extra_row = (assessed_rows.get(name.lower()) or [{}])[0]
         merged = {**row, **{k: v for k, v in extra_row.items() if k not in row}}
         machine = Machine(name=name, ips=_addresses(merged.get("ipaddresses")),
-                          os=_text(merged.get("operatingsystem")), os_support=_support(merged.get("supportstatus")),
+                          os=text(merged.get("operatingsystem")), os_support=_support(merged.get("supportstatus")),
                           hosting={"model": "on-premises"})
         for key, column in (("cores", "cores"), ("memory_mb", "memoryinmb"), ("power", "powerstats"),
                             ("environment", "environment"), ("storage_gb", "storageingb"),
                             ("azure_vm_readiness", "azurevmreadiness"), ("azure_migrate_machine_id", "machineid")):
             if merged.get(column) not in (None, ""):
                 machine.extra[key] = merged[column]
-        instances = [{"instance": _text(s.get("sqlinstance")), "version": _text(s.get("sqlversion")),
+        instances = [{"instance": text(s.get("sqlinstance")), "version": text(s.get("sqlversion")),
                       "support": _support(s.get("supportstatus")) or "unknown"} for s in sql.get(name.lower(), ())]
         if instances:
             machine.extra["sql_instances"] = instances
-        apps = sorted({_text(w.get("webapplicationname")) or "" for w in web.get(name.lower(), ())} - {""})
+        apps = sorted({text(w.get("webapplicationname")) or "" for w in web.get(name.lower(), ())} - {""})
         if apps:
             machine.extra["web_apps"] = apps
-        group = _text(merged.get("groupname"))
+        group = text(merged.get("groupname"))
         if group:
             machine.applications.append((server_id(group), group, None))
         machines.append(machine)
@@ -112,9 +108,7 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
 
 def import_azure_discovery(discovery: str, assessment: str | None, as_of: date) -> tuple[Additions, ImportReport]:
     """Additions (servers, groups as applications) and the report."""
-    report = ImportReport(discovery, "azure-migrate-discovery")
-    machines = read(discovery, assessment, report)
-    found = additions(machines, Path(discovery).name, report, as_of)
+    found, report = import_machines(discovery, "azure-migrate-discovery", lambda r: read(discovery, assessment, r), as_of)
     for app in found.items.get("applications", ()):
         app["extra"] = {"azure_migrate_group": app["name"]}
     report.check()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 from bleu_assess.intake import lifecycle
 from bleu_assess.intake.merge import Additions
@@ -92,3 +93,17 @@ def additions(machines: list[Machine], source: str, report: ImportReport, as_of:
     report.details["suggestions"] = sorted(f"{a['id']}: {a['extra']['suggested_from']}" for a in apps.values()
                                            if "suggested" in a["tags"])
     return out
+
+
+def text(value: Any) -> str | None:
+    """A cell as stripped text, None when empty."""
+    return str(value).strip() or None if value is not None else None
+
+
+def import_machines(source: str, kind: str, read: Callable[[ImportReport], list[Machine]],
+                    as_of: date) -> tuple[Additions, ImportReport]:
+    """Read the machines of `source` (each row counted in the report by `read` and `additions`)
+    and turn them into additions; the report is checked by the caller once it is complete."""
+    report = ImportReport(source, kind)
+    machines = read(report)
+    return additions(machines, Path(source).name, report, as_of), report

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
-from bleu_assess.intake.estate import Machine, additions
+from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.sheets import Table, read_book
@@ -40,9 +40,6 @@ def _first(row: dict[str, Any], *names: str) -> Any:
             return value
     return None
 
-
-def _text(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
 
 
 def _number(value: Any) -> float | None:
@@ -73,7 +70,7 @@ def _by_vm(table: Table | None) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     if table is not None:
         for _, row in table.rows:
-            name = _text(row.get("vm"))
+            name = text(row.get("vm"))
             if name:
                 out.setdefault(name, []).append(row)
     return out
@@ -85,7 +82,7 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
     report.notes.extend(w.format() for t in tables.values() for w in t.warnings)
     networks = _by_vm(tables.get("vnetwork"))
     partitions = _by_vm(tables.get("vpartition"))
-    hosts = {_text(r.get("host")): r for _, r in tables["vhost"].rows} if "vhost" in tables else {}
+    hosts = {text(r.get("host")): r for _, r in tables["vhost"].rows} if "vhost" in tables else {}
     tag_key = normalise(grouping.tag) if grouping else ""
     if grouping and grouping.by == "tag" and not tables["vinfo"].has(grouping.tag):
         from bleu_assess.errors import UsageError
@@ -95,30 +92,30 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
     machines = []
     for number, row in tables["vinfo"].rows:
         report.read += 1
-        name = _text(row.get("vm"))
+        name = text(row.get("vm"))
         if not name:
             report.count("left-out", "empty-row", f"vInfo!{number}")
             continue
         if str(row.get("template", "")).strip().lower() in _TRUE:
             report.count("left-out", "template-vm", name)
             continue
-        host = hosts.get(_text(row.get("host")), {})
-        ips = [_text(row.get("primaryipaddress"))]
+        host = hosts.get(text(row.get("host")), {})
+        ips = [text(row.get("primaryipaddress"))]
         for adapter in networks.get(name, ()):
             for key in ("ipv4address", "ipv6address"):
                 ips.extend(str(adapter.get(key) or "").replace(";", ",").split(","))
         machine = Machine(
-            name=name, hostname=_text(row.get("dnsname")), ips=[i for i in ips if i],
-            os=_text(_first(row, "OS according to the VMware Tools", "OS according to the configuration file")),
-            site=_text(row.get("datacenter") or host.get("datacenter")),
-            cluster=_text(row.get("cluster") or host.get("cluster")),
+            name=name, hostname=text(row.get("dnsname")), ips=[i for i in ips if i],
+            os=text(_first(row, "OS according to the VMware Tools", "OS according to the configuration file")),
+            site=text(row.get("datacenter") or host.get("datacenter")),
+            cluster=text(row.get("cluster") or host.get("cluster")),
             hosting={"model": "on-premises"},
         )
         if machine.hostname and "." in machine.hostname:
             machine.fqdn = machine.hostname
-        for key, value in (("powerstate", _text(row.get("powerstate"))), ("cpus", _number(row.get("cpus"))),
-                           ("memory_mib", _number(row.get("memory"))), ("host", _text(row.get("host"))),
-                           ("folder", _text(row.get("folder"))),
+        for key, value in (("powerstate", text(row.get("powerstate"))), ("cpus", _number(row.get("cpus"))),
+                           ("memory_mib", _number(row.get("memory"))), ("host", text(row.get("host"))),
+                           ("folder", text(row.get("folder"))),
                            ("provisioned_mib", _number(_first(row, "Provisioned MiB", "Provisioned MB"))),
                            ("in_use_mib", _number(_first(row, "In Use MiB", "In Use MB")))):
             if value is not None:
@@ -127,7 +124,7 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
         if capacity:
             machine.extra["disk_capacity_mib"] = int(capacity)
         if grouping:
-            found = grouping.group(name, _text(row.get("folder")), _text(row.get("vapp")), _text(row.get(tag_key)))
+            found = grouping.group(name, text(row.get("folder")), text(row.get("vapp")), text(row.get(tag_key)))
             if found:
                 app_id, source = found
                 label = source.split(" ", 1)[1] if grouping.by != "pattern" else app_id
@@ -138,9 +135,7 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
 
 def import_rvtools(path: str, grouping: Grouping | None, as_of: date) -> tuple[Additions, ImportReport]:
     """Additions (servers, suggested applications) and the report of an RVTools export."""
-    report = ImportReport(path, "rvtools")
-    machines = read(path, grouping, report)
-    found = additions(machines, Path(path).name, report, as_of)
+    found, report = import_machines(path, "rvtools", lambda r: read(path, grouping, r), as_of)
     if grouping is None:
         report.notes.append("no application suggested: give --group-by folder|vapp|tag|pattern to suggest them, or "
                             "fill in each server's applications:")
