@@ -129,9 +129,10 @@ def test_merge_keys_and_anchors_are_never_written_into(tmp_path: Path) -> None:
     assert changes(ANCHORS, after) == ["+        depends_on: [annuaire, paie]",
                                        "-        depends_on: *shared",
                                        "+        depends_on: [annuaire, courrier]"]
-    assert any("merge key" in n and "etat-civil" in n for n in report.notes)
-    assert any("alias" in n and "rh" in n for n in report.notes)
-    assert any("anchored" in n and "paie" in n for n in report.not_done)
+    assert ("merge-key-materialised", {"app": "etat-civil", "field": "depends_on"}) in report.notes
+    assert ("alias-materialised", {"app": "rh", "field": "depends_on"}) in report.notes
+    assert ("anchored-list", {"app": "paie", "field": "depends_on", "values": "courrier"}) in report.not_done
+    assert any("merge key (<<)" in line for line in report.lines("en"))
 
 
 def test_new_items_follow_the_files_indentation_and_sections_are_appended(tmp_path: Path) -> None:
@@ -157,3 +158,20 @@ def test_scalars_read_back_as_written(value: str) -> None:
     from bleu_assess.intake.yamledit import flow
 
     assert yaml.safe_load(f"k: {flow([value])}")["k"] == [value]
+
+
+def test_json_inventories_are_refused_and_invalid_ones_report_their_own_errors(tmp_path: Path, runner: Any) -> None:
+    export = tmp_path / "deps.csv"
+    export.write_text("Timeslot,Source server name,Destination server name,Destination IP,Destination port\n"
+                      "2026-11-24 06:00,a,b,10.0.0.2,443\n", encoding="utf-8")
+    inventory = tmp_path / "inv.json"
+    inventory.write_text('{"format": "bleu-assess/v1", "organisation": {"name": "T"}}\n', encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(export), "--inventory", str(inventory), "-o", str(out)])
+    assert result.exit_code == 2 and "JSON or in YAML flow style" in result.output and not out.exists()
+    invalid = tmp_path / "inv.yaml"
+    invalid.write_text("format: bleu-assess/v1\norganisation:\n  name: T\napplications:\n  - id: a\n    nme: A\n",
+                       encoding="utf-8")
+    result = runner.invoke(app, ["import", "azure-migrate", str(export), "--inventory", str(invalid), "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{invalid}:6:5: applications[0].nme: unknown field 'nme'" in result.output

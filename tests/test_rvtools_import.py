@@ -102,6 +102,16 @@ def test_out_of_support_server_gives_the_rehost_finding(runner: Any, workbook: P
     assert "INF-OS-001" in {f.rule for f in item.findings}
 
 
+def test_markdown_report_in_french(runner: Any, workbook: Path, tmp_path: Path) -> None:
+    report = tmp_path / "rapport.md"
+    result = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "Mairie", "-o",
+                                 str(tmp_path / "out.yaml"), "--report", str(report), "--lang", "fr", "--as-of", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("# Rapport d'import : ") and "## Écartés : 1" in text
+    assert "- 1: modèles de VM (pas des machines en service) (tpl-rhel9)" in text and "\n\n\n" not in text
+
+
 def test_csv_tabs_are_read_like_the_workbook(runner: Any, tmp_path: Path) -> None:
     folder = tmp_path / "export"
     folder.mkdir()

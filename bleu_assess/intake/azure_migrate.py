@@ -30,7 +30,7 @@ from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lif
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import one_table
-from bleu_assess.intake.tally import ImportReport
+from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.interop.columns import normalise
 from bleu_assess.validate import suggest
 
@@ -249,8 +249,7 @@ def analyse(export: str, data: Any, mapping_file: str | None, ports: str | None,
     kind, connections = read_connections(export)
     report = ImportReport(export, f"azure-migrate ({kind})")
     if not len(index):
-        report.not_done.append("the inventory has no servers: section and no --map was given: no connection can be "
-                               "joined to an application (write one with --mapping-skeleton)")
+        report.not_done.append(said("no-servers"))
     lifted = lift(connections, index, report, left_out, only)
     report.details["endpoints"] = endpoint_details(lifted)
     report.check()

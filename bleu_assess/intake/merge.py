@@ -14,7 +14,7 @@ from typing import Any
 
 from bleu_assess import model, yamlio
 from bleu_assess.errors import UsageError
-from bleu_assess.intake.tally import ImportReport
+from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.yamledit import InventoryEditor, scalar
 
 # Sections in the order they are appended when missing.
@@ -88,7 +88,7 @@ def apply(text: str, file: str, additions: Additions, report: ImportReport, data
         for item in additions.items.get(section, ()):
             key = _key(section, item)
             if key in existing:
-                report.notes.append(f"{section}: {' -> '.join(key)} is already in the inventory (kept as written)")
+                report.notes.append(said("already-known", section=section, field=" -> ".join(key)))
                 continue
             existing.add(key)
             fresh.append(item)
@@ -108,7 +108,21 @@ def apply(text: str, file: str, additions: Additions, report: ImportReport, data
             merged["applications"][apps[app_id]] = app
     report.notes.extend(editor.edit.notes)
     report.not_done.extend(editor.edit.left_out)
+    _unknowns(merged, report)
     return Merged(editor.text(), merged)
+
+
+def _unknowns(data: dict[str, Any], report: ImportReport) -> None:
+    """Say what the inventory, as merged, still does not know about its applications: an
+    infrastructure import alone cannot tell what data they hold or, without servers, where they run."""
+    apps = [a for a in data.get("applications") or [] if isinstance(a, dict)]
+    hosted = {app for s in data.get("servers") or [] if isinstance(s, dict) and s.get("hosting")
+              for app in s.get("applications") or []}
+    for code, missing in (("unknown-data", [a["id"] for a in apps if not a.get("datasets")]),
+                          ("unknown-hosting", [a["id"] for a in apps if not a.get("hosting") and a["id"] not in hosted])):
+        if missing:
+            shown = ", ".join(str(m) for m in missing[:5]) + (", …" if len(missing) > 5 else "")
+            report.notes.append(said(code, count=len(missing), examples=shown))
 
 
 def write_result(merged: Merged, output: str, inventory: str | None) -> None:

@@ -27,7 +27,7 @@ from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.sheets import Table, read_book
-from bleu_assess.intake.tally import ImportReport
+from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.interop.columns import normalise
 
 _TRUE = {"true", "1", "yes", "vrai", "oui"}
@@ -137,7 +137,6 @@ def import_rvtools(path: str, grouping: Grouping | None, as_of: date) -> tuple[A
     """Additions (servers, suggested applications) and the report of an RVTools export."""
     found, report = import_machines(path, "rvtools", lambda r: read(path, grouping, r), as_of)
     if grouping is None:
-        report.notes.append("no application suggested: give --group-by folder|vapp|tag|pattern to suggest them, or "
-                            "fill in each server's applications:")
+        report.notes.append(said("no-grouping"))
     report.check()
     return found, report

@@ -11,9 +11,25 @@ to do (a list materialised) or could not do. Reasons are codes; their wording co
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Union
 
 OUTCOMES = ("mapped", "suggested", "left-out")
+Said = Union[str, tuple[str, dict[str, Any]]]
+
+
+def said(code: str, **values: Any) -> tuple[str, dict[str, Any]]:
+    """A note: the code of its message (`discovery.note.<code>`) and the values it names."""
+    return code, values
+
+
+def _word(entry: Said, lang: str) -> str:
+    from bleu_assess.i18n import t
+
+    return entry if isinstance(entry, str) else t(f"discovery.note.{entry[0]}", lang, **entry[1])
+
+
+def _data(entry: Said) -> Any:
+    return entry if isinstance(entry, str) else {"code": entry[0], **entry[1]}
 MAX_EXAMPLES = 5
 
 
@@ -34,8 +50,10 @@ class ImportReport:
     outcomes: dict[tuple[str, str], Bucket] = field(default_factory=dict)
     added: dict[str, int] = field(default_factory=dict)  # section -> items added
     details: dict[str, list[str]] = field(default_factory=dict)  # heading code -> lines (endpoints, …)
-    notes: list[str] = field(default_factory=list)  # what the merge did that the user must know
-    not_done: list[str] = field(default_factory=list)  # what it could not do, with the reason
+    # What the import did that the user must know, and what it could not do: each a message code
+    # with its values (worded at render time), or a located diagnostic already formatted.
+    notes: list["Said"] = field(default_factory=list)
+    not_done: list["Said"] = field(default_factory=list)
 
     def count(self, outcome: str, reason: str, example: Any = None, n: int = 1) -> None:
         """Account for `n` rows read with this outcome and reason; `example` (a value, or a pair
@@ -64,7 +82,7 @@ class ImportReport:
             "outcomes": [{"outcome": o, "reason": r, "count": b.count, "examples": b.examples}
                          for (o, r), b in sorted(self.outcomes.items(), key=lambda kv: (OUTCOMES.index(kv[0][0]), kv[0][1]))],
             "added": dict(sorted(self.added.items())), "details": self.details,
-            "notes": self.notes, "not_done": self.not_done,
+            "notes": [_data(n) for n in self.notes], "not_done": [_data(n) for n in self.not_done],
         }
 
     def lines(self, lang: str) -> list[str]:
@@ -93,14 +111,22 @@ class ImportReport:
         for heading, entries in (("notes", self.notes), ("not_done", self.not_done)):
             if entries:
                 out.append(t(f"discovery.{heading}", lang, count=len(entries)))
-                out.extend(f"  - {entry}" for entry in entries)
+                out.extend(f"  - {_word(entry, lang)}" for entry in entries)
         return out
 
     def markdown(self, lang: str) -> str:
-        """The report as Markdown (`--report FILE.md`)."""
+        """The report as Markdown (`--report FILE.md`): the summary line, then one section per
+        outcome and detail, each with its list."""
         from bleu_assess.i18n import t
 
-        body = [f"# {t('discovery.title', lang, source=self.source)}", ""]
-        for line in self.lines(lang):
-            body.append(line if line.startswith("  - ") else f"\n{line}\n")
-        return "\n".join(body).replace("\n\n\n", "\n\n").strip() + "\n"
+        lines = self.lines(lang)
+        body = [f"# {t('discovery.title', lang, source=self.source)}", "", lines[0]]
+        for line in lines[1:]:
+            if line.startswith("  - "):
+                body.append(line[2:])
+            else:
+                body += ["", f"## {line}", ""]
+        text = "\n".join(body) + "\n"
+        while "\n\n\n" in text:
+            text = text.replace("\n\n\n", "\n\n")
+        return text

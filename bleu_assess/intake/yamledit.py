@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from bleu_assess.errors import UsageError
+from bleu_assess.intake.tally import Said, said
 
 # A plain scalar is written unquoted only when it reads back as the same string.
 _PLAIN = re.compile(r"^[A-Za-z0-9_./@()][A-Za-z0-9 _./@()'+-]*$")
@@ -101,8 +102,8 @@ def block_item(item: dict[str, Any], dash: int, indent: int) -> list[str]:
 class Edit:
     """What an edit did: notes (materialised lists) and what it could not do, with reasons."""
 
-    notes: list[str] = field(default_factory=list)
-    left_out: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
+    left_out: list[Said] = field(default_factory=list)
 
 
 class InventoryEditor:
@@ -231,8 +232,7 @@ class InventoryEditor:
             self.replaced[line] = f"{section}:\n"
             self._insert(line + 1, lines)
         elif self._inline(section):  # a flow-style list of items: not edited
-            self.edit.left_out.append(f"{section}: {len(items)} item(s) (the list is written in flow style [...]; "
-                                      "add them by hand)")
+            self.edit.left_out.append(said("flow-section", section=section, count=len(items)))
         else:
             self._insert(self._item_end(section, len(self._item_starts(section)) - 1) + 1, lines)
 
@@ -253,8 +253,7 @@ class InventoryEditor:
             return []
         if own is None:
             if inherited is not None:  # inherited through a merge key: give the application its own list
-                self.edit.notes.append(f"{app_id}: '{key}' was inherited through a merge key (<<); the application "
-                                       f"now has its own list, with the inherited values")
+                self.edit.notes.append(said("merge-key-materialised", app=app_id, field=key))
             if app.flow_style:
                 return new if self._add_flow_key(app_id, app, key, current + new) else []
             self._insert(self._item_end("applications", index) + 1,
@@ -265,12 +264,10 @@ class InventoryEditor:
             aliased = isinstance(value, yaml.SequenceNode)
             self._rewrite_value(key_node.start_mark.line, key, current + new)
             if aliased:
-                self.edit.notes.append(f"{app_id}: '{key}' was an alias shared with other items; the application now "
-                                       "has its own list")
+                self.edit.notes.append(said("alias-materialised", app=app_id, field=key))
             return new
         if id(value) in self.shared:
-            self.edit.left_out.append(f"{app_id}: {key} += {', '.join(new)} (its list is anchored (&) and shared with "
-                                      "other items; add it by hand where it belongs)")
+            self.edit.left_out.append(said("anchored-list", app=app_id, field=key, values=", ".join(new)))
             return []
         if value.flow_style:
             self._extend_flow(value, new)
@@ -286,8 +283,7 @@ class InventoryEditor:
         text = self.replaced.get(line, self.lines[line])
         close = text.rfind("}")
         if close < 0 or app.end_mark.line != line or text.count("{") != text.count("}"):
-            self.edit.left_out.append(f"{app_id}: {key} += {', '.join(values)} (the application is a flow mapping "
-                                      "{…} over several lines; add it by hand)")
+            self.edit.left_out.append(said("flow-mapping", app=app_id, field=key, values=", ".join(values)))
             return False
         self.replaced[line] = text[:close].rstrip() + f", {key}: {flow(values)}" + text[close:]
         return True
