@@ -109,7 +109,7 @@ def test_markdown_report_in_french(runner: Any, workbook: Path, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     text = report.read_text(encoding="utf-8")
     assert text.startswith("# Rapport d'import : ") and "## Écartés : 1" in text
-    assert "- 1: modèles de VM (pas des machines en service) (tpl-rhel9)" in text and "\n\n\n" not in text
+    assert "- 1 : modèles de VM (pas des machines en service) (tpl-rhel9)" in text and "\n\n\n" not in text
 
 
 def test_csv_tabs_are_read_like_the_workbook(runner: Any, tmp_path: Path) -> None:

@@ -97,7 +97,8 @@ class ImportReport:
             for reason, bucket in buckets:
                 examples = f" ({', '.join(bucket.examples)}{', …' if bucket.count > len(bucket.examples) else ''})" \
                     if bucket.examples else ""
-                out.append(f"  - {bucket.count}: {t(f'discovery.reason.{reason}', lang)}{examples}")
+                out.append("  - " + t("discovery.count_line", lang, count=bucket.count,
+                                      reason=t(f"discovery.reason.{reason}", lang), examples=examples))
         if self.added:
             added = ", ".join(f"{n} {t(f'discovery.section.{s}', lang)}" for s, n in sorted(self.added.items()))
             out.append(t("discovery.added", lang, added=added))
