@@ -49,21 +49,21 @@ def _columns(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str,
 
 
 def _clean(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else str(value)
-    return text.strip() or None
+    if type(value) is str:
+        return value.strip() or None
+    return None if value is None else (str(value).strip() or None)
 
 
 def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None]) -> Iterator[Connection]:
     """Connections from raw rows, given the positions of source, source IP, target, target IP,
     port and time slot (None: no such column)."""
-    width = max(p for p in positions if p is not None) + 1
+    source, source_ip, target, target_ip, port, seen = (p if p is not None else -1 for p in positions)
     for number, cells in rows:
-        if len(cells) < width:
-            cells = [*cells, *[None] * (width - len(cells))]
-        s, sip, t, tip, port, seen = (_clean(cells[p]) if p is not None else None for p in positions)
-        yield Connection(number, s, sip, t, tip, _port(port), 1, seen)
+        def cell(index: int) -> str | None:
+            return _clean(cells[index]) if 0 <= index < len(cells) else None
+
+        yield Connection(number, cell(source), cell(source_ip), cell(target), cell(target_ip), _port(cell(port)), 1,
+                         cell(seen))
 
 
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:

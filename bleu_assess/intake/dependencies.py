@@ -102,8 +102,10 @@ class Evidence:
         self.rows += 1
         seen = timestamp(connection.seen)
         if seen:
-            self.first = seen if self.first is None else min(self.first, seen)
-            self.last = seen if self.last is None else max(self.last, seen)
+            if self.first is None or seen < self.first:
+                self.first = seen
+            if self.last is None or seen > self.last:
+                self.last = seen
 
     def to_dict(self, source: str) -> dict[str, object]:
         out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}

@@ -17,6 +17,7 @@ from typing import Iterable
 
 from bleu_assess import model
 
+_UNSEEN = object()
 _NON_ID = re.compile(r"[^a-z0-9._-]+")
 
 
@@ -94,9 +95,10 @@ class ServerIndex:
     def find(self, name: str | None, ip: str | None = None) -> Match | None:
         """The server named `name` (exact name or FQDN, then short name) or at address `ip`."""
         key = (name, ip)
-        if key not in self._found:
-            self._found[key] = self._find(name, ip)
-        return self._found[key]
+        found = self._found.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._found[key] = self._find(name, ip)
+        return found  # type: ignore[return-value]
 
     def _find(self, name: str | None, ip: str | None) -> Match | None:
         if name and name.strip():
