@@ -201,3 +201,23 @@ def test_real_samples_give_dependencies_as_a_real_process(tmp_path: Path, sample
     data = json.loads(report.read_text(encoding="utf-8"))
     assert sum(o["count"] for o in data["outcomes"]) == data["read"] > 0
     assert any(a.depends_on for a in api.load(out).inventory.applications)
+
+
+def test_server_index_joins_by_name_fqdn_short_name_and_ip_and_never_by_an_ambiguous_short_name() -> None:
+    from bleu_assess.intake.servers import ServerIndex
+    from bleu_assess.model import Server
+
+    index = ServerIndex([
+        Server("srv-dpi-01", hostname="SRV-DPI-01", fqdn="srv-dpi-01.chu.local", ip_addresses=("10.0.1.10",),
+               applications=("dpi",)),
+        Server("db01-a", fqdn="db01.site-a.local", applications=("paie",)),
+        Server("db01-b", fqdn="db01.site-b.local", applications=("rh",)),
+    ])
+    assert index.find("SRV-DPI-01").by == "name"  # type: ignore[union-attr]
+    assert index.find("SRV-DPI-01.CHU.LOCAL.").by == "fqdn"  # type: ignore[union-attr]
+    assert index.find("srv-dpi-01.other.domain").by == "short-name"  # type: ignore[union-attr]
+    assert index.find(None, "10.0.1.10").server == "srv-dpi-01"  # type: ignore[union-attr]
+    assert index.find("10.0.1.10").by == "ip"  # type: ignore[union-attr]
+    assert index.find("db01.site-a.local").server == "db01-a"  # type: ignore[union-attr]
+    assert index.find("db01") is None  # two servers share that short name
+    assert index.find("unknown", "10.9.9.9") is None
