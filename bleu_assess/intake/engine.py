@@ -58,9 +58,16 @@ class _Run:
         self.origins: dict[tuple[str, int], _Origin] = {}
         self.problems: list[Diagnostic] = []
         self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
+        self.said: set[tuple[str, str]] = set()
 
     def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
         self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning")))
+
+    def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
+        """Once per message: rows grouped into one item say a thing once."""
+        if (kind, message) not in self.said:
+            self.said.add((kind, message))
+            self.note(kind, sheet, row, column, field_path, message)
 
 
 def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
@@ -76,7 +83,7 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
         if not tables:
             run.note("ignored-sheet", sheet, None, None, "", "no table of the mapping reads this sheet: not imported")
         for table in tables:
-            _read(run, table, sheet)
+            _read(run, table, sheet, len(tables) > 1)
     _resolve_references(run)
     _apply_links(run)
     data = _assemble(run, organisation)
@@ -120,9 +127,11 @@ def _fields(section: str) -> dict[str, Column]:
     return {c.key: c for c in columns(section)}
 
 
-def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any]) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
+def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any],
+           shared: bool) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
     """Column index -> field path (or `extra.NAME`, `ignore`, `link.from|to|kind`); and the
-    numbered pairs: column index -> (field, number, key|value)."""
+    numbered pairs: column index -> (field, number, key|value). `shared`: other tables read
+    this sheet too (a links table then leaves them its other columns without a word)."""
     by_name = header_index(table.section) if table.by_field_name and table.section != "links" else {}
     placed: dict[int, str] = {}
     pairs: dict[int, tuple[str, str, str]] = {}
@@ -156,7 +165,8 @@ def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any]) -
                 run.note("extra", sheet, row, index, "", f"column '{text}' is not in the mapping: kept under extra.{text}")
             else:
                 target = "ignore"
-                run.note("ignored-column", sheet, row, index, "", f"column '{text}' is not in the mapping: not imported")
+                if not (shared and table.links):
+                    run.note("ignored-column", sheet, row, index, "", f"column '{text}' is not in the mapping: not imported")
         placed[index] = target
     for key in sorted(set(table.requires) - seen):
         run.problems.append(sheet.locate(row, None, "", f"required column '{table.headers.get(key, key)}' is missing "
@@ -164,13 +174,13 @@ def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any]) -
     return placed, pairs
 
 
-def _read(run: _Run, table: Table, sheet: Sheet) -> None:
+def _read(run: _Run, table: Table, sheet: Sheet, shared: bool) -> None:
     found = _header(table, sheet)
     if found is None:
         run.problems.append(sheet.locate(table.header_row, None, "", f"no header row {table.header_row}"))
         return
     header_number, header = found
-    placed, pairs = _place(run, table, sheet, header_number, header)
+    placed, pairs = _place(run, table, sheet, header_number, header, shared)
     where = {index: table.where[plain(header[index])] for index in range(len(header))
              if not is_blank(header[index]) and plain(header[index]) in table.where}
     fields = {} if table.section == "links" else _fields(table.section)
@@ -197,9 +207,9 @@ def _read(run: _Run, table: Table, sheet: Sheet) -> None:
         for target, value in table.constants.items():
             run.note("constant", sheet, None, None, target, f"set to {value!r} on every {table.section} item "
                      "that does not give it (a constant of the mapping)")
-    _wave_labels(run, sheet, items, origins)
     if table.group_by:
         items, origins = _group(run, table, sheet, items, origins)
+    _wave_labels(run, sheet, items, origins)
     for item, origin in zip(items, origins):
         run.origins[(table.section, len(run.items[table.section]))] = origin
         run.items[table.section].append(item)
@@ -271,9 +281,11 @@ def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], p
         if _get(item, target) is None:
             _set(item, target, value)
     if "id" in fields and not item.get("id") and item.get("name"):
-        item = {"id": slug(str(item["name"])), **item}
-        run.note("derived", sheet, number, None, "id", f"'{item['id']}' made from the name '{item['name']}'")
-    return item
+        item["id"] = slug(str(item["name"]))
+        if item["id"] != item["name"]:
+            run.note_once("derived", sheet, number, None, "id", f"'{item['id']}' made from the name '{item['name']}'")
+    order = {key: position for position, key in enumerate(fields)}  # the format's order, extra last
+    return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], order.get(f"{kv[0]}.model", len(order)))))
 
 
 def _said(change: str, detail: str, value: Any) -> str:

@@ -195,6 +195,8 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
         problem((*where, "header_row"), "expected a row number (1 for the first row)")
         header_row = None
     where_rows = {plain(k): _names(v) for k, v in (entry.get("where") or {}).items()}
+    headers.update({plain(k): str(k) for k in (entry.get("where") or {})})
+    headers.update({plain(k): str(k) for k in (entry.get("requires") or [])})
     return Table(section, _names(entry.get("sheets")), _names(entry.get("requires")), header_row, where_rows,
                  mapped, headers, values, constants, bool(entry.get("by_field_name")),
                  str(entry["group_by"]) if entry.get("group_by") else None, tuple(pairs), links,
