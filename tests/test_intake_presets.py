@@ -152,3 +152,30 @@ def test_french_dates(raw: str) -> None:
     from bleu_assess.schema import Spec
 
     assert coerce(raw, Spec("date")).value == "2026-11-30"
+
+
+def test_suggest_mapping_places_french_headers_and_lists_the_rest(runner: Any, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "Feuil1"
+    ws.append(["Nom de l'application", "Responsable métier", "Criticite", "Mode d'hébergement", "Hébergeur",
+               "Dépendances applicatives", "Cluster VMware", "Nb d'utilisateurs"])
+    ws.append(["Intranet", "DSI", "Vitale", "Sur site", None, "Annuaire", "c1", 12])
+    ws.append(["Annuaire", "DSI", "Élevée", "SaaS", "Microsoft", None, "c2", 1200])
+    source = tmp_path / "carto.xlsx"
+    book.save(source)
+    suggested = tmp_path / "correspondance.yaml"
+    result = runner.invoke(app, ["import", "table", str(source), "--suggest-mapping", "-o", str(suggested)])
+    assert result.exit_code == 0, result.output
+    columns = yaml.safe_load(suggested.read_text(encoding="utf-8"))["tables"][0]["columns"]
+    assert columns == {"Nom de l'application": "name", "Responsable métier": "owner", "Criticite": "criticality",
+                       "Mode d'hébergement": "hosting.model", "Hébergeur": "hosting.provider",
+                       "Dépendances applicatives": "depends_on", "Nb d'utilisateurs": "users"}
+    assert f"{source}: Feuil1!G1: column 'Cluster VMware' not placed" in result.output
+    _, data, report = run_import(runner, tmp_path, [str(source)], str(suggested))
+    apps = {a["id"]: a for a in data["applications"]}
+    assert apps["intranet"]["depends_on"] == ["annuaire"] and apps["annuaire"]["hosting"]["provider"] == "microsoft"
+    assert data["providers"] == [{"id": "microsoft"}]  # named by the source, nothing assumed about it
+    assert "1 provider(s) without headquarters" in report

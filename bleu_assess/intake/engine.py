@@ -386,11 +386,27 @@ def _resolve_references(run: _Run) -> None:
                 values = value if isinstance(value, list) else [value]
                 ids = {i.get("id") for i in run.items.get(kind + "s", [])}
                 resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
+                origin = run.origins[(section, position)]
                 if resolved != values:
-                    origin = run.origins[(section, position)]
                     run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path,
                              f"{', '.join(values)} read as the id(s) {', '.join(resolved)}")
                     _set(item, path, resolved if isinstance(value, list) else resolved[0])
+                if kind == "provider":
+                    _declare_providers(run, index, [v for v in resolved if v not in ids], origin, path)
+
+
+def _declare_providers(run: _Run, index: dict[str, dict[str, str]], named: list[str], origin: _Origin, path: str) -> None:
+    """A provider the source names but does not describe is declared with its id only: its
+    headquarters and regions stay unknown (validate says so), nothing is assumed."""
+    for provider in named:
+        if provider in index.setdefault("provider", {}).values():
+            continue
+        index["provider"][plain(provider)] = provider
+        run.items["providers"].append({"id": provider})
+        run.origins[("providers", len(run.items["providers"]) - 1)] = origin
+        run.note("declared", origin.sheet, origin.row, origin.positions.get(path), path,
+                 f"provider '{provider}' is named but not described: declared with its id only "
+                 "(headquarters, regions and qualifications to fill)")
 
 
 def _apply_links(run: _Run) -> None:

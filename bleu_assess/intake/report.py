@@ -20,7 +20,7 @@ from bleu_assess.interop.columns import sheet_title
 
 # Report sections, in the order a reader checks them.
 KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "translated", "normalised", "converted",
-         "renamed", "derived", "constant", "wave", "conflict", "unknown", "unresolved", "link", "pending-flow",
+         "renamed", "derived", "declared", "constant", "wave", "conflict", "unknown", "unresolved", "link", "pending-flow",
          "validation")
 TERMINAL_LINES = 60
 
@@ -84,6 +84,9 @@ def to_fill(data: dict[str, Any], lang: str) -> list[str]:
         if ids:
             shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
             lines.append(t(f"intake.to_fill.{field}", lang, count=len(ids), ids=shown))
+    unknown = [str(p.get("id")) for p in data.get("providers") or [] if not p.get("headquarters")]
+    if unknown:
+        lines.append(t("intake.to_fill.headquarters", lang, count=len(unknown), ids=", ".join(unknown)))
     return lines or [t("intake.to_fill.nothing", lang)]
 
 
