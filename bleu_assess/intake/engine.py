@@ -78,6 +78,9 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
         for warning in sheet.warnings:
             run.result.notes.append(Note("read", warning))
     data_sheets = [s for s in sheets if s.rows]
+    if not data_sheets:
+        raise InventoryError("nothing to import", [Diagnostic(p, None, None, "", "no table with a value in it: "
+                                                              "nothing to import") for p in paths])
     for sheet in data_sheets:
         tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
         if not tables:
