@@ -379,6 +379,7 @@ def _index(run: _Run) -> dict[str, dict[str, str]]:
 def _resolve_references(run: _Run) -> None:
     """A reference written as a name (`Dossier patient`) becomes the id of the item of that name."""
     index = _index(run)
+    known = {kind: {i.get("id") for i in run.items.get(kind + "s", [])} for kind in index}
     for section in SECTIONS[1:]:
         refs = _ref_fields(section)
         for position, item in enumerate(run.items[section]):
@@ -387,7 +388,7 @@ def _resolve_references(run: _Run) -> None:
                 if value is None:
                     continue
                 values = value if isinstance(value, list) else [value]
-                ids = {i.get("id") for i in run.items.get(kind + "s", [])}
+                ids = known.get(kind, set())
                 resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
                 origin = run.origins[(section, position)]
                 if resolved != values:

@@ -72,7 +72,9 @@ def to_yaml(imported: Imported, output: str, lang: str, date: str) -> str:
 
 
 def _dump(value: dict[str, Any]) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False).rstrip()
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: 10× faster on a large estate
+    return yaml.dump(value, Dumper=dumper, allow_unicode=True, sort_keys=False, width=120,
+                     default_flow_style=False).rstrip()
 
 
 def to_fill(data: dict[str, Any], lang: str) -> list[str]:
