@@ -179,3 +179,20 @@ def test_suggest_mapping_places_french_headers_and_lists_the_rest(runner: Any, t
     assert apps["intranet"]["depends_on"] == ["annuaire"] and apps["annuaire"]["hosting"]["provider"] == "microsoft"
     assert data["providers"] == [{"id": "microsoft"}]  # named by the source, nothing assumed about it
     assert "1 provider(s) without headquarters" in report
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples not available")
+def test_validate_lists_what_the_source_left_to_fill(runner: Any, tmp_path: Path) -> None:
+    run_import(runner, tmp_path, [str(SAMPLES / "konveyor-sample_application_import.csv")], "konveyor")
+    result = runner.invoke(app, ["validate", str(tmp_path / "inventaire.yaml"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "application 'marketingapp' gives no hosting, to fill" in result.output
+
+
+def test_the_documented_mapping_file_loads(tmp_path: Path) -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "interop.md").read_text(encoding="utf-8")
+    example = tmp_path / "carto-dsi.yaml"
+    example.write_text(doc.split("### Mapping files")[1].split("```yaml")[1].split("```")[0], encoding="utf-8")
+    loaded = mapping.load(str(example))
+    assert [t.section for t in loaded.tables] == ["applications", "links"]
+    assert loaded.tables[0].values["criticality"]["p1"] == "vital"
