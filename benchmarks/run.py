@@ -25,7 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import VERSION as GENERATOR_VERSION, write  # noqa: E402
+from generate import VERSION as GENERATOR_VERSION  # noqa: E402
+from generate import write
 
 PARSE = "import sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f:\n    yaml.load(f, Loader=yaml.CSafeLoader)\n"
 

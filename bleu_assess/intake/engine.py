@@ -16,7 +16,14 @@ from bleu_assess import model
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
-from bleu_assess.intake.values import coerce, is_blank, natural_key, plain, slug, text_of
+from bleu_assess.intake.values import (
+    coerce,
+    is_blank,
+    natural_key,
+    plain,
+    slug,
+    text_of,
+)
 from bleu_assess.interop.columns import Column, columns, header_index
 from bleu_assess.schema import Spec
 
@@ -213,7 +220,7 @@ def _read(run: _Run, table: Table, sheet: Sheet, shared: bool) -> None:
     if table.group_by:
         items, origins = _group(run, table, sheet, items, origins)
     _wave_labels(run, sheet, items, origins)
-    for item, origin in zip(items, origins):
+    for item, origin in zip(items, origins, strict=True):
         run.origins[(table.section, len(run.items[table.section]))] = origin
         run.items[table.section].append(item)
 
@@ -310,7 +317,7 @@ def _wave_labels(run: _Run, sheet: Sheet, items: list[dict[str, Any]], origins: 
         return
     texts = sorted({str(item["wave"]) for item in items if "wave" in item}, key=natural_key)
     rank = {text: position for position, text in enumerate(texts, 1)}
-    for item, origin in zip(items, origins):
+    for item in items:
         if "wave" in item:
             label = str(item["wave"])
             item["wave"] = rank[label]
@@ -327,7 +334,7 @@ def _group(run: _Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
     key = table.group_by or "id"
     merged: dict[Any, dict[str, Any]] = {}
     where: dict[Any, _Origin] = {}
-    for item, origin in zip(items, origins):
+    for item, origin in zip(items, origins, strict=True):
         value = item.get(key)
         if value is None:
             merged[id(item)], where[id(item)] = item, origin
@@ -379,7 +386,7 @@ def _index(run: _Run) -> dict[str, dict[str, str]]:
 def _resolve_references(run: _Run) -> None:
     """A reference written as a name (`Dossier patient`) becomes the id of the item of that name."""
     index = _index(run)
-    known = {kind: {i.get("id") for i in run.items.get(kind + "s", [])} for kind in index}
+    known = {kind: {str(i.get("id")) for i in run.items.get(kind + "s", [])} for kind in index}
     for section in SECTIONS[1:]:
         refs = _ref_fields(section)
         for position, item in enumerate(run.items[section]):
@@ -387,7 +394,7 @@ def _resolve_references(run: _Run) -> None:
                 value = _get(item, path)
                 if value is None:
                     continue
-                values = value if isinstance(value, list) else [value]
+                values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
                 ids = known.get(kind, set())
                 resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
                 origin = run.origins[(section, position)]
@@ -420,7 +427,7 @@ def _apply_links(run: _Run) -> None:
     for table, sheet, number, cells, positions in run.links:
         assert table.links is not None
 
-        def cell(role: str) -> Any:
+        def cell(role: str, cells: list[Any] = cells, positions: dict[str, int] = positions) -> Any:
             position = positions.get(role)
             return cells[position] if position is not None and position < len(cells) else None
 

@@ -67,7 +67,8 @@ def to_yaml(imported: Imported, output: str, lang: str, date: str) -> str:
         if "flows" not in data:
             lines.append("# flows:")
         for source_id, target, where in imported.pending_flows:
-            lines.append(f"#   - {{from: {source_id}, to: {target}, datasets: []}}  # {visible(where.format().split(': flows:')[0])}")
+            located = visible(where.format().split(": flows:")[0])
+            lines.append(f"#   - {{from: {source_id}, to: {target}, datasets: []}}  # {located}")
     return "\n".join(lines) + "\n"
 
 
