@@ -10,10 +10,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bleu_assess.errors import Diagnostic, visible
 from bleu_assess.i18n import t
+from bleu_assess.intake import emit
 from bleu_assess.intake.engine import Imported, Note
 from bleu_assess.intake.mapping import SECTIONS
 from bleu_assess.interop.columns import sheet_title
@@ -73,9 +72,7 @@ def to_yaml(imported: Imported, output: str, lang: str, date: str) -> str:
 
 
 def _dump(value: dict[str, Any]) -> str:
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's emitter: 10× faster on a large estate
-    return yaml.dump(value, Dumper=dumper, allow_unicode=True, sort_keys=False, width=120,
-                     default_flow_style=False).rstrip()
+    return emit.dump(value)
 
 
 def to_fill(data: dict[str, Any], lang: str) -> list[str]:
