@@ -249,8 +249,8 @@ def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], p
         if target.startswith("extra."):
             item.setdefault("extra", {})[target[6:]] = _plain_value(raw)
             continue
-        translations = table.values.get(target, {})
-        if plain(raw) in translations:
+        translations = table.values.get(target)
+        if translations and plain(raw) in translations:
             meant = translations[plain(raw)]
             if meant is None:
                 run.note("unknown", sheet, number, index, target, f"'{text_of(raw)}' means unknown (mapping): left out")

@@ -108,7 +108,11 @@ def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "") -> Coe
 
 
 def _enum(raw: Any, allowed: tuple[str, ...], key: str) -> Coerced:
-    text = text_of(raw)
+    return _enum_text(text_of(raw), allowed)
+
+
+@lru_cache(maxsize=1 << 14)  # a column of codes repeats a handful of values on every row
+def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     if text in allowed:
         return Coerced(text)
     by_plain = {plain(code): code for code in allowed}
