@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from bleu_assess import model
@@ -294,8 +295,15 @@ def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], p
         item["id"] = slug(str(item["name"]))
         if item["id"] != item["name"]:
             run.note_once("derived", sheet, number, None, "id", f"'{item['id']}' made from the name '{item['name']}'")
-    order = {key: position for position, key in enumerate(fields)}  # the format's order, extra last
-    return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], order.get(f"{kv[0]}.model", len(order)))))
+    order = _order(table.section)
+    return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+@cache
+def _order(section: str) -> dict[str, int]:
+    """Top-level fields of a section in the format's order, `extra` last (as people read an item)."""
+    names = list(dict.fromkeys(c.path[0] for c in columns(section) if c.path[0] != "extra"))
+    return {name: position for position, name in enumerate([*names, "extra"])}
 
 
 def _said(change: str, detail: str, value: Any) -> str:

@@ -19,7 +19,6 @@ it never modifies the input file: the result goes to -o.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,10 +86,9 @@ def read_mapping(path: str, applications: Iterable[str], datasets: Iterable[str]
 
 
 def read_connections(path: str, servers: dict[str, str], flows: dict[tuple[str, str], list[str]]) -> AzureImport:
-    raw = yamlio.read_bytes(Path(path), path)
-    text = yamlio.decode(raw, path)
-    reader = csv.reader(io.StringIO(text), csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel)
-    rows = list(reader)
+    from bleu_assess.intake.reader import read_csv  # the hardened reader: encoding, delimiter, controls
+
+    rows = [cells for _, cells in read_csv(yamlio.read_bytes(Path(path), path), path).rows]
     if not rows:
         raise InputError("empty", [Diagnostic(path, 1, 1, "", "empty CSV file")])
     header = [normalise(h) for h in rows[0]]
