@@ -114,8 +114,8 @@ def test_errors_are_located_at_their_cell_and_nothing_is_written(runner: Any, tm
     result = runner.invoke(app, ["import", "table", str(source), "-m", "template", "-o", str(out), "--organisation", "X"])
     assert result.exit_code == 2 and not out.exists() and "internal error" not in result.output
     lines = [line for line in result.output.splitlines() if "apps.csv:" in line]
-    assert lines[0] == f"{source}:2: users: expected a number, got 'beaucoup'"
-    assert lines[1].startswith(f"{source}:3: criticality: unknown value 'extrême'")
+    assert lines[0] == f"{source}:2: column users: expected a number, got 'beaucoup'"
+    assert lines[1].startswith(f"{source}:3: column criticality: unknown value 'extrême'")
 
 
 def test_mapping_file_errors_are_located(runner: Any, tmp_path: Path) -> None:
@@ -196,3 +196,27 @@ def test_the_documented_mapping_file_loads(tmp_path: Path) -> None:
     loaded = mapping.load(str(example))
     assert [t.section for t in loaded.tables] == ["applications", "links"]
     assert loaded.tables[0].values["criticality"]["p1"] == "vital"
+
+
+def test_a_mapping_of_the_wrong_shape_is_refused_at_each_place(runner: Any, tmp_path: Path) -> None:
+    custom = tmp_path / "m.yaml"
+    custom.write_text("tables:\n  - section: applications\n    header_row: x\n    columns: [a]\n"
+                      "    values: {criticality: 3}\n    pairs: [{key: '('}]\n  - [1]\n", encoding="utf-8")
+    source = tmp_path / "a.csv"
+    source.write_text("a\nb\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "table", str(source), "-m", str(custom), "-o", str(tmp_path / "o.yaml")])
+    assert result.exit_code == 2 and "internal error" not in result.output
+    for expected in ("m.yaml:3:17: tables[0].header_row: expected a row number", "m.yaml:4:14: tables[0].columns: "
+                     "expected a mapping", "m.yaml:5:27: tables[0].values.criticality: expected source value -> value",
+                     "m.yaml:6:13: tables[0].pairs[0]: expected {key: REGEX, value: REGEX, field: FIELD}",
+                     "m.yaml:7:5: tables[1]: each table is a mapping"):
+        assert expected in result.output, expected
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples not available")
+def test_a_mapping_that_reads_none_of_the_tables_says_what_it_expects(runner: Any, tmp_path: Path) -> None:
+    source = str(SAMPLES / "konveyor-sample_application_import.csv")
+    result = runner.invoke(app, ["import", "table", source, "-m", "servicenow", "-o", str(tmp_path / "o.yaml")])
+    assert result.exit_code == 2 and not (tmp_path / "o.yaml").exists()
+    assert f"{source}: the mapping servicenow reads none of these tables (it expects cmdb_ci_appl, cmdb_rel_ci)" \
+        in result.output

@@ -89,12 +89,19 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
     if not data_sheets:
         raise InventoryError("nothing to import", [Diagnostic(p, None, None, "", "no table with a value in it: "
                                                               "nothing to import") for p in paths])
+    read = 0
     for sheet in data_sheets:
         tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
         if not tables:
             run.note("ignored-sheet", sheet, None, None, "", "no table of the mapping reads this sheet: not imported")
         for table in tables:
             _read(run, table, sheet, len(tables) > 1)
+        read += bool(tables)
+    if not read:
+        expected = sorted({name for t in mapping.tables for name in t.sheet_names}) or ["their required headers"]
+        raise InventoryError("nothing to import", [s.locate(None, None, "", f"the mapping {mapping.name} reads none of "
+                                                            f"these tables (it expects {', '.join(expected)})")
+                                                   for s in data_sheets])
     _resolve_references(run)
     _apply_links(run)
     data = _assemble(run, organisation)
@@ -191,6 +198,7 @@ def _read(run: _Run, table: Table, sheet: Sheet, shared: bool) -> None:
         run.problems.append(sheet.locate(table.header_row, None, "", f"no header row {table.header_row}"))
         return
     header_number, header = found
+    sheet.headers = {index: text_of(cell) for index, cell in enumerate(header) if not is_blank(cell)}
     placed, pairs = _place(run, table, sheet, header_number, header, shared)
     where = {index: table.where[plain(header[index])] for index in range(len(header))
              if not is_blank(header[index]) and plain(header[index]) in table.where}

@@ -56,11 +56,15 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
     percent: set[tuple[int, int]] = field(default_factory=set)
     warnings: list[Diagnostic] = field(default_factory=list)
+    headers: dict[int, str] = field(default_factory=dict)  # 0-based column -> header, once one is read
 
     def locate(self, row: int | None, column: int | None, path: str, message: str,
                severity: str = "error") -> Diagnostic:
-        """A diagnostic at a cell (0-based `column`): `FILE: SHEET!B3: path: message`, or
-        `FILE:LINE: path: message` for a CSV."""
+        """A diagnostic at a cell (0-based `column`): `FILE: SHEET!B3: path: message`, or for a
+        CSV `FILE:LINE: column NAME: path: message` (a CSV has no column letters to show)."""
+        if self.is_csv and column is not None and column in self.headers:
+            name = self.headers[column]
+            path = f"column {name}" + (f": {path}" if path and path.replace("_", "") != name.replace("_", "") else "")
         return Diagnostic(self.file, row, None if column is None else column + 1, path, message,
                           severity, "" if self.is_csv else self.name)  # type: ignore[arg-type]
 
