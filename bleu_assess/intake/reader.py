@@ -247,7 +247,14 @@ def _read_zip(path: Path, display: str) -> list[Sheet]:
                 raise _fail(display, "a zip archive, but not an xlsx or ods workbook")
     except zipfile.BadZipFile:
         raise _fail(display, "damaged workbook (not a readable zip archive): open it and save it again") from None
-    return _read_calamine(path, display) if is_ods else _read_xlsx(path, display)
+    if is_ods:
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+                metadata = _ods_metadata(content)
+        except (KeyError, SyntaxError, ValueError, zipfile.BadZipFile) as exc:
+            raise _fail(display, f"not a readable .ods workbook ({type(exc).__name__}): open it and save it again") from None
+        return _read_calamine(path, display, metadata)
+    return _read_xlsx(path, display)
 
 
 def _check_archive(archive: zipfile.ZipFile, display: str) -> None:
@@ -318,6 +325,7 @@ def _percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
 
 @dataclass(slots=True)
 class _Metadata:
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_row, min_col, max_row, max_col
     hidden_rows: set[int] = field(default_factory=set)
     formulas_without_value: list[tuple[int, int]] = field(default_factory=list)
     percent: set[tuple[int, int]] = field(default_factory=set)  # (row, 0-based column)
@@ -363,6 +371,44 @@ def _sheet_metadata(xml: bytes, percent_styles: frozenset[int]) -> _Metadata:
                 row, column = _cell(attributes[b"r"].decode())
                 meta.percent.add((row, column - 1))
     return meta
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+# Rows a sheet repeats beyond this are the empty end of the sheet, never data.
+_MAX_REPEAT = 10_000
+
+
+def _ods_metadata(content: Any) -> dict[str, _Metadata]:
+    """Per sheet of an OpenDocument spreadsheet's content.xml (OpenDocument 1.2 §9.1): merged
+    cells (number-rows/columns-spanned), collapsed or filtered rows, and percentage cells
+    (office:value-type="percentage", which calamine gives as a fraction)."""
+    from xml.etree.ElementTree import iterparse
+
+    sheets: dict[str, _Metadata] = {}
+    meta, row, column = _Metadata(), 0, 0
+    for event, element in iterparse(content, events=("start", "end")):
+        tag = element.tag
+        if event == "start" and tag == f"{_ODS_TABLE}table":
+            meta, row = sheets.setdefault(element.get(f"{_ODS_TABLE}name", ""), _Metadata()), 0
+        elif event == "start" and tag == f"{_ODS_TABLE}table-row":
+            row, column = row + 1, 0
+        elif event == "end" and tag == f"{_ODS_TABLE}table-row":
+            repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+            if element.get(f"{_ODS_TABLE}visibility") in ("collapse", "filter") and repeat <= _MAX_REPEAT:
+                meta.hidden_rows.update(range(row, row + repeat))
+            row += repeat - 1
+            element.clear()
+        elif event == "end" and tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+            repeat = int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+            rows = int(element.get(f"{_ODS_TABLE}number-rows-spanned", "1"))
+            columns = int(element.get(f"{_ODS_TABLE}number-columns-spanned", "1"))
+            if rows > 1 or columns > 1:
+                meta.merged.append((row, column + 1, row + rows - 1, column + columns))
+            if element.get(f"{_ODS_OFFICE}value-type") == "percentage" and repeat <= _MAX_REPEAT:
+                meta.percent.update((row, c) for c in range(column, column + repeat))
+            column += repeat
+    return sheets
 
 
 def _is_percent(number_format: str | None) -> bool:
@@ -421,7 +467,7 @@ def _read_calamine(path: Path, display: str, metadata: dict[str, _Metadata] | No
                     if any(v not in (None, "") for v in values)}
             meta = (metadata or {}).get(info.name) or _Metadata()
             sheet.percent = meta.percent
-            ranges = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (ws.merged_cell_ranges or [])]
+            ranges = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (ws.merged_cell_ranges or [])] or meta.merged
             _fill_merged(sheet, grid, ranges)
             _hide_rows(sheet, grid, meta)
             sheet.rows = [(number, grid[number]) for number in sorted(grid)]
