@@ -439,7 +439,7 @@ def _declare_providers(run: _Run, index: dict[str, dict[str, str]], named: list[
 def _apply_links(run: _Run) -> None:
     apps = {a["id"]: a for a in run.items["applications"] if a.get("id")}
     index = _index(run)["application"] if apps else {}
-    ignored: dict[str, list[int]] = {}
+    ignored: dict[str, list[tuple[Sheet, int]]] = {}
     for table, sheet, number, cells, positions in run.links:
         assert table.links is not None
 
@@ -450,7 +450,7 @@ def _apply_links(run: _Run) -> None:
         kind_text = text_of(cell("link.kind")) if not is_blank(cell("link.kind")) else ""
         kind = table.links.kinds.get(plain(kind_text), table.links.default) if kind_text else table.links.default
         if kind in (None, "ignore"):
-            ignored.setdefault(kind_text or "(none)", []).append(number)
+            ignored.setdefault(kind_text or "(none)", []).append((sheet, number))
             continue
         ends = []
         for role in ("link.from", "link.to"):
@@ -476,9 +476,9 @@ def _apply_links(run: _Run) -> None:
                                  "is not in the source: written commented out, to complete", "warning")
             run.result.pending_flows.append((source, target, where))
             run.result.notes.append(Note("pending-flow", where))
-    for kind_text, numbers in sorted(ignored.items()):
-        table, sheet = run.links[0][0], next(s for t, s, n, *_ in run.links if n == numbers[0])
-        run.note("ignored-rows", sheet, numbers[0], None, "", f"{len(numbers)} relation(s) of type '{kind_text}' "
+    for kind_text, rows in sorted(ignored.items(), key=lambda entry: entry[0]):
+        first_sheet, first_row = rows[0]
+        run.note("ignored-rows", first_sheet, first_row, None, "", f"{len(rows)} relation(s) of type '{kind_text}' "
                  "left out: the mapping does not map this type")
 
 
