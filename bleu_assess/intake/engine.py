@@ -9,12 +9,13 @@ or InventoryError with every problem located at its cell."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from bleu_assess import model
 from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.intake import links
+from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.values import (
@@ -26,62 +27,15 @@ from bleu_assess.intake.values import (
     text_of,
 )
 from bleu_assess.interop.columns import Column, columns, header_index
-from bleu_assess.schema import Spec
 
 # The version written: the newest the format knows (model.FORMAT once format v2 defines it).
 FORMAT = getattr(model, "FORMAT", model.FORMAT_V1)
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """One line of the import report: a code (`extra`, `translated`, `renamed`, …) and where."""
-
-    kind: str
-    where: Diagnostic
-
-
-@dataclass(slots=True)
-class Imported:
-    data: dict[str, Any]
-    sheets: list[Sheet]
-    mapping: Mapping
-    notes: list[Note] = field(default_factory=list)
-    pending_flows: list[tuple[str, str, Diagnostic]] = field(default_factory=list)  # from, to, where
-    rows_read: int = 0
-
-
-@dataclass(slots=True)
-class _Origin:
-    sheet: Sheet
-    row: int
-    positions: dict[str, int]
-
-
-class _Run:
-    """State of one import: the items per section, where each came from, the notes."""
-
-    def __init__(self, mapping: Mapping, sheets: list[Sheet]) -> None:
-        self.result = Imported({}, sheets, mapping)
-        self.items: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
-        self.origins: dict[tuple[str, int], _Origin] = {}
-        self.problems: list[Diagnostic] = []
-        self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
-        self.said: set[tuple[str, str]] = set()
-
-    def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
-        self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning")))
-
-    def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
-        """Once per message: rows grouped into one item say a thing once."""
-        if (kind, message) not in self.said:
-            self.said.add((kind, message))
-            self.note(kind, sheet, row, column, field_path, message)
-
-
 def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
     """Read the tables at `paths` through `mapping`; raises InventoryError (every problem, located)."""
     sheets = read_tables(paths)
-    run = _Run(mapping, sheets)
+    run = Run(mapping, sheets)
     for sheet in sheets:
         for warning in sheet.warnings:
             run.result.notes.append(Note("read", warning))
@@ -102,8 +56,8 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
         raise InventoryError("nothing to import", [s.locate(None, None, "", f"the mapping {mapping.name} reads none of "
                                                             f"these tables (it expects {', '.join(expected)})")
                                                    for s in data_sheets])
-    _resolve_references(run)
-    _apply_links(run)
+    links.resolve_references(run)
+    links.apply_links(run)
     data = _assemble(run, organisation)
     if run.problems:
         raise InventoryError("cannot import", run.problems)
@@ -145,7 +99,7 @@ def _fields(section: str) -> dict[str, Column]:
     return {c.key: c for c in columns(section)}
 
 
-def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any],
+def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
            shared: bool) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
     """Column index -> field path (or `extra.NAME`, `ignore`, `link.from|to|kind`); and the
     numbered pairs: column index -> (field, number, key|value). `shared`: other tables read
@@ -192,7 +146,7 @@ def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any],
     return placed, pairs
 
 
-def _read(run: _Run, table: Table, sheet: Sheet, shared: bool) -> None:
+def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     found = _header(table, sheet)
     if found is None:
         run.problems.append(sheet.locate(table.header_row, None, "", f"no header row {table.header_row}"))
@@ -205,7 +159,7 @@ def _read(run: _Run, table: Table, sheet: Sheet, shared: bool) -> None:
     fields = {} if table.section == "links" else _fields(table.section)
     skipped = 0
     items: list[dict[str, Any]] = []
-    origins: list[_Origin] = []
+    origins: list[Origin] = []
     for number, cells in sheet.rows:
         if number <= header_number:
             continue
@@ -218,7 +172,7 @@ def _read(run: _Run, table: Table, sheet: Sheet, shared: bool) -> None:
             continue
         item = _row(run, table, sheet, number, cells, placed, pairs, fields)
         items.append(item)
-        origins.append(_Origin(sheet, number, {v: k for k, v in placed.items()}))
+        origins.append(Origin(sheet, number, {v: k for k, v in placed.items()}))
     if skipped:
         run.note("ignored-rows", sheet, None, None, "", f"{skipped} row(s) not for the {table.section} table "
                  f"({', '.join(table.headers.get(k, k) for k in table.where)}): left to the mapping's other tables")
@@ -234,21 +188,7 @@ def _read(run: _Run, table: Table, sheet: Sheet, shared: bool) -> None:
         run.items[table.section].append(item)
 
 
-def _get(item: dict[str, Any], path: str) -> Any:
-    value: Any = item
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _set(item: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        item = item.setdefault(part, {})
-    item[parts[-1]] = value
-
-
-def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], placed: dict[int, str],
+def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], placed: dict[int, str],
          pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column]) -> dict[str, Any]:
     item: dict[str, Any] = {}
     for index, target in placed.items():
@@ -277,9 +217,9 @@ def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], p
             continue
         if result.change:
             run.note(result.change, sheet, number, index, target, _said(result.change, result.detail, result.value))
-        if _get(item, column.key) is not None:
+        if get_path(item, column.key) is not None:
             continue  # two columns for one field: the first one given wins
-        _set(item, column.key, result.value)
+        set_path(item, column.key, result.value)
     folded: dict[str, dict[str, tuple[Any, Any]]] = {}
     for index, (target, n, role) in pairs.items():
         raw = cells[index] if index < len(cells) else None
@@ -295,10 +235,10 @@ def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], p
             tags[name] = [*tags[name], text_of(value)] if isinstance(tags.get(name), list) else \
                 [tags[name], text_of(value)] if name in tags else text_of(value)
         if tags:
-            _set(item, target, tags)
+            set_path(item, target, tags)
     for target, value in table.constants.items():
-        if _get(item, target) is None:
-            _set(item, target, value)
+        if get_path(item, target) is None:
+            set_path(item, target, value)
     if "id" in fields and not item.get("id") and item.get("name"):
         item["id"] = slug(str(item["name"]))
         if item["id"] != item["name"]:
@@ -325,7 +265,7 @@ def _plain_value(raw: Any) -> Any:
     return text_of(raw) if not isinstance(raw, bool) else raw
 
 
-def _wave_labels(run: _Run, sheet: Sheet, items: list[dict[str, Any]], origins: list[_Origin]) -> None:
+def _wave_labels(run: Run, sheet: Sheet, items: list[dict[str, Any]], origins: list[Origin]) -> None:
     """Wave names (`Vague A`, `Wave 2`) become wave numbers in their natural order; the name is
     kept under extra.wave_label."""
     labels = {item["wave"] for item in items if isinstance(item.get("wave"), str)}
@@ -343,13 +283,13 @@ def _wave_labels(run: _Run, sheet: Sheet, items: list[dict[str, Any]], origins: 
              f"wave names kept under extra.wave_label, numbered in their order: {order}")
 
 
-def _group(run: _Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
-           origins: list[_Origin]) -> tuple[list[dict[str, Any]], list[_Origin]]:
+def _group(run: Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
+           origins: list[Origin]) -> tuple[list[dict[str, Any]], list[Origin]]:
     """Rows sharing `group_by` become one item: the first row gives each field, lists are
     joined, `extra` values collected (one list per column); differing values are reported."""
     key = table.group_by or "id"
     merged: dict[Any, dict[str, Any]] = {}
-    where: dict[Any, _Origin] = {}
+    where: dict[Any, Origin] = {}
     for item, origin in zip(items, origins, strict=True):
         value = item.get(key)
         if value is None:
@@ -375,114 +315,7 @@ def _group(run: _Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
     return list(merged.values()), list(where.values())
 
 
-def _ref_fields(section: str) -> list[tuple[str, str]]:
-    """(field path, kind of id it refers to) of a section."""
-    out = []
-    for column in columns(section):
-        spec: Spec = column.spec.item if column.spec.type == "list" and column.spec.item else column.spec
-        if spec.ref:
-            out.append((column.key, spec.ref))
-    return out
-
-
-def _index(run: _Run) -> dict[str, dict[str, str]]:
-    """Kind -> plain id or name -> id, for the items read."""
-    kinds = {"providers": "provider", "platforms": "platform", "applications": "application", "datasets": "dataset"}
-    index: dict[str, dict[str, str]] = {}
-    for section, kind in kinds.items():
-        table = index.setdefault(kind, {})
-        for item in run.items[section]:
-            if item.get("id"):
-                for name in (item.get("name"), item["id"]):
-                    if name:
-                        table.setdefault(plain(name), item["id"])
-    return index
-
-
-def _resolve_references(run: _Run) -> None:
-    """A reference written as a name (`Dossier patient`) becomes the id of the item of that name."""
-    index = _index(run)
-    known = {kind: {str(i.get("id")) for i in run.items.get(kind + "s", [])} for kind in index}
-    for section in SECTIONS[1:]:
-        refs = _ref_fields(section)
-        for position, item in enumerate(run.items[section]):
-            for path, kind in refs:
-                value = _get(item, path)
-                if value is None:
-                    continue
-                values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-                ids = known.get(kind, set())
-                resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
-                origin = run.origins[(section, position)]
-                if resolved != values:
-                    run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path,
-                             f"{', '.join(values)} read as the id(s) {', '.join(resolved)}")
-                    _set(item, path, resolved if isinstance(value, list) else resolved[0])
-                if kind == "provider":
-                    _declare_providers(run, index, [v for v in resolved if v not in ids], origin, path)
-
-
-def _declare_providers(run: _Run, index: dict[str, dict[str, str]], named: list[str], origin: _Origin, path: str) -> None:
-    """A provider the source names but does not describe is declared with its id only: its
-    headquarters and regions stay unknown (validate says so), nothing is assumed."""
-    for provider in named:
-        if provider in index.setdefault("provider", {}).values():
-            continue
-        index["provider"][plain(provider)] = provider
-        run.items["providers"].append({"id": provider})
-        run.origins[("providers", len(run.items["providers"]) - 1)] = origin
-        run.note("declared", origin.sheet, origin.row, origin.positions.get(path), path,
-                 f"provider '{provider}' is named but not described: declared with its id only "
-                 "(headquarters, regions and qualifications to fill)")
-
-
-def _apply_links(run: _Run) -> None:
-    apps = {a["id"]: a for a in run.items["applications"] if a.get("id")}
-    index = _index(run)["application"] if apps else {}
-    ignored: dict[str, list[tuple[Sheet, int]]] = {}
-    for table, sheet, number, cells, positions in run.links:
-        assert table.links is not None
-
-        def cell(role: str, cells: list[Any] = cells, positions: dict[str, int] = positions) -> Any:
-            position = positions.get(role)
-            return cells[position] if position is not None and position < len(cells) else None
-
-        kind_text = text_of(cell("link.kind")) if not is_blank(cell("link.kind")) else ""
-        kind = table.links.kinds.get(plain(kind_text), table.links.default) if kind_text else table.links.default
-        if kind in (None, "ignore"):
-            ignored.setdefault(kind_text or "(none)", []).append((sheet, number))
-            continue
-        ends = []
-        for role in ("link.from", "link.to"):
-            raw = cell(role)
-            found = index.get(plain(raw)) if not is_blank(raw) else None
-            if found is None:
-                run.note("unresolved", sheet, number, positions.get(role), role[5:],
-                         f"'{text_of(raw) if not is_blank(raw) else ''}' is no application of this import: "
-                         f"relation '{kind_text or kind}' left out")
-            ends.append(found)
-        source, target = ends
-        if source is None or target is None or source == target:
-            continue
-        if kind in ("used_by", "flow_from"):
-            source, target = target, source
-        if kind in ("depends_on", "used_by"):
-            listed = apps[source].setdefault("depends_on", [])
-            if target not in listed:
-                listed.append(target)
-                run.note("link", sheet, number, None, "depends_on", f"{source} depends on {target}")
-        else:
-            where = sheet.locate(number, None, "flows", f"flow {source} → {target}: which datasets it carries "
-                                 "is not in the source: written commented out, to complete", "warning")
-            run.result.pending_flows.append((source, target, where))
-            run.result.notes.append(Note("pending-flow", where))
-    for kind_text, rows in sorted(ignored.items(), key=lambda entry: entry[0]):
-        first_sheet, first_row = rows[0]
-        run.note("ignored-rows", first_sheet, first_row, None, "", f"{len(rows)} relation(s) of type '{kind_text}' "
-                 "left out: the mapping does not map this type")
-
-
-def _assemble(run: _Run, organisation: str | None) -> dict[str, Any]:
+def _assemble(run: Run, organisation: str | None) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT}
     orgs = run.items["organisation"]
     data["organisation"] = dict(orgs[0]) if orgs else {}
@@ -498,7 +331,7 @@ def _assemble(run: _Run, organisation: str | None) -> dict[str, Any]:
     return data
 
 
-def _check(run: _Run) -> None:
+def _check(run: Run) -> None:
     """Validate the result; errors and warnings name the cell they come from."""
     from bleu_assess.validate import Document, validate
 
@@ -511,7 +344,7 @@ def _check(run: _Run) -> None:
         run.result.notes.append(Note("validation", _relocate(run, warning)))
 
 
-def _relocate(run: _Run, diag: Diagnostic) -> Diagnostic:
+def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
     match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.path)
     if match:
         section, index, rest = match.group(1), int(match.group(2) or 0), match.group(3)

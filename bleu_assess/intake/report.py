@@ -13,7 +13,7 @@ from typing import Any
 from bleu_assess.errors import Diagnostic, visible
 from bleu_assess.i18n import t
 from bleu_assess.intake import emit
-from bleu_assess.intake.engine import Imported, Note
+from bleu_assess.intake.items import Imported, Note
 from bleu_assess.intake.mapping import SECTIONS
 from bleu_assess.interop.columns import sheet_title
 

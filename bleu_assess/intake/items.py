@@ -1,0 +1,75 @@
+"""The state of one import: the items read per section, where each came from, the report's
+notes, and the result handed to the writers (`Imported`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bleu_assess.errors import Diagnostic
+from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
+from bleu_assess.intake.reader import Sheet
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One line of the import report: a code (`extra`, `translated`, `renamed`, …) and where."""
+
+    kind: str
+    where: Diagnostic
+
+
+@dataclass(slots=True)
+class Imported:
+    data: dict[str, Any]
+    sheets: list[Sheet]
+    mapping: Mapping
+    notes: list[Note] = field(default_factory=list)
+    pending_flows: list[tuple[str, str, Diagnostic]] = field(default_factory=list)  # from, to, where
+    rows_read: int = 0
+
+
+@dataclass(slots=True)
+class Origin:
+    """Where an item came from: its sheet, its row, and the column of each of its fields."""
+
+    sheet: Sheet
+    row: int
+    positions: dict[str, int]
+
+
+class Run:
+    """State of one import: the items per section, where each came from, the notes."""
+
+    def __init__(self, mapping: Mapping, sheets: list[Sheet]) -> None:
+        self.result = Imported({}, sheets, mapping)
+        self.items: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
+        self.origins: dict[tuple[str, int], Origin] = {}
+        self.problems: list[Diagnostic] = []
+        self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
+        self.said: set[tuple[str, str]] = set()
+
+    def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
+        self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning")))
+
+    def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
+        """Once per message: rows grouped into one item say a thing once."""
+        if (kind, message) not in self.said:
+            self.said.add((kind, message))
+            self.note(kind, sheet, row, column, field_path, message)
+
+
+def get_path(item: dict[str, Any], path: str) -> Any:
+    """The value at a dotted field path (`hosting.model`), or None."""
+    value: Any = item
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def set_path(item: dict[str, Any], path: str, value: Any) -> None:
+    """Set the value at a dotted field path, making the mappings on the way."""
+    parts = path.split(".")
+    for part in parts[:-1]:
+        item = item.setdefault(part, {})
+    item[parts[-1]] = value
