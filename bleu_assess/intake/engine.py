@@ -37,8 +37,8 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
     sheets = read_tables(paths)
     run = Run(mapping, sheets)
     for sheet in sheets:
-        for warning in sheet.warnings:
-            run.result.notes.append(Note("read", warning))
+        for warning, code, params in sheet.said:
+            run.result.notes.append(Note("read", warning, code, params))
     data_sheets = [s for s in sheets if s.rows]
     if not data_sheets:
         raise InventoryError("nothing to import", [Diagnostic(p, None, None, "", "no table with a value in it: "
@@ -47,7 +47,7 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
     for sheet in data_sheets:
         tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
         if not tables:
-            run.note("ignored-sheet", sheet, None, None, "", "no table of the mapping reads this sheet: not imported")
+            run.note("ignored-sheet", sheet, None, None, "", "ignored_sheet")
         for table in tables:
             _read(run, table, sheet, len(tables) > 1)
         read += bool(tables)
@@ -134,11 +134,11 @@ def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
         if target is None:
             if table.extra and table.section != "links":
                 target = f"extra.{text}"
-                run.note("extra", sheet, row, index, "", f"column '{text}' is not in the mapping: kept under extra.{text}")
+                run.note("extra", sheet, row, index, "", "extra_column", column=text)
             else:
                 target = "ignore"
                 if not (shared and table.links):
-                    run.note("ignored-column", sheet, row, index, "", f"column '{text}' is not in the mapping: not imported")
+                    run.note("ignored-column", sheet, row, index, "", "ignored_column", column=text)
         placed[index] = target
     for key in sorted(set(table.requires) - seen):
         run.problems.append(sheet.locate(row, None, "", f"required column '{table.headers.get(key, key)}' is missing "
@@ -174,12 +174,11 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         items.append(item)
         origins.append(Origin(sheet, number, {v: k for k, v in placed.items()}))
     if skipped:
-        run.note("ignored-rows", sheet, None, None, "", f"{skipped} row(s) not for the {table.section} table "
-                 f"({', '.join(table.headers.get(k, k) for k in table.where)}): left to the mapping's other tables")
+        run.note("ignored-rows", sheet, None, None, "", "other_rows", count=skipped, section=table.section,
+                 columns=", ".join(table.headers.get(k, k) for k in table.where))
     if table.constants and items:
         for target, value in table.constants.items():
-            run.note("constant", sheet, None, None, target, f"set to {value!r} on every {table.section} item "
-                     "that does not give it (a constant of the mapping)")
+            run.note("constant", sheet, None, None, target, "constant", value=repr(value), section=table.section)
     if table.group_by:
         items, origins = _group(run, table, sheet, items, origins)
     _wave_labels(run, sheet, items, origins)
@@ -202,9 +201,9 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
         if translations and plain(raw) in translations:
             meant = translations[plain(raw)]
             if meant is None:
-                run.note("unknown", sheet, number, index, target, f"'{text_of(raw)}' means unknown (mapping): left out")
+                run.note("unknown", sheet, number, index, target, "means_unknown", text=text_of(raw))
                 continue
-            run.note("translated", sheet, number, index, target, f"'{text_of(raw)}' read as '{meant}' (mapping)")
+            run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
             raw = meant
         column = fields[target]
         if column.key == "wave" and not re.fullmatch(r"\s*\d+\s*", text_of(raw)):
@@ -216,7 +215,8 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
             run.problems.append(sheet.locate(number, index, target, str(exc)))
             continue
         if result.change:
-            run.note(result.change, sheet, number, index, target, _said(result.change, result.detail, result.value))
+            run.note(result.change, sheet, number, index, target, "read_as", text=result.detail or text_of(raw),
+                     value=repr(result.value))
         if get_path(item, column.key) is not None:
             continue  # two columns for one field: the first one given wins
         set_path(item, column.key, result.value)
@@ -242,7 +242,7 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
     if "id" in fields and not item.get("id") and item.get("name"):
         item["id"] = slug(str(item["name"]))
         if item["id"] != item["name"]:
-            run.note_once("derived", sheet, number, None, "id", f"'{item['id']}' made from the name '{item['name']}'")
+            run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
     order = _order(table.section)
     return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], len(order))))
 
@@ -252,10 +252,6 @@ def _order(section: str) -> dict[str, int]:
     """Top-level fields of a section in the format's order, `extra` last (as people read an item)."""
     names = list(dict.fromkeys(c.path[0] for c in columns(section) if c.path[0] != "extra"))
     return {name: position for position, name in enumerate([*names, "extra"])}
-
-
-def _said(change: str, detail: str, value: Any) -> str:
-    return f"'{detail}' read as {value!r}" if detail else f"read as {value!r}"
 
 
 def _plain_value(raw: Any) -> Any:
@@ -279,8 +275,7 @@ def _wave_labels(run: Run, sheet: Sheet, items: list[dict[str, Any]], origins: l
             item["wave"] = rank[label]
             item.setdefault("extra", {})["wave_label"] = label
     order = ", ".join(f"{text} → {rank[text]}" for text in texts)
-    run.note("wave", sheet, origins[0].row, origins[0].positions.get("wave"), "wave",
-             f"wave names kept under extra.wave_label, numbered in their order: {order}")
+    run.note("wave", sheet, origins[0].row, origins[0].positions.get("wave"), "wave", "waves", order=order)
 
 
 def _group(run: Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
@@ -306,9 +301,8 @@ def _group(run: Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
             elif name not in first:
                 first[name] = v
             elif first[name] != v:
-                run.note("conflict", sheet, origin.row, origin.positions.get(name), name,
-                         f"{v!r} differs from {first[name]!r} given on row {where[value].row} for the same "
-                         f"{key} '{value}': the first is kept")
+                run.note("conflict", sheet, origin.row, origin.positions.get(name), name, "conflict", value=repr(v),
+                         first=repr(first[name]), row=where[value].row, key=key, item=str(value))
         for name, values in extra.items():
             kept = first.setdefault("extra", {}).setdefault(name, [])
             kept.extend(v for v in values if v not in kept)

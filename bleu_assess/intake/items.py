@@ -13,10 +13,19 @@ from bleu_assess.intake.reader import Sheet
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """One line of the import report: a code (`extra`, `translated`, `renamed`, …) and where."""
+    """One line of the import report: its section (`extra`, `translated`, `renamed`, …), where
+    (a located warning, worded in English), and the wording's code and values for rendering in
+    the reader's language (`intake.note.CODE`; no code: the warning's own words)."""
 
     kind: str
     where: Diagnostic
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        from bleu_assess.i18n import t
+
+        return t(f"intake.note.{self.code}", lang, **self.params) if self.code else self.where.message
 
 
 @dataclass(slots=True)
@@ -49,14 +58,21 @@ class Run:
         self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
         self.said: set[tuple[str, str]] = set()
 
-    def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
-        self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning")))
+    def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
+             **params: Any) -> None:
+        """Add a line to the report, in section `kind`, worded by `intake.note.CODE`."""
+        from bleu_assess.i18n import t
 
-    def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
-        """Once per message: rows grouped into one item say a thing once."""
-        if (kind, message) not in self.said:
-            self.said.add((kind, message))
-            self.note(kind, sheet, row, column, field_path, message)
+        message = t(f"intake.note.{code}", "en", **params)
+        self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning"), code, params))
+
+    def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
+                  **params: Any) -> None:
+        """Once per wording: rows grouped into one item say a thing once."""
+        key = (code, repr(sorted(params.items())))
+        if key not in self.said:
+            self.said.add(key)
+            self.note(kind, sheet, row, column, field_path, code, **params)
 
 
 def get_path(item: dict[str, Any], path: str) -> Any:

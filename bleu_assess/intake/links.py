@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bleu_assess.intake.items import Note, Origin, Run, get_path, set_path
+from bleu_assess.intake.items import Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS
 from bleu_assess.intake.reader import Sheet
 from bleu_assess.intake.values import is_blank, plain, text_of
@@ -54,8 +54,8 @@ def resolve_references(run: Run) -> None:
                 resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
                 origin = run.origins[(section, position)]
                 if resolved != values:
-                    run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path,
-                             f"{', '.join(values)} read as the id(s) {', '.join(resolved)}")
+                    run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path, "renamed",
+                             names=", ".join(values), ids=", ".join(resolved))
                     set_path(item, path, resolved if isinstance(value, list) else resolved[0])
                 if kind == "provider":
                     _declare_providers(run, index, [v for v in resolved if v not in ids], origin, path)
@@ -70,9 +70,7 @@ def _declare_providers(run: Run, index: dict[str, dict[str, str]], named: list[s
         index["provider"][plain(provider)] = provider
         run.items["providers"].append({"id": provider})
         run.origins[("providers", len(run.items["providers"]) - 1)] = origin
-        run.note("declared", origin.sheet, origin.row, origin.positions.get(path), path,
-                 f"provider '{provider}' is named but not described: declared with its id only "
-                 "(headquarters, regions and qualifications to fill)")
+        run.note("declared", origin.sheet, origin.row, origin.positions.get(path), path, "declared", provider=provider)
 
 
 def apply_links(run: Run) -> None:
@@ -96,9 +94,8 @@ def apply_links(run: Run) -> None:
             raw = cell(role)
             found = index.get(plain(raw)) if not is_blank(raw) else None
             if found is None:
-                run.note("unresolved", sheet, number, positions.get(role), role[5:],
-                         f"'{text_of(raw) if not is_blank(raw) else ''}' is no application of this import: "
-                         f"relation '{kind_text or kind}' left out")
+                run.note("unresolved", sheet, number, positions.get(role), role[5:], "unresolved",
+                         name=text_of(raw) if not is_blank(raw) else "", kind=kind_text or kind)
             ends.append(found)
         source, target = ends
         if source is None or target is None or source == target:
@@ -109,13 +106,10 @@ def apply_links(run: Run) -> None:
             listed = apps[source].setdefault("depends_on", [])
             if target not in listed:
                 listed.append(target)
-                run.note("link", sheet, number, None, "depends_on", f"{source} depends on {target}")
+                run.note("link", sheet, number, None, "depends_on", "depends", source=source, target=target)
         else:
-            where = sheet.locate(number, None, "flows", f"flow {source} → {target}: which datasets it carries "
-                                 "is not in the source: written commented out, to complete", "warning")
-            run.result.pending_flows.append((source, target, where))
-            run.result.notes.append(Note("pending-flow", where))
+            run.note("pending-flow", sheet, number, None, "flows", "pending_flow", source=source, target=target)
+            run.result.pending_flows.append((source, target, run.result.notes[-1].where))
     for kind_text, rows in sorted(ignored.items(), key=lambda entry: entry[0]):
         first_sheet, first_row = rows[0]
-        run.note("ignored-rows", first_sheet, first_row, None, "", f"{len(rows)} relation(s) of type '{kind_text}' "
-                 "left out: the mapping does not map this type")
+        run.note("ignored-rows", first_sheet, first_row, None, "", "relations", count=len(rows), kind=kind_text)

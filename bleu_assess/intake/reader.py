@@ -49,8 +49,13 @@ class Sheet:
     is_csv: bool
     rows: list[tuple[int, list[Any]]]
     percent: set[tuple[int, int]] = field(default_factory=set)
-    warnings: list[Diagnostic] = field(default_factory=list)
+    said: list[tuple[Diagnostic, str, dict[str, Any]]] = field(default_factory=list)  # warning, code, params
     headers: dict[int, str] = field(default_factory=dict)  # 0-based column -> header, once one is read
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """What was done while reading, as located warnings (in English)."""
+        return [diagnostic for diagnostic, _, _ in self.said]
 
     def locate(self, row: int | None, column: int | None, path: str, message: str,
                severity: str = "error") -> Diagnostic:
@@ -62,8 +67,12 @@ class Sheet:
         return Diagnostic(self.file, row, None if column is None else column + 1, path, message,
                           severity, "" if self.is_csv else self.name)  # type: ignore[arg-type]
 
-    def note(self, row: int | None, column: int | None, message: str) -> None:
-        self.warnings.append(self.locate(row, column, "", message, "warning"))
+    def note(self, row: int | None, column: int | None, code: str, /, **params: Any) -> None:
+        """Say what was done: `code` names the wording (templates/i18n/intake.*.yaml, `note.CODE`)."""
+        from bleu_assess.i18n import t
+
+        message = t(f"intake.note.{code}", "en", **params)
+        self.said.append((self.locate(row, column, "", message, "warning"), code, params))
 
 
 def read_tables(paths: Sequence[str]) -> list[Sheet]:
@@ -212,11 +221,11 @@ def read_csv(raw: bytes, display: str, name: str | None = None) -> Sheet:
     sheet = Sheet(display, name or Path(display).stem, True, [])
     shown = {"\t": "tab", ",": "','", ";": "';'", "|": "'|'"}[delimiter]
     if encoding not in ("UTF-8", "UTF-8 (BOM)"):
-        sheet.note(None, None, f"read as {encoding} (detected); save as CSV UTF-8 to be sure of accents")
+        sheet.note(None, None, "encoding", encoding=encoding)
     if delimiter != ",":
-        sheet.note(None, None, f"columns separated by {shown} (detected)")
+        sheet.note(None, None, "delimiter", delimiter=shown)
     elif not sniffed and "\n" in text.strip():
-        sheet.note(None, None, "one column (no separator found)")
+        sheet.note(None, None, "one_column")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     start = 1
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,7 @@ def markdown(imported: Imported, lang: str) -> str:
                 f"| {' | '.join(heads)} |", "| --- | --- | --- |"]
         for note in _sorted(notes):
             diag = note.where
-            out.append(f"| {md_escape(_where(diag))} | {md_escape(diag.path)} | {md_escape(visible(diag.message))} |")
+            out.append(f"| {md_escape(_where(diag))} | {md_escape(diag.path)} | {md_escape(visible(note.text(lang)))} |")
         out.append("")
     out += [f"## {t('intake.kind.to-fill', lang)}", ""]
     out += [f"- {line}" for line in to_fill(imported.data, lang)]
@@ -134,7 +135,7 @@ def terminal_lines(imported: Imported, lang: str) -> list[str]:
     lines = []
     for kind in KINDS:
         for note in _sorted([n for n in imported.notes if n.kind == kind]):
-            lines.append(note.where.format())
+            lines.append(replace(note.where, message=note.text(lang)).format())
     lines += [f"{t('intake.kind.to-fill', lang)}: {line}" for line in to_fill(imported.data, lang)]
     if len(lines) > TERMINAL_LINES:
         lines = [*lines[:TERMINAL_LINES], t("intake.more", lang, count=len(lines) - TERMINAL_LINES)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from bleu_assess import yamlio
-from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.errors import InputError
 from bleu_assess.intake.reader import Sheet, refuse
 
 # A workbook is a zip of XML parts: refuse one whose parts would unpack to more than this many
@@ -221,7 +221,7 @@ def _fill_merged(sheet: Sheet, grid: dict[int, list[Any]], merged: Iterable[tupl
                 if percent:
                     sheet.percent.add((r, c - 1))
         span = f"{_letters(c1)}{r1}:{_letters(c2)}{r2}"
-        sheet.note(r1, c1 - 1, f"merged cells {span}: the value of {_letters(c1)}{r1} applies to each of its rows")
+        sheet.note(r1, c1 - 1, "merged", span=span, first=f"{_letters(c1)}{r1}")
 
 
 def _letters(column: int) -> str:
@@ -245,9 +245,9 @@ def read_calamine(path: Path, display: str, metadata: dict[str, _Metadata] | Non
         sheets = []
         for info in book.sheets_metadata:
             if str(info.visible).rpartition(".")[2] != "Visible":
-                sheets.append(Sheet(display, info.name, False, [], warnings=[Diagnostic(
-                    display, None, None, "", "hidden sheet: ignored (show it in the workbook to import it)",
-                    "warning", info.name)]))
+                hidden = Sheet(display, info.name, False, [])
+                hidden.note(None, None, "hidden_sheet")
+                sheets.append(hidden)
                 continue
             ws = book.get_sheet_by_name(info.name)
             sheet = Sheet(display, info.name, False, [])
@@ -273,10 +273,7 @@ def _hide_rows(sheet: Sheet, grid: dict[int, list[Any]], meta: _Metadata) -> Non
     for row in hidden:
         del grid[row]
     if hidden:
-        sheet.note(hidden[0], None, f"{len(hidden)} hidden row(s) ignored: {_ranges(hidden)} "
-                                    "(show them in the workbook to import them)")
+        sheet.note(hidden[0], None, "hidden_rows", count=len(hidden), rows=_ranges(hidden))
     if meta.formulas_without_value:
         first_row, first_col = min(meta.formulas_without_value)
-        sheet.note(first_row, first_col - 1, f"{len(meta.formulas_without_value)} formula cell(s) with no saved value "
-                                             "read as empty (the file was never recalculated: open and save it in "
-                                             "a spreadsheet program)")
+        sheet.note(first_row, first_col - 1, "formulas", count=len(meta.formulas_without_value))
