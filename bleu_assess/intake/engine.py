@@ -27,6 +27,7 @@ from bleu_assess.intake.values import (
     text_of,
 )
 from bleu_assess.interop.columns import Column, columns, header_index
+from bleu_assess.schema import Spec
 
 # The version written: the newest the format knows (model.FORMAT once format v2 defines it).
 FORMAT = getattr(model, "FORMAT", model.FORMAT_V1)
@@ -160,6 +161,9 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     skipped = 0
     items: list[dict[str, Any]] = []
     origins: list[Origin] = []
+    positions = {target: index for index, target in placed.items()}  # shared by the table's items
+    plan = [(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
+            for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
     for number, cells in sheet.rows:
         if number <= header_number:
             continue
@@ -168,11 +172,11 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
             continue
         run.result.rows_read += 1
         if table.links:
-            run.links.append((table, sheet, number, cells, {v: k for k, v in placed.items()}))
+            run.links.append((table, sheet, number, cells, positions))
             continue
-        item = _row(run, table, sheet, number, cells, placed, pairs, fields)
+        item = _row(run, table, sheet, number, cells, plan, pairs, fields)
         items.append(item)
-        origins.append(Origin(sheet, number, {v: k for k, v in placed.items()}))
+        origins.append(Origin(sheet, number, positions))
     if skipped:
         run.note("ignored-rows", sheet, None, None, "", "other_rows", count=skipped, section=table.section,
                  columns=", ".join(table.headers.get(k, k) for k in table.where))
@@ -187,17 +191,19 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         run.items[table.section].append(item)
 
 
-def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], placed: dict[int, str],
+def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
+         plan: list[tuple[int, str, Spec | None, dict[str, Any] | None]],
          pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column]) -> dict[str, Any]:
+    """One row as an item: `plan` lists (column index, field path, its Spec or None for extra,
+    the mapping's translations for it)."""
     item: dict[str, Any] = {}
-    for index, target in placed.items():
+    for index, target, spec, translations in plan:
         raw = cells[index] if index < len(cells) else None
-        if is_blank(raw) or target == "ignore":
+        if is_blank(raw):
             continue
-        if target.startswith("extra."):
+        if spec is None:
             item.setdefault("extra", {})[target[6:]] = _plain_value(raw)
             continue
-        translations = table.values.get(target)
         if translations and plain(raw) in translations:
             meant = translations[plain(raw)]
             if meant is None:
@@ -205,21 +211,20 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
                 continue
             run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
             raw = meant
-        column = fields[target]
-        if column.key == "wave" and not re.fullmatch(r"\s*\d+\s*", text_of(raw)):
+        if target == "wave" and not re.fullmatch(r"\s*\d+\s*", text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue
         try:
-            result = coerce(raw, column.spec, percent=(number, index) in sheet.percent, key=column.key)
+            result = coerce(raw, spec, percent=(number, index) in sheet.percent, key=target)
         except ValueError as exc:
             run.problems.append(sheet.locate(number, index, target, str(exc)))
             continue
         if result.change:
             run.note(result.change, sheet, number, index, target, "read_as", text=result.detail or text_of(raw),
                      value=repr(result.value))
-        if get_path(item, column.key) is not None:
+        if get_path(item, target) is not None:
             continue  # two columns for one field: the first one given wins
-        set_path(item, column.key, result.value)
+        set_path(item, target, result.value)
     folded: dict[str, dict[str, tuple[Any, Any]]] = {}
     for index, (target, n, role) in pairs.items():
         raw = cells[index] if index < len(cells) else None
