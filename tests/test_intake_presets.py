@@ -177,7 +177,7 @@ def test_suggest_mapping_places_french_headers_and_lists_the_rest(runner: Any, t
     _, data, report = run_import(runner, tmp_path, [str(source)], str(suggested))
     apps = {a["id"]: a for a in data["applications"]}
     assert apps["intranet"]["depends_on"] == ["annuaire"] and apps["annuaire"]["hosting"]["provider"] == "microsoft"
-    assert data["providers"] == [{"id": "microsoft"}]  # named by the source, nothing assumed about it
+    assert data["providers"] == [{"id": "microsoft", "name": "Microsoft"}]  # as named, nothing assumed
     assert "1 provider(s) without headquarters" in report
 
 

@@ -53,7 +53,8 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
             _read(run, table, sheet, len(tables) > 1)
         read += bool(tables)
     if not read:
-        expected = sorted({name for t in mapping.tables for name in t.sheet_names}) or ["their required headers"]
+        expected = sorted({name for t in mapping.tables for name in t.sheet_names}) or sorted(
+            {"the columns " + ", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires})
         raise InventoryError("nothing to import", [s.locate(None, None, "", f"the mapping {mapping.name} reads none of "
                                                             f"these tables (it expects {', '.join(expected)})")
                                                    for s in data_sheets])
@@ -222,6 +223,8 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
         if result.change:
             run.note(result.change, sheet, number, index, target, "read_as", text=result.detail or text_of(raw),
                      value=repr(result.value))
+            if result.change == "renamed" and isinstance(result.value, str):
+                run.written.setdefault(result.value, result.detail)
         if get_path(item, target) is not None:
             continue  # two columns for one field: the first one given wins
         set_path(item, target, result.value)

@@ -57,6 +57,7 @@ class Run:
         self.problems: list[Diagnostic] = []
         self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
         self.said: set[tuple[str, str]] = set()
+        self.written: dict[str, str] = {}  # an id made from a name -> the name as the source wrote it
 
     def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
              **params: Any) -> None:

@@ -68,7 +68,8 @@ def _declare_providers(run: Run, index: dict[str, dict[str, str]], named: list[s
         if provider in index.setdefault("provider", {}).values():
             continue
         index["provider"][plain(provider)] = provider
-        run.items["providers"].append({"id": provider})
+        written = run.written.get(provider)
+        run.items["providers"].append({"id": provider, "name": written} if written else {"id": provider})
         run.origins[("providers", len(run.items["providers"]) - 1)] = origin
         run.note("declared", origin.sheet, origin.row, origin.positions.get(path), path, "declared", provider=provider)
 
