@@ -208,3 +208,15 @@ def test_an_ods_workbook_with_merged_cells_percentages_and_a_hidden_row(tmp_path
     assert [w.format().split(": ", 2)[2] for w in sorted(sheet.warnings, key=lambda w: w.sort_key())] == [
         "merged cells B2:B3: the value of B2 applies to each of its rows",
         "1 hidden row(s) ignored: 4 (show them in the workbook to import them)"]
+
+
+def test_a_title_above_the_table_is_not_taken_for_its_header(runner: Any, tmp_path: Path) -> None:
+    def build(book: Any, ws: Any) -> None:
+        ws.append(["Cartographie applicative — DSI, novembre 2026"])
+        ws.append([])
+        ws.append(["identifiant", "nom", "criticité"])
+        ws.append(["dpi", "Dossier patient", "Vitale"])
+
+    path = workbook(tmp_path, build)
+    result, data = imported(runner, tmp_path, str(path), "--mapping", "template", "--organisation", "CHU")
+    assert data["applications"] == [{"id": "dpi", "name": "Dossier patient", "criticality": "vital"}]

@@ -70,7 +70,7 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
 
 def _header(table: Table, sheet: Sheet) -> tuple[int, list[Any]] | None:
     if table.header_row is None:
-        return sheet.rows[0] if sheet.rows else None
+        return sheet.header_row()
     return next(((n, cells) for n, cells in sheet.rows if n == table.header_row), None)
 
 
@@ -167,7 +167,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
             for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
     for number, cells in sheet.rows:
         if number <= header_number:
-            continue
+            continue  # the header, and any title above it
         if any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
             skipped += 1
             continue

@@ -67,6 +67,16 @@ class Sheet:
         return Diagnostic(self.file, row, None if column is None else column + 1, path, message,
                           severity, "" if self.is_csv else self.name)  # type: ignore[arg-type]
 
+    def header_row(self) -> tuple[int, list[Any]] | None:
+        """The likely header row: the first of the first ten rows holding values in at least
+        half as many cells as the widest of them (a title typed above the table is skipped)."""
+        first = self.rows[:10]
+        counts = [sum(1 for cell in cells if cell is not None and str(cell).strip()) for _, cells in first]
+        if not first:
+            return None
+        widest = max(counts)
+        return next(row for row, count in zip(first, counts, strict=True) if count * 2 >= widest)
+
     def note(self, row: int | None, column: int | None, code: str, /, **params: Any) -> None:
         """Say what was done: `code` names the wording (templates/i18n/intake.*.yaml, `note.CODE`)."""
         from bleu_assess.i18n import t

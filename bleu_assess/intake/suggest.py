@@ -76,7 +76,7 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
     unplaced: list[str] = []
     for sheet in sheets:
         section = _section(sheet)
-        number, header = sheet.rows[0]
+        number, header = sheet.header_row() or sheet.rows[0]
         lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
                   "    columns:"]
         left = []
