@@ -220,3 +220,19 @@ def test_a_mapping_that_reads_none_of_the_tables_says_what_it_expects(runner: An
     assert result.exit_code == 2 and not (tmp_path / "o.yaml").exists()
     assert f"{source}: the mapping servicenow reads none of these tables (it expects cmdb_ci_appl, cmdb_rel_ci)" \
         in result.output
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples not available")
+def test_suggested_values_must_be_filled_before_the_import_accepts_them(runner: Any, tmp_path: Path) -> None:
+    source = str(SAMPLES / "servicenow-cmdb_ci_appl-RECONSTRUCTED.csv")
+    suggested = tmp_path / "m.yaml"
+    result = runner.invoke(app, ["import", "table", source, "--suggest-mapping", "-o", str(suggested)])
+    assert result.exit_code == 0, result.output
+    table = yaml.safe_load(suggested.read_text(encoding="utf-8"))["tables"][0]
+    assert table["columns"]["name"] == "name" and "sys_class_name" not in table["columns"]  # not a name
+    assert table["values"]["criticality"] == {"1 - most critical": "?", "2 - somewhat critical": "?",
+                                              "3 - less critical": "?"}
+    out = tmp_path / "o.yaml"
+    result = runner.invoke(app, ["import", "table", source, "-m", str(suggested), "-o", str(out), "--organisation", "X"])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{source}:2: column business_criticality: criticality: unknown value '?'" in result.output

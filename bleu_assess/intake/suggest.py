@@ -15,9 +15,11 @@ import yaml
 
 from bleu_assess.intake.mapping import FORMAT, SECTIONS
 from bleu_assess.intake.reader import Sheet, read_tables
-from bleu_assess.intake.values import is_blank, plain, text_of
-from bleu_assess.interop.columns import header_index, sheet_index
+from bleu_assess.intake.values import coerce, is_blank, plain, text_of
+from bleu_assess.interop.columns import columns, header_index, sheet_index
 
+# At most this many distinct values to translate are proposed per column.
+MAX_VALUES = 50
 # token_set_ratio score (0-100) from which a header is taken as a synonym with a typo or extra words.
 CUTOFF = 86
 
@@ -42,22 +44,25 @@ def _choices(section: str) -> dict[str, str]:
     return out
 
 
-def place(header: str, section: str) -> tuple[str, int] | None:
-    """(field path, score) for one header, or None: an exact match scores 100."""
+def place(header: str, section: str) -> tuple[str, int, bool] | None:
+    """(field path, score, exact) for one header, or None."""
     from rapidfuzz import fuzz, process
 
     choices = _choices(section)
     exact = {plain(k): v for k, v in choices.items()}
     if plain(header) in exact:
-        return exact[plain(header)], 100
+        return exact[plain(header)], 100, True
     # Every word of a synonym found among the header's words (`Dépendances applicatives` holds
     # `dépendances`) scores 100; ties go to the closest whole string.
+    # A synonym must also make at least half of the header's words: `sys class name` is not `name`.
     query = words(header)
-    found = process.extract(query, list(choices), scorer=fuzz.token_set_ratio, score_cutoff=CUTOFF, limit=5)
+    found = [match for match in process.extract(query, list(choices), scorer=fuzz.token_set_ratio,
+                                                score_cutoff=CUTOFF, limit=10)
+             if 2 * len(match[0].split()) >= len(query.split())]
     if not found:
         return None
     best = max(found, key=lambda match: (match[1], fuzz.ratio(query, match[0])))
-    return choices[best[0]], int(best[1])
+    return choices[best[0]], int(best[1]), False
 
 
 def _section(sheet: Sheet) -> str:
@@ -80,20 +85,50 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
         lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
                   "    columns:"]
         left = []
-        for index, cell in enumerate(header):
-            if is_blank(cell):
-                continue
-            found = place(text_of(cell), section)
-            if found:
-                how = "exact" if found[1] == 100 else f"score {found[1]}"
+        placed: dict[int, str] = {}
+        matches = {index: place(text_of(cell), section) for index, cell in enumerate(header) if not is_blank(cell)}
+        # A field goes to its exact match first, else to its best-scored column; the others are left.
+        ranked = sorted((m[2], m[1], -index, index, m[0]) for index, m in matches.items() if m)
+        owner = {field: index for *_, index, field in ranked}
+        for index, found in matches.items():
+            cell = header[index]
+            if found and owner[found[0]] == index:
+                how = "exact" if found[2] else f"score {found[1]}"
                 lines.append(f"      {_quote(text_of(cell))}: {found[0]}  # {how}")
+                placed[index] = found[0]
             else:
                 left.append(text_of(cell))
                 unplaced.append(sheet.locate(number, index, "", f"column '{text_of(cell)}' not placed: kept under "
                                              "extra on import unless you map it", "warning").format())
         if left:
             lines.append(f"    # not placed (kept under extra): {', '.join(left)}")
+        lines += _values(sheet, number, section, placed)
     return "\n".join(lines) + "\n", unplaced
+
+
+def _values(sheet: Sheet, header: int, section: str, placed: dict[int, str]) -> list[str]:
+    """A `values:` block to fill for every enumerated field whose column holds values that no
+    code or label matches (`1 - most critical`): each set to "?", which the import refuses
+    until it is replaced by a code (or by null: unknown)."""
+    fields = {c.key: c for c in columns(section)}
+    out: list[str] = []
+    for index, target in placed.items():
+        spec = fields[target].spec
+        if not spec.enum:
+            continue
+        unknown: dict[str, None] = {}
+        for number, cells in sheet.rows:
+            raw = cells[index] if number > header and index < len(cells) else None
+            if is_blank(raw) or len(unknown) >= MAX_VALUES:
+                continue
+            try:
+                coerce(raw, spec)
+            except ValueError:
+                unknown.setdefault(text_of(raw))
+        if unknown:
+            out.append(f"      {target}:  # one of {', '.join(spec.enum)}, or null (unknown)")
+            out += [f'        {_quote(value)}: "?"' for value in unknown]
+    return ["    values:", *out] if out else []
 
 
 def _quote(text: str) -> str:
