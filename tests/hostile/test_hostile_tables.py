@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from _hostile import assert_process_refused, assert_refused, invoke, run
 from openpyxl import Workbook
 
@@ -100,3 +102,45 @@ def test_100000_rows_import_in_bounded_time_and_memory(tmp_path: Path) -> None:
                 "--report", str(tmp_path / "r.md")], memory_mb=2048, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "100000 rows read from 1 table(s): 100000 applications" in done.stderr
+
+
+CSV_TEXT = st.text(st.sampled_from(list("ab;,\t|\"'\r\n %,.0123456789éÉ€–—\u202e\x00\x07")), max_size=200)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.sampled_from(["id;name;criticality;users\n", "Application Name,Record Type 1\n", "", "name\n"]),
+       body=CSV_TEXT, encoding=st.sampled_from(["utf-8", "utf-16", "cp1252", "latin-1"]),
+       mapping=st.sampled_from(["template", "konveyor", "aws-cmf", "servicenow"]))
+def test_any_csv_a_person_could_make_ends_in_an_import_or_located_errors(
+        runner: Any, tmp_path: Path, header: str, body: str, encoding: str, mapping: str) -> None:
+    source = tmp_path / "t.csv"
+    source.write_bytes((header + body).encode(encoding, errors="replace"))
+    out = tmp_path / "o.yaml"
+    out.unlink(missing_ok=True)
+    result = invoke(runner, ["import", "table", str(source), "-m", mapping, "-o", str(out), "--organisation", "T"])
+    assert result.exit_code in (0, 2), result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert out.exists() == (result.exit_code == 0)
+
+
+CELL = st.one_of(st.none(), st.text(max_size=20).filter(lambda t: not t.startswith("=")), st.integers(-10**6, 10**6),
+                 st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+                 st.datetimes(min_value=__import__("datetime").datetime(1990, 1, 1)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(CELL, min_size=1, max_size=6), max_size=5),
+       header=st.permutations(["id", "name", "criticité", "hébergement - modèle", "utilisateurs", "vague", "extra"]))
+def test_any_workbook_cells_end_in_an_import_or_located_errors(runner: Any, tmp_path: Path, rows: list[list[Any]],
+                                                                 header: list[str]) -> None:
+    import re
+
+    # Characters XML 1.0 cannot hold are refused by openpyxl before any file exists: not a case.
+    clean = [[re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", v) if isinstance(v, str) else v for v in row] for row in rows]
+    book = _book(tmp_path / "w.xlsx", [header[:6], *clean])
+    out = tmp_path / "out.yaml"  # where _import writes
+    out.unlink(missing_ok=True)
+    result = _import(runner, tmp_path, book)
+    assert result.exit_code in (0, 2), result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert out.exists() == (result.exit_code == 0)
