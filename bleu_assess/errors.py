@@ -56,7 +56,8 @@ class Diagnostic:
     def format(self) -> str:
         where = self.file
         if self.sheet:
-            cell = f"{column_letters(self.column)}{self.line or ''}" if self.column else f"{self.line or ''}"
+            cell = f"{column_letters(self.column)}{self.line or ''}" if self.column else \
+                (f"{self.line}:{self.line}" if self.line else "")  # a whole row, as Excel writes it
             where += f": {self.sheet}!{cell}" if cell else f": {self.sheet}"
         elif self.sheet == "" and self.line is not None:
             where += f":{self.line}"

@@ -521,6 +521,9 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
                 c.warn(doc_index, (*path, key), f"'{key}' lists the same id more than once")
         if not app.get("owner") and health.intersection(datasets):
             c.warn(doc_index, path, f"application '{app['id']}' holds health data and has no owner")
+        if not app.get("hosting"):  # left unknown by its source (import table): to fill
+            c.warn(doc_index, path, f"application '{app['id']}' gives no hosting, to fill "
+                   "(where it runs is unknown, so are its residency and exposure)")
         if app.get("strategy") in ("retire", "retain") and app.get("wave") is not None:
             c.warn(doc_index, (*path, "wave"), f"application '{app['id']}' is pinned to a wave but its strategy is "
                    f"{app['strategy']}: it will not move")

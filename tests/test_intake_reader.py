@@ -167,3 +167,56 @@ def test_a_sheet_whose_recorded_dimension_is_wrong_is_read_in_full(tmp_path: Pat
             dst.writestr(info, data)
     [sheet] = read_tables([str(fixed)])
     assert [cells for _, cells in sheet.rows][-1] == ["r5", 5]
+
+
+ODS_CELL = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+
+
+def test_an_ods_workbook_with_merged_cells_percentages_and_a_hidden_row(tmp_path: Path) -> None:
+    """An OpenDocument spreadsheet as LibreOffice writes one (OpenDocument 1.2 §9.1)."""
+    import zipfile
+
+    def row(*cells: str, hidden: bool = False) -> str:
+        visibility = ' table:visibility="collapse"' if hidden else ""
+        return f"<table:table-row{visibility}>{''.join(cells)}</table:table-row>"
+
+    rows = [row(*(ODS_CELL.format(h) for h in ("id", "criticité", "part hors UE"))),
+            row(ODS_CELL.format("dpi"), '<table:table-cell table:number-rows-spanned="2" office:value-type="string">'
+                '<text:p>Vitale</text:p></table:table-cell>',
+                '<table:table-cell office:value-type="percentage" office:value="0.45"><text:p>45 %</text:p></table:table-cell>'),
+            row(ODS_CELL.format("rh"), "<table:covered-table-cell/>"),
+            row(ODS_CELL.format("caché"), hidden=True),
+            '<table:table-row table:number-rows-repeated="1048570"><table:table-cell/></table:table-row>']
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               f'<office:spreadsheet><table:table table:name="applications">{"".join(rows)}</table:table>'
+               '</office:spreadsheet></office:body></office:document-content>')
+    path = tmp_path / "inventaire.ods"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                         '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.'
+                         'opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+                         'manifest:media-type="text/xml"/></manifest:manifest>')
+    [sheet] = read_tables([str(path)])
+    assert [cells[:2] for _, cells in sheet.rows] == [["id", "criticité"], ["dpi", "Vitale"], ["rh", "Vitale"]]
+    assert (2, 2) in sheet.percent and sheet.rows[1][1][2] == 0.45
+    assert [w.format().split(": ", 2)[2] for w in sorted(sheet.warnings, key=lambda w: w.sort_key())] == [
+        "merged cells B2:B3: the value of B2 applies to each of its rows",
+        "1 hidden row(s) ignored: 4 (show them in the workbook to import them)"]
+
+
+def test_a_title_above_the_table_is_not_taken_for_its_header(runner: Any, tmp_path: Path) -> None:
+    def build(book: Any, ws: Any) -> None:
+        ws.append(["Cartographie applicative — DSI, novembre 2026"])
+        ws.append([])
+        ws.append(["identifiant", "nom", "criticité"])
+        ws.append(["dpi", "Dossier patient", "Vitale"])
+
+    path = workbook(tmp_path, build)
+    result, data = imported(runner, tmp_path, str(path), "--mapping", "template", "--organisation", "CHU")
+    assert data["applications"] == [{"id": "dpi", "name": "Dossier patient", "criticality": "vital"}]

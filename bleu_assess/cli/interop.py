@@ -9,7 +9,12 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import app, command
-from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
+from bleu_assess.cli.assess import (
+    LANG_HELP,
+    RULES_DIR_HELP,
+    RULESET_HELP,
+    load_and_assess,
+)
 from bleu_assess.cli.inventory import PATH_HELP, Lang
 
 import_app = typer.Typer(help="Import inventories from spreadsheets and discovery tools.", no_args_is_help=True)
@@ -36,7 +41,9 @@ def _import(files: List[str], mapping: str, output: str, lang: Optional[Lang], o
     from bleu_assess import console
     from bleu_assess.errors import UsageError
     from bleu_assess.i18n import t
-    from bleu_assess.intake import engine, mapping as mappings, report as reports
+    from bleu_assess.intake import engine
+    from bleu_assess.intake import mapping as mappings
+    from bleu_assess.intake import report as reports
     from bleu_assess.output import check_target, write_atomic
 
     language = _lang(lang)

@@ -9,14 +9,23 @@ or InventoryError with every problem located at its cell."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from bleu_assess import model
 from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.intake import links
+from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
-from bleu_assess.intake.values import coerce, is_blank, natural_key, plain, slug, text_of
+from bleu_assess.intake.values import (
+    coerce,
+    is_blank,
+    natural_key,
+    plain,
+    slug,
+    text_of,
+)
 from bleu_assess.interop.columns import Column, columns, header_index
 from bleu_assess.schema import Spec
 
@@ -24,61 +33,33 @@ from bleu_assess.schema import Spec
 FORMAT = getattr(model, "FORMAT", model.FORMAT_V1)
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """One line of the import report: a code (`extra`, `translated`, `renamed`, …) and where."""
-
-    kind: str
-    where: Diagnostic
-
-
-@dataclass(slots=True)
-class Imported:
-    data: dict[str, Any]
-    sheets: list[Sheet]
-    mapping: Mapping
-    notes: list[Note] = field(default_factory=list)
-    pending_flows: list[tuple[str, str, Diagnostic]] = field(default_factory=list)  # from, to, where
-    rows_read: int = 0
-
-
-@dataclass(slots=True)
-class _Origin:
-    sheet: Sheet
-    row: int
-    positions: dict[str, int]
-
-
-class _Run:
-    """State of one import: the items per section, where each came from, the notes."""
-
-    def __init__(self, mapping: Mapping, sheets: list[Sheet]) -> None:
-        self.result = Imported({}, sheets, mapping)
-        self.items: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
-        self.origins: dict[tuple[str, int], _Origin] = {}
-        self.problems: list[Diagnostic] = []
-        self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
-
-    def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, message: str) -> None:
-        self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning")))
-
-
 def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
     """Read the tables at `paths` through `mapping`; raises InventoryError (every problem, located)."""
     sheets = read_tables(paths)
-    run = _Run(mapping, sheets)
+    run = Run(mapping, sheets)
     for sheet in sheets:
-        for warning in sheet.warnings:
-            run.result.notes.append(Note("read", warning))
+        for warning, code, params in sheet.said:
+            run.result.notes.append(Note("read", warning, code, params))
     data_sheets = [s for s in sheets if s.rows]
+    if not data_sheets:
+        raise InventoryError("nothing to import", [Diagnostic(p, None, None, "", "no table with a value in it: "
+                                                              "nothing to import") for p in paths])
+    read = 0
     for sheet in data_sheets:
         tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
         if not tables:
-            run.note("ignored-sheet", sheet, None, None, "", "no table of the mapping reads this sheet: not imported")
+            run.note("ignored-sheet", sheet, None, None, "", "ignored_sheet")
         for table in tables:
-            _read(run, table, sheet)
-    _resolve_references(run)
-    _apply_links(run)
+            _read(run, table, sheet, len(tables) > 1)
+        read += bool(tables)
+    if not read:
+        expected = sorted({name for t in mapping.tables for name in t.sheet_names}) or sorted(
+            {"the columns " + ", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires})
+        raise InventoryError("nothing to import", [s.locate(None, None, "", f"the mapping {mapping.name} reads none of "
+                                                            f"these tables (it expects {', '.join(expected)})")
+                                                   for s in data_sheets])
+    links.resolve_references(run)
+    links.apply_links(run)
     data = _assemble(run, organisation)
     if run.problems:
         raise InventoryError("cannot import", run.problems)
@@ -89,7 +70,7 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
 
 def _header(table: Table, sheet: Sheet) -> tuple[int, list[Any]] | None:
     if table.header_row is None:
-        return sheet.rows[0] if sheet.rows else None
+        return sheet.header_row()
     return next(((n, cells) for n, cells in sheet.rows if n == table.header_row), None)
 
 
@@ -120,9 +101,11 @@ def _fields(section: str) -> dict[str, Column]:
     return {c.key: c for c in columns(section)}
 
 
-def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any]) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
+def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
+           shared: bool) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
     """Column index -> field path (or `extra.NAME`, `ignore`, `link.from|to|kind`); and the
-    numbered pairs: column index -> (field, number, key|value)."""
+    numbered pairs: column index -> (field, number, key|value). `shared`: other tables read
+    this sheet too (a links table then leaves them its other columns without a word)."""
     by_name = header_index(table.section) if table.by_field_name and table.section != "links" else {}
     placed: dict[int, str] = {}
     pairs: dict[int, tuple[str, str, str]] = {}
@@ -153,10 +136,11 @@ def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any]) -
         if target is None:
             if table.extra and table.section != "links":
                 target = f"extra.{text}"
-                run.note("extra", sheet, row, index, "", f"column '{text}' is not in the mapping: kept under extra.{text}")
+                run.note("extra", sheet, row, index, "", "extra_column", column=text)
             else:
                 target = "ignore"
-                run.note("ignored-column", sheet, row, index, "", f"column '{text}' is not in the mapping: not imported")
+                if not (shared and table.links):
+                    run.note("ignored-column", sheet, row, index, "", "ignored_column", column=text)
         placed[index] = target
     for key in sorted(set(table.requires) - seen):
         run.problems.append(sheet.locate(row, None, "", f"required column '{table.headers.get(key, key)}' is missing "
@@ -164,93 +148,86 @@ def _place(run: _Run, table: Table, sheet: Sheet, row: int, header: list[Any]) -
     return placed, pairs
 
 
-def _read(run: _Run, table: Table, sheet: Sheet) -> None:
+def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     found = _header(table, sheet)
     if found is None:
         run.problems.append(sheet.locate(table.header_row, None, "", f"no header row {table.header_row}"))
         return
     header_number, header = found
-    placed, pairs = _place(run, table, sheet, header_number, header)
+    sheet.headers = {index: text_of(cell) for index, cell in enumerate(header) if not is_blank(cell)}
+    placed, pairs = _place(run, table, sheet, header_number, header, shared)
     where = {index: table.where[plain(header[index])] for index in range(len(header))
              if not is_blank(header[index]) and plain(header[index]) in table.where}
     fields = {} if table.section == "links" else _fields(table.section)
     skipped = 0
     items: list[dict[str, Any]] = []
-    origins: list[_Origin] = []
+    origins: list[Origin] = []
+    positions = {target: index for index, target in placed.items()}  # shared by the table's items
+    plan = [(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
+            for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
     for number, cells in sheet.rows:
         if number <= header_number:
-            continue
+            continue  # the header, and any title above it
         if any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
             skipped += 1
             continue
         run.result.rows_read += 1
         if table.links:
-            run.links.append((table, sheet, number, cells, {v: k for k, v in placed.items()}))
+            run.links.append((table, sheet, number, cells, positions))
             continue
-        item = _row(run, table, sheet, number, cells, placed, pairs, fields)
+        item = _row(run, table, sheet, number, cells, plan, pairs, fields)
         items.append(item)
-        origins.append(_Origin(sheet, number, {v: k for k, v in placed.items()}))
+        origins.append(Origin(sheet, number, positions))
     if skipped:
-        run.note("ignored-rows", sheet, None, None, "", f"{skipped} row(s) not for the {table.section} table "
-                 f"({', '.join(table.headers.get(k, k) for k in table.where)}): left to the mapping's other tables")
+        run.note("ignored-rows", sheet, None, None, "", "other_rows", count=skipped, section=table.section,
+                 columns=", ".join(table.headers.get(k, k) for k in table.where))
     if table.constants and items:
         for target, value in table.constants.items():
-            run.note("constant", sheet, None, None, target, f"set to {value!r} on every {table.section} item "
-                     "that does not give it (a constant of the mapping)")
-    _wave_labels(run, sheet, items, origins)
+            run.note("constant", sheet, None, None, target, "constant", value=repr(value), section=table.section)
     if table.group_by:
         items, origins = _group(run, table, sheet, items, origins)
-    for item, origin in zip(items, origins):
+    _wave_labels(run, sheet, items, origins)
+    for item, origin in zip(items, origins, strict=True):
         run.origins[(table.section, len(run.items[table.section]))] = origin
         run.items[table.section].append(item)
 
 
-def _get(item: dict[str, Any], path: str) -> Any:
-    value: Any = item
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
-def _set(item: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        item = item.setdefault(part, {})
-    item[parts[-1]] = value
-
-
-def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], placed: dict[int, str],
+def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
+         plan: list[tuple[int, str, Spec | None, dict[str, Any] | None]],
          pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column]) -> dict[str, Any]:
+    """One row as an item: `plan` lists (column index, field path, its Spec or None for extra,
+    the mapping's translations for it)."""
     item: dict[str, Any] = {}
-    for index, target in placed.items():
+    for index, target, spec, translations in plan:
         raw = cells[index] if index < len(cells) else None
-        if is_blank(raw) or target == "ignore":
+        if is_blank(raw):
             continue
-        if target.startswith("extra."):
+        if spec is None:
             item.setdefault("extra", {})[target[6:]] = _plain_value(raw)
             continue
-        translations = table.values.get(target, {})
-        if plain(raw) in translations:
+        if translations and plain(raw) in translations:
             meant = translations[plain(raw)]
             if meant is None:
-                run.note("unknown", sheet, number, index, target, f"'{text_of(raw)}' means unknown (mapping): left out")
+                run.note("unknown", sheet, number, index, target, "means_unknown", text=text_of(raw))
                 continue
-            run.note("translated", sheet, number, index, target, f"'{text_of(raw)}' read as '{meant}' (mapping)")
+            run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
             raw = meant
-        column = fields[target]
-        if column.key == "wave" and not re.fullmatch(r"\s*\d+\s*", text_of(raw)):
+        if target == "wave" and not re.fullmatch(r"\s*\d+\s*", text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue
         try:
-            result = coerce(raw, column.spec, percent=(number, index) in sheet.percent, key=column.key)
+            result = coerce(raw, spec, percent=(number, index) in sheet.percent, key=target)
         except ValueError as exc:
             run.problems.append(sheet.locate(number, index, target, str(exc)))
             continue
         if result.change:
-            run.note(result.change, sheet, number, index, target, _said(result.change, result.detail, result.value))
-        if _get(item, column.key) is not None:
+            run.note(result.change, sheet, number, index, target, "read_as", text=result.detail or text_of(raw),
+                     value=repr(result.value))
+            if result.change == "renamed" and isinstance(result.value, str):
+                run.written.setdefault(result.value, result.detail)
+        if get_path(item, target) is not None:
             continue  # two columns for one field: the first one given wins
-        _set(item, column.key, result.value)
+        set_path(item, target, result.value)
     folded: dict[str, dict[str, tuple[Any, Any]]] = {}
     for index, (target, n, role) in pairs.items():
         raw = cells[index] if index < len(cells) else None
@@ -266,18 +243,23 @@ def _row(run: _Run, table: Table, sheet: Sheet, number: int, cells: list[Any], p
             tags[name] = [*tags[name], text_of(value)] if isinstance(tags.get(name), list) else \
                 [tags[name], text_of(value)] if name in tags else text_of(value)
         if tags:
-            _set(item, target, tags)
+            set_path(item, target, tags)
     for target, value in table.constants.items():
-        if _get(item, target) is None:
-            _set(item, target, value)
+        if get_path(item, target) is None:
+            set_path(item, target, value)
     if "id" in fields and not item.get("id") and item.get("name"):
-        item = {"id": slug(str(item["name"])), **item}
-        run.note("derived", sheet, number, None, "id", f"'{item['id']}' made from the name '{item['name']}'")
-    return item
+        item["id"] = slug(str(item["name"]))
+        if item["id"] != item["name"]:
+            run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
+    order = _order(table.section)
+    return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], len(order))))
 
 
-def _said(change: str, detail: str, value: Any) -> str:
-    return f"'{detail}' read as {value!r}" if detail else f"read as {value!r}"
+@cache
+def _order(section: str) -> dict[str, int]:
+    """Top-level fields of a section in the format's order, `extra` last (as people read an item)."""
+    names = list(dict.fromkeys(c.path[0] for c in columns(section) if c.path[0] != "extra"))
+    return {name: position for position, name in enumerate([*names, "extra"])}
 
 
 def _plain_value(raw: Any) -> Any:
@@ -287,7 +269,7 @@ def _plain_value(raw: Any) -> Any:
     return text_of(raw) if not isinstance(raw, bool) else raw
 
 
-def _wave_labels(run: _Run, sheet: Sheet, items: list[dict[str, Any]], origins: list[_Origin]) -> None:
+def _wave_labels(run: Run, sheet: Sheet, items: list[dict[str, Any]], origins: list[Origin]) -> None:
     """Wave names (`Vague A`, `Wave 2`) become wave numbers in their natural order; the name is
     kept under extra.wave_label."""
     labels = {item["wave"] for item in items if isinstance(item.get("wave"), str)}
@@ -295,24 +277,23 @@ def _wave_labels(run: _Run, sheet: Sheet, items: list[dict[str, Any]], origins: 
         return
     texts = sorted({str(item["wave"]) for item in items if "wave" in item}, key=natural_key)
     rank = {text: position for position, text in enumerate(texts, 1)}
-    for item, origin in zip(items, origins):
+    for item in items:
         if "wave" in item:
             label = str(item["wave"])
             item["wave"] = rank[label]
             item.setdefault("extra", {})["wave_label"] = label
     order = ", ".join(f"{text} → {rank[text]}" for text in texts)
-    run.note("wave", sheet, origins[0].row, origins[0].positions.get("wave"), "wave",
-             f"wave names kept under extra.wave_label, numbered in their order: {order}")
+    run.note("wave", sheet, origins[0].row, origins[0].positions.get("wave"), "wave", "waves", order=order)
 
 
-def _group(run: _Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
-           origins: list[_Origin]) -> tuple[list[dict[str, Any]], list[_Origin]]:
+def _group(run: Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
+           origins: list[Origin]) -> tuple[list[dict[str, Any]], list[Origin]]:
     """Rows sharing `group_by` become one item: the first row gives each field, lists are
     joined, `extra` values collected (one list per column); differing values are reported."""
     key = table.group_by or "id"
     merged: dict[Any, dict[str, Any]] = {}
-    where: dict[Any, _Origin] = {}
-    for item, origin in zip(items, origins):
+    where: dict[Any, Origin] = {}
+    for item, origin in zip(items, origins, strict=True):
         value = item.get(key)
         if value is None:
             merged[id(item)], where[id(item)] = item, origin
@@ -328,106 +309,15 @@ def _group(run: _Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
             elif name not in first:
                 first[name] = v
             elif first[name] != v:
-                run.note("conflict", sheet, origin.row, origin.positions.get(name), name,
-                         f"{v!r} differs from {first[name]!r} given on row {where[value].row} for the same "
-                         f"{key} '{value}': the first is kept")
+                run.note("conflict", sheet, origin.row, origin.positions.get(name), name, "conflict", value=repr(v),
+                         first=repr(first[name]), row=where[value].row, key=key, item=str(value))
         for name, values in extra.items():
             kept = first.setdefault("extra", {}).setdefault(name, [])
             kept.extend(v for v in values if v not in kept)
     return list(merged.values()), list(where.values())
 
 
-def _ref_fields(section: str) -> list[tuple[str, str]]:
-    """(field path, kind of id it refers to) of a section."""
-    out = []
-    for column in columns(section):
-        spec: Spec = column.spec.item if column.spec.type == "list" and column.spec.item else column.spec
-        if spec.ref:
-            out.append((column.key, spec.ref))
-    return out
-
-
-def _index(run: _Run) -> dict[str, dict[str, str]]:
-    """Kind -> plain id or name -> id, for the items read."""
-    kinds = {"providers": "provider", "platforms": "platform", "applications": "application", "datasets": "dataset"}
-    index: dict[str, dict[str, str]] = {}
-    for section, kind in kinds.items():
-        table = index.setdefault(kind, {})
-        for item in run.items[section]:
-            if item.get("id"):
-                for name in (item.get("name"), item["id"]):
-                    if name:
-                        table.setdefault(plain(name), item["id"])
-    return index
-
-
-def _resolve_references(run: _Run) -> None:
-    """A reference written as a name (`Dossier patient`) becomes the id of the item of that name."""
-    index = _index(run)
-    for section in SECTIONS[1:]:
-        refs = _ref_fields(section)
-        for position, item in enumerate(run.items[section]):
-            for path, kind in refs:
-                value = _get(item, path)
-                if value is None:
-                    continue
-                values = value if isinstance(value, list) else [value]
-                ids = {i.get("id") for i in run.items.get(kind + "s", [])}
-                resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
-                if resolved != values:
-                    origin = run.origins[(section, position)]
-                    run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path,
-                             f"{', '.join(values)} read as the id(s) {', '.join(resolved)}")
-                    _set(item, path, resolved if isinstance(value, list) else resolved[0])
-
-
-def _apply_links(run: _Run) -> None:
-    apps = {a["id"]: a for a in run.items["applications"] if a.get("id")}
-    index = _index(run)["application"] if apps else {}
-    ignored: dict[str, list[int]] = {}
-    for table, sheet, number, cells, positions in run.links:
-        assert table.links is not None
-
-        def cell(role: str) -> Any:
-            position = positions.get(role)
-            return cells[position] if position is not None and position < len(cells) else None
-
-        kind_text = text_of(cell("link.kind")) if not is_blank(cell("link.kind")) else ""
-        kind = table.links.kinds.get(plain(kind_text), table.links.default) if kind_text else table.links.default
-        if kind in (None, "ignore"):
-            ignored.setdefault(kind_text or "(none)", []).append(number)
-            continue
-        ends = []
-        for role in ("link.from", "link.to"):
-            raw = cell(role)
-            found = index.get(plain(raw)) if not is_blank(raw) else None
-            if found is None:
-                run.note("unresolved", sheet, number, positions.get(role), role[5:],
-                         f"'{text_of(raw) if not is_blank(raw) else ''}' is no application of this import: "
-                         f"relation '{kind_text or kind}' left out")
-            ends.append(found)
-        source, target = ends
-        if source is None or target is None or source == target:
-            continue
-        if kind in ("used_by", "flow_from"):
-            source, target = target, source
-        if kind in ("depends_on", "used_by"):
-            listed = apps[source].setdefault("depends_on", [])
-            if target not in listed:
-                listed.append(target)
-                run.note("link", sheet, number, None, "depends_on", f"{source} depends on {target}")
-        else:
-            where = sheet.locate(number, None, "flows", f"flow {source} → {target}: which datasets it carries "
-                                 "is not in the source: written commented out, to complete", "warning")
-            run.result.pending_flows.append((source, target, where))
-            run.result.notes.append(Note("pending-flow", where))
-    for kind_text, numbers in sorted(ignored.items()):
-        table, sheet = run.links[0][0], next(s for t, s, n, *_ in run.links if n == numbers[0])
-        run.note("ignored-rows", sheet, numbers[0], None, "", f"{len(numbers)} relation(s) of type '{kind_text}' "
-                 "left out: the mapping does not map this type")
-
-
-def _assemble(run: _Run, organisation: str | None) -> dict[str, Any]:
+def _assemble(run: Run, organisation: str | None) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT}
     orgs = run.items["organisation"]
     data["organisation"] = dict(orgs[0]) if orgs else {}
@@ -443,7 +333,7 @@ def _assemble(run: _Run, organisation: str | None) -> dict[str, Any]:
     return data
 
 
-def _check(run: _Run) -> None:
+def _check(run: Run) -> None:
     """Validate the result; errors and warnings name the cell they come from."""
     from bleu_assess.validate import Document, validate
 
@@ -456,7 +346,7 @@ def _check(run: _Run) -> None:
         run.result.notes.append(Note("validation", _relocate(run, warning)))
 
 
-def _relocate(run: _Run, diag: Diagnostic) -> Diagnostic:
+def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
     match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.path)
     if match:
         section, index, rest = match.group(1), int(match.group(2) or 0), match.group(3)

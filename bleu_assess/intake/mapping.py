@@ -64,6 +64,7 @@ class Table:
     links: Links | None = None
     extra: bool = True  # columns not placed go to `extra` (else they are reported as ignored)
     fallback: bool = False  # takes a lone table whose name matches no table
+    sheet_names: tuple[str, ...] = ()  # `sheets` as written, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,34 +155,63 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
                     "(or extra.NAME, or ignore)")
         return False
 
+    def mapping_at(key: str) -> dict[Any, Any]:
+        value = entry.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            problem((*where, key), f"expected a mapping (`{key}: {{NAME: VALUE, …}}`)")
+            return {}
+        return value
+
+    def list_at(key: str) -> list[Any]:
+        value = entry.get(key)
+        if value is None:
+            return []
+        if isinstance(value, (str, int, float)) and key in ("sheets", "requires"):
+            return [value]
+        if not isinstance(value, list):
+            problem((*where, key), "expected a list")
+            return []
+        return value
+
     mapped: dict[str, str] = {}
     headers: dict[str, str] = {}
-    for header, target in (entry.get("columns") or {}).items():
+    for header, target in mapping_at("columns").items():
         if check_field(str(target), (*where, "columns", header)):
             mapped[plain(header)] = str(target)
             headers[plain(header)] = str(header)
     values: dict[str, dict[str, Any]] = {}
-    for target, table in (entry.get("values") or {}).items():
-        if check_field(str(target), (*where, "values", target)) and isinstance(table, dict):
+    for target, table in mapping_at("values").items():
+        if not isinstance(table, dict):
+            problem((*where, "values", target), "expected source value -> value (`\"P1\": vital`)")
+        elif check_field(str(target), (*where, "values", target)):
             values[str(target)] = {plain(k): v for k, v in table.items()}
     constants = {}
-    for target, value in (entry.get("constants") or {}).items():
+    for target, value in mapping_at("constants").items():
         if check_field(str(target), (*where, "constants", target)):
             constants[str(target)] = value
     pairs = []
-    for index, pair in enumerate(entry.get("pairs") or []):
+    for index, pair in enumerate(list_at("pairs")):
         try:
-            pairs.append(Pair(re.compile(pair["key"], re.I), re.compile(pair["value"], re.I), str(pair["field"])))
+            found = Pair(re.compile(pair["key"], re.I), re.compile(pair["value"], re.I), str(pair["field"]))
         except (KeyError, TypeError, re.error) as exc:
             problem((*where, "pairs", index), f"expected {{key: REGEX, value: REGEX, field: FIELD}} ({exc})")
+            continue
+        if check_field(found.field, (*where, "pairs", index, "field")):
+            pairs.append(found)
     links = None
     if section == "links":
         spec = entry.get("links")
         if not isinstance(spec, dict) or "from" not in spec or "to" not in spec:
             problem((*where, "links"), "a links table names its `from` and `to` columns")
             return None
-        kinds = {plain(k): str(v) for k, v in (spec.get("kinds") or {}).items()}
-        for source_kind, kind in (spec.get("kinds") or {}).items():
+        declared = spec.get("kinds") or {}
+        if not isinstance(declared, dict):
+            problem((*where, "links", "kinds"), "expected relation type -> depends_on, used_by, flow_to, flow_from or ignore")
+            declared = {}
+        kinds = {plain(k): str(v) for k, v in declared.items()}
+        for source_kind, kind in declared.items():
             if str(kind) not in LINK_KINDS:
                 problem((*where, "links", "kinds", source_kind), f"expected one of {', '.join(LINK_KINDS)}")
         default = spec.get("default")
@@ -194,8 +224,12 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         problem((*where, "header_row"), "expected a row number (1 for the first row)")
         header_row = None
-    where_rows = {plain(k): _names(v) for k, v in (entry.get("where") or {}).items()}
-    return Table(section, _names(entry.get("sheets")), _names(entry.get("requires")), header_row, where_rows,
+    where_rows = {plain(k): _names(v) for k, v in mapping_at("where").items()}
+    headers.update({plain(k): str(k) for k in mapping_at("where")})
+    requires = list_at("requires")
+    headers.update({plain(k): str(k) for k in requires})
+    return Table(section, _names(list_at("sheets")), _names(requires), header_row, where_rows,
                  mapped, headers, values, constants, bool(entry.get("by_field_name")),
                  str(entry["group_by"]) if entry.get("group_by") else None, tuple(pairs), links,
-                 entry.get("extra", "keep") != "ignore", bool(entry.get("fallback")))
+                 entry.get("extra", "keep") != "ignore", bool(entry.get("fallback")),
+                 tuple(str(name) for name in list_at("sheets")))

@@ -7,20 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bleu_assess.errors import Diagnostic, visible
 from bleu_assess.i18n import t
-from bleu_assess.intake.engine import Imported, Note
+from bleu_assess.intake import emit
+from bleu_assess.intake.items import Imported, Note
 from bleu_assess.intake.mapping import SECTIONS
 from bleu_assess.interop.columns import sheet_title
 
 # Report sections, in the order a reader checks them.
 KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "translated", "normalised", "converted",
-         "renamed", "derived", "constant", "wave", "conflict", "unknown", "unresolved", "link", "pending-flow",
+         "renamed", "derived", "declared", "constant", "wave", "conflict", "unknown", "unresolved", "link", "pending-flow",
          "validation")
 TERMINAL_LINES = 60
 
@@ -67,12 +67,13 @@ def to_yaml(imported: Imported, output: str, lang: str, date: str) -> str:
         if "flows" not in data:
             lines.append("# flows:")
         for source_id, target, where in imported.pending_flows:
-            lines.append(f"#   - {{from: {source_id}, to: {target}, datasets: []}}  # {visible(where.format().split(': flows:')[0])}")
+            located = visible(where.format().split(": flows:")[0])
+            lines.append(f"#   - {{from: {source_id}, to: {target}, datasets: []}}  # {located}")
     return "\n".join(lines) + "\n"
 
 
 def _dump(value: dict[str, Any]) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=120, default_flow_style=False).rstrip()
+    return emit.dump(value)
 
 
 def to_fill(data: dict[str, Any], lang: str) -> list[str]:
@@ -84,6 +85,9 @@ def to_fill(data: dict[str, Any], lang: str) -> list[str]:
         if ids:
             shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
             lines.append(t(f"intake.to_fill.{field}", lang, count=len(ids), ids=shown))
+    unknown = [str(p.get("id")) for p in data.get("providers") or [] if not p.get("headquarters")]
+    if unknown:
+        lines.append(t("intake.to_fill.headquarters", lang, count=len(unknown), ids=", ".join(unknown)))
     return lines or [t("intake.to_fill.nothing", lang)]
 
 
@@ -119,7 +123,7 @@ def markdown(imported: Imported, lang: str) -> str:
                 f"| {' | '.join(heads)} |", "| --- | --- | --- |"]
         for note in _sorted(notes):
             diag = note.where
-            out.append(f"| {md_escape(_where(diag))} | {md_escape(diag.path)} | {md_escape(visible(diag.message))} |")
+            out.append(f"| {md_escape(_where(diag))} | {md_escape(diag.path)} | {md_escape(visible(note.text(lang)))} |")
         out.append("")
     out += [f"## {t('intake.kind.to-fill', lang)}", ""]
     out += [f"- {line}" for line in to_fill(imported.data, lang)]
@@ -131,7 +135,7 @@ def terminal_lines(imported: Imported, lang: str) -> list[str]:
     lines = []
     for kind in KINDS:
         for note in _sorted([n for n in imported.notes if n.kind == kind]):
-            lines.append(note.where.format())
+            lines.append(replace(note.where, message=note.text(lang)).format())
     lines += [f"{t('intake.kind.to-fill', lang)}: {line}" for line in to_fill(imported.data, lang)]
     if len(lines) > TERMINAL_LINES:
         lines = [*lines[:TERMINAL_LINES], t("intake.more", lang, count=len(lines) - TERMINAL_LINES)]

@@ -12,10 +12,11 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from bleu_assess import model
-from bleu_assess.i18n import code_for_label
+from bleu_assess.i18n import LANGUAGES, catalogue
 from bleu_assess.schema import ID_PATTERN, Spec
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
@@ -41,6 +42,11 @@ class Coerced:
 
 def plain(text: Any) -> str:
     """Case-, accent- and spacing-insensitive form: `Sur site` and `sur-site` alike -> `sursite`."""
+    return _plain(text) if isinstance(text, str) else _plain(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # headers and coded values repeat on every row
+def _plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     return "".join(ch for ch in decomposed.casefold() if ch.isalnum())
 
@@ -102,19 +108,36 @@ def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "") -> Coe
 
 
 def _enum(raw: Any, allowed: tuple[str, ...], key: str) -> Coerced:
-    text = text_of(raw)
+    return _enum_text(text_of(raw), allowed)
+
+
+@lru_cache(maxsize=1 << 14)  # a column of codes repeats a handful of values on every row
+def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     if text in allowed:
         return Coerced(text)
     by_plain = {plain(code): code for code in allowed}
     if plain(text) in by_plain:
         return Coerced(by_plain[plain(text)], "normalised", text)
-    meant = code_for_label(text, allowed)
+    meant = _labels(allowed).get(plain(text))
     if meant:
         return Coerced(meant, "translated", text)
     from bleu_assess.validate import suggest
 
     raise ValueError(f"unknown value '{text}'{suggest(text, allowed)} (allowed: {', '.join(allowed)}; "
                      "or add a translation to the mapping's `values`)")
+
+
+@cache
+def _labels(allowed: tuple[str, ...]) -> dict[str, str]:
+    """Plain label, in either language, of the values catalogue -> code (`Sur site` -> on-premises):
+    i18n.code_for_label's matching, as one lookup per cell."""
+    out: dict[str, str] = {}
+    for lang in LANGUAGES:
+        for key, label in catalogue(lang).items():
+            code = key.rsplit(".", 1)[-1]
+            if key.startswith("values.") and code in allowed:
+                out.setdefault(plain(label), code)
+    return out
 
 
 def _id(raw: Any) -> Coerced:
