@@ -145,7 +145,7 @@ def test_new_items_follow_the_files_indentation_and_sections_are_appended(tmp_pa
     assert merged.data == yamlio.parse(after, "x")
     assert changes(ANCHORS, after) == [
         '+    -   id: ext-1', '+        name: "Endpoint: 1"', "+        tags: [discovered]",
-        "+", "+servers:", "+    -   id: srv-1", "+        ip_addresses: [10.0.0.1]", "+        applications: [paie]"]
+        "+", "+servers:", "+    -   id: srv-1", "+        ip_addresses: [\"10.0.0.1\"]", "+        applications: [paie]"]
     assert after.index("ext-1") < after.index("# end of courrier")  # inserted after courrier's content
     assert report.added == {"applications": 1, "servers": 1}
     load(after, tmp_path)

@@ -18,7 +18,6 @@ left alone and listed (`left_out`).
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,10 +25,9 @@ from typing import Any
 import yaml
 
 from bleu_assess.errors import UsageError
+from bleu_assess.intake import emit
 from bleu_assess.intake.tally import Said, said
 
-# A plain scalar is written unquoted only when it reads back as the same string.
-_PLAIN = re.compile(r"^[A-Za-z0-9_./@()][A-Za-z0-9 _./@()'+-]*$")
 _MERGE = "tag:yaml.org,2002:merge"
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\s*:(?:\s|$)")
 _ITEM = re.compile(r"( *)(-\s+)\S")
@@ -48,35 +46,13 @@ class _Positions(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore
         return _TAGS[kind]
 
 
-@functools.lru_cache(maxsize=65536)
-def _plain_reads_back(text: str) -> bool:
-    """A plain scalar `text` reads back as this string under YAML 1.1 and 1.2 resolvers (not a
-    number, boolean, null, date, or yes/no, which other tools still apply)."""
-    for first in (text[:1], None):
-        for _, regexp in yaml.SafeLoader.yaml_implicit_resolvers.get(first, ()):  # type: ignore[call-overload]
-            if regexp.match(text):
-                return False
-    return True
-
-
 def scalar(value: Any) -> str:
-    """One YAML scalar, quoted when a plain scalar would read back as something else."""
-    if type(value) is str:  # the common case first: imports write many ids and names
-        return _string(value)
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return _string(str(value))
+    """One YAML scalar, quoted when a plain scalar could read back as something else (intake's
+    `emit.scalar`; strings cached, as imports write the same ids many times)."""
+    return _string(value) if type(value) is str else emit.scalar(value)
 
 
-@functools.lru_cache(maxsize=65536)
-def _string(text: str) -> str:
-    if _PLAIN.match(text) and not text.endswith(" ") and ": " not in text and _plain_reads_back(text):
-        return text
-    return json.dumps(text, ensure_ascii=False)
+_string = functools.lru_cache(maxsize=65536)(emit.scalar)
 
 
 def flow(value: Any) -> str:
