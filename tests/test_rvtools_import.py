@@ -151,3 +151,17 @@ def test_real_samples_as_a_real_process(tmp_path: Path, sample: str) -> None:
     inventory = api.load(out).inventory
     assert inventory.servers and all(s.cluster for s in inventory.servers) and inventory.applications
     assert any(s.os and s.os_support != "unknown" for s in inventory.servers)
+
+
+def test_same_inputs_and_date_give_byte_identical_inventories(runner: Any, workbook: Path, tmp_path: Path) -> None:
+    outputs = []
+    for name in ("a.yaml", "b.yaml"):
+        out = tmp_path / name
+        result = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "Mairie", "-o", str(out),
+                                     "--as-of", "2026-11-30", "--group-by", "folder"])
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    result = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(tmp_path / "c.yaml"),
+                                 "--as-of", "30/11/2026"])
+    assert result.exit_code == 2 and "--as-of: expected a date YYYY-MM-DD" in result.output
