@@ -124,15 +124,34 @@ def test_merge_keys_and_anchors_are_never_written_into(tmp_path: Path) -> None:
     apps = load(after, tmp_path)
     # etat-civil gets its own list (inherited values kept); urbanisme, which shares the defaults, is unchanged.
     assert apps["etat-civil"].depends_on == ("annuaire", "paie") and apps["urbanisme"].depends_on == ("annuaire",)
-    # rh's alias is replaced by its own list; paie's anchored list is not touched (rh shared it), and said so.
-    assert apps["rh"].depends_on == ("annuaire", "courrier") and apps["paie"].depends_on == ("annuaire",)
+    # rh's alias is replaced by its own list; paie's anchored list gains courrier once rh (which aliased it)
+    # has its own copy.
+    assert apps["rh"].depends_on == ("annuaire", "courrier") and apps["paie"].depends_on == ("annuaire", "courrier")
     assert changes(ANCHORS, after) == ["+        depends_on: [annuaire, paie]",
+                                       "-        depends_on: &shared [annuaire]",
+                                       "+        depends_on: &shared [annuaire, courrier]",
                                        "-        depends_on: *shared",
                                        "+        depends_on: [annuaire, courrier]"]
     assert ("merge-key-materialised", {"app": "etat-civil", "field": "depends_on"}) in report.notes
     assert ("alias-materialised", {"app": "rh", "field": "depends_on"}) in report.notes
-    assert ("anchored-list", {"app": "paie", "field": "depends_on", "values": "courrier"}) in report.not_done
     assert any("merge key (<<)" in line for line in report.lines("en"))
+
+
+@pytest.mark.parametrize("order", [("paie", "rh"), ("rh", "paie")])
+def test_an_anchored_list_gains_a_value_only_after_its_aliases_have_their_own_copy(tmp_path: Path,
+                                                                                   order: tuple[str, str]) -> None:
+    links = {"paie": ("paie", "courrier"), "rh": ("rh", "etat-civil")}
+    after, report = add(ANCHORS, *(links[o] for o in order))
+    apps = load(after, tmp_path)
+    assert apps["paie"].depends_on == ("annuaire", "courrier") and apps["rh"].depends_on == ("annuaire", "etat-civil")
+    after, report = add(ANCHORS, ("paie", "courrier"))
+    assert load(after, tmp_path)["rh"].depends_on == ("annuaire",)  # rh keeps what it had
+    assert changes(ANCHORS, after) == ["-        depends_on: &shared [annuaire]",
+                                       "+        depends_on: &shared [annuaire, courrier]",
+                                       "-        depends_on: *shared",
+                                       "+        depends_on: [annuaire]"]
+    assert report.notes == [("aliases-materialised", {"app": "paie", "field": "depends_on", "count": 1}),
+                            ("unknown-data", {"count": 6, "examples": "annuaire, etat-civil, urbanisme, paie, rh, …"})]
 
 
 def test_new_items_follow_the_files_indentation_and_sections_are_appended(tmp_path: Path) -> None:

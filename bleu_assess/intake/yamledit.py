@@ -9,10 +9,10 @@ one-line `[a, b]` list, that one line), so that `git diff` shows only what was a
 round-trip library re-emits the whole document, and ruamel.yaml's pure-Python loader alone took
 longer than scanning the result on the 50,000-row benchmark.)
 
-Never written into: an anchored node that other items alias, or a value inherited through a
-merge key (another item would silently change too). The application then gets its own list,
-written in full, and the edit says so (`notes`); a list that is itself the anchor others alias is
-left alone and listed (`left_out`).
+Never written into while shared: a value inherited through a merge key or an alias gives way to
+the application's own list, written in full; a list that is the anchor others alias is extended
+only after each alias has become its own copy. Each such edit is said (`notes`); what cannot be
+done safely is left alone and listed (`left_out`).
 """
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ class InventoryEditor:
             if aliased:
                 self.edit.notes.append(said("alias-materialised", app=app_id, field=key))
             return new
-        if id(value) in self.shared:
+        if id(value) in self.shared and not self._materialise_aliases(app_id, key, value, current):
             self.edit.left_out.append(said("anchored-list", app=app_id, field=key, values=", ".join(new)))
             return []
         if value.flow_style:
@@ -252,6 +252,26 @@ class InventoryEditor:
             dash = self.lines[last.start_mark.line].rfind("-", 0, last.start_mark.column)
             self._insert(last.end_mark.line + 1, [" " * dash + "- " + scalar(v) + "\n" for v in new], inside=True)
         return new
+
+    def _materialise_aliases(self, app_id: str, key: str, value: yaml.SequenceNode, current: list[str]) -> bool:
+        """Before extending a list that other items alias (`key: &name [...]` here, `key: *name`
+        there), give each of them its own copy of the current values, so that only this
+        application gains the new ones. False (nothing done) when an alias is written otherwise."""
+        found = re.search(r"&([^\s\[\]{},]+)", self.lines[value.start_mark.line])
+        if found is None:
+            return False
+        alias = re.compile(rf"^(\s*(?:-\s+)?){re.escape(key)}:\s*\*{re.escape(found.group(1))}\s*(#.*)?$")
+        uses = re.compile(rf"\*{re.escape(found.group(1))}(?![^\s\[\]{{}},])")
+        lines = [n for n, line in enumerate(self.lines) if uses.search(line)]
+        if not lines or not all(alias.match(self.lines[n].rstrip("\n")) for n in lines):
+            return False
+        for number in lines:
+            if number in self.replaced:  # already given its own list by an edit of its own
+                continue
+            head = alias.match(self.lines[number].rstrip("\n")).group(1)  # type: ignore[union-attr]
+            self.replaced[number] = f"{head}{key}: {flow(current)}\n"
+        self.edit.notes.append(said("aliases-materialised", app=app_id, field=key, count=len(lines)))
+        return True
 
     def _add_flow_key(self, app_id: str, app: yaml.MappingNode, key: str, values: list[str]) -> bool:
         """`- {id: a, name: A}` on one line gets `, key: [...]` before its closing brace."""
