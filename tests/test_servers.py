@@ -89,3 +89,13 @@ def test_schema_publishes_the_servers_section() -> None:
     jsonschema.validate(document, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**document, "servers": [{"id": "srv-1", "os_support": "eol"}]}, schema)
+
+
+def test_validate_counts_the_servers(runner: Any, write_inventory: Any) -> None:
+    from bleu_assess.cli import app
+
+    path = write_inventory(HEAD + APPS + "servers:\n  - id: srv-1\n    hosting: {model: on-premises}\n"
+                           "    applications: [dpi]\n")
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "1 servers; 1 applications take their hosting from their servers" in result.output
