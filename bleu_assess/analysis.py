@@ -72,6 +72,8 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "dependencies.count": (APP, "number"), "dependencies.in_cycle": (APP, "bool"),
     "classification": (DATA, "string"), "personal_data": (DATA, "bool"), "volume_gb": (DATA, "number"),
     "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
+    # Servers (optional section): what runs the application.
+    "servers": (APP, "list"), "servers.os_out_of_support": (APP, "list"), "hosting.from_servers": (APP, "bool"),
     # Second pass: known once the first pass has set verdicts.
     "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
     "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
@@ -500,6 +502,12 @@ class Analysis:
         facts.update(self.transfers.item_facts(facts))
         facts.update(self.transfers.application_facts(provider, offer.transfer_basis if offer else None))
         facts.update(contract_facts.application_facts(app, provider))
+        servers = inv.servers_by_application.get(app.id, ())
+        facts.update({
+            "servers": tuple(sorted(s.id for s in servers)),
+            "servers.os_out_of_support": tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")),
+            "hosting.from_servers": app.id in inv.hosting_from_servers,
+        })
         return facts, exposure
 
     def _non_eu_control(self, provider: Provider | None) -> bool | None:

@@ -25,9 +25,22 @@ class ExitCode(IntEnum):
     INVALID = 2  # invalid input or usage
 
 
+def column_letters(number: int) -> str:
+    """Spreadsheet column name of a 1-based column number: 1 -> A, 27 -> AA (ECMA-376 §18.17.2.1)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """A located problem in an input file: `FILE:LINE:COL: field.path: message`."""
+    """A located problem in an input file: `FILE:LINE:COL: field.path: message`.
+
+    Tables are located by `sheet`: a workbook sheet's name gives `FILE: SHEET!B3: field: message`
+    (line = row, column = column number), the empty string a CSV file's `FILE:LINE: field: message`.
+    Sorted in reading order: row by row, then column by column (A1, B1, …, AA1, then A2)."""
 
     file: str
     line: int | None
@@ -35,13 +48,20 @@ class Diagnostic:
     path: str
     message: str
     severity: Literal["error", "warning"] = "error"
+    sheet: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str, str]:
-        return (self.file, self.line or 0, self.column or 0, self.path, self.message)
+    def sort_key(self) -> tuple[str, str, int, int, str, str]:
+        return (self.file, self.sheet or "", self.line or 0, self.column or 0, self.path, self.message)
 
     def format(self) -> str:
         where = self.file
-        if self.line is not None:
+        if self.sheet:
+            cell = f"{column_letters(self.column)}{self.line or ''}" if self.column else \
+                (f"{self.line}:{self.line}" if self.line else "")  # a whole row, as Excel writes it
+            where += f": {self.sheet}!{cell}" if cell else f": {self.sheet}"
+        elif self.sheet == "" and self.line is not None:
+            where += f":{self.line}"
+        elif self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
         return visible(text)

@@ -53,6 +53,8 @@ HDS_REFERENTIALS = ("2018", "2024")
 # the EU-US Data Privacy Framework (an art. 45 decision for certified US organisations), art. 46
 # standard contractual clauses, art. 47 binding corporate rules, none, or not known.
 TRANSFER_BASES = ("adequacy", "dpf", "scc", "bcr", "none", "unknown")
+# Support status of a server's operating system (servers: section).
+OS_SUPPORT = ("supported", "extended", "out-of-support", "unknown")
 KNOWN_QUALIFICATIONS = ("secnumcloud-3.2", "hds", "iso27001", "c5", "eucs-high", "eucs-substantial", "eucs-basic")
 
 
@@ -213,6 +215,26 @@ class Flow:
     description: str | None = None
 
 
+# --- Servers (optional section; intake, issue 17) -------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A machine of the estate; `applications` are the ids of what runs on it."""
+
+    id: str
+    hostname: str | None = None
+    fqdn: str | None = None
+    ip_addresses: tuple[str, ...] = ()
+    os: str | None = None
+    os_support: str = "unknown"
+    site: str | None = None
+    cluster: str | None = None
+    hosting: Hosting | None = None
+    applications: tuple[str, ...] = ()
+    source: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+# ----------------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Inventory:
     """A validated inventory. Not slotted, so that its id indexes can be cached."""
@@ -224,6 +246,8 @@ class Inventory:
     datasets: tuple[Dataset, ...] = ()
     flows: tuple[Flow, ...] = ()
     derogations: tuple[Derogation, ...] = ()
+    servers: tuple[Server, ...] = ()
+    hosting_from_servers: frozenset[str] = frozenset()  # applications whose hosting is their servers'
     path: str = ""  # as given by the user
     sha256: str = ""  # of the file, or of the directory's files (see docs/inventory.md)
     files: tuple[str, ...] = ()
@@ -244,6 +268,15 @@ class Inventory:
     @cached_property
     def datasets_by_id(self) -> dict[str, Dataset]:
         return {d.id: d for d in self.datasets}
+
+    @cached_property
+    def servers_by_application(self) -> dict[str, tuple[Server, ...]]:
+        """Application id -> the servers that name it, in inventory order."""
+        out: dict[str, list[Server]] = {}
+        for server in self.servers:
+            for app_id in dict.fromkeys(server.applications):
+                out.setdefault(app_id, []).append(server)
+        return {k: tuple(v) for k, v in out.items()}
 
     def provider(self, provider_id: str | None) -> Provider | None:
         return self.providers_by_id.get(provider_id) if provider_id else None

@@ -206,8 +206,34 @@ INVENTORY = _s("object", "bleu-assess inventory, formats v1 and v2.", fields={
     "derogations": _s("list", "Derogations granted (format v2).", item=DEROGATION),
 })
 
+# --- Servers (optional section; intake, issue 17) -------------------------------------------
+# Machines found by discovery tools (RVTools, Azure Migrate, AWS ADS) or written by hand. An
+# application without `hosting` takes its servers' hosting when they all agree.
+SERVER = _s("object", "A server (virtual or physical machine) of the estate.", fields={
+    "id": _s("id", "Unique server id.", required=True, defines="server"),
+    "hostname": _s("string", "Host name as the machine knows it.", nullable=True),
+    "fqdn": _s("string", "Fully qualified domain name.", nullable=True),
+    "ip_addresses": _s("list", "IPv4 or IPv6 addresses.", item=_s("string")),
+    "os": _s("string", "Operating system, as discovered (e.g. 'Microsoft Windows Server 2012 R2').", nullable=True),
+    "os_support": _s("string", "Support status of the operating system (default: unknown).",
+                     enum=model.OS_SUPPORT, nullable=True),
+    "site": _s("string", "Datacenter or site.", nullable=True),
+    "cluster": _s("string", "Cluster or host group.", nullable=True),
+    "hosting": APPLICATION.fields["hosting"],
+    "applications": _ids("application", "Applications running on this server."),
+    "source": _s("string", "Where this record comes from (discovery export, file).", nullable=True),
+    "tags": _s("free", "Free-form tags."),
+    "extra": _s("free", "Free-form data (CPU, memory, discovery fields), carried untouched."),
+})
+# A flow found by discovery carries data not yet named (an empty list, to fill in), and keeps
+# the evidence (ports, connection counts, first and last seen) in `extra`.
+FLOW.fields["datasets"] = _ids("dataset", "Datasets the flow carries ([] while not yet identified).", required=True)
+FLOW.fields["extra"] = _s("free", "Free-form data (discovery evidence), carried untouched.")
+INVENTORY.fields["servers"] = _s("list", "Servers, optional: their applications, OS and hosting.", item=SERVER)
+# ----------------------------------------------------------------------------------------------
+
 # Top-level lists merged across the files of a directory inventory.
-MERGED_LISTS = ("providers", "platforms", "applications", "datasets", "flows", "derogations")
+MERGED_LISTS = ("providers", "platforms", "applications", "datasets", "flows", "derogations", "servers")
 
 
 def json_schema() -> dict[str, Any]:

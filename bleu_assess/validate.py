@@ -7,7 +7,9 @@ line and column are resolved afterwards, only for the files that have problems.
 from __future__ import annotations
 
 import datetime
+import dataclasses
 import difflib
+import ipaddress
 import math
 import re
 from dataclasses import dataclass, field, replace
@@ -281,12 +283,77 @@ def _check_document(c: _Collector, doc_index: int) -> None:
             walker.walk(value, spec, (key,))
     # Per-item rules the format states in words.
     _check_classifications(c, doc_index, data, v1=fmt == model.FORMAT_V1)
-    for index, app in _items(data, "applications"):
-        hosting = app.get("hosting")
-        if isinstance(hosting, dict) and hosting.get("model") in model.HOSTING_MODELS:
-            if hosting["model"] != "on-premises" and not hosting.get("provider"):
-                c.error(doc_index, ("applications", index, "hosting"),
-                        f"missing required field 'provider' (required when the model is {hosting['model']})")
+    for section in ("applications", "servers"):
+        for index, item in _items(data, section):
+            hosting = item.get("hosting")
+            if isinstance(hosting, dict) and hosting.get("model") in model.HOSTING_MODELS:
+                if hosting["model"] != "on-premises" and not hosting.get("provider"):
+                    c.error(doc_index, (section, index, "hosting"),
+                            f"missing required field 'provider' (required when the model is {hosting['model']})")
+    _check_server_addresses(c, doc_index, data)
+
+
+# --- Servers (optional section; intake, issue 17) -------------------------------------------
+def _check_server_addresses(c: _Collector, doc_index: int, data: dict[str, Any]) -> None:
+    for index, server in _items(data, "servers"):
+        addresses = server.get("ip_addresses")
+        for position, value in enumerate(addresses if isinstance(addresses, list) else ()):
+            if isinstance(value, str):
+                try:
+                    ipaddress.ip_address(value.strip())
+                except ValueError:
+                    c.error(doc_index, ("servers", index, "ip_addresses", position),
+                            f"invalid IP address '{value}' (expected IPv4 such as 10.0.0.5, or IPv6)")
+
+
+def _hosting(raw: dict[str, Any] | None) -> model.Hosting | None:
+    return model.Hosting(raw["model"], raw.get("provider"), raw.get("region")) if raw else None
+
+
+def _server(s: dict[str, Any]) -> model.Server:
+    return model.Server(
+        id=s["id"], hostname=s.get("hostname"), fqdn=s.get("fqdn"),
+        ip_addresses=tuple(a.strip() for a in s.get("ip_addresses") or ()), os=s.get("os"),
+        os_support=s.get("os_support") or "unknown", site=s.get("site"), cluster=s.get("cluster"),
+        hosting=_hosting(s.get("hosting")), applications=tuple(s.get("applications") or ()), source=s.get("source"),
+        extra=s["extra"] if isinstance(s.get("extra"), dict) else {},
+    )
+
+
+def _derive_hosting(applications: tuple[model.Application, ...], servers: tuple[model.Server, ...]
+                    ) -> tuple[tuple[model.Application, ...], frozenset[str], dict[str, list[model.Hosting]]]:
+    """Applications without `hosting` take their servers' hosting when every server declares the
+    same one; the ids so derived; and, per application, the different hostings found when its
+    servers disagree (left undecided, warned)."""
+    by_app: dict[str, list[model.Hosting | None]] = {}
+    for server in servers:
+        for app_id in dict.fromkeys(server.applications):
+            by_app.setdefault(app_id, []).append(server.hosting)
+    derived: set[str] = set()
+    conflicts: dict[str, list[model.Hosting]] = {}
+    out = []
+    for app in applications:
+        hostings = by_app.get(app.id)
+        if app.hosting is None and hostings and None not in hostings:
+            distinct = list(dict.fromkeys(h for h in hostings if h is not None))
+            if len(distinct) == 1:
+                app = dataclasses.replace(app, hosting=distinct[0])
+                derived.add(app.id)
+            else:
+                conflicts[app.id] = distinct
+        out.append(app)
+    return tuple(out), frozenset(derived), conflicts
+def _server_warnings(c: _Collector, inventory: model.Inventory) -> None:
+    """Applications whose servers disagree on hosting: nothing is derived, the user decides."""
+    if not inventory.servers:
+        return
+    _, _, conflicts = _derive_hosting(inventory.applications, inventory.servers)
+    for doc_index, index, app in _merged(c.docs, "applications"):
+        if app["id"] in conflicts:
+            found = "; ".join(f"{h.model}" + (f" ({h.provider})" if h.provider else "") for h in conflicts[app["id"]])
+            c.warn(doc_index, ("applications", index), f"application '{app['id']}' has no hosting and its servers "
+                   f"disagree ({found}): declare its hosting")
+# ----------------------------------------------------------------------------------------------
 
 
 def parse_date(text: Any) -> datetime.date | None:
@@ -349,20 +416,22 @@ def _check_organisation(c: _Collector) -> None:
 
 
 def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: Any = None,
-             as_of: Any = None) -> tuple[model.Inventory, list[Diagnostic]]:
-    """The inventory and its warnings, or InventoryError with every error found. Entries that
-    refer to the catalogue of offers are resolved first (catalogue_refs.resolve: `catalogue` a
-    directory, default the shipped one; `as_of` a datetime.date, default today)."""
+             as_of: Any = None, locate_warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
+    """The inventory and its warnings (located unless `locate_warnings` is false), or
+    InventoryError with every error found. Entries that refer to the catalogue of offers are
+    resolved first (catalogue_refs.resolve: `catalogue` a directory, default the shipped one;
+    `as_of` a datetime.date, default today)."""
     from bleu_assess import catalogue_refs
 
     docs, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
-    inventory, warnings = _validate(docs, path, sha256)
+    inventory, warnings = _validate(docs, path, sha256, locate_warnings)
     if resolution is None:
         return inventory, warnings
     return replace(inventory, catalogue=resolution), ref_warnings + warnings
 
 
-def _validate(docs: list[Document], path: str, sha256: str) -> tuple[model.Inventory, list[Diagnostic]]:
+def _validate(docs: list[Document], path: str, sha256: str,
+              locate_warnings: bool) -> tuple[model.Inventory, list[Diagnostic]]:
     c = _Collector(docs)
     for index in range(len(docs)):
         _check_document(c, index)
@@ -375,7 +444,8 @@ def _validate(docs: list[Document], path: str, sha256: str) -> tuple[model.Inven
         raise InventoryError(f"{len(errors)} {noun} in {path or docs[0].file}", _locate(docs, errors))
     inventory = _build(docs, path, sha256)
     _warnings(c, inventory)
-    return inventory, _locate(docs, c.issues)
+    _server_warnings(c, inventory)
+    return inventory, _locate(docs, c.issues if locate_warnings else [])
 
 
 def _locate(docs: list[Document], issues: list[_Issue]) -> list[Diagnostic]:
@@ -401,18 +471,22 @@ def _build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
     org_raw = next(d.data["organisation"] for d in docs if "organisation" in d.data)
     organisation = _organisation(org_raw)
     lists = {key: _merged(docs, key) for key in MERGED_LISTS}
+    servers = tuple(_server(s) for _, _, s in lists["servers"])
+    applications, derived, _ = _derive_hosting(tuple(_application(a) for _, _, a in lists["applications"]), servers)
     return model.Inventory(
         organisation=organisation,
         providers=tuple(_provider(p) for _, _, p in lists["providers"]),
         platforms=tuple(model.Platform(p["id"], p["provider"], tuple(p["models"]), p.get("transfer_basis"))
                         for _, _, p in lists["platforms"]),
-        applications=tuple(_application(a) for _, _, a in lists["applications"]),
+        applications=applications,
         datasets=tuple(_dataset(d) for _, _, d in lists["datasets"]),
         flows=tuple(
             model.Flow(f["from"], f["to"], tuple(f["datasets"]), f.get("protocol"), f.get("description"))
             for _, _, f in lists["flows"]
         ),
         derogations=tuple(_derogation(d) for _, _, d in lists["derogations"]),
+        servers=servers,
+        hosting_from_servers=derived,
         path=path,
         sha256=sha256,
         files=tuple(d.file for d in docs),
@@ -493,7 +567,7 @@ def _application(a: dict[str, Any]) -> model.Application:
         name=a["name"],
         owner=a.get("owner"),
         criticality=a.get("criticality") or "medium",
-        hosting=model.Hosting(hosting["model"], hosting.get("provider"), hosting.get("region")) if hosting else None,
+        hosting=_hosting(hosting),
         datasets=tuple(dict.fromkeys(a.get("datasets") or ())),
         depends_on=tuple(dict.fromkeys(a.get("depends_on") or ())),
         users=a.get("users"),
@@ -568,6 +642,9 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
                 c.warn(doc_index, (*path, key), f"'{key}' lists the same id more than once")
         if not app.get("owner") and health.intersection(datasets):
             c.warn(doc_index, path, f"application '{app['id']}' holds health data and has no owner")
+        if not app.get("hosting"):  # left unknown by its source (import table): to fill
+            c.warn(doc_index, path, f"application '{app['id']}' gives no hosting, to fill "
+                   "(where it runs is unknown, so are its residency and exposure)")
         if app.get("strategy") in ("retire", "retain") and app.get("wave") is not None:
             c.warn(doc_index, (*path, "wave"), f"application '{app['id']}' is pinned to a wave but its strategy is "
                    f"{app['strategy']}: it will not move")

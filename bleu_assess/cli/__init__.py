@@ -96,7 +96,7 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
 
 
 # Each module registers its commands on `app` when imported (typer and stdlib imports only).
-for _module in ("inventory", "assess", "planning", "reporting", "interop", "qualify", "catalogue"):
+for _module in ("inventory", "assess", "planning", "reporting", "interop", "qualify", "catalogue", "discovery"):
     importlib.import_module(f"bleu_assess.cli.{_module}")
 
 

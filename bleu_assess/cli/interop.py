@@ -32,16 +32,73 @@ def _lang(lang: Optional[Lang]) -> str:
     return lang.value if lang else default_language()
 
 
-def _spreadsheet(kind: str, file: str, output: str, lang: Optional[Lang], organisation: Optional[str]) -> None:
+def _import(files: List[str], mapping: str, output: str, lang: Optional[Lang], organisation: Optional[str],
+            report: Optional[str] = None, as_of: Optional[str] = None) -> None:
+    """Read tables through a mapping, write the inventory and the import report (all or nothing)."""
     from bleu_assess import console
+    from bleu_assess.errors import UsageError
     from bleu_assess.i18n import t
-    from bleu_assess.interop.workbook import counts, import_spreadsheet
-    from bleu_assess.output import write_atomic
+    from bleu_assess.intake import engine
+    from bleu_assess.intake import mapping as mappings
+    from bleu_assess.intake import report as reports
+    from bleu_assess.output import check_target, write_atomic
 
     language = _lang(lang)
-    text, data = import_spreadsheet(file, kind, language, organisation)
-    write_atomic(output, text, [file])
-    console.info(t("interop.imported", language, path=output, **counts(data)))
+    check_target(output, files)
+    if report:
+        check_target(report, [*files, output])
+    try:
+        date = reports.import_date(as_of)
+    except ValueError:
+        raise UsageError(f"--as-of {as_of}: expected a date YYYY-MM-DD") from None
+    imported = engine.import_tables(files, mappings.load(mapping), organisation)
+    text = reports.to_yaml(imported, output, language, date)
+    write_atomic(output, text, files)
+    if report:
+        write_atomic(report, reports.markdown(imported, language), [*files, output])
+        console.info(t("intake.report_written", language, path=report))
+    else:
+        for line in reports.terminal_lines(imported, language):
+            console.err().print(line, style="yellow")
+    console.info(reports.summary(imported, language))
+    from bleu_assess.interop.workbook import counts
+
+    console.info(t("interop.imported", language, path=output, **counts(imported.data)))
+
+
+@command("table", parent=import_app)
+def import_table(
+    files: List[str] = typer.Argument(..., help="CSV files, workbooks (.xlsx, .ods, .xls) or directories of them."),
+    mapping: Optional[str] = typer.Option(None, "--mapping", "-m", help="A preset (konveyor, aws-cmf, servicenow, "
+                                          "template) or a mapping file (YAML)."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Inventory to write (YAML); with "
+                                         "--suggest-mapping, the mapping to write (default: standard output)."),
+    report: Optional[str] = typer.Option(None, "--report", help="Write the import report (Markdown) to this file "
+                                         "instead of the terminal."),
+    suggest_mapping: bool = typer.Option(False, "--suggest-mapping", help="Write a starting mapping from the "
+                                         "tables' headers, and list the columns it could not place."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the comments and the report."),
+    organisation: Optional[str] = typer.Option(None, "--organisation", help="Organisation name, if the source has none."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date written in the inventory's top comment "
+                                        "(YYYY-MM-DD; default SOURCE_DATE_EPOCH, else today)."),
+) -> None:
+    """Turn a client's spreadsheet or CSV export into an inventory, through a column mapping."""
+    from bleu_assess.errors import UsageError
+
+    if suggest_mapping:
+        from bleu_assess import console
+        from bleu_assess.intake.suggest import suggest
+        from bleu_assess.output import emit
+
+        text, unplaced = suggest(files, _lang(lang))
+        emit(text, output, files)
+        for line in unplaced:
+            console.err().print(line, style="yellow")
+        return
+    if not mapping or not output:
+        raise UsageError("import table needs --mapping NAME|FILE and -o INVENTORY.yaml",
+                         hint="or --suggest-mapping -o mapping.yaml to write a starting mapping")
+    _import(files, mapping, output, lang, organisation, report, as_of)
 
 
 @command("xlsx", parent=import_app)
@@ -50,9 +107,10 @@ def import_xlsx(
     output: str = typer.Option(..., "-o", "--output", help="Inventory to write (YAML)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the comments written."),
     organisation: Optional[str] = typer.Option(None, "--organisation", help="Organisation name, if no such sheet."),
+    report: Optional[str] = typer.Option(None, "--report", help="Write the import report (Markdown) here."),
 ) -> None:
-    """Turn a filled workbook into a commented YAML inventory (errors name sheet, row and column)."""
-    _spreadsheet("xlsx", file, output, lang, organisation)
+    """`import table FILE --mapping template`: a filled template workbook to a YAML inventory."""
+    _import([file], "template", output, lang, organisation, report)
 
 
 @command("csv", parent=import_app)
@@ -61,33 +119,10 @@ def import_csv(
     output: str = typer.Option(..., "-o", "--output", help="Inventory to write (YAML)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the comments written."),
     organisation: Optional[str] = typer.Option(None, "--organisation", help="Organisation name, if no such file."),
+    report: Optional[str] = typer.Option(None, "--report", help="Write the import report (Markdown) here."),
 ) -> None:
-    """Turn CSV files (one per sheet, or one of applications) into a YAML inventory."""
-    _spreadsheet("csv", path, output, lang, organisation)
-
-
-@command("azure-migrate", parent=import_app)
-def import_azure(
-    dependencies: str = typer.Argument(..., help="Azure Migrate dependency analysis export (CSV)."),
-    mapping: str = typer.Option(..., "--map", help="YAML mapping of server names to application ids (and flows)."),
-    inventory: str = typer.Option(..., "--inventory", help="Inventory to merge into (never modified)."),
-    output: str = typer.Option(..., "-o", "--output", help="Merged inventory to write."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages."),
-) -> None:
-    """Add the dependencies (and mapped flows) that Azure Migrate observed to an inventory."""
-    from bleu_assess import console
-    from bleu_assess.i18n import t
-    from bleu_assess.interop.azure import import_dependencies
-    from bleu_assess.output import check_target, write_atomic
-
-    language = _lang(lang)
-    check_target(output, [dependencies, mapping, inventory])
-    text, found, added_deps, added_flows = import_dependencies(dependencies, mapping, inventory, output)
-    write_atomic(output, text, [dependencies, mapping, inventory])
-    if found.unmapped:
-        console.err().print(t("interop.unmapped", language, servers=", ".join(sorted(found.unmapped))), style="yellow")
-    console.info(t("interop.azure_summary", language, connections=found.connections, dependencies=added_deps,
-                   flows=added_flows))
+    """`import table PATH --mapping template`: CSV files (one per sheet, or one of applications)."""
+    _import([path], "template", output, lang, organisation, report)
 
 
 @command("template", parent=export_app)

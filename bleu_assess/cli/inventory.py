@@ -44,6 +44,9 @@ def validate(
     console.info(t("cli.valid", language, path=path))
     console.info(t("cli.counts", language, applications=len(inv.applications), datasets=len(inv.datasets),
                    flows=len(inv.flows), providers=len(inv.providers), platforms=len(inv.platforms)))
+    if inv.servers:
+        console.info(t("discovery.servers_count", language, count=len(inv.servers),
+                       derived=len(inv.hosting_from_servers)))
     cycles = api.graph(inv).dependency_cycles()
     if cycles:
         console.info(t("cli.cycles", language, count=len(cycles), groups=t("cli.list_separator", language).join(" ↔ ".join(c) for c in cycles)))

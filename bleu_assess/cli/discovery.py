@@ -1,0 +1,202 @@
+"""Discovery imports: Azure Migrate dependencies, RVTools, Azure Migrate discovery and
+assessment workbooks, AWS, ArchiMate (bleu_assess/intake/). Each prints an import report."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from bleu_assess.cli import command
+from bleu_assess.cli.interop import _lang, import_app
+from bleu_assess.cli.inventory import Lang
+
+INVENTORY_HELP = "Inventory to add to (single file; never modified unless --in-place)."
+# Options every discovery import shares (one declaration each, reused by the commands below).
+INVENTORY_OPTION = typer.Option(None, "--inventory", help=INVENTORY_HELP)
+ORGANISATION_OPTION = typer.Option(None, "--organisation", help="Organisation name, for a new inventory (without --inventory).")
+OUTPUT_OPTION = typer.Option(None, "-o", "--output", help="Inventory to write (YAML).")
+IN_PLACE_OPTION = typer.Option(False, "--in-place", help="Write the result over --inventory (only the added lines change).")
+REPORT_OPTION = typer.Option(None, "--report", help="Also write the import report to this file (Markdown, or JSON with a .json name).")
+AS_OF_OPTION = typer.Option(None, "--as-of", help="Date the OS support status is assessed on (YYYY-MM-DD; default today). Same date, same output.")
+LANG_OPTION = typer.Option(None, "--lang", help="Language of messages and of the names written.")
+
+
+def _finish(text: str, report: "object", output: Optional[str], inventory: Optional[str], in_place: bool,
+            report_file: Optional[str], inputs: list[str], language: str) -> None:
+    """Write the result (atomically) and the report; print the report on stderr."""
+    import json
+
+    from bleu_assess import console
+    from bleu_assess.i18n import t
+    from bleu_assess.output import rewrite_input, write_atomic
+
+    target = inventory if in_place and inventory else output
+    if in_place:
+        rewrite_input(str(target), text)
+    else:
+        write_atomic(str(target), text, inputs)
+    if report_file:
+        content = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n" \
+            if report_file.endswith(".json") else report.markdown(language)  # type: ignore[attr-defined]
+        write_atomic(report_file, content, inputs)
+    for line in report.lines(language):  # type: ignore[attr-defined]
+        console.err().print(line)
+    console.info(t("discovery.written", language, path=target))
+
+
+def _target(output: Optional[str], inventory: Optional[str], in_place: bool, inputs: list[str]) -> None:
+    from bleu_assess.errors import UsageError
+    from bleu_assess.output import check_target
+
+    if in_place and not inventory:
+        raise UsageError("--in-place needs --inventory FILE")
+    if not in_place and not output:
+        raise UsageError("missing option -o/--output", hint="or --in-place to write over --inventory")
+    if output and not in_place:
+        check_target(output, inputs)
+
+
+@command("azure-migrate", parent=import_app)
+def import_azure_migrate(
+    dependencies: str = typer.Argument(..., help="Azure Migrate dependency export (agentless CSV, or agent-based VMConnection CSV)."),
+    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP + " Its servers: are joined by name, FQDN, short name or IP."),
+    mapping: Optional[str] = typer.Option(None, "--map", help="YAML mapping of server names to application ids (and flows), for inventories without servers:."),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Merged inventory to write."),
+    in_place: bool = IN_PLACE_OPTION,
+    ports: Optional[str] = typer.Option(None, "--ports", help="Keep only these destination ports (443,1433,8000-8010)."),
+    ignore_ports: Optional[str] = typer.Option(None, "--ignore-ports", help="Leave out these ports instead of the default administration ports (RDP, SSH, WinRM, monitoring, backup); 'none' keeps all."),
+    skeleton: Optional[str] = typer.Option(None, "--mapping-skeleton", help="Write the servers the export names but the inventory lacks, as a servers: section to fill in, and stop."),
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages and of the names written."),
+) -> None:
+    """Add the dependencies Azure Migrate observed: servers joined to applications, external endpoints listed."""
+    from bleu_assess import console
+    from bleu_assess.errors import UsageError
+    from bleu_assess.i18n import t
+    from bleu_assess.intake import azure_migrate
+    from bleu_assess.intake.merge import base_text
+    from bleu_assess.output import check_target, write_atomic
+
+    language = _lang(lang)
+    inputs = [p for p in (dependencies, mapping, inventory) if p]
+    if skeleton:
+        check_target(skeleton, inputs)
+        data = base_text(inventory, None, dependencies, "azure-migrate")[2] if inventory else None
+        report, lifted, index, _ = azure_migrate.analyse(dependencies, data, mapping, ports, ignore_ports)
+        write_atomic(skeleton, azure_migrate.skeleton(lifted, index, dependencies), inputs)
+        for line in report.lines(language):
+            console.err().print(line)
+        console.info(t("discovery.skeleton_written", language, path=skeleton))
+        return
+    if not inventory:
+        raise UsageError("missing option --inventory", hint="dependencies are added to an existing inventory")
+    _target(output, inventory, in_place, inputs)
+    text, report = azure_migrate.import_dependencies(dependencies, inventory, mapping, ports, ignore_ports,
+                                                     output or inventory, language)
+    _finish(text, report, output, inventory, in_place, report_file, inputs, language)
+
+
+def _as_of(value: Optional[str]) -> "object":
+    from datetime import date
+
+    from bleu_assess.errors import UsageError
+
+    try:
+        return date.fromisoformat(value) if value else date.today()
+    except ValueError:
+        raise UsageError(f"--as-of: expected a date YYYY-MM-DD, got '{value}'") from None
+
+
+def _servers_import(kind: str, source: str, build: "object", inventory: Optional[str], organisation: Optional[str],
+                    output: Optional[str], in_place: bool, report_file: Optional[str], lang: Optional[Lang]) -> None:
+    """Common to the importers that write servers and applications: build, merge, write, report."""
+    from bleu_assess.intake.merge import import_into
+
+    language = _lang(lang)
+    inputs = [p for p in (source, inventory) if p]
+    _target(output, inventory, in_place, inputs)
+    additions, report = build()  # type: ignore[operator]
+    text = import_into(inventory, organisation, source, kind, additions, report, str(output or inventory))
+    _finish(text, report, output, inventory, in_place, report_file, inputs, language)
+
+
+@command("rvtools", parent=import_app)
+def import_rvtools(
+    file: str = typer.Argument(..., help="RVTools export: the .xlsx workbook, or RVTools_tabvInfo.csv (its sibling tabs are read too)."),
+    inventory: Optional[str] = INVENTORY_OPTION,
+    organisation: Optional[str] = ORGANISATION_OPTION,
+    output: Optional[str] = OUTPUT_OPTION,
+    in_place: bool = IN_PLACE_OPTION,
+    group_by: Optional[str] = typer.Option(None, "--group-by", help="Suggest applications from VM folders, vApps, a tag (custom attribute) or a naming pattern: folder | vapp | tag | pattern."),
+    pattern: Optional[str] = typer.Option(None, "--pattern", help="With --group-by pattern: a regular expression whose first group is the application in the VM name."),
+    tag_column: Optional[str] = typer.Option(None, "--tag-column", help="With --group-by tag: the vInfo column (custom attribute) naming the application (default: Application)."),
+    as_of: Optional[str] = AS_OF_OPTION,
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = LANG_OPTION,
+) -> None:
+    """Servers from an RVTools export (OS and its support status, cluster, datacenter, IPs); applications suggested by --group-by."""
+    from bleu_assess.intake.grouping import Grouping
+    from bleu_assess.intake.rvtools import import_rvtools as build
+
+    grouping = Grouping.parse(group_by, pattern, tag_column)
+    day = _as_of(as_of)
+    _servers_import("rvtools", file, lambda: build(file, grouping, day), inventory, organisation, output, in_place,
+                    report_file, lang)
+
+
+@command("archimate", parent=import_app)
+def import_archimate(
+    file: str = typer.Argument(..., help="ArchiMate model in the Open Group exchange format (3.x or 2.1), .xml."),
+    mapping: Optional[str] = typer.Option(None, "--mapping", help="YAML mapping of element properties to inventory fields (applications:, datasets:, values:, defaults:)."),
+    inventory: Optional[str] = INVENTORY_OPTION,
+    organisation: Optional[str] = ORGANISATION_OPTION,
+    output: Optional[str] = OUTPUT_OPTION,
+    in_place: bool = IN_PLACE_OPTION,
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = LANG_OPTION,
+) -> None:
+    """Application components, data objects and their flow, serving and access relationships from an ArchiMate model."""
+    from bleu_assess.intake.archimate import import_archimate as build
+
+    _servers_import("archimate", file, lambda: build(file, mapping), inventory, organisation, output, in_place,
+                    report_file, lang)
+
+
+@command("azure-migrate-discovery", parent=import_app)
+def import_azure_discovery(
+    file: str = typer.Argument(..., help="Azure Migrate discovery report (.xlsx, sheet Discovery_Report) or assessment core report."),
+    assessment: Optional[str] = typer.Option(None, "--assessment", help="Assessment core report (.xlsx): support status, groups, SQL instances, web apps."),
+    inventory: Optional[str] = INVENTORY_OPTION,
+    organisation: Optional[str] = ORGANISATION_OPTION,
+    output: Optional[str] = OUTPUT_OPTION,
+    in_place: bool = IN_PLACE_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = LANG_OPTION,
+) -> None:
+    """Servers from Azure Migrate discovery/assessment workbooks; Azure Migrate groups as applications."""
+    from bleu_assess.intake.azure_discovery import import_azure_discovery as build
+
+    day = _as_of(as_of)
+    _servers_import("azure-migrate-discovery", file, lambda: build(file, assessment, day), inventory, organisation,
+                    output, in_place, report_file, lang)
+
+
+@command("aws-ads", parent=import_app)
+def import_aws(
+    file: str = typer.Argument(..., help="AWS Application Discovery Service import template (CSV), or an AWS Cloud Migration Factory intake form."),
+    inventory: Optional[str] = INVENTORY_OPTION,
+    organisation: Optional[str] = ORGANISATION_OPTION,
+    output: Optional[str] = OUTPUT_OPTION,
+    in_place: bool = IN_PLACE_OPTION,
+    as_of: Optional[str] = AS_OF_OPTION,
+    report_file: Optional[str] = REPORT_OPTION,
+    lang: Optional[Lang] = LANG_OPTION,
+) -> None:
+    """Servers, their applications and waves from AWS ADS import templates or CMF intake forms."""
+    from bleu_assess.intake.aws import import_aws as build
+
+    day = _as_of(as_of)
+    _servers_import("aws-ads", file, lambda: build(file, day), inventory, organisation, output, in_place,
+                    report_file, lang)

@@ -1,0 +1,218 @@
+"""ArchiMate models in the Open Group exchange format -> applications, datasets, flows, dependencies.
+
+Format: The Open Group, "ArchiMate Model Exchange File Format" for ArchiMate 3.x (namespace
+http://www.opengroup.org/xsd/archimate/3.0/) and 2.1 (http://www.opengroup.org/xsd/archimate);
+elements and relationships are read by their `xsi:type`, whatever the namespace.
+
+- `ApplicationComponent` -> an application (its identifier kept in `extra.archimate_id`);
+- `DataObject` -> a dataset;
+- `Access` (component -> data object) -> the application holds the dataset;
+- `Flow` (component -> component) -> a flow (datasets left to name: a flow relationship does not
+  say which data object it carries);
+- `Serving` (`UsedBy` in 2.1) (A serves B) -> B depends on A at run time, and a flow from A to B
+  (B receives what A serves; datasets left to name).
+Relationships that start or end at an application service, interface or function are attached
+to the component that realises, is assigned to or is composed of it.
+
+Properties become inventory fields through a mapping file:
+
+    applications: {Owner: owner, Criticality: criticality}   # property name -> field
+    datasets: {Classification: classification}
+    values: {criticality: {Haute: high}}                    # optional translations
+    defaults: {datasets: {classification: internal}}        # when the property is absent
+
+A data object needs a classification (inventory format v1): without one from a property or a
+default, it is left out and listed in the report — never given one by guess.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from bleu_assess import yamlio
+from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.i18n import code_for_label
+from bleu_assess.intake.merge import Additions
+from bleu_assess.intake.servers import server_id
+from bleu_assess.intake.tally import ImportReport
+from bleu_assess.schema import INVENTORY
+
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
+# Behaviour and interfaces of an application component: relationships that touch them are the
+# component's (ArchiMate 3.1 §9: the component realises services, is assigned to functions and
+# is composed of interfaces).
+_PARTS = {"ApplicationService", "ApplicationInterface", "ApplicationFunction", "ApplicationProcess",
+          "ApplicationInteraction", "ApplicationEvent"}
+_OWNING = {"Realization", "Assignment", "Composition", "Aggregation", "RealisationRelationship"}
+_SERVING = {"Serving", "UsedBy", "ServingRelationship", "UsedByRelationship"}
+_FLOW = {"Flow", "FlowRelationship"}
+_ACCESS = {"Access", "AccessRelationship"}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _kind(node: ET.Element) -> str:
+    return (node.get(_XSI_TYPE) or "").split(":")[-1]
+
+
+def _name(node: ET.Element) -> str:
+    for child in node:
+        if _local(child.tag) in ("name", "label") and (child.text or "").strip():
+            return " ".join(child.text.split())  # type: ignore[union-attr]
+    return node.get("identifier", "")
+
+
+def _parse(path: str) -> ET.Element:
+    raw = yamlio.read_bytes(Path(path), path)
+    if b"<!DOCTYPE" in raw[:4096] or b"<!ENTITY" in raw:
+        raise InputError("refused", [Diagnostic(path, None, None, "", "document type declarations and entities are not "
+                                                "accepted (an exchange file has none)")])
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError as error:
+        line, column = error.position
+        raise InputError("not XML", [Diagnostic(path, line, column + 1, "", f"not well-formed XML: {error}")]) from None
+    if _local(root.tag) != "model":
+        raise InputError("not ArchiMate", [Diagnostic(path, 1, 1, "", "not an ArchiMate exchange file: expected a "
+                                                      "<model> root in the Open Group exchange format")])
+    return root
+
+
+def _properties(node: ET.Element, definitions: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for holder in node:
+        if _local(holder.tag) != "properties":
+            continue
+        for prop in holder:
+            key = definitions.get(prop.get("propertyDefinitionRef") or prop.get("identifierRef") or "", "")
+            value = next((v.text for v in prop if _local(v.tag) == "value" and v.text), None)
+            if key and value:
+                out[key] = value.strip()
+    return out
+
+
+def read_mapping(path: str | None) -> dict[str, Any]:
+    """The property mapping file (see the module's documentation), checked against the format."""
+    if path is None:
+        return {}
+    text = yamlio.decode(yamlio.read_bytes(Path(path), path), path)
+    data = yamlio.parse(text, path) or {}
+    root = yamlio.compose_unchecked(text)
+    problems = []
+    sections = {"applications": INVENTORY.fields["applications"].item, "datasets": INVENTORY.fields["datasets"].item}
+    if not isinstance(data, dict):
+        data = {}
+        problems.append(Diagnostic(path, 1, 1, "", "expected a mapping with applications:, datasets:, values:, defaults:"))
+    for key in data:
+        if key not in ("applications", "datasets", "values", "defaults"):
+            problems.append(Diagnostic(path, *yamlio.locate(root, (key,), True), str(key),
+                                       "unknown key (expected applications, datasets, values, defaults)"))
+    for section, spec in sections.items():
+        for where in ((section,), ("defaults", section)):
+            block = data.get(where[0]) if len(where) == 1 else (data.get("defaults") or {}).get(section)
+            for prop, target in (block or {}).items():
+                field = target if len(where) == 1 else prop
+                if spec is not None and field not in spec.fields:
+                    problems.append(Diagnostic(path, *yamlio.locate(root, (*where, prop)), yamlio.format_path((*where, prop)),
+                                               f"'{field}' is not a field of {section}"))
+    if problems:
+        raise InputError("invalid mapping", problems)
+    return data
+
+
+def _fields(props: dict[str, str], section: str, mapping: dict[str, Any]) -> dict[str, Any]:
+    spec = INVENTORY.fields[section].item
+    out: dict[str, Any] = dict((mapping.get("defaults") or {}).get(section) or {})
+    for prop, field in (mapping.get(section) or {}).items():
+        if prop not in props:
+            continue
+        value: Any = props[prop]
+        table = (mapping.get("values") or {}).get(field) or {}
+        value = table.get(value, value)
+        enum = spec.fields[field].enum if spec is not None else None
+        if enum and value not in enum:
+            value = next((e for e in enum if e.lower() == str(value).lower()), None) or code_for_label(str(value), enum) or value
+        if spec is not None and spec.fields[field].type == "list":
+            value = [v.strip() for v in str(value).split(";") if v.strip()]
+        out[field] = value
+    return out
+
+
+def import_archimate(path: str, mapping_file: str | None) -> tuple[Additions, ImportReport]:
+    """Additions (applications, datasets, flows, dependencies) and the report of an exchange file."""
+    mapping = read_mapping(mapping_file)
+    root = _parse(path)
+    report = ImportReport(path, "archimate", unit="elements")
+    definitions = {d.get("identifier", ""): _name(d) for d in root.iter() if _local(d.tag) == "propertyDefinition"}
+    elements = [e for e in root.iter() if _local(e.tag) == "element" and e.get("identifier")]
+    relationships = [r for r in root.iter() if _local(r.tag) == "relationship" and r.get("identifier")]
+    kinds = {e.get("identifier"): _kind(e) for e in elements}
+    out = Additions()
+    ids: dict[str, str] = {}  # archimate identifier -> inventory id
+    taken: set[str] = set()
+
+    def new_id(name: str) -> str:
+        base = server_id(name)
+        ident, suffix = base, 2
+        while ident in taken:
+            ident, suffix = f"{base}-{suffix}", suffix + 1
+        taken.add(ident)
+        return ident
+
+    for element in elements:
+        report.read += 1
+        kind, identifier, name = _kind(element), element.get("identifier", ""), _name(element)
+        props = _properties(element, definitions)
+        if kind == "ApplicationComponent":
+            ids[identifier] = ident = new_id(name)
+            out.add("applications", {"id": ident, "name": name, **_fields(props, "applications", mapping),
+                                     "tags": ["discovered"], "extra": {"archimate_id": identifier, **props}})
+            report.count("mapped", "application", ident)
+        elif kind == "DataObject":
+            fields = _fields(props, "datasets", mapping)
+            if "classification" not in fields and INVENTORY.fields["datasets"].item.fields["classification"].required:  # type: ignore[union-attr]
+                report.count("left-out", "dataset-without-classification", name)
+                continue
+            ids[identifier] = ident = new_id(name)
+            out.add("datasets", {"id": ident, "name": name, **fields})
+            report.count("mapped", "dataset", ident)
+        else:
+            report.count("left-out", "element-other", kind)
+    owner = {r.get("target"): r.get("source") for r in relationships
+             if _kind(r) in _OWNING and kinds.get(r.get("source")) == "ApplicationComponent"
+             and kinds.get(r.get("target")) in _PARTS}
+
+    def app_of(identifier: str | None) -> str | None:
+        component = identifier if kinds.get(identifier) == "ApplicationComponent" else owner.get(identifier)
+        return ids.get(component or "")
+
+    for relation in relationships:
+        report.read += 1
+        kind, source, target = _kind(relation), relation.get("source"), relation.get("target")
+        a, b = app_of(source), app_of(target)
+        if kind in _ACCESS and a and kinds.get(target) == "DataObject":
+            if target in ids:
+                out.link(a, "datasets", ids[target])
+                report.count("mapped", "relationship-flow", f"{a} -> {ids[target]}")
+            else:
+                report.count("left-out", "relationship-unresolved", f"{a} -> {_name(relation)}")
+        elif kind in _FLOW | _SERVING and a and b:
+            if a == b:
+                report.count("left-out", "within-one-application", a)
+            else:
+                if kind in _SERVING:
+                    out.link(b, "depends_on", a)  # A serves B: B needs A, and gets A's data
+                out.add("flows", {"from": a, "to": b, "datasets": [],
+                                  "extra": {"archimate_id": relation.get("identifier"), "archimate_type": kind}})
+                report.count("mapped", "relationship-flow", f"{a} -> {b}")
+        elif kind in _FLOW | _SERVING | _ACCESS:
+            report.count("left-out", "relationship-unresolved", kind)
+        else:
+            report.count("left-out", "relationship-other", kind)
+    report.check()
+    return out, report
+

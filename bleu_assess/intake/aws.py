@@ -1,0 +1,113 @@
+"""AWS discovery and migration-planning files -> servers, their applications and waves.
+
+Two CSV layouts, recognised by their header:
+- the AWS Application Discovery Service import template (AWS Application Discovery Service
+  User Guide, "Importing data"): `ExternalId`, `IPAddress`, `HostName`, `VMware.VMName`,
+  `OS.Name`, `OS.Version`, `CPU.NumberOfProcessors`, `RAM.TotalSizeInMB`, `Applications`
+  (comma-separated names), `ApplicationWave`, `Tags`, `ServerId`; at least one of ExternalId,
+  IPAddress, HostName or VMware.MoRefId names a server;
+- the AWS Cloud Migration Factory intake form (`0-intake-form.csv`): `server_name`,
+  `server_fqdn`, `server_os_family`, `server_os_version`, `app_name`, `wave_id` or `wave_name`,
+  `server_environment`, `server_tier`, and the migration's target (`aws_region`,
+  `aws_accountid`, subnets…), kept in `extra` as the target, never as today's hosting.
+Applications are named by the source (not suggested); a wave given as a number (`1`,
+`Wave 2`) pins the application to that wave.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.intake.estate import Machine, import_machines, text
+from bleu_assess.intake.merge import Additions
+from bleu_assess.intake.servers import server_id
+from bleu_assess.intake.sheets import one_table
+from bleu_assess.intake.tally import ImportReport
+
+_CMF_TARGET = ("awsregion", "awsaccountid", "subnetids", "securitygroupids", "instancetype", "tenancy")
+
+
+
+def _split(value: Any) -> list[str]:
+    return [p.strip() for p in re.split(r"[,;]", str(value or "")) if p.strip()]
+
+
+def _wave(value: Any) -> int | None:
+    found = re.search(r"\d+", str(value or ""))
+    return int(found.group()) if found and 1 <= int(found.group()) <= 1000 else None
+
+
+def read(path: str, report: ImportReport) -> list[Machine]:
+    table = one_table(path)
+    report.notes.extend(w.format() for w in table.warnings)
+    if table.has("server_name") and table.has("app_name"):
+        report.kind = "aws-cmf"
+        reader = _cmf
+    elif any(table.has(c) for c in ("ExternalId", "IPAddress", "HostName", "VMware.MoRefId")):
+        report.kind = "aws-ads"
+        reader = _ads
+    else:
+        raise InputError("not AWS", [Diagnostic(path, table.first_row, None, "", "not an AWS Application Discovery Service "
+                                                "import template (ExternalId, IPAddress, HostName…) nor a Cloud Migration "
+                                                "Factory intake form (server_name, app_name…)")])
+    machines = []
+    for number, row in table.rows:
+        report.read += 1
+        machine = reader(row)
+        if machine is None:
+            report.count("left-out", "no-server-name", f"{table.title}:{number}")
+        else:
+            machines.append(machine)
+    return machines
+
+
+def _ads(row: dict[str, Any]) -> Machine | None:
+    name = text(row.get("hostname")) or text(row.get("vmwarevmname")) or text(row.get("externalid")) \
+        or (_split(row.get("ipaddress")) or [None])[0]
+    if not name:
+        return None
+    os_name = " ".join(p for p in (text(row.get("osname")), text(row.get("osversion"))) if p) or None
+    hostname = text(row.get("hostname"))
+    machine = Machine(name=name, hostname=hostname, fqdn=hostname if hostname and "." in hostname else None,
+                      ips=_split(row.get("ipaddress")), os=os_name)
+    for key, column in (("external_id", "externalid"), ("aws_server_id", "serverid"), ("cpus", "cpunumberofprocessors"),
+                        ("cores", "cpunumberofcores"), ("memory_mb", "ramtotalsizeinmb"), ("tags", "tags")):
+        if row.get(column) not in (None, ""):
+            machine.extra[key] = row[column]
+    wave = _wave(row.get("applicationwave"))
+    for app in _split(row.get("applications")):
+        machine.applications.append((server_id(app), app, None))
+        if wave:
+            machine.waves[server_id(app)] = wave
+    return machine
+
+
+def _cmf(row: dict[str, Any]) -> Machine | None:
+    name = text(row.get("servername"))
+    if not name:
+        return None
+    os_name = " ".join(p for p in (text(row.get("serverosfamily")), text(row.get("serverosversion"))) if p) or None
+    machine = Machine(name=name, fqdn=text(row.get("serverfqdn")), os=os_name)
+    for key, column in (("tier", "servertier"), ("environment", "serverenvironment"), ("strategy", "rtype")):
+        if row.get(column) not in (None, ""):
+            machine.extra[key] = row[column]
+    target = {c: row[c] for c in _CMF_TARGET if row.get(c) not in (None, "")}
+    if target:
+        machine.extra["migration_target"] = target
+    app = text(row.get("appname"))
+    if app:
+        machine.applications.append((server_id(app), app, None))
+        wave = _wave(row.get("waveid") or row.get("wavename"))
+        if wave:
+            machine.waves[server_id(app)] = wave
+    return machine
+
+
+def import_aws(path: str, as_of: date) -> tuple[Additions, ImportReport]:
+    """Additions (servers, applications with their waves) and the report."""
+    found, report = import_machines(path, "aws", lambda r: read(path, r), as_of)
+    report.check()
+    return found, report

@@ -1,0 +1,266 @@
+"""Azure Migrate dependency analysis -> application dependencies, flows and external endpoints.
+
+Two export formats are read, recognised by their header (matched whatever the case and spacing):
+
+- agentless (Azure Migrate portal, "Export application dependencies"), in either header variant:
+  `Time slot, Source server name, Source IP, Source application, Source process, Destination
+  server name, Destination IP, Destination application, Destination process, Destination port`,
+  or the same with `Timeslot` and without `Source IP`. Most rows of real exports carry only the
+  destination IP (no destination server name).
+- agent-based (Service Map / VM insights, Log Analytics table `VMConnection`): `Computer,
+  Direction, ProcessName, SourceIp, DestinationIp, DestinationPort, Protocol, RemoteIp,
+  LinksEstablished, …` (with `RemoteDnsCanonicalNames` when exported). An outbound row is a
+  connection from `Computer`; an inbound row one to it.
+  Source: learn.microsoft.com, Azure Monitor reference, table VMConnection.
+
+Servers are matched against the inventory's `servers:` (name, FQDN, short name, IP address) and,
+for older setups, a mapping file `servers: {SERVER NAME: application id}` with optional
+`flows: {"a -> b": [datasets]}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from bleu_assess import yamlio
+from bleu_assess.errors import Diagnostic, InputError, UsageError
+from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
+from bleu_assess.intake.merge import Additions, apply, base_text, write_result
+from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
+from bleu_assess.intake.sheets import one_table
+from bleu_assess.intake.tally import ImportReport, said
+from bleu_assess.interop.columns import normalise
+from bleu_assess.validate import suggest
+
+AGENTLESS = {"source": ("sourceservername",), "source_ip": ("sourceip",), "target": ("destinationservername",),
+             "target_ip": ("destinationip",), "port": ("destinationport",), "seen": ("timeslot",)}
+AGENT = {"computer": ("computer",), "direction": ("direction",), "source_ip": ("sourceip",),
+         "target_ip": ("destinationip",), "port": ("destinationport",), "remote_ip": ("remoteip",),
+         "remote_name": ("remotednscanonicalnames", "remotednsquestions"), "count": ("linksestablished",),
+         "seen": ("timegeneratedutc", "timegenerated")}
+
+
+def _columns(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Our key -> the normalised header it is read from."""
+    names = {normalise(h) for h in header}
+    return {key: n for key, options in wanted.items() for n in options if n in names}
+
+
+def _clean(value: Any) -> str | None:
+    if type(value) is str:
+        return value.strip() or None
+    return None if value is None else (str(value).strip() or None)
+
+
+def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None]) -> Iterator[Connection]:
+    """Connections from raw rows, given the positions of source, source IP, target, target IP,
+    port and time slot (None: no such column)."""
+    source, source_ip, target, target_ip, port, seen = (p if p is not None else -1 for p in positions)
+    for number, cells in rows:
+        def cell(index: int) -> str | None:
+            return _clean(cells[index]) if 0 <= index < len(cells) else None
+
+        yield Connection(number, cell(source), cell(source_ip), cell(target), cell(target_ip), _port(cell(port)), 1,
+                         cell(seen))
+
+
+def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
+    return _clean(row.get(columns.get(key, "")))
+
+
+def _port(value: str | None) -> int | None:
+    try:
+        return int(float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
+    """The export's kind (`agentless` or `agent-based`) and its connections."""
+    table = one_table(path)
+    header, rows = table.header, table.rows
+    agentless = _columns(header, AGENTLESS)
+    if {"source", "port"} <= agentless.keys() and ("target" in agentless or "target_ip" in agentless):
+        positions = [table.column(agentless.get(k, "")) for k in ("source", "source_ip", "target", "target_ip",
+                                                                   "port", "seen")]
+        return "agentless", _agentless_rows(table.raw, positions)
+    agent = _columns(header, AGENT)
+    if {"computer", "direction", "port"} <= agent.keys():
+        return "agent-based", _agent_rows(rows, agent)
+    raise InputError("columns", [Diagnostic(path, 1, 1, "", "not an Azure Migrate dependency export: expected the "
+                                            "agentless columns 'Source server name', 'Destination server name' or "
+                                            "'Destination IP', 'Destination port', or the agent-based (VMConnection) "
+                                            "columns 'Computer', 'Direction', 'DestinationPort'")])
+
+
+def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, str]) -> Iterator[Connection]:
+    for number, row in rows:
+        computer = _cell(row, columns, "computer")
+        count = _port(_cell(row, columns, "count")) or 1
+        seen = _cell(row, columns, "seen")
+        port = _port(_cell(row, columns, "port"))
+        remote_name = (_cell(row, columns, "remote_name") or "").strip("[]\"' ").split(",")[0].strip("\"' ") or None
+        if (_cell(row, columns, "direction") or "").lower() == "inbound":
+            remote = _cell(row, columns, "remote_ip") or _cell(row, columns, "source_ip")
+            yield Connection(number, remote_name, remote, computer, _cell(row, columns, "target_ip"), port, count, seen)
+        else:
+            remote = _cell(row, columns, "remote_ip") or _cell(row, columns, "target_ip")
+            yield Connection(number, computer, _cell(row, columns, "source_ip"), remote_name, remote, port, count, seen)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    servers: dict[str, list[str]]
+    flows: dict[tuple[str, str], list[str]]
+
+
+def read_mapping(path: str, applications: Iterable[str], datasets: Iterable[str]) -> Mapping:
+    """A mapping file: server name -> application id (or a list of ids), and the declared flows;
+    every id must be the inventory's, each error located in the mapping file."""
+    text = yamlio.decode(yamlio.read_bytes(Path(path), path), path)
+    data = yamlio.parse(text, path)
+    if not isinstance(data, dict) or not isinstance(data.get("servers"), dict):
+        raise InputError("invalid mapping", [Diagnostic(path, 1, 1, "servers", "expected a mapping 'servers:' of "
+                                                        "server name -> application id")])
+    known, known_datasets = sorted(applications), sorted(datasets)
+    root = yamlio.compose_unchecked(text)
+    problems = []
+
+    def check(kind: str, value: str, choices: list[str], where: tuple[Any, ...]) -> None:
+        if value not in choices:
+            line, column = yamlio.locate(root, where)
+            problems.append(Diagnostic(path, line, column, yamlio.format_path(where),
+                                       f"unknown {kind} '{value}'" + suggest(value, choices)))
+
+    servers: dict[str, list[str]] = {}
+    for name, apps in data["servers"].items():
+        values = [str(a) for a in apps] if isinstance(apps, list) else [str(apps)] if apps is not None else []
+        for position, app in enumerate(values):
+            check("application", app, known, ("servers", str(name), *((position,) if isinstance(apps, list) else ())))
+        servers[str(name)] = values
+    flows: dict[tuple[str, str], list[str]] = {}
+    declared = data.get("flows") or {}
+    if not isinstance(declared, dict):
+        problems.append(Diagnostic(path, *yamlio.locate(root, ("flows",)), "flows",
+                                   "expected a mapping of 'from -> to' to the datasets the flow carries"))
+        declared = {}
+    for key, carried in declared.items():
+        source, _, target = str(key).partition("->")
+        if not target or not isinstance(carried, list) or not carried:
+            line, column = yamlio.locate(root, ("flows", str(key)))
+            problems.append(Diagnostic(path, line, column, f"flows.{key}", "expected 'from -> to: [datasets]'"))
+            continue
+        check("application", source.strip(), known, ("flows", str(key)))
+        check("application", target.strip(), known, ("flows", str(key)))
+        for index, dataset in enumerate(carried):
+            check("dataset", str(dataset), known_datasets, ("flows", str(key), index))
+        flows[(source.strip(), target.strip())] = [str(d) for d in carried]
+    if problems:
+        raise InputError("invalid mapping", problems)
+    return Mapping(servers, flows)
+
+
+def ignored_ports(ports: str | None, ignore: str | None) -> tuple[set[int] | None, set[int]]:
+    """(ports kept, or None for all; ports left out) from --ports and --ignore-ports."""
+    try:
+        only = parse_ports(ports)
+        left_out = parse_ports(ignore)
+    except ValueError as error:
+        raise UsageError(f"--ports/--ignore-ports: {error}", hint="give ports as 443,1433 or ranges 8000-8010") from None
+    return only, set(ADMIN_PORTS) if left_out is None else left_out
+
+
+def additions_from(lifted: Lifted, mapping: Mapping | None, source: str, lang: str) -> Additions:
+    """The inventory items the lifted connections give: dependencies, flows with their evidence,
+    endpoints as applications (and unknown providers for public ones)."""
+    from bleu_assess.i18n import t
+
+    out = Additions()
+    name = Path(source).name
+    for endpoint in sorted(lifted.endpoints.values(), key=lambda e: e.id):
+        extra = {"discovered": {**endpoint.evidence.to_dict(name), "addresses": sorted(endpoint.addresses)[:20],
+                                "names": sorted(endpoint.names)[:20]}}
+        app: dict[str, Any] = {"id": endpoint.id, "name": t(f"discovery.endpoint_name.{'public' if endpoint.public else 'internal'}",
+                                                          lang, address=endpoint.key)}
+        if endpoint.public:
+            out.add("providers", {"id": endpoint.id, "name": t("discovery.endpoint_provider", lang, address=endpoint.key)})
+            app["hosting"] = {"model": "saas", "provider": endpoint.id}
+        app["tags"] = ["discovered", "external-endpoint" if endpoint.public else "unidentified-servers"]
+        app["extra"] = extra
+        out.add("applications", app)
+    declared = mapping.flows if mapping else {}
+    for (a, b), evidence in sorted(lifted.dependencies.items()):
+        out.link(a, "depends_on", b)
+        out.add("flows", {"from": a, "to": b, "datasets": declared.get((a, b), []),
+                          "extra": {"discovered": evidence.to_dict(name)}})
+    for (a, b), carried in sorted(declared.items()):
+        if (a, b) not in lifted.dependencies:
+            out.add("flows", {"from": a, "to": b, "datasets": carried})
+    return out
+
+
+def endpoint_details(lifted: Lifted) -> list[str]:
+    def few(values: Iterable[object]) -> str:
+        shown = sorted(str(v) for v in values)
+        return ", ".join(shown[:5]) + (f", … ({len(shown)})" if len(shown) > 5 else "")
+
+    return [f"{e.id}: {e.key} — {e.evidence.connections} connection(s), ports {few(e.evidence.ports) or '?'}, "
+            f"from {few(e.callers)}" for e in sorted(lifted.endpoints.values(), key=lambda e: e.id)]
+
+
+def skeleton(lifted: Lifted, index: ServerIndex, source: str) -> str:
+    """A `servers:` section listing the machines the export names that the inventory does not
+    know, to fill in (`applications`) and paste into the inventory."""
+    from bleu_assess.intake.yamledit import block_item
+
+    lines = [f"# Servers seen in {Path(source).name} that the inventory does not know.\n",
+             "# Fill in `applications` for each, then add this section to the inventory (servers:).\n",
+             "servers:\n"]
+    for name, addresses in sorted(lifted.unknown_sources.items()):
+        item: dict[str, Any] = {"id": server_id(name)}
+        if not ip_of(name):
+            item["hostname"] = name
+        item["ip_addresses"] = sorted(addresses | ({ip_of(name)} if ip_of(name) else set()))  # type: ignore[operator]
+        item["applications"] = []
+        lines.extend(block_item(item, 2, 4))
+    for endpoint in sorted(lifted.endpoints.values(), key=lambda e: e.id):
+        if not endpoint.public:
+            for address in sorted(endpoint.addresses):
+                if index.find(None, address) is None:
+                    lines.extend(block_item({"id": server_id(address.replace(":", "-")), "ip_addresses": [address],
+                                             "applications": []}, 2, 4))
+    return "".join(lines)
+
+
+def _ids(data: Any, section: str) -> list[str]:
+    items = data.get(section) if isinstance(data, dict) else None
+    return [str(i["id"]) for i in items if isinstance(i, dict) and "id" in i] if isinstance(items, list) else []
+
+
+def analyse(export: str, data: Any, mapping_file: str | None, ports: str | None,
+            ignore_ports: str | None) -> tuple[ImportReport, Lifted, ServerIndex, Mapping | None]:
+    """Read and lift an export against the inventory's servers (`data`, parsed) and the mapping
+    file, if any."""
+    mapping = read_mapping(mapping_file, _ids(data, "applications"), _ids(data, "datasets")) if mapping_file else None
+    index = ServerIndex(servers_from_data(data), mapping.servers if mapping else None)
+    only, left_out = ignored_ports(ports, ignore_ports)
+    kind, connections = read_connections(export)
+    report = ImportReport(export, f"azure-migrate ({kind})")
+    if not len(index):
+        report.not_done.append(said("no-servers"))
+    lifted = lift(connections, index, report, left_out, only)
+    report.details["endpoints"] = endpoint_details(lifted)
+    report.check()
+    return report, lifted, index, mapping
+
+
+def import_dependencies(export: str, inventory: str, mapping_file: str | None, ports: str | None,
+                        ignore_ports: str | None, output: str, lang: str) -> tuple[str, ImportReport]:
+    """The merged inventory's text (validated) and the import report."""
+    text, display, data = base_text(inventory, None, export, "azure-migrate")
+    report, lifted, _, mapping = analyse(export, data, mapping_file, ports, ignore_ports)
+    merged = apply(text, display, additions_from(lifted, mapping, export, lang), report, data)
+    write_result(merged, output, inventory)
+    return merged.text, report

@@ -1,0 +1,226 @@
+"""Lifting observed network connections to application dependencies, flows and external endpoints.
+
+A connection is a TCP session a discovery tool saw from a source machine to a destination port.
+Both ends are looked up in the server index (`servers.ServerIndex`): a connection from a server of
+application A to a server of application B means A needs B at run time (`depends_on`) and that
+data moves between them (a flow whose datasets are left for the user to name; the evidence —
+ports, connection counts, first and last seen — goes to the flow's `extra.discovered`). Within one
+application (A to A, across its own servers) it is no dependency.
+
+A destination that matches no server is never dropped: it becomes an **endpoint**, grouped by its
+resolved name, or by address block (/24 for IPv4, /48 for IPv6). Public endpoints are added as an
+application hosted (`saas`) by an unknown provider the user classifies (no headquarters, no regions:
+exposure and residency show as unknown until then); private ones as an application whose hosting is
+not known (servers the inventory lacks).
+
+Administration traffic is left out by default (`ADMIN_PORTS`, documented in docs/interop.md):
+remote desktop, SSH, WinRM, monitoring agents and backup. It says nothing about what an
+application needs at run time, and counting it would delay applications by waves.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, NamedTuple
+
+from bleu_assess.intake.servers import Match, ServerIndex, ip_of, server_id
+from bleu_assess.intake.tally import ImportReport
+
+# Ports left out by default, with what they are (IANA registry and vendors' documentation).
+ADMIN_PORTS: dict[int, str] = {
+    22: "SSH", 3389: "RDP", 5985: "WinRM", 5986: "WinRM (HTTPS)", 5900: "VNC",
+    161: "SNMP", 162: "SNMP trap", 5666: "NRPE (Nagios)", 10050: "Zabbix agent", 10051: "Zabbix server",
+    1556: "NetBackup", 13724: "NetBackup", 10000: "NDMP (backup)", 9392: "Veeam", 6160: "Veeam",
+    8400: "Commvault", 8401: "Commvault", 8403: "Commvault",
+}
+_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y, %I:%M:%S.%f %p",
+                 "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ")
+_INTERNAL_SUFFIXES = (".local", ".lan", ".internal", ".intra", ".corp", ".localdomain")
+
+
+class Connection(NamedTuple):
+    """One row of a dependency export. Names and addresses as written; `count` the connections
+    the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot. (A named
+    tuple: export rows are many, and it is the cheapest record to build.)"""
+
+    row: int
+    source: str | None
+    source_ip: str | None
+    target: str | None
+    target_ip: str | None
+    port: int | None
+    count: int = 1
+    seen: str | None = None
+
+
+def parse_ports(text: str | None) -> set[int] | None:
+    """`"443,1433, 8000-8010"` -> the set of ports; `"none"` or `""` -> empty set; None -> None."""
+    if text is None:
+        return None
+    ports: set[int] = set()
+    for part in text.replace(";", ",").split(","):
+        part = part.strip().lower()
+        if not part or part == "none":
+            continue
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise ValueError(f"not a port or range: '{part}'")
+        ports.update(range(int(low), int(high or low) + 1))
+    return ports
+
+
+@functools.lru_cache(maxsize=4096)
+def timestamp(text: str | None) -> str | None:
+    """A time slot as ISO 8601 (`2026-11-24T06:00`); as written when no known format fits.
+    Time slots like `11/24/2026 06:00 - 12:00` are read by their start."""
+    if not text or not text.strip():
+        return None
+    value = text.strip().split(" - ", 1)[0].strip()
+    for fmt in _TIME_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).isoformat(timespec="minutes")
+        except ValueError:
+            continue
+    return value
+
+
+@dataclass
+class Evidence:
+    ports: set[int] = field(default_factory=set)
+    connections: int = 0
+    rows: int = 0
+    first: str | None = None
+    last: str | None = None
+
+    def add(self, connection: Connection) -> None:
+        if connection.port is not None:
+            self.ports.add(connection.port)
+        self.connections += connection.count
+        self.rows += 1
+        seen = timestamp(connection.seen)
+        if seen:
+            if self.first is None or seen < self.first:
+                self.first = seen
+            if self.last is None or seen > self.last:
+                self.last = seen
+
+    def to_dict(self, source: str) -> dict[str, object]:
+        out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}
+        if self.rows != self.connections:  # agent-based rows stand for several connections each
+            out["rows"] = self.rows
+        if self.first:
+            out["first_seen"], out["last_seen"] = self.first, self.last
+        return out
+
+
+@dataclass
+class Endpoint:
+    """Destinations that match no server, grouped by resolved name or address block."""
+
+    id: str
+    key: str  # the name or the block
+    public: bool
+    addresses: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    evidence: Evidence = field(default_factory=Evidence)
+    callers: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Lifted:
+    """What the connections say about applications."""
+
+    dependencies: dict[tuple[str, str], Evidence] = field(default_factory=dict)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    unknown_sources: dict[str, set[str]] = field(default_factory=dict)  # name -> addresses
+
+
+def _block(address: str) -> str:
+    network = ipaddress.ip_network(f"{address}/{24 if ':' not in address else 48}", strict=False)
+    return str(network)
+
+
+@functools.lru_cache(maxsize=65536)
+def _endpoint_key(target: str | None, target_ip: str | None, internal_domains: frozenset[str]) -> tuple[str, bool] | None:
+    """(name or address block, public?) for a destination that matches no server."""
+    name = (target or "").strip().lower().rstrip(".")
+    address = ip_of(target_ip) or ip_of(name)
+    if name and not ip_of(name):
+        internal = "." not in name or name.endswith(_INTERNAL_SUFFIXES) or any(name.endswith(d) for d in internal_domains)
+        if address:
+            internal = not ipaddress.ip_address(address).is_global
+        return name, not internal
+    if address:
+        return _block(address), ipaddress.ip_address(address).is_global
+    return None
+
+
+def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportReport,
+         ignored: set[int], only: set[int] | None) -> Lifted:
+    """Connections -> application dependencies (with evidence) and endpoints; each row is
+    accounted for in `report` (mapped or left out, with its reason)."""
+    result = Lifted()
+    internal_domains = frozenset("." + n.split(".", 1)[1] for n in index.names if "." in n and not ip_of(n))
+    for connection in connections:
+        report.read += 1
+        port = connection.port
+        if only is not None and port not in only:
+            report.count("left-out", "port-not-selected", port)
+            continue
+        if port in ignored:
+            report.count("left-out", "admin-port", f"{port} {ADMIN_PORTS.get(port, '')}".strip())
+            continue
+        source = index.find(connection.source, connection.source_ip)
+        if source is None:
+            name = (connection.source or connection.source_ip or "").strip()
+            if not name:
+                report.count("left-out", "no-source", f"row {connection.row}")
+                continue
+            result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(connection.source_ip)]))
+            report.count("left-out", "source-not-a-server", name)
+            continue
+        if not source.applications:
+            report.count("left-out", "server-without-application", source.server)
+            continue
+        target = index.find(connection.target, connection.target_ip)
+        if target is None:
+            _to_endpoint(result, connection, source, internal_domains, report)
+            continue
+        if not target.applications:
+            report.count("left-out", "server-without-application", target.server)
+            continue
+        pairs = [(a, b) for a in source.applications for b in target.applications if a != b]
+        if not pairs:
+            report.count("left-out", "within-one-application", source.applications[0])
+            continue
+        for pair in pairs:
+            result.dependencies.setdefault(pair, Evidence()).add(connection)
+        report.count("mapped", "dependency-by-ip" if target.by == "ip" else "dependency-by-name", pairs[0])
+    return result
+
+
+def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal_domains: frozenset[str],
+                 report: ImportReport) -> None:
+    found = _endpoint_key(connection.target, connection.target_ip, internal_domains)
+    if found is None:
+        report.count("left-out", "no-destination", f"row {connection.row}")
+        return
+    key, public = found
+    endpoint = result.endpoints.get(key)
+    if endpoint is None:
+        prefix = "ext-" if public else "unknown-"
+        endpoint = result.endpoints[key] = Endpoint(prefix + server_id(key.replace("/", "-").replace(":", "-")),
+                                                    key, public)
+    address = ip_of(connection.target_ip) or ip_of(connection.target)
+    if address:
+        endpoint.addresses.add(address)
+    if connection.target and not ip_of(connection.target):
+        endpoint.names.add(connection.target.strip())
+    endpoint.evidence.add(connection)
+    endpoint.callers.update(source.applications)
+    for app in source.applications:
+        result.dependencies.setdefault((app, endpoint.id), Evidence()).add(connection)
+    report.count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", key)

@@ -1,0 +1,358 @@
+"""Rows to inventory through a mapping: every placed column read leniently (`values.coerce`),
+every other column kept under `extra`, relationships turned into `depends_on` and flows, and
+every coercion recorded with its cell in the import report. Nothing is made up: a field the
+source does not give stays absent (the report lists what remains to fill).
+
+`import_tables(paths, mapping)` -> `Imported` (the inventory data, validated, and its report),
+or InventoryError with every problem located at its cell."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from bleu_assess import model
+from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.intake import links
+from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
+from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
+from bleu_assess.intake.reader import Sheet, read_tables
+from bleu_assess.intake.values import (
+    coerce,
+    is_blank,
+    natural_key,
+    plain,
+    slug,
+    text_of,
+)
+from bleu_assess.interop.columns import Column, columns, header_index
+from bleu_assess.schema import Spec
+
+# The version written: the newest the format knows (model.FORMAT once format v2 defines it).
+FORMAT = getattr(model, "FORMAT", model.FORMAT_V1)
+
+
+def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
+    """Read the tables at `paths` through `mapping`; raises InventoryError (every problem, located)."""
+    sheets = read_tables(paths)
+    run = Run(mapping, sheets)
+    for sheet in sheets:
+        for warning, code, params in sheet.said:
+            run.result.notes.append(Note("read", warning, code, params))
+    data_sheets = [s for s in sheets if s.rows]
+    if not data_sheets:
+        raise InventoryError("nothing to import", [Diagnostic(p, None, None, "", "no table with a value in it: "
+                                                              "nothing to import") for p in paths])
+    read = 0
+    for sheet in data_sheets:
+        tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
+        if not tables:
+            run.note("ignored-sheet", sheet, None, None, "", "ignored_sheet")
+        for table in tables:
+            _read(run, table, sheet, len(tables) > 1)
+        read += bool(tables)
+    if not read:
+        expected = sorted({name for t in mapping.tables for name in t.sheet_names}) or sorted(
+            {"the columns " + ", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires})
+        raise InventoryError("nothing to import", [s.locate(None, None, "", f"the mapping {mapping.name} reads none of "
+                                                            f"these tables (it expects {', '.join(expected)})")
+                                                   for s in data_sheets])
+    links.resolve_references(run)
+    links.apply_links(run)
+    data = _assemble(run, organisation)
+    if run.problems:
+        raise InventoryError("cannot import", run.problems)
+    run.result.data = data
+    _check(run)
+    return run.result
+
+
+def _header(table: Table, sheet: Sheet) -> tuple[int, list[Any]] | None:
+    if table.header_row is None:
+        return sheet.header_row()
+    return next(((n, cells) for n, cells in sheet.rows if n == table.header_row), None)
+
+
+def _has_headers(table: Table, sheet: Sheet) -> bool:
+    found = _header(table, sheet)
+    names = {plain(c) for c in found[1] if not is_blank(c)} if found else set()
+    return set(table.requires) <= names
+
+
+def _tables_for(sheet: Sheet, mapping: Mapping, alone: bool) -> list[Table]:
+    """The tables that read `sheet`: by its name (equal, else containing a table's name), else
+    those that name no sheet and find their required headers, else for a lone sheet the
+    fallback table."""
+    name = plain(sheet.name)
+    equal = [t for t in mapping.tables if name in t.sheets]
+    if equal:
+        return equal
+    within = [t for t in mapping.tables if any(n and n in name for n in t.sheets)]
+    if within:
+        return within
+    anywhere = [t for t in mapping.tables if not t.sheets and _has_headers(t, sheet)]
+    if anywhere:
+        return anywhere
+    return [t for t in mapping.tables if t.fallback] if alone else []
+
+
+def _fields(section: str) -> dict[str, Column]:
+    return {c.key: c for c in columns(section)}
+
+
+def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
+           shared: bool) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
+    """Column index -> field path (or `extra.NAME`, `ignore`, `link.from|to|kind`); and the
+    numbered pairs: column index -> (field, number, key|value). `shared`: other tables read
+    this sheet too (a links table then leaves them its other columns without a word)."""
+    by_name = header_index(table.section) if table.by_field_name and table.section != "links" else {}
+    placed: dict[int, str] = {}
+    pairs: dict[int, tuple[str, str, str]] = {}
+    link_columns = {}
+    if table.links:
+        link_columns = {table.links.source: "link.from", table.links.target: "link.to"}
+        if table.links.kind:
+            link_columns[table.links.kind] = "link.kind"
+    seen: set[str] = set()
+    for index, cell in enumerate(header):
+        if is_blank(cell):
+            continue
+        text, key = text_of(cell), plain(cell)
+        if key in seen:
+            run.problems.append(sheet.locate(row, index, "", f"column '{text}' appears twice: rename one"))
+            continue
+        seen.add(key)
+        target = table.columns.get(key) or link_columns.get(key) or (by_name[key].key if key in by_name else None)
+        if target is None:
+            pair = next(((p.field, m.group(1), role) for p in table.pairs
+                         for role, pattern in (("key", p.key), ("value", p.value))
+                         for m in [pattern.fullmatch(text)] if m), None)
+            if pair:
+                pairs[index] = pair
+                continue
+        if target is None and key in table.where:
+            target = "ignore"
+        if target is None:
+            if table.extra and table.section != "links":
+                target = f"extra.{text}"
+                run.note("extra", sheet, row, index, "", "extra_column", column=text)
+            else:
+                target = "ignore"
+                if not (shared and table.links):
+                    run.note("ignored-column", sheet, row, index, "", "ignored_column", column=text)
+        placed[index] = target
+    for key in sorted(set(table.requires) - seen):
+        run.problems.append(sheet.locate(row, None, "", f"required column '{table.headers.get(key, key)}' is missing "
+                                         f"(the mapping's {table.section} table needs it)"))
+    return placed, pairs
+
+
+def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
+    found = _header(table, sheet)
+    if found is None:
+        run.problems.append(sheet.locate(table.header_row, None, "", f"no header row {table.header_row}"))
+        return
+    header_number, header = found
+    sheet.headers = {index: text_of(cell) for index, cell in enumerate(header) if not is_blank(cell)}
+    placed, pairs = _place(run, table, sheet, header_number, header, shared)
+    where = {index: table.where[plain(header[index])] for index in range(len(header))
+             if not is_blank(header[index]) and plain(header[index]) in table.where}
+    fields = {} if table.section == "links" else _fields(table.section)
+    skipped = 0
+    items: list[dict[str, Any]] = []
+    origins: list[Origin] = []
+    positions = {target: index for index, target in placed.items()}  # shared by the table's items
+    plan = [(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
+            for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
+    for number, cells in sheet.rows:
+        if number <= header_number:
+            continue  # the header, and any title above it
+        if any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
+            skipped += 1
+            continue
+        run.result.rows_read += 1
+        if table.links:
+            run.links.append((table, sheet, number, cells, positions))
+            continue
+        item = _row(run, table, sheet, number, cells, plan, pairs, fields)
+        items.append(item)
+        origins.append(Origin(sheet, number, positions))
+    if skipped:
+        run.note("ignored-rows", sheet, None, None, "", "other_rows", count=skipped, section=table.section,
+                 columns=", ".join(table.headers.get(k, k) for k in table.where))
+    if table.constants and items:
+        for target, value in table.constants.items():
+            run.note("constant", sheet, None, None, target, "constant", value=repr(value), section=table.section)
+    if table.group_by:
+        items, origins = _group(run, table, sheet, items, origins)
+    _wave_labels(run, sheet, items, origins)
+    for item, origin in zip(items, origins, strict=True):
+        run.origins[(table.section, len(run.items[table.section]))] = origin
+        run.items[table.section].append(item)
+
+
+def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
+         plan: list[tuple[int, str, Spec | None, dict[str, Any] | None]],
+         pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column]) -> dict[str, Any]:
+    """One row as an item: `plan` lists (column index, field path, its Spec or None for extra,
+    the mapping's translations for it)."""
+    item: dict[str, Any] = {}
+    for index, target, spec, translations in plan:
+        raw = cells[index] if index < len(cells) else None
+        if is_blank(raw):
+            continue
+        if spec is None:
+            item.setdefault("extra", {})[target[6:]] = _plain_value(raw)
+            continue
+        if translations and plain(raw) in translations:
+            meant = translations[plain(raw)]
+            if meant is None:
+                run.note("unknown", sheet, number, index, target, "means_unknown", text=text_of(raw))
+                continue
+            run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
+            raw = meant
+        if target == "wave" and not re.fullmatch(r"\s*\d+\s*", text_of(raw)):
+            item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
+            continue
+        try:
+            result = coerce(raw, spec, percent=(number, index) in sheet.percent, key=target)
+        except ValueError as exc:
+            run.problems.append(sheet.locate(number, index, target, str(exc)))
+            continue
+        if result.change:
+            run.note(result.change, sheet, number, index, target, "read_as", text=result.detail or text_of(raw),
+                     value=repr(result.value))
+            if result.change == "renamed" and isinstance(result.value, str):
+                run.written.setdefault(result.value, result.detail)
+        if get_path(item, target) is not None:
+            continue  # two columns for one field: the first one given wins
+        set_path(item, target, result.value)
+    folded: dict[str, dict[str, tuple[Any, Any]]] = {}
+    for index, (target, n, role) in pairs.items():
+        raw = cells[index] if index < len(cells) else None
+        entry = folded.setdefault(target, {}).setdefault(n, (None, None))
+        folded[target][n] = (raw, entry[1]) if role == "key" else (entry[0], raw)
+    for target, numbered in folded.items():
+        tags: dict[str, Any] = {}
+        for n in sorted(numbered, key=int):
+            key, value = numbered[n]
+            if is_blank(value):
+                continue
+            name = text_of(key) if not is_blank(key) else "tag"
+            tags[name] = [*tags[name], text_of(value)] if isinstance(tags.get(name), list) else \
+                [tags[name], text_of(value)] if name in tags else text_of(value)
+        if tags:
+            set_path(item, target, tags)
+    for target, value in table.constants.items():
+        if get_path(item, target) is None:
+            set_path(item, target, value)
+    if "id" in fields and not item.get("id") and item.get("name"):
+        item["id"] = slug(str(item["name"]))
+        if item["id"] != item["name"]:
+            run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
+    order = _order(table.section)
+    return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+@cache
+def _order(section: str) -> dict[str, int]:
+    """Top-level fields of a section in the format's order, `extra` last (as people read an item)."""
+    names = list(dict.fromkeys(c.path[0] for c in columns(section) if c.path[0] != "extra"))
+    return {name: position for position, name in enumerate([*names, "extra"])}
+
+
+def _plain_value(raw: Any) -> Any:
+    """A cell kept under `extra`: as the source holds it (numbers stay numbers, dates ISO text)."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return int(raw) if float(raw).is_integer() else raw
+    return text_of(raw) if not isinstance(raw, bool) else raw
+
+
+def _wave_labels(run: Run, sheet: Sheet, items: list[dict[str, Any]], origins: list[Origin]) -> None:
+    """Wave names (`Vague A`, `Wave 2`) become wave numbers in their natural order; the name is
+    kept under extra.wave_label."""
+    labels = {item["wave"] for item in items if isinstance(item.get("wave"), str)}
+    if not labels:
+        return
+    texts = sorted({str(item["wave"]) for item in items if "wave" in item}, key=natural_key)
+    rank = {text: position for position, text in enumerate(texts, 1)}
+    for item in items:
+        if "wave" in item:
+            label = str(item["wave"])
+            item["wave"] = rank[label]
+            item.setdefault("extra", {})["wave_label"] = label
+    order = ", ".join(f"{text} → {rank[text]}" for text in texts)
+    run.note("wave", sheet, origins[0].row, origins[0].positions.get("wave"), "wave", "waves", order=order)
+
+
+def _group(run: Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
+           origins: list[Origin]) -> tuple[list[dict[str, Any]], list[Origin]]:
+    """Rows sharing `group_by` become one item: the first row gives each field, lists are
+    joined, `extra` values collected (one list per column); differing values are reported."""
+    key = table.group_by or "id"
+    merged: dict[Any, dict[str, Any]] = {}
+    where: dict[Any, Origin] = {}
+    for item, origin in zip(items, origins, strict=True):
+        value = item.get(key)
+        if value is None:
+            merged[id(item)], where[id(item)] = item, origin
+            continue
+        extra = {k: [v] for k, v in item.pop("extra", {}).items()}
+        if value not in merged:
+            merged[value], where[value] = {**item, "extra": extra} if extra else item, origin
+            continue
+        first = merged[value]
+        for name, v in item.items():
+            if isinstance(v, list):
+                first[name] = list(dict.fromkeys([*first.get(name, []), *v]))
+            elif name not in first:
+                first[name] = v
+            elif first[name] != v:
+                run.note("conflict", sheet, origin.row, origin.positions.get(name), name, "conflict", value=repr(v),
+                         first=repr(first[name]), row=where[value].row, key=key, item=str(value))
+        for name, values in extra.items():
+            kept = first.setdefault("extra", {}).setdefault(name, [])
+            kept.extend(v for v in values if v not in kept)
+    return list(merged.values()), list(where.values())
+
+
+def _assemble(run: Run, organisation: str | None) -> dict[str, Any]:
+    data: dict[str, Any] = {"format": FORMAT}
+    orgs = run.items["organisation"]
+    data["organisation"] = dict(orgs[0]) if orgs else {}
+    if organisation:
+        data["organisation"]["name"] = organisation
+    if not data["organisation"].get("name"):
+        first = run.result.sheets[0].file if run.result.sheets else ""
+        run.problems.append(Diagnostic(first, None, None, "organisation",
+                                       "no organisation name in the source: pass --organisation NAME"))
+    for section in SECTIONS[1:]:
+        if run.items[section]:
+            data[section] = run.items[section]
+    return data
+
+
+def _check(run: Run) -> None:
+    """Validate the result; errors and warnings name the cell they come from."""
+    from bleu_assess.validate import Document, validate
+
+    source = run.result.sheets[0].file if run.result.sheets else ""
+    try:
+        _, warnings = validate([Document(source, "", run.result.data)], source)
+    except InventoryError as exc:
+        raise InventoryError(exc.message, [_relocate(run, d) for d in exc.diagnostics]) from None
+    for warning in warnings:
+        run.result.notes.append(Note("validation", _relocate(run, warning)))
+
+
+def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
+    match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.path)
+    if match:
+        section, index, rest = match.group(1), int(match.group(2) or 0), match.group(3)
+        origin = run.origins.get((section, index))
+        if origin:
+            path = re.sub(r"\[\d+\]$", "", rest)
+            position = origin.positions.get(path)
+            return origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity)
+    return Diagnostic(diag.file, None, None, diag.path, diag.message, diag.severity)

@@ -1,0 +1,92 @@
+"""The state of one import: the items read per section, where each came from, the report's
+notes, and the result handed to the writers (`Imported`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bleu_assess.errors import Diagnostic
+from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
+from bleu_assess.intake.reader import Sheet
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One line of the import report: its section (`extra`, `translated`, `renamed`, …), where
+    (a located warning, worded in English), and the wording's code and values for rendering in
+    the reader's language (`intake.note.CODE`; no code: the warning's own words)."""
+
+    kind: str
+    where: Diagnostic
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        from bleu_assess.i18n import t
+
+        return t(f"intake.note.{self.code}", lang, **self.params) if self.code else self.where.message
+
+
+@dataclass(slots=True)
+class Imported:
+    data: dict[str, Any]
+    sheets: list[Sheet]
+    mapping: Mapping
+    notes: list[Note] = field(default_factory=list)
+    pending_flows: list[tuple[str, str, Diagnostic]] = field(default_factory=list)  # from, to, where
+    rows_read: int = 0
+
+
+@dataclass(slots=True)
+class Origin:
+    """Where an item came from: its sheet, its row, and the column of each of its fields."""
+
+    sheet: Sheet
+    row: int
+    positions: dict[str, int]
+
+
+class Run:
+    """State of one import: the items per section, where each came from, the notes."""
+
+    def __init__(self, mapping: Mapping, sheets: list[Sheet]) -> None:
+        self.result = Imported({}, sheets, mapping)
+        self.items: dict[str, list[dict[str, Any]]] = {s: [] for s in SECTIONS}
+        self.origins: dict[tuple[str, int], Origin] = {}
+        self.problems: list[Diagnostic] = []
+        self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
+        self.said: set[tuple[str, str]] = set()
+        self.written: dict[str, str] = {}  # an id made from a name -> the name as the source wrote it
+
+    def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
+             **params: Any) -> None:
+        """Add a line to the report, in section `kind`, worded by `intake.note.CODE`."""
+        from bleu_assess.i18n import t
+
+        message = t(f"intake.note.{code}", "en", **params)
+        self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning"), code, params))
+
+    def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
+                  **params: Any) -> None:
+        """Once per wording: rows grouped into one item say a thing once."""
+        key = (code, repr(sorted(params.items())))
+        if key not in self.said:
+            self.said.add(key)
+            self.note(kind, sheet, row, column, field_path, code, **params)
+
+
+def get_path(item: dict[str, Any], path: str) -> Any:
+    """The value at a dotted field path (`hosting.model`), or None."""
+    value: Any = item
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def set_path(item: dict[str, Any], path: str, value: Any) -> None:
+    """Set the value at a dotted field path, making the mappings on the way."""
+    parts = path.split(".")
+    for part in parts[:-1]:
+        item = item.setdefault(part, {})
+    item[parts[-1]] = value

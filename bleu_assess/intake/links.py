@@ -1,0 +1,116 @@
+"""Links between the items of an import: references written as names resolved to ids,
+providers named but not described declared with their id only, and relationship rows
+(`links` tables) turned into `depends_on` or flows to complete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bleu_assess.intake.items import Origin, Run, get_path, set_path
+from bleu_assess.intake.mapping import SECTIONS
+from bleu_assess.intake.reader import Sheet
+from bleu_assess.intake.values import is_blank, plain, text_of
+from bleu_assess.interop.columns import columns
+from bleu_assess.schema import Spec
+
+
+def _ref_fields(section: str) -> list[tuple[str, str]]:
+    """(field path, kind of id it refers to) of a section."""
+    out = []
+    for column in columns(section):
+        spec: Spec = column.spec.item if column.spec.type == "list" and column.spec.item else column.spec
+        if spec.ref:
+            out.append((column.key, spec.ref))
+    return out
+
+
+def _index(run: Run) -> dict[str, dict[str, str]]:
+    """Kind -> plain id or name -> id, for the items read."""
+    kinds = {"providers": "provider", "platforms": "platform", "applications": "application", "datasets": "dataset"}
+    index: dict[str, dict[str, str]] = {}
+    for section, kind in kinds.items():
+        table = index.setdefault(kind, {})
+        for item in run.items[section]:
+            if item.get("id"):
+                for name in (item.get("name"), item["id"]):
+                    if name:
+                        table.setdefault(plain(name), item["id"])
+    return index
+
+
+def resolve_references(run: Run) -> None:
+    """A reference written as a name (`Dossier patient`) becomes the id of the item of that name."""
+    index = _index(run)
+    known = {kind: {str(i.get("id")) for i in run.items.get(kind + "s", [])} for kind in index}
+    for section in SECTIONS[1:]:
+        refs = _ref_fields(section)
+        for position, item in enumerate(run.items[section]):
+            for path, kind in refs:
+                value = get_path(item, path)
+                if value is None:
+                    continue
+                values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+                ids = known.get(kind, set())
+                resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
+                origin = run.origins[(section, position)]
+                if resolved != values:
+                    run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path, "renamed",
+                             names=", ".join(values), ids=", ".join(resolved))
+                    set_path(item, path, resolved if isinstance(value, list) else resolved[0])
+                if kind == "provider":
+                    _declare_providers(run, index, [v for v in resolved if v not in ids], origin, path)
+
+
+def _declare_providers(run: Run, index: dict[str, dict[str, str]], named: list[str], origin: Origin, path: str) -> None:
+    """A provider the source names but does not describe is declared with its id only: its
+    headquarters and regions stay unknown (validate says so), nothing is assumed."""
+    for provider in named:
+        if provider in index.setdefault("provider", {}).values():
+            continue
+        index["provider"][plain(provider)] = provider
+        written = run.written.get(provider)
+        run.items["providers"].append({"id": provider, "name": written} if written else {"id": provider})
+        run.origins[("providers", len(run.items["providers"]) - 1)] = origin
+        run.note("declared", origin.sheet, origin.row, origin.positions.get(path), path, "declared", provider=provider)
+
+
+def apply_links(run: Run) -> None:
+    apps = {a["id"]: a for a in run.items["applications"] if a.get("id")}
+    index = _index(run)["application"] if apps else {}
+    ignored: dict[str, list[tuple[Sheet, int]]] = {}
+    for table, sheet, number, cells, positions in run.links:
+        assert table.links is not None
+
+        def cell(role: str, cells: list[Any] = cells, positions: dict[str, int] = positions) -> Any:
+            position = positions.get(role)
+            return cells[position] if position is not None and position < len(cells) else None
+
+        kind_text = text_of(cell("link.kind")) if not is_blank(cell("link.kind")) else ""
+        kind = table.links.kinds.get(plain(kind_text), table.links.default) if kind_text else table.links.default
+        if kind in (None, "ignore"):
+            ignored.setdefault(kind_text or "(none)", []).append((sheet, number))
+            continue
+        ends = []
+        for role in ("link.from", "link.to"):
+            raw = cell(role)
+            found = index.get(plain(raw)) if not is_blank(raw) else None
+            if found is None:
+                run.note("unresolved", sheet, number, positions.get(role), role[5:], "unresolved",
+                         name=text_of(raw) if not is_blank(raw) else "", kind=kind_text or kind)
+            ends.append(found)
+        source, target = ends
+        if source is None or target is None or source == target:
+            continue
+        if kind in ("used_by", "flow_from"):
+            source, target = target, source
+        if kind in ("depends_on", "used_by"):
+            listed = apps[source].setdefault("depends_on", [])
+            if target not in listed:
+                listed.append(target)
+                run.note("link", sheet, number, None, "depends_on", "depends", source=source, target=target)
+        else:
+            run.note("pending-flow", sheet, number, None, "flows", "pending_flow", source=source, target=target)
+            run.result.pending_flows.append((source, target, run.result.notes[-1].where))
+    for kind_text, rows in sorted(ignored.items(), key=lambda entry: entry[0]):
+        first_sheet, first_row = rows[0]
+        run.note("ignored-rows", first_sheet, first_row, None, "", "relations", count=len(rows), kind=kind_text)

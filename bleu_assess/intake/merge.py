@@ -1,0 +1,168 @@
+"""Writing what an import found: into an existing inventory (touching only the lines it adds,
+`yamledit`) or into a new one; the result is validated before anything is written.
+
+Items whose id the inventory already has are not written again (the user's version wins) and
+are counted in the report's notes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bleu_assess import model, yamlio
+from bleu_assess.errors import UsageError
+from bleu_assess.intake.tally import ImportReport, said
+from bleu_assess.intake.yamledit import InventoryEditor, scalar
+
+# Sections in the order they are appended when missing.
+SECTIONS = ("providers", "applications", "datasets", "flows", "servers")
+
+
+@dataclass
+class Additions:
+    """Items to add per section (mappings as they will be written), and ids to add to
+    applications' lists (`depends_on`, `datasets`)."""
+
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    lists: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (app id, key) -> ids
+
+    def add(self, section: str, item: dict[str, Any]) -> None:
+        self.items.setdefault(section, []).append(item)
+
+    def link(self, app_id: str, key: str, target: str) -> None:
+        values = self.lists.setdefault((app_id, key), [])
+        if target not in values:
+            values.append(target)
+
+
+def new_inventory(organisation: str | None, source: str, kind: str) -> str:
+    """The text of a new inventory, with a comment naming its source file and its sha256."""
+    if not organisation:
+        raise UsageError("a new inventory needs the organisation's name",
+                         hint="give --organisation NAME, or merge into an inventory with --inventory FILE")
+    digest = hashlib.sha256(Path(source).read_bytes()).hexdigest() if Path(source).is_file() else ""
+    return (f"# Imported by bleu-assess import {kind} from {Path(source).name} (sha256 {digest[:16]}).\n"
+            "# Discovered items are tagged `discovered`; suggestions are tagged `suggested`: check them.\n"
+            f"format: {model.FORMAT_V1}\n\norganisation:\n  name: {scalar(organisation)}\n")
+
+
+def _fold(additions: Additions) -> None:
+    """New applications carry their own lists (datasets, depends_on), written before their tags
+    and extra, rather than as edits after them."""
+    apps = {a["id"]: a for a in additions.items.get("applications", ())}
+    for (app_id, key), values in list(additions.lists.items()):
+        app = apps.get(app_id)
+        if app is None:
+            continue
+        tail = {k: app.pop(k) for k in ("tags", "extra") if k in app}
+        app[key] = list(dict.fromkeys([*app.get(key, []), *values]))
+        app.update(tail)
+        del additions.lists[(app_id, key)]
+
+
+def _key(section: str, item: dict[str, Any]) -> tuple[str, ...]:
+    return (str(item.get("from")), str(item.get("to"))) if section == "flows" else (str(item.get("id")),)
+
+
+@dataclass
+class Merged:
+    """The edited text, and the same inventory as data (the parsed input plus what was added),
+    validated without parsing the text again."""
+
+    text: str
+    data: dict[str, Any]
+
+
+def apply(text: str, file: str, additions: Additions, report: ImportReport, data: Any = None) -> Merged:
+    """`text` (parsed: `data`) with the additions spliced in; counts of what was added go to
+    `report.added`."""
+    editor = InventoryEditor(text, file, data)
+    merged = dict(editor.data)
+    _fold(additions)
+    for section in SECTIONS:
+        existing = {_key(section, i) for i in editor.values(section)}
+        fresh = []
+        for item in additions.items.get(section, ()):
+            key = _key(section, item)
+            if key in existing:
+                report.notes.append(said("already-known", section=section, field=" -> ".join(key)))
+                continue
+            existing.add(key)
+            fresh.append(item)
+        editor.append_items(section, fresh)
+        if fresh:
+            report.added[section] = report.added.get(section, 0) + len(fresh)
+            merged[section] = [*(merged.get(section) or []), *fresh]
+    apps = {a.get("id"): i for i, a in enumerate(merged.get("applications") or []) if isinstance(a, dict)}
+    for (app_id, key), values in sorted(additions.lists.items()):
+        added = editor.add_to_list(app_id, key, values)
+        if added:
+            report.added[key] = report.added.get(key, 0) + len(added)
+            if merged["applications"] is editor.data.get("applications"):
+                merged["applications"] = list(merged["applications"])
+            app = dict(merged["applications"][apps[app_id]])
+            app[key] = [*(app.get(key) or []), *added]
+            merged["applications"][apps[app_id]] = app
+    report.notes.extend(editor.edit.notes)
+    report.not_done.extend(editor.edit.left_out)
+    _unknowns(merged, report)
+    return Merged(editor.text(), merged)
+
+
+def _unknowns(data: dict[str, Any], report: ImportReport) -> None:
+    """Say what the inventory, as merged, still does not know about its applications: an
+    infrastructure import alone cannot tell what data they hold or, without servers, where they run."""
+    apps = [a for a in data.get("applications") or [] if isinstance(a, dict)]
+    hosted = {app for s in data.get("servers") or [] if isinstance(s, dict) and s.get("hosting")
+              for app in s.get("applications") or []}
+    for code, missing in (("unknown-data", [a["id"] for a in apps if not a.get("datasets")]),
+                          ("unknown-hosting", [a["id"] for a in apps if not a.get("hosting") and a["id"] not in hosted])):
+        if missing:
+            shown = ", ".join(str(m) for m in missing[:5]) + (", …" if len(missing) > 5 else "")
+            report.notes.append(said(code, count=len(missing), examples=shown))
+
+
+def write_result(merged: Merged, output: str, inventory: str | None) -> None:
+    """Validate the merged inventory (nothing is written on failure; errors located in its
+    text). When it is invalid because the inventory it was merged into is, that inventory's own
+    located errors are raised instead."""
+    from bleu_assess.errors import InventoryError
+    from bleu_assess.validate import Document, validate
+
+    try:
+        validate([Document(output, merged.text, merged.data)], output, locate_warnings=False)
+    except InventoryError:
+        if inventory is not None:
+            from bleu_assess import api
+
+            api.load(inventory)
+        raise
+
+
+def base_text(inventory: str | None, organisation: str | None, source: str, kind: str) -> tuple[str, str, Any]:
+    """(text, display name, parsed data) of the inventory to add to: the user's single-file
+    inventory as written (validated with the result, see `write_result`), or a new one."""
+    if inventory is None:
+        text = new_inventory(organisation, source, kind)
+        return text, source, yamlio.parse(text, source)
+    path = Path(inventory)
+    if path.is_dir():
+        raise UsageError(f"cannot merge into {inventory}: it is a directory inventory",
+                         hint="imports merge into a single-file inventory, whose comments and layout are kept")
+    from bleu_assess import output
+
+    output.register_input(inventory)
+    text = yamlio.decode(yamlio.read_bytes(path, inventory), inventory)
+    return text, inventory, yamlio.parse(text, inventory)
+
+
+def import_into(inventory: str | None, organisation: str | None, source: str, kind: str, additions: Additions,
+                report: ImportReport, output: str) -> str:
+    """The inventory text with `additions` (into `inventory` as written, or a new one), validated."""
+    text, display, data = base_text(inventory, organisation, source, kind)
+    merged = apply(text, display, additions, report, data)
+    write_result(merged, output, inventory)
+    return merged.text

@@ -1,0 +1,142 @@
+"""What an import writes: the inventory as commented YAML (its top comment names the source
+files, their sha256, the mapping and the date), and the import report (Markdown, or lines on
+the terminal) listing every coercion with its cell, grouped by kind, in reading order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bleu_assess.errors import Diagnostic, visible
+from bleu_assess.i18n import t
+from bleu_assess.intake import emit
+from bleu_assess.intake.items import Imported, Note
+from bleu_assess.intake.mapping import SECTIONS
+from bleu_assess.interop.columns import sheet_title
+
+# Report sections, in the order a reader checks them.
+KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "translated", "normalised", "converted",
+         "renamed", "derived", "declared", "constant", "wave", "conflict", "unknown", "unresolved", "link", "pending-flow",
+         "validation")
+TERMINAL_LINES = 60
+
+
+def import_date(as_of: str | None = None) -> str:
+    """The date written in the top comment: --as-of, else SOURCE_DATE_EPOCH (reproducible
+    builds), else today (UTC)."""
+    if as_of:
+        return dt.date.fromisoformat(as_of).isoformat()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def to_yaml(imported: Imported, output: str, lang: str, date: str) -> str:
+    """The inventory as YAML, sections in the format's order, with its provenance on top."""
+    files = sorted({s.file for s in imported.sheets})
+    mapping = imported.mapping
+    source = "preset" if mapping.source.startswith("preset ") else mapping.source
+    lines = [f"# {t('intake.generated', lang, date=date)}"]
+    lines += [f"# {t('intake.source', lang, file=visible(os.path.basename(f)), sha256=_sha256(f))}"
+              for f in files if Path(f).is_file()]
+    lines.append(f"# {t('intake.mapping', lang, name=visible(mapping.name), source=visible(source), sha256=mapping.sha256)}")
+    lines.append(f"# {t('intake.check', lang, path=os.path.basename(output))}")
+    lines.append("# yaml-language-server: $schema=./bleu-assess-inventory.schema.json")
+    data = imported.data
+    for key in ("format", *SECTIONS):
+        if key not in data:
+            continue
+        if key != "format":
+            lines += ["", f"# --- {sheet_title(key, lang)} ---"]
+        lines.append(_dump({key: data[key]}))
+    if imported.pending_flows:
+        lines += ["", f"# {t('intake.pending_flows', lang)}"]
+        if "flows" not in data:
+            lines.append("# flows:")
+        for source_id, target, where in imported.pending_flows:
+            located = visible(where.format().split(": flows:")[0])
+            lines.append(f"#   - {{from: {source_id}, to: {target}, datasets: []}}  # {located}")
+    return "\n".join(lines) + "\n"
+
+
+def _dump(value: dict[str, Any]) -> str:
+    return emit.dump(value)
+
+
+def to_fill(data: dict[str, Any], lang: str) -> list[str]:
+    """What the source left unknown that an assessment needs, one line per field."""
+    apps = data.get("applications") or []
+    lines = []
+    for field in ("hosting", "criticality", "datasets"):
+        ids = [str(a.get("id")) for a in apps if not a.get(field)]
+        if ids:
+            shown = ", ".join(ids[:20]) + (" …" if len(ids) > 20 else "")
+            lines.append(t(f"intake.to_fill.{field}", lang, count=len(ids), ids=shown))
+    unknown = [str(p.get("id")) for p in data.get("providers") or [] if not p.get("headquarters")]
+    if unknown:
+        lines.append(t("intake.to_fill.headquarters", lang, count=len(unknown), ids=", ".join(unknown)))
+    return lines or [t("intake.to_fill.nothing", lang)]
+
+
+def summary(imported: Imported, lang: str) -> str:
+    data = imported.data
+    return t("intake.summary", lang, rows=imported.rows_read, sheets=len([s for s in imported.sheets if s.rows]),
+             **{k: len(data.get(k) or []) for k in ("applications", "datasets", "providers", "flows")})
+
+
+def _sorted(notes: list[Note]) -> list[Note]:
+    return sorted(notes, key=lambda n: n.where.sort_key())
+
+
+def _where(diag: Diagnostic) -> str:
+    text = diag.format()
+    return text[: -len(diag.message)].rstrip(": ").removesuffix(f": {diag.path}") if diag.message else text
+
+
+def markdown(imported: Imported, lang: str) -> str:
+    """The import report as Markdown: a summary, then one table per kind of coercion."""
+    from bleu_assess.render import md_escape
+
+    out = [f"# {t('intake.report_title', lang)}", "", summary(imported, lang), ""]
+    by_kind: dict[str, list[Note]] = {}
+    for note in imported.notes:
+        by_kind.setdefault(note.kind, []).append(note)
+    heads = [t(f"intake.columns.{c}", lang) for c in ("where", "field", "what")]
+    for kind in KINDS:
+        notes = by_kind.get(kind)
+        if not notes:
+            continue
+        out += [f"## {t(f'intake.kind.{kind}', lang)} ({len(notes)})", "",
+                f"| {' | '.join(heads)} |", "| --- | --- | --- |"]
+        for note in _sorted(notes):
+            diag = note.where
+            out.append(f"| {md_escape(_where(diag))} | {md_escape(diag.path)} | {md_escape(visible(note.text(lang)))} |")
+        out.append("")
+    out += [f"## {t('intake.kind.to-fill', lang)}", ""]
+    out += [f"- {line}" for line in to_fill(imported.data, lang)]
+    return "\n".join(out) + "\n"
+
+
+def terminal_lines(imported: Imported, lang: str) -> list[str]:
+    """The report for the terminal: each note as a located line, at most TERMINAL_LINES."""
+    lines = []
+    for kind in KINDS:
+        for note in _sorted([n for n in imported.notes if n.kind == kind]):
+            lines.append(replace(note.where, message=note.text(lang)).format())
+    lines += [f"{t('intake.kind.to-fill', lang)}: {line}" for line in to_fill(imported.data, lang)]
+    if len(lines) > TERMINAL_LINES:
+        lines = [*lines[:TERMINAL_LINES], t("intake.more", lang, count=len(lines) - TERMINAL_LINES)]
+    return lines

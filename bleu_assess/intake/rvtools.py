@@ -1,0 +1,142 @@
+"""RVTools (VMware vSphere inventory) -> servers, and applications suggested by grouping.
+
+Read from the workbook RVTools exports (or its tabs exported as CSV, `RVTools_tabvInfo.csv`
+and siblings in the same directory):
+- vInfo (required): one row per VM — `VM`, `Powerstate`, `Template`, `DNS Name`, `Primary IP
+  Address`, `Datacenter`, `Cluster`, `Host`, `Folder`, `vApp`, `OS according to the VMware Tools`
+  (else `… the configuration file`), `CPUs`, `Memory`, `Provisioned MiB|MB`, `In Use MiB|MB`,
+  and any custom attribute (a column of its own, usable with `--group-by tag`);
+- vNetwork: the IPv4 and IPv6 addresses of each VM's network adapters;
+- vHost: each host's datacenter and cluster (when vInfo lacks them);
+- vPartition: each VM's disk capacity and use (summed into `extra.disk_capacity_mib`).
+Source of the layout: RVTools documentation (Dell/Robware, "RVTools" user guide, tab
+descriptions), checked on public sample exports.
+
+VM templates are not machines in service: left out, and counted. The hosting written is
+`on-premises` (a vSphere estate the client runs); change it for a hosted private cloud.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.intake.estate import Machine, import_machines, text
+from bleu_assess.intake.grouping import Grouping
+from bleu_assess.intake.merge import Additions
+from bleu_assess.intake.sheets import Table, read_book
+from bleu_assess.intake.tally import ImportReport, said
+from bleu_assess.interop.columns import normalise
+
+_TRUE = {"true", "1", "yes", "vrai", "oui"}
+
+
+def _first(row: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        value = row.get(normalise(name))
+        if value not in (None, ""):
+            return value
+    return None
+
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return float(str(value).replace(",", ".")) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _tables(path: str) -> dict[str, Table]:
+    tables = read_book(path)
+    if Path(path).suffix.lower() == ".csv":  # RVTools_tabvInfo.csv: its siblings are the other tabs
+        for sibling in sorted(Path(path).parent.glob("*.csv")):
+            if sibling != Path(path):
+                tables.update({k: v for k, v in read_book(str(sibling)).items() if k not in tables})
+    found = {}
+    for key, table in tables.items():
+        for tab in ("vinfo", "vnetwork", "vhost", "vpartition"):
+            if key.endswith(tab):
+                found[tab] = table
+    if "vinfo" not in found or not found["vinfo"].has("VM"):
+        raise InputError("not RVTools", [Diagnostic(path, None, None, "", "not an RVTools export: expected a vInfo sheet "
+                                                    "(or RVTools_tabvInfo.csv) with a 'VM' column")])
+    return found
+
+
+def _by_vm(table: Table | None) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    if table is not None:
+        for _, row in table.rows:
+            name = text(row.get("vm"))
+            if name:
+                out.setdefault(name, []).append(row)
+    return out
+
+
+def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Machine]:
+    """The machines of an RVTools export; templates and empty rows counted as left out."""
+    tables = _tables(path)
+    report.notes.extend(w.format() for t in tables.values() for w in t.warnings)
+    networks = _by_vm(tables.get("vnetwork"))
+    partitions = _by_vm(tables.get("vpartition"))
+    hosts = {text(r.get("host")): r for _, r in tables["vhost"].rows} if "vhost" in tables else {}
+    tag_key = normalise(grouping.tag) if grouping else ""
+    if grouping and grouping.by == "tag" and not tables["vinfo"].has(grouping.tag):
+        from bleu_assess.errors import UsageError
+
+        raise UsageError(f"--group-by tag: vInfo has no column '{grouping.tag}'",
+                         hint="name the custom attribute with --tag-column; vInfo columns: " + ", ".join(tables["vinfo"].header))
+    machines = []
+    for number, row in tables["vinfo"].rows:
+        report.read += 1
+        name = text(row.get("vm"))
+        if not name:
+            report.count("left-out", "empty-row", f"vInfo!{number}")
+            continue
+        if str(row.get("template", "")).strip().lower() in _TRUE:
+            report.count("left-out", "template-vm", name)
+            continue
+        host = hosts.get(text(row.get("host")), {})
+        ips = [text(row.get("primaryipaddress"))]
+        for adapter in networks.get(name, ()):
+            for key in ("ipv4address", "ipv6address"):
+                ips.extend(str(adapter.get(key) or "").replace(";", ",").split(","))
+        machine = Machine(
+            name=name, hostname=text(row.get("dnsname")), ips=[i for i in ips if i],
+            os=text(_first(row, "OS according to the VMware Tools", "OS according to the configuration file")),
+            site=text(row.get("datacenter") or host.get("datacenter")),
+            cluster=text(row.get("cluster") or host.get("cluster")),
+            hosting={"model": "on-premises"},
+        )
+        if machine.hostname and "." in machine.hostname:
+            machine.fqdn = machine.hostname
+        for key, value in (("powerstate", text(row.get("powerstate"))), ("cpus", _number(row.get("cpus"))),
+                           ("memory_mib", _number(row.get("memory"))), ("host", text(row.get("host"))),
+                           ("folder", text(row.get("folder"))),
+                           ("provisioned_mib", _number(_first(row, "Provisioned MiB", "Provisioned MB"))),
+                           ("in_use_mib", _number(_first(row, "In Use MiB", "In Use MB")))):
+            if value is not None:
+                machine.extra[key] = int(value) if isinstance(value, float) and value.is_integer() else value
+        capacity = sum(_number(_first(p, "Capacity MiB", "Capacity MB")) or 0 for p in partitions.get(name, ()))
+        if capacity:
+            machine.extra["disk_capacity_mib"] = int(capacity)
+        if grouping:
+            found = grouping.group(name, text(row.get("folder")), text(row.get("vapp")), text(row.get(tag_key)))
+            if found:
+                app_id, source = found
+                label = source.split(" ", 1)[1] if grouping.by != "pattern" else app_id
+                machine.applications.append((app_id, label, source))
+        machines.append(machine)
+    return machines
+
+
+def import_rvtools(path: str, grouping: Grouping | None, as_of: date) -> tuple[Additions, ImportReport]:
+    """Additions (servers, suggested applications) and the report of an RVTools export."""
+    found, report = import_machines(path, "rvtools", lambda r: read(path, grouping, r), as_of)
+    if grouping is None:
+        report.notes.append(said("no-grouping"))
+    report.check()
+    return found, report

@@ -1,0 +1,112 @@
+"""Finding the server a discovery tool means: by name, FQDN, short name or IP address.
+
+Discovery exports name machines inconsistently: `SRV-DPI-01`, `srv-dpi-01.chu.local`, or only
+`10.0.1.10`. The index is built from the inventory's `servers:` (hostname, fqdn, id, IP
+addresses) and, for older mapping files, from `servers: {NAME: application}`. A short name that
+two servers share is ambiguous and never matched by itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+from bleu_assess import model
+
+_UNSEEN = object()
+_NON_ID = re.compile(r"[^a-z0-9._-]+")
+
+
+def server_id(name: str) -> str:
+    """An inventory id for a name: accents dropped, lower case, other characters as '-'."""
+    plain = unicodedata.normalize("NFKD", name.strip().lower()).encode("ascii", "ignore").decode()
+    slug = _NON_ID.sub("-", plain).strip("-._")
+    return slug or "server"
+
+
+def short_name(name: str) -> str:
+    """The first label of a host name (`srv-dpi-01` for `SRV-DPI-01.chu.local`), unless it is an IP."""
+    name = name.strip().lower().rstrip(".")
+    return name if ip_of(name) else name.split(".", 1)[0]
+
+
+@functools.lru_cache(maxsize=65536)
+def ip_of(text: str | None) -> str | None:
+    """The canonical form of an IP address, or None when `text` is not one."""
+    if not text:
+        return None
+    try:
+        return str(ipaddress.ip_address(text.strip().strip("[]")))
+    except ValueError:
+        return None
+
+
+def servers_from_data(data: object) -> list[model.Server]:
+    """The `servers:` of a parsed (not yet validated) inventory, as far as joining needs them."""
+    out = []
+    items = data.get("servers") if isinstance(data, dict) else None
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            out.append(model.Server(id=item["id"], hostname=item.get("hostname"), fqdn=item.get("fqdn"),
+                                    ip_addresses=tuple(str(a) for a in item.get("ip_addresses") or ()),
+                                    applications=tuple(str(a) for a in item.get("applications") or ())))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    server: str  # server id (or the mapping's name)
+    applications: tuple[str, ...]
+    by: str  # name | fqdn | short-name | ip
+
+
+class ServerIndex:
+    """Server lookup by every name and address it is known by."""
+
+    def __init__(self, servers: Iterable[model.Server] = (), mapping: dict[str, list[str]] | None = None) -> None:
+        self.names: dict[str, Match] = {}
+        self.ips: dict[str, Match] = {}
+        self.shorts: dict[str, Match | None] = {}  # None: ambiguous
+        self._found: dict[tuple[str | None, str | None], Match | None] = {}  # exports repeat names
+        for server in servers:
+            self._add(server.id, server.applications, [server.id, server.hostname, server.fqdn], server.ip_addresses)
+        for name, apps in (mapping or {}).items():
+            self._add(name, tuple(apps), [name], [name] if ip_of(name) else [])
+
+    def _add(self, ident: str, apps: tuple[str, ...], names: list[str | None], ips: Iterable[str]) -> None:
+        for index, name in enumerate(n for n in names if n):
+            key = name.strip().lower().rstrip(".")
+            self.names.setdefault(key, Match(ident, apps, "fqdn" if "." in key and index else "name"))
+            short = short_name(key)
+            known = self.shorts.get(short, Match(ident, apps, "short-name"))
+            self.shorts[short] = known if known is not None and known.server == ident else None
+        for address in ips:
+            canonical = ip_of(address)
+            if canonical:
+                self.ips.setdefault(canonical, Match(ident, apps, "ip"))
+
+    def __len__(self) -> int:
+        return len({m.server for m in (*self.names.values(), *self.ips.values())})
+
+    def find(self, name: str | None, ip: str | None = None) -> Match | None:
+        """The server named `name` (exact name or FQDN, then short name) or at address `ip`."""
+        key = (name, ip)
+        found = self._found.get(key, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._found[key] = self._find(name, ip)
+        return found  # type: ignore[return-value]
+
+    def _find(self, name: str | None, ip: str | None) -> Match | None:
+        if name and name.strip():
+            key = name.strip().lower().rstrip(".")
+            found = self.names.get(key) or self.shorts.get(short_name(key))
+            if found is None and ip_of(key):
+                found = self.ips.get(ip_of(key) or "")
+            if found is not None:
+                return found
+        canonical = ip_of(ip)
+        return self.ips.get(canonical) if canonical else None

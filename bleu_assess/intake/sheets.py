@@ -1,0 +1,68 @@
+"""Tables of a discovery export, by sheet, read through intake's hardened reader
+(`reader.read_file`: encoding and delimiter detected, merged cells filled down, zip bombs
+refused, every problem located): the header row, and data rows as {normalised header: value}
+(case, accents and spacing aside)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.intake.reader import Sheet, read_file
+from bleu_assess.interop.columns import normalise
+
+
+@dataclass
+class Table:
+    """One sheet: its title, header as written, numbered rows as {normalised header: value},
+    and what the reader did on the user's behalf (`warnings`)."""
+
+    title: str
+    header: list[str]
+    rows: Iterator[tuple[int, dict[str, Any]]]
+    warnings: list[Diagnostic] = field(default_factory=list)
+    first_row: int = 1
+    raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # the data rows as read, for bulk readers
+
+    def column(self, name: str) -> int | None:
+        """Position of the column whose normalised header is `name`, or None."""
+        keys = [normalise(h) for h in self.header]
+        return keys.index(name) if name in keys else None
+
+    def has(self, *names: str) -> bool:
+        keys = {normalise(h) for h in self.header}
+        return all(normalise(n) in keys for n in names)
+
+
+def _table(sheet: Sheet) -> Table | None:
+    if not sheet.rows:
+        return None
+    number, first = sheet.rows[0]
+    header = ["" if h is None else str(h).strip() for h in first]
+    keys = [normalise(h) for h in header]
+    rows = ((n, {k: v for k, v in zip(keys, cells) if k and v not in (None, "")}) for n, cells in sheet.rows[1:])
+    return Table(sheet.name, header, rows, sheet.warnings, number, sheet.rows[1:])
+
+
+def read_book(path: str) -> dict[str, Table]:
+    """Normalised sheet title -> table, for a workbook (xlsx, ods, xls) or one CSV file (its
+    table named after the file)."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("missing", [Diagnostic(path, None, None, "", "no such file")])
+    tables = {}
+    for sheet in read_file(file, path):
+        table = _table(sheet)
+        if table is not None:
+            tables[normalise(sheet.name)] = table
+    return tables
+
+
+def one_table(path: str) -> Table:
+    """The only (or first) table of a CSV or workbook; a located error when there is none."""
+    tables = read_book(path)
+    if not tables:
+        raise InputError("empty", [Diagnostic(path, 1, None, "", "empty file: expected a header row and data rows")])
+    return next(iter(tables.values()))

@@ -1,0 +1,135 @@
+"""`import table --suggest-mapping`: a starting mapping from a table's own headers, matched to
+the format's fields through French and English synonyms (`synonyms.yaml`), exactly (case,
+accents and punctuation aside) and then fuzzily with rapidfuzz; what it cannot place is listed,
+located at its header cell, and left for `extra` (nothing is dropped)."""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bleu_assess.intake.mapping import FORMAT, SECTIONS
+from bleu_assess.intake.reader import Sheet, read_tables
+from bleu_assess.intake.values import coerce, is_blank, plain, text_of
+from bleu_assess.interop.columns import columns, header_index, sheet_index
+
+# At most this many distinct values to translate are proposed per column.
+MAX_VALUES = 50
+# token_set_ratio score (0-100) from which a header is taken as a synonym with a typo or extra words.
+CUTOFF = 86
+
+
+def words(text: Any) -> str:
+    """Lower case, no accents, words separated by one space: for fuzzy comparison."""
+    decomposed = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in decomposed).split())
+
+
+@cache
+def _choices(section: str) -> dict[str, str]:
+    """Synonym (as `words`) -> field path, for a section."""
+    with (Path(__file__).resolve().parent / "synonyms.yaml").open(encoding="utf-8") as handle:
+        synonyms = yaml.safe_load(handle).get(section, {})
+    out: dict[str, str] = {}
+    for key, column in header_index(section).items():
+        out.setdefault(key, column.key)
+    for field, names in synonyms.items():
+        for name in [field, *names]:
+            out.setdefault(words(name), field)
+    return out
+
+
+def place(header: str, section: str) -> tuple[str, int, bool] | None:
+    """(field path, score, exact) for one header, or None."""
+    from rapidfuzz import fuzz, process
+
+    choices = _choices(section)
+    exact = {plain(k): v for k, v in choices.items()}
+    if plain(header) in exact:
+        return exact[plain(header)], 100, True
+    # Every word of a synonym found among the header's words (`Dépendances applicatives` holds
+    # `dépendances`) scores 100; ties go to the closest whole string.
+    # A synonym must also make at least half of the header's words: `sys class name` is not `name`.
+    query = words(header)
+    found = [match for match in process.extract(query, list(choices), scorer=fuzz.token_set_ratio,
+                                                score_cutoff=CUTOFF, limit=10)
+             if 2 * len(match[0].split()) >= len(query.split())]
+    if not found:
+        return None
+    best = max(found, key=lambda match: (match[1], fuzz.ratio(query, match[0])))
+    return choices[best[0]], int(best[1]), False
+
+
+def _section(sheet: Sheet) -> str:
+    known = sheet_index().get(plain(sheet.name))
+    return known if known in SECTIONS and known != "organisation" else "applications"
+
+
+def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
+    """(the mapping as commented YAML, the located lines of what could not be placed)."""
+    sheets = [s for s in read_tables(paths) if s.rows]
+    lines = [f"# Suggested by bleu-assess import table --suggest-mapping from "
+             f"{', '.join(os.path.basename(p) for p in paths)}.",
+             "# Check each line (the score says how sure the match is), map the values your tables use",
+             "# under `values:`, then: bleu-assess import table FILE --mapping THIS-FILE.yaml -o inventaire.yaml",
+             "mapping: suggested", f"format: {FORMAT}", "tables:"]
+    unplaced: list[str] = []
+    for sheet in sheets:
+        section = _section(sheet)
+        number, header = sheet.header_row() or sheet.rows[0]
+        lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
+                  "    columns:"]
+        left = []
+        placed: dict[int, str] = {}
+        matches = {index: place(text_of(cell), section) for index, cell in enumerate(header) if not is_blank(cell)}
+        # A field goes to its exact match first, else to its best-scored column; the others are left.
+        ranked = sorted((m[2], m[1], -index, index, m[0]) for index, m in matches.items() if m)
+        owner = {field: index for *_, index, field in ranked}
+        for index, found in matches.items():
+            cell = header[index]
+            if found and owner[found[0]] == index:
+                how = "exact" if found[2] else f"score {found[1]}"
+                lines.append(f"      {_quote(text_of(cell))}: {found[0]}  # {how}")
+                placed[index] = found[0]
+            else:
+                left.append(text_of(cell))
+                unplaced.append(sheet.locate(number, index, "", f"column '{text_of(cell)}' not placed: kept under "
+                                             "extra on import unless you map it", "warning").format())
+        if left:
+            lines.append(f"    # not placed (kept under extra): {', '.join(left)}")
+        lines += _values(sheet, number, section, placed)
+    return "\n".join(lines) + "\n", unplaced
+
+
+def _values(sheet: Sheet, header: int, section: str, placed: dict[int, str]) -> list[str]:
+    """A `values:` block to fill for every enumerated field whose column holds values that no
+    code or label matches (`1 - most critical`): each set to "?", which the import refuses
+    until it is replaced by a code (or by null: unknown)."""
+    fields = {c.key: c for c in columns(section)}
+    out: list[str] = []
+    for index, target in placed.items():
+        spec = fields[target].spec
+        if not spec.enum:
+            continue
+        unknown: dict[str, None] = {}
+        for number, cells in sheet.rows:
+            raw = cells[index] if number > header and index < len(cells) else None
+            if is_blank(raw) or len(unknown) >= MAX_VALUES:
+                continue
+            try:
+                coerce(raw, spec)
+            except ValueError:
+                unknown.setdefault(text_of(raw))
+        if unknown:
+            out.append(f"      {target}:  # one of {', '.join(spec.enum)}, or null (unknown)")
+            out += [f'        {_quote(value)}: "?"' for value in unknown]
+    return ["    values:", *out] if out else []
+
+
+def _quote(text: str) -> str:
+    return yaml.safe_dump(text, allow_unicode=True, width=1000).strip().removesuffix("\n...").strip()

@@ -1,0 +1,259 @@
+"""Reading one cell as the value a field of the inventory format expects, leniently, saying
+what was done: `Coerced(value, change)` where `change` is None when the cell already held the
+value, else a code (`normalised`, `translated`, `renamed`, `converted`, `unknown`) and the
+words it needs. A cell that cannot mean any allowed value raises ValueError with a message
+naming what was expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from bleu_assess import model
+from bleu_assess.i18n import LANGUAGES, catalogue
+from bleu_assess.schema import ID_PATTERN, Spec
+
+TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
+FALSE = {"false", "faux", "non", "no", "n", "0"}
+_ID = re.compile(ID_PATTERN)
+_PERCENT = re.compile(r"^\s*([-+]?[0-9][0-9\s\u00a0\u202f.,']*)\s*%\s*$")
+_MONTHS = {name: number for number, names in enumerate([
+    ("janvier", "janv", "january", "jan"), ("fevrier", "fevr", "fev", "february", "feb"), ("mars", "march", "mar"),
+    ("avril", "avr", "april", "apr"), ("mai", "may"), ("juin", "june", "jun"), ("juillet", "juil", "july", "jul"),
+    ("aout", "august", "aug"), ("septembre", "sept", "september", "sep"), ("octobre", "oct", "october"),
+    ("novembre", "nov", "november"), ("decembre", "dec", "december")], 1) for name in names}
+
+
+_HOW = {"percent-cell": " shown as a percentage", "percent-text": "", "decimal-comma": "", "thousands": ""}
+
+
+@dataclass(frozen=True, slots=True)
+class Coerced:
+    value: Any
+    change: str | None = None  # normalised translated renamed converted unknown
+    detail: str = ""  # what it was read as, for the report
+
+
+def plain(text: Any) -> str:
+    """Case-, accent- and spacing-insensitive form: `Sur site` and `sur-site` alike -> `sursite`."""
+    return _plain(text) if isinstance(text, str) else _plain(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # headers and coded values repeat on every row
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in decomposed.casefold() if ch.isalnum())
+
+
+def slug(text: str) -> str:
+    """An id from a name: lower case, no accents, words joined by '-' (`DPI Orbis` -> `dpi-orbis`)."""
+    decomposed = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9._]+", "-", decomposed).strip("-._") or "x"
+
+
+def is_blank(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and raw.strip() == "")
+
+
+def text_of(raw: Any) -> str:
+    """A cell as text: integers without `.0`, dates as ISO 8601."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    return str(raw).strip()
+
+
+def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "") -> Coerced:
+    """The value of `raw` for a field of type `spec` (schema.Spec). `percent`: the cell is shown
+    as a percentage (it holds 0.45 for `45 %`)."""
+    kind = spec.type
+    if kind == "list":
+        return _list(raw, spec.item or Spec("string"), key)
+    if kind == "free":
+        return _free(raw, key)
+    if spec.enum:
+        return _enum(raw, spec.enum, key)
+    if kind == "id":
+        return _id(raw)
+    if kind == "country":
+        text = text_of(raw)
+        if re.fullmatch(r"[A-Za-z]{2}", text):
+            return Coerced(text.upper(), "normalised" if text != text.upper() else None, text)
+        raise ValueError(f"expected a two-letter country code (FR, DE, US…), got '{text}'")
+    if kind == "boolean":
+        return _boolean(raw)
+    if kind in ("integer", "number"):
+        return _number(raw, kind, percent)
+    if kind == "effort":
+        text = text_of(raw)
+        if text.upper() in model.EFFORT_SIZES:
+            return Coerced(text.upper(), "normalised" if text != text.upper() else None, text)
+        return _number(raw, "number", percent)
+    if kind == "date":
+        return _date(raw)
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return Coerced(text_of(raw), "converted", "date")
+    return Coerced(text_of(raw))
+
+
+def _enum(raw: Any, allowed: tuple[str, ...], key: str) -> Coerced:
+    return _enum_text(text_of(raw), allowed)
+
+
+@lru_cache(maxsize=1 << 14)  # a column of codes repeats a handful of values on every row
+def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
+    if text in allowed:
+        return Coerced(text)
+    by_plain = {plain(code): code for code in allowed}
+    if plain(text) in by_plain:
+        return Coerced(by_plain[plain(text)], "normalised", text)
+    meant = _labels(allowed).get(plain(text))
+    if meant:
+        return Coerced(meant, "translated", text)
+    from bleu_assess.validate import suggest
+
+    raise ValueError(f"unknown value '{text}'{suggest(text, allowed)} (allowed: {', '.join(allowed)}; "
+                     "or add a translation to the mapping's `values`)")
+
+
+@cache
+def _labels(allowed: tuple[str, ...]) -> dict[str, str]:
+    """Plain label, in either language, of the values catalogue -> code (`Sur site` -> on-premises):
+    i18n.code_for_label's matching, as one lookup per cell."""
+    out: dict[str, str] = {}
+    for lang in LANGUAGES:
+        for key, label in catalogue(lang).items():
+            code = key.rsplit(".", 1)[-1]
+            if key.startswith("values.") and code in allowed:
+                out.setdefault(plain(label), code)
+    return out
+
+
+def _id(raw: Any) -> Coerced:
+    text = text_of(raw)
+    if _ID.match(text):
+        return Coerced(text)
+    return Coerced(slug(text), "renamed", text)
+
+
+def _boolean(raw: Any) -> Coerced:
+    if isinstance(raw, bool):
+        return Coerced(raw)
+    text = plain(text_of(raw))
+    if text in TRUE:
+        return Coerced(True, None if text == "true" else "normalised", text_of(raw))
+    if text in FALSE:
+        return Coerced(False, None if text == "false" else "normalised", text_of(raw))
+    raise ValueError(f"expected yes or no (oui/non, true/false, x), got '{text_of(raw)}'")
+
+
+def parse_number(raw: Any, percent: bool = False) -> tuple[float, str | None]:
+    """A number as a French or English spreadsheet shows it: `12,5`, `1 234`, `45 %` (-> 45);
+    a cell shown as a percentage holds a fraction (0.45 -> 45). Returns (number, how it was
+    read or None). Raises ValueError."""
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a number, got '{raw}'")
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+        how = None
+        if percent:
+            number, how = round(number * 100, 10), "percent-cell"
+    else:
+        text = text_of(raw)
+        match = _PERCENT.match(text)
+        how = "percent-text" if match else None
+        body = match.group(1) if match else text
+        body = re.sub(r"[\s\u00a0\u202f']", "", body)
+        if "," in body and "." not in body:
+            body, how = body.replace(",", "."), how or "decimal-comma"
+        elif "," in body and "." in body:  # 1,234.5 or 1.234,5: the last mark is the decimal one
+            body = body.replace(".", "").replace(",", ".") if body.rfind(",") > body.rfind(".") else body.replace(",", "")
+            how = how or "thousands"
+        try:
+            number = float(body)
+        except ValueError:
+            raise ValueError(f"expected a number, got '{text}'") from None
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got '{text_of(raw)}'")
+    return number, how
+
+
+def _number(raw: Any, kind: str, percent: bool) -> Coerced:
+    number, how = parse_number(raw, percent)
+    if kind == "integer":
+        if not number.is_integer():
+            raise ValueError(f"expected a whole number, got '{text_of(raw)}'")
+        value: int | float = int(number)
+    else:
+        value = int(number) if number.is_integer() else number
+    return Coerced(value, "converted" if how else None, f"{text_of(raw)}{_HOW[how]}" if how else "")
+
+
+def _list(raw: Any, item: Spec, key: str) -> Coerced:
+    text = text_of(raw)
+    # Ids and country codes hold no comma: a comma separates them as well as `;`.
+    pattern = r"[;\n]" if item.type in ("string", "free") else r"[;,\n]"
+    values, changes = [], []
+    for part in re.split(pattern, text):
+        if part.strip():
+            one = coerce(part.strip(), item, key=key)
+            values.append(one.value)
+            if one.change:
+                changes.append(one)
+    if not changes:
+        return Coerced(values)
+    return Coerced(values, changes[0].change, "; ".join(c.detail for c in changes))
+
+
+def _free(raw: Any, key: str) -> Coerced:
+    if key.endswith("extra"):
+        try:
+            value = json.loads(text_of(raw))
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise ValueError('expected a JSON object such as {"editor": "Acme", "version": "2.1"}, got '
+                             f"'{text_of(raw)}'")
+        return Coerced(value)
+    return Coerced([part.strip() for part in re.split(r"[;\n]", text_of(raw)) if part.strip()])
+
+
+def _date(raw: Any) -> Coerced:
+    """A date as ISO 8601: date cells, `30/11/2026`, `30-11-26`, `30 novembre 2026`, `2026-11-30`."""
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return Coerced(text_of(raw)[:10])
+    text = text_of(raw)
+    try:
+        return Coerced(dt.date.fromisoformat(text).isoformat())
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", text)
+    words = re.fullmatch(r"(?:1er|(\d{1,2}))\s+([^\W\d_]+)\.?\s+(\d{4})", text, re.UNICODE)
+    try:
+        if match:
+            day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+            year += 2000 if year < 100 else 0
+            return Coerced(dt.date(year, month, day).isoformat(), "converted", text)
+        if words and plain(words.group(2)) in _MONTHS:
+            day = int(words.group(1) or 1)
+            return Coerced(dt.date(int(words.group(3)), _MONTHS[plain(words.group(2))], day).isoformat(), "converted", text)
+    except ValueError:
+        pass
+    raise ValueError(f"expected a date (30/11/2026, 30 novembre 2026 or 2026-11-30), got '{text}'")
+
+
+def natural_key(label: str) -> tuple[Any, ...]:
+    """Order of wave names as people number them: `Vague 2` before `Vague 10`, `Wave A` before `Wave B`."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, plain(part))
+                 for part in re.findall(r"\d+|[^\W\d_]+", label, re.UNICODE)) or ((1, 0, plain(label)),)

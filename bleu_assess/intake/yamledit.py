@@ -1,0 +1,350 @@
+"""Add to a user's inventory file without touching anything else in it.
+
+Imports that update an existing inventory (discovered dependencies, servers, external endpoints)
+must keep the file as the user wrote it: indentation, comments, quoting, key order, anchors. The
+file is not re-emitted: libyaml's node tree (the same parser that validates it) gives where every
+key and item starts and ends, which values are aliases of an anchored node or inherited through a
+merge key (`<<: *defaults`); the edits are spliced into the text as whole new lines (or, for a
+one-line `[a, b]` list, that one line), so that `git diff` shows only what was added. (A
+round-trip library re-emits the whole document, and ruamel.yaml's pure-Python loader alone took
+longer than scanning the result on the 50,000-row benchmark.)
+
+Never written into while shared: a value inherited through a merge key or an alias gives way to
+the application's own list, written in full; a list that is the anchor others alias is extended
+only after each alias has become its own copy. Each such edit is said (`notes`); what cannot be
+done safely is left alone and listed (`left_out`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from bleu_assess.errors import UsageError
+from bleu_assess.intake import emit
+from bleu_assess.intake.tally import Said, said
+
+_MERGE = "tag:yaml.org,2002:merge"
+_TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\s*:(?:\s|$)")
+_ITEM = re.compile(r"( *)(-\s+)\S")
+_ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
+_TAGS = {yaml.ScalarNode: "tag:yaml.org,2002:str", yaml.SequenceNode: "tag:yaml.org,2002:seq",
+         yaml.MappingNode: "tag:yaml.org,2002:map"}
+
+
+class _Positions(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's node tree with positions; scalars are not typed (only positions, ids and merge
+    keys are read), which makes it several times faster on large inventories."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and value == "<<" and implicit[0]:
+            return _MERGE
+        return _TAGS[kind]
+
+
+def scalar(value: Any) -> str:
+    """One YAML scalar, quoted when a plain scalar could read back as something else (intake's
+    `emit.scalar`; strings cached, as imports write the same ids many times)."""
+    return _string(value) if type(value) is str else emit.scalar(value)
+
+
+_string = functools.lru_cache(maxsize=65536)(emit.scalar)
+
+
+def flow(value: Any) -> str:
+    """A value in YAML flow style on one line: `[a, b]`, `{k: v}`."""
+    if isinstance(value, dict):
+        return "{" + ", ".join([f"{scalar(k)}: {flow(v)}" for k, v in value.items()]) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join([flow(v) for v in value]) + "]"
+    return scalar(value)
+
+
+def block_item(item: dict[str, Any], dash: int, indent: int) -> list[str]:
+    """A mapping as a block sequence item: `- key: value` at column `dash`, its other keys at
+    column `indent`; values that are lists or mappings are written in flow style."""
+    lines = []
+    for position, (key, value) in enumerate(item.items()):
+        prefix = " " * dash + "- " + " " * (indent - dash - 2) if position == 0 else " " * indent
+        lines.append(f"{prefix}{scalar(key)}: {flow(value)}\n")
+    return lines
+
+
+@dataclass
+class Edit:
+    """What an edit did: notes (materialised lists) and what it could not do, with reasons."""
+
+    notes: list[Said] = field(default_factory=list)
+    left_out: list[Said] = field(default_factory=list)
+
+
+class InventoryEditor:
+    """Edits of one inventory file's text, applied together by `text()`.
+
+    Positions come from the original text: every edit is an insertion of whole lines before an
+    original line, or the replacement of one original line.
+    """
+
+    def __init__(self, text: str, file: str, data: Any = None) -> None:
+        """`data`: the text already parsed (as `yamlio.parse` gives it), to save a parse."""
+        from bleu_assess import yamlio
+
+        self.file = file
+        self.original = text
+        self.lines = text.splitlines(keepends=True)
+        if self.lines and not self.lines[-1].endswith("\n"):
+            self.lines[-1] += "\n"
+        self.data = yamlio.parse(text, file) if data is None else data
+        first = next((line.strip() for line in self.lines if line.strip() and not line.lstrip().startswith("#")), "")
+        if not isinstance(self.data, dict) or first.startswith("{"):
+            raise UsageError(f"cannot add to {file}: it is written as JSON or in YAML flow style",
+                             hint="imports add to block-style YAML inventories, whose layout they keep")
+        # Top-level keys start at column 0 of a block mapping: their lines bound the sections.
+        self.top = {m.group(1): n for n, line in enumerate(self.lines) if (m := _TOP_KEY.match(line))}
+        self.inserts: dict[int, list[str]] = {}
+        self.inside_count: dict[int, int] = {}
+        self.replaced: dict[int, str] = {}
+        self.edit = Edit()
+        apps = self._applications_node()
+        self.shared = _shared_nodes(apps) if apps is not None and _ANCHOR.search(text) else set()
+        self.apps_node = apps
+        self._apps = {}
+        for index, item in enumerate(apps.value if isinstance(apps, yaml.SequenceNode) else ()):
+            found = _own(item, "id")
+            if found is not None and isinstance(found[1], yaml.ScalarNode):
+                self._apps[found[1].value] = (index, item)
+
+    # -- reading positions ---------------------------------------------------------------------
+    def _applications_node(self) -> yaml.Node | None:
+        """The `applications` list's node tree with positions: only that section is composed
+        (the rest of a large inventory is not needed), unless it aliases an anchor defined elsewhere."""
+        if "applications" not in self.top:
+            return None
+        start, boundary = self.top["applications"], self._section_boundary("applications")
+        for text in ("\n" * start + "".join(self.lines[start:boundary]), self.original):
+            try:
+                root = yaml.compose(text, Loader=_Positions)
+            except yaml.YAMLError:
+                continue
+            found = _own(root, "applications") if isinstance(root, yaml.MappingNode) else None
+            return found[1] if found else None
+        return None
+
+    def values(self, section: str) -> list[dict[str, Any]]:
+        """The items of a top-level list, as parsed."""
+        items = self.data.get(section)
+        return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+    def _content_end(self, start: int, boundary: int) -> int:
+        """The index of the last line in [start, boundary) that is not blank or a comment."""
+        end = boundary - 1
+        while end > start and (not self.lines[end].strip() or self.lines[end].lstrip().startswith("#")):
+            end -= 1
+        return end
+
+    def _section_boundary(self, key: str) -> int:
+        """The line where the top-level key after `key` starts (or the end of the file)."""
+        here = self.top[key]
+        after = [line for line in self.top.values() if line > here]
+        return min(after) if after else len(self.lines)
+
+    def _item_starts(self, section: str) -> list[tuple[int, int, int]]:
+        """(line, dash column, key column) of each item of a block list section."""
+        start, boundary = self.top[section], self._section_boundary(section)
+        out: list[tuple[int, int, int]] = []
+        for number in range(start + 1, boundary):
+            found = _ITEM.match(self.lines[number])
+            if found and (not out or len(found.group(1)) == out[0][1]):
+                out.append((number, len(found.group(1)), found.end(2)))
+        return out
+
+    def _item_end(self, section: str, index: int) -> int:
+        if section == "applications" and isinstance(self.apps_node, yaml.SequenceNode):
+            items = [(i.start_mark.line,) for i in self.apps_node.value]
+        else:
+            items = [(line,) for line, _, _ in self._item_starts(section)]
+        boundary = items[index + 1][0] if index + 1 < len(items) else self._section_boundary(section)
+        return self._content_end(items[index][0], boundary)
+
+    def _dash_and_indent(self, section: str) -> tuple[int, int]:
+        """Columns of the `-` and of the keys of a section's items (its first item's, else the
+        applications' or 2 and 4)."""
+        for name in (section, "applications", "providers", "datasets", "flows", "servers"):
+            items = self._item_starts(name) if name in self.top and not self._inline(name) else []
+            if items and items[0][2] > items[0][1]:
+                return items[0][1], items[0][2]
+        return 2, 4
+
+    def _inline(self, section: str) -> str:
+        """What follows `section:` on its own line (`[]`, `[…]`), without a comment."""
+        return self.lines[self.top[section]].split(":", 1)[1].split(" #", 1)[0].strip()
+
+    # -- edits ---------------------------------------------------------------------------------
+    def _insert(self, before: int, lines: list[str], inside: bool = False) -> None:
+        """Insert lines before line `before`; lines that belong to the item ending just above
+        (`inside`) go before any new item inserted at the same place."""
+        pending = self.inserts.setdefault(before, [])
+        if inside:
+            at = self.inside_count.get(before, 0)
+            pending[at:at] = lines
+            self.inside_count[before] = at + len(lines)
+        else:
+            pending.extend(lines)
+
+    def append_items(self, section: str, items: list[dict[str, Any]]) -> None:
+        """Append items to a top-level list (created at the end of the file when missing)."""
+        if not items:
+            return
+        dash, indent = self._dash_and_indent(section)
+        lines = [line for item in items for line in block_item(item, dash, indent)]
+        if section not in self.top:
+            self._insert(len(self.lines), ["\n", f"{section}:\n", *lines])
+        elif self._inline(section) in ("", "[]", "null", "~") and not self._item_starts(section):
+            line = self.top[section]  # `section:` or `section: []`, with nothing in it
+            self.replaced[line] = f"{section}:\n"
+            self._insert(line + 1, lines)
+        elif self._inline(section):  # a flow-style list of items: not edited
+            self.edit.left_out.append(said("flow-section", section=section, count=len(items)))
+        else:
+            self._insert(self._item_end(section, len(self._item_starts(section)) - 1) + 1, lines)
+
+    def add_to_list(self, app_id: str, key: str, values: list[str]) -> list[str]:
+        """Add `values` (ids) to an application's list `key` (`depends_on`, `datasets`); the
+        values actually added (those not already there)."""
+        found = self._apps.get(app_id)
+        if found is None:
+            return []
+        index, app = found
+        own = _own(app, key)
+        inherited = _merged(app, key) if own is None else None
+        value = own[1] if own else inherited
+        current = [v.value for v in value.value if isinstance(v, yaml.ScalarNode)] \
+            if isinstance(value, yaml.SequenceNode) else []
+        new = [v for v in dict.fromkeys(values) if v not in current]
+        if not new:
+            return []
+        if own is None:
+            if inherited is not None:  # inherited through a merge key: give the application its own list
+                self.edit.notes.append(said("merge-key-materialised", app=app_id, field=key))
+            if app.flow_style:
+                return new if self._add_flow_key(app_id, app, key, current + new) else []
+            self._insert(self._item_end("applications", index) + 1,
+                         [" " * app.start_mark.column + f"{key}: {flow(current + new)}\n"], inside=True)
+            return new
+        key_node, value = own
+        if not isinstance(value, yaml.SequenceNode) or value.start_mark.index < key_node.end_mark.index:
+            aliased = isinstance(value, yaml.SequenceNode)
+            self._rewrite_value(key_node.start_mark.line, key, current + new)
+            if aliased:
+                self.edit.notes.append(said("alias-materialised", app=app_id, field=key))
+            return new
+        if id(value) in self.shared and not self._materialise_aliases(app_id, key, value, current):
+            self.edit.left_out.append(said("anchored-list", app=app_id, field=key, values=", ".join(new)))
+            return []
+        if value.flow_style:
+            self._extend_flow(value, new)
+        else:
+            last = value.value[-1]
+            dash = self.lines[last.start_mark.line].rfind("-", 0, last.start_mark.column)
+            self._insert(last.end_mark.line + 1, [" " * dash + "- " + scalar(v) + "\n" for v in new], inside=True)
+        return new
+
+    def _materialise_aliases(self, app_id: str, key: str, value: yaml.SequenceNode, current: list[str]) -> bool:
+        """Before extending a list that other items alias (`key: &name [...]` here, `key: *name`
+        there), give each of them its own copy of the current values, so that only this
+        application gains the new ones. False (nothing done) when an alias is written otherwise."""
+        found = re.search(r"&([^\s\[\]{},]+)", self.lines[value.start_mark.line])
+        if found is None:
+            return False
+        alias = re.compile(rf"^(\s*(?:-\s+)?){re.escape(key)}:\s*\*{re.escape(found.group(1))}\s*(#.*)?$")
+        uses = re.compile(rf"\*{re.escape(found.group(1))}(?![^\s\[\]{{}},])")
+        lines = [n for n, line in enumerate(self.lines) if uses.search(line)]
+        if not lines or not all(alias.match(self.lines[n].rstrip("\n")) for n in lines):
+            return False
+        for number in lines:
+            if number in self.replaced:  # already given its own list by an edit of its own
+                continue
+            head = alias.match(self.lines[number].rstrip("\n")).group(1)  # type: ignore[union-attr]
+            self.replaced[number] = f"{head}{key}: {flow(current)}\n"
+        self.edit.notes.append(said("aliases-materialised", app=app_id, field=key, count=len(lines)))
+        return True
+
+    def _add_flow_key(self, app_id: str, app: yaml.MappingNode, key: str, values: list[str]) -> bool:
+        """`- {id: a, name: A}` on one line gets `, key: [...]` before its closing brace."""
+        line = app.start_mark.line
+        text = self.replaced.get(line, self.lines[line])
+        close = text.rfind("}")
+        if close < 0 or app.end_mark.line != line or text.count("{") != text.count("}"):
+            self.edit.left_out.append(said("flow-mapping", app=app_id, field=key, values=", ".join(values)))
+            return False
+        self.replaced[line] = text[:close].rstrip() + f", {key}: {flow(values)}" + text[close:]
+        return True
+
+    def _rewrite_value(self, line: int, key: str, values: list[str]) -> None:
+        text = self.replaced.get(line, self.lines[line])
+        indent = len(text) - len(text.lstrip())
+        comment = re.search(r"\s+#.*$", text.rstrip("\n"))
+        self.replaced[line] = " " * indent + f"{key}: {flow(values)}" + (comment.group() if comment else "") + "\n"
+
+    def _extend_flow(self, value: yaml.SequenceNode, new: list[str]) -> None:
+        line = value.end_mark.line  # the closing bracket's line
+        text = self.replaced.get(line, self.lines[line])
+        close = value.end_mark.column - 1
+        head = text[:close].rstrip()
+        separator = "" if head.endswith(("[", ",")) else ", "
+        self.replaced[line] = head + separator + ", ".join(scalar(v) for v in new) + text[close:]
+
+    def text(self) -> str:
+        """The edited text: the original lines, with insertions and replacements applied."""
+        out = []
+        for number, line in enumerate(self.lines):
+            out.extend(self.inserts.get(number, ()))
+            out.append(self.replaced.get(number, line))
+        out.extend(self.inserts.get(len(self.lines), ()))
+        result = "".join(out)
+        if self.original and not self.original.endswith("\n") and len(self.lines) not in self.inserts:
+            result = result[:-1]  # the file had no final line break and nothing was added after it
+        return result
+
+
+def _own(node: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    """(key node, value node) of a mapping's own key (not one inherited through `<<`)."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key and key_node.tag != _MERGE:
+                return key_node, value_node
+    return None
+
+
+def _merged(node: yaml.Node, key: str) -> yaml.Node | None:
+    """The value of `key` a mapping inherits through merge keys (`<<: *a` or `<<: [*a, *b]`)."""
+    for key_node, value_node in node.value if isinstance(node, yaml.MappingNode) else ():
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<":
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                found = _own(source, key) or ((None, _merged(source, key)) if _merged(source, key) else None)
+                if found:
+                    return found[1]
+    return None
+
+
+def _shared_nodes(root: yaml.Node) -> set[int]:
+    """Ids of the nodes that appear more than once in the tree (anchored and aliased)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return shared

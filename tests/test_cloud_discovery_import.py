@@ -1,0 +1,157 @@
+"""`import azure-migrate-discovery` (discovery and assessment workbooks) and `import aws-ads`
+(ADS import template, CMF intake form): servers with their OS support status, applications named
+by the source (Azure Migrate groups, AWS applications) with their waves; merging into an existing
+inventory adds only new lines."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from bleu_assess import api
+from bleu_assess.cli import app
+
+SAMPLES = Path("/work/shared/samples")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+DISCOVERY = {"Discovery_Report": [
+    ["Machine Name", "Operating System", "Cores", "Memory (in MB)", "IP Addresses", "Power Stats", "Machine ID"],
+    ["SRV-DPI-01", "Microsoft Windows Server 2012 R2 (64-bit)", 4, 8192, "[fe80::1,10.0.1.10];", "ON", "/sub/m1"],
+    ["SRV-SQL-01", "Microsoft Windows Server 2019 Standard", 8, 32768, "[10.0.1.20];", "ON", "/sub/m2"],
+    ["srv-lab", "Ubuntu 22.04", 2, 2048, "[];", "OFF", "/sub/m3"],
+]}
+ASSESSMENT = {
+    "All_VM_IaaS_Server_Rehost_Perf": [
+        ["Machine Name", "Operating System", "Support Status", "Group Name", "Azure VM Readiness"],
+        ["SRV-DPI-01", "Microsoft Windows Server 2012 R2 (64-bit)", "Out of support", "DPI-Prod", "Ready"],
+        ["SRV-SQL-01", "Microsoft Windows Server 2019 Standard", "Mainstream", "DPI-Prod", "Ready"],
+    ],
+    "SQL_All_Instances": [["Machine Name", "SQL Instance", "SQL Version", "Support Status"],
+                          ["SRV-SQL-01", "MSSQLSERVER", "SQL Server 2012", "Out of support"]],
+    "WebApp_PaaS": [["Machine Name", "Web Application Name"], ["SRV-DPI-01", "Default Web Site"]],
+}
+
+
+def run(runner: Any, args: list[str], out: Path) -> dict[str, Any]:
+    report = out.with_suffix(".json")
+    result = runner.invoke(app, [*args, "-o", str(out), "--report", str(report), "--as-of", "2026-11-30", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert sum(o["count"] for o in data["outcomes"]) == data["read"]
+    return data
+
+
+def test_discovery_with_assessment(runner: Any, tmp_path: Path) -> None:
+    discovery = workbook(tmp_path / "AzureMigrate_Discovery_Report.xlsx", DISCOVERY)
+    assessment = workbook(tmp_path / "AzureMigrate_Assessment_Core_Report.xlsx", ASSESSMENT)
+    out = tmp_path / "out.yaml"
+    data = run(runner, ["import", "azure-migrate-discovery", str(discovery), "--assessment", str(assessment),
+                        "--organisation", "CHU"], out)
+    inventory = api.load(out).inventory
+    servers = {s.id: s for s in inventory.servers}
+    assert servers["srv-dpi-01"].os_support == "out-of-support"  # Azure's statement
+    assert servers["srv-sql-01"].os_support == "supported" and servers["srv-lab"].os_support == "unknown"
+    assert servers["srv-dpi-01"].ip_addresses == ("fe80::1", "10.0.1.10")
+    assert servers["srv-sql-01"].extra["sql_instances"] == [
+        {"instance": "MSSQLSERVER", "version": "SQL Server 2012", "support": "out-of-support"}]
+    assert servers["srv-dpi-01"].extra["web_apps"] == ["Default Web Site"]
+    group = inventory.applications_by_id["dpi-prod"]
+    assert group.name == "DPI-Prod" and "suggested" not in group.tags and group.extra["azure_migrate_group"] == "DPI-Prod"
+    assert servers["srv-lab"].applications == () and data["read"] == 3
+
+
+def test_assessment_alone_and_not_a_workbook_of_azure_migrate(runner: Any, tmp_path: Path) -> None:
+    assessment = workbook(tmp_path / "core.xlsx", ASSESSMENT)
+    run(runner, ["import", "azure-migrate-discovery", str(assessment), "--organisation", "CHU"], tmp_path / "out.yaml")
+    other = workbook(tmp_path / "other.xlsx", {"Feuil1": [["a"], [1]]})
+    out = tmp_path / "x.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate-discovery", str(other), "--organisation", "C", "-o", str(out)])
+    assert result.exit_code == 2 and "not an Azure Migrate discovery or assessment workbook" in result.output
+    assert not out.exists()
+
+
+ADS = ("ExternalId,SMBiosId,IPAddress,MACAddress,HostName,VMware.MoRefId,VMware.VCenterId,CPU.NumberOfProcessors,"
+       "OS.Name,OS.Version,VMware.VMName,RAM.TotalSizeInMB,Applications,ApplicationWave,Tags,ServerId\n"
+       'srv-1,,"10.0.0.1, 10.0.0.2",,srv-1.mairie.local,,,2,Red Hat Enterprise Linux,6.10,,4096,"Paie,RH",Wave 2,,\n'
+       ",,,,,,,,,,,,,,zone:1,\n")
+CMF = ("wave_id,app_name,aws_region,aws_accountid,server_name,server_os_family,server_os_version,server_fqdn,"
+       "server_tier,server_environment\n"
+       "1,app01-hr,eu-west-3,111122223333,Server1,windows,windows server 2016,server1.mydomain.local,web,prod\n")
+
+
+@pytest.mark.parametrize("content, kind", [(ADS, "aws-ads"), (CMF, "aws-cmf")])
+def test_aws_files_give_servers_applications_and_waves(runner: Any, tmp_path: Path, content: str, kind: str) -> None:
+    source = tmp_path / "import.csv"
+    source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    data = run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], out)
+    inventory = api.load(out).inventory
+    assert data["kind"] == kind
+    if kind == "aws-ads":
+        server = inventory.servers[0]
+        assert server.ip_addresses == ("10.0.0.1", "10.0.0.2") and server.applications == ("paie", "rh")
+        assert server.os_support == "out-of-support"  # RHEL 6 on 2026-11-30
+        assert inventory.applications_by_id["paie"].wave == 2
+        assert {(o["reason"], o["count"]) for o in data["outcomes"]} == {("server", 1), ("no-server-name", 1)}
+    else:
+        server = inventory.servers[0]
+        assert server.fqdn == "server1.mydomain.local" and server.os_support == "supported"
+        assert server.extra["migration_target"]["awsregion"] == "eu-west-3"  # the target, not today's hosting
+        assert inventory.applications_by_id["app01-hr"].wave == 1
+
+
+def test_merging_servers_into_an_existing_inventory_adds_lines_only(runner: Any, tmp_path: Path) -> None:
+    inventory = tmp_path / "chu.yaml"
+    inventory.write_text((ROOT / "examples" / "chu-exemple.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    before = inventory.read_text(encoding="utf-8")
+    source = tmp_path / "cmf.csv"
+    source.write_text(CMF.replace("app01-hr", "dpi"), encoding="utf-8")
+    result = runner.invoke(app, ["import", "aws-ads", str(source), "--inventory", str(inventory), "--in-place",
+                                 "--as-of", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    after = inventory.read_text(encoding="utf-8")
+    diff = [l for l in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+            if l[:1] in "+-" and not l.startswith(("+++", "---"))]
+    assert diff and all(l.startswith("+") for l in diff), diff
+    assert "applications: dpi is already in the inventory" in result.output  # the user's dpi is kept as written
+    assert api.load(inventory).inventory.servers[0].applications == ("dpi",)
+
+
+@pytest.mark.skipif(not (SAMPLES / "aws-cmf-0-intake-form.csv").exists(), reason="samples absent")
+@pytest.mark.parametrize("args", [
+    ["azure-migrate-discovery", "azmig-export-AzureMigrate_Discovery_Report.xlsx", "--assessment",
+     "azmig-export-AzureMigrate_Assessment_Core_Report.xlsx"],
+    ["aws-ads", "aws-ads-import-template-FROM-DOCS.csv"],
+    ["aws-ads", "aws-cmf-0-intake-form.csv"],
+    ["aws-ads", "aws-cmf-test_valid.csv"],
+])
+def test_real_samples_as_a_real_process(tmp_path: Path, args: list[str]) -> None:
+    command = [a if a.startswith("-") or a in ("azure-migrate-discovery", "aws-ads") else str(SAMPLES / a) for a in args]
+    out, report = tmp_path / "out.yaml", tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "import", *command, "--organisation", "Test",
+                           "-o", str(out), "--report", str(report), "--as-of", "2026-11-30"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert sum(o["count"] for o in data["outcomes"]) == data["read"] > 0
+    inventory = api.load(out).inventory
+    assert inventory.servers and inventory.applications

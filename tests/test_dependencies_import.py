@@ -1,0 +1,223 @@
+"""`import azure-migrate`: agentless exports (both header variants, IP-only rows) and agent-based
+(VMConnection) exports joined to applications through the inventory's `servers:`; destinations
+that match no server become external endpoints (never dropped); administration ports left out by
+default; every row accounted for in the import report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bleu_assess import api
+from bleu_assess.cli import app
+
+SAMPLES = Path("/work/shared/samples")
+ROOT = Path(__file__).resolve().parent.parent
+
+INVENTORY = """\
+format: bleu-assess/v1
+organisation:
+  name: CHU de test
+applications:
+  - id: dpi
+    name: DPI
+    hosting: {model: on-premises}
+  - id: annuaire
+    name: Annuaire
+    hosting: {model: on-premises}
+  - id: pacs
+    name: PACS
+    hosting: {model: on-premises}
+servers:
+  - id: srv-dpi-01
+    hostname: SRV-DPI-01
+    fqdn: srv-dpi-01.chu.local
+    ip_addresses: [10.0.1.10]
+    applications: [dpi]
+  - id: srv-dpi-02
+    ip_addresses: [10.0.1.11]
+    applications: [dpi]
+  - id: srv-ad-01
+    ip_addresses: [10.0.0.5]
+    applications: [annuaire]
+  - id: srv-pacs-01
+    fqdn: srv-pacs-01.chu.local
+    ip_addresses: [10.0.4.7]
+    applications: [pacs]
+"""
+
+# Agentless, the variant with "Time slot" and "Source IP"; most rows carry only a destination IP.
+AGENTLESS = """\
+Time slot,Source server name,Source IP,Source application,Source process,Destination server name,Destination IP,Destination application,Destination process,Destination port
+11/24/2026 06:00 - 12:00,SRV-DPI-01,10.0.1.10,dpi,java,,10.0.0.5,,,389
+11/24/2026 12:00 - 18:00,srv-dpi-01.chu.local,10.0.1.10,dpi,java,,10.0.0.5,,,636
+11/24/2026 06:00 - 12:00,SRV-DPI-01,10.0.1.10,dpi,java,,10.0.1.11,,,8080
+11/24/2026 06:00 - 12:00,SRV-DPI-01,10.0.1.10,dpi,java,,10.0.0.5,,,3389
+11/24/2026 06:00 - 12:00,srv-pacs-01,10.0.4.7,pacs,dcm,,52.143.1.9,,,443
+11/24/2026 12:00 - 18:00,srv-pacs-01,10.0.4.7,pacs,dcm,,52.143.1.77,,,443
+11/24/2026 12:00 - 18:00,srv-pacs-01,10.0.4.7,pacs,dcm,api.teleradiologie.example,20.1.2.3,,,443
+11/24/2026 12:00 - 18:00,SRV-PACS-01,10.0.4.7,pacs,dcm,,10.9.9.9,,,445
+11/24/2026 12:00 - 18:00,SRV-UNKNOWN,10.7.7.7,x,y,,10.0.0.5,,,389
+"""
+
+# Agent-based: Log Analytics VMConnection rows (outbound from Computer, inbound to it).
+AGENT_BASED = """\
+TimeGenerated [UTC],Computer,Direction,ProcessName,SourceIp,DestinationIp,DestinationPort,Protocol,RemoteIp,LinksEstablished
+"11/3/2025, 10:00:00.000 AM",SRV-DPI-01,outbound,java,10.0.1.10,10.0.0.5,389,tcp,10.0.0.5,12
+"11/3/2025, 11:00:00.000 AM",SRV-PACS-01,outbound,dcm,10.0.4.7,52.143.1.9,104,tcp,52.143.1.9,3
+"11/3/2025, 11:00:00.000 AM",srv-ad-01,inbound,lsass,10.0.4.7,10.0.0.5,389,tcp,10.0.4.7,7
+"11/3/2025, 11:00:00.000 AM",srv-ad-01,inbound,sshd,10.0.1.10,10.0.0.5,22,tcp,10.0.1.10,1
+"""
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> Path:
+    path = tmp_path / "inventaire.yaml"
+    path.write_text(INVENTORY, encoding="utf-8")
+    return path
+
+
+def run(runner: Any, export: str, inventory: Path, *args: str) -> tuple[Any, Path, Path]:
+    source = inventory.parent / "deps.csv"
+    source.write_text(export, encoding="utf-8")
+    out, report = inventory.parent / "out.yaml", inventory.parent / "report.json"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(inventory), "-o", str(out),
+                                 "--report", str(report), "--lang", "en", *args])
+    return result, out, report
+
+
+def test_ip_only_rows_join_through_servers_and_unmatched_destinations_become_endpoints(runner: Any, estate: Path) -> None:
+    result, out, report_file = run(runner, AGENTLESS, estate)
+    assert result.exit_code == 0, result.output
+    inventory = api.load(out).inventory
+    apps = inventory.applications_by_id
+    assert apps["dpi"].depends_on == ("annuaire",)  # by IP; dpi -> dpi (its own two servers) is no dependency
+    # Public addresses grouped by /24 and by resolved name; a private address that matches no server too.
+    assert set(apps["pacs"].depends_on) == {"ext-52.143.1.0-24", "ext-api.teleradiologie.example", "unknown-10.9.9.0-24"}
+    endpoint = apps["ext-52.143.1.0-24"]
+    assert endpoint.hosting is not None and endpoint.hosting.provider == "ext-52.143.1.0-24" and "discovered" in endpoint.tags
+    assert endpoint.extra["discovered"]["addresses"] == ["52.143.1.77", "52.143.1.9"]
+    provider = inventory.providers_by_id["ext-52.143.1.0-24"]
+    assert provider.headquarters is None  # an unknown provider, for the user to classify
+    assert apps["unknown-10.9.9.0-24"].hosting is None  # servers the inventory lacks: hosting unknown
+    flow = next(f for f in inventory.flows if (f.source, f.target) == ("dpi", "annuaire"))
+    assert flow.datasets == ()
+    text = out.read_text(encoding="utf-8")
+    assert ('extra: {discovered: {source: deps.csv, ports: [389, 636], connections: 2, '
+            'first_seen: "2026-11-24T06:00", last_seen: "2026-11-24T12:00"}}') in text
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    counts = {(o["outcome"], o["reason"]): o["count"] for o in report["outcomes"]}
+    assert sum(counts.values()) == report["read"] == 9
+    assert counts == {("mapped", "dependency-by-ip"): 2, ("mapped", "external-endpoint"): 3,
+                      ("mapped", "unknown-internal-endpoint"): 1, ("left-out", "admin-port"): 1,
+                      ("left-out", "within-one-application"): 1, ("left-out", "source-not-a-server"): 1}
+    assert "SRV-UNKNOWN" in result.output and "3389 RDP" in result.output
+    # The scan sees the external endpoint as an unknown provider, not as "ready".
+    item = next(i for i in api.scan(out).items if i.id == "ext-52.143.1.0-24")
+    assert item.readiness != "ready" or any(f.severity != "info" for f in item.findings)
+
+
+def test_port_filters(runner: Any, estate: Path) -> None:
+    result, out, report_file = run(runner, AGENTLESS, estate, "--ignore-ports", "none")
+    assert result.exit_code == 0, result.output
+    counts = {o["reason"]: o["count"] for o in json.loads(report_file.read_text(encoding="utf-8"))["outcomes"]}
+    assert "admin-port" not in counts and counts["dependency-by-ip"] == 3
+    out.unlink()
+    result, out, report_file = run(runner, AGENTLESS, estate, "--ports", "443")
+    counts = {o["reason"]: o["count"] for o in json.loads(report_file.read_text(encoding="utf-8"))["outcomes"]}
+    assert counts == {"port-not-selected": 6, "external-endpoint": 3}
+    result, _, _ = run(runner, AGENTLESS, estate, "--ports", "https")
+    assert result.exit_code == 2 and "not a port or range: 'https'" in result.output
+
+
+def test_agent_based_vmconnection_export(runner: Any, estate: Path) -> None:
+    result, out, report_file = run(runner, AGENT_BASED, estate)
+    assert result.exit_code == 0, result.output
+    apps = api.load(out).inventory.applications_by_id
+    assert apps["dpi"].depends_on == ("annuaire",) and set(apps["pacs"].depends_on) == {"annuaire", "ext-52.143.1.0-24"}
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["kind"] == "azure-migrate (agent-based)" and report["read"] == 4
+    text = out.read_text(encoding="utf-8")
+    assert "connections: 12, rows: 1" in text and 'first_seen: "2025-11-03T10:00"' in text  # LinksEstablished, time slot
+
+
+def test_mapping_skeleton_lists_the_servers_to_fill_in(runner: Any, estate: Path, tmp_path: Path) -> None:
+    source = tmp_path / "deps.csv"
+    source.write_text(AGENTLESS, encoding="utf-8")
+    skeleton = tmp_path / "a-completer.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate),
+                                 "--mapping-skeleton", str(skeleton)])
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    servers = yaml.safe_load(skeleton.read_text(encoding="utf-8"))["servers"]
+    assert {"id": "srv-unknown", "hostname": "SRV-UNKNOWN", "ip_addresses": ["10.7.7.7"], "applications": []} in servers
+    assert {"id": "10.9.9.9", "ip_addresses": ["10.9.9.9"], "applications": []} in servers
+
+
+def test_without_servers_or_mapping_the_report_says_why_nothing_joined(runner: Any, tmp_path: Path) -> None:
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text(INVENTORY.split("servers:")[0], encoding="utf-8")
+    result, out, report_file = run(runner, AGENTLESS, inventory)
+    assert result.exit_code == 0, result.output
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["outcomes"][0]["reason"] == "admin-port" or report["outcomes"]
+    assert sum(o["count"] for o in report["outcomes"]) == report["read"]
+    assert report["not_done"] == [{"code": "no-servers"}] and "--mapping-skeleton" in result.output
+
+
+def test_not_a_dependency_export_is_a_located_error(runner: Any, estate: Path) -> None:
+    result, out, _ = run(runner, "name,owner\nx,y\n", estate)
+    assert result.exit_code == 2 and not out.exists()
+    assert "deps.csv:1:1" in result.output and "not an Azure Migrate dependency export" in result.output
+
+
+@pytest.mark.skipif(not (SAMPLES / "azmig-shabbirnkhan1-dependency-export-sample.csv").exists(), reason="samples absent")
+@pytest.mark.parametrize("sample", ["azmig-shabbirnkhan1-dependency-export-sample.csv",
+                                    "azmig-agentbased-vmconnection-CONSTRUCTED.csv"])
+def test_real_samples_give_dependencies_as_a_real_process(tmp_path: Path, sample: str) -> None:
+    inventory = tmp_path / "inv.yaml"
+    inventory.write_text(
+        "format: bleu-assess/v1\norganisation: {name: Test}\napplications:\n"
+        + "".join(f"  - {{id: {a}, name: {a}, hosting: {{model: on-premises}}}}\n" for a in ("app1", "app2", "web", "api", "sql", "dpi", "ldap", "oracle", "pacs"))
+        + "servers:\n"
+        + "".join(f"  - {{id: {s}, ip_addresses: [{ip}], applications: [{a}]}}\n" for s, ip, a in (
+            ("app1-server", "10.0.0.1", "app1"), ("app2-server", "10.0.0.2", "app2"), ("db1-server", "10.0.0.5", "sql"),
+            ("web1-server", "10.0.0.20", "web"), ("web2-server", "10.0.0.21", "web"), ("api1-server", "10.0.0.10", "api"),
+            ("api2-server", "10.0.0.11", "api"), ("srv-dpi-01", "10.0.1.10", "dpi"), ("srv-ora", "10.0.2.20", "oracle"),
+            ("srv-ldap", "10.0.3.5", "ldap"), ("srv-pacs-01", "10.0.4.7", "pacs"))),
+        encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    report = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "import", "azure-migrate", str(SAMPLES / sample),
+                           "--inventory", str(inventory), "-o", str(out), "--report", str(report)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert sum(o["count"] for o in data["outcomes"]) == data["read"] > 0
+    assert any(a.depends_on for a in api.load(out).inventory.applications)
+
+
+def test_server_index_joins_by_name_fqdn_short_name_and_ip_and_never_by_an_ambiguous_short_name() -> None:
+    from bleu_assess.intake.servers import ServerIndex
+    from bleu_assess.model import Server
+
+    index = ServerIndex([
+        Server("srv-dpi-01", hostname="SRV-DPI-01", fqdn="srv-dpi-01.chu.local", ip_addresses=("10.0.1.10",),
+               applications=("dpi",)),
+        Server("db01-a", fqdn="db01.site-a.local", applications=("paie",)),
+        Server("db01-b", fqdn="db01.site-b.local", applications=("rh",)),
+    ])
+    assert index.find("SRV-DPI-01").by == "name"  # type: ignore[union-attr]
+    assert index.find("SRV-DPI-01.CHU.LOCAL.").by == "fqdn"  # type: ignore[union-attr]
+    assert index.find("srv-dpi-01.other.domain").by == "short-name"  # type: ignore[union-attr]
+    assert index.find(None, "10.0.1.10").server == "srv-dpi-01"  # type: ignore[union-attr]
+    assert index.find("10.0.1.10").by == "ip"  # type: ignore[union-attr]
+    assert index.find("db01.site-a.local").server == "db01-a"  # type: ignore[union-attr]
+    assert index.find("db01") is None  # two servers share that short name
+    assert index.find("unknown", "10.9.9.9") is None

@@ -1,0 +1,40 @@
+"""The YAML written by imports reads back as the data it was made from, by PyYAML and by our
+own loader (YAML 1.2 core schema), whatever the strings hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bleu_assess import yamlio
+from bleu_assess.intake.emit import dump
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),
+                    st.floats(allow_nan=False, allow_infinity=False, width=64),
+                    st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+                    st.sampled_from(["yes", "No", "on", "OFF", "y", "n", "null", "~", "2026-11-30", "0755", "1e3",
+                                     "- a", "a: b", "a #b", "'q'", '"q"', "@x", "&a", "*a", "!t", "| x", "> x",
+                                     "Sur site", "Direction des systèmes d'information", "12,5", "45 %", " x",
+                                     "x ", "", "\u2028", "a\nb", "\t"]))
+KEYS = st.one_of(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12),
+                 st.sampled_from(["id", "on", "yes", "Operating System", "u_hebergement", "1", "null"]))
+DATA = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                     st.dictionaries(KEYS, inner, max_size=4)), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(KEYS, DATA, min_size=1, max_size=5))
+def test_what_is_written_reads_back_the_same(data: dict[str, Any]) -> None:
+    text = dump(data) + "\n"
+    assert yaml.safe_load(text) == data
+    assert yamlio.parse(text, "x.yaml") == data
+
+
+def test_the_layout_is_the_usual_block_style() -> None:
+    data = {"applications": [{"id": "dpi", "name": "Dossier patient", "hosting": {"model": "on-premises"},
+                              "depends_on": ["annuaire"], "extra": {"Cluster": "c1", "on": "yes"}}]}
+    assert dump(data) == ("applications:\n- id: dpi\n  name: Dossier patient\n  hosting:\n    model: on-premises\n"
+                          "  depends_on:\n  - annuaire\n  extra:\n    Cluster: c1\n    \"on\": \"yes\"")
