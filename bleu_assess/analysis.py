@@ -19,6 +19,7 @@ from typing import Any
 
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.model import Application, Dataset, Inventory, Provider
+from bleu_assess.offers import UNKNOWN, Profile, Profiles
 from bleu_assess.refdata import VerdictModel, home_countries, verdict_model
 from bleu_assess.results import Exposure
 
@@ -35,7 +36,8 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "organisation.designations": (BOTH, "list"),
     "data.classifications": (BOTH, "list"), "data.held_classifications": (BOTH, "list"),
     "data.personal": (BOTH, "bool"), "data.regions": (BOTH, "list"), "data.support_regions": (BOTH, "list"),
-    "data.regions_known": (BOTH, "bool"),
+    "data.regions_known": (BOTH, "bool"), "data.storage_regions": (BOTH, "list"), "data.admin_regions": (BOTH, "list"),
+    "hds.activities_needed": (BOTH, "list"), "hds.activities_missing": (BOTH, "list"),
     "providers.involved": (BOTH, "list"), "providers.exposed": (BOTH, "list"),
     "providers.without_hds": (BOTH, "list"), "providers.without_secnumcloud": (BOTH, "list"),
     "providers.unknown_headquarters": (BOTH, "list"),
@@ -44,6 +46,9 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "criticality": (APP, "string"), "strategy": (APP, "string"), "owner": (APP, "string"),
     "users": (APP, "number"), "blockers": (APP, "list"), "tags": (APP, "list"),
     "hosting.model": (APP, "string"), "hosting.region": (APP, "string"), "hosting.provider": (APP, "string"),
+    "hosting.platform": (APP, "string"), "hosting.kind": (APP, "string"), "hosting.qualifications": (APP, "list"),
+    "hosting.qualifications_not_in_force": (APP, "list"), "hosting.qualifications_out_of_scope": (APP, "list"),
+    "hosting.pending_qualifications": (APP, "list"), "service": (APP, "string"), "provider.kind": (APP, "string"),
     "provider.declared": (APP, "bool"), "provider.headquarters": (APP, "string"),
     "provider.contract_law": (APP, "string"), "provider.non_eu_control": (APP, "bool"),
     "provider.qualifications": (APP, "list"), "provider.pending_qualifications": (APP, "list"),
@@ -58,6 +63,7 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     # Second pass: known once the first pass has set verdicts.
     "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
     "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
+    "platform.missing": (BOTH, "string"), "platform.models": (BOTH, "list"),
 }
 SECOND_PASS_PREFIXES = ("verdict.", "platform.")
 # Facts whose values are codes with a label in the values catalogue (templates/i18n/values.*):
@@ -67,7 +73,8 @@ LABELLED: dict[str, str] = {
     "flows.classifications_to_exposed": "classification", "classification": "classification",
     "criticality": "criticality", "hosting.model": "hosting", "organisation.designations": "designation",
     "exposure.level": "exposure", "verdict.secnumcloud_scope": "secnumcloud_scope",
-    "verdict.target": "target", "verdict.residency": "residency",
+    "verdict.target": "target", "verdict.residency": "residency", "hosting.kind": "host_kind",
+    "provider.kind": "host_kind", "platform.missing": "landing_gap", "platform.models": "hosting",
 }
 
 
@@ -79,17 +86,6 @@ class ProviderStatus:
     closure: tuple[str, ...]  # this provider and its subprocessors, transitively
 
 
-@dataclass(frozen=True, slots=True)
-class _ProviderGroup:
-    """The facts of a set of providers (with their subprocessors), shared by the items they serve."""
-
-    facts: dict[str, Any]  # providers.*
-    regions: frozenset[str]
-    support: tuple[str, ...]  # sorted
-    known: bool  # every provider involved declares its regions
-
-
-_NONE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,12 +95,20 @@ class _Path:
     ids: tuple[str, ...]
 
 
-def provider_statuses(inventory: Inventory) -> dict[str, ProviderStatus]:
+def _immune(provider: Provider, as_of: str) -> bool:
+    """Qualified SecNumCloud as a whole (provider-level, in force): immune to non-EU law (§19.6)."""
+    return any(q.id == SNC and q.in_force(as_of) for q in provider.qualifications)
+
+
+def provider_statuses(inventory: Inventory, as_of: str) -> dict[str, ProviderStatus]:
+    """Exposure of each provider as a whole (offer-level qualifications are applied per
+    application, in Analysis). A subprocessor with no access to data exposes no one."""
     home = home_countries()
     providers = inventory.providers_by_id
+    immune = {p.id for p in inventory.providers if _immune(p, as_of)}
     direct: dict[str, str] = {}
     for p in inventory.providers:
-        if SNC in p.qualifications:
+        if p.id in immune:
             continue
         hq_outside = p.headquarters is not None and p.headquarters not in home
         if hq_outside or p.non_eu_control:
@@ -115,14 +119,15 @@ def provider_statuses(inventory: Inventory) -> dict[str, ProviderStatus]:
     # SecNumCloud-qualified ones (immune by qualification): the first hop found is the shortest.
     users: dict[str, list[str]] = defaultdict(list)
     for p in inventory.providers:
-        for sub in p.subprocessors:
-            users[sub].append(p.id)
+        for link in p.subprocessors:
+            if link.data_access != "none":
+                users[link.id].append(p.id)
     chains: dict[str, tuple[str, ...]] = {pid: (pid,) for pid in direct}
     queue = deque(sorted(direct))
     while queue:
         current = queue.popleft()
         for user in sorted(users[current]):
-            if user not in chains and SNC not in providers[user].qualifications:
+            if user not in chains and user not in immune:
                 chains[user] = (user, *chains[current])
                 queue.append(user)
     statuses = {}
@@ -137,21 +142,23 @@ def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
     seen = [root]
     stack = [root]
     while stack:
-        for sub in providers[stack.pop()].subprocessors:
-            if sub not in seen:
-                seen.append(sub)
-                stack.append(sub)
+        for link in providers[stack.pop()].subprocessors:
+            if link.data_access != "none" and link.id not in seen:
+                seen.append(link.id)
+                stack.append(link.id)
     return tuple(seen)
 
 
 class Analysis:
     """Facts of every item, computed once for the whole inventory."""
 
-    def __init__(self, ig: InventoryGraph) -> None:
+    def __init__(self, ig: InventoryGraph, as_of: str) -> None:
         self.ig = ig
         self.inventory = inv = ig.inventory
+        self.as_of = as_of
         self.model: VerdictModel = verdict_model()
-        self.providers = provider_statuses(inv)
+        self.providers = provider_statuses(inv, as_of)
+        self.profiles = Profiles(inv, as_of)
         self.datasets = inv.datasets_by_id
         self.apps = inv.applications_by_id
         # Flow edges per dataset: dataset -> list of (sender, receiver).
@@ -167,18 +174,23 @@ class Analysis:
         for app in inv.applications:
             for d in app.datasets:
                 self.holders[d].append(app.id)
-        self.app_provider_status = {
-            a.id: self.providers[a.hosting.provider] for a in inv.applications
-            if a.hosting is not None and a.hosting.provider
-        }
+        self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
+        self.app_provider_status: dict[str, ProviderStatus] = {}
+        for a in inv.applications:
+            provider = inv.hosting_provider(a)
+            if provider is not None:
+                status = self.providers[provider.id]
+                if status.exposed and SNC in self.app_profile[a.id].qualifications.held:
+                    status = ProviderStatus(False, None, (), status.closure)  # a qualified offer: immune
+                self.app_provider_status[a.id] = status
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
         self._propagate()
         org = inv.organisation
         self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
                                     "organisation.designations": tuple(sorted(org.designations))}
-        self._groups: dict[frozenset[str], _ProviderGroup] = {}
+        self._groups: dict[tuple[frozenset[int], str | None], dict[str, Any]] = {}
         self._provider_blocks: dict[str | None, dict[str, Any]] = {}
-        self._region_lists: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
+        self._hosting_blocks: dict[int, dict[str, Any]] = {}
 
     # -- exposure ---------------------------------------------------------------------------
 
@@ -289,36 +301,58 @@ class Analysis:
     # Most facts are the same for every item that shares a provider (or a set of providers):
     # they are computed once per provider or provider set, and copied into each item's facts.
 
-    def _provider_facts(self, provider_ids: frozenset[str]) -> _ProviderGroup:
-        group = self._groups.get(provider_ids)
-        if group is not None:
-            return group
+    def _group_facts(self, profiles: list[Profile], location: str | None = None) -> dict[str, Any]:
+        """The facts of the places an item's data is at (one application's hosting, or every
+        application a dataset reaches), computed once per distinct set of places."""
+        key = (frozenset(id(p) for p in profiles), location)
+        facts = self._groups.get(key)
+        if facts is not None:
+            return facts
         providers = self.inventory.providers_by_id
-        involved = sorted({p for pid in provider_ids for p in self.providers[pid].closure})
+        involved: set[str] = set()
+        exposed: set[str] = set()
+        without_snc: set[str] = set()
         regions: set[str] = set()
+        storage: set[str] = set()
         support: set[str] = set()
+        admin: set[str] = set()
+        needed: set[int] = set()
+        missing: set[int] = set()
+        uncovered: set[str] = set()
         known = True
-        for pid in involved:
-            p = providers[pid]
-            regions.update(p.regions)
-            support.update(p.effective_support_regions)
-            known = known and bool(p.regions)
-        facts = {
-            "providers.involved": tuple(involved),
-            "providers.exposed": tuple(p for p in involved if self.providers[p].exposed),
-            "providers.without_hds": tuple(p for p in involved if "hds" not in providers[p].qualifications),
-            "providers.without_secnumcloud": tuple(p for p in involved if SNC not in providers[p].qualifications),
-            "providers.unknown_headquarters": tuple(p for p in involved if providers[p].headquarters is None),
+        for p in profiles:
+            involved.update(p.involved)
+            immune_host = SNC in p.qualifications.held
+            for index, pid in enumerate(p.involved):
+                host = index == 0
+                if self.providers[pid].exposed and not (host and immune_host):
+                    exposed.add(pid)
+                if not (immune_host if host else _immune(providers[pid], self.as_of)):
+                    without_snc.add(pid)
+            regions |= p.all_regions
+            storage |= p.storage_regions
+            support |= p.all_support
+            admin.update(p.admin_regions)
+            needed.update(p.hds_needed)
+            missing.update(p.hds_missing)
+            uncovered.update(p.hds_uncovered)
+            known = known and p.known
+        if location:
+            regions.add(location)
+            storage.add(location)
+        ordered = sorted(involved)
+        facts = self._groups[key] = {
+            "providers.involved": tuple(ordered),
+            "providers.exposed": tuple(sorted(exposed)),
+            "providers.without_hds": tuple(sorted(uncovered)),
+            "providers.without_secnumcloud": tuple(sorted(without_snc)),
+            "providers.unknown_headquarters": tuple(p for p in ordered if providers[p].headquarters is None),
+            "data.regions": tuple(sorted(regions)), "data.storage_regions": tuple(sorted(storage)),
+            "data.support_regions": tuple(sorted(support)), "data.admin_regions": tuple(sorted(admin)),
+            "data.regions_known": known,
+            "hds.activities_needed": tuple(sorted(needed)), "hds.activities_missing": tuple(sorted(missing)),
         }
-        group = self._groups[provider_ids] = _ProviderGroup(facts, frozenset(regions), tuple(sorted(support)), known)
-        return group
-
-    def _sorted_regions(self, regions: frozenset[str], extra: frozenset[str]) -> tuple[str, ...]:
-        key = (regions, extra)
-        found = self._region_lists.get(key)
-        if found is None:
-            found = self._region_lists[key] = tuple(sorted(regions | extra))
-        return found
+        return facts
 
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
         facts = {"kind": kind, "id": item_id, "name": name}
@@ -337,11 +371,13 @@ class Analysis:
             "provider.headquarters": provider.headquarters if provider else None,
             "provider.contract_law": provider.contract_law if provider else None,
             "provider.non_eu_control": self._non_eu_control(provider),
-            "provider.qualifications": tuple(sorted(provider.qualifications)) if provider else (),
-            "provider.pending_qualifications": tuple(sorted(provider.pending_qualifications)) if provider else (),
+            "provider.kind": provider.kind if provider else None,
+            "provider.qualifications": tuple(sorted(set(provider.qualification_ids))) if provider else (),
+            "provider.pending_qualifications": tuple(sorted({q.id for q in provider.pending_qualifications}))
+            if provider else (),
             "provider.regions": tuple(sorted(provider.regions)) if provider else (),
             "provider.support_regions": tuple(sorted(provider.effective_support_regions)) if provider else (),
-            "provider.subprocessors": tuple(sorted(provider.subprocessors)) if provider else (),
+            "provider.subprocessors": tuple(sorted(s.id for s in provider.subprocessors)) if provider else (),
             "provider.exposed": bool(status and status.exposed),
             "provider.ownership.largest_non_eu_pct": own.largest_non_eu_pct if own else None,
             "provider.ownership.total_non_eu_pct": own.total_non_eu_pct if own else None,
@@ -356,28 +392,28 @@ class Analysis:
         data = held + [datasets[d] for d in sorted(received_ids)] if received_ids else held
         classifications = tuple(sorted({d.classification for d in data}))
         hosting = app.hosting
-        provider = inv.provider(hosting.provider) if hosting else None
-        group = self._provider_facts(frozenset((provider.id,)) if provider else frozenset())
-        region = inv.hosting_region(app)
+        provider = inv.hosting_provider(app)
+        profile = self.app_profile[app.id]
         # Where the application stores and processes data; datasets stored elsewhere (`location`)
         # are assessed as datasets, so as not to lend one dataset's location to another.
         exposure, via = self.app_exposure(app, classifications)
         facts = self._common("application", app.id, app.name)
-        facts.update(group.facts)
+        facts.update(self._group_facts([profile] if profile is not UNKNOWN else []))
+        if profile is UNKNOWN:
+            facts["data.regions_known"] = False
+        facts.update(self._hosting_facts(profile))
         facts.update({
             "data.classifications": classifications,
             "data.held_classifications": tuple(sorted({d.classification for d in held})),
             "data.personal": any(d.personal_data for d in data),
-            "data.regions": self._sorted_regions(group.regions, frozenset((region,)) if region else _NONE),
-            "data.support_regions": group.support,
-            "data.regions_known": hosting is not None and group.known and region is not None,
             "exposure.level": exposure.level, "exposure.score": exposure.score,
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
             "exposure.path": exposure.paths[0] if exposure.paths else (),
             "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
             "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)),
-            "hosting.model": hosting.model if hosting else None, "hosting.region": region,
-            "hosting.provider": hosting.provider if hosting else None,
+            "hosting.model": hosting.model if hosting else None, "hosting.region": inv.hosting_region(app),
+            "hosting.provider": provider.id if provider else None,
+            "hosting.platform": hosting.platform if hosting else None, "service": app.service,
         })
         facts.update(self._application_provider_facts(provider))
         sends = self.sends_to_exposed.get(app.id)
@@ -394,6 +430,18 @@ class Analysis:
         })
         return facts, exposure
 
+    def _hosting_facts(self, profile: Profile) -> dict[str, Any]:
+        facts = self._hosting_blocks.get(id(profile))
+        if facts is None:
+            counted = profile.qualifications
+            facts = self._hosting_blocks[id(profile)] = {
+                "hosting.kind": profile.kind, "hosting.qualifications": counted.held,
+                "hosting.qualifications_not_in_force": counted.not_in_force,
+                "hosting.qualifications_out_of_scope": counted.out_of_scope,
+                "hosting.pending_qualifications": tuple(sorted({q.id for q in profile.pending})),
+            }
+        return facts
+
     def _non_eu_control(self, provider: Provider | None) -> bool | None:
         if provider is None:
             return None
@@ -405,23 +453,15 @@ class Analysis:
         inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.reach.get(dataset.id, set())
-        places = [self.apps[a] for a in sorted(reach)]
-        provider_ids = frozenset(a.hosting.provider for a in places if a.hosting is not None and a.hosting.provider)
-        group = self._provider_facts(provider_ids)
-        extra = {r for r in (inv.hosting_region(a) for a in places) if r}
-        if dataset.location:
-            extra.add(dataset.location)
+        places = [self.app_profile[a] for a in sorted(reach)]
         exposure, via = self.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
-        facts.update(group.facts)
-        known = group.known and all(a.hosting is not None for a in places)
+        facts.update(self._group_facts(places, dataset.location))
         facts.update({
             "data.classifications": (dataset.classification,),
             "data.held_classifications": (dataset.classification,),
             "data.personal": dataset.personal_data,
-            "data.regions": self._sorted_regions(group.regions, frozenset(extra)),
-            "data.support_regions": group.support,
-            "data.regions_known": known and (bool(places) or dataset.location is not None),
+            "data.regions_known": facts["data.regions_known"] and (bool(places) or dataset.location is not None),
             "exposure.level": exposure.level, "exposure.score": exposure.score,
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
             "exposure.path": exposure.paths[0] if exposure.paths else (),

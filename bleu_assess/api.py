@@ -39,20 +39,22 @@ def select_rulesets(selectors: list[str] | None = None,
 
 
 def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang: str = "en",
-           ig: "InventoryGraph | None" = None, advance: "Callable[[int], None] | None" = None) -> "ScanResult":
-    """Verdicts for every application and dataset of a validated inventory."""
+           ig: "InventoryGraph | None" = None, advance: "Callable[[int], None] | None" = None,
+           as_of: str | None = None) -> "ScanResult":
+    """Verdicts for every application and dataset of a validated inventory, on the assessment
+    date `as_of` (YYYY-MM-DD; default today, or SOURCE_DATE_EPOCH's date)."""
     from bleu_assess.evaluate import assess as run
 
-    return run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance)
+    return run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
 
 
 def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,
-         rules_dir: str | os.PathLike[str] | None = None, lang: str = "en") -> "ScanResult":
+         rules_dir: str | os.PathLike[str] | None = None, lang: str = "en", as_of: str | None = None) -> "ScanResult":
     """Load (if given a path), validate and assess: `api.scan("examples/chu-exemple.yaml")`."""
     from bleu_assess.model import Inventory as _Inventory
 
     inventory = path if isinstance(path, _Inventory) else load(path).inventory
-    return assess(inventory, select_rulesets(rulesets, rules_dir), lang)
+    return assess(inventory, select_rulesets(rulesets, rules_dir), lang, as_of=as_of)
 
 
 def plan(scan_result: "ScanResult", ig: "InventoryGraph", options: "PlanOptions | None" = None) -> "PlanResult":

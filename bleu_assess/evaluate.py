@@ -7,6 +7,7 @@ Each rule's result is cached by the values of the facts it tests, so items alike
 
 from __future__ import annotations
 
+from collections import ChainMap
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
@@ -15,7 +16,8 @@ from bleu_assess.analysis import FACTS, LABELLED, Analysis
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.i18n import label
 from bleu_assess.model import Application, Inventory
-from bleu_assess.refdata import region_groups, verdict_model
+from bleu_assess.offers import HDS, certified_activities, count
+from bleu_assess.refdata import hds_activities, region_groups, verdict_model
 from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
                                   ScanResult)
 from bleu_assess.rules.load import PLACEHOLDER
@@ -150,15 +152,22 @@ def _jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+# Why no offer fits, in the order an offer is tested: the furthest stage any offer reached names
+# what is missing (a label in the values catalogue, `landing_gap`).
+_GAPS = ("model", "service", "region", "exposed", "qualification")
+
+
 class Evaluator:
-    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str) -> None:
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str) -> None:
         self.inventory: Inventory = ig.inventory
-        self.analysis = Analysis(ig)
+        self.as_of = as_of
+        self.analysis = Analysis(ig, as_of)
         self.rulesets = rulesets
         self.lang = lang
         self.model = verdict_model()
         self.groups = region_groups()
-        self._platforms: dict[Any, tuple[str | None, tuple[str, ...]]] = {}
+        self.hds_table = hds_activities()
+        self._platforms: dict[Any, tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
@@ -186,6 +195,7 @@ class Evaluator:
             rulesets=tuple(RulesetRef(r.id, r.version, r.sha256, r.status) for r in self.rulesets),
             items=tuple(items),
             lang=self.lang,
+            as_of=self.as_of,
         )
 
     def item(self, item: Any, kind: str) -> ItemVerdict:
@@ -201,16 +211,18 @@ class Evaluator:
         scope, residency, target, qualifications, regions, unknown = derived
         strategy = getattr(item, "strategy", None)
         target = self.model.strategy_targets.get(strategy, target) if strategy else target
-        platform, pending = self.platform(item if kind == "application" else None, target, qualifications, regions)
+        platform, pending, missing, models = self.platform(item if kind == "application" else None, target,
+                                                           qualifications, regions)
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
-                      "platform.id": platform, "platform.pending": pending})
+                      "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
+                      "platform.models": models})
         fired += _fired(self.second[kind], facts)
         finding = self.finding
         findings = sorted([finding(c, facts, exposure) for c in fired], key=_finding_order)
         readiness = self.readiness(findings, unknown)
         common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
                       residency=residency, exposure=exposure, target=target, platform=platform,
-                      findings=tuple(findings))
+                      findings=tuple(findings), pending_platforms=pending)
         if kind == "application":
             app: Application = item
             return ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
@@ -247,18 +259,19 @@ class Evaluator:
         return "ready"
 
     def platform(self, app: Application | None, target: str, qualifications: frozenset[str],
-                 regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...]]:
-        """The first declared platform (by id) that satisfies the item, and those that would if
-        their provider's pending qualifications were granted."""
+                 regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:
+        """The first declared offer (by id) that satisfies the item, those that would if their
+        pending qualifications were granted, what is missing when none fits (a `_GAPS` code),
+        and the service models it may land on."""
         requirement = self.model.target_requirements.get(target)
         if requirement is None:  # on-premises, retire
-            return None, ()
+            return None, (), None, ()
         if app is None:
             kind: Any = None
         elif app.strategy in self.model.strategy_models:
-            kind = ("strategy", app.strategy)
+            kind = ("strategy", app.strategy, app.service)
         else:
-            kind = ("hosting", app.hosting.model if app.hosting else "unknown")
+            kind = ("hosting", app.hosting.model if app.hosting else "unknown", app.service)
         key = (kind, target, qualifications, regions)
         found = self._platforms.get(key)
         if found is None:
@@ -266,44 +279,78 @@ class Evaluator:
         return found
 
     def _platform(self, app: Application | None, requirement: dict[str, Any], qualifications: frozenset[str],
-                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...]]:
+                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:
         needed = set(requirement["qualifications"]) | qualifications
         allowed = regions
         if requirement["regions"]:
             group = self.groups[requirement["regions"].lstrip("@")]
             allowed = group if allowed is None else allowed & group
         if app is None:
-            models = {m for ms in self.model.landing_models.values() for m in ms}
+            wanted = list(dict.fromkeys(m for ms in self.model.landing_models.values() for m in ms if m != "saas"))
         elif app.strategy in self.model.strategy_models:
-            models = set(self.model.strategy_models[app.strategy])
+            wanted = list(self.model.strategy_models[app.strategy])
         else:
-            models = set(self.model.landing_models[app.hosting.model if app.hosting else "unknown"])
+            wanted = list(self.model.landing_models[app.hosting.model if app.hosting else "unknown"])
+        service = app.service if app is not None else None
         chosen: str | None = None
         pending: list[str] = []
-        for platform in sorted(self.inventory.platforms, key=lambda p: p.id):
-            provider = self.inventory.provider(platform.provider)
-            if provider is None or not models.intersection(platform.models):
+        reached = -1
+        inv = self.inventory
+        for offer in sorted(inv.platforms, key=lambda p: p.id):
+            provider = inv.provider(offer.provider)
+            if provider is None:
                 continue
-            if allowed is not None and (not provider.regions or not allowed.issuperset(provider.regions)):
-                continue
-            if requirement["not_exposed"] and self.analysis.providers[provider.id].exposed:
-                continue
-            missing = needed.difference(provider.qualifications)
-            if not missing:
-                chosen = chosen or platform.id
-            elif missing.issubset(provider.pending_qualifications):
-                pending.append(platform.id)
-        return chosen, tuple(pending)
+            stage = 0
+            # The service models this offer can host the item on, the item's preferred first;
+            # a SaaS offer only for an application whose service it provides.
+            models = [m for m in wanted if m in offer.models
+                      and (m != "saas" or app is None or (service is not None and service in offer.services))]
+            if models:
+                stage = 2
+            elif any(m in offer.models for m in wanted):
+                stage = 1
+            if stage == 2:
+                offer_regions = offer.regions or provider.regions
+                if allowed is None or (offer_regions and allowed.issuperset(offer_regions)):
+                    stage = 3
+            model = models[0] if models else None
+            counted = count(offer.qualifications or (), model, self.as_of)
+            if stage == 3:
+                qualified_snc = "secnumcloud-3.2" in counted.held
+                if not (requirement["not_exposed"] and self.analysis.providers[provider.id].exposed
+                        and not qualified_snc):
+                    stage = 4
+            if stage == 4:
+                held = set(counted.held)
+                certified = certified_activities(offer.hds_activities, offer.qualifications or (), self.as_of)
+                if self.hds_table.by_hosting[model or "iaas"] <= certified:
+                    held.add(HDS)
+                else:
+                    held.discard(HDS)
+                missing = needed.difference(held)
+                if not missing:
+                    chosen = chosen or offer.id
+                    stage = 5
+                elif missing.issubset({q.id for q in offer.pending_qualifications or ()}):
+                    pending.append(offer.id)
+                    stage = 5
+            reached = max(reached, stage)
+        gap = None if chosen or pending else ("service-undeclared" if reached == 1 and service is None and app is not None
+                                              and "saas" in wanted else _GAPS[max(reached, 0)])
+        return chosen, tuple(pending), gap, tuple(wanted)
 
     def finding(self, check: _Check, facts: dict[str, Any], exposure: Exposure) -> Finding:
         texts = check.texts
         if texts is None:
             texts = check.texts = _Texts(check.ruleset, check.rule, self.lang)
         rule = check.rule
+        # Messages show only the values of a list that triggered the rule (rules.conditions).
+        shown: Any = facts if not rule.shown else ChainMap(
+            {name: pick(facts.get(name)) for name, pick in rule.shown.items()}, facts)
         # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
-        return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(facts),
-                       texts.remediation(facts), texts.references, check.evidence(facts, exposure),
-                       texts.title(facts))
+        return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(shown),
+                       texts.remediation(shown), texts.references, check.evidence(facts, exposure),
+                       texts.title(shown))
 
 
 def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
@@ -326,9 +373,22 @@ def _finding_order(finding: Finding) -> tuple[int, str, str]:
 
 
 def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
-           advance: Callable[[int], None] | None = None) -> ScanResult:
-    """`advance(n)` is told every few hundred items (for a progress bar)."""
+           advance: Callable[[int], None] | None = None, as_of: str | None = None) -> ScanResult:
+    """`advance(n)` is told every few hundred items (for a progress bar); `as_of` (YYYY-MM-DD,
+    default `assessment_date()`) is the date qualifications are judged on."""
     with gcpause.paused():
-        return Evaluator(ig, rulesets, lang).run(advance)
+        return Evaluator(ig, rulesets, lang, as_of or assessment_date()).run(advance)
+
+
+def assessment_date() -> str:
+    """Today (UTC) as YYYY-MM-DD, or the date of SOURCE_DATE_EPOCH when it is set (reproducible
+    builds: https://reproducible-builds.org/specs/source-date-epoch/)."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
+    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 
 

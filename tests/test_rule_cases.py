@@ -1,5 +1,7 @@
 """Every shipped rule has a case file (tests/rules/cases/<RULE-ID>.yaml) with items where it must
-fire and items where it must not; each case runs the rule's ruleset on the case's inventory."""
+fire and items where it must not; each case runs the rule's ruleset on the case's inventory.
+More cases for a rule go in <RULE-ID>.<variant>.yaml (e.g. `.v2` for the format v2 input);
+`as_of` in a case sets the assessment date."""
 
 from __future__ import annotations
 
@@ -28,11 +30,16 @@ def _shipped_rules() -> dict[str, Any]:
 
 
 RULES = _shipped_rules()
+
+
+def _rule_of(case_file: Path) -> str:
+    return case_file.name.split(".")[0]
+
 CASE_FILES = sorted(CASES.glob("*.yaml"))
 
 
 def test_every_stable_rule_has_a_case_file() -> None:
-    missing = sorted(set(RULES) - {p.stem for p in CASE_FILES})
+    missing = sorted(set(RULES) - {_rule_of(p) for p in CASE_FILES})
     assert not missing, f"rules without tests/rules/cases/<id>.yaml: {missing}"
 
 
@@ -45,7 +52,7 @@ def test_at_least_thirty_rules_in_stable_rulesets() -> None:
 def test_rule_case(case_file: Path, tmp_path: Path) -> None:
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     rule_id = case["rule"]
-    assert rule_id == case_file.stem, "the case file is named after its rule"
+    assert rule_id == _rule_of(case_file), "the case file is named after its rule"
     assert rule_id in RULES, f"{rule_id} is not a shipped rule"
     assert case["fires"] and case["passes"], "each rule needs a positive and a negative case"
     inventory_file = tmp_path / "inventory.yaml"
@@ -57,7 +64,7 @@ def test_rule_case(case_file: Path, tmp_path: Path) -> None:
     ruleset = RULES[rule_id]
     # The rule's ruleset alone, plus the others at their defaults (second-pass rules depend on them).
     others = [r for r in api.select_rulesets() if r.id != ruleset.id]
-    result = api.assess(inventory, sorted([*others, ruleset], key=lambda r: r.id), "en")
+    result = api.assess(inventory, sorted([*others, ruleset], key=lambda r: r.id), "en", as_of=case.get("as_of"))
     fired = {item.id for item in result.items if any(f.rule == rule_id for f in item.findings)}
     for item_id in case["fires"]:
         assert result.item(item_id) is not None, f"no item {item_id} in the case"

@@ -30,17 +30,28 @@ class FailOn(str, Enum):
 RULESET_HELP = "Ruleset to apply, ID or ID@VERSION (repeatable; default: latest stable of each)."
 RULES_DIR_HELP = "Directory of extra rulesets (<id>/<version>.yaml), added to the shipped ones."
 LANG_HELP = "Language of messages (default: from the organisation's country)."
+AS_OF_HELP = ("Assessment date, YYYY-MM-DD: qualifications are judged on it (default: today, or the date of "
+              "SOURCE_DATE_EPOCH). Recorded in the results.")
+
+
+def as_of_option() -> Optional[str]:
+    return typer.Option(None, "--as-of", help=AS_OF_HELP, metavar="DATE")  # type: ignore[no-any-return]
 
 rules_app = typer.Typer(help="List, show and compare rulesets.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 
 def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional[str], lang: Optional[Lang],
-                    machine_output: bool = False):  # type: ignore[no-untyped-def]
+                    machine_output: bool = False, as_of: Optional[str] = None):  # type: ignore[no-untyped-def]
     """Shared by every command that assesses an inventory: warnings to stderr, then verdicts,
     with a progress bar on a terminal for large inventories."""
     from bleu_assess import api, console
+    from bleu_assess.errors import UsageError
     from bleu_assess.i18n import default_language, t
+    from bleu_assess.validate import parse_date
+
+    if as_of is not None and parse_date(as_of) is None:
+        raise UsageError(t("cli.bad_as_of", default_language(), value=as_of))
 
     with console.progress(console.progress_wanted(path, machine_output)) as stage:
         loaded_stage = stage(t("cli.progress_load", default_language()), 1)
@@ -51,7 +62,7 @@ def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional
         selected = api.select_rulesets(ruleset or None, rules_dir)
         ig = api.graph(inventory)
         advance = stage(t("cli.progress_assess", language), len(inventory.applications) + len(inventory.datasets))
-        result = api.assess(inventory, selected, language, ig, advance)
+        result = api.assess(inventory, selected, language, ig, advance, as_of)
     console.diagnostics(loaded.warnings, language, limit=10)
     return result, ig, selected
 
@@ -66,13 +77,15 @@ def scan(
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Assess every application and dataset: readiness, SecNumCloud scope, residency, exposure, target."""
     from bleu_assess import console, scan_render
     from bleu_assess.i18n import t
     from bleu_assess.output import emit
 
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
+    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table,
+                                   as_of=as_of)
     if format is ScanFormat.table:
         console.show_table(lambda width: scan_render.table(result, width), output, [path])
     else:
@@ -98,6 +111,7 @@ def explain(
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Explain one item: its facts, every finding with the condition that matched, its exposure paths."""
     from bleu_assess import console, explain as explainer
@@ -105,12 +119,12 @@ def explain(
     from bleu_assess.i18n import t
     from bleu_assess.validate import suggest
 
-    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang)
+    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang, as_of=as_of)
     verdict = result.item(item)
     if verdict is None:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
                          + suggest(item, [i.id for i in result.items], result.lang))
-    console.out().print(explainer.render(verdict, ig, selected, result.lang))
+    console.out().print(explainer.render(verdict, ig, selected, result.lang, result.as_of))
 
 
 @command("list", parent=rules_app)

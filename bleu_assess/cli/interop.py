@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import app, command
-from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
+from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, as_of_option, load_and_assess
 from bleu_assess.cli.inventory import PATH_HELP, Lang
 
 import_app = typer.Typer(help="Import inventories from spreadsheets and discovery tools.", no_args_is_help=True)
@@ -110,6 +110,7 @@ def export_findings(
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """One row per finding (item, owner, rule, severity, message, remediation, references)."""
     from bleu_assess import console
@@ -118,7 +119,7 @@ def export_findings(
     from bleu_assess.output import check_target, write_atomic
 
     check_target(output, [path])
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang)
+    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, as_of=as_of)
     content = to_xlsx(result) if Path(output).suffix.lower() == ".xlsx" else to_csv(result)
     write_atomic(output, content, [path])
     count = sum(len(i.findings) for i in result.items)

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
+from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, as_of_option, load_and_assess
 from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
 
 
@@ -53,13 +53,14 @@ def plan(
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Plan migration waves: move groups, dependency order, pilot, held and staying applications."""
     from bleu_assess import api, console, plan_render
     from bleu_assess.output import emit
 
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
-    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is PlanFormat.json)
+    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is PlanFormat.json, as_of=as_of)
     planned = api.plan(result, ig, options)
     if format is PlanFormat.table:
         console.show_table(lambda width: plan_render.table(planned, ig.inventory, width), output, [path])

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
+from bleu_assess.cli.assess import LANG_HELP, RULES_DIR_HELP, RULESET_HELP, as_of_option, load_and_assess
 from bleu_assess.cli.inventory import PATH_HELP, Lang
 from bleu_assess.cli.planning import (EFFORT_DAYS, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE, PILOT_SIZE,
                                       plan_options)
@@ -41,6 +41,7 @@ def report(
     group_by_flows: bool = GROUP_BY_FLOWS,
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Write the readiness report: one self-contained HTML file (or Markdown), in French or English."""
     from bleu_assess import api
@@ -49,6 +50,6 @@ def report(
 
     fmt = format.value if format else ("markdown" if output and output.endswith((".md", ".markdown")) else "html")
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
-    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang)
+    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, as_of=as_of)
     planned = api.plan(result, ig, options)
     emit(render(result, planned, ig.inventory, fmt, audience.value, template_dir), output, [path])
