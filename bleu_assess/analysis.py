@@ -19,7 +19,7 @@ from typing import Any
 
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.model import Application, Dataset, Inventory, Provider
-from bleu_assess.offers import UNKNOWN, Profile, Profiles
+from bleu_assess.offers import UNKNOWN, Profile, Profiles, assessment_date
 from bleu_assess.refdata import VerdictModel, home_countries, verdict_model
 from bleu_assess.results import Exposure
 
@@ -100,9 +100,11 @@ def _immune(provider: Provider, as_of: str) -> bool:
     return any(q.id == SNC and q.in_force(as_of) for q in provider.qualifications)
 
 
-def provider_statuses(inventory: Inventory, as_of: str) -> dict[str, ProviderStatus]:
-    """Exposure of each provider as a whole (offer-level qualifications are applied per
-    application, in Analysis). A subprocessor with no access to data exposes no one."""
+def provider_statuses(inventory: Inventory, as_of: str | None = None) -> dict[str, ProviderStatus]:
+    """Exposure of each provider as a whole on `as_of` (YYYY-MM-DD, default today); offer-level
+    qualifications are applied per application, in Analysis. A subprocessor with no access to
+    data exposes no one."""
+    as_of = as_of or assessment_date()
     home = home_countries()
     providers = inventory.providers_by_id
     immune = {p.id for p in inventory.providers if _immune(p, as_of)}
@@ -152,10 +154,10 @@ def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
 class Analysis:
     """Facts of every item, computed once for the whole inventory."""
 
-    def __init__(self, ig: InventoryGraph, as_of: str) -> None:
+    def __init__(self, ig: InventoryGraph, as_of: str | None = None) -> None:
         self.ig = ig
         self.inventory = inv = ig.inventory
-        self.as_of = as_of
+        self.as_of = as_of = as_of or assessment_date()
         self.model: VerdictModel = verdict_model()
         self.providers = provider_statuses(inv, as_of)
         self.profiles = Profiles(inv, as_of)

@@ -16,7 +16,7 @@ from bleu_assess.analysis import FACTS, LABELLED, Analysis
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.i18n import label
 from bleu_assess.model import Application, Inventory
-from bleu_assess.offers import HDS, certified_activities, count
+from bleu_assess.offers import HDS, assessment_date, certified_activities, count
 from bleu_assess.refdata import hds_activities, region_groups, verdict_model
 from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
                                   ScanResult)
@@ -378,17 +378,4 @@ def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
     default `assessment_date()`) is the date qualifications are judged on."""
     with gcpause.paused():
         return Evaluator(ig, rulesets, lang, as_of or assessment_date()).run(advance)
-
-
-def assessment_date() -> str:
-    """Today (UTC) as YYYY-MM-DD, or the date of SOURCE_DATE_EPOCH when it is set (reproducible
-    builds: https://reproducible-builds.org/specs/source-date-epoch/)."""
-    import datetime
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
-    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-
 

@@ -85,7 +85,7 @@ def test_import_errors_name_sheet_row_and_column(tmp_path: Path, runner: Any) ->
     out = tmp_path / "out.yaml"
     result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
-    assert "modele.xlsx: applications!J3: users: expected a number, got 'beaucoup'" in result.output
+    assert "modele.xlsx: applications!N3: users: expected a number, got 'beaucoup'" in result.output
     fill(workbook, {"organisation": {"name": "CHU"}}, "fr")  # only the first error stops the import
     book = load_workbook(workbook)
     book["applications"]["J3"] = 12

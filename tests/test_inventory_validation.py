@@ -57,12 +57,13 @@ def errors_of(path: Path) -> list[str]:
     (HEAD + "platforms:\n  - {id: pl, provider: q, models: [iaas]}\n" + APP + DATA,
      ":5:24: platforms[0].provider: unknown provider 'q'"),
     (HEAD + APP.replace("    name: App\n", "") + DATA, ":5:5: applications[0]: missing required field 'name'"),
-    (HEAD.replace("v1", "v2") + APP + DATA,
-     ":1:9: format: unsupported format version 'bleu-assess/v2': this version of bleu-assess reads bleu-assess/v1"),
+    (HEAD.replace("v1", "v3") + APP + DATA,
+     ":1:9: format: unsupported format version 'bleu-assess/v3': this version of bleu-assess reads bleu-assess/v2 "
+     "or bleu-assess/v1"),
     ("- just\n- a list\n", ":1:1: the top level must be a mapping"),
     ("", ":1:1: empty file"),
     (HEAD + APP.replace("hosting: {model: on-premises}", "hosting: {model: saas}") + DATA,
-     ":7:14: applications[0].hosting: missing required field 'provider' (required when the model is saas)"),
+     ":7:14: applications[0].hosting: missing required field 'provider' (required when the model is saas, unless 'platform' names the offer)"),
     (HEAD + APP.replace("id: app", "id: App_1") + DATA, ":5:9: applications[0].id: invalid id 'App_1'"),
     (HEAD + "  country: fr\n" + APP + DATA, ":4:12: organisation.country: invalid country code 'fr'"),
     (HEAD + APP + DATA.replace("classification: internal", "classification: internal\n    volume_gb: -3"),
@@ -178,7 +179,7 @@ def test_version_graph_schema_and_init(runner: Any, write_inventory: Any, tmp_pa
     assert {n["id"] for n in document["nodes"]} == {"application:app", "dataset:data"}
     assert runner.invoke(app, ["graph", str(path), "--focus", "nope"]).exit_code == 2
     schema = json.loads(runner.invoke(app, ["schema"]).stdout)
-    assert schema["properties"]["format"]["const"] == "bleu-assess/v1"
+    assert schema["properties"]["format"]["enum"] == ["bleu-assess/v2", "bleu-assess/v1"]
     target = tmp_path / "new.yaml"
     assert runner.invoke(app, ["init", str(target)]).exit_code == 0
     assert load_inventory(target).inventory.applications

@@ -120,7 +120,7 @@ def to_inventory(source: str, sheets: dict[str, tuple[str, Rows]], organisation:
     """The inventory mapping, and where each item came from: (section, index) -> (sheet title,
     row, column index by field key)."""
     problems: list[Diagnostic] = []
-    data: dict[str, Any] = {"format": model.FORMAT_V1}
+    data: dict[str, Any] = {"format": model.FORMAT}
     origins: dict[tuple[str, int], tuple[str, int, dict[str, int]]] = {}
     for sheet in SHEETS:
         if sheet not in sheets:
@@ -190,7 +190,10 @@ def _convert(raw: Any, column: Column) -> Any:
     if kind == "list" or spec.type == "free":
         if isinstance(raw, (int, float)):
             raw = str(raw)
-        return [part.strip() for part in str(raw).split(";") if part.strip()]
+        parts = [part.strip() for part in str(raw).split(";") if part.strip()]
+        if spec.item is not None and spec.item.type == "integer":  # HDS activities: 1; 2; 3
+            return [int(p) if p.isdigit() else p for p in parts]
+        return parts
     if kind == "boolean":
         text = str(raw).strip().lower()
         if isinstance(raw, bool):
