@@ -195,6 +195,7 @@ class Placement:
 
     id: str
     reason: str
+    not_before: str | None = None  # YYYY-MM-DD: its only landing zones await a qualification expected then
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +211,7 @@ class Wave:
         return {
             "number": self.number, "applications": list(self.applications), "datasets": list(self.datasets),
             "move_groups": [list(g) for g in self.move_groups], "effort_days": float(self.effort_days),
-            "placements": [{"id": p.id, "reason": p.reason} for p in self.placements],
+            "placements": [{"id": p.id, "reason": p.reason, "not_before": p.not_before} for p in self.placements],
         }
 
 
