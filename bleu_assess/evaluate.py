@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 from bleu_assess import __version__, gcpause
-from bleu_assess.analysis import FACTS, LABELLED, Analysis
+from bleu_assess.analysis import FACTS, LABELLED, SNC, Analysis
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.i18n import label
 from bleu_assess.model import Application, Inventory
@@ -316,7 +316,7 @@ class Evaluator:
             model = models[0] if models else None
             counted = count(offer.qualifications or (), model, self.as_of)
             if stage == 3:
-                qualified_snc = "secnumcloud-3.2" in counted.held
+                qualified_snc = SNC in counted.held
                 if not (requirement["not_exposed"] and self.analysis.providers[provider.id].exposed
                         and not qualified_snc):
                     stage = 4
@@ -327,6 +327,10 @@ class Evaluator:
                     held.add(HDS)
                 else:
                     held.discard(HDS)
+                if provider.kind != "commercial":
+                    # The doctrine's qualification requirement (R9, SREN art. 31) concerns
+                    # commercial cloud offers: the State's cloud or a public shared service meets it.
+                    held.add(SNC)
                 missing = needed.difference(held)
                 if not missing:
                     chosen = chosen or offer.id
