@@ -91,7 +91,9 @@ _SUBPROCESSOR = _s("object", "A provider relied on: an id, or a mapping with its
 })
 
 
-ORGANISATION = _s("object", "The organisation being assessed.", required=True, fields={
+# Required in exactly one file of the inventory (a directory's other files leave it out): the
+# validator checks that across files, so the schema does not require it per file.
+ORGANISATION = _s("object", "The organisation being assessed (in exactly one file of the inventory).", fields={
     "name": _s("string", "Name of the organisation.", required=True),
     "country": _s("country", "ISO 3166-1 alpha-2 country code.", default="FR"),
     "type": _s("string", "Kind of organisation.", enum=model.ORGANISATION_TYPES, default="other"),

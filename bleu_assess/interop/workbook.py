@@ -193,6 +193,8 @@ def _convert(raw: Any, column: Column) -> Any:
         parts = [part.strip() for part in str(raw).split(";") if part.strip()]
         if spec.item is not None and spec.item.type == "integer":  # HDS activities: 1; 2; 3
             return [int(p) if p.isdigit() else p for p in parts]
+        if spec.item is not None and spec.item.shorthand:  # hds; {id: secnumcloud-3.2, scope: [iaas]}
+            return [_flow_mapping(p) if p.startswith("{") else p for p in parts]
         return parts
     if kind == "boolean":
         text = str(raw).strip().lower()
@@ -218,6 +220,17 @@ def _convert(raw: Any, column: Column) -> Any:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return str(raw).strip()
+
+
+def _flow_mapping(text: str) -> Any:
+    """A list item written as a YAML flow mapping in a cell (`{id: hds, until: 2027-01-01}`)."""
+    from bleu_assess import yamlio
+    from bleu_assess.errors import InputError
+
+    try:
+        return yamlio.parse(text, "cell")
+    except InputError:
+        raise ValueError(f"expected an id or a mapping such as {{id: hds, until: 2027-01-01}}, got '{text}'") from None
 
 
 def _mapping(raw: Any) -> dict[str, Any]:
