@@ -237,3 +237,10 @@ def test_bad_dates_and_milestones_are_located_errors(write_inventory: Any, runne
     bad = write_inventory(body.replace("[1, 2]", "[1, 7]"))
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 2 and "hds_activities[1]: unknown value 7" in result.output, result.output
+
+
+def test_the_documented_example_is_a_valid_v2_inventory(write_inventory: Any) -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "inventory.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    loaded = load_inventory(write_inventory(example))
+    assert loaded.inventory.format == "bleu-assess/v2" and loaded.inventory.platforms
