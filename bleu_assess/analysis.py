@@ -193,6 +193,7 @@ class Analysis:
         self._groups: dict[tuple[frozenset[int], str | None], dict[str, Any]] = {}
         self._provider_blocks: dict[str | None, dict[str, Any]] = {}
         self._hosting_blocks: dict[int, dict[str, Any]] = {}
+        self._app_groups: dict[int, dict[str, Any]] = {}  # by profile: most applications share a few
 
     # -- exposure ---------------------------------------------------------------------------
 
@@ -400,7 +401,10 @@ class Analysis:
         # are assessed as datasets, so as not to lend one dataset's location to another.
         exposure, via = self.app_exposure(app, classifications)
         facts = self._common("application", app.id, app.name)
-        facts.update(self._group_facts([profile] if profile is not UNKNOWN else []))
+        group = self._app_groups.get(id(profile))
+        if group is None:
+            group = self._app_groups[id(profile)] = self._group_facts([profile] if profile is not UNKNOWN else [])
+        facts.update(group)
         if profile is UNKNOWN:
             facts["data.regions_known"] = False
         facts.update(self._hosting_facts(profile))
