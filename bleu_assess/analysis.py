@@ -19,7 +19,8 @@ from typing import Any
 
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.model import Application, Dataset, Inventory, Provider
-from bleu_assess.offers import UNKNOWN, Profile, Profiles, assessment_date
+from bleu_assess.clock import assessment_date
+from bleu_assess.offers import UNKNOWN, Profile, Profiles
 from bleu_assess.refdata import VerdictModel, home_countries, verdict_model
 from bleu_assess.results import Exposure
 

@@ -15,7 +15,8 @@ from bleu_assess.analysis import FACTS, LABELLED, SNC, Analysis
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.i18n import label
 from bleu_assess.model import Application, Inventory
-from bleu_assess.offers import HDS, assessment_date, certified_activities, count
+from bleu_assess.clock import assessment_date
+from bleu_assess.offers import HDS, certified_activities, count
 from bleu_assess.refdata import hds_activities, region_groups, verdict_model
 from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
                                   ScanResult)

@@ -13,8 +13,6 @@ Subprocessors with `data_access: none` reach no data: they are not in the chain 
 
 from __future__ import annotations
 
-import datetime
-import os
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -34,15 +32,6 @@ class Counted:
     held: tuple[str, ...]  # in force on the date, scope covering the model: these count
     not_in_force: tuple[str, ...]  # `until` passed, or `since` still ahead
     out_of_scope: tuple[str, ...]  # in force, but not for the service model used
-
-
-def assessment_date() -> str:
-    """Today (UTC) as YYYY-MM-DD, or the date of SOURCE_DATE_EPOCH when it is set (reproducible
-    builds: https://reproducible-builds.org/specs/source-date-epoch/)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc).date().isoformat()
-    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 
 
 def count(qualifications: Iterable[Qualification], model: str | None, as_of: str) -> Counted:

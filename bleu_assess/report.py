@@ -4,14 +4,13 @@ wording lives in templates/i18n/report.*.yaml and the layout in templates/report
 
 from __future__ import annotations
 
-import datetime
-import os
 from collections import Counter
 from typing import Any
 
 from markupsafe import Markup
 
 from bleu_assess import charts, gcpause
+from bleu_assess.clock import reference_moment
 from bleu_assess.i18n import label, t
 from bleu_assess.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
 from bleu_assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, Finding, ItemVerdict,
@@ -24,10 +23,7 @@ LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
 
 def generation_time() -> str | None:
     """SOURCE_DATE_EPOCH when set (reproducible builds), else now; ISO 8601, UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit()
-              else datetime.datetime.now(datetime.timezone.utc))
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return reference_moment().strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _item(verdict: ItemVerdict) -> dict[str, Any]:

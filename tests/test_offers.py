@@ -244,3 +244,18 @@ def test_the_documented_example_is_a_valid_v2_inventory(write_inventory: Any) ->
     example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     loaded = load_inventory(write_inventory(example))
     assert loaded.inventory.format == "bleu-assess/v2" and loaded.inventory.platforms
+
+
+def test_the_assessment_date_defaults_to_source_date_epoch_and_is_recorded(runner: Any, monkeypatch: Any) -> None:
+    import json
+
+    from bleu_assess.cli import app
+
+    example = str(Path(__file__).resolve().parent.parent / "examples" / "minimal.yaml")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21 UTC
+    result = runner.invoke(app, ["scan", example, "-f", "json"])
+    assert json.loads(result.stdout)["as_of"] == "2026-09-21"
+    dated = runner.invoke(app, ["plan", example, "-f", "json", "--as-of", "2027-01-31"])
+    assert json.loads(dated.stdout)["as_of"] == "2027-01-31"
+    bad = runner.invoke(app, ["scan", example, "--as-of", "31/01/2027"])
+    assert bad.exit_code == 2 and "31/01/2027" in bad.output and "Traceback" not in bad.output
