@@ -259,3 +259,32 @@ def test_the_assessment_date_defaults_to_source_date_epoch_and_is_recorded(runne
     assert json.loads(dated.stdout)["as_of"] == "2027-01-31"
     bad = runner.invoke(app, ["scan", example, "--as-of", "31/01/2027"])
     assert bad.exit_code == 2 and "31/01/2027" in bad.output and "Traceback" not in bad.output
+
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+ALL_EXAMPLES = [EXAMPLES / "chu-exemple.yaml", EXAMPLES / "ministere-exemple.yaml", EXAMPLES / "par-service",
+                Path(__file__).parent / "data" / "v1" / "chu-exemple.yaml",
+                Path(__file__).parent / "data" / "v1" / "ministere-exemple.yaml"]
+
+
+@pytest.mark.parametrize("example", ALL_EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_examples_land_saas_only_on_offers_of_their_service_and_name_only_triggering_countries(
+        example: Path) -> None:
+    import re
+
+    inventory = api.load(example).inventory
+    result = api.assess(inventory, lang="fr", as_of=AS_OF)
+    shown = {rule.id: rule.shown for ruleset in api.select_rulesets() for rule in ruleset.rules}
+    for app in inventory.applications:
+        verdict = result.item(app.id)
+        offer = inventory.platform(verdict.platform)
+        if offer is not None and set(offer.models) == {"saas"}:
+            assert app.service in offer.services, f"{app.id} lands on {offer.id} without its service"
+    for item in result.items:
+        for finding in item.findings:
+            for fact, pick in shown[finding.rule].items():
+                values = finding.evidence.get(fact)
+                if not isinstance(values, list):
+                    continue
+                for silent in set(values) - set(pick(values)):
+                    assert not re.search(rf"\b{silent}\b", finding.message), (finding.rule, finding.message)
