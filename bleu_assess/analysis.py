@@ -368,7 +368,6 @@ class Analysis:
         facts = self._provider_blocks.get(key)
         if facts is not None:
             return facts
-        status = self.providers.get(provider.id) if provider else None
         own = provider.ownership if provider else None
         facts = self._provider_blocks[key] = {
             "provider.declared": provider is not None,
@@ -382,7 +381,6 @@ class Analysis:
             "provider.regions": tuple(sorted(provider.regions)) if provider else (),
             "provider.support_regions": tuple(sorted(provider.effective_support_regions)) if provider else (),
             "provider.subprocessors": tuple(sorted(s.id for s in provider.subprocessors)) if provider else (),
-            "provider.exposed": bool(status and status.exposed),
             "provider.ownership.largest_non_eu_pct": own.largest_non_eu_pct if own else None,
             "provider.ownership.total_non_eu_pct": own.total_non_eu_pct if own else None,
         }
@@ -423,6 +421,7 @@ class Analysis:
             "hosting.platform": hosting.platform if hosting else None, "service": app.service,
         })
         facts.update(self._application_provider_facts(provider))
+        facts["provider.exposed"] = self._exposed_app(app.id)  # a qualified offer makes its applications immune
         sends = self.sends_to_exposed.get(app.id)
         classes = self.classes_to_exposed.get(app.id)
         senders = self.senders.get(app.id)
