@@ -288,3 +288,17 @@ def test_examples_land_saas_only_on_offers_of_their_service_and_name_only_trigge
                     continue
                 for silent in set(values) - set(pick(values)):
                     assert not re.search(rf"\b{silent}\b", finding.message), (finding.rule, finding.message)
+
+
+def test_an_application_on_an_offer_is_checked_against_it(write_inventory: Any, runner: Any) -> None:
+    from bleu_assess.cli import app
+
+    body = ("format: bleu-assess/v2\norganisation: {name: T}\nproviders:\n  - {id: p, regions: [FR]}\n"
+            "  - {id: q, regions: [FR]}\nplatforms:\n  - {id: o, provider: p, models: [iaas]}\n"
+            "applications:\n  - {id: a, name: A, hosting: {model: saas, platform: o}}\n")
+    warned = runner.invoke(app, ["validate", str(write_inventory(body)), "--lang", "en"])
+    assert warned.exit_code == 0 and "offer 'o' does not sell saas (it sells iaas)" in warned.output
+    wrong = write_inventory(body.replace("{model: saas, platform: o}", "{model: iaas, platform: o, provider: q}"))
+    result = runner.invoke(app, ["validate", str(wrong)])
+    assert result.exit_code == 2 and f"{wrong}:9:" in result.output
+    assert "offer 'o' is sold by 'p', not 'q'" in result.output
