@@ -4,11 +4,14 @@ The rewrite is a list of small steps (`STEPS`), each reading the current text of
 returning text edits at the positions of the YAML nodes it changes: everything else is left byte
 for byte, so a diff of the result shows only the changed lines. A step that has nothing to do
 returns no edit. To add a step, write a function `(UpgradeFile) -> list[Edit]` and append it to
-`STEPS` (docs/inventory.md, "Upgrading from v1", lists what each step does).
+`STEPS` (docs/inventory.md, "Reading v1, upgrading", lists what each step does). A change that is
+easier to write on a round-trip mapping (ruamel.yaml) than as text edits can be wrapped with
+`item_step(section, change)`; only the files it changes are re-emitted, by ruamel.
 """
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -31,10 +34,12 @@ class UpgradeFile:
     positions), what every file of the inventory declares (`providers` by id), and the format
     the inventory had before any step ran (`source_format`: steps rewrite only what it meant)."""
 
-    def __init__(self, text: str, name: str, providers: dict[str, dict[str, Any]], source_format: str) -> None:
+    def __init__(self, text: str, name: str, providers: dict[str, dict[str, Any]], source_format: str,
+                 lang: str = "fr") -> None:
         self.text = text
         self.name = name
         self.source_format = source_format
+        self.lang = lang  # of the comments a step writes
         self.data = yamlio.parse(text, name)
         self.root = yamlio.compose(text)
         self.providers = providers
@@ -119,6 +124,35 @@ def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
 
 
 Step = Callable[[UpgradeFile], list[Edit]]
+
+
+def item_step(section: str, change: Callable[[Any, str], bool]) -> Step:
+    """A step from a function that rewrites one item of a top-level list in place, on ruamel.yaml's
+    round-trip mapping (`change(item, lang) -> changed`). Files where it changes nothing are left
+    byte for byte; the others are re-emitted by ruamel, comments and flow styles kept."""
+
+    def step(f: UpgradeFile) -> list[Edit]:
+        if f.source_format != model.FORMAT_V1:
+            return []
+        from ruamel.yaml import YAML
+
+        yaml_rt = YAML()
+        yaml_rt.preserve_quotes = True
+        yaml_rt.width = 4096
+        yaml_rt.indent(mapping=2, sequence=4, offset=2)
+        data = yaml_rt.load(f.text)
+        items = data.get(section) if hasattr(data, "get") else None
+        changed = [change(item, f.lang) for item in items or [] if hasattr(item, "get")]
+        if not any(changed):
+            return []
+        out = io.StringIO()
+        yaml_rt.dump(data, out)
+        return [Edit(0, len(f.text), out.getvalue())]
+
+    step.__name__ = getattr(change, "__name__", "item_step")
+    return step
+
+
 STEPS: list[Step] = [format_v2, qualifications_per_offer]
 
 
@@ -129,7 +163,8 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return text
 
 
-def upgrade_texts(files: list[tuple[str, str]], steps: list[Step] | None = None) -> list[tuple[str, str]]:
+def upgrade_texts(files: list[tuple[str, str]], steps: list[Step] | None = None,
+                  lang: str = "fr") -> list[tuple[str, str]]:
     """[(name, text)] of an inventory's files -> the same files upgraded to the current format.
     Raises InputError (located) when a file cannot be parsed."""
     providers: dict[str, dict[str, Any]] = {}
@@ -144,7 +179,7 @@ def upgrade_texts(files: list[tuple[str, str]], steps: list[Step] | None = None)
     out = []
     for name, text in files:
         for step in steps or STEPS:
-            edits = step(UpgradeFile(text, name, providers, source_format))
+            edits = step(UpgradeFile(text, name, providers, source_format, lang))
             if edits:
                 text = _apply(text, edits)
         out.append((name, text))

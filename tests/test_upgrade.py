@@ -138,3 +138,24 @@ def test_the_schema_rejects_a_misspelt_v2_key_and_the_validator_gives_a_hint(wri
     path = write_inventory(bad)
     result = runner.invoke(app, ["validate", str(path)])
     assert result.exit_code == 2 and "unknown field 'hds_activites' (did you mean 'hds_activities'?)" in result.output
+
+
+def test_a_step_written_on_round_trip_mappings_joins_the_list(tmp_path: Path) -> None:
+    """How issue 14's `sensitive` rewrite plugs in: one function per dataset, on ruamel mappings."""
+    from bleu_assess.upgrade import item_step
+
+    def mark_sensitive(dataset: Any, lang: str) -> bool:
+        if dataset.get("classification") != "sensitive":
+            return False
+        dataset["classification"] = "personal"
+        dataset.yaml_add_eol_comment("revoir" if lang == "fr" else "review", "classification")
+        return True
+
+    text = (V1 / "ministere-exemple.yaml").read_text(encoding="utf-8")
+    [(_, upgraded)] = upgrade_texts([("m.yaml", text)], [*STEPS, item_step("datasets", mark_sensitive)])
+    assert "classification: sensitive" not in upgraded and "# revoir" in upgraded
+    kept = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert all(line in upgraded.splitlines() for line in kept), "comments kept"
+    untouched = (V1 / "minimal.yaml").read_text(encoding="utf-8")
+    [(_, same)] = upgrade_texts([("x.yaml", untouched)], [item_step("datasets", mark_sensitive)])
+    assert same == untouched  # nothing to change: not re-emitted

@@ -129,10 +129,13 @@ def upgrade(
     register_input(path)
     files = inventory_files(root, path)
     texts = [(shown, yamlio.decode(yamlio.read_bytes(file, shown), shown)) for file, shown in files]
-    upgraded = upgrade_texts(texts)
+    parsed = [yamlio.parse(text, name) for name, text in texts]
+    organisation = next((d["organisation"] for d in parsed if isinstance(d, dict)
+                         and isinstance(d.get("organisation"), dict)), {})
+    lang = default_language(organisation.get("country"))  # of the comments the steps write
+    upgraded = upgrade_texts(texts, lang=lang)
     # The result must be a valid inventory before anything is written.
     validate([Document(name, text, yamlio.parse(text, name)) for name, text in upgraded], path)
-    lang = default_language()
     if not root.is_dir():
         emit(upgraded[0][1], output, [path])
     else:
