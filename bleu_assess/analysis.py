@@ -89,6 +89,9 @@ class ProviderStatus:
 
 
 
+_EMPTY: frozenset[Any] = frozenset()
+
+
 @dataclass(frozen=True, slots=True)
 class _Path:
     score: int
@@ -191,7 +194,8 @@ class Analysis:
         org = inv.organisation
         self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
                                     "organisation.designations": tuple(sorted(org.designations))}
-        self._groups: dict[tuple[frozenset[int], str | None], dict[str, Any]] = {}
+        self._groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._parts: dict[int, tuple[frozenset[Any], ...]] = {}
         self._provider_blocks: dict[str | None, dict[str, Any]] = {}
         self._hosting_blocks: dict[int, dict[str, Any]] = {}
         self._app_groups: dict[int, dict[str, Any]] = {}  # by profile: most applications share a few
@@ -302,48 +306,44 @@ class Analysis:
         return exposure, tuple(sorted({p.via for p in paths}))
 
     # -- facts ------------------------------------------------------------------------------
-    # Most facts are the same for every item that shares a provider (or a set of providers):
-    # they are computed once per provider or provider set, and copied into each item's facts.
+    # Most facts are the same for every item that shares a hosting (or a set of hostings): they
+    # are computed once per hosting profile or distinct union, and copied into each item's facts.
+
+    def _profile_parts(self, p: Profile) -> tuple[frozenset[Any], ...]:
+        """What one hosting contributes to an item's facts, as sets to unite: involved, exposed,
+        without secnumcloud, regions, storage, support, administration, HDS needed, missing,
+        uncovered."""
+        parts = self._parts.get(id(p))
+        if parts is None:
+            providers = self.inventory.providers_by_id
+            immune_host = SNC in p.qualifications.held
+            exposed = {pid for index, pid in enumerate(p.involved)
+                       if self.providers[pid].exposed and not (index == 0 and immune_host)}
+            without_snc = {pid for index, pid in enumerate(p.involved)
+                           if not (immune_host if index == 0 else _immune(providers[pid], self.as_of))}
+            parts = self._parts[id(p)] = (
+                frozenset(p.involved), frozenset(exposed), frozenset(without_snc), p.all_regions, p.storage_regions,
+                p.all_support, frozenset(p.admin_regions), frozenset(p.hds_needed), frozenset(p.hds_missing),
+                frozenset(p.hds_uncovered))
+        return parts
 
     def _group_facts(self, profiles: list[Profile], location: str | None = None) -> dict[str, Any]:
         """The facts of the places an item's data is at (one application's hosting, or every
-        application a dataset reaches), computed once per distinct set of places."""
-        key = (frozenset(id(p) for p in profiles), location)
+        application a dataset reaches), computed once per distinct content."""
+        if len(profiles) == 1:
+            parts = self._profile_parts(profiles[0])
+        else:
+            columns = zip(*(self._profile_parts(p) for p in profiles))
+            parts = tuple(frozenset().union(*column) for column in columns) if profiles else (_EMPTY,) * 10
+        known = all(p.known for p in profiles)
+        key = (parts, known, location)
         facts = self._groups.get(key)
         if facts is not None:
             return facts
-        providers = self.inventory.providers_by_id
-        involved: set[str] = set()
-        exposed: set[str] = set()
-        without_snc: set[str] = set()
-        regions: set[str] = set()
-        storage: set[str] = set()
-        support: set[str] = set()
-        admin: set[str] = set()
-        needed: set[int] = set()
-        missing: set[int] = set()
-        uncovered: set[str] = set()
-        known = True
-        for p in profiles:
-            involved.update(p.involved)
-            immune_host = SNC in p.qualifications.held
-            for index, pid in enumerate(p.involved):
-                host = index == 0
-                if self.providers[pid].exposed and not (host and immune_host):
-                    exposed.add(pid)
-                if not (immune_host if host else _immune(providers[pid], self.as_of)):
-                    without_snc.add(pid)
-            regions |= p.all_regions
-            storage |= p.storage_regions
-            support |= p.all_support
-            admin.update(p.admin_regions)
-            needed.update(p.hds_needed)
-            missing.update(p.hds_missing)
-            uncovered.update(p.hds_uncovered)
-            known = known and p.known
+        involved, exposed, without_snc, regions, storage, support, admin, needed, missing, uncovered = parts
         if location:
-            regions.add(location)
-            storage.add(location)
+            regions, storage = regions | {location}, storage | {location}
+        providers = self.inventory.providers_by_id
         ordered = sorted(involved)
         facts = self._groups[key] = {
             "providers.involved": tuple(ordered),
