@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from bleu_assess.graph import InventoryGraph
+from bleu_assess.clock import assessment_date
 from bleu_assess.model import Application, Dataset, Derogation, Inventory, Provider
+from bleu_assess.offers import UNKNOWN, Profile, Profiles
 from bleu_assess.refdata import VerdictModel, group_of, home_countries, verdict_model
 from bleu_assess.results import Exposure
 from bleu_assess import contract_facts
@@ -50,7 +52,8 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "provider.clearance": (APP, "list"),
     "data.classifications": (BOTH, "list"), "data.held_classifications": (BOTH, "list"),
     "data.personal": (BOTH, "bool"), "data.regions": (BOTH, "list"), "data.support_regions": (BOTH, "list"),
-    "data.regions_known": (BOTH, "bool"),
+    "data.regions_known": (BOTH, "bool"), "data.storage_regions": (BOTH, "list"), "data.admin_regions": (BOTH, "list"),
+    "hds.activities_needed": (BOTH, "list"), "hds.activities_missing": (BOTH, "list"),
     "providers.involved": (BOTH, "list"), "providers.exposed": (BOTH, "list"),
     "providers.without_hds": (BOTH, "list"), "providers.without_secnumcloud": (BOTH, "list"),
     "providers.unknown_headquarters": (BOTH, "list"),
@@ -59,6 +62,9 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "criticality": (APP, "string"), "strategy": (APP, "string"), "owner": (APP, "string"),
     "users": (APP, "number"), "blockers": (APP, "list"), "tags": (APP, "list"),
     "hosting.model": (APP, "string"), "hosting.region": (APP, "string"), "hosting.provider": (APP, "string"),
+    "hosting.platform": (APP, "string"), "hosting.kind": (APP, "string"), "hosting.qualifications": (APP, "list"),
+    "hosting.qualifications_not_in_force": (APP, "list"), "hosting.qualifications_out_of_scope": (APP, "list"),
+    "hosting.pending_qualifications": (APP, "list"), "service": (APP, "string"), "provider.kind": (APP, "string"),
     "provider.declared": (APP, "bool"), "provider.headquarters": (APP, "string"),
     "provider.contract_law": (APP, "string"), "provider.non_eu_control": (APP, "bool"),
     "provider.qualifications": (APP, "list"), "provider.pending_qualifications": (APP, "list"),
@@ -77,6 +83,7 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     # Second pass: known once the first pass has set verdicts.
     "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
     "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
+    "platform.missing": (BOTH, "string"), "platform.models": (BOTH, "list"),
 }
 FACTS.update(TRANSFER_FACTS)
 FACTS.update(CONTRACT_FACTS)
@@ -92,7 +99,8 @@ LABELLED: dict[str, str] = {
     "organisation.policy.secnumcloud_for": "classification", "data.classified_levels": "level",
     "provider.clearance": "level", "homologation.level": "homologation",
     "exposure.level": "exposure", "verdict.secnumcloud_scope": "secnumcloud_scope",
-    "verdict.target": "target", "verdict.residency": "residency",
+    "verdict.target": "target", "verdict.residency": "residency", "hosting.kind": "host_kind",
+    "provider.kind": "host_kind", "platform.missing": "landing_gap", "platform.models": "hosting",
 }
 
 
@@ -104,17 +112,9 @@ class ProviderStatus:
     closure: tuple[str, ...]  # this provider and its subprocessors, transitively
 
 
-@dataclass(frozen=True, slots=True)
-class _ProviderGroup:
-    """The facts of a set of providers (with their subprocessors), shared by the items they serve."""
-
-    facts: dict[str, Any]  # providers.*
-    regions: frozenset[str]
-    support: tuple[str, ...]  # sorted
-    known: bool  # every provider involved declares its regions
 
 
-_NONE: frozenset[str] = frozenset()
+_EMPTY: frozenset[Any] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,12 +124,22 @@ class _Path:
     ids: tuple[str, ...]
 
 
-def provider_statuses(inventory: Inventory) -> dict[str, ProviderStatus]:
+def _immune(provider: Provider, as_of: str) -> bool:
+    """Qualified SecNumCloud as a whole (provider-level, in force): immune to non-EU law (§19.6)."""
+    return any(q.id == SNC and q.in_force(as_of) for q in provider.qualifications)
+
+
+def provider_statuses(inventory: Inventory, as_of: str | None = None) -> dict[str, ProviderStatus]:
+    """Exposure of each provider as a whole on `as_of` (YYYY-MM-DD, default today); offer-level
+    qualifications are applied per application, in Analysis. A subprocessor with no access to
+    data exposes no one."""
+    as_of = as_of or assessment_date()
     home = home_countries()
     providers = inventory.providers_by_id
+    immune = {p.id for p in inventory.providers if _immune(p, as_of)}
     direct: dict[str, str] = {}
     for p in inventory.providers:
-        if SNC in p.qualifications:
+        if p.id in immune:
             continue
         hq_outside = p.headquarters is not None and p.headquarters not in home
         if hq_outside or p.non_eu_control:
@@ -142,15 +152,16 @@ def provider_statuses(inventory: Inventory) -> dict[str, ProviderStatus]:
     # SecNumCloud-qualified ones (immune by qualification): the first hop found is the shortest.
     users: dict[str, list[str]] = defaultdict(list)
     for p in inventory.providers:
-        for sub in p.subprocessors:
-            users[sub].append(p.id)
+        for link in p.subprocessors:
+            if link.data_access != "none":
+                users[link.id].append(p.id)
     chains: dict[str, tuple[str, ...]] = {pid: (pid,) for pid in direct}
     # A declared jurisdiction is not followed up the chain: only its own provider is exposed by it.
     queue = deque(sorted(pid for pid, via in direct.items() if via != "jurisdiction"))
     while queue:
         current = queue.popleft()
         for user in sorted(users[current]):
-            if user not in chains and SNC not in providers[user].qualifications:
+            if user not in chains and user not in immune:
                 chains[user] = (user, *chains[current])
                 queue.append(user)
     statuses = {}
@@ -165,10 +176,10 @@ def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
     seen = [root]
     stack = [root]
     while stack:
-        for sub in providers[stack.pop()].subprocessors:
-            if sub not in seen:
-                seen.append(sub)
-                stack.append(sub)
+        for link in providers[stack.pop()].subprocessors:
+            if link.data_access != "none" and link.id not in seen:
+                seen.append(link.id)
+                stack.append(link.id)
     return tuple(seen)
 
 
@@ -177,10 +188,11 @@ class Analysis:
 
     def __init__(self, ig: InventoryGraph, as_of: str | None = None) -> None:
         self.ig = ig
-        self.as_of = as_of or datetime.date.today().isoformat()  # YYYY-MM-DD
         self.inventory = inv = ig.inventory
+        self.as_of = as_of = as_of or assessment_date()
         self.model: VerdictModel = verdict_model()
-        self.providers = provider_statuses(inv)
+        self.providers = provider_statuses(inv, as_of)
+        self.profiles = Profiles(inv, as_of)
         self.datasets = inv.datasets_by_id
         self.apps = inv.applications_by_id
         # Flow edges per dataset: dataset -> list of (sender, receiver).
@@ -196,10 +208,15 @@ class Analysis:
         for app in inv.applications:
             for d in app.datasets:
                 self.holders[d].append(app.id)
-        self.app_provider_status = {
-            a.id: self.providers[a.hosting.provider] for a in inv.applications
-            if a.hosting is not None and a.hosting.provider
-        }
+        self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
+        self.app_provider_status: dict[str, ProviderStatus] = {}
+        for a in inv.applications:
+            provider = inv.hosting_provider(a)
+            if provider is not None:
+                status = self.providers[provider.id]
+                if status.exposed and SNC in self.app_profile[a.id].qualifications.held:
+                    status = ProviderStatus(False, None, (), status.closure)  # a qualified offer: immune
+                self.app_provider_status[a.id] = status
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
         self._propagate()
         self.transfers = Transfers(inv)
@@ -215,9 +232,11 @@ class Analysis:
         for derogation in inv.derogations:
             for item_id in derogation.items:
                 self.derogations[item_id].append(derogation)
-        self._groups: dict[frozenset[str], _ProviderGroup] = {}
+        self._groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._parts: dict[int, tuple[frozenset[Any], ...]] = {}
         self._provider_blocks: dict[str | None, dict[str, Any]] = {}
-        self._region_lists: dict[tuple[frozenset[str], frozenset[str]], tuple[str, ...]] = {}
+        self._hosting_blocks: dict[int, dict[str, Any]] = {}
+        self._app_groups: dict[int, dict[str, Any]] = {}  # by profile: most applications share a few
 
     # -- exposure ---------------------------------------------------------------------------
 
@@ -347,41 +366,58 @@ class Analysis:
         return exposure, tuple(sorted({p.via for p in paths}))
 
     # -- facts ------------------------------------------------------------------------------
-    # Most facts are the same for every item that shares a provider (or a set of providers):
-    # they are computed once per provider or provider set, and copied into each item's facts.
+    # Most facts are the same for every item that shares a hosting (or a set of hostings): they
+    # are computed once per hosting profile or distinct union, and copied into each item's facts.
 
-    def _provider_facts(self, provider_ids: frozenset[str]) -> _ProviderGroup:
-        group = self._groups.get(provider_ids)
-        if group is not None:
-            return group
+    def _profile_parts(self, p: Profile) -> tuple[frozenset[Any], ...]:
+        """What one hosting contributes to an item's facts, as sets to unite: involved, exposed,
+        without secnumcloud, regions, storage, support, administration, HDS needed, missing,
+        uncovered."""
+        parts = self._parts.get(id(p))
+        if parts is None:
+            providers = self.inventory.providers_by_id
+            immune_host = SNC in p.qualifications.held
+            exposed = {pid for index, pid in enumerate(p.involved)
+                       if self.providers[pid].exposed and not (index == 0 and immune_host)}
+            without_snc = {pid for index, pid in enumerate(p.involved)
+                           if not (immune_host if index == 0 else _immune(providers[pid], self.as_of))}
+            parts = self._parts[id(p)] = (
+                frozenset(p.involved), frozenset(exposed), frozenset(without_snc), p.all_regions, p.storage_regions,
+                p.all_support, frozenset(p.admin_regions), frozenset(p.hds_needed), frozenset(p.hds_missing),
+                frozenset(p.hds_uncovered))
+        return parts
+
+    def _group_facts(self, profiles: list[Profile], location: str | None = None) -> dict[str, Any]:
+        """The facts of the places an item's data is at (one application's hosting, or every
+        application a dataset reaches), computed once per distinct content."""
+        if len(profiles) == 1:
+            parts = self._profile_parts(profiles[0])
+        else:
+            columns = zip(*(self._profile_parts(p) for p in profiles))
+            parts = tuple(frozenset().union(*column) for column in columns) if profiles else (_EMPTY,) * 10
+        known = all(p.known for p in profiles)
+        key = (parts, known, location)
+        facts = self._groups.get(key)
+        if facts is not None:
+            return facts
+        involved, exposed, without_snc, regions, storage, support, admin, needed, missing, uncovered = parts
+        if location:
+            regions, storage = regions | {location}, storage | {location}
         providers = self.inventory.providers_by_id
-        involved = sorted({p for pid in provider_ids for p in self.providers[pid].closure})
-        regions: set[str] = set()
-        support: set[str] = set()
-        known = True
-        for pid in involved:
-            p = providers[pid]
-            regions.update(p.regions)
-            support.update(p.effective_support_regions)
-            known = known and bool(p.regions)
-        facts = {
-            "providers.involved": tuple(involved),
-            "providers.exposed": tuple(p for p in involved if self.providers[p].exposed),
-            "providers.without_hds": tuple(p for p in involved
-                                           if not contract_facts.certified_or_exempt(providers[p])),
-            "providers.without_secnumcloud": tuple(p for p in involved if SNC not in providers[p].qualifications),
-            "providers.unknown_headquarters": tuple(p for p in involved if providers[p].headquarters is None),
-            **contract_facts.provider_facts([providers[p] for p in involved]),
+        ordered = sorted(involved)
+        facts = self._groups[key] = {
+            "providers.involved": tuple(ordered),
+            "providers.exposed": tuple(sorted(exposed)),
+            "providers.without_hds": tuple(sorted(p for p in uncovered if providers[p].hds_exemption is None)),
+            "providers.without_secnumcloud": tuple(sorted(without_snc)),
+            "providers.unknown_headquarters": tuple(p for p in ordered if providers[p].headquarters is None),
+            "data.regions": tuple(sorted(regions)), "data.storage_regions": tuple(sorted(storage)),
+            "data.support_regions": tuple(sorted(support)), "data.admin_regions": tuple(sorted(admin)),
+            "data.regions_known": known,
+            "hds.activities_needed": tuple(sorted(needed)), "hds.activities_missing": tuple(sorted(missing)),
+            **contract_facts.provider_facts([providers[p] for p in ordered]),
         }
-        group = self._groups[provider_ids] = _ProviderGroup(facts, frozenset(regions), tuple(sorted(support)), known)
-        return group
-
-    def _sorted_regions(self, regions: frozenset[str], extra: frozenset[str]) -> tuple[str, ...]:
-        key = (regions, extra)
-        found = self._region_lists.get(key)
-        if found is None:
-            found = self._region_lists[key] = tuple(sorted(regions | extra))
-        return found
+        return facts
 
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
         facts = {"kind": kind, "id": item_id, "name": name}
@@ -424,20 +460,20 @@ class Analysis:
         facts = self._provider_blocks.get(key)
         if facts is not None:
             return facts
-        status = self.providers.get(provider.id) if provider else None
         own = provider.ownership if provider else None
         facts = self._provider_blocks[key] = {
             "provider.declared": provider is not None,
             "provider.headquarters": provider.headquarters if provider else None,
             "provider.contract_law": provider.contract_law if provider else None,
             "provider.non_eu_control": self._non_eu_control(provider),
-            "provider.qualifications": tuple(sorted(provider.qualifications)) if provider else (),
+            "provider.kind": provider.kind if provider else None,
+            "provider.qualifications": tuple(sorted(set(provider.qualification_ids))) if provider else (),
             "provider.clearance": tuple(sorted(provider.clearance)) if provider else (),
-            "provider.pending_qualifications": tuple(sorted(provider.pending_qualifications)) if provider else (),
+            "provider.pending_qualifications": tuple(sorted({q.id for q in provider.pending_qualifications}))
+            if provider else (),
             "provider.regions": tuple(sorted(provider.regions)) if provider else (),
             "provider.support_regions": tuple(sorted(provider.effective_support_regions)) if provider else (),
-            "provider.subprocessors": tuple(sorted(provider.subprocessors)) if provider else (),
-            "provider.exposed": bool(status and status.exposed),
+            "provider.subprocessors": tuple(sorted(s.id for s in provider.subprocessors)) if provider else (),
             "provider.ownership.largest_non_eu_pct": own.largest_non_eu_pct if own else None,
             "provider.ownership.total_non_eu_pct": own.total_non_eu_pct if own else None,
         }
@@ -454,14 +490,19 @@ class Analysis:
         classifications = (*data_facts["data.classifications"], *(("unclassified",) if data_facts["data.unclassified"] else ()),
                            *(("particular-sensitivity",) if "yes" in data_facts["data.particular_sensitivity"] else ()))
         hosting = app.hosting
-        provider = inv.provider(hosting.provider) if hosting else None
-        group = self._provider_facts(frozenset((provider.id,)) if provider else frozenset())
-        region = inv.hosting_region(app)
+        provider = inv.hosting_provider(app)
+        profile = self.app_profile[app.id]
         # Where the application stores and processes data; datasets stored elsewhere (`location`)
         # are assessed as datasets, so as not to lend one dataset's location to another.
         exposure, via = self.app_exposure(app, classifications)
         facts = self._common("application", app.id, app.name)
-        facts.update(group.facts)
+        group = self._app_groups.get(id(profile))
+        if group is None:
+            group = self._app_groups[id(profile)] = self._group_facts([profile] if profile is not UNKNOWN else [])
+        facts.update(group)
+        if profile is UNKNOWN:
+            facts["data.regions_known"] = False
+        facts.update(self._hosting_facts(profile))
         facts.update(data_facts)
         homologation = app.homologation
         facts.update({
@@ -470,18 +511,17 @@ class Analysis:
             "homologation.expired": bool(homologation and homologation.until and homologation.until < self.as_of),
             "network_class": app.network_class, "approved_encryption": app.approved_encryption,
             "data.personal": any(d.personal_data for d in data),
-            "data.regions": self._sorted_regions(group.regions, frozenset((region,)) if region else _NONE),
-            "data.support_regions": group.support,
-            "data.regions_known": hosting is not None and group.known and region is not None,
             "exposure.level": exposure.level, "exposure.score": exposure.score,
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
             "exposure.path": exposure.paths[0] if exposure.paths else (),
             "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
             "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)),
-            "hosting.model": hosting.model if hosting else None, "hosting.region": region,
-            "hosting.provider": hosting.provider if hosting else None,
+            "hosting.model": hosting.model if hosting else None, "hosting.region": inv.hosting_region(app),
+            "hosting.provider": provider.id if provider else None,
+            "hosting.platform": hosting.platform if hosting else None, "service": app.service,
         })
         facts.update(self._application_provider_facts(provider))
+        facts["provider.exposed"] = self._exposed_app(app.id)  # a qualified offer makes its applications immune
         sends = self.sends_to_exposed.get(app.id)
         classes = self.classes_to_exposed.get(app.id)
         senders = self.senders.get(app.id)
@@ -510,6 +550,18 @@ class Analysis:
         })
         return facts, exposure
 
+    def _hosting_facts(self, profile: Profile) -> dict[str, Any]:
+        facts = self._hosting_blocks.get(id(profile))
+        if facts is None:
+            counted = profile.qualifications
+            facts = self._hosting_blocks[id(profile)] = {
+                "hosting.kind": profile.kind, "hosting.qualifications": counted.held,
+                "hosting.qualifications_not_in_force": counted.not_in_force,
+                "hosting.qualifications_out_of_scope": counted.out_of_scope,
+                "hosting.pending_qualifications": tuple(sorted({q.id for q in profile.pending})),
+            }
+        return facts
+
     def _non_eu_control(self, provider: Provider | None) -> bool | None:
         if provider is None:
             return None
@@ -521,24 +573,16 @@ class Analysis:
         inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.reach.get(dataset.id, set())
-        places = [self.apps[a] for a in sorted(reach)]
-        provider_ids = frozenset(a.hosting.provider for a in places if a.hosting is not None and a.hosting.provider)
-        group = self._provider_facts(provider_ids)
-        extra = {r for r in (inv.hosting_region(a) for a in places) if r}
-        if dataset.location:
-            extra.add(dataset.location)
+        places = [self.app_profile[a] for a in sorted(reach)]
         exposure, via = self.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
-        facts.update(group.facts)
-        known = group.known and all(a.hosting is not None for a in places)
+        facts.update(self._group_facts(places, dataset.location))
         facts.update(self._data_facts((dataset,)))
         own = (dataset.classification,) if dataset.classification else ()
         facts.update({
             "data.held_classifications": own,
             "data.personal": dataset.personal_data,
-            "data.regions": self._sorted_regions(group.regions, frozenset(extra)),
-            "data.support_regions": group.support,
-            "data.regions_known": known and (bool(places) or dataset.location is not None),
+            "data.regions_known": facts["data.regions_known"] and (bool(places) or dataset.location is not None),
             "exposure.level": exposure.level, "exposure.score": exposure.score,
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
             "exposure.path": exposure.paths[0] if exposure.paths else (),

@@ -48,8 +48,8 @@ def select_rulesets(selectors: list[str] | None = None, rules_dir: str | os.Path
 def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang: str = "en",
            ig: "InventoryGraph | None" = None, advance: "Callable[[int], None] | None" = None,
            as_of: str | None = None) -> "ScanResult":
-    """Verdicts for every application and dataset of a validated inventory; `as_of` (YYYY-MM-DD)
-    is the day derogations are judged on (default: today)."""
+    """Verdicts for every application and dataset of a validated inventory, on the assessment
+    date `as_of` (YYYY-MM-DD; default today, or SOURCE_DATE_EPOCH's date)."""
     from bleu_assess.evaluate import assess as run
 
     result = run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
@@ -61,8 +61,7 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
 
 
 def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,
-         rules_dir: str | os.PathLike[str] | None = None, lang: str = "en",
-         as_of: str | None = None) -> "ScanResult":
+         rules_dir: str | os.PathLike[str] | None = None, lang: str = "en", as_of: str | None = None) -> "ScanResult":
     """Load (if given a path), validate and assess: `api.scan("examples/chu-exemple.yaml")`."""
     from bleu_assess.model import Inventory as _Inventory
 

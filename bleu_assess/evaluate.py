@@ -12,11 +12,13 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
 from bleu_assess import __version__, gcpause
-from bleu_assess.analysis import FACTS, LABELLED, Analysis, derogation_active
+from bleu_assess.analysis import FACTS, LABELLED, SNC, Analysis, derogation_active
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.i18n import label
 from bleu_assess.model import Application, Inventory
-from bleu_assess.refdata import region_groups, verdict_model
+from bleu_assess.clock import assessment_date
+from bleu_assess.offers import HDS, certified_activities, count
+from bleu_assess.refdata import hds_activities, region_groups, verdict_model
 from bleu_assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
                                   ScanResult)
 from bleu_assess.rules.load import PLACEHOLDER
@@ -98,9 +100,10 @@ class _Text:
     placeholders; the placeholders other than the item's own id and name are filled once per
     distinct set of values (items alike share them), and the id and name are put in last."""
 
-    def __init__(self, template: str, lang: str) -> None:
+    def __init__(self, template: str, lang: str, shown: Mapping[str, Callable[[Any], Any]]) -> None:
         self.template = template
         self.lang = lang
+        self.shown = shown  # fact -> the part of its value a message shows (Rule.shown)
         parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
         self.literals = parts[0::2]
         self.names = parts[1::2]
@@ -136,16 +139,18 @@ class _Text:
                 slots.append(name)
                 texts.append(literal)
             else:
-                texts[-1] += _shown(name, facts.get(name), self.lang) + literal
+                value = facts.get(name)
+                pick = self.shown.get(name)
+                texts[-1] += _shown(name, value if pick is None else pick(value), self.lang) + literal
         return tuple(texts), tuple(slots)
 
 
 class _Texts:
     def __init__(self, ruleset: Ruleset, rule: Rule, lang: str) -> None:
         self.ref = ruleset.ref
-        self.message = _Text(rule.message[lang], lang)
-        self.remediation = _Text(rule.remediation[lang], lang)
-        self.title = _Text(rule.title[lang], lang)
+        self.message = _Text(rule.message[lang], lang, rule.shown)
+        self.remediation = _Text(rule.remediation[lang], lang, rule.shown)
+        self.title = _Text(rule.title[lang], lang, rule.shown)
         self.references, self.method_references = render_references(ruleset.citations(rule), lang)
         self.uncertain = rule.uncertain[lang] if rule.uncertain else None
 
@@ -154,9 +159,15 @@ def _jsonable(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+# Why no offer fits, in the order an offer is tested: the furthest stage any offer reached names
+# what is missing (a label in the values catalogue, `landing_gap`).
+_GAPS = ("model", "service", "region", "exposed", "qualification")
+
+
 class Evaluator:
-    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str | None = None) -> None:
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str) -> None:
         self.inventory: Inventory = ig.inventory
+        self.as_of = as_of
         self.analysis = Analysis(ig, as_of)
         # Derogations in force, by item: rule id -> what the finding shows.
         self.waivers: dict[str, dict[str, dict[str, Any]]] = {}
@@ -172,7 +183,8 @@ class Evaluator:
         self.lang = lang
         self.model = verdict_model()
         self.groups = region_groups()
-        self._platforms: dict[Any, tuple[str | None, tuple[str, ...]]] = {}
+        self.hds_table = hds_activities()
+        self._platforms: dict[Any, tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
         self.merger = Merger(lang)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
@@ -201,6 +213,7 @@ class Evaluator:
             rulesets=tuple(RulesetRef(r.id, r.version, r.sha256, r.status) for r in self.rulesets),
             items=tuple(items),
             lang=self.lang,
+            as_of=self.as_of,
         )
 
     def item(self, item: Any, kind: str) -> ItemVerdict:
@@ -217,15 +230,16 @@ class Evaluator:
         strategy = getattr(item, "strategy", None)
         target = self.model.strategy_targets.get(strategy, target) if strategy else target
         app = item if kind == "application" else None
-        platform, pending = self.platform(app, target, qualifications, regions)
+        platform, pending, missing, models = self.platform(app, target, qualifications, regions)
         fallback = self.model.scope_fallbacks.get(scope)
         if platform is None and fallback and target == self.model.scope_targets[scope]:
             # Recommended, not required: an EU platform is accepted when no qualified one fits.
-            found, _ = self.platform(app, fallback, qualifications, regions)
+            found, _, _, found_models = self.platform(app, fallback, qualifications, regions)
             if found is not None:
-                target, platform, pending = fallback, found, ()
+                target, platform, pending, missing, models = fallback, found, (), None, found_models
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
-                      "platform.id": platform, "platform.pending": pending})
+                      "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
+                      "platform.models": models})
         fired += _fired(self.second[kind], facts)
         finding = self.finding
         findings = list(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]))
@@ -236,7 +250,8 @@ class Evaluator:
         readiness = self.readiness(findings, bool(unknown))
         common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
                       residency=residency, exposure=exposure, target=target, platform=platform,
-                      findings=tuple(findings), unknown_reasons=unknown if readiness == "unknown" else ())
+                      findings=tuple(findings), unknown_reasons=unknown if readiness == "unknown" else (),
+                      pending_platforms=pending)
         if kind == "application":
             app: Application = item
             return ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
@@ -277,18 +292,19 @@ class Evaluator:
         return "ready"
 
     def platform(self, app: Application | None, target: str, qualifications: frozenset[str],
-                 regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...]]:
-        """The first declared platform (by id) that satisfies the item, and those that would if
-        their provider's pending qualifications were granted."""
+                 regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:
+        """The first declared offer (by id) that satisfies the item, those that would if their
+        pending qualifications were granted, what is missing when none fits (a `_GAPS` code),
+        and the service models it may land on."""
         requirement = self.model.target_requirements.get(target)
         if requirement is None:  # on-premises, retire
-            return None, ()
+            return None, (), None, ()
         if app is None:
             kind: Any = None
         elif app.strategy in self.model.strategy_models:
-            kind = ("strategy", app.strategy)
+            kind = ("strategy", app.strategy, app.service)
         else:
-            kind = ("hosting", app.hosting.model if app.hosting else "unknown")
+            kind = ("hosting", app.hosting.model if app.hosting else "unknown", app.service)
         key = (kind, target, qualifications, regions)
         found = self._platforms.get(key)
         if found is None:
@@ -296,37 +312,71 @@ class Evaluator:
         return found
 
     def _platform(self, app: Application | None, requirement: dict[str, Any], qualifications: frozenset[str],
-                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...]]:
+                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:
         needed = set(requirement["qualifications"]) | qualifications
         allowed = regions
         if requirement["regions"]:
             group = self.groups[requirement["regions"].lstrip("@")]
             allowed = group if allowed is None else allowed & group
         if app is None:
-            models = {m for ms in self.model.landing_models.values() for m in ms}
+            wanted = list(dict.fromkeys(m for ms in self.model.landing_models.values() for m in ms if m != "saas"))
         elif app.strategy in self.model.strategy_models:
-            models = set(self.model.strategy_models[app.strategy])
+            wanted = list(self.model.strategy_models[app.strategy])
         else:
-            models = set(self.model.landing_models[app.hosting.model if app.hosting else "unknown"])
+            wanted = list(self.model.landing_models[app.hosting.model if app.hosting else "unknown"])
+        service = app.service if app is not None else None
         chosen: str | None = None
         pending: list[str] = []
-        for platform in sorted(self.inventory.platforms, key=lambda p: p.id):
-            provider = self.inventory.provider(platform.provider)
-            if provider is None or not models.intersection(platform.models):
+        reached = -1
+        inv = self.inventory
+        for offer in sorted(inv.platforms, key=lambda p: p.id):
+            provider = inv.provider(offer.provider)
+            if provider is None:
                 continue
-            if allowed is not None and (not provider.regions or not allowed.issuperset(provider.regions)):
-                continue
-            if requirement["not_exposed"] and self.analysis.providers[provider.id].exposed:
-                continue
-            seat = requirement.get("seat")
-            if seat and provider.headquarters is not None and provider.headquarters not in self.groups[seat[1:]]:
-                continue
-            missing = needed.difference(provider.qualifications)
-            if not missing:
-                chosen = chosen or platform.id
-            elif missing.issubset(provider.pending_qualifications):
-                pending.append(platform.id)
-        return chosen, tuple(pending)
+            stage = 0
+            # The service models this offer can host the item on, the item's preferred first;
+            # a SaaS offer only for an application whose service it provides.
+            models = [m for m in wanted if m in offer.models
+                      and (m != "saas" or app is None or (service is not None and service in offer.services))]
+            if models:
+                stage = 2
+            elif any(m in offer.models for m in wanted):
+                stage = 1
+            if stage == 2:
+                offer_regions = offer.regions or provider.regions
+                if allowed is None or (offer_regions and allowed.issuperset(offer_regions)):
+                    stage = 3
+            model = models[0] if models else None
+            counted = count(offer.qualifications or (), model, self.as_of)
+            if stage == 3:
+                qualified_snc = SNC in counted.held
+                seat = requirement.get("seat")  # SecNumCloud §19.6.a: an EU seat, whatever the offer says
+                if not (requirement["not_exposed"] and self.analysis.providers[provider.id].exposed
+                        and not qualified_snc) and not (seat and provider.headquarters is not None
+                                                        and provider.headquarters not in self.groups[seat[1:]]):
+                    stage = 4
+            if stage == 4:
+                held = set(counted.held)
+                certified = certified_activities(offer.hds_activities, offer.qualifications or (), self.as_of)
+                if self.hds_table.by_hosting[model or "iaas"] <= certified:
+                    held.add(HDS)
+                else:
+                    held.discard(HDS)
+                if provider.kind != "commercial":
+                    # The doctrine's qualification requirement (R9, SREN art. 31) concerns
+                    # commercial cloud offers: the State's cloud or a public shared service meets it.
+                    held.add(SNC)
+                missing = needed.difference(held)
+                if not missing:
+                    chosen = chosen or offer.id
+                    stage = 5
+                elif missing.issubset({q.id for q in offer.pending_qualifications or ()}):
+                    pending.append(offer.id)
+                    stage = 5
+            reached = max(reached, stage)
+        gap = None if chosen or pending else ("service-undeclared" if reached == 1 and service is None and app is not None
+                                              and "saas" in wanted else _GAPS[max(reached, 0)])
+        return chosen, tuple(pending), gap, tuple(wanted)
 
     def finding(self, check: _Check, facts: dict[str, Any], exposure: Exposure) -> Finding:
         texts = check.texts
@@ -366,9 +416,9 @@ def _finding_order(finding: Finding) -> tuple[int, str, str]:
 
 def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
            advance: Callable[[int], None] | None = None, as_of: str | None = None) -> ScanResult:
-    """`advance(n)` is told every few hundred items (for a progress bar); `as_of` (YYYY-MM-DD) is
-    the day derogations and accreditations are judged on (default: today)."""
+    """`advance(n)` is told every few hundred items (for a progress bar); `as_of` (YYYY-MM-DD,
+    default `assessment_date()`) is the date qualifications are judged on."""
     with gcpause.paused():
-        return Evaluator(ig, rulesets, lang, as_of).run(advance)
+        return Evaluator(ig, rulesets, lang, as_of or assessment_date()).run(advance)
 
 

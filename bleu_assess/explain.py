@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from bleu_assess.rules.model import Ruleset
 
 
-def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"], lang: str) -> "RenderableType":
+def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"], lang: str,
+           verdict_date: str) -> "RenderableType":
+    """`verdict_date`: the assessment date the verdict was made on (ScanResult.as_of)."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -25,7 +27,7 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
 
     from bleu_assess.analysis import Analysis
 
-    analysis = Analysis(ig)
+    analysis = Analysis(ig, verdict_date)
     inv = ig.inventory
     if verdict.kind == "application":
         facts, _ = analysis.application_facts(inv.applications_by_id[verdict.id])

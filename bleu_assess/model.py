@@ -27,8 +27,14 @@ ORGANISATION_TYPES = (
 DESIGNATIONS = ("oiv", "ose", "nis2-essential", "nis2-important", "dora")
 LEGAL_STATUSES = ("public", "private")
 CRITICALITIES = ("low", "medium", "high", "vital")
-HOSTING_MODELS = ("on-premises", "private-cloud", "iaas", "paas", "saas")
-PLATFORM_MODELS = ("private-cloud", "iaas", "paas", "saas")
+HOSTING_MODELS = ("on-premises", "private-cloud", "iaas", "caas", "paas", "saas")
+PLATFORM_MODELS = ("private-cloud", "iaas", "caas", "paas", "saas")
+# Who hosts: a commercial cloud offer, the State's internal cloud, a public body's shared service
+# (a health GCS, a syndicat mixte), or a building where one's own servers stand (docs/inventory.md).
+PROVIDER_KINDS = ("commercial", "state-internal", "public-community", "colocation")
+DATA_ACCESS = ("none", "metadata", "data")
+MILESTONES = ("J0", "J1", "J2", "J3")  # ANSSI qualification process: application .. decision
+HDS_ACTIVITIES = (1, 2, 3, 4, 5, 6)  # Code de la santé publique R.1111-9
 STRATEGIES = ("rehost", "replatform", "refactor", "repurchase", "relocate", "retain", "retire")
 EFFORT_SIZES = ("XS", "S", "M", "L", "XL")
 # Format v2 (docs/inventory.md): `special-category` is GDPR art. 9/10 data other than health,
@@ -88,22 +94,69 @@ class Contract:
 
 
 @dataclass(frozen=True, slots=True)
+class Qualification:
+    """A qualification or certification held, as declared (`qualifications:` of an offer or a
+    provider). Dates are ISO `YYYY-MM-DD` strings (they compare as dates). `scope` None = every
+    service model (v1, or not stated)."""
+
+    id: str
+    scope: tuple[str, ...] | None = None
+    since: str | None = None
+    until: str | None = None
+    evidence: str | None = None
+
+    def in_force(self, as_of: str) -> bool:
+        return (self.since is None or self.since <= as_of) and (self.until is None or as_of <= self.until)
+
+    def covers(self, model: str | None) -> bool:
+        """Whether the scope covers a hosting model (SecNumCloud 3.2 §2: a service is qualified on
+        its scope only). A hosted private cloud is infrastructure: an IaaS scope covers it."""
+        if self.scope is None or model is None:
+            return True
+        return model in self.scope or (model == "private-cloud" and "iaas" in self.scope)
+
+
+@dataclass(frozen=True, slots=True)
+class PendingQualification:
+    """A qualification applied for and not granted (never counts): `milestone` J0 (application
+    accepted) .. J3 (decision), `expected` the date announced for it, if any."""
+
+    id: str
+    milestone: str | None = None
+    since: str | None = None
+    expected: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Subprocessor:
+    """A provider another one relies on: what it does (`role`: datacenter, infrastructure,
+    platform, operations, backup, support, software, ...) and what it can reach (`data_access`:
+    none, metadata, data). v1 lists ids only: role unknown, access to data."""
+
+    id: str
+    role: str | None = None
+    data_access: str = "data"
+
+
+@dataclass(frozen=True, slots=True)
 class Provider:
     id: str
     name: str
     headquarters: str | None = None
     non_eu_control: bool | None = None  # as declared; None = derive from headquarters
-    qualifications: tuple[str, ...] = ()
+    qualifications: tuple[Qualification, ...] = ()
     clearance: tuple[str, ...] = ()  # IGI 1300 levels the provider is cleared (habilité) for
     regions: tuple[str, ...] = ()
     support_regions: tuple[str, ...] | None = None  # None = same as regions
-    subprocessors: tuple[str, ...] = ()
+    subprocessors: tuple[Subprocessor, ...] = ()
     ownership: Ownership | None = None
     contract_law: str | None = None
-    pending_qualifications: tuple[str, ...] = ()
+    pending_qualifications: tuple[PendingQualification, ...] = ()
+    kind: str = "commercial"
+    admin_regions: tuple[str, ...] | None = None  # None = same as support regions
+    hds_activities: tuple[int, ...] = ()  # certified HDS activities (a v1 `hds` means all six)
     transfer_basis: str | None = None  # one of TRANSFER_BASES; None: derived from the countries
     non_eu_jurisdictions: tuple[str, ...] = ()  # non-EU countries whose law reaches it (e.g. US operations)
-    admin_regions: tuple[str, ...] | None = None  # where it administers from; None: its regions
     contract: Contract | None = None
     hds_exemption: str | None = None  # one of HDS_EXEMPTIONS
     hds_referential: str | None = None  # one of HDS_REFERENTIALS, of its HDS certificate
@@ -112,13 +165,28 @@ class Provider:
     def effective_support_regions(self) -> tuple[str, ...]:
         return self.regions if self.support_regions is None else self.support_regions
 
+    @property
+    def qualification_ids(self) -> tuple[str, ...]:
+        return tuple(q.id for q in self.qualifications)
+
 
 @dataclass(frozen=True, slots=True)
 class Platform:
+    """An offer a provider sells, and a candidate landing zone (`platforms:`). Unset fields
+    (None) fall back to the provider's; in a v1 inventory the provider's qualifications cover
+    all its offers."""
+
     id: str
     provider: str
     models: tuple[str, ...]
     transfer_basis: str | None = None  # the offer's own basis, when it differs from its provider's
+    regions: tuple[str, ...] | None = None
+    support_regions: tuple[str, ...] | None = None
+    admin_regions: tuple[str, ...] | None = None
+    qualifications: tuple[Qualification, ...] | None = None
+    pending_qualifications: tuple[PendingQualification, ...] | None = None
+    hds_activities: tuple[int, ...] | None = None
+    services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +194,9 @@ class Hosting:
     model: str
     provider: str | None = None
     region: str | None = None  # as declared; see Inventory.hosting_region for the default
+    platform: str | None = None  # the offer it runs on, when known
+    provider_administers: bool | None = None  # None: yes for SaaS, no otherwise (HDS activity 5)
+    provider_backs_up: bool | None = None  # None: yes for SaaS, no otherwise (HDS activity 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +210,7 @@ class Application:
     depends_on: tuple[str, ...] = ()
     users: int | None = None
     strategy: str | None = None
+    service: str | None = None  # the service family it provides (mail, ehr, ticketing, ...)
     effort: str | float | None = None
     blockers: tuple[str, ...] = ()
     wave: int | None = None
@@ -248,6 +320,7 @@ class Inventory:
     derogations: tuple[Derogation, ...] = ()
     servers: tuple[Server, ...] = ()
     hosting_from_servers: frozenset[str] = frozenset()  # applications whose hosting is their servers'
+    format: str = FORMAT
     path: str = ""  # as given by the user
     sha256: str = ""  # of the file, or of the directory's files (see docs/inventory.md)
     files: tuple[str, ...] = ()
@@ -281,15 +354,38 @@ class Inventory:
     def provider(self, provider_id: str | None) -> Provider | None:
         return self.providers_by_id.get(provider_id) if provider_id else None
 
-    def hosting_region(self, app: Application) -> str | None:
-        """Where an application runs: declared, else its provider's first region, else the
-        organisation's country when on premises; None when unknown."""
+    def platform(self, platform_id: str | None) -> Platform | None:
+        return self.platforms_by_id.get(platform_id) if platform_id else None
+
+    def hosting_provider(self, app: Application) -> Provider | None:
+        """The provider hosting an application: declared, or its offer's."""
         hosting = app.hosting
         if hosting is None:
             return None
+        if hosting.provider:
+            return self.provider(hosting.provider)
+        platform = self.platform(hosting.platform)
+        return self.provider(platform.provider) if platform else None
+
+    def hosting_regions(self, app: Application) -> tuple[str, ...]:
+        """Where an application's data is stored and processed (docs/inventory.md, "regions"):
+        its declared region, else its offer's regions, else its provider's (a v1 provider's
+        regions stand for its offers), else the organisation's country when on premises without
+        a provider; () when unknown. A provider's other regions never count."""
+        hosting = app.hosting
+        if hosting is None:
+            return ()
         if hosting.region:
-            return hosting.region
-        provider = self.provider(hosting.provider)
-        if provider and provider.regions:
-            return provider.regions[0]
-        return self.organisation.country if hosting.model == "on-premises" else None
+            return (hosting.region,)
+        platform = self.platform(hosting.platform)
+        if platform is not None and platform.regions:
+            return platform.regions
+        provider = self.hosting_provider(app)
+        if provider is not None:
+            return provider.regions
+        return (self.organisation.country,) if hosting.model == "on-premises" else ()
+
+    def hosting_region(self, app: Application) -> str | None:
+        """One country for the application (its first hosting region), or None when unknown."""
+        regions = self.hosting_regions(app)
+        return regions[0] if regions else None

@@ -64,3 +64,20 @@ class VerdictModel:
 def verdict_model() -> VerdictModel:
     data = _read("verdicts.yaml")
     return VerdictModel(**{key: data[key] for key in VerdictModel.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class HdsActivities:
+    """rulesets/hds-activities.yaml: activities (1-6, CSP R.1111-9) by hosting and by role."""
+
+    by_hosting: dict[str, frozenset[int]]
+    administers: frozenset[int]
+    backs_up: frozenset[int]
+    roles: dict[str, frozenset[int]]
+
+
+@cache
+def hds_activities() -> HdsActivities:
+    data = _read("hds-activities.yaml")
+    return HdsActivities({k: frozenset(v) for k, v in data["by_hosting"].items()}, frozenset(data["administers"]),
+                         frozenset(data["backs_up"]), {k: frozenset(v) for k, v in data["roles"].items()})

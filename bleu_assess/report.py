@@ -4,14 +4,13 @@ wording lives in templates/i18n/report.*.yaml and the layout in templates/report
 
 from __future__ import annotations
 
-import datetime
-import os
 from collections import Counter
 from typing import Any
 
 from markupsafe import Markup
 
 from bleu_assess import charts, gcpause, l10n
+from bleu_assess.clock import reference_moment
 from bleu_assess.i18n import label, t
 from bleu_assess.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
 from bleu_assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, Finding, ItemVerdict,
@@ -23,10 +22,8 @@ LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
 
 
 def generation_moment() -> datetime.datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit()
-            else datetime.datetime.now(datetime.timezone.utc))
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; UTC (bleu_assess.clock)."""
+    return reference_moment()
 
 
 def generation_time() -> str | None:

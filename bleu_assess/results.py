@@ -20,7 +20,7 @@ SCOPES = ("required", "recommended", "not-required", "excluded")
 RESIDENCY = ("compliant", "at-risk", "non-compliant", "unknown")
 EXPOSURE_LEVELS = ("none", "low", "medium", "high", "critical")
 TARGETS = ("secnumcloud", "eu-cloud", "any-cloud", "on-premises", "retire")
-HELD_REASONS = ("not-ready", "depends-on-held", "unknown", "pin-conflict")
+HELD_REASONS = ("not-ready", "depends-on-held", "unknown", "pin-conflict", "no-landing-zone")
 
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -95,6 +95,7 @@ class ItemVerdict:
     target: str
     platform: str | None
     findings: tuple[Finding, ...] = ()
+    pending_platforms: tuple[str, ...] = ()  # offers that would fit once a pending qualification is granted
     # Facts carried for renderers (not required by the contract, listed after the required keys).
     owner: str | None = None
     criticality: str | None = None
@@ -124,6 +125,7 @@ class ItemVerdict:
             "id": self.id, "kind": self.kind, "name": self.name, "readiness": self.readiness,
             "secnumcloud_scope": self.secnumcloud_scope, "residency": self.residency,
             "exposure": self.exposure.to_dict(), "target": self.target, "platform": self.platform,
+            "pending_platforms": list(self.pending_platforms),
         }
 
     def tail_dict(self) -> dict[str, Any]:
@@ -176,6 +178,7 @@ class ScanResult:
     rulesets: tuple[RulesetRef, ...]
     items: tuple[ItemVerdict, ...]  # sorted by id
     lang: str = "en"
+    as_of: str = ""  # the assessment date (YYYY-MM-DD) qualifications were judged on
 
     @property
     def applications(self) -> tuple[ItemVerdict, ...]:
@@ -217,6 +220,7 @@ class ScanResult:
             "inventory": self.inventory.to_dict(),
             "rulesets": [r.to_dict() for r in self.rulesets],
             "lang": self.lang,
+            "as_of": self.as_of,
             "summary": self.summary(),
             "items": [i.to_dict() for i in self.items] if items else [],
         }
@@ -246,6 +250,7 @@ class Placement:
 
     id: str
     reason: str
+    not_before: str | None = None  # YYYY-MM-DD: its only landing zones await a qualification expected then
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +268,7 @@ class Wave:
         return {
             "number": self.number, "applications": list(self.applications), "datasets": list(self.datasets),
             "move_groups": [list(g) for g in self.move_groups], "effort_days": float(self.effort_days),
-            "placements": [{"id": p.id, "reason": p.reason} for p in self.placements],
+            "placements": [{"id": p.id, "reason": p.reason, "not_before": p.not_before} for p in self.placements],
             "start": self.start, "end": self.end,
         }
 
@@ -325,6 +330,7 @@ class PlanResult:
             "inventory": self.scan.inventory.to_dict(),
             "rulesets": [r.to_dict() for r in self.scan.rulesets],
             "lang": self.scan.lang,
+            "as_of": self.scan.as_of,
             "waves": [w.to_dict() for w in self.waves],
             "held": [h.to_dict() for h in self.held],
             "staying": [s.to_dict() for s in self.staying],

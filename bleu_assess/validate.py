@@ -136,6 +136,9 @@ class _Walker:
             self.walk_scalar(value, spec, path)
 
     def walk_object(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
+        if spec.shorthand and isinstance(value, str):
+            self.walk_scalar(value, spec.fields["id"], path)
+            return
         if not isinstance(value, dict):
             self.error(path, f"expected a mapping, got {_kind_name(value)}")
             return
@@ -220,6 +223,8 @@ class _Walker:
         elif kind in ("integer", "number"):
             if not _is_number(value) or (kind == "integer" and not isinstance(value, int)):
                 self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}")
+            elif spec.enum is not None and value not in spec.enum:
+                self.error(path, f"unknown value {_number(value)}; expected one of: " + ", ".join(map(str, spec.enum)))
             else:
                 self.check_range(value, spec, path)
         elif kind == "effort":
@@ -243,7 +248,8 @@ class _Walker:
     @staticmethod
     def expected(spec: Spec) -> str:
         return {
-            "string": "a string", "id": "an id", "country": "a country code", "integer": "a whole number",
+            "string": "a string", "id": "an id", "country": "a country code", "date": "a date (YYYY-MM-DD)",
+            "integer": "a whole number",
             "number": "a number", "boolean": "true or false", "list": "a list", "object": "a mapping",
             "effort": "a T-shirt size or a number", "date": "a date YYYY-MM-DD",
         }.get(spec.type, spec.type)
@@ -256,7 +262,7 @@ def _check_document(c: _Collector, doc_index: int) -> None:
     doc = c.docs[doc_index]
     data = doc.data
     if data is None:
-        c.error(doc_index, (), "empty file: expected an inventory mapping starting with 'format: bleu-assess/v1'")
+        c.error(doc_index, (), f"empty file: expected an inventory mapping starting with 'format: {model.FORMAT}'")
         return
     if not isinstance(data, dict):
         c.error(doc_index, (), f"the top level must be a mapping (format, organisation, applications, ...), "
@@ -287,9 +293,15 @@ def _check_document(c: _Collector, doc_index: int) -> None:
         for index, item in _items(data, section):
             hosting = item.get("hosting")
             if isinstance(hosting, dict) and hosting.get("model") in model.HOSTING_MODELS:
-                if hosting["model"] != "on-premises" and not hosting.get("provider"):
+                if hosting["model"] != "on-premises" and not hosting.get("provider") and not hosting.get("platform"):
                     c.error(doc_index, (section, index, "hosting"),
-                            f"missing required field 'provider' (required when the model is {hosting['model']})")
+                            f"missing required field 'provider' (required when the model is {hosting['model']}, "
+                            "unless 'platform' names the offer)")
+    for key in ("providers", "platforms"):
+        for index, item in _items(data, key):
+            for field_name in ("qualifications", "pending_qualifications"):
+                for position, entry in enumerate(item.get(field_name) or []):
+                    _check_dates(c, doc_index, (key, index, field_name, position), entry)
     _check_server_addresses(c, doc_index, data)
 
 
@@ -307,7 +319,8 @@ def _check_server_addresses(c: _Collector, doc_index: int, data: dict[str, Any])
 
 
 def _hosting(raw: dict[str, Any] | None) -> model.Hosting | None:
-    return model.Hosting(raw["model"], raw.get("provider"), raw.get("region")) if raw else None
+    return model.Hosting(raw["model"], raw.get("provider"), raw.get("region"), raw.get("platform"),
+                         raw.get("provider_administers"), raw.get("provider_backs_up")) if raw else None
 
 
 def _server(s: dict[str, Any]) -> model.Server:
@@ -385,6 +398,15 @@ def _check_classifications(c: _Collector, doc_index: int, data: dict[str, Any], 
             c.error(doc_index, (*path, "level"), "a level is declared only for classified data")
 
 
+def _check_dates(c: _Collector, doc: int, path: tuple[Any, ...], entry: Any) -> None:
+    if not isinstance(entry, dict):
+        return
+    start, end = entry.get("since"), entry.get("until") or entry.get("expected")
+    if parse_date(start) and parse_date(end) and start > end:
+        field_name = "until" if "until" in entry else "expected"
+        c.error(doc, (*path, field_name), f"'{field_name}' ({end}) is before 'since' ({start})")
+
+
 def _items(data: dict[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
     values = data.get(key)
     if isinstance(values, list):
@@ -404,6 +426,20 @@ def _check_references(c: _Collector) -> None:
         doc, path = datasets[shared]
         c.error(doc, path, f"id '{shared}' is used by both an application and a dataset; ids must be unique "
                 "across the whole inventory")
+
+
+def _check_hosting_offers(c: _Collector) -> None:
+    """A hosting that names both an offer and a provider names the offer's provider."""
+    offers = {item["id"]: item.get("provider") for _, _, item in _merged(c.docs, "platforms")
+              if isinstance(item.get("id"), str)}
+    for doc, index, app in _merged(c.docs, "applications"):
+        hosting = app.get("hosting")
+        if not isinstance(hosting, dict) or hosting.get("platform") not in offers or not hosting.get("provider"):
+            continue
+        owner = offers[hosting["platform"]]
+        if owner != hosting["provider"]:
+            c.error(doc, ("applications", index, "hosting", "provider"),
+                    f"offer '{hosting['platform']}' is sold by '{owner}', not '{hosting['provider']}'")
 
 
 def _check_organisation(c: _Collector) -> None:
@@ -438,6 +474,7 @@ def _validate(docs: list[Document], path: str, sha256: str,
     if not any(i.path == () for i in c.issues):
         _check_organisation(c)
         _check_references(c)
+        _check_hosting_offers(c)
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
         noun = "error" if len(errors) == 1 else "errors"
@@ -471,13 +508,16 @@ def _build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
     org_raw = next(d.data["organisation"] for d in docs if "organisation" in d.data)
     organisation = _organisation(org_raw)
     lists = {key: _merged(docs, key) for key in MERGED_LISTS}
+    # One v1 file gives the whole inventory its v1 meaning (provider qualifications cover offers).
+    fmt = model.FORMAT_V1 if any(d.data.get("format") == model.FORMAT_V1 for d in docs) else model.FORMAT
+    providers = tuple(_provider(p) for _, _, p in lists["providers"])
+    by_id = {p.id: p for p in providers}
     servers = tuple(_server(s) for _, _, s in lists["servers"])
     applications, derived, _ = _derive_hosting(tuple(_application(a) for _, _, a in lists["applications"]), servers)
     return model.Inventory(
         organisation=organisation,
-        providers=tuple(_provider(p) for _, _, p in lists["providers"]),
-        platforms=tuple(model.Platform(p["id"], p["provider"], tuple(p["models"]), p.get("transfer_basis"))
-                        for _, _, p in lists["platforms"]),
+        providers=providers,
+        platforms=tuple(_platform(p, by_id[p["provider"]], fmt) for _, _, p in lists["platforms"]),
         applications=applications,
         datasets=tuple(_dataset(d) for _, _, d in lists["datasets"]),
         flows=tuple(
@@ -487,6 +527,7 @@ def _build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
         derogations=tuple(_derogation(d) for _, _, d in lists["derogations"]),
         servers=servers,
         hosting_from_servers=derived,
+        format=fmt,
         path=path,
         sha256=sha256,
         files=tuple(d.file for d in docs),
@@ -529,29 +570,75 @@ def _derogation(d: dict[str, Any]) -> model.Derogation:
     )
 
 
+def _tuple(value: Any) -> tuple[Any, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _qualification(q: Any) -> model.Qualification:
+    if isinstance(q, str):
+        return model.Qualification(q)
+    return model.Qualification(q["id"], _tuple(q.get("scope")), q.get("since"), q.get("until"), q.get("evidence"))
+
+
+def _pending(q: Any) -> model.PendingQualification:
+    if isinstance(q, str):
+        return model.PendingQualification(q)
+    return model.PendingQualification(q["id"], q.get("milestone"), q.get("since"), q.get("expected"))
+
+
+def _subprocessor(s: Any) -> model.Subprocessor:
+    if isinstance(s, str):
+        return model.Subprocessor(s)
+    return model.Subprocessor(s["id"], s.get("role"), s.get("data_access") or "data")
+
+
+def _qualifications(raw: dict[str, Any]) -> tuple[tuple[model.Qualification, ...], tuple[model.PendingQualification, ...]]:
+    return (tuple(_qualification(q) for q in raw.get("qualifications") or ()),
+            tuple(_pending(q) for q in raw.get("pending_qualifications") or ()))
+
+
 def _provider(p: dict[str, Any]) -> model.Provider:
     own = p.get("ownership")
-    support = p.get("support_regions")
+    held, pending = _qualifications(p)
     return model.Provider(
         id=p["id"],
         name=p.get("name") or p["id"],
         headquarters=p.get("headquarters"),
         non_eu_control=p.get("non_eu_control"),
-        qualifications=tuple(p.get("qualifications") or ()),
-        clearance=tuple(p.get("clearance") or ()),
+        qualifications=held,
         regions=tuple(p.get("regions") or ()),
-        support_regions=None if support is None else tuple(support),
-        subprocessors=tuple(p.get("subprocessors") or ()),
+        support_regions=_tuple(p.get("support_regions")),
+        subprocessors=tuple(_subprocessor(s) for s in p.get("subprocessors") or ()),
         ownership=model.Ownership(own.get("largest_non_eu_pct"), own.get("total_non_eu_pct"), own.get("non_eu_veto"),
                                   own.get("non_eu_board_majority")) if own else None,
         contract_law=p.get("contract_law"),
-        pending_qualifications=tuple(p.get("pending_qualifications") or ()),
+        pending_qualifications=pending,
+        kind=p.get("kind") or "commercial",
+        admin_regions=_tuple(p.get("admin_regions")),
+        hds_activities=tuple(sorted(set(p.get("hds_activities") or ()))),
+        clearance=tuple(p.get("clearance") or ()),
         transfer_basis=p.get("transfer_basis"),
         non_eu_jurisdictions=tuple(p.get("non_eu_jurisdictions") or ()),
-        admin_regions=None if p.get("admin_regions") is None else tuple(p["admin_regions"]),
         contract=model.Contract(**p["contract"]) if p.get("contract") else None,
         hds_exemption=p.get("hds_exemption"),
         hds_referential=p.get("hds_referential"),
+    )
+
+
+def _platform(p: dict[str, Any], provider: model.Provider, fmt: str) -> model.Platform:
+    held, pending = _qualifications(p)
+    activities = p.get("hds_activities")
+    if fmt == model.FORMAT_V1 and "qualifications" not in p:
+        # v1 meaning: what the provider holds covers every offer it sells.
+        held, pending = provider.qualifications, provider.pending_qualifications
+        activities = provider.hds_activities if activities is None else activities
+    return model.Platform(
+        id=p["id"], provider=p["provider"], models=tuple(p["models"]),
+        regions=_tuple(p.get("regions")), support_regions=_tuple(p.get("support_regions")),
+        admin_regions=_tuple(p.get("admin_regions")), qualifications=held, pending_qualifications=pending,
+        hds_activities=None if activities is None else tuple(sorted(set(activities))),
+        services=tuple(p.get("services") or ()),
+        transfer_basis=p.get("transfer_basis"),
     )
 
 
@@ -572,6 +659,7 @@ def _application(a: dict[str, Any]) -> model.Application:
         depends_on=tuple(dict.fromkeys(a.get("depends_on") or ())),
         users=a.get("users"),
         strategy=a.get("strategy"),
+        service=a.get("service"),
         effort=a.get("effort"),
         blockers=tuple(a.get("blockers") or ()),
         wave=a.get("wave"),
@@ -685,12 +773,33 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
             c.warn(doc_index, path, f"provider '{provider['id']}' declares no regions: residency cannot be assessed")
         if "headquarters" not in provider:
             c.warn(doc_index, path, f"provider '{provider['id']}' declares no headquarters: exposure cannot be assessed")
-        for key in ("qualifications", "pending_qualifications"):
-            for position, value in enumerate(provider.get(key) or []):
-                if value not in model.KNOWN_QUALIFICATIONS:
-                    hint = suggest(value, model.KNOWN_QUALIFICATIONS)
-                    if hint:
-                        c.warn(doc_index, (*path, key, position), f"unknown qualification '{value}'{hint}")
-        both = set(provider.get("qualifications") or []) & set(provider.get("pending_qualifications") or [])
-        for value in sorted(both):
-            c.warn(doc_index, (*path, "pending_qualifications"), f"'{value}' is listed as both held and pending")
+    for key in ("providers", "platforms"):
+        for doc_index, index, entry in _merged(docs, key):
+            _warn_qualifications(c, doc_index, (key, index), entry)
+    v1 = [i for i, d in enumerate(docs) if d.data.get("format") == model.FORMAT_V1]
+    if v1:
+        c.warn(v1[0], ("format",), f"{model.FORMAT_V1}: read with its v1 meaning (a provider's qualifications cover "
+               "all its offers); run 'bleu-assess upgrade' to write v2, then declare qualifications per offer "
+               "(platforms[].qualifications with scope, since, until)")
+    for doc_index, index, app in _merged(docs, "applications"):
+        hosting = app.get("hosting") or {}
+        offer = inventory.platform(hosting.get("platform"))
+        if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
+            c.warn(doc_index, ("applications", index, "hosting", "model"),
+                   f"offer '{offer.id}' does not sell {hosting['model']} (it sells {', '.join(offer.models)})")
+
+
+def _ids_of(entries: Any) -> list[str]:
+    return [e if isinstance(e, str) else e.get("id") for e in entries or [] if isinstance(e, (str, dict))]
+
+
+def _warn_qualifications(c: _Collector, doc: int, path: tuple[Any, ...], entry: dict[str, Any]) -> None:
+    for key in ("qualifications", "pending_qualifications"):
+        for position, value in enumerate(_ids_of(entry.get(key))):
+            if value not in model.KNOWN_QUALIFICATIONS:
+                hint = suggest(value, model.KNOWN_QUALIFICATIONS)
+                if hint:
+                    c.warn(doc, (*path, key, position), f"unknown qualification '{value}'{hint}")
+    both = set(_ids_of(entry.get("qualifications"))) & set(_ids_of(entry.get("pending_qualifications")))
+    for value in sorted(both):
+        c.warn(doc, (*path, "pending_qualifications"), f"'{value}' is listed as both held and pending")

@@ -47,9 +47,9 @@ INVENTORY = {
         {"id": "pending", "name": "Pending", "headquarters": "FR", "regions": ["FR"],
          "pending_qualifications": ["secnumcloud-3.2"]},
     ],
-    "platforms": [{"id": "p-pending", "provider": "pending", "models": ["iaas", "saas"]}],
+    "platforms": [{"id": "p-pending", "provider": "pending", "models": ["iaas", "saas"], "services": ["mail"]}],
     "applications": [
-        {"id": "mail", "name": "Messagerie", "hosting": {"model": "saas", "provider": "us-saas"}, "datasets": ["mails"]},
+        {"id": "mail", "name": "Messagerie", "service": "mail", "hosting": {"model": "saas", "provider": "us-saas"}, "datasets": ["mails"]},
         {"id": "grh", "name": "GRH", "hosting": {"model": "on-premises"}, "datasets": ["agents"], "criticality": "high"},
         {"id": "old", "name": "Ancien", "hosting": {"model": "on-premises"}, "strategy": "retire"},
     ],

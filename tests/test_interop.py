@@ -39,7 +39,10 @@ def fill(workbook: Path, inventory: dict[str, Any], lang: str) -> None:
                     value = value.get(part) if isinstance(value, dict) else None
                 if isinstance(value, dict):  # the free-form `extra` mapping
                     value = json.dumps(value, ensure_ascii=False)
-                row.append("; ".join(map(str, value)) if isinstance(value, list) else value)
+                if isinstance(value, list):  # items that are mappings (a qualification's scope, dates) in flow style
+                    value = "; ".join(yaml.safe_dump(v, default_flow_style=True, width=1000).strip()
+                                      if isinstance(v, dict) else str(v) for v in value)
+                row.append(value)
             ws.append(row)
     book.save(workbook)
 
@@ -107,7 +110,7 @@ def test_import_errors_name_sheet_row_and_column(tmp_path: Path, runner: Any) ->
     assert result.exit_code == 2 and not out.exists()
     assert "modele.xlsx: applications!J3: users: expected a number, got 'beaucoup'" in result.output
     book = load_workbook(workbook)
-    book["applications"]["J3"] = 12
+    book["applications"]["N3"] = 12
     book.save(workbook)
     result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out)])
     assert result.exit_code == 0, result.output  # a value written as its French label is read, and said
@@ -143,7 +146,7 @@ def test_azure_migrate_dependencies_merge_into_an_inventory(tmp_path: Path, runn
                for f in merged.flows)
     text = out.read_text(encoding="utf-8")
     assert "# Inventaire d'exemple : un centre hospitalier universitaire fictif." in text  # comments kept
-    assert len(merged.applications) == 28
+    assert len(merged.applications) == 29
 
 
 def test_azure_migrate_mapping_errors_are_located_and_nothing_is_written(tmp_path: Path, runner: Any) -> None:

@@ -43,28 +43,41 @@ RULESET_HELP = ("Ruleset version to use, ID@VERSION (or ID for its latest stable
 ONLY_HELP = "Apply only this ruleset, ID or ID@VERSION (repeatable): the others are left out."
 RULES_DIR_HELP = "Directory of extra rulesets (<id>/<version>.yaml), added to the shipped ones."
 LANG_HELP = "Language of messages (default: from the organisation's country)."
+AS_OF_HELP = ("Assessment date, YYYY-MM-DD: qualifications are judged on it (default: today, or the date of "
+              "SOURCE_DATE_EPOCH). Recorded in the results.")
+
+
+def as_of_option() -> Optional[str]:
+    return typer.Option(None, "--as-of", help=AS_OF_HELP, metavar="DATE")  # type: ignore[no-any-return]
 
 rules_app = typer.Typer(help="List, show and compare rulesets.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 
 def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional[str], lang: Optional[Lang],
-                    machine_output: bool = False, only: Optional[List[str]] = None):  # type: ignore[no-untyped-def]
+                    machine_output: bool = False, only: Optional[List[str]] = None,
+                    as_of: Optional[str] = None):  # type: ignore[no-untyped-def]
     """Shared by every command that assesses an inventory: warnings to stderr, then verdicts,
     with a progress bar on a terminal for large inventories."""
     from bleu_assess import api, console
+    from bleu_assess.errors import UsageError
     from bleu_assess.i18n import default_language, t
+    from bleu_assess.validate import parse_date
+
+    if as_of is not None and parse_date(as_of) is None:
+        raise UsageError(t("cli.bad_as_of", default_language(), value=as_of))
 
     with console.progress(console.progress_wanted(path, machine_output)) as stage:
         loaded_stage = stage(t("cli.progress_load", default_language()), 1)
-        loaded = api.load(path, console.settings.catalogue)
+        # The catalogue's qualifications are judged on the assessment date too.
+        loaded = api.load(path, console.settings.catalogue, parse_date(as_of) if as_of else None)
         loaded_stage(1)
         inventory = loaded.inventory
         language = lang.value if lang else default_language(inventory.organisation.country)
         selected = api.select_rulesets(ruleset or None, rules_dir, only or None)
         ig = api.graph(inventory)
         advance = stage(t("cli.progress_assess", language), len(inventory.applications) + len(inventory.datasets))
-        result = api.assess(inventory, selected, language, ig, advance)
+        result = api.assess(inventory, selected, language, ig, advance, as_of)
     console.diagnostics(loaded.warnings, language, limit=10)
     return result, ig, selected
 
@@ -81,6 +94,7 @@ def scan(
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
     csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Assess every application and dataset: readiness, SecNumCloud scope, residency, exposure, target."""
     from bleu_assess import console, scan_render
@@ -88,7 +102,7 @@ def scan(
     from bleu_assess.output import emit
 
     result, _, selected = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table,
-                                          only=only_ruleset)
+                                          only=only_ruleset, as_of=as_of)
     if format is ScanFormat.table:
         console.show_table(lambda width: scan_render.table(result, width), output, [path])
     elif format is ScanFormat.sarif:
@@ -122,6 +136,7 @@ def explain(
     only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Explain one item: its facts, every finding with the condition that matched, its exposure paths."""
     from bleu_assess import console, explain as explainer
@@ -129,12 +144,12 @@ def explain(
     from bleu_assess.i18n import t
     from bleu_assess.validate import suggest
 
-    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset)
+    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset, as_of=as_of)
     verdict = result.item(item)
     if verdict is None:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
                          + suggest(item, [i.id for i in result.items], result.lang))
-    console.out().print(explainer.render(verdict, ig, selected, result.lang))
+    console.out().print(explainer.render(verdict, ig, selected, result.lang, result.as_of))
 
 
 @command("list", parent=rules_app)

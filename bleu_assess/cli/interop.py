@@ -10,7 +10,7 @@ import typer
 
 from bleu_assess.cli import app, command
 from bleu_assess.cli.assess import (CSV_DIALECT, LANG_HELP, ONLY_HELP, RULES_DIR_HELP, RULESET_HELP, CsvDialect,
-                                    load_and_assess)
+                                    as_of_option, load_and_assess)
 from bleu_assess.cli.inventory import PATH_HELP, Lang
 
 import_app = typer.Typer(help="Import inventories from spreadsheets and discovery tools.", no_args_is_help=True)
@@ -149,6 +149,7 @@ def export_findings(
     only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """One row per finding (item, owner, rule, severity, message, remediation, references)."""
     from bleu_assess import console
@@ -157,7 +158,7 @@ def export_findings(
     from bleu_assess.output import check_target, write_atomic
 
     check_target(output, [path])
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset)
+    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset, as_of=as_of)
     content = to_xlsx(result) if Path(output).suffix.lower() == ".xlsx" else to_csv(
         result, csv_dialect and csv_dialect.value)
     write_atomic(output, content, [path])

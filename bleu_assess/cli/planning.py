@@ -9,7 +9,7 @@ import typer
 
 from bleu_assess.cli import command
 from bleu_assess.cli.assess import (CSV_DIALECT, LANG_HELP, ONLY_HELP, RULES_DIR_HELP, RULESET_HELP, CsvDialect,
-                                    load_and_assess)
+                                    as_of_option, load_and_assess)
 from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
 
 
@@ -86,6 +86,7 @@ def plan(
     only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Plan migration waves: move groups, dependency order, pilot, held and staying applications."""
     from bleu_assess import api, console, plan_render
@@ -94,7 +95,7 @@ def plan(
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
     result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is PlanFormat.json,
-                                   only=only_ruleset)
+                                   only=only_ruleset, as_of=as_of)
     planned = api.plan(result, ig, options, dated)
     if format is PlanFormat.table:
         console.show_table(lambda width: plan_render.table(planned, ig.inventory, width), output, [path])

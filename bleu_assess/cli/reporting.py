@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.assess import LANG_HELP, ONLY_HELP, RULES_DIR_HELP, RULESET_HELP, load_and_assess
+from bleu_assess.cli.assess import LANG_HELP, ONLY_HELP, RULES_DIR_HELP, RULESET_HELP, as_of_option, load_and_assess
 from bleu_assess.cli.inventory import PATH_HELP, Lang
 from bleu_assess.cli.planning import (CAPACITY, EFFORT_DAYS, FREEZE, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE,
                                       PILOT_SIZE, START, plan_options, roadmap_options)
@@ -53,6 +53,7 @@ def report(
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     fit: Optional[bool] = typer.Option(None, "--fit/--no-fit", help="Include the fit matrix of applications against "
                                        f"the inventory's platforms (default: up to {FIT_MAX_APPLICATIONS} applications)."),
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Write the readiness report: one self-contained HTML file (or Markdown, or an editable Word
     note), in French or English."""
@@ -64,7 +65,7 @@ def report(
     fmt = format.value if format else next((f for s, f in suffixes.items() if output and output.endswith(s)), "html")
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
-    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset)
+    result, ig, _ = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset, as_of=as_of)
     planned = api.plan(result, ig, options, dated)
     inventory = ig.inventory
     if fmt == "docx":

@@ -300,6 +300,7 @@ def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Ru
             title=raw["title"], when=raw["when"], message=raw["message"], remediation=raw["remediation"],
             references=tuple(raw["references"]), verdict=verdict, uncertain=uncertain, about=raw.get("about"),
             predicate=predicate, facts_used=tuple(dict.fromkeys(compiler.used)), second_pass=second,
+            shown=compiler.shown,
         ))
     return rules
 

@@ -44,6 +44,8 @@ class Rule:
     predicate: Predicate = field(default=lambda facts: False, compare=False, repr=False)
     facts_used: tuple[str, ...] = ()  # facts the condition tests, in order of appearance
     second_pass: bool = False
+    # fact -> the values of it a message shows (those that triggered the rule; see Compiler.shown)
+    shown: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

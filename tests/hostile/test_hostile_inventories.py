@@ -240,7 +240,8 @@ def test_dependency_cycles_move_together(runner: Any, tmp_path: Path) -> None:
         f"  - {{id: a{i}, name: A{i}, hosting: {{model: on-premises}}, datasets: [data], depends_on: [a{(i + 1) % 3}]}}\n"
         for i in range(3))
     path = tmp_path / "i.yaml"
-    path.write_text(HEAD + apps + DATA, encoding="utf-8")
+    offers = "providers:\n  - {id: p, regions: [FR]}\nplatforms:\n  - {id: o, provider: p, models: [iaas]}\n"
+    path.write_text(HEAD + offers + apps + DATA, encoding="utf-8")
     result = invoke(runner, ["plan", str(path), "-f", "json"])
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
