@@ -61,5 +61,6 @@ class Merger:
         for _, _, finding in group:
             for key, value in finding.evidence.items():
                 evidence.setdefault(key, value)
+        # Positional, in Finding's field order (derogation and confidence are set later).
         return Finding(first.rule, first.ruleset, first.dimension, first.severity, first.message, remediation,
-                       legal, evidence, first.title, ids, method, uncertain)
+                       legal, evidence, first.title, None, None, ids, method, uncertain)
