@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping
 
 from bleu_assess import catalogue as cat, yamlio
+from bleu_assess.model import FORMAT_V2
 from bleu_assess.errors import Diagnostic, InventoryError
 
 PREFIX = "catalogue:"
-FORMAT_V2 = "bleu-assess/v2"
 SECTIONS = ("providers", "platforms")
 # Worst last: a verdict resting on several facts is as sure as the least sure of them.
 MARKS = ("official", "secondary", "unverified", "uncertain")

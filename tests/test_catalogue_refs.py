@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bleu_assess import api, catalogue as cat, catalogue_refs, model
+from bleu_assess import api, catalogue as cat, catalogue_refs
 from bleu_assess.cli import app
 from bleu_assess.errors import InventoryError
 from bleu_assess.results import scan_json_parts
@@ -33,7 +33,7 @@ def test_a_provider_reference_becomes_the_catalogue_provider(write_inventory) ->
     (provider,) = inv.providers
     assert (provider.id, provider.name, provider.headquarters) == ("s3ns", "S3NS", "FR")
     # v1: the provider's qualifications come from the offers the inventory uses (premi3ns only).
-    assert provider.qualifications == ("secnumcloud-3.2",) and provider.regions == ("FR",)
+    assert provider.qualification_ids == ("secnumcloud-3.2",) and provider.regions == ("FR",)
     (platform,) = inv.platforms
     assert (platform.id, platform.provider, platform.models) == ("s3ns-premi3ns", "s3ns", ("iaas", "paas"))
 
@@ -77,15 +77,15 @@ def test_a_provider_seen_through_one_offer_has_that_offer_s_facts_only(write_inv
     path = write_inventory(_inventory([{"ref": "catalogue:microsoft/microsoft-365", "id": "m365"},
                                        {"ref": "catalogue:microsoft", "id": "ms"}]))
     m365, ms = api.load(path, as_of=DAY).inventory.providers
-    assert (m365.headquarters, m365.qualifications) == ("US", ())
-    assert ms.qualifications == ("hds",)
+    assert (m365.headquarters, m365.qualification_ids) == ("US", ())
+    assert ms.qualification_ids == ("hds",)
 
 
 @pytest.mark.parametrize(("day", "held"), [(dt.date(2026, 11, 30), ("secnumcloud-3.2",)), (dt.date(2026, 12, 1), ())])
 def test_a_v1_provider_keeps_a_qualification_up_to_its_until_day_only(write_inventory, day, held) -> None:
     path = write_inventory(_inventory([{"ref": "catalogue:3ds-outscale"}], [{"ref": "catalogue:3ds-outscale/iaas-cloud-on-demand"}]))
     loaded = api.load(path, as_of=day)
-    assert ("secnumcloud-3.2" in loaded.inventory.providers[0].qualifications) == bool(held)
+    assert ("secnumcloud-3.2" in loaded.inventory.providers[0].qualification_ids) == bool(held)
     expired = [w for w in loaded.warnings if "expired on 2026-11-30" in w.message]
     assert len(expired) == (0 if held else 1)
 
@@ -167,10 +167,8 @@ def test_v2_inventories_get_offers_at_their_own_grain() -> None:
     assert resolution.entry("platforms", "bleu-azure").confidence == "secondary"
 
 
-@pytest.mark.skipif(not hasattr(model, "FORMAT_V2"),
-                    reason="the inventory format v2 (issue 13) is not on this branch")
 def test_v2_references_validate_and_land_at_the_offer_grain(write_inventory) -> None:
-    """Once v2 is merged: the catalogue's offers validate as v2 platforms, with their dates."""
+    """The catalogue's offers validate as v2 platforms, with their dates."""
     path = write_inventory({
         "format": "bleu-assess/v2", "organisation": {"name": "CHU", "country": "FR", "type": "health-establishment"},
         "providers": [{"ref": "catalogue:ovhcloud"}, {"ref": "catalogue:bleu"}],
