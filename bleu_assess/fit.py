@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from bleu_assess.analysis import SNC
 from bleu_assess.refdata import region_groups, verdict_model
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
     for platform in chosen:
         alone = replace(inventory, platforms=(platform,))
         ig = api.graph(alone)
-        result = api.assess(alone, rulesets, lang, ig)
+        result = api.assess(alone, rulesets, lang, ig, as_of=day.isoformat())
         judge = _Judge(alone, ig, platform, day, demands)
         column = {}
         for verdict in result.applications:
@@ -90,74 +91,103 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
     return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
 
 
-def _pending(verdict: "ItemVerdict") -> tuple[str, ...]:
-    """The offers the engine says would fit once a pending qualification is granted: the
-    verdict's own list when the results carry one (format v2), else the `platform.pending` fact
-    its findings used."""
-    listed = getattr(verdict, "pending_platforms", None)
-    if listed is not None:
-        return tuple(listed)
-    return tuple(p for f in verdict.findings for p in f.evidence.get("platform.pending") or ())
-
-
 class _Judge:
     def __init__(self, inventory: "Inventory", ig: Any, platform: "Platform", day: dt.date,
                  demands: dict[tuple[str, str], tuple[str, ...]]) -> None:
         from bleu_assess.analysis import Analysis
+        from bleu_assess.refdata import hds_activities
 
         self.inventory, self.platform, self.day, self.demands = inventory, platform, day, demands
         self.provider = inventory.provider(platform.provider)
-        self.exposed = Analysis(ig).providers[platform.provider].exposed if self.provider else True
+        self.exposed = Analysis(ig, day.isoformat()).providers[platform.provider].exposed if self.provider else True
         self.model = verdict_model()
         self.groups = region_groups()
+        self.hds_by_model = hds_activities().by_hosting
 
     def cell(self, verdict: "ItemVerdict") -> Cell:
         requirement = self.model.target_requirements.get(verdict.target)
         if requirement is None:
             return Cell("not-moving", "target", {"target": verdict.target})
+        needed = self.needed(verdict, requirement)
         if verdict.platform == self.platform.id:
-            return self.conditions() or Cell("fits", "meets", {"target": verdict.target})
-        return self.miss(verdict, requirement)
+            return self.conditions(needed) or Cell("fits", "meets", {"target": verdict.target})
+        return self.miss(verdict, requirement, needed)
 
-    def conditions(self) -> Cell | None:
-        """A qualification of the offer's catalogue entry that expires within 90 days."""
+    def needed(self, verdict: "ItemVerdict", requirement: dict[str, Any]) -> list[str]:
+        """The qualifications the target and the rules that fired for the application require."""
+        return list(dict.fromkeys([*requirement["qualifications"],
+                                   *(q for f in verdict.findings for q in self.demands.get((f.ruleset, f.rule), ()))]))
+
+    def dated(self) -> list[tuple[str, str]]:
+        """(qualification id, until YYYY-MM-DD) of the offer: its own dates (format v2), else those
+        of its catalogue entry (a v1 inventory holds qualifications without dates)."""
+        own = [(q.id, q.until) for q in self.platform.qualifications or () if q.until]
         resolution = self.inventory.catalogue
         entry = resolution.entry("platforms", self.platform.id) if resolution else None
-        if entry is None:
-            return None
+        if own or entry is None:
+            return own
         from bleu_assess import catalogue as cat
 
         offer = cat.resolve(resolution.catalogue, entry.ref)
-        for q in getattr(offer, "qualifications", ()):
-            if q.until and q.counts_on(self.day) and (cat.parse_date(q.until) - self.day).days <= EXPIRY_WARNING_DAYS:
-                return Cell("fits-with-conditions", "expires", {"qualification": q.id, "until": q.until})
+        return [(q.id, cat.parse_date(q.until, end=False).isoformat())
+                for q in getattr(offer, "qualifications", ()) if q.until]
+
+    def conditions(self, needed: list[str]) -> Cell | None:
+        """A qualification the application needs that is in force and expires within 90 days."""
+        day = self.day.isoformat()
+        for q_id, until in sorted(self.dated(), key=lambda d: d[1]):
+            if q_id in needed and day <= until and (dt.date.fromisoformat(until) - self.day).days <= EXPIRY_WARNING_DAYS:
+                return Cell("fits-with-conditions", "expires", {"qualification": q_id, "until": until})
         return None
 
-    def miss(self, verdict: "ItemVerdict", requirement: dict[str, Any]) -> Cell:
+    def miss(self, verdict: "ItemVerdict", requirement: dict[str, Any], needed: list[str]) -> Cell:
+        """Why the engine did not land the application on the offer: the first requirement missed,
+        in the engine's order (model, service, regions, non-EU law, qualifications)."""
+        from bleu_assess.offers import HDS, certified_activities, count
+
         app = self.inventory.applications_by_id[verdict.id]
+        platform, provider = self.platform, self.provider
         if app.strategy in self.model.strategy_models:
             models = self.model.strategy_models[app.strategy]
         else:
             models = self.model.landing_models[app.hosting.model if app.hosting else "unknown"]
-        provider = self.provider
-        if not set(models).intersection(self.platform.models):
-            return Cell("does-not-fit", "model", {"needs": ", ".join(models), "offers": ", ".join(self.platform.models)})
+        offered = [m for m in models if m in platform.models]
+        if not offered:
+            return Cell("does-not-fit", "model", {"needs": ", ".join(models), "offers": ", ".join(platform.models)})
+        # A SaaS offer hosts an application only when it provides the application's service.
+        landing = [m for m in offered if m != "saas" or (app.service is not None and app.service in platform.services)]
+        if not landing:
+            reason = "service" if app.service else "service-undeclared"
+            return Cell("does-not-fit", reason, {"service": app.service or "",
+                                                 "services": ", ".join(platform.services) or "-"})
         if provider is None:
             return Cell("does-not-fit", "other", {})
+        regions = platform.regions or provider.regions
         group = requirement["regions"]
-        if group and not (provider.regions and self.groups[group.lstrip("@")].issuperset(provider.regions)):
-            outside = [r for r in provider.regions if r not in self.groups[group.lstrip("@")]]
+        if group and not (regions and self.groups[group.lstrip("@")].issuperset(regions)):
+            outside = [r for r in regions if r not in self.groups[group.lstrip("@")]]
             return Cell("does-not-fit", "regions" if outside else "regions-unknown", {"regions": ", ".join(outside)})
-        if requirement["not_exposed"] and self.exposed:
+        model = landing[0]
+        held = set(count(platform.qualifications or (), model, self.day.isoformat()).held)
+        if requirement["not_exposed"] and self.exposed and SNC not in held:
             return Cell("does-not-fit", "exposed", {"provider": provider.id})
-        if self.platform.id in _pending(verdict):
-            waiting = [q for q in provider.pending_qualifications if q not in provider.qualifications]
+        seat = requirement.get("seat")
+        if seat and provider.headquarters is not None and provider.headquarters not in self.groups[seat.lstrip("@")]:
+            return Cell("does-not-fit", "seat", {"provider": provider.id, "seat": provider.headquarters})
+        if self.platform.id in verdict.pending_platforms:
+            waiting = [q.id for q in platform.pending_qualifications or () if q.id in needed and q.id not in held]
             return Cell("fits-with-conditions", "pending", {"qualifications": ", ".join(waiting)})
-        needed = dict.fromkeys([*requirement["qualifications"],
-                                *(q for f in verdict.findings for q in self.demands.get((f.ruleset, f.rule), ()))])
-        missing = [q for q in needed if q not in provider.qualifications]
+        # As the engine counts them: HDS when the offer's certified activities cover the model's,
+        # SecNumCloud's requirement met by a non-commercial host (the doctrine concerns offers).
+        certified = certified_activities(platform.hds_activities, platform.qualifications or (), self.day.isoformat())
+        held.discard(HDS)
+        if self.hds_by_model[model] <= certified:
+            held.add(HDS)
+        if provider.kind != "commercial":
+            held.add(SNC)
+        missing = [q for q in needed if q not in held]
         if missing:
             return Cell("does-not-fit", "qualification", {"qualifications": ", ".join(missing)})
         # The target's own requirements are met: the application's data requires more (for
-        # example a certification for health data), which the findings of `explain` name.
+        # example an HDS activity the offer's provider does not perform), which `explain` names.
         return Cell("does-not-fit", "data-requirement", {"provider": provider.id})
