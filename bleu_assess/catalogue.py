@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from bleu_assess import output, yamlio
+from bleu_assess import clock, output, yamlio
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.resources import data_dir
 
@@ -158,14 +158,10 @@ def parse_date(text: str, end: bool = False) -> dt.date:
 
 
 def assessment_date(value: str | None = None) -> dt.date:
-    """The assessment date: `value` (YYYY-MM-DD), else SOURCE_DATE_EPOCH's day (UTC), else today.
-    Raises ValueError for a malformed value."""
-    if value:
-        return dt.date.fromisoformat(value)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    """The assessment date: `value` (YYYY-MM-DD), else the tool's one clock (clock.py:
+    SOURCE_DATE_EPOCH's day, else today, in UTC), as the rules use it. Raises ValueError for a
+    malformed value."""
+    return dt.date.fromisoformat(value or clock.assessment_date())
 
 
 @cache
