@@ -49,9 +49,13 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
            ig: "InventoryGraph | None" = None, advance: "Callable[[int], None] | None" = None,
            as_of: str | None = None) -> "ScanResult":
     """Verdicts for every application and dataset of a validated inventory, on the assessment
-    date `as_of` (YYYY-MM-DD; default today, or SOURCE_DATE_EPOCH's date)."""
+    date `as_of` (YYYY-MM-DD; default the day the inventory's catalogue references were resolved
+    on, else today, or SOURCE_DATE_EPOCH's date)."""
     from bleu_assess.evaluate import assess as run
 
+    if as_of is None and inventory.catalogue is not None:
+        # The day its catalogue references were resolved on: one date for catalogue and rules.
+        as_of = inventory.catalogue.day.isoformat()
     result = run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
     if inventory.catalogue is not None:
         from bleu_assess.catalogue_refs import annotate
