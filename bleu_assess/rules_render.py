@@ -17,29 +17,39 @@ if TYPE_CHECKING:
 VERDICT_FIELDS = ("readiness", "secnumcloud_scope", "residency", "target", "platform")
 
 
-def listing(rules_dir: str | None, lang: str) -> "RenderableType":
+def listing(rules_dir: str | None, lang: str, width: int = 160) -> "RenderableType":
+    """The rulesets and the rules of their default versions, as two tables fitted to `width`
+    columns (bleu_assess.tables: identifiers whole, the least useful columns left out first)."""
     from rich.console import Group
-    from rich.table import Table
+    from rich.text import Text
+
+    from bleu_assess.tables import ALWAYS, Column, fitted
 
     available = discover(rules_dir)
     defaults = {r.ref for r in select(None, rules_dir)}
-    sets = Table(title="Rulesets")
-    for column in ("id", "version", "status", "default", "rules", "effective", "title"):
-        sets.add_column(column)
-    rules = Table(title="Rules (default versions)")
-    for column in ("rule", "ruleset", "dimension", "severity", "applies to", "title", "uncertain"):
-        rules.add_column(column, overflow="fold")
+    sets: list[tuple[str, ...]] = []
+    rules: list[tuple[str, ...]] = []
     for ruleset_id in sorted(available):
         for version in sorted(available[ruleset_id], key=version_key):
             ruleset = load_ruleset(available[ruleset_id][version].path)
             is_default = ruleset.ref in defaults
-            sets.add_row(ruleset.id, ruleset.version, ruleset.status, "yes" if is_default else "",
-                         str(len(ruleset.rules)), ruleset.effective, ruleset.title[lang])
+            sets.append((ruleset.id, ruleset.version, ruleset.status, "yes" if is_default else "",
+                         str(len(ruleset.rules)), ruleset.effective, ruleset.title[lang]))
             if is_default:
-                for rule in ruleset.rules:
-                    rules.add_row(rule.id, ruleset.ref, rule.dimension, rule.severity, ", ".join(rule.applies_to),
-                                  rule.title[lang], "yes" if rule.uncertain else "")
-    return Group(sets, rules)
+                rules.extend((rule.id, ruleset.ref, rule.dimension, rule.severity, ", ".join(rule.applies_to),
+                              rule.title[lang], "yes" if rule.uncertain else "") for rule in ruleset.rules)
+
+    def table(title: str, rows: list[tuple[str, ...]], headers: tuple[tuple[str, int], ...]) -> "RenderableType":
+        # keep: ALWAYS for identifiers, else the rank of the column's use; the title wraps.
+        columns = [Column(header, [Text(row[n]) for row in rows], keep, no_wrap=keep >= ALWAYS,
+                          flexible_min=16 if header == "title" else None) for n, (header, keep) in enumerate(headers)]
+        return fitted(title, columns, width, lang)
+
+    return Group(
+        table("Rulesets", sets, (("id", ALWAYS), ("version", ALWAYS), ("status", 5), ("default", 4), ("rules", 2),
+                                 ("effective", 3), ("title", 6))),
+        table("Rules (default versions)", rules, (("rule", ALWAYS), ("ruleset", 4), ("dimension", 3), ("severity", 6),
+                                                 ("applies to", 1), ("title", 7), ("uncertain", 5))))
 
 
 def _find(rule_id: str, selectors: list[str] | None, rules_dir: str | None) -> tuple[Ruleset, Rule]:

@@ -160,7 +160,8 @@ def rules_list(
     """List the rulesets and their rules."""
     from bleu_assess import console, rules_render
 
-    console.out().print(rules_render.listing(rules_dir, lang.value))
+    terminal = console.out()
+    terminal.print(rules_render.listing(rules_dir, lang.value, terminal.size.width))
 
 
 @command("show", parent=rules_app)
