@@ -99,6 +99,18 @@ def test_template_has_drop_downs_for_every_enumeration(tmp_path: Path, runner: A
     assert applications.freeze_panes == "A2"
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_column_of_the_format_has_its_own_header(lang: str) -> None:
+    """A field added to the format gets a column with a worded header, distinct in its sheet."""
+    from bleu_assess.i18n import catalogue
+
+    for sheet in SHEETS:
+        keys = [f"interop.col.{c.key.replace('.', '_')}" for c in columns(sheet)]
+        assert [k for k in keys if k not in catalogue(lang)] == []
+        titles = [header(sheet, c, lang) for c in columns(sheet)]
+        assert len(set(titles)) == len(titles)
+
+
 def test_import_errors_name_sheet_row_and_column(tmp_path: Path, runner: Any) -> None:
     workbook = tmp_path / "modele.xlsx"
     runner.invoke(app, ["export", "template", "-o", str(workbook), "--lang", "fr"])
@@ -108,7 +120,7 @@ def test_import_errors_name_sheet_row_and_column(tmp_path: Path, runner: Any) ->
     out = tmp_path / "out.yaml"
     result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
-    assert "modele.xlsx: applications!J3: users: expected a number, got 'beaucoup'" in result.output
+    assert "modele.xlsx: applications!N3: users: expected a number, got 'beaucoup'" in result.output
     book = load_workbook(workbook)
     book["applications"]["N3"] = 12
     book.save(workbook)
@@ -184,6 +196,31 @@ def test_extra_cell_must_be_a_json_object(tmp_path: Path, runner: Any) -> None:
     result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
     assert "extra: expected a JSON object" in result.output and "applications!" in result.output
+
+
+def test_v2_cells_lists_of_activities_and_qualifications_as_flow_mappings(tmp_path: Path, runner: Any) -> None:
+    """A qualification is an id or a flow mapping whose quoted text may hold `;`; HDS activities a
+    list of numbers; a date inside a mapping is read as a French spreadsheet writes it."""
+    workbook = tmp_path / "modele.xlsx"
+    runner.invoke(app, ["export", "template", "-o", str(workbook), "--lang", "en"])
+    fill(workbook, {"organisation": {"name": "CHU"}, "providers": [
+        {"id": "acme", "name": "Acme", "country": "FR", "parent_country": "FR"}], "platforms": [
+        {"id": "acme-iaas", "provider": "acme", "models": "iaas; paas", "hds_activities": "1; 2, 5",
+         "qualifications": "hds; {id: secnumcloud-3.2, scope: [iaas], since: 28/12/2023, "
+                           "evidence: 'ANSSI; decision 2279'}"}], "applications": [
+        {"id": "dpi", "name": "DPI", "hosting": {"model": "on-premises"}}], "datasets": [
+        {"id": "dossiers", "name": "Dossiers", "classification": "health", "particular_sensitivity": "yes"}]}, "en")
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))
+    (offer,) = written["platforms"]
+    assert offer["hds_activities"] == [1, 2, 5]
+    assert offer["qualifications"] == ["hds", {"id": "secnumcloud-3.2", "scope": ["iaas"], "since": "2023-12-28",
+                                               "evidence": "ANSSI; decision 2279"}]
+    assert written["datasets"][0]["particular_sensitivity"] == "yes"
+    inventory = api.load(out).inventory
+    assert [q.id for q in inventory.platforms[0].qualifications or ()] == ["hds", "secnumcloud-3.2"]
 
 
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])

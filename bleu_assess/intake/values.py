@@ -202,18 +202,68 @@ def _number(raw: Any, kind: str, percent: bool) -> Coerced:
 
 def _list(raw: Any, item: Spec, key: str) -> Coerced:
     text = text_of(raw)
-    # Ids and country codes hold no comma: a comma separates them as well as `;`.
-    pattern = r"[;\n]" if item.type in ("string", "free") else r"[;,\n]"
+    if item.shorthand:  # hds; {id: secnumcloud-3.2, scope: [iaas, paas]}
+        parts = _top_level_parts(text)
+    else:
+        # Ids and country codes hold no comma: a comma separates them as well as `;`.
+        parts = re.split(r"[;\n]" if item.type in ("string", "free") else r"[;,\n]", text)
     values, changes = [], []
-    for part in re.split(pattern, text):
+    for part in parts:
         if part.strip():
-            one = coerce(part.strip(), item, key=key)
+            one = _shorthand(part.strip(), item, key) if item.shorthand else coerce(part.strip(), item, key=key)
             values.append(one.value)
             if one.change:
                 changes.append(one)
     if not changes:
         return Coerced(values)
     return Coerced(values, changes[0].change, "; ".join(c.detail for c in changes))
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """`a; {id: b, scope: [iaas, paas], evidence: 'x; y'}` -> its items: split at `;`, `,` and
+    line breaks outside brackets and quotes (a flow mapping holds commas, a quoted text `;`)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote  # YAML's '' escape closes and reopens: same split
+        elif char in "'\"":
+            quote = char
+        elif char in "{[":
+            depth += 1
+        elif char in "}]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in ";,\n":
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _shorthand(text: str, item: Spec, key: str) -> Coerced:
+    """One item of a list whose items are an id or a mapping (schema.Spec.shorthand): an id, or
+    a YAML flow mapping (`{id: hds, until: 2027-01-01}`) whose scalar fields are read leniently."""
+    if not text.startswith("{"):
+        return coerce(text, item.fields["id"], key=key)
+    from bleu_assess import yamlio
+    from bleu_assess.errors import InputError
+
+    try:
+        value = yamlio.parse(text, "cell")
+    except InputError:
+        value = None
+    if not isinstance(value, dict):
+        raise ValueError(f"expected an id or a mapping such as {{id: hds, until: 2027-01-01}}, got '{text}'")
+    changes = []
+    for name, raw in value.items():
+        spec = item.fields.get(name)
+        if spec is not None and spec.type not in ("list", "free", "object") and not is_blank(raw):
+            one = coerce(raw, spec, key=f"{key}.{name}")
+            value[name] = one.value
+            if one.change:
+                changes.append(one)
+    if not changes:
+        return Coerced(value)
+    return Coerced(value, changes[0].change, "; ".join(c.detail for c in changes))
 
 
 def _free(raw: Any, key: str) -> Coerced:
