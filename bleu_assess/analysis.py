@@ -334,15 +334,17 @@ class Analysis:
                 self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
 
     def hds_or_eea_gap(self, app_id: str) -> bool:
-        """The application's hosting chain lacks HDS certification or stores outside the EEA
-        (CSP L.1111-8, HDS EXI 28): health data sent there is not merely exposed."""
-        status = self.app_provider_status.get(app_id)
-        if status is None:
-            return False
-        eea = group_of("data_protection_group")
+        """The application's hosting chain lacks HDS certification for an activity it performs
+        (and is not exempt), or stores outside the EEA (CSP L.1111-8, R.1111-9; HDS EXI 28):
+        health data sent there is not merely exposed. Judged on the application's offer, as
+        HDS-HOST-001 and RES-HDS-001 judge it."""
+        if app_id not in self.app_provider_status:
+            return False  # no provider: one's own premises
+        profile = self.app_profile[app_id]
         providers = self.inventory.providers_by_id
-        return any("hds" not in providers[p].qualifications or not eea.issuperset(providers[p].regions)
-                   for p in status.closure)
+        eea = group_of("data_protection_group")
+        return (any(providers[p].hds_exemption is None for p in profile.hds_uncovered)
+                or not eea.issuperset(profile.storage_regions))
 
     def app_exposure(self, app: Application, classifications: tuple[str, ...]) -> tuple[Exposure, tuple[str, ...]]:
         paths = list(self.app_data_paths.get(app.id, ()))

@@ -46,8 +46,3 @@ def provider_facts(involved: list[Provider]) -> dict[str, Any]:
         "providers.hds_exemptions": tuple(sorted({p.hds_exemption for p in involved if p.hds_exemption})),
         "providers.hds_2018": tuple(p.id for p in involved if p.hds_referential == "2018"),
     }
-
-
-def certified_or_exempt(provider: Provider) -> bool:
-    """Holds HDS, or is declared exempt (the exemption's conditions are checked by HDS-EXM-*)."""
-    return "hds" in provider.qualifications or provider.hds_exemption is not None
