@@ -176,6 +176,8 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
             run.links.append((table, sheet, number, cells, positions))
             continue
         item = _row(run, table, sheet, number, cells, plan, pairs, fields)
+        if table.section == "datasets" and item.get("classification") == "sensitive":
+            _v1_sensitive(run, sheet, number, positions.get("classification"), item)
         items.append(item)
         origins.append(Origin(sheet, number, positions))
     if skipped:
@@ -253,6 +255,22 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
             run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
     order = _order(table.section)
     return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+def _v1_sensitive(run: Run, sheet: Sheet, number: int, column: int | None, item: dict[str, Any]) -> None:
+    """A dataset classified `sensitive`, the v1 class format v2 refuses, is read as `bleu-assess
+    upgrade` reads it (sensitivity.upgrade_v1_dataset): its v2 class (validate.v1_sensitive_class)
+    and `particular_sensitivity: yes` unless the row answers it, said in the report for review."""
+    from bleu_assess.validate import v1_sensitive_class
+
+    item["classification"] = v1_sensitive_class(item.get("personal_data"))
+    item.setdefault("particular_sensitivity", "yes")
+    order = _order("datasets")
+    item_sorted = sorted(item.items(), key=lambda kv: order.get(kv[0], len(order)))
+    item.clear()
+    item.update(item_sorted)
+    run.note("translated", sheet, number, column, "classification", "v1_sensitive", value=item["classification"],
+             answer=item["particular_sensitivity"])
 
 
 @cache
