@@ -144,7 +144,7 @@ PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
     }),
     "hds_exemption": _s("string", "Exempt from HDS certification: ght (a GHT hosting for its members under the "
                         "ANS's conditions) or archiving (electronic archiving, archives regime).",
-                        enum=model.HDS_EXEMPTIONS),
+                        enum=model.HDS_EXEMPTIONS, nullable=True),
     "hds_referential": _s("string", "Référentiel of its HDS certificate: 2018 (v1) or 2024 (v2).",
                           enum=model.HDS_REFERENTIALS),
 })
@@ -164,7 +164,7 @@ PLATFORM = _s("object", "An offer a provider sells: where applications run, and 
     "services": _s("list", "SaaS: the service families it provides (mail, office-suite, visio, ehr, pacs, "
                    "hr-payroll, gis, ticketing, crm, ...).", item=_s("id")),
     "transfer_basis": _s("string", "The offer's GDPR transfer basis, when it differs from its provider's.",
-                         enum=model.TRANSFER_BASES),
+                         enum=model.TRANSFER_BASES, nullable=True),
 })
 
 APPLICATION = _s("object", "An application of the estate.", fields={

@@ -77,6 +77,8 @@ def test_messages_name_only_the_countries_that_triggered_them(write_inventory: A
     assert evidence["data.storage_regions"] == ["DE", "FR", "US"]  # the evidence keeps every fact tested
 
 
+# Format v2 (issue 14): a class, and the answer on particular sensitivity (v1 said "sensitive").
+SENSITIVE = {"classification": "special-category", "particular_sensitivity": "yes"}
 STATE = {"format": "bleu-assess/v2", "organisation": {"name": "Ministère", "type": "state-administration"},
          "providers": [
              {"id": "colo", "headquarters": "FR", "regions": ["FR"], "kind": "colocation"},
@@ -97,14 +99,14 @@ STATE = {"format": "bleu-assess/v2", "organisation": {"name": "Ministère", "typ
              {"id": "app-dr", "name": "DR in FR", "hosting": {"model": "iaas", "platform": "snc-iaas", "region": "FR"},
               "datasets": ["dr1"]},
          ],
-         "datasets": [{"id": "sens1", "classification": "sensitive"}, {"id": "sens2", "classification": "sensitive"},
+         "datasets": [{"id": "sens1", **SENSITIVE}, {"id": "sens2", **SENSITIVE},
                       {"id": "dr1", "classification": "restricted"}]}
 
 
 def test_non_commercial_hosts_are_not_non_qualified_clouds(write_inventory: Any) -> None:
     result = scan(write_inventory, STATE)
     for app_id in ("app-colo", "app-nubo"):
-        assert not rules(result.item(app_id)) & {"SNC-HOST-001", "SNC-DR-002", "SNC-CLS-002"}, app_id
+        assert not rules(result.item(app_id)) & {"SNC-HOST-001", "SNC-CLS-002"}, app_id
     assert result.item("app-colo").secnumcloud_scope == "required"  # still in scope: the data decide
     # The State's cloud meets the doctrine: it is a landing zone for data that must be on SecNumCloud.
     assert result.item("app-colo").platform == "nubo"
@@ -113,7 +115,9 @@ def test_non_commercial_hosts_are_not_non_qualified_clouds(write_inventory: Any)
 def test_diffusion_restreinte_in_the_french_region_is_compliant(write_inventory: Any) -> None:
     app = scan(write_inventory, STATE).item("app-dr")
     assert app.residency == "compliant" and "RES-DR-001" not in rules(app)
-    assert "SNC-DR-002" not in rules(app)  # the offer is qualified for IaaS, used as IaaS
+    # The offer is qualified for IaaS, used as IaaS. (secnumcloud 2.0: Diffusion Restreinte puts the
+    # system in scope, SNC-DR-001, and SNC-HOST-001 says when its host is not qualified.)
+    assert "SNC-HOST-001" not in rules(app)
 
 
 def test_fidelity_state_probe_v1(write_inventory: Any) -> None:
@@ -123,6 +127,9 @@ def test_fidelity_state_probe_v1(write_inventory: Any) -> None:
     assert result.item("app-dr").residency == "compliant" and "RES-DR-001" not in rules(result.item("app-dr"))
     # v1 cannot say that a provider is the State's own cloud: declared in v2, it is not flagged.
     doc["format"] = "bleu-assess/v2"
+    for dataset in doc["datasets"]:  # as `bleu-assess upgrade` writes v1 "sensitive" data in v2
+        if dataset["classification"] == "sensitive":
+            dataset.update(SENSITIVE)
     next(p for p in doc["providers"] if p["id"] == "state-cloud")["kind"] = "state-internal"
     assert "SNC-HOST-001" not in rules(scan(write_inventory, doc).item("app-nubo"))
 
@@ -132,12 +139,12 @@ def test_a_qualification_counts_on_its_scope_and_dates_and_says_why_not(write_in
     doc["applications"].append({"id": "app-saas", "name": "SaaS on an IaaS qualification", "service": "mail",
                                 "hosting": {"model": "saas", "platform": "snc-iaas"}, "datasets": ["sens3"]})
     doc["platforms"][1]["models"] = ["iaas", "saas"]
-    doc["datasets"].append({"id": "sens3", "classification": "sensitive"})
+    doc["datasets"].append({"id": "sens3", **SENSITIVE})
     on_date = scan(write_inventory, doc)
     assert {"SNC-HOST-001", "OFR-QUAL-002"} <= rules(on_date.item("app-saas"))
-    assert not rules(on_date.item("app-dr")) & {"SNC-DR-002", "OFR-QUAL-001"}
+    assert not rules(on_date.item("app-dr")) & {"SNC-HOST-001", "OFR-QUAL-001"}
     later = scan(write_inventory, doc, as_of="2027-01-02")
-    assert {"SNC-DR-002", "OFR-QUAL-001"} <= rules(later.item("app-dr"))
+    assert {"SNC-HOST-001", "OFR-QUAL-001"} <= rules(later.item("app-dr"))
     assert later.as_of == "2027-01-02" and on_date.to_dict()["as_of"] == AS_OF
 
 
@@ -145,15 +152,17 @@ def test_a_qualified_provider_s_unqualified_offer_does_not_count(write_inventory
     doc = copy.deepcopy(STATE)
     doc["platforms"].append({"id": "plain-iaas", "provider": "snc-multi", "models": ["iaas"]})
     doc["applications"][2]["hosting"]["platform"] = "plain-iaas"
-    assert "SNC-DR-002" in rules(scan(write_inventory, doc).item("app-dr"))
+    assert "SNC-HOST-001" in rules(scan(write_inventory, doc).item("app-dr"))
     # v1: the provider's qualification covers all its offers, with one warning saying so.
     v1 = copy.deepcopy(doc)
     v1["format"] = "bleu-assess/v1"
+    v1["datasets"] = [{"id": d["id"], "classification": "sensitive"} if d.get("particular_sensitivity") == "yes" else d
+                      for d in v1["datasets"]]
     v1["providers"][2]["qualifications"] = ["secnumcloud-3.2"]
     del v1["platforms"][1]["qualifications"]
     loaded = load_inventory(write_inventory(v1))
     assert [w.path for w in loaded.warnings if "v1 meaning" in w.message] == ["format"]
-    assert "SNC-DR-002" not in rules(api.assess(loaded.inventory, lang="en", as_of=AS_OF).item("app-dr"))
+    assert "SNC-HOST-001" not in rules(api.assess(loaded.inventory, lang="en", as_of=AS_OF).item("app-dr"))
 
 
 def test_hds_activities_follow_the_hosting_and_the_chain_of_subprocessors(write_inventory: Any) -> None:
