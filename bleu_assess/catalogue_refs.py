@@ -200,13 +200,7 @@ class _Resolver:
 
     def provider(self, entry: cat.ProviderEntry, offers: list[cat.Offer], v2: bool, located: Any,
                  where: tuple[Any, ...]) -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]]]:
-        built: dict[str, Any] = {}
-        facts: dict[str, tuple[cat.Fact, ...]] = {}
-
-        def put(name: str, value: Any, used: Iterable[cat.Fact]) -> None:
-            built[name] = value
-            facts[name] = tuple(used)
-
+        built, facts, put = _collector()
         f = entry.facts
         put("name", f["name"].value, [f["name"]])
         country = f.get("parent_country") or f.get("seat")
@@ -218,15 +212,33 @@ class _Resolver:
         for name in ("support_regions", *(("admin_regions",) if v2 else ())):
             if name in f:
                 put(name, list(f[name].value), [f[name]])
-        if not v2:
-            # v1: the provider's qualifications cover all its offers; only those that count today.
-            held = self.counting(offers, located, where)
-            if held:
-                put("qualifications", list(held), [x for xs in held.values() for x in xs])
-            waiting = {p.id: p.fact for o in offers for p in o.pending if p.id not in held}
-            if waiting:
-                put("pending_qualifications", sorted(waiting), waiting.values())
+        if v2:
+            # v2: the offers' own qualifications, scopes and dates (judged by the rules on the
+            # assessment date), for a hosting or a subprocessor that names the provider only.
+            self.offer_facts(offers, put)
+            return built, facts
+        # v1: the provider's qualifications cover all its offers; only those that count today.
+        held = self.counting(offers, located, where)
+        if held:
+            put("qualifications", list(held), [x for xs in held.values() for x in xs])
+        waiting = {p.id: p.fact for o in offers for p in o.pending if p.id not in held}
+        if waiting:
+            put("pending_qualifications", sorted(waiting), waiting.values())
         return built, facts
+
+    @staticmethod
+    def offer_facts(offers: list[cat.Offer], put: Any) -> None:
+        """`put(field, value, facts)` the v2 qualifications, pending qualifications and HDS
+        activities of `offers` (an offer, or the offers a provider entry stands for)."""
+        qualifications = [q for o in offers for q in o.qualifications]
+        if qualifications:
+            put("qualifications", [_qualification(q) for q in qualifications], [q.fact for q in qualifications])
+        pending = [p for o in offers for p in o.pending]
+        if pending:
+            put("pending_qualifications", [_pending(p) for p in pending], [p.fact for p in pending])
+        activities = [o.facts["hds_activities"] for o in offers if "hds_activities" in o.facts]
+        if activities:
+            put("hds_activities", sorted({a for f in activities for a in f.value}), activities)
 
     def counting(self, offers: list[cat.Offer], located: Any,
                  where: tuple[Any, ...]) -> dict[str, list[cat.Fact]]:
@@ -248,26 +260,30 @@ class _Resolver:
 
     def offer(self, offer: cat.Offer, v2: bool, located: Any,
               where: tuple[Any, ...]) -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]]]:
-        built: dict[str, Any] = {}
-        facts: dict[str, tuple[cat.Fact, ...]] = {}
+        built, facts, put = _collector()
         f = offer.facts
         if "models" in f:
-            models = list(f["models"].value) if v2 else [m for m in f["models"].value if m in _V1_MODELS]
-            built["models"] = models
-            facts["models"] = (f["models"],)
+            put("models", list(f["models"].value) if v2 else [m for m in f["models"].value if m in _V1_MODELS],
+                [f["models"]])
         if not v2:
             return built, facts
-        for name in ("regions", "support_regions", "admin_regions", "hds_activities", "services"):
+        for name in ("regions", "support_regions", "admin_regions", "services"):
             if name in f:
-                built[name] = list(f[name].value)
-                facts[name] = (f[name],)
-        if offer.qualifications:
-            built["qualifications"] = [_qualification(q) for q in offer.qualifications]
-            facts["qualifications"] = tuple(q.fact for q in offer.qualifications)
-        if offer.pending:
-            built["pending_qualifications"] = [_pending(p) for p in offer.pending]
-            facts["pending_qualifications"] = tuple(p.fact for p in offer.pending)
+                put(name, list(f[name].value), [f[name]])
+        self.offer_facts([offer], put)
         return built, facts
+
+
+def _collector() -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]], Any]:
+    """An entry being built, the catalogue facts behind each field, and `put(field, value, facts)`."""
+    built: dict[str, Any] = {}
+    facts: dict[str, tuple[cat.Fact, ...]] = {}
+
+    def put(name: str, value: Any, used: Iterable[cat.Fact]) -> None:
+        built[name] = value
+        facts[name] = tuple(used)
+
+    return built, facts, put
 
 
 def _union(lists: Iterable[Iterable[str]]) -> list[str]:

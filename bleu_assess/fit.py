@@ -74,7 +74,8 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
     demands = {(f"{r.id}@{r.version}", rule.id): tuple(rule.verdict.get("requires_qualifications") or ())
                for r in rulesets for rule in r.rules}
     columns: list[dict[str, Cell]] = []
-    names: dict[str, tuple[str, str]] = {}
+    names: dict[str, str] = {}
+    targets: dict[str, set[str]] = {}
     for platform in chosen:
         alone = replace(inventory, platforms=(platform,))
         ig = api.graph(alone)
@@ -82,13 +83,23 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
         judge = _Judge(alone, ig, platform, day, demands)
         column = {}
         for verdict in result.applications:
-            names[verdict.id] = (verdict.name, verdict.target)
+            names[verdict.id] = verdict.name
+            targets.setdefault(verdict.id, set()).add(verdict.target)
             column[verdict.id] = judge.cell(verdict)
         columns.append(column)
-    rows = tuple(Row(app_id, name, target, tuple(col[app_id] for col in columns))
-                 for app_id, (name, target) in sorted(names.items()))
+    # An application's target is the most demanding of its assessments: an offer accepted under a
+    # recommended scope's fallback (an EU offer where SecNumCloud is recommended) shows as meeting
+    # that fallback target in its own cell.
+    model = verdict_model()
+    rows = tuple(Row(app_id, name, _target(model, targets[app_id]), tuple(col[app_id] for col in columns))
+                 for app_id, name in sorted(names.items()))
     resolution = inventory.catalogue
     return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
+
+
+def _target(model: Any, targets: set[str]) -> str:
+    """One target, or the strongest of several (targets that never vary, like retire, are alone)."""
+    return next(iter(targets)) if len(targets) == 1 else model.strongest("target", sorted(targets))
 
 
 class _Judge:

@@ -24,22 +24,26 @@ GOLDEN = ROOT / "tests" / "golden" / "fit"
 # that appear or disappear, by item.
 DIFFERENCES = {
     "chu-exemple": {
-        # HDS is sourced for Microsoft Azure, not for Microsoft 365: the messaging and the patient
-        # file data it holds lose their certified host.
-        # (Its scope is recommended under secnumcloud 2.0: no declared platform fits any more.)
-        "messagerie": {"HDS-HOST-001", "SNC-PLT-003", "SNC-REC-002"},
+        # HDS is sourced for Microsoft Azure, not for Microsoft 365; nor is it for Bleu: the
+        # messaging (and the patient file sent to it) lose their certified host, and Bleu's
+        # Microsoft 365 offer is no longer a landing zone for it (no declared platform fits).
+        "messagerie": {"HDS-HOST-001", "EXT-FLOW-004", "EXT-FLOW-005", "SNC-PLT-003", "SNC-REC-002"},
         "dossier-patient": {"HDS-HOST-001"},
-        # No public source found for Bleu's HDS certificate: its Microsoft 365 offer is no longer a
-        # landing zone waiting only for SecNumCloud for health data in SaaS.
-        "archivage": {"SNC-PLT-001", "SNC-PLT-002"},
-        # Its scope is recommended, not required (secnumcloud 2.0): without Bleu's HDS, no declared
-        # platform fits, where the inline facts chose an EU target.
-        "prise-rdv": {"SNC-PLT-003", "SNC-REC-002"},
-        "teleconsultation": {"SNC-PLT-001", "SNC-PLT-002"},
-        "teleradiologie": {"SNC-PLT-001", "SNC-PLT-002"},
+        # No public source found for S3NS's HDS certificate: the patient file's replatforming
+        # lands on OVHcloud's public cloud (an EU offer, its scope being recommended) instead.
+        "dpi": {"SNC-REC-002"},
     },
-    "ministere-exemple": {},
+    "ministere-exemple": {
+        # Bleu's SecNumCloud milestone J1 is sourced for its Azure services, not for Microsoft 365:
+        # the messaging no longer waits for a pending qualification (SNC-PLT-002 becomes SNC-PLT-001).
+        "messagerie": {"SNC-PLT-001", "SNC-PLT-002"},
+    },
 }
+# Evidence may differ in the host's qualifications only: the catalogue records no ISO 27001
+# certificates (no rule reads them) and states HDS certification as activities (hds_activities),
+# which the rules read, rather than as an `hds` qualification.
+QUALIFICATION_KEYS = ("provider.qualifications", "hosting.qualifications")
+NOT_RECORDED = {"iso27001", "hds"}
 
 
 def _id(item: dict[str, Any], section: str) -> str:
@@ -83,16 +87,16 @@ def test_scans_with_references_equal_scans_with_inline_facts(name: str, tmp_path
         if _rules(before) != _rules(after):
             changed[before.id] = _rules(before) ^ _rules(after)
             continue
-        # Same rules: same verdicts, same messages; evidence may only lose iso27001, which the
-        # catalogue does not record (no rule reads it).
+        # Same rules: same verdicts, same messages; evidence may only lose what the catalogue
+        # does not record as a qualification (NOT_RECORDED).
         for key in ("readiness", "secnumcloud_scope", "residency", "exposure", "target", "platform"):
             assert getattr(before, key) == getattr(after, key), (before.id, key)
         for f, g in zip(before.findings, after.findings):
             assert (f.rule, f.severity, f.message) == (g.rule, g.severity, g.message), before.id
             for key, value in f.evidence.items():
                 if g.evidence[key] != value:
-                    assert key == "provider.qualifications", (before.id, key)
-                    assert set(value) ^ set(g.evidence[key]) <= {"iso27001"}, (before.id, value)
+                    assert key in QUALIFICATION_KEYS, (before.id, key)
+                    assert set(value) ^ set(g.evidence[key]) <= NOT_RECORDED, (before.id, value)
     assert changed == DIFFERENCES[name]
 
 
@@ -119,14 +123,24 @@ def test_fit_tells_for_every_application_which_offers_fit_and_why_not(runner) ->
     import json
 
     matrix = json.loads(result.stdout)
-    assert matrix["offers"] == ["bleu-azure", "bleu-m365", "ovh-snc", "s3ns-premi3ns"]
-    dpi = next(a for a in matrix["applications"] if a["id"] == "dpi")["offers"]
+    assert matrix["offers"] == ["bleu-azure", "bleu-m365", "gcs-messagerie-sante", "ovh-public-cloud", "ovh-snc",
+                                "s3ns-premi3ns"]
+    offers = {a["id"]: a["offers"] for a in matrix["applications"]}
     # The hosted private cloud's qualification expires 2026-12-29, within 90 days of the date.
-    assert dpi["ovh-snc"] == {"status": "fits-with-conditions", "reason": "expires",
-                              "qualification": "secnumcloud-3.2", "until": "2026-12-29"}
-    assert dpi["bleu-azure"]["status"] == "does-not-fit"
-    for application in matrix["applications"]:
-        for cell in application["offers"].values():
+    assert offers["pacs"]["ovh-snc"] == {"status": "fits-with-conditions", "reason": "expires",
+                                         "qualification": "secnumcloud-3.2", "until": "2026-12-29"}
+    assert offers["pacs"]["bleu-azure"] == {"status": "does-not-fit", "reason": "qualification",
+                                            "qualifications": "secnumcloud-3.2, hds"}
+    # Replatforming needs PaaS or CaaS, which the hosted private cloud does not sell.
+    assert offers["dpi"]["ovh-snc"]["reason"] == "model"
+    # A SaaS offer hosts only the services it provides; a public shared service meets the doctrine.
+    assert offers["archivage"]["bleu-m365"] == {"status": "does-not-fit", "reason": "service", "service": "archiving",
+                                                "services": "mail, office-suite, visio"}
+    assert offers["messagerie-sante"]["gcs-messagerie-sante"]["status"] == "fits"
+    assert offers["messagerie"]["bleu-m365"] == {"status": "does-not-fit", "reason": "qualification",
+                                                 "qualifications": "secnumcloud-3.2, hds"}
+    for cells in offers.values():
+        for cell in cells.values():
             assert cell["status"] in ("fits", "fits-with-conditions", "does-not-fit", "not-moving")
 
 
