@@ -44,10 +44,11 @@ INVENTORY = {
         {"id": "us-saas", "name": "US SaaS", "headquarters": "US", "regions": ["FR", "IE"], "qualifications": ["hds"]},
         {"id": "snc", "name": "Qualified", "headquarters": "FR", "regions": ["FR"],
          "qualifications": ["secnumcloud-3.2", "hds"]},
-        {"id": "pending", "name": "Pending", "headquarters": "FR", "regions": ["FR"],
-         "pending_qualifications": ["secnumcloud-3.2"]},
+        {"id": "pending", "name": "Pending", "headquarters": "FR", "regions": ["FR"]},
     ],
-    "platforms": [{"id": "p-pending", "provider": "pending", "models": ["iaas", "saas"], "services": ["mail"]}],
+    # v2: a qualification, pending or granted, is the offer's (issue 13).
+    "platforms": [{"id": "p-pending", "provider": "pending", "models": ["iaas", "saas"], "services": ["mail"],
+                   "pending_qualifications": ["secnumcloud-3.2"]}],
     "applications": [
         {"id": "mail", "name": "Messagerie", "service": "mail", "hosting": {"model": "saas", "provider": "us-saas"}, "datasets": ["mails"]},
         {"id": "grh", "name": "GRH", "hosting": {"model": "on-premises"}, "datasets": ["agents"], "criticality": "high"},
