@@ -79,7 +79,26 @@ def test_components_data_objects_and_relationships(runner: Any, tmp_path: Path, 
     assert {(f.source, f.target) for f in inventory.flows} == {("dossier-patient", "pacs"), ("annuaire", "dossier-patient")}
     counts = {(o["outcome"], o["reason"]): o["count"] for o in report["outcomes"]}
     assert sum(counts.values()) == report["read"] == 13
-    # The data object without a classification is left out and listed, never classified by guess.
+    # The data object without a classification is written without one (format v2 lets a dataset wait
+    # for it) and listed: never classified by guess.
+    assert out.read_text(encoding="utf-8").count("format: bleu-assess/v2\n") == 1
+    assert inventory.datasets_by_id["notes"].classification is None
+    assert apps["pacs"].datasets == ("notes",)
+    assert counts[("mapped", "dataset-unclassified")] == 1
+    assert "data objects without a classification, written without one" in result.output and "notes" in result.output
+
+
+def test_into_a_v1_inventory_a_data_object_without_classification_is_left_out(runner: Any, tmp_path: Path) -> None:
+    """Format v1 requires a classification: the data object is left out and listed, and so is the
+    access that pointed to it, rather than given a class by guess."""
+    v1 = tmp_path / "v1.yaml"
+    v1.write_text("format: bleu-assess/v1\norganisation:\n  name: CHU\n", encoding="utf-8")
+    result, out, report = run(runner, tmp_path, MODEL.format(ns="3.0/", flow="Flow", serving="Serving"), MAPPING,
+                              "--inventory", str(v1))
+    assert result.exit_code == 0, result.output
+    inventory = api.load(out).inventory
+    assert set(inventory.datasets_by_id) == {"dossier-medical"} and inventory.applications_by_id["pacs"].datasets == ()
+    counts = {(o["outcome"], o["reason"]): o["count"] for o in report["outcomes"]}
     assert counts[("left-out", "dataset-without-classification")] == 1
     assert counts[("left-out", "relationship-unresolved")] == 1  # pacs -> notes, notes not imported
     assert "Notes" in result.output

@@ -158,9 +158,10 @@ def import_archimate(
 ) -> None:
     """Application components, data objects and their flow, serving and access relationships from an ArchiMate model."""
     from bleu_assess.intake.archimate import import_archimate as build
+    from bleu_assess.intake.merge import format_of
 
-    _servers_import("archimate", file, lambda: build(file, mapping), inventory, organisation, output, in_place,
-                    report_file, lang)
+    _servers_import("archimate", file, lambda: build(file, mapping, format_of(inventory)), inventory, organisation,
+                    output, in_place, report_file, lang)
 
 
 @command("azure-migrate-discovery", parent=import_app)

@@ -21,8 +21,9 @@ Properties become inventory fields through a mapping file:
     values: {criticality: {Haute: high}}                    # optional translations
     defaults: {datasets: {classification: internal}}        # when the property is absent
 
-A data object needs a classification (inventory format v1): without one from a property or a
-default, it is left out and listed in the report — never given one by guess.
+A data object is never given a classification by guess: without one from a property or a
+default, it is written without one in format v2 (a dataset may wait for its classification; the
+report lists it), and left out and listed when merging into a v1 inventory, which requires one.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from bleu_assess import yamlio
+from bleu_assess import model, yamlio
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.i18n import code_for_label
 from bleu_assess.intake.merge import Additions
@@ -142,8 +143,9 @@ def _fields(props: dict[str, str], section: str, mapping: dict[str, Any]) -> dic
     return out
 
 
-def import_archimate(path: str, mapping_file: str | None) -> tuple[Additions, ImportReport]:
-    """Additions (applications, datasets, flows, dependencies) and the report of an exchange file."""
+def import_archimate(path: str, mapping_file: str | None, fmt: str = model.FORMAT) -> tuple[Additions, ImportReport]:
+    """Additions (applications, datasets, flows, dependencies) and the report of an exchange file,
+    for an inventory in format version `fmt` (model.FORMATS)."""
     mapping = read_mapping(mapping_file)
     root = _parse(path)
     report = ImportReport(path, "archimate", unit="elements")
@@ -174,12 +176,12 @@ def import_archimate(path: str, mapping_file: str | None) -> tuple[Additions, Im
             report.count("mapped", "application", ident)
         elif kind == "DataObject":
             fields = _fields(props, "datasets", mapping)
-            if "classification" not in fields and INVENTORY.fields["datasets"].item.fields["classification"].required:  # type: ignore[union-attr]
+            if "classification" not in fields and fmt == model.FORMAT_V1:
                 report.count("left-out", "dataset-without-classification", name)
                 continue
             ids[identifier] = ident = new_id(name)
             out.add("datasets", {"id": ident, "name": name, **fields})
-            report.count("mapped", "dataset", ident)
+            report.count("mapped", "dataset" if "classification" in fields else "dataset-unclassified", ident)
         else:
             report.count("left-out", "element-other", kind)
     owner = {r.get("target"): r.get("source") for r in relationships

@@ -46,7 +46,7 @@ def new_inventory(organisation: str | None, source: str, kind: str) -> str:
     digest = hashlib.sha256(Path(source).read_bytes()).hexdigest() if Path(source).is_file() else ""
     return (f"# Imported by bleu-assess import {kind} from {Path(source).name} (sha256 {digest[:16]}).\n"
             "# Discovered items are tagged `discovered`; suggestions are tagged `suggested`: check them.\n"
-            f"format: {model.FORMAT_V1}\n\norganisation:\n  name: {scalar(organisation)}\n")
+            f"format: {model.FORMAT}\n\norganisation:\n  name: {scalar(organisation)}\n")
 
 
 def _fold(additions: Additions) -> None:
@@ -157,6 +157,16 @@ def base_text(inventory: str | None, organisation: str | None, source: str, kind
     output.register_input(inventory)
     text = yamlio.decode(yamlio.read_bytes(path, inventory), inventory)
     return text, inventory, yamlio.parse(text, inventory)
+
+
+def format_of(inventory: str | None) -> str:
+    """The format version an import writes in: that of `inventory` (a single file), or the
+    current one (model.FORMAT) for a new inventory. Raises UsageError/InputError as base_text."""
+    if inventory is None:
+        return model.FORMAT
+    fmt = base_text(inventory, None, inventory, "")[2]
+    fmt = fmt.get("format") if isinstance(fmt, dict) else None
+    return fmt if fmt in model.FORMATS else model.FORMAT
 
 
 def import_into(inventory: str | None, organisation: str | None, source: str, kind: str, additions: Additions,
