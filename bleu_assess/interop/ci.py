@@ -33,6 +33,7 @@ from bleu_assess.results import SEVERITY_RANK, Finding, ItemVerdict, ScanResult
 
 if TYPE_CHECKING:
     from bleu_assess.rules.model import Rule, Ruleset
+    from bleu_assess.rules.references import Citation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # SARIF has three alert levels; GitHub ranks security alerts by "security-severity" (0-10).
@@ -110,9 +111,15 @@ def _rule_descriptor(rule_id: str, finding: Finding, rule: "Rule | None", rulese
     title = finding.title or rule_id
     sources: list[tuple[str, str]] = []  # (reference text, primary address)
     if rule is not None and ruleset is not None:
-        for reference in rule.references:
-            source = ruleset.source(reference.partition(" ")[0])
-            sources.append((ruleset.reference_text(reference), source.url if source else ""))
+        from bleu_assess.rules.references import render as cite
+
+        # One line per source with all its pinpoints, as findings show them; its address beside.
+        by_source: dict[tuple[str, str], list[Citation]] = {}
+        for citation in ruleset.citations(rule):
+            by_source.setdefault((citation.source.title, citation.source.url), []).append(citation)
+        for (_, url), citations in by_source.items():
+            legal, method = cite(citations, lang)
+            sources.append(((legal or method)[0], url))
     else:
         sources = [(reference, "") for reference in finding.references]
     remediation = rule.remediation.get(lang, "") if rule is not None else ""
