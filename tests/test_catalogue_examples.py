@@ -77,6 +77,36 @@ def test_the_examples_refer_to_the_catalogue_for_public_providers(name: str) -> 
     assert api.load(EXAMPLES / f"{name}.yaml", as_of=DAY).inventory.catalogue is not None
 
 
+def test_the_examples_show_format_v2_at_the_offer_grain() -> None:
+    """Between them, the examples show what format v2 brought (issues 13 and 14)."""
+    shown: dict[str, set[str]] = {}
+    for name in sorted(DIFFERENCES):
+        inventory = api.load(EXAMPLES / f"{name}.yaml", as_of=DAY).inventory
+        result = api.scan(inventory, lang="en")
+        assert inventory.format == "bleu-assess/v2"
+        assert "sensitive" not in {d.classification for d in inventory.datasets}  # v1 only (issue 14)
+        for offer in inventory.platforms:
+            if any(q.since and q.until and q.scope for q in offer.qualifications or ()):
+                shown.setdefault("an offer qualified on a scope between two dates", set()).add(offer.id)
+        for provider in inventory.providers:
+            if provider.hds_activities:
+                shown.setdefault("certified HDS activities", set()).add(provider.id)
+            if provider.kind == "colocation":
+                shown.setdefault("a colocation site", set()).add(provider.id)
+        for application in inventory.applications:
+            offer = inventory.platform(result.item(application.id).platform)
+            if offer is None:
+                continue
+            if inventory.provider(offer.provider).kind != "commercial":
+                shown.setdefault("a landing zone that is not a commercial offer", set()).add(offer.id)
+            if "saas" in offer.models:
+                assert application.service in offer.services, (name, application.id, offer.id)
+                shown.setdefault("a SaaS offer chosen for the service it provides", set()).add(offer.id)
+    assert sorted(shown) == ["a SaaS offer chosen for the service it provides", "a colocation site",
+                             "a landing zone that is not a commercial offer",
+                             "an offer qualified on a scope between two dates", "certified HDS activities"], shown
+
+
 @pytest.mark.parametrize("name", sorted(DIFFERENCES))
 def test_scans_with_references_equal_scans_with_inline_facts(name: str, tmp_path: Path) -> None:
     inline = api.scan(api.load(_inline(name, tmp_path), as_of=DAY).inventory, lang="en")

@@ -181,3 +181,21 @@ def test_v2_references_validate_and_land_at_the_offer_grain(write_inventory) -> 
     ovh = inventory.platforms_by_id["ovh-snc"]
     assert [(q.id, q.since, q.until) for q in ovh.qualifications] == [("secnumcloud-3.2", "2023-12-28", "2026-12-29")]
     assert api.scan(inventory).item("dpi").platform == "ovh-snc"
+
+
+def test_a_v2_provider_carries_the_facts_of_the_offers_it_stands_for() -> None:
+    """A hosting or a subprocessor that names a provider only is judged on that provider's offers:
+    Microsoft seen through Azure holds Azure's HDS certificate, seen through Microsoft 365 nothing."""
+    data = {"format": "bleu-assess/v2", "organisation": {"name": "T"},
+            "providers": [{"ref": "catalogue:microsoft/azure", "id": "azure"},
+                          {"ref": "catalogue:microsoft/microsoft-365", "id": "m365"},
+                          {"ref": "catalogue:ovhcloud"}],
+            "platforms": [{"ref": "catalogue:ovhcloud/hosted-private-cloud-snc"}]}
+    docs, resolution, _ = catalogue_refs.resolve([Document("v2.yaml", "", data)], None, DAY)
+    azure, m365, ovh = docs[0].data["providers"]
+    assert [(q["id"], q["scope"]) for q in azure["qualifications"]] == [("hds", ["iaas", "paas"])]
+    assert "qualifications" not in m365 and "hds_activities" not in m365
+    # The whole provider: the offers the inventory uses (the hosted private cloud), with their dates.
+    assert [(q["id"], q["until"]) for q in ovh["qualifications"]] == [("secnumcloud-3.2", "2026-12-29")]
+    assert ovh["hds_activities"] == [1, 2, 3, 4, 5, 6]
+    assert resolution.entry("providers", "azure").facts["qualifications"][0].mark == "uncertain"

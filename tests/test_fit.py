@@ -77,3 +77,31 @@ def test_the_csv_has_a_status_and_a_reason_per_offer(write_inventory) -> None:
     rows = list(csv.DictReader(io.StringIO(fit_render.csv_text(matrix, "en"))))
     assert [r["id"] for r in rows] == ["metier", "vieux"]
     assert rows[0]["us-iaas"] == "does-not-fit" and rows[0]["us-iaas reason"] == "us-cloud is reachable by non-EU law"
+
+
+def test_a_saas_offer_fits_only_the_services_it_provides(write_inventory) -> None:
+    """Format v2: a SaaS offer hosts an application only for a service it provides; a public
+    shared service meets the doctrine's qualification requirement (it is not a commercial offer)."""
+    inventory = {
+        "format": "bleu-assess/v2",
+        "organisation": {"name": "CHU", "country": "FR", "type": "health-establishment"},
+        "providers": [{"id": "gcs", "name": "GCS", "kind": "public-community", "headquarters": "FR",
+                       "regions": ["FR"]},
+                      {"id": "editor", "name": "Editor", "headquarters": "FR", "regions": ["FR"]}],
+        "platforms": [{"id": "mss", "provider": "gcs", "models": ["saas"], "services": ["secure-health-messaging"],
+                       "hds_activities": [1, 2, 3, 4, 5, 6]}],
+        "applications": [
+            {"id": "mss-app", "name": "MSSanté", "service": "secure-health-messaging",
+             "hosting": {"model": "saas", "provider": "editor"}, "datasets": ["echanges"]},
+            {"id": "rdv", "name": "RDV", "service": "appointments", "hosting": {"model": "saas", "provider": "editor"},
+             "datasets": ["echanges"]},
+            {"id": "other", "name": "Other", "hosting": {"model": "saas", "provider": "editor"}, "datasets": ["echanges"]},
+        ],
+        "datasets": [{"id": "echanges", "name": "Échanges", "classification": "health"}],
+    }
+    day = dt.date(2026, 11, 30)
+    matrix = fit.fit(api.load(write_inventory(inventory), as_of=day).inventory, api.select_rulesets(), "en", None, day)
+    cells = {app: _cells(matrix, app)["mss"] for app in ("mss-app", "rdv", "other")}
+    assert cells["mss-app"][0] == "fits"
+    assert cells["rdv"] == ("does-not-fit", "does not provide the appointments service (provides: secure-health-messaging)")
+    assert cells["other"][0] == "does-not-fit" and "service is not declared" in cells["other"][1]
