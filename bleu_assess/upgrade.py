@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import yaml
 
-from bleu_assess import model, yamlio
+from bleu_assess import model, sensitivity, yamlio
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +153,8 @@ def item_step(section: str, change: Callable[[Any, str], bool]) -> Step:
     return step
 
 
-STEPS: list[Step] = [format_v2, qualifications_per_offer]
+# v1 `sensitive` -> the v2 class and `particular_sensitivity: yes`, with a review comment (issue 14).
+STEPS: list[Step] = [format_v2, qualifications_per_offer, item_step("datasets", sensitivity.upgrade_v1_dataset)]
 
 
 def _apply(text: str, edits: list[Edit]) -> str:

@@ -150,19 +150,23 @@ def test_the_two_criteria_are_cumulative(first: str, second: str, expected: str)
 
 
 def test_a_v1_inventory_rewritten_for_v2_keeps_every_verdict(tmp_path: Path) -> None:
-    """v1 `sensitive` keeps its v1 meaning: the ministry example, its datasets rewritten by
-    upgrade_v1_dataset and its format bumped, gets the same verdicts, item by item."""
-    from ruamel.yaml import YAML
+    """v1 `sensitive` keeps its v1 meaning: the ministry example as it was in v1 (the examples are v2
+    now), upgraded by bleu-assess upgrade's steps (upgrade_v1_dataset among them: its six
+    `sensitive` datasets rewritten; the offers given their provider's qualifications), gets the
+    same verdicts, item by item."""
+    import yaml
 
-    source = ROOT / "examples" / "ministere-exemple.yaml"
-    rt = YAML()
-    rt.width = 4096
-    document = rt.load(source.read_text(encoding="utf-8"))
-    assert sum(sensitivity.upgrade_v1_dataset(d) for d in document["datasets"]) == 6
-    document["format"] = "bleu-assess/v2"
+    from bleu_assess.upgrade import format_v2, qualifications_per_offer, upgrade_texts
+
+    source = Path(__file__).parent / "data" / "v1" / "ministere-exemple.yaml"
+    text = source.read_text(encoding="utf-8")
+    [(_, without)] = upgrade_texts([("m.yaml", text)], [format_v2, qualifications_per_offer])
+    [(_, rewritten)] = upgrade_texts([("m.yaml", text)])
+    changed = [a != b for a, b in zip(yaml.safe_load(without)["datasets"], yaml.safe_load(rewritten)["datasets"],
+                                      strict=True)]
+    assert sum(changed) == 6
     upgraded = tmp_path / "ministere-v2.yaml"
-    with upgraded.open("w", encoding="utf-8") as handle:
-        rt.dump(document, handle)
+    upgraded.write_text(rewritten, encoding="utf-8")
 
     def verdicts(path: Path) -> dict[str, tuple[str, ...]]:
         result = api.scan(path, as_of="2026-11-30")

@@ -16,7 +16,7 @@ import pytest
 from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.schema import json_schema
-from bleu_assess.upgrade import STEPS, upgrade_texts
+from bleu_assess.upgrade import STEPS, format_v2, upgrade_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 V1 = Path(__file__).parent / "data" / "v1"  # the examples as they were in format v1
@@ -152,10 +152,29 @@ def test_a_step_written_on_round_trip_mappings_joins_the_list(tmp_path: Path) ->
         return True
 
     text = (V1 / "ministere-exemple.yaml").read_text(encoding="utf-8")
-    [(_, upgraded)] = upgrade_texts([("m.yaml", text)], [*STEPS, item_step("datasets", mark_sensitive)])
+    [(_, upgraded)] = upgrade_texts([("m.yaml", text)], [format_v2, item_step("datasets", mark_sensitive)])
     assert "classification: sensitive" not in upgraded and "# revoir" in upgraded
     kept = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert all(line in upgraded.splitlines() for line in kept), "comments kept"
     untouched = (V1 / "minimal.yaml").read_text(encoding="utf-8")
     [(_, same)] = upgrade_texts([("x.yaml", untouched)], [item_step("datasets", mark_sensitive)])
     assert same == untouched  # nothing to change: not re-emitted
+
+
+def test_upgrade_rewrites_v1_sensitive_as_a_v2_class_with_particular_sensitivity(runner: Any) -> None:
+    """Issue 14's rewrite is one of the steps: each v1 `sensitive` dataset becomes special-category
+    (internal without personal data) with `particular_sensitivity: "yes"` and a comment to review it."""
+    import yaml
+
+    assert "upgrade_v1_dataset" in [step.__name__ for step in STEPS]
+    before = yaml.safe_load((V1 / "ministere-exemple.yaml").read_text(encoding="utf-8"))["datasets"]
+    result = runner.invoke(app, ["upgrade", str(V1 / "ministere-exemple.yaml")])
+    assert result.exit_code == 0, result.output
+    after = {d["id"]: d for d in yaml.safe_load(result.stdout)["datasets"]}
+    sensitive = [d for d in before if d["classification"] == "sensitive"]
+    assert len(sensitive) == 6
+    for dataset in sensitive:
+        rewritten = after[dataset["id"]]
+        expected = "internal" if dataset.get("personal_data") is False else "special-category"
+        assert (rewritten["classification"], rewritten["particular_sensitivity"]) == (expected, "yes")
+    assert result.stdout.count("à revoir avec bleu-assess qualify") == 6  # in the organisation's language
