@@ -385,7 +385,7 @@ class Analysis:
                            if not (immune_host if index == 0 else _immune(providers[pid], self.as_of))}
             parts = self._parts[id(p)] = (
                 frozenset(p.involved), frozenset(exposed), frozenset(without_snc), p.all_regions, p.storage_regions,
-                p.all_support, frozenset(p.admin_regions), frozenset(p.hds_needed), frozenset(p.hds_missing),
+                p.all_support, p.all_admin, frozenset(p.hds_needed), frozenset(p.hds_missing),
                 frozenset(p.hds_uncovered))
         return parts
 

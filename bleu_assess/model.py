@@ -153,7 +153,7 @@ class Provider:
     contract_law: str | None = None
     pending_qualifications: tuple[PendingQualification, ...] = ()
     kind: str = "commercial"
-    admin_regions: tuple[str, ...] | None = None  # None = same as support regions
+    admin_regions: tuple[str, ...] | None = None  # None = administered from its regions
     hds_activities: tuple[int, ...] = ()  # certified HDS activities (a v1 `hds` means all six)
     transfer_basis: str | None = None  # one of TRANSFER_BASES; None: derived from the countries
     non_eu_jurisdictions: tuple[str, ...] = ()  # non-EU countries whose law reaches it (e.g. US operations)

@@ -76,13 +76,15 @@ class Profile:
     storage_regions: frozenset[str]  # host and subprocessors that store the data
     all_regions: frozenset[str]  # storage and processing, subprocessors included
     all_support: frozenset[str]  # support and administration, subprocessors included
+    all_admin: frozenset[str]  # administration, subprocessors with access included (default: their regions)
     known: bool  # every party with access declares where it is
     hds_needed: tuple[int, ...]
     hds_missing: tuple[int, ...]
     hds_uncovered: tuple[str, ...]  # providers that perform an activity they are not certified for
 
 
-UNKNOWN = Profile(None, Counted((), (), ()), (), (), (), (), (), frozenset(), frozenset(), frozenset(), False, (), (), ())
+UNKNOWN = Profile(None, Counted((), (), ()), (), (), (), (), (), frozenset(), frozenset(), frozenset(), frozenset(), False,
+                  (), (), ())
 
 
 class Profiles:
@@ -122,7 +124,9 @@ class Profiles:
         counted = count(quals, hosting.model, self.as_of)
         pending = tuple(holder.pending_qualifications or ()) if holder is not None else ()
         support = _first(offer and offer.support_regions, provider and provider.support_regions) or regions
-        admin = _first(offer and offer.admin_regions, provider and provider.admin_regions) or support
+        # Administered from where it runs unless declared: support from elsewhere is not
+        # administration (SecNumCloud 3.2 §19.2.c vs §19.2.e; issue 15, one fact one finding).
+        admin = _first(offer and offer.admin_regions, provider and provider.admin_regions) or regions
         needed = set(self.table.by_hosting["colocation" if kind == "colocation" else hosting.model])
         if hosting.provider_administers:
             needed |= self.table.administers
@@ -141,6 +145,7 @@ class Profiles:
             involved=tuple(walk.involved), storage_regions=frozenset(walk.storage) | frozenset(regions),
             all_regions=frozenset(walk.regions) | frozenset(regions),
             all_support=frozenset(walk.support) | frozenset(support),
+            all_admin=frozenset(walk.admin) | frozenset(admin),
             known=bool(regions) and walk.known, hds_needed=tuple(sorted(needed)),
             hds_missing=tuple(sorted(walk.missing)), hds_uncovered=tuple(walk.uncovered),
         )
@@ -160,6 +165,7 @@ class _Chain:
         self.storage: set[str] = set()
         self.regions: set[str] = set()
         self.support: set[str] = set()
+        self.admin: set[str] = set()
         self.missing: set[int] = set()
         self.uncovered: list[str] = []
         self.known = True
@@ -182,6 +188,7 @@ class _Chain:
             self.known = self.known and bool(sub.regions)
             self.support.update(sub.effective_support_regions if sub.admin_regions is None
                                 else (*sub.effective_support_regions, *sub.admin_regions))
+            self.admin.update(sub.regions if sub.admin_regions is None else sub.admin_regions)
             if link.data_access == "data":
                 self.regions.update(sub.regions)
                 if link.role in _STORING_ROLES:

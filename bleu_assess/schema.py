@@ -122,7 +122,7 @@ PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
                     item=_s("string", enum=model.CLASSIFIED_LEVELS)),
     "regions": _countries("Countries where data is stored and processed."),
     "support_regions": _countries("Where support staff with access to data work from (default: regions)."),
-    "admin_regions": _countries("Where administration and supervision are done from (default: support regions)."),
+    "admin_regions": _countries("Where administration and supervision are done from (default: its regions; support is not administration)."),
     "hds_activities": _hds_activities("HDS activities certified for the provider as a whole (R.1111-9)."),
     "subprocessors": _s("list", "Providers it relies on.", item=_SUBPROCESSOR),
     "ownership": _s("object", "Non-EU holdings (SecNumCloud 3.2 §19.6.b).", nullable=True, fields={

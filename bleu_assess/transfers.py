@@ -35,7 +35,6 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "support.transfer_regions": (_BOTH, "list"),
     "support.non_eu_regions": (_BOTH, "list"),
     "transfer.access_basis": (_BOTH, "string"),
-    "data.admin_regions": (_BOTH, "list"),
     "providers.non_adequate_jurisdiction": (_BOTH, "list"),
     "providers.non_eu_seat": (_BOTH, "list"),
     "providers.non_eu_jurisdictions": (_BOTH, "list"),
@@ -90,9 +89,6 @@ class Transfers:
         access = [self.basis(p, reached & frozenset(_support(p))) for p in providers if reached & frozenset(_support(p))]
         if stored and not storage:  # stored outside the EEA by no declared provider (on premises abroad)
             storage = ["unknown"]
-        admin: set[str] = set()
-        for p in providers:
-            admin.update(p.admin_regions if p.admin_regions is not None else p.regions)
         found = self._item_cache[key] = {
             "data.public_only": bool(classes) and all(c == "public" for c in classes),
             "data.transfer_regions": tuple(sorted(stored)),
@@ -101,7 +97,6 @@ class Transfers:
             "support.transfer_regions": tuple(sorted(reached)),
             "support.non_eu_regions": tuple(sorted(frozenset(support) - self.eu)),
             "transfer.access_basis": self._weakest(access),
-            "data.admin_regions": tuple(sorted(admin)),
             "providers.non_adequate_jurisdiction": tuple(p.id for p in providers if self._non_adequate(p)),
             "providers.non_eu_seat": tuple(p.id for p in providers
                                            if p.headquarters is not None and p.headquarters not in self.eu),
