@@ -10,7 +10,8 @@ shown). `id` defaults to the catalogue id (`<provider>-<offer>` for an offer) an
 
 Time: on the assessment date, a v1 inventory (qualifications held by the provider as a whole)
 gets only the qualifications that count that day, and a warning for each that has expired; a v2
-inventory gets each offer's qualifications with their dates, judged by the rules. A catalogue
+inventory gets each offer's qualifications with their scope and dates, judged by the rules (and a
+provider entry those of the offers it stands for, with their HDS activities). A catalogue
 older than six months on that date is warned about once.
 """
 

@@ -4,10 +4,12 @@ Whether an offer fits is the engine's own answer: the inventory is assessed once
 with that offer as its only platform, and the offer fits when the engine lands the application on
 it. An offer that would fit once a pending qualification is granted, or whose qualification
 expires within 90 days of the assessment date, fits with conditions. The reason an offer does not
-fit is told in one phrase, from the first requirement it misses, in that order: the service
-model, the regions and non-EU law of the application's target (rulesets/verdicts.yaml), then the
-qualifications the target and the rules that fired for the application require (the rules'
-`requires_qualifications`, e.g. a certification for health data).
+fit is told in one phrase, from the first requirement it misses, in the engine's order: the
+service model (for a SaaS offer, the application's service among those it provides), the regions,
+non-EU law and seat of the application's target (rulesets/verdicts.yaml), then the qualifications
+the target and the rules that fired for the application require (the rules'
+`requires_qualifications`, e.g. a certification for health data), counted at the offer's grain
+(inventory format v2: in force on the date, scope covering the service model, HDS by activities).
 """
 
 from __future__ import annotations
