@@ -263,21 +263,31 @@ def test_junit_with_hostile_names_is_valid(runner: Any, tmp_path: Path) -> None:
 CLOSE_IDS = """\
 format: bleu-assess/v1
 organisation: {name: Métropole d'Exemple, type: local-authority}
+providers:
+  - {id: cloud-fr, name: Cloud FR, headquarters: FR, regions: [FR]}
+platforms:  # a landing zone, so that all four move
+  - {id: cloud-fr-iaas, provider: cloud-fr, models: [iaas]}
 applications:
   - id: portail-agents
     name: Portail des agents (actuel)
     hosting: {model: on-premises}
+    datasets: [comptes]
     depends_on: [annuaire]
   - id: portail_agents
     name: Nouveau portail des agents
     hosting: {model: on-premises}
+    datasets: [comptes]
     depends_on: [portail.agents]
   - id: portail.agents
     name: Passerelle API du portail
     hosting: {model: on-premises}
+    datasets: [comptes]
   - id: annuaire
     name: Annuaire
     hosting: {model: on-premises}
+    datasets: [comptes]
+datasets:
+  - {id: comptes, name: Comptes des agents, classification: internal}
 """
 
 
@@ -307,7 +317,9 @@ def flowcharts(diagrams: list[str]) -> list[dict[str, Any]]:
 
 
 def app_edges(shape: dict[str, Any]) -> set[tuple[str, str]]:
-    return {(a, b) for a, b, stroke in shape["edges"] if stroke != "invisible"}
+    """The drawn edges between applications (not those to datasets or offers)."""
+    return {(a, b) for a, b, stroke in shape["edges"]
+            if stroke != "invisible" and a.startswith("app_") and b.startswith("app_")}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -407,6 +419,9 @@ format: bleu-assess/v1
 organisation: {name: Mairie d'Égletons, country: FR, type: local-authority}
 providers:
   - {id: us-saas, name: US SaaS, headquarters: US, regions: [IE]}
+  - {id: cloud-fr, name: Cloud FR, headquarters: FR, regions: [FR], qualifications: [secnumcloud-3.2]}
+platforms:  # a landing zone for each application (held ones have no effort or wave in the CSV)
+  - {id: cloud-fr-snc, provider: cloud-fr, models: [iaas, paas, saas], services: [mail]}
 applications:
   - id: finances
     name: "Gestion financière; budget, « paie »"
@@ -418,6 +433,7 @@ applications:
     name: "=HYPERLINK(\\"http://x\\")"
     owner: "@finances"
     hosting: {model: saas, provider: us-saas}
+    service: mail
     datasets: [courriels]
     depends_on: [finances]
   - id: hostile
