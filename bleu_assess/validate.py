@@ -584,6 +584,16 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
     for key in ("providers", "platforms"):
         for doc_index, index, entry in _merged(docs, key):
             _warn_qualifications(c, doc_index, (key, index), entry)
+    if inventory.format != model.FORMAT_V1:
+        offered = {p.provider for p in inventory.platforms if p.qualifications}
+        for doc_index, index, provider in _merged(docs, "providers"):
+            held = _ids_of(provider.get("qualifications"))
+            if held and any(p.provider == provider["id"] for p in inventory.platforms) \
+                    and provider["id"] not in offered:
+                c.warn(doc_index, ("providers", index, "qualifications"),
+                       f"provider '{provider['id']}' declares {', '.join(held)} but none of its offers declares a "
+                       "qualification: in v2 a provider's qualifications do not cover its offers (declare them "
+                       "under platforms[].qualifications)")
     v1 = [i for i, d in enumerate(docs) if d.data.get("format") == model.FORMAT_V1]
     if v1:
         c.warn(v1[0], ("format",), f"{model.FORMAT_V1}: read with its v1 meaning (a provider's qualifications cover "
