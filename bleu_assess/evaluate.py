@@ -323,10 +323,11 @@ class Evaluator:
                 if not (requirement["not_exposed"] and self.analysis.providers[provider.id].exposed
                         and not qualified_snc):
                     stage = 4
-            if stage == 4:
+            if stage == 4 and model is not None:
                 held = set(counted.held)
+                # `hds` as a requirement: certified for the activities of the model it lands on.
                 certified = certified_activities(offer.hds_activities, offer.qualifications or (), self.as_of)
-                if self.hds_table.by_hosting[model or "iaas"] <= certified:
+                if self.hds_table.by_hosting[model] <= certified:
                     held.add(HDS)
                 else:
                     held.discard(HDS)
