@@ -553,6 +553,11 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
                 c.warn(doc_index, (*path, key), f"'{key}' lists the same id more than once")
         if not app.get("owner") and health.intersection(datasets):
             c.warn(doc_index, path, f"application '{app['id']}' holds health data and has no owner")
+        hosting = app.get("hosting") or {}
+        offer = inventory.platform(hosting.get("platform"))
+        if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
+            c.warn(doc_index, (*path, "hosting", "model"),
+                   f"offer '{offer.id}' does not sell {hosting['model']} (it sells {', '.join(offer.models)})")
         if app.get("strategy") in ("retire", "retain") and app.get("wave") is not None:
             c.warn(doc_index, (*path, "wave"), f"application '{app['id']}' is pinned to a wave but its strategy is "
                    f"{app['strategy']}: it will not move")
@@ -599,12 +604,6 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
         c.warn(v1[0], ("format",), f"{model.FORMAT_V1}: read with its v1 meaning (a provider's qualifications cover "
                "all its offers); run 'bleu-assess upgrade' to write v2, then declare qualifications per offer "
                "(platforms[].qualifications with scope, since, until)")
-    for doc_index, index, app in _merged(docs, "applications"):
-        hosting = app.get("hosting") or {}
-        offer = inventory.platform(hosting.get("platform"))
-        if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
-            c.warn(doc_index, ("applications", index, "hosting", "model"),
-                   f"offer '{offer.id}' does not sell {hosting['model']} (it sells {', '.join(offer.models)})")
 
 
 def _ids_of(entries: Any) -> list[str]:
