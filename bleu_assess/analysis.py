@@ -392,6 +392,8 @@ class Analysis:
     def _group_facts(self, profiles: list[Profile], location: str | None = None) -> dict[str, Any]:
         """The facts of the places an item's data is at (one application's hosting, or every
         application a dataset reaches), computed once per distinct content."""
+        if len(profiles) > 1:  # places share a few hostings: unite each once
+            profiles = list({id(p): p for p in profiles}.values())
         if len(profiles) == 1:
             parts = self._profile_parts(profiles[0])
         else:

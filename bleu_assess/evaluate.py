@@ -355,10 +355,11 @@ class Evaluator:
                         and not qualified_snc) and not (seat and provider.headquarters is not None
                                                         and provider.headquarters not in self.groups[seat[1:]]):
                     stage = 4
-            if stage == 4:
+            if stage == 4 and model is not None:
                 held = set(counted.held)
+                # `hds` as a requirement: certified for the activities of the model it lands on.
                 certified = certified_activities(offer.hds_activities, offer.qualifications or (), self.as_of)
-                if self.hds_table.by_hosting[model or "iaas"] <= certified:
+                if self.hds_table.by_hosting[model] <= certified:
                     held.add(HDS)
                 else:
                     held.discard(HDS)

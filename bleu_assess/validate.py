@@ -730,9 +730,14 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
                 c.warn(doc_index, (*path, key), f"'{key}' lists the same id more than once")
         if not app.get("owner") and health.intersection(datasets):
             c.warn(doc_index, path, f"application '{app['id']}' holds health data and has no owner")
-        if not app.get("hosting"):  # left unknown by its source (import table): to fill
+        if not app.get("hosting") and app["id"] not in inventory.hosting_from_servers:  # unknown: to fill
             c.warn(doc_index, path, f"application '{app['id']}' gives no hosting, to fill "
                    "(where it runs is unknown, so are its residency and exposure)")
+        hosting = app.get("hosting") or {}
+        offer = inventory.platform(hosting.get("platform"))
+        if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
+            c.warn(doc_index, (*path, "hosting", "model"),
+                   f"offer '{offer.id}' does not sell {hosting['model']} (it sells {', '.join(offer.models)})")
         if app.get("strategy") in ("retire", "retain") and app.get("wave") is not None:
             c.warn(doc_index, (*path, "wave"), f"application '{app['id']}' is pinned to a wave but its strategy is "
                    f"{app['strategy']}: it will not move")
@@ -776,17 +781,21 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
     for key in ("providers", "platforms"):
         for doc_index, index, entry in _merged(docs, key):
             _warn_qualifications(c, doc_index, (key, index), entry)
+    if inventory.format != model.FORMAT_V1:
+        offered = {p.provider for p in inventory.platforms if p.qualifications}
+        for doc_index, index, provider in _merged(docs, "providers"):
+            held = _ids_of(provider.get("qualifications"))
+            if held and any(p.provider == provider["id"] for p in inventory.platforms) \
+                    and provider["id"] not in offered:
+                c.warn(doc_index, ("providers", index, "qualifications"),
+                       f"provider '{provider['id']}' declares {', '.join(held)} but none of its offers declares a "
+                       "qualification: in v2 a provider's qualifications do not cover its offers (declare them "
+                       "under platforms[].qualifications)")
     v1 = [i for i, d in enumerate(docs) if d.data.get("format") == model.FORMAT_V1]
     if v1:
         c.warn(v1[0], ("format",), f"{model.FORMAT_V1}: read with its v1 meaning (a provider's qualifications cover "
                "all its offers); run 'bleu-assess upgrade' to write v2, then declare qualifications per offer "
                "(platforms[].qualifications with scope, since, until)")
-    for doc_index, index, app in _merged(docs, "applications"):
-        hosting = app.get("hosting") or {}
-        offer = inventory.platform(hosting.get("platform"))
-        if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
-            c.warn(doc_index, ("applications", index, "hosting", "model"),
-                   f"offer '{offer.id}' does not sell {hosting['model']} (it sells {', '.join(offer.models)})")
 
 
 def _ids_of(entries: Any) -> list[str]:

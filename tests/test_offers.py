@@ -311,3 +311,13 @@ def test_an_application_on_an_offer_is_checked_against_it(write_inventory: Any, 
     result = runner.invoke(app, ["validate", str(wrong)])
     assert result.exit_code == 2 and f"{wrong}:9:" in result.output
     assert "offer 'o' is sold by 'p', not 'q'" in result.output
+
+
+def test_a_v2_provider_qualification_that_no_offer_repeats_is_pointed_out(write_inventory: Any) -> None:
+    doc = {"format": "bleu-assess/v2", "organisation": {"name": "T"},
+           "providers": [{"id": "p", "headquarters": "FR", "regions": ["FR"], "qualifications": ["secnumcloud-3.2"]}],
+           "platforms": [{"id": "o", "provider": "p", "models": ["iaas"]}]}
+    warnings = load_inventory(write_inventory(doc)).warnings
+    assert [w.path for w in warnings if "do not cover its offers" in w.message] == ["providers[0].qualifications"]
+    doc["platforms"][0]["qualifications"] = [{"id": "secnumcloud-3.2", "scope": ["iaas"]}]
+    assert not [w for w in load_inventory(write_inventory(doc)).warnings if "do not cover" in w.message]
