@@ -535,7 +535,8 @@ class Analysis:
             "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
             "flows.receives_from": tuple(sorted(senders)) if senders else (),
             "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
-            "flows.received_classifications": tuple(sorted({datasets[d].classification for d in received_ids}))
+            # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
+            "flows.received_classifications": tuple(sorted({datasets[d].classification for d in received_ids} - {None}))
             if received_ids else (),
             "flows.health_to_uncertified": app.id in self.health_to_uncertified,
             "provider.hds_or_eea_gap": self.hds_or_eea_gap(app.id),
@@ -543,7 +544,7 @@ class Analysis:
             "dependencies.in_cycle": app.id in self.in_cycle,
         })
         offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
-        facts.update(self.transfers.item_facts(facts))
+        facts.update(self.transfers.item_facts(facts, (offer,) if offer else ()))
         facts.update(self.transfers.application_facts(provider, offer.transfer_basis if offer else None))
         facts.update(contract_facts.application_facts(app, provider))
         servers = inv.servers_by_application.get(app.id, ())
@@ -594,7 +595,9 @@ class Analysis:
             "volume_gb": dataset.volume_gb, "location": dataset.location,
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
-        facts.update(self.transfers.item_facts(facts))
+        offers = inv.platforms_by_id
+        hostings = (self.apps[a].hosting for a in sorted(reach))
+        facts.update(self.transfers.item_facts(facts, [offers[h.platform] for h in hostings if h and h.platform]))
         return facts, exposure
 
 

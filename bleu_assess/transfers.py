@@ -19,9 +19,9 @@ distinct set of values.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
-from bleu_assess.model import Inventory, Provider
+from bleu_assess.model import Inventory, Platform, Provider
 from bleu_assess.refdata import group_of, region_groups, verdict_model
 
 # The facts this module adds (docs/rulesets.md): name -> (kinds it exists for, type).
@@ -72,21 +72,31 @@ class Transfers:
     def _weakest(self, bases: list[str]) -> str | None:
         return min(bases, key=self.order.index) if bases else None
 
-    def item_facts(self, facts: dict[str, Any]) -> dict[str, Any]:
-        """Facts for one item (application or dataset) from its other facts."""
+    def item_facts(self, facts: dict[str, Any], offers: Iterable[Platform] = ()) -> dict[str, Any]:
+        """Facts for one item (application or dataset) from its other facts; `offers` are the
+        offers its data is hosted on, whose own `transfer_basis` replaces their provider's (the
+        weakest one when a provider's offers declare several)."""
         involved = facts.get("providers.involved") or ()
         regions = facts.get("data.regions") or ()
         support = facts.get("data.support_regions") or ()
         classes = facts.get("data.classifications") or ()
-        key = (involved, regions, support, classes)
+        declared: dict[str, str] = {}
+        for offer in offers:
+            if offer.transfer_basis:
+                known = declared.get(offer.provider)
+                declared[offer.provider] = offer.transfer_basis if known is None else self._weakest(
+                    [known, offer.transfer_basis])  # type: ignore[assignment]
+        key = (involved, regions, support, classes, tuple(sorted(declared.items())))
         found = self._item_cache.get(key)
         if found is not None:
             return found
         providers = [self.providers[p] for p in involved if p in self.providers]
         stored = frozenset(regions) - self.eea
         reached = frozenset(support) - self.eea
-        storage = [self.basis(p, stored & frozenset(p.regions)) for p in providers if stored & frozenset(p.regions)]
-        access = [self.basis(p, reached & frozenset(_support(p))) for p in providers if reached & frozenset(_support(p))]
+        storage = [self.basis(p, stored & frozenset(p.regions), declared.get(p.id)) for p in providers
+                   if stored & frozenset(p.regions)]
+        access = [self.basis(p, reached & frozenset(_support(p)), declared.get(p.id)) for p in providers
+                  if reached & frozenset(_support(p))]
         if stored and not storage:  # stored outside the EEA by no declared provider (on premises abroad)
             storage = ["unknown"]
         found = self._item_cache[key] = {
