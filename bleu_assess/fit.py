@@ -1,9 +1,10 @@
 """The fit matrix: each application against each candidate offer (`bleu-assess fit`).
 
 Whether an offer fits is the engine's own answer: the inventory is assessed once per candidate
-with that offer as its only platform, and the offer fits when the engine lands the application on
-it. An offer that would fit once a pending qualification is granted, or whose qualification
-expires within 90 days of the assessment date, fits with conditions. The reason an offer does not
+with that offer as its only landing zone (the offers applications run on today stay, selling
+nothing), and the offer fits when the engine lands the application on it. An offer that would fit
+once a pending qualification is granted, or whose qualification expires within 90 days of the
+assessment date, fits with conditions. The reason an offer does not
 fit is told in one phrase, from the first requirement it misses, in the engine's order: the
 service model (for a SaaS offer, the application's service among those it provides), the regions,
 non-EU law and seat of the application's target (rulesets/verdicts.yaml), then the qualifications
@@ -78,8 +79,13 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
     columns: list[dict[str, Cell]] = []
     names: dict[str, str] = {}
     targets: dict[str, set[str]] = {}
+    hosted = {a.hosting.platform for a in inventory.applications if a.hosting and a.hosting.platform}
     for platform in chosen:
-        alone = replace(inventory, platforms=(platform,))
+        # The offers applications run on today stay known (their facts judge the current hosting)
+        # but sell nothing to land on: the candidate is the only landing zone.
+        alone = replace(inventory, platforms=tuple(p if p.id == platform.id else replace(p, models=())
+                                                   for p in inventory.platforms
+                                                   if p.id == platform.id or p.id in hosted))
         ig = api.graph(alone)
         result = api.assess(alone, rulesets, lang, ig, as_of=day.isoformat())
         judge = _Judge(alone, ig, platform, day, demands)

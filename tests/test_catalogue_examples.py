@@ -189,3 +189,12 @@ def test_the_report_includes_the_fit_matrix_and_the_catalogue(runner, tmp_path: 
     assert "secnumcloud-3.2 expires 2026-12-29" in html
     assert "github-file-id:69855413370" in html  # a secondary source, named
     assert "Ready with conditions †" in html or "Not ready †" in html
+
+
+def test_the_executive_report_leaves_the_matrix_and_the_catalogue_to_the_technical_one(runner, tmp_path: Path) -> None:
+    target = tmp_path / "synthese.html"
+    result = runner.invoke(app, ["report", str(EXAMPLES / "chu-exemple.yaml"), "-o", str(target), "--lang", "en",
+                                 "--audience", "executive", "--as-of", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    html = target.read_text(encoding="utf-8")
+    assert 'id="fit"' not in html and 'id="catalogue"' not in html

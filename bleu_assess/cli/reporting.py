@@ -74,9 +74,13 @@ def report(
         emit(report_docx.render(result, planned, inventory, template_dir), output, [path])
         return
     matrix = None
-    if inventory.platforms and (fit or (fit is None and len(inventory.applications) <= FIT_MAX_APPLICATIONS)):
+    # By default in the technical report only (the executive one holds on three pages), up to a size.
+    if inventory.platforms and (fit or (fit is None and audience is Audience.technical
+                                        and len(inventory.applications) <= FIT_MAX_APPLICATIONS)):
+        import datetime as dt
+
         from bleu_assess.fit import fit as fitting
 
         matrix = fitting(inventory, api.select_rulesets(ruleset or None, rules_dir, only_ruleset or None), result.lang,
-                         day=inventory.catalogue.day if inventory.catalogue else None)
+                         day=dt.date.fromisoformat(result.as_of))
     emit(render(result, planned, inventory, fmt, audience.value, template_dir, matrix), output, [path])
