@@ -20,7 +20,7 @@ import networkx as nx
 from bleu_assess import gcpause
 from bleu_assess.graph import InventoryGraph
 from bleu_assess.i18n import t
-from bleu_assess.model import Application
+from bleu_assess.model import Application, Inventory
 from bleu_assess.results import Held, HybridLink, ItemVerdict, Placement, PlanResult, ScanResult, Staying, Wave
 
 DEFAULT_EFFORT_DAYS: Mapping[str, float] = {"XS": 2.0, "S": 5.0, "M": 15.0, "L": 40.0, "XL": 80.0}
@@ -42,6 +42,42 @@ def effort_of(app: Application, options: PlanOptions) -> float:
     if isinstance(app.effort, (int, float)):
         return float(app.effort)
     return float(options.effort_days.get(app.effort or UNKNOWN_EFFORT, options.effort_days[UNKNOWN_EFFORT]))
+
+
+@dataclass(frozen=True)
+class PendingOffer:
+    """An offer an application would land on once a qualification pending there is granted:
+    the offer's id, the pending qualifications it waits for, and the date it may land from
+    (ISO `YYYY-MM-DD`: the latest of their `expected` dates; None when one is not dated)."""
+
+    platform: str
+    qualifications: tuple[str, ...]
+    expected: str | None
+
+
+def pending_offers(verdict: ItemVerdict, inventory: Inventory) -> list[PendingOffer]:
+    """The offers the evaluator found would fit `verdict` once their pending qualifications are
+    granted (`pending_platforms`), soonest first, undated ones last (then by id).
+
+    It waits for the pending qualifications its target requires (rulesets/verdicts.yaml,
+    `target_requirements`), or for all those pending at the offer when none of them is one:
+    then the item's own needs (HDS for health data) are what is pending. The one reading of
+    pending offers for the plan's `not_before`, the roadmap's dates and the report's decisions."""
+    from bleu_assess.refdata import verdict_model
+
+    required = set((verdict_model().target_requirements.get(verdict.target) or {}).get("qualifications") or ())
+    offers = inventory.platforms_by_id
+    out = []
+    for offer_id in verdict.pending_platforms:
+        offer = offers.get(offer_id)
+        if offer is None:
+            continue
+        pending = list(offer.pending_qualifications or ())
+        awaited = [q for q in pending if q.id in required] or pending
+        dates = [q.expected for q in awaited]
+        expected = None if not dates or None in dates else max(d for d in dates if d is not None)
+        out.append(PendingOffer(offer_id, tuple(sorted({q.id for q in awaited})), expected))
+    return sorted(out, key=lambda o: (o.expected is None, o.expected or "", o.platform))
 
 
 @dataclass
@@ -137,13 +173,11 @@ class _Planner:
     def no_landing_zone(self, verdict: ItemVerdict, held: dict[str, Held]) -> None:
         """Hold an application that has nowhere to go; date one whose only landing zones are
         pending offers: no earlier than the earliest date one of them expects its qualification."""
-        offers = self.ig.inventory.platforms_by_id
-        dated = sorted((q.expected, offer) for offer in verdict.pending_platforms if offer in offers
-                       for q in offers[offer].pending_qualifications or () if q.expected)
-        if dated:
-            date, offer = dated[0]
-            self.not_before[verdict.id] = date
-            self.warnings.append(self.say("warn_pending_offer", app=verdict.id, offer=offer, date=date))
+        offers = pending_offers(verdict, self.ig.inventory)
+        if offers and offers[0].expected is not None:
+            self.not_before[verdict.id] = offers[0].expected
+            self.warnings.append(self.say("warn_pending_offer", app=verdict.id, offer=offers[0].platform,
+                                          date=offers[0].expected))
             return
         gap = next((f.message for f in verdict.findings if f.rule in ("OFR-LZ-001", "SNC-PLT-001", "SNC-PLT-002")),
                    None)

@@ -3,8 +3,8 @@
 Waves move one after the other; each lasts the working days its effort takes at the team's
 capacity (person-days per week, 5 working days a week). Working days skip weekends, the public
 holidays of the organisation's country (the `holidays` library) and freeze periods. A wave that
-waits for a pending qualification starts no earlier than its expected date. Deadlines come from
-the inventory (qualification expiries, derogation ends, pending offers' expected dates) and from
+waits for a pending qualification starts no earlier than its expected date (the plan's
+`not_before`). Deadlines come from the inventory (qualification expiries, derogation ends) and from
 reference data (`rulesets/deadlines.yaml`, each with its source), with the applications they
 constrain; a wave that ends after a deadline it must meet is warned.
 """
@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 
 from bleu_assess.i18n import t
 from bleu_assess.model import Inventory
-from bleu_assess.results import PlanResult, ScanResult
+from bleu_assess.results import PlanResult
 
 WORKING_DAYS_PER_WEEK = 5
 DEFAULT_CAPACITY = 10.0  # person-days a week: a team of two
@@ -43,8 +43,8 @@ class RoadmapOptions:
 
 @dataclass(frozen=True)
 class Deadline:
-    """A dated obligation on the timeline. `kind`: `qualification-expiry`, `derogation-end`,
-    `offer-expected` (from the inventory) or `reference` (from rulesets/deadlines.yaml);
+    """A dated obligation on the timeline. `kind`: `qualification-expiry`, `derogation-end`
+    (from the inventory) or `reference` (from rulesets/deadlines.yaml);
     `subject`: the provider, offer, derogation or reference it is about; `applications`: those it
     constrains; `must_meet`: a wave moving one of them must end by `date`."""
 
@@ -143,33 +143,37 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _hosted_on(inventory: Inventory, holder: str) -> tuple[str, ...]:
-    """Applications hosted today by a provider or on an offer (`hosting.platform`, format v2)."""
+    """Applications hosted today by a provider or on an offer (`hosting.platform`)."""
     return tuple(sorted(a.id for a in inventory.applications if a.hosting is not None and holder in (
-        a.hosting.provider, getattr(a.hosting, "platform", None))))
+        a.hosting.provider, a.hosting.platform)))
 
 
 def inventory_deadlines(inventory: Inventory) -> list[Deadline]:
-    """The dated fields of the inventory, read where they are declared.
+    """The dated fields of the inventory (format v2; a v1 inventory declares none).
 
-    The seam for the format v2 fields: a qualification with `until` (on a provider or an offer in
-    `platforms`) constrains the applications hosted there today; a derogation with `until`
-    constrains the applications it covers (`items`). Format v1 declares no dates, so a v1
-    inventory gives none. Offers' pending qualifications (`expected`) are read by
-    `pending_offers`, since they delay waves rather than bound them."""
+    A qualification's `until` (`model.Qualification`, on a provider or an offer in `platforms`)
+    constrains the applications hosted there today (an offer that carries its provider's
+    qualifications, as in v1, is not counted twice); a derogation's `until` constrains the
+    applications it covers and those holding the datasets it covers. Pending qualifications'
+    `expected` dates delay waves instead (`Placement.not_before`, set by the plan)."""
     out = []
+    providers = inventory.providers_by_id
     for holder in (*inventory.providers, *inventory.platforms):
-        for qualification in getattr(holder, "qualifications", ()):
-            until = _date(getattr(qualification, "until", None))
+        provider = providers.get(getattr(holder, "provider", None) or "")
+        if provider is not None and holder.qualifications is provider.qualifications:
+            continue
+        for qualification in holder.qualifications or ():
+            until = _date(qualification.until)
             if until is not None:
-                out.append(Deadline(until, "qualification-expiry", f"{holder.id}:{getattr(qualification, 'id', '')}",
+                out.append(Deadline(until, "qualification-expiry", f"{holder.id}:{qualification.id}",
                                     _hosted_on(inventory, holder.id), must_meet=True))
-    apps = inventory.applications_by_id
-    for derogation in getattr(inventory, "derogations", ()):
-        until = _date(getattr(derogation, "until", None))
+    for derogation in inventory.derogations:
+        until = _date(derogation.until)
         if until is not None:
-            covered = tuple(sorted(i for i in getattr(derogation, "items", ()) if i in apps))
-            out.append(Deadline(until, "derogation-end", str(getattr(derogation, "id", "") or ", ".join(covered)),
-                                covered, must_meet=True))
+            datasets = set(derogation.datasets)
+            covered = tuple(sorted(a.id for a in inventory.applications
+                                   if a.id in derogation.applications or datasets & set(a.datasets)))
+            out.append(Deadline(until, "derogation-end", derogation.id, covered, must_meet=True))
     return out
 
 
@@ -178,6 +182,19 @@ def _reference() -> list[dict[str, Any]]:
     from bleu_assess.refdata import _read
 
     return list(_read("deadlines.yaml").get("deadlines") or ())
+
+
+def _host_holds(inventory: Inventory, app: Any) -> set[str]:
+    """The qualification ids of an application's host today: its offer's when it names one
+    (format v2: qualifications are per offer), else its provider's."""
+    hosting = app.hosting
+    if hosting is None:
+        return set()
+    offer = inventory.platforms_by_id.get(hosting.platform or "")
+    if offer is not None and offer.qualifications is not None:
+        return {q.id for q in offer.qualifications}
+    provider = inventory.provider(hosting.provider)
+    return set(provider.qualification_ids) if provider is not None else set()
 
 
 def reference_deadlines(inventory: Inventory) -> list[Deadline]:
@@ -191,10 +208,8 @@ def reference_deadlines(inventory: Inventory) -> list[Deadline]:
         host_qualifications = set(scope.get("host_qualifications") or ())
         constrained = []
         for app in inventory.applications:
-            provider = inventory.provider(app.hosting.provider if app.hosting else None)
             held = {datasets[d].classification for d in app.datasets if d in datasets}
-            if (not classes or held & classes) and (not host_qualifications or provider is not None and
-                                                    host_qualifications & {str(getattr(q, "id", q)) for q in provider.qualifications}):
+            if (not classes or held & classes) and (not host_qualifications or host_qualifications & _host_holds(inventory, app)):
                 constrained.append(app.id)
         if constrained:
             out.append(Deadline(_date(entry["date"]) or dt.date.min, "reference", entry["id"], tuple(sorted(constrained)),
@@ -203,69 +218,23 @@ def reference_deadlines(inventory: Inventory) -> list[Deadline]:
     return out
 
 
-@dataclass(frozen=True)
-class PendingOffer:
-    """An offer an application waits for: the platform, the qualification(s) pending there, and
-    the date it is expected (None when the inventory does not say)."""
-
-    platform: str
-    qualifications: tuple[str, ...]
-    expected: dt.date | None
-
-
-def pending_offers(scan: ScanResult, inventory: Inventory) -> dict[str, list[PendingOffer]]:
-    """Applications with no satisfying platform whose target's qualifications are pending at a
-    declared platform's provider (or offer): application id -> the offers that would do.
-
-    Reads `pending_qualifications` as format v1 strings (no date) or format v2 records with
-    `id` and `expected`."""
-    from bleu_assess.refdata import verdict_model
-
-    requirements = verdict_model().target_requirements
-    offers = []
-    for platform in sorted(inventory.platforms, key=lambda p: p.id):
-        provider = inventory.provider(platform.provider)
-        pending = [*getattr(platform, "pending_qualifications", ()), *(provider.pending_qualifications if provider else ())]
-        ids = {str(getattr(p, "id", p)): _date(getattr(p, "expected", None)) for p in pending}
-        if ids:
-            offers.append((platform.id, ids))
-    out: dict[str, list[PendingOffer]] = {}
-    for verdict in scan.applications:
-        needed = set((requirements.get(verdict.target) or {}).get("qualifications") or ())
-        if verdict.platform is not None or not needed:
-            continue
-        for platform_id, ids in offers:
-            if needed.issubset(ids):
-                dates = [ids[q] for q in sorted(needed)]
-                expected = None if None in dates else max(d for d in dates if d is not None)
-                out.setdefault(verdict.id, []).append(PendingOffer(platform_id, tuple(sorted(needed)), expected))
-    return out
-
-
 # -- scheduling -----------------------------------------------------------------------------
 
 
 def schedule(plan: PlanResult, inventory: Inventory, options: RoadmapOptions) -> PlanResult:
     """The plan with `start` and `end` on each wave, its `roadmap`, and warnings for waves that
-    end after a deadline they must meet or wait for an offer with no expected date."""
+    end after a deadline they must meet. A wave starts no earlier than its members'
+    `not_before` (a pending offer's expected date, see `plan.pending_offers`)."""
     lang = plan.scan.lang
     calendar = Calendar(inventory.organisation.country if options.holidays else None, options.freezes)
     deadlines = sorted(inventory_deadlines(inventory) + reference_deadlines(inventory),
                        key=lambda d: (d.date, d.kind, d.subject))
-    offers = pending_offers(plan.scan, inventory)
     warnings = list(plan.warnings)
     cursor, waves = options.start, []
     for wave in plan.waves:
-        earliest = cursor
-        for app in wave.applications:
-            # The soonest offer that would do; one with no date is said, and does not delay.
-            dated = [o for o in offers.get(app, ()) if o.expected is not None]
-            if dated:
-                offer = min(dated, key=lambda o: (o.expected, o.platform))
-                earliest = max(earliest, offer.expected)  # type: ignore[type-var]
-            elif app in offers:
-                warnings.append(t("plan.warn_offer_undated", lang, app=app, wave=wave.number,
-                                  offers=", ".join(o.platform for o in offers[app])))
+        # A member whose landing zone awaits a qualification (the plan warned of it) holds the
+        # wave until the date expected for it.
+        earliest = max([cursor, *(dt.date.fromisoformat(p.not_before) for p in wave.placements if p.not_before)])
         first = calendar.next_working(earliest)
         daily = options.capacity_of(wave.number) / WORKING_DAYS_PER_WEEK
         last = calendar.span(first, max(1, math.ceil(round(wave.effort_days / daily, 6))))

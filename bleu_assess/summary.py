@@ -13,7 +13,8 @@ from bleu_assess import l10n
 from bleu_assess.i18n import catalogue, label, t
 from bleu_assess.model import Inventory
 from bleu_assess.results import SEVERITY_RANK, PlanResult, ScanResult
-from bleu_assess.roadmap import deadline_title, pending_offers
+from bleu_assess.plan import pending_offers
+from bleu_assess.roadmap import deadline_title
 
 MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must hold
 
@@ -109,10 +110,11 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         if kind == "pending-offer":
             offers: dict[tuple[str, str, str], list[str]] = defaultdict(list)
             platforms = inventory.platforms_by_id
-            for app_id, found in sorted(pending_offers(scan, inventory).items()):
-                if app_id in staying:
+            for verdict in sorted(scan.applications, key=lambda v: v.id):
+                if verdict.id in staying or verdict.platform is not None:
                     continue
-                for offer in found[:1]:  # the soonest (or first) offer that would do
+                app_id = verdict.id
+                for offer in pending_offers(verdict, inventory)[:1]:  # the soonest (or first) offer that would do
                     provider = providers.get(platforms[offer.platform].provider, offer.platform)
                     expected = l10n.date(offer.expected, lang) if offer.expected else say("date_unknown")
                     qualifications = ", ".join(_qualification(q, lang) for q in offer.qualifications)

@@ -10,7 +10,6 @@ import io
 import json
 import math
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,8 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.roadmap import (Calendar, RoadmapOptions, inventory_deadlines, parse_capacity, parse_freeze,
-                                 pending_offers, schedule)
+from bleu_assess.plan import pending_offers
+from bleu_assess.roadmap import Calendar, RoadmapOptions, inventory_deadlines, parse_capacity, parse_freeze, schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 CHU = ROOT / "examples" / "chu-exemple.yaml"
@@ -31,7 +30,9 @@ def chain(n: int, effort: float) -> dict[str, Any]:
     """n applications in a dependency chain (one wave each), `effort` person-days each."""
     apps = [{"id": f"a{i}", "name": f"Application {i}", "hosting": {"model": "on-premises"}, "datasets": ["d"],
              "effort": effort, "criticality": "low", **({"depends_on": [f"a{i - 1}"]} if i else {})} for i in range(n)]
-    return {"format": "bleu-assess/v1", "organisation": {"name": "Test", "country": "FR"},
+    return {"format": "bleu-assess/v2", "organisation": {"name": "Test", "country": "FR"},
+            "providers": [{"id": "cloud", "name": "Cloud FR", "headquarters": "FR", "regions": ["FR"]}],
+            "platforms": [{"id": "cloud-iaas", "provider": "cloud", "models": ["iaas"]}],  # the landing zone
             "applications": apps, "datasets": [{"id": "d", "name": "D", "classification": "internal"}]}
 
 
@@ -119,75 +120,73 @@ def test_reference_deadline_comes_from_data_with_its_source_and_the_applications
     assert "entrepot-sante" in hds["applications"] and "dpi" not in hds["applications"]
 
 
-@dataclass(frozen=True)
-class Qualification:
-    """The format v2 shape of a held qualification (issue 13): id, until."""
-    id: str
-    until: dt.date
-
-
-@dataclass(frozen=True)
-class Pending:
-    """The format v2 shape of a pending qualification (issue 13): id, expected."""
-    id: str
-    expected: dt.date | None
-
-
-def hosted(write_inventory: Any) -> tuple[Any, Any]:
-    """Two applications on premises with a cloud provider and its platform: `a` is not exposed
-    and gets the platform, `b` needs SecNumCloud (restricted data), which the provider only has
-    pending."""
+def hosted(write_inventory: Any, cloud: dict[str, Any] | None = None, dc: dict[str, Any] | None = None,
+           derogations: list[dict[str, Any]] | None = None) -> tuple[Any, Any]:
+    """Two applications on an offer of a French datacentre: `a` is not exposed and lands on the
+    cloud offer, `b` needs SecNumCloud (Diffusion Restreinte), which that offer only has
+    pending. `cloud` and `dc` add fields to those two offers (format v2)."""
     inventory = {
-        "format": "bleu-assess/v1", "organisation": {"name": "Test", "country": "FR", "type": "state-administration"},
-        "providers": [{"id": "cloud", "name": "Cloud FR", "headquarters": "FR", "regions": ["FR"],
-                       "qualifications": ["iso27001"], "pending_qualifications": ["secnumcloud-3.2"]},
-                      {"id": "dc", "name": "Datacentre", "headquarters": "FR", "regions": ["FR"],
-                       "qualifications": ["iso27001"]}],
-        "platforms": [{"id": "cloud-iaas", "provider": "cloud", "models": ["iaas"]}],
-        "applications": [{"id": "a", "name": "Alpha", "hosting": {"model": "iaas", "provider": "dc"}, "datasets": ["pub"],
-                          "effort": 5, "criticality": "low"},
-                         {"id": "b", "name": "Beta", "hosting": {"model": "iaas", "provider": "dc"}, "datasets": ["dr"],
-                          "effort": 5, "depends_on": ["a"]}],
-        "datasets": [{"id": "pub", "name": "Public", "classification": "public"},
+        "format": "bleu-assess/v2",
+        "organisation": {"name": "Test", "country": "FR", "type": "state-administration"},
+        "providers": [{"id": "cloud", "name": "Cloud FR", "headquarters": "FR", "regions": ["FR"]},
+                      {"id": "dc", "name": "Datacentre", "headquarters": "FR", "regions": ["FR"]}],
+        "platforms": [{"id": "cloud-iaas", "provider": "cloud", "models": ["iaas"], "qualifications": ["iso27001"],
+                       "pending_qualifications": [{"id": "secnumcloud-3.2"}], **(cloud or {})},
+                      {"id": "dc-iaas", "provider": "dc", "models": ["iaas"], "qualifications": ["iso27001"],
+                       **(dc or {})}],
+        "applications": [{"id": "a", "name": "Alpha", "hosting": {"model": "iaas", "platform": "dc-iaas"},
+                          "datasets": ["pub"], "effort": 5, "criticality": "low"},
+                         {"id": "b", "name": "Beta", "hosting": {"model": "iaas", "platform": "dc-iaas"},
+                          "datasets": ["dr"], "effort": 5, "depends_on": ["a"]}],
+        "datasets": [{"id": "pub", "name": "Public", "classification": "public", "particular_sensitivity": "no"},
                      {"id": "dr", "name": "DR", "classification": "restricted"}],
+        **({"derogations": derogations} if derogations else {}),
     }
     loaded = api.load(write_inventory(inventory)).inventory
-    result = api.assess(loaded, lang="en")
-    return loaded, result
+    return loaded, api.assess(loaded, lang="en")
 
 
 def test_a_wave_needing_a_pending_offer_starts_no_earlier_than_its_expected_date(write_inventory: Any) -> None:
-    inventory, result = hosted(write_inventory)
+    pending = {"pending_qualifications": [{"id": "secnumcloud-3.2", "milestone": "J1", "expected": "2027-09-15"}]}
+    inventory, result = hosted(write_inventory, cloud=pending)
     by_id = {v.id: v for v in result.applications}
     assert by_id["b"].platform is None and by_id["b"].target == "secnumcloud"
-    expected = dt.date(2027, 9, 15)
-    cloud = inventory.providers_by_id["cloud"]
-    dated = replace(inventory, providers=tuple(
-        replace(p, pending_qualifications=(Pending("secnumcloud-3.2", expected),)) if p is cloud else p
-        for p in inventory.providers))
-    assert [o.expected for o in pending_offers(result, dated)["b"]] == [expected]
-    planned = api.plan(result, api.graph(dated))
-    dated_plan = schedule(planned, dated, RoadmapOptions(dt.date(2027, 1, 4), (5.0,)))
+    assert [(o.platform, o.expected) for o in pending_offers(by_id["b"], inventory)] == [("cloud-iaas", "2027-09-15")]
+    planned = api.plan(result, api.graph(inventory))
+    dated_plan = schedule(planned, inventory, RoadmapOptions(dt.date(2027, 1, 4), (5.0,)))
     wave_b = next(w for w in dated_plan.waves if "b" in w.applications)
     assert wave_b.start == "2027-09-15"
-    # A v1 inventory says no date: the wave is not delayed, and the plan says so.
-    undated = schedule(planned, inventory, RoadmapOptions(dt.date(2027, 1, 4), (5.0,)))
-    assert next(w for w in undated.waves if "b" in w.applications).start < "2027-02-01"
-    assert any("b (wave" in w and "no expected date" in w for w in undated.warnings)
+    # One warning, the plan's, names the offer and the date; the roadmap adds none of its own.
+    said = [w for w in dated_plan.warnings if "2027-09-15" in w]
+    assert len(said) == 1 and "cloud-iaas" in said[0] and dated_plan.warnings == planned.warnings
+
+
+def test_an_application_waiting_for_an_undated_qualification_is_held_not_dated(write_inventory: Any) -> None:
+    inventory, result = hosted(write_inventory)
+    planned = schedule(api.plan(result, api.graph(inventory)), inventory, RoadmapOptions(dt.date(2027, 1, 4), (5.0,)))
+    assert [(h.id, h.reason) for h in planned.held] == [("b", "no-landing-zone")]
+    assert all("b" not in w.applications for w in planned.waves)
 
 
 def test_a_wave_ending_after_a_qualification_expiry_it_must_meet_is_warned(write_inventory: Any) -> None:
-    inventory, result = hosted(write_inventory)
-    dc = inventory.providers_by_id["dc"]
-    expiring = replace(inventory, providers=tuple(
-        replace(p, qualifications=(Qualification("iso27001", dt.date(2027, 1, 6)),)) if p is dc else p
-        for p in inventory.providers))
-    [deadline] = inventory_deadlines(expiring)
-    assert (deadline.kind, deadline.subject, deadline.applications) == ("qualification-expiry", "dc:iso27001", ("a", "b"))
-    planned = schedule(api.plan(result, api.graph(expiring)), expiring, RoadmapOptions(dt.date(2027, 1, 4), (5.0,)))
+    expiring = {"qualifications": [{"id": "iso27001", "since": "2024-01-01", "until": "2027-01-06"}]}
+    inventory, result = hosted(write_inventory, dc=expiring)
+    [deadline] = inventory_deadlines(inventory)
+    assert (deadline.kind, deadline.subject, deadline.applications) == ("qualification-expiry", "dc-iaas:iso27001",
+                                                                        ("a", "b"))
+    planned = schedule(api.plan(result, api.graph(inventory)), inventory, RoadmapOptions(dt.date(2027, 1, 4), (5.0,)))
     late = [w for w in planned.warnings if "deadline of 2027-01-06" in w]
-    assert late and all("dc:iso27001" in w for w in late)
-    assert inventory_deadlines(inventory) == [], "format v1 declares no dates"
+    assert late and all("dc-iaas:iso27001" in w for w in late)
+    assert inventory_deadlines(hosted(write_inventory)[0]) == [], "no dated field, no deadline"
+
+
+def test_a_derogation_ending_constrains_what_it_covers_and_the_holders_of_its_datasets(write_inventory: Any) -> None:
+    derogation = {"id": "derog-dr", "rules": ["SNC-DR-001"], "datasets": ["dr"], "basis": "other",
+                  "granted_by": "HFDS", "granted_on": "2026-01-01", "until": "2027-03-31"}
+    inventory, _ = hosted(write_inventory, derogations=[derogation])
+    [deadline] = inventory_deadlines(inventory)
+    assert (deadline.date, deadline.kind, deadline.subject, deadline.applications) == (
+        dt.date(2027, 3, 31), "derogation-end", "derog-dr", ("b",))
 
 
 GANTT_LINE = re.compile(
@@ -214,8 +213,11 @@ def test_markdown_gantt_is_well_formed_and_shows_waves_freezes_and_deadlines(run
 
 
 def test_csv_carries_each_applications_wave_dates(runner: Any) -> None:
+    # An English reader's spreadsheet gets the 'excel' dialect: UTF-8 with a byte-order mark, ','.
     text = run_plan(runner, CHU, *CHU_OPTIONS, fmt="csv")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=","))
+    assert rows and "application" in rows[0]
     document = run_plan(runner, CHU, *CHU_OPTIONS)
     dates = {a: (w["start"], w["end"]) for w in document["waves"] for a in w["applications"]}
     for row in rows:
