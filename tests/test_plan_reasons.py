@@ -20,7 +20,7 @@ from bleu_assess.results import PlanResult
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("reason_group", "reason_group_flows", "reason_pinned", "reason_pinned_by", "reason_after", "reason_pilot",
-        "reason_vital", "reason_pilot_full", "reason_capacity", "reason_free")
+        "reason_vital", "reason_pilot_full", "reason_capacity", "reason_free", "reason_not_before")
 _NUMBERS = ("wave", "size")
 
 
@@ -66,7 +66,9 @@ def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions
             pins = [apps[m].wave for m in group if apps[m].wave is not None]
             earliest = max([1, max(pins, default=1) if not (vital and max(pins, default=0) == 1) else 1,
                             2 if vital else 1, *(wave_of[d] + 1 for d in needs)])
-            for key, values in parts_of(placement.reason, lang):
+            parts = parts_of(placement.reason, lang)
+            assert (placement.not_before is not None) == any(k == "reason_not_before" for k, _ in parts), placement
+            for key, values in parts:
                 checked += 1
                 where = f"{app} in wave {number}: {placement.reason!r}"
                 if key in ("reason_group", "reason_group_flows"):
@@ -101,6 +103,8 @@ def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions
                         assert int(values["wave"]) == number, where
                 elif key == "reason_free":
                     assert not needs and earliest == number, where
+                elif key == "reason_not_before":  # its landing zone awaits a qualification expected then
+                    assert placement.not_before == values["date"], where
     return checked
 
 
