@@ -29,9 +29,6 @@ from bleu_assess.intake.values import (
 from bleu_assess.interop.columns import Column, columns, header_index
 from bleu_assess.schema import Spec
 
-# The version written: the newest the format knows (model.FORMAT once format v2 defines it).
-FORMAT = getattr(model, "FORMAT", model.FORMAT_V1)
-
 
 def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
     """Read the tables at `paths` through `mapping`; raises InventoryError (every problem, located)."""
@@ -336,7 +333,7 @@ def _group(run: Run, table: Table, sheet: Sheet, items: list[dict[str, Any]],
 
 
 def _assemble(run: Run, organisation: str | None) -> dict[str, Any]:
-    data: dict[str, Any] = {"format": FORMAT}
+    data: dict[str, Any] = {"format": model.FORMAT}  # imports write the current version
     orgs = run.items["organisation"]
     data["organisation"] = dict(orgs[0]) if orgs else {}
     if organisation:

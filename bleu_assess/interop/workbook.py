@@ -17,9 +17,6 @@ from bleu_assess.interop.columns import (
     sheet_title,
 )
 
-TRUE = {"true", "vrai", "oui", "yes", "1", "x"}
-FALSE = {"false", "faux", "non", "no", "0"}
-
 
 def export_template(path: str | os.PathLike[str], lang: str) -> bytes:
     """The workbook, as bytes (written atomically by the caller)."""
