@@ -28,7 +28,8 @@ def assessed(path: Path, lang: str = "en") -> tuple[Any, Any, Any]:
 
 def estate() -> dict[str, Any]:
     """A US-controlled SaaS mail holding personal data, an intranet with no hosting declared,
-    a payroll with a declared blocker, and a portal depending on the payroll."""
+    a payroll with a declared blocker, a portal depending on the payroll, and a website that
+    moves (to the French IaaS offer)."""
     return {
         "format": "bleu-assess/v1", "organisation": {"name": "Mairie", "country": "FR", "type": "local-authority"},
         "providers": [{"id": "us-mail", "name": "Mail Corp.", "headquarters": "US", "regions": ["FR"]},
@@ -43,6 +44,7 @@ def estate() -> dict[str, Any]:
              "blockers": ["Licence non transférable"]},
             {"id": "portail", "name": "Portail RH", "hosting": {"model": "on-premises"}, "datasets": ["pages"],
              "depends_on": ["paie"]},
+            {"id": "site", "name": "Site de la mairie", "hosting": {"model": "on-premises"}, "datasets": ["pages"]},
         ],
         "datasets": [{"id": "mails", "name": "Courriels", "classification": "sensitive"},
                      {"id": "pages", "name": "Pages", "classification": "internal"}],
