@@ -321,8 +321,10 @@ def _pending(p: cat.Pending) -> dict[str, Any]:
 
 
 # Evidence keys that come from provider or offer facts: a finding using one rests on them.
-_PROVIDER_FACTS = ("provider.", "providers.", "hosting.provider", "hosting.region", "data.regions",
-                   "data.support_regions", "exposure.", "platform.")
+_PROVIDER_FACTS = ("provider.", "providers.", "hosting.provider", "hosting.region", "hosting.platform",
+                   "hosting.kind", "hosting.qualifications", "hosting.pending_qualifications", "hds.",
+                   "data.regions", "data.support_regions", "data.admin_regions", "data.storage_regions",
+                   "exposure.", "platform.")
 
 
 def _ids(value: Any) -> Iterable[str]:
@@ -335,8 +337,8 @@ def _ids(value: Any) -> Iterable[str]:
 
 def item_entries(resolution: Resolution, inventory: Any, item_id: str, evidence: Mapping[str, Any] | None = None,
                  platform: str | None = None) -> list[ResolvedEntry]:
-    """The catalogue entries an item's verdict rests on: its hosting provider, its landing
-    platform and the providers named in `evidence` (all of the evidence's when None)."""
+    """The catalogue entries an item's verdict rests on: its hosting provider and offer, its
+    landing platform and the providers named in `evidence` (all of the evidence's when None)."""
     found: dict[tuple[str, str], ResolvedEntry] = {}
 
     def add(section: str, entry_id: str | None) -> None:
@@ -346,7 +348,9 @@ def item_entries(resolution: Resolution, inventory: Any, item_id: str, evidence:
 
     app = inventory.applications_by_id.get(item_id)
     if app is not None and app.hosting is not None:
-        add("providers", app.hosting.provider)
+        host = inventory.hosting_provider(app)
+        add("providers", host.id if host else None)
+        add("platforms", app.hosting.platform)
     if platform:
         add("platforms", platform)
         chosen = inventory.platforms_by_id.get(platform)

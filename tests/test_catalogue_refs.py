@@ -199,3 +199,19 @@ def test_a_v2_provider_carries_the_facts_of_the_offers_it_stands_for() -> None:
     assert [(q["id"], q["until"]) for q in ovh["qualifications"]] == [("secnumcloud-3.2", "2026-12-29")]
     assert ovh["hds_activities"] == [1, 2, 3, 4, 5, 6]
     assert resolution.entry("providers", "azure").facts["qualifications"][0].mark == "uncertain"
+
+
+def test_findings_on_a_v2_hosting_offer_carry_its_confidence(write_inventory) -> None:
+    """An application on a catalogue offer (hosting.platform, format v2): findings about the
+    offer's qualifications rest on the catalogue's facts, and say how sure they are."""
+    path = write_inventory({
+        "format": "bleu-assess/v2", "organisation": {"name": "CHU", "country": "FR", "type": "health-establishment"},
+        "providers": [{"ref": "catalogue:ovhcloud"}],
+        "platforms": [{"ref": "catalogue:ovhcloud/hosted-private-cloud-snc", "id": "ovh-snc"}],
+        "applications": [{"id": "rh", "name": "RH", "hosting": {"model": "private-cloud", "platform": "ovh-snc"},
+                          "datasets": ["agents"]}],
+        "datasets": [{"id": "agents", "name": "Agents", "classification": "personal"}]})
+    item = api.scan(api.load(path, as_of=DAY).inventory).item("rh")
+    on_offer = [f for f in item.findings if any(k.startswith("hosting.qualifications") for k in f.evidence)]
+    # The qualification's version is disputed by a third-party table: uncertain.
+    assert on_offer and {f.confidence for f in on_offer} == {"uncertain"}
