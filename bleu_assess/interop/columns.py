@@ -60,3 +60,7 @@ def header_index(sheet: str) -> dict[str, Column]:
         index[normalise(column.key)] = column
         index[normalise(header(sheet, column, "fr"))] = column
     return index
+
+
+def sheet_index() -> dict[str, str]:
+    return {normalise(name): sheet for sheet in SHEETS for name in (sheet, sheet_title(sheet, "fr"), sheet_title(sheet, "en"))}
