@@ -20,13 +20,13 @@ APPS, SERVERS_PER_APP, PARTNERS, ROWS = 1000, 3, 4, 50_000
 
 def write_estate(work: Path, seed: int = 0) -> tuple[Path, Path]:
     """(inventory, export), generated once per seed."""
-    inventory, export = work / f"deps-estate-v2-{seed}.yaml", work / f"deps-export-{ROWS}-{seed}.csv"
+    inventory, export = work / f"deps-estate-v3-{seed}.yaml", work / f"deps-export-{ROWS}-{seed}.csv"
     if inventory.exists() and export.exists():
         return inventory, export
     from generate import generate
 
     rng = random.Random(seed)
-    lines = [generate(APPS, seed).rstrip("\n"), "servers:"]
+    lines = [generate(APPS, seed, servers=False).rstrip("\n"), "servers:"]
     address = {}
     for a in range(APPS):
         for s in range(SERVERS_PER_APP):
@@ -35,8 +35,8 @@ def write_estate(work: Path, seed: int = 0) -> tuple[Path, Path]:
             lines += [f"  - id: srv-{a:04d}-{s}", f"    ip_addresses: [{ip}]", f"    applications: [app-{a:06d}]"]
     inventory.write_text("\n".join(lines) + "\n", encoding="utf-8")
     partners = {a: rng.sample([b for b in range(APPS) if b != a], PARTNERS) for a in range(APPS)}
-    rows = ["Time slot,Source server name,Source IP,Source application,Source process,Destination server name,"
-            "Destination IP,Destination application,Destination process,Destination port"]
+    rows = [("Time slot,Source server name,Source IP,Source application,Source process,Destination server name,"
+             "Destination IP,Destination application,Destination process,Destination port")]
     for n in range(ROWS):
         a = rng.randrange(APPS)
         source = f"srv-{a:04d}-{rng.randrange(SERVERS_PER_APP)}"
