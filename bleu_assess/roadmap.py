@@ -149,7 +149,8 @@ def _hosted_on(inventory: Inventory, holder: str) -> tuple[str, ...]:
 
 
 def inventory_deadlines(inventory: Inventory) -> list[Deadline]:
-    """The dated fields of the inventory (format v2; a v1 inventory declares none).
+    """The dated fields of the inventory that constrain at least one application (format v2; a
+    v1 inventory declares none).
 
     A qualification's `until` (`model.Qualification`, on a provider or an offer in `platforms`)
     constrains the applications hosted there today (an offer that carries its provider's
@@ -162,18 +163,20 @@ def inventory_deadlines(inventory: Inventory) -> list[Deadline]:
         provider = providers.get(getattr(holder, "provider", None) or "")
         if provider is not None and holder.qualifications is provider.qualifications:
             continue
-        for qualification in holder.qualifications or ():
+        hosted = _hosted_on(inventory, holder.id)
+        for qualification in holder.qualifications or () if hosted else ():
             until = _date(qualification.until)
             if until is not None:
-                out.append(Deadline(until, "qualification-expiry", f"{holder.id}:{qualification.id}",
-                                    _hosted_on(inventory, holder.id), must_meet=True))
+                out.append(Deadline(until, "qualification-expiry", f"{holder.id}:{qualification.id}", hosted,
+                                    must_meet=True))
     for derogation in inventory.derogations:
         until = _date(derogation.until)
         if until is not None:
             datasets = set(derogation.datasets)
             covered = tuple(sorted(a.id for a in inventory.applications
                                    if a.id in derogation.applications or datasets & set(a.datasets)))
-            out.append(Deadline(until, "derogation-end", derogation.id, covered, must_meet=True))
+            if covered:
+                out.append(Deadline(until, "derogation-end", derogation.id, covered, must_meet=True))
     return out
 
 

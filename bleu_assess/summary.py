@@ -81,7 +81,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         for wave in plan.waves:
             when.append(say("when_wave", number=wave.number, start=l10n.date(wave.start, lang),
                             end=l10n.date(wave.end, lang), count=len(wave.applications)))
-        for deadline in roadmap.deadlines:
+        # What lies ahead, and what had to be met; passed notices stay in the deadlines table.
+        for deadline in (d for d in roadmap.deadlines if d.must_meet or d.date >= roadmap.start):
             when.append(say("when_deadline", date=l10n.date(deadline.date, lang),
                             title=deadline_title(deadline, lang, roadmap.start),
                             names=names_list((names[a] for a in deadline.applications), lang, 3)))
@@ -134,7 +135,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     unknown_ids = set()
     for verdict in scan.items:
         titles = [f.title for f in verdict.findings if f.rule in set(unknown_spec.get("rules") or ())]
-        if verdict.readiness in (unknown_spec.get("readiness") or ()):
+        # 'Unknown' readiness only when no finding says what is missing (it would name it twice).
+        if not titles and verdict.readiness in (unknown_spec.get("readiness") or ()):
             titles.append(label("readiness", verdict.readiness, lang))
         for title in dict.fromkeys(titles):
             unknown[title].append(names[verdict.id])
