@@ -185,7 +185,7 @@ class _Resolver:
             built, facts = self.provider(found, offers, v2, located, where)
             default_id = found.id
         else:
-            built, facts = self.offer(found, v2, located, where)
+            built, facts = self.offer(found, v2)
             default_id = f"{found.provider}-{found.id}"
             built["provider"] = provider_ids.get(found.provider, found.provider)
         built = {"id": default_id, **built}
@@ -259,8 +259,7 @@ class _Resolver:
                 held.setdefault("hds", []).append(replace(activities, value=shown))
         return dict(sorted(held.items()))
 
-    def offer(self, offer: cat.Offer, v2: bool, located: Any,
-              where: tuple[Any, ...]) -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]]]:
+    def offer(self, offer: cat.Offer, v2: bool) -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]]]:
         built, facts, put = _collector()
         f = offer.facts
         if "models" in f:
