@@ -131,3 +131,61 @@ def timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[str, fl
                     f"fill='{COLOURS['required']}'/>")
         body.append(_text(label_w + max(w, 1) + 6, y + 19, note, "start", "#1f2328"))
     return _svg(chart_id, label_w + bar_w + 110, height, title, desc, body)
+
+
+def dated_timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[str, str, str, str]],
+                   freezes: Sequence[tuple[str, str]], deadlines: Sequence[tuple[str, str, bool]],
+                   months: Sequence[tuple[str, str]]) -> str:
+    """A dated timeline: one bar per wave (label, first day, last day, annotation; ISO dates),
+    freeze periods as hatched bands, deadlines as vertical lines (ISO date, short label, must
+    be met), and `months` (ISO first day, label) as the axis. Only what falls between the first
+    and last month is drawn; the report lists every deadline as text as well."""
+    import datetime as dt
+
+    if not months:
+        return _svg(chart_id, 600, 20, title, desc, [])
+    label_w, plot_w, row_h, top = 150, 560, 28, 26
+    first = dt.date.fromisoformat(months[0][0])
+    last = dt.date.fromisoformat(months[-1][0])
+    last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)  # the day after the last month
+    span = (last - first).days or 1
+
+    def x(day: str, end: bool = False) -> float:
+        offset = (dt.date.fromisoformat(day) - first).days + (1 if end else 0)
+        return label_w + plot_w * min(max(offset, 0), span) / span
+
+    height = top + row_h * len(waves) + 34 + 16 * len(deadlines)
+    body = ["<defs><pattern id='" + chart_id + "-hatch' width='6' height='6' patternUnits='userSpaceOnUse' "
+            "patternTransform='rotate(45)'><rect width='3' height='6' fill='#d0d7de'/></pattern></defs>"]
+    bottom = top + row_h * len(waves)
+    for start, end in freezes:
+        a, b = x(start), x(end, True)
+        if b > a:
+            body.append(f"<rect x='{a:.1f}' y='{top - 4}' width='{b - a:.1f}' height='{bottom - top + 8}' "
+                        f"fill='url(#{chart_id}-hatch)'><title>{escape(start)} – {escape(end)}</title></rect>")
+    for day, name in months:
+        mx = x(day)
+        body.append(f"<line x1='{mx:.1f}' y1='{top - 6}' x2='{mx:.1f}' y2='{bottom}' stroke='#eaeef2'/>")
+        body.append(f"<text x='{mx + 3:.1f}' y='{top - 10}' fill='#57606a' font-size='11'>{escape(name)}</text>")
+    for index, (name, start, end, note) in enumerate(waves):
+        y = top + index * row_h
+        a, b = x(start), x(end, True)
+        body.append(_text(label_w - 8, y + 18, name, "end"))
+        body.append(f"<rect x='{a:.1f}' y='{y + 4}' width='{max(b - a, 2):.1f}' height='{row_h - 8}' rx='3' "
+                    f"fill='{COLOURS['required']}'><title>{escape(f'{name}: {note}')}</title></rect>")
+        inside = b - a > 8.5 * len(note) + 10
+        body.append(_text((a + 5) if inside else (b + 5), y + 18, note, "start", "#ffffff" if inside else "#1f2328"))
+    for index, (day, name, must) in enumerate(deadlines):
+        dx = x(day)
+        colour = "#b42318" if must else "#8a5a00"
+        body.append(f"<line x1='{dx:.1f}' y1='{top - 4}' x2='{dx:.1f}' y2='{bottom + 10 + 16 * index}' stroke='{colour}' "
+                    "stroke-width='2' stroke-dasharray='4 3'/>")
+        # Labels right of the line, or left of it in the right half, cut to the room they have
+        # (8 px a bold character, generously): the full wording is in the table beside the chart.
+        right_half = dx > label_w + plot_w / 2
+        room = int((dx if right_half else label_w + plot_w + 40 - dx) / 8)
+        shown = name if len(name) <= room else name[:max(room - 1, 1)].rstrip() + "…"
+        body.append(f"<text x='{dx - 4 if right_half else dx + 4:.1f}' y='{bottom + 14 + 16 * index:.1f}' "
+                    f"text-anchor='{'end' if right_half else 'start'}' fill='{colour}' font-weight='bold'>"
+                    f"<title>{escape(name)}</title>{escape(shown)}</text>")
+    return _svg(chart_id, label_w + plot_w + 40, height, title, desc, body)

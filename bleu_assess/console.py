@@ -22,6 +22,7 @@ class Settings:
     verbose: bool = False
     no_color: bool = False
     debug: bool = False
+    catalogue: str | None = None  # --catalogue: a newer catalogue directory than the shipped one
 
 
 settings = Settings()

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from bleu_assess.rules.model import Ruleset
 
 
-def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"], lang: str) -> "RenderableType":
+def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"], lang: str,
+           verdict_date: str) -> "RenderableType":
+    """`verdict_date`: the assessment date the verdict was made on (ScanResult.as_of)."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -25,7 +27,7 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
 
     from bleu_assess.analysis import Analysis
 
-    analysis = Analysis(ig)
+    analysis = Analysis(ig, verdict_date)
     inv = ig.inventory
     if verdict.kind == "application":
         facts, _ = analysis.application_facts(inv.applications_by_id[verdict.id])
@@ -42,7 +44,7 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
     fact_table = Table(title=t("scan.facts", lang), show_header=False, expand=False)
     for name in sorted(facts):
         fact_table.add_row(Text(name), Text(_show(facts[name])))
-    rules = {(f"{r.id}@{r.version}", rule.id): rule for r in rulesets for rule in r.rules}
+    rules = {rule.id: rule for r in rulesets for rule in r.rules}
     parts: list[Any] = [Panel(head, title=f"{verdict.name} ({verdict.id})", expand=False)]
 
     def field(key: str) -> str:
@@ -50,15 +52,28 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
 
     if verdict.findings:
         for finding in verdict.findings:
-            rule = rules.get((finding.ruleset, finding.rule))
             # The title goes in the body, where it wraps; a panel title is cut at the edge.
             body = [Text(finding.title, style="bold"), Text(finding.message),
                     Text(f"{field('remediation')} {finding.remediation}")]
-            if rule is not None:
-                body.append(Text(field("condition") + "\n" +
-                                 yaml.safe_dump(rule.when, allow_unicode=True, sort_keys=False).rstrip()))
-            body.append(Text(f"{field('references')} " + t("cli.list_separator", lang).join(finding.references)))
+            merged = len(finding.rule_ids) > 1
+            for rule_id in finding.rule_ids:  # a merged finding: the condition of each of its rules
+                rule = rules.get(rule_id)
+                if rule is not None:
+                    heading = field("condition") + (f" {rule_id}" if merged else "")
+                    body.append(Text(heading + "\n" + yaml.safe_dump(rule.when, allow_unicode=True,
+                                                                      sort_keys=False).rstrip()))
+            separator = t("cli.list_separator", lang)
+            if len(finding.rule_ids) > 1:
+                body.append(Text(f"{field('rules')} " + ", ".join(finding.rule_ids)))
+            body.append(Text(f"{field('references')} " + separator.join(finding.references)))
+            if finding.method_references:
+                body.append(Text(f"{field('method_references')} " + separator.join(finding.method_references)))
+            if finding.uncertain:
+                body.append(Text(f"{field('uncertain')} {finding.uncertain}", style="italic"))
             title = f"{label('severity', finding.severity, lang)} · {finding.rule}"
+            if finding.derogation is not None:  # kept, but no longer weighs on readiness
+                title += " · " + t("scan.derogated", lang, id=finding.derogation["id"],
+                                   until=finding.derogation["until"] or "—")
             parts.append(Panel(Group(*body), title=title, title_align="left", expand=False))
     else:
         parts.append(Text(t("scan.no_findings", lang)))
@@ -71,6 +86,10 @@ def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"]
         for node in path:
             branch = branch.add(node)
     parts.extend([tree, fact_table])
+    if inv.catalogue is not None:
+        from bleu_assess.catalogue_render import explain_block
+
+        parts.append(explain_block(verdict, inv, lang))
     return Group(*parts)
 
 

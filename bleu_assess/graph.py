@@ -153,7 +153,7 @@ def _typed_graph(inventory: Inventory) -> "nx.MultiDiGraph":
     _add_nodes(g, "dataset", ((d.id, d.name) for d in inventory.datasets))
     for p in inventory.providers:
         for sub in p.subprocessors:
-            g.add_edge(node("provider", p.id), node("provider", sub), key="subprocessor", kind="subprocessor")
+            g.add_edge(node("provider", p.id), node("provider", sub.id), key="subprocessor", kind="subprocessor")
     for platform in inventory.platforms:
         g.add_edge(node("platform", platform.id), node("provider", platform.provider), key="on_platform",
                    kind="on_platform")
@@ -163,8 +163,9 @@ def _typed_graph(inventory: Inventory) -> "nx.MultiDiGraph":
             g.add_edge(source, node("application", dep), key="depends_on", kind="depends_on")
         for dataset in a.datasets:
             g.add_edge(source, node("dataset", dataset), key="holds", kind="holds")
-        if a.hosting is not None and a.hosting.provider:
-            g.add_edge(source, node("provider", a.hosting.provider), key="hosted_by", kind="hosted_by")
+        provider = inventory.hosting_provider(a)
+        if provider is not None:
+            g.add_edge(source, node("provider", provider.id), key="hosted_by", kind="hosted_by")
     for flow in inventory.flows:
         source, target = node("application", flow.source), node("application", flow.target)
         if g.has_edge(source, target, key="flow"):

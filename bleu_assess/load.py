@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from bleu_assess import gcpause, output, yamlio
@@ -53,8 +54,10 @@ def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None 
     return found
 
 
-def load_inventory(path: str | os.PathLike[str]) -> Loaded:
-    """Read, parse and validate an inventory. Raises InputError with located diagnostics."""
+def load_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
+                   as_of: date | None = None) -> Loaded:
+    """Read, parse and validate an inventory (its catalogue references resolved with `catalogue`
+    on the assessment date `as_of`: see validate). Raises InputError with located diagnostics."""
     display = os.fspath(path)
     output.register_input(display)
     problems: list[Diagnostic] = []
@@ -80,5 +83,5 @@ def load_inventory(path: str | os.PathLike[str]) -> Loaded:
         listing = "".join(f"{digest}  {os.path.relpath(doc.file, display)}\n" for doc, digest in zip(docs, digests))
         sha = hashlib.sha256(listing.encode()).hexdigest()
     with gcpause.paused():  # validation builds the records: acyclic, millions on a large estate
-        inventory, warnings = validate(docs, display, sha)
+        inventory, warnings = validate(docs, display, sha, catalogue, as_of)
     return Loaded(inventory, warnings)

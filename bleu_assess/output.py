@@ -56,8 +56,10 @@ def write_atomic(target: str | os.PathLike[str], content: str | bytes | bytearra
     return path
 
 
-def rewrite_atomic(target: str | os.PathLike[str], content: str) -> Path:
-    """Rewrite an input file in one step, on the user's explicit request (`--in-place`)."""
+def rewrite_input(target: str | os.PathLike[str], content: str) -> Path:
+    """Rewrite an input file in place, atomically: for commands whose purpose is to edit the
+    inventory they read (`qualify`, imports with `--in-place`). An interruption leaves the old
+    file intact."""
     path = Path(target)
     with _terminate_as_interrupt():
         _write(path, content.encode("utf-8"))

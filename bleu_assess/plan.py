@@ -3,7 +3,9 @@
 Pure functions. Applications that depend on each other (a cycle of `depends_on`) form one move
 group; groups are layered in dependency order (what you depend on moves in the same wave or
 earlier), then waves are filled under capacity limits. Every application ends up exactly once
-in a wave, in `held` or in `staying` (spec/results.md, plan invariants).
+in a wave, in `held` or in `staying` (spec/results.md, plan invariants). An application that
+should move but has no landing zone is held (`no-landing-zone`); one whose only landing zones
+await a qualification moves no earlier than the date expected for it (`not_before`).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class _Group:
     deps: set[int] = field(default_factory=set)
     earliest: int = 1
     wave: int = 0
-    reason: str = ""
+    reasons: dict[str, str] = field(default_factory=dict)  # member -> why it sits in its wave
 
 
 class _Planner:
@@ -64,6 +66,8 @@ class _Planner:
         self.apps = ig.inventory.applications_by_id
         self.verdicts: dict[str, ItemVerdict] = {i.id: i for i in scan.applications}
         self.warnings: list[str] = []
+        # Applications whose only landing zones are pending: the date they may move from, and why.
+        self.not_before: dict[str, str] = {}
 
     def say(self, key: str, **values: object) -> str:
         return t(f"plan.{key}", self.lang, **values)
@@ -111,6 +115,8 @@ class _Planner:
                 held[app_id] = Held(app_id, "not-ready", detail)
             elif verdict.readiness == "unknown":
                 held[app_id] = Held(app_id, "unknown", self.say("held_unknown"))
+            elif verdict.platform is None and verdict.target not in ("on-premises", "retire"):
+                self.no_landing_zone(verdict, held)
         # Whoever needs a held application at run time waits for it, transitively, and a
         # dependency cycle moves as one: if one member waits, all wait. What stays where it is
         # holds no one back (the link is hybrid).
@@ -127,6 +133,22 @@ class _Planner:
                                         self.say(key, dependency=blocked, reason=held[blocked].reason))
                     queue.append(app_id)
         return list(held.values())
+
+    def no_landing_zone(self, verdict: ItemVerdict, held: dict[str, Held]) -> None:
+        """Hold an application that has nowhere to go; date one whose only landing zones are
+        pending offers: no earlier than the earliest date one of them expects its qualification."""
+        offers = self.ig.inventory.platforms_by_id
+        dated = sorted((q.expected, offer) for offer in verdict.pending_platforms if offer in offers
+                       for q in offers[offer].pending_qualifications or () if q.expected)
+        if dated:
+            date, offer = dated[0]
+            self.not_before[verdict.id] = date
+            self.warnings.append(self.say("warn_pending_offer", app=verdict.id, offer=offer, date=date))
+            return
+        gap = next((f.message for f in verdict.findings if f.rule in ("OFR-LZ-001", "SNC-PLT-001", "SNC-PLT-002")),
+                   None)
+        held[verdict.id] = Held(verdict.id, "no-landing-zone", gap or self.say(
+            "held_pending_undated" if verdict.pending_platforms else "held_no_landing_zone"))
 
     # -- move groups and waves -------------------------------------------------------------
 
@@ -221,7 +243,7 @@ class _Planner:
             for key in chosen:
                 group = groups[key]
                 group.wave = wave
-                group.reason = self._reason(group, groups, wave)
+                group.reasons = {member: self._reason(group, groups, wave, member) for member in group.members}
                 placed += 1
                 for dependent in dependents[key]:
                     missing[dependent] -= 1
@@ -229,24 +251,41 @@ class _Planner:
                         other = groups[dependent]
                         earliest = max([other.earliest] + [groups[d].wave + 1 for d in other.deps])
                         if other.pin is not None and other.pin < earliest:
-                            blocker = max(other.deps, key=lambda d: (groups[d].wave, groups[d].members[0]))
+                            blockers, dep_wave = self._awaited(other, groups)
                             self.warnings.extend(self.say(
-                                "warn_pin_conflict", app=app, pin=other.pin,
-                                dependency=groups[blocker].members[0], dep_wave=groups[blocker].wave, wave=earliest)
+                                "warn_pin_conflict", app=app, pin=other.pin, dependency=", ".join(blockers),
+                                dep_wave=dep_wave, wave=earliest)
                                 for app in other.pinned_by)
                         other.earliest = earliest
                         heapq.heappush(ready, (earliest, other.rank, dependent))
 
-    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int) -> str:
+    def _awaited(self, group: _Group, groups: dict[int, _Group]) -> tuple[list[str], int]:
+        """The applications outside the group that its members depend on and that move last,
+        with their wave: what the group actually waits for."""
+        latest = max(groups[d].wave for d in group.deps)
+        members = set(group.members)
+        awaited = sorted({d for a in group.members for d in self.apps[a].depends_on
+                          if d not in members and any(d in groups[g].members for g in group.deps if groups[g].wave == latest)})
+        return awaited, latest
+
+    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int, member: str) -> str:
+        """Why `member` moves in `wave`: each part true of this member and the plan (checked by
+        tests/test_plan_reasons.py): whom it moves with, its own pin or the member that pins its
+        group, the applications it waits for, or the pilot and capacity rules."""
         parts = []
         if len(group.members) > 1:
-            parts.append(self.say("reason_group", members=", ".join(group.members)))
+            others = ", ".join(m for m in group.members if m != member)
+            cycle = any(set(group.members) <= set(c) for c in self.ig.dependency_cycles())
+            parts.append(self.say("reason_group" if cycle else "reason_group_flows", members=others))
         if group.pin == wave:
-            parts.append(self.say("reason_pinned", wave=wave))
+            if self.apps[member].wave == wave:
+                parts.append(self.say("reason_pinned", wave=wave))
+            else:
+                parts.append(self.say("reason_pinned_by", apps=", ".join(group.pinned_by), wave=wave))
         if group.deps:
-            latest = max(group.deps, key=lambda d: (groups[d].wave, groups[d].members[0]))
-            if groups[latest].wave == wave - 1 or not parts:
-                parts.append(self.say("reason_after", dependency=groups[latest].members[0], wave=groups[latest].wave))
+            awaited, latest = self._awaited(group, groups)
+            if latest == wave - 1 or not parts:
+                parts.append(self.say("reason_after", dependency=", ".join(awaited), wave=latest))
         if wave == 1 and not group.deps and group.pin != 1:
             parts.append(self.say("reason_pilot"))
         if group.vital and wave == 2 and not group.deps and group.pin is None:
@@ -256,6 +295,12 @@ class _Planner:
         if not parts:
             parts.append(self.say("reason_capacity", wave=wave) if wave > group.earliest else self.say("reason_free"))
         return t("cli.list_separator", self.lang).join(parts)
+
+    def _dated(self, app_id: str, reason: str) -> str:
+        date = self.not_before.get(app_id)
+        if date is None:
+            return reason
+        return reason + t("cli.list_separator", self.lang) + self.say("reason_not_before", date=date)
 
     def waves(self, groups: dict[int, _Group]) -> list[Wave]:
         by_wave: dict[int, list[_Group]] = defaultdict(list)
@@ -269,7 +314,8 @@ class _Planner:
             apps = sorted(a for g in members for a in g.members)
             datasets = sorted({d for a in apps for d in held_by_app[a].datasets} - moved)
             moved.update(datasets)
-            placements = tuple(Placement(a, g.reason) for g in members for a in g.members)
+            placements = tuple(Placement(a, self._dated(a, g.reasons[a]), self.not_before.get(a))
+                               for g in members for a in g.members)
             waves.append(Wave(number, tuple(apps), tuple(datasets), tuple(g.members for g in members),
                               round(sum(g.effort for g in members), 1), tuple(sorted(placements, key=lambda p: p.id))))
         return waves

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.graph_export import mermaid_text
+from bleu_assess import l10n
+from bleu_assess.graph_export import mermaid_node_id, mermaid_text
 from bleu_assess.i18n import label, t
+from bleu_assess.roadmap import day_after, gantt_text
+from bleu_assess.roadmap import view as roadmap_view
 from bleu_assess.results import PlanResult, to_json
-from bleu_assess.scan_render import spreadsheet_cell
+from bleu_assess.tabular import csv_bytes, default_dialect
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -43,11 +43,14 @@ def context(plan: PlanResult, inventory: "Inventory") -> dict[str, Any]:
         "effort": plan.effort,
         "label": lambda kind, value: label(kind, value, plan.scan.lang),
         "rulesets": ", ".join(f"{r.id}@{r.version}" for r in plan.scan.rulesets),
+        "roadmap": roadmap_view(plan, inventory),
+        "date": lambda value, form="long": l10n.date(value, plan.scan.lang, form),
     }
 
 
 def mermaid_id(app_id: str) -> str:
-    return "a_" + re.sub(r"[^A-Za-z0-9_]", "_", app_id)
+    """The application's Mermaid node id: the same injective escaping as `graph` (graph_export)."""
+    return mermaid_node_id("application", app_id)
 
 
 def num(value: float) -> str:
@@ -55,7 +58,8 @@ def num(value: float) -> str:
     return f"{value:g}"
 
 
-FILTERS = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json, "num": num}
+FILTERS = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json, "num": num, "gantt": gantt_text,
+           "day_after": day_after}
 
 
 def markdown(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
@@ -71,25 +75,25 @@ def json_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None
 
 
 CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", "move_group", "depends_on",
-               "target", "platform", "effort_days", "readiness", "reason", "tasks")
+               "target", "platform", "effort_days", "readiness", "reason", "tasks", "wave_start", "wave_end")
 
 
-def csv_text(plan: PlanResult, inventory: "Inventory") -> str:
+def csv_text(plan: PlanResult, inventory: "Inventory", dialect: str | None = None) -> bytes:
     """One row per application, in wave order then held then staying, for a ticket tracker or a
     spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
-    plan's language); `tasks` lists the findings to clear before it moves, one per line."""
+    plan's language); `tasks` lists the findings to clear before it moves, one per line;
+    `wave_start` and `wave_end` are its wave's ISO dates when the plan is dated (--start). In
+    `dialect` (bleu_assess.tabular; default from the plan's language)."""
     ctx = context(plan, inventory)
     apps, verdicts = ctx["apps"], ctx["verdicts"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[tuple[Any, ...]] = []
 
-    def row(app_id: str, status: str, wave: int | str, group: tuple[str, ...], reason: str,
-            effort: float | str = "", tasks: str = "") -> None:
+    def row(app_id: str, status: str, wave: int | None, group: tuple[str, ...], reason: str,
+            effort: float | None = None, tasks: str = "", dates: tuple[str | None, str | None] = (None, None)) -> None:
         app, verdict = apps[app_id], verdicts[app_id]
-        writer.writerow([spreadsheet_cell(v) for v in (
-            app_id, app.name, app.owner or "", app.criticality, status, wave, " ".join(group),
-            " ".join(app.depends_on), verdict.target, verdict.platform or "", effort, verdict.readiness, reason, tasks)])
+        rows.append((app_id, app.name, app.owner or "", app.criticality, status, wave, " ".join(group),
+                     " ".join(app.depends_on), verdict.target, verdict.platform or "", effort, verdict.readiness,
+                     reason, tasks, dates[0] or "", dates[1] or ""))
 
     for wave in plan.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
@@ -98,13 +102,13 @@ def csv_text(plan: PlanResult, inventory: "Inventory") -> str:
         for task in ctx["checklists"][wave.number]:
             tasks.setdefault(task["app"], []).append(f"{task['rule']}: {task['remediation']}")
         for app_id in wave.applications:
-            row(app_id, "wave", wave.number, group_of[app_id], reasons[app_id], f"{ctx['effort'][app_id]:g}",
-                "\n".join(tasks.get(app_id, ())))
+            row(app_id, "wave", wave.number, group_of[app_id], reasons[app_id], ctx["effort"][app_id],
+                "\n".join(tasks.get(app_id, ())), (wave.start, wave.end))
     for held in plan.held:
-        row(held.id, "held", "", (), f"{label('held', held.reason, plan.scan.lang)}: {held.detail}")
+        row(held.id, "held", None, (), f"{label('held', held.reason, plan.scan.lang)}: {held.detail}")
     for staying in plan.staying:
-        row(staying.id, "staying", "", (), staying.reason)
-    return buffer.getvalue()
+        row(staying.id, "staying", None, (), staying.reason)
+    return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(plan.scan.lang))
 
 
 def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "RenderableType":

@@ -24,6 +24,13 @@ def region_groups() -> dict[str, frozenset[str]]:
 
 
 @cache
+def group_of(role: str) -> frozenset[str]:
+    """The countries of the group regions.yaml names for `role`: `immunity_group` (EU),
+    `data_protection_group` (EEA) or `home_group`."""
+    return region_groups()[_read("regions.yaml")[role]]
+
+
+@cache
 def home_countries() -> frozenset[str]:
     """Countries outside the reach of non-EU law for the exposure analysis (EU/EEA)."""
     return region_groups()[_read("regions.yaml")["home_group"]]
@@ -34,11 +41,13 @@ class VerdictModel:
     orders: dict[str, list[str]]
     defaults: dict[str, str]
     scope_targets: dict[str, str]
+    scope_fallbacks: dict[str, str]
     strategy_targets: dict[str, str]
     target_requirements: dict[str, dict[str, Any]]
     landing_models: dict[str, list[str]]
     strategy_models: dict[str, list[str]]
     exposure: dict[str, Any]
+    transfer_bases: list[str]
 
     def strongest(self, field: str, values: list[str]) -> str:
         order = self.orders[field]
@@ -55,3 +64,20 @@ class VerdictModel:
 def verdict_model() -> VerdictModel:
     data = _read("verdicts.yaml")
     return VerdictModel(**{key: data[key] for key in VerdictModel.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class HdsActivities:
+    """rulesets/hds-activities.yaml: activities (1-6, CSP R.1111-9) by hosting and by role."""
+
+    by_hosting: dict[str, frozenset[int]]
+    administers: frozenset[int]
+    backs_up: frozenset[int]
+    roles: dict[str, frozenset[int]]
+
+
+@cache
+def hds_activities() -> HdsActivities:
+    data = _read("hds-activities.yaml")
+    return HdsActivities({k: frozenset(v) for k, v in data["by_hosting"].items()}, frozenset(data["administers"]),
+                         frozenset(data["backs_up"]), {k: frozenset(v) for k, v in data["roles"].items()})

@@ -4,14 +4,13 @@ wording lives in templates/i18n/report.*.yaml and the layout in templates/report
 
 from __future__ import annotations
 
-import datetime
-import os
 from collections import Counter
 from typing import Any
 
 from markupsafe import Markup
 
-from bleu_assess import charts, gcpause
+from bleu_assess import charts, gcpause, l10n
+from bleu_assess.clock import reference_moment
 from bleu_assess.i18n import label, t
 from bleu_assess.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
 from bleu_assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, Finding, ItemVerdict,
@@ -22,12 +21,14 @@ READINESS_ORDER = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "re
 LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
 
 
+def generation_moment() -> datetime.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; UTC (bleu_assess.clock)."""
+    return reference_moment()
+
+
 def generation_time() -> str | None:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; ISO 8601, UTC."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc) if epoch and epoch.isdigit()
-              else datetime.datetime.now(datetime.timezone.utc))
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+    """The generation moment, ISO 8601 in UTC (the audit trail's machine-readable form)."""
+    return generation_moment().strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _item(verdict: ItemVerdict) -> dict[str, Any]:
@@ -39,6 +40,8 @@ def _item(verdict: ItemVerdict) -> dict[str, Any]:
         "exposure": {"level": exposure.level, "score": exposure.score, "paths": exposure.paths},
         "target": verdict.target, "platform": verdict.platform,
         "findings": [_finding(f) for f in verdict.findings], "hosting_model": verdict.hosting_model,
+        "codes": " ".join(sorted({f.rule for f in verdict.findings})),  # the item table's summary line
+        "confidence": verdict.confidence,
     }
 
 
@@ -47,10 +50,16 @@ def _finding(finding: Finding) -> dict[str, Any]:
     # faster than a record's attributes (which it vets one by one), and there are ~10 per item.
     return {"rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
             "severity": finding.severity, "title": finding.title, "message": finding.message,
-            "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence}
+            "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence,
+            "confidence": finding.confidence,
+            "rules": finding.rule_ids, "method_references": finding.method_references, "uncertain": finding.uncertain}
 
 
-def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str) -> dict[str, Any]:
+def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str,
+            template_dir: str | None = None, fit: Any = None) -> dict[str, Any]:
+    """`fit`: a fit.FitMatrix for the fit section, or None."""
+    from bleu_assess import catalogue_render, fit_render
+
     lang = scan.lang
 
     def say(key: str, **values: Any) -> str:
@@ -73,7 +82,11 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
                  for (severity, rule, title), n in sorted(
                      blocking.items(), key=lambda kv: (SEVERITY_RANK[kv[0][0]], -kv[1], kv[0][1]))[:5]]
     pilot = plan.waves[0] if plan.waves else None
-    executive = [
+    unknown = summary["cannot_assess"]["applications"]
+    # Facts missing come first: an estate that cannot be assessed must not read as green.
+    executive = [say("exec_cannot_assess", count=unknown, reasons=t("cli.list_separator", lang).join(
+        f"{title} ({n})" for _, title, n in scan.unknown_reasons()))] if unknown else []
+    executive += [
         say("exec_readiness", total=total, ready=readiness["ready"], conditions=readiness["ready-with-conditions"],
             blocked=readiness["not-ready"], unknown=readiness["unknown"]),
         say("exec_scope", required=summary["secnumcloud_scope"]["required"],
@@ -82,23 +95,41 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     ]
     if top_rules:
         executive.append(say("exec_blockers", rules=t("cli.list_separator", lang).join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
+    names = {a.id: a.name for a in inventory.applications}
     if pilot:
-        executive.append(say("exec_pilot", apps=", ".join(pilot.applications), days=f"{pilot.effort_days:g}",
-                             waves=len(plan.waves)))
+        executive.append(say("exec_pilot", apps=t("cli.list_separator", lang).join(names[a] for a in pilot.applications),
+                             days=l10n.number(pilot.effort_days, lang), waves=len(plan.waves)))
     if plan.held:
         executive.append(say("exec_held", held=len(plan.held)))
 
     classes = {a.id: {inventory.datasets_by_id[d].classification for d in a.datasets} for a in inventory.applications}
     chart_list = _charts(scan, plan, classes, say, lab)
+    from bleu_assess import plan_render, report_parts
+    from bleu_assess.summary import one_page
+
+    plan_context = plan_render.context(plan, inventory)
+    groups = report_parts.rule_groups(scan)
     return {
         "lang": lang, "audience": audience, "technical": audience == "technical",
-        "organisation": inventory.organisation, "generated": generation_time(),
+        "organisation": inventory.organisation, "generated": l10n.moment(generation_moment(), lang),
+        "generated_iso": generation_time(),
+        "page": one_page(scan, plan, inventory), "roadmap": plan_context["roadmap"],
+        "checklists": plan_context["checklists"], "rule_groups": groups,
+        "finding_count": sum(len(g["items"]) for g in groups),
+        # The executive audience gets the exposure paths only; the technical one every diagram.
+        "diagrams": report_parts.diagrams(scan, inventory, say, None if audience == "technical" else 1),
+        "brand": report_parts.brand(template_dir),
+        "date": lambda value, form="long": l10n.date(value, lang, form),
+        "number": lambda value: l10n.number(value, lang),
         "tool_version": scan.tool_version, "inventory": scan.inventory, "rulesets": scan.rulesets,
         "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,
         "applications": [_item(a) for a in apps], "datasets": [_item(d) for d in datasets],
         "plan": plan, "app_names": {a.id: a.name for a in inventory.applications},
         "platforms": {a.id: a.platform for a in scan.applications},
         "label": lab, "severity_rank": SEVERITY_RANK,
+        # templates/report/catalogue.*.j2: the catalogue used and the fit matrix (issue 20).
+        "catalogue": catalogue_render.report_context(inventory, lang),
+        "fit": fit_render.report_context(fit, lang) if fit is not None else None,
     }
 
 
@@ -148,24 +179,38 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
         "headers": [say("scope"), say("applications")],
         "rows": [[lab("secnumcloud_scope", s), scope[s]] for s in SCOPES],
     })
-    # Wave timeline.
-    waves = [(say("wave", number=w.number), w.effort_days,
-              say("wave_note", days=f"{w.effort_days:g}", count=len(w.applications))) for w in plan.waves]
+    # Wave timeline: dated when the plan is (--start), else the effort of each wave.
+    lang = scan.lang
+    notes = {w.number: say("wave_note", days=l10n.number(w.effort_days, lang), count=len(w.applications))
+             for w in plan.waves}
+    if plan.roadmap is not None and plan.waves:
+        from bleu_assess.report_parts import dated_timeline
+
+        svg = dated_timeline(plan, notes, say)
+        out.append({
+            "id": "chart-waves", "title": say("chart_roadmap"), "svg": Markup(svg),
+            "headers": [say("wave_column"), say("start"), say("end"), say("effort_column"), say("applications")],
+            "rows": [[say("wave", number=w.number), l10n.date(w.start, lang), l10n.date(w.end, lang),
+                      l10n.number(w.effort_days, lang), len(w.applications)] for w in plan.waves],
+        })
+        return out
+    waves = [(say("wave", number=w.number), w.effort_days, notes[w.number]) for w in plan.waves]
     out.append({
         "id": "chart-waves", "title": say("chart_waves"),
         "svg": Markup(charts.timeline("chart-waves", say("chart_waves"), say("chart_waves_desc"), waves)),
         "headers": [say("wave_column"), say("effort_column"), say("applications")],
-        "rows": [[say("wave", number=w.number), f"{w.effort_days:g}", len(w.applications)] for w in plan.waves],
+        "rows": [[say("wave", number=w.number), l10n.number(w.effort_days, lang), len(w.applications)]
+                 for w in plan.waves],
     })
     return out
 
 
 def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, fmt: str, audience: str,
-           template_dir: str | None) -> str:
+           template_dir: str | None, fit: Any = None) -> str:
     from bleu_assess.plan_render import FILTERS
     from bleu_assess.render import render as render_template
 
     with gcpause.paused():
-        ctx = context(scan, plan, inventory, audience)
+        ctx = context(scan, plan, inventory, audience, template_dir, fit)
         name = "report/report.html.j2" if fmt == "html" else "report/report.md.j2"
         return render_template(name, ctx, template_dir, scan.lang, FILTERS)

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from bleu_assess.errors import UsageError
-from bleu_assess.rules.load import discover, load_ruleset, select
+from bleu_assess.rules.load import discover, load_ruleset, resolve, select
 from bleu_assess.rules.model import Rule, Ruleset, version_key
+from bleu_assess.rules.references import Citation, render
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -26,7 +27,7 @@ def listing(rules_dir: str | None, lang: str) -> "RenderableType":
     for column in ("id", "version", "status", "default", "rules", "effective", "title"):
         sets.add_column(column)
     rules = Table(title="Rules (default versions)")
-    for column in ("rule", "ruleset", "dimension", "severity", "applies to", "title"):
+    for column in ("rule", "ruleset", "dimension", "severity", "applies to", "title", "uncertain"):
         rules.add_column(column, overflow="fold")
     for ruleset_id in sorted(available):
         for version in sorted(available[ruleset_id], key=version_key):
@@ -37,7 +38,7 @@ def listing(rules_dir: str | None, lang: str) -> "RenderableType":
             if is_default:
                 for rule in ruleset.rules:
                     rules.add_row(rule.id, ruleset.ref, rule.dimension, rule.severity, ", ".join(rule.applies_to),
-                                  rule.title[lang])
+                                  rule.title[lang], "yes" if rule.uncertain else "")
     return Group(sets, rules)
 
 
@@ -69,13 +70,29 @@ def show(rule_id: str, selectors: list[str] | None, rules_dir: str | None, lang:
     ]
     if rule.verdict:
         lines += ["", "verdict: " + ", ".join(f"{k}={_plain(v)}" for k, v in rule.verdict.items())]
-    lines += ["", f"message: {rule.message[lang]}", f"remediation: {rule.remediation[lang]}", "", "references:"]
-    for reference in rule.references:
-        source = ruleset.source(reference.partition(" ")[0])
-        lines.append(f"  - {ruleset.reference_text(reference)}" + (f" <{source.url}>" if source else ""))
+    lines += ["", f"message: {rule.message[lang]}", f"remediation: {rule.remediation[lang]}"]
+    if rule.about:
+        lines.append(f"about: {rule.about} (merged with the other findings about this fact)")
+    lines += source_lines(ruleset.citations(rule), lang)
     if rule.uncertain:
-        lines += ["", f"uncertain: {rule.uncertain}"]
+        lines += ["", f"uncertain: {rule.uncertain[lang]}"]
     return Group(Panel(Text("\n".join(lines)), expand=False))
+
+
+def source_lines(citations: tuple[Citation, ...], lang: str) -> list[str]:
+    """Each source once, with its pinpoints, primary address and date; method documents apart."""
+    out: list[str] = []
+    for kind, heading in (("legal", "references:"), ("method", "method (bleu-assess documentation):")):
+        chosen = [c for c in citations if c.source.kind == kind]
+        if not chosen:
+            continue
+        out += ["", heading]
+        sources = {(c.source.title, c.source.url): c.source for c in chosen}
+        texts = render(chosen, lang)[0 if kind == "legal" else 1]
+        for text, source in zip(texts, sources.values()):
+            dated = f", {source.date}" if source.date else ""
+            out.append(f"  - {text}" + (f" <{source.url}>{dated}" if source.url else dated))
+    return out
 
 
 def _plain(value: Any) -> str:
@@ -112,7 +129,7 @@ def diff(old_ref: str, new_ref: str, inventory: str | None, rules_dir: str | Non
     for ref in (old_ref, new_ref):
         if "@" not in ref:
             raise UsageError(f"'{ref}': give a version, as ID@VERSION (e.g. secnumcloud@1.0)")
-    old, new = select([old_ref], rules_dir)[0], select([new_ref], rules_dir)[0]
+    old, new = resolve(old_ref, rules_dir), resolve(new_ref, rules_dir)
     changes = compare(old, new)
     before = {r.id: r for r in old.rules}
     after = {r.id: r for r in new.rules}

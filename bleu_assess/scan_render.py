@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause
 from bleu_assess.i18n import label, t
-from bleu_assess.results import SEVERITIES, ScanResult, scan_json_parts
+from bleu_assess.results import SEVERITIES, Finding, ScanResult, scan_json_parts
+from bleu_assess.tabular import csv_bytes, default_dialect
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -38,30 +37,67 @@ def table(result: ScanResult, width: int = 160) -> "RenderableType":
     columns = [
         column("col_item", [Text(i.id, style="" if i.kind == "application" else "italic") for i in items], ALWAYS,
                no_wrap=True),
-        column("col_readiness", [Text(label("readiness", i.readiness, lang), style=_STYLES.get(i.readiness, ""))
-                                 for i in items], ALWAYS),
+        column("col_readiness", [Text(label("readiness", i.readiness, lang) + confidence_mark(i.confidence, lang),
+                                      style=_STYLES.get(i.readiness, "")) for i in items], ALWAYS),
         column("col_scope", [Text(label("secnumcloud_scope", i.secnumcloud_scope, lang)) for i in items], 4),
         column("col_residency", [Text(label("residency", i.residency, lang)) for i in items], 2),
         column("col_exposure", [Text(f"{label('exposure', i.exposure.level, lang)} ({i.exposure.score})",
                                      style=_STYLES.get(i.exposure.level, "")) for i in items], 6),
         column("col_target", [Text(label("target", i.target, lang)) for i in items], 3),
         column("col_platform", [Text(i.platform or "—") for i in items], 1),
-        column("col_top_finding", [Text(f"{i.top_finding.rule}: {i.top_finding.title}" if i.top_finding else "—")
+        column("col_top_finding", [Text(finding_heading(i.top_finding, lang) if i.top_finding else "—")
                                    for i in items], 5, flexible_min=24),
     ]
     grid = fitted(t("scan.title", lang, organisation=result.inventory.organisation), columns, width, lang)
     return Group(grid, Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False))
 
 
+def cannot_assess_line(result: ScanResult) -> str | None:
+    """"Applications that cannot be assessed: 412 (Unclassified data: 400; No data declared: 12)",
+    or None when every application could be assessed: unknown is never shown as green."""
+    unknown = result.summary()["cannot_assess"]["applications"]
+    if not unknown:
+        return None
+    lang = result.lang
+    reasons = t("cli.list_separator", lang).join(f"{title} : {n}" if lang == "fr" else f"{title}: {n}"
+                                                 for _, title, n in result.unknown_reasons())
+    return t("scan.cannot_assess_line", lang, count=unknown, reasons=reasons or "—")
+
+
+def confidence_mark(confidence: str | None, lang: str) -> str:
+    """' †' after a verdict resting on catalogue facts that are not all official, else ''."""
+    return " " + t("scan.confidence_mark", lang) if confidence else ""
+
+
+def confidence_legend(result: ScanResult) -> list[str]:
+    """The legend of the mark, and the catalogue used, when the inventory refers to one."""
+    catalogue = result.inventory.catalogue
+    if catalogue is None:
+        return []
+    lines = [t("scan.catalogue_line", result.lang, **catalogue)]
+    if any(i.confidence for i in result.items):
+        lines.append(t("scan.confidence_legend", result.lang, mark=t("scan.confidence_mark", result.lang)))
+    return lines
+
+
+def finding_heading(finding: Finding, lang: str) -> str:
+    """"RULE: title", marked when the rule's legal basis is uncertain."""
+    mark = f" [{t('scan.uncertain_mark', lang)}]" if finding.uncertain else ""
+    return f"{finding.rule}: {finding.title}{mark}"
+
+
 def summary_text(result: ScanResult) -> str:
     lang = result.lang
     s = result.summary()
+    unknown = cannot_assess_line(result)
     return "\n".join([
         t("scan.summary_line", lang, applications=s["applications"], datasets=s["datasets"]),
+        *([unknown] if unknown else []),
         t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang) or "—"),
         t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang) or "—"),
         t("scan.findings_line", lang, values=_counts("severity", s["findings"], lang) or "0"),
         t("scan.rulesets_line", lang, values=", ".join(f"{r.id}@{r.version}" for r in result.rulesets)),
+        *confidence_legend(result),
     ])
 
 
@@ -69,6 +105,7 @@ def markdown(result: ScanResult, template_dir: str | None = None) -> str:
     from bleu_assess.render import render
 
     return render("scan/scan.md.j2", {"result": result, "summary": result.summary(),
+                                      "cannot_assess": cannot_assess_line(result),
                                       "label": lambda kind, value: label(kind, value, result.lang)},
                   template_dir, result.lang)
 
@@ -77,25 +114,16 @@ CSV_COLUMNS = ("id", "kind", "name", "readiness", "secnumcloud_scope", "residenc
                "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "top_message")
 
 
-def csv_text(result: ScanResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
+    """One row per item (verdicts and its top finding), in `dialect` (bleu_assess.tabular; default
+    from the results' language)."""
+    rows = []
     for item in result.items:
         top = item.top_finding
-        writer.writerow([spreadsheet_cell(v) for v in (
-            item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
-            item.exposure.level, item.exposure.score, item.target, item.platform or "", len(item.findings),
-            top.rule if top else "", top.severity if top else "", top.message if top else "")])
-    return buffer.getvalue()
-
-
-def spreadsheet_cell(value: Any) -> Any:
-    """A value safe in a spreadsheet cell: one starting with = + - @ (or a tab or carriage
-    return) would run as a formula, so it is kept as text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        rows.append((item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
+                     item.exposure.level, item.exposure.score, item.target, item.platform or "", len(item.findings),
+                     top.rule if top else "", top.severity if top else "", top.message if top else ""))
+    return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
 
 
 def json_text(result: ScanResult) -> bytearray:

@@ -6,21 +6,23 @@ line and column are resolved afterwards, only for the files that have problems.
 
 from __future__ import annotations
 
+import datetime
 import dataclasses
 import difflib
 import ipaddress
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from bleu_assess import model, yamlio
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.i18n import code_for_label, t
-from bleu_assess.schema import COUNTRY_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
+from bleu_assess.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, INVENTORY, MAX_EFFORT_DAYS, MERGED_LISTS, Spec
 
 _ID = re.compile(ID_PATTERN)
 _COUNTRY = re.compile(COUNTRY_PATTERN)
+_DATE = re.compile(DATE_PATTERN)
 # Beyond this size, warnings are reported by field path only: locating them would cost a
 # second full parse of a file that is valid.
 _LOCATE_WARNINGS_MAX_CHARS = 5_000_000
@@ -134,6 +136,9 @@ class _Walker:
             self.walk_scalar(value, spec, path)
 
     def walk_object(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
+        if spec.shorthand and isinstance(value, str):
+            self.walk_scalar(value, spec.fields["id"], path)
+            return
         if not isinstance(value, dict):
             self.error(path, f"expected a mapping, got {_kind_name(value)}")
             return
@@ -179,7 +184,7 @@ class _Walker:
 
     def walk_scalar(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
         kind = spec.type
-        if kind in ("string", "id", "country"):
+        if kind in ("string", "id", "country", "date"):
             if not isinstance(value, str):
                 hint = " (put it in quotes)" if _is_number(value) or isinstance(value, bool) else ""
                 self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}{hint}")
@@ -205,6 +210,9 @@ class _Walker:
                 hint = f" (did you mean '{value.upper()}'?)" if _COUNTRY.match(value.upper()) else ""
                 self.error(path, f"invalid country code '{value}': expected ISO 3166-1 alpha-2 such as FR{hint}")
                 return
+            elif kind == "date" and parse_date(value) is None:
+                self.error(path, f"invalid date '{value}': expected YYYY-MM-DD, such as 2026-04-14")
+                return
             if spec.enum is not None and value not in spec.enum:
                 meant = code_for_label(value, spec.enum)
                 hint = f" (did you mean '{meant}'?)" if meant else suggest(value, spec.enum)
@@ -215,6 +223,8 @@ class _Walker:
         elif kind in ("integer", "number"):
             if not _is_number(value) or (kind == "integer" and not isinstance(value, int)):
                 self.error(path, f"expected {self.expected(spec)}, got {_kind_name(value)}")
+            elif spec.enum is not None and value not in spec.enum:
+                self.error(path, f"unknown value {_number(value)}; expected one of: " + ", ".join(map(str, spec.enum)))
             else:
                 self.check_range(value, spec, path)
         elif kind == "effort":
@@ -238,9 +248,10 @@ class _Walker:
     @staticmethod
     def expected(spec: Spec) -> str:
         return {
-            "string": "a string", "id": "an id", "country": "a country code", "integer": "a whole number",
+            "string": "a string", "id": "an id", "country": "a country code", "date": "a date (YYYY-MM-DD)",
+            "integer": "a whole number",
             "number": "a number", "boolean": "true or false", "list": "a list", "object": "a mapping",
-            "effort": "a T-shirt size or a number",
+            "effort": "a T-shirt size or a number", "date": "a date YYYY-MM-DD",
         }.get(spec.type, spec.type)
 
     def error(self, path: tuple[Any, ...], message: str) -> None:
@@ -251,20 +262,21 @@ def _check_document(c: _Collector, doc_index: int) -> None:
     doc = c.docs[doc_index]
     data = doc.data
     if data is None:
-        c.error(doc_index, (), "empty file: expected an inventory mapping starting with 'format: bleu-assess/v1'")
+        c.error(doc_index, (), f"empty file: expected an inventory mapping starting with 'format: {model.FORMAT}'")
         return
     if not isinstance(data, dict):
         c.error(doc_index, (), f"the top level must be a mapping (format, organisation, applications, ...), "
                 f"got {_kind_name(data)}")
         return
     fmt = data.get("format")
+    readable = " or ".join(model.FORMATS)
     if "format" not in data:
-        c.error(doc_index, (), f"missing required field 'format' (expected 'format: {model.FORMAT_V1}')")
-    elif fmt != model.FORMAT_V1:
+        c.error(doc_index, (), f"missing required field 'format' (expected 'format: {model.FORMAT}')")
+    elif fmt not in model.FORMATS:
         if isinstance(fmt, str) and fmt.startswith("bleu-assess/v"):
-            message = f"unsupported format version '{fmt}': this version of bleu-assess reads {model.FORMAT_V1}"
+            message = f"unsupported format version '{fmt}': this version of bleu-assess reads {readable}"
         else:
-            message = f"unknown format {fmt!r}: expected '{model.FORMAT_V1}'"
+            message = f"unknown format {fmt!r}: expected '{model.FORMAT}'"
         c.error(doc_index, ("format",), message)
     walker = _Walker(c, doc_index)
     for key, value in data.items():
@@ -276,13 +288,20 @@ def _check_document(c: _Collector, doc_index: int) -> None:
         else:
             walker.walk(value, spec, (key,))
     # Per-item rules the format states in words.
+    _check_classifications(c, doc_index, data, v1=fmt == model.FORMAT_V1)
     for section in ("applications", "servers"):
         for index, item in _items(data, section):
             hosting = item.get("hosting")
             if isinstance(hosting, dict) and hosting.get("model") in model.HOSTING_MODELS:
-                if hosting["model"] != "on-premises" and not hosting.get("provider"):
+                if hosting["model"] != "on-premises" and not hosting.get("provider") and not hosting.get("platform"):
                     c.error(doc_index, (section, index, "hosting"),
-                            f"missing required field 'provider' (required when the model is {hosting['model']})")
+                            f"missing required field 'provider' (required when the model is {hosting['model']}, "
+                            "unless 'platform' names the offer)")
+    for key in ("providers", "platforms"):
+        for index, item in _items(data, key):
+            for field_name in ("qualifications", "pending_qualifications"):
+                for position, entry in enumerate(item.get(field_name) or []):
+                    _check_dates(c, doc_index, (key, index, field_name, position), entry)
     _check_server_addresses(c, doc_index, data)
 
 
@@ -300,7 +319,8 @@ def _check_server_addresses(c: _Collector, doc_index: int, data: dict[str, Any])
 
 
 def _hosting(raw: dict[str, Any] | None) -> model.Hosting | None:
-    return model.Hosting(raw["model"], raw.get("provider"), raw.get("region")) if raw else None
+    return model.Hosting(raw["model"], raw.get("provider"), raw.get("region"), raw.get("platform"),
+                         raw.get("provider_administers"), raw.get("provider_backs_up")) if raw else None
 
 
 def _server(s: dict[str, Any]) -> model.Server:
@@ -349,6 +369,44 @@ def _server_warnings(c: _Collector, inventory: model.Inventory) -> None:
 # ----------------------------------------------------------------------------------------------
 
 
+def parse_date(text: Any) -> datetime.date | None:
+    """A `YYYY-MM-DD` string as a date, or None when it is not one (2026-02-30 is not)."""
+    if not isinstance(text, str) or not _DATE.match(text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _check_classifications(c: _Collector, doc_index: int, data: dict[str, Any], v1: bool) -> None:
+    """The vocabulary of each format version: v1 has `sensitive` and requires a classification; v2
+    splits `sensitive` into a class and particular sensitivity, and lets a dataset await its class."""
+    for index, dataset in _items(data, "datasets"):
+        path = ("datasets", index)
+        value = dataset.get("classification")
+        if v1 and "classification" not in dataset:
+            c.error(doc_index, path, "missing required field 'classification' (format v2 lets a dataset wait for "
+                    "its classification)")
+        elif v1 and value in model.CLASSIFICATIONS and value not in model.CLASSIFICATIONS_V1:
+            c.error(doc_index, (*path, "classification"), f"'{value}' is a format v2 classification: declare "
+                    f"'format: {model.FORMAT_V2}' (bleu-assess upgrade rewrites a v1 inventory)")
+        elif not v1 and value == "sensitive":
+            c.error(doc_index, (*path, "classification"), "'sensitive' is a format v1 classification; v2 separates "
+                    "the class (personal, special-category, health...) from 'particular_sensitivity: yes'")
+        if dataset.get("level") is not None and value != "classified":
+            c.error(doc_index, (*path, "level"), "a level is declared only for classified data")
+
+
+def _check_dates(c: _Collector, doc: int, path: tuple[Any, ...], entry: Any) -> None:
+    if not isinstance(entry, dict):
+        return
+    start, end = entry.get("since"), entry.get("until") or entry.get("expected")
+    if parse_date(start) and parse_date(end) and start > end:
+        field_name = "until" if "until" in entry else "expected"
+        c.error(doc, (*path, field_name), f"'{field_name}' ({end}) is before 'since' ({start})")
+
+
 def _items(data: dict[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
     values = data.get(key)
     if isinstance(values, list):
@@ -370,6 +428,20 @@ def _check_references(c: _Collector) -> None:
                 "across the whole inventory")
 
 
+def _check_hosting_offers(c: _Collector) -> None:
+    """A hosting that names both an offer and a provider names the offer's provider."""
+    offers = {item["id"]: item.get("provider") for _, _, item in _merged(c.docs, "platforms")
+              if isinstance(item.get("id"), str)}
+    for doc, index, app in _merged(c.docs, "applications"):
+        hosting = app.get("hosting")
+        if not isinstance(hosting, dict) or hosting.get("platform") not in offers or not hosting.get("provider"):
+            continue
+        owner = offers[hosting["platform"]]
+        if owner != hosting["provider"]:
+            c.error(doc, ("applications", index, "hosting", "provider"),
+                    f"offer '{hosting['platform']}' is sold by '{owner}', not '{hosting['provider']}'")
+
+
 def _check_organisation(c: _Collector) -> None:
     holders = [i for i, d in enumerate(c.docs) if isinstance(d.data, dict) and "organisation" in d.data]
     if not holders and all(isinstance(d.data, dict) for d in c.docs):
@@ -379,16 +451,30 @@ def _check_organisation(c: _Collector) -> None:
                 "declare it in one file only", at_key=True)
 
 
-def validate(docs: list[Document], path: str = "", sha256: str = "",
-             locate_warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
+def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: Any = None,
+             as_of: Any = None, locate_warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
     """The inventory and its warnings (located unless `locate_warnings` is false), or
-    InventoryError with every error found."""
+    InventoryError with every error found. Entries that refer to the catalogue of offers are
+    resolved first (catalogue_refs.resolve: `catalogue` a directory, default the shipped one;
+    `as_of` a datetime.date, default today)."""
+    from bleu_assess import catalogue_refs
+
+    docs, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
+    inventory, warnings = _validate(docs, path, sha256, locate_warnings)
+    if resolution is None:
+        return inventory, warnings
+    return replace(inventory, catalogue=resolution), ref_warnings + warnings
+
+
+def _validate(docs: list[Document], path: str, sha256: str,
+              locate_warnings: bool) -> tuple[model.Inventory, list[Diagnostic]]:
     c = _Collector(docs)
     for index in range(len(docs)):
         _check_document(c, index)
     if not any(i.path == () for i in c.issues):
         _check_organisation(c)
         _check_references(c)
+        _check_hosting_offers(c)
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
         noun = "error" if len(errors) == 1 else "errors"
@@ -420,48 +506,139 @@ def _merged(docs: list[Document], key: str) -> list[tuple[int, int, dict[str, An
 
 def _build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
     org_raw = next(d.data["organisation"] for d in docs if "organisation" in d.data)
-    organisation = model.Organisation(
-        name=org_raw["name"],
-        country=org_raw.get("country") or "FR",
-        type=org_raw.get("type") or "other",
-        designations=tuple(org_raw.get("designations") or ()),
-    )
+    organisation = _organisation(org_raw)
     lists = {key: _merged(docs, key) for key in MERGED_LISTS}
+    # One v1 file gives the whole inventory its v1 meaning (provider qualifications cover offers).
+    fmt = model.FORMAT_V1 if any(d.data.get("format") == model.FORMAT_V1 for d in docs) else model.FORMAT
+    providers = tuple(_provider(p) for _, _, p in lists["providers"])
+    by_id = {p.id: p for p in providers}
     servers = tuple(_server(s) for _, _, s in lists["servers"])
     applications, derived, _ = _derive_hosting(tuple(_application(a) for _, _, a in lists["applications"]), servers)
     return model.Inventory(
         organisation=organisation,
-        providers=tuple(_provider(p) for _, _, p in lists["providers"]),
-        platforms=tuple(model.Platform(p["id"], p["provider"], tuple(p["models"])) for _, _, p in lists["platforms"]),
+        providers=providers,
+        platforms=tuple(_platform(p, by_id[p["provider"]], fmt) for _, _, p in lists["platforms"]),
         applications=applications,
         datasets=tuple(_dataset(d) for _, _, d in lists["datasets"]),
         flows=tuple(
             model.Flow(f["from"], f["to"], tuple(f["datasets"]), f.get("protocol"), f.get("description"))
             for _, _, f in lists["flows"]
         ),
+        derogations=tuple(_derogation(d) for _, _, d in lists["derogations"]),
         servers=servers,
         hosting_from_servers=derived,
+        format=fmt,
         path=path,
         sha256=sha256,
         files=tuple(d.file for d in docs),
     )
 
 
+# What an organisation's type implies when it does not say (docs/inventory.md).
+_PUBLIC_TYPES = ("state-administration", "state-operator", "local-authority")
+_STATE_TYPES = ("state-administration", "state-operator")
+
+
+def _organisation(o: dict[str, Any]) -> model.Organisation:
+    kind = o.get("type") or "other"
+    legal = o.get("legal_status")
+    if legal is None:
+        legal = "public" if kind in _PUBLIC_TYPES else "private" if kind == "private-company" else None
+    supervised = o.get("state_supervised")
+    return model.Organisation(
+        name=o["name"],
+        country=o.get("country") or "FR",
+        type=kind,
+        designations=tuple(o.get("designations") or ()),
+        legal_status=legal,
+        state_supervised=kind in _STATE_TYPES if supervised is None else supervised,
+        sren_listed=bool(o.get("sren_listed")),
+        secnumcloud_for=tuple((o.get("policy") or {}).get("secnumcloud_for") or ()),
+    )
+
+
+def _date(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _derogation(d: dict[str, Any]) -> model.Derogation:
+    return model.Derogation(
+        id=d["id"], rules=tuple(d["rules"]), applications=tuple(d.get("applications") or ()),
+        datasets=tuple(d.get("datasets") or ()), basis=d["basis"], reference=d.get("reference"),
+        granted_by=d.get("granted_by"), granted_on=_date(d.get("granted_on")), until=_date(d.get("until")),
+        compliant_offer_since=_date(d.get("compliant_offer_since")),
+    )
+
+
+def _tuple(value: Any) -> tuple[Any, ...] | None:
+    return None if value is None else tuple(value)
+
+
+def _qualification(q: Any) -> model.Qualification:
+    if isinstance(q, str):
+        return model.Qualification(q)
+    return model.Qualification(q["id"], _tuple(q.get("scope")), q.get("since"), q.get("until"), q.get("evidence"))
+
+
+def _pending(q: Any) -> model.PendingQualification:
+    if isinstance(q, str):
+        return model.PendingQualification(q)
+    return model.PendingQualification(q["id"], q.get("milestone"), q.get("since"), q.get("expected"))
+
+
+def _subprocessor(s: Any) -> model.Subprocessor:
+    if isinstance(s, str):
+        return model.Subprocessor(s)
+    return model.Subprocessor(s["id"], s.get("role"), s.get("data_access") or "data")
+
+
+def _qualifications(raw: dict[str, Any]) -> tuple[tuple[model.Qualification, ...], tuple[model.PendingQualification, ...]]:
+    return (tuple(_qualification(q) for q in raw.get("qualifications") or ()),
+            tuple(_pending(q) for q in raw.get("pending_qualifications") or ()))
+
+
 def _provider(p: dict[str, Any]) -> model.Provider:
     own = p.get("ownership")
-    support = p.get("support_regions")
+    held, pending = _qualifications(p)
     return model.Provider(
         id=p["id"],
         name=p.get("name") or p["id"],
         headquarters=p.get("headquarters"),
         non_eu_control=p.get("non_eu_control"),
-        qualifications=tuple(p.get("qualifications") or ()),
+        qualifications=held,
         regions=tuple(p.get("regions") or ()),
-        support_regions=None if support is None else tuple(support),
-        subprocessors=tuple(p.get("subprocessors") or ()),
-        ownership=model.Ownership(own.get("largest_non_eu_pct"), own.get("total_non_eu_pct")) if own else None,
+        support_regions=_tuple(p.get("support_regions")),
+        subprocessors=tuple(_subprocessor(s) for s in p.get("subprocessors") or ()),
+        ownership=model.Ownership(own.get("largest_non_eu_pct"), own.get("total_non_eu_pct"), own.get("non_eu_veto"),
+                                  own.get("non_eu_board_majority")) if own else None,
         contract_law=p.get("contract_law"),
-        pending_qualifications=tuple(p.get("pending_qualifications") or ()),
+        pending_qualifications=pending,
+        kind=p.get("kind") or "commercial",
+        admin_regions=_tuple(p.get("admin_regions")),
+        hds_activities=tuple(sorted(set(p.get("hds_activities") or ()))),
+        clearance=tuple(p.get("clearance") or ()),
+        transfer_basis=p.get("transfer_basis"),
+        non_eu_jurisdictions=tuple(p.get("non_eu_jurisdictions") or ()),
+        contract=model.Contract(**p["contract"]) if p.get("contract") else None,
+        hds_exemption=p.get("hds_exemption"),
+        hds_referential=p.get("hds_referential"),
+    )
+
+
+def _platform(p: dict[str, Any], provider: model.Provider, fmt: str) -> model.Platform:
+    held, pending = _qualifications(p)
+    activities = p.get("hds_activities")
+    if fmt == model.FORMAT_V1 and "qualifications" not in p:
+        # v1 meaning: what the provider holds covers every offer it sells.
+        held, pending = provider.qualifications, provider.pending_qualifications
+        activities = provider.hds_activities if activities is None else activities
+    return model.Platform(
+        id=p["id"], provider=p["provider"], models=tuple(p["models"]),
+        regions=_tuple(p.get("regions")), support_regions=_tuple(p.get("support_regions")),
+        admin_regions=_tuple(p.get("admin_regions")), qualifications=held, pending_qualifications=pending,
+        hds_activities=None if activities is None else tuple(sorted(set(activities))),
+        services=tuple(p.get("services") or ()),
+        transfer_basis=p.get("transfer_basis"),
     )
 
 
@@ -482,17 +659,43 @@ def _application(a: dict[str, Any]) -> model.Application:
         depends_on=tuple(dict.fromkeys(a.get("depends_on") or ())),
         users=a.get("users"),
         strategy=a.get("strategy"),
+        service=a.get("service"),
         effort=a.get("effort"),
         blockers=tuple(a.get("blockers") or ()),
         wave=a.get("wave"),
         tags=tuple(str(t) for t in tags or ()),
         extra=a.get("extra") if isinstance(a.get("extra"), dict) else ({} if a.get("extra") is None else {"value": a["extra"]}),
+        siiv=bool(a.get("siiv")),
+        sie=bool(a.get("sie")),
+        homologation=_homologation(a.get("homologation")),
+        network_class=a.get("network_class"),
+        approved_encryption=a.get("approved_encryption"),
+        customer_held_keys=a.get("customer_held_keys"),
+        exit_plan=a.get("exit_plan"),
     )
 
 
+def _homologation(h: dict[str, Any] | None) -> model.Homologation | None:
+    if not h:
+        return None
+    return model.Homologation(h["level"], _date(h.get("granted_on")), _date(h.get("until")))
+
+
+def v1_sensitive_class(personal_data: Any) -> str:
+    """The v2 class of a v1 `sensitive` dataset: v1 meant particular sensitivity *or* GDPR art. 9
+    data, so it is read as special-category data (the more protective reading), unless the file
+    says it holds no personal data (a business secret, say), which makes it internal."""
+    return "internal" if personal_data is False else "special-category"
+
+
 def _dataset(d: dict[str, Any]) -> model.Dataset:
-    classification = d["classification"]
+    classification = d.get("classification")
     personal = d.get("personal_data")
+    answer = d.get("particular_sensitivity")
+    if classification == "sensitive":  # format v1: particular sensitivity, its v1 meaning
+        classification = v1_sensitive_class(personal)
+        answer = answer or "yes"
+    assessment = d.get("sensitivity_assessment")
     return model.Dataset(
         id=d["id"],
         name=d.get("name") or d["id"],
@@ -500,6 +703,12 @@ def _dataset(d: dict[str, Any]) -> model.Dataset:
         personal_data=classification in model.PERSONAL_BY_DEFAULT if personal is None else personal,
         volume_gb=d.get("volume_gb"),
         location=d.get("location"),
+        particular_sensitivity=answer or "unknown",
+        level=d.get("level"),
+        assessment=model.SensitivityAssessment(
+            assessment.get("secret_or_essential_mission") or "unknown", assessment.get("harm_if_breached") or "unknown",
+            assessment.get("rationale"), assessment.get("assessed_by"), _date(assessment.get("assessed_on")),
+        ) if assessment else None,
     )
 
 
@@ -530,9 +739,21 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
     for doc_index, index, dataset in _merged(docs, "datasets"):
         if dataset["id"] not in held:
             c.warn(doc_index, ("datasets", index), f"dataset '{dataset['id']}' is held by no application")
-        if dataset["classification"] == "health" and dataset.get("personal_data") is False:
+        if dataset.get("classification") == "health" and dataset.get("personal_data") is False:
             c.warn(doc_index, ("datasets", index, "personal_data"),
                    "health data is personal data by definition (Code de la santé publique L.1111-8)")
+        assessment = dataset.get("sensitivity_assessment") or {}
+        criteria = (assessment.get("secret_or_essential_mission"), assessment.get("harm_if_breached"))
+        answer = dataset.get("particular_sensitivity")
+        # The two criteria are cumulative (DINUM doctrine FAQ, 23 February 2024).
+        implied = "yes" if criteria == ("yes", "yes") else "no" if "no" in criteria else None
+        if implied and answer and answer != implied:
+            c.warn(doc_index, ("datasets", index, "particular_sensitivity"),
+                   f"particular_sensitivity is '{answer}' but the assessment's two cumulative criteria give '{implied}'")
+    for doc_index, index, derogation in _merged(docs, "derogations"):
+        if not derogation.get("applications") and not derogation.get("datasets"):
+            c.warn(doc_index, ("derogations", index), f"derogation '{derogation['id']}' covers no application "
+                   "and no dataset: it has no effect")
     app_datasets = {a.id: set(a.datasets) for a in inventory.applications}
     for doc_index, index, flow in _merged(docs, "flows"):
         if flow["from"] == flow["to"]:
@@ -552,12 +773,33 @@ def _warnings(c: _Collector, inventory: model.Inventory) -> None:
             c.warn(doc_index, path, f"provider '{provider['id']}' declares no regions: residency cannot be assessed")
         if "headquarters" not in provider:
             c.warn(doc_index, path, f"provider '{provider['id']}' declares no headquarters: exposure cannot be assessed")
-        for key in ("qualifications", "pending_qualifications"):
-            for position, value in enumerate(provider.get(key) or []):
-                if value not in model.KNOWN_QUALIFICATIONS:
-                    hint = suggest(value, model.KNOWN_QUALIFICATIONS)
-                    if hint:
-                        c.warn(doc_index, (*path, key, position), f"unknown qualification '{value}'{hint}")
-        both = set(provider.get("qualifications") or []) & set(provider.get("pending_qualifications") or [])
-        for value in sorted(both):
-            c.warn(doc_index, (*path, "pending_qualifications"), f"'{value}' is listed as both held and pending")
+    for key in ("providers", "platforms"):
+        for doc_index, index, entry in _merged(docs, key):
+            _warn_qualifications(c, doc_index, (key, index), entry)
+    v1 = [i for i, d in enumerate(docs) if d.data.get("format") == model.FORMAT_V1]
+    if v1:
+        c.warn(v1[0], ("format",), f"{model.FORMAT_V1}: read with its v1 meaning (a provider's qualifications cover "
+               "all its offers); run 'bleu-assess upgrade' to write v2, then declare qualifications per offer "
+               "(platforms[].qualifications with scope, since, until)")
+    for doc_index, index, app in _merged(docs, "applications"):
+        hosting = app.get("hosting") or {}
+        offer = inventory.platform(hosting.get("platform"))
+        if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
+            c.warn(doc_index, ("applications", index, "hosting", "model"),
+                   f"offer '{offer.id}' does not sell {hosting['model']} (it sells {', '.join(offer.models)})")
+
+
+def _ids_of(entries: Any) -> list[str]:
+    return [e if isinstance(e, str) else e.get("id") for e in entries or [] if isinstance(e, (str, dict))]
+
+
+def _warn_qualifications(c: _Collector, doc: int, path: tuple[Any, ...], entry: dict[str, Any]) -> None:
+    for key in ("qualifications", "pending_qualifications"):
+        for position, value in enumerate(_ids_of(entry.get(key))):
+            if value not in model.KNOWN_QUALIFICATIONS:
+                hint = suggest(value, model.KNOWN_QUALIFICATIONS)
+                if hint:
+                    c.warn(doc, (*path, key, position), f"unknown qualification '{value}'{hint}")
+    both = set(_ids_of(entry.get("qualifications"))) & set(_ids_of(entry.get("pending_qualifications")))
+    for value in sorted(both):
+        c.warn(doc, (*path, "pending_qualifications"), f"'{value}' is listed as both held and pending")

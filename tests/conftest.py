@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable
 
@@ -10,6 +11,11 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+# The examples refer to the catalogue of offers, whose qualifications expire: their verdicts
+# depend on the assessment date, fixed here (2026-11-30, the catalogue's date) for every test
+# and every process the tests start, unless a test sets its own.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1795996800")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -79,10 +79,9 @@ def test_components_data_objects_and_relationships(runner: Any, tmp_path: Path, 
     assert {(f.source, f.target) for f in inventory.flows} == {("dossier-patient", "pacs"), ("annuaire", "dossier-patient")}
     counts = {(o["outcome"], o["reason"]): o["count"] for o in report["outcomes"]}
     assert sum(counts.values()) == report["read"] == 13
-    # The data object without a classification is left out and listed, never classified by guess.
-    assert counts[("left-out", "dataset-without-classification")] == 1
-    assert counts[("left-out", "relationship-unresolved")] == 1  # pacs -> notes, notes not imported
-    assert "Notes" in result.output
+    # The data object without a classification is written without one (not yet known), never classified by guess.
+    assert counts[("mapped", "dataset-not-classified")] == 1 and inventory.datasets_by_id["notes"].classification is None
+    assert inventory.applications_by_id["pacs"].datasets == ("notes",)
 
 
 def test_defaults_from_the_mapping_classify_the_rest(runner: Any, tmp_path: Path) -> None:

@@ -59,7 +59,9 @@ def test_sarif_locates_each_finding_at_its_item_and_leaves_info_out(runner: Any,
         location = alert["locations"][0]
         line = location["physicalLocation"]["region"]["startLine"]
         item = location["logicalLocations"][0]["name"]
-        assert location["physicalLocation"]["artifactLocation"]["uri"] == str(inventory)
+        # The inventory lies outside the working directory: its directory is the base.
+        assert location["physicalLocation"]["artifactLocation"] == {"uri": "inventory.yaml", "uriBaseId": "%SRCROOT%"}
+        assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == inventory.parent.as_uri() + "/"
         expected = {"intranet": 9, "messagerie": 14, "pages": 19, "courriels": 22}[item]
         assert line == expected, (item, line)
         assert alert["partialFingerprints"]["bleuAssessFinding/v1"].endswith(f":{item}:{alert['ruleId']}")
@@ -75,11 +77,13 @@ def test_sarif_for_a_directory_inventory_names_each_file(runner: Any, tmp_path: 
     (folder / "b-applications.yaml").write_text("format: bleu-assess/v1\napplications:\n" + apps, encoding="utf-8")
     result = runner.invoke(app, ["scan", str(folder), "--format", "sarif"])
     assert result.exit_code == 0, result.output
+    run = json.loads(result.stdout)["runs"][0]
     where = {a["properties"]["item"]: (a["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
                                        a["locations"][0]["physicalLocation"]["region"]["startLine"])
-             for a in json.loads(result.stdout)["runs"][0]["results"]}
-    assert where["messagerie"] == (f"{folder}/b-applications.yaml", 8)
-    assert where["courriels"] == (f"{folder}/a-socle.yaml", 12)
+             for a in run["results"]}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == folder.as_uri() + "/"
+    assert where["messagerie"] == ("b-applications.yaml", 8)
+    assert where["courriels"] == ("a-socle.yaml", 12)
 
 
 def test_junit_fails_the_items_at_the_threshold(runner: Any, inventory: Path) -> None:
@@ -90,7 +94,8 @@ def test_junit_fails_the_items_at_the_threshold(runner: Any, inventory: Path) ->
     cases = {c.get("name").split(" — ")[0]: c for c in root.iter("testcase")}
     assert set(cases) == {"intranet", "messagerie", "pages", "courriels"}
     assert cases["messagerie"].find("failure") is not None and cases["intranet"].find("failure") is None
-    assert cases["messagerie"].get("line") == "14"
+    assert cases["messagerie"].findtext("system-out") == f"{inventory}:14"
+    assert all(c.get("file") is None and c.get("line") is None for c in cases.values()), "not in junit-10.xsd"
     assert int(root.get("failures")) == sum(1 for c in cases.values() if c.find("failure") is not None)
     # A lower threshold fails more items, and --fail-on still sets the exit code.
     strict = runner.invoke(app, ["scan", str(inventory), "--format", "junit", "--fail-on", "low"])

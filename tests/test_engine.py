@@ -38,7 +38,7 @@ def write_ruleset(root: Path, rules: list[dict[str, Any]], ruleset_id: str = "te
 
 
 INVENTORY = {
-    "format": "bleu-assess/v1",
+    "format": "bleu-assess/v2",
     "organisation": {"name": "Ministère", "type": "state-administration"},
     "providers": [
         {"id": "us-saas", "name": "US SaaS", "headquarters": "US", "regions": ["FR", "IE"], "qualifications": ["hds"]},
@@ -47,14 +47,14 @@ INVENTORY = {
         {"id": "pending", "name": "Pending", "headquarters": "FR", "regions": ["FR"],
          "pending_qualifications": ["secnumcloud-3.2"]},
     ],
-    "platforms": [{"id": "p-pending", "provider": "pending", "models": ["iaas", "saas"]}],
+    "platforms": [{"id": "p-pending", "provider": "pending", "models": ["iaas", "saas"], "services": ["mail"]}],
     "applications": [
-        {"id": "mail", "name": "Messagerie", "hosting": {"model": "saas", "provider": "us-saas"}, "datasets": ["mails"]},
+        {"id": "mail", "name": "Messagerie", "service": "mail", "hosting": {"model": "saas", "provider": "us-saas"}, "datasets": ["mails"]},
         {"id": "grh", "name": "GRH", "hosting": {"model": "on-premises"}, "datasets": ["agents"], "criticality": "high"},
         {"id": "old", "name": "Ancien", "hosting": {"model": "on-premises"}, "strategy": "retire"},
     ],
     "datasets": [
-        {"id": "mails", "name": "Courriels", "classification": "sensitive"},
+        {"id": "mails", "name": "Courriels", "classification": "special-category"},
         {"id": "agents", "name": "Agents", "classification": "personal"},
     ],
 }
@@ -67,7 +67,7 @@ def inventory(write_inventory: Any) -> Any:
 
 def run(inventory: Any, tmp_path: Path, rules: list[dict[str, Any]]) -> Any:
     write_ruleset(tmp_path / "rules", rules)
-    return api.assess(inventory, select(["test"], tmp_path / "rules"), "en")
+    return api.assess(inventory, select(None, tmp_path / "rules", only=["test"]), "en")
 
 
 @pytest.mark.parametrize("when, expected", [
@@ -76,7 +76,7 @@ def run(inventory: Any, tmp_path: Path, rules: list[dict[str, Any]]) -> Any:
     ({"fact": "criticality", "in": ["high", "vital"]}, {"grh"}),
     ({"fact": "strategy", "not_in": ["retire"]}, {"mail", "grh"}),  # null strategy: not_in holds
     ({"fact": "strategy", "exists": True}, {"old"}),
-    ({"fact": "data.classifications", "contains": "sensitive"}, {"mail"}),
+    ({"fact": "data.classifications", "contains": "special-category"}, {"mail"}),
     ({"fact": "data.classifications", "intersects": ["personal", "health"]}, {"grh"}),
     ({"fact": "data.classifications", "disjoint": ["personal"]}, {"mail", "old"}),
     ({"fact": "data.regions", "not_subset_of": "@fr"}, {"mail"}),
@@ -95,7 +95,7 @@ def test_operators(inventory: Any, tmp_path: Path, when: Any, expected: set[str]
 
 def test_effects_take_the_strongest_value_and_scope_implies_a_target(inventory: Any, tmp_path: Path) -> None:
     result = run(inventory, tmp_path, [
-        rule("TST-SCOPE-001", {"fact": "data.classifications", "contains": "sensitive"}, "info",
+        rule("TST-SCOPE-001", {"fact": "data.classifications", "contains": "special-category"}, "info",
              verdict={"secnumcloud_scope": "required"}),
         rule("TST-SCOPE-002", {"fact": "kind", "equals": "application"}, "info",
              verdict={"secnumcloud_scope": "recommended", "residency": "at-risk"}),
@@ -103,7 +103,9 @@ def test_effects_take_the_strongest_value_and_scope_implies_a_target(inventory: 
     ])
     mail, grh, old = (result.item(i) for i in ("mail", "grh", "old"))
     assert (mail.secnumcloud_scope, mail.residency, mail.target) == ("required", "non-compliant", "secnumcloud")
-    assert (grh.secnumcloud_scope, grh.residency, grh.target) == ("recommended", "at-risk", "secnumcloud")
+    # Recommended, not required: with no qualified platform, the EU platform (qualification pending) is accepted.
+    assert (grh.secnumcloud_scope, grh.residency, grh.target, grh.platform) == ("recommended", "at-risk", "eu-cloud",
+                                                                               "p-pending")
     assert old.target == "retire" and old.platform is None  # the declared strategy decides
 
 
@@ -133,7 +135,7 @@ def test_platforms_pending_qualification_never_count_but_are_named(inventory: An
 def test_messages_fill_placeholders_in_the_chosen_language(inventory: Any, tmp_path: Path) -> None:
     write_ruleset(tmp_path / "rules", [rule("TST-MSG-001", {"fact": "id", "equals": "mail"}, message={
         "fr": "{name} chez {hosting.provider} ({provider.regions})", "en": "{name} at {hosting.provider}"})])
-    result = api.assess(inventory, select(["test"], tmp_path / "rules"), "fr")
+    result = api.assess(inventory, select(None, tmp_path / "rules", only=["test"]), "fr")
     assert result.item("mail").findings[0].message == "Messagerie chez us-saas (FR, IE)"
     assert result.item("mail").findings[0].references == ("Source",)
 
@@ -142,12 +144,12 @@ def test_coded_values_are_labelled_in_the_reader_language_but_kept_as_codes_in_e
         inventory: Any, tmp_path: Path) -> None:
     message = {"fr": "{name} ({data.classifications}, criticité {criticality}, {hosting.model})",
                "en": "{name} ({data.classifications}, criticality {criticality}, {hosting.model})"}
-    write_ruleset(tmp_path / "rules", [rule("TST-MSG-001", {"fact": "data.classifications", "intersects": ["sensitive", "personal"]},
+    write_ruleset(tmp_path / "rules", [rule("TST-MSG-001", {"fact": "data.classifications", "intersects": ["special-category", "personal"]},
                                             message=message)])
-    french = api.assess(inventory, select(["test"], tmp_path / "rules"), "fr")
-    assert french.item("mail").findings[0].message == "Messagerie (sensible, criticité moyenne, SaaS)"
+    french = api.assess(inventory, select(None, tmp_path / "rules", only=["test"]), "fr")
+    assert french.item("mail").findings[0].message == "Messagerie (catégorie particulière, criticité moyenne, SaaS)"
     assert french.item("grh").findings[0].message == "GRH (personnelle, criticité élevée, sur site)"
-    english = api.assess(inventory, select(["test"], tmp_path / "rules"), "en")
+    english = api.assess(inventory, select(None, tmp_path / "rules", only=["test"]), "en")
     assert english.item("grh").findings[0].message == "GRH (personal, criticality high, on premises)"
     assert english.item("grh").findings[0].evidence["data.classifications"] == ["personal"]
 
@@ -199,14 +201,16 @@ def test_default_selection_is_the_latest_stable_version(tmp_path: Path) -> None:
         write_ruleset(tmp_path, [rule("TST-A-001", {"fact": "id", "equals": "x"})], version=version, status=status)
     chosen = [r for r in select(None, tmp_path) if r.id == "test"]
     assert [r.version for r in chosen] == ["1.2"]
-    assert select(["test@1.10"], tmp_path)[0].status == "draft"
+    chosen = {r.id: r for r in select(["test@1.10"], tmp_path)}
+    assert chosen["test"].status == "draft"
+    assert {"hds", "residency", "secnumcloud"} <= chosen.keys(), "naming one version keeps the other rulesets"
 
 
 def test_user_rulesets_via_cli_are_applied_and_broken_ones_refused(tmp_path: Path, runner: Any,
                                                                    write_inventory: Any) -> None:
     inventory_path = write_inventory(INVENTORY)
     write_ruleset(tmp_path / "rules", [rule("TST-CLI-001", {"fact": "id", "equals": "mail"}, "blocker")])
-    result = runner.invoke(app, ["scan", str(inventory_path), "--rules-dir", str(tmp_path / "rules"), "-r", "test",
+    result = runner.invoke(app, ["scan", str(inventory_path), "--rules-dir", str(tmp_path / "rules"), "--only-ruleset", "test",
                                  "--format", "json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
@@ -222,7 +226,7 @@ def test_user_rulesets_via_cli_are_applied_and_broken_ones_refused(tmp_path: Pat
 def test_fail_on_gates_a_pipeline_with_exit_code_1(tmp_path: Path, runner: Any, write_inventory: Any) -> None:
     inventory_path = write_inventory(INVENTORY)
     write_ruleset(tmp_path / "rules", [rule("TST-CLI-001", {"fact": "id", "equals": "mail"}, "medium")])
-    base = ["scan", str(inventory_path), "--rules-dir", str(tmp_path / "rules"), "-r", "test", "--format", "csv"]
+    base = ["scan", str(inventory_path), "--rules-dir", str(tmp_path / "rules"), "--only-ruleset", "test", "--format", "csv"]
     assert runner.invoke(app, [*base, "--fail-on", "high"]).exit_code == 0
     assert runner.invoke(app, [*base, "--fail-on", "medium"]).exit_code == 1
 

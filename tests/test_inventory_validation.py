@@ -57,12 +57,13 @@ def errors_of(path: Path) -> list[str]:
     (HEAD + "platforms:\n  - {id: pl, provider: q, models: [iaas]}\n" + APP + DATA,
      ":5:24: platforms[0].provider: unknown provider 'q'"),
     (HEAD + APP.replace("    name: App\n", "") + DATA, ":5:5: applications[0]: missing required field 'name'"),
-    (HEAD.replace("v1", "v2") + APP + DATA,
-     ":1:9: format: unsupported format version 'bleu-assess/v2': this version of bleu-assess reads bleu-assess/v1"),
+    (HEAD.replace("v1", "v3") + APP + DATA,
+     ":1:9: format: unsupported format version 'bleu-assess/v3': this version of bleu-assess reads bleu-assess/v2 "
+     "or bleu-assess/v1"),
     ("- just\n- a list\n", ":1:1: the top level must be a mapping"),
     ("", ":1:1: empty file"),
     (HEAD + APP.replace("hosting: {model: on-premises}", "hosting: {model: saas}") + DATA,
-     ":7:14: applications[0].hosting: missing required field 'provider' (required when the model is saas)"),
+     ":7:14: applications[0].hosting: missing required field 'provider' (required when the model is saas, unless 'platform' names the offer)"),
     (HEAD + APP.replace("id: app", "id: App_1") + DATA, ":5:9: applications[0].id: invalid id 'App_1'"),
     (HEAD + "  country: fr\n" + APP + DATA, ":4:12: organisation.country: invalid country code 'fr'"),
     (HEAD + APP + DATA.replace("classification: internal", "classification: internal\n    volume_gb: -3"),
@@ -171,14 +172,14 @@ def test_version_graph_schema_and_init(runner: Any, write_inventory: Any, tmp_pa
     assert runner.invoke(app, ["--version"]).output.strip() == f"bleu-assess {__version__}"
     path = write_inventory(HEAD + APP + DATA + "flows:\n  - {from: app, to: app, datasets: [data]}\n")
     mermaid = runner.invoke(app, ["graph", str(path)])
-    assert mermaid.exit_code == 0 and mermaid.stdout.startswith("flowchart LR")
+    assert mermaid.exit_code == 0 and mermaid.stdout.startswith("---\ntitle: ") and "\nflowchart LR\n" in mermaid.stdout
     dot = runner.invoke(app, ["graph", str(path), "--format", "dot", "--focus", "data", "--depth", "1"])
     assert dot.exit_code == 0 and '"dataset:data"' in dot.stdout and "application:app" in dot.stdout
     document = json.loads(runner.invoke(app, ["graph", str(path), "--format", "json"]).stdout)
     assert {n["id"] for n in document["nodes"]} == {"application:app", "dataset:data"}
     assert runner.invoke(app, ["graph", str(path), "--focus", "nope"]).exit_code == 2
     schema = json.loads(runner.invoke(app, ["schema"]).stdout)
-    assert schema["properties"]["format"]["const"] == "bleu-assess/v1"
+    assert schema["properties"]["format"]["enum"] == ["bleu-assess/v2", "bleu-assess/v1"]
     target = tmp_path / "new.yaml"
     assert runner.invoke(app, ["init", str(target)]).exit_code == 0
     assert load_inventory(target).inventory.applications
@@ -188,12 +189,12 @@ def test_version_graph_schema_and_init(runner: Any, write_inventory: Any, tmp_pa
 
 def test_examples_validate_against_the_published_json_schema() -> None:
     import jsonschema
-    import yaml
 
+    from bleu_assess import yamlio
     from bleu_assess.schema import json_schema
 
     root = Path(__file__).resolve().parent.parent / "examples"
-    files = sorted(root.glob("*.yaml"))
+    files = sorted(root.rglob("*.yaml"))
     assert files
-    for file in files:
-        jsonschema.validate(yaml.safe_load(file.read_text(encoding="utf-8")), json_schema())
+    for file in files:  # read as YAML 1.2, as the tool and yaml-language-server do: dates stay text
+        jsonschema.validate(yamlio.parse(file.read_text(encoding="utf-8"), str(file)), json_schema())

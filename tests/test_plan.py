@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from bleu_assess import api
 from bleu_assess.cli import app as cli_app
 from bleu_assess.graph import InventoryGraph
-from bleu_assess.model import Application, Dataset, Hosting, Inventory, Organisation
+from bleu_assess.model import (Application, Dataset, Hosting, Inventory, Organisation, PendingQualification, Platform,
+                               Provider)
 from bleu_assess.plan import PlanOptions, plan
 from bleu_assess.plan_render import markdown
 from bleu_assess.results import Exposure, Finding, InventoryRef, ItemVerdict, ScanResult
@@ -24,22 +25,33 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "plan"
 
 
+# Offers in every estate: one that fits, one pending with a date, one pending with none.
+PENDING = {"p-dated": "2027-03-01", "p-undated": None}
+OFFERS = tuple(Platform(offer, "x", ("iaas",), pending_qualifications=(PendingQualification("secnumcloud-3.2", "J1",
+                                                                                            expected=date),))
+               for offer, date in PENDING.items())
+
+
 def estate(apps: list[dict[str, Any]], lang: str = "en") -> tuple[ScanResult, InventoryGraph]:
     """An inventory and hand-made verdicts: each dict gives id and optionally depends_on,
-    readiness, target, criticality, strategy, wave, effort, datasets."""
+    readiness, target, criticality, strategy, wave, effort, datasets, and `landing`: the offer
+    it lands on (default "p"), None for none, or "p-dated" / "p-undated" for a pending one."""
     applications = tuple(Application(
         id=a["id"], name=a["id"].upper(), criticality=a.get("criticality", "medium"),
         hosting=Hosting("on-premises"), datasets=tuple(a.get("datasets", ())), depends_on=tuple(a.get("depends_on", ())),
         strategy=a.get("strategy"), wave=a.get("wave"), effort=a.get("effort")) for a in apps)
     datasets = tuple(Dataset(d, d, "internal") for d in sorted({d for a in apps for d in a.get("datasets", ())}))
-    inventory = Inventory(Organisation("Test"), applications=applications, datasets=datasets, path="t.yaml", sha256="0" * 64)
+    inventory = Inventory(Organisation("Test"), providers=(Provider("x", "X"),), platforms=OFFERS,
+                          applications=applications, datasets=datasets, path="t.yaml", sha256="0" * 64)
     items = []
     for a in apps:
         readiness = a.get("readiness", "ready")
         findings = (Finding("TST-001", "t@1", "test", "blocker", "blocked", "fix"),) if readiness == "not-ready" else ()
+        landing = a.get("landing", "p")
+        pending = (landing,) if landing in PENDING else ()
         items.append(ItemVerdict(a["id"], "application", a["id"].upper(), readiness, "not-required", "compliant",
-                                 Exposure(), a.get("target", "any-cloud"), None, findings,
-                                 criticality=a.get("criticality", "medium")))
+                                 Exposure(), a.get("target", "any-cloud"), None if pending else landing, findings,
+                                 pending_platforms=pending, criticality=a.get("criticality", "medium")))
     scan = ScanResult("0", InventoryRef("t.yaml", "0" * 64, "Test"), (), tuple(sorted(items, key=lambda i: i.id)), lang)
     return scan, InventoryGraph(inventory)
 
@@ -61,6 +73,16 @@ def check_invariants(apps: list[dict[str, Any]], options: PlanOptions) -> None:
                 assert dep not in held, f"{a['id']} moves while {dep} is held"
         if a.get("readiness", "ready") == "not-ready" and a["id"] not in staying:
             assert held[a["id"]].reason == "not-ready"
+        landing = a.get("landing", "p")
+        if a["id"] in wave_of:
+            placement = next(p for w in result.waves for p in w.placements if p.id == a["id"])
+            assert landing == "p" or PENDING.get(landing), f"{a['id']} moves with nowhere to land"
+            assert placement.not_before == PENDING.get(landing), "a pending landing zone dates the move"
+            if placement.not_before:
+                assert any(a["id"] in w and placement.not_before in w for w in result.warnings)
+        elif a["id"] in held and a.get("readiness", "ready") in ("ready", "ready-with-conditions") \
+                and held[a["id"]].reason != "depends-on-held":
+            assert held[a["id"]].reason == "no-landing-zone" and landing not in ("p", "p-dated")
         if a["id"] in wave_of and a.get("criticality") == "vital" and a.get("wave") != 1:
             assert wave_of[a["id"]] != 1, "no vital application in the pilot unless pinned there"
         pin = a.get("wave")
@@ -98,6 +120,7 @@ def estates(draw: Any) -> tuple[list[dict[str, Any]], PlanOptions]:
             "wave": draw(st.sampled_from([None, None, None, 1, 2, 3])),
             "effort": draw(st.sampled_from([None, "XS", "M", "XL", 3, 12.5])),
             "datasets": sorted(set(draw(st.lists(st.sampled_from(["d1", "d2", "d3", "d4"]), max_size=2)))),
+            "landing": draw(st.sampled_from(["p", "p", "p", None, "p-dated", "p-undated"])),
         })
     options = PlanOptions(max_wave_size=draw(st.sampled_from([None, 1, 2, 4])),
                           max_wave_effort=draw(st.sampled_from([None, 20.0, 100.0])),
@@ -123,7 +146,8 @@ def test_dependencies_move_first_and_cycles_move_together() -> None:
     assert [w.applications for w in result.waves] == [("ad",), ("dpi", "pacs")]
     assert result.waves[1].move_groups == (("dpi", "pacs"),)
     reasons = {p.id: p.reason for w in result.waves for p in w.placements}
-    assert "dpi, pacs" in reasons["dpi"] and "after ad (wave 1)" in reasons["dpi"]
+    assert reasons["dpi"] == "moves with pacs (dependency cycle); after ad (wave 1)"
+    assert reasons["pacs"] == "moves with dpi (dependency cycle); after ad (wave 1)"
 
 
 def test_not_ready_applications_hold_their_dependents_unless_what_they_need_stays() -> None:
@@ -248,7 +272,7 @@ def test_csv_plan_lists_every_application_once_with_its_wave_for_a_ticket_tracke
 
     result = runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--format", "csv", "--lang", "fr"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")), delimiter=";"))
     loaded = api.load(EXAMPLES["chu"])
     planned = api.plan(api.assess(loaded.inventory, lang="fr"), api.graph(loaded.inventory))
     assert sorted(r["application"] for r in rows) == sorted(a.id for a in loaded.inventory.applications)

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,16 @@ def test_html_is_one_self_contained_accessible_file(runner: Any, monkeypatch: An
     for section in ("summary", "charts", "waves", "applications", "datasets", "audit"):
         assert f'id="{section}"' in html
     svgs = re.findall(r"<svg [^>]*role='img'[^>]*aria-labelledby='([^' ]+)", html)
-    assert len(svgs) == 4
+    assert len(svgs) == 4  # the charts; the diagrams (Graphviz) come on top
     for chart in svgs:
         assert f"<title id='{chart}'>" in html
     assert "<th scope=\"col\">" in html and "@page { size: A4" in html and "<details" in html
     headings = [int(h) for h in re.findall(r"<h([1-6])", html)]
     assert headings[0] == 1 and all(b - a <= 1 for a, b in zip(headings, headings[1:])), "no skipped heading level"
-    assert "2026-01-01 00:00 UTC" in html
+    assert "2026-01-01 00:00 UTC" in html and "1 janvier 2026, 00:00 UTC" in html  # audit (ISO), cover (French)
+    # The heat map's cells are explained in visible text, not only in the SVG's description.
+    body = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
+    assert "Lecture : chaque case donne les applications exposées" in body
     for ruleset in ("extraterritorial", "governance", "hds", "residency", "secnumcloud"):
         assert f"<td>{ruleset}</td>" in html
     assert re.search(r"<code>[0-9a-f]{64}</code>", html)
@@ -124,27 +128,130 @@ def test_templates_can_be_branded_and_are_sandboxed(runner: Any, monkeypatch: An
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MINISTERE = ROOT / "examples" / "ministere-exemple.yaml"
+DATED = ["--start", "2027-01-04", "--capacity", "40", "--freeze", "2027-07-14:2027-08-31"]
+browser = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
+
+
+def write_report(tmp_path: Path, inventory: Path, *options: str) -> Path:
+    html = tmp_path / f"{inventory.stem}{'-'.join(options).replace(':', '_')}.html"
+    subprocess.run([sys.executable, "-m", "bleu_assess", "report", str(inventory), *options, "-o", str(html)],
+                   check=True, capture_output=True, env={**EPOCH, "PATH": "/usr/bin:/bin"})
+    return html
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    common = [CHROMIUM or "chromium", *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr",
+              "--v=0"]
+    done = subprocess.run([*common, *args], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def pdf_pages(tmp_path: Path, html: Path) -> list[str]:
+    """Chromium prints the report to an A4 PDF (the report's @page); the text of each page."""
+    from pypdf import PdfReader
+
+    pdf = html.with_suffix(".pdf")
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", html.as_uri())
+    # NFKC: the PDF's ligatures (ﬁ, ﬀ) back to letters.
+    return [unicodedata.normalize("NFKC", page.extract_text()) for page in PdfReader(pdf).pages]
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine (.ci/run installs Debian's chromium)")
+@browser
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_report_in_a_real_browser(tmp_path: Path, lang: str) -> None:
-    html = tmp_path / f"rapport-{lang}.html"
-    subprocess.run([sys.executable, "-m", "bleu_assess", "report", str(CHU), "--lang", lang, "-o", str(html)],
-                   check=True, capture_output=True, env={**EPOCH, "PATH": "/usr/bin:/bin"})
-    common = [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]
-    dom = subprocess.run([*common, "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120)
-    assert dom.returncode == 0, dom.stderr[-2000:]
+    from bleu_assess.diagram import dot_available
+
+    html = write_report(tmp_path, CHU, "--lang", lang)
+    dom = chromium(tmp_path, "--dump-dom", html.as_uri())
     console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == [], console
-    for section in ("summary", "charts", "waves", "applications", "audit"):
+    for section in ("summary", "charts", "waves", "diagrams", "findings", "applications", "audit"):
         assert f'id="{section}"' in dom.stdout
-    assert dom.stdout.count("<svg") == 4
-    pdf, png = tmp_path / f"rapport-{lang}.pdf", tmp_path / f"rapport-{lang}.png"
-    subprocess.run([*common, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", html.as_uri()],
-                   capture_output=True, timeout=120, check=True)
-    subprocess.run([*common, "--window-size=1100,1600", f"--screenshot={png}", html.as_uri()],
-                   capture_output=True, timeout=120, check=True)
-    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 20_000
+    assert dom.stdout.count("<svg") == 4 + (2 if dot_available() else 0)  # charts, then diagrams
+    png = tmp_path / f"rapport-{lang}.png"
+    chromium(tmp_path, "--window-size=1100,1600", f"--screenshot={png}", html.as_uri())
     assert png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 20_000
+
+
+@pytest.mark.slow
+@browser
+@pytest.mark.skipif(not shutil.which("dot"), reason="Graphviz is not installed (.ci/run installs Debian's graphviz)")
+def test_the_patient_records_exposure_path_is_drawn(tmp_path: Path) -> None:
+    """dpi -> entrepot-sante (a flow) -> Microsoft Azure (its host, US-controlled), in red."""
+    dom = chromium(tmp_path, "--dump-dom", write_report(tmp_path, CHU, "--audience", "executive").as_uri()).stdout
+    figure = dom[dom.index('id="diagram-exposure-figure"'):]
+    figure = figure[:figure.index("</figure>")]
+    for element in ("application-dpi", "application-dpi--application-entrepot-sante",
+                    "application-entrepot-sante--provider-microsoft-azure", "provider-microsoft-azure"):
+        match = re.search(rf'<g id="exposure-{element}" class="([^"]+)"', figure)
+        assert match, element
+        assert {"exposed", "critical"} <= set(match.group(1).split()), (element, match.group(1))
+    assert re.search(r"<text[^>]*>Dossier patient</text>", figure) and "Microsoft Azure (cloud" in figure
+    assert "Dossier patient informatisé</span>" not in figure or "→" in figure  # the path is listed as text too
+
+
+@pytest.mark.slow
+@browser
+@pytest.mark.parametrize("inventory", [CHU, MINISTERE], ids=["chu", "ministere"])
+def test_executive_report_prints_on_three_pages_and_page_one_answers_in_names(tmp_path: Path, inventory: Path) -> None:
+    from bleu_assess import api
+    from bleu_assess.i18n import t
+
+    pages = pdf_pages(tmp_path, write_report(tmp_path, inventory, "--audience", "executive", *DATED))
+    assert len(pages) <= 3, len(pages)
+    first = " ".join(pages[0].split())
+    for question in ("q_move", "q_cannot", "q_when", "q_decide", "unknowns_title"):
+        assert t(f"report.{question}", "fr") in first
+    loaded = api.load(inventory).inventory
+    planned = api.plan(api.assess(loaded, lang="fr"), api.graph(loaded))
+    pilot = planned.waves[0].applications
+    apps = loaded.applications_by_id
+    for app_id in pilot:  # the pilot by name (first words: names may wrap at a line end)
+        assert " ".join(apps[app_id].name.split()[:2]) in first, apps[app_id].name
+    words = " ".join(a.name for a in loaded.applications).casefold()
+    ids = [a for a in pilot if a.casefold() not in words]  # an id that is also a word of a name proves nothing
+    assert not any(re.search(rf"(?<![\w-]){re.escape(a)}(?![\w-])", first) for a in ids), "names, not ids"
+
+
+@pytest.mark.slow
+@browser
+def test_technical_report_of_the_hospital_prints_on_at_most_25_pages_with_every_finding(tmp_path: Path) -> None:
+    from bleu_assess import api
+
+    pages = pdf_pages(tmp_path, write_report(tmp_path, CHU, *DATED))
+    assert len(pages) <= 25, len(pages)
+    text = " ".join(" ".join(pages).split())
+    scan = api.scan(CHU, lang="fr")
+    for rule in {f.rule for item in scan.items for f in item.findings}:
+        assert rule in text, rule
+    # Every non-information finding keeps its own message (first words), every item its name.
+    for item in scan.items:
+        assert " ".join(item.name.split()[:2]) in text, item.name
+
+
+@pytest.mark.slow
+@browser
+def test_readable_on_a_390_pixel_screen(tmp_path: Path) -> None:
+    """No page-wide horizontal scrolling at 390 px: what is wider (charts, tables) scrolls in its
+    own box, and chart labels keep their size. Headless Chromium's window is at least 500 px
+    wide, so the report is shown in a 390 px frame of a probe page (the report has no script)."""
+    from html import escape
+
+    html = write_report(tmp_path, CHU, *DATED)
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        "<!DOCTYPE html><html><body style='margin:0'>"
+        f"<iframe id='f' style='width:390px;height:844px;border:0' srcdoc=\"{escape(html.read_text(encoding='utf-8'))}\">"
+        "</iframe><script>document.getElementById('f').addEventListener('load', function () {"
+        "var d = this.contentDocument;"
+        "var small = Array.from(d.querySelectorAll('svg text')).filter(function (e) {"
+        "var h = e.getBoundingClientRect().height; return h > 0 && h < 9; }).length;"
+        "document.body.setAttribute('data-width', String(d.documentElement.scrollWidth));"
+        "document.body.setAttribute('data-small', String(small)); });</script></body></html>", encoding="utf-8")
+    dom = chromium(tmp_path, "--window-size=600,900", "--virtual-time-budget=5000", "--dump-dom", probe.as_uri()).stdout
+    width = int(re.search(r'data-width="(\d+)"', dom).group(1))  # type: ignore[union-attr]
+    assert width <= 390, width
+    assert re.search(r'data-small="0"', dom), "chart labels keep a readable size (the chart scrolls instead)"

@@ -72,7 +72,8 @@ def check_contract(document: dict[str, Any]) -> None:
         for finding in item["findings"]:
             assert {"rule", "ruleset", "dimension", "severity", "message", "remediation", "references",
                     "evidence"} <= finding.keys()
-            assert finding["references"] and finding["message"] and "@" in finding["ruleset"]
+            assert (finding["references"] or finding["method_references"]) and finding["message"]
+            assert "@" in finding["ruleset"] and finding["rule"] == finding["rules"][0]
         if any(f["severity"] == "blocker" for f in item["findings"]):
             assert item["readiness"] == "not-ready"
 
@@ -169,3 +170,15 @@ def test_json_assembled_from_parts_is_the_plain_encoding_of_the_results(name: st
 
     result = api.scan(ROOT / "examples" / name)
     assert bytes(json_text(result)) == to_json(result.to_dict()).encode("utf-8")
+
+
+def test_a_bug_exits_3_with_a_message_not_a_traceback(runner: Any, sample: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Exit 2 means "fix your file"; a bug must not be mistaken for it.
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(api, "assess", broken)
+    result = runner.invoke(app, ["scan", str(sample), "--lang", "en"])
+    assert result.exit_code == 3
+    assert "boom" in result.output and "Traceback" not in result.output

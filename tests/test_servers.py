@@ -33,7 +33,7 @@ def errors_of(path: Path) -> list[str]:
     ("  - id: srv-1\n    os_support: eol\n", ":13:17: servers[0].os_support: unknown value 'eol'"),
     ("  - id: srv-1\n  - id: srv-1\n", ":13:9: servers[1].id: duplicate server id 'srv-1'"),
     ("  - id: srv-1\n    hosting: {model: iaas}\n",
-     ":13:14: servers[0].hosting: missing required field 'provider' (required when the model is iaas)"),
+     ":13:14: servers[0].hosting: missing required field 'provider' (required when the model is iaas"),
     ("  - id: srv-1\n    hostnme: x\n", ":13:5: servers[0].hostnme: unknown field 'hostnme' (did you mean 'hostname'?)"),
 ])
 def test_server_errors_are_located(write_inventory: Any, servers: str, expected: str) -> None:

@@ -18,6 +18,10 @@ from bleu_assess.console import settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Exit code of a bug (an exception that is not a BleuError): kept apart from 2, invalid input,
+# so a pipeline can tell "fix your file" from "report this".
+INTERNAL_ERROR = 3
+
 app = typer.Typer(
     name="bleu-assess",
     help="Tell which applications and data may move to a French cloud de confiance (SecNumCloud 3.2), "
@@ -44,13 +48,17 @@ def _root(
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors on standard error."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Show every diagnostic, not just the first 50."),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on internal errors."),
+    catalogue: Optional[str] = typer.Option(None, "--catalogue", metavar="PATH",
+                                            help="Catalogue of offers to resolve 'ref: catalogue:...' entries with, "
+                                            "instead of the shipped one (docs/catalogue.md)."),
 ) -> None:
     settings.no_color, settings.quiet, settings.verbose, settings.debug = no_color, quiet, verbose, debug
+    settings.catalogue = catalogue
 
 
 def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
     """Register a command (on `app`, or on a sub-command group `parent`) whose BleuErrors become
-    a message and exit code 2, never a traceback."""
+    a message and exit code 2, never a traceback; any other exception is a bug: exit code 3."""
 
     def decorate(func: F) -> F:
         @functools.wraps(func)
@@ -79,7 +87,7 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
                 if settings.debug:
                     raise
                 console.error(t("cli.internal_error", default_language(), error=f"{type(exc).__name__}: {exc}"))
-                raise typer.Exit(2) from None
+                raise typer.Exit(INTERNAL_ERROR) from None
 
         (parent or app).command(name, **kwargs)(wrapper)
         return func
@@ -88,7 +96,7 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
 
 
 # Each module registers its commands on `app` when imported (typer and stdlib imports only).
-for _module in ("inventory", "assess", "planning", "reporting", "interop", "discovery"):
+for _module in ("inventory", "assess", "planning", "reporting", "interop", "qualify", "catalogue", "discovery"):
     importlib.import_module(f"bleu_assess.cli.{_module}")
 
 

@@ -27,31 +27,57 @@ class FailOn(str, Enum):
     low = "low"
 
 
-RULESET_HELP = "Ruleset to apply, ID or ID@VERSION (repeatable; default: latest stable of each)."
+class CsvDialect(str, Enum):
+    excel_fr = "excel-fr"
+    excel = "excel"
+    rfc4180 = "rfc4180"
+
+
+# Shared by every command that writes CSV (scan, plan, export findings, diff): bleu_assess.tabular.
+CSV_DIALECT = typer.Option(None, "--csv-dialect",
+                           help="CSV for: excel-fr (UTF-8 with BOM, ';', decimal comma), excel (BOM, ','), "
+                                "rfc4180 (no BOM, ','). Default: excel-fr in French, else excel.")
+
+RULESET_HELP = ("Ruleset version to use, ID@VERSION (or ID for its latest stable version); the other rulesets "
+                "stay at their defaults (repeatable; default: latest stable of each).")
+ONLY_HELP = "Apply only this ruleset, ID or ID@VERSION (repeatable): the others are left out."
 RULES_DIR_HELP = "Directory of extra rulesets (<id>/<version>.yaml), added to the shipped ones."
 LANG_HELP = "Language of messages (default: from the organisation's country)."
+AS_OF_HELP = ("Assessment date, YYYY-MM-DD: qualifications are judged on it (default: today, or the date of "
+              "SOURCE_DATE_EPOCH). Recorded in the results.")
+
+
+def as_of_option() -> Optional[str]:
+    return typer.Option(None, "--as-of", help=AS_OF_HELP, metavar="DATE")  # type: ignore[no-any-return]
 
 rules_app = typer.Typer(help="List, show and compare rulesets.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
 
 def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional[str], lang: Optional[Lang],
-                    machine_output: bool = False):  # type: ignore[no-untyped-def]
+                    machine_output: bool = False, only: Optional[List[str]] = None,
+                    as_of: Optional[str] = None):  # type: ignore[no-untyped-def]
     """Shared by every command that assesses an inventory: warnings to stderr, then verdicts,
     with a progress bar on a terminal for large inventories."""
     from bleu_assess import api, console
+    from bleu_assess.errors import UsageError
     from bleu_assess.i18n import default_language, t
+    from bleu_assess.validate import parse_date
+
+    if as_of is not None and parse_date(as_of) is None:
+        raise UsageError(t("cli.bad_as_of", default_language(), value=as_of))
 
     with console.progress(console.progress_wanted(path, machine_output)) as stage:
         loaded_stage = stage(t("cli.progress_load", default_language()), 1)
-        loaded = api.load(path)
+        # The catalogue's qualifications are judged on the assessment date too.
+        loaded = api.load(path, console.settings.catalogue, parse_date(as_of) if as_of else None)
         loaded_stage(1)
         inventory = loaded.inventory
         language = lang.value if lang else default_language(inventory.organisation.country)
-        selected = api.select_rulesets(ruleset or None, rules_dir)
+        selected = api.select_rulesets(ruleset or None, rules_dir, only or None)
         ig = api.graph(inventory)
         advance = stage(t("cli.progress_assess", language), len(inventory.applications) + len(inventory.datasets))
-        result = api.assess(inventory, selected, language, ig, advance)
+        result = api.assess(inventory, selected, language, ig, advance, as_of)
     console.diagnostics(loaded.warnings, language, limit=10)
     return result, ig, selected
 
@@ -60,27 +86,38 @@ def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional
 def scan(
     path: str = typer.Argument(..., help=PATH_HELP),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     format: ScanFormat = typer.Option(ScanFormat.table, "--format", "-f", help="Output format."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
     fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
+    csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Assess every application and dataset: readiness, SecNumCloud scope, residency, exposure, target."""
     from bleu_assess import console, scan_render
     from bleu_assess.i18n import t
     from bleu_assess.output import emit
 
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table)
+    result, _, selected = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table,
+                                          only=only_ruleset, as_of=as_of)
     if format is ScanFormat.table:
         console.show_table(lambda width: scan_render.table(result, width), output, [path])
+    elif format is ScanFormat.sarif:
+        from bleu_assess.interop import ci
+
+        text, summarised = ci.sarif_log(result, path, selected)
+        emit(text, output, [path])
+        if summarised:
+            console.err().print(t("scan.sarif_summarised", result.lang, count=summarised, limit=ci.MAX_RESULTS),
+                                style="yellow")
     else:
         from bleu_assess.interop import ci
 
-        render = {ScanFormat.json: scan_render.json_text, ScanFormat.csv: scan_render.csv_text,
+        render = {ScanFormat.json: scan_render.json_text, ScanFormat.csv: lambda r: scan_render.csv_text(r, csv_dialect and csv_dialect.value),
                   ScanFormat.markdown: lambda r: scan_render.markdown(r, template_dir),
-                  ScanFormat.sarif: lambda r: ci.sarif(r, path),
                   ScanFormat.junit: lambda r: ci.junit(r, path, fail_on.value if fail_on else "high")}[format]
         emit(render(result), output, [path])
     if fail_on is not None:
@@ -96,8 +133,10 @@ def explain(
     path: str = typer.Argument(..., help=PATH_HELP),
     item: str = typer.Argument(..., help="Application or dataset id."),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Explain one item: its facts, every finding with the condition that matched, its exposure paths."""
     from bleu_assess import console, explain as explainer
@@ -105,12 +144,12 @@ def explain(
     from bleu_assess.i18n import t
     from bleu_assess.validate import suggest
 
-    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang)
+    result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset, as_of=as_of)
     verdict = result.item(item)
     if verdict is None:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
                          + suggest(item, [i.id for i in result.items], result.lang))
-    console.out().print(explainer.render(verdict, ig, selected, result.lang))
+    console.out().print(explainer.render(verdict, ig, selected, result.lang, result.as_of))
 
 
 @command("list", parent=rules_app)

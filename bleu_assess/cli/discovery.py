@@ -29,11 +29,11 @@ def _finish(text: str, report: "object", output: Optional[str], inventory: Optio
 
     from bleu_assess import console
     from bleu_assess.i18n import t
-    from bleu_assess.output import rewrite_atomic, write_atomic
+    from bleu_assess.output import rewrite_input, write_atomic
 
     target = inventory if in_place and inventory else output
     if in_place:
-        rewrite_atomic(str(target), text)
+        rewrite_input(str(target), text)
     else:
         write_atomic(str(target), text, inputs)
     if report_file:

@@ -9,12 +9,8 @@ from typing import List, Optional
 import typer
 
 from bleu_assess.cli import app, command
-from bleu_assess.cli.assess import (
-    LANG_HELP,
-    RULES_DIR_HELP,
-    RULESET_HELP,
-    load_and_assess,
-)
+from bleu_assess.cli.assess import (CSV_DIALECT, LANG_HELP, ONLY_HELP, RULES_DIR_HELP, RULESET_HELP, CsvDialect,
+                                    as_of_option, load_and_assess)
 from bleu_assess.cli.inventory import PATH_HELP, Lang
 
 import_app = typer.Typer(help="Import inventories from spreadsheets and discovery tools.", no_args_is_help=True)
@@ -27,6 +23,7 @@ class DiffFormat(str, Enum):
     table = "table"
     markdown = "markdown"
     json = "json"
+    csv = "csv"
 
 
 def _lang(lang: Optional[Lang]) -> str:
@@ -149,7 +146,10 @@ def export_findings(
     output: str = typer.Option(..., "-o", "--output", help="findings.xlsx or findings.csv"),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
+    only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
+    csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
+    as_of: Optional[str] = as_of_option(),
 ) -> None:
     """One row per finding (item, owner, rule, severity, message, remediation, references)."""
     from bleu_assess import console
@@ -158,8 +158,9 @@ def export_findings(
     from bleu_assess.output import check_target, write_atomic
 
     check_target(output, [path])
-    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang)
-    content = to_xlsx(result) if Path(output).suffix.lower() == ".xlsx" else to_csv(result)
+    result, _, _ = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset, as_of=as_of)
+    content = to_xlsx(result) if Path(output).suffix.lower() == ".xlsx" else to_csv(
+        result, csv_dialect and csv_dialect.value)
     write_atomic(output, content, [path])
     count = sum(len(i.findings) for i in result.items)
     console.info(t("interop.findings_written", result.lang, count=count, path=output))
@@ -172,6 +173,7 @@ def diff(
     format: DiffFormat = typer.Option(DiffFormat.table, "--format", "-f", help="Output format."),
     output: Optional[str] = typer.Option(None, "-o", "--output", help="Write to this file (atomically)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language (inventories are assessed in it)."),
+    csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
 ) -> None:
     """What changed between two assessments: items, verdicts, findings resolved and new."""
     from bleu_assess import console
@@ -183,5 +185,6 @@ def diff(
     if format is DiffFormat.table and not output:
         console.show_table(lambda width: differ.table(result, language, width), None, [])
         return
-    text = differ.json_text(result) if format is DiffFormat.json else differ.markdown(result, language)
-    emit(text, output, [old, new])
+    render = {DiffFormat.json: lambda: differ.json_text(result),
+              DiffFormat.csv: lambda: differ.csv_text(result, language, csv_dialect and csv_dialect.value)}
+    emit(render.get(format, lambda: differ.markdown(result, language))(), output, [old, new])

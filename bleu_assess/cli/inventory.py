@@ -35,7 +35,7 @@ def validate(
     from bleu_assess import api, console
     from bleu_assess.i18n import default_language, t
 
-    loaded = api.load(path)
+    loaded = api.load(path, console.settings.catalogue)
     inv = loaded.inventory
     language = lang.value if lang else default_language(inv.organisation.country)
     console.diagnostics(loaded.warnings, language)
@@ -61,16 +61,16 @@ def graph(
     output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
 ) -> None:
     """Draw the inventory graph: applications, datasets, providers, platforms and their links."""
-    from bleu_assess import api
+    from bleu_assess import api, console
     from bleu_assess.errors import UsageError
     from bleu_assess.graph_export import RENDERERS
     from bleu_assess.i18n import default_language, t
     from bleu_assess.output import emit
 
-    inv = api.load(path).inventory
+    inv = api.load(path, console.settings.catalogue).inventory
     ig = api.graph(inv)
+    lang = default_language(inv.organisation.country)
     if focus:
-        lang = default_language(inv.organisation.country)
         matches = ig.find(focus)
         if not matches:
             from bleu_assess.validate import suggest
@@ -79,7 +79,7 @@ def graph(
         if len(matches) > 1:
             raise UsageError(t("cli.focus_ambiguous", lang, focus=focus, candidates=", ".join(matches)))
         ig = ig.neighbourhood(matches[0], depth)
-    emit(RENDERERS[format.value](ig), output, [path])
+    emit(RENDERERS[format.value](ig, lang), output, [path])
 
 
 @command("schema")
@@ -110,3 +110,48 @@ def init(
     starter = (templates_dir() / "starter" / f"inventory.{lang.value}.yaml").read_text(encoding="utf-8")
     write_atomic(path, starter)
     console.info(t("cli.init_done", lang.value, path=path))
+
+
+@command("upgrade")
+def upgrade(
+    path: str = typer.Argument(..., help=PATH_HELP),
+    output: Optional[str] = typer.Option(None, "-o", "--output", help="Write the upgraded inventory here (a "
+                                         "directory for a directory inventory); default: standard output. "
+                                         "Never the input itself."),
+) -> None:
+    """Rewrite a v1 inventory as v2, keeping comments and layout: a diff shows only the changed lines."""
+    from bleu_assess import console, yamlio
+    from bleu_assess.errors import UsageError
+    from bleu_assess.i18n import default_language, t
+    from bleu_assess.load import inventory_files
+    from bleu_assess.output import emit, register_input, write_atomic
+    from bleu_assess.upgrade import upgrade_texts
+    from bleu_assess.validate import Document, validate
+
+    root = Path(path)
+    register_input(path)
+    files = inventory_files(root, path)
+    texts = [(shown, yamlio.decode(yamlio.read_bytes(file, shown), shown)) for file, shown in files]
+    parsed = [yamlio.parse(text, name) for name, text in texts]
+    organisation = next((d["organisation"] for d in parsed if isinstance(d, dict)
+                         and isinstance(d.get("organisation"), dict)), {})
+    lang = default_language(organisation.get("country"))  # of the comments the steps write
+    upgraded = upgrade_texts(texts, lang=lang)
+    # The result must be a valid inventory before anything is written.
+    validate([Document(name, text, yamlio.parse(text, name)) for name, text in upgraded], path)
+    if not root.is_dir():
+        emit(upgraded[0][1], output, [path])
+    else:
+        if output is None:
+            raise UsageError(t("cli.upgrade_directory_needs_output", lang, path=path))
+        target = Path(output)
+        if target.resolve().is_relative_to(root.resolve()):
+            raise UsageError(f"refusing to write into {target}: it is inside the input directory",
+                             hint="choose another output directory with -o")
+        for (shown, text), (file, _) in zip(upgraded, files):
+            destination = target / file.relative_to(root)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(destination, text, [path])
+    if output is not None:
+        changed = sum(1 for (_, before), (_, after) in zip(texts, upgraded) if before != after)
+        console.info(t("cli.upgrade_done", lang, path=output, files=changed))

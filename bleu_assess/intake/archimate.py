@@ -21,8 +21,9 @@ Properties become inventory fields through a mapping file:
     values: {criticality: {Haute: high}}                    # optional translations
     defaults: {datasets: {classification: internal}}        # when the property is absent
 
-A data object needs a classification (inventory format v1): without one from a property or a
-default, it is left out and listed in the report — never given one by guess.
+A data object without a classification from a property or a default is written without one (format
+v2: not yet classified, so readiness stays unknown) and counted apart in the report — never given
+one by guess. A v1 inventory needs `bleu-assess upgrade` first to hold it.
 """
 
 from __future__ import annotations
@@ -174,12 +175,9 @@ def import_archimate(path: str, mapping_file: str | None) -> tuple[Additions, Im
             report.count("mapped", "application", ident)
         elif kind == "DataObject":
             fields = _fields(props, "datasets", mapping)
-            if "classification" not in fields and INVENTORY.fields["datasets"].item.fields["classification"].required:  # type: ignore[union-attr]
-                report.count("left-out", "dataset-without-classification", name)
-                continue
             ids[identifier] = ident = new_id(name)
             out.add("datasets", {"id": ident, "name": name, **fields})
-            report.count("mapped", "dataset", ident)
+            report.count("mapped", "dataset" if "classification" in fields else "dataset-not-classified", ident)
         else:
             report.count("left-out", "element-other", kind)
     owner = {r.get("target"): r.get("source") for r in relationships

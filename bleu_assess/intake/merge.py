@@ -46,7 +46,7 @@ def new_inventory(organisation: str | None, source: str, kind: str) -> str:
     digest = hashlib.sha256(Path(source).read_bytes()).hexdigest() if Path(source).is_file() else ""
     return (f"# Imported by bleu-assess import {kind} from {Path(source).name} (sha256 {digest[:16]}).\n"
             "# Discovered items are tagged `discovered`; suggestions are tagged `suggested`: check them.\n"
-            f"format: {model.FORMAT_V1}\n\norganisation:\n  name: {scalar(organisation)}\n")
+            f"format: {model.FORMAT}\n\norganisation:\n  name: {scalar(organisation)}\n")
 
 
 def _fold(additions: Additions) -> None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.errors import Diagnostic, visible
+from bleu_assess.errors import Diagnostic, column_letters, visible
 from bleu_assess.i18n import t
 from bleu_assess.intake import emit
 from bleu_assess.intake.items import Imported, Note
@@ -97,8 +97,22 @@ def summary(imported: Imported, lang: str) -> str:
              **{k: len(data.get(k) or []) for k in ("applications", "datasets", "providers", "flows")})
 
 
-def _sorted(notes: list[Note]) -> list[Note]:
-    return sorted(notes, key=lambda n: n.where.sort_key())
+def _groups(notes: list[Note]) -> list[list[Note]]:
+    """Notes saying the same thing of the same field of one sheet (`'Sur site' read as
+    'on-premises'` on 2,000 rows) as one group, each group's cells and the groups in reading order."""
+    groups: dict[tuple[Any, ...], list[Note]] = {}
+    for note in sorted(notes, key=lambda n: n.where.sort_key()):
+        where = note.where
+        said = (note.code, repr(sorted(note.params.items()))) if note.code else (where.message,)
+        groups.setdefault((note.kind, where.file, where.sheet, where.path, *said), []).append(note)
+    return list(groups.values())
+
+
+def _cell(diag: Diagnostic) -> str:
+    """A further cell of a group: `D7` in a sheet (`7:7` for a row), the line in a CSV."""
+    if diag.sheet and diag.column:
+        return f"{column_letters(diag.column)}{diag.line or ''}"
+    return f"{diag.line}:{diag.line}" if diag.sheet and diag.line else str(diag.line or "")
 
 
 def _where(diag: Diagnostic) -> str:
@@ -107,7 +121,8 @@ def _where(diag: Diagnostic) -> str:
 
 
 def markdown(imported: Imported, lang: str) -> str:
-    """The import report as Markdown: a summary, then one table per kind of coercion."""
+    """The import report as Markdown: a summary, then one table per kind of coercion; what was
+    done alike to many cells is one line listing every cell."""
     from bleu_assess.render import md_escape
 
     out = [f"# {t('intake.report_title', lang)}", "", summary(imported, lang), ""]
@@ -121,9 +136,10 @@ def markdown(imported: Imported, lang: str) -> str:
             continue
         out += [f"## {t(f'intake.kind.{kind}', lang)} ({len(notes)})", "",
                 f"| {' | '.join(heads)} |", "| --- | --- | --- |"]
-        for note in _sorted(notes):
-            diag = note.where
-            out.append(f"| {md_escape(_where(diag))} | {md_escape(diag.path)} | {md_escape(visible(note.text(lang)))} |")
+        for group in _groups(notes):
+            first = group[0]
+            where = ", ".join([_where(first.where), *(_cell(n.where) for n in group[1:])])
+            out.append(f"| {md_escape(where)} | {md_escape(first.where.path)} | {md_escape(visible(first.text(lang)))} |")
         out.append("")
     out += [f"## {t('intake.kind.to-fill', lang)}", ""]
     out += [f"- {line}" for line in to_fill(imported.data, lang)]
@@ -131,11 +147,16 @@ def markdown(imported: Imported, lang: str) -> str:
 
 
 def terminal_lines(imported: Imported, lang: str) -> list[str]:
-    """The report for the terminal: each note as a located line, at most TERMINAL_LINES."""
+    """The report for the terminal: one located line per group of alike notes (the first ten
+    cells of a group named), at most TERMINAL_LINES."""
     lines = []
     for kind in KINDS:
-        for note in _sorted([n for n in imported.notes if n.kind == kind]):
-            lines.append(replace(note.where, message=note.text(lang)).format())
+        for group in _groups([n for n in imported.notes if n.kind == kind]):
+            text = group[0].text(lang)
+            if len(group) > 1:
+                cells = ", ".join(_cell(n.where) for n in group[1:11]) + (" …" if len(group) > 11 else "")
+                text += " " + t("intake.also", lang, count=len(group) - 1, cells=cells)
+            lines.append(replace(group[0].where, message=text).format())
     lines += [f"{t('intake.kind.to-fill', lang)}: {line}" for line in to_fill(imported.data, lang)]
     if len(lines) > TERMINAL_LINES:
         lines = [*lines[:TERMINAL_LINES], t("intake.more", lang, count=len(lines) - TERMINAL_LINES)]

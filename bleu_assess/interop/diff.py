@@ -116,6 +116,10 @@ def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:
     return sorted(out, key=lambda r: (r[0], r[1], r[2]))
 
 
+def _heads(lang: str) -> list[str]:
+    return [t(f"interop.diff_{k}", lang) for k in ("item", "change", "field", "before", "after")]
+
+
 def markdown(diff: Diff, lang: str) -> str:
     from bleu_assess.render import md_escape
 
@@ -124,7 +128,7 @@ def markdown(diff: Diff, lang: str) -> str:
     table = rows(diff, lang)
     if not table:
         return "\n".join(lines + [t("interop.diff_none", lang), ""])
-    heads = [t(f"interop.diff_{k}", lang) for k in ("item", "change", "field", "before", "after")]
+    heads = _heads(lang)
     lines += ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
     lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in table]
     return "\n".join(lines) + "\n"
@@ -143,6 +147,13 @@ def table(diff: Diff, lang: str, width: int = 160) -> Any:
                for n, key in enumerate(keep)]
     grid = fitted(t("interop.diff_title", lang, old=diff.old, new=diff.new), columns, width, lang)
     return Group(grid, Text(t("interop.diff_progress", lang) + " — " + progress_line(diff, lang), style="bold"))
+
+
+def csv_text(diff: Diff, lang: str, dialect: str | None = None) -> bytes:
+    """The changes, one row each (the table's columns), in `dialect` (bleu_assess.tabular)."""
+    from bleu_assess.tabular import csv_bytes, default_dialect
+
+    return csv_bytes(_heads(lang), rows(diff, lang), dialect or default_dialect(lang))
 
 
 def json_text(diff: Diff) -> str:

@@ -3,17 +3,16 @@ sheet) or CSV."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 from typing import Any
 
 from bleu_assess.i18n import label, t
 from bleu_assess.results import READINESS, SEVERITIES, ScanResult
-from bleu_assess.scan_render import spreadsheet_cell
+from bleu_assess.tabular import csv_bytes, default_dialect, workbook_cell
 
 COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
-           "remediation", "references")
+           "remediation", "references", "method_references", "uncertain")
 
 
 def rows(result: ScanResult) -> list[list[Any]]:
@@ -24,7 +23,8 @@ def rows(result: ScanResult) -> list[list[Any]]:
             out.append([item.id, label("kind", item.kind, lang), item.name, item.owner or "", finding.rule,
                         finding.ruleset, label("severity", finding.severity, lang), finding.dimension,
                         label("readiness", item.readiness, lang), finding.message, finding.remediation,
-                        t("cli.list_separator", lang).join(finding.references)])
+                        t("cli.list_separator", lang).join(finding.references),
+                        t("cli.list_separator", lang).join(finding.method_references), finding.uncertain or ""])
     return out
 
 
@@ -32,12 +32,9 @@ def headers(lang: str) -> list[str]:
     return [t(f"interop.col_{c}", lang) for c in COLUMNS]
 
 
-def to_csv(result: ScanResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers(result.lang))
-    writer.writerows([[spreadsheet_cell(v) for v in row] for row in rows(result)])
-    return buffer.getvalue()
+def to_csv(result: ScanResult, dialect: str | None = None) -> bytes:
+    """The findings as CSV in `dialect` (bleu_assess.tabular; default from the results' language)."""
+    return csv_bytes(headers(result.lang), rows(result), dialect or default_dialect(result.lang))
 
 
 def to_xlsx(result: ScanResult) -> bytes:
@@ -50,16 +47,19 @@ def to_xlsx(result: ScanResult) -> bytes:
     sheet.title = t("interop.sheet.findings", lang)
     sheet.append(headers(lang))
     for row in rows(result):
-        sheet.append([spreadsheet_cell(v) for v in row])
+        sheet.append(row)
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            workbook_cell(cell)  # '@finances' and '=x' stay text, shown as written
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="0B4F9C")
     for cell in sheet[1]:
         cell.font, cell.fill = bold, fill
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    widths = {"A": 22, "B": 14, "C": 30, "D": 24, "E": 16, "F": 20, "G": 12, "H": 16, "I": 20, "J": 70, "K": 60, "L": 50}
+    widths = {"A": 22, "B": 14, "C": 30, "D": 24, "E": 16, "F": 20, "G": 12, "H": 16, "I": 20, "J": 70, "K": 60, "L": 50, "M": 30, "N": 40}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2, min_col=10, max_col=12):
+    for row in sheet.iter_rows(min_row=2, min_col=10, max_col=14):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     summary = book.create_sheet(t("interop.sheet.summary", lang))

@@ -52,6 +52,20 @@ def _test(op: str, value: Any) -> Callable[[Any], bool]:
     return lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and compare(float(v), float(value))
 
 
+def _outside(group: frozenset[Any]) -> Callable[[Any], Any]:
+    return lambda values: tuple(v for v in values or () if v not in group)
+
+
+def _inside(group: frozenset[Any]) -> Callable[[Any], Any]:
+    return lambda values: tuple(v for v in values or () if v in group)
+
+
+# operator -> the part of a list fact that made the test true
+_SHOWN: dict[str, Callable[[frozenset[Any]], Callable[[Any], Any]]] = {
+    "not_subset_of": _outside, "intersects": _inside,
+}
+
+
 class Compiler:
     """Compiles one rule's condition, collecting errors as (path, message) pairs."""
 
@@ -60,6 +74,11 @@ class Compiler:
         self.facts, self.kinds, self.groups, self.suggest = facts, kinds, groups, suggest
         self.errors: list[tuple[tuple[Any, ...], str]] = []
         self.used: list[str] = []
+        # What a message shows of a list fact: the values that made its test true (the countries
+        # outside the group, the classes in common), not the whole list. Tests under `not` are
+        # left out: there the values that count are the ones that did not match.
+        self.shown: dict[str, Callable[[Any], Any]] = {}
+        self._negated = 0
 
     def compile(self, node: Any, path: tuple[Any, ...]) -> Predicate:
         if not isinstance(node, dict) or not node:
@@ -71,7 +90,9 @@ class Compiler:
                 return self._fail(path, f"'{combinators[0]}' stands alone in its mapping (also found: {', '.join(extra)})")
             key = combinators[0]
             if key == "not":
+                self._negated += 1
                 inner = self.compile(node["not"], (*path, "not"))
+                self._negated -= 1
                 return lambda facts: not inner(facts)
             children = node[key]
             if not isinstance(children, list):
@@ -109,6 +130,8 @@ class Compiler:
         if value is _INVALID:
             return lambda facts: False
         self.used.append(fact)
+        if not self._negated and fact not in self.shown and op in _SHOWN:
+            self.shown[fact] = _SHOWN[op](value)
         test = _test(op, value)
         return lambda facts: test(facts.get(fact))
 

@@ -22,6 +22,7 @@ from bleu_assess.resources import rulesets_dir
 from bleu_assess.results import SEVERITIES
 from bleu_assess.rules.conditions import Compiler
 from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
+from bleu_assess.rules.references import parse as parse_reference
 from bleu_assess.schema import Spec
 from bleu_assess.validate import Document, _Collector, _locate, _Walker, suggest
 
@@ -32,6 +33,10 @@ RULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 STATUSES = ("stable", "draft", "deprecated")
 KINDS = ("application", "dataset")
+SOURCE_KINDS = ("legal", "method")
+# Left-over notes that a stable ruleset must not carry: verify the text, or mark the rule uncertain.
+TO_VERIFY = re.compile(r"à vérifier|a verifier|to be verified|to verify|\bTODO\b", re.IGNORECASE)
+DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 FIRST_PASS_EFFECTS = ("secnumcloud_scope", "residency", "target", "requires_qualifications", "requires_regions")
 
 
@@ -62,7 +67,9 @@ RULE = Spec("object", "A rule.", fields={
     "remediation": _localised("What to do."),
     "references": Spec("list", "Keys of ruleset.sources, optionally followed by a pinpoint.", required=True,
                        non_empty=True, item=Spec("string")),
-    "uncertain": Spec("string", "Why the legal basis is uncertain.", nullable=True),
+    "uncertain": Spec("free", "Why the legal basis is uncertain: a text, or {fr: …, en: …}; shown in every output."),
+    "about": Spec("id", "The fact the finding is about (e.g. support-location): findings of one item about the "
+                  "same fact are merged into one, which lists every rule and reference.", nullable=True),
 })
 RULESET = Spec("object", "A bleu-assess ruleset.", fields={
     "ruleset": Spec("object", "Metadata.", required=True, fields={
@@ -76,7 +83,10 @@ RULESET = Spec("object", "A bleu-assess ruleset.", fields={
             "object", fields={
                 "key": Spec("id", "Key the rules cite.", required=True),
                 "title": Spec("string", "Title of the text.", required=True),
-                "url": Spec("string", "Where to read it.", required=True),
+                "url": Spec("string", "Primary address (Légifrance, EUR-Lex, cyber.gouv.fr…).", required=True),
+                "date": Spec("free", "Date of the text (YYYY-MM-DD, or YYYY-MM, YYYY).", nullable=True),
+                "kind": Spec("string", "legal (default) or method (the tool's own documentation).",
+                             enum=SOURCE_KINDS),
             })),
     }),
     "rules": Spec("list", "The rules.", required=True, non_empty=True, item=RULE),
@@ -122,36 +132,63 @@ def _sorted_versions(versions: dict[str, Available]) -> list[str]:
     return sorted(valid, key=version_key, reverse=True)
 
 
-def select(selectors: list[str] | None = None, rules_dir: str | os.PathLike[str] | None = None) -> list[Ruleset]:
-    """`ID` or `ID@VERSION` selectors; none: the latest non-draft version of every ruleset."""
+def select(selectors: list[str] | None = None, rules_dir: str | os.PathLike[str] | None = None,
+           only: list[str] | None = None) -> list[Ruleset]:
+    """The rulesets to apply, sorted by id.
+
+    Start from the latest non-draft version of every ruleset found, or, with `only`
+    (--only-ruleset), from just the rulesets it names. Each selector (--ruleset, `ID` or
+    `ID@VERSION`) then sets that ruleset's version and keeps the others: trying the draft
+    `secnumcloud@1.1` keeps the HDS and residency rules. Raises UsageError for an unknown
+    ruleset or version, or one named twice with different versions."""
     available = discover(rules_dir)
-    chosen: list[Ruleset] = []
-    wanted = selectors or sorted(available)
-    for selector in wanted:
-        ruleset_id, _, version = selector.partition("@")
-        versions = available.get(ruleset_id)
-        if not versions:
-            raise UsageError(f"unknown ruleset '{ruleset_id}'{suggest(ruleset_id, available)}",
-                             hint="bleu-assess rules list shows the rulesets available")
-        if version:
-            if version not in versions:
-                raise UsageError(f"ruleset {ruleset_id} has no version {version}; versions: "
-                                 + ", ".join(_sorted_versions(versions)))
-            chosen.append(load_ruleset(versions[version].path))
-            continue
-        for candidate in _sorted_versions(versions):
-            ruleset = load_ruleset(versions[candidate].path)
-            if ruleset.status != "draft":
-                chosen.append(ruleset)
-                break
-        else:
-            if selectors:  # named explicitly, only drafts exist: take the latest draft
-                chosen.append(load_ruleset(versions[_sorted_versions(versions)[0]].path))
-    ids = [r.id for r in chosen]
-    duplicated = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicated:
-        raise UsageError(f"ruleset {duplicated[0]} is selected twice; choose one version")
-    return sorted(chosen, key=lambda r: r.id)
+    chosen: dict[str, Ruleset] = {}
+    named: dict[str, str] = {}
+    if only:
+        for selector in only:
+            ruleset = _resolve(selector, available, named)
+            chosen[ruleset.id] = ruleset
+    else:
+        for ruleset_id in sorted(available):
+            ruleset = _latest(available[ruleset_id], drafts=False)
+            if ruleset is not None:
+                chosen[ruleset_id] = ruleset
+    for selector in selectors or ():
+        ruleset = _resolve(selector, available, named)
+        chosen[ruleset.id] = ruleset
+    return [chosen[i] for i in sorted(chosen)]
+
+
+def resolve(selector: str, rules_dir: str | os.PathLike[str] | None = None) -> Ruleset:
+    """One ruleset: `ID@VERSION`, or `ID` for its latest non-draft version (else its latest draft)."""
+    return _resolve(selector, discover(rules_dir), {})
+
+
+def _resolve(selector: str, available: dict[str, dict[str, Available]], named: dict[str, str]) -> Ruleset:
+    ruleset_id, _, version = selector.partition("@")
+    versions = available.get(ruleset_id)
+    if not versions:
+        raise UsageError(f"unknown ruleset '{ruleset_id}'{suggest(ruleset_id, available)}",
+                         hint="bleu-assess rules list shows the rulesets available")
+    if version and version not in versions:
+        raise UsageError(f"ruleset {ruleset_id} has no version {version}; versions: "
+                         + ", ".join(_sorted_versions(versions)))
+    if named.setdefault(ruleset_id, selector) != selector:
+        raise UsageError(f"ruleset {ruleset_id} is selected twice ({named[ruleset_id]}, {selector}); choose one version")
+    if version:
+        return load_ruleset(versions[version].path)
+    # Named without a version: the latest non-draft one, else (only drafts exist) the latest draft.
+    latest = _latest(versions, drafts=False) or _latest(versions, drafts=True)
+    assert latest is not None  # versions is not empty
+    return latest
+
+
+def _latest(versions: dict[str, Available], drafts: bool) -> Ruleset | None:
+    for candidate in _sorted_versions(versions):
+        ruleset = load_ruleset(versions[candidate].path)
+        if drafts or ruleset.status != "draft":
+            return ruleset
+    return None
 
 
 def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
@@ -182,7 +219,8 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     return Ruleset(
         id=meta["id"], version=meta["version"], status=meta["status"], effective=str(meta["effective"]),
         title=meta["title"], description=meta.get("description") or {"fr": "", "en": ""},
-        sources=tuple(Source(s["key"], s["title"], s["url"]) for s in meta["sources"]),
+        sources=tuple(Source(s["key"], s["title"], s["url"], _date(s.get("date")), s.get("kind") or "legal")
+                      for s in meta["sources"]),
         rules=tuple(rules), path=display, sha256=hashlib.sha256(raw).hexdigest(),
     )
 
@@ -208,6 +246,11 @@ def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Ru
         if source["key"] in sources:
             c.error(0, ("ruleset", "sources", index, "key"), f"duplicate source key '{source['key']}'")
         sources[source["key"]] = source
+        date = source.get("date")
+        if date is not None and not DATE.match(_date(date) or ""):
+            c.error(0, ("ruleset", "sources", index, "date"), f"invalid date '{date}': expected YYYY-MM-DD, YYYY-MM or YYYY")
+    if meta["status"] == "stable":
+        _check_nothing_to_verify(c, data, ())
     groups = region_groups()
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
@@ -234,10 +277,14 @@ def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Ru
             for lang in ("fr", "en"):
                 _check_placeholders(c, raw[field][lang], kinds, (*at, field, lang))
         for ref_index, reference in enumerate(raw["references"]):
-            key = reference.partition(" ")[0]
+            key, pinpoint = parse_reference(reference)
             if key not in sources:
                 c.error(0, (*at, "references", ref_index), f"unknown source '{key}'{suggest(key, sources)}; "
                         "declare it under ruleset.sources")
+            elif pinpoint and pinpoint.casefold() in str(sources[key]["title"]).casefold():
+                c.error(0, (*at, "references", ref_index), f"the pinpoint '{pinpoint}' is already in the title of "
+                        f"source '{key}': a title names the whole text, the rule gives the pinpoint")
+        uncertain = _uncertain(c, raw.get("uncertain"), (*at, "uncertain"))
         verdict = dict(raw.get("verdict") or {})
         regions = verdict.get("requires_regions")
         if regions is not None:
@@ -251,10 +298,41 @@ def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Ru
         rules.append(Rule(
             id=rule_id, name=name, applies_to=kinds, dimension=raw["dimension"], severity=raw["severity"],
             title=raw["title"], when=raw["when"], message=raw["message"], remediation=raw["remediation"],
-            references=tuple(raw["references"]), verdict=verdict, uncertain=raw.get("uncertain"),
+            references=tuple(raw["references"]), verdict=verdict, uncertain=uncertain, about=raw.get("about"),
             predicate=predicate, facts_used=tuple(dict.fromkeys(compiler.used)), second_pass=second,
+            shown=compiler.shown,
         ))
     return rules
+
+
+def _date(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _uncertain(c: _Collector, value: Any, path: tuple[Any, ...]) -> dict[str, str] | None:
+    """`uncertain:` as {fr, en}; a single text is shown in both languages."""
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip():
+        return {"fr": value, "en": value}
+    if isinstance(value, dict) and set(value) == {"fr", "en"} and all(isinstance(v, str) and v for v in value.values()):
+        return dict(value)
+    c.error(0, path, "expected a text, or a mapping with 'fr' and 'en' texts")
+    return None
+
+
+def _check_nothing_to_verify(c: _Collector, node: Any, path: tuple[Any, ...]) -> None:
+    """A stable ruleset states what it verified: a note such as 'à vérifier' is refused."""
+    if isinstance(node, str):
+        if TO_VERIFY.search(node):
+            c.error(0, path, "a stable ruleset carries no 'to verify' note: verify the text, or mark the rule "
+                    "'uncertain' (shown in every output)")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _check_nothing_to_verify(c, value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_nothing_to_verify(c, value, (*path, index))
 
 
 def _check_placeholders(c: _Collector, text: str, kinds: tuple[str, ...], path: tuple[Any, ...]) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+if TYPE_CHECKING:
+    from bleu_assess.rules.references import Citation
 
 Facts = Mapping[str, Any]
 Predicate = Callable[[Facts], bool]
@@ -12,9 +15,14 @@ Predicate = Callable[[Facts], bool]
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A text rules cite: its title, primary address (Légifrance, EUR-Lex, cyber.gouv.fr…) and
+    date; `kind` is `legal` (law, regulation, official guidance) or `method` (our own docs)."""
+
     key: str
     title: str
     url: str
+    date: str | None = None
+    kind: str = "legal"
 
 
 @dataclass(frozen=True)
@@ -30,11 +38,14 @@ class Rule:
     remediation: Mapping[str, str]
     references: tuple[str, ...]
     verdict: Mapping[str, Any] = field(default_factory=dict)
-    uncertain: str | None = None
+    uncertain: Mapping[str, str] | None = None  # why the basis is uncertain, per language
+    about: str | None = None  # the fact a finding is about: findings about one fact are merged
     # Compiled at load time:
     predicate: Predicate = field(default=lambda facts: False, compare=False, repr=False)
     facts_used: tuple[str, ...] = ()  # facts the condition tests, in order of appearance
     second_pass: bool = False
+    # fact -> the values of it a message shows (those that triggered the rule; see Compiler.shown)
+    shown: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -61,12 +72,16 @@ class Ruleset:
     def _sources(self) -> dict[str, Source]:
         return {s.key: s for s in self.sources}
 
-    def reference_text(self, reference: str) -> str:
-        """`key` or `key §19.6.b` -> the source's title, with the pinpoint if any."""
-        key, _, pinpoint = reference.partition(" ")
-        source = self.source(key)
-        title = source.title if source else key
-        return f"{title} {pinpoint}".strip()
+    def citations(self, rule: Rule) -> tuple["Citation", ...]:
+        """The rule's references as (source, pinpoint) pairs (the loader checked every key)."""
+        from bleu_assess.rules.references import Citation, parse
+
+        out = []
+        for reference in rule.references:
+            key, pinpoint = parse(reference)
+            source = self.source(key) or Source(key, key, "")
+            out.append(Citation(source, pinpoint))
+        return tuple(out)
 
 
 def version_key(version: str) -> tuple[int, ...]:

@@ -109,7 +109,7 @@ CASES: list[tuple[str, str, Callable[[], str | bytes], list[str]]] = [
      ["providers[0].ownership.largest_non_eu_pct: must be at most 100"]),
     ("boolean-as-number", "i.yaml", lambda: app_with("    users: true\n"), ["applications[0].users: expected a whole number, got a boolean"]),
     # Format versions.
-    ("format-v2", "i.yaml", lambda: VALID.replace("v1", "v2"), ["{f}:1:9: format: unsupported format version 'bleu-assess/v2'"]),
+    ("format-v3", "i.yaml", lambda: VALID.replace("v1", "v3"), ["{f}:1:9: format: unsupported format version 'bleu-assess/v3'"]),
     ("format-v0", "i.yaml", lambda: VALID.replace("v1", "v0"), ["unsupported format version 'bleu-assess/v0'"]),
     ("format-minor", "i.yaml", lambda: VALID.replace("v1", "v1.1"), ["unsupported format version 'bleu-assess/v1.1'"]),
     ("format-number", "i.yaml", lambda: VALID.replace("bleu-assess/v1", "1"), ["{f}:1:9: format: unknown format 1"]),
@@ -240,7 +240,8 @@ def test_dependency_cycles_move_together(runner: Any, tmp_path: Path) -> None:
         f"  - {{id: a{i}, name: A{i}, hosting: {{model: on-premises}}, datasets: [data], depends_on: [a{(i + 1) % 3}]}}\n"
         for i in range(3))
     path = tmp_path / "i.yaml"
-    path.write_text(HEAD + apps + DATA, encoding="utf-8")
+    offers = "providers:\n  - {id: p, regions: [FR]}\nplatforms:\n  - {id: o, provider: p, models: [iaas]}\n"
+    path.write_text(HEAD + offers + apps + DATA, encoding="utf-8")
     result = invoke(runner, ["plan", str(path), "-f", "json"])
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)

@@ -1,0 +1,85 @@
+"""`bleu-assess qualify`: walk each dataset whose particular sensitivity is not answered through
+the two criteria of the DINUM vade-mecum, and write the answers back into the inventory."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from bleu_assess.cli import command
+from bleu_assess.cli.inventory import Lang
+
+ANSWERS = {"y": "yes", "yes": "yes", "o": "yes", "oui": "yes", "n": "no", "no": "no", "non": "no",
+           "?": "unknown", "unknown": "unknown", "": "unknown"}
+
+
+@command("qualify")
+def qualify(
+    path: str = typer.Argument(..., help="Inventory file (one YAML file; its comments and layout are kept)."),
+    worksheet: Optional[str] = typer.Option(None, "--worksheet", help="Write an xlsx worksheet of the unqualified "
+                                            "datasets for data owners, instead of asking here."),
+    from_worksheet: Optional[str] = typer.Option(None, "--from-worksheet", help="Read the answers back from a "
+                                                 "filled worksheet into the inventory."),
+    signer: Optional[str] = typer.Option(None, "--signer", help="Who signs the answers (assessed_by)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date of the assessment, YYYY-MM-DD (default: today)."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the questions (default: from the organisation)."),
+) -> None:
+    """Qualify particular sensitivity (circulaire 6404/SG, SREN art. 31) dataset by dataset."""
+    import datetime
+
+    from bleu_assess import api, console, output, sensitivity, yamlio
+    from bleu_assess.errors import UsageError
+    from bleu_assess.i18n import default_language, t
+    from bleu_assess.validate import Document, validate
+
+    inventory = api.load(path).inventory  # refuses an invalid inventory, with located errors
+    language = lang.value if lang else default_language(inventory.organisation.country)
+    try:
+        today = datetime.date.fromisoformat(as_of).isoformat() if as_of else datetime.date.today().isoformat()
+    except ValueError:
+        raise UsageError(f"invalid date '{as_of}' for --as-of: expected YYYY-MM-DD") from None
+    editable = sensitivity.Editable(path)
+    pending = editable.unqualified()
+    say = console.err().print
+    if worksheet:
+        labels = {c: t(f"qualify.col_{c}", language) for c in sensitivity.WORKSHEET_COLUMNS}
+        output.write_atomic(worksheet, sensitivity.write_worksheet(pending, labels), [path])
+        say(t("qualify.worksheet_written", language, path=worksheet, count=len(pending)))
+        return
+    if from_worksheet:
+        answers, problems = sensitivity.read_worksheet(from_worksheet, today)
+        known = {d.get("id") for d in editable.datasets()}
+        problems += [t("qualify.unknown_dataset", language, path=from_worksheet, id=a.dataset)
+                     for a in answers if a.dataset not in known]
+        if problems:
+            raise UsageError("\n".join(problems))
+    else:
+        answers = []
+        for dataset in pending:
+            typer.echo(t("qualify.dataset", language, id=dataset.get("id"), name=dataset.get("name") or dataset.get("id"),
+                         classification=dataset.get("classification") or "—"))
+            first = _ask(t("qualify.criterion_1", language))
+            second = _ask(t("qualify.criterion_2", language))
+            rationale = typer.prompt(t("qualify.rationale", language), default="", show_default=False).strip()
+            who = typer.prompt(t("qualify.signer", language), default=signer or "", show_default=bool(signer)).strip()
+            answer = sensitivity.Answer(str(dataset.get("id")), first, second, rationale or None, who or None, today)
+            typer.echo(t("qualify.result", language, answer=t(f"qualify.answer_{answer.particular_sensitivity}", language)))
+            answers.append(answer)
+    for answer in answers:
+        editable.apply(answer if answer.assessed_by or not signer else
+                       sensitivity.Answer(answer.dataset, answer.secret_or_essential_mission, answer.harm_if_breached,
+                                          answer.rationale, signer, answer.assessed_on))
+    text = editable.text()
+    validate([Document(path, text, yamlio.parse(text, path))], path)  # nothing invalid is ever written
+    if answers:
+        output.rewrite_input(path, text)
+    say(t("qualify.written", language, path=path, count=len(answers), left=len(editable.unqualified())))
+
+
+def _ask(question: str) -> str:
+    while True:
+        reply = typer.prompt(question, default="?", show_default=True).strip().lower()
+        if reply in ANSWERS:
+            return ANSWERS[reply]
+        typer.echo("yes / no / ?")

@@ -1,0 +1,79 @@
+"""The fit matrix: every application against every candidate offer, with the reason in one phrase."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bleu_assess import api, fit, fit_render
+
+from conftest import minimal_inventory
+
+INVENTORY = minimal_inventory(
+    organisation={"name": "Ministère", "country": "FR", "type": "state-administration"},
+    providers=[
+        {"ref": "catalogue:3ds-outscale", "id": "outscale"},
+        {"ref": "catalogue:bleu"},
+        {"id": "us-cloud", "name": "US Cloud", "headquarters": "US", "regions": ["FR"]},
+        {"id": "fr-host", "name": "Hébergeur", "headquarters": "FR", "regions": ["FR", "CH"]},
+    ],
+    platforms=[
+        {"ref": "catalogue:3ds-outscale/iaas-cloud-on-demand", "id": "outscale-iaas"},
+        {"ref": "catalogue:bleu/azure", "id": "bleu-azure"},
+        {"id": "us-iaas", "provider": "us-cloud", "models": ["iaas"]},
+        {"id": "fr-iaas", "provider": "fr-host", "models": ["iaas"]},
+        {"id": "us-saas", "provider": "us-cloud", "models": ["saas"]},
+    ],
+    applications=[
+        {"id": "metier", "name": "Métier", "hosting": {"model": "on-premises"}, "strategy": "rehost",
+         "datasets": ["dossiers"]},
+        {"id": "vieux", "name": "Vieux", "hosting": {"model": "on-premises"}, "strategy": "retire",
+         "datasets": ["dossiers"]},
+    ],
+    datasets=[{"id": "dossiers", "name": "Dossiers", "classification": "sensitive"}],
+)
+
+
+def _matrix(write_inventory, day: dt.date) -> fit.FitMatrix:
+    inventory = api.load(write_inventory(INVENTORY), as_of=day).inventory
+    return fit.fit(inventory, api.select_rulesets(), "en", None, day)
+
+
+def _cells(matrix: fit.FitMatrix, app: str) -> dict[str, tuple[str, str]]:
+    row = next(r for r in matrix.rows if r.id == app)
+    return {offer: (cell.status, fit_render.reason(cell, "en")) for offer, cell in zip(matrix.offers, row.cells)}
+
+
+def test_each_offer_fits_or_says_what_it_misses(write_inventory) -> None:
+    cells = _cells(_matrix(write_inventory, dt.date(2026, 11, 30)), "metier")
+    assert cells == {
+        "bleu-azure": ("fits-with-conditions", "once secnumcloud-3.2 is granted (pending)"),
+        "fr-iaas": ("does-not-fit", "stores data in CH, outside the target's regions"),
+        "outscale-iaas": ("fits-with-conditions", "secnumcloud-3.2 expires 2026-11-30"),
+        "us-iaas": ("does-not-fit", "us-cloud is reachable by non-EU law"),
+        "us-saas": ("does-not-fit", "offers saas, needs iaas, private-cloud"),
+    }
+
+
+def test_an_offer_whose_qualification_has_lapsed_no_longer_fits(write_inventory) -> None:
+    cells = _cells(_matrix(write_inventory, dt.date(2026, 12, 1)), "metier")
+    assert cells["outscale-iaas"] == ("does-not-fit", "lacks secnumcloud-3.2")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_an_application_that_does_not_move_is_not_judged(write_inventory, lang: str) -> None:
+    matrix = _matrix(write_inventory, dt.date(2026, 11, 30))
+    row = next(r for r in matrix.rows if r.id == "vieux")
+    assert {c.status for c in row.cells} == {"not-moving"}
+    assert fit_render.reason(row.cells[0], lang).startswith({"fr": "cible", "en": "target"}[lang])
+
+
+def test_the_csv_has_a_status_and_a_reason_per_offer(write_inventory) -> None:
+    import csv
+    import io
+
+    matrix = _matrix(write_inventory, dt.date(2026, 11, 30))
+    rows = list(csv.DictReader(io.StringIO(fit_render.csv_text(matrix, "en"))))
+    assert [r["id"] for r in rows] == ["metier", "vieux"]
+    assert rows[0]["us-iaas"] == "does-not-fit" and rows[0]["us-iaas reason"] == "us-cloud is reachable by non-EU law"

@@ -1,0 +1,172 @@
+"""`bleu-assess qualify`: the two criteria of the DINUM vade-mecum asked on a terminal (a real
+process on a pseudo-terminal) or through a worksheet sent to data owners, the answers written back
+into the inventory with its comments and layout kept; and the v1 -> v2 rewrite of `sensitive`."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bleu_assess import api, sensitivity
+from bleu_assess.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "examples" / "minimal.yaml"
+
+
+def on_terminal(args: list[str], answers: list[str], timeout: float = 60) -> tuple[str, int]:
+    """Run the CLI with its standard streams on a pseudo-terminal, answering each prompt (a line
+    ending in ': ') in turn; the whole conversation and the exit code."""
+    env = {**os.environ, "COLUMNS": "200", "TERM": "xterm"}
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "bleu_assess", *args], stdin=terminal, stdout=terminal,
+                               stderr=terminal, env=env, cwd=ROOT)
+    os.close(terminal)
+    seen, pending, deadline = "", list(answers), time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.5)
+        if not ready:
+            if process.poll() is not None:
+                break
+            continue
+        try:
+            chunk = os.read(controller, 65536).decode("utf-8", "replace")
+        except OSError:  # the terminal closes when the process ends
+            break
+        seen += chunk
+        if pending and seen.rstrip(" ").endswith(":"):
+            os.write(controller, (pending.pop(0) + "\n").encode("utf-8"))
+    os.close(controller)
+    return seen, process.wait(timeout=10)
+
+
+def test_qualify_on_a_terminal_writes_the_answers_back_keeping_comments(tmp_path: Path) -> None:
+    inventory = tmp_path / "minimal.yaml"
+    shutil.copy(MINIMAL, inventory)
+    before = inventory.read_text(encoding="utf-8")
+    conversation, code = on_terminal(
+        ["qualify", str(inventory), "--lang", "en", "--as-of", "2026-11-30"],
+        ["yes", "yes", "Civil registration: private life, essential to the commune", "DGS"])
+    assert code == 0, conversation
+    assert "Criterion 1" in conversation and "Criterion 2" in conversation
+    assert "particular sensitivity: yes" in conversation
+    after = inventory.read_text(encoding="utf-8")
+    # Every line of the original is still there, in order: comments and layout kept.
+    kept = iter(after.splitlines())
+    assert all(any(line == other for other in kept) for line in before.splitlines())
+    dataset = yaml.safe_load(after)["datasets"][0]
+    assert dataset["particular_sensitivity"] == "yes"
+    assert dataset["sensitivity_assessment"] == {
+        "secret_or_essential_mission": "yes", "harm_if_breached": "yes",
+        "rationale": "Civil registration: private life, essential to the commune", "assessed_by": "DGS",
+        "assessed_on": "2026-11-30"}
+    # The commune's civil registration is now recommended for SecNumCloud (DINUM FAQ).
+    assert api.scan(inventory).item("etat-civil").secnumcloud_scope == "recommended"
+
+
+def test_a_worksheet_goes_to_data_owners_and_comes_back(runner: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    inventory = tmp_path / "minimal.yaml"
+    shutil.copy(MINIMAL, inventory)
+    sheet = tmp_path / "qualification.xlsx"
+    result = runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    assert inventory.read_text(encoding="utf-8") == MINIMAL.read_text(encoding="utf-8")  # not touched yet
+    book = load_workbook(sheet)
+    rows = list(book["qualify"].iter_rows(values_only=True))
+    assert rows[1] == sensitivity.WORKSHEET_COLUMNS
+    assert rows[2][:3] == ("actes-etat-civil", "Actes d'état civil", "personal")
+    # The data owner answers in the workbook (the criteria are drop-downs of yes/no/unknown).
+    owner = book["qualify"]
+    owner["D3"], owner["E3"], owner["F3"], owner["G3"] = "yes", "no", "Atteinte limitée", "Officier d'état civil"
+    book.save(sheet)
+    result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--as-of", "2026-12-01"])
+    assert result.exit_code == 0, result.output
+    text = inventory.read_text(encoding="utf-8")
+    assert "# sur site : aucun fournisseur à déclarer" in text
+    dataset = yaml.safe_load(text)["datasets"][0]
+    assert dataset["particular_sensitivity"] == "no"  # cumulative criteria: one no is enough
+    assert dataset["sensitivity_assessment"]["assessed_by"] == "Officier d'état civil"
+    assert dataset["sensitivity_assessment"]["assessed_on"] == "2026-12-01"
+    assert api.load(inventory).inventory.datasets[0].assessment.harm_if_breached == "no"
+
+
+def test_a_worksheet_answer_that_is_not_yes_no_or_unknown_is_refused_with_its_cell(runner: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    inventory = tmp_path / "minimal.yaml"
+    shutil.copy(MINIMAL, inventory)
+    sheet = tmp_path / "q.xlsx"
+    runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet)])
+    book = load_workbook(sheet)
+    book["qualify"]["D3"], book["qualify"]["E3"] = "peut-être", "yes"
+    book.save(sheet)
+    result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet)])
+    assert result.exit_code == 2
+    assert "qualify!D3: expected yes, no or unknown" in result.output
+    assert inventory.read_text(encoding="utf-8") == MINIMAL.read_text(encoding="utf-8")
+
+
+def test_upgrade_rewrites_v1_sensitive_as_particular_sensitivity_yes_with_a_comment_to_review() -> None:
+    from ruamel.yaml import YAML
+
+    text = ("datasets:\n"
+            "  - id: courriers   # parapheurs\n"
+            "    classification: sensitive\n"
+            "  - {id: marches, classification: sensitive, personal_data: false}\n"
+            "  - {id: pages, classification: public}\n")
+    rt = YAML()
+    document = rt.load(text)
+    changed = [sensitivity.upgrade_v1_dataset(d, "en") for d in document["datasets"]]
+    assert changed == [True, True, False]
+    out = io.StringIO()
+    rt.dump(document, out)
+    result = out.getvalue()
+    assert "# parapheurs" in result
+    assert ('particular_sensitivity: "yes"  # v1 \'sensitive\': particular sensitivity kept as yes; review it with '
+            'bleu-assess qualify (DINUM vade-mecum)') in result
+    data = yaml.safe_load(result)["datasets"]
+    assert [(d["classification"], d.get("particular_sensitivity")) for d in data] == [
+        ("special-category", "yes"), ("internal", "yes"), ("public", None)]
+
+
+@pytest.mark.parametrize("first, second, expected", [
+    ("yes", "yes", "yes"), ("yes", "no", "no"), ("no", "unknown", "no"), ("yes", "unknown", "unknown"),
+])
+def test_the_two_criteria_are_cumulative(first: str, second: str, expected: str) -> None:
+    assert sensitivity.conclusion(first, second) == expected
+
+
+def test_a_v1_inventory_rewritten_for_v2_keeps_every_verdict(tmp_path: Path) -> None:
+    """v1 `sensitive` keeps its v1 meaning: the ministry example, its datasets rewritten by
+    upgrade_v1_dataset and its format bumped, gets the same verdicts, item by item."""
+    from ruamel.yaml import YAML
+
+    source = ROOT / "examples" / "ministere-exemple.yaml"
+    rt = YAML()
+    rt.width = 4096
+    document = rt.load(source.read_text(encoding="utf-8"))
+    assert sum(sensitivity.upgrade_v1_dataset(d) for d in document["datasets"]) == 6
+    document["format"] = "bleu-assess/v2"
+    upgraded = tmp_path / "ministere-v2.yaml"
+    with upgraded.open("w", encoding="utf-8") as handle:
+        rt.dump(document, handle)
+
+    def verdicts(path: Path) -> dict[str, tuple[str, ...]]:
+        result = api.scan(path, as_of="2026-11-30")
+        return {i.id: (i.readiness, i.secnumcloud_scope, i.target, i.platform or "", i.exposure.level)
+                for i in result.items}
+
+    assert verdicts(upgraded) == verdicts(source)

@@ -1,0 +1,140 @@
+"""The report's one-page summary, findings grouped by rule and dependency/exposure diagrams,
+on small inventories built here and on the examples."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bleu_assess import api, diagram
+from bleu_assess.cli import app
+from bleu_assess.report_parts import rule_groups
+from bleu_assess.summary import one_page
+
+ROOT = Path(__file__).resolve().parent.parent
+CHU = ROOT / "examples" / "chu-exemple.yaml"
+TITLES = {"exposure": "Exposure", "overview": "Overview", "item": "Exposure of {name}"}
+
+
+def assessed(path: Path, lang: str = "en") -> tuple[Any, Any, Any]:
+    inventory = api.load(path).inventory
+    scan = api.assess(inventory, lang=lang)
+    return inventory, scan, api.plan(scan, api.graph(inventory))
+
+
+def estate() -> dict[str, Any]:
+    """A US-controlled SaaS mail holding personal data, an intranet with no hosting declared,
+    a payroll with a declared blocker, and a portal depending on the payroll."""
+    return {
+        "format": "bleu-assess/v1", "organisation": {"name": "Mairie", "country": "FR", "type": "local-authority"},
+        "providers": [{"id": "us-mail", "name": "Mail Corp.", "headquarters": "US", "regions": ["FR"]},
+                      {"id": "fr-cloud", "name": "Nuage Français", "headquarters": "FR", "regions": ["FR"],
+                       "qualifications": ["secnumcloud-3.2"]}],
+        "platforms": [{"id": "fr-iaas", "provider": "fr-cloud", "models": ["iaas", "saas"]}],
+        "applications": [
+            {"id": "mail", "name": "Messagerie des élus", "hosting": {"model": "saas", "provider": "us-mail"},
+             "datasets": ["mails"]},
+            {"id": "intra", "name": "Intranet municipal", "datasets": ["pages"]},
+            {"id": "paie", "name": "Paie des agents", "hosting": {"model": "on-premises"}, "datasets": ["pages"],
+             "blockers": ["Licence non transférable"]},
+            {"id": "portail", "name": "Portail RH", "hosting": {"model": "on-premises"}, "datasets": ["pages"],
+             "depends_on": ["paie"]},
+        ],
+        "datasets": [{"id": "mails", "name": "Courriels", "classification": "sensitive"},
+                     {"id": "pages", "name": "Pages", "classification": "internal"}],
+    }
+
+
+def test_the_four_answers_name_applications_and_count_unknowns(write_inventory: Any) -> None:
+    inventory, scan, planned = assessed(write_inventory(estate()))
+    page = one_page(scan, planned, inventory)
+    text = " ".join([*page["move"], *page["when"], *(g["why"] + g["names"] for g in page["cannot"]),
+                     *(line for d in page["decisions"] for line in d["lines"])])
+    assert "Paie des agents" in text and "Portail RH" in text
+    assert not re.search(r"\b(paie|portail|intra)\b", text), "names, not ids"
+    waits = next(g for g in page["cannot"] if g["names"] == "Portail RH")
+    assert "Paie des agents" in waits["why"]
+    vendor = next(d for d in page["decisions"] if d["kind"] == "vendor-change")
+    assert any("Messagerie des élus at Mail Corp." in line for line in vendor["lines"])
+    # The intranet declares no hosting: an unknown, counted in the figures and named.
+    assert page["unknowns"]["count"] >= 1 and any("Intranet municipal" in line for line in page["unknowns"]["lines"])
+    assert ("unknown" in [kind for _, _, kind in page["figures"]]
+            and dict((k, v) for v, _, k in page["figures"])["unknown"] == page["unknowns"]["count"])
+
+
+def test_undated_plans_say_how_to_date_them_and_dated_ones_give_dates(write_inventory: Any) -> None:
+    inventory, scan, planned = assessed(write_inventory(estate()), "fr")
+    assert "--start" in " ".join(one_page(scan, planned, inventory)["when"])
+    from bleu_assess.roadmap import RoadmapOptions, schedule
+    import datetime as dt
+
+    dated = schedule(planned, inventory, RoadmapOptions(dt.date(2027, 1, 4)))
+    assert "4 janvier 2027" in " ".join(one_page(scan, dated, inventory)["when"])
+
+
+def test_findings_grouped_by_rule_keep_every_finding_once() -> None:
+    _, scan, _ = assessed(CHU)
+    groups = rule_groups(scan)
+    pairs = sorted((g["rule"], i["id"], i["message"]) for g in groups for i in g["items"])
+    assert pairs == sorted((f.rule, item.id, f.message) for item in scan.items for f in item.findings)
+    ranks = [g["severity"] for g in groups]
+    order = ["blocker", "high", "medium", "low", "info"]
+    assert ranks == sorted(ranks, key=order.index), "most severe first"
+
+
+def test_the_patient_records_exposure_path_is_in_the_dot_text() -> None:
+    inventory, scan, _ = assessed(CHU, "fr")
+    exposure, overview = diagram.diagrams(scan.applications, inventory, TITLES)
+    assert (exposure.key, overview.key) == ("exposure", "overview")
+    assert exposure.exposed[("application:dpi", "application:entrepot-sante")] == "critical"
+    assert exposure.exposed[("application:entrepot-sante", "provider:microsoft-azure")] == "critical"
+    text = diagram.to_dot(exposure)
+    assert re.search(r'"application:dpi" -> "application:entrepot-sante" \[id="exposure-application-dpi--'
+                     r'application-entrepot-sante", class="flow exposed critical"', text)
+    assert diagram.to_dot(exposure) == text, "deterministic"
+    assert "Portail wifi des patients" in diagram.unlinked(overview, inventory)
+
+
+def test_large_estates_get_one_diagram_per_exposed_application(write_inventory: Any) -> None:
+    data = estate()
+    data["applications"] += [{"id": f"app{i}", "name": f"Application {i}", "hosting": {"model": "on-premises"},
+                              "datasets": ["pages"]} for i in range(diagram.OVERVIEW_MAX_APPLICATIONS)]
+    inventory, scan, _ = assessed(write_inventory(data))
+    pictures = diagram.diagrams(scan.applications, inventory, TITLES)
+    assert [p.key for p in pictures] == ["exposure", "item-mail"]
+    assert pictures[1].title == "Exposure of Messagerie des élus"
+
+
+def test_an_exposure_picture_too_large_to_read_is_left_to_the_per_application_ones(write_inventory: Any) -> None:
+    data = estate()
+    data["applications"] += [{"id": f"saas{i}", "name": f"SaaS {i}", "hosting": {"model": "saas", "provider": "us-mail"},
+                              "datasets": ["mails"]} for i in range(diagram.MAX_NODES + diagram.OVERVIEW_MAX_APPLICATIONS)]
+    inventory, scan, _ = assessed(write_inventory(data))
+    pictures = diagram.diagrams(scan.applications, inventory, TITLES)
+    assert pictures and all(p.key.startswith("item-") for p in pictures)
+    assert len(pictures) == diagram.PER_PATH_MAX_DIAGRAMS
+
+
+@pytest.mark.skipif(not shutil.which("dot"), reason="Graphviz is not installed")
+def test_svg_is_inline_titled_and_byte_identical() -> None:
+    inventory, scan, _ = assessed(CHU)
+    exposure = diagram.diagrams(scan.applications, inventory, TITLES)[0]
+    first, overview = diagram.render_svgs([(exposure, "Exposure", "Paths"), (exposure, "Again", "Paths")])
+    assert [first] == diagram.render_svgs([(exposure, "Exposure", "Paths")])
+    assert overview is not None and "Again" in overview
+    assert first.startswith('<svg class="diagram"') and 'role="img"' in first  # type: ignore[union-attr]
+    assert "<!--" not in first and "http" not in first and "&#45;" not in first  # type: ignore[operator]
+
+
+def test_without_graphviz_the_report_lists_the_paths(runner: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot here
+    result = runner.invoke(app, ["report", str(CHU), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Graphviz (the dot command) is not installed" in result.stdout
+    arrow = ' <span class="arrow">→</span> '
+    assert arrow.join(["Dossier patient informatisé", "Entrepôt de données de santé",
+                       "Microsoft Azure (cloud commercial)"]) in result.stdout
