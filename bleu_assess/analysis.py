@@ -80,6 +80,7 @@ FACTS: dict[str, tuple[tuple[str, ...], str]] = {
     "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
     # Servers (optional section): what runs the application.
     "servers": (APP, "list"), "servers.os_out_of_support": (APP, "list"), "hosting.from_servers": (APP, "bool"),
+    "dependencies.unknown_providers": (APP, "list"),
     # Second pass: known once the first pass has set verdicts.
     "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
     "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
@@ -552,8 +553,21 @@ class Analysis:
             "servers": tuple(sorted(s.id for s in servers)),
             "servers.os_out_of_support": tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")),
             "hosting.from_servers": app.id in inv.hosting_from_servers,
+            "dependencies.unknown_providers": self._unknown_dependencies(app),
         })
         return facts, exposure
+
+    def _unknown_dependencies(self, app: Application) -> tuple[str, ...]:
+        """Applications this one needs that run at a provider declaring neither headquarters nor
+        control (an external endpoint found by discovery, not yet classified)."""
+        inv = self.inventory
+        out = []
+        for dep in app.depends_on:
+            target = inv.applications_by_id.get(dep)
+            provider = inv.provider(target.hosting.provider) if target and target.hosting else None
+            if provider is not None and provider.headquarters is None and provider.non_eu_control is None:
+                out.append(dep)
+        return tuple(sorted(out))
 
     def _hosting_facts(self, profile: Profile) -> dict[str, Any]:
         facts = self._hosting_blocks.get(id(profile))

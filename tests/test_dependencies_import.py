@@ -221,3 +221,41 @@ def test_server_index_joins_by_name_fqdn_short_name_and_ip_and_never_by_an_ambig
     assert index.find("db01.site-a.local").server == "db01-a"  # type: ignore[union-attr]
     assert index.find("db01") is None  # two servers share that short name
     assert index.find("unknown", "10.9.9.9") is None
+
+
+def test_from_an_rvtools_export_and_a_dependency_export_to_a_first_scan(runner: Any, tmp_path: Path) -> None:
+    """The consultant's first day: servers and suggested applications from RVTools, then the
+    dependencies Azure Migrate saw joined to them by IP only, merged in place, then a scan."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "vInfo"
+    for row in (["VM", "Template", "Primary IP Address", "Cluster", "Folder", "OS according to the VMware Tools"],
+                ["SRV-DPI-01", "False", "10.0.1.10", "CL-A", "/DC/vm/DPI", "Microsoft Windows Server 2008 R2 (64-bit)"],
+                ["SRV-AD-01", "False", "10.0.0.5", "CL-A", "/DC/vm/Annuaire", "Microsoft Windows Server 2022 (64-bit)"]):
+        sheet.append(row)
+    book.save(tmp_path / "rvtools.xlsx")
+    inventory = tmp_path / "inventaire.yaml"
+    result = runner.invoke(app, ["import", "rvtools", str(tmp_path / "rvtools.xlsx"), "--organisation", "CHU", "-o",
+                                 str(inventory), "--group-by", "folder", "--as-of", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    export = tmp_path / "deps.csv"
+    export.write_text("Timeslot,Source server name,Source application,Source process,Destination server name,"
+                      "Destination IP,Destination application,Destination process,Destination port\n"
+                      "2026-11-24 06:00,SRV-DPI-01,,java,,10.0.0.5,,,389\n"
+                      "2026-11-24 06:00,SRV-DPI-01,,java,,52.143.1.9,,,443\n", encoding="utf-8")
+    before = inventory.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["import", "azure-migrate", str(export), "--inventory", str(inventory), "--in-place"])
+    assert result.exit_code == 0, result.output
+    after = inventory.read_text(encoding="utf-8")
+    import difflib
+
+    diff = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert diff and all(line.startswith("+") for line in diff), diff  # only added lines
+    scan = api.scan(inventory)
+    dpi = next(i for i in scan.items if i.id == "dpi")
+    assert api.load(inventory).inventory.applications_by_id["dpi"].depends_on == ("annuaire", "ext-52.143.1.0-24")
+    # The Internet call reaches the analysis: the provider behind it is unknown, so is dpi's readiness.
+    assert dpi.readiness == "unknown" and "INF-EXT-001" in {f.rule for f in dpi.findings}
