@@ -148,27 +148,39 @@ def _hosted_on(inventory: Inventory, holder: str) -> tuple[str, ...]:
         a.hosting.provider, a.hosting.platform)))
 
 
-def inventory_deadlines(inventory: Inventory) -> list[Deadline]:
+def inventory_deadlines(inventory: Inventory, plan: PlanResult | None = None) -> list[Deadline]:
     """The dated fields of the inventory that constrain at least one application (format v2; a
     v1 inventory declares none).
 
     A qualification's `until` (`model.Qualification`, on a provider or an offer in `platforms`)
-    constrains the applications hosted there today (an offer that carries its provider's
-    qualifications, as in v1, is not counted twice); a derogation's `until` constrains the
-    applications it covers and those holding the datasets it covers. Pending qualifications'
-    `expected` dates delay waves instead (`Placement.not_before`, set by the plan)."""
+    constrains the applications hosted there today and, given the `plan`, those its waves land on
+    that offer for a target that requires it (rulesets/verdicts.yaml `target_requirements`): each
+    must have moved while it holds. An offer that carries its provider's qualifications, as in
+    v1, is not counted twice. A derogation's `until` constrains the applications it covers and
+    those holding the datasets it covers. Pending qualifications' `expected` dates delay waves
+    instead (`Placement.not_before`, set by the plan)."""
+    from bleu_assess.refdata import verdict_model
+
+    requirements = verdict_model().target_requirements
+    landing: dict[str, list[tuple[str, set[str]]]] = {}
+    moving = {a for w in plan.waves for a in w.applications} if plan is not None else set()
+    for verdict in plan.scan.applications if plan is not None else ():
+        if verdict.platform is not None and verdict.id in moving:
+            needed = set((requirements.get(verdict.target) or {}).get("qualifications") or ())
+            landing.setdefault(verdict.platform, []).append((verdict.id, needed))
     out = []
     providers = inventory.providers_by_id
     for holder in (*inventory.providers, *inventory.platforms):
         provider = providers.get(getattr(holder, "provider", None) or "")
         if provider is not None and holder.qualifications is provider.qualifications:
             continue
-        hosted = _hosted_on(inventory, holder.id)
-        for qualification in holder.qualifications or () if hosted else ():
+        hosted = set(_hosted_on(inventory, holder.id))
+        for qualification in holder.qualifications or ():
             until = _date(qualification.until)
-            if until is not None:
-                out.append(Deadline(until, "qualification-expiry", f"{holder.id}:{qualification.id}", hosted,
-                                    must_meet=True))
+            constrained = hosted | {a for a, needed in landing.get(holder.id, ()) if qualification.id in needed}
+            if until is not None and constrained:
+                out.append(Deadline(until, "qualification-expiry", f"{holder.id}:{qualification.id}",
+                                    tuple(sorted(constrained)), must_meet=True))
     for derogation in inventory.derogations:
         until = _date(derogation.until)
         if until is not None:
@@ -230,7 +242,7 @@ def schedule(plan: PlanResult, inventory: Inventory, options: RoadmapOptions) ->
     `not_before` (a pending offer's expected date, see `plan.pending_offers`)."""
     lang = plan.scan.lang
     calendar = Calendar(inventory.organisation.country if options.holidays else None, options.freezes)
-    deadlines = sorted(inventory_deadlines(inventory) + reference_deadlines(inventory),
+    deadlines = sorted(inventory_deadlines(inventory, plan) + reference_deadlines(inventory),
                        key=lambda d: (d.date, d.kind, d.subject))
     warnings = list(plan.warnings)
     cursor, waves = options.start, []

@@ -180,6 +180,19 @@ def test_a_wave_ending_after_a_qualification_expiry_it_must_meet_is_warned(write
     assert inventory_deadlines(hosted(write_inventory)[0]) == [], "no dated field, no deadline"
 
 
+def test_a_landing_zone_whose_required_qualification_ends_before_the_wave_is_warned(write_inventory: Any) -> None:
+    qualified = {"qualifications": [{"id": "secnumcloud-3.2", "since": "2024-01-01", "until": "2027-01-05"}],
+                 "pending_qualifications": []}
+    inventory, result = hosted(write_inventory, cloud=qualified)
+    assert {v.id: v.platform for v in result.applications}["b"] == "cloud-iaas"
+    planned = schedule(api.plan(result, api.graph(inventory)), inventory, RoadmapOptions(dt.date(2027, 1, 4), (5.0,)))
+    # b needs SecNumCloud and lands there; a (public data) lands there too but does not need it.
+    [deadline] = [d for d in planned.roadmap.deadlines if d.kind == "qualification-expiry"]
+    assert (deadline.subject, deadline.applications) == ("cloud-iaas:secnumcloud-3.2", ("b",))
+    wave_b = next(w for w in planned.waves if "b" in w.applications)
+    assert any(f"wave {wave_b.number} ends" in w and "cloud-iaas:secnumcloud-3.2" in w for w in planned.warnings)
+
+
 def test_a_derogation_ending_constrains_what_it_covers_and_the_holders_of_its_datasets(write_inventory: Any) -> None:
     derogation = {"id": "derog-dr", "rules": ["SNC-DR-001"], "datasets": ["dr"], "basis": "other",
                   "granted_by": "HFDS", "granted_on": "2026-01-01", "until": "2027-03-31"}
