@@ -387,9 +387,10 @@ def test_every_mermaid_diagram_of_the_examples_parses(runner: Any, example: Path
 def test_hostile_names_parse_as_labels(runner: Any, tmp_path: Path) -> None:
     path = tmp_path / "i.yaml"
     # Ids Mermaid could misread: the keyword `end`, and `o`/`x` that end an edge after `--`.
-    extra = "".join(f"  - {{id: {i}, name: {i}, hosting: {{model: on-premises}}, depends_on: [annuaire]}}\n"
-                    for i in ("end", "o", "x.x"))
-    path.write_text(CLOSE_IDS.replace("Annuaire", json.dumps(HOSTILE)) + extra, encoding="utf-8")
+    extra = "".join(f"  - {{id: {i}, name: {i}, hosting: {{model: on-premises}}, datasets: [comptes], "
+                    "depends_on: [annuaire]}\n" for i in ("end", "o", "x.x"))
+    text = CLOSE_IDS.replace("Annuaire", json.dumps(HOSTILE)).replace("datasets:\n", extra + "datasets:\n")
+    path.write_text(text, encoding="utf-8")
     graph = runner.invoke(app, ["graph", str(path)]).stdout
     plan_md = runner.invoke(app, ["plan", str(path)]).stdout
     for shape in flowcharts([graph, *mermaid_blocks(plan_md)]):
