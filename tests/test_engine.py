@@ -240,3 +240,13 @@ def test_scan_output_is_byte_identical_across_runs_and_processes(tmp_path: Path,
                         "-o", str(tmp_path / name)], check=True, capture_output=True)
         outputs.append((tmp_path / name).read_bytes())
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("example", ["chu-exemple.yaml", "ministere-exemple.yaml"])
+def test_a_message_never_shows_an_empty_list_of_the_values_that_triggered_it(example: str, lang: str) -> None:
+    # A rule tests one fact in several branches (any: restricted or classified… or health); the
+    # message shows the values its positive tests matched, never « des données (—) ».
+    result = api.scan(Path(__file__).parent.parent / "examples" / example, lang=lang)
+    empty = [(i.id, f.rule) for i in result.items for f in i.findings if "(—)" in f.message or "()" in f.message]
+    assert not empty

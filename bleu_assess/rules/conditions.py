@@ -60,6 +60,17 @@ def _inside(group: frozenset[Any]) -> Callable[[Any], Any]:
     return lambda values: tuple(v for v in values or () if v in group)
 
 
+def _matched(filters: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    """The values any of a fact's positive tests matched, in the fact's order; all of them when
+    none did (a test in an `any` branch that was not the one that fired must not blank the
+    message: « des données (—) »)."""
+    def shown(values: Any) -> Any:
+        found = {v for f in filters for v in f(values)}
+        kept = tuple(v for v in values or () if v in found)
+        return kept if kept else values
+    return shown
+
+
 # operator -> the part of a list fact that made the test true
 _SHOWN: dict[str, Callable[[frozenset[Any]], Callable[[Any], Any]]] = {
     "not_subset_of": _outside, "intersects": _inside,
@@ -78,6 +89,7 @@ class Compiler:
         # outside the group, the classes in common), not the whole list. Tests under `not` are
         # left out: there the values that count are the ones that did not match.
         self.shown: dict[str, Callable[[Any], Any]] = {}
+        self._filters: dict[str, list[Callable[[Any], Any]]] = {}
         self._negated = 0
 
     def compile(self, node: Any, path: tuple[Any, ...]) -> Predicate:
@@ -130,8 +142,9 @@ class Compiler:
         if value is _INVALID:
             return lambda facts: False
         self.used.append(fact)
-        if not self._negated and fact not in self.shown and op in _SHOWN:
-            self.shown[fact] = _SHOWN[op](value)
+        if not self._negated and op in _SHOWN:
+            self._filters.setdefault(fact, []).append(_SHOWN[op](value))
+            self.shown[fact] = _matched(self._filters[fact])
         test = _test(op, value)
         return lambda facts: test(facts.get(fact))
 
