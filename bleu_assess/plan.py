@@ -19,7 +19,7 @@ import networkx as nx
 
 from bleu_assess import gcpause
 from bleu_assess.graph import InventoryGraph
-from bleu_assess.i18n import t
+from bleu_assess.i18n import label, t
 from bleu_assess.model import Application, Inventory
 from bleu_assess.results import Held, HybridLink, ItemVerdict, Placement, PlanResult, ScanResult, Staying, Wave
 
@@ -166,7 +166,8 @@ class _Planner:
             for app_id, key in waiting:
                 if app_id not in held and app_id not in staying:
                     held[app_id] = Held(app_id, "depends-on-held",
-                                        self.say(key, dependency=blocked, reason=held[blocked].reason))
+                                        self.say(key, dependency=blocked,
+                                                 reason=label("held", held[blocked].reason, self.lang)))
                     queue.append(app_id)
         return list(held.values())
 
