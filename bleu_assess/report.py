@@ -21,14 +21,9 @@ READINESS_ORDER = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "re
 LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
 
 
-def generation_moment() -> datetime.datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), else now; UTC (bleu_assess.clock)."""
-    return reference_moment()
-
-
 def generation_time() -> str | None:
     """The generation moment, ISO 8601 in UTC (the audit trail's machine-readable form)."""
-    return generation_moment().strftime("%Y-%m-%d %H:%M UTC")
+    return reference_moment().strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _item(verdict: ItemVerdict) -> dict[str, Any]:
@@ -111,7 +106,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     groups = report_parts.rule_groups(scan)
     return {
         "lang": lang, "audience": audience, "technical": audience == "technical",
-        "organisation": inventory.organisation, "generated": l10n.moment(generation_moment(), lang),
+        "organisation": inventory.organisation, "generated": l10n.moment(reference_moment(), lang),
         "generated_iso": generation_time(),
         "page": one_page(scan, plan, inventory), "roadmap": plan_context["roadmap"],
         "checklists": plan_context["checklists"], "rule_groups": groups,

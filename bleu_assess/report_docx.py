@@ -34,7 +34,8 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
     from docx.shared import Cm, Pt
 
     from bleu_assess import l10n
-    from bleu_assess.report import context, generation_moment
+    from bleu_assess.clock import reference_moment
+    from bleu_assess.report import context
 
     lang = scan.lang
     ctx = context(scan, plan, inventory, "executive", template_dir)
@@ -136,7 +137,7 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
             document.add_paragraph(separator.join(i["name"] for i in group["items"]))
         document.add_paragraph(f"{say('field', name=say('remediation'))} {group['remediation']}")
 
-    moment = generation_moment().replace(tzinfo=None)
+    moment = reference_moment().replace(tzinfo=None)
     properties = document.core_properties
     properties.title = f"{say('title')} — {inventory.organisation.name}"
     properties.author = properties.last_modified_by = "bleu-assess"
