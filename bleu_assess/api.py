@@ -9,16 +9,16 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Callable
 
-from bleu_assess.load import Loaded, load_inventory
+from bleu_assess.inventory.load import Loaded, load_inventory
 
 if TYPE_CHECKING:
     from datetime import date
 
-    from bleu_assess.graph import InventoryGraph
-    from bleu_assess.model import Inventory
-    from bleu_assess.plan import PlanOptions
-    from bleu_assess.roadmap import RoadmapOptions
-    from bleu_assess.results import PlanResult, ScanResult
+    from bleu_assess.inventory.graph import InventoryGraph
+    from bleu_assess.inventory.model import Inventory
+    from bleu_assess.plan.waves import PlanOptions
+    from bleu_assess.plan.roadmap import RoadmapOptions
+    from bleu_assess.assess.results import PlanResult, ScanResult
     from bleu_assess.rules.model import Ruleset
 
 
@@ -31,7 +31,7 @@ def load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None 
 
 
 def graph(inventory: "Inventory") -> "InventoryGraph":
-    from bleu_assess.graph import build_graph
+    from bleu_assess.inventory.graph import build_graph
 
     return build_graph(inventory)
 
@@ -51,14 +51,14 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
     """Verdicts for every application and dataset of a validated inventory, on the assessment
     date `as_of` (YYYY-MM-DD; default the day the inventory's catalogue references were resolved
     on, else today, or SOURCE_DATE_EPOCH's date)."""
-    from bleu_assess.evaluate import assess as run
+    from bleu_assess.assess.evaluate import assess as run
 
     if as_of is None and inventory.catalogue is not None:
         # The day its catalogue references were resolved on: one date for catalogue and rules.
         as_of = inventory.catalogue.day.isoformat()
     result = run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
     if inventory.catalogue is not None:
-        from bleu_assess.catalogue_refs import annotate
+        from bleu_assess.inventory.catalogue_refs import annotate
 
         result = annotate(result, inventory)
     return result
@@ -67,7 +67,7 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
 def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,
          rules_dir: str | os.PathLike[str] | None = None, lang: str = "en", as_of: str | None = None) -> "ScanResult":
     """Load (if given a path), validate and assess: `api.scan("examples/chu-exemple.yaml")`."""
-    from bleu_assess.model import Inventory as _Inventory
+    from bleu_assess.inventory.model import Inventory as _Inventory
 
     inventory = path if isinstance(path, _Inventory) else load(path).inventory
     return assess(inventory, select_rulesets(rulesets, rules_dir), lang, as_of=as_of)
@@ -77,11 +77,11 @@ def plan(scan_result: "ScanResult", ig: "InventoryGraph", options: "PlanOptions 
          roadmap: "RoadmapOptions | None" = None) -> "PlanResult":
     """Migration waves for an assessed inventory; dated (`start`, `end` per wave, deadlines)
     when `roadmap` options are given."""
-    from bleu_assess.plan import plan as run
+    from bleu_assess.plan.waves import plan as run
 
     planned = run(scan_result, ig, options)
     if roadmap is None:
         return planned
-    from bleu_assess.roadmap import schedule
+    from bleu_assess.plan.roadmap import schedule
 
     return schedule(planned, ig.inventory, roadmap)

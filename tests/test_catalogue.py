@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bleu_assess import catalogue as cat
+from bleu_assess.inventory import catalogue as cat
 from bleu_assess.errors import InputError
 from bleu_assess.cli import app
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bleu_assess import api, catalogue as cat, catalogue_refs
+from bleu_assess import api
+from bleu_assess.inventory import catalogue as cat, catalogue_refs
 from bleu_assess.cli import app
 from bleu_assess.errors import InventoryError
-from bleu_assess.results import scan_json_parts
-from bleu_assess.validate import Document
+from bleu_assess.assess.results import scan_json_parts
+from bleu_assess.inventory.validate import Document
 
 from conftest import minimal_inventory
 

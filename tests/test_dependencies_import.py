@@ -205,7 +205,7 @@ def test_real_samples_give_dependencies_as_a_real_process(tmp_path: Path, sample
 
 def test_server_index_joins_by_name_fqdn_short_name_and_ip_and_never_by_an_ambiguous_short_name() -> None:
     from bleu_assess.intake.servers import ServerIndex
-    from bleu_assess.model import Server
+    from bleu_assess.inventory.model import Server
 
     index = ServerIndex([
         Server("srv-dpi-01", hostname="SRV-DPI-01", fqdn="srv-dpi-01.chu.local", ip_addresses=("10.0.1.10",),

@@ -56,8 +56,8 @@ def test_explain_shows_derogated_until(runner: Any, write_inventory: Any) -> Non
 
 def test_the_json_assembled_in_parts_keeps_derogations_and_uncertain_notes(write_inventory: Any) -> None:
     from bleu_assess import api
-    from bleu_assess.results import to_json
-    from bleu_assess.scan_render import json_text
+    from bleu_assess.assess.results import to_json
+    from bleu_assess.render.scan import json_text
 
     result = api.assess(api.load(write_inventory(INVENTORY)).inventory, as_of="2026-11-30")
     assert any(f.derogation for i in result.items for f in i.findings)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bleu_assess import api
-from bleu_assess.analysis import Analysis, provider_statuses
-from bleu_assess.load import load_inventory
+from bleu_assess.assess.analysis import Analysis, provider_statuses
+from bleu_assess.inventory.load import load_inventory
 
 
 def _provider(pid: str, hq: str = "FR", **kw: Any) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def test_provider_statuses_are_stable_with_subprocessor_cycles(write_inventory: 
 
 
 def test_country_groups_are_country_codes() -> None:
-    from bleu_assess.refdata import region_groups
+    from bleu_assess.rules.refdata import region_groups
 
     groups = region_groups()
     assert "NO" in groups["eu-eea"] and "NO" not in groups["eu"]

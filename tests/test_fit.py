@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bleu_assess import api, fit, fit_render
+from bleu_assess import api
+from bleu_assess.assess import fit
+from bleu_assess.render import fit as fit_render
 
 from conftest import minimal_inventory
 

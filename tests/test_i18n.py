@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bleu_assess.i18n import catalogue, t
+from bleu_assess.render.i18n import catalogue, t
 from bleu_assess.resources import templates_dir
 
 

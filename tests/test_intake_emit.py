@@ -9,7 +9,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bleu_assess import yamlio
+from bleu_assess.inventory import yamlio
 from bleu_assess.intake.emit import dump
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),

@@ -149,7 +149,7 @@ def test_numbers_as_french_and_english_spreadsheets_show_them(raw: Any, percent:
 @pytest.mark.parametrize("raw", ["30/11/2026", "30-11-26", "30 novembre 2026", "30 Nov 2026", "2026-11-30"])
 def test_french_dates(raw: str) -> None:
     from bleu_assess.intake.values import coerce
-    from bleu_assess.schema import Spec
+    from bleu_assess.inventory.schema import Spec
 
     assert coerce(raw, Spec("date")).value == "2026-11-30"
 

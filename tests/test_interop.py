@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.interop.columns import SHEETS, columns, header
+from bleu_assess.intake.columns import SHEETS, columns, header
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "interop"
@@ -72,8 +72,8 @@ def test_template_round_trip_scans_like_the_original(runner: Any, tmp_path: Path
 def with_catalogue_facts(example: Path) -> dict[str, Any]:
     """The example's data with its `ref: catalogue:` entries written out: a workbook has no
     column for a reference, it holds the facts themselves."""
-    from bleu_assess.catalogue_refs import resolve
-    from bleu_assess.validate import Document
+    from bleu_assess.inventory.catalogue_refs import resolve
+    from bleu_assess.inventory.validate import Document
 
     (doc,), _, _ = resolve([Document(str(example), "", yaml.safe_load(example.read_text(encoding="utf-8")))])
     return doc.data
@@ -102,7 +102,7 @@ def test_template_has_drop_downs_for_every_enumeration(tmp_path: Path, runner: A
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_column_of_the_format_has_its_own_header(lang: str) -> None:
     """A field added to the format gets a column with a worded header, distinct in its sheet."""
-    from bleu_assess.i18n import catalogue
+    from bleu_assess.render.i18n import catalogue
 
     for sheet in SHEETS:
         keys = [f"interop.col.{c.key.replace('.', '_')}" for c in columns(sheet)]

@@ -14,7 +14,7 @@ import pytest
 
 from bleu_assess.cli import app
 from bleu_assess.errors import InventoryError
-from bleu_assess.load import load_inventory
+from bleu_assess.inventory.load import load_inventory
 
 HEAD = "format: bleu-assess/v1\norganisation:\n  name: Test\n"
 APP = "applications:\n  - id: app\n    name: App\n    hosting: {model: on-premises}\n    datasets: [data]\n"
@@ -190,8 +190,8 @@ def test_version_graph_schema_and_init(runner: Any, write_inventory: Any, tmp_pa
 def test_examples_validate_against_the_published_json_schema() -> None:
     import jsonschema
 
-    from bleu_assess import yamlio
-    from bleu_assess.schema import json_schema
+    from bleu_assess.inventory import yamlio
+    from bleu_assess.inventory.schema import json_schema
 
     root = Path(__file__).resolve().parent.parent / "examples"
     files = sorted(root.rglob("*.yaml"))

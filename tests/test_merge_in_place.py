@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from bleu_assess import api, yamlio
+from bleu_assess import api
+from bleu_assess.inventory import yamlio
 from bleu_assess.cli import app
 from bleu_assess.intake.merge import Additions, apply
 from bleu_assess.intake.tally import ImportReport

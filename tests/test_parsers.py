@@ -14,9 +14,10 @@ from typing import Any, Callable
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bleu_assess import api, yamlio
+from bleu_assess import api
+from bleu_assess.inventory import yamlio
 from bleu_assess.errors import InputError
-from bleu_assess.scan_render import json_text
+from bleu_assess.render.scan import json_text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

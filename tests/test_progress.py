@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bleu_assess import console
+from bleu_assess.cli import console
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bleu_assess import api, sensitivity
+from bleu_assess import api
+from bleu_assess.inventory import sensitivity
 from bleu_assess.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +157,7 @@ def test_a_v1_inventory_rewritten_for_v2_keeps_every_verdict(tmp_path: Path) -> 
     same verdicts, item by item."""
     import yaml
 
-    from bleu_assess.upgrade import format_v2, qualifications_per_offer, upgrade_texts
+    from bleu_assess.inventory.upgrade import format_v2, qualifications_per_offer, upgrade_texts
 
     source = Path(__file__).parent / "data" / "v1" / "ministere-exemple.yaml"
     text = source.read_text(encoding="utf-8")

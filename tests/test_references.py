@@ -189,8 +189,8 @@ def test_an_uncertain_rule_is_visibly_uncertain_in_the_table_the_report_and_sari
     assert done.exit_code == 0, done.output
     html = report.read_text(encoding="utf-8")
     assert 'class="uncertain"' in html and "Base juridique incertaine" in html
-    from bleu_assess.results import Finding
-    from bleu_assess.scan_render import finding_heading
+    from bleu_assess.assess.results import Finding
+    from bleu_assess.render.scan import finding_heading
 
     uncertain = Finding("R-1", "x@1", "d", "low", "m", "r", title="Titre", uncertain="why")
     assert finding_heading(uncertain, "fr") == "R-1: Titre [incertain]"

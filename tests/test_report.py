@@ -162,7 +162,7 @@ def pdf_pages(tmp_path: Path, html: Path) -> list[str]:
 @browser
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_report_in_a_real_browser(tmp_path: Path, lang: str) -> None:
-    from bleu_assess.diagram import dot_available
+    from bleu_assess.render.diagram import dot_available
 
     html = write_report(tmp_path, CHU, "--lang", lang)
     dom = chromium(tmp_path, "--dump-dom", html.as_uri())
@@ -198,7 +198,7 @@ def test_the_patient_records_exposure_path_is_drawn(tmp_path: Path) -> None:
 @pytest.mark.parametrize("inventory", [CHU, MINISTERE], ids=["chu", "ministere"])
 def test_executive_report_prints_on_three_pages_and_page_one_answers_in_names(tmp_path: Path, inventory: Path) -> None:
     from bleu_assess import api
-    from bleu_assess.i18n import t
+    from bleu_assess.render.i18n import t
 
     pages = pdf_pages(tmp_path, write_report(tmp_path, inventory, "--audience", "executive", *DATED))
     assert len(pages) <= 3, len(pages)

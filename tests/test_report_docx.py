@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bleu_assess.cli import app
-from bleu_assess.i18n import t
+from bleu_assess.render.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 CHU = ROOT / "examples" / "chu-exemple.yaml"

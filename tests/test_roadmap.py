@@ -17,8 +17,8 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.plan import pending_offers
-from bleu_assess.roadmap import Calendar, RoadmapOptions, inventory_deadlines, parse_capacity, parse_freeze, schedule
+from bleu_assess.plan.waves import pending_offers
+from bleu_assess.plan.roadmap import Calendar, RoadmapOptions, inventory_deadlines, parse_capacity, parse_freeze, schedule
 
 ROOT = Path(__file__).resolve().parent.parent
 CHU = ROOT / "examples" / "chu-exemple.yaml"
@@ -238,7 +238,7 @@ def test_csv_carries_each_applications_wave_dates(runner: Any) -> None:
 
 
 def test_gantt_names_cannot_break_the_gantt_grammar() -> None:
-    from bleu_assess.roadmap import gantt_text
+    from bleu_assess.plan.roadmap import gantt_text
 
     text = gantt_text("Dérogation: DR #12; art. 19\nHFDS ")
     assert not set(":;#\n") & set(text) and text.startswith("Dérogation")

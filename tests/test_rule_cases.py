@@ -13,7 +13,7 @@ import yaml
 
 from bleu_assess import api
 from bleu_assess.errors import InputError
-from bleu_assess.load import load_inventory
+from bleu_assess.inventory.load import load_inventory
 from bleu_assess.rules.load import discover, load_ruleset
 
 CASES = Path(__file__).parent / "rules" / "cases"

@@ -12,7 +12,7 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.results import EXPOSURE_LEVELS, READINESS, RESIDENCY, SCOPES, SEVERITIES, TARGETS
+from bleu_assess.assess.results import EXPOSURE_LEVELS, READINESS, RESIDENCY, SCOPES, SEVERITIES, TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml")) + [ROOT / "examples" / "par-service"]
@@ -165,8 +165,8 @@ def test_scan_as_a_real_process_exits_2_on_invalid_input_without_traceback(tmp_p
 @pytest.mark.parametrize("name", ["chu-exemple.yaml", "ministere-exemple.yaml"])
 def test_json_assembled_from_parts_is_the_plain_encoding_of_the_results(name: str) -> None:
     from bleu_assess import api
-    from bleu_assess.results import to_json
-    from bleu_assess.scan_render import json_text
+    from bleu_assess.assess.results import to_json
+    from bleu_assess.render.scan import json_text
 
     result = api.scan(ROOT / "examples" / name)
     assert bytes(json_text(result)) == to_json(result.to_dict()).encode("utf-8")

@@ -11,7 +11,7 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.errors import InventoryError
-from bleu_assess.load import load_inventory
+from bleu_assess.inventory.load import load_inventory
 
 HEAD = "format: bleu-assess/v1\norganisation:\n  name: Test\n"
 PROVIDERS = "providers:\n  - id: azure\n    headquarters: US\n    regions: [FR]\n"
@@ -49,7 +49,7 @@ def test_hosting_is_derived_from_servers_that_agree(write_inventory: Any) -> Non
     inventory = load_inventory(path).inventory
     dpi = inventory.applications_by_id["dpi"]
     assert dpi.hosting is not None and dpi.hosting.provider == "azure" and inventory.hosting_from_servers == {"dpi"}
-    from bleu_assess.analysis import Analysis
+    from bleu_assess.assess.analysis import Analysis
 
     facts, _ = Analysis(api.graph(inventory)).application_facts(dpi)
     assert facts["hosting.from_servers"] is True and facts["servers"] == ("srv-dpi-1", "srv-dpi-2")
@@ -79,7 +79,7 @@ def test_out_of_support_os_is_a_finding_for_rehost_with_its_source(write_invento
 def test_schema_publishes_the_servers_section() -> None:
     import jsonschema
 
-    from bleu_assess.schema import json_schema
+    from bleu_assess.inventory.schema import json_schema
 
     schema = json_schema()
     server = schema["properties"]["servers"]["items"]

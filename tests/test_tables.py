@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bleu_assess import api, i18n, plan_render, scan_render
+from bleu_assess import api
+from bleu_assess.render import i18n, plan as plan_render, scan as scan_render
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "chu-exemple.yaml"
 BORDERS = re.compile(r"[│┃┏┓┗┛┡┩┣┫━─┳┻╇╋┼└┘┌┐├┤┬┴]")
@@ -67,7 +68,7 @@ def test_an_empty_estate_gives_empty_tables_not_an_error(tmp_path: Path) -> None
 
 
 def test_diff_table_fits_and_labels_values_in_the_reader_language(tmp_path: Path) -> None:
-    from bleu_assess.interop import diff as differ
+    from bleu_assess.render import diff as differ
 
     before = api.scan(EXAMPLE, lang="fr").to_dict()
     after_path = tmp_path / "after.yaml"

@@ -15,8 +15,8 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.schema import json_schema
-from bleu_assess.upgrade import STEPS, format_v2, upgrade_texts
+from bleu_assess.inventory.schema import json_schema
+from bleu_assess.inventory.upgrade import STEPS, format_v2, upgrade_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 V1 = Path(__file__).parent / "data" / "v1"  # the examples as they were in format v1
@@ -128,7 +128,7 @@ def test_examples_point_editors_at_the_shipped_schema(example: Path) -> None:
 def test_the_schema_rejects_a_misspelt_v2_key_and_the_validator_gives_a_hint(write_inventory: Any, runner: Any) -> None:
     import jsonschema
 
-    from bleu_assess import yamlio
+    from bleu_assess.inventory import yamlio
 
     text = (ROOT / "examples" / "chu-exemple.yaml").read_text(encoding="utf-8")
     bad = text.replace("    hds_activities: [1]", "    hds_activites: [1]")
@@ -142,7 +142,7 @@ def test_the_schema_rejects_a_misspelt_v2_key_and_the_validator_gives_a_hint(wri
 
 def test_a_step_written_on_round_trip_mappings_joins_the_list(tmp_path: Path) -> None:
     """How issue 14's `sensitive` rewrite plugs in: one function per dataset, on ruamel mappings."""
-    from bleu_assess.upgrade import item_step
+    from bleu_assess.inventory.upgrade import item_step
 
     def mark_sensitive(dataset: Any, lang: str) -> bool:
         if dataset.get("classification") != "sensitive":

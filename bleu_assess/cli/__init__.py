@@ -14,7 +14,7 @@ from typing import Any, Callable, Optional, TypeVar
 import typer
 
 from bleu_assess import __version__
-from bleu_assess.console import settings
+from bleu_assess.cli.console import settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,9 +63,9 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
     def decorate(func: F) -> F:
         @functools.wraps(func)
         def wrapper(*args: Any, **kw: Any) -> Any:
-            from bleu_assess import console
+            from bleu_assess.cli import console
             from bleu_assess.errors import BleuError, InputError
-            from bleu_assess.i18n import default_language, t
+            from bleu_assess.render.i18n import default_language, t
 
             try:
                 return func(*args, **kw)

@@ -33,7 +33,7 @@ class CsvDialect(str, Enum):
     rfc4180 = "rfc4180"
 
 
-# Shared by every command that writes CSV (scan, plan, export findings, diff): bleu_assess.tabular.
+# Shared by every command that writes CSV (scan, plan, export findings, diff): bleu_assess.render.tabular.
 CSV_DIALECT = typer.Option(None, "--csv-dialect",
                            help="CSV for: excel-fr (UTF-8 with BOM, ';', decimal comma), excel (BOM, ','), "
                                 "rfc4180 (no BOM, ','). Default: excel-fr in French, else excel.")
@@ -59,10 +59,11 @@ def load_and_assess(path: str, ruleset: Optional[List[str]], rules_dir: Optional
                     as_of: Optional[str] = None):  # type: ignore[no-untyped-def]
     """Shared by every command that assesses an inventory: warnings to stderr, then verdicts,
     with a progress bar on a terminal for large inventories."""
-    from bleu_assess import api, console
+    from bleu_assess import api
+    from bleu_assess.cli import console
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import default_language, t
-    from bleu_assess.validate import parse_date
+    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.inventory.validate import parse_date
 
     if as_of is not None and parse_date(as_of) is None:
         raise UsageError(t("cli.bad_as_of", default_language(), value=as_of))
@@ -97,8 +98,9 @@ def scan(
     as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Assess every application and dataset: readiness, SecNumCloud scope, residency, exposure, target."""
-    from bleu_assess import console, scan_render
-    from bleu_assess.i18n import t
+    from bleu_assess.cli import console
+    from bleu_assess.render import scan as scan_render
+    from bleu_assess.render.i18n import t
     from bleu_assess.output import emit
 
     result, _, selected = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table,
@@ -106,7 +108,7 @@ def scan(
     if format is ScanFormat.table:
         console.show_table(lambda width: scan_render.table(result, width), output, [path])
     elif format is ScanFormat.sarif:
-        from bleu_assess.interop import ci
+        from bleu_assess.render import ci
 
         text, summarised = ci.sarif_log(result, path, selected)
         emit(text, output, [path])
@@ -114,7 +116,7 @@ def scan(
             console.err().print(t("scan.sarif_summarised", result.lang, count=summarised, limit=ci.MAX_RESULTS),
                                 style="yellow")
     else:
-        from bleu_assess.interop import ci
+        from bleu_assess.render import ci
 
         render = {ScanFormat.json: scan_render.json_text, ScanFormat.csv: lambda r: scan_render.csv_text(r, csv_dialect and csv_dialect.value),
                   ScanFormat.markdown: lambda r: scan_render.markdown(r, template_dir),
@@ -139,10 +141,11 @@ def explain(
     as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Explain one item: its facts, every finding with the condition that matched, its exposure paths."""
-    from bleu_assess import console, explain as explainer
+    from bleu_assess.cli import console
+    from bleu_assess.assess import explain as explainer
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import t
-    from bleu_assess.validate import suggest
+    from bleu_assess.render.i18n import t
+    from bleu_assess.inventory.validate import suggest
 
     result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset, as_of=as_of)
     verdict = result.item(item)
@@ -158,7 +161,8 @@ def rules_list(
     lang: Lang = typer.Option(Lang.en, "--lang", help="Language of titles."),
 ) -> None:
     """List the rulesets and their rules."""
-    from bleu_assess import console, rules_render
+    from bleu_assess.cli import console
+    from bleu_assess.render import rules as rules_render
 
     terminal = console.out()
     terminal.print(rules_render.listing(rules_dir, lang.value, terminal.size.width))
@@ -172,7 +176,8 @@ def rules_show(
     lang: Lang = typer.Option(Lang.en, "--lang", help="Language."),
 ) -> None:
     """Show one rule: condition, effects, messages, references with their URLs."""
-    from bleu_assess import console, rules_render
+    from bleu_assess.cli import console
+    from bleu_assess.render import rules as rules_render
 
     console.out().print(rules_render.show(rule_id, ruleset or None, rules_dir, lang.value))
 
@@ -186,7 +191,8 @@ def rules_diff(
     lang: Lang = typer.Option(Lang.en, "--lang", help="Language."),
 ) -> None:
     """Compare two ruleset versions: rules added, removed, changed; with --inventory, verdict changes."""
-    from bleu_assess import console, rules_render
+    from bleu_assess.cli import console
+    from bleu_assess.render import rules as rules_render
 
     console.out().print(rules_render.diff(old, new, inventory, rules_dir, lang.value))
 

@@ -19,7 +19,7 @@ app.add_typer(catalogue_app, name="catalogue")
 
 def day_of(as_of: Optional[str]):  # type: ignore[no-untyped-def]
     """The assessment date, or a usage error naming the option."""
-    from bleu_assess.catalogue import assessment_date
+    from bleu_assess.inventory.catalogue import assessment_date
     from bleu_assess.errors import UsageError
 
     try:
@@ -29,7 +29,7 @@ def day_of(as_of: Optional[str]):  # type: ignore[no-untyped-def]
 
 
 def _language(lang: Optional[Lang]) -> str:
-    from bleu_assess.i18n import default_language
+    from bleu_assess.render.i18n import default_language
 
     return lang.value if lang else default_language()
 
@@ -41,7 +41,9 @@ def catalogue_list(
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language."),
 ) -> None:
     """List providers and offers: models, regions, qualifications (expired ones marked), pending milestones."""
-    from bleu_assess import catalogue as cat, catalogue_render, console
+    from bleu_assess.inventory import catalogue as cat
+    from bleu_assess.render import catalogue as catalogue_render
+    from bleu_assess.cli import console
 
     console.out().print(catalogue_render.listing(cat.load(catalogue or console.settings.catalogue), day_of(as_of),
                                                  _language(lang)))
@@ -54,10 +56,12 @@ def catalogue_show(
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language."),
 ) -> None:
     """Every fact of a provider or offer with its source (title, address, date) and confidence."""
-    from bleu_assess import catalogue as cat, catalogue_render, console
+    from bleu_assess.inventory import catalogue as cat
+    from bleu_assess.render import catalogue as catalogue_render
+    from bleu_assess.cli import console
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import t
-    from bleu_assess.validate import suggest
+    from bleu_assess.render.i18n import t
+    from bleu_assess.inventory.validate import suggest
 
     language = _language(lang)
     loaded = cat.load(catalogue or console.settings.catalogue)
@@ -75,7 +79,9 @@ def catalogue_check(
 ) -> None:
     """Check the catalogue against a date: facts past their date (exit 1), qualifications expiring within
     90 days and a catalogue older than six months (warnings). Format errors and undeclared sources exit 2."""
-    from bleu_assess import catalogue as cat, catalogue_render, console
+    from bleu_assess.inventory import catalogue as cat
+    from bleu_assess.render import catalogue as catalogue_render
+    from bleu_assess.cli import console
 
     language = _language(lang)
     day = day_of(as_of)
@@ -107,11 +113,14 @@ def fit(
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
 ) -> None:
     """Each application against each candidate offer: fits, fits with conditions or does not fit, and why."""
-    from bleu_assess import api, console, fit as fitting, fit_render
+    from bleu_assess import api
+    from bleu_assess.cli import console
+    from bleu_assess.assess import fit as fitting
+    from bleu_assess.render import fit as fit_render
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import default_language
+    from bleu_assess.render.i18n import default_language
     from bleu_assess.output import emit
-    from bleu_assess.validate import suggest
+    from bleu_assess.inventory.validate import suggest
 
     day = day_of(as_of)
     loaded = api.load(path, console.settings.catalogue, day)

@@ -27,8 +27,8 @@ def _finish(text: str, report: "object", output: Optional[str], inventory: Optio
     """Write the result (atomically) and the report; print the report on stderr."""
     import json
 
-    from bleu_assess import console
-    from bleu_assess.i18n import t
+    from bleu_assess.cli import console
+    from bleu_assess.render.i18n import t
     from bleu_assess.output import rewrite_input, write_atomic
 
     target = inventory if in_place and inventory else output
@@ -71,9 +71,9 @@ def import_azure_migrate(
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages and of the names written."),
 ) -> None:
     """Add the dependencies Azure Migrate observed: servers joined to applications, external endpoints listed."""
-    from bleu_assess import console
+    from bleu_assess.cli import console
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import t
+    from bleu_assess.render.i18n import t
     from bleu_assess.intake import azure_migrate
     from bleu_assess.intake.merge import base_text
     from bleu_assess.output import check_target, write_atomic

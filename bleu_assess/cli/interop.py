@@ -27,7 +27,7 @@ class DiffFormat(str, Enum):
 
 
 def _lang(lang: Optional[Lang]) -> str:
-    from bleu_assess.i18n import default_language
+    from bleu_assess.render.i18n import default_language
 
     return lang.value if lang else default_language()
 
@@ -35,9 +35,9 @@ def _lang(lang: Optional[Lang]) -> str:
 def _import(files: List[str], mapping: str, output: str, lang: Optional[Lang], organisation: Optional[str],
             report: Optional[str] = None, as_of: Optional[str] = None) -> None:
     """Read tables through a mapping, write the inventory and the import report (all or nothing)."""
-    from bleu_assess import console
+    from bleu_assess.cli import console
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import t
+    from bleu_assess.render.i18n import t
     from bleu_assess.intake import engine
     from bleu_assess.intake import mapping as mappings
     from bleu_assess.intake import report as reports
@@ -61,7 +61,7 @@ def _import(files: List[str], mapping: str, output: str, lang: Optional[Lang], o
         for line in reports.terminal_lines(imported, language):
             console.err().print(line, style="yellow")
     console.info(reports.summary(imported, language))
-    from bleu_assess.interop.workbook import counts
+    from bleu_assess.intake.template import counts
 
     console.info(t("interop.imported", language, path=output, **counts(imported.data)))
 
@@ -86,7 +86,7 @@ def import_table(
     from bleu_assess.errors import UsageError
 
     if suggest_mapping:
-        from bleu_assess import console
+        from bleu_assess.cli import console
         from bleu_assess.intake.suggest import suggest
         from bleu_assess.output import emit
 
@@ -131,9 +131,9 @@ def export_template(
     lang: Lang = typer.Option(Lang.fr, "--lang", help="Language of sheet names and headers."),
 ) -> None:
     """Write the workbook template: one sheet per section, drop-down lists for every enumeration."""
-    from bleu_assess import console
-    from bleu_assess.i18n import t
-    from bleu_assess.interop.workbook import export_template as build
+    from bleu_assess.cli import console
+    from bleu_assess.render.i18n import t
+    from bleu_assess.intake.template import export_template as build
     from bleu_assess.output import write_atomic
 
     write_atomic(output, build(output, lang.value))
@@ -152,9 +152,9 @@ def export_findings(
     as_of: Optional[str] = as_of_option(),
 ) -> None:
     """One row per finding (item, owner, rule, severity, message, remediation, references)."""
-    from bleu_assess import console
-    from bleu_assess.i18n import t
-    from bleu_assess.interop.findings import to_csv, to_xlsx
+    from bleu_assess.cli import console
+    from bleu_assess.render.i18n import t
+    from bleu_assess.render.findings import to_csv, to_xlsx
     from bleu_assess.output import check_target, write_atomic
 
     check_target(output, [path])
@@ -176,8 +176,8 @@ def diff(
     csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
 ) -> None:
     """What changed between two assessments: items, verdicts, findings resolved and new."""
-    from bleu_assess import console
-    from bleu_assess.interop import diff as differ
+    from bleu_assess.cli import console
+    from bleu_assess.render import diff as differ
     from bleu_assess.output import emit
 
     language = _lang(lang)

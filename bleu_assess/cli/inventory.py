@@ -32,8 +32,9 @@ def validate(
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages (default: from the organisation)."),
 ) -> None:
     """Check an inventory: exit 0 when valid (counts and warnings shown), 2 with every error located."""
-    from bleu_assess import api, console
-    from bleu_assess.i18n import default_language, t
+    from bleu_assess import api
+    from bleu_assess.cli import console
+    from bleu_assess.render.i18n import default_language, t
 
     loaded = api.load(path, console.settings.catalogue)
     inv = loaded.inventory
@@ -61,10 +62,11 @@ def graph(
     output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
 ) -> None:
     """Draw the inventory graph: applications, datasets, providers, platforms and their links."""
-    from bleu_assess import api, console
+    from bleu_assess import api
+    from bleu_assess.cli import console
     from bleu_assess.errors import UsageError
-    from bleu_assess.graph_export import RENDERERS
-    from bleu_assess.i18n import default_language, t
+    from bleu_assess.render.graph_export import RENDERERS
+    from bleu_assess.render.i18n import default_language, t
     from bleu_assess.output import emit
 
     inv = api.load(path, console.settings.catalogue).inventory
@@ -73,7 +75,7 @@ def graph(
     if focus:
         matches = ig.find(focus)
         if not matches:
-            from bleu_assess.validate import suggest
+            from bleu_assess.inventory.validate import suggest
 
             raise UsageError(t("cli.focus_unknown", lang, focus=focus) + suggest(focus, [ig.graph.nodes[n]["id"] for n in ig.graph], lang))
         if len(matches) > 1:
@@ -88,7 +90,7 @@ def schema(output: Optional[str] = typer.Option(None, "-o", "--output", help=OUT
     import json
 
     from bleu_assess.output import emit
-    from bleu_assess.schema import json_schema
+    from bleu_assess.inventory.schema import json_schema
 
     emit(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", output)
 
@@ -99,9 +101,9 @@ def init(
     lang: Lang = typer.Option(Lang.fr, "--lang", help="Language of the comments."),
 ) -> None:
     """Write a commented starter inventory; never overwrites an existing file."""
-    from bleu_assess import console
+    from bleu_assess.cli import console
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import t
+    from bleu_assess.render.i18n import t
     from bleu_assess.output import write_atomic
     from bleu_assess.resources import templates_dir
 
@@ -120,13 +122,14 @@ def upgrade(
                                          "Never the input itself."),
 ) -> None:
     """Rewrite a v1 inventory as v2, keeping comments and layout: a diff shows only the changed lines."""
-    from bleu_assess import console, yamlio
+    from bleu_assess.cli import console
+    from bleu_assess.inventory import yamlio
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import default_language, t
-    from bleu_assess.load import inventory_files
+    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.inventory.load import inventory_files
     from bleu_assess.output import emit, register_input, write_atomic
-    from bleu_assess.upgrade import upgrade_texts
-    from bleu_assess.validate import Document, validate
+    from bleu_assess.inventory.upgrade import upgrade_texts
+    from bleu_assess.inventory.validate import Document, validate
 
     root = Path(path)
     register_input(path)

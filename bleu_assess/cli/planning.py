@@ -23,7 +23,7 @@ class PlanFormat(str, Enum):
 def plan_options(max_wave_size: Optional[int], max_wave_effort: Optional[float], effort_days: Optional[str],
                  group_by_flows: bool, pilot_size: Optional[int]):  # type: ignore[no-untyped-def]
     from bleu_assess.errors import UsageError
-    from bleu_assess.plan import DEFAULT_EFFORT_DAYS, PlanOptions, parse_effort_days
+    from bleu_assess.plan.waves import DEFAULT_EFFORT_DAYS, PlanOptions, parse_effort_days
 
     try:
         days = parse_effort_days(effort_days) if effort_days else dict(DEFAULT_EFFORT_DAYS)
@@ -49,7 +49,7 @@ def roadmap_options(start: Optional[str], capacity: Optional[str], freeze: Optio
     import datetime
 
     from bleu_assess.errors import UsageError
-    from bleu_assess.roadmap import DEFAULT_CAPACITY, RoadmapOptions, parse_capacity, parse_freeze
+    from bleu_assess.plan.roadmap import DEFAULT_CAPACITY, RoadmapOptions, parse_capacity, parse_freeze
 
     if start is None:
         if capacity or freeze:
@@ -89,7 +89,9 @@ def plan(
     as_of: Optional[str] = as_of_option(),
 ) -> None:
     """Plan migration waves: move groups, dependency order, pilot, held and staying applications."""
-    from bleu_assess import api, console, plan_render
+    from bleu_assess import api
+    from bleu_assess.cli import console
+    from bleu_assess.render import plan as plan_render
     from bleu_assess.output import emit
 
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)

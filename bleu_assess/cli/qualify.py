@@ -28,10 +28,12 @@ def qualify(
     """Qualify particular sensitivity (circulaire 6404/SG, SREN art. 31) dataset by dataset."""
     import datetime
 
-    from bleu_assess import api, console, output, sensitivity, yamlio
+    from bleu_assess import api, output
+    from bleu_assess.cli import console
+    from bleu_assess.inventory import sensitivity, yamlio
     from bleu_assess.errors import UsageError
-    from bleu_assess.i18n import default_language, t
-    from bleu_assess.validate import Document, validate
+    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.inventory.validate import Document, validate
 
     inventory = api.load(path).inventory  # refuses an invalid inventory, with located errors
     language = lang.value if lang else default_language(inventory.organisation.country)

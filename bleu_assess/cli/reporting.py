@@ -59,7 +59,7 @@ def report(
     note), in French or English."""
     from bleu_assess import api
     from bleu_assess.output import emit
-    from bleu_assess.report import render
+    from bleu_assess.render.report import render
 
     suffixes = {".md": "markdown", ".markdown": "markdown", ".docx": "docx"}
     fmt = format.value if format else next((f for s, f in suffixes.items() if output and output.endswith(s)), "html")
@@ -69,7 +69,7 @@ def report(
     planned = api.plan(result, ig, options, dated)
     inventory = ig.inventory
     if fmt == "docx":
-        from bleu_assess import report_docx
+        from bleu_assess.render import docx as report_docx
 
         emit(report_docx.render(result, planned, inventory, template_dir), output, [path])
         return
@@ -79,7 +79,7 @@ def report(
                                         and len(inventory.applications) <= FIT_MAX_APPLICATIONS)):
         import datetime as dt
 
-        from bleu_assess.fit import fit as fitting
+        from bleu_assess.assess.fit import fit as fitting
 
         matrix = fitting(inventory, api.select_rulesets(ruleset or None, rules_dir, only_ruleset or None), result.lang,
                          day=dt.date.fromisoformat(result.as_of))

@@ -24,15 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from bleu_assess import yamlio
+from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError, UsageError
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import one_table
 from bleu_assess.intake.tally import ImportReport, said
-from bleu_assess.interop.columns import normalise
-from bleu_assess.validate import suggest
+from bleu_assess.intake.columns import normalise
+from bleu_assess.inventory.validate import suggest
 
 AGENTLESS = {"source": ("sourceservername",), "source_ip": ("sourceip",), "target": ("destinationservername",),
              "target_ip": ("destinationip",), "port": ("destinationport",), "seen": ("timeslot",)}
@@ -175,7 +175,7 @@ def ignored_ports(ports: str | None, ignore: str | None) -> tuple[set[int] | Non
 def additions_from(lifted: Lifted, mapping: Mapping | None, source: str, lang: str) -> Additions:
     """The inventory items the lifted connections give: dependencies, flows with their evidence,
     endpoints as applications (and unknown providers for public ones)."""
-    from bleu_assess.i18n import t
+    from bleu_assess.render.i18n import t
 
     out = Additions()
     name = Path(source).name

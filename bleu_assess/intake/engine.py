@@ -12,7 +12,7 @@ import re
 from functools import cache
 from typing import Any
 
-from bleu_assess import model
+from bleu_assess.inventory import model
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.intake import links
 from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
@@ -26,8 +26,8 @@ from bleu_assess.intake.values import (
     slug,
     text_of,
 )
-from bleu_assess.interop.columns import Column, columns, header_index
-from bleu_assess.schema import Spec
+from bleu_assess.intake.columns import Column, columns, header_index
+from bleu_assess.inventory.schema import Spec
 
 
 def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
@@ -258,7 +258,7 @@ def _v1_sensitive(run: Run, sheet: Sheet, number: int, column: int | None, item:
     """A dataset classified `sensitive`, the v1 class format v2 refuses, is read as `bleu-assess
     upgrade` reads it (sensitivity.upgrade_v1_dataset): its v2 class (validate.v1_sensitive_class)
     and `particular_sensitivity: yes` unless the row answers it, said in the report for review."""
-    from bleu_assess.validate import v1_sensitive_class
+    from bleu_assess.inventory.validate import v1_sensitive_class
 
     item["classification"] = v1_sensitive_class(item.get("personal_data"))
     item.setdefault("particular_sensitivity", "yes")
@@ -350,7 +350,7 @@ def _assemble(run: Run, organisation: str | None) -> dict[str, Any]:
 
 def _check(run: Run) -> None:
     """Validate the result; errors and warnings name the cell they come from."""
-    from bleu_assess.validate import Document, validate
+    from bleu_assess.inventory.validate import Document, validate
 
     source = run.result.sheets[0].file if run.result.sheets else ""
     try:

@@ -23,7 +23,7 @@ class Note:
     params: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        from bleu_assess.i18n import t
+        from bleu_assess.render.i18n import t
 
         return t(f"intake.note.{self.code}", lang, **self.params) if self.code else self.where.message
 
@@ -62,7 +62,7 @@ class Run:
     def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
              **params: Any) -> None:
         """Add a line to the report, in section `kind`, worded by `intake.note.CODE`."""
-        from bleu_assess.i18n import t
+        from bleu_assess.render.i18n import t
 
         message = t(f"intake.note.{code}", "en", **params)
         self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning"), code, params))

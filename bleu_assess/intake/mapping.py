@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bleu_assess import yamlio
+from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.values import plain
-from bleu_assess.interop.columns import columns
+from bleu_assess.intake.columns import columns
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 SECTIONS = ("organisation", "providers", "platforms", "applications", "datasets", "flows")
@@ -87,7 +87,7 @@ def load(name_or_path: str) -> Mapping:
     if not path.exists() and (PRESETS_DIR / f"{name_or_path}.yaml").is_file():
         return _load(PRESETS_DIR / f"{name_or_path}.yaml", f"preset {name_or_path}")
     if not path.exists() and not name_or_path.endswith((".yaml", ".yml")):
-        from bleu_assess.validate import suggest
+        from bleu_assess.inventory.validate import suggest
 
         raise InputError("unknown mapping", [Diagnostic(name_or_path, None, None, "", "neither a mapping file nor a "
                          f"preset{suggest(name_or_path, presets())} (presets: {', '.join(presets())})")])
@@ -137,7 +137,7 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
              "by_field_name", "group_by", "pairs", "links", "extra", "fallback", "description"}
     for key in entry:
         if key not in known:
-            from bleu_assess.validate import suggest
+            from bleu_assess.inventory.validate import suggest
 
             problem((*where, key), f"unknown key '{key}'{suggest(str(key), sorted(known))}")
     section = entry.get("section")
@@ -149,7 +149,7 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
     def check_field(target: str, at: tuple[Any, ...]) -> bool:
         if target == "ignore" or target.startswith("extra.") or target in fields:
             return True
-        from bleu_assess.validate import suggest
+        from bleu_assess.inventory.validate import suggest
 
         problem(at, f"unknown field '{target}' of {section}{suggest(target, sorted(fields))} "
                     "(or extra.NAME, or ignore)")

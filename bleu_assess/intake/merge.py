@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bleu_assess import model, yamlio
+from bleu_assess.inventory import model, yamlio
 from bleu_assess.errors import UsageError
 from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.yamledit import InventoryEditor, scalar
@@ -130,7 +130,7 @@ def write_result(merged: Merged, output: str, inventory: str | None) -> None:
     text). When it is invalid because the inventory it was merged into is, that inventory's own
     located errors are raised instead."""
     from bleu_assess.errors import InventoryError
-    from bleu_assess.validate import Document, validate
+    from bleu_assess.inventory.validate import Document, validate
 
     try:
         validate([Document(output, merged.text, merged.data)], output, locate_warnings=False)

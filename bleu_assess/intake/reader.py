@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from bleu_assess import output, yamlio
+from bleu_assess import output
+from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls")
@@ -79,7 +80,7 @@ class Sheet:
 
     def note(self, row: int | None, column: int | None, code: str, /, **params: Any) -> None:
         """Say what was done: `code` names the wording (templates/i18n/intake.*.yaml, `note.CODE`)."""
-        from bleu_assess.i18n import t
+        from bleu_assess.render.i18n import t
 
         message = t(f"intake.note.{code}", "en", **params)
         self.said.append((self.locate(row, column, "", message, "warning"), code, params))

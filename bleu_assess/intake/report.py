@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, column_letters, visible
-from bleu_assess.i18n import t
+from bleu_assess.render.i18n import t
 from bleu_assess.intake import emit
 from bleu_assess.intake.items import Imported, Note
 from bleu_assess.intake.mapping import SECTIONS
-from bleu_assess.interop.columns import sheet_title
+from bleu_assess.intake.columns import sheet_title
 
 # Report sections, in the order a reader checks them.
 KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "translated", "normalised", "converted",
@@ -123,7 +123,7 @@ def _where(diag: Diagnostic) -> str:
 def markdown(imported: Imported, lang: str) -> str:
     """The import report as Markdown: a summary, then one table per kind of coercion; what was
     done alike to many cells is one line listing every cell."""
-    from bleu_assess.render import md_escape
+    from bleu_assess.render.templating import md_escape
 
     out = [f"# {t('intake.report_title', lang)}", "", summary(imported, lang), ""]
     by_kind: dict[str, list[Note]] = {}

@@ -28,7 +28,7 @@ from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.sheets import Table, read_book
 from bleu_assess.intake.tally import ImportReport, said
-from bleu_assess.interop.columns import normalise
+from bleu_assess.intake.columns import normalise
 
 _TRUE = {"true", "1", "yes", "vrai", "oui"}
 

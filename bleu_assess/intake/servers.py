@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from bleu_assess import model
+from bleu_assess.inventory import model
 
 _UNSEEN = object()
 _NON_ID = re.compile(r"[^a-z0-9._-]+")

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.reader import Sheet, read_file
-from bleu_assess.interop.columns import normalise
+from bleu_assess.intake.columns import normalise
 
 
 @dataclass

@@ -23,7 +23,7 @@ def said(code: str, **values: Any) -> tuple[str, dict[str, Any]]:
 
 
 def _word(entry: Said, lang: str) -> str:
-    from bleu_assess.i18n import t
+    from bleu_assess.render.i18n import t
 
     return entry if isinstance(entry, str) else t(f"discovery.note.{entry[0]}", lang, **entry[1])
 
@@ -87,7 +87,7 @@ class ImportReport:
 
     def lines(self, lang: str) -> list[str]:
         """The report as lines of text (terminal), in `lang`."""
-        from bleu_assess.i18n import t
+        from bleu_assess.render.i18n import t
 
         out = [t("discovery.read", lang, source=self.source, kind=self.kind, count=self.read,
                  unit=t(f"discovery.unit.{self.unit}", lang))]
@@ -118,7 +118,7 @@ class ImportReport:
     def markdown(self, lang: str) -> str:
         """The report as Markdown (`--report FILE.md`): the summary line, then one section per
         outcome and detail, each with its list."""
-        from bleu_assess.i18n import t
+        from bleu_assess.render.i18n import t
 
         lines = self.lines(lang)
         body = [f"# {t('discovery.title', lang, source=self.source)}", "", lines[0]]

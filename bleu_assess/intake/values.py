@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from bleu_assess import model
-from bleu_assess.i18n import LANGUAGES, catalogue
-from bleu_assess.schema import ID_PATTERN, Spec
+from bleu_assess.inventory import model
+from bleu_assess.render.i18n import LANGUAGES, catalogue
+from bleu_assess.inventory.schema import ID_PATTERN, Spec
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
 FALSE = {"false", "faux", "non", "no", "n", "0"}
@@ -121,7 +121,7 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     meant = _labels(allowed).get(plain(text))
     if meant:
         return Coerced(meant, "translated", text)
-    from bleu_assess.validate import suggest
+    from bleu_assess.inventory.validate import suggest
 
     raise ValueError(f"unknown value '{text}'{suggest(text, allowed)} (allowed: {', '.join(allowed)}; "
                      "or add a translation to the mapping's `values`)")
@@ -244,7 +244,7 @@ def _shorthand(text: str, item: Spec, key: str) -> Coerced:
     a YAML flow mapping (`{id: hds, until: 2027-01-01}`) whose scalar fields are read leniently."""
     if not text.startswith("{"):
         return coerce(text, item.fields["id"], key=key)
-    from bleu_assess import yamlio
+    from bleu_assess.inventory import yamlio
     from bleu_assess.errors import InputError
 
     try:

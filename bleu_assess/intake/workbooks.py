@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from bleu_assess import yamlio
+from bleu_assess.inventory import yamlio
 from bleu_assess.errors import InputError
 from bleu_assess.intake.reader import Sheet, refuse
 

@@ -91,7 +91,7 @@ class InventoryEditor:
 
     def __init__(self, text: str, file: str, data: Any = None) -> None:
         """`data`: the text already parsed (as `yamlio.parse` gives it), to save a parse."""
-        from bleu_assess import yamlio
+        from bleu_assess.inventory import yamlio
 
         self.file = file
         self.original = text

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bleu_assess import output, yamlio
-from bleu_assess.analysis import FACTS, SECOND_PASS_PREFIXES
+from bleu_assess import output
+from bleu_assess.inventory import yamlio
+from bleu_assess.assess.analysis import FACTS, SECOND_PASS_PREFIXES
 from bleu_assess.errors import Diagnostic, RulesetError, UsageError
-from bleu_assess.refdata import region_groups, verdict_model
+from bleu_assess.rules.refdata import region_groups, verdict_model
 from bleu_assess.resources import rulesets_dir
-from bleu_assess.results import SEVERITIES
+from bleu_assess.assess.results import SEVERITIES
 from bleu_assess.rules.conditions import Compiler
 from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
 from bleu_assess.rules.references import parse as parse_reference
-from bleu_assess.schema import Spec
-from bleu_assess.validate import Document, _Collector, _locate, _Walker, suggest
+from bleu_assess.inventory.schema import Spec
+from bleu_assess.inventory.validate import Document, _Collector, _locate, _Walker, suggest
 
 RULESET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
@@ -361,7 +362,7 @@ def _regions(c: _Collector, value: Any, groups: dict[str, frozenset[str]], path:
 
 def schema() -> dict[str, Any]:
     """JSON Schema of ruleset files."""
-    from bleu_assess.schema import _to_json
+    from bleu_assess.inventory.schema import _to_json
 
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "bleu-assess ruleset",
             **_to_json(RULESET)}

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from bleu_assess.i18n import t
+from bleu_assess.render.i18n import t
 from bleu_assess.rules.model import Source
 
 

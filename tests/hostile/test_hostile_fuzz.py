@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from bleu_assess import api
 from bleu_assess.errors import InputError
-from bleu_assess.load import load_inventory
-from bleu_assess.plan import PlanOptions
-from bleu_assess.report import render as render_report
+from bleu_assess.inventory.load import load_inventory
+from bleu_assess.plan.waves import PlanOptions
+from bleu_assess.render.report import render as render_report
 
 EXAMPLES = int(os.environ.get("BLEU_FUZZ_EXAMPLES", "0")) or None
 RULESETS = api.select_rulesets()

@@ -13,7 +13,7 @@ import pytest
 from _hostile import APP, DATA, HEAD, VALID, app_with, assert_process_refused, assert_refused, invoke, run
 
 from bleu_assess.errors import InventoryError
-from bleu_assess.load import load_inventory
+from bleu_assess.inventory.load import load_inventory
 
 
 def _alias_bomb() -> str:
@@ -217,7 +217,7 @@ def _set(data: Any, path: tuple[Any, ...], value: Any) -> None:
 
 
 def _shown(path: tuple[Any, ...]) -> str:
-    from bleu_assess.yamlio import format_path
+    from bleu_assess.inventory.yamlio import format_path
 
     return format_path(path)
 

@@ -1,0 +1,1 @@
+"""Stage 3: the evaluation: facts per item, rules applied, verdicts and findings (`results`)."""

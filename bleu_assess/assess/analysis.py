@@ -1,0 +1,628 @@
+"""Graph analysis: who is exposed to non-EU law and how, and the facts rules are written against.
+
+Exposure semantics (spec/inventory.md): a provider is exposed when its headquarters are outside
+the EU/EEA, it is under non-EU control, staff with access work from outside the EU/EEA, or one
+of its subprocessors is exposed — unless it holds `secnumcloud-3.2`. Data is exposed wherever
+an application hosted by an exposed provider holds or receives it; exposure follows flows in the
+direction data moves, transitively. An application is exposed through its own hosting and
+through the datasets it holds.
+
+Everything here is linear in the size of the inventory: provider closures are computed once,
+and each dataset's flows are walked once, backwards from the exposed applications.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from bleu_assess.inventory.graph import InventoryGraph
+from bleu_assess.clock import assessment_date
+from bleu_assess.inventory.model import Application, Dataset, Derogation, Inventory, Provider
+from bleu_assess.assess.offers import UNKNOWN, Profile, Profiles
+from bleu_assess.rules.refdata import VerdictModel, group_of, home_countries, verdict_model
+from bleu_assess.assess.results import Exposure
+from bleu_assess.assess import contract_facts
+from bleu_assess.assess.contract_facts import FACTS as CONTRACT_FACTS
+from bleu_assess.assess.transfers import FACTS as TRANSFER_FACTS
+from bleu_assess.assess.transfers import Transfers
+
+SNC = "secnumcloud-3.2"
+MAX_PATHS = 5
+
+# The facts rules may test (docs/rulesets.md): name -> (kinds it exists for, type).
+BOTH = ("application", "dataset")
+APP = ("application",)
+DATA = ("dataset",)
+FACTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "kind": (BOTH, "string"), "id": (BOTH, "string"), "name": (BOTH, "string"),
+    "organisation.type": (BOTH, "string"), "organisation.country": (BOTH, "string"),
+    "organisation.designations": (BOTH, "list"), "organisation.legal_status": (BOTH, "string"),
+    "organisation.state_supervised": (BOTH, "bool"), "organisation.sren_listed": (BOTH, "bool"),
+    "organisation.policy.secnumcloud_for": (BOTH, "list"),
+    "data.particular_sensitivity": (BOTH, "list"), "data.unqualified_classifications": (BOTH, "list"),
+    "data.policy_classifications": (BOTH, "list"), "data.datasets": (BOTH, "list"), "data.unclassified": (BOTH, "list"),
+    "data.classified_levels": (BOTH, "list"),
+    "derogations.active": (BOTH, "list"), "derogations.expired": (BOTH, "list"),
+    "derogations.months_since_compliant_offer": (BOTH, "number"),
+    "siiv": (APP, "bool"), "sie": (APP, "bool"), "homologation.level": (APP, "string"),
+    "homologation.expired": (APP, "bool"), "network_class": (APP, "number"), "approved_encryption": (APP, "bool"),
+    "provider.clearance": (APP, "list"),
+    "data.classifications": (BOTH, "list"), "data.held_classifications": (BOTH, "list"),
+    "data.personal": (BOTH, "bool"), "data.regions": (BOTH, "list"), "data.support_regions": (BOTH, "list"),
+    "data.regions_known": (BOTH, "bool"), "data.storage_regions": (BOTH, "list"), "data.admin_regions": (BOTH, "list"),
+    "hds.activities_needed": (BOTH, "list"), "hds.activities_missing": (BOTH, "list"),
+    "providers.involved": (BOTH, "list"), "providers.exposed": (BOTH, "list"),
+    "providers.without_hds": (BOTH, "list"), "providers.without_secnumcloud": (BOTH, "list"),
+    "providers.unknown_headquarters": (BOTH, "list"),
+    "exposure.level": (BOTH, "string"), "exposure.score": (BOTH, "number"), "exposure.exposed": (BOTH, "bool"),
+    "exposure.via": (BOTH, "list"), "exposure.path": (BOTH, "list"),
+    "criticality": (APP, "string"), "strategy": (APP, "string"), "owner": (APP, "string"),
+    "users": (APP, "number"), "blockers": (APP, "list"), "tags": (APP, "list"),
+    "hosting.model": (APP, "string"), "hosting.region": (APP, "string"), "hosting.provider": (APP, "string"),
+    "hosting.platform": (APP, "string"), "hosting.kind": (APP, "string"), "hosting.qualifications": (APP, "list"),
+    "hosting.qualifications_not_in_force": (APP, "list"), "hosting.qualifications_out_of_scope": (APP, "list"),
+    "hosting.pending_qualifications": (APP, "list"), "service": (APP, "string"), "provider.kind": (APP, "string"),
+    "provider.declared": (APP, "bool"), "provider.headquarters": (APP, "string"),
+    "provider.contract_law": (APP, "string"), "provider.non_eu_control": (APP, "bool"),
+    "provider.qualifications": (APP, "list"), "provider.pending_qualifications": (APP, "list"),
+    "provider.regions": (APP, "list"), "provider.support_regions": (APP, "list"),
+    "provider.subprocessors": (APP, "list"), "provider.exposed": (APP, "bool"),
+    "provider.ownership.largest_non_eu_pct": (APP, "number"), "provider.ownership.total_non_eu_pct": (APP, "number"),
+    "flows.sends_to_exposed": (APP, "list"), "flows.classifications_to_exposed": (APP, "list"),
+    "flows.receives_from": (APP, "list"), "data.shared_with_exposed": (APP, "list"),
+    "flows.received_classifications": (APP, "list"), "flows.health_to_uncertified": (APP, "bool"),
+    "provider.hds_or_eea_gap": (APP, "bool"),
+    "dependencies.count": (APP, "number"), "dependencies.in_cycle": (APP, "bool"),
+    "classification": (DATA, "string"), "personal_data": (DATA, "bool"), "volume_gb": (DATA, "number"),
+    "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
+    # Servers (optional section): what runs the application.
+    "servers": (APP, "list"), "servers.os_out_of_support": (APP, "list"), "hosting.from_servers": (APP, "bool"),
+    "dependencies.unknown_providers": (APP, "list"),
+    # Second pass: known once the first pass has set verdicts.
+    "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
+    "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
+    "platform.missing": (BOTH, "string"), "platform.models": (BOTH, "list"),
+}
+FACTS.update(TRANSFER_FACTS)
+FACTS.update(CONTRACT_FACTS)
+SECOND_PASS_PREFIXES = ("verdict.", "platform.")
+# Facts whose values are codes with a label in the values catalogue (templates/i18n/values.*):
+# messages show the label in the reader's language ("santé", not "health").
+LABELLED: dict[str, str] = {
+    "data.classifications": "classification", "data.held_classifications": "classification",
+    "flows.classifications_to_exposed": "classification", "classification": "classification",
+    "flows.received_classifications": "classification",
+    "criticality": "criticality", "hosting.model": "hosting", "organisation.designations": "designation",
+    "data.unqualified_classifications": "classification", "data.policy_classifications": "classification",
+    "organisation.policy.secnumcloud_for": "classification", "data.classified_levels": "level",
+    "provider.clearance": "level", "homologation.level": "homologation",
+    "exposure.level": "exposure", "verdict.secnumcloud_scope": "secnumcloud_scope",
+    "verdict.target": "target", "verdict.residency": "residency", "hosting.kind": "host_kind",
+    "provider.kind": "host_kind", "platform.missing": "landing_gap", "platform.models": "hosting",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderStatus:
+    exposed: bool
+    via: str | None  # hosting | support | subprocessor
+    chain: tuple[str, ...]  # provider ids from this one to the root cause
+    closure: tuple[str, ...]  # this provider and its subprocessors, transitively
+
+
+
+
+_EMPTY: frozenset[Any] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    score: int
+    via: str
+    ids: tuple[str, ...]
+
+
+def _immune(provider: Provider, as_of: str) -> bool:
+    """Qualified SecNumCloud as a whole (provider-level, in force): immune to non-EU law (§19.6)."""
+    return any(q.id == SNC and q.in_force(as_of) for q in provider.qualifications)
+
+
+def provider_statuses(inventory: Inventory, as_of: str | None = None) -> dict[str, ProviderStatus]:
+    """Exposure of each provider as a whole on `as_of` (YYYY-MM-DD, default today); offer-level
+    qualifications are applied per application, in Analysis. A subprocessor with no access to
+    data exposes no one."""
+    as_of = as_of or assessment_date()
+    home = home_countries()
+    providers = inventory.providers_by_id
+    immune = {p.id for p in inventory.providers if _immune(p, as_of)}
+    direct: dict[str, str] = {}
+    for p in inventory.providers:
+        if p.id in immune:
+            continue
+        hq_outside = p.headquarters is not None and p.headquarters not in home
+        if hq_outside or p.non_eu_control:
+            direct[p.id] = "hosting"
+        elif any(region not in home for region in p.effective_support_regions):
+            direct[p.id] = "support"
+        elif any(country not in home for country in p.non_eu_jurisdictions):
+            direct[p.id] = "jurisdiction"  # a separate, lower-weight path (verdicts.yaml)
+    # Backwards from the directly exposed providers along "relies on" edges, skipping
+    # SecNumCloud-qualified ones (immune by qualification): the first hop found is the shortest.
+    users: dict[str, list[str]] = defaultdict(list)
+    for p in inventory.providers:
+        for link in p.subprocessors:
+            if link.data_access != "none":
+                users[link.id].append(p.id)
+    chains: dict[str, tuple[str, ...]] = {pid: (pid,) for pid in direct}
+    # A declared jurisdiction is not followed up the chain: only its own provider is exposed by it.
+    queue = deque(sorted(pid for pid, via in direct.items() if via != "jurisdiction"))
+    while queue:
+        current = queue.popleft()
+        for user in sorted(users[current]):
+            if user not in chains and user not in immune:
+                chains[user] = (user, *chains[current])
+                queue.append(user)
+    statuses = {}
+    for p in inventory.providers:
+        chain = chains.get(p.id, ())
+        via = direct.get(p.id) or ("subprocessor" if chain else None)
+        statuses[p.id] = ProviderStatus(bool(chain), via, chain, _closure(p.id, providers))
+    return statuses
+
+
+def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
+    seen = [root]
+    stack = [root]
+    while stack:
+        for link in providers[stack.pop()].subprocessors:
+            if link.data_access != "none" and link.id not in seen:
+                seen.append(link.id)
+                stack.append(link.id)
+    return tuple(seen)
+
+
+class Analysis:
+    """Facts of every item, computed once for the whole inventory."""
+
+    def __init__(self, ig: InventoryGraph, as_of: str | None = None) -> None:
+        self.ig = ig
+        self.inventory = inv = ig.inventory
+        self.as_of = as_of = as_of or assessment_date()
+        self.model: VerdictModel = verdict_model()
+        self.providers = provider_statuses(inv, as_of)
+        self.profiles = Profiles(inv, as_of)
+        self.datasets = inv.datasets_by_id
+        self.apps = inv.applications_by_id
+        # Flow edges per dataset: dataset -> list of (sender, receiver).
+        self.edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.received: dict[str, set[str]] = defaultdict(set)
+        self.senders: dict[str, set[str]] = defaultdict(set)
+        for flow in inv.flows:
+            self.senders[flow.target].add(flow.source)
+            for d in flow.datasets:
+                self.edges[d].append((flow.source, flow.target))
+                self.received[flow.target].add(d)
+        self.holders: dict[str, list[str]] = defaultdict(list)
+        for app in inv.applications:
+            for d in app.datasets:
+                self.holders[d].append(app.id)
+        self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
+        self.app_provider_status: dict[str, ProviderStatus] = {}
+        for a in inv.applications:
+            provider = inv.hosting_provider(a)
+            if provider is not None:
+                status = self.providers[provider.id]
+                if status.exposed and SNC in self.app_profile[a.id].qualifications.held:
+                    status = ProviderStatus(False, None, (), status.closure)  # a qualified offer: immune
+                self.app_provider_status[a.id] = status
+        self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
+        self._propagate()
+        self.transfers = Transfers(inv)
+        org = inv.organisation
+        self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
+                                    "organisation.designations": tuple(sorted(org.designations)),
+                                    "organisation.legal_status": org.legal_status,
+                                    "organisation.state_supervised": org.state_supervised,
+                                    "organisation.sren_listed": org.sren_listed,
+                                    "organisation.policy.secnumcloud_for": tuple(sorted(org.secnumcloud_for))}
+        self.policy = frozenset(org.secnumcloud_for)
+        self.derogations: dict[str, list[Derogation]] = defaultdict(list)
+        for derogation in inv.derogations:
+            for item_id in derogation.items:
+                self.derogations[item_id].append(derogation)
+        self._groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._parts: dict[int, tuple[frozenset[Any], ...]] = {}
+        self._provider_blocks: dict[str | None, dict[str, Any]] = {}
+        self._hosting_blocks: dict[int, dict[str, Any]] = {}
+        self._app_groups: dict[int, dict[str, Any]] = {}  # by profile: most applications share a few
+
+    # -- exposure ---------------------------------------------------------------------------
+
+    def _weight(self, via: str, hops: int = 1) -> float:
+        weights = self.model.exposure["via_weights"]
+        if via in ("flow", "dataset"):
+            return weights["flow"] - self.model.exposure["flow_hop_penalty"] * max(hops - 1, 0)
+        return float(weights[via])
+
+    def _factor(self, classifications: Any) -> float:
+        factors = self.model.exposure["data_factors"]
+        return max((factors[c or "unclassified"] for c in classifications), default=factors["none"])
+
+    def _dataset_factor(self, dataset: Dataset) -> float:
+        factor = self._factor((dataset.classification,))
+        if dataset.particular_sensitivity == "yes":
+            factor = max(factor, self.model.exposure["data_factors"]["particular-sensitivity"])
+        return factor
+
+    def _provider_tail(self, app_id: str) -> tuple[str, ...]:
+        status = self.app_provider_status[app_id]
+        return tuple(f"provider:{p}" for p in status.chain)
+
+    def _exposed_app(self, app_id: str) -> bool:
+        status = self.app_provider_status.get(app_id)
+        return bool(status and status.exposed)
+
+    def _propagate(self) -> None:
+        """Per dataset, walk its flows backwards from the applications where it is exposed: each
+        application learns its next hop towards exposure (one pass per dataset's flows)."""
+        self.dataset_paths: dict[str, list[_Path]] = {}
+        self.app_data_paths: dict[str, list[_Path]] = defaultdict(list)
+        self.sends_to_exposed: dict[str, set[str]] = defaultdict(set)
+        self.classes_to_exposed: dict[str, set[str]] = defaultdict(set)
+        self.classes_shared: dict[str, set[str]] = defaultdict(set)
+        self.health_to_uncertified: set[str] = set()
+        self.reach: dict[str, set[str]] = {}
+        for d, dataset in self.datasets.items():
+            holders = self.holders.get(d, [])
+            edges = self.edges.get(d, [])
+            forward: dict[str, list[str]] = defaultdict(list)
+            backward: dict[str, list[str]] = defaultdict(list)
+            for u, v in edges:
+                forward[u].append(v)
+                backward[v].append(u)
+            # Where the data is: holders, then onwards along the flows that carry it.
+            reach = set(holders)
+            queue = deque(holders)
+            while queue:
+                for v in forward[queue.popleft()]:
+                    if v not in reach:
+                        reach.add(v)
+                        queue.append(v)
+            self.reach[d] = reach
+            exposed_at = sorted(a for a in reach if self._exposed_app(a))
+            factor = self._dataset_factor(dataset)
+            paths = []
+            for app_id in exposed_at:
+                status = self.app_provider_status[app_id]
+                weight = self._weight(status.via or "hosting")
+                paths.append(_Path(round(weight * factor), status.via or "hosting",
+                                   (d, app_id, *self._provider_tail(app_id))))
+            self.dataset_paths[d] = paths
+            if not exposed_at:
+                continue
+            # Backwards from the exposed places: next hop and distance for every sender upstream.
+            next_hop: dict[str, str | None] = {a: None for a in exposed_at}
+            distance = {a: 0 for a in exposed_at}
+            queue = deque(exposed_at)
+            while queue:
+                v = queue.popleft()
+                for u in sorted(backward[v]):
+                    if u not in next_hop:
+                        next_hop[u], distance[u] = v, distance[v] + 1
+                        queue.append(u)
+            nearest = exposed_at[0]
+            for holder in holders:
+                if self._exposed_app(holder):
+                    continue  # its own hosting already says it, with a stronger weight
+                if holder in next_hop:
+                    chain = [holder]
+                    while next_hop[chain[-1]] is not None:
+                        chain.append(next_hop[chain[-1]])  # type: ignore[arg-type]
+                    via, hops, end = "flow", distance[holder], chain[-1]
+                    self.sends_to_exposed[holder].add(end)
+                    if dataset.classification:
+                        self.classes_to_exposed[holder].add(dataset.classification)
+                    if dataset.classification == "health" and self.hds_or_eea_gap(end):
+                        self.health_to_uncertified.add(holder)
+                else:  # the dataset is exposed where another application holds it
+                    chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
+                    if dataset.classification:
+                        self.classes_shared[holder].add(dataset.classification)
+                score = round(self._weight(via, hops) * factor)
+                self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
+
+    def hds_or_eea_gap(self, app_id: str) -> bool:
+        """The application's hosting chain lacks HDS certification for an activity it performs
+        (and is not exempt), or stores outside the EEA (CSP L.1111-8, R.1111-9; HDS EXI 28):
+        health data sent there is not merely exposed. Judged on the application's offer, as
+        HDS-HOST-001 and RES-HDS-001 judge it."""
+        if app_id not in self.app_provider_status:
+            return False  # no provider: one's own premises
+        profile = self.app_profile[app_id]
+        providers = self.inventory.providers_by_id
+        eea = group_of("data_protection_group")
+        return (any(providers[p].hds_exemption is None for p in profile.hds_uncovered)
+                or not eea.issuperset(profile.storage_regions))
+
+    def app_exposure(self, app: Application, classifications: tuple[str, ...]) -> tuple[Exposure, tuple[str, ...]]:
+        paths = list(self.app_data_paths.get(app.id, ()))
+        status = self.app_provider_status.get(app.id)
+        if status and status.exposed:
+            via = status.via or "hosting"
+            score = round(self._weight(via) * self._factor(classifications))
+            paths.append(_Path(score, via, (app.id, *self._provider_tail(app.id))))
+        return self._exposure(paths)
+
+    def dataset_exposure(self, dataset: Dataset) -> tuple[Exposure, tuple[str, ...]]:
+        return self._exposure(self.dataset_paths.get(dataset.id, []))
+
+    def _exposure(self, paths: list[_Path]) -> tuple[Exposure, tuple[str, ...]]:
+        if not paths:
+            return Exposure(), ()
+        paths.sort(key=lambda p: (-p.score, len(p.ids), p.ids))
+        score = min(100, max(0, paths[0].score))
+        unique = tuple(dict.fromkeys(p.ids for p in paths))[:MAX_PATHS]
+        exposure = Exposure(self.model.exposure_level(score), score, unique)
+        return exposure, tuple(sorted({p.via for p in paths}))
+
+    # -- facts ------------------------------------------------------------------------------
+    # Most facts are the same for every item that shares a hosting (or a set of hostings): they
+    # are computed once per hosting profile or distinct union, and copied into each item's facts.
+
+    def _profile_parts(self, p: Profile) -> tuple[frozenset[Any], ...]:
+        """What one hosting contributes to an item's facts, as sets to unite: involved, exposed,
+        without secnumcloud, regions, storage, support, administration, HDS needed, missing,
+        uncovered."""
+        parts = self._parts.get(id(p))
+        if parts is None:
+            providers = self.inventory.providers_by_id
+            immune_host = SNC in p.qualifications.held
+            exposed = {pid for index, pid in enumerate(p.involved)
+                       if self.providers[pid].exposed and not (index == 0 and immune_host)}
+            without_snc = {pid for index, pid in enumerate(p.involved)
+                           if not (immune_host if index == 0 else _immune(providers[pid], self.as_of))}
+            parts = self._parts[id(p)] = (
+                frozenset(p.involved), frozenset(exposed), frozenset(without_snc), p.all_regions, p.storage_regions,
+                p.all_support, p.all_admin, frozenset(p.hds_needed), frozenset(p.hds_missing),
+                frozenset(p.hds_uncovered))
+        return parts
+
+    def _group_facts(self, profiles: list[Profile], location: str | None = None) -> dict[str, Any]:
+        """The facts of the places an item's data is at (one application's hosting, or every
+        application a dataset reaches), computed once per distinct content."""
+        if len(profiles) > 1:  # places share a few hostings: unite each once
+            profiles = list({id(p): p for p in profiles}.values())
+        if len(profiles) == 1:
+            parts = self._profile_parts(profiles[0])
+        else:
+            columns = zip(*(self._profile_parts(p) for p in profiles))
+            parts = tuple(frozenset().union(*column) for column in columns) if profiles else (_EMPTY,) * 10
+        known = all(p.known for p in profiles)
+        key = (parts, known, location)
+        facts = self._groups.get(key)
+        if facts is not None:
+            return facts
+        involved, exposed, without_snc, regions, storage, support, admin, needed, missing, uncovered = parts
+        if location:
+            regions, storage = regions | {location}, storage | {location}
+        providers = self.inventory.providers_by_id
+        ordered = sorted(involved)
+        facts = self._groups[key] = {
+            "providers.involved": tuple(ordered),
+            "providers.exposed": tuple(sorted(exposed)),
+            "providers.without_hds": tuple(sorted(p for p in uncovered if providers[p].hds_exemption is None)),
+            "providers.without_secnumcloud": tuple(sorted(without_snc)),
+            "providers.unknown_headquarters": tuple(p for p in ordered if providers[p].headquarters is None),
+            "data.regions": tuple(sorted(regions)), "data.storage_regions": tuple(sorted(storage)),
+            "data.support_regions": tuple(sorted(support)), "data.admin_regions": tuple(sorted(admin)),
+            "data.regions_known": known,
+            "hds.activities_needed": tuple(sorted(needed)), "hds.activities_missing": tuple(sorted(missing)),
+            **contract_facts.provider_facts([providers[p] for p in ordered]),
+        }
+        return facts
+
+    def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
+        facts = {"kind": kind, "id": item_id, "name": name}
+        facts.update(self._organisation_facts)
+        facts.update(self._derogation_facts(item_id))
+        return facts
+
+    def _data_facts(self, data: Iterable[Dataset]) -> dict[str, Any]:
+        """What the data says about sensitivity: answers on particular sensitivity, the classes still
+        to be qualified, those the organisation's policy names, and what is not classified at all."""
+        data = list(data)
+        classified = [d for d in data if d.classification is not None]
+        return {
+            "data.classifications": tuple(sorted({d.classification for d in classified})),  # type: ignore[misc]
+            "data.particular_sensitivity": tuple(sorted({d.particular_sensitivity for d in data})),
+            "data.unqualified_classifications": tuple(sorted(
+                {d.classification for d in classified if d.particular_sensitivity == "unknown"})),  # type: ignore[misc]
+            "data.policy_classifications": tuple(sorted(
+                {d.classification for d in classified if d.classification in self.policy})),  # type: ignore[misc]
+            "data.datasets": tuple(sorted({d.id for d in data})),
+            "data.unclassified": tuple(sorted({d.id for d in data if d.classification is None})),
+            "data.classified_levels": tuple(sorted(
+                {d.level or "unspecified" for d in classified if d.classification == "classified"})),
+        }
+
+    def _derogation_facts(self, item_id: str) -> dict[str, Any]:
+        found = self.derogations.get(item_id)
+        if not found:
+            return {"derogations.active": (), "derogations.expired": (), "derogations.months_since_compliant_offer": None}
+        expired = tuple(sorted(d.id for d in found if not derogation_active(d, self.as_of)))
+        months = [_months(d.compliant_offer_since, self.as_of) for d in found if d.compliant_offer_since]
+        return {
+            "derogations.active": tuple(sorted(d.id for d in found if d.id not in expired)),
+            "derogations.expired": expired,
+            "derogations.months_since_compliant_offer": max(months) if months else None,
+        }
+
+    def _application_provider_facts(self, provider: Provider | None) -> dict[str, Any]:
+        key = provider.id if provider else None
+        facts = self._provider_blocks.get(key)
+        if facts is not None:
+            return facts
+        own = provider.ownership if provider else None
+        facts = self._provider_blocks[key] = {
+            "provider.declared": provider is not None,
+            "provider.headquarters": provider.headquarters if provider else None,
+            "provider.contract_law": provider.contract_law if provider else None,
+            "provider.non_eu_control": self._non_eu_control(provider),
+            "provider.kind": provider.kind if provider else None,
+            "provider.qualifications": tuple(sorted(set(provider.qualification_ids))) if provider else (),
+            "provider.clearance": tuple(sorted(provider.clearance)) if provider else (),
+            "provider.pending_qualifications": tuple(sorted({q.id for q in provider.pending_qualifications}))
+            if provider else (),
+            "provider.regions": tuple(sorted(provider.regions)) if provider else (),
+            "provider.support_regions": tuple(sorted(provider.effective_support_regions)) if provider else (),
+            "provider.subprocessors": tuple(sorted(s.id for s in provider.subprocessors)) if provider else (),
+            "provider.ownership.largest_non_eu_pct": own.largest_non_eu_pct if own else None,
+            "provider.ownership.total_non_eu_pct": own.total_non_eu_pct if own else None,
+        }
+        return facts
+
+    def application_facts(self, app: Application) -> tuple[dict[str, Any], Exposure]:
+        inv = self.inventory
+        datasets = self.datasets
+        held = [datasets[d] for d in app.datasets]
+        received_ids = self.received.get(app.id)
+        data = held + [datasets[d] for d in sorted(received_ids)] if received_ids else held
+        data_facts = self._data_facts(data)
+        # The exposure factor: the most sensitive data involved, unclassified and particularly sensitive included.
+        classifications = (*data_facts["data.classifications"], *(("unclassified",) if data_facts["data.unclassified"] else ()),
+                           *(("particular-sensitivity",) if "yes" in data_facts["data.particular_sensitivity"] else ()))
+        hosting = app.hosting
+        provider = inv.hosting_provider(app)
+        profile = self.app_profile[app.id]
+        # Where the application stores and processes data; datasets stored elsewhere (`location`)
+        # are assessed as datasets, so as not to lend one dataset's location to another.
+        exposure, via = self.app_exposure(app, classifications)
+        facts = self._common("application", app.id, app.name)
+        group = self._app_groups.get(id(profile))
+        if group is None:
+            group = self._app_groups[id(profile)] = self._group_facts([profile] if profile is not UNKNOWN else [])
+        facts.update(group)
+        if profile is UNKNOWN:
+            facts["data.regions_known"] = False
+        facts.update(self._hosting_facts(profile))
+        facts.update(data_facts)
+        homologation = app.homologation
+        facts.update({
+            "data.held_classifications": tuple(sorted({d.classification for d in held if d.classification})),
+            "siiv": app.siiv, "sie": app.sie, "homologation.level": homologation.level if homologation else None,
+            "homologation.expired": bool(homologation and homologation.until and homologation.until < self.as_of),
+            "network_class": app.network_class, "approved_encryption": app.approved_encryption,
+            "data.personal": any(d.personal_data for d in data),
+            "exposure.level": exposure.level, "exposure.score": exposure.score,
+            "exposure.exposed": exposure.level != "none", "exposure.via": via,
+            "exposure.path": exposure.paths[0] if exposure.paths else (),
+            "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
+            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)),
+            "hosting.model": hosting.model if hosting else None, "hosting.region": inv.hosting_region(app),
+            "hosting.provider": provider.id if provider else None,
+            "hosting.platform": hosting.platform if hosting else None, "service": app.service,
+        })
+        facts.update(self._application_provider_facts(provider))
+        facts["provider.exposed"] = self._exposed_app(app.id)  # a qualified offer makes its applications immune
+        sends = self.sends_to_exposed.get(app.id)
+        classes = self.classes_to_exposed.get(app.id)
+        senders = self.senders.get(app.id)
+        shared = self.classes_shared.get(app.id)
+        facts.update({
+            "flows.sends_to_exposed": tuple(sorted(sends)) if sends else (),
+            "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
+            "flows.receives_from": tuple(sorted(senders)) if senders else (),
+            "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
+            # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
+            "flows.received_classifications": tuple(sorted({datasets[d].classification for d in received_ids} - {None}))
+            if received_ids else (),
+            "flows.health_to_uncertified": app.id in self.health_to_uncertified,
+            "provider.hds_or_eea_gap": self.hds_or_eea_gap(app.id),
+            "dependencies.count": len([d for d in app.depends_on if d != app.id]),
+            "dependencies.in_cycle": app.id in self.in_cycle,
+        })
+        offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
+        facts.update(self.transfers.item_facts(facts, (offer,) if offer else ()))
+        facts.update(self.transfers.application_facts(provider, offer.transfer_basis if offer else None))
+        facts.update(contract_facts.application_facts(app, provider))
+        servers = inv.servers_by_application.get(app.id, ())
+        facts.update({
+            "servers": tuple(sorted(s.id for s in servers)),
+            "servers.os_out_of_support": tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")),
+            "hosting.from_servers": app.id in inv.hosting_from_servers,
+            "dependencies.unknown_providers": self._unknown_dependencies(app),
+        })
+        return facts, exposure
+
+    def _unknown_dependencies(self, app: Application) -> tuple[str, ...]:
+        """Applications this one needs that run at a provider declaring neither headquarters nor
+        control (an external endpoint found by discovery, not yet classified)."""
+        inv = self.inventory
+        out = []
+        for dep in app.depends_on:
+            target = inv.applications_by_id.get(dep)
+            provider = inv.provider(target.hosting.provider) if target and target.hosting else None
+            if provider is not None and provider.headquarters is None and provider.non_eu_control is None:
+                out.append(dep)
+        return tuple(sorted(out))
+
+    def _hosting_facts(self, profile: Profile) -> dict[str, Any]:
+        facts = self._hosting_blocks.get(id(profile))
+        if facts is None:
+            counted = profile.qualifications
+            facts = self._hosting_blocks[id(profile)] = {
+                "hosting.kind": profile.kind, "hosting.qualifications": counted.held,
+                "hosting.qualifications_not_in_force": counted.not_in_force,
+                "hosting.qualifications_out_of_scope": counted.out_of_scope,
+                "hosting.pending_qualifications": tuple(sorted({q.id for q in profile.pending})),
+            }
+        return facts
+
+    def _non_eu_control(self, provider: Provider | None) -> bool | None:
+        if provider is None:
+            return None
+        if provider.non_eu_control is not None:
+            return provider.non_eu_control
+        return None if provider.headquarters is None else provider.headquarters not in home_countries()
+
+    def dataset_facts(self, dataset: Dataset) -> tuple[dict[str, Any], Exposure]:
+        inv = self.inventory
+        holders = sorted(self.holders.get(dataset.id, ()))
+        reach = self.reach.get(dataset.id, set())
+        places = [self.app_profile[a] for a in sorted(reach)]
+        exposure, via = self.dataset_exposure(dataset)
+        facts = self._common("dataset", dataset.id, dataset.name)
+        facts.update(self._group_facts(places, dataset.location))
+        facts.update(self._data_facts((dataset,)))
+        own = (dataset.classification,) if dataset.classification else ()
+        facts.update({
+            "data.held_classifications": own,
+            "data.personal": dataset.personal_data,
+            "data.regions_known": facts["data.regions_known"] and (bool(places) or dataset.location is not None),
+            "exposure.level": exposure.level, "exposure.score": exposure.score,
+            "exposure.exposed": exposure.level != "none", "exposure.via": via,
+            "exposure.path": exposure.paths[0] if exposure.paths else (),
+            "classification": dataset.classification, "personal_data": dataset.personal_data,
+            "volume_gb": dataset.volume_gb, "location": dataset.location,
+            "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
+        })
+        offers = inv.platforms_by_id
+        hostings = (self.apps[a].hosting for a in sorted(reach))
+        facts.update(self.transfers.item_facts(facts, [offers[h.platform] for h in hostings if h and h.platform]))
+        return facts, exposure
+
+
+def derogation_active(derogation: Derogation, as_of: str) -> bool:
+    """A derogation holds until the end of its `until` day (ISO dates compare as text); one
+    without `until` holds until withdrawn."""
+    return derogation.until is None or derogation.until >= as_of
+
+
+def _months(since: str, as_of: str) -> int:
+    """Whole months from `since` to `as_of`, both YYYY-MM-DD (0 when `since` is later)."""
+    start, end = datetime.date.fromisoformat(since), datetime.date.fromisoformat(as_of)
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)

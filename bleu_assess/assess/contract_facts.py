@@ -1,0 +1,48 @@
+"""Facts for the contract, key-management and sectoral rules (rulesets `contracts` and
+`sectoral`): what the contract with the hosting provider states, whether the organisation holds
+its own keys, HDS exemptions and certificate référentiels.
+
+Sources: SecNumCloud 3.2 §3.3.2 (no technical guarantee against the provider itself), §19.6.f and
+§19.1.g (contract clauses); DORA (Regulation (EU) 2022/2554) arts. 28(8), 30(2)(b); the ANS's
+HDS exemptions (GHT, electronic archiving) and the HDS 2024 référentiel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bleu_assess.inventory.model import Application, Provider
+
+_BOTH = ("application", "dataset")
+_APP = ("application",)
+FACTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "keys.customer_held": (_APP, "bool"),
+    "exit.plan": (_APP, "bool"),
+    "provider.contract.change_notice": (_APP, "bool"),
+    "provider.contract.exit_without_penalty": (_APP, "bool"),
+    "provider.contract.locations_stated": (_APP, "bool"),
+    "providers.hds_exempt": (_BOTH, "list"),
+    "providers.hds_exemptions": (_BOTH, "list"),
+    "providers.hds_2018": (_BOTH, "list"),
+}
+
+
+def application_facts(app: Application, provider: Provider | None) -> dict[str, Any]:
+    """An application's own key and exit facts, and its hosting provider's contract."""
+    contract = provider.contract if provider else None
+    return {
+        "keys.customer_held": app.customer_held_keys,
+        "exit.plan": app.exit_plan,
+        "provider.contract.change_notice": contract.change_notice if contract else None,
+        "provider.contract.exit_without_penalty": contract.exit_without_penalty if contract else None,
+        "provider.contract.locations_stated": contract.locations_stated if contract else None,
+    }
+
+
+def provider_facts(involved: list[Provider]) -> dict[str, Any]:
+    """Facts of a set of involved providers (cached by the caller with the other providers.* facts)."""
+    return {
+        "providers.hds_exempt": tuple(p.id for p in involved if p.hds_exemption),
+        "providers.hds_exemptions": tuple(sorted({p.hds_exemption for p in involved if p.hds_exemption})),
+        "providers.hds_2018": tuple(p.id for p in involved if p.hds_referential == "2018"),
+    }

@@ -1,0 +1,212 @@
+"""The fit matrix: each application against each candidate offer (`bleu-assess fit`).
+
+Whether an offer fits is the engine's own answer: the inventory is assessed once per candidate
+with that offer as its only landing zone (the offers applications run on today stay, selling
+nothing), and the offer fits when the engine lands the application on it. An offer that would fit
+once a pending qualification is granted, or whose qualification expires within 90 days of the
+assessment date, fits with conditions. The reason an offer does not
+fit is told in one phrase, from the first requirement it misses, in the engine's order: the
+service model (for a SaaS offer, the application's service among those it provides), the regions,
+non-EU law and seat of the application's target (rulesets/verdicts.yaml), then the qualifications
+the target and the rules that fired for the application require (the rules'
+`requires_qualifications`, e.g. a certification for health data), counted at the offer's grain
+(inventory format v2: in force on the date, scope covering the service model, HDS by activities).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from bleu_assess.assess.analysis import SNC
+from bleu_assess.rules.refdata import region_groups, verdict_model
+
+if TYPE_CHECKING:
+    from bleu_assess.inventory.model import Inventory, Platform
+    from bleu_assess.assess.results import ItemVerdict
+    from bleu_assess.rules.model import Ruleset
+
+STATUSES = ("fits", "fits-with-conditions", "does-not-fit", "not-moving")
+EXPIRY_WARNING_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One application against one offer: `status` (STATUSES), `reason` (a code worded by
+    templates/i18n/fit.*.yaml) and the values the wording needs."""
+
+    status: str
+    reason: str
+    values: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: str
+    name: str
+    target: str
+    cells: tuple[Cell, ...]  # one per offer, in `FitMatrix.offers` order
+
+
+@dataclass(frozen=True, slots=True)
+class FitMatrix:
+    offers: tuple[str, ...]
+    rows: tuple[Row, ...]
+    day: dt.date
+    catalogue: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"offers": list(self.offers), "assessed_on": self.day.isoformat(), "catalogue": self.catalogue,
+                "applications": [{"id": r.id, "name": r.name, "target": r.target,
+                                  "offers": {o: {"status": c.status, "reason": c.reason, **c.values}
+                                             for o, c in zip(self.offers, r.cells)}} for r in self.rows]}
+
+
+def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: list[str] | None = None,
+        day: dt.date | None = None) -> FitMatrix:
+    """The matrix for `offers` (platform ids; default: every platform of the inventory).
+    Raises KeyError naming an unknown offer."""
+    from bleu_assess import api
+    from bleu_assess.inventory.catalogue import assessment_date
+
+    day = day or assessment_date()
+    chosen = [inventory.platforms_by_id[o] for o in offers] if offers else sorted(inventory.platforms, key=lambda p: p.id)
+    # What each rule demands of a landing zone (a certification for health data, ...), so that a
+    # refusal can name it: rulesets are data, read here rather than known by heart.
+    demands = {(f"{r.id}@{r.version}", rule.id): tuple(rule.verdict.get("requires_qualifications") or ())
+               for r in rulesets for rule in r.rules}
+    columns: list[dict[str, Cell]] = []
+    names: dict[str, str] = {}
+    targets: dict[str, set[str]] = {}
+    hosted = {a.hosting.platform for a in inventory.applications if a.hosting and a.hosting.platform}
+    for platform in chosen:
+        # The offers applications run on today stay known (their facts judge the current hosting)
+        # but sell nothing to land on: the candidate is the only landing zone.
+        alone = replace(inventory, platforms=tuple(p if p.id == platform.id else replace(p, models=())
+                                                   for p in inventory.platforms
+                                                   if p.id == platform.id or p.id in hosted))
+        ig = api.graph(alone)
+        result = api.assess(alone, rulesets, lang, ig, as_of=day.isoformat())
+        judge = _Judge(alone, ig, platform, day, demands)
+        column = {}
+        for verdict in result.applications:
+            names[verdict.id] = verdict.name
+            targets.setdefault(verdict.id, set()).add(verdict.target)
+            column[verdict.id] = judge.cell(verdict)
+        columns.append(column)
+    # An application's target is the most demanding of its assessments: an offer accepted under a
+    # recommended scope's fallback (an EU offer where SecNumCloud is recommended) shows as meeting
+    # that fallback target in its own cell.
+    model = verdict_model()
+    rows = tuple(Row(app_id, name, _target(model, targets[app_id]), tuple(col[app_id] for col in columns))
+                 for app_id, name in sorted(names.items()))
+    resolution = inventory.catalogue
+    return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
+
+
+def _target(model: Any, targets: set[str]) -> str:
+    """One target, or the strongest of several (targets that never vary, like retire, are alone)."""
+    return next(iter(targets)) if len(targets) == 1 else model.strongest("target", sorted(targets))
+
+
+class _Judge:
+    def __init__(self, inventory: "Inventory", ig: Any, platform: "Platform", day: dt.date,
+                 demands: dict[tuple[str, str], tuple[str, ...]]) -> None:
+        from bleu_assess.assess.analysis import Analysis
+        from bleu_assess.rules.refdata import hds_activities
+
+        self.inventory, self.platform, self.day, self.demands = inventory, platform, day, demands
+        self.provider = inventory.provider(platform.provider)
+        self.exposed = Analysis(ig, day.isoformat()).providers[platform.provider].exposed if self.provider else True
+        self.model = verdict_model()
+        self.groups = region_groups()
+        self.hds_by_model = hds_activities().by_hosting
+
+    def cell(self, verdict: "ItemVerdict") -> Cell:
+        requirement = self.model.target_requirements.get(verdict.target)
+        if requirement is None:
+            return Cell("not-moving", "target", {"target": verdict.target})
+        needed = self.needed(verdict, requirement)
+        if verdict.platform == self.platform.id:
+            return self.conditions(needed) or Cell("fits", "meets", {"target": verdict.target})
+        return self.miss(verdict, requirement, needed)
+
+    def needed(self, verdict: "ItemVerdict", requirement: dict[str, Any]) -> list[str]:
+        """The qualifications the target and the rules that fired for the application require."""
+        return list(dict.fromkeys([*requirement["qualifications"],
+                                   *(q for f in verdict.findings for q in self.demands.get((f.ruleset, f.rule), ()))]))
+
+    def dated(self) -> list[tuple[str, str]]:
+        """(qualification id, until YYYY-MM-DD) of the offer: its own dates (format v2), else those
+        of its catalogue entry (a v1 inventory holds qualifications without dates)."""
+        own = [(q.id, q.until) for q in self.platform.qualifications or () if q.until]
+        resolution = self.inventory.catalogue
+        entry = resolution.entry("platforms", self.platform.id) if resolution else None
+        if own or entry is None:
+            return own
+        from bleu_assess.inventory import catalogue as cat
+
+        offer = cat.resolve(resolution.catalogue, entry.ref)
+        return [(q.id, cat.parse_date(q.until, end=False).isoformat())
+                for q in getattr(offer, "qualifications", ()) if q.until]
+
+    def conditions(self, needed: list[str]) -> Cell | None:
+        """A qualification the application needs that is in force and expires within 90 days."""
+        day = self.day.isoformat()
+        for q_id, until in sorted(self.dated(), key=lambda d: d[1]):
+            if q_id in needed and day <= until and (dt.date.fromisoformat(until) - self.day).days <= EXPIRY_WARNING_DAYS:
+                return Cell("fits-with-conditions", "expires", {"qualification": q_id, "until": until})
+        return None
+
+    def miss(self, verdict: "ItemVerdict", requirement: dict[str, Any], needed: list[str]) -> Cell:
+        """Why the engine did not land the application on the offer: the first requirement missed,
+        in the engine's order (model, service, regions, non-EU law, qualifications)."""
+        from bleu_assess.assess.offers import HDS, certified_activities, count
+
+        app = self.inventory.applications_by_id[verdict.id]
+        platform, provider = self.platform, self.provider
+        if app.strategy in self.model.strategy_models:
+            models = self.model.strategy_models[app.strategy]
+        else:
+            models = self.model.landing_models[app.hosting.model if app.hosting else "unknown"]
+        offered = [m for m in models if m in platform.models]
+        if not offered:
+            return Cell("does-not-fit", "model", {"needs": ", ".join(models), "offers": ", ".join(platform.models)})
+        # A SaaS offer hosts an application only when it provides the application's service.
+        landing = [m for m in offered if m != "saas" or (app.service is not None and app.service in platform.services)]
+        if not landing:
+            reason = "service" if app.service else "service-undeclared"
+            return Cell("does-not-fit", reason, {"service": app.service or "",
+                                                 "services": ", ".join(platform.services) or "-"})
+        if provider is None:
+            return Cell("does-not-fit", "other", {})
+        regions = platform.regions or provider.regions
+        group = requirement["regions"]
+        if group and not (regions and self.groups[group.lstrip("@")].issuperset(regions)):
+            outside = [r for r in regions if r not in self.groups[group.lstrip("@")]]
+            return Cell("does-not-fit", "regions" if outside else "regions-unknown", {"regions": ", ".join(outside)})
+        model = landing[0]
+        held = set(count(platform.qualifications or (), model, self.day.isoformat()).held)
+        if requirement["not_exposed"] and self.exposed and SNC not in held:
+            return Cell("does-not-fit", "exposed", {"provider": provider.id})
+        seat = requirement.get("seat")
+        if seat and provider.headquarters is not None and provider.headquarters not in self.groups[seat.lstrip("@")]:
+            return Cell("does-not-fit", "seat", {"provider": provider.id, "seat": provider.headquarters})
+        if self.platform.id in verdict.pending_platforms:
+            waiting = [q.id for q in platform.pending_qualifications or () if q.id in needed and q.id not in held]
+            return Cell("fits-with-conditions", "pending", {"qualifications": ", ".join(waiting)})
+        # As the engine counts them: HDS when the offer's certified activities cover the model's,
+        # SecNumCloud's requirement met by a non-commercial host (the doctrine concerns offers).
+        certified = certified_activities(platform.hds_activities, platform.qualifications or (), self.day.isoformat())
+        held.discard(HDS)
+        if self.hds_by_model[model] <= certified:
+            held.add(HDS)
+        if provider.kind != "commercial":
+            held.add(SNC)
+        missing = [q for q in needed if q not in held]
+        if missing:
+            return Cell("does-not-fit", "qualification", {"qualifications": ", ".join(missing)})
+        # The target's own requirements are met: the application's data requires more (for
+        # example an HDS activity the offer's provider does not perform), which `explain` names.
+        return Cell("does-not-fit", "data-requirement", {"provider": provider.id})

@@ -1,0 +1,430 @@
+"""Results of `scan` and `plan`: typed records and their JSON form (spec/results.md, v1).
+
+Lists are sorted deterministically (items by id, findings by severity then rule id), so the same
+inputs give byte-identical output.
+"""
+
+from __future__ import annotations
+
+import json
+from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator, Mapping
+
+RESULTS_FORMAT = "bleu-assess-results/v1"
+PLAN_FORMAT = "bleu-assess-plan/v1"
+
+SEVERITIES = ("blocker", "high", "medium", "low", "info")  # most severe first
+READINESS = ("ready", "ready-with-conditions", "not-ready", "unknown")
+SCOPES = ("required", "recommended", "not-required", "excluded")
+RESIDENCY = ("compliant", "at-risk", "non-compliant", "unknown")
+EXPOSURE_LEVELS = ("none", "low", "medium", "high", "critical")
+TARGETS = ("secnumcloud", "eu-cloud", "any-cloud", "on-premises", "retire")
+HELD_REASONS = ("not-ready", "depends-on-held", "unknown", "pin-conflict", "no-landing-zone")
+
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    ruleset: str  # id@version
+    dimension: str
+    severity: str
+    message: str
+    remediation: str
+    references: tuple[str, ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+    # A recorded derogation covering this finding: {id, basis, until, reference, granted_by}. The
+    # finding is kept (and shown "derogated until DATE") but no longer counts towards readiness.
+    derogation: Mapping[str, Any] | None = None
+    # Set when the finding rests on catalogue facts that are not all official: the worst of
+    # secondary, unverified, uncertain (docs/catalogue.md). None: inline facts, or official ones.
+    confidence: str | None = None
+    # A finding merged from several rules about one fact names them all (the first is `rule`).
+    rules: tuple[str, ...] = ()
+    method_references: tuple[str, ...] = ()  # the tool's own documentation, apart from the law
+    uncertain: str | None = None  # why the legal basis is uncertain, in the results' language
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return self.rules or (self.rule,)
+
+    def sort_key(self) -> tuple[int, str, str]:
+        return (SEVERITY_RANK[self.severity], self.rule, self.message)
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding weighs on readiness (not covered by a derogation in force)."""
+        return self.derogation is None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "rule": self.rule, "rules": list(self.rule_ids), "ruleset": self.ruleset, "dimension": self.dimension,
+            "severity": self.severity, "title": self.title, "message": self.message, "remediation": self.remediation,
+            "references": list(self.references), "method_references": list(self.method_references),
+            "uncertain": self.uncertain, "evidence": self.evidence,
+        }
+        if self.derogation is not None:
+            out["derogation"] = dict(self.derogation)
+        if self.confidence:
+            out["confidence"] = self.confidence
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    level: str = "none"
+    score: int = 0
+    paths: tuple[tuple[str, ...], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "score": self.score, "paths": [list(p) for p in self.paths]}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemVerdict:
+    id: str
+    kind: str  # application | dataset
+    name: str
+    readiness: str
+    secnumcloud_scope: str
+    residency: str
+    exposure: Exposure
+    target: str
+    platform: str | None
+    findings: tuple[Finding, ...] = ()
+    pending_platforms: tuple[str, ...] = ()  # offers that would fit once a pending qualification is granted
+    # Facts carried for renderers (not required by the contract, listed after the required keys).
+    owner: str | None = None
+    criticality: str | None = None
+    classification: str | None = None
+    hosting_model: str | None = None
+    tags: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    # Rules that found facts missing to decide (readiness `unknown`), in rule id order.
+    unknown_reasons: tuple[str, ...] = ()
+    confidence: str | None = None  # the worst of its findings' and its platform's (see Finding)
+
+    @property
+    def top_finding(self) -> Finding | None:
+        """The most severe finding that is more than information and not derogated, if any."""
+        first = next((f for f in self.findings if f.counts), None)
+        return first if first is not None and first.severity != "info" else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.head_dict()
+        out["findings"] = [f.to_dict() for f in self.findings]
+        out.update(self.tail_dict())
+        return out
+
+    def head_dict(self) -> dict[str, Any]:
+        """The keys before `findings`."""
+        return {
+            "id": self.id, "kind": self.kind, "name": self.name, "readiness": self.readiness,
+            "secnumcloud_scope": self.secnumcloud_scope, "residency": self.residency,
+            "exposure": self.exposure.to_dict(), "target": self.target, "platform": self.platform,
+            "pending_platforms": list(self.pending_platforms),
+        }
+
+    def tail_dict(self) -> dict[str, Any]:
+        """The keys after `findings`."""
+        if self.kind == "application":
+            out: dict[str, Any] = {"owner": self.owner, "criticality": self.criticality,
+                                   "hosting_model": self.hosting_model}
+        else:
+            out = {"classification": self.classification}
+        out.update(tags=list(self.tags), extra=dict(self.extra), unknown_reasons=list(self.unknown_reasons))
+        if self.confidence:
+            out["confidence"] = self.confidence
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RulesetRef:
+    id: str
+    version: str
+    sha256: str
+    status: str = "stable"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "sha256": self.sha256, "status": self.status}
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryRef:
+    path: str
+    sha256: str
+    organisation: str
+    country: str = "FR"
+    organisation_type: str = "other"
+    # The catalogue its `ref:` entries were resolved with (path, version, as_of, sha256,
+    # assessed_on), like a ruleset's id, version and sha256; absent when it has none.
+    catalogue: Mapping[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
+               "country": self.country, "organisation_type": self.organisation_type}
+        if self.catalogue is not None:
+            out["catalogue"] = dict(self.catalogue)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    tool_version: str
+    inventory: InventoryRef
+    rulesets: tuple[RulesetRef, ...]
+    items: tuple[ItemVerdict, ...]  # sorted by id
+    lang: str = "en"
+    as_of: str = ""  # the assessment date (YYYY-MM-DD) qualifications were judged on
+
+    @property
+    def applications(self) -> tuple[ItemVerdict, ...]:
+        return tuple(i for i in self.items if i.kind == "application")
+
+    @property
+    def datasets(self) -> tuple[ItemVerdict, ...]:
+        return tuple(i for i in self.items if i.kind == "dataset")
+
+    def item(self, item_id: str) -> ItemVerdict | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def summary(self) -> dict[str, Any]:
+        apps = self.applications
+        return {
+            "applications": len(apps),
+            "datasets": len(self.items) - len(apps),
+            "readiness": _count(apps, "readiness", READINESS),
+            "secnumcloud_scope": _count(apps, "secnumcloud_scope", SCOPES),
+            "residency": _count(apps, "residency", RESIDENCY),
+            "exposure": _count([i.exposure for i in apps], "level", EXPOSURE_LEVELS),
+            "target": _count(apps, "target", TARGETS),
+            "findings": _count([f for i in self.items for f in i.findings], "severity", SEVERITIES),
+            "cannot_assess": cannot_assess(apps),
+        }
+
+    def unknown_reasons(self) -> list[tuple[str, str, int]]:
+        """Why applications cannot be assessed: (rule, title in the results' language, count of
+        applications), most frequent first."""
+        counts = cannot_assess(self.applications)["reasons"]
+        titles = {f.rule: f.title for i in self.applications for f in i.findings if f.rule in counts}
+        return sorted(((rule, titles.get(rule, rule), n) for rule, n in counts.items()), key=lambda r: (-r[2], r[0]))
+
+    def to_dict(self, items: bool = True) -> dict[str, Any]:
+        """The JSON document (`items=False`: with an empty list of items)."""
+        return {
+            "format": RESULTS_FORMAT,
+            "tool": {"name": "bleu-assess", "version": self.tool_version},
+            "inventory": self.inventory.to_dict(),
+            "rulesets": [r.to_dict() for r in self.rulesets],
+            "lang": self.lang,
+            "as_of": self.as_of,
+            "summary": self.summary(),
+            "items": [i.to_dict() for i in self.items] if items else [],
+        }
+
+
+def cannot_assess(items: Iterable[ItemVerdict]) -> dict[str, Any]:
+    """Items whose readiness is `unknown`: how many, and how many for each rule that found facts
+    missing ({"applications": 412, "reasons": {"SNC-UNK-002": 400, ...}}), rules in id order."""
+    unknown = [i for i in items if i.readiness == "unknown"]
+    reasons: dict[str, int] = {}
+    for item in unknown:
+        for rule in item.unknown_reasons:
+            reasons[rule] = reasons.get(rule, 0) + 1
+    return {"applications": len(unknown), "reasons": dict(sorted(reasons.items()))}
+
+
+def _count(items: Any, attribute: str, values: tuple[str, ...]) -> dict[str, int]:
+    counts = dict.fromkeys(values, 0)
+    for item in items:
+        counts[getattr(item, attribute)] += 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Why an application landed in its wave ("after annuaire-ad, wave 2")."""
+
+    id: str
+    reason: str
+    not_before: str | None = None  # YYYY-MM-DD: its only landing zones await a qualification expected then
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    number: int
+    applications: tuple[str, ...]
+    datasets: tuple[str, ...]
+    move_groups: tuple[tuple[str, ...], ...]
+    effort_days: float
+    placements: tuple[Placement, ...] = ()
+    start: str | None = None  # ISO dates of the first and last working day, when the plan is dated
+    end: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "number": self.number, "applications": list(self.applications), "datasets": list(self.datasets),
+            "move_groups": [list(g) for g in self.move_groups], "effort_days": float(self.effort_days),
+            "placements": [{"id": p.id, "reason": p.reason, "not_before": p.not_before} for p in self.placements],
+            "start": self.start, "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    id: str
+    reason: str  # one of HELD_REASONS
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "reason": self.reason, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class Staying:
+    id: str
+    target: str  # on-premises | retire | retain
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "target": self.target, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class HybridLink:
+    """A dependency or flow between a moved application and one that stays or moves later."""
+
+    source: str
+    target: str
+    kind: str  # depends_on | flow
+    datasets: tuple[str, ...]
+    source_wave: int | None  # None: does not move (held or staying)
+    target_wave: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.source, "to": self.target, "kind": self.kind, "datasets": list(self.datasets),
+                "from_wave": self.source_wave, "to_wave": self.target_wave}
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    scan: ScanResult
+    waves: tuple[Wave, ...]
+    held: tuple[Held, ...]
+    staying: tuple[Staying, ...]
+    hybrid_links: tuple[HybridLink, ...] = ()
+    split_datasets: tuple[tuple[str, tuple[int, ...]], ...] = ()  # dataset, waves of its holders
+    warnings: tuple[str, ...] = ()
+    # Days counted for each moving application (its own estimate or its size under the plan's
+    # --effort-days): what the waves' effort_days add up, shown per application by renderers.
+    effort: Mapping[str, float] = field(default_factory=dict)
+    roadmap: Any = None  # bleu_assess.plan.roadmap.Roadmap when dated (plan --start)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": PLAN_FORMAT,
+            "tool": {"name": "bleu-assess", "version": self.scan.tool_version},
+            "inventory": self.scan.inventory.to_dict(),
+            "rulesets": [r.to_dict() for r in self.scan.rulesets],
+            "lang": self.scan.lang,
+            "as_of": self.scan.as_of,
+            "waves": [w.to_dict() for w in self.waves],
+            "held": [h.to_dict() for h in self.held],
+            "staying": [s.to_dict() for s in self.staying],
+            "hybrid_links": [h.to_dict() for h in self.hybrid_links],
+            "split_datasets": [{"dataset": d, "waves": list(w)} for d, w in self.split_datasets],
+            "warnings": list(self.warnings),
+            "roadmap": self.roadmap.to_dict() if self.roadmap is not None else None,
+        }
+
+
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def to_json(document: Mapping[str, Any]) -> str:
+    """Top-level keys one per line, and each element of a top-level list (an item, a wave) on a
+    line of its own: diffs in git show which items changed, and the C encoder stays in use
+    (an indented dump is several times slower on large estates)."""
+    return "".join(_json_parts(document))
+
+
+def _json_parts(document: Mapping[str, Any], encoded: Mapping[str, Iterable[str]] | None = None) -> Iterator[str]:
+    """The text of `to_json` in parts; `encoded` gives the elements of non-empty top-level lists
+    already encoded, made as they are needed."""
+    compact = _compact
+    yield "{\n"
+    keys = list(document)
+    for index, key in enumerate(keys):
+        value = document[key]
+        comma = ",\n" if index < len(keys) - 1 else "\n"
+        elements = encoded.get(key) if encoded else None
+        if elements is None and isinstance(value, list) and value:
+            elements = (compact(element) for element in value)
+        if elements is not None:
+            yield f"  {compact(key)}: [\n    "
+            separator = ""
+            for element in elements:
+                yield separator
+                yield element
+                separator = ",\n    "
+            yield "\n  ]" + comma
+        else:
+            yield f"  {compact(key)}: {compact(value)}{comma}"
+    yield "}\n"
+
+
+def scan_json_parts(result: ScanResult) -> Iterator[str]:
+    """`to_json(result.to_dict())`, byte for byte, in parts: each item's line is made when it is
+    needed, without a dict per finding. A scan of 10,000 applications has some 100,000 findings
+    whose rule fields, references and evidence repeat; their JSON is made once and item lines are
+    assembled from the parts (see _ItemEncoder)."""
+    document = result.to_dict(items=False)
+    encoded = {"items": _ItemEncoder().lines(result.items)} if result.items else None
+    return _json_parts(document, encoded)
+
+
+class _ItemEncoder:
+    """Encodes items as the C encoder would with separators (", ", ": "): a mapping is
+    `{` + `"key": value` joined by ", " + `}`, so parts encoded apart join into the same text."""
+
+    def __init__(self) -> None:
+        self.prefixes: dict[tuple[Any, ...], str] = {}
+        self.references: dict[tuple[Any, ...], str] = {}
+        self.evidence: dict[int, tuple[Mapping[str, Any], str]] = {}
+
+    def finding(self, f: Finding) -> str:
+        string = _string
+        key = (f.rule, f.rules, f.ruleset, f.dimension, f.severity)
+        prefix = self.prefixes.get(key)
+        if prefix is None:
+            prefix = self.prefixes[key] = (f'{{"rule": {string(f.rule)}, "rules": {_compact(list(f.rule_ids))}, '
+                                           f'"ruleset": {string(f.ruleset)}, '
+                                           f'"dimension": {string(f.dimension)}, "severity": {string(f.severity)}, '
+                                           '"title": ')
+        refs_key = (f.references, f.method_references, f.uncertain)
+        references = self.references.get(refs_key)
+        if references is None:
+            references = self.references[refs_key] = (
+                f'{_compact(list(f.references))}, "method_references": {_compact(list(f.method_references))}, '
+                f'"uncertain": {_compact(f.uncertain)}')
+        found = self.evidence.get(id(f.evidence))
+        if found is None or found[0] is not f.evidence:
+            found = self.evidence[id(f.evidence)] = (f.evidence, _compact(f.evidence))
+        tail = ""  # the optional keys, in to_dict's order
+        if f.derogation is not None:
+            tail += f', "derogation": {_compact(dict(f.derogation))}'
+        if f.confidence:
+            tail += f', "confidence": {string(f.confidence)}'
+        return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '
+                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}{tail}}}')
+
+    def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
+        finding = self.finding
+        for item in items:
+            head = _compact(item.head_dict())
+            tail = _compact(item.tail_dict())
+            findings = ", ".join([finding(f) for f in item.findings])
+            yield f'{head[:-1]}, "findings": [{findings}], {tail[1:]}'

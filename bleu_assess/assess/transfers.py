@@ -1,0 +1,151 @@
+"""Facts about transfers outside the EEA and about who may be compelled by non-EU law: the
+GDPR chapter V basis of each transfer, EU versus EEA, and the SecNumCloud §19.6 facts of the
+hosting provider (seat, veto, board majority, candidate offer).
+
+Sources: GDPR arts. 44-49 (a transfer needs an art. 45 adequacy decision, art. 46 safeguards such
+as standard contractual clauses, or art. 47 binding corporate rules; remote access from a third
+country is a transfer); HDS 2024 EXI 29 (access from outside the EEA under art. 45 or 46) and
+EXI 30 (a host subject to the law of a country without adequacy); SecNumCloud 3.2 §19.2 (storage,
+processing and administration in the EU; support from outside the EU for listed operations) and
+§19.6 (seat in the EU, caps on non-EU holdings, veto and board majority).
+
+EU versus EEA (rulesets/regions.yaml): data protection uses the EEA (`data_protection_group`),
+the immunity test of SecNumCloud uses the EU (`immunity_group`).
+
+The facts are computed from an item's other facts (`providers.involved`, `data.regions`,
+`data.support_regions`), so they follow however those are established, and are cached per
+distinct set of values.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from bleu_assess.inventory.model import Inventory, Platform, Provider
+from bleu_assess.rules.refdata import group_of, region_groups, verdict_model
+
+# The facts this module adds (docs/rulesets.md): name -> (kinds it exists for, type).
+_BOTH = ("application", "dataset")
+_APP = ("application",)
+FACTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "data.public_only": (_BOTH, "bool"),
+    "data.transfer_regions": (_BOTH, "list"),
+    "transfer.basis": (_BOTH, "string"),
+    "data.non_eu_regions": (_BOTH, "list"),
+    "support.transfer_regions": (_BOTH, "list"),
+    "support.non_eu_regions": (_BOTH, "list"),
+    "transfer.access_basis": (_BOTH, "string"),
+    "providers.non_adequate_jurisdiction": (_BOTH, "list"),
+    "providers.non_eu_seat": (_BOTH, "list"),
+    "providers.non_eu_jurisdictions": (_BOTH, "list"),
+    "provider.eu_seat": (_APP, "bool"),
+    "provider.transfer_basis": (_APP, "string"),
+    "provider.non_eu_jurisdictions": (_APP, "list"),
+    "provider.offers_platform": (_APP, "bool"),
+    "provider.ownership.non_eu_veto": (_APP, "bool"),
+    "provider.ownership.non_eu_board_majority": (_APP, "bool"),
+}
+
+
+class Transfers:
+    """Transfer and jurisdiction facts for the items of one inventory."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.providers = inventory.providers_by_id
+        self.eea = group_of("data_protection_group")
+        self.eu = group_of("immunity_group")
+        self.adequate = region_groups()["adequacy"]
+        self.order = verdict_model().transfer_bases  # weakest first
+        self.candidates = {p.provider for p in inventory.platforms}
+        self._item_cache: dict[Any, dict[str, Any]] = {}
+        self._app_cache: dict[Any, dict[str, Any]] = {}
+
+    def basis(self, provider: Provider, countries: frozenset[str], declared: str | None = None) -> str:
+        """The basis of `provider`'s transfers to `countries` (outside the EEA): as declared (the
+        offer's, else the provider's), else `adequacy` when every country has an adequacy decision
+        (regions.yaml `@adequacy`), else `unknown`."""
+        declared = declared or provider.transfer_basis
+        if declared:
+            return declared
+        return "adequacy" if countries <= self.adequate else "unknown"
+
+    def _weakest(self, bases: list[str]) -> str | None:
+        return min(bases, key=self.order.index) if bases else None
+
+    def item_facts(self, facts: dict[str, Any], offers: Iterable[Platform] = ()) -> dict[str, Any]:
+        """Facts for one item (application or dataset) from its other facts; `offers` are the
+        offers its data is hosted on, whose own `transfer_basis` replaces their provider's (the
+        weakest one when a provider's offers declare several)."""
+        involved = facts.get("providers.involved") or ()
+        regions = facts.get("data.regions") or ()
+        support = facts.get("data.support_regions") or ()
+        classes = facts.get("data.classifications") or ()
+        declared: dict[str, str] = {}
+        for offer in offers:
+            if offer.transfer_basis:
+                known = declared.get(offer.provider)
+                declared[offer.provider] = offer.transfer_basis if known is None else self._weakest(
+                    [known, offer.transfer_basis])  # type: ignore[assignment]
+        key = (involved, regions, support, classes, tuple(sorted(declared.items())))
+        found = self._item_cache.get(key)
+        if found is not None:
+            return found
+        providers = [self.providers[p] for p in involved if p in self.providers]
+        stored = frozenset(regions) - self.eea
+        reached = frozenset(support) - self.eea
+        storage = [self.basis(p, stored & frozenset(p.regions), declared.get(p.id)) for p in providers
+                   if stored & frozenset(p.regions)]
+        access = [self.basis(p, reached & frozenset(_support(p)), declared.get(p.id)) for p in providers
+                  if reached & frozenset(_support(p))]
+        if stored and not storage:  # stored outside the EEA by no declared provider (on premises abroad)
+            storage = ["unknown"]
+        found = self._item_cache[key] = {
+            "data.public_only": bool(classes) and all(c == "public" for c in classes),
+            "data.transfer_regions": tuple(sorted(stored)),
+            "transfer.basis": self._weakest(storage),
+            "data.non_eu_regions": tuple(sorted(frozenset(regions) - self.eu)),
+            "support.transfer_regions": tuple(sorted(reached)),
+            "support.non_eu_regions": tuple(sorted(frozenset(support) - self.eu)),
+            "transfer.access_basis": self._weakest(access),
+            "providers.non_adequate_jurisdiction": tuple(p.id for p in providers if self._non_adequate(p)),
+            "providers.non_eu_seat": tuple(p.id for p in providers
+                                           if p.headquarters is not None and p.headquarters not in self.eu),
+            "providers.non_eu_jurisdictions": tuple(p.id for p in providers if self._foreign(p)),
+        }
+        return found
+
+    def application_facts(self, provider: Provider | None, platform_basis: str | None = None) -> dict[str, Any]:
+        """Facts about an application's hosting provider (and the offer it is hosted on, if known)."""
+        key = (provider.id if provider else None, platform_basis)
+        found = self._app_cache.get(key)
+        if found is not None:
+            return found
+        own = provider.ownership if provider else None
+        found = self._app_cache[key] = {
+            "provider.eu_seat": None if provider is None or provider.headquarters is None
+            else provider.headquarters in self.eu,
+            "provider.transfer_basis": (platform_basis or provider.transfer_basis) if provider else None,
+            "provider.non_eu_jurisdictions": tuple(sorted(self._foreign(provider))) if provider else (),
+            "provider.offers_platform": bool(provider and provider.id in self.candidates),
+            "provider.ownership.non_eu_veto": own.non_eu_veto if own else None,
+            "provider.ownership.non_eu_board_majority": own.non_eu_board_majority if own else None,
+        }
+        return found
+
+    def _foreign(self, provider: Provider) -> frozenset[str]:
+        """Declared non-EU jurisdictions outside the EEA."""
+        return frozenset(provider.non_eu_jurisdictions) - self.eea
+
+    def _non_adequate(self, provider: Provider) -> bool:
+        """Subject to the law of a third country without an adequacy decision (HDS EXI 30): its
+        headquarters or a declared jurisdiction outside the EEA and the adequate countries."""
+        countries = set(self._foreign(provider))
+        if provider.headquarters is not None and provider.headquarters not in self.eea:
+            countries.add(provider.headquarters)
+        if provider.non_eu_control and not countries:
+            return True  # controlled from outside the EU, from a country not declared
+        return bool(countries - self.adequate)
+
+
+def _support(provider: Provider) -> tuple[str, ...]:
+    return provider.effective_support_regions

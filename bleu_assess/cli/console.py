@@ -1,0 +1,141 @@
+"""Terminal output: data to stdout, diagnostics to stderr; user data is never read as markup."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from bleu_assess.errors import Diagnostic
+
+MAX_DIAGNOSTICS = 50
+
+
+@dataclass(slots=True)
+class Settings:
+    quiet: bool = False
+    verbose: bool = False
+    no_color: bool = False
+    debug: bool = False
+    catalogue: str | None = None  # --catalogue: a newer catalogue directory than the shipped one
+
+
+settings = Settings()
+
+
+def _console(stderr: bool) -> "Console":
+    from rich.console import Console
+
+    no_color = settings.no_color or "NO_COLOR" in os.environ
+    # Messages on stderr are not wrapped (a long path stays whole, to copy); tables and panels
+    # on stdout are laid out to the terminal's width (soft wrapping would crop their contents).
+    return Console(stderr=stderr, markup=False, highlight=False, emoji=False, no_color=no_color,
+                   soft_wrap=stderr, file=sys.stderr if stderr else sys.stdout)
+
+
+# Width of a table written to a file: wide enough for every column, narrow enough to read.
+FILE_WIDTH = 160
+
+
+def show_table(make: Callable[[int], "RenderableType"], output: str | None, inputs: list[str]) -> None:
+    """A table on the terminal, laid out to its width, or as plain text to `output` (atomically)."""
+    if not output:
+        terminal = out()
+        terminal.print(make(terminal.size.width))
+        return
+    import io
+
+    from rich.console import Console
+
+    from bleu_assess.output import emit
+
+    capture = Console(width=FILE_WIDTH, no_color=True, markup=False, highlight=False, emoji=False, file=io.StringIO())
+    capture.print(make(FILE_WIDTH))
+    emit(capture.file.getvalue(), output, inputs)  # type: ignore[attr-defined]
+
+
+def out() -> "Console":
+    return _console(stderr=False)
+
+
+def err() -> "Console":
+    return _console(stderr=True)
+
+
+def info(message: str) -> None:
+    if not settings.quiet:
+        err().print(message)
+
+
+def error(message: str, hint: str | None = None) -> None:
+    from bleu_assess.errors import visible
+
+    console = err()
+    console.print("error: " + visible(message), style="bold red")
+    if hint:
+        console.print("hint: " + visible(hint), style="yellow")
+
+
+def diagnostics(items: Iterable["Diagnostic"], lang: str, limit: int | None = None) -> None:
+    """Print located diagnostics, sorted, capped (all of them with -v)."""
+    from bleu_assess.render.i18n import t
+
+    items = [d for d in items if d.severity == "error" or not settings.quiet]
+    if not items:
+        return
+    cap = len(items) if settings.verbose else (limit or MAX_DIAGNOSTICS)
+    console = err()
+    for diag in items[:cap]:
+        text = diag.format()
+        if diag.severity == "warning":
+            where, _, message = text.rpartition(": ")
+            console.print(f"{where}: warning: {message}", style="yellow")
+        else:
+            console.print(text, style="red")
+    if len(items) > cap:
+        console.print(t("cli.and_more", lang, count=len(items) - cap) + " (-v)")
+
+
+def is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+# Inputs above this size take about a second or more: show progress for them.
+PROGRESS_MIN_BYTES = 1_000_000
+
+Step = Callable[[str, int], None]
+
+
+def progress_wanted(path: str, machine_output: bool) -> bool:
+    """A progress bar only on a terminal, for large inputs, never with machine-readable output."""
+    if machine_output or settings.quiet or not sys.stderr.isatty():
+        return False
+    try:
+        if os.path.isdir(path):
+            return sum(e.stat().st_size for e in os.scandir(path) if e.is_file()) >= PROGRESS_MIN_BYTES
+        return os.path.getsize(path) >= PROGRESS_MIN_BYTES
+    except OSError:
+        return False
+
+
+@contextmanager
+def progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """`stage(label, total)` starts a stage and returns `advance(n)`; all no-ops when disabled."""
+    if not enabled:
+        yield lambda label, total: (lambda n: None)
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err(), transient=True) as bar:
+
+        def stage(label: str, total: int) -> Callable[[int], None]:
+            task = bar.add_task(label, total=total or 1)
+            return lambda n: bar.advance(task, n)
+
+        yield stage

@@ -1,1 +1,0 @@
-"""Spreadsheets in and out, discovered dependencies, and progress between assessments."""

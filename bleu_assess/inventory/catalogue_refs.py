@@ -1,0 +1,400 @@
+"""Inventory entries that refer to the catalogue, resolved before validation (docs/catalogue.md).
+
+    providers: [{ref: catalogue:ovhcloud}]
+    platforms: [{ref: catalogue:ovhcloud/bare-metal-pod, id: ovh-pod}]
+
+A `ref` entry becomes the entry the catalogue describes, in the inventory's own format version;
+every other field written beside `ref` overrides the catalogue's (the override is recorded and
+shown). `id` defaults to the catalogue id (`<provider>-<offer>` for an offer) and an offer's
+`provider` to the inventory provider that refers to the same catalogue provider.
+
+Time: on the assessment date, a v1 inventory (qualifications held by the provider as a whole)
+gets only the qualifications that count that day, and a warning for each that has expired; a v2
+inventory gets each offer's qualifications with their scope and dates, judged by the rules (and a
+provider entry those of the offers it stands for, with their HDS activities). A catalogue
+older than six months on that date is warned about once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
+
+from bleu_assess.inventory import catalogue as cat, yamlio
+from bleu_assess.inventory.model import FORMAT_V2
+from bleu_assess.errors import Diagnostic, InventoryError
+
+PREFIX = "catalogue:"
+SECTIONS = ("providers", "platforms")
+# Worst last: a verdict resting on several facts is as sure as the least sure of them.
+MARKS = ("official", "secondary", "unverified", "uncertain")
+# Service models a v1 inventory knows (caas arrived with v2).
+_V1_MODELS = ("private-cloud", "iaas", "paas", "saas")
+
+
+def worst(marks: Iterable[str]) -> str | None:
+    found = [MARKS.index(m) for m in marks]
+    return MARKS[max(found)] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedEntry:
+    """One inventory entry built from the catalogue: the catalogue facts behind each of its
+    fields (`facts`, by inventory field name) and the fields written inline (`overrides`)."""
+
+    section: str  # providers | platforms
+    id: str
+    ref: str  # provider or provider/offer
+    facts: Mapping[str, tuple[cat.Fact, ...]]
+    overrides: tuple[str, ...] = ()
+
+    @property
+    def confidence(self) -> str | None:
+        """The worst mark of the catalogue facts used (None when every field is written inline)."""
+        return worst(f.mark for facts in self.facts.values() for f in facts)
+
+    def doubtful(self) -> list[tuple[str, cat.Fact]]:
+        """(field, fact) for every fact used that is not official, or is uncertain."""
+        return [(name, f) for name, facts in sorted(self.facts.items()) for f in facts if f.mark != "official"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What the catalogue contributed to an inventory, for results, explain and the report."""
+
+    catalogue: cat.Catalogue
+    day: dt.date
+    entries: tuple[ResolvedEntry, ...] = ()
+    by_key: dict[tuple[str, str], ResolvedEntry] = field(default_factory=dict)
+
+    def entry(self, section: str, entry_id: str | None) -> ResolvedEntry | None:
+        return self.by_key.get((section, entry_id)) if entry_id else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Recorded in results like a ruleset: which catalogue, and on which day it was read."""
+        return {**self.catalogue.ref(), "assessed_on": self.day.isoformat()}
+
+
+def has_refs(documents: Iterable[Any]) -> bool:
+    return any(isinstance(item, dict) and "ref" in item
+               for doc in documents if isinstance(doc.data, dict)
+               for section in SECTIONS if isinstance(doc.data.get(section), list)
+               for item in doc.data[section])
+
+
+def resolve(documents: list[Any], catalogue_path: str | os.PathLike[str] | None = None,
+            day: dt.date | None = None) -> tuple[list[Any], Resolution | None, list[Diagnostic]]:
+    """Documents with their `ref` entries expanded, what was resolved, and warnings. The
+    documents are `validate.Document`s; those without refs are returned as they are. Raises
+    InventoryError (located: file, line, field path) for unknown or malformed references, and
+    InputError for an invalid catalogue."""
+    if not has_refs(documents):
+        return documents, None, []
+    catalogue = cat.load(catalogue_path)
+    day = day or cat.assessment_date()
+    resolver = _Resolver(catalogue, day)
+    out = [resolver.document(doc) for doc in documents]
+    if resolver.errors:
+        noun = "error" if len(resolver.errors) == 1 else "errors"
+        raise InventoryError(f"{len(resolver.errors)} catalogue reference {noun}", resolver.errors)
+    entries = tuple(resolver.entries)
+    resolution = Resolution(catalogue, day, entries, {(e.section, e.id): e for e in entries})
+    warnings = resolver.warnings
+    age = catalogue.age_days(day)
+    if age > cat.STALE_AFTER_DAYS and resolver.first is not None:
+        file, where = resolver.first
+        warnings.insert(0, Diagnostic(file[0], *file[1], yamlio.format_path(where),
+                                      f"catalogue {catalogue.version} is dated {catalogue.as_of}, {age} days before "
+                                      f"the assessment date {day.isoformat()}; provider facts may be out of date "
+                                      "(--catalogue PATH uses a newer catalogue)", "warning"))
+    return out, resolution, warnings
+
+
+class _Resolver:
+    def __init__(self, catalogue: cat.Catalogue, day: dt.date) -> None:
+        self.catalogue, self.day = catalogue, day
+        self.entries: list[ResolvedEntry] = []
+        self.errors: list[Diagnostic] = []
+        self.warnings: list[Diagnostic] = []
+        self.first: tuple[tuple[str, tuple[int | None, int | None]], tuple[Any, ...]] | None = None
+
+    def document(self, doc: Any) -> Any:
+        data = doc.data
+        if not isinstance(data, dict) or not any(isinstance(data.get(s), list) for s in SECTIONS):
+            return doc
+        v2 = data.get("format") == FORMAT_V2
+        root = None
+        expanded = dict(data)
+        # Which catalogue provider each inventory provider stands for, to default an offer's provider
+        # and to choose the offers a v1 provider's facts come from.
+        chosen: dict[str, list[str]] = {}
+        for item in data.get("platforms") or ():
+            ref = item.get("ref") if isinstance(item, dict) else None
+            if isinstance(ref, str) and ref.startswith(PREFIX) and "/" in ref:
+                provider_id, _, offer_id = ref[len(PREFIX):].partition("/")
+                chosen.setdefault(provider_id, []).append(offer_id)
+        provider_ids: dict[str, str] = {}
+        for section in SECTIONS:
+            items = data.get(section)
+            if not isinstance(items, list):
+                continue
+            new_items = []
+            for index, item in enumerate(items):
+                if not (isinstance(item, dict) and "ref" in item):
+                    new_items.append(item)
+                    continue
+                if root is None:
+                    root = yamlio.compose_unchecked(doc.text)
+                where = (section, index)
+                position = yamlio.locate(root, (*where, "ref"))
+                if self.first is None:
+                    self.first = ((doc.file, position), (*where, "ref"))
+                entry = self.entry(section, item, v2, chosen, provider_ids, (doc.file, position), where)
+                new_items.append(entry if entry is not None else item)
+            expanded[section] = new_items
+        return type(doc)(doc.file, doc.text, expanded)
+
+    def error(self, located: tuple[str, tuple[int | None, int | None]], where: tuple[Any, ...], message: str) -> None:
+        self.errors.append(Diagnostic(located[0], *located[1], yamlio.format_path((*where, "ref")), message))
+
+    def entry(self, section: str, item: dict[str, Any], v2: bool, chosen: dict[str, list[str]],
+              provider_ids: dict[str, str], located: Any, where: tuple[Any, ...]) -> dict[str, Any] | None:
+        ref = item["ref"]
+        if not isinstance(ref, str) or not ref.startswith(PREFIX):
+            self.error(located, where, f"expected 'catalogue:PROVIDER' or 'catalogue:PROVIDER/OFFER', got {ref!r}")
+            return None
+        target = ref[len(PREFIX):]
+        found = cat.resolve(self.catalogue, target)
+        if found is None or (section == "platforms" and not isinstance(found, cat.Offer)):
+            from bleu_assess.inventory.validate import suggest
+
+            kind = "provider (PROVIDER or PROVIDER/OFFER)" if section == "providers" else "offer (PROVIDER/OFFER)"
+            choices = cat.all_refs(self.catalogue) if section == "providers" else [o.ref for o in self.catalogue.offers()]
+            self.error(located, where, f"unknown catalogue {kind} '{target}'{suggest(target, choices)}")
+            return None
+        inline = {k: v for k, v in item.items() if k != "ref"}
+        if section == "providers":
+            # A provider seen through one of its offers (PROVIDER/OFFER) has that offer's facts
+            # only; else those of the offers the inventory's platforms use, else all of them.
+            if isinstance(found, cat.Offer):
+                offers, found = [found], self.catalogue.providers[found.provider]
+            else:
+                offers = [o for o in found.offers if o.id in chosen.get(found.id, ())] or list(found.offers)
+            built, facts = self.provider(found, offers, v2, located, where)
+            default_id = found.id
+        else:
+            built, facts = self.offer(found, v2)
+            default_id = f"{found.provider}-{found.id}"
+            built["provider"] = provider_ids.get(found.provider, found.provider)
+        built = {"id": default_id, **built}
+        # Fields the catalogue has and the inventory writes too; others only add what it lacks.
+        overrides = tuple(k for k in inline if k in built and k not in ("id", "provider"))
+        built.update(inline)
+        for name in overrides:
+            facts.pop(name, None)
+        if section == "providers":
+            provider_ids.setdefault(found.id, built["id"])
+        self.entries.append(ResolvedEntry(section, str(built["id"]), target, facts, overrides))
+        return built
+
+    def provider(self, entry: cat.ProviderEntry, offers: list[cat.Offer], v2: bool, located: Any,
+                 where: tuple[Any, ...]) -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]]]:
+        built, facts, put = _collector()
+        f = entry.facts
+        put("name", f["name"].value, [f["name"]])
+        country = f.get("parent_country") or f.get("seat")
+        if country is not None:
+            put("headquarters", country.value, [country])
+        regions = [o.facts["regions"] for o in offers if "regions" in o.facts]
+        if regions:
+            put("regions", _union(r.value for r in regions), regions)
+        for name in ("support_regions", *(("admin_regions",) if v2 else ())):
+            if name in f:
+                put(name, list(f[name].value), [f[name]])
+        if v2:
+            # v2: the offers' own qualifications, scopes and dates (judged by the rules on the
+            # assessment date), for a hosting or a subprocessor that names the provider only.
+            self.offer_facts(offers, put)
+            return built, facts
+        # v1: the provider's qualifications cover all its offers; only those that count today.
+        held = self.counting(offers, located, where)
+        if held:
+            put("qualifications", list(held), [x for xs in held.values() for x in xs])
+        waiting = {p.id: p.fact for o in offers for p in o.pending if p.id not in held}
+        if waiting:
+            put("pending_qualifications", sorted(waiting), waiting.values())
+        return built, facts
+
+    @staticmethod
+    def offer_facts(offers: list[cat.Offer], put: Any) -> None:
+        """`put(field, value, facts)` the v2 qualifications, pending qualifications and HDS
+        activities of `offers` (an offer, or the offers a provider entry stands for)."""
+        qualifications = [q for o in offers for q in o.qualifications]
+        if qualifications:
+            put("qualifications", [_qualification(q) for q in qualifications], [q.fact for q in qualifications])
+        pending = [p for o in offers for p in o.pending]
+        if pending:
+            put("pending_qualifications", [_pending(p) for p in pending], [p.fact for p in pending])
+        activities = [o.facts["hds_activities"] for o in offers if "hds_activities" in o.facts]
+        if activities:
+            put("hds_activities", sorted({a for f in activities for a in f.value}), activities)
+
+    def counting(self, offers: list[cat.Offer], located: Any,
+                 where: tuple[Any, ...]) -> dict[str, list[cat.Fact]]:
+        held: dict[str, list[cat.Fact]] = {}
+        for offer in offers:
+            for q in offer.qualifications:
+                if q.counts_on(self.day):
+                    held.setdefault(q.id, []).append(q.fact)
+                elif q.until and cat.parse_date(q.until) < self.day:
+                    self.warnings.append(Diagnostic(
+                        located[0], *located[1], yamlio.format_path((*where, "ref")),
+                        f"{q.id} of {offer.ref} expired on {q.until} and does not count on "
+                        f"{self.day.isoformat()}", "warning"))
+            if "hds_activities" in offer.facts:
+                activities = offer.facts["hds_activities"]
+                shown = "hds (activities " + ", ".join(map(str, activities.value)) + ")"
+                held.setdefault("hds", []).append(replace(activities, value=shown))
+        return dict(sorted(held.items()))
+
+    def offer(self, offer: cat.Offer, v2: bool) -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]]]:
+        built, facts, put = _collector()
+        f = offer.facts
+        if "models" in f:
+            put("models", list(f["models"].value) if v2 else [m for m in f["models"].value if m in _V1_MODELS],
+                [f["models"]])
+        if not v2:
+            return built, facts
+        for name in ("regions", "support_regions", "admin_regions", "services"):
+            if name in f:
+                put(name, list(f[name].value), [f[name]])
+        self.offer_facts([offer], put)
+        return built, facts
+
+
+def _collector() -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]], Any]:
+    """An entry being built, the catalogue facts behind each field, and `put(field, value, facts)`."""
+    built: dict[str, Any] = {}
+    facts: dict[str, tuple[cat.Fact, ...]] = {}
+
+    def put(name: str, value: Any, used: Iterable[cat.Fact]) -> None:
+        built[name] = value
+        facts[name] = tuple(used)
+
+    return built, facts, put
+
+
+def _union(lists: Iterable[Iterable[str]]) -> list[str]:
+    return list(dict.fromkeys(x for values in lists for x in values))
+
+
+def _day(text: str | None, end: bool) -> str | None:
+    """A catalogue date as the inventory's YYYY-MM-DD; a month is read conservatively by the caller."""
+    return None if text is None else cat.parse_date(text, end).isoformat()
+
+
+def _qualification(q: cat.Qualification) -> dict[str, Any]:
+    # A month-precise start counts from the month's end, a month-precise end from its start:
+    # never claim a qualification on a day the source does not cover.
+    out: dict[str, Any] = {"id": q.id, "scope": list(q.scope)}
+    if q.since:
+        out["since"] = _day(q.since, end=True)
+    if q.until:
+        out["until"] = _day(q.until, end=False)
+    evidence = "; ".join(filter(None, [q.evidence, *(s.address for s in q.fact.sources)]))
+    out["evidence"] = f"catalogue: {evidence}"
+    return out
+
+
+def _pending(p: cat.Pending) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": p.id}
+    if p.milestone:
+        out["milestone"] = p.milestone
+    if p.since:
+        out["since"] = _day(p.since, end=False)
+    if p.expected:
+        out["expected"] = _day(p.expected, end=True)
+    return out
+
+
+# Evidence keys that come from provider or offer facts: a finding using one rests on them.
+_PROVIDER_FACTS = ("provider.", "providers.", "hosting.provider", "hosting.region", "hosting.platform",
+                   "hosting.kind", "hosting.qualifications", "hosting.pending_qualifications", "hds.",
+                   "data.regions", "data.support_regions", "data.admin_regions", "data.storage_regions",
+                   "exposure.", "platform.")
+
+
+def _ids(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for element in value:
+            yield from _ids(element)
+
+
+def item_entries(resolution: Resolution, inventory: Any, item_id: str, evidence: Mapping[str, Any] | None = None,
+                 platform: str | None = None) -> list[ResolvedEntry]:
+    """The catalogue entries an item's verdict rests on: its hosting provider and offer, its
+    landing platform and the providers named in `evidence` (all of the evidence's when None)."""
+    found: dict[tuple[str, str], ResolvedEntry] = {}
+
+    def add(section: str, entry_id: str | None) -> None:
+        entry = resolution.entry(section, entry_id)
+        if entry is not None:
+            found[(section, entry.id)] = entry
+
+    app = inventory.applications_by_id.get(item_id)
+    if app is not None and app.hosting is not None:
+        host = inventory.hosting_provider(app)
+        add("providers", host.id if host else None)
+        add("platforms", app.hosting.platform)
+    if platform:
+        add("platforms", platform)
+        chosen = inventory.platforms_by_id.get(platform)
+        add("providers", chosen.provider if chosen else None)
+    for value in (evidence or {}).values():
+        for name in _ids(value):
+            add("providers", name)
+            add("platforms", name)
+    return sorted(found.values(), key=lambda e: (e.section, e.id))
+
+
+def annotate(result: Any, inventory: Any) -> Any:
+    """The scan result with `confidence` on each finding that rests on catalogue facts that are
+    not all official, and on each item (its findings' and its platform's worst)."""
+    resolution: Resolution = inventory.catalogue
+    items = []
+    for item in result.items:
+        findings = []
+        for f in item.findings:
+            mark = None
+            if any(key.startswith(_PROVIDER_FACTS) for key in f.evidence):
+                entries = item_entries(resolution, inventory, item.id, f.evidence,
+                                       item.platform if any(k.startswith("platform.") for k in f.evidence) else None)
+                mark = worst(e.confidence for e in entries if e.confidence)
+            findings.append(replace(f, confidence=mark) if mark and mark != "official" else f)
+        platform = resolution.entry("platforms", item.platform)
+        marks = [f.confidence for f in findings if f.confidence]
+        if platform is not None and platform.confidence:
+            marks.append(platform.confidence)
+        mark = worst(marks)
+        items.append(replace(item, findings=tuple(findings), confidence=mark if mark != "official" else None))
+    return replace(result, items=tuple(items))
+
+
+REF_PATTERN = r"^catalogue:[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?$"
+
+
+def allow_refs(schema: dict[str, Any]) -> None:
+    """Let the inventory's JSON Schema accept `ref:` entries in providers and platforms: the same
+    fields, none required but `ref` (the catalogue supplies the rest)."""
+    for section in SECTIONS:
+        items = schema["properties"][section]["items"]
+        referring = {**items, "properties": {"ref": {"type": "string", "pattern": REF_PATTERN,
+                                                     "description": "catalogue:PROVIDER or catalogue:PROVIDER/OFFER: "
+                                                     "the entry the catalogue of offers describes; the fields "
+                                                     "written beside it override the catalogue's"},
+                                             **items["properties"]}, "required": ["ref"]}
+        schema["properties"][section]["items"] = {"anyOf": [items, referring]}

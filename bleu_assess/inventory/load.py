@@ -1,0 +1,88 @@
+"""Stage 1: from a path (one file, or a directory of files merged) to a validated Inventory."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from bleu_assess import gcpause, output
+from bleu_assess.inventory import yamlio
+from bleu_assess.errors import Diagnostic, InputError, InventoryError
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.inventory.validate import Document, validate
+
+INVENTORY_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    inventory: Inventory
+    warnings: list[Diagnostic]
+
+
+def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None = None) -> list[tuple[Path, str]]:
+    """The files of an inventory: the file itself, or a directory's YAML/JSON files, recursively,
+    in name order, without following symbolic links to directories (no loops). Folders that
+    cannot be listed are errors: added to `problems` when given, else raised."""
+    if not root.is_dir():
+        return [(root, display)]
+    found: list[tuple[Path, str]] = []
+    unreadable: list[Diagnostic] = []
+
+    def refuse(exc: OSError) -> None:
+        # A folder that cannot be listed would silently drop part of the estate: an error.
+        where = os.path.join(display, os.path.relpath(exc.filename, root)) if exc.filename else display
+        unreadable.append(Diagnostic(os.path.normpath(where), None, None, "",
+                                     f"cannot read this directory: {exc.strerror or exc}"))
+
+    for folder, dirs, files in os.walk(root, followlinks=False, onerror=refuse):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(INVENTORY_SUFFIXES) and not name.startswith("."):
+                path = Path(folder) / name
+                found.append((path, os.path.join(display, os.path.relpath(path, root))))
+    found.sort(key=lambda item: item[1])
+    if unreadable:
+        if problems is None or not found:
+            raise InputError(f"cannot read {display}", unreadable)
+        problems.extend(unreadable)
+    if not found:
+        raise InputError("empty directory", [Diagnostic(display, None, None, "",
+                                                        "directory holds no .yaml, .yml or .json inventory file")])
+    return found
+
+
+def load_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
+                   as_of: date | None = None) -> Loaded:
+    """Read, parse and validate an inventory (its catalogue references resolved with `catalogue`
+    on the assessment date `as_of`: see validate). Raises InputError with located diagnostics."""
+    display = os.fspath(path)
+    output.register_input(display)
+    problems: list[Diagnostic] = []
+    files = inventory_files(Path(display), display, problems)
+    docs: list[Document] = []
+    digests: list[str] = []
+    for file, shown in files:
+        output.register_input(file)
+        try:
+            raw = yamlio.read_bytes(file, shown)
+            text = yamlio.decode(raw, shown)
+            docs.append(Document(shown, text, yamlio.parse(text, shown)))
+        except InputError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        digests.append(hashlib.sha256(raw).hexdigest())
+    if problems:
+        raise InventoryError(f"cannot read {display}", problems)
+    if len(files) == 1 and not Path(display).is_dir():
+        sha = digests[0]
+    else:
+        # A directory: hash of the sorted list of (relative name, file hash), as sha256sum prints it.
+        listing = "".join(f"{digest}  {os.path.relpath(doc.file, display)}\n" for doc, digest in zip(docs, digests))
+        sha = hashlib.sha256(listing.encode()).hexdigest()
+    with gcpause.paused():  # validation builds the records: acyclic, millions on a large estate
+        inventory, warnings = validate(docs, display, sha, catalogue, as_of)
+    return Loaded(inventory, warnings)

@@ -1,0 +1,197 @@
+"""Particular sensitivity, written back into an inventory: the v1 → v2 rewrite of `sensitive`,
+and the answers of `bleu-assess qualify` (terminal prompts or a worksheet).
+
+The two cumulative criteria are those of the State cloud doctrine (circulaire 6404/SG, DINUM
+doctrine FAQ of 23 February 2024, DINUM vade-mecum on SREN article 31):
+1. the data fall under a secret protected by law (CRPA L.311-5 and L.311-6) or are needed for an
+   essential State mission; and
+2. their breach could harm public order, public security, health or life, or intellectual property.
+Both `yes` → particular sensitivity `yes`; either `no` → `no`; otherwise `unknown`.
+
+Edits go through ruamel.yaml's round trip: comments, order and layout of the file are kept.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from bleu_assess.errors import UsageError
+
+CRITERIA = ("secret_or_essential_mission", "harm_if_breached")
+# Classes that cannot be of particular sensitivity as the doctrine defines it (nothing secret),
+# and classified data, which has its own regime (IGI 1300): not walked through.
+NOT_ASKED = ("public", "classified")
+WORKSHEET_COLUMNS = ("id", "name", "classification", *CRITERIA, "rationale", "assessed_by", "assessed_on")
+
+
+def conclusion(secret_or_mission: str, harm: str) -> str:
+    """The answer the two cumulative criteria give: yes, no or unknown."""
+    if "no" in (secret_or_mission, harm):
+        return "no"
+    return "yes" if (secret_or_mission, harm) == ("yes", "yes") else "unknown"
+
+
+def upgrade_v1_dataset(dataset: Any, lang: str = "fr") -> bool:
+    """Rewrite one v1 dataset mapping (ruamel CommentedMap) for format v2: `classification:
+    sensitive` becomes the class `v1_sensitive_class` reads it as (special-category, or internal
+    when `personal_data: false`) and `particular_sensitivity: "yes"`, with a comment in `lang`
+    inviting a review at the end of that line. True when the dataset was changed. For
+    `bleu-assess upgrade` (issue 13), which owns the version bump."""
+    from bleu_assess.render.i18n import t
+    from bleu_assess.inventory.validate import v1_sensitive_class
+
+    comment = t("qualify.upgrade_comment", lang)
+
+    if dataset.get("classification") != "sensitive":
+        return False
+    dataset["classification"] = v1_sensitive_class(dataset.get("personal_data"))
+    if "particular_sensitivity" not in dataset:
+        keys = list(dataset)
+        dataset.insert(keys.index("classification") + 1, "particular_sensitivity", _quoted("yes"))
+    _comment(dataset, "particular_sensitivity", comment)
+    return True
+
+
+def _quoted(answer: str) -> Any:
+    """yes/no in quotes: a YAML 1.1 reader (PyYAML) would read them as booleans."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(answer)
+
+
+def _comment(mapping: Any, key: str, text: str) -> None:
+    if mapping.fa.flow_style():
+        mapping.fa.set_block_style()  # an end-of-line comment needs a line of its own
+    mapping.yaml_add_eol_comment(text, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One dataset's answers; `assessed_on` is an ISO date."""
+
+    dataset: str
+    secret_or_essential_mission: str
+    harm_if_breached: str
+    rationale: str | None
+    assessed_by: str | None
+    assessed_on: str
+
+    @property
+    def particular_sensitivity(self) -> str:
+        return conclusion(self.secret_or_essential_mission, self.harm_if_breached)
+
+
+class Editable:
+    """An inventory file loaded for a round trip."""
+
+    def __init__(self, path: str) -> None:
+        from ruamel.yaml import YAML
+
+        if Path(path).is_dir():
+            raise UsageError(f"cannot qualify {path}: it is a directory inventory",
+                             hint="run qualify on the file that declares the datasets")
+        self.path = path
+        self.yaml = YAML()
+        self.yaml.preserve_quotes = True
+        self.yaml.width = 4096
+        self.yaml.indent(mapping=2, sequence=4, offset=2)  # the layout of the examples and the starter
+        self.document = self.yaml.load(Path(path).read_text(encoding="utf-8-sig"))
+
+    def datasets(self) -> Iterator[Any]:
+        yield from (self.document.get("datasets") or [])
+
+    def unqualified(self) -> list[Any]:
+        """Datasets whose particular sensitivity is not answered (absent or `unknown`), in file
+        order; v1 `sensitive` already means `yes`."""
+        return [d for d in self.datasets()
+                if d.get("particular_sensitivity") in (None, "unknown")
+                and d.get("classification") not in (*NOT_ASKED, "sensitive")]
+
+    def apply(self, answer: Answer) -> None:
+        from ruamel.yaml.comments import CommentedMap
+
+        dataset = next(d for d in self.datasets() if d.get("id") == answer.dataset)
+        if dataset.fa.flow_style():
+            dataset.fa.set_block_style()
+        dataset["particular_sensitivity"] = _quoted(answer.particular_sensitivity)
+        assessment = CommentedMap()
+        assessment["secret_or_essential_mission"] = _quoted(answer.secret_or_essential_mission)
+        assessment["harm_if_breached"] = _quoted(answer.harm_if_breached)
+        if answer.rationale:
+            assessment["rationale"] = answer.rationale
+        if answer.assessed_by:
+            assessment["assessed_by"] = answer.assessed_by
+        assessment["assessed_on"] = answer.assessed_on
+        dataset["sensitivity_assessment"] = assessment
+
+    def text(self) -> str:
+        buffer = io.StringIO()
+        self.yaml.dump(self.document, buffer)
+        return buffer.getvalue()
+
+
+def write_worksheet(datasets: list[Any], labels: dict[str, str]) -> bytes:
+    """An xlsx worksheet for data owners: one row per dataset, the two criteria as yes/no/unknown
+    drop-downs, rationale, signer and date to fill in. `labels` heads the columns."""
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "qualify"
+    sheet.append([labels[c] for c in WORKSHEET_COLUMNS])
+    sheet.append(list(WORKSHEET_COLUMNS))  # the codes read back, whatever the language of the headers
+    for d in datasets:
+        sheet.append([str(d.get("id")), str(d.get("name") or d.get("id")), str(d.get("classification") or ""),
+                      "", "", "", "", ""])
+    choice = DataValidation(type="list", formula1='"yes,no,unknown"', allow_blank=True)
+    sheet.add_data_validation(choice)
+    if datasets:
+        choice.add(f"D3:E{len(datasets) + 2}")
+    for column, width in zip("ABCDEFGH", (24, 32, 18, 22, 22, 60, 24, 14)):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
+    """Answers read back from a worksheet (rows with both criteria left blank are skipped) and the
+    problems found, each naming its cell. Raises UsageError when it is not a qualify worksheet."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook, or a broken one
+        raise UsageError(f"cannot read {path}: {exc}") from None
+    sheet = book["qualify"] if "qualify" in book.sheetnames else book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    if len(rows) < 2 or tuple(rows[1][:len(WORKSHEET_COLUMNS)]) != WORKSHEET_COLUMNS:
+        raise UsageError(f"{path} is not a qualify worksheet (row 2 must hold the column codes)",
+                         hint="create one with: bleu-assess qualify INVENTORY --worksheet FILE.xlsx")
+    answers, problems = [], []
+    for number, row in enumerate(rows[2:], start=3):
+        cells = dict(zip(WORKSHEET_COLUMNS, (_cell(v) for v in row)))
+        criteria = [cells.get(c) or "" for c in CRITERIA]
+        if not any(criteria):
+            continue
+        bad = [f"{'DE'[i]}{number}" for i, v in enumerate(criteria) if v not in ("yes", "no", "unknown")]
+        if bad:
+            problems.append(f"{path}: qualify!{', '.join(bad)}: expected yes, no or unknown")
+            continue
+        answers.append(Answer(str(cells["id"]), criteria[0], criteria[1], cells.get("rationale") or None,
+                              cells.get("assessed_by") or None, cells.get("assessed_on") or today))
+    return answers, problems
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if hasattr(value, "date") and callable(value.date):  # a date cell
+        return value.date().isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value).strip()

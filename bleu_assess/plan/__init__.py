@@ -1,0 +1,1 @@
+"""Stage 4: migration waves (`waves`) and the dated roadmap (`roadmap`)."""

@@ -1,0 +1,403 @@
+"""Stage 5: migration waves from the scan verdicts and the dependency graph.
+
+Pure functions. Applications that depend on each other (a cycle of `depends_on`) form one move
+group; groups are layered in dependency order (what you depend on moves in the same wave or
+earlier), then waves are filled under capacity limits. Every application ends up exactly once
+in a wave, in `held` or in `staying` (spec/results.md, plan invariants). An application that
+should move but has no landing zone is held (`no-landing-zone`); one whose only landing zones
+await a qualification moves no earlier than the date expected for it (`not_before`).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import networkx as nx
+
+from bleu_assess import gcpause
+from bleu_assess.inventory.graph import InventoryGraph
+from bleu_assess.render.i18n import label, t
+from bleu_assess.inventory.model import Application, Inventory
+from bleu_assess.assess.results import Held, HybridLink, ItemVerdict, Placement, PlanResult, ScanResult, Staying, Wave
+
+DEFAULT_EFFORT_DAYS: Mapping[str, float] = {"XS": 2.0, "S": 5.0, "M": 15.0, "L": 40.0, "XL": 80.0}
+UNKNOWN_EFFORT = "M"  # an application without an estimate counts as a medium one
+CRITICALITY_RANK = {"low": 0, "medium": 1, "high": 2, "vital": 3}
+READINESS_RANK = {"ready": 0, "ready-with-conditions": 1}
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    max_wave_size: int | None = None
+    max_wave_effort: float | None = None
+    pilot_size: int | None = 5  # the first wave is a pilot: a few easy applications
+    effort_days: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_EFFORT_DAYS))
+    group_by_flows: bool = False
+
+
+def effort_of(app: Application, options: PlanOptions) -> float:
+    if isinstance(app.effort, (int, float)):
+        return float(app.effort)
+    return float(options.effort_days.get(app.effort or UNKNOWN_EFFORT, options.effort_days[UNKNOWN_EFFORT]))
+
+
+@dataclass(frozen=True)
+class PendingOffer:
+    """An offer an application would land on once a qualification pending there is granted:
+    the offer's id, the pending qualifications it waits for, and the date it may land from
+    (ISO `YYYY-MM-DD`: the latest of their `expected` dates; None when one is not dated)."""
+
+    platform: str
+    qualifications: tuple[str, ...]
+    expected: str | None
+
+
+def pending_offers(verdict: ItemVerdict, inventory: Inventory) -> list[PendingOffer]:
+    """The offers the evaluator found would fit `verdict` once their pending qualifications are
+    granted (`pending_platforms`), soonest first, undated ones last (then by id).
+
+    It waits for the pending qualifications its target requires (rulesets/verdicts.yaml,
+    `target_requirements`), or for all those pending at the offer when none of them is one:
+    then the item's own needs (HDS for health data) are what is pending. The one reading of
+    pending offers for the plan's `not_before`, the roadmap's dates and the report's decisions."""
+    from bleu_assess.rules.refdata import verdict_model
+
+    required = set((verdict_model().target_requirements.get(verdict.target) or {}).get("qualifications") or ())
+    offers = inventory.platforms_by_id
+    out = []
+    for offer_id in verdict.pending_platforms:
+        offer = offers.get(offer_id)
+        if offer is None:
+            continue
+        pending = list(offer.pending_qualifications or ())
+        awaited = [q for q in pending if q.id in required] or pending
+        dates = [q.expected for q in awaited]
+        expected = None if not dates or None in dates else max(d for d in dates if d is not None)
+        out.append(PendingOffer(offer_id, tuple(sorted({q.id for q in awaited})), expected))
+    return sorted(out, key=lambda o: (o.expected is None, o.expected or "", o.platform))
+
+
+@dataclass
+class _Group:
+    key: int
+    members: tuple[str, ...]
+    effort: float
+    pin: int | None
+    vital: bool
+    rank: tuple[int, int, float, str]  # pilot preference: readiness, criticality, effort, id
+    pinned_by: tuple[str, ...] = ()  # the members whose `wave:` gives the pin: each is told when it breaks
+    deps: set[int] = field(default_factory=set)
+    earliest: int = 1
+    wave: int = 0
+    reasons: dict[str, str] = field(default_factory=dict)  # member -> why it sits in its wave
+
+
+class _Planner:
+    def __init__(self, scan: ScanResult, ig: InventoryGraph, options: PlanOptions) -> None:
+        self.scan, self.ig, self.options = scan, ig, options
+        self.lang = scan.lang
+        self.apps = ig.inventory.applications_by_id
+        self.verdicts: dict[str, ItemVerdict] = {i.id: i for i in scan.applications}
+        self.warnings: list[str] = []
+        # Applications whose only landing zones are pending: the date they may move from, and why.
+        self.not_before: dict[str, str] = {}
+
+    def say(self, key: str, **values: object) -> str:
+        return t(f"plan.{key}", self.lang, **values)
+
+    def run(self) -> PlanResult:
+        staying = self.staying()
+        stay_ids = {s.id for s in staying}
+        held = self.held(stay_ids)
+        held_ids = {h.id for h in held}
+        moving = [a for a in sorted(self.apps) if a not in stay_ids and a not in held_ids]
+        # Every moving application moves in a wave: its days, counted once, are the plan's.
+        self.effort = {a: effort_of(self.apps[a], self.options) for a in moving}
+        groups = self.groups(moving)
+        self.schedule(groups)
+        waves = self.waves(groups)
+        wave_of = {app: w.number for w in waves for app in w.applications}
+        return PlanResult(
+            scan=self.scan, waves=tuple(waves), held=tuple(sorted(held, key=lambda h: h.id)),
+            staying=tuple(sorted(staying, key=lambda s: s.id)), hybrid_links=tuple(self.hybrid_links(wave_of)),
+            split_datasets=tuple(self.split_datasets(wave_of)), warnings=tuple(self.warnings),
+            effort=self.effort,
+        )
+
+    # -- who does not move ----------------------------------------------------------------
+
+    def staying(self) -> list[Staying]:
+        out = []
+        for app_id, app in self.apps.items():
+            verdict = self.verdicts[app_id]
+            if app.strategy in ("retain", "retire"):
+                out.append(Staying(app_id, app.strategy, self.say(f"staying_{app.strategy}")))
+            elif verdict.target in ("on-premises", "retire"):
+                out.append(Staying(app_id, verdict.target, self.say(f"staying_target_{verdict.target}")))
+        return out
+
+    def held(self, staying: set[str]) -> list[Held]:
+        held: dict[str, Held] = {}
+        for app_id in sorted(self.apps):
+            if app_id in staying:
+                continue
+            verdict = self.verdicts[app_id]
+            if verdict.readiness == "not-ready":
+                blocker = next((f for f in verdict.findings if f.severity == "blocker"), None)
+                detail = f"{blocker.rule}: {blocker.message}" if blocker else self.say("held_not_ready")
+                held[app_id] = Held(app_id, "not-ready", detail)
+            elif verdict.readiness == "unknown":
+                held[app_id] = Held(app_id, "unknown", self.say("held_unknown"))
+            elif verdict.platform is None and verdict.target not in ("on-premises", "retire"):
+                self.no_landing_zone(verdict, held)
+        # Whoever needs a held application at run time waits for it, transitively, and a
+        # dependency cycle moves as one: if one member waits, all wait. What stays where it is
+        # holds no one back (the link is hybrid).
+        deps = self.ig.dependencies
+        cycle_of = {a: cycle for cycle in self.ig.dependency_cycles() for a in cycle}
+        queue = sorted(held)
+        while queue:
+            blocked = queue.pop(0)
+            waiting = [(d, "held_depends") for d in sorted(deps.predecessors(blocked))]
+            waiting += [(m, "held_cycle") for m in cycle_of.get(blocked, ()) if m != blocked]
+            for app_id, key in waiting:
+                if app_id not in held and app_id not in staying:
+                    held[app_id] = Held(app_id, "depends-on-held",
+                                        self.say(key, dependency=blocked,
+                                                 reason=label("held", held[blocked].reason, self.lang)))
+                    queue.append(app_id)
+        return list(held.values())
+
+    def no_landing_zone(self, verdict: ItemVerdict, held: dict[str, Held]) -> None:
+        """Hold an application that has nowhere to go; date one whose only landing zones are
+        pending offers: no earlier than the earliest date one of them expects its qualification."""
+        offers = pending_offers(verdict, self.ig.inventory)
+        if offers and offers[0].expected is not None:
+            self.not_before[verdict.id] = offers[0].expected
+            self.warnings.append(self.say("warn_pending_offer", app=verdict.id, offer=offers[0].platform,
+                                          date=offers[0].expected))
+            return
+        gap = next((f.message for f in verdict.findings if f.rule in ("OFR-LZ-001", "SNC-PLT-001", "SNC-PLT-002")),
+                   None)
+        held[verdict.id] = Held(verdict.id, "no-landing-zone", gap or self.say(
+            "held_pending_undated" if verdict.pending_platforms else "held_no_landing_zone"))
+
+    # -- move groups and waves -------------------------------------------------------------
+
+    def groups(self, moving: list[str]) -> dict[int, _Group]:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(moving)
+        movers = set(moving)
+        graph.add_edges_from((a, d) for a in moving for d in self.apps[a].depends_on if d in movers and d != a)
+        # A dependency cycle stays one move group even when one of its members does not move.
+        for cycle in self.ig.dependency_cycles():
+            members = [a for a in cycle if a in movers]
+            graph.add_edges_from(zip(members, members[1:] + members[:1]))
+        if self.options.group_by_flows:
+            for flow in self.ig.inventory.flows:
+                if flow.source in movers and flow.target in movers and flow.source != flow.target:
+                    graph.add_edge(flow.source, flow.target)
+                    graph.add_edge(flow.target, flow.source)
+        components = sorted((tuple(sorted(c)) for c in nx.strongly_connected_components(graph)), key=lambda c: c[0])
+        index = {app: key for key, members in enumerate(components) for app in members}
+        groups: dict[int, _Group] = {}
+        for key, members in enumerate(components):
+            pins = sorted({self.apps[a].wave for a in members if self.apps[a].wave is not None})
+            if len(pins) > 1:
+                self.warnings.append(self.say("warn_group_pins", group=", ".join(members),
+                                              pins=", ".join(map(str, pins)), wave=pins[-1]))
+            worst = max(CRITICALITY_RANK[self.apps[a].criticality] for a in members)
+            readiness = max(READINESS_RANK.get(self.verdicts[a].readiness, 1) for a in members)
+            effort = sum(self.effort[a] for a in members)
+            # Vital and not pinned to the pilot itself: keeps its whole group out of wave 1.
+            vital = [a for a in members if self.apps[a].criticality == "vital" and self.apps[a].wave != 1]
+            pin = pins[-1] if pins else None
+            if pin == 1 and vital:
+                self.warnings.append(self.say("warn_pin_vital", app=next(a for a in members if self.apps[a].wave == 1),
+                                              vital=vital[0]))
+                pin = None
+            pinned_by = tuple(a for a in members if pin is not None and self.apps[a].wave == pin)
+            groups[key] = _Group(key, members, effort, pin, bool(vital), (readiness, worst, effort, members[0]),
+                                 pinned_by)
+        for a, d in graph.edges:
+            if index[a] != index[d]:
+                groups[index[a]].deps.add(index[d])
+        return groups
+
+    def schedule(self, groups: dict[int, _Group]) -> None:
+        """List scheduling by waves: a group is eligible once what it depends on is placed in an
+        earlier wave; eligible groups fill the wave in preference order, within capacity."""
+        max_size, max_effort = self.options.max_wave_size, self.options.max_wave_effort
+        dependents: dict[int, list[int]] = defaultdict(list)
+        missing = {k: len(g.deps) for k, g in groups.items()}
+        for key, group in groups.items():
+            for dep in group.deps:
+                dependents[dep].append(key)
+            group.earliest = max(1, group.pin or 1)
+            if group.vital:
+                group.earliest = max(group.earliest, 2)
+        ready: list[tuple[int, tuple[int, int, float, str], int]] = []
+        for key, group in groups.items():
+            if not group.deps:
+                heapq.heappush(ready, (group.earliest, group.rank, key))
+        wave, placed = 0, 0
+        while placed < len(groups):
+            wave += 1
+            size, effort = 0, 0.0
+            limit = max_size
+            if wave == 1 and self.options.pilot_size is not None:
+                limit = min(limit or self.options.pilot_size, self.options.pilot_size)
+            deferred: list[tuple[int, tuple[int, int, float, str], int]] = []
+            chosen: list[int] = []
+            candidates = []
+            while ready and ready[0][0] <= wave:
+                candidates.append(heapq.heappop(ready))
+            # Pinned groups first; then ready, low-criticality, small groups (the pilot's preference,
+            # which also moves the easiest first in later waves).
+            candidates.sort(key=lambda c: (0 if groups[c[2]].pin == wave else 1, groups[c[2]].rank))
+            for item in candidates:
+                group = groups[item[2]]
+                n = len(group.members)
+                fits = (limit is None or size + n <= limit) and (max_effort is None or effort + group.effort <= max_effort)
+                if fits or not chosen:
+                    if not fits and (max_size is not None and n > max_size or max_effort is not None
+                                     and group.effort > max_effort):  # alone and still too big
+                        self.warnings.append(self.say("warn_group_too_big", group=", ".join(group.members), wave=wave))
+                    chosen.append(group.key)
+                    size, effort = size + n, effort + group.effort
+                else:
+                    if group.pin == wave:
+                        self.warnings.extend(self.say("warn_pin_capacity", app=app, pin=wave, wave=wave + 1)
+                                             for app in group.pinned_by)
+                    deferred.append(item)
+            for item in deferred:
+                heapq.heappush(ready, (wave + 1, item[1], item[2]))
+            for key in chosen:
+                group = groups[key]
+                group.wave = wave
+                group.reasons = {member: self._reason(group, groups, wave, member) for member in group.members}
+                placed += 1
+                for dependent in dependents[key]:
+                    missing[dependent] -= 1
+                    if missing[dependent] == 0:
+                        other = groups[dependent]
+                        earliest = max([other.earliest] + [groups[d].wave + 1 for d in other.deps])
+                        if other.pin is not None and other.pin < earliest:
+                            blockers, dep_wave = self._awaited(other, groups)
+                            self.warnings.extend(self.say(
+                                "warn_pin_conflict", app=app, pin=other.pin, dependency=", ".join(blockers),
+                                dep_wave=dep_wave, wave=earliest)
+                                for app in other.pinned_by)
+                        other.earliest = earliest
+                        heapq.heappush(ready, (earliest, other.rank, dependent))
+
+    def _awaited(self, group: _Group, groups: dict[int, _Group]) -> tuple[list[str], int]:
+        """The applications outside the group that its members depend on and that move last,
+        with their wave: what the group actually waits for."""
+        latest = max(groups[d].wave for d in group.deps)
+        members = set(group.members)
+        awaited = sorted({d for a in group.members for d in self.apps[a].depends_on
+                          if d not in members and any(d in groups[g].members for g in group.deps if groups[g].wave == latest)})
+        return awaited, latest
+
+    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int, member: str) -> str:
+        """Why `member` moves in `wave`: each part true of this member and the plan (checked by
+        tests/test_plan_reasons.py): whom it moves with, its own pin or the member that pins its
+        group, the applications it waits for, or the pilot and capacity rules."""
+        parts = []
+        if len(group.members) > 1:
+            others = ", ".join(m for m in group.members if m != member)
+            cycle = any(set(group.members) <= set(c) for c in self.ig.dependency_cycles())
+            parts.append(self.say("reason_group" if cycle else "reason_group_flows", members=others))
+        if group.pin == wave:
+            if self.apps[member].wave == wave:
+                parts.append(self.say("reason_pinned", wave=wave))
+            else:
+                parts.append(self.say("reason_pinned_by", apps=", ".join(group.pinned_by), wave=wave))
+        if group.deps:
+            awaited, latest = self._awaited(group, groups)
+            if latest == wave - 1 or not parts:
+                parts.append(self.say("reason_after", dependency=", ".join(awaited), wave=latest))
+        if wave == 1 and not group.deps and group.pin != 1:
+            parts.append(self.say("reason_pilot"))
+        if group.vital and wave == 2 and not group.deps and group.pin is None:
+            parts.append(self.say("reason_vital"))
+        if not parts and wave == 2 and group.earliest == 1 and self.options.pilot_size is not None:
+            parts.append(self.say("reason_pilot_full", size=self.options.pilot_size))
+        if not parts:
+            parts.append(self.say("reason_capacity", wave=wave) if wave > group.earliest else self.say("reason_free"))
+        return t("cli.list_separator", self.lang).join(parts)
+
+    def _dated(self, app_id: str, reason: str) -> str:
+        date = self.not_before.get(app_id)
+        if date is None:
+            return reason
+        return reason + t("cli.list_separator", self.lang) + self.say("reason_not_before", date=date)
+
+    def waves(self, groups: dict[int, _Group]) -> list[Wave]:
+        by_wave: dict[int, list[_Group]] = defaultdict(list)
+        for group in groups.values():
+            by_wave[group.wave].append(group)
+        held_by_app = self.ig.inventory.applications_by_id
+        moved: set[str] = set()
+        waves = []
+        for number in sorted(by_wave):
+            members = sorted(by_wave[number], key=lambda g: g.members[0])
+            apps = sorted(a for g in members for a in g.members)
+            datasets = sorted({d for a in apps for d in held_by_app[a].datasets} - moved)
+            moved.update(datasets)
+            placements = tuple(Placement(a, self._dated(a, g.reasons[a]), self.not_before.get(a))
+                               for g in members for a in g.members)
+            waves.append(Wave(number, tuple(apps), tuple(datasets), tuple(g.members for g in members),
+                              round(sum(g.effort for g in members), 1), tuple(sorted(placements, key=lambda p: p.id))))
+        return waves
+
+    # -- what crosses waves ----------------------------------------------------------------
+
+    def hybrid_links(self, wave_of: dict[str, int]) -> list[HybridLink]:
+        links: dict[tuple[str, str, str], set[str]] = {}
+        for app in self.ig.inventory.applications:
+            for dep in app.depends_on:
+                if dep != app.id:
+                    links.setdefault((app.id, dep, "depends_on"), set())
+        for flow in self.ig.inventory.flows:
+            if flow.source != flow.target:
+                links.setdefault((flow.source, flow.target, "flow"), set()).update(flow.datasets)
+        out = []
+        for (source, target, kind), datasets in sorted(links.items()):
+            a, b = wave_of.get(source), wave_of.get(target)
+            if (a is not None or b is not None) and a != b:
+                out.append(HybridLink(source, target, kind, tuple(sorted(datasets)), a, b))
+        return out
+
+    def split_datasets(self, wave_of: dict[str, int]) -> list[tuple[str, tuple[int, ...]]]:
+        holders: dict[str, set[int]] = defaultdict(set)
+        for app in self.ig.inventory.applications:
+            if app.id in wave_of:
+                for dataset in app.datasets:
+                    holders[dataset].add(wave_of[app.id])
+        return [(d, tuple(sorted(w))) for d, w in sorted(holders.items()) if len(w) > 1]
+
+
+def plan(scan: ScanResult, ig: InventoryGraph, options: PlanOptions | None = None) -> PlanResult:
+    """Waves, held and staying applications, hybrid links and split datasets."""
+    with gcpause.paused():
+        return _Planner(scan, ig, options or PlanOptions()).run()
+
+
+def parse_effort_days(text: str) -> dict[str, float]:
+    """`XS=1,S=3,M=10,L=30,XL=60` over the defaults."""
+    mapping = dict(DEFAULT_EFFORT_DAYS)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        size, _, days = part.partition("=")
+        if size.strip() not in mapping:
+            raise ValueError(f"unknown size '{size.strip()}' (sizes: {', '.join(mapping)})")
+        value = float(days)
+        if not value >= 0:
+            raise ValueError(f"invalid number of days for {size.strip()}: {days}")
+        mapping[size.strip()] = value
+    return mapping
+

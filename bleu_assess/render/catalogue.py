@@ -1,0 +1,168 @@
+"""Terminal views of the catalogue: `catalogue list`, `catalogue show`, `catalogue check`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from bleu_assess.inventory.catalogue import Catalogue, CheckItem, Fact, Offer, ProviderEntry, parse_date
+from bleu_assess.render.i18n import t
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) if value else "—"
+    return "—" if value is None else str(value)
+
+
+def qualification_text(offer: Offer, day: dt.date, lang: str) -> str:
+    """`secnumcloud-3.2 [iaas] until 2026-12-29`, one per line; expired ones say so."""
+    lines = []
+    for q in offer.qualifications:
+        when = ""
+        if q.until:
+            expired = parse_date(q.until, end=True) < day
+            when = " " + t("catalogue.expired" if expired else "catalogue.until", lang, until=q.until)
+        lines.append(f"{q.id} [{', '.join(q.scope)}]{when} ({t('catalogue.confidence.' + q.fact.mark, lang)})")
+    return "\n".join(lines) or "—"
+
+
+def listing(catalogue: Catalogue, day: dt.date, lang: str) -> "RenderableType":
+    from rich.table import Table
+
+    offers = list(catalogue.offers())
+    table = Table(title=t("catalogue.title", lang, version=catalogue.version, as_of=catalogue.as_of,
+                          providers=len(catalogue.providers), offers=len(offers)), show_lines=True)
+    for key in ("col_offer", "col_models", "col_regions", "col_qualifications", "col_pending"):
+        table.add_column(t(f"catalogue.{key}", lang))
+    for provider in catalogue.providers.values():
+        if not provider.offers:
+            table.add_row(provider.id, "—", "—", "—", "—")
+        for offer in provider.offers:
+            pending = "\n".join(f"{p.id} {p.milestone or '?'}" for p in offer.pending) or "—"
+            table.add_row(offer.ref, _value(offer.facts.get("models") and offer.facts["models"].value),
+                          _value(offer.facts.get("regions") and offer.facts["regions"].value),
+                          qualification_text(offer, day, lang), pending)
+    return table
+
+
+def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> "RenderableType":
+    from rich.table import Table
+
+    table = Table(show_lines=True)
+    for key in ("col_fact", "col_value", "col_confidence", "col_source"):
+        table.add_column(t(f"catalogue.{key}", lang), overflow="fold")  # addresses are never cut
+    for name, fact in facts:
+        value = _value(fact.value)
+        extra = [fact.note] if fact.note else []
+        if fact.uncertain:
+            extra.append(t("catalogue.uncertain", lang, text=fact.uncertain))
+        for other in fact.disputed:
+            extra.append(t("catalogue.disputed", lang, value=_value(other["value"]), source=_value(other["source"])))
+        sources = "\n".join(f"{s.title}\n{s.address} ({s.date}, {t('catalogue.confidence.' + s.confidence, lang)})"
+                            for s in fact.sources)
+        table.add_row(name, "\n".join([value, *extra]), t(f"catalogue.confidence.{fact.mark}", lang), sources)
+    return table
+
+
+def offer_facts(offer: Offer, lang: str) -> list[tuple[str, Fact]]:
+    """Every fact of an offer, qualifications included, in file order."""
+    facts = list(offer.facts.items())
+    for q in offer.qualifications:
+        dates = " ".join(filter(None, [q.since and t("catalogue.since", lang, since=q.since),
+                                       q.until and t("catalogue.until", lang, until=q.until)]))
+        facts.append((f"qualification {q.id}", _with_value(q.fact, f"[{', '.join(q.scope)}] {dates} {q.evidence}".strip())))
+    for p in offer.pending:
+        bits = [f"{p.milestone or '?'}", p.since and t("catalogue.since", lang, since=p.since),
+                p.expected and t("catalogue.expected", lang, expected=p.expected)]
+        facts.append((f"pending {p.id}", _with_value(p.fact, " ".join(filter(None, bits)))))
+    return facts
+
+
+def _with_value(fact: Fact, value: str) -> Fact:
+    from dataclasses import replace
+
+    return replace(fact, value=value)
+
+
+def show(entry: ProviderEntry | Offer, lang: str) -> "RenderableType":
+    from rich.console import Group
+    from rich.text import Text
+
+    if isinstance(entry, Offer):
+        return Group(Text(entry.ref, style="bold"), _fact_rows(offer_facts(entry, lang), lang),
+                     *([Text(entry.note)] if entry.note else []))
+    parts: list[Any] = [Text(f"{entry.id} ({entry.file})", style="bold"), _fact_rows(list(entry.facts.items()), lang)]
+    if entry.note:
+        parts.append(Text(entry.note))
+    for offer in entry.offers:
+        parts.append(show(offer, lang))
+    return Group(*parts)
+
+
+def check_lines(catalogue: Catalogue, items: list[CheckItem], day: dt.date, lang: str) -> list[tuple[str, str]]:
+    """(level, message) per problem, then the summary line."""
+    out = [(i.level, t(f"catalogue.check_{i.code}", lang, where=i.where, **i.values)) for i in items]
+    errors = sum(1 for i in items if i.level == "error")
+    if not errors:
+        out.append(("info", t("catalogue.check_ok", lang, version=catalogue.version, as_of=catalogue.as_of,
+                              day=day.isoformat())))
+    out.append(("info", t("catalogue.check_summary", lang, errors=errors, warnings=len(items) - errors)))
+    return out
+
+
+def explain_block(verdict: Any, inventory: Any, lang: str) -> "RenderableType":
+    """For `explain`: the catalogue entries a verdict rests on, their confidence, the fields the
+    inventory overrides, and every fact used that is not official, with its source."""
+    from rich.tree import Tree
+
+    from bleu_assess.inventory.catalogue_refs import item_entries
+
+    resolution = inventory.catalogue
+    entries = {(e.section, e.id): e for e in item_entries(resolution, inventory, verdict.id, None, verdict.platform)}
+    for finding in verdict.findings:
+        entries.update({(e.section, e.id): e for e in item_entries(resolution, inventory, verdict.id, finding.evidence)})
+    tree = Tree(t("scan.catalogue_facts", lang))
+    if not entries:
+        tree.add("—")
+    for entry in entries.values():
+        confidence = t(f"catalogue.confidence.{entry.confidence}", lang) if entry.confidence else "—"
+        branch = tree.add(t("scan.catalogue_entry", lang, id=entry.id, ref=entry.ref, confidence=confidence))
+        if entry.overrides:
+            branch.add(t("scan.catalogue_override", lang, fields=", ".join(entry.overrides)))
+        for name, fact in entry.doubtful():
+            sources = "; ".join(f"{s.title}, {s.address} ({s.date})" for s in fact.sources)
+            note = f" — {fact.uncertain}" if fact.uncertain else ""
+            branch.add(f"{name}: {_value(fact.value)} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
+    return tree
+
+
+def _offline(text: str) -> str:
+    """Addresses as text without their scheme: a report links to nothing on the internet."""
+    import re
+
+    return re.sub(r"\bhttps?://", "", text)
+
+
+def report_context(inventory: Any, lang: str) -> dict[str, Any] | None:
+    """What the report's catalogue section (templates/report/catalogue.*.j2) reads: the
+    catalogue used, and each entry built from it with its confidence, overrides and every fact
+    used that is not official, with its sources. None when the inventory has no references."""
+    resolution = inventory.catalogue
+    if resolution is None:
+        return None
+    entries = []
+    for entry in sorted(resolution.entries, key=lambda e: (e.section, e.id)):
+        entries.append({
+            "id": entry.id, "ref": entry.ref, "section": entry.section, "overrides": list(entry.overrides),
+            "confidence": t(f"catalogue.confidence.{entry.confidence}", lang) if entry.confidence else "—",
+            "doubtful": [{"field": name, "value": _offline(_value(fact.value)),
+                          "mark": t(f"catalogue.confidence.{fact.mark}", lang), "note": _offline(fact.uncertain),
+                          "sources": [_offline(f"{s.title}, {s.address} ({s.date})") for s in fact.sources]}
+                         for name, fact in entry.doubtful()],
+        })
+    return {"line": t("scan.catalogue_line", lang, **resolution.to_dict()), "sha256": resolution.catalogue.sha256,
+            "entries": entries}

@@ -1,0 +1,160 @@
+"""`bleu-assess diff OLD NEW`: what changed between two assessments (results files, or
+inventories assessed on the fly) — the progress line a programme manager reads each month."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.render.i18n import t
+from bleu_assess.assess.results import READINESS, RESULTS_FORMAT, to_json
+
+FIELDS = ("readiness", "secnumcloud_scope", "residency", "exposure", "target", "platform")
+
+
+@dataclass
+class Diff:
+    old: str
+    new: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changes: list[tuple[str, str, Any, Any]] = field(default_factory=list)
+    new_findings: list[tuple[str, str, str]] = field(default_factory=list)  # item, rule, severity
+    resolved_findings: list[tuple[str, str, str]] = field(default_factory=list)
+    readiness: dict[str, tuple[int, int]] = field(default_factory=dict)
+    findings_total: tuple[int, int] = (0, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": "bleu-assess-diff/v1", "old": self.old, "new": self.new, "added": self.added,
+            "removed": self.removed,
+            "changes": [{"item": i, "field": f, "before": b, "after": a} for i, f, b, a in self.changes],
+            "new_findings": [{"item": i, "rule": r, "severity": s} for i, r, s in self.new_findings],
+            "resolved_findings": [{"item": i, "rule": r, "severity": s} for i, r, s in self.resolved_findings],
+            "progress": {"readiness": {k: {"before": b, "after": a} for k, (b, a) in self.readiness.items()},
+                         "findings": {"before": self.findings_total[0], "after": self.findings_total[1]}},
+        }
+
+
+def load_results(path: str, lang: str) -> dict[str, Any]:
+    """A results document, read from JSON or computed from an inventory."""
+    if path.endswith(".json"):
+        try:
+            document = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError("unreadable", [Diagnostic(path, None, None, "", f"cannot read results: {exc}")]) from None
+        if isinstance(document, dict) and document.get("format") == RESULTS_FORMAT:
+            return document
+        if isinstance(document, dict) and "format" in document and str(document["format"]).startswith("bleu-assess/"):
+            pass  # a JSON inventory: assess it below
+        else:
+            raise InputError("not results", [Diagnostic(path, 1, 1, "format", f"expected '{RESULTS_FORMAT}' "
+                                                        "(bleu-assess scan --format json) or an inventory")])
+    from bleu_assess import api
+
+    return api.scan(path, lang=lang).to_dict()
+
+
+def _value(item: dict[str, Any], name: str) -> Any:
+    return item["exposure"]["level"] if name == "exposure" else item.get(name)
+
+
+def compare(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: str) -> Diff:
+    before = {i["id"]: i for i in old["items"]}
+    after = {i["id"]: i for i in new["items"]}
+    diff = Diff(old_name, new_name, sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys()))
+    for item_id in sorted(before.keys() & after.keys()):
+        a, b = before[item_id], after[item_id]
+        for name in FIELDS:
+            if _value(a, name) != _value(b, name):
+                diff.changes.append((item_id, name, _value(a, name), _value(b, name)))
+        rules_a = {f["rule"]: f["severity"] for f in a["findings"]}
+        rules_b = {f["rule"]: f["severity"] for f in b["findings"]}
+        diff.resolved_findings += [(item_id, r, rules_a[r]) for r in sorted(rules_a.keys() - rules_b.keys())]
+        diff.new_findings += [(item_id, r, rules_b[r]) for r in sorted(rules_b.keys() - rules_a.keys())]
+    for item_id in diff.added:
+        diff.new_findings += [(item_id, f["rule"], f["severity"]) for f in after[item_id]["findings"]]
+    counts_a, counts_b = old["summary"]["readiness"], new["summary"]["readiness"]
+    diff.readiness = {k: (counts_a.get(k, 0), counts_b.get(k, 0)) for k in READINESS}
+    diff.findings_total = (sum(len(i["findings"]) for i in old["items"]), sum(len(i["findings"]) for i in new["items"]))
+    return diff
+
+
+def progress_line(diff: Diff, lang: str) -> str:
+    from bleu_assess.render.i18n import label
+
+    parts = [f"{label('readiness', k, lang)} {b} → {a} ({a - b:+d})" for k, (b, a) in diff.readiness.items() if a or b]
+    b, a = diff.findings_total
+    parts.append(f"{t('interop.diff_findings', lang)} {b} → {a} ({a - b:+d})")
+    return t("cli.list_separator", lang).join(parts)
+
+
+# How the table names each compared field, and the values catalogue that labels its values.
+_FIELD_NAMES = {"readiness": "col_readiness", "secnumcloud_scope": "col_scope", "residency": "col_residency",
+                "exposure": "col_exposure", "target": "col_target", "platform": "col_platform"}
+
+
+def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:
+    """What a reader sees: field names and values labelled in `lang` (the JSON keeps the codes)."""
+    from bleu_assess.render.i18n import label
+
+    def value(name: str, code: Any) -> str:
+        return (code or "—") if name == "platform" else label(name, code, lang)
+
+    def severity(code: str) -> str:
+        return label("severity", code, lang)
+
+    out = [(i, t("interop.diff_added", lang), "", "", "") for i in diff.added]
+    out += [(i, t("interop.diff_removed", lang), "", "", "") for i in diff.removed]
+    out += [(i, t("interop.diff_changed", lang), t(f"scan.{_FIELD_NAMES[f]}", lang), value(f, b), value(f, a))
+            for i, f, b, a in diff.changes]
+    out += [(i, t("interop.diff_resolved_finding", lang), r, severity(s), "") for i, r, s in diff.resolved_findings]
+    out += [(i, t("interop.diff_new_finding", lang), r, "", severity(s)) for i, r, s in diff.new_findings]
+    return sorted(out, key=lambda r: (r[0], r[1], r[2]))
+
+
+def _heads(lang: str) -> list[str]:
+    return [t(f"interop.diff_{k}", lang) for k in ("item", "change", "field", "before", "after")]
+
+
+def markdown(diff: Diff, lang: str) -> str:
+    from bleu_assess.render.templating import md_escape
+
+    lines = [f"# {md_escape(t('interop.diff_title', lang, old=diff.old, new=diff.new))}", "",
+             f"**{t('interop.diff_progress', lang)}** — {md_escape(progress_line(diff, lang))}", ""]
+    table = rows(diff, lang)
+    if not table:
+        return "\n".join(lines + [t("interop.diff_none", lang), ""])
+    heads = _heads(lang)
+    lines += ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
+    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in table]
+    return "\n".join(lines) + "\n"
+
+
+def table(diff: Diff, lang: str, width: int = 160) -> Any:
+    """The changes as a table that fits `width` columns (see bleu_assess.render.tables)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    from bleu_assess.render.tables import ALWAYS, Column, fitted
+
+    found = rows(diff, lang)
+    keep = {"item": ALWAYS, "change": ALWAYS, "field": 3, "before": 2, "after": 2}
+    columns = [Column(t(f"interop.diff_{key}", lang), [Text(row[n]) for row in found], keep[key], no_wrap=key == "item")
+               for n, key in enumerate(keep)]
+    grid = fitted(t("interop.diff_title", lang, old=diff.old, new=diff.new), columns, width, lang)
+    return Group(grid, Text(t("interop.diff_progress", lang) + " — " + progress_line(diff, lang), style="bold"))
+
+
+def csv_text(diff: Diff, lang: str, dialect: str | None = None) -> bytes:
+    """The changes, one row each (the table's columns), in `dialect` (bleu_assess.render.tabular)."""
+    from bleu_assess.render.tabular import csv_bytes, default_dialect
+
+    return csv_bytes(_heads(lang), rows(diff, lang), dialect or default_dialect(lang))
+
+
+def json_text(diff: Diff) -> str:
+    return to_json(diff.to_dict())

@@ -1,0 +1,161 @@
+"""Renderings of a wave plan: Markdown and JSON through templates (templates/plan/), a terminal table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bleu_assess.render import l10n
+from bleu_assess.render.graph_export import mermaid_node_id, mermaid_text
+from bleu_assess.render.i18n import label, t
+from bleu_assess.plan.roadmap import day_after, gantt_text
+from bleu_assess.plan.roadmap import view as roadmap_view
+from bleu_assess.assess.results import PlanResult, to_json
+from bleu_assess.render.tabular import csv_bytes, default_dialect
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from bleu_assess.inventory.model import Inventory
+
+MERMAID_MAX_APPLICATIONS = 300  # beyond, a diagram is unreadable and slow to render in a wiki
+
+
+def context(plan: PlanResult, inventory: "Inventory") -> dict[str, Any]:
+    """What the plan templates see (documented in docs/planning.md)."""
+    verdicts = {i.id: i for i in plan.scan.items}
+    apps = inventory.applications_by_id
+    wave_of = {a: w.number for w in plan.waves for a in w.applications}
+    checklists = {}
+    for wave in plan.waves:
+        tasks = []
+        for app_id in wave.applications:
+            for finding in verdicts[app_id].findings:
+                if finding.severity in ("high", "medium", "low"):
+                    tasks.append({"app": app_id, "rule": finding.rule, "severity": finding.severity,
+                                  "remediation": finding.remediation, "title": finding.title})
+        checklists[wave.number] = tasks
+    moving_deps = sorted((a, d) for a in wave_of for d in apps[a].depends_on if d in wave_of and d != a)
+    return {
+        "plan": plan, "scan": plan.scan, "inventory": plan.scan.inventory, "apps": apps, "verdicts": verdicts,
+        "checklists": checklists, "wave_of": wave_of, "dependencies": moving_deps,
+        "moving": len(wave_of), "total_effort": round(sum(w.effort_days for w in plan.waves), 1),
+        "show_diagram": 0 < len(wave_of) <= MERMAID_MAX_APPLICATIONS,
+        "effort": plan.effort,
+        "label": lambda kind, value: label(kind, value, plan.scan.lang),
+        "rulesets": ", ".join(f"{r.id}@{r.version}" for r in plan.scan.rulesets),
+        "roadmap": roadmap_view(plan, inventory),
+        "date": lambda value, form="long": l10n.date(value, plan.scan.lang, form),
+    }
+
+
+def mermaid_id(app_id: str) -> str:
+    """The application's Mermaid node id: the same injective escaping as `graph` (graph_export)."""
+    return mermaid_node_id("application", app_id)
+
+
+def num(value: float) -> str:
+    """15.0 -> 15, 2.5 -> 2.5."""
+    return f"{value:g}"
+
+
+FILTERS = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json, "num": num, "gantt": gantt_text,
+           "day_after": day_after}
+
+
+def markdown(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
+    from bleu_assess.render.templating import render
+
+    return render("plan/plan.md.j2", context(plan, inventory), template_dir, plan.scan.lang, FILTERS)
+
+
+def json_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
+    from bleu_assess.render.templating import render
+
+    return render("plan/plan.json.j2", {"document": plan.to_dict()}, template_dir, plan.scan.lang, FILTERS)
+
+
+CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", "move_group", "depends_on",
+               "target", "platform", "effort_days", "readiness", "reason", "tasks", "wave_start", "wave_end")
+
+
+def csv_text(plan: PlanResult, inventory: "Inventory", dialect: str | None = None) -> bytes:
+    """One row per application, in wave order then held then staying, for a ticket tracker or a
+    spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
+    plan's language); `tasks` lists the findings to clear before it moves, one per line;
+    `wave_start` and `wave_end` are its wave's ISO dates when the plan is dated (--start). In
+    `dialect` (bleu_assess.render.tabular; default from the plan's language)."""
+    ctx = context(plan, inventory)
+    apps, verdicts = ctx["apps"], ctx["verdicts"]
+    rows: list[tuple[Any, ...]] = []
+
+    def row(app_id: str, status: str, wave: int | None, group: tuple[str, ...], reason: str,
+            effort: float | None = None, tasks: str = "", dates: tuple[str | None, str | None] = (None, None)) -> None:
+        app, verdict = apps[app_id], verdicts[app_id]
+        rows.append((app_id, app.name, app.owner or "", app.criticality, status, wave, " ".join(group),
+                     " ".join(app.depends_on), verdict.target, verdict.platform or "", effort, verdict.readiness,
+                     reason, tasks, dates[0] or "", dates[1] or ""))
+
+    for wave in plan.waves:
+        group_of = {a: g for g in wave.move_groups for a in g}
+        reasons = {p.id: p.reason for p in wave.placements}
+        tasks = {}
+        for task in ctx["checklists"][wave.number]:
+            tasks.setdefault(task["app"], []).append(f"{task['rule']}: {task['remediation']}")
+        for app_id in wave.applications:
+            row(app_id, "wave", wave.number, group_of[app_id], reasons[app_id], ctx["effort"][app_id],
+                "\n".join(tasks.get(app_id, ())), (wave.start, wave.end))
+    for held in plan.held:
+        row(held.id, "held", None, (), f"{label('held', held.reason, plan.scan.lang)}: {held.detail}")
+    for staying in plan.staying:
+        row(staying.id, "staying", None, (), staying.reason)
+    return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(plan.scan.lang))
+
+
+def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "RenderableType":
+    """The plan as terminal tables that fit `width` columns (see bleu_assess.render.tables)."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from bleu_assess.render.tables import ALWAYS, Column, fitted
+
+    lang = plan.scan.lang
+    ctx = context(plan, inventory)
+    parts: list[Any] = [Text(t("plan.title", lang, organisation=plan.scan.inventory.organisation), style="bold"),
+                        Text(t("plan.summary_line", lang, waves=len(plan.waves), moving=ctx["moving"],
+                               held=len(plan.held), staying=len(plan.staying)))]
+    for wave in plan.waves:
+        title = t("plan.wave_pilot" if wave.number == 1 else "plan.wave", lang, number=wave.number)
+        apps = wave.applications
+        verdicts = [ctx["verdicts"][a] for a in apps]
+        reasons = {p.id: p.reason for p in wave.placements}
+        columns = [
+            Column(t("plan.col_application", lang), [Text(a) for a in apps], ALWAYS, no_wrap=True),
+            Column(t("plan.col_criticality", lang),
+                   [Text(label("criticality", inventory.applications_by_id[a].criticality, lang)) for a in apps], 2),
+            Column(t("plan.col_platform", lang), [Text(v.platform or "—") for v in verdicts], 3),
+            Column(t("plan.col_effort", lang), [Text(f"{ctx['effort'][a]:g}") for a in apps], 1),
+            Column(t("plan.col_readiness", lang), [Text(label("readiness", v.readiness, lang)) for v in verdicts], 4),
+            Column(t("plan.col_reason", lang), [Text(reasons[a]) for a in apps], 5, flexible_min=20),
+        ]
+        parts.append(fitted(f"{title} — {t('plan.wave_line', lang, count=len(apps), days=wave.effort_days)}",
+                            columns, width, lang))
+    if plan.held:
+        held = Table(title=t("plan.held_title", lang))
+        held.add_column(t("plan.col_application", lang))
+        held.add_column(t("plan.col_reason_held", lang))
+        held.add_column(t("plan.col_detail", lang), overflow="fold")
+        for item in plan.held:
+            held.add_row(Text(item.id), Text(label("held", item.reason, lang)), Text(item.detail))
+        parts.append(held)
+    if plan.staying:
+        staying = Table(title=t("plan.staying_title", lang))
+        staying.add_column(t("plan.col_application", lang))
+        staying.add_column(t("plan.col_target", lang))
+        staying.add_column(t("plan.col_detail", lang), overflow="fold")
+        for item in plan.staying:
+            staying.add_row(Text(item.id), Text(label("target", item.target, lang)), Text(item.reason))
+        parts.append(staying)
+    for warning in plan.warnings:
+        parts.append(Text("⚠ " + warning, style="yellow"))
+    return Group(*parts)

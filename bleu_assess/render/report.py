@@ -1,0 +1,212 @@
+"""Stage 6: the readiness report — one self-contained HTML file, or Markdown — from a scan and
+a plan. This module builds the documented context the templates see (docs/report.md); the
+wording lives in templates/i18n/report.*.yaml and the layout in templates/report/."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from markupsafe import Markup
+
+from bleu_assess.render import charts, l10n
+from bleu_assess import gcpause
+from bleu_assess.clock import reference_moment
+from bleu_assess.render.i18n import label, t
+from bleu_assess.inventory.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
+from bleu_assess.assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, Finding, ItemVerdict,
+                                 PlanResult, ScanResult)
+
+AUDIENCES = ("executive", "technical")
+READINESS_ORDER = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "ready": 3}
+LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
+
+
+def generation_time() -> str | None:
+    """The generation moment, ISO 8601 in UTC (the audit trail's machine-readable form)."""
+    return reference_moment().strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _item(verdict: ItemVerdict) -> dict[str, Any]:
+    exposure = verdict.exposure
+    return {
+        "id": verdict.id, "kind": verdict.kind, "name": verdict.name, "owner": verdict.owner,
+        "criticality": verdict.criticality, "classification": verdict.classification,
+        "readiness": verdict.readiness, "scope": verdict.secnumcloud_scope, "residency": verdict.residency,
+        "exposure": {"level": exposure.level, "score": exposure.score, "paths": exposure.paths},
+        "target": verdict.target, "platform": verdict.platform,
+        "findings": [_finding(f) for f in verdict.findings], "hosting_model": verdict.hosting_model,
+        "codes": " ".join(sorted({f.rule for f in verdict.findings})),  # the item table's summary line
+        "confidence": verdict.confidence,
+    }
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    # Templates read the same fields; the sandbox reads a mapping's keys about three times
+    # faster than a record's attributes (which it vets one by one), and there are ~10 per item.
+    return {"rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
+            "severity": finding.severity, "title": finding.title, "message": finding.message,
+            "remediation": finding.remediation, "references": finding.references, "evidence": finding.evidence,
+            "confidence": finding.confidence,
+            "rules": finding.rule_ids, "method_references": finding.method_references, "uncertain": finding.uncertain}
+
+
+def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str,
+            template_dir: str | None = None, fit: Any = None) -> dict[str, Any]:
+    """`fit`: a fit.FitMatrix for the fit section, or None."""
+    from bleu_assess.render import catalogue as catalogue_render, fit as fit_render
+
+    lang = scan.lang
+
+    def say(key: str, **values: Any) -> str:
+        return t(f"report.{key}", lang, **values)
+
+    def lab(kind: str, value: str | None) -> str:
+        return label(kind, value, lang)
+
+    summary = scan.summary()
+    apps = sorted(scan.applications, key=lambda i: (READINESS_ORDER[i.readiness], i.id))
+    datasets = sorted(scan.datasets, key=lambda i: (-LEVEL_RANK[i.exposure.level], i.id))
+    readiness = summary["readiness"]
+    total = summary["applications"]
+    exposed = [a for a in scan.applications if a.exposure.level != "none"]
+    critical = [a for a in exposed if a.exposure.level == "critical"]
+    blocking = Counter((f.severity, f.rule, f.title) for a in scan.applications for f in a.findings
+                       if f.severity in ("blocker", "high"))
+    # Blockers first, then what affects most applications.
+    top_rules = [{"rule": rule, "title": title, "count": n, "severity": severity}
+                 for (severity, rule, title), n in sorted(
+                     blocking.items(), key=lambda kv: (SEVERITY_RANK[kv[0][0]], -kv[1], kv[0][1]))[:5]]
+    pilot = plan.waves[0] if plan.waves else None
+    unknown = summary["cannot_assess"]["applications"]
+    # Facts missing come first: an estate that cannot be assessed must not read as green.
+    executive = [say("exec_cannot_assess", count=unknown, reasons=t("cli.list_separator", lang).join(
+        f"{title} ({n})" for _, title, n in scan.unknown_reasons()))] if unknown else []
+    executive += [
+        say("exec_readiness", total=total, ready=readiness["ready"], conditions=readiness["ready-with-conditions"],
+            blocked=readiness["not-ready"], unknown=readiness["unknown"]),
+        say("exec_scope", required=summary["secnumcloud_scope"]["required"],
+            recommended=summary["secnumcloud_scope"]["recommended"], excluded=summary["secnumcloud_scope"]["excluded"]),
+        say("exec_exposure", exposed=len(exposed), critical=len(critical)),
+    ]
+    if top_rules:
+        executive.append(say("exec_blockers", rules=t("cli.list_separator", lang).join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
+    names = {a.id: a.name for a in inventory.applications}
+    if pilot:
+        executive.append(say("exec_pilot", apps=t("cli.list_separator", lang).join(names[a] for a in pilot.applications),
+                             days=l10n.number(pilot.effort_days, lang), waves=len(plan.waves)))
+    if plan.held:
+        executive.append(say("exec_held", held=len(plan.held)))
+
+    classes = {a.id: {inventory.datasets_by_id[d].classification for d in a.datasets} for a in inventory.applications}
+    chart_list = _charts(scan, plan, classes, say, lab)
+    from bleu_assess.render import plan as plan_render, report_parts
+    from bleu_assess.render.summary import one_page
+
+    plan_context = plan_render.context(plan, inventory)
+    groups = report_parts.rule_groups(scan)
+    return {
+        "lang": lang, "audience": audience, "technical": audience == "technical",
+        "organisation": inventory.organisation, "generated": l10n.moment(reference_moment(), lang),
+        "generated_iso": generation_time(),
+        "page": one_page(scan, plan, inventory), "roadmap": plan_context["roadmap"],
+        "checklists": plan_context["checklists"], "rule_groups": groups,
+        "finding_count": sum(len(g["items"]) for g in groups),
+        # The executive audience gets the exposure paths only; the technical one every diagram.
+        "diagrams": report_parts.diagrams(scan, inventory, say, None if audience == "technical" else 1),
+        "brand": report_parts.brand(template_dir),
+        "date": lambda value, form="long": l10n.date(value, lang, form),
+        "number": lambda value: l10n.number(value, lang),
+        "tool_version": scan.tool_version, "inventory": scan.inventory, "rulesets": scan.rulesets,
+        "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,
+        "applications": [_item(a) for a in apps], "datasets": [_item(d) for d in datasets],
+        "plan": plan, "app_names": {a.id: a.name for a in inventory.applications},
+        "platforms": {a.id: a.platform for a in scan.applications},
+        "label": lab, "severity_rank": SEVERITY_RANK,
+        # templates/report/catalogue.*.j2: the catalogue used and the fit matrix (issue 20).
+        "catalogue": catalogue_render.report_context(inventory, lang),
+        "fit": fit_render.report_context(fit, lang) if fit is not None else None,
+    }
+
+
+def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], say: Any,
+            lab: Any) -> list[dict[str, Any]]:
+    apps = scan.applications
+    out = []
+    # Readiness by criticality.
+    rows = []
+    for criticality in reversed(CRITICALITIES):
+        counts = Counter(a.readiness for a in apps if a.criticality == criticality)
+        rows.append((criticality, {r: counts.get(r, 0) for r in READINESS}))
+    series = [charts.Series(r, lab("readiness", r)) for r in READINESS]
+    out.append({
+        "id": "chart-readiness", "title": say("chart_readiness"),
+        "svg": Markup(charts.stacked_bars("chart-readiness", say("chart_readiness"), say("chart_readiness_desc"),
+                                          [(lab("criticality", c), v) for c, v in rows], series)),
+        "headers": [say("criticality")] + [s.label for s in series],
+        "rows": [[lab("criticality", c)] + [v[r] for r in READINESS] for c, v in rows],
+    })
+    # Exposure heat map: classification of the data held x current hosting model.
+    cells: dict[tuple[str, str], tuple[str, int, int]] = {}
+    for app in apps:
+        model = app.hosting_model or "on-premises"
+        for classification in classes[app.id]:
+            level, exposed, total = cells.get((classification, model), ("none", 0, 0))
+            worst = max(level, app.exposure.level, key=LEVEL_RANK.__getitem__)
+            cells[(classification, model)] = (worst, exposed + (app.exposure.level != "none"), total + 1)
+    out.append({
+        "id": "chart-exposure", "title": say("chart_exposure"),
+        "svg": Markup(charts.heat_map("chart-exposure", say("chart_exposure"), say("chart_exposure_desc"),
+                                      CLASSIFICATIONS, HOSTING_MODELS, cells,
+                                      {c: lab("classification", c) for c in CLASSIFICATIONS},
+                                      {m: lab("hosting", m) for m in HOSTING_MODELS},
+                                      [charts.Series(level, lab("exposure", level)) for level in EXPOSURE_LEVELS])),
+        "headers": [say("classification")] + [lab("hosting", m) for m in HOSTING_MODELS],
+        "rows": [[lab("classification", c)] + [
+            (f"{cells[(c, m)][1]}/{cells[(c, m)][2]} ({lab('exposure', cells[(c, m)][0])})" if (c, m) in cells else "—")
+            for m in HOSTING_MODELS] for c in CLASSIFICATIONS],
+    })
+    # SecNumCloud scope.
+    scope = scan.summary()["secnumcloud_scope"]
+    out.append({
+        "id": "chart-scope", "title": say("chart_scope"),
+        "svg": Markup(charts.bars("chart-scope", say("chart_scope"), say("chart_scope_desc"),
+                                  [(s, lab("secnumcloud_scope", s), scope[s]) for s in SCOPES])),
+        "headers": [say("scope"), say("applications")],
+        "rows": [[lab("secnumcloud_scope", s), scope[s]] for s in SCOPES],
+    })
+    # Wave timeline: dated when the plan is (--start), else the effort of each wave.
+    lang = scan.lang
+    notes = {w.number: say("wave_note", days=l10n.number(w.effort_days, lang), count=len(w.applications))
+             for w in plan.waves}
+    if plan.roadmap is not None and plan.waves:
+        from bleu_assess.render.report_parts import dated_timeline
+
+        svg = dated_timeline(plan, notes, say)
+        out.append({
+            "id": "chart-waves", "title": say("chart_roadmap"), "svg": Markup(svg),
+            "headers": [say("wave_column"), say("start"), say("end"), say("effort_column"), say("applications")],
+            "rows": [[say("wave", number=w.number), l10n.date(w.start, lang), l10n.date(w.end, lang),
+                      l10n.number(w.effort_days, lang), len(w.applications)] for w in plan.waves],
+        })
+        return out
+    waves = [(say("wave", number=w.number), w.effort_days, notes[w.number]) for w in plan.waves]
+    out.append({
+        "id": "chart-waves", "title": say("chart_waves"),
+        "svg": Markup(charts.timeline("chart-waves", say("chart_waves"), say("chart_waves_desc"), waves)),
+        "headers": [say("wave_column"), say("effort_column"), say("applications")],
+        "rows": [[say("wave", number=w.number), l10n.number(w.effort_days, lang), len(w.applications)]
+                 for w in plan.waves],
+    })
+    return out
+
+
+def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, fmt: str, audience: str,
+           template_dir: str | None, fit: Any = None) -> str:
+    from bleu_assess.render.plan import FILTERS
+    from bleu_assess.render.templating import render as render_template
+
+    with gcpause.paused():
+        ctx = context(scan, plan, inventory, audience, template_dir, fit)
+        name = "report/report.html.j2" if fmt == "html" else "report/report.md.j2"
+        return render_template(name, ctx, template_dir, scan.lang, FILTERS)

@@ -1,0 +1,112 @@
+"""Parts of the report's context beyond the scan's own records: findings grouped by rule, the
+dependency and exposure diagrams, the dated timeline, and the branding settings shared by the
+HTML and Word renderings (docs/report.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable
+
+from markupsafe import Markup
+
+from bleu_assess.render import charts, l10n
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.assess.results import SEVERITY_RANK, PlanResult, ScanResult
+from bleu_assess.plan.roadmap import deadline_title
+
+Say = Callable[..., str]
+
+
+def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
+    """Every finding, grouped by rule: most severe first, then the rules affecting most items.
+    Each group: `rule`, `ruleset`, `dimension`, `severity`, `title`, `remediation`,
+    `references`, `rules` (every rule merged into the finding, `rule` first), `uncertain`,
+    `method_references`, `items` ({id, kind, name, message}, by name). Nothing is dropped: the items of
+    a group are exactly those with a finding of that rule."""
+    groups: dict[str, dict[str, Any]] = {}
+    for item in scan.items:
+        for finding in item.findings:
+            group = groups.setdefault(finding.rule, {
+                "rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
+                "severity": finding.severity, "title": finding.title, "remediation": finding.remediation,
+                "references": finding.references, "rules": finding.rule_ids, "uncertain": finding.uncertain,
+                "method_references": finding.method_references, "items": []})
+            group["items"].append({"id": item.id, "kind": item.kind, "name": item.name, "message": finding.message})
+    for group in groups.values():
+        group["items"].sort(key=lambda i: (i["name"].casefold(), i["id"]))
+    return sorted(groups.values(), key=lambda g: (SEVERITY_RANK[g["severity"]], -len(g["items"]), g["rule"]))
+
+
+def diagrams(scan: ScanResult, inventory: Inventory, say: Say, limit: int | None = None) -> list[dict[str, Any]]:
+    """The report's diagrams (bleu_assess.render.diagram): `id`, `title`, `svg` (None without
+    Graphviz), `paths` (each {level, names}: the exposure paths it shows, as text), `unlinked`
+    (names of applications an overview leaves out). At most `limit` diagrams, the first ones."""
+    from bleu_assess.render import diagram
+
+    titles = {"exposure": say("diagram_exposure"), "overview": say("diagram_overview"), "item": say("diagram_item")}
+    pictures = diagram.diagrams(scan.applications, inventory, titles)[:limit]
+    svgs = diagram.render_svgs([(p, p.title, say("diagram_desc", count=len(p.paths))) for p in pictures])
+    out = []
+    for picture, svg in zip(pictures, svgs):
+        paths = [{"level": level, "names": [picture.nodes[n][1] for n in steps]} for level, steps in picture.paths]
+        out.append({"id": f"diagram-{picture.key}", "key": picture.key, "title": picture.title,
+                    "svg": Markup(svg) if svg else None, "paths": paths,
+                    "unlinked": diagram.unlinked(picture, inventory) if picture.key == "overview" else []})
+    return out
+
+
+def dated_timeline(plan: PlanResult, notes: dict[int, str], say: Say) -> str:
+    """The roadmap as an SVG timeline: waves by date, freezes, and the deadlines that fall
+    within a month of the plan (all are listed as text beside it)."""
+    roadmap = plan.roadmap
+    lang = plan.scan.lang
+    first = dt.date.fromisoformat(plan.waves[0].start or "")
+    last = dt.date.fromisoformat(plan.waves[-1].end or "")
+    window = (first - dt.timedelta(days=31), last + dt.timedelta(days=31))
+    shown = [d for d in roadmap.deadlines if window[0] <= d.date <= window[1]]
+    for deadline in shown:
+        first, last = min(first, deadline.date), max(last, deadline.date)
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append((day.isoformat(), l10n.date(day, lang, "LLL yyyy")))
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    waves = [(say("wave", number=w.number), w.start or "", w.end or "", notes[w.number]) for w in plan.waves]
+    freezes = [(a.isoformat(), b.isoformat()) for a, b in roadmap.freezes]
+    marks = [(d.date.isoformat(), f"{l10n.date(d.date, lang, 'medium')} — {deadline_title(d, lang)}", d.must_meet)
+             for d in shown]
+    desc = say("chart_roadmap_desc", start=l10n.date(plan.waves[0].start, lang), end=l10n.date(plan.waves[-1].end, lang),
+               waves=len(plan.waves))
+    return charts.dated_timeline("chart-waves", say("chart_roadmap"), desc, waves, freezes, marks, months)
+
+
+BRAND_DEFAULTS = {"accent": "#0b4f9c", "font": "Calibri", "footer": "", "logo_text": ""}
+
+
+def brand(template_dir: str | None) -> dict[str, str]:
+    """Branding settings: `report/brand.yaml` in the user's --template-dir over the shipped one
+    (`accent` colour as #rrggbb, `font` for the Word note, `footer` text, `logo_text` above the
+    title). Raises TemplateError when the file is not a mapping of text or the colour is not
+    #rrggbb."""
+    import re
+
+    import yaml
+
+    from bleu_assess.errors import TemplateError
+    from bleu_assess.resources import templates_dir
+
+    settings = dict(BRAND_DEFAULTS)
+    for folder in [templates_dir()] + ([Path(template_dir)] if template_dir else []):
+        path = folder / "report" / "brand.yaml"
+        if not path.is_file():
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise TemplateError(f"{path}: cannot be read: {exc}") from None
+        if not isinstance(data, dict) or any(k not in BRAND_DEFAULTS or not isinstance(v, str) for k, v in data.items()):
+            raise TemplateError(f"{path}: expected text values for {', '.join(BRAND_DEFAULTS)}")
+        settings.update(data)
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", settings["accent"]):
+        raise TemplateError(f"brand.yaml: accent '{settings['accent']}' is not a #rrggbb colour")
+    return settings

@@ -1,0 +1,142 @@
+"""Renderings of scan results: terminal table, Markdown (template), CSV, JSON."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bleu_assess import gcpause
+from bleu_assess.render.i18n import label, t
+from bleu_assess.assess.results import SEVERITIES, Finding, ScanResult, scan_json_parts
+from bleu_assess.render.tabular import csv_bytes, default_dialect
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+_STYLES = {"ready": "green", "ready-with-conditions": "yellow", "not-ready": "bold red", "unknown": "magenta",
+           "critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "none": "green"}
+
+
+def _counts(kind: str, counts: dict[str, int], lang: str) -> str:
+    return ", ".join(f"{label(kind, key, lang)} {value}" for key, value in counts.items() if value)
+
+
+def table(result: ScanResult, width: int = 160) -> "RenderableType":
+    """The verdicts as a table that fits `width` columns (see bleu_assess.render.tables)."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from bleu_assess.render.tables import ALWAYS, Column, fitted
+
+    lang = result.lang
+    items = result.items
+
+    def column(key: str, cells: list[Text], keep: int, **options: Any) -> Column:
+        return Column(t(f"scan.{key}", lang), cells, keep, **options)
+
+    columns = [
+        column("col_item", [Text(i.id, style="" if i.kind == "application" else "italic") for i in items], ALWAYS,
+               no_wrap=True),
+        column("col_readiness", [Text(label("readiness", i.readiness, lang) + confidence_mark(i.confidence, lang),
+                                      style=_STYLES.get(i.readiness, "")) for i in items], ALWAYS),
+        column("col_scope", [Text(label("secnumcloud_scope", i.secnumcloud_scope, lang)) for i in items], 4),
+        column("col_residency", [Text(label("residency", i.residency, lang)) for i in items], 2),
+        column("col_exposure", [Text(f"{label('exposure', i.exposure.level, lang)} ({i.exposure.score})",
+                                     style=_STYLES.get(i.exposure.level, "")) for i in items], 6),
+        column("col_target", [Text(label("target", i.target, lang)) for i in items], 3),
+        column("col_platform", [Text(i.platform or "—") for i in items], 1),
+        column("col_top_finding", [Text(finding_heading(i.top_finding, lang) if i.top_finding else "—")
+                                   for i in items], 5, flexible_min=24),
+    ]
+    grid = fitted(t("scan.title", lang, organisation=result.inventory.organisation), columns, width, lang)
+    return Group(grid, Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False))
+
+
+def cannot_assess_line(result: ScanResult) -> str | None:
+    """"Applications that cannot be assessed: 412 (Unclassified data: 400; No data declared: 12)",
+    or None when every application could be assessed: unknown is never shown as green."""
+    unknown = result.summary()["cannot_assess"]["applications"]
+    if not unknown:
+        return None
+    lang = result.lang
+    reasons = t("cli.list_separator", lang).join(f"{title} : {n}" if lang == "fr" else f"{title}: {n}"
+                                                 for _, title, n in result.unknown_reasons())
+    return t("scan.cannot_assess_line", lang, count=unknown, reasons=reasons or "—")
+
+
+def confidence_mark(confidence: str | None, lang: str) -> str:
+    """' †' after a verdict resting on catalogue facts that are not all official, else ''."""
+    return " " + t("scan.confidence_mark", lang) if confidence else ""
+
+
+def confidence_legend(result: ScanResult) -> list[str]:
+    """The legend of the mark, and the catalogue used, when the inventory refers to one."""
+    catalogue = result.inventory.catalogue
+    if catalogue is None:
+        return []
+    lines = [t("scan.catalogue_line", result.lang, **catalogue)]
+    if any(i.confidence for i in result.items):
+        lines.append(t("scan.confidence_legend", result.lang, mark=t("scan.confidence_mark", result.lang)))
+    return lines
+
+
+def finding_heading(finding: Finding, lang: str) -> str:
+    """"RULE: title", marked when the rule's legal basis is uncertain."""
+    mark = f" [{t('scan.uncertain_mark', lang)}]" if finding.uncertain else ""
+    return f"{finding.rule}: {finding.title}{mark}"
+
+
+def summary_text(result: ScanResult) -> str:
+    lang = result.lang
+    s = result.summary()
+    unknown = cannot_assess_line(result)
+    return "\n".join([
+        t("scan.summary_line", lang, applications=s["applications"], datasets=s["datasets"]),
+        *([unknown] if unknown else []),
+        t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang) or "—"),
+        t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang) or "—"),
+        t("scan.findings_line", lang, values=_counts("severity", s["findings"], lang) or "0"),
+        t("scan.rulesets_line", lang, values=", ".join(f"{r.id}@{r.version}" for r in result.rulesets)),
+        *confidence_legend(result),
+    ])
+
+
+def markdown(result: ScanResult, template_dir: str | None = None) -> str:
+    from bleu_assess.render.templating import render
+
+    return render("scan/scan.md.j2", {"result": result, "summary": result.summary(),
+                                      "cannot_assess": cannot_assess_line(result),
+                                      "label": lambda kind, value: label(kind, value, result.lang)},
+                  template_dir, result.lang)
+
+
+CSV_COLUMNS = ("id", "kind", "name", "readiness", "secnumcloud_scope", "residency", "exposure_level",
+               "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "top_message")
+
+
+def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
+    """One row per item (verdicts and its top finding), in `dialect` (bleu_assess.render.tabular; default
+    from the results' language)."""
+    rows = []
+    for item in result.items:
+        top = item.top_finding
+        rows.append((item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
+                     item.exposure.level, item.exposure.score, item.target, item.platform or "", len(item.findings),
+                     top.rule if top else "", top.severity if top else "", top.message if top else ""))
+    return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
+
+
+def json_text(result: ScanResult) -> bytearray:
+    """The JSON document, as UTF-8: encoded line by line into one buffer, it takes a third of
+    the memory of one string (100,000 applications make some 800 MB of JSON)."""
+    out = bytearray()
+    with gcpause.paused():
+        for part in scan_json_parts(result):
+            out += part.encode("utf-8")
+    return out
+
+
+def worst_severity_at_least(result: ScanResult, level: str) -> int:
+    """How many findings are at or above `level`."""
+    rank = SEVERITIES.index(level)
+    return sum(1 for item in result.items for f in item.findings if SEVERITIES.index(f.severity) <= rank)

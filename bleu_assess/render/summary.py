@@ -1,0 +1,160 @@
+"""The one-page summary that opens every report: four answers in names, not ids — what can
+move, what cannot and why, when, and what the direction must decide — with the unknowns
+counted where they show. Which findings call for which decision is data
+(`rulesets/decisions.yaml`); the wording is in templates/i18n/report.*.yaml."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+from typing import Any, Iterable
+
+from bleu_assess.render import l10n
+from bleu_assess.render.i18n import catalogue, label, t
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.assess.results import SEVERITY_RANK, PlanResult, ScanResult
+from bleu_assess.plan.waves import pending_offers
+from bleu_assess.plan.roadmap import deadline_title
+
+MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must hold
+
+
+@cache
+def decision_data() -> dict[str, Any]:
+    from bleu_assess.rules.refdata import _read
+
+    return _read("decisions.yaml")
+
+
+def names_list(names: Iterable[str], lang: str, limit: int = MAX_NAMES) -> str:
+    """`A, B and 3 more` in the reader's language (list separator of the catalogue)."""
+    names = list(names)
+    shown = t("cli.list_separator", lang).join(names[:limit])
+    return shown + (" " + t("report.more", lang, count=len(names) - limit) if len(names) > limit else "")
+
+
+def _qualification(code: str, lang: str) -> str:
+    """A qualification's label, or its code when the catalogue does not know it."""
+    return label("qualification", code, lang) if f"values.qualification.{code}" in catalogue(lang) else code
+
+
+def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
+    """The summary's content (docs/report.md): `figures` [(value, label, kind)], `move` and
+    `when` (sentences), `cannot` [{why, names}], `decisions` [{kind, title, lines}], `unknowns`
+    {count, lines}. Every application or provider is named by its name."""
+    lang = scan.lang
+    say = lambda key, **values: t(f"report.{key}", lang, **values)  # noqa: E731
+    names = {a.id: a.name for a in inventory.applications} | {d.id: d.name for d in inventory.datasets}
+    providers = {p.id: p.name for p in inventory.providers}
+    verdicts = {v.id: v for v in scan.items}
+    apps = inventory.applications_by_id
+    moving = [a for w in plan.waves for a in w.applications]
+    total_days = sum(w.effort_days for w in plan.waves)
+
+    move = []
+    if plan.waves:
+        move.append(say("move_line", count=len(moving), waves=len(plan.waves), days=l10n.number(total_days, lang)))
+        move.append(say("move_pilot", names=names_list((names[a] for a in plan.waves[0].applications), lang)))
+    else:
+        move.append(say("move_none"))
+
+    cannot: dict[str, list[str]] = defaultdict(list)
+    held_ids = {h.id for h in plan.held}
+    for held in plan.held:
+        verdict = verdicts[held.id]
+        if held.reason == "not-ready":
+            blocker = min((f for f in verdict.findings if f.severity in ("blocker", "high")),
+                          key=lambda f: SEVERITY_RANK[f.severity], default=None)
+            why = blocker.title if blocker else label("held", held.reason, lang)
+        elif held.reason == "depends-on-held":
+            waited = sorted(d for d in apps[held.id].depends_on if d in held_ids)
+            why = say("why_waits", name=names[waited[0]]) if waited else label("held", held.reason, lang)
+        else:
+            why = label("held", held.reason, lang)
+        cannot[why].append(names[held.id])
+    for staying in plan.staying:
+        cannot[label("target", staying.target, lang)].append(names[staying.id])
+
+    when = []
+    roadmap = plan.roadmap
+    if roadmap is not None and plan.waves:
+        for wave in plan.waves:
+            when.append(say("when_wave", number=wave.number, start=l10n.date(wave.start, lang),
+                            end=l10n.date(wave.end, lang), count=len(wave.applications)))
+        # What lies ahead, and what had to be met; passed notices stay in the deadlines table.
+        for deadline in (d for d in roadmap.deadlines if d.must_meet or d.date >= roadmap.start):
+            when.append(say("when_deadline", date=l10n.date(deadline.date, lang),
+                            title=deadline_title(deadline, lang, roadmap.start),
+                            names=names_list((names[a] for a in deadline.applications), lang, 3)))
+    elif plan.waves:
+        when.append(say("when_undated", waves=len(plan.waves), days=l10n.number(total_days, lang)))
+
+    data = decision_data()
+    staying = {s.id for s in plan.staying}
+    decisions = []
+    for kind, spec in (data.get("decisions") or {}).items():
+        lines = []
+        models, kinds = set(spec.get("hosting_models") or ()), set(spec.get("kinds") or ())
+        by_why: dict[str, list[str]] = defaultdict(list)
+        for verdict in scan.items:
+            if (models and (verdict.kind != "application" or verdict.hosting_model not in models)
+                    or kinds and verdict.kind not in kinds or verdict.id in staying):
+                continue
+            titles = [f.title for f in verdict.findings if f.rule in set(spec.get("rules") or ())]
+            if verdict.readiness in (spec.get("readiness") or ()):
+                titles.append(label("readiness", verdict.readiness, lang))
+            if titles:
+                app = apps.get(verdict.id)
+                provider = providers.get(app.hosting.provider) if app and app.hosting and app.hosting.provider else None
+                who = say("name_at", name=names[verdict.id], provider=provider) if provider else names[verdict.id]
+                by_why[titles[0]].append(who)
+        if kind == "pending-offer":
+            offers: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+            platforms = inventory.platforms_by_id
+            for verdict in sorted(scan.applications, key=lambda v: v.id):
+                if verdict.id in staying or verdict.platform is not None:
+                    continue
+                app_id = verdict.id
+                for offer in pending_offers(verdict, inventory)[:1]:  # the soonest (or first) offer that would do
+                    provider = providers.get(platforms[offer.platform].provider, offer.platform)
+                    expected = l10n.date(offer.expected, lang) if offer.expected else say("date_unknown")
+                    qualifications = ", ".join(_qualification(q, lang) for q in offer.qualifications)
+                    offers[(provider, qualifications, expected)].append(names[app_id])
+            lines += [say("decide_pending", names=names_list(n, lang), provider=p, qualification=q, date=d)
+                      for (p, q, d), n in sorted(offers.items())]
+        if kind == "derogation" and roadmap is not None:
+            lines += [say("decide_derogation", subject=d.subject, date=l10n.date(d.date, lang),
+                          names=names_list((names[a] for a in d.applications), lang))
+                      for d in roadmap.deadlines if d.kind == "derogation-end"]
+        lines += [say("decide_line", why=why, names=names_list(who, lang)) for why, who in sorted(by_why.items())]
+        if lines:
+            decisions.append({"kind": kind, "title": say(f"decision_{kind}"), "lines": lines})
+
+    unknown_spec = data.get("unknowns") or {}
+    unknown: dict[str, list[str]] = defaultdict(list)
+    unknown_ids = set()
+    for verdict in scan.items:
+        titles = [f.title for f in verdict.findings if f.rule in set(unknown_spec.get("rules") or ())]
+        # 'Unknown' readiness only when no finding says what is missing (it would name it twice).
+        if not titles and verdict.readiness in (unknown_spec.get("readiness") or ()):
+            titles.append(label("readiness", verdict.readiness, lang))
+        for title in dict.fromkeys(titles):
+            unknown[title].append(names[verdict.id])
+            unknown_ids.add(verdict.id)
+
+    summary = scan.summary()
+    figures = [
+        (summary["applications"], say("applications"), "total"),
+        (len(moving), say("figure_moving"), "ready"),
+        (len(plan.held), say("figure_held"), "not-ready"),
+        (len(plan.staying), say("figure_staying"), "neutral"),
+        (len(unknown_ids), say("figure_unknown"), "unknown"),
+        (summary["secnumcloud_scope"]["required"], say("figure_snc"), "required"),
+    ]
+    return {
+        "figures": figures, "move": move, "when": when,
+        "cannot": [{"why": why, "names": names_list(who, lang)} for why, who in sorted(cannot.items())],
+        "decisions": decisions,
+        "unknowns": {"count": len(unknown_ids),
+                     "lines": [say("decide_line", why=why, names=names_list(who, lang)) for why, who in sorted(unknown.items())]},
+    }

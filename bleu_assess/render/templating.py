@@ -1,0 +1,142 @@
+"""Jinja rendering shared by plans and reports.
+
+Templates are looked up in the user's `--template-dir` first, then in the shipped `templates/`;
+a user template can extend a shipped one as `{% extends "builtin:report/report.html.j2" %}`.
+Autoescape is on for HTML; undefined variables are errors; user templates always run in Jinja's
+sandbox (no access to Python internals, no file access).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from typing import Any, Callable, Mapping
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from bleu_assess.errors import TemplateError
+from bleu_assess.render.i18n import t
+from bleu_assess.resources import templates_dir
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^([#+\-=>!])")
+_MD_ORDERED = re.compile(r"^(\d+)\.")
+
+
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def isolate(text: str) -> str:
+    """Text holding bidirectional controls (a right-to-left override...) wrapped in a first-strong
+    isolate, so that they cannot reorder what follows it on the line."""
+    if not _BIDI.search(text):
+        return text
+    # Its own isolate marks are dropped: a stray closing one would end ours early.
+    return "\u2068" + re.sub("[\u2066-\u2069]", "", text) + "\u2069"
+
+
+def md_escape(value: Any) -> str:
+    """Text for a Markdown table cell or line: markup characters escaped, no line breaks."""
+    text = "" if value is None else str(value)
+    text = _MD_SPECIAL.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
+    # Characters that only mean something at the start of a line (headings, lists, quotes).
+    return isolate(_MD_ORDERED.sub(r"\1\\.", _MD_LINE_START.sub(r"\\\1", text)))
+
+
+def md_code(value: Any) -> str:
+    """Text as inline code, safe whatever backticks it holds."""
+    text = ("" if value is None else str(value)).replace("\n", " ")
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# A user template may compute, but not exhaust the machine: `'a' * 10**10` or `9 ** 10**7` are
+# refused before they allocate (the sandbox already caps range() at 100,000 items).
+MAX_SEQUENCE = 10_000_000
+MAX_POWER_BITS = 100_000
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_SEQUENCE:
+                    raise jinja2.exceptions.SecurityError(f"repeating a sequence to more than {MAX_SEQUENCE:,} items")
+        elif operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
+            if abs(left) > 1 and right * max(abs(left).bit_length(), 1) > MAX_POWER_BITS:
+                raise jinja2.exceptions.SecurityError("power too large")
+        return super().call_binop(context, operator, left, right)
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Remembers every template file it reads: no output may be written over one."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        source, filename, uptodate = super().get_source(environment, template)
+        from bleu_assess.output import register_input
+
+        register_input(filename)
+        return source, filename, uptodate
+
+
+def environment(template_dir: str | os.PathLike[str] | None, lang: str,
+                extra_filters: Mapping[str, Callable[..., Any]] | None = None) -> jinja2.Environment:
+    builtin = jinja2.FileSystemLoader(str(templates_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir is not None:
+        if not os.path.isdir(template_dir):
+            raise TemplateError(f"template directory {template_dir} does not exist")
+        loaders.append(_Loader(str(template_dir)))
+    loaders.extend([jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), builtin])
+    # The sandbox costs little and protects against a hostile --template-dir.
+    env = _Sandbox(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg"), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(md=md_escape, md_code=md_code)
+    env.filters.update(extra_filters or {})
+    env.globals.pop("lipsum", None)  # generates text of any size on demand: nothing a report needs
+    env.globals["t"] = lambda key, **values: t(key, lang, **values)
+    env.globals["lang"] = lang
+    return env
+
+
+def render(template_name: str, context: Mapping[str, Any], template_dir: str | os.PathLike[str] | None,
+           lang: str, extra_filters: Mapping[str, Callable[..., Any]] | None = None) -> str:
+    """Render a template; template problems become TemplateError (exit 2), never a traceback."""
+    env = environment(template_dir, lang, extra_filters)
+    try:
+        return env.get_template(template_name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"{_where(exc, template_name)}: template refused by the sandbox: {exc}") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"template error in {template_name}: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"{_where(exc, template_name)}: template error: {exc}") from None
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
+        if template_dir is None:
+            raise  # a shipped template failing is a bug: reported as one
+        # A user template that fails while running: its own fault, said as such, located.
+        detail = "recursion too deep" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
+        raise TemplateError(f"{_where(exc, template_name)}: template failed: {detail}") from None
+
+
+def _where(exc: BaseException, template_name: str) -> str:
+    """`file:line` of the innermost template frame of an error raised while rendering."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and frame.filename.endswith((".j2", ".jinja", ".html", ".md")):
+            return f"{frame.filename}:{frame.lineno}"
+    return template_name
