@@ -392,14 +392,20 @@ def annotate(result: Any, inventory: Any) -> Any:
     not all official, and on each item (its findings' and its platform's worst)."""
     resolution: Resolution = inventory.catalogue
     items = []
+    # Findings of one item often rest on the same names: their mark is computed once.
+    marks_seen: dict[tuple[Any, ...], str | None] = {}
     for item in result.items:
         findings = []
         for f in item.findings:
             mark = None
             if any(key.startswith(_PROVIDER_FACTS) for key in f.evidence):
-                entries = item_entries(resolution, inventory, item.id, f.evidence,
-                                       item.platform if any(k.startswith("platform.") for k in f.evidence) else None)
-                mark = worst(e.confidence for e in entries if e.confidence)
+                platform = item.platform if any(k.startswith("platform.") for k in f.evidence) else None
+                names = tuple(sorted({name for value in f.evidence.values() for name in _ids(value)}))
+                key = (item.id, platform, names)
+                if key not in marks_seen:
+                    entries = item_entries(resolution, inventory, item.id, {"names": names}, platform)
+                    marks_seen[key] = worst(e.confidence for e in entries if e.confidence)
+                mark = marks_seen[key]
             findings.append(replace(f, confidence=mark) if mark and mark != "official" else f)
         platform = resolution.entry("platforms", item.platform)
         marks = [f.confidence for f in findings if f.confidence]
