@@ -203,7 +203,7 @@ class _Judge:
         held.discard(HDS)
         if self.hds_by_model[model] <= certified:
             held.add(HDS)
-        if provider.kind != "commercial":
+        if provider.kind not in (None, "commercial"):
             held.add(SNC)
         missing = [q for q in needed if q not in held]
         if missing:

@@ -230,6 +230,8 @@ class _Resolver:
         built, facts, put = _collector()
         f = entry.facts
         put("name", f["name"].value, [f["name"]])
+        if "kind" in f:
+            put("kind", f["kind"].value, [f["kind"]])
         country = f.get("parent_country") or f.get("seat")
         if country is not None:
             put("headquarters", country.value, [country])
