@@ -211,6 +211,7 @@ class _Resolver:
             built, facts = self.provider(found, offers, v2, located, where)
             default_id = found.id
         else:
+            assert isinstance(found, cat.Offer)  # a platform's ref names an offer (checked above)
             built, facts = self.offer(found, v2)
             default_id = f"{found.provider}-{found.id}"
             built["provider"] = provider_ids.get(found.provider, found.provider)
