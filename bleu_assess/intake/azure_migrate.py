@@ -20,20 +20,20 @@ for older setups, a mapping file `servers: {SERVER NAME: application id}` with o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from collections.abc import Iterable, Iterator
 from collections.abc import Mapping as Columns
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError, UsageError
+from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import one_table
 from bleu_assess.intake.tally import ImportReport, said
-from bleu_assess.intake.columns import normalise
+from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.validate import suggest
 
 AGENTLESS = {"source": ("sourceservername",), "source_ip": ("sourceip",), "target": ("destinationservername",),
@@ -61,7 +61,7 @@ def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | Non
     port and time slot (None: no such column)."""
     source, source_ip, target, target_ip, port, seen = (p if p is not None else -1 for p in positions)
     for number, cells in rows:
-        def cell(index: int) -> str | None:
+        def cell(index: int, cells: list[Any] = cells) -> str | None:
             return _clean(cells[index]) if 0 <= index < len(cells) else None
 
         yield Connection(number, cell(source), cell(source_ip), cell(target), cell(target_ip), _port(cell(port)), 1,

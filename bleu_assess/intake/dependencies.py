@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from bleu_assess.intake.servers import Match, ServerIndex, ip_of, server_id
 from bleu_assess.intake.tally import ImportReport

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.inventory import model, yamlio
 from bleu_assess.errors import UsageError
 from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.yamledit import InventoryEditor, scalar
+from bleu_assess.inventory import model, yamlio
 
 # Sections in the order they are appended when missing.
 SECTIONS = ("providers", "applications", "datasets", "flows", "servers")

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, column_letters, visible
-from bleu_assess.render.i18n import t
 from bleu_assess.intake import emit
+from bleu_assess.intake.columns import sheet_title
 from bleu_assess.intake.items import Imported, Note
 from bleu_assess.intake.mapping import SECTIONS
-from bleu_assess.intake.columns import sheet_title
+from bleu_assess.render.i18n import t
 
 # Report sections, in the order a reader checks them.
 KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "translated", "normalised", "converted",
@@ -32,8 +32,8 @@ def import_date(as_of: str | None = None) -> str:
         return dt.date.fromisoformat(as_of).isoformat()
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _sha256(path: str) -> str:

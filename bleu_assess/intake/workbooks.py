@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from bleu_assess.inventory import yamlio
 from bleu_assess.errors import InputError
 from bleu_assess.intake.reader import Sheet, refuse
+from bleu_assess.inventory import yamlio
 
 # A workbook is a zip of XML parts: refuse one whose parts would unpack to more than this many
 # times the input size limit, or any large part compressed beyond this ratio (a zip bomb).

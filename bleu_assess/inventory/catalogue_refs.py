@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from bleu_assess.inventory import catalogue as cat, yamlio
-from bleu_assess.inventory.model import FORMAT_V2
 from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.inventory import catalogue as cat
+from bleu_assess.inventory import yamlio
+from bleu_assess.inventory.model import FORMAT_V2
 
 PREFIX = "catalogue:"
 SECTIONS = ("providers", "platforms")

@@ -6,9 +6,10 @@ classification or a hosting model implies is decided by rulesets, never by this 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 FORMAT_V1 = "bleu-assess/v1"
 FORMAT_V2 = "bleu-assess/v2"

@@ -23,8 +23,8 @@ class Spec:
     required: bool = False
     nullable: bool = False
     enum: tuple[str, ...] | None = None
-    fields: dict[str, "Spec"] = field(default_factory=dict)
-    item: "Spec | None" = None
+    fields: dict[str, Spec] = field(default_factory=dict)
+    item: Spec | None = None
     ref: str | None = None  # kind of id this value refers to
     defines: str | None = None  # kind of id this value declares
     minimum: float | None = None

@@ -12,8 +12,9 @@ easier to write on a round-trip mapping (ruamel.yaml) than as text edits can be 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
