@@ -11,7 +11,8 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.rules.refdata import region_groups
-from bleu_assess.assess.results import SEVERITY_RANK, ItemVerdict
+from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.vocab import SEVERITY_RANK
 
 from conftest import EXAMPLES
 

@@ -19,8 +19,8 @@ from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.clock import assessment_date
 from bleu_assess.assess.offers import HDS, certified_activities, count
 from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
-from bleu_assess.assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
-                                  ScanResult)
+from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
+from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.assess.merge import Merger
 from bleu_assess.rules.model import Rule, Ruleset
@@ -283,13 +283,13 @@ class Evaluator:
         """Blockers first, then missing facts, then conditions; findings under a derogation in
         force do not count."""
         severities = {f.severity for f in findings if f.counts}
-        if "blocker" in severities:
-            return "not-ready"
+        if Severity.BLOCKER in severities:
+            return Readiness.NOT_READY
         if unknown:
-            return "unknown"
-        if severities & {"high", "medium"}:
-            return "ready-with-conditions"
-        return "ready"
+            return Readiness.UNKNOWN
+        if severities & {Severity.HIGH, Severity.MEDIUM}:
+            return Readiness.READY_WITH_CONDITIONS
+        return Readiness.READY
 
     def platform(self, app: Application | None, target: str, qualifications: frozenset[str],
                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import List, Optional
 
 import typer
 
 from bleu_assess.cli import app, command
 from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
+from bleu_assess.vocab import Severity
 
 
 class ScanFormat(str, Enum):
@@ -20,11 +21,8 @@ class ScanFormat(str, Enum):
     junit = "junit"
 
 
-class FailOn(str, Enum):
-    blocker = "blocker"
-    high = "high"
-    medium = "medium"
-    low = "low"
+# Every severity but `info` (an info finding never fails a build), from the one vocabulary.
+FailOn = StrEnum("FailOn", {s.value: s.value for s in Severity if s is not Severity.INFO})  # type: ignore[misc]
 
 
 class CsvDialect(str, Enum):

@@ -20,10 +20,10 @@ from bleu_assess.assess.analysis import FACTS, SECOND_PASS_PREFIXES
 from bleu_assess.errors import Diagnostic, RulesetError, UsageError
 from bleu_assess.rules.refdata import region_groups, verdict_model
 from bleu_assess.resources import rulesets_dir
-from bleu_assess.assess.results import SEVERITIES
 from bleu_assess.rules.conditions import Compiler
 from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
 from bleu_assess.rules.references import parse as parse_reference
+from bleu_assess.vocab import ItemKind, Severity
 from bleu_assess.inventory.schema import Spec
 from bleu_assess.inventory.validate import Document, _Collector, _locate, _Walker, suggest
 
@@ -33,7 +33,7 @@ RULE_ID = re.compile(r"^[A-Z]{2,5}(-[A-Z0-9]{1,8})*-[0-9]{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 STATUSES = ("stable", "draft", "deprecated")
-KINDS = ("application", "dataset")
+KINDS = tuple(ItemKind)
 SOURCE_KINDS = ("legal", "method")
 # Left-over notes that a stable ruleset must not carry: verify the text, or mark the rule uncertain.
 TO_VERIFY = re.compile(r"à vérifier|a verifier|to be verified|to verify|\bTODO\b", re.IGNORECASE)
@@ -60,7 +60,7 @@ RULE = Spec("object", "A rule.", fields={
     "name": Spec("string", "Readable name, category.slug.", required=True),
     "applies_to": Spec("list", "Kinds of item.", required=True, non_empty=True, item=Spec("string", enum=KINDS)),
     "dimension": Spec("string", "residency, extraterritorial, secnumcloud, hds, or the ruleset's own.", required=True),
-    "severity": Spec("string", "Severity of the finding.", required=True, enum=SEVERITIES),
+    "severity": Spec("string", "Severity of the finding.", required=True, enum=tuple(Severity)),
     "title": _localised("Short title."),
     "when": Spec("free", "The condition (all/any/not over fact tests).", required=True),
     "verdict": VERDICT,

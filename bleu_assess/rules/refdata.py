@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from bleu_assess.errors import Diagnostic, RulesetError
 from bleu_assess.resources import rulesets_dir
+from bleu_assess.vocab import check_verdict_model
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -62,7 +64,14 @@ class VerdictModel:
 
 @cache
 def verdict_model() -> VerdictModel:
+    """rulesets/verdicts.yaml, checked against the vocabularies of `bleu_assess.vocab`: raises
+    RulesetError naming the file and each field that uses an unknown value."""
     data = _read("verdicts.yaml")
+    problems = check_verdict_model(data)
+    if problems:
+        where = str(rulesets_dir() / "verdicts.yaml")
+        raise RulesetError(f"invalid verdict model {where}", [
+            Diagnostic(where, None, None, ".".join(path), message) for path, message in problems])
     return VerdictModel(**{key: data[key] for key in VerdictModel.__dataclass_fields__})
 
 
