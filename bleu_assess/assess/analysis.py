@@ -25,85 +25,10 @@ from bleu_assess.assess.offers import UNKNOWN, Profile, Profiles
 from bleu_assess.rules.refdata import VerdictModel, group_of, home_countries, verdict_model
 from bleu_assess.assess.results import Exposure
 from bleu_assess.assess import contract_facts
-from bleu_assess.assess.contract_facts import FACTS as CONTRACT_FACTS
-from bleu_assess.assess.transfers import FACTS as TRANSFER_FACTS
 from bleu_assess.assess.transfers import Transfers
 
 SNC = "secnumcloud-3.2"
 MAX_PATHS = 5
-
-# The facts rules may test (docs/rulesets.md): name -> (kinds it exists for, type).
-BOTH = ("application", "dataset")
-APP = ("application",)
-DATA = ("dataset",)
-FACTS: dict[str, tuple[tuple[str, ...], str]] = {
-    "kind": (BOTH, "string"), "id": (BOTH, "string"), "name": (BOTH, "string"),
-    "organisation.type": (BOTH, "string"), "organisation.country": (BOTH, "string"),
-    "organisation.designations": (BOTH, "list"), "organisation.legal_status": (BOTH, "string"),
-    "organisation.state_supervised": (BOTH, "bool"), "organisation.sren_listed": (BOTH, "bool"),
-    "organisation.policy.secnumcloud_for": (BOTH, "list"),
-    "data.particular_sensitivity": (BOTH, "list"), "data.unqualified_classifications": (BOTH, "list"),
-    "data.policy_classifications": (BOTH, "list"), "data.datasets": (BOTH, "list"), "data.unclassified": (BOTH, "list"),
-    "data.classified_levels": (BOTH, "list"),
-    "derogations.active": (BOTH, "list"), "derogations.expired": (BOTH, "list"),
-    "derogations.months_since_compliant_offer": (BOTH, "number"),
-    "siiv": (APP, "bool"), "sie": (APP, "bool"), "homologation.level": (APP, "string"),
-    "homologation.expired": (APP, "bool"), "network_class": (APP, "number"), "approved_encryption": (APP, "bool"),
-    "provider.clearance": (APP, "list"),
-    "data.classifications": (BOTH, "list"), "data.held_classifications": (BOTH, "list"),
-    "data.personal": (BOTH, "bool"), "data.regions": (BOTH, "list"), "data.support_regions": (BOTH, "list"),
-    "data.regions_known": (BOTH, "bool"), "data.storage_regions": (BOTH, "list"), "data.admin_regions": (BOTH, "list"),
-    "hds.activities_needed": (BOTH, "list"), "hds.activities_missing": (BOTH, "list"),
-    "providers.involved": (BOTH, "list"), "providers.exposed": (BOTH, "list"),
-    "providers.without_hds": (BOTH, "list"), "providers.without_secnumcloud": (BOTH, "list"),
-    "providers.unknown_headquarters": (BOTH, "list"),
-    "exposure.level": (BOTH, "string"), "exposure.score": (BOTH, "number"), "exposure.exposed": (BOTH, "bool"),
-    "exposure.via": (BOTH, "list"), "exposure.path": (BOTH, "list"),
-    "criticality": (APP, "string"), "strategy": (APP, "string"), "owner": (APP, "string"),
-    "users": (APP, "number"), "blockers": (APP, "list"), "tags": (APP, "list"),
-    "hosting.model": (APP, "string"), "hosting.region": (APP, "string"), "hosting.provider": (APP, "string"),
-    "hosting.platform": (APP, "string"), "hosting.kind": (APP, "string"), "hosting.qualifications": (APP, "list"),
-    "hosting.qualifications_not_in_force": (APP, "list"), "hosting.qualifications_out_of_scope": (APP, "list"),
-    "hosting.pending_qualifications": (APP, "list"), "service": (APP, "string"), "provider.kind": (APP, "string"),
-    "provider.declared": (APP, "bool"), "provider.headquarters": (APP, "string"),
-    "provider.contract_law": (APP, "string"), "provider.non_eu_control": (APP, "bool"),
-    "provider.qualifications": (APP, "list"), "provider.pending_qualifications": (APP, "list"),
-    "provider.regions": (APP, "list"), "provider.support_regions": (APP, "list"),
-    "provider.subprocessors": (APP, "list"), "provider.exposed": (APP, "bool"),
-    "provider.ownership.largest_non_eu_pct": (APP, "number"), "provider.ownership.total_non_eu_pct": (APP, "number"),
-    "flows.sends_to_exposed": (APP, "list"), "flows.classifications_to_exposed": (APP, "list"),
-    "flows.receives_from": (APP, "list"), "data.shared_with_exposed": (APP, "list"),
-    "flows.received_classifications": (APP, "list"), "flows.health_to_uncertified": (APP, "bool"),
-    "provider.hds_or_eea_gap": (APP, "bool"),
-    "dependencies.count": (APP, "number"), "dependencies.in_cycle": (APP, "bool"),
-    "classification": (DATA, "string"), "personal_data": (DATA, "bool"), "volume_gb": (DATA, "number"),
-    "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
-    # Servers (optional section): what runs the application.
-    "servers": (APP, "list"), "servers.os_out_of_support": (APP, "list"), "hosting.from_servers": (APP, "bool"),
-    "dependencies.unknown_providers": (APP, "list"),
-    # Second pass: known once the first pass has set verdicts.
-    "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
-    "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
-    "platform.missing": (BOTH, "string"), "platform.models": (BOTH, "list"),
-}
-FACTS.update(TRANSFER_FACTS)
-FACTS.update(CONTRACT_FACTS)
-SECOND_PASS_PREFIXES = ("verdict.", "platform.")
-# Facts whose values are codes with a label in the values catalogue (templates/i18n/values.*):
-# messages show the label in the reader's language ("santé", not "health").
-LABELLED: dict[str, str] = {
-    "data.classifications": "classification", "data.held_classifications": "classification",
-    "flows.classifications_to_exposed": "classification", "classification": "classification",
-    "flows.received_classifications": "classification",
-    "criticality": "criticality", "hosting.model": "hosting", "organisation.designations": "designation",
-    "data.unqualified_classifications": "classification", "data.policy_classifications": "classification",
-    "organisation.policy.secnumcloud_for": "classification", "data.classified_levels": "level",
-    "provider.clearance": "level", "homologation.level": "homologation",
-    "exposure.level": "exposure", "verdict.secnumcloud_scope": "secnumcloud_scope",
-    "verdict.target": "target", "verdict.residency": "residency", "hosting.kind": "host_kind",
-    "provider.kind": "host_kind", "platform.missing": "landing_gap", "platform.models": "hosting",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ProviderStatus:

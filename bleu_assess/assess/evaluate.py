@@ -12,7 +12,7 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
 from bleu_assess import __version__, gcpause
-from bleu_assess.assess.analysis import FACTS, LABELLED, SNC, Analysis, derogation_active
+from bleu_assess.assess.analysis import SNC, Analysis, derogation_active
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.render.i18n import label
 from bleu_assess.inventory.model import Application, Inventory
@@ -23,6 +23,7 @@ from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerd
 from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.assess.merge import Merger
+from bleu_assess.rules.facts import FACTS, LABELLED
 from bleu_assess.rules.model import Rule, Ruleset
 from bleu_assess.rules.references import render as render_references
 
@@ -38,7 +39,7 @@ class _Check:
         self.key: Callable[[dict[str, Any]], Any] = itemgetter(*names) if names else (lambda facts: ())
         self.cache: dict[Any, bool] = {}
         # 1 and 1.0 are equal keys but print differently: evidence holding numbers is not shared.
-        numeric = any(FACTS.get(name, ((), ""))[1] == "number" for name in names)
+        numeric = any(FACTS[name].type == "number" for name in names)
         self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.texts: _Texts | None = None

@@ -16,11 +16,11 @@ from typing import Any
 
 from bleu_assess import output
 from bleu_assess.inventory import yamlio
-from bleu_assess.assess.analysis import FACTS, SECOND_PASS_PREFIXES
 from bleu_assess.errors import Diagnostic, RulesetError, UsageError
 from bleu_assess.rules.refdata import region_groups, verdict_model
 from bleu_assess.resources import rulesets_dir
 from bleu_assess.rules.conditions import Compiler
+from bleu_assess.rules.facts import FACTS
 from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
 from bleu_assess.rules.references import parse as parse_reference
 from bleu_assess.vocab import ItemKind, Severity
@@ -290,7 +290,7 @@ def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Ru
         regions = verdict.get("requires_regions")
         if regions is not None:
             verdict["requires_regions"] = _regions(c, regions, groups, (*at, "verdict", "requires_regions"))
-        second = any(f.startswith(SECOND_PASS_PREFIXES) for f in compiler.used)
+        second = any(FACTS[f].second_pass for f in compiler.used)
         if second:
             for effect in FIRST_PASS_EFFECTS:
                 if effect in verdict:
@@ -342,7 +342,7 @@ def _check_placeholders(c: _Collector, text: str, kinds: tuple[str, ...], path: 
         spec = FACTS.get(name)
         if spec is None:
             c.error(0, path, f"unknown placeholder '{{{name}}}'{suggest(name, FACTS)}")
-        elif any(k not in spec[0] for k in kinds):
+        elif any(k not in spec.kinds for k in kinds):
             c.error(0, path, f"placeholder '{{{name}}}' does not exist for every kind in applies_to")
     if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
         c.error(0, path, "unbalanced '{' or '}' (placeholders are {fact.name})")
