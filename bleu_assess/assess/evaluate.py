@@ -12,7 +12,8 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
 from bleu_assess import __version__, gcpause
-from bleu_assess.assess.analysis import SNC, Analysis, derogation_active
+from bleu_assess.assess.analysis import Analysis, derogation_active
+from bleu_assess.assess.exposure import SNC
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.render.i18n import label
 from bleu_assess.inventory.model import Application, Inventory
