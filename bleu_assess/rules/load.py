@@ -25,7 +25,7 @@ from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
 from bleu_assess.rules.references import parse as parse_reference
 from bleu_assess.vocab import ItemKind, Severity
 from bleu_assess.inventory.schema import Spec
-from bleu_assess.inventory.validate import Document, _Collector, _locate, _Walker, suggest
+from bleu_assess.inventory.walker import Collector, Document, Walker, locate, suggest
 
 RULESET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
@@ -205,17 +205,17 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
         diagnostics = getattr(exc, "diagnostics", [Diagnostic(display, None, None, "", str(exc))])
         raise RulesetError(f"invalid ruleset {display}", diagnostics) from None
     docs = [Document(display, text, data)]
-    c = _Collector(docs)
+    c = Collector(docs)
     if not isinstance(data, dict):
         c.error(0, (), "a ruleset is a mapping with 'ruleset:' and 'rules:'")
     else:
-        _Walker(c, 0).walk(data, RULESET, ())
+        Walker(c, 0).walk(data, RULESET, ())
     rules: list[Rule] = []
     if not c.issues:
         rules = _check_semantics(c, data, Path(display))
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
-        raise RulesetError(f"invalid ruleset {display}", _locate(docs, errors))
+        raise RulesetError(f"invalid ruleset {display}", locate(docs, errors))
     meta = data["ruleset"]
     return Ruleset(
         id=meta["id"], version=meta["version"], status=meta["status"], effective=str(meta["effective"]),
@@ -226,7 +226,7 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     )
 
 
-def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Rule]:
+def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rule]:
     meta = data["ruleset"]
     if not RULESET_ID.match(meta["id"]):
         c.error(0, ("ruleset", "id"), f"invalid ruleset id '{meta['id']}': lower-case letters, digits and '-'")
@@ -310,7 +310,7 @@ def _date(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _uncertain(c: _Collector, value: Any, path: tuple[Any, ...]) -> dict[str, str] | None:
+def _uncertain(c: Collector, value: Any, path: tuple[Any, ...]) -> dict[str, str] | None:
     """`uncertain:` as {fr, en}; a single text is shown in both languages."""
     if value is None:
         return None
@@ -322,7 +322,7 @@ def _uncertain(c: _Collector, value: Any, path: tuple[Any, ...]) -> dict[str, st
     return None
 
 
-def _check_nothing_to_verify(c: _Collector, node: Any, path: tuple[Any, ...]) -> None:
+def _check_nothing_to_verify(c: Collector, node: Any, path: tuple[Any, ...]) -> None:
     """A stable ruleset states what it verified: a note such as 'à vérifier' is refused."""
     if isinstance(node, str):
         if TO_VERIFY.search(node):
@@ -336,7 +336,7 @@ def _check_nothing_to_verify(c: _Collector, node: Any, path: tuple[Any, ...]) ->
             _check_nothing_to_verify(c, value, (*path, index))
 
 
-def _check_placeholders(c: _Collector, text: str, kinds: tuple[str, ...], path: tuple[Any, ...]) -> None:
+def _check_placeholders(c: Collector, text: str, kinds: tuple[str, ...], path: tuple[Any, ...]) -> None:
     for match in PLACEHOLDER.finditer(text):
         name = match.group(1)
         spec = FACTS.get(name)
@@ -348,7 +348,7 @@ def _check_placeholders(c: _Collector, text: str, kinds: tuple[str, ...], path: 
         c.error(0, path, "unbalanced '{' or '}' (placeholders are {fact.name})")
 
 
-def _regions(c: _Collector, value: Any, groups: dict[str, frozenset[str]], path: tuple[Any, ...]) -> frozenset[str]:
+def _regions(c: Collector, value: Any, groups: dict[str, frozenset[str]], path: tuple[Any, ...]) -> frozenset[str]:
     if isinstance(value, str) and value.startswith("@"):
         if value[1:] in groups:
             return groups[value[1:]]
