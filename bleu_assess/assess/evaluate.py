@@ -26,7 +26,8 @@ from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.assess.merge import Merger
 from bleu_assess.rules.facts import FACTS, LABELLED
 from bleu_assess.rules.model import Rule, Ruleset
-from bleu_assess.rules.references import render as render_references
+from bleu_assess.assess.trace import Trace
+from bleu_assess.render.citations import render as render_references
 
 class _Check:
     """One rule, ready to run: its results are cached by the values of the facts it tests, so
@@ -219,6 +220,21 @@ class Evaluator:
         )
 
     def item(self, item: Any, kind: str) -> ItemVerdict:
+        return self.evaluate(item, kind)[0]
+
+    def trace(self, item: Any, kind: str) -> Trace:
+        """What the evaluation of one item used: its verdict, every fact a rule evaluated on it
+        tests (first and second pass, `verdict.*` and `platform.*` included) with its value, and
+        the rules evaluated and those that fired, in evaluation order."""
+        verdict, facts, fired = self.evaluate(item, kind)
+        evaluated = [*self.first[kind], *self.second[kind]]
+        used = sorted({name for check in evaluated for name in check.rule.facts_used})
+        return Trace(verdict, {name: facts.get(name) for name in used},
+                     tuple(c.rule.id for c in evaluated), tuple(c.rule.id for c in fired),
+                     {c.rule.id: c.rule.facts_used for c in evaluated})
+
+    def evaluate(self, item: Any, kind: str) -> tuple[ItemVerdict, dict[str, Any], list[_Check]]:
+        """The item's verdict, its facts (second-pass ones included) and the checks that fired."""
         if kind == "application":
             facts, exposure = self.analysis.application_facts(item)
         else:
@@ -256,10 +272,12 @@ class Evaluator:
                       pending_platforms=pending)
         if kind == "application":
             app: Application = item
-            return ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
-                               hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
-                               extra=app.extra)
-        return ItemVerdict(**common, classification=item.classification)
+            verdict = ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
+                                  hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
+                                  extra=app.extra)
+        else:
+            verdict = ItemVerdict(**common, classification=item.classification)
+        return verdict, facts, fired
 
     def derive(self, fired: list[_Check]) -> tuple[str, str, str, frozenset[str], frozenset[str] | None,
                                                    tuple[str, ...]]:
@@ -425,3 +443,9 @@ def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
         return Evaluator(ig, rulesets, lang, as_of or assessment_date()).run(advance)
 
 
+def trace(ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str, item_id: str, kind: str) -> Trace:
+    """The evaluation of one item (an `application` or `dataset` id of `ig`) with these rulesets on
+    `as_of`, as `assess` makes it, with what it used (Evaluator.trace)."""
+    inventory = ig.inventory
+    item = (inventory.applications_by_id if kind == "application" else inventory.datasets_by_id)[item_id]
+    return Evaluator(ig, rulesets, lang, as_of).trace(item, kind)

@@ -131,26 +131,33 @@ def scan(
 @command("explain")
 def explain(
     path: str = typer.Argument(..., help=PATH_HELP),
-    item: str = typer.Argument(..., help="Application or dataset id."),
+    item: str = typer.Argument(..., help="Application or dataset id, or name (an application first)."),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     as_of: Optional[str] = as_of_option(),
 ) -> None:
-    """Explain one item: its facts, every finding with the condition that matched, its exposure paths."""
+    """Explain one item: every finding with the condition that matched, its exposure paths, and
+    the facts its evaluation tested with the rules that fired on each."""
     from bleu_assess.cli import console
-    from bleu_assess.assess import explain as explainer
+    from bleu_assess.assess.explain import explain as evaluation, find
     from bleu_assess.errors import UsageError
+    from bleu_assess.render import explain as explainer
     from bleu_assess.render.i18n import t
-    from bleu_assess.inventory.validate import suggest
+    from bleu_assess.inventory.walker import suggest
 
     result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset, as_of=as_of)
-    verdict = result.item(item)
-    if verdict is None:
+    found = find(result, item)
+    if not found:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
                          + suggest(item, [i.id for i in result.items], result.lang))
-    console.out().print(explainer.render(verdict, ig, selected, result.lang, result.as_of))
+    if len(found) > 1:
+        raise UsageError(t("scan.ambiguous_item", result.lang, item=item, path=path,
+                           ids=", ".join(i.id for i in found)))
+    verdict = found[0]
+    trace = evaluation(ig, selected, result, verdict)
+    console.out().print(explainer.render(verdict, trace, ig, selected, result.lang))
 
 
 @command("list", parent=rules_app)

@@ -115,7 +115,7 @@ def _rule_descriptor(rule_id: str, finding: Finding, rule: "Rule | None", rulese
     title = finding.title or rule_id
     sources: list[tuple[str, str]] = []  # (reference text, primary address)
     if rule is not None and ruleset is not None:
-        from bleu_assess.rules.references import render as cite
+        from bleu_assess.render.citations import render as cite
 
         # One line per source with all its pinpoints, as findings show them; its address beside.
         by_source: dict[tuple[str, str], list[Citation]] = {}

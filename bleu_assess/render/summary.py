@@ -22,9 +22,9 @@ MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must h
 
 @cache
 def decision_data() -> dict[str, Any]:
-    from bleu_assess.rules.refdata import _read
+    from bleu_assess.rules.refdata import read
 
-    return _read("decisions.yaml")
+    return read("decisions.yaml")
 
 
 def names_list(names: Iterable[str], lang: str, limit: int = MAX_NAMES) -> str:

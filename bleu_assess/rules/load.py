@@ -362,8 +362,8 @@ def _regions(c: Collector, value: Any, groups: dict[str, frozenset[str]], path: 
 
 def schema() -> dict[str, Any]:
     """JSON Schema of ruleset files."""
-    from bleu_assess.inventory.schema import _to_json
+    from bleu_assess.inventory.schema import spec_json
 
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "bleu-assess ruleset",
-            **_to_json(RULESET)}
+            **spec_json(RULESET)}
 
