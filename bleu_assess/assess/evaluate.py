@@ -204,7 +204,7 @@ class Evaluator:
         todo += [(dataset, "dataset") for dataset in self.inventory.datasets]
         items = []
         for index, (item, kind) in enumerate(todo, 1):
-            items.append(self.item(item, kind))
+            items.append(self.evaluate(item, kind)[0])
             if advance is not None and index % 500 == 0:
                 advance(500)
         items.sort(key=lambda i: i.id)
@@ -218,9 +218,6 @@ class Evaluator:
             lang=self.lang,
             as_of=self.as_of,
         )
-
-    def item(self, item: Any, kind: str) -> ItemVerdict:
-        return self.evaluate(item, kind)[0]
 
     def trace(self, item: Any, kind: str) -> Trace:
         """What the evaluation of one item used: its verdict, every fact a rule evaluated on it
