@@ -11,8 +11,9 @@ against these enums when it loads (`check_verdict_model`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Any, Iterable
+from typing import Any
 
 
 class Severity(StrEnum):

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLES, minimal_inventory
 
 from bleu_assess import api
 from bleu_assess.assess.explain import explain, find
 from bleu_assess.cli import app
 from bleu_assess.rules.facts import FACTS
-
-from conftest import EXAMPLES, minimal_inventory
 
 
 @pytest.mark.parametrize("example", ["chu-exemple.yaml", "ministere-exemple.yaml"])

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from bleu_assess.inventory.graph import InventoryGraph
-from bleu_assess.clock import assessment_date
-from bleu_assess.inventory.model import Application, Dataset, Derogation, Inventory, Provider
-from bleu_assess.assess.offers import UNKNOWN, Profile, Profiles
-from bleu_assess.rules.refdata import VerdictModel, home_countries, verdict_model
-from bleu_assess.assess.results import Exposure
 from bleu_assess.assess import contract_facts
 from bleu_assess.assess.exposure import SNC, Exposures, immune
+from bleu_assess.assess.offers import UNKNOWN, Profile, Profiles
+from bleu_assess.assess.results import Exposure
 from bleu_assess.assess.transfers import Transfers
+from bleu_assess.clock import assessment_date
+from bleu_assess.inventory.graph import InventoryGraph
+from bleu_assess.inventory.model import Application, Dataset, Derogation, Provider
+from bleu_assess.rules.refdata import VerdictModel, home_countries, verdict_model
 
 _EMPTY: frozenset[Any] = frozenset()
 

@@ -28,7 +28,7 @@ def find(result: ScanResult, text: str) -> list[ItemVerdict]:
     return []
 
 
-def explain(ig: "InventoryGraph", rulesets: list["Ruleset"], result: ScanResult, verdict: ItemVerdict) -> "Trace":
+def explain(ig: InventoryGraph, rulesets: list[Ruleset], result: ScanResult, verdict: ItemVerdict) -> Trace:
     """The evaluation of `verdict`'s item as the scan that gave `result` made it: same rulesets,
     language and assessment date."""
     from bleu_assess.assess.evaluate import trace

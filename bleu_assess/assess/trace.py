@@ -3,8 +3,9 @@ never a rebuilt analysis."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from bleu_assess.assess.results import ItemVerdict
 

@@ -9,7 +9,7 @@ different rulesets merged into one finding share one reference per text.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from bleu_assess.render.i18n import t
 from bleu_assess.rules.references import Citation

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bleu_assess.render.i18n import label, t
 from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.render.i18n import label, t
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from bleu_assess.rules.model import Ruleset
 
 
-def render(verdict: ItemVerdict, trace: "Trace", ig: "InventoryGraph", rulesets: list["Ruleset"],
-           lang: str) -> "RenderableType":
+def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: list[Ruleset],
+           lang: str) -> RenderableType:
     """`verdict` as the scan gives it (catalogue marks included); `trace`: what its evaluation used."""
     from rich.console import Group
     from rich.panel import Panel

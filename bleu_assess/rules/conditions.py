@@ -4,11 +4,13 @@ operators, never an evaluated expression."""
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from bleu_assess.rules.facts import Fact
 from bleu_assess.rules.model import Predicate
 from bleu_assess.rules.operators import OPERATORS
+
 
 def _matched(filters: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
     """The values any of a fact's positive tests matched, in the fact's order; all of them when

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import output
-from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, RulesetError, UsageError
-from bleu_assess.rules.refdata import region_groups, verdict_model
+from bleu_assess.inventory import yamlio
+from bleu_assess.inventory.schema import Spec
+from bleu_assess.inventory.walker import Collector, Document, Walker, locate, suggest
 from bleu_assess.resources import rulesets_dir
 from bleu_assess.rules.conditions import Compiler
 from bleu_assess.rules.facts import FACTS
 from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
+from bleu_assess.rules.refdata import region_groups, verdict_model
 from bleu_assess.rules.references import parse as parse_reference
 from bleu_assess.vocab import ItemKind, Severity
-from bleu_assess.inventory.schema import Spec
-from bleu_assess.inventory.walker import Collector, Document, Walker, locate, suggest
 
 RULESET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")

@@ -9,8 +9,9 @@ A test receives the compiled value (a scalar, a number, a bool, or a frozenset f
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
