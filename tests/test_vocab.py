@@ -71,3 +71,21 @@ def test_the_cli_reads_its_fail_on_choices_without_heavy_libraries() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0] == str(sorted(["blocker", "high", "medium", "low"]))
     assert out[1] == "[]"
+
+
+def test_loading_a_verdict_model_outside_the_vocabulary_names_the_file_and_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bleu_assess.errors import RulesetError
+    from bleu_assess.rules import refdata
+
+    broken = copy.deepcopy(_shipped_model())
+    broken["defaults"]["residency"] = "fine"
+    monkeypatch.setattr(refdata, "read", lambda name: broken)
+    refdata.verdict_model.cache_clear()
+    try:
+        with pytest.raises(RulesetError) as raised:
+            refdata.verdict_model()
+    finally:
+        refdata.verdict_model.cache_clear()
+    [diagnostic] = raised.value.diagnostics
+    assert diagnostic.file.endswith("verdicts.yaml") and diagnostic.path == "defaults.residency"
+    assert "'fine' is not a Residency value" in diagnostic.message
