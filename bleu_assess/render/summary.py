@@ -14,7 +14,7 @@ from bleu_assess.render.i18n import catalogue, label, t
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.assess.results import SEVERITY_RANK, PlanResult, ScanResult
 from bleu_assess.plan.waves import pending_offers
-from bleu_assess.plan.roadmap import deadline_title
+from bleu_assess.render.words import deadline_title
 
 MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must hold
 
