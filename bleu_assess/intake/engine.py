@@ -362,7 +362,7 @@ def _check(run: Run) -> None:
 
 
 def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
-    match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.path)
+    match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.field)
     if match:
         section, index, rest = match.group(1), int(match.group(2) or 0), match.group(3)
         origin = run.origins.get((section, index))

@@ -292,7 +292,7 @@ def locate(docs: list[Document], issues: list[Issue]) -> list[Diagnostic]:
             if issue.doc not in roots:
                 roots[issue.doc] = yamlio.compose_unchecked(doc.text)
             line, column = yamlio.locate(roots[issue.doc], issue.path, issue.at_key)
-        out.append(Diagnostic(doc.file, line, column, yamlio.format_path(issue.path), issue.message,
+        out.append(Diagnostic(doc.file, line, column, issue.path, issue.message,
                               "error" if issue.severity == "error" else "warning"))
     return sorted(out, key=Diagnostic.sort_key)
 
