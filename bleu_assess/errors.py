@@ -59,6 +59,10 @@ class Diagnostic:
     message: str
     severity: Literal["error", "warning"] = "error"
     sheet: str | None = None
+    # The decision behind `message` when it is a code of the validation catalogue
+    # (`validate.unknown_field`) and its parameters: render/words.py words it in any language.
+    code: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
 
     @property
     def field(self) -> str:

@@ -15,7 +15,7 @@ from bleu_assess import __version__, gcpause
 from bleu_assess.assess.analysis import FACTS, LABELLED, SNC, Analysis, derogation_active
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.render.i18n import label
-from bleu_assess.render.words import Referrer
+from bleu_assess.assess.naming import Referrer
 from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.clock import assessment_date
 from bleu_assess.assess.offers import HDS, certified_activities, count

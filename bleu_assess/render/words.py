@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from bleu_assess.assess.results import Phrase, PlanResult
 from bleu_assess.errors import Diagnostic
+from bleu_assess.inventory.walker import WORDED_PARAMS
 from bleu_assess.render.i18n import t
 
 if TYPE_CHECKING:
@@ -81,54 +82,20 @@ def deadline_title(deadline: "Deadline", lang: str, start: dt.date | None = None
 
 
 def diagnostic(diag: Diagnostic, lang: str) -> Diagnostic:
-    """`diag` with its message worded in `lang` when it is a code (`validate.unknown_field`);
-    a diagnostic already in words comes back unchanged."""
+    """`diag` with its message worded in `lang` when it is a code (`validate.unknown_field`,
+    templates/i18n/validate.<lang>.yaml); a diagnostic in words only comes back unchanged."""
     if not diag.code:
         return diag
-    return replace(diag, message=t(diag.code, lang, **{k: _diagnostic_value(v, lang) for k, v in diag.params.items()}))
+    lang = getattr(lang, "value", lang)  # a language given as the CLI's enum member
+    params = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in diag.params}
+    for key, table in WORDED_PARAMS.items():
+        if key in params:
+            params[key] = t(f"validate.{table}.{params[key]}", lang)
+    if "hint" in params:
+        params["hint"] = t("validate.did_you_mean", lang, name=params["hint"]) if params["hint"] else ""
+    return replace(diag, message=t(diag.code, lang, **params))
 
 
 def diagnostics(items: Iterable[Diagnostic], lang: str) -> list[Diagnostic]:
     """Every diagnostic of `items` worded in `lang`, in order."""
     return [diagnostic(d, lang) for d in items]
-
-
-def _diagnostic_value(value: Any, lang: str) -> Any:
-    if isinstance(value, Phrase):
-        return phrase(value, lang)
-    if isinstance(value, tuple):
-        return ", ".join(str(v) for v in value)
-    return value
-
-
-def country(code: str, lang: str) -> str:
-    """The name of an ISO 3166-1 alpha-2 country in `lang` (CLDR territory names, via Babel):
-    `US` -> « États-Unis »; the code itself when CLDR does not know it."""
-    from babel import Locale
-
-    return Locale.parse(lang).territories.get(str(code).upper(), str(code))
-
-
-class Referrer:
-    """Names for the ids and codes a message refers to, in one language: `refer(kind, code)`
-    with kind `country` (a country name), `application`, `provider`, `platform` (the entry's
-    name in the inventory, its id when it has none) or `path` (an exposure path element:
-    `provider:aws` names the provider, other elements an application or dataset)."""
-
-    def __init__(self, inventory: Any, lang: str) -> None:
-        self.lang = lang
-        self.names: dict[str, dict[str, str]] = {
-            "application": {a.id: a.name for a in inventory.applications} | {d.id: d.name for d in inventory.datasets},
-            "provider": {p.id: p.name for p in inventory.providers},
-            "platform": {p.id: getattr(p, "name", None) or p.id for p in inventory.platforms},
-        }
-
-    def __call__(self, kind: str, code: Any) -> str:
-        text = str(code)
-        if kind == "country":
-            return country(text, self.lang)
-        if kind == "path":
-            prefix, _, rest = text.partition(":")
-            return self.names["provider"].get(rest, rest) if prefix == "provider" and rest else \
-                self.names["application"].get(text, text)
-        return self.names.get(kind, {}).get(text, text)
