@@ -8,6 +8,8 @@ or InventoryError with every problem located at its cell."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from functools import cache
 from typing import Any
@@ -369,5 +371,6 @@ def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
         if origin:
             path = re.sub(r"\[\d+\]$", "", rest)
             position = origin.positions.get(path)
-            return origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity)
-    return Diagnostic(diag.file, None, None, diag.path, diag.message, diag.severity)
+            located = origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity)
+            return dataclasses.replace(located, code=diag.code, params=diag.params)  # still worded on display
+    return dataclasses.replace(diag, line=None, column=None)
