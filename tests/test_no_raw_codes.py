@@ -17,6 +17,7 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.cli import app as cli_app
+from bleu_assess.errors import InventoryError
 from bleu_assess.render import words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +110,43 @@ def test_one_plan_renders_in_both_languages_without_a_second_assessment() -> Non
     assert any(r.startswith("après Annuaire Active Directory") for r, _ in reasons), "names, not ids"
     assert any(r.startswith("after Annuaire Active Directory") for _, r in reasons)
     assert words.plan(french, "en") == french, "a worded plan is not reworded"
+
+
+def test_validation_diagnostics_are_codes_worded_in_the_readers_language(runner: Any, tmp_path: Path) -> None:
+    path = tmp_path / "mairie.yaml"
+    path.write_text("format: bleu-assess/v2\norganisation: {name: Mairie, country: FR}\napplications:\n"
+                    "  - {id: etat-civil, name: 3, criticality: vitale, colour: blue}\n", encoding="utf-8")
+    with pytest.raises(InventoryError) as caught:
+        api.load(path)
+    coded = {d.code: d for d in caught.value.diagnostics}
+    assert set(coded) == {"validate.expected_quoted", "validate.unknown_value", "validate.unknown_field"}
+    assert coded["validate.unknown_field"].path == ("applications", 0, "colour"), "the path stays a tuple"
+    french = {d.code: d.format() for d in words.diagnostics(caught.value.diagnostics, "fr")}
+    assert french["validate.unknown_value"].endswith(
+        "applications[0].criticality: valeur inconnue « vitale » (vouliez-vous dire « vital » ?) ; "
+        "valeurs admises : low, medium, high, vital")
+    assert "champ inconnu « colour »" in french["validate.unknown_field"]
+    assert words.diagnostic(coded["validate.unknown_field"], "en").message == "unknown field 'colour'"
+    result = runner.invoke(cli_app, ["validate", str(path), "--lang", "fr"])
+    assert result.exit_code == 2 and "un texte attendu, trouvé : un nombre (mettez-le entre guillemets)" in result.output
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_validation_code_is_worded_with_the_same_placeholders_in_both_languages(lang: str) -> None:
+    import yaml
+
+    from bleu_assess.resources import templates_dir
+
+    def texts(language: str) -> dict[str, str]:
+        with (templates_dir() / "i18n" / f"validate.{language}.yaml").open(encoding="utf-8") as handle:
+            return {k: v for k, v in yaml.safe_load(handle).items() if isinstance(v, str)}
+
+    own, other = texts(lang), texts("en" if lang == "fr" else "fr")
+    assert own.keys() == other.keys()
+    for key, text in own.items():
+        assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", other[key])), key
+    # The code is the first text argument of Collector.report and Walker.fail (paths are tuples).
+    sources = "".join((ROOT / "bleu_assess" / "inventory" / f).read_text(encoding="utf-8")
+                      for f in ("walker.py", "validate.py"))
+    used = set(re.findall(r'(?<!def )\b(?:report|fail)\((?:[^()"]|\([^()]*\))*?"([a-z0-9_]+)"', sources))
+    assert used and used <= own.keys(), used - own.keys()
