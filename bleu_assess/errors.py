@@ -106,7 +106,12 @@ class InputError(BleuError):
 
 
 class InventoryError(InputError):
-    pass
+    """An invalid inventory. `country`: its organisation's country when the files declare one
+    (ISO 3166-1 alpha-2), so that errors are worded in the organisation's language."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic], country: str | None = None) -> None:
+        super().__init__(message, diagnostics)
+        self.country = country
 
 
 class RulesetError(InputError):

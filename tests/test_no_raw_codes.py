@@ -118,6 +118,7 @@ def test_validation_diagnostics_are_codes_worded_in_the_readers_language(runner:
                     "  - {id: etat-civil, name: 3, criticality: vitale, colour: blue}\n", encoding="utf-8")
     with pytest.raises(InventoryError) as caught:
         api.load(path)
+    assert caught.value.country == "FR", "the error knows whose language to speak"
     coded = {d.code: d for d in caught.value.diagnostics}
     assert set(coded) == {"validate.expected_quoted", "validate.unknown_value", "validate.unknown_field"}
     assert coded["validate.unknown_field"].path == ("applications", 0, "colour"), "the path stays a tuple"

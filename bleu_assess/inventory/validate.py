@@ -9,13 +9,14 @@ in words, references between entries, and warns about suspicious but valid input
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import replace
 from typing import Any
 
 from bleu_assess.inventory import model
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.inventory.build import build, derive_hosting, v1_sensitive_class
-from bleu_assess.inventory.schema import INVENTORY
+from bleu_assess.inventory.schema import COUNTRY_PATTERN, INVENTORY
 from bleu_assess.inventory.walker import (MAX_FREE_DEPTH, Collector, Document, Walker, closest, items, kind_name,
                                           locate, merged, parse_date, suggest)
 
@@ -177,7 +178,8 @@ def _validate(docs: list[Document], path: str, sha256: str,
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
         noun = "error" if len(errors) == 1 else "errors"
-        raise InventoryError(f"{len(errors)} {noun} in {path or docs[0].file}", locate(docs, errors))
+        raise InventoryError(f"{len(errors)} {noun} in {path or docs[0].file}", locate(docs, errors),
+                             _declared_country(docs))
     inventory = build(docs, path, sha256)
     _warnings(c, inventory)
     _server_warnings(c, inventory)
@@ -280,3 +282,14 @@ def _warn_qualifications(c: Collector, doc: int, path: tuple[Any, ...], entry: d
     both = set(_ids_of(entry.get("qualifications"))) & set(_ids_of(entry.get("pending_qualifications")))
     for value in sorted(both):
         c.report(doc, (*path, "pending_qualifications"), "held_and_pending", severity="warning", value=value)
+
+
+def _declared_country(docs: list[Document]) -> str | None:
+    """The organisation's country as the files declare it (the default, FR, when it declares
+    none), or None when no organisation or an invalid country is declared."""
+    for doc in docs:
+        organisation = doc.data.get("organisation") if isinstance(doc.data, dict) else None
+        if isinstance(organisation, dict):
+            country = organisation.get("country", "FR")
+            return country if isinstance(country, str) and re.fullmatch(COUNTRY_PATTERN, country) else None
+    return None
