@@ -25,8 +25,6 @@ KNOWN = {
     ("bleu_assess.assess.evaluate", "bleu_assess.render.i18n"),
     ("bleu_assess.assess.evaluate", "bleu_assess.render.citations"),
     ("bleu_assess.assess.merge", "bleu_assess.render.citations"),
-    ("bleu_assess.plan.waves", "bleu_assess.render.i18n"),
-    ("bleu_assess.plan.roadmap", "bleu_assess.render.i18n"),
     ("bleu_assess.inventory.walker", "bleu_assess.render.i18n"),
     ("bleu_assess.inventory.sensitivity", "bleu_assess.render.i18n"),
     # io lane (issue 12 item 7): the shared "load and assess" lives in the API, which these

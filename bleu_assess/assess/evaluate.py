@@ -16,6 +16,7 @@ from bleu_assess.assess.analysis import Analysis, derogation_active
 from bleu_assess.assess.exposure import SNC
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.render.i18n import label
+from bleu_assess.assess.naming import Referrer
 from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.clock import assessment_date
 from bleu_assess.assess.offers import HDS, certified_activities, count
@@ -85,13 +86,35 @@ def _label_in_text(kind: str, code: Any, lang: str) -> str:
     return text if any(c.isupper() for c in text[1:]) else text[:1].lower() + text[1:]
 
 
-def _shown(name: str, value: Any, lang: str) -> str:
-    """A fact as a message shows it: codes with a label in the values catalogue are labelled."""
-    kind = LABELLED.get(name)
-    if kind is None or value is None or value == ():
+# Facts whose values are ids or country codes: a message shows the name they refer to
+# (render/words.Referrer), never the code (« le droit des États-Unis », not « de US »).
+REFERENCES: dict[str, str] = {
+    "provider.headquarters": "country", "data.transfer_regions": "country", "support.transfer_regions": "country",
+    "support.non_eu_regions": "country", "data.regions": "country", "data.storage_regions": "country",
+    "data.non_eu_regions": "country", "data.admin_regions": "country", "provider.non_eu_jurisdictions": "country",
+    "providers.non_adequate_jurisdiction": "country", "provider.contract_law": "country",
+    "hosting.provider": "provider", "providers.involved": "provider", "providers.hds_exempt": "provider",
+    "providers.without_hds": "provider", "providers.unknown_headquarters": "provider",
+    "dependencies.unknown_providers": "provider",
+    "flows.sends_to_exposed": "application", "flows.receives_from": "application",
+    "data.shared_with_exposed": "application", "platform.id": "platform", "platform.pending": "platform",
+    "exposure.path": "path",
+}
+
+
+def _shown(name: str, value: Any, lang: str, refer: Callable[[str, Any], str]) -> str:
+    """A fact as a message shows it: codes with a label in the values catalogue are labelled,
+    ids and country codes named (REFERENCES)."""
+    if value is None or value == ():
         return _text(value)
     codes = value if isinstance(value, (tuple, list)) else (value,)
-    return ", ".join(_label_in_text(kind, code, lang) for code in codes)
+    kind = LABELLED.get(name)
+    if kind is not None:
+        return ", ".join(_label_in_text(kind, code, lang) for code in codes)
+    refers = REFERENCES.get(name)
+    if refers is not None:
+        return ", ".join(refer(refers, code) for code in codes)
+    return _text(value)
 
 
 # Placeholders that differ from item to item: left as slots in the cached text.
@@ -103,9 +126,11 @@ class _Text:
     placeholders; the placeholders other than the item's own id and name are filled once per
     distinct set of values (items alike share them), and the id and name are put in last."""
 
-    def __init__(self, template: str, lang: str, shown: Mapping[str, Callable[[Any], Any]]) -> None:
+    def __init__(self, template: str, lang: str, shown: Mapping[str, Callable[[Any], Any]],
+                 refer: Callable[[str, Any], str]) -> None:
         self.template = template
         self.lang = lang
+        self.refer = refer
         self.shown = shown  # fact -> the part of its value a message shows (Rule.shown)
         parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
         self.literals = parts[0::2]
@@ -144,16 +169,16 @@ class _Text:
             else:
                 value = facts.get(name)
                 pick = self.shown.get(name)
-                texts[-1] += _shown(name, value if pick is None else pick(value), self.lang) + literal
+                texts[-1] += _shown(name, value if pick is None else pick(value), self.lang, self.refer) + literal
         return tuple(texts), tuple(slots)
 
 
 class _Texts:
-    def __init__(self, ruleset: Ruleset, rule: Rule, lang: str) -> None:
+    def __init__(self, ruleset: Ruleset, rule: Rule, lang: str, refer: Callable[[str, Any], str]) -> None:
         self.ref = ruleset.ref
-        self.message = _Text(rule.message[lang], lang, rule.shown)
-        self.remediation = _Text(rule.remediation[lang], lang, rule.shown)
-        self.title = _Text(rule.title[lang], lang, rule.shown)
+        self.message = _Text(rule.message[lang], lang, rule.shown, refer)
+        self.remediation = _Text(rule.remediation[lang], lang, rule.shown, refer)
+        self.title = _Text(rule.title[lang], lang, rule.shown, refer)
         self.references, self.method_references = render_references(ruleset.citations(rule), lang)
         self.uncertain = rule.uncertain[lang] if rule.uncertain else None
 
@@ -190,6 +215,7 @@ class Evaluator:
         self._platforms: dict[Any, tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
         self.merger = Merger(lang)
+        self.refer = Referrer(self.inventory, lang)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -399,7 +425,7 @@ class Evaluator:
     def finding(self, check: _Check, facts: dict[str, Any], exposure: Exposure) -> Finding:
         texts = check.texts
         if texts is None:
-            texts = check.texts = _Texts(check.ruleset, check.rule, self.lang)
+            texts = check.texts = _Texts(check.ruleset, check.rule, self.lang, self.refer)
         rule = check.rule
         # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
         return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(facts),

@@ -238,11 +238,32 @@ def _count(items: Any, attribute: str, values: Iterable[str]) -> dict[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
+class Phrase:
+    """A decision still in codes: a catalogue key (templates/i18n, `plan.reason_after`) and its
+    parameters, worded in the reader's language just before rendering (render/words.py).
+
+    Parameter values are numbers, ISO dates, item ids (worded as the item's name), tuples of
+    them, or Phrases. A Phrase with the empty key joins the Phrases of `parts` as a list."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def joined(cls, parts: Iterable["Phrase"]) -> "Phrase":
+        """Several phrases said one after the other (`a; b`)."""
+        return cls("", {"parts": tuple(parts)})
+
+
+# A text in a result: a Phrase until worded (render/words.py), then the words in one language.
+Said = Phrase | str
+
+
+@dataclass(frozen=True, slots=True)
 class Placement:
-    """Why an application landed in its wave ("after annuaire-ad, wave 2")."""
+    """Why an application landed in its wave ("after Annuaire, wave 2")."""
 
     id: str
-    reason: str
+    reason: Said
     not_before: str | None = None  # YYYY-MM-DD: its only landing zones await a qualification expected then
 
 
@@ -270,7 +291,7 @@ class Wave:
 class Held:
     id: str
     reason: str  # a vocab.HeldReason
-    detail: str
+    detail: Said
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "reason": self.reason, "detail": self.detail}
@@ -279,8 +300,8 @@ class Held:
 @dataclass(frozen=True, slots=True)
 class Staying:
     id: str
-    target: str  # on-premises | retire | retain
-    reason: str = ""
+    target: str  # one of TARGETS: the item's verdict target (a retained application keeps its own)
+    reason: Said = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "target": self.target, "reason": self.reason}
@@ -310,7 +331,7 @@ class PlanResult:
     staying: tuple[Staying, ...]
     hybrid_links: tuple[HybridLink, ...] = ()
     split_datasets: tuple[tuple[str, tuple[int, ...]], ...] = ()  # dataset, waves of its holders
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Said, ...] = ()
     # Days counted for each moving application (its own estimate or its size under the plan's
     # --effort-days): what the waves' effort_days add up, shown per application by renderers.
     effort: Mapping[str, float] = field(default_factory=dict)

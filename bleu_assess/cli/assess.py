@@ -123,8 +123,10 @@ def scan(
     if fail_on is not None:
         count = scan_render.worst_severity_at_least(result, fail_on.value)
         if count:
-            console.err().print(t("scan.fail_on_reached", result.lang, level=fail_on.value, count=count),
-                                style="bold red")
+            from bleu_assess.render.i18n import label
+
+            console.err().print(t("scan.fail_on_reached", result.lang, level=fail_on.value, count=count,
+                                  severity=label("severity", fail_on.value, result.lang).lower()), style="bold red")
             raise typer.Exit(1)
 
 

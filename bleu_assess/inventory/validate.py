@@ -9,15 +9,16 @@ in words, references between entries, and warns about suspicious but valid input
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import replace
 from typing import Any
 
 from bleu_assess.inventory import model
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.inventory.build import build, derive_hosting, v1_sensitive_class
-from bleu_assess.inventory.schema import INVENTORY
-from bleu_assess.inventory.walker import (MAX_FREE_DEPTH, Collector, Document, Walker, items, kind_name, locate,
-                                          merged, parse_date, suggest)
+from bleu_assess.inventory.schema import COUNTRY_PATTERN, INVENTORY
+from bleu_assess.inventory.walker import (MAX_FREE_DEPTH, Collector, Document, Walker, closest, items, kind_name,
+                                          locate, merged, parse_date, suggest)
 
 __all__ = ["MAX_FREE_DEPTH", "Document", "parse_date", "suggest", "v1_sensitive_class", "validate"]
 
@@ -26,29 +27,27 @@ def _check_document(c: Collector, doc_index: int) -> None:
     doc = c.docs[doc_index]
     data = doc.data
     if data is None:
-        c.error(doc_index, (), f"empty file: expected an inventory mapping starting with 'format: {model.FORMAT}'")
+        c.report(doc_index, (), "empty_file", format=model.FORMAT)
         return
     if not isinstance(data, dict):
-        c.error(doc_index, (), f"the top level must be a mapping (format, organisation, applications, ...), "
-                f"got {kind_name(data)}")
+        c.report(doc_index, (), "top_level", got=kind_name(data))
         return
     fmt = data.get("format")
-    readable = " or ".join(model.FORMATS)
     if "format" not in data:
-        c.error(doc_index, (), f"missing required field 'format' (expected 'format: {model.FORMAT}')")
+        c.report(doc_index, (), "missing_format", format=model.FORMAT)
     elif fmt not in model.FORMATS:
         if isinstance(fmt, str) and fmt.startswith("bleu-assess/v"):
-            message = f"unsupported format version '{fmt}': this version of bleu-assess reads {readable}"
+            c.report(doc_index, ("format",), "unsupported_format", value=fmt, formats=model.FORMATS)
         else:
-            message = f"unknown format {fmt!r}: expected '{model.FORMAT}'"
-        c.error(doc_index, ("format",), message)
+            c.report(doc_index, ("format",), "unknown_format", value=repr(fmt), format=model.FORMAT)
     walker = Walker(c, doc_index)
     for key, value in data.items():
         spec = INVENTORY.fields.get(key) if isinstance(key, str) and key != "format" else None
         if key == "format":
             continue
         if spec is None:
-            c.error(doc_index, (str(key),), f"unknown field '{key}'{suggest(str(key), INVENTORY.fields)}", at_key=True)
+            c.report(doc_index, (str(key),), "unknown_field", True, field=str(key),
+                     hint=closest(str(key), INVENTORY.fields))
         else:
             walker.walk(value, spec, (key,))
     # Per-item rules the format states in words.
@@ -58,9 +57,7 @@ def _check_document(c: Collector, doc_index: int) -> None:
             hosting = item.get("hosting")
             if isinstance(hosting, dict) and hosting.get("model") in model.HOSTING_MODELS:
                 if hosting["model"] != "on-premises" and not hosting.get("provider") and not hosting.get("platform"):
-                    c.error(doc_index, (section, index, "hosting"),
-                            f"missing required field 'provider' (required when the model is {hosting['model']}, "
-                            "unless 'platform' names the offer)")
+                    c.report(doc_index, (section, index, "hosting"), "missing_provider", model=hosting["model"])
     for key in ("providers", "platforms"):
         for index, item in items(data, key):
             for field_name in ("qualifications", "pending_qualifications"):
@@ -78,8 +75,7 @@ def _check_server_addresses(c: Collector, doc_index: int, data: dict[str, Any]) 
                 try:
                     ipaddress.ip_address(value.strip())
                 except ValueError:
-                    c.error(doc_index, ("servers", index, "ip_addresses", position),
-                            f"invalid IP address '{value}' (expected IPv4 such as 10.0.0.5, or IPv6)")
+                    c.report(doc_index, ("servers", index, "ip_addresses", position), "invalid_ip", value=value)
 
 
 
@@ -91,8 +87,8 @@ def _server_warnings(c: Collector, inventory: model.Inventory) -> None:
     for doc_index, index, app in merged(c.docs, "applications"):
         if app["id"] in conflicts:
             found = "; ".join(f"{h.model}" + (f" ({h.provider})" if h.provider else "") for h in conflicts[app["id"]])
-            c.warn(doc_index, ("applications", index), f"application '{app['id']}' has no hosting and its servers "
-                   f"disagree ({found}): declare its hosting")
+            c.report(doc_index, ("applications", index), "servers_disagree", severity="warning", app=app["id"],
+                     found=found)
 
 
 def _check_classifications(c: Collector, doc_index: int, data: dict[str, Any], v1: bool) -> None:
@@ -102,16 +98,13 @@ def _check_classifications(c: Collector, doc_index: int, data: dict[str, Any], v
         path = ("datasets", index)
         value = dataset.get("classification")
         if v1 and "classification" not in dataset:
-            c.error(doc_index, path, "missing required field 'classification' (format v2 lets a dataset wait for "
-                    "its classification)")
+            c.report(doc_index, path, "missing_classification")
         elif v1 and value in model.CLASSIFICATIONS and value not in model.CLASSIFICATIONS_V1:
-            c.error(doc_index, (*path, "classification"), f"'{value}' is a format v2 classification: declare "
-                    f"'format: {model.FORMAT_V2}' (bleu-assess upgrade rewrites a v1 inventory)")
+            c.report(doc_index, (*path, "classification"), "v2_classification", value=value, format=model.FORMAT_V2)
         elif not v1 and value == "sensitive":
-            c.error(doc_index, (*path, "classification"), "'sensitive' is a format v1 classification; v2 separates "
-                    "the class (personal, special-category, health...) from 'particular_sensitivity: yes'")
+            c.report(doc_index, (*path, "classification"), "v1_sensitive")
         if dataset.get("level") is not None and value != "classified":
-            c.error(doc_index, (*path, "level"), "a level is declared only for classified data")
+            c.report(doc_index, (*path, "level"), "level_unclassified")
 
 
 def _check_dates(c: Collector, doc: int, path: tuple[Any, ...], entry: Any) -> None:
@@ -120,7 +113,7 @@ def _check_dates(c: Collector, doc: int, path: tuple[Any, ...], entry: Any) -> N
     start, end = entry.get("since"), entry.get("until") or entry.get("expected")
     if parse_date(start) and parse_date(end) and start > end:
         field_name = "until" if "until" in entry else "expected"
-        c.error(doc, (*path, field_name), f"'{field_name}' ({end}) is before 'since' ({start})")
+        c.report(doc, (*path, field_name), "before_since", field=field_name, end=end, start=start)
 
 
 
@@ -129,12 +122,11 @@ def _check_references(c: Collector) -> None:
     for kind, value, doc, path in c.refs:
         ids = defined.get(kind, {})
         if value not in ids:
-            c.error(doc, path, f"unknown {kind} '{value}'{suggest(value, ids)}")
+            c.report(doc, path, "unknown_reference", entry=kind, value=value, hint=closest(value, ids))
     apps, datasets = defined.get("application", {}), defined.get("dataset", {})
     for shared in sorted(apps.keys() & datasets.keys()):
         doc, path = datasets[shared]
-        c.error(doc, path, f"id '{shared}' is used by both an application and a dataset; ids must be unique "
-                "across the whole inventory")
+        c.report(doc, path, "shared_id", value=shared)
 
 
 def _check_hosting_offers(c: Collector) -> None:
@@ -147,17 +139,16 @@ def _check_hosting_offers(c: Collector) -> None:
             continue
         owner = offers[hosting["platform"]]
         if owner != hosting["provider"]:
-            c.error(doc, ("applications", index, "hosting", "provider"),
-                    f"offer '{hosting['platform']}' is sold by '{owner}', not '{hosting['provider']}'")
+            c.report(doc, ("applications", index, "hosting", "provider"), "offer_provider", offer=hosting["platform"],
+                     owner=owner, provider=hosting["provider"])
 
 
 def _check_organisation(c: Collector) -> None:
     holders = [i for i, d in enumerate(c.docs) if isinstance(d.data, dict) and "organisation" in d.data]
     if not holders and all(isinstance(d.data, dict) for d in c.docs):
-        c.error(0, (), "missing required field 'organisation'")
+        c.report(0, (), "missing_field", field="organisation")
     for extra in holders[1:]:
-        c.error(extra, ("organisation",), f"organisation is already declared in {c.docs[holders[0]].file}; "
-                "declare it in one file only", at_key=True)
+        c.report(extra, ("organisation",), "organisation_twice", True, file=c.docs[holders[0]].file)
 
 
 def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: Any = None,
@@ -187,7 +178,8 @@ def _validate(docs: list[Document], path: str, sha256: str,
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
         noun = "error" if len(errors) == 1 else "errors"
-        raise InventoryError(f"{len(errors)} {noun} in {path or docs[0].file}", locate(docs, errors))
+        raise InventoryError(f"{len(errors)} {noun} in {path or docs[0].file}", locate(docs, errors),
+                             _declared_country(docs))
     inventory = build(docs, path, sha256)
     _warnings(c, inventory)
     _server_warnings(c, inventory)
@@ -206,46 +198,44 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
         held.update(datasets)
         if app["id"] in (app.get("depends_on") or []):
             position = app["depends_on"].index(app["id"])
-            c.warn(doc_index, (*path, "depends_on", position), f"application '{app['id']}' depends on itself")
+            c.report(doc_index, (*path, "depends_on", position), "depends_on_itself", severity="warning", app=app["id"])
         for key in ("datasets", "depends_on"):
             values = app.get(key) or []
             if len(set(values)) != len(values):
-                c.warn(doc_index, (*path, key), f"'{key}' lists the same id more than once")
+                c.report(doc_index, (*path, key), "repeated_id", severity="warning", field=key)
         if not app.get("owner") and health.intersection(datasets):
-            c.warn(doc_index, path, f"application '{app['id']}' holds health data and has no owner")
+            c.report(doc_index, path, "health_no_owner", severity="warning", app=app["id"])
         if not app.get("hosting") and app["id"] not in inventory.hosting_from_servers:  # unknown: to fill
-            c.warn(doc_index, path, f"application '{app['id']}' gives no hosting, to fill "
-                   "(where it runs is unknown, so are its residency and exposure)")
+            c.report(doc_index, path, "no_hosting", severity="warning", app=app["id"])
         hosting = app.get("hosting") or {}
         offer = inventory.platform(hosting.get("platform"))
         if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
-            c.warn(doc_index, (*path, "hosting", "model"),
-                   f"offer '{offer.id}' does not sell {hosting['model']} (it sells {', '.join(offer.models)})")
+            c.report(doc_index, (*path, "hosting", "model"), "offer_model", severity="warning", offer=offer.id,
+                     model=hosting["model"], models=offer.models)
         if app.get("strategy") in ("retire", "retain") and app.get("wave") is not None:
-            c.warn(doc_index, (*path, "wave"), f"application '{app['id']}' is pinned to a wave but its strategy is "
-                   f"{app['strategy']}: it will not move")
+            c.report(doc_index, (*path, "wave"), "pinned_not_moving", severity="warning", app=app["id"],
+                     strategy=app["strategy"])
     for doc_index, index, dataset in merged(docs, "datasets"):
         if dataset["id"] not in held:
-            c.warn(doc_index, ("datasets", index), f"dataset '{dataset['id']}' is held by no application")
+            c.report(doc_index, ("datasets", index), "dataset_unheld", severity="warning", dataset=dataset["id"])
         if dataset.get("classification") == "health" and dataset.get("personal_data") is False:
-            c.warn(doc_index, ("datasets", index, "personal_data"),
-                   "health data is personal data by definition (Code de la santé publique L.1111-8)")
+            c.report(doc_index, ("datasets", index, "personal_data"), "health_personal", severity="warning")
         assessment = dataset.get("sensitivity_assessment") or {}
         criteria = (assessment.get("secret_or_essential_mission"), assessment.get("harm_if_breached"))
         answer = dataset.get("particular_sensitivity")
         # The two criteria are cumulative (DINUM doctrine FAQ, 23 February 2024).
         implied = "yes" if criteria == ("yes", "yes") else "no" if "no" in criteria else None
         if implied and answer and answer != implied:
-            c.warn(doc_index, ("datasets", index, "particular_sensitivity"),
-                   f"particular_sensitivity is '{answer}' but the assessment's two cumulative criteria give '{implied}'")
+            c.report(doc_index, ("datasets", index, "particular_sensitivity"), "sensitivity_criteria",
+                     severity="warning", answer=answer, implied=implied)
     for doc_index, index, derogation in merged(docs, "derogations"):
         if not derogation.get("applications") and not derogation.get("datasets"):
-            c.warn(doc_index, ("derogations", index), f"derogation '{derogation['id']}' covers no application "
-                   "and no dataset: it has no effect")
+            c.report(doc_index, ("derogations", index), "derogation_empty", severity="warning",
+                     derogation=derogation["id"])
     app_datasets = {a.id: set(a.datasets) for a in inventory.applications}
     for doc_index, index, flow in merged(docs, "flows"):
         if flow["from"] == flow["to"]:
-            c.warn(doc_index, ("flows", index), f"flow from '{flow['from']}' to itself")
+            c.report(doc_index, ("flows", index), "flow_to_itself", severity="warning", app=flow["from"])
     received: dict[str, set[str]] = {}
     for flow in inventory.flows:
         received.setdefault(flow.target, set()).update(flow.datasets)
@@ -253,14 +243,14 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
         source = flow["from"]
         missing = [d for d in flow["datasets"] if d not in app_datasets.get(source, ()) and d not in received.get(source, ())]
         if missing:
-            c.warn(doc_index, ("flows", index, "datasets"), f"'{source}' sends {', '.join(repr(m) for m in missing)} "
-                   "but neither holds nor receives it")
+            c.report(doc_index, ("flows", index, "datasets"), "sends_unheld", severity="warning", app=source,
+                     datasets=", ".join(repr(m) for m in missing))
     for doc_index, index, provider in merged(docs, "providers"):
         path = ("providers", index)
         if not provider.get("regions"):
-            c.warn(doc_index, path, f"provider '{provider['id']}' declares no regions: residency cannot be assessed")
+            c.report(doc_index, path, "provider_no_regions", severity="warning", provider=provider["id"])
         if "headquarters" not in provider:
-            c.warn(doc_index, path, f"provider '{provider['id']}' declares no headquarters: exposure cannot be assessed")
+            c.report(doc_index, path, "provider_no_headquarters", severity="warning", provider=provider["id"])
     for key in ("providers", "platforms"):
         for doc_index, index, entry in merged(docs, key):
             _warn_qualifications(c, doc_index, (key, index), entry)
@@ -270,15 +260,11 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
             held = _ids_of(provider.get("qualifications"))
             if held and any(p.provider == provider["id"] for p in inventory.platforms) \
                     and provider["id"] not in offered:
-                c.warn(doc_index, ("providers", index, "qualifications"),
-                       f"provider '{provider['id']}' declares {', '.join(held)} but none of its offers declares a "
-                       "qualification: in v2 a provider's qualifications do not cover its offers (declare them "
-                       "under platforms[].qualifications)")
+                c.report(doc_index, ("providers", index, "qualifications"), "provider_qualifications",
+                         severity="warning", provider=provider["id"], held=tuple(held))
     v1 = [i for i, d in enumerate(docs) if d.data.get("format") == model.FORMAT_V1]
     if v1:
-        c.warn(v1[0], ("format",), f"{model.FORMAT_V1}: read with its v1 meaning (a provider's qualifications cover "
-               "all its offers); run 'bleu-assess upgrade' to write v2, then declare qualifications per offer "
-               "(platforms[].qualifications with scope, since, until)")
+        c.report(v1[0], ("format",), "v1_meaning", severity="warning", format=model.FORMAT_V1)
 
 
 def _ids_of(entries: Any) -> list[str]:
@@ -289,9 +275,21 @@ def _warn_qualifications(c: Collector, doc: int, path: tuple[Any, ...], entry: d
     for key in ("qualifications", "pending_qualifications"):
         for position, value in enumerate(_ids_of(entry.get(key))):
             if value not in model.KNOWN_QUALIFICATIONS:
-                hint = suggest(value, model.KNOWN_QUALIFICATIONS)
+                hint = closest(value, model.KNOWN_QUALIFICATIONS)
                 if hint:
-                    c.warn(doc, (*path, key, position), f"unknown qualification '{value}'{hint}")
+                    c.report(doc, (*path, key, position), "unknown_qualification", severity="warning", value=value,
+                             hint=hint)
     both = set(_ids_of(entry.get("qualifications"))) & set(_ids_of(entry.get("pending_qualifications")))
     for value in sorted(both):
-        c.warn(doc, (*path, "pending_qualifications"), f"'{value}' is listed as both held and pending")
+        c.report(doc, (*path, "pending_qualifications"), "held_and_pending", severity="warning", value=value)
+
+
+def _declared_country(docs: list[Document]) -> str | None:
+    """The organisation's country as the files declare it (the default, FR, when it declares
+    none), or None when no organisation or an invalid country is declared."""
+    for doc in docs:
+        organisation = doc.data.get("organisation") if isinstance(doc.data, dict) else None
+        if isinstance(organisation, dict):
+            country = organisation.get("country", "FR")
+            return country if isinstance(country, str) and re.fullmatch(COUNTRY_PATTERN, country) else None
+    return None

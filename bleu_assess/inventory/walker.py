@@ -11,11 +11,13 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from functools import cache
+from typing import Any, Iterable, Mapping
 
 from bleu_assess.inventory import model, yamlio
-from bleu_assess.errors import Diagnostic
+from bleu_assess.errors import Diagnostic, format_path
 from bleu_assess.render.i18n import code_for_label, t
+from bleu_assess.resources import templates_dir
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
 
 _ID = re.compile(ID_PATTERN)
@@ -48,11 +50,16 @@ class Document:
 
 @dataclass(slots=True)
 class Issue:
+    """One problem found: in document `doc`, at field `path`; a `code` of the validation
+    catalogue (templates/i18n/validate.<lang>.yaml) with its `params`, or a `message` in words."""
+
     doc: int
     path: tuple[Any, ...]
     message: str
     at_key: bool = False
     severity: str = "error"
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -68,6 +75,44 @@ class Collector:
     def warn(self, doc: int, path: tuple[Any, ...], message: str) -> None:
         self.issues.append(Issue(doc, path, message, severity="warning"))
 
+    def report(self, doc: int, path: tuple[Any, ...], code: str, at_key: bool = False, severity: str = "error",
+               **params: Any) -> None:
+        """A problem as a code (`validate.<code>`) and its parameters, worded when printed."""
+        self.issues.append(Issue(doc, path, "", at_key, severity, f"validate.{code}", params))
+
+
+# Parameters of validation codes that are themselves worded: kinds of value (`expected`, `got`:
+# `validate.kind.<kind>`), kinds of entry (`entry`: `validate.entry.<kind>`) and a suggestion
+# (`hint`: a name, or empty for none).
+WORDED_PARAMS = {"expected": "kind", "got": "kind", "entry": "entry"}
+
+
+@cache
+def _english() -> dict[str, Any]:
+    import yaml
+
+    with (templates_dir() / "i18n" / "validate.en.yaml").open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def english(code: str, params: Mapping[str, Any]) -> str:
+    """The English words of a validation code (templates/i18n/validate.en.yaml): the message a
+    diagnostic carries until render/words.py words it in the reader's language."""
+    words = _english()
+    values = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in params.items()}
+    for key, table in WORDED_PARAMS.items():
+        if key in values:
+            values[key] = words[table][values[key]]
+    if "hint" in values:
+        values["hint"] = words["did_you_mean"].format(name=values["hint"]) if values["hint"] else ""
+    return words[code.removeprefix("validate.")].format(**values)
+
+
+def closest(word: str, choices: Iterable[str]) -> str:
+    """The choice closest to `word` (a likely typo), or ''."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return match[0] if match else ""
+
 
 def suggest(word: str, choices: Iterable[str], lang: str = "en") -> str:
     """' (did you mean 'x'?)', in `lang` for messages that are in the reader's language, or ''."""
@@ -76,19 +121,20 @@ def suggest(word: str, choices: Iterable[str], lang: str = "en") -> str:
 
 
 def kind_name(value: Any) -> str:
+    """The kind of a parsed YAML value, a key of `validate.kind`."""
     if value is None:
-        return "nothing (null)"
+        return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return "boolean"
     if isinstance(value, (int, float)):
-        return "a number"
+        return "number"
     if isinstance(value, str):
-        return "a string"
+        return "string"
     if isinstance(value, list):
-        return "a list"
+        return "list"
     if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+        return "object"
+    return "other"
 
 
 def _number(value: float) -> str:
@@ -113,17 +159,17 @@ class Walker:
     def walk(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
         if value is None:
             if not spec.nullable and spec.type != "free":
-                self.error(path, f"a value is required here ({self.expected(spec)})")
+                self.fail(path, "required", expected=spec.type)
             return
         kind = spec.type
         if kind == "object":
             self.walk_object(value, spec, path)
         elif kind == "list":
             if not isinstance(value, list):
-                self.error(path, f"expected a list, got {kind_name(value)}")
+                self.fail(path, "expected", expected="list", got=kind_name(value))
                 return
             if spec.non_empty and not value:
-                self.error(path, "must not be empty")
+                self.fail(path, "not_empty")
             item = spec.item
             if item is not None:
                 for index, element in enumerate(value):
@@ -138,18 +184,19 @@ class Walker:
             self.walk_scalar(value, spec.fields["id"], path)
             return
         if not isinstance(value, dict):
-            self.error(path, f"expected a mapping, got {kind_name(value)}")
+            self.fail(path, "expected", expected="object", got=kind_name(value))
             return
         fields = spec.fields
         for key, child in value.items():
             child_spec = fields.get(key) if isinstance(key, str) else None
             if child_spec is None:
-                self.c.error(self.doc, (*path, str(key)), f"unknown field '{key}'{suggest(str(key), fields)}", at_key=True)
+                self.c.report(self.doc, (*path, str(key)), "unknown_field", True, field=str(key),
+                              hint=closest(str(key), fields))
             else:
                 self.walk(child, child_spec, (*path, key))
         for name, child_spec in fields.items():
             if child_spec.required and name not in value:
-                self.error(path, f"missing required field '{name}'")
+                self.fail(path, "missing_field", field=name)
 
     def check_free(self, value: Any, path: tuple[Any, ...]) -> None:
         """Free-form data is not checked against a format, but it stays printable and shallow."""
@@ -160,7 +207,7 @@ class Walker:
                 self.check_text(item, where, multiline=True)
             elif isinstance(item, (dict, list)):
                 if len(where) - len(path) >= MAX_FREE_DEPTH:
-                    self.error(where, f"nested more than {MAX_FREE_DEPTH} levels deep")
+                    self.fail(where, "too_deep", depth=MAX_FREE_DEPTH)
                     return
                 pairs = item.items() if isinstance(item, dict) else enumerate(item)
                 for key, child in pairs:
@@ -174,86 +221,74 @@ class Walker:
             return True
         char = bad.group()
         if _LINE_BREAK.match(char):
-            self.error(path, "line break in a one-line field (names, owners and ids are one line)")
+            self.fail(path, "line_break")
         else:
-            self.error(path, f"control character U+{ord(char):04X} is not allowed in text (it could rewrite a "
-                       "terminal or a report)")
+            self.fail(path, "control_character", character=f"U+{ord(char):04X}")
         return False
 
     def walk_scalar(self, value: Any, spec: Spec, path: tuple[Any, ...]) -> None:
         kind = spec.type
         if kind in ("string", "id", "country", "date"):
             if not isinstance(value, str):
-                hint = " (put it in quotes)" if _is_number(value) or isinstance(value, bool) else ""
-                self.error(path, f"expected {self.expected(spec)}, got {kind_name(value)}{hint}")
+                quote = _is_number(value) or isinstance(value, bool)
+                self.fail(path, "expected_quoted" if quote else "expected", expected=kind, got=kind_name(value))
                 return
             multiline = any(isinstance(p, str) and p in _MULTILINE_FIELDS for p in path[-2:])
             if not self.check_text(value, path, multiline):
                 return
             if kind == "id":
                 if not _ID.match(value):
-                    self.error(path, f"invalid id '{value}': use lower-case letters, digits, '.', '_' and '-', "
-                               "starting with a letter or digit")
+                    self.fail(path, "invalid_id", value=value)
                     return
                 if spec.ref:
                     self.c.refs.append((spec.ref, value, self.doc, path))
                 if spec.defines:
                     first = self.c.defined.setdefault(spec.defines, {}).setdefault(value, (self.doc, path))
                     if first != (self.doc, path):
-                        where = yamlio.format_path(first[1][:-1])
+                        where = format_path(first[1][:-1])
                         if first[0] != self.doc:
-                            where += f" in {self.c.docs[first[0]].file}"
-                        self.error(path, f"duplicate {spec.defines} id '{value}' (first declared at {where})")
+                            self.fail(path, "duplicate_id_in", entry=spec.defines, value=value, where=where,
+                                      file=self.c.docs[first[0]].file)
+                        else:
+                            self.fail(path, "duplicate_id", entry=spec.defines, value=value, where=where)
             elif kind == "country" and not _COUNTRY.match(value):
-                hint = f" (did you mean '{value.upper()}'?)" if _COUNTRY.match(value.upper()) else ""
-                self.error(path, f"invalid country code '{value}': expected ISO 3166-1 alpha-2 such as FR{hint}")
+                self.fail(path, "invalid_country", value=value, hint=value.upper() if _COUNTRY.match(value.upper()) else "")
                 return
             elif kind == "date" and parse_date(value) is None:
-                self.error(path, f"invalid date '{value}': expected YYYY-MM-DD, such as 2026-04-14")
+                self.fail(path, "invalid_date", value=value)
                 return
             if spec.enum is not None and value not in spec.enum:
-                meant = code_for_label(value, spec.enum)
-                hint = f" (did you mean '{meant}'?)" if meant else suggest(value, spec.enum)
-                self.error(path, f"unknown value '{value}'{hint}; expected one of: " + ", ".join(spec.enum))
+                self.fail(path, "unknown_value", value=value,
+                          hint=code_for_label(value, spec.enum) or closest(value, spec.enum), choices=", ".join(spec.enum))
         elif kind == "boolean":
             if not isinstance(value, bool):
-                self.error(path, f"expected true or false, got {kind_name(value)}")
+                self.fail(path, "expected", expected="boolean", got=kind_name(value))
         elif kind in ("integer", "number"):
             if not _is_number(value) or (kind == "integer" and not isinstance(value, int)):
-                self.error(path, f"expected {self.expected(spec)}, got {kind_name(value)}")
+                self.fail(path, "expected", expected=kind, got=kind_name(value))
             elif spec.enum is not None and value not in spec.enum:
-                self.error(path, f"unknown value {_number(value)}; expected one of: " + ", ".join(map(str, spec.enum)))
+                self.fail(path, "unknown_number", value=_number(value), choices=", ".join(map(str, spec.enum)))
             else:
                 self.check_range(value, spec, path)
         elif kind == "effort":
             if isinstance(value, str):
                 if value not in model.EFFORT_SIZES:
-                    self.error(path, f"unknown effort '{value}'{suggest(value, model.EFFORT_SIZES)}; expected "
-                               "XS, S, M, L, XL or a number of person-days")
+                    self.fail(path, "unknown_effort", value=value, hint=closest(value, model.EFFORT_SIZES))
             elif _is_number(value):
                 self.check_range(value, Spec("number", minimum=0, maximum=MAX_EFFORT_DAYS), path)
             else:
-                self.error(path, f"expected a T-shirt size or a number of person-days, got {kind_name(value)}")
+                self.fail(path, "expected", expected="effort", got=kind_name(value))
 
     def check_range(self, value: float, spec: Spec, path: tuple[Any, ...]) -> None:
         if isinstance(value, float) and not math.isfinite(value):
-            self.error(path, f"expected a finite number, got {value}")
+            self.fail(path, "not_finite", value=str(value))
         elif spec.minimum is not None and value < spec.minimum:
-            self.error(path, f"must be at least {spec.minimum:g}, got {_number(value)}")
+            self.fail(path, "at_least", minimum=f"{spec.minimum:g}", value=_number(value))
         elif spec.maximum is not None and value > spec.maximum:
-            self.error(path, f"must be at most {spec.maximum:g}, got {_number(value)}")
+            self.fail(path, "at_most", maximum=f"{spec.maximum:g}", value=_number(value))
 
-    @staticmethod
-    def expected(spec: Spec) -> str:
-        return {
-            "string": "a string", "id": "an id", "country": "a country code",
-            "integer": "a whole number",
-            "number": "a number", "boolean": "true or false", "list": "a list", "object": "a mapping",
-            "effort": "a T-shirt size or a number", "date": "a date YYYY-MM-DD",
-        }.get(spec.type, spec.type)
-
-    def error(self, path: tuple[Any, ...], message: str) -> None:
-        self.c.error(self.doc, path, message)
+    def fail(self, path: tuple[Any, ...], code: str, **params: Any) -> None:
+        self.c.report(self.doc, path, code, **params)
 
 
 
@@ -283,6 +318,9 @@ def merged(docs: list[Document], key: str) -> list[tuple[int, int, dict[str, Any
 
 
 def locate(docs: list[Document], issues: list[Issue]) -> list[Diagnostic]:
+    """The issues as diagnostics at their line and column (warnings of very large files by field
+    path only), sorted; coded issues keep their code and parameters, with English words until
+    render/words.py words them in the reader's language."""
     roots: dict[int, Any] = {}
     out = []
     for issue in issues:
@@ -292,7 +330,9 @@ def locate(docs: list[Document], issues: list[Issue]) -> list[Diagnostic]:
             if issue.doc not in roots:
                 roots[issue.doc] = yamlio.compose_unchecked(doc.text)
             line, column = yamlio.locate(roots[issue.doc], issue.path, issue.at_key)
-        out.append(Diagnostic(doc.file, line, column, yamlio.format_path(issue.path), issue.message,
-                              "error" if issue.severity == "error" else "warning"))
+        message = issue.message or english(issue.code, issue.params)
+        out.append(Diagnostic(doc.file, line, column, issue.path, message,
+                              "error" if issue.severity == "error" else "warning", None, issue.code,
+                              tuple(issue.params.items())))
     return sorted(out, key=Diagnostic.sort_key)
 

@@ -54,9 +54,10 @@ def _finding(finding: Finding) -> dict[str, Any]:
 def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str,
             template_dir: str | None = None, fit: Any = None) -> dict[str, Any]:
     """`fit`: a fit.FitMatrix for the fit section, or None."""
-    from bleu_assess.render import catalogue as catalogue_render, fit as fit_render
+    from bleu_assess.render import catalogue as catalogue_render, fit as fit_render, words
 
     lang = scan.lang
+    plan = words.plan(plan, lang)
 
     def say(key: str, **values: Any) -> str:
         return t(f"report.{key}", lang, **values)

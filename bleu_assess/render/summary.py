@@ -15,7 +15,7 @@ from bleu_assess.inventory.model import Inventory
 from bleu_assess.assess.results import PlanResult, ScanResult
 from bleu_assess.vocab import SEVERITY_RANK
 from bleu_assess.plan.waves import pending_offers
-from bleu_assess.plan.roadmap import deadline_title
+from bleu_assess.render.words import deadline_title
 
 MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must hold
 
