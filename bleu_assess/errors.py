@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Literal
+from typing import Any, Literal
 
 
 # Characters that would act on a terminal or reorder the text around them instead of being seen:
@@ -34,24 +34,43 @@ def column_letters(number: int) -> str:
     return letters
 
 
+def format_path(path: tuple[Any, ...]) -> str:
+    """('applications', 3, 'hosting') -> 'applications[3].hosting'."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A located problem in an input file: `FILE:LINE:COL: field.path: message`.
 
     Tables are located by `sheet`: a workbook sheet's name gives `FILE: SHEET!B3: field: message`
     (line = row, column = column number), the empty string a CSV file's `FILE:LINE: field: message`.
-    Sorted in reading order: row by row, then column by column (A1, B1, …, AA1, then A2)."""
+    Sorted in reading order: row by row, then column by column (A1, B1, …, AA1, then A2).
+    `path` is the field path as a tuple (`("applications", 3, "hosting")`), formatted only when
+    printed (`field`); a text path is kept as it is (table columns, mapping keys)."""
 
     file: str
     line: int | None
     column: int | None
-    path: str
+    path: tuple[Any, ...] | str
     message: str
     severity: Literal["error", "warning"] = "error"
     sheet: str | None = None
+    # The decision behind `message` when it is a code of the validation catalogue
+    # (`validate.unknown_field`) and its parameters: render/words.py words it in any language.
+    code: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def field(self) -> str:
+        """The field path as printed: `applications[3].hosting`."""
+        return self.path if isinstance(self.path, str) else format_path(self.path)
 
     def sort_key(self) -> tuple[str, str, int, int, str, str]:
-        return (self.file, self.sheet or "", self.line or 0, self.column or 0, self.path, self.message)
+        return (self.file, self.sheet or "", self.line or 0, self.column or 0, self.field, self.message)
 
     def format(self) -> str:
         where = self.file
@@ -63,7 +82,7 @@ class Diagnostic:
             where += f":{self.line}"
         elif self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        text = f"{where}: {self.field}: {self.message}" if self.path else f"{where}: {self.message}"
         return visible(text)
 
 
@@ -87,7 +106,12 @@ class InputError(BleuError):
 
 
 class InventoryError(InputError):
-    pass
+    """An invalid inventory. `country`: its organisation's country when the files declare one
+    (ISO 3166-1 alpha-2), so that errors are worded in the organisation's language."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic], country: str | None = None) -> None:
+        super().__init__(message, diagnostics)
+        self.country = country
 
 
 class RulesetError(InputError):

@@ -483,14 +483,14 @@ def test_plan_csv_opened_by_french_excel_has_one_column_per_field_and_intact_acc
     text = excel_decode(data)
     rows = list(csv.reader(io.StringIO(text), delimiter=";", strict=True))
     header = rows[0]
-    assert header[:3] == ["application", "name", "owner"]
+    assert header[:3] == ["application", "nom", "responsable"], "headers in the organisation's language"
     assert all(len(row) == len(header) for row in rows), "one column per field"
     by_id = {row[0]: dict(zip(header, row)) for row in rows[1:]}
-    assert by_id["finances"]["name"] == "Gestion financière; budget, « paie »" and "Ã" not in text
-    assert by_id["finances"]["effort_days"] == "25,5", "a decimal comma, as French Excel reads numbers"
-    assert by_id["messagerie"]["owner"] == "'@finances", "CSV guards what a spreadsheet would run"
-    assert by_id["messagerie"]["name"].startswith("'=") and by_id["finances"]["owner"] == "'-équipe"
-    assert by_id["hostile"]["name"] == HOSTILE, "names are data, whatever they hold"
+    assert by_id["finances"]["nom"] == "Gestion financière; budget, « paie »" and "Ã" not in text
+    assert by_id["finances"]["charge (jours-homme)"] == "25,5", "a decimal comma, as French Excel reads numbers"
+    assert by_id["messagerie"]["responsable"] == "'@finances", "CSV guards what a spreadsheet would run"
+    assert by_id["messagerie"]["nom"].startswith("'=") and by_id["finances"]["responsable"] == "'-équipe"
+    assert by_id["hostile"]["nom"] == HOSTILE, "names are data, whatever they hold"
 
 
 @pytest.mark.parametrize("dialect", ["excel-fr", "excel", "rfc4180"])
@@ -505,7 +505,7 @@ def test_every_csv_is_read_back_by_the_csv_module_in_its_dialect(runner: Any, tm
         cells = [cell for row in rows[1:] for cell in row]
         assert not any(c.startswith(("=", "+", "-", "@")) for c in cells), "formulas are guarded in every dialect"
         if name == "plan":
-            effort = {row[0]: row[rows[0].index("effort_days")] for row in rows[1:]}
+            effort = {row[0]: row[rows[0].index("charge (jours-homme)")] for row in rows[1:]}  # a French organisation
             assert effort["finances"] == ("25,5" if dialect == "excel-fr" else "25.5")
 
 

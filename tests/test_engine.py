@@ -137,7 +137,7 @@ def test_messages_fill_placeholders_in_the_chosen_language(inventory: Any, tmp_p
     write_ruleset(tmp_path / "rules", [rule("TST-MSG-001", {"fact": "id", "equals": "mail"}, message={
         "fr": "{name} chez {hosting.provider} ({provider.regions})", "en": "{name} at {hosting.provider}"})])
     result = api.assess(inventory, select(None, tmp_path / "rules", only=["test"]), "fr")
-    assert result.item("mail").findings[0].message == "Messagerie chez us-saas (FR, IE)"
+    assert result.item("mail").findings[0].message == "Messagerie chez US SaaS (FR, IE)"  # the provider named, not its id
     assert result.item("mail").findings[0].references == ("Source",)
 
 

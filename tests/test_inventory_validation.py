@@ -58,8 +58,8 @@ def errors_of(path: Path) -> list[str]:
      ":5:24: platforms[0].provider: unknown provider 'q'"),
     (HEAD + APP.replace("    name: App\n", "") + DATA, ":5:5: applications[0]: missing required field 'name'"),
     (HEAD.replace("v1", "v3") + APP + DATA,
-     ":1:9: format: unsupported format version 'bleu-assess/v3': this version of bleu-assess reads bleu-assess/v2 "
-     "or bleu-assess/v1"),
+     ":1:9: format: unsupported format version 'bleu-assess/v3': this version of bleu-assess reads bleu-assess/v2, "
+     "bleu-assess/v1"),
     ("- just\n- a list\n", ":1:1: the top level must be a mapping"),
     ("", ":1:1: empty file"),
     (HEAD + APP.replace("hosting: {model: on-premises}", "hosting: {model: saas}") + DATA,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bleu_assess import api
+from bleu_assess.render import words
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.load import load_inventory
 from bleu_assess.assess.results import ItemVerdict, ScanResult
@@ -73,7 +74,7 @@ def test_messages_name_only_the_countries_that_triggered_them(write_inventory: A
                 or "accessed from" in f.message]
     assert messages, "the hosting outside the EEA is reported"
     for message in messages:
-        assert "FR" not in message and "IE" not in message and "US" in message, message
+        assert "France" not in message and "Ireland" not in message and "United States" in message, message
     evidence = next(f.evidence for f in result.item("app-fr-region").findings if f.rule == "RES-HDS-001")
     assert evidence["data.storage_regions"] == ["DE", "FR", "US"]  # the evidence keeps every fact tested
 
@@ -176,7 +177,7 @@ def test_a_qualified_provider_s_unqualified_offer_does_not_count(write_inventory
     v1["providers"][2]["qualifications"] = ["secnumcloud-3.2"]
     del v1["platforms"][1]["qualifications"]
     loaded = load_inventory(write_inventory(v1))
-    assert [w.path for w in loaded.warnings if "v1 meaning" in w.message] == ["format"]
+    assert [w.field for w in loaded.warnings if "v1 meaning" in w.message] == ["format"]
     assert "SNC-HOST-001" not in rules(api.assess(loaded.inventory, lang="en", as_of=AS_OF).item("app-dr"))
 
 
@@ -236,7 +237,7 @@ def test_plan_holds_what_has_nowhere_to_land_and_dates_what_waits_for_a_qualific
     doc["datasets"] = [doc["datasets"][0], {"id": "internal", "classification": "internal"}]
     inventory = load_inventory(write_inventory(doc)).inventory
     ig = api.graph(inventory)
-    planned = api.plan(api.assess(inventory, lang="en", ig=ig, as_of=AS_OF), ig)
+    planned = words.plan(api.plan(api.assess(inventory, lang="en", ig=ig, as_of=AS_OF), ig))
     held = {h.id: h for h in planned.held}
     assert held["ticketing"].reason == "no-landing-zone" and "ticketing" in held["ticketing"].detail
     placement = next(p for w in planned.waves for p in w.placements if p.id == "app-colo")
@@ -333,6 +334,6 @@ def test_a_v2_provider_qualification_that_no_offer_repeats_is_pointed_out(write_
            "providers": [{"id": "p", "headquarters": "FR", "regions": ["FR"], "qualifications": ["secnumcloud-3.2"]}],
            "platforms": [{"id": "o", "provider": "p", "models": ["iaas"]}]}
     warnings = load_inventory(write_inventory(doc)).warnings
-    assert [w.path for w in warnings if "do not cover its offers" in w.message] == ["providers[0].qualifications"]
+    assert [w.field for w in warnings if "do not cover its offers" in w.message] == ["providers[0].qualifications"]
     doc["platforms"][0]["qualifications"] = [{"id": "secnumcloud-3.2", "scope": ["iaas"]}]
     assert not [w for w in load_inventory(write_inventory(doc)).warnings if "do not cover" in w.message]

@@ -17,12 +17,18 @@ from bleu_assess.cli import app as cli_app
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import (Application, Dataset, Hosting, Inventory, Organisation, PendingQualification, Platform,
                                Provider)
-from bleu_assess.plan.waves import PlanOptions, plan
+from bleu_assess.plan.waves import PlanOptions, plan as plan_codes
+from bleu_assess.render import words
 from bleu_assess.render.plan import markdown
 from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, ScanResult
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "plan"
+
+
+def plan(*args, **options):
+    """The plan worded in its scan's language, as renderers see it."""
+    return words.plan(plan_codes(*args, **options))
 
 
 # Offers in every estate: one that fits, one pending with a date, one pending with none.
@@ -79,7 +85,7 @@ def check_invariants(apps: list[dict[str, Any]], options: PlanOptions) -> None:
             assert landing == "p" or PENDING.get(landing), f"{a['id']} moves with nowhere to land"
             assert placement.not_before == PENDING.get(landing), "a pending landing zone dates the move"
             if placement.not_before:
-                assert any(a["id"] in w and placement.not_before in w for w in result.warnings)
+                assert any(a["id"].upper() in w and placement.not_before in w for w in result.warnings)
         elif a["id"] in held and a.get("readiness", "ready") in ("ready", "ready-with-conditions") \
                 and held[a["id"]].reason != "depends-on-held":
             assert held[a["id"]].reason == "no-landing-zone" and landing not in ("p", "p-dated")
@@ -87,7 +93,7 @@ def check_invariants(apps: list[dict[str, Any]], options: PlanOptions) -> None:
             assert wave_of[a["id"]] != 1, "no vital application in the pilot unless pinned there"
         pin = a.get("wave")
         if pin is not None and a["id"] in wave_of and wave_of[a["id"]] != pin:
-            assert any(a["id"] in w for w in result.warnings), f"broken pin of {a['id']} not reported"
+            assert any(a["id"].upper() in w for w in result.warnings), f"broken pin of {a['id']} not reported"
     graph = nx.DiGraph()
     graph.add_edges_from((a["id"], d) for a in apps for d in a.get("depends_on", ()) if d != a["id"])
     for cycle in nx.strongly_connected_components(graph):
@@ -146,8 +152,8 @@ def test_dependencies_move_first_and_cycles_move_together() -> None:
     assert [w.applications for w in result.waves] == [("ad",), ("dpi", "pacs")]
     assert result.waves[1].move_groups == (("dpi", "pacs"),)
     reasons = {p.id: p.reason for w in result.waves for p in w.placements}
-    assert reasons["dpi"] == "moves with pacs (dependency cycle); after ad (wave 1)"
-    assert reasons["pacs"] == "moves with dpi (dependency cycle); after ad (wave 1)"
+    assert reasons["dpi"] == "moves with PACS (dependency cycle); after AD (wave 1)"
+    assert reasons["pacs"] == "moves with DPI (dependency cycle); after AD (wave 1)"
 
 
 def test_not_ready_applications_hold_their_dependents_unless_what_they_need_stays() -> None:
@@ -160,9 +166,9 @@ def test_not_ready_applications_hold_their_dependents_unless_what_they_need_stay
     result = plan(scan, ig, PlanOptions())
     held = {h.id: h for h in result.held}
     assert held["core"].reason == "not-ready" and held["core"].detail == "TST-001: blocked"
-    assert held["app"].reason == "depends-on-held" and "core" in held["app"].detail
+    assert held["app"].reason == "depends-on-held" and held["app"].detail == "depends on CORE (held: Not ready)"
     assert [w.applications for w in result.waves] == [("batch",)]
-    assert [(s.id, s.target) for s in result.staying] == [("mainframe", "retain")]
+    assert [(s.id, s.target) for s in result.staying] == [("mainframe", "any-cloud")]  # a retained application keeps its target
     link = result.hybrid_links[0]
     assert (link.source, link.target, link.source_wave, link.target_wave) == ("batch", "mainframe", 1, None)
 
@@ -181,7 +187,7 @@ def test_wave_limits_split_layers_and_report_oversized_groups() -> None:
         {"id": "x", "depends_on": ["y"]}, {"id": "y", "depends_on": ["x"]}, {"id": "z", "depends_on": ["x"]}])
     result = plan(scan, ig, PlanOptions(max_wave_size=1, pilot_size=None))
     assert all(len(w.applications) <= 1 or len(w.move_groups) == 1 for w in result.waves)
-    assert any("x, y" in w for w in result.warnings)
+    assert any("X, Y" in w for w in result.warnings)
     by_effort = plan(scan, ig, PlanOptions(max_wave_effort=20, pilot_size=None))
     assert all(w.effort_days <= 20 or len(w.move_groups) == 1 for w in by_effort.waves)
 
@@ -190,7 +196,7 @@ def test_pin_conflicts_are_reported_with_both_ends() -> None:
     scan, ig = estate([{"id": "base", "wave": 3}, {"id": "top", "depends_on": ["base"], "wave": 1}])
     result = plan(scan, ig, PlanOptions())
     assert {a: w.number for w in result.waves for a in w.applications} == {"base": 3, "top": 4}
-    assert result.warnings == ("top is pinned to wave 1 but depends on base in wave 3; it moves in wave 4",)
+    assert result.warnings == ("TOP is pinned to wave 1 but depends on BASE in wave 3; it moves in wave 4",)
 
 
 def test_datasets_held_across_waves_are_flagged() -> None:
@@ -276,12 +282,13 @@ def test_csv_plan_lists_every_application_once_with_its_wave_for_a_ticket_tracke
     loaded = api.load(EXAMPLES["chu"])
     planned = api.plan(api.assess(loaded.inventory, lang="fr"), api.graph(loaded.inventory))
     assert sorted(r["application"] for r in rows) == sorted(a.id for a in loaded.inventory.applications)
-    waves = {r["application"]: int(r["wave"]) for r in rows if r["status"] == "wave"}
+    # Headers and coded values in the reader's language (French here).
+    waves = {r["application"]: int(r["vague"]) for r in rows if r["statut"] == "vague"}
     assert waves == {a: w.number for w in planned.waves for a in w.applications}
-    assert {r["application"] for r in rows if r["status"] == "held"} == {h.id for h in planned.held}
-    assert all(r["reason"] for r in rows)
-    with_tasks = [r for r in rows if r["tasks"]]
-    assert with_tasks and all(line.split(":")[0].count("-") >= 1 for r in with_tasks for line in r["tasks"].split("\n"))
+    assert {r["application"] for r in rows if r["statut"] == "en attente"} == {h.id for h in planned.held}
+    assert all(r["motif"] for r in rows) and {r["préparation"] for r in rows} <= {"Prêt", "Prêt sous conditions", "Non prêt", "Indéterminé"}
+    with_tasks = [r for r in rows if r["tâches"]]
+    assert with_tasks and all(line.split(":")[0].count("-") >= 1 for r in with_tasks for line in r["tâches"].split("\n"))
 
 
 def test_every_pinned_member_of_a_cycle_is_told_when_its_pin_breaks() -> None:
@@ -291,4 +298,4 @@ def test_every_pinned_member_of_a_cycle_is_told_when_its_pin_breaks() -> None:
                        {"id": "a4", "depends_on": ["a2", "a5"], "wave": 2}, {"id": "a5", "depends_on": ["a0"]}])
     result = plan(scan, ig, PlanOptions(pilot_size=None))
     assert {a for w in result.waves if w.number == 3 for a in w.applications} == {"a2", "a3", "a4"}
-    assert [w.split(" ")[0] for w in result.warnings] == ["a3", "a4"]
+    assert [w.split(" ")[0] for w in result.warnings] == ["A3", "A4"]

@@ -15,13 +15,26 @@ from test_plan import estate, estates
 
 from bleu_assess import api
 from bleu_assess.render.i18n import catalogue, t
-from bleu_assess.plan.waves import CRITICALITY_RANK, PlanOptions, plan
-from bleu_assess.assess.results import PlanResult
+from bleu_assess.plan.waves import CRITICALITY_RANK, PlanOptions, plan as plan_codes
+from bleu_assess.render import words
+from bleu_assess.assess.results import Phrase, PlanResult
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("reason_group", "reason_group_flows", "reason_pinned", "reason_pinned_by", "reason_after", "reason_pilot",
         "reason_vital", "reason_pilot_full", "reason_capacity", "reason_free", "reason_not_before")
 _NUMBERS = ("wave", "size")
+
+
+def plan(*args, **options):
+    """The plan worded in its scan's language, as renderers see it."""
+    return words.plan(plan_codes(*args, **options))
+
+
+def decisions(reason: Phrase) -> list[tuple[str, dict[str, str]]]:
+    """The parts of a placement reason as the planner decided them: (catalogue key without
+    `plan.`, parameters as text, a list of ids joined by ', ')."""
+    return [(part.key.removeprefix("plan."), {k: ", ".join(v) if isinstance(v, tuple) else str(v)
+                                              for k, v in part.params.items()}) for part in reason.params["parts"]]
 
 
 def patterns(lang: str) -> dict[str, re.Pattern[str]]:
@@ -46,9 +59,11 @@ def parts_of(reason: str, lang: str) -> list[tuple[str, dict[str, str]]]:
 
 
 def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions) -> int:
-    """Assert every part of every placement reason; returns how many parts were checked.
-    `apps` maps id -> object with depends_on, wave (pin), criticality."""
+    """Assert every part of every placement reason, as decided (codes, before wording) and as
+    worded in the plan's language; returns how many parts were checked. `apps` maps id ->
+    object with depends_on, wave (pin), criticality."""
     lang = result.scan.lang
+    worded = {p.id: p.reason for w in words.plan(result).waves for p in w.placements}
     wave_of = {a: w.number for w in result.waves for a in w.applications}
     waves = {w.number: w for w in result.waves}
     effort = result.effort
@@ -66,11 +81,12 @@ def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions
             pins = [apps[m].wave for m in group if apps[m].wave is not None]
             earliest = max([1, max(pins, default=1) if not (vital and max(pins, default=0) == 1) else 1,
                             2 if vital else 1, *(wave_of[d] + 1 for d in needs)])
-            parts = parts_of(placement.reason, lang)
+            parts = decisions(placement.reason)
+            assert [k for k, _ in parts_of(worded[app], lang)] == [k for k, _ in parts], worded[app]
             assert (placement.not_before is not None) == any(k == "reason_not_before" for k, _ in parts), placement
             for key, values in parts:
                 checked += 1
-                where = f"{app} in wave {number}: {placement.reason!r}"
+                where = f"{app} in wave {number}: {worded[app]!r}"
                 if key in ("reason_group", "reason_group_flows"):
                     assert len(group) > 1 and values["members"] == ", ".join(m for m in group if m != app), where
                     assert (key == "reason_group") == (set(group) <= component[app]), where
@@ -117,7 +133,7 @@ def test_every_reason_in_the_examples_plans_is_true(name: str, lang: str) -> Non
     inventory = api.load(EXAMPLES[name]).inventory
     ig = api.graph(inventory)
     options = PlanOptions()
-    result = plan(api.assess(inventory, lang=lang, ig=ig), ig, options)
+    result = plan_codes(api.assess(inventory, lang=lang, ig=ig), ig, options)
     assert check_reasons(result, inventory.applications_by_id, options) >= sum(len(w.placements) for w in result.waves)
 
 
@@ -134,7 +150,7 @@ class _App:
 def test_every_reason_is_true_on_random_estates(case: tuple[list[dict[str, Any]], PlanOptions]) -> None:
     specs, options = case
     scan, ig = estate(specs)
-    check_reasons(plan(scan, ig, options), {s["id"]: _App(s) for s in specs}, options)
+    check_reasons(plan_codes(scan, ig, options), {s["id"]: _App(s) for s in specs}, options)
 
 
 def test_a_dependent_of_a_cycle_waits_for_the_member_it_needs_and_only_pinned_members_say_pinned() -> None:
@@ -143,6 +159,6 @@ def test_a_dependent_of_a_cycle_waits_for_the_member_it_needs_and_only_pinned_me
                        {"id": "x", "depends_on": ["c"]}])
     result = plan(scan, ig, PlanOptions())
     reasons = {p.id: p.reason for w in result.waves for p in w.placements}
-    assert reasons["x"] == "after c (wave 2)", "the member it depends on, not the group's first"
-    assert reasons["b"] == "moves with c (dependency cycle); pinned to wave 2; after a (wave 1)"
-    assert reasons["c"] == "moves with b (dependency cycle); its move group is pinned to wave 2 by b; after a (wave 1)"
+    assert reasons["x"] == "after C (wave 2)", "the member it depends on, not the group's first"
+    assert reasons["b"] == "moves with C (dependency cycle); pinned to wave 2; after A (wave 1)"
+    assert reasons["c"] == "moves with B (dependency cycle); its move group is pinned to wave 2 by B; after A (wave 1)"

@@ -18,12 +18,19 @@ import pytest
 from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.plan.waves import pending_offers
-from bleu_assess.plan.roadmap import Calendar, RoadmapOptions, inventory_deadlines, parse_capacity, parse_freeze, schedule
+from bleu_assess.plan.roadmap import Calendar, RoadmapOptions, inventory_deadlines, parse_capacity, parse_freeze
+from bleu_assess.plan.roadmap import schedule as schedule_codes
+from bleu_assess.render import words
 
 ROOT = Path(__file__).resolve().parent.parent
 CHU = ROOT / "examples" / "chu-exemple.yaml"
 DAY = dt.timedelta(days=1)
 CHU_OPTIONS = ["--start", "2027-01-04", "--capacity", "40", "--freeze", "2027-07-14:2027-08-31"]
+
+
+def schedule(*args, **options):
+    """The dated plan worded in its scan's language, as renderers see it."""
+    return words.plan(schedule_codes(*args, **options))
 
 
 def chain(n: int, effort: float) -> dict[str, Any]:
@@ -158,7 +165,7 @@ def test_a_wave_needing_a_pending_offer_starts_no_earlier_than_its_expected_date
     assert wave_b.start == "2027-09-15"
     # One warning, the plan's, names the offer and the date; the roadmap adds none of its own.
     said = [w for w in dated_plan.warnings if "2027-09-15" in w]
-    assert len(said) == 1 and "cloud-iaas" in said[0] and dated_plan.warnings == planned.warnings
+    assert len(said) == 1 and "cloud-iaas" in said[0] and dated_plan.warnings == words.plan(planned).warnings
 
 
 def test_an_application_waiting_for_an_undated_qualification_is_held_not_dated(write_inventory: Any) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.assess.results import EXPOSURE_LEVELS, READINESS, RESIDENCY, SCOPES, SEVERITIES, TARGETS
+from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml")) + [ROOT / "examples" / "par-service"]
@@ -53,21 +53,21 @@ def check_contract(document: dict[str, Any]) -> None:
     apps = [i for i in document["items"] if i["kind"] == "application"]
     assert summary["applications"] == len(apps)
     assert summary["datasets"] == len(document["items"]) - len(apps)
-    assert set(summary["readiness"]) == set(READINESS) and sum(summary["readiness"].values()) == len(apps)
-    assert set(summary["secnumcloud_scope"]) == set(SCOPES)
+    assert set(summary["readiness"]) == set(Readiness) and sum(summary["readiness"].values()) == len(apps)
+    assert set(summary["secnumcloud_scope"]) == set(Scope)
     ids = [i["id"] for i in document["items"]]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     for item in document["items"]:
         assert item["kind"] in ("application", "dataset")
-        assert item["readiness"] in READINESS and item["secnumcloud_scope"] in SCOPES
-        assert item["residency"] in RESIDENCY and item["target"] in TARGETS
+        assert item["readiness"] in set(Readiness) and item["secnumcloud_scope"] in set(Scope)
+        assert item["residency"] in set(Residency) and item["target"] in set(Target)
         exposure = item["exposure"]
-        assert exposure["level"] in EXPOSURE_LEVELS and 0 <= exposure["score"] <= 100
+        assert exposure["level"] in set(ExposureLevel) and 0 <= exposure["score"] <= 100
         assert (exposure["level"] == "none") == (exposure["score"] == 0)
         for path in exposure["paths"]:
             assert path[0] == item["id"] and path[-1].startswith("provider:")
         assert item["platform"] is None or isinstance(item["platform"], str)
-        ranks = [SEVERITIES.index(f["severity"]) for f in item["findings"]]
+        ranks = [Severity(f["severity"]).rank for f in item["findings"]]
         assert ranks == sorted(ranks)
         for finding in item["findings"]:
             assert {"rule", "ruleset", "dimension", "severity", "message", "remediation", "references",

@@ -63,7 +63,7 @@ def test_servers_that_disagree_leave_hosting_unknown_with_a_warning(write_invent
                            "  - id: srv-dpi-2\n    hosting: {model: on-premises}\n    applications: [dpi]\n")
     loaded = load_inventory(path)
     assert loaded.inventory.applications_by_id["dpi"].hosting is None
-    assert any("servers disagree" in w.message and w.path == "applications[0]" for w in loaded.warnings)
+    assert any("servers disagree" in w.message and w.field == "applications[0]" for w in loaded.warnings)
 
 
 def test_out_of_support_os_is_a_finding_for_rehost_with_its_source(write_inventory: Any) -> None:

@@ -12,19 +12,23 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
 from bleu_assess import __version__, gcpause
-from bleu_assess.assess.analysis import FACTS, LABELLED, SNC, Analysis, derogation_active
+from bleu_assess.assess.analysis import Analysis, derogation_active
+from bleu_assess.assess.exposure import SNC
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.render.i18n import label
+from bleu_assess.assess.naming import Referrer
 from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.clock import assessment_date
 from bleu_assess.assess.offers import HDS, certified_activities, count
 from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
-from bleu_assess.assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
-                                  ScanResult)
+from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
+from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.assess.merge import Merger
+from bleu_assess.rules.facts import FACTS, LABELLED
 from bleu_assess.rules.model import Rule, Ruleset
-from bleu_assess.rules.references import render as render_references
+from bleu_assess.assess.trace import Trace
+from bleu_assess.render.citations import render as render_references
 
 class _Check:
     """One rule, ready to run: its results are cached by the values of the facts it tests, so
@@ -38,7 +42,7 @@ class _Check:
         self.key: Callable[[dict[str, Any]], Any] = itemgetter(*names) if names else (lambda facts: ())
         self.cache: dict[Any, bool] = {}
         # 1 and 1.0 are equal keys but print differently: evidence holding numbers is not shared.
-        numeric = any(FACTS.get(name, ((), ""))[1] == "number" for name in names)
+        numeric = any(FACTS[name].type == "number" for name in names)
         self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.texts: _Texts | None = None
@@ -82,13 +86,35 @@ def _label_in_text(kind: str, code: Any, lang: str) -> str:
     return text if any(c.isupper() for c in text[1:]) else text[:1].lower() + text[1:]
 
 
-def _shown(name: str, value: Any, lang: str) -> str:
-    """A fact as a message shows it: codes with a label in the values catalogue are labelled."""
-    kind = LABELLED.get(name)
-    if kind is None or value is None or value == ():
+# Facts whose values are ids or country codes: a message shows the name they refer to
+# (render/words.Referrer), never the code (« le droit des États-Unis », not « de US »).
+REFERENCES: dict[str, str] = {
+    "provider.headquarters": "country", "data.transfer_regions": "country", "support.transfer_regions": "country",
+    "support.non_eu_regions": "country", "data.regions": "country", "data.storage_regions": "country",
+    "data.non_eu_regions": "country", "data.admin_regions": "country", "provider.non_eu_jurisdictions": "country",
+    "providers.non_adequate_jurisdiction": "country", "provider.contract_law": "country",
+    "hosting.provider": "provider", "providers.involved": "provider", "providers.hds_exempt": "provider",
+    "providers.without_hds": "provider", "providers.unknown_headquarters": "provider",
+    "dependencies.unknown_providers": "provider",
+    "flows.sends_to_exposed": "application", "flows.receives_from": "application",
+    "data.shared_with_exposed": "application", "platform.id": "platform", "platform.pending": "platform",
+    "exposure.path": "path",
+}
+
+
+def _shown(name: str, value: Any, lang: str, refer: Callable[[str, Any], str]) -> str:
+    """A fact as a message shows it: codes with a label in the values catalogue are labelled,
+    ids and country codes named (REFERENCES)."""
+    if value is None or value == ():
         return _text(value)
     codes = value if isinstance(value, (tuple, list)) else (value,)
-    return ", ".join(_label_in_text(kind, code, lang) for code in codes)
+    kind = LABELLED.get(name)
+    if kind is not None:
+        return ", ".join(_label_in_text(kind, code, lang) for code in codes)
+    refers = REFERENCES.get(name)
+    if refers is not None:
+        return ", ".join(refer(refers, code) for code in codes)
+    return _text(value)
 
 
 # Placeholders that differ from item to item: left as slots in the cached text.
@@ -100,9 +126,11 @@ class _Text:
     placeholders; the placeholders other than the item's own id and name are filled once per
     distinct set of values (items alike share them), and the id and name are put in last."""
 
-    def __init__(self, template: str, lang: str, shown: Mapping[str, Callable[[Any], Any]]) -> None:
+    def __init__(self, template: str, lang: str, shown: Mapping[str, Callable[[Any], Any]],
+                 refer: Callable[[str, Any], str]) -> None:
         self.template = template
         self.lang = lang
+        self.refer = refer
         self.shown = shown  # fact -> the part of its value a message shows (Rule.shown)
         parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
         self.literals = parts[0::2]
@@ -141,16 +169,16 @@ class _Text:
             else:
                 value = facts.get(name)
                 pick = self.shown.get(name)
-                texts[-1] += _shown(name, value if pick is None else pick(value), self.lang) + literal
+                texts[-1] += _shown(name, value if pick is None else pick(value), self.lang, self.refer) + literal
         return tuple(texts), tuple(slots)
 
 
 class _Texts:
-    def __init__(self, ruleset: Ruleset, rule: Rule, lang: str) -> None:
+    def __init__(self, ruleset: Ruleset, rule: Rule, lang: str, refer: Callable[[str, Any], str]) -> None:
         self.ref = ruleset.ref
-        self.message = _Text(rule.message[lang], lang, rule.shown)
-        self.remediation = _Text(rule.remediation[lang], lang, rule.shown)
-        self.title = _Text(rule.title[lang], lang, rule.shown)
+        self.message = _Text(rule.message[lang], lang, rule.shown, refer)
+        self.remediation = _Text(rule.remediation[lang], lang, rule.shown, refer)
+        self.title = _Text(rule.title[lang], lang, rule.shown, refer)
         self.references, self.method_references = render_references(ruleset.citations(rule), lang)
         self.uncertain = rule.uncertain[lang] if rule.uncertain else None
 
@@ -187,6 +215,7 @@ class Evaluator:
         self._platforms: dict[Any, tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
         self.merger = Merger(lang)
+        self.refer = Referrer(self.inventory, lang)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -201,7 +230,7 @@ class Evaluator:
         todo += [(dataset, "dataset") for dataset in self.inventory.datasets]
         items = []
         for index, (item, kind) in enumerate(todo, 1):
-            items.append(self.item(item, kind))
+            items.append(self.evaluate(item, kind)[0])
             if advance is not None and index % 500 == 0:
                 advance(500)
         items.sort(key=lambda i: i.id)
@@ -216,7 +245,19 @@ class Evaluator:
             as_of=self.as_of,
         )
 
-    def item(self, item: Any, kind: str) -> ItemVerdict:
+    def trace(self, item: Any, kind: str) -> Trace:
+        """What the evaluation of one item used: its verdict, every fact a rule evaluated on it
+        tests (first and second pass, `verdict.*` and `platform.*` included) with its value, and
+        the rules evaluated and those that fired, in evaluation order."""
+        verdict, facts, fired = self.evaluate(item, kind)
+        evaluated = [*self.first[kind], *self.second[kind]]
+        used = sorted({name for check in evaluated for name in check.rule.facts_used})
+        return Trace(verdict, {name: facts.get(name) for name in used},
+                     tuple(c.rule.id for c in evaluated), tuple(c.rule.id for c in fired),
+                     {c.rule.id: c.rule.facts_used for c in evaluated})
+
+    def evaluate(self, item: Any, kind: str) -> tuple[ItemVerdict, dict[str, Any], list[_Check]]:
+        """The item's verdict, its facts (second-pass ones included) and the checks that fired."""
         if kind == "application":
             facts, exposure = self.analysis.application_facts(item)
         else:
@@ -258,10 +299,12 @@ class Evaluator:
                       pending_platforms=pending)
         if kind == "application":
             app: Application = item
-            return ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
-                               hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
-                               extra=app.extra)
-        return ItemVerdict(**common, classification=item.classification)
+            verdict = ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
+                                  hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
+                                  extra=app.extra)
+        else:
+            verdict = ItemVerdict(**common, classification=item.classification)
+        return verdict, facts, fired
 
     def derive(self, fired: list[_Check]) -> tuple[str, str, str, frozenset[str], frozenset[str] | None,
                                                    tuple[str, ...]]:
@@ -287,13 +330,13 @@ class Evaluator:
         """Blockers first, then missing facts, then conditions; findings under a derogation in
         force do not count."""
         severities = {f.severity for f in findings if f.counts}
-        if "blocker" in severities:
-            return "not-ready"
+        if Severity.BLOCKER in severities:
+            return Readiness.NOT_READY
         if unknown:
-            return "unknown"
-        if severities & {"high", "medium"}:
-            return "ready-with-conditions"
-        return "ready"
+            return Readiness.UNKNOWN
+        if severities & {Severity.HIGH, Severity.MEDIUM}:
+            return Readiness.READY_WITH_CONDITIONS
+        return Readiness.READY
 
     def platform(self, app: Application | None, target: str, qualifications: frozenset[str],
                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:
@@ -386,7 +429,7 @@ class Evaluator:
     def finding(self, check: _Check, facts: dict[str, Any], exposure: Exposure) -> Finding:
         texts = check.texts
         if texts is None:
-            texts = check.texts = _Texts(check.ruleset, check.rule, self.lang)
+            texts = check.texts = _Texts(check.ruleset, check.rule, self.lang, self.refer)
         rule = check.rule
         # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
         return Finding(rule.id, texts.ref, rule.dimension, rule.severity, texts.message(facts),
@@ -427,3 +470,9 @@ def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
         return Evaluator(ig, rulesets, lang, as_of or assessment_date()).run(advance)
 
 
+def trace(ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str, item_id: str, kind: str) -> Trace:
+    """The evaluation of one item (an `application` or `dataset` id of `ig`) with these rulesets on
+    `as_of`, as `assess` makes it, with what it used (Evaluator.trace)."""
+    inventory = ig.inventory
+    item = (inventory.applications_by_id if kind == "application" else inventory.datasets_by_id)[item_id]
+    return Evaluator(ig, rulesets, lang, as_of).trace(item, kind)

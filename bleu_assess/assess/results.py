@@ -11,18 +11,11 @@ from json.encoder import encode_basestring as _string  # the C one, as the encod
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
+from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness, Residency, Scope, Severity, Target
+
 RESULTS_FORMAT = "bleu-assess-results/v1"
 PLAN_FORMAT = "bleu-assess-plan/v1"
 
-SEVERITIES = ("blocker", "high", "medium", "low", "info")  # most severe first
-READINESS = ("ready", "ready-with-conditions", "not-ready", "unknown")
-SCOPES = ("required", "recommended", "not-required", "excluded")
-RESIDENCY = ("compliant", "at-risk", "non-compliant", "unknown")
-EXPOSURE_LEVELS = ("none", "low", "medium", "high", "critical")
-TARGETS = ("secnumcloud", "eu-cloud", "any-cloud", "on-premises", "retire")
-HELD_REASONS = ("not-ready", "depends-on-held", "unknown", "pin-conflict", "no-landing-zone")
-
-SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +189,12 @@ class ScanResult:
         return {
             "applications": len(apps),
             "datasets": len(self.items) - len(apps),
-            "readiness": _count(apps, "readiness", READINESS),
-            "secnumcloud_scope": _count(apps, "secnumcloud_scope", SCOPES),
-            "residency": _count(apps, "residency", RESIDENCY),
-            "exposure": _count([i.exposure for i in apps], "level", EXPOSURE_LEVELS),
-            "target": _count(apps, "target", TARGETS),
-            "findings": _count([f for i in self.items for f in i.findings], "severity", SEVERITIES),
+            "readiness": _count(apps, "readiness", Readiness),
+            "secnumcloud_scope": _count(apps, "secnumcloud_scope", Scope),
+            "residency": _count(apps, "residency", Residency),
+            "exposure": _count([i.exposure for i in apps], "level", ExposureLevel),
+            "target": _count(apps, "target", Target),
+            "findings": _count([f for i in self.items for f in i.findings], "severity", Severity),
             "cannot_assess": cannot_assess(apps),
         }
 
@@ -237,19 +230,40 @@ def cannot_assess(items: Iterable[ItemVerdict]) -> dict[str, Any]:
     return {"applications": len(unknown), "reasons": dict(sorted(reasons.items()))}
 
 
-def _count(items: Any, attribute: str, values: tuple[str, ...]) -> dict[str, int]:
-    counts = dict.fromkeys(values, 0)
+def _count(items: Any, attribute: str, values: Iterable[str]) -> dict[str, int]:
+    counts = dict.fromkeys(map(str, values), 0)  # plain strings as keys, in the vocabulary's order
     for item in items:
         counts[getattr(item, attribute)] += 1
     return counts
 
 
 @dataclass(frozen=True, slots=True)
+class Phrase:
+    """A decision still in codes: a catalogue key (templates/i18n, `plan.reason_after`) and its
+    parameters, worded in the reader's language just before rendering (render/words.py).
+
+    Parameter values are numbers, ISO dates, item ids (worded as the item's name), tuples of
+    them, or Phrases. A Phrase with the empty key joins the Phrases of `parts` as a list."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def joined(cls, parts: Iterable["Phrase"]) -> "Phrase":
+        """Several phrases said one after the other (`a; b`)."""
+        return cls("", {"parts": tuple(parts)})
+
+
+# A text in a result: a Phrase until worded (render/words.py), then the words in one language.
+Said = Phrase | str
+
+
+@dataclass(frozen=True, slots=True)
 class Placement:
-    """Why an application landed in its wave ("after annuaire-ad, wave 2")."""
+    """Why an application landed in its wave ("after Annuaire, wave 2")."""
 
     id: str
-    reason: str
+    reason: Said
     not_before: str | None = None  # YYYY-MM-DD: its only landing zones await a qualification expected then
 
 
@@ -276,8 +290,8 @@ class Wave:
 @dataclass(frozen=True, slots=True)
 class Held:
     id: str
-    reason: str  # one of HELD_REASONS
-    detail: str
+    reason: str  # a vocab.HeldReason
+    detail: Said
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "reason": self.reason, "detail": self.detail}
@@ -286,8 +300,8 @@ class Held:
 @dataclass(frozen=True, slots=True)
 class Staying:
     id: str
-    target: str  # on-premises | retire | retain
-    reason: str = ""
+    target: str  # one of TARGETS: the item's verdict target (a retained application keeps its own)
+    reason: Said = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "target": self.target, "reason": self.reason}
@@ -317,7 +331,7 @@ class PlanResult:
     staying: tuple[Staying, ...]
     hybrid_links: tuple[HybridLink, ...] = ()
     split_datasets: tuple[tuple[str, tuple[int, ...]], ...] = ()  # dataset, waves of its holders
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Said, ...] = ()
     # Days counted for each moving application (its own estimate or its size under the plan's
     # --effort-days): what the waves' effort_days add up, shown per application by renderers.
     effort: Mapping[str, float] = field(default_factory=dict)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import List, Optional
 
 import typer
 
 from bleu_assess.cli import app, command
 from bleu_assess.cli.inventory import OUTPUT_HELP, PATH_HELP, Lang
+from bleu_assess.vocab import Severity
 
 
 class ScanFormat(str, Enum):
@@ -20,11 +21,8 @@ class ScanFormat(str, Enum):
     junit = "junit"
 
 
-class FailOn(str, Enum):
-    blocker = "blocker"
-    high = "high"
-    medium = "medium"
-    low = "low"
+# Every severity but `info` (an info finding never fails a build), from the one vocabulary.
+FailOn = StrEnum("FailOn", {s.value: s.value for s in Severity if s is not Severity.INFO})  # type: ignore[misc]
 
 
 class CsvDialect(str, Enum):
@@ -125,34 +123,43 @@ def scan(
     if fail_on is not None:
         count = scan_render.worst_severity_at_least(result, fail_on.value)
         if count:
-            console.err().print(t("scan.fail_on_reached", result.lang, level=fail_on.value, count=count),
-                                style="bold red")
+            from bleu_assess.render.i18n import label
+
+            console.err().print(t("scan.fail_on_reached", result.lang, level=fail_on.value, count=count,
+                                  severity=label("severity", fail_on.value, result.lang).lower()), style="bold red")
             raise typer.Exit(1)
 
 
 @command("explain")
 def explain(
     path: str = typer.Argument(..., help=PATH_HELP),
-    item: str = typer.Argument(..., help="Application or dataset id."),
+    item: str = typer.Argument(..., help="Application or dataset id, or name (an application first)."),
     ruleset: Optional[List[str]] = typer.Option(None, "--ruleset", "-r", help=RULESET_HELP),
     only_ruleset: Optional[List[str]] = typer.Option(None, "--only-ruleset", help=ONLY_HELP),
     rules_dir: Optional[str] = typer.Option(None, "--rules-dir", help=RULES_DIR_HELP),
     lang: Optional[Lang] = typer.Option(None, "--lang", help=LANG_HELP),
     as_of: Optional[str] = as_of_option(),
 ) -> None:
-    """Explain one item: its facts, every finding with the condition that matched, its exposure paths."""
+    """Explain one item: every finding with the condition that matched, its exposure paths, and
+    the facts its evaluation tested with the rules that fired on each."""
     from bleu_assess.cli import console
-    from bleu_assess.assess import explain as explainer
+    from bleu_assess.assess.explain import explain as evaluation, find
     from bleu_assess.errors import UsageError
+    from bleu_assess.render import explain as explainer
     from bleu_assess.render.i18n import t
-    from bleu_assess.inventory.validate import suggest
+    from bleu_assess.inventory.walker import suggest
 
     result, ig, selected = load_and_assess(path, ruleset, rules_dir, lang, only=only_ruleset, as_of=as_of)
-    verdict = result.item(item)
-    if verdict is None:
+    found = find(result, item)
+    if not found:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
                          + suggest(item, [i.id for i in result.items], result.lang))
-    console.out().print(explainer.render(verdict, ig, selected, result.lang, result.as_of))
+    if len(found) > 1:
+        raise UsageError(t("scan.ambiguous_item", result.lang, item=item, path=path,
+                           ids=", ".join(i.id for i in found)))
+    verdict = found[0]
+    trace = evaluation(ig, selected, result, verdict)
+    console.out().print(explainer.render(verdict, trace, ig, selected, result.lang))
 
 
 @command("list", parent=rules_app)

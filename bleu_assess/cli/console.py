@@ -82,8 +82,9 @@ def error(message: str, hint: str | None = None) -> None:
 
 
 def diagnostics(items: Iterable["Diagnostic"], lang: str, limit: int | None = None) -> None:
-    """Print located diagnostics, sorted, capped (all of them with -v)."""
+    """Print located diagnostics, sorted, capped (all of them with -v), worded in `lang`."""
     from bleu_assess.render.i18n import t
+    from bleu_assess.render.words import diagnostic
 
     items = [d for d in items if d.severity == "error" or not settings.quiet]
     if not items:
@@ -91,7 +92,7 @@ def diagnostics(items: Iterable["Diagnostic"], lang: str, limit: int | None = No
     cap = len(items) if settings.verbose else (limit or MAX_DIAGNOSTICS)
     console = err()
     for diag in items[:cap]:
-        text = diag.format()
+        text = diagnostic(diag, lang).format()
         if diag.severity == "warning":
             where, _, message = text.rpartition(": ")
             console.print(f"{where}: warning: {message}", style="yellow")

@@ -8,6 +8,8 @@ or InventoryError with every problem located at its cell."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from functools import cache
 from typing import Any
@@ -362,12 +364,13 @@ def _check(run: Run) -> None:
 
 
 def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
-    match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.path)
+    match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.field)
     if match:
         section, index, rest = match.group(1), int(match.group(2) or 0), match.group(3)
         origin = run.origins.get((section, index))
         if origin:
             path = re.sub(r"\[\d+\]$", "", rest)
             position = origin.positions.get(path)
-            return origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity)
-    return Diagnostic(diag.file, None, None, diag.path, diag.message, diag.severity)
+            located = origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity)
+            return dataclasses.replace(located, code=diag.code, params=diag.params)  # still worded on display
+    return dataclasses.replace(diag, line=None, column=None)

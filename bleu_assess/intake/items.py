@@ -24,8 +24,9 @@ class Note:
 
     def text(self, lang: str) -> str:
         from bleu_assess.render.i18n import t
+        from bleu_assess.render.words import diagnostic
 
-        return t(f"intake.note.{self.code}", lang, **self.params) if self.code else self.where.message
+        return t(f"intake.note.{self.code}", lang, **self.params) if self.code else diagnostic(self.where, lang).message
 
 
 @dataclass(slots=True)

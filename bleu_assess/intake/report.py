@@ -104,7 +104,7 @@ def _groups(notes: list[Note]) -> list[list[Note]]:
     for note in sorted(notes, key=lambda n: n.where.sort_key()):
         where = note.where
         said = (note.code, repr(sorted(note.params.items()))) if note.code else (where.message,)
-        groups.setdefault((note.kind, where.file, where.sheet, where.path, *said), []).append(note)
+        groups.setdefault((note.kind, where.file, where.sheet, where.field, *said), []).append(note)
     return list(groups.values())
 
 
@@ -117,7 +117,7 @@ def _cell(diag: Diagnostic) -> str:
 
 def _where(diag: Diagnostic) -> str:
     text = diag.format()
-    return text[: -len(diag.message)].rstrip(": ").removesuffix(f": {diag.path}") if diag.message else text
+    return text[: -len(diag.message)].rstrip(": ").removesuffix(f": {diag.field}") if diag.message else text
 
 
 def markdown(imported: Imported, lang: str) -> str:
@@ -139,7 +139,7 @@ def markdown(imported: Imported, lang: str) -> str:
         for group in _groups(notes):
             first = group[0]
             where = ", ".join([_where(first.where), *(_cell(n.where) for n in group[1:])])
-            out.append(f"| {md_escape(where)} | {md_escape(first.where.path)} | {md_escape(visible(first.text(lang)))} |")
+            out.append(f"| {md_escape(where)} | {md_escape(first.where.field)} | {md_escape(visible(first.text(lang)))} |")
         out.append("")
     out += [f"## {t('intake.kind.to-fill', lang)}", ""]
     out += [f"- {line}" for line in to_fill(imported.data, lang)]

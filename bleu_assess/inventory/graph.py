@@ -19,12 +19,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bleu_assess.inventory.model import Inventory
+from bleu_assess.vocab import LinkKind
 
 if TYPE_CHECKING:
     import networkx as nx
 
 NODE_KINDS = ("application", "dataset", "provider", "platform")
-EDGE_KINDS = ("depends_on", "flow", "holds", "hosted_by", "subprocessor", "on_platform")
+EDGE_KINDS = tuple(LinkKind)
 
 
 def node(kind: str, item_id: str) -> str:
@@ -154,26 +155,27 @@ def _typed_graph(inventory: Inventory) -> nx.MultiDiGraph:
     _add_nodes(g, "dataset", ((d.id, d.name) for d in inventory.datasets))
     for p in inventory.providers:
         for sub in p.subprocessors:
-            g.add_edge(node("provider", p.id), node("provider", sub.id), key="subprocessor", kind="subprocessor")
+            g.add_edge(node("provider", p.id), node("provider", sub.id), key=LinkKind.SUBPROCESSOR,
+                       kind=LinkKind.SUBPROCESSOR)
     for platform in inventory.platforms:
-        g.add_edge(node("platform", platform.id), node("provider", platform.provider), key="on_platform",
-                   kind="on_platform")
+        g.add_edge(node("platform", platform.id), node("provider", platform.provider), key=LinkKind.ON_PLATFORM,
+                   kind=LinkKind.ON_PLATFORM)
     for a in inventory.applications:
         source = node("application", a.id)
         for dep in a.depends_on:
-            g.add_edge(source, node("application", dep), key="depends_on", kind="depends_on")
+            g.add_edge(source, node("application", dep), key=LinkKind.DEPENDS_ON, kind=LinkKind.DEPENDS_ON)
         for dataset in a.datasets:
-            g.add_edge(source, node("dataset", dataset), key="holds", kind="holds")
+            g.add_edge(source, node("dataset", dataset), key=LinkKind.HOLDS, kind=LinkKind.HOLDS)
         provider = inventory.hosting_provider(a)
         if provider is not None:
-            g.add_edge(source, node("provider", provider.id), key="hosted_by", kind="hosted_by")
+            g.add_edge(source, node("provider", provider.id), key=LinkKind.HOSTED_BY, kind=LinkKind.HOSTED_BY)
     for flow in inventory.flows:
         source, target = node("application", flow.source), node("application", flow.target)
-        if g.has_edge(source, target, key="flow"):
+        if g.has_edge(source, target, key=LinkKind.FLOW):
             carried = g.edges[source, target, "flow"]["datasets"]
             g.edges[source, target, "flow"]["datasets"] = sorted(set(carried) | set(flow.datasets))
         else:
-            g.add_edge(source, target, key="flow", kind="flow", datasets=sorted(set(flow.datasets)))
+            g.add_edge(source, target, key=LinkKind.FLOW, kind=LinkKind.FLOW, datasets=sorted(set(flow.datasets)))
     return g
 
 

@@ -304,7 +304,7 @@ def json_schema() -> dict[str, Any]:
     as schemas/inventory-v2.schema.json. It accepts v1 files too (same fields, v1 meaning)."""
     from bleu_assess.inventory.catalogue_refs import allow_refs
 
-    schema = _to_json(INVENTORY)
+    schema = spec_json(INVENTORY)
     schema["properties"]["format"] = {"enum": list(model.FORMATS), "description": INVENTORY.fields["format"].description}
     allow_refs(schema)
     return {
@@ -315,21 +315,22 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def _to_json(spec: Spec) -> dict[str, Any]:
+def spec_json(spec: Spec) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) fragment describing `spec` (used for inventories and rulesets)."""
     out: dict[str, Any]
     if spec.type == "object":
         out = {
             "type": "object",
-            "properties": {name: _to_json(child) for name, child in spec.fields.items()},
+            "properties": {name: spec_json(child) for name, child in spec.fields.items()},
             "additionalProperties": False,
         }
         required = [name for name, child in spec.fields.items() if child.required]
         if required:
             out["required"] = required
         if spec.shorthand:
-            out = {"anyOf": [_to_json(spec.fields["id"]), out]}
+            out = {"anyOf": [spec_json(spec.fields["id"]), out]}
     elif spec.type == "list":
-        out = {"type": "array", "items": _to_json(spec.item) if spec.item else {}}
+        out = {"type": "array", "items": spec_json(spec.item) if spec.item else {}}
         if spec.non_empty:
             out["minItems"] = 1
     elif spec.type == "id":

@@ -18,7 +18,7 @@ import yaml
 
 from bleu_assess import gcpause
 from bleu_assess.inventory import scalars
-from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.errors import Diagnostic, InputError, format_path  # noqa: F401 (yamlio.format_path stays importable)
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -450,9 +450,3 @@ def compose_unchecked(text: str) -> yaml.Node | None:
         return None
 
 
-def format_path(path: tuple[Any, ...]) -> str:
-    """('applications', 3, 'hosting') -> 'applications[3].hosting'."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out

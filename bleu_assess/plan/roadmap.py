@@ -17,9 +17,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Iterable, Mapping
 
-from bleu_assess.render.i18n import t
 from bleu_assess.inventory.model import Inventory
-from bleu_assess.assess.results import PlanResult
+from bleu_assess.assess.results import Phrase, PlanResult
 
 WORKING_DAYS_PER_WEEK = 5
 DEFAULT_CAPACITY = 10.0  # person-days a week: a team of two
@@ -194,9 +193,9 @@ def inventory_deadlines(inventory: Inventory, plan: PlanResult | None = None) ->
 
 @cache
 def _reference() -> list[dict[str, Any]]:
-    from bleu_assess.rules.refdata import _read
+    from bleu_assess.rules.refdata import read
 
-    return list(_read("deadlines.yaml").get("deadlines") or ())
+    return list(read("deadlines.yaml").get("deadlines") or ())
 
 
 def _host_holds(inventory: Inventory, app: Any) -> set[str]:
@@ -240,7 +239,6 @@ def schedule(plan: PlanResult, inventory: Inventory, options: RoadmapOptions) ->
     """The plan with `start` and `end` on each wave, its `roadmap`, and warnings for waves that
     end after a deadline they must meet. A wave starts no earlier than its members'
     `not_before` (a pending offer's expected date, see `plan.pending_offers`)."""
-    lang = plan.scan.lang
     calendar = Calendar(inventory.organisation.country if options.holidays else None, options.freezes)
     deadlines = sorted(inventory_deadlines(inventory, plan) + reference_deadlines(inventory),
                        key=lambda d: (d.date, d.kind, d.subject))
@@ -256,8 +254,9 @@ def schedule(plan: PlanResult, inventory: Inventory, options: RoadmapOptions) ->
         for deadline in deadlines:
             late = [a for a in deadline.applications if a in wave.applications]
             if deadline.must_meet and late and last > deadline.date:
-                warnings.append(t("plan.warn_deadline", lang, wave=wave.number, end=last.isoformat(),
-                                  date=deadline.date.isoformat(), subject=deadline.subject, apps=", ".join(late)))
+                warnings.append(Phrase("plan.warn_deadline", {
+                    "wave": wave.number, "end": last.isoformat(), "date": deadline.date.isoformat(),
+                    "subject": deadline.subject, "apps": tuple(late)}))
         waves.append(replace(wave, start=first.isoformat(), end=last.isoformat()))
         cursor = last + dt.timedelta(days=1)
     roadmap = Roadmap(options.start, _date(waves[-1].end) if waves else None, options.capacity, options.freezes,
@@ -286,37 +285,6 @@ def parse_capacity(text: str) -> tuple[float, ...]:
 
 
 # -- what renderers show -------------------------------------------------------------------
-
-
-def deadline_title(deadline: Deadline, lang: str, start: dt.date | None = None) -> str:
-    """The deadline in words: reference deadlines carry their own wording, the others are worded
-    from their kind; said uncertain when it is, and passed when it falls before `start`."""
-    if deadline.title:
-        text = deadline.title.get(lang) or deadline.title.get("en") or deadline.subject
-    else:
-        text = t(f"plan.deadline_{deadline.kind}", lang, subject=deadline.subject)
-    return (text + (t("plan.uncertain_suffix", lang) if deadline.uncertain else "")
-            + (t("plan.passed_suffix", lang) if start is not None and deadline.date < start else ""))
-
-
-def view(plan: PlanResult, inventory: Inventory) -> dict[str, Any] | None:
-    """What templates show of the roadmap (docs/planning.md): None when the plan is not dated;
-    else `start`, `end` (dates), `freezes` [(from, to)], `holidays` (country or None),
-    `capacity` (person-days a week, per wave), and `deadlines`, each a mapping with `date`,
-    `title`, `kind`, `must_meet`, `uncertain`, `source`, `applications` (ids) and `names`."""
-    roadmap = plan.roadmap
-    if roadmap is None:
-        return None
-    names = {a.id: a.name for a in inventory.applications}
-    lang = plan.scan.lang
-    return {
-        "start": roadmap.start, "end": roadmap.end, "freezes": roadmap.freezes, "holidays": roadmap.holidays,
-        "capacity": roadmap.capacity,
-        "deadlines": [{"date": d.date, "title": deadline_title(d, lang, roadmap.start), "kind": d.kind,
-                       "must_meet": d.must_meet,
-                       "uncertain": d.uncertain, "source": d.source, "applications": d.applications,
-                       "names": [names[a] for a in d.applications]} for d in roadmap.deadlines],
-    }
 
 
 def gantt_text(text: object) -> str:

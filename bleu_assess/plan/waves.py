@@ -19,9 +19,9 @@ import networkx as nx
 
 from bleu_assess import gcpause
 from bleu_assess.inventory.graph import InventoryGraph
-from bleu_assess.render.i18n import label, t
 from bleu_assess.inventory.model import Application, Inventory
-from bleu_assess.assess.results import Held, HybridLink, ItemVerdict, Placement, PlanResult, ScanResult, Staying, Wave
+from bleu_assess.assess.results import (Held, HybridLink, ItemVerdict, Phrase, Placement, PlanResult, ScanResult,
+                                        Staying, Wave)
 
 DEFAULT_EFFORT_DAYS: Mapping[str, float] = {"XS": 2.0, "S": 5.0, "M": 15.0, "L": 40.0, "XL": 80.0}
 UNKNOWN_EFFORT = "M"  # an application without an estimate counts as a medium one
@@ -92,21 +92,22 @@ class _Group:
     deps: set[int] = field(default_factory=set)
     earliest: int = 1
     wave: int = 0
-    reasons: dict[str, str] = field(default_factory=dict)  # member -> why it sits in its wave
+    reasons: dict[str, Phrase] = field(default_factory=dict)  # member -> why it sits in its wave
 
 
 class _Planner:
     def __init__(self, scan: ScanResult, ig: InventoryGraph, options: PlanOptions) -> None:
         self.scan, self.ig, self.options = scan, ig, options
-        self.lang = scan.lang
         self.apps = ig.inventory.applications_by_id
         self.verdicts: dict[str, ItemVerdict] = {i.id: i for i in scan.applications}
-        self.warnings: list[str] = []
+        self.warnings: list[Phrase] = []
         # Applications whose only landing zones are pending: the date they may move from, and why.
         self.not_before: dict[str, str] = {}
 
-    def say(self, key: str, **values: object) -> str:
-        return t(f"plan.{key}", self.lang, **values)
+    @staticmethod
+    def say(key: str, **values: object) -> Phrase:
+        """The decision `plan.<key>` with its parameters, worded at render time (render/words.py)."""
+        return Phrase(f"plan.{key}", values)
 
     def run(self) -> PlanResult:
         staying = self.staying()
@@ -133,8 +134,10 @@ class _Planner:
         out = []
         for app_id, app in self.apps.items():
             verdict = self.verdicts[app_id]
-            if app.strategy in ("retain", "retire"):
-                out.append(Staying(app_id, app.strategy, self.say(f"staying_{app.strategy}")))
+            if app.strategy == "retain":  # stays where it is; its target says where it would go
+                out.append(Staying(app_id, verdict.target, self.say("staying_retain")))
+            elif app.strategy == "retire":
+                out.append(Staying(app_id, "retire", self.say("staying_retire")))
             elif verdict.target in ("on-premises", "retire"):
                 out.append(Staying(app_id, verdict.target, self.say(f"staying_target_{verdict.target}")))
         return out
@@ -147,7 +150,8 @@ class _Planner:
             verdict = self.verdicts[app_id]
             if verdict.readiness == "not-ready":
                 blocker = next((f for f in verdict.findings if f.severity == "blocker"), None)
-                detail = f"{blocker.rule}: {blocker.message}" if blocker else self.say("held_not_ready")
+                detail = self.say("held_blocker", rule=blocker.rule, message=blocker.message) if blocker \
+                    else self.say("held_not_ready")
                 held[app_id] = Held(app_id, "not-ready", detail)
             elif verdict.readiness == "unknown":
                 held[app_id] = Held(app_id, "unknown", self.say("held_unknown"))
@@ -167,7 +171,7 @@ class _Planner:
                 if app_id not in held and app_id not in staying:
                     held[app_id] = Held(app_id, "depends-on-held",
                                         self.say(key, dependency=blocked,
-                                                 reason=label("held", held[blocked].reason, self.lang)))
+                                                 reason=Phrase(f"values.held.{held[blocked].reason}")))
                     queue.append(app_id)
         return list(held.values())
 
@@ -182,7 +186,7 @@ class _Planner:
             return
         gap = next((f.message for f in verdict.findings if f.rule in ("OFR-LZ-001", "SNC-PLT-001", "SNC-PLT-002")),
                    None)
-        held[verdict.id] = Held(verdict.id, "no-landing-zone", gap or self.say(
+        held[verdict.id] = Held(verdict.id, "no-landing-zone", self.say("finding", message=gap) if gap else self.say(
             "held_pending_undated" if verdict.pending_platforms else "held_no_landing_zone"))
 
     # -- move groups and waves -------------------------------------------------------------
@@ -207,8 +211,7 @@ class _Planner:
         for key, members in enumerate(components):
             pins = sorted({self.apps[a].wave for a in members if self.apps[a].wave is not None})
             if len(pins) > 1:
-                self.warnings.append(self.say("warn_group_pins", group=", ".join(members),
-                                              pins=", ".join(map(str, pins)), wave=pins[-1]))
+                self.warnings.append(self.say("warn_group_pins", group=members, pins=tuple(pins), wave=pins[-1]))
             worst = max(CRITICALITY_RANK[self.apps[a].criticality] for a in members)
             readiness = max(READINESS_RANK.get(self.verdicts[a].readiness, 1) for a in members)
             effort = sum(self.effort[a] for a in members)
@@ -265,7 +268,7 @@ class _Planner:
                 if fits or not chosen:
                     if not fits and (max_size is not None and n > max_size or max_effort is not None
                                      and group.effort > max_effort):  # alone and still too big
-                        self.warnings.append(self.say("warn_group_too_big", group=", ".join(group.members), wave=wave))
+                        self.warnings.append(self.say("warn_group_too_big", group=group.members, wave=wave))
                     chosen.append(group.key)
                     size, effort = size + n, effort + group.effort
                 else:
@@ -288,7 +291,7 @@ class _Planner:
                         if other.pin is not None and other.pin < earliest:
                             blockers, dep_wave = self._awaited(other, groups)
                             self.warnings.extend(self.say(
-                                "warn_pin_conflict", app=app, pin=other.pin, dependency=", ".join(blockers),
+                                "warn_pin_conflict", app=app, pin=other.pin, dependency=tuple(blockers),
                                 dep_wave=dep_wave, wave=earliest)
                                 for app in other.pinned_by)
                         other.earliest = earliest
@@ -303,24 +306,24 @@ class _Planner:
                           if d not in members and any(d in groups[g].members for g in group.deps if groups[g].wave == latest)})
         return awaited, latest
 
-    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int, member: str) -> str:
+    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int, member: str) -> Phrase:
         """Why `member` moves in `wave`: each part true of this member and the plan (checked by
         tests/test_plan_reasons.py): whom it moves with, its own pin or the member that pins its
         group, the applications it waits for, or the pilot and capacity rules."""
         parts = []
         if len(group.members) > 1:
-            others = ", ".join(m for m in group.members if m != member)
+            others = tuple(m for m in group.members if m != member)
             cycle = any(set(group.members) <= set(c) for c in self.ig.dependency_cycles())
             parts.append(self.say("reason_group" if cycle else "reason_group_flows", members=others))
         if group.pin == wave:
             if self.apps[member].wave == wave:
                 parts.append(self.say("reason_pinned", wave=wave))
             else:
-                parts.append(self.say("reason_pinned_by", apps=", ".join(group.pinned_by), wave=wave))
+                parts.append(self.say("reason_pinned_by", apps=group.pinned_by, wave=wave))
         if group.deps:
             awaited, latest = self._awaited(group, groups)
             if latest == wave - 1 or not parts:
-                parts.append(self.say("reason_after", dependency=", ".join(awaited), wave=latest))
+                parts.append(self.say("reason_after", dependency=tuple(awaited), wave=latest))
         if wave == 1 and not group.deps and group.pin != 1:
             parts.append(self.say("reason_pilot"))
         if group.vital and wave == 2 and not group.deps and group.pin is None:
@@ -329,13 +332,13 @@ class _Planner:
             parts.append(self.say("reason_pilot_full", size=self.options.pilot_size))
         if not parts:
             parts.append(self.say("reason_capacity", wave=wave) if wave > group.earliest else self.say("reason_free"))
-        return t("cli.list_separator", self.lang).join(parts)
+        return Phrase.joined(parts)
 
-    def _dated(self, app_id: str, reason: str) -> str:
+    def _dated(self, app_id: str, reason: Phrase) -> Phrase:
         date = self.not_before.get(app_id)
         if date is None:
             return reason
-        return reason + t("cli.list_separator", self.lang) + self.say("reason_not_before", date=date)
+        return Phrase.joined((*reason.params["parts"], self.say("reason_not_before", date=date)))
 
     def waves(self, groups: dict[int, _Group]) -> list[Wave]:
         by_wave: dict[int, list[_Group]] = defaultdict(list)

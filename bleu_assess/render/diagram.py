@@ -16,15 +16,17 @@ from dataclasses import dataclass, field
 from html import escape
 from itertools import pairwise
 
-from bleu_assess.assess.results import EXPOSURE_LEVELS, ItemVerdict
 from bleu_assess.inventory.model import Inventory
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.vocab import EXPOSURE_RANK as LEVEL_RANK, ExposureLevel
 
 DOT_TIMEOUT = 60  # seconds; dot lays out a few hundred nodes in well under a second
 OVERVIEW_MAX_APPLICATIONS = 40  # beyond, one diagram per exposed application
 PER_PATH_MAX_DIAGRAMS = 20
 MAX_NODES = 80  # a picture with more is unreadable on a page (and slow to lay out)
-LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
-PATH_COLOURS = {"critical": "#b42318", "high": "#c2410c", "medium": "#8a5a00", "low": "#57606a"}
+PATH_COLOURS = {ExposureLevel.CRITICAL: "#b42318", ExposureLevel.HIGH: "#c2410c", ExposureLevel.MEDIUM: "#8a5a00",
+                ExposureLevel.LOW: "#57606a"}
 LABEL_WIDTH = 22  # characters a line in a node: dot sizes boxes to their text
 MIN_SCALE = 0.65  # 11 pt labels shown at 0.65 stay above 9 px on screen
 
@@ -75,7 +77,7 @@ def _add_path(diagram: Diagram, level: str, path: Sequence[str], inventory: Inve
 
 
 def diagrams(items: Iterable[ItemVerdict], inventory: Inventory, titles: dict[str, str],
-             levels: Sequence[str] = ("critical", "high")) -> list[Diagram]:
+             levels: Sequence[str] = (ExposureLevel.CRITICAL, ExposureLevel.HIGH)) -> list[Diagram]:
     """The diagrams of a report, first the exposure paths of applications at `levels` (key
     `exposure`, when it holds at most MAX_NODES nodes). Small estates then get an overview of the applications linked by flows or to
     a provider, with the same paths highlighted (key `overview`; applications with no link are

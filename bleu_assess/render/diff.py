@@ -10,7 +10,8 @@ from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.render.i18n import t
-from bleu_assess.assess.results import READINESS, RESULTS_FORMAT, to_json
+from bleu_assess.assess.results import RESULTS_FORMAT, to_json
+from bleu_assess.vocab import Readiness
 
 FIELDS = ("readiness", "secnumcloud_scope", "residency", "exposure", "target", "platform")
 
@@ -78,7 +79,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: s
     for item_id in diff.added:
         diff.new_findings += [(item_id, f["rule"], f["severity"]) for f in after[item_id]["findings"]]
     counts_a, counts_b = old["summary"]["readiness"], new["summary"]["readiness"]
-    diff.readiness = {k: (counts_a.get(k, 0), counts_b.get(k, 0)) for k in READINESS}
+    diff.readiness = {k: (counts_a.get(k, 0), counts_b.get(k, 0)) for k in Readiness}
     diff.findings_total = (sum(len(i["findings"]) for i in old["items"]), sum(len(i["findings"]) for i in new["items"]))
     return diff
 

@@ -17,8 +17,9 @@ from typing import Any
 from bleu_assess.assess.results import PlanResult, ScanResult
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.render.i18n import label, t
+from bleu_assess.vocab import Severity
 
-MAIN_BLOCKERS = ("blocker", "high")  # severities the note lists as main blockers
+MAIN_BLOCKERS = (Severity.BLOCKER, Severity.HIGH)  # severities the note lists as main blockers
 
 
 def _rgb(colour: str) -> Any:
@@ -131,7 +132,7 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
         heading = document.add_paragraph()
         heading.add_run(f"{label('severity', group['severity'], lang)} — {group['title']} ").bold = True
         heading.add_run(f"({group['rule']}, {say('items_affected', count=len(group['items']))})")
-        if group["severity"] == "blocker":  # few, and each message names its item and what blocks
+        if group["severity"] == Severity.BLOCKER:  # few, and each message names its item and what blocks
             bullets([i["message"] for i in group["items"]])
         else:
             document.add_paragraph(separator.join(i["name"] for i in group["items"]))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.render import l10n
+from bleu_assess.render import l10n, words
 from bleu_assess.render.graph_export import mermaid_node_id, mermaid_text
 from bleu_assess.render.i18n import label, t
 from bleu_assess.plan.roadmap import day_after, gantt_text
-from bleu_assess.plan.roadmap import view as roadmap_view
 from bleu_assess.assess.results import PlanResult, to_json
 from bleu_assess.render.tabular import csv_bytes, default_dialect
 
@@ -21,7 +20,8 @@ MERMAID_MAX_APPLICATIONS = 300  # beyond, a diagram is unreadable and slow to re
 
 
 def context(plan: PlanResult, inventory: "Inventory") -> dict[str, Any]:
-    """What the plan templates see (documented in docs/planning.md)."""
+    """What the plan templates see (documented in docs/planning.md), its reasons worded."""
+    plan = words.plan(plan)
     verdicts = {i.id: i for i in plan.scan.items}
     apps = inventory.applications_by_id
     wave_of = {a: w.number for w in plan.waves for a in w.applications}
@@ -58,6 +58,26 @@ def num(value: float) -> str:
     return f"{value:g}"
 
 
+def roadmap_view(plan: PlanResult, inventory: "Inventory") -> dict[str, Any] | None:
+    """What templates show of the roadmap (docs/planning.md): None when the plan is not dated;
+    else `start`, `end` (dates), `freezes` [(from, to)], `holidays` (country or None),
+    `capacity` (person-days a week, per wave), and `deadlines`, each a mapping with `date`,
+    `title`, `kind`, `must_meet`, `uncertain`, `source`, `applications` (ids) and `names`."""
+    roadmap = plan.roadmap
+    if roadmap is None:
+        return None
+    names = {a.id: a.name for a in inventory.applications}
+    lang = plan.scan.lang
+    return {
+        "start": roadmap.start, "end": roadmap.end, "freezes": roadmap.freezes, "holidays": roadmap.holidays,
+        "capacity": roadmap.capacity,
+        "deadlines": [{"date": d.date, "title": words.deadline_title(d, lang, roadmap.start), "kind": d.kind,
+                       "must_meet": d.must_meet,
+                       "uncertain": d.uncertain, "source": d.source, "applications": d.applications,
+                       "names": [names[a] for a in d.applications]} for d in roadmap.deadlines],
+    }
+
+
 FILTERS = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json, "num": num, "gantt": gantt_text,
            "day_after": day_after}
 
@@ -71,7 +91,8 @@ def markdown(plan: PlanResult, inventory: "Inventory", template_dir: str | None 
 def json_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
     from bleu_assess.render.templating import render
 
-    return render("plan/plan.json.j2", {"document": plan.to_dict()}, template_dir, plan.scan.lang, FILTERS)
+    document = words.plan(plan).to_dict()
+    return render("plan/plan.json.j2", {"document": document}, template_dir, plan.scan.lang, FILTERS)
 
 
 CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", "move_group", "depends_on",
@@ -83,7 +104,10 @@ def csv_text(plan: PlanResult, inventory: "Inventory", dialect: str | None = Non
     spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
     plan's language); `tasks` lists the findings to clear before it moves, one per line;
     `wave_start` and `wave_end` are its wave's ISO dates when the plan is dated (--start). In
-    `dialect` (bleu_assess.render.tabular; default from the plan's language)."""
+    `dialect` (bleu_assess.render.tabular; default from the plan's language). Headers and coded
+    values (status, criticality, target, readiness) are in the plan's language."""
+    plan = words.plan(plan)
+    lang = plan.scan.lang
     ctx = context(plan, inventory)
     apps, verdicts = ctx["apps"], ctx["verdicts"]
     rows: list[tuple[Any, ...]] = []
@@ -91,9 +115,10 @@ def csv_text(plan: PlanResult, inventory: "Inventory", dialect: str | None = Non
     def row(app_id: str, status: str, wave: int | None, group: tuple[str, ...], reason: str,
             effort: float | None = None, tasks: str = "", dates: tuple[str | None, str | None] = (None, None)) -> None:
         app, verdict = apps[app_id], verdicts[app_id]
-        rows.append((app_id, app.name, app.owner or "", app.criticality, status, wave, " ".join(group),
-                     " ".join(app.depends_on), verdict.target, verdict.platform or "", effort, verdict.readiness,
-                     reason, tasks, dates[0] or "", dates[1] or ""))
+        rows.append((app_id, app.name, app.owner or "", label("criticality", app.criticality, lang),
+                     t(f"plan.status_{status}", lang), wave, " ".join(group), " ".join(app.depends_on),
+                     label("target", verdict.target, lang), verdict.platform or "", effort,
+                     label("readiness", verdict.readiness, lang), reason, tasks, dates[0] or "", dates[1] or ""))
 
     for wave in plan.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
@@ -105,10 +130,12 @@ def csv_text(plan: PlanResult, inventory: "Inventory", dialect: str | None = Non
             row(app_id, "wave", wave.number, group_of[app_id], reasons[app_id], ctx["effort"][app_id],
                 "\n".join(tasks.get(app_id, ())), (wave.start, wave.end))
     for held in plan.held:
-        row(held.id, "held", None, (), f"{label('held', held.reason, plan.scan.lang)}: {held.detail}")
+        row(held.id, "held", None, (), t("plan.held_line", lang, reason=label("held", held.reason, lang),
+                                         detail=held.detail))
     for staying in plan.staying:
         row(staying.id, "staying", None, (), staying.reason)
-    return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(plan.scan.lang))
+    headers = tuple(t(f"plan.csv.{column}", lang) for column in CSV_COLUMNS)
+    return csv_bytes(headers, rows, dialect or default_dialect(lang))
 
 
 def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "RenderableType":
@@ -119,6 +146,7 @@ def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "Render
 
     from bleu_assess.render.tables import ALWAYS, Column, fitted
 
+    plan = words.plan(plan)
     lang = plan.scan.lang
     ctx = context(plan, inventory)
     parts: list[Any] = [Text(t("plan.title", lang, organisation=plan.scan.inventory.organisation), style="bold"),

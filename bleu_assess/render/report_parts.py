@@ -12,8 +12,9 @@ from markupsafe import Markup
 
 from bleu_assess.render import charts, l10n
 from bleu_assess.inventory.model import Inventory
-from bleu_assess.assess.results import SEVERITY_RANK, PlanResult, ScanResult
-from bleu_assess.plan.roadmap import deadline_title
+from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.render.words import deadline_title
+from bleu_assess.vocab import SEVERITY_RANK
 
 Say = Callable[..., str]
 

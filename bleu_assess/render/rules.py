@@ -9,7 +9,8 @@ import yaml
 from bleu_assess.errors import UsageError
 from bleu_assess.rules.load import discover, load_ruleset, resolve, select
 from bleu_assess.rules.model import Rule, Ruleset, version_key
-from bleu_assess.rules.references import Citation, render
+from bleu_assess.render.citations import render
+from bleu_assess.rules.references import Citation
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

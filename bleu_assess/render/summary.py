@@ -12,18 +12,19 @@ from typing import Any, Iterable
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import catalogue, label, t
 from bleu_assess.inventory.model import Inventory
-from bleu_assess.assess.results import SEVERITY_RANK, PlanResult, ScanResult
+from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.vocab import SEVERITY_RANK
 from bleu_assess.plan.waves import pending_offers
-from bleu_assess.plan.roadmap import deadline_title
+from bleu_assess.render.words import deadline_title
 
 MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must hold
 
 
 @cache
 def decision_data() -> dict[str, Any]:
-    from bleu_assess.rules.refdata import _read
+    from bleu_assess.rules.refdata import read
 
-    return _read("decisions.yaml")
+    return read("decisions.yaml")
 
 
 def names_list(names: Iterable[str], lang: str, limit: int = MAX_NAMES) -> str:

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import output
-from bleu_assess.inventory import yamlio
-from bleu_assess.assess.analysis import FACTS, SECOND_PASS_PREFIXES
 from bleu_assess.errors import Diagnostic, RulesetError, UsageError
-from bleu_assess.rules.refdata import region_groups, verdict_model
-from bleu_assess.resources import rulesets_dir
-from bleu_assess.assess.results import SEVERITIES
-from bleu_assess.rules.conditions import Compiler
-from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
-from bleu_assess.rules.references import parse as parse_reference
+from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.schema import Spec
-from bleu_assess.inventory.validate import Document, _Collector, _locate, _Walker, suggest
+from bleu_assess.inventory.walker import Collector, Document, Walker, locate, suggest
+from bleu_assess.resources import rulesets_dir
+from bleu_assess.rules.conditions import Compiler
+from bleu_assess.rules.facts import FACTS
+from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
+from bleu_assess.rules.refdata import region_groups, verdict_model
+from bleu_assess.rules.references import parse as parse_reference
+from bleu_assess.vocab import ItemKind, Severity
 
 RULESET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
@@ -33,7 +33,7 @@ RULE_ID = re.compile(r"^[A-Z]{2,5}(-[A-Z0-9]{1,8})*-[0-9]{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 STATUSES = ("stable", "draft", "deprecated")
-KINDS = ("application", "dataset")
+KINDS = tuple(ItemKind)
 SOURCE_KINDS = ("legal", "method")
 # Left-over notes that a stable ruleset must not carry: verify the text, or mark the rule uncertain.
 TO_VERIFY = re.compile(r"à vérifier|a verifier|to be verified|to verify|\bTODO\b", re.IGNORECASE)
@@ -60,7 +60,7 @@ RULE = Spec("object", "A rule.", fields={
     "name": Spec("string", "Readable name, category.slug.", required=True),
     "applies_to": Spec("list", "Kinds of item.", required=True, non_empty=True, item=Spec("string", enum=KINDS)),
     "dimension": Spec("string", "residency, extraterritorial, secnumcloud, hds, or the ruleset's own.", required=True),
-    "severity": Spec("string", "Severity of the finding.", required=True, enum=SEVERITIES),
+    "severity": Spec("string", "Severity of the finding.", required=True, enum=tuple(Severity)),
     "title": _localised("Short title."),
     "when": Spec("free", "The condition (all/any/not over fact tests).", required=True),
     "verdict": VERDICT,
@@ -205,17 +205,17 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
         diagnostics = getattr(exc, "diagnostics", [Diagnostic(display, None, None, "", str(exc))])
         raise RulesetError(f"invalid ruleset {display}", diagnostics) from None
     docs = [Document(display, text, data)]
-    c = _Collector(docs)
+    c = Collector(docs)
     if not isinstance(data, dict):
         c.error(0, (), "a ruleset is a mapping with 'ruleset:' and 'rules:'")
     else:
-        _Walker(c, 0).walk(data, RULESET, ())
+        Walker(c, 0).walk(data, RULESET, ())
     rules: list[Rule] = []
     if not c.issues:
         rules = _check_semantics(c, data, Path(display))
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
-        raise RulesetError(f"invalid ruleset {display}", _locate(docs, errors))
+        raise RulesetError(f"invalid ruleset {display}", locate(docs, errors))
     meta = data["ruleset"]
     return Ruleset(
         id=meta["id"], version=meta["version"], status=meta["status"], effective=str(meta["effective"]),
@@ -226,7 +226,7 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     )
 
 
-def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Rule]:
+def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rule]:
     meta = data["ruleset"]
     if not RULESET_ID.match(meta["id"]):
         c.error(0, ("ruleset", "id"), f"invalid ruleset id '{meta['id']}': lower-case letters, digits and '-'")
@@ -290,7 +290,7 @@ def _check_semantics(c: _Collector, data: dict[str, Any], path: Path) -> list[Ru
         regions = verdict.get("requires_regions")
         if regions is not None:
             verdict["requires_regions"] = _regions(c, regions, groups, (*at, "verdict", "requires_regions"))
-        second = any(f.startswith(SECOND_PASS_PREFIXES) for f in compiler.used)
+        second = any(FACTS[f].second_pass for f in compiler.used)
         if second:
             for effect in FIRST_PASS_EFFECTS:
                 if effect in verdict:
@@ -310,7 +310,7 @@ def _date(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _uncertain(c: _Collector, value: Any, path: tuple[Any, ...]) -> dict[str, str] | None:
+def _uncertain(c: Collector, value: Any, path: tuple[Any, ...]) -> dict[str, str] | None:
     """`uncertain:` as {fr, en}; a single text is shown in both languages."""
     if value is None:
         return None
@@ -322,7 +322,7 @@ def _uncertain(c: _Collector, value: Any, path: tuple[Any, ...]) -> dict[str, st
     return None
 
 
-def _check_nothing_to_verify(c: _Collector, node: Any, path: tuple[Any, ...]) -> None:
+def _check_nothing_to_verify(c: Collector, node: Any, path: tuple[Any, ...]) -> None:
     """A stable ruleset states what it verified: a note such as 'à vérifier' is refused."""
     if isinstance(node, str):
         if TO_VERIFY.search(node):
@@ -336,19 +336,19 @@ def _check_nothing_to_verify(c: _Collector, node: Any, path: tuple[Any, ...]) ->
             _check_nothing_to_verify(c, value, (*path, index))
 
 
-def _check_placeholders(c: _Collector, text: str, kinds: tuple[str, ...], path: tuple[Any, ...]) -> None:
+def _check_placeholders(c: Collector, text: str, kinds: tuple[str, ...], path: tuple[Any, ...]) -> None:
     for match in PLACEHOLDER.finditer(text):
         name = match.group(1)
         spec = FACTS.get(name)
         if spec is None:
             c.error(0, path, f"unknown placeholder '{{{name}}}'{suggest(name, FACTS)}")
-        elif any(k not in spec[0] for k in kinds):
+        elif any(k not in spec.kinds for k in kinds):
             c.error(0, path, f"placeholder '{{{name}}}' does not exist for every kind in applies_to")
     if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
         c.error(0, path, "unbalanced '{' or '}' (placeholders are {fact.name})")
 
 
-def _regions(c: _Collector, value: Any, groups: dict[str, frozenset[str]], path: tuple[Any, ...]) -> frozenset[str]:
+def _regions(c: Collector, value: Any, groups: dict[str, frozenset[str]], path: tuple[Any, ...]) -> frozenset[str]:
     if isinstance(value, str) and value.startswith("@"):
         if value[1:] in groups:
             return groups[value[1:]]
@@ -362,8 +362,8 @@ def _regions(c: _Collector, value: Any, groups: dict[str, frozenset[str]], path:
 
 def schema() -> dict[str, Any]:
     """JSON Schema of ruleset files."""
-    from bleu_assess.inventory.schema import _to_json
+    from bleu_assess.inventory.schema import spec_json
 
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "bleu-assess ruleset",
-            **_to_json(RULESET)}
+            **spec_json(RULESET)}
 

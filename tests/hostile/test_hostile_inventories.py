@@ -196,7 +196,7 @@ def test_wrong_types_at_every_level_are_each_named(tmp_path: Path) -> None:
             load_inventory(_write(tmp_path / "mutated.json", mutated))
         shown = _shown(path)
         errors = [d for d in caught.value.diagnostics if d.severity == "error"]
-        assert any(d.path == shown and d.line is not None for d in errors), (shown, [d.format() for d in errors])
+        assert any(d.field == shown and d.line is not None for d in errors), (shown, [d.format() for d in errors])
         checked += 1
     assert checked > 50
 

@@ -1,0 +1,101 @@
+"""The one localisation step: decisions kept as codes (assess.results.Phrase, errors.Diagnostic
+with a `code`) are worded here, in the reader's language, just before rendering.
+
+Evaluation, planning and validation produce codes and parameters and never words; every
+renderer words them through this module, so one result renders in French and in English
+(`plan(result, "fr")` and `plan(result, "en")` from the same PlanResult). Wording lives in
+templates/i18n/<area>.<fr|en>.yaml (the same keys in both languages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from bleu_assess.assess.results import Phrase, PlanResult
+from bleu_assess.errors import Diagnostic
+from bleu_assess.inventory.walker import WORDED_PARAMS
+from bleu_assess.render.i18n import t
+
+if TYPE_CHECKING:
+    from bleu_assess.plan.roadmap import Deadline
+
+# Parameters that name applications by id: worded as the application's name (its id when the
+# result does not know it), a tuple of them as a list.
+ITEM_PARAMS = frozenset({"app", "apps", "dependency", "members", "group", "vital"})
+
+
+def phrase(said: Phrase | str, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """The words of `said` in `lang` (a text already worded is returned as it is). `names`
+    maps item ids to the names that replace them in ITEM_PARAMS parameters."""
+    if isinstance(said, str):
+        return said
+    if not said.key:
+        return t("cli.list_separator", lang).join(phrase(p, lang, names) for p in said.params["parts"])
+    values = {key: _value(key, value, lang, names or {}) for key, value in said.params.items()}
+    return t(said.key, lang, **values)
+
+
+def _value(key: str, value: Any, lang: str, names: Mapping[str, str]) -> Any:
+    if isinstance(value, Phrase):
+        return phrase(value, lang, names)
+    if key in ITEM_PARAMS:
+        ids = value if isinstance(value, tuple) else (value,)
+        return ", ".join(names.get(i, i) for i in ids)
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def item_names(plan: PlanResult) -> dict[str, str]:
+    """Item id -> name, as the plan's scan knows them."""
+    return {item.id: item.name for item in plan.scan.items}
+
+
+def plan(result: PlanResult, lang: str | None = None) -> PlanResult:
+    """`result` with every reason, detail and warning worded in `lang` (default: the scan's
+    language). Idempotent: a plan already worded comes back unchanged."""
+    lang = lang or result.scan.lang
+    names = item_names(result)
+
+    def say(said: Phrase | str) -> str:
+        return phrase(said, lang, names)
+
+    waves = tuple(replace(w, placements=tuple(replace(p, reason=say(p.reason)) for p in w.placements))
+                  for w in result.waves)
+    return replace(result, waves=waves,
+                   held=tuple(replace(h, detail=say(h.detail)) for h in result.held),
+                   staying=tuple(replace(s, reason=say(s.reason)) for s in result.staying),
+                   warnings=tuple(say(w) for w in result.warnings))
+
+
+def deadline_title(deadline: "Deadline", lang: str, start: dt.date | None = None) -> str:
+    """The deadline in words: reference deadlines carry their own wording, the others are worded
+    from their kind; said uncertain when it is, and passed when it falls before `start`."""
+    if deadline.title:
+        text = deadline.title.get(lang) or deadline.title.get("en") or deadline.subject
+    else:
+        text = t(f"plan.deadline_{deadline.kind}", lang, subject=deadline.subject)
+    return (text + (t("plan.uncertain_suffix", lang) if deadline.uncertain else "")
+            + (t("plan.passed_suffix", lang) if start is not None and deadline.date < start else ""))
+
+
+def diagnostic(diag: Diagnostic, lang: str) -> Diagnostic:
+    """`diag` with its message worded in `lang` when it is a code (`validate.unknown_field`,
+    templates/i18n/validate.<lang>.yaml); a diagnostic in words only comes back unchanged."""
+    if not diag.code:
+        return diag
+    lang = getattr(lang, "value", lang)  # a language given as the CLI's enum member
+    params = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in diag.params}
+    for key, table in WORDED_PARAMS.items():
+        if key in params:
+            params[key] = t(f"validate.{table}.{params[key]}", lang)
+    if "hint" in params:
+        params["hint"] = t("validate.did_you_mean", lang, name=params["hint"]) if params["hint"] else ""
+    return replace(diag, message=t(diag.code, lang, **params))
+
+
+def diagnostics(items: Iterable[Diagnostic], lang: str) -> list[Diagnostic]:
+    """Every diagnostic of `items` worded in `lang`, in order."""
+    return [diagnostic(d, lang) for d in items]
