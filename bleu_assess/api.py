@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
 
 from bleu_assess.inventory.load import Loaded, load_inventory
 
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
     from bleu_assess.plan.waves import PlanOptions
     from bleu_assess.plan.roadmap import RoadmapOptions
     from bleu_assess.assess.results import PlanResult, ScanResult
+    from bleu_assess.errors import Diagnostic
     from bleu_assess.rules.model import Ruleset
+
+# A progress stage: `stage(label, total)` starts it and returns `advance(n)`.
+Stage = Callable[[str, int], Callable[[int], None]]
 
 
 def load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
@@ -85,3 +90,65 @@ def plan(scan_result: "ScanResult", ig: "InventoryGraph", options: "PlanOptions 
     from bleu_assess.plan.roadmap import schedule
 
     return schedule(planned, ig.inventory, roadmap)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """An inventory loaded and assessed: `result` (its verdicts, in `result.lang`), `ig` (its
+    graph; `ig.inventory` the inventory), `rulesets` applied, `warnings` from validation."""
+
+    result: "ScanResult"
+    ig: "InventoryGraph"
+    rulesets: list["Ruleset"]
+    warnings: list["Diagnostic"]
+
+
+def load_and_assess(path: str | os.PathLike[str], lang: str | None = None, selectors: list[str] | None = None,
+                    rules_dir: str | os.PathLike[str] | None = None, only: list[str] | None = None,
+                    catalogue: str | os.PathLike[str] | None = None, as_of: str | None = None,
+                    stage: Stage | None = None, labels: "Callable[[str, str], str] | None" = None) -> Assessed:
+    """Load, validate and assess an inventory, as every assessing command does: in `lang`, else
+    the language of the organisation's country (render.i18n.default_language). `as_of` is the
+    assessment date YYYY-MM-DD (the catalogue's qualifications are judged on it too); `stage`
+    reports progress, with labels worded by `labels(code, lang)` (codes `load`, `assess`).
+    Raises UsageError for a malformed `as_of`, InputError for an invalid inventory or ruleset."""
+    from bleu_assess.errors import UsageError
+    from bleu_assess.inventory.validate import parse_date
+    from bleu_assess.render.i18n import default_language, t
+
+    day = parse_date(as_of) if as_of is not None else None
+    if as_of is not None and day is None:
+        raise UsageError(t("cli.bad_as_of", lang or default_language(), value=as_of))
+    start: Stage = stage or (lambda label, total: lambda n: None)
+    word: Callable[[str, str], str] = labels or (lambda code, language: code)
+    loaded_stage = start(word("load", lang or default_language()), 1)
+    loaded = load(path, catalogue, day)
+    loaded_stage(1)
+    inventory = loaded.inventory
+    language = lang or default_language(inventory.organisation.country)
+    selected = select_rulesets(selectors or None, rules_dir, only or None)
+    ig = graph(inventory)
+    advance = start(word("assess", language), len(inventory.applications) + len(inventory.datasets))
+    result = assess(inventory, selected, language, ig, advance, as_of)
+    return Assessed(result, ig, selected, loaded.warnings)
+
+
+def country_of(path: str | os.PathLike[str]) -> str | None:
+    """The organisation's country an inventory declares, read leniently (None when the files
+    cannot be read or say none): the language of the diagnostics of an invalid inventory."""
+    from pathlib import Path
+
+    from bleu_assess.errors import InputError
+    from bleu_assess.inventory import yamlio
+    from bleu_assess.inventory.load import inventory_files
+
+    display = os.fspath(path)
+    try:
+        for file, shown in inventory_files(Path(display), display, []):
+            document: Any = yamlio.parse(yamlio.decode(yamlio.read_bytes(file, shown), shown), shown)
+            organisation = document.get("organisation") if isinstance(document, dict) else None
+            if isinstance(organisation, dict) and isinstance(organisation.get("country"), str):
+                return str(organisation["country"])
+    except (InputError, OSError):
+        return None
+    return None

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.inventory import Lang
+from bleu_assess.cli.options import Lang, lang_option
 
 ANSWERS = {"y": "yes", "yes": "yes", "o": "yes", "oui": "yes", "n": "no", "no": "no", "non": "no",
            "?": "unknown", "unknown": "unknown", "": "unknown"}
@@ -23,7 +23,7 @@ def qualify(
                                                  "filled worksheet into the inventory."),
     signer: Optional[str] = typer.Option(None, "--signer", help="Who signs the answers (assessed_by)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Date of the assessment, YYYY-MM-DD (default: today)."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the questions (default: from the organisation)."),
+    lang: Optional[Lang] = lang_option(),
 ) -> None:
     """Qualify particular sensitivity (circulaire 6404/SG, SREN art. 31) dataset by dataset."""
     import datetime
@@ -32,11 +32,12 @@ def qualify(
     from bleu_assess.cli import console
     from bleu_assess.inventory import sensitivity, yamlio
     from bleu_assess.errors import UsageError
-    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.cli.options import language as choose
+    from bleu_assess.render.i18n import t
     from bleu_assess.inventory.validate import Document, validate
 
     inventory = api.load(path).inventory  # refuses an invalid inventory, with located errors
-    language = lang.value if lang else default_language(inventory.organisation.country)
+    language = choose(lang, inventory.organisation.country)
     try:
         today = datetime.date.fromisoformat(as_of).isoformat() if as_of else datetime.date.today().isoformat()
     except ValueError:
