@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from bleu_assess.errors import InputError
 from bleu_assess.inventory.load import Loaded, load_inventory
 
 if TYPE_CHECKING:
@@ -133,22 +135,27 @@ def load_and_assess(path: str | os.PathLike[str], lang: str | None = None, selec
     return Assessed(result, ig, selected, loaded.warnings)
 
 
+# `country: FR` inside the top-level `organisation:` block (block or flow style), or "country": "FR" in JSON.
+_COUNTRY = re.compile(r"""^organisation:(?:[^\n]*\n(?:[ \t#][^\n]*\n|\n)*?[ \t]+|[^\n]*?[{,][ \t]*)country:[ \t]*["']?"""
+                      r"""([A-Za-z]{2})\b|"country"[ \t]*:[ \t]*"([A-Za-z]{2})\"""", re.MULTILINE)
+
+
 def country_of(path: str | os.PathLike[str]) -> str | None:
-    """The organisation's country an inventory declares, read leniently (None when the files
-    cannot be read or say none): the language of the diagnostics of an invalid inventory."""
+    """The organisation's country an inventory declares, found in the first 64 KiB of its files
+    without parsing them (None when not found): the language of the diagnostics of an inventory
+    that may be invalid, malformed or hostile, at no cost."""
     from pathlib import Path
 
-    from bleu_assess.errors import InputError
-    from bleu_assess.inventory import yamlio
+    from bleu_assess.inputs import peek
     from bleu_assess.inventory.load import inventory_files
 
     display = os.fspath(path)
     try:
-        for file, shown in inventory_files(Path(display), display, []):
-            document: Any = yamlio.parse(yamlio.decode(yamlio.read_bytes(file, shown), shown), shown)
-            organisation = document.get("organisation") if isinstance(document, dict) else None
-            if isinstance(organisation, dict) and isinstance(organisation.get("country"), str):
-                return str(organisation["country"])
+        files = inventory_files(Path(display), display, [])
     except (InputError, OSError):
         return None
+    for file, _ in files:
+        found = _COUNTRY.search(peek(file, 65536).decode("utf-8", "replace"))
+        if found:
+            return (found.group(1) or found.group(2)).upper()
     return None

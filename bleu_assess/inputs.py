@@ -86,6 +86,18 @@ def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:
         raise refusal(display, f"cannot read: {exc.strerror or exc}") from None
 
 
+def peek(path: Path, size: int) -> bytes:
+    """At most the first `size` bytes of a regular file, b"" when it cannot be read: for a glance
+    (an inventory's country, to word its diagnostics), never for reading an input."""
+    try:
+        if not path.is_file():
+            return b""
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
 def check_archive(archive: zipfile.ZipFile, display: str) -> None:
     """Refuse a zip archive (xlsx, ods, docx) before anything is unpacked when its parts would
     unpack to more than UNZIPPED_FACTOR × the size limit, or a large part is compressed more than
