@@ -8,23 +8,12 @@ import typer
 
 from bleu_assess.cli import command, formats
 from bleu_assess.cli.groups import catalogue_app
-from bleu_assess.cli.options import (PATH_HELP, Lang, as_of_option, format_option, lang_option, output_option,
-                                     template_dir_option)
+from bleu_assess.cli.options import (PATH_HELP, Lang, as_of_day, as_of_option, format_option, lang_option,
+                                     output_option, template_dir_option)
 
 CATALOGUE_HELP = "Catalogue directory to use instead of the shipped one (catalogue.yaml + one file per provider)."
 AS_OF_HELP = "Assessment date YYYY-MM-DD (default: SOURCE_DATE_EPOCH's day, else today)."
 
-
-
-def day_of(as_of: Optional[str]):  # type: ignore[no-untyped-def]
-    """The assessment date, or a usage error naming the option."""
-    from bleu_assess.inventory.catalogue import assessment_date
-    from bleu_assess.errors import UsageError
-
-    try:
-        return assessment_date(as_of)
-    except ValueError:
-        raise UsageError(f"invalid --as-of '{as_of}': expected a date YYYY-MM-DD") from None
 
 
 @command("list", parent=catalogue_app)
@@ -39,7 +28,7 @@ def catalogue_list(
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
 
-    console.out().print(catalogue_render.listing(cat.load(catalogue or console.settings.catalogue), day_of(as_of),
+    console.out().print(catalogue_render.listing(cat.load(catalogue or console.settings.catalogue), as_of_day(as_of),
                                                  language(lang)))
 
 
@@ -80,7 +69,7 @@ def catalogue_check(
     from bleu_assess.cli.options import language
 
     tongue = language(lang)
-    day = day_of(as_of)
+    day = as_of_day(as_of)
     loaded = cat.load(catalogue or console.settings.catalogue)
     items = cat.check(loaded, day)
     styles = {"error": "red", "warning": "yellow", "info": None}
@@ -113,7 +102,7 @@ def fit(
     from bleu_assess.inventory.validate import suggest
     from bleu_assess.render.outputs import Choices
 
-    day = day_of(as_of)
+    day = as_of_day(as_of)
     loaded = api.load(path, console.settings.catalogue, day)
     inventory = loaded.inventory
     tongue = language(lang, inventory.organisation.country)

@@ -9,7 +9,7 @@ import typer
 
 from bleu_assess.cli import command
 from bleu_assess.cli.groups import import_app
-from bleu_assess.cli.options import Lang, lang_option, output_option
+from bleu_assess.cli.options import Lang, as_of_day, as_of_option, lang_option, output_option
 
 INVENTORY_HELP = "Inventory to add to (single file; never modified unless --in-place)."
 # Options every discovery import shares (one declaration each, reused by the commands below).
@@ -18,7 +18,8 @@ ORGANISATION_OPTION = typer.Option(None, "--organisation", help="Organisation na
 OUTPUT_OPTION = output_option("Inventory to write (YAML).")
 IN_PLACE_OPTION = typer.Option(False, "--in-place", help="Write the result over --inventory (only the added lines change).")
 REPORT_OPTION = typer.Option(None, "--report", help="Also write the import report to this file (Markdown, or JSON with a .json name).")
-AS_OF_OPTION = typer.Option(None, "--as-of", help="Date the OS support status is assessed on (YYYY-MM-DD; default today). Same date, same output.")
+AS_OF_OPTION = as_of_option("Date the OS support status is assessed on (YYYY-MM-DD; default today, or "
+                             "SOURCE_DATE_EPOCH's day). Same date, same output.")
 LANG_OPTION = lang_option("Language of messages and of the names written (default: from the organisation's "
                           "country of --inventory, else BLEU_ASSESS_LANG or the locale).")
 
@@ -106,17 +107,6 @@ def import_azure_migrate(
     _finish(text, report, output, inventory, in_place, report_file, inputs, language)
 
 
-def _as_of(value: Optional[str]) -> "object":
-    from datetime import date
-
-    from bleu_assess.errors import UsageError
-
-    try:
-        return date.fromisoformat(value) if value else date.today()
-    except ValueError:
-        raise UsageError(f"--as-of: expected a date YYYY-MM-DD, got '{value}'") from None
-
-
 def _servers_import(kind: str, source: str, build: "object", inventory: Optional[str], organisation: Optional[str],
                     output: Optional[str], in_place: bool, report_file: Optional[str], lang: Optional[Lang]) -> None:
     """Common to the importers that write servers and applications: build, merge, write, report."""
@@ -149,7 +139,7 @@ def import_rvtools(
     from bleu_assess.intake.rvtools import import_rvtools as build
 
     grouping = Grouping.parse(group_by, pattern, tag_column)
-    day = _as_of(as_of)
+    day = as_of_day(as_of)
     _servers_import("rvtools", file, lambda: build(file, grouping, day), inventory, organisation, output, in_place,
                     report_file, lang)
 
@@ -188,7 +178,7 @@ def import_azure_discovery(
     """Servers from Azure Migrate discovery/assessment workbooks; Azure Migrate groups as applications."""
     from bleu_assess.intake.azure_discovery import import_azure_discovery as build
 
-    day = _as_of(as_of)
+    day = as_of_day(as_of)
     _servers_import("azure-migrate-discovery", file, lambda: build(file, assessment, day), inventory, organisation,
                     output, in_place, report_file, lang)
 
@@ -207,6 +197,6 @@ def import_aws(
     """Servers, their applications and waves from AWS ADS import templates or CMF intake forms."""
     from bleu_assess.intake.aws import import_aws as build
 
-    day = _as_of(as_of)
+    day = as_of_day(as_of)
     _servers_import("aws-ads", file, lambda: build(file, day), inventory, organisation, output, in_place,
                     report_file, lang)

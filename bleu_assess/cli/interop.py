@@ -21,7 +21,6 @@ def _import(files: List[str], mapping: str, output: str, lang: Optional[Lang], o
             report: Optional[str] = None, as_of: Optional[str] = None) -> None:
     """Read tables through a mapping, write the inventory and the import report (all or nothing)."""
     from bleu_assess.cli import console, options
-    from bleu_assess.errors import UsageError
     from bleu_assess.render.i18n import t
     from bleu_assess.intake import engine
     from bleu_assess.intake import mapping as mappings
@@ -31,10 +30,7 @@ def _import(files: List[str], mapping: str, output: str, lang: Optional[Lang], o
     check_target(output, files)
     if report:
         check_target(report, [*files, output])
-    try:
-        date = reports.import_date(as_of)
-    except ValueError:
-        raise UsageError(f"--as-of {as_of}: expected a date YYYY-MM-DD") from None
+    date = options.as_of_day(as_of).isoformat()
     imported = engine.import_tables(files, mappings.load(mapping), organisation)
     source = imported.data.get("organisation")
     language = options.language(lang, source.get("country") if isinstance(source, dict) else None)
@@ -65,8 +61,8 @@ def import_table(
                                          "tables' headers, and list the columns it could not place."),
     lang: Optional[Lang] = lang_option("Language of the comments and the report."),
     organisation: Optional[str] = typer.Option(None, "--organisation", help="Organisation name, if the source has none."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date written in the inventory's top comment "
-                                        "(YYYY-MM-DD; default SOURCE_DATE_EPOCH, else today)."),
+    as_of: Optional[str] = as_of_option("Date written in the inventory's top comment (YYYY-MM-DD; default "
+                                        "SOURCE_DATE_EPOCH's day, else today)."),
 ) -> None:
     """Turn a client's spreadsheet or CSV export into an inventory, through a column mapping."""
     from bleu_assess.errors import UsageError

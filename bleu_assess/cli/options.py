@@ -102,6 +102,22 @@ def language(lang: Optional[Lang], country: str | None = None, recorded: str | N
     return chosen
 
 
+def as_of_day(value: Optional[str]) -> Any:
+    """--as-of as a `datetime.date`: `value` (YYYY-MM-DD), else the tool's one clock
+    (SOURCE_DATE_EPOCH's day, else today, UTC: bleu_assess/clock.py). A malformed value is a
+    usage error (exit 2), worded in the command's language."""
+    import datetime
+
+    from bleu_assess import clock
+    from bleu_assess.errors import UsageError
+    from bleu_assess.render.i18n import default_language, t
+
+    try:
+        return datetime.date.fromisoformat(value or clock.assessment_date())
+    except ValueError:
+        raise UsageError(t("cli.bad_as_of", settings.lang or default_language(), value=value)) from None
+
+
 def error_language(arguments: dict[str, Any]) -> str:
     """The language of an error raised by a command called with `arguments`: its --lang, else
     the language it had settled on, else that of the organisation of the inventory it was given

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import sys
-from pathlib import Path
 from typing import Any, Iterator
 
 import yaml

@@ -3,7 +3,6 @@ inventories assessed on the fly) — the progress line a programme manager reads
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
