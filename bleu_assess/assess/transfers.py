@@ -19,7 +19,8 @@ distinct set of values.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from bleu_assess.inventory.model import Inventory, Platform, Provider
 from bleu_assess.rules.refdata import group_of, region_groups, verdict_model

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, column_letters, visible
-from bleu_assess.render.i18n import t
 from bleu_assess.intake import emit
+from bleu_assess.intake.columns import sheet_title
 from bleu_assess.intake.items import Imported, Note
 from bleu_assess.intake.mapping import SECTIONS
-from bleu_assess.intake.columns import sheet_title
+from bleu_assess.render.i18n import t
 
 # Report sections, in the order a reader checks them.
 KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "translated", "normalised", "converted",

@@ -14,11 +14,11 @@ from typing import Any
 
 import yaml
 
+from bleu_assess.intake.columns import columns, header_index, sheet_index
 from bleu_assess.intake.mapping import FORMAT, SECTIONS
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.values import coerce, is_blank, plain, text_of
 from bleu_assess.render.i18n import t
-from bleu_assess.intake.columns import columns, header_index, sheet_index
 
 # At most this many distinct values to translate are proposed per column.
 MAX_VALUES = 50

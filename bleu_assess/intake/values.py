@@ -16,8 +16,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from bleu_assess.inventory import model
-from bleu_assess.render.i18n import LANGUAGES, catalogue
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
+from bleu_assess.render.i18n import LANGUAGES, catalogue
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
 FALSE = {"false", "faux", "non", "no", "n", "0"}
@@ -244,8 +244,8 @@ def _shorthand(text: str, item: Spec, key: str) -> Coerced:
     a YAML flow mapping (`{id: hds, until: 2027-01-01}`) whose scalar fields are read leniently."""
     if not text.startswith("{"):
         return coerce(text, item.fields["id"], key=key)
-    from bleu_assess.inventory import yamlio
     from bleu_assess.errors import InputError
+    from bleu_assess.inventory import yamlio
 
     try:
         value = yamlio.parse(text, "cell")

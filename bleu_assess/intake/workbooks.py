@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from bleu_assess import inputs
 from bleu_assess.errors import InputError
 from bleu_assess.intake.reader import Sheet, refuse
+
 
 def read_zip(path: Path, display: str) -> list[Sheet]:
     try:

@@ -13,9 +13,10 @@ attribute. Edges carry a `kind` (also their key in the multigraph):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from bleu_assess.inventory.model import Inventory
 
@@ -41,14 +42,14 @@ class InventoryGraph:
     use only: assessing needs just the dependency and flow graphs."""
 
     inventory: Inventory
-    prebuilt: "nx.MultiDiGraph | None" = None
+    prebuilt: nx.MultiDiGraph | None = None
 
     @cached_property
-    def graph(self) -> "nx.MultiDiGraph":
+    def graph(self) -> nx.MultiDiGraph:
         return self.prebuilt if self.prebuilt is not None else _typed_graph(self.inventory)
 
     @cached_property
-    def dependencies(self) -> "nx.DiGraph":
+    def dependencies(self) -> nx.DiGraph:
         """Applications only; an edge A -> B means A depends on B."""
         import networkx as nx
 
@@ -58,7 +59,7 @@ class InventoryGraph:
         return g
 
     @cached_property
-    def flows(self) -> "nx.DiGraph":
+    def flows(self) -> nx.DiGraph:
         """Applications only; an edge A -> B carries the set of datasets A sends to B."""
         import networkx as nx
 
@@ -83,7 +84,7 @@ class InventoryGraph:
         groups = [sorted(c) for c in _strongly_connected(needs) if len(c) > 1]
         return tuple(sorted(groups, key=lambda c: (-len(c), c)))
 
-    def neighbourhood(self, focus: str, depth: int) -> "InventoryGraph":
+    def neighbourhood(self, focus: str, depth: int) -> InventoryGraph:
         """The part of the graph within `depth` edges of `focus` (either direction)."""
         import networkx as nx
 
@@ -143,7 +144,7 @@ def _strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
     return components
 
 
-def _typed_graph(inventory: Inventory) -> "nx.MultiDiGraph":
+def _typed_graph(inventory: Inventory) -> nx.MultiDiGraph:
     import networkx as nx
 
     g = nx.MultiDiGraph()
@@ -176,5 +177,5 @@ def _typed_graph(inventory: Inventory) -> "nx.MultiDiGraph":
     return g
 
 
-def _add_nodes(g: "nx.MultiDiGraph", kind: str, items: Iterable[tuple[str, str]]) -> None:
+def _add_nodes(g: nx.MultiDiGraph, kind: str, items: Iterable[tuple[str, str]]) -> None:
     g.add_nodes_from((node(kind, item_id), {"kind": kind, "id": item_id, "label": label}) for item_id, label in items)

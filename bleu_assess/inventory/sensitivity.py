@@ -14,9 +14,10 @@ Edits go through ruamel.yaml's round trip: comments, order and layout of the fil
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from bleu_assess.errors import InputError, UsageError
 
@@ -40,8 +41,8 @@ def upgrade_v1_dataset(dataset: Any, lang: str = "fr") -> bool:
     when `personal_data: false`) and `particular_sensitivity: "yes"`, with a comment in `lang`
     inviting a review at the end of that line. True when the dataset was changed. For
     `bleu-assess upgrade` (issue 13), which owns the version bump."""
-    from bleu_assess.render.i18n import t
     from bleu_assess.inventory.validate import v1_sensitive_class
+    from bleu_assess.render.i18n import t
 
     comment = t("qualify.upgrade_comment", lang)
 

@@ -4,9 +4,9 @@ carries its numbers as text, so that no information is given by colour alone."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Sequence
 
 # WCAG AA contrast with white text (>= 4.5:1).
 COLOURS = {

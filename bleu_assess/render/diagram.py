@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Iterable, Sequence
+from itertools import pairwise
 
-from bleu_assess.inventory.model import Inventory
 from bleu_assess.assess.results import EXPOSURE_LEVELS, ItemVerdict
+from bleu_assess.inventory.model import Inventory
 
 DOT_TIMEOUT = 60  # seconds; dot lays out a few hundred nodes in well under a second
 OVERVIEW_MAX_APPLICATIONS = 40  # beyond, one diagram per exposed application
@@ -64,7 +65,7 @@ def _add_path(diagram: Diagram, level: str, path: Sequence[str], inventory: Inve
     steps = [_node_id(s, inventory) for s in path]
     for step in steps:
         diagram.nodes.setdefault(step, _label(step, inventory))
-    for a, b in zip(steps, steps[1:]):
+    for a, b in pairwise(steps):
         kind = ("subprocessor" if a.startswith("provider:") else "hosted_by" if b.startswith("provider:")
                 else "holds" if a.startswith("dataset:") else "flow")
         diagram.edges.setdefault((a, b), kind)
@@ -102,8 +103,8 @@ def diagrams(items: Iterable[ItemVerdict], inventory: Inventory, titles: dict[st
         overview.edges.setdefault((f"application:{flow.source}", f"application:{flow.target}"), "flow")
     for provider in inventory.providers:
         for sub in provider.subprocessors:
-            if inventory.provider(sub):
-                overview.edges[(f"provider:{provider.id}", f"provider:{sub}")] = "subprocessor"
+            if inventory.provider(sub.id):
+                overview.edges[(f"provider:{provider.id}", f"provider:{sub.id}")] = "subprocessor"
     for item in exposed:
         for path in item.exposure.paths:
             _add_path(overview, item.exposure.level, path, inventory)

@@ -14,9 +14,9 @@ import io
 import zipfile
 from typing import Any
 
-from bleu_assess.render.i18n import label, t
-from bleu_assess.inventory.model import Inventory
 from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.render.i18n import label, t
 
 MAIN_BLOCKERS = ("blocker", "high")  # severities the note lists as main blockers
 
@@ -33,8 +33,8 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    from bleu_assess.render import l10n
     from bleu_assess.clock import reference_moment
+    from bleu_assess.render import l10n
     from bleu_assess.render.report import context
 
     lang = scan.lang

@@ -7,8 +7,8 @@ import io
 from collections import Counter
 from typing import Any
 
-from bleu_assess.render.i18n import label, t
 from bleu_assess.assess.results import READINESS, SEVERITIES, ScanResult
+from bleu_assess.render.i18n import label, t
 from bleu_assess.render.tabular import csv_bytes, default_dialect, workbook_cell
 
 COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
