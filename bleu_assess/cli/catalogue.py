@@ -100,6 +100,7 @@ def fit(
     from bleu_assess.cli.options import language
     from bleu_assess.errors import UsageError
     from bleu_assess.inventory.validate import suggest
+    from bleu_assess.render.i18n import t
     from bleu_assess.render.outputs import Choices
 
     day = as_of_day(as_of)
@@ -110,11 +111,10 @@ def fit(
     wanted = [o.strip() for o in offers.split(",") if o.strip()] if offers else None
     for offer in wanted or ():
         if offer not in inventory.platforms_by_id:
-            raise UsageError(f"unknown offer '{offer}': --offers takes platform ids of the inventory"
+            raise UsageError(t("usage.unknown_offer", tongue, offer=offer)
                              + suggest(offer, inventory.platforms_by_id, tongue))
     if not (wanted or inventory.platforms):
-        raise UsageError(f"{path} declares no platforms: nothing to compare (add candidate offers under "
-                         "'platforms:', for example {ref: catalogue:PROVIDER/OFFER})")
+        raise UsageError(t("usage.no_platforms", tongue, path=path))
     matrix = fitting.fit(inventory, api.select_rulesets(), tongue, wanted, day)
     formats.deliver("fit", format.value, matrix, Choices(tongue, template_dir, source=path),  # type: ignore[attr-defined]
                     output, [path])

@@ -56,13 +56,16 @@ def _finish(text: str, report: "object", output: Optional[str], inventory: Optio
 
 
 def _target(output: Optional[str], inventory: Optional[str], in_place: bool, inputs: list[str]) -> None:
+    from bleu_assess.cli.options import current_language
     from bleu_assess.errors import UsageError
     from bleu_assess.output import check_target
+    from bleu_assess.render.i18n import t
 
     if in_place and not inventory:
-        raise UsageError("--in-place needs --inventory FILE")
+        raise UsageError(t("usage.in_place_needs_inventory", current_language()))
     if not in_place and not output:
-        raise UsageError("missing option -o/--output", hint="or --in-place to write over --inventory")
+        raise UsageError(t("usage.missing_output", current_language()),
+                         hint=t("usage.missing_output_hint", current_language()))
     if output and not in_place:
         check_target(output, inputs)
 
@@ -100,7 +103,7 @@ def import_azure_migrate(
         console.info(t("discovery.skeleton_written", language, path=skeleton))
         return
     if not inventory:
-        raise UsageError("missing option --inventory", hint="dependencies are added to an existing inventory")
+        raise UsageError(t("usage.missing_inventory", language), hint=t("usage.missing_inventory_hint", language))
     _target(output, inventory, in_place, inputs)
     text, report = azure_migrate.import_dependencies(dependencies, inventory, mapping, ports, ignore_ports,
                                                      output or inventory, language)

@@ -79,8 +79,11 @@ def import_table(
             console.err().print(line, style="yellow")
         return
     if not mapping or not output:
-        raise UsageError("import table needs --mapping NAME|FILE and -o INVENTORY.yaml",
-                         hint="or --suggest-mapping -o mapping.yaml to write a starting mapping")
+        from bleu_assess.cli.options import language
+        from bleu_assess.render.i18n import t
+
+        tongue = language(lang)
+        raise UsageError(t("usage.import_needs_mapping", tongue), hint=t("usage.import_needs_mapping_hint", tongue))
     _import(files, mapping, output, lang, organisation, report, as_of)
 
 

@@ -145,8 +145,7 @@ def upgrade(
             raise UsageError(t("cli.upgrade_directory_needs_output", tongue, path=path))
         target = Path(output)
         if target.resolve().is_relative_to(root.resolve()):
-            raise UsageError(f"refusing to write into {target}: it is inside the input directory",
-                             hint="choose another output directory with -o")
+            raise UsageError(t("usage.inside_input", tongue, target=target), hint=t("usage.inside_input_hint", tongue))
         for (shown, text), (file, _) in zip(upgraded, files):
             destination = target / file.relative_to(root)
             destination.parent.mkdir(parents=True, exist_ok=True)

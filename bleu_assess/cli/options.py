@@ -102,6 +102,13 @@ def language(lang: Optional[Lang], country: str | None = None, recorded: str | N
     return chosen
 
 
+def current_language() -> str:
+    """The language the command settled on (`language()`), else the default."""
+    from bleu_assess.render.i18n import default_language
+
+    return settings.lang or default_language()
+
+
 def as_of_day(value: Optional[str]) -> Any:
     """--as-of as a `datetime.date`: `value` (YYYY-MM-DD), else the tool's one clock
     (SOURCE_DATE_EPOCH's day, else today, UTC: bleu_assess/clock.py). A malformed value is a
@@ -110,12 +117,12 @@ def as_of_day(value: Optional[str]) -> Any:
 
     from bleu_assess import clock
     from bleu_assess.errors import UsageError
-    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.render.i18n import t
 
     try:
         return datetime.date.fromisoformat(value or clock.assessment_date())
     except ValueError:
-        raise UsageError(t("cli.bad_as_of", settings.lang or default_language(), value=value)) from None
+        raise UsageError(t("cli.bad_as_of", current_language(), value=value)) from None
 
 
 def error_language(arguments: dict[str, Any]) -> str:
@@ -141,11 +148,15 @@ def plan_options(max_wave_size: Optional[int], max_wave_effort: Optional[float],
                  group_by_flows: bool, pilot_size: Optional[int]):  # type: ignore[no-untyped-def]
     from bleu_assess.errors import UsageError
     from bleu_assess.plan.waves import DEFAULT_EFFORT_DAYS, PlanOptions, parse_effort_days
+    from bleu_assess.render.i18n import t
+
+    tongue = current_language()
 
     try:
         days = parse_effort_days(effort_days) if effort_days else dict(DEFAULT_EFFORT_DAYS)
     except ValueError as exc:
-        raise UsageError(f"--effort-days: {exc}", hint="for example --effort-days XS=1,S=3,M=10,L=30,XL=60") from None
+        raise UsageError(t("usage.bad_effort_days", tongue, error=exc),
+                         hint=t("usage.for_example", tongue, example="--effort-days XS=1,S=3,M=10,L=30,XL=60")) from None
     return PlanOptions(max_wave_size, max_wave_effort, pilot_size, days, group_by_flows)
 
 
@@ -167,18 +178,22 @@ def roadmap_options(start: Optional[str], capacity: Optional[str], freeze: Optio
 
     from bleu_assess.errors import UsageError
     from bleu_assess.plan.roadmap import DEFAULT_CAPACITY, RoadmapOptions, parse_capacity, parse_freeze
+    from bleu_assess.render.i18n import t
+
+    tongue = current_language()
 
     if start is None:
         if capacity or freeze:
-            raise UsageError("--capacity and --freeze date the waves: give --start too", hint="--start 2027-01-04")
+            raise UsageError(t("usage.dates_need_start", tongue), hint="--start 2027-01-04")
         return None
     try:
         first = datetime.date.fromisoformat(start)
     except ValueError:
-        raise UsageError(f"--start: '{start}' is not a date", hint="--start 2027-01-04") from None
+        raise UsageError(t("usage.bad_start", tongue, value=start), hint="--start 2027-01-04") from None
     try:
         weekly = parse_capacity(capacity) if capacity else (DEFAULT_CAPACITY,)
         freezes = tuple(sorted(parse_freeze(f) for f in freeze or ()))
     except ValueError as exc:
-        raise UsageError(f"--capacity/--freeze: {exc}", hint="--capacity 40 --freeze 2027-07-14:2027-08-31") from None
+        raise UsageError(t("usage.bad_capacity", tongue, error=exc),
+                         hint="--capacity 40 --freeze 2027-07-14:2027-08-31") from None
     return RoadmapOptions(first, weekly, freezes)

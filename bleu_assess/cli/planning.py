@@ -39,10 +39,12 @@ def plan(
 ) -> None:
     """Plan migration waves: move groups, dependency order, pilot, held and staying applications."""
     from bleu_assess import api
+    from bleu_assess.cli.options import language
     from bleu_assess.cli import console
     from bleu_assess.render.outputs import Choices
 
     fmt = format.value  # type: ignore[attr-defined]
+    language(lang, api.country_of(path))  # the options' mistakes are said in the organisation's language
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of, machine_output=fmt == "json")

@@ -55,10 +55,12 @@ def report(
     """Write the readiness report: one self-contained HTML file (or Markdown, or an editable Word
     note), in French or English."""
     from bleu_assess import api
+    from bleu_assess.cli.options import language
     from bleu_assess.cli import console
     from bleu_assess.render.outputs import Choices, Report
 
     fmt = format.value if format else formats.from_suffix("report", output, "html")  # type: ignore[attr-defined]
+    language(lang, api.country_of(path))  # the options' mistakes are said in the organisation's language
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of)
