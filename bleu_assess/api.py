@@ -132,9 +132,15 @@ _COUNTRY = re.compile(r"""^organisation:(?:[^\n]*\n(?:[ \t#][^\n]*\n|\n)*?[ \t]+
                       r"""([A-Za-z]{2})\b|"country"[ \t]*:[ \t]*"([A-Za-z]{2})\"""", re.MULTILINE)
 
 
+_ORGANISATION = re.compile(r"""^organisation:|"organisation"[ \t]*:""", re.MULTILINE)
+# The inventory format's default organisation country (docs/inventory.md, inventory.model).
+DEFAULT_COUNTRY = "FR"
+
+
 def country_of(path: str | os.PathLike[str]) -> str | None:
     """The organisation's country an inventory declares, found in the first 64 KiB of its files
-    without parsing them (None when not found): the language of the diagnostics of an inventory
+    without parsing them: the format's default (FR) for an organisation that names none, None
+    when no organisation is found: the language of the diagnostics of an inventory
     that may be invalid, malformed or hostile, at no cost."""
     from pathlib import Path
 
@@ -146,8 +152,11 @@ def country_of(path: str | os.PathLike[str]) -> str | None:
         files = inventory_files(Path(display), display, [])
     except (InputError, OSError):
         return None
+    declared = False
     for file, _ in files:
-        found = _COUNTRY.search(peek(file, 65536).decode("utf-8", "replace"))
+        head = peek(file, 65536).decode("utf-8", "replace")
+        found = _COUNTRY.search(head)
         if found:
             return (found.group(1) or found.group(2)).upper()
-    return None
+        declared = declared or bool(_ORGANISATION.search(head))
+    return DEFAULT_COUNTRY if declared else None
