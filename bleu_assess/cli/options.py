@@ -15,11 +15,15 @@ error raised later in the command is worded in the same language.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
 
 import typer
 
 from bleu_assess.cli.console import settings
+
+if TYPE_CHECKING:
+    from bleu_assess.plan.roadmap import RoadmapOptions
+    from bleu_assess.plan.waves import PlanOptions
 
 
 class Lang(str, Enum):
@@ -145,7 +149,8 @@ def error_language(arguments: dict[str, Any]) -> str:
 
 
 def plan_options(max_wave_size: Optional[int], max_wave_effort: Optional[float], effort_days: Optional[str],
-                 group_by_flows: bool, pilot_size: Optional[int]):  # type: ignore[no-untyped-def]
+                 group_by_flows: bool, pilot_size: Optional[int]) -> "PlanOptions":
+    """The planning options of `plan` and `report`; a usage error for malformed --effort-days."""
     from bleu_assess.errors import UsageError
     from bleu_assess.plan.waves import DEFAULT_EFFORT_DAYS, PlanOptions, parse_effort_days
     from bleu_assess.render.i18n import t
@@ -172,7 +177,8 @@ CAPACITY = typer.Option(None, "--capacity",
 FREEZE = typer.Option(None, "--freeze", help="FROM:TO, a period without migration work (repeatable).")
 
 
-def roadmap_options(start: Optional[str], capacity: Optional[str], freeze: Optional[List[str]]):  # type: ignore[no-untyped-def]
+def roadmap_options(start: Optional[str], capacity: Optional[str],
+                    freeze: Optional[List[str]]) -> "RoadmapOptions | None":
     """Roadmap options from the command line; None without --start (--capacity and --freeze need it)."""
     import datetime
 
