@@ -24,7 +24,9 @@ needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason="../shared/cases/int
 
 def imported(runner: Any, tmp_path: Path, *args: str) -> tuple[Any, dict[str, Any]]:
     out = tmp_path / "inventaire.yaml"
-    result = runner.invoke(app, ["import", "table", *args, "-o", str(out)])
+    # The messages checked are the English ones (a French organisation's import speaks French).
+    language = [] if "--lang" in args else ["--lang", "en"]
+    result = runner.invoke(app, ["import", "table", *args, *language, "-o", str(out)])
     assert result.exit_code == 0, result.output
     api.load(out)  # the result validates
     return result, yaml.safe_load(out.read_text(encoding="utf-8"))
@@ -35,6 +37,11 @@ def test_french_excel_semicolon_windows_1252_csv_directory(runner: Any, tmp_path
     result, data = imported(runner, tmp_path, str(CASES / "csv-excel-fr-point-virgule"), "--mapping", "template")
     assert "applications.csv: read as Windows-1252 (detected)" in result.output
     assert "columns separated by ';' (detected)" in result.output
+    # Without --lang, the organisation's country (FR, read from the tables) sets the language.
+    (tmp_path / "fr").mkdir()
+    french = runner.invoke(app, ["import", "table", str(CASES / "csv-excel-fr-point-virgule"), "--mapping", "template",
+                                 "-o", str(tmp_path / "fr" / "inventaire.yaml")])
+    assert "applications.csv: lu comme Windows-1252 (détecté)" in french.output
     assert data["organisation"] == {"name": "Centre hospitalier d'Exemple", "country": "FR", "type": "health-establishment"}
     dpi = data["applications"][0]
     assert dpi["name"] == "Dossier patient informatisé" and dpi["owner"] == "Direction des systèmes d'information"

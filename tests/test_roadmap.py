@@ -110,7 +110,8 @@ def test_undated_plan_keeps_its_keys_with_no_dates(runner: Any) -> None:
     (["--start", "2027-01-04", "--capacity", "0"], "positive"),
 ])
 def test_bad_roadmap_options_are_usage_errors(runner: Any, options: list[str], message: str) -> None:
-    result = runner.invoke(app, ["plan", str(CHU), *options])
+    # In English: the example's organisation is French, and would be answered in French.
+    result = runner.invoke(app, ["plan", str(CHU), *options, "--lang", "en"])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bleu_assess import inputs
 from bleu_assess.errors import UsageError
 from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.yamledit import InventoryEditor, scalar
@@ -43,7 +44,7 @@ def new_inventory(organisation: str | None, source: str, kind: str) -> str:
     if not organisation:
         raise UsageError("a new inventory needs the organisation's name",
                          hint="give --organisation NAME, or merge into an inventory with --inventory FILE")
-    digest = hashlib.sha256(Path(source).read_bytes()).hexdigest() if Path(source).is_file() else ""
+    digest = hashlib.sha256(inputs.read_bytes(Path(source), source)).hexdigest() if Path(source).is_file() else ""
     return (f"# Imported by bleu-assess import {kind} from {Path(source).name} (sha256 {digest[:16]}).\n"
             "# Discovered items are tagged `discovered`; suggestions are tagged `suggested`: check them.\n"
             f"format: {model.FORMAT}\n\norganisation:\n  name: {scalar(organisation)}\n")

@@ -4,7 +4,6 @@ the terminal) listing every coercion with its cell, grouped by kind, in reading 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 from dataclasses import replace
@@ -23,17 +22,6 @@ KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "tr
          "renamed", "derived", "declared", "constant", "wave", "conflict", "unknown", "unresolved", "link", "pending-flow",
          "validation")
 TERMINAL_LINES = 60
-
-
-def import_date(as_of: str | None = None) -> str:
-    """The date written in the top comment: --as-of, else SOURCE_DATE_EPOCH (reproducible
-    builds), else today (UTC)."""
-    if as_of:
-        return dt.date.fromisoformat(as_of).isoformat()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
-    return dt.datetime.now(dt.UTC).date().isoformat()
 
 
 def _sha256(path: str) -> str:
