@@ -27,14 +27,9 @@ KNOWN = {
     ("bleu_assess.assess.merge", "bleu_assess.render.citations"),
     ("bleu_assess.inventory.walker", "bleu_assess.render.i18n"),
     ("bleu_assess.inventory.sensitivity", "bleu_assess.render.i18n"),
-    # io lane (issue 12 item 7): the shared "load and assess" lives in the API, which these
-    # modules call back into.
-    ("bleu_assess.render.diff", "bleu_assess.api"),
-    ("bleu_assess.render.rules", "bleu_assess.api"),
-    ("bleu_assess.intake.merge", "bleu_assess.api"),
 }
 # Command modules (those registering a command) that import another command module, and
-# private names imported across modules (io lane, issue 12 item 7: shared CLI options once).
+# private names imported across modules: none (shared CLI options live in cli/options.py).
 KNOWN_CLI: set[tuple[str, str]] = set()
 KNOWN_PRIVATE: set[tuple[str, str]] = set()
 

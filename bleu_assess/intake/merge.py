@@ -137,9 +137,9 @@ def write_result(merged: Merged, output: str, inventory: str | None) -> None:
         validate([Document(output, merged.text, merged.data)], output, locate_warnings=False)
     except InventoryError:
         if inventory is not None:
-            from bleu_assess import api
+            from bleu_assess.inventory.load import load_inventory
 
-            api.load(inventory)
+            load_inventory(inventory)
         raise
 
 

@@ -67,9 +67,10 @@ class Side:
         """The results document: as read, or the inventory assessed in `lang`."""
         if self.document is not None:
             return self.document
-        from bleu_assess import api
+        from bleu_assess.assess.run import assess_inventory
+        from bleu_assess.rules.load import select
 
-        return api.assess(self.loaded.inventory, lang=lang).to_dict()
+        return assess_inventory(self.loaded.inventory, select(), lang).to_dict()
 
 
 def read_side(path: str) -> Side:
@@ -89,9 +90,9 @@ def read_side(path: str) -> Side:
         if not (isinstance(document, dict) and str(document.get("format", "")).startswith("bleu-assess/")):
             raise InputError("not results", [Diagnostic(path, 1, 1, "format", f"expected '{RESULTS_FORMAT}' "
                                                         "(bleu-assess scan --format json) or an inventory")])
-    from bleu_assess import api
+    from bleu_assess.inventory.load import load_inventory
 
-    return Side(path, loaded=api.load(path))
+    return Side(path, loaded=load_inventory(path))
 
 
 def _malformed(document: dict[str, Any]) -> str | None:

@@ -177,12 +177,14 @@ def diff(old_ref: str, new_ref: str, inventory: str | None, rules_dir: str | Non
 def _verdict_changes(old: Ruleset, new: Ruleset, inventory: str, rules_dir: str | None, lang: str) -> Any:
     from rich.table import Table
 
-    from bleu_assess import api
+    from bleu_assess.assess.run import assess_inventory
+    from bleu_assess.inventory.graph import build_graph
+    from bleu_assess.inventory.load import load_inventory
 
-    inv = api.load(inventory).inventory
-    ig = api.graph(inv)
+    inv = load_inventory(inventory).inventory
+    ig = build_graph(inv)
     others = [r for r in select(None, rules_dir) if r.id != old.id]
-    results = [api.assess(inv, sorted([*others, r], key=lambda x: x.id), lang, ig) for r in (old, new)]
+    results = [assess_inventory(inv, sorted([*others, r], key=lambda x: x.id), lang, ig) for r in (old, new)]
     table = Table(title=t("rules.verdict_changes", lang, inventory=inventory))
     for column in (t("rules.col_item", lang), t("rules.col_field", lang), old.ref, new.ref):
         table.add_column(column, overflow="fold")
