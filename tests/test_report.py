@@ -105,7 +105,8 @@ def test_report_waves_follow_the_same_planning_options_as_plan(runner: Any, monk
     report(runner, monkeypatch, str(CHU), "-o", str(tmp_path / "r.md"), *options)
     text = (tmp_path / "r.md").read_text(encoding="utf-8")
     for wave in waves:
-        line = f"### Wave {wave['number']} — {wave['effort_days']:g} person-days · {len(wave['applications'])} app(s)"
+        count = len(wave["applications"])
+        line = f"### Wave {wave['number']} — {wave['effort_days']:g} person-days · {count} application{'s' * (count > 1)}"
         assert line in text
 
 

@@ -137,7 +137,7 @@ def fit(
                          "'platforms:', for example {ref: catalogue:PROVIDER/OFFER})")
     matrix = fitting.fit(inventory, api.select_rulesets(), language, wanted, day)
     if format is FitFormat.table:
-        console.show_table(lambda width: fit_render.table(matrix, language), output, [path])
+        console.show_table(lambda width: fit_render.table(matrix, language, width), output, [path])
         return
     render = {FitFormat.markdown: lambda: fit_render.markdown(matrix, language, template_dir),
               FitFormat.csv: lambda: fit_render.csv_text(matrix, language),

@@ -135,7 +135,7 @@ def _labels(allowed: tuple[str, ...]) -> dict[str, str]:
     for lang in LANGUAGES:
         for key, label in catalogue(lang).items():
             code = key.rsplit(".", 1)[-1]
-            if key.startswith("values.") and code in allowed:
+            if key.startswith("values.") and code in allowed and isinstance(label, str):
                 out.setdefault(plain(label), code)
     return out
 
