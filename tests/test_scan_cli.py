@@ -152,6 +152,17 @@ def test_rules_commands(runner: Any) -> None:
     assert runner.invoke(app, ["rules", "show", "NOPE-000"]).exit_code == 2
 
 
+@pytest.mark.parametrize("lang, said, unsaid", [
+    ("fr", ["Référentiels", "gravité", "s'applique à", "oui", "Bloquant", "5 févr. 2026"], ["Rulesets", "severity", "yes"]),
+    ("en", ["Rulesets", "severity", "applies to", "yes", "Blocker", "5 Feb 2026"], ["Référentiels", "gravité"]),
+])
+def test_rules_list_speaks_the_readers_language(runner: Any, lang: str, said: list[str], unsaid: list[str]) -> None:
+    """Headers, statuses, severities and dates of `rules list` from the catalogue, not in English only."""
+    listed = runner.invoke(app, ["rules", "list", "--lang", lang], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert [w for w in said if w not in listed.stdout] == [] and [w for w in unsaid if w in listed.stdout] == []
+
+
 def test_scan_as_a_real_process_exits_2_on_invalid_input_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("format: bleu-assess/v1\norganisation: {name: X}\napplications:\n  - id: A\n    name: a\n",
