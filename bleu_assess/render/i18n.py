@@ -22,9 +22,10 @@ import datetime as dt
 import os
 import string
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Iterable, Mapping, Union
 
+from bleu_assess.render import l10n
 from bleu_assess.resources import templates_dir
 
 LANGUAGES = ("fr", "en")
@@ -33,6 +34,7 @@ PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
 STRICT_ENV = "BLEU_ASSESS_STRICT_I18N"
 
 Entry = Union[str, Mapping[str, str]]
+_WORDED = (int, float, dt.date)  # values written in the language's conventions
 
 
 class MissingMessage(KeyError):
@@ -107,16 +109,15 @@ def _form(forms: Mapping[str, str], key: str, lang: str, values: Mapping[str, An
         return forms["other"]
     if count == 0 and "zero" in forms:
         return forms["zero"]
-    return forms.get(_locale(lang).plural_form(abs(count)), forms["other"])
+    return forms.get(_category(lang, abs(count)), forms["other"])
 
 
-@cache
-def _locale(lang: str) -> Any:
+@lru_cache(maxsize=4096)  # the same few counts again and again, for thousands of items
+def _category(lang: str, count: float) -> str:
+    """The CLDR plural category of `count` in `lang` (one, few, many, other…)."""
     from babel import Locale
 
-    from bleu_assess.render.l10n import locale_name
-
-    return Locale.parse(locale_name(lang))
+    return str(Locale.parse(l10n.locale_name(lang)).plural_form(count))
 
 
 @cache
@@ -127,8 +128,11 @@ def _bare(text: str) -> frozenset[str]:
 
 
 def _localised(text: str, lang: str, values: dict[str, Any]) -> dict[str, Any]:
-    from bleu_assess.render import l10n
-
+    for value in values.values():
+        if isinstance(value, _WORDED) and value is not True and value is not False:
+            break
+    else:
+        return values  # text only: nothing to write in the language's conventions
     bare = _bare(text)
     out = dict(values)
     for name, value in values.items():

@@ -44,3 +44,11 @@ def join(items: list[str], lang: str) -> str:
     from babel.lists import format_list
 
     return format_list(items, locale=locale_name(lang)) if items else ""
+
+
+def country(code: str, lang: str) -> str:
+    """A country's name from its ISO 3166 code, in `lang` (CLDR): FR → « France », US →
+    « États-Unis »; the code itself when CLDR does not know it."""
+    from babel import Locale
+
+    return str(Locale.parse(locale_name(lang)).territories.get(code.upper(), code))

@@ -46,6 +46,7 @@ def context(plan: PlanResult, inventory: "Inventory") -> dict[str, Any]:
         "roadmap": roadmap_view(plan, inventory),
         "date": lambda value, form="long": l10n.date(value, plan.scan.lang, form),
         "number": lambda value: l10n.number(value, plan.scan.lang),
+        "country": lambda code: l10n.country(code, plan.scan.lang),
         "summary_line": summary_line(plan, len(wave_of)),
     }
 
