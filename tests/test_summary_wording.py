@@ -80,6 +80,20 @@ def test_every_count_agrees_with_its_words(write_inventory: Any, lang: str, coun
     assert_agrees(words(page, sentences), lang)
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("count", COUNTS)
+def test_the_executive_report_pages_agree(write_inventory: Any, lang: str, count: int) -> None:
+    """The summary as the reader gets it: the Markdown report up to its charts (figures, the
+    four answers, the unknowns, the executive sentences and their table)."""
+    from bleu_assess.render.report import render
+
+    loaded = api.load(write_inventory(estate(ready=max(count, 1), exposed=count, kept=count)))
+    scan = api.assess(loaded.inventory, lang=lang)
+    text = render(scan, api.plan(scan, api.graph(loaded.inventory)), loaded.inventory, "markdown", "executive", None)
+    summary = text.split("\n## Graphiques" if lang == "fr" else "\n## Charts")[0]
+    assert_agrees(summary, lang)
+
+
 EXPOSURE = {
     "fr": {0: "Aucune application n'est à la portée d'un droit extra-européen",
            1: "1 application est à la portée d'un droit extra-européen",
