@@ -150,11 +150,6 @@ def label(kind: str, value: str | None, lang: str) -> str:
     return "—" if value is None else t(f"values.{kind}.{value}", lang)
 
 
-def has(key: str, lang: str) -> bool:
-    """Whether the catalogue of `lang` words `key`."""
-    return key in catalogue(lang)
-
-
 def code_for_label(text: str, codes: Iterable[str]) -> str | None:
     """The code among `codes` whose label, in either language, is `text` (case, accents and
     spacing aside): someone who writes `santé` or `Diffusion restreinte` meant `health`,
