@@ -51,17 +51,9 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
     """Verdicts for every application and dataset of a validated inventory, on the assessment
     date `as_of` (YYYY-MM-DD; default the day the inventory's catalogue references were resolved
     on, else today, or SOURCE_DATE_EPOCH's date)."""
-    from bleu_assess.assess.evaluate import assess as run
+    from bleu_assess.assess.run import assess_inventory
 
-    if as_of is None and inventory.catalogue is not None:
-        # The day its catalogue references were resolved on: one date for catalogue and rules.
-        as_of = inventory.catalogue.day.isoformat()
-    result = run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
-    if inventory.catalogue is not None:
-        from bleu_assess.inventory.catalogue_refs import annotate
-
-        result = annotate(result, inventory)
-    return result
+    return assess_inventory(inventory, select_rulesets() if rulesets is None else rulesets, lang, ig, advance, as_of)
 
 
 def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,

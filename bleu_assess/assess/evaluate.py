@@ -240,7 +240,11 @@ class Evaluator:
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
                       "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
                       "platform.models": models})
-        fired += _fired(self.second[kind], facts)
+        second = _fired(self.second[kind], facts)
+        if second:
+            # A second-pass rule can find a fact missing too (the host's kind, once scope is known).
+            unknown = tuple(sorted({*unknown, *(c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
+            fired += second
         finding = self.finding
         findings = list(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]))
         waivers = self.waivers.get(item.id)
@@ -363,7 +367,7 @@ class Evaluator:
                     held.add(HDS)
                 else:
                     held.discard(HDS)
-                if provider.kind != "commercial":
+                if provider.kind not in (None, "commercial"):
                     # The doctrine's qualification requirement (R9, SREN art. 31) concerns
                     # commercial cloud offers: the State's cloud or a public shared service meets it.
                     held.add(SNC)

@@ -67,8 +67,9 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
         day: dt.date | None = None) -> FitMatrix:
     """The matrix for `offers` (platform ids; default: every platform of the inventory).
     Raises KeyError naming an unknown offer."""
-    from bleu_assess import api
+    from bleu_assess.assess.run import assess_inventory
     from bleu_assess.inventory.catalogue import assessment_date
+    from bleu_assess.inventory.graph import build_graph
 
     day = day or assessment_date()
     chosen = [inventory.platforms_by_id[o] for o in offers] if offers else sorted(inventory.platforms, key=lambda p: p.id)
@@ -86,8 +87,8 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
         alone = replace(inventory, platforms=tuple(p if p.id == platform.id else replace(p, models=())
                                                    for p in inventory.platforms
                                                    if p.id == platform.id or p.id in hosted))
-        ig = api.graph(alone)
-        result = api.assess(alone, rulesets, lang, ig, as_of=day.isoformat())
+        ig = build_graph(alone)
+        result = assess_inventory(alone, rulesets, lang, ig, as_of=day.isoformat())
         judge = _Judge(alone, ig, platform, day, demands)
         column = {}
         for verdict in result.applications:
@@ -202,7 +203,7 @@ class _Judge:
         held.discard(HDS)
         if self.hds_by_model[model] <= certified:
             held.add(HDS)
-        if provider.kind != "commercial":
+        if provider.kind not in (None, "commercial"):
             held.add(SNC)
         missing = [q for q in needed if q not in held]
         if missing:

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from collections.abc import Mapping as Columns
+from typing import Any
 
 from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError, UsageError
@@ -42,7 +44,7 @@ AGENT = {"computer": ("computer",), "direction": ("direction",), "source_ip": ("
          "seen": ("timegeneratedutc", "timegenerated")}
 
 
-def _columns(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _columns(header: list[str], wanted: Columns[str, tuple[str, ...]]) -> dict[str, str]:
     """Our key -> the normalised header it is read from."""
     names = {normalise(h) for h in header}
     return {key: n for key, options in wanted.items() for n in options if n in names}
@@ -222,7 +224,8 @@ def skeleton(lifted: Lifted, index: ServerIndex, source: str) -> str:
         item: dict[str, Any] = {"id": server_id(name)}
         if not ip_of(name):
             item["hostname"] = name
-        item["ip_addresses"] = sorted(addresses | ({ip_of(name)} if ip_of(name) else set()))  # type: ignore[operator]
+        own = ip_of(name)
+        item["ip_addresses"] = sorted(addresses | ({own} if own else set()))
         item["applications"] = []
         lines.extend(block_item(item, 2, 4))
     for endpoint in sorted(lifted.endpoints.values(), key=lambda e: e.id):

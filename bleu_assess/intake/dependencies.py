@@ -42,7 +42,7 @@ _INTERNAL_SUFFIXES = (".local", ".lan", ".internal", ".intra", ".corp", ".locald
 
 
 class Connection(NamedTuple):
-    """One row of a dependency export. Names and addresses as written; `count` the connections
+    """One row of a dependency export. Names and addresses as written; `links` the connections
     the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot. (A named
     tuple: export rows are many, and it is the cheapest record to build.)"""
 
@@ -52,7 +52,7 @@ class Connection(NamedTuple):
     target: str | None
     target_ip: str | None
     port: int | None
-    count: int = 1
+    links: int = 1
     seen: str | None = None
 
 
@@ -98,7 +98,7 @@ class Evidence:
     def add(self, connection: Connection) -> None:
         if connection.port is not None:
             self.ports.add(connection.port)
-        self.connections += connection.count
+        self.connections += connection.links
         self.rows += 1
         seen = timestamp(connection.seen)
         if seen:

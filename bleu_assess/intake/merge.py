@@ -57,7 +57,7 @@ def _fold(additions: Additions) -> None:
         app = apps.get(app_id)
         if app is None:
             continue
-        tail = {k: app.pop(k) for k in ("tags", "extra") if k in app}
+        tail: dict[str, Any] = {k: app.pop(k) for k in ("tags", "extra") if k in app}
         app[key] = list(dict.fromkeys([*app.get(key, []), *values]))
         app.update(tail)
         del additions.lists[(app_id, key)]
@@ -97,14 +97,14 @@ def apply(text: str, file: str, additions: Additions, report: ImportReport, data
             report.added[section] = report.added.get(section, 0) + len(fresh)
             merged[section] = [*(merged.get(section) or []), *fresh]
     apps = {a.get("id"): i for i, a in enumerate(merged.get("applications") or []) if isinstance(a, dict)}
-    for (app_id, key), values in sorted(additions.lists.items()):
-        added = editor.add_to_list(app_id, key, values)
+    for (app_id, list_name), values in sorted(additions.lists.items()):
+        added = editor.add_to_list(app_id, list_name, values)
         if added:
-            report.added[key] = report.added.get(key, 0) + len(added)
+            report.added[list_name] = report.added.get(list_name, 0) + len(added)
             if merged["applications"] is editor.data.get("applications"):
                 merged["applications"] = list(merged["applications"])
             app = dict(merged["applications"][apps[app_id]])
-            app[key] = [*(app.get(key) or []), *added]
+            app[list_name] = [*(app.get(list_name) or []), *added]
             merged["applications"][apps[app_id]] = app
     report.notes.extend(editor.edit.notes)
     report.not_done.extend(editor.edit.left_out)

@@ -109,10 +109,10 @@ class ImportReport:
                 continue
             out.append(t(f"discovery.detail.{heading}", lang, count=len(entries)))
             out.extend(f"  - {entry}" for entry in entries)
-        for heading, entries in (("notes", self.notes), ("not_done", self.not_done)):
-            if entries:
-                out.append(t(f"discovery.{heading}", lang, count=len(entries)))
-                out.extend(f"  - {_word(entry, lang)}" for entry in entries)
+        for heading, said in (("notes", self.notes), ("not_done", self.not_done)):
+            if said:
+                out.append(t(f"discovery.{heading}", lang, count=len(said)))
+                out.extend(f"  - {_word(entry, lang)}" for entry in said)
         return out
 
     def markdown(self, lang: str) -> str:

@@ -152,7 +152,7 @@ class Provider:
     ownership: Ownership | None = None
     contract_law: str | None = None
     pending_qualifications: tuple[PendingQualification, ...] = ()
-    kind: str = "commercial"
+    kind: str | None = None  # one of PROVIDER_KINDS; None: not declared
     admin_regions: tuple[str, ...] | None = None  # None = administered from its regions
     hds_activities: tuple[int, ...] = ()  # certified HDS activities (a v1 `hds` means all six)
     transfer_basis: str | None = None  # one of TRANSFER_BASES; None: derived from the countries

@@ -112,8 +112,9 @@ ORGANISATION = _s("object", "The organisation being assessed (in exactly one fil
 PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
     "id": _s("id", "Unique provider id.", required=True, defines="provider"),
     "name": _s("string", "Display name (defaults to the id)."),
-    "kind": _s("string", "commercial (default), state-internal, public-community or colocation.",
-               enum=model.PROVIDER_KINDS, default="commercial"),
+    "kind": _s("string", "commercial, state-internal, public-community or colocation. Undeclared: presumed "
+               "commercial when the headquarters are outside France, else unknown (SNC-UNK-003).",
+               enum=model.PROVIDER_KINDS),
     "headquarters": _s("country", "Country of the ultimate parent company."),
     "non_eu_control": _s("boolean", "Controlled by non-EU shareholders (default: headquarters outside the EU/EEA)."),
     "qualifications": _qualifications("Held by the provider as a whole (v1: cover all its offers; v2: apply where "

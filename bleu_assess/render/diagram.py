@@ -102,8 +102,8 @@ def diagrams(items: Iterable[ItemVerdict], inventory: Inventory, titles: dict[st
         overview.edges.setdefault((f"application:{flow.source}", f"application:{flow.target}"), "flow")
     for provider in inventory.providers:
         for sub in provider.subprocessors:
-            if inventory.provider(sub):
-                overview.edges[(f"provider:{provider.id}", f"provider:{sub}")] = "subprocessor"
+            if inventory.provider(sub.id):
+                overview.edges[(f"provider:{provider.id}", f"provider:{sub.id}")] = "subprocessor"
     for item in exposed:
         for path in item.exposure.paths:
             _add_path(overview, item.exposure.level, path, inventory)
