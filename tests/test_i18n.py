@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
@@ -84,7 +85,7 @@ def test_strict_mode_fails_on_missing_wording(monkeypatch: Any) -> None:
     """The tests run strict (conftest): a missing key, count or value is an error, not a key
     printed to the reader; outside strict mode the key is shown and the run goes on."""
     monkeypatch.setenv("BLEU_ASSESS_STRICT_I18N", "1")
-    with pytest.raises(MissingMessage, match="report.no_such_key"):
+    with pytest.raises(MissingMessage, match=r"report\.no_such_key"):
         t("report.no_such_key", "fr")
     with pytest.raises(MissingMessage, match="count"):
         t("report.items_count", "fr")

@@ -109,7 +109,7 @@ HELD = {"fr": {1: "1 application attend la levée de ses obstacles.", 3: "3 appl
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("exposed", COUNTS)
 def test_exposure_and_held_sentences_for_none_one_and_many(write_inventory: Any, lang: str, exposed: int) -> None:
-    page, sentences = summary_text(write_inventory(estate(ready=1, exposed=exposed)), lang)
+    _, sentences = summary_text(write_inventory(estate(ready=1, exposed=exposed)), lang)
     assert any(s.startswith(EXPOSURE[lang][exposed]) for s in sentences), sentences
     held = [s for s in sentences if s in HELD[lang].values()]
     assert held == ([HELD[lang][exposed]] if exposed else []), "the held sentence only when some are held"

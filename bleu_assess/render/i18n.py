@@ -22,8 +22,9 @@ import datetime as dt
 import os
 import string
 import unicodedata
+from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
-from typing import Any, Iterable, Mapping, Union
+from typing import Any
 
 from bleu_assess.render import l10n
 from bleu_assess.resources import templates_dir
@@ -33,7 +34,7 @@ LANGUAGES = ("fr", "en")
 PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
 STRICT_ENV = "BLEU_ASSESS_STRICT_I18N"
 
-Entry = Union[str, Mapping[str, str]]
+Entry = str | Mapping[str, str]
 _WORDED = (int, float, dt.date)  # values written in the language's conventions
 
 

@@ -76,8 +76,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         else:
             why = label("held", held.reason, lang)
         cannot[why].append(names[held.id])
-    for staying in plan.staying:
-        cannot[label("target", staying.target, lang)].append(names[staying.id])
+    for stays in plan.staying:
+        cannot[label("target", stays.target, lang)].append(names[stays.id])
 
     when = []
     roadmap = plan.roadmap
