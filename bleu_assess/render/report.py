@@ -149,8 +149,8 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
     })
     # Wave timeline: dated when the plan is (--start), else the effort of each wave.
     lang = scan.lang
-    notes = {w.number: say("wave_note", days=t("plan.person_days", lang, count=w.effort_days), count=len(w.applications))
-             for w in plan.waves}
+    # Beside a bar the note must be short: abbreviated units (« 62 j·h · 4 appli. »).
+    notes = {w.number: say("chart_wave_note", days=w.effort_days, count=len(w.applications)) for w in plan.waves}
     if plan.roadmap is not None and plan.waves:
         from bleu_assess.render.report_parts import dated_timeline
 
