@@ -152,14 +152,29 @@ def test_rules_commands(runner: Any) -> None:
     assert runner.invoke(app, ["rules", "show", "NOPE-000"]).exit_code == 2
 
 
+@pytest.mark.parametrize("lang, said, unsaid", [
+    ("fr", ["Référentiels", "gravité", "s'applique à", "oui", "Bloquant", "5 févr. 2026"], ["Rulesets", "severity", "yes"]),
+    ("en", ["Rulesets", "severity", "applies to", "yes", "Blocker", "5 Feb 2026"], ["Référentiels", "gravité"]),
+])
+def test_rules_list_speaks_the_readers_language(runner: Any, lang: str, said: list[str], unsaid: list[str]) -> None:
+    """Headers, statuses, severities and dates of `rules list` from the catalogue, not in English only."""
+    listed = runner.invoke(app, ["rules", "list", "--lang", lang], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert [w for w in said if w not in listed.stdout] == [] and [w for w in unsaid if w in listed.stdout] == []
+
+
 def test_scan_as_a_real_process_exits_2_on_invalid_input_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("format: bleu-assess/v1\norganisation: {name: X}\napplications:\n  - id: A\n    name: a\n",
                    encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "bleu_assess", "scan", str(bad)], capture_output=True, text=True)
     assert done.returncode == 2
-    assert f"{bad}:4:9: applications[0].id: invalid id 'A'" in done.stderr
+    # No country: the format's default, France, so French words at the same place.
+    assert f"{bad}:4:9: applications[0].id: identifiant « A » invalide" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "scan", str(bad), "--lang", "en"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and f"{bad}:4:9: applications[0].id: invalid id 'A'" in done.stderr
 
 
 @pytest.mark.parametrize("name", ["chu-exemple.yaml", "ministere-exemple.yaml"])

@@ -90,7 +90,7 @@ class ImportReport:
         from bleu_assess.render.i18n import t
 
         out = [t("discovery.read", lang, source=self.source, kind=self.kind, count=self.read,
-                 unit=t(f"discovery.unit.{self.unit}", lang))]
+                 unit=t(f"discovery.unit.{self.unit}", lang, count=self.read))]
         for outcome in OUTCOMES:
             buckets = sorted((r, b) for (o, r), b in self.outcomes.items() if o == outcome)
             out.append(t(f"discovery.outcome.{outcome}", lang, count=sum(b.count for _, b in buckets)))

@@ -135,7 +135,7 @@ def _labels(allowed: tuple[str, ...]) -> dict[str, str]:
     for lang in LANGUAGES:
         for key, label in catalogue(lang).items():
             code = key.rsplit(".", 1)[-1]
-            if key.startswith("values.") and code in allowed:
+            if key.startswith("values.") and code in allowed and isinstance(label, str):
                 out.setdefault(plain(label), code)
     return out
 
@@ -305,5 +305,5 @@ def _date(raw: Any) -> Coerced:
 
 def natural_key(label: str) -> tuple[Any, ...]:
     """Order of wave names as people number them: `Vague 2` before `Vague 10`, `Wave A` before `Wave B`."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, plain(part))
+    return tuple((0, int(part), "") if part.isdecimal() else (1, 0, plain(part))
                  for part in re.findall(r"\d+|[^\W\d_]+", label, re.UNICODE)) or ((1, 0, plain(label)),)

@@ -134,7 +134,7 @@ def timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[str, fl
         body.append(f"<rect x='{label_w}' y='{y + 4}' width='{max(w, 1):.1f}' height='{row_h - 8}' rx='3' "
                     f"fill='{COLOURS['required']}'/>")
         body.append(_text(label_w + max(w, 1) + 6, y + 19, note, "start", "#1f2328"))
-    return _svg(chart_id, label_w + bar_w + 110, height, title, desc, body)
+    return _svg(chart_id, label_w + bar_w + 150, height, title, desc, body)  # room for the note
 
 
 def dated_timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[str, str, str, str]],

@@ -88,7 +88,7 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
     document.add_heading(say("title"), level=0)
     document.add_paragraph(f"{inventory.organisation.name} · {ctx['generated']}")
     document.add_heading(say("at_a_glance"), level=1)
-    table([text for _, text, _ in page["figures"]], [[str(value) for value, _, _ in page["figures"]]])
+    table([text for _, text, _ in page["figures"]], [[l10n.number(value, lang) for value, _, _ in page["figures"]]])
     for key, lines in (("q_move", page["move"]),
                        ("q_cannot", [say("decide_line", why=g["why"], names=g["names"]) for g in page["cannot"]]
                         or [t("plan.none", lang)]),

@@ -188,7 +188,7 @@ def diff_csv(subject: Any, choices: Choices) -> Rendered:
 def fit_table(matrix: Any, choices: Choices) -> Rendered:
     from bleu_assess.render import fit
 
-    return lambda width: fit.table(matrix, choices.lang)
+    return lambda width: fit.table(matrix, choices.lang, width)
 
 
 def fit_markdown(matrix: Any, choices: Choices) -> Rendered:

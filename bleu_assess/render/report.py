@@ -55,6 +55,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
             template_dir: str | None = None, fit: Any = None) -> dict[str, Any]:
     """`fit`: a fit.FitMatrix for the fit section, or None."""
     from bleu_assess.render import catalogue as catalogue_render, fit as fit_render, words
+    from bleu_assess.render.summary import executive_sentences, one_page, top_blockers
 
     lang = scan.lang
     plan = words.plan(plan, lang)
@@ -68,41 +69,12 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     summary = scan.summary()
     apps = sorted(scan.applications, key=lambda i: (READINESS_ORDER[i.readiness], i.id))
     datasets = sorted(scan.datasets, key=lambda i: (-EXPOSURE_RANK[i.exposure.level], i.id))
-    readiness = summary["readiness"]
-    total = summary["applications"]
-    exposed = [a for a in scan.applications if a.exposure.level != "none"]
-    critical = [a for a in exposed if a.exposure.level == ExposureLevel.CRITICAL]
-    blocking = Counter((f.severity, f.rule, f.title) for a in scan.applications for f in a.findings
-                       if f.severity in (Severity.BLOCKER, Severity.HIGH))
-    # Blockers first, then what affects most applications.
-    top_rules = [{"rule": rule, "title": title, "count": n, "severity": severity}
-                 for (severity, rule, title), n in sorted(
-                     blocking.items(), key=lambda kv: (SEVERITY_RANK[kv[0][0]], -kv[1], kv[0][1]))[:5]]
-    pilot = plan.waves[0] if plan.waves else None
-    unknown = summary["cannot_assess"]["applications"]
-    # Facts missing come first: an estate that cannot be assessed must not read as green.
-    executive = [say("exec_cannot_assess", count=unknown, reasons=t("cli.list_separator", lang).join(
-        f"{title} ({n})" for _, title, n in scan.unknown_reasons()))] if unknown else []
-    executive += [
-        say("exec_readiness", total=total, ready=readiness[Readiness.READY], conditions=readiness[Readiness.READY_WITH_CONDITIONS],
-            blocked=readiness[Readiness.NOT_READY], unknown=readiness[Readiness.UNKNOWN]),
-        say("exec_scope", required=summary["secnumcloud_scope"]["required"],
-            recommended=summary["secnumcloud_scope"]["recommended"], excluded=summary["secnumcloud_scope"]["excluded"]),
-        say("exec_exposure", exposed=len(exposed), critical=len(critical)),
-    ]
-    if top_rules:
-        executive.append(say("exec_blockers", rules=t("cli.list_separator", lang).join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
-    names = {a.id: a.name for a in inventory.applications}
-    if pilot:
-        executive.append(say("exec_pilot", apps=t("cli.list_separator", lang).join(names[a] for a in pilot.applications),
-                             days=l10n.number(pilot.effort_days, lang), waves=len(plan.waves)))
-    if plan.held:
-        executive.append(say("exec_held", held=len(plan.held)))
+    top_rules = top_blockers(scan)
+    executive = executive_sentences(scan, plan, inventory, top_rules)
 
     classes = {a.id: {inventory.datasets_by_id[d].classification for d in a.datasets} for a in inventory.applications}
     chart_list = _charts(scan, plan, classes, say, lab)
     from bleu_assess.render import plan as plan_render, report_parts
-    from bleu_assess.render.summary import one_page
 
     plan_context = plan_render.context(plan, inventory)
     groups = report_parts.rule_groups(scan)
@@ -178,8 +150,8 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
     })
     # Wave timeline: dated when the plan is (--start), else the effort of each wave.
     lang = scan.lang
-    notes = {w.number: say("wave_note", days=l10n.number(w.effort_days, lang), count=len(w.applications))
-             for w in plan.waves}
+    # Beside a bar the note must be short: abbreviated units (« 62 j·h · 4 appli. »).
+    notes = {w.number: say("chart_wave_note", days=w.effort_days, count=len(w.applications)) for w in plan.waves}
     if plan.roadmap is not None and plan.waves:
         from bleu_assess.render.report_parts import dated_timeline
 

@@ -77,7 +77,7 @@ def dated_timeline(plan: PlanResult, notes: dict[int, str], say: Say) -> str:
     marks = [(d.date.isoformat(), f"{l10n.date(d.date, lang, 'medium')} — {deadline_title(d, lang)}", d.must_meet)
              for d in shown]
     desc = say("chart_roadmap_desc", start=l10n.date(plan.waves[0].start, lang), end=l10n.date(plan.waves[-1].end, lang),
-               waves=len(plan.waves))
+               count=len(plan.waves))
     return charts.dated_timeline("chart-waves", say("chart_roadmap"), desc, waves, freezes, marks, months)
 
 

@@ -30,6 +30,13 @@ def listing(rules_dir: str | None, lang: str, width: int = 160) -> "RenderableTy
 
     from bleu_assess.render.tables import ALWAYS, Column, fitted
 
+    from bleu_assess.render import l10n
+    from bleu_assess.render.i18n import label, t
+
+    def say(key: str) -> str:
+        return t(f"cli.rules_list.{key}", lang)
+
+    yes = say("yes")
     available = discover(rules_dir)
     defaults = {r.ref for r in select(None, rules_dir)}
     sets: list[tuple[str, ...]] = []
@@ -38,26 +45,24 @@ def listing(rules_dir: str | None, lang: str, width: int = 160) -> "RenderableTy
         for version in sorted(available[ruleset_id], key=version_key):
             ruleset = load_ruleset(available[ruleset_id][version].path)
             is_default = ruleset.ref in defaults
-            sets.append((ruleset.id, ruleset.version, ruleset.status, t("rules.yes", lang) if is_default else "",
-                         str(len(ruleset.rules)), ruleset.effective, ruleset.title[lang]))
+            sets.append((ruleset.id, ruleset.version, say(f"statuses.{ruleset.status}"), yes if is_default else "",
+                         str(len(ruleset.rules)), l10n.date(ruleset.effective, lang, "medium"), ruleset.title[lang]))
             if is_default:
                 rules.extend((rule.id, ruleset.ref, rule.dimension, label("severity", rule.severity, lang),
-                              _kinds(rule, lang), rule.title[lang], t("rules.yes", lang) if rule.uncertain else "")
-                             for rule in ruleset.rules)
+                              ", ".join(label("kind", kind, lang) for kind in rule.applies_to),
+                              rule.title[lang], yes if rule.uncertain else "") for rule in ruleset.rules)
 
     def table(title: str, rows: list[tuple[str, ...]], headers: tuple[tuple[str, int], ...]) -> "RenderableType":
         # keep: ALWAYS for identifiers, else the rank of the column's use; the title wraps.
-        columns = [Column(t(f"rules.col_{header}", lang), [Text(row[n]) for row in rows], keep,
-                          no_wrap=keep >= ALWAYS, flexible_min=16 if header == "title" else None)
-                   for n, (header, keep) in enumerate(headers)]
+        columns = [Column(say(key), [Text(row[n]) for row in rows], keep, no_wrap=keep >= ALWAYS,
+                          flexible_min=16 if key == "title" else None) for n, (key, keep) in enumerate(headers)]
         return fitted(title, columns, width, lang)
 
     return Group(
-        table(t("rules.rulesets_title", lang), sets, (("id", ALWAYS), ("version", ALWAYS), ("status", 5),
-                                                      ("default", 4), ("rules", 2), ("effective", 3), ("title", 6))),
-        table(t("rules.rules_title", lang), rules, (("rule", ALWAYS), ("ruleset", 4), ("dimension", 3),
-                                                    ("severity", 6), ("applies_to", 1), ("title", 7),
-                                                    ("uncertain", 5))))
+        table(say("rulesets"), sets, (("id", ALWAYS), ("version", ALWAYS), ("status", 5), ("default", 4), ("count", 2),
+                                      ("effective", 3), ("title", 6))),
+        table(say("rules"), rules, (("rule", ALWAYS), ("ruleset", 4), ("dimension", 3), ("severity", 6),
+                                    ("applies_to", 1), ("title", 7), ("uncertain", 5))))
 
 
 def _kinds(rule: Rule, lang: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause
+from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, t
 from bleu_assess.assess.results import Finding, ScanResult, scan_json_parts
 from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness
@@ -108,7 +109,8 @@ def markdown(result: ScanResult, template_dir: str | None = None) -> str:
 
     return render("scan/scan.md.j2", {"result": result, "summary": result.summary(),
                                       "cannot_assess": cannot_assess_line(result),
-                                      "label": lambda kind, value: label(kind, value, result.lang)},
+                                      "label": lambda kind, value: label(kind, value, result.lang),
+                                      "date": lambda value: l10n.date(value, result.lang)},
                   template_dir, result.lang)
 
 
