@@ -3,6 +3,7 @@
     python benchmarks/run.py                       # N = 1,000, 10,000 and 100,000
     python benchmarks/run.py --sizes 1000,10000    # quicker
     python benchmarks/run.py --samples 3           # fewer samples per step (default 5)
+    python benchmarks/run.py --quick               # N = 1,000 and 10,000 only (no 100,000)
 
 Every step is a whole process (start-up, parse, validation, rules, rendering, writing), sampled
 `--samples` times (twice at N >= 100,000); the runner prints each step's minimum and median wall
@@ -50,7 +51,7 @@ from generate import (
 from generate import VERSION as GENERATOR_VERSION
 
 LIBYAML = "import sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f:\n    yaml.load(f, Loader=yaml.CSafeLoader)\n"
-OWN_PARSE = ("import sys\nfrom pathlib import Path\nfrom bleu_assess import yamlio\np = Path(sys.argv[1])\n"
+OWN_PARSE = ("import sys\nfrom pathlib import Path\nfrom bleu_assess.inventory import yamlio\np = Path(sys.argv[1])\n"
              "yamlio.parse(yamlio.decode(yamlio.read_bytes(p, sys.argv[1]), sys.argv[1]), sys.argv[1])\n")
 # A fixed terminal width, so that the table step lays out the same text on every machine.
 ENV = {**os.environ, "COLUMNS": "120"}
@@ -146,8 +147,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=5, help="runs per step (2 at N >= 100,000)")
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "bleu-assess-bench"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="skip N >= 100,000 (no peak-memory targets)")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if not (args.quick and int(s) >= 100_000)]
     k = max(1, args.samples)
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)

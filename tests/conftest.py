@@ -16,6 +16,12 @@ EXAMPLES = ROOT / "examples"
 # depend on the assessment date, fixed here (2026-11-30, the catalogue's date) for every test
 # and every process the tests start, unless a test sets its own.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1795996800")
+# The compiled cache of shipped data (bleu_assess/cache.py) in a folder of this run, not the
+# user's: tests start from an empty cache and fill it, so both paths run.
+if "BLEU_ASSESS_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["BLEU_ASSESS_CACHE"] = tempfile.mkdtemp(prefix="bleu-assess-cache-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
