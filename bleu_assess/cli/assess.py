@@ -96,6 +96,8 @@ def scan(
     template_dir: Optional[str] = typer.Option(None, "--template-dir", help="Templates overriding the shipped ones."),
     csv_dialect: Optional[CsvDialect] = CSV_DIALECT,
     as_of: Optional[str] = as_of_option(),
+    every: bool = typer.Option(False, "--all", help="Table: every item, even in a large estate (by default, "
+                               "above 100 items, the summary and the 30 items that matter most)."),
 ) -> None:
     """Assess every application and dataset: readiness, SecNumCloud scope, residency, exposure, target."""
     from bleu_assess.cli import console
@@ -106,7 +108,7 @@ def scan(
     result, _, selected = load_and_assess(path, ruleset, rules_dir, lang, machine_output=format is not ScanFormat.table,
                                           only=only_ruleset, as_of=as_of)
     if format is ScanFormat.table:
-        console.show_table(lambda width: scan_render.table(result, width), output, [path])
+        console.show_table(lambda width: scan_render.table(result, width, every), output, [path])
     elif format is ScanFormat.sarif:
         from bleu_assess.render import ci
 
