@@ -59,7 +59,7 @@ def report(
     note), in French or English."""
     from bleu_assess import api
     from bleu_assess.output import emit
-    from bleu_assess.render.report import render
+    from bleu_assess.render.report import stream
 
     suffixes = {".md": "markdown", ".markdown": "markdown", ".docx": "docx"}
     fmt = format.value if format else next((f for s, f in suffixes.items() if output and output.endswith(s)), "html")
@@ -83,4 +83,4 @@ def report(
 
         matrix = fitting(inventory, api.select_rulesets(ruleset or None, rules_dir, only_ruleset or None), result.lang,
                          day=dt.date.fromisoformat(result.as_of))
-    emit(render(result, planned, inventory, fmt, audience.value, template_dir, matrix), output, [path])
+    emit(stream(result, planned, inventory, fmt, audience.value, template_dir, matrix), output, [path])
