@@ -2,8 +2,8 @@
 
 typer (0.2x) coerces every non-flag value through a pydantic `TypeAdapter` built on first use:
 importing pydantic and building adapters costs about 80 ms of every command's start-up, more
-than the rest of the CLI together. Our commands only take strings, flags, paths, numbers without
-bounds, str enums and lists of these, which typer's own pydantic-free helpers
+than the rest of the CLI together. Our commands only take strings, flags, paths, numbers (with
+bounds or not, never clamped), str enums and lists of these, which typer's own pydantic-free helpers
 (`coerce_cli_choice`, `coerce_cli_path`) or a plain conversion handle. `install()` gives such
 parameters a light coercer; any other annotation, and any value the light coercer refuses,
 goes to typer's own adapter, so error messages stay typer's.
@@ -29,8 +29,8 @@ def _scalar(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | None
         return lambda value, param, ctx: value if isinstance(value, str) else _refuse()
     if annotation is bool:  # flags arrive as bools; anything else is typer's to parse
         return lambda value, param, ctx: value if isinstance(value, bool) else _refuse()
-    if annotation in (int, float) and info.min is None and info.max is None and not info.clamp:
-        return lambda value, param, ctx: annotation(value) if isinstance(value, str) else _refuse()
+    if annotation in (int, float) and not info.clamp:
+        return lambda value, param, ctx: _number(annotation, value, info.min, info.max)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         choices: Sequence[Any] = list(annotation)
         return lambda value, param, ctx: coerce_cli_choice(value, choices=choices,
@@ -39,6 +39,19 @@ def _scalar(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | None
         path_type = info.path_type or annotation
         return lambda value, param, ctx: coerce_cli_path(value, info, path_type=path_type, param=param, ctx=ctx)
     return None
+
+
+def _number(kind: type, value: Any, low: float | None, high: float | None) -> Any:
+    """`value` (text as typed, or a default) as `kind` within [low, high]; ValueError otherwise,
+    for typer's adapter to word (bools are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        _refuse()
+    number = kind(value)
+    if kind is int and isinstance(value, float) and number != value:
+        _refuse()
+    if (low is not None and number < low) or (high is not None and number > high):
+        _refuse()
+    return number
 
 
 def _refuse() -> Any:
