@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from functools import cached_property
+from typing import Any, Iterable, Iterator, Mapping
 
 from bleu_assess.inventory import catalogue as cat, yamlio
 from bleu_assess.inventory.model import FORMAT_V2
@@ -112,6 +113,28 @@ def resolve(documents: list[Any], catalogue_path: str | os.PathLike[str] | None 
     return out, resolution, warnings
 
 
+class _Composed:
+    """A document's YAML nodes, composed on first use only: composing a large inventory with
+    libyaml costs more than validating it, and positions are needed only for messages."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def root(self) -> Any:
+        return yamlio.compose_unchecked(self.text)
+
+
+class _Position:
+    """(line, column) of `path` in a document, unpacked as a pair where a message is made."""
+
+    def __init__(self, composed: _Composed, path: tuple[Any, ...]) -> None:
+        self.composed, self.path = composed, path
+
+    def __iter__(self) -> Iterator[int | None]:
+        return iter(yamlio.locate(self.composed.root, self.path))
+
+
 class _Resolver:
     def __init__(self, catalogue: cat.Catalogue, day: dt.date) -> None:
         self.catalogue, self.day = catalogue, day
@@ -125,7 +148,7 @@ class _Resolver:
         if not isinstance(data, dict) or not any(isinstance(data.get(s), list) for s in SECTIONS):
             return doc
         v2 = data.get("format") == FORMAT_V2
-        root = None
+        composed = None
         expanded = dict(data)
         # Which catalogue provider each inventory provider stands for, to default an offer's provider
         # and to choose the offers a v1 provider's facts come from.
@@ -145,10 +168,10 @@ class _Resolver:
                 if not (isinstance(item, dict) and "ref" in item):
                     new_items.append(item)
                     continue
-                if root is None:
-                    root = yamlio.compose_unchecked(doc.text)
+                if composed is None:
+                    composed = _Composed(doc.text)
                 where = (section, index)
-                position = yamlio.locate(root, (*where, "ref"))
+                position = _Position(composed, (*where, "ref"))
                 if self.first is None:
                     self.first = ((doc.file, position), (*where, "ref"))
                 entry = self.entry(section, item, v2, chosen, provider_ids, (doc.file, position), where)
