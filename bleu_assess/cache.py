@@ -51,14 +51,22 @@ def directory() -> Path | None:
 @cache
 def _fingerprint() -> bytes:
     """bleu-assess's version, Python's, and the path, size and mtime of each of our modules."""
-    package = Path(__file__).resolve().parent.parent
+    package = os.path.dirname(os.path.abspath(__file__))
     h = hashlib.sha256(f"{__version__}\0{sys.version}\0{package}\0".encode())
-    for module in sorted(package.rglob("*.py")):
+    folders = [package]
+    while folders:
+        folder = folders.pop()
         try:
-            stat = module.stat()
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
-        h.update(f"{module.relative_to(package)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__" and not entry.name.startswith("."):
+                    folders.append(entry.path)
+            elif entry.name.endswith(".py"):
+                stat = entry.stat()
+                h.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return h.digest()
 
 

@@ -15,13 +15,22 @@ LANGUAGES = ("fr", "en")
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
+    from bleu_assess import cache as compiled_cache
+
+    files = [(path.name[: -len(f".{lang}.yaml")], path.read_bytes())
+             for path in sorted((templates_dir() / "i18n").glob(f"*.{lang}.yaml"))]
+    # Parsed once per content of the files and tool version (bleu_assess.cache): parsing them
+    # took longer than assessing a hospital-sized estate.
+    parts = [part for area, raw in files for part in (area, raw)]
+    return compiled_cache.cached("i18n", parts, lambda: _merged(files))
+
+
+def _merged(files: list[tuple[str, bytes]]) -> dict[str, str]:
     import yaml
 
     merged: dict[str, str] = {}
-    for path in sorted((templates_dir() / "i18n").glob(f"*.{lang}.yaml")):
-        area = path.name[: -len(f".{lang}.yaml")]
-        with path.open(encoding="utf-8") as handle:
-            merged.update(_flatten(yaml.safe_load(handle) or {}, f"{area}."))
+    for area, raw in files:
+        merged.update(_flatten(yaml.safe_load(raw.decode("utf-8")) or {}, f"{area}."))
     return merged
 
 
