@@ -50,7 +50,7 @@ from generate import (
 from generate import VERSION as GENERATOR_VERSION
 
 LIBYAML = "import sys, yaml\nwith open(sys.argv[1], encoding='utf-8') as f:\n    yaml.load(f, Loader=yaml.CSafeLoader)\n"
-OWN_PARSE = ("import sys\nfrom pathlib import Path\nfrom bleu_assess import yamlio\np = Path(sys.argv[1])\n"
+OWN_PARSE = ("import sys\nfrom pathlib import Path\nfrom bleu_assess.inventory import yamlio\np = Path(sys.argv[1])\n"
              "yamlio.parse(yamlio.decode(yamlio.read_bytes(p, sys.argv[1]), sys.argv[1]), sys.argv[1])\n")
 # A fixed terminal width, so that the table step lays out the same text on every machine.
 ENV = {**os.environ, "COLUMNS": "120"}

@@ -7,8 +7,11 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from bleu_assess.errors import InputError
 from bleu_assess.inventory.load import Loaded, load_inventory
 
 if TYPE_CHECKING:
@@ -19,7 +22,11 @@ if TYPE_CHECKING:
     from bleu_assess.plan.waves import PlanOptions
     from bleu_assess.plan.roadmap import RoadmapOptions
     from bleu_assess.assess.results import PlanResult, ScanResult
+    from bleu_assess.errors import Diagnostic
     from bleu_assess.rules.model import Ruleset
+
+# A progress stage: `stage(label, total)` starts it and returns `advance(n)`.
+Stage = Callable[[str, int], Callable[[int], None]]
 
 
 def load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
@@ -51,17 +58,9 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
     """Verdicts for every application and dataset of a validated inventory, on the assessment
     date `as_of` (YYYY-MM-DD; default the day the inventory's catalogue references were resolved
     on, else today, or SOURCE_DATE_EPOCH's date)."""
-    from bleu_assess.assess.evaluate import assess as run
+    from bleu_assess.assess.run import assess_inventory
 
-    if as_of is None and inventory.catalogue is not None:
-        # The day its catalogue references were resolved on: one date for catalogue and rules.
-        as_of = inventory.catalogue.day.isoformat()
-    result = run(ig or graph(inventory), select_rulesets() if rulesets is None else rulesets, lang, advance, as_of)
-    if inventory.catalogue is not None:
-        from bleu_assess.inventory.catalogue_refs import annotate
-
-        result = annotate(result, inventory)
-    return result
+    return assess_inventory(inventory, select_rulesets() if rulesets is None else rulesets, lang, ig, advance, as_of)
 
 
 def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,
@@ -85,3 +84,79 @@ def plan(scan_result: "ScanResult", ig: "InventoryGraph", options: "PlanOptions 
     from bleu_assess.plan.roadmap import schedule
 
     return schedule(planned, ig.inventory, roadmap)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """An inventory loaded and assessed: `result` (its verdicts, in `result.lang`), `ig` (its
+    graph; `ig.inventory` the inventory), `rulesets` applied, `warnings` from validation."""
+
+    result: "ScanResult"
+    ig: "InventoryGraph"
+    rulesets: list["Ruleset"]
+    warnings: list["Diagnostic"]
+
+
+def load_and_assess(path: str | os.PathLike[str], lang: str | None = None, selectors: list[str] | None = None,
+                    rules_dir: str | os.PathLike[str] | None = None, only: list[str] | None = None,
+                    catalogue: str | os.PathLike[str] | None = None, as_of: str | None = None,
+                    stage: Stage | None = None, labels: "Callable[[str, str], str] | None" = None) -> Assessed:
+    """Load, validate and assess an inventory, as every assessing command does: in `lang`, else
+    the language of the organisation's country (render.i18n.default_language). `as_of` is the
+    assessment date YYYY-MM-DD (the catalogue's qualifications are judged on it too); `stage`
+    reports progress, with labels worded by `labels(code, lang)` (codes `load`, `assess`).
+    Raises UsageError for a malformed `as_of`, InputError for an invalid inventory or ruleset."""
+    from bleu_assess.errors import UsageError
+    from bleu_assess.inventory.validate import parse_date
+    from bleu_assess.render.i18n import default_language, t
+
+    day = parse_date(as_of) if as_of is not None else None
+    if as_of is not None and day is None:
+        raise UsageError(t("cli.bad_as_of", lang or default_language(), value=as_of))
+    start: Stage = stage or (lambda label, total: lambda n: None)
+    word: Callable[[str, str], str] = labels or (lambda code, language: code)
+    loaded_stage = start(word("load", lang or default_language()), 1)
+    loaded = load(path, catalogue, day)
+    loaded_stage(1)
+    inventory = loaded.inventory
+    language = lang or default_language(inventory.organisation.country)
+    selected = select_rulesets(selectors or None, rules_dir, only or None)
+    ig = graph(inventory)
+    advance = start(word("assess", language), len(inventory.applications) + len(inventory.datasets))
+    result = assess(inventory, selected, language, ig, advance, as_of)
+    return Assessed(result, ig, selected, loaded.warnings)
+
+
+# `country: FR` inside the top-level `organisation:` block (block or flow style), or "country": "FR" in JSON.
+_COUNTRY = re.compile(r"""^organisation:(?:[^\n]*\n(?:[ \t#][^\n]*\n|\n)*?[ \t]+|[^\n]*?[{,][ \t]*)country:[ \t]*["']?"""
+                      r"""([A-Za-z]{2})\b|"country"[ \t]*:[ \t]*"([A-Za-z]{2})\"""", re.MULTILINE)
+
+
+_ORGANISATION = re.compile(r"""^organisation:|"organisation"[ \t]*:""", re.MULTILINE)
+# The inventory format's default organisation country (docs/inventory.md, inventory.model).
+DEFAULT_COUNTRY = "FR"
+
+
+def country_of(path: str | os.PathLike[str]) -> str | None:
+    """The organisation's country an inventory declares, found in the first 64 KiB of its files
+    without parsing them: the format's default (FR) for an organisation that names none, None
+    when no organisation is found: the language of the diagnostics of an inventory
+    that may be invalid, malformed or hostile, at no cost."""
+    from pathlib import Path
+
+    from bleu_assess.inputs import peek
+    from bleu_assess.inventory.load import inventory_files
+
+    display = os.fspath(path)
+    try:
+        files = inventory_files(Path(display), display, [])
+    except (InputError, OSError):
+        return None
+    declared = False
+    for file, _ in files:
+        head = peek(file, 65536).decode("utf-8", "replace")
+        found = _COUNTRY.search(head)
+        if found:
+            return (found.group(1) or found.group(2)).upper()
+        declared = declared or bool(_ORGANISATION.search(head))
+    return DEFAULT_COUNTRY if declared else None

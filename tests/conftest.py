@@ -16,6 +16,9 @@ EXAMPLES = ROOT / "examples"
 # depend on the assessment date, fixed here (2026-11-30, the catalogue's date) for every test
 # and every process the tests start, unless a test sets its own.
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1795996800")
+# Wording missing from a catalogue (a key, a plural count, a placeholder value) fails the test
+# that meets it, in this process and in every process it starts, instead of printing the key.
+os.environ.setdefault("BLEU_ASSESS_STRICT_I18N", "1")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

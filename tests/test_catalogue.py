@@ -85,8 +85,8 @@ def test_check_names_the_announced_expiries_and_passes(runner) -> None:
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 2
-    assert "3ds-outscale/iaas-cloud-on-demand secnumcloud-3.2: expires 2026-11-30, in 0 days" in warnings[0]
-    assert "ovhcloud/hosted-private-cloud-snc secnumcloud-3.2: expires 2026-12-29, in 29 days" in warnings[1]
+    assert "3ds-outscale/iaas-cloud-on-demand secnumcloud-3.2: expires 2026-11-30 (D-0)" in warnings[0]
+    assert "ovhcloud/hosted-private-cloud-snc secnumcloud-3.2: expires 2026-12-29 (D-29)" in warnings[1]
 
 
 def test_check_fails_on_qualifications_past_their_date(runner) -> None:

@@ -186,8 +186,8 @@ def test_the_report_includes_the_fit_matrix_and_the_catalogue(runner, tmp_path: 
     assert result.exit_code == 0, result.output
     html = target.read_text(encoding="utf-8")
     assert 'id="fit"' in html and 'id="catalogue"' in html
-    assert "secnumcloud-3.2 expires 2026-12-29" in html
-    assert "github-file-id:69855413370" in html  # a secondary source, named
+    assert "SecNumCloud 3.2 expires 29 December 2026" in html
+    assert "repository not identified (research index no. 69855413370)" in html  # a secondary source, named as what it is
     assert "Ready with conditions †" in html or "Not ready †" in html
 
 

@@ -125,8 +125,9 @@ def test_merging_servers_into_an_existing_inventory_adds_lines_only(runner: Any,
     before = inventory.read_text(encoding="utf-8")
     source = tmp_path / "cmf.csv"
     source.write_text(CMF.replace("app01-hr", "dpi"), encoding="utf-8")
+    # --lang en: the English report is checked (the inventory's French organisation would give French).
     result = runner.invoke(app, ["import", "aws-ads", str(source), "--inventory", str(inventory), "--in-place",
-                                 "--as-of", "2026-11-30"])
+                                 "--as-of", "2026-11-30", "--lang", "en"])
     assert result.exit_code == 0, result.output
     after = inventory.read_text(encoding="utf-8")
     diff = [l for l in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)

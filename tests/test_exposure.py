@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bleu_assess import api
-from bleu_assess.assess.analysis import Analysis, provider_statuses
+from bleu_assess.assess.analysis import Analysis
+from bleu_assess.assess.exposure import provider_statuses
 from bleu_assess.inventory.load import load_inventory
 
 

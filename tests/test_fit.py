@@ -50,17 +50,17 @@ def _cells(matrix: fit.FitMatrix, app: str) -> dict[str, tuple[str, str]]:
 def test_each_offer_fits_or_says_what_it_misses(write_inventory) -> None:
     cells = _cells(_matrix(write_inventory, dt.date(2026, 11, 30)), "metier")
     assert cells == {
-        "bleu-azure": ("fits-with-conditions", "once secnumcloud-3.2 is granted (pending)"),
+        "bleu-azure": ("fits-with-conditions", "once SecNumCloud 3.2 is granted (pending)"),
         "fr-iaas": ("does-not-fit", "stores data in CH, outside the target's regions"),
-        "outscale-iaas": ("fits-with-conditions", "secnumcloud-3.2 expires 2026-11-30"),
+        "outscale-iaas": ("fits-with-conditions", "SecNumCloud 3.2 expires 30 November 2026"),
         "us-iaas": ("does-not-fit", "us-cloud is reachable by non-EU law"),
-        "us-saas": ("does-not-fit", "offers saas, needs iaas, private-cloud"),
+        "us-saas": ("does-not-fit", "offers SaaS, needs IaaS, Private cloud"),
     }
 
 
 def test_an_offer_whose_qualification_has_lapsed_no_longer_fits(write_inventory) -> None:
     cells = _cells(_matrix(write_inventory, dt.date(2026, 12, 1)), "metier")
-    assert cells["outscale-iaas"] == ("does-not-fit", "lacks secnumcloud-3.2")
+    assert cells["outscale-iaas"] == ("does-not-fit", "lacks SecNumCloud 3.2")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -69,6 +69,30 @@ def test_an_application_that_does_not_move_is_not_judged(write_inventory, lang: 
     row = next(r for r in matrix.rows if r.id == "vieux")
     assert {c.status for c in row.cells} == {"not-moving"}
     assert fit_render.reason(row.cells[0], lang).startswith({"fr": "cible", "en": "target"}[lang])
+
+
+@pytest.mark.parametrize("width", [60, 100, 250])
+def test_the_terminal_matrix_never_cuts_a_word(write_inventory, width: int) -> None:
+    """A grid when every column holds its longest word, else an application a paragraph:
+    at any width, each word of each reason and offer reads whole (no « qualificat|ion »)."""
+    import io
+    import re
+
+    from rich.console import Console
+
+    from bleu_assess.render.i18n import t
+
+    matrix = _matrix(write_inventory, dt.date(2026, 11, 30))
+    screen = Console(width=width, file=io.StringIO(), no_color=True)
+    screen.print(fit_render.table(matrix, "fr", width))
+    text = screen.file.getvalue()
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+    shown = set(re.split(r"[\s│┃|]+", text))
+    said = [t("fit.title", "fr", day=matrix.day), *matrix.offers,
+            *(fit_render.reason(cell, "fr") for row in matrix.rows for cell in row.cells)]
+    cut = {word for phrase in said for word in phrase.split() if word not in shown and word.rstrip(" :;,") not in shown}
+    assert cut == set()
+    assert ("┃" in text) == (width >= 250), "a grid only where it fits"
 
 
 def test_the_csv_has_a_status_and_a_reason_per_offer(write_inventory) -> None:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
-from bleu_assess.render.i18n import catalogue, t
+from bleu_assess.render.i18n import MissingMessage, catalogue, t
 from bleu_assess.resources import templates_dir
 
 
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def _placeholders(entry: str | Mapping[str, str]) -> set[str]:
+    """The placeholders of a text, or of all the plural forms of an entry together (a `zero`
+    form may leave out `{count}`)."""
+    texts = [entry] if isinstance(entry, str) else list(entry.values())
+    return {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_catalogues_have_the_same_keys_and_placeholders() -> None:
@@ -34,3 +39,66 @@ def test_every_area_has_both_languages() -> None:
 def test_lookup(lang: str, expected: str) -> None:
     assert t("values.readiness.ready-with-conditions", lang) == expected
     assert t("cli.errors", lang, count=3).startswith("3 ")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_plural_entries_use_the_languages_cldr_categories(lang: str) -> None:
+    """Every plural entry has `other`, and only forms the language has (plus `zero`, for 0)."""
+    from babel import Locale
+
+    from bleu_assess.render.l10n import locale_name
+
+    categories = set(Locale.parse(locale_name(lang)).plural_form.tags) | {"zero", "other"}
+    plural = {k: v for k, v in catalogue(lang).items() if not isinstance(v, str)}
+    assert plural, "the catalogues hold plural forms"
+    wrong = {k: sorted(set(v) - categories) for k, v in plural.items() if set(v) - categories or "other" not in v}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("lang, counts", [
+    ("fr", {0: "aucune application n'est bloquée", 1: "1 application est bloquée", 1.5: "1,5 application est bloquée",
+            2: "2 applications sont bloquées", 1234: "1\u202f234 applications sont bloquées"}),
+    ("en", {0: "no application is blocked", 1: "1 application is blocked", 1.5: "1.5 applications are blocked",
+            1234: "1,234 applications are blocked"}),
+])
+def test_plural_forms_follow_cldr_and_numbers_are_localised(tmp_path: Any, monkeypatch: Any, lang: str,
+                                                             counts: dict[float, str]) -> None:
+    """French puts 0 and 1 (and 1,5) in the singular, English only 1; `zero` overrides both;
+    numbers take the language's grouping (a narrow no-break space in French) and decimal sign."""
+    entry = {"fr": {"zero": "aucune application n'est bloquée", "one": "{count} application est bloquée",
+                    "other": "{count} applications sont bloquées"},
+             "en": {"zero": "no application is blocked", "one": "{count} application is blocked",
+                    "other": "{count} applications are blocked"}}[lang]
+    monkeypatch.setitem(catalogue(lang), "test.blocked", entry)
+    assert {n: t("test.blocked", lang, count=n) for n in counts} == counts
+
+
+def test_dates_are_written_in_the_readers_language() -> None:
+    import datetime as dt
+
+    day = dt.date(2026, 11, 30)
+    assert t("catalogue.until", "fr", until=day) == "jusqu'au 30 novembre 2026"
+    assert t("catalogue.until", "en", until=day).endswith("30 November 2026")
+
+
+def test_strict_mode_fails_on_missing_wording(monkeypatch: Any) -> None:
+    """The tests run strict (conftest): a missing key, count or value is an error, not a key
+    printed to the reader; outside strict mode the key is shown and the run goes on."""
+    monkeypatch.setenv("BLEU_ASSESS_STRICT_I18N", "1")
+    with pytest.raises(MissingMessage, match=r"report\.no_such_key"):
+        t("report.no_such_key", "fr")
+    with pytest.raises(MissingMessage, match="count"):
+        t("report.items_count", "fr")
+    with pytest.raises(MissingMessage, match="organisation"):
+        t("report.subtitle", "fr", other="x")
+    monkeypatch.setenv("BLEU_ASSESS_STRICT_I18N", "0")
+    assert t("report.no_such_key", "fr") == "report.no_such_key"
+
+
+def test_no_optional_plural_marks_are_left() -> None:
+    """« application(s) », « autre(s) », « qualifié(s) »: every count has its plural forms."""
+    texts = {f"{lang}:{key}": text for lang in ("fr", "en") for key, entry in catalogue(lang).items()
+             for text in ([entry] if isinstance(entry, str) else entry.values())}
+    templates = {str(p): p.read_text(encoding="utf-8") for p in templates_dir().rglob("*.j2")}
+    marked = sorted(k for k, text in {**texts, **templates}.items() if re.search(r"\w\((s|x|e|es)\)", text))
+    assert marked == []

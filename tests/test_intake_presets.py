@@ -62,7 +62,7 @@ def test_servicenow_relationships_give_dependencies_and_flows_to_complete(runner
     assert "hosting" not in apps["messagerie"] and "providers" not in data  # no provider made up
     text = (tmp_path / "inventaire.yaml").read_text(encoding="utf-8")
     assert "#   - {from: gef-magh2, to: dpi-orbis, datasets: []}" in text and "flows" not in data
-    assert "1 relation(s) of type 'Runs on::Runs' left out" in report
+    assert "1 relation of type 'Runs on::Runs' left out" in report
     assert "column 'u\\_hebergement' is not in the mapping: kept under extra.u\\_hebergement" in report
     assert "'1 - most critical' read as 'vital' (mapping)" in report
 
@@ -84,7 +84,7 @@ def test_aws_cmf_groups_servers_into_applications_with_waves(runner: Any, tmp_pa
     assert [a["wave"] for a in apps.values()] == [1, 2, 3]
     assert apps["app02-sales"]["extra"]["server_name"] == ["Server3", "Server4", "Server5"]
     assert "hosting" not in apps["app01-hr"]  # the AWS region is the target, not where it runs today
-    assert "3 application(s) without hosting" in report
+    assert "3 applications without hosting" in report
 
 
 def test_wave_names_lenient_values_and_unknown_columns(runner: Any, tmp_path: Path) -> None:
@@ -178,7 +178,7 @@ def test_suggest_mapping_places_french_headers_and_lists_the_rest(runner: Any, t
     apps = {a["id"]: a for a in data["applications"]}
     assert apps["intranet"]["depends_on"] == ["annuaire"] and apps["annuaire"]["hosting"]["provider"] == "microsoft"
     assert data["providers"] == [{"id": "microsoft", "name": "Microsoft"}]  # as named, nothing assumed
-    assert "1 provider(s) without headquarters" in report
+    assert "1 provider without headquarters" in report
 
 
 @pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples not available")

@@ -24,7 +24,9 @@ needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason="../shared/cases/int
 
 def imported(runner: Any, tmp_path: Path, *args: str) -> tuple[Any, dict[str, Any]]:
     out = tmp_path / "inventaire.yaml"
-    result = runner.invoke(app, ["import", "table", *args, "-o", str(out)])
+    # The messages checked are the English ones (a French organisation's import speaks French).
+    language = [] if "--lang" in args else ["--lang", "en"]
+    result = runner.invoke(app, ["import", "table", *args, *language, "-o", str(out)])
     assert result.exit_code == 0, result.output
     api.load(out)  # the result validates
     return result, yaml.safe_load(out.read_text(encoding="utf-8"))
@@ -35,6 +37,11 @@ def test_french_excel_semicolon_windows_1252_csv_directory(runner: Any, tmp_path
     result, data = imported(runner, tmp_path, str(CASES / "csv-excel-fr-point-virgule"), "--mapping", "template")
     assert "applications.csv: read as Windows-1252 (detected)" in result.output
     assert "columns separated by ';' (detected)" in result.output
+    # Without --lang, the organisation's country (FR, read from the tables) sets the language.
+    (tmp_path / "fr").mkdir()
+    french = runner.invoke(app, ["import", "table", str(CASES / "csv-excel-fr-point-virgule"), "--mapping", "template",
+                                 "-o", str(tmp_path / "fr" / "inventaire.yaml")])
+    assert "applications.csv: lu comme Windows-1252 (détecté)" in french.output
     assert data["organisation"] == {"name": "Centre hospitalier d'Exemple", "country": "FR", "type": "health-establishment"}
     dpi = data["applications"][0]
     assert dpi["name"] == "Dossier patient informatisé" and dpi["owner"] == "Direction des systèmes d'information"
@@ -143,7 +150,7 @@ def test_hidden_sheets_and_rows_are_left_out_and_said(tmp_path: Path) -> None:
     sheets = read_tables([str(workbook(tmp_path, build))])
     apps = next(s for s in sheets if s.name == "applications")
     assert [cells[0] for _, cells in apps.rows] == ["id", "a", "c"]
-    assert "1 hidden row(s) ignored: 3" in apps.warnings[0].message
+    assert "1 hidden row ignored: 3" in apps.warnings[0].message
     secret = next(s for s in sheets if s.name == "secret")
     assert not secret.rows and secret.warnings[0].format().endswith("w.xlsx: secret: hidden sheet: ignored "
                                                                      "(show it in the workbook to import it)")
@@ -156,7 +163,7 @@ def test_formulas_are_read_as_saved_values_and_a_missing_one_is_said(tmp_path: P
 
     [sheet] = read_tables([str(workbook(tmp_path, build))])
     assert sheet.rows[1] == (2, ["a", None])
-    assert "B2: 1 formula cell(s) with no saved value read as empty" in sheet.warnings[0].format()
+    assert "B2: 1 formula cell with no saved value read as empty" in sheet.warnings[0].format()
 
 
 def test_a_sheet_whose_recorded_dimension_is_wrong_is_read_in_full(tmp_path: Path) -> None:
@@ -214,7 +221,7 @@ def test_an_ods_workbook_with_merged_cells_percentages_and_a_hidden_row(tmp_path
     assert (2, 2) in sheet.percent and sheet.rows[1][1][2] == 0.45
     assert [w.format().split(": ", 2)[2] for w in sorted(sheet.warnings, key=lambda w: w.sort_key())] == [
         "merged cells B2:B3: the value of B2 applies to each of its rows",
-        "1 hidden row(s) ignored: 4 (show them in the workbook to import them)"]
+        "1 hidden row ignored: 4 (show it in the workbook to import it)"]
 
 
 def test_a_title_above_the_table_is_not_taken_for_its_header(runner: Any, tmp_path: Path) -> None:

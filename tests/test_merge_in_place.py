@@ -194,4 +194,5 @@ def test_json_inventories_are_refused_and_invalid_ones_report_their_own_errors(t
                        encoding="utf-8")
     result = runner.invoke(app, ["import", "azure-migrate", str(export), "--inventory", str(invalid), "-o", str(out)])
     assert result.exit_code == 2 and not out.exists()
-    assert f"{invalid}:6:5: applications[0].nme: unknown field 'nme'" in result.output
+    # The organisation is French: its own errors are worded in French, located as ever.
+    assert f"{invalid}:6:5: applications[0].nme: champ inconnu « nme »" in result.output

@@ -85,7 +85,7 @@ STATE = {"format": "bleu-assess/v2", "organisation": {"name": "Ministère", "typ
          "providers": [
              {"id": "colo", "headquarters": "FR", "regions": ["FR"], "kind": "colocation"},
              {"id": "state-cloud", "headquarters": "FR", "regions": ["FR"], "kind": "state-internal"},
-             {"id": "snc-multi", "headquarters": "FR", "regions": ["FR", "DE"]},
+             {"id": "snc-multi", "headquarters": "FR", "regions": ["FR", "DE"], "kind": "commercial"},
          ],
          "platforms": [
              {"id": "nubo", "provider": "state-cloud", "models": ["iaas", "paas"]},
@@ -134,6 +134,20 @@ def test_fidelity_state_probe_v1(write_inventory: Any) -> None:
             dataset.update(SENSITIVE)
     next(p for p in doc["providers"] if p["id"] == "state-cloud")["kind"] = "state-internal"
     assert "SNC-HOST-001" not in rules(scan(write_inventory, doc).item("app-nubo"))
+
+
+def test_an_undeclared_kind_of_host_is_commercial_only_where_it_cannot_be_anything_else(write_inventory: Any) -> None:
+    # The v1 probe declares no kind (v1 had none): a French host may be the State's own cloud, so
+    # whether R9 applies is unknown, never a "not qualified" finding it may not deserve.
+    nubo = scan(write_inventory, probe("probe-state-colo-dr-classified.yaml")).item("app-nubo")
+    assert "SNC-HOST-001" not in rules(nubo) and "SNC-UNK-003" in rules(nubo)
+    assert nubo.readiness == "unknown" and "SNC-UNK-003" in nubo.unknown_reasons
+    # Headquartered outside France, it cannot be the State's cloud nor a French public body's
+    # shared service: presumed commercial, and flagged as before.
+    doc = copy.deepcopy(STATE)
+    doc["providers"][1] = {"id": "state-cloud", "headquarters": "US", "regions": ["FR"]}
+    moved = scan(write_inventory, doc).item("app-nubo")
+    assert "SNC-HOST-001" in rules(moved) and "SNC-UNK-003" not in rules(moved)
 
 
 def test_a_qualification_counts_on_its_scope_and_dates_and_says_why_not(write_inventory: Any) -> None:
@@ -243,10 +257,10 @@ def test_bad_dates_and_milestones_are_located_errors(write_inventory: Any, runne
             "platforms:\n  - id: o\n    provider: p\n    models: [iaas]\n    hds_activities: [1, 2]\n"
             f"    pending_qualifications: [{{id: secnumcloud-3.2, {text}}}]\n")
     path = write_inventory(body)
-    result = runner.invoke(app, ["validate", str(path)])
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])  # the French organisation's are French
     assert result.exit_code == 2 and f"{path}:10:" in result.output and message in result.output, result.output
     bad = write_inventory(body.replace("[1, 2]", "[1, 7]"))
-    result = runner.invoke(app, ["validate", str(bad)])
+    result = runner.invoke(app, ["validate", str(bad), "--lang", "en"])
     assert result.exit_code == 2 and "hds_activities[1]: unknown value 7" in result.output, result.output
 
 
@@ -310,7 +324,7 @@ def test_an_application_on_an_offer_is_checked_against_it(write_inventory: Any, 
     warned = runner.invoke(app, ["validate", str(write_inventory(body)), "--lang", "en"])
     assert warned.exit_code == 0 and "offer 'o' does not sell saas (it sells iaas)" in warned.output
     wrong = write_inventory(body.replace("{model: saas, platform: o}", "{model: iaas, platform: o, provider: q}"))
-    result = runner.invoke(app, ["validate", str(wrong)])
+    result = runner.invoke(app, ["validate", str(wrong), "--lang", "en"])
     assert result.exit_code == 2 and f"{wrong}:9:" in result.output
     assert "offer 'o' is sold by 'p', not 'q'" in result.output
 

@@ -18,7 +18,8 @@ from bleu_assess.errors import RulesetError, UsageError
 from bleu_assess.resources import rulesets_dir
 from bleu_assess.rules.load import discover, load_ruleset, select
 from bleu_assess.rules.model import Source
-from bleu_assess.rules.references import Citation, render
+from bleu_assess.render.citations import render
+from bleu_assess.rules.references import Citation
 
 from conftest import EXAMPLES
 

@@ -93,6 +93,13 @@ def test_markdown_report_for_wikis(runner: Any, monkeypatch: Any, tmp_path: Path
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Rapport de préparation au cloud de confiance — CHU de Saint-Exemple")
     assert "```mermaid\npie title" in text and "## Annexe : traçabilité" in text
+    # The technical report lists each finding on its own line, what to do beneath it.
+    severities = ("Bloquant", "Élevée", "Moyenne", "Faible", "Info")
+    crowded = [line for line in text.splitlines() if sum(line.count(f"**{s}**") for s in severities) > 1]
+    assert crowded == []
+    dpi = text.split("### Dossier patient informatisé (`dpi`)")[1].split("\n### ")[0]
+    assert "\n\n- **Bloquant** `GOV-BLK-001` — " in dpi and "\n  - Remédiation : Lever l'obstacle" in dpi
+    assert "()" not in dpi, "no empty list of references"
 
 
 def test_report_waves_follow_the_same_planning_options_as_plan(runner: Any, monkeypatch: Any, tmp_path: Path) -> None:
@@ -105,7 +112,8 @@ def test_report_waves_follow_the_same_planning_options_as_plan(runner: Any, monk
     report(runner, monkeypatch, str(CHU), "-o", str(tmp_path / "r.md"), *options)
     text = (tmp_path / "r.md").read_text(encoding="utf-8")
     for wave in waves:
-        line = f"### Wave {wave['number']} — {wave['effort_days']:g} person-days · {len(wave['applications'])} app(s)"
+        count = len(wave["applications"])
+        line = f"### Wave {wave['number']} — {wave['effort_days']:g} person-days · {count} application{'s' * (count > 1)}"
         assert line in text
 
 

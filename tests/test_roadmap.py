@@ -38,7 +38,7 @@ def chain(n: int, effort: float) -> dict[str, Any]:
     apps = [{"id": f"a{i}", "name": f"Application {i}", "hosting": {"model": "on-premises"}, "datasets": ["d"],
              "effort": effort, "criticality": "low", **({"depends_on": [f"a{i - 1}"]} if i else {})} for i in range(n)]
     return {"format": "bleu-assess/v2", "organisation": {"name": "Test", "country": "FR"},
-            "providers": [{"id": "cloud", "name": "Cloud FR", "headquarters": "FR", "regions": ["FR"]}],
+            "providers": [{"id": "cloud", "name": "Cloud FR", "kind": "commercial", "headquarters": "FR", "regions": ["FR"]}],
             "platforms": [{"id": "cloud-iaas", "provider": "cloud", "models": ["iaas"]}],  # the landing zone
             "applications": apps, "datasets": [{"id": "d", "name": "D", "classification": "internal"}]}
 
@@ -110,7 +110,8 @@ def test_undated_plan_keeps_its_keys_with_no_dates(runner: Any) -> None:
     (["--start", "2027-01-04", "--capacity", "0"], "positive"),
 ])
 def test_bad_roadmap_options_are_usage_errors(runner: Any, options: list[str], message: str) -> None:
-    result = runner.invoke(app, ["plan", str(CHU), *options])
+    # In English: the example's organisation is French, and would be answered in French.
+    result = runner.invoke(app, ["plan", str(CHU), *options, "--lang", "en"])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
 
 
@@ -135,8 +136,8 @@ def hosted(write_inventory: Any, cloud: dict[str, Any] | None = None, dc: dict[s
     inventory = {
         "format": "bleu-assess/v2",
         "organisation": {"name": "Test", "country": "FR", "type": "state-administration"},
-        "providers": [{"id": "cloud", "name": "Cloud FR", "headquarters": "FR", "regions": ["FR"]},
-                      {"id": "dc", "name": "Datacentre", "headquarters": "FR", "regions": ["FR"]}],
+        "providers": [{"id": "cloud", "name": "Cloud FR", "kind": "commercial", "headquarters": "FR", "regions": ["FR"]},
+                      {"id": "dc", "name": "Datacentre", "kind": "commercial", "headquarters": "FR", "regions": ["FR"]}],
         "platforms": [{"id": "cloud-iaas", "provider": "cloud", "models": ["iaas"], "qualifications": ["iso27001"],
                        "pending_qualifications": [{"id": "secnumcloud-3.2"}], **(cloud or {})},
                       {"id": "dc-iaas", "provider": "dc", "models": ["iaas"], "qualifications": ["iso27001"],

@@ -164,4 +164,4 @@ def test_same_inputs_and_date_give_byte_identical_inventories(runner: Any, workb
     assert outputs[0] == outputs[1]
     result = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(tmp_path / "c.yaml"),
                                  "--as-of", "30/11/2026"])
-    assert result.exit_code == 2 and "--as-of: expected a date YYYY-MM-DD" in result.output
+    assert result.exit_code == 2 and "invalid assessment date '30/11/2026': expected YYYY-MM-DD" in result.output

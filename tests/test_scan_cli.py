@@ -12,7 +12,7 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.assess.results import EXPOSURE_LEVELS, READINESS, RESIDENCY, SCOPES, SEVERITIES, TARGETS
+from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml")) + [ROOT / "examples" / "par-service"]
@@ -53,21 +53,21 @@ def check_contract(document: dict[str, Any]) -> None:
     apps = [i for i in document["items"] if i["kind"] == "application"]
     assert summary["applications"] == len(apps)
     assert summary["datasets"] == len(document["items"]) - len(apps)
-    assert set(summary["readiness"]) == set(READINESS) and sum(summary["readiness"].values()) == len(apps)
-    assert set(summary["secnumcloud_scope"]) == set(SCOPES)
+    assert set(summary["readiness"]) == set(Readiness) and sum(summary["readiness"].values()) == len(apps)
+    assert set(summary["secnumcloud_scope"]) == set(Scope)
     ids = [i["id"] for i in document["items"]]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
     for item in document["items"]:
         assert item["kind"] in ("application", "dataset")
-        assert item["readiness"] in READINESS and item["secnumcloud_scope"] in SCOPES
-        assert item["residency"] in RESIDENCY and item["target"] in TARGETS
+        assert item["readiness"] in set(Readiness) and item["secnumcloud_scope"] in set(Scope)
+        assert item["residency"] in set(Residency) and item["target"] in set(Target)
         exposure = item["exposure"]
-        assert exposure["level"] in EXPOSURE_LEVELS and 0 <= exposure["score"] <= 100
+        assert exposure["level"] in set(ExposureLevel) and 0 <= exposure["score"] <= 100
         assert (exposure["level"] == "none") == (exposure["score"] == 0)
         for path in exposure["paths"]:
             assert path[0] == item["id"] and path[-1].startswith("provider:")
         assert item["platform"] is None or isinstance(item["platform"], str)
-        ranks = [SEVERITIES.index(f["severity"]) for f in item["findings"]]
+        ranks = [Severity(f["severity"]).rank for f in item["findings"]]
         assert ranks == sorted(ranks)
         for finding in item["findings"]:
             assert {"rule", "ruleset", "dimension", "severity", "message", "remediation", "references",
@@ -152,14 +152,29 @@ def test_rules_commands(runner: Any) -> None:
     assert runner.invoke(app, ["rules", "show", "NOPE-000"]).exit_code == 2
 
 
+@pytest.mark.parametrize("lang, said, unsaid", [
+    ("fr", ["Référentiels", "gravité", "s'applique à", "oui", "Bloquant", "5 févr. 2026"], ["Rulesets", "severity", "yes"]),
+    ("en", ["Rulesets", "severity", "applies to", "yes", "Blocker", "5 Feb 2026"], ["Référentiels", "gravité"]),
+])
+def test_rules_list_speaks_the_readers_language(runner: Any, lang: str, said: list[str], unsaid: list[str]) -> None:
+    """Headers, statuses, severities and dates of `rules list` from the catalogue, not in English only."""
+    listed = runner.invoke(app, ["rules", "list", "--lang", lang], env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    assert [w for w in said if w not in listed.stdout] == [] and [w for w in unsaid if w in listed.stdout] == []
+
+
 def test_scan_as_a_real_process_exits_2_on_invalid_input_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("format: bleu-assess/v1\norganisation: {name: X}\napplications:\n  - id: A\n    name: a\n",
                    encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "bleu_assess", "scan", str(bad)], capture_output=True, text=True)
     assert done.returncode == 2
-    assert f"{bad}:4:9: applications[0].id: invalid id 'A'" in done.stderr
+    # No country: the format's default, France, so French words at the same place.
+    assert f"{bad}:4:9: applications[0].id: identifiant « A » invalide" in done.stderr
     assert "Traceback" not in done.stderr and done.stdout == ""
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "scan", str(bad), "--lang", "en"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and f"{bad}:4:9: applications[0].id: invalid id 'A'" in done.stderr
 
 
 @pytest.mark.parametrize("name", ["chu-exemple.yaml", "ministere-exemple.yaml"])

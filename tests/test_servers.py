@@ -98,4 +98,4 @@ def test_validate_counts_the_servers(runner: Any, write_inventory: Any) -> None:
                            "    applications: [dpi]\n")
     result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 0, result.output
-    assert "1 servers; 1 applications take their hosting from their servers" in result.output
+    assert "Servers: 1; applications taking their hosting from their servers: 1" in result.output

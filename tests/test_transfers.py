@@ -11,7 +11,8 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.rules.refdata import region_groups
-from bleu_assess.assess.results import SEVERITY_RANK, ItemVerdict
+from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.vocab import SEVERITY_RANK
 
 from conftest import EXAMPLES
 
@@ -120,9 +121,9 @@ def test_flow_severity_follows_the_regime_and_the_recipient_carries_it(
 # -- transfer bases and EU versus EEA --------------------------------------------------------------
 
 def test_adequacy_group_lists_each_decision_with_its_reference_and_date() -> None:
-    from bleu_assess.rules.refdata import _read
+    from bleu_assess.rules.refdata import read
 
-    regions = _read("regions.yaml")
+    regions = read("regions.yaml")
     adequacy = regions["groups"]["adequacy"]
     assert set(adequacy["decisions"]) == set(adequacy["countries"]) == region_groups()["adequacy"]
     for country, decision in adequacy["decisions"].items():

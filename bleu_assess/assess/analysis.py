@@ -1,188 +1,29 @@
-"""Graph analysis: who is exposed to non-EU law and how, and the facts rules are written against.
+"""The facts rules are written against (rules/facts.py), computed once for every item of an
+inventory: organisation, data, hosting, providers, flows, transfers, contracts, and the
+exposure to non-EU law that assess/exposure.py computes.
 
-Exposure semantics (spec/inventory.md): a provider is exposed when its headquarters are outside
-the EU/EEA, it is under non-EU control, staff with access work from outside the EU/EEA, or one
-of its subprocessors is exposed — unless it holds `secnumcloud-3.2`. Data is exposed wherever
-an application hosted by an exposed provider holds or receives it; exposure follows flows in the
-direction data moves, transitively. An application is exposed through its own hosting and
-through the datasets it holds.
-
-Everything here is linear in the size of the inventory: provider closures are computed once,
-and each dataset's flows are walked once, backwards from the exposed applications.
+Most facts are shared by the items that share a hosting (or a set of hostings): they are
+computed once per hosting profile or distinct union and copied into each item's facts.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict, deque
-from dataclasses import dataclass
-from typing import Any, Iterable
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
-from bleu_assess.inventory.graph import InventoryGraph
-from bleu_assess.clock import assessment_date
-from bleu_assess.inventory.model import Application, Dataset, Derogation, Inventory, Provider
-from bleu_assess.assess.offers import UNKNOWN, Profile, Profiles
-from bleu_assess.rules.refdata import VerdictModel, group_of, home_countries, verdict_model
-from bleu_assess.assess.results import Exposure
 from bleu_assess.assess import contract_facts
-from bleu_assess.assess.contract_facts import FACTS as CONTRACT_FACTS
-from bleu_assess.assess.transfers import FACTS as TRANSFER_FACTS
+from bleu_assess.assess.exposure import SNC, Exposures, immune
+from bleu_assess.assess.offers import UNKNOWN, Profile, Profiles
+from bleu_assess.assess.results import Exposure
 from bleu_assess.assess.transfers import Transfers
-
-SNC = "secnumcloud-3.2"
-MAX_PATHS = 5
-
-# The facts rules may test (docs/rulesets.md): name -> (kinds it exists for, type).
-BOTH = ("application", "dataset")
-APP = ("application",)
-DATA = ("dataset",)
-FACTS: dict[str, tuple[tuple[str, ...], str]] = {
-    "kind": (BOTH, "string"), "id": (BOTH, "string"), "name": (BOTH, "string"),
-    "organisation.type": (BOTH, "string"), "organisation.country": (BOTH, "string"),
-    "organisation.designations": (BOTH, "list"), "organisation.legal_status": (BOTH, "string"),
-    "organisation.state_supervised": (BOTH, "bool"), "organisation.sren_listed": (BOTH, "bool"),
-    "organisation.policy.secnumcloud_for": (BOTH, "list"),
-    "data.particular_sensitivity": (BOTH, "list"), "data.unqualified_classifications": (BOTH, "list"),
-    "data.policy_classifications": (BOTH, "list"), "data.datasets": (BOTH, "list"), "data.unclassified": (BOTH, "list"),
-    "data.classified_levels": (BOTH, "list"),
-    "derogations.active": (BOTH, "list"), "derogations.expired": (BOTH, "list"),
-    "derogations.months_since_compliant_offer": (BOTH, "number"),
-    "siiv": (APP, "bool"), "sie": (APP, "bool"), "homologation.level": (APP, "string"),
-    "homologation.expired": (APP, "bool"), "network_class": (APP, "number"), "approved_encryption": (APP, "bool"),
-    "provider.clearance": (APP, "list"),
-    "data.classifications": (BOTH, "list"), "data.held_classifications": (BOTH, "list"),
-    "data.personal": (BOTH, "bool"), "data.regions": (BOTH, "list"), "data.support_regions": (BOTH, "list"),
-    "data.regions_known": (BOTH, "bool"), "data.storage_regions": (BOTH, "list"), "data.admin_regions": (BOTH, "list"),
-    "hds.activities_needed": (BOTH, "list"), "hds.activities_missing": (BOTH, "list"),
-    "providers.involved": (BOTH, "list"), "providers.exposed": (BOTH, "list"),
-    "providers.without_hds": (BOTH, "list"), "providers.without_secnumcloud": (BOTH, "list"),
-    "providers.unknown_headquarters": (BOTH, "list"),
-    "exposure.level": (BOTH, "string"), "exposure.score": (BOTH, "number"), "exposure.exposed": (BOTH, "bool"),
-    "exposure.via": (BOTH, "list"), "exposure.path": (BOTH, "list"),
-    "criticality": (APP, "string"), "strategy": (APP, "string"), "owner": (APP, "string"),
-    "users": (APP, "number"), "blockers": (APP, "list"), "tags": (APP, "list"),
-    "hosting.model": (APP, "string"), "hosting.region": (APP, "string"), "hosting.provider": (APP, "string"),
-    "hosting.platform": (APP, "string"), "hosting.kind": (APP, "string"), "hosting.qualifications": (APP, "list"),
-    "hosting.qualifications_not_in_force": (APP, "list"), "hosting.qualifications_out_of_scope": (APP, "list"),
-    "hosting.pending_qualifications": (APP, "list"), "service": (APP, "string"), "provider.kind": (APP, "string"),
-    "provider.declared": (APP, "bool"), "provider.headquarters": (APP, "string"),
-    "provider.contract_law": (APP, "string"), "provider.non_eu_control": (APP, "bool"),
-    "provider.qualifications": (APP, "list"), "provider.pending_qualifications": (APP, "list"),
-    "provider.regions": (APP, "list"), "provider.support_regions": (APP, "list"),
-    "provider.subprocessors": (APP, "list"), "provider.exposed": (APP, "bool"),
-    "provider.ownership.largest_non_eu_pct": (APP, "number"), "provider.ownership.total_non_eu_pct": (APP, "number"),
-    "flows.sends_to_exposed": (APP, "list"), "flows.classifications_to_exposed": (APP, "list"),
-    "flows.receives_from": (APP, "list"), "data.shared_with_exposed": (APP, "list"),
-    "flows.received_classifications": (APP, "list"), "flows.health_to_uncertified": (APP, "bool"),
-    "provider.hds_or_eea_gap": (APP, "bool"),
-    "dependencies.count": (APP, "number"), "dependencies.in_cycle": (APP, "bool"),
-    "classification": (DATA, "string"), "personal_data": (DATA, "bool"), "volume_gb": (DATA, "number"),
-    "location": (DATA, "string"), "holders": (DATA, "list"), "recipients": (DATA, "list"),
-    # Servers (optional section): what runs the application.
-    "servers": (APP, "list"), "servers.os_out_of_support": (APP, "list"), "hosting.from_servers": (APP, "bool"),
-    "dependencies.unknown_providers": (APP, "list"),
-    # Second pass: known once the first pass has set verdicts.
-    "verdict.secnumcloud_scope": (BOTH, "string"), "verdict.target": (BOTH, "string"),
-    "verdict.residency": (BOTH, "string"), "platform.id": (BOTH, "string"), "platform.pending": (BOTH, "list"),
-    "platform.missing": (BOTH, "string"), "platform.models": (BOTH, "list"),
-}
-FACTS.update(TRANSFER_FACTS)
-FACTS.update(CONTRACT_FACTS)
-SECOND_PASS_PREFIXES = ("verdict.", "platform.")
-# Facts whose values are codes with a label in the values catalogue (templates/i18n/values.*):
-# messages show the label in the reader's language ("santé", not "health").
-LABELLED: dict[str, str] = {
-    "data.classifications": "classification", "data.held_classifications": "classification",
-    "flows.classifications_to_exposed": "classification", "classification": "classification",
-    "flows.received_classifications": "classification",
-    "criticality": "criticality", "hosting.model": "hosting", "organisation.designations": "designation",
-    "data.unqualified_classifications": "classification", "data.policy_classifications": "classification",
-    "organisation.policy.secnumcloud_for": "classification", "data.classified_levels": "level",
-    "provider.clearance": "level", "homologation.level": "homologation",
-    "exposure.level": "exposure", "verdict.secnumcloud_scope": "secnumcloud_scope",
-    "verdict.target": "target", "verdict.residency": "residency", "hosting.kind": "host_kind",
-    "provider.kind": "host_kind", "platform.missing": "landing_gap", "platform.models": "hosting",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderStatus:
-    exposed: bool
-    via: str | None  # hosting | support | subprocessor
-    chain: tuple[str, ...]  # provider ids from this one to the root cause
-    closure: tuple[str, ...]  # this provider and its subprocessors, transitively
-
-
-
+from bleu_assess.clock import assessment_date
+from bleu_assess.inventory.graph import InventoryGraph
+from bleu_assess.inventory.model import Application, Dataset, Derogation, Provider
+from bleu_assess.rules.refdata import VerdictModel, home_countries, verdict_model
 
 _EMPTY: frozenset[Any] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class _Path:
-    score: int
-    via: str
-    ids: tuple[str, ...]
-
-
-def _immune(provider: Provider, as_of: str) -> bool:
-    """Qualified SecNumCloud as a whole (provider-level, in force): immune to non-EU law (§19.6)."""
-    return any(q.id == SNC and q.in_force(as_of) for q in provider.qualifications)
-
-
-def provider_statuses(inventory: Inventory, as_of: str | None = None) -> dict[str, ProviderStatus]:
-    """Exposure of each provider as a whole on `as_of` (YYYY-MM-DD, default today); offer-level
-    qualifications are applied per application, in Analysis. A subprocessor with no access to
-    data exposes no one."""
-    as_of = as_of or assessment_date()
-    home = home_countries()
-    providers = inventory.providers_by_id
-    immune = {p.id for p in inventory.providers if _immune(p, as_of)}
-    direct: dict[str, str] = {}
-    for p in inventory.providers:
-        if p.id in immune:
-            continue
-        hq_outside = p.headquarters is not None and p.headquarters not in home
-        if hq_outside or p.non_eu_control:
-            direct[p.id] = "hosting"
-        elif any(region not in home for region in p.effective_support_regions):
-            direct[p.id] = "support"
-        elif any(country not in home for country in p.non_eu_jurisdictions):
-            direct[p.id] = "jurisdiction"  # a separate, lower-weight path (verdicts.yaml)
-    # Backwards from the directly exposed providers along "relies on" edges, skipping
-    # SecNumCloud-qualified ones (immune by qualification): the first hop found is the shortest.
-    users: dict[str, list[str]] = defaultdict(list)
-    for p in inventory.providers:
-        for link in p.subprocessors:
-            if link.data_access != "none":
-                users[link.id].append(p.id)
-    chains: dict[str, tuple[str, ...]] = {pid: (pid,) for pid in direct}
-    # A declared jurisdiction is not followed up the chain: only its own provider is exposed by it.
-    queue = deque(sorted(pid for pid, via in direct.items() if via != "jurisdiction"))
-    while queue:
-        current = queue.popleft()
-        for user in sorted(users[current]):
-            if user not in chains and user not in immune:
-                chains[user] = (user, *chains[current])
-                queue.append(user)
-    statuses = {}
-    for p in inventory.providers:
-        chain = chains.get(p.id, ())
-        via = direct.get(p.id) or ("subprocessor" if chain else None)
-        statuses[p.id] = ProviderStatus(bool(chain), via, chain, _closure(p.id, providers))
-    return statuses
-
-
-def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
-    seen = [root]
-    stack = [root]
-    while stack:
-        for link in providers[stack.pop()].subprocessors:
-            if link.data_access != "none" and link.id not in seen:
-                seen.append(link.id)
-                stack.append(link.id)
-    return tuple(seen)
-
 
 class Analysis:
     """Facts of every item, computed once for the whole inventory."""
@@ -192,7 +33,6 @@ class Analysis:
         self.inventory = inv = ig.inventory
         self.as_of = as_of = as_of or assessment_date()
         self.model: VerdictModel = verdict_model()
-        self.providers = provider_statuses(inv, as_of)
         self.profiles = Profiles(inv, as_of)
         self.datasets = inv.datasets_by_id
         self.apps = inv.applications_by_id
@@ -210,16 +50,9 @@ class Analysis:
             for d in app.datasets:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
-        self.app_provider_status: dict[str, ProviderStatus] = {}
-        for a in inv.applications:
-            provider = inv.hosting_provider(a)
-            if provider is not None:
-                status = self.providers[provider.id]
-                if status.exposed and SNC in self.app_profile[a.id].qualifications.held:
-                    status = ProviderStatus(False, None, (), status.closure)  # a qualified offer: immune
-                self.app_provider_status[a.id] = status
+        self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
+        self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
-        self._propagate()
         self.transfers = Transfers(inv)
         org = inv.organisation
         self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
@@ -239,135 +72,6 @@ class Analysis:
         self._hosting_blocks: dict[int, dict[str, Any]] = {}
         self._app_groups: dict[int, dict[str, Any]] = {}  # by profile: most applications share a few
 
-    # -- exposure ---------------------------------------------------------------------------
-
-    def _weight(self, via: str, hops: int = 1) -> float:
-        weights = self.model.exposure["via_weights"]
-        if via in ("flow", "dataset"):
-            return weights["flow"] - self.model.exposure["flow_hop_penalty"] * max(hops - 1, 0)
-        return float(weights[via])
-
-    def _factor(self, classifications: Any) -> float:
-        factors = self.model.exposure["data_factors"]
-        return max((factors[c or "unclassified"] for c in classifications), default=factors["none"])
-
-    def _dataset_factor(self, dataset: Dataset) -> float:
-        factor = self._factor((dataset.classification,))
-        if dataset.particular_sensitivity == "yes":
-            factor = max(factor, self.model.exposure["data_factors"]["particular-sensitivity"])
-        return factor
-
-    def _provider_tail(self, app_id: str) -> tuple[str, ...]:
-        status = self.app_provider_status[app_id]
-        return tuple(f"provider:{p}" for p in status.chain)
-
-    def _exposed_app(self, app_id: str) -> bool:
-        status = self.app_provider_status.get(app_id)
-        return bool(status and status.exposed)
-
-    def _propagate(self) -> None:
-        """Per dataset, walk its flows backwards from the applications where it is exposed: each
-        application learns its next hop towards exposure (one pass per dataset's flows)."""
-        self.dataset_paths: dict[str, list[_Path]] = {}
-        self.app_data_paths: dict[str, list[_Path]] = defaultdict(list)
-        self.sends_to_exposed: dict[str, set[str]] = defaultdict(set)
-        self.classes_to_exposed: dict[str, set[str]] = defaultdict(set)
-        self.classes_shared: dict[str, set[str]] = defaultdict(set)
-        self.health_to_uncertified: set[str] = set()
-        self.reach: dict[str, set[str]] = {}
-        for d, dataset in self.datasets.items():
-            holders = self.holders.get(d, [])
-            edges = self.edges.get(d, [])
-            forward: dict[str, list[str]] = defaultdict(list)
-            backward: dict[str, list[str]] = defaultdict(list)
-            for u, v in edges:
-                forward[u].append(v)
-                backward[v].append(u)
-            # Where the data is: holders, then onwards along the flows that carry it.
-            reach = set(holders)
-            queue = deque(holders)
-            while queue:
-                for v in forward[queue.popleft()]:
-                    if v not in reach:
-                        reach.add(v)
-                        queue.append(v)
-            self.reach[d] = reach
-            exposed_at = sorted(a for a in reach if self._exposed_app(a))
-            factor = self._dataset_factor(dataset)
-            paths = []
-            for app_id in exposed_at:
-                status = self.app_provider_status[app_id]
-                weight = self._weight(status.via or "hosting")
-                paths.append(_Path(round(weight * factor), status.via or "hosting",
-                                   (d, app_id, *self._provider_tail(app_id))))
-            self.dataset_paths[d] = paths
-            if not exposed_at:
-                continue
-            # Backwards from the exposed places: next hop and distance for every sender upstream.
-            next_hop: dict[str, str | None] = {a: None for a in exposed_at}
-            distance = {a: 0 for a in exposed_at}
-            queue = deque(exposed_at)
-            while queue:
-                v = queue.popleft()
-                for u in sorted(backward[v]):
-                    if u not in next_hop:
-                        next_hop[u], distance[u] = v, distance[v] + 1
-                        queue.append(u)
-            nearest = exposed_at[0]
-            for holder in holders:
-                if self._exposed_app(holder):
-                    continue  # its own hosting already says it, with a stronger weight
-                if holder in next_hop:
-                    chain = [holder]
-                    while next_hop[chain[-1]] is not None:
-                        chain.append(next_hop[chain[-1]])  # type: ignore[arg-type]
-                    via, hops, end = "flow", distance[holder], chain[-1]
-                    self.sends_to_exposed[holder].add(end)
-                    if dataset.classification:
-                        self.classes_to_exposed[holder].add(dataset.classification)
-                    if dataset.classification == "health" and self.hds_or_eea_gap(end):
-                        self.health_to_uncertified.add(holder)
-                else:  # the dataset is exposed where another application holds it
-                    chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
-                    if dataset.classification:
-                        self.classes_shared[holder].add(dataset.classification)
-                score = round(self._weight(via, hops) * factor)
-                self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
-
-    def hds_or_eea_gap(self, app_id: str) -> bool:
-        """The application's hosting chain lacks HDS certification for an activity it performs
-        (and is not exempt), or stores outside the EEA (CSP L.1111-8, R.1111-9; HDS EXI 28):
-        health data sent there is not merely exposed. Judged on the application's offer, as
-        HDS-HOST-001 and RES-HDS-001 judge it."""
-        if app_id not in self.app_provider_status:
-            return False  # no provider: one's own premises
-        profile = self.app_profile[app_id]
-        providers = self.inventory.providers_by_id
-        eea = group_of("data_protection_group")
-        return (any(providers[p].hds_exemption is None for p in profile.hds_uncovered)
-                or not eea.issuperset(profile.storage_regions))
-
-    def app_exposure(self, app: Application, classifications: tuple[str, ...]) -> tuple[Exposure, tuple[str, ...]]:
-        paths = list(self.app_data_paths.get(app.id, ()))
-        status = self.app_provider_status.get(app.id)
-        if status and status.exposed:
-            via = status.via or "hosting"
-            score = round(self._weight(via) * self._factor(classifications))
-            paths.append(_Path(score, via, (app.id, *self._provider_tail(app.id))))
-        return self._exposure(paths)
-
-    def dataset_exposure(self, dataset: Dataset) -> tuple[Exposure, tuple[str, ...]]:
-        return self._exposure(self.dataset_paths.get(dataset.id, []))
-
-    def _exposure(self, paths: list[_Path]) -> tuple[Exposure, tuple[str, ...]]:
-        if not paths:
-            return Exposure(), ()
-        paths.sort(key=lambda p: (-p.score, len(p.ids), p.ids))
-        score = min(100, max(0, paths[0].score))
-        unique = tuple(dict.fromkeys(p.ids for p in paths))[:MAX_PATHS]
-        exposure = Exposure(self.model.exposure_level(score), score, unique)
-        return exposure, tuple(sorted({p.via for p in paths}))
-
     # -- facts ------------------------------------------------------------------------------
     # Most facts are the same for every item that shares a hosting (or a set of hostings): they
     # are computed once per hosting profile or distinct union, and copied into each item's facts.
@@ -383,7 +87,7 @@ class Analysis:
             exposed = {pid for index, pid in enumerate(p.involved)
                        if self.providers[pid].exposed and not (index == 0 and immune_host)}
             without_snc = {pid for index, pid in enumerate(p.involved)
-                           if not (immune_host if index == 0 else _immune(providers[pid], self.as_of))}
+                           if not (immune_host if index == 0 else immune(providers[pid], self.as_of))}
             parts = self._parts[id(p)] = (
                 frozenset(p.involved), frozenset(exposed), frozenset(without_snc), p.all_regions, p.storage_regions,
                 p.all_support, p.all_admin, frozenset(p.hds_needed), frozenset(p.hds_missing),
@@ -499,7 +203,7 @@ class Analysis:
         profile = self.app_profile[app.id]
         # Where the application stores and processes data; datasets stored elsewhere (`location`)
         # are assessed as datasets, so as not to lend one dataset's location to another.
-        exposure, via = self.app_exposure(app, classifications)
+        exposure, via = self.exposure.app_exposure(app, classifications)
         facts = self._common("application", app.id, app.name)
         group = self._app_groups.get(id(profile))
         if group is None:
@@ -526,11 +230,11 @@ class Analysis:
             "hosting.platform": hosting.platform if hosting else None, "service": app.service,
         })
         facts.update(self._application_provider_facts(provider))
-        facts["provider.exposed"] = self._exposed_app(app.id)  # a qualified offer makes its applications immune
-        sends = self.sends_to_exposed.get(app.id)
-        classes = self.classes_to_exposed.get(app.id)
+        facts["provider.exposed"] = self.exposure.exposed_app(app.id)  # a qualified offer makes its applications immune
+        sends = self.exposure.sends_to_exposed.get(app.id)
+        classes = self.exposure.classes_to_exposed.get(app.id)
         senders = self.senders.get(app.id)
-        shared = self.classes_shared.get(app.id)
+        shared = self.exposure.classes_shared.get(app.id)
         facts.update({
             "flows.sends_to_exposed": tuple(sorted(sends)) if sends else (),
             "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
@@ -539,8 +243,8 @@ class Analysis:
             # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
             "flows.received_classifications": tuple(sorted({datasets[d].classification for d in received_ids} - {None}))
             if received_ids else (),
-            "flows.health_to_uncertified": app.id in self.health_to_uncertified,
-            "provider.hds_or_eea_gap": self.hds_or_eea_gap(app.id),
+            "flows.health_to_uncertified": app.id in self.exposure.health_to_uncertified,
+            "provider.hds_or_eea_gap": self.exposure.hds_or_eea_gap(app.id),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
         })
@@ -591,9 +295,9 @@ class Analysis:
     def dataset_facts(self, dataset: Dataset) -> tuple[dict[str, Any], Exposure]:
         inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
-        reach = self.reach.get(dataset.id, set())
+        reach = self.exposure.reach.get(dataset.id, set())
         places = [self.app_profile[a] for a in sorted(reach)]
-        exposure, via = self.dataset_exposure(dataset)
+        exposure, via = self.exposure.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
         facts.update(self._group_facts(places, dataset.location))
         facts.update(self._data_facts((dataset,)))

@@ -13,18 +13,7 @@ from typing import Any
 
 from bleu_assess.inventory.model import Application, Provider
 
-_BOTH = ("application", "dataset")
-_APP = ("application",)
-FACTS: dict[str, tuple[tuple[str, ...], str]] = {
-    "keys.customer_held": (_APP, "bool"),
-    "exit.plan": (_APP, "bool"),
-    "provider.contract.change_notice": (_APP, "bool"),
-    "provider.contract.exit_without_penalty": (_APP, "bool"),
-    "provider.contract.locations_stated": (_APP, "bool"),
-    "providers.hds_exempt": (_BOTH, "list"),
-    "providers.hds_exemptions": (_BOTH, "list"),
-    "providers.hds_2018": (_BOTH, "list"),
-}
+# The facts this module computes are declared, with the others, in rules/facts.py.
 
 
 def application_facts(app: Application, provider: Provider | None) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from operator import itemgetter
 from typing import Any, Callable, Iterable, Mapping
 
 from bleu_assess import __version__, gcpause
-from bleu_assess.assess.analysis import FACTS, LABELLED, SNC, Analysis, derogation_active
+from bleu_assess.assess.analysis import Analysis, derogation_active
+from bleu_assess.assess.exposure import SNC
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.render.i18n import label
 from bleu_assess.assess.naming import REFERENCES, Referrer
@@ -20,12 +21,14 @@ from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.clock import assessment_date
 from bleu_assess.assess.offers import HDS, certified_activities, count
 from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
-from bleu_assess.assess.results import (SEVERITY_RANK, Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef,
-                                  ScanResult)
+from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
+from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.assess.merge import Merger
+from bleu_assess.rules.facts import FACTS, LABELLED
 from bleu_assess.rules.model import Rule, Ruleset
-from bleu_assess.rules.references import render as render_references
+from bleu_assess.assess.trace import Trace
+from bleu_assess.render.citations import render as render_references
 
 class _Check:
     """One rule, ready to run: its results are cached by the values of the facts it tests, so
@@ -39,7 +42,7 @@ class _Check:
         self.key: Callable[[dict[str, Any]], Any] = itemgetter(*names) if names else (lambda facts: ())
         self.cache: dict[Any, bool] = {}
         # 1 and 1.0 are equal keys but print differently: evidence holding numbers is not shared.
-        numeric = any(FACTS.get(name, ((), ""))[1] == "number" for name in names)
+        numeric = any(FACTS[name].type == "number" for name in names)
         self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.texts: _Texts | None = None
@@ -211,7 +214,7 @@ class Evaluator:
         todo += [(dataset, "dataset") for dataset in self.inventory.datasets]
         items = []
         for index, (item, kind) in enumerate(todo, 1):
-            items.append(self.item(item, kind))
+            items.append(self.evaluate(item, kind)[0])
             if advance is not None and index % 500 == 0:
                 advance(500)
         items.sort(key=lambda i: i.id)
@@ -226,7 +229,19 @@ class Evaluator:
             as_of=self.as_of,
         )
 
-    def item(self, item: Any, kind: str) -> ItemVerdict:
+    def trace(self, item: Any, kind: str) -> Trace:
+        """What the evaluation of one item used: its verdict, every fact a rule evaluated on it
+        tests (first and second pass, `verdict.*` and `platform.*` included) with its value, and
+        the rules evaluated and those that fired, in evaluation order."""
+        verdict, facts, fired = self.evaluate(item, kind)
+        evaluated = [*self.first[kind], *self.second[kind]]
+        used = sorted({name for check in evaluated for name in check.rule.facts_used})
+        return Trace(verdict, {name: facts.get(name) for name in used},
+                     tuple(c.rule.id for c in evaluated), tuple(c.rule.id for c in fired),
+                     {c.rule.id: c.rule.facts_used for c in evaluated})
+
+    def evaluate(self, item: Any, kind: str) -> tuple[ItemVerdict, dict[str, Any], list[_Check]]:
+        """The item's verdict, its facts (second-pass ones included) and the checks that fired."""
         if kind == "application":
             facts, exposure = self.analysis.application_facts(item)
         else:
@@ -250,7 +265,11 @@ class Evaluator:
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
                       "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
                       "platform.models": models})
-        fired += _fired(self.second[kind], facts)
+        second = _fired(self.second[kind], facts)
+        if second:
+            # A second-pass rule can find a fact missing too (the host's kind, once scope is known).
+            unknown = tuple(sorted({*unknown, *(c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
+            fired += second
         finding = self.finding
         findings = list(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]))
         waivers = self.waivers.get(item.id)
@@ -264,10 +283,12 @@ class Evaluator:
                       pending_platforms=pending)
         if kind == "application":
             app: Application = item
-            return ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
-                               hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
-                               extra=app.extra)
-        return ItemVerdict(**common, classification=item.classification)
+            verdict = ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
+                                  hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
+                                  extra=app.extra)
+        else:
+            verdict = ItemVerdict(**common, classification=item.classification)
+        return verdict, facts, fired
 
     def derive(self, fired: list[_Check]) -> tuple[str, str, str, frozenset[str], frozenset[str] | None,
                                                    tuple[str, ...]]:
@@ -293,13 +314,13 @@ class Evaluator:
         """Blockers first, then missing facts, then conditions; findings under a derogation in
         force do not count."""
         severities = {f.severity for f in findings if f.counts}
-        if "blocker" in severities:
-            return "not-ready"
+        if Severity.BLOCKER in severities:
+            return Readiness.NOT_READY
         if unknown:
-            return "unknown"
-        if severities & {"high", "medium"}:
-            return "ready-with-conditions"
-        return "ready"
+            return Readiness.UNKNOWN
+        if severities & {Severity.HIGH, Severity.MEDIUM}:
+            return Readiness.READY_WITH_CONDITIONS
+        return Readiness.READY
 
     def platform(self, app: Application | None, target: str, qualifications: frozenset[str],
                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:
@@ -373,7 +394,7 @@ class Evaluator:
                     held.add(HDS)
                 else:
                     held.discard(HDS)
-                if provider.kind != "commercial":
+                if provider.kind not in (None, "commercial"):
                     # The doctrine's qualification requirement (R9, SREN art. 31) concerns
                     # commercial cloud offers: the State's cloud or a public shared service meets it.
                     held.add(SNC)
@@ -433,3 +454,9 @@ def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
         return Evaluator(ig, rulesets, lang, as_of or assessment_date()).run(advance)
 
 
+def trace(ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str, item_id: str, kind: str) -> Trace:
+    """The evaluation of one item (an `application` or `dataset` id of `ig`) with these rulesets on
+    `as_of`, as `assess` makes it, with what it used (Evaluator.trace)."""
+    inventory = ig.inventory
+    item = (inventory.applications_by_id if kind == "application" else inventory.datasets_by_id)[item_id]
+    return Evaluator(ig, rulesets, lang, as_of).trace(item, kind)

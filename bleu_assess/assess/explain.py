@@ -1,99 +1,36 @@
-"""`bleu-assess explain`: one item's verdicts, facts, findings with their conditions, exposure tree."""
+"""`bleu-assess explain ITEM`: which item is meant, and what its evaluation used (assess/trace.py);
+render/explain.py shows it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import yaml
-
-from bleu_assess.render.i18n import label, t
-from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.assess.results import ItemVerdict, ScanResult
+from bleu_assess.vocab import ItemKind
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
+    from bleu_assess.assess.trace import Trace
     from bleu_assess.inventory.graph import InventoryGraph
     from bleu_assess.rules.model import Ruleset
 
 
-def render(verdict: ItemVerdict, ig: "InventoryGraph", rulesets: list["Ruleset"], lang: str,
-           verdict_date: str) -> "RenderableType":
-    """`verdict_date`: the assessment date the verdict was made on (ScanResult.as_of)."""
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text
-    from rich.tree import Tree
-
-    from bleu_assess.assess.analysis import Analysis
-
-    analysis = Analysis(ig, verdict_date)
-    inv = ig.inventory
-    if verdict.kind == "application":
-        facts, _ = analysis.application_facts(inv.applications_by_id[verdict.id])
-    else:
-        facts, _ = analysis.dataset_facts(inv.datasets_by_id[verdict.id])
-    head = Table.grid(padding=(0, 2))
-    for key, kind, value in (("col_readiness", "readiness", verdict.readiness),
-                             ("col_scope", "secnumcloud_scope", verdict.secnumcloud_scope),
-                             ("col_residency", "residency", verdict.residency),
-                             ("col_exposure", "exposure", verdict.exposure.level),
-                             ("col_target", "target", verdict.target)):
-        head.add_row(Text(t(f"scan.{key}", lang)), Text(label(kind, value, lang)))
-    head.add_row(Text(t("scan.col_platform", lang)), Text(verdict.platform or "—"))
-    fact_table = Table(title=t("scan.facts", lang), show_header=False, expand=False)
-    for name in sorted(facts):
-        fact_table.add_row(Text(name), Text(_show(facts[name])))
-    rules = {rule.id: rule for r in rulesets for rule in r.rules}
-    parts: list[Any] = [Panel(head, title=f"{verdict.name} ({verdict.id})", expand=False)]
-
-    def field(key: str) -> str:
-        return t("scan.field", lang, name=t(f"scan.{key}", lang))
-
-    if verdict.findings:
-        for finding in verdict.findings:
-            # The title goes in the body, where it wraps; a panel title is cut at the edge.
-            body = [Text(finding.title, style="bold"), Text(finding.message),
-                    Text(f"{field('remediation')} {finding.remediation}")]
-            merged = len(finding.rule_ids) > 1
-            for rule_id in finding.rule_ids:  # a merged finding: the condition of each of its rules
-                rule = rules.get(rule_id)
-                if rule is not None:
-                    heading = field("condition") + (f" {rule_id}" if merged else "")
-                    body.append(Text(heading + "\n" + yaml.safe_dump(rule.when, allow_unicode=True,
-                                                                      sort_keys=False).rstrip()))
-            separator = t("cli.list_separator", lang)
-            if len(finding.rule_ids) > 1:
-                body.append(Text(f"{field('rules')} " + ", ".join(finding.rule_ids)))
-            body.append(Text(f"{field('references')} " + separator.join(finding.references)))
-            if finding.method_references:
-                body.append(Text(f"{field('method_references')} " + separator.join(finding.method_references)))
-            if finding.uncertain:
-                body.append(Text(f"{field('uncertain')} {finding.uncertain}", style="italic"))
-            title = f"{label('severity', finding.severity, lang)} · {finding.rule}"
-            if finding.derogation is not None:  # kept, but no longer weighs on readiness
-                title += " · " + t("scan.derogated", lang, id=finding.derogation["id"],
-                                   until=finding.derogation["until"] or "—")
-            parts.append(Panel(Group(*body), title=title, title_align="left", expand=False))
-    else:
-        parts.append(Text(t("scan.no_findings", lang)))
-    tree = Tree(t("scan.exposure_paths", lang) + f" — {label('exposure', verdict.exposure.level, lang)} "
-                f"({verdict.exposure.score})")
-    if not verdict.exposure.paths:
-        tree.add(t("scan.no_exposure", lang))
-    for path in verdict.exposure.paths:
-        branch = tree
-        for node in path:
-            branch = branch.add(node)
-    parts.extend([tree, fact_table])
-    if inv.catalogue is not None:
-        from bleu_assess.render.catalogue import explain_block
-
-        parts.append(explain_block(verdict, inv, lang))
-    return Group(*parts)
+def find(result: ScanResult, text: str) -> list[ItemVerdict]:
+    """The items `text` names: an id first, then a name (case ignored, spaces around trimmed);
+    applications before datasets of the same id or name, as a user asking about "DPI" means the
+    application. One item, or several applications (else datasets) bearing that name for the
+    caller to list, or none."""
+    wanted = text.strip()
+    for key in (lambda i: i.id == wanted, lambda i: i.name.strip().casefold() == wanted.casefold()):
+        for kind in (ItemKind.APPLICATION, ItemKind.DATASET):
+            found = [i for i in result.items if i.kind == kind and key(i)]
+            if found:
+                return found
+    return []
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, tuple):
-        return ", ".join(map(str, value)) if value else "—"
-    return "—" if value is None else str(value)
+def explain(ig: InventoryGraph, rulesets: list[Ruleset], result: ScanResult, verdict: ItemVerdict) -> Trace:
+    """The evaluation of `verdict`'s item as the scan that gave `result` made it: same rulesets,
+    language and assessment date."""
+    from bleu_assess.assess.evaluate import trace
+
+    return trace(ig, rulesets, result.lang, result.as_of, verdict.id, verdict.kind)

@@ -23,8 +23,8 @@ from bleu_assess.assess.analysis import SNC
 from bleu_assess.rules.refdata import region_groups, verdict_model
 
 if TYPE_CHECKING:
-    from bleu_assess.inventory.model import Inventory, Platform
     from bleu_assess.assess.results import ItemVerdict
+    from bleu_assess.inventory.model import Inventory, Platform
     from bleu_assess.rules.model import Ruleset
 
 STATUSES = ("fits", "fits-with-conditions", "does-not-fit", "not-moving")
@@ -63,12 +63,13 @@ class FitMatrix:
                                              for o, c in zip(self.offers, r.cells)}} for r in self.rows]}
 
 
-def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: list[str] | None = None,
+def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[str] | None = None,
         day: dt.date | None = None) -> FitMatrix:
     """The matrix for `offers` (platform ids; default: every platform of the inventory).
     Raises KeyError naming an unknown offer."""
-    from bleu_assess import api
+    from bleu_assess.assess.run import assess_inventory
     from bleu_assess.inventory.catalogue import assessment_date
+    from bleu_assess.inventory.graph import build_graph
 
     day = day or assessment_date()
     chosen = [inventory.platforms_by_id[o] for o in offers] if offers else sorted(inventory.platforms, key=lambda p: p.id)
@@ -86,8 +87,8 @@ def fit(inventory: "Inventory", rulesets: list["Ruleset"], lang: str, offers: li
         alone = replace(inventory, platforms=tuple(p if p.id == platform.id else replace(p, models=())
                                                    for p in inventory.platforms
                                                    if p.id == platform.id or p.id in hosted))
-        ig = api.graph(alone)
-        result = api.assess(alone, rulesets, lang, ig, as_of=day.isoformat())
+        ig = build_graph(alone)
+        result = assess_inventory(alone, rulesets, lang, ig, as_of=day.isoformat())
         judge = _Judge(alone, ig, platform, day, demands)
         column = {}
         for verdict in result.applications:
@@ -111,7 +112,7 @@ def _target(model: Any, targets: set[str]) -> str:
 
 
 class _Judge:
-    def __init__(self, inventory: "Inventory", ig: Any, platform: "Platform", day: dt.date,
+    def __init__(self, inventory: Inventory, ig: Any, platform: Platform, day: dt.date,
                  demands: dict[tuple[str, str], tuple[str, ...]]) -> None:
         from bleu_assess.assess.analysis import Analysis
         from bleu_assess.rules.refdata import hds_activities
@@ -123,7 +124,7 @@ class _Judge:
         self.groups = region_groups()
         self.hds_by_model = hds_activities().by_hosting
 
-    def cell(self, verdict: "ItemVerdict") -> Cell:
+    def cell(self, verdict: ItemVerdict) -> Cell:
         requirement = self.model.target_requirements.get(verdict.target)
         if requirement is None:
             return Cell("not-moving", "target", {"target": verdict.target})
@@ -132,7 +133,7 @@ class _Judge:
             return self.conditions(needed) or Cell("fits", "meets", {"target": verdict.target})
         return self.miss(verdict, requirement, needed)
 
-    def needed(self, verdict: "ItemVerdict", requirement: dict[str, Any]) -> list[str]:
+    def needed(self, verdict: ItemVerdict, requirement: dict[str, Any]) -> list[str]:
         """The qualifications the target and the rules that fired for the application require."""
         return list(dict.fromkeys([*requirement["qualifications"],
                                    *(q for f in verdict.findings for q in self.demands.get((f.ruleset, f.rule), ()))]))
@@ -159,7 +160,7 @@ class _Judge:
                 return Cell("fits-with-conditions", "expires", {"qualification": q_id, "until": until})
         return None
 
-    def miss(self, verdict: "ItemVerdict", requirement: dict[str, Any], needed: list[str]) -> Cell:
+    def miss(self, verdict: ItemVerdict, requirement: dict[str, Any], needed: list[str]) -> Cell:
         """Why the engine did not land the application on the offer: the first requirement missed,
         in the engine's order (model, service, regions, non-EU law, qualifications)."""
         from bleu_assess.assess.offers import HDS, certified_activities, count
@@ -202,7 +203,7 @@ class _Judge:
         held.discard(HDS)
         if self.hds_by_model[model] <= certified:
             held.add(HDS)
-        if provider.kind != "commercial":
+        if provider.kind not in (None, "commercial"):
             held.add(SNC)
         missing = [q for q in needed if q not in held]
         if missing:

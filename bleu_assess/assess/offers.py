@@ -13,8 +13,8 @@ Subprocessors with `data_access: none` reach no data: they are not in the chain 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from bleu_assess.inventory.model import Application, Inventory, PendingQualification, Platform, Provider, Qualification
 from bleu_assess.rules.refdata import hds_activities

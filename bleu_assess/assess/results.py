@@ -11,18 +11,11 @@ from json.encoder import encode_basestring as _string  # the C one, as the encod
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
+from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness, Residency, Scope, Severity, Target
+
 RESULTS_FORMAT = "bleu-assess-results/v1"
 PLAN_FORMAT = "bleu-assess-plan/v1"
 
-SEVERITIES = ("blocker", "high", "medium", "low", "info")  # most severe first
-READINESS = ("ready", "ready-with-conditions", "not-ready", "unknown")
-SCOPES = ("required", "recommended", "not-required", "excluded")
-RESIDENCY = ("compliant", "at-risk", "non-compliant", "unknown")
-EXPOSURE_LEVELS = ("none", "low", "medium", "high", "critical")
-TARGETS = ("secnumcloud", "eu-cloud", "any-cloud", "on-premises", "retire")
-HELD_REASONS = ("not-ready", "depends-on-held", "unknown", "pin-conflict", "no-landing-zone")
-
-SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +189,12 @@ class ScanResult:
         return {
             "applications": len(apps),
             "datasets": len(self.items) - len(apps),
-            "readiness": _count(apps, "readiness", READINESS),
-            "secnumcloud_scope": _count(apps, "secnumcloud_scope", SCOPES),
-            "residency": _count(apps, "residency", RESIDENCY),
-            "exposure": _count([i.exposure for i in apps], "level", EXPOSURE_LEVELS),
-            "target": _count(apps, "target", TARGETS),
-            "findings": _count([f for i in self.items for f in i.findings], "severity", SEVERITIES),
+            "readiness": _count(apps, "readiness", Readiness),
+            "secnumcloud_scope": _count(apps, "secnumcloud_scope", Scope),
+            "residency": _count(apps, "residency", Residency),
+            "exposure": _count([i.exposure for i in apps], "level", ExposureLevel),
+            "target": _count(apps, "target", Target),
+            "findings": _count([f for i in self.items for f in i.findings], "severity", Severity),
             "cannot_assess": cannot_assess(apps),
         }
 
@@ -237,8 +230,8 @@ def cannot_assess(items: Iterable[ItemVerdict]) -> dict[str, Any]:
     return {"applications": len(unknown), "reasons": dict(sorted(reasons.items()))}
 
 
-def _count(items: Any, attribute: str, values: tuple[str, ...]) -> dict[str, int]:
-    counts = dict.fromkeys(values, 0)
+def _count(items: Any, attribute: str, values: Iterable[str]) -> dict[str, int]:
+    counts = dict.fromkeys(map(str, values), 0)  # plain strings as keys, in the vocabulary's order
     for item in items:
         counts[getattr(item, attribute)] += 1
     return counts
@@ -297,7 +290,7 @@ class Wave:
 @dataclass(frozen=True, slots=True)
 class Held:
     id: str
-    reason: str  # one of HELD_REASONS
+    reason: str  # a vocab.HeldReason
     detail: Said
 
     def to_dict(self) -> dict[str, Any]:

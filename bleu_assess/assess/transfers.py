@@ -19,32 +19,13 @@ distinct set of values.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from bleu_assess.inventory.model import Inventory, Platform, Provider
 from bleu_assess.rules.refdata import group_of, region_groups, verdict_model
 
-# The facts this module adds (docs/rulesets.md): name -> (kinds it exists for, type).
-_BOTH = ("application", "dataset")
-_APP = ("application",)
-FACTS: dict[str, tuple[tuple[str, ...], str]] = {
-    "data.public_only": (_BOTH, "bool"),
-    "data.transfer_regions": (_BOTH, "list"),
-    "transfer.basis": (_BOTH, "string"),
-    "data.non_eu_regions": (_BOTH, "list"),
-    "support.transfer_regions": (_BOTH, "list"),
-    "support.non_eu_regions": (_BOTH, "list"),
-    "transfer.access_basis": (_BOTH, "string"),
-    "providers.non_adequate_jurisdiction": (_BOTH, "list"),
-    "providers.non_eu_seat": (_BOTH, "list"),
-    "providers.non_eu_jurisdictions": (_BOTH, "list"),
-    "provider.eu_seat": (_APP, "bool"),
-    "provider.transfer_basis": (_APP, "string"),
-    "provider.non_eu_jurisdictions": (_APP, "list"),
-    "provider.offers_platform": (_APP, "bool"),
-    "provider.ownership.non_eu_veto": (_APP, "bool"),
-    "provider.ownership.non_eu_board_majority": (_APP, "bool"),
-}
+# The facts this module computes are declared, with the others, in rules/facts.py.
 
 
 class Transfers:

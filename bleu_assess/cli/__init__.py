@@ -53,7 +53,7 @@ def _root(
                                             "instead of the shipped one (docs/catalogue.md)."),
 ) -> None:
     settings.no_color, settings.quiet, settings.verbose, settings.debug = no_color, quiet, verbose, debug
-    settings.catalogue = catalogue
+    settings.catalogue, settings.lang = catalogue, None
 
 
 def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
@@ -64,13 +64,14 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
         @functools.wraps(func)
         def wrapper(*args: Any, **kw: Any) -> Any:
             from bleu_assess.cli import console
+            from bleu_assess.cli.options import error_language
             from bleu_assess.errors import BleuError, InputError
-            from bleu_assess.render.i18n import default_language, t
+            from bleu_assess.render.i18n import t
 
             try:
                 return func(*args, **kw)
             except BleuError as exc:
-                lang = kw.get("lang") or default_language()
+                lang = error_language(kw)
                 if isinstance(exc, InputError):
                     console.diagnostics(exc.diagnostics, lang)
                     errors = sum(1 for d in exc.diagnostics if d.severity == "error")
@@ -79,14 +80,14 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
                     console.error(exc.message, exc.hint)
                 raise typer.Exit(exc.exit_code) from None
             except KeyboardInterrupt:
-                console.error(t("cli.interrupted", default_language()))
+                console.error(t("cli.interrupted", error_language(kw)))
                 raise typer.Exit(130) from None
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
             except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
                 if settings.debug:
                     raise
-                console.error(t("cli.internal_error", default_language(), error=f"{type(exc).__name__}: {exc}"))
+                console.error(t("cli.internal_error", error_language(kw), error=f"{type(exc).__name__}: {exc}"))
                 raise typer.Exit(INTERNAL_ERROR) from None
 
         (parent or app).command(name, **kwargs)(wrapper)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from bleu_assess.api import Assessed
+    from bleu_assess.cli.options import Lang
     from bleu_assess.errors import Diagnostic
 
 MAX_DIAGNOSTICS = 50
@@ -23,6 +25,7 @@ class Settings:
     no_color: bool = False
     debug: bool = False
     catalogue: str | None = None  # --catalogue: a newer catalogue directory than the shipped one
+    lang: str | None = None  # the command's language, once known (cli/options.py: language)
 
 
 settings = Settings()
@@ -140,3 +143,21 @@ def progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], Non
             return lambda n: bar.advance(task, n)
 
         yield stage
+
+
+def load_and_assess(path: str, lang: "Lang | None", ruleset: list[str] | None = None, rules_dir: str | None = None,
+                    only: list[str] | None = None, as_of: str | None = None,
+                    machine_output: bool = False) -> "Assessed":
+    """bleu_assess.api.load_and_assess for a command: with --catalogue, a progress bar on a
+    terminal for large inventories, then validation warnings on stderr in the command's language
+    (which it remembers, cli/options.py: language)."""
+    from bleu_assess import api
+    from bleu_assess.cli.options import language
+    from bleu_assess.render.i18n import t
+
+    with progress(progress_wanted(path, machine_output)) as stage:
+        done = api.load_and_assess(path, lang.value if lang else None, ruleset, rules_dir, only,
+                                   settings.catalogue, as_of, stage, lambda code, tongue: t(f"cli.progress_{code}", tongue))
+    language(lang, done.ig.inventory.organisation.country)
+    diagnostics(done.warnings, done.result.lang, limit=10)
+    return done

@@ -8,18 +8,28 @@ from typing import Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.interop import _lang, import_app
-from bleu_assess.cli.inventory import Lang
+from bleu_assess.cli.groups import import_app
+from bleu_assess.cli.options import Lang, as_of_day, as_of_option, lang_option, output_option
 
 INVENTORY_HELP = "Inventory to add to (single file; never modified unless --in-place)."
 # Options every discovery import shares (one declaration each, reused by the commands below).
 INVENTORY_OPTION = typer.Option(None, "--inventory", help=INVENTORY_HELP)
 ORGANISATION_OPTION = typer.Option(None, "--organisation", help="Organisation name, for a new inventory (without --inventory).")
-OUTPUT_OPTION = typer.Option(None, "-o", "--output", help="Inventory to write (YAML).")
+OUTPUT_OPTION = output_option("Inventory to write (YAML).")
 IN_PLACE_OPTION = typer.Option(False, "--in-place", help="Write the result over --inventory (only the added lines change).")
 REPORT_OPTION = typer.Option(None, "--report", help="Also write the import report to this file (Markdown, or JSON with a .json name).")
-AS_OF_OPTION = typer.Option(None, "--as-of", help="Date the OS support status is assessed on (YYYY-MM-DD; default today). Same date, same output.")
-LANG_OPTION = typer.Option(None, "--lang", help="Language of messages and of the names written.")
+AS_OF_OPTION = as_of_option("Date the OS support status is assessed on (YYYY-MM-DD; default today, or "
+                             "SOURCE_DATE_EPOCH's day). Same date, same output.")
+LANG_OPTION = lang_option("Language of messages and of the names written (default: from the organisation's "
+                          "country of --inventory, else BLEU_ASSESS_LANG or the locale).")
+
+
+def _language(lang: Optional[Lang], inventory: Optional[str]) -> str:
+    """--lang, else the country of the inventory added to (cli/options.py: language)."""
+    from bleu_assess import api
+    from bleu_assess.cli.options import language
+
+    return language(lang, api.country_of(inventory) if inventory else None)
 
 
 def _finish(text: str, report: "object", output: Optional[str], inventory: Optional[str], in_place: bool,
@@ -46,13 +56,16 @@ def _finish(text: str, report: "object", output: Optional[str], inventory: Optio
 
 
 def _target(output: Optional[str], inventory: Optional[str], in_place: bool, inputs: list[str]) -> None:
+    from bleu_assess.cli.options import current_language
     from bleu_assess.errors import UsageError
     from bleu_assess.output import check_target
+    from bleu_assess.render.i18n import t
 
     if in_place and not inventory:
-        raise UsageError("--in-place needs --inventory FILE")
+        raise UsageError(t("usage.in_place_needs_inventory", current_language()))
     if not in_place and not output:
-        raise UsageError("missing option -o/--output", hint="or --in-place to write over --inventory")
+        raise UsageError(t("usage.missing_output", current_language()),
+                         hint=t("usage.missing_output_hint", current_language()))
     if output and not in_place:
         check_target(output, inputs)
 
@@ -62,13 +75,13 @@ def import_azure_migrate(
     dependencies: str = typer.Argument(..., help="Azure Migrate dependency export (agentless CSV, or agent-based VMConnection CSV)."),
     inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP + " Its servers: are joined by name, FQDN, short name or IP."),
     mapping: Optional[str] = typer.Option(None, "--map", help="YAML mapping of server names to application ids (and flows), for inventories without servers:."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="Merged inventory to write."),
+    output: Optional[str] = output_option("Merged inventory to write."),
     in_place: bool = IN_PLACE_OPTION,
     ports: Optional[str] = typer.Option(None, "--ports", help="Keep only these destination ports (443,1433,8000-8010)."),
     ignore_ports: Optional[str] = typer.Option(None, "--ignore-ports", help="Leave out these ports instead of the default administration ports (RDP, SSH, WinRM, monitoring, backup); 'none' keeps all."),
     skeleton: Optional[str] = typer.Option(None, "--mapping-skeleton", help="Write the servers the export names but the inventory lacks, as a servers: section to fill in, and stop."),
     report_file: Optional[str] = REPORT_OPTION,
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages and of the names written."),
+    lang: Optional[Lang] = LANG_OPTION,
 ) -> None:
     """Add the dependencies Azure Migrate observed: servers joined to applications, external endpoints listed."""
     from bleu_assess.cli import console
@@ -78,7 +91,7 @@ def import_azure_migrate(
     from bleu_assess.intake.merge import base_text
     from bleu_assess.output import check_target, write_atomic
 
-    language = _lang(lang)
+    language = _language(lang, inventory)
     inputs = [p for p in (dependencies, mapping, inventory) if p]
     if skeleton:
         check_target(skeleton, inputs)
@@ -90,22 +103,11 @@ def import_azure_migrate(
         console.info(t("discovery.skeleton_written", language, path=skeleton))
         return
     if not inventory:
-        raise UsageError("missing option --inventory", hint="dependencies are added to an existing inventory")
+        raise UsageError(t("usage.missing_inventory", language), hint=t("usage.missing_inventory_hint", language))
     _target(output, inventory, in_place, inputs)
     text, report = azure_migrate.import_dependencies(dependencies, inventory, mapping, ports, ignore_ports,
                                                      output or inventory, language)
     _finish(text, report, output, inventory, in_place, report_file, inputs, language)
-
-
-def _as_of(value: Optional[str]) -> "object":
-    from datetime import date
-
-    from bleu_assess.errors import UsageError
-
-    try:
-        return date.fromisoformat(value) if value else date.today()
-    except ValueError:
-        raise UsageError(f"--as-of: expected a date YYYY-MM-DD, got '{value}'") from None
 
 
 def _servers_import(kind: str, source: str, build: "object", inventory: Optional[str], organisation: Optional[str],
@@ -113,7 +115,7 @@ def _servers_import(kind: str, source: str, build: "object", inventory: Optional
     """Common to the importers that write servers and applications: build, merge, write, report."""
     from bleu_assess.intake.merge import import_into
 
-    language = _lang(lang)
+    language = _language(lang, inventory)
     inputs = [p for p in (source, inventory) if p]
     _target(output, inventory, in_place, inputs)
     additions, report = build()  # type: ignore[operator]
@@ -140,7 +142,7 @@ def import_rvtools(
     from bleu_assess.intake.rvtools import import_rvtools as build
 
     grouping = Grouping.parse(group_by, pattern, tag_column)
-    day = _as_of(as_of)
+    day = as_of_day(as_of)
     _servers_import("rvtools", file, lambda: build(file, grouping, day), inventory, organisation, output, in_place,
                     report_file, lang)
 
@@ -179,7 +181,7 @@ def import_azure_discovery(
     """Servers from Azure Migrate discovery/assessment workbooks; Azure Migrate groups as applications."""
     from bleu_assess.intake.azure_discovery import import_azure_discovery as build
 
-    day = _as_of(as_of)
+    day = as_of_day(as_of)
     _servers_import("azure-migrate-discovery", file, lambda: build(file, assessment, day), inventory, organisation,
                     output, in_place, report_file, lang)
 
@@ -198,6 +200,6 @@ def import_aws(
     """Servers, their applications and waves from AWS ADS import templates or CMF intake forms."""
     from bleu_assess.intake.aws import import_aws as build
 
-    day = _as_of(as_of)
+    day = as_of_day(as_of)
     _servers_import("aws-ads", file, lambda: build(file, day), inventory, organisation, output, in_place,
                     report_file, lang)

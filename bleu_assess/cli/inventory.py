@@ -2,43 +2,31 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from bleu_assess.cli import command
+from bleu_assess.cli import command, formats
+from bleu_assess.cli.options import PATH_HELP, Lang, format_option, lang_option, output_option
 
-
-class GraphFormat(str, Enum):
-    mermaid = "mermaid"
-    dot = "dot"
-    json = "json"
-
-
-class Lang(str, Enum):
-    fr = "fr"
-    en = "en"
-
-
-PATH_HELP = "Inventory file (YAML or JSON) or directory of files merged."
-OUTPUT_HELP = "Write to this file (atomically) instead of standard output."
+GraphFormat = formats.choices("graph")
 
 
 @command("validate")
 def validate(
     path: str = typer.Argument(..., help=PATH_HELP),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of messages (default: from the organisation)."),
+    lang: Optional[Lang] = lang_option(),
 ) -> None:
     """Check an inventory: exit 0 when valid (counts and warnings shown), 2 with every error located."""
     from bleu_assess import api
     from bleu_assess.cli import console
-    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.cli.options import language as choose
+    from bleu_assess.render.i18n import t
 
     loaded = api.load(path, console.settings.catalogue)
     inv = loaded.inventory
-    language = lang.value if lang else default_language(inv.organisation.country)
+    language = choose(lang, inv.organisation.country)
     console.diagnostics(loaded.warnings, language)
     if loaded.warnings:
         console.info(t("cli.warnings", language, count=len(loaded.warnings)))
@@ -56,36 +44,38 @@ def validate(
 @command("graph")
 def graph(
     path: str = typer.Argument(..., help=PATH_HELP),
-    format: GraphFormat = typer.Option(GraphFormat.mermaid, "--format", "-f", help="Mermaid, Graphviz DOT or node-link JSON."),
+    format: GraphFormat = format_option(GraphFormat.mermaid,  # type: ignore[valid-type]
+                                        "Mermaid, Graphviz DOT or node-link JSON."),
     focus: Optional[str] = typer.Option(None, "--focus", help="Draw only the neighbourhood of this id (or kind:id)."),
     depth: int = typer.Option(1, "--depth", min=0, help="With --focus: how many edges away."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP),
+    output: Optional[str] = output_option(),
+    lang: Optional[Lang] = lang_option(),
 ) -> None:
     """Draw the inventory graph: applications, datasets, providers, platforms and their links."""
     from bleu_assess import api
     from bleu_assess.cli import console
+    from bleu_assess.cli.options import language as choose
     from bleu_assess.errors import UsageError
-    from bleu_assess.render.graph_export import RENDERERS
-    from bleu_assess.render.i18n import default_language, t
-    from bleu_assess.output import emit
+    from bleu_assess.render.i18n import t
+    from bleu_assess.render.outputs import Choices
 
     inv = api.load(path, console.settings.catalogue).inventory
     ig = api.graph(inv)
-    lang = default_language(inv.organisation.country)
+    tongue = choose(lang, inv.organisation.country)
     if focus:
         matches = ig.find(focus)
         if not matches:
             from bleu_assess.inventory.validate import suggest
 
-            raise UsageError(t("cli.focus_unknown", lang, focus=focus) + suggest(focus, [ig.graph.nodes[n]["id"] for n in ig.graph], lang))
+            raise UsageError(t("cli.focus_unknown", tongue, focus=focus) + suggest(focus, [ig.graph.nodes[n]["id"] for n in ig.graph], tongue))
         if len(matches) > 1:
-            raise UsageError(t("cli.focus_ambiguous", lang, focus=focus, candidates=", ".join(matches)))
+            raise UsageError(t("cli.focus_ambiguous", tongue, focus=focus, candidates=", ".join(matches)))
         ig = ig.neighbourhood(matches[0], depth)
-    emit(RENDERERS[format.value](ig, lang), output, [path])
+    formats.deliver("graph", format.value, ig, Choices(tongue, source=path), output, [path])  # type: ignore[attr-defined]
 
 
 @command("schema")
-def schema(output: Optional[str] = typer.Option(None, "-o", "--output", help=OUTPUT_HELP)) -> None:
+def schema(output: Optional[str] = output_option()) -> None:
     """Print the JSON Schema of the inventory format, for editors (yaml-language-server)."""
     import json
 
@@ -98,20 +88,23 @@ def schema(output: Optional[str] = typer.Option(None, "-o", "--output", help=OUT
 @command("init")
 def init(
     path: Path = typer.Argument(Path("inventaire.yaml"), help="Where to write the starter inventory."),
-    lang: Lang = typer.Option(Lang.fr, "--lang", help="Language of the comments."),
+    lang: Optional[Lang] = lang_option("Language of the comments and messages (default: French, or "
+                                       "BLEU_ASSESS_LANG)."),
 ) -> None:
     """Write a commented starter inventory; never overwrites an existing file."""
     from bleu_assess.cli import console
+    from bleu_assess.cli.options import language
     from bleu_assess.errors import UsageError
     from bleu_assess.render.i18n import t
     from bleu_assess.output import write_atomic
     from bleu_assess.resources import templates_dir
 
+    tongue = language(lang, "FR")  # a starter inventory is for a French organisation
     if path.exists():
-        raise UsageError(t("cli.init_exists", lang.value, path=path))
-    starter = (templates_dir() / "starter" / f"inventory.{lang.value}.yaml").read_text(encoding="utf-8")
+        raise UsageError(t("cli.init_exists", tongue, path=path))
+    starter = (templates_dir() / "starter" / f"inventory.{tongue}.yaml").read_text(encoding="utf-8")
     write_atomic(path, starter)
-    console.info(t("cli.init_done", lang.value, path=path))
+    console.info(t("cli.init_done", tongue, path=path))
 
 
 @command("upgrade")
@@ -120,12 +113,15 @@ def upgrade(
     output: Optional[str] = typer.Option(None, "-o", "--output", help="Write the upgraded inventory here (a "
                                          "directory for a directory inventory); default: standard output. "
                                          "Never the input itself."),
+    lang: Optional[Lang] = lang_option("Language of the comments the upgrade writes and of messages (default: "
+                                       "from the organisation's country)."),
 ) -> None:
     """Rewrite a v1 inventory as v2, keeping comments and layout: a diff shows only the changed lines."""
     from bleu_assess.cli import console
     from bleu_assess.inventory import yamlio
     from bleu_assess.errors import UsageError
-    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.cli.options import language
+    from bleu_assess.render.i18n import t
     from bleu_assess.inventory.load import inventory_files
     from bleu_assess.output import emit, register_input, write_atomic
     from bleu_assess.inventory.upgrade import upgrade_texts
@@ -138,23 +134,22 @@ def upgrade(
     parsed = [yamlio.parse(text, name) for name, text in texts]
     organisation = next((d["organisation"] for d in parsed if isinstance(d, dict)
                          and isinstance(d.get("organisation"), dict)), {})
-    lang = default_language(organisation.get("country"))  # of the comments the steps write
-    upgraded = upgrade_texts(texts, lang=lang)
+    tongue = language(lang, organisation.get("country"))  # also of the comments the steps write
+    upgraded = upgrade_texts(texts, lang=tongue)
     # The result must be a valid inventory before anything is written.
     validate([Document(name, text, yamlio.parse(text, name)) for name, text in upgraded], path)
     if not root.is_dir():
         emit(upgraded[0][1], output, [path])
     else:
         if output is None:
-            raise UsageError(t("cli.upgrade_directory_needs_output", lang, path=path))
+            raise UsageError(t("cli.upgrade_directory_needs_output", tongue, path=path))
         target = Path(output)
         if target.resolve().is_relative_to(root.resolve()):
-            raise UsageError(f"refusing to write into {target}: it is inside the input directory",
-                             hint="choose another output directory with -o")
+            raise UsageError(t("usage.inside_input", tongue, target=target), hint=t("usage.inside_input_hint", tongue))
         for (shown, text), (file, _) in zip(upgraded, files):
             destination = target / file.relative_to(root)
             destination.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(destination, text, [path])
     if output is not None:
         changed = sum(1 for (_, before), (_, after) in zip(texts, upgraded) if before != after)
-        console.info(t("cli.upgrade_done", lang, path=output, files=changed))
+        console.info(t("cli.upgrade_done", tongue, path=output, files=changed))

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from bleu_assess.cli import command
-from bleu_assess.cli.inventory import Lang
+from bleu_assess.cli.options import Lang, as_of_day, as_of_option, lang_option
 
 ANSWERS = {"y": "yes", "yes": "yes", "o": "yes", "oui": "yes", "n": "no", "no": "no", "non": "no",
            "?": "unknown", "unknown": "unknown", "": "unknown"}
@@ -22,25 +22,22 @@ def qualify(
     from_worksheet: Optional[str] = typer.Option(None, "--from-worksheet", help="Read the answers back from a "
                                                  "filled worksheet into the inventory."),
     signer: Optional[str] = typer.Option(None, "--signer", help="Who signs the answers (assessed_by)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Date of the assessment, YYYY-MM-DD (default: today)."),
-    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the questions (default: from the organisation)."),
+    as_of: Optional[str] = as_of_option("Date the answers are signed on, YYYY-MM-DD (default: today, or "
+                                        "SOURCE_DATE_EPOCH's day)."),
+    lang: Optional[Lang] = lang_option(),
 ) -> None:
     """Qualify particular sensitivity (circulaire 6404/SG, SREN art. 31) dataset by dataset."""
-    import datetime
-
     from bleu_assess import api, output
     from bleu_assess.cli import console
     from bleu_assess.inventory import sensitivity, yamlio
     from bleu_assess.errors import UsageError
-    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.cli.options import language as choose
+    from bleu_assess.render.i18n import t
     from bleu_assess.inventory.validate import Document, validate
 
     inventory = api.load(path).inventory  # refuses an invalid inventory, with located errors
-    language = lang.value if lang else default_language(inventory.organisation.country)
-    try:
-        today = datetime.date.fromisoformat(as_of).isoformat() if as_of else datetime.date.today().isoformat()
-    except ValueError:
-        raise UsageError(f"invalid date '{as_of}' for --as-of: expected YYYY-MM-DD") from None
+    language = choose(lang, inventory.organisation.country)
+    today = as_of_day(as_of).isoformat()
     editable = sensitivity.Editable(path)
     pending = editable.unqualified()
     say = console.err().print

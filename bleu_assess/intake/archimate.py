@@ -32,13 +32,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.inventory import model, yamlio
 from bleu_assess.errors import Diagnostic, InputError
-from bleu_assess.render.i18n import code_for_label
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.tally import ImportReport
+from bleu_assess.inventory import model, yamlio
 from bleu_assess.inventory.schema import INVENTORY
+from bleu_assess.render.i18n import code_for_label
 
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 # Behaviour and interfaces of an application component: relationships that touch them are the

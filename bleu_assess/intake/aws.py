@@ -66,7 +66,7 @@ def read(path: str, report: ImportReport) -> list[Machine]:
 
 def _ads(row: dict[str, Any]) -> Machine | None:
     name = text(row.get("hostname")) or text(row.get("vmwarevmname")) or text(row.get("externalid")) \
-        or (_split(row.get("ipaddress")) or [None])[0]
+        or next(iter(_split(row.get("ipaddress"))), None)
     if not name:
         return None
     os_name = " ".join(p for p in (text(row.get("osname")), text(row.get("osversion"))) if p) or None

@@ -20,18 +20,20 @@ for older setups, a mapping file `servers: {SERVER NAME: application id}` with o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from collections.abc import Mapping as Columns
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError, UsageError
+from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import one_table
 from bleu_assess.intake.tally import ImportReport, said
-from bleu_assess.intake.columns import normalise
+from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.validate import suggest
 
 AGENTLESS = {"source": ("sourceservername",), "source_ip": ("sourceip",), "target": ("destinationservername",),
@@ -42,7 +44,7 @@ AGENT = {"computer": ("computer",), "direction": ("direction",), "source_ip": ("
          "seen": ("timegeneratedutc", "timegenerated")}
 
 
-def _columns(header: list[str], wanted: dict[str, tuple[str, ...]]) -> dict[str, str]:
+def _columns(header: list[str], wanted: Columns[str, tuple[str, ...]]) -> dict[str, str]:
     """Our key -> the normalised header it is read from."""
     names = {normalise(h) for h in header}
     return {key: n for key, options in wanted.items() for n in options if n in names}
@@ -59,7 +61,7 @@ def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | Non
     port and time slot (None: no such column)."""
     source, source_ip, target, target_ip, port, seen = (p if p is not None else -1 for p in positions)
     for number, cells in rows:
-        def cell(index: int) -> str | None:
+        def cell(index: int, cells: list[Any] = cells) -> str | None:
             return _clean(cells[index]) if 0 <= index < len(cells) else None
 
         yield Connection(number, cell(source), cell(source_ip), cell(target), cell(target_ip), _port(cell(port)), 1,
@@ -222,7 +224,8 @@ def skeleton(lifted: Lifted, index: ServerIndex, source: str) -> str:
         item: dict[str, Any] = {"id": server_id(name)}
         if not ip_of(name):
             item["hostname"] = name
-        item["ip_addresses"] = sorted(addresses | ({ip_of(name)} if ip_of(name) else set()))  # type: ignore[operator]
+        own = ip_of(name)
+        item["ip_addresses"] = sorted(addresses | ({own} if own else set()))
         item["applications"] = []
         lines.extend(block_item(item, 2, 4))
     for endpoint in sorted(lifted.endpoints.values(), key=lambda e: e.id):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from bleu_assess.render.i18n import t
 from bleu_assess.inventory.schema import INVENTORY, Spec
+from bleu_assess.render.i18n import t
 
 SHEETS = ("organisation", "providers", "platforms", "applications", "datasets", "flows")
 

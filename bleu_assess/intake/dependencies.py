@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from bleu_assess.intake.servers import Match, ServerIndex, ip_of, server_id
 from bleu_assess.intake.tally import ImportReport
@@ -42,7 +43,7 @@ _INTERNAL_SUFFIXES = (".local", ".lan", ".internal", ".intra", ".corp", ".locald
 
 
 class Connection(NamedTuple):
-    """One row of a dependency export. Names and addresses as written; `count` the connections
+    """One row of a dependency export. Names and addresses as written; `links` the connections
     the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot. (A named
     tuple: export rows are many, and it is the cheapest record to build.)"""
 
@@ -52,7 +53,7 @@ class Connection(NamedTuple):
     target: str | None
     target_ip: str | None
     port: int | None
-    count: int = 1
+    links: int = 1
     seen: str | None = None
 
 
@@ -98,7 +99,7 @@ class Evidence:
     def add(self, connection: Connection) -> None:
         if connection.port is not None:
             self.ports.add(connection.port)
-        self.connections += connection.count
+        self.connections += connection.links
         self.rows += 1
         seen = timestamp(connection.seen)
         if seen:

@@ -14,9 +14,9 @@ import re
 from functools import cache
 from typing import Any
 
-from bleu_assess.inventory import model
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.intake import links
+from bleu_assess.intake.columns import Column, columns, header_index
 from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
@@ -28,7 +28,7 @@ from bleu_assess.intake.values import (
     slug,
     text_of,
 )
-from bleu_assess.intake.columns import Column, columns, header_index
+from bleu_assess.inventory import model
 from bleu_assess.inventory.schema import Spec
 
 

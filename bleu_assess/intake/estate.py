@@ -8,10 +8,11 @@ import report (mapped with an application, suggested, or mapped without one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bleu_assess.intake import lifecycle
 from bleu_assess.intake.merge import Additions

@@ -23,7 +23,7 @@ class Grouping:
     tag: str = "Application"
 
     @classmethod
-    def parse(cls, by: str | None, pattern: str | None, tag: str | None) -> "Grouping | None":
+    def parse(cls, by: str | None, pattern: str | None, tag: str | None) -> Grouping | None:
         if by is None:
             if pattern:
                 raise UsageError("--pattern needs --group-by pattern")

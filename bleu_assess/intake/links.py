@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bleu_assess.intake.columns import columns
 from bleu_assess.intake.items import Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS
 from bleu_assess.intake.reader import Sheet
 from bleu_assess.intake.values import is_blank, plain, text_of
-from bleu_assess.intake.columns import columns
 from bleu_assess.inventory.schema import Spec
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError
-from bleu_assess.intake.values import plain
 from bleu_assess.intake.columns import columns
+from bleu_assess.intake.values import plain
+from bleu_assess.inventory import yamlio
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 SECTIONS = ("organisation", "providers", "platforms", "applications", "datasets", "flows")

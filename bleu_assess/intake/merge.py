@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.inventory import model, yamlio
+from bleu_assess import inputs
 from bleu_assess.errors import UsageError
 from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.yamledit import InventoryEditor, scalar
+from bleu_assess.inventory import model, yamlio
 
 # Sections in the order they are appended when missing.
 SECTIONS = ("providers", "applications", "datasets", "flows", "servers")
@@ -43,7 +44,7 @@ def new_inventory(organisation: str | None, source: str, kind: str) -> str:
     if not organisation:
         raise UsageError("a new inventory needs the organisation's name",
                          hint="give --organisation NAME, or merge into an inventory with --inventory FILE")
-    digest = hashlib.sha256(Path(source).read_bytes()).hexdigest() if Path(source).is_file() else ""
+    digest = hashlib.sha256(inputs.read_bytes(Path(source), source)).hexdigest() if Path(source).is_file() else ""
     return (f"# Imported by bleu-assess import {kind} from {Path(source).name} (sha256 {digest[:16]}).\n"
             "# Discovered items are tagged `discovered`; suggestions are tagged `suggested`: check them.\n"
             f"format: {model.FORMAT}\n\norganisation:\n  name: {scalar(organisation)}\n")
@@ -57,7 +58,7 @@ def _fold(additions: Additions) -> None:
         app = apps.get(app_id)
         if app is None:
             continue
-        tail = {k: app.pop(k) for k in ("tags", "extra") if k in app}
+        tail: dict[str, Any] = {k: app.pop(k) for k in ("tags", "extra") if k in app}
         app[key] = list(dict.fromkeys([*app.get(key, []), *values]))
         app.update(tail)
         del additions.lists[(app_id, key)]
@@ -97,14 +98,14 @@ def apply(text: str, file: str, additions: Additions, report: ImportReport, data
             report.added[section] = report.added.get(section, 0) + len(fresh)
             merged[section] = [*(merged.get(section) or []), *fresh]
     apps = {a.get("id"): i for i, a in enumerate(merged.get("applications") or []) if isinstance(a, dict)}
-    for (app_id, key), values in sorted(additions.lists.items()):
-        added = editor.add_to_list(app_id, key, values)
+    for (app_id, list_name), values in sorted(additions.lists.items()):
+        added = editor.add_to_list(app_id, list_name, values)
         if added:
-            report.added[key] = report.added.get(key, 0) + len(added)
+            report.added[list_name] = report.added.get(list_name, 0) + len(added)
             if merged["applications"] is editor.data.get("applications"):
                 merged["applications"] = list(merged["applications"])
             app = dict(merged["applications"][apps[app_id]])
-            app[key] = [*(app.get(key) or []), *added]
+            app[list_name] = [*(app.get(list_name) or []), *added]
             merged["applications"][apps[app_id]] = app
     report.notes.extend(editor.edit.notes)
     report.not_done.extend(editor.edit.left_out)
@@ -136,9 +137,9 @@ def write_result(merged: Merged, output: str, inventory: str | None) -> None:
         validate([Document(output, merged.text, merged.data)], output, locate_warnings=False)
     except InventoryError:
         if inventory is not None:
-            from bleu_assess import api
+            from bleu_assess.inventory.load import load_inventory
 
-            api.load(inventory)
+            load_inventory(inventory)
         raise
 
 

@@ -18,22 +18,15 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from bleu_assess import output
-from bleu_assess.inventory import yamlio
+from bleu_assess import inputs, output
 from bleu_assess.errors import Diagnostic, InputError
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls")
 DELIMITERS = ";,\t|"
-# Encodings a spreadsheet program saves CSV in, besides UTF-8 and UTF-16 (which have their own
-# detection): charset-normalizer chooses among these only, so a short French file is never read
-# as, say, Cyrillic.
-_SINGLE_BYTE = ["cp1252", "iso8859_15", "mac_roman", "cp850"]
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(slots=True)
@@ -116,7 +109,7 @@ def read_file(path: Path, display: str) -> list[Sheet]:
     output.register_input(path)
     from bleu_assess.intake import workbooks
 
-    raw = yamlio.read_bytes(path, display)
+    raw = inputs.read_bytes(path, display)
     if raw.startswith(b"PK\x03\x04"):
         return workbooks.read_zip(path, display)
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
@@ -127,84 +120,17 @@ def read_file(path: Path, display: str) -> list[Sheet]:
     return [read_csv(raw, display)]
 
 
-def refuse(file: str, message: str, line: int | None = None, column: int | None = None) -> InputError:
-    """The error for a file that cannot be read, located at its line and column when known."""
-    return InputError(message, [Diagnostic(file, line, column, "", message)])
+# The error for a file that cannot be read, located at its line and column when known.
+refuse = inputs.refusal
 
 
 # --- CSV ---------------------------------------------------------------------------------------
 
 def decode(raw: bytes, file: str) -> tuple[str, str]:
     """(text, encoding name) of a text file saved by a spreadsheet program or an export: UTF-8
-    with or without BOM, UTF-16 with BOM, else the likeliest single-byte Western encoding
-    (charset-normalizer). NUL and other control characters are refused, located."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        text, name = _utf8_after_bom(raw, file), "UTF-8 (BOM)"
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text, name = raw.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            raise refuse(file, "not valid UTF-16 text although it starts like it: save the file as CSV UTF-8") from None
-    elif _is_utf8(raw):
-        text, name = raw.decode("utf-8"), "UTF-8"
-    else:
-        text, name = _guess_single_byte(raw, file)
-    _check_controls(text, file)
-    return text, name
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _utf8_after_bom(raw: bytes, file: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise refuse(file, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}) although it starts with a UTF-8 "
-                          "byte-order mark: save the file as CSV UTF-8", line) from None
-
-
-def _guess_single_byte(raw: bytes, file: str) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
-
-    if b"\x00" in raw:
-        offset = raw.index(b"\x00")
-        raise refuse(file, "NUL byte: this is not a text file (a UTF-16 file needs its byte-order mark: "
-                          "save it as CSV UTF-8)", raw.count(b"\n", 0, offset) + 1)
-    best = from_bytes(raw, cp_isolation=_SINGLE_BYTE).best()
-    encoding = best.encoding if best is not None else None
-    if encoding is None:
-        raise refuse(file, "neither UTF-8 nor a Western encoding: save the file as CSV UTF-8")
-    # Windows-1252 is what French Excel writes; Latin-9 and it agree on letters, and only
-    # cp1252 gives « € » and curly quotes their usual bytes.
-    encoding = "cp1252" if encoding in ("iso8859_15", "latin_1") and _decodes(raw, "cp1252") else encoding
-    names = {"cp1252": "Windows-1252", "iso8859_15": "ISO-8859-15", "mac_roman": "Mac Roman", "cp850": "DOS (CP850)"}
-    return raw.decode(encoding), names.get(encoding, encoding)
-
-
-def _decodes(raw: bytes, encoding: str) -> bool:
-    try:
-        raw.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _check_controls(text: str, file: str) -> None:
-    found = _CONTROL.search(text)
-    if found:
-        offset = found.start()
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        what = "NUL byte: this is not a text file" if found.group() == "\0" else \
-            f"control character U+{ord(found.group()):04X}: not text a spreadsheet writes"
-        raise refuse(file, what, line, column)
+    with or without BOM, UTF-16 with BOM, else the likeliest single-byte Western encoding; NUL
+    and other control characters refused, located (bleu_assess/inputs.py)."""
+    return inputs.decode(raw, file, western=True, refuse=inputs.CONTROLS)
 
 
 def sniff_delimiter(text: str) -> tuple[str, bool]:
@@ -231,7 +157,7 @@ def read_csv(raw: bytes, display: str, name: str | None = None) -> Sheet:
     delimiter, sniffed = sniff_delimiter(text)
     sheet = Sheet(display, name or Path(display).stem, True, [])
     shown = {"\t": "tab", ",": "','", ";": "';'", "|": "'|'"}[delimiter]
-    if encoding not in ("UTF-8", "UTF-8 (BOM)"):
+    if encoding not in (inputs.UTF8, inputs.UTF8_BOM):
         sheet.note(None, None, "encoding", encoding=encoding)
     if delimiter != ",":
         sheet.note(None, None, "delimiter", delimiter=shown)

@@ -4,7 +4,6 @@ the terminal) listing every coercion with its cell, grouped by kind, in reading 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 from dataclasses import replace
@@ -12,28 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, column_letters, visible
-from bleu_assess.render.i18n import t
 from bleu_assess.intake import emit
+from bleu_assess.intake.columns import sheet_title
 from bleu_assess.intake.items import Imported, Note
 from bleu_assess.intake.mapping import SECTIONS
-from bleu_assess.intake.columns import sheet_title
+from bleu_assess.render.i18n import t
 
 # Report sections, in the order a reader checks them.
 KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "translated", "normalised", "converted",
          "renamed", "derived", "declared", "constant", "wave", "conflict", "unknown", "unresolved", "link", "pending-flow",
          "validation")
 TERMINAL_LINES = 60
-
-
-def import_date(as_of: str | None = None) -> str:
-    """The date written in the top comment: --as-of, else SOURCE_DATE_EPOCH (reproducible
-    builds), else today (UTC)."""
-    if as_of:
-        return dt.date.fromisoformat(as_of).isoformat()
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
-    return dt.datetime.now(dt.timezone.utc).date().isoformat()
 
 
 def _sha256(path: str) -> str:

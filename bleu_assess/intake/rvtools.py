@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.sheets import Table, read_book
 from bleu_assess.intake.tally import ImportReport, said
-from bleu_assess.intake.columns import normalise
 
 _TRUE = {"true", "1", "yes", "vrai", "oui"}
 

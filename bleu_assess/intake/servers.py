@@ -12,8 +12,8 @@ import functools
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from bleu_assess.inventory import model
 

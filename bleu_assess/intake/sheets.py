@@ -5,13 +5,14 @@ refused, every problem located): the header row, and data rows as {normalised he
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
-from bleu_assess.intake.reader import Sheet, read_file
 from bleu_assess.intake.columns import normalise
+from bleu_assess.intake.reader import Sheet, read_file
 
 
 @dataclass

@@ -5,6 +5,7 @@ located at its header cell, and left for `extra` (nothing is dropped)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import unicodedata
 from functools import cache
@@ -13,10 +14,11 @@ from typing import Any
 
 import yaml
 
+from bleu_assess.intake.columns import columns, header_index, sheet_index
 from bleu_assess.intake.mapping import FORMAT, SECTIONS
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.values import coerce, is_blank, plain, text_of
-from bleu_assess.intake.columns import columns, header_index, sheet_index
+from bleu_assess.render.i18n import t
 
 # At most this many distinct values to translate are proposed per column.
 MAX_VALUES = 50
@@ -71,14 +73,17 @@ def _section(sheet: Sheet) -> str:
 
 
 def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
-    """(the mapping as commented YAML, the located lines of what could not be placed)."""
+    """(the mapping as commented YAML, located lines in `lang`: what the reader did — encoding,
+    separator detected — then what could not be placed)."""
     sheets = [s for s in read_tables(paths) if s.rows]
     lines = [f"# Suggested by bleu-assess import table --suggest-mapping from "
              f"{', '.join(os.path.basename(p) for p in paths)}.",
              "# Check each line (the score says how sure the match is), map the values your tables use",
              "# under `values:`, then: bleu-assess import table FILE --mapping THIS-FILE.yaml -o inventaire.yaml",
              "mapping: suggested", f"format: {FORMAT}", "tables:"]
-    unplaced: list[str] = []
+    # What the reader did (encoding, separator detected) is said first, in the reader's language.
+    unplaced = [dataclasses.replace(diagnostic, message=t(f"intake.note.{code}", lang, **params)).format()
+                for sheet in sheets for diagnostic, code, params in sheet.said]
     for sheet in sheets:
         section = _section(sheet)
         number, header = sheet.header_row() or sheet.rows[0]

@@ -11,10 +11,10 @@ to do (a list materialised) or could not do. Reasons are codes; their wording co
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 OUTCOMES = ("mapped", "suggested", "left-out")
-Said = Union[str, tuple[str, dict[str, Any]]]
+Said = str | tuple[str, dict[str, Any]]
 
 
 def said(code: str, **values: Any) -> tuple[str, dict[str, Any]]:
@@ -52,8 +52,8 @@ class ImportReport:
     details: dict[str, list[str]] = field(default_factory=dict)  # heading code -> lines (endpoints, …)
     # What the import did that the user must know, and what it could not do: each a message code
     # with its values (worded at render time), or a located diagnostic already formatted.
-    notes: list["Said"] = field(default_factory=list)
-    not_done: list["Said"] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
+    not_done: list[Said] = field(default_factory=list)
 
     def count(self, outcome: str, reason: str, example: Any = None, n: int = 1) -> None:
         """Account for `n` rows read with this outcome and reason; `example` (a value, or a pair
@@ -90,7 +90,7 @@ class ImportReport:
         from bleu_assess.render.i18n import t
 
         out = [t("discovery.read", lang, source=self.source, kind=self.kind, count=self.read,
-                 unit=t(f"discovery.unit.{self.unit}", lang))]
+                 unit=t(f"discovery.unit.{self.unit}", lang, count=self.read))]
         for outcome in OUTCOMES:
             buckets = sorted((r, b) for (o, r), b in self.outcomes.items() if o == outcome)
             out.append(t(f"discovery.outcome.{outcome}", lang, count=sum(b.count for _, b in buckets)))
@@ -109,10 +109,10 @@ class ImportReport:
                 continue
             out.append(t(f"discovery.detail.{heading}", lang, count=len(entries)))
             out.extend(f"  - {entry}" for entry in entries)
-        for heading, entries in (("notes", self.notes), ("not_done", self.not_done)):
-            if entries:
-                out.append(t(f"discovery.{heading}", lang, count=len(entries)))
-                out.extend(f"  - {_word(entry, lang)}" for entry in entries)
+        for heading, said in (("notes", self.notes), ("not_done", self.not_done)):
+            if said:
+                out.append(t(f"discovery.{heading}", lang, count=len(said)))
+                out.extend(f"  - {_word(entry, lang)}" for entry in said)
         return out
 
     def markdown(self, lang: str) -> str:

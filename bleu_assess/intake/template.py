@@ -7,8 +7,6 @@ import io
 import os
 from typing import Any
 
-from bleu_assess.inventory import model
-from bleu_assess.render.i18n import t
 from bleu_assess.intake.columns import (
     SHEETS,
     Column,
@@ -16,6 +14,8 @@ from bleu_assess.intake.columns import (
     header,
     sheet_title,
 )
+from bleu_assess.inventory import model
+from bleu_assess.render.i18n import t
 
 
 def export_template(path: str | os.PathLike[str], lang: str) -> bytes:

@@ -16,8 +16,8 @@ from functools import cache, lru_cache
 from typing import Any
 
 from bleu_assess.inventory import model
-from bleu_assess.render.i18n import LANGUAGES, catalogue
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
+from bleu_assess.render.i18n import LANGUAGES, catalogue
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
 FALSE = {"false", "faux", "non", "no", "n", "0"}
@@ -135,7 +135,7 @@ def _labels(allowed: tuple[str, ...]) -> dict[str, str]:
     for lang in LANGUAGES:
         for key, label in catalogue(lang).items():
             code = key.rsplit(".", 1)[-1]
-            if key.startswith("values.") and code in allowed:
+            if key.startswith("values.") and code in allowed and isinstance(label, str):
                 out.setdefault(plain(label), code)
     return out
 
@@ -244,8 +244,8 @@ def _shorthand(text: str, item: Spec, key: str) -> Coerced:
     a YAML flow mapping (`{id: hds, until: 2027-01-01}`) whose scalar fields are read leniently."""
     if not text.startswith("{"):
         return coerce(text, item.fields["id"], key=key)
-    from bleu_assess.inventory import yamlio
     from bleu_assess.errors import InputError
+    from bleu_assess.inventory import yamlio
 
     try:
         value = yamlio.parse(text, "cell")
@@ -305,5 +305,5 @@ def _date(raw: Any) -> Coerced:
 
 def natural_key(label: str) -> tuple[Any, ...]:
     """Order of wave names as people number them: `Vague 2` before `Vague 10`, `Wave A` before `Wave B`."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, plain(part))
+    return tuple((0, int(part), "") if part.isdecimal() else (1, 0, plain(part))
                  for part in re.findall(r"\d+|[^\W\d_]+", label, re.UNICODE)) or ((1, 0, plain(label)),)

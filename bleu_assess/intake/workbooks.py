@@ -8,25 +8,20 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from bleu_assess.inventory import yamlio
+from bleu_assess import inputs
 from bleu_assess.errors import InputError
 from bleu_assess.intake.reader import Sheet, refuse
-
-# A workbook is a zip of XML parts: refuse one whose parts would unpack to more than this many
-# times the input size limit, or any large part compressed beyond this ratio (a zip bomb).
-UNZIPPED_FACTOR = 4
-MAX_RATIO = 200
-_RATIO_FLOOR = 16 * 1024 * 1024
 
 
 def read_zip(path: Path, display: str) -> list[Sheet]:
     try:
         with zipfile.ZipFile(path) as archive:
-            _check_archive(archive, display)
+            inputs.check_archive(archive, display)
             names = set(archive.namelist())
             if "content.xml" in names and "xl/workbook.xml" not in names:
                 is_ods = True
@@ -44,19 +39,6 @@ def read_zip(path: Path, display: str) -> list[Sheet]:
             raise refuse(display, f"not a readable .ods workbook ({type(exc).__name__}): open it and save it again") from None
         return read_calamine(path, display, metadata)
     return _read_xlsx(path, display)
-
-
-def _check_archive(archive: zipfile.ZipFile, display: str) -> None:
-    limit = yamlio.max_bytes() * UNZIPPED_FACTOR
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise refuse(display, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1):,} "
-                                 "times larger than it is stored: refused as a zip bomb")
-        if total > limit:
-            raise refuse(display, f"workbook unpacks to more than {limit / 1048576:.0f} MiB: refused "
-                                 "(set BLEU_ASSESS_MAX_INPUT_MB to raise the limit)")
 
 
 def _read_xlsx(path: Path, display: str) -> list[Sheet]:

@@ -300,7 +300,7 @@ class InventoryEditor:
 
     def text(self) -> str:
         """The edited text: the original lines, with insertions and replacements applied."""
-        out = []
+        out: list[str] = []
         for number, line in enumerate(self.lines):
             out.extend(self.inserts.get(number, ()))
             out.append(self.replaced.get(number, line))

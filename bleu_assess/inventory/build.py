@@ -160,7 +160,7 @@ def _provider(p: dict[str, Any]) -> model.Provider:
                                   own.get("non_eu_board_majority")) if own else None,
         contract_law=p.get("contract_law"),
         pending_qualifications=pending,
-        kind=p.get("kind") or "commercial",
+        kind=p.get("kind"),
         admin_regions=_tuple(p.get("admin_regions")),
         hds_activities=tuple(sorted(set(p.get("hds_activities") or ()))),
         clearance=tuple(p.get("clearance") or ()),

@@ -16,14 +16,15 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from bleu_assess import clock, output
-from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.inventory import yamlio
 from bleu_assess.resources import data_dir
 
 FORMAT = "bleu-assess-catalogue/v1"

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from bleu_assess.inventory import catalogue as cat, yamlio
-from bleu_assess.inventory.model import FORMAT_V2
 from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.inventory import catalogue as cat
+from bleu_assess.inventory import yamlio
+from bleu_assess.inventory.model import FORMAT_V2
 
 PREFIX = "catalogue:"
 SECTIONS = ("providers", "platforms")
@@ -104,12 +106,40 @@ def resolve(documents: list[Any], catalogue_path: str | os.PathLike[str] | None 
     warnings = resolver.warnings
     age = catalogue.age_days(day)
     if age > cat.STALE_AFTER_DAYS and resolver.first is not None:
-        file, where = resolver.first
-        warnings.insert(0, Diagnostic(file[0], *file[1], yamlio.format_path(where),
+        first, where = resolver.first
+        warnings.insert(0, Diagnostic(first.file, *first.position, yamlio.format_path(where),
                                       f"catalogue {catalogue.version} is dated {catalogue.as_of}, {age} days before "
                                       f"the assessment date {day.isoformat()}; provider facts may be out of date "
                                       "(--catalogue PATH uses a newer catalogue)", "warning"))
     return out, resolution, warnings
+
+
+class _Tree:
+    """A document's node tree, composed on first use: only a warning or an error needs a line
+    number, and composing is the slowest part of reading a large inventory."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._root: Any = None
+        self._composed = False
+
+    def locate(self, path: tuple[Any, ...]) -> tuple[int | None, int | None]:
+        if not self._composed:
+            self._root, self._composed = yamlio.compose_unchecked(self.text), True
+        return yamlio.locate(self._root, path)
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Where a `ref:` entry is: its file, and its line and column when asked for."""
+
+    file: str
+    tree: _Tree
+    path: tuple[Any, ...]
+
+    @property
+    def position(self) -> tuple[int | None, int | None]:
+        return self.tree.locate(self.path)
 
 
 class _Resolver:
@@ -118,14 +148,14 @@ class _Resolver:
         self.entries: list[ResolvedEntry] = []
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
-        self.first: tuple[tuple[str, tuple[int | None, int | None]], tuple[Any, ...]] | None = None
+        self.first: tuple[_Located, tuple[Any, ...]] | None = None
 
     def document(self, doc: Any) -> Any:
         data = doc.data
         if not isinstance(data, dict) or not any(isinstance(data.get(s), list) for s in SECTIONS):
             return doc
         v2 = data.get("format") == FORMAT_V2
-        root = None
+        tree = _Tree(doc.text)
         expanded = dict(data)
         # Which catalogue provider each inventory provider stands for, to default an offer's provider
         # and to choose the offers a v1 provider's facts come from.
@@ -145,22 +175,20 @@ class _Resolver:
                 if not (isinstance(item, dict) and "ref" in item):
                     new_items.append(item)
                     continue
-                if root is None:
-                    root = yamlio.compose_unchecked(doc.text)
                 where = (section, index)
-                position = yamlio.locate(root, (*where, "ref"))
+                located = _Located(doc.file, tree, (*where, "ref"))
                 if self.first is None:
-                    self.first = ((doc.file, position), (*where, "ref"))
-                entry = self.entry(section, item, v2, chosen, provider_ids, (doc.file, position), where)
+                    self.first = (located, (*where, "ref"))
+                entry = self.entry(section, item, v2, chosen, provider_ids, located, where)
                 new_items.append(entry if entry is not None else item)
             expanded[section] = new_items
         return type(doc)(doc.file, doc.text, expanded)
 
-    def error(self, located: tuple[str, tuple[int | None, int | None]], where: tuple[Any, ...], message: str) -> None:
-        self.errors.append(Diagnostic(located[0], *located[1], yamlio.format_path((*where, "ref")), message))
+    def error(self, located: _Located, where: tuple[Any, ...], message: str) -> None:
+        self.errors.append(Diagnostic(located.file, *located.position, yamlio.format_path((*where, "ref")), message))
 
     def entry(self, section: str, item: dict[str, Any], v2: bool, chosen: dict[str, list[str]],
-              provider_ids: dict[str, str], located: Any, where: tuple[Any, ...]) -> dict[str, Any] | None:
+              provider_ids: dict[str, str], located: _Located, where: tuple[Any, ...]) -> dict[str, Any] | None:
         ref = item["ref"]
         if not isinstance(ref, str) or not ref.startswith(PREFIX):
             self.error(located, where, f"expected 'catalogue:PROVIDER' or 'catalogue:PROVIDER/OFFER', got {ref!r}")
@@ -185,6 +213,7 @@ class _Resolver:
             built, facts = self.provider(found, offers, v2, located, where)
             default_id = found.id
         else:
+            assert isinstance(found, cat.Offer)  # a platform's ref names an offer (checked above)
             built, facts = self.offer(found, v2)
             default_id = f"{found.provider}-{found.id}"
             built["provider"] = provider_ids.get(found.provider, found.provider)
@@ -199,11 +228,13 @@ class _Resolver:
         self.entries.append(ResolvedEntry(section, str(built["id"]), target, facts, overrides))
         return built
 
-    def provider(self, entry: cat.ProviderEntry, offers: list[cat.Offer], v2: bool, located: Any,
+    def provider(self, entry: cat.ProviderEntry, offers: list[cat.Offer], v2: bool, located: _Located,
                  where: tuple[Any, ...]) -> tuple[dict[str, Any], dict[str, tuple[cat.Fact, ...]]]:
         built, facts, put = _collector()
         f = entry.facts
         put("name", f["name"].value, [f["name"]])
+        if "kind" in f:
+            put("kind", f["kind"].value, [f["kind"]])
         country = f.get("parent_country") or f.get("seat")
         if country is not None:
             put("headquarters", country.value, [country])
@@ -241,7 +272,7 @@ class _Resolver:
         if activities:
             put("hds_activities", sorted({a for f in activities for a in f.value}), activities)
 
-    def counting(self, offers: list[cat.Offer], located: Any,
+    def counting(self, offers: list[cat.Offer], located: _Located,
                  where: tuple[Any, ...]) -> dict[str, list[cat.Fact]]:
         held: dict[str, list[cat.Fact]] = {}
         for offer in offers:
@@ -250,7 +281,7 @@ class _Resolver:
                     held.setdefault(q.id, []).append(q.fact)
                 elif q.until and cat.parse_date(q.until) < self.day:
                     self.warnings.append(Diagnostic(
-                        located[0], *located[1], yamlio.format_path((*where, "ref")),
+                        located.file, *located.position, yamlio.format_path((*where, "ref")),
                         f"{q.id} of {offer.ref} expired on {q.until} and does not count on "
                         f"{self.day.isoformat()}", "warning"))
             if "hds_activities" in offer.facts:
@@ -366,14 +397,20 @@ def annotate(result: Any, inventory: Any) -> Any:
     not all official, and on each item (its findings' and its platform's worst)."""
     resolution: Resolution = inventory.catalogue
     items = []
+    # Findings of one item often rest on the same names: their mark is computed once.
+    marks_seen: dict[tuple[Any, ...], str | None] = {}
     for item in result.items:
         findings = []
         for f in item.findings:
             mark = None
             if any(key.startswith(_PROVIDER_FACTS) for key in f.evidence):
-                entries = item_entries(resolution, inventory, item.id, f.evidence,
-                                       item.platform if any(k.startswith("platform.") for k in f.evidence) else None)
-                mark = worst(e.confidence for e in entries if e.confidence)
+                platform = item.platform if any(k.startswith("platform.") for k in f.evidence) else None
+                names = tuple(sorted({name for value in f.evidence.values() for name in _ids(value)}))
+                key = (item.id, platform, names)
+                if key not in marks_seen:
+                    entries = item_entries(resolution, inventory, item.id, {"names": names}, platform)
+                    marks_seen[key] = worst(e.confidence for e in entries if e.confidence)
+                mark = marks_seen[key]
             findings.append(replace(f, confidence=mark) if mark and mark != "official" else f)
         platform = resolution.entry("platforms", item.platform)
         marks = [f.confidence for f in findings if f.confidence]

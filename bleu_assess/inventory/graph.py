@@ -13,17 +13,19 @@ attribute. Edges carry a `kind` (also their key in the multigraph):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from bleu_assess.inventory.model import Inventory
+from bleu_assess.vocab import LinkKind
 
 if TYPE_CHECKING:
     import networkx as nx
 
 NODE_KINDS = ("application", "dataset", "provider", "platform")
-EDGE_KINDS = ("depends_on", "flow", "holds", "hosted_by", "subprocessor", "on_platform")
+EDGE_KINDS = tuple(LinkKind)
 
 
 def node(kind: str, item_id: str) -> str:
@@ -41,14 +43,14 @@ class InventoryGraph:
     use only: assessing needs just the dependency and flow graphs."""
 
     inventory: Inventory
-    prebuilt: "nx.MultiDiGraph | None" = None
+    prebuilt: nx.MultiDiGraph | None = None
 
     @cached_property
-    def graph(self) -> "nx.MultiDiGraph":
+    def graph(self) -> nx.MultiDiGraph:
         return self.prebuilt if self.prebuilt is not None else _typed_graph(self.inventory)
 
     @cached_property
-    def dependencies(self) -> "nx.DiGraph":
+    def dependencies(self) -> nx.DiGraph:
         """Applications only; an edge A -> B means A depends on B."""
         import networkx as nx
 
@@ -58,7 +60,7 @@ class InventoryGraph:
         return g
 
     @cached_property
-    def flows(self) -> "nx.DiGraph":
+    def flows(self) -> nx.DiGraph:
         """Applications only; an edge A -> B carries the set of datasets A sends to B."""
         import networkx as nx
 
@@ -83,7 +85,7 @@ class InventoryGraph:
         groups = [sorted(c) for c in _strongly_connected(needs) if len(c) > 1]
         return tuple(sorted(groups, key=lambda c: (-len(c), c)))
 
-    def neighbourhood(self, focus: str, depth: int) -> "InventoryGraph":
+    def neighbourhood(self, focus: str, depth: int) -> InventoryGraph:
         """The part of the graph within `depth` edges of `focus` (either direction)."""
         import networkx as nx
 
@@ -143,7 +145,7 @@ def _strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
     return components
 
 
-def _typed_graph(inventory: Inventory) -> "nx.MultiDiGraph":
+def _typed_graph(inventory: Inventory) -> nx.MultiDiGraph:
     import networkx as nx
 
     g = nx.MultiDiGraph()
@@ -153,28 +155,29 @@ def _typed_graph(inventory: Inventory) -> "nx.MultiDiGraph":
     _add_nodes(g, "dataset", ((d.id, d.name) for d in inventory.datasets))
     for p in inventory.providers:
         for sub in p.subprocessors:
-            g.add_edge(node("provider", p.id), node("provider", sub.id), key="subprocessor", kind="subprocessor")
+            g.add_edge(node("provider", p.id), node("provider", sub.id), key=LinkKind.SUBPROCESSOR,
+                       kind=LinkKind.SUBPROCESSOR)
     for platform in inventory.platforms:
-        g.add_edge(node("platform", platform.id), node("provider", platform.provider), key="on_platform",
-                   kind="on_platform")
+        g.add_edge(node("platform", platform.id), node("provider", platform.provider), key=LinkKind.ON_PLATFORM,
+                   kind=LinkKind.ON_PLATFORM)
     for a in inventory.applications:
         source = node("application", a.id)
         for dep in a.depends_on:
-            g.add_edge(source, node("application", dep), key="depends_on", kind="depends_on")
+            g.add_edge(source, node("application", dep), key=LinkKind.DEPENDS_ON, kind=LinkKind.DEPENDS_ON)
         for dataset in a.datasets:
-            g.add_edge(source, node("dataset", dataset), key="holds", kind="holds")
+            g.add_edge(source, node("dataset", dataset), key=LinkKind.HOLDS, kind=LinkKind.HOLDS)
         provider = inventory.hosting_provider(a)
         if provider is not None:
-            g.add_edge(source, node("provider", provider.id), key="hosted_by", kind="hosted_by")
+            g.add_edge(source, node("provider", provider.id), key=LinkKind.HOSTED_BY, kind=LinkKind.HOSTED_BY)
     for flow in inventory.flows:
         source, target = node("application", flow.source), node("application", flow.target)
-        if g.has_edge(source, target, key="flow"):
+        if g.has_edge(source, target, key=LinkKind.FLOW):
             carried = g.edges[source, target, "flow"]["datasets"]
             g.edges[source, target, "flow"]["datasets"] = sorted(set(carried) | set(flow.datasets))
         else:
-            g.add_edge(source, target, key="flow", kind="flow", datasets=sorted(set(flow.datasets)))
+            g.add_edge(source, target, key=LinkKind.FLOW, kind=LinkKind.FLOW, datasets=sorted(set(flow.datasets)))
     return g
 
 
-def _add_nodes(g: "nx.MultiDiGraph", kind: str, items: Iterable[tuple[str, str]]) -> None:
+def _add_nodes(g: nx.MultiDiGraph, kind: str, items: Iterable[tuple[str, str]]) -> None:
     g.add_nodes_from((node(kind, item_id), {"kind": kind, "id": item_id, "label": label}) for item_id, label in items)

@@ -6,9 +6,10 @@ classification or a hosting model implies is decided by rulesets, never by this 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 FORMAT_V1 = "bleu-assess/v1"
 FORMAT_V2 = "bleu-assess/v2"
@@ -152,7 +153,7 @@ class Provider:
     ownership: Ownership | None = None
     contract_law: str | None = None
     pending_qualifications: tuple[PendingQualification, ...] = ()
-    kind: str = "commercial"
+    kind: str | None = None  # one of PROVIDER_KINDS; None: not declared
     admin_regions: tuple[str, ...] | None = None  # None = administered from its regions
     hds_activities: tuple[int, ...] = ()  # certified HDS activities (a v1 `hds` means all six)
     transfer_basis: str | None = None  # one of TRANSFER_BASES; None: derived from the countries

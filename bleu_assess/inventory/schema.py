@@ -23,8 +23,8 @@ class Spec:
     required: bool = False
     nullable: bool = False
     enum: tuple[str, ...] | None = None
-    fields: dict[str, "Spec"] = field(default_factory=dict)
-    item: "Spec | None" = None
+    fields: dict[str, Spec] = field(default_factory=dict)
+    item: Spec | None = None
     ref: str | None = None  # kind of id this value refers to
     defines: str | None = None  # kind of id this value declares
     minimum: float | None = None
@@ -112,8 +112,9 @@ ORGANISATION = _s("object", "The organisation being assessed (in exactly one fil
 PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
     "id": _s("id", "Unique provider id.", required=True, defines="provider"),
     "name": _s("string", "Display name (defaults to the id)."),
-    "kind": _s("string", "commercial (default), state-internal, public-community or colocation.",
-               enum=model.PROVIDER_KINDS, default="commercial"),
+    "kind": _s("string", "commercial, state-internal, public-community or colocation. Undeclared: presumed "
+               "commercial when the headquarters are outside France, else unknown (SNC-UNK-003).",
+               enum=model.PROVIDER_KINDS),
     "headquarters": _s("country", "Country of the ultimate parent company."),
     "non_eu_control": _s("boolean", "Controlled by non-EU shareholders (default: headquarters outside the EU/EEA)."),
     "qualifications": _qualifications("Held by the provider as a whole (v1: cover all its offers; v2: apply where "
@@ -303,7 +304,7 @@ def json_schema() -> dict[str, Any]:
     as schemas/inventory-v2.schema.json. It accepts v1 files too (same fields, v1 meaning)."""
     from bleu_assess.inventory.catalogue_refs import allow_refs
 
-    schema = _to_json(INVENTORY)
+    schema = spec_json(INVENTORY)
     schema["properties"]["format"] = {"enum": list(model.FORMATS), "description": INVENTORY.fields["format"].description}
     allow_refs(schema)
     return {
@@ -314,21 +315,22 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def _to_json(spec: Spec) -> dict[str, Any]:
+def spec_json(spec: Spec) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) fragment describing `spec` (used for inventories and rulesets)."""
     out: dict[str, Any]
     if spec.type == "object":
         out = {
             "type": "object",
-            "properties": {name: _to_json(child) for name, child in spec.fields.items()},
+            "properties": {name: spec_json(child) for name, child in spec.fields.items()},
             "additionalProperties": False,
         }
         required = [name for name, child in spec.fields.items() if child.required]
         if required:
             out["required"] = required
         if spec.shorthand:
-            out = {"anyOf": [_to_json(spec.fields["id"]), out]}
+            out = {"anyOf": [spec_json(spec.fields["id"]), out]}
     elif spec.type == "list":
-        out = {"type": "array", "items": _to_json(spec.item) if spec.item else {}}
+        out = {"type": "array", "items": spec_json(spec.item) if spec.item else {}}
         if spec.non_empty:
             out["minItems"] = 1
     elif spec.type == "id":

@@ -14,11 +14,12 @@ Edits go through ruamel.yaml's round trip: comments, order and layout of the fil
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from bleu_assess.errors import UsageError
+from bleu_assess.errors import InputError, UsageError
 
 CRITERIA = ("secret_or_essential_mission", "harm_if_breached")
 # Classes that cannot be of particular sensitivity as the doctrine defines it (nothing secret),
@@ -40,8 +41,8 @@ def upgrade_v1_dataset(dataset: Any, lang: str = "fr") -> bool:
     when `personal_data: false`) and `particular_sensitivity: "yes"`, with a comment in `lang`
     inviting a review at the end of that line. True when the dataset was changed. For
     `bleu-assess upgrade` (issue 13), which owns the version bump."""
-    from bleu_assess.render.i18n import t
     from bleu_assess.inventory.validate import v1_sensitive_class
+    from bleu_assess.render.i18n import t
 
     comment = t("qualify.upgrade_comment", lang)
 
@@ -98,7 +99,9 @@ class Editable:
         self.yaml.preserve_quotes = True
         self.yaml.width = 4096
         self.yaml.indent(mapping=2, sequence=4, offset=2)  # the layout of the examples and the starter
-        self.document = self.yaml.load(Path(path).read_text(encoding="utf-8-sig"))
+        from bleu_assess.inputs import read_text
+
+        self.document = self.yaml.load(read_text(Path(path), path)[0])
 
     def datasets(self) -> Iterator[Any]:
         yield from (self.document.get("datasets") or [])
@@ -161,10 +164,19 @@ def write_worksheet(datasets: list[Any], labels: dict[str, str]) -> bytes:
 def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
     """Answers read back from a worksheet (rows with both criteria left blank are skipped) and the
     problems found, each naming its cell. Raises UsageError when it is not a qualify worksheet."""
+    import zipfile
+
     from openpyxl import load_workbook
 
+    from bleu_assess import inputs
+
+    raw = inputs.read_bytes(Path(path), path)  # size limit, a regular readable file
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            inputs.check_archive(archive, path)  # no zip bomb unpacked
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except InputError:
+        raise
     except Exception as exc:  # not a workbook, or a broken one
         raise UsageError(f"cannot read {path}: {exc}") from None
     sheet = book["qualify"] if "qualify" in book.sheetnames else book.active

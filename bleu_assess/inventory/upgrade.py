@@ -12,8 +12,9 @@ easier to write on a round-trip mapping (ruamel.yaml) than as text edits can be 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -111,7 +112,7 @@ def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
         return edits
     platforms = f.data.get("platforms") if isinstance(f.data, dict) else None
     for index, platform in enumerate(platforms or []):
-        provider = f.providers.get(platform.get("provider")) if isinstance(platform, dict) else None
+        provider = f.providers.get(platform.get("provider") or "") if isinstance(platform, dict) else None
         node = f.node("platforms", index)
         if provider is None or not isinstance(node, yaml.MappingNode):
             continue

@@ -11,18 +11,19 @@ import json
 import os
 import re
 import sys
-from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
 
-from bleu_assess import gcpause
+from bleu_assess import gcpause, inputs
+from bleu_assess.inputs import position as _position
+# Re-exported: callers read YAML files with yamlio.read_bytes, yamlio.decode, yamlio.max_bytes.
+from bleu_assess.inputs import max_bytes as max_bytes, read_bytes as read_bytes
 from bleu_assess.inventory import scalars
 from bleu_assess.errors import Diagnostic, InputError, format_path  # noqa: F401 (yamlio.format_path stays importable)
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 # Aliases may repeat a node; refuse documents whose expansion is out of proportion.
 _MAX_EXPANSION_FACTOR = 10
 _MAX_EXPANSION_FLOOR = 200_000
@@ -75,63 +76,13 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_core_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_core_float)
 
 
-def max_bytes() -> int:
-    """The input size limit: BLEU_ASSESS_MAX_INPUT_MB, default 256 MiB (a 100,000-application estate is some 70 MiB)."""
-    value = os.environ.get("BLEU_ASSESS_MAX_INPUT_MB")
-    try:
-        return int(float(value) * 1024 * 1024) if value else DEFAULT_MAX_BYTES
-    except ValueError:
-        return DEFAULT_MAX_BYTES
-
-
 def _fail(file: str, message: str, line: int | None = None, column: int | None = None, path: str = "") -> InputError:
     return InputError(message, [Diagnostic(file, line, column, path, message)])
 
 
-def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:
-    """Read one input file, refusing what is not a readable regular file within the limit."""
-    limit = max_bytes() if limit is None else limit
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise _fail(display, "not a regular file")
-        if size > limit:
-            raise _fail(display, f"file is {size / 1048576:.1f} MiB, over the {limit / 1048576:.0f} MiB limit "
-                        "(set BLEU_ASSESS_MAX_INPUT_MB to raise it)")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise _fail(display, f"file is over the {limit / 1048576:.0f} MiB limit "
-                        "(set BLEU_ASSESS_MAX_INPUT_MB to raise it)")
-        return data
-    except FileNotFoundError:
-        raise _fail(display, "no such file or directory") from None
-    except PermissionError:
-        raise _fail(display, "permission denied: cannot read this file") from None
-    except IsADirectoryError:
-        raise _fail(display, "is a directory") from None
-    except OSError as exc:
-        raise _fail(display, f"cannot read: {exc.strerror or exc}") from None
-
-
 def decode(raw: bytes, file: str) -> str:
-    """UTF-8 (a BOM is allowed), no NUL bytes."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = _position(raw, exc.start)
-        raise _fail(file, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8", line, column) from None
-    nul = text.find("\0")
-    if nul >= 0:
-        line, column = _position(text, nul)
-        raise _fail(file, "NUL byte: this is not a text file", line, column)
-    return text
-
-
-def _position(data: bytes | str, offset: int) -> tuple[int, int]:
-    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
-    line = data.count(newline, 0, offset) + 1
-    return line, offset - (data.rfind(newline, 0, offset) + 1) + 1
+    """The text of a YAML or JSON file: UTF-8 (a BOM is allowed), no NUL (bleu_assess/inputs.py)."""
+    return inputs.decode(raw, file)[0]
 
 
 def parse(text: str, file: str) -> Any:

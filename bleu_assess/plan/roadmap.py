@@ -193,9 +193,9 @@ def inventory_deadlines(inventory: Inventory, plan: PlanResult | None = None) ->
 
 @cache
 def _reference() -> list[dict[str, Any]]:
-    from bleu_assess.rules.refdata import _read
+    from bleu_assess.rules.refdata import read
 
-    return list(_read("deadlines.yaml").get("deadlines") or ())
+    return list(read("deadlines.yaml").get("deadlines") or ())
 
 
 def _host_holds(inventory: Inventory, app: Any) -> set[str]:

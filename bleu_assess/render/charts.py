@@ -4,15 +4,19 @@ carries its numbers as text, so that no information is given by colour alone."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Sequence
+
+from bleu_assess.vocab import ExposureLevel, Readiness, Scope
 
 # WCAG AA contrast with white text (>= 4.5:1).
-COLOURS = {
-    "ready": "#1a7f37", "ready-with-conditions": "#8a5a00", "not-ready": "#c0262d", "unknown": "#57606a",
-    "required": "#0b4f9c", "recommended": "#4f6fad", "not-required": "#57606a", "excluded": "#6e2594",
-    "none": "#eef1f4", "low": "#fbe3a5", "medium": "#f5b461", "high": "#e0703a", "critical": "#b42318",
+COLOURS: dict[str, str] = {
+    Readiness.READY: "#1a7f37", Readiness.READY_WITH_CONDITIONS: "#8a5a00", Readiness.NOT_READY: "#c0262d",
+    Readiness.UNKNOWN: "#57606a",
+    Scope.REQUIRED: "#0b4f9c", Scope.RECOMMENDED: "#4f6fad", Scope.NOT_REQUIRED: "#57606a", Scope.EXCLUDED: "#6e2594",
+    ExposureLevel.NONE: "#eef1f4", ExposureLevel.LOW: "#fbe3a5", ExposureLevel.MEDIUM: "#f5b461",
+    ExposureLevel.HIGH: "#e0703a", ExposureLevel.CRITICAL: "#b42318",
 }
 FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif'"
 
@@ -109,7 +113,7 @@ def heat_map(chart_id: str, title: str, desc: str, rows: Sequence[str], columns:
             body.append(f"<rect x='{x}' y='{y}' width='{cell_w - 2}' height='{cell_h - 2}' fill='{fill}' stroke='#d0d7de'>"
                         f"<title>{escape(f'{row_labels[row]} × {column_labels[column]}: {exposed}/{total}')}</title></rect>")
             if total:
-                dark = level in ("high", "critical")
+                dark = level in (ExposureLevel.HIGH, ExposureLevel.CRITICAL)
                 body.append(_text(x + cell_w / 2 - 1, y + 21, f"{exposed}/{total}", "middle",
                                   "#ffffff" if dark else "#1f2328", "bold"))
     height = top + cell_h * len(rows) + 34
@@ -130,7 +134,7 @@ def timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[str, fl
         body.append(f"<rect x='{label_w}' y='{y + 4}' width='{max(w, 1):.1f}' height='{row_h - 8}' rx='3' "
                     f"fill='{COLOURS['required']}'/>")
         body.append(_text(label_w + max(w, 1) + 6, y + 19, note, "start", "#1f2328"))
-    return _svg(chart_id, label_w + bar_w + 110, height, title, desc, body)
+    return _svg(chart_id, label_w + bar_w + 150, height, title, desc, body)  # room for the note
 
 
 def dated_timeline(chart_id: str, title: str, desc: str, waves: Sequence[tuple[str, str, str, str]],

@@ -30,7 +30,8 @@ from xml.sax import saxutils
 from bleu_assess import __version__
 from bleu_assess.inventory import yamlio
 from bleu_assess.render.i18n import t
-from bleu_assess.assess.results import SEVERITY_RANK, Finding, ItemVerdict, ScanResult
+from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult
+from bleu_assess.vocab import SEVERITY_RANK, Severity
 
 if TYPE_CHECKING:
     from bleu_assess.rules.model import Rule, Ruleset
@@ -38,8 +39,10 @@ if TYPE_CHECKING:
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # SARIF has three alert levels; GitHub ranks security alerts by "security-severity" (0-10).
-LEVEL = {"blocker": "error", "high": "error", "medium": "warning", "low": "note", "info": "none"}
-SECURITY_SEVERITY = {"blocker": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
+LEVEL = {Severity.BLOCKER: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
+         Severity.INFO: "none"}
+SECURITY_SEVERITY = {Severity.BLOCKER: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0",
+                     Severity.INFO: "0.0"}
 SECTIONS = {"applications": "application", "datasets": "dataset"}
 # Code scanning stores at most 5,000 results of an upload (it accepts 25,000 per run and drops the
 # rest, in its own order): we choose which, most severe first, and say how many are summarised.
@@ -112,7 +115,7 @@ def _rule_descriptor(rule_id: str, finding: Finding, rule: "Rule | None", rulese
     title = finding.title or rule_id
     sources: list[tuple[str, str]] = []  # (reference text, primary address)
     if rule is not None and ruleset is not None:
-        from bleu_assess.rules.references import render as cite
+        from bleu_assess.render.citations import render as cite
 
         # One line per source with all its pinpoints, as findings show them; its address beside.
         by_source: dict[tuple[str, str], list[Citation]] = {}

@@ -11,19 +11,22 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Iterable, Sequence
+from itertools import pairwise
 
 from bleu_assess.inventory.model import Inventory
-from bleu_assess.assess.results import EXPOSURE_LEVELS, ItemVerdict
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.vocab import EXPOSURE_RANK as LEVEL_RANK, ExposureLevel
 
 DOT_TIMEOUT = 60  # seconds; dot lays out a few hundred nodes in well under a second
 OVERVIEW_MAX_APPLICATIONS = 40  # beyond, one diagram per exposed application
 PER_PATH_MAX_DIAGRAMS = 20
 MAX_NODES = 80  # a picture with more is unreadable on a page (and slow to lay out)
-LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
-PATH_COLOURS = {"critical": "#b42318", "high": "#c2410c", "medium": "#8a5a00", "low": "#57606a"}
+PATH_COLOURS = {ExposureLevel.CRITICAL: "#b42318", ExposureLevel.HIGH: "#c2410c", ExposureLevel.MEDIUM: "#8a5a00",
+                ExposureLevel.LOW: "#57606a"}
 LABEL_WIDTH = 22  # characters a line in a node: dot sizes boxes to their text
 MIN_SCALE = 0.65  # 11 pt labels shown at 0.65 stay above 9 px on screen
 
@@ -64,7 +67,7 @@ def _add_path(diagram: Diagram, level: str, path: Sequence[str], inventory: Inve
     steps = [_node_id(s, inventory) for s in path]
     for step in steps:
         diagram.nodes.setdefault(step, _label(step, inventory))
-    for a, b in zip(steps, steps[1:]):
+    for a, b in pairwise(steps):
         kind = ("subprocessor" if a.startswith("provider:") else "hosted_by" if b.startswith("provider:")
                 else "holds" if a.startswith("dataset:") else "flow")
         diagram.edges.setdefault((a, b), kind)
@@ -74,7 +77,7 @@ def _add_path(diagram: Diagram, level: str, path: Sequence[str], inventory: Inve
 
 
 def diagrams(items: Iterable[ItemVerdict], inventory: Inventory, titles: dict[str, str],
-             levels: Sequence[str] = ("critical", "high")) -> list[Diagram]:
+             levels: Sequence[str] = (ExposureLevel.CRITICAL, ExposureLevel.HIGH)) -> list[Diagram]:
     """The diagrams of a report, first the exposure paths of applications at `levels` (key
     `exposure`, when it holds at most MAX_NODES nodes). Small estates then get an overview of the applications linked by flows or to
     a provider, with the same paths highlighted (key `overview`; applications with no link are
@@ -102,8 +105,8 @@ def diagrams(items: Iterable[ItemVerdict], inventory: Inventory, titles: dict[st
         overview.edges.setdefault((f"application:{flow.source}", f"application:{flow.target}"), "flow")
     for provider in inventory.providers:
         for sub in provider.subprocessors:
-            if inventory.provider(sub):
-                overview.edges[(f"provider:{provider.id}", f"provider:{sub}")] = "subprocessor"
+            if inventory.provider(sub.id):
+                overview.edges[(f"provider:{provider.id}", f"provider:{sub.id}")] = "subprocessor"
     for item in exposed:
         for path in item.exposure.paths:
             _add_path(overview, item.exposure.level, path, inventory)

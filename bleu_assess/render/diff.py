@@ -3,14 +3,14 @@ inventories assessed on the fly) — the progress line a programme manager reads
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.render.i18n import t
-from bleu_assess.assess.results import READINESS, RESULTS_FORMAT, to_json
+from bleu_assess.assess.results import RESULTS_FORMAT, to_json
+from bleu_assess.vocab import Readiness
 
 FIELDS = ("readiness", "secnumcloud_scope", "residency", "exposure", "target", "platform")
 
@@ -39,23 +39,81 @@ class Diff:
         }
 
 
-def load_results(path: str, lang: str) -> dict[str, Any]:
-    """A results document, read from JSON or computed from an inventory."""
-    if path.endswith(".json"):
-        try:
-            document = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError("unreadable", [Diagnostic(path, None, None, "", f"cannot read results: {exc}")]) from None
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a results document read from `path` (`document`), or an
+    inventory loaded from it (`loaded`), to be assessed in the comparison's language."""
+
+    path: str
+    document: dict[str, Any] | None = None
+    loaded: Any = None  # inventory.load.Loaded
+
+    @property
+    def country(self) -> str | None:
+        """The organisation's country the results or the inventory declare."""
+        if self.document is not None:
+            inventory = self.document.get("inventory")
+            country = inventory.get("country") if isinstance(inventory, dict) else None
+            return country if isinstance(country, str) else None
+        return str(self.loaded.inventory.organisation.country)
+
+    @property
+    def lang(self) -> str | None:
+        """The language the results were recorded in (None for an inventory)."""
+        recorded = self.document.get("lang") if self.document is not None else None
+        return recorded if isinstance(recorded, str) else None
+
+    def results(self, lang: str) -> dict[str, Any]:
+        """The results document: as read, or the inventory assessed in `lang`."""
+        if self.document is not None:
+            return self.document
+        from bleu_assess.assess.run import assess_inventory
+        from bleu_assess.rules.load import select
+
+        return assess_inventory(self.loaded.inventory, select(), lang).to_dict()
+
+
+def read_side(path: str) -> Side:
+    """A results file (`scan --format json`) or an inventory (YAML, JSON, or a directory), read
+    through the hardened reader (bleu_assess/inputs.py). Raises InputError, located."""
+    if path.endswith(".json") and not Path(path).is_dir():
+        from bleu_assess.inventory import yamlio
+
+        text = yamlio.decode(yamlio.read_bytes(Path(path), path), path)
+        document = yamlio.parse(text, path)
         if isinstance(document, dict) and document.get("format") == RESULTS_FORMAT:
-            return document
-        if isinstance(document, dict) and "format" in document and str(document["format"]).startswith("bleu-assess/"):
-            pass  # a JSON inventory: assess it below
-        else:
+            problem = _malformed(document)
+            if problem:
+                raise InputError("not results", [Diagnostic(path, None, None, problem, "missing or of the wrong type: "
+                                                            "write the results again with scan --format json")])
+            return Side(path, document=document)
+        if not (isinstance(document, dict) and str(document.get("format", "")).startswith("bleu-assess/")):
             raise InputError("not results", [Diagnostic(path, 1, 1, "format", f"expected '{RESULTS_FORMAT}' "
                                                         "(bleu-assess scan --format json) or an inventory")])
-    from bleu_assess import api
+    from bleu_assess.inventory.load import load_inventory
 
-    return api.scan(path, lang=lang).to_dict()
+    return Side(path, loaded=load_inventory(path))
+
+
+def _malformed(document: dict[str, Any]) -> str | None:
+    """The path of the first part of a results document that `compare` needs and cannot use."""
+    summary = document.get("summary")
+    if not (isinstance(summary, dict) and isinstance(summary.get("readiness"), dict)
+            and all(isinstance(n, int) for n in summary["readiness"].values())):
+        return "summary.readiness"
+    items = document.get("items")
+    if not isinstance(items, list):
+        return "items"
+    for index, item in enumerate(items):
+        if not (isinstance(item, dict) and isinstance(item.get("id"), str)):
+            return f"items[{index}].id"
+        if not (isinstance(item.get("exposure"), dict) and "level" in item["exposure"]):
+            return f"items[{index}].exposure.level"
+        findings = item.get("findings")
+        if not (isinstance(findings, list) and all(isinstance(f, dict) and isinstance(f.get("rule"), str)
+                                                   and isinstance(f.get("severity"), str) for f in findings)):
+            return f"items[{index}].findings"
+    return None
 
 
 def _value(item: dict[str, Any], name: str) -> Any:
@@ -78,7 +136,7 @@ def compare(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: s
     for item_id in diff.added:
         diff.new_findings += [(item_id, f["rule"], f["severity"]) for f in after[item_id]["findings"]]
     counts_a, counts_b = old["summary"]["readiness"], new["summary"]["readiness"]
-    diff.readiness = {k: (counts_a.get(k, 0), counts_b.get(k, 0)) for k in READINESS}
+    diff.readiness = {k: (counts_a.get(k, 0), counts_b.get(k, 0)) for k in Readiness}
     diff.findings_total = (sum(len(i["findings"]) for i in old["items"]), sum(len(i["findings"]) for i in new["items"]))
     return diff
 

@@ -14,11 +14,12 @@ import io
 import zipfile
 from typing import Any
 
-from bleu_assess.render.i18n import label, t
-from bleu_assess.inventory.model import Inventory
 from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.render.i18n import label, t
+from bleu_assess.vocab import Severity
 
-MAIN_BLOCKERS = ("blocker", "high")  # severities the note lists as main blockers
+MAIN_BLOCKERS = (Severity.BLOCKER, Severity.HIGH)  # severities the note lists as main blockers
 
 
 def _rgb(colour: str) -> Any:
@@ -33,8 +34,8 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    from bleu_assess.render import l10n
     from bleu_assess.clock import reference_moment
+    from bleu_assess.render import l10n
     from bleu_assess.render.report import context
 
     lang = scan.lang
@@ -87,7 +88,7 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
     document.add_heading(say("title"), level=0)
     document.add_paragraph(f"{inventory.organisation.name} · {ctx['generated']}")
     document.add_heading(say("at_a_glance"), level=1)
-    table([text for _, text, _ in page["figures"]], [[str(value) for value, _, _ in page["figures"]]])
+    table([text for _, text, _ in page["figures"]], [[l10n.number(value, lang) for value, _, _ in page["figures"]]])
     for key, lines in (("q_move", page["move"]),
                        ("q_cannot", [say("decide_line", why=g["why"], names=g["names"]) for g in page["cannot"]]
                         or [t("plan.none", lang)]),
@@ -131,7 +132,7 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
         heading = document.add_paragraph()
         heading.add_run(f"{label('severity', group['severity'], lang)} — {group['title']} ").bold = True
         heading.add_run(f"({group['rule']}, {say('items_affected', count=len(group['items']))})")
-        if group["severity"] == "blocker":  # few, and each message names its item and what blocks
+        if group["severity"] == Severity.BLOCKER:  # few, and each message names its item and what blocks
             bullets([i["message"] for i in group["items"]])
         else:
             document.add_paragraph(separator.join(i["name"] for i in group["items"]))

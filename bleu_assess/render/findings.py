@@ -8,7 +8,9 @@ from collections import Counter
 from typing import Any
 
 from bleu_assess.render.i18n import label, t
-from bleu_assess.assess.results import READINESS, SEVERITIES, ScanResult
+from bleu_assess.render.i18n import label, t
+from bleu_assess.assess.results import ScanResult
+from bleu_assess.vocab import Readiness, Severity
 from bleu_assess.render.tabular import csv_bytes, default_dialect, workbook_cell
 
 COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
@@ -65,14 +67,14 @@ def to_xlsx(result: ScanResult) -> bytes:
     summary = book.create_sheet(t("interop.sheet.summary", lang))
     summary.append([t("interop.summary_severity", lang), t("interop.count", lang)])
     severity = Counter(f.severity for i in result.items for f in i.findings)
-    for value in SEVERITIES:
+    for value in Severity:
         summary.append([label("severity", value, lang), severity.get(value, 0)])
     summary.append([])
     summary.append([t("interop.summary_readiness", lang), t("interop.count", lang)])
     readiness = Counter(i.readiness for i in result.applications)
-    for value in READINESS:
+    for value in Readiness:
         summary.append([label("readiness", value, lang), readiness.get(value, 0)])
-    for cell in (summary["A1"], summary[f"A{len(SEVERITIES) + 3}"]):
+    for cell in (summary["A1"], summary[f"A{len(Severity) + 3}"]):
         cell.font = Font(bold=True)
     summary.column_dimensions["A"].width = 34
     buffer = io.BytesIO()

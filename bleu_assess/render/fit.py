@@ -8,6 +8,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess.assess.fit import Cell, FitMatrix
+from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, t
 
 if TYPE_CHECKING:
@@ -18,30 +19,56 @@ _STYLES = {"fits": "green", "fits-with-conditions": "yellow", "does-not-fit": "r
 
 
 def reason(cell: Cell, lang: str) -> str:
-    """The cell's reason in one phrase, in `lang` (targets by their label)."""
-    values = dict(cell.values)
+    """The cell's reason in one phrase, in `lang` (targets by their label, dates in words)."""
+    values: dict[str, Any] = dict(cell.values)
     if "target" in values:
         values["target"] = label("target", values["target"], lang)
+    if "until" in values:
+        values["until"] = l10n.date(values["until"], lang)
+    for key, kind in (("needs", "hosting"), ("offers", "hosting"), ("qualification", "qualification"),
+                      ("qualifications", "qualification")):
+        if key in values:  # codes joined by ", " in the matrix (its JSON keeps them)
+            values[key] = ", ".join(label(kind, code, lang) for code in values[key].split(", "))
     return t(f"fit.reason.{cell.reason}", lang, **values)
 
 
-def table(matrix: FitMatrix, lang: str) -> "RenderableType":
+def table(matrix: FitMatrix, lang: str, width: int = 100) -> "RenderableType":
+    """The matrix for a terminal of `width` columns, words never cut: a grid (an application a
+    row, an offer a column, each cell its mark and reason) when every column can be as wide as
+    its longest word; otherwise an application a paragraph, its offers grouped by status with
+    the reason of those that do not simply fit."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    grid = Table(title=t("fit.title", lang, day=matrix.day.isoformat()), show_lines=True)
-    grid.add_column(t("fit.col_application", lang), no_wrap=True)
-    grid.add_column(t("fit.col_target", lang))
-    for offer in matrix.offers:
-        grid.add_column(offer, overflow="fold")
-    for row in matrix.rows:
-        cells = [Text(f"{MARKS[c.status]} {reason(c, lang)}", style=_STYLES[c.status]) for c in row.cells]
-        grid.add_row(Text(row.id), Text(label("target", row.target, lang)), *cells)
+    from bleu_assess.render.tables import ALWAYS, Column, fits, fitted
+
+    title = t("fit.title", lang, day=matrix.day)
+    columns = [Column(t("fit.col_application", lang), [Text(r.id) for r in matrix.rows], ALWAYS, no_wrap=True),
+               Column(t("fit.col_target", lang), [Text(label("target", r.target, lang)) for r in matrix.rows], ALWAYS)]
+    columns += [Column(offer, [Text(f"{MARKS[r.cells[i].status]} {reason(r.cells[i], lang)}", style=_STYLES[r.cells[i].status])
+                               for r in matrix.rows], ALWAYS) for i, offer in enumerate(matrix.offers)]
     foot = [t("fit.legend", lang)]
     if matrix.catalogue:
         foot.append(t("scan.catalogue_line", lang, **matrix.catalogue))
-    return Group(grid, Text("\n".join(foot)))
+    if fits(columns, width):
+        return Group(fitted(title, columns, width, lang), Text("\n".join(foot)))
+    parts: list[Any] = [Text(title, style="bold"), Text("")]
+    for row in matrix.rows:
+        parts.append(Text(f"{row.id} — {label('target', row.target, lang)}", style="bold"))
+        # Offers with the same status and reason on one line; what simply fits, by name only.
+        said: dict[tuple[str, str], list[str]] = {}
+        for offer, cell in zip(matrix.offers, row.cells):
+            said.setdefault((cell.status, "" if cell.status == "fits" else reason(cell, lang)), []).append(offer)
+        lines = Table.grid(padding=(0, 1))
+        lines.add_column(no_wrap=True)
+        lines.add_column()
+        for (status, why), offers in sorted(said.items(), key=lambda kv: list(MARKS).index(kv[0][0])):
+            named = t("cli.list_separator", lang).join(offers)
+            lines.add_row(Text(f"  {MARKS[status]}", style=_STYLES[status]),
+                          Text(t("report.field", lang, name=named) + f" {why}" if why else named, style=_STYLES[status]))
+        parts += [lines, Text("")]
+    return Group(*parts, Text("\n".join(foot)))
 
 
 def markdown(matrix: FitMatrix, lang: str, template_dir: str | None = None) -> str:
@@ -70,7 +97,7 @@ def json_text(matrix: FitMatrix) -> str:
 def report_context(matrix: FitMatrix, lang: str) -> dict[str, Any]:
     """What the report's fit section (templates/report/fit.*.j2) reads."""
     return {"offers": list(matrix.offers), "legend": t("fit.legend", lang),
-            "title": t("fit.title", lang, day=matrix.day.isoformat()),
+            "title": t("fit.title", lang, day=matrix.day),
             "rows": [{"id": r.id, "name": r.name, "target": label("target", r.target, lang),
                       "cells": [{"status": c.status, "mark": MARKS[c.status], "text": reason(c, lang)}
                                 for c in r.cells]} for r in matrix.rows]}

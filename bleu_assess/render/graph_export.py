@@ -84,4 +84,3 @@ def to_json(ig: InventoryGraph, lang: str = "en") -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-RENDERERS = {"mermaid": to_mermaid, "dot": to_dot, "json": to_json}

@@ -1,23 +1,55 @@
 """Message catalogues: user-facing wording lives in `templates/i18n/<area>.<lang>.yaml`, not in
-code. Keys are `<area>.<name>`; each area (cli, plan, report, …) has its own pair of files."""
+code. Keys are `<area>.<name>`; each area (cli, plan, report, …) has its own pair of files.
+
+An entry is either a text with `{placeholders}` or a mapping of plural forms chosen by the
+`count` value, with the language's CLDR plural rules (Babel, `Locale.plural_form`): `one` and
+`other` (French puts 0 and 1 under `one`; `many` and the other CLDR categories where the
+language has them), plus `zero`, used for 0 in every language, where « aucune application
+n'est bloquée » reads better than « 0 application est bloquée »:
+
+    held: {zero: "aucune application n'est bloquée", one: "{count} application est bloquée",
+           other: "{count} applications sont bloquées"}
+
+Numbers given as values are written with the language's grouping and decimal sign (« 1 234 »
+with a narrow no-break space, « 2,5 »), dates (`datetime.date`) as « 30 novembre 2026 »; a
+placeholder with a format spec (`{row:d}`) keeps Python's formatting (line and row numbers).
+With `BLEU_ASSESS_STRICT_I18N=1` (the tests set it) a missing key, a plural entry without
+`count` or a missing placeholder value raises `MissingMessage` instead of printing the key."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import string
 import unicodedata
-from functools import cache
-from typing import Any, Iterable
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
+from typing import Any
 
+from bleu_assess.render import l10n
 from bleu_assess.resources import templates_dir
 
 LANGUAGES = ("fr", "en")
+# CLDR plural categories (https://cldr.unicode.org/index/cldr-spec/plural-rules).
+PLURAL_FORMS = frozenset({"zero", "one", "two", "few", "many", "other"})
+STRICT_ENV = "BLEU_ASSESS_STRICT_I18N"
+
+Entry = str | Mapping[str, str]
+_WORDED = (int, float, dt.date)  # values written in the language's conventions
+
+
+class MissingMessage(KeyError):
+    """A catalogue key, plural `count` or placeholder value missing, in strict mode."""
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
+def catalogue(lang: str) -> dict[str, Entry]:
+    """Every entry of `lang`, by full key (`report.move_line`): a text, or a mapping of plural
+    forms (category → text)."""
     import yaml
 
-    merged: dict[str, str] = {}
+    lang = getattr(lang, "value", lang)  # a language given as an enum member (the CLI's choices)
+    merged: dict[str, Entry] = {}
     for path in sorted((templates_dir() / "i18n").glob(f"*.{lang}.yaml")):
         area = path.name[: -len(f".{lang}.yaml")]
         with path.open(encoding="utf-8") as handle:
@@ -25,21 +57,93 @@ def catalogue(lang: str) -> dict[str, str]:
     return merged
 
 
-def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
+def is_plural(value: Any) -> bool:
+    """Whether a catalogue value is a mapping of plural forms (it has `other`, and only CLDR
+    categories as keys), not a group of keys."""
+    return isinstance(value, Mapping) and "other" in value and set(value) <= PLURAL_FORMS
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Entry]:
+    out: dict[str, Entry] = {}
     for key, value in tree.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if is_plural(value):
+            out[name] = {form: str(text) for form, text in value.items()}
+        elif isinstance(value, dict):
             out.update(_flatten(value, name + "."))
         else:
             out[name] = str(value)
     return out
 
 
+def strict() -> bool:
+    """Whether missing wording raises (BLEU_ASSESS_STRICT_I18N=1) rather than showing the key."""
+    return os.environ.get(STRICT_ENV, "") not in ("", "0")
+
+
 def t(key: str, lang: str, **values: Any) -> str:
-    """The message `key` in `lang`, with `{placeholders}` filled in."""
-    text = catalogue(lang).get(key) or catalogue("en").get(key) or key
-    return text.format(**values) if values else text
+    """The message `key` in `lang`, its plural form chosen by `count` when it has forms, with
+    `{placeholders}` filled in (numbers and dates in the language's conventions). Raises
+    MissingMessage in strict mode for a missing key, `count` or value."""
+    entry = catalogue(lang).get(key)
+    if entry is None:
+        if strict():
+            raise MissingMessage(f"no message {key!r} in the {lang} catalogue")
+        entry = catalogue("en").get(key, key)
+    if not isinstance(entry, str):
+        entry = _form(entry, key, lang, values)
+    if not values:
+        return entry
+    try:
+        return entry.format(**_localised(entry, lang, values))
+    except KeyError as exc:
+        if strict():
+            raise MissingMessage(f"message {key!r} needs the value {exc.args[0]!r}") from None
+        return entry
+
+
+def _form(forms: Mapping[str, str], key: str, lang: str, values: Mapping[str, Any]) -> str:
+    count = values.get("count")
+    if not isinstance(count, (int, float)) or isinstance(count, bool):
+        if strict():
+            raise MissingMessage(f"message {key!r} has plural forms: give it a number as count")
+        return forms["other"]
+    if count == 0 and "zero" in forms:
+        return forms["zero"]
+    return forms.get(_category(lang, abs(count)), forms["other"])
+
+
+@lru_cache(maxsize=4096)  # the same few counts again and again, for thousands of items
+def _category(lang: str, count: float) -> str:
+    """The CLDR plural category of `count` in `lang` (one, few, many, other…)."""
+    from babel import Locale
+
+    return str(Locale.parse(l10n.locale_name(lang)).plural_form(count))
+
+
+@cache
+def _bare(text: str) -> frozenset[str]:
+    """The placeholders of `text` written without a format spec (those we localise)."""
+    return frozenset(name for _, name, spec, conv in string.Formatter().parse(text)
+                     if name and not spec and not conv)
+
+
+def _localised(text: str, lang: str, values: dict[str, Any]) -> dict[str, Any]:
+    for value in values.values():
+        if isinstance(value, _WORDED) and value is not True and value is not False:
+            break
+    else:
+        return values  # text only: nothing to write in the language's conventions
+    bare = _bare(text)
+    out = dict(values)
+    for name, value in values.items():
+        if name not in bare or isinstance(value, bool):
+            continue
+        if isinstance(value, (int, float)):
+            out[name] = l10n.number(value, lang)
+        elif isinstance(value, dt.date):
+            out[name] = l10n.date(value, lang)
+    return out
 
 
 def label(kind: str, value: str | None, lang: str) -> str:
@@ -59,7 +163,7 @@ def code_for_label(text: str, codes: Iterable[str]) -> str | None:
     for lang in LANGUAGES:
         for key, label in catalogue(lang).items():
             code = key.rsplit(".", 1)[-1]
-            if key.startswith("values.") and code in allowed and plain(label) == wanted:
+            if key.startswith("values.") and code in allowed and isinstance(label, str) and plain(label) == wanted:
                 return code
     return None
 

@@ -9,6 +9,11 @@ import datetime as dt
 _LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
 
+def locale_name(lang: str) -> str:
+    """The CLDR locale that writes `lang` for our readers (fr → fr_FR, en → en_GB)."""
+    return _LOCALES.get(lang, lang)
+
+
 def date(value: dt.date | str | None, lang: str, form: str = "long") -> str:
     """A date (or an ISO date string) in `lang`; `form` is a CLDR length: short, medium, long."""
     from babel.dates import format_date
@@ -16,7 +21,7 @@ def date(value: dt.date | str | None, lang: str, form: str = "long") -> str:
     if value is None:
         return "—"
     day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return format_date(day, form, locale=_LOCALES.get(lang, lang))
+    return format_date(day, form, locale=locale_name(lang))
 
 
 def moment(value: dt.datetime, lang: str) -> str:
@@ -25,7 +30,25 @@ def moment(value: dt.datetime, lang: str) -> str:
 
 
 def number(value: float | int, lang: str) -> str:
-    """A number with the language's decimal sign and grouping: 1 234,5 in French."""
+    """A number with the language's decimal sign and grouping: « 1 234,5 » in French (the
+    grouping space is CLDR's narrow no-break space, U+202F), "1,234.5" in English."""
+    if isinstance(value, int) and 0 <= value < 1000:
+        return str(value)  # the same in every language we write: spares Babel most calls
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=_LOCALES.get(lang, lang))
+    return format_decimal(value, locale=locale_name(lang))
+
+
+def join(items: list[str], lang: str) -> str:
+    """Items as a list in running text: « A, B et C », "A, B and C" (CLDR list patterns)."""
+    from babel.lists import format_list
+
+    return format_list(items, locale=locale_name(lang)) if items else ""
+
+
+def country(code: str, lang: str) -> str:
+    """A country's name from its ISO 3166 code, in `lang` (CLDR): FR → « France », US →
+    « États-Unis »; the code itself when CLDR does not know it."""
+    from babel import Locale
+
+    return str(Locale.parse(locale_name(lang)).territories.get(code.upper(), code))

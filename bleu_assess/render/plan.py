@@ -45,7 +45,19 @@ def context(plan: PlanResult, inventory: "Inventory") -> dict[str, Any]:
         "rulesets": ", ".join(f"{r.id}@{r.version}" for r in plan.scan.rulesets),
         "roadmap": roadmap_view(plan, inventory),
         "date": lambda value, form="long": l10n.date(value, plan.scan.lang, form),
+        "number": lambda value: l10n.number(value, plan.scan.lang),
+        "country": lambda code: l10n.country(code, plan.scan.lang),
+        "summary_line": summary_line(plan, len(wave_of)),
     }
+
+
+def summary_line(plan: PlanResult, moving: int) -> str:
+    """« 4 vagues pour 11 applications ; 12 en attente ; 6 restent en place. », each count
+    worded with its plural form."""
+    lang = plan.scan.lang
+    return t("plan.summary_line", lang, count=len(plan.waves), moving=t("plan.moving_count", lang, count=moving),
+             held=t("plan.held_count", lang, count=len(plan.held)),
+             staying=t("plan.staying_count", lang, count=len(plan.staying)))
 
 
 def mermaid_id(app_id: str) -> str:
@@ -85,7 +97,9 @@ FILTERS = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json, "
 def markdown(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
     from bleu_assess.render.templating import render
 
-    return render("plan/plan.md.j2", context(plan, inventory), template_dir, plan.scan.lang, FILTERS)
+    lang = plan.scan.lang
+    return render("plan/plan.md.j2", context(plan, inventory), template_dir, lang,
+                  {**FILTERS, "number": lambda value: l10n.number(value, lang)})
 
 
 def json_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
@@ -150,8 +164,7 @@ def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "Render
     lang = plan.scan.lang
     ctx = context(plan, inventory)
     parts: list[Any] = [Text(t("plan.title", lang, organisation=plan.scan.inventory.organisation), style="bold"),
-                        Text(t("plan.summary_line", lang, waves=len(plan.waves), moving=ctx["moving"],
-                               held=len(plan.held), staying=len(plan.staying)))]
+                        Text(ctx["summary_line"])]
     for wave in plan.waves:
         title = t("plan.wave_pilot" if wave.number == 1 else "plan.wave", lang, number=wave.number)
         apps = wave.applications
@@ -166,7 +179,8 @@ def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "Render
             Column(t("plan.col_readiness", lang), [Text(label("readiness", v.readiness, lang)) for v in verdicts], 4),
             Column(t("plan.col_reason", lang), [Text(reasons[a]) for a in apps], 5, flexible_min=20),
         ]
-        parts.append(fitted(f"{title} — {t('plan.wave_line', lang, count=len(apps), days=wave.effort_days)}",
+        days = t("plan.person_days", lang, count=wave.effort_days)
+        parts.append(fitted(f"{title} — {t('plan.wave_line', lang, count=len(apps), days=days)}",
                             columns, width, lang))
     if plan.held:
         held = Table(title=t("plan.held_title", lang))

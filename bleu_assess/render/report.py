@@ -14,12 +14,12 @@ from bleu_assess import gcpause
 from bleu_assess.clock import reference_moment
 from bleu_assess.render.i18n import label, t
 from bleu_assess.inventory.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
-from bleu_assess.assess.results import (EXPOSURE_LEVELS, READINESS, SCOPES, SEVERITY_RANK, Finding, ItemVerdict,
-                                 PlanResult, ScanResult)
+from bleu_assess.assess.results import Finding, ItemVerdict, PlanResult, ScanResult
+from bleu_assess.vocab import EXPOSURE_RANK, SEVERITY_RANK, ExposureLevel, Readiness, Scope, Severity
 
 AUDIENCES = ("executive", "technical")
-READINESS_ORDER = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "ready": 3}
-LEVEL_RANK = {level: i for i, level in enumerate(EXPOSURE_LEVELS)}
+# Applications most in need of attention first.
+READINESS_ORDER = {Readiness.NOT_READY: 0, Readiness.UNKNOWN: 1, Readiness.READY_WITH_CONDITIONS: 2, Readiness.READY: 3}
 
 
 def generation_time() -> str | None:
@@ -55,6 +55,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
             template_dir: str | None = None, fit: Any = None) -> dict[str, Any]:
     """`fit`: a fit.FitMatrix for the fit section, or None."""
     from bleu_assess.render import catalogue as catalogue_render, fit as fit_render, words
+    from bleu_assess.render.summary import executive_sentences, one_page, top_blockers
 
     lang = scan.lang
     plan = words.plan(plan, lang)
@@ -67,42 +68,13 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
 
     summary = scan.summary()
     apps = sorted(scan.applications, key=lambda i: (READINESS_ORDER[i.readiness], i.id))
-    datasets = sorted(scan.datasets, key=lambda i: (-LEVEL_RANK[i.exposure.level], i.id))
-    readiness = summary["readiness"]
-    total = summary["applications"]
-    exposed = [a for a in scan.applications if a.exposure.level != "none"]
-    critical = [a for a in exposed if a.exposure.level == "critical"]
-    blocking = Counter((f.severity, f.rule, f.title) for a in scan.applications for f in a.findings
-                       if f.severity in ("blocker", "high"))
-    # Blockers first, then what affects most applications.
-    top_rules = [{"rule": rule, "title": title, "count": n, "severity": severity}
-                 for (severity, rule, title), n in sorted(
-                     blocking.items(), key=lambda kv: (SEVERITY_RANK[kv[0][0]], -kv[1], kv[0][1]))[:5]]
-    pilot = plan.waves[0] if plan.waves else None
-    unknown = summary["cannot_assess"]["applications"]
-    # Facts missing come first: an estate that cannot be assessed must not read as green.
-    executive = [say("exec_cannot_assess", count=unknown, reasons=t("cli.list_separator", lang).join(
-        f"{title} ({n})" for _, title, n in scan.unknown_reasons()))] if unknown else []
-    executive += [
-        say("exec_readiness", total=total, ready=readiness["ready"], conditions=readiness["ready-with-conditions"],
-            blocked=readiness["not-ready"], unknown=readiness["unknown"]),
-        say("exec_scope", required=summary["secnumcloud_scope"]["required"],
-            recommended=summary["secnumcloud_scope"]["recommended"], excluded=summary["secnumcloud_scope"]["excluded"]),
-        say("exec_exposure", exposed=len(exposed), critical=len(critical)),
-    ]
-    if top_rules:
-        executive.append(say("exec_blockers", rules=t("cli.list_separator", lang).join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
-    names = {a.id: a.name for a in inventory.applications}
-    if pilot:
-        executive.append(say("exec_pilot", apps=t("cli.list_separator", lang).join(names[a] for a in pilot.applications),
-                             days=l10n.number(pilot.effort_days, lang), waves=len(plan.waves)))
-    if plan.held:
-        executive.append(say("exec_held", held=len(plan.held)))
+    datasets = sorted(scan.datasets, key=lambda i: (-EXPOSURE_RANK[i.exposure.level], i.id))
+    top_rules = top_blockers(scan)
+    executive = executive_sentences(scan, plan, inventory, top_rules)
 
     classes = {a.id: {inventory.datasets_by_id[d].classification for d in a.datasets} for a in inventory.applications}
     chart_list = _charts(scan, plan, classes, say, lab)
     from bleu_assess.render import plan as plan_render, report_parts
-    from bleu_assess.render.summary import one_page
 
     plan_context = plan_render.context(plan, inventory)
     groups = report_parts.rule_groups(scan)
@@ -138,14 +110,14 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
     rows = []
     for criticality in reversed(CRITICALITIES):
         counts = Counter(a.readiness for a in apps if a.criticality == criticality)
-        rows.append((criticality, {r: counts.get(r, 0) for r in READINESS}))
-    series = [charts.Series(r, lab("readiness", r)) for r in READINESS]
+        rows.append((criticality, {r: counts.get(r, 0) for r in Readiness}))
+    series = [charts.Series(r, lab("readiness", r)) for r in Readiness]
     out.append({
         "id": "chart-readiness", "title": say("chart_readiness"),
         "svg": Markup(charts.stacked_bars("chart-readiness", say("chart_readiness"), say("chart_readiness_desc"),
                                           [(lab("criticality", c), v) for c, v in rows], series)),
         "headers": [say("criticality")] + [s.label for s in series],
-        "rows": [[lab("criticality", c)] + [v[r] for r in READINESS] for c, v in rows],
+        "rows": [[lab("criticality", c)] + [v[r] for r in Readiness] for c, v in rows],
     })
     # Exposure heat map: classification of the data held x current hosting model.
     cells: dict[tuple[str, str], tuple[str, int, int]] = {}
@@ -153,7 +125,7 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
         model = app.hosting_model or "on-premises"
         for classification in classes[app.id]:
             level, exposed, total = cells.get((classification, model), ("none", 0, 0))
-            worst = max(level, app.exposure.level, key=LEVEL_RANK.__getitem__)
+            worst = max(level, app.exposure.level, key=EXPOSURE_RANK.__getitem__)
             cells[(classification, model)] = (worst, exposed + (app.exposure.level != "none"), total + 1)
     out.append({
         "id": "chart-exposure", "title": say("chart_exposure"),
@@ -161,7 +133,7 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
                                       CLASSIFICATIONS, HOSTING_MODELS, cells,
                                       {c: lab("classification", c) for c in CLASSIFICATIONS},
                                       {m: lab("hosting", m) for m in HOSTING_MODELS},
-                                      [charts.Series(level, lab("exposure", level)) for level in EXPOSURE_LEVELS])),
+                                      [charts.Series(level, lab("exposure", level)) for level in ExposureLevel])),
         "headers": [say("classification")] + [lab("hosting", m) for m in HOSTING_MODELS],
         "rows": [[lab("classification", c)] + [
             (f"{cells[(c, m)][1]}/{cells[(c, m)][2]} ({lab('exposure', cells[(c, m)][0])})" if (c, m) in cells else "—")
@@ -172,14 +144,14 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
     out.append({
         "id": "chart-scope", "title": say("chart_scope"),
         "svg": Markup(charts.bars("chart-scope", say("chart_scope"), say("chart_scope_desc"),
-                                  [(s, lab("secnumcloud_scope", s), scope[s]) for s in SCOPES])),
+                                  [(s, lab("secnumcloud_scope", s), scope[s]) for s in Scope])),
         "headers": [say("scope"), say("applications")],
-        "rows": [[lab("secnumcloud_scope", s), scope[s]] for s in SCOPES],
+        "rows": [[lab("secnumcloud_scope", s), scope[s]] for s in Scope],
     })
     # Wave timeline: dated when the plan is (--start), else the effort of each wave.
     lang = scan.lang
-    notes = {w.number: say("wave_note", days=l10n.number(w.effort_days, lang), count=len(w.applications))
-             for w in plan.waves}
+    # Beside a bar the note must be short: abbreviated units (« 62 j·h · 4 appli. »).
+    notes = {w.number: say("chart_wave_note", days=w.effort_days, count=len(w.applications)) for w in plan.waves}
     if plan.roadmap is not None and plan.waves:
         from bleu_assess.render.report_parts import dated_timeline
 

@@ -12,8 +12,9 @@ from markupsafe import Markup
 
 from bleu_assess.render import charts, l10n
 from bleu_assess.inventory.model import Inventory
-from bleu_assess.assess.results import SEVERITY_RANK, PlanResult, ScanResult
+from bleu_assess.assess.results import PlanResult, ScanResult
 from bleu_assess.render.words import deadline_title
+from bleu_assess.vocab import SEVERITY_RANK
 
 Say = Callable[..., str]
 
@@ -76,7 +77,7 @@ def dated_timeline(plan: PlanResult, notes: dict[int, str], say: Say) -> str:
     marks = [(d.date.isoformat(), f"{l10n.date(d.date, lang, 'medium')} — {deadline_title(d, lang)}", d.must_meet)
              for d in shown]
     desc = say("chart_roadmap_desc", start=l10n.date(plan.waves[0].start, lang), end=l10n.date(plan.waves[-1].end, lang),
-               waves=len(plan.waves))
+               count=len(plan.waves))
     return charts.dated_timeline("chart-waves", say("chart_roadmap"), desc, waves, freezes, marks, months)
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause
+from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, t
-from bleu_assess.assess.results import SEVERITIES, Finding, ScanResult, scan_json_parts
+from bleu_assess.assess.results import Finding, ScanResult, scan_json_parts
+from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness
 from bleu_assess.render.tabular import csv_bytes, default_dialect
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-_STYLES = {"ready": "green", "ready-with-conditions": "yellow", "not-ready": "bold red", "unknown": "magenta",
-           "critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "none": "green"}
+_STYLES = {Readiness.READY: "green", Readiness.READY_WITH_CONDITIONS: "yellow", Readiness.NOT_READY: "bold red",
+           Readiness.UNKNOWN: "magenta", ExposureLevel.CRITICAL: "bold red", ExposureLevel.HIGH: "red",
+           ExposureLevel.MEDIUM: "yellow", ExposureLevel.LOW: "cyan", ExposureLevel.NONE: "green"}
 
 
 def _counts(kind: str, counts: dict[str, int], lang: str) -> str:
@@ -106,7 +109,8 @@ def markdown(result: ScanResult, template_dir: str | None = None) -> str:
 
     return render("scan/scan.md.j2", {"result": result, "summary": result.summary(),
                                       "cannot_assess": cannot_assess_line(result),
-                                      "label": lambda kind, value: label(kind, value, result.lang)},
+                                      "label": lambda kind, value: label(kind, value, result.lang),
+                                      "date": lambda value: l10n.date(value, result.lang)},
                   template_dir, result.lang)
 
 
@@ -138,5 +142,5 @@ def json_text(result: ScanResult) -> bytearray:
 
 def worst_severity_at_least(result: ScanResult, level: str) -> int:
     """How many findings are at or above `level`."""
-    rank = SEVERITIES.index(level)
-    return sum(1 for item in result.items for f in item.findings if SEVERITIES.index(f.severity) <= rank)
+    rank = SEVERITY_RANK[level]
+    return sum(1 for item in result.items for f in item.findings if SEVERITY_RANK[f.severity] <= rank)

@@ -5,25 +5,29 @@ counted where they show. Which findings call for which decision is data
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import cache
 from typing import Any, Iterable
 
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import catalogue, label, t
 from bleu_assess.inventory.model import Inventory
-from bleu_assess.assess.results import SEVERITY_RANK, PlanResult, ScanResult
+from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.vocab import SEVERITY_RANK
 from bleu_assess.plan.waves import pending_offers
 from bleu_assess.render.words import deadline_title
 
 MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must hold
+# The readiness sentence's clauses (report.readiness_<part>), in reading order.
+READINESS_PARTS = (("ready", "ready"), ("conditions", "ready-with-conditions"), ("blocked", "not-ready"),
+                   ("unknown", "unknown"))
 
 
 @cache
 def decision_data() -> dict[str, Any]:
-    from bleu_assess.rules.refdata import _read
+    from bleu_assess.rules.refdata import read
 
-    return _read("decisions.yaml")
+    return read("decisions.yaml")
 
 
 def names_list(names: Iterable[str], lang: str, limit: int = MAX_NAMES) -> str:
@@ -53,7 +57,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
 
     move = []
     if plan.waves:
-        move.append(say("move_line", count=len(moving), waves=len(plan.waves), days=l10n.number(total_days, lang)))
+        move.append(say("move_line", count=len(moving), waves=say("waves_count", count=len(plan.waves)),
+                        days=t("plan.person_days", lang, count=total_days)))
         move.append(say("move_pilot", names=names_list((names[a] for a in plan.waves[0].applications), lang)))
     else:
         move.append(say("move_none"))
@@ -72,8 +77,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         else:
             why = label("held", held.reason, lang)
         cannot[why].append(names[held.id])
-    for staying in plan.staying:
-        cannot[label("target", staying.target, lang)].append(names[staying.id])
+    for stays in plan.staying:
+        cannot[label("target", stays.target, lang)].append(names[stays.id])
 
     when = []
     roadmap = plan.roadmap
@@ -87,7 +92,7 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
                             title=deadline_title(deadline, lang, roadmap.start),
                             names=names_list((names[a] for a in deadline.applications), lang, 3)))
     elif plan.waves:
-        when.append(say("when_undated", waves=len(plan.waves), days=l10n.number(total_days, lang)))
+        when.append(say("when_undated", count=len(plan.waves), days=t("plan.person_days", lang, count=total_days)))
 
     data = decision_data()
     staying = {s.id for s in plan.staying}
@@ -143,14 +148,17 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
             unknown_ids.add(verdict.id)
 
     summary = scan.summary()
-    figures = [
-        (summary["applications"], say("applications"), "total"),
-        (len(moving), say("figure_moving"), "ready"),
-        (len(plan.held), say("figure_held"), "not-ready"),
-        (len(plan.staying), say("figure_staying"), "neutral"),
-        (len(unknown_ids), say("figure_unknown"), "unknown"),
-        (summary["secnumcloud_scope"]["required"], say("figure_snc"), "required"),
-    ]
+    scope = summary["secnumcloud_scope"]
+    # The recommended scope beside the required one: an estate of health data is mostly the former.
+    figures = [(count, say(key, count=count), kind) for count, key, kind in (
+        (summary["applications"], "figure_applications", "total"),
+        (len(moving), "figure_moving", "ready"),
+        (len(plan.held), "figure_held", "not-ready"),
+        (len(plan.staying), "figure_staying", "neutral"),
+        (len(unknown_ids), "figure_unknown", "unknown"),
+        (scope["required"], "figure_snc", "required"),
+        (scope["recommended"], "figure_snc_recommended", "recommended"),
+    )]
     return {
         "figures": figures, "move": move, "when": when,
         "cannot": [{"why": why, "names": names_list(who, lang)} for why, who in sorted(cannot.items())],
@@ -158,3 +166,53 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         "unknowns": {"count": len(unknown_ids),
                      "lines": [say("decide_line", why=why, names=names_list(who, lang)) for why, who in sorted(unknown.items())]},
     }
+
+
+def top_blockers(scan: ScanResult, limit: int = 5) -> list[dict[str, Any]]:
+    """The rules of blocker and high findings on applications, blockers first, then those
+    affecting most applications: each {rule, title, count (applications), severity}."""
+    blocking = Counter((f.severity, f.rule, f.title) for a in scan.applications for f in a.findings
+                       if f.severity in ("blocker", "high"))
+    return [{"rule": rule, "title": title, "count": n, "severity": severity}
+            for (severity, rule, title), n in sorted(
+                blocking.items(), key=lambda kv: (SEVERITY_RANK[kv[0][0]], -kv[1], kv[0][1]))[:limit]]
+
+
+def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory,
+                        top_rules: list[dict[str, Any]]) -> list[str]:
+    """The executive summary's sentences in the scan's language, each count worded with its
+    plural form (« aucune application n'est … », « 1 application est … », « 3 applications
+    sont … »): what cannot be assessed, readiness, SecNumCloud scope, exposure to non-EU law,
+    main obstacles (`top_rules`, from top_blockers), the pilot wave and the held count."""
+    lang = scan.lang
+    say = lambda key, **values: t(f"report.{key}", lang, **values)  # noqa: E731
+    separator = t("cli.list_separator", lang)
+    summary = scan.summary()
+    readiness, scope = summary["readiness"], summary["secnumcloud_scope"]
+    unknown = summary["cannot_assess"]["applications"]
+    # Facts missing come first: an estate that cannot be assessed must not read as green.
+    out = [say("exec_cannot_assess", count=unknown, reasons=separator.join(
+        f"{title} ({n})" for _, title, n in scan.unknown_reasons()))] if unknown else []
+    exposed = [a for a in scan.applications if a.exposure.level != "none"]
+    critical = [a for a in exposed if a.exposure.level == "critical"]
+    out += [
+        say("exec_readiness", count=summary["applications"], parts=l10n.join(
+            [say(f"readiness_{part}", count=readiness[code]) for part, code in READINESS_PARTS if readiness[code]],
+            lang)),
+        say("exec_scope", required=say("scope_required", count=scope["required"]),
+            recommended=say("scope_recommended", count=scope["recommended"]),
+            excluded=say("scope_excluded", count=scope["excluded"])),
+        say("exec_exposure", count=len(exposed), critical=say(
+            "exposure_all_critical" if critical and len(critical) == len(exposed) else "exposure_critical",
+            count=len(critical))),
+    ]
+    if top_rules:
+        out.append(say("exec_blockers", rules=separator.join(f"{r['title']} ({r['count']})" for r in top_rules[:3])))
+    if plan.waves:
+        names = {a.id: a.name for a in inventory.applications}
+        pilot = plan.waves[0]
+        out.append(say("exec_pilot", apps=separator.join(names[a] for a in pilot.applications),
+                       days=t("plan.person_days", lang, count=pilot.effort_days), count=len(plan.waves)))
+    if plan.held:
+        out.append(say("exec_held", count=len(plan.held)))
+    return out

@@ -29,6 +29,18 @@ class Column:
 ALWAYS = 100
 
 
+def fits(columns: list[Column], width: int) -> bool:
+    """Whether every column can be shown on `width` columns without cutting a word."""
+    return sum(_minimum(c) for c in columns) <= width - 3 * len(columns) - 1
+
+
+def _minimum(c: Column) -> int:
+    texts = (c.header, *(cell.plain for cell in c.cells))
+    if c.flexible_min is not None:
+        return c.flexible_min
+    return max(map(_lines_width if c.no_wrap else _longest_word, texts))
+
+
 def fitted(title: str, columns: list[Column], width: int, lang: str) -> "Table":
     """A table of `columns` laid out to `width`: each column between its longest word and its
     longest line, the flexible one taking what is left; columns with the lowest `keep` left out
@@ -36,8 +48,7 @@ def fitted(title: str, columns: list[Column], width: int, lang: str) -> "Table":
     from rich.table import Table
 
     natural = {c: max(_lines_width(text) for text in (c.header, *(cell.plain for cell in c.cells))) for c in columns}
-    minimum = {c: c.flexible_min if c.flexible_min is not None else natural[c] if c.no_wrap else
-               max(_longest_word(text) for text in (c.header, *(cell.plain for cell in c.cells))) for c in columns}
+    minimum = {c: _minimum(c) for c in columns}
 
     def room(shown: list[Column]) -> int:
         return width - 3 * len(shown) - 1  # two spaces of padding and a border per column, one more border

@@ -74,14 +74,27 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 class _Loader(jinja2.FileSystemLoader):
-    """Remembers every template file it reads: no output may be written over one."""
+    """The user's templates: remembers every file it reads (no output may be written over one)."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> Any:
-        source, filename, uptodate = super().get_source(environment, template)
+        """Read through the hardened reader (bleu_assess/inputs.py): size limit, UTF-8 or a
+        located refusal, no NUL. Only below the folder (`..` is refused by Jinja's splitter)."""
+        from pathlib import Path
+
+        from bleu_assess.inputs import read_text
         from bleu_assess.output import register_input
 
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            filename = os.path.normpath(os.path.join(folder, *pieces))
+            if os.path.isfile(filename):
+                break
+        else:
+            raise jinja2.TemplateNotFound(template)
         register_input(filename)
-        return source, filename, uptodate
+        source = read_text(Path(filename), filename)[0]
+        mtime = os.path.getmtime(filename)
+        return source, filename, lambda: os.path.isfile(filename) and os.path.getmtime(filename) == mtime
 
 
 def environment(template_dir: str | os.PathLike[str] | None, lang: str,

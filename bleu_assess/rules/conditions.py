@@ -4,60 +4,12 @@ operators, never an evaluated expression."""
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from bleu_assess.rules.facts import Fact
 from bleu_assess.rules.model import Predicate
-
-# operator -> (fact types it accepts, kind of value it takes)
-OPERATORS: dict[str, tuple[tuple[str, ...], str]] = {
-    "equals": (("string", "number", "bool"), "scalar"),
-    "not_equals": (("string", "number", "bool"), "scalar"),
-    "in": (("string", "number"), "set"),
-    "not_in": (("string", "number"), "set"),
-    "exists": (("string", "number", "bool", "list"), "bool"),
-    "contains": (("list",), "scalar"),
-    "intersects": (("list",), "set"),
-    "disjoint": (("list",), "set"),
-    "subset_of": (("list",), "set"),
-    "not_subset_of": (("list",), "set"),
-    "gt": (("number",), "number"),
-    "gte": (("number",), "number"),
-    "lt": (("number",), "number"),
-    "lte": (("number",), "number"),
-}
-
-
-def _test(op: str, value: Any) -> Callable[[Any], bool]:
-    if op == "equals":
-        return lambda v: v is not None and v == value
-    if op == "not_equals":
-        return lambda v: v is None or v != value
-    if op == "in":
-        return lambda v: v is not None and v in value
-    if op == "not_in":
-        return lambda v: v is None or v not in value
-    if op == "exists":
-        return lambda v: (v is not None and v != ()) is value
-    if op == "contains":
-        return lambda v: v is not None and value in v
-    if op == "intersects":
-        return lambda v: bool(v) and not value.isdisjoint(v)
-    if op == "disjoint":
-        return lambda v: not v or value.isdisjoint(v)
-    if op == "subset_of":
-        return lambda v: v is not None and value.issuperset(v)
-    if op == "not_subset_of":
-        return lambda v: bool(v) and not value.issuperset(v)
-    compare = {"gt": float.__gt__, "gte": float.__ge__, "lt": float.__lt__, "lte": float.__le__}[op]
-    return lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and compare(float(v), float(value))
-
-
-def _outside(group: frozenset[Any]) -> Callable[[Any], Any]:
-    return lambda values: tuple(v for v in values or () if v not in group)
-
-
-def _inside(group: frozenset[Any]) -> Callable[[Any], Any]:
-    return lambda values: tuple(v for v in values or () if v in group)
+from bleu_assess.rules.operators import OPERATORS
 
 
 def _matched(filters: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
@@ -71,16 +23,10 @@ def _matched(filters: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
     return shown
 
 
-# operator -> the part of a list fact that made the test true
-_SHOWN: dict[str, Callable[[frozenset[Any]], Callable[[Any], Any]]] = {
-    "not_subset_of": _outside, "intersects": _inside,
-}
-
-
 class Compiler:
     """Compiles one rule's condition, collecting errors as (path, message) pairs."""
 
-    def __init__(self, facts: dict[str, tuple[tuple[str, ...], str]], kinds: tuple[str, ...],
+    def __init__(self, facts: Mapping[str, Fact], kinds: tuple[str, ...],
                  groups: dict[str, frozenset[str]], suggest: Callable[[str, Any], str]) -> None:
         self.facts, self.kinds, self.groups, self.suggest = facts, kinds, groups, suggest
         self.errors: list[tuple[tuple[Any, ...], str]] = []
@@ -124,8 +70,9 @@ class Compiler:
             return self._fail(path, f"a fact test needs 'fact:' and one operator{hint}")
         if not isinstance(fact, str) or fact not in self.facts:
             return self._fail((*path, "fact"), f"unknown fact '{fact}'{self.suggest(str(fact), self.facts)}")
-        kinds, fact_type = self.facts[fact]
-        missing = [k for k in self.kinds if k not in kinds]
+        spec = self.facts[fact]
+        fact_type = spec.type
+        missing = [k for k in self.kinds if k not in spec.kinds]
         if missing:
             return self._fail((*path, "fact"), f"fact '{fact}' does not exist for {', '.join(missing)} items "
                               "(restrict applies_to)")
@@ -135,17 +82,17 @@ class Compiler:
         op = ops[0]
         if op not in OPERATORS:
             return self._fail((*path, op), f"unknown operator '{op}'{self.suggest(str(op), OPERATORS)}")
-        accepted, value_kind = OPERATORS[op]
-        if fact_type not in accepted:
+        operator = OPERATORS[op]
+        if fact_type not in operator.types:
             return self._fail((*path, op), f"operator '{op}' does not apply to '{fact}' (a {fact_type})")
-        value = self._value(node[op], value_kind, (*path, op))
+        value = self._value(node[op], operator.value, (*path, op))
         if value is _INVALID:
             return lambda facts: False
         self.used.append(fact)
-        if not self._negated and op in _SHOWN:
-            self._filters.setdefault(fact, []).append(_SHOWN[op](value))
+        if not self._negated and operator.shown is not None:
+            self._filters.setdefault(fact, []).append(operator.shown(value))
             self.shown[fact] = _matched(self._filters[fact])
-        test = _test(op, value)
+        test = operator.test(value)
         return lambda facts: test(facts.get(fact))
 
     def _value(self, raw: Any, kind: str, path: tuple[Any, ...]) -> Any:

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import output
-from bleu_assess.inventory import yamlio
-from bleu_assess.assess.analysis import FACTS, SECOND_PASS_PREFIXES
 from bleu_assess.errors import Diagnostic, RulesetError, UsageError
-from bleu_assess.rules.refdata import region_groups, verdict_model
-from bleu_assess.resources import rulesets_dir
-from bleu_assess.assess.results import SEVERITIES
-from bleu_assess.rules.conditions import Compiler
-from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
-from bleu_assess.rules.references import parse as parse_reference
+from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.schema import Spec
 from bleu_assess.inventory.walker import Collector, Document, Walker, locate, suggest
+from bleu_assess.resources import rulesets_dir
+from bleu_assess.rules.conditions import Compiler
+from bleu_assess.rules.facts import FACTS
+from bleu_assess.rules.model import Rule, Ruleset, Source, version_key
+from bleu_assess.rules.refdata import region_groups, verdict_model
+from bleu_assess.rules.references import parse as parse_reference
+from bleu_assess.vocab import ItemKind, Severity
 
 RULESET_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
@@ -33,7 +33,7 @@ RULE_ID = re.compile(r"^[A-Z]{2,5}(-[A-Z0-9]{1,8})*-[0-9]{3}$")
 RULE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 STATUSES = ("stable", "draft", "deprecated")
-KINDS = ("application", "dataset")
+KINDS = tuple(ItemKind)
 SOURCE_KINDS = ("legal", "method")
 # Left-over notes that a stable ruleset must not carry: verify the text, or mark the rule uncertain.
 TO_VERIFY = re.compile(r"à vérifier|a verifier|to be verified|to verify|\bTODO\b", re.IGNORECASE)
@@ -60,7 +60,7 @@ RULE = Spec("object", "A rule.", fields={
     "name": Spec("string", "Readable name, category.slug.", required=True),
     "applies_to": Spec("list", "Kinds of item.", required=True, non_empty=True, item=Spec("string", enum=KINDS)),
     "dimension": Spec("string", "residency, extraterritorial, secnumcloud, hds, or the ruleset's own.", required=True),
-    "severity": Spec("string", "Severity of the finding.", required=True, enum=SEVERITIES),
+    "severity": Spec("string", "Severity of the finding.", required=True, enum=tuple(Severity)),
     "title": _localised("Short title."),
     "when": Spec("free", "The condition (all/any/not over fact tests).", required=True),
     "verdict": VERDICT,
@@ -290,7 +290,7 @@ def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rul
         regions = verdict.get("requires_regions")
         if regions is not None:
             verdict["requires_regions"] = _regions(c, regions, groups, (*at, "verdict", "requires_regions"))
-        second = any(f.startswith(SECOND_PASS_PREFIXES) for f in compiler.used)
+        second = any(FACTS[f].second_pass for f in compiler.used)
         if second:
             for effect in FIRST_PASS_EFFECTS:
                 if effect in verdict:
@@ -342,7 +342,7 @@ def _check_placeholders(c: Collector, text: str, kinds: tuple[str, ...], path: t
         spec = FACTS.get(name)
         if spec is None:
             c.error(0, path, f"unknown placeholder '{{{name}}}'{suggest(name, FACTS)}")
-        elif any(k not in spec[0] for k in kinds):
+        elif any(k not in spec.kinds for k in kinds):
             c.error(0, path, f"placeholder '{{{name}}}' does not exist for every kind in applies_to")
     if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
         c.error(0, path, "unbalanced '{' or '}' (placeholders are {fact.name})")
@@ -362,8 +362,8 @@ def _regions(c: Collector, value: Any, groups: dict[str, frozenset[str]], path: 
 
 def schema() -> dict[str, Any]:
     """JSON Schema of ruleset files."""
-    from bleu_assess.inventory.schema import _to_json
+    from bleu_assess.inventory.schema import spec_json
 
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "bleu-assess ruleset",
-            **_to_json(RULESET)}
+            **spec_json(RULESET)}
 

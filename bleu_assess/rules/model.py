@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bleu_assess.rules.references import Citation
@@ -72,7 +73,7 @@ class Ruleset:
     def _sources(self) -> dict[str, Source]:
         return {s.key: s for s in self.sources}
 
-    def citations(self, rule: Rule) -> tuple["Citation", ...]:
+    def citations(self, rule: Rule) -> tuple[Citation, ...]:
         """The rule's references as (source, pinpoint) pairs (the loader checked every key)."""
         from bleu_assess.rules.references import Citation, parse
 

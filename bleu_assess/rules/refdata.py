@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from bleu_assess.errors import Diagnostic, RulesetError
 from bleu_assess.resources import rulesets_dir
+from bleu_assess.vocab import check_verdict_model
 
 
-def _read(name: str) -> dict[str, Any]:
+def read(name: str) -> dict[str, Any]:
+    """One reference data file of rulesets/ (`deadlines.yaml`, `decisions.yaml`, …) as a mapping
+    (empty when the file holds no mapping)."""
     from bleu_assess.inventory import yamlio
 
     path = rulesets_dir() / name
@@ -20,20 +24,20 @@ def _read(name: str) -> dict[str, Any]:
 
 @cache
 def region_groups() -> dict[str, frozenset[str]]:
-    return {name: frozenset(group["countries"]) for name, group in _read("regions.yaml")["groups"].items()}
+    return {name: frozenset(group["countries"]) for name, group in read("regions.yaml")["groups"].items()}
 
 
 @cache
 def group_of(role: str) -> frozenset[str]:
     """The countries of the group regions.yaml names for `role`: `immunity_group` (EU),
     `data_protection_group` (EEA) or `home_group`."""
-    return region_groups()[_read("regions.yaml")[role]]
+    return region_groups()[read("regions.yaml")[role]]
 
 
 @cache
 def home_countries() -> frozenset[str]:
     """Countries outside the reach of non-EU law for the exposure analysis (EU/EEA)."""
-    return region_groups()[_read("regions.yaml")["home_group"]]
+    return region_groups()[read("regions.yaml")["home_group"]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,14 @@ class VerdictModel:
 
 @cache
 def verdict_model() -> VerdictModel:
-    data = _read("verdicts.yaml")
+    """rulesets/verdicts.yaml, checked against the vocabularies of `bleu_assess.vocab`: raises
+    RulesetError naming the file and each field that uses an unknown value."""
+    data = read("verdicts.yaml")
+    problems = check_verdict_model(data)
+    if problems:
+        where = str(rulesets_dir() / "verdicts.yaml")
+        raise RulesetError(f"invalid verdict model {where}", [
+            Diagnostic(where, None, None, ".".join(path), message) for path, message in problems])
     return VerdictModel(**{key: data[key] for key in VerdictModel.__dataclass_fields__})
 
 
@@ -78,6 +89,6 @@ class HdsActivities:
 
 @cache
 def hds_activities() -> HdsActivities:
-    data = _read("hds-activities.yaml")
+    data = read("hds-activities.yaml")
     return HdsActivities({k: frozenset(v) for k, v in data["by_hosting"].items()}, frozenset(data["administers"]),
                          frozenset(data["backs_up"]), {k: frozenset(v) for k, v in data["roles"].items()})

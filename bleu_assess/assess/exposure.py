@@ -1,0 +1,261 @@
+"""Exposure to non-EU law: which providers are exposed and how, and which applications and
+datasets that reaches, with a score and the chains of ids it goes through (spec/results.md).
+
+Semantics (spec/inventory.md): a provider is exposed when its headquarters are outside the
+EU/EEA, it is under non-EU control, staff with access work from outside the EU/EEA, or one of
+its subprocessors is exposed — unless it holds `secnumcloud-3.2`. Data is exposed wherever an
+application hosted by an exposed provider holds or receives it; exposure follows flows in the
+direction data moves, transitively. An application is exposed through its own hosting and
+through the datasets it holds. Weights, data factors and level thresholds are data
+(rulesets/verdicts.yaml, `exposure`).
+
+Everything here is linear in the size of the inventory: provider closures are computed once,
+and each dataset's flows are walked once, backwards from the exposed applications.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any
+
+from bleu_assess.assess.offers import Profile
+from bleu_assess.assess.results import Exposure
+from bleu_assess.clock import assessment_date
+from bleu_assess.inventory.model import Application, Dataset, Inventory, Provider
+from bleu_assess.rules.refdata import VerdictModel, group_of, home_countries
+
+SNC = "secnumcloud-3.2"
+MAX_PATHS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderStatus:
+    exposed: bool
+    via: str | None  # hosting | support | subprocessor
+    chain: tuple[str, ...]  # provider ids from this one to the root cause
+    closure: tuple[str, ...]  # this provider and its subprocessors, transitively
+
+
+@dataclass(frozen=True, slots=True)
+class _Path:
+    score: int
+    via: str
+    ids: tuple[str, ...]
+
+
+def immune(provider: Provider, as_of: str) -> bool:
+    """Qualified SecNumCloud as a whole (provider-level, in force): immune to non-EU law (§19.6)."""
+    return any(q.id == SNC and q.in_force(as_of) for q in provider.qualifications)
+
+
+def provider_statuses(inventory: Inventory, as_of: str | None = None) -> dict[str, ProviderStatus]:
+    """Exposure of each provider as a whole on `as_of` (YYYY-MM-DD, default today); offer-level
+    qualifications are applied per application, in Analysis. A subprocessor with no access to
+    data exposes no one."""
+    as_of = as_of or assessment_date()
+    home = home_countries()
+    providers = inventory.providers_by_id
+    qualified = {p.id for p in inventory.providers if immune(p, as_of)}
+    direct: dict[str, str] = {}
+    for p in inventory.providers:
+        if p.id in qualified:
+            continue
+        hq_outside = p.headquarters is not None and p.headquarters not in home
+        if hq_outside or p.non_eu_control:
+            direct[p.id] = "hosting"
+        elif any(region not in home for region in p.effective_support_regions):
+            direct[p.id] = "support"
+        elif any(country not in home for country in p.non_eu_jurisdictions):
+            direct[p.id] = "jurisdiction"  # a separate, lower-weight path (verdicts.yaml)
+    # Backwards from the directly exposed providers along "relies on" edges, skipping
+    # SecNumCloud-qualified ones (immune by qualification): the first hop found is the shortest.
+    users: dict[str, list[str]] = defaultdict(list)
+    for p in inventory.providers:
+        for link in p.subprocessors:
+            if link.data_access != "none":
+                users[link.id].append(p.id)
+    chains: dict[str, tuple[str, ...]] = {pid: (pid,) for pid in direct}
+    # A declared jurisdiction is not followed up the chain: only its own provider is exposed by it.
+    queue = deque(sorted(pid for pid, via in direct.items() if via != "jurisdiction"))
+    while queue:
+        current = queue.popleft()
+        for user in sorted(users[current]):
+            if user not in chains and user not in qualified:
+                chains[user] = (user, *chains[current])
+                queue.append(user)
+    statuses = {}
+    for p in inventory.providers:
+        chain = chains.get(p.id, ())
+        via = direct.get(p.id) or ("subprocessor" if chain else None)
+        statuses[p.id] = ProviderStatus(bool(chain), via, chain, _closure(p.id, providers))
+    return statuses
+
+
+def _closure(root: str, providers: dict[str, Provider]) -> tuple[str, ...]:
+    seen = [root]
+    stack = [root]
+    while stack:
+        for link in providers[stack.pop()].subprocessors:
+            if link.data_access != "none" and link.id not in seen:
+                seen.append(link.id)
+                stack.append(link.id)
+    return tuple(seen)
+
+
+class Exposures:
+    """Exposure of every provider, application and dataset of one inventory on `as_of`.
+
+    `providers`: provider id -> ProviderStatus (as a whole); `app_provider_status`: application
+    id -> the status of its hosting provider, immune on an offer qualified secnumcloud-3.2;
+    `reach`: dataset id -> applications holding or receiving it; per application, the
+    applications it sends data to that are exposed (`sends_to_exposed`), the classes of data that
+    reach them (`classes_to_exposed`), the classes it shares with an exposed holder
+    (`classes_shared`), and whether it sends health data to a host lacking HDS or storing outside
+    the EEA (`health_to_uncertified`)."""
+
+    def __init__(self, inventory: Inventory, as_of: str, model: VerdictModel, app_profile: dict[str, Profile],
+                 holders: dict[str, list[str]], edges: dict[str, list[tuple[str, str]]]) -> None:
+        self.inventory = inventory
+        self.model = model
+        self.app_profile = app_profile
+        self.holders, self.edges = holders, edges
+        self.datasets = inventory.datasets_by_id
+        self.providers = provider_statuses(inventory, as_of)
+        self.app_provider_status: dict[str, ProviderStatus] = {}
+        for a in inventory.applications:
+            provider = inventory.hosting_provider(a)
+            if provider is not None:
+                status = self.providers[provider.id]
+                if status.exposed and SNC in app_profile[a.id].qualifications.held:
+                    status = ProviderStatus(False, None, (), status.closure)  # a qualified offer: immune
+                self.app_provider_status[a.id] = status
+        self._propagate()
+
+    def _weight(self, via: str, hops: int = 1) -> float:
+        weights = self.model.exposure["via_weights"]
+        if via in ("flow", "dataset"):
+            return weights["flow"] - self.model.exposure["flow_hop_penalty"] * max(hops - 1, 0)
+        return float(weights[via])
+
+    def _factor(self, classifications: Any) -> float:
+        factors = self.model.exposure["data_factors"]
+        return max((factors[c or "unclassified"] for c in classifications), default=factors["none"])
+
+    def _dataset_factor(self, dataset: Dataset) -> float:
+        factor = self._factor((dataset.classification,))
+        if dataset.particular_sensitivity == "yes":
+            factor = max(factor, self.model.exposure["data_factors"]["particular-sensitivity"])
+        return factor
+
+    def _provider_tail(self, app_id: str) -> tuple[str, ...]:
+        status = self.app_provider_status[app_id]
+        return tuple(f"provider:{p}" for p in status.chain)
+
+    def exposed_app(self, app_id: str) -> bool:
+        """The application's hosting provider is exposed (and its offer not qualified)."""
+        status = self.app_provider_status.get(app_id)
+        return bool(status and status.exposed)
+
+    def _propagate(self) -> None:
+        """Per dataset, walk its flows backwards from the applications where it is exposed: each
+        application learns its next hop towards exposure (one pass per dataset's flows)."""
+        self.dataset_paths: dict[str, list[_Path]] = {}
+        self.app_data_paths: dict[str, list[_Path]] = defaultdict(list)
+        self.sends_to_exposed: dict[str, set[str]] = defaultdict(set)
+        self.classes_to_exposed: dict[str, set[str]] = defaultdict(set)
+        self.classes_shared: dict[str, set[str]] = defaultdict(set)
+        self.health_to_uncertified: set[str] = set()
+        self.reach: dict[str, set[str]] = {}
+        for d, dataset in self.datasets.items():
+            holders = self.holders.get(d, [])
+            edges = self.edges.get(d, [])
+            forward: dict[str, list[str]] = defaultdict(list)
+            backward: dict[str, list[str]] = defaultdict(list)
+            for u, v in edges:
+                forward[u].append(v)
+                backward[v].append(u)
+            # Where the data is: holders, then onwards along the flows that carry it.
+            reach = set(holders)
+            queue = deque(holders)
+            while queue:
+                for v in forward[queue.popleft()]:
+                    if v not in reach:
+                        reach.add(v)
+                        queue.append(v)
+            self.reach[d] = reach
+            exposed_at = sorted(a for a in reach if self.exposed_app(a))
+            factor = self._dataset_factor(dataset)
+            paths = []
+            for app_id in exposed_at:
+                status = self.app_provider_status[app_id]
+                weight = self._weight(status.via or "hosting")
+                paths.append(_Path(round(weight * factor), status.via or "hosting",
+                                   (d, app_id, *self._provider_tail(app_id))))
+            self.dataset_paths[d] = paths
+            if not exposed_at:
+                continue
+            # Backwards from the exposed places: next hop and distance for every sender upstream.
+            next_hop: dict[str, str | None] = {a: None for a in exposed_at}
+            distance = {a: 0 for a in exposed_at}
+            queue = deque(exposed_at)
+            while queue:
+                v = queue.popleft()
+                for u in sorted(backward[v]):
+                    if u not in next_hop:
+                        next_hop[u], distance[u] = v, distance[v] + 1
+                        queue.append(u)
+            nearest = exposed_at[0]
+            for holder in holders:
+                if self.exposed_app(holder):
+                    continue  # its own hosting already says it, with a stronger weight
+                if holder in next_hop:
+                    chain = [holder]
+                    while next_hop[chain[-1]] is not None:
+                        chain.append(next_hop[chain[-1]])  # type: ignore[arg-type]
+                    via, hops, end = "flow", distance[holder], chain[-1]
+                    self.sends_to_exposed[holder].add(end)
+                    if dataset.classification:
+                        self.classes_to_exposed[holder].add(dataset.classification)
+                    if dataset.classification == "health" and self.hds_or_eea_gap(end):
+                        self.health_to_uncertified.add(holder)
+                else:  # the dataset is exposed where another application holds it
+                    chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
+                    if dataset.classification:
+                        self.classes_shared[holder].add(dataset.classification)
+                score = round(self._weight(via, hops) * factor)
+                self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
+
+    def hds_or_eea_gap(self, app_id: str) -> bool:
+        """The application's hosting chain lacks HDS certification for an activity it performs
+        (and is not exempt), or stores outside the EEA (CSP L.1111-8, R.1111-9; HDS EXI 28):
+        health data sent there is not merely exposed. Judged on the application's offer, as
+        HDS-HOST-001 and RES-HDS-001 judge it."""
+        if app_id not in self.app_provider_status:
+            return False  # no provider: one's own premises
+        profile = self.app_profile[app_id]
+        providers = self.inventory.providers_by_id
+        eea = group_of("data_protection_group")
+        return (any(providers[p].hds_exemption is None for p in profile.hds_uncovered)
+                or not eea.issuperset(profile.storage_regions))
+
+    def app_exposure(self, app: Application, classifications: tuple[str, ...]) -> tuple[Exposure, tuple[str, ...]]:
+        paths = list(self.app_data_paths.get(app.id, ()))
+        status = self.app_provider_status.get(app.id)
+        if status and status.exposed:
+            via = status.via or "hosting"
+            score = round(self._weight(via) * self._factor(classifications))
+            paths.append(_Path(score, via, (app.id, *self._provider_tail(app.id))))
+        return self._exposure(paths)
+
+    def dataset_exposure(self, dataset: Dataset) -> tuple[Exposure, tuple[str, ...]]:
+        return self._exposure(self.dataset_paths.get(dataset.id, []))
+
+    def _exposure(self, paths: list[_Path]) -> tuple[Exposure, tuple[str, ...]]:
+        if not paths:
+            return Exposure(), ()
+        paths.sort(key=lambda p: (-p.score, len(p.ids), p.ids))
+        score = min(100, max(0, paths[0].score))
+        unique = tuple(dict.fromkeys(p.ids for p in paths))[:MAX_PATHS]
+        exposure = Exposure(self.model.exposure_level(score), score, unique)
+        return exposure, tuple(sorted({p.via for p in paths}))

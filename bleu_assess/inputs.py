@@ -1,0 +1,204 @@
+"""The one way every input file is read: size limit, encoding, NUL and control characters.
+
+Inventories, rulesets, catalogues, mapping files, templates, results files (for `diff`), tables
+(CSV and workbooks) and discovery exports all come through `read_bytes` (a regular, readable
+file within the size limit) and text through `decode` / `read_text`. Every refusal is an
+`InputError` whose diagnostic names the file and, where it applies, the line and column.
+
+Two kinds of text:
+- structured text (YAML, JSON, templates, results): UTF-8, with or without BOM, as YAML 1.2
+  §5.2 and RFC 8259 §8.1 ask of the files we read. Anything else is refused, saying what the
+  file looks like (UTF-16, Windows-1252…) and to save it as UTF-8. NUL is refused here; other
+  control characters are the parsers' to refuse (a YAML or JSON parser names them, located).
+- tables (`western=True`): what spreadsheet programs save — UTF-8 with or without BOM, UTF-16
+  with BOM, else the likeliest Western single-byte encoding (Windows-1252 first, through
+  charset-normalizer). The encoding found is returned, for the reader to say it. NUL and every
+  C0 control but tab, line feed and carriage return, and DEL, are refused, located.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any, Pattern
+
+from bleu_assess.errors import Diagnostic, InputError
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024
+UTF8 = "UTF-8"
+UTF8_BOM = "UTF-8 (BOM)"
+NUL_ONLY: Pattern[str] = re.compile("\x00")
+CONTROLS: Pattern[str] = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SAVE_AS = "save the file as UTF-8 (in a spreadsheet program: CSV UTF-8)"
+# Encodings a spreadsheet program saves text in besides UTF-8 and UTF-16 (which are told by
+# their byte-order mark): charset-normalizer chooses among these only, so a short French file is
+# never read as, say, Cyrillic.
+_SINGLE_BYTE = ["cp1252", "iso8859_15", "mac_roman", "cp850"]
+# A workbook is a zip of XML parts: refuse one whose parts would unpack to more than this many
+# times the input size limit, or any large part compressed beyond this ratio (a zip bomb).
+UNZIPPED_FACTOR = 4
+MAX_RATIO = 200
+_RATIO_FLOOR = 16 * 1024 * 1024
+_NAMES = {"cp1252": "Windows-1252", "iso8859_15": "ISO-8859-15", "mac_roman": "Mac Roman", "cp850": "DOS (CP850)"}
+
+
+def max_bytes() -> int:
+    """The input size limit in bytes: BLEU_ASSESS_MAX_INPUT_MB, default 256 MiB (a
+    100,000-application estate is some 70 MiB)."""
+    value = os.environ.get("BLEU_ASSESS_MAX_INPUT_MB")
+    try:
+        return int(float(value) * 1024 * 1024) if value else DEFAULT_MAX_BYTES
+    except ValueError:
+        return DEFAULT_MAX_BYTES
+
+
+def refusal(file: str, message: str, line: int | None = None, column: int | None = None) -> InputError:
+    """The error for a file that cannot be read, located at its line and column when known."""
+    return InputError(message, [Diagnostic(file, line, column, "", message)])
+
+
+def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:
+    """The bytes of one input file, shown to the user as `display`: refused (InputError) when it
+    is not a readable regular file or is over `limit` bytes (default `max_bytes()`), checked
+    before reading and while reading (a file growing, /dev/zero)."""
+    limit = max_bytes() if limit is None else limit
+    over = f"over the {limit / 1048576:.0f} MiB limit (set BLEU_ASSESS_MAX_INPUT_MB to raise it)"
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise refusal(display, "not a regular file")
+        if size > limit:
+            raise refusal(display, f"file is {size / 1048576:.1f} MiB, {over}")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise refusal(display, f"file is {over}")
+        return data
+    except FileNotFoundError:
+        raise refusal(display, "no such file or directory") from None
+    except PermissionError:
+        raise refusal(display, "permission denied: cannot read this file") from None
+    except IsADirectoryError:
+        raise refusal(display, "is a directory") from None
+    except OSError as exc:
+        raise refusal(display, f"cannot read: {exc.strerror or exc}") from None
+
+
+def peek(path: Path, size: int) -> bytes:
+    """At most the first `size` bytes of a regular file, b"" when it cannot be read: for a glance
+    (an inventory's country, to word its diagnostics), never for reading an input."""
+    try:
+        if not path.is_file():
+            return b""
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def check_archive(archive: zipfile.ZipFile, display: str) -> None:
+    """Refuse a zip archive (xlsx, ods, docx) before anything is unpacked when its parts would
+    unpack to more than UNZIPPED_FACTOR × the size limit, or a large part is compressed more than
+    MAX_RATIO times (a zip bomb). Sizes are those the archive's central directory declares."""
+    limit = max_bytes() * UNZIPPED_FACTOR
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise refusal(display, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1):,} "
+                                   "times larger than it is stored: refused as a zip bomb")
+        if total > limit:
+            raise refusal(display, f"workbook unpacks to more than {limit / 1048576:.0f} MiB: refused "
+                                   "(set BLEU_ASSESS_MAX_INPUT_MB to raise the limit)")
+
+
+def decode(raw: bytes, file: str, western: bool = False, refuse: Pattern[str] = NUL_ONLY) -> tuple[str, str]:
+    """(text, encoding name) of `raw`, the content of `file`. Structured text must be UTF-8
+    (a BOM allowed); with `western`, UTF-16 with BOM and Western single-byte encodings are read
+    too. Characters matching `refuse` (default: NUL) are refused at their line and column."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        text, name = _utf8(raw[3:], file, "although it starts with a UTF-8 byte-order mark"), UTF8_BOM
+    elif western and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text, name = raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            raise refusal(file, f"not valid UTF-16 text although it starts like it: {SAVE_AS}") from None
+    elif western and not _decodes(raw, "utf-8"):
+        text, name = _western(raw, file)
+    else:
+        text, name = _utf8(raw, file, _looks_like(raw)), UTF8
+    _check(text, file, refuse)
+    return text, name
+
+
+def read_text(path: Path, display: str, western: bool = False, refuse: Pattern[str] = NUL_ONLY) -> tuple[str, str]:
+    """`decode(read_bytes(path, display), …)`: (text, encoding name) of one input file."""
+    return decode(read_bytes(path, display), display, western, refuse)
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8(raw: bytes, file: str, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = position(raw, exc.start)
+        said = f": {what}" if what else ""
+        raise refusal(file, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}){said}; {SAVE_AS}", line, column) from None
+
+
+def _looks_like(raw: bytes) -> str:
+    """What a file that is not UTF-8 seems to be, to say so in the refusal ("" when unclear)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "the file is UTF-16"
+    if _decodes(raw, "utf-8") or b"\x00" in raw:
+        return ""
+    best = _guess(raw)
+    return f"the file looks like {_NAMES.get(best, best)}" if best else ""
+
+
+def _guess(raw: bytes) -> str | None:
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(raw, cp_isolation=_SINGLE_BYTE).best()
+    if match is None:
+        return None
+    # Windows-1252 is what French Excel writes; Latin-9 and it agree on letters, and only cp1252
+    # gives « € » and curly quotes their usual bytes.
+    encoding: str = match.encoding
+    return "cp1252" if encoding in ("iso8859_15", "latin_1") and _decodes(raw, "cp1252") else encoding
+
+
+def _western(raw: bytes, file: str) -> tuple[str, str]:
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        raise refusal(file, "NUL byte: this is not a text file (a UTF-16 file needs its byte-order mark: "
+                            f"{SAVE_AS})", raw.count(b"\n", 0, offset) + 1)
+    encoding = _guess(raw)
+    if encoding is None:
+        raise refusal(file, f"neither UTF-8 nor a Western encoding: {SAVE_AS}")
+    return raw.decode(encoding), _NAMES.get(encoding, encoding)
+
+
+def _check(text: str, file: str, refuse: Pattern[str]) -> None:
+    found = refuse.search(text)
+    if found:
+        line, column = position(text, found.start())
+        what = "NUL byte: this is not a text file" if found.group() == "\0" else \
+            f"control character U+{ord(found.group()):04X}: not text a spreadsheet writes"
+        raise refusal(file, what, line, column)
+
+
+def position(data: Any, offset: int) -> tuple[int, int]:
+    """(line, column), both from 1, of `offset` in `data` (bytes or str)."""
+    newline: Any = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(newline, 0, offset) + 1
+    return line, offset - (data.rfind(newline, 0, offset) + 1) + 1
