@@ -102,7 +102,7 @@ def english(code: str, params: Mapping[str, Any]) -> str:
     values = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in params.items()}
     for key, table in WORDED_PARAMS.items():
         if key in values:
-            values[key] = words[table][values[key]]
+            values[key] = words[table].get(values[key], values[key])
     if "hint" in values:
         values["hint"] = words["did_you_mean"].format(name=values["hint"]) if values["hint"] else ""
     return words[code.removeprefix("validate.")].format(**values)
@@ -121,11 +121,11 @@ def suggest(word: str, choices: Iterable[str], lang: str = "en") -> str:
 
 
 def kind_name(value: Any) -> str:
-    """The kind of a parsed YAML value, a key of `validate.kind`."""
+    """The kind of a parsed YAML value: a key of `validate.kind`, else its Python type's name."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "boolean"
+        return "bool"
     if isinstance(value, (int, float)):
         return "number"
     if isinstance(value, str):
@@ -134,7 +134,7 @@ def kind_name(value: Any) -> str:
         return "list"
     if isinstance(value, dict):
         return "object"
-    return "other"
+    return type(value).__name__
 
 
 def _number(value: float) -> str:

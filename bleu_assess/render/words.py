@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from bleu_assess.assess.results import Phrase, PlanResult
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory.walker import WORDED_PARAMS
-from bleu_assess.render.i18n import t
+from bleu_assess.render.i18n import catalogue, t
 
 if TYPE_CHECKING:
     from bleu_assess.plan.roadmap import Deadline
@@ -89,7 +89,7 @@ def diagnostic(diag: Diagnostic, lang: str) -> Diagnostic:
     lang = getattr(lang, "value", lang)  # a language given as the CLI's enum member
     params = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in diag.params}
     for key, table in WORDED_PARAMS.items():
-        if key in params:
+        if key in params and f"validate.{table}.{params[key]}" in catalogue(lang):  # else a type's name
             params[key] = t(f"validate.{table}.{params[key]}", lang)
     if "hint" in params:
         params["hint"] = t("validate.did_you_mean", lang, name=params["hint"]) if params["hint"] else ""

@@ -135,7 +135,7 @@ def test_hostile_inventory_is_refused_cleanly(runner: Any, tmp_path: Path, case:
 def test_every_command_refuses_the_same_way(runner: Any, tmp_path: Path, command: list[str]) -> None:
     path = tmp_path / "i.yaml"
     path.write_text(app_with("    depends_on: [ghost]\n"), encoding="utf-8")
-    assert_refused(invoke(runner, [command[0], str(path), *command[1:]]),
+    assert_refused(invoke(runner, [command[0], str(path), *command[1:], "--lang", "en"]),
                    f"{path}:7:18: applications[0].depends_on[0]: unknown application 'ghost'")
 
 

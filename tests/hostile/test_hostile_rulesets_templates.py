@@ -51,7 +51,7 @@ def test_hostile_ruleset_is_refused_cleanly(runner: Any, tmp_path: Path, case: s
     data = content()
     path.write_bytes(data.encode() if isinstance(data, str) else data)
     output = assert_refused(invoke(runner, ["scan", str(inventory), "--rules-dir", str(tmp_path / "rules"),
-                                            "-r", "governance@9.0"]),
+                                            "-r", "governance@9.0", "--lang", "en"]),
                             *[f.replace("{f}", str(path)) for f in fragments])
     assert "\x1b" not in output
 
