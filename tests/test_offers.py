@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bleu_assess import api
-from bleu_assess.render import words
+from bleu_assess.assess.results import ItemVerdict, ScanResult
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.load import load_inventory
-from bleu_assess.assess.results import ItemVerdict, ScanResult
+from bleu_assess.render import words
 
 PROBES = Path("/work/shared/cases/fidelity")
 AS_OF = "2026-06-01"

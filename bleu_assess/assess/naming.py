@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 # Facts whose values are ids or country codes: a message shows the name they refer to
 # (Referrer below), never the code (« le droit des États-Unis », not « de US »).
 REFERENCES: dict[str, str] = {

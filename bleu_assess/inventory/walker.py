@@ -10,15 +10,16 @@ import datetime
 import difflib
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from bleu_assess.inventory import model, yamlio
 from bleu_assess.errors import Diagnostic, format_path
+from bleu_assess.inventory import model, yamlio
+from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
 from bleu_assess.render.i18n import code_for_label, t
 from bleu_assess.resources import templates_dir
-from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
 
 _ID = re.compile(ID_PATTERN)
 _COUNTRY = re.compile(COUNTRY_PATTERN)

@@ -10,8 +10,9 @@ templates/i18n/<area>.<fr|en>.yaml (the same keys in both languages).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bleu_assess.assess.results import Phrase, PlanResult
 from bleu_assess.errors import Diagnostic
@@ -70,7 +71,7 @@ def plan(result: PlanResult, lang: str | None = None) -> PlanResult:
                    warnings=tuple(say(w) for w in result.warnings))
 
 
-def deadline_title(deadline: "Deadline", lang: str, start: dt.date | None = None) -> str:
+def deadline_title(deadline: Deadline, lang: str, start: dt.date | None = None) -> str:
     """The deadline in words: reference deadlines carry their own wording, the others are worded
     from their kind; said uncertain when it is, and passed when it falls before `start`."""
     if deadline.title:

@@ -5,9 +5,9 @@ under a memory cap and a timeout."""
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from _hostile import APP, DATA, HEAD, VALID, app_with, assert_process_refused, assert_refused, invoke, run

@@ -3,8 +3,9 @@ Python internals, no files outside the template folders, no exhausting the machi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from _hostile import VALID, assert_refused, invoke
