@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess.assess.results import PlanResult, to_json
@@ -90,8 +91,8 @@ def roadmap_view(plan: PlanResult, inventory: Inventory) -> dict[str, Any] | Non
     }
 
 
-FILTERS = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json, "num": num, "gantt": gantt_text,
-           "day_after": day_after}
+FILTERS: dict[str, Callable[..., Any]] = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json,
+                                          "num": num, "gantt": gantt_text, "day_after": day_after}
 
 
 def markdown(plan: PlanResult, inventory: Inventory, template_dir: str | None = None) -> str:
@@ -137,7 +138,7 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
     for wave in plan.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
         reasons = {p.id: p.reason for p in wave.placements}
-        tasks = {}
+        tasks: dict[str, list[str]] = {}
         for task in ctx["checklists"][wave.number]:
             tasks.setdefault(task["app"], []).append(f"{task['rule']}: {task['remediation']}")
         for app_id in wave.applications:
