@@ -32,7 +32,7 @@ _MAX_EXPANSION_FACTOR = 10
 _MAX_EXPANSION_FLOOR = 200_000
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):
     # Plain scalars are typed by the YAML 1.2 core schema (bleu_assess.inventory.scalars), as the fast
     # parser does; only the merge key is kept from YAML 1.1.
     yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML reads this class attribute)
@@ -51,7 +51,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             if key in seen:
                 self.duplicate_keys.append(key_node)
             seen.add(key)
-        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep)
 
     def construct_core_int(self, node: yaml.ScalarNode) -> int:
         try:
@@ -140,7 +140,7 @@ def parser() -> str:
 @functools.cache
 def _ryml() -> Any:
     try:
-        import ryml  # type: ignore[import-not-found]
+        import ryml
     except ImportError:
         return None
     return ryml

@@ -208,8 +208,8 @@ class _Planner:
         graph: dict[str, list[str]] = {a: [d for d in self.apps[a].depends_on if d in movers and d != a] for a in moving}
         # A dependency cycle stays one move group even when one of its members does not move.
         for cycle in self.ig.dependency_cycles():
-            members = [a for a in cycle if a in movers]
-            for a, b in zip(members, members[1:] + members[:1]):
+            in_cycle = [a for a in cycle if a in movers]
+            for a, b in zip(in_cycle, in_cycle[1:] + in_cycle[:1]):
                 graph[a].append(b)
         if self.options.group_by_flows:
             for flow in self.ig.inventory.flows:
@@ -220,7 +220,7 @@ class _Planner:
         index = {app: key for key, members in enumerate(components) for app in members}
         groups: dict[int, _Group] = {}
         for key, members in enumerate(components):
-            pins = sorted({self.apps[a].wave for a in members if self.apps[a].wave is not None})
+            pins = sorted({wave for wave in (self.apps[a].wave for a in members) if wave is not None})
             if len(pins) > 1:
                 self.warnings.append(self.say("warn_group_pins", group=members, pins=tuple(pins), wave=pins[-1]))
             worst = max(CRITICALITY_RANK[self.apps[a].criticality] for a in members)
