@@ -188,16 +188,16 @@ def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> Renderabl
         held.add_column(t("plan.col_application", lang))
         held.add_column(t("plan.col_reason_held", lang))
         held.add_column(t("plan.col_detail", lang), overflow="fold")
-        for item in plan.held:
-            held.add_row(Text(item.id), Text(label("held", item.reason, lang)), Text(item.detail))
+        for waiting in plan.held:
+            held.add_row(Text(waiting.id), Text(label("held", waiting.reason, lang)), Text(waiting.detail))
         parts.append(held)
     if plan.staying:
         staying = Table(title=t("plan.staying_title", lang))
         staying.add_column(t("plan.col_application", lang))
         staying.add_column(t("plan.col_target", lang))
         staying.add_column(t("plan.col_detail", lang), overflow="fold")
-        for item in plan.staying:
-            staying.add_row(Text(item.id), Text(label("target", item.target, lang)), Text(item.reason))
+        for kept in plan.staying:
+            staying.add_row(Text(kept.id), Text(label("target", kept.target, lang)), Text(kept.reason))
         parts.append(staying)
     for warning in plan.warnings:
         parts.append(Text("⚠ " + warning, style="yellow"))
