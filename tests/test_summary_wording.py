@@ -153,3 +153,18 @@ def test_examples_summaries_agree(name: str, lang: str) -> None:
     page, sentences = summary_text(EXAMPLES / f"{name}.yaml", lang)
     assert_agrees(words(page, sentences) + "\n" + "\n".join(page["unknowns"]["lines"]), lang)
 
+
+
+@pytest.mark.parametrize("name", ["chu-exemple", "ministere-exemple"])
+def test_the_headline_adds_up_and_says_why_applications_stay(name: str) -> None:
+    """Can move + held + stay + unknown = applications: an application that cannot be assessed
+    is counted once (a new-user trial read 30 for 29). A retained application is said to stay by
+    its strategy, never under a target label."""
+    path = EXAMPLES / f"{name}.yaml"
+    scan = api.scan(path, lang="fr")
+    inventory = api.load(path).inventory
+    page = one_page(scan, api.plan(scan, api.graph(inventory)), inventory)
+    figures = {kind: value for value, _, kind in page["figures"]}
+    assert figures["ready"] + figures["not-ready"] + figures["neutral"] + figures["unknown"] == figures["total"]
+    whys = [entry["why"] for entry in page["cannot"]]
+    assert not {"Cloud UE", "Tout cloud", "SecNumCloud"} & set(whys), whys

@@ -13,7 +13,7 @@ from typing import Any
 from bleu_assess.assess.results import PlanResult, ScanResult
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.plan.waves import pending_offers
-from bleu_assess.render import l10n
+from bleu_assess.render import l10n, words
 from bleu_assess.render.i18n import catalogue, label, t
 from bleu_assess.render.words import deadline_title
 from bleu_assess.vocab import SEVERITY_RANK
@@ -79,7 +79,10 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
             why = label("held", held.reason, lang)
         cannot[why].append(names[held.id])
     for stays in plan.staying:
-        cannot[label("target", stays.target, lang)].append(names[stays.id])
+        # Why it stays (its strategy), not where it would go: a retained application is no target.
+        strategy = apps[stays.id].strategy if stays.id in apps else None
+        why = say(f"cannot_{strategy}") if strategy in ("retain", "retire") else words.phrase(stays.reason, lang, names)
+        cannot[why[:1].upper() + why[1:]].append(names[stays.id])
 
     when = []
     roadmap = plan.roadmap
@@ -154,8 +157,9 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     figures = [(count, say(key, count=count), kind) for count, key, kind in (
         (summary["applications"], "figure_applications", "total"),
         (len(moving), "figure_moving", "ready"),
-        (len(plan.held), "figure_held", "not-ready"),
-        (len(plan.staying), "figure_staying", "neutral"),
+        # The headline adds up to the total: what cannot be assessed is counted once, as unknown.
+        (len(held_ids - unknown_ids), "figure_held", "not-ready"),
+        (len({s.id for s in plan.staying} - unknown_ids), "figure_staying", "neutral"),
         (len(unknown_ids), "figure_unknown", "unknown"),
         (scope["required"], "figure_snc", "required"),
         (scope["recommended"], "figure_snc_recommended", "recommended"),
