@@ -51,7 +51,7 @@ def test_explain_shows_derogated_until(runner: Any, write_inventory: Any) -> Non
     result = runner.invoke(app, ["explain", str(write_inventory(INVENTORY)), "messagerie", "--lang", "en"],
                            env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "SNC-HOST-001 · derogated until 2027-06-30 (pm-2025-01)" in result.stdout
+    assert "SNC-HOST-001 · derogated until 30 June 2027 (pm-2025-01)" in result.stdout
 
 
 def test_the_json_assembled_in_parts_keeps_derogations_and_uncertain_notes(write_inventory: Any) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -136,9 +137,17 @@ def _bare(text: str) -> frozenset[str]:
                      if name and not spec and not conv)
 
 
+# Placeholders that name a day: an ISO date given as text (as results and the catalogue record
+# them) is written in the reader's language too (« 30 novembre 2026 »).
+DATE_PLACEHOLDERS = frozenset({"as_of", "assessed_on", "day", "since", "until", "expected"})
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
 def _localised(text: str, lang: str, values: dict[str, Any]) -> dict[str, Any]:
-    for value in values.values():
+    for name, value in values.items():
         if isinstance(value, _WORDED) and value is not True and value is not False:
+            break
+        if name in DATE_PLACEHOLDERS and isinstance(value, str) and _ISO_DAY.match(value):
             break
     else:
         return values  # text only: nothing to write in the language's conventions
@@ -151,6 +160,8 @@ def _localised(text: str, lang: str, values: dict[str, Any]) -> dict[str, Any]:
             out[name] = l10n.number(value, lang)
         elif isinstance(value, dt.date):
             out[name] = l10n.date(value, lang)
+        elif name in DATE_PLACEHOLDERS and isinstance(value, str) and _ISO_DAY.match(value):
+            out[name] = l10n.date(dt.date.fromisoformat(value), lang)
     return out
 
 
