@@ -138,3 +138,17 @@ def test_import_table_as_a_real_process(tmp_path: Path) -> None:
                        "-o", f"{lang}.yaml", "--lang", lang, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         assert t("interop.imported", lang, path=f"{lang}.yaml", applications=1, datasets=0, flows=0) in done.stderr
+
+
+def test_import_table_of_an_organisation_of_no_country_answers_in_french(runner: Any, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # The format's default country is France: the import speaks as the scan of its result will.
+    monkeypatch.delenv("BLEU_ASSESS_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    table = tmp_path / "applications.csv"
+    table.write_text(CSV, encoding="utf-8")
+    output = tmp_path / "out.yaml"
+    done = runner.invoke(app, ["import", "table", str(table), "-m", "template", "--organisation", "Hôpital",
+                               "-o", str(output)])
+    assert done.exit_code == 0, done.output
+    assert t("interop.imported", "fr", path=output, applications=1, datasets=0, flows=0) in done.output

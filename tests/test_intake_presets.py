@@ -14,6 +14,15 @@ from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.intake import mapping
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the import's mechanics on English tools' exports, worded in English;
+    the language rule itself (French for an organisation of no country) is tested in
+    tests/test_cli_lang.py."""
+    monkeypatch.setenv("BLEU_ASSESS_LANG", "en")
+
+
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 if not SAMPLES.is_dir():
     SAMPLES = Path("/work/shared/samples")

@@ -17,6 +17,15 @@ from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.intake.columns import SHEETS, columns, header
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the import's mechanics on English tools' exports, worded in English;
+    the language rule itself (French for an organisation of no country) is tested in
+    tests/test_cli_lang.py."""
+    monkeypatch.setenv("BLEU_ASSESS_LANG", "en")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data" / "interop"
 EXAMPLES = [ROOT / "examples" / "chu-exemple.yaml", ROOT / "examples" / "ministere-exemple.yaml"]

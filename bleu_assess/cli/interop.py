@@ -39,9 +39,12 @@ def _import(files: list[str], mapping: str, output: str, lang: Lang | None, orga
     if report:
         check_target(report, [*files, output])
     date = options.as_of_day(as_of).isoformat()
+    # Until the tables name a country, the format's default (France): what goes wrong while
+    # reading them is said in that language, as a validation of the inventory would be.
+    options.language(lang, "FR")
     imported = engine.import_tables(files, mappings.load(mapping), organisation)
     source = imported.data.get("organisation")
-    language = options.language(lang, source.get("country") if isinstance(source, dict) else None)
+    language = options.language(lang, (source.get("country") or "FR") if isinstance(source, dict) else "FR")
     text = reports.to_yaml(imported, output, language, date)
     write_atomic(output, text, files)
     if report:

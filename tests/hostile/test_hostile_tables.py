@@ -16,6 +16,15 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests check the import's mechanics on English tools' exports, worded in English;
+    the language rule itself (French for an organisation of no country) is tested in
+    tests/test_cli_lang.py."""
+    monkeypatch.setenv("BLEU_ASSESS_LANG", "en")
+
+
+
 def _book(path: Path, rows: list[list[Any]], title: str = "applications") -> Path:
     book = Workbook(write_only=True)
     ws = book.create_sheet(title)
