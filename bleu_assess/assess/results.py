@@ -408,6 +408,8 @@ class _ItemEncoder:
         self.prefixes: dict[tuple[Any, ...], str] = {}
         self.references: dict[tuple[Any, ...], str] = {}
         self.evidence: dict[int, tuple[Mapping[str, Any], str]] = {}
+        # Titles and remediations repeat from item to item (messages name their item): encoded once.
+        self.strings: dict[str, str] = {}
 
     def finding(self, f: Finding) -> str:
         string = _string
@@ -432,8 +434,15 @@ class _ItemEncoder:
             tail += f', "derogation": {_compact(dict(f.derogation))}'
         if f.confidence:
             tail += f', "confidence": {string(f.confidence)}'
-        return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '
-                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}{tail}}}')
+        strings = self.strings
+        title = strings.get(f.title)
+        if title is None:
+            title = strings[f.title] = string(f.title)
+        remediation = strings.get(f.remediation)
+        if remediation is None:
+            remediation = strings[f.remediation] = string(f.remediation)
+        return (f'{prefix}{title}, "message": {string(f.message)}, "remediation": '
+                f'{remediation}, "references": {references}, "evidence": {found[1]}{tail}}}')
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding
