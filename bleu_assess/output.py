@@ -46,9 +46,14 @@ def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     return path
 
 
-def write_atomic(target: str | os.PathLike[str], content: str | bytes | bytearray,
+# Text generated while it is written (a streamed report): chunks of str, encoded as UTF-8.
+Chunks = Iterator[str]
+
+
+def write_atomic(target: str | os.PathLike[str], content: str | bytes | bytearray | Chunks,
                  inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
-    """Write `content` to `target` in one step: an interruption leaves the old file intact."""
+    """Write `content` to `target` in one step: an interruption, or an error while chunks are
+    generated, leaves the old file intact."""
     path = check_target(target, inputs)
     data = content.encode("utf-8") if isinstance(content, str) else content
     with _terminate_as_interrupt():
@@ -85,11 +90,15 @@ def _terminate_as_interrupt() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes | bytearray | Chunks) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, (bytes, bytearray)):
+                handle.write(data)
+            else:
+                for chunk in data:
+                    handle.write(chunk.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -108,13 +117,16 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def emit(content: str | bytes | bytearray, output: str | None, inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+def emit(content: str | bytes | bytearray | Chunks, output: str | None,
+         inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
     """To `output` atomically, or to standard output when no file (or '-') is given."""
     if output and output != "-":
         write_atomic(output, content, inputs)
         return
     if isinstance(content, (bytes, bytearray)):
         sys.stdout.buffer.write(content)
-    else:
+    elif isinstance(content, str):
         sys.stdout.write(content)
+    else:  # whole, as a file is: an error while generating prints nothing half-way
+        sys.stdout.write("".join(content))
     sys.stdout.flush()

@@ -19,6 +19,12 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "1795996800")
 # Wording missing from a catalogue (a key, a plural count, a placeholder value) fails the test
 # that meets it, in this process and in every process it starts, instead of printing the key.
 os.environ.setdefault("BLEU_ASSESS_STRICT_I18N", "1")
+# The compiled cache of shipped data (bleu_assess/cache.py) in a folder of this run, not the
+# user's: tests start from an empty cache and fill it, so both paths run.
+if "BLEU_ASSESS_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["BLEU_ASSESS_CACHE"] = tempfile.mkdtemp(prefix="bleu-assess-cache-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

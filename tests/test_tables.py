@@ -80,3 +80,61 @@ def test_diff_table_fits_and_labels_values_in_the_reader_language(tmp_path: Path
         lines = rendered(differ.table(result, "fr", width), width)
         assert max(len(line) for line in lines) <= width
     assert "Bloquant" in "\n".join(rendered(differ.table(result, "fr", 160), 160))
+
+
+@pytest.fixture(scope="module")
+def large_estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated estate above the table's LARGE threshold (benchmarks/generate.py, 120 applications
+    and 40 datasets)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    path = tmp_path_factory.mktemp("large") / "estate.yaml"
+    path.write_text(generate(120), encoding="utf-8")
+    return path
+
+
+def test_a_large_estate_shows_the_items_that_matter_most_and_says_how_to_see_the_rest(large_estate: Path) -> None:
+    result = api.scan(large_estate, lang="en", as_of="2026-06-30")
+    assert len(result.items) > scan_render.LARGE
+    lines = rendered(scan_render.table(result, 120), 120)
+    assert max(len(line) for line in lines) <= 120
+    text = "\n".join(lines)
+    shown = [i for i in result.items if i.id in cell_words(lines)]
+    assert len(shown) == scan_render.SHOWN
+    assert f"{scan_render.SHOWN} of {len(result.items)} items shown" in text and "--all" in text
+    assert "Summary" in text and "Readiness:" in text
+    # Not ready first, then those that cannot be assessed; the rest only once those are all shown.
+    ranks = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "ready": 3}
+    worst_left_out = min(ranks[i.readiness] for i in result.items if i not in shown)
+    assert all(ranks[i.readiness] <= worst_left_out for i in shown)
+    not_ready = [i for i in result.items if i.readiness == "not-ready"]
+    if len(not_ready) >= scan_render.SHOWN:  # the highest exposures among them
+        floor = min(i.exposure.score for i in shown)
+        assert all(i.exposure.score <= floor for i in not_ready if i not in shown)
+
+
+@pytest.mark.parametrize("width", [80, 160])
+def test_all_lists_every_item_of_a_large_estate_fitted_and_without_cut_words(large_estate: Path, width: int) -> None:
+    result = api.scan(large_estate, lang="fr", as_of="2026-06-30")
+    text = scan_render.table(result, width, every=True)
+    assert isinstance(text, str)  # the plain fixed-width layout
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= width
+    words = {word for line in lines for word in line.split()}
+    for item in result.items:
+        assert item.id in words
+        assert set(i18n.label("readiness", item.readiness, "fr").split()) <= words
+    assert "Synthèse" in text and "Préparation :" in text
+
+
+def test_scan_all_writes_the_plain_table_through_the_cli(large_estate: Path, runner: object, tmp_path: Path) -> None:
+    from bleu_assess.cli import app
+
+    out = tmp_path / "table.txt"
+    done = runner.invoke(app, ["-q", "scan", str(large_estate), "--as-of", "2026-06-30", "--all", "-o", str(out)])  # type: ignore[attr-defined]
+    assert done.exit_code == 0, done.output
+    written = out.read_text(encoding="utf-8")
+    assert all(f"app-{k:06d}" in written for k in range(120))

@@ -27,7 +27,7 @@ def assess_inventory(inventory: Inventory, rulesets: list[Ruleset], lang: str = 
         as_of = inventory.catalogue.day.isoformat()
     result = assess(ig or build_graph(inventory), rulesets, lang, advance, as_of)
     if inventory.catalogue is not None:
-        from bleu_assess.inventory.catalogue_refs import annotate
+        from bleu_assess.assess.confidence import annotate
 
         result = annotate(result, inventory)
     return result

@@ -15,6 +15,9 @@ import typer
 
 from bleu_assess import __version__
 from bleu_assess.cli.console import settings
+from bleu_assess.cli.params import install as _light_params
+
+_light_params()  # strings, paths, numbers and choices coerced without importing pydantic
 
 F = TypeVar("F", bound=Callable[..., Any])
 

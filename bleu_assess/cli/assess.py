@@ -34,6 +34,8 @@ def scan(
     template_dir: Optional[str] = template_dir_option(),
     csv_dialect: Optional[CsvDialect] = csv_dialect_option(),
     as_of: Optional[str] = as_of_option(),
+    every: bool = typer.Option(False, "--all", help="Table: every item, even in a large estate (by default, "
+                               "above 100 items, the summary and the 30 items that matter most)."),
 ) -> None:
     """Assess every application and dataset: readiness, SecNumCloud scope, residency, exposure, target."""
     from bleu_assess.cli import console
@@ -45,7 +47,7 @@ def scan(
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of, machine_output=fmt != "table")
     result = done.result
     formats.deliver("scan", fmt, result, Choices(result.lang, template_dir, csv_dialect and csv_dialect.value, path,
-                                                 done.rulesets, fail_on and fail_on.value), output, [path])
+                                                 done.rulesets, fail_on and fail_on.value, every=every), output, [path])
     if fail_on is not None:
         count = scan_render.worst_severity_at_least(result, fail_on.value)
         if count:

@@ -45,11 +45,16 @@ def _console(stderr: bool) -> "Console":
 FILE_WIDTH = 160
 
 
-def show_table(make: Callable[[int], "RenderableType"], output: str | None, inputs: list[str]) -> None:
-    """A table on the terminal, laid out to its width, or as plain text to `output` (atomically)."""
+def show_table(make: Callable[[int], "RenderableType | str"], output: str | None, inputs: list[str]) -> None:
+    """A table on the terminal, laid out to its width, or as plain text to `output` (atomically).
+    `make` may return text already laid out (a large table): it is written as it is."""
     if not output:
         terminal = out()
-        terminal.print(make(terminal.size.width))
+        table = make(terminal.size.width)
+        if isinstance(table, str):
+            terminal.file.write(table)
+        else:
+            terminal.print(table)
         return
     import io
 
@@ -58,7 +63,11 @@ def show_table(make: Callable[[int], "RenderableType"], output: str | None, inpu
     from bleu_assess.output import emit
 
     capture = Console(width=FILE_WIDTH, no_color=True, markup=False, highlight=False, emoji=False, file=io.StringIO())
-    capture.print(make(FILE_WIDTH))
+    table = make(FILE_WIDTH)
+    if isinstance(table, str):
+        emit(table, output, inputs)
+        return
+    capture.print(table)
     emit(capture.file.getvalue(), output, inputs)  # type: ignore[attr-defined]
 
 

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from bleu_assess import cache as compiled_cache
 from bleu_assess import clock, output
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.inventory import yamlio
@@ -189,22 +190,31 @@ def load(path: str | os.PathLike[str] | None = None) -> Catalogue:
     if not (root / INDEX_FILE).is_file():
         raise InputError(f"not a catalogue: {display}", [Diagnostic(display, None, None, "",
                          f"expected a directory holding {INDEX_FILE} and one YAML file per provider")])
-    files: list[_File] = []
+    read: list[tuple[str, bytes]] = []
     listing = []
     for file in sorted(root.glob("*.yaml")):
         output.register_input(file)
         shown = os.path.join(display, file.name)
         raw = yamlio.read_bytes(file, shown)
+        read.append((shown, raw))
+        listing.append(f"{hashlib.sha256(raw).hexdigest()}  {file.name}\n")
+    # Checked and built once per content of its files and tool version (bleu_assess.cache).
+    return compiled_cache.cached("catalogue", (display, *listing), lambda: _checked(read, display, "".join(listing)))
+
+
+def _checked(read: list[tuple[str, bytes]], display: str, listing: str) -> Catalogue:
+    """The catalogue of files (display name, content) after every check; raises InputError."""
+    files: list[_File] = []
+    for shown, raw in read:
         text = yamlio.decode(raw, shown)
         files.append(_File(shown, text, yamlio.parse(text, shown)))
-        listing.append(f"{hashlib.sha256(raw).hexdigest()}  {file.name}\n")
     validator = _validator()
     for f in files:
         for error in sorted(validator.iter_errors(f.data), key=lambda e: list(map(str, e.absolute_path))):
             f.problems.append((tuple(error.absolute_path), _schema_message(error)))
     index = next(f for f in files if os.path.basename(f.name) == INDEX_FILE)
     if not any(f.problems for f in files):
-        catalogue = _build(files, index, display, hashlib.sha256("".join(listing).encode()).hexdigest())
+        catalogue = _build(files, index, display, hashlib.sha256(listing.encode()).hexdigest())
     problems = [d for f in files for d in _locate(f)]
     if problems:
         raise InputError(f"invalid catalogue {display}", problems)

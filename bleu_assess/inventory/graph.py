@@ -82,7 +82,7 @@ class InventoryGraph:
         # Strongly connected components of the dependency graph, read from the inventory
         # directly: assessing needs no graph library (nor its import time).
         needs = {a.id: [d for d in a.depends_on if d != a.id] for a in self.inventory.applications}
-        groups = [sorted(c) for c in _strongly_connected(needs) if len(c) > 1]
+        groups = [sorted(c) for c in strongly_connected(needs) if len(c) > 1]
         return tuple(sorted(groups, key=lambda c: (-len(c), c)))
 
     def neighbourhood(self, focus: str, depth: int) -> InventoryGraph:
@@ -104,8 +104,10 @@ def build_graph(inventory: Inventory) -> InventoryGraph:
     return InventoryGraph(inventory)
 
 
-def _strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
-    """Tarjan's algorithm, without recursion (a chain of 100,000 dependencies is no problem)."""
+def strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
+    """The strongly connected components of a directed graph given as node -> successors (every
+    node a key), each a list of nodes, in no particular order: Tarjan's algorithm, without
+    recursion (a chain of 100,000 dependencies is no problem)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []

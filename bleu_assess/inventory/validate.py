@@ -20,7 +20,8 @@ from bleu_assess.inventory.schema import COUNTRY_PATTERN, INVENTORY
 from bleu_assess.inventory.walker import (MAX_FREE_DEPTH, Collector, Document, Walker, closest, items, kind_name,
                                           locate, merged, parse_date, suggest)
 
-__all__ = ["MAX_FREE_DEPTH", "Document", "parse_date", "suggest", "v1_sensitive_class", "validate"]
+__all__ = ["MAX_FREE_DEPTH", "Document", "build_checked", "check_in_words", "cross_check", "parse_date", "suggest",
+           "v1_sensitive_class", "validate"]
 
 
 def _check_document(c: Collector, doc_index: int) -> None:
@@ -50,8 +51,14 @@ def _check_document(c: Collector, doc_index: int) -> None:
                      hint=closest(str(key), INVENTORY.fields))
         else:
             walker.walk(value, spec, (key,))
-    # Per-item rules the format states in words.
-    _check_classifications(c, doc_index, data, v1=fmt == model.FORMAT_V1)
+    check_in_words(c, doc_index, data)
+
+
+def check_in_words(c: Collector, doc_index: int, data: dict[str, Any]) -> None:
+    """The per-item rules the format states in words, after the walk (also called by the
+    compiled validator, inventory/fastcheck.py): classifications, a provider for hosted models,
+    qualification dates, server addresses."""
+    _check_classifications(c, doc_index, data, v1=data.get("format") == model.FORMAT_V1)
     for section in ("applications", "servers"):
         for index, item in items(data, section):
             hosting = item.get("hosting")
@@ -172,18 +179,29 @@ def _validate(docs: list[Document], path: str, sha256: str,
     for index in range(len(docs)):
         _check_document(c, index)
     if not any(i.path == () for i in c.issues):
-        _check_organisation(c)
-        _check_references(c)
-        _check_hosting_offers(c)
+        cross_check(c)
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
         noun = "error" if len(errors) == 1 else "errors"
         raise InventoryError(f"{len(errors)} {noun} in {path or docs[0].file}", locate(docs, errors),
                              _declared_country(docs))
-    inventory = build(docs, path, sha256)
+    return build_checked(c, path, sha256, locate_warnings)
+
+
+def cross_check(c: Collector) -> None:
+    """The checks across entries and files: one organisation, references, hosting offers."""
+    _check_organisation(c)
+    _check_references(c)
+    _check_hosting_offers(c)
+
+
+def build_checked(c: Collector, path: str, sha256: str,
+                  locate_warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
+    """The inventory of documents without errors, and its warnings (located unless told not to)."""
+    inventory = build(c.docs, path, sha256)
     _warnings(c, inventory)
     _server_warnings(c, inventory)
-    return inventory, locate(docs, c.issues if locate_warnings else [])
+    return inventory, locate(c.docs, c.issues if locate_warnings else [])
 
 
 

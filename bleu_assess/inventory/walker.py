@@ -33,7 +33,7 @@ _LOCATE_WARNINGS_MAX_CHARS = 5_000_000
 _CONTROL = re.compile(r"[\x00\x07\x08\x0b\x0c\x0e\x0f\x1b\x7f-\x9f]")
 _LINE_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
 # Fields whose text may span lines: every other string is one line (names, owners, protocols).
-_MULTILINE_FIELDS = frozenset({"description", "blockers", "uncertain", "fr", "en", "when"})
+MULTILINE_FIELDS = frozenset({"description", "blockers", "uncertain", "fr", "en", "when"})
 # Free-form data (tags, extra) nested deeper than this is refused: every writer must be able to
 # walk it without running out of stack.
 MAX_FREE_DEPTH = 64
@@ -233,7 +233,7 @@ class Walker:
                 quote = _is_number(value) or isinstance(value, bool)
                 self.fail(path, "expected_quoted" if quote else "expected", expected=kind, got=kind_name(value))
                 return
-            multiline = any(isinstance(p, str) and p in _MULTILINE_FIELDS for p in path[-2:])
+            multiline = any(isinstance(p, str) and p in MULTILINE_FIELDS for p in path[-2:])
             if not self.check_text(value, path, multiline):
                 return
             if kind == "id":

@@ -15,10 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Mapping
 
-import networkx as nx
 
 from bleu_assess import gcpause
-from bleu_assess.inventory.graph import InventoryGraph
+from bleu_assess.inventory.graph import InventoryGraph, strongly_connected
 from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.assess.results import (Held, HybridLink, ItemVerdict, Phrase, Placement, PlanResult, ScanResult,
                                         Staying, Wave)
@@ -160,12 +159,16 @@ class _Planner:
         # Whoever needs a held application at run time waits for it, transitively, and a
         # dependency cycle moves as one: if one member waits, all wait. What stays where it is
         # holds no one back (the link is hybrid).
-        deps = self.ig.dependencies
+        needed_by: dict[str, set[str]] = defaultdict(set)  # B -> the applications that depend on B
+        for app in self.ig.inventory.applications:
+            for d in app.depends_on:
+                if d != app.id:
+                    needed_by[d].add(app.id)
         cycle_of = {a: cycle for cycle in self.ig.dependency_cycles() for a in cycle}
         queue = sorted(held)
         while queue:
             blocked = queue.pop(0)
-            waiting = [(d, "held_depends") for d in sorted(deps.predecessors(blocked))]
+            waiting = [(d, "held_depends") for d in sorted(needed_by.get(blocked, ()))]
             waiting += [(m, "held_cycle") for m in cycle_of.get(blocked, ()) if m != blocked]
             for app_id, key in waiting:
                 if app_id not in held and app_id not in staying:
@@ -192,20 +195,20 @@ class _Planner:
     # -- move groups and waves -------------------------------------------------------------
 
     def groups(self, moving: list[str]) -> dict[int, _Group]:
-        graph = nx.DiGraph()
-        graph.add_nodes_from(moving)
         movers = set(moving)
-        graph.add_edges_from((a, d) for a in moving for d in self.apps[a].depends_on if d in movers and d != a)
+        # Successors among the movers (graph.strongly_connected: plan no longer imports networkx).
+        graph: dict[str, list[str]] = {a: [d for d in self.apps[a].depends_on if d in movers and d != a] for a in moving}
         # A dependency cycle stays one move group even when one of its members does not move.
         for cycle in self.ig.dependency_cycles():
             members = [a for a in cycle if a in movers]
-            graph.add_edges_from(zip(members, members[1:] + members[:1]))
+            for a, b in zip(members, members[1:] + members[:1]):
+                graph[a].append(b)
         if self.options.group_by_flows:
             for flow in self.ig.inventory.flows:
                 if flow.source in movers and flow.target in movers and flow.source != flow.target:
-                    graph.add_edge(flow.source, flow.target)
-                    graph.add_edge(flow.target, flow.source)
-        components = sorted((tuple(sorted(c)) for c in nx.strongly_connected_components(graph)), key=lambda c: c[0])
+                    graph[flow.source].append(flow.target)
+                    graph[flow.target].append(flow.source)
+        components = sorted((tuple(sorted(c)) for c in strongly_connected(graph)), key=lambda c: c[0])
         index = {app: key for key, members in enumerate(components) for app in members}
         groups: dict[int, _Group] = {}
         for key, members in enumerate(components):
@@ -225,9 +228,10 @@ class _Planner:
             pinned_by = tuple(a for a in members if pin is not None and self.apps[a].wave == pin)
             groups[key] = _Group(key, members, effort, pin, bool(vital), (readiness, worst, effort, members[0]),
                                  pinned_by)
-        for a, d in graph.edges:
-            if index[a] != index[d]:
-                groups[index[a]].deps.add(index[d])
+        for a, successors in graph.items():
+            for d in successors:
+                if index[a] != index[d]:
+                    groups[index[a]].deps.add(index[d])
         return groups
 
     def schedule(self, groups: dict[int, _Group]) -> None:

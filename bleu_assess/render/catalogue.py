@@ -119,7 +119,7 @@ def explain_block(verdict: Any, inventory: Any, lang: str) -> "RenderableType":
     inventory overrides, and every fact used that is not official, with its source."""
     from rich.tree import Tree
 
-    from bleu_assess.inventory.catalogue_refs import item_entries
+    from bleu_assess.assess.confidence import item_entries
 
     resolution = inventory.catalogue
     entries = {(e.section, e.id): e for e in item_entries(resolution, inventory, verdict.id, None, verdict.platform)}

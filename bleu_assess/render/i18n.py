@@ -45,15 +45,23 @@ class MissingMessage(KeyError):
 @cache
 def catalogue(lang: str) -> dict[str, Entry]:
     """Every entry of `lang`, by full key (`report.move_line`): a text, or a mapping of plural
-    forms (category → text)."""
-    import yaml
+    forms (category → text). Parsed once per content of the files and tool version
+    (bleu_assess/cache.py): parsing them took longer than assessing a hospital-sized estate."""
+    from bleu_assess import cache as compiled_cache
 
     lang = getattr(lang, "value", lang)  # a language given as an enum member (the CLI's choices)
+    files = [(path.name[: -len(f".{lang}.yaml")], path.read_bytes())
+             for path in sorted((templates_dir() / "i18n").glob(f"*.{lang}.yaml"))]
+    parts = [part for area, raw in files for part in (area, raw)]
+    return compiled_cache.cached("i18n", parts, lambda: _merged(files))
+
+
+def _merged(files: list[tuple[str, bytes]]) -> dict[str, Entry]:
+    import yaml
+
     merged: dict[str, Entry] = {}
-    for path in sorted((templates_dir() / "i18n").glob(f"*.{lang}.yaml")):
-        area = path.name[: -len(f".{lang}.yaml")]
-        with path.open(encoding="utf-8") as handle:
-            merged.update(_flatten(yaml.safe_load(handle) or {}, f"{area}."))
+    for area, raw in files:
+        merged.update(_flatten(yaml.safe_load(raw.decode("utf-8")) or {}, f"{area}."))
     return merged
 
 

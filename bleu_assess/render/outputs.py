@@ -13,6 +13,7 @@ Renderers import their module when called, so naming them costs nothing at start
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable, Sequence, Union
 
 if TYPE_CHECKING:
@@ -22,14 +23,15 @@ if TYPE_CHECKING:
     from bleu_assess.inventory.model import Inventory
     from bleu_assess.rules.model import Ruleset
 
-Rendered = Union[str, bytes, bytearray, Callable[[int], "RenderableType"]]
+Rendered = Union[str, bytes, bytearray, Iterator[str], Callable[[int], "RenderableType | str"]]
 
 
 @dataclass(slots=True)
 class Choices:
     """What the user chose besides the format: `lang` ("fr" or "en"), `template_dir`,
     `csv_dialect` (render/tabular.py names), `source` (the input path, for SARIF/JUnit locations),
-    `rulesets` applied, `fail_on` (severity threshold, JUnit), `audience` (report). Renderers add
+    `rulesets` applied, `fail_on` (severity threshold, JUnit), `audience` (report), `every` (scan
+    table: all items). Renderers add
     to `notes` what the user should be told on stderr (already worded)."""
 
     lang: str = "en"
@@ -39,6 +41,7 @@ class Choices:
     rulesets: Sequence["Ruleset"] = ()
     fail_on: str | None = None
     audience: str = "technical"
+    every: bool = False  # scan table: every item, even in a large estate (--all)
     notes: list[str] = field(default_factory=list)
 
 
@@ -57,7 +60,7 @@ class Report:
 def scan_table(result: "ScanResult", choices: Choices) -> Rendered:
     from bleu_assess.render import scan
 
-    return lambda width: scan.table(result, width)
+    return lambda width: scan.table(result, width, choices.every)
 
 
 def scan_json(result: "ScanResult", choices: Choices) -> Rendered:
@@ -144,10 +147,11 @@ def report_markdown(subject: Report, choices: Choices) -> Rendered:
     return _report(subject, choices, "markdown")
 
 
-def _report(subject: Report, choices: Choices, fmt: str) -> str:
-    from bleu_assess.render.report import render
+def _report(subject: Report, choices: Choices, fmt: str) -> Rendered:
+    from bleu_assess.render.report import stream
 
-    return render(subject.scan, subject.plan, subject.inventory, fmt, choices.audience, choices.template_dir,
+    # Streamed to its atomic file as it is generated (issue 21: bounded memory for large reports).
+    return stream(subject.scan, subject.plan, subject.inventory, fmt, choices.audience, choices.template_dir,
                   subject.fit)
 
 

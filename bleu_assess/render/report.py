@@ -5,7 +5,7 @@ wording lives in templates/i18n/report.*.yaml and the layout in templates/report
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, Iterator
 
 from markupsafe import Markup
 
@@ -176,10 +176,18 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
 
 def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, fmt: str, audience: str,
            template_dir: str | None, fit: Any = None) -> str:
+    """The report as one string (see `stream`)."""
+    return "".join(stream(scan, plan, inventory, fmt, audience, template_dir, fit))
+
+
+def stream(scan: ScanResult, plan: PlanResult, inventory: Inventory, fmt: str, audience: str,
+           template_dir: str | None, fit: Any = None) -> Iterator[str]:
+    """The report (`fmt` html or markdown) as chunks of text, generated while they are written
+    (templating.stream): the whole HTML of a large estate is never held in memory at once."""
     from bleu_assess.render.plan import FILTERS
-    from bleu_assess.render.templating import render as render_template
+    from bleu_assess.render.templating import stream as stream_template
 
     with gcpause.paused():
         ctx = context(scan, plan, inventory, audience, template_dir, fit)
         name = "report/report.html.j2" if fmt == "html" else "report/report.md.j2"
-        return render_template(name, ctx, template_dir, scan.lang, FILTERS)
+        yield from stream_template(name, ctx, template_dir, scan.lang, FILTERS)

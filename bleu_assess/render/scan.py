@@ -12,7 +12,11 @@ from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness
 from bleu_assess.render.tabular import csv_bytes, default_dialect
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import RenderableType
+
+    from bleu_assess.assess.results import ItemVerdict
 
 _STYLES = {Readiness.READY: "green", Readiness.READY_WITH_CONDITIONS: "yellow", Readiness.NOT_READY: "bold red",
            Readiness.UNKNOWN: "magenta", ExposureLevel.CRITICAL: "bold red", ExposureLevel.HIGH: "red",
@@ -23,36 +27,67 @@ def _counts(kind: str, counts: dict[str, int], lang: str) -> str:
     return ", ".join(f"{label(kind, key, lang)} {value}" for key, value in counts.items() if value)
 
 
-def table(result: ScanResult, width: int = 160) -> "RenderableType":
-    """The verdicts as a table that fits `width` columns (see bleu_assess.render.tables)."""
+# Above this many items the default table shows the summary and the SHOWN items that matter
+# most, with a line saying how to get the rest; `--all` lists them all in a plain fixed-width
+# layout (rich's table layout takes seconds at 10,000 rows and no one reads such a table).
+LARGE = 100
+SHOWN = 30
+_PRIORITY = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "ready": 3}
+
+
+def most_important(items: "Sequence[ItemVerdict]", count: int) -> list["ItemVerdict"]:
+    """The `count` items that matter most: not ready, then those that cannot be assessed, then
+    with conditions, then ready; within each, the highest exposure score first, then inventory order."""
+    order = sorted(range(len(items)), key=lambda k: (_PRIORITY.get(items[k].readiness, 4),
+                                                     -items[k].exposure.score, k))
+    return [items[k] for k in order[:count]]
+
+
+def table(result: ScanResult, width: int = 160, every: bool = False) -> "RenderableType | str":
+    """The verdicts as a table that fits `width` columns (see bleu_assess.render.tables).
+
+    Up to LARGE items, or with `every`, every item; above LARGE without `every`, the SHOWN items
+    of `most_important` and a line naming how to see the rest (`--all`, another --format). Above
+    LARGE rows the table is plain text (bleu_assess.render.tables.plain), without colours."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
-    from bleu_assess.render.tables import ALWAYS, Column, fitted
+    from bleu_assess.render.tables import ALWAYS, Column, fitted, paragraphs, plain
 
     lang = result.lang
-    items = result.items
+    items: Sequence[ItemVerdict] = result.items
+    rest = None
+    if len(items) > LARGE and not every:
+        items = most_important(items, SHOWN)
+        rest = t("scan.table_partial", lang, shown=len(items), total=len(result.items))
+    large = len(items) > LARGE
+    cell: Any = (lambda text, style="": text) if large else Text
 
-    def column(key: str, cells: list[Text], keep: int, **options: Any) -> Column:
+    def column(key: str, cells: list[Any], keep: int, **options: Any) -> Column:
         return Column(t(f"scan.{key}", lang), cells, keep, **options)
 
     columns = [
-        column("col_item", [Text(i.id, style="" if i.kind == "application" else "italic") for i in items], ALWAYS,
+        column("col_item", [cell(i.id, "" if i.kind == "application" else "italic") for i in items], ALWAYS,
                no_wrap=True),
-        column("col_readiness", [Text(label("readiness", i.readiness, lang) + confidence_mark(i.confidence, lang),
-                                      style=_STYLES.get(i.readiness, "")) for i in items], ALWAYS),
-        column("col_scope", [Text(label("secnumcloud_scope", i.secnumcloud_scope, lang)) for i in items], 4),
-        column("col_residency", [Text(label("residency", i.residency, lang)) for i in items], 2),
-        column("col_exposure", [Text(f"{label('exposure', i.exposure.level, lang)} ({i.exposure.score})",
-                                     style=_STYLES.get(i.exposure.level, "")) for i in items], 6),
-        column("col_target", [Text(label("target", i.target, lang)) for i in items], 3),
-        column("col_platform", [Text(i.platform or "—") for i in items], 1),
-        column("col_top_finding", [Text(finding_heading(i.top_finding, lang) if i.top_finding else "—")
+        column("col_readiness", [cell(label("readiness", i.readiness, lang) + confidence_mark(i.confidence, lang),
+                                      _STYLES.get(i.readiness, "")) for i in items], ALWAYS),
+        column("col_scope", [cell(label("secnumcloud_scope", i.secnumcloud_scope, lang)) for i in items], 4),
+        column("col_residency", [cell(label("residency", i.residency, lang)) for i in items], 2),
+        column("col_exposure", [cell(f"{label('exposure', i.exposure.level, lang)} ({i.exposure.score})",
+                                     _STYLES.get(i.exposure.level, "")) for i in items], 6),
+        column("col_target", [cell(label("target", i.target, lang)) for i in items], 3),
+        column("col_platform", [cell(i.platform or "—") for i in items], 1),
+        column("col_top_finding", [cell(finding_heading(i.top_finding, lang) if i.top_finding else "—")
                                    for i in items], 5, flexible_min=24),
     ]
-    grid = fitted(t("scan.title", lang, organisation=result.inventory.organisation), columns, width, lang)
-    return Group(grid, Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False))
+    title = t("scan.title", lang, organisation=result.inventory.organisation)
+    if large:
+        return f"{plain(title, columns, width, lang)}\n{t('scan.summary_title', lang)}\n" \
+            + paragraphs(summary_text(result), width)
+    grid = fitted(title, columns, width, lang)
+    summary = Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False)
+    return Group(grid, Text(rest), summary) if rest else Group(grid, summary)
 
 
 def cannot_assess_line(result: ScanResult) -> str | None:

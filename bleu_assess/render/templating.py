@@ -8,10 +8,11 @@ sandbox (no access to Python internals, no file access).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import traceback
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -127,8 +128,38 @@ def render(template_name: str, context: Mapping[str, Any], template_dir: str | o
            lang: str, extra_filters: Mapping[str, Callable[..., Any]] | None = None) -> str:
     """Render a template; template problems become TemplateError (exit 2), never a traceback."""
     env = environment(template_dir, lang, extra_filters)
-    try:
+    with _template_errors(template_name, template_dir):
         return env.get_template(template_name).render(**context)
+
+
+# Chunks of about this many characters: a large report is written as it is generated, never
+# held whole as one string (100,000 applications make hundreds of megabytes of HTML).
+STREAM_CHUNK = 1 << 18
+
+
+def stream(template_name: str, context: Mapping[str, Any], template_dir: str | os.PathLike[str] | None,
+           lang: str, extra_filters: Mapping[str, Callable[..., Any]] | None = None) -> Iterator[str]:
+    """`render`'s text as chunks of about STREAM_CHUNK characters, generated as they are read
+    (jinja2's Template.generate); the same TemplateError, raised while iterating."""
+    env = environment(template_dir, lang, extra_filters)
+    with _template_errors(template_name, template_dir):
+        parts: list[str] = []
+        size = 0
+        for part in env.get_template(template_name).generate(**context):
+            parts.append(part)
+            size += len(part)
+            if size >= STREAM_CHUNK:
+                yield "".join(parts)
+                parts, size = [], 0
+        if parts:
+            yield "".join(parts)
+
+
+@contextlib.contextmanager
+def _template_errors(template_name: str, template_dir: str | os.PathLike[str] | None) -> Iterator[None]:
+    """Template problems as TemplateError (exit 2); a shipped template failing is a bug."""
+    try:
+        yield
     except jinja2.TemplateNotFound as exc:
         raise TemplateError(f"template not found: {exc.name}") from None
     except jinja2.TemplateSyntaxError as exc:

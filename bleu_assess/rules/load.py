@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bleu_assess import output
+from bleu_assess import cache, output
 from bleu_assess.errors import Diagnostic, RulesetError, UsageError
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.schema import Spec
@@ -197,6 +197,31 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     output.register_input(display)
     raw = yamlio.read_bytes(Path(display), display)
     text = yamlio.decode(raw, display)
+    # Parsed and checked against RULESET once per file content and tool (bleu_assess.cache);
+    # the semantic checks below run every time, as they compile the rules.
+    data, clean = cache.cached("ruleset", (display, raw), lambda: _parse_checked(display, text))
+    docs = [Document(display, text, data)]
+    c = Collector(docs)
+    rules: list[Rule] = []
+    if clean:
+        rules = _check_semantics(c, data, Path(display))
+    errors = [i for i in c.issues if i.severity == "error"]
+    if errors:
+        raise RulesetError(f"invalid ruleset {display}", locate(docs, errors))
+    meta = data["ruleset"]
+    return Ruleset(
+        id=meta["id"], version=meta["version"], status=meta["status"], effective=str(meta["effective"]),
+        title=meta["title"], description=meta.get("description") or {"fr": "", "en": ""},
+        sources=tuple(Source(s["key"], s["title"], s["url"], _date(s.get("date")), s.get("kind") or "legal")
+                      for s in meta["sources"]),
+        rules=tuple(rules), path=display, sha256=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def _parse_checked(display: str, text: str) -> tuple[Any, bool]:
+    """A ruleset file parsed and walked against RULESET: its data, and whether the walk raised
+    nothing at all (not even a warning), the condition for the semantic checks.
+    Raises RulesetError when it cannot be parsed or breaks RULESET (nothing is cached then)."""
     try:
         data = yamlio.parse(text, display)
     except RulesetError:
@@ -210,20 +235,10 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
         c.error(0, (), "a ruleset is a mapping with 'ruleset:' and 'rules:'")
     else:
         Walker(c, 0).walk(data, RULESET, ())
-    rules: list[Rule] = []
-    if not c.issues:
-        rules = _check_semantics(c, data, Path(display))
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
         raise RulesetError(f"invalid ruleset {display}", locate(docs, errors))
-    meta = data["ruleset"]
-    return Ruleset(
-        id=meta["id"], version=meta["version"], status=meta["status"], effective=str(meta["effective"]),
-        title=meta["title"], description=meta.get("description") or {"fr": "", "en": ""},
-        sources=tuple(Source(s["key"], s["title"], s["url"], _date(s.get("date")), s.get("kind") or "legal")
-                      for s in meta["sources"]),
-        rules=tuple(rules), path=display, sha256=hashlib.sha256(raw).hexdigest(),
-    )
+    return data, not c.issues
 
 
 def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rule]:

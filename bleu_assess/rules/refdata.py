@@ -11,14 +11,22 @@ from bleu_assess.resources import rulesets_dir
 from bleu_assess.vocab import check_verdict_model
 
 
+@cache
 def read(name: str) -> dict[str, Any]:
     """One reference data file of rulesets/ (`deadlines.yaml`, `decisions.yaml`, …) as a mapping
-    (empty when the file holds no mapping)."""
-    from bleu_assess.inventory import yamlio
+    (empty when the file holds no mapping), through the compiled cache (bleu_assess/cache.py)."""
+    from bleu_assess import cache as compiled
 
     path = rulesets_dir() / name
+    raw = path.read_bytes()
+    return compiled.cached("refdata", (str(path), raw), lambda: _parse(raw.decode("utf-8"), str(path)))
+
+
+def _parse(text: str, display: str) -> dict[str, Any]:
+    from bleu_assess.inventory import yamlio
+
     # Our loader, not yaml.safe_load: YAML 1.1 would read Norway's code NO as false.
-    data = yamlio.parse(path.read_text(encoding="utf-8"), str(path))
+    data = yamlio.parse(text, display)
     return data if isinstance(data, dict) else {}
 
 

@@ -1,0 +1,113 @@
+"""A compiled cache of the shipped data read on every run (rulesets, catalogue, reference values).
+
+Every command reads and checks the same rulesets, catalogue and reference files; parsing and
+validating them costs more than assessing a hospital-sized inventory. `cached(kind, parts, build)`
+returns `build()`'s value, pickled once in the user's cache directory (platformdirs:
+`~/.cache/bleu-assess` on Linux) under a key that is the sha256 of:
+
+- `parts`: the caller's key material, always including the full content (or its sha256)
+  of every file the value is built from, read again on every run: an edited file gets a
+  new key, and a stale entry is never used;
+- bleu-assess's version and a fingerprint (path, size, modification time) of its own modules,
+  so an upgrade or an edited checkout builds anew;
+- the Python version (pickles are not portable across them).
+
+An entry holds its key and is used only if the key read back matches. Only values that
+passed every check are stored: a broken file is checked (and reported) on every run. A
+missing, unreadable or corrupt entry is rebuilt; a cache that cannot be written is skipped
+silently (read-only home, full disk). The cache directory belongs to the user: whoever can
+write there can already run code as that user.
+
+`BLEU_ASSESS_CACHE` relocates the cache (a directory) or turns it off (`off`, `0` or empty).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Callable, Iterable, TypeVar
+
+from bleu_assess import __version__
+
+T = TypeVar("T")
+ENV = "BLEU_ASSESS_CACHE"
+_OFF = ("", "0", "off", "no", "false")
+
+
+def directory() -> Path | None:
+    """Where entries live, or None when the cache is turned off."""
+    setting = os.environ.get(ENV)
+    if setting is not None:
+        return None if setting.strip().lower() in _OFF else Path(setting)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("bleu-assess", appauthor=False)
+
+
+@cache
+def _fingerprint() -> bytes:
+    """bleu-assess's version, Python's, and the path, size and mtime of each of our modules."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{package}\0".encode())
+    folders = [package]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__" and not entry.name.startswith("."):
+                    folders.append(entry.path)
+            elif entry.name.endswith(".py"):
+                stat = entry.stat()
+                h.update(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return h.digest()
+
+
+def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T:
+    """`build()`, or the value stored for the same `kind`, `parts` and tool (see the module doc).
+
+    `kind` names the entry's family in its file name (e.g. `ruleset`, `catalogue`); `parts` must
+    identify every input of `build` (file contents or their sha256, display names used in the
+    value). Exceptions of `build` propagate and nothing is stored."""
+    folder = directory()
+    if folder is None:
+        return build()
+    h = hashlib.sha256(_fingerprint())
+    for part in (kind, *parts):
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    key = h.hexdigest()
+    file = folder / f"{kind}-{key}.pickle"
+    try:
+        with open(file, "rb") as stream:
+            stored_key, value = pickle.load(stream)
+        if stored_key == key:
+            return value  # type: ignore[no-any-return]
+    except Exception:  # missing, unreadable, truncated or from another layout: rebuild
+        pass
+    value = build()
+    _store(folder, file, key, value)
+    return value
+
+
+def _store(folder: Path, file: Path, key: str, value: object) -> None:
+    """Write one entry atomically (a temporary file renamed); skipped when it cannot be written."""
+    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as stream:
+            pickle.dump((key, value), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, file)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        try:
+            temporary.unlink()
+        except OSError:
+            pass

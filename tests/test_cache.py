@@ -1,0 +1,84 @@
+"""The compiled cache of shipped data (bleu_assess/cache.py): same results with it on or off,
+rebuilt when a file changes, never trusted when an entry does not match its key."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bleu_assess import cache
+from bleu_assess.inventory import catalogue
+from bleu_assess.rules.load import load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def _scan(path: Path, env_cache: str, fmt: str) -> bytes:
+    env = {"BLEU_ASSESS_CACHE": env_cache, "SOURCE_DATE_EPOCH": "1795996800", "PATH": "/usr/bin:/bin",
+           "COLUMNS": "120"}
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "scan", str(path), "--format", fmt],
+                          capture_output=True, env=env, check=False)
+    assert done.returncode in (0, 1), done.stderr.decode()
+    return done.stdout
+
+
+@pytest.mark.parametrize("example", [EXAMPLES[0], EXAMPLES[-1]], ids=lambda p: p.name)
+def test_results_are_byte_identical_with_the_cache_off_cold_and_warm(example: Path, tmp_path: Path) -> None:
+    off = _scan(example, "off", "json")
+    cold = _scan(example, str(tmp_path / "c"), "json")
+    assert list((tmp_path / "c").glob("ruleset-*.pickle")) and list((tmp_path / "c").glob("catalogue-*.pickle"))
+    warm = _scan(example, str(tmp_path / "c"), "json")
+    assert off == cold == warm
+
+
+def test_an_edited_ruleset_is_read_again_not_taken_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "cache"))
+    source = next((ROOT / "rulesets").glob("*/*.yaml"))
+    folder = tmp_path / source.parent.name
+    folder.mkdir()
+    copy = folder / source.name
+    shutil.copy(source, copy)
+    first = load_ruleset(copy)
+    text = copy.read_text(encoding="utf-8")
+    title = first.rules[0].title["en"]
+    copy.write_text(text.replace(title, title + " (edited)", 1), encoding="utf-8")
+    assert load_ruleset(copy).rules[0].title["en"] == title + " (edited)"
+
+
+def test_an_entry_that_does_not_match_its_key_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    built = cache.cached("probe", [b"content"], lambda: {"value": 1})
+    (entry,) = tmp_path.glob("probe-*.pickle")
+    entry.write_bytes(pickle.dumps(("another key", {"value": 2})))
+    assert cache.cached("probe", [b"content"], lambda: {"value": 3}) == {"value": 3} != built
+    entry.write_bytes(b"truncated")
+    assert cache.cached("probe", [b"content"], lambda: {"value": 4}) == {"value": 4}
+
+
+def test_a_broken_file_is_reported_every_time_and_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bleu_assess.errors import InputError
+
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "cache"))
+    copy = tmp_path / "catalogue"
+    shutil.copytree(catalogue.default_path(), copy)
+    index = copy / catalogue.INDEX_FILE
+    index.write_text(index.read_text(encoding="utf-8") + "\nunexpected_field: 1\n", encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(InputError) as caught:
+            catalogue.load(copy)
+        assert "unexpected_field" in str(caught.value.diagnostics)
+    assert not list((tmp_path / "cache").glob("catalogue-*"))
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.ENV, "off")
+    assert cache.directory() is None
+    assert cache.cached("probe", [b"x"], lambda: 5) == 5
+    monkeypatch.delenv(cache.ENV)
+    assert cache.directory() is not None and "bleu-assess" in str(cache.directory())

@@ -1,0 +1,88 @@
+"""The compiled validator (inventory/fastcheck.py) is a fast path only: on every input it gives
+the inventory, warnings and errors the located walker gives, and scan's output is byte-identical."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bleu_assess.errors import InputError
+from bleu_assess.inventory import fastcheck
+from bleu_assess.inventory.load import load_inventory
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+HEAD = "format: bleu-assess/v2\norganisation: {name: Test, country: FR, type: other}\n"
+
+
+def outcome(path: Path, setting: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Any]:
+    monkeypatch.setenv(fastcheck.ENV, setting)
+    try:
+        loaded = load_inventory(path)
+    except InputError as exc:
+        return "refused", list(exc.diagnostics)
+    return "loaded", (loaded.inventory, loaded.warnings)
+
+
+@pytest.fixture(scope="module")
+def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("estate") / "estate.yaml"
+    path.write_text(generate(400), encoding="utf-8")
+    return path
+
+
+def test_a_generated_estate_is_large_enough_for_the_fast_path_and_loads_the_same(
+        estate: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert estate.stat().st_size >= fastcheck.FAST_MIN_BYTES
+    walker = outcome(estate, "off", monkeypatch)
+    fast = outcome(estate, "on", monkeypatch)
+    assert walker[0] == "loaded" and walker == fast
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.name)
+def test_the_examples_load_the_same_either_way(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert outcome(example, "off", monkeypatch) == outcome(example, "always", monkeypatch)
+
+
+# What the editor's JSON Schema cannot say, and the walker refuses: each must leave the fast path.
+APP = "applications:\n  - id: a\n    name: A\n    hosting: {model: on-premises}\n"
+REFUSED = {
+    "control-character": HEAD + APP.replace("name: A", 'name: "A\\e[31m"'),
+    "line-break-in-a-name": HEAD + APP.replace("name: A", 'name: "A\\nB"'),
+    "impossible-date": HEAD + "derogations:\n  - {id: d, items: [a], reason: r, until: 2026-02-30}\n" + APP,
+    "duplicate-id": HEAD + APP + "  - id: a\n    name: Again\n    hosting: {model: on-premises}\n",
+    "unknown-reference": HEAD + APP + "    depends_on: [nowhere]\n",
+    "not-finite": HEAD + APP + "    effort: .nan\n",
+    "free-data-too-deep": HEAD + APP + "    extra: " + "[" * 70 + "]" * 70 + "\n",
+    "hosting-without-provider": HEAD + APP.replace("on-premises", "iaas"),
+    "unknown-field": HEAD + APP + "    colour: blue\n",
+    "wrong-type": HEAD + APP + "    users: many\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_an_invalid_inventory_gets_the_walkers_located_messages(case: str, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "i.yaml"
+    path.write_text(REFUSED[case], encoding="utf-8")
+    walker = outcome(path, "off", monkeypatch)
+    assert walker[0] == "refused", walker
+    assert outcome(path, "always", monkeypatch) == walker
+
+
+def test_scan_output_is_byte_identical_with_the_compiled_validator_or_the_walker(estate: Path) -> None:
+    def scan(setting: str) -> bytes:
+        env = {**os.environ, fastcheck.ENV: setting, "COLUMNS": "120"}
+        done = subprocess.run([sys.executable, "-m", "bleu_assess", "scan", str(estate), "--as-of", "2026-06-30",
+                               "--format", "json"], capture_output=True, env=env, check=False)
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stdout + done.stderr
+
+    assert scan("off") == scan("on")

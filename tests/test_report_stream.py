@@ -1,0 +1,49 @@
+"""The HTML report is streamed to its file (templating.stream): the same bytes as rendering it
+whole, and a template failing half-way leaves the previous file as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bleu_assess import api
+from bleu_assess.cli import app
+from bleu_assess.render import report, templating
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "chu-exemple.yaml"
+
+
+def test_the_streamed_report_is_byte_identical_to_the_report_rendered_whole(runner: Any, tmp_path: Path,
+                                                                          monkeypatch: Any) -> None:
+    def report_with_chunks_of(size: int) -> bytes:
+        monkeypatch.setattr(templating, "STREAM_CHUNK", size)
+        out = tmp_path / f"report-{size}.html"
+        done = runner.invoke(app, ["-q", "report", str(EXAMPLE), "--as-of", "2026-11-30", "-o", str(out)])
+        assert done.exit_code == 0, done.output
+        return out.read_bytes()
+
+    whole = report_with_chunks_of(1 << 40)  # one chunk: the report as one string
+    assert report_with_chunks_of(512) == whole  # hundreds of chunks
+
+
+def test_the_report_is_generated_in_chunks(monkeypatch: Any) -> None:
+    monkeypatch.setattr(templating, "STREAM_CHUNK", 4096)
+    loaded = api.load(EXAMPLE)
+    scanned = api.assess(loaded.inventory, lang="fr", as_of="2026-11-30")
+    planned = api.plan(scanned, api.graph(loaded.inventory))
+    chunks = list(report.stream(scanned, planned, loaded.inventory, "html", "technical", None))
+    assert len(chunks) > 10  # (one piece of the template, such as its style sheet, may exceed a chunk)
+    assert "".join(chunks) == report.render(scanned, planned, loaded.inventory, "html", "technical", None)
+
+
+def test_a_template_failing_half_way_leaves_the_previous_report_intact(runner: Any, tmp_path: Path) -> None:
+    templates = tmp_path / "templates" / "report"
+    templates.mkdir(parents=True)
+    (templates / "report.html.j2").write_text("<html>{{ 'x' * 100000 }}{{ 1 // 0 }}</html>\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    out.write_text("previous\n", encoding="utf-8")
+    done = runner.invoke(app, ["report", str(EXAMPLE), "--template-dir", str(tmp_path / "templates"),
+                               "-o", str(out)])
+    assert done.exit_code == 2 and "template failed" in done.output
+    assert out.read_text(encoding="utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
