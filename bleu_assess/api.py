@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from bleu_assess.errors import InputError
 from bleu_assess.inventory.load import Loaded, load_inventory
@@ -17,12 +18,12 @@ from bleu_assess.inventory.load import Loaded, load_inventory
 if TYPE_CHECKING:
     from datetime import date
 
-    from bleu_assess.inventory.graph import InventoryGraph
-    from bleu_assess.inventory.model import Inventory
-    from bleu_assess.plan.waves import PlanOptions
-    from bleu_assess.plan.roadmap import RoadmapOptions
     from bleu_assess.assess.results import PlanResult, ScanResult
     from bleu_assess.errors import Diagnostic
+    from bleu_assess.inventory.graph import InventoryGraph
+    from bleu_assess.inventory.model import Inventory
+    from bleu_assess.plan.roadmap import RoadmapOptions
+    from bleu_assess.plan.waves import PlanOptions
     from bleu_assess.rules.model import Ruleset
 
 # A progress stage: `stage(label, total)` starts it and returns `advance(n)`.
@@ -30,21 +31,21 @@ Stage = Callable[[str, int], Callable[[int], None]]
 
 
 def load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
-         as_of: "date | None" = None) -> Loaded:
+         as_of: date | None = None) -> Loaded:
     """Read and validate an inventory (file or directory): the inventory and its warnings.
     `ref: catalogue:...` entries are resolved with `catalogue` (default: the shipped one) on the
     assessment date `as_of` (default: SOURCE_DATE_EPOCH's day, else today)."""
     return load_inventory(path, catalogue, as_of)
 
 
-def graph(inventory: "Inventory") -> "InventoryGraph":
+def graph(inventory: Inventory) -> InventoryGraph:
     from bleu_assess.inventory.graph import build_graph
 
     return build_graph(inventory)
 
 
 def select_rulesets(selectors: list[str] | None = None, rules_dir: str | os.PathLike[str] | None = None,
-                    only: list[str] | None = None) -> list["Ruleset"]:
+                    only: list[str] | None = None) -> list[Ruleset]:
     """The rulesets to apply: the latest stable of each (or only those named in `only`), with the
     versions named by `selectors` (`ID` or `ID@VERSION`) in place of their defaults."""
     from bleu_assess.rules.load import select
@@ -52,9 +53,9 @@ def select_rulesets(selectors: list[str] | None = None, rules_dir: str | os.Path
     return select(selectors, rules_dir, only)
 
 
-def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang: str = "en",
-           ig: "InventoryGraph | None" = None, advance: "Callable[[int], None] | None" = None,
-           as_of: str | None = None) -> "ScanResult":
+def assess(inventory: Inventory, rulesets: list[Ruleset] | None = None, lang: str = "en",
+           ig: InventoryGraph | None = None, advance: Callable[[int], None] | None = None,
+           as_of: str | None = None) -> ScanResult:
     """Verdicts for every application and dataset of a validated inventory, on the assessment
     date `as_of` (YYYY-MM-DD; default the day the inventory's catalogue references were resolved
     on, else today, or SOURCE_DATE_EPOCH's date)."""
@@ -63,8 +64,8 @@ def assess(inventory: "Inventory", rulesets: list["Ruleset"] | None = None, lang
     return assess_inventory(inventory, select_rulesets() if rulesets is None else rulesets, lang, ig, advance, as_of)
 
 
-def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None = None,
-         rules_dir: str | os.PathLike[str] | None = None, lang: str = "en", as_of: str | None = None) -> "ScanResult":
+def scan(path: str | os.PathLike[str] | Inventory, rulesets: list[str] | None = None,
+         rules_dir: str | os.PathLike[str] | None = None, lang: str = "en", as_of: str | None = None) -> ScanResult:
     """Load (if given a path), validate and assess: `api.scan("examples/chu-exemple.yaml")`."""
     from bleu_assess.inventory.model import Inventory as _Inventory
 
@@ -72,8 +73,8 @@ def scan(path: "str | os.PathLike[str] | Inventory", rulesets: list[str] | None 
     return assess(inventory, select_rulesets(rulesets, rules_dir), lang, as_of=as_of)
 
 
-def plan(scan_result: "ScanResult", ig: "InventoryGraph", options: "PlanOptions | None" = None,
-         roadmap: "RoadmapOptions | None" = None) -> "PlanResult":
+def plan(scan_result: ScanResult, ig: InventoryGraph, options: PlanOptions | None = None,
+         roadmap: RoadmapOptions | None = None) -> PlanResult:
     """Migration waves for an assessed inventory; dated (`start`, `end` per wave, deadlines)
     when `roadmap` options are given."""
     from bleu_assess.plan.waves import plan as run
@@ -91,16 +92,16 @@ class Assessed:
     """An inventory loaded and assessed: `result` (its verdicts, in `result.lang`), `ig` (its
     graph; `ig.inventory` the inventory), `rulesets` applied, `warnings` from validation."""
 
-    result: "ScanResult"
-    ig: "InventoryGraph"
-    rulesets: list["Ruleset"]
-    warnings: list["Diagnostic"]
+    result: ScanResult
+    ig: InventoryGraph
+    rulesets: list[Ruleset]
+    warnings: list[Diagnostic]
 
 
 def load_and_assess(path: str | os.PathLike[str], lang: str | None = None, selectors: list[str] | None = None,
                     rules_dir: str | os.PathLike[str] | None = None, only: list[str] | None = None,
                     catalogue: str | os.PathLike[str] | None = None, as_of: str | None = None,
-                    stage: Stage | None = None, labels: "Callable[[str, str], str] | None" = None) -> Assessed:
+                    stage: Stage | None = None, labels: Callable[[str, str], str] | None = None) -> Assessed:
     """Load, validate and assess an inventory, as every assessing command does: in `lang`, else
     the language of the organisation's country (render.i18n.default_language). `as_of` is the
     assessment date YYYY-MM-DD (the catalogue's qualifications are judged on it too); `stage`

@@ -27,9 +27,10 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 from bleu_assess import __version__
 

@@ -11,8 +11,8 @@ def reference_moment() -> datetime.datetime:
     """SOURCE_DATE_EPOCH (seconds since 1970, UTC) when set to a whole number, else now (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
-    return datetime.datetime.now(datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+    return datetime.datetime.now(datetime.UTC)
 
 
 def assessment_date() -> str:

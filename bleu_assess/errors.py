@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Literal
 
-
 # Characters that would act on a terminal or reorder the text around them instead of being seen:
 # control characters (ESC, CSI...), bidirectional overrides and isolates, zero-width characters.
 _INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")

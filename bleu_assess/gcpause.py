@@ -12,8 +12,8 @@ its use, and these records have none. Small runs (tests, notebooks) are left as 
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 # Containers allocated during a stage above which the survivors are frozen.
 FREEZE_ABOVE = 100_000

@@ -22,7 +22,8 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Pattern
+from re import Pattern
+from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
 

@@ -9,11 +9,10 @@ import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from bleu_assess.errors import UsageError
-
 
 # Every file or directory read in this process (inventories, rulesets, templates): never a target.
 _INPUTS: set[str] = set()

@@ -11,12 +11,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-
-from bleu_assess.inventory import catalogue as cat
-from bleu_assess.errors import InputError
-from bleu_assess.cli import app
-
 from conftest import ROOT
+
+from bleu_assess.cli import app
+from bleu_assess.errors import InputError
+from bleu_assess.inventory import catalogue as cat
 
 SHIPPED = ROOT / "catalogue"
 SCHEMA = json.loads((SHIPPED / "catalogue.schema.json").read_text(encoding="utf-8"))

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import EXAMPLES, ROOT
 
 from bleu_assess import api
 from bleu_assess.cli import app
-
-from conftest import EXAMPLES, ROOT
 
 DAY = dt.date(2026, 11, 30)
 INLINE = yaml.safe_load((ROOT / "tests" / "data" / "catalogue" / "inline-facts.yaml").read_text(encoding="utf-8"))

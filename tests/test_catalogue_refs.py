@@ -8,15 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import minimal_inventory
 
 from bleu_assess import api
-from bleu_assess.inventory import catalogue as cat, catalogue_refs
+from bleu_assess.assess.results import scan_json_parts
 from bleu_assess.cli import app
 from bleu_assess.errors import InventoryError
-from bleu_assess.assess.results import scan_json_parts
+from bleu_assess.inventory import catalogue as cat
+from bleu_assess.inventory import catalogue_refs
 from bleu_assess.inventory.validate import Document
-
-from conftest import minimal_inventory
 
 DAY = dt.date(2026, 11, 30)
 

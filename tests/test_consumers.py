@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.render.graph_export import mermaid_node_id
 from bleu_assess.render import ci
+from bleu_assess.render.graph_export import mermaid_node_id
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*-exemple.yaml"))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import minimal_inventory
 
 from bleu_assess import api
 from bleu_assess.assess import fit
 from bleu_assess.render import fit as fit_render
-
-from conftest import minimal_inventory
 
 INVENTORY = minimal_inventory(
     organisation={"name": "Ministère", "country": "FR", "type": "state-administration"},

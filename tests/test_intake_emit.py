@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bleu_assess.inventory import yamlio
 from bleu_assess.intake.emit import dump
+from bleu_assess.inventory import yamlio
 
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),
                     st.floats(allow_nan=False, allow_infinity=False, width=64),

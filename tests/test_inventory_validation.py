@@ -145,7 +145,7 @@ def test_directory_inventories_merge_and_name_the_right_file(tmp_path: Path) -> 
 def test_validate_cli_exit_codes(runner: Any, write_inventory: Any) -> None:
     good = runner.invoke(app, ["validate", str(write_inventory(HEAD + APP + DATA, "good.yaml")), "--lang", "en"])
     assert good.exit_code == 0 and "valid inventory" in good.output and "Applications: 1" in good.output
-    bad = runner.invoke(app, ["validate", str(write_inventory(HEAD.replace("v1", "v9"), "bad.yaml"))])
+    bad = runner.invoke(app, ["validate", str(write_inventory(HEAD.replace("v1", "v9"), "bad.yaml")), "--lang", "en"])
     assert bad.exit_code == 2 and "bad.yaml:1:9: format: unsupported format version" in bad.output
     missing = runner.invoke(app, ["validate", "does-not-exist.yaml"])
     assert missing.exit_code == 2 and "does-not-exist.yaml: no such file or directory" in missing.output
@@ -153,7 +153,8 @@ def test_validate_cli_exit_codes(runner: Any, write_inventory: Any) -> None:
 
 def test_validate_as_a_real_process(write_inventory: Any) -> None:
     path = write_inventory(HEAD + APP.replace("model: on-premises", "model: cloud") + DATA)
-    done = subprocess.run([sys.executable, "-m", "bleu_assess", "validate", str(path)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "validate", str(path), "--lang", "en"], capture_output=True,
+                          text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"{path}:7:22: applications[0].hosting.model: unknown value 'cloud'" in done.stderr
 

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from bleu_assess import api
-from bleu_assess.inventory import yamlio
 from bleu_assess.cli import app
 from bleu_assess.intake.merge import Additions, apply
 from bleu_assess.intake.tally import ImportReport
+from bleu_assess.inventory import yamlio
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -129,7 +129,7 @@ def test_validation_diagnostics_are_codes_worded_in_the_readers_language(runner:
     assert "champ inconnu « colour »" in french["validate.unknown_field"]
     assert words.diagnostic(coded["validate.unknown_field"], "en").message == "unknown field 'colour'"
     result = runner.invoke(cli_app, ["validate", str(path), "--lang", "fr"])
-    assert result.exit_code == 2 and "un texte attendu, trouvé : un nombre (mettez-le entre guillemets)" in result.output
+    assert result.exit_code == 2 and "attendu : un texte, trouvé : un nombre (mettez la valeur entre guillemets)" in result.output
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from bleu_assess import api
-from bleu_assess.render import words
+from bleu_assess.assess.results import ItemVerdict, ScanResult
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.load import load_inventory
-from bleu_assess.assess.results import ItemVerdict, ScanResult
+from bleu_assess.render import words
 
 PROBES = Path("/work/shared/cases/fidelity")
 AS_OF = "2026-06-01"
@@ -257,10 +257,10 @@ def test_bad_dates_and_milestones_are_located_errors(write_inventory: Any, runne
             "platforms:\n  - id: o\n    provider: p\n    models: [iaas]\n    hds_activities: [1, 2]\n"
             f"    pending_qualifications: [{{id: secnumcloud-3.2, {text}}}]\n")
     path = write_inventory(body)
-    result = runner.invoke(app, ["validate", str(path)])
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])  # the French organisation's are French
     assert result.exit_code == 2 and f"{path}:10:" in result.output and message in result.output, result.output
     bad = write_inventory(body.replace("[1, 2]", "[1, 7]"))
-    result = runner.invoke(app, ["validate", str(bad)])
+    result = runner.invoke(app, ["validate", str(bad), "--lang", "en"])
     assert result.exit_code == 2 and "hds_activities[1]: unknown value 7" in result.output, result.output
 
 
@@ -324,7 +324,7 @@ def test_an_application_on_an_offer_is_checked_against_it(write_inventory: Any, 
     warned = runner.invoke(app, ["validate", str(write_inventory(body)), "--lang", "en"])
     assert warned.exit_code == 0 and "offer 'o' does not sell saas (it sells iaas)" in warned.output
     wrong = write_inventory(body.replace("{model: saas, platform: o}", "{model: iaas, platform: o, provider: q}"))
-    result = runner.invoke(app, ["validate", str(wrong)])
+    result = runner.invoke(app, ["validate", str(wrong), "--lang", "en"])
     assert result.exit_code == 2 and f"{wrong}:9:" in result.output
     assert "offer 'o' is sold by 'p', not 'q'" in result.output
 

@@ -8,15 +8,17 @@ results must be identical.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bleu_assess import api
-from bleu_assess.inventory import yamlio
 from bleu_assess.errors import InputError
+from bleu_assess.inventory import yamlio
 from bleu_assess.render.scan import json_text
 
 ROOT = Path(__file__).resolve().parent.parent

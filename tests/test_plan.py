@@ -13,14 +13,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bleu_assess import api
+from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, ScanResult
 from bleu_assess.cli import app as cli_app
 from bleu_assess.inventory.graph import InventoryGraph
-from bleu_assess.inventory.model import (Application, Dataset, Hosting, Inventory, Organisation, PendingQualification, Platform,
-                               Provider)
-from bleu_assess.plan.waves import PlanOptions, plan as plan_codes
+from bleu_assess.inventory.model import (
+    Application,
+    Dataset,
+    Hosting,
+    Inventory,
+    Organisation,
+    PendingQualification,
+    Platform,
+    Provider,
+)
+from bleu_assess.plan.waves import PlanOptions
+from bleu_assess.plan.waves import plan as plan_codes
 from bleu_assess.render import words
 from bleu_assess.render.plan import markdown
-from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, ScanResult
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "plan"

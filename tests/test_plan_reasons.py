@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from test_plan import estate, estates
 
 from bleu_assess import api
-from bleu_assess.render.i18n import catalogue, t
-from bleu_assess.plan.waves import CRITICALITY_RANK, PlanOptions, plan as plan_codes
-from bleu_assess.render import words
 from bleu_assess.assess.results import Phrase, PlanResult
+from bleu_assess.plan.waves import CRITICALITY_RANK, PlanOptions
+from bleu_assess.plan.waves import plan as plan_codes
+from bleu_assess.render import words
+from bleu_assess.render.i18n import catalogue, t
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("reason_group", "reason_group_flows", "reason_pinned", "reason_pinned_by", "reason_after", "reason_pilot",

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from bleu_assess import api
-from bleu_assess.inventory import sensitivity
 from bleu_assess.cli import app
+from bleu_assess.inventory import sensitivity
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "examples" / "minimal.yaml"

@@ -11,17 +11,16 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import EXAMPLES
 
 from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.errors import RulesetError, UsageError
+from bleu_assess.render.citations import render
 from bleu_assess.resources import rulesets_dir
 from bleu_assess.rules.load import discover, load_ruleset, select
 from bleu_assess.rules.model import Source
-from bleu_assess.render.citations import render
 from bleu_assess.rules.references import Citation
-
-from conftest import EXAMPLES
 
 ALL = [load_ruleset(a.path) for versions in discover().values() for a in versions.values()]
 

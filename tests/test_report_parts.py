@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from bleu_assess import api
-from bleu_assess.render import diagram
 from bleu_assess.cli import app
+from bleu_assess.render import diagram
 from bleu_assess.render.report_parts import rule_groups
 from bleu_assess.render.summary import one_page
 
@@ -72,8 +72,9 @@ def test_the_four_answers_name_applications_and_count_unknowns(write_inventory: 
 def test_undated_plans_say_how_to_date_them_and_dated_ones_give_dates(write_inventory: Any) -> None:
     inventory, scan, planned = assessed(write_inventory(estate()), "fr")
     assert "--start" in " ".join(one_page(scan, planned, inventory)["when"])
-    from bleu_assess.plan.roadmap import RoadmapOptions, schedule
     import datetime as dt
+
+    from bleu_assess.plan.roadmap import RoadmapOptions, schedule
 
     dated = schedule(planned, inventory, RoadmapOptions(dt.date(2027, 1, 4)))
     assert "4 janvier 2027" in " ".join(one_page(scan, dated, inventory)["when"])

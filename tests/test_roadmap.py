@@ -17,9 +17,9 @@ import pytest
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.plan.waves import pending_offers
 from bleu_assess.plan.roadmap import Calendar, RoadmapOptions, inventory_deadlines, parse_capacity, parse_freeze
 from bleu_assess.plan.roadmap import schedule as schedule_codes
+from bleu_assess.plan.waves import pending_offers
 from bleu_assess.render import words
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,9 @@ import pytest
 from rich.console import Console
 
 from bleu_assess import api
-from bleu_assess.render import i18n, plan as plan_render, scan as scan_render
+from bleu_assess.render import i18n
+from bleu_assess.render import plan as plan_render
+from bleu_assess.render import scan as scan_render
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "chu-exemple.yaml"
 BORDERS = re.compile(r"[│┃┏┓┗┛┡┩┣┫━─┳┻╇╋┼└┘┌┐├┤┬┴]")

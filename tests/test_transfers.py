@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLES
 
 from bleu_assess import api
-from bleu_assess.rules.refdata import region_groups
 from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.rules.refdata import region_groups
 from bleu_assess.vocab import SEVERITY_RANK
-
-from conftest import EXAMPLES
 
 FIDELITY = Path(__file__).resolve().parents[3] / "shared" / "cases" / "fidelity"
 if not FIDELITY.is_dir():

@@ -136,7 +136,7 @@ def test_the_schema_rejects_a_misspelt_v2_key_and_the_validator_gives_a_hint(wri
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(yamlio.parse(bad, "x"), json_schema())
     path = write_inventory(bad)
-    result = runner.invoke(app, ["validate", str(path)])
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 2 and "unknown field 'hds_activites' (did you mean 'hds_activities'?)" in result.output
 
 

@@ -16,7 +16,7 @@ from bleu_assess.assess.analysis import Analysis, derogation_active
 from bleu_assess.assess.exposure import SNC
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.render.i18n import label
-from bleu_assess.assess.naming import Referrer
+from bleu_assess.assess.naming import REFERENCES, Referrer
 from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.clock import assessment_date
 from bleu_assess.assess.offers import HDS, certified_activities, count
@@ -89,22 +89,6 @@ def _label_in_text(kind: str, code: Any, lang: str) -> str:
     text = label(kind, code, lang)
     # Lower-cased inside a sentence, unless an acronym or a proper term (IaaS, OIV, NIS 2).
     return text if any(c.isupper() for c in text[1:]) else text[:1].lower() + text[1:]
-
-
-# Facts whose values are ids or country codes: a message shows the name they refer to
-# (render/words.Referrer), never the code (« le droit des États-Unis », not « de US »).
-REFERENCES: dict[str, str] = {
-    "provider.headquarters": "country", "data.transfer_regions": "country", "support.transfer_regions": "country",
-    "support.non_eu_regions": "country", "data.regions": "country", "data.storage_regions": "country",
-    "data.non_eu_regions": "country", "data.admin_regions": "country", "provider.non_eu_jurisdictions": "country",
-    "providers.non_adequate_jurisdiction": "country", "provider.contract_law": "country",
-    "hosting.provider": "provider", "providers.involved": "provider", "providers.hds_exempt": "provider",
-    "providers.without_hds": "provider", "providers.unknown_headquarters": "provider",
-    "dependencies.unknown_providers": "provider",
-    "flows.sends_to_exposed": "application", "flows.receives_from": "application",
-    "data.shared_with_exposed": "application", "platform.id": "platform", "platform.pending": "platform",
-    "exposure.path": "path",
-}
 
 
 def _shown(name: str, value: Any, lang: str, refer: Callable[[str, Any], str]) -> str:

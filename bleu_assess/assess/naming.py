@@ -7,6 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
+# Facts whose values are ids or country codes: a message shows the name they refer to
+# (Referrer below), never the code (« le droit des États-Unis », not « de US »).
+REFERENCES: dict[str, str] = {
+    "provider.headquarters": "country", "data.transfer_regions": "country", "support.transfer_regions": "country",
+    "support.non_eu_regions": "country", "data.regions": "country", "data.storage_regions": "country",
+    "data.non_eu_regions": "country", "data.admin_regions": "country", "provider.non_eu_jurisdictions": "country",
+    "providers.non_adequate_jurisdiction": "country", "provider.contract_law": "country",
+    "hosting.provider": "provider", "providers.involved": "provider", "providers.hds_exempt": "provider",
+    "providers.without_hds": "provider", "providers.unknown_headquarters": "provider",
+    "dependencies.unknown_providers": "provider",
+    "flows.sends_to_exposed": "application", "flows.receives_from": "application",
+    "data.shared_with_exposed": "application", "platform.id": "platform", "platform.pending": "platform",
+    "exposure.path": "path",
+}
+
 
 def country(code: str, lang: str) -> str:
     """The name of an ISO 3166-1 alpha-2 country in `lang` (CLDR territory names, via Babel):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from typing import Any, Callable, Optional, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import typer
 
@@ -45,13 +46,13 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True,
+    version: bool | None = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Show the version and exit."),
     no_color: bool = typer.Option(False, "--no-color", help="No colours (also: NO_COLOR environment variable)."),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="Only errors on standard error."),
     verbose: bool = typer.Option(False, "-v", "--verbose", help="Show every diagnostic, not just the first 50."),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback on internal errors."),
-    catalogue: Optional[str] = typer.Option(None, "--catalogue", metavar="PATH",
+    catalogue: str | None = typer.Option(None, "--catalogue", metavar="PATH",
                                             help="Catalogue of offers to resolve 'ref: catalogue:...' entries with, "
                                             "instead of the shipped one (docs/catalogue.md)."),
 ) -> None:

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from enum import Enum, StrEnum
-from typing import List, Optional
+from enum import StrEnum
 
 import typer
 
 from bleu_assess.cli import command, formats
 from bleu_assess.cli.groups import rules_app
-from bleu_assess.cli.options import (PATH_HELP, CsvDialect, Lang, as_of_option, csv_dialect_option, format_option,
-                                     lang_option, only_ruleset_option, output_option, rules_dir_option,
-                                     ruleset_option, template_dir_option)
+from bleu_assess.cli.options import (
+    PATH_HELP,
+    CsvDialect,
+    Lang,
+    as_of_option,
+    csv_dialect_option,
+    format_option,
+    lang_option,
+    only_ruleset_option,
+    output_option,
+    rules_dir_option,
+    ruleset_option,
+    template_dir_option,
+)
 from bleu_assess.vocab import Severity
 
 ScanFormat = formats.choices("scan")
@@ -24,16 +34,16 @@ FailOn = StrEnum("FailOn", {s.value: s.value for s in Severity if s is not Sever
 @command("scan")
 def scan(
     path: str = typer.Argument(..., help=PATH_HELP),
-    ruleset: Optional[List[str]] = ruleset_option(),
-    only_ruleset: Optional[List[str]] = only_ruleset_option(),
-    rules_dir: Optional[str] = rules_dir_option(),
+    ruleset: list[str] | None = ruleset_option(),
+    only_ruleset: list[str] | None = only_ruleset_option(),
+    rules_dir: str | None = rules_dir_option(),
     format: ScanFormat = format_option(ScanFormat.table),  # type: ignore[valid-type]
-    output: Optional[str] = output_option(),
-    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity."),
-    lang: Optional[Lang] = lang_option(),
-    template_dir: Optional[str] = template_dir_option(),
-    csv_dialect: Optional[CsvDialect] = csv_dialect_option(),
-    as_of: Optional[str] = as_of_option(),
+    output: str | None = output_option(),
+    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity."),
+    lang: Lang | None = lang_option(),
+    template_dir: str | None = template_dir_option(),
+    csv_dialect: CsvDialect | None = csv_dialect_option(),
+    as_of: str | None = as_of_option(),
     every: bool = typer.Option(False, "--all", help="Table: every item, even in a large estate (by default, "
                                "above 100 items, the summary and the 30 items that matter most)."),
 ) -> None:
@@ -62,20 +72,21 @@ def scan(
 def explain(
     path: str = typer.Argument(..., help=PATH_HELP),
     item: str = typer.Argument(..., help="Application or dataset id, or name (an application first)."),
-    ruleset: Optional[List[str]] = ruleset_option(),
-    only_ruleset: Optional[List[str]] = only_ruleset_option(),
-    rules_dir: Optional[str] = rules_dir_option(),
-    lang: Optional[Lang] = lang_option(),
-    as_of: Optional[str] = as_of_option(),
+    ruleset: list[str] | None = ruleset_option(),
+    only_ruleset: list[str] | None = only_ruleset_option(),
+    rules_dir: str | None = rules_dir_option(),
+    lang: Lang | None = lang_option(),
+    as_of: str | None = as_of_option(),
 ) -> None:
     """Explain one item: every finding with the condition that matched, its exposure paths, and
     the facts its evaluation tested with the rules that fired on each."""
+    from bleu_assess.assess.explain import explain as evaluation
+    from bleu_assess.assess.explain import find
     from bleu_assess.cli import console
-    from bleu_assess.assess.explain import explain as evaluation, find
     from bleu_assess.errors import UsageError
+    from bleu_assess.inventory.walker import suggest
     from bleu_assess.render import explain as explainer
     from bleu_assess.render.i18n import t
-    from bleu_assess.inventory.walker import suggest
 
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of)
     result, ig, selected = done.result, done.ig, done.rulesets
@@ -93,8 +104,8 @@ def explain(
 
 @command("list", parent=rules_app)
 def rules_list(
-    rules_dir: Optional[str] = rules_dir_option(),
-    lang: Optional[Lang] = lang_option(),
+    rules_dir: str | None = rules_dir_option(),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """List the rulesets and their rules."""
     from bleu_assess.cli import console
@@ -108,9 +119,9 @@ def rules_list(
 @command("show", parent=rules_app)
 def rules_show(
     rule_id: str = typer.Argument(..., help="Rule id, e.g. SNC-SCOPE-001."),
-    rules_dir: Optional[str] = rules_dir_option(),
-    ruleset: Optional[List[str]] = ruleset_option(),
-    lang: Optional[Lang] = lang_option(),
+    rules_dir: str | None = rules_dir_option(),
+    ruleset: list[str] | None = ruleset_option(),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """Show one rule: condition, effects, messages, references with their URLs."""
     from bleu_assess.cli import console
@@ -124,9 +135,9 @@ def rules_show(
 def rules_diff(
     old: str = typer.Argument(..., help="ID@VERSION, e.g. secnumcloud@1.0."),
     new: str = typer.Argument(..., help="ID@VERSION, e.g. secnumcloud@1.1."),
-    inventory: Optional[str] = typer.Option(None, "--inventory", help="Also list the items whose verdicts change."),
-    rules_dir: Optional[str] = rules_dir_option(),
-    lang: Optional[Lang] = lang_option(),
+    inventory: str | None = typer.Option(None, "--inventory", help="Also list the items whose verdicts change."),
+    rules_dir: str | None = rules_dir_option(),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """Compare two ruleset versions: rules added, removed, changed; with --inventory, verdict changes."""
     from bleu_assess import api
@@ -139,7 +150,7 @@ def rules_diff(
 
 
 @command("schema", parent=rules_app)
-def rules_schema(output: Optional[str] = output_option()) -> None:
+def rules_schema(output: str | None = output_option()) -> None:
     """Print the JSON Schema of ruleset files."""
     import json
 

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from bleu_assess.cli import command, formats
 from bleu_assess.cli.groups import catalogue_app
-from bleu_assess.cli.options import (PATH_HELP, Lang, as_of_day, as_of_option, format_option, lang_option,
-                                     output_option, template_dir_option)
+from bleu_assess.cli.options import (
+    PATH_HELP,
+    Lang,
+    as_of_day,
+    as_of_option,
+    format_option,
+    lang_option,
+    output_option,
+    template_dir_option,
+)
 
 CATALOGUE_HELP = "Catalogue directory to use instead of the shipped one (catalogue.yaml + one file per provider)."
 AS_OF_HELP = "Assessment date YYYY-MM-DD (default: SOURCE_DATE_EPOCH's day, else today)."
@@ -18,15 +24,15 @@ AS_OF_HELP = "Assessment date YYYY-MM-DD (default: SOURCE_DATE_EPOCH's day, else
 
 @command("list", parent=catalogue_app)
 def catalogue_list(
-    catalogue: Optional[str] = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
-    as_of: Optional[str] = as_of_option(AS_OF_HELP),
-    lang: Optional[Lang] = lang_option(),
+    catalogue: str | None = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
+    as_of: str | None = as_of_option(AS_OF_HELP),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """List providers and offers: models, regions, qualifications (expired ones marked), pending milestones."""
-    from bleu_assess.inventory import catalogue as cat
-    from bleu_assess.render import catalogue as catalogue_render
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
+    from bleu_assess.inventory import catalogue as cat
+    from bleu_assess.render import catalogue as catalogue_render
 
     console.out().print(catalogue_render.listing(cat.load(catalogue or console.settings.catalogue), as_of_day(as_of),
                                                  language(lang)))
@@ -35,17 +41,17 @@ def catalogue_list(
 @command("show", parent=catalogue_app)
 def catalogue_show(
     ref: str = typer.Argument(..., help="Provider id (ovhcloud) or offer (ovhcloud/bare-metal-pod)."),
-    catalogue: Optional[str] = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
-    lang: Optional[Lang] = lang_option(),
+    catalogue: str | None = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """Every fact of a provider or offer with its source (title, address, date) and confidence."""
-    from bleu_assess.inventory import catalogue as cat
-    from bleu_assess.render import catalogue as catalogue_render
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
     from bleu_assess.errors import UsageError
-    from bleu_assess.render.i18n import t
+    from bleu_assess.inventory import catalogue as cat
     from bleu_assess.inventory.validate import suggest
+    from bleu_assess.render import catalogue as catalogue_render
+    from bleu_assess.render.i18n import t
 
     tongue = language(lang)
     loaded = cat.load(catalogue or console.settings.catalogue)
@@ -57,16 +63,16 @@ def catalogue_show(
 
 @command("check", parent=catalogue_app)
 def catalogue_check(
-    catalogue: Optional[str] = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
-    as_of: Optional[str] = as_of_option(AS_OF_HELP),
-    lang: Optional[Lang] = lang_option(),
+    catalogue: str | None = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
+    as_of: str | None = as_of_option(AS_OF_HELP),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """Check the catalogue against a date: facts past their date (exit 1), qualifications expiring within
     90 days and a catalogue older than six months (warnings). Format errors and undeclared sources exit 2."""
-    from bleu_assess.inventory import catalogue as cat
-    from bleu_assess.render import catalogue as catalogue_render
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
+    from bleu_assess.inventory import catalogue as cat
+    from bleu_assess.render import catalogue as catalogue_render
 
     tongue = language(lang)
     day = as_of_day(as_of)
@@ -85,13 +91,13 @@ FitFormat = formats.choices("fit")
 @command("fit")
 def fit(
     path: str = typer.Argument(..., help=PATH_HELP),
-    offers: Optional[str] = typer.Option(None, "--offers", help="Candidate offers: platform ids separated by commas "
+    offers: str | None = typer.Option(None, "--offers", help="Candidate offers: platform ids separated by commas "
                                          "(default: every platform of the inventory)."),
     format: FitFormat = format_option(FitFormat.table),  # type: ignore[valid-type]
-    output: Optional[str] = output_option(),
-    as_of: Optional[str] = as_of_option(AS_OF_HELP),
-    lang: Optional[Lang] = lang_option(),
-    template_dir: Optional[str] = template_dir_option(),
+    output: str | None = output_option(),
+    as_of: str | None = as_of_option(AS_OF_HELP),
+    lang: Lang | None = lang_option(),
+    template_dir: str | None = template_dir_option(),
 ) -> None:
     """Each application against each candidate offer: fits, fits with conditions or does not fit, and why."""
     from bleu_assess import api

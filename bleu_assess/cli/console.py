@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -31,7 +32,7 @@ class Settings:
 settings = Settings()
 
 
-def _console(stderr: bool) -> "Console":
+def _console(stderr: bool) -> Console:
     from rich.console import Console
 
     no_color = settings.no_color or "NO_COLOR" in os.environ
@@ -45,7 +46,7 @@ def _console(stderr: bool) -> "Console":
 FILE_WIDTH = 160
 
 
-def show_table(make: Callable[[int], "RenderableType | str"], output: str | None, inputs: list[str]) -> None:
+def show_table(make: Callable[[int], RenderableType | str], output: str | None, inputs: list[str]) -> None:
     """A table on the terminal, laid out to its width, or as plain text to `output` (atomically).
     `make` may return text already laid out (a large table): it is written as it is."""
     if not output:
@@ -71,11 +72,11 @@ def show_table(make: Callable[[int], "RenderableType | str"], output: str | None
     emit(capture.file.getvalue(), output, inputs)  # type: ignore[attr-defined]
 
 
-def out() -> "Console":
+def out() -> Console:
     return _console(stderr=False)
 
 
-def err() -> "Console":
+def err() -> Console:
     return _console(stderr=True)
 
 
@@ -93,7 +94,7 @@ def error(message: str, hint: str | None = None) -> None:
         console.print("hint: " + visible(hint), style="yellow")
 
 
-def diagnostics(items: Iterable["Diagnostic"], lang: str, limit: int | None = None) -> None:
+def diagnostics(items: Iterable[Diagnostic], lang: str, limit: int | None = None) -> None:
     """Print located diagnostics, sorted, capped (all of them with -v), worded in `lang`."""
     from bleu_assess.render.i18n import t
     from bleu_assess.render.words import diagnostic
@@ -154,9 +155,9 @@ def progress(enabled: bool) -> Iterator[Callable[[str, int], Callable[[int], Non
         yield stage
 
 
-def load_and_assess(path: str, lang: "Lang | None", ruleset: list[str] | None = None, rules_dir: str | None = None,
+def load_and_assess(path: str, lang: Lang | None, ruleset: list[str] | None = None, rules_dir: str | None = None,
                     only: list[str] | None = None, as_of: str | None = None,
-                    machine_output: bool = False) -> "Assessed":
+                    machine_output: bool = False) -> Assessed:
     """bleu_assess.api.load_and_assess for a command: with --catalogue, a progress bar on a
     terminal for large inventories, then validation warnings on stderr in the command's language
     (which it remembers, cli/options.py: language)."""

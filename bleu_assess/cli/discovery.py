@@ -3,8 +3,6 @@ assessment workbooks, AWS, ArchiMate (bleu_assess/intake/). Each prints an impor
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from bleu_assess.cli import command
@@ -24,7 +22,7 @@ LANG_OPTION = lang_option("Language of messages and of the names written (defaul
                           "country of --inventory, else BLEU_ASSESS_LANG or the locale).")
 
 
-def _language(lang: Optional[Lang], inventory: Optional[str]) -> str:
+def _language(lang: Lang | None, inventory: str | None) -> str:
     """--lang, else the country of the inventory added to (cli/options.py: language)."""
     from bleu_assess import api
     from bleu_assess.cli.options import language
@@ -32,14 +30,14 @@ def _language(lang: Optional[Lang], inventory: Optional[str]) -> str:
     return language(lang, api.country_of(inventory) if inventory else None)
 
 
-def _finish(text: str, report: "object", output: Optional[str], inventory: Optional[str], in_place: bool,
-            report_file: Optional[str], inputs: list[str], language: str) -> None:
+def _finish(text: str, report: object, output: str | None, inventory: str | None, in_place: bool,
+            report_file: str | None, inputs: list[str], language: str) -> None:
     """Write the result (atomically) and the report; print the report on stderr."""
     import json
 
     from bleu_assess.cli import console
-    from bleu_assess.render.i18n import t
     from bleu_assess.output import rewrite_input, write_atomic
+    from bleu_assess.render.i18n import t
 
     target = inventory if in_place and inventory else output
     if in_place:
@@ -55,7 +53,7 @@ def _finish(text: str, report: "object", output: Optional[str], inventory: Optio
     console.info(t("discovery.written", language, path=target))
 
 
-def _target(output: Optional[str], inventory: Optional[str], in_place: bool, inputs: list[str]) -> None:
+def _target(output: str | None, inventory: str | None, in_place: bool, inputs: list[str]) -> None:
     from bleu_assess.cli.options import current_language
     from bleu_assess.errors import UsageError
     from bleu_assess.output import check_target
@@ -73,23 +71,23 @@ def _target(output: Optional[str], inventory: Optional[str], in_place: bool, inp
 @command("azure-migrate", parent=import_app)
 def import_azure_migrate(
     dependencies: str = typer.Argument(..., help="Azure Migrate dependency export (agentless CSV, or agent-based VMConnection CSV)."),
-    inventory: Optional[str] = typer.Option(None, "--inventory", help=INVENTORY_HELP + " Its servers: are joined by name, FQDN, short name or IP."),
-    mapping: Optional[str] = typer.Option(None, "--map", help="YAML mapping of server names to application ids (and flows), for inventories without servers:."),
-    output: Optional[str] = output_option("Merged inventory to write."),
+    inventory: str | None = typer.Option(None, "--inventory", help=INVENTORY_HELP + " Its servers: are joined by name, FQDN, short name or IP."),
+    mapping: str | None = typer.Option(None, "--map", help="YAML mapping of server names to application ids (and flows), for inventories without servers:."),
+    output: str | None = output_option("Merged inventory to write."),
     in_place: bool = IN_PLACE_OPTION,
-    ports: Optional[str] = typer.Option(None, "--ports", help="Keep only these destination ports (443,1433,8000-8010)."),
-    ignore_ports: Optional[str] = typer.Option(None, "--ignore-ports", help="Leave out these ports instead of the default administration ports (RDP, SSH, WinRM, monitoring, backup); 'none' keeps all."),
-    skeleton: Optional[str] = typer.Option(None, "--mapping-skeleton", help="Write the servers the export names but the inventory lacks, as a servers: section to fill in, and stop."),
-    report_file: Optional[str] = REPORT_OPTION,
-    lang: Optional[Lang] = LANG_OPTION,
+    ports: str | None = typer.Option(None, "--ports", help="Keep only these destination ports (443,1433,8000-8010)."),
+    ignore_ports: str | None = typer.Option(None, "--ignore-ports", help="Leave out these ports instead of the default administration ports (RDP, SSH, WinRM, monitoring, backup); 'none' keeps all."),
+    skeleton: str | None = typer.Option(None, "--mapping-skeleton", help="Write the servers the export names but the inventory lacks, as a servers: section to fill in, and stop."),
+    report_file: str | None = REPORT_OPTION,
+    lang: Lang | None = LANG_OPTION,
 ) -> None:
     """Add the dependencies Azure Migrate observed: servers joined to applications, external endpoints listed."""
     from bleu_assess.cli import console
     from bleu_assess.errors import UsageError
-    from bleu_assess.render.i18n import t
     from bleu_assess.intake import azure_migrate
     from bleu_assess.intake.merge import base_text
     from bleu_assess.output import check_target, write_atomic
+    from bleu_assess.render.i18n import t
 
     language = _language(lang, inventory)
     inputs = [p for p in (dependencies, mapping, inventory) if p]
@@ -110,8 +108,8 @@ def import_azure_migrate(
     _finish(text, report, output, inventory, in_place, report_file, inputs, language)
 
 
-def _servers_import(kind: str, source: str, build: "object", inventory: Optional[str], organisation: Optional[str],
-                    output: Optional[str], in_place: bool, report_file: Optional[str], lang: Optional[Lang]) -> None:
+def _servers_import(kind: str, source: str, build: object, inventory: str | None, organisation: str | None,
+                    output: str | None, in_place: bool, report_file: str | None, lang: Lang | None) -> None:
     """Common to the importers that write servers and applications: build, merge, write, report."""
     from bleu_assess.intake.merge import import_into
 
@@ -126,16 +124,16 @@ def _servers_import(kind: str, source: str, build: "object", inventory: Optional
 @command("rvtools", parent=import_app)
 def import_rvtools(
     file: str = typer.Argument(..., help="RVTools export: the .xlsx workbook, or RVTools_tabvInfo.csv (its sibling tabs are read too)."),
-    inventory: Optional[str] = INVENTORY_OPTION,
-    organisation: Optional[str] = ORGANISATION_OPTION,
-    output: Optional[str] = OUTPUT_OPTION,
+    inventory: str | None = INVENTORY_OPTION,
+    organisation: str | None = ORGANISATION_OPTION,
+    output: str | None = OUTPUT_OPTION,
     in_place: bool = IN_PLACE_OPTION,
-    group_by: Optional[str] = typer.Option(None, "--group-by", help="Suggest applications from VM folders, vApps, a tag (custom attribute) or a naming pattern: folder | vapp | tag | pattern."),
-    pattern: Optional[str] = typer.Option(None, "--pattern", help="With --group-by pattern: a regular expression whose first group is the application in the VM name."),
-    tag_column: Optional[str] = typer.Option(None, "--tag-column", help="With --group-by tag: the vInfo column (custom attribute) naming the application (default: Application)."),
-    as_of: Optional[str] = AS_OF_OPTION,
-    report_file: Optional[str] = REPORT_OPTION,
-    lang: Optional[Lang] = LANG_OPTION,
+    group_by: str | None = typer.Option(None, "--group-by", help="Suggest applications from VM folders, vApps, a tag (custom attribute) or a naming pattern: folder | vapp | tag | pattern."),
+    pattern: str | None = typer.Option(None, "--pattern", help="With --group-by pattern: a regular expression whose first group is the application in the VM name."),
+    tag_column: str | None = typer.Option(None, "--tag-column", help="With --group-by tag: the vInfo column (custom attribute) naming the application (default: Application)."),
+    as_of: str | None = AS_OF_OPTION,
+    report_file: str | None = REPORT_OPTION,
+    lang: Lang | None = LANG_OPTION,
 ) -> None:
     """Servers from an RVTools export (OS and its support status, cluster, datacenter, IPs); applications suggested by --group-by."""
     from bleu_assess.intake.grouping import Grouping
@@ -150,13 +148,13 @@ def import_rvtools(
 @command("archimate", parent=import_app)
 def import_archimate(
     file: str = typer.Argument(..., help="ArchiMate model in the Open Group exchange format (3.x or 2.1), .xml."),
-    mapping: Optional[str] = typer.Option(None, "--mapping", help="YAML mapping of element properties to inventory fields (applications:, datasets:, values:, defaults:)."),
-    inventory: Optional[str] = INVENTORY_OPTION,
-    organisation: Optional[str] = ORGANISATION_OPTION,
-    output: Optional[str] = OUTPUT_OPTION,
+    mapping: str | None = typer.Option(None, "--mapping", help="YAML mapping of element properties to inventory fields (applications:, datasets:, values:, defaults:)."),
+    inventory: str | None = INVENTORY_OPTION,
+    organisation: str | None = ORGANISATION_OPTION,
+    output: str | None = OUTPUT_OPTION,
     in_place: bool = IN_PLACE_OPTION,
-    report_file: Optional[str] = REPORT_OPTION,
-    lang: Optional[Lang] = LANG_OPTION,
+    report_file: str | None = REPORT_OPTION,
+    lang: Lang | None = LANG_OPTION,
 ) -> None:
     """Application components, data objects and their flow, serving and access relationships from an ArchiMate model."""
     from bleu_assess.intake.archimate import import_archimate as build
@@ -169,14 +167,14 @@ def import_archimate(
 @command("azure-migrate-discovery", parent=import_app)
 def import_azure_discovery(
     file: str = typer.Argument(..., help="Azure Migrate discovery report (.xlsx, sheet Discovery_Report) or assessment core report."),
-    assessment: Optional[str] = typer.Option(None, "--assessment", help="Assessment core report (.xlsx): support status, groups, SQL instances, web apps."),
-    inventory: Optional[str] = INVENTORY_OPTION,
-    organisation: Optional[str] = ORGANISATION_OPTION,
-    output: Optional[str] = OUTPUT_OPTION,
+    assessment: str | None = typer.Option(None, "--assessment", help="Assessment core report (.xlsx): support status, groups, SQL instances, web apps."),
+    inventory: str | None = INVENTORY_OPTION,
+    organisation: str | None = ORGANISATION_OPTION,
+    output: str | None = OUTPUT_OPTION,
     in_place: bool = IN_PLACE_OPTION,
-    as_of: Optional[str] = AS_OF_OPTION,
-    report_file: Optional[str] = REPORT_OPTION,
-    lang: Optional[Lang] = LANG_OPTION,
+    as_of: str | None = AS_OF_OPTION,
+    report_file: str | None = REPORT_OPTION,
+    lang: Lang | None = LANG_OPTION,
 ) -> None:
     """Servers from Azure Migrate discovery/assessment workbooks; Azure Migrate groups as applications."""
     from bleu_assess.intake.azure_discovery import import_azure_discovery as build
@@ -189,13 +187,13 @@ def import_azure_discovery(
 @command("aws-ads", parent=import_app)
 def import_aws(
     file: str = typer.Argument(..., help="AWS Application Discovery Service import template (CSV), or an AWS Cloud Migration Factory intake form."),
-    inventory: Optional[str] = INVENTORY_OPTION,
-    organisation: Optional[str] = ORGANISATION_OPTION,
-    output: Optional[str] = OUTPUT_OPTION,
+    inventory: str | None = INVENTORY_OPTION,
+    organisation: str | None = ORGANISATION_OPTION,
+    output: str | None = OUTPUT_OPTION,
     in_place: bool = IN_PLACE_OPTION,
-    as_of: Optional[str] = AS_OF_OPTION,
-    report_file: Optional[str] = REPORT_OPTION,
-    lang: Optional[Lang] = LANG_OPTION,
+    as_of: str | None = AS_OF_OPTION,
+    report_file: str | None = REPORT_OPTION,
+    lang: Lang | None = LANG_OPTION,
 ) -> None:
     """Servers, their applications and waves from AWS ADS import templates or CMF intake forms."""
     from bleu_assess.intake.aws import import_aws as build

@@ -8,8 +8,9 @@ has its renderer. Typer and the standard library only.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bleu_assess.render.outputs import Choices
@@ -45,14 +46,14 @@ def from_suffix(command: str, output: str | None, default: str) -> str:
     return next((fmt for suffix, fmt in SUFFIXES[command].items() if lowered.endswith(suffix)), default)
 
 
-def render(command: str, fmt: str, subject: Any, choices: "Choices") -> Any:
+def render(command: str, fmt: str, subject: Any, choices: Choices) -> Any:
     """The rendered output of `command` in format `fmt` (see render/outputs.py)."""
     from bleu_assess.render import outputs
 
     return getattr(outputs, REGISTRY[command][fmt])(subject, choices)
 
 
-def deliver(command: str, fmt: str, subject: Any, choices: "Choices", output: str | None,
+def deliver(command: str, fmt: str, subject: Any, choices: Choices, output: str | None,
             inputs: Iterable[str]) -> None:
     """Render, then write to `output` atomically (or standard output); a table goes to the
     terminal at its width, or as plain text to `output`. Notes the renderer made go to stderr."""

@@ -2,30 +2,38 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from bleu_assess.cli import command, formats
 from bleu_assess.cli.groups import export_app, import_app
-from bleu_assess.cli.options import (PATH_HELP, CsvDialect, Lang, as_of_option, csv_dialect_option, format_option,
-                                     lang_option, only_ruleset_option, output_option, rules_dir_option,
-                                     ruleset_option)
+from bleu_assess.cli.options import (
+    PATH_HELP,
+    CsvDialect,
+    Lang,
+    as_of_option,
+    csv_dialect_option,
+    format_option,
+    lang_option,
+    only_ruleset_option,
+    output_option,
+    rules_dir_option,
+    ruleset_option,
+)
 
 DiffFormat = formats.choices("diff")
 LANG_DIFF_HELP = ("Language of the output (default: from the organisation's country of the later side, else the "
                   "language its results were recorded in); inventories are assessed in it.")
 
 
-def _import(files: List[str], mapping: str, output: str, lang: Optional[Lang], organisation: Optional[str],
-            report: Optional[str] = None, as_of: Optional[str] = None) -> None:
+def _import(files: list[str], mapping: str, output: str, lang: Lang | None, organisation: str | None,
+            report: str | None = None, as_of: str | None = None) -> None:
     """Read tables through a mapping, write the inventory and the import report (all or nothing)."""
     from bleu_assess.cli import console, options
-    from bleu_assess.render.i18n import t
     from bleu_assess.intake import engine
     from bleu_assess.intake import mapping as mappings
     from bleu_assess.intake import report as reports
     from bleu_assess.output import check_target, write_atomic
+    from bleu_assess.render.i18n import t
 
     check_target(output, files)
     if report:
@@ -50,18 +58,18 @@ def _import(files: List[str], mapping: str, output: str, lang: Optional[Lang], o
 
 @command("table", parent=import_app)
 def import_table(
-    files: List[str] = typer.Argument(..., help="CSV files, workbooks (.xlsx, .ods, .xls) or directories of them."),
-    mapping: Optional[str] = typer.Option(None, "--mapping", "-m", help="A preset (konveyor, aws-cmf, servicenow, "
+    files: list[str] = typer.Argument(..., help="CSV files, workbooks (.xlsx, .ods, .xls) or directories of them."),
+    mapping: str | None = typer.Option(None, "--mapping", "-m", help="A preset (konveyor, aws-cmf, servicenow, "
                                           "template) or a mapping file (YAML)."),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="Inventory to write (YAML); with "
+    output: str | None = typer.Option(None, "-o", "--output", help="Inventory to write (YAML); with "
                                          "--suggest-mapping, the mapping to write (default: standard output)."),
-    report: Optional[str] = typer.Option(None, "--report", help="Write the import report (Markdown) to this file "
+    report: str | None = typer.Option(None, "--report", help="Write the import report (Markdown) to this file "
                                          "instead of the terminal."),
     suggest_mapping: bool = typer.Option(False, "--suggest-mapping", help="Write a starting mapping from the "
                                          "tables' headers, and list the columns it could not place."),
-    lang: Optional[Lang] = lang_option("Language of the comments and the report."),
-    organisation: Optional[str] = typer.Option(None, "--organisation", help="Organisation name, if the source has none."),
-    as_of: Optional[str] = as_of_option("Date written in the inventory's top comment (YYYY-MM-DD; default "
+    lang: Lang | None = lang_option("Language of the comments and the report."),
+    organisation: str | None = typer.Option(None, "--organisation", help="Organisation name, if the source has none."),
+    as_of: str | None = as_of_option("Date written in the inventory's top comment (YYYY-MM-DD; default "
                                         "SOURCE_DATE_EPOCH's day, else today)."),
 ) -> None:
     """Turn a client's spreadsheet or CSV export into an inventory, through a column mapping."""
@@ -91,9 +99,9 @@ def import_table(
 def import_xlsx(
     file: str = typer.Argument(..., help="Workbook (.xlsx) made from `bleu-assess export template`."),
     output: str = output_option("Inventory to write (YAML).", required=True),
-    lang: Optional[Lang] = lang_option("Language of the comments and the report."),
-    organisation: Optional[str] = typer.Option(None, "--organisation", help="Organisation name, if no such sheet."),
-    report: Optional[str] = typer.Option(None, "--report", help="Write the import report (Markdown) here."),
+    lang: Lang | None = lang_option("Language of the comments and the report."),
+    organisation: str | None = typer.Option(None, "--organisation", help="Organisation name, if no such sheet."),
+    report: str | None = typer.Option(None, "--report", help="Write the import report (Markdown) here."),
 ) -> None:
     """`import table FILE --mapping template`: a filled template workbook to a YAML inventory."""
     _import([file], "template", output, lang, organisation, report)
@@ -103,9 +111,9 @@ def import_xlsx(
 def import_csv(
     path: str = typer.Argument(..., help="A directory of CSV files named after the sheets, or one CSV of applications."),
     output: str = output_option("Inventory to write (YAML).", required=True),
-    lang: Optional[Lang] = lang_option("Language of the comments and the report."),
-    organisation: Optional[str] = typer.Option(None, "--organisation", help="Organisation name, if no such file."),
-    report: Optional[str] = typer.Option(None, "--report", help="Write the import report (Markdown) here."),
+    lang: Lang | None = lang_option("Language of the comments and the report."),
+    organisation: str | None = typer.Option(None, "--organisation", help="Organisation name, if no such file."),
+    report: str | None = typer.Option(None, "--report", help="Write the import report (Markdown) here."),
 ) -> None:
     """`import table PATH --mapping template`: CSV files (one per sheet, or one of applications)."""
     _import([path], "template", output, lang, organisation, report)
@@ -114,14 +122,14 @@ def import_csv(
 @command("template", parent=export_app)
 def export_template(
     output: str = output_option("Workbook to write (.xlsx).", required=True),
-    lang: Optional[Lang] = lang_option("Language of sheet names and headers (default: French, or BLEU_ASSESS_LANG)."),
+    lang: Lang | None = lang_option("Language of sheet names and headers (default: French, or BLEU_ASSESS_LANG)."),
 ) -> None:
     """Write the workbook template: one sheet per section, drop-down lists for every enumeration."""
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
-    from bleu_assess.render.i18n import t
     from bleu_assess.intake.template import export_template as build
     from bleu_assess.output import write_atomic
+    from bleu_assess.render.i18n import t
 
     tongue = language(lang, "FR")  # the template is filled in by French organisations
     write_atomic(output, build(output, tongue))
@@ -132,12 +140,12 @@ def export_template(
 def export_findings(
     path: str = typer.Argument(..., help=PATH_HELP),
     output: str = output_option("findings.xlsx or findings.csv", required=True),
-    lang: Optional[Lang] = lang_option(),
-    ruleset: Optional[List[str]] = ruleset_option(),
-    only_ruleset: Optional[List[str]] = only_ruleset_option(),
-    rules_dir: Optional[str] = rules_dir_option(),
-    csv_dialect: Optional[CsvDialect] = csv_dialect_option(),
-    as_of: Optional[str] = as_of_option(),
+    lang: Lang | None = lang_option(),
+    ruleset: list[str] | None = ruleset_option(),
+    only_ruleset: list[str] | None = only_ruleset_option(),
+    rules_dir: str | None = rules_dir_option(),
+    csv_dialect: CsvDialect | None = csv_dialect_option(),
+    as_of: str | None = as_of_option(),
 ) -> None:
     """One row per finding (item, owner, rule, severity, message, remediation, references)."""
     from bleu_assess.cli import console
@@ -158,9 +166,9 @@ def diff(
     old: str = typer.Argument(..., help="Earlier results (scan --format json) or inventory."),
     new: str = typer.Argument(..., help="Later results or inventory."),
     format: DiffFormat = format_option(DiffFormat.table),  # type: ignore[valid-type]
-    output: Optional[str] = output_option(),
-    lang: Optional[Lang] = lang_option(LANG_DIFF_HELP),
-    csv_dialect: Optional[CsvDialect] = csv_dialect_option(),
+    output: str | None = output_option(),
+    lang: Lang | None = lang_option(LANG_DIFF_HELP),
+    csv_dialect: CsvDialect | None = csv_dialect_option(),
 ) -> None:
     """What changed between two assessments: items, verdicts, findings resolved and new."""
     from bleu_assess.cli.options import language

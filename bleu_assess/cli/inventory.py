@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,7 +15,7 @@ GraphFormat = formats.choices("graph")
 @command("validate")
 def validate(
     path: str = typer.Argument(..., help=PATH_HELP),
-    lang: Optional[Lang] = lang_option(),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """Check an inventory: exit 0 when valid (counts and warnings shown), 2 with every error located."""
     from bleu_assess import api
@@ -46,10 +45,10 @@ def graph(
     path: str = typer.Argument(..., help=PATH_HELP),
     format: GraphFormat = format_option(GraphFormat.mermaid,  # type: ignore[valid-type]
                                         "Mermaid, Graphviz DOT or node-link JSON."),
-    focus: Optional[str] = typer.Option(None, "--focus", help="Draw only the neighbourhood of this id (or kind:id)."),
+    focus: str | None = typer.Option(None, "--focus", help="Draw only the neighbourhood of this id (or kind:id)."),
     depth: int = typer.Option(1, "--depth", min=0, help="With --focus: how many edges away."),
-    output: Optional[str] = output_option(),
-    lang: Optional[Lang] = lang_option(),
+    output: str | None = output_option(),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """Draw the inventory graph: applications, datasets, providers, platforms and their links."""
     from bleu_assess import api
@@ -75,12 +74,12 @@ def graph(
 
 
 @command("schema")
-def schema(output: Optional[str] = output_option()) -> None:
+def schema(output: str | None = output_option()) -> None:
     """Print the JSON Schema of the inventory format, for editors (yaml-language-server)."""
     import json
 
-    from bleu_assess.output import emit
     from bleu_assess.inventory.schema import json_schema
+    from bleu_assess.output import emit
 
     emit(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", output)
 
@@ -88,15 +87,15 @@ def schema(output: Optional[str] = output_option()) -> None:
 @command("init")
 def init(
     path: Path = typer.Argument(Path("inventaire.yaml"), help="Where to write the starter inventory."),
-    lang: Optional[Lang] = lang_option("Language of the comments and messages (default: French, or "
+    lang: Lang | None = lang_option("Language of the comments and messages (default: French, or "
                                        "BLEU_ASSESS_LANG)."),
 ) -> None:
     """Write a commented starter inventory; never overwrites an existing file."""
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
     from bleu_assess.errors import UsageError
-    from bleu_assess.render.i18n import t
     from bleu_assess.output import write_atomic
+    from bleu_assess.render.i18n import t
     from bleu_assess.resources import templates_dir
 
     tongue = language(lang, "FR")  # a starter inventory is for a French organisation
@@ -110,22 +109,22 @@ def init(
 @command("upgrade")
 def upgrade(
     path: str = typer.Argument(..., help=PATH_HELP),
-    output: Optional[str] = typer.Option(None, "-o", "--output", help="Write the upgraded inventory here (a "
+    output: str | None = typer.Option(None, "-o", "--output", help="Write the upgraded inventory here (a "
                                          "directory for a directory inventory); default: standard output. "
                                          "Never the input itself."),
-    lang: Optional[Lang] = lang_option("Language of the comments the upgrade writes and of messages (default: "
+    lang: Lang | None = lang_option("Language of the comments the upgrade writes and of messages (default: "
                                        "from the organisation's country)."),
 ) -> None:
     """Rewrite a v1 inventory as v2, keeping comments and layout: a diff shows only the changed lines."""
     from bleu_assess.cli import console
-    from bleu_assess.inventory import yamlio
-    from bleu_assess.errors import UsageError
     from bleu_assess.cli.options import language
-    from bleu_assess.render.i18n import t
+    from bleu_assess.errors import UsageError
+    from bleu_assess.inventory import yamlio
     from bleu_assess.inventory.load import inventory_files
-    from bleu_assess.output import emit, register_input, write_atomic
     from bleu_assess.inventory.upgrade import upgrade_texts
     from bleu_assess.inventory.validate import Document, validate
+    from bleu_assess.output import emit, register_input, write_atomic
+    from bleu_assess.render.i18n import t
 
     root = Path(path)
     register_input(path)
@@ -146,7 +145,7 @@ def upgrade(
         target = Path(output)
         if target.resolve().is_relative_to(root.resolve()):
             raise UsageError(t("usage.inside_input", tongue, target=target), hint=t("usage.inside_input_hint", tongue))
-        for (shown, text), (file, _) in zip(upgraded, files):
+        for (_, text), (file, _) in zip(upgraded, files):
             destination = target / file.relative_to(root)
             destination.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(destination, text, [path])

@@ -14,8 +14,8 @@ error raised later in the command is worded in the same language.
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import TYPE_CHECKING, Any, List, Optional
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -26,12 +26,12 @@ if TYPE_CHECKING:
     from bleu_assess.plan.waves import PlanOptions
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     fr = "fr"
     en = "en"
 
 
-class CsvDialect(str, Enum):
+class CsvDialect(StrEnum):
     excel_fr = "excel-fr"
     excel = "excel"
     rfc4180 = "rfc4180"
@@ -90,7 +90,7 @@ def format_option(default: Any, help: str = "Output format.") -> Any:
     return typer.Option(default, "--format", "-f", help=help)
 
 
-def language(lang: Optional[Lang], country: str | None = None, recorded: str | None = None) -> str:
+def language(lang: Lang | None, country: str | None = None, recorded: str | None = None) -> str:
     """The language of a command's output: `lang` (--lang), else the organisation's `country`,
     else the `recorded` language of a results file, else the default (BLEU_ASSESS_LANG, locale).
     Returns "fr" or "en" and remembers it for the messages of errors raised afterwards."""
@@ -113,7 +113,7 @@ def current_language() -> str:
     return settings.lang or default_language()
 
 
-def as_of_day(value: Optional[str]) -> Any:
+def as_of_day(value: str | None) -> Any:
     """--as-of as a `datetime.date`: `value` (YYYY-MM-DD), else the tool's one clock
     (SOURCE_DATE_EPOCH's day, else today, UTC: bleu_assess/clock.py). A malformed value is a
     usage error (exit 2), worded in the command's language."""
@@ -148,8 +148,8 @@ def error_language(arguments: dict[str, Any]) -> str:
     return default_language()
 
 
-def plan_options(max_wave_size: Optional[int], max_wave_effort: Optional[float], effort_days: Optional[str],
-                 group_by_flows: bool, pilot_size: Optional[int]) -> "PlanOptions":
+def plan_options(max_wave_size: int | None, max_wave_effort: float | None, effort_days: str | None,
+                 group_by_flows: bool, pilot_size: int | None) -> PlanOptions:
     """The planning options of `plan` and `report`; a usage error for malformed --effort-days."""
     from bleu_assess.errors import UsageError
     from bleu_assess.plan.waves import DEFAULT_EFFORT_DAYS, PlanOptions, parse_effort_days
@@ -177,8 +177,8 @@ CAPACITY = typer.Option(None, "--capacity",
 FREEZE = typer.Option(None, "--freeze", help="FROM:TO, a period without migration work (repeatable).")
 
 
-def roadmap_options(start: Optional[str], capacity: Optional[str],
-                    freeze: Optional[List[str]]) -> "RoadmapOptions | None":
+def roadmap_options(start: str | None, capacity: str | None,
+                    freeze: list[str] | None) -> RoadmapOptions | None:
     """Roadmap options from the command line; None without --start (--capacity and --freeze need it)."""
     import datetime
 

@@ -14,9 +14,10 @@ typer exposes no public hook for this: `install` wraps `_TyperParameter.get_runt
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Sequence, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 
 def _scalar(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | None:

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 import typer
 
 from bleu_assess.cli import command, formats
-from bleu_assess.cli.options import (CAPACITY, EFFORT_DAYS, FREEZE, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE,
-                                     PATH_HELP, PILOT_SIZE, START, CsvDialect, Lang, as_of_option,
-                                     csv_dialect_option, format_option, lang_option, only_ruleset_option,
-                                     output_option, plan_options, roadmap_options, rules_dir_option, ruleset_option,
-                                     template_dir_option)
+from bleu_assess.cli.options import (
+    CAPACITY,
+    EFFORT_DAYS,
+    FREEZE,
+    GROUP_BY_FLOWS,
+    MAX_WAVE_EFFORT,
+    MAX_WAVE_SIZE,
+    PATH_HELP,
+    PILOT_SIZE,
+    START,
+    CsvDialect,
+    Lang,
+    as_of_option,
+    csv_dialect_option,
+    format_option,
+    lang_option,
+    only_ruleset_option,
+    output_option,
+    plan_options,
+    roadmap_options,
+    rules_dir_option,
+    ruleset_option,
+    template_dir_option,
+)
 
 PlanFormat = formats.choices("plan")
 
@@ -20,27 +37,27 @@ PlanFormat = formats.choices("plan")
 def plan(
     path: str = typer.Argument(..., help=PATH_HELP),
     format: PlanFormat = format_option(PlanFormat.markdown),  # type: ignore[valid-type]
-    output: Optional[str] = output_option(),
-    max_wave_size: Optional[int] = MAX_WAVE_SIZE,
-    max_wave_effort: Optional[float] = MAX_WAVE_EFFORT,
+    output: str | None = output_option(),
+    max_wave_size: int | None = MAX_WAVE_SIZE,
+    max_wave_effort: float | None = MAX_WAVE_EFFORT,
     pilot_size: int = PILOT_SIZE,
-    effort_days: Optional[str] = EFFORT_DAYS,
+    effort_days: str | None = EFFORT_DAYS,
     group_by_flows: bool = GROUP_BY_FLOWS,
-    start: Optional[str] = START,
-    capacity: Optional[str] = CAPACITY,
-    freeze: Optional[List[str]] = FREEZE,
-    lang: Optional[Lang] = lang_option(),
-    template_dir: Optional[str] = template_dir_option(),
-    ruleset: Optional[List[str]] = ruleset_option(),
-    only_ruleset: Optional[List[str]] = only_ruleset_option(),
-    rules_dir: Optional[str] = rules_dir_option(),
-    csv_dialect: Optional[CsvDialect] = csv_dialect_option(),
-    as_of: Optional[str] = as_of_option(),
+    start: str | None = START,
+    capacity: str | None = CAPACITY,
+    freeze: list[str] | None = FREEZE,
+    lang: Lang | None = lang_option(),
+    template_dir: str | None = template_dir_option(),
+    ruleset: list[str] | None = ruleset_option(),
+    only_ruleset: list[str] | None = only_ruleset_option(),
+    rules_dir: str | None = rules_dir_option(),
+    csv_dialect: CsvDialect | None = csv_dialect_option(),
+    as_of: str | None = as_of_option(),
 ) -> None:
     """Plan migration waves: move groups, dependency order, pilot, held and staying applications."""
     from bleu_assess import api
-    from bleu_assess.cli.options import language
     from bleu_assess.cli import console
+    from bleu_assess.cli.options import language
     from bleu_assess.render.outputs import Choices
 
     fmt = format.value  # type: ignore[attr-defined]

@@ -3,8 +3,6 @@ the two criteria of the DINUM vade-mecum, and write the answers back into the in
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from bleu_assess.cli import command
@@ -17,23 +15,23 @@ ANSWERS = {"y": "yes", "yes": "yes", "o": "yes", "oui": "yes", "n": "no", "no": 
 @command("qualify")
 def qualify(
     path: str = typer.Argument(..., help="Inventory file (one YAML file; its comments and layout are kept)."),
-    worksheet: Optional[str] = typer.Option(None, "--worksheet", help="Write an xlsx worksheet of the unqualified "
+    worksheet: str | None = typer.Option(None, "--worksheet", help="Write an xlsx worksheet of the unqualified "
                                             "datasets for data owners, instead of asking here."),
-    from_worksheet: Optional[str] = typer.Option(None, "--from-worksheet", help="Read the answers back from a "
+    from_worksheet: str | None = typer.Option(None, "--from-worksheet", help="Read the answers back from a "
                                                  "filled worksheet into the inventory."),
-    signer: Optional[str] = typer.Option(None, "--signer", help="Who signs the answers (assessed_by)."),
-    as_of: Optional[str] = as_of_option("Date the answers are signed on, YYYY-MM-DD (default: today, or "
+    signer: str | None = typer.Option(None, "--signer", help="Who signs the answers (assessed_by)."),
+    as_of: str | None = as_of_option("Date the answers are signed on, YYYY-MM-DD (default: today, or "
                                         "SOURCE_DATE_EPOCH's day)."),
-    lang: Optional[Lang] = lang_option(),
+    lang: Lang | None = lang_option(),
 ) -> None:
     """Qualify particular sensitivity (circulaire 6404/SG, SREN art. 31) dataset by dataset."""
     from bleu_assess import api, output
     from bleu_assess.cli import console
-    from bleu_assess.inventory import sensitivity, yamlio
-    from bleu_assess.errors import UsageError
     from bleu_assess.cli.options import language as choose
-    from bleu_assess.render.i18n import t
+    from bleu_assess.errors import UsageError
+    from bleu_assess.inventory import sensitivity, yamlio
     from bleu_assess.inventory.validate import Document, validate
+    from bleu_assess.render.i18n import t
 
     inventory = api.load(path).inventory  # refuses an invalid inventory, with located errors
     language = choose(lang, inventory.organisation.country)

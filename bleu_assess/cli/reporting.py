@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import List, Optional
+from enum import StrEnum
 
 import typer
 
 from bleu_assess.cli import command, formats
-from bleu_assess.cli.options import (CAPACITY, EFFORT_DAYS, FREEZE, GROUP_BY_FLOWS, MAX_WAVE_EFFORT, MAX_WAVE_SIZE,
-                                     PATH_HELP, PILOT_SIZE, START, Lang, as_of_option, lang_option,
-                                     only_ruleset_option, output_option, plan_options, roadmap_options,
-                                     rules_dir_option, ruleset_option, template_dir_option)
-
+from bleu_assess.cli.options import (
+    CAPACITY,
+    EFFORT_DAYS,
+    FREEZE,
+    GROUP_BY_FLOWS,
+    MAX_WAVE_EFFORT,
+    MAX_WAVE_SIZE,
+    PATH_HELP,
+    PILOT_SIZE,
+    START,
+    Lang,
+    as_of_option,
+    lang_option,
+    only_ruleset_option,
+    output_option,
+    plan_options,
+    roadmap_options,
+    rules_dir_option,
+    ruleset_option,
+    template_dir_option,
+)
 
 # The fit matrix costs one assessment per candidate offer, and a matrix of more rows is read in
 # `bleu-assess fit -f csv`, not in a report.
@@ -22,7 +37,7 @@ FIT_MAX_APPLICATIONS = 1000
 ReportFormat = formats.choices("report")
 
 
-class Audience(str, Enum):
+class Audience(StrEnum):
     executive = "executive"
     technical = "technical"
 
@@ -30,33 +45,33 @@ class Audience(str, Enum):
 @command("report")
 def report(
     path: str = typer.Argument(..., help=PATH_HELP),
-    format: Optional[ReportFormat] = typer.Option(None, "--format", "-f",  # type: ignore[valid-type]
+    format: ReportFormat | None = typer.Option(None, "--format", "-f",  # type: ignore[valid-type]
                                                   help="html, markdown or docx (default: from the -o suffix, else html)."),
-    output: Optional[str] = output_option(),
-    lang: Optional[Lang] = lang_option(),
+    output: str | None = output_option(),
+    lang: Lang | None = lang_option(),
     audience: Audience = typer.Option(Audience.technical, "--audience",
                                       help="executive: summary, charts and waves; technical: everything."),
-    template_dir: Optional[str] = template_dir_option(),
-    max_wave_size: Optional[int] = MAX_WAVE_SIZE,
-    max_wave_effort: Optional[float] = MAX_WAVE_EFFORT,
+    template_dir: str | None = template_dir_option(),
+    max_wave_size: int | None = MAX_WAVE_SIZE,
+    max_wave_effort: float | None = MAX_WAVE_EFFORT,
     pilot_size: int = PILOT_SIZE,
-    effort_days: Optional[str] = EFFORT_DAYS,
+    effort_days: str | None = EFFORT_DAYS,
     group_by_flows: bool = GROUP_BY_FLOWS,
-    start: Optional[str] = START,
-    capacity: Optional[str] = CAPACITY,
-    freeze: Optional[List[str]] = FREEZE,
-    ruleset: Optional[List[str]] = ruleset_option(),
-    only_ruleset: Optional[List[str]] = only_ruleset_option(),
-    rules_dir: Optional[str] = rules_dir_option(),
-    fit: Optional[bool] = typer.Option(None, "--fit/--no-fit", help="Include the fit matrix of applications against "
+    start: str | None = START,
+    capacity: str | None = CAPACITY,
+    freeze: list[str] | None = FREEZE,
+    ruleset: list[str] | None = ruleset_option(),
+    only_ruleset: list[str] | None = only_ruleset_option(),
+    rules_dir: str | None = rules_dir_option(),
+    fit: bool | None = typer.Option(None, "--fit/--no-fit", help="Include the fit matrix of applications against "
                                        f"the inventory's platforms (default: up to {FIT_MAX_APPLICATIONS} applications)."),
-    as_of: Optional[str] = as_of_option(),
+    as_of: str | None = as_of_option(),
 ) -> None:
     """Write the readiness report: one self-contained HTML file (or Markdown, or an editable Word
     note), in French or English."""
     from bleu_assess import api
-    from bleu_assess.cli.options import language
     from bleu_assess.cli import console
+    from bleu_assess.cli.options import language
     from bleu_assess.render.outputs import Choices, Report
 
     fmt = format.value if format else formats.from_suffix("report", output, "html")  # type: ignore[attr-defined]

@@ -9,7 +9,6 @@ or InventoryError with every problem located at its cell."""
 from __future__ import annotations
 
 import dataclasses
-
 import re
 from functools import cache
 from typing import Any

@@ -18,9 +18,10 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from bleu_assess import inputs, output
 from bleu_assess.errors import Diagnostic, InputError

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from functools import cache
-from typing import Any, Callable
+from typing import Any
 
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory import model
@@ -229,7 +230,7 @@ class _Sink:
     Paths are not built on this path (they only word errors, and any error goes to the walker):
     each declaration gets a unique (doc, token) instead."""
 
-    __slots__ = ("refs", "defined", "doc")
+    __slots__ = ("defined", "doc", "refs")
 
     def __init__(self, c: Collector, doc: int) -> None:
         self.refs, self.defined, self.doc = c.refs, c.defined, doc

@@ -9,10 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from bleu_assess import gcpause, output
-from bleu_assess.inventory import yamlio
 from bleu_assess.errors import Diagnostic, InputError, InventoryError
+from bleu_assess.inventory import fastcheck, yamlio
 from bleu_assess.inventory.model import Inventory
-from bleu_assess.inventory import fastcheck
 from bleu_assess.inventory.validate import Document
 
 INVENTORY_SUFFIXES = (".yaml", ".yml", ".json")

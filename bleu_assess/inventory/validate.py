@@ -13,12 +13,23 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from bleu_assess.inventory import model
 from bleu_assess.errors import Diagnostic, InventoryError
+from bleu_assess.inventory import model
 from bleu_assess.inventory.build import build, derive_hosting, v1_sensitive_class
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, INVENTORY
-from bleu_assess.inventory.walker import (MAX_FREE_DEPTH, Collector, Document, Walker, closest, items, kind_name,
-                                          locate, merged, parse_date, suggest)
+from bleu_assess.inventory.walker import (
+    MAX_FREE_DEPTH,
+    Collector,
+    Document,
+    Walker,
+    closest,
+    items,
+    kind_name,
+    locate,
+    merged,
+    parse_date,
+    suggest,
+)
 
 __all__ = ["MAX_FREE_DEPTH", "Document", "build_checked", "check_in_words", "cross_check", "parse_date", "suggest",
            "v1_sensitive_class", "validate"]

@@ -10,15 +10,16 @@ import datetime
 import difflib
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from bleu_assess.inventory import model, yamlio
 from bleu_assess.errors import Diagnostic, format_path
+from bleu_assess.inventory import model, yamlio
+from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
 from bleu_assess.render.i18n import code_for_label, t
 from bleu_assess.resources import templates_dir
-from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
 
 _ID = re.compile(ID_PATTERN)
 _COUNTRY = re.compile(COUNTRY_PATTERN)
@@ -102,7 +103,7 @@ def english(code: str, params: Mapping[str, Any]) -> str:
     values = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in params.items()}
     for key, table in WORDED_PARAMS.items():
         if key in values:
-            values[key] = words[table][values[key]]
+            values[key] = words[table].get(values[key], values[key])
     if "hint" in values:
         values["hint"] = words["did_you_mean"].format(name=values["hint"]) if values["hint"] else ""
     return words[code.removeprefix("validate.")].format(**values)
@@ -121,11 +122,11 @@ def suggest(word: str, choices: Iterable[str], lang: str = "en") -> str:
 
 
 def kind_name(value: Any) -> str:
-    """The kind of a parsed YAML value, a key of `validate.kind`."""
+    """The kind of a parsed YAML value: a key of `validate.kind`, else its Python type's name."""
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "boolean"
+        return "bool"
     if isinstance(value, (int, float)):
         return "number"
     if isinstance(value, str):
@@ -134,7 +135,7 @@ def kind_name(value: Any) -> str:
         return "list"
     if isinstance(value, dict):
         return "object"
-    return "other"
+    return type(value).__name__
 
 
 def _number(value: float) -> str:

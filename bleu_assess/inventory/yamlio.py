@@ -11,16 +11,19 @@ import json
 import os
 import re
 import sys
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import yaml
 
 from bleu_assess import gcpause, inputs
-from bleu_assess.inputs import position as _position
-# Re-exported: callers read YAML files with yamlio.read_bytes, yamlio.decode, yamlio.max_bytes.
-from bleu_assess.inputs import max_bytes as max_bytes, read_bytes as read_bytes
-from bleu_assess.inventory import scalars
 from bleu_assess.errors import Diagnostic, InputError, format_path  # noqa: F401 (yamlio.format_path stays importable)
+
+# Re-exported: callers read YAML files with yamlio.read_bytes, yamlio.decode, yamlio.max_bytes.
+from bleu_assess.inputs import max_bytes as max_bytes
+from bleu_assess.inputs import position as _position
+from bleu_assess.inputs import read_bytes as read_bytes
+from bleu_assess.inventory import scalars
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -32,7 +35,7 @@ _MAX_EXPANSION_FLOOR = 200_000
 class _Loader(_Base):  # type: ignore[misc, valid-type]
     # Plain scalars are typed by the YAML 1.2 core schema (bleu_assess.inventory.scalars), as the fast
     # parser does; only the merge key is kept from YAML 1.1.
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML reads this class attribute)
         first: [r for r in resolvers if r[0] == "tag:yaml.org,2002:merge"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
@@ -178,7 +181,7 @@ def _parse_fast(text: str) -> Any:
     tags, duplicate keys, several documents, syntax errors, and any string that would have been
     typed had it been written plain — JSON no longer says whether it was quoted."""
     ryml = _ryml()
-    if _might_be_risky(text) and _RISKY.search(text) or _lenient(text):
+    if (_might_be_risky(text) and _RISKY.search(text)) or _lenient(text):
         return _FALLBACK
     try:
         with _quiet_stderr():  # rapidyaml prints its parse errors; the precise parser reports them

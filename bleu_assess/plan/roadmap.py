@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Any, Iterable, Mapping
+from typing import Any
 
-from bleu_assess.inventory.model import Inventory
 from bleu_assess.assess.results import Phrase, PlanResult
+from bleu_assess.inventory.model import Inventory
 
 WORKING_DAYS_PER_WEEK = 5
 DEFAULT_CAPACITY = 10.0  # person-days a week: a team of two

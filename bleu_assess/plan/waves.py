@@ -12,15 +12,23 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
-
 
 from bleu_assess import gcpause
+from bleu_assess.assess.results import (
+    Held,
+    HybridLink,
+    ItemVerdict,
+    Phrase,
+    Placement,
+    PlanResult,
+    ScanResult,
+    Staying,
+    Wave,
+)
 from bleu_assess.inventory.graph import InventoryGraph, strongly_connected
 from bleu_assess.inventory.model import Application, Inventory
-from bleu_assess.assess.results import (Held, HybridLink, ItemVerdict, Phrase, Placement, PlanResult, ScanResult,
-                                        Staying, Wave)
 
 DEFAULT_EFFORT_DAYS: Mapping[str, float] = {"XS": 2.0, "S": 5.0, "M": 15.0, "L": 40.0, "XL": 80.0}
 UNKNOWN_EFFORT = "M"  # an application without an estimate counts as a medium one
@@ -270,8 +278,8 @@ class _Planner:
                 n = len(group.members)
                 fits = (limit is None or size + n <= limit) and (max_effort is None or effort + group.effort <= max_effort)
                 if fits or not chosen:
-                    if not fits and (max_size is not None and n > max_size or max_effort is not None
-                                     and group.effort > max_effort):  # alone and still too big
+                    if not fits and ((max_size is not None and n > max_size) or (max_effort is not None
+                                     and group.effort > max_effort)):  # alone and still too big
                         self.warnings.append(self.say("warn_group_too_big", group=group.members, wave=wave))
                     chosen.append(group.key)
                     size, effort = size + n, effort + group.effort

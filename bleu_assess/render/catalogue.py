@@ -30,7 +30,7 @@ def qualification_text(offer: Offer, day: dt.date, lang: str) -> str:
     return "\n".join(lines) or "—"
 
 
-def listing(catalogue: Catalogue, day: dt.date, lang: str) -> "RenderableType":
+def listing(catalogue: Catalogue, day: dt.date, lang: str) -> RenderableType:
     from rich.table import Table
 
     offers = list(catalogue.offers())
@@ -49,7 +49,7 @@ def listing(catalogue: Catalogue, day: dt.date, lang: str) -> "RenderableType":
     return table
 
 
-def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> "RenderableType":
+def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> RenderableType:
     from rich.table import Table
 
     table = Table(show_lines=True)
@@ -88,7 +88,7 @@ def _with_value(fact: Fact, value: str) -> Fact:
     return replace(fact, value=value)
 
 
-def show(entry: ProviderEntry | Offer, lang: str) -> "RenderableType":
+def show(entry: ProviderEntry | Offer, lang: str) -> RenderableType:
     from rich.console import Group
     from rich.text import Text
 
@@ -114,7 +114,7 @@ def check_lines(catalogue: Catalogue, items: list[CheckItem], day: dt.date, lang
     return out
 
 
-def explain_block(verdict: Any, inventory: Any, lang: str) -> "RenderableType":
+def explain_block(verdict: Any, inventory: Any, lang: str) -> RenderableType:
     """For `explain`: the catalogue entries a verdict rests on, their confidence, the fields the
     inventory overrides, and every fact used that is not official, with its source."""
     from rich.tree import Tree

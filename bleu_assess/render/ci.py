@@ -21,16 +21,17 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from xml.sax import saxutils
 
 from bleu_assess import __version__
+from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult
 from bleu_assess.inventory import yamlio
 from bleu_assess.render.i18n import t
-from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult
 from bleu_assess.vocab import SEVERITY_RANK, Severity
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class SarifBase:
     directory: Path
 
     @classmethod
-    def for_inventory(cls, path: str | os.PathLike[str], cwd: str | os.PathLike[str] | None = None) -> "SarifBase":
+    def for_inventory(cls, path: str | os.PathLike[str], cwd: str | os.PathLike[str] | None = None) -> SarifBase:
         inventory = Path(os.path.abspath(path))
         here = Path(os.path.abspath(cwd or os.getcwd()))
         if inventory.is_relative_to(here):
@@ -107,7 +108,7 @@ class SarifBase:
         return quote(target, safe="/")
 
 
-def _rule_descriptor(rule_id: str, finding: Finding, rule: "Rule | None", ruleset: "Ruleset | None",
+def _rule_descriptor(rule_id: str, finding: Finding, rule: Rule | None, ruleset: Ruleset | None,
                      lang: str) -> dict[str, Any]:
     """A SARIF reportingDescriptor: title, help (remediation and sources with their addresses)."""
     from bleu_assess.render.templating import md_escape as _md
@@ -151,17 +152,17 @@ def _rule_descriptor(rule_id: str, finding: Finding, rule: "Rule | None", rulese
     return descriptor
 
 
-def _rules_by_id(rulesets: Iterable["Ruleset"]) -> dict[str, tuple["Rule", "Ruleset"]]:
+def _rules_by_id(rulesets: Iterable[Ruleset]) -> dict[str, tuple[Rule, Ruleset]]:
     return {rule.id: (rule, ruleset) for ruleset in rulesets for rule in ruleset.rules}
 
 
-def sarif(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequence["Ruleset"] = (),
+def sarif(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequence[Ruleset] = (),
           cwd: str | os.PathLike[str] | None = None) -> str:
     """The SARIF log as text; see `sarif_log` for its shape and limits."""
     return sarif_log(result, path, rulesets, cwd)[0]
 
 
-def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequence["Ruleset"] = (),
+def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequence[Ruleset] = (),
               cwd: str | os.PathLike[str] | None = None) -> tuple[str, int]:
     """(SARIF 2.1.0 text, number of findings summarised instead of listed).
 

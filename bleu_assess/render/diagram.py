@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from html import escape
 from itertools import pairwise
 
-from bleu_assess.inventory.model import Inventory
-from bleu_assess.inventory.model import Inventory
 from bleu_assess.assess.results import ItemVerdict
-from bleu_assess.vocab import EXPOSURE_RANK as LEVEL_RANK, ExposureLevel
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.vocab import EXPOSURE_RANK as LEVEL_RANK
+from bleu_assess.vocab import ExposureLevel
 
 DOT_TIMEOUT = 60  # seconds; dot lays out a few hundred nodes in well under a second
 OVERVIEW_MAX_APPLICATIONS = 40  # beyond, one diagram per exposed application

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bleu_assess.assess.results import RESULTS_FORMAT, to_json
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.render.i18n import t
-from bleu_assess.assess.results import RESULTS_FORMAT, to_json
 from bleu_assess.vocab import Readiness
 
 FIELDS = ("readiness", "secnumcloud_scope", "residency", "exposure", "target", "platform")
@@ -185,7 +185,7 @@ def markdown(diff: Diff, lang: str) -> str:
              f"**{t('interop.diff_progress', lang)}** — {md_escape(progress_line(diff, lang))}", ""]
     table = rows(diff, lang)
     if not table:
-        return "\n".join(lines + [t("interop.diff_none", lang), ""])
+        return "\n".join([*lines, t("interop.diff_none", lang), ""])
     heads = _heads(lang)
     lines += ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
     lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in table]

@@ -7,11 +7,10 @@ import io
 from collections import Counter
 from typing import Any
 
-from bleu_assess.render.i18n import label, t
-from bleu_assess.render.i18n import label, t
 from bleu_assess.assess.results import ScanResult
-from bleu_assess.vocab import Readiness, Severity
+from bleu_assess.render.i18n import label, t
 from bleu_assess.render.tabular import csv_bytes, default_dialect, workbook_cell
+from bleu_assess.vocab import Readiness, Severity
 
 COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
            "remediation", "references", "method_references", "uncertain")

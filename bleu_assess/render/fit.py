@@ -32,7 +32,7 @@ def reason(cell: Cell, lang: str) -> str:
     return t(f"fit.reason.{cell.reason}", lang, **values)
 
 
-def table(matrix: FitMatrix, lang: str, width: int = 100) -> "RenderableType":
+def table(matrix: FitMatrix, lang: str, width: int = 100) -> RenderableType:
     """The matrix for a terminal of `width` columns, words never cut: a grid (an application a
     row, an offer a column, each cell its mark and reason) when every column can be as wide as
     its longest word; otherwise an application a paragraph, its offers grouped by status with

@@ -26,7 +26,7 @@ def date(value: dt.date | str | None, lang: str, form: str = "long") -> str:
 
 def moment(value: dt.datetime, lang: str) -> str:
     """A UTC instant as a date and a time of day: « 30 novembre 2026, 14:17 UTC »."""
-    return f"{date(value.date(), lang)}, {value.astimezone(dt.timezone.utc):%H:%M} UTC"
+    return f"{date(value.date(), lang)}, {value.astimezone(dt.UTC):%H:%M} UTC"
 
 
 def number(value: float | int, lang: str) -> str:

@@ -12,9 +12,9 @@ Renderers import their module when called, so naming them costs nothing at start
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Callable, Sequence, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bleu_assess.inventory.model import Inventory
     from bleu_assess.rules.model import Ruleset
 
-Rendered = Union[str, bytes, bytearray, Iterator[str], Callable[[int], "RenderableType | str"]]
+Rendered = str | bytes | bytearray | Iterator[str] | Callable[[int], "RenderableType | str"]
 
 
 @dataclass(slots=True)
@@ -38,7 +38,7 @@ class Choices:
     template_dir: str | None = None
     csv_dialect: str | None = None
     source: str = ""
-    rulesets: Sequence["Ruleset"] = ()
+    rulesets: Sequence[Ruleset] = ()
     fail_on: str | None = None
     audience: str = "technical"
     every: bool = False  # scan table: every item, even in a large estate (--all)
@@ -49,39 +49,39 @@ class Choices:
 class Report:
     """What a report shows: the verdicts, the plan, the inventory and the fit matrix (or None)."""
 
-    scan: "ScanResult"
-    plan: "PlanResult"
-    inventory: "Inventory"
+    scan: ScanResult
+    plan: PlanResult
+    inventory: Inventory
     fit: Any = None
 
 
 # --- scan ------------------------------------------------------------------------------------
 
-def scan_table(result: "ScanResult", choices: Choices) -> Rendered:
+def scan_table(result: ScanResult, choices: Choices) -> Rendered:
     from bleu_assess.render import scan
 
     return lambda width: scan.table(result, width, choices.every)
 
 
-def scan_json(result: "ScanResult", choices: Choices) -> Rendered:
+def scan_json(result: ScanResult, choices: Choices) -> Rendered:
     from bleu_assess.render import scan
 
     return scan.json_text(result)
 
 
-def scan_markdown(result: "ScanResult", choices: Choices) -> Rendered:
+def scan_markdown(result: ScanResult, choices: Choices) -> Rendered:
     from bleu_assess.render import scan
 
     return scan.markdown(result, choices.template_dir)
 
 
-def scan_csv(result: "ScanResult", choices: Choices) -> Rendered:
+def scan_csv(result: ScanResult, choices: Choices) -> Rendered:
     from bleu_assess.render import scan
 
     return scan.csv_text(result, choices.csv_dialect)
 
 
-def scan_sarif(result: "ScanResult", choices: Choices) -> Rendered:
+def scan_sarif(result: ScanResult, choices: Choices) -> Rendered:
     from bleu_assess.render import ci
     from bleu_assess.render.i18n import t
 
@@ -91,7 +91,7 @@ def scan_sarif(result: "ScanResult", choices: Choices) -> Rendered:
     return text
 
 
-def scan_junit(result: "ScanResult", choices: Choices) -> Rendered:
+def scan_junit(result: ScanResult, choices: Choices) -> Rendered:
     from bleu_assess.render import ci
 
     return ci.junit(result, choices.source, choices.fail_on or "high")
@@ -99,13 +99,13 @@ def scan_junit(result: "ScanResult", choices: Choices) -> Rendered:
 
 # --- export findings -------------------------------------------------------------------------
 
-def findings_csv(result: "ScanResult", choices: Choices) -> Rendered:
+def findings_csv(result: ScanResult, choices: Choices) -> Rendered:
     from bleu_assess.render import findings
 
     return findings.to_csv(result, choices.csv_dialect)
 
 
-def findings_xlsx(result: "ScanResult", choices: Choices) -> Rendered:
+def findings_xlsx(result: ScanResult, choices: Choices) -> Rendered:
     from bleu_assess.render import findings
 
     return findings.to_xlsx(result)
@@ -113,25 +113,25 @@ def findings_xlsx(result: "ScanResult", choices: Choices) -> Rendered:
 
 # --- plan ------------------------------------------------------------------------------------
 
-def plan_markdown(subject: "tuple[PlanResult, Inventory]", choices: Choices) -> Rendered:
+def plan_markdown(subject: tuple[PlanResult, Inventory], choices: Choices) -> Rendered:
     from bleu_assess.render import plan
 
     return plan.markdown(subject[0], subject[1], choices.template_dir)
 
 
-def plan_json(subject: "tuple[PlanResult, Inventory]", choices: Choices) -> Rendered:
+def plan_json(subject: tuple[PlanResult, Inventory], choices: Choices) -> Rendered:
     from bleu_assess.render import plan
 
     return plan.json_text(subject[0], subject[1])
 
 
-def plan_csv(subject: "tuple[PlanResult, Inventory]", choices: Choices) -> Rendered:
+def plan_csv(subject: tuple[PlanResult, Inventory], choices: Choices) -> Rendered:
     from bleu_assess.render import plan
 
     return plan.csv_text(subject[0], subject[1], choices.csv_dialect)
 
 
-def plan_table(subject: "tuple[PlanResult, Inventory]", choices: Choices) -> Rendered:
+def plan_table(subject: tuple[PlanResult, Inventory], choices: Choices) -> Rendered:
     from bleu_assess.render import plan
 
     return lambda width: plan.table(subject[0], subject[1], width)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bleu_assess.assess.results import PlanResult, to_json
+from bleu_assess.plan.roadmap import day_after, gantt_text
 from bleu_assess.render import l10n, words
 from bleu_assess.render.graph_export import mermaid_node_id, mermaid_text
 from bleu_assess.render.i18n import label, t
-from bleu_assess.plan.roadmap import day_after, gantt_text
-from bleu_assess.assess.results import PlanResult, to_json
 from bleu_assess.render.tabular import csv_bytes, default_dialect
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 MERMAID_MAX_APPLICATIONS = 300  # beyond, a diagram is unreadable and slow to render in a wiki
 
 
-def context(plan: PlanResult, inventory: "Inventory") -> dict[str, Any]:
+def context(plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
     """What the plan templates see (documented in docs/planning.md), its reasons worded."""
     plan = words.plan(plan)
     verdicts = {i.id: i for i in plan.scan.items}
@@ -70,7 +70,7 @@ def num(value: float) -> str:
     return f"{value:g}"
 
 
-def roadmap_view(plan: PlanResult, inventory: "Inventory") -> dict[str, Any] | None:
+def roadmap_view(plan: PlanResult, inventory: Inventory) -> dict[str, Any] | None:
     """What templates show of the roadmap (docs/planning.md): None when the plan is not dated;
     else `start`, `end` (dates), `freezes` [(from, to)], `holidays` (country or None),
     `capacity` (person-days a week, per wave), and `deadlines`, each a mapping with `date`,
@@ -94,7 +94,7 @@ FILTERS = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json, "
            "day_after": day_after}
 
 
-def markdown(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
+def markdown(plan: PlanResult, inventory: Inventory, template_dir: str | None = None) -> str:
     from bleu_assess.render.templating import render
 
     lang = plan.scan.lang
@@ -102,7 +102,7 @@ def markdown(plan: PlanResult, inventory: "Inventory", template_dir: str | None 
                   {**FILTERS, "number": lambda value: l10n.number(value, lang)})
 
 
-def json_text(plan: PlanResult, inventory: "Inventory", template_dir: str | None = None) -> str:
+def json_text(plan: PlanResult, inventory: Inventory, template_dir: str | None = None) -> str:
     from bleu_assess.render.templating import render
 
     document = words.plan(plan).to_dict()
@@ -113,7 +113,7 @@ CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", 
                "target", "platform", "effort_days", "readiness", "reason", "tasks", "wave_start", "wave_end")
 
 
-def csv_text(plan: PlanResult, inventory: "Inventory", dialect: str | None = None) -> bytes:
+def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None) -> bytes:
     """One row per application, in wave order then held then staying, for a ticket tracker or a
     spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
     plan's language); `tasks` lists the findings to clear before it moves, one per line;
@@ -152,7 +152,7 @@ def csv_text(plan: PlanResult, inventory: "Inventory", dialect: str | None = Non
     return csv_bytes(headers, rows, dialect or default_dialect(lang))
 
 
-def table(plan: PlanResult, inventory: "Inventory", width: int = 160) -> "RenderableType":
+def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> RenderableType:
     """The plan as terminal tables that fit `width` columns (see bleu_assess.render.tables)."""
     from rich.console import Group
     from rich.table import Table

@@ -5,17 +5,18 @@ wording lives in templates/i18n/report.*.yaml and the layout in templates/report
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from markupsafe import Markup
 
-from bleu_assess.render import charts, l10n
 from bleu_assess import gcpause
-from bleu_assess.clock import reference_moment
-from bleu_assess.render.i18n import label, t
-from bleu_assess.inventory.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
 from bleu_assess.assess.results import Finding, ItemVerdict, PlanResult, ScanResult
-from bleu_assess.vocab import EXPOSURE_RANK, SEVERITY_RANK, ExposureLevel, Readiness, Scope, Severity
+from bleu_assess.clock import reference_moment
+from bleu_assess.inventory.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
+from bleu_assess.render import charts, l10n
+from bleu_assess.render.i18n import label, t
+from bleu_assess.vocab import EXPOSURE_RANK, SEVERITY_RANK, ExposureLevel, Readiness, Scope
 
 AUDIENCES = ("executive", "technical")
 # Applications most in need of attention first.
@@ -54,7 +55,9 @@ def _finding(finding: Finding) -> dict[str, Any]:
 def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: str,
             template_dir: str | None = None, fit: Any = None) -> dict[str, Any]:
     """`fit`: a fit.FitMatrix for the fit section, or None."""
-    from bleu_assess.render import catalogue as catalogue_render, fit as fit_render, words
+    from bleu_assess.render import catalogue as catalogue_render
+    from bleu_assess.render import fit as fit_render
+    from bleu_assess.render import words
     from bleu_assess.render.summary import executive_sentences, one_page, top_blockers
 
     lang = scan.lang
@@ -74,7 +77,8 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
 
     classes = {a.id: {inventory.datasets_by_id[d].classification for d in a.datasets} for a in inventory.applications}
     chart_list = _charts(scan, plan, classes, say, lab)
-    from bleu_assess.render import plan as plan_render, report_parts
+    from bleu_assess.render import plan as plan_render
+    from bleu_assess.render import report_parts
 
     plan_context = plan_render.context(plan, inventory)
     groups = report_parts.rule_groups(scan)

@@ -5,14 +5,15 @@ HTML and Word renderings (docs/report.md)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from markupsafe import Markup
 
-from bleu_assess.render import charts, l10n
-from bleu_assess.inventory.model import Inventory
 from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.render import charts, l10n
 from bleu_assess.render.words import deadline_title
 from bleu_assess.vocab import SEVERITY_RANK
 

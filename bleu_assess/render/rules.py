@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from bleu_assess.errors import UsageError
+from bleu_assess.render.citations import render
 from bleu_assess.render.i18n import label, t
 from bleu_assess.rules.load import discover, load_ruleset, resolve, select
 from bleu_assess.rules.model import Rule, Ruleset, version_key
-from bleu_assess.render.citations import render
 from bleu_assess.rules.references import Citation
 
 if TYPE_CHECKING:
@@ -22,16 +22,15 @@ _FIELD_NAMES = {"readiness": "col_readiness", "secnumcloud_scope": "col_scope", 
                 "target": "col_target", "platform": "col_platform"}
 
 
-def listing(rules_dir: str | None, lang: str, width: int = 160) -> "RenderableType":
+def listing(rules_dir: str | None, lang: str, width: int = 160) -> RenderableType:
     """The rulesets and the rules of their default versions, as two tables fitted to `width`
     columns (bleu_assess.render.tables: identifiers whole, the least useful columns left out first)."""
     from rich.console import Group
     from rich.text import Text
 
-    from bleu_assess.render.tables import ALWAYS, Column, fitted
-
     from bleu_assess.render import l10n
     from bleu_assess.render.i18n import label, t
+    from bleu_assess.render.tables import ALWAYS, Column, fitted
 
     def say(key: str) -> str:
         return t(f"cli.rules_list.{key}", lang)
@@ -52,7 +51,7 @@ def listing(rules_dir: str | None, lang: str, width: int = 160) -> "RenderableTy
                               ", ".join(label("kind", kind, lang) for kind in rule.applies_to),
                               rule.title[lang], yes if rule.uncertain else "") for rule in ruleset.rules)
 
-    def table(title: str, rows: list[tuple[str, ...]], headers: tuple[tuple[str, int], ...]) -> "RenderableType":
+    def table(title: str, rows: list[tuple[str, ...]], headers: tuple[tuple[str, int], ...]) -> RenderableType:
         # keep: ALWAYS for identifiers, else the rank of the column's use; the title wraps.
         columns = [Column(say(key), [Text(row[n]) for row in rows], keep, no_wrap=keep >= ALWAYS,
                           flexible_min=16 if key == "title" else None) for n, (key, keep) in enumerate(headers)]
@@ -82,7 +81,7 @@ def _find(rule_id: str, selectors: list[str] | None, rules_dir: str | None, lang
                      hint="bleu-assess rules list")
 
 
-def show(rule_id: str, selectors: list[str] | None, rules_dir: str | None, lang: str) -> "RenderableType":
+def show(rule_id: str, selectors: list[str] | None, rules_dir: str | None, lang: str) -> RenderableType:
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -152,7 +151,7 @@ def _changed_fields(old: Rule, new: Rule) -> list[str]:
     return [n for n, a, b in zip(names, _comparable(old), _comparable(new)) if a != b]
 
 
-def diff(old_ref: str, new_ref: str, inventory: str | None, rules_dir: str | None, lang: str) -> "RenderableType":
+def diff(old_ref: str, new_ref: str, inventory: str | None, rules_dir: str | None, lang: str) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
 

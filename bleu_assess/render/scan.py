@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause
+from bleu_assess.assess.results import Finding, ScanResult, scan_json_parts
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, t
-from bleu_assess.assess.results import Finding, ScanResult, scan_json_parts
-from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness
 from bleu_assess.render.tabular import csv_bytes, default_dialect
+from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,7 +35,7 @@ SHOWN = 30
 _PRIORITY = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "ready": 3}
 
 
-def most_important(items: "Sequence[ItemVerdict]", count: int) -> list["ItemVerdict"]:
+def most_important(items: Sequence[ItemVerdict], count: int) -> list[ItemVerdict]:
     """The `count` items that matter most: not ready, then those that cannot be assessed, then
     with conditions, then ready; within each, the highest exposure score first, then inventory order."""
     order = sorted(range(len(items)), key=lambda k: (_PRIORITY.get(items[k].readiness, 4),
@@ -43,7 +43,7 @@ def most_important(items: "Sequence[ItemVerdict]", count: int) -> list["ItemVerd
     return [items[k] for k in order[:count]]
 
 
-def table(result: ScanResult, width: int = 160, every: bool = False) -> "RenderableType | str":
+def table(result: ScanResult, width: int = 160, every: bool = False) -> RenderableType | str:
     """The verdicts as a table that fits `width` columns (see bleu_assess.render.tables).
 
     Up to LARGE items, or with `every`, every item; above LARGE without `every`, the SHOWN items

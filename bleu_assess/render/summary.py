@@ -6,16 +6,17 @@ counted where they show. Which findings call for which decision is data
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import cache
-from typing import Any, Iterable
+from typing import Any
 
+from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.inventory.model import Inventory
+from bleu_assess.plan.waves import pending_offers
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import catalogue, label, t
-from bleu_assess.inventory.model import Inventory
-from bleu_assess.assess.results import PlanResult, ScanResult
-from bleu_assess.vocab import SEVERITY_RANK
-from bleu_assess.plan.waves import pending_offers
 from bleu_assess.render.words import deadline_title
+from bleu_assess.vocab import SEVERITY_RANK
 
 MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must hold
 # The readiness sentence's clauses (report.readiness_<part>), in reading order.
@@ -102,8 +103,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         models, kinds = set(spec.get("hosting_models") or ()), set(spec.get("kinds") or ())
         by_why: dict[str, list[str]] = defaultdict(list)
         for verdict in scan.items:
-            if (models and (verdict.kind != "application" or verdict.hosting_model not in models)
-                    or kinds and verdict.kind not in kinds or verdict.id in staying):
+            if ((models and (verdict.kind != "application" or verdict.hosting_model not in models))
+                    or (kinds and verdict.kind not in kinds) or verdict.id in staying):
                 continue
             titles = [f.title for f in verdict.findings if f.rule in set(spec.get("rules") or ())]
             if verdict.readiness in (spec.get("readiness") or ()):

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class Column:
     header: str
-    cells: "list[Text] | list[str]"  # rich Text for `fitted`, plain strings for `plain`
+    cells: list[Text] | list[str]  # rich Text for `fitted`, plain strings for `plain`
     keep: int  # the higher, the longer the column stays on a narrow terminal; 100 and over: always
     no_wrap: bool = False  # identifiers: shown whole
     flexible_min: int | None = None  # a column of prose: this minimum, and whatever width is left
@@ -29,7 +29,7 @@ class Column:
 ALWAYS = 100
 
 
-def _text(cell: "Text | str") -> str:
+def _text(cell: Text | str) -> str:
     return cell if isinstance(cell, str) else cell.plain
 
 
@@ -38,7 +38,7 @@ def fits(columns: list[Column], width: int) -> bool:
     return sum(_minimum(c) for c in columns) <= width - 3 * len(columns) - 1
 
 
-def _minimum(c: Column, texts: "set[str] | None" = None) -> int:
+def _minimum(c: Column, texts: set[str] | None = None) -> int:
     """The narrowest a column can be: its declared minimum, else its longest line when it does
     not wrap, else its longest word."""
     if c.flexible_min is not None:
@@ -76,7 +76,7 @@ def _layout(columns: list[Column], width: int) -> tuple[list[Column], dict[Colum
     return shown, widths, [c.header for c in columns if c not in shown]
 
 
-def fitted(title: str, columns: list[Column], width: int, lang: str) -> "Table":
+def fitted(title: str, columns: list[Column], width: int, lang: str) -> Table:
     """A rich table of `columns` (cells as rich Text) laid out to `width` (see `_layout`)."""
     from rich.table import Table
 

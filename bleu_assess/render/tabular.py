@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -71,7 +72,7 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], dialect: str
     return ((_BOM if dialect != "rfc4180" else "") + text).encode("utf-8")
 
 
-def workbook_cell(cell: "Cell") -> None:
+def workbook_cell(cell: Cell) -> None:
     """Keep a text cell text: openpyxl turns a string starting with `=` into a formula; this
     stores it as a string, marked `quotePrefix` (Excel's own "text, not formula" flag) so that
     neither `=…` nor `@…` runs, and the cell shows the text as written, without a `'`."""

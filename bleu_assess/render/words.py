@@ -10,13 +10,14 @@ templates/i18n/<area>.<fr|en>.yaml (the same keys in both languages).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from bleu_assess.assess.results import Phrase, PlanResult
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory.walker import WORDED_PARAMS
-from bleu_assess.render.i18n import t
+from bleu_assess.render.i18n import catalogue, t
 
 if TYPE_CHECKING:
     from bleu_assess.plan.roadmap import Deadline
@@ -70,7 +71,7 @@ def plan(result: PlanResult, lang: str | None = None) -> PlanResult:
                    warnings=tuple(say(w) for w in result.warnings))
 
 
-def deadline_title(deadline: "Deadline", lang: str, start: dt.date | None = None) -> str:
+def deadline_title(deadline: Deadline, lang: str, start: dt.date | None = None) -> str:
     """The deadline in words: reference deadlines carry their own wording, the others are worded
     from their kind; said uncertain when it is, and passed when it falls before `start`."""
     if deadline.title:
@@ -89,7 +90,7 @@ def diagnostic(diag: Diagnostic, lang: str) -> Diagnostic:
     lang = getattr(lang, "value", lang)  # a language given as the CLI's enum member
     params = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in diag.params}
     for key, table in WORDED_PARAMS.items():
-        if key in params:
+        if key in params and f"validate.{table}.{params[key]}" in catalogue(lang):  # else a type's name
             params[key] = t(f"validate.{table}.{params[key]}", lang)
     if "hint" in params:
         params["hint"] = t("validate.did_you_mean", lang, name=params["hint"]) if params["hint"] else ""

@@ -5,9 +5,9 @@ under a memory cap and a timeout."""
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from _hostile import APP, DATA, HEAD, VALID, app_with, assert_process_refused, assert_refused, invoke, run
@@ -135,7 +135,7 @@ def test_hostile_inventory_is_refused_cleanly(runner: Any, tmp_path: Path, case:
 def test_every_command_refuses_the_same_way(runner: Any, tmp_path: Path, command: list[str]) -> None:
     path = tmp_path / "i.yaml"
     path.write_text(app_with("    depends_on: [ghost]\n"), encoding="utf-8")
-    assert_refused(invoke(runner, [command[0], str(path), *command[1:]]),
+    assert_refused(invoke(runner, [command[0], str(path), *command[1:], "--lang", "en"]),
                    f"{path}:7:18: applications[0].depends_on[0]: unknown application 'ghost'")
 
 

@@ -3,8 +3,9 @@ Python internals, no files outside the template folders, no exhausting the machi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from _hostile import VALID, assert_refused, invoke
@@ -51,7 +52,7 @@ def test_hostile_ruleset_is_refused_cleanly(runner: Any, tmp_path: Path, case: s
     data = content()
     path.write_bytes(data.encode() if isinstance(data, str) else data)
     output = assert_refused(invoke(runner, ["scan", str(inventory), "--rules-dir", str(tmp_path / "rules"),
-                                            "-r", "governance@9.0"]),
+                                            "-r", "governance@9.0", "--lang", "en"]),
                             *[f.replace("{f}", str(path)) for f in fragments])
     assert "\x1b" not in output
 

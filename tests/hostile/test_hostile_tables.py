@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import yaml
+from _hostile import assert_process_refused, assert_refused, invoke, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from _hostile import assert_process_refused, assert_refused, invoke, run
 from openpyxl import Workbook
 
 
