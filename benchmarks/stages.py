@@ -18,11 +18,12 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import AS_OF, write  # noqa: E402
+from generate import AS_OF, write
 
 
 def main() -> None:

@@ -7,35 +7,46 @@ Each rule's result is cached by the values of the facts it tests, so items alike
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from operator import itemgetter
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from bleu_assess import __version__, gcpause
 from bleu_assess.assess.analysis import Analysis, derogation_active
 from bleu_assess.assess.exposure import SNC
-from bleu_assess.inventory.graph import InventoryGraph
-from bleu_assess.render.i18n import label
-from bleu_assess.assess.naming import REFERENCES, Referrer
-from bleu_assess.inventory.model import Application, Inventory
-from bleu_assess.clock import assessment_date
-from bleu_assess.assess.offers import HDS, certified_activities, count
-from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
-from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
-from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
-from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.assess.merge import Merger
-from bleu_assess.rules.facts import FACTS, LABELLED
-from bleu_assess.rules.model import Rule, Ruleset
+from bleu_assess.assess.naming import REFERENCES, Referrer
+from bleu_assess.assess.offers import HDS, certified_activities, count
+from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
 from bleu_assess.assess.trace import Trace
+from bleu_assess.clock import assessment_date
+from bleu_assess.inventory.graph import InventoryGraph
+from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.render.citations import render as render_references
+from bleu_assess.render.i18n import label
+from bleu_assess.rules.facts import FACTS, LABELLED
+from bleu_assess.rules.load import PLACEHOLDER
+from bleu_assess.rules.model import Rule, Ruleset
+from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
+from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
+
 
 class _Check:
     """One rule, ready to run: its results are cached by the values of the facts it tests, so
     items alike cost one evaluation; so is its evidence, which holds just those values."""
 
-    __slots__ = ("ruleset", "rule", "key", "cache", "evidence_cache", "uses_exposure", "texts", "findings",
-                 "finding_key")
+    __slots__ = (
+        "cache",
+        "evidence_cache",
+        "finding_key",
+        "findings",
+        "key",
+        "rule",
+        "ruleset",
+        "texts",
+        "uses_exposure",
+    )
 
     def __init__(self, ruleset: Ruleset, rule: Rule) -> None:
         self.ruleset, self.rule = ruleset, rule

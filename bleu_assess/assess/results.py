@@ -7,9 +7,10 @@ inputs give byte-identical output.
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping
+from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
+from typing import Any
 
 from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
@@ -249,7 +250,7 @@ class Phrase:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def joined(cls, parts: Iterable["Phrase"]) -> "Phrase":
+    def joined(cls, parts: Iterable[Phrase]) -> Phrase:
         """Several phrases said one after the other (`a; b`)."""
         return cls("", {"parts": tuple(parts)})
 
