@@ -130,7 +130,7 @@ class Analysis:
         return facts
 
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
-        facts = {"kind": kind, "id": item_id, "name": name}
+        facts: dict[str, Any] = {"kind": kind, "id": item_id, "name": name}
         facts.update(self._organisation_facts)
         facts.update(self._derogation_facts(item_id))
         return facts
@@ -141,12 +141,12 @@ class Analysis:
         data = list(data)
         classified = [d for d in data if d.classification is not None]
         return {
-            "data.classifications": tuple(sorted({d.classification for d in classified})),  # type: ignore[misc]
+            "data.classifications": tuple(sorted({d.classification for d in classified})),
             "data.particular_sensitivity": tuple(sorted({d.particular_sensitivity for d in data})),
             "data.unqualified_classifications": tuple(sorted(
-                {d.classification for d in classified if d.particular_sensitivity == "unknown"})),  # type: ignore[misc]
+                {d.classification for d in classified if d.particular_sensitivity == "unknown"})),
             "data.policy_classifications": tuple(sorted(
-                {d.classification for d in classified if d.classification in self.policy})),  # type: ignore[misc]
+                {d.classification for d in classified if d.classification in self.policy})),
             "data.datasets": tuple(sorted({d.id for d in data})),
             "data.unclassified": tuple(sorted({d.id for d in data if d.classification is None})),
             "data.classified_levels": tuple(sorted(
@@ -206,7 +206,7 @@ class Analysis:
         # are assessed as datasets, so as not to lend one dataset's location to another.
         exposure, via = self.exposure.app_exposure(app, classifications)
         offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
-        facts = {"kind": "application", "id": app.id, "name": app.name}
+        facts: dict[str, Any] = {"kind": "application", "id": app.id, "name": app.name}
         facts.update(self._hosted_facts(profile, provider, offer.transfer_basis if offer else None))
         facts.update(self._derogation_facts(app.id))
         facts.update(data_facts)
@@ -237,8 +237,8 @@ class Analysis:
             "flows.receives_from": tuple(sorted(senders)) if senders else (),
             "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
             # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
-            "flows.received_classifications": tuple(sorted({datasets[d].classification for d in received_ids} - {None}))
-            if received_ids else (),
+            "flows.received_classifications": tuple(sorted(
+                {c for d in received_ids if (c := datasets[d].classification) is not None})) if received_ids else (),
             "flows.health_to_uncertified": app.id in self.exposure.health_to_uncertified,
             "provider.hds_or_eea_gap": self.exposure.hds_or_eea_gap(app.id),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),

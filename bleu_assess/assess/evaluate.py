@@ -253,7 +253,7 @@ class Evaluator:
         self.second = {k: [c for c in v if c.rule.second_pass] for k, v in by_kind.items()}
 
     def run(self, advance: Callable[[int], None] | None = None) -> ScanResult:
-        todo = [(app, "application") for app in self.inventory.applications]
+        todo: list[tuple[Any, str]] = [(app, "application") for app in self.inventory.applications]
         todo += [(dataset, "dataset") for dataset in self.inventory.datasets]
         items = []
         for index, (item, kind) in enumerate(todo, 1):
@@ -325,10 +325,9 @@ class Evaluator:
                       findings=tuple(findings), unknown_reasons=unknown if readiness == "unknown" else (),
                       pending_platforms=pending)
         if kind == "application":
-            app: Application = item
-            verdict = ItemVerdict(**common, owner=app.owner, criticality=app.criticality,
-                                  hosting_model=app.hosting.model if app.hosting else None, tags=app.tags,
-                                  extra=app.extra)
+            verdict = ItemVerdict(**common, owner=item.owner, criticality=item.criticality,
+                                  hosting_model=item.hosting.model if item.hosting else None, tags=item.tags,
+                                  extra=item.extra)
         else:
             verdict = ItemVerdict(**common, classification=item.classification)
         return verdict, facts, fired
