@@ -10,7 +10,6 @@ change of the results: `pytest tests/test_eval_identical.py --update-golden`.
 from __future__ import annotations
 
 import gzip
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,18 +35,14 @@ def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize(("name", "lang"), CASES)
 def test_scan_json_is_byte_identical_to_the_unoptimised_evaluation(runner, estate: Path, tmp_path: Path, name: str,
-                                                                   lang: str | None, update_golden: bool) -> None:
+                                                                   lang: str | None, update_golden: bool,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     # Relative paths, as a user types them: the results record the inventory's path as given.
-    folder = estate if name == "estate-300" else ROOT
+    monkeypatch.chdir(estate if name == "estate-300" else ROOT)
     source = f"{name}.yaml" if name == "estate-300" else f"examples/{name}.yaml"
     out = tmp_path / "results.json"
     argv = ["scan", source, "--format", "json", "--as-of", "2026-11-30", "-o", str(out)]
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = runner.invoke(app, argv + (["--lang", lang] if lang else []))
-    finally:
-        os.chdir(cwd)
+    result = runner.invoke(app, argv + (["--lang", lang] if lang else []))
     assert result.exit_code == 0, result.output
     golden = GOLDEN / f"{name}{'.' + lang if lang else ''}.json.gz"
     if update_golden:
