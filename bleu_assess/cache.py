@@ -91,7 +91,7 @@ def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T
         with open(file, "rb") as stream:
             stored_key, value = pickle.load(stream)
         if stored_key == key:
-            return value  # type: ignore[no-any-return]
+            return value
     except Exception:  # missing, unreadable, truncated or from another layout: rebuild
         pass
     value = build()

@@ -4,7 +4,9 @@ move groups and the inventory — on both examples, in both languages, and on ra
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from test_plan import estate, estates
 
 from bleu_assess import api
-from bleu_assess.assess.results import Phrase, PlanResult
+from bleu_assess.assess.results import Held, Phrase, Placement, PlanResult, Staying, Wave
+from bleu_assess.plan.roadmap import RoadmapOptions
 from bleu_assess.plan.waves import CRITICALITY_RANK, PlanOptions
 from bleu_assess.plan.waves import plan as plan_codes
 from bleu_assess.render import words
@@ -163,3 +166,49 @@ def test_a_dependent_of_a_cycle_waits_for_the_member_it_needs_and_only_pinned_me
     assert reasons["x"] == "after C (wave 2)", "the member it depends on, not the group's first"
     assert reasons["b"] == "moves with C (dependency cycle); pinned to wave 2; after A (wave 1)"
     assert reasons["c"] == "moves with B (dependency cycle); its move group is pinned to wave 2 by B; after A (wave 1)"
+
+
+# The fields of a plan's records that hold a text (a Phrase until worded); `scan` is read to word them.
+TEXTS: dict[type, set[str]] = {PlanResult: {"warnings", "scan"}, Wave: set(), Placement: {"reason"}, Held: {"detail"},
+                               Staying: {"reason"}}
+
+
+def _records(value: Any) -> bool:
+    return isinstance(value, tuple) and bool(value) and type(value[0]) in TEXTS
+
+
+def _marked(record: Any) -> Any:
+    """`record` with a marker object of its own in every field that holds no text, at every level."""
+    return replace(record, **{f.name: tuple(_marked(r) for r in value) if _records(value) else object()
+                              for f in fields(record) if f.name not in TEXTS[type(record)]
+                              for value in [getattr(record, f.name)]})
+
+
+def _check_passed_on(before: Any, after: Any) -> int:
+    assert type(after) is type(before)
+    checked = 0
+    for f in fields(before):
+        old, new = getattr(before, f.name), getattr(after, f.name)
+        if f.name == "scan":
+            assert new is old
+        elif f.name in TEXTS[type(before)]:
+            assert all(isinstance(text, str) for text in (new if isinstance(new, tuple) else (new,))), f.name
+        elif _records(old):
+            assert len(new) == len(old)
+            checked += sum(_check_passed_on(o, n) for o, n in zip(old, new))
+        else:
+            assert new is old, f"{type(before).__name__}.{f.name} is not passed on"
+            checked += 1
+    return checked
+
+
+def test_wording_a_plan_passes_every_field_that_is_not_a_text_on() -> None:
+    """words.plan builds the worded plan field by field (its texts change type): every other
+    field of the plan, its waves, placements, held and staying items, fields added later
+    included, comes through as it is."""
+    inventory = api.load(EXAMPLES["chu"]).inventory
+    ig = api.graph(inventory)
+    planned = api.plan(api.assess(inventory, lang="en", ig=ig), ig, roadmap=RoadmapOptions(dt.date(2027, 1, 4)))
+    assert planned.waves and planned.held and planned.staying and planned.warnings  # deadlines warn
+    marked = _marked(planned)
+    assert _check_passed_on(marked, words.plan(marked)) > len(fields(PlanResult))

@@ -178,3 +178,18 @@ def test_upgrade_rewrites_v1_sensitive_as_a_v2_class_with_particular_sensitivity
         expected = "internal" if dataset.get("personal_data") is False else "special-category"
         assert (rewritten["classification"], rewritten["particular_sensitivity"]) == (expected, "yes")
     assert result.stdout.count("à revoir avec bleu-assess qualify") == 6  # in the organisation's language
+
+
+def test_a_country_that_is_not_text_is_reported_not_a_crash(runner: Any, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --lang, the organisation's country chooses the language before the inventory is
+    validated: a number there is the validator's located error (exit 2), not an internal error."""
+    monkeypatch.delenv("BLEU_ASSESS_LANG", raising=False)
+    text = (V1 / "minimal.yaml").read_text(encoding="utf-8")
+    assert "organisation:\n" in text
+    bad = tmp_path / "v1.yaml"
+    bad.write_text(text.replace("organisation:\n", "organisation:\n  country: 33\n", 1), encoding="utf-8")
+    result = runner.invoke(app, ["upgrade", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "v1.yaml:" in result.output and "organisation.country" in result.output
+    assert "internal" not in result.output and "interne" not in result.output

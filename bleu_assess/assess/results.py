@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
@@ -158,8 +158,8 @@ class InventoryRef:
     catalogue: Mapping[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
-               "country": self.country, "organisation_type": self.organisation_type}
+        out: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
+                               "country": self.country, "organisation_type": self.organisation_type}
         if self.catalogue is not None:
             out["catalogue"] = dict(self.catalogue)
         return out
@@ -257,25 +257,28 @@ class Phrase:
 
 # A text in a result: a Phrase until worded (render/words.py), then the words in one language.
 Said = Phrase | str
+# The texts of a plan and its parts: Said as planned, str once worded (words.plan returns a
+# PlanResult[str], whose reasons renderers use as text).
+Text = TypeVar("Text", bound=Said, covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
-class Placement:
+class Placement(Generic[Text]):
     """Why an application landed in its wave ("after Annuaire, wave 2")."""
 
     id: str
-    reason: Said
+    reason: Text
     not_before: str | None = None  # YYYY-MM-DD: its only landing zones await a qualification expected then
 
 
 @dataclass(frozen=True, slots=True)
-class Wave:
+class Wave(Generic[Text]):
     number: int
     applications: tuple[str, ...]
     datasets: tuple[str, ...]
     move_groups: tuple[tuple[str, ...], ...]
     effort_days: float
-    placements: tuple[Placement, ...] = ()
+    placements: tuple[Placement[Text], ...] = ()
     start: str | None = None  # ISO dates of the first and last working day, when the plan is dated
     end: str | None = None
 
@@ -289,20 +292,20 @@ class Wave:
 
 
 @dataclass(frozen=True, slots=True)
-class Held:
+class Held(Generic[Text]):
     id: str
     reason: str  # a vocab.HeldReason
-    detail: Said
+    detail: Text
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "reason": self.reason, "detail": self.detail}
 
 
 @dataclass(frozen=True, slots=True)
-class Staying:
+class Staying(Generic[Text]):
     id: str
     target: str  # one of TARGETS: the item's verdict target (a retained application keeps its own)
-    reason: Said = ""
+    reason: Text
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "target": self.target, "reason": self.reason}
@@ -325,14 +328,14 @@ class HybridLink:
 
 
 @dataclass(frozen=True, slots=True)
-class PlanResult:
+class PlanResult(Generic[Text]):
     scan: ScanResult
-    waves: tuple[Wave, ...]
-    held: tuple[Held, ...]
-    staying: tuple[Staying, ...]
+    waves: tuple[Wave[Text], ...]
+    held: tuple[Held[Text], ...]
+    staying: tuple[Staying[Text], ...]
     hybrid_links: tuple[HybridLink, ...] = ()
     split_datasets: tuple[tuple[str, tuple[int, ...]], ...] = ()  # dataset, waves of its holders
-    warnings: tuple[Said, ...] = ()
+    warnings: tuple[Text, ...] = ()
     # Days counted for each moving application (its own estimate or its size under the plan's
     # --effort-days): what the waves' effort_days add up, shown per application by renderers.
     effort: Mapping[str, float] = field(default_factory=dict)

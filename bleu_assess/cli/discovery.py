@@ -3,11 +3,19 @@ assessment workbooks, AWS, ArchiMate (bleu_assess/intake/). Each prints an impor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from bleu_assess.cli import command
 from bleu_assess.cli.groups import import_app
 from bleu_assess.cli.options import Lang, as_of_day, as_of_option, lang_option, output_option
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bleu_assess.intake.merge import Additions
+    from bleu_assess.intake.tally import ImportReport
 
 INVENTORY_HELP = "Inventory to add to (single file; never modified unless --in-place)."
 # Options every discovery import shares (one declaration each, reused by the commands below).
@@ -30,7 +38,7 @@ def _language(lang: Lang | None, inventory: str | None) -> str:
     return language(lang, api.country_of(inventory) if inventory else None)
 
 
-def _finish(text: str, report: object, output: str | None, inventory: str | None, in_place: bool,
+def _finish(text: str, report: ImportReport, output: str | None, inventory: str | None, in_place: bool,
             report_file: str | None, inputs: list[str], language: str) -> None:
     """Write the result (atomically) and the report; print the report on stderr."""
     import json
@@ -46,9 +54,9 @@ def _finish(text: str, report: object, output: str | None, inventory: str | None
         write_atomic(str(target), text, inputs)
     if report_file:
         content = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n" \
-            if report_file.endswith(".json") else report.markdown(language)  # type: ignore[attr-defined]
+            if report_file.endswith(".json") else report.markdown(language)
         write_atomic(report_file, content, inputs)
-    for line in report.lines(language):  # type: ignore[attr-defined]
+    for line in report.lines(language):
         console.err().print(line)
     console.info(t("discovery.written", language, path=target))
 
@@ -108,15 +116,16 @@ def import_azure_migrate(
     _finish(text, report, output, inventory, in_place, report_file, inputs, language)
 
 
-def _servers_import(kind: str, source: str, build: object, inventory: str | None, organisation: str | None,
-                    output: str | None, in_place: bool, report_file: str | None, lang: Lang | None) -> None:
+def _servers_import(kind: str, source: str, build: Callable[[], tuple[Additions, ImportReport]],
+                    inventory: str | None, organisation: str | None, output: str | None, in_place: bool,
+                    report_file: str | None, lang: Lang | None) -> None:
     """Common to the importers that write servers and applications: build, merge, write, report."""
     from bleu_assess.intake.merge import import_into
 
     language = _language(lang, inventory)
     inputs = [p for p in (source, inventory) if p]
     _target(output, inventory, in_place, inputs)
-    additions, report = build()  # type: ignore[operator]
+    additions, report = build()
     text = import_into(inventory, organisation, source, kind, additions, report, str(output or inventory))
     _finish(text, report, output, inventory, in_place, report_file, inputs, language)
 

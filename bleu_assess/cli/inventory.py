@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -131,9 +132,11 @@ def upgrade(
     files = inventory_files(root, path)
     texts = [(shown, yamlio.decode(yamlio.read_bytes(file, shown), shown)) for file, shown in files]
     parsed = [yamlio.parse(text, name) for name, text in texts]
-    organisation = next((d["organisation"] for d in parsed if isinstance(d, dict)
-                         and isinstance(d.get("organisation"), dict)), {})
-    tongue = language(lang, organisation.get("country"))  # also of the comments the steps write
+    organisation: dict[str, Any] = next((d["organisation"] for d in parsed if isinstance(d, dict)
+                                         and isinstance(d.get("organisation"), dict)), {})
+    # Not validated yet: a country that is not text (`country: 33`) is reported by validate below.
+    country = organisation.get("country")
+    tongue = language(lang, country if isinstance(country, str) else None)  # also of the comments the steps write
     upgraded = upgrade_texts(texts, lang=tongue)
     # The result must be a valid inventory before anything is written.
     validate([Document(name, text, yamlio.parse(text, name)) for name, text in upgraded], path)

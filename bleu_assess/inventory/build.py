@@ -190,8 +190,7 @@ def _platform(p: dict[str, Any], provider: model.Provider, fmt: str) -> model.Pl
 
 
 def _application(a: dict[str, Any]) -> model.Application:
-    hosting = a.get("hosting")
-    tags = a.get("tags")
+    hosting, tags, extra = a.get("hosting"), a.get("tags"), a.get("extra")
     if isinstance(tags, dict):
         tags = [f"{k}={v}" for k, v in tags.items()]
     elif tags is not None and not isinstance(tags, list):
@@ -211,7 +210,7 @@ def _application(a: dict[str, Any]) -> model.Application:
         blockers=tuple(a.get("blockers") or ()),
         wave=a.get("wave"),
         tags=tuple(str(t) for t in tags or ()),
-        extra=a.get("extra") if isinstance(a.get("extra"), dict) else ({} if a.get("extra") is None else {"value": a["extra"]}),
+        extra=extra if isinstance(extra, dict) else ({} if extra is None else {"value": extra}),
         siiv=bool(a.get("siiv")),
         sie=bool(a.get("sie")),
         homologation=_homologation(a.get("homologation")),

@@ -119,7 +119,7 @@ def compiled() -> Callable[[Any], Any]:
                                  lambda: fastjsonschema.compile_to_code(schema))
     namespace: dict[str, Any] = {}
     exec(compile(code, "<bleu-assess inventory validator>", "exec"), namespace)  # our own generated code
-    return namespace["validate"]  # type: ignore[no-any-return]
+    return namespace["validate"]
 
 
 def strict_schema() -> dict[str, Any]:
@@ -142,7 +142,7 @@ def _stricter(node: Any, names: tuple[Any, ...]) -> Any:
         return node
     if node == {} or set(node) == {"description"}:  # a free-form value
         return {"$ref": "#/$defs/free0"}
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in node.items():
         if key == "properties":
             out[key] = {name: _stricter(child, (*names, name)[-2:]) for name, child in value.items()}
@@ -275,7 +275,7 @@ def _checker(spec: Spec) -> Check:
             if ref:
                 sink.refs.append((ref, value, sink.doc, ()))
             if defines:
-                token = (sink.doc, object())
+                token: tuple[int, tuple[Any, ...]] = (sink.doc, (object(),))  # unique: compared by identity
                 return sink.defined.setdefault(defines, {}).setdefault(value, token) is token
             return True
         return check_id

@@ -91,7 +91,7 @@ class InventoryGraph:
 
         undirected = self.graph.to_undirected(as_view=True)
         keep = nx.single_source_shortest_path_length(undirected, focus, cutoff=depth)
-        return InventoryGraph(self.inventory, self.graph.subgraph(keep).copy())  # type: ignore[arg-type]
+        return InventoryGraph(self.inventory, self.graph.subgraph(keep).copy())
 
     def find(self, item_id: str) -> list[str]:
         """Node ids matching a bare id (or an already qualified `kind:id`)."""

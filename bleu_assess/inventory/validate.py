@@ -129,7 +129,8 @@ def _check_dates(c: Collector, doc: int, path: tuple[Any, ...], entry: Any) -> N
     if not isinstance(entry, dict):
         return
     start, end = entry.get("since"), entry.get("until") or entry.get("expected")
-    if parse_date(start) and parse_date(end) and start > end:
+    since_day, end_day = parse_date(start), parse_date(end)
+    if since_day and end_day and since_day > end_day:
         field_name = "until" if "until" in entry else "expected"
         c.report(doc, (*path, field_name), "before_since", field=field_name, end=end, start=start)
 
@@ -266,8 +267,8 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
         if flow["from"] == flow["to"]:
             c.report(doc_index, ("flows", index), "flow_to_itself", severity="warning", app=flow["from"])
     received: dict[str, set[str]] = {}
-    for flow in inventory.flows:
-        received.setdefault(flow.target, set()).update(flow.datasets)
+    for sent in inventory.flows:
+        received.setdefault(sent.target, set()).update(sent.datasets)
     for doc_index, index, flow in merged(docs, "flows"):
         source = flow["from"]
         missing = [d for d in flow["datasets"] if d not in app_datasets.get(source, ()) and d not in received.get(source, ())]
@@ -286,18 +287,19 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
     if inventory.format != model.FORMAT_V1:
         offered = {p.provider for p in inventory.platforms if p.qualifications}
         for doc_index, index, provider in merged(docs, "providers"):
-            held = _ids_of(provider.get("qualifications"))
-            if held and any(p.provider == provider["id"] for p in inventory.platforms) \
+            qualified = _ids_of(provider.get("qualifications"))
+            if qualified and any(p.provider == provider["id"] for p in inventory.platforms) \
                     and provider["id"] not in offered:
                 c.report(doc_index, ("providers", index, "qualifications"), "provider_qualifications",
-                         severity="warning", provider=provider["id"], held=tuple(held))
+                         severity="warning", provider=provider["id"], held=tuple(qualified))
     v1 = [i for i, d in enumerate(docs) if d.data.get("format") == model.FORMAT_V1]
     if v1:
         c.report(v1[0], ("format",), "v1_meaning", severity="warning", format=model.FORMAT_V1)
 
 
 def _ids_of(entries: Any) -> list[str]:
-    return [e if isinstance(e, str) else e.get("id") for e in entries or [] if isinstance(e, (str, dict))]
+    ids = (e.get("id") if isinstance(e, dict) else e for e in entries or [])
+    return [i for i in ids if isinstance(i, str)]
 
 
 def _warn_qualifications(c: Collector, doc: int, path: tuple[Any, ...], entry: dict[str, Any]) -> None:

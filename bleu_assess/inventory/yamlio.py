@@ -24,59 +24,17 @@ from bleu_assess.inputs import max_bytes as max_bytes
 from bleu_assess.inputs import position as _position
 from bleu_assess.inputs import read_bytes as read_bytes
 from bleu_assess.inventory import scalars
+from bleu_assess.inventory.locate import Loader
 
-_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Re-exported: yamlio.compose, yamlio.locate, ... stay where callers import them.
+from bleu_assess.inventory.locate import compose as compose
+from bleu_assess.inventory.locate import compose_unchecked as compose_unchecked
+from bleu_assess.inventory.locate import locate as locate
+from bleu_assess.inventory.locate import path_of_line as path_of_line
 
 # Aliases may repeat a node; refuse documents whose expansion is out of proportion.
 _MAX_EXPANSION_FACTOR = 10
 _MAX_EXPANSION_FLOOR = 200_000
-
-
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    # Plain scalars are typed by the YAML 1.2 core schema (bleu_assess.inventory.scalars), as the fast
-    # parser does; only the merge key is kept from YAML 1.1.
-    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML reads this class attribute)
-        first: [r for r in resolvers if r[0] == "tag:yaml.org,2002:merge"]
-        for first, resolvers in _Base.yaml_implicit_resolvers.items()
-    }
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self.duplicate_keys: list[yaml.Node] = []
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
-            if key in seen:
-                self.duplicate_keys.append(key_node)
-            seen.add(key)
-        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
-
-    def construct_core_int(self, node: yaml.ScalarNode) -> int:
-        try:
-            return scalars.to_int(node.value)
-        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-            raise yaml.constructor.ConstructorError(
-                None, None, f"number with {len(node.value):,} digits is out of range", node.start_mark) from None
-
-    def construct_core_float(self, node: yaml.ScalarNode) -> float:
-        try:
-            return scalars.to_float(node.value)
-        except ValueError:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"number '{node.value[:40]}' is out of range", node.start_mark) from None
-
-
-for _tag, _pattern, _first in (
-    ("tag:yaml.org,2002:null", scalars.NULL, ["~", "n", "N", ""]),
-    ("tag:yaml.org,2002:bool", scalars.BOOL, list("tTfF")),
-    ("tag:yaml.org,2002:int", scalars.INT, list("-+0123456789")),
-    ("tag:yaml.org,2002:float", scalars.FLOAT, list("-+.0123456789")),
-):
-    _Loader.add_implicit_resolver(_tag, _pattern, _first)
-_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_core_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_core_float)
 
 
 def _fail(file: str, message: str, line: int | None = None, column: int | None = None, path: str = "") -> InputError:
@@ -96,7 +54,7 @@ def parse(text: str, file: str) -> Any:
         data = _parse_fast(text)
         if data is not _FALLBACK:
             return data
-    loader = _Loader(text)
+    loader = Loader(text)
     enabled = gc.isenabled()
     gc.disable()  # the parse allocates millions of objects that no cycle collection can free
     try:
@@ -140,7 +98,7 @@ def parser() -> str:
 @functools.cache
 def _ryml() -> Any:
     try:
-        import ryml  # type: ignore[import-not-found]
+        import ryml
     except ImportError:
         return None
     return ryml
@@ -287,7 +245,7 @@ def _parse_json(text: str, file: str) -> Any:
         line, column = _position(text, found.start()) if found else (None, None)
         message = str(exc) if "NaN" in str(exc) or "Infinity" in str(exc) else "number out of range"
         raise _fail(file, message, line, column, path_of_line(text, line) if line else "") from None
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         loader.get_single_data()
     except (yaml.YAMLError, RecursionError):
@@ -343,64 +301,3 @@ def _children(node: yaml.Node) -> Iterator[yaml.Node]:
             yield value
     elif isinstance(node, yaml.SequenceNode):
         yield from node.value
-
-
-def compose(text: str) -> yaml.Node | None:
-    """The node tree with marks, for locating diagnostics (only on the error path)."""
-    loader = _Loader(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
-
-
-def locate(root: yaml.Node | None, path: tuple[Any, ...], at_key: bool = False) -> tuple[int | None, int | None]:
-    """1-based line and column of the node at `path`, or of its deepest existing parent."""
-    node = root
-    if node is None:
-        return 1, 1
-    for index, part in enumerate(path):
-        last = index == len(path) - 1
-        child: yaml.Node | None = None
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == part:
-                    child = key_node if (last and at_key) else value_node
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            child = node.value[part]
-        if child is None:
-            break
-        node = child
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def path_of_line(text: str, line: int) -> str:
-    """The field path of the deepest node that starts on `line` (for duplicate keys)."""
-    root = compose_unchecked(text)
-    found: list[str] = []
-
-    def walk(node: yaml.Node, path: list[str]) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.start_mark.line + 1 == line:
-                    found[:] = [*path, str(key.value)]
-                    return
-                if key.start_mark.line + 1 <= line <= value.end_mark.line + 1:
-                    walk(value, [*path, str(key.value)])
-        elif isinstance(node, yaml.SequenceNode):
-            for index, value in enumerate(node.value):
-                if value.start_mark.line + 1 <= line <= value.end_mark.line + 1:
-                    walk(value, [*path[:-1], f"{path[-1]}[{index}]"] if path else [f"[{index}]"])
-
-    if root is not None:
-        walk(root, [])
-    return ".".join(found)
-
-
-def compose_unchecked(text: str) -> yaml.Node | None:
-    try:
-        return compose(text)
-    except yaml.YAMLError:
-        return None
-
-

@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any
 
 from bleu_assess.assess.results import Phrase, PlanResult
-from bleu_assess.inventory.model import Inventory
+from bleu_assess.inventory.model import Inventory, Platform, Provider
 
 WORKING_DAYS_PER_WEEK = 5
 DEFAULT_CAPACITY = 10.0  # person-days a week: a team of two
@@ -170,7 +170,8 @@ def inventory_deadlines(inventory: Inventory, plan: PlanResult | None = None) ->
             landing.setdefault(verdict.platform, []).append((verdict.id, needed))
     out = []
     providers = inventory.providers_by_id
-    for holder in (*inventory.providers, *inventory.platforms):
+    holders: tuple[Provider | Platform, ...] = (*inventory.providers, *inventory.platforms)
+    for holder in holders:
         provider = providers.get(getattr(holder, "provider", None) or "")
         if provider is not None and holder.qualifications is provider.qualifications:
             continue

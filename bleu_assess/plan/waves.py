@@ -3,9 +3,8 @@
 Pure functions. Applications that depend on each other (a cycle of `depends_on`) form one move
 group; groups are layered in dependency order (what you depend on moves in the same wave or
 earlier), then waves are filled under capacity limits. Every application ends up exactly once
-in a wave, in `held` or in `staying` (spec/results.md, plan invariants). An application that
-should move but has no landing zone is held (`no-landing-zone`); one whose only landing zones
-await a qualification moves no earlier than the date expected for it (`not_before`).
+in a wave, in `held` or in `staying` (spec/results.md, plan invariants): who stays and who is
+held, and why, is decided first by plan/holds.py.
 """
 
 from __future__ import annotations
@@ -16,19 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bleu_assess import gcpause
-from bleu_assess.assess.results import (
-    Held,
-    HybridLink,
-    ItemVerdict,
-    Phrase,
-    Placement,
-    PlanResult,
-    ScanResult,
-    Staying,
-    Wave,
-)
+from bleu_assess.assess.results import HybridLink, ItemVerdict, Phrase, Placement, PlanResult, ScanResult, Wave
 from bleu_assess.inventory.graph import InventoryGraph, strongly_connected
-from bleu_assess.inventory.model import Application, Inventory
+from bleu_assess.inventory.model import Application
+from bleu_assess.plan import holds
+from bleu_assess.plan.holds import PendingOffer, pending_offers
+
+__all__ = ["DEFAULT_EFFORT_DAYS", "PendingOffer", "PlanOptions", "effort_of", "parse_effort_days", "pending_offers",
+           "plan"]
 
 DEFAULT_EFFORT_DAYS: Mapping[str, float] = {"XS": 2.0, "S": 5.0, "M": 15.0, "L": 40.0, "XL": 80.0}
 UNKNOWN_EFFORT = "M"  # an application without an estimate counts as a medium one
@@ -49,42 +43,6 @@ def effort_of(app: Application, options: PlanOptions) -> float:
     if isinstance(app.effort, (int, float)):
         return float(app.effort)
     return float(options.effort_days.get(app.effort or UNKNOWN_EFFORT, options.effort_days[UNKNOWN_EFFORT]))
-
-
-@dataclass(frozen=True)
-class PendingOffer:
-    """An offer an application would land on once a qualification pending there is granted:
-    the offer's id, the pending qualifications it waits for, and the date it may land from
-    (ISO `YYYY-MM-DD`: the latest of their `expected` dates; None when one is not dated)."""
-
-    platform: str
-    qualifications: tuple[str, ...]
-    expected: str | None
-
-
-def pending_offers(verdict: ItemVerdict, inventory: Inventory) -> list[PendingOffer]:
-    """The offers the evaluator found would fit `verdict` once their pending qualifications are
-    granted (`pending_platforms`), soonest first, undated ones last (then by id).
-
-    It waits for the pending qualifications its target requires (rulesets/verdicts.yaml,
-    `target_requirements`), or for all those pending at the offer when none of them is one:
-    then the item's own needs (HDS for health data) are what is pending. The one reading of
-    pending offers for the plan's `not_before`, the roadmap's dates and the report's decisions."""
-    from bleu_assess.rules.refdata import verdict_model
-
-    required = set((verdict_model().target_requirements.get(verdict.target) or {}).get("qualifications") or ())
-    offers = inventory.platforms_by_id
-    out = []
-    for offer_id in verdict.pending_platforms:
-        offer = offers.get(offer_id)
-        if offer is None:
-            continue
-        pending = list(offer.pending_qualifications or ())
-        awaited = [q for q in pending if q.id in required] or pending
-        dates = [q.expected for q in awaited]
-        expected = None if not dates or None in dates else max(d for d in dates if d is not None)
-        out.append(PendingOffer(offer_id, tuple(sorted({q.id for q in awaited})), expected))
-    return sorted(out, key=lambda o: (o.expected is None, o.expected or "", o.platform))
 
 
 @dataclass
@@ -111,15 +69,12 @@ class _Planner:
         # Applications whose only landing zones are pending: the date they may move from, and why.
         self.not_before: dict[str, str] = {}
 
-    @staticmethod
-    def say(key: str, **values: object) -> Phrase:
-        """The decision `plan.<key>` with its parameters, worded at render time (render/words.py)."""
-        return Phrase(f"plan.{key}", values)
+    say = staticmethod(holds.say)
 
     def run(self) -> PlanResult:
-        staying = self.staying()
+        staying = holds.staying(self.apps, self.verdicts)
         stay_ids = {s.id for s in staying}
-        held = self.held(stay_ids)
+        held = holds.held(self.ig, self.verdicts, stay_ids, self.not_before, self.warnings)
         held_ids = {h.id for h in held}
         moving = [a for a in sorted(self.apps) if a not in stay_ids and a not in held_ids]
         # Every moving application moves in a wave: its days, counted once, are the plan's.
@@ -135,71 +90,6 @@ class _Planner:
             effort=self.effort,
         )
 
-    # -- who does not move ----------------------------------------------------------------
-
-    def staying(self) -> list[Staying]:
-        out = []
-        for app_id, app in self.apps.items():
-            verdict = self.verdicts[app_id]
-            if app.strategy == "retain":  # stays where it is; its target says where it would go
-                out.append(Staying(app_id, verdict.target, self.say("staying_retain")))
-            elif app.strategy == "retire":
-                out.append(Staying(app_id, "retire", self.say("staying_retire")))
-            elif verdict.target in ("on-premises", "retire"):
-                out.append(Staying(app_id, verdict.target, self.say(f"staying_target_{verdict.target}")))
-        return out
-
-    def held(self, staying: set[str]) -> list[Held]:
-        held: dict[str, Held] = {}
-        for app_id in sorted(self.apps):
-            if app_id in staying:
-                continue
-            verdict = self.verdicts[app_id]
-            if verdict.readiness == "not-ready":
-                blocker = next((f for f in verdict.findings if f.severity == "blocker"), None)
-                detail = self.say("held_blocker", rule=blocker.rule, message=blocker.message) if blocker \
-                    else self.say("held_not_ready")
-                held[app_id] = Held(app_id, "not-ready", detail)
-            elif verdict.readiness == "unknown":
-                held[app_id] = Held(app_id, "unknown", self.say("held_unknown"))
-            elif verdict.platform is None and verdict.target not in ("on-premises", "retire"):
-                self.no_landing_zone(verdict, held)
-        # Whoever needs a held application at run time waits for it, transitively, and a
-        # dependency cycle moves as one: if one member waits, all wait. What stays where it is
-        # holds no one back (the link is hybrid).
-        needed_by: dict[str, set[str]] = defaultdict(set)  # B -> the applications that depend on B
-        for app in self.ig.inventory.applications:
-            for d in app.depends_on:
-                if d != app.id:
-                    needed_by[d].add(app.id)
-        cycle_of = {a: cycle for cycle in self.ig.dependency_cycles() for a in cycle}
-        queue = sorted(held)
-        while queue:
-            blocked = queue.pop(0)
-            waiting = [(d, "held_depends") for d in sorted(needed_by.get(blocked, ()))]
-            waiting += [(m, "held_cycle") for m in cycle_of.get(blocked, ()) if m != blocked]
-            for app_id, key in waiting:
-                if app_id not in held and app_id not in staying:
-                    held[app_id] = Held(app_id, "depends-on-held",
-                                        self.say(key, dependency=blocked,
-                                                 reason=Phrase(f"values.held.{held[blocked].reason}")))
-                    queue.append(app_id)
-        return list(held.values())
-
-    def no_landing_zone(self, verdict: ItemVerdict, held: dict[str, Held]) -> None:
-        """Hold an application that has nowhere to go; date one whose only landing zones are
-        pending offers: no earlier than the earliest date one of them expects its qualification."""
-        offers = pending_offers(verdict, self.ig.inventory)
-        if offers and offers[0].expected is not None:
-            self.not_before[verdict.id] = offers[0].expected
-            self.warnings.append(self.say("warn_pending_offer", app=verdict.id, offer=offers[0].platform,
-                                          date=offers[0].expected))
-            return
-        gap = next((f.message for f in verdict.findings if f.rule in ("OFR-LZ-001", "SNC-PLT-001", "SNC-PLT-002")),
-                   None)
-        held[verdict.id] = Held(verdict.id, "no-landing-zone", self.say("finding", message=gap) if gap else self.say(
-            "held_pending_undated" if verdict.pending_platforms else "held_no_landing_zone"))
-
     # -- move groups and waves -------------------------------------------------------------
 
     def groups(self, moving: list[str]) -> dict[int, _Group]:
@@ -208,8 +98,8 @@ class _Planner:
         graph: dict[str, list[str]] = {a: [d for d in self.apps[a].depends_on if d in movers and d != a] for a in moving}
         # A dependency cycle stays one move group even when one of its members does not move.
         for cycle in self.ig.dependency_cycles():
-            members = [a for a in cycle if a in movers]
-            for a, b in zip(members, members[1:] + members[:1]):
+            in_cycle = [a for a in cycle if a in movers]
+            for a, b in zip(in_cycle, in_cycle[1:] + in_cycle[:1]):
                 graph[a].append(b)
         if self.options.group_by_flows:
             for flow in self.ig.inventory.flows:
@@ -220,7 +110,7 @@ class _Planner:
         index = {app: key for key, members in enumerate(components) for app in members}
         groups: dict[int, _Group] = {}
         for key, members in enumerate(components):
-            pins = sorted({self.apps[a].wave for a in members if self.apps[a].wave is not None})
+            pins = sorted({wave for wave in (self.apps[a].wave for a in members) if wave is not None})
             if len(pins) > 1:
                 self.warnings.append(self.say("warn_group_pins", group=members, pins=tuple(pins), wave=pins[-1]))
             worst = max(CRITICALITY_RANK[self.apps[a].criticality] for a in members)

@@ -40,10 +40,10 @@ if TYPE_CHECKING:
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # SARIF has three alert levels; GitHub ranks security alerts by "security-severity" (0-10).
-LEVEL = {Severity.BLOCKER: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
-         Severity.INFO: "none"}
-SECURITY_SEVERITY = {Severity.BLOCKER: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0",
-                     Severity.INFO: "0.0"}
+LEVEL: dict[str, str] = {Severity.BLOCKER: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+                         Severity.LOW: "note", Severity.INFO: "none"}
+SECURITY_SEVERITY: dict[str, str] = {Severity.BLOCKER: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
+                                     Severity.LOW: "3.0", Severity.INFO: "0.0"}
 SECTIONS = {"applications": "application", "datasets": "dataset"}
 # Code scanning stores at most 5,000 results of an upload (it accepts 25,000 per run and drops the
 # rest, in its own order): we choose which, most severe first, and say how many are summarised.
@@ -66,7 +66,7 @@ def item_locations(path: str | os.PathLike[str]) -> dict[tuple[str, str], tuple[
         if root is None or not hasattr(root, "value") or not isinstance(root.value, list):
             continue
         for key, section in root.value:
-            kind = SECTIONS.get(getattr(key, "value", None))
+            kind = SECTIONS.get(getattr(key, "value", ""))
             if kind is None or not isinstance(section.value, list):
                 continue
             for node in section.value:
@@ -186,7 +186,10 @@ def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequen
             found.append((SEVERITY_RANK[finding.severity], len(found), item, finding))
     order = sorted(first)
     index = {rule: i for i, rule in enumerate(order)}
-    driver_rules = [_rule_descriptor(rule, first[rule], *known.get(rule, (None, None)), lang) for rule in order]
+    driver_rules = []
+    for rule_id in order:
+        known_rule, known_set = known.get(rule_id, (None, None))
+        driver_rules.append(_rule_descriptor(rule_id, first[rule_id], known_rule, known_set, lang))
 
     def location(file: str, line: int, item: ItemVerdict | None) -> dict[str, Any]:
         physical = {"artifactLocation": {"uri": base.relative(file), "uriBaseId": URI_BASE},
@@ -230,7 +233,8 @@ def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequen
     encoded: dict[int, str] = {}
 
     def select(limit: int) -> set[int]:
-        kept, used = set(), 0
+        kept: set[int] = set()
+        used = 0
         for _, position, item, finding in ranked:
             text = encoded.get(position) or encoded.setdefault(position, detailed(item, finding))
             size = len(text.encode()) + 1

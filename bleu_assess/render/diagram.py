@@ -25,8 +25,8 @@ DOT_TIMEOUT = 60  # seconds; dot lays out a few hundred nodes in well under a se
 OVERVIEW_MAX_APPLICATIONS = 40  # beyond, one diagram per exposed application
 PER_PATH_MAX_DIAGRAMS = 20
 MAX_NODES = 80  # a picture with more is unreadable on a page (and slow to lay out)
-PATH_COLOURS = {ExposureLevel.CRITICAL: "#b42318", ExposureLevel.HIGH: "#c2410c", ExposureLevel.MEDIUM: "#8a5a00",
-                ExposureLevel.LOW: "#57606a"}
+PATH_COLOURS: dict[str, str] = {ExposureLevel.CRITICAL: "#b42318", ExposureLevel.HIGH: "#c2410c",
+                                 ExposureLevel.MEDIUM: "#8a5a00", ExposureLevel.LOW: "#57606a"}
 LABEL_WIDTH = 22  # characters a line in a node: dot sizes boxes to their text
 MIN_SCALE = 0.65  # 11 pt labels shown at 0.65 stay above 9 px on screen
 

@@ -66,13 +66,13 @@ def to_xlsx(result: ScanResult) -> bytes:
     summary = book.create_sheet(t("interop.sheet.summary", lang))
     summary.append([t("interop.summary_severity", lang), t("interop.count", lang)])
     severity = Counter(f.severity for i in result.items for f in i.findings)
-    for value in Severity:
-        summary.append([label("severity", value, lang), severity.get(value, 0)])
+    for level in Severity:
+        summary.append([label("severity", level, lang), severity.get(level, 0)])
     summary.append([])
     summary.append([t("interop.summary_readiness", lang), t("interop.count", lang)])
     readiness = Counter(i.readiness for i in result.applications)
-    for value in Readiness:
-        summary.append([label("readiness", value, lang), readiness.get(value, 0)])
+    for state in Readiness:
+        summary.append([label("readiness", state, lang), readiness.get(state, 0)])
     for cell in (summary["A1"], summary[f"A{len(Severity) + 3}"]):
         cell.font = Font(bold=True)
     summary.column_dimensions["A"].width = 34

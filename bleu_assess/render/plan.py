@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess.assess.results import PlanResult, to_json
@@ -90,8 +91,8 @@ def roadmap_view(plan: PlanResult, inventory: Inventory) -> dict[str, Any] | Non
     }
 
 
-FILTERS = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json, "num": num, "gantt": gantt_text,
-           "day_after": day_after}
+FILTERS: dict[str, Callable[..., Any]] = {"mermaid": mermaid_text, "mermaid_id": mermaid_id, "json": to_json,
+                                          "num": num, "gantt": gantt_text, "day_after": day_after}
 
 
 def markdown(plan: PlanResult, inventory: Inventory, template_dir: str | None = None) -> str:
@@ -137,7 +138,7 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
     for wave in plan.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
         reasons = {p.id: p.reason for p in wave.placements}
-        tasks = {}
+        tasks: dict[str, list[str]] = {}
         for task in ctx["checklists"][wave.number]:
             tasks.setdefault(task["app"], []).append(f"{task['rule']}: {task['remediation']}")
         for app_id in wave.applications:
@@ -187,16 +188,16 @@ def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> Renderabl
         held.add_column(t("plan.col_application", lang))
         held.add_column(t("plan.col_reason_held", lang))
         held.add_column(t("plan.col_detail", lang), overflow="fold")
-        for item in plan.held:
-            held.add_row(Text(item.id), Text(label("held", item.reason, lang)), Text(item.detail))
+        for waiting in plan.held:
+            held.add_row(Text(waiting.id), Text(label("held", waiting.reason, lang)), Text(waiting.detail))
         parts.append(held)
     if plan.staying:
         staying = Table(title=t("plan.staying_title", lang))
         staying.add_column(t("plan.col_application", lang))
         staying.add_column(t("plan.col_target", lang))
         staying.add_column(t("plan.col_detail", lang), overflow="fold")
-        for item in plan.staying:
-            staying.add_row(Text(item.id), Text(label("target", item.target, lang)), Text(item.reason))
+        for kept in plan.staying:
+            staying.add_row(Text(kept.id), Text(label("target", kept.target, lang)), Text(kept.reason))
         parts.append(staying)
     for warning in plan.warnings:
         parts.append(Text("⚠ " + warning, style="yellow"))

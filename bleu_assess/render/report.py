@@ -20,7 +20,8 @@ from bleu_assess.vocab import EXPOSURE_RANK, SEVERITY_RANK, ExposureLevel, Readi
 
 AUDIENCES = ("executive", "technical")
 # Applications most in need of attention first.
-READINESS_ORDER = {Readiness.NOT_READY: 0, Readiness.UNKNOWN: 1, Readiness.READY_WITH_CONDITIONS: 2, Readiness.READY: 3}
+READINESS_ORDER: dict[str, int] = {Readiness.NOT_READY: 0, Readiness.UNKNOWN: 1, Readiness.READY_WITH_CONDITIONS: 2,
+                                   Readiness.READY: 3}
 
 
 def generation_time() -> str | None:
@@ -75,7 +76,9 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     top_rules = top_blockers(scan)
     executive = executive_sentences(scan, plan, inventory, top_rules)
 
-    classes = {a.id: {inventory.datasets_by_id[d].classification for d in a.datasets} for a in inventory.applications}
+    # Data not classified yet has no row in the exposure heat map.
+    classes = {a.id: {c for d in a.datasets if (c := inventory.datasets_by_id[d].classification) is not None}
+               for a in inventory.applications}
     chart_list = _charts(scan, plan, classes, say, lab)
     from bleu_assess.render import plan as plan_render
     from bleu_assess.render import report_parts
@@ -111,7 +114,7 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
     apps = scan.applications
     out = []
     # Readiness by criticality.
-    rows = []
+    rows: list[tuple[str, dict[str, int]]] = []
     for criticality in reversed(CRITICALITIES):
         counts = Counter(a.readiness for a in apps if a.criticality == criticality)
         rows.append((criticality, {r: counts.get(r, 0) for r in Readiness}))

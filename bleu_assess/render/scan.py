@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 
     from bleu_assess.assess.results import ItemVerdict
 
-_STYLES = {Readiness.READY: "green", Readiness.READY_WITH_CONDITIONS: "yellow", Readiness.NOT_READY: "bold red",
-           Readiness.UNKNOWN: "magenta", ExposureLevel.CRITICAL: "bold red", ExposureLevel.HIGH: "red",
-           ExposureLevel.MEDIUM: "yellow", ExposureLevel.LOW: "cyan", ExposureLevel.NONE: "green"}
+_STYLES: dict[str, str] = {Readiness.READY: "green", Readiness.READY_WITH_CONDITIONS: "yellow",
+                           Readiness.NOT_READY: "bold red", Readiness.UNKNOWN: "magenta",
+                           ExposureLevel.CRITICAL: "bold red", ExposureLevel.HIGH: "red",
+                           ExposureLevel.MEDIUM: "yellow", ExposureLevel.LOW: "cyan", ExposureLevel.NONE: "green"}
 
 
 def _counts(kind: str, counts: dict[str, int], lang: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.assess.results import Phrase, PlanResult
+from bleu_assess.assess.results import Held, Phrase, Placement, PlanResult, Said, Staying, Wave
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory.walker import WORDED_PARAMS
 from bleu_assess.render.i18n import catalogue, t
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 ITEM_PARAMS = frozenset({"app", "apps", "dependency", "members", "group", "vital"})
 
 
-def phrase(said: Phrase | str, lang: str, names: Mapping[str, str] | None = None) -> str:
+def phrase(said: Said, lang: str, names: Mapping[str, str] | None = None) -> str:
     """The words of `said` in `lang` (a text already worded is returned as it is). `names`
     maps item ids to the names that replace them in ITEM_PARAMS parameters."""
     if isinstance(said, str):
@@ -54,21 +54,28 @@ def item_names(plan: PlanResult) -> dict[str, str]:
     return {item.id: item.name for item in plan.scan.items}
 
 
-def plan(result: PlanResult, lang: str | None = None) -> PlanResult:
+def plan(result: PlanResult[Said], lang: str | None = None) -> PlanResult[str]:
     """`result` with every reason, detail and warning worded in `lang` (default: the scan's
-    language). Idempotent: a plan already worded comes back unchanged."""
+    language): a PlanResult[str], whose texts renderers use as they are. Idempotent: a plan
+    already worded comes back equal."""
     lang = lang or result.scan.lang
     names = item_names(result)
 
-    def say(said: Phrase | str) -> str:
+    def say(said: Said) -> str:
         return phrase(said, lang, names)
 
-    waves = tuple(replace(w, placements=tuple(replace(p, reason=say(p.reason)) for p in w.placements))
-                  for w in result.waves)
-    return replace(result, waves=waves,
-                   held=tuple(replace(h, detail=say(h.detail)) for h in result.held),
-                   staying=tuple(replace(s, reason=say(s.reason)) for s in result.staying),
-                   warnings=tuple(say(w) for w in result.warnings))
+    # Built field by field (dataclasses.replace would keep the Said type of the texts); every
+    # field that is not a text is passed on as it is (tests/test_plan_reasons.py checks all are).
+    waves = tuple(Wave(number=w.number, applications=w.applications, datasets=w.datasets,
+                       move_groups=w.move_groups, effort_days=w.effort_days,
+                       placements=tuple(Placement(p.id, say(p.reason), p.not_before) for p in w.placements),
+                       start=w.start, end=w.end) for w in result.waves)
+    return PlanResult(scan=result.scan, waves=waves,
+                      held=tuple(Held(h.id, h.reason, say(h.detail)) for h in result.held),
+                      staying=tuple(Staying(s.id, s.target, say(s.reason)) for s in result.staying),
+                      hybrid_links=result.hybrid_links, split_datasets=result.split_datasets,
+                      warnings=tuple(say(w) for w in result.warnings), effort=result.effort,
+                      roadmap=result.roadmap)
 
 
 def deadline_title(deadline: Deadline, lang: str, start: dt.date | None = None) -> str:

@@ -151,9 +151,9 @@ def select(selectors: list[str] | None = None, rules_dir: str | os.PathLike[str]
             chosen[ruleset.id] = ruleset
     else:
         for ruleset_id in sorted(available):
-            ruleset = _latest(available[ruleset_id], drafts=False)
-            if ruleset is not None:
-                chosen[ruleset_id] = ruleset
+            latest = _latest(available[ruleset_id], drafts=False)
+            if latest is not None:
+                chosen[ruleset_id] = latest
     for selector in selectors or ():
         ruleset = _resolve(selector, available, named)
         chosen[ruleset.id] = ruleset
