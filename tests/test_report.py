@@ -229,7 +229,10 @@ def test_executive_report_prints_on_three_pages_and_page_one_answers_in_names(tm
 def test_technical_report_of_the_hospital_prints_on_at_most_25_pages_with_every_finding(tmp_path: Path) -> None:
     from bleu_assess import api
 
-    pages = pdf_pages(tmp_path, write_report(tmp_path, CHU, *DATED))
+    # Assessed on the tool's clock (2026-01-01 here), not on the plan's start: a dated report is
+    # otherwise assessed on its start date, when two of the example's qualifications have lapsed
+    # and the report has more to say.
+    pages = pdf_pages(tmp_path, write_report(tmp_path, CHU, *DATED, "--as-of", "2026-01-01"))
     assert len(pages) <= 25, len(pages)
     text = " ".join(" ".join(pages).split())
     scan = api.scan(CHU, lang="fr")

@@ -201,6 +201,25 @@ def test_a_landing_zone_whose_required_qualification_ends_before_the_wave_is_war
     assert any(f"wave {wave_b.number} ends" in w and "cloud-iaas:secnumcloud-3.2" in w for w in planned.warnings)
 
 
+def test_a_dated_plan_is_assessed_on_its_start_date_unless_told_otherwise(write_inventory: Any, runner: Any) -> None:
+    # The offer's qualification lapses on 2027-03-01: a plan starting after it cannot land b
+    # (which needs SecNumCloud) there; one starting before can, and is warned of the end.
+    qualified = {"qualifications": [{"id": "secnumcloud-3.2", "since": "2024-01-01", "until": "2027-03-01"}],
+                 "pending_qualifications": []}
+    inventory, _ = hosted(write_inventory, cloud=qualified)
+
+    def moves(*options: str) -> bool:
+        done = runner.invoke(app, ["plan", inventory.path, "-f", "json", "--lang", "en", *options])
+        assert done.exit_code == 0, done.output
+        planned = json.loads(done.stdout)
+        assert planned["as_of"] == (options[-1] if "--as-of" in options else options[1])
+        return any("b" in wave["applications"] for wave in planned["waves"])
+
+    assert moves("--start", "2027-01-04")
+    assert not moves("--start", "2027-06-01")
+    assert moves("--start", "2027-06-01", "--as-of", "2027-01-04")  # --as-of wins
+
+
 def test_a_derogation_ending_constrains_what_it_covers_and_the_holders_of_its_datasets(write_inventory: Any) -> None:
     derogation = {"id": "derog-dr", "rules": ["SNC-DR-001"], "datasets": ["dr"], "basis": "other",
                   "granted_by": "HFDS", "granted_on": "2026-01-01", "until": "2027-03-31"}

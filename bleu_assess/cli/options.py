@@ -203,3 +203,12 @@ def roadmap_options(start: str | None, capacity: str | None,
         raise UsageError(t("usage.bad_capacity", tongue, error=exc),
                          hint="--capacity 40 --freeze 2027-07-14:2027-08-31") from None
     return RoadmapOptions(first, weekly, freezes)
+
+
+def dated_as_of(as_of: str | None, dated: RoadmapOptions | None) -> str | None:
+    """The assessment date of a plan: `--as-of`, else for a dated plan the day its first wave may
+    start (the qualifications and deadlines in force when the work begins: an offer whose
+    qualification lapses before then is no landing zone), else None (the tool's clock)."""
+    if as_of is None and dated is not None:
+        return dated.start.isoformat()
+    return as_of

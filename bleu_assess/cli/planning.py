@@ -19,6 +19,7 @@ from bleu_assess.cli.options import (
     Lang,
     as_of_option,
     csv_dialect_option,
+    dated_as_of,
     format_option,
     lang_option,
     only_ruleset_option,
@@ -64,6 +65,7 @@ def plan(
     language(lang, api.country_of(path))  # the options' mistakes are said in the organisation's language
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
+    as_of = dated_as_of(as_of, dated)
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of, machine_output=fmt == "json")
     planned = api.plan(done.result, done.ig, options, dated)
     formats.deliver("plan", fmt, (planned, done.ig.inventory),

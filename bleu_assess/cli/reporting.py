@@ -19,6 +19,7 @@ from bleu_assess.cli.options import (
     START,
     Lang,
     as_of_option,
+    dated_as_of,
     lang_option,
     only_ruleset_option,
     output_option,
@@ -78,6 +79,7 @@ def report(
     language(lang, api.country_of(path))  # the options' mistakes are said in the organisation's language
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)
+    as_of = dated_as_of(as_of, dated)
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of)
     result, inventory = done.result, done.ig.inventory
     planned = api.plan(result, done.ig, options, dated)
