@@ -70,7 +70,8 @@ class Analysis:
         self._parts: dict[int, tuple[frozenset[Any], ...]] = {}
         self._provider_blocks: dict[str | None, dict[str, Any]] = {}
         self._hosting_blocks: dict[int, dict[str, Any]] = {}
-        self._app_groups: dict[int, dict[str, Any]] = {}  # by profile: most applications share a few
+        # By hosting profile, provider and transfer basis: most applications share a few.
+        self._app_groups: dict[tuple[int, str | None, str | None], dict[str, Any]] = {}
 
     # -- facts ------------------------------------------------------------------------------
     # Most facts are the same for every item that shares a hosting (or a set of hostings): they
@@ -129,7 +130,7 @@ class Analysis:
         return facts
 
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
-        facts = {"kind": kind, "id": item_id, "name": name}
+        facts: dict[str, Any] = {"kind": kind, "id": item_id, "name": name}
         facts.update(self._organisation_facts)
         facts.update(self._derogation_facts(item_id))
         return facts
@@ -140,12 +141,12 @@ class Analysis:
         data = list(data)
         classified = [d for d in data if d.classification is not None]
         return {
-            "data.classifications": tuple(sorted({d.classification for d in classified})),  # type: ignore[misc]
+            "data.classifications": tuple(sorted({d.classification for d in classified})),
             "data.particular_sensitivity": tuple(sorted({d.particular_sensitivity for d in data})),
             "data.unqualified_classifications": tuple(sorted(
-                {d.classification for d in classified if d.particular_sensitivity == "unknown"})),  # type: ignore[misc]
+                {d.classification for d in classified if d.particular_sensitivity == "unknown"})),
             "data.policy_classifications": tuple(sorted(
-                {d.classification for d in classified if d.classification in self.policy})),  # type: ignore[misc]
+                {d.classification for d in classified if d.classification in self.policy})),
             "data.datasets": tuple(sorted({d.id for d in data})),
             "data.unclassified": tuple(sorted({d.id for d in data if d.classification is None})),
             "data.classified_levels": tuple(sorted(
@@ -204,14 +205,10 @@ class Analysis:
         # Where the application stores and processes data; datasets stored elsewhere (`location`)
         # are assessed as datasets, so as not to lend one dataset's location to another.
         exposure, via = self.exposure.app_exposure(app, classifications)
-        facts = self._common("application", app.id, app.name)
-        group = self._app_groups.get(id(profile))
-        if group is None:
-            group = self._app_groups[id(profile)] = self._group_facts([profile] if profile is not UNKNOWN else [])
-        facts.update(group)
-        if profile is UNKNOWN:
-            facts["data.regions_known"] = False
-        facts.update(self._hosting_facts(profile))
+        offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
+        facts: dict[str, Any] = {"kind": "application", "id": app.id, "name": app.name}
+        facts.update(self._hosted_facts(profile, provider, offer.transfer_basis if offer else None))
+        facts.update(self._derogation_facts(app.id))
         facts.update(data_facts)
         homologation = app.homologation
         facts.update({
@@ -229,7 +226,6 @@ class Analysis:
             "hosting.provider": provider.id if provider else None,
             "hosting.platform": hosting.platform if hosting else None, "service": app.service,
         })
-        facts.update(self._application_provider_facts(provider))
         facts["provider.exposed"] = self.exposure.exposed_app(app.id)  # a qualified offer makes its applications immune
         sends = self.exposure.sends_to_exposed.get(app.id)
         classes = self.exposure.classes_to_exposed.get(app.id)
@@ -241,16 +237,14 @@ class Analysis:
             "flows.receives_from": tuple(sorted(senders)) if senders else (),
             "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
             # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
-            "flows.received_classifications": tuple(sorted({datasets[d].classification for d in received_ids} - {None}))
-            if received_ids else (),
+            "flows.received_classifications": tuple(sorted(
+                {c for d in received_ids if (c := datasets[d].classification) is not None})) if received_ids else (),
             "flows.health_to_uncertified": app.id in self.exposure.health_to_uncertified,
             "provider.hds_or_eea_gap": self.exposure.hds_or_eea_gap(app.id),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
         })
-        offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
         facts.update(self.transfers.item_facts(facts, (offer,) if offer else ()))
-        facts.update(self.transfers.application_facts(provider, offer.transfer_basis if offer else None))
         facts.update(contract_facts.application_facts(app, provider))
         servers = inv.servers_by_application.get(app.id, ())
         facts.update({
@@ -260,6 +254,23 @@ class Analysis:
             "dependencies.unknown_providers": self._unknown_dependencies(app),
         })
         return facts, exposure
+
+    def _hosted_facts(self, profile: Profile, provider: Provider | None, basis: str | None) -> dict[str, Any]:
+        """The facts an application owes to its hosting alone (organisation, hosting profile,
+        provider, the offer's transfer basis): one dict per distinct hosting, copied into each
+        application's facts in one step."""
+        key = (id(profile), provider.id if provider else None, basis)
+        facts = self._app_groups.get(key)
+        if facts is None:
+            facts = dict(self._organisation_facts)
+            facts.update(self._group_facts([profile] if profile is not UNKNOWN else []))
+            if profile is UNKNOWN:
+                facts["data.regions_known"] = False
+            facts.update(self._hosting_facts(profile))
+            facts.update(self._application_provider_facts(provider))
+            facts.update(self.transfers.application_facts(provider, basis))
+            self._app_groups[key] = facts
+        return facts
 
     def _unknown_dependencies(self, app: Application) -> tuple[str, ...]:
         """Applications this one needs that run at a provider declaring neither headquarters nor

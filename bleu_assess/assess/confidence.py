@@ -58,25 +58,52 @@ def annotate(result: Any, inventory: Any) -> Any:
     not all official, and on each item (its findings' and its platform's worst)."""
     resolution: Resolution = inventory.catalogue
     items = []
-    # Findings of one item often rest on the same names: their mark is computed once.
+    # A finding's mark depends on its item only through the item's hosting (provider and offer):
+    # it is computed once per hosting, landing platform and catalogue names in the evidence. Evidence
+    # dicts are shared by findings alike (evaluate._Check): what one needs is read once.
     marks_seen: dict[tuple[Any, ...], str | None] = {}
+    evidence_seen: dict[int, tuple[bool, bool, tuple[str, ...]]] = {}
+    platform_marks: dict[str | None, str | None] = {}
     for item in result.items:
+        app = inventory.applications_by_id.get(item.id)
+        hosted = None
+        if app is not None and app.hosting is not None:
+            host = inventory.hosting_provider(app)
+            hosted = (host.id if host else None, app.hosting.platform)
         findings = []
+        changed = False
         for f in item.findings:
+            seen = evidence_seen.get(id(f.evidence))
+            if seen is None:
+                seen = evidence_seen[id(f.evidence)] = (
+                    any(key.startswith(_PROVIDER_FACTS) for key in f.evidence),
+                    any(k.startswith("platform.") for k in f.evidence),
+                    # Only the names of catalogue entries count (not applications, countries...).
+                    tuple(sorted({name for value in f.evidence.values() for name in _ids(value)
+                                  if ("providers", name) in resolution.by_key
+                                  or ("platforms", name) in resolution.by_key})))
             mark = None
-            if any(key.startswith(_PROVIDER_FACTS) for key in f.evidence):
-                platform = item.platform if any(k.startswith("platform.") for k in f.evidence) else None
-                names = tuple(sorted({name for value in f.evidence.values() for name in _ids(value)}))
-                key = (item.id, platform, names)
+            provider_facts, uses_platform, names = seen
+            if provider_facts:
+                platform = item.platform if uses_platform else None
+                key = (hosted, platform, names)
                 if key not in marks_seen:
                     entries = item_entries(resolution, inventory, item.id, {"names": names}, platform)
                     marks_seen[key] = worst(e.confidence for e in entries if e.confidence)
                 mark = marks_seen[key]
-            findings.append(replace(f, confidence=mark) if mark and mark != "official" else f)
-        platform = resolution.entry("platforms", item.platform)
+            if mark and mark != "official":
+                f = replace(f, confidence=mark)
+                changed = True
+            findings.append(f)
+        if item.platform not in platform_marks:
+            entry = resolution.entry("platforms", item.platform)
+            platform_marks[item.platform] = entry.confidence if entry is not None else None
         marks = [f.confidence for f in findings if f.confidence]
-        if platform is not None and platform.confidence:
-            marks.append(platform.confidence)
-        mark = worst(marks)
-        items.append(replace(item, findings=tuple(findings), confidence=mark if mark != "official" else None))
+        if platform_marks[item.platform]:
+            marks.append(platform_marks[item.platform])
+        mark = worst(marks) if marks else None
+        confidence = mark if mark != "official" else None
+        if changed or confidence != item.confidence:
+            item = replace(item, findings=tuple(findings), confidence=confidence)
+        items.append(item)
     return replace(result, items=tuple(items))

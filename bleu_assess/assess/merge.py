@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from bleu_assess.assess.results import Finding
-from bleu_assess.vocab import SEVERITY_RANK
-from bleu_assess.rules.model import Rule, Ruleset
 from bleu_assess.render.citations import render
+from bleu_assess.rules.model import Rule, Ruleset
+from bleu_assess.vocab import SEVERITY_RANK
 
 
 class Merger:

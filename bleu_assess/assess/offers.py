@@ -16,7 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bleu_assess.inventory.model import Application, Inventory, PendingQualification, Platform, Provider, Qualification
+from bleu_assess.inventory.model import (
+    Application,
+    Hosting,
+    Inventory,
+    PendingQualification,
+    Platform,
+    Provider,
+    Qualification,
+)
 from bleu_assess.rules.refdata import hds_activities
 
 HDS = "hds"
@@ -94,16 +102,15 @@ class Profiles:
         self.inventory = inventory
         self.as_of = as_of
         self.table = hds_activities()
-        self._cache: dict[tuple[object, ...], Profile] = {}
+        self._cache: dict[Hosting, Profile] = {}  # by hosting: applications hosted alike share one
 
     def of(self, app: Application) -> Profile:
         hosting = app.hosting
         if hosting is None:
             return UNKNOWN
-        key = hosting
-        found = self._cache.get(key)
+        found = self._cache.get(hosting)
         if found is None:
-            found = self._cache[key] = self._profile(app)
+            found = self._cache[hosting] = self._profile(app)
         return found
 
     def _profile(self, app: Application) -> Profile:
@@ -113,6 +120,7 @@ class Profiles:
         provider = inv.hosting_provider(app)
         offer = inv.platform(hosting.platform)
         regions = inv.hosting_regions(app)
+        kind: str | None
         if provider is None:
             kind = "on-premises"
         elif hosting.model == "on-premises" or provider.kind == "colocation":
@@ -123,10 +131,11 @@ class Profiles:
         quals = tuple(holder.qualifications or ()) if holder is not None else ()
         counted = count(quals, hosting.model, self.as_of)
         pending = tuple(holder.pending_qualifications or ()) if holder is not None else ()
-        support = _first(offer and offer.support_regions, provider and provider.support_regions) or regions
+        support = _first(offer.support_regions if offer else None,
+                         provider.support_regions if provider else None) or regions
         # Administered from where it runs unless declared: support from elsewhere is not
         # administration (SecNumCloud 3.2 §19.2.c vs §19.2.e; issue 15, one fact one finding).
-        admin = _first(offer and offer.admin_regions, provider and provider.admin_regions) or regions
+        admin = _first(offer.admin_regions if offer else None, provider.admin_regions if provider else None) or regions
         needed = set(self.table.by_hosting["colocation" if kind == "colocation" else hosting.model])
         if hosting.provider_administers:
             needed |= self.table.administers

@@ -7,9 +7,10 @@ inputs give byte-identical output.
 from __future__ import annotations
 
 import json
-from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Iterable, Iterator, Mapping, TypeVar
+from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
+from typing import Any, Generic, TypeVar
 
 from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
@@ -157,8 +158,8 @@ class InventoryRef:
     catalogue: Mapping[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
-               "country": self.country, "organisation_type": self.organisation_type}
+        out: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "organisation": self.organisation,
+                               "country": self.country, "organisation_type": self.organisation_type}
         if self.catalogue is not None:
             out["catalogue"] = dict(self.catalogue)
         return out
@@ -249,7 +250,7 @@ class Phrase:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def joined(cls, parts: Iterable["Phrase"]) -> "Phrase":
+    def joined(cls, parts: Iterable[Phrase]) -> Phrase:
         """Several phrases said one after the other (`a; b`)."""
         return cls("", {"parts": tuple(parts)})
 
@@ -411,6 +412,8 @@ class _ItemEncoder:
         self.prefixes: dict[tuple[Any, ...], str] = {}
         self.references: dict[tuple[Any, ...], str] = {}
         self.evidence: dict[int, tuple[Mapping[str, Any], str]] = {}
+        # Titles and remediations repeat from item to item (messages name their item): encoded once.
+        self.strings: dict[str, str] = {}
 
     def finding(self, f: Finding) -> str:
         string = _string
@@ -435,8 +438,15 @@ class _ItemEncoder:
             tail += f', "derogation": {_compact(dict(f.derogation))}'
         if f.confidence:
             tail += f', "confidence": {string(f.confidence)}'
-        return (f'{prefix}{string(f.title)}, "message": {string(f.message)}, "remediation": '
-                f'{string(f.remediation)}, "references": {references}, "evidence": {found[1]}{tail}}}')
+        strings = self.strings
+        title = strings.get(f.title)
+        if title is None:
+            title = strings[f.title] = string(f.title)
+        remediation = strings.get(f.remediation)
+        if remediation is None:
+            remediation = strings[f.remediation] = string(f.remediation)
+        return (f'{prefix}{title}, "message": {string(f.message)}, "remediation": '
+                f'{remediation}, "references": {references}, "evidence": {found[1]}{tail}}}')
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding
