@@ -161,3 +161,14 @@ def test_an_invalid_inventory_gets_the_same_located_errors(monkeypatch: pytest.M
     fast, precise = both(monkeypatch, lambda: api.load(path))
     assert fast[0] == "error" and fast == precise
     assert any(":7:" in line and "dta" in line for line in fast[1])
+
+
+@given(st.text(alphabet="[]{} #\na,", max_size=40))
+def test_the_comment_in_a_flow_collection_check_is_linear_and_means_what_it_meant(text: str) -> None:
+    """The lenient parser's 'comment before the collection closes' patterns were rewritten to
+    run in linear time on 100,000 nested brackets (34 s before); they match the same texts."""
+    import re
+
+    for old, new in ((r"\[[^\n\]]* #", r"\[[^\n\[\]]* #"), (r"\{[^\n}]* #", r"\{[^\n{}]* #")):
+        assert new in [p.pattern for p in yamlio._ODD_STARTS]
+        assert (re.search(old, text) is None) == (re.search(new, text) is None), (old, text)
