@@ -16,17 +16,15 @@ from bleu_assess import __version__, gcpause
 from bleu_assess.assess.analysis import Analysis, derogation_active
 from bleu_assess.assess.exposure import SNC
 from bleu_assess.assess.merge import Merger
-from bleu_assess.assess.naming import REFERENCES, Referrer
+from bleu_assess.assess.naming import Referrer
 from bleu_assess.assess.offers import HDS, certified_activities, count
 from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
+from bleu_assess.assess.texts import OWN, RuleTexts, Shown, fill
 from bleu_assess.assess.trace import Trace
 from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Application, Inventory
-from bleu_assess.render.citations import render as render_references
-from bleu_assess.render.i18n import label
-from bleu_assess.rules.facts import FACTS, LABELLED
-from bleu_assess.rules.load import PLACEHOLDER
+from bleu_assess.rules.facts import FACTS
 from bleu_assess.rules.model import Rule, Ruleset
 from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
 from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
@@ -57,7 +55,7 @@ class _Check:
         numeric = any(FACTS[name].type == "number" for name in names)
         self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
-        self.texts: _Texts | None = None
+        self.texts: RuleTexts | None = None
         # What findings of items alike share (their texts but the item's id and name, their
         # evidence), keyed by the values of every fact texts and evidence show (set with texts).
         self.findings: dict[Any, tuple[Any, ...]] | None = None
@@ -84,129 +82,6 @@ class _Check:
         if cache is not None:
             cache[key] = evidence
         return evidence
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, (tuple, list)):
-        return ", ".join(_text(v) for v in value) if value else "—"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _label_in_text(kind: str, code: Any, lang: str) -> str:
-    text = label(kind, code, lang)
-    # Lower-cased inside a sentence, unless an acronym or a proper term (IaaS, OIV, NIS 2).
-    return text if any(c.isupper() for c in text[1:]) else text[:1].lower() + text[1:]
-
-
-def _shown(name: str, value: Any, lang: str, refer: Callable[[str, Any], str]) -> str:
-    """A fact as a message shows it: codes with a label in the values catalogue are labelled,
-    ids and country codes named (REFERENCES)."""
-    if value is None or value == ():
-        return _text(value)
-    codes = value if isinstance(value, (tuple, list)) else (value,)
-    kind = LABELLED.get(name)
-    if kind is not None:
-        return ", ".join(_label_in_text(kind, code, lang) for code in codes)
-    refers = REFERENCES.get(name)
-    if refers is not None:
-        return ", ".join(refer(refers, code) for code in codes)
-    return _text(value)
-
-
-class _Shown:
-    """`_shown` in one language, remembered per fact and value: the same providers, countries and
-    codes appear in the messages of many rules and items."""
-
-    def __init__(self, lang: str, refer: Callable[[str, Any], str]) -> None:
-        self.lang, self.refer = lang, refer
-        self.memo: dict[tuple[str, type, Any], str] = {}
-
-    def __call__(self, name: str, value: Any) -> str:
-        try:
-            key = (name, type(value), value)
-            found = self.memo.get(key)
-        except TypeError:  # a list: not remembered
-            return _shown(name, value, self.lang, self.refer)
-        if found is None:
-            found = self.memo[key] = _shown(name, value, self.lang, self.refer)
-        return found
-
-
-# Placeholders that differ from item to item: left as slots in the cached text.
-_OWN = ("id", "name")
-
-
-class _Text:
-    """A message in one language. The template is split once into literal parts and
-    placeholders; the placeholders other than the item's own id and name are filled once per
-    distinct set of values (items alike share them), and the id and name are put in last."""
-
-    def __init__(self, template: str, shown: Mapping[str, Callable[[Any], Any]], show: _Shown) -> None:
-        self.template = template
-        self.show = show
-        self.shown = shown  # fact -> the part of its value a message shows (Rule.shown)
-        parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
-        self.literals = parts[0::2]
-        self.names = parts[1::2]
-        shared = tuple(dict.fromkeys(n for n in self.names if n not in _OWN))
-        self.key: Callable[[dict[str, Any]], Any] = itemgetter(*shared) if shared else (lambda facts: ())
-        self.cache: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-
-    def __call__(self, facts: dict[str, Any]) -> str:
-        if not self.names:
-            return self.template
-        return _fill(self.parts(facts), facts)
-
-    def parts(self, facts: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The text split for these facts (`split`), made once per distinct set of shared values."""
-        key = self.key(facts)
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = self.split(facts)
-        return found
-
-    def split(self, facts: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The text with the shared placeholders filled: literal runs, and the slots between them."""
-        texts = [self.literals[0]]
-        slots = []
-        for name, literal in zip(self.names, self.literals[1:]):
-            if name in _OWN:
-                slots.append(name)
-                texts.append(literal)
-            else:
-                value = facts.get(name)
-                pick = self.shown.get(name)
-                texts[-1] += self.show(name, value if pick is None else pick(value)) + literal
-        return tuple(texts), tuple(slots)
-
-
-def _fill(split: tuple[tuple[str, ...], tuple[str, ...]], facts: dict[str, Any]) -> str:
-    """A text split by `_Text.split`, with the item's own id and name put in its slots."""
-    texts, slots = split
-    if not slots:
-        return texts[0]
-    if len(slots) == 1:
-        value = facts.get(slots[0])
-        return texts[0] + (value if type(value) is str else _text(value)) + texts[1]
-    out = [texts[0]]
-    for slot, text in zip(slots, texts[1:]):
-        out.append(_text(facts.get(slot)))
-        out.append(text)
-    return "".join(out)
-
-
-class _Texts:
-    def __init__(self, ruleset: Ruleset, rule: Rule, lang: str, show: _Shown) -> None:
-        self.ref = ruleset.ref
-        self.message = _Text(rule.message[lang], rule.shown, show)
-        self.remediation = _Text(rule.remediation[lang], rule.shown, show)
-        self.title = _Text(rule.title[lang], rule.shown, show)
-        self.references, self.method_references = render_references(ruleset.citations(rule), lang)
-        self.uncertain = rule.uncertain[lang] if rule.uncertain else None
 
 
 def _jsonable(value: Any) -> Any:
@@ -242,7 +117,7 @@ class Evaluator:
         self._derived: dict[tuple[_Check, ...], Any] = {}
         self.merger = Merger(lang)
         self.refer = Referrer(self.inventory, lang)
-        self.show = _Shown(lang, self.refer)
+        self.show = Shown(lang, self.refer)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -467,19 +342,19 @@ class Evaluator:
             if shared is None:
                 shared = cache[key] = (texts.message.parts(facts), texts.remediation.parts(facts),
                                        texts.title.parts(facts), check.evidence(facts, exposure))
-            message, remediation, title = _fill(shared[0], facts), _fill(shared[1], facts), _fill(shared[2], facts)
+            message, remediation, title = fill(shared[0], facts), fill(shared[1], facts), fill(shared[2], facts)
             evidence = shared[3]
         # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
         return Finding(rule.id, texts.ref, rule.dimension, rule.severity, message, remediation, texts.references,
                        evidence, title, None, None, (), texts.method_references, texts.uncertain)
 
-    def _texts(self, check: _Check) -> _Texts:
+    def _texts(self, check: _Check) -> RuleTexts:
         """The check's texts, made on its first finding; its findings share their parts when their
         evidence can be shared (no number in it: 1 and 1.0 are equal keys but print differently)."""
-        texts = check.texts = _Texts(check.ruleset, check.rule, self.lang, self.show)
+        texts = check.texts = RuleTexts(check.ruleset, check.rule, self.lang, self.show)
         if check.evidence_cache is not None:
             parts = (texts.message, texts.remediation, texts.title)
-            shown = tuple(dict.fromkeys([*check.rule.facts_used, *(n for text in parts for n in text.names if n not in _OWN)]))
+            shown = tuple(dict.fromkeys([*check.rule.facts_used, *(n for text in parts for n in text.names if n not in OWN)]))
             check.finding_key = itemgetter(*shown) if shown else (lambda facts: ())
             check.findings = {}
         return texts
