@@ -170,7 +170,7 @@ _TABLE = (
     Fact("flows.receives_from", APP, "list", "applications that send data to this one"),
     Fact("data.shared_with_exposed", APP, "list",
          "classifications of the datasets it holds that an exposed application also holds (without a flow from"
-         " this one)"),
+         " this one)", label="classification"),
     Fact("flows.received_classifications", APP, "list",
          "classifications of the data it receives through flows", label="classification"),
     Fact("flows.health_to_uncertified", APP, "bool",
