@@ -130,3 +130,20 @@ def test_a_saas_offer_fits_only_the_services_it_provides(write_inventory) -> Non
     assert cells["mss-app"][0] == "fits"
     assert cells["rdv"] == ("does-not-fit", "does not provide the appointments service (provides: secure-health-messaging)")
     assert cells["other"][0] == "does-not-fit" and "service is not declared" in cells["other"][1]
+
+
+def test_an_eu_offer_accepted_as_a_recommended_scope_s_fallback_fits_with_that_condition() -> None:
+    """The CHU's health systems: SecNumCloud is recommended, not required. Assessed against the
+    public cloud offer alone, the engine lands them there as the EU fallback: the matrix, whose
+    row reads "SecNumCloud", says so instead of a plain ✓."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "chu-exemple.yaml"
+    inventory = api.load(path).inventory
+    matrix = fit.fit(inventory, api.select_rulesets(), "fr", ["ovh-public-cloud", "ovh-snc"], dt.date(2026, 11, 30))
+    row = next(r for r in matrix.rows if r.id == "bloc")
+    assert row.target == "secnumcloud"  # the qualified offer's assessment targets SecNumCloud
+    cell = row.cells[0]
+    assert (cell.status, cell.reason, cell.values) == ("fits-with-conditions", "fallback",
+                                                      {"target": "eu-cloud", "preferred": "secnumcloud"})
+    assert fit_render.reason(cell, "fr") == "en repli Cloud UE : SecNumCloud est recommandé, non requis"

@@ -100,10 +100,19 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
     # recommended scope's fallback (an EU offer where SecNumCloud is recommended) shows as meeting
     # that fallback target in its own cell.
     model = verdict_model()
-    rows = tuple(Row(app_id, name, _target(model, targets[app_id]), tuple(col[app_id] for col in columns))
-                 for app_id, name in sorted(names.items()))
+    rows = tuple(Row(app_id, name, target, tuple(_under(col[app_id], target) for col in columns))
+                 for app_id, name in sorted(names.items()) for target in (_target(model, targets[app_id]),))
     resolution = inventory.catalogue
     return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
+
+
+def _under(cell: Cell, target: str) -> Cell:
+    """A cell as the row's target reads it: an offer the engine accepts only as the fallback of a
+    recommended scope (an EU offer where SecNumCloud is recommended) fits with that condition,
+    never plainly under the stronger target (a new-user trial read ✓ under "SecNumCloud")."""
+    if cell.status == "fits" and cell.values.get("target") not in (None, target):
+        return Cell("fits-with-conditions", "fallback", {"target": cell.values["target"], "preferred": target})
+    return cell
 
 
 def _target(model: Any, targets: set[str]) -> str:

@@ -21,8 +21,9 @@ _STYLES = {"fits": "green", "fits-with-conditions": "yellow", "does-not-fit": "r
 def reason(cell: Cell, lang: str) -> str:
     """The cell's reason in one phrase, in `lang` (targets by their label, dates in words)."""
     values: dict[str, Any] = dict(cell.values)
-    if "target" in values:
-        values["target"] = label("target", values["target"], lang)
+    for key in ("target", "preferred"):
+        if key in values:
+            values[key] = label("target", values[key], lang)
     if "until" in values:
         values["until"] = l10n.date(values["until"], lang)
     for key, kind in (("needs", "hosting"), ("offers", "hosting"), ("qualification", "qualification"),
