@@ -183,22 +183,17 @@ def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> Renderabl
         days = t("plan.person_days", lang, count=wave.effort_days)
         parts.append(fitted(f"{title} — {t('plan.wave_line', lang, count=len(apps), days=days)}",
                             columns, width, lang))
-    if plan.held:
-        held = Table(title=t("plan.held_title", lang))
-        held.add_column(t("plan.col_application", lang))
-        held.add_column(t("plan.col_reason_held", lang))
-        held.add_column(t("plan.col_detail", lang), overflow="fold")
-        for waiting in plan.held:
-            held.add_row(Text(waiting.id), Text(label("held", waiting.reason, lang)), Text(waiting.detail))
-        parts.append(held)
-    if plan.staying:
-        staying = Table(title=t("plan.staying_title", lang))
-        staying.add_column(t("plan.col_application", lang))
-        staying.add_column(t("plan.col_target", lang))
-        staying.add_column(t("plan.col_detail", lang), overflow="fold")
-        for kept in plan.staying:
-            staying.add_row(Text(kept.id), Text(label("target", kept.target, lang)), Text(kept.reason))
-        parts.append(staying)
+    for key, column, rows in (
+            ("held", "col_reason_held", [(h.id, label("held", h.reason, lang), h.detail) for h in plan.held]),
+            ("staying", "col_target", [(s.id, label("target", s.target, lang), s.reason) for s in plan.staying])):
+        if rows:  # applications held, then those that stay: the id, why, and the detail
+            side = Table(title=t(f"plan.{key}_title", lang))
+            side.add_column(t("plan.col_application", lang))
+            side.add_column(t(f"plan.{column}", lang))
+            side.add_column(t("plan.col_detail", lang), overflow="fold")
+            for row in rows:
+                side.add_row(*map(Text, row))
+            parts.append(side)
     for warning in plan.warnings:
         parts.append(Text("⚠ " + warning, style="yellow"))
     return Group(*parts)
