@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import typer
@@ -105,8 +106,70 @@ for _module in ("inventory", "assess", "planning", "reporting", "interop", "qual
     importlib.import_module(f"bleu_assess.cli.{_module}")
 
 
-def main() -> None:
+# The root options that take a value (every other root option is a flag): skipped, with their
+# value, when looking for the command a command line names.
+_ROOT_VALUED = ("--catalogue",)
+
+
+def invoked(argv: list[str]) -> list[str]:
+    """The command path a command line names: `["scan"]` for `-q scan x.yaml`, `["rules", "show"]`
+    for `rules show X`; shorter (or empty) where a root or group option comes first, so that
+    `--help`, `rules --help` and usage errors keep their whole command list."""
+    path: list[str] = []
+    words = iter(argv)
+    for word in words:
+        if word.startswith("-"):
+            if path:  # an option of the (group) command named: its words end here
+                break
+            if word in _ROOT_VALUED:
+                next(words, None)
+            continue
+        path.append(word)
+        if len(path) == 2 or not any(g.name == word for g in app.registered_groups):
+            break
+    return path
+
+
+@contextmanager
+def only(path: list[str], version: bool = False) -> Iterator[None]:
+    """`app` with just the command (or group command) `path` names registered, for as long as
+    the block runs; the whole app when `path` names none (a typo, `--help`: the full list);
+    none at all for `version` (a `--version` before any command and without `--help`).
+
+    typer builds the click command of every registered command, inspecting each function's
+    parameters, before it runs one; for the one command a run needs, most of that is waste."""
+    kept: list[tuple[Any, list[Any], list[Any]]] = []  # (typer app, its commands, its groups)
+
+    def keep(typer_app: typer.Typer, commands: list[Any], groups: list[Any]) -> None:
+        kept.append((typer_app, typer_app.registered_commands, typer_app.registered_groups))
+        typer_app.registered_commands, typer_app.registered_groups = commands, groups
+
+    commands = [c for c in app.registered_commands if path and c.name == path[0]]
+    groups = [g for g in app.registered_groups if path and g.name == path[0]]
+    if version:  # `--version` answers before any command is looked at
+        keep(app, [], [])
+    elif commands:
+        keep(app, commands, [])
+    elif groups:
+        keep(app, [], groups)
+        group = groups[0].typer_instance
+        inner = [c for c in group.registered_commands if len(path) > 1 and c.name == path[1]] if group else []
+        if group and inner:
+            keep(group, inner, [])
     try:
-        app(prog_name="bleu-assess")
+        yield
+    finally:
+        for typer_app, registered, nested in reversed(kept):
+            typer_app.registered_commands, typer_app.registered_groups = registered, nested
+
+
+def main() -> None:
+    """The `bleu-assess` program: typer builds the click command of the invoked command only
+    (see `only`), every command for `--help` and usage errors."""
+    try:
+        path = invoked(sys.argv[1:])
+        version = not path and "--version" in sys.argv and not {"-h", "--help"} & set(sys.argv)
+        with only(path, version):
+            app(prog_name="bleu-assess")
     except KeyboardInterrupt:
         sys.exit(130)

@@ -1,0 +1,65 @@
+"""Start-up: a run builds only the command it invokes (cli.only), with the same output as the
+whole application would give, and the lists, help and usage errors stay whole."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bleu_assess.cli import app, invoked, only
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "chu-exemple.yaml"
+
+
+@pytest.mark.parametrize(("argv", "path"), [
+    (["scan", "x.yaml"], ["scan"]),
+    (["-q", "--no-color", "scan", "x.yaml", "--format", "json"], ["scan"]),
+    (["--catalogue", "plan", "scan", "x.yaml"], ["scan"]),  # --catalogue takes a value, even a command's name
+    (["rules", "show", "SNC-SCOPE-001"], ["rules", "show"]),
+    (["rules", "--help"], ["rules"]),
+    (["--help"], []),
+    ([], []),
+])
+def test_the_command_a_command_line_names(argv: list[str], path: list[str]) -> None:
+    assert invoked(argv) == path
+
+
+def _names(group: object) -> list[str]:
+    return sorted(getattr(group, "commands", {}))
+
+
+def test_only_registers_the_named_command_then_restores_every_command() -> None:
+    from typer.main import get_command
+
+    everything = _names(get_command(app))
+    with only(["scan"]):
+        assert _names(get_command(app)) == ["scan"]
+    with only(["rules", "show"]):
+        rules = get_command(app).commands["rules"]  # type: ignore[attr-defined]
+        assert _names(get_command(app)) == ["rules"] and _names(rules) == ["show"]
+    with only(["scna"]):  # a typo: every command, for the did-you-mean message
+        assert _names(get_command(app)) == everything
+    with only([], version=True):
+        assert _names(get_command(app)) == []
+    assert _names(get_command(app)) == everything and "scan" in everything and "rules" in everything
+
+
+@pytest.mark.parametrize("argv", [
+    ["--help"], ["scan", "--help"], ["rules", "--help"], ["rules", "show", "--help"], ["scna", "x"],
+    ["rules", "shw"], ["--version"], ["-q", "--version"], ["-q"], ["scan", str(EXAMPLE), "--lang", "en"],
+])
+def test_a_process_prints_what_the_whole_application_prints(argv: list[str]) -> None:
+    """`bleu-assess …` (one command built) against typer running the application with every
+    command built: the same output, error stream and exit status."""
+    whole = ("import sys\nfrom bleu_assess.cli import app\nsys.argv[0] = 'bleu-assess'\n"
+             "app(prog_name='bleu-assess')\n")
+    lazy = "import sys\nfrom bleu_assess.cli import main\nsys.argv[0] = 'bleu-assess'\nmain()\n"
+    runs = [subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=False,
+                           env={**os.environ, "COLUMNS": "120"}) for code in (whole, lazy)]
+    assert (runs[0].returncode, runs[0].stdout, runs[0].stderr) == (runs[1].returncode, runs[1].stdout,
+                                                                    runs[1].stderr)
+    assert runs[1].stdout or runs[1].stderr
