@@ -196,17 +196,19 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     display = os.fspath(path)
     output.register_input(display)
     raw = yamlio.read_bytes(Path(display), display)
-    text = yamlio.decode(raw, display)
-    # Parsed and checked against RULESET once per file content and tool (bleu_assess.cache);
-    # the semantic checks below run every time, as they compile the rules.
-    data, clean = cache.cached("ruleset", (display, raw), lambda: _parse_checked(display, text))
-    docs = [Document(display, text, data)]
-    c = Collector(docs)
+    # Decoded, parsed, checked against RULESET and its texts checked once per file content and
+    # tool (bleu_assess.cache); the other semantic checks run every time, as they compile the rules.
+    data, clean, texts = cache.cached("ruleset", (display, raw),
+                                      lambda: _parse_checked(display, yamlio.decode(raw, display)))
+    c = Collector([])
     rules: list[Rule] = []
     if clean:
         rules = _check_semantics(c, data, Path(display))
+        for path, message in texts:
+            c.error(0, path, message)
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
+        docs = [Document(display, yamlio.decode(raw, display), data)]
         raise RulesetError(f"invalid ruleset {display}", locate(docs, errors))
     meta = data["ruleset"]
     return Ruleset(
@@ -218,9 +220,10 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     )
 
 
-def _parse_checked(display: str, text: str) -> tuple[Any, bool]:
-    """A ruleset file parsed and walked against RULESET: its data, and whether the walk raised
-    nothing at all (not even a warning), the condition for the semantic checks.
+def _parse_checked(display: str, text: str) -> tuple[Any, bool, list[tuple[tuple[Any, ...], str]]]:
+    """A ruleset file parsed and walked against RULESET: its data, whether the walk raised
+    nothing at all (not even a warning), the condition for the semantic checks, and then the
+    problems of its texts (`_text_problems`: (field path, message) pairs).
     Raises RulesetError when it cannot be parsed or breaks RULESET (nothing is cached then)."""
     try:
         data = yamlio.parse(text, display)
@@ -238,7 +241,22 @@ def _parse_checked(display: str, text: str) -> tuple[Any, bool]:
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
         raise RulesetError(f"invalid ruleset {display}", locate(docs, errors))
-    return data, not c.issues
+    return data, not c.issues, [] if c.issues else _text_problems(data)
+
+
+def _text_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """(field path, message) for each problem of a well-formed ruleset's texts: a 'to verify'
+    note left in a stable ruleset, an unknown or unbalanced placeholder in a rule's message,
+    remediation or title. Depends on the text alone: cached with the parse (the costliest checks)."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    if data["ruleset"]["status"] == "stable":
+        _check_nothing_to_verify(problems, data, ())
+    for index, raw in enumerate(data["rules"]):
+        kinds = tuple(dict.fromkeys(raw["applies_to"]))
+        for field in ("message", "remediation", "title"):
+            for lang in ("fr", "en"):
+                _check_placeholders(problems, raw[field][lang], kinds, ("rules", index, field, lang))
+    return problems
 
 
 def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rule]:
@@ -265,8 +283,6 @@ def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rul
         date = source.get("date")
         if date is not None and not DATE.match(_date(date) or ""):
             c.error(0, ("ruleset", "sources", index, "date"), f"invalid date '{date}': expected YYYY-MM-DD, YYYY-MM or YYYY")
-    if meta["status"] == "stable":
-        _check_nothing_to_verify(c, data, ())
     groups = region_groups()
     seen_ids: dict[str, int] = {}
     seen_names: dict[str, int] = {}
@@ -289,9 +305,6 @@ def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rul
         predicate = compiler.compile(raw["when"], (*at, "when"))
         for path_, message in compiler.errors:
             c.error(0, path_, message)
-        for field in ("message", "remediation", "title"):
-            for lang in ("fr", "en"):
-                _check_placeholders(c, raw[field][lang], kinds, (*at, field, lang))
         for ref_index, reference in enumerate(raw["references"]):
             key, pinpoint = parse_reference(reference)
             if key not in sources:
@@ -337,30 +350,31 @@ def _uncertain(c: Collector, value: Any, path: tuple[Any, ...]) -> dict[str, str
     return None
 
 
-def _check_nothing_to_verify(c: Collector, node: Any, path: tuple[Any, ...]) -> None:
+def _check_nothing_to_verify(problems: list[tuple[tuple[Any, ...], str]], node: Any, path: tuple[Any, ...]) -> None:
     """A stable ruleset states what it verified: a note such as 'à vérifier' is refused."""
     if isinstance(node, str):
         if TO_VERIFY.search(node):
-            c.error(0, path, "a stable ruleset carries no 'to verify' note: verify the text, or mark the rule "
-                    "'uncertain' (shown in every output)")
+            problems.append((path, "a stable ruleset carries no 'to verify' note: verify the text, or mark the rule "
+                             "'uncertain' (shown in every output)"))
     elif isinstance(node, dict):
         for key, value in node.items():
-            _check_nothing_to_verify(c, value, (*path, key))
+            _check_nothing_to_verify(problems, value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            _check_nothing_to_verify(c, value, (*path, index))
+            _check_nothing_to_verify(problems, value, (*path, index))
 
 
-def _check_placeholders(c: Collector, text: str, kinds: tuple[str, ...], path: tuple[Any, ...]) -> None:
+def _check_placeholders(problems: list[tuple[tuple[Any, ...], str]], text: str, kinds: tuple[str, ...],
+                        path: tuple[Any, ...]) -> None:
     for match in PLACEHOLDER.finditer(text):
         name = match.group(1)
         spec = FACTS.get(name)
         if spec is None:
-            c.error(0, path, f"unknown placeholder '{{{name}}}'{suggest(name, FACTS)}")
+            problems.append((path, f"unknown placeholder '{{{name}}}'{suggest(name, FACTS)}"))
         elif any(k not in spec.kinds for k in kinds):
-            c.error(0, path, f"placeholder '{{{name}}}' does not exist for every kind in applies_to")
+            problems.append((path, f"placeholder '{{{name}}}' does not exist for every kind in applies_to"))
     if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
-        c.error(0, path, "unbalanced '{' or '}' (placeholders are {fact.name})")
+        problems.append((path, "unbalanced '{' or '}' (placeholders are {fact.name})"))
 
 
 def _regions(c: Collector, value: Any, groups: dict[str, frozenset[str]], path: tuple[Any, ...]) -> frozenset[str]:
