@@ -204,8 +204,8 @@ def load_ruleset(path: str | os.PathLike[str]) -> Ruleset:
     rules: list[Rule] = []
     if clean:
         rules = _check_semantics(c, data, Path(display))
-        for path, message in texts:
-            c.error(0, path, message)
+        for field, message in texts:
+            c.error(0, field, message)
     errors = [i for i in c.issues if i.severity == "error"]
     if errors:
         docs = [Document(display, yamlio.decode(raw, display), data)]
