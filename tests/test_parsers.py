@@ -81,6 +81,13 @@ SNIPPETS = [
     "a: 123456789012345678901234567890\nb: 1e400\n",
     "a: 1\r\nb: [x, y]\r\nc: |\r\n  line1\r\n  line2\r\nd: 'q' # c\r\n",  # Windows line ends
     "a: 1\rb: 2\r",
+    # Quoted texts that would be typed plain, next to plain ones (the fast path keeps the first).
+    "version: \"2024.2\"\nport: '8080'\nflag: \"true\"\nnone: 'null'\nlist: [\"1\", '2.5', \"~\"]\n",
+    "version: \"2024.2\"\nother: 2024.2\n",
+    "a: \"7\"\n7: seven\n",
+    "a: '0x1F'\nb: [0x1F]\n",
+    "a: \"1\"\nb: |-\n  1\nc: >-\n  1\n",
+    "a: '.nan'\nb: nan\n",  # rapidyaml writes the plain one as the string ".nan"
 ]
 
 
@@ -102,7 +109,7 @@ def test_any_scalar_in_any_position_means_the_same(text: str) -> None:
     # A hypothesis test cannot take the monkeypatch fixture: the environment is set by hand.
     import os
 
-    documents = (f"value: {text}\n", f"value: '{text}'\n", f"{text}: value\n", f"- {text}\n",
+    documents = (f"value: {text}\n", f"value: '{text}'\n", f"a: '{text}'\nb: {text}\n", f"'{text}': v\n{text}: w\n", f"{text}: value\n", f"- {text}\n",
                  f"k: [{text}]\n", f"k: {{a: {text}}}\n", f"a:\n  {text}\n", text)
     results = []
     try:

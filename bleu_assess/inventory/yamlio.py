@@ -11,10 +11,9 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause, inputs
 from bleu_assess.errors import Diagnostic, InputError, format_path  # noqa: F401 (yamlio.format_path stays importable)
@@ -24,13 +23,29 @@ from bleu_assess.inputs import max_bytes as max_bytes
 from bleu_assess.inputs import position as _position
 from bleu_assess.inputs import read_bytes as read_bytes
 from bleu_assess.inventory import scalars
-from bleu_assess.inventory.locate import Loader
 
-# Re-exported: yamlio.compose, yamlio.locate, ... stay where callers import them.
-from bleu_assess.inventory.locate import compose as compose
-from bleu_assess.inventory.locate import compose_unchecked as compose_unchecked
-from bleu_assess.inventory.locate import locate as locate
-from bleu_assess.inventory.locate import path_of_line as path_of_line
+if TYPE_CHECKING:
+    import yaml
+
+    # Re-exported: yamlio.compose, yamlio.locate, ... stay where callers import them.
+    from bleu_assess.inventory.locate import compose as compose
+    from bleu_assess.inventory.locate import compose_unchecked as compose_unchecked
+    from bleu_assess.inventory.locate import locate as locate
+    from bleu_assess.inventory.locate import path_of_line as path_of_line
+
+# PyYAML and our loader (inventory/locate.py) are imported when first needed, not with this
+# module: the fast parser (rapidyaml) reads most files, and a run that meets no error, anchor
+# or alias never needs them.
+_LOCATE = ("compose", "compose_unchecked", "locate", "path_of_line")
+
+
+def __getattr__(name: str) -> Any:
+    """yamlio.compose, .compose_unchecked, .locate, .path_of_line: inventory/locate.py's, imported on first use."""
+    if name in _LOCATE:
+        from bleu_assess.inventory import locate as locator
+
+        return getattr(locator, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # Aliases may repeat a node; refuse documents whose expansion is out of proportion.
 _MAX_EXPANSION_FACTOR = 10
@@ -54,6 +69,10 @@ def parse(text: str, file: str) -> Any:
         data = _parse_fast(text)
         if data is not _FALLBACK:
             return data
+    import yaml
+
+    from bleu_assess.inventory.locate import Loader, path_of_line
+
     loader = Loader(text)
     enabled = gc.isenabled()
     gc.disable()  # the parse allocates millions of objects that no cycle collection can free
@@ -154,7 +173,8 @@ def _parse_fast(text: str) -> Any:
         if emitted is None:
             return _FALLBACK
         emitted = emitted if isinstance(emitted, str) else bytes(emitted).decode("utf-8")
-        if _ambiguous(emitted):
+        ambiguous = _ambiguous(emitted)
+        if ambiguous and not _all_quoted(tree, ambiguous):
             return _FALLBACK
         with gcpause.paused():
             data = json.loads(emitted, object_pairs_hook=_pairs)
@@ -208,8 +228,31 @@ _AMBIGUOUS = re.compile('"(?:' + "|".join(p.pattern[1:-1] for p in (scalars.NULL
 _CANDIDATE = re.compile(r'"(?:[-+.0-9]|~"|"|[nN]ull"|NULL"|[tT]rue"|TRUE"|[fF]alse"|FALSE")')
 
 
-def _ambiguous(emitted: str) -> bool:
-    return any(_AMBIGUOUS.match(emitted, m.start()) for m in _CANDIDATE.finditer(emitted))
+def _ambiguous(emitted: str) -> Counter[str]:
+    """How many times `emitted` holds each JSON string whose text YAML would type had it been
+    written plain (a superset: a match inside a longer string counts too)."""
+    found = (_AMBIGUOUS.match(emitted, m.start()) for m in _CANDIDATE.finditer(emitted))
+    return Counter(match.group()[1:-1] for match in found if match)
+
+
+def _all_quoted(tree: Any, ambiguous: Counter[str]) -> bool:
+    """Whether each of those JSON strings stands for a key or value written in single or double
+    quotes in the rapidyaml `tree` (`version: "2024.2"`): a string then, as JSON says. When
+    they are more than the quoted scalars of the same text, some come from scalars written
+    without quotes (rapidyaml writes some plain ones as strings, `nan` as ".nan"), which YAML
+    may type: the precise parser decides. Block scalars count as unquoted (rapidyaml takes
+    headers libyaml refuses, such as `|1:`)."""
+    quoted: Counter[str] = Counter()
+    for node in range(tree.size()):
+        if tree.has_key(node) and (tree.is_key_squo(node) or tree.is_key_dquo(node)):
+            text = bytes(tree.key(node)).decode("utf-8")
+            if text in ambiguous:
+                quoted[text] += 1
+        if tree.has_val(node) and (tree.is_val_squo(node) or tree.is_val_dquo(node)):
+            text = bytes(tree.val(node)).decode("utf-8")
+            if text in ambiguous:
+                quoted[text] += 1
+    return quoted == ambiguous
 
 
 def _reject_constant(name: str) -> None:
@@ -246,7 +289,13 @@ def _parse_json(text: str, file: str) -> Any:
         found = _JSON_CONSTANT.search(text) or _LONG_NUMBER.search(text)
         line, column = _position(text, found.start()) if found else (None, None)
         message = str(exc) if "NaN" in str(exc) or "Infinity" in str(exc) else "number out of range"
+        from bleu_assess.inventory.locate import path_of_line
+
         raise _fail(file, message, line, column, path_of_line(text, line) if line else "") from None
+    import yaml
+
+    from bleu_assess.inventory.locate import Loader
+
     loader = Loader(text)
     try:
         loader.get_single_data()
@@ -260,6 +309,8 @@ def _parse_json(text: str, file: str) -> Any:
 
 
 def _duplicates(file: str, text: str, keys: list[yaml.Node]) -> InputError:
+    from bleu_assess.inventory.locate import path_of_line
+
     return InputError("duplicate keys", [
         Diagnostic(file, k.start_mark.line + 1, k.start_mark.column + 1, path_of_line(text, k.start_mark.line + 1),
                    f"duplicate key '{k.value}' (the earlier value would be silently lost)")
@@ -297,6 +348,8 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             yield key
