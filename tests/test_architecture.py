@@ -1,6 +1,6 @@
 """The package layout shows the pipeline (docs/architecture.md): imports only go down it.
 
-base (errors, clock, resources, cache, output, inputs, gcpause, vocab) <- inventory <- rules <- assess <- plan
+base (errors, clock, resources, cache, output, inputs, gcpause, vocab, locales) <- inventory <- rules <- assess <- plan
 <- render <- intake <- cli / api. A module may import its own stage and the stages before it,
 never a later one: the rule language never imports the evaluator, the inventory never imports
 rules. Every import counts, those inside functions included (command modules import there).
@@ -13,7 +13,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "bleu_assess"
 STAGES = ("base", "inventory", "rules", "assess", "plan", "render", "intake", "shell")
-BASE = {"__init__", "errors", "clock", "resources", "cache", "output", "inputs", "gcpause", "vocab"}
+BASE = {"__init__", "errors", "clock", "resources", "cache", "output", "inputs", "gcpause", "vocab", "locales"}
 SHELL = {"api", "__main__", "cli"}
 
 # Known violations, each (importer, imported), left for the next step of issue 12 (the test fails

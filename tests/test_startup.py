@@ -63,3 +63,31 @@ def test_a_process_prints_what_the_whole_application_prints(argv: list[str]) -> 
     assert (runs[0].returncode, runs[0].stdout, runs[0].stderr) == (runs[1].returncode, runs[1].stdout,
                                                                     runs[1].stderr)
     assert runs[1].stdout or runs[1].stderr
+
+
+def test_a_locale_read_back_from_the_cache_words_as_babel_does(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import datetime
+
+    from babel import Locale
+    from babel.dates import format_date
+    from babel.lists import format_list
+    from babel.numbers import format_decimal
+
+    from bleu_assess import locales
+
+    monkeypatch.setenv("BLEU_ASSESS_CACHE", str(tmp_path))
+    for name in ("fr_FR", "en_GB", "fr"):
+        locales.locale.cache_clear()
+        built = locales.locale(name)
+        locales.locale.cache_clear()
+        stored = locales.locale(name)  # unpickled from the entry just written
+        assert stored is not built and list(tmp_path.glob("locale-*.pickle"))
+        babel = Locale.parse(name)
+        day = datetime.date(2027, 1, 4)
+        for form in ("short", "medium", "long"):
+            assert format_date(day, form, locale=stored) == format_date(day, form, locale=babel)
+        assert format_decimal(1234.5, locale=stored) == format_decimal(1234.5, locale=babel)
+        assert format_list(["a", "b", "c"], locale=stored) == format_list(["a", "b", "c"], locale=babel)
+        assert stored.territories["US"] == babel.territories["US"]
+        assert [stored.plural_form(n) for n in (0, 1, 2, 1.5)] == [babel.plural_form(n) for n in (0, 1, 2, 1.5)]
+    locales.locale.cache_clear()

@@ -26,9 +26,9 @@ REFERENCES: dict[str, str] = {
 def country(code: str, lang: str) -> str:
     """The name of an ISO 3166-1 alpha-2 country in `lang` (CLDR territory names, via Babel):
     `US` -> « États-Unis »; the code itself when CLDR does not know it."""
-    from babel import Locale
+    from bleu_assess.locales import locale
 
-    return Locale.parse(lang).territories.get(str(code).upper(), str(code))
+    return locale(lang).territories.get(str(code).upper(), str(code))
 
 
 class Referrer:

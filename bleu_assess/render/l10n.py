@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bleu_assess.locales import locale
+
 # British English: day before month, as a European reader expects.
 _LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
@@ -21,7 +23,7 @@ def date(value: dt.date | str | None, lang: str, form: str = "long") -> str:
     if value is None:
         return "—"
     day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return format_date(day, form, locale=locale_name(lang))
+    return format_date(day, form, locale=locale(locale_name(lang)))
 
 
 def moment(value: dt.datetime, lang: str) -> str:
@@ -36,19 +38,17 @@ def number(value: float | int, lang: str) -> str:
         return str(value)  # the same in every language we write: spares Babel most calls
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=locale_name(lang))
+    return format_decimal(value, locale=locale(locale_name(lang)))
 
 
 def join(items: list[str], lang: str) -> str:
     """Items as a list in running text: « A, B et C », "A, B and C" (CLDR list patterns)."""
     from babel.lists import format_list
 
-    return format_list(items, locale=locale_name(lang)) if items else ""
+    return format_list(items, locale=locale(locale_name(lang))) if items else ""
 
 
 def country(code: str, lang: str) -> str:
     """A country's name from its ISO 3166 code, in `lang` (CLDR): FR → « France », US →
     « États-Unis »; the code itself when CLDR does not know it."""
-    from babel import Locale
-
-    return str(Locale.parse(locale_name(lang)).territories.get(code.upper(), code))
+    return str(locale(locale_name(lang)).territories.get(code.upper(), code))
