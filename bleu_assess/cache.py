@@ -41,7 +41,11 @@ _OFF = ("", "0", "off", "no", "false")
 
 def directory() -> Path | None:
     """Where entries live, or None when the cache is turned off."""
-    setting = os.environ.get(ENV)
+    return _directory(os.environ.get(ENV))
+
+
+@cache  # asked for each entry a run reads (a dozen): platformdirs answers once per setting
+def _directory(setting: str | None) -> Path | None:
     if setting is not None:
         return None if setting.strip().lower() in _OFF else Path(setting)
     from platformdirs import user_cache_path

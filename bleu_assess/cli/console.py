@@ -165,9 +165,10 @@ def load_and_assess(path: str, lang: Lang | None, ruleset: list[str] | None = No
     from bleu_assess.cli.options import language
     from bleu_assess.render.i18n import t
 
-    with progress(progress_wanted(path, machine_output)) as stage:
-        done = api.load_and_assess(path, lang.value if lang else None, ruleset, rules_dir, only,
-                                   settings.catalogue, as_of, stage, lambda code, tongue: t(f"cli.progress_{code}", tongue))
+    shown = progress_wanted(path, machine_output)
+    with progress(shown) as stage:  # labels worded only for a bar shown (wording loads a language)
+        done = api.load_and_assess(path, lang.value if lang else None, ruleset, rules_dir, only, settings.catalogue,
+                                   as_of, stage, (lambda code, tongue: t(f"cli.progress_{code}", tongue)) if shown else None)
     language(lang, done.ig.inventory.organisation.country)
     diagnostics(done.warnings, done.result.lang, limit=10)
     return done
