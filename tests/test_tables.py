@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -140,3 +141,52 @@ def test_scan_all_writes_the_plain_table_through_the_cli(large_estate: Path, run
     assert done.exit_code == 0, done.output
     written = out.read_text(encoding="utf-8")
     assert all(f"app-{k:06d}" in written for k in range(120))
+
+
+def as_rich(renderable: Any) -> Any:
+    """The same renderable with each fitted table replaced by the rich Table it stands for."""
+    from rich.console import Group
+
+    from bleu_assess.render.tables import Fitted
+
+    if isinstance(renderable, Fitted):
+        return renderable.table()
+    if isinstance(renderable, Group):
+        return Group(*(as_rich(part) for part in renderable.renderables))
+    return renderable
+
+
+def printed(renderable: object, width: int, **options: object) -> str:
+    console = Console(width=width, file=io.StringIO(), emoji=False, markup=False, highlight=False, **options)  # type: ignore[arg-type]
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120, 160, 200])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_fitted_tables_print_exactly_as_the_rich_table(width: int, lang: str) -> None:
+    """Without colours (a pipe, a file) a table's lines are written directly (render/tables.py:
+    Fitted): character for character what rich's Table prints; with colours, rich prints it."""
+    done = api.load_and_assess(EXAMPLE, lang=lang)
+    plan = api.plan(done.result, done.ig)
+    for renderable in (scan_render.table(done.result, width), plan_render.table(plan, done.ig.inventory, width)):
+        for options in ({"no_color": True}, {"force_terminal": True, "color_system": "truecolor"}):
+            assert printed(renderable, width, **options) == printed(as_rich(renderable), width, **options)
+
+
+@pytest.mark.parametrize("width", [30, 50, 90])
+def test_cells_that_wrap_or_are_wide_print_as_the_rich_table(width: int) -> None:
+    from rich.text import Text
+
+    from bleu_assess.render.tables import ALWAYS, Column, fitted
+
+    texts = ["plain", "  leading and trailing  ", "two\nlines", "a long sentence that wraps over lines in a column",
+             "日本語の長い文字列", "emoji 🙂 width", "", "unbreakable-averyveryverylongwordindeed-x"]
+    for cells in (texts, [*texts, "tab\there"]):  # a control character: rich prints the whole table
+        columns = [Column("Id", [Text(f"id-{n}") for n in range(len(cells))], ALWAYS, no_wrap=True),
+                   Column("Said", [Text(text) for text in cells], 5, flexible_min=12),
+                   Column("Plain header that wraps", [text[:5] for text in cells], 2)]
+        table = fitted("A title long enough to wrap on a narrow terminal", columns, width, "en")
+        console = Console(width=width, file=io.StringIO(), no_color=True)
+        assert (table._plain_body(console, console.options) is None) == (cells is not texts)
+        assert printed(table, width, no_color=True) == printed(table.table(), width, no_color=True)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from bleu_assess.render.i18n import t
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
@@ -76,18 +78,110 @@ def _layout(columns: list[Column], width: int) -> tuple[list[Column], dict[Colum
     return shown, widths, [c.header for c in columns if c not in shown]
 
 
-def fitted(title: str, columns: list[Column], width: int, lang: str) -> Table:
-    """A rich table of `columns` (cells as rich Text) laid out to `width` (see `_layout`)."""
-    from rich.table import Table
-
+def fitted(title: str, columns: list[Column], width: int, lang: str) -> Fitted:
+    """`columns` (cells as rich Text) laid out to `width` (see `_layout`): a rich renderable
+    that prints as a rich Table of those columns and widths (see `Fitted`)."""
     shown, widths, hidden = _layout(columns, width)
-    table = Table(title=title, expand=False,
-                  caption=t("cli.hidden_columns", lang, columns=", ".join(hidden)) if hidden else None)
-    for c in shown:
-        table.add_column(c.header, width=widths[c], no_wrap=c.no_wrap, overflow="fold")
-    for row in range(len(columns[0].cells)):
-        table.add_row(*(c.cells[row] for c in shown))
-    return table
+    return Fitted(title, shown, widths, t("cli.hidden_columns", lang, columns=", ".join(hidden)) if hidden else None)
+
+
+class Fitted:
+    """A table laid out by `_layout`: printed, exactly the rich Table `table()` builds.
+
+    Rich lays out and wraps every cell, a tenth of a millisecond each: most of a hospital-sized
+    scan's table time. Where no style can show (a console without colours: a pipe, a file,
+    NO_COLOR) and every cell is one line of printable text within its column, the lines are
+    those the Table would print, written directly: the title and caption still rendered by rich
+    as the Table renders them, the borders from the same box, each cell padded with one space
+    either side. Anything else (colours, a cell that wraps) is printed by the Table itself."""
+
+    def __init__(self, title: str, shown: list[Column], widths: dict[Column, int], caption: str | None) -> None:
+        self.title, self.shown, self.widths, self.caption = title, shown, widths, caption
+
+    def table(self) -> Table:
+        """The rich Table: these columns, at these widths, words folded only if they must."""
+        from rich.table import Table
+
+        table = Table(title=self.title, expand=False, caption=self.caption)
+        for c in self.shown:
+            table.add_column(c.header, width=self.widths[c], no_wrap=c.no_wrap, overflow="fold")
+        for row in range(len(self.shown[0].cells) if self.shown else 0):
+            table.add_row(*(c.cells[row] for c in self.shown))
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        body = self._plain_body(console, options) if console.color_system is None else None
+        if body is None:
+            yield self.table()
+            return
+        table_width = len(body[0])
+        annotation = options.update(width=table_width, highlight=False, height=None, justify="center")
+        if self.title:
+            yield from console.render(console.render_str(self.title, style="table.title", highlight=False), annotation)
+        for line in body:
+            yield Segment(line)
+            yield Segment.line()
+        if self.caption:
+            yield from console.render(console.render_str(self.caption, style="table.caption", highlight=False),
+                                      annotation)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.table())
+
+    def _plain_body(self, console: Console, options: ConsoleOptions) -> list[str] | None:
+        """The Table's lines from its top border to its bottom one, or None where rich would
+        lay out otherwise (a table wider than the console, which rich narrows; a cell other
+        than plain text or with its own justification; a control character)."""
+        from rich import box
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        sizes = [self.widths[c] for c in self.shown]
+        if not self.shown or sum(sizes) + 3 * len(sizes) + 1 > options.max_width:
+            return None
+
+        def lines(cell: Text | str, column: Column, size: int) -> list[str] | None:
+            if isinstance(cell, str):  # as rich reads a string cell (the console's markup setting)
+                cell = console.render_str(cell, highlight=False)
+            elif not isinstance(cell, Text) or cell.justify or cell.overflow or cell.no_wrap is not None \
+                    or cell.end != "\n":
+                return None
+            text = cell.plain
+            if not text.replace("\n", "").isprintable():
+                return None
+            if "\n" not in text and text == text.strip() and cell_len(text) <= size:
+                return [text]  # most cells: one line, nothing to wrap
+            return [line.plain for line in cell.wrap(console, size, justify="left", overflow="fold", tab_size=8,
+                                                       no_wrap=column.no_wrap)]
+
+        frame = box.HEAVY_HEAD.substitute(options, safe=console.safe_box)
+        outer = [size + 2 for size in sizes]
+        body = [frame.get_top(outer).rstrip("\n")]
+        rows = [[c.header for c in self.shown], *zip(*(c.cells for c in self.shown))]
+        for index, row in enumerate(rows):
+            cells = [lines(cell, c, size) for cell, c, size in zip(row, self.shown, sizes)]
+            if any(cell is None for cell in cells):
+                return None
+            height = max(len(cell) for cell in cells if cell is not None)
+            left, divider, right = ((frame.head_left, frame.head_vertical, frame.head_right) if index == 0 else
+                                    (frame.foot_left, frame.foot_vertical, frame.foot_right) if index == len(rows) - 1
+                                    else (frame.mid_left, frame.mid_vertical, frame.mid_right))
+            blocks = []
+            for cell, size in zip(cells, sizes):
+                assert cell is not None
+                padded = [f" {text}{' ' * (size - cell_len(text))} " for text in cell]
+                blank = [" " * (size + 2)] * (height - len(padded))
+                # The header row is aligned to the bottom of its cells, the others to the top.
+                blocks.append(blank + padded if index == 0 else padded + blank)
+            body.extend(left + divider.join(parts) + right for parts in zip(*blocks))
+            if index == 0:
+                body.append(frame.get_row(outer, "head", edge=True).rstrip("\n"))
+        body.append(frame.get_bottom(outer).rstrip("\n"))
+        return body
 
 
 def plain(title: str, columns: list[Column], width: int, lang: str) -> str:
