@@ -7,6 +7,7 @@ each command imports what it needs when it runs.
 from __future__ import annotations
 
 import functools
+import gc
 import importlib
 import sys
 from collections.abc import Callable, Iterator
@@ -166,6 +167,10 @@ def only(path: list[str], version: bool = False) -> Iterator[None]:
 def main() -> None:
     """The `bleu-assess` program: typer builds the click command of the invoked command only
     (see `only`), every command for `--help` and usage errors."""
+    # What is imported by now (typer, click, the command modules) lives as long as the process:
+    # in the permanent generation, the cycle collections of the run no longer traverse it
+    # (about 6 % of a small scan). Reference counting frees nothing less; nothing here is garbage.
+    gc.freeze()
     try:
         path = invoked(sys.argv[1:])
         version = not path and "--version" in sys.argv and not {"-h", "--help"} & set(sys.argv)
