@@ -30,7 +30,7 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bleu_assess import __version__
 
@@ -101,6 +101,35 @@ def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T
     value = build()
     _store(folder, file, key, value)
     return value
+
+
+def templates() -> Any:
+    """A Jinja bytecode cache (jinja2.BytecodeCache) for the compiled templates, or None when
+    the cache is off. Jinja compiles a template's source to Python on every run (a quarter of
+    a hospital report's time); its bytecode is kept in a folder of the cache directory named
+    by this tool's fingerprint (the environment's options are in our code) and checked by
+    Jinja against the template source's checksum and the Python version, so an edited template
+    is compiled anew. A folder that cannot be written is skipped silently."""
+    folder = directory()
+    if folder is None:
+        return None
+    import jinja2
+
+    class Skipping(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except OSError:  # Jinja lets some through (a file where the folder should be)
+                pass
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                os.makedirs(self.directory, exist_ok=True)
+                super().dump_bytecode(bucket)
+            except OSError:
+                pass
+
+    return Skipping(str(folder / f"templates-{_fingerprint().hex()[:32]}"))
 
 
 def _store(folder: Path, file: Path, key: str, value: object) -> None:

@@ -91,3 +91,29 @@ def test_a_locale_read_back_from_the_cache_words_as_babel_does(monkeypatch: pyte
         assert stored.territories["US"] == babel.territories["US"]
         assert [stored.plural_form(n) for n in (0, 1, 2, 1.5)] == [babel.plural_form(n) for n in (0, 1, 2, 1.5)]
     locales.locale.cache_clear()
+
+
+def test_templates_are_compiled_once_then_anew_when_edited(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bleu_assess.render import templating
+
+    monkeypatch.setenv("BLEU_ASSESS_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "note.md.j2").write_text("{{ t('scan.col_item') }}: {{ name }}\n", encoding="utf-8")
+    assert templating.render("note.md.j2", {"name": "a"}, folder, "en") == "Item: a\n"
+    assert len(list((tmp_path / "cache").glob("templates-*/__jinja2_*.cache"))) == 1
+    assert templating.render("note.md.j2", {"name": "b"}, folder, "fr") == "Élément: b\n"  # from the bytecode
+    (folder / "note.md.j2").write_text("{{ name }}!\n", encoding="utf-8")
+    assert templating.render("note.md.j2", {"name": "c"}, folder, "en") == "c!\n"  # the edit is compiled
+
+
+def test_a_cache_that_cannot_be_written_is_skipped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bleu_assess.render import templating
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("BLEU_ASSESS_CACHE", str(blocked))
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "note.md.j2").write_text("{{ name }}\n", encoding="utf-8")
+    assert templating.render("note.md.j2", {"name": "a"}, folder, "en") == "a\n"

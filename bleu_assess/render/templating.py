@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from bleu_assess import cache as compiled_cache
 from bleu_assess.errors import TemplateError
 from bleu_assess.render.i18n import t
 from bleu_assess.resources import templates_dir
@@ -116,6 +117,7 @@ def environment(template_dir: str | os.PathLike[str] | None, lang: str,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled_cache.templates(),  # compiled once, not on every run
     )
     env.filters.update(md=md_escape, md_code=md_code)
     env.filters.update(extra_filters or {})
