@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import os
 import re
-import zipfile
 from pathlib import Path
 from re import Pattern
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bleu_assess.errors import Diagnostic, InputError
+
+if TYPE_CHECKING:
+    import zipfile  # the archives are opened by their readers (intake), which import it
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 UTF8 = "UTF-8"

@@ -7,7 +7,6 @@ import contextlib
 import os
 import signal
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -90,6 +89,8 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def _write(path: Path, data: bytes | bytearray | Chunks) -> None:
+    import tempfile  # only when a file is written (most runs write to standard output)
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
