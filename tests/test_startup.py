@@ -117,3 +117,22 @@ def test_a_cache_that_cannot_be_written_is_skipped(monkeypatch: pytest.MonkeyPat
     folder.mkdir()
     (folder / "note.md.j2").write_text("{{ name }}\n", encoding="utf-8")
     assert templating.render("note.md.j2", {"name": "a"}, folder, "en") == "a\n"
+
+
+def test_a_brand_file_read_back_from_the_cache_is_checked_as_when_parsed(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    from bleu_assess.errors import TemplateError
+    from bleu_assess.render.report_parts import brand
+
+    monkeypatch.setenv("BLEU_ASSESS_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "templates" / "report"
+    folder.mkdir(parents=True)
+    (folder / "brand.yaml").write_text('accent: "#6a1b9a"\nfooter: "CHU"\n', encoding="utf-8")
+    for _ in range(2):  # parsed, then from the cache
+        assert brand(str(tmp_path / "templates"))["accent"] == "#6a1b9a"
+    for text, problem in (("- a list\n", "expected text values"), ("accent: [unclosed\n", "cannot be read"),
+                          ('accent: "purple"\n', "not a #rrggbb colour")):
+        (folder / "brand.yaml").write_text(text, encoding="utf-8")
+        for _ in range(2):
+            with pytest.raises(TemplateError, match=problem):
+                brand(str(tmp_path / "templates"))

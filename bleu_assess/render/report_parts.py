@@ -90,12 +90,20 @@ def brand(template_dir: str | None) -> dict[str, str]:
     (`accent` colour as #rrggbb, `font` for the Word note, `footer` text, `logo_text` above the
     title). Raises TemplateError when the file is not a mapping of text or the colour is not
     #rrggbb."""
+    import functools
     import re
 
-    import yaml
-
+    from bleu_assess import cache
     from bleu_assess.errors import TemplateError
     from bleu_assess.resources import templates_dir
+
+    def parsed(path: Path, raw: bytes) -> Any:
+        import yaml  # on a cache miss only: the shipped file is the same run after run
+
+        try:
+            return yaml.safe_load(raw.decode("utf-8")) or {}
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise TemplateError(f"{path}: cannot be read: {exc}") from None
 
     settings = dict(BRAND_DEFAULTS)
     for folder in [templates_dir()] + ([Path(template_dir)] if template_dir else []):
@@ -103,9 +111,10 @@ def brand(template_dir: str | None) -> dict[str, str]:
         if not path.is_file():
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raw = path.read_bytes()
+        except OSError as exc:
             raise TemplateError(f"{path}: cannot be read: {exc}") from None
+        data = cache.cached("brand", (str(path), raw), functools.partial(parsed, path, raw))
         if not isinstance(data, dict) or any(k not in BRAND_DEFAULTS or not isinstance(v, str) for k, v in data.items()):
             raise TemplateError(f"{path}: expected text values for {', '.join(BRAND_DEFAULTS)}")
         settings.update(data)
