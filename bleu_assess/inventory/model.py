@@ -67,6 +67,9 @@ KNOWN_QUALIFICATIONS = ("secnumcloud-3.2", "hds", "iso27001", "c5", "eucs-high",
 
 @dataclass(frozen=True, slots=True)
 class Organisation:
+    """The organisation whose estate it is (`organisation:`): its country (ISO 3166 code), type
+    (ORGANISATION_TYPES), regulatory designations (DESIGNATIONS) and hosting policy."""
+
     name: str
     country: str = "FR"
     type: str = "other"
@@ -79,6 +82,9 @@ class Organisation:
 
 @dataclass(frozen=True, slots=True)
 class Ownership:
+    """A provider's capital and control by non-EU holders (SecNumCloud 3.2 §19.6): percentages
+    0-100; None: not known."""
+
     largest_non_eu_pct: float | None = None
     total_non_eu_pct: float | None = None
     non_eu_veto: bool | None = None  # a non-EU holder has a veto right (SecNumCloud 3.2 §19.6.b)
@@ -141,6 +147,10 @@ class Subprocessor:
 
 @dataclass(frozen=True, slots=True)
 class Provider:
+    """A provider (`providers:`): where it is established and operates (ISO 3166 codes), what it
+    holds (qualifications, HDS activities 1-6), who works for it (subprocessors) and under which
+    law; None: not declared (derived where the comments say so)."""
+
     id: str
     name: str
     headquarters: str | None = None
@@ -192,6 +202,9 @@ class Platform:
 
 @dataclass(frozen=True, slots=True)
 class Hosting:
+    """Where and how an application runs: a model (HOSTING_MODELS), its provider and offer ids,
+    a region (ISO 3166 code) and who administers and backs it up."""
+
     model: str
     provider: str | None = None
     region: str | None = None  # as declared; see Inventory.hosting_region for the default
@@ -202,6 +215,10 @@ class Hosting:
 
 @dataclass(frozen=True, slots=True)
 class Application:
+    """An application (`applications:`): its hosting, the ids of the datasets it holds and of
+    the applications it depends on, planning hints (strategy, effort as EFFORT_SIZES or
+    person-days, wave) and the regulatory facts about it (SIIV, homologation, network class)."""
+
     id: str
     name: str
     owner: str | None = None
@@ -248,6 +265,9 @@ class SensitivityAssessment:
 
 @dataclass(frozen=True, slots=True)
 class Dataset:
+    """A dataset (`datasets:`): its classification (CLASSIFICATIONS; None: not classified yet),
+    whether it holds personal data, its volume in GB and its particular sensitivity."""
+
     id: str
     name: str
     classification: str | None  # None: not classified yet (an import from infrastructure tools)
@@ -281,6 +301,8 @@ class Derogation:
 
 @dataclass(frozen=True, slots=True)
 class Flow:
+    """A flow of `datasets` from application `source` to application `target` (ids)."""
+
     source: str  # `from` in the file
     target: str  # `to` in the file
     datasets: tuple[str, ...]
