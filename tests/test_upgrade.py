@@ -144,15 +144,16 @@ def test_a_step_written_on_round_trip_mappings_joins_the_list(tmp_path: Path) ->
     """How issue 14's `sensitive` rewrite plugs in: one function per dataset, on ruamel mappings."""
     from bleu_assess.inventory.upgrade import item_step
 
-    def mark_sensitive(dataset: Any, lang: str) -> bool:
+    def mark_sensitive(dataset: Any, say: Any) -> bool:
         if dataset.get("classification") != "sensitive":
             return False
         dataset["classification"] = "personal"
-        dataset.yaml_add_eol_comment("revoir" if lang == "fr" else "review", "classification")
+        dataset.yaml_add_eol_comment(say("review"), "classification")
         return True
 
     text = (V1 / "ministere-exemple.yaml").read_text(encoding="utf-8")
-    [(_, upgraded)] = upgrade_texts([("m.yaml", text)], [format_v2, item_step("datasets", mark_sensitive)])
+    [(_, upgraded)] = upgrade_texts([("m.yaml", text)], [format_v2, item_step("datasets", mark_sensitive)],
+                                  say={"review": "revoir"}.__getitem__)
     assert "classification: sensitive" not in upgraded and "# revoir" in upgraded
     kept = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert all(line in upgraded.splitlines() for line in kept), "comments kept"

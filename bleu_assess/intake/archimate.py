@@ -37,8 +37,8 @@ from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.tally import ImportReport
 from bleu_assess.inventory import model, yamlio
+from bleu_assess.inventory.labels import code_for_label
 from bleu_assess.inventory.schema import INVENTORY
-from bleu_assess.render.i18n import code_for_label
 
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 # Behaviour and interfaces of an application component: relationships that touch them are the

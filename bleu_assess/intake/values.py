@@ -12,12 +12,12 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from bleu_assess.inventory import model
+from bleu_assess.inventory.labels import labels
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
-from bleu_assess.render.i18n import LANGUAGES, catalogue
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
 FALSE = {"false", "faux", "non", "no", "n", "0"}
@@ -118,26 +118,13 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     by_plain = {plain(code): code for code in allowed}
     if plain(text) in by_plain:
         return Coerced(by_plain[plain(text)], "normalised", text)
-    meant = _labels(allowed).get(plain(text))
+    meant = labels(allowed, plain).get(plain(text))
     if meant:
         return Coerced(meant, "translated", text)
     from bleu_assess.inventory.validate import suggest
 
     raise ValueError(f"unknown value '{text}'{suggest(text, allowed)} (allowed: {', '.join(allowed)}; "
                      "or add a translation to the mapping's `values`)")
-
-
-@cache
-def _labels(allowed: tuple[str, ...]) -> dict[str, str]:
-    """Plain label, in either language, of the values catalogue -> code (`Sur site` -> on-premises):
-    i18n.code_for_label's matching, as one lookup per cell."""
-    out: dict[str, str] = {}
-    for lang in LANGUAGES:
-        for key, label in catalogue(lang).items():
-            code = key.rsplit(".", 1)[-1]
-            if key.startswith("values.") and code in allowed and isinstance(label, str):
-                out.setdefault(plain(label), code)
-    return out
 
 
 def _id(raw: Any) -> Coerced:
