@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import inputs
-from bleu_assess.errors import UsageError
+from bleu_assess.intake.said import usage
 from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.yamledit import InventoryEditor, scalar
 from bleu_assess.inventory import model, yamlio
@@ -42,8 +42,7 @@ class Additions:
 def new_inventory(organisation: str | None, source: str, kind: str) -> str:
     """The text of a new inventory, with a comment naming its source file and its sha256."""
     if not organisation:
-        raise UsageError("a new inventory needs the organisation's name",
-                         hint="give --organisation NAME, or merge into an inventory with --inventory FILE")
+        raise usage("new_inventory_needs_organisation", hint=True)
     digest = hashlib.sha256(inputs.read_bytes(Path(source), source)).hexdigest() if Path(source).is_file() else ""
     return (f"# Imported by bleu-assess import {kind} from {Path(source).name} (sha256 {digest[:16]}).\n"
             "# Discovered items are tagged `discovered`; suggestions are tagged `suggested`: check them.\n"
@@ -151,8 +150,7 @@ def base_text(inventory: str | None, organisation: str | None, source: str, kind
         return text, source, yamlio.parse(text, source)
     path = Path(inventory)
     if path.is_dir():
-        raise UsageError(f"cannot merge into {inventory}: it is a directory inventory",
-                         hint="imports merge into a single-file inventory, whose comments and layout are kept")
+        raise usage("directory_inventory", hint=True, inventory=inventory)
     from bleu_assess import output
 
     output.register_input(inventory)

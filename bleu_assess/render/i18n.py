@@ -89,7 +89,7 @@ def strict() -> bool:
     return os.environ.get(STRICT_ENV, "") not in ("", "0")
 
 
-def t(key: str, lang: str, **values: Any) -> str:
+def t(key: str, lang: str, /, **values: Any) -> str:
     """The message `key` in `lang`, its plural form chosen by `count` when it has forms, with
     `{placeholders}` filled in (numbers and dates in the language's conventions). Raises
     MissingMessage in strict mode for a missing key, `count` or value."""
