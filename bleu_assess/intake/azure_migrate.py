@@ -33,7 +33,7 @@ from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.said import problem, refused, usage
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import one_table
-from bleu_assess.intake.tally import ImportReport, said
+from bleu_assess.intake.tally import ImportReport, Said, said
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.walker import closest
 
@@ -200,13 +200,16 @@ def additions_from(lifted: Lifted, mapping: Mapping | None, source: str, lang: s
     return out
 
 
-def endpoint_details(lifted: Lifted) -> list[str]:
+def endpoint_details(lifted: Lifted) -> list[Said]:
+    """One line per endpoint (`discovery.note.endpoint`): its id and address, the connections
+    seen, their ports and the applications calling it."""
     def few(values: Iterable[object]) -> str:
         shown = sorted(str(v) for v in values)
         return ", ".join(shown[:5]) + (f", … ({len(shown)})" if len(shown) > 5 else "")
 
-    return [f"{e.id}: {e.key} — {e.evidence.connections} connection(s), ports {few(e.evidence.ports) or '?'}, "
-            f"from {few(e.callers)}" for e in sorted(lifted.endpoints.values(), key=lambda e: e.id)]
+    return [said("endpoint", id=e.id, address=e.key, count=e.evidence.connections,
+                 ports=few(e.evidence.ports) or "?", callers=few(e.callers))
+            for e in sorted(lifted.endpoints.values(), key=lambda e: e.id)]
 
 
 def skeleton(lifted: Lifted, index: ServerIndex, source: str) -> str:

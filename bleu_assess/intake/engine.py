@@ -52,10 +52,10 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
             _read(run, table, sheet, len(tables) > 1)
         read += bool(tables)
     if not read:
-        sheets = tuple(sorted({name for t in mapping.tables for name in t.sheet_names}))
+        names = tuple(sorted({name for t in mapping.tables for name in t.sheet_names}))
         required = tuple(sorted({", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires}))
-        unread = [s.problem(None, None, "", "mapping_reads_no_sheet" if sheets else "mapping_reads_no_table",
-                            mapping=mapping.name, expected=sheets or required) for s in data_sheets]
+        unread = [s.problem(None, None, "", "mapping_reads_no_sheet" if names else "mapping_reads_no_table",
+                            mapping=mapping.name, expected=names or required) for s in data_sheets]
         raise InventoryError(unread[0].message, unread)
     links.resolve_references(run)
     links.apply_links(run)
