@@ -89,14 +89,20 @@ def error(message: str, hint: str | None = None, lang: str | None = None, prefix
     """An error and its hint on stderr, after « erreur : » / "error:" in `lang` (default: the
     command's language once known, else English) unless the message says what it is."""
     from bleu_assess.errors import visible
-    from bleu_assess.render.intake_words import message as words
 
     lang = lang or settings.lang or "en"
     console = err()
-    console.print(words("cli.error_prefix", {"message": visible(message)}, lang) if prefixed else visible(message),
-                  style="bold red")
+    console.print((prefix("cli.error_prefix", lang) if prefixed else "") + visible(message), style="bold red")
     if hint:
-        console.print(words("cli.hint_prefix", {"message": visible(hint)}, lang), style="yellow")
+        console.print(prefix("cli.hint_prefix", lang) + visible(hint), style="yellow")
+
+
+def prefix(key: str, lang: str) -> str:
+    """« erreur : », "error: " (what a line on stderr says it is), in `lang`'s typography."""
+    from bleu_assess.render.i18n import t
+    from bleu_assess.render.l10n import typography
+
+    return typography(t(key, lang), lang)
 
 
 def failure(exc: BleuError, lang: str) -> None:
@@ -111,7 +117,7 @@ def diagnostics(items: Iterable[Diagnostic], lang: str, limit: int | None = None
     """Print located diagnostics, sorted, capped (all of them with -v), worded in `lang`."""
     from bleu_assess.errors import visible
     from bleu_assess.render.i18n import t
-    from bleu_assess.render.intake_words import diagnostic, message
+    from bleu_assess.render.intake_words import diagnostic
 
     items = [d for d in items if d.severity == "error" or not settings.quiet]
     if not items:
@@ -123,8 +129,7 @@ def diagnostics(items: Iterable[Diagnostic], lang: str, limit: int | None = None
         text = worded.format()
         if diag.severity == "warning":
             said = visible(worded.message)  # the end of `text`, after its location
-            console.print(text[: len(text) - len(said)] + message("cli.warning_prefix", {"message": said}, lang),
-                          style="yellow")
+            console.print(text[: len(text) - len(said)] + prefix("cli.warning_prefix", lang) + said, style="yellow")
         else:
             console.print(text, style="red")
     if len(items) > cap:

@@ -169,6 +169,14 @@ def label(kind: str, value: str | None, lang: str) -> str:
     return "—" if value is None else t(f"values.{kind}.{value}", lang)
 
 
+def label_or_code(kind: str, value: str, lang: str, area: str = "values") -> str:
+    """The label of a code of an open vocabulary (services, qualifications a catalogue may add):
+    its label in the catalogue (`<area>.<kind>.<code>`, the values catalogue by default) when it
+    has one, else the code as the data writes it."""
+    key = f"{area}.{kind}.{value}"
+    return t(key, lang) if key in catalogue(lang) else value
+
+
 def did_you_mean(word: str, choices: Iterable[str], lang: str) -> str:
     """' (did you mean 'x'?)' in `lang` for the choice closest to `word` (a likely typo), or ''."""
     from bleu_assess.inventory.walker import closest
