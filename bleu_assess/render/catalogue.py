@@ -137,7 +137,8 @@ def explain_block(verdict: Any, inventory: Any, lang: str) -> RenderableType:
         for name, fact in entry.doubtful():
             sources = "; ".join(f"{s.title}, {s.address} ({s.date})" for s in fact.sources)
             note = f" — {fact.uncertain}" if fact.uncertain else ""
-            branch.add(f"{name}: {_value(fact.value)} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
+            said = t("catalogue.fact_line", lang, field=field_name(name, lang), value=fact_value(name, fact.value, lang))
+            branch.add(f"{said} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
     return tree
 
 
