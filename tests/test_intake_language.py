@@ -147,3 +147,14 @@ def test_the_import_report_names_csv_columns_in_french(runner: Any, tmp_path: Pa
     assert "| colonne autre | la colonne « autre » n'est pas dans la correspondance : gardée sous extra.autre |" in text
     assert "| colonne criticite: criticality | « Vitale » lu comme 'vital' |" in text
     assert "column " not in text
+
+
+@needs_samples
+def test_a_new_inventory_from_a_discovery_import_has_its_top_comment_in_french(runner: Any, tmp_path: Path) -> None:
+    written = tmp_path / "n.yaml"
+    result = runner.invoke(app, ["import", "rvtools", str(SAMPLES / "rvtools-mjvincent-rvtools-small-complete.xlsx"),
+                                 "--organisation", "X", "-o", str(written), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    head = written.read_text(encoding="utf-8").splitlines()[:2]
+    assert head[0].startswith("# Importé par bleu-assess import rvtools depuis rvtools-mjvincent-rvtools-small-complete")
+    assert head[1].startswith("# Les éléments découverts portent l'étiquette `discovered`")

@@ -212,14 +212,14 @@ def endpoint_details(lifted: Lifted) -> list[Said]:
             for e in sorted(lifted.endpoints.values(), key=lambda e: e.id)]
 
 
-def skeleton(lifted: Lifted, index: ServerIndex, source: str) -> str:
+def skeleton(lifted: Lifted, index: ServerIndex, source: str, lang: str) -> str:
     """A `servers:` section listing the machines the export names that the inventory does not
-    know, to fill in (`applications`) and paste into the inventory."""
+    know, to fill in (`applications`) and paste into the inventory; its comment in `lang`."""
     from bleu_assess.intake.yamledit import block_item
+    from bleu_assess.render.i18n import t
 
-    lines = [f"# Servers seen in {Path(source).name} that the inventory does not know.\n",
-             "# Fill in `applications` for each, then add this section to the inventory (servers:).\n",
-             "servers:\n"]
+    head = t("discovery.skeleton_head", lang, file=Path(source).name)
+    lines = [*(f"# {line}\n" for line in head.splitlines()), "servers:\n"]
     for name, addresses in sorted(lifted.unknown_sources.items()):
         item: dict[str, Any] = {"id": server_id(name)}
         if not ip_of(name):
