@@ -158,3 +158,13 @@ def test_a_new_inventory_from_a_discovery_import_has_its_top_comment_in_french(r
     head = written.read_text(encoding="utf-8").splitlines()[:2]
     assert head[0].startswith("# Importé par bleu-assess import rvtools depuis rvtools-mjvincent-rvtools-small-complete")
     assert head[1].startswith("# Les éléments découverts portent l'étiquette `discovered`")
+
+
+def test_the_reader_refuses_a_file_in_the_commands_language(runner: Any, tmp_path: Path) -> None:
+    """The one reader of every input (bleu_assess/inputs.py) says why in the reader's language."""
+    source = tmp_path / "t.csv"
+    source.write_bytes(b"nom;criticite\nA\x00;haute\n")
+    french = runner.invoke(app, ["import", "csv", str(source), "-o", str(tmp_path / "o.yaml"), "--lang", "fr"])
+    assert french.exit_code == 2 and "octet NUL" in french.output and "1 erreur" in french.output
+    english = runner.invoke(app, ["import", "csv", str(source), "-o", str(tmp_path / "o.yaml"), "--lang", "en"])
+    assert english.exit_code == 2 and "NUL byte" in english.output
