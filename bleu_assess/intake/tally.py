@@ -126,8 +126,8 @@ class ImportReport:
         for line in lines[1:]:
             if line.startswith("  - "):
                 body.append(line[2:])
-            else:
-                body += ["", f"## {line}", ""]
+            else:  # a heading: without the colon that announces its list on the terminal
+                body += ["", f"## {line.rstrip(' :').rstrip(chr(0xa0))}", ""]
         text = "\n".join(body) + "\n"
         while "\n\n\n" in text:
             text = text.replace("\n\n\n", "\n\n")
