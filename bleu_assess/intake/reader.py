@@ -51,7 +51,7 @@ class Sheet:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        """What was done while reading, as located warnings (in English)."""
+        """What was done while reading, as located warnings (codes, worded when printed)."""
         return [diagnostic for diagnostic, _, _ in self.said]
 
     def locate(self, row: int | None, column: int | None, path: str, message: str, severity: str = "error",
