@@ -137,7 +137,7 @@ def upgrade(
     # Not validated yet: a country that is not text (`country: 33`) is reported by validate below.
     country = organisation.get("country")
     tongue = language(lang, country if isinstance(country, str) else None)  # also of the comments the steps write
-    upgraded = upgrade_texts(texts, say=lambda code: t(f"qualify.{code}", tongue))
+    upgraded = upgrade_texts(texts, say=lambda code, **values: t(f"qualify.{code}", tongue, **values))
     # The result must be a valid inventory before anything is written.
     validate([Document(name, text, yamlio.parse(text, name)) for name, text in upgraded], path)
     if not root.is_dir():

@@ -20,8 +20,9 @@ import yaml
 
 from bleu_assess.inventory import model, sensitivity, yamlio
 
-# Words a comment code in the reader's language (given by the caller: `qualify.<code>`).
-Say = Callable[[str], str]
+# Words a comment code and its values in the reader's language (given by the caller:
+# `qualify.<code>`): say("upgrade_from_provider", provider="p").
+Say = Callable[..., str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,8 @@ def format_v2(f: UpgradeFile) -> list[Edit]:
 
 def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
     """v1 lets a provider's qualifications cover all its offers; v2 reads them per offer. Each
-    offer that declares none gets its provider's, with a comment inviting a check of its scope."""
+    offer that declares none gets its provider's, with a comment `upgrade: …` inviting a check
+    of its scope (`upgrade_from_provider`, worded by `f.say`; none without it)."""
     edits: list[Edit] = []
     if f.source_format != model.FORMAT_V1:
         return edits
@@ -122,7 +124,7 @@ def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
         for key in ("qualifications", "pending_qualifications"):
             values = provider.get(key)
             if values and key not in platform:
-                comment = f"upgrade: from provider {provider['id']}; check this offer's scope and dates"
+                comment = f"upgrade: {f.say('upgrade_from_provider', provider=provider['id'])}" if f.say else ""
                 edits.extend(f.add_key(node, key, _flow_list(values), comment))
     return edits
 
@@ -172,7 +174,8 @@ def _apply(text: str, edits: list[Edit]) -> str:
 def upgrade_texts(files: list[tuple[str, str]], steps: list[Step] | None = None,
                   say: Say | None = None) -> list[tuple[str, str]]:
     """[(name, text)] of an inventory's files -> the same files upgraded to the current format.
-    `say(code)` words the comments steps write (`upgrade_comment`), in the reader's language
+    `say(code, **values)` words the comments steps write (`upgrade_comment`,
+    `upgrade_from_provider`), in the reader's language
     (the CLI gives `qualify.<code>` from the catalogue: the inventory stage knows no words);
     without it the steps write no comment. Raises InputError (located) when a file cannot be
     parsed."""
