@@ -57,7 +57,7 @@ def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> RenderableType:
     for key in ("col_fact", "col_value", "col_confidence", "col_source"):
         table.add_column(t(f"catalogue.{key}", lang), overflow="fold")  # addresses are never cut
     for name, fact in facts:
-        value = _value(fact.value)
+        value = fact_value(name, fact.value, lang)
         extra = [fact.note] if fact.note else []
         if fact.uncertain:
             extra.append(t("catalogue.uncertain", lang, text=fact.uncertain))
@@ -65,7 +65,9 @@ def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> RenderableType:
             extra.append(t("catalogue.disputed", lang, value=_value(other["value"]), source=_value(other["source"])))
         sources = "\n".join(f"{s.title}\n{s.address} ({s.date}, {t('catalogue.confidence.' + s.confidence, lang)})"
                             for s in fact.sources)
-        table.add_row(name, "\n".join([value, *extra]), t(f"catalogue.confidence.{fact.mark}", lang), sources)
+        worded = field_name(name, lang)  # with the key the catalogue's files write
+        table.add_row(name if worded == name else f"{worded} ({name})", "\n".join([value, *extra]),
+                      t(f"catalogue.confidence.{fact.mark}", lang), sources)
     return table
 
 
