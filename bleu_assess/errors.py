@@ -86,14 +86,21 @@ class Diagnostic:
 
 
 class BleuError(Exception):
-    """Base of every error the tool reports to the user (never with a traceback)."""
+    """Base of every error the tool reports to the user (never with a traceback).
+
+    `message` and `hint` are in words; an error raised as a decision carries its `code` (a
+    catalogue key, its hint under `<code>_hint`) and `params` too, and is worded in the reader's
+    language when printed (render/intake_words.py: failure); `message` is then its English words."""
 
     exit_code: int = ExitCode.INVALID
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, *, code: str = "",
+                 params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code
+        self.params = dict(params or {})
 
 
 class InputError(BleuError):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from pathlib import Path
 from re import Pattern
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,6 @@ UTF8 = "UTF-8"
 UTF8_BOM = "UTF-8 (BOM)"
 NUL_ONLY: Pattern[str] = re.compile("\x00")
 CONTROLS: Pattern[str] = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-SAVE_AS = "save the file as UTF-8 (in a spreadsheet program: CSV UTF-8)"
 # Encodings a spreadsheet program saves text in besides UTF-8 and UTF-16 (which are told by
 # their byte-order mark): charset-normalizer chooses among these only, so a short French file is
 # never read as, say, Cyrillic.
@@ -57,9 +57,27 @@ def max_bytes() -> int:
         return DEFAULT_MAX_BYTES
 
 
-def refusal(file: str, message: str, line: int | None = None, column: int | None = None) -> InputError:
-    """The error for a file that cannot be read, located at its line and column when known."""
-    return InputError(message, [Diagnostic(file, line, column, "", message)])
+def refusal(file: str, code: str, line: int | None = None, column: int | None = None, **params: Any) -> InputError:
+    """The error for a file that cannot be read, located at its line and column when known: the
+    code `input.<code>` of templates/i18n/input.<lang>.yaml with `params`, worded in the reader's
+    language when printed (render/words.py); its message is the English words until then."""
+    message = _english(code, params)
+    return InputError(message, [Diagnostic(file, line, column, "", message, code=f"input.{code}",
+                                           params=tuple(params.items()))])
+
+
+@cache
+def _texts() -> dict[str, str]:
+    import yaml
+
+    from bleu_assess.resources import templates_dir
+
+    return yaml.safe_load((templates_dir() / "i18n" / "input.en.yaml").read_text(encoding="utf-8"))
+
+
+def _english(code: str, params: dict[str, Any]) -> str:
+    """The English words of a refusal (read here: the base stage does not import the renderer)."""
+    return _texts()[code].format(**params)
 
 
 def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:
@@ -67,26 +85,26 @@ def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:
     is not a readable regular file or is over `limit` bytes (default `max_bytes()`), checked
     before reading and while reading (a file growing, /dev/zero)."""
     limit = max_bytes() if limit is None else limit
-    over = f"over the {limit / 1048576:.0f} MiB limit (set BLEU_ASSESS_MAX_INPUT_MB to raise it)"
+    mib = round(limit / 1048576)
     try:
         size = path.stat().st_size
         if not path.is_file():
-            raise refusal(display, "not a regular file")
+            raise refusal(display, "not_a_file")
         if size > limit:
-            raise refusal(display, f"file is {size / 1048576:.1f} MiB, {over}")
+            raise refusal(display, "too_large", size=round(size / 1048576, 1), limit=mib)
         with path.open("rb") as handle:
             data = handle.read(limit + 1)
         if len(data) > limit:
-            raise refusal(display, f"file is {over}")
+            raise refusal(display, "over_limit", limit=mib)
         return data
     except FileNotFoundError:
-        raise refusal(display, "no such file or directory") from None
+        raise refusal(display, "no_such_file") from None
     except PermissionError:
-        raise refusal(display, "permission denied: cannot read this file") from None
+        raise refusal(display, "permission_denied") from None
     except IsADirectoryError:
-        raise refusal(display, "is a directory") from None
+        raise refusal(display, "is_a_directory") from None
     except OSError as exc:
-        raise refusal(display, f"cannot read: {exc.strerror or exc}") from None
+        raise refusal(display, "cannot_read", error=str(exc.strerror or exc)) from None
 
 
 def peek(path: Path, size: int) -> bytes:
@@ -110,11 +128,10 @@ def check_archive(archive: zipfile.ZipFile, display: str) -> None:
     for info in archive.infolist():
         total += info.file_size
         if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise refusal(display, f"part {info.filename} unpacks {info.file_size // max(info.compress_size, 1):,} "
-                                   "times larger than it is stored: refused as a zip bomb")
+            raise refusal(display, "zip_bomb", part=info.filename,
+                          ratio=info.file_size // max(info.compress_size, 1))
         if total > limit:
-            raise refusal(display, f"workbook unpacks to more than {limit / 1048576:.0f} MiB: refused "
-                                   "(set BLEU_ASSESS_MAX_INPUT_MB to raise the limit)")
+            raise refusal(display, "unzips_too_large", limit=round(limit / 1048576))
 
 
 def decode(raw: bytes, file: str, western: bool = False, refuse: Pattern[str] = NUL_ONLY) -> tuple[str, str]:
@@ -122,12 +139,12 @@ def decode(raw: bytes, file: str, western: bool = False, refuse: Pattern[str] = 
     (a BOM allowed); with `western`, UTF-16 with BOM and Western single-byte encodings are read
     too. Characters matching `refuse` (default: NUL) are refused at their line and column."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        text, name = _utf8(raw[3:], file, "although it starts with a UTF-8 byte-order mark"), UTF8_BOM
+        text, name = _utf8(raw[3:], file, "bom"), UTF8_BOM
     elif western and raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text, name = raw.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
-            raise refusal(file, f"not valid UTF-16 text although it starts like it: {SAVE_AS}") from None
+            raise refusal(file, "bad_utf16") from None
     elif western and not _decodes(raw, "utf-8"):
         text, name = _western(raw, file)
     else:
@@ -150,22 +167,26 @@ def _decodes(raw: bytes, encoding: str) -> bool:
 
 
 def _utf8(raw: bytes, file: str, what: str) -> str:
+    """`raw` as UTF-8, else refused saying `what` the file seems to be (`_looks_like`)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, column = position(raw, exc.start)
-        said = f": {what}" if what else ""
-        raise refusal(file, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}){said}; {SAVE_AS}", line, column) from None
+        byte = f"0x{raw[exc.start]:02x}"
+        if what.startswith("looks:"):
+            raise refusal(file, "bad_utf8_looks_like", line, column, byte=byte, encoding=what[6:]) from None
+        raise refusal(file, f"bad_utf8_{what}" if what else "bad_utf8", line, column, byte=byte) from None
 
 
 def _looks_like(raw: bytes) -> str:
-    """What a file that is not UTF-8 seems to be, to say so in the refusal ("" when unclear)."""
+    """What a file that is not UTF-8 seems to be, to say so in the refusal: `utf16`,
+    `looks:ENCODING`, or "" when unclear."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "the file is UTF-16"
+        return "utf16"
     if _decodes(raw, "utf-8") or b"\x00" in raw:
         return ""
     best = _guess(raw)
-    return f"the file looks like {_NAMES.get(best, best)}" if best else ""
+    return f"looks:{_NAMES.get(best, best)}" if best else ""
 
 
 def _guess(raw: bytes) -> str | None:
@@ -183,11 +204,10 @@ def _guess(raw: bytes) -> str | None:
 def _western(raw: bytes, file: str) -> tuple[str, str]:
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
-        raise refusal(file, "NUL byte: this is not a text file (a UTF-16 file needs its byte-order mark: "
-                            f"{SAVE_AS})", raw.count(b"\n", 0, offset) + 1)
+        raise refusal(file, "nul_no_bom", raw.count(b"\n", 0, offset) + 1)
     encoding = _guess(raw)
     if encoding is None:
-        raise refusal(file, f"neither UTF-8 nor a Western encoding: {SAVE_AS}")
+        raise refusal(file, "not_western")
     return raw.decode(encoding), _NAMES.get(encoding, encoding)
 
 
@@ -195,9 +215,9 @@ def _check(text: str, file: str, refuse: Pattern[str]) -> None:
     found = refuse.search(text)
     if found:
         line, column = position(text, found.start())
-        what = "NUL byte: this is not a text file" if found.group() == "\0" else \
-            f"control character U+{ord(found.group()):04X}: not text a spreadsheet writes"
-        raise refusal(file, what, line, column)
+        if found.group() == "\0":
+            raise refusal(file, "nul", line, column)
+        raise refusal(file, "control", line, column, character=f"U+{ord(found.group()):04X}")
 
 
 def position(data: Any, offset: int) -> tuple[int, int]:

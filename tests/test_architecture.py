@@ -20,13 +20,10 @@ SHELL = {"api", "__main__", "cli"}
 # on an entry that no longer happens, so none outlives its fix).
 KNOWN = {
     # Issue 12 item 3, not finished: findings are still worded by the evaluation (assess/texts.py,
-    # the one module that does), and merged findings join their citations; validation's
-    # did-you-mean hints and the sensitivity worksheet use the wording catalogue.
+    # the one module that does), and merged findings join their citations.
     ("bleu_assess.assess.texts", "bleu_assess.render.i18n"),
     ("bleu_assess.assess.texts", "bleu_assess.render.citations"),
     ("bleu_assess.assess.merge", "bleu_assess.render.citations"),
-    ("bleu_assess.inventory.walker", "bleu_assess.render.i18n"),
-    ("bleu_assess.inventory.sensitivity", "bleu_assess.render.i18n"),
 }
 # Command modules (those registering a command) that import another command module, and
 # private names imported across modules: none (shared CLI options live in cli/options.py).

@@ -161,3 +161,10 @@ def test_catalogue_check_runs_as_a_real_process() -> None:
                           capture_output=True, text=True, cwd=ROOT, env={"COLUMNS": "200", "PATH": ""})
     assert done.returncode == 0, done.stderr
     assert "warnings: 2" in done.stdout or "avertissements : 2" in done.stdout
+
+
+def test_show_names_each_fact_in_the_readers_language_with_the_key_the_files_write(runner) -> None:
+    result = runner.invoke(app, ["catalogue", "show", "bleu/azure", "--lang", "fr"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "modèles de service (models)" in result.output and "IaaS, CaaS, PaaS" in result.output
+    assert "pays de stockage (regions)" in result.output and "France" in result.output

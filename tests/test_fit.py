@@ -50,10 +50,10 @@ def test_each_offer_fits_or_says_what_it_misses(write_inventory) -> None:
     cells = _cells(_matrix(write_inventory, dt.date(2026, 11, 30)), "metier")
     assert cells == {
         "bleu-azure": ("fits-with-conditions", "once SecNumCloud 3.2 is granted (pending)"),
-        "fr-iaas": ("does-not-fit", "stores data in CH, outside the target's regions"),
+        "fr-iaas": ("does-not-fit", "stores data outside the target's regions: Switzerland"),
         "outscale-iaas": ("fits-with-conditions", "SecNumCloud 3.2 expires 30 November 2026"),
         "us-iaas": ("does-not-fit", "us-cloud is reachable by non-EU law"),
-        "us-saas": ("does-not-fit", "offers SaaS, needs IaaS, Private cloud"),
+        "us-saas": ("does-not-fit", "offers SaaS; needs IaaS or Private cloud"),
     }
 
 
@@ -128,7 +128,11 @@ def test_a_saas_offer_fits_only_the_services_it_provides(write_inventory) -> Non
     matrix = fit.fit(api.load(write_inventory(inventory), as_of=day).inventory, api.select_rulesets(), "en", None, day)
     cells = {app: _cells(matrix, app)["mss"] for app in ("mss-app", "rdv", "other")}
     assert cells["mss-app"][0] == "fits"
-    assert cells["rdv"] == ("does-not-fit", "does not provide the appointments service (provides: secure-health-messaging)")
+    assert cells["rdv"] == ("does-not-fit", "does not provide the service 'appointment booking' (provides: secure health "
+                                            "messaging)")
+    row = next(r for r in matrix.rows if r.id == "rdv")
+    french = dict(zip(matrix.offers, (fit_render.reason(cell, "fr") for cell in row.cells), strict=True))
+    assert french["mss"] == "ne fournit pas le service « prise de rendez-vous » (fournit : messagerie sécurisée de santé)"
     assert cells["other"][0] == "does-not-fit" and "service is not declared" in cells["other"][1]
 
 
@@ -147,3 +151,21 @@ def test_an_eu_offer_accepted_as_a_recommended_scope_s_fallback_fits_with_that_c
     assert (cell.status, cell.reason, cell.values) == ("fits-with-conditions", "fallback",
                                                       {"target": "eu-cloud", "preferred": "secnumcloud"})
     assert fit_render.reason(cell, "fr") == "en repli Cloud UE : SecNumCloud est recommandé, non requis"
+
+
+@pytest.mark.parametrize("reason, values, french", [
+    ("qualification", {"qualifications": "hds"}, "n'a pas HDS"),
+    ("qualification", {"qualifications": "secnumcloud-3.2, hds"}, "n'a ni SecNumCloud 3.2 ni HDS"),
+    ("pending", {"qualifications": "secnumcloud-3.2"}, "une fois SecNumCloud 3.2 obtenue (en cours)"),
+    ("pending", {"qualifications": "secnumcloud-3.2, hds"}, "une fois SecNumCloud 3.2 et HDS obtenues (en cours)"),
+    ("seat", {"provider": "us-cloud", "seat": "US"}, "le siège de us-cloud est hors de l'UE : États-Unis (SecNumCloud §19.6.a)"),
+    ("regions", {"regions": "CH, US"}, "stocke des données hors des régions de la cible : Suisse et États-Unis"),
+    ("model", {"offers": "iaas, paas", "needs": "saas"}, "propose IaaS et PaaS ; il faut SaaS"),
+    ("service", {"service": "my-own-service", "services": "mail"},
+     "ne fournit pas le service « my-own-service » (fournit : messagerie)"),
+])
+def test_a_reason_reads_as_french_lists_countries_and_services_worded(reason: str, values: dict[str, str],
+                                                                      french: str) -> None:
+    """Lists joined as French joins them (« ni … ni » for what is missing), countries by name, a
+    service by its label (one the catalogue does not know, as the inventory writes it)."""
+    assert fit_render.reason(fit.Cell("does-not-fit", reason, values), "fr") == french

@@ -63,7 +63,7 @@ def test_a_percentage_cell_is_read_as_the_percentage_shown(runner: Any, tmp_path
     reference = yaml.safe_load((CASES / "inventaire-reference.yaml").read_text(encoding="utf-8"))
     for section in ("organisation", "providers", "applications", "datasets"):
         assert data[section] == reference[section], section
-    assert "fournisseurs!I2: ownership.largest_non_eu_pct: '0.45 shown as a percentage' read as 45" in result.output
+    assert "fournisseurs!I2: ownership.largest_non_eu_pct: '0.45' shown as a percentage read as 45" in result.output
 
 
 @needs_cases

@@ -187,7 +187,8 @@ def test_json_inventories_are_refused_and_invalid_ones_report_their_own_errors(t
     inventory = tmp_path / "inv.json"
     inventory.write_text('{"format": "bleu-assess/v1", "organisation": {"name": "T"}}\n', encoding="utf-8")
     out = tmp_path / "out.yaml"
-    result = runner.invoke(app, ["import", "azure-migrate", str(export), "--inventory", str(inventory), "-o", str(out)])
+    result = runner.invoke(app, ["import", "azure-migrate", str(export), "--inventory", str(inventory), "-o", str(out),
+                                 "--lang", "en"])
     assert result.exit_code == 2 and "JSON or in YAML flow style" in result.output and not out.exists()
     invalid = tmp_path / "inv.yaml"
     invalid.write_text("format: bleu-assess/v1\norganisation:\n  name: T\napplications:\n  - id: a\n    nme: A\n",

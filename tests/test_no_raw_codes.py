@@ -33,6 +33,21 @@ RAW = {
     "strategy code": re.compile(r"\bretain\b"),
     "link code": re.compile(r"\|\s*(?:flow|depends_on)\s*\|"),
     "country code in a sentence": re.compile(r"\b(?:de|du|des|depuis|en|vers|au|aux|droit)\s+(?:US|CN|RU|IN|GB|IL|JP)\b"),
+    # A country's name needs its article after these (« depuis l'Inde », « aux États-Unis »): a list
+    # of countries is written where none is needed (« depuis ces pays : Inde, États-Unis »).
+    "country name without its article": re.compile(
+        r"\b(?:depuis|de|droit de)\s+(?:Inde|États-Unis|Chine|Russie|Royaume-Uni|Israël|Japon)\b"
+        r"|\ben\s+(?:États-Unis|Japon|Royaume-Uni|Israël|Canada)\b"),
+    # What an offer lacks, each of them: « n'a ni A ni B », never « n'a pas A, B ».
+    "list after a negation": re.compile(r"\bn'a pas [A-Z][\w .-]*, [A-Z]"),
+    # Severities differ in gender: counted, each agrees with its count (« 9 bloquants »).
+    "severity label as a count": re.compile(r"\bBloquant\s+\d+|\b(?:Élevée|Moyenne|Faible)\s+\d+,"),
+    # A field of the catalogue in the report (a rule's fact, `data.admin_regions` in explain, is the rule language).
+    "catalogue field name": re.compile(r"(?<![.\w])(?:pending_qualifications|admin_regions|support_regions|hds_activities)\b"
+                                       r"|\*\*(?:kind|headquarters|models|regions|name)\*\*"),
+    # A service family in a fit reason: « ne fournit pas le service « archivage électronique » (fournit : messagerie) ».
+    "service code": re.compile(r"\bservice\s+(?:archiving|secure-health-messaging|hr-payroll|appointments)\b"
+                               r"|fournit : [^)]*\b(?:office-suite|secure-health-messaging|file-sharing)\b"),
 }
 
 
@@ -97,6 +112,14 @@ def test_scan_plan_report_and_explain_speak_french_without_a_raw_code(runner: An
         assert_worded(out.read_text(encoding="utf-8"), f"report {fmt}", kind)
     item = scan["items"][0]["id"]
     assert_worded(run(runner, "explain", path, item), f"explain {item}")
+    if "platforms:" in example.read_text(encoding="utf-8"):  # the fit matrix compares declared offers
+        assert_worded(run(runner, "fit", path), "fit table")
+        assert_worded(run(runner, "fit", path, "--format", "markdown"), "fit markdown", "md")
+        assert_worded(run(runner, "fit", path, "--format", "csv"), "fit csv")
+
+
+def test_the_catalogue_speaks_french(runner: Any) -> None:
+    assert_worded(run(runner, "catalogue", "list"), "catalogue list")
 
 
 def test_one_plan_renders_in_both_languages_without_a_second_assessment() -> None:

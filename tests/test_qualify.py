@@ -21,6 +21,7 @@ import yaml
 from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.inventory import sensitivity
+from bleu_assess.render.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "examples" / "minimal.yaml"
@@ -130,7 +131,7 @@ def test_upgrade_rewrites_v1_sensitive_as_particular_sensitivity_yes_with_a_comm
             "  - {id: pages, classification: public}\n")
     rt = YAML()
     document = rt.load(text)
-    changed = [sensitivity.upgrade_v1_dataset(d, "en") for d in document["datasets"]]
+    changed = [sensitivity.upgrade_v1_dataset(d, lambda code: t(f"qualify.{code}", "en")) for d in document["datasets"]]
     assert changed == [True, True, False]
     out = io.StringIO()
     rt.dump(document, out)

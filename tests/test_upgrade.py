@@ -17,6 +17,7 @@ from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.inventory.schema import json_schema
 from bleu_assess.inventory.upgrade import STEPS, format_v2, upgrade_texts
+from bleu_assess.render.i18n import t
 
 ROOT = Path(__file__).resolve().parent.parent
 V1 = Path(__file__).parent / "data" / "v1"  # the examples as they were in format v1
@@ -61,9 +62,10 @@ def test_upgrade_keeps_comments_and_layout_and_changes_only_what_it_must(runner:
     added = [line for line in diff if line.startswith("+")]
     assert removed == ["-format: bleu-assess/v1"]
     assert "+format: bleu-assess/v2" in added
-    # Each offer of a qualified provider states what it holds, with a comment inviting a check.
+    # Each offer of a qualified provider states what it holds, with a comment inviting a check, in
+    # the organisation's language.
     copied = [line for line in added if "qualifications:" in line]
-    assert copied and all("# upgrade: from provider" in line for line in copied)
+    assert copied and all("# upgrade: repris du fournisseur" in line for line in copied)
     for line in before.splitlines():
         if line.lstrip().startswith("#") or "  # " in line:
             assert line in after.splitlines() or line.startswith("format:"), f"comment lost: {line}"
@@ -73,10 +75,12 @@ def test_flow_style_offers_get_their_key_inside_the_braces_and_the_comment_above
     text = ("format: bleu-assess/v1\norganisation: {name: T}\nproviders:\n"
             "  - {id: p, headquarters: FR, regions: [FR], qualifications: [secnumcloud-3.2]}\n"
             "platforms:\n  - {id: o, provider: p, models: [iaas]}   # my offer\n")
-    [(_, upgraded)] = upgrade_texts([("i.yaml", text)])
+    [(_, upgraded)] = upgrade_texts([("i.yaml", text)], say=lambda code, **values: t(f"qualify.{code}", "en", **values))
     assert upgraded.splitlines()[-2:] == [
         "  # upgrade: from provider p; check this offer's scope and dates",
         "  - {id: o, provider: p, models: [iaas], qualifications: [secnumcloud-3.2]}   # my offer"]
+    [(_, french)] = upgrade_texts([("i.yaml", text)], say=lambda code, **values: t(f"qualify.{code}", "fr", **values))
+    assert french.splitlines()[-2] == "  # upgrade: repris du fournisseur p ; vérifier la portée et les dates de cette offre"
 
 
 def test_a_v2_inventory_is_left_as_it_is(runner: Any) -> None:
@@ -144,15 +148,16 @@ def test_a_step_written_on_round_trip_mappings_joins_the_list(tmp_path: Path) ->
     """How issue 14's `sensitive` rewrite plugs in: one function per dataset, on ruamel mappings."""
     from bleu_assess.inventory.upgrade import item_step
 
-    def mark_sensitive(dataset: Any, lang: str) -> bool:
+    def mark_sensitive(dataset: Any, say: Any) -> bool:
         if dataset.get("classification") != "sensitive":
             return False
         dataset["classification"] = "personal"
-        dataset.yaml_add_eol_comment("revoir" if lang == "fr" else "review", "classification")
+        dataset.yaml_add_eol_comment(say("review"), "classification")
         return True
 
     text = (V1 / "ministere-exemple.yaml").read_text(encoding="utf-8")
-    [(_, upgraded)] = upgrade_texts([("m.yaml", text)], [format_v2, item_step("datasets", mark_sensitive)])
+    [(_, upgraded)] = upgrade_texts([("m.yaml", text)], [format_v2, item_step("datasets", mark_sensitive)],
+                                  say={"review": "revoir"}.__getitem__)
     assert "classification: sensitive" not in upgraded and "# revoir" in upgraded
     kept = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     assert all(line in upgraded.splitlines() for line in kept), "comments kept"

@@ -83,17 +83,19 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
                     errors = sum(1 for d in exc.diagnostics if d.severity == "error")
                     console.err().print(t("cli.errors", lang, count=errors), style="bold red")
                 else:
-                    console.error(exc.message, exc.hint)
+                    console.failure(exc, lang)
                 raise typer.Exit(exc.exit_code) from None
             except KeyboardInterrupt:
-                console.error(t("cli.interrupted", error_language(kw)))
+                console.error(t("cli.interrupted", error_language(kw)), lang=error_language(kw))
                 raise typer.Exit(130) from None
             except (typer.Exit, typer.Abort, SystemExit):
                 raise
             except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
                 if settings.debug:
                     raise
-                console.error(t("cli.internal_error", error_language(kw), error=f"{type(exc).__name__}: {exc}"))
+                lang = error_language(kw)
+                console.error(t("cli.internal_error", lang, error=f"{type(exc).__name__}: {exc}"), lang=lang,
+                              prefixed=False)  # « erreur interne : … » says what it is
                 raise typer.Exit(INTERNAL_ERROR) from None
 
         (parent or app).command(name, **kwargs)(wrapper)

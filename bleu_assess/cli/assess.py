@@ -84,16 +84,15 @@ def explain(
     from bleu_assess.assess.explain import find
     from bleu_assess.cli import console
     from bleu_assess.errors import UsageError
-    from bleu_assess.inventory.walker import suggest
     from bleu_assess.render import explain as explainer
-    from bleu_assess.render.i18n import t
+    from bleu_assess.render.i18n import did_you_mean, t
 
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of)
     result, ig, selected = done.result, done.ig, done.rulesets
     found = find(result, item)
     if not found:
         raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
-                         + suggest(item, [i.id for i in result.items], result.lang))
+                         + did_you_mean(item, [i.id for i in result.items], result.lang))
     if len(found) > 1:
         raise UsageError(t("scan.ambiguous_item", result.lang, item=item, path=path,
                            ids=", ".join(i.id for i in found)))

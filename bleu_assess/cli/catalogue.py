@@ -49,15 +49,14 @@ def catalogue_show(
     from bleu_assess.cli.options import language
     from bleu_assess.errors import UsageError
     from bleu_assess.inventory import catalogue as cat
-    from bleu_assess.inventory.validate import suggest
     from bleu_assess.render import catalogue as catalogue_render
-    from bleu_assess.render.i18n import t
+    from bleu_assess.render.i18n import did_you_mean, t
 
     tongue = language(lang)
     loaded = cat.load(catalogue or console.settings.catalogue)
     entry = cat.resolve(loaded, ref.removeprefix("catalogue:"))
     if entry is None:
-        raise UsageError(t("catalogue.not_found", tongue, ref=ref) + suggest(ref, cat.all_refs(loaded), tongue))
+        raise UsageError(t("catalogue.not_found", tongue, ref=ref) + did_you_mean(ref, cat.all_refs(loaded), tongue))
     console.out().print(catalogue_render.show(entry, tongue))
 
 
@@ -105,8 +104,7 @@ def fit(
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
     from bleu_assess.errors import UsageError
-    from bleu_assess.inventory.validate import suggest
-    from bleu_assess.render.i18n import t
+    from bleu_assess.render.i18n import did_you_mean, t
     from bleu_assess.render.outputs import Choices
 
     day = as_of_day(as_of)
@@ -118,7 +116,7 @@ def fit(
     for offer in wanted or ():
         if offer not in inventory.platforms_by_id:
             raise UsageError(t("usage.unknown_offer", tongue, offer=offer)
-                             + suggest(offer, inventory.platforms_by_id, tongue))
+                             + did_you_mean(offer, inventory.platforms_by_id, tongue))
     if not (wanted or inventory.platforms):
         raise UsageError(t("usage.no_platforms", tongue, path=path))
     matrix = fitting.fit(inventory, api.select_rulesets(), tongue, wanted, day)

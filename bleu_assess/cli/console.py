@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from bleu_assess.api import Assessed
     from bleu_assess.cli.options import Lang
-    from bleu_assess.errors import Diagnostic
+    from bleu_assess.errors import BleuError, Diagnostic
 
 MAX_DIAGNOSTICS = 50
 
@@ -85,19 +85,39 @@ def info(message: str) -> None:
         err().print(message)
 
 
-def error(message: str, hint: str | None = None) -> None:
+def error(message: str, hint: str | None = None, lang: str | None = None, prefixed: bool = True) -> None:
+    """An error and its hint on stderr, after « erreur : » / "error:" in `lang` (default: the
+    command's language once known, else English) unless the message says what it is."""
     from bleu_assess.errors import visible
 
+    lang = lang or settings.lang or "en"
     console = err()
-    console.print("error: " + visible(message), style="bold red")
+    console.print((prefix("cli.error_prefix", lang) if prefixed else "") + visible(message), style="bold red")
     if hint:
-        console.print("hint: " + visible(hint), style="yellow")
+        console.print(prefix("cli.hint_prefix", lang) + visible(hint), style="yellow")
+
+
+def prefix(key: str, lang: str) -> str:
+    """« erreur : », "error: " (what a line on stderr says it is), in `lang`'s typography."""
+    from bleu_assess.render.i18n import t
+    from bleu_assess.render.l10n import typography
+
+    return typography(t(key, lang), lang)
+
+
+def failure(exc: BleuError, lang: str) -> None:
+    """A BleuError that is not about located input: its message and hint in `lang` (worded
+    from its code when it has one)."""
+    from bleu_assess.render.intake_words import failure as worded
+
+    error(*worded(exc, lang), lang=lang)
 
 
 def diagnostics(items: Iterable[Diagnostic], lang: str, limit: int | None = None) -> None:
     """Print located diagnostics, sorted, capped (all of them with -v), worded in `lang`."""
+    from bleu_assess.errors import visible
     from bleu_assess.render.i18n import t
-    from bleu_assess.render.words import diagnostic
+    from bleu_assess.render.intake_words import diagnostic
 
     items = [d for d in items if d.severity == "error" or not settings.quiet]
     if not items:
@@ -105,10 +125,11 @@ def diagnostics(items: Iterable[Diagnostic], lang: str, limit: int | None = None
     cap = len(items) if settings.verbose else (limit or MAX_DIAGNOSTICS)
     console = err()
     for diag in items[:cap]:
-        text = diagnostic(diag, lang).format()
+        worded = diagnostic(diag, lang)
+        text = worded.format()
         if diag.severity == "warning":
-            where, _, message = text.rpartition(": ")
-            console.print(f"{where}: warning: {message}", style="yellow")
+            said = visible(worded.message)  # the end of `text`, after its location
+            console.print(text[: len(text) - len(said)] + prefix("cli.warning_prefix", lang) + said, style="yellow")
         else:
             console.print(text, style="red")
     if len(items) > cap:

@@ -103,7 +103,7 @@ def import_azure_migrate(
         check_target(skeleton, inputs)
         data = base_text(inventory, None, dependencies, "azure-migrate")[2] if inventory else None
         report, lifted, index, _ = azure_migrate.analyse(dependencies, data, mapping, ports, ignore_ports)
-        write_atomic(skeleton, azure_migrate.skeleton(lifted, index, dependencies), inputs)
+        write_atomic(skeleton, azure_migrate.skeleton(lifted, index, dependencies, language), inputs)
         for line in report.lines(language):
             console.err().print(line)
         console.info(t("discovery.skeleton_written", language, path=skeleton))
@@ -126,7 +126,7 @@ def _servers_import(kind: str, source: str, build: Callable[[], tuple[Additions,
     inputs = [p for p in (source, inventory) if p]
     _target(output, inventory, in_place, inputs)
     additions, report = build()
-    text = import_into(inventory, organisation, source, kind, additions, report, str(output or inventory))
+    text = import_into(inventory, organisation, source, kind, additions, report, str(output or inventory), language)
     _finish(text, report, output, inventory, in_place, report_file, inputs, language)
 
 

@@ -65,9 +65,9 @@ def graph(
     if focus:
         matches = ig.find(focus)
         if not matches:
-            from bleu_assess.inventory.validate import suggest
+            from bleu_assess.render.i18n import did_you_mean
 
-            raise UsageError(t("cli.focus_unknown", tongue, focus=focus) + suggest(focus, [ig.graph.nodes[n]["id"] for n in ig.graph], tongue))
+            raise UsageError(t("cli.focus_unknown", tongue, focus=focus) + did_you_mean(focus, [ig.graph.nodes[n]["id"] for n in ig.graph], tongue))
         if len(matches) > 1:
             raise UsageError(t("cli.focus_ambiguous", tongue, focus=focus, candidates=", ".join(matches)))
         ig = ig.neighbourhood(matches[0], depth)
@@ -137,7 +137,7 @@ def upgrade(
     # Not validated yet: a country that is not text (`country: 33`) is reported by validate below.
     country = organisation.get("country")
     tongue = language(lang, country if isinstance(country, str) else None)  # also of the comments the steps write
-    upgraded = upgrade_texts(texts, lang=tongue)
+    upgraded = upgrade_texts(texts, say=lambda code, **values: t(f"qualify.{code}", tongue, **values))
     # The result must be a valid inventory before anything is written.
     validate([Document(name, text, yamlio.parse(text, name)) for name, text in upgraded], path)
     if not root.is_dir():

@@ -32,14 +32,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.errors import InputError
 from bleu_assess.intake.merge import Additions
+from bleu_assess.intake.said import problem, refused
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.tally import ImportReport
 from bleu_assess.inventory import model, yamlio
+from bleu_assess.inventory.labels import code_for_label
 from bleu_assess.inventory.schema import INVENTORY
-from bleu_assess.render.i18n import code_for_label
 
+# The keys of a property mapping file (docs/interop.md, "ArchiMate").
+ARCHIMATE_KEYS = ("applications", "datasets", "values", "defaults")
 _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 # Behaviour and interfaces of an application component: relationships that touch them are the
 # component's (ArchiMate 3.1 §9: the component realises services, is assigned to functions and
@@ -70,16 +73,15 @@ def _name(node: ET.Element) -> str:
 def _parse(path: str) -> ET.Element:
     raw = yamlio.read_bytes(Path(path), path)
     if b"<!DOCTYPE" in raw[:4096] or b"<!ENTITY" in raw:
-        raise InputError("refused", [Diagnostic(path, None, None, "", "document type declarations and entities are not "
-                                                "accepted (an exchange file has none)")])
+        raise refused(path, "xml_doctype")
     try:
         root = ET.fromstring(raw)
     except ET.ParseError as error:
         line, column = error.position
-        raise InputError("not XML", [Diagnostic(path, line, column + 1, "", f"not well-formed XML: {error}")]) from None
+        located = problem(path, line, column + 1, "", "xml_not_well_formed", error=str(error))
+        raise InputError(located.message, [located]) from None
     if _local(root.tag) != "model":
-        raise InputError("not ArchiMate", [Diagnostic(path, 1, 1, "", "not an ArchiMate exchange file: expected a "
-                                                      "<model> root in the Open Group exchange format")])
+        raise refused(path, "not_archimate", line=1)
     return root
 
 
@@ -107,21 +109,21 @@ def read_mapping(path: str | None) -> dict[str, Any]:
     sections = {"applications": INVENTORY.fields["applications"].item, "datasets": INVENTORY.fields["datasets"].item}
     if not isinstance(data, dict):
         data = {}
-        problems.append(Diagnostic(path, 1, 1, "", "expected a mapping with applications:, datasets:, values:, defaults:"))
+        problems.append(problem(path, 1, 1, "", "archimate_mapping", keys=ARCHIMATE_KEYS))
     for key in data:
-        if key not in ("applications", "datasets", "values", "defaults"):
-            problems.append(Diagnostic(path, *yamlio.locate(root, (key,), True), str(key),
-                                       "unknown key (expected applications, datasets, values, defaults)"))
+        if key not in ARCHIMATE_KEYS:
+            problems.append(problem(path, *yamlio.locate(root, (key,), True), str(key), "archimate_unknown_key",
+                                    keys=ARCHIMATE_KEYS))
     for section, spec in sections.items():
         for where in ((section,), ("defaults", section)):
             block = data.get(where[0]) if len(where) == 1 else (data.get("defaults") or {}).get(section)
             for prop, target in (block or {}).items():
                 field = target if len(where) == 1 else prop
                 if spec is not None and field not in spec.fields:
-                    problems.append(Diagnostic(path, *yamlio.locate(root, (*where, prop)), yamlio.format_path((*where, prop)),
-                                               f"'{field}' is not a field of {section}"))
+                    problems.append(problem(path, *yamlio.locate(root, (*where, prop)), yamlio.format_path((*where, prop)),
+                                            "not_a_field", field=field, section=section))
     if problems:
-        raise InputError("invalid mapping", problems)
+        raise InputError(problems[0].message, problems)
     return data
 
 

@@ -20,9 +20,9 @@ import re
 from datetime import date
 from typing import Any
 
-from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
+from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.sheets import one_table
 from bleu_assess.intake.tally import ImportReport
@@ -50,9 +50,7 @@ def read(path: str, report: ImportReport) -> list[Machine]:
         report.kind = "aws-ads"
         reader = _ads
     else:
-        raise InputError("not AWS", [Diagnostic(path, table.first_row, None, "", "not an AWS Application Discovery Service "
-                                                "import template (ExternalId, IPAddress, HostName…) nor a Cloud Migration "
-                                                "Factory intake form (server_name, app_name…)")])
+        raise refused(path, "not_aws", line=table.first_row)
     machines = []
     for number, row in table.rows:
         report.read += 1

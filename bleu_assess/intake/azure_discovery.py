@@ -23,9 +23,9 @@ import re
 from datetime import date
 from typing import Any
 
-from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
+from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.sheets import Table, read_book
 from bleu_assess.intake.tally import ImportReport
@@ -65,9 +65,7 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
     assessed = read_book(assessment) if assessment else {}
     for path, tables in ((discovery, found), (assessment, assessed)):
         if path and "discoveryreport" not in tables and _machines_sheet(tables) is None:
-            raise InputError("not Azure Migrate", [Diagnostic(path, None, None, "", "not an Azure Migrate discovery or "
-                                                              "assessment workbook: expected a sheet Discovery_Report or "
-                                                              "All_VM_IaaS_Server_Rehost_Perf")])
+            raise refused(path, "not_azure_migrate_workbook")
     if "discoveryreport" in assessed and not found:  # the discovery report given as the assessment
         found, assessed = assessed, {}
     primary = found.get("discoveryreport") or _machines_sheet(found) or _machines_sheet(assessed)

@@ -26,15 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.errors import Diagnostic, InputError, UsageError
+from bleu_assess.errors import InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
+from bleu_assess.intake.said import problem, refused, usage
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import one_table
-from bleu_assess.intake.tally import ImportReport, said
+from bleu_assess.intake.tally import ImportReport, Said, said
 from bleu_assess.inventory import yamlio
-from bleu_assess.inventory.validate import suggest
+from bleu_assess.inventory.walker import closest
 
 AGENTLESS = {"source": ("sourceservername",), "source_ip": ("sourceip",), "target": ("destinationservername",),
              "target_ip": ("destinationip",), "port": ("destinationport",), "seen": ("timeslot",)}
@@ -91,10 +92,7 @@ def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
     agent = _columns(header, AGENT)
     if {"computer", "direction", "port"} <= agent.keys():
         return "agent-based", _agent_rows(rows, agent)
-    raise InputError("columns", [Diagnostic(path, 1, 1, "", "not an Azure Migrate dependency export: expected the "
-                                            "agentless columns 'Source server name', 'Destination server name' or "
-                                            "'Destination IP', 'Destination port', or the agent-based (VMConnection) "
-                                            "columns 'Computer', 'Direction', 'DestinationPort'")])
+    raise refused(path, "not_azure_dependencies", line=1)
 
 
 def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, str]) -> Iterator[Connection]:
@@ -124,8 +122,8 @@ def read_mapping(path: str, applications: Iterable[str], datasets: Iterable[str]
     text = yamlio.decode(yamlio.read_bytes(Path(path), path), path)
     data = yamlio.parse(text, path)
     if not isinstance(data, dict) or not isinstance(data.get("servers"), dict):
-        raise InputError("invalid mapping", [Diagnostic(path, 1, 1, "servers", "expected a mapping 'servers:' of "
-                                                        "server name -> application id")])
+        located = problem(path, 1, 1, "servers", "servers_mapping")
+        raise InputError(located.message, [located])
     known, known_datasets = sorted(applications), sorted(datasets)
     root = yamlio.compose_unchecked(text)
     problems = []
@@ -133,8 +131,8 @@ def read_mapping(path: str, applications: Iterable[str], datasets: Iterable[str]
     def check(kind: str, value: str, choices: list[str], where: tuple[Any, ...]) -> None:
         if value not in choices:
             line, column = yamlio.locate(root, where)
-            problems.append(Diagnostic(path, line, column, yamlio.format_path(where),
-                                       f"unknown {kind} '{value}'" + suggest(value, choices)))
+            problems.append(problem(path, line, column, yamlio.format_path(where), f"unknown_{kind}", value=value,
+                                    hint=closest(value, choices)))
 
     servers: dict[str, list[str]] = {}
     for name, apps in data["servers"].items():
@@ -145,14 +143,13 @@ def read_mapping(path: str, applications: Iterable[str], datasets: Iterable[str]
     flows: dict[tuple[str, str], list[str]] = {}
     declared = data.get("flows") or {}
     if not isinstance(declared, dict):
-        problems.append(Diagnostic(path, *yamlio.locate(root, ("flows",)), "flows",
-                                   "expected a mapping of 'from -> to' to the datasets the flow carries"))
+        problems.append(problem(path, *yamlio.locate(root, ("flows",)), "flows", "flows_mapping"))
         declared = {}
     for key, carried in declared.items():
         source, _, target = str(key).partition("->")
         if not target or not isinstance(carried, list) or not carried:
             line, column = yamlio.locate(root, ("flows", str(key)))
-            problems.append(Diagnostic(path, line, column, f"flows.{key}", "expected 'from -> to: [datasets]'"))
+            problems.append(problem(path, line, column, f"flows.{key}", "flow_entry"))
             continue
         check("application", source.strip(), known, ("flows", str(key)))
         check("application", target.strip(), known, ("flows", str(key)))
@@ -160,7 +157,7 @@ def read_mapping(path: str, applications: Iterable[str], datasets: Iterable[str]
             check("dataset", str(dataset), known_datasets, ("flows", str(key), index))
         flows[(source.strip(), target.strip())] = [str(d) for d in carried]
     if problems:
-        raise InputError("invalid mapping", problems)
+        raise InputError(problems[0].message, problems)
     return Mapping(servers, flows)
 
 
@@ -170,7 +167,7 @@ def ignored_ports(ports: str | None, ignore: str | None) -> tuple[set[int] | Non
         only = parse_ports(ports)
         left_out = parse_ports(ignore)
     except ValueError as error:
-        raise UsageError(f"--ports/--ignore-ports: {error}", hint="give ports as 443,1433 or ranges 8000-8010") from None
+        raise usage("bad_ports", hint=True, value=str(error.args[0])) from None
     return only, set(ADMIN_PORTS) if left_out is None else left_out
 
 
@@ -203,23 +200,26 @@ def additions_from(lifted: Lifted, mapping: Mapping | None, source: str, lang: s
     return out
 
 
-def endpoint_details(lifted: Lifted) -> list[str]:
+def endpoint_details(lifted: Lifted) -> list[Said]:
+    """One line per endpoint (`discovery.note.endpoint`): its id and address, the connections
+    seen, their ports and the applications calling it."""
     def few(values: Iterable[object]) -> str:
         shown = sorted(str(v) for v in values)
         return ", ".join(shown[:5]) + (f", … ({len(shown)})" if len(shown) > 5 else "")
 
-    return [f"{e.id}: {e.key} — {e.evidence.connections} connection(s), ports {few(e.evidence.ports) or '?'}, "
-            f"from {few(e.callers)}" for e in sorted(lifted.endpoints.values(), key=lambda e: e.id)]
+    return [said("endpoint", id=e.id, address=e.key, count=e.evidence.connections,
+                 ports=few(e.evidence.ports) or "?", callers=few(e.callers))
+            for e in sorted(lifted.endpoints.values(), key=lambda e: e.id)]
 
 
-def skeleton(lifted: Lifted, index: ServerIndex, source: str) -> str:
+def skeleton(lifted: Lifted, index: ServerIndex, source: str, lang: str) -> str:
     """A `servers:` section listing the machines the export names that the inventory does not
-    know, to fill in (`applications`) and paste into the inventory."""
+    know, to fill in (`applications`) and paste into the inventory; its comment in `lang`."""
     from bleu_assess.intake.yamledit import block_item
+    from bleu_assess.render.i18n import t
 
-    lines = [f"# Servers seen in {Path(source).name} that the inventory does not know.\n",
-             "# Fill in `applications` for each, then add this section to the inventory (servers:).\n",
-             "servers:\n"]
+    head = t("discovery.skeleton_head", lang, file=Path(source).name)
+    lines = [*(f"# {line}\n" for line in head.splitlines()), "servers:\n"]
     for name, addresses in sorted(lifted.unknown_sources.items()):
         item: dict[str, Any] = {"id": server_id(name)}
         if not ip_of(name):

@@ -68,7 +68,7 @@ def parse_ports(text: str | None) -> set[int] | None:
             continue
         low, _, high = part.partition("-")
         if not low.isdigit() or (high and not high.isdigit()):
-            raise ValueError(f"not a port or range: '{part}'")
+            raise ValueError(part)  # the text that is neither a port nor a range
         ports.update(range(int(low), int(high or low) + 1))
     return ports
 

@@ -19,6 +19,7 @@ from bleu_assess.intake.columns import Column, columns, header_index
 from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
+from bleu_assess.intake.said import CellError, problem
 from bleu_assess.intake.values import (
     coerce,
     is_blank,
@@ -40,8 +41,8 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
             run.result.notes.append(Note("read", warning, code, params))
     data_sheets = [s for s in sheets if s.rows]
     if not data_sheets:
-        raise InventoryError("nothing to import", [Diagnostic(p, None, None, "", "no table with a value in it: "
-                                                              "nothing to import") for p in paths])
+        nothing = [problem(p, None, None, "", "nothing_to_import") for p in paths]
+        raise InventoryError(nothing[0].message, nothing)
     read = 0
     for sheet in data_sheets:
         tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
@@ -51,11 +52,11 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
             _read(run, table, sheet, len(tables) > 1)
         read += bool(tables)
     if not read:
-        expected = sorted({name for t in mapping.tables for name in t.sheet_names}) or sorted(
-            {"the columns " + ", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires})
-        raise InventoryError("nothing to import", [s.locate(None, None, "", f"the mapping {mapping.name} reads none of "
-                                                            f"these tables (it expects {', '.join(expected)})")
-                                                   for s in data_sheets])
+        names = tuple(sorted({name for t in mapping.tables for name in t.sheet_names}))
+        required = tuple(sorted({", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires}))
+        unread = [s.problem(None, None, "", "mapping_reads_no_sheet" if names else "mapping_reads_no_table",
+                            mapping=mapping.name, expected=names or required) for s in data_sheets]
+        raise InventoryError(unread[0].message, unread)
     links.resolve_references(run)
     links.apply_links(run)
     data = _assemble(run, organisation)
@@ -118,7 +119,7 @@ def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
             continue
         text, key = text_of(cell), plain(cell)
         if key in seen:
-            run.problems.append(sheet.locate(row, index, "", f"column '{text}' appears twice: rename one"))
+            run.problems.append(sheet.problem(row, index, "", "column_twice", column=text))
             continue
         seen.add(key)
         target = table.columns.get(key) or link_columns.get(key) or (by_name[key].key if key in by_name else None)
@@ -141,15 +142,15 @@ def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
                     run.note("ignored-column", sheet, row, index, "", "ignored_column", column=text)
         placed[index] = target
     for key in sorted(set(table.requires) - seen):
-        run.problems.append(sheet.locate(row, None, "", f"required column '{table.headers.get(key, key)}' is missing "
-                                         f"(the mapping's {table.section} table needs it)"))
+        run.problems.append(sheet.problem(row, None, "", "missing_column", column=table.headers.get(key, key),
+                                          section=table.section))
     return placed, pairs
 
 
 def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     found = _header(table, sheet)
     if found is None:
-        run.problems.append(sheet.locate(table.header_row, None, "", f"no header row {table.header_row}"))
+        run.problems.append(sheet.problem(table.header_row, None, "", "no_header_row", row=str(table.header_row)))
         return
     header_number, header = found
     sheet.headers = {index: text_of(cell) for index, cell in enumerate(header) if not is_blank(cell)}
@@ -217,12 +218,13 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
             continue
         try:
             result = coerce(raw, spec, percent=(number, index) in sheet.percent, key=target)
-        except ValueError as exc:
-            run.problems.append(sheet.locate(number, index, target, str(exc)))
+        except CellError as exc:
+            run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
             continue
         if result.change:
-            run.note(result.change, sheet, number, index, target, "read_as", text=result.detail or text_of(raw),
-                     value=repr(result.value))
+            run.note(result.change, sheet, number, index, target,
+                     "read_as_percent" if result.how == "percent-cell" else "read_as",
+                     text=result.detail or text_of(raw), value=repr(result.value))
             if result.change == "renamed" and isinstance(result.value, str):
                 run.written.setdefault(result.value, result.detail)
         if get_path(item, target) is not None:
@@ -341,8 +343,7 @@ def _assemble(run: Run, organisation: str | None) -> dict[str, Any]:
         data["organisation"]["name"] = organisation
     if not data["organisation"].get("name"):
         first = run.result.sheets[0].file if run.result.sheets else ""
-        run.problems.append(Diagnostic(first, None, None, "organisation",
-                                       "no organisation name in the source: pass --organisation NAME"))
+        run.problems.append(problem(first, None, None, "organisation", "no_organisation"))
     for section in SECTIONS[1:]:
         if run.items[section]:
             data[section] = run.items[section]
@@ -370,6 +371,7 @@ def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
         if origin:
             path = re.sub(r"\[\d+\]$", "", rest)
             position = origin.positions.get(path)
-            located = origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity)
-            return dataclasses.replace(located, code=diag.code, params=diag.params)  # still worded on display
+            # Still a code, worded on display.
+            return origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity,
+                                       diag.code, diag.params)
     return dataclasses.replace(diag, line=None, column=None)

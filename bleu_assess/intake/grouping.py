@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bleu_assess.errors import UsageError
+from bleu_assess.intake.said import usage
 from bleu_assess.intake.servers import server_id
 
 GROUP_BY = ("folder", "vapp", "tag", "pattern")
@@ -26,19 +26,18 @@ class Grouping:
     def parse(cls, by: str | None, pattern: str | None, tag: str | None) -> Grouping | None:
         if by is None:
             if pattern:
-                raise UsageError("--pattern needs --group-by pattern")
+                raise usage("pattern_without_group_by")
             return None
         if by not in GROUP_BY:
-            raise UsageError(f"--group-by: unknown value '{by}'", hint="one of: " + ", ".join(GROUP_BY))
+            raise usage("unknown_group_by", hint=True, value=by, options=tuple(GROUP_BY))
         compiled = None
         if by == "pattern":
             if not pattern:
-                raise UsageError("--group-by pattern needs --pattern REGEX",
-                                 hint=r"for example --pattern '^(?:srv-)?([a-z]+)-' (the first group names the application)")
+                raise usage("group_by_pattern_without_pattern", hint=True)
             try:
                 compiled = re.compile(pattern, re.IGNORECASE)
             except re.error as error:
-                raise UsageError(f"--pattern: invalid regular expression: {error}") from None
+                raise usage("bad_pattern", error=str(error)) from None
         return cls(by, compiled, tag or "Application")
 
     def group(self, name: str, folder: str | None, vapp: str | None, tag: str | None) -> tuple[str, str] | None:

@@ -14,8 +14,9 @@ from bleu_assess.intake.reader import Sheet
 @dataclass(frozen=True, slots=True)
 class Note:
     """One line of the import report: its section (`extra`, `translated`, `renamed`, …), where
-    (a located warning, worded in English), and the wording's code and values for rendering in
-    the reader's language (`intake.note.CODE`; no code: the warning's own words)."""
+    (a located warning carrying its code, `intake.note.CODE` or a validation code, worded in
+    the reader's language by `text`), and the note's code and values (`code` is empty for a
+    validation warning)."""
 
     kind: str
     where: Diagnostic
@@ -23,10 +24,13 @@ class Note:
     params: dict[str, Any] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
-        from bleu_assess.render.i18n import t
-        from bleu_assess.render.words import diagnostic
+        return self.worded(lang).message
 
-        return t(f"intake.note.{self.code}", lang, **self.params) if self.code else diagnostic(self.where, lang).message
+    def worded(self, lang: str) -> Diagnostic:
+        """Where and what, in `lang` (a CSV column named in it)."""
+        from bleu_assess.render.intake_words import diagnostic
+
+        return diagnostic(self.where, lang)
 
 
 @dataclass(slots=True)
@@ -63,10 +67,8 @@ class Run:
     def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
              **params: Any) -> None:
         """Add a line to the report, in section `kind`, worded by `intake.note.CODE`."""
-        from bleu_assess.render.i18n import t
-
-        message = t(f"intake.note.{code}", "en", **params)
-        self.result.notes.append(Note(kind, sheet.locate(row, column, field_path, message, "warning"), code, params))
+        located = sheet.coded(row, column, field_path, f"intake.note.{code}", "warning", params)
+        self.result.notes.append(Note(kind, located, code, params))
 
     def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
                   **params: Any) -> None:

@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.intake import said
 from bleu_assess.intake.columns import columns
+from bleu_assess.intake.said import refused
 from bleu_assess.intake.values import plain
 from bleu_assess.inventory import yamlio
+from bleu_assess.inventory.walker import closest
 
 PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 SECTIONS = ("organisation", "providers", "platforms", "applications", "datasets", "flows")
@@ -87,10 +90,7 @@ def load(name_or_path: str) -> Mapping:
     if not path.exists() and (PRESETS_DIR / f"{name_or_path}.yaml").is_file():
         return _load(PRESETS_DIR / f"{name_or_path}.yaml", f"preset {name_or_path}")
     if not path.exists() and not name_or_path.endswith((".yaml", ".yml")):
-        from bleu_assess.inventory.validate import suggest
-
-        raise InputError("unknown mapping", [Diagnostic(name_or_path, None, None, "", "neither a mapping file nor a "
-                         f"preset{suggest(name_or_path, presets())} (presets: {', '.join(presets())})")])
+        raise refused(name_or_path, "unknown_mapping", hint=closest(name_or_path, presets()), presets=tuple(presets()))
     return _load(path, name_or_path)
 
 
@@ -102,20 +102,20 @@ def _load(path: Path, display: str) -> Mapping:
     problems: list[Diagnostic] = []
     root = yamlio.compose_unchecked(text)
 
-    def problem(where: tuple[Any, ...], message: str) -> None:
+    def problem(where: tuple[Any, ...], code: str, **params: Any) -> None:
         line, column = yamlio.locate(root, where)
-        problems.append(Diagnostic(shown, line, column, yamlio.format_path(where), message))
+        problems.append(said.problem(shown, line, column, yamlio.format_path(where), code, **params))
 
     tables: list[Table] = []
     if not isinstance(data, dict) or not isinstance(data.get("tables"), list) or not data["tables"]:
-        problem(("tables",), "a mapping has a list `tables:` (see docs/interop.md, Mapping files)")
+        problem(("tables",), "mapping_tables")
     else:
         for index, entry in enumerate(data["tables"]):
             table = _table(entry, ("tables", index), problem)
             if table:
                 tables.append(table)
     if problems:
-        raise InputError(f"invalid mapping {shown}", problems)
+        raise InputError(problems[0].message, problems)
     name = str(data.get("mapping") or path.stem)
     return Mapping(name, str(data.get("description") or ""), display, hashlib.sha256(raw).hexdigest(), tuple(tables))
 
@@ -131,28 +131,23 @@ def _names(value: Any) -> tuple[str, ...]:
 
 def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
     if not isinstance(entry, dict):
-        problem(where, "each table is a mapping with at least `section:`")
+        problem(where, "mapping_table")
         return None
     known = {"section", "sheets", "requires", "header_row", "where", "columns", "values", "constants",
              "by_field_name", "group_by", "pairs", "links", "extra", "fallback", "description"}
     for key in entry:
         if key not in known:
-            from bleu_assess.inventory.validate import suggest
-
-            problem((*where, key), f"unknown key '{key}'{suggest(str(key), sorted(known))}")
+            problem((*where, key), "mapping_unknown_key", name=str(key), hint=closest(str(key), sorted(known)))
     section = entry.get("section")
     if section not in (*SECTIONS, "links"):
-        problem((*where, "section"), f"expected one of {', '.join((*SECTIONS, 'links'))}")
+        problem((*where, "section"), "expected_one_of", options=(*SECTIONS, "links"))
         return None
     fields = {} if section == "links" else _fields(section)
 
     def check_field(target: str, at: tuple[Any, ...]) -> bool:
         if target == "ignore" or target.startswith("extra.") or target in fields:
             return True
-        from bleu_assess.inventory.validate import suggest
-
-        problem(at, f"unknown field '{target}' of {section}{suggest(target, sorted(fields))} "
-                    "(or extra.NAME, or ignore)")
+        problem(at, "mapping_unknown_field", field=target, section=section, hint=closest(target, sorted(fields)))
         return False
 
     def mapping_at(key: str) -> dict[Any, Any]:
@@ -160,7 +155,7 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
         if value is None:
             return {}
         if not isinstance(value, dict):
-            problem((*where, key), f"expected a mapping (`{key}: {{NAME: VALUE, …}}`)")
+            problem((*where, key), "mapping_expected_mapping", name=key)
             return {}
         return value
 
@@ -171,7 +166,7 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
         if isinstance(value, (str, int, float)) and key in ("sheets", "requires"):
             return [value]
         if not isinstance(value, list):
-            problem((*where, key), "expected a list")
+            problem((*where, key), "mapping_expected_list")
             return []
         return value
 
@@ -184,7 +179,7 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
     values: dict[str, dict[str, Any]] = {}
     for target, table in mapping_at("values").items():
         if not isinstance(table, dict):
-            problem((*where, "values", target), "expected source value -> value (`\"P1\": vital`)")
+            problem((*where, "values", target), "mapping_expected_values")
         elif check_field(str(target), (*where, "values", target)):
             values[str(target)] = {plain(k): v for k, v in table.items()}
     constants = {}
@@ -196,7 +191,7 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
         try:
             found = Pair(re.compile(pair["key"], re.I), re.compile(pair["value"], re.I), str(pair["field"]))
         except (KeyError, TypeError, re.error) as exc:
-            problem((*where, "pairs", index), f"expected {{key: REGEX, value: REGEX, field: FIELD}} ({exc})")
+            problem((*where, "pairs", index), "mapping_expected_pair", error=str(exc))
             continue
         if check_field(found.field, (*where, "pairs", index, "field")):
             pairs.append(found)
@@ -204,25 +199,25 @@ def _table(entry: Any, where: tuple[Any, ...], problem: Any) -> Table | None:
     if section == "links":
         spec = entry.get("links")
         if not isinstance(spec, dict) or "from" not in spec or "to" not in spec:
-            problem((*where, "links"), "a links table names its `from` and `to` columns")
+            problem((*where, "links"), "mapping_links")
             return None
         declared = spec.get("kinds") or {}
         if not isinstance(declared, dict):
-            problem((*where, "links", "kinds"), "expected relation type -> depends_on, used_by, flow_to, flow_from or ignore")
+            problem((*where, "links", "kinds"), "mapping_link_kinds", options=LINK_KINDS)
             declared = {}
         kinds = {plain(k): str(v) for k, v in declared.items()}
         for source_kind, kind in declared.items():
             if str(kind) not in LINK_KINDS:
-                problem((*where, "links", "kinds", source_kind), f"expected one of {', '.join(LINK_KINDS)}")
+                problem((*where, "links", "kinds", source_kind), "expected_one_of", options=LINK_KINDS)
         default = spec.get("default")
         if default is not None and default not in LINK_KINDS:
-            problem((*where, "links", "default"), f"expected one of {', '.join(LINK_KINDS)}")
+            problem((*where, "links", "default"), "expected_one_of", options=LINK_KINDS)
         links = Links(plain(spec["from"]), plain(spec["to"]), plain(spec["kind"]) if spec.get("kind") else None,
                       kinds, default)
         headers.update({plain(spec[k]): str(spec[k]) for k in ("from", "to", "kind") if spec.get(k)})
     header_row = entry.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
-        problem((*where, "header_row"), "expected a row number (1 for the first row)")
+        problem((*where, "header_row"), "mapping_header_row")
         header_row = None
     where_rows = {plain(k): _names(v) for k, v in mapping_at("where").items()}
     headers.update({plain(k): str(k) for k in mapping_at("where")})

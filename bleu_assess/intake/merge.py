@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import inputs
-from bleu_assess.errors import UsageError
+from bleu_assess.intake.said import usage
 from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.yamledit import InventoryEditor, scalar
 from bleu_assess.inventory import model, yamlio
@@ -39,15 +39,16 @@ class Additions:
             values.append(target)
 
 
-def new_inventory(organisation: str | None, source: str, kind: str) -> str:
-    """The text of a new inventory, with a comment naming its source file and its sha256."""
+def new_inventory(organisation: str | None, source: str, kind: str, lang: str = "en") -> str:
+    """The text of a new inventory, with a comment in `lang` naming its source file and its sha256."""
+    from bleu_assess.render.i18n import t
+
     if not organisation:
-        raise UsageError("a new inventory needs the organisation's name",
-                         hint="give --organisation NAME, or merge into an inventory with --inventory FILE")
+        raise usage("new_inventory_needs_organisation", hint=True)
     digest = hashlib.sha256(inputs.read_bytes(Path(source), source)).hexdigest() if Path(source).is_file() else ""
-    return (f"# Imported by bleu-assess import {kind} from {Path(source).name} (sha256 {digest[:16]}).\n"
-            "# Discovered items are tagged `discovered`; suggestions are tagged `suggested`: check them.\n"
-            f"format: {model.FORMAT}\n\norganisation:\n  name: {scalar(organisation)}\n")
+    head = t("discovery.new_inventory", lang, kind=kind, file=Path(source).name, sha256=digest[:16])
+    return "".join(f"# {line}\n" for line in head.splitlines()) + \
+        f"format: {model.FORMAT}\n\norganisation:\n  name: {scalar(organisation)}\n"
 
 
 def _fold(additions: Additions) -> None:
@@ -143,16 +144,17 @@ def write_result(merged: Merged, output: str, inventory: str | None) -> None:
         raise
 
 
-def base_text(inventory: str | None, organisation: str | None, source: str, kind: str) -> tuple[str, str, Any]:
+def base_text(inventory: str | None, organisation: str | None, source: str, kind: str,
+              lang: str = "en") -> tuple[str, str, Any]:
     """(text, display name, parsed data) of the inventory to add to: the user's single-file
-    inventory as written (validated with the result, see `write_result`), or a new one."""
+    inventory as written (validated with the result, see `write_result`), or a new one (its
+    top comment in `lang`)."""
     if inventory is None:
-        text = new_inventory(organisation, source, kind)
+        text = new_inventory(organisation, source, kind, lang)
         return text, source, yamlio.parse(text, source)
     path = Path(inventory)
     if path.is_dir():
-        raise UsageError(f"cannot merge into {inventory}: it is a directory inventory",
-                         hint="imports merge into a single-file inventory, whose comments and layout are kept")
+        raise usage("directory_inventory", hint=True, inventory=inventory)
     from bleu_assess import output
 
     output.register_input(inventory)
@@ -171,9 +173,10 @@ def format_of(inventory: str | None) -> str:
 
 
 def import_into(inventory: str | None, organisation: str | None, source: str, kind: str, additions: Additions,
-                report: ImportReport, output: str) -> str:
-    """The inventory text with `additions` (into `inventory` as written, or a new one), validated."""
-    text, display, data = base_text(inventory, organisation, source, kind)
+                report: ImportReport, output: str, lang: str = "en") -> str:
+    """The inventory text with `additions` (into `inventory` as written, or a new one, its top
+    comment in `lang`), validated."""
+    text, display, data = base_text(inventory, organisation, source, kind, lang)
     merged = apply(text, display, additions, report, data)
     write_result(merged, output, inventory)
     return merged.text

@@ -25,6 +25,8 @@ from typing import Any
 
 from bleu_assess import inputs, output
 from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.intake.said import ERRORS, problem, refused
+from bleu_assess.render.intake_words import CSV_COLUMN, CSV_FIELD, message
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls")
 DELIMITERS = ";,\t|"
@@ -49,18 +51,32 @@ class Sheet:
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        """What was done while reading, as located warnings (in English)."""
+        """What was done while reading, as located warnings (codes, worded when printed)."""
         return [diagnostic for diagnostic, _, _ in self.said]
 
-    def locate(self, row: int | None, column: int | None, path: str, message: str,
-               severity: str = "error") -> Diagnostic:
+    def locate(self, row: int | None, column: int | None, path: str, message: str, severity: str = "error",
+               code: str = "", params: tuple[tuple[str, Any], ...] = ()) -> Diagnostic:
         """A diagnostic at a cell (0-based `column`): `FILE: SHEET!B3: path: message`, or for a
-        CSV `FILE:LINE: column NAME: path: message` (a CSV has no column letters to show)."""
+        CSV `FILE:LINE: column NAME: path: message` (a CSV has no column letters to show; the
+        column is named in the reader's language when worded, from the `csv_column` and
+        `csv_field` parameters). `code` and `params`: the message as a catalogue code."""
         if self.is_csv and column is not None and column in self.headers:
             name = self.headers[column]
-            path = f"column {name}" + (f": {path}" if path and path.replace("_", "") != name.replace("_", "") else "")
+            field = path if path and path.replace("_", "") != name.replace("_", "") else ""
+            path = f"column {name}" + (f": {field}" if field else "")
+            params = (*params, (CSV_COLUMN, name), (CSV_FIELD, field))
         return Diagnostic(self.file, row, None if column is None else column + 1, path, message,
-                          severity, "" if self.is_csv else self.name)  # type: ignore[arg-type]
+                          severity, "" if self.is_csv else self.name, code, params)  # type: ignore[arg-type]
+
+    def problem(self, row: int | None, column: int | None, path: str, code: str, /, severity: str = "error",
+                **params: Any) -> Diagnostic:
+        """A problem at a cell, worded by `intake.error.<code>` with `params`."""
+        return self.coded(row, column, path, ERRORS + code, severity, params)
+
+    def coded(self, row: int | None, column: int | None, path: str, key: str, severity: str,
+              params: dict[str, Any]) -> Diagnostic:
+        """A diagnostic at a cell worded by catalogue entry `key` (English until printed)."""
+        return self.locate(row, column, path, message(key, params, "en"), severity, key, tuple(params.items()))
 
     def header_row(self) -> tuple[int, list[Any]] | None:
         """The likely header row: the first of the first ten rows holding values in at least
@@ -74,10 +90,7 @@ class Sheet:
 
     def note(self, row: int | None, column: int | None, code: str, /, **params: Any) -> None:
         """Say what was done: `code` names the wording (templates/i18n/intake.*.yaml, `note.CODE`)."""
-        from bleu_assess.render.i18n import t
-
-        message = t(f"intake.note.{code}", "en", **params)
-        self.said.append((self.locate(row, column, "", message, "warning"), code, params))
+        self.said.append((self.coded(row, column, "", f"intake.note.{code}", "warning", params), code, params))
 
 
 def read_tables(paths: Sequence[str]) -> list[Sheet]:
@@ -92,7 +105,7 @@ def read_tables(paths: Sequence[str]) -> list[Sheet]:
         if root.is_dir():
             files = sorted(p for p in root.iterdir() if p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith("."))
             if not files:
-                problems.append(Diagnostic(display, None, None, "", "directory holds no .csv, .xlsx, .ods or .xls file"))
+                problems.append(problem(display, None, None, "", "no_tables_in_directory"))
         for file in files:
             shown = os.path.join(display, file.name) if root.is_dir() else display
             try:
@@ -116,13 +129,8 @@ def read_file(path: Path, display: str) -> list[Sheet]:
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         return workbooks.read_calamine(path, display)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
-        raise refuse(display, f"not a {path.suffix.lower()[1:]} workbook (the file does not start like one): "
-                             "open it in a spreadsheet program and save it again")
+        raise refused(display, "not_a_workbook", suffix=path.suffix.lower()[1:])
     return [read_csv(raw, display)]
-
-
-# The error for a file that cannot be read, located at its line and column when known.
-refuse = inputs.refusal
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -172,7 +180,8 @@ def read_csv(raw: bytes, display: str, name: str | None = None) -> Sheet:
                 sheet.rows.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(str(exc), [sheet.locate(start, None, "", f"unreadable CSV record: {exc}")]) from None
+        located = sheet.problem(start, None, "", "unreadable_csv", error=str(exc))
+        raise InputError(located.message, [located]) from None
     return sheet
 
 

@@ -16,6 +16,7 @@ from bleu_assess.intake.columns import sheet_title
 from bleu_assess.intake.items import Imported, Note
 from bleu_assess.intake.mapping import SECTIONS
 from bleu_assess.render.i18n import t
+from bleu_assess.render.intake_words import message
 
 # Report sections, in the order a reader checks them.
 KINDS = ("read", "ignored-sheet", "ignored-rows", "extra", "ignored-column", "translated", "normalised", "converted",
@@ -104,8 +105,8 @@ def _cell(diag: Diagnostic) -> str:
 
 
 def _where(diag: Diagnostic) -> str:
-    text = diag.format()
-    return text[: -len(diag.message)].rstrip(": ").removesuffix(f": {diag.field}") if diag.message else text
+    """File and line, or sheet and cell, of `diag` (its field has a column of its own)."""
+    return replace(diag, path="", message="").format().rstrip(": ")
 
 
 def markdown(imported: Imported, lang: str) -> str:
@@ -125,9 +126,9 @@ def markdown(imported: Imported, lang: str) -> str:
         out += [f"## {t(f'intake.kind.{kind}', lang)} ({len(notes)})", "",
                 f"| {' | '.join(heads)} |", "| --- | --- | --- |"]
         for group in _groups(notes):
-            first = group[0]
-            where = ", ".join([_where(first.where), *(_cell(n.where) for n in group[1:])])
-            out.append(f"| {md_escape(where)} | {md_escape(first.where.field)} | {md_escape(visible(first.text(lang)))} |")
+            first = group[0].worded(lang)
+            where = ", ".join([_where(first), *(_cell(n.where) for n in group[1:])])
+            out.append(f"| {md_escape(where)} | {md_escape(first.field)} | {md_escape(visible(first.message))} |")
         out.append("")
     out += [f"## {t('intake.kind.to-fill', lang)}", ""]
     out += [f"- {line}" for line in to_fill(imported.data, lang)]
@@ -140,12 +141,13 @@ def terminal_lines(imported: Imported, lang: str) -> list[str]:
     lines = []
     for kind in KINDS:
         for group in _groups([n for n in imported.notes if n.kind == kind]):
-            text = group[0].text(lang)
+            first = group[0].worded(lang)
+            text = first.message
             if len(group) > 1:
                 cells = ", ".join(_cell(n.where) for n in group[1:11]) + (" …" if len(group) > 11 else "")
-                text += " " + t("intake.also", lang, count=len(group) - 1, cells=cells)
-            lines.append(replace(group[0].where, message=text).format())
-    lines += [f"{t('intake.kind.to-fill', lang)}: {line}" for line in to_fill(imported.data, lang)]
+                text += " " + message("intake.also", {"count": len(group) - 1, "cells": cells}, lang)
+            lines.append(replace(first, message=text).format())
+    lines += [message("intake.to_fill_line", {"line": line}, lang) for line in to_fill(imported.data, lang)]
     if len(lines) > TERMINAL_LINES:
         lines = [*lines[:TERMINAL_LINES], t("intake.more", lang, count=len(lines) - TERMINAL_LINES)]
     return lines

@@ -22,11 +22,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
+from bleu_assess.intake.said import refused, usage
 from bleu_assess.intake.sheets import Table, read_book
 from bleu_assess.intake.tally import ImportReport, said
 
@@ -61,8 +61,7 @@ def _tables(path: str) -> dict[str, Table]:
             if key.endswith(tab):
                 found[tab] = table
     if "vinfo" not in found or not found["vinfo"].has("VM"):
-        raise InputError("not RVTools", [Diagnostic(path, None, None, "", "not an RVTools export: expected a vInfo sheet "
-                                                    "(or RVTools_tabvInfo.csv) with a 'VM' column")])
+        raise refused(path, "not_rvtools")
     return found
 
 
@@ -85,10 +84,7 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
     hosts = {text(r.get("host")): r for _, r in tables["vhost"].rows} if "vhost" in tables else {}
     tag_key = normalise(grouping.tag) if grouping else ""
     if grouping and grouping.by == "tag" and not tables["vinfo"].has(grouping.tag):
-        from bleu_assess.errors import UsageError
-
-        raise UsageError(f"--group-by tag: vInfo has no column '{grouping.tag}'",
-                         hint="name the custom attribute with --tag-column; vInfo columns: " + ", ".join(tables["vinfo"].header))
+        raise usage("no_tag_column", hint=True, column=grouping.tag, columns=tuple(tables["vinfo"].header))
     machines = []
     for number, row in tables["vinfo"].rows:
         report.read += 1

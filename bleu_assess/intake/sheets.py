@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.errors import Diagnostic
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.reader import Sheet, read_file
+from bleu_assess.intake.said import refused
 
 
 @dataclass
@@ -52,7 +53,7 @@ def read_book(path: str) -> dict[str, Table]:
     table named after the file)."""
     file = Path(path)
     if not file.is_file():
-        raise InputError("missing", [Diagnostic(path, None, None, "", "no such file")])
+        raise refused(path, "no_such_file")
     tables = {}
     for sheet in read_file(file, path):
         table = _table(sheet)
@@ -65,5 +66,5 @@ def one_table(path: str) -> Table:
     """The only (or first) table of a CSV or workbook; a located error when there is none."""
     tables = read_book(path)
     if not tables:
-        raise InputError("empty", [Diagnostic(path, 1, None, "", "empty file: expected a header row and data rows")])
+        raise refused(path, "empty_table", line=1)
     return next(iter(tables.values()))

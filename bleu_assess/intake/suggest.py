@@ -5,7 +5,6 @@ located at its header cell, and left for `extra` (nothing is dropped)."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import unicodedata
 from functools import cache
@@ -19,6 +18,7 @@ from bleu_assess.intake.mapping import FORMAT, SECTIONS
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.values import coerce, is_blank, plain, text_of
 from bleu_assess.render.i18n import t
+from bleu_assess.render.intake_words import diagnostic
 
 # At most this many distinct values to translate are proposed per column.
 MAX_VALUES = 50
@@ -76,14 +76,11 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
     """(the mapping as commented YAML, located lines in `lang`: what the reader did — encoding,
     separator detected — then what could not be placed)."""
     sheets = [s for s in read_tables(paths) if s.rows]
-    lines = [f"# Suggested by bleu-assess import table --suggest-mapping from "
-             f"{', '.join(os.path.basename(p) for p in paths)}.",
-             "# Check each line (the score says how sure the match is), map the values your tables use",
-             "# under `values:`, then: bleu-assess import table FILE --mapping THIS-FILE.yaml -o inventaire.yaml",
-             "mapping: suggested", f"format: {FORMAT}", "tables:"]
+    files = ", ".join(os.path.basename(p) for p in paths)
+    lines = [f"# {line}" for line in t("intake.suggest.head", lang, files=files).splitlines()]
+    lines += ["mapping: suggested", f"format: {FORMAT}", "tables:"]
     # What the reader did (encoding, separator detected) is said first, in the reader's language.
-    unplaced = [dataclasses.replace(diagnostic, message=t(f"intake.note.{code}", lang, **params)).format()
-                for sheet in sheets for diagnostic, code, params in sheet.said]
+    unplaced = [diagnostic(said, lang).format() for sheet in sheets for said, _, _ in sheet.said]
     for sheet in sheets:
         section = _section(sheet)
         number, header = sheet.header_row() or sheet.rows[0]
@@ -98,20 +95,20 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
         for index, found in matches.items():
             cell = header[index]
             if found and owner[found[0]] == index:
-                how = "exact" if found[2] else f"score {found[1]}"
+                how = t("intake.suggest.exact", lang) if found[2] else t("intake.suggest.score", lang, score=found[1])
                 lines.append(f"      {_quote(text_of(cell))}: {found[0]}  # {how}")
                 placed[index] = found[0]
             else:
                 left.append(text_of(cell))
-                unplaced.append(sheet.locate(number, index, "", f"column '{text_of(cell)}' not placed: kept under "
-                                             "extra on import unless you map it", "warning").format())
+                unplaced.append(diagnostic(sheet.coded(number, index, "", "intake.note.not_placed", "warning",
+                                                       {"column": text_of(cell)}), lang).format())
         if left:
-            lines.append(f"    # not placed (kept under extra): {', '.join(left)}")
-        lines += _values(sheet, number, section, placed)
+            lines.append(f"    # {t('intake.suggest.not_placed', lang, columns=', '.join(left))}")
+        lines += _values(sheet, number, section, placed, lang)
     return "\n".join(lines) + "\n", unplaced
 
 
-def _values(sheet: Sheet, header: int, section: str, placed: dict[int, str]) -> list[str]:
+def _values(sheet: Sheet, header: int, section: str, placed: dict[int, str], lang: str) -> list[str]:
     """A `values:` block to fill for every enumerated field whose column holds values that no
     code or label matches (`1 - most critical`): each set to "?", which the import refuses
     until it is replaced by a code (or by null: unknown)."""
@@ -131,7 +128,7 @@ def _values(sheet: Sheet, header: int, section: str, placed: dict[int, str]) -> 
             except ValueError:
                 unknown.setdefault(text_of(raw))
         if unknown:
-            out.append(f"      {target}:  # one of {', '.join(spec.enum)}, or null (unknown)")
+            out.append(f"      {target}:  # {t('intake.suggest.one_of', lang, codes=', '.join(spec.enum))}")
             out += [f'        {_quote(value)}: "?"' for value in unknown]
     return ["    values:", *out] if out else []
 

@@ -49,7 +49,7 @@ class ImportReport:
     unit: str = "rows"
     outcomes: dict[tuple[str, str], Bucket] = field(default_factory=dict)
     added: dict[str, int] = field(default_factory=dict)  # section -> items added
-    details: dict[str, list[str]] = field(default_factory=dict)  # heading code -> lines (endpoints, …)
+    details: dict[str, list[Said]] = field(default_factory=dict)  # heading code -> lines (endpoints, …)
     # What the import did that the user must know, and what it could not do: each a message code
     # with its values (worded at render time), or a located diagnostic already formatted.
     notes: list[Said] = field(default_factory=list)
@@ -81,7 +81,8 @@ class ImportReport:
             "source": self.source, "kind": self.kind, "read": self.read, "unit": self.unit,
             "outcomes": [{"outcome": o, "reason": r, "count": b.count, "examples": b.examples}
                          for (o, r), b in sorted(self.outcomes.items(), key=lambda kv: (OUTCOMES.index(kv[0][0]), kv[0][1]))],
-            "added": dict(sorted(self.added.items())), "details": self.details,
+            "added": dict(sorted(self.added.items())),
+            "details": {heading: [_data(e) for e in entries] for heading, entries in self.details.items()},
             "notes": [_data(n) for n in self.notes], "not_done": [_data(n) for n in self.not_done],
         }
 
@@ -108,7 +109,7 @@ class ImportReport:
             if not entries:
                 continue
             out.append(t(f"discovery.detail.{heading}", lang, count=len(entries)))
-            out.extend(f"  - {entry}" for entry in entries)
+            out.extend(f"  - {_word(entry, lang)}" for entry in entries)
         for heading, said in (("notes", self.notes), ("not_done", self.not_done)):
             if said:
                 out.append(t(f"discovery.{heading}", lang, count=len(said)))
@@ -125,8 +126,8 @@ class ImportReport:
         for line in lines[1:]:
             if line.startswith("  - "):
                 body.append(line[2:])
-            else:
-                body += ["", f"## {line}", ""]
+            else:  # a heading: without the colon that announces its list on the terminal
+                body += ["", f"## {line.rstrip(' :').rstrip(chr(0xa0))}", ""]
         text = "\n".join(body) + "\n"
         while "\n\n\n" in text:
             text = text.replace("\n\n\n", "\n\n")

@@ -46,7 +46,7 @@ def export_template(path: str | os.PathLike[str], lang: str) -> bytes:
             choices = _choices(column)
             if choices:
                 validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)
-                validation.error = f"{column.key}: " + ", ".join(choices)
+                validation.error = t("interop.allowed_values", lang, column=cell.value, values=", ".join(choices))
                 ws.add_data_validation(validation)
                 validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}5000")
         ws.freeze_panes = "A2"

@@ -1,8 +1,8 @@
 """Reading one cell as the value a field of the inventory format expects, leniently, saying
 what was done: `Coerced(value, change)` where `change` is None when the cell already held the
 value, else a code (`normalised`, `translated`, `renamed`, `converted`, `unknown`) and the
-words it needs. A cell that cannot mean any allowed value raises ValueError with a message
-naming what was expected."""
+words it needs. A cell that cannot mean any allowed value raises CellError (a ValueError) with the
+code and values of a message naming what was expected (intake/said.py)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
+from bleu_assess.intake.said import CellError
 from bleu_assess.inventory import model
+from bleu_assess.inventory.labels import labels
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
-from bleu_assess.render.i18n import LANGUAGES, catalogue
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
 FALSE = {"false", "faux", "non", "no", "n", "0"}
@@ -30,14 +31,12 @@ _MONTHS = {name: number for number, names in enumerate([
     ("novembre", "nov", "november"), ("decembre", "dec", "december")], 1) for name in names}
 
 
-_HOW = {"percent-cell": " shown as a percentage", "percent-text": "", "decimal-comma": "", "thousands": ""}
-
-
 @dataclass(frozen=True, slots=True)
 class Coerced:
     value: Any
     change: str | None = None  # normalised translated renamed converted unknown
     detail: str = ""  # what it was read as, for the report
+    how: str | None = None  # how a number was read: percent-cell (a fraction shown as a percentage), …
 
 
 def plain(text: Any) -> str:
@@ -90,7 +89,7 @@ def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "") -> Coe
         text = text_of(raw)
         if re.fullmatch(r"[A-Za-z]{2}", text):
             return Coerced(text.upper(), "normalised" if text != text.upper() else None, text)
-        raise ValueError(f"expected a two-letter country code (FR, DE, US…), got '{text}'")
+        raise CellError("not_a_country", text=text)
     if kind == "boolean":
         return _boolean(raw)
     if kind in ("integer", "number"):
@@ -118,26 +117,12 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     by_plain = {plain(code): code for code in allowed}
     if plain(text) in by_plain:
         return Coerced(by_plain[plain(text)], "normalised", text)
-    meant = _labels(allowed).get(plain(text))
+    meant = labels(allowed, plain).get(plain(text))
     if meant:
         return Coerced(meant, "translated", text)
-    from bleu_assess.inventory.validate import suggest
+    from bleu_assess.inventory.walker import closest
 
-    raise ValueError(f"unknown value '{text}'{suggest(text, allowed)} (allowed: {', '.join(allowed)}; "
-                     "or add a translation to the mapping's `values`)")
-
-
-@cache
-def _labels(allowed: tuple[str, ...]) -> dict[str, str]:
-    """Plain label, in either language, of the values catalogue -> code (`Sur site` -> on-premises):
-    i18n.code_for_label's matching, as one lookup per cell."""
-    out: dict[str, str] = {}
-    for lang in LANGUAGES:
-        for key, label in catalogue(lang).items():
-            code = key.rsplit(".", 1)[-1]
-            if key.startswith("values.") and code in allowed and isinstance(label, str):
-                out.setdefault(plain(label), code)
-    return out
+    raise CellError("unknown_value", text=text, hint=closest(text, allowed), allowed=allowed)
 
 
 def _id(raw: Any) -> Coerced:
@@ -155,15 +140,15 @@ def _boolean(raw: Any) -> Coerced:
         return Coerced(True, None if text == "true" else "normalised", text_of(raw))
     if text in FALSE:
         return Coerced(False, None if text == "false" else "normalised", text_of(raw))
-    raise ValueError(f"expected yes or no (oui/non, true/false, x), got '{text_of(raw)}'")
+    raise CellError("not_a_boolean", text=text_of(raw))
 
 
 def parse_number(raw: Any, percent: bool = False) -> tuple[float, str | None]:
     """A number as a French or English spreadsheet shows it: `12,5`, `1 234`, `45 %` (-> 45);
     a cell shown as a percentage holds a fraction (0.45 -> 45). Returns (number, how it was
-    read or None). Raises ValueError."""
+    read or None). Raises CellError (a ValueError)."""
     if isinstance(raw, bool):
-        raise ValueError(f"expected a number, got '{raw}'")
+        raise CellError("not_a_number", text=str(raw))
     if isinstance(raw, (int, float)):
         number = float(raw)
         how = None
@@ -183,9 +168,9 @@ def parse_number(raw: Any, percent: bool = False) -> tuple[float, str | None]:
         try:
             number = float(body)
         except ValueError:
-            raise ValueError(f"expected a number, got '{text}'") from None
+            raise CellError("not_a_number", text=text) from None
     if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, got '{text_of(raw)}'")
+        raise CellError("not_finite", text=text_of(raw))
     return number, how
 
 
@@ -193,11 +178,11 @@ def _number(raw: Any, kind: str, percent: bool) -> Coerced:
     number, how = parse_number(raw, percent)
     if kind == "integer":
         if not number.is_integer():
-            raise ValueError(f"expected a whole number, got '{text_of(raw)}'")
+            raise CellError("not_whole", text=text_of(raw))
         value: int | float = int(number)
     else:
         value = int(number) if number.is_integer() else number
-    return Coerced(value, "converted" if how else None, f"{text_of(raw)}{_HOW[how]}" if how else "")
+    return Coerced(value, "converted" if how else None, text_of(raw) if how else "", how)
 
 
 def _list(raw: Any, item: Spec, key: str) -> Coerced:
@@ -252,7 +237,7 @@ def _shorthand(text: str, item: Spec, key: str) -> Coerced:
     except InputError:
         value = None
     if not isinstance(value, dict):
-        raise ValueError(f"expected an id or a mapping such as {{id: hds, until: 2027-01-01}}, got '{text}'")
+        raise CellError("not_shorthand", text=text)
     changes = []
     for name, raw in value.items():
         spec = item.fields.get(name)
@@ -273,8 +258,7 @@ def _free(raw: Any, key: str) -> Coerced:
         except ValueError:
             value = None
         if not isinstance(value, dict):
-            raise ValueError('expected a JSON object such as {"editor": "Acme", "version": "2.1"}, got '
-                             f"'{text_of(raw)}'")
+            raise CellError("not_json_object", text=text_of(raw))
         return Coerced(value)
     return Coerced([part.strip() for part in re.split(r"[;\n]", text_of(raw)) if part.strip()])
 
@@ -300,7 +284,7 @@ def _date(raw: Any) -> Coerced:
             return Coerced(dt.date(int(words.group(3)), _MONTHS[plain(words.group(2))], day).isoformat(), "converted", text)
     except ValueError:
         pass
-    raise ValueError(f"expected a date (30/11/2026, 30 novembre 2026 or 2026-11-30), got '{text}'")
+    raise CellError("not_a_date", text=text)
 
 
 def natural_key(label: str) -> tuple[Any, ...]:

@@ -15,7 +15,8 @@ from typing import Any
 
 from bleu_assess import inputs
 from bleu_assess.errors import InputError
-from bleu_assess.intake.reader import Sheet, refuse
+from bleu_assess.intake.reader import Sheet
+from bleu_assess.intake.said import refused
 
 
 def read_zip(path: Path, display: str) -> list[Sheet]:
@@ -28,15 +29,15 @@ def read_zip(path: Path, display: str) -> list[Sheet]:
             elif "xl/workbook.xml" in names:
                 is_ods = False
             else:
-                raise refuse(display, "a zip archive, but not an xlsx or ods workbook")
+                raise refused(display, "zip_not_workbook")
     except zipfile.BadZipFile:
-        raise refuse(display, "damaged workbook (not a readable zip archive): open it and save it again") from None
+        raise refused(display, "damaged_workbook") from None
     if is_ods:
         try:
             with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
                 metadata = _ods_metadata(content)
         except (KeyError, SyntaxError, ValueError, zipfile.BadZipFile) as exc:
-            raise refuse(display, f"not a readable .ods workbook ({type(exc).__name__}): open it and save it again") from None
+            raise refused(display, "unreadable_workbook", kind=".ods ", error=type(exc).__name__) from None
         return read_calamine(path, display, metadata)
     return _read_xlsx(path, display)
 
@@ -52,7 +53,7 @@ def _read_xlsx(path: Path, display: str) -> list[Sheet]:
             metadata = {name: _sheet_metadata(archive.read(part), percent_styles)
                         for name, part in parts.items() if part in archive.namelist()}
     except (KeyError, ValueError, SyntaxError, zipfile.BadZipFile) as exc:
-        raise refuse(display, f"not a readable .xlsx workbook ({type(exc).__name__}): open it and save it again") from None
+        raise refused(display, "unreadable_workbook", kind=".xlsx ", error=type(exc).__name__) from None
     return read_calamine(path, display, metadata)
 
 
@@ -213,8 +214,8 @@ def _letters(column: int) -> str:
 
 
 def _ranges(numbers: list[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:10])
-    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+    """The first ten row numbers, then « … » (the count of them all is said next to them)."""
+    return ", ".join(str(n) for n in numbers[:10]) + (", …" if len(numbers) > 10 else "")
 
 
 def read_calamine(path: Path, display: str, metadata: dict[str, _Metadata] | None = None) -> list[Sheet]:
@@ -246,7 +247,7 @@ def read_calamine(path: Path, display: str, metadata: dict[str, _Metadata] | Non
     except InputError:
         raise
     except Exception as exc:  # calamine's errors for damaged files
-        raise refuse(display, f"not a readable workbook ({type(exc).__name__}): open it and save it again") from None
+        raise refused(display, "unreadable_workbook", kind="", error=type(exc).__name__) from None
     return [s for s in sheets if s.rows or s.warnings]
 
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from bleu_assess.errors import UsageError
 from bleu_assess.intake import emit
+from bleu_assess.intake.said import usage
 from bleu_assess.intake.tally import Said, said
 
 _MERGE = "tag:yaml.org,2002:merge"
@@ -101,8 +101,7 @@ class InventoryEditor:
         self.data = yamlio.parse(text, file) if data is None else data
         first = next((line.strip() for line in self.lines if line.strip() and not line.lstrip().startswith("#")), "")
         if not isinstance(self.data, dict) or first.startswith("{"):
-            raise UsageError(f"cannot add to {file}: it is written as JSON or in YAML flow style",
-                             hint="imports add to block-style YAML inventories, whose layout they keep")
+            raise usage("flow_style_inventory", hint=True, file=file)
         # Top-level keys start at column 0 of a block mapping: their lines bound the sections.
         self.top = {m.group(1): n for n, line in enumerate(self.lines) if (m := _TOP_KEY.match(line))}
         self.inserts: dict[int, list[str]] = {}

@@ -14,7 +14,7 @@ Edits go through ruamel.yaml's round trip: comments, order and layout of the fil
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,16 +35,14 @@ def conclusion(secret_or_mission: str, harm: str) -> str:
     return "yes" if (secret_or_mission, harm) == ("yes", "yes") else "unknown"
 
 
-def upgrade_v1_dataset(dataset: Any, lang: str = "fr") -> bool:
+def upgrade_v1_dataset(dataset: Any, say: Callable[[str], str] | None = None) -> bool:
     """Rewrite one v1 dataset mapping (ruamel CommentedMap) for format v2: `classification:
     sensitive` becomes the class `v1_sensitive_class` reads it as (special-category, or internal
-    when `personal_data: false`) and `particular_sensitivity: "yes"`, with a comment in `lang`
-    inviting a review at the end of that line. True when the dataset was changed. For
-    `bleu-assess upgrade` (issue 13), which owns the version bump."""
+    when `personal_data: false`) and `particular_sensitivity: "yes"`, with a comment inviting a
+    review at the end of that line: the words `say("upgrade_comment")` gives (the caller words
+    the code in the reader's language, `qualify.upgrade_comment`; no `say`, no comment). True when
+    the dataset was changed. For `bleu-assess upgrade` (issue 13), which owns the version bump."""
     from bleu_assess.inventory.validate import v1_sensitive_class
-    from bleu_assess.render.i18n import t
-
-    comment = t("qualify.upgrade_comment", lang)
 
     if dataset.get("classification") != "sensitive":
         return False
@@ -52,7 +50,8 @@ def upgrade_v1_dataset(dataset: Any, lang: str = "fr") -> bool:
     if "particular_sensitivity" not in dataset:
         keys = list(dataset)
         dataset.insert(keys.index("classification") + 1, "particular_sensitivity", _quoted("yes"))
-    _comment(dataset, "particular_sensitivity", comment)
+    if say is not None:
+        _comment(dataset, "particular_sensitivity", say("upgrade_comment"))
     return True
 
 

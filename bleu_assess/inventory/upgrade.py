@@ -20,6 +20,10 @@ import yaml
 
 from bleu_assess.inventory import model, sensitivity, yamlio
 
+# Words a comment code and its values in the reader's language (given by the caller:
+# `qualify.<code>`): say("upgrade_from_provider", provider="p").
+Say = Callable[..., str]
+
 
 @dataclass(frozen=True, slots=True)
 class Edit:
@@ -36,11 +40,11 @@ class UpgradeFile:
     the inventory had before any step ran (`source_format`: steps rewrite only what it meant)."""
 
     def __init__(self, text: str, name: str, providers: dict[str, dict[str, Any]], source_format: str,
-                 lang: str = "fr") -> None:
+                 say: Say | None = None) -> None:
         self.text = text
         self.name = name
         self.source_format = source_format
-        self.lang = lang  # of the comments a step writes
+        self.say = say  # words the comment codes a step writes, in the reader's language
         self.data = yamlio.parse(text, name)
         self.root = yamlio.compose(text)
         self.providers = providers
@@ -106,7 +110,8 @@ def format_v2(f: UpgradeFile) -> list[Edit]:
 
 def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
     """v1 lets a provider's qualifications cover all its offers; v2 reads them per offer. Each
-    offer that declares none gets its provider's, with a comment inviting a check of its scope."""
+    offer that declares none gets its provider's, with a comment `upgrade: …` inviting a check
+    of its scope (`upgrade_from_provider`, worded by `f.say`; none without it)."""
     edits: list[Edit] = []
     if f.source_format != model.FORMAT_V1:
         return edits
@@ -119,7 +124,7 @@ def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
         for key in ("qualifications", "pending_qualifications"):
             values = provider.get(key)
             if values and key not in platform:
-                comment = f"upgrade: from provider {provider['id']}; check this offer's scope and dates"
+                comment = f"upgrade: {f.say('upgrade_from_provider', provider=provider['id'])}" if f.say else ""
                 edits.extend(f.add_key(node, key, _flow_list(values), comment))
     return edits
 
@@ -127,9 +132,10 @@ def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
 Step = Callable[[UpgradeFile], list[Edit]]
 
 
-def item_step(section: str, change: Callable[[Any, str], bool]) -> Step:
+def item_step(section: str, change: Callable[[Any, Say | None], bool]) -> Step:
     """A step from a function that rewrites one item of a top-level list in place, on ruamel.yaml's
-    round-trip mapping (`change(item, lang) -> changed`). Files where it changes nothing are left
+    round-trip mapping (`change(item, say) -> changed`; `say` words the codes of the comments it
+    writes). Files where it changes nothing are left
     byte for byte; the others are re-emitted by ruamel, comments and flow styles kept."""
 
     def step(f: UpgradeFile) -> list[Edit]:
@@ -143,7 +149,7 @@ def item_step(section: str, change: Callable[[Any, str], bool]) -> Step:
         yaml_rt.indent(mapping=2, sequence=4, offset=2)
         data = yaml_rt.load(f.text)
         items = data.get(section) if hasattr(data, "get") else None
-        changed = [change(item, f.lang) for item in items or [] if hasattr(item, "get")]
+        changed = [change(item, f.say) for item in items or [] if hasattr(item, "get")]
         if not any(changed):
             return []
         out = io.StringIO()
@@ -166,9 +172,13 @@ def _apply(text: str, edits: list[Edit]) -> str:
 
 
 def upgrade_texts(files: list[tuple[str, str]], steps: list[Step] | None = None,
-                  lang: str = "fr") -> list[tuple[str, str]]:
+                  say: Say | None = None) -> list[tuple[str, str]]:
     """[(name, text)] of an inventory's files -> the same files upgraded to the current format.
-    Raises InputError (located) when a file cannot be parsed."""
+    `say(code, **values)` words the comments steps write (`upgrade_comment`,
+    `upgrade_from_provider`), in the reader's language
+    (the CLI gives `qualify.<code>` from the catalogue: the inventory stage knows no words);
+    without it the steps write no comment. Raises InputError (located) when a file cannot be
+    parsed."""
     providers: dict[str, dict[str, Any]] = {}
     source_format = model.FORMAT
     for name, text in files:
@@ -181,7 +191,7 @@ def upgrade_texts(files: list[tuple[str, str]], steps: list[Step] | None = None,
     out = []
     for name, text in files:
         for step in steps or STEPS:
-            edits = step(UpgradeFile(text, name, providers, source_format, lang))
+            edits = step(UpgradeFile(text, name, providers, source_format, say))
             if edits:
                 text = _apply(text, edits)
         out.append((name, text))

@@ -17,8 +17,8 @@ from typing import Any
 
 from bleu_assess.errors import Diagnostic, format_path
 from bleu_assess.inventory import model, yamlio
+from bleu_assess.inventory.labels import code_for_label
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
-from bleu_assess.render.i18n import code_for_label, t
 from bleu_assess.resources import templates_dir
 
 _ID = re.compile(ID_PATTERN)
@@ -115,10 +115,11 @@ def closest(word: str, choices: Iterable[str]) -> str:
     return match[0] if match else ""
 
 
-def suggest(word: str, choices: Iterable[str], lang: str = "en") -> str:
-    """' (did you mean 'x'?)', in `lang` for messages that are in the reader's language, or ''."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return t("cli.did_you_mean", lang, name=match[0]) if match else ""
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' in English (messages still in words: rulesets, catalogue
+    references), or ''. A message in the reader's language uses render.i18n.did_you_mean."""
+    match = closest(word, choices)
+    return _english()["did_you_mean"].format(name=match) if match else ""
 
 
 def kind_name(value: Any) -> str:

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess.inventory.catalogue import Catalogue, CheckItem, Fact, Offer, ProviderEntry, parse_date
-from bleu_assess.render.i18n import t
+from bleu_assess.render import l10n
+from bleu_assess.render.i18n import label_or_code, t
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -56,7 +57,7 @@ def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> RenderableType:
     for key in ("col_fact", "col_value", "col_confidence", "col_source"):
         table.add_column(t(f"catalogue.{key}", lang), overflow="fold")  # addresses are never cut
     for name, fact in facts:
-        value = _value(fact.value)
+        value = fact_value(name, fact.value, lang)
         extra = [fact.note] if fact.note else []
         if fact.uncertain:
             extra.append(t("catalogue.uncertain", lang, text=fact.uncertain))
@@ -64,7 +65,9 @@ def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> RenderableType:
             extra.append(t("catalogue.disputed", lang, value=_value(other["value"]), source=_value(other["source"])))
         sources = "\n".join(f"{s.title}\n{s.address} ({s.date}, {t('catalogue.confidence.' + s.confidence, lang)})"
                             for s in fact.sources)
-        table.add_row(name, "\n".join([value, *extra]), t(f"catalogue.confidence.{fact.mark}", lang), sources)
+        worded = field_name(name, lang)  # with the key the catalogue's files write
+        table.add_row(name if worded == name else f"{worded} ({name})", "\n".join([value, *extra]),
+                      t(f"catalogue.confidence.{fact.mark}", lang), sources)
     return table
 
 
@@ -136,7 +139,8 @@ def explain_block(verdict: Any, inventory: Any, lang: str) -> RenderableType:
         for name, fact in entry.doubtful():
             sources = "; ".join(f"{s.title}, {s.address} ({s.date})" for s in fact.sources)
             note = f" — {fact.uncertain}" if fact.uncertain else ""
-            branch.add(f"{name}: {_value(fact.value)} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
+            said = t("catalogue.fact_line", lang, field=field_name(name, lang), value=fact_value(name, fact.value, lang))
+            branch.add(f"{said} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
     return tree
 
 
@@ -145,6 +149,32 @@ def _offline(text: str) -> str:
     import re
 
     return re.sub(r"\bhttps?://", "", text)
+
+
+# Fields of providers and offers whose values are codes of a vocabulary of the values catalogue,
+# and those whose values are countries (ISO 3166-1 codes).
+_VOCABULARY = {"models": "hosting", "kind": "host_kind", "qualifications": "qualification",
+               "pending_qualifications": "qualification", "services": "service"}
+_COUNTRIES = frozenset({"headquarters", "regions", "admin_regions", "support_regions", "non_eu_jurisdictions",
+                        "contract_law"})
+
+
+def field_name(name: str, lang: str) -> str:
+    """The words of a provider's or offer's field (`pending_qualifications` → « qualifications
+    en cours »), from `catalogue.field.<name>`; a field without words as it is written."""
+    return label_or_code("field", name, lang, area="catalogue")
+
+
+def fact_value(name: str, value: Any, lang: str) -> str:
+    """A fact's value in `lang`: codes by their label, countries by their name, lists joined."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if value is None or not values or not all(isinstance(v, str) for v in values):
+        return _value(value)
+    if name in _VOCABULARY:
+        return ", ".join(label_or_code(_VOCABULARY[name], v, lang) for v in values)
+    if name in _COUNTRIES:
+        return ", ".join(l10n.country(v, lang) for v in values)
+    return _value(value)
 
 
 def report_context(inventory: Any, lang: str) -> dict[str, Any] | None:
@@ -157,9 +187,10 @@ def report_context(inventory: Any, lang: str) -> dict[str, Any] | None:
     entries = []
     for entry in sorted(resolution.entries, key=lambda e: (e.section, e.id)):
         entries.append({
-            "id": entry.id, "ref": entry.ref, "section": entry.section, "overrides": list(entry.overrides),
+            "id": entry.id, "ref": entry.ref, "section": entry.section,
+            "overrides": [field_name(name, lang) for name in entry.overrides],
             "confidence": t(f"catalogue.confidence.{entry.confidence}", lang) if entry.confidence else "—",
-            "doubtful": [{"field": name, "value": _offline(_value(fact.value)),
+            "doubtful": [{"field": field_name(name, lang), "value": _offline(fact_value(name, fact.value, lang)),
                           "mark": t(f"catalogue.confidence.{fact.mark}", lang), "note": _offline(fact.uncertain),
                           "sources": [_offline(f"{s.title}, {s.address} ({s.date})") for s in fact.sources]}
                          for name, fact in entry.doubtful()],

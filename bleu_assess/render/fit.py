@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bleu_assess.assess.fit import Cell, FitMatrix
 from bleu_assess.render import l10n
-from bleu_assess.render.i18n import label, t
+from bleu_assess.render.i18n import label, label_or_code, t
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -18,18 +18,41 @@ MARKS = {"fits": "✓", "fits-with-conditions": "~", "does-not-fit": "✗", "not
 _STYLES = {"fits": "green", "fits-with-conditions": "yellow", "does-not-fit": "red", "not-moving": "dim"}
 
 
+# The vocabulary of each reason's values (codes joined by ", " in the matrix, whose JSON keeps
+# them): worded by their label, a country by its name.
+_VOCABULARY = {"needs": "hosting", "offers": "hosting", "qualification": "qualification",
+               "qualifications": "qualification", "service": "service", "services": "service"}
+_COUNTRIES = ("seat", "regions")
+
+
 def reason(cell: Cell, lang: str) -> str:
-    """The cell's reason in one phrase, in `lang` (targets by their label, dates in words)."""
+    """The cell's reason in one phrase, in `lang`: targets, models, qualifications and services
+    by their label, countries by their name, dates in words, lists as the language writes them
+    (« n'a ni SecNumCloud 3.2 ni HDS », « une fois SecNumCloud 3.2 et HDS obtenues »)."""
     values: dict[str, Any] = dict(cell.values)
     for key in ("target", "preferred"):
         if key in values:
             values[key] = label("target", values[key], lang)
     if "until" in values:
         values["until"] = l10n.date(values["until"], lang)
-    for key, kind in (("needs", "hosting"), ("offers", "hosting"), ("qualification", "qualification"),
-                      ("qualifications", "qualification")):
-        if key in values:  # codes joined by ", " in the matrix (its JSON keeps them)
-            values[key] = ", ".join(label(kind, code, lang) for code in values[key].split(", "))
+    words: dict[str, list[str]] = {}
+    for key, kind in _VOCABULARY.items():
+        if values.get(key):
+            words[key] = [label_or_code(kind, code, lang) for code in values[key].split(", ")]
+            values[key] = ", ".join(words[key])
+    for key in _COUNTRIES:
+        if values.get(key):
+            words[key] = [l10n.country(code, lang) for code in values[key].split(", ")]
+            values[key] = l10n.join(words[key], lang)
+    if cell.reason == "qualification":  # each of them missing: « n'a ni A ni B »
+        values["count"] = len(words["qualifications"])
+        values["qualifications"] = t("fit.nor", lang).join(words["qualifications"])
+    elif cell.reason == "pending":
+        values["count"] = len(words["qualifications"])
+        values["qualifications"] = l10n.join(words["qualifications"], lang)
+    elif cell.reason == "model":
+        values["offers"] = l10n.join(words["offers"], lang)
+        values["needs"] = l10n.join(words["needs"], lang, "or")
     return t(f"fit.reason.{cell.reason}", lang, **values)
 
 

@@ -22,7 +22,6 @@ import datetime as dt
 import os
 import re
 import string
-import unicodedata
 from collections.abc import Iterable, Mapping
 from functools import cache, lru_cache
 from typing import Any
@@ -90,7 +89,7 @@ def strict() -> bool:
     return os.environ.get(STRICT_ENV, "") not in ("", "0")
 
 
-def t(key: str, lang: str, **values: Any) -> str:
+def t(key: str, lang: str, /, **values: Any) -> str:
     """The message `key` in `lang`, its plural form chosen by `count` when it has forms, with
     `{placeholders}` filled in (numbers and dates in the language's conventions). Raises
     MissingMessage in strict mode for a missing key, `count` or value."""
@@ -170,21 +169,20 @@ def label(kind: str, value: str | None, lang: str) -> str:
     return "—" if value is None else t(f"values.{kind}.{value}", lang)
 
 
-def code_for_label(text: str, codes: Iterable[str]) -> str | None:
-    """The code among `codes` whose label, in either language, is `text` (case, accents and
-    spacing aside): someone who writes `santé` or `Diffusion restreinte` meant `health`,
-    `restricted`."""
-    def plain(value: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", value.casefold())
-        return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+def label_or_code(kind: str, value: str, lang: str, area: str = "values") -> str:
+    """The label of a code of an open vocabulary (services, qualifications a catalogue may add):
+    its label in the catalogue (`<area>.<kind>.<code>`, the values catalogue by default) when it
+    has one, else the code as the data writes it."""
+    key = f"{area}.{kind}.{value}"
+    return t(key, lang) if key in catalogue(lang) else value
 
-    wanted, allowed = plain(text), set(codes)
-    for lang in LANGUAGES:
-        for key, label in catalogue(lang).items():
-            code = key.rsplit(".", 1)[-1]
-            if key.startswith("values.") and code in allowed and isinstance(label, str) and plain(label) == wanted:
-                return code
-    return None
+
+def did_you_mean(word: str, choices: Iterable[str], lang: str) -> str:
+    """' (did you mean 'x'?)' in `lang` for the choice closest to `word` (a likely typo), or ''."""
+    from bleu_assess.inventory.walker import closest
+
+    match = closest(word, choices)
+    return t("cli.did_you_mean", lang, name=match) if match else ""
 
 
 def default_language(country: str | None = None) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from bleu_assess.locales import locale
 
@@ -41,11 +42,29 @@ def number(value: float | int, lang: str) -> str:
     return format_decimal(value, locale=locale(locale_name(lang)))
 
 
-def join(items: list[str], lang: str) -> str:
-    """Items as a list in running text: « A, B et C », "A, B and C" (CLDR list patterns)."""
+def join(items: list[str], lang: str, style: str = "standard") -> str:
+    """Items as a list in running text: « A, B et C », "A, B and C" (CLDR list patterns);
+    `style="or"` for alternatives: « A, B ou C »."""
     from babel.lists import format_list
 
-    return format_list(items, locale=locale(locale_name(lang))) if items else ""
+    return format_list(items, style=style, locale=locale(locale_name(lang))) if items else ""  # type: ignore[arg-type]
+
+
+# French typography (Imprimerie nationale, Lexique des règles typographiques): a no-break space
+# before « : », a narrow no-break space before « ; ? ! », and inside « ».
+_FR_SPACES = (re.compile(r" (?=:(?:\s|$))"), "\u00a0"), (re.compile(r" (?=[;?!](?:\s|$|\)))"), "\u202f"), \
+    (re.compile(r"« "), "«\u00a0"), (re.compile(r" »"), "\u00a0»")
+
+
+def typography(text: str, lang: str) -> str:
+    """`text` with the spaces its language's typography fixes to the next sign made no-break
+    (in French: « valeur inconnue\u00a0: », « vouliez-vous dire\u00a0«\u00a0x\u00a0»\u202f? »), so a
+    line never breaks before a colon or inside quotes; other languages unchanged."""
+    if lang != "fr":
+        return text
+    for pattern, space in _FR_SPACES:
+        text = pattern.sub(space, text)
+    return text
 
 
 def country(code: str, lang: str) -> str:

@@ -69,7 +69,7 @@ def _kinds(rule: Rule, lang: str) -> str:
 
 
 def _find(rule_id: str, selectors: list[str] | None, rules_dir: str | None, lang: str) -> tuple[Ruleset, Rule]:
-    from bleu_assess.inventory.validate import suggest
+    from bleu_assess.render.i18n import did_you_mean
 
     rulesets = select(selectors, rules_dir)
     for ruleset in rulesets:
@@ -77,7 +77,7 @@ def _find(rule_id: str, selectors: list[str] | None, rules_dir: str | None, lang
             if rule.id == rule_id or rule.name == rule_id:
                 return ruleset, rule
     known = [rule.id for ruleset in rulesets for rule in ruleset.rules]
-    raise UsageError(t("rules.unknown_rule", lang, rule=rule_id) + suggest(rule_id, known, lang),
+    raise UsageError(t("rules.unknown_rule", lang, rule=rule_id) + did_you_mean(rule_id, known, lang),
                      hint="bleu-assess rules list")
 
 

@@ -28,6 +28,12 @@ def _counts(kind: str, counts: dict[str, int], lang: str) -> str:
     return ", ".join(f"{label(kind, key, lang)} {value}" for key, value in counts.items() if value)
 
 
+def _severity_counts(counts: dict[str, int], lang: str) -> str:
+    """Findings per severity as the language counts them: « 9 bloquants, 10 de gravité élevée »
+    (severity labels differ in gender; `scan.severity_count.<severity>` agrees with each count)."""
+    return ", ".join(t(f"scan.severity_count.{key}", lang, count=value) for key, value in counts.items() if value)
+
+
 # Above this many items the default table shows the summary and the SHOWN items that matter
 # most, with a line saying how to get the rest; `--all` lists them all in a plain fixed-width
 # layout (rich's table layout takes seconds at 10,000 rows and no one reads such a table).
@@ -134,7 +140,7 @@ def summary_text(result: ScanResult) -> str:
         *([unknown] if unknown else []),
         t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang) or "—"),
         t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang) or "—"),
-        t("scan.findings_line", lang, values=_counts("severity", s["findings"], lang) or "0"),
+        t("scan.findings_line", lang, values=_severity_counts(s["findings"], lang) or "0"),
         t("scan.rulesets_line", lang, values=", ".join(f"{r.id}@{r.version}" for r in result.rulesets)),
         *confidence_legend(result),
     ])

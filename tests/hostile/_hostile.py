@@ -21,10 +21,15 @@ def app_with(extra_lines: str) -> str:
     return HEAD + APP.replace("    name: App\n", "    name: App\n" + extra_lines) + DATA
 
 
+# The corpus checks the reader's refusals in English (they are worded in the command's language,
+# French for a French organisation: tests/test_intake_language.py checks that).
+ENGLISH = {"BLEU_ASSESS_LANG": "en"}
+
+
 def invoke(runner: Any, args: list[str], env: dict[str, str] | None = None) -> Any:
     from bleu_assess.cli import app
 
-    return runner.invoke(app, args, env=env)
+    return runner.invoke(app, args, env={**ENGLISH, **(env or {})})
 
 
 def assert_refused(result: Any, *fragments: str) -> str:
@@ -47,7 +52,7 @@ def run(args: list[str], *, env: dict[str, str] | None = None, memory_mb: int = 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    full_env = {**os.environ, "NO_COLOR": "1", **ENGLISH, **(env or {})}
     return subprocess.run([sys.executable, "-m", "bleu_assess", *args], capture_output=True, text=True,
                           env=full_env, preexec_fn=cap, timeout=timeout, cwd=cwd)
 

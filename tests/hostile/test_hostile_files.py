@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _hostile import APP, DATA, HEAD, VALID, assert_process_refused, assert_refused, invoke, run
+from _hostile import APP, DATA, ENGLISH, HEAD, VALID, assert_process_refused, assert_refused, invoke, run
 
 
 def _unprivileged_works() -> bool:
@@ -26,7 +26,7 @@ def _unprivileged_works() -> bool:
 def _run_unprivileged(args: list[str]) -> subprocess.CompletedProcess[str]:
     prefix = ["unshare", "--user"] if os.geteuid() == 0 else []
     return subprocess.run([*prefix, sys.executable, "-m", "bleu_assess", *args], capture_output=True, text=True,
-                          timeout=60, env={**os.environ, "NO_COLOR": "1"})
+                          timeout=60, env={**os.environ, "NO_COLOR": "1", **ENGLISH})
 
 
 needs_unprivileged = pytest.mark.skipif(os.geteuid() == 0 and not _unprivileged_works(),
