@@ -245,3 +245,25 @@ def test_suggested_values_must_be_filled_before_the_import_accepts_them(runner: 
     result = runner.invoke(app, ["import", "table", source, "-m", str(suggested), "-o", str(out), "--organisation", "X"])
     assert result.exit_code == 2 and not out.exists()
     assert f"{source}:2: column business_criticality: criticality: unknown value '?'" in result.output
+
+
+@pytest.mark.parametrize(("cell", "code"), [("haute", "high"), ("Critique", "vital"), ("faible", "low"),
+                                            ("Élevée", "high"), ("Lift and shift", "rehost"),
+                                            ("Décommissionnement", "retire")])
+def test_the_words_clients_type_for_coded_values_are_read_and_said(cell: str, code: str) -> None:
+    from bleu_assess.intake.values import coerce
+    from bleu_assess.inventory import model
+    from bleu_assess.inventory.schema import Spec
+
+    allowed = model.CRITICALITIES if code in model.CRITICALITIES else model.STRATEGIES
+    read = coerce(cell, Spec("string", enum=allowed))
+    assert (read.value, read.change, read.detail) == (code, "translated", cell)
+
+
+def test_a_criticality_word_is_not_read_for_a_field_of_another_vocabulary() -> None:
+    from bleu_assess.intake.values import coerce
+    from bleu_assess.inventory import model
+    from bleu_assess.inventory.schema import Spec
+
+    with pytest.raises(ValueError):
+        coerce("haute", Spec("string", enum=model.STRATEGIES))

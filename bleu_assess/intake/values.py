@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from bleu_assess.intake.said import CellError
@@ -117,12 +118,29 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     by_plain = {plain(code): code for code in allowed}
     if plain(text) in by_plain:
         return Coerced(by_plain[plain(text)], "normalised", text)
-    meant = labels(allowed, plain).get(plain(text))
+    meant = labels(allowed, plain).get(plain(text)) or _synonyms(allowed).get(plain(text))
     if meant:
         return Coerced(meant, "translated", text)
     from bleu_assess.inventory.walker import closest
 
     raise CellError("unknown_value", text=text, hint=closest(text, allowed), allowed=allowed)
+
+
+@lru_cache(maxsize=64)
+def _synonyms(allowed: tuple[str, ...]) -> dict[str, str]:
+    """plain(word) -> code, for the words of value_synonyms.yaml whose vocabulary's codes are all
+    `allowed` (« haute » -> `high` for a criticality)."""
+    import yaml
+
+    with (Path(__file__).resolve().parent / "value_synonyms.yaml").open(encoding="utf-8") as handle:
+        vocabularies = yaml.safe_load(handle) or {}
+    out: dict[str, str] = {}
+    for table in vocabularies.values():
+        if set(table) <= set(allowed):
+            for code, words in table.items():
+                for word in words:
+                    out.setdefault(plain(str(word)), code)
+    return out
 
 
 def _id(raw: Any) -> Coerced:
