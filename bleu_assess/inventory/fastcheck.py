@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -105,9 +106,11 @@ def _fast(docs: list[Document], path: str, sha256: str) -> tuple[model.Inventory
 
 @cache
 def compiled() -> Callable[[Any], Any]:
-    """fastjsonschema's validator of `strict_schema()`; its generated code is kept in the
-    compiled cache (bleu_assess.cache), so a run compiles Python source, not the schema."""
+    """fastjsonschema's validator of `strict_schema()`. Its code object is kept in the compiled
+    cache (bleu_assess.cache, keyed by Python's version among others), marshalled: a run neither
+    compiles the schema nor the ~1 MB of Python source generated from it."""
     import json
+    import marshal
 
     import fastjsonschema
 
@@ -115,11 +118,26 @@ def compiled() -> Callable[[Any], Any]:
 
     schema = strict_schema()
     text = json.dumps(schema, sort_keys=True)
-    code = compiled_cache.cached("fastcheck", (fastjsonschema.VERSION, text),
-                                 lambda: fastjsonschema.compile_to_code(schema))
+
+    def build() -> bytes:
+        source = _unnamed(fastjsonschema.compile_to_code(schema))
+        return marshal.dumps(compile(source, "<bleu-assess inventory validator>", "exec"))
+
+    code = marshal.loads(compiled_cache.cached("fastcheck-code", (fastjsonschema.VERSION, text), build))
     namespace: dict[str, Any] = {}
-    exec(compile(code, "<bleu-assess inventory validator>", "exec"), namespace)  # our own generated code
+    exec(code, namespace)  # our own generated code
     return namespace["validate"]
+
+
+# The path of a nested value, which fastjsonschema's generated code formats (through
+# `str.format(**locals())`) for every call of a `$ref` definition, for an error message this
+# module never shows: every value of a free-form field pays it. Passed unchanged instead.
+_REF_NAME = re.compile(r'custom_formats, \(name_prefix or "data"\) \+ "[^"\n]*"(?:\.format\(\*\*locals\(\)\))?\)')
+
+
+def _unnamed(source: str) -> str:
+    """The generated `source` without the naming of `$ref` calls (`_REF_NAME`)."""
+    return _REF_NAME.sub("custom_formats, name_prefix)", source)
 
 
 def strict_schema() -> dict[str, Any]:
