@@ -211,14 +211,17 @@ def _null_merged(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _free_definitions() -> dict[str, Any]:
-    """free<d>: a free-form value whose containers sit at most MAX_FREE_DEPTH - 1 levels deep."""
-    scalars = [{"type": ["null", "boolean", "number"]}, {"type": "string", "pattern": MULTILINE_TEXT}]
-    defs: dict[str, Any] = {f"free{MAX_FREE_DEPTH}": {"anyOf": scalars}}
+    """free<d>: a free-form value whose containers sit at most MAX_FREE_DEPTH - 1 levels deep.
+    One schema of several types rather than `anyOf` their schemas: each keyword applies to its
+    own type only (pattern to strings, items to lists, the property keywords to mappings), so it
+    accepts the same values, and the generated code raises and catches no exception per value."""
+    scalar = {"type": ["null", "boolean", "number", "string"], "pattern": MULTILINE_TEXT}
+    defs: dict[str, Any] = {f"free{MAX_FREE_DEPTH}": scalar}
     for depth in range(MAX_FREE_DEPTH - 1, -1, -1):
         inner = {"$ref": f"#/$defs/free{depth + 1}"}
-        defs[f"free{depth}"] = {"anyOf": [*scalars, {"type": "array", "items": inner},
-                                          {"type": "object", "propertyNames": {"pattern": ONE_LINE_TEXT},
-                                           "additionalProperties": inner}]}
+        defs[f"free{depth}"] = {"type": [*scalar["type"], "array", "object"], "pattern": MULTILINE_TEXT,
+                                "items": inner, "propertyNames": {"pattern": ONE_LINE_TEXT},
+                                "additionalProperties": inner}
     return defs
 
 
