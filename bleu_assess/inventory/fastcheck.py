@@ -179,7 +179,7 @@ def _stricter(node: Any, names: tuple[Any, ...]) -> Any:
             assert "pattern" not in out, out
             multiline = any(isinstance(n, str) and n in MULTILINE_FIELDS for n in names)
             out["pattern"] = MULTILINE_TEXT if multiline else ONE_LINE_TEXT
-    return _null_merged(_kinds_merged(out))
+    return _choices_merged(_null_merged(_kinds_merged(out)))
 
 
 def _kinds_merged(node: dict[str, Any]) -> dict[str, Any]:
@@ -204,10 +204,26 @@ def _null_merged(node: dict[str, Any]) -> dict[str, Any]:
             or set(node) - {"anyOf", "description"}:
         return node
     first = dict(options[0])
-    first["type"] = [first["type"], "null"]
+    first["type"] = [*first["type"], "null"] if isinstance(first["type"], list) else [first["type"], "null"]
     if "enum" in first:
         first["enum"] = [*first["enum"], None]
     return first
+
+
+def _choices_merged(node: dict[str, Any]) -> dict[str, Any]:
+    """{anyOf: [{enum: codes}, {type: number, minimum, maximum}]} (an effort: a size or a number of
+    days) as one schema of type [string, number] whose strings match exactly the codes (a pattern
+    applies to strings only, the bounds to numbers only): the same values, without an exception
+    raised and caught for every number."""
+    options = node.get("anyOf")
+    if not options or len(options) != 2 or set(node) - {"anyOf", "description"}:
+        return node
+    codes, number = options
+    if set(codes) != {"enum"} or not codes["enum"] or not all(isinstance(v, str) for v in codes["enum"]) \
+            or number.get("type") != "number" or set(number) - {"type", "minimum", "maximum"}:
+        return node
+    pattern = "^(?:" + "|".join(re.escape(v) for v in codes["enum"]) + ")\\Z"
+    return {**number, "type": ["string", "number"], "pattern": pattern}
 
 
 def _free_definitions() -> dict[str, Any]:
@@ -281,6 +297,14 @@ def _checker(spec: Spec) -> Check:
         return check_object
     if kind == "list":
         item = _checker(spec.item) if spec.item is not None else None
+        if spec.item is not None and spec.item.type == "id" and spec.item.ref and not spec.item.defines:
+            section = spec.item.ref
+
+            def check_refs(value: Any, sink: _Sink) -> bool:  # a list of references, the commonest list
+                if value:
+                    sink.refs.extend([(section, v, sink.doc, ()) for v in value if isinstance(v, str)])
+                return True
+            return check_refs
 
         def check_list(value: Any, sink: _Sink) -> bool:
             return value is None or item is None or all(item(element, sink) for element in value)
