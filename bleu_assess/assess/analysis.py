@@ -330,7 +330,7 @@ class Analysis:
         inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
-        places = [self.app_profile[a] for a in sorted(reach)]
+        places = [self.app_profile[a] for a in reach]  # united: their order does not matter
         exposure, via = self.exposure.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
         facts.update(self._group_facts(places, dataset.location))
@@ -347,9 +347,9 @@ class Analysis:
             "volume_gb": dataset.volume_gb, "location": dataset.location,
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
-        offers = inv.platforms_by_id
-        hostings = (self.apps[a].hosting for a in sorted(reach))
-        facts.update(self.transfers.item_facts(facts, [offers[h.platform] for h in hostings if h and h.platform]))
+        # The offers its data is hosted on, each once (their weakest transfer basis counts).
+        offers = {h.platform for a in reach if (h := self.apps[a].hosting) is not None and h.platform}
+        facts.update(self.transfers.item_facts(facts, [inv.platforms_by_id[o] for o in sorted(offers)]))
         return facts, exposure
 
 
