@@ -64,7 +64,31 @@ REFUSED = {
     "hosting-without-provider": HEAD + APP.replace("on-premises", "iaas"),
     "unknown-field": HEAD + APP + "    colour: blue\n",
     "wrong-type": HEAD + APP + "    users: many\n",
+    "effort-of-no-size": HEAD + APP + "    effort: XXL\n",
+    "effort-below-zero": HEAD + APP + "    effort: -1\n",
+    "effort-a-boolean": HEAD + APP + "    effort: true\n",
+    "control-character-in-free-data": HEAD + APP + '    extra: {note: "a\\x07"}\n',
+    "line-break-in-a-free-key": HEAD + APP + '    extra: {"a\\nb": 1}\n',
 }
+
+# Values the compiled validator's schema merges (effort's choices, free-form data's kinds): both
+# paths must agree on each, accepted or refused.
+EDGES = {
+    "effort-size": "    effort: XL\n",
+    "effort-number": "    effort: 12.5\n",
+    "effort-null": "    effort: null\n",
+    "effort-upper-bound": "    effort: 1000001\n",
+    "free-nested": "    extra: {a: [1, {b: null}], c: true}\n",
+    "free-multiline-text": '    tags: {note: "two\\nlines"}\n',
+    "free-integer-key": "    extra: {1: one}\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDGES))
+def test_merged_schema_choices_decide_as_the_walker(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "i.yaml"
+    path.write_text(HEAD + APP + EDGES[case], encoding="utf-8")
+    assert outcome(path, "always", monkeypatch) == outcome(path, "off", monkeypatch)
 
 
 @pytest.mark.parametrize("case", sorted(REFUSED))

@@ -24,6 +24,14 @@ from bleu_assess.inventory.model import Application, Dataset, Derogation, Provid
 from bleu_assess.rules.refdata import VerdictModel, home_countries, verdict_model
 
 _EMPTY: frozenset[Any] = frozenset()
+# Shared by every item without derogation (copied into its facts, never changed).
+_NO_DEROGATION: dict[str, Any] = {"derogations.active": (), "derogations.expired": (),
+                                  "derogations.months_since_compliant_offer": None}
+
+
+def _sorted(values: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(values)) if values else ()
+
 
 class Analysis:
     """Facts of every item, computed once for the whole inventory."""
@@ -72,6 +80,7 @@ class Analysis:
         self._hosting_blocks: dict[int, dict[str, Any]] = {}
         # By hosting profile, provider and transfer basis: most applications share a few.
         self._app_groups: dict[tuple[int, str | None, str | None], dict[str, Any]] = {}
+        self._unknown_hosted: set[str] | None = None
 
     # -- facts ------------------------------------------------------------------------------
     # Most facts are the same for every item that shares a hosting (or a set of hostings): they
@@ -138,25 +147,38 @@ class Analysis:
     def _data_facts(self, data: Iterable[Dataset]) -> dict[str, Any]:
         """What the data says about sensitivity: answers on particular sensitivity, the classes still
         to be qualified, those the organisation's policy names, and what is not classified at all."""
-        data = list(data)
-        classified = [d for d in data if d.classification is not None]
+        classes: set[str] = set()
+        answers: set[str] = set()
+        unqualified: set[str] = set()
+        ids: set[str] = set()
+        unclassified: set[str] = set()
+        levels: set[str] = set()
+        for d in data:  # one pass: it runs for every item
+            ids.add(d.id)
+            answers.add(d.particular_sensitivity)
+            classification = d.classification
+            if classification is None:
+                unclassified.add(d.id)
+                continue
+            classes.add(classification)
+            if d.particular_sensitivity == "unknown":
+                unqualified.add(classification)
+            if classification == "classified":
+                levels.add(d.level or "unspecified")
         return {
-            "data.classifications": tuple(sorted({d.classification for d in classified})),
-            "data.particular_sensitivity": tuple(sorted({d.particular_sensitivity for d in data})),
-            "data.unqualified_classifications": tuple(sorted(
-                {d.classification for d in classified if d.particular_sensitivity == "unknown"})),
-            "data.policy_classifications": tuple(sorted(
-                {d.classification for d in classified if d.classification in self.policy})),
-            "data.datasets": tuple(sorted({d.id for d in data})),
-            "data.unclassified": tuple(sorted({d.id for d in data if d.classification is None})),
-            "data.classified_levels": tuple(sorted(
-                {d.level or "unspecified" for d in classified if d.classification == "classified"})),
+            "data.classifications": _sorted(classes),
+            "data.particular_sensitivity": _sorted(answers),
+            "data.unqualified_classifications": _sorted(unqualified),
+            "data.policy_classifications": _sorted(classes & self.policy),
+            "data.datasets": _sorted(ids),
+            "data.unclassified": _sorted(unclassified),
+            "data.classified_levels": _sorted(levels),
         }
 
     def _derogation_facts(self, item_id: str) -> dict[str, Any]:
         found = self.derogations.get(item_id)
         if not found:
-            return {"derogations.active": (), "derogations.expired": (), "derogations.months_since_compliant_offer": None}
+            return _NO_DEROGATION
         expired = tuple(sorted(d.id for d in found if not derogation_active(d, self.as_of)))
         months = [_months(d.compliant_offer_since, self.as_of) for d in found if d.compliant_offer_since]
         return {
@@ -275,14 +297,15 @@ class Analysis:
     def _unknown_dependencies(self, app: Application) -> tuple[str, ...]:
         """Applications this one needs that run at a provider declaring neither headquarters nor
         control (an external endpoint found by discovery, not yet classified)."""
-        inv = self.inventory
-        out = []
-        for dep in app.depends_on:
-            target = inv.applications_by_id.get(dep)
-            provider = inv.provider(target.hosting.provider) if target and target.hosting else None
-            if provider is not None and provider.headquarters is None and provider.non_eu_control is None:
-                out.append(dep)
-        return tuple(sorted(out))
+        unknown = self._unknown_hosted
+        if unknown is None:  # once: which applications are so hosted
+            inv = self.inventory
+            unknown = self._unknown_hosted = set()
+            for target in inv.applications:
+                provider = inv.provider(target.hosting.provider) if target.hosting else None
+                if provider is not None and provider.headquarters is None and provider.non_eu_control is None:
+                    unknown.add(target.id)
+        return tuple(sorted(dep for dep in app.depends_on if dep in unknown)) if unknown else ()
 
     def _hosting_facts(self, profile: Profile) -> dict[str, Any]:
         facts = self._hosting_blocks.get(id(profile))
@@ -307,7 +330,7 @@ class Analysis:
         inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
-        places = [self.app_profile[a] for a in sorted(reach)]
+        places = [self.app_profile[a] for a in reach]  # united: their order does not matter
         exposure, via = self.exposure.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
         facts.update(self._group_facts(places, dataset.location))
@@ -324,9 +347,9 @@ class Analysis:
             "volume_gb": dataset.volume_gb, "location": dataset.location,
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
-        offers = inv.platforms_by_id
-        hostings = (self.apps[a].hosting for a in sorted(reach))
-        facts.update(self.transfers.item_facts(facts, [offers[h.platform] for h in hostings if h and h.platform]))
+        # The offers its data is hosted on, each once (their weakest transfer basis counts).
+        offers = {h.platform for a in reach if (h := self.apps[a].hosting) is not None and h.platform}
+        facts.update(self.transfers.item_facts(facts, [inv.platforms_by_id[o] for o in sorted(offers)]))
         return facts, exposure
 
 

@@ -6,9 +6,11 @@ uncertain; docs/catalogue.md). Shown as † in every output."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter
 from typing import Any
 
+from bleu_assess.assess.results import ItemVerdict
 from bleu_assess.inventory.catalogue_refs import Resolution, ResolvedEntry, worst
 
 # Evidence keys that come from provider or offer facts: a finding using one rests on them.
@@ -16,6 +18,18 @@ _PROVIDER_FACTS = ("provider.", "providers.", "hosting.provider", "hosting.regio
                    "hosting.kind", "hosting.qualifications", "hosting.pending_qualifications", "hds.",
                    "data.regions", "data.support_regions", "data.admin_regions", "data.storage_regions",
                    "exposure.", "platform.")
+
+
+# Every field of an item but `confidence`, its last: most items of an estate on catalogue offers
+# get a mark, and building them positionally costs half of dataclasses.replace.
+_FIELDS = [f.name for f in fields(ItemVerdict)]
+if _FIELDS[-1] != "confidence":
+    raise ImportError("ItemVerdict.confidence must remain its last field (confidence._with_confidence)")
+_kept = attrgetter(*_FIELDS[:-1])
+
+
+def _with_confidence(item: ItemVerdict, confidence: str | None) -> ItemVerdict:
+    return ItemVerdict(*(*_kept(item), confidence))
 
 
 def _ids(value: Any) -> Iterable[str]:
@@ -63,6 +77,8 @@ def annotate(result: Any, inventory: Any) -> Any:
     # dicts are shared by findings alike (evaluate._Check): what one needs is read once.
     marks_seen: dict[tuple[Any, ...], str | None] = {}
     evidence_seen: dict[int, tuple[bool, bool, tuple[str, ...]]] = {}
+    keys_seen: dict[tuple[str, ...], tuple[bool, bool]] = {}  # by evidence keys: provider facts, platform
+    catalogued = {name for section, name in resolution.by_key if section in ("providers", "platforms")}
     platform_marks: dict[str | None, str | None] = {}
     for item in result.items:
         app = inventory.applications_by_id.get(item.id)
@@ -73,15 +89,18 @@ def annotate(result: Any, inventory: Any) -> Any:
         findings = []
         changed = False
         for f in item.findings:
-            seen = evidence_seen.get(id(f.evidence))
+            evidence = f.evidence
+            seen = evidence_seen.get(id(evidence))
             if seen is None:
-                seen = evidence_seen[id(f.evidence)] = (
-                    any(key.startswith(_PROVIDER_FACTS) for key in f.evidence),
-                    any(k.startswith("platform.") for k in f.evidence),
-                    # Only the names of catalogue entries count (not applications, countries...).
-                    tuple(sorted({name for value in f.evidence.values() for name in _ids(value)
-                                  if ("providers", name) in resolution.by_key
-                                  or ("platforms", name) in resolution.by_key})))
+                uses = keys_seen.get(tuple(evidence))
+                if uses is None:
+                    uses = keys_seen[tuple(evidence)] = (any(key.startswith(_PROVIDER_FACTS) for key in evidence),
+                                                         any(k.startswith("platform.") for k in evidence))
+                # Only the names of catalogue entries count (not applications, countries...), and
+                # only for a finding resting on provider facts: the others get no mark.
+                names = tuple(sorted({name for value in evidence.values() for name in _ids(value)
+                                      if name in catalogued})) if uses[0] else ()
+                seen = evidence_seen[id(evidence)] = (*uses, names)
             mark = None
             provider_facts, uses_platform, names = seen
             if provider_facts:
@@ -103,7 +122,9 @@ def annotate(result: Any, inventory: Any) -> Any:
             marks.append(platform_marks[item.platform])
         mark = worst(marks) if marks else None
         confidence = mark if mark != "official" else None
-        if changed or confidence != item.confidence:
+        if changed:
             item = replace(item, findings=tuple(findings), confidence=confidence)
+        elif confidence != item.confidence:
+            item = _with_confidence(item, confidence)
         items.append(item)
     return replace(result, items=tuple(items))

@@ -365,11 +365,9 @@ def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
     and every item)."""
     out = []
     for check in checks:
-        key = check.key(facts)
-        cache = check.cache
-        result = cache.get(key)
+        result = check.cache.get(check.key(facts))
         if result is None:
-            result = cache[key] = bool(check.rule.predicate(facts))
+            result = check.fires(facts)
         if result:
             out.append(check)
     return out

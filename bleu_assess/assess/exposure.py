@@ -130,6 +130,7 @@ class Exposures:
                 if status.exposed and SNC in app_profile[a.id].qualifications.held:
                     status = ProviderStatus(False, None, (), status.closure)  # a qualified offer: immune
                 self.app_provider_status[a.id] = status
+        self._tails: dict[str, tuple[str, ...]] = {}  # _provider_tail, by application
         self._propagate()
 
     def _weight(self, via: str, hops: int = 1) -> float:
@@ -149,8 +150,10 @@ class Exposures:
         return factor
 
     def _provider_tail(self, app_id: str) -> tuple[str, ...]:
-        status = self.app_provider_status[app_id]
-        return tuple(f"provider:{p}" for p in status.chain)
+        tail = self._tails.get(app_id)
+        if tail is None:
+            tail = self._tails[app_id] = tuple(f"provider:{p}" for p in self.app_provider_status[app_id].chain)
+        return tail
 
     def exposed_app(self, app_id: str) -> bool:
         """The application's hosting provider is exposed (and its offer not qualified)."""
@@ -167,6 +170,7 @@ class Exposures:
         self.classes_shared: dict[str, set[str]] = defaultdict(set)
         self.health_to_uncertified: set[str] = set()
         self.reach: dict[str, set[str]] = {}
+        exposed = {a for a, status in self.app_provider_status.items() if status.exposed}  # exposed_app, once
         for d, dataset in self.datasets.items():
             holders = self.holders.get(d, [])
             edges = self.edges.get(d, [])
@@ -184,7 +188,7 @@ class Exposures:
                         reach.add(v)
                         queue.append(v)
             self.reach[d] = reach
-            exposed_at = sorted(a for a in reach if self.exposed_app(a))
+            exposed_at = sorted(reach & exposed)
             factor = self._dataset_factor(dataset)
             paths = []
             for app_id in exposed_at:
@@ -207,7 +211,7 @@ class Exposures:
                         queue.append(u)
             nearest = exposed_at[0]
             for holder in holders:
-                if self.exposed_app(holder):
+                if holder in exposed:
                     continue  # its own hosting already says it, with a stronger weight
                 if holder in next_hop:
                     chain = [holder]

@@ -40,6 +40,7 @@ class Transfers:
         self.candidates = {p.provider for p in inventory.platforms}
         self._item_cache: dict[Any, dict[str, Any]] = {}
         self._app_cache: dict[Any, dict[str, Any]] = {}
+        self._provider_traits: dict[str, tuple[frozenset[str], frozenset[str], bool, bool, bool]] = {}
 
     def basis(self, provider: Provider, countries: frozenset[str], declared: str | None = None) -> str:
         """The basis of `provider`'s transfers to `countries` (outside the EEA): as declared (the
@@ -72,12 +73,15 @@ class Transfers:
         if found is not None:
             return found
         providers = [self.providers[p] for p in involved if p in self.providers]
+        traits = [self._traits(p) for p in providers]
         stored = frozenset(regions) - self.eea
         reached = frozenset(support) - self.eea
-        storage = [self.basis(p, stored & frozenset(p.regions), declared.get(p.id)) for p in providers
-                   if stored & frozenset(p.regions)]
-        access = [self.basis(p, reached & frozenset(_support(p)), declared.get(p.id)) for p in providers
-                  if reached & frozenset(_support(p))]
+        storage, access = [], []
+        for provider, (stores, supports, _, _, _) in zip(providers, traits):
+            if stored & stores:
+                storage.append(self.basis(provider, stored & stores, declared.get(provider.id)))
+            if reached & supports:
+                access.append(self.basis(provider, reached & supports, declared.get(provider.id)))
         if stored and not storage:  # stored outside the EEA by no declared provider (on premises abroad)
             storage = ["unknown"]
         found = self._item_cache[key] = {
@@ -88,11 +92,23 @@ class Transfers:
             "support.transfer_regions": tuple(sorted(reached)),
             "support.non_eu_regions": tuple(sorted(frozenset(support) - self.eu)),
             "transfer.access_basis": self._weakest(access),
-            "providers.non_adequate_jurisdiction": tuple(p.id for p in providers if self._non_adequate(p)),
-            "providers.non_eu_seat": tuple(p.id for p in providers
-                                           if p.headquarters is not None and p.headquarters not in self.eu),
-            "providers.non_eu_jurisdictions": tuple(p.id for p in providers if self._foreign(p)),
+            "providers.non_adequate_jurisdiction": tuple(p.id for p, t in zip(providers, traits) if t[2]),
+            "providers.non_eu_seat": tuple(p.id for p, t in zip(providers, traits) if t[3]),
+            "providers.non_eu_jurisdictions": tuple(p.id for p, t in zip(providers, traits) if t[4]),
         }
+        return found
+
+    def _traits(self, provider: Provider) -> tuple[frozenset[str], frozenset[str], bool, bool, bool]:
+        """What item_facts reads of one provider, computed once: its regions, its support regions,
+        whether it is subject to a non-adequate jurisdiction, seated outside the EU, subject to
+        declared non-EU jurisdictions. Datasets reach many sets of providers (their key rarely
+        repeats), made of a few providers."""
+        found = self._provider_traits.get(provider.id)
+        if found is None:
+            found = self._provider_traits[provider.id] = (
+                frozenset(provider.regions), frozenset(_support(provider)), self._non_adequate(provider),
+                provider.headquarters is not None and provider.headquarters not in self.eu,
+                bool(self._foreign(provider)))
         return found
 
     def application_facts(self, provider: Provider | None, platform_basis: str | None = None) -> dict[str, Any]:

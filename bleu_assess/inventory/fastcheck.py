@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -105,9 +106,11 @@ def _fast(docs: list[Document], path: str, sha256: str) -> tuple[model.Inventory
 
 @cache
 def compiled() -> Callable[[Any], Any]:
-    """fastjsonschema's validator of `strict_schema()`; its generated code is kept in the
-    compiled cache (bleu_assess.cache), so a run compiles Python source, not the schema."""
+    """fastjsonschema's validator of `strict_schema()`. Its code object is kept in the compiled
+    cache (bleu_assess.cache, keyed by Python's version among others), marshalled: a run neither
+    compiles the schema nor the ~1 MB of Python source generated from it."""
     import json
+    import marshal
 
     import fastjsonschema
 
@@ -115,11 +118,26 @@ def compiled() -> Callable[[Any], Any]:
 
     schema = strict_schema()
     text = json.dumps(schema, sort_keys=True)
-    code = compiled_cache.cached("fastcheck", (fastjsonschema.VERSION, text),
-                                 lambda: fastjsonschema.compile_to_code(schema))
+
+    def build() -> bytes:
+        source = _unnamed(fastjsonschema.compile_to_code(schema))
+        return marshal.dumps(compile(source, "<bleu-assess inventory validator>", "exec"))
+
+    code = marshal.loads(compiled_cache.cached("fastcheck-code", (fastjsonschema.VERSION, text), build))
     namespace: dict[str, Any] = {}
-    exec(compile(code, "<bleu-assess inventory validator>", "exec"), namespace)  # our own generated code
+    exec(code, namespace)  # our own generated code
     return namespace["validate"]
+
+
+# The path of a nested value, which fastjsonschema's generated code formats (through
+# `str.format(**locals())`) for every call of a `$ref` definition, for an error message this
+# module never shows: every value of a free-form field pays it. Passed unchanged instead.
+_REF_NAME = re.compile(r'custom_formats, \(name_prefix or "data"\) \+ "[^"\n]*"(?:\.format\(\*\*locals\(\)\))?\)')
+
+
+def _unnamed(source: str) -> str:
+    """The generated `source` without the naming of `$ref` calls (`_REF_NAME`)."""
+    return _REF_NAME.sub("custom_formats, name_prefix)", source)
 
 
 def strict_schema() -> dict[str, Any]:
@@ -161,7 +179,7 @@ def _stricter(node: Any, names: tuple[Any, ...]) -> Any:
             assert "pattern" not in out, out
             multiline = any(isinstance(n, str) and n in MULTILINE_FIELDS for n in names)
             out["pattern"] = MULTILINE_TEXT if multiline else ONE_LINE_TEXT
-    return _null_merged(_kinds_merged(out))
+    return _choices_merged(_null_merged(_kinds_merged(out)))
 
 
 def _kinds_merged(node: dict[str, Any]) -> dict[str, Any]:
@@ -186,21 +204,40 @@ def _null_merged(node: dict[str, Any]) -> dict[str, Any]:
             or set(node) - {"anyOf", "description"}:
         return node
     first = dict(options[0])
-    first["type"] = [first["type"], "null"]
+    first["type"] = [*first["type"], "null"] if isinstance(first["type"], list) else [first["type"], "null"]
     if "enum" in first:
         first["enum"] = [*first["enum"], None]
     return first
 
 
+def _choices_merged(node: dict[str, Any]) -> dict[str, Any]:
+    """{anyOf: [{enum: codes}, {type: number, minimum, maximum}]} (an effort: a size or a number of
+    days) as one schema of type [string, number] whose strings match exactly the codes (a pattern
+    applies to strings only, the bounds to numbers only): the same values, without an exception
+    raised and caught for every number."""
+    options = node.get("anyOf")
+    if not options or len(options) != 2 or set(node) - {"anyOf", "description"}:
+        return node
+    codes, number = options
+    if set(codes) != {"enum"} or not codes["enum"] or not all(isinstance(v, str) for v in codes["enum"]) \
+            or number.get("type") != "number" or set(number) - {"type", "minimum", "maximum"}:
+        return node
+    pattern = "^(?:" + "|".join(re.escape(v) for v in codes["enum"]) + ")\\Z"
+    return {**number, "type": ["string", "number"], "pattern": pattern}
+
+
 def _free_definitions() -> dict[str, Any]:
-    """free<d>: a free-form value whose containers sit at most MAX_FREE_DEPTH - 1 levels deep."""
-    scalars = [{"type": ["null", "boolean", "number"]}, {"type": "string", "pattern": MULTILINE_TEXT}]
-    defs: dict[str, Any] = {f"free{MAX_FREE_DEPTH}": {"anyOf": scalars}}
+    """free<d>: a free-form value whose containers sit at most MAX_FREE_DEPTH - 1 levels deep.
+    One schema of several types rather than `anyOf` their schemas: each keyword applies to its
+    own type only (pattern to strings, items to lists, the property keywords to mappings), so it
+    accepts the same values, and the generated code raises and catches no exception per value."""
+    scalar = {"type": ["null", "boolean", "number", "string"], "pattern": MULTILINE_TEXT}
+    defs: dict[str, Any] = {f"free{MAX_FREE_DEPTH}": scalar}
     for depth in range(MAX_FREE_DEPTH - 1, -1, -1):
         inner = {"$ref": f"#/$defs/free{depth + 1}"}
-        defs[f"free{depth}"] = {"anyOf": [*scalars, {"type": "array", "items": inner},
-                                          {"type": "object", "propertyNames": {"pattern": ONE_LINE_TEXT},
-                                           "additionalProperties": inner}]}
+        defs[f"free{depth}"] = {"type": [*scalar["type"], "array", "object"], "pattern": MULTILINE_TEXT,
+                                "items": inner, "propertyNames": {"pattern": ONE_LINE_TEXT},
+                                "additionalProperties": inner}
     return defs
 
 
@@ -260,6 +297,14 @@ def _checker(spec: Spec) -> Check:
         return check_object
     if kind == "list":
         item = _checker(spec.item) if spec.item is not None else None
+        if spec.item is not None and spec.item.type == "id" and spec.item.ref and not spec.item.defines:
+            section = spec.item.ref
+
+            def check_refs(value: Any, sink: _Sink) -> bool:  # a list of references, the commonest list
+                if value:
+                    sink.refs.extend([(section, v, sink.doc, ()) for v in value if isinstance(v, str)])
+                return True
+            return check_refs
 
         def check_list(value: Any, sink: _Sink) -> bool:
             return value is None or item is None or all(item(element, sink) for element in value)

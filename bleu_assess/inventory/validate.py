@@ -262,20 +262,25 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
         if not derogation.get("applications") and not derogation.get("datasets"):
             c.report(doc_index, ("derogations", index), "derogation_empty", severity="warning",
                      derogation=derogation["id"])
-    app_datasets = {a.id: set(a.datasets) for a in inventory.applications}
-    for doc_index, index, flow in merged(docs, "flows"):
+    app_datasets = {a.id: frozenset(a.datasets) for a in inventory.applications}
+    flows = merged(docs, "flows")
+    for doc_index, index, flow in flows:
         if flow["from"] == flow["to"]:
             c.report(doc_index, ("flows", index), "flow_to_itself", severity="warning", app=flow["from"])
     received: dict[str, set[str]] = {}
     for sent in inventory.flows:
         received.setdefault(sent.target, set()).update(sent.datasets)
-    for doc_index, index, flow in merged(docs, "flows"):
+    for doc_index, index, flow in flows:
         source = flow["from"]
-        missing = [d for d in flow["datasets"] if d not in app_datasets.get(source, ()) and d not in received.get(source, ())]
+        own = app_datasets.get(source, _NONE)
+        if own.issuperset(flow["datasets"]):  # the common case, in one step
+            continue
+        missing = [d for d in flow["datasets"] if d not in own and d not in received.get(source, ())]
         if missing:
             c.report(doc_index, ("flows", index, "datasets"), "sends_unheld", severity="warning", app=source,
                      datasets=", ".join(repr(m) for m in missing))
-    for doc_index, index, provider in merged(docs, "providers"):
+    providers = merged(docs, "providers")
+    for doc_index, index, provider in providers:
         path = ("providers", index)
         if not provider.get("regions"):
             c.report(doc_index, path, "provider_no_regions", severity="warning", provider=provider["id"])
@@ -286,7 +291,7 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
             _warn_qualifications(c, doc_index, (key, index), entry)
     if inventory.format != model.FORMAT_V1:
         offered = {p.provider for p in inventory.platforms if p.qualifications}
-        for doc_index, index, provider in merged(docs, "providers"):
+        for doc_index, index, provider in providers:
             qualified = _ids_of(provider.get("qualifications"))
             if qualified and any(p.provider == provider["id"] for p in inventory.platforms) \
                     and provider["id"] not in offered:
@@ -295,6 +300,9 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
     v1 = [i for i, d in enumerate(docs) if d.data.get("format") == model.FORMAT_V1]
     if v1:
         c.report(v1[0], ("format",), "v1_meaning", severity="warning", format=model.FORMAT_V1)
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _ids_of(entries: Any) -> list[str]:
