@@ -99,7 +99,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         "number": lambda value: l10n.number(value, lang),
         "tool_version": scan.tool_version, "inventory": scan.inventory, "rulesets": scan.rulesets,
         "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,
-        "applications": [_item(a) for a in apps], "datasets": [_item(d) for d in datasets],
+        "applications": report_parts.Records(apps, _item), "datasets": report_parts.Records(datasets, _item),
         "plan": plan, "app_names": {a.id: a.name for a in inventory.applications},
         "platforms": {a.id: a.platform for a in scan.applications},
         "label": lab, "severity_rank": SEVERITY_RANK,
