@@ -79,7 +79,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     # Data not classified yet has no row in the exposure heat map.
     classes = {a.id: {c for d in a.datasets if (c := inventory.datasets_by_id[d].classification) is not None}
                for a in inventory.applications}
-    chart_list = _charts(scan, plan, classes, say, lab)
+    chart_list = _charts(scan, summary, plan, classes, say, lab)
     from bleu_assess.render import plan as plan_render
     from bleu_assess.render import report_parts
 
@@ -109,7 +109,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     }
 
 
-def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], say: Any,
+def _charts(scan: ScanResult, summary: dict[str, Any], plan: PlanResult, classes: dict[str, set[str]], say: Any,
             lab: Any) -> list[dict[str, Any]]:
     apps = scan.applications
     out = []
@@ -147,7 +147,7 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
             for m in HOSTING_MODELS] for c in CLASSIFICATIONS],
     })
     # SecNumCloud scope.
-    scope = scan.summary()["secnumcloud_scope"]
+    scope = summary["secnumcloud_scope"]
     out.append({
         "id": "chart-scope", "title": say("chart_scope"),
         "svg": Markup(charts.bars("chart-scope", say("chart_scope"), say("chart_scope_desc"),

@@ -47,11 +47,11 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     """Every finding, grouped by rule: most severe first, then the rules affecting most items.
     Each group: `rule`, `ruleset`, `dimension`, `severity`, `title`, `remediation`,
     `references`, `rules` (every rule merged into the finding, `rule` first), `uncertain`,
-    `method_references`, `items` ({id, kind, name, message}, by name; report.Records: made as
+    `method_references`, `items` ({id, kind, name, message}, by name; Records: made as
     they are read). Nothing is dropped: the items of a group are exactly those with a finding of
     that rule."""
     groups: dict[str, dict[str, Any]] = {}
-    pairs: dict[str, list[tuple[ItemVerdict, Finding]]] = {}
+    # A group is worded by the first finding of its rule in the results' order.
     for item in scan.items:
         for finding in item.findings:
             if finding.rule not in groups:
@@ -60,10 +60,14 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
                     "severity": finding.severity, "title": finding.title, "remediation": finding.remediation,
                     "references": finding.references, "rules": finding.rule_ids, "uncertain": finding.uncertain,
                     "method_references": finding.method_references}
-                pairs[finding.rule] = []
+    # Items taken by name once (a stable sort, as sorting each group's items was): each group's
+    # list comes out in that order, without a sort key made for each of a million findings.
+    pairs: dict[str, list[tuple[ItemVerdict, Finding]]] = {rule: [] for rule in groups}
+    for item in sorted(scan.items, key=lambda i: (i.name.casefold(), i.id)):
+        for finding in item.findings:
             pairs[finding.rule].append((item, finding))
     for rule, group in groups.items():
-        group["items"] = Records(sorted(pairs[rule], key=lambda p: (p[0].name.casefold(), p[0].id)), _group_item)
+        group["items"] = Records(pairs[rule], _group_item)
     return sorted(groups.values(), key=lambda g: (SEVERITY_RANK[g["severity"]], -len(g["items"]), g["rule"]))
 
 
