@@ -11,12 +11,10 @@ outputs: `pytest tests/test_render_identical.py --update-golden`.
 
 from __future__ import annotations
 
-import gzip
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _golden import assert_golden, write_estate
 
 from bleu_assess.cli import app
 
@@ -35,8 +33,7 @@ CASES = [
 def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic estate of 300 applications (seed 0), written once for the module."""
     folder = tmp_path_factory.mktemp("estate")
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "300", "-o",
-                    str(folder / "estate-300.yaml")], check=True)
+    write_estate(folder)
     return folder
 
 
@@ -51,12 +48,4 @@ def test_plan_and_report_are_byte_identical_to_the_unoptimised_rendering(
     result = runner.invoke(app, [argv[0], "estate-300.yaml", *argv[1:], "--as-of", "2026-06-30", "-o", str(out)])
     assert result.exit_code == 0, result.output
     golden = GOLDEN / f"estate-300.{name}.gz"
-    if update_golden:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(gzip.compress(out.read_bytes(), mtime=0))
-    expected = gzip.decompress(golden.read_bytes())
-    actual = out.read_bytes()
-    if actual != expected:  # name the first differing line rather than dump megabytes
-        for number, (a, e) in enumerate(zip(actual.splitlines(), expected.splitlines()), 1):
-            assert a == e, f"{golden.name}: line {number} differs"
-    assert actual == expected
+    assert_golden(out.read_bytes(), golden, update_golden)
