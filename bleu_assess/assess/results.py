@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
 from typing import Any
 
-from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness, Residency, Scope, Severity, Target
+from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
 RESULTS_FORMAT = "bleu-assess-results/v1"
 
@@ -39,13 +39,16 @@ class Finding:
     rules: tuple[str, ...] = ()
     method_references: tuple[str, ...] = ()  # the tool's own documentation, apart from the law
     uncertain: str | None = None  # why the legal basis is uncertain, in the results' language
+    # What its texts name, as language-independent values: labelled codes and country codes as
+    # codes, items, providers and offers by name (the item's own id and name apart); merged
+    # findings record `RULE:fact` for a value one of their rules shows differently. The texts
+    # above are empty until the finding is worded (render/findings_words.py). None: not known
+    # (a finding made elsewhere, e.g. by a test): its texts are kept as they are.
+    params: Mapping[str, Any] | None = None
 
     @property
     def rule_ids(self) -> tuple[str, ...]:
         return self.rules or (self.rule,)
-
-    def sort_key(self) -> tuple[int, str, str]:
-        return (SEVERITY_RANK[self.severity], self.rule, self.message)
 
     @property
     def counts(self) -> bool:
@@ -172,6 +175,11 @@ class ScanResult:
     items: tuple[ItemVerdict, ...]  # sorted by id
     lang: str = "en"
     as_of: str = ""  # the assessment date (YYYY-MM-DD) qualifications were judged on
+    # Where findings take their words from: rule id -> (ruleset, rule) applied (rules.model).
+    # None: the texts recorded in the findings are the only ones (render/findings_words.py).
+    sources: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    # False while findings are decisions only (the evaluation's output); True once worded in `lang`.
+    worded: bool = field(default=True, compare=False)
 
     @property
     def applications(self) -> tuple[ItemVerdict, ...]:
@@ -337,6 +345,7 @@ class _ItemEncoder:
 
 # The plan's records live in assess/plan_results.py; importable from here as before.
 from bleu_assess.assess.plan_results import (  # noqa: E402
+    FINDING_MESSAGE,
     PLAN_FORMAT,
     Held,
     HybridLink,
@@ -349,7 +358,7 @@ from bleu_assess.assess.plan_results import (  # noqa: E402
     Wave,
 )
 
-__all__ = ["PLAN_FORMAT", "RESULTS_FORMAT", "Exposure", "Finding", "Held", "HybridLink", "InventoryRef", "ItemVerdict",
+__all__ = ["FINDING_MESSAGE", "PLAN_FORMAT", "RESULTS_FORMAT", "Exposure", "Finding", "Held", "HybridLink", "InventoryRef", "ItemVerdict",
            "Phrase", "Placement", "PlanResult", "RulesetRef", "Said", "ScanResult", "Staying", "Text", "Wave",
            "cannot_assess", "scan_json_parts", "to_json"]
 
