@@ -64,7 +64,8 @@ class Side:
         return recorded if isinstance(recorded, str) else None
 
     def results(self, lang: str) -> dict[str, Any]:
-        """The results document: as read, or the inventory assessed in `lang`."""
+        """The results document: as read, or the inventory assessed in `lang` (its decisions: the
+        comparison reads rule ids, severities and verdict codes, so its findings are not worded)."""
         if self.document is not None:
             return self.document
         from bleu_assess.assess.run import assess_inventory

@@ -1,0 +1,105 @@
+"""Findings are decisions worded at render time (issue 12, item 3): the evaluation records rule
+ids, severity, evidence and the parameters the rule's texts need (codes, and names for items,
+providers and offers); one step (render/findings_words.py) words them in the reader's language,
+so one ScanResult renders in French and in English without a second assessment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bleu_assess import api
+from bleu_assess.assess.results import Finding, scan_json_parts
+from bleu_assess.assess.run import assess_inventory
+from bleu_assess.render import findings_words, outputs, words
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ["chu-exemple", "ministere-exemple"]
+AS_OF = "2026-11-30"
+
+
+def _json(result) -> str:
+    return "".join(scan_json_parts(result))
+
+
+@pytest.fixture(scope="module", params=EXAMPLES)
+def example(request: pytest.FixtureRequest):
+    loaded = api.load(ROOT / "examples" / f"{request.param}.yaml")
+    return loaded.inventory, api.graph(loaded.inventory), api.select_rulesets()
+
+
+def test_one_result_words_in_both_languages_as_an_assessment_in_each(example) -> None:
+    inventory, ig, rulesets = example
+    french = api.assess(inventory, rulesets, "fr", ig, as_of=AS_OF)
+    english = api.assess(inventory, rulesets, "en", ig, as_of=AS_OF)
+    assert _json(findings_words.scan(french, "en")) == _json(english), "French result worded in English"
+    assert _json(findings_words.scan(english, "fr")) == _json(french), "English result worded in French"
+    messages = [(f.message, g.message) for a, b in zip(french.items, english.items)
+                for f, g in zip(a.findings, b.findings)]
+    assert messages and sum(f != g for f, g in messages) > len(messages) // 2, "the languages differ"
+
+
+def test_the_evaluation_decides_in_codes_and_words_nothing(example) -> None:
+    inventory, ig, rulesets = example
+    decided = assess_inventory(inventory, rulesets, "fr", ig, as_of=AS_OF)
+    assert not decided.worded
+    findings = [f for item in decided.items for f in item.findings]
+    assert findings and all(f.message == f.title == f.remediation == "" and f.references == () for f in findings)
+    assert all(isinstance(f.params, dict) for f in findings)
+    providers = {p.id for p in inventory.providers if p.id not in {p.name for p in inventory.providers}}
+    for f in findings:
+        for name, value in f.params.items():
+            if name in ("hosting.provider", "providers.involved"):
+                shown = value if isinstance(value, tuple) else (value,)
+                assert not set(shown) & providers, f"{f.rule}: {name} records provider ids, not names"
+    # The worded result is the API's, byte for byte.
+    assert _json(findings_words.scan(decided)) == _json(api.assess(inventory, rulesets, "fr", ig, as_of=AS_OF))
+
+
+def test_country_codes_stay_codes_until_worded() -> None:
+    loaded = api.load(ROOT / "examples" / "chu-exemple.yaml")
+    decided = assess_inventory(loaded.inventory, api.select_rulesets(), "fr", as_of=AS_OF)
+    countries = [v for item in decided.items for f in item.findings for k, v in f.params.items()
+                 if k == "provider.headquarters" and v]
+    assert "US" in countries, "the example has a US provider"
+    french, english = findings_words.scan(decided, "fr"), findings_words.scan(decided, "en")
+    assert any("États-Unis" in f.message for i in french.items for f in i.findings)
+    assert any("United States" in f.message for i in english.items for f in i.findings)
+
+
+def test_a_finding_without_parameters_keeps_its_recorded_texts(example) -> None:
+    inventory, ig, rulesets = example
+    result = api.assess(inventory, rulesets, "fr", ig, as_of=AS_OF)
+    item = next(i for i in result.items if i.findings)
+    recorded = replace(item.findings[0], params=None)
+    older = replace(result, items=(replace(item, findings=(recorded,)),), sources=None)
+    assert findings_words.scan(older, "en") is older, "a result without its rules keeps its words"
+    kept = findings_words.scan(replace(older, sources=result.sources, worded=False), "en")
+    assert kept.items[0].findings[0].message == recorded.message
+
+
+def test_every_renderer_gets_words_in_the_chosen_language(example) -> None:
+    inventory, ig, rulesets = example
+    decided = assess_inventory(inventory, rulesets, "fr", ig, as_of=AS_OF)
+    text = outputs.scan_markdown(decided, outputs.Choices(lang="en"))
+    english = api.assess(inventory, rulesets, "en", ig, as_of=AS_OF)
+    assert text == outputs.scan_markdown(english, outputs.Choices(lang="en"))
+    assert any(f.message in str(text) for i in english.items for f in i.findings), "messages in English"
+
+
+def test_a_held_detail_quotes_its_blocker_in_the_plans_language() -> None:
+    loaded = api.load(ROOT / "examples" / "chu-exemple.yaml")
+    ig = api.graph(loaded.inventory)
+    scan = api.assess(loaded.inventory, lang="fr", ig=ig, as_of=AS_OF)
+    decided = api.plan(scan, ig)
+    quoted = [h for h in decided.held if h.reason == "not-ready"]
+    assert quoted, "the example holds a not-ready application"
+    for lang in ("fr", "en"):
+        worded = words.plan(decided, lang)
+        by_id = {i.id: i for i in worded.scan.items}
+        for held in (h for h in worded.held if h.reason == "not-ready"):
+            blocker = next(f for f in by_id[held.id].findings if f.severity == "blocker")
+            assert held.detail.endswith(blocker.message), (lang, held.detail)
+        assert worded.scan.lang == lang
