@@ -346,7 +346,7 @@ class Evaluator:
         # Positional: ~30% quicker than keywords (texts are empty until worded).
         return Finding(rule.id, check.ruleset.ref, rule.dimension, rule.severity, "", "", (),
                        check.evidence(facts, exposure), "", None, None, (), (), None,
-                       self.refer.params(names, rule.shown, facts))
+                       self.refer.params(names, rule, facts))
 
     def _texts(self, check: _Check) -> tuple[str, ...]:
         """The facts the check's texts name; its findings are shared by items alike when their

@@ -65,6 +65,7 @@ class Referrer:
             "provider": {p.id: p.name for p in inventory.providers},
             "platform": {p.id: getattr(p, "name", None) or p.id for p in inventory.platforms},
         }
+        self.memo: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
 
     def __call__(self, kind: str, code: Any) -> str:
         text = str(code)
@@ -74,11 +75,22 @@ class Referrer:
                 self.names["application"].get(text, text)
         return self.names.get(kind, {}).get(text, text)
 
-    def params(self, names: tuple[str, ...], shown: Mapping[str, Callable[[Any], Any]],
-               facts: Mapping[str, Any]) -> dict[str, Any]:
+    def params(self, names: tuple[str, ...], rule: Rule, facts: Mapping[str, Any]) -> dict[str, Any]:
         """A finding's parameters: for each fact its texts name (`names`), the part of its value
-        they show (`shown`: Rule.shown), ids replaced by names (REFERENCES but countries), codes
-        kept; a tuple stays a tuple, a single value a single value."""
+        they show (Rule.shown), ids replaced by names (REFERENCES but countries), codes kept; a
+        tuple stays a tuple, a single value a single value. Findings of a rule that show the same
+        values share one dict (the wording step words each distinct one once)."""
+        key = (rule.id, tuple([facts.get(name) for name in names]))
+        try:
+            found = self.memo.get(key)
+        except TypeError:  # an unhashable value: not remembered
+            return self._params(names, rule.shown, facts)
+        if found is None:
+            found = self.memo[key] = self._params(names, rule.shown, facts)
+        return found
+
+    def _params(self, names: tuple[str, ...], shown: Mapping[str, Callable[[Any], Any]],
+                facts: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name in names:
             value = facts.get(name)

@@ -62,6 +62,8 @@ class Finding:
             "references": list(self.references), "method_references": list(self.method_references),
             "uncertain": self.uncertain, "evidence": self.evidence,
         }
+        if self.params is not None:
+            out["params"] = self.params
         if self.derogation is not None:
             out["derogation"] = dict(self.derogation)
         if self.confidence:
@@ -297,7 +299,7 @@ class _ItemEncoder:
     def __init__(self) -> None:
         self.prefixes: dict[tuple[Any, ...], str] = {}
         self.references: dict[tuple[Any, ...], str] = {}
-        self.evidence: dict[int, tuple[Mapping[str, Any], str]] = {}
+        self.evidence: dict[tuple[int, int], tuple[Mapping[str, Any], Mapping[str, Any] | None, str]] = {}
         # Titles and remediations repeat from item to item (messages name their item): encoded once.
         self.strings: dict[str, str] = {}
 
@@ -316,9 +318,13 @@ class _ItemEncoder:
             references = self.references[refs_key] = (
                 f'{_compact(list(f.references))}, "method_references": {_compact(list(f.method_references))}, '
                 f'"uncertain": {_compact(f.uncertain)}')
-        found = self.evidence.get(id(f.evidence))
-        if found is None or found[0] is not f.evidence:
-            found = self.evidence[id(f.evidence)] = (f.evidence, _compact(f.evidence))
+        # Evidence and parameters are shared by findings alike (evaluate.py): encoded once per pair.
+        evidence, params = f.evidence, f.params
+        pair = (id(evidence), id(params))
+        found = self.evidence.get(pair)
+        if found is None or found[0] is not evidence or found[1] is not params:
+            text = _compact(evidence) if params is None else f'{_compact(evidence)}, "params": {_compact(params)}'
+            found = self.evidence[pair] = (evidence, params, text)
         tail = ""  # the optional keys, in to_dict's order
         if f.derogation is not None:
             tail += f', "derogation": {_compact(dict(f.derogation))}'
@@ -332,7 +338,7 @@ class _ItemEncoder:
         if remediation is None:
             remediation = strings[f.remediation] = string(f.remediation)
         return (f'{prefix}{title}, "message": {string(f.message)}, "remediation": '
-                f'{remediation}, "references": {references}, "evidence": {found[1]}{tail}}}')
+                f'{remediation}, "references": {references}, "evidence": {found[2]}{tail}}}')
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding

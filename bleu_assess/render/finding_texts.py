@@ -81,11 +81,28 @@ class TextTemplate:
         parts = PLACEHOLDER.split(template)  # literal, name, literal, name, ..., literal
         self.literals = parts[0::2]
         self.names = parts[1::2]
+        self.shared = tuple(dict.fromkeys(n for n in self.names if n not in OWN))
+        # Texts split per distinct values of the parameters it names (findings of many rules
+        # and items show the same ones).
+        self.cache: dict[Any, Split] = {}
 
     def split(self, params: Mapping[str, Any], rule: str | None = None) -> Split:
         """The text with its parameters filled: literal runs, and the item's slots between them.
         `rule`: the rule of a merged finding, whose own values of a parameter another rule of the
         merge showed differently are recorded as `RULE:name` (merge.py)."""
+        if rule is None:
+            values = tuple([params.get(n) for n in self.shared])
+        else:
+            values = tuple([params.get(f"{rule}:{n}", params.get(n)) for n in self.shared])
+        try:
+            found = self.cache.get(values)
+        except TypeError:  # a list (a results file read back): not remembered
+            return self._split(dict(zip(self.shared, values)))
+        if found is None:
+            found = self.cache[values] = self._split(dict(zip(self.shared, values)))
+        return found
+
+    def _split(self, values: Mapping[str, Any]) -> Split:
         texts = [self.literals[0]]
         slots = []
         for name, literal in zip(self.names, self.literals[1:]):
@@ -93,8 +110,7 @@ class TextTemplate:
                 slots.append(name)
                 texts.append(literal)
             else:
-                key = f"{rule}:{name}" if rule is not None and f"{rule}:{name}" in params else name
-                texts[-1] += self.show(name, params.get(key)) + literal
+                texts[-1] += self.show(name, values[name]) + literal
         return tuple(texts), tuple(slots)
 
 

@@ -11,7 +11,8 @@ once per language, split around the item's own id and name, which are put in las
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
+from operator import attrgetter
 from typing import Any
 
 from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult
@@ -22,7 +23,13 @@ from bleu_assess.rules.model import Rule, Ruleset
 # What a distinct finding's words are made of: its parameters (kept to check the memo's key),
 # title and message split around the item's id and name, its remediations (one per rule, each
 # once), legal and method references, uncertainty note.
+_References = tuple[tuple[str, ...], tuple[str, ...], str | None]
 _Words = tuple[Mapping[str, Any], Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
+
+
+_FIELDS = [f.name for f in fields(ItemVerdict)]
+_VALUES = attrgetter(*_FIELDS)
+_FINDINGS = _FIELDS.index("findings")
 
 
 class FindingWords:
@@ -34,19 +41,22 @@ class FindingWords:
         self.sources, self.lang = sources, lang
         self.show = Shown(lang)
         self.texts: dict[str, RuleTexts] = {}
-        self.memo: dict[tuple[tuple[str, ...], int], _Words | None] = {}
+        # Keyed by the identity of the parameters: the evaluator shares one dict per rule and
+        # values shown (assess.naming.Referrer.params), merge.py and a results file one per finding.
+        self.memo: dict[int, _Words] = {}
+        self.references: dict[tuple[str, ...], _References] = {}
 
     def finding(self, f: Finding, own: Mapping[str, Any]) -> Finding:
         """`f` worded, `own` giving the item's `id` and `name`."""
         params = f.params
         if params is None:
             return f
-        key = (f.rules or (f.rule,), id(params))
-        found = self.memo.get(key)
+        found = self.memo.get(id(params))
         if found is None or found[0] is not params:
-            found = self.memo[key] = self._words(f, params)
+            found = self._words(f, params)
             if found is None:
                 return f
+            self.memo[id(params)] = found
         _, title, message, remediations, legal, method, uncertain = found
         if len(remediations) == 1:
             remediation = fill(remediations[0], own)
@@ -58,25 +68,35 @@ class FindingWords:
 
     def _words(self, f: Finding, params: Mapping[str, Any]) -> _Words | None:
         ids = f.rules or (f.rule,)
-        if any(rule_id not in self.sources for rule_id in ids):
+        try:
+            texts = [self._texts(rule_id) for rule_id in ids]
+        except KeyError:  # a rule this tool does not know (a results file read back)
             return None
-        lang = self.lang
-        texts = [self._texts(rule_id) for rule_id in ids]
-        merged = len(ids) > 1
+        legal, method, uncertain = self._references(ids, texts)
+        if len(ids) == 1:
+            text = texts[0]
+            return (params, text.title.split(params), text.message.split(params), (text.remediation.split(params),),
+                    legal, method, uncertain)
         # A merged finding's rules may each show their own part of a fact (merge.py: `RULE:fact`).
-        first = ids[0] if merged else None
-        title, message = texts[0].title.split(params, first), texts[0].message.split(params, first)
-        remediations = tuple(dict.fromkeys(t.remediation.split(params, rule_id if merged else None)
-                                           for rule_id, t in zip(ids, texts)))
-        citations = [c for rule_id in ids for c in self.sources[rule_id][0].citations(self.sources[rule_id][1])]
-        legal, method = render_references(citations, lang)
-        if merged:
-            notes = [f"{rule_id} : {t.uncertain}" if lang == "fr" else f"{rule_id}: {t.uncertain}"
-                     for rule_id, t in zip(ids, texts) if t.uncertain]
-            uncertain = " ".join(notes) or None
-        else:
-            uncertain = texts[0].uncertain
+        title, message = texts[0].title.split(params, ids[0]), texts[0].message.split(params, ids[0])
+        remediations = tuple(dict.fromkeys(t.remediation.split(params, rule_id) for rule_id, t in zip(ids, texts)))
         return params, title, message, remediations, legal, method, uncertain
+
+    def _references(self, ids: tuple[str, ...], texts: list[RuleTexts]) -> _References:
+        """The legal and method references and the uncertainty note of a finding of rules `ids`."""
+        found = self.references.get(ids)
+        if found is None:
+            lang = self.lang
+            citations = [c for rule_id in ids for c in self.sources[rule_id][0].citations(self.sources[rule_id][1])]
+            legal, method = render_references(citations, lang)
+            if len(ids) > 1:
+                notes = [f"{rule_id} : {t.uncertain}" if lang == "fr" else f"{rule_id}: {t.uncertain}"
+                         for rule_id, t in zip(ids, texts) if t.uncertain]
+                uncertain = " ".join(notes) or None
+            else:
+                uncertain = texts[0].uncertain
+            found = self.references[ids] = (legal, method, uncertain)
+        return found
 
     def _texts(self, rule_id: str) -> RuleTexts:
         found = self.texts.get(rule_id)
@@ -90,7 +110,9 @@ class FindingWords:
             return item
         own = {"id": item.id, "name": item.name}
         word = self.finding
-        return replace(item, findings=tuple([word(f, own) for f in item.findings]))
+        values = list(_VALUES(item))  # ItemVerdict(*values): quicker than dataclasses.replace
+        values[_FINDINGS] = tuple([word(f, own) for f in item.findings])
+        return ItemVerdict(*values)
 
 
 def scan(result: ScanResult, lang: str | None = None) -> ScanResult:
