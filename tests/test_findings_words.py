@@ -103,3 +103,67 @@ def test_a_held_detail_quotes_its_blocker_in_the_plans_language() -> None:
             blocker = next(f for f in by_id[held.id].findings if f.severity == "blocker")
             assert held.detail.endswith(blocker.message), (lang, held.detail)
         assert worded.scan.lang == lang
+
+
+def _results_pair(runner, tmp_path: Path, keep_params: bool = True) -> tuple[Path, Path, tuple[str, str]]:
+    """Two French results files of the hospital example: the earlier one without the first
+    finding of the first item that has one (so the diff shows it as new)."""
+    import json
+
+    from bleu_assess.cli import app
+
+    new = tmp_path / "new.json"
+    done = runner.invoke(app, ["scan", str(ROOT / "examples" / "chu-exemple.yaml"), "--format", "json", "--lang", "fr",
+                               "--as-of", AS_OF, "-o", str(new)])
+    assert done.exit_code == 0, done.output
+    document = json.loads(new.read_text(encoding="utf-8"))
+    if not keep_params:
+        for item in document["items"]:
+            for finding in item["findings"]:
+                del finding["params"]
+        new.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    item = next(i for i in document["items"] if i["findings"])
+    gone = item["findings"].pop(0)
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return old, new, (item["id"], gone["rule"])
+
+
+def test_diff_words_the_findings_of_french_results_in_english_without_assessing(
+        runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bleu_assess.cli import app
+
+    old, new, (item, rule) = _results_pair(runner, tmp_path)
+    english = api.assess(api.load(ROOT / "examples" / "chu-exemple.yaml").inventory, lang="en", as_of=AS_OF)
+    french = api.assess(api.load(ROOT / "examples" / "chu-exemple.yaml").inventory, lang="fr", as_of=AS_OF)
+    title_en = next(f.title for f in english.item(item).findings if f.rule == rule)
+    title_fr = next(f.title for f in french.item(item).findings if f.rule == rule)
+    assert title_en != title_fr
+
+    def no_assessment(*args, **kwargs):
+        raise AssertionError("diff of results files assessed an inventory")
+
+    monkeypatch.setattr("bleu_assess.assess.run.assess_inventory", no_assessment)
+    for lang, title in (("en", title_en), ("fr", title_fr)):
+        done = runner.invoke(app, ["diff", str(old), str(new), "-f", "markdown", "--lang", lang])
+        assert done.exit_code == 0, done.output
+        assert f"{rule} — {title}" in done.output, (lang, done.output)
+
+
+def test_diff_of_results_without_parameters_shows_their_recorded_titles(runner, tmp_path: Path) -> None:
+    from bleu_assess.cli import app
+
+    old, new, (item, rule) = _results_pair(runner, tmp_path, keep_params=False)
+    french = api.assess(api.load(ROOT / "examples" / "chu-exemple.yaml").inventory, lang="fr", as_of=AS_OF)
+    title_fr = next(f.title for f in french.item(item).findings if f.rule == rule)
+    done = runner.invoke(app, ["diff", str(old), str(new), "-f", "markdown", "--lang", "en"])
+    assert done.exit_code == 0, done.output
+    assert f"{rule} — {title_fr}" in done.output, "an older file's findings keep their words"
+
+
+def test_a_finding_reads_back_from_its_json_form() -> None:
+    result = api.assess(api.load(ROOT / "examples" / "chu-exemple.yaml").inventory, lang="fr", as_of=AS_OF)
+    findings = [f for item in result.items for f in item.findings]
+    assert any(f.rules for f in findings), "the example has merged findings"
+    for finding in findings:
+        assert Finding.from_dict(finding.to_dict()).to_dict() == finding.to_dict()

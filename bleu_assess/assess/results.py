@@ -50,6 +50,22 @@ class Finding:
     def rule_ids(self) -> tuple[str, ...]:
         return self.rules or (self.rule,)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """A finding read back from its JSON form (`to_dict`, as a results file holds it; keys an
+        older file lacks take their defaults). Lists become tuples, as the evaluation makes them."""
+        def listed(key: str) -> tuple[Any, ...]:
+            return tuple(data.get(key) or ())
+
+        params = data.get("params")
+        return cls(str(data["rule"]), str(data.get("ruleset", "")), str(data.get("dimension", "")),
+                   str(data["severity"]), str(data.get("message", "")), str(data.get("remediation", "")),
+                   listed("references"), dict(data.get("evidence") or {}), str(data.get("title", "")),
+                   data.get("derogation"), data.get("confidence"), listed("rules") if len(listed("rules")) > 1 else (),
+                   listed("method_references"), data.get("uncertain"),
+                   None if not isinstance(params, dict) else
+                   {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
+
     @property
     def counts(self) -> bool:
         """Whether the finding weighs on readiness (not covered by a derogation in force)."""

@@ -10,11 +10,12 @@ once per language, split around the item's own id and name, which are put in las
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from operator import attrgetter
 from typing import Any
 
+from bleu_assess.assess.naming import sources
 from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult
 from bleu_assess.render.citations import render as render_references
 from bleu_assess.render.finding_texts import RuleTexts, Shown, Split, fill
@@ -129,3 +130,41 @@ def scan(result: ScanResult, lang: str | None = None) -> ScanResult:
 def verdict(item: ItemVerdict, sources: Mapping[str, tuple[Ruleset, Rule]], lang: str) -> ItemVerdict:
     """One item's verdict (an evaluation trace's) with its findings worded in `lang`."""
     return FindingWords(sources, lang).item(item)
+
+
+def recorded_sources(refs: Iterable[Mapping[str, Any]], rules_dir: str | None = None
+                     ) -> dict[str, tuple[Ruleset, Rule]]:
+    """Where the findings of a results file take their words from: the rulesets it records
+    (`[{id, version, sha256}]`) that this tool has, with the same sha256; a ruleset it does not
+    have, or whose file changed since, gives none (its findings keep their recorded texts)."""
+    from bleu_assess.errors import BleuError
+    from bleu_assess.rules.load import resolve
+
+    found = []
+    for ref in refs:
+        try:
+            ruleset = resolve(f"{ref.get('id')}@{ref.get('version')}", rules_dir)
+        except BleuError:
+            continue
+        if ruleset.sha256 == ref.get("sha256"):
+            found.append(ruleset)
+    return sources(found)
+
+
+def titles(document: Mapping[str, Any], wanted: set[tuple[str, str]], lang: str) -> dict[tuple[str, str], str]:
+    """The titles of the findings `wanted` ((item id, rule id) pairs) of a results document, in
+    `lang`: worded again from their `params` when the document was written in another language,
+    else as recorded (a results file without parameters, or of rules this tool does not have)."""
+    out: dict[tuple[str, str], str] = {}
+    words = None
+    if document.get("lang") != lang:
+        words = FindingWords(recorded_sources(document.get("rulesets") or ()), lang)
+    for item in document["items"]:
+        for data in item["findings"]:
+            key = (item["id"], data["rule"])
+            if key in wanted:
+                finding = Finding.from_dict(data)
+                if words is not None:
+                    finding = words.finding(finding, {"id": item["id"], "name": item.get("name")})
+                out[key] = finding.title or finding.rule
+    return out
