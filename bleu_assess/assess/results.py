@@ -12,79 +12,11 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
 from typing import Any
 
+from bleu_assess.assess.finding import Finding
 from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
 RESULTS_FORMAT = "bleu-assess-results/v1"
 
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str
-    ruleset: str  # id@version
-    dimension: str
-    severity: str
-    message: str
-    remediation: str
-    references: tuple[str, ...] = ()
-    evidence: Mapping[str, Any] = field(default_factory=dict)
-    title: str = ""
-    # A recorded derogation covering this finding: {id, basis, until, reference, granted_by}. The
-    # finding is kept (and shown "derogated until DATE") but no longer counts towards readiness.
-    derogation: Mapping[str, Any] | None = None
-    # Set when the finding rests on catalogue facts that are not all official: the worst of
-    # secondary, unverified, uncertain (docs/catalogue.md). None: inline facts, or official ones.
-    confidence: str | None = None
-    # A finding merged from several rules about one fact names them all (the first is `rule`).
-    rules: tuple[str, ...] = ()
-    method_references: tuple[str, ...] = ()  # the tool's own documentation, apart from the law
-    uncertain: str | None = None  # why the legal basis is uncertain, in the results' language
-    # What its texts name, as language-independent values: labelled codes and country codes as
-    # codes, items, providers and offers by name (the item's own id and name apart); merged
-    # findings record `RULE:fact` for a value one of their rules shows differently. The texts
-    # above are empty until the finding is worded (render/findings_words.py). None: not known
-    # (a finding made elsewhere, e.g. by a test): its texts are kept as they are.
-    params: Mapping[str, Any] | None = None
-
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return self.rules or (self.rule,)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        """A finding read back from its JSON form (`to_dict`, as a results file holds it; keys an
-        older file lacks take their defaults). Lists become tuples, as the evaluation makes them."""
-        def listed(key: str) -> tuple[Any, ...]:
-            return tuple(data.get(key) or ())
-
-        params = data.get("params")
-        return cls(str(data["rule"]), str(data.get("ruleset", "")), str(data.get("dimension", "")),
-                   str(data["severity"]), str(data.get("message", "")), str(data.get("remediation", "")),
-                   listed("references"), dict(data.get("evidence") or {}), str(data.get("title", "")),
-                   data.get("derogation"), data.get("confidence"), listed("rules") if len(listed("rules")) > 1 else (),
-                   listed("method_references"), data.get("uncertain"),
-                   None if not isinstance(params, dict) else
-                   {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
-
-    @property
-    def counts(self) -> bool:
-        """Whether the finding weighs on readiness (not covered by a derogation in force)."""
-        return self.derogation is None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {
-            "rule": self.rule, "rules": list(self.rule_ids), "ruleset": self.ruleset, "dimension": self.dimension,
-            "severity": self.severity, "title": self.title, "message": self.message, "remediation": self.remediation,
-            "references": list(self.references), "method_references": list(self.method_references),
-            "uncertain": self.uncertain, "evidence": self.evidence,
-        }
-        if self.params is not None:
-            out["params"] = self.params
-        if self.derogation is not None:
-            out["derogation"] = dict(self.derogation)
-        if self.confidence:
-            out["confidence"] = self.confidence
-        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +248,7 @@ class _ItemEncoder:
         self.prefixes: dict[tuple[Any, ...], str] = {}
         self.references: dict[tuple[Any, ...], str] = {}
         self.evidence: dict[tuple[int, int], tuple[Mapping[str, Any], Mapping[str, Any] | None, str]] = {}
+        self.mappings: dict[int, tuple[Mapping[str, Any], str]] = {}
         # Titles and remediations repeat from item to item (messages name their item): encoded once.
         self.strings: dict[str, str] = {}
 
@@ -339,7 +272,7 @@ class _ItemEncoder:
         pair = (id(evidence), id(params))
         found = self.evidence.get(pair)
         if found is None or found[0] is not evidence or found[1] is not params:
-            text = _compact(evidence) if params is None else f'{_compact(evidence)}, "params": {_compact(params)}'
+            text = self.encoded(evidence) if params is None else f'{self.encoded(evidence)}, "params": {self.encoded(params)}'
             found = self.evidence[pair] = (evidence, params, text)
         tail = ""  # the optional keys, in to_dict's order
         if f.derogation is not None:
@@ -355,6 +288,13 @@ class _ItemEncoder:
             remediation = strings[f.remediation] = string(f.remediation)
         return (f'{prefix}{title}, "message": {string(f.message)}, "remediation": '
                 f'{remediation}, "references": {references}, "evidence": {found[2]}{tail}}}')
+
+    def encoded(self, mapping: Mapping[str, Any]) -> str:
+        """One evidence or parameters mapping encoded (shared by findings alike: once each)."""
+        found = self.mappings.get(id(mapping))
+        if found is None or found[0] is not mapping:
+            found = self.mappings[id(mapping)] = (mapping, _compact(mapping))
+        return found[1]
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding

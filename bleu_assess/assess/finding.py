@@ -1,0 +1,109 @@
+"""A finding: what one rule (or several, merged) decided about one item (spec/results.md), kept
+as codes and parameters by the evaluation and worded at render time (render/findings_words.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    ruleset: str  # id@version
+    dimension: str
+    severity: str
+    message: str
+    remediation: str
+    references: tuple[str, ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+    # A recorded derogation covering this finding: {id, basis, until, reference, granted_by}. The
+    # finding is kept (and shown "derogated until DATE") but no longer counts towards readiness.
+    derogation: Mapping[str, Any] | None = None
+    # Set when the finding rests on catalogue facts that are not all official: the worst of
+    # secondary, unverified, uncertain (docs/catalogue.md). None: inline facts, or official ones.
+    confidence: str | None = None
+    # A finding merged from several rules about one fact names them all (the first is `rule`).
+    rules: tuple[str, ...] = ()
+    method_references: tuple[str, ...] = ()  # the tool's own documentation, apart from the law
+    uncertain: str | None = None  # why the legal basis is uncertain, in the results' language
+    # What its texts name, as language-independent values: labelled codes and country codes as
+    # codes, items, providers and offers by name (the item's own id and name apart); merged
+    # findings record `RULE:fact` for a value one of their rules shows differently. The texts
+    # above are empty until the finding is worded (render/findings_words.py). None: not known
+    # (a finding made elsewhere, e.g. by a test): its texts are kept as they are.
+    params: Mapping[str, Any] | None = None
+
+    # Written out rather than generated: a frozen dataclass's __init__ sets each field through
+    # object.__setattr__, some 3x slower than the slots' own descriptors, and a scan of 10,000
+    # applications makes some 130,000 findings (decisions, then worded). Same signature.
+    def __init__(self, rule: str, ruleset: str, dimension: str, severity: str, message: str, remediation: str,
+                 references: tuple[str, ...] = (), evidence: Mapping[str, Any] | None = None, title: str = "",
+                 derogation: Mapping[str, Any] | None = None, confidence: str | None = None,
+                 rules: tuple[str, ...] = (), method_references: tuple[str, ...] = (), uncertain: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> None:
+        put = _PUT
+        put[0](self, rule)
+        put[1](self, ruleset)
+        put[2](self, dimension)
+        put[3](self, severity)
+        put[4](self, message)
+        put[5](self, remediation)
+        put[6](self, references)
+        put[7](self, {} if evidence is None else evidence)
+        put[8](self, title)
+        put[9](self, derogation)
+        put[10](self, confidence)
+        put[11](self, rules)
+        put[12](self, method_references)
+        put[13](self, uncertain)
+        put[14](self, params)
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return self.rules or (self.rule,)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """A finding read back from its JSON form (`to_dict`, as a results file holds it; keys an
+        older file lacks take their defaults). Lists become tuples, as the evaluation makes them."""
+        def listed(key: str) -> tuple[Any, ...]:
+            return tuple(data.get(key) or ())
+
+        params = data.get("params")
+        return cls(str(data["rule"]), str(data.get("ruleset", "")), str(data.get("dimension", "")),
+                   str(data["severity"]), str(data.get("message", "")), str(data.get("remediation", "")),
+                   listed("references"), dict(data.get("evidence") or {}), str(data.get("title", "")),
+                   data.get("derogation"), data.get("confidence"), listed("rules") if len(listed("rules")) > 1 else (),
+                   listed("method_references"), data.get("uncertain"),
+                   None if not isinstance(params, dict) else
+                   {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()})
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding weighs on readiness (not covered by a derogation in force)."""
+        return self.derogation is None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "rule": self.rule, "rules": list(self.rule_ids), "ruleset": self.ruleset, "dimension": self.dimension,
+            "severity": self.severity, "title": self.title, "message": self.message, "remediation": self.remediation,
+            "references": list(self.references), "method_references": list(self.method_references),
+            "uncertain": self.uncertain, "evidence": self.evidence,
+        }
+        if self.params is not None:
+            out["params"] = self.params
+        if self.derogation is not None:
+            out["derogation"] = dict(self.derogation)
+        if self.confidence:
+            out["confidence"] = self.confidence
+        return out
+
+
+
+
+# The slots' setters, in field order (Finding.__init__).
+_PUT: tuple[Callable[[Finding, Any], None], ...] = tuple(Finding.__dict__[f.name].__set__ for f in fields(Finding))
