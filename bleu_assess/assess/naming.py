@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bleu_assess.rules.facts import FACTS
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.rules.model import Rule, Ruleset
 
@@ -66,6 +67,7 @@ class Referrer:
             "platform": {p.id: getattr(p, "name", None) or p.id for p in inventory.platforms},
         }
         self.memo: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
+        self.numeric: dict[str, bool] = {}  # rule id -> whether its texts name a number
 
     def __call__(self, kind: str, code: Any) -> str:
         text = str(code)
@@ -79,7 +81,13 @@ class Referrer:
         """A finding's parameters: for each fact its texts name (`names`), the part of its value
         they show (Rule.shown), ids replaced by names (REFERENCES but countries), codes kept; a
         tuple stays a tuple, a single value a single value. Findings of a rule that show the same
-        values share one dict (the wording step words each distinct one once)."""
+        values share one dict (the wording step words each distinct one once), unless a number is
+        among them: 1 and 1.0 are equal keys but are written differently in the results."""
+        numeric = self.numeric.get(rule.id)
+        if numeric is None:
+            numeric = self.numeric[rule.id] = any(FACTS[n].type == "number" for n in names if n in FACTS)
+        if numeric:
+            return self._params(names, rule.shown, facts)
         key = (rule.id, tuple([facts.get(name) for name in names]))
         try:
             found = self.memo.get(key)

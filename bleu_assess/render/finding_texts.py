@@ -17,7 +17,6 @@ from bleu_assess.rules.facts import LABELLED
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.rules.model import Rule
 
-__all__ = ["OWN", "RuleTexts", "Shown", "TextTemplate", "fill"]
 
 def _text(value: Any) -> str:
     if value is None:

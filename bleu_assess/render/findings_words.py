@@ -1,5 +1,5 @@
 """The one step that words findings: a finding is a decision (rule ids, severity, evidence and
-the parameters its texts need, assess/results.py); here it gets its title, message, remediation,
+the parameters its texts need, assess/finding.py); here it gets its title, message, remediation,
 references and uncertainty note in the reader's language, just before rendering. One ScanResult
 renders in French and in English: `scan(result, "fr")`, `scan(result, "en")`.
 
