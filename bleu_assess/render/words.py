@@ -4,7 +4,9 @@ with a `code`) are worded here, in the reader's language, just before rendering.
 Evaluation, planning and validation produce codes and parameters and never words; every
 renderer words them through this module, so one result renders in French and in English
 (`plan(result, "fr")` and `plan(result, "en")` from the same PlanResult). Wording lives in
-templates/i18n/<area>.<fr|en>.yaml (the same keys in both languages).
+templates/i18n/<area>.<fr|en>.yaml (the same keys in both languages); findings take theirs from
+their rules (render/findings_words.py, which `plan` uses for the plan's scan and the findings
+its held details quote).
 """
 
 from __future__ import annotations
