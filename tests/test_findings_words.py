@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bleu_assess import api
-from bleu_assess.assess.results import Finding, scan_json_parts
+from bleu_assess.assess.results import Finding, ItemVerdict, scan_json_parts
 from bleu_assess.assess.run import assess_inventory
 from bleu_assess.render import findings_words, outputs, words
 
@@ -167,3 +167,15 @@ def test_a_finding_reads_back_from_its_json_form() -> None:
     assert any(f.rules for f in findings), "the example has merged findings"
     for finding in findings:
         assert Finding.from_dict(finding.to_dict()).to_dict() == finding.to_dict()
+
+
+@pytest.mark.parametrize("cls", [Finding, ItemVerdict])
+def test_the_written_out_constructors_set_every_field_to_its_own_value(cls) -> None:
+    from dataclasses import FrozenInstanceError, fields
+
+    names = [f.name for f in fields(cls)]
+    made = cls(*(f"value-{name}" for name in names))
+    assert [getattr(made, name) for name in names] == [f"value-{name}" for name in names]
+    assert cls(**{name: f"value-{name}" for name in names}) == made
+    with pytest.raises(FrozenInstanceError):
+        setattr(made, names[0], "changed")

@@ -105,5 +105,10 @@ class Finding:
 
 
 
-# The slots' setters, in field order (Finding.__init__).
-_PUT: tuple[Callable[[Finding, Any], None], ...] = tuple(Finding.__dict__[f.name].__set__ for f in fields(Finding))
+def slot_setters(cls: type) -> tuple[Callable[[Any, Any], None], ...]:
+    """The setters of a frozen slots dataclass's fields, in field order: what its written-out
+    __init__ sets them with (each slot's own descriptor, not the frozen object.__setattr__)."""
+    return tuple(cls.__dict__[f.name].__set__ for f in fields(cls))
+
+
+_PUT = slot_setters(Finding)
