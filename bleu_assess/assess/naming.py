@@ -68,6 +68,7 @@ class Referrer:
         }
         self.memo: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
         self.numeric: dict[str, bool] = {}  # rule id -> whether its texts name a number
+        self.resolved: dict[tuple[str, Any], Any] = {}  # (kind, ids) -> names
 
     def __call__(self, kind: str, code: Any) -> str:
         text = str(code)
@@ -107,6 +108,18 @@ class Referrer:
                 value = pick(value)
             kind = REFERENCES.get(name)
             if kind is not None and kind != "country" and value is not None:
-                value = tuple(self(kind, v) for v in value) if isinstance(value, (tuple, list)) else self(kind, value)
+                value = self.named(kind, value)
             out[name] = value
         return out
+
+    def named(self, kind: str, value: Any) -> Any:
+        """`value` (an id, or a tuple of them) with names for ids, remembered per value: the
+        same providers and applications appear in the findings of many rules and items."""
+        if isinstance(value, list):  # not hashable: not remembered
+            return tuple(self(kind, v) for v in value)
+        key = (kind, value)
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = tuple(self(kind, v) for v in value) if isinstance(value, tuple) \
+                else self(kind, value)
+        return found
