@@ -94,8 +94,8 @@ class Finding:
             "references": list(self.references), "method_references": list(self.method_references),
             "uncertain": self.uncertain, "evidence": self.evidence,
         }
-        if self.params is not None:
-            out["params"] = self.params
+        if self.params is not None:  # as JSON holds them: tuples as lists, like evidence
+            out["params"] = {k: list(v) if isinstance(v, tuple) else v for k, v in self.params.items()}
         if self.derogation is not None:
             out["derogation"] = dict(self.derogation)
         if self.confidence:
