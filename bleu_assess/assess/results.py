@@ -13,7 +13,7 @@ from json.encoder import c_make_encoder  # type: ignore[attr-defined]
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
 from typing import Any
 
-from bleu_assess.assess.finding import Finding, slot_setters
+from bleu_assess.assess.finding import Finding, quick_init
 from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
 RESULTS_FORMAT = "bleu-assess-results/v1"
@@ -30,6 +30,7 @@ class Exposure:
         return {"level": self.level, "score": self.score, "paths": [list(p) for p in self.paths]}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ItemVerdict:
     id: str
@@ -53,34 +54,6 @@ class ItemVerdict:
     # Rules that found facts missing to decide (readiness `unknown`), in rule id order.
     unknown_reasons: tuple[str, ...] = ()
     confidence: str | None = None  # the worst of its findings' and its platform's (see Finding)
-
-    # Written out, as Finding's (assess/finding.py): made twice per item (decided, then worded).
-    def __init__(self, id: str, kind: str, name: str, readiness: str, secnumcloud_scope: str, residency: str,
-                 exposure: Exposure, target: str, platform: str | None, findings: tuple[Finding, ...] = (),
-                 pending_platforms: tuple[str, ...] = (), owner: str | None = None, criticality: str | None = None,
-                 classification: str | None = None, hosting_model: str | None = None, tags: tuple[str, ...] = (),
-                 extra: Mapping[str, Any] | None = None, unknown_reasons: tuple[str, ...] = (),
-                 confidence: str | None = None) -> None:
-        put = _ITEM_PUT
-        put[0](self, id)
-        put[1](self, kind)
-        put[2](self, name)
-        put[3](self, readiness)
-        put[4](self, secnumcloud_scope)
-        put[5](self, residency)
-        put[6](self, exposure)
-        put[7](self, target)
-        put[8](self, platform)
-        put[9](self, findings)
-        put[10](self, pending_platforms)
-        put[11](self, owner)
-        put[12](self, criticality)
-        put[13](self, classification)
-        put[14](self, hosting_model)
-        put[15](self, tags)
-        put[16](self, {} if extra is None else extra)
-        put[17](self, unknown_reasons)
-        put[18](self, confidence)
 
     @property
     def top_finding(self) -> Finding | None:
@@ -114,9 +87,6 @@ class ItemVerdict:
         if self.confidence:
             out["confidence"] = self.confidence
         return out
-
-
-_ITEM_PUT = slot_setters(ItemVerdict)
 
 
 @dataclass(frozen=True, slots=True)
