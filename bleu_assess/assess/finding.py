@@ -33,7 +33,7 @@ def quick_init(cls: type[T]) -> type[T]:
             params.append(f.name)
         lines.append(f"    set{index}(self, {value})")
     exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines), namespace)
-    setattr(cls, "__init__", namespace["__init__"])
+    setattr(cls, "__init__", namespace["__init__"])  # noqa: B010 (mypy refuses assigning a method)
     return cls
 
 
