@@ -31,6 +31,11 @@ DIFFERENCES = {
         # No public source found for S3NS's HDS certificate: the patient file's replatforming
         # lands on OVHcloud's public cloud (an EU offer, its scope being recommended) instead.
         "dpi": {"SNC-REC-002"},
+        # The catalogue records when OVHcloud Hosted Private Cloud's SecNumCloud qualification ends
+        # (2026-12-29, within 90 days of the date); the inline facts give no end: the applications
+        # landing on it carry OFR-QUAL-003 (renewal to check).
+        **{app: {"OFR-QUAL-003"} for app in ("bloc", "entrepot-sante", "gam", "pacs", "pharmacie", "pmsi", "ris",
+                                             "serveur-identite", "sil", "urgences")},
     },
     "ministere-exemple": {
         # Bleu's SecNumCloud milestone J1 is sourced for its Azure services, not for Microsoft 365:

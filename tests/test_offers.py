@@ -337,3 +337,23 @@ def test_a_v2_provider_qualification_that_no_offer_repeats_is_pointed_out(write_
     assert [w.field for w in warnings if "do not cover its offers" in w.message] == ["providers[0].qualifications"]
     doc["platforms"][0]["qualifications"] = [{"id": "secnumcloud-3.2", "scope": ["iaas"]}]
     assert not [w for w in load_inventory(write_inventory(doc)).warnings if "do not cover" in w.message]
+
+
+def test_a_target_offer_whose_needed_qualification_ends_soon_is_a_condition_said_with_its_date(
+        write_inventory: Any) -> None:
+    # SecNumCloud required (particular sensitivity), one qualified offer whose qualification ends
+    # on 2027-01-01: flagged within `expiry_warning_days` (90) of the assessment date, not before,
+    # and no longer once it has ended (the offer then fits no more).
+    doc = copy.deepcopy(STATE)
+    doc["platforms"] = [doc["platforms"][1]]
+    doc["applications"] = [doc["applications"][0]]
+    doc["datasets"] = [doc["datasets"][0]]
+    early = scan(write_inventory, doc).item("app-colo")
+    assert early.platform == "snc-iaas" and "OFR-QUAL-003" not in rules(early)
+    soon = scan(write_inventory, doc, as_of="2026-11-15").item("app-colo")
+    assert soon.platform == "snc-iaas" and "OFR-QUAL-003" in rules(soon)
+    assert soon.readiness == "ready-with-conditions"
+    finding = next(f for f in soon.findings if f.rule == "OFR-QUAL-003")
+    assert "SecNumCloud 3.2" in finding.message and "2027-01-01" in finding.message
+    ended = scan(write_inventory, doc, as_of="2027-01-02").item("app-colo")
+    assert ended.platform is None and "OFR-QUAL-003" not in rules(ended)

@@ -235,7 +235,7 @@ def test_technical_report_of_the_hospital_prints_on_at_most_25_pages_with_every_
     pages = pdf_pages(tmp_path, write_report(tmp_path, CHU, *DATED, "--as-of", "2026-01-01"))
     assert len(pages) <= 25, len(pages)
     text = " ".join(" ".join(pages).split())
-    scan = api.scan(CHU, lang="fr")
+    scan = api.scan(CHU, lang="fr", as_of="2026-01-01")
     for rule in {f.rule for item in scan.items for f in item.findings}:
         assert rule in text, rule
     # Every non-information finding keeps its own message (first words), every item its name.

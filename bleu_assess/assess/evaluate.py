@@ -17,7 +17,7 @@ from bleu_assess.assess.analysis import Analysis, derogation_active
 from bleu_assess.assess.exposure import SNC
 from bleu_assess.assess.merge import Merger
 from bleu_assess.assess.naming import Referrer, placeholders, sources
-from bleu_assess.assess.offers import HDS, certified_activities, count
+from bleu_assess.assess.offers import HDS, Expiry, certified_activities, count
 from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
 from bleu_assess.assess.trace import Trace
 from bleu_assess.clock import assessment_date
@@ -115,6 +115,7 @@ class Evaluator:
         self._platforms: dict[Any, tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
         self.merger = Merger()
+        self.expiry = Expiry(self.inventory, self.model, as_of)
         self.refer = Referrer(self.inventory)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
@@ -183,6 +184,7 @@ class Evaluator:
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
                       "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
                       "platform.models": models})
+        facts["platform.expiring"], facts["platform.expires_on"] = self.expiry(platform, target, qualifications)
         second = _fired(self.second[kind], facts)
         if second:
             # A second-pass rule can find a fact missing too (the host's kind, once scope is known).

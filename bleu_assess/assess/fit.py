@@ -4,7 +4,7 @@ Whether an offer fits is the engine's own answer: the inventory is assessed once
 with that offer as its only landing zone (the offers applications run on today stay, selling
 nothing), and the offer fits when the engine lands the application on it. An offer that would fit
 once a pending qualification is granted, or whose qualification expires within 90 days of the
-assessment date, fits with conditions. The reason an offer does not
+assessment date (`expiry_warning_days` of rulesets/verdicts.yaml), fits with conditions. The reason an offer does not
 fit is told in one phrase, from the first requirement it misses, in the engine's order: the
 service model (for a SaaS offer, the application's service among those it provides), the regions,
 non-EU law and seat of the application's target (rulesets/verdicts.yaml), then the qualifications
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from bleu_assess.rules.model import Ruleset
 
 STATUSES = ("fits", "fits-with-conditions", "does-not-fit", "not-moving")
-EXPIRY_WARNING_DAYS = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +161,10 @@ class _Judge:
                 for q in getattr(offer, "qualifications", ()) if q.until]
 
     def conditions(self, needed: list[str]) -> Cell | None:
-        """A qualification the application needs that is in force and expires within 90 days."""
+        """A qualification the application needs that is in force and expires within the warning window."""
         day = self.day.isoformat()
         for q_id, until in sorted(self.dated(), key=lambda d: d[1]):
-            if q_id in needed and day <= until and (dt.date.fromisoformat(until) - self.day).days <= EXPIRY_WARNING_DAYS:
+            if q_id in needed and day <= until and (dt.date.fromisoformat(until) - self.day).days <= self.model.expiry_warning_days:
                 return Cell("fits-with-conditions", "expires", {"qualification": q_id, "until": until})
         return None
 

@@ -202,6 +202,10 @@ _TABLE = (
          "when none fits: what is missing, the furthest any offer got (`model`, `service`, `service-"
          "undeclared`, `region`, `exposed`, `qualification`; labelled in messages)", label="landing_gap"),
     Fact("platform.models", BOTH, "list", "the service models the item may land on", label="hosting"),
+    Fact("platform.expiring", BOTH, "list", label="qualification", doc=
+         "qualifications the item needs on the chosen offer (its target's and its rules') that are in force and "
+         "end within `expiry_warning_days` of the assessment date (rulesets/verdicts.yaml)"),
+    Fact("platform.expires_on", BOTH, "string", "the first end date (YYYY-MM-DD) among `platform.expiring`"),
     Fact("data.public_only", BOTH, "bool",
          "all the data involved is `public` (no exposure or ownership findings then)"),
     Fact("data.transfer_regions", BOTH, "list", "the countries of `data.regions` outside the EEA"),

@@ -60,6 +60,7 @@ class VerdictModel:
     strategy_models: dict[str, list[str]]
     exposure: dict[str, Any]
     transfer_bases: list[str]
+    expiry_warning_days: int
 
     def strongest(self, field: str, values: list[str]) -> str:
         order = self.orders[field]
