@@ -229,7 +229,10 @@ def test_fail_on_gates_a_pipeline_with_exit_code_1(tmp_path: Path, runner: Any, 
     write_ruleset(tmp_path / "rules", [rule("TST-CLI-001", {"fact": "id", "equals": "mail"}, "medium")])
     base = ["scan", str(inventory_path), "--rules-dir", str(tmp_path / "rules"), "--only-ruleset", "test", "--format", "csv"]
     assert runner.invoke(app, [*base, "--fail-on", "high"]).exit_code == 0
-    assert runner.invoke(app, [*base, "--fail-on", "medium"]).exit_code == 1
+    failed = runner.invoke(app, [*base, "--fail-on", "medium"])
+    assert failed.exit_code == 1
+    french = runner.invoke(app, [*base, "--fail-on", "medium", "--lang", "fr"])
+    assert "1 constat de gravité « moyenne » ou plus" in french.output, french.output
 
 
 def test_scan_output_is_byte_identical_across_runs_and_processes(tmp_path: Path, write_inventory: Any) -> None:
