@@ -270,3 +270,11 @@ def test_diff_shows_exactly_the_fixed_findings(tmp_path: Path, runner: Any) -> N
     markdown = runner.invoke(app, ["diff", str(old), str(tmp_path / "after.yaml"), "--format", "markdown"])
     assert "GOV-BLK-001" in markdown.stdout
     assert runner.invoke(app, ["diff", str(old), str(old)]).exit_code == 0
+
+
+def test_the_workbook_template_is_refused_under_a_name_that_is_not_xlsx(runner: Any, tmp_path: Path) -> None:
+    target = tmp_path / "modele.csv"
+    result = runner.invoke(app, ["export", "template", "-o", str(target), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "classeur Excel, à écrire dans un fichier .xlsx" in result.output
+    assert not target.exists()

@@ -135,6 +135,10 @@ def export_template(
     from bleu_assess.render.i18n import t
 
     tongue = language(lang, "FR")  # the template is filled in by French organisations
+    if not output.lower().endswith(".xlsx"):  # a workbook under another name opens as garbage
+        from bleu_assess.errors import UsageError
+
+        raise UsageError(t("interop.template_not_xlsx", tongue, path=output))
     write_atomic(output, build(output, tongue))
     console.info(t("interop.template_written", tongue, path=output))
 
