@@ -9,12 +9,10 @@ change of the results: `pytest tests/test_eval_identical.py --update-golden`.
 
 from __future__ import annotations
 
-import gzip
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _golden import assert_golden, write_estate
 
 from bleu_assess.cli import app
 
@@ -28,8 +26,7 @@ CASES = [("chu-exemple", "en"), ("chu-exemple", "fr"), ("ministere-exemple", "en
 def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic estate of 300 applications (seed 0), written once for the module."""
     folder = tmp_path_factory.mktemp("estate")
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "300", "-o",
-                    str(folder / "estate-300.yaml")], check=True)
+    write_estate(folder)
     return folder
 
 
@@ -45,12 +42,4 @@ def test_scan_json_is_byte_identical_to_the_unoptimised_evaluation(runner, estat
     result = runner.invoke(app, argv + (["--lang", lang] if lang else []))
     assert result.exit_code == 0, result.output
     golden = GOLDEN / f"{name}{'.' + lang if lang else ''}.json.gz"
-    if update_golden:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(gzip.compress(out.read_bytes(), mtime=0))
-    expected = gzip.decompress(golden.read_bytes())
-    actual = out.read_bytes()
-    if actual != expected:  # name the first differing line rather than dump megabytes
-        for number, (a, e) in enumerate(zip(actual.splitlines(), expected.splitlines()), 1):
-            assert a == e, f"{golden.name}: line {number} differs"
-    assert actual == expected
+    assert_golden(out.read_bytes(), golden, update_golden)

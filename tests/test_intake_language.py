@@ -28,7 +28,7 @@ def plain(text: str) -> str:
 @pytest.fixture
 def unknown_value_csv(tmp_path: Path) -> Path:
     source = tmp_path / "t1.csv"
-    source.write_text("nom;criticite\nA;haute\n", encoding="utf-8")
+    source.write_text("nom;criticite\nA;enorme\n", encoding="utf-8")
     return source
 
 
@@ -38,7 +38,7 @@ def test_import_csv_in_french_says_every_problem_in_french(runner: Any, unknown_
     assert result.exit_code == 2 and not (tmp_path / "o.yaml").exists()
     assert f"{unknown_value_csv}: organisation: la source ne donne pas le nom de l'organisation : le passer avec " \
            "--organisation NOM" in out
-    assert f"{unknown_value_csv}:2: colonne criticite: criticality: valeur inconnue « haute » (valeurs admises : low, " \
+    assert f"{unknown_value_csv}:2: colonne criticite: criticality: valeur inconnue « enorme » (valeurs admises : low, " \
            "medium, high, vital ;" in out
     assert "2 erreurs" in out
     for english in ("no organisation name", "unknown value", "column criticite", "allowed"):
@@ -48,7 +48,7 @@ def test_import_csv_in_french_says_every_problem_in_french(runner: Any, unknown_
 def test_import_csv_in_english_says_it_in_english(runner: Any, unknown_value_csv: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "csv", str(unknown_value_csv), "-o", str(tmp_path / "o.yaml"), "--lang", "en"])
     assert result.exit_code == 2
-    assert f"{unknown_value_csv}:2: column criticite: criticality: unknown value 'haute' (allowed: low, medium, high, " \
+    assert f"{unknown_value_csv}:2: column criticite: criticality: unknown value 'enorme' (allowed: low, medium, high, " \
            "vital; or add a translation to the mapping's `values`)" in result.output
     assert "2 errors" in result.output and "inconnue" not in result.output
 

@@ -253,8 +253,9 @@ def schedule(plan: PlanResult, inventory: Inventory, options: RoadmapOptions) ->
         first = calendar.next_working(earliest)
         daily = options.capacity_of(wave.number) / WORKING_DAYS_PER_WEEK
         last = calendar.span(first, max(1, math.ceil(round(wave.effort_days / daily, 6))))
+        members = set(wave.applications)  # not the tuple: thousands of deadline applications look each up
         for deadline in deadlines:
-            late = [a for a in deadline.applications if a in wave.applications]
+            late = [a for a in deadline.applications if a in members]
             if deadline.must_meet and late and last > deadline.date:
                 warnings.append(Phrase("plan.warn_deadline", {
                     "wave": wave.number, "end": last.isoformat(), "date": deadline.date.isoformat(),

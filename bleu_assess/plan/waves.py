@@ -68,6 +68,7 @@ class _Planner:
         self.warnings: list[Phrase] = []
         # Applications whose only landing zones are pending: the date they may move from, and why.
         self.not_before: dict[str, str] = {}
+        self._cycle_of: dict[str, frozenset[str]] | None = None  # member -> its dependency cycle
 
     say = staticmethod(holds.say)
 
@@ -183,7 +184,7 @@ class _Planner:
             for key in chosen:
                 group = groups[key]
                 group.wave = wave
-                group.reasons = {member: self._reason(group, groups, wave, member) for member in group.members}
+                group.reasons = self._reasons(group, groups, wave)
                 placed += 1
                 for dependent in dependents[key]:
                     missing[dependent] -= 1
@@ -208,14 +209,26 @@ class _Planner:
                           if d not in members and any(d in groups[g].members for g in group.deps if groups[g].wave == latest)})
         return awaited, latest
 
-    def _reason(self, group: _Group, groups: dict[int, _Group], wave: int, member: str) -> Phrase:
+    def _reasons(self, group: _Group, groups: dict[int, _Group], wave: int) -> dict[str, Phrase]:
+        """Why each member of `group` moves in `wave` (`_reason`). What the members share (the
+        dependency cycle they form, what the group waits for) is found once per group: per
+        member, a large group made the plan quadratic."""
+        cycle = False
+        if len(group.members) > 1:
+            if self._cycle_of is None:
+                self._cycle_of = {a: frozenset(c) for c in self.ig.dependency_cycles() for a in c}
+            cycle = group.members[0] in self._cycle_of and set(group.members) <= self._cycle_of[group.members[0]]
+        awaited = self._awaited(group, groups) if group.deps else ([], 0)
+        return {member: self._reason(group, wave, member, cycle, awaited) for member in group.members}
+
+    def _reason(self, group: _Group, wave: int, member: str, cycle: bool, awaited: tuple[list[str], int]) -> Phrase:
         """Why `member` moves in `wave`: each part true of this member and the plan (checked by
-        tests/test_plan_reasons.py): whom it moves with, its own pin or the member that pins its
-        group, the applications it waits for, or the pilot and capacity rules."""
+        tests/test_plan_reasons.py): whom it moves with (`cycle`: the group is one dependency
+        cycle), its own pin or the member that pins its group, the applications it waits for
+        (`awaited`: those and their wave), or the pilot and capacity rules."""
         parts = []
         if len(group.members) > 1:
             others = tuple(m for m in group.members if m != member)
-            cycle = any(set(group.members) <= set(c) for c in self.ig.dependency_cycles())
             parts.append(self.say("reason_group" if cycle else "reason_group_flows", members=others))
         if group.pin == wave:
             if self.apps[member].wave == wave:
@@ -223,9 +236,9 @@ class _Planner:
             else:
                 parts.append(self.say("reason_pinned_by", apps=group.pinned_by, wave=wave))
         if group.deps:
-            awaited, latest = self._awaited(group, groups)
+            waited, latest = awaited
             if latest == wave - 1 or not parts:
-                parts.append(self.say("reason_after", dependency=tuple(awaited), wave=latest))
+                parts.append(self.say("reason_after", dependency=tuple(waited), wave=latest))
         if wave == 1 and not group.deps and group.pin != 1:
             parts.append(self.say("reason_pilot"))
         if group.vital and wave == 2 and not group.deps and group.pin is None:
@@ -263,18 +276,21 @@ class _Planner:
     # -- what crosses waves ----------------------------------------------------------------
 
     def hybrid_links(self, wave_of: dict[str, int]) -> list[HybridLink]:
+        # Only links with a moving end can cross waves: the others (most of a large estate, where
+        # few applications move) are never collected nor sorted.
         links: dict[tuple[str, str, str], set[str]] = {}
         for app in self.ig.inventory.applications:
+            moves = app.id in wave_of
             for dep in app.depends_on:
-                if dep != app.id:
+                if dep != app.id and (moves or dep in wave_of):
                     links.setdefault((app.id, dep, "depends_on"), set())
         for flow in self.ig.inventory.flows:
-            if flow.source != flow.target:
+            if flow.source != flow.target and (flow.source in wave_of or flow.target in wave_of):
                 links.setdefault((flow.source, flow.target, "flow"), set()).update(flow.datasets)
         out = []
         for (source, target, kind), datasets in sorted(links.items()):
             a, b = wave_of.get(source), wave_of.get(target)
-            if (a is not None or b is not None) and a != b:
+            if a != b:
                 out.append(HybridLink(source, target, kind, tuple(sorted(datasets)), a, b))
         return out
 

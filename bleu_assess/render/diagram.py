@@ -83,10 +83,12 @@ def diagrams(items: Iterable[ItemVerdict], inventory: Inventory, titles: dict[st
     a provider, with the same paths highlighted (key `overview`; applications with no link are
     left out and listed by the report); large estates get one diagram per exposed application
     instead (worst first, key `item-ID`). `titles`: `exposure`, `overview`, `item` ({name})."""
-    exposed = [i for i in sorted(items, key=lambda i: (-LEVEL_RANK[i.exposure.level], -i.exposure.score, i.id))
-               if i.kind == "application" and i.exposure.paths and i.exposure.level in levels]
+    exposed = sorted((i for i in items if i.kind == "application" and i.exposure.paths and i.exposure.level in levels),
+                     key=lambda i: (-LEVEL_RANK[i.exposure.level], -i.exposure.score, i.id))
     paths = Diagram("exposure", titles["exposure"])
     for item in exposed:
+        if len(paths.nodes) > MAX_NODES:
+            break  # too many to draw already (and a large estate has thousands more paths)
         for path in item.exposure.paths:
             _add_path(paths, item.exposure.level, path, inventory)
     out = [paths] if paths.paths and len(paths.nodes) <= MAX_NODES else []

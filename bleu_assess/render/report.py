@@ -79,7 +79,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     # Data not classified yet has no row in the exposure heat map.
     classes = {a.id: {c for d in a.datasets if (c := inventory.datasets_by_id[d].classification) is not None}
                for a in inventory.applications}
-    chart_list = _charts(scan, plan, classes, say, lab)
+    chart_list = _charts(scan, summary, plan, classes, say, lab)
     from bleu_assess.render import plan as plan_render
     from bleu_assess.render import report_parts
 
@@ -99,7 +99,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         "number": lambda value: l10n.number(value, lang),
         "tool_version": scan.tool_version, "inventory": scan.inventory, "rulesets": scan.rulesets,
         "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,
-        "applications": [_item(a) for a in apps], "datasets": [_item(d) for d in datasets],
+        "applications": report_parts.Records(apps, _item), "datasets": report_parts.Records(datasets, _item),
         "plan": plan, "app_names": {a.id: a.name for a in inventory.applications},
         "platforms": {a.id: a.platform for a in scan.applications},
         "label": lab, "severity_rank": SEVERITY_RANK,
@@ -109,7 +109,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     }
 
 
-def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], say: Any,
+def _charts(scan: ScanResult, summary: dict[str, Any], plan: PlanResult, classes: dict[str, set[str]], say: Any,
             lab: Any) -> list[dict[str, Any]]:
     apps = scan.applications
     out = []
@@ -147,7 +147,7 @@ def _charts(scan: ScanResult, plan: PlanResult, classes: dict[str, set[str]], sa
             for m in HOSTING_MODELS] for c in CLASSIFICATIONS],
     })
     # SecNumCloud scope.
-    scope = scan.summary()["secnumcloud_scope"]
+    scope = summary["secnumcloud_scope"]
     out.append({
         "id": "chart-scope", "title": say("chart_scope"),
         "svg": Markup(charts.bars("chart-scope", say("chart_scope"), say("chart_scope_desc"),

@@ -5,13 +5,13 @@ HTML and Word renderings (docs/report.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.assess.results import Finding, ItemVerdict, PlanResult, ScanResult
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.render import charts, l10n
 from bleu_assess.render.words import deadline_title
@@ -20,24 +20,60 @@ from bleu_assess.vocab import SEVERITY_RANK
 Say = Callable[..., str]
 
 
+class Records:
+    """A sequence of template records made from `source` as they are read (`make(element)`),
+    never all held at once: a report of 100,000 applications reads a million finding records
+    once each, row by row, while they are written (templating.stream). It has a length, is
+    true when not empty, iterates (each time anew) and indexes or slices like a list."""
+
+    __slots__ = ("_make", "_source")
+
+    def __init__(self, source: Sequence[Any], make: Callable[[Any], dict[str, Any]]) -> None:
+        self._source, self._make = source, make
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return map(self._make, self._source)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self._make(element) for element in self._source[index]]
+        return self._make(self._source[index])
+
+
 def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     """Every finding, grouped by rule: most severe first, then the rules affecting most items.
     Each group: `rule`, `ruleset`, `dimension`, `severity`, `title`, `remediation`,
     `references`, `rules` (every rule merged into the finding, `rule` first), `uncertain`,
-    `method_references`, `items` ({id, kind, name, message}, by name). Nothing is dropped: the items of
-    a group are exactly those with a finding of that rule."""
+    `method_references`, `items` ({id, kind, name, message}, by name; Records: made as
+    they are read). Nothing is dropped: the items of a group are exactly those with a finding of
+    that rule."""
     groups: dict[str, dict[str, Any]] = {}
+    # A group is worded by the first finding of its rule in the results' order.
     for item in scan.items:
         for finding in item.findings:
-            group = groups.setdefault(finding.rule, {
-                "rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
-                "severity": finding.severity, "title": finding.title, "remediation": finding.remediation,
-                "references": finding.references, "rules": finding.rule_ids, "uncertain": finding.uncertain,
-                "method_references": finding.method_references, "items": []})
-            group["items"].append({"id": item.id, "kind": item.kind, "name": item.name, "message": finding.message})
-    for group in groups.values():
-        group["items"].sort(key=lambda i: (i["name"].casefold(), i["id"]))
+            if finding.rule not in groups:
+                groups[finding.rule] = {
+                    "rule": finding.rule, "ruleset": finding.ruleset, "dimension": finding.dimension,
+                    "severity": finding.severity, "title": finding.title, "remediation": finding.remediation,
+                    "references": finding.references, "rules": finding.rule_ids, "uncertain": finding.uncertain,
+                    "method_references": finding.method_references}
+    # Items taken by name once (a stable sort, as sorting each group's items was): each group's
+    # list comes out in that order, without a sort key made for each of a million findings.
+    pairs: dict[str, list[tuple[ItemVerdict, Finding]]] = {rule: [] for rule in groups}
+    for item in sorted(scan.items, key=lambda i: (i.name.casefold(), i.id)):
+        for finding in item.findings:
+            pairs[finding.rule].append((item, finding))
+    for rule, group in groups.items():
+        group["items"] = Records(pairs[rule], _group_item)
     return sorted(groups.values(), key=lambda g: (SEVERITY_RANK[g["severity"]], -len(g["items"]), g["rule"]))
+
+
+def _group_item(pair: tuple[ItemVerdict, Finding]) -> dict[str, Any]:
+    item, finding = pair
+    return {"id": item.id, "kind": item.kind, "name": item.name, "message": finding.message}
 
 
 def diagrams(scan: ScanResult, inventory: Inventory, say: Say, limit: int | None = None) -> list[dict[str, Any]]:

@@ -38,6 +38,12 @@ def _inventory(tmp_path: Path) -> Path:
     return path
 
 
+def _interruptible() -> None:
+    # As on a user's terminal: a test runner started in the background by a shell without job
+    # control ignores SIGINT, and a child inherits that (Python then installs no Ctrl-C handler).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -51,7 +57,7 @@ def test_killing_report_while_it_writes_leaves_the_previous_report(tmp_path: Pat
     target.write_bytes(previous)
     process = subprocess.Popen([sys.executable, "-c", PAUSED_CLI, "report", str(inventory), "-o", str(target)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "NO_COLOR": "1"})
+                               env={**os.environ, "NO_COLOR": "1"}, preexec_fn=_interruptible)
     try:
         assert process.stdout is not None
         assert process.stdout.readline() == "WRITING\n", process.stderr.read() if process.stderr else ""
