@@ -58,10 +58,13 @@ def assess(inventory: Inventory, rulesets: list[Ruleset] | None = None, lang: st
            as_of: str | None = None) -> ScanResult:
     """Verdicts for every application and dataset of a validated inventory, on the assessment
     date `as_of` (YYYY-MM-DD; default the day the inventory's catalogue references were resolved
-    on, else today, or SOURCE_DATE_EPOCH's date)."""
+    on, else today, or SOURCE_DATE_EPOCH's date). Findings are worded in `lang`;
+    `render.findings_words.scan(result, other)` words the same result in another language."""
     from bleu_assess.assess.run import assess_inventory
+    from bleu_assess.render.findings_words import scan as word
 
-    return assess_inventory(inventory, select_rulesets() if rulesets is None else rulesets, lang, ig, advance, as_of)
+    return word(assess_inventory(inventory, select_rulesets() if rulesets is None else rulesets, lang, ig, advance,
+                                 as_of))
 
 
 def scan(path: str | os.PathLike[str] | Inventory, rulesets: list[str] | None = None,

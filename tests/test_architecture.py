@@ -16,15 +16,9 @@ STAGES = ("base", "inventory", "rules", "assess", "plan", "render", "intake", "s
 BASE = {"__init__", "errors", "clock", "resources", "cache", "output", "inputs", "gcpause", "vocab", "locales", "records"}
 SHELL = {"api", "__main__", "cli"}
 
-# Known violations, each (importer, imported), left for the next step of issue 12 (the test fails
-# on an entry that no longer happens, so none outlives its fix).
-KNOWN = {
-    # Issue 12 item 3, not finished: findings are still worded by the evaluation (assess/texts.py,
-    # the one module that does), and merged findings join their citations.
-    ("bleu_assess.assess.texts", "bleu_assess.render.i18n"),
-    ("bleu_assess.assess.texts", "bleu_assess.render.citations"),
-    ("bleu_assess.assess.merge", "bleu_assess.render.citations"),
-}
+# Known violations, each (importer, imported): none left (the test fails on an entry that no
+# longer happens, so none outlives its fix).
+KNOWN: set[tuple[str, str]] = set()
 # Command modules (those registering a command) that import another command module, and
 # private names imported across modules: none (shared CLI options live in cli/options.py).
 KNOWN_CLI: set[tuple[str, str]] = set()

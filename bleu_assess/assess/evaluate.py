@@ -16,10 +16,9 @@ from bleu_assess import __version__, gcpause
 from bleu_assess.assess.analysis import Analysis, derogation_active
 from bleu_assess.assess.exposure import SNC
 from bleu_assess.assess.merge import Merger
-from bleu_assess.assess.naming import Referrer
+from bleu_assess.assess.naming import Referrer, placeholders, sources
 from bleu_assess.assess.offers import HDS, certified_activities, count
 from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
-from bleu_assess.assess.texts import OWN, RuleTexts, Shown, fill
 from bleu_assess.assess.trace import Trace
 from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
@@ -55,10 +54,10 @@ class _Check:
         numeric = any(FACTS[name].type == "number" for name in names)
         self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
-        self.texts: RuleTexts | None = None
-        # What findings of items alike share (their texts but the item's id and name, their
-        # evidence), keyed by the values of every fact texts and evidence show (set with texts).
-        self.findings: dict[Any, tuple[Any, ...]] | None = None
+        self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
+        # The findings of items alike (one object), keyed by the values of every fact their
+        # parameters and evidence show (set with texts).
+        self.findings: dict[Any, Finding] | None = None
         self.finding_key: Callable[[dict[str, Any]], Any] = self.key
 
     def fires(self, facts: dict[str, Any]) -> bool:
@@ -119,9 +118,8 @@ class Evaluator:
         self.hds_table = hds_activities()
         self._platforms: dict[Any, tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
-        self.merger = Merger(lang)
-        self.refer = Referrer(self.inventory, lang)
-        self.show = Shown(lang, self.refer)
+        self.merger = Merger()
+        self.refer = Referrer(self.inventory)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
         for ruleset in rulesets:
             for rule in ruleset.rules:
@@ -151,6 +149,8 @@ class Evaluator:
             items=tuple(items),
             lang=self.lang,
             as_of=self.as_of,
+            sources=sources(self.rulesets),
+            worded=False,
         )
 
     def trace(self, item: Any, kind: str) -> Trace:
@@ -343,36 +343,35 @@ class Evaluator:
         return chosen, tuple(pending), gap, tuple(wanted)
 
     def finding(self, check: _Check, facts: dict[str, Any], exposure: Exposure) -> Finding:
-        texts = check.texts
-        if texts is None:
-            texts = self._texts(check)
-        rule = check.rule
+        """The rule's decision: codes, evidence, its texts' parameters (worded by render/findings_words.py)."""
+        names = check.texts
+        if names is None:
+            names = self._texts(check)
         cache = check.findings
         if cache is None:
-            message, remediation = texts.message(facts), texts.remediation(facts)
-            evidence, title = check.evidence(facts, exposure), texts.title(facts)
-        else:
-            key = (check.finding_key(facts), exposure.paths[0] if exposure.paths and check.uses_exposure else None)
-            shared = cache.get(key)
-            if shared is None:
-                shared = cache[key] = (texts.message.parts(facts), texts.remediation.parts(facts),
-                                       texts.title.parts(facts), check.evidence(facts, exposure))
-            message, remediation, title = fill(shared[0], facts), fill(shared[1], facts), fill(shared[2], facts)
-            evidence = shared[3]
-        # Positional: ~30% quicker than keywords, for some 100,000 findings at 10,000 applications.
-        return Finding(rule.id, texts.ref, rule.dimension, rule.severity, message, remediation, texts.references,
-                       evidence, title, None, None, (), texts.method_references, texts.uncertain)
+            return self._finding(check, names, facts, exposure)
+        key = (check.finding_key(facts), exposure.paths[0] if exposure.paths and check.uses_exposure else None)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self._finding(check, names, facts, exposure)
+        return found
 
-    def _texts(self, check: _Check) -> RuleTexts:
-        """The check's texts, made on its first finding; its findings share their parts when their
-        evidence can be shared (no number in it: 1 and 1.0 are equal keys but print differently)."""
-        texts = check.texts = RuleTexts(check.ruleset, check.rule, self.lang, self.show)
+    def _finding(self, check: _Check, names: tuple[str, ...], facts: dict[str, Any], exposure: Exposure) -> Finding:
+        rule = check.rule
+        # Positional: ~30% quicker than keywords (texts are empty until worded).
+        return Finding(rule.id, check.ruleset.ref, rule.dimension, rule.severity, "", "", (),
+                       check.evidence(facts, exposure), "", None, None, (), (), None,
+                       self.refer.params(names, rule, facts))
+
+    def _texts(self, check: _Check) -> tuple[str, ...]:
+        """The facts the check's texts name; its findings are shared by items alike when their
+        evidence can be (no number in it: 1 and 1.0 are equal keys but print differently)."""
+        names = check.texts = placeholders(check.rule)
         if check.evidence_cache is not None:
-            parts = (texts.message, texts.remediation, texts.title)
-            shown = tuple(dict.fromkeys([*check.rule.facts_used, *(n for text in parts for n in text.names if n not in OWN)]))
+            shown = tuple(dict.fromkeys([*check.rule.facts_used, *names]))
             check.finding_key = itemgetter(*shown) if shown else (lambda facts: ())
             check.findings = {}
-        return texts
+        return names
 
 
 def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
@@ -394,8 +393,9 @@ def _derogated(finding: Finding, waivers: Mapping[str, Any]) -> Finding:
     return finding if waiver is None else replace(finding, derogation=waiver)
 
 
-def _finding_order(finding: Finding) -> tuple[int, str, str]:
-    return (SEVERITY_RANK[finding.severity], finding.rule, finding.message)
+def _finding_order(finding: Finding) -> tuple[int, str]:
+    # One finding per rule (a merged one under its first rule): severity and rule order them all.
+    return (SEVERITY_RANK[finding.severity], finding.rule)
 
 
 def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",

@@ -1,11 +1,33 @@
 """Names for what a message refers to by code: countries by their name in the reader's language
-(CLDR territory names, via Babel), applications, datasets, providers and offers by the name the
-inventory gives them. Messages show names, never ids or ISO codes (« le droit des États-Unis »,
-« reçoit de Annuaire Active Directory »)."""
+(CLDR territory names, via Babel, when a finding is worded), applications, datasets, providers and
+offers by the name the inventory gives them (when the finding is made). Messages show names,
+never ids or ISO codes (« le droit des États-Unis », « reçoit de Annuaire Active Directory »)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from bleu_assess.rules.facts import FACTS
+from bleu_assess.rules.load import PLACEHOLDER
+from bleu_assess.rules.model import Rule, Ruleset
+
+# Placeholders that differ from item to item: filled from the item when a finding is worded.
+OWN = ("id", "name")
+
+
+def placeholders(rule: Rule) -> tuple[str, ...]:
+    """The facts the rule's texts name in any language, the item's own id and name apart: the
+    parameters its findings record (in order of first appearance)."""
+    texts = [text for field in (rule.title, rule.message, rule.remediation) for text in field.values()]
+    return tuple(dict.fromkeys(n for text in texts for n in PLACEHOLDER.findall(text) if n not in OWN))
+
+
+def sources(rulesets: list[Ruleset]) -> dict[str, tuple[Ruleset, Rule]]:
+    """Rule id -> the ruleset and rule applied (the first ruleset's, should two share an id):
+    where findings take their words from (ScanResult.sources)."""
+    return {rule.id: (ruleset, rule) for ruleset in reversed(rulesets) for rule in ruleset.rules}
+
 
 # Facts whose values are ids or country codes: a message shows the name they refer to
 # (Referrer below), never the code (« le droit des États-Unis », not « de US »).
@@ -32,25 +54,72 @@ def country(code: str, lang: str) -> str:
 
 
 class Referrer:
-    """Names for the ids and codes a message refers to, in one language: `refer(kind, code)`
-    with kind `country` (a country name), `application`, `provider`, `platform` (the entry's
-    name in the inventory, its id when it has none) or `path` (an exposure path element:
-    `provider:aws` names the provider, other elements an application or dataset)."""
+    """Names for the ids a finding's parameters refer to (the entry's name in the inventory, its
+    id when it has none): `application`, `provider`, `platform`, or `path` (an exposure path
+    element: `provider:aws` names the provider, other elements an application or dataset).
+    Names do not depend on the reader's language; country codes are kept as codes and named
+    when the finding is worded (render/finding_texts.py)."""
 
-    def __init__(self, inventory: Any, lang: str) -> None:
-        self.lang = lang
+    def __init__(self, inventory: Any) -> None:
         self.names: dict[str, dict[str, str]] = {
             "application": {a.id: a.name for a in inventory.applications} | {d.id: d.name for d in inventory.datasets},
             "provider": {p.id: p.name for p in inventory.providers},
             "platform": {p.id: getattr(p, "name", None) or p.id for p in inventory.platforms},
         }
+        self.memo: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
+        self.numeric: dict[str, bool] = {}  # rule id -> whether its texts name a number
+        self.resolved: dict[tuple[str, Any], Any] = {}  # (kind, ids) -> names
 
     def __call__(self, kind: str, code: Any) -> str:
         text = str(code)
-        if kind == "country":
-            return country(text, self.lang)
         if kind == "path":
             prefix, _, rest = text.partition(":")
             return self.names["provider"].get(rest, rest) if prefix == "provider" and rest else \
                 self.names["application"].get(text, text)
         return self.names.get(kind, {}).get(text, text)
+
+    def params(self, names: tuple[str, ...], rule: Rule, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """A finding's parameters: for each fact its texts name (`names`), the part of its value
+        they show (Rule.shown), ids replaced by names (REFERENCES but countries), codes kept; a
+        tuple stays a tuple, a single value a single value. Findings of a rule that show the same
+        values share one dict (the wording step words each distinct one once), unless a number is
+        among them: 1 and 1.0 are equal keys but are written differently in the results."""
+        numeric = self.numeric.get(rule.id)
+        if numeric is None:
+            numeric = self.numeric[rule.id] = any(FACTS[n].type == "number" for n in names if n in FACTS)
+        if numeric:
+            return self._params(names, rule.shown, facts)
+        key = (rule.id, tuple([facts.get(name) for name in names]))
+        try:
+            found = self.memo.get(key)
+        except TypeError:  # an unhashable value: not remembered
+            return self._params(names, rule.shown, facts)
+        if found is None:
+            found = self.memo[key] = self._params(names, rule.shown, facts)
+        return found
+
+    def _params(self, names: tuple[str, ...], shown: Mapping[str, Callable[[Any], Any]],
+                facts: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in names:
+            value = facts.get(name)
+            pick = shown.get(name)
+            if pick is not None:
+                value = pick(value)
+            kind = REFERENCES.get(name)
+            if kind is not None and kind != "country" and value is not None:
+                value = self.named(kind, value)
+            out[name] = value
+        return out
+
+    def named(self, kind: str, value: Any) -> Any:
+        """`value` (an id, or a tuple of them) with names for ids, remembered per value: the
+        same providers and applications appear in the findings of many rules and items."""
+        if isinstance(value, list):  # not hashable: not remembered
+            return tuple(self(kind, v) for v in value)
+        key = (kind, value)
+        found = self.resolved.get(key)
+        if found is None:
+            found = self.resolved[key] = tuple(self(kind, v) for v in value) if isinstance(value, tuple) \
+                else self(kind, value)
+        return found

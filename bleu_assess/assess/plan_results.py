@@ -30,6 +30,10 @@ class Phrase:
         return cls("", {"parts": tuple(parts)})
 
 
+# A Phrase that quotes a finding's message ({"item": id, "rule": rule id}): worded as that finding
+# of the plan's scan is, in the reader's language (render/words.py).
+FINDING_MESSAGE = "finding.message"
+
 # A text in a result: a Phrase until worded (render/words.py), then the words in one language.
 Said = Phrase | str
 # The texts of a plan and its parts: Said as planned, str once worded (words.plan returns a

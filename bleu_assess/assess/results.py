@@ -7,63 +7,17 @@ inputs give byte-identical output.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from json.encoder import c_make_encoder  # type: ignore[attr-defined]
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
 from typing import Any
 
-from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness, Residency, Scope, Severity, Target
+from bleu_assess.assess.finding import Finding, quick_init
+from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
 RESULTS_FORMAT = "bleu-assess-results/v1"
 
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str
-    ruleset: str  # id@version
-    dimension: str
-    severity: str
-    message: str
-    remediation: str
-    references: tuple[str, ...] = ()
-    evidence: Mapping[str, Any] = field(default_factory=dict)
-    title: str = ""
-    # A recorded derogation covering this finding: {id, basis, until, reference, granted_by}. The
-    # finding is kept (and shown "derogated until DATE") but no longer counts towards readiness.
-    derogation: Mapping[str, Any] | None = None
-    # Set when the finding rests on catalogue facts that are not all official: the worst of
-    # secondary, unverified, uncertain (docs/catalogue.md). None: inline facts, or official ones.
-    confidence: str | None = None
-    # A finding merged from several rules about one fact names them all (the first is `rule`).
-    rules: tuple[str, ...] = ()
-    method_references: tuple[str, ...] = ()  # the tool's own documentation, apart from the law
-    uncertain: str | None = None  # why the legal basis is uncertain, in the results' language
-
-    @property
-    def rule_ids(self) -> tuple[str, ...]:
-        return self.rules or (self.rule,)
-
-    def sort_key(self) -> tuple[int, str, str]:
-        return (SEVERITY_RANK[self.severity], self.rule, self.message)
-
-    @property
-    def counts(self) -> bool:
-        """Whether the finding weighs on readiness (not covered by a derogation in force)."""
-        return self.derogation is None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = {
-            "rule": self.rule, "rules": list(self.rule_ids), "ruleset": self.ruleset, "dimension": self.dimension,
-            "severity": self.severity, "title": self.title, "message": self.message, "remediation": self.remediation,
-            "references": list(self.references), "method_references": list(self.method_references),
-            "uncertain": self.uncertain, "evidence": self.evidence,
-        }
-        if self.derogation is not None:
-            out["derogation"] = dict(self.derogation)
-        if self.confidence:
-            out["confidence"] = self.confidence
-        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +30,7 @@ class Exposure:
         return {"level": self.level, "score": self.score, "paths": [list(p) for p in self.paths]}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ItemVerdict:
     id: str
@@ -172,6 +127,11 @@ class ScanResult:
     items: tuple[ItemVerdict, ...]  # sorted by id
     lang: str = "en"
     as_of: str = ""  # the assessment date (YYYY-MM-DD) qualifications were judged on
+    # Where findings take their words from: rule id -> (ruleset, rule) applied (rules.model).
+    # None: the texts recorded in the findings are the only ones (render/findings_words.py).
+    sources: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    # False while findings are decisions only (the evaluation's output); True once worded in `lang`.
+    worded: bool = field(default=True, compare=False)
 
     @property
     def applications(self) -> tuple[ItemVerdict, ...]:
@@ -237,7 +197,19 @@ def _count(items: Any, attribute: str, values: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+def _compact_encoder() -> Callable[[Any], str]:
+    """`JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode`, the same text, without
+    its set-up on every call (its one-shot path makes a C encoder per call; this one is made
+    once, with no check for cycles: results hold none). A scan of 10,000 applications encodes
+    some 60,000 values apart (item heads and tails, evidence, parameters)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+    if c_make_encoder is None:  # no C accelerator (another Python implementation)
+        return encoder.encode
+    encode = c_make_encoder(None, encoder.default, _string, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_compact = _compact_encoder()
 
 
 def to_json(document: Mapping[str, Any]) -> str:
@@ -287,13 +259,37 @@ class _ItemEncoder:
     `{` + `"key": value` joined by ", " + `}`, so parts encoded apart join into the same text."""
 
     def __init__(self) -> None:
+        # A finding's JSON but its message (and optional keys), per finding alike: see `finding`.
+        self.findings: dict[tuple[Any, ...], tuple[Any, Any, str, str]] = {}
         self.prefixes: dict[tuple[Any, ...], str] = {}
         self.references: dict[tuple[Any, ...], str] = {}
-        self.evidence: dict[int, tuple[Mapping[str, Any], str]] = {}
+        self.pairs: dict[tuple[int, int], tuple[Mapping[str, Any], Mapping[str, Any] | None, str]] = {}
+        self.mappings: dict[int, tuple[Mapping[str, Any], str]] = {}
         # Titles and remediations repeat from item to item (messages name their item): encoded once.
         self.strings: dict[str, str] = {}
 
     def finding(self, f: Finding) -> str:
+        params = f.params
+        if params is None:
+            before, after = self.parts(f)
+        else:
+            # A params mapping belongs to the findings of one rule (or one merge) alike (evaluate.py,
+            # merge.py): with the rule, severity, evidence, title and remediation it fixes every
+            # part but the message. The entry holds the mappings, so their ids stay theirs.
+            key = (f.rule, f.severity, id(params), id(f.evidence), f.title, f.remediation)
+            found = self.findings.get(key)
+            if found is None:
+                found = self.findings[key] = (params, f.evidence, *self.parts(f))
+            before, after = found[2], found[3]
+        tail = ""  # the optional keys, in to_dict's order
+        if f.derogation is not None:
+            tail += f', "derogation": {_compact(dict(f.derogation))}'
+        if f.confidence:
+            tail += f', "confidence": {_string(f.confidence)}'
+        return f"{before}{_string(f.message)}{after}{tail}}}"
+
+    def parts(self, f: Finding) -> tuple[str, str]:
+        """The JSON of `f` before its message's text, and after it up to the optional keys."""
         string = _string
         key = (f.rule, f.rules, f.ruleset, f.dimension, f.severity)
         prefix = self.prefixes.get(key)
@@ -308,14 +304,13 @@ class _ItemEncoder:
             references = self.references[refs_key] = (
                 f'{_compact(list(f.references))}, "method_references": {_compact(list(f.method_references))}, '
                 f'"uncertain": {_compact(f.uncertain)}')
-        found = self.evidence.get(id(f.evidence))
-        if found is None or found[0] is not f.evidence:
-            found = self.evidence[id(f.evidence)] = (f.evidence, _compact(f.evidence))
-        tail = ""  # the optional keys, in to_dict's order
-        if f.derogation is not None:
-            tail += f', "derogation": {_compact(dict(f.derogation))}'
-        if f.confidence:
-            tail += f', "confidence": {string(f.confidence)}'
+        # Evidence and parameters are shared by findings alike (evaluate.py): encoded once per pair.
+        evidence, params = f.evidence, f.params
+        pair = (id(evidence), id(params))
+        found = self.pairs.get(pair)
+        if found is None or found[0] is not evidence or found[1] is not params:
+            text = self.encoded(evidence) if params is None else f'{self.encoded(evidence)}, "params": {self.encoded(params)}'
+            found = self.pairs[pair] = (evidence, params, text)
         strings = self.strings
         title = strings.get(f.title)
         if title is None:
@@ -323,8 +318,15 @@ class _ItemEncoder:
         remediation = strings.get(f.remediation)
         if remediation is None:
             remediation = strings[f.remediation] = string(f.remediation)
-        return (f'{prefix}{title}, "message": {string(f.message)}, "remediation": '
-                f'{remediation}, "references": {references}, "evidence": {found[1]}{tail}}}')
+        return (f'{prefix}{title}, "message": ',
+                f', "remediation": {remediation}, "references": {references}, "evidence": {found[2]}')
+
+    def encoded(self, mapping: Mapping[str, Any]) -> str:
+        """One evidence or parameters mapping encoded (shared by findings alike: once each)."""
+        found = self.mappings.get(id(mapping))
+        if found is None or found[0] is not mapping:
+            found = self.mappings[id(mapping)] = (mapping, _compact(mapping))
+        return found[1]
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding
@@ -337,6 +339,7 @@ class _ItemEncoder:
 
 # The plan's records live in assess/plan_results.py; importable from here as before.
 from bleu_assess.assess.plan_results import (  # noqa: E402
+    FINDING_MESSAGE,
     PLAN_FORMAT,
     Held,
     HybridLink,
@@ -349,7 +352,7 @@ from bleu_assess.assess.plan_results import (  # noqa: E402
     Wave,
 )
 
-__all__ = ["PLAN_FORMAT", "RESULTS_FORMAT", "Exposure", "Finding", "Held", "HybridLink", "InventoryRef", "ItemVerdict",
+__all__ = ["FINDING_MESSAGE", "PLAN_FORMAT", "RESULTS_FORMAT", "Exposure", "Finding", "Held", "HybridLink", "InventoryRef", "ItemVerdict",
            "Phrase", "Placement", "PlanResult", "RulesetRef", "Said", "ScanResult", "Staying", "Text", "Wave",
            "cannot_assess", "scan_json_parts", "to_json"]
 

@@ -180,6 +180,6 @@ def diff(
 
     earlier, later = differ.read_side(old), differ.read_side(new)
     tongue = language(lang, later.country, later.lang)
-    result = differ.compare(earlier.results(tongue), later.results(tongue), old, new)
+    result = differ.compare(earlier.results(tongue), later.results(tongue), old, new, tongue)
     formats.deliver("diff", format.value, result,  # type: ignore[attr-defined]
                     Choices(tongue, csv_dialect=csv_dialect and csv_dialect.value), output, [old, new])

@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bleu_assess.assess.results import Held, ItemVerdict, Phrase, Staying
+from bleu_assess.assess.results import FINDING_MESSAGE, Held, ItemVerdict, Phrase, Staying
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Application, Inventory
 
@@ -26,6 +26,11 @@ _LANDING_ZONE_RULES = ("OFR-LZ-001", "SNC-PLT-001", "SNC-PLT-002")
 def say(key: str, **values: object) -> Phrase:
     """The decision `plan.<key>` with its parameters, worded at render time (render/words.py)."""
     return Phrase(f"plan.{key}", values)
+
+
+def quote(item: str, rule: str) -> Phrase:
+    """The message of `item`'s finding of `rule`, quoted in the reader's language (render/words.py)."""
+    return Phrase(FINDING_MESSAGE, {"item": item, "rule": rule})
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ def held(ig: InventoryGraph, verdicts: Mapping[str, ItemVerdict], staying: set[s
         verdict = verdicts[app_id]
         if verdict.readiness == "not-ready":
             blocker = next((f for f in verdict.findings if f.severity == "blocker"), None)
-            detail = say("held_blocker", rule=blocker.rule, message=blocker.message) if blocker \
+            detail = say("held_blocker", rule=blocker.rule, message=quote(app_id, blocker.rule)) if blocker \
                 else say("held_not_ready")
             out[app_id] = Held(app_id, "not-ready", detail)
         elif verdict.readiness == "unknown":
@@ -130,6 +135,6 @@ def _no_landing_zone(verdict: ItemVerdict, inventory: Inventory, held: dict[str,
         not_before[verdict.id] = offers[0].expected
         warnings.append(say("warn_pending_offer", app=verdict.id, offer=offers[0].platform, date=offers[0].expected))
         return
-    gap = next((f.message for f in verdict.findings if f.rule in _LANDING_ZONE_RULES), None)
-    held[verdict.id] = Held(verdict.id, "no-landing-zone", say("finding", message=gap) if gap else say(
+    gap = next((f.rule for f in verdict.findings if f.rule in _LANDING_ZONE_RULES), None)
+    held[verdict.id] = Held(verdict.id, "no-landing-zone", say("finding", message=quote(verdict.id, gap)) if gap else say(
         "held_pending_undated" if verdict.pending_platforms else "held_no_landing_zone"))

@@ -26,6 +26,9 @@ class Diff:
     resolved_findings: list[tuple[str, str, str]] = field(default_factory=list)
     readiness: dict[str, tuple[int, int]] = field(default_factory=dict)
     findings_total: tuple[int, int] = (0, 0)
+    # (item, rule) -> the title of a new or resolved finding, in the diff's language (not in the
+    # JSON, which keeps codes): what the reader of a table, Markdown or CSV sees next to the rule.
+    titles: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -64,13 +67,14 @@ class Side:
         return recorded if isinstance(recorded, str) else None
 
     def results(self, lang: str) -> dict[str, Any]:
-        """The results document: as read, or the inventory assessed in `lang`."""
+        """The results document: as read, or the inventory assessed, its findings worded in `lang`."""
         if self.document is not None:
             return self.document
         from bleu_assess.assess.run import assess_inventory
+        from bleu_assess.render.findings_words import scan
         from bleu_assess.rules.load import select
 
-        return assess_inventory(self.loaded.inventory, select(), lang).to_dict()
+        return scan(assess_inventory(self.loaded.inventory, select(), lang)).to_dict()
 
 
 def read_side(path: str) -> Side:
@@ -120,7 +124,9 @@ def _value(item: dict[str, Any], name: str) -> Any:
     return item["exposure"]["level"] if name == "exposure" else item.get(name)
 
 
-def compare(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: str) -> Diff:
+def compare(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: str, lang: str | None = None) -> Diff:
+    """What changed from `old` to `new` (results documents); with `lang`, the titles of the
+    findings new and resolved, worded in `lang` (findings_words.titles: no assessment)."""
     before = {i["id"]: i for i in old["items"]}
     after = {i["id"]: i for i in new["items"]}
     diff = Diff(old_name, new_name, sorted(after.keys() - before.keys()), sorted(before.keys() - after.keys()))
@@ -138,6 +144,11 @@ def compare(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: s
     counts_a, counts_b = old["summary"]["readiness"], new["summary"]["readiness"]
     diff.readiness = {k: (counts_a.get(k, 0), counts_b.get(k, 0)) for k in Readiness}
     diff.findings_total = (sum(len(i["findings"]) for i in old["items"]), sum(len(i["findings"]) for i in new["items"]))
+    if lang is not None:
+        from bleu_assess.render.findings_words import titles
+
+        diff.titles = titles(old, {(i, r) for i, r, _ in diff.resolved_findings}, lang)
+        diff.titles.update(titles(new, {(i, r) for i, r, _ in diff.new_findings}, lang))
     return diff
 
 
@@ -169,8 +180,13 @@ def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:
     out += [(i, t("interop.diff_removed", lang), "", "", "") for i in diff.removed]
     out += [(i, t("interop.diff_changed", lang), t(f"scan.{_FIELD_NAMES[f]}", lang), value(f, b), value(f, a))
             for i, f, b, a in diff.changes]
-    out += [(i, t("interop.diff_resolved_finding", lang), r, severity(s), "") for i, r, s in diff.resolved_findings]
-    out += [(i, t("interop.diff_new_finding", lang), r, "", severity(s)) for i, r, s in diff.new_findings]
+    def rule(item: str, rule_id: str) -> str:
+        title = diff.titles.get((item, rule_id))
+        return f"{rule_id} — {title}" if title and title != rule_id else rule_id
+
+    out += [(i, t("interop.diff_resolved_finding", lang), rule(i, r), severity(s), "")
+            for i, r, s in diff.resolved_findings]
+    out += [(i, t("interop.diff_new_finding", lang), rule(i, r), "", severity(s)) for i, r, s in diff.new_findings]
     return sorted(out, key=lambda r: (r[0], r[1], r[2]))
 
 

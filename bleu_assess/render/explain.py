@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from bleu_assess.assess.naming import sources
 from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.render import findings_words
 from bleu_assess.render.i18n import label, t
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: lis
     from rich.text import Text
     from rich.tree import Tree
 
+    verdict = findings_words.verdict(verdict, sources(rulesets), lang)
     inv = ig.inventory
     head = Table.grid(padding=(0, 2))
     for key, kind, value in (("col_readiness", "readiness", verdict.readiness),

@@ -57,31 +57,44 @@ class Report:
 
 # --- scan ------------------------------------------------------------------------------------
 
+def _worded(result: ScanResult, choices: Choices) -> ScanResult:
+    """`result` with its findings worded in the chosen language (render/findings_words.py): every
+    renderer gets words, never decisions."""
+    from bleu_assess.render.findings_words import scan
+
+    return scan(result, choices.lang)
+
+
 def scan_table(result: ScanResult, choices: Choices) -> Rendered:
+    result = _worded(result, choices)
     from bleu_assess.render import scan
 
     return lambda width: scan.table(result, width, choices.every)
 
 
 def scan_json(result: ScanResult, choices: Choices) -> Rendered:
+    result = _worded(result, choices)
     from bleu_assess.render import scan
 
     return scan.json_text(result)
 
 
 def scan_markdown(result: ScanResult, choices: Choices) -> Rendered:
+    result = _worded(result, choices)
     from bleu_assess.render import scan
 
     return scan.markdown(result, choices.template_dir)
 
 
 def scan_csv(result: ScanResult, choices: Choices) -> Rendered:
+    result = _worded(result, choices)
     from bleu_assess.render import scan
 
     return scan.csv_text(result, choices.csv_dialect)
 
 
 def scan_sarif(result: ScanResult, choices: Choices) -> Rendered:
+    result = _worded(result, choices)
     from bleu_assess.render import ci
     from bleu_assess.render.i18n import t
 
@@ -92,6 +105,7 @@ def scan_sarif(result: ScanResult, choices: Choices) -> Rendered:
 
 
 def scan_junit(result: ScanResult, choices: Choices) -> Rendered:
+    result = _worded(result, choices)
     from bleu_assess.render import ci
 
     return ci.junit(result, choices.source, choices.fail_on or "high")
@@ -100,12 +114,14 @@ def scan_junit(result: ScanResult, choices: Choices) -> Rendered:
 # --- export findings -------------------------------------------------------------------------
 
 def findings_csv(result: ScanResult, choices: Choices) -> Rendered:
+    result = _worded(result, choices)
     from bleu_assess.render import findings
 
     return findings.to_csv(result, choices.csv_dialect)
 
 
 def findings_xlsx(result: ScanResult, choices: Choices) -> Rendered:
+    result = _worded(result, choices)
     from bleu_assess.render import findings
 
     return findings.to_xlsx(result)
@@ -151,14 +167,14 @@ def _report(subject: Report, choices: Choices, fmt: str) -> Rendered:
     from bleu_assess.render.report import stream
 
     # Streamed to its atomic file as it is generated (issue 21: bounded memory for large reports).
-    return stream(subject.scan, subject.plan, subject.inventory, fmt, choices.audience, choices.template_dir,
+    return stream(_worded(subject.scan, choices), subject.plan, subject.inventory, fmt, choices.audience, choices.template_dir,
                   subject.fit)
 
 
 def report_docx(subject: Report, choices: Choices) -> Rendered:
     from bleu_assess.render import docx
 
-    return docx.render(subject.scan, subject.plan, subject.inventory, choices.template_dir)
+    return docx.render(_worded(subject.scan, choices), subject.plan, subject.inventory, choices.template_dir)
 
 
 # --- diff ------------------------------------------------------------------------------------

@@ -4,19 +4,32 @@ with a `code`) are worded here, in the reader's language, just before rendering.
 Evaluation, planning and validation produce codes and parameters and never words; every
 renderer words them through this module, so one result renders in French and in English
 (`plan(result, "fr")` and `plan(result, "en")` from the same PlanResult). Wording lives in
-templates/i18n/<area>.<fr|en>.yaml (the same keys in both languages).
+templates/i18n/<area>.<fr|en>.yaml (the same keys in both languages); findings take theirs from
+their rules (render/findings_words.py, which `plan` uses for the plan's scan and the findings
+its held details quote).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from bleu_assess.assess.results import Held, Phrase, Placement, PlanResult, Said, Staying, Wave
+from bleu_assess.assess.results import (
+    FINDING_MESSAGE,
+    Held,
+    ItemVerdict,
+    Phrase,
+    Placement,
+    PlanResult,
+    Said,
+    Staying,
+    Wave,
+)
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory.walker import WORDED_PARAMS
+from bleu_assess.render import findings_words
 from bleu_assess.render.i18n import catalogue, t
 
 if TYPE_CHECKING:
@@ -27,20 +40,27 @@ if TYPE_CHECKING:
 ITEM_PARAMS = frozenset({"app", "apps", "dependency", "members", "group", "vital"})
 
 
-def phrase(said: Said, lang: str, names: Mapping[str, str] | None = None) -> str:
+# A finding's message in the reader's language: (item id, rule id) -> the message (words.plan).
+Quotes = Callable[[str, str], str]
+
+
+def phrase(said: Said, lang: str, names: Mapping[str, str] | None = None, quotes: Quotes | None = None) -> str:
     """The words of `said` in `lang` (a text already worded is returned as it is). `names`
-    maps item ids to the names that replace them in ITEM_PARAMS parameters."""
+    maps item ids to the names that replace them in ITEM_PARAMS parameters; `quotes` gives the
+    findings' messages FINDING_MESSAGE phrases quote (the rule id without it)."""
     if isinstance(said, str):
         return said
+    if said.key == FINDING_MESSAGE:
+        return quotes(said.params["item"], said.params["rule"]) if quotes else str(said.params["rule"])
     if not said.key:
-        return t("cli.list_separator", lang).join(phrase(p, lang, names) for p in said.params["parts"])
-    values = {key: _value(key, value, lang, names or {}) for key, value in said.params.items()}
+        return t("cli.list_separator", lang).join(phrase(p, lang, names, quotes) for p in said.params["parts"])
+    values = {key: _value(key, value, lang, names or {}, quotes) for key, value in said.params.items()}
     return t(said.key, lang, **values)
 
 
-def _value(key: str, value: Any, lang: str, names: Mapping[str, str]) -> Any:
+def _value(key: str, value: Any, lang: str, names: Mapping[str, str], quotes: Quotes | None) -> Any:
     if isinstance(value, Phrase):
-        return phrase(value, lang, names)
+        return phrase(value, lang, names, quotes)
     if key in ITEM_PARAMS:
         ids = value if isinstance(value, tuple) else (value,)
         return ", ".join(names.get(i, i) for i in ids)
@@ -58,11 +78,22 @@ def plan(result: PlanResult[Said], lang: str | None = None) -> PlanResult[str]:
     """`result` with every reason, detail and warning worded in `lang` (default: the scan's
     language): a PlanResult[str], whose texts renderers use as they are. Idempotent: a plan
     already worded comes back equal."""
+    texts = [*(p.reason for w in result.waves for p in w.placements), *(h.detail for h in result.held),
+             *(s.reason for s in result.staying), *result.warnings]
+    if texts and all(isinstance(text, str) for text in texts):
+        return cast("PlanResult[str]", result)  # already worded (its scan with it): one language per plan
     lang = lang or result.scan.lang
+    scan = findings_words.scan(result.scan, lang)
     names = item_names(result)
+    by_id: dict[str, ItemVerdict] = {}
+
+    def quote(item: str, rule: str) -> str:
+        if not by_id:
+            by_id.update((i.id, i) for i in scan.items)
+        return next(f.message for f in by_id[item].findings if f.rule == rule)
 
     def say(said: Said) -> str:
-        return phrase(said, lang, names)
+        return phrase(said, lang, names, quote)
 
     # Built field by field (dataclasses.replace would keep the Said type of the texts); every
     # field that is not a text is passed on as it is (tests/test_plan_reasons.py checks all are).
@@ -70,7 +101,7 @@ def plan(result: PlanResult[Said], lang: str | None = None) -> PlanResult[str]:
                        move_groups=w.move_groups, effort_days=w.effort_days,
                        placements=tuple(Placement(p.id, say(p.reason), p.not_before) for p in w.placements),
                        start=w.start, end=w.end) for w in result.waves)
-    return PlanResult(scan=result.scan, waves=waves,
+    return PlanResult(scan=scan, waves=waves,
                       held=tuple(Held(h.id, h.reason, say(h.detail)) for h in result.held),
                       staying=tuple(Staying(s.id, s.target, say(s.reason)) for s in result.staying),
                       hybrid_links=result.hybrid_links, split_datasets=result.split_datasets,

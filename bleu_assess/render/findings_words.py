@@ -1,0 +1,170 @@
+"""The one step that words findings: a finding is a decision (rule ids, severity, evidence and
+the parameters its texts need, assess/finding.py); here it gets its title, message, remediation,
+references and uncertainty note in the reader's language, just before rendering. One ScanResult
+renders in French and in English: `scan(result, "fr")`, `scan(result, "en")`.
+
+Wording is on the hot path (some 100,000 findings at 10,000 applications): items alike share
+their decision findings and parameters (assess/evaluate.py), so each distinct finding is worded
+once per language, split around the item's own id and name, which are put in last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import fields, replace
+from operator import attrgetter
+from typing import Any
+
+from bleu_assess.assess.naming import sources
+from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult
+from bleu_assess.render.citations import render as render_references
+from bleu_assess.render.finding_texts import RuleTexts, Shown, Split, fill
+from bleu_assess.rules.model import Rule, Ruleset
+
+# What a distinct finding's words are made of: its parameters (kept to check the memo's key),
+# title and message split around the item's id and name, its remediations (one per rule, each
+# once), legal and method references, uncertainty note.
+_References = tuple[tuple[str, ...], tuple[str, ...], str | None]
+_Words = tuple[Mapping[str, Any], Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
+
+
+_FIELDS = [f.name for f in fields(ItemVerdict)]
+_VALUES = attrgetter(*_FIELDS)
+_FINDINGS = _FIELDS.index("findings")
+
+
+class FindingWords:
+    """Words findings in `lang` with the rules of `sources` (rule id -> (ruleset, rule)); a
+    finding without parameters, or whose rule is not in `sources` (a results file read back),
+    keeps the texts it has."""
+
+    def __init__(self, sources: Mapping[str, tuple[Ruleset, Rule]], lang: str) -> None:
+        self.sources, self.lang = sources, lang
+        self.show = Shown(lang)
+        self.texts: dict[str, RuleTexts] = {}
+        # Keyed by the identity of the parameters: the evaluator shares one dict per rule and
+        # values shown (assess.naming.Referrer.params), merge.py and a results file one per finding.
+        self.memo: dict[int, _Words] = {}
+        self.references: dict[tuple[str, ...], _References] = {}
+
+    def finding(self, f: Finding, own: Mapping[str, Any]) -> Finding:
+        """`f` worded, `own` giving the item's `id` and `name`."""
+        params = f.params
+        if params is None:
+            return f
+        found = self.memo.get(id(params))
+        if found is None or found[0] is not params:
+            found = self._words(f, params)
+            if found is None:
+                return f
+            self.memo[id(params)] = found
+        _, title, message, remediations, legal, method, uncertain = found
+        if len(remediations) == 1:
+            remediation = fill(remediations[0], own)
+        else:
+            remediation = " ".join(dict.fromkeys(fill(split, own) for split in remediations))
+        # Positional, in Finding's field order (see evaluate.Evaluator._finding).
+        return Finding(f.rule, f.ruleset, f.dimension, f.severity, fill(message, own), remediation, legal, f.evidence,
+                       fill(title, own), f.derogation, f.confidence, f.rules, method, uncertain, params)
+
+    def _words(self, f: Finding, params: Mapping[str, Any]) -> _Words | None:
+        ids = f.rules or (f.rule,)
+        try:
+            texts = [self._texts(rule_id) for rule_id in ids]
+        except KeyError:  # a rule this tool does not know (a results file read back)
+            return None
+        legal, method, uncertain = self._references(ids, texts)
+        if len(ids) == 1:
+            text = texts[0]
+            return (params, text.title.split(params), text.message.split(params), (text.remediation.split(params),),
+                    legal, method, uncertain)
+        # A merged finding's rules may each show their own part of a fact (merge.py: `RULE:fact`).
+        title, message = texts[0].title.split(params, ids[0]), texts[0].message.split(params, ids[0])
+        remediations = tuple(dict.fromkeys(t.remediation.split(params, rule_id) for rule_id, t in zip(ids, texts)))
+        return params, title, message, remediations, legal, method, uncertain
+
+    def _references(self, ids: tuple[str, ...], texts: list[RuleTexts]) -> _References:
+        """The legal and method references and the uncertainty note of a finding of rules `ids`."""
+        found = self.references.get(ids)
+        if found is None:
+            lang = self.lang
+            citations = [c for rule_id in ids for c in self.sources[rule_id][0].citations(self.sources[rule_id][1])]
+            legal, method = render_references(citations, lang)
+            if len(ids) > 1:
+                notes = [f"{rule_id} : {t.uncertain}" if lang == "fr" else f"{rule_id}: {t.uncertain}"
+                         for rule_id, t in zip(ids, texts) if t.uncertain]
+                uncertain = " ".join(notes) or None
+            else:
+                uncertain = texts[0].uncertain
+            found = self.references[ids] = (legal, method, uncertain)
+        return found
+
+    def _texts(self, rule_id: str) -> RuleTexts:
+        found = self.texts.get(rule_id)
+        if found is None:
+            found = self.texts[rule_id] = RuleTexts(self.sources[rule_id][1], self.lang, self.show)
+        return found
+
+    def item(self, item: ItemVerdict) -> ItemVerdict:
+        """`item` with its findings worded."""
+        if not item.findings:
+            return item
+        own = {"id": item.id, "name": item.name}
+        word = self.finding
+        values = list(_VALUES(item))  # ItemVerdict(*values): quicker than dataclasses.replace
+        values[_FINDINGS] = tuple([word(f, own) for f in item.findings])
+        return ItemVerdict(*values)
+
+
+def scan(result: ScanResult, lang: str | None = None) -> ScanResult:
+    """`result` with every finding worded in `lang` (default: the result's language). A result
+    already worded in `lang` comes back as it is; one whose rules are not known (`sources`:
+    a results file read back) keeps its recorded texts and language."""
+    lang = lang or result.lang
+    if (result.worded and result.lang == lang) or not result.sources:
+        return result
+    words = FindingWords(result.sources, lang)
+    return replace(result, items=tuple([words.item(item) for item in result.items]), lang=lang, worded=True)
+
+
+def verdict(item: ItemVerdict, sources: Mapping[str, tuple[Ruleset, Rule]], lang: str) -> ItemVerdict:
+    """One item's verdict (an evaluation trace's) with its findings worded in `lang`."""
+    return FindingWords(sources, lang).item(item)
+
+
+def recorded_sources(refs: Iterable[Mapping[str, Any]], rules_dir: str | None = None
+                     ) -> dict[str, tuple[Ruleset, Rule]]:
+    """Where the findings of a results file take their words from: the rulesets it records
+    (`[{id, version, sha256}]`) that this tool has, with the same sha256; a ruleset it does not
+    have, or whose file changed since, gives none (its findings keep their recorded texts)."""
+    from bleu_assess.errors import BleuError
+    from bleu_assess.rules.load import resolve
+
+    found = []
+    for ref in refs:
+        try:
+            ruleset = resolve(f"{ref.get('id')}@{ref.get('version')}", rules_dir)
+        except BleuError:
+            continue
+        if ruleset.sha256 == ref.get("sha256"):
+            found.append(ruleset)
+    return sources(found)
+
+
+def titles(document: Mapping[str, Any], wanted: set[tuple[str, str]], lang: str) -> dict[tuple[str, str], str]:
+    """The titles of the findings `wanted` ((item id, rule id) pairs) of a results document, in
+    `lang`: worded again from their `params` when the document was written in another language,
+    else as recorded (a results file without parameters, or of rules this tool does not have)."""
+    out: dict[tuple[str, str], str] = {}
+    words = None
+    if document.get("lang") != lang:
+        words = FindingWords(recorded_sources(document.get("rulesets") or ()), lang)
+    for item in document["items"]:
+        for data in item["findings"]:
+            key = (item["id"], data["rule"])
+            if key in wanted:
+                finding = Finding.from_dict(data)
+                if words is not None:
+                    finding = words.finding(finding, {"id": item["id"], "name": item.get("name")})
+                out[key] = finding.title or finding.rule
+    return out
