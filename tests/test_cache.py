@@ -82,3 +82,28 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert cache.cached("probe", [b"x"], lambda: 5) == 5
     monkeypatch.delenv(cache.ENV)
     assert cache.directory() is not None and "bleu-assess" in str(cache.directory())
+
+
+def test_a_template_s_bytecode_is_read_back_as_jinja_writes_it_and_checked(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import jinja2
+    from jinja2.bccache import Bucket
+
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    store = cache.templates()
+    env = jinja2.Environment()
+    code = env.compile("{{ name }}!", "note", "note.j2")
+    written = Bucket(env, "note", "checksum-1")
+    written.code = code
+    store.dump_bytecode(written)
+    read = Bucket(env, "note", "checksum-1")
+    store.load_bytecode(read)
+    assert read.code == code
+    edited = Bucket(env, "note", "checksum-2")  # the template changed since: compiled anew
+    store.load_bytecode(edited)
+    assert edited.code is None
+    file = next(tmp_path.glob("templates-*/__jinja2_*.cache"))
+    file.write_bytes(file.read_bytes()[:-8])  # truncated
+    truncated = Bucket(env, "note", "checksum-1")
+    store.load_bytecode(truncated)
+    assert truncated.code is None

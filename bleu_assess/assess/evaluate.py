@@ -93,7 +93,11 @@ _GAPS = ("model", "service", "region", "exposed", "qualification")
 
 
 class Evaluator:
-    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str) -> None:
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str,
+                 rule_results: dict[tuple[str, str], dict[Any, bool]] | None = None) -> None:
+        """`rule_results`: each rule's results by the values of the facts it tests, keyed by
+        (ruleset ref, rule id), shared by evaluators of the same rulesets (the fit matrix's, one per
+        candidate offer): a rule's result depends on those values only."""
         self.inventory: Inventory = ig.inventory
         self.as_of = as_of
         self.analysis = Analysis(ig, as_of)
@@ -121,6 +125,8 @@ class Evaluator:
         for ruleset in rulesets:
             for rule in ruleset.rules:
                 check = _Check(ruleset, rule)
+                if rule_results is not None:
+                    check.cache = rule_results.setdefault((ruleset.ref, rule.id), check.cache)
                 for kind in rule.applies_to:
                     by_kind[kind].append(check)
         self.first = {k: [c for c in v if not c.rule.second_pass] for k, v in by_kind.items()}
@@ -161,6 +167,32 @@ class Evaluator:
 
     def evaluate(self, item: Any, kind: str) -> tuple[ItemVerdict, dict[str, Any], list[_Check]]:
         """The item's verdict, its facts (second-pass ones included) and the checks that fired."""
+        facts, exposure, fired, unknown = self.decide(item, kind)
+        finding = self.finding
+        findings = list(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]))
+        waivers = self.waivers.get(item.id)
+        if waivers:  # a merged finding is derogated when a derogation covers any of its rules
+            findings = [_derogated(f, waivers) for f in findings]
+        findings.sort(key=_finding_order)
+        readiness = self.readiness(findings, bool(unknown))
+        common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness,
+                      secnumcloud_scope=facts["verdict.secnumcloud_scope"], residency=facts["verdict.residency"],
+                      exposure=exposure, target=facts["verdict.target"], platform=facts["platform.id"],
+                      findings=tuple(findings), unknown_reasons=unknown if readiness == "unknown" else (),
+                      pending_platforms=facts["platform.pending"])
+        if kind == "application":
+            verdict = ItemVerdict(**common, owner=item.owner, criticality=item.criticality,
+                                  hosting_model=item.hosting.model if item.hosting else None, tags=item.tags,
+                                  extra=item.extra)
+        else:
+            verdict = ItemVerdict(**common, classification=item.classification)
+        return verdict, facts, fired
+
+    def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:
+        """What the rules decide for the item, before any finding is made: its facts with the
+        decisions among them (`verdict.secnumcloud_scope`, `verdict.target`, `verdict.residency`,
+        `platform.id`, `platform.pending`, ...), its exposure, the checks that fired (first pass,
+        then second) and the rules that leave readiness unknown."""
         if kind == "application":
             facts, exposure = self.analysis.application_facts(item)
         else:
@@ -190,24 +222,7 @@ class Evaluator:
             # A second-pass rule can find a fact missing too (the host's kind, once scope is known).
             unknown = tuple(sorted({*unknown, *(c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
             fired += second
-        finding = self.finding
-        findings = list(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]))
-        waivers = self.waivers.get(item.id)
-        if waivers:  # a merged finding is derogated when a derogation covers any of its rules
-            findings = [_derogated(f, waivers) for f in findings]
-        findings.sort(key=_finding_order)
-        readiness = self.readiness(findings, bool(unknown))
-        common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness, secnumcloud_scope=scope,
-                      residency=residency, exposure=exposure, target=target, platform=platform,
-                      findings=tuple(findings), unknown_reasons=unknown if readiness == "unknown" else (),
-                      pending_platforms=pending)
-        if kind == "application":
-            verdict = ItemVerdict(**common, owner=item.owner, criticality=item.criticality,
-                                  hosting_model=item.hosting.model if item.hosting else None, tags=item.tags,
-                                  extra=item.extra)
-        else:
-            verdict = ItemVerdict(**common, classification=item.classification)
-        return verdict, facts, fired
+        return facts, exposure, fired, unknown
 
     def derive(self, fired: list[_Check]) -> tuple[str, str, str, frozenset[str], frozenset[str] | None,
                                                    tuple[str, ...]]:

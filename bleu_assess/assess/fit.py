@@ -23,7 +23,7 @@ from bleu_assess.assess.analysis import SNC
 from bleu_assess.rules.refdata import region_groups, verdict_model
 
 if TYPE_CHECKING:
-    from bleu_assess.assess.results import ItemVerdict
+    from bleu_assess.assess.evaluate import Evaluator
     from bleu_assess.inventory.model import Inventory, Platform
     from bleu_assess.rules.model import Ruleset
 
@@ -65,8 +65,13 @@ class FitMatrix:
 def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[str] | None = None,
         day: dt.date | None = None) -> FitMatrix:
     """The matrix for `offers` (platform ids; default: every platform of the inventory).
-    Raises KeyError naming an unknown offer."""
-    from bleu_assess.assess.run import assess_inventory
+    Raises KeyError naming an unknown offer.
+
+    Each candidate's assessment decides the applications only (`Evaluator.decide`): their target,
+    landing offer and the rules that fired, as `assess` decides them, without the findings' texts
+    or the datasets' verdicts, which no cell reads. `lang` is kept for callers; cells are codes."""
+    from bleu_assess import gcpause
+    from bleu_assess.assess.evaluate import Evaluator
     from bleu_assess.inventory.catalogue import assessment_date
     from bleu_assess.inventory.graph import build_graph
 
@@ -74,27 +79,30 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
     chosen = [inventory.platforms_by_id[o] for o in offers] if offers else sorted(inventory.platforms, key=lambda p: p.id)
     # What each rule demands of a landing zone (a certification for health data, ...), so that a
     # refusal can name it: rulesets are data, read here rather than known by heart.
-    demands = {(f"{r.id}@{r.version}", rule.id): tuple(rule.verdict.get("requires_qualifications") or ())
+    demands = {(r.ref, rule.id): tuple(rule.verdict.get("requires_qualifications") or ())
                for r in rulesets for rule in r.rules}
     columns: list[dict[str, Cell]] = []
-    names: dict[str, str] = {}
+    names = {a.id: a.name for a in inventory.applications}
     targets: dict[str, set[str]] = {}
     hosted = {a.hosting.platform for a in inventory.applications if a.hosting and a.hosting.platform}
-    for platform in chosen:
-        # The offers applications run on today stay known (their facts judge the current hosting)
-        # but sell nothing to land on: the candidate is the only landing zone.
-        alone = replace(inventory, platforms=tuple(p if p.id == platform.id else replace(p, models=())
-                                                   for p in inventory.platforms
-                                                   if p.id == platform.id or p.id in hosted))
-        ig = build_graph(alone)
-        result = assess_inventory(alone, rulesets, lang, ig, as_of=day.isoformat())
-        judge = _Judge(alone, ig, platform, day, demands)
-        column = {}
-        for verdict in result.applications:
-            names[verdict.id] = verdict.name
-            targets.setdefault(verdict.id, set()).add(verdict.target)
-            column[verdict.id] = judge.cell(verdict)
-        columns.append(column)
+    results: dict[tuple[str, str], dict[Any, bool]] = {}  # the rules' results, shared by the assessments
+    with gcpause.paused():
+        for platform in chosen:
+            # The offers applications run on today stay known (their facts judge the current
+            # hosting) but sell nothing to land on: the candidate is the only landing zone.
+            alone = replace(inventory, platforms=tuple(p if p.id == platform.id else replace(p, models=())
+                                                       for p in inventory.platforms
+                                                       if p.id == platform.id or p.id in hosted))
+            evaluator = Evaluator(build_graph(alone), rulesets, lang, day.isoformat(), results)
+            judge = _Judge(alone, evaluator, platform, day, demands)
+            column = {}
+            for app in alone.applications:
+                facts, _, fired, _ = evaluator.decide(app, "application")
+                decided = _Decided(app.id, facts["verdict.target"], facts["platform.id"], facts["platform.pending"],
+                                   _shown(fired))
+                targets.setdefault(app.id, set()).add(decided.target)
+                column[app.id] = judge.cell(decided)
+            columns.append(column)
     # An application's target is the most demanding of its assessments: an offer accepted under a
     # recommended scope's fallback (an EU offer where SecNumCloud is recommended) shows as meeting
     # that fallback target in its own cell.
@@ -103,6 +111,36 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
                  for app_id, name in sorted(names.items()) for target in (_target(model, targets[app_id]),))
     resolution = inventory.catalogue
     return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """What a cell reads of one application's assessment: its target, the offer it lands on, the
+    offers that would fit once pending qualifications are granted, and the (ruleset ref, rule id)
+    of each finding the assessment shows, in the findings' order."""
+
+    id: str
+    target: str
+    platform: str | None
+    pending_platforms: tuple[str, ...]
+    rules: tuple[tuple[str, str], ...]
+
+
+def _shown(fired: list[Any]) -> tuple[tuple[str, str], ...]:
+    """The rule each finding of these fired checks is shown under, as `assess` orders its findings:
+    rules `about` one fact make one finding under the most severe (ties: the first rule id), as
+    assess/merge.py merges them; findings by severity, then rule id."""
+    from bleu_assess.vocab import SEVERITY_RANK
+
+    leaders: dict[Any, Any] = {}
+    for check in fired:
+        rule = check.rule
+        group = rule.about if rule.about is not None else ("rule", rule.id)
+        best = leaders.get(group)
+        if best is None or (SEVERITY_RANK[rule.severity], rule.id) < (SEVERITY_RANK[best.rule.severity], best.rule.id):
+            leaders[group] = check
+    ordered = sorted(leaders.values(), key=lambda c: (SEVERITY_RANK[c.rule.severity], c.rule.id))
+    return tuple((c.ruleset.ref, c.rule.id) for c in ordered)
 
 
 def _under(cell: Cell, target: str) -> Cell:
@@ -120,19 +158,18 @@ def _target(model: Any, targets: set[str]) -> str:
 
 
 class _Judge:
-    def __init__(self, inventory: Inventory, ig: Any, platform: Platform, day: dt.date,
+    def __init__(self, inventory: Inventory, evaluator: Evaluator, platform: Platform, day: dt.date,
                  demands: dict[tuple[str, str], tuple[str, ...]]) -> None:
-        from bleu_assess.assess.analysis import Analysis
         from bleu_assess.rules.refdata import hds_activities
 
         self.inventory, self.platform, self.day, self.demands = inventory, platform, day, demands
         self.provider = inventory.provider(platform.provider)
-        self.exposed = Analysis(ig, day.isoformat()).providers[platform.provider].exposed if self.provider else True
+        self.exposed = evaluator.analysis.providers[platform.provider].exposed if self.provider else True
         self.model = verdict_model()
         self.groups = region_groups()
         self.hds_by_model = hds_activities().by_hosting
 
-    def cell(self, verdict: ItemVerdict) -> Cell:
+    def cell(self, verdict: _Decided) -> Cell:
         requirement = self.model.target_requirements.get(verdict.target)
         if requirement is None:
             return Cell("not-moving", "target", {"target": verdict.target})
@@ -141,10 +178,10 @@ class _Judge:
             return self.conditions(needed) or Cell("fits", "meets", {"target": verdict.target})
         return self.miss(verdict, requirement, needed)
 
-    def needed(self, verdict: ItemVerdict, requirement: dict[str, Any]) -> list[str]:
+    def needed(self, verdict: _Decided, requirement: dict[str, Any]) -> list[str]:
         """The qualifications the target and the rules that fired for the application require."""
         return list(dict.fromkeys([*requirement["qualifications"],
-                                   *(q for f in verdict.findings for q in self.demands.get((f.ruleset, f.rule), ()))]))
+                                   *(q for key in verdict.rules for q in self.demands.get(key, ()))]))
 
     def dated(self) -> list[tuple[str, str]]:
         """(qualification id, until YYYY-MM-DD) of the offer: its own dates (format v2), else those
@@ -168,7 +205,7 @@ class _Judge:
                 return Cell("fits-with-conditions", "expires", {"qualification": q_id, "until": until})
         return None
 
-    def miss(self, verdict: ItemVerdict, requirement: dict[str, Any], needed: list[str]) -> Cell:
+    def miss(self, verdict: _Decided, requirement: dict[str, Any], needed: list[str]) -> Cell:
         """Why the engine did not land the application on the offer: the first requirement missed,
         in the engine's order (model, service, regions, non-EU law, qualifications)."""
         from bleu_assess.assess.offers import HDS, certified_activities, count

@@ -195,14 +195,45 @@ def render_svgs(pictures: Sequence[tuple[Diagram, str, str]]) -> list[str | None
     if dot is None or not pictures:
         return [None] * len(pictures)
     try:
-        done = subprocess.run([dot, "-Tsvg"], input="".join(to_dot(d) for d, _, _ in pictures), capture_output=True,
-                              text=True, timeout=DOT_TIMEOUT, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+        laid_out = _laid_out(dot, "".join(to_dot(d) for d, _, _ in pictures))
+    except _DotFailed:
         return [None] * len(pictures)
-    documents = [d for d in re.split(r"(?=<svg )", done.stdout) if d.startswith("<svg ")]
-    if done.returncode != 0 or len(documents) != len(pictures):
+    documents = [d for d in re.split(r"(?=<svg )", laid_out) if d.startswith("<svg ")]
+    if len(documents) != len(pictures):
         return [None] * len(pictures)
     return [_inline(svg[:svg.index("</svg>") + 6], d, title, desc) for svg, (d, title, desc) in zip(documents, pictures)]
+
+
+class _DotFailed(Exception):
+    pass
+
+
+def _laid_out(dot: str, source: str) -> str:
+    """`dot -Tsvg`'s output for `source`, kept in the compiled cache (bleu_assess.cache) under the
+    source and the `dot` program's path, size and modification time: the same Graphviz lays out
+    the same graph the same way, and a report's diagrams rarely change between runs (a `dot`
+    process costs about as much CPU as assessing a hospital's estate; a Graphviz library upgraded
+    without its `dot` program is not noticed: `BLEU_ASSESS_CACHE=off`). Raises _DotFailed when
+    `dot` cannot run, fails or times out (nothing is kept)."""
+    import os
+
+    from bleu_assess import cache
+
+    def run() -> str:
+        try:
+            done = subprocess.run([dot, "-Tsvg"], input=source, capture_output=True, text=True, timeout=DOT_TIMEOUT,
+                                  check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise _DotFailed from exc
+        if done.returncode != 0:
+            raise _DotFailed
+        return done.stdout
+
+    try:
+        program = os.stat(dot)
+    except OSError:
+        return run()
+    return cache.cached("dot-svg", (dot, f"{program.st_size}\0{program.st_mtime_ns}", source), run)
 
 
 def _inline(svg: str, diagram: Diagram, title: str, desc: str) -> str:
