@@ -14,18 +14,17 @@ from typing import Any
 
 from bleu_assess import __version__, gcpause
 from bleu_assess.assess.analysis import Analysis, derogation_active
-from bleu_assess.assess.exposure import SNC
+from bleu_assess.assess.landing import Expiry, LandingZones
 from bleu_assess.assess.merge import Merger
 from bleu_assess.assess.naming import Referrer, placeholders, sources
-from bleu_assess.assess.offers import HDS, Expiry, certified_activities, count
 from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, RulesetRef, ScanResult
 from bleu_assess.assess.trace import Trace
 from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
-from bleu_assess.inventory.model import Application, Inventory
+from bleu_assess.inventory.model import Inventory
 from bleu_assess.rules.facts import FACTS
 from bleu_assess.rules.model import Rule, Ruleset
-from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
+from bleu_assess.rules.refdata import verdict_model
 from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
 
 
@@ -89,7 +88,6 @@ def _jsonable(value: Any) -> Any:
 
 # Why no offer fits, in the order an offer is tested: the furthest stage any offer reached names
 # what is missing (a label in the values catalogue, `landing_gap`).
-_GAPS = ("model", "service", "region", "exposed", "qualification")
 
 
 class Evaluator:
@@ -114,11 +112,9 @@ class Evaluator:
         self.rulesets = rulesets
         self.lang = lang
         self.model = verdict_model()
-        self.groups = region_groups()
-        self.hds_table = hds_activities()
-        self._platforms: dict[Any, tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]] = {}
         self._derived: dict[tuple[_Check, ...], Any] = {}
         self.merger = Merger()
+        self.landing = LandingZones(self.inventory, self.analysis, as_of)
         self.expiry = Expiry(self.inventory, self.model, as_of)
         self.refer = Referrer(self.inventory)
         by_kind: dict[str, list[_Check]] = {"application": [], "dataset": []}
@@ -206,11 +202,11 @@ class Evaluator:
         strategy = getattr(item, "strategy", None)
         target = self.model.strategy_targets.get(strategy, target) if strategy else target
         app = item if kind == "application" else None
-        platform, pending, missing, models = self.platform(app, target, qualifications, regions)
+        platform, pending, missing, models = self.landing(app, target, qualifications, regions)
         fallback = self.model.scope_fallbacks.get(scope)
         if platform is None and fallback and target == self.model.scope_targets[scope]:
             # Recommended, not required: an EU platform is accepted when no qualified one fits.
-            found, _, _, found_models = self.platform(app, fallback, qualifications, regions)
+            found, _, _, found_models = self.landing(app, fallback, qualifications, regions)
             if found is not None:
                 target, platform, pending, missing, models = fallback, found, (), None, found_models
         facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
@@ -255,94 +251,6 @@ class Evaluator:
         if severities & {Severity.HIGH, Severity.MEDIUM}:
             return Readiness.READY_WITH_CONDITIONS
         return Readiness.READY
-
-    def platform(self, app: Application | None, target: str, qualifications: frozenset[str],
-                 regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:
-        """The first declared offer (by id) that satisfies the item, those that would if their
-        pending qualifications were granted, what is missing when none fits (a `_GAPS` code),
-        and the service models it may land on."""
-        requirement = self.model.target_requirements.get(target)
-        if requirement is None:  # on-premises, retire
-            return None, (), None, ()
-        if app is None:
-            kind: Any = None
-        elif app.strategy in self.model.strategy_models:
-            kind = ("strategy", app.strategy, app.service)
-        else:
-            kind = ("hosting", app.hosting.model if app.hosting else "unknown", app.service)
-        key = (kind, target, qualifications, regions)
-        found = self._platforms.get(key)
-        if found is None:
-            found = self._platforms[key] = self._platform(app, requirement, qualifications, regions)
-        return found
-
-    def _platform(self, app: Application | None, requirement: dict[str, Any], qualifications: frozenset[str],
-                  regions: frozenset[str] | None) -> tuple[str | None, tuple[str, ...], str | None, tuple[str, ...]]:
-        needed = set(requirement["qualifications"]) | qualifications
-        allowed = regions
-        if requirement["regions"]:
-            group = self.groups[requirement["regions"].lstrip("@")]
-            allowed = group if allowed is None else allowed & group
-        if app is None:
-            wanted = list(dict.fromkeys(m for ms in self.model.landing_models.values() for m in ms if m != "saas"))
-        elif app.strategy in self.model.strategy_models:
-            wanted = list(self.model.strategy_models[app.strategy])
-        else:
-            wanted = list(self.model.landing_models[app.hosting.model if app.hosting else "unknown"])
-        service = app.service if app is not None else None
-        chosen: str | None = None
-        pending: list[str] = []
-        reached = -1
-        inv = self.inventory
-        for offer in sorted(inv.platforms, key=lambda p: p.id):
-            provider = inv.provider(offer.provider)
-            if provider is None:
-                continue
-            stage = 0
-            # The service models this offer can host the item on, the item's preferred first;
-            # a SaaS offer only for an application whose service it provides.
-            models = [m for m in wanted if m in offer.models
-                      and (m != "saas" or app is None or (service is not None and service in offer.services))]
-            if models:
-                stage = 2
-            elif any(m in offer.models for m in wanted):
-                stage = 1
-            if stage == 2:
-                offer_regions = offer.regions or provider.regions
-                if allowed is None or (offer_regions and allowed.issuperset(offer_regions)):
-                    stage = 3
-            model = models[0] if models else None
-            counted = count(offer.qualifications or (), model, self.as_of)
-            if stage == 3:
-                qualified_snc = SNC in counted.held
-                seat = requirement.get("seat")  # SecNumCloud §19.6.a: an EU seat, whatever the offer says
-                if not (requirement["not_exposed"] and self.analysis.providers[provider.id].exposed
-                        and not qualified_snc) and not (seat and provider.headquarters is not None
-                                                        and provider.headquarters not in self.groups[seat[1:]]):
-                    stage = 4
-            if stage == 4 and model is not None:
-                held = set(counted.held)
-                # `hds` as a requirement: certified for the activities of the model it lands on.
-                certified = certified_activities(offer.hds_activities, offer.qualifications or (), self.as_of)
-                if self.hds_table.by_hosting[model] <= certified:
-                    held.add(HDS)
-                else:
-                    held.discard(HDS)
-                if provider.kind not in (None, "commercial"):
-                    # The doctrine's qualification requirement (R9, SREN art. 31) concerns
-                    # commercial cloud offers: the State's cloud or a public shared service meets it.
-                    held.add(SNC)
-                missing = needed.difference(held)
-                if not missing:
-                    chosen = chosen or offer.id
-                    stage = 5
-                elif missing.issubset({q.id for q in offer.pending_qualifications or ()}):
-                    pending.append(offer.id)
-                    stage = 5
-            reached = max(reached, stage)
-        gap = None if chosen or pending else ("service-undeclared" if reached == 1 and service is None and app is not None
-                                              and "saas" in wanted else _GAPS[max(reached, 0)])
-        return chosen, tuple(pending), gap, tuple(wanted)
 
     def finding(self, check: _Check, facts: dict[str, Any], exposure: Exposure) -> Finding:
         """The rule's decision: codes, evidence, its texts' parameters (worded by render/findings_words.py)."""

@@ -13,10 +13,8 @@ Subprocessors with `data_access: none` reach no data: they are not in the chain 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from bleu_assess.inventory.model import (
     Application,
@@ -218,29 +216,3 @@ class _Chain:
             self.missing |= lacking
             self.uncovered.append(provider_id)
 
-
-class Expiry:
-    """The `platform.expiring` and `platform.expires_on` facts: the qualifications an item needs on
-    its chosen offer (its target's and its rules') that are in force on the assessment date and
-    end within `expiry_warning_days` of it (rulesets/verdicts.yaml), and the first such end
-    (YYYY-MM-DD). A qualification is valid for a period (SecNumCloud 3.2 annex 2); a migration
-    planned on one about to end needs its renewal checked. Remembered per offer and needs."""
-
-    def __init__(self, inventory: Inventory, model: Any, as_of: str) -> None:
-        self.platforms = inventory.platforms_by_id
-        self.model, self.as_of = model, as_of
-        self.horizon = (dt.date.fromisoformat(as_of) + dt.timedelta(days=model.expiry_warning_days)).isoformat()
-        self.memo: dict[tuple[str, str, frozenset[str]], tuple[tuple[str, ...], str | None]] = {}
-
-    def __call__(self, platform: str | None, target: str, needs: frozenset[str]) -> tuple[tuple[str, ...], str | None]:
-        if platform is None:
-            return (), None
-        key = (platform, target, needs)
-        found = self.memo.get(key)
-        if found is None:
-            requirement = self.model.target_requirements.get(target) or {}
-            needed = set(requirement.get("qualifications") or ()) | needs
-            ending = sorted((q.until, q.id) for q in self.platforms[platform].qualifications or ()
-                            if q.id in needed and q.until and q.in_force(self.as_of) and q.until <= self.horizon)
-            found = self.memo[key] = (tuple(dict.fromkeys(i for _, i in ending)), ending[0][0] if ending else None)
-        return found
