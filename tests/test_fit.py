@@ -169,3 +169,17 @@ def test_a_reason_reads_as_french_lists_countries_and_services_worded(reason: st
     """Lists joined as French joins them (« ni … ni » for what is missing), countries by name, a
     service by its label (one the catalogue does not know, as the inventory writes it)."""
     assert fit_render.reason(fit.Cell("does-not-fit", reason, values), "fr") == french
+
+
+@pytest.mark.parametrize("example", ["chu-exemple", "ministere-exemple"])
+def test_each_row_reads_against_the_target_scan_gives(example: str) -> None:
+    # The hospital's patient file: SecNumCloud recommended, no qualified offer offering its PaaS,
+    # so scan's target is the EU fallback; the matrix's row says the same, never « SecNumCloud ».
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "examples" / f"{example}.yaml"
+    day = dt.date(2026, 11, 30)
+    inventory = api.load(path, as_of=day).inventory
+    scanned = api.assess(inventory, lang="en", as_of=day.isoformat())
+    matrix = fit.fit(inventory, api.select_rulesets(), "en", day=day)
+    assert {row.id: row.target for row in matrix.rows} == {v.id: v.target for v in scanned.applications}

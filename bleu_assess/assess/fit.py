@@ -83,10 +83,12 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
                for r in rulesets for rule in r.rules}
     columns: list[dict[str, Cell]] = []
     names = {a.id: a.name for a in inventory.applications}
-    targets: dict[str, set[str]] = {}
     hosted = {a.hosting.platform for a in inventory.applications if a.hosting and a.hosting.platform}
     results: dict[tuple[str, str], dict[Any, bool]] = {}  # the rules' results, shared by the assessments
     with gcpause.paused():
+        # Each row reads against the application's target as `scan` gives it (every offer declared).
+        whole = Evaluator(build_graph(inventory), rulesets, lang, day.isoformat(), results)
+        scanned = {app.id: whole.decide(app, "application")[0]["verdict.target"] for app in inventory.applications}
         for platform in chosen:
             # The offers applications run on today stay known (their facts judge the current
             # hosting) but sell nothing to land on: the candidate is the only landing zone.
@@ -100,15 +102,12 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
                 facts, _, fired, _ = evaluator.decide(app, "application")
                 decided = _Decided(app.id, facts["verdict.target"], facts["platform.id"], facts["platform.pending"],
                                    _shown(fired))
-                targets.setdefault(app.id, set()).add(decided.target)
                 column[app.id] = judge.cell(decided)
             columns.append(column)
-    # An application's target is the most demanding of its assessments: an offer accepted under a
-    # recommended scope's fallback (an EU offer where SecNumCloud is recommended) shows as meeting
-    # that fallback target in its own cell.
-    model = verdict_model()
-    rows = tuple(Row(app_id, name, target, tuple(_under(col[app_id], target) for col in columns))
-                 for app_id, name in sorted(names.items()) for target in (_target(model, targets[app_id]),))
+    # A cell that meets another target than the row's (an EU offer accepted as the fallback of a
+    # recommended scope, where a qualified offer gives the application SecNumCloud) says so.
+    rows = tuple(Row(app_id, name, scanned[app_id], tuple(_under(col[app_id], scanned[app_id]) for col in columns))
+                 for app_id, name in sorted(names.items()))
     resolution = inventory.catalogue
     return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
 
@@ -150,11 +149,6 @@ def _under(cell: Cell, target: str) -> Cell:
     if cell.status == "fits" and cell.values.get("target") not in (None, target):
         return Cell("fits-with-conditions", "fallback", {"target": cell.values["target"], "preferred": target})
     return cell
-
-
-def _target(model: Any, targets: set[str]) -> str:
-    """One target, or the strongest of several (targets that never vary, like retire, are alone)."""
-    return next(iter(targets)) if len(targets) == 1 else model.strongest("target", sorted(targets))
 
 
 class _Judge:
