@@ -258,8 +258,8 @@ def schedule(plan: PlanResult, inventory: Inventory, options: RoadmapOptions) ->
             late = [a for a in deadline.applications if a in members]
             if deadline.must_meet and late and last > deadline.date:
                 warnings.append(Phrase("plan.warn_deadline", {
-                    "wave": wave.number, "end": last.isoformat(), "date": deadline.date.isoformat(),
-                    "subject": deadline.subject, "apps": tuple(late)}))
+                    "wave": wave.number, "ends": last.isoformat(), "until": deadline.date.isoformat(),
+                    "deadline": deadline, "apps": tuple(late)}))
         waves.append(replace(wave, start=first.isoformat(), end=last.isoformat()))
         cursor = last + dt.timedelta(days=1)
     roadmap = Roadmap(options.start, _date(waves[-1].end) if waves else None, options.capacity, options.freezes,

@@ -138,7 +138,7 @@ def _bare(text: str) -> frozenset[str]:
 
 # Placeholders that name a day: an ISO date given as text (as results and the catalogue record
 # them) is written in the reader's language too (« 30 novembre 2026 »).
-DATE_PLACEHOLDERS = frozenset({"as_of", "assessed_on", "day", "since", "until", "expected"})
+DATE_PLACEHOLDERS = frozenset({"as_of", "assessed_on", "day", "since", "until", "expected", "ends"})
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 

@@ -30,7 +30,7 @@ from bleu_assess.assess.results import (
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory.walker import WORDED_PARAMS
 from bleu_assess.render import findings_words
-from bleu_assess.render.i18n import catalogue, t
+from bleu_assess.render.i18n import catalogue, label_or_code, t
 
 if TYPE_CHECKING:
     from bleu_assess.plan.roadmap import Deadline
@@ -61,6 +61,8 @@ def phrase(said: Said, lang: str, names: Mapping[str, str] | None = None, quotes
 def _value(key: str, value: Any, lang: str, names: Mapping[str, str], quotes: Quotes | None) -> Any:
     if isinstance(value, Phrase):
         return phrase(value, lang, names, quotes)
+    if key == "deadline":  # a plan.roadmap.Deadline
+        return deadline_title(value, lang)
     if key in ITEM_PARAMS:
         ids = value if isinstance(value, tuple) else (value,)
         return ", ".join(names.get(i, i) for i in ids)
@@ -115,7 +117,9 @@ def deadline_title(deadline: Deadline, lang: str, start: dt.date | None = None) 
     if deadline.title:
         text = deadline.title.get(lang) or deadline.title.get("en") or deadline.subject
     else:
-        text = t(f"plan.deadline_{deadline.kind}", lang, subject=deadline.subject)
+        holder, _, qualification = deadline.subject.partition(":")  # qualification-expiry: HOLDER:QUALIFICATION
+        text = t(f"plan.deadline_{deadline.kind}", lang, subject=deadline.subject, holder=holder,
+                 qualification=label_or_code("qualification", qualification, lang) if qualification else "")
     return (text + (t("plan.uncertain_suffix", lang) if deadline.uncertain else "")
             + (t("plan.passed_suffix", lang) if start is not None and deadline.date < start else ""))
 
