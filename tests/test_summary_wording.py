@@ -168,3 +168,13 @@ def test_the_headline_adds_up_and_says_why_applications_stay(name: str) -> None:
     assert figures["ready"] + figures["not-ready"] + figures["neutral"] + figures["unknown"] == figures["total"]
     whys = [entry["why"] for entry in page["cannot"]]
     assert not {"Cloud UE", "Tout cloud", "SecNumCloud"} & set(whys), whys
+
+
+@pytest.mark.parametrize("name", ["chu-exemple", "ministere-exemple"])
+def test_the_held_sentence_counts_what_the_headline_calls_waiting(name: str) -> None:
+    # The hospital has one application that cannot be assessed: it is counted once, as unknown,
+    # on the headline and not again among those waiting (a new-user trial read 11 then 12).
+    page, sentences = summary_text(EXAMPLES / f"{name}.yaml", "en")
+    waiting = next(value for value, _, kind in page["figures"] if kind == "not-ready")
+    said = [s for s in sentences if "blockers are lifted" in s]
+    assert said == [f"{waiting} applications wait until their blockers are lifted."], said

@@ -218,6 +218,9 @@ def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory
         pilot = plan.waves[0]
         out.append(say("exec_pilot", apps=separator.join(names[a] for a in pilot.applications),
                        days=t("plan.person_days", lang, count=pilot.effort_days), count=len(plan.waves)))
-    if plan.held:
-        out.append(say("exec_held", count=len(plan.held)))
+    # As the headline counts them: what cannot be assessed is told apart (exec_cannot_assess).
+    unassessed = {i.id for i in scan.applications if i.readiness == "unknown"}
+    waiting = [h for h in plan.held if h.id not in unassessed]
+    if waiting:
+        out.append(say("exec_held", count=len(waiting)))
     return out
