@@ -178,3 +178,14 @@ def test_the_held_sentence_counts_what_the_headline_calls_waiting(name: str) -> 
     waiting = next(value for value, _, kind in page["figures"] if kind == "not-ready")
     said = [s for s in sentences if "blockers are lifted" in s]
     assert said == [f"{waiting} applications wait until their blockers are lifted."], said
+
+
+def test_a_dated_plan_says_when_the_pilot_starts(runner: Any, tmp_path: Path) -> None:
+    from bleu_assess.cli import app
+
+    out = tmp_path / "synthese.md"
+    args = ["report", str(EXAMPLES / "chu-exemple.yaml"), "--audience", "executive", "-f", "markdown", "-o", str(out)]
+    assert runner.invoke(app, [*args, "--start", "2027-01-04", "--lang", "en"]).exit_code == 0
+    assert "- From 4 January 2027, the pilot wave: " in out.read_text(encoding="utf-8")
+    assert runner.invoke(app, [*args, "--lang", "fr"]).exit_code == 0
+    assert "- Dès maintenant, la vague pilote : " in out.read_text(encoding="utf-8")

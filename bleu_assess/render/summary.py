@@ -60,7 +60,11 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     if plan.waves:
         move.append(say("move_line", count=len(moving), waves=say("waves_count", count=len(plan.waves)),
                         days=t("plan.person_days", lang, count=total_days)))
-        move.append(say("move_pilot", names=names_list((names[a] for a in plan.waves[0].applications), lang)))
+        pilot = plan.waves[0]
+        pilot_names = names_list((names[a] for a in pilot.applications), lang)
+        # A dated plan says when the pilot starts; an undated one, that nothing holds it back.
+        move.append(say("move_pilot_dated", names=pilot_names, day=pilot.start) if pilot.start
+                    else say("move_pilot", names=pilot_names))
     else:
         move.append(say("move_none"))
 
