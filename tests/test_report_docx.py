@@ -61,3 +61,15 @@ def test_two_notes_with_source_date_epoch_are_byte_identical(runner: Any, monkey
     note(runner, monkeypatch, tmp_path / "a.docx", "--format", "docx")
     note(runner, monkeypatch, tmp_path / "b.docx", "--format", "docx")
     assert (tmp_path / "a.docx").read_bytes() == (tmp_path / "b.docx").read_bytes()
+
+
+def test_a_blocker_s_remediation_that_names_its_item_is_given_for_each_item(runner: Any, monkeypatch: Any,
+                                                                             tmp_path: Path) -> None:
+    # EXT-FLOW-004 blocks the mail system and the teleradiology service; each remediation names
+    # its own application: the note gives both, each for its item, never the first for the group.
+    document = note(runner, monkeypatch, tmp_path / "note.docx", "--lang", "fr", "--as-of", "2026-11-30")
+    texts = [p.text for p in document.paragraphs]
+    start = next(i for i, text in enumerate(texts) if "(EXT-FLOW-004," in text)
+    group = texts[start:start + 6]
+    for name in ("Messagerie et collaboration (Microsoft 365)", "Téléradiologie (interprétation à distance)"):
+        assert any(text.startswith(f"Migrer {name} vers") and text.endswith(f"({name})") for text in group), group

@@ -136,7 +136,11 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
             bullets([i["message"] for i in group["items"]])
         else:
             document.add_paragraph(separator.join(i["name"] for i in group["items"]))
-        document.add_paragraph(f"{say('field', name=say('remediation'))} {group['remediation']}")
+        if group["remediation"]:
+            document.add_paragraph(f"{say('field', name=say('remediation'))} {group['remediation']}")
+        else:  # each distinct remediation, with the items it is for
+            document.add_paragraph(say("field", name=say("remediation")))
+            bullets([f"{entry['text']} ({separator.join(entry['names'])})" for entry in group["remediations"]])
 
     moment = reference_moment().replace(tzinfo=None)
     properties = document.core_properties

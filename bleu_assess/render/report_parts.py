@@ -45,7 +45,9 @@ class Records:
 
 def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     """Every finding, grouped by rule: most severe first, then the rules affecting most items.
-    Each group: `rule`, `ruleset`, `dimension`, `severity`, `title`, `remediation`,
+    Each group: `rule`, `ruleset`, `dimension`, `severity`, `title`, `remediation` (None when
+    its findings' remediations differ), `remediations` ({text, names}: each distinct one, with
+    the names of the items it is for),
     `references`, `rules` (every rule merged into the finding, `rule` first), `uncertain`,
     `method_references`, `items` ({id, kind, name, message}, by name; Records: made as
     they are read). Nothing is dropped: the items of a group are exactly those with a finding of
@@ -68,6 +70,15 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
             pairs[finding.rule].append((item, finding))
     for rule, group in groups.items():
         group["items"] = Records(pairs[rule], _group_item)
+        # A remediation that names its item (« Migrer Messagerie… vers… ») is not the group's:
+        # the group shows one only when every finding of the rule has the same.
+        # Then it lists each distinct remediation once, with the items it is for.
+        distinct: dict[str, list[str]] = {}
+        for item, finding in pairs[rule]:
+            distinct.setdefault(finding.remediation, []).append(item.name)
+        group["remediations"] = [{"text": text, "names": names} for text, names in distinct.items()]
+        if len(distinct) > 1:
+            group["remediation"] = None
     return sorted(groups.values(), key=lambda g: (SEVERITY_RANK[g["severity"]], -len(g["items"]), g["rule"]))
 
 
