@@ -128,6 +128,14 @@ def test_list_marks_expired_qualifications(runner) -> None:
     assert "expired 30 November 2026" in result.output and "until 17 December 2028" in result.output
 
 
+def test_list_words_models_regions_and_qualifications(runner) -> None:
+    result = runner.invoke(app, ["catalogue", "list", "--as-of", "2026-11-30", "--lang", "fr"], env=WIDE)
+    assert result.exit_code == 0
+    assert "SecNumCloud 3.2 [IaaS]" in result.output and "France" in result.output
+    assert "secnumcloud-3.2 [" not in result.output and "[iaas" not in result.output, result.output
+    assert "│ FR " not in result.output and "│ iaas" not in result.output, result.output
+
+
 def _copy(tmp_path: Path) -> Path:
     target = tmp_path / "catalogue"
     shutil.copytree(SHIPPED, target)

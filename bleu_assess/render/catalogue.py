@@ -20,14 +20,16 @@ def _value(value: Any) -> str:
 
 
 def qualification_text(offer: Offer, day: dt.date, lang: str) -> str:
-    """`secnumcloud-3.2 [iaas] until 2026-12-29`, one per line; expired ones say so."""
+    """`SecNumCloud 3.2 [IaaS] until 29 December 2026`, one per line, in words; expired ones say so."""
     lines = []
     for q in offer.qualifications:
         when = ""
         if q.until:
             expired = parse_date(q.until, end=True) < day
             when = " " + t("catalogue.expired" if expired else "catalogue.until", lang, until=q.until)
-        lines.append(f"{q.id} [{', '.join(q.scope)}]{when} ({t('catalogue.confidence.' + q.fact.mark, lang)})")
+        scope = ", ".join(label_or_code("hosting", m, lang) for m in q.scope)
+        lines.append(f"{label_or_code('qualification', q.id, lang)} [{scope}]{when} "
+                     f"({t('catalogue.confidence.' + q.fact.mark, lang)})")
     return "\n".join(lines) or "—"
 
 
@@ -38,14 +40,18 @@ def listing(catalogue: Catalogue, day: dt.date, lang: str) -> RenderableType:
     table = Table(title=t("catalogue.title", lang, version=catalogue.version, as_of=catalogue.as_of,
                           providers=len(catalogue.providers), offers=len(offers)), show_lines=True)
     for key in ("col_offer", "col_models", "col_regions", "col_qualifications", "col_pending"):
-        table.add_column(t(f"catalogue.{key}", lang))
+        # Offer references whole, folded rather than cut: they are what `catalogue show` takes.
+        table.add_column(t(f"catalogue.{key}", lang), overflow="fold")
     for provider in catalogue.providers.values():
         if not provider.offers:
             table.add_row(provider.id, "—", "—", "—", "—")
         for offer in provider.offers:
-            pending = "\n".join(f"{p.id} {p.milestone or '?'}" for p in offer.pending) or "—"
-            table.add_row(offer.ref, _value(offer.facts.get("models") and offer.facts["models"].value),
-                          _value(offer.facts.get("regions") and offer.facts["regions"].value),
+            pending = "\n".join(f"{label_or_code('qualification', p.id, lang)} {p.milestone or '?'}"
+                                for p in offer.pending) or "—"
+            models = offer.facts.get("models") and offer.facts["models"].value
+            regions = offer.facts.get("regions") and offer.facts["regions"].value
+            table.add_row(offer.ref, _value([label_or_code("hosting", m, lang) for m in models or ()]),
+                          _value([l10n.country(r, lang) for r in regions or ()]),
                           qualification_text(offer, day, lang), pending)
     return table
 
