@@ -267,3 +267,23 @@ def test_a_criticality_word_is_not_read_for_a_field_of_another_vocabulary() -> N
 
     with pytest.raises(ValueError):
         coerce("haute", Spec("string", enum=model.STRATEGIES))
+
+
+def test_a_large_import_is_checked_by_the_compiled_validator_and_writes_only_what_the_source_says(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1,200 rows take the compiled validator (intake/engine.py FAST_MIN_ITEMS); it must not write
+    # the schema's defaults (organisation type and country) into the inventory it checks, and the
+    # result is the same file the located walker validates.
+    from bleu_assess.cli import app
+
+    source = tmp_path / "carto.csv"
+    source.write_text("nom;criticite\n" + "".join(f"Application {i};haute\n" for i in range(1200)), encoding="utf-8")
+    outputs = []
+    for setting in ("auto", "off"):
+        monkeypatch.setenv("BLEU_ASSESS_FASTCHECK", setting)
+        target = tmp_path / f"{setting}.yaml"
+        result = runner.invoke(app, ["import", "csv", str(source), "-o", str(target), "--organisation", "GHT"])
+        assert result.exit_code == 0, result.output
+        outputs.append(target.read_text(encoding="utf-8").split("\n", 4)[4])
+    assert outputs[0] == outputs[1]
+    assert "type: other" not in outputs[0] and "country: FR" not in outputs[0]

@@ -350,13 +350,19 @@ def _assemble(run: Run, organisation: str | None) -> dict[str, Any]:
     return data
 
 
+FAST_MIN_ITEMS = 1000
+
+
 def _check(run: Run) -> None:
     """Validate the result; errors and warnings name the cell they come from."""
-    from bleu_assess.inventory.validate import Document, validate
+    from bleu_assess.inventory import fastcheck
+    from bleu_assess.inventory.validate import Document
 
     source = run.result.sheets[0].file if run.result.sheets else ""
+    # Thousands of rows: the compiled validator first, the located walker only if it refuses.
+    large = sum(len(v) for v in run.result.data.values() if isinstance(v, list)) >= FAST_MIN_ITEMS
     try:
-        _, warnings = validate([Document(source, "", run.result.data)], source)
+        _, warnings = fastcheck.validate([Document(source, "", run.result.data)], source, large=large)
     except InventoryError as exc:
         raise InventoryError(exc.message, [_relocate(run, d) for d in exc.diagnostics]) from None
     for warning in warnings:

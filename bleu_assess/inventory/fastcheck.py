@@ -51,24 +51,26 @@ ONE_LINE_TEXT = f"^[^{_CONTROL_CLASS}{_BREAK_CLASS}]*\\Z"
 _PRINTABLE_PATTERNS = (ID_PATTERN, COUNTRY_PATTERN, DATE_PATTERN)
 
 
-def wanted(docs: list[Document]) -> bool:
-    """Whether to try the compiled validator: large enough input, not turned off."""
+def wanted(docs: list[Document], large: bool | None = None) -> bool:
+    """Whether to try the compiled validator: large enough input (`large`, when the documents
+    were not read from text, e.g. made by an importer), not turned off."""
     setting = os.environ.get(ENV, "").strip().lower()
     if setting in ("off", "0", "no", "false"):
         return False
-    return setting == "always" or sum(len(d.text) for d in docs) >= FAST_MIN_BYTES
+    return setting == "always" or (large if large is not None else sum(len(d.text) for d in docs) >= FAST_MIN_BYTES)
 
 
 def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: Any = None,
-             as_of: Any = None) -> tuple[model.Inventory, list[Diagnostic]]:
+             as_of: Any = None, large: bool | None = None) -> tuple[model.Inventory, list[Diagnostic]]:
     """Same contract and results as `validate.validate` (the inventory and its located warnings,
     or InventoryError with every error located), through the compiled validator when it
-    accepts every document and nothing else is found; else through `validate.validate`."""
+    accepts every document and nothing else is found; else through `validate.validate`.
+    `large` says whether documents made without text are large enough for it (`wanted`)."""
     from dataclasses import replace
 
     from bleu_assess.inventory import catalogue_refs
 
-    if wanted(docs):
+    if wanted(docs, large):
         resolved, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
         fast = _fast(resolved, path, sha256)
         if fast is not None:
@@ -120,10 +122,12 @@ def compiled() -> Callable[[Any], Any]:
     text = json.dumps(schema, sort_keys=True)
 
     def build() -> bytes:
-        source = _unnamed(fastjsonschema.compile_to_code(schema))
+        # use_default=False: the validator must not write the schema's defaults into the data it
+        # checks (an importer writes that data out; the model applies the defaults itself).
+        source = _unnamed(fastjsonschema.compile_to_code(schema, use_default=False))
         return marshal.dumps(compile(source, "<bleu-assess inventory validator>", "exec"))
 
-    code = marshal.loads(compiled_cache.cached("fastcheck-code", (fastjsonschema.VERSION, text), build))
+    code = marshal.loads(compiled_cache.cached("fastcheck-code", (fastjsonschema.VERSION, "no-defaults", text), build))
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # our own generated code
     return namespace["validate"]
