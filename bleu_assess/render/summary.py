@@ -6,11 +6,11 @@ counted where they show. Which findings call for which decision is data
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from bleu_assess.assess.results import PlanResult, ScanResult
+from bleu_assess.assess.results import ItemVerdict, PlanResult, ScanResult
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.plan.waves import pending_offers
 from bleu_assess.render import l10n, words
@@ -143,15 +143,10 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         if lines:
             decisions.append({"kind": kind, "title": say(f"decision_{kind}"), "lines": lines})
 
-    unknown_spec = data.get("unknowns") or {}
     unknown: dict[str, list[str]] = defaultdict(list)
     unknown_ids = set()
-    for verdict in scan.items:
-        titles = [f.title for f in verdict.findings if f.rule in set(unknown_spec.get("rules") or ())]
-        # 'Unknown' readiness only when no finding says what is missing (it would name it twice).
-        if not titles and verdict.readiness in (unknown_spec.get("readiness") or ()):
-            titles.append(label("readiness", verdict.readiness, lang))
-        for title in dict.fromkeys(titles):
+    for verdict, titles in _unknowns(scan):
+        for title in titles:
             unknown[title].append(names[verdict.id])
             unknown_ids.add(verdict.id)
 
@@ -175,6 +170,20 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         "unknowns": {"count": len(unknown_ids),
                      "lines": [say("decide_line", why=why, names=names_list(who, lang)) for why, who in sorted(unknown.items())]},
     }
+
+
+def _unknowns(scan: ScanResult) -> Iterator[tuple[ItemVerdict, list[str]]]:
+    """Each item that lacks facts (rulesets/decisions.yaml `unknowns`: its rules, or a readiness
+    listed there), with what it lacks: the titles of those rules' findings, else its readiness."""
+    spec = decision_data().get("unknowns") or {}
+    rules, readiness = set(spec.get("rules") or ()), set(spec.get("readiness") or ())
+    for verdict in scan.items:
+        titles = list(dict.fromkeys(f.title for f in verdict.findings if f.rule in rules))
+        # 'Unknown' readiness only when no finding says what is missing (it would name it twice).
+        if not titles and verdict.readiness in readiness:
+            titles.append(label("readiness", verdict.readiness, scan.lang))
+        if titles:
+            yield verdict, titles
 
 
 def top_blockers(scan: ScanResult, limit: int = 5) -> list[dict[str, Any]]:
@@ -222,8 +231,8 @@ def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory
         pilot = plan.waves[0]
         out.append(say("exec_pilot", apps=separator.join(names[a] for a in pilot.applications),
                        days=t("plan.person_days", lang, count=pilot.effort_days), count=len(plan.waves)))
-    # As the headline counts them: what cannot be assessed is told apart (exec_cannot_assess).
-    unassessed = {i.id for i in scan.applications if i.readiness == "unknown"}
+    # As the headline counts them (one_page): what lacks facts is told apart (exec_cannot_assess).
+    unassessed = {verdict.id for verdict, _ in _unknowns(scan)}
     waiting = [h for h in plan.held if h.id not in unassessed]
     if waiting:
         out.append(say("exec_held", count=len(waiting)))
