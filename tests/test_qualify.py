@@ -77,6 +77,20 @@ def test_qualify_on_a_terminal_writes_the_answers_back_keeping_comments(tmp_path
     assert api.scan(inventory).item("etat-civil").secnumcloud_scope == "recommended"
 
 
+def test_qualify_without_a_terminal_stops_at_the_end_of_input_writing_nothing_and_names_the_worksheet(
+        tmp_path: Path) -> None:
+    inventory = tmp_path / "minimal.yaml"
+    shutil.copy(MINIMAL, inventory)
+    before = inventory.read_bytes()
+    # A CI job or a pipe: one answer, then the input ends before the second criterion.
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", "qualify", str(inventory), "--lang", "en"],
+                          input="yes\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 2
+    assert "nothing was written" in done.stderr and "--worksheet" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert inventory.read_bytes() == before
+
+
 def test_a_worksheet_goes_to_data_owners_and_comes_back(runner: Any, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 

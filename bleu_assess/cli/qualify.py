@@ -52,17 +52,11 @@ def qualify(
         if problems:
             raise UsageError("\n".join(problems))
     else:
-        answers = []
-        for dataset in pending:
-            typer.echo(t("qualify.dataset", language, id=dataset.get("id"), name=dataset.get("name") or dataset.get("id"),
-                         classification=dataset.get("classification") or "—"))
-            first = _ask(t("qualify.criterion_1", language))
-            second = _ask(t("qualify.criterion_2", language))
-            rationale = typer.prompt(t("qualify.rationale", language), default="", show_default=False).strip()
-            who = typer.prompt(t("qualify.signer", language), default=signer or "", show_default=bool(signer)).strip()
-            answer = sensitivity.Answer(str(dataset.get("id")), first, second, rationale or None, who or None, today)
-            typer.echo(t("qualify.result", language, answer=t(f"qualify.answer_{answer.particular_sensitivity}", language)))
-            answers.append(answer)
+        try:
+            answers = _interview(pending, signer, today, language)
+        except typer.Abort:  # end of input (no terminal, or Ctrl-D): refuse rather than write part of it
+            typer.echo()  # ends the unanswered prompt's line
+            raise UsageError(t("qualify.input_ended", language)) from None
     for answer in answers:
         editable.apply(answer if answer.assessed_by or not signer else
                        sensitivity.Answer(answer.dataset, answer.secret_or_essential_mission, answer.harm_if_breached,
@@ -72,6 +66,27 @@ def qualify(
     if answers:
         output.rewrite_input(path, text)
     say(t("qualify.written", language, path=path, count=len(answers), left=len(editable.unqualified())))
+
+
+def _interview(pending: list, signer: str | None, today: str, language: str) -> list:
+    """Ask the two criteria, a rationale and a signer for each dataset of `pending` (mappings from the
+    inventory), in `language`; returns the `sensitivity.Answer`s. Raises `typer.Abort` when the input
+    ends first."""
+    from bleu_assess.inventory import sensitivity
+    from bleu_assess.render.i18n import t
+
+    answers = []
+    for dataset in pending:
+        typer.echo(t("qualify.dataset", language, id=dataset.get("id"), name=dataset.get("name") or dataset.get("id"),
+                     classification=dataset.get("classification") or "—"))
+        first = _ask(t("qualify.criterion_1", language))
+        second = _ask(t("qualify.criterion_2", language))
+        rationale = typer.prompt(t("qualify.rationale", language), default="", show_default=False).strip()
+        who = typer.prompt(t("qualify.signer", language), default=signer or "", show_default=bool(signer)).strip()
+        answer = sensitivity.Answer(str(dataset.get("id")), first, second, rationale or None, who or None, today)
+        typer.echo(t("qualify.result", language, answer=t(f"qualify.answer_{answer.particular_sensitivity}", language)))
+        answers.append(answer)
+    return answers
 
 
 def _ask(question: str) -> str:
