@@ -102,3 +102,16 @@ def test_no_optional_plural_marks_are_left() -> None:
     templates = {str(p): p.read_text(encoding="utf-8") for p in templates_dir().rglob("*.j2")}
     marked = sorted(k for k, text in {**texts, **templates}.items() if re.search(r"\w\((s|x|e|es)\)", text))
     assert marked == []
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Imagerie à Distance SAS", "dépend d'Imagerie à Distance SAS (en attente : Non prêt)"),
+    ("ovh-snc", "dépend d'ovh-snc (en attente : Non prêt)"),
+    ("Hôpital Nord", "dépend d'Hôpital Nord (en attente : Non prêt)"),
+    ("Hauts-de-France", "dépend de Hauts-de-France (en attente : Non prêt)"),  # aspirated h
+    ("onze", "dépend de onze (en attente : Non prêt)"),
+    ("Bleu", "dépend de Bleu (en attente : Non prêt)"),
+])
+def test_french_elides_de_before_a_name_that_begins_with_a_vowel_or_a_mute_h(name: str, expected: str) -> None:
+    assert t("plan.held_depends", "fr", dependency=name, reason="Non prêt") == expected
+    assert t("plan.held_depends", "en", dependency=name, reason="not ready").startswith(f"depends on {name} ")

@@ -102,6 +102,7 @@ def t(key: str, lang: str, /, **values: Any) -> str:
         entry = _form(entry, key, lang, values)
     if not values:
         return entry
+    entry = l10n.elided(entry, lang, values)
     try:
         return entry.format(**_localised(entry, lang, values))
     except KeyError as exc:

@@ -67,6 +67,29 @@ def typography(text: str, lang: str) -> str:
     return text
 
 
+# French elides « de » and « que » before a vowel or a mute h (« d'Imagerie à Distance »,
+# « d'Hôpital Nord »), not before a number word, « oui » or an aspirated h (« de Hauts-de-France »);
+# a mute h cannot be told from its spelling, so only the words of our estates are listed.
+_FR_ELIDES = re.compile(r"(?i)(?!onze|oui\b|ouat|ululer)(?:[aeiouœæàâäéèêëîïôöùûü]|h(?:[oô]p|[oô]sp|[oô]t|ab|[eé]b|um|yg|orl))")
+_FR_ELIDED_BEFORE = re.compile(r"\b([DdQq]u?e) \{(\w+)\}")
+
+
+def elided(template: str, lang: str, values: dict[str, object]) -> str:
+    """`template` (a text with `{placeholders}`) with « de {name} » / « que {name} » written
+    « d'{name} » / « qu'{name} » where French elides them before the value given for `name`
+    (« le cloud commercial d'Imagerie à Distance SAS »); other languages unchanged."""
+    if lang != "fr" or "e {" not in template:
+        return template
+
+    def swap(match: re.Match[str]) -> str:
+        value = values.get(match.group(2))
+        if isinstance(value, str) and _FR_ELIDES.match(value):
+            return f"{match.group(1)[:-1]}'{{{match.group(2)}}}"
+        return match.group(0)
+
+    return _FR_ELIDED_BEFORE.sub(swap, template)
+
+
 def country(code: str, lang: str) -> str:
     """A country's name from its ISO 3166 code, in `lang` (CLDR): FR → « France », US →
     « États-Unis »; the code itself when CLDR does not know it."""
