@@ -211,6 +211,8 @@ def main() -> None:
         row = results[n] = {} if large else {"libyaml parse": sample([sys.executable, "-c", LIBYAML, str(path)], runs)}
         row["own parse"] = sample([sys.executable, "-c", OWN_PARSE, str(path)], runs)
         row["validate"] = sample([*tool, "validate", str(path)], runs)
+        if not large:  # what a user sees without -q: the warnings, counts and cycles worded too
+            row["validate loud"] = sample([*tool[:-1], "validate", str(path)], runs)
         row["scan"] = sample([*tool, "scan", str(path), *dated, "--format", "json", "-o", f"{out}.json"], runs)
         row["scan table"] = sample([*tool, "scan", str(path), *dated, "--format", "table"], runs)
         row["table --all"] = sample([*tool, "scan", str(path), *dated, "--format", "table", "--all"], runs)
@@ -246,6 +248,7 @@ def main() -> None:
     if 10_000 in results:
         checks += [
             ("validate / own parse (10k) <= 1.5", (10_000, "validate"), (10_000, "own parse"), 1.5),
+            ("validate without -q / own parse (10k)", (10_000, "validate loud"), (10_000, "own parse"), None),
             ("scan table / scan json (10k) <= 1.2", (10_000, "scan table"), (10_000, "scan"), 1.2),
             ("scan / libyaml parse (10k) <= 0.3", (10_000, "scan"), (10_000, "libyaml parse"), 0.3),
             ("scan / own parse (10k)", (10_000, "scan"), (10_000, "own parse"), None),
