@@ -110,3 +110,41 @@ def test_scan_output_is_byte_identical_with_the_compiled_validator_or_the_walker
         return done.stdout + done.stderr
 
     assert scan("off") == scan("on")
+
+
+def test_a_valid_generated_estate_takes_the_fast_path(estate: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The column validator must accept what is valid, or every large inventory pays the walker.
+    from bleu_assess.inventory import validate as located
+
+    def walker(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the walker ran on a valid estate")
+
+    monkeypatch.delenv(fastcheck.ENV, raising=False)
+    monkeypatch.setattr(located, "validate", walker)
+    assert load_inventory(estate).inventory.applications
+
+
+def _resolved(path: Path) -> Any:
+    from bleu_assess.inventory import catalogue_refs, yamlio
+    from bleu_assess.inventory.walker import Document
+
+    text = path.read_text(encoding="utf-8")
+    docs, _, _ = catalogue_refs.resolve([Document(str(path), text, yamlio.parse(text, str(path)))], None, None)
+    return docs[0].data
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED) + sorted(EDGES) + ["estate"])
+def test_the_column_validator_accepts_nothing_the_schema_refuses(case: str, estate: Path, tmp_path: Path) -> None:
+    # jsonschema, the reference implementation of the same strict schema, as the oracle.
+    import jsonschema
+
+    path = estate if case == "estate" else tmp_path / "i.yaml"
+    if case != "estate":
+        path.write_text(REFUSED.get(case) or HEAD + APP + EDGES[case], encoding="utf-8")
+    data = _resolved(path)
+    schema = fastcheck.strict_schema()
+    accepted = fastcheck._accepts(schema, [data], schema["$defs"])
+    valid = jsonschema.Draft202012Validator(schema).is_valid(data)
+    assert not accepted or valid
+    if case == "estate":
+        assert accepted
