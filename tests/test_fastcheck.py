@@ -148,3 +148,23 @@ def test_the_column_validator_accepts_nothing_the_schema_refuses(case: str, esta
     assert not accepted or valid
     if case == "estate":
         assert accepted
+
+
+@pytest.mark.parametrize("setting", ["off", "on"])
+def test_validate_without_the_model_reports_what_the_model_says(setting: str, estate: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # `bleu-assess validate` checks without building every entry (api.check): same warnings,
+    # counts, servers and dependency cycles as the loaded inventory, by either path.
+    from bleu_assess import api
+    from bleu_assess.inventory.graph import dependency_cycles
+
+    monkeypatch.setenv(fastcheck.ENV, setting)
+    loaded, checked = api.load(estate), api.check(estate)
+    inventory, outline = loaded.inventory, checked.outline
+    assert checked.warnings == loaded.warnings and loaded.warnings
+    assert {s: outline.count(s) for s in ("applications", "datasets", "flows", "providers", "platforms")} == {
+        "applications": len(inventory.applications), "datasets": len(inventory.datasets),
+        "flows": len(inventory.flows), "providers": len(inventory.providers), "platforms": len(inventory.platforms)}
+    assert outline.organisation == inventory.organisation and outline.servers == inventory.servers
+    assert frozenset(outline.hosting_from_servers) == inventory.hosting_from_servers
+    assert dependency_cycles(outline.dependencies()) == api.graph(inventory).dependency_cycles()

@@ -44,6 +44,7 @@ from typing import Any
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory import model
 from bleu_assess.inventory import validate as located
+from bleu_assess.inventory.build import Outline
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, INVENTORY, Spec
 from bleu_assess.inventory.walker import MAX_FREE_DEPTH, MULTILINE_FIELDS, Collector, Document, parse_date
 
@@ -74,26 +75,43 @@ def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: 
     `large` says whether documents made without text are large enough for it (`wanted`)."""
     from dataclasses import replace
 
+    fast = _fast(docs, catalogue, as_of, large)
+    if fast is None:
+        return located.validate(docs, path, sha256, catalogue, as_of)
+    c, resolution, ref_warnings = fast
+    inventory, warnings = located.build_checked(c, path, sha256)
+    if resolution is None:
+        return inventory, warnings
+    return replace(inventory, catalogue=resolution), ref_warnings + warnings
+
+
+def check(docs: list[Document], catalogue: Any = None, as_of: Any = None,
+          large: bool | None = None) -> tuple[Outline, list[Diagnostic]]:
+    """Same contract and results as `validate.check` (the Outline, without the model, and the
+    located warnings), through the column validator as `validate` here."""
+    fast = _fast(docs, catalogue, as_of, large)
+    if fast is None:
+        return located.check(docs, catalogue, as_of)
+    c, _, ref_warnings = fast
+    shape, warnings = located.outline_checked(c)
+    return shape, ref_warnings + warnings
+
+
+def _fast(docs: list[Document], catalogue: Any, as_of: Any,
+          large: bool | None) -> tuple[Collector, Any, list[Diagnostic]] | None:
+    """The collector of the documents with their catalogue references resolved, the resolution
+    and its warnings, when the fast path is wanted and every check passes; else None (the
+    walker decides)."""
     from bleu_assess.inventory import catalogue_refs
 
-    if wanted(docs, large):
-        resolved, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
-        fast = _fast(resolved, path, sha256)
-        if fast is not None:
-            inventory, warnings = fast
-            if resolution is None:
-                return inventory, warnings
-            return replace(inventory, catalogue=resolution), ref_warnings + warnings
-    return located.validate(docs, path, sha256, catalogue, as_of)
-
-
-def _fast(docs: list[Document], path: str, sha256: str) -> tuple[model.Inventory, list[Diagnostic]] | None:
-    """The inventory and warnings when every check passes, else None (the walker decides)."""
+    if not wanted(docs, large):
+        return None
+    resolved, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
     schema = strict_schema()
     definitions = schema["$defs"]
-    c = Collector(docs)
+    c = Collector(resolved)
     refs: dict[str, set[str]] = {}
-    for index, doc in enumerate(docs):
+    for index, doc in enumerate(resolved):
         data = doc.data
         if not isinstance(data, dict) or data.get("format") not in model.FORMATS:
             return None
@@ -107,7 +125,7 @@ def _fast(docs: list[Document], path: str, sha256: str) -> tuple[model.Inventory
     located.cross_check(c)
     if c.issues:
         return None
-    return located.build_checked(c, path, sha256)
+    return c, resolution, ref_warnings
 
 
 # --- The column validator -----------------------------------------------------------------
