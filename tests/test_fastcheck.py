@@ -168,3 +168,44 @@ def test_validate_without_the_model_reports_what_the_model_says(setting: str, es
     assert outline.organisation == inventory.organisation and outline.servers == inventory.servers
     assert frozenset(outline.hosting_from_servers) == inventory.hosting_from_servers
     assert dependency_cycles(outline.dependencies()) == api.graph(inventory).dependency_cycles()
+
+
+def _patterns() -> list[str]:
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.add(node["pattern"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(fastcheck.strict_schema())
+    return sorted(found)
+
+
+@pytest.mark.parametrize("pattern", _patterns())
+def test_a_pattern_checked_over_joined_strings_decides_as_each_string_searched(pattern: str) -> None:
+    # The column validator searches some patterns once over a column's strings joined: it must
+    # accept exactly the sets whose every string matches (line breaks, control characters, edges).
+    import re
+
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+
+    alphabet = st.sampled_from("a0-.A\n\x07\u2028é")
+    search = re.compile(pattern).search
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.sets(st.text(alphabet, max_size=10), max_size=5))
+    @example({"a\nb"})
+    @example({"FR\nDE", "IT"})
+    @example({"2026-01-01\n2026-01-02"})
+    @example({"a\n", "b"})
+    def decides(strings: set[str]) -> None:
+        assert fastcheck._matcher(pattern)(strings) == all(search(s) for s in strings)
+
+    decides()

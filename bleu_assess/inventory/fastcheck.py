@@ -142,16 +142,30 @@ _KEYWORDS = frozenset({"type", "enum", "pattern", "format", "minimum", "maximum"
 
 # A pattern that only refuses characters (MULTILINE_TEXT, ONE_LINE_TEXT): its class.
 _REFUSED_CHARACTERS = re.compile(r"\^\[\^([^\]]*)\]\*\\Z")
+# A pattern of printable ASCII words (ids, countries, dates): no escape, no negated class, no
+# anchor or alternative inside, so that what it matches never holds a line break and it means the
+# same on each line of a text.
+_ONE_LINE_WORDS = re.compile(r"\^([\x20-\x23\x25-\x5b\x5d\x5f-\x7b\x7d\x7e]+)\\Z")
 
 
 @cache
 def _matcher(pattern: str) -> Callable[[set[str]], bool]:
-    """Whether every string of a set matches `pattern` (searched, as JSON Schema says). A pattern
-    that only refuses characters is searched once over all the strings joined."""
+    """Whether every string of a set matches `pattern` (searched, as JSON Schema says), in one
+    search over the strings joined where the pattern allows it: one that only refuses characters
+    (over the strings joined), one of one-line words (over the strings joined by line breaks: each
+    line must match, and there must be as many lines as strings, so that none held a line break)."""
     refused = _REFUSED_CHARACTERS.fullmatch(pattern)
     if refused:
         search = re.compile(f"[{refused.group(1)}]").search
         return lambda strings: search("".join(strings)) is None
+    words = _ONE_LINE_WORDS.fullmatch(pattern)
+    if words:
+        lines = re.compile(f"(?:{words.group(1)})(?:\n(?:{words.group(1)}))*\\Z").match
+
+        def all_lines(strings: set[str]) -> bool:
+            text = "\n".join(strings)
+            return not strings or (lines(text) is not None and text.count("\n") == len(strings) - 1)
+        return all_lines
     each = re.compile(pattern).search
     return lambda strings: all(map(each, strings))
 
@@ -339,11 +353,12 @@ def _free_definitions() -> dict[str, Any]:
     return defs
 
 
-# --- What the schema does not say: ids, dates, finite numbers ------------------------------
+# --- What the schema does not say: ids ----------------------------------------------------
+# (Real calendar dates and finite numbers are checked by _accepts: `format: date`, every float.)
 
 @cache
 def _residual() -> Spec:
-    """INVENTORY pruned to the fields that declare or refer to ids, hold dates or numbers."""
+    """INVENTORY pruned to the fields that declare or refer to ids."""
     pruned = _prune(INVENTORY)
     assert pruned is not None
     return pruned
@@ -356,41 +371,40 @@ def _prune(spec: Spec) -> Spec | None:
         fields = {name: kept for name, child in spec.fields.items() if (kept := _prune(child)) is not None}
         item = _prune(spec.item) if spec.item is not None else None
         return replace(spec, fields=fields, item=item) if fields or item is not None else None
-    interesting = spec.ref or spec.defines or spec.type in ("date", "integer", "number", "effort")
-    return spec if interesting else None
+    return spec if spec.ref or spec.defines else None
 
 
 def _ids_ok(spec: Spec, values: list[Any], defined: dict[str, dict[str, Any]], refs: dict[str, set[str]],
             doc: int) -> bool:
-    """Records the ids a column of values (of a pruned spec, already accepted by the schema)
+    """Records the ids a column of values (of the pruned spec, already accepted by the schema)
     declares into `defined` (kind -> id -> (doc, path), as the walker's Collector holds them; the
     path is not built: it only words errors, and any error goes to the walker) and those it
-    refers to into `refs` (kind -> ids); False on an id declared twice, an impossible date, a
-    number that is not finite. By columns, as `_accepts`."""
+    refers to into `refs` (kind -> ids); False on an id declared twice. By columns, as `_accepts`."""
     if not values:
         return True
     kind = spec.type
     if kind == "object":
-        mappings = [v for v in values if type(v) is dict]
+        mappings = _only(values, dict)
         if spec.shorthand and "id" in spec.fields and \
-                not _ids_ok(spec.fields["id"], [v for v in values if type(v) is str], defined, refs, doc):
+                not _ids_ok(spec.fields["id"], _only(values, str), defined, refs, doc):
             return False
         keys = set().union(*mappings)
         return all(_ids_ok(child, _column(mappings, name), defined, refs, doc)
                    for name, child in spec.fields.items() if name in keys)
     if kind == "list":
-        lists = [v for v in values if type(v) is list]
-        return spec.item is None or _ids_ok(spec.item, list(chain.from_iterable(lists)), defined, refs, doc)
-    if kind == "date":
-        return all(parse_date(v) is not None for v in values if v is not None)
-    if kind == "id":
-        ids = [v for v in values if type(v) is str]
-        if spec.ref:
-            refs.setdefault(spec.ref, set()).update(ids)
-        if spec.defines:
-            known = defined.setdefault(spec.defines, {})
-            before = len(known)
-            known.update(dict.fromkeys(ids, (doc, ())))
-            return len(known) == before + len(ids)  # else an id declared twice, here or in another file
-        return True
-    return all(map(math.isfinite, [v for v in values if type(v) is float]))
+        return spec.item is None or _ids_ok(spec.item, list(chain.from_iterable(_only(values, list))), defined, refs,
+                                            doc)
+    ids = _only(values, str)
+    if spec.ref:
+        refs.setdefault(spec.ref, set()).update(ids)
+    if spec.defines:
+        known = defined.setdefault(spec.defines, {})
+        before = len(known)
+        known.update(dict.fromkeys(ids, (doc, ())))
+        return len(known) == before + len(ids)  # else an id declared twice, here or in another file
+    return True
+
+
+def _only(values: list[Any], kind: type) -> list[Any]:
+    """The values of type `kind` (all of them, the common case, found in C)."""
+    return values if set(map(type, values)) <= {kind} else [v for v in values if type(v) is kind]

@@ -243,17 +243,20 @@ def _warnings(c: Collector, shape: Outline) -> None:
     health = {d["id"] for _, _, d in datasets if d.get("classification") == "health"}
     offers = {p.id: p for p in shape.platforms}
     held: set[str] = set()
+    app_datasets: dict[str, frozenset[str]] = {}
     for doc_index, index, app in applications:
         path = ("applications", index)
         datasets_held = app.get("datasets") or []
         held.update(datasets_held)
-        if app["id"] in (app.get("depends_on") or []):
-            position = app["depends_on"].index(app["id"])
+        app_datasets[app["id"]] = frozenset(datasets_held)
+        needs = app.get("depends_on") or []
+        if app["id"] in needs:
+            position = needs.index(app["id"])
             c.report(doc_index, (*path, "depends_on", position), "depends_on_itself", severity="warning", app=app["id"])
-        for key in ("datasets", "depends_on"):
-            values = app.get(key) or []
-            if len(set(values)) != len(values):
-                c.report(doc_index, (*path, key), "repeated_id", severity="warning", field=key)
+        if len(app_datasets[app["id"]]) != len(datasets_held):
+            c.report(doc_index, (*path, "datasets"), "repeated_id", severity="warning", field="datasets")
+        if len(needs) > 1 and len(set(needs)) != len(needs):
+            c.report(doc_index, (*path, "depends_on"), "repeated_id", severity="warning", field="depends_on")
         if not app.get("owner") and health.intersection(datasets_held):
             c.report(doc_index, path, "health_no_owner", severity="warning", app=app["id"])
         if not app.get("hosting") and app["id"] not in shape.hosting_from_servers:  # unknown: to fill
@@ -283,21 +286,24 @@ def _warnings(c: Collector, shape: Outline) -> None:
         if not derogation.get("applications") and not derogation.get("datasets"):
             c.report(doc_index, ("derogations", index), "derogation_empty", severity="warning",
                      derogation=derogation["id"])
-    app_datasets = {a["id"]: frozenset(a.get("datasets") or ()) for _, _, a in applications}
-    received: dict[str, set[str]] = {}
+    # A flow may send what its source holds (the common case, in one step) or receives.
+    doubtful = []
     for doc_index, index, flow in flows:
         if flow["from"] == flow["to"]:
             c.report(doc_index, ("flows", index), "flow_to_itself", severity="warning", app=flow["from"])
-        received.setdefault(flow["to"], set()).update(flow["datasets"])
-    for doc_index, index, flow in flows:
-        source = flow["from"]
-        own = app_datasets.get(source, _NONE)
-        if own.issuperset(flow["datasets"]):  # the common case, in one step
-            continue
-        missing = [d for d in flow["datasets"] if d not in own and d not in received.get(source, ())]
-        if missing:
-            c.report(doc_index, ("flows", index, "datasets"), "sends_unheld", severity="warning", app=source,
-                     datasets=", ".join(repr(m) for m in missing))
+        if not app_datasets.get(flow["from"], _NONE).issuperset(flow["datasets"]):
+            doubtful.append((doc_index, index, flow))
+    if doubtful:
+        received: dict[str, set[str]] = {}
+        for _, _, flow in flows:
+            received.setdefault(flow["to"], set()).update(flow["datasets"])
+        for doc_index, index, flow in doubtful:
+            source = flow["from"]
+            own = app_datasets.get(source, _NONE)
+            missing = [d for d in flow["datasets"] if d not in own and d not in received.get(source, ())]
+            if missing:
+                c.report(doc_index, ("flows", index, "datasets"), "sends_unheld", severity="warning", app=source,
+                         datasets=", ".join(repr(m) for m in missing))
     providers = shape.sections["providers"]
     for doc_index, index, provider in providers:
         path = ("providers", index)

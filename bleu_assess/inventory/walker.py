@@ -91,10 +91,18 @@ WORDED_PARAMS = {"expected": "kind", "got": "kind", "entry": "entry"}
 
 @cache
 def _english() -> dict[str, Any]:
-    import yaml
+    """The English catalogue of validation messages, parsed once per content (compiled cache:
+    importing PyYAML and parsing it cost more than validating 10,000 applications' warnings)."""
+    from bleu_assess import cache as compiled_cache
 
-    with (templates_dir() / "i18n" / "validate.en.yaml").open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    raw = (templates_dir() / "i18n" / "validate.en.yaml").read_bytes()
+
+    def parse() -> dict[str, Any]:
+        import yaml
+
+        return yaml.safe_load(raw.decode("utf-8"))
+
+    return compiled_cache.cached("validate-en", (raw,), parse)
 
 
 def english(code: str, params: Mapping[str, Any]) -> str:
