@@ -143,7 +143,7 @@ def test_the_column_validator_accepts_nothing_the_schema_refuses(case: str, esta
         path.write_text(REFUSED.get(case) or HEAD + APP + EDGES[case], encoding="utf-8")
     data = _resolved(path)
     schema = fastcheck.strict_schema()
-    accepted = fastcheck._accepts(schema, [data], schema["$defs"])
+    accepted = fastcheck.Columns(schema["$defs"], {}).accepts(schema, [data])
     valid = jsonschema.Draft202012Validator(schema).is_valid(data)
     assert not accepted or valid
     if case == "estate":

@@ -108,19 +108,19 @@ def _fast(docs: list[Document], catalogue: Any, as_of: Any,
         return None
     resolved, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
     schema = strict_schema()
-    definitions = schema["$defs"]
     c = Collector(resolved)
-    refs: dict[str, set[str]] = {}
+    columns = Columns(schema["$defs"], c.defined)
     for index, doc in enumerate(resolved):
         data = doc.data
         if not isinstance(data, dict) or data.get("format") not in model.FORMATS:
             return None
-        if not _accepts(schema, [data], definitions) or not _ids_ok(_residual(), [data], c.defined, refs, index):
+        columns.doc = index
+        if not columns.accepts(schema, [data]):
             return None
         located.check_in_words(c, index, data)
         if c.issues:
             return None
-    if any(not values <= c.defined.get(kind, {}).keys() for kind, values in refs.items()):
+    if any(not values <= c.defined.get(kind, {}).keys() for kind, values in columns.refs.items()):
         return None  # an unknown reference: the walker says which, where, and what was meant
     located.cross_check(c)
     if c.issues:
@@ -135,9 +135,11 @@ _TYPES: dict[str, tuple[type, ...]] = {"string": (str,), "integer": (int,), "num
                                        "boolean": (bool,), "null": (type(None),), "array": (list,),
                                        "object": (dict,)}
 # The keywords strict_schema() uses; a node with any other is not decided here (the walker is).
+# Where strings are ids: [kind referred to, kind declared] (see _with_ids).
+IDS = "x-bleu-assess-ids"
 _KEYWORDS = frozenset({"type", "enum", "pattern", "format", "minimum", "maximum", "items", "minItems",
                        "properties", "required", "additionalProperties", "propertyNames", "$ref", "$defs",
-                       "description", "default"})
+                       "description", "default", IDS})
 
 
 # A pattern that only refuses characters (MULTILINE_TEXT, ONE_LINE_TEXT): its class.
@@ -170,77 +172,106 @@ def _matcher(pattern: str) -> Callable[[set[str]], bool]:
     return lambda strings: all(map(each, strings))
 
 
-def _accepts(node: dict[str, Any], values: list[Any], definitions: dict[str, Any]) -> bool:
-    """Whether every value of `values` (a column: the same field of many entries) is valid
-    against the JSON Schema `node` (Draft 2020-12 restricted to the keywords of _KEYWORDS;
-    `$ref` into `definitions`). Each keyword is checked once for the whole column with its loop
-    in C (types by `set(map(type, ...))`, patterns over the distinct strings, keys by set
-    operations) rather than once per value in Python, as a validator generated from the schema
-    does: several times faster. Stricter than JSON Schema where that is simpler (an integer is
-    an int, not 1.0; a float must be finite): what it refuses goes to the walker anyway."""
-    if not values:
-        return True
-    if not node.keys() <= _KEYWORDS:
-        return False
-    if "$ref" in node:
-        return _accepts(definitions[node["$ref"].rpartition("/")[2]], values, definitions)
-    kinds = set(map(type, values))
-    declared = node.get("type")
-    if declared is not None:
-        names = declared if isinstance(declared, list) else [declared]
-        if not kinds <= {kind for name in names for kind in _TYPES[name]}:
-            return False
+class Columns:
+    """Documents checked by columns against the strict schema, with the ids they declare and
+    refer to: `defined` (kind -> id -> (document, path), as the walker's Collector holds them;
+    the path is not built: it only words errors, and any error goes to the walker) and `refs`
+    (kind -> ids), found where the schema says (IDS, see `_with_ids`); `doc` is the index of the
+    document being checked."""
 
-    def of(*wanted: type) -> list[Any]:
-        return values if kinds <= set(wanted) else [v for v in values if type(v) in wanted]
+    __slots__ = ("defined", "definitions", "doc", "refs")
 
-    if "enum" in node:
-        if kinds & {list, dict}:
+    def __init__(self, definitions: dict[str, Any], defined: dict[str, dict[str, Any]]) -> None:
+        self.definitions, self.defined, self.doc = definitions, defined, 0
+        self.refs: dict[str, set[str]] = {}
+
+    def accepts(self, node: dict[str, Any], values: list[Any]) -> bool:
+        """Whether every value of `values` (a column: the same field of many entries) is valid
+        against the JSON Schema `node` (Draft 2020-12 restricted to the keywords of _KEYWORDS;
+        `$ref` into the definitions), and declares no id twice. Each keyword is checked once for
+        the whole column with its loop in C (types by `set(map(type, ...))`, patterns over the
+        distinct strings, keys by set operations) rather than once per value in Python, as a
+        validator generated from the schema does: several times faster. Stricter than JSON
+        Schema where that is simpler (an integer is an int, not 1.0; a float must be finite):
+        what it refuses goes to the walker anyway."""
+        if not values:
+            return True
+        if not node.keys() <= _KEYWORDS:
             return False
-        if len(kinds - {type(None)}) <= 1:  # one type (and null): compared as the enum's values of that type
-            if not set(values) <= {v for v in node["enum"] if type(v) in kinds}:
+        if "$ref" in node:
+            return self.accepts(self.definitions[node["$ref"].rpartition("/")[2]], values)
+        kinds = set(map(type, values))
+        declared = node.get("type")
+        if declared is not None:
+            names = declared if isinstance(declared, list) else [declared]
+            if not kinds <= {kind for name in names for kind in _TYPES[name]}:
                 return False
-        elif not set(zip(map(type, values), values)) <= {(type(v), v) for v in node["enum"]}:
-            return False  # by (type, value): True is not 1, nor is 1.0
-    if str in kinds:
-        distinct = set(of(str))
-        if "pattern" in node and not _matcher(node["pattern"])(distinct):
-            return False
-        if "format" in node and (node["format"] != "date" or any(parse_date(v) is None for v in distinct)):
-            return False
-    if kinds & {int, float}:
-        if float in kinds and not all(map(math.isfinite, of(float))):
-            return False
-        numbers = of(int, float)
-        if ("minimum" in node and min(numbers) < node["minimum"]) or \
-                ("maximum" in node and max(numbers) > node["maximum"]):
-            return False
-    if list in kinds:
-        lists = of(list)
-        if "minItems" in node and min(map(len, lists)) < node["minItems"]:
-            return False
-        if "items" in node and not _accepts(node["items"], list(chain.from_iterable(lists)), definitions):
-            return False
-    return dict not in kinds or _accepts_mappings(node, of(dict), definitions)
 
+        def of(*wanted: type) -> list[Any]:
+            return values if kinds <= set(wanted) else [v for v in values if type(v) in wanted]
 
-def _accepts_mappings(node: dict[str, Any], mappings: list[dict[Any, Any]], definitions: dict[str, Any]) -> bool:
-    """`_accepts` for a column of mappings: required, known and additional properties, names."""
-    keys = set().union(*mappings)
-    for name in node.get("required", ()):
-        if name not in keys or not all(map(dict.__contains__, mappings, repeat(name))):
+        if "enum" in node:
+            if kinds & {list, dict}:
+                return False
+            if len(kinds - {type(None)}) <= 1:  # one type (and null): compared as the enum's values of that type
+                if not set(values) <= {v for v in node["enum"] if type(v) in kinds}:
+                    return False
+            elif not set(zip(map(type, values), values)) <= {(type(v), v) for v in node["enum"]}:
+                return False  # by (type, value): True is not 1, nor is 1.0
+        if str in kinds:
+            strings = of(str)
+            distinct = set(strings)
+            if "pattern" in node and not _matcher(node["pattern"])(distinct):
+                return False
+            if "format" in node and (node["format"] != "date" or any(parse_date(v) is None for v in distinct)):
+                return False
+            if IDS in node and not self._ids(node[IDS], strings):
+                return False
+        if kinds & {int, float}:
+            if float in kinds and not all(map(math.isfinite, of(float))):
+                return False
+            numbers = of(int, float)
+            if ("minimum" in node and min(numbers) < node["minimum"]) or \
+                    ("maximum" in node and max(numbers) > node["maximum"]):
+                return False
+        if list in kinds:
+            lists = of(list)
+            if "minItems" in node and min(map(len, lists)) < node["minItems"]:
+                return False
+            if "items" in node and not self.accepts(node["items"], list(chain.from_iterable(lists))):
+                return False
+        return dict not in kinds or self._mappings(node, of(dict))
+
+    def _mappings(self, node: dict[str, Any], mappings: list[dict[Any, Any]]) -> bool:
+        """`accepts` for a column of mappings: required, known and additional properties, names."""
+        keys = set().union(*mappings)
+        for name in node.get("required", ()):
+            if name not in keys or not all(map(dict.__contains__, mappings, repeat(name))):
+                return False
+        if "propertyNames" in node and not self.accepts(node["propertyNames"], list(keys)):
             return False
-    if "propertyNames" in node and not _accepts(node["propertyNames"], list(keys), definitions):
-        return False
-    properties = node.get("properties", {})
-    extra = keys - properties.keys()
-    additional = node.get("additionalProperties", True)
-    if extra and additional is False:
-        return False
-    if extra and additional is not True:
-        if not _accepts(additional, [v for m in mappings for k, v in m.items() if k in extra], definitions):
+        properties = node.get("properties", {})
+        extra = keys - properties.keys()
+        additional = node.get("additionalProperties", True)
+        if extra and additional is False:
             return False
-    return all(_accepts(properties[name], _column(mappings, name), definitions) for name in keys & properties.keys())
+        if extra and additional is not True:
+            if not self.accepts(additional, [v for m in mappings for k, v in m.items() if k in extra]):
+                return False
+        return all(self.accepts(properties[name], _column(mappings, name)) for name in keys & properties.keys())
+
+    def _ids(self, kinds: list[str | None], ids: list[str]) -> bool:
+        """Records ids referring to kind `kinds[0]` or declaring kind `kinds[1]` (either None);
+        False on an id declared twice, here or in another document."""
+        refers, defines = kinds
+        if refers:
+            self.refs.setdefault(refers, set()).update(ids)
+        if defines:
+            known = self.defined.setdefault(defines, {})
+            before = len(known)
+            known.update(dict.fromkeys(ids, (self.doc, ())))
+            return len(known) == before + len(ids)
+        return True
 
 
 def _column(mappings: list[dict[Any, Any]], name: Any) -> list[Any]:
@@ -261,6 +292,7 @@ def strict_schema() -> dict[str, Any]:
     schema["properties"]["format"] = {"enum": list(model.FORMATS)}
     schema.pop("required", None)
     strict = _stricter(schema, ())
+    _with_ids(strict, INVENTORY)
     strict["$defs"] = _free_definitions()
     return strict
 
@@ -354,57 +386,19 @@ def _free_definitions() -> dict[str, Any]:
 
 
 # --- What the schema does not say: ids ----------------------------------------------------
-# (Real calendar dates and finite numbers are checked by _accepts: `format: date`, every float.)
 
-@cache
-def _residual() -> Spec:
-    """INVENTORY pruned to the fields that declare or refer to ids."""
-    pruned = _prune(INVENTORY)
-    assert pruned is not None
-    return pruned
+def _with_ids(node: Any, spec: Spec | None) -> None:
+    """Marks in the strict schema `node` (of the format description `spec`) the strings that are
+    ids referring to or declaring a kind: IDS, [kind referred to, kind declared], on the node of
+    an id field, of a list's id items, and of a mapping that may be written as its bare id
+    (`shorthand`). An annotation JSON Schema validators ignore."""
+    if spec is None or not isinstance(node, dict) or "$ref" in node:
+        return
+    kind = spec.fields.get("id") if spec.type == "object" and spec.shorthand else spec
+    if kind is not None and kind.type == "id" and (kind.ref or kind.defines):
+        node[IDS] = [kind.ref, kind.defines]
+    for name, child in node.get("properties", {}).items():
+        _with_ids(child, spec.fields.get(name))
+    if "items" in node:
+        _with_ids(node["items"], spec.item)
 
-
-def _prune(spec: Spec) -> Spec | None:
-    from dataclasses import replace
-
-    if spec.type in ("object", "list"):
-        fields = {name: kept for name, child in spec.fields.items() if (kept := _prune(child)) is not None}
-        item = _prune(spec.item) if spec.item is not None else None
-        return replace(spec, fields=fields, item=item) if fields or item is not None else None
-    return spec if spec.ref or spec.defines else None
-
-
-def _ids_ok(spec: Spec, values: list[Any], defined: dict[str, dict[str, Any]], refs: dict[str, set[str]],
-            doc: int) -> bool:
-    """Records the ids a column of values (of the pruned spec, already accepted by the schema)
-    declares into `defined` (kind -> id -> (doc, path), as the walker's Collector holds them; the
-    path is not built: it only words errors, and any error goes to the walker) and those it
-    refers to into `refs` (kind -> ids); False on an id declared twice. By columns, as `_accepts`."""
-    if not values:
-        return True
-    kind = spec.type
-    if kind == "object":
-        mappings = _only(values, dict)
-        if spec.shorthand and "id" in spec.fields and \
-                not _ids_ok(spec.fields["id"], _only(values, str), defined, refs, doc):
-            return False
-        keys = set().union(*mappings)
-        return all(_ids_ok(child, _column(mappings, name), defined, refs, doc)
-                   for name, child in spec.fields.items() if name in keys)
-    if kind == "list":
-        return spec.item is None or _ids_ok(spec.item, list(chain.from_iterable(_only(values, list))), defined, refs,
-                                            doc)
-    ids = _only(values, str)
-    if spec.ref:
-        refs.setdefault(spec.ref, set()).update(ids)
-    if spec.defines:
-        known = defined.setdefault(spec.defines, {})
-        before = len(known)
-        known.update(dict.fromkeys(ids, (doc, ())))
-        return len(known) == before + len(ids)  # else an id declared twice, here or in another file
-    return True
-
-
-def _only(values: list[Any], kind: type) -> list[Any]:
-    """The values of type `kind` (all of them, the common case, found in C)."""
-    return values if set(map(type, values)) <= {kind} else [v for v in values if type(v) is kind]

@@ -79,16 +79,16 @@ class Checked:
 def check_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
                     as_of: date | None = None) -> Checked:
     """load_inventory without building the model: the same checks, errors and warnings."""
-    _, docs, _ = _read(path)
+    _, docs, _ = _read(path, hashed=False)
     with gcpause.paused():
         shape, warnings = fastcheck.check(docs, catalogue, as_of)
     return Checked(shape, warnings)
 
 
-def _read(path: str | os.PathLike[str]) -> tuple[str, list[Document], str]:
+def _read(path: str | os.PathLike[str], hashed: bool = True) -> tuple[str, list[Document], str]:
     """The path as shown, the parsed documents of its files, and the inventory's sha256 (of the
-    file, or of a directory's listing of its files' hashes). Raises InventoryError with every
-    file that cannot be read or parsed."""
+    file, or of a directory's listing of its files' hashes; "" unless `hashed`). Raises
+    InventoryError with every file that cannot be read or parsed."""
     display = os.fspath(path)
     output.register_input(display)
     problems: list[Diagnostic] = []
@@ -104,10 +104,12 @@ def _read(path: str | os.PathLike[str]) -> tuple[str, list[Document], str]:
         except InputError as exc:
             problems.extend(exc.diagnostics)
             continue
-        digests.append(hashlib.sha256(raw).hexdigest())
+        digests.append(hashlib.sha256(raw).hexdigest() if hashed else "")
     if problems:
         raise InventoryError(f"cannot read {display}", problems)
-    if len(files) == 1 and not Path(display).is_dir():
+    if not hashed:
+        sha = ""
+    elif len(files) == 1 and not Path(display).is_dir():
         sha = digests[0]
     else:
         # A directory: hash of the sorted list of (relative name, file hash), as sha256sum prints it.
