@@ -74,9 +74,10 @@ class Outline:
         return len(self.sections[section])
 
     def dependencies(self) -> dict[str, list[str]]:
-        """Application id -> the ids of the applications it depends on, itself left out."""
-        return {a["id"]: [d for d in dict.fromkeys(a.get("depends_on") or ()) if d != a["id"]]
-                for _, _, a in self.sections["applications"]}
+        """Application id -> the ids of the applications it depends on as written (a repeat is
+        kept), itself left out; for the applications that depend on something."""
+        return {a["id"]: [d for d in needs if d != a["id"]] if a["id"] in needs else needs
+                for _, _, a in self.sections["applications"] if (needs := a.get("depends_on"))}
 
 
 def outline(docs: list[Document]) -> Outline:
