@@ -22,12 +22,13 @@ def validate(
     from bleu_assess import api
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language as choose
-    from bleu_assess.render.i18n import t
-
     from bleu_assess.inventory.graph import dependency_cycles
+    from bleu_assess.render.i18n import t
 
     # Checked as scan loads it, without building the model of every entry (never read here).
     checked = api.check(path, console.settings.catalogue)
+    if console.settings.quiet:
+        return  # valid: said by the exit status alone (-q shows no warning, count or cycle)
     inv = checked.outline
     language = choose(lang, inv.organisation.country)
     console.diagnostics(checked.warnings, language)

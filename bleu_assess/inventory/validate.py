@@ -262,7 +262,7 @@ def _warnings(c: Collector, shape: Outline) -> None:
         if not app.get("hosting") and app["id"] not in shape.hosting_from_servers:  # unknown: to fill
             c.report(doc_index, path, "no_hosting", severity="warning", app=app["id"])
         hosting = app.get("hosting") or {}
-        offer = offers.get(hosting.get("platform"))
+        offer = offers.get(hosting.get("platform") or "")
         if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
             c.report(doc_index, (*path, "hosting", "model"), "offer_model", severity="warning", offer=offer.id,
                      model=hosting["model"], models=offer.models)
