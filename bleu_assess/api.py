@@ -39,11 +39,11 @@ def load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None 
 
 
 def check(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
-          as_of: date | None = None) -> Checked:
+          as_of: date | None = None, warnings: bool = True) -> Checked:
     """`load` without building the model of every entry, as `bleu-assess validate` checks: the
-    same errors (InputError) and warnings, with the inventory's outline (counts, organisation,
-    dependencies)."""
-    return check_inventory(path, catalogue, as_of)
+    same errors (InputError) and warnings (none looked for unless `warnings`), with the
+    inventory's outline (counts, organisation, dependencies)."""
+    return check_inventory(path, catalogue, as_of, warnings)
 
 
 def graph(inventory: Inventory) -> InventoryGraph:

@@ -59,6 +59,8 @@ REFUSED = {
     "impossible-date": HEAD + "derogations:\n  - {id: d, items: [a], reason: r, until: 2026-02-30}\n" + APP,
     "duplicate-id": HEAD + APP + "  - id: a\n    name: Again\n    hosting: {model: on-premises}\n",
     "unknown-reference": HEAD + APP + "    depends_on: [nowhere]\n",
+    # A reference's id pattern is not searched on the fast path (it must name a declared id).
+    "reference-not-an-id": HEAD + APP + '    depends_on: ["A\\n"]\n',
     "not-finite": HEAD + APP + "    effort: .nan\n",
     "free-data-too-deep": HEAD + APP + "    extra: " + "[" * 70 + "]" * 70 + "\n",
     "hosting-without-provider": HEAD + APP.replace("on-premises", "iaas"),
@@ -113,7 +115,7 @@ def test_scan_output_is_byte_identical_with_the_compiled_validator_or_the_walker
 
 
 def test_a_valid_generated_estate_takes_the_fast_path(estate: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The column validator must accept what is valid, or every large inventory pays the walker.
+    # The fast path must accept what is valid, or every large inventory pays the walker.
     from bleu_assess.inventory import validate as located
 
     def walker(*args: Any, **kwargs: Any) -> Any:
@@ -122,32 +124,6 @@ def test_a_valid_generated_estate_takes_the_fast_path(estate: Path, monkeypatch:
     monkeypatch.delenv(fastcheck.ENV, raising=False)
     monkeypatch.setattr(located, "validate", walker)
     assert load_inventory(estate).inventory.applications
-
-
-def _resolved(path: Path) -> Any:
-    from bleu_assess.inventory import catalogue_refs, yamlio
-    from bleu_assess.inventory.walker import Document
-
-    text = path.read_text(encoding="utf-8")
-    docs, _, _ = catalogue_refs.resolve([Document(str(path), text, yamlio.parse(text, str(path)))], None, None)
-    return docs[0].data
-
-
-@pytest.mark.parametrize("case", sorted(REFUSED) + sorted(EDGES) + ["estate"])
-def test_the_column_validator_accepts_nothing_the_schema_refuses(case: str, estate: Path, tmp_path: Path) -> None:
-    # jsonschema, the reference implementation of the same strict schema, as the oracle.
-    import jsonschema
-
-    path = estate if case == "estate" else tmp_path / "i.yaml"
-    if case != "estate":
-        path.write_text(REFUSED.get(case) or HEAD + APP + EDGES[case], encoding="utf-8")
-    data = _resolved(path)
-    schema = fastcheck.strict_schema()
-    accepted = fastcheck.Columns(schema["$defs"], {}).accepts(schema, [data])
-    valid = jsonschema.Draft202012Validator(schema).is_valid(data)
-    assert not accepted or valid
-    if case == "estate":
-        assert accepted
 
 
 @pytest.mark.parametrize("setting", ["off", "on"])
@@ -170,43 +146,37 @@ def test_validate_without_the_model_reports_what_the_model_says(setting: str, es
     assert dependency_cycles(outline.dependencies()) == api.graph(inventory).dependency_cycles()
 
 
-def _patterns() -> list[str]:
-    found: set[str] = set()
 
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("pattern"), str):
-                found.add(node["pattern"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(fastcheck.strict_schema())
-    return sorted(found)
+def test_ids_read_a_few_entries_at_a_time_decide_as_the_walker(estate: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ids are collected by columns CHUNK entries at a time: a duplicate or an unknown reference
+    # across chunks is still found, and a valid estate still loads as the walker loads it.
+    monkeypatch.setattr(fastcheck, "CHUNK", 3)
+    assert outcome(estate, "on", monkeypatch) == outcome(estate, "off", monkeypatch)
+    others = "".join(APP.replace("id: a", f"id: a{i}") for i in range(5))
+    for case in ("duplicate-id", "unknown-reference"):
+        path = tmp_path / f"{case}.yaml"
+        path.write_text(REFUSED[case].replace(APP, others + APP, 1), encoding="utf-8")
+        walker = outcome(path, "off", monkeypatch)
+        assert walker[0] == "refused" and outcome(path, "always", monkeypatch) == walker
 
 
-@pytest.mark.parametrize("pattern", _patterns())
-def test_a_pattern_checked_over_joined_strings_decides_as_each_string_searched(pattern: str) -> None:
-    # The column validator searches some patterns once over a column's strings joined: it must
-    # accept exactly the lists whose every string matches (line breaks, control characters, edges).
-    import re
+@pytest.mark.parametrize("setting", ["off", "on"])
+def test_a_check_without_warnings_finds_the_same_errors(setting: str, estate: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # `validate -q` shows no warning: api.check(warnings=False) looks for none, and refuses
+    # exactly what the full check refuses.
+    from bleu_assess import api
 
-    from hypothesis import example, given, settings
-    from hypothesis import strategies as st
-
-    alphabet = st.sampled_from("a0-.A\n\x07\u2028é")
-    search = re.compile(pattern).search
-
-    @settings(max_examples=500, deadline=None)
-    @given(st.lists(st.text(alphabet, max_size=10), max_size=5))
-    @example(["a\nb"])
-    @example(["FR\nDE", "IT"])
-    @example(["2026-01-01\n2026-01-02"])
-    @example(["a\n", "b"])
-    @example(["a", "a"])
-    def decides(strings: list[str]) -> None:
-        assert fastcheck._matcher(pattern)(strings) == all(search(s) for s in strings)
-
-    decides()
+    monkeypatch.setenv(fastcheck.ENV, setting)
+    quiet, full = api.check(estate, warnings=False), api.check(estate)
+    assert quiet.warnings == [] and full.warnings
+    assert quiet.outline.count("flows") == full.outline.count("flows")
+    path = tmp_path / "i.yaml"
+    path.write_text(REFUSED["unknown-reference"], encoding="utf-8")
+    errors = []
+    for warnings in (False, True):
+        with pytest.raises(InputError) as refused:
+            api.check(path, warnings=warnings)
+        errors.append(refused.value.diagnostics)
+    assert errors[0] == errors[1]

@@ -25,10 +25,11 @@ def validate(
     from bleu_assess.inventory.graph import dependency_cycles
     from bleu_assess.render.i18n import t
 
-    # Checked as scan loads it, without building the model of every entry (never read here).
-    checked = api.check(path, console.settings.catalogue)
+    # Checked as scan loads it, without building the model of every entry (never read here);
+    # -q shows no warning, count or cycle: valid is said by the exit status alone.
+    checked = api.check(path, console.settings.catalogue, warnings=not console.settings.quiet)
     if console.settings.quiet:
-        return  # valid: said by the exit status alone (-q shows no warning, count or cycle)
+        return
     inv = checked.outline
     language = choose(lang, inv.organisation.country)
     console.diagnostics(checked.warnings, language)

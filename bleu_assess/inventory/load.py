@@ -77,12 +77,13 @@ class Checked:
 
 
 def check_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
-                    as_of: date | None = None) -> Checked:
-    """load_inventory without building the model: the same checks, errors and warnings."""
+                    as_of: date | None = None, warnings: bool = True) -> Checked:
+    """load_inventory without building the model: the same checks, errors and warnings (none
+    looked for unless `warnings`; the errors are the same)."""
     _, docs, _ = _read(path, hashed=False)
     with gcpause.paused():
-        shape, warnings = fastcheck.check(docs, catalogue, as_of)
-    return Checked(shape, warnings)
+        shape, found = fastcheck.check(docs, catalogue, as_of, warnings=warnings)
+    return Checked(shape, found)
 
 
 def _read(path: str | os.PathLike[str], hashed: bool = True) -> tuple[str, list[Document], str]:

@@ -184,14 +184,16 @@ def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: 
     return replace(inventory, catalogue=resolution), ref_warnings + warnings
 
 
-def check(docs: list[Document], catalogue: Any = None, as_of: Any = None) -> tuple[Outline, list[Diagnostic]]:
+def check(docs: list[Document], catalogue: Any = None, as_of: Any = None,
+          warnings: bool = True) -> tuple[Outline, list[Diagnostic]]:
     """`validate` without building the model (what `bleu-assess validate` and the importers
-    need): the documents' Outline and located warnings, or InventoryError with every error."""
+    need): the documents' Outline and located warnings (none looked for unless `warnings`: the
+    errors are the same), or InventoryError with every error."""
     from bleu_assess.inventory import catalogue_refs
 
     docs, _, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
-    shape, warnings = outline_checked(_collected(docs, ""))
-    return shape, ref_warnings + warnings
+    shape, found = outline_checked(_collected(docs, ""), warnings)
+    return shape, ref_warnings + found if warnings else []
 
 
 def _collected(docs: list[Document], path: str) -> Collector:
@@ -224,10 +226,11 @@ def build_checked(c: Collector, path: str, sha256: str,
     return inventory, _warned(c, shape, locate_warnings)
 
 
-def outline_checked(c: Collector, locate_warnings: bool = True) -> tuple[Outline, list[Diagnostic]]:
-    """build_checked without the model: the Outline of documents without errors, and its warnings."""
+def outline_checked(c: Collector, warnings: bool = True) -> tuple[Outline, list[Diagnostic]]:
+    """build_checked without the model: the Outline of documents without errors, and its located
+    warnings (none looked for unless `warnings`)."""
     shape = outline(c.docs)
-    return shape, _warned(c, shape, locate_warnings)
+    return shape, _warned(c, shape, True) if warnings else []
 
 
 def _warned(c: Collector, shape: Outline, locate_warnings: bool) -> list[Diagnostic]:
