@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bleu_assess.errors import InputError
-from bleu_assess.inventory.load import Loaded, load_inventory
+from bleu_assess.inventory.load import Checked, Loaded, check_inventory, load_inventory
 
 if TYPE_CHECKING:
     from datetime import date
@@ -36,6 +36,14 @@ def load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None 
     `ref: catalogue:...` entries are resolved with `catalogue` (default: the shipped one) on the
     assessment date `as_of` (default: SOURCE_DATE_EPOCH's day, else today)."""
     return load_inventory(path, catalogue, as_of)
+
+
+def check(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
+          as_of: date | None = None, warnings: bool = True) -> Checked:
+    """`load` without building the model of every entry, as `bleu-assess validate` checks: the
+    same errors (InputError) and warnings (none looked for unless `warnings`), with the
+    inventory's outline (counts, organisation, dependencies)."""
+    return check_inventory(path, catalogue, as_of, warnings)
 
 
 def graph(inventory: Inventory) -> InventoryGraph:

@@ -59,6 +59,8 @@ REFUSED = {
     "impossible-date": HEAD + "derogations:\n  - {id: d, items: [a], reason: r, until: 2026-02-30}\n" + APP,
     "duplicate-id": HEAD + APP + "  - id: a\n    name: Again\n    hosting: {model: on-premises}\n",
     "unknown-reference": HEAD + APP + "    depends_on: [nowhere]\n",
+    # A reference's id pattern is not searched on the fast path (it must name a declared id).
+    "reference-not-an-id": HEAD + APP + '    depends_on: ["A\\n"]\n',
     "not-finite": HEAD + APP + "    effort: .nan\n",
     "free-data-too-deep": HEAD + APP + "    extra: " + "[" * 70 + "]" * 70 + "\n",
     "hosting-without-provider": HEAD + APP.replace("on-premises", "iaas"),
@@ -110,3 +112,71 @@ def test_scan_output_is_byte_identical_with_the_compiled_validator_or_the_walker
         return done.stdout + done.stderr
 
     assert scan("off") == scan("on")
+
+
+def test_a_valid_generated_estate_takes_the_fast_path(estate: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fast path must accept what is valid, or every large inventory pays the walker.
+    from bleu_assess.inventory import validate as located
+
+    def walker(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the walker ran on a valid estate")
+
+    monkeypatch.delenv(fastcheck.ENV, raising=False)
+    monkeypatch.setattr(located, "validate", walker)
+    assert load_inventory(estate).inventory.applications
+
+
+@pytest.mark.parametrize("setting", ["off", "on"])
+def test_validate_without_the_model_reports_what_the_model_says(setting: str, estate: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # `bleu-assess validate` checks without building every entry (api.check): same warnings,
+    # counts, servers and dependency cycles as the loaded inventory, by either path.
+    from bleu_assess import api
+    from bleu_assess.inventory.graph import dependency_cycles
+
+    monkeypatch.setenv(fastcheck.ENV, setting)
+    loaded, checked = api.load(estate), api.check(estate)
+    inventory, outline = loaded.inventory, checked.outline
+    assert checked.warnings == loaded.warnings and loaded.warnings
+    assert {s: outline.count(s) for s in ("applications", "datasets", "flows", "providers", "platforms")} == {
+        "applications": len(inventory.applications), "datasets": len(inventory.datasets),
+        "flows": len(inventory.flows), "providers": len(inventory.providers), "platforms": len(inventory.platforms)}
+    assert outline.organisation == inventory.organisation and outline.servers == inventory.servers
+    assert frozenset(outline.hosting_from_servers) == inventory.hosting_from_servers
+    assert dependency_cycles(outline.dependencies()) == api.graph(inventory).dependency_cycles()
+
+
+
+def test_ids_read_a_few_entries_at_a_time_decide_as_the_walker(estate: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ids are collected by columns CHUNK entries at a time: a duplicate or an unknown reference
+    # across chunks is still found, and a valid estate still loads as the walker loads it.
+    monkeypatch.setattr(fastcheck, "CHUNK", 3)
+    assert outcome(estate, "on", monkeypatch) == outcome(estate, "off", monkeypatch)
+    others = "".join(APP.replace("id: a", f"id: a{i}") for i in range(5))
+    for case in ("duplicate-id", "unknown-reference"):
+        path = tmp_path / f"{case}.yaml"
+        path.write_text(REFUSED[case].replace(APP, others + APP, 1), encoding="utf-8")
+        walker = outcome(path, "off", monkeypatch)
+        assert walker[0] == "refused" and outcome(path, "always", monkeypatch) == walker
+
+
+@pytest.mark.parametrize("setting", ["off", "on"])
+def test_a_check_without_warnings_finds_the_same_errors(setting: str, estate: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # `validate -q` shows no warning: api.check(warnings=False) looks for none, and refuses
+    # exactly what the full check refuses.
+    from bleu_assess import api
+
+    monkeypatch.setenv(fastcheck.ENV, setting)
+    quiet, full = api.check(estate, warnings=False), api.check(estate)
+    assert quiet.warnings == [] and full.warnings
+    assert quiet.outline.count("flows") == full.outline.count("flows")
+    path = tmp_path / "i.yaml"
+    path.write_text(REFUSED["unknown-reference"], encoding="utf-8")
+    errors = []
+    for warnings in (False, True):
+        with pytest.raises(InputError) as refused:
+            api.check(path, warnings=warnings)
+        errors.append(refused.value.diagnostics)
+    assert errors[0] == errors[1]

@@ -22,21 +22,26 @@ def validate(
     from bleu_assess import api
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language as choose
+    from bleu_assess.inventory.graph import dependency_cycles
     from bleu_assess.render.i18n import t
 
-    loaded = api.load(path, console.settings.catalogue)
-    inv = loaded.inventory
+    # Checked as scan loads it, without building the model of every entry (never read here);
+    # -q shows no warning, count or cycle: valid is said by the exit status alone.
+    checked = api.check(path, console.settings.catalogue, warnings=not console.settings.quiet)
+    if console.settings.quiet:
+        return
+    inv = checked.outline
     language = choose(lang, inv.organisation.country)
-    console.diagnostics(loaded.warnings, language)
-    if loaded.warnings:
-        console.info(t("cli.warnings", language, count=len(loaded.warnings)))
+    console.diagnostics(checked.warnings, language)
+    if checked.warnings:
+        console.info(t("cli.warnings", language, count=len(checked.warnings)))
     console.info(t("cli.valid", language, path=path))
-    console.info(t("cli.counts", language, applications=len(inv.applications), datasets=len(inv.datasets),
-                   flows=len(inv.flows), providers=len(inv.providers), platforms=len(inv.platforms)))
+    console.info(t("cli.counts", language, applications=inv.count("applications"), datasets=inv.count("datasets"),
+                   flows=inv.count("flows"), providers=inv.count("providers"), platforms=inv.count("platforms")))
     if inv.servers:
         console.info(t("discovery.servers_count", language, count=len(inv.servers),
                        derived=len(inv.hosting_from_servers)))
-    cycles = api.graph(inv).dependency_cycles()
+    cycles = dependency_cycles(inv.dependencies())
     if cycles:
         console.info(t("cli.cycles", language, count=len(cycles), groups=t("cli.list_separator", language).join(" ↔ ".join(c) for c in cycles)))
 

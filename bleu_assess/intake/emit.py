@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -24,6 +25,8 @@ _BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0
 
 def scalar(value: Any) -> str:
     """One scalar as YAML text."""
+    if type(value) is str:  # the commonest, first
+        return _text(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -35,7 +38,11 @@ def scalar(value: Any) -> str:
         if math.isfinite(value) and re.fullmatch(r"-?[0-9]+\.[0-9]+", text):
             return text
         return yaml.safe_dump(value).split("\n", 1)[0]  # exponents, inf, nan: PyYAML's spelling
-    text = str(value)
+    return _text(str(value))
+
+
+@lru_cache(maxsize=4096)  # keys, and the few labels repeated on thousands of items
+def _text(text: str) -> str:
     if _PLAIN.fullmatch(text) and not text.endswith(" ") and text.casefold() not in _RESERVED:
         return text
     if _NON_PRINTABLE.search(text):
@@ -66,13 +73,16 @@ def dump(data: dict[str, Any]) -> str:
 
 
 def _mapping(data: dict[str, Any], pad: str, lines: list[str], first: str | None = None) -> None:
-    for position, (key, value) in enumerate(data.items()):
-        lead = first if (first is not None and position == 0) else pad
+    lead = pad if first is None else first
+    for key, value in data.items():
         _entry(f"{lead}{scalar(key)}:", value, pad, lines)
+        lead = pad
 
 
 def _entry(head: str, value: Any, pad: str, lines: list[str]) -> None:
-    if isinstance(value, dict) and value:
+    if type(value) is str:  # the commonest, first
+        lines.append(f"{head} {_text(value)}")
+    elif isinstance(value, dict) and value:
         lines.append(head)
         _mapping(value, pad + "  ", lines)
     elif isinstance(value, list) and value:

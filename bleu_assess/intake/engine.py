@@ -359,10 +359,11 @@ def _check(run: Run) -> None:
     from bleu_assess.inventory.validate import Document
 
     source = run.result.sheets[0].file if run.result.sheets else ""
-    # Thousands of rows: the compiled validator first, the located walker only if it refuses.
+    # Thousands of rows: the column validator first, the located walker only if it refuses; the
+    # warnings need no model of the entries (fastcheck.check).
     large = sum(len(v) for v in run.result.data.values() if isinstance(v, list)) >= FAST_MIN_ITEMS
     try:
-        _, warnings = fastcheck.validate([Document(source, "", run.result.data)], source, large=large)
+        _, warnings = fastcheck.check([Document(source, "", run.result.data)], large=large)
     except InventoryError as exc:
         raise InventoryError(exc.message, [_relocate(run, d) for d in exc.diagnostics]) from None
     for warning in warnings:

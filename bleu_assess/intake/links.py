@@ -24,11 +24,13 @@ def _ref_fields(section: str) -> list[tuple[str, str]]:
     return out
 
 
+_KINDS = {"providers": "provider", "platforms": "platform", "applications": "application", "datasets": "dataset"}
+
+
 def _index(run: Run) -> dict[str, dict[str, str]]:
     """Kind -> plain id or name -> id, for the items read."""
-    kinds = {"providers": "provider", "platforms": "platform", "applications": "application", "datasets": "dataset"}
     index: dict[str, dict[str, str]] = {}
-    for section, kind in kinds.items():
+    for section, kind in _KINDS.items():
         table = index.setdefault(kind, {})
         for item in run.items[section]:
             if item.get("id"):
@@ -40,8 +42,15 @@ def _index(run: Run) -> dict[str, dict[str, str]]:
 
 def resolve_references(run: Run) -> None:
     """A reference written as a name (`Dossier patient`) becomes the id of the item of that name."""
-    index = _index(run)
-    known = {kind: {str(i.get("id")) for i in run.items.get(kind + "s", [])} for kind in index}
+    index: dict[str, dict[str, str]] = {}
+
+    def names() -> dict[str, dict[str, str]]:
+        # Built on first need: a reference written as an id (the common case) needs no names.
+        if not index:
+            index.update(_index(run))
+        return index
+
+    known = {kind: {str(i.get("id")) for i in run.items.get(kind + "s", [])} for kind in _KINDS.values()}
     for section in SECTIONS[1:]:
         refs = _ref_fields(section)
         for position, item in enumerate(run.items[section]):
@@ -51,14 +60,15 @@ def resolve_references(run: Run) -> None:
                     continue
                 values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
                 ids = known.get(kind, set())
-                resolved = [v if v in ids else index.get(kind, {}).get(plain(v), v) for v in values]
+                resolved = [v if v in ids else names().get(kind, {}).get(plain(v), v) for v in values]
                 origin = run.origins[(section, position)]
                 if resolved != values:
                     run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path, "renamed",
                              names=", ".join(values), ids=", ".join(resolved))
                     set_path(item, path, resolved if isinstance(value, list) else resolved[0])
-                if kind == "provider":
-                    _declare_providers(run, index, [v for v in resolved if v not in ids], origin, path)
+                undescribed = [v for v in resolved if v not in ids]
+                if kind == "provider" and undescribed:
+                    _declare_providers(run, names(), undescribed, origin, path)
 
 
 def _declare_providers(run: Run, index: dict[str, dict[str, str]], named: list[str], origin: Origin, path: str) -> None:
@@ -76,7 +86,7 @@ def _declare_providers(run: Run, index: dict[str, dict[str, str]], named: list[s
 
 def apply_links(run: Run) -> None:
     apps = {a["id"]: a for a in run.items["applications"] if a.get("id")}
-    index = _index(run)["application"] if apps else {}
+    index = _index(run)["application"] if apps and run.links else {}
     ignored: dict[str, list[tuple[Sheet, int]]] = {}
     for table, sheet, number, cells, positions in run.links:
         assert table.links is not None

@@ -16,6 +16,7 @@ Formats: RFC 4180 (CSV), ECMA-376 Part 1 (Office Open XML: §18.3.1.73 row `hidd
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import os
 from collections.abc import Sequence
@@ -76,7 +77,12 @@ class Sheet:
     def coded(self, row: int | None, column: int | None, path: str, key: str, severity: str,
               params: dict[str, Any]) -> Diagnostic:
         """A diagnostic at a cell worded by catalogue entry `key` (English until printed)."""
-        return self.locate(row, column, path, message(key, params, "en"), severity, key, tuple(params.items()))
+        pairs = tuple(params.items())
+        try:
+            english = _english(key, pairs)
+        except TypeError:  # a value that cannot be a cache key (a list, a mapping): worded as it is
+            english = message(key, params, "en")
+        return self.locate(row, column, path, english, severity, key, pairs)
 
     def header_row(self) -> tuple[int, list[Any]] | None:
         """The likely header row: the first of the first ten rows holding values in at least
@@ -91,6 +97,13 @@ class Sheet:
     def note(self, row: int | None, column: int | None, code: str, /, **params: Any) -> None:
         """Say what was done: `code` names the wording (templates/i18n/intake.*.yaml, `note.CODE`)."""
         self.said.append((self.coded(row, column, "", f"intake.note.{code}", "warning", params), code, params))
+
+
+@functools.lru_cache(maxsize=4096)
+def _english(key: str, pairs: tuple[tuple[str, Any], ...]) -> str:
+    """The English words of a note or problem: worded once per distinct text (a 10,000-row table
+    notes the same translation on most rows)."""
+    return message(key, dict(pairs), "en")
 
 
 def read_tables(paths: Sequence[str]) -> list[Sheet]:

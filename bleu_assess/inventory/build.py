@@ -4,6 +4,8 @@ format states in docs/inventory.md, v1 meanings, hosting derived from servers.""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from bleu_assess.inventory import model
@@ -26,45 +28,86 @@ def _server(s: dict[str, Any]) -> model.Server:
     )
 
 
-def derive_hosting(applications: tuple[model.Application, ...], servers: tuple[model.Server, ...]
-                    ) -> tuple[tuple[model.Application, ...], frozenset[str], dict[str, list[model.Hosting]]]:
-    """Applications without `hosting` take their servers' hosting when every server declares the
-    same one; the ids so derived; and, per application, the different hostings found when its
-    servers disagree (left undecided, warned)."""
+def server_hostings(applications: Iterable[tuple[str, bool]], servers: tuple[model.Server, ...]
+                    ) -> tuple[dict[str, model.Hosting], dict[str, list[model.Hosting]]]:
+    """For applications given as (id, whether it declares a hosting): the hosting each one that
+    declares none takes from its servers when every server declares the same one, and, per
+    application, the different hostings found when its servers disagree (left undecided, warned)."""
     by_app: dict[str, list[model.Hosting | None]] = {}
     for server in servers:
         for app_id in dict.fromkeys(server.applications):
             by_app.setdefault(app_id, []).append(server.hosting)
-    derived: set[str] = set()
+    derived: dict[str, model.Hosting] = {}
     conflicts: dict[str, list[model.Hosting]] = {}
-    out = []
-    for app in applications:
-        hostings = by_app.get(app.id)
-        if app.hosting is None and hostings and None not in hostings:
+    if not by_app:
+        return derived, conflicts
+    for app_id, declared in applications:
+        hostings = by_app.get(app_id)
+        if not declared and hostings and None not in hostings:
             distinct = list(dict.fromkeys(h for h in hostings if h is not None))
             if len(distinct) == 1:
-                app = dataclasses.replace(app, hosting=distinct[0])
-                derived.add(app.id)
+                derived[app_id] = distinct[0]
             else:
-                conflicts[app.id] = distinct
-        out.append(app)
-    return tuple(out), frozenset(derived), conflicts
+                conflicts[app_id] = distinct
+    return derived, conflicts
 
 
-def build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """A valid inventory without the model of its applications, datasets, flows and
+    derogations: what `validate` reports and the warnings need, read from the documents in a
+    few passes. `sections` holds each list section's entries as merged() gives them (raw
+    mappings); `hosting_from_servers` the hosting each application without one takes from its
+    servers, `conflicts` the hostings of those whose servers disagree (server_hostings)."""
+
+    organisation: model.Organisation
+    format: str
+    sections: dict[str, list[tuple[int, int, dict[str, Any]]]]
+    providers: tuple[model.Provider, ...]
+    platforms: tuple[model.Platform, ...]
+    servers: tuple[model.Server, ...]
+    hosting_from_servers: dict[str, model.Hosting]
+    conflicts: dict[str, list[model.Hosting]]
+
+    def count(self, section: str) -> int:
+        """How many entries `section` (one of MERGED_LISTS) holds."""
+        return len(self.sections[section])
+
+    def dependencies(self) -> dict[str, list[str]]:
+        """Application id -> the ids of the applications it depends on as written (a repeat is
+        kept), itself left out; for the applications that depend on something."""
+        return {a["id"]: [d for d in needs if d != a["id"]] if a["id"] in needs else needs
+                for _, _, a in self.sections["applications"] if (needs := a.get("depends_on"))}
+
+
+def outline(docs: list[Document]) -> Outline:
+    """The Outline of validated documents."""
     org_raw = next(d.data["organisation"] for d in docs if "organisation" in d.data)
-    organisation = _organisation(org_raw)
     lists = {key: merged(docs, key) for key in MERGED_LISTS}
     # One v1 file gives the whole inventory its v1 meaning (provider qualifications cover offers).
     fmt = model.FORMAT_V1 if any(d.data.get("format") == model.FORMAT_V1 for d in docs) else model.FORMAT
     providers = tuple(_provider(p) for _, _, p in lists["providers"])
     by_id = {p.id: p for p in providers}
     servers = tuple(_server(s) for _, _, s in lists["servers"])
-    applications, derived, _ = derive_hosting(tuple(_application(a) for _, _, a in lists["applications"]), servers)
+    derived, conflicts = server_hostings(((a["id"], bool(a.get("hosting"))) for _, _, a in lists["applications"]),
+                                         servers)
+    return Outline(_organisation(org_raw), fmt, lists, providers,
+                   tuple(_platform(p, by_id[p["provider"]], fmt) for _, _, p in lists["platforms"]), servers,
+                   derived, conflicts)
+
+
+def build(docs: list[Document], path: str, sha256: str, shape: Outline | None = None) -> model.Inventory:
+    """The model of validated documents (their Outline, `shape`, when already made)."""
+    shape = shape or outline(docs)
+    lists, derived = shape.sections, shape.hosting_from_servers
+    applications = tuple(_application(a) for _, _, a in lists["applications"])
+    if derived:
+        applications = tuple(dataclasses.replace(a, hosting=derived[a.id]) if a.id in derived else a
+                             for a in applications)
     return model.Inventory(
-        organisation=organisation,
-        providers=providers,
-        platforms=tuple(_platform(p, by_id[p["provider"]], fmt) for _, _, p in lists["platforms"]),
+        organisation=shape.organisation,
+        providers=shape.providers,
+        platforms=shape.platforms,
         applications=applications,
         datasets=tuple(_dataset(d) for _, _, d in lists["datasets"]),
         flows=tuple(
@@ -72,9 +115,9 @@ def build(docs: list[Document], path: str, sha256: str) -> model.Inventory:
             for _, _, f in lists["flows"]
         ),
         derogations=tuple(_derogation(d) for _, _, d in lists["derogations"]),
-        servers=servers,
-        hosting_from_servers=derived,
-        format=fmt,
+        servers=shape.servers,
+        hosting_from_servers=frozenset(derived),
+        format=shape.format,
         path=path,
         sha256=sha256,
         files=tuple(d.file for d in docs),

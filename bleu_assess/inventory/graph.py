@@ -81,9 +81,8 @@ class InventoryGraph:
     def _cycles(self) -> tuple[list[str], ...]:
         # Strongly connected components of the dependency graph, read from the inventory
         # directly: assessing needs no graph library (nor its import time).
-        needs = {a.id: [d for d in a.depends_on if d != a.id] for a in self.inventory.applications}
-        groups = [sorted(c) for c in strongly_connected(needs) if len(c) > 1]
-        return tuple(sorted(groups, key=lambda c: (-len(c), c)))
+        return tuple(dependency_cycles({a.id: [d for d in a.depends_on if d != a.id]
+                                        for a in self.inventory.applications}))
 
     def neighbourhood(self, focus: str, depth: int) -> InventoryGraph:
         """The part of the graph within `depth` edges of `focus` (either direction)."""
@@ -98,6 +97,13 @@ class InventoryGraph:
         if item_id in self.graph:
             return [item_id]
         return [n for n in (node(k, item_id) for k in NODE_KINDS) if n in self.graph]
+
+
+def dependency_cycles(needs: dict[str, list[str]]) -> list[list[str]]:
+    """Groups of applications that depend on each other (`needs`: application id -> the ids it
+    depends on), each sorted, largest first."""
+    groups = [sorted(c) for c in strongly_connected(needs) if len(c) > 1]
+    return sorted(groups, key=lambda c: (-len(c), c))
 
 
 def build_graph(inventory: Inventory) -> InventoryGraph:

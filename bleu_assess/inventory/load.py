@@ -11,6 +11,7 @@ from pathlib import Path
 from bleu_assess import gcpause, output
 from bleu_assess.errors import Diagnostic, InputError, InventoryError
 from bleu_assess.inventory import fastcheck, yamlio
+from bleu_assess.inventory.build import Outline
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.inventory.validate import Document
 
@@ -59,6 +60,36 @@ def load_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[st
                    as_of: date | None = None) -> Loaded:
     """Read, parse and validate an inventory (its catalogue references resolved with `catalogue`
     on the assessment date `as_of`: see validate). Raises InputError with located diagnostics."""
+    display, docs, sha = _read(path)
+    with gcpause.paused():  # validation builds the records: acyclic, millions on a large estate
+        # A large inventory goes through a compiled validator first (the walker words any error).
+        inventory, warnings = fastcheck.validate(docs, display, sha, catalogue, as_of)
+    return Loaded(inventory, warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A valid inventory as `bleu-assess validate` reports it: its Outline (organisation, counts,
+    servers, dependencies) and located warnings, without the model of every entry."""
+
+    outline: Outline
+    warnings: list[Diagnostic]
+
+
+def check_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
+                    as_of: date | None = None, warnings: bool = True) -> Checked:
+    """load_inventory without building the model: the same checks, errors and warnings (none
+    looked for unless `warnings`; the errors are the same)."""
+    _, docs, _ = _read(path, hashed=False)
+    with gcpause.paused():
+        shape, found = fastcheck.check(docs, catalogue, as_of, warnings=warnings)
+    return Checked(shape, found)
+
+
+def _read(path: str | os.PathLike[str], hashed: bool = True) -> tuple[str, list[Document], str]:
+    """The path as shown, the parsed documents of its files, and the inventory's sha256 (of the
+    file, or of a directory's listing of its files' hashes; "" unless `hashed`). Raises
+    InventoryError with every file that cannot be read or parsed."""
     display = os.fspath(path)
     output.register_input(display)
     problems: list[Diagnostic] = []
@@ -74,16 +105,15 @@ def load_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[st
         except InputError as exc:
             problems.extend(exc.diagnostics)
             continue
-        digests.append(hashlib.sha256(raw).hexdigest())
+        digests.append(hashlib.sha256(raw).hexdigest() if hashed else "")
     if problems:
         raise InventoryError(f"cannot read {display}", problems)
-    if len(files) == 1 and not Path(display).is_dir():
+    if not hashed:
+        sha = ""
+    elif len(files) == 1 and not Path(display).is_dir():
         sha = digests[0]
     else:
         # A directory: hash of the sorted list of (relative name, file hash), as sha256sum prints it.
         listing = "".join(f"{digest}  {os.path.relpath(doc.file, display)}\n" for doc, digest in zip(docs, digests))
         sha = hashlib.sha256(listing.encode()).hexdigest()
-    with gcpause.paused():  # validation builds the records: acyclic, millions on a large estate
-        # A large inventory goes through a compiled validator first (the walker words any error).
-        inventory, warnings = fastcheck.validate(docs, display, sha, catalogue, as_of)
-    return Loaded(inventory, warnings)
+    return display, docs, sha

@@ -15,7 +15,7 @@ from typing import Any
 
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.inventory import model
-from bleu_assess.inventory.build import build, derive_hosting, v1_sensitive_class
+from bleu_assess.inventory.build import Outline, build, outline, v1_sensitive_class
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, INVENTORY
 from bleu_assess.inventory.walker import (
     MAX_FREE_DEPTH,
@@ -31,8 +31,8 @@ from bleu_assess.inventory.walker import (
     suggest,
 )
 
-__all__ = ["MAX_FREE_DEPTH", "Document", "build_checked", "check_in_words", "cross_check", "parse_date", "suggest",
-           "v1_sensitive_class", "validate"]
+__all__ = ["MAX_FREE_DEPTH", "Document", "build_checked", "check", "check_in_words", "cross_check", "outline_checked",
+           "parse_date", "suggest", "v1_sensitive_class", "validate"]
 
 
 def _check_document(c: Collector, doc_index: int) -> None:
@@ -97,14 +97,13 @@ def _check_server_addresses(c: Collector, doc_index: int, data: dict[str, Any]) 
 
 
 
-def _server_warnings(c: Collector, inventory: model.Inventory) -> None:
+def _server_warnings(c: Collector, shape: Outline) -> None:
     """Applications whose servers disagree on hosting: nothing is derived, the user decides."""
-    if not inventory.servers:
+    if not shape.conflicts:
         return
-    _, _, conflicts = derive_hosting(inventory.applications, inventory.servers)
-    for doc_index, index, app in merged(c.docs, "applications"):
-        if app["id"] in conflicts:
-            found = "; ".join(f"{h.model}" + (f" ({h.provider})" if h.provider else "") for h in conflicts[app["id"]])
+    for doc_index, index, app in shape.sections["applications"]:
+        if app["id"] in shape.conflicts:
+            found = "; ".join(f"{h.model}" + (f" ({h.provider})" if h.provider else "") for h in shape.conflicts[app["id"]])
             c.report(doc_index, ("applications", index), "servers_disagree", severity="warning", app=app["id"],
                      found=found)
 
@@ -179,14 +178,26 @@ def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: 
     from bleu_assess.inventory import catalogue_refs
 
     docs, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
-    inventory, warnings = _validate(docs, path, sha256, locate_warnings)
+    inventory, warnings = build_checked(_collected(docs, path), path, sha256, locate_warnings)
     if resolution is None:
         return inventory, warnings
     return replace(inventory, catalogue=resolution), ref_warnings + warnings
 
 
-def _validate(docs: list[Document], path: str, sha256: str,
-              locate_warnings: bool) -> tuple[model.Inventory, list[Diagnostic]]:
+def check(docs: list[Document], catalogue: Any = None, as_of: Any = None,
+          warnings: bool = True) -> tuple[Outline, list[Diagnostic]]:
+    """`validate` without building the model (what `bleu-assess validate` and the importers
+    need): the documents' Outline and located warnings (none looked for unless `warnings`: the
+    errors are the same), or InventoryError with every error."""
+    from bleu_assess.inventory import catalogue_refs
+
+    docs, _, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
+    shape, found = outline_checked(_collected(docs, ""), warnings)
+    return shape, ref_warnings + found if warnings else []
+
+
+def _collected(docs: list[Document], path: str) -> Collector:
+    """The walker's collector of documents without errors (InventoryError, located, else)."""
     c = Collector(docs)
     for index in range(len(docs)):
         _check_document(c, index)
@@ -197,7 +208,7 @@ def _validate(docs: list[Document], path: str, sha256: str,
         noun = "error" if len(errors) == 1 else "errors"
         raise InventoryError(f"{len(errors)} {noun} in {path or docs[0].file}", locate(docs, errors),
                              _declared_country(docs))
-    return build_checked(c, path, sha256, locate_warnings)
+    return c
 
 
 def cross_check(c: Collector) -> None:
@@ -210,42 +221,58 @@ def cross_check(c: Collector) -> None:
 def build_checked(c: Collector, path: str, sha256: str,
                   locate_warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
     """The inventory of documents without errors, and its warnings (located unless told not to)."""
-    inventory = build(c.docs, path, sha256)
-    _warnings(c, inventory)
-    _server_warnings(c, inventory)
-    return inventory, locate(c.docs, c.issues if locate_warnings else [])
+    shape = outline(c.docs)
+    inventory = build(c.docs, path, sha256, shape)
+    return inventory, _warned(c, shape, locate_warnings)
 
 
+def outline_checked(c: Collector, warnings: bool = True) -> tuple[Outline, list[Diagnostic]]:
+    """build_checked without the model: the Outline of documents without errors, and its located
+    warnings (none looked for unless `warnings`)."""
+    shape = outline(c.docs)
+    return shape, _warned(c, shape, True) if warnings else []
 
-def _warnings(c: Collector, inventory: model.Inventory) -> None:
-    """Suspicious but valid input."""
+
+def _warned(c: Collector, shape: Outline, locate_warnings: bool) -> list[Diagnostic]:
+    _warnings(c, shape)
+    _server_warnings(c, shape)
+    return locate(c.docs, c.issues if locate_warnings else [])
+
+
+def _warnings(c: Collector, shape: Outline) -> None:
+    """Suspicious but valid input, read from the documents (and the few records of `shape`)."""
     docs = c.docs
-    health = {d.id for d in inventory.datasets if d.classification == "health"}
+    applications, datasets, flows = shape.sections["applications"], shape.sections["datasets"], shape.sections["flows"]
+    health = {d["id"] for _, _, d in datasets if d.get("classification") == "health"}
+    offers = {p.id: p for p in shape.platforms}
     held: set[str] = set()
-    for doc_index, index, app in merged(docs, "applications"):
+    app_datasets: dict[str, frozenset[str]] = {}
+    for doc_index, index, app in applications:
         path = ("applications", index)
-        datasets = app.get("datasets") or []
-        held.update(datasets)
-        if app["id"] in (app.get("depends_on") or []):
-            position = app["depends_on"].index(app["id"])
+        datasets_held = app.get("datasets") or []
+        held.update(datasets_held)
+        app_datasets[app["id"]] = frozenset(datasets_held)
+        needs = app.get("depends_on") or []
+        if app["id"] in needs:
+            position = needs.index(app["id"])
             c.report(doc_index, (*path, "depends_on", position), "depends_on_itself", severity="warning", app=app["id"])
-        for key in ("datasets", "depends_on"):
-            values = app.get(key) or []
-            if len(set(values)) != len(values):
-                c.report(doc_index, (*path, key), "repeated_id", severity="warning", field=key)
-        if not app.get("owner") and health.intersection(datasets):
+        if len(app_datasets[app["id"]]) != len(datasets_held):
+            c.report(doc_index, (*path, "datasets"), "repeated_id", severity="warning", field="datasets")
+        if len(needs) > 1 and len(set(needs)) != len(needs):
+            c.report(doc_index, (*path, "depends_on"), "repeated_id", severity="warning", field="depends_on")
+        if not app.get("owner") and health.intersection(datasets_held):
             c.report(doc_index, path, "health_no_owner", severity="warning", app=app["id"])
-        if not app.get("hosting") and app["id"] not in inventory.hosting_from_servers:  # unknown: to fill
+        if not app.get("hosting") and app["id"] not in shape.hosting_from_servers:  # unknown: to fill
             c.report(doc_index, path, "no_hosting", severity="warning", app=app["id"])
         hosting = app.get("hosting") or {}
-        offer = inventory.platform(hosting.get("platform"))
+        offer = offers.get(hosting.get("platform") or "")
         if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
             c.report(doc_index, (*path, "hosting", "model"), "offer_model", severity="warning", offer=offer.id,
                      model=hosting["model"], models=offer.models)
         if app.get("strategy") in ("retire", "retain") and app.get("wave") is not None:
             c.report(doc_index, (*path, "wave"), "pinned_not_moving", severity="warning", app=app["id"],
                      strategy=app["strategy"])
-    for doc_index, index, dataset in merged(docs, "datasets"):
+    for doc_index, index, dataset in datasets:
         if dataset["id"] not in held:
             c.report(doc_index, ("datasets", index), "dataset_unheld", severity="warning", dataset=dataset["id"])
         if dataset.get("classification") == "health" and dataset.get("personal_data") is False:
@@ -258,28 +285,29 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
         if implied and answer and answer != implied:
             c.report(doc_index, ("datasets", index, "particular_sensitivity"), "sensitivity_criteria",
                      severity="warning", answer=answer, implied=implied)
-    for doc_index, index, derogation in merged(docs, "derogations"):
+    for doc_index, index, derogation in shape.sections["derogations"]:
         if not derogation.get("applications") and not derogation.get("datasets"):
             c.report(doc_index, ("derogations", index), "derogation_empty", severity="warning",
                      derogation=derogation["id"])
-    app_datasets = {a.id: frozenset(a.datasets) for a in inventory.applications}
-    flows = merged(docs, "flows")
+    # A flow may send what its source holds (the common case, in one step) or receives.
+    doubtful = []
     for doc_index, index, flow in flows:
         if flow["from"] == flow["to"]:
             c.report(doc_index, ("flows", index), "flow_to_itself", severity="warning", app=flow["from"])
-    received: dict[str, set[str]] = {}
-    for sent in inventory.flows:
-        received.setdefault(sent.target, set()).update(sent.datasets)
-    for doc_index, index, flow in flows:
-        source = flow["from"]
-        own = app_datasets.get(source, _NONE)
-        if own.issuperset(flow["datasets"]):  # the common case, in one step
-            continue
-        missing = [d for d in flow["datasets"] if d not in own and d not in received.get(source, ())]
-        if missing:
-            c.report(doc_index, ("flows", index, "datasets"), "sends_unheld", severity="warning", app=source,
-                     datasets=", ".join(repr(m) for m in missing))
-    providers = merged(docs, "providers")
+        if not app_datasets.get(flow["from"], _NONE).issuperset(flow["datasets"]):
+            doubtful.append((doc_index, index, flow))
+    if doubtful:
+        received: dict[str, set[str]] = {}
+        for _, _, flow in flows:
+            received.setdefault(flow["to"], set()).update(flow["datasets"])
+        for doc_index, index, flow in doubtful:
+            source = flow["from"]
+            own = app_datasets.get(source, _NONE)
+            missing = [d for d in flow["datasets"] if d not in own and d not in received.get(source, ())]
+            if missing:
+                c.report(doc_index, ("flows", index, "datasets"), "sends_unheld", severity="warning", app=source,
+                         datasets=", ".join(repr(m) for m in missing))
+    providers = shape.sections["providers"]
     for doc_index, index, provider in providers:
         path = ("providers", index)
         if not provider.get("regions"):
@@ -287,13 +315,13 @@ def _warnings(c: Collector, inventory: model.Inventory) -> None:
         if "headquarters" not in provider:
             c.report(doc_index, path, "provider_no_headquarters", severity="warning", provider=provider["id"])
     for key in ("providers", "platforms"):
-        for doc_index, index, entry in merged(docs, key):
+        for doc_index, index, entry in shape.sections[key]:
             _warn_qualifications(c, doc_index, (key, index), entry)
-    if inventory.format != model.FORMAT_V1:
-        offered = {p.provider for p in inventory.platforms if p.qualifications}
+    if shape.format != model.FORMAT_V1:
+        offered = {p.provider for p in shape.platforms if p.qualifications}
         for doc_index, index, provider in providers:
             qualified = _ids_of(provider.get("qualifications"))
-            if qualified and any(p.provider == provider["id"] for p in inventory.platforms) \
+            if qualified and any(p.provider == provider["id"] for p in shape.platforms) \
                     and provider["id"] not in offered:
                 c.report(doc_index, ("providers", index, "qualifications"), "provider_qualifications",
                          severity="warning", provider=provider["id"], held=tuple(qualified))
