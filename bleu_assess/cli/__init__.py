@@ -179,8 +179,11 @@ def main() -> None:
     # allocates mostly acyclic records that reference counting frees, and the collections of
     # a hospital-sized scan (about 70, 6 % of its time) found a few hundred objects. Cyclic
     # garbage still goes, a little later; reference counting frees nothing less.
+    # `python -m bleu_assess` and the program (bleu_assess/__main__.py) turn the collector off
+    # during start-up: it is turned on here, once what start-up built is frozen.
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
+    gc.enable()
     try:
         path = invoked(sys.argv[1:])
         version = not path and "--version" in sys.argv and not {"-h", "--help"} & set(sys.argv)
