@@ -50,8 +50,18 @@ def show_table(make: Callable[[int], RenderableType | str], output: str | None, 
     """A table on the terminal, laid out to its width, or as plain text to `output` (atomically).
     `make` may return text already laid out (a large table): it is written as it is."""
     if not output:
+        width = plain_width()
+        if width is not None:  # no colours: rich's layout made without importing rich, where it is certain
+            from bleu_assess.render.tables import as_text
+
+            table = make(width)
+            text = table if isinstance(table, str) else as_text(table, width)
+            if text is not None:
+                sys.stdout.write(text)
+                sys.stdout.flush()  # as rich does after each print: in order with standard error
+                return
         terminal = out()
-        table = make(terminal.size.width)
+        table = make(terminal.size.width) if width is None else table
         if isinstance(table, str):
             terminal.file.write(table)
         else:
@@ -70,6 +80,35 @@ def show_table(make: Callable[[int], RenderableType | str], output: str | None, 
         return
     capture.print(table)
     emit(capture.file.getvalue(), output, inputs)  # type: ignore[attr-defined]
+
+
+def plain_width() -> int | None:
+    """The width of standard output where a rich Console on it (`out()`) shows no colours and
+    draws its boxes in Unicode, as that Console measures it (rich.console.Console.size: COLUMNS,
+    else the first standard stream that is a terminal, else 80); None where rich must decide
+    (a terminal, colours forced by FORCE_COLOR or TTY_COMPATIBLE, Jupyter, Windows, a dumb
+    terminal, an encoding other than UTF-8, fewer than 10 columns)."""
+    import builtins
+
+    environ = os.environ
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower()
+    if sys.platform == "win32" or sys.stdout is None or is_terminal() or not encoding.startswith("utf") \
+            or "FORCE_COLOR" in environ or "TTY_COMPATIBLE" in environ or hasattr(builtins, "get_ipython") \
+            or environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return None
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    else:
+        width = 0
+        for stream in (0, 1, 2):
+            try:
+                width = os.get_terminal_size(stream).columns
+                break
+            except (AttributeError, ValueError, OSError):
+                continue
+        width = width or 80
+    return width if width >= 10 else None
 
 
 def out() -> Console:
