@@ -84,23 +84,64 @@ def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T
     folder = directory()
     if folder is None:
         return build()
+    key = _key(kind, parts)
+    file = folder / f"{kind}-{key}.pickle"
+    found, value = _read(file, key)
+    if found:
+        return value
+    value = build()
+    _store(folder, file, key, value)
+    return value
+
+
+def _key(kind: str, parts: Iterable[bytes | str]) -> str:
     h = hashlib.sha256(_fingerprint())
     for part in (kind, *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big"))
         h.update(data)
-    key = h.hexdigest()
-    file = folder / f"{kind}-{key}.pickle"
+    return h.hexdigest()
+
+
+def _read(file: Path, key: str) -> tuple[bool, Any]:
+    """(True, the value) of the entry in `file` when it holds `key`, else (False, None)."""
     try:
         with open(file, "rb") as stream:
             stored_key, value = pickle.load(stream)
         if stored_key == key:
-            return value
-    except Exception:  # missing, unreadable, truncated or from another layout: rebuild
+            return True, value
+    except Exception:  # missing, unreadable, truncated or from another layout: rebuilt
         pass
-    value = build()
-    _store(folder, file, key, value)
-    return value
+    return False, None
+
+
+# A memo holding more answers than this (years of daily runs) is started anew.
+MEMO_MAX = 10_000
+
+
+def memo(kind: str, parts: Iterable[bytes | str]) -> dict[Any, Any]:
+    """A dictionary of answers kept from run to run under `kind` and `parts` (as `cached`: the
+    key also names this tool and Python): what a run adds to it is written back (atomically)
+    when the process ends. For answers a library computes from its arguments alone, such as
+    Babel's wording of a date, which cost its import on a run that has them all. A plain
+    dictionary, never written, when the cache is off."""
+    folder = directory()
+    if folder is None:
+        return {}
+    key = _key(kind, parts)
+    file = folder / f"{kind}-{key}.pickle"
+    found, value = _read(file, key)
+    answers: dict[Any, Any] = value if found and isinstance(value, dict) and len(value) <= MEMO_MAX else {}
+    known = len(answers)
+
+    def save() -> None:
+        if len(answers) != known:
+            _store(folder, file, key, dict(answers))
+
+    import atexit
+
+    atexit.register(save)
+    return answers
 
 
 def templates() -> Any:

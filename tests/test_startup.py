@@ -136,3 +136,50 @@ def test_a_brand_file_read_back_from_the_cache_is_checked_as_when_parsed(monkeyp
         for _ in range(2):
             with pytest.raises(TemplateError, match=problem):
                 brand(str(tmp_path / "templates"))
+
+
+def test_country_names_plurals_and_dates_kept_apart_are_babels(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """locales.territories, plural_categories and date answer from small cache entries what
+    Babel answers (read back from the cache in a second pass)."""
+    import datetime
+
+    from babel import Locale
+    from babel.dates import format_date
+
+    from bleu_assess import locales
+
+    monkeypatch.setenv("BLEU_ASSESS_CACHE", str(tmp_path))
+    days = [datetime.date(2026, 6, 30), datetime.date(2027, 1, 4), datetime.date(2026, 11, 1)]
+    for _ in range(2):
+        for name in ("fr_FR", "en_GB", "fr"):
+            for kept in (locales.territories, locales.plural_categories, locales._dates):
+                kept.cache_clear()
+            babel = Locale.parse(name)
+            assert locales.territories(name) == dict(babel.territories)
+            assert list(locales.plural_categories(name)) == [babel.plural_form(n) for n in range(locales.PLURAL_COUNTS)]
+            for day in days:
+                for form in ("short", "medium", "long", "LLL yyyy"):
+                    assert locales.date(day, form, name) == format_date(day, form, locale=babel)
+    assert list(tmp_path.glob("territories-*.pickle")) and list(tmp_path.glob("plural-*.pickle"))
+
+
+def test_a_memo_is_written_when_the_process_ends_and_read_back_by_the_next(tmp_path: Path) -> None:
+    code = ("import sys, datetime\nfrom bleu_assess import locales\n"
+            "print(locales.date(datetime.date(2026, 6, 30), 'long', 'fr_FR'), 'babel' in sys.modules)\n")
+    env = {**os.environ, "BLEU_ASSESS_CACHE": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+            for _ in range(2)]
+    assert runs == ["30 juin 2026 True\n", "30 juin 2026 False\n"]
+    assert len(list(tmp_path.glob("dates-*.pickle"))) == 1
+
+
+def test_a_hospital_scan_on_a_pipe_imports_neither_babel_nor_rich() -> None:
+    probe = ("import sys\nfrom bleu_assess.cli import main\nsys.argv = ['bleu-assess', '-q'] + sys.argv[1:]\n"
+             "try:\n    main()\nfinally:\n"
+             "    print(sorted(m for m in ('babel', 'rich', 'jinja2', 'yaml', 'networkx') if m in sys.modules), "
+             "file=sys.stderr)\n")
+    argv = [sys.executable, "-c", probe, "scan", str(EXAMPLE), "--as-of", "2026-06-30"]
+    env = {**os.environ, "COLUMNS": "120"}
+    subprocess.run(argv, capture_output=True, check=True, env=env)  # the cache filled, as a user's second run finds it
+    done = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
+    assert done.stderr.strip().splitlines()[-1] == "[]"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bleu_assess import locales
 from bleu_assess.locales import locale
 
 # British English: day before month, as a European reader expects.
@@ -19,12 +20,10 @@ def locale_name(lang: str) -> str:
 
 def date(value: dt.date | str | None, lang: str, form: str = "long") -> str:
     """A date (or an ISO date string) in `lang`; `form` is a CLDR length: short, medium, long."""
-    from babel.dates import format_date
-
     if value is None:
         return "—"
     day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return format_date(day, form, locale=locale(locale_name(lang)))
+    return locales.date(day, form, locale_name(lang))
 
 
 def moment(value: dt.datetime, lang: str) -> str:
@@ -70,4 +69,4 @@ def typography(text: str, lang: str) -> str:
 def country(code: str, lang: str) -> str:
     """A country's name from its ISO 3166 code, in `lang` (CLDR): FR → « France », US →
     « États-Unis »; the code itself when CLDR does not know it."""
-    return str(locale(locale_name(lang)).territories.get(code.upper(), code))
+    return str(locales.territories(locale_name(lang)).get(code.upper(), code))
