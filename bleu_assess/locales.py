@@ -5,10 +5,12 @@ run which needs nothing else never imports Babel.
 Babel reads a locale's data by unpickling and merging the CLDR files of its root, language and
 territory (about 10 ms a locale, on every run); a `Locale` whose data is loaded unpickles in
 about 2 to 10 ms, and importing Babel to do so costs some 15 ms more. A hospital-sized `scan`
-asks only for country names, the plural categories of a few counts and a date or two:
-`territories`, `plural_categories` and `date` answer those from small cache entries (Babel's
-own answers, computed once per Babel installation and locale). Dates, numbers, lists, plural
-categories and country names are all worded through Babel; the wording itself is Babel's.
+asks only for country names, the plural categories of a few counts and a date or two; a plan
+or a report adds numbers and lists: `territories`, `plural_categories`, `list_patterns` answer
+from small cache entries (Babel's own data, computed once per Babel installation and locale),
+`date`, `number` and `plural_category` from memos of Babel's answers (cache.memo: dates and
+numbers only, never the user's words). Dates, numbers, lists, plural categories and country
+names are all worded through Babel's data and functions; the wording itself is Babel's.
 """
 
 from __future__ import annotations
@@ -71,15 +73,48 @@ def plural_categories(name: str) -> tuple[str, ...]:
 
 
 @cache
-def _dates(name: str) -> dict[tuple[str, str], str]:
-    return compiled_cache.memo("dates", (_babel(), name))
+def list_patterns(name: str, style: str) -> dict[str, str]:
+    """`locale(name).list_patterns[style]`: the CLDR patterns of a list (`start`, `middle`,
+    `end`, `2`) in that style (`standard`, `or`, which every locale has). Raises KeyError for
+    a style the locale does not define."""
+    return compiled_cache.cached("lists", (_babel(), name, style), lambda: dict(locale(name).list_patterns[style]))
+
+
+@cache
+def _memo(kind: str, name: str) -> dict[tuple[str, str], str]:
+    return compiled_cache.memo(kind, (_babel(), name))
+
+
+def plural_category(name: str, count: float) -> str:
+    """`locale(name).plural_form(count)`: from `plural_categories` for the counts it holds,
+    else kept once asked (cache.memo: efforts in days such as 2.5 recur run after run)."""
+    if isinstance(count, int) and 0 <= count < PLURAL_COUNTS:
+        return plural_categories(name)[count]
+    known = _memo("plurals", name)
+    key = (type(count).__name__, repr(count))
+    category = known.get(key)
+    if category is None:
+        category = known[key] = str(locale(name).plural_form(count))
+    return category
+
+
+def number(value: float, name: str) -> str:
+    """Babel's `format_decimal(value, locale=locale(name))`, kept once worded (cache.memo)."""
+    known = _memo("numbers", name)
+    key = (type(value).__name__, repr(value))
+    text = known.get(key)
+    if text is None:
+        from babel.numbers import format_decimal
+
+        text = known[key] = format_decimal(value, locale=locale(name))
+    return text
 
 
 def date(day: dt.date, form: str, name: str) -> str:
     """Babel's `format_date(day, form, locale=locale(name))` (`form`: short, medium, long or a
     CLDR pattern such as `LLL yyyy`), kept once worded (cache.memo): a run whose dates were
     all worded before imports neither Babel nor the locale."""
-    known = _dates(name)
+    known = _memo("dates", name)
     key = (day.isoformat(), form)
     text = known.get(key)
     if text is None:

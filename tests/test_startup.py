@@ -138,21 +138,25 @@ def test_a_brand_file_read_back_from_the_cache_is_checked_as_when_parsed(monkeyp
                 brand(str(tmp_path / "templates"))
 
 
-def test_country_names_plurals_and_dates_kept_apart_are_babels(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """locales.territories, plural_categories and date answer from small cache entries what
-    Babel answers (read back from the cache in a second pass)."""
+def test_country_names_plurals_dates_numbers_and_lists_kept_apart_are_babels(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """locales.territories, plural_categories, plural_category, date, number and l10n.join
+    (on locales.list_patterns) answer from small cache entries what Babel answers (read back
+    from the cache in a second pass)."""
     import datetime
 
     from babel import Locale
     from babel.dates import format_date
+    from babel.lists import format_list
+    from babel.numbers import format_decimal
 
     from bleu_assess import locales
+    from bleu_assess.render import l10n
 
     monkeypatch.setenv("BLEU_ASSESS_CACHE", str(tmp_path))
     days = [datetime.date(2026, 6, 30), datetime.date(2027, 1, 4), datetime.date(2026, 11, 1)]
     for _ in range(2):
         for name in ("fr_FR", "en_GB", "fr"):
-            for kept in (locales.territories, locales.plural_categories, locales._dates):
+            for kept in (locales.territories, locales.plural_categories, locales.list_patterns, locales._memo):
                 kept.cache_clear()
             babel = Locale.parse(name)
             assert locales.territories(name) == dict(babel.territories)
@@ -160,7 +164,17 @@ def test_country_names_plurals_and_dates_kept_apart_are_babels(monkeypatch: pyte
             for day in days:
                 for form in ("short", "medium", "long", "LLL yyyy"):
                     assert locales.date(day, form, name) == format_date(day, form, locale=babel)
+            for value in (2.5, 1234.5, 1000, 1_000_000, 0.1, -3.25, 7):
+                assert locales.number(value, name) == format_decimal(value, locale=babel)
+                assert locales.plural_category(name, value) == babel.plural_form(value)
+            lang = {"fr_FR": "fr", "en_GB": "en"}.get(name)
+            for count in range(6) if lang else ():
+                items = [f"« item {k} »" for k in range(count)]
+                for style in ("standard", "or"):
+                    assert l10n.join(items, lang, style) == (format_list(items, style=style, locale=babel)  # type: ignore[arg-type]
+                                                               if items else "")
     assert list(tmp_path.glob("territories-*.pickle")) and list(tmp_path.glob("plural-*.pickle"))
+    assert list(tmp_path.glob("lists-*.pickle"))
 
 
 def test_a_memo_is_written_when_the_process_ends_and_read_back_by_the_next(tmp_path: Path) -> None:

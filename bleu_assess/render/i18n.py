@@ -124,12 +124,9 @@ def _form(forms: Mapping[str, str], key: str, lang: str, values: Mapping[str, An
 @lru_cache(maxsize=4096)  # the same few counts again and again, for thousands of items
 def _category(lang: str, count: float) -> str:
     """The CLDR plural category of `count` in `lang` (one, few, many, other…)."""
-    from bleu_assess import locales
+    from bleu_assess.locales import plural_category
 
-    name = l10n.locale_name(lang)
-    if isinstance(count, int) and 0 <= count < locales.PLURAL_COUNTS:
-        return locales.plural_categories(name)[count]  # without importing Babel
-    return str(locales.locale(name).plural_form(count))
+    return plural_category(l10n.locale_name(lang), count)
 
 
 @cache
