@@ -197,3 +197,22 @@ def test_a_hospital_scan_on_a_pipe_imports_neither_babel_nor_rich() -> None:
     subprocess.run(argv, capture_output=True, check=True, env=env)  # the cache filled, as a user's second run finds it
     done = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_program_ends_with_the_commands_status_and_output_and_writes_its_cache(tmp_path: Path) -> None:
+    """`python -m bleu_assess` ends the process itself once the command is done (__main__.py):
+    the same output, error stream and exit status as cli.main under Python's own ending, and
+    the exit handlers have run (the compiled cache's memos and records are written)."""
+    env = {**os.environ, "COLUMNS": "120", "BLEU_ASSESS_CACHE": str(tmp_path / "cache")}
+    lazy = "import sys\nfrom bleu_assess.cli import main\nsys.argv[0] = 'bleu-assess'\nmain()\n"
+    for argv in (["--version"], ["-q", "scan", str(EXAMPLE), "--as-of", "2026-06-30", "--fail-on", "high"],
+                 ["scan", str(tmp_path / "missing.yaml")], ["scna"], ["-q", "scan", str(EXAMPLE), "--format", "json"]):
+        runs = [subprocess.run([sys.executable, *how, *argv], capture_output=True, check=False, env=env)
+                for how in (["-m", "bleu_assess"], ["-c", lazy])]
+        assert (runs[0].returncode, runs[0].stdout, runs[0].stderr) == (runs[1].returncode, runs[1].stdout,
+                                                                        runs[1].stderr), argv
+    assert [run.returncode for run in runs] == [0, 0]
+    fresh = tmp_path / "fresh"
+    subprocess.run([sys.executable, "-m", "bleu_assess", "-q", "scan", str(EXAMPLE), "--as-of", "2026-06-30"],
+                   capture_output=True, check=True, env={**env, "BLEU_ASSESS_CACHE": str(fresh)})
+    assert list(fresh.glob("dates-*.pickle")) and list(fresh.glob("records-*.marshal"))
