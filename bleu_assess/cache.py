@@ -144,13 +144,14 @@ def memo(kind: str, parts: Iterable[bytes | str]) -> dict[Any, Any]:
     return answers
 
 
-def templates() -> Any:
+def templates(variant: str = "") -> Any:
     """A Jinja bytecode cache (jinja2.BytecodeCache) for the compiled templates, or None when
     the cache is off. Jinja compiles a template's source to Python on every run (a quarter of
     a hospital report's time); its bytecode is kept in a folder of the cache directory named
-    by this tool's fingerprint (the environment's options are in our code) and checked by
-    Jinja against the template source's checksum and the Python version, so an edited template
-    is compiled anew. A folder that cannot be written is skipped silently."""
+    by this tool's fingerprint (the environment's options are in our code) and `variant` (an
+    environment that compiles templates differently, e.g. outside Jinja's sandbox, keeps its
+    own), and checked by Jinja against the template source's checksum and the Python version,
+    so an edited template is compiled anew. A folder that cannot be written is skipped silently."""
     folder = directory()
     if folder is None:
         return None
@@ -172,7 +173,7 @@ def templates() -> Any:
             except OSError:
                 pass
 
-    return Skipping(str(folder / f"templates-{_fingerprint().hex()[:32]}"))
+    return Skipping(str(folder / f"templates-{_fingerprint().hex()[:32]}{variant and '-' + variant}"))
 
 
 def _load_bucket(bucket: Any, data: bytes) -> None:

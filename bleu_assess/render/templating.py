@@ -3,7 +3,8 @@
 Templates are looked up in the user's `--template-dir` first, then in the shipped `templates/`;
 a user template can extend a shipped one as `{% extends "builtin:report/report.html.j2" %}`.
 Autoescape is on for HTML; undefined variables are errors; user templates always run in Jinja's
-sandbox (no access to Python internals, no file access).
+sandbox (no access to Python internals, no file access), and so do the shipped templates they
+extend or include; the shipped templates alone (no --template-dir) run outside it.
 """
 
 from __future__ import annotations
@@ -109,15 +110,19 @@ def environment(template_dir: str | os.PathLike[str] | None, lang: str,
             raise TemplateError(f"template directory {template_dir} does not exist")
         loaders.append(_Loader(str(template_dir)))
     loaders.extend([jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), builtin])
-    # The sandbox costs little and protects against a hostile --template-dir.
-    env = _Sandbox(
+    # The sandbox protects against a hostile --template-dir. The shipped templates alone are
+    # ours: rendered outside it, where its checks on every attribute and call cost a hospital
+    # report about 1 % of its time, compiled into their own bytecode folder (Jinja compiles
+    # calls and operators differently in a sandbox).
+    trusted = template_dir is None
+    env = (jinja2.Environment if trusted else _Sandbox)(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg"), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=compiled_cache.templates(),  # compiled once, not on every run
+        bytecode_cache=compiled_cache.templates("shipped" if trusted else ""),  # compiled once, not on every run
     )
     env.filters.update(md=md_escape, md_code=md_code)
     env.filters.update(extra_filters or {})
