@@ -51,6 +51,7 @@ def test_only_registers_the_named_command_then_restores_every_command() -> None:
 @pytest.mark.parametrize("argv", [
     ["--help"], ["scan", "--help"], ["rules", "--help"], ["rules", "show", "--help"], ["scna", "x"],
     ["rules", "shw"], ["--version"], ["-q", "--version"], ["-q"], ["scan", str(EXAMPLE), "--lang", "en"],
+    ["import", "--help"], ["import", "rvtols"], ["export", "--help"], ["catalogue", "--help"], ["fit", "--help"],
 ])
 def test_a_process_prints_what_the_whole_application_prints(argv: list[str]) -> None:
     """`bleu-assess …` (one command built) against typer running the application with every
@@ -216,3 +217,34 @@ def test_the_program_ends_with_the_commands_status_and_output_and_writes_its_cac
     subprocess.run([sys.executable, "-m", "bleu_assess", "-q", "scan", str(EXAMPLE), "--as-of", "2026-06-30"],
                    capture_output=True, check=True, env={**env, "BLEU_ASSESS_CACHE": str(fresh)})
     assert list(fresh.glob("dates-*.pickle")) and list(fresh.glob("records-*.marshal"))
+
+
+def test_the_program_knows_which_module_registers_each_command() -> None:
+    """cli.COMMANDS (what `main` imports for a command) and cli.GROUPS against what the command
+    modules register once all are imported."""
+    import bleu_assess.cli as cli
+
+    app = cli.app  # every module imported
+    found: dict[str, set[str]] = {}
+    for c in app.registered_commands:
+        found.setdefault(c.name, set()).add(c.callback.__module__.rsplit(".", 1)[1])
+    for g in app.registered_groups:
+        for c in g.typer_instance.registered_commands:
+            found.setdefault(g.name, set()).add(c.callback.__module__.rsplit(".", 1)[1])
+    assert {name: set(modules) for name, modules in cli.COMMANDS.items()} == found
+    assert cli.GROUPS == {g.name for g in app.registered_groups}
+    assert set(cli.MODULES) == {p.stem for p in (Path(cli.__file__).parent).glob("*.py")
+                                if "@command(" in p.read_text(encoding="utf-8") and p.stem != "__init__"}
+
+
+def test_a_run_imports_only_the_command_modules_it_needs() -> None:
+    probe = ("import sys\nfrom bleu_assess.cli import main\nsys.argv = ['bleu-assess'] + sys.argv[1:]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules if m.startswith('bleu_assess.cli.')"
+             " and m.rsplit('.', 1)[1] in ('inventory', 'assess', 'planning', 'reporting', 'interop', 'qualify',"
+             " 'catalogue', 'discovery')))\n")
+    for argv, modules in ((["--version"], []), (["scan", "--help"], ["assess"]), (["import", "--help"], ["discovery", "interop"]),
+                          (["--help"], ["assess", "catalogue", "discovery", "interop", "inventory", "planning", "qualify",
+                                        "reporting"])):
+        done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True)
+        assert done.stdout.strip().splitlines()[-1] == str(modules), argv
