@@ -14,6 +14,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 import jinja2
@@ -143,6 +144,7 @@ def render(template_name: str, context: Mapping[str, Any], template_dir: str | o
 # Chunks of about this many characters: a large report is written as it is generated, never
 # held whole as one string (100,000 applications make hundreds of megabytes of HTML).
 STREAM_CHUNK = 1 << 18
+STREAM_BATCH = 512
 
 
 def stream(template_name: str, context: Mapping[str, Any], template_dir: str | os.PathLike[str] | None,
@@ -153,7 +155,11 @@ def stream(template_name: str, context: Mapping[str, Any], template_dir: str | o
     with _template_errors(template_name, template_dir):
         parts: list[str] = []
         size = 0
-        for part in env.get_template(template_name).generate(**context):
+        generated = env.get_template(template_name).generate(**context)
+        # Jinja yields thousands of small strings: taken STREAM_BATCH at a time (islice, join),
+        # not one by one in this loop.
+        while batch := list(islice(generated, STREAM_BATCH)):
+            part = "".join(batch)
             parts.append(part)
             size += len(part)
             if size >= STREAM_CHUNK:
