@@ -283,3 +283,14 @@ def test_a_scan_to_a_pipe_prints_what_rich_prints_without_importing_it(environme
     assert runs[0].returncode == 0 and runs[1].returncode == 0, runs[1].stderr.decode()[-500:]
     assert runs[0].stdout == runs[1].stdout
     assert runs[0].stderr.decode().strip() == str(not fast)
+
+
+def test_a_scan_table_written_to_a_file_is_what_rich_prints_at_the_file_width(runner: object, tmp_path: Path) -> None:
+    from bleu_assess.cli import app
+    from bleu_assess.cli.console import FILE_WIDTH
+
+    out = tmp_path / "table.txt"
+    done = runner.invoke(app, ["-q", "scan", str(EXAMPLE), "--lang", "fr", "-o", str(out)])  # type: ignore[attr-defined]
+    assert done.exit_code == 0, done.output
+    table = scan_render.table(api.scan(EXAMPLE, lang="fr"), FILE_WIDTH)
+    assert out.read_text(encoding="utf-8") == printed(as_rich(table), FILE_WIDTH, no_color=True)

@@ -48,12 +48,13 @@ FILE_WIDTH = 160
 
 def show_table(make: Callable[[int], RenderableType | str], output: str | None, inputs: list[str]) -> None:
     """A table on the terminal, laid out to its width, or as plain text to `output` (atomically).
-    `make` may return text already laid out (a large table): it is written as it is."""
+    `make` may return text already laid out (a large table): it is written as it is. Where rich
+    would show no colours, the table is laid out without it when that is certain (as_text)."""
+    from bleu_assess.render.tables import as_text
+
     if not output:
         width = plain_width()
         if width is not None:  # no colours: rich's layout made without importing rich, where it is certain
-            from bleu_assess.render.tables import as_text
-
             table = make(width)
             text = table if isinstance(table, str) else as_text(table, width)
             if text is not None:
@@ -67,17 +68,18 @@ def show_table(make: Callable[[int], RenderableType | str], output: str | None, 
         else:
             terminal.print(table)
         return
+    from bleu_assess.output import emit
+
+    table = make(FILE_WIDTH)
+    text = table if isinstance(table, str) else as_text(table, FILE_WIDTH) if _colourless(False) else None
+    if text is not None:
+        emit(text, output, inputs)
+        return
     import io
 
     from rich.console import Console
 
-    from bleu_assess.output import emit
-
     capture = Console(width=FILE_WIDTH, no_color=True, markup=False, highlight=False, emoji=False, file=io.StringIO())
-    table = make(FILE_WIDTH)
-    if isinstance(table, str):
-        emit(table, output, inputs)
-        return
     capture.print(table)
     emit(capture.file.getvalue(), output, inputs)  # type: ignore[attr-defined]
 
@@ -88,12 +90,9 @@ def plain_width() -> int | None:
     else the first standard stream that is a terminal, else 80); None where rich must decide
     (a terminal, colours forced by FORCE_COLOR or TTY_COMPATIBLE, Jupyter, Windows, a dumb
     terminal, an encoding other than UTF-8, fewer than 10 columns)."""
-    import builtins
-
     environ = os.environ
     encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower()
-    if sys.platform == "win32" or sys.stdout is None or is_terminal() or not encoding.startswith("utf") \
-            or "FORCE_COLOR" in environ or "TTY_COMPATIBLE" in environ or hasattr(builtins, "get_ipython") \
+    if sys.stdout is None or not _colourless(is_terminal()) or not encoding.startswith("utf") \
             or environ.get("TERM", "").lower() in ("dumb", "unknown"):
         return None
     columns = environ.get("COLUMNS")
@@ -109,6 +108,17 @@ def plain_width() -> int | None:
                 continue
         width = width or 80
     return width if width >= 10 else None
+
+
+def _colourless(terminal: bool) -> bool:
+    """Whether a rich Console on a stream (a terminal or not) would have no colour system
+    (rich.console.Console.is_terminal, _detect_color_system): not a terminal, colours not
+    forced (FORCE_COLOR, TTY_COMPATIBLE), not Jupyter, not Windows (its own consoles)."""
+    import builtins
+
+    environ = os.environ
+    return not (terminal or sys.platform == "win32" or "FORCE_COLOR" in environ or "TTY_COMPATIBLE" in environ
+                or hasattr(builtins, "get_ipython"))
 
 
 def out() -> Console:
