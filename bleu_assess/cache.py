@@ -54,7 +54,7 @@ def _directory(setting: str | None) -> Path | None:
 
 
 @cache
-def _fingerprint() -> bytes:
+def fingerprint() -> bytes:
     """bleu-assess's version, Python's, and the path, size and mtime of each of our modules."""
     package = os.path.dirname(os.path.abspath(__file__))
     h = hashlib.sha256(f"{__version__}\0{sys.version}\0{package}\0".encode())
@@ -95,7 +95,7 @@ def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T
 
 
 def _key(kind: str, parts: Iterable[bytes | str]) -> str:
-    h = hashlib.sha256(_fingerprint())
+    h = hashlib.sha256(fingerprint())
     for part in (kind, *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big"))
@@ -173,7 +173,7 @@ def templates(variant: str = "") -> Any:
             except OSError:
                 pass
 
-    return Skipping(str(folder / f"templates-{_fingerprint().hex()[:32]}{variant and '-' + variant}"))
+    return Skipping(str(folder / f"templates-{fingerprint().hex()[:32]}{variant and '-' + variant}"))
 
 
 def _load_bucket(bucket: Any, data: bytes) -> None:
