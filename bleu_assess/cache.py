@@ -115,7 +115,8 @@ def _read(file: Path, key: str) -> tuple[bool, Any]:
     return False, None
 
 
-# A memo holding more answers than this (years of daily runs) is started anew.
+# A memo holding more answers than this (years of daily runs, an estate of many distinct
+# numbers) is started anew.
 MEMO_MAX = 10_000
 
 
@@ -135,8 +136,12 @@ def memo(kind: str, parts: Iterable[bytes | str]) -> dict[Any, Any]:
     known = len(answers)
 
     def save() -> None:
-        if len(answers) != known:
-            _store(folder, file, key, dict(answers))
+        if len(answers) == known:
+            return
+        # Past MEMO_MAX, the memo starts anew with this run's answers (kept to itself past it too).
+        kept = dict(answers) if len(answers) <= MEMO_MAX else dict(list(answers.items())[known:])
+        if len(kept) <= MEMO_MAX:
+            _store(folder, file, key, kept)
 
     import atexit
 
