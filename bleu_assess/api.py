@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from bleu_assess.errors import InputError
@@ -139,12 +140,15 @@ def load_and_assess(path: str | os.PathLike[str], lang: str | None = None, selec
     return Assessed(result, ig, selected, loaded.warnings)
 
 
-# `country: FR` inside the top-level `organisation:` block (block or flow style), or "country": "FR" in JSON.
-_COUNTRY = re.compile(r"""^organisation:(?:[^\n]*\n(?:[ \t#][^\n]*\n|\n)*?[ \t]+|[^\n]*?[{,][ \t]*)country:[ \t]*["']?"""
-                      r"""([A-Za-z]{2})\b|"country"[ \t]*:[ \t]*"([A-Za-z]{2})\"""", re.MULTILINE)
+@cache  # compiled by the commands that look (plan, report, error messages), not at import
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`country: FR` inside the top-level `organisation:` block (block or flow style), or
+    "country": "FR" in JSON; and the `organisation:` block itself."""
+    return (re.compile(r"""^organisation:(?:[^\n]*\n(?:[ \t#][^\n]*\n|\n)*?[ \t]+|[^\n]*?[{,][ \t]*)country:"""
+                       r"""[ \t]*["']?([A-Za-z]{2})\b|"country"[ \t]*:[ \t]*"([A-Za-z]{2})\"""", re.MULTILINE),
+            re.compile(r"""^organisation:|"organisation"[ \t]*:""", re.MULTILINE))
 
 
-_ORGANISATION = re.compile(r"""^organisation:|"organisation"[ \t]*:""", re.MULTILINE)
 # The inventory format's default organisation country (docs/inventory.md, inventory.model).
 DEFAULT_COUNTRY = "FR"
 
@@ -165,10 +169,11 @@ def country_of(path: str | os.PathLike[str]) -> str | None:
     except (InputError, OSError):
         return None
     declared = False
+    country, organisation = _patterns()
     for file, _ in files:
         head = peek(file, 65536).decode("utf-8", "replace")
-        found = _COUNTRY.search(head)
+        found = country.search(head)
         if found:
             return (found.group(1) or found.group(2)).upper()
-        declared = declared or bool(_ORGANISATION.search(head))
+        declared = declared or bool(organisation.search(head))
     return DEFAULT_COUNTRY if declared else None

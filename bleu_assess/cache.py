@@ -54,7 +54,7 @@ def _directory(setting: str | None) -> Path | None:
 
 
 @cache
-def _fingerprint() -> bytes:
+def fingerprint() -> bytes:
     """bleu-assess's version, Python's, and the path, size and mtime of each of our modules."""
     package = os.path.dirname(os.path.abspath(__file__))
     h = hashlib.sha256(f"{__version__}\0{sys.version}\0{package}\0".encode())
@@ -84,32 +84,79 @@ def cached(kind: str, parts: Iterable[bytes | str], build: Callable[[], T]) -> T
     folder = directory()
     if folder is None:
         return build()
-    h = hashlib.sha256(_fingerprint())
-    for part in (kind, *parts):
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    key = h.hexdigest()
+    key = _key(kind, parts)
     file = folder / f"{kind}-{key}.pickle"
-    try:
-        with open(file, "rb") as stream:
-            stored_key, value = pickle.load(stream)
-        if stored_key == key:
-            return value
-    except Exception:  # missing, unreadable, truncated or from another layout: rebuild
-        pass
+    found, value = _read(file, key)
+    if found:
+        return value
     value = build()
     _store(folder, file, key, value)
     return value
 
 
-def templates() -> Any:
+def _key(kind: str, parts: Iterable[bytes | str]) -> str:
+    h = hashlib.sha256(fingerprint())
+    for part in (kind, *parts):
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _read(file: Path, key: str) -> tuple[bool, Any]:
+    """(True, the value) of the entry in `file` when it holds `key`, else (False, None)."""
+    try:
+        with open(file, "rb") as stream:
+            stored_key, value = pickle.load(stream)
+        if stored_key == key:
+            return True, value
+    except Exception:  # missing, unreadable, truncated or from another layout: rebuilt
+        pass
+    return False, None
+
+
+# A memo holding more answers than this (years of daily runs, an estate of many distinct
+# numbers) is started anew.
+MEMO_MAX = 10_000
+
+
+def memo(kind: str, parts: Iterable[bytes | str]) -> dict[Any, Any]:
+    """A dictionary of answers kept from run to run under `kind` and `parts` (as `cached`: the
+    key also names this tool and Python): what a run adds to it is written back (atomically)
+    when the process ends. For answers a library computes from its arguments alone, such as
+    Babel's wording of a date, which cost its import on a run that has them all. A plain
+    dictionary, never written, when the cache is off."""
+    folder = directory()
+    if folder is None:
+        return {}
+    key = _key(kind, parts)
+    file = folder / f"{kind}-{key}.pickle"
+    found, value = _read(file, key)
+    answers: dict[Any, Any] = value if found and isinstance(value, dict) and len(value) <= MEMO_MAX else {}
+    known = len(answers)
+
+    def save() -> None:
+        if len(answers) == known:
+            return
+        # Past MEMO_MAX, the memo starts anew with this run's answers (kept to itself past it too).
+        kept = dict(answers) if len(answers) <= MEMO_MAX else dict(list(answers.items())[known:])
+        if len(kept) <= MEMO_MAX:
+            _store(folder, file, key, kept)
+
+    import atexit
+
+    atexit.register(save)
+    return answers
+
+
+def templates(variant: str = "") -> Any:
     """A Jinja bytecode cache (jinja2.BytecodeCache) for the compiled templates, or None when
     the cache is off. Jinja compiles a template's source to Python on every run (a quarter of
     a hospital report's time); its bytecode is kept in a folder of the cache directory named
-    by this tool's fingerprint (the environment's options are in our code) and checked by
-    Jinja against the template source's checksum and the Python version, so an edited template
-    is compiled anew. A folder that cannot be written is skipped silently."""
+    by this tool's fingerprint (the environment's options are in our code) and `variant` (an
+    environment that compiles templates differently, e.g. outside Jinja's sandbox, keeps its
+    own), and checked by Jinja against the template source's checksum and the Python version,
+    so an edited template is compiled anew. A folder that cannot be written is skipped silently."""
     folder = directory()
     if folder is None:
         return None
@@ -131,7 +178,7 @@ def templates() -> Any:
             except OSError:
                 pass
 
-    return Skipping(str(folder / f"templates-{_fingerprint().hex()[:32]}"))
+    return Skipping(str(folder / f"templates-{fingerprint().hex()[:32]}{variant and '-' + variant}"))
 
 
 def _load_bucket(bucket: Any, data: bytes) -> None:

@@ -9,7 +9,7 @@ object compiled from the very same text on an earlier run, kept in the compiled 
 directory (bleu_assess.cache):
 
 - the key is the exact source text, so the code run is the code `exec` would have compiled
-  (same text, same compiler: a file per Python version and tool version, as marshal requires);
+  (same text, same compiler: a file per Python version and copy of the tool, as marshal requires);
 - a text not found is compiled as `exec` does and added to the file when the process ends
   (written atomically; skipped silently when the cache is off or cannot be written);
 - everything else (other libraries' dataclasses, the cache turned off by `BLEU_ASSESS_CACHE`)
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import builtins
 import os
-import sys
 from typing import Any
 
 _PREFIX = "bleu_assess."
@@ -59,16 +58,17 @@ def _exec(source: Any, globals: dict[str, Any] | None = None, locals: dict[str, 
 
 
 def _file() -> Any:
-    """The cache file for this Python and this tool, or None when the cache is off."""
-    from bleu_assess import __version__, cache
+    """The cache file for this Python and this copy of the tool, or None when the cache is off.
+    Named by cache's fingerprint (the tool's version, Python's, and each module's path, size and
+    modification time): every installed or checked-out copy, every edit, has a file holding just
+    its own texts, read whole on every run; one file per version grew with the texts of every
+    copy sharing the cache directory (several checkouts, a branch edited), each run reading them all."""
+    from bleu_assess import cache
 
     folder = cache.directory()
     if folder is None:
         return None
-    import hashlib
-
-    tag = hashlib.sha256(f"{__version__}\0{sys.version}".encode()).hexdigest()[:24]
-    return folder / f"records-{tag}.marshal"
+    return folder / f"records-{cache.fingerprint().hex()[:24]}.marshal"
 
 
 def _load() -> dict[str, Any]:

@@ -7,6 +7,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,27 @@ def test_a_template_s_bytecode_is_read_back_as_jinja_writes_it_and_checked(tmp_p
     truncated = Bucket(env, "note", "checksum-1")
     store.load_bytecode(truncated)
     assert truncated.code is None
+
+
+
+def test_a_memo_keeps_its_answers_and_starts_anew_past_its_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import atexit
+
+    monkeypatch.setenv("BLEU_ASSESS_CACHE", str(tmp_path))
+    monkeypatch.setattr(cache, "MEMO_MAX", 3)
+    ends: list[Callable[[], None]] = []
+    monkeypatch.setattr(atexit, "register", ends.append)
+
+    def run(asked: str) -> list[str]:
+        """One process: what it finds in the memo; it adds its answers, then ends."""
+        answers = cache.memo("probe", ["x"])
+        found = sorted(answers)
+        answers.update({k: k.upper() for k in asked})
+        ends.pop()()
+        return found
+
+    assert run("ab") == []
+    assert run("c") == ["a", "b"]
+    assert run("de") == ["a", "b", "c"]
+    assert run("fghi") == ["d", "e"]  # five answers: started anew with that run's two
+    assert run("") == ["d", "e"]  # a run asking more than the limit kept its answers to itself

@@ -183,3 +183,6 @@ def test_each_row_reads_against_the_target_scan_gives(example: str) -> None:
     scanned = api.assess(inventory, lang="en", as_of=day.isoformat())
     matrix = fit.fit(inventory, api.select_rulesets(), "en", day=day)
     assert {row.id: row.target for row in matrix.rows} == {v.id: v.target for v in scanned.applications}
+    # The report passes the targets its scan gave (fit(targets=...)): no second assessment, same matrix.
+    given = {v.id: v.target for v in scanned.applications}
+    assert fit.fit(inventory, api.select_rulesets(), "en", day=day, targets=given) == matrix

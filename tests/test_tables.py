@@ -149,6 +149,8 @@ def as_rich(renderable: Any) -> Any:
 
     from bleu_assess.render.tables import Fitted
 
+    if hasattr(renderable, "__rich__"):  # Stack, Boxed, Line: the rich objects they stand for
+        renderable = renderable.__rich__()
     if isinstance(renderable, Fitted):
         return renderable.table()
     if isinstance(renderable, Group):
@@ -190,3 +192,105 @@ def test_cells_that_wrap_or_are_wide_print_as_the_rich_table(width: int) -> None
         console = Console(width=width, file=io.StringIO(), no_color=True)
         assert (table._plain_body(console, console.options) is None) == (cells is not texts)
         assert printed(table, width, no_color=True) == printed(table.table(), width, no_color=True)
+
+
+def _example_tables() -> list[tuple[Any, str]]:
+    out = []
+    for lang in ("en", "fr"):
+        done = api.load_and_assess(EXAMPLE, lang=lang)
+        out.append((done.result, lang))
+    return out
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 100, 120, 160, 200])
+def test_the_scan_table_laid_out_without_rich_is_what_rich_prints(width: int, large_estate: Path) -> None:
+    """On a pipe or in a file (no colours) the scan table is laid out without importing rich
+    (render/tables.py: as_text): character for character what rich prints, or None (rich then
+    prints it); the hospital example at 60 columns and more takes the fast way."""
+    from bleu_assess.render.tables import as_text
+
+    results = [r for r, _ in _example_tables()] + [api.scan(large_estate, lang="en", as_of="2026-06-30")]
+    for index, result in enumerate(results):
+        table = scan_render.table(result, width)
+        text = as_text(table, width)
+        if index < 2 and width >= 60:
+            assert text is not None
+        if text is not None:
+            assert text == printed(as_rich(table), width, no_color=True)
+
+
+@pytest.mark.parametrize("width", [30, 50, 90])
+def test_texts_rich_would_lay_out_otherwise_are_left_to_rich(width: int) -> None:
+    from bleu_assess.render.tables import ALWAYS, Boxed, Column, Line, Stack, Styled, as_text, fitted
+
+    texts = ["plain", "a long sentence that wraps over lines in a column and again", "x", "—  † ’ …",
+             "Élevée (85)", "unbreakable-averyveryverylongwordindeed-x", "  leading", "two  spaces inside a long cell", "Référentiels\u00a0: a, b\u00a0; c\u00a0» d e f g h i j k l m n o p",
+             "ends with spaces that go beyond the column width        ",
+             "two\nlines", "日本語の長い文字列", "emoji 🙂 width", "", "tab\there", "soft\xadhyphen"]
+    for text in texts:
+        columns = [Column("Id", [Styled("id-1", "italic"), Styled(text[:12])], ALWAYS, no_wrap=True),
+                   Column("Said", [Styled(text, "bold red"), Styled("short")], 5, flexible_min=12),
+                   Column("Plain header that wraps", ["a b", text], 2)]
+        for title, box_text in (("A title long enough to wrap on a narrow terminal", "Line one\n" + text),
+                                (text or "t", "Summary: 1, 2, 3"), ("[bold]markup[/]", "x")):
+            table = Stack(fitted(title, columns, width, "en"), Line(text), Boxed(box_text, title))
+            laid_out = as_text(table, width)
+            if laid_out is not None:
+                assert laid_out == printed(as_rich(table), width, no_color=True), (text, title)
+
+
+def test_the_characters_taken_as_one_column_are_one_column_for_rich() -> None:
+    from rich import box
+    from rich.cells import cell_len
+
+    from bleu_assess.render.tables import _NARROW, HEAVY_HEAD
+
+    assert [c for c in _NARROW if cell_len(c) != 1 or not (c.isprintable() or c == "\u00a0")] == []
+    frame = box.HEAVY_HEAD
+    assert HEAVY_HEAD == (frame.top_left + frame.top + frame.top_divider + frame.top_right,
+                          frame.head_left + frame.head_vertical + frame.head_right,
+                          frame.head_row_left + frame.head_row_horizontal + frame.head_row_cross + frame.head_row_right,
+                          frame.mid_left + frame.mid_vertical + frame.mid_right,
+                          frame.foot_left + frame.foot_vertical + frame.foot_right,
+                          frame.bottom_left + frame.bottom + frame.bottom_divider + frame.bottom_right)
+
+
+@pytest.mark.parametrize(("environment", "fast"), [
+    ({"COLUMNS": "120"}, True), ({"COLUMNS": "80", "LANG": "C.UTF-8"}, True), ({}, True),
+    ({"COLUMNS": "120", "FORCE_COLOR": "1"}, False), ({"COLUMNS": "120", "TERM": "dumb"}, False),
+    ({"COLUMNS": "120", "TTY_COMPATIBLE": "1"}, False), ({"COLUMNS": "8"}, False),
+])
+def test_a_scan_to_a_pipe_prints_what_rich_prints_without_importing_it(environment: dict[str, str],
+                                                                        fast: bool) -> None:
+    """A real process writing to a pipe: the same bytes as rich's Console printing the same
+    table (COLUMNS, else 80 columns), rich imported only where the environment asks rich to decide."""
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom bleu_assess.cli import main\nsys.argv = ['bleu-assess', '-q'] + sys.argv[1:]\n"
+             "try:\n    main()\nfinally:\n    print('rich' in sys.modules, file=sys.stderr)\n")
+    rich_way = ("import sys\nfrom rich.console import Console\nfrom bleu_assess import api\n"
+                "from bleu_assess.render import scan\nsys.path.insert(0, sys.argv[2])\nfrom test_tables import as_rich\n"
+                "console = Console(markup=False, highlight=False, emoji=False, soft_wrap=False)\n"
+                "console.print(as_rich(scan.table(api.scan(sys.argv[1], lang='en'), console.size.width)))\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "FORCE_COLOR", "TERM", "TTY_COMPATIBLE", "NO_COLOR")}
+    env.update(environment)
+    runs = [subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, check=False, env=env,
+                           stdin=subprocess.DEVNULL)
+            for code, argv in ((probe, ["scan", str(EXAMPLE), "--lang", "en"]),
+                               (rich_way, [str(EXAMPLE), str(Path(__file__).parent)]))]
+    assert runs[0].returncode == 0 and runs[1].returncode == 0, runs[1].stderr.decode()[-500:]
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[0].stderr.decode().strip() == str(not fast)
+
+
+def test_a_scan_table_written_to_a_file_is_what_rich_prints_at_the_file_width(runner: object, tmp_path: Path) -> None:
+    from bleu_assess.cli import app
+    from bleu_assess.cli.console import FILE_WIDTH
+
+    out = tmp_path / "table.txt"
+    done = runner.invoke(app, ["-q", "scan", str(EXAMPLE), "--lang", "fr", "-o", str(out)])  # type: ignore[attr-defined]
+    assert done.exit_code == 0, done.output
+    table = scan_render.table(api.scan(EXAMPLE, lang="fr"), FILE_WIDTH)
+    assert out.read_text(encoding="utf-8") == printed(as_rich(table), FILE_WIDTH, no_color=True)

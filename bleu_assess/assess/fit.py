@@ -23,6 +23,8 @@ from bleu_assess.assess.analysis import SNC
 from bleu_assess.rules.refdata import region_groups, verdict_model
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from bleu_assess.assess.evaluate import Evaluator
     from bleu_assess.inventory.model import Inventory, Platform
     from bleu_assess.rules.model import Ruleset
@@ -63,9 +65,11 @@ class FitMatrix:
 
 
 def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[str] | None = None,
-        day: dt.date | None = None) -> FitMatrix:
+        day: dt.date | None = None, targets: Mapping[str, str] | None = None) -> FitMatrix:
     """The matrix for `offers` (platform ids; default: every platform of the inventory).
-    Raises KeyError naming an unknown offer.
+    Raises KeyError naming an unknown offer. `targets`: each application's target as `scan`
+    gave it for the same inventory, rulesets and day, when the caller has it (the report):
+    otherwise the inventory is assessed once more to know them.
 
     Each candidate's assessment decides the applications only (`Evaluator.decide`): their target,
     landing offer and the rules that fired, as `assess` decides them, without the findings' texts
@@ -87,8 +91,10 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
     results: dict[tuple[str, str], dict[Any, bool]] = {}  # the rules' results, shared by the assessments
     with gcpause.paused():
         # Each row reads against the application's target as `scan` gives it (every offer declared).
-        whole = Evaluator(build_graph(inventory), rulesets, lang, day.isoformat(), results)
-        scanned = {app.id: whole.decide(app, "application")[0]["verdict.target"] for app in inventory.applications}
+        if targets is None:
+            whole = Evaluator(build_graph(inventory), rulesets, lang, day.isoformat(), results)
+            targets = {app.id: whole.decide(app, "application")[0]["verdict.target"] for app in inventory.applications}
+        scanned = targets
         for platform in chosen:
             # The offers applications run on today stay known (their facts judge the current
             # hosting) but sell nothing to land on: the candidate is the only landing zone.

@@ -48,9 +48,9 @@ REFERENCES: dict[str, str] = {
 def country(code: str, lang: str) -> str:
     """The name of an ISO 3166-1 alpha-2 country in `lang` (CLDR territory names, via Babel):
     `US` -> « États-Unis »; the code itself when CLDR does not know it."""
-    from bleu_assess.locales import locale
+    from bleu_assess.locales import territories
 
-    return locale(lang).territories.get(str(code).upper(), str(code))
+    return territories(lang).get(str(code).upper(), str(code))
 
 
 class Referrer:

@@ -1,7 +1,9 @@
 """The command line: a thin shell over the Python API (bleu_assess.api).
 
 Only typer and the standard library are imported here, so `bleu-assess --help` starts fast;
-each command imports what it needs when it runs.
+each command imports what it needs when it runs. `app` is the whole application: reading it
+registers every command module's commands (`load()`); the program itself (`main`) registers
+only the module of the command it runs.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # so a pipeline can tell "fix your file" from "report this".
 INTERNAL_ERROR = 3
 
-app = typer.Typer(
+# The application; each command module registers its commands on it when imported (`load`).
+root = typer.Typer(
     name="bleu-assess",
     help="Tell which applications and data may move to a French cloud de confiance (SecNumCloud 3.2), "
     "what blocks each one, and in which order they can move. Offline and reproducible.",
@@ -46,7 +49,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+@root.callback()
 def _root(
     version: bool | None = typer.Option(None, "--version", callback=_version, is_eager=True,
                                            help="Show the version and exit."),
@@ -63,7 +66,7 @@ def _root(
 
 
 def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Callable[[F], F]:
-    """Register a command (on `app`, or on a sub-command group `parent`) whose BleuErrors become
+    """Register a command (on `root`, or on a sub-command group `parent`) whose BleuErrors become
     a message and exit code 2, never a traceback; any other exception is a bug: exit code 3."""
 
     def decorate(func: F) -> F:
@@ -98,15 +101,38 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
                               prefixed=False)  # « erreur interne : … » says what it is
                 raise typer.Exit(INTERNAL_ERROR) from None
 
-        (parent or app).command(name, **kwargs)(wrapper)
+        (parent or root).command(name, **kwargs)(wrapper)
         return func
 
     return decorate
 
 
-# Each module registers its commands on `app` when imported (typer and stdlib imports only).
-for _module in ("inventory", "assess", "planning", "reporting", "interop", "qualify", "catalogue", "discovery"):
-    importlib.import_module(f"bleu_assess.cli.{_module}")
+# Each module registers its commands when imported (typer and stdlib imports only), in this order
+# (the order of `bleu-assess --help`).
+MODULES = ("inventory", "assess", "planning", "reporting", "interop", "qualify", "catalogue", "discovery")
+# The module(s) registering each command, or each command of a group (`rules`, `import`...):
+# tests/test_startup.py checks this against what the modules register.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "validate": ("inventory",), "graph": ("inventory",), "init": ("inventory",), "schema": ("inventory",),
+    "upgrade": ("inventory",), "scan": ("assess",), "explain": ("assess",), "rules": ("assess",),
+    "plan": ("planning",), "report": ("reporting",), "diff": ("interop",), "export": ("interop",),
+    "import": ("interop", "discovery"), "qualify": ("qualify",), "catalogue": ("catalogue",), "fit": ("catalogue",),
+}
+GROUPS = frozenset({"rules", "catalogue", "import", "export"})
+
+
+def load(command: str | None = None) -> typer.Typer:
+    """The application with the commands of the modules registering `command` (a command or a
+    group's name), or of every module (None, or a name no module registers)."""
+    for module in MODULES if command not in COMMANDS else [m for m in MODULES if m in COMMANDS[command]]:
+        importlib.import_module(f"bleu_assess.cli.{module}")
+    return root
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole application, every command registered (tests, documentation)
+        return load()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Container allocations between two collections of the youngest generation in a CLI run
@@ -132,14 +158,14 @@ def invoked(argv: list[str]) -> list[str]:
                 next(words, None)
             continue
         path.append(word)
-        if len(path) == 2 or not any(g.name == word for g in app.registered_groups):
+        if len(path) == 2 or word not in GROUPS:
             break
     return path
 
 
 @contextmanager
 def only(path: list[str], version: bool = False) -> Iterator[None]:
-    """`app` with just the command (or group command) `path` names registered, for as long as
+    """`root` with just the command (or group command) `path` names registered, for as long as
     the block runs; the whole app when `path` names none (a typo, `--help`: the full list);
     none at all for `version` (a `--version` before any command and without `--help`).
 
@@ -151,14 +177,14 @@ def only(path: list[str], version: bool = False) -> Iterator[None]:
         kept.append((typer_app, typer_app.registered_commands, typer_app.registered_groups))
         typer_app.registered_commands, typer_app.registered_groups = commands, groups
 
-    commands = [c for c in app.registered_commands if path and c.name == path[0]]
-    groups = [g for g in app.registered_groups if path and g.name == path[0]]
+    commands = [c for c in root.registered_commands if path and c.name == path[0]]
+    groups = [g for g in root.registered_groups if path and g.name == path[0]]
     if version:  # `--version` answers before any command is looked at
-        keep(app, [], [])
+        keep(root, [], [])
     elif commands:
-        keep(app, commands, [])
+        keep(root, commands, [])
     elif groups:
-        keep(app, [], groups)
+        keep(root, [], groups)
         group = groups[0].typer_instance
         inner = [c for c in group.registered_commands if len(path) > 1 and c.name == path[1]] if group else []
         if group and inner:
@@ -179,12 +205,17 @@ def main() -> None:
     # allocates mostly acyclic records that reference counting frees, and the collections of
     # a hospital-sized scan (about 70, 6 % of its time) found a few hundred objects. Cyclic
     # garbage still goes, a little later; reference counting frees nothing less.
+    # `python -m bleu_assess` and the program (bleu_assess/__main__.py) turn the collector off
+    # during start-up: it is turned on here, once what start-up built is frozen.
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
+    gc.enable()
     try:
         path = invoked(sys.argv[1:])
         version = not path and "--version" in sys.argv and not {"-h", "--help"} & set(sys.argv)
+        if not version:  # `--version` needs no command
+            load(path[0] if path else None)
         with only(path, version):
-            app(prog_name="bleu-assess")
+            root(prog_name="bleu-assess")
     except KeyboardInterrupt:
         sys.exit(130)

@@ -48,28 +48,77 @@ FILE_WIDTH = 160
 
 def show_table(make: Callable[[int], RenderableType | str], output: str | None, inputs: list[str]) -> None:
     """A table on the terminal, laid out to its width, or as plain text to `output` (atomically).
-    `make` may return text already laid out (a large table): it is written as it is."""
+    `make` may return text already laid out (a large table): it is written as it is. Where rich
+    would show no colours, the table is laid out without it when that is certain (as_text)."""
+    from bleu_assess.render.tables import as_text
+
     if not output:
+        width = plain_width()
+        if width is not None:  # no colours: rich's layout made without importing rich, where it is certain
+            table = make(width)
+            text = table if isinstance(table, str) else as_text(table, width)
+            if text is not None:
+                sys.stdout.write(text)
+                sys.stdout.flush()  # as rich does after each print: in order with standard error
+                return
         terminal = out()
-        table = make(terminal.size.width)
+        table = make(terminal.size.width) if width is None else table
         if isinstance(table, str):
             terminal.file.write(table)
         else:
             terminal.print(table)
         return
+    from bleu_assess.output import emit
+
+    table = make(FILE_WIDTH)
+    text = table if isinstance(table, str) else as_text(table, FILE_WIDTH) if _colourless(False) else None
+    if text is not None:
+        emit(text, output, inputs)
+        return
     import io
 
     from rich.console import Console
 
-    from bleu_assess.output import emit
-
     capture = Console(width=FILE_WIDTH, no_color=True, markup=False, highlight=False, emoji=False, file=io.StringIO())
-    table = make(FILE_WIDTH)
-    if isinstance(table, str):
-        emit(table, output, inputs)
-        return
     capture.print(table)
     emit(capture.file.getvalue(), output, inputs)  # type: ignore[attr-defined]
+
+
+def plain_width() -> int | None:
+    """The width of standard output where a rich Console on it (`out()`) shows no colours and
+    draws its boxes in Unicode, as that Console measures it (rich.console.Console.size: COLUMNS,
+    else the first standard stream that is a terminal, else 80); None where rich must decide
+    (a terminal, colours forced by FORCE_COLOR or TTY_COMPATIBLE, Jupyter, Windows, a dumb
+    terminal, an encoding other than UTF-8, fewer than 10 columns)."""
+    environ = os.environ
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower()
+    if sys.stdout is None or not _colourless(is_terminal()) or not encoding.startswith("utf") \
+            or environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return None
+    columns = environ.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        width = int(columns)
+    else:
+        width = 0
+        for stream in (0, 1, 2):
+            try:
+                width = os.get_terminal_size(stream).columns
+                break
+            except (AttributeError, ValueError, OSError):
+                continue
+        width = width or 80
+    return width if width >= 10 else None
+
+
+def _colourless(terminal: bool) -> bool:
+    """Whether a rich Console on a stream (a terminal or not) would have no colour system
+    (rich.console.Console.is_terminal, _detect_color_system): not a terminal, colours not
+    forced (FORCE_COLOR, TTY_COMPATIBLE), not Jupyter, not Windows (its own consoles)."""
+    import builtins
+
+    environ = os.environ
+    return not (terminal or sys.platform == "win32" or "FORCE_COLOR" in environ or "TTY_COMPATIBLE" in environ
+                or hasattr(builtins, "get_ipython"))
 
 
 def out() -> Console:

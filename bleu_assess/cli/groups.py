@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from bleu_assess.cli import app
+from bleu_assess.cli import root
 
 rules_app = typer.Typer(help="List, show and compare rulesets.", no_args_is_help=True)
 catalogue_app = typer.Typer(help="The dated, sourced catalogue of trusted-cloud offers.", no_args_is_help=True)
@@ -13,4 +13,4 @@ import_app = typer.Typer(help="Import inventories from spreadsheets and discover
 export_app = typer.Typer(help="Export the workbook template or the findings.", no_args_is_help=True)
 for _group, _name in ((rules_app, "rules"), (import_app, "import"), (export_app, "export"),
                       (catalogue_app, "catalogue")):
-    app.add_typer(_group, name=_name)
+    root.add_typer(_group, name=_name)

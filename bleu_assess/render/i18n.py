@@ -125,9 +125,9 @@ def _form(forms: Mapping[str, str], key: str, lang: str, values: Mapping[str, An
 @lru_cache(maxsize=4096)  # the same few counts again and again, for thousands of items
 def _category(lang: str, count: float) -> str:
     """The CLDR plural category of `count` in `lang` (one, few, many, other…)."""
-    from bleu_assess.locales import locale
+    from bleu_assess.locales import plural_category
 
-    return str(locale(l10n.locale_name(lang)).plural_form(count))
+    return plural_category(l10n.locale_name(lang), count)
 
 
 @cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bleu_assess.locales import locale
+from bleu_assess import locales
 
 # British English: day before month, as a European reader expects.
 _LOCALES = {"en": "en_GB", "fr": "fr_FR"}
@@ -19,12 +19,10 @@ def locale_name(lang: str) -> str:
 
 def date(value: dt.date | str | None, lang: str, form: str = "long") -> str:
     """A date (or an ISO date string) in `lang`; `form` is a CLDR length: short, medium, long."""
-    from babel.dates import format_date
-
     if value is None:
         return "—"
     day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return format_date(day, form, locale=locale(locale_name(lang)))
+    return locales.date(day, form, locale_name(lang))
 
 
 def moment(value: dt.datetime, lang: str) -> str:
@@ -37,17 +35,22 @@ def number(value: float | int, lang: str) -> str:
     grouping space is CLDR's narrow no-break space, U+202F), "1,234.5" in English."""
     if isinstance(value, int) and 0 <= value < 1000:
         return str(value)  # the same in every language we write: spares Babel most calls
-    from babel.numbers import format_decimal
-
-    return format_decimal(value, locale=locale(locale_name(lang)))
+    return locales.number(value, locale_name(lang))
 
 
 def join(items: list[str], lang: str, style: str = "standard") -> str:
     """Items as a list in running text: « A, B et C », "A, B and C" (CLDR list patterns);
-    `style="or"` for alternatives: « A, B ou C »."""
-    from babel.lists import format_list
-
-    return format_list(items, style=style, locale=locale(locale_name(lang))) if items else ""  # type: ignore[arg-type]
+    `style="or"` for alternatives: « A, B ou C ». What babel.lists.format_list does, on the
+    patterns kept in the cache (locales.list_patterns): a report need not import Babel."""
+    if len(items) < 2:
+        return items[0] if items else ""
+    patterns = locales.list_patterns(locale_name(lang), style)
+    if len(items) == 2 and "2" in patterns:
+        return patterns["2"].format(*items)
+    result = patterns["start"].format(items[0], items[1])
+    for item in items[2:-1]:
+        result = patterns["middle"].format(result, item)
+    return str(patterns["end"].format(result, items[-1]))
 
 
 # French typography (Imprimerie nationale, Lexique des règles typographiques): a no-break space
@@ -93,4 +96,4 @@ def elided(template: str, lang: str, values: dict[str, object]) -> str:
 def country(code: str, lang: str) -> str:
     """A country's name from its ISO 3166 code, in `lang` (CLDR): FR → « France », US →
     « États-Unis »; the code itself when CLDR does not know it."""
-    return str(locale(locale_name(lang)).territories.get(code.upper(), code))
+    return str(locales.territories(locale_name(lang)).get(code.upper(), code))

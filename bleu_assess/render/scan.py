@@ -14,9 +14,8 @@ from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from rich.console import RenderableType
-
     from bleu_assess.assess.results import ItemVerdict
+    from bleu_assess.render.tables import Stack
 
 _STYLES: dict[str, str] = {Readiness.READY: "green", Readiness.READY_WITH_CONDITIONS: "yellow",
                            Readiness.NOT_READY: "bold red", Readiness.UNKNOWN: "magenta",
@@ -50,17 +49,13 @@ def most_important(items: Sequence[ItemVerdict], count: int) -> list[ItemVerdict
     return [items[k] for k in order[:count]]
 
 
-def table(result: ScanResult, width: int = 160, every: bool = False) -> RenderableType | str:
+def table(result: ScanResult, width: int = 160, every: bool = False) -> Stack | str:
     """The verdicts as a table that fits `width` columns (see bleu_assess.render.tables).
 
     Up to LARGE items, or with `every`, every item; above LARGE without `every`, the SHOWN items
     of `most_important` and a line naming how to see the rest (`--all`, another --format). Above
     LARGE rows the table is plain text (bleu_assess.render.tables.plain), without colours."""
-    from rich.console import Group
-    from rich.panel import Panel
-    from rich.text import Text
-
-    from bleu_assess.render.tables import ALWAYS, Column, fitted, paragraphs, plain
+    from bleu_assess.render.tables import ALWAYS, Boxed, Column, Line, Stack, Styled, fitted, paragraphs, plain
 
     lang = result.lang
     items: Sequence[ItemVerdict] = result.items
@@ -69,7 +64,7 @@ def table(result: ScanResult, width: int = 160, every: bool = False) -> Renderab
         items = most_important(items, SHOWN)
         rest = t("scan.table_partial", lang, shown=len(items), total=len(result.items))
     large = len(items) > LARGE
-    cell: Any = (lambda text, style="": text) if large else Text
+    cell: Any = (lambda text, style="": text) if large else Styled
 
     def column(key: str, cells: list[Any], keep: int, **options: Any) -> Column:
         return Column(t(f"scan.{key}", lang), cells, keep, **options)
@@ -93,8 +88,8 @@ def table(result: ScanResult, width: int = 160, every: bool = False) -> Renderab
         return f"{plain(title, columns, width, lang)}\n{t('scan.summary_title', lang)}\n" \
             + paragraphs(summary_text(result), width)
     grid = fitted(title, columns, width, lang)
-    summary = Panel(summary_text(result), title=t("scan.summary_title", lang), expand=False)
-    return Group(grid, Text(rest), summary) if rest else Group(grid, summary)
+    summary = Boxed(summary_text(result), t("scan.summary_title", lang))
+    return Stack(grid, Line(rest), summary) if rest else Stack(grid, summary)
 
 
 def cannot_assess_line(result: ScanResult) -> str | None:

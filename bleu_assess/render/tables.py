@@ -7,8 +7,10 @@ least useful columns are left out, with a caption naming them.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bleu_assess.render.i18n import t
 
@@ -19,10 +21,17 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 
+class Styled(NamedTuple):
+    """A cell's text and the rich style it is shown in on a console with colours ("bold red")."""
+
+    text: str
+    style: str = ""
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity
 class Column:
     header: str
-    cells: list[Text] | list[str]  # rich Text for `fitted`, plain strings for `plain`
+    cells: list[Text] | list[Styled] | list[str]  # rich Text or Styled for `fitted`, plain strings for `plain`
     keep: int  # the higher, the longer the column stays on a narrow terminal; 100 and over: always
     no_wrap: bool = False  # identifiers: shown whole
     flexible_min: int | None = None  # a column of prose: this minimum, and whatever width is left
@@ -31,8 +40,17 @@ class Column:
 ALWAYS = 100
 
 
-def _text(cell: Text | str) -> str:
-    return cell if isinstance(cell, str) else cell.plain
+def _text(cell: Text | Styled | str) -> str:
+    return cell if isinstance(cell, str) else cell.text if isinstance(cell, Styled) else cell.plain
+
+
+def _rich(cell: Text | Styled | str) -> Text | str:
+    """A Styled cell as the rich Text it stands for; other cells as they are."""
+    if isinstance(cell, Styled):
+        from rich.text import Text
+
+        return Text(cell.text, cell.style)
+    return cell
 
 
 def fits(columns: list[Column], width: int) -> bool:
@@ -106,7 +124,7 @@ class Fitted:
         for c in self.shown:
             table.add_column(c.header, width=self.widths[c], no_wrap=c.no_wrap, overflow="fold")
         for row in range(len(self.shown[0].cells) if self.shown else 0):
-            table.add_row(*(c.cells[row] for c in self.shown))
+            table.add_row(*(_rich(c.cells[row]) for c in self.shown))
         return table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -144,7 +162,8 @@ class Fitted:
         if not self.shown or sum(sizes) + 3 * len(sizes) + 1 > options.max_width:
             return None
 
-        def lines(cell: Text | str, column: Column, size: int) -> list[str] | None:
+        def lines(cell: Text | Styled | str, column: Column, size: int) -> list[str] | None:
+            cell = _rich(cell)
             if isinstance(cell, str):  # as rich reads a string cell (the console's markup setting)
                 cell = console.render_str(cell, highlight=False)
             elif not isinstance(cell, Text) or cell.justify or cell.overflow or cell.no_wrap is not None \
@@ -159,29 +178,200 @@ class Fitted:
                                                        no_wrap=column.no_wrap)]
 
         frame = box.HEAVY_HEAD.substitute(options, safe=console.safe_box)
-        outer = [size + 2 for size in sizes]
-        body = [frame.get_top(outer).rstrip("\n")]
         rows = [[c.header for c in self.shown], *zip(*(c.cells for c in self.shown))]
-        for index, row in enumerate(rows):
-            cells = [lines(cell, c, size) for cell, c, size in zip(row, self.shown, sizes)]
-            if any(cell is None for cell in cells):
+        cells = [[lines(cell, c, size) for cell, c, size in zip(row, self.shown, sizes)] for row in rows]
+        if any(cell is None for row in cells for cell in row):
+            return None
+        return _framed(cells, sizes, (frame.top_left + frame.top + frame.top_divider + frame.top_right,
+                                      frame.head_left + frame.head_vertical + frame.head_right,
+                                      frame.head_row_left + frame.head_row_horizontal + frame.head_row_cross
+                                      + frame.head_row_right,
+                                      frame.mid_left + frame.mid_vertical + frame.mid_right,
+                                      frame.foot_left + frame.foot_vertical + frame.foot_right,
+                                      frame.bottom_left + frame.bottom + frame.bottom_divider + frame.bottom_right),
+                       cell_len)
+
+    def text_lines(self, width: int) -> list[str] | None:
+        """The lines this table prints on a console without colours `width` columns wide
+        (a pipe, a file), laid out without rich (see `as_text`): title and caption centred
+        over the table, the body as `_plain_body` draws it; None where that is not certain
+        (a cell or a title that is not `_narrow` text, a word wider than its column)."""
+        sizes = [self.widths[c] for c in self.shown]
+        table_width = sum(sizes) + 3 * len(sizes) + 1
+        if not self.shown or table_width > width:
+            return None
+        rows = [[c.header for c in self.shown], *zip(*(c.cells for c in self.shown))]
+        cells = [[_wrapped(_text(cell), size, c.no_wrap) for cell, c, size in zip(row, self.shown, sizes)]
+                 for row in rows]
+        title = _centred(self.title, table_width) if self.title else []
+        caption = _centred(self.caption, table_width) if self.caption else []
+        if title is None or caption is None or any(cell is None for row in cells for cell in row):
+            return None
+        return [*title, *_framed(cells, sizes, HEAVY_HEAD, len), *caption]
+
+
+# rich's HEAVY_HEAD box (rich.box), which a rich Table draws by default, on a UTF-8 console: the
+# top border, a header row, the rule under the headers, a row, the last row, the bottom border.
+HEAVY_HEAD = ("┏━┳┓", "┃┃┃", "┡━╇┩", "│││", "│││", "└─┴┘")
+
+
+def _framed(cells: list[list[list[str] | None]], sizes: list[int], frame: tuple[str, ...],
+            cell_len: Callable[[str], int]) -> list[str]:
+    """The lines of a table whose rows (the headers first) hold each cell's lines, framed as
+    rich's Table frames them: `frame` as in HEAVY_HEAD, one space of padding either side of a
+    cell, the header row aligned to the bottom of its cells, the others to the top."""
+    top, head, rule, mid, foot, bottom = frame
+    outer = [size + 2 for size in sizes]
+
+    def border(chars: str) -> str:
+        return chars[0] + chars[2].join(chars[1] * size for size in outer) + chars[3]
+
+    body = [border(top)]
+    for index, row in enumerate(cells):
+        height = max(len(cell) for cell in row if cell is not None)
+        sides = head if index == 0 else foot if index == len(cells) - 1 else mid  # left, divider, right
+        blocks = []
+        for cell, size in zip(row, sizes):
+            assert cell is not None
+            padded = [f" {text}{' ' * (size - cell_len(text))} " for text in cell]
+            blank = [" " * (size + 2)] * (height - len(padded))
+            blocks.append(blank + padded if index == 0 else padded + blank)
+        body.extend(sides[0] + sides[1].join(parts) + sides[2] for parts in zip(*blocks))
+        if index == 0:
+            body.append(border(rule))
+    body.append(border(bottom))
+    return body
+
+
+# Characters one cell wide as rich measures them (rich.cells: its single-cell ranges, plus the
+# general punctuation we write: « — », « † », « ’ », « … »; tests/test_tables.py checks each
+# against rich.cells.cell_len), that rich prints as they are: printable, or the no-break space.
+_NARROW = frozenset(c for c in map(chr, [*range(0x20, 0x7F), *range(0xA0, 0xAD), *range(0xAE, 0x300),
+                                         *range(0x370, 0x483), *range(0x2010, 0x2028), *range(0x2030, 0x205F),
+                                         *range(0x2500, 0x25FD)]) if c.isprintable() or c == "\u00a0")
+_WORDS = re.compile(r"\s*\S+\s*")  # rich._wrap.words
+_TRAILING = re.compile(r"\s+$")
+
+
+def _wrapped(text: str, width: int, no_wrap: bool = False) -> list[str] | None:
+    """`text` (one paragraph) in lines of at most `width` columns as rich wraps a Text
+    (rich._wrap.divide_line, then Text.rstrip_end): a word (with the spaces after it) goes on
+    the line while its text fits; the spaces that end a line are kept up to `width`. None where
+    rich would do more: a character not `_NARROW`, a word wider than `width` (folded), a
+    `no_wrap` text that does not fit (cropped)."""
+    if not _NARROW.issuperset(text):
+        return None
+    if len(text) <= width:
+        return [text]
+    if no_wrap:
+        return None
+    breaks, offset = [0], 0
+    for word in _WORDS.finditer(text):
+        length = len(word.group().rstrip())
+        if length > width:
+            return None
+        if width - offset < length and offset and word.start():
+            breaks.append(word.start())
+            offset = 0
+        offset += len(word.group())
+    lines = [text[start:end] for start, end in zip(breaks, [*breaks[1:], len(text)])]
+    for k, line in enumerate(lines):
+        if len(line) > width:  # rich.text.Text.rstrip_end: the spaces beyond `width` go
+            spaces = _TRAILING.search(line)
+            lines[k] = line[:len(line) - min(len(spaces.group()) if spaces else 0, len(line) - width)]
+    return lines
+
+
+def _centred(text: str, width: int) -> list[str] | None:
+    """`text`'s paragraphs wrapped to `width` (see `_wrapped`), each line centred and padded
+    to `width` with spaces, as rich centres a Text (rich.containers.Lines.justify)."""
+    lines = []
+    for paragraph in text.split("\n"):
+        wrapped = _wrapped(paragraph, width) if paragraph else None
+        if wrapped is None:
+            return None
+        for line in wrapped:
+            line = line.rstrip()
+            lines.append(" " * ((width - len(line)) // 2) + line + " " * (width - len(line) - (width - len(line)) // 2))
+    return lines
+
+
+class Line:
+    """A line of text under a table (rich: `Text(text)`)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich__(self) -> Any:
+        from rich.text import Text
+
+        return Text(self.text)
+
+    def text_lines(self, width: int) -> list[str] | None:
+        """As rich prints it `width` columns wide (see `as_text`): the line itself when it fits."""
+        return [self.text] if len(self.text) <= width and _NARROW.issuperset(self.text) else None
+
+
+class Boxed:
+    """Text in a rounded box as wide as its longest line, its title in the top border (rich:
+    `Panel(text, title=title, expand=False)`)."""
+
+    def __init__(self, text: str, title: str) -> None:
+        self.text, self.title = text, title
+
+    def __rich__(self) -> Any:
+        from rich.panel import Panel
+
+        return Panel(self.text, title=self.title, expand=False)
+
+    def text_lines(self, width: int) -> list[str] | None:
+        """As rich.panel.Panel prints it `width` columns wide (see `as_text`): one space of
+        padding either side of the text, wrapped to what is left; the title, between spaces,
+        centred in the top border. None for a title that rich would read as markup or that does
+        not fit, text that `_wrapped` cannot wrap, a console narrower than 10 columns."""
+        head = f" {self.title} "
+        paragraphs = self.text.split("\n")
+        if width < 10 or "[" in head or not _NARROW.issuperset(head) or not all(paragraphs):
+            return None
+        inner = min(width - 2, max(min(max(map(len, paragraphs)), width - 4) + 2, len(head) + 2))
+        lines = [_wrapped(paragraph, inner - 2) for paragraph in paragraphs]
+        if len(head) > inner - 2 or any(wrapped is None for wrapped in lines):
+            return None
+        excess = inner - 2 - len(head)
+        return [f"╭─{'─' * (excess // 2)}{head}{'─' * (excess - excess // 2)}─╮",
+                *(f"│ {line}{' ' * (inner - 2 - len(line))} │" for wrapped in lines if wrapped for line in wrapped),
+                f"╰{'─' * inner}╯"]
+
+
+class Stack:
+    """Parts printed one under the other (rich: `Group(*parts)`): Fitted, Line, Boxed."""
+
+    def __init__(self, *parts: Fitted | Line | Boxed) -> None:
+        self.parts = parts
+
+    def __rich__(self) -> Any:
+        from rich.console import Group
+
+        return Group(*self.parts)
+
+    def text_lines(self, width: int) -> list[str] | None:
+        lines: list[str] = []
+        for part in self.parts:
+            more = part.text_lines(width)
+            if more is None:
                 return None
-            height = max(len(cell) for cell in cells if cell is not None)
-            left, divider, right = ((frame.head_left, frame.head_vertical, frame.head_right) if index == 0 else
-                                    (frame.foot_left, frame.foot_vertical, frame.foot_right) if index == len(rows) - 1
-                                    else (frame.mid_left, frame.mid_vertical, frame.mid_right))
-            blocks = []
-            for cell, size in zip(cells, sizes):
-                assert cell is not None
-                padded = [f" {text}{' ' * (size - cell_len(text))} " for text in cell]
-                blank = [" " * (size + 2)] * (height - len(padded))
-                # The header row is aligned to the bottom of its cells, the others to the top.
-                blocks.append(blank + padded if index == 0 else padded + blank)
-            body.extend(left + divider.join(parts) + right for parts in zip(*blocks))
-            if index == 0:
-                body.append(frame.get_row(outer, "head", edge=True).rstrip("\n"))
-        body.append(frame.get_bottom(outer).rstrip("\n"))
-        return body
+            lines += more
+        return lines
+
+
+def as_text(renderable: Any, width: int) -> str | None:
+    """What rich prints of `renderable` (a Stack, a Fitted table, a Boxed text or a Line) on a
+    console without colours `width` columns wide (a pipe, a file: cli/console.py decides),
+    laid out without importing rich: importing it costs a hospital-sized scan a tenth of its
+    time. None where that layout is not certain (wide characters, a word wider than its
+    column…): rich then prints it. tests/test_tables.py checks both give the same text."""
+    lines = renderable.text_lines(width) if hasattr(renderable, "text_lines") else None
+    return None if lines is None else "".join(line + "\n" for line in lines)
 
 
 def plain(title: str, columns: list[Column], width: int, lang: str) -> str:
@@ -228,12 +418,18 @@ def paragraphs(text: str, width: int) -> str:
 
 
 def _lines_width(text: str) -> int:
-    from rich.cells import cell_len
-
-    return max((cell_len(line) for line in text.splitlines()), default=0)
+    return max(map(_cell_len, text.splitlines()), default=0)
 
 
 def _longest_word(text: str) -> int:
+    return max(map(_cell_len, text.split()), default=0)
+
+
+def _cell_len(text: str) -> int:
+    """The columns `text` takes on a terminal, as rich measures it (rich.cells.cell_len), without
+    importing rich for `_NARROW` text."""
+    if _NARROW.issuperset(text):
+        return len(text)
     from rich.cells import cell_len
 
-    return max((cell_len(word) for word in text.split()), default=0)
+    return cell_len(text)

@@ -3,7 +3,8 @@
 Templates are looked up in the user's `--template-dir` first, then in the shipped `templates/`;
 a user template can extend a shipped one as `{% extends "builtin:report/report.html.j2" %}`.
 Autoescape is on for HTML; undefined variables are errors; user templates always run in Jinja's
-sandbox (no access to Python internals, no file access).
+sandbox (no access to Python internals, no file access), and so do the shipped templates they
+extend or include; the shipped templates alone (no --template-dir) run outside it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 import jinja2
@@ -109,15 +111,19 @@ def environment(template_dir: str | os.PathLike[str] | None, lang: str,
             raise TemplateError(f"template directory {template_dir} does not exist")
         loaders.append(_Loader(str(template_dir)))
     loaders.extend([jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), builtin])
-    # The sandbox costs little and protects against a hostile --template-dir.
-    env = _Sandbox(
+    # The sandbox protects against a hostile --template-dir. The shipped templates alone are
+    # ours: rendered outside it, where its checks on every attribute and call cost a hospital
+    # report about 1 % of its time, compiled into their own bytecode folder (Jinja compiles
+    # calls and operators differently in a sandbox).
+    trusted = template_dir is None
+    env = (jinja2.Environment if trusted else _Sandbox)(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "svg"), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=compiled_cache.templates(),  # compiled once, not on every run
+        bytecode_cache=compiled_cache.templates("shipped" if trusted else ""),  # compiled once, not on every run
     )
     env.filters.update(md=md_escape, md_code=md_code)
     env.filters.update(extra_filters or {})
@@ -138,6 +144,7 @@ def render(template_name: str, context: Mapping[str, Any], template_dir: str | o
 # Chunks of about this many characters: a large report is written as it is generated, never
 # held whole as one string (100,000 applications make hundreds of megabytes of HTML).
 STREAM_CHUNK = 1 << 18
+STREAM_BATCH = 512
 
 
 def stream(template_name: str, context: Mapping[str, Any], template_dir: str | os.PathLike[str] | None,
@@ -148,7 +155,11 @@ def stream(template_name: str, context: Mapping[str, Any], template_dir: str | o
     with _template_errors(template_name, template_dir):
         parts: list[str] = []
         size = 0
-        for part in env.get_template(template_name).generate(**context):
+        generated = env.get_template(template_name).generate(**context)
+        # Jinja yields thousands of small strings: taken STREAM_BATCH at a time (islice, join),
+        # not one by one in this loop.
+        while batch := list(islice(generated, STREAM_BATCH)):
+            part = "".join(batch)
             parts.append(part)
             size += len(part)
             if size >= STREAM_CHUNK:
