@@ -158,7 +158,7 @@ def test_an_eu_offer_accepted_as_a_recommended_scope_s_fallback_fits_with_that_c
     ("qualification", {"qualifications": "secnumcloud-3.2, hds"}, "n'a ni SecNumCloud 3.2 ni HDS"),
     ("pending", {"qualifications": "secnumcloud-3.2"}, "une fois SecNumCloud 3.2 obtenue (en cours)"),
     ("pending", {"qualifications": "secnumcloud-3.2, hds"}, "une fois SecNumCloud 3.2 et HDS obtenues (en cours)"),
-    ("seat", {"provider": "us-cloud", "seat": "US"}, "le siège de us-cloud est hors de l'UE : États-Unis (SecNumCloud §19.6.a)"),
+    ("seat", {"provider": "us-cloud", "seat": "US"}, "le siège d'us-cloud est hors de l'UE : États-Unis (SecNumCloud §19.6.a)"),
     ("regions", {"regions": "CH, US"}, "stocke des données hors des régions de la cible : Suisse et États-Unis"),
     ("model", {"offers": "iaas, paas", "needs": "saas"}, "propose IaaS et PaaS ; il faut SaaS"),
     ("service", {"service": "my-own-service", "services": "mail"},
