@@ -2,7 +2,7 @@
 
 Rules run in two passes: the first sets scope, residency, target and landing requirements; the
 platform is chosen; the second pass runs the rules that test `verdict.*` or `platform.*` facts.
-Each rule's result is cached by the values of the facts it tests, so items alike cost one test.
+The rules of a pass are tested by one function compiled from their conditions (`tester`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bleu_assess.assess.trace import Trace
 from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Inventory
+from bleu_assess.rules.conditions import tester
 from bleu_assess.rules.facts import FACTS
 from bleu_assess.rules.model import Rule, Ruleset
 from bleu_assess.rules.refdata import verdict_model
@@ -29,11 +30,10 @@ from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
 
 
 class _Check:
-    """One rule, ready to run: its results are cached by the values of the facts it tests, so
-    items alike cost one evaluation; so is its evidence, which holds just those values."""
+    """One rule, ready to run (its condition is tested by its pass's function, `tester`); its
+    evidence is cached by the values of the facts it tests, so items alike share one."""
 
     __slots__ = (
-        "cache",
         "evidence_cache",
         "finding_key",
         "findings",
@@ -48,7 +48,6 @@ class _Check:
         self.ruleset, self.rule = ruleset, rule
         names = rule.facts_used
         self.key: Callable[[dict[str, Any]], Any] = itemgetter(*names) if names else (lambda facts: ())
-        self.cache: dict[Any, bool] = {}
         # 1 and 1.0 are equal keys but print differently: evidence holding numbers is not shared.
         numeric = any(FACTS[name].type == "number" for name in names)
         self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
@@ -58,13 +57,6 @@ class _Check:
         # parameters and evidence show (set with texts).
         self.findings: dict[Any, Finding] | None = None
         self.finding_key: Callable[[dict[str, Any]], Any] = self.key
-
-    def fires(self, facts: dict[str, Any]) -> bool:
-        key = self.key(facts)
-        result = self.cache.get(key)
-        if result is None:
-            result = self.cache[key] = bool(self.rule.predicate(facts))
-        return result
 
     def evidence(self, facts: dict[str, Any], exposure: Exposure) -> dict[str, Any]:
         path = exposure.paths[0] if exposure.paths and self.uses_exposure else None
@@ -91,11 +83,7 @@ def _jsonable(value: Any) -> Any:
 
 
 class Evaluator:
-    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str,
-                 rule_results: dict[tuple[str, str], dict[Any, bool]] | None = None) -> None:
-        """`rule_results`: each rule's results by the values of the facts it tests, keyed by
-        (ruleset ref, rule id), shared by evaluators of the same rulesets (the fit matrix's, one per
-        candidate offer): a rule's result depends on those values only."""
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str) -> None:
         self.inventory: Inventory = ig.inventory
         self.as_of = as_of
         self.analysis = Analysis(ig, as_of)
@@ -121,12 +109,13 @@ class Evaluator:
         for ruleset in rulesets:
             for rule in ruleset.rules:
                 check = _Check(ruleset, rule)
-                if rule_results is not None:
-                    check.cache = rule_results.setdefault((ruleset.ref, rule.id), check.cache)
                 for kind in rule.applies_to:
                     by_kind[kind].append(check)
         self.first = {k: [c for c in v if not c.rule.second_pass] for k, v in by_kind.items()}
         self.second = {k: [c for c in v if c.rule.second_pass] for k, v in by_kind.items()}
+        # One function per pass and kind tests every rule's condition (rules/conditions.py).
+        self._first = {kind: tester([c.rule for c in checks], checks) for kind, checks in self.first.items()}
+        self._second = {kind: tester([c.rule for c in checks], checks) for kind, checks in self.second.items()}
 
     def run(self, advance: Callable[[int], None] | None = None) -> ScanResult:
         todo: list[tuple[Any, str]] = [(app, "application") for app in self.inventory.applications]
@@ -193,7 +182,7 @@ class Evaluator:
             facts, exposure = self.analysis.application_facts(item)
         else:
             facts, exposure = self.analysis.dataset_facts(item)
-        fired = _fired(self.first[kind], facts)
+        fired = self._first[kind](facts)
         key = tuple(fired)
         derived = self._derived.get(key)
         if derived is None:
@@ -213,7 +202,7 @@ class Evaluator:
                       "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
                       "platform.models": models})
         facts["platform.expiring"], facts["platform.expires_on"] = self.expiry(platform, target, qualifications)
-        second = _fired(self.second[kind], facts)
+        second = self._second[kind](facts)
         if second:
             # A second-pass rule can find a fact missing too (the host's kind, once scope is known).
             unknown = tuple(sorted({*unknown, *(c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
@@ -282,19 +271,6 @@ class Evaluator:
             check.finding_key = itemgetter(*shown) if shown else (lambda facts: ())
             check.findings = {}
         return names
-
-
-def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
-    """The checks that fire on these facts (`_Check.fires`, inlined: it runs for every rule
-    and every item)."""
-    out = []
-    for check in checks:
-        result = check.cache.get(check.key(facts))
-        if result is None:
-            result = check.fires(facts)
-        if result:
-            out.append(check)
-    return out
 
 
 def _derogated(finding: Finding, waivers: Mapping[str, Any]) -> Finding:
