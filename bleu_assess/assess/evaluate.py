@@ -31,7 +31,8 @@ from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
 
 class _Check:
     """One rule, ready to run (its condition is tested by its pass's function, `tester`); its
-    evidence is cached by the values of the facts it tests, so items alike share one."""
+    evidence and findings are cached by the values of the facts they show, so items alike share
+    one."""
 
     __slots__ = (
         "evidence_cache",
@@ -47,31 +48,38 @@ class _Check:
     def __init__(self, ruleset: Ruleset, rule: Rule) -> None:
         self.ruleset, self.rule = ruleset, rule
         names = rule.facts_used
-        self.key: Callable[[dict[str, Any]], Any] = itemgetter(*names) if names else (lambda facts: ())
-        # 1 and 1.0 are equal keys but print differently: evidence holding numbers is not shared.
-        numeric = any(FACTS[name].type == "number" for name in names)
-        self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
+        self.key = _values(names)
+        self.evidence_cache: dict[Any, dict[str, Any]] = {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
         # The findings of items alike (one object), keyed by the values of every fact their
         # parameters and evidence show (set with texts).
-        self.findings: dict[Any, Finding] | None = None
+        self.findings: dict[Any, Finding] = {}
         self.finding_key: Callable[[dict[str, Any]], Any] = self.key
 
     def evidence(self, facts: dict[str, Any], exposure: Exposure) -> dict[str, Any]:
         path = exposure.paths[0] if exposure.paths and self.uses_exposure else None
-        cache = self.evidence_cache
-        if cache is not None:
-            key = (self.key(facts), path)
-            found = cache.get(key)
-            if found is not None:
-                return found
-        evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
-        if path is not None:
-            evidence["path"] = list(path)
-        if cache is not None:
-            cache[key] = evidence
+        key = (self.key(facts), path)
+        evidence = self.evidence_cache.get(key)
+        if evidence is None:
+            evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
+            if path is not None:
+                evidence["path"] = list(path)
+            self.evidence_cache[key] = evidence
         return evidence
+
+
+def _values(names: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """A key of the values of the facts `names` in an item's facts. 1, 1.0 and True are equal
+    keys but print differently: where a fact is a number, the key holds the values' types too."""
+    if not names:
+        return lambda facts: ()
+    get = itemgetter(*names)
+    if not any(name in FACTS and FACTS[name].type == "number" for name in names):
+        return get
+    if len(names) == 1:
+        return lambda facts: (value := get(facts), value.__class__)
+    return lambda facts: (values := get(facts), tuple([value.__class__ for value in values]))
 
 
 def _jsonable(value: Any) -> Any:
@@ -154,23 +162,26 @@ class Evaluator:
         """The item's verdict, its facts (second-pass ones included) and the checks that fired."""
         facts, exposure, fired, unknown = self.decide(item, kind)
         finding = self.finding
-        findings = list(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]))
+        findings = self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired])
         waivers = self.waivers.get(item.id)
         if waivers:  # a merged finding is derogated when a derogation covers any of its rules
             findings = [_derogated(f, waivers) for f in findings]
         findings.sort(key=_finding_order)
         readiness = self.readiness(findings, bool(unknown))
-        common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness,
-                      secnumcloud_scope=facts["verdict.secnumcloud_scope"], residency=facts["verdict.residency"],
-                      exposure=exposure, target=facts["verdict.target"], platform=facts["platform.id"],
-                      findings=tuple(findings), unknown_reasons=unknown if readiness == "unknown" else (),
-                      pending_platforms=facts["platform.pending"])
+        ordered = tuple(findings)
+        reasons = unknown if readiness == "unknown" else ()
+        # Positional, in ItemVerdict's field order (confidence is marked later: confidence.py).
         if kind == "application":
-            verdict = ItemVerdict(**common, owner=item.owner, criticality=item.criticality,
-                                  hosting_model=item.hosting.model if item.hosting else None, tags=item.tags,
-                                  extra=item.extra)
+            hosting = item.hosting
+            verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
+                                  facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
+                                  ordered, facts["platform.pending"], item.owner, item.criticality, None,
+                                  hosting.model if hosting else None, item.tags, item.extra, reasons)
         else:
-            verdict = ItemVerdict(**common, classification=item.classification)
+            verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
+                                  facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
+                                  ordered, facts["platform.pending"], None, None, item.classification, None, (), {},
+                                  reasons)
         return verdict, facts, fired
 
     def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:
@@ -246,13 +257,10 @@ class Evaluator:
         names = check.texts
         if names is None:
             names = self._texts(check)
-        cache = check.findings
-        if cache is None:
-            return self._finding(check, names, facts, exposure)
         key = (check.finding_key(facts), exposure.paths[0] if exposure.paths and check.uses_exposure else None)
-        found = cache.get(key)
+        found = check.findings.get(key)
         if found is None:
-            found = cache[key] = self._finding(check, names, facts, exposure)
+            found = check.findings[key] = self._finding(check, names, facts, exposure)
         return found
 
     def _finding(self, check: _Check, names: tuple[str, ...], facts: dict[str, Any], exposure: Exposure) -> Finding:
@@ -263,13 +271,10 @@ class Evaluator:
                        self.refer.params(names, rule, facts))
 
     def _texts(self, check: _Check) -> tuple[str, ...]:
-        """The facts the check's texts name; its findings are shared by items alike when their
-        evidence can be (no number in it: 1 and 1.0 are equal keys but print differently)."""
+        """The facts the check's texts name; its findings are shared by the items that show the
+        same values of those and of the facts it tests."""
         names = check.texts = placeholders(check.rule)
-        if check.evidence_cache is not None:
-            shown = tuple(dict.fromkeys([*check.rule.facts_used, *names]))
-            check.finding_key = itemgetter(*shown) if shown else (lambda facts: ())
-            check.findings = {}
+        check.finding_key = _values(tuple(dict.fromkeys([*check.rule.facts_used, *names])))
         return names
 
 
