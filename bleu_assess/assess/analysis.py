@@ -58,6 +58,8 @@ class Analysis:
             for d in app.datasets:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
+        # The offer each application is hosted on, if declared.
+        self.platforms = {a.id: a.hosting.platform for a in inv.applications if a.hosting and a.hosting.platform}
         self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
         self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
@@ -330,7 +332,8 @@ class Analysis:
         inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
-        places = [self.app_profile[a] for a in reach]  # united: their order does not matter
+        profiles = self.app_profile
+        places = list({id(p): p for p in map(profiles.__getitem__, reach)}.values())  # united: order does not matter
         exposure, via = self.exposure.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
         facts.update(self._group_facts(places, dataset.location))
@@ -348,7 +351,8 @@ class Analysis:
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
         # The offers its data is hosted on, each once (their weakest transfer basis counts).
-        offers = {h.platform for a in reach if (h := self.apps[a].hosting) is not None and h.platform}
+        platforms = self.platforms
+        offers = {platforms[a] for a in reach if a in platforms}
         facts.update(self.transfers.item_facts(facts, [inv.platforms_by_id[o] for o in sorted(offers)]))
         return facts, exposure
 

@@ -177,10 +177,8 @@ class Exposures:
             holders = self.holders.get(d, [])
             edges = self.edges.get(d, [])
             forward: dict[str, list[str]] = defaultdict(list)
-            backward: dict[str, list[str]] = defaultdict(list)
             for u, v in edges:
                 forward[u].append(v)
-                backward[v].append(u)
             # Where the data is: holders, then onwards along the flows that carry it.
             reach = set(holders)
             queue = deque(holders)
@@ -201,6 +199,9 @@ class Exposures:
             self.dataset_paths[d] = paths
             if not exposed_at:
                 continue
+            backward: dict[str, list[str]] = defaultdict(list)  # only where the data is exposed
+            for u, v in edges:
+                backward[v].append(u)
             # Backwards from the exposed places: next hop and distance for every sender upstream.
             next_hop: dict[str, str | None] = {a: None for a in exposed_at}
             distance = {a: 0 for a in exposed_at}
