@@ -58,6 +58,8 @@ class Analysis:
             for d in app.datasets:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
+        # The offer each application is hosted on, if declared.
+        self.platforms = {a.id: a.hosting.platform for a in inv.applications if a.hosting and a.hosting.platform}
         self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
         self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
@@ -228,12 +230,18 @@ class Analysis:
         # are assessed as datasets, so as not to lend one dataset's location to another.
         exposure, via = self.exposure.app_exposure(app, classifications)
         offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
-        facts: dict[str, Any] = {"kind": "application", "id": app.id, "name": app.name}
-        facts.update(self._hosted_facts(profile, provider, offer.transfer_basis if offer else None))
-        facts.update(self._derogation_facts(app.id))
-        facts.update(data_facts)
         homologation = app.homologation
-        facts.update({
+        exposures = self.exposure
+        sends = exposures.sends_to_exposed.get(app.id)
+        classes = exposures.classes_to_exposed.get(app.id)
+        senders = self.senders.get(app.id)
+        shared = exposures.classes_shared.get(app.id)
+        # One dict display (later entries win, as successive updates would): built for every item.
+        facts: dict[str, Any] = {
+            "kind": "application", "id": app.id, "name": app.name,
+            **self._hosted_facts(profile, provider, offer.transfer_basis if offer else None),
+            **self._derogation_facts(app.id),
+            **data_facts,
             "data.held_classifications": tuple(sorted({d.classification for d in held if d.classification})),
             "siiv": app.siiv, "sie": app.sie, "homologation.level": homologation.level if homologation else None,
             "homologation.expired": bool(homologation and homologation.until and homologation.until < self.as_of),
@@ -247,13 +255,7 @@ class Analysis:
             "hosting.model": hosting.model if hosting else None, "hosting.region": inv.hosting_region(app),
             "hosting.provider": provider.id if provider else None,
             "hosting.platform": hosting.platform if hosting else None, "service": app.service,
-        })
-        facts["provider.exposed"] = self.exposure.exposed_app(app.id)  # a qualified offer makes its applications immune
-        sends = self.exposure.sends_to_exposed.get(app.id)
-        classes = self.exposure.classes_to_exposed.get(app.id)
-        senders = self.senders.get(app.id)
-        shared = self.exposure.classes_shared.get(app.id)
-        facts.update({
+            "provider.exposed": exposures.exposed_app(app.id),  # a qualified offer makes its applications immune
             "flows.sends_to_exposed": tuple(sorted(sends)) if sends else (),
             "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
             "flows.receives_from": tuple(sorted(senders)) if senders else (),
@@ -261,17 +263,18 @@ class Analysis:
             # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
             "flows.received_classifications": tuple(sorted(
                 {c for d in received_ids if (c := datasets[d].classification) is not None})) if received_ids else (),
-            "flows.health_to_uncertified": app.id in self.exposure.health_to_uncertified,
-            "provider.hds_or_eea_gap": self.exposure.hds_or_eea_gap(app.id),
+            "flows.health_to_uncertified": app.id in exposures.health_to_uncertified,
+            "provider.hds_or_eea_gap": exposures.hds_or_eea_gap(app.id),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
-        })
+        }
         facts.update(self.transfers.item_facts(facts, (offer,) if offer else ()))
         facts.update(contract_facts.application_facts(app, provider))
         servers = inv.servers_by_application.get(app.id, ())
         facts.update({
-            "servers": tuple(sorted(s.id for s in servers)),
-            "servers.os_out_of_support": tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")),
+            "servers": tuple(sorted(s.id for s in servers)) if servers else (),
+            "servers.os_out_of_support": tuple(sorted(s.id for s in servers if s.os_support == "out-of-support"))
+            if servers else (),
             "hosting.from_servers": app.id in inv.hosting_from_servers,
             "dependencies.unknown_providers": self._unknown_dependencies(app),
         })
@@ -330,7 +333,8 @@ class Analysis:
         inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
-        places = [self.app_profile[a] for a in reach]  # united: their order does not matter
+        profiles = self.app_profile
+        places = list({id(p): p for p in map(profiles.__getitem__, reach)}.values())  # united: order does not matter
         exposure, via = self.exposure.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
         facts.update(self._group_facts(places, dataset.location))
@@ -348,7 +352,8 @@ class Analysis:
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
         # The offers its data is hosted on, each once (their weakest transfer basis counts).
-        offers = {h.platform for a in reach if (h := self.apps[a].hosting) is not None and h.platform}
+        platforms = self.platforms
+        offers = {platforms[a] for a in reach if a in platforms}
         facts.update(self.transfers.item_facts(facts, [inv.platforms_by_id[o] for o in sorted(offers)]))
         return facts, exposure
 

@@ -2,7 +2,7 @@
 
 Rules run in two passes: the first sets scope, residency, target and landing requirements; the
 platform is chosen; the second pass runs the rules that test `verdict.*` or `platform.*` facts.
-Each rule's result is cached by the values of the facts it tests, so items alike cost one test.
+The rules of a pass are tested by one function compiled from their conditions (`tester`).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bleu_assess.assess.trace import Trace
 from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Inventory
+from bleu_assess.rules.conditions import tester
 from bleu_assess.rules.facts import FACTS
 from bleu_assess.rules.model import Rule, Ruleset
 from bleu_assess.rules.refdata import verdict_model
@@ -29,11 +30,11 @@ from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
 
 
 class _Check:
-    """One rule, ready to run: its results are cached by the values of the facts it tests, so
-    items alike cost one evaluation; so is its evidence, which holds just those values."""
+    """One rule, ready to run (its condition is tested by its pass's function, `tester`); its
+    evidence and findings are cached by the values of the facts they show, so items alike share
+    one."""
 
     __slots__ = (
-        "cache",
         "evidence_cache",
         "finding_key",
         "findings",
@@ -47,39 +48,38 @@ class _Check:
     def __init__(self, ruleset: Ruleset, rule: Rule) -> None:
         self.ruleset, self.rule = ruleset, rule
         names = rule.facts_used
-        self.key: Callable[[dict[str, Any]], Any] = itemgetter(*names) if names else (lambda facts: ())
-        self.cache: dict[Any, bool] = {}
-        # 1 and 1.0 are equal keys but print differently: evidence holding numbers is not shared.
-        numeric = any(FACTS[name].type == "number" for name in names)
-        self.evidence_cache: dict[Any, dict[str, Any]] | None = None if numeric else {}
+        self.key = _values(names)
+        self.evidence_cache: dict[Any, dict[str, Any]] = {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
         # The findings of items alike (one object), keyed by the values of every fact their
         # parameters and evidence show (set with texts).
-        self.findings: dict[Any, Finding] | None = None
+        self.findings: dict[Any, Finding] = {}
         self.finding_key: Callable[[dict[str, Any]], Any] = self.key
-
-    def fires(self, facts: dict[str, Any]) -> bool:
-        key = self.key(facts)
-        result = self.cache.get(key)
-        if result is None:
-            result = self.cache[key] = bool(self.rule.predicate(facts))
-        return result
 
     def evidence(self, facts: dict[str, Any], exposure: Exposure) -> dict[str, Any]:
         path = exposure.paths[0] if exposure.paths and self.uses_exposure else None
-        cache = self.evidence_cache
-        if cache is not None:
-            key = (self.key(facts), path)
-            found = cache.get(key)
-            if found is not None:
-                return found
-        evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
-        if path is not None:
-            evidence["path"] = list(path)
-        if cache is not None:
-            cache[key] = evidence
+        key = (self.key(facts), path)
+        evidence = self.evidence_cache.get(key)
+        if evidence is None:
+            evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
+            if path is not None:
+                evidence["path"] = list(path)
+            self.evidence_cache[key] = evidence
         return evidence
+
+
+def _values(names: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
+    """A key of the values of the facts `names` in an item's facts. 1, 1.0 and True are equal
+    keys but print differently: where a fact is a number, the key holds the values' types too."""
+    if not names:
+        return lambda facts: ()
+    get = itemgetter(*names)
+    if not any(name in FACTS and FACTS[name].type == "number" for name in names):
+        return get
+    if len(names) == 1:
+        return lambda facts: (value := get(facts), value.__class__)
+    return lambda facts: (values := get(facts), tuple([value.__class__ for value in values]))
 
 
 def _jsonable(value: Any) -> Any:
@@ -91,11 +91,7 @@ def _jsonable(value: Any) -> Any:
 
 
 class Evaluator:
-    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str,
-                 rule_results: dict[tuple[str, str], dict[Any, bool]] | None = None) -> None:
-        """`rule_results`: each rule's results by the values of the facts it tests, keyed by
-        (ruleset ref, rule id), shared by evaluators of the same rulesets (the fit matrix's, one per
-        candidate offer): a rule's result depends on those values only."""
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str) -> None:
         self.inventory: Inventory = ig.inventory
         self.as_of = as_of
         self.analysis = Analysis(ig, as_of)
@@ -121,12 +117,13 @@ class Evaluator:
         for ruleset in rulesets:
             for rule in ruleset.rules:
                 check = _Check(ruleset, rule)
-                if rule_results is not None:
-                    check.cache = rule_results.setdefault((ruleset.ref, rule.id), check.cache)
                 for kind in rule.applies_to:
                     by_kind[kind].append(check)
         self.first = {k: [c for c in v if not c.rule.second_pass] for k, v in by_kind.items()}
         self.second = {k: [c for c in v if c.rule.second_pass] for k, v in by_kind.items()}
+        # One function per pass and kind tests every rule's condition (rules/conditions.py).
+        self._first = {kind: tester([c.rule for c in checks], checks) for kind, checks in self.first.items()}
+        self._second = {kind: tester([c.rule for c in checks], checks) for kind, checks in self.second.items()}
 
     def run(self, advance: Callable[[int], None] | None = None) -> ScanResult:
         todo: list[tuple[Any, str]] = [(app, "application") for app in self.inventory.applications]
@@ -165,23 +162,26 @@ class Evaluator:
         """The item's verdict, its facts (second-pass ones included) and the checks that fired."""
         facts, exposure, fired, unknown = self.decide(item, kind)
         finding = self.finding
-        findings = list(self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired]))
+        findings = self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired])
         waivers = self.waivers.get(item.id)
         if waivers:  # a merged finding is derogated when a derogation covers any of its rules
             findings = [_derogated(f, waivers) for f in findings]
         findings.sort(key=_finding_order)
         readiness = self.readiness(findings, bool(unknown))
-        common = dict(id=item.id, kind=kind, name=item.name, readiness=readiness,
-                      secnumcloud_scope=facts["verdict.secnumcloud_scope"], residency=facts["verdict.residency"],
-                      exposure=exposure, target=facts["verdict.target"], platform=facts["platform.id"],
-                      findings=tuple(findings), unknown_reasons=unknown if readiness == "unknown" else (),
-                      pending_platforms=facts["platform.pending"])
+        ordered = tuple(findings)
+        reasons = unknown if readiness == "unknown" else ()
+        # Positional, in ItemVerdict's field order (confidence is marked later: confidence.py).
         if kind == "application":
-            verdict = ItemVerdict(**common, owner=item.owner, criticality=item.criticality,
-                                  hosting_model=item.hosting.model if item.hosting else None, tags=item.tags,
-                                  extra=item.extra)
+            hosting = item.hosting
+            verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
+                                  facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
+                                  ordered, facts["platform.pending"], item.owner, item.criticality, None,
+                                  hosting.model if hosting else None, item.tags, item.extra, reasons)
         else:
-            verdict = ItemVerdict(**common, classification=item.classification)
+            verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
+                                  facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
+                                  ordered, facts["platform.pending"], None, None, item.classification, None, (), {},
+                                  reasons)
         return verdict, facts, fired
 
     def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:
@@ -193,7 +193,7 @@ class Evaluator:
             facts, exposure = self.analysis.application_facts(item)
         else:
             facts, exposure = self.analysis.dataset_facts(item)
-        fired = _fired(self.first[kind], facts)
+        fired = self._first[kind](facts)
         key = tuple(fired)
         derived = self._derived.get(key)
         if derived is None:
@@ -213,7 +213,7 @@ class Evaluator:
                       "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
                       "platform.models": models})
         facts["platform.expiring"], facts["platform.expires_on"] = self.expiry(platform, target, qualifications)
-        second = _fired(self.second[kind], facts)
+        second = self._second[kind](facts)
         if second:
             # A second-pass rule can find a fact missing too (the host's kind, once scope is known).
             unknown = tuple(sorted({*unknown, *(c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
@@ -257,13 +257,10 @@ class Evaluator:
         names = check.texts
         if names is None:
             names = self._texts(check)
-        cache = check.findings
-        if cache is None:
-            return self._finding(check, names, facts, exposure)
         key = (check.finding_key(facts), exposure.paths[0] if exposure.paths and check.uses_exposure else None)
-        found = cache.get(key)
+        found = check.findings.get(key)
         if found is None:
-            found = cache[key] = self._finding(check, names, facts, exposure)
+            found = check.findings[key] = self._finding(check, names, facts, exposure)
         return found
 
     def _finding(self, check: _Check, names: tuple[str, ...], facts: dict[str, Any], exposure: Exposure) -> Finding:
@@ -274,27 +271,11 @@ class Evaluator:
                        self.refer.params(names, rule, facts))
 
     def _texts(self, check: _Check) -> tuple[str, ...]:
-        """The facts the check's texts name; its findings are shared by items alike when their
-        evidence can be (no number in it: 1 and 1.0 are equal keys but print differently)."""
+        """The facts the check's texts name; its findings are shared by the items that show the
+        same values of those and of the facts it tests."""
         names = check.texts = placeholders(check.rule)
-        if check.evidence_cache is not None:
-            shown = tuple(dict.fromkeys([*check.rule.facts_used, *names]))
-            check.finding_key = itemgetter(*shown) if shown else (lambda facts: ())
-            check.findings = {}
+        check.finding_key = _values(tuple(dict.fromkeys([*check.rule.facts_used, *names])))
         return names
-
-
-def _fired(checks: list[_Check], facts: dict[str, Any]) -> list[_Check]:
-    """The checks that fire on these facts (`_Check.fires`, inlined: it runs for every rule
-    and every item)."""
-    out = []
-    for check in checks:
-        result = check.cache.get(check.key(facts))
-        if result is None:
-            result = check.fires(facts)
-        if result:
-            out.append(check)
-    return out
 
 
 def _derogated(finding: Finding, waivers: Mapping[str, Any]) -> Finding:

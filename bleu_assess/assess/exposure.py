@@ -27,6 +27,7 @@ from bleu_assess.rules.refdata import VerdictModel, group_of, home_countries
 
 SNC = "secnumcloud-3.2"
 MAX_PATHS = 5
+_NONE = Exposure()  # no exposure (a frozen record, shared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,7 @@ class Exposures:
                     status = ProviderStatus(False, None, (), status.closure)  # a qualified offer: immune
                 self.app_provider_status[a.id] = status
         self._tails: dict[str, tuple[str, ...]] = {}  # _provider_tail, by application
+        self._levels: dict[int, str] = {}  # exposure level, by score
         self._propagate()
 
     def _weight(self, via: str, hops: int = 1) -> float:
@@ -175,10 +177,8 @@ class Exposures:
             holders = self.holders.get(d, [])
             edges = self.edges.get(d, [])
             forward: dict[str, list[str]] = defaultdict(list)
-            backward: dict[str, list[str]] = defaultdict(list)
             for u, v in edges:
                 forward[u].append(v)
-                backward[v].append(u)
             # Where the data is: holders, then onwards along the flows that carry it.
             reach = set(holders)
             queue = deque(holders)
@@ -199,6 +199,9 @@ class Exposures:
             self.dataset_paths[d] = paths
             if not exposed_at:
                 continue
+            backward: dict[str, list[str]] = defaultdict(list)  # only where the data is exposed
+            for u, v in edges:
+                backward[v].append(u)
             # Backwards from the exposed places: next hop and distance for every sender upstream.
             next_hop: dict[str, str | None] = {a: None for a in exposed_at}
             distance = {a: 0 for a in exposed_at}
@@ -257,9 +260,11 @@ class Exposures:
 
     def _exposure(self, paths: list[_Path]) -> tuple[Exposure, tuple[str, ...]]:
         if not paths:
-            return Exposure(), ()
+            return _NONE, ()
         paths.sort(key=lambda p: (-p.score, len(p.ids), p.ids))
         score = min(100, max(0, paths[0].score))
+        level = self._levels.get(score)
+        if level is None:
+            level = self._levels[score] = self.model.exposure_level(score)
         unique = tuple(dict.fromkeys(p.ids for p in paths))[:MAX_PATHS]
-        exposure = Exposure(self.model.exposure_level(score), score, unique)
-        return exposure, tuple(sorted({p.via for p in paths}))
+        return Exposure(level, score, unique), tuple(sorted({p.via for p in paths}))

@@ -88,11 +88,10 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
     columns: list[dict[str, Cell]] = []
     names = {a.id: a.name for a in inventory.applications}
     hosted = {a.hosting.platform for a in inventory.applications if a.hosting and a.hosting.platform}
-    results: dict[tuple[str, str], dict[Any, bool]] = {}  # the rules' results, shared by the assessments
     with gcpause.paused():
         # Each row reads against the application's target as `scan` gives it (every offer declared).
         if targets is None:
-            whole = Evaluator(build_graph(inventory), rulesets, lang, day.isoformat(), results)
+            whole = Evaluator(build_graph(inventory), rulesets, lang, day.isoformat())
             targets = {app.id: whole.decide(app, "application")[0]["verdict.target"] for app in inventory.applications}
         scanned = targets
         for platform in chosen:
@@ -101,7 +100,7 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
             alone = replace(inventory, platforms=tuple(p if p.id == platform.id else replace(p, models=())
                                                        for p in inventory.platforms
                                                        if p.id == platform.id or p.id in hosted))
-            evaluator = Evaluator(build_graph(alone), rulesets, lang, day.isoformat(), results)
+            evaluator = Evaluator(build_graph(alone), rulesets, lang, day.isoformat())
             judge = _Judge(alone, evaluator, platform, day, demands)
             column = {}
             for app in alone.applications:

@@ -69,6 +69,7 @@ class Referrer:
         self.memo: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
         self.numeric: dict[str, bool] = {}  # rule id -> whether its texts name a number
         self.resolved: dict[tuple[str, Any], Any] = {}  # (kind, ids) -> names
+        self.ids: dict[tuple[str, Any], str] = {}  # (kind, id) -> name
 
     def __call__(self, kind: str, code: Any) -> str:
         text = str(code)
@@ -113,13 +114,24 @@ class Referrer:
         return out
 
     def named(self, kind: str, value: Any) -> Any:
-        """`value` (an id, or a tuple of them) with names for ids, remembered per value: the
-        same providers and applications appear in the findings of many rules and items."""
+        """`value` (an id, or a tuple of them) with names for ids, remembered per value and per
+        id: the same providers and applications appear in the findings of many rules and items
+        (and in exposure paths that rarely repeat whole)."""
         if isinstance(value, list):  # not hashable: not remembered
-            return tuple(self(kind, v) for v in value)
+            return tuple([self._one(kind, v) for v in value])
         key = (kind, value)
         found = self.resolved.get(key)
         if found is None:
-            found = self.resolved[key] = tuple(self(kind, v) for v in value) if isinstance(value, tuple) \
-                else self(kind, value)
+            found = self.resolved[key] = tuple([self._one(kind, v) for v in value]) if isinstance(value, tuple) \
+                else self._one(kind, value)
+        return found
+
+    def _one(self, kind: str, code: Any) -> str:
+        key = (kind, code)
+        try:
+            found = self.ids.get(key)
+        except TypeError:  # not hashable: not remembered
+            return self(kind, code)
+        if found is None:
+            found = self.ids[key] = self(kind, code)
         return found

@@ -1,15 +1,61 @@
 """Compiling `when:` conditions into predicates over an item's facts — a closed set of
-operators, never an evaluated expression."""
+operators, never an evaluated expression.
+
+A condition compiles to Python source made only of the operators' own sources
+(rules/operators.py), `and`, `or` and `not`: the facts it tests and the values it compares them
+with appear in it as placeholders, `{f0}`, `{k0}`…, never as text from the ruleset. `tester`
+fills in those of a list of rules (every rule of one evaluation pass: assess/evaluate.py, or a
+single rule: Rule.predicate) to make one function, which tests an item's facts without a call
+per rule or per test."""
 
 from __future__ import annotations
 
+import marshal
 import numbers
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bleu_assess.rules.facts import Fact
-from bleu_assess.rules.model import Predicate
-from bleu_assess.rules.operators import OPERATORS
+from bleu_assess.rules.model import Facts
+from bleu_assess.rules.operators import HELPERS, OPERATORS
+
+if TYPE_CHECKING:
+    from bleu_assess.rules.model import Rule
+
+T = TypeVar("T")
+
+
+# The code testing a list of conditions, by its source: the fit matrix makes one evaluator per
+# candidate offer, each with the same rules.
+_COMPILED: dict[str, Any] = {}
+
+
+def tester(rules: Sequence[Rule], results: Sequence[T]) -> Callable[[Facts], list[T]]:
+    """A function of an item's facts (a fact missing from them is None) returning, in order,
+    `results[i]` for each of the `rules` whose condition holds: every condition inlined into one
+    function, each fact read once."""
+    facts = list(dict.fromkeys(name for rule in rules for name in rule.facts_used))
+    variable = {name: f"f{i}" for i, name in enumerate(facts)}
+    lines = ["def holds(facts):", "    get = facts.get", *(f"    {variable[name]} = get({name!r})" for name in facts),
+             "    out = []"]
+    for i, rule in enumerate(rules):
+        names = {f"f{j}": variable[name] for j, name in enumerate(rule.facts_used)}
+        names |= {f"k{j}": f"k{i}_{j}" for j in range(len(rule.constants))}
+        lines += [f"    if {rule.condition.format(**names)}:", f"        out.append(r{i})"]
+    lines.append("    return out")
+    source = "\n".join(lines)
+    code = _COMPILED.get(source)
+    if code is None:  # compiling costs more than assessing a small estate: kept in the compiled cache
+        from bleu_assess import cache
+
+        code = _COMPILED[source] = marshal.loads(cache.cached(
+            "rules-code", (source,), lambda: marshal.dumps(compile(source, "<rules>", "exec"))))
+    namespace: dict[str, Any] = dict(HELPERS)
+    namespace.update({f"r{i}": result for i, result in enumerate(results)})
+    namespace.update({f"k{i}_{j}": value for i, rule in enumerate(rules) for j, value in enumerate(rule.constants)})
+    exec(code, namespace)  # the conditions: the operators' own source, and/or/not (see above)
+    holds: Callable[[Facts], list[T]] = namespace["holds"]
+    return holds
 
 
 def _matched(filters: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
@@ -31,6 +77,8 @@ class Compiler:
         self.facts, self.kinds, self.groups, self.suggest = facts, kinds, groups, suggest
         self.errors: list[tuple[tuple[Any, ...], str]] = []
         self.used: list[str] = []
+        # The values the condition compares facts with, by placeholder number ({k0}, {k1}…).
+        self.constants: list[Any] = []
         # What a message shows of a list fact: the values that made its test true (the countries
         # outside the group, the classes in common), not the whole list. Tests under `not` are
         # left out: there the values that count are the ones that did not match.
@@ -38,7 +86,10 @@ class Compiler:
         self._filters: dict[str, list[Callable[[Any], Any]]] = {}
         self._negated = 0
 
-    def compile(self, node: Any, path: tuple[Any, ...]) -> Predicate:
+    def compile(self, node: Any, path: tuple[Any, ...]) -> str:
+        """The condition `node` (found at `path`) as source with placeholders (see `predicate`;
+        the facts in order of first appearance, `self.used` deduplicated); errors are collected
+        in `self.errors`, a failed part never holds."""
         if not isinstance(node, dict) or not node:
             return self._fail(path, "a condition is a mapping: all, any, not, or a fact test")
         combinators = [k for k in ("all", "any", "not") if k in node]
@@ -51,17 +102,17 @@ class Compiler:
                 self._negated += 1
                 inner = self.compile(node["not"], (*path, "not"))
                 self._negated -= 1
-                return lambda facts: not inner(facts)
+                return f"(not {inner})"
             children = node[key]
             if not isinstance(children, list):
                 return self._fail((*path, key), f"'{key}' takes a list of conditions")
             parts = [self.compile(child, (*path, key, i)) for i, child in enumerate(children)]
-            if key == "all":
-                return lambda facts: all(p(facts) for p in parts)
-            return lambda facts: any(p(facts) for p in parts)
+            if not parts:  # as all() and any() of nothing
+                return "True" if key == "all" else "False"
+            return "(" + (" and " if key == "all" else " or ").join(parts) + ")"
         return self._leaf(node, path)
 
-    def _leaf(self, node: dict[Any, Any], path: tuple[Any, ...]) -> Predicate:
+    def _leaf(self, node: dict[Any, Any], path: tuple[Any, ...]) -> str:
         fact = node.get("fact")
         ops = [k for k in node if k != "fact"]
         if fact is None:
@@ -87,13 +138,14 @@ class Compiler:
             return self._fail((*path, op), f"operator '{op}' does not apply to '{fact}' (a {fact_type})")
         value = self._value(node[op], operator.value, (*path, op))
         if value is _INVALID:
-            return lambda facts: False
-        self.used.append(fact)
+            return "False"
+        if fact not in self.used:
+            self.used.append(fact)
         if not self._negated and operator.shown is not None:
             self._filters.setdefault(fact, []).append(operator.shown(value))
             self.shown[fact] = _matched(self._filters[fact])
-        test = operator.test(value)
-        return lambda facts: test(facts.get(fact))
+        self.constants.append(value)
+        return "(" + operator.source.format(v=f"{{f{self.used.index(fact)}}}", k=f"{{k{len(self.constants) - 1}}}") + ")"
 
     def _value(self, raw: Any, kind: str, path: tuple[Any, ...]) -> Any:
         if kind == "bool":
@@ -121,9 +173,9 @@ class Compiler:
         self.errors.append((path, message))
         return _INVALID
 
-    def _fail(self, path: tuple[Any, ...], message: str) -> Predicate:
+    def _fail(self, path: tuple[Any, ...], message: str) -> str:
         self.errors.append((path, message))
-        return lambda facts: False
+        return "False"
 
 
 _INVALID = object()

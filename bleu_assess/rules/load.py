@@ -302,7 +302,7 @@ def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rul
         seen_names.setdefault(name, index)
         kinds = tuple(dict.fromkeys(raw["applies_to"]))
         compiler = Compiler(FACTS, kinds, groups, suggest)
-        predicate = compiler.compile(raw["when"], (*at, "when"))
+        condition = compiler.compile(raw["when"], (*at, "when"))
         for path_, message in compiler.errors:
             c.error(0, path_, message)
         for ref_index, reference in enumerate(raw["references"]):
@@ -328,7 +328,7 @@ def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rul
             id=rule_id, name=name, applies_to=kinds, dimension=raw["dimension"], severity=raw["severity"],
             title=raw["title"], when=raw["when"], message=raw["message"], remediation=raw["remediation"],
             references=tuple(raw["references"]), verdict=verdict, uncertain=uncertain, about=raw.get("about"),
-            predicate=predicate, facts_used=tuple(dict.fromkeys(compiler.used)), second_pass=second,
+            condition=condition, constants=tuple(compiler.constants), facts_used=tuple(compiler.used), second_pass=second,
             shown=compiler.shown,
         ))
     return rules

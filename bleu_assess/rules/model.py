@@ -41,12 +41,24 @@ class Rule:
     verdict: Mapping[str, Any] = field(default_factory=dict)
     uncertain: Mapping[str, str] | None = None  # why the basis is uncertain, per language
     about: str | None = None  # the fact a finding is about: findings about one fact are merged
-    # Compiled at load time:
-    predicate: Predicate = field(default=lambda facts: False, compare=False, repr=False)
-    facts_used: tuple[str, ...] = ()  # facts the condition tests, in order of appearance
+    # Compiled at load time (rules/conditions.py): the condition as source with placeholders,
+    # the facts it tests ({f0}, {f1}…, in order of appearance) and the values it compares them
+    # with ({k0}, {k1}…).
+    condition: str = field(default="False", compare=False, repr=False)
+    constants: tuple[Any, ...] = field(default=(), compare=False, repr=False)
+    facts_used: tuple[str, ...] = ()
     second_pass: bool = False
     # fact -> the values of it a message shows (those that triggered the rule; see Compiler.shown)
     shown: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def predicate(self) -> Predicate:
+        """The condition as a function of an item's facts (compiled when first asked for: the
+        evaluator compiles every rule of a pass into one function instead)."""
+        from bleu_assess.rules.conditions import tester
+
+        holds = tester([self], [True])
+        return lambda facts: bool(holds(facts))
 
 
 @dataclass(frozen=True)

@@ -14,23 +14,38 @@ from dataclasses import dataclass
 from typing import Any
 
 
+def _real(v: Any) -> bool:
+    """A number that is not a bool: what a comparison accepts."""
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
+
+
+# Names an operator's source may use besides the fact's value `{v}` and its own value `{k}`.
+HELPERS: dict[str, Any] = {"_real": _real, "float": float}
+
+
 @dataclass(frozen=True, slots=True)
 class Operator:
     """`types`: fact types it applies to; `value`: `scalar`, `set` (list or @group), `bool` or
-    `number`; `test(value)` -> predicate over a fact's value; `shown(value)`, for a list fact,
-    -> the part of the fact's value that made the test true (what a message shows: the countries
-    outside the group, the classes in common), None when the whole value is shown."""
+    `number`; `source`: its test as a Python expression over the fact's value `{v}` and the
+    compiled value `{k}` (both plain names, so the evaluator can inline the rules of a ruleset
+    into one function: rules/conditions.py); `shown(value)`, for a list fact, -> the part of the
+    fact's value that made the test true (what a message shows: the countries outside the group,
+    the classes in common), None when the whole value is shown."""
 
     name: str
     types: tuple[str, ...]
     value: str
-    test: Callable[[Any], Callable[[Any], bool]]
+    source: str
     shown: Callable[[frozenset[Any]], Callable[[Any], tuple[Any, ...]]] | None = None
 
+    def test(self, value: Any) -> Callable[[Any], bool]:
+        """A predicate over a fact's value, `value` the compiled value."""
+        test: Callable[[Any], bool] = eval(f"lambda v: {self.source.format(v='v', k='k')}", {**HELPERS, "k": value})
+        return test
 
-def _compare(method: Callable[[float, float], bool]) -> Callable[[Any], Callable[[Any], bool]]:
-    return lambda value: (lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool)
-                          and method(float(v), float(value)))
+
+def _compare(symbol: str) -> str:
+    return f"_real({{v}}) and float({{v}}) {symbol} float({{k}})"
 
 
 def _outside(group: frozenset[Any]) -> Callable[[Any], tuple[Any, ...]]:
@@ -43,20 +58,19 @@ def _inside(group: frozenset[Any]) -> Callable[[Any], tuple[Any, ...]]:
 
 SCALARS = ("string", "number", "bool")
 _TABLE = (
-    Operator("equals", SCALARS, "scalar", lambda value: lambda v: v is not None and v == value),
-    Operator("not_equals", SCALARS, "scalar", lambda value: lambda v: v is None or v != value),
-    Operator("in", ("string", "number"), "set", lambda value: lambda v: v is not None and v in value),
-    Operator("not_in", ("string", "number"), "set", lambda value: lambda v: v is None or v not in value),
-    Operator("exists", (*SCALARS, "list"), "bool", lambda value: lambda v: (v is not None and v != ()) is value),
-    Operator("contains", ("list",), "scalar", lambda value: lambda v: v is not None and value in v),
-    Operator("intersects", ("list",), "set", lambda value: lambda v: bool(v) and not value.isdisjoint(v), _inside),
-    Operator("disjoint", ("list",), "set", lambda value: lambda v: not v or value.isdisjoint(v)),
-    Operator("subset_of", ("list",), "set", lambda value: lambda v: v is not None and value.issuperset(v)),
-    Operator("not_subset_of", ("list",), "set", lambda value: lambda v: bool(v) and not value.issuperset(v),
-             _outside),
-    Operator("gt", ("number",), "number", _compare(float.__gt__)),
-    Operator("gte", ("number",), "number", _compare(float.__ge__)),
-    Operator("lt", ("number",), "number", _compare(float.__lt__)),
-    Operator("lte", ("number",), "number", _compare(float.__le__)),
+    Operator("equals", SCALARS, "scalar", "{v} is not None and {v} == {k}"),
+    Operator("not_equals", SCALARS, "scalar", "{v} is None or {v} != {k}"),
+    Operator("in", ("string", "number"), "set", "{v} is not None and {v} in {k}"),
+    Operator("not_in", ("string", "number"), "set", "{v} is None or {v} not in {k}"),
+    Operator("exists", (*SCALARS, "list"), "bool", "({v} is not None and {v} != ()) is {k}"),
+    Operator("contains", ("list",), "scalar", "{v} is not None and {k} in {v}"),
+    Operator("intersects", ("list",), "set", "bool({v}) and not {k}.isdisjoint({v})", _inside),
+    Operator("disjoint", ("list",), "set", "not {v} or {k}.isdisjoint({v})"),
+    Operator("subset_of", ("list",), "set", "{v} is not None and {k}.issuperset({v})"),
+    Operator("not_subset_of", ("list",), "set", "bool({v}) and not {k}.issuperset({v})", _outside),
+    Operator("gt", ("number",), "number", _compare(">")),
+    Operator("gte", ("number",), "number", _compare(">=")),
+    Operator("lt", ("number",), "number", _compare("<")),
+    Operator("lte", ("number",), "number", _compare("<=")),
 )
 OPERATORS: dict[str, Operator] = {op.name: op for op in _TABLE}
