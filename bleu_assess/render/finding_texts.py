@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bleu_assess.assess.naming import OWN, REFERENCES, country
+from bleu_assess.assess.results import Split
 from bleu_assess.render.i18n import label
 from bleu_assess.rules.facts import LABELLED
 from bleu_assess.rules.load import PLACEHOLDER
@@ -66,9 +67,6 @@ class Shown:
         if found is None:
             found = self.memo[key] = _shown(name, value, self.lang)
         return found
-
-
-Split = tuple[tuple[str, ...], tuple[str, ...]]
 
 
 class TextTemplate:
@@ -126,6 +124,11 @@ def fill(split: Split, own: Mapping[str, Any]) -> str:
         out.append(_text(own.get(slot)))
         out.append(text)
     return "".join(out)
+
+
+def own_texts(own: Mapping[str, Any]) -> dict[str, str]:
+    """The texts `fill` puts in the slots of the item's own id and name (`own`)."""
+    return {slot: _text(own.get(slot)) for slot in OWN}
 
 
 class RuleTexts:

@@ -5,7 +5,10 @@ renders in French and in English: `scan(result, "fr")`, `scan(result, "en")`.
 
 Wording is on the hot path (some 100,000 findings at 10,000 applications): items alike share
 their decision findings and parameters (assess/evaluate.py), so each distinct finding is worded
-once per language, split around the item's own id and name, which are put in last.
+once per language, split around the item's own id and name, which are put in last. `scan` words
+nothing yet: its items (results.WordedItem) word their findings when first read, and the JSON
+encoder puts each item's own id and name straight into its findings' JSON, made once per
+decided finding from the same split words (results.scan_json_parts).
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from operator import attrgetter
 from typing import Any
 
 from bleu_assess.assess.naming import sources
-from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult
+from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult, WordedItem, Words, decided
 from bleu_assess.render.citations import render as render_references
-from bleu_assess.render.finding_texts import RuleTexts, Shown, Split, fill
+from bleu_assess.render.finding_texts import RuleTexts, Shown, Split, fill, own_texts
 from bleu_assess.rules.model import Rule, Ruleset
 
 # What a distinct finding's words are made of: its parameters (kept to check the memo's key),
@@ -29,8 +32,9 @@ _Words = tuple[Mapping[str, Any], Split, Split, tuple[Split, ...], tuple[str, ..
 
 
 _FIELDS = [f.name for f in fields(ItemVerdict)]
-_VALUES = attrgetter(*_FIELDS)
 _FINDINGS = _FIELDS.index("findings")
+# An item's values before and after its findings (which a WordedItem words when read).
+_HEAD, _TAIL = attrgetter(*_FIELDS[:_FINDINGS]), attrgetter(*_FIELDS[_FINDINGS + 1:])
 
 
 class FindingWords:
@@ -49,15 +53,9 @@ class FindingWords:
 
     def finding(self, f: Finding, own: Mapping[str, Any]) -> Finding:
         """`f` worded, `own` giving the item's `id` and `name`."""
-        params = f.params
-        if params is None:
+        found = self._memo(f)
+        if found is None:
             return f
-        found = self.memo.get(id(params))
-        if found is None or found[0] is not params:
-            found = self._words(f, params)
-            if found is None:
-                return f
-            self.memo[id(params)] = found
         _, title, message, remediations, legal, method, uncertain = found
         if len(remediations) == 1:
             remediation = fill(remediations[0], own)
@@ -65,7 +63,26 @@ class FindingWords:
             remediation = " ".join(dict.fromkeys(fill(split, own) for split in remediations))
         # Positional, in Finding's field order (see evaluate.Evaluator._finding).
         return Finding(f.rule, f.ruleset, f.dimension, f.severity, fill(message, own), remediation, legal, f.evidence,
-                       fill(title, own), f.derogation, f.confidence, f.rules, method, uncertain, params)
+                       fill(title, own), f.derogation, f.confidence, f.rules, method, uncertain, f.params)
+
+    def splits(self, f: Finding) -> Words | None:
+        """The words of `f` split around the item's own id and name (results.Wording): title,
+        message, remediations, legal and method references, uncertainty note; None when it
+        keeps the texts it has."""
+        found = self._memo(f)
+        return None if found is None else found[1:]
+
+    def _memo(self, f: Finding) -> _Words | None:
+        params = f.params
+        if params is None:
+            return None
+        found = self.memo.get(id(params))
+        if found is None or found[0] is not params:
+            found = self._words(f, params)
+            if found is None:
+                return None
+            self.memo[id(params)] = found
+        return found
 
     def _words(self, f: Finding, params: Mapping[str, Any]) -> _Words | None:
         ids = f.rules or (f.rule,)
@@ -105,26 +122,41 @@ class FindingWords:
             found = self.texts[rule_id] = RuleTexts(self.sources[rule_id][1], self.lang, self.show)
         return found
 
-    def item(self, item: ItemVerdict) -> ItemVerdict:
-        """`item` with its findings worded."""
-        if not item.findings:
-            return item
+    def findings(self, item: ItemVerdict) -> tuple[Finding, ...]:
+        """The decided findings of `item` worded (results.Wording)."""
         own = {"id": item.id, "name": item.name}
         word = self.finding
-        values = list(_VALUES(item))  # ItemVerdict(*values): quicker than dataclasses.replace
-        values[_FINDINGS] = tuple([word(f, own) for f in item.findings])
-        return ItemVerdict(*values)
+        return tuple([word(f, own) for f in decided(item)])
+
+    @staticmethod
+    def own(item: ItemVerdict) -> dict[str, str]:
+        """The texts of `item`'s own id and name in its findings' texts (results.Wording)."""
+        return own_texts({"id": item.id, "name": item.name})
+
+    def item(self, item: ItemVerdict) -> ItemVerdict:
+        """`item` with its findings worded."""
+        if not decided(item):
+            return item
+        return ItemVerdict(*_HEAD(item), self.findings(item), *_TAIL(item))
+
+    def later(self, item: ItemVerdict) -> ItemVerdict:
+        """`item` with its findings to be worded when first read (results.WordedItem)."""
+        findings = decided(item)
+        if not findings:
+            return item
+        return WordedItem.made((*_HEAD(item), findings, *_TAIL(item)), self)
 
 
 def scan(result: ScanResult, lang: str | None = None) -> ScanResult:
-    """`result` with every finding worded in `lang` (default: the result's language). A result
-    already worded in `lang` comes back as it is; one whose rules are not known (`sources`:
-    a results file read back) keeps its recorded texts and language."""
+    """`result` with every finding worded in `lang` (default: the result's language), each
+    item's when first read (results.WordedItem). A result already worded in `lang` comes back
+    as it is; one whose rules are not known (`sources`: a results file read back) keeps its
+    recorded texts and language."""
     lang = lang or result.lang
     if (result.worded and result.lang == lang) or not result.sources:
         return result
     words = FindingWords(result.sources, lang)
-    return replace(result, items=tuple([words.item(item) for item in result.items]), lang=lang, worded=True)
+    return replace(result, items=tuple([words.later(item) for item in result.items]), lang=lang, worded=True)
 
 
 def verdict(item: ItemVerdict, sources: Mapping[str, tuple[Ruleset, Rule]], lang: str) -> ItemVerdict:
