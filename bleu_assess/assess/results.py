@@ -14,6 +14,7 @@ from json.encoder import encode_basestring as _string  # the C one, as the encod
 from operator import attrgetter
 from typing import Any, Protocol
 
+from bleu_assess import gcpause
 from bleu_assess.assess.finding import Finding, quick_init
 from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
@@ -116,6 +117,8 @@ class Wording(Protocol):
 
 
 Split = tuple[tuple[str, ...], tuple[str, ...]]
+# A finding's JSON in runs of parts, and the item's slots (`id`, `name`) between the runs.
+Template = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]
 Words = tuple[Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
 
 
@@ -359,7 +362,7 @@ class _ItemEncoder:
         # Titles and remediations repeat from item to item (messages name their item): encoded once.
         self.strings: dict[str, str] = {}
         # Per decided finding (by identity, with its wording): its JSON split around the item's slots.
-        self.templates: dict[int, tuple[Finding, Wording, Split | None]] = {}
+        self.templates: dict[int, tuple[Finding, Wording, Template | None]] = {}
         self.splits: dict[int, tuple[Split, Split]] = {}
 
     def finding(self, f: Finding) -> str:
@@ -391,10 +394,11 @@ class _ItemEncoder:
                 f', "remediation": {remediation}, "references": '
                 f'{self.cited(f.references, f.method_references, f.uncertain)}, "evidence": {self.evidence(f)}')
 
-    def template(self, f: Finding, wording: Wording) -> Split | None:
-        """The JSON of the decided finding `f` worded by `wording`, split around the item's
-        slots; None when it keeps its recorded texts, or when its merged remediations name the
-        item (they are joined without repeats once filled: findings_words.FindingWords.finding)."""
+    def template(self, f: Finding, wording: Wording) -> Template | None:
+        """The JSON of the decided finding `f` worded by `wording`, in runs of parts between
+        the item's slots; None when it keeps its recorded texts, or when its merged
+        remediations name the item (they are joined without repeats once filled:
+        findings_words.FindingWords.finding)."""
         words = wording.splits(f)
         if words is None:
             return None
@@ -405,10 +409,22 @@ class _ItemEncoder:
             remediation = ((" ".join(dict.fromkeys(texts[0] for texts, _ in remediations)),), ())
         else:
             return None
-        escaped = self.escaped
-        return _joined(f'{self.prefix(f)}"', escaped(title), '", "message": "', escaped(message), '", "remediation": "',
-                       escaped(remediation), f'", "references": {self.cited(legal, method, uncertain)}, '
-                       f'"evidence": {self.evidence(f)}{self.tail(f)}')
+        # Parts, not one string: most decided findings are read by a few items (once for those
+        # naming an exposure path): their parts are joined once, in the item's line.
+        runs: list[tuple[str, ...]] = []
+        slots: list[str] = []
+        run = [self.prefix(f)]
+        for opening, split in (('"', title), ('", "message": "', message), ('", "remediation": "', remediation)):
+            texts, names = self.escaped(split)
+            run += (opening, texts[0])
+            for name, text in zip(names, texts[1:]):
+                runs.append(tuple(run))
+                slots.append(name)
+                run = [text]
+        run += ('", "references": ', self.cited(legal, method, uncertain), ', "evidence": ', self.evidence(f),
+                self.tail(f))
+        runs.append(tuple(run))
+        return tuple(runs), tuple(slots)
 
     def escaped(self, split: Split) -> Split:
         """`split` with its literal runs as a JSON string's content: each character is escaped on
@@ -486,16 +502,15 @@ class _ItemEncoder:
             if template is None:
                 out.append(self.finding(wording.finding(f, {"id": item.id, "name": item.name})))
                 continue
-            texts, slots = template
+            runs, slots = template
+            out += runs[0]
             if not slots:
-                out.append(texts[0])
                 continue
             if own is None:
                 own = {slot: _string(text)[1:-1] for slot, text in wording.own(item).items()}
-            out.append(texts[0])
-            for slot, text in zip(slots, texts[1:]):
+            for slot, run in zip(slots, runs[1:]):
                 out.append(own[slot])
-                out.append(text)
+                out += run
 
     @staticmethod
     def head(item: ItemVerdict) -> str:
@@ -532,34 +547,16 @@ class _ItemEncoder:
 
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding
-        for item in items:
-            out = [self.head(item)]
-            wording = wording_of(item)
-            if wording is None:
-                out.append(", ".join([finding(f) for f in item.findings]))
-            else:
-                self.worded(item, wording, out)
-            out.append(self.closing(item))
-            yield "".join(out)
-
-
-def _joined(*pieces: str | Split) -> Split:
-    """JSON text (str) and JSON text split around slots (Split), one after the other, as one
-    Split."""
-    texts, slots = [], []
-    run: list[str] = []
-    for piece in pieces:
-        if type(piece) is str:
-            run.append(piece)
-            continue
-        parts, names = piece
-        run.append(parts[0])
-        for name, part in zip(names, parts[1:]):
-            texts.append("".join(run))
-            slots.append(name)
-            run = [part]
-    texts.append("".join(run))
-    return tuple(texts), tuple(slots)
+        with gcpause.paused():  # millions of acyclic parts and records alike (see gcpause)
+            for item in items:
+                out = [self.head(item)]
+                wording = wording_of(item)
+                if wording is None:
+                    out.append(", ".join([finding(f) for f in item.findings]))
+                else:
+                    self.worded(item, wording, out)
+                out.append(self.closing(item))
+                yield "".join(out)
 
 
 def _nullable(value: str | None) -> str:

@@ -24,11 +24,9 @@ from bleu_assess.render.citations import render as render_references
 from bleu_assess.render.finding_texts import RuleTexts, Shown, Split, fill, own_texts
 from bleu_assess.rules.model import Rule, Ruleset
 
-# What a distinct finding's words are made of: its parameters (kept to check the memo's key),
-# title and message split around the item's id and name, its remediations (one per rule, each
-# once), legal and method references, uncertainty note.
+# A distinct finding's words (results.Words): title and message split around the item's id and
+# name, its remediations (one per rule, each once), legal and method references, uncertainty note.
 _References = tuple[tuple[str, ...], tuple[str, ...], str | None]
-_Words = tuple[Mapping[str, Any], Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
 
 
 _FIELDS = [f.name for f in fields(ItemVerdict)]
@@ -46,17 +44,18 @@ class FindingWords:
         self.sources, self.lang = sources, lang
         self.show = Shown(lang)
         self.texts: dict[str, RuleTexts] = {}
-        # Keyed by the identity of the parameters: the evaluator shares one dict per rule and
-        # values shown (assess.naming.Referrer.params), merge.py and a results file one per finding.
-        self.memo: dict[int, _Words] = {}
+        # Keyed by the identity of the parameters (kept with the words, to check the key): the
+        # evaluator shares one dict per rule and values shown (assess.naming.Referrer.params),
+        # merge.py and a results file one per finding.
+        self.memo: dict[int, tuple[Mapping[str, Any], Words]] = {}
         self.references: dict[tuple[str, ...], _References] = {}
 
     def finding(self, f: Finding, own: Mapping[str, Any]) -> Finding:
         """`f` worded, `own` giving the item's `id` and `name`."""
-        found = self._memo(f)
+        found = self.splits(f)
         if found is None:
             return f
-        _, title, message, remediations, legal, method, uncertain = found
+        title, message, remediations, legal, method, uncertain = found
         if len(remediations) == 1:
             remediation = fill(remediations[0], own)
         else:
@@ -69,22 +68,18 @@ class FindingWords:
         """The words of `f` split around the item's own id and name (results.Wording): title,
         message, remediations, legal and method references, uncertainty note; None when it
         keeps the texts it has."""
-        found = self._memo(f)
-        return None if found is None else found[1:]
-
-    def _memo(self, f: Finding) -> _Words | None:
         params = f.params
         if params is None:
             return None
         found = self.memo.get(id(params))
         if found is None or found[0] is not params:
-            found = self._words(f, params)
-            if found is None:
+            words = self._words(f, params)
+            if words is None:
                 return None
-            self.memo[id(params)] = found
-        return found
+            found = self.memo[id(params)] = (params, words)
+        return found[1]
 
-    def _words(self, f: Finding, params: Mapping[str, Any]) -> _Words | None:
+    def _words(self, f: Finding, params: Mapping[str, Any]) -> Words | None:
         ids = f.rules or (f.rule,)
         try:
             texts = [self._texts(rule_id) for rule_id in ids]
@@ -93,12 +88,12 @@ class FindingWords:
         legal, method, uncertain = self._references(ids, texts)
         if len(ids) == 1:
             text = texts[0]
-            return (params, text.title.split(params), text.message.split(params), (text.remediation.split(params),),
+            return (text.title.split(params), text.message.split(params), (text.remediation.split(params),),
                     legal, method, uncertain)
         # A merged finding's rules may each show their own part of a fact (merge.py: `RULE:fact`).
         title, message = texts[0].title.split(params, ids[0]), texts[0].message.split(params, ids[0])
         remediations = tuple(dict.fromkeys(t.remediation.split(params, rule_id) for rule_id, t in zip(ids, texts)))
-        return params, title, message, remediations, legal, method, uncertain
+        return title, message, remediations, legal, method, uncertain
 
     def _references(self, ids: tuple[str, ...], texts: list[RuleTexts]) -> _References:
         """The legal and method references and the uncertainty note of a finding of rules `ids`."""
