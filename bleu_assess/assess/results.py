@@ -156,7 +156,7 @@ class WordedItem(ItemVerdict):
     def _set_findings(self, value: tuple[Finding, ...]) -> None:  # unpickling (object.__setattr__)
         _DECIDED.__set__(self, value)
 
-    findings = property(_findings, _set_findings)  # type: ignore[assignment]
+    findings = property(_findings, _set_findings)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ItemVerdict):
@@ -252,7 +252,17 @@ class ScanResult:
         """Why applications cannot be assessed: (rule, title in the results' language, count of
         applications), most frequent first."""
         counts = cannot_assess(self.applications)["reasons"]
-        titles = {f.rule: f.title for i in self.applications for f in i.findings if f.rule in counts}
+        # The title of each rule's last finding, in item order; found from the decisions, so
+        # that only the items holding them are worded (WordedItem).
+        titles: dict[str, str] = {}
+        for item in reversed(self.applications):
+            if len(titles) == len(counts):
+                break
+            decisions = decided(item)
+            for k in range(len(decisions) - 1, -1, -1):
+                rule = decisions[k].rule
+                if rule in counts and rule not in titles:
+                    titles[rule] = item.findings[k].title
         return sorted(((rule, titles.get(rule, rule), n) for rule, n in counts.items()), key=lambda r: (-r[2], r[0]))
 
     def to_dict(self, items: bool = True) -> dict[str, Any]:
