@@ -130,7 +130,7 @@ class WordedItem(ItemVerdict):
     values; made by findings_words.scan, `wording` set through its slot (`WordedItem.made`).
     A copy (dataclasses.replace, pickle) is worded already: it holds the worded findings."""
 
-    __slots__ = ("wording", "worded")
+    __slots__ = ("worded", "wording")
 
     @classmethod
     def made(cls, values: Iterable[Any], wording: Wording) -> WordedItem:
