@@ -117,8 +117,9 @@ class Wording(Protocol):
 
 
 Split = tuple[tuple[str, ...], tuple[str, ...]]
-# A finding's JSON in runs of parts, and the item's slots (`id`, `name`) between the runs.
-Template = tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]
+# A finding's JSON in runs of parts: the first, then each of the item's slots (`id`, `name`)
+# with the run after it.
+Template = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
 Words = tuple[Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
 
 
@@ -406,7 +407,7 @@ class _ItemEncoder:
 
     def template(self, f: Finding, wording: Wording) -> Template | None:
         """The JSON of the decided finding `f` worded by `wording`, in runs of parts between
-        the item's slots; None when it keeps its recorded texts, or when its merged
+        the item's slots (Template); None when it keeps its recorded texts, or when its merged
         remediations name the item (they are joined without repeats once filled:
         findings_words.FindingWords.finding)."""
         words = wording.splits(f)
@@ -434,7 +435,7 @@ class _ItemEncoder:
         run += ('", "references": ', self.cited(legal, method, uncertain), ', "evidence": ', self.evidence(f),
                 self.tail(f))
         runs.append(tuple(run))
-        return tuple(runs), tuple(slots)
+        return runs[0], tuple(zip(slots, runs[1:]))
 
     def escaped(self, split: Split) -> Split:
         """`split` with its literal runs as a JSON string's content: each character is escaped on
@@ -512,13 +513,13 @@ class _ItemEncoder:
             if template is None:
                 out.append(self.finding(wording.finding(f, {"id": item.id, "name": item.name})))
                 continue
-            runs, slots = template
-            out += runs[0]
-            if not slots:
+            first, rest = template
+            out += first
+            if not rest:
                 continue
             if own is None:
                 own = {slot: _string(text)[1:-1] for slot, text in wording.own(item).items()}
-            for slot, run in zip(slots, runs[1:]):
+            for slot, run in rest:
                 out.append(own[slot])
                 out += run
 
