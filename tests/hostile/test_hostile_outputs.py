@@ -110,18 +110,6 @@ def test_written_files_are_complete_and_keep_their_mode(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == "x" * 1_000_000 and target.stat().st_mode & 0o777 == 0o600
 
 
-def test_large_documents_are_written_whole_in_slices(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capfdbinary: pytest.CaptureFixture[bytes]) -> None:
-    """Bytes go out in slices (output.WRITE_SLICE: one write of a whole large document costs the
-    kernel far more), to a file and to standard output, every byte in order."""
-    monkeypatch.setattr(output, "WRITE_SLICE", 7)
-    data = bytearray(bytes(range(256)) * 41 + "é—\n".encode())
-    output.write_atomic(tmp_path / "out.json", data)
-    assert (tmp_path / "out.json").read_bytes() == data
-    output.emit(bytes(data), None)
-    assert capfdbinary.readouterr().out == data
-
-
 def test_refuses_to_write_over_its_inputs(runner: Any, tmp_path: Path) -> None:
     inventory = _inventory(tmp_path)
     before = inventory.read_bytes()
