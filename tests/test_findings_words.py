@@ -179,3 +179,26 @@ def test_the_written_out_constructors_set_every_field_to_its_own_value(cls) -> N
     assert cls(**{name: f"value-{name}" for name in names}) == made
     with pytest.raises(FrozenInstanceError):
         setattr(made, names[0], "changed")
+
+
+def test_findings_are_worded_when_read_and_encoded_as_their_worded_form(example) -> None:
+    """`scan` words nothing until a finding is read (results.WordedItem); the JSON encoder puts
+    each item's id and name into its findings' JSON, made once per decided finding: the same
+    text as the worded findings encoded one by one, names that JSON escapes included."""
+    import pickle
+
+    from bleu_assess.assess.results import WordedItem, to_json
+
+    inventory, ig, rulesets = example
+    decided = assess_inventory(inventory, rulesets, "fr", ig, as_of=AS_OF)
+    odd = replace(decided, items=tuple(replace(i, name=f'{i.name} "guillemets" \\ tab\tfin\n') for i in decided.items))
+    for lang in ("fr", "en"):
+        later = findings_words.scan(odd, lang)
+        assert any(type(i) is WordedItem for i in later.items)
+        eager = findings_words.FindingWords(odd.sources, lang)
+        words_now = [eager.item(i) for i in odd.items]
+        assert list(later.items) == words_now and words_now == list(later.items)
+        assert _json(later) == to_json(later.to_dict()), "the fused encoding is the findings' own"
+        copy = replace(later.items[0], readiness="unknown")
+        assert copy.findings == words_now[0].findings and copy.readiness == "unknown"
+        assert pickle.loads(pickle.dumps(later.items[0])) == words_now[0]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from json.encoder import c_make_encoder  # type: ignore[attr-defined]
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
-from typing import Any
+from operator import attrgetter
+from typing import Any, Protocol
 
+from bleu_assess import gcpause
 from bleu_assess.assess.finding import Finding, quick_init
 from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
@@ -89,6 +91,94 @@ class ItemVerdict:
         return out
 
 
+# An item's findings as the evaluation decided them (rule ids, severity, evidence, parameters;
+# texts empty): the `findings` slot of any ItemVerdict, which a WordedItem words when it is read.
+_DECIDED = ItemVerdict.__dict__["findings"]
+decided = _DECIDED.__get__
+_COMPARED = attrgetter(*[f.name for f in fields(ItemVerdict) if f.compare])
+
+
+class Wording(Protocol):
+    """What words a WordedItem's findings (render/findings_words.FindingWords)."""
+
+    def findings(self, item: ItemVerdict) -> tuple[Finding, ...]:
+        """`decided(item)` worded in the result's language, naming `item`."""
+
+    def finding(self, f: Finding, own: Mapping[str, Any]) -> Finding:
+        """One decided finding worded, `own` giving its item's `id` and `name`."""
+
+    def splits(self, f: Finding) -> Words | None:
+        """The words of a decided finding, split around the item's own id and name (Split:
+        literal runs, and the slots `id`/`name` between them): title, message, remediations,
+        legal and method references, uncertainty note; None when it keeps its recorded texts."""
+
+    def own(self, item: ItemVerdict) -> Mapping[str, str]:
+        """The texts the slots `id` and `name` show for `item`."""
+
+
+Split = tuple[tuple[str, ...], tuple[str, ...]]
+# A finding's JSON in runs of parts: the first, then each of the item's slots (`id`, `name`)
+# with the run after it.
+Template = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
+Words = tuple[Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
+
+
+class WordedItem(ItemVerdict):
+    """An item verdict whose findings are worded when first read, then kept: a scan of 10,000
+    applications has some 100,000 findings, and a table or a summary reads few of them, while
+    the JSON encoder (`scan_json_parts`) puts the item's words in its findings' JSON directly,
+    from their parts encoded once per decided finding. Equal to the ItemVerdict of the same
+    values; made by findings_words.scan, `wording` set through its slot (`WordedItem.made`).
+    A copy (dataclasses.replace, pickle) is worded already: it holds the worded findings."""
+
+    __slots__ = ("worded", "wording")
+
+    @classmethod
+    def made(cls, values: Iterable[Any], wording: Wording) -> WordedItem:
+        """The item of these field values (in field order, the decided findings in `findings`),
+        to be worded by `wording`."""
+        item = cls(*values)
+        _WORDING.__set__(item, wording)
+        return item
+
+    def _findings(self) -> tuple[Finding, ...]:
+        try:
+            return _WORDED.__get__(self)
+        except AttributeError:
+            pass
+        try:
+            wording = _WORDING.__get__(self)
+        except AttributeError:  # a copy: made with its findings worded
+            return decided(self)
+        found = wording.findings(self)
+        _WORDED.__set__(self, found)
+        return found
+
+    def _set_findings(self, value: tuple[Finding, ...]) -> None:  # unpickling (object.__setattr__)
+        _DECIDED.__set__(self, value)
+
+    findings = property(_findings, _set_findings)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ItemVerdict):
+            return _COMPARED(self) == _COMPARED(other)
+        return NotImplemented
+
+    __hash__ = ItemVerdict.__hash__
+
+
+_WORDING = WordedItem.__dict__["wording"]
+_WORDED = WordedItem.__dict__["worded"]
+
+
+def wording_of(item: ItemVerdict) -> Wording | None:
+    """What words `item`'s decided findings, if they are still to be worded from it."""
+    try:
+        return _WORDING.__get__(item) if type(item) is WordedItem else None
+    except AttributeError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class RulesetRef:
     id: str
@@ -154,7 +244,8 @@ class ScanResult:
             "residency": _count(apps, "residency", Residency),
             "exposure": _count([i.exposure for i in apps], "level", ExposureLevel),
             "target": _count(apps, "target", Target),
-            "findings": _count([f for i in self.items for f in i.findings], "severity", Severity),
+            # Severities are decided: counted without wording the findings.
+            "findings": _count([f for i in self.items for f in decided(i)], "severity", Severity),
             "cannot_assess": cannot_assess(apps),
         }
 
@@ -162,7 +253,17 @@ class ScanResult:
         """Why applications cannot be assessed: (rule, title in the results' language, count of
         applications), most frequent first."""
         counts = cannot_assess(self.applications)["reasons"]
-        titles = {f.rule: f.title for i in self.applications for f in i.findings if f.rule in counts}
+        # The title of each rule's last finding, in item order; found from the decisions, so
+        # that only the items holding them are worded (WordedItem).
+        titles: dict[str, str] = {}
+        for item in reversed(self.applications):
+            if len(titles) == len(counts):
+                break
+            decisions = decided(item)
+            for k in range(len(decisions) - 1, -1, -1):
+                rule = decisions[k].rule
+                if rule in counts and rule not in titles:
+                    titles[rule] = item.findings[k].title
         return sorted(((rule, titles.get(rule, rule), n) for rule, n in counts.items()), key=lambda r: (-r[2], r[0]))
 
     def to_dict(self, items: bool = True) -> dict[str, Any]:
@@ -256,7 +357,11 @@ def scan_json_parts(result: ScanResult) -> Iterator[str]:
 
 class _ItemEncoder:
     """Encodes items as the C encoder would with separators (", ", ": "): a mapping is
-    `{` + `"key": value` joined by ", " + `}`, so parts encoded apart join into the same text."""
+    `{` + `"key": value` joined by ", " + `}`, so parts encoded apart join into the same text.
+    A string's JSON is the JSON of its parts joined (each character is escaped on its own), so
+    a finding's JSON is made once per decided finding, split around the item's id and name
+    (`template`), and an item still to be worded (WordedItem) puts its own in: no worded finding
+    is made, no message encoded per item."""
 
     def __init__(self) -> None:
         # A finding's JSON but its message (and optional keys), per finding alike: see `finding`.
@@ -267,8 +372,12 @@ class _ItemEncoder:
         self.mappings: dict[int, tuple[Mapping[str, Any], str]] = {}
         # Titles and remediations repeat from item to item (messages name their item): encoded once.
         self.strings: dict[str, str] = {}
+        # Per decided finding (by identity, with its wording): its JSON split around the item's slots.
+        self.templates: dict[int, tuple[Finding, Wording, Template | None]] = {}
+        self.splits: dict[int, tuple[Split, Split]] = {}
 
     def finding(self, f: Finding) -> str:
+        """The JSON of a worded finding."""
         params = f.params
         if params is None:
             before, after = self.parts(f)
@@ -281,45 +390,105 @@ class _ItemEncoder:
             if found is None:
                 found = self.findings[key] = (params, f.evidence, *self.parts(f))
             before, after = found[2], found[3]
-        tail = ""  # the optional keys, in to_dict's order
-        if f.derogation is not None:
-            tail += f', "derogation": {_compact(dict(f.derogation))}'
-        if f.confidence:
-            tail += f', "confidence": {_string(f.confidence)}'
-        return f"{before}{_string(f.message)}{after}{tail}}}"
+        return f"{before}{_string(f.message)}{after}{self.tail(f)}"
 
     def parts(self, f: Finding) -> tuple[str, str]:
         """The JSON of `f` before its message's text, and after it up to the optional keys."""
-        string = _string
+        strings = self.strings
+        title = strings.get(f.title)
+        if title is None:
+            title = strings[f.title] = _string(f.title)
+        remediation = strings.get(f.remediation)
+        if remediation is None:
+            remediation = strings[f.remediation] = _string(f.remediation)
+        return (f'{self.prefix(f)}{title}, "message": ',
+                f', "remediation": {remediation}, "references": '
+                f'{self.cited(f.references, f.method_references, f.uncertain)}, "evidence": {self.evidence(f)}')
+
+    def template(self, f: Finding, wording: Wording) -> Template | None:
+        """The JSON of the decided finding `f` worded by `wording`, in runs of parts between
+        the item's slots (Template); None when it keeps its recorded texts, or when its merged
+        remediations name the item (they are joined without repeats once filled:
+        findings_words.FindingWords.finding)."""
+        words = wording.splits(f)
+        if words is None:
+            return None
+        title, message, remediations, legal, method, uncertain = words
+        if len(remediations) == 1:
+            remediation = remediations[0]
+        elif not any(slots for _, slots in remediations):
+            remediation = ((" ".join(dict.fromkeys(texts[0] for texts, _ in remediations)),), ())
+        else:
+            return None
+        # Parts, not one string: most decided findings are read by a few items (once for those
+        # naming an exposure path): their parts are joined once, in the item's line.
+        runs: list[tuple[str, ...]] = []
+        slots: list[str] = []
+        run = [self.prefix(f)]
+        for opening, split in (('"', title), ('", "message": "', message), ('", "remediation": "', remediation)):
+            texts, names = self.escaped(split)
+            run += (opening, texts[0])
+            for name, text in zip(names, texts[1:]):
+                runs.append(tuple(run))
+                slots.append(name)
+                run = [text]
+        run += ('", "references": ', self.cited(legal, method, uncertain), ', "evidence": ', self.evidence(f),
+                self.tail(f))
+        runs.append(tuple(run))
+        return runs[0], tuple(zip(slots, runs[1:]))
+
+    def escaped(self, split: Split) -> Split:
+        """`split` with its literal runs as a JSON string's content: each character is escaped on
+        its own, so the runs and slots joined are the string's JSON. Splits are shared by the
+        findings of a rule alike (finding_texts.TextTemplate): escaped once each."""
+        found = self.splits.get(id(split))
+        if found is None or found[0] is not split:
+            texts, slots = split
+            found = self.splits[id(split)] = (split, (tuple([_string(text)[1:-1] for text in texts]), slots))
+        return found[1]
+
+    def prefix(self, f: Finding) -> str:
+        """The JSON of `f` up to its title's text: rule, rules, ruleset, dimension, severity."""
         key = (f.rule, f.rules, f.ruleset, f.dimension, f.severity)
         prefix = self.prefixes.get(key)
         if prefix is None:
+            string = _string
             prefix = self.prefixes[key] = (f'{{"rule": {string(f.rule)}, "rules": {_compact(list(f.rule_ids))}, '
                                            f'"ruleset": {string(f.ruleset)}, '
                                            f'"dimension": {string(f.dimension)}, "severity": {string(f.severity)}, '
                                            '"title": ')
-        refs_key = (f.references, f.method_references, f.uncertain)
-        references = self.references.get(refs_key)
+        return prefix
+
+    def cited(self, legal: tuple[str, ...], method: tuple[str, ...], uncertain: str | None) -> str:
+        """The JSON of `references` (their value), `method_references` and `uncertain`."""
+        key = (legal, method, uncertain)
+        references = self.references.get(key)
         if references is None:
-            references = self.references[refs_key] = (
-                f'{_compact(list(f.references))}, "method_references": {_compact(list(f.method_references))}, '
-                f'"uncertain": {_compact(f.uncertain)}')
-        # Evidence and parameters are shared by findings alike (evaluate.py): encoded once per pair.
+            references = self.references[key] = (
+                f'{_compact(list(legal))}, "method_references": {_compact(list(method))}, '
+                f'"uncertain": {_compact(uncertain)}')
+        return references
+
+    def evidence(self, f: Finding) -> str:
+        """The JSON of `f`'s evidence (its value) and parameters: shared by findings alike
+        (evaluate.py), encoded once per pair."""
         evidence, params = f.evidence, f.params
         pair = (id(evidence), id(params))
         found = self.pairs.get(pair)
         if found is None or found[0] is not evidence or found[1] is not params:
             text = self.encoded(evidence) if params is None else f'{self.encoded(evidence)}, "params": {self.encoded(params)}'
             found = self.pairs[pair] = (evidence, params, text)
-        strings = self.strings
-        title = strings.get(f.title)
-        if title is None:
-            title = strings[f.title] = string(f.title)
-        remediation = strings.get(f.remediation)
-        if remediation is None:
-            remediation = strings[f.remediation] = string(f.remediation)
-        return (f'{prefix}{title}, "message": ',
-                f', "remediation": {remediation}, "references": {references}, "evidence": {found[2]}')
+        return found[2]
+
+    @staticmethod
+    def tail(f: Finding) -> str:
+        """The optional keys of `f` (in to_dict's order) and its closing brace."""
+        tail = ""
+        if f.derogation is not None:
+            tail += f', "derogation": {_compact(dict(f.derogation))}'
+        if f.confidence:
+            tail += f', "confidence": {_string(f.confidence)}'
+        return tail + "}"
 
     def encoded(self, mapping: Mapping[str, Any]) -> str:
         """One evidence or parameters mapping encoded (shared by findings alike: once each)."""
@@ -328,13 +497,85 @@ class _ItemEncoder:
             found = self.mappings[id(mapping)] = (mapping, _compact(mapping))
         return found[1]
 
+    def worded(self, item: ItemVerdict, wording: Wording, out: list[str]) -> None:
+        """The JSON of the findings of `item`, still to be worded by `wording`, from their
+        templates (a finding without one is worded, then encoded), appended to `out` in parts."""
+        templates = self.templates
+        own: dict[str, str] | None = None
+        separator = ""
+        for f in decided(item):
+            out.append(separator)
+            separator = ", "
+            found = templates.get(id(f))
+            if found is None or found[0] is not f or found[1] is not wording:
+                found = templates[id(f)] = (f, wording, self.template(f, wording))
+            template = found[2]
+            if template is None:
+                out.append(self.finding(wording.finding(f, {"id": item.id, "name": item.name})))
+                continue
+            first, rest = template
+            out += first
+            if not rest:
+                continue
+            if own is None:
+                own = {slot: _string(text)[1:-1] for slot, text in wording.own(item).items()}
+            for slot, run in rest:
+                out.append(own[slot])
+                out += run
+
+    @staticmethod
+    def head(item: ItemVerdict) -> str:
+        """`_compact(item.head_dict())` but its closing brace, then `, "findings": [`."""
+        exposure = item.exposure
+        try:  # written out: strings, None and an int score as the C encoder writes them
+            if type(exposure.score) is not int:
+                raise TypeError(exposure.score)
+            return (f'{{"id": {_string(item.id)}, "kind": {_string(item.kind)}, "name": {_string(item.name)}, '
+                    f'"readiness": {_string(item.readiness)}, "secnumcloud_scope": {_string(item.secnumcloud_scope)}, '
+                    f'"residency": {_string(item.residency)}, "exposure": {{"level": {_string(exposure.level)}, '
+                    f'"score": {int.__repr__(exposure.score)}, "paths": {_listed(exposure.paths)}}}, '
+                    f'"target": {_string(item.target)}, "platform": {_nullable(item.platform)}, '
+                    f'"pending_platforms": {_listed(item.pending_platforms)}, "findings": [')
+        except TypeError:  # a value of another type (a test's record): as the encoder writes it
+            return _compact(item.head_dict())[:-1] + ', "findings": ['
+
+    @staticmethod
+    def closing(item: ItemVerdict) -> str:
+        """`]`, then `_compact(item.tail_dict())` but its opening brace."""
+        try:
+            if item.kind == "application":
+                out = (f'], "owner": {_nullable(item.owner)}, "criticality": {_nullable(item.criticality)}, '
+                       f'"hosting_model": {_nullable(item.hosting_model)}')
+            else:
+                out = f'], "classification": {_nullable(item.classification)}'
+            out += (f', "tags": {_listed(item.tags)}, "extra": {_compact(dict(item.extra)) if item.extra else "{}"}, '
+                    f'"unknown_reasons": {_listed(item.unknown_reasons)}')
+            if item.confidence:
+                out += f', "confidence": {_string(item.confidence)}'
+            return out + "}"
+        except TypeError:
+            return "], " + _compact(item.tail_dict())[1:]
+
     def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
         finding = self.finding
-        for item in items:
-            head = _compact(item.head_dict())
-            tail = _compact(item.tail_dict())
-            findings = ", ".join([finding(f) for f in item.findings])
-            yield f'{head[:-1]}, "findings": [{findings}], {tail[1:]}'
+        with gcpause.paused():  # millions of acyclic parts and records alike (see gcpause)
+            for item in items:
+                out = [self.head(item)]
+                wording = wording_of(item)
+                if wording is None:
+                    out.append(", ".join([finding(f) for f in item.findings]))
+                else:
+                    self.worded(item, wording, out)
+                out.append(self.closing(item))
+                yield "".join(out)
+
+
+def _nullable(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+def _listed(values: tuple[Any, ...]) -> str:
+    return _compact(values) if values else "[]"
 
 
 # The plan's records live in assess/plan_results.py; importable from here as before.

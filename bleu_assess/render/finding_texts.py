@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bleu_assess.assess.naming import OWN, REFERENCES, country
+from bleu_assess.assess.results import Split
 from bleu_assess.render.i18n import label
 from bleu_assess.rules.facts import LABELLED
 from bleu_assess.rules.load import PLACEHOLDER
@@ -19,10 +20,17 @@ from bleu_assess.rules.model import Rule
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return "—"
     if isinstance(value, (tuple, list)):
-        return ", ".join(_text(v) for v in value) if value else "—"
+        if not value:
+            return "—"
+        try:  # names: strings as they are
+            return ", ".join(value)
+        except TypeError:
+            return ", ".join([_text(v) for v in value])
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -68,9 +76,6 @@ class Shown:
         return found
 
 
-Split = tuple[tuple[str, ...], tuple[str, ...]]
-
-
 class TextTemplate:
     """A text in one language, split once into literal parts and placeholders; `split(params)`
     fills every placeholder but the item's own id and name, which `fill` puts in last."""
@@ -81,6 +86,9 @@ class TextTemplate:
         self.literals = parts[0::2]
         self.names = parts[1::2]
         self.shared = tuple(dict.fromkeys(n for n in self.names if n not in OWN))
+        # Each placeholder, the literal after it, and where its value is in `shared` (None: a slot).
+        self.plan = [(name, None if name in OWN else self.shared.index(name), literal)
+                     for name, literal in zip(self.names, self.literals[1:])]
         # Texts split per distinct values of the parameters it names (findings of many rules
         # and items show the same ones).
         self.cache: dict[Any, Split] = {}
@@ -96,20 +104,22 @@ class TextTemplate:
         try:
             found = self.cache.get(values)
         except TypeError:  # a list (a results file read back): not remembered
-            return self._split(dict(zip(self.shared, values)))
+            return self._split(values)
         if found is None:
-            found = self.cache[values] = self._split(dict(zip(self.shared, values)))
+            found = self.cache[values] = self._split(values)
         return found
 
-    def _split(self, values: Mapping[str, Any]) -> Split:
+    def _split(self, values: tuple[Any, ...]) -> Split:
+        """`values`: those of `shared`, in its order."""
+        show = self.show
         texts = [self.literals[0]]
         slots = []
-        for name, literal in zip(self.names, self.literals[1:]):
-            if name in OWN:
+        for name, index, literal in self.plan:
+            if index is None:
                 slots.append(name)
                 texts.append(literal)
             else:
-                texts[-1] += self.show(name, values[name]) + literal
+                texts[-1] += show(name, values[index]) + literal
         return tuple(texts), tuple(slots)
 
 
@@ -126,6 +136,11 @@ def fill(split: Split, own: Mapping[str, Any]) -> str:
         out.append(_text(own.get(slot)))
         out.append(text)
     return "".join(out)
+
+
+def own_texts(own: Mapping[str, Any]) -> dict[str, str]:
+    """The texts `fill` puts in the slots of the item's own id and name (`own`)."""
+    return {slot: _text(own.get(slot)) for slot in OWN}
 
 
 class RuleTexts:

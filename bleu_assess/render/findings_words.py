@@ -5,7 +5,10 @@ renders in French and in English: `scan(result, "fr")`, `scan(result, "en")`.
 
 Wording is on the hot path (some 100,000 findings at 10,000 applications): items alike share
 their decision findings and parameters (assess/evaluate.py), so each distinct finding is worded
-once per language, split around the item's own id and name, which are put in last.
+once per language, split around the item's own id and name, which are put in last. `scan` words
+nothing yet: its items (results.WordedItem) word their findings when first read, and the JSON
+encoder puts each item's own id and name straight into its findings' JSON, made once per
+decided finding from the same split words (results.scan_json_parts).
 """
 
 from __future__ import annotations
@@ -15,22 +18,22 @@ from dataclasses import fields, replace
 from operator import attrgetter
 from typing import Any
 
+from bleu_assess import gcpause
 from bleu_assess.assess.naming import sources
-from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult
+from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult, WordedItem, Words, decided
 from bleu_assess.render.citations import render as render_references
-from bleu_assess.render.finding_texts import RuleTexts, Shown, Split, fill
+from bleu_assess.render.finding_texts import RuleTexts, Shown, fill, own_texts
 from bleu_assess.rules.model import Rule, Ruleset
 
-# What a distinct finding's words are made of: its parameters (kept to check the memo's key),
-# title and message split around the item's id and name, its remediations (one per rule, each
-# once), legal and method references, uncertainty note.
+# A distinct finding's words (results.Words): title and message split around the item's id and
+# name, its remediations (one per rule, each once), legal and method references, uncertainty note.
 _References = tuple[tuple[str, ...], tuple[str, ...], str | None]
-_Words = tuple[Mapping[str, Any], Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
 
 
 _FIELDS = [f.name for f in fields(ItemVerdict)]
-_VALUES = attrgetter(*_FIELDS)
 _FINDINGS = _FIELDS.index("findings")
+# An item's values before and after its findings (which a WordedItem words when read).
+_HEAD, _TAIL = attrgetter(*_FIELDS[:_FINDINGS]), attrgetter(*_FIELDS[_FINDINGS + 1:])
 
 
 class FindingWords:
@@ -42,32 +45,42 @@ class FindingWords:
         self.sources, self.lang = sources, lang
         self.show = Shown(lang)
         self.texts: dict[str, RuleTexts] = {}
-        # Keyed by the identity of the parameters: the evaluator shares one dict per rule and
-        # values shown (assess.naming.Referrer.params), merge.py and a results file one per finding.
-        self.memo: dict[int, _Words] = {}
+        # Keyed by the identity of the parameters (kept with the words, to check the key): the
+        # evaluator shares one dict per rule and values shown (assess.naming.Referrer.params),
+        # merge.py and a results file one per finding.
+        self.memo: dict[int, tuple[Mapping[str, Any], Words]] = {}
         self.references: dict[tuple[str, ...], _References] = {}
 
     def finding(self, f: Finding, own: Mapping[str, Any]) -> Finding:
         """`f` worded, `own` giving the item's `id` and `name`."""
-        params = f.params
-        if params is None:
+        found = self.splits(f)
+        if found is None:
             return f
-        found = self.memo.get(id(params))
-        if found is None or found[0] is not params:
-            found = self._words(f, params)
-            if found is None:
-                return f
-            self.memo[id(params)] = found
-        _, title, message, remediations, legal, method, uncertain = found
+        title, message, remediations, legal, method, uncertain = found
         if len(remediations) == 1:
             remediation = fill(remediations[0], own)
         else:
             remediation = " ".join(dict.fromkeys(fill(split, own) for split in remediations))
         # Positional, in Finding's field order (see evaluate.Evaluator._finding).
         return Finding(f.rule, f.ruleset, f.dimension, f.severity, fill(message, own), remediation, legal, f.evidence,
-                       fill(title, own), f.derogation, f.confidence, f.rules, method, uncertain, params)
+                       fill(title, own), f.derogation, f.confidence, f.rules, method, uncertain, f.params)
 
-    def _words(self, f: Finding, params: Mapping[str, Any]) -> _Words | None:
+    def splits(self, f: Finding) -> Words | None:
+        """The words of `f` split around the item's own id and name (results.Wording): title,
+        message, remediations, legal and method references, uncertainty note; None when it
+        keeps the texts it has."""
+        params = f.params
+        if params is None:
+            return None
+        found = self.memo.get(id(params))
+        if found is None or found[0] is not params:
+            words = self._words(f, params)
+            if words is None:
+                return None
+            found = self.memo[id(params)] = (params, words)
+        return found[1]
+
+    def _words(self, f: Finding, params: Mapping[str, Any]) -> Words | None:
         ids = f.rules or (f.rule,)
         try:
             texts = [self._texts(rule_id) for rule_id in ids]
@@ -76,12 +89,12 @@ class FindingWords:
         legal, method, uncertain = self._references(ids, texts)
         if len(ids) == 1:
             text = texts[0]
-            return (params, text.title.split(params), text.message.split(params), (text.remediation.split(params),),
+            return (text.title.split(params), text.message.split(params), (text.remediation.split(params),),
                     legal, method, uncertain)
         # A merged finding's rules may each show their own part of a fact (merge.py: `RULE:fact`).
         title, message = texts[0].title.split(params, ids[0]), texts[0].message.split(params, ids[0])
         remediations = tuple(dict.fromkeys(t.remediation.split(params, rule_id) for rule_id, t in zip(ids, texts)))
-        return params, title, message, remediations, legal, method, uncertain
+        return title, message, remediations, legal, method, uncertain
 
     def _references(self, ids: tuple[str, ...], texts: list[RuleTexts]) -> _References:
         """The legal and method references and the uncertainty note of a finding of rules `ids`."""
@@ -105,26 +118,43 @@ class FindingWords:
             found = self.texts[rule_id] = RuleTexts(self.sources[rule_id][1], self.lang, self.show)
         return found
 
-    def item(self, item: ItemVerdict) -> ItemVerdict:
-        """`item` with its findings worded."""
-        if not item.findings:
-            return item
+    def findings(self, item: ItemVerdict) -> tuple[Finding, ...]:
+        """The decided findings of `item` worded (results.Wording)."""
         own = {"id": item.id, "name": item.name}
         word = self.finding
-        values = list(_VALUES(item))  # ItemVerdict(*values): quicker than dataclasses.replace
-        values[_FINDINGS] = tuple([word(f, own) for f in item.findings])
+        return tuple([word(f, own) for f in decided(item)])
+
+    @staticmethod
+    def own(item: ItemVerdict) -> dict[str, str]:
+        """The texts of `item`'s own id and name in its findings' texts (results.Wording)."""
+        return own_texts({"id": item.id, "name": item.name})
+
+    def item(self, item: ItemVerdict) -> ItemVerdict:
+        """`item` with its findings worded."""
+        if not decided(item):
+            return item
+        values = [*_HEAD(item), self.findings(item), *_TAIL(item)]  # quicker than dataclasses.replace
         return ItemVerdict(*values)
+
+    def later(self, item: ItemVerdict) -> ItemVerdict:
+        """`item` with its findings to be worded when first read (results.WordedItem)."""
+        findings = decided(item)
+        if not findings:
+            return item
+        return WordedItem.made((*_HEAD(item), findings, *_TAIL(item)), self)
 
 
 def scan(result: ScanResult, lang: str | None = None) -> ScanResult:
-    """`result` with every finding worded in `lang` (default: the result's language). A result
-    already worded in `lang` comes back as it is; one whose rules are not known (`sources`:
-    a results file read back) keeps its recorded texts and language."""
+    """`result` with every finding worded in `lang` (default: the result's language), each
+    item's when first read (results.WordedItem). A result already worded in `lang` comes back
+    as it is; one whose rules are not known (`sources`: a results file read back) keeps its
+    recorded texts and language."""
     lang = lang or result.lang
     if (result.worded and result.lang == lang) or not result.sources:
         return result
     words = FindingWords(result.sources, lang)
-    return replace(result, items=tuple([words.item(item) for item in result.items]), lang=lang, worded=True)
+    with gcpause.paused():  # an item record each: acyclic, some 130,000 at 10,000 applications
+        return replace(result, items=tuple([words.later(item) for item in result.items]), lang=lang, worded=True)
 
 
 def verdict(item: ItemVerdict, sources: Mapping[str, tuple[Ruleset, Rule]], lang: str) -> ItemVerdict:
