@@ -128,5 +128,9 @@ def emit(content: str | bytes | bytearray | Chunks, output: str | None,
     elif isinstance(content, str):
         sys.stdout.write(content)
     else:  # whole, as a file is: an error while generating prints nothing half-way
-        sys.stdout.write("".join(content))
+        whole = bytearray()  # UTF-8, a third of the memory of one string
+        for chunk in content:
+            whole += chunk.encode("utf-8")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(whole)
     sys.stdout.flush()

@@ -76,7 +76,7 @@ def scan_json(result: ScanResult, choices: Choices) -> Rendered:
     result = _worded(result, choices)
     from bleu_assess.render import scan
 
-    return scan.json_text(result)
+    return scan.json_chunks(result)
 
 
 def scan_markdown(result: ScanResult, choices: Choices) -> Rendered:
