@@ -115,3 +115,26 @@ def test_no_optional_plural_marks_are_left() -> None:
 def test_french_elides_de_before_a_name_that_begins_with_a_vowel_or_a_mute_h(name: str, expected: str) -> None:
     assert t("plan.held_depends", "fr", dependency=name, reason="Non prêt") == expected
     assert t("plan.held_depends", "en", dependency=name, reason="not ready").startswith(f"depends on {name} ")
+
+
+def test_finding_messages_elide_de_before_a_provider_name_in_french_only() -> None:
+    from pathlib import Path
+
+    from bleu_assess import api
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "chu-exemple.yaml"
+    fr = api.scan(example, lang="fr", as_of="2026-11-30").item("teleradiologie")
+    message = next(f.message for f in fr.findings if f.rule == "SNC-REC-001")
+    assert "le cloud commercial d'Imagerie à Distance SAS" in message
+    en = api.scan(example, lang="en", as_of="2026-11-30").item("teleradiologie")
+    assert "Imagerie à Distance SAS" in next(f.message for f in en.findings if f.rule == "SNC-REC-001")
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal() -> None:
+    import datetime as dt
+
+    from bleu_assess.render import l10n
+
+    assert l10n.date(dt.date(2026, 12, 1), "fr") == "1er décembre 2026"
+    assert l10n.date(dt.date(2026, 12, 11), "fr") == "11 décembre 2026"
+    assert l10n.date(dt.date(2026, 12, 1), "en") == "1 December 2026"

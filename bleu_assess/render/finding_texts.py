@@ -14,6 +14,7 @@ from typing import Any
 from bleu_assess.assess.naming import OWN, REFERENCES, country
 from bleu_assess.assess.results import Split
 from bleu_assess.render.i18n import label
+from bleu_assess.render.l10n import elided_tail
 from bleu_assess.rules.facts import LABELLED
 from bleu_assess.rules.load import PLACEHOLDER
 from bleu_assess.rules.model import Rule
@@ -119,7 +120,8 @@ class TextTemplate:
                 slots.append(name)
                 texts.append(literal)
             else:
-                texts[-1] += show(name, values[index]) + literal
+                shown = show(name, values[index])
+                texts[-1] = elided_tail(texts[-1], shown, show.lang) + shown + literal
         return tuple(texts), tuple(slots)
 
 

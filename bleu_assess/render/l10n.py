@@ -22,7 +22,10 @@ def date(value: dt.date | str | None, lang: str, form: str = "long") -> str:
     if value is None:
         return "—"
     day = dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return locales.date(day, form, locale_name(lang))
+    text = locales.date(day, form, locale_name(lang))
+    if lang == "fr" and day.day == 1 and text.startswith("1 "):
+        return "1er" + text[1:]  # French writes the first of the month as an ordinal: « 1er décembre 2026 »
+    return text
 
 
 def moment(value: dt.datetime, lang: str) -> str:
@@ -91,6 +94,17 @@ def elided(template: str, lang: str, values: dict[str, object]) -> str:
         return match.group(0)
 
     return _FR_ELIDED_BEFORE.sub(swap, template)
+
+
+_FR_ELIDED_TAIL = re.compile(r"\b([DdQq]u?)e \Z")
+
+
+def elided_tail(text: str, value: str, lang: str) -> str:
+    """`text`, which `value` is about to follow, with a final « de » / « que » elided where French
+    elides it before `value` (« … commercial d' » + « Imagerie à Distance SAS »)."""
+    if lang != "fr" or not text.endswith("e ") or not _FR_ELIDES.match(value):
+        return text
+    return _FR_ELIDED_TAIL.sub(r"\1'", text)
 
 
 def country(code: str, lang: str) -> str:
