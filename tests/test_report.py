@@ -53,7 +53,7 @@ def test_html_is_one_self_contained_accessible_file(runner: Any, monkeypatch: An
     assert "<th scope=\"col\">" in html and "@page { size: A4" in html and "<details" in html
     headings = [int(h) for h in re.findall(r"<h([1-6])", html)]
     assert headings[0] == 1 and all(b - a <= 1 for a, b in zip(headings, headings[1:])), "no skipped heading level"
-    assert "2026-01-01 00:00 UTC" in html and "1 janvier 2026, 00:00 UTC" in html  # audit (ISO), cover (French)
+    assert "2026-01-01 00:00 UTC" in html and "1er janvier 2026, 00:00 UTC" in html  # audit (ISO), cover (French)
     # The heat map's cells are explained in visible text, not only in the SVG's description.
     body = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
     assert "Lecture : chaque case donne les applications exposées" in body
