@@ -138,3 +138,11 @@ def test_french_writes_the_first_of_the_month_as_an_ordinal() -> None:
     assert l10n.date(dt.date(2026, 12, 1), "fr") == "1er décembre 2026"
     assert l10n.date(dt.date(2026, 12, 11), "fr") == "11 décembre 2026"
     assert l10n.date(dt.date(2026, 12, 1), "en") == "1 December 2026"
+
+
+def test_elision_touches_only_the_words_de_and_que() -> None:
+    from bleu_assess.render import l10n
+
+    assert l10n.elided("la somme due {x}, fin de {x}", "fr", {"x": "Orange"}) == "la somme due {x}, fin d'{x}"
+    assert l10n.elided_tail("la somme due ", "Orange", "fr") == "la somme due "
+    assert l10n.elided_tail("ainsi que ", "Orange", "fr") == "ainsi qu'"

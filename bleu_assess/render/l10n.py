@@ -77,7 +77,7 @@ def typography(text: str, lang: str) -> str:
 # « d'Hôpital Nord »), not before a number word, « oui » or an aspirated h (« de Hauts-de-France »);
 # a mute h cannot be told from its spelling, so only the words of our estates are listed.
 _FR_ELIDES = re.compile(r"(?i)(?!onze|oui\b|ouat|ululer)(?:[aeiouœæàâäéèêëîïôöùûü]|h(?:[oô]p|[oô]sp|[oô]t|ab|[eé]b|um|yg|orl))")
-_FR_ELIDED_BEFORE = re.compile(r"\b([DdQq]u?e) \{(\w+)\}")
+_FR_ELIDED_BEFORE = re.compile(r"\b([Dd]|[Qq]u)e \{(\w+)\}")
 
 
 def elided(template: str, lang: str, values: dict[str, object]) -> str:
@@ -90,13 +90,13 @@ def elided(template: str, lang: str, values: dict[str, object]) -> str:
     def swap(match: re.Match[str]) -> str:
         value = values.get(match.group(2))
         if isinstance(value, str) and _FR_ELIDES.match(value):
-            return f"{match.group(1)[:-1]}'{{{match.group(2)}}}"
+            return f"{match.group(1)}'{{{match.group(2)}}}"
         return match.group(0)
 
     return _FR_ELIDED_BEFORE.sub(swap, template)
 
 
-_FR_ELIDED_TAIL = re.compile(r"\b([DdQq]u?)e \Z")
+_FR_ELIDED_TAIL = re.compile(r"\b([Dd]|[Qq]u)e \Z")
 
 
 def elided_tail(text: str, value: str, lang: str) -> str:
