@@ -76,7 +76,7 @@ def scan_json(result: ScanResult, choices: Choices) -> Rendered:
     result = _worded(result, choices)
     from bleu_assess.render import scan
 
-    return scan.json_chunks(result)
+    return scan.scan_json_parts(result)  # in parts: a file takes them as they come (output.write_atomic)
 
 
 def scan_markdown(result: ScanResult, choices: Choices) -> Rendered:

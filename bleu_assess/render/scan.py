@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess import gcpause
 from bleu_assess.assess.results import Finding, ScanResult, scan_json_parts
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, t
@@ -12,7 +11,7 @@ from bleu_assess.render.tabular import csv_bytes, default_dialect
 from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
 
     from bleu_assess.assess.results import ItemVerdict
     from bleu_assess.render.tables import Stack
@@ -167,18 +166,11 @@ def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
     return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
 
 
-def json_chunks(result: ScanResult) -> Iterator[str]:
-    """The JSON document in parts (one or a few items each), for a file to take as they come
-    (output.write_atomic): 100,000 applications make some 800 MB of JSON, never held whole."""
-    with gcpause.paused():
-        yield from scan_json_parts(result)
-
-
 def json_text(result: ScanResult) -> bytearray:
     """The JSON document, as UTF-8: encoded part by part into one buffer, it takes a third of
     the memory of one string."""
     out = bytearray()
-    for part in json_chunks(result):
+    for part in scan_json_parts(result):
         out += part.encode("utf-8")
     return out
 
