@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from bleu_assess import api
 from bleu_assess.assess.analysis import Analysis
+from bleu_assess.rules import conditions
 from bleu_assess.rules.facts import FACTS, TYPES
 from bleu_assess.rules.operators import OPERATORS
 
@@ -54,4 +56,8 @@ def test_the_first_pass_computes_exactly_the_declared_facts_of_each_kind(example
     ("gt", 3, 4, True), ("gte", 3, True, False), ("lt", 3, None, False), ("lte", 3, 3.0, True),
 ])
 def test_each_operator_tests_as_documented(op: str, value: object, fact: object, expected: bool) -> None:
-    assert OPERATORS[op].test(value)(fact) is expected
+    # Through the compiler the evaluator uses: the operator's source inlined into a pass's function.
+    rule = SimpleNamespace(facts_used=("x",), constants=(value,),
+                           condition="(" + OPERATORS[op].source.format(v="{f0}", k="{k0}") + ")")
+    holds = conditions.tester([rule], [True])  # type: ignore[list-item]
+    assert bool(holds({"x": fact})) is expected

@@ -38,11 +38,6 @@ class Operator:
     source: str
     shown: Callable[[frozenset[Any]], Callable[[Any], tuple[Any, ...]]] | None = None
 
-    def test(self, value: Any) -> Callable[[Any], bool]:
-        """A predicate over a fact's value, `value` the compiled value."""
-        test: Callable[[Any], bool] = eval(f"lambda v: {self.source.format(v='v', k='k')}", {**HELPERS, "k": value})
-        return test
-
 
 def _compare(symbol: str) -> str:
     return f"_real({{v}}) and float({{v}}) {symbol} float({{k}})"
