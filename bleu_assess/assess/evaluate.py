@@ -170,18 +170,16 @@ class Evaluator:
         readiness = self.readiness(findings, bool(unknown))
         ordered = tuple(findings)
         reasons = unknown if readiness == "unknown" else ()
-        # Positional, in ItemVerdict's field order (confidence is marked later: confidence.py).
+        # Positional, in ItemVerdict's field order (confidence is marked later: confidence.py):
+        # owner, criticality, classification, hosting_model, tags, extra.
         if kind == "application":
             hosting = item.hosting
-            verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
-                                  facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
-                                  ordered, facts["platform.pending"], item.owner, item.criticality, None,
-                                  hosting.model if hosting else None, item.tags, item.extra, reasons)
+            own = (item.owner, item.criticality, None, hosting.model if hosting else None, item.tags, item.extra)
         else:
-            verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
-                                  facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
-                                  ordered, facts["platform.pending"], None, None, item.classification, None, (), {},
-                                  reasons)
+            own = (None, None, item.classification, None, (), {})
+        verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
+                              facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
+                              ordered, facts["platform.pending"], *own, reasons)
         return verdict, facts, fired
 
     def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:
