@@ -71,6 +71,10 @@ REFUSED = {
     "effort-a-boolean": HEAD + APP + "    effort: true\n",
     "control-character-in-free-data": HEAD + APP + '    extra: {note: "a\\x07"}\n',
     "line-break-in-a-free-key": HEAD + APP + '    extra: {"a\\nb": 1}\n',
+    # JSON Schema's `$` ends the text (Python's would let a final line break through).
+    "final-line-break-in-an-id": HEAD + APP.replace("id: a", 'id: "a\\n"'),
+    "final-line-break-in-a-country": HEAD.replace("country: FR", 'country: "FR\\n"') + APP,
+    "final-line-break-in-an-effort-size": HEAD + APP + '    effort: "XL\\n"\n',
 }
 
 # Values the compiled validator's schema merges (effort's choices, free-form data's kinds): both
@@ -83,6 +87,10 @@ EDGES = {
     "free-nested": "    extra: {a: [1, {b: null}], c: true}\n",
     "free-multiline-text": '    tags: {note: "two\\nlines"}\n',
     "free-integer-key": "    extra: {1: one}\n",
+    "count-as-a-whole-float": "    users: 10.0\n",
+    "count-beyond-64-bits": "    users: 123456789012345678901234567890\n",
+    "count-below-zero": "    users: -1\n",
+    "multiline-text-ending-in-a-line-break": '    blockers: ["wait\\n"]\n',
 }
 
 
