@@ -90,3 +90,22 @@ def test_every_format_renders_through_the_registry(runner: Any, tmp_path: Path) 
             assert target.stat().st_size > 0, (command, fmt)
             if fmt == "json":
                 json.loads(target.read_text(encoding="utf-8"))
+
+
+def _leaf_commands(command: Any, path: str = "") -> list[tuple[str, Any]]:
+    if hasattr(command, "commands"):
+        return [leaf for name, sub in command.commands.items() for leaf in _leaf_commands(sub, f"{path} {name}".strip())]
+    return [(path, command)]
+
+
+def test_every_value_an_option_takes_is_named_for_the_reader() -> None:
+    # typer >= 0.2x shows a value by its Python type (`--ruleset <list[str]>`, `-o <str>`) unless
+    # a metavar names it (`--ruleset ID@VERSION`, `-o FILE`); choices show their values.
+    unnamed = []
+    for path, command in _leaf_commands(typer.main.get_command(app)):
+        for param in command.params:
+            flag = getattr(param, "is_flag", False)
+            choices = param.type_descriptor.is_choice
+            if not flag and not choices and param.metavar is None:
+                unnamed.append(f"{path} {param.opts[0] if param.param_type_name == 'option' else param.name}")
+    assert unnamed == []

@@ -33,7 +33,7 @@ FailOn = StrEnum("FailOn", {s.value: s.value for s in Severity if s is not Sever
 
 @command("scan")
 def scan(
-    path: str = typer.Argument(..., help=PATH_HELP),
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
     ruleset: list[str] | None = ruleset_option(),
     only_ruleset: list[str] | None = only_ruleset_option(),
     rules_dir: str | None = rules_dir_option(),
@@ -70,8 +70,8 @@ def scan(
 
 @command("explain")
 def explain(
-    path: str = typer.Argument(..., help=PATH_HELP),
-    item: str = typer.Argument(..., help="Application or dataset id, or name (an application first)."),
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
+    item: str = typer.Argument(..., metavar="ITEM", help="Application or dataset id, or name (an application first)."),
     ruleset: list[str] | None = ruleset_option(),
     only_ruleset: list[str] | None = only_ruleset_option(),
     rules_dir: str | None = rules_dir_option(),
@@ -117,7 +117,7 @@ def rules_list(
 
 @command("show", parent=rules_app)
 def rules_show(
-    rule_id: str = typer.Argument(..., help="Rule id, e.g. SNC-SCOPE-001."),
+    rule_id: str = typer.Argument(..., metavar="RULE", help="Rule id, e.g. SNC-SCOPE-001."),
     rules_dir: str | None = rules_dir_option(),
     ruleset: list[str] | None = ruleset_option(),
     lang: Lang | None = lang_option(),
@@ -132,9 +132,9 @@ def rules_show(
 
 @command("diff", parent=rules_app)
 def rules_diff(
-    old: str = typer.Argument(..., help="ID@VERSION, e.g. secnumcloud@1.0."),
-    new: str = typer.Argument(..., help="ID@VERSION, e.g. secnumcloud@1.1."),
-    inventory: str | None = typer.Option(None, "--inventory", help="Also list the items whose verdicts change."),
+    old: str = typer.Argument(..., metavar="OLD", help="ID@VERSION, e.g. secnumcloud@1.0."),
+    new: str = typer.Argument(..., metavar="NEW", help="ID@VERSION, e.g. secnumcloud@1.1."),
+    inventory: str | None = typer.Option(None, "--inventory", metavar="FILE", help="Also list the items whose verdicts change."),
     rules_dir: str | None = rules_dir_option(),
     lang: Lang | None = lang_option(),
 ) -> None:

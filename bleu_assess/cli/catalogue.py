@@ -24,7 +24,7 @@ AS_OF_HELP = "Assessment date YYYY-MM-DD (default: SOURCE_DATE_EPOCH's day, else
 
 @command("list", parent=catalogue_app)
 def catalogue_list(
-    catalogue: str | None = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
+    catalogue: str | None = typer.Option(None, "--catalogue", metavar="PATH", help=CATALOGUE_HELP),
     as_of: str | None = as_of_option(AS_OF_HELP),
     lang: Lang | None = lang_option(),
 ) -> None:
@@ -40,8 +40,8 @@ def catalogue_list(
 
 @command("show", parent=catalogue_app)
 def catalogue_show(
-    ref: str = typer.Argument(..., help="Provider id (ovhcloud) or offer (ovhcloud/bare-metal-pod)."),
-    catalogue: str | None = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
+    ref: str = typer.Argument(..., metavar="REF", help="Provider id (ovhcloud) or offer (ovhcloud/bare-metal-pod)."),
+    catalogue: str | None = typer.Option(None, "--catalogue", metavar="PATH", help=CATALOGUE_HELP),
     lang: Lang | None = lang_option(),
 ) -> None:
     """Every fact of a provider or offer with its source (title, address, date) and confidence."""
@@ -62,7 +62,7 @@ def catalogue_show(
 
 @command("check", parent=catalogue_app)
 def catalogue_check(
-    catalogue: str | None = typer.Option(None, "--catalogue", help=CATALOGUE_HELP),
+    catalogue: str | None = typer.Option(None, "--catalogue", metavar="PATH", help=CATALOGUE_HELP),
     as_of: str | None = as_of_option(AS_OF_HELP),
     lang: Lang | None = lang_option(),
 ) -> None:
@@ -89,8 +89,8 @@ FitFormat = formats.choices("fit")
 
 @command("fit")
 def fit(
-    path: str = typer.Argument(..., help=PATH_HELP),
-    offers: str | None = typer.Option(None, "--offers", help="Candidate offers: platform ids separated by commas "
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
+    offers: str | None = typer.Option(None, "--offers", metavar="IDS", help="Candidate offers: platform ids separated by commas "
                                          "(default: every platform of the inventory)."),
     format: FitFormat = format_option(FitFormat.table),  # type: ignore[valid-type]
     output: str | None = output_option(),

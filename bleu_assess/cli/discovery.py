@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 
 INVENTORY_HELP = "Inventory to add to (single file; never modified unless --in-place)."
 # Options every discovery import shares (one declaration each, reused by the commands below).
-INVENTORY_OPTION = typer.Option(None, "--inventory", help=INVENTORY_HELP)
-ORGANISATION_OPTION = typer.Option(None, "--organisation", help="Organisation name, for a new inventory (without --inventory).")
+INVENTORY_OPTION = typer.Option(None, "--inventory", metavar="FILE", help=INVENTORY_HELP)
+ORGANISATION_OPTION = typer.Option(None, "--organisation", metavar="NAME", help="Organisation name, for a new inventory (without --inventory).")
 OUTPUT_OPTION = output_option("Inventory to write (YAML).")
 IN_PLACE_OPTION = typer.Option(False, "--in-place", help="Write the result over --inventory (only the added lines change).")
-REPORT_OPTION = typer.Option(None, "--report", help="Also write the import report to this file (Markdown, or JSON with a .json name).")
+REPORT_OPTION = typer.Option(None, "--report", metavar="FILE", help="Also write the import report to this file (Markdown, or JSON with a .json name).")
 AS_OF_OPTION = as_of_option("Date the OS support status is assessed on (YYYY-MM-DD; default today, or "
                              "SOURCE_DATE_EPOCH's day). Same date, same output.")
 LANG_OPTION = lang_option("Language of messages and of the names written (default: from the organisation's "
@@ -78,14 +78,14 @@ def _target(output: str | None, inventory: str | None, in_place: bool, inputs: l
 
 @command("azure-migrate", parent=import_app)
 def import_azure_migrate(
-    dependencies: str = typer.Argument(..., help="Azure Migrate dependency export (agentless CSV, or agent-based VMConnection CSV)."),
-    inventory: str | None = typer.Option(None, "--inventory", help=INVENTORY_HELP + " Its servers: are joined by name, FQDN, short name or IP."),
-    mapping: str | None = typer.Option(None, "--map", help="YAML mapping of server names to application ids (and flows), for inventories without servers:."),
+    dependencies: str = typer.Argument(..., metavar="FILE", help="Azure Migrate dependency export (agentless CSV, or agent-based VMConnection CSV)."),
+    inventory: str | None = typer.Option(None, "--inventory", metavar="FILE", help=INVENTORY_HELP + " Its servers: are joined by name, FQDN, short name or IP."),
+    mapping: str | None = typer.Option(None, "--map", metavar="FILE", help="YAML mapping of server names to application ids (and flows), for inventories without servers:."),
     output: str | None = output_option("Merged inventory to write."),
     in_place: bool = IN_PLACE_OPTION,
-    ports: str | None = typer.Option(None, "--ports", help="Keep only these destination ports (443,1433,8000-8010)."),
-    ignore_ports: str | None = typer.Option(None, "--ignore-ports", help="Leave out these ports instead of the default administration ports (RDP, SSH, WinRM, monitoring, backup); 'none' keeps all."),
-    skeleton: str | None = typer.Option(None, "--mapping-skeleton", help="Write the servers the export names but the inventory lacks, as a servers: section to fill in, and stop."),
+    ports: str | None = typer.Option(None, "--ports", metavar="PORTS", help="Keep only these destination ports (443,1433,8000-8010)."),
+    ignore_ports: str | None = typer.Option(None, "--ignore-ports", metavar="PORTS", help="Leave out these ports instead of the default administration ports (RDP, SSH, WinRM, monitoring, backup); 'none' keeps all."),
+    skeleton: str | None = typer.Option(None, "--mapping-skeleton", metavar="FILE", help="Write the servers the export names but the inventory lacks, as a servers: section to fill in, and stop."),
     report_file: str | None = REPORT_OPTION,
     lang: Lang | None = LANG_OPTION,
 ) -> None:
@@ -132,14 +132,14 @@ def _servers_import(kind: str, source: str, build: Callable[[], tuple[Additions,
 
 @command("rvtools", parent=import_app)
 def import_rvtools(
-    file: str = typer.Argument(..., help="RVTools export: the .xlsx workbook, or RVTools_tabvInfo.csv (its sibling tabs are read too)."),
+    file: str = typer.Argument(..., metavar="FILE", help="RVTools export: the .xlsx workbook, or RVTools_tabvInfo.csv (its sibling tabs are read too)."),
     inventory: str | None = INVENTORY_OPTION,
     organisation: str | None = ORGANISATION_OPTION,
     output: str | None = OUTPUT_OPTION,
     in_place: bool = IN_PLACE_OPTION,
-    group_by: str | None = typer.Option(None, "--group-by", help="Suggest applications from VM folders, vApps, a tag (custom attribute) or a naming pattern: folder | vapp | tag | pattern."),
-    pattern: str | None = typer.Option(None, "--pattern", help="With --group-by pattern: a regular expression whose first group is the application in the VM name."),
-    tag_column: str | None = typer.Option(None, "--tag-column", help="With --group-by tag: the vInfo column (custom attribute) naming the application (default: Application)."),
+    group_by: str | None = typer.Option(None, "--group-by", metavar="folder|vapp|tag|pattern", help="Suggest applications from VM folders, vApps, a tag (custom attribute) or a naming pattern: folder | vapp | tag | pattern."),
+    pattern: str | None = typer.Option(None, "--pattern", metavar="REGEX", help="With --group-by pattern: a regular expression whose first group is the application in the VM name."),
+    tag_column: str | None = typer.Option(None, "--tag-column", metavar="COLUMN", help="With --group-by tag: the vInfo column (custom attribute) naming the application (default: Application)."),
     as_of: str | None = AS_OF_OPTION,
     report_file: str | None = REPORT_OPTION,
     lang: Lang | None = LANG_OPTION,
@@ -156,8 +156,8 @@ def import_rvtools(
 
 @command("archimate", parent=import_app)
 def import_archimate(
-    file: str = typer.Argument(..., help="ArchiMate model in the Open Group exchange format (3.x or 2.1), .xml."),
-    mapping: str | None = typer.Option(None, "--mapping", help="YAML mapping of element properties to inventory fields (applications:, datasets:, values:, defaults:)."),
+    file: str = typer.Argument(..., metavar="FILE", help="ArchiMate model in the Open Group exchange format (3.x or 2.1), .xml."),
+    mapping: str | None = typer.Option(None, "--mapping", metavar="FILE", help="YAML mapping of element properties to inventory fields (applications:, datasets:, values:, defaults:)."),
     inventory: str | None = INVENTORY_OPTION,
     organisation: str | None = ORGANISATION_OPTION,
     output: str | None = OUTPUT_OPTION,
@@ -175,8 +175,8 @@ def import_archimate(
 
 @command("azure-migrate-discovery", parent=import_app)
 def import_azure_discovery(
-    file: str = typer.Argument(..., help="Azure Migrate discovery report (.xlsx, sheet Discovery_Report) or assessment core report."),
-    assessment: str | None = typer.Option(None, "--assessment", help="Assessment core report (.xlsx): support status, groups, SQL instances, web apps."),
+    file: str = typer.Argument(..., metavar="FILE", help="Azure Migrate discovery report (.xlsx, sheet Discovery_Report) or assessment core report."),
+    assessment: str | None = typer.Option(None, "--assessment", metavar="FILE", help="Assessment core report (.xlsx): support status, groups, SQL instances, web apps."),
     inventory: str | None = INVENTORY_OPTION,
     organisation: str | None = ORGANISATION_OPTION,
     output: str | None = OUTPUT_OPTION,
@@ -195,7 +195,7 @@ def import_azure_discovery(
 
 @command("aws-ads", parent=import_app)
 def import_aws(
-    file: str = typer.Argument(..., help="AWS Application Discovery Service import template (CSV), or an AWS Cloud Migration Factory intake form."),
+    file: str = typer.Argument(..., metavar="FILE", help="AWS Application Discovery Service import template (CSV), or an AWS Cloud Migration Factory intake form."),
     inventory: str | None = INVENTORY_OPTION,
     organisation: str | None = ORGANISATION_OPTION,
     output: str | None = OUTPUT_OPTION,

@@ -61,17 +61,17 @@ def _import(files: list[str], mapping: str, output: str, lang: Lang | None, orga
 
 @command("table", parent=import_app)
 def import_table(
-    files: list[str] = typer.Argument(..., help="CSV files, workbooks (.xlsx, .ods, .xls) or directories of them."),
-    mapping: str | None = typer.Option(None, "--mapping", "-m", help="A preset (konveyor, aws-cmf, servicenow, "
+    files: list[str] = typer.Argument(..., metavar="FILE", help="CSV files, workbooks (.xlsx, .ods, .xls) or directories of them."),
+    mapping: str | None = typer.Option(None, "--mapping", "-m", metavar="FILE", help="A preset (konveyor, aws-cmf, servicenow, "
                                           "template) or a mapping file (YAML)."),
-    output: str | None = typer.Option(None, "-o", "--output", help="Inventory to write (YAML); with "
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Inventory to write (YAML); with "
                                          "--suggest-mapping, the mapping to write (default: standard output)."),
-    report: str | None = typer.Option(None, "--report", help="Write the import report (Markdown) to this file "
+    report: str | None = typer.Option(None, "--report", metavar="FILE", help="Write the import report (Markdown) to this file "
                                          "instead of the terminal."),
     suggest_mapping: bool = typer.Option(False, "--suggest-mapping", help="Write a starting mapping from the "
                                          "tables' headers, and list the columns it could not place."),
     lang: Lang | None = lang_option("Language of the comments and the report."),
-    organisation: str | None = typer.Option(None, "--organisation", help="Organisation name, if the source has none."),
+    organisation: str | None = typer.Option(None, "--organisation", metavar="NAME", help="Organisation name, if the source has none."),
     as_of: str | None = as_of_option("Date written in the inventory's top comment (YYYY-MM-DD; default "
                                         "SOURCE_DATE_EPOCH's day, else today)."),
 ) -> None:
@@ -100,11 +100,11 @@ def import_table(
 
 @command("xlsx", parent=import_app)
 def import_xlsx(
-    file: str = typer.Argument(..., help="Workbook (.xlsx) made from `bleu-assess export template`."),
+    file: str = typer.Argument(..., metavar="FILE", help="Workbook (.xlsx) made from `bleu-assess export template`."),
     output: str = output_option("Inventory to write (YAML).", required=True),
     lang: Lang | None = lang_option("Language of the comments and the report."),
-    organisation: str | None = typer.Option(None, "--organisation", help="Organisation name, if no such sheet."),
-    report: str | None = typer.Option(None, "--report", help="Write the import report (Markdown) here."),
+    organisation: str | None = typer.Option(None, "--organisation", metavar="NAME", help="Organisation name, if no such sheet."),
+    report: str | None = typer.Option(None, "--report", metavar="FILE", help="Write the import report (Markdown) here."),
 ) -> None:
     """`import table FILE --mapping template`: a filled template workbook to a YAML inventory."""
     _import([file], "template", output, lang, organisation, report)
@@ -112,11 +112,11 @@ def import_xlsx(
 
 @command("csv", parent=import_app)
 def import_csv(
-    path: str = typer.Argument(..., help="A directory of CSV files named after the sheets, or one CSV of applications."),
+    path: str = typer.Argument(..., metavar="PATH", help="A directory of CSV files named after the sheets, or one CSV of applications."),
     output: str = output_option("Inventory to write (YAML).", required=True),
     lang: Lang | None = lang_option("Language of the comments and the report."),
-    organisation: str | None = typer.Option(None, "--organisation", help="Organisation name, if no such file."),
-    report: str | None = typer.Option(None, "--report", help="Write the import report (Markdown) here."),
+    organisation: str | None = typer.Option(None, "--organisation", metavar="NAME", help="Organisation name, if no such file."),
+    report: str | None = typer.Option(None, "--report", metavar="FILE", help="Write the import report (Markdown) here."),
 ) -> None:
     """`import table PATH --mapping template`: CSV files (one per sheet, or one of applications)."""
     _import([path], "template", output, lang, organisation, report)
@@ -145,7 +145,7 @@ def export_template(
 
 @command("findings", parent=export_app)
 def export_findings(
-    path: str = typer.Argument(..., help=PATH_HELP),
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
     output: str = output_option("findings.xlsx or findings.csv", required=True),
     lang: Lang | None = lang_option(),
     ruleset: list[str] | None = ruleset_option(),
@@ -170,8 +170,8 @@ def export_findings(
 
 @command("diff")
 def diff(
-    old: str = typer.Argument(..., help="Earlier results (scan --format json) or inventory."),
-    new: str = typer.Argument(..., help="Later results or inventory."),
+    old: str = typer.Argument(..., metavar="OLD", help="Earlier results (scan --format json) or inventory."),
+    new: str = typer.Argument(..., metavar="NEW", help="Later results or inventory."),
     format: DiffFormat = format_option(DiffFormat.table),  # type: ignore[valid-type]
     output: str | None = output_option(),
     lang: Lang | None = lang_option(LANG_DIFF_HELP),

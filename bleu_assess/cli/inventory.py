@@ -15,7 +15,7 @@ GraphFormat = formats.choices("graph")
 
 @command("validate")
 def validate(
-    path: str = typer.Argument(..., help=PATH_HELP),
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
     lang: Lang | None = lang_option(),
 ) -> None:
     """Check an inventory: exit 0 when valid (counts and warnings shown), 2 with every error located."""
@@ -48,11 +48,11 @@ def validate(
 
 @command("graph")
 def graph(
-    path: str = typer.Argument(..., help=PATH_HELP),
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
     format: GraphFormat = format_option(GraphFormat.mermaid,  # type: ignore[valid-type]
                                         "Mermaid, Graphviz DOT or node-link JSON."),
-    focus: str | None = typer.Option(None, "--focus", help="Draw only the neighbourhood of this id (or kind:id)."),
-    depth: int = typer.Option(1, "--depth", min=0, help="With --focus: how many edges away."),
+    focus: str | None = typer.Option(None, "--focus", metavar="ID", help="Draw only the neighbourhood of this id (or kind:id)."),
+    depth: int = typer.Option(1, "--depth", min=0, metavar="N", help="With --focus: how many edges away."),
     output: str | None = output_option(),
     lang: Lang | None = lang_option(),
 ) -> None:
@@ -92,7 +92,7 @@ def schema(output: str | None = output_option()) -> None:
 
 @command("init")
 def init(
-    path: Path = typer.Argument(Path("inventaire.yaml"), help="Where to write the starter inventory."),
+    path: Path = typer.Argument(Path("inventaire.yaml"), metavar="FILE", help="Where to write the starter inventory."),
     lang: Lang | None = lang_option("Language of the comments and messages (default: French, or "
                                        "BLEU_ASSESS_LANG)."),
 ) -> None:
@@ -114,8 +114,8 @@ def init(
 
 @command("upgrade")
 def upgrade(
-    path: str = typer.Argument(..., help=PATH_HELP),
-    output: str | None = typer.Option(None, "-o", "--output", help="Write the upgraded inventory here (a "
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
+    output: str | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the upgraded inventory here (a "
                                          "directory for a directory inventory); default: standard output. "
                                          "Never the input itself."),
     lang: Lang | None = lang_option("Language of the comments the upgrade writes and of messages (default: "

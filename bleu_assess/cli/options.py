@@ -57,7 +57,7 @@ def lang_option(help: str = LANG_HELP) -> Any:
 
 
 def output_option(help: str = OUTPUT_HELP, required: bool = False) -> Any:
-    return typer.Option(... if required else None, "-o", "--output", help=help)
+    return typer.Option(... if required else None, "-o", "--output", metavar="FILE", help=help)
 
 
 def as_of_option(help: str = AS_OF_HELP) -> Any:
@@ -65,19 +65,19 @@ def as_of_option(help: str = AS_OF_HELP) -> Any:
 
 
 def ruleset_option() -> Any:
-    return typer.Option(None, "--ruleset", "-r", help=RULESET_HELP)
+    return typer.Option(None, "--ruleset", "-r", metavar="ID@VERSION", help=RULESET_HELP)
 
 
 def only_ruleset_option() -> Any:
-    return typer.Option(None, "--only-ruleset", help=ONLY_HELP)
+    return typer.Option(None, "--only-ruleset", metavar="ID[@VERSION]", help=ONLY_HELP)
 
 
 def rules_dir_option() -> Any:
-    return typer.Option(None, "--rules-dir", help=RULES_DIR_HELP)
+    return typer.Option(None, "--rules-dir", metavar="DIR", help=RULES_DIR_HELP)
 
 
 def template_dir_option() -> Any:
-    return typer.Option(None, "--template-dir", help=TEMPLATE_DIR_HELP)
+    return typer.Option(None, "--template-dir", metavar="DIR", help=TEMPLATE_DIR_HELP)
 
 
 def csv_dialect_option() -> Any:
@@ -166,15 +166,15 @@ def plan_options(max_wave_size: int | None, max_wave_effort: float | None, effor
 
 
 # Planning options, shared by `plan` and `report` (a report's waves are the plan's).
-MAX_WAVE_SIZE = typer.Option(None, "--max-wave-size", min=1, help="At most N applications per wave.")
-MAX_WAVE_EFFORT = typer.Option(None, "--max-wave-effort", min=0.0, help="At most DAYS person-days per wave.")
-PILOT_SIZE = typer.Option(5, "--pilot-size", min=1, help="Applications in the first (pilot) wave, at most.")
-EFFORT_DAYS = typer.Option(None, "--effort-days", help="Person-days per T-shirt size, e.g. XS=2,S=5,M=15,L=40,XL=80.")
+MAX_WAVE_SIZE = typer.Option(None, "--max-wave-size", min=1, metavar="N", help="At most N applications per wave.")
+MAX_WAVE_EFFORT = typer.Option(None, "--max-wave-effort", min=0.0, metavar="DAYS", help="At most DAYS person-days per wave.")
+PILOT_SIZE = typer.Option(5, "--pilot-size", min=1, metavar="N", help="Applications in the first (pilot) wave, at most.")
+EFFORT_DAYS = typer.Option(None, "--effort-days", metavar="SIZE=DAYS,...", help="Person-days per T-shirt size, e.g. XS=2,S=5,M=15,L=40,XL=80.")
 GROUP_BY_FLOWS = typer.Option(False, "--group-by-flows", help="Move applications linked by flows together.")
-START = typer.Option(None, "--start", help="Date the first wave may start (YYYY-MM-DD): dates every wave.")
+START = typer.Option(None, "--start", metavar="DATE", help="Date the first wave may start (YYYY-MM-DD): dates every wave.")
 CAPACITY = typer.Option(None, "--capacity",
-                        help="Person-days a week (default 10), or wave by wave: 20,40 (the last holds for later waves).")
-FREEZE = typer.Option(None, "--freeze", help="FROM:TO, a period without migration work (repeatable).")
+                        metavar="DAYS[,DAYS...]", help="Person-days a week (default 10), or wave by wave: 20,40 (the last holds for later waves).")
+FREEZE = typer.Option(None, "--freeze", metavar="FROM:TO", help="FROM:TO, a period without migration work (repeatable).")
 
 
 def roadmap_options(start: str | None, capacity: str | None,

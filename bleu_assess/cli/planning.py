@@ -36,7 +36,7 @@ PlanFormat = formats.choices("plan")
 
 @command("plan")
 def plan(
-    path: str = typer.Argument(..., help=PATH_HELP),
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
     format: PlanFormat = format_option(PlanFormat.markdown),  # type: ignore[valid-type]
     output: str | None = output_option(),
     max_wave_size: int | None = MAX_WAVE_SIZE,

@@ -14,12 +14,12 @@ ANSWERS = {"y": "yes", "yes": "yes", "o": "yes", "oui": "yes", "n": "no", "no": 
 
 @command("qualify")
 def qualify(
-    path: str = typer.Argument(..., help="Inventory file (one YAML file; its comments and layout are kept)."),
-    worksheet: str | None = typer.Option(None, "--worksheet", help="Write an xlsx worksheet of the unqualified "
+    path: str = typer.Argument(..., metavar="PATH", help="Inventory file (one YAML file; its comments and layout are kept)."),
+    worksheet: str | None = typer.Option(None, "--worksheet", metavar="FILE", help="Write an xlsx worksheet of the unqualified "
                                             "datasets for data owners, instead of asking here."),
-    from_worksheet: str | None = typer.Option(None, "--from-worksheet", help="Read the answers back from a "
+    from_worksheet: str | None = typer.Option(None, "--from-worksheet", metavar="FILE", help="Read the answers back from a "
                                                  "filled worksheet into the inventory."),
-    signer: str | None = typer.Option(None, "--signer", help="Who signs the answers (assessed_by)."),
+    signer: str | None = typer.Option(None, "--signer", metavar="NAME", help="Who signs the answers (assessed_by)."),
     as_of: str | None = as_of_option("Date the answers are signed on, YYYY-MM-DD (default: today, or "
                                         "SOURCE_DATE_EPOCH's day)."),
     lang: Lang | None = lang_option(),

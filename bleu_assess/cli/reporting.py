@@ -45,7 +45,7 @@ class Audience(StrEnum):
 
 @command("report")
 def report(
-    path: str = typer.Argument(..., help=PATH_HELP),
+    path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
     format: ReportFormat | None = typer.Option(None, "--format", "-f",  # type: ignore[valid-type]
                                                   help="html, markdown or docx (default: from the -o suffix, else html)."),
     output: str | None = output_option(),
