@@ -32,11 +32,12 @@ Stage = Callable[[str, int], Callable[[int], None]]
 
 
 def load(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
-         as_of: date | None = None) -> Loaded:
-    """Read and validate an inventory (file or directory): the inventory and its warnings.
-    `ref: catalogue:...` entries are resolved with `catalogue` (default: the shipped one) on the
-    assessment date `as_of` (default: SOURCE_DATE_EPOCH's day, else today)."""
-    return load_inventory(path, catalogue, as_of)
+         as_of: date | None = None, warnings: bool = True) -> Loaded:
+    """Read and validate an inventory (file or directory): the inventory and its warnings (none
+    looked for unless `warnings`; the errors are the same). `ref: catalogue:...` entries are
+    resolved with `catalogue` (default: the shipped one) on the assessment date `as_of`
+    (default: SOURCE_DATE_EPOCH's day, else today)."""
+    return load_inventory(path, catalogue, as_of, warnings)
 
 
 def check(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
@@ -113,11 +114,13 @@ class Assessed:
 def load_and_assess(path: str | os.PathLike[str], lang: str | None = None, selectors: list[str] | None = None,
                     rules_dir: str | os.PathLike[str] | None = None, only: list[str] | None = None,
                     catalogue: str | os.PathLike[str] | None = None, as_of: str | None = None,
-                    stage: Stage | None = None, labels: Callable[[str, str], str] | None = None) -> Assessed:
+                    stage: Stage | None = None, labels: Callable[[str, str], str] | None = None,
+                    warnings: bool = True) -> Assessed:
     """Load, validate and assess an inventory, as every assessing command does: in `lang`, else
     the language of the organisation's country (render.i18n.default_language). `as_of` is the
     assessment date YYYY-MM-DD (the catalogue's qualifications are judged on it too); `stage`
-    reports progress, with labels worded by `labels(code, lang)` (codes `load`, `assess`).
+    reports progress, with labels worded by `labels(code, lang)` (codes `load`, `assess`); no
+    validation warning is looked for unless `warnings` (`-q` shows none).
     Raises UsageError for a malformed `as_of`, InputError for an invalid inventory or ruleset."""
     from bleu_assess.errors import UsageError
     from bleu_assess.inventory.validate import parse_date
@@ -129,7 +132,7 @@ def load_and_assess(path: str | os.PathLike[str], lang: str | None = None, selec
     start: Stage = stage or (lambda label, total: lambda n: None)
     word: Callable[[str, str], str] = labels or (lambda code, language: code)
     loaded_stage = start(word("load", lang or default_language()), 1)
-    loaded = load(path, catalogue, day)
+    loaded = load(path, catalogue, day, warnings)
     loaded_stage(1)
     inventory = loaded.inventory
     language = lang or default_language(inventory.organisation.country)

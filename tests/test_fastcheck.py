@@ -188,3 +188,35 @@ def test_a_check_without_warnings_finds_the_same_errors(setting: str, estate: Pa
             api.check(path, warnings=warnings)
         errors.append(refused.value.diagnostics)
     assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("setting", ["off", "on"])
+def test_a_load_without_warnings_builds_the_same_inventory_and_finds_the_same_errors(
+        setting: str, estate: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `scan -q` (and every assessing command with -q) shows no warning: api.load(warnings=False)
+    # looks for none, builds the same inventory and refuses exactly what the full load refuses.
+    from bleu_assess import api
+
+    monkeypatch.setenv(fastcheck.ENV, setting)
+    quiet, full = api.load(estate, warnings=False), api.load(estate)
+    assert quiet.warnings == [] and full.warnings
+    assert quiet.inventory == full.inventory
+    path = tmp_path / "i.yaml"
+    path.write_text(REFUSED["duplicate-id"], encoding="utf-8")
+    errors = []
+    for warnings in (False, True):
+        with pytest.raises(InputError) as refused:
+            api.load(path, warnings=warnings)
+        errors.append(refused.value.diagnostics)
+    assert errors[0] == errors[1] and errors[0]
+
+
+def test_scan_quiet_prints_no_warning_and_writes_the_same_results(estate: Path) -> None:
+    def scan(*quiet: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([sys.executable, "-m", "bleu_assess", *quiet, "scan", str(estate), "--as-of",
+                               "2026-06-30", "--format", "json"], capture_output=True, check=False)
+
+    loud, quiet = scan(), scan("-q")
+    assert loud.returncode == quiet.returncode == 0
+    assert loud.stderr and quiet.stderr == b""
+    assert loud.stdout == quiet.stdout

@@ -230,7 +230,7 @@ def load_and_assess(path: str, lang: Lang | None, ruleset: list[str] | None = No
                     machine_output: bool = False) -> Assessed:
     """bleu_assess.api.load_and_assess for a command: with --catalogue, a progress bar on a
     terminal for large inventories, then validation warnings on stderr in the command's language
-    (which it remembers, cli/options.py: language)."""
+    (which it remembers, cli/options.py: language); with -q, none looked for."""
     from bleu_assess import api
     from bleu_assess.cli.options import language
     from bleu_assess.render.i18n import t
@@ -238,7 +238,8 @@ def load_and_assess(path: str, lang: Lang | None, ruleset: list[str] | None = No
     shown = progress_wanted(path, machine_output)
     with progress(shown) as stage:  # labels worded only for a bar shown (wording loads a language)
         done = api.load_and_assess(path, lang.value if lang else None, ruleset, rules_dir, only, settings.catalogue,
-                                   as_of, stage, (lambda code, tongue: t(f"cli.progress_{code}", tongue)) if shown else None)
+                                   as_of, stage, (lambda code, tongue: t(f"cli.progress_{code}", tongue)) if shown else None,
+                                   warnings=not settings.quiet)  # -q shows none: none looked for
     language(lang, done.ig.inventory.organisation.country)
     diagnostics(done.warnings, done.result.lang, limit=10)
     return done

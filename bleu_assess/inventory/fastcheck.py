@@ -67,21 +67,23 @@ def wanted(docs: list[Document], large: bool | None = None) -> bool:
 
 
 def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: Any = None,
-             as_of: Any = None, large: bool | None = None) -> tuple[model.Inventory, list[Diagnostic]]:
+             as_of: Any = None, large: bool | None = None,
+             warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
     """Same contract and results as `validate.validate` (the inventory and its located warnings,
     or InventoryError with every error located), through the compiled validator when it
     accepts every document and nothing else is found; else through `validate.validate`.
-    `large` says whether documents made without text are large enough for it (`wanted`)."""
+    `large` says whether documents made without text are large enough for it (`wanted`); no
+    warning is looked for unless `warnings`."""
     from dataclasses import replace
 
     fast = _fast(docs, catalogue, as_of, large)
     if fast is None:
-        return located.validate(docs, path, sha256, catalogue, as_of)
+        return located.validate(docs, path, sha256, catalogue, as_of, warnings=warnings)
     c, resolution, ref_warnings = fast
-    inventory, warnings = located.build_checked(c, path, sha256)
+    inventory, found = located.build_checked(c, path, sha256, warnings=warnings)
     if resolution is None:
-        return inventory, warnings
-    return replace(inventory, catalogue=resolution), ref_warnings + warnings
+        return inventory, found
+    return replace(inventory, catalogue=resolution), ref_warnings + found if warnings else []
 
 
 def check(docs: list[Document], catalogue: Any = None, as_of: Any = None, large: bool | None = None,

@@ -57,14 +57,15 @@ def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None 
 
 
 def load_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[str] | None = None,
-                   as_of: date | None = None) -> Loaded:
+                   as_of: date | None = None, warnings: bool = True) -> Loaded:
     """Read, parse and validate an inventory (its catalogue references resolved with `catalogue`
-    on the assessment date `as_of`: see validate). Raises InputError with located diagnostics."""
+    on the assessment date `as_of`: see validate; no warning looked for unless `warnings`: the
+    errors are the same). Raises InputError with located diagnostics."""
     display, docs, sha = _read(path)
     with gcpause.paused():  # validation builds the records: acyclic, millions on a large estate
         # A large inventory goes through a compiled validator first (the walker words any error).
-        inventory, warnings = fastcheck.validate(docs, display, sha, catalogue, as_of)
-    return Loaded(inventory, warnings)
+        inventory, found = fastcheck.validate(docs, display, sha, catalogue, as_of, warnings=warnings)
+    return Loaded(inventory, found)
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,18 +170,20 @@ def _check_organisation(c: Collector) -> None:
 
 
 def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: Any = None,
-             as_of: Any = None, locate_warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
-    """The inventory and its warnings (located unless `locate_warnings` is false), or
+             as_of: Any = None, locate_warnings: bool = True,
+             warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
+    """The inventory and its warnings (located unless `locate_warnings` is false; none looked
+    for unless `warnings`), or
     InventoryError with every error found. Entries that refer to the catalogue of offers are
     resolved first (catalogue_refs.resolve: `catalogue` a directory, default the shipped one;
     `as_of` a datetime.date, default today)."""
     from bleu_assess.inventory import catalogue_refs
 
     docs, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
-    inventory, warnings = build_checked(_collected(docs, path), path, sha256, locate_warnings)
+    inventory, found = build_checked(_collected(docs, path), path, sha256, locate_warnings, warnings)
     if resolution is None:
-        return inventory, warnings
-    return replace(inventory, catalogue=resolution), ref_warnings + warnings
+        return inventory, found
+    return replace(inventory, catalogue=resolution), ref_warnings + found if warnings else []
 
 
 def check(docs: list[Document], catalogue: Any = None, as_of: Any = None,
@@ -218,12 +220,13 @@ def cross_check(c: Collector) -> None:
     _check_hosting_offers(c)
 
 
-def build_checked(c: Collector, path: str, sha256: str,
-                  locate_warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
-    """The inventory of documents without errors, and its warnings (located unless told not to)."""
+def build_checked(c: Collector, path: str, sha256: str, locate_warnings: bool = True,
+                  warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
+    """The inventory of documents without errors, and its warnings (located unless told not to;
+    none looked for unless `warnings`)."""
     shape = outline(c.docs)
     inventory = build(c.docs, path, sha256, shape)
-    return inventory, _warned(c, shape, locate_warnings)
+    return inventory, _warned(c, shape, locate_warnings) if warnings else []
 
 
 def outline_checked(c: Collector, warnings: bool = True) -> tuple[Outline, list[Diagnostic]]:
