@@ -20,6 +20,7 @@ _PLAIN = re.compile(r"[^\W\d_][\w .,()/'&+-]*")
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 # Line and paragraph separators, next line and BOM: JSON leaves them raw, YAML would break there.
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_DECIMAL = re.compile(r"-?[0-9]+\.[0-9]+")  # a float YAML reads back as written
 _BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085", "\ufeff": "\\ufeff"})
 
 
@@ -35,7 +36,7 @@ def scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, float):
         text = repr(value)
-        if math.isfinite(value) and re.fullmatch(r"-?[0-9]+\.[0-9]+", text):
+        if math.isfinite(value) and _DECIMAL.fullmatch(text):
             return text
         return yaml.safe_dump(value).split("\n", 1)[0]  # exponents, inf, nan: PyYAML's spelling
     return _text(str(value))

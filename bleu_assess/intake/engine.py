@@ -147,6 +147,9 @@ def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
     return placed, pairs
 
 
+_WHOLE = re.compile(r"\s*\d+\s*")  # a wave number, not a wave name
+
+
 def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     found = _header(table, sheet)
     if found is None:
@@ -213,7 +216,7 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
                 continue
             run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
             raw = meant
-        if target == "wave" and not re.fullmatch(r"\s*\d+\s*", text_of(raw)):
+        if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue
         try:

@@ -81,6 +81,8 @@ class Run:
 
 def get_path(item: dict[str, Any], path: str) -> Any:
     """The value at a dotted field path (`hosting.model`), or None."""
+    if "." not in path:  # most fields are top-level
+        return item.get(path)
     value: Any = item
     for part in path.split("."):
         value = value.get(part) if isinstance(value, dict) else None
@@ -89,6 +91,9 @@ def get_path(item: dict[str, Any], path: str) -> Any:
 
 def set_path(item: dict[str, Any], path: str, value: Any) -> None:
     """Set the value at a dotted field path, making the mappings on the way."""
+    if "." not in path:
+        item[path] = value
+        return
     parts = path.split(".")
     for part in parts[:-1]:
         item = item.setdefault(part, {})

@@ -203,13 +203,18 @@ def _number(raw: Any, kind: str, percent: bool) -> Coerced:
     return Coerced(value, "converted" if how else None, text_of(raw) if how else "", how)
 
 
+# Between the values of a list cell: texts may hold commas, ids and codes do not.
+_TEXTS = re.compile(r"[;\n]")
+_CODES = re.compile(r"[;,\n]")
+
+
 def _list(raw: Any, item: Spec, key: str) -> Coerced:
     text = text_of(raw)
     if item.shorthand:  # hds; {id: secnumcloud-3.2, scope: [iaas, paas]}
         parts = _top_level_parts(text)
     else:
         # Ids and country codes hold no comma: a comma separates them as well as `;`.
-        parts = re.split(r"[;\n]" if item.type in ("string", "free") else r"[;,\n]", text)
+        parts = (_TEXTS if item.type in ("string", "free") else _CODES).split(text)
     values, changes = [], []
     for part in parts:
         if part.strip():
