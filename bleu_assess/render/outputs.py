@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bleu_assess.output import Halves
+
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
     from bleu_assess.inventory.model import Inventory
     from bleu_assess.rules.model import Ruleset
 
-Rendered = str | bytes | bytearray | Iterator[str] | Callable[[int], "RenderableType | str"]
+Rendered = str | bytes | bytearray | Iterator[str] | Halves | Callable[[int], "RenderableType | str"]
 
 
 @dataclass(slots=True)
@@ -74,9 +76,9 @@ def scan_table(result: ScanResult, choices: Choices) -> Rendered:
 
 def scan_json(result: ScanResult, choices: Choices) -> Rendered:
     result = _worded(result, choices)
-    from bleu_assess.render import scan
+    from bleu_assess.assess.results import scan_json
 
-    return scan.scan_json_parts(result)  # in parts: a file takes them as they come (output.write_atomic)
+    return scan_json(result)  # in parts, or halves made at once: a file takes them as they come (output)
 
 
 def scan_markdown(result: ScanResult, choices: Choices) -> Rendered:
