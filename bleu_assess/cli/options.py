@@ -65,7 +65,7 @@ def as_of_option(help: str = AS_OF_HELP) -> Any:
 
 
 def ruleset_option() -> Any:
-    return typer.Option(None, "--ruleset", "-r", metavar="ID@VERSION", help=RULESET_HELP)
+    return typer.Option(None, "--ruleset", "-r", metavar="ID[@VERSION]", help=RULESET_HELP)
 
 
 def only_ruleset_option() -> Any:
