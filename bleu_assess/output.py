@@ -44,8 +44,9 @@ def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     return path
 
 
-# Text generated while it is written (a streamed report): chunks of str, encoded as UTF-8.
-Chunks = Iterator[str]
+# Text generated while it is written (a streamed report, scan's JSON): chunks of str, encoded
+# as UTF-8, or of UTF-8 already.
+Chunks = Iterator[str] | Iterator[bytes]
 
 
 def write_atomic(target: str | os.PathLike[str], content: str | bytes | bytearray | Chunks,
@@ -98,7 +99,7 @@ def _write(path: Path, data: bytes | bytearray | Chunks) -> None:
                 handle.write(data)
             else:
                 for chunk in data:
-                    handle.write(chunk.encode("utf-8"))
+                    handle.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -130,7 +131,7 @@ def emit(content: str | bytes | bytearray | Chunks, output: str | None,
     else:  # whole, as a file is: an error while generating prints nothing half-way
         whole = bytearray()  # UTF-8, a third of the memory of one string
         for chunk in content:
-            whole += chunk.encode("utf-8")
+            whole += chunk.encode("utf-8") if isinstance(chunk, str) else chunk
         sys.stdout.flush()
         sys.stdout.buffer.write(whole)
     sys.stdout.flush()
