@@ -47,7 +47,7 @@ def main() -> None:
             "load": lambda: state.__setitem__("inventory", api.load(path).inventory),
             "assess": lambda: state.__setitem__("result", api.assess(state["inventory"], rulesets,
                                                                      as_of=args.as_of)),
-            "json": lambda: "".join(scan_json_parts(state["result"])),
+            "json": lambda: b"".join(scan_json_parts(state["result"])),
         }
         for name, stage in stages.items():
             if name == args.profile:

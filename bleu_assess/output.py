@@ -48,8 +48,9 @@ def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     return path
 
 
-# Text generated while it is written (a streamed report): chunks of str, encoded as UTF-8.
-Chunks = Iterator[str]
+# Text generated while it is written (a streamed report, scan's JSON): chunks of str, encoded
+# as UTF-8, or of UTF-8 already.
+Chunks = Iterator[str] | Iterator[bytes]
 # Set to 1, a large text's halves are made one after the other, in this process.
 SERIAL_ENV = "BLEU_ASSESS_SERIAL"
 
@@ -121,7 +122,7 @@ def _write(path: Path, data: bytes | bytearray | Chunks | Halves) -> None:
                 _write_halves(handle, data)
             else:
                 for chunk in data:
-                    handle.write(chunk.encode("utf-8"))
+                    handle.write(_utf8(chunk))
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -138,6 +139,10 @@ def _write(path: Path, data: bytes | bytearray | Chunks | Halves) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _utf8(chunk: str | bytes) -> bytes:
+    return chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
 
 def _forks() -> bool:
@@ -160,7 +165,7 @@ def _write_halves(handle: BinaryIO, halves: Halves) -> None:
     If that process failed, the first half is made again here, where its error is raised."""
     if not _forks():
         for chunk in halves.chunks():
-            handle.write(chunk.encode("utf-8"))
+            handle.write(_utf8(chunk))
         return
     handle.flush()
     start = handle.tell()
@@ -168,7 +173,7 @@ def _write_halves(handle: BinaryIO, halves: Halves) -> None:
     if pid == 0:
         _make_first(handle.fileno(), halves.first)
     try:
-        second = [chunk.encode("utf-8") for chunk in halves.second()]
+        second = [_utf8(chunk) for chunk in halves.second()]
         _, status = os.waitpid(pid, 0)
     except BaseException:  # Ctrl-C, SIGTERM or an error here: the other process stops too
         with contextlib.suppress(OSError):
@@ -179,7 +184,7 @@ def _write_halves(handle: BinaryIO, halves: Halves) -> None:
         handle.seek(start)
         handle.truncate()
         for chunk in halves.first():
-            handle.write(chunk.encode("utf-8"))
+            handle.write(_utf8(chunk))
     else:
         handle.seek(0, os.SEEK_END)
     handle.writelines(second)
@@ -193,7 +198,7 @@ def _make_first(fd: int, first: Callable[[], Chunks]) -> NoReturn:
         gc.disable()  # a collection would touch, and so copy, every page of the parent's objects
         with open(fd, "wb", closefd=False) as out:
             for chunk in first():
-                out.write(chunk.encode("utf-8"))
+                out.write(_utf8(chunk))
         code = 0
     finally:
         os._exit(code)
@@ -214,7 +219,7 @@ def emit(content: str | bytes | bytearray | Chunks | Halves, output: str | None,
     else:  # whole, as a file is: an error while generating prints nothing half-way
         whole = bytearray()  # UTF-8, a third of the memory of one string
         for chunk in content:
-            whole += chunk.encode("utf-8")
+            whole += _utf8(chunk)
         sys.stdout.flush()
         sys.stdout.buffer.write(whole)
     sys.stdout.flush()

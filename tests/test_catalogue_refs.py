@@ -148,7 +148,7 @@ def test_findings_on_secondary_facts_carry_their_confidence(write_inventory) -> 
     on_provider = [f for f in item.findings if any(k.startswith("provider") for k in f.evidence)]
     assert on_provider and all(f.confidence in ("secondary", "unverified", "uncertain") for f in on_provider)
     assert item.confidence is not None
-    encoded = json.loads("".join(scan_json_parts(result)))
+    encoded = json.loads(b"".join(scan_json_parts(result)))
     assert encoded == json.loads(json.dumps(result.to_dict()))
 
 

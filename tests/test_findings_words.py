@@ -21,7 +21,7 @@ AS_OF = "2026-11-30"
 
 
 def _json(result) -> str:
-    return "".join(scan_json_parts(result))
+    return b"".join(scan_json_parts(result)).decode()
 
 
 @pytest.fixture(scope="module", params=EXAMPLES)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from json.encoder import c_make_encoder  # type: ignore[attr-defined]
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
 from operator import attrgetter
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bleu_assess import gcpause
 from bleu_assess.assess.finding import Finding, quick_init
@@ -118,9 +118,6 @@ class Wording(Protocol):
 
 
 Split = tuple[tuple[str, ...], tuple[str, ...]]
-# A finding's JSON in runs of parts: the first, then each of the item's slots (`id`, `name`)
-# with the run after it.
-Template = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...]]
 Words = tuple[Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
 
 
@@ -318,40 +315,41 @@ def to_json(document: Mapping[str, Any]) -> str:
     """Top-level keys one per line, and each element of a top-level list (an item, a wave) on a
     line of its own: diffs in git show which items changed, and the C encoder stays in use
     (an indented dump is several times slower on large estates)."""
-    return "".join(_json_parts(document))
+    return "".join(_json_parts(document, str))
 
 
-# Between two elements of a top-level list, each on a line of its own.
-_BETWEEN = ",\n    "
+_Text = TypeVar("_Text", str, bytes)
 
 
-def _json_parts(document: Mapping[str, Any], encoded: Mapping[str, Iterable[str]] | None = None) -> Iterator[str]:
-    """The text of `to_json` in parts; `encoded` gives the elements of non-empty top-level lists
-    already encoded, made as they are needed."""
+def _json_parts(document: Mapping[str, Any], text: Callable[[str], _Text],
+                made: Mapping[str, Iterable[_Text]] | None = None) -> Iterator[_Text]:
+    """The text of `to_json` in parts, each given to `text` (`str`, or `str.encode`: UTF-8);
+    `made` gives the inside of non-empty top-level lists already made, elements apart by
+    `,\n    `, made as they are needed."""
     compact = _compact
-    yield "{\n"
+    yield text("{\n")
     keys = list(document)
     for index, key in enumerate(keys):
         value = document[key]
         comma = ",\n" if index < len(keys) - 1 else "\n"
-        elements = encoded.get(key) if encoded else None
-        if elements is None and isinstance(value, list) and value:
-            elements = (compact(element) for element in value)
-        if elements is not None:
-            yield f"  {compact(key)}: [\n    "
-            yield from _joined(elements)
-            yield "\n  ]" + comma
+        inside = made.get(key) if made else None
+        if inside is None and isinstance(value, list) and value:
+            inside = map(text, _elements(value))
+        if inside is not None:
+            yield text(f"  {compact(key)}: [\n    ")
+            yield from inside
+            yield text("\n  ]" + comma)
         else:
-            yield f"  {compact(key)}: {compact(value)}{comma}"
-    yield "}\n"
+            yield text(f"  {compact(key)}: {compact(value)}{comma}")
+    yield text("}\n")
 
 # Items from which the JSON of a scan is made in two halves at once (output.Halves): below, a
 # forked process costs more than it saves.
 HALVES_MIN_ITEMS = 2000
-_MIDDLE = "\x00middle\x00"  # where the items' halves meet, found by identity
+_MIDDLE = b"\x00middle\x00"  # where the items' halves meet, found by identity
 
 
-def scan_json(result: ScanResult) -> Iterator[str] | Halves:
+def scan_json(result: ScanResult) -> Iterator[bytes] | Halves:
     """`scan_json_parts(result)`, as two halves made apart (output.Halves: on two processors
     when written to a file) from HALVES_MIN_ITEMS items on: the head and the first half of the
     items, then the rest and the closing lines. The same bytes either way."""
@@ -359,59 +357,79 @@ def scan_json(result: ScanResult) -> Iterator[str] | Halves:
     if len(items) < HALVES_MIN_ITEMS:
         return scan_json_parts(result)
     middle = len(items) // 2
-    parts = list(_json_parts(result.to_dict(items=False), {"items": (_MIDDLE,)}))
+    parts = list(_json_parts(result.to_dict(items=False), str.encode, {"items": (_MIDDLE,)}))
     at = next(index for index, part in enumerate(parts) if part is _MIDDLE)
 
-    def first() -> Iterator[str]:
+    def first() -> Iterator[bytes]:
         yield from parts[:at]
-        yield from _joined(_ItemEncoder().lines(items[:middle]))
+        yield from _ItemEncoder().chunks(items[:middle])
 
-    def second() -> Iterator[str]:
-        yield _BETWEEN
-        yield from _joined(_ItemEncoder().lines(items[middle:]))
+    def second() -> Iterator[bytes]:
+        yield b",\n    "
+        yield from _ItemEncoder().chunks(items[middle:])
         yield from parts[at + 1:]
 
     return Halves(first, second)
 
 
-def _joined(elements: Iterable[str]) -> Iterator[str]:
+def _elements(values: Iterable[Any]) -> Iterator[str]:
+    """Each value's JSON, apart by `,\n    `."""
     separator = ""
-    for element in elements:
+    for value in values:
         yield separator
-        yield element
-        separator = _BETWEEN
+        yield _compact(value)
+        separator = ",\n    "
 
 
-def scan_json_parts(result: ScanResult) -> Iterator[str]:
-    """`to_json(result.to_dict())`, byte for byte, in parts: each item's line is made when it is
-    needed, without a dict per finding. A scan of 10,000 applications has some 100,000 findings
-    whose rule fields, references and evidence repeat; their JSON is made once and item lines are
-    assembled from the parts (see _ItemEncoder)."""
+def scan_json_parts(result: ScanResult) -> Iterator[bytes]:
+    """`to_json(result.to_dict())` as UTF-8, byte for byte, in parts: the items in chunks of
+    CHUNK items, each item's line made when it is needed, without a dict per finding. A
+    scan of 10,000 applications has some 100,000 findings whose rule fields, references and
+    evidence repeat; their JSON is made once and item lines are assembled from the parts (see
+    _ItemEncoder), as UTF-8: the 109 MB of such a scan are never one string, whose characters
+    would take two bytes each (an item's name with a dash `—` is enough)."""
     document = result.to_dict(items=False)
-    encoded = {"items": _ItemEncoder().lines(result.items)} if result.items else None
-    return _json_parts(document, encoded)
+    made = {"items": _ItemEncoder().chunks(result.items)} if result.items else None
+    return _json_parts(document, str.encode, made)
+
+
+# Items in a chunk of scan_json_parts: some 800 KB at 10,000 applications.
+CHUNK = 100
 
 
 class _ItemEncoder:
     """Encodes items as the C encoder would with separators (", ", ": "): a mapping is
     `{` + `"key": value` joined by ", " + `}`, so parts encoded apart join into the same text.
     A string's JSON is the JSON of its parts joined (each character is escaped on its own), so
-    a finding's JSON is made once per decided finding, split around the item's id and name
-    (`template`), and an item still to be worded (WordedItem) puts its own in: no worded finding
-    is made, no message encoded per item."""
+    a finding's JSON is made once per decided finding (`template`), as UTF-8, with a marker
+    where the item's id or name goes, and an item still to be worded (WordedItem) puts its own
+    in: no worded finding is made, no message encoded per item. The markers are control
+    characters, which JSON text never holds raw (the encoder escapes them in strings), nor does
+    UTF-8 inside another character: an item's findings are joined in one call, then each
+    marker replaced by the item's own text in one call."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget what was encoded."""
         # A finding's JSON but its message (and optional keys), per finding alike: see `finding`.
         self.findings: dict[tuple[Any, ...], tuple[Any, Any, str, str]] = {}
-        self.prefixes: dict[tuple[Any, ...], str] = {}
+        self.prefixes: dict[tuple[Any, ...], tuple[str, bytes]] = {}
         self.references: dict[tuple[Any, ...], str] = {}
-        self.pairs: dict[tuple[int, int], tuple[Mapping[str, Any], Mapping[str, Any] | None, str]] = {}
         self.mappings: dict[int, tuple[Mapping[str, Any], str]] = {}
         # Titles and remediations repeat from item to item (messages name their item): encoded once.
         self.strings: dict[str, str] = {}
-        # Per decided finding (by identity, with its wording): its JSON split around the item's slots.
-        self.templates: dict[int, tuple[Finding, Wording, Template | None]] = {}
-        self.splits: dict[int, tuple[Split, Split]] = {}
+        # Per decided finding (by identity) of the items of one wording: its JSON, marked (b"":
+        # none, it is worded for each item).
+        self.wording: Wording | None = None
+        self.templates: dict[int, tuple[Finding, bytes]] = {}
+        # Per split text (by identity): its JSON string's content, marked.
+        self.splits: dict[int, tuple[Split, str]] = {}
+        # Per distinct words (by identity): a finding's title, message, remediation and references.
+        self.bodies: dict[int, tuple[Words, bytes | None]] = {}
+        # The marker of each slot of the item's own texts (`id`, `name`).
+        self.markers: dict[str, str] = {}
 
     def finding(self, f: Finding) -> str:
         """The JSON of a worded finding."""
@@ -438,18 +456,31 @@ class _ItemEncoder:
         remediation = strings.get(f.remediation)
         if remediation is None:
             remediation = strings[f.remediation] = _string(f.remediation)
-        return (f'{self.prefix(f)}{title}, "message": ',
+        return (f'{self.prefix(f)[0]}{title}, "message": ',
                 f', "remediation": {remediation}, "references": '
                 f'{self.cited(f.references, f.method_references, f.uncertain)}, "evidence": {self.evidence(f)}')
 
-    def template(self, f: Finding, wording: Wording) -> Template | None:
-        """The JSON of the decided finding `f` worded by `wording`, in runs of parts between
-        the item's slots (Template); None when it keeps its recorded texts, or when its merged
-        remediations name the item (they are joined without repeats once filled:
+    def template(self, f: Finding, wording: Wording) -> bytes | None:
+        """The JSON of the decided finding `f` worded by `wording`, as UTF-8, the item's own
+        texts marked; None when it keeps its recorded texts, or when its merged remediations
+        name the item (they are joined without repeats once filled:
         findings_words.FindingWords.finding)."""
         words = wording.splits(f)
         if words is None:
             return None
+        found = self.bodies.get(id(words))
+        if found is None or found[0] is not words:
+            found = self.bodies[id(words)] = (words, self.body(words))
+        body = found[1]
+        if body is None:
+            return None
+        return b"".join((self.prefix(f)[1], body, f', "evidence": {self.evidence(f)}{self.tail(f)}'.encode()))
+
+    def body(self, words: Words) -> bytes | None:
+        """The JSON of a finding's title, message, remediation and references from `words`
+        (results.Wording.splits), from the title's opening quote, as UTF-8, the item's own texts
+        marked: the same for every finding of those words (the findings of one rule and
+        parameters alike, findings_words.FindingWords.splits)."""
         title, message, remediations, legal, method, uncertain = words
         if len(remediations) == 1:
             remediation = remediations[0]
@@ -457,43 +488,37 @@ class _ItemEncoder:
             remediation = ((" ".join(dict.fromkeys(texts[0] for texts, _ in remediations)),), ())
         else:
             return None
-        # Parts, not one string: most decided findings are read by a few items (once for those
-        # naming an exposure path): their parts are joined once, in the item's line.
-        runs: list[tuple[str, ...]] = []
-        slots: list[str] = []
-        run = [self.prefix(f)]
-        for opening, split in (('"', title), ('", "message": "', message), ('", "remediation": "', remediation)):
-            texts, names = self.escaped(split)
-            run += (opening, texts[0])
-            for name, text in zip(names, texts[1:]):
-                runs.append(tuple(run))
-                slots.append(name)
-                run = [text]
-        run += ('", "references": ', self.cited(legal, method, uncertain), ', "evidence": ', self.evidence(f),
-                self.tail(f))
-        runs.append(tuple(run))
-        return runs[0], tuple(zip(slots, runs[1:]))
+        return (f'"{self.marked(title)}", "message": "{self.marked(message)}", '
+                f'"remediation": "{self.marked(remediation)}", '
+                f'"references": {self.cited(legal, method, uncertain)}').encode()
 
-    def escaped(self, split: Split) -> Split:
-        """`split` with its literal runs as a JSON string's content: each character is escaped on
-        its own, so the runs and slots joined are the string's JSON. Splits are shared by the
-        findings of a rule alike (finding_texts.TextTemplate): escaped once each."""
+    def marked(self, split: Split) -> str:
+        """`split` as a JSON string's content, each slot of the item's own texts as its marker.
+        Splits are shared by the findings of a rule alike (finding_texts.TextTemplate): made
+        once each."""
         found = self.splits.get(id(split))
         if found is None or found[0] is not split:
             texts, slots = split
-            found = self.splits[id(split)] = (split, (tuple([_string(text)[1:-1] for text in texts]), slots))
+            out = [_string(texts[0])[1:-1]]
+            for slot, text in zip(slots, texts[1:]):
+                marker = self.markers.get(slot)
+                if marker is None:
+                    marker = self.markers[slot] = chr(len(self.markers))
+                out += (marker, _string(text)[1:-1])
+            found = self.splits[id(split)] = (split, "".join(out))
         return found[1]
 
-    def prefix(self, f: Finding) -> str:
-        """The JSON of `f` up to its title's text: rule, rules, ruleset, dimension, severity."""
+    def prefix(self, f: Finding) -> tuple[str, bytes]:
+        """The JSON of `f` up to its title's text (rule, rules, ruleset, dimension, severity), as
+        a string and as UTF-8."""
         key = (f.rule, f.rules, f.ruleset, f.dimension, f.severity)
         prefix = self.prefixes.get(key)
         if prefix is None:
             string = _string
-            prefix = self.prefixes[key] = (f'{{"rule": {string(f.rule)}, "rules": {_compact(list(f.rule_ids))}, '
-                                           f'"ruleset": {string(f.ruleset)}, '
-                                           f'"dimension": {string(f.dimension)}, "severity": {string(f.severity)}, '
-                                           '"title": ')
+            text = (f'{{"rule": {string(f.rule)}, "rules": {_compact(list(f.rule_ids))}, '
+                    f'"ruleset": {string(f.ruleset)}, '
+                    f'"dimension": {string(f.dimension)}, "severity": {string(f.severity)}, "title": ')
+            prefix = self.prefixes[key] = (text, text.encode())
         return prefix
 
     def cited(self, legal: tuple[str, ...], method: tuple[str, ...], uncertain: str | None) -> str:
@@ -507,15 +532,10 @@ class _ItemEncoder:
         return references
 
     def evidence(self, f: Finding) -> str:
-        """The JSON of `f`'s evidence (its value) and parameters: shared by findings alike
-        (evaluate.py), encoded once per pair."""
-        evidence, params = f.evidence, f.params
-        pair = (id(evidence), id(params))
-        found = self.pairs.get(pair)
-        if found is None or found[0] is not evidence or found[1] is not params:
-            text = self.encoded(evidence) if params is None else f'{self.encoded(evidence)}, "params": {self.encoded(params)}'
-            found = self.pairs[pair] = (evidence, params, text)
-        return found[2]
+        """The JSON of `f`'s evidence (its value) and parameters."""
+        if f.params is None:
+            return self.encoded(f.evidence)
+        return f'{self.encoded(f.evidence)}, "params": {self.encoded(f.params)}'
 
     @staticmethod
     def tail(f: Finding) -> str:
@@ -534,31 +554,26 @@ class _ItemEncoder:
             found = self.mappings[id(mapping)] = (mapping, _compact(mapping))
         return found[1]
 
-    def worded(self, item: ItemVerdict, wording: Wording, out: list[str]) -> None:
-        """The JSON of the findings of `item`, still to be worded by `wording`, from their
-        templates (a finding without one is worded, then encoded), appended to `out` in parts."""
+    def worded(self, item: ItemVerdict, wording: Wording) -> bytes:
+        """The JSON of the findings of `item`, still to be worded by `wording`, apart by `, `,
+        as UTF-8: their templates joined, the item's own texts put in (a finding without a
+        template is worded, then encoded)."""
+        if wording is not self.wording:
+            self.wording, self.templates = wording, {}
         templates = self.templates
-        own: dict[str, str] | None = None
-        separator = ""
+        made = []
         for f in decided(item):
-            out.append(separator)
-            separator = ", "
             found = templates.get(id(f))
-            if found is None or found[0] is not f or found[1] is not wording:
-                found = templates[id(f)] = (f, wording, self.template(f, wording))
-            template = found[2]
-            if template is None:
-                out.append(self.finding(wording.finding(f, {"id": item.id, "name": item.name})))
-                continue
-            first, rest = template
-            out += first
-            if not rest:
-                continue
-            if own is None:
-                own = {slot: _string(text)[1:-1] for slot, text in wording.own(item).items()}
-            for slot, run in rest:
-                out.append(own[slot])
-                out += run
+            if found is None or found[0] is not f:
+                found = templates[id(f)] = (f, self.template(f, wording) or b"")
+            made.append(found[1] or self.finding(wording.finding(f, {"id": item.id, "name": item.name})).encode())
+        text = b", ".join(made)
+        own = None
+        for slot, marker in self.markers.items():
+            if marker.encode() in text:
+                own = own or wording.own(item)
+                text = text.replace(marker.encode(), _string(own[slot])[1:-1].encode())
+        return text
 
     @staticmethod
     def head(item: ItemVerdict) -> str:
@@ -593,18 +608,24 @@ class _ItemEncoder:
         except TypeError:
             return "], " + _compact(item.tail_dict())[1:]
 
-    def lines(self, items: tuple[ItemVerdict, ...]) -> Iterator[str]:
+    def chunks(self, items: tuple[ItemVerdict, ...]) -> Iterator[bytes]:
+        """The JSON of `items` apart by `,\n    `, as UTF-8, in chunks of CHUNK items."""
         finding = self.finding
         with gcpause.paused():  # millions of acyclic parts and records alike (see gcpause)
-            for item in items:
-                out = [self.head(item)]
-                wording = wording_of(item)
-                if wording is None:
-                    out.append(", ".join([finding(f) for f in item.findings]))
-                else:
-                    self.worded(item, wording, out)
-                out.append(self.closing(item))
-                yield "".join(out)
+            for start in range(0, len(items), CHUNK):
+                out = [b",\n    "] if start else []
+                for item in items[start:start + CHUNK]:
+                    wording = wording_of(item)
+                    if wording is None:
+                        findings = ", ".join([finding(f) for f in item.findings]).encode()
+                    else:
+                        findings = self.worded(item, wording)
+                    out += (self.head(item).encode(), findings, self.closing(item).encode(), b",\n    ")
+                out.pop()
+                yield b"".join(out)
+            # Some 100,000 records, gone before the collector is back on: else, fewer than
+            # gcpause freezes, it would traverse them all at its next collection.
+            self.reset()
 
 
 def _nullable(value: str | None) -> str:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from bleu_assess.inventory.model import Inventory
     from bleu_assess.rules.model import Ruleset
 
-Rendered = str | bytes | bytearray | Iterator[str] | Halves | Callable[[int], "RenderableType | str"]
+Rendered = str | bytes | bytearray | Iterator[str] | Iterator[bytes] | Halves | Callable[[int], "RenderableType | str"]
 
 
 @dataclass(slots=True)

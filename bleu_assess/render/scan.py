@@ -166,13 +166,9 @@ def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
     return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
 
 
-def json_text(result: ScanResult) -> bytearray:
-    """The JSON document, as UTF-8: encoded part by part into one buffer, it takes a third of
-    the memory of one string."""
-    out = bytearray()
-    for part in scan_json_parts(result):
-        out += part.encode("utf-8")
-    return out
+def json_text(result: ScanResult) -> bytes:
+    """The JSON document, as UTF-8 (made in parts: a third of the memory of one string)."""
+    return b"".join(scan_json_parts(result))
 
 
 def worst_severity_at_least(result: ScanResult, level: str) -> int:
