@@ -17,13 +17,13 @@ from bleu_assess.assess import contract_facts
 from bleu_assess.assess.exposure import SNC, Exposures, immune
 from bleu_assess.assess.offers import UNKNOWN, Profile, Profiles
 from bleu_assess.assess.results import Exposure
-from bleu_assess.assess.transfers import Transfers
+from bleu_assess.assess.transfers import Transfers, public_only
 from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Application, Dataset, Derogation, Provider
 from bleu_assess.rules.refdata import VerdictModel, home_countries, verdict_model
 
-_EMPTY: frozenset[Any] = frozenset()
+_OFFERS = 11  # the column of the offers in a place's bits (Analysis._profile_bits)
 # Shared by every item without derogation (copied into its facts, never changed).
 _NO_DEROGATION: dict[str, Any] = {"derogations.active": (), "derogations.expired": (),
                                   "derogations.months_since_compliant_offer": None}
@@ -58,8 +58,6 @@ class Analysis:
             for d in app.datasets:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
-        # The offer each application is hosted on, if declared.
-        self.platforms = {a.id: a.hosting.platform for a in inv.applications if a.hosting and a.hosting.platform}
         self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
         self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
@@ -76,54 +74,77 @@ class Analysis:
         for derogation in inv.derogations:
             for item_id in derogation.items:
                 self.derogations[item_id].append(derogation)
-        self._groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self._parts: dict[int, tuple[frozenset[Any], ...]] = {}
+        # Sets of places as bits of one int (`_profile_bits`): (column, value) <-> bit.
+        self._bits: dict[tuple[int, Any], int] = {}
+        self._meanings: list[tuple[int, Any]] = []
+        self._parts: dict[int, int] = {}  # by profile
+        self._groups: dict[tuple[int, str | None], dict[str, Any]] = {}  # by places and location
+        platforms = inv.platforms_by_id
+        # Each application's place: its hosting and the offer it runs on.
+        self.app_bits = {a.id: self._profile_bits(self.app_profile[a.id]) | (
+            self._bit(_OFFERS, a.hosting.platform) if a.hosting and a.hosting.platform in platforms else 0)
+            for a in inv.applications}
         self._provider_blocks: dict[str | None, dict[str, Any]] = {}
         self._hosting_blocks: dict[int, dict[str, Any]] = {}
-        # By hosting profile, provider and transfer basis: most applications share a few.
-        self._app_groups: dict[tuple[int, str | None, str | None], dict[str, Any]] = {}
+        # By hosting profile (one per distinct hosting): most applications share a few.
+        self._app_groups: dict[int, dict[str, Any]] = {}
         self._unknown_hosted: set[str] | None = None
 
     # -- facts ------------------------------------------------------------------------------
     # Most facts are the same for every item that shares a hosting (or a set of hostings): they
     # are computed once per hosting profile or distinct union, and copied into each item's facts.
 
-    def _profile_parts(self, p: Profile) -> tuple[frozenset[Any], ...]:
-        """What one hosting contributes to an item's facts, as sets to unite: involved, exposed,
-        without secnumcloud, regions, storage, support, administration, HDS needed, missing,
-        uncovered."""
-        parts = self._parts.get(id(p))
-        if parts is None:
+    def _bit(self, column: int, value: Any) -> int:
+        """The bit standing for `value` in `column` of a place's parts (given on first sight)."""
+        bit = self._bits.get((column, value))
+        if bit is None:
+            bit = self._bits[(column, value)] = 1 << len(self._meanings)
+            self._meanings.append((column, value))
+        return bit
+
+    def _profile_bits(self, p: Profile) -> int:
+        """What one hosting contributes to an item's facts, as bits to unite (`_meanings`): the
+        providers involved, exposed, without secnumcloud, the regions, storage, support and
+        administration regions, HDS activities needed and missing, the providers not covered,
+        whether a party's location is unknown and the offer its applications run on."""
+        bits = self._parts.get(id(p))
+        if bits is None:
             providers = self.inventory.providers_by_id
             immune_host = SNC in p.qualifications.held
-            exposed = {pid for index, pid in enumerate(p.involved)
-                       if self.providers[pid].exposed and not (index == 0 and immune_host)}
-            without_snc = {pid for index, pid in enumerate(p.involved)
-                           if not (immune_host if index == 0 else immune(providers[pid], self.as_of))}
-            parts = self._parts[id(p)] = (
-                frozenset(p.involved), frozenset(exposed), frozenset(without_snc), p.all_regions, p.storage_regions,
-                p.all_support, p.all_admin, frozenset(p.hds_needed), frozenset(p.hds_missing),
-                frozenset(p.hds_uncovered))
-        return parts
+            exposed = [pid for index, pid in enumerate(p.involved)
+                       if self.providers[pid].exposed and not (index == 0 and immune_host)]
+            without_snc = [pid for index, pid in enumerate(p.involved)
+                           if not (immune_host if index == 0 else immune(providers[pid], self.as_of))]
+            columns = (p.involved, exposed, without_snc, p.all_regions, p.storage_regions, p.all_support, p.all_admin,
+                       p.hds_needed, p.hds_missing, p.hds_uncovered, () if p.known else (True,))
+            bits = 0
+            for column, values in enumerate(columns):
+                for value in values:
+                    bits |= self._bit(column, value)
+            self._parts[id(p)] = bits
+        return bits
 
-    def _group_facts(self, profiles: list[Profile], location: str | None = None) -> dict[str, Any]:
+    def _place_facts(self, bits: int, location: str | None = None) -> dict[str, Any]:
         """The facts of the places an item's data is at (one application's hosting, or every
-        application a dataset reaches), computed once per distinct content."""
-        if len(profiles) > 1:  # places share a few hostings: unite each once
-            profiles = list({id(p): p for p in profiles}.values())
-        if len(profiles) == 1:
-            parts = self._profile_parts(profiles[0])
-        else:
-            columns = zip(*(self._profile_parts(p) for p in profiles))
-            parts = tuple(frozenset().union(*column) for column in columns) if profiles else (_EMPTY,) * 10
-        known = all(p.known for p in profiles)
-        key = (parts, known, location)
+        application a dataset reaches, their `_profile_bits` and `_offer_bits` united), computed
+        once per distinct union: the providers and regions involved, HDS, and the transfers they
+        make (the offers' own transfer basis replacing their provider's)."""
+        key = (bits, location)
         facts = self._groups.get(key)
         if facts is not None:
             return facts
-        involved, exposed, without_snc, regions, storage, support, admin, needed, missing, uncovered = parts
+        columns: list[set[Any]] = [set() for _ in range(12)]
+        meanings = self._meanings
+        while bits:
+            low = bits & -bits
+            column, value = meanings[low.bit_length() - 1]
+            columns[column].add(value)
+            bits ^= low
+        involved, exposed, without_snc, regions, storage, support, admin, needed, missing, uncovered, unknown, offers = \
+            columns
         if location:
-            regions, storage = regions | {location}, storage | {location}
+            regions.add(location)
+            storage.add(location)
         providers = self.inventory.providers_by_id
         ordered = sorted(involved)
         facts = self._groups[key] = {
@@ -134,10 +155,12 @@ class Analysis:
             "providers.unknown_headquarters": tuple(p for p in ordered if providers[p].headquarters is None),
             "data.regions": tuple(sorted(regions)), "data.storage_regions": tuple(sorted(storage)),
             "data.support_regions": tuple(sorted(support)), "data.admin_regions": tuple(sorted(admin)),
-            "data.regions_known": known,
+            "data.regions_known": not unknown,
             "hds.activities_needed": tuple(sorted(needed)), "hds.activities_missing": tuple(sorted(missing)),
             **contract_facts.provider_facts([providers[p] for p in ordered]),
         }
+        platforms = self.inventory.platforms_by_id
+        facts.update(self.transfers.item_facts(facts, [platforms[o] for o in sorted(offers)]))
         return facts
 
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
@@ -223,13 +246,9 @@ class Analysis:
         # The exposure factor: the most sensitive data involved, unclassified and particularly sensitive included.
         classifications = (*data_facts["data.classifications"], *(("unclassified",) if data_facts["data.unclassified"] else ()),
                            *(("particular-sensitivity",) if "yes" in data_facts["data.particular_sensitivity"] else ()))
-        hosting = app.hosting
-        provider = inv.hosting_provider(app)
-        profile = self.app_profile[app.id]
         # Where the application stores and processes data; datasets stored elsewhere (`location`)
         # are assessed as datasets, so as not to lend one dataset's location to another.
         exposure, via = self.exposure.app_exposure(app, classifications)
-        offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
         homologation = app.homologation
         exposures = self.exposure
         sends = exposures.sends_to_exposed.get(app.id)
@@ -239,9 +258,10 @@ class Analysis:
         # One dict display (later entries win, as successive updates would): built for every item.
         facts: dict[str, Any] = {
             "kind": "application", "id": app.id, "name": app.name,
-            **self._hosted_facts(profile, provider, offer.transfer_basis if offer else None),
+            **self._hosted_facts(app),
             **self._derogation_facts(app.id),
             **data_facts,
+            "data.public_only": public_only(data_facts["data.classifications"]),
             "data.held_classifications": tuple(sorted({d.classification for d in held if d.classification})),
             "siiv": app.siiv, "sie": app.sie, "homologation.level": homologation.level if homologation else None,
             "homologation.expired": bool(homologation and homologation.until and homologation.until < self.as_of),
@@ -251,11 +271,7 @@ class Analysis:
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
             "exposure.path": exposure.paths[0] if exposure.paths else (),
             "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
-            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)),
-            "hosting.model": hosting.model if hosting else None, "hosting.region": inv.hosting_region(app),
-            "hosting.provider": provider.id if provider else None,
-            "hosting.platform": hosting.platform if hosting else None, "service": app.service,
-            "provider.exposed": exposures.exposed_app(app.id),  # a qualified offer makes its applications immune
+            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)), "service": app.service,
             "flows.sends_to_exposed": tuple(sorted(sends)) if sends else (),
             "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
             "flows.receives_from": tuple(sorted(senders)) if senders else (),
@@ -264,12 +280,10 @@ class Analysis:
             "flows.received_classifications": tuple(sorted(
                 {c for d in received_ids if (c := datasets[d].classification) is not None})) if received_ids else (),
             "flows.health_to_uncertified": app.id in exposures.health_to_uncertified,
-            "provider.hds_or_eea_gap": exposures.hds_or_eea_gap(app.id),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
+            **contract_facts.application_facts(app),
         }
-        facts.update(self.transfers.item_facts(facts, (offer,) if offer else ()))
-        facts.update(contract_facts.application_facts(app, provider))
         servers = inv.servers_by_application.get(app.id, ())
         facts.update({
             "servers": tuple(sorted(s.id for s in servers)) if servers else (),
@@ -280,21 +294,32 @@ class Analysis:
         })
         return facts, exposure
 
-    def _hosted_facts(self, profile: Profile, provider: Provider | None, basis: str | None) -> dict[str, Any]:
+    def _hosted_facts(self, app: Application) -> dict[str, Any]:
         """The facts an application owes to its hosting alone (organisation, hosting profile,
-        provider, the offer's transfer basis): one dict per distinct hosting, copied into each
-        application's facts in one step."""
-        key = (id(profile), provider.id if provider else None, basis)
-        facts = self._app_groups.get(key)
+        provider and its contract, the offer, the transfers they make): one dict per distinct
+        hosting (one profile each), copied into each application's facts in one step."""
+        profile = self.app_profile[app.id]
+        facts = self._app_groups.get(id(profile))
         if facts is None:
+            inv = self.inventory
+            hosting = app.hosting
+            provider = inv.hosting_provider(app)
+            offer = inv.platform(hosting.platform) if hosting else None
             facts = dict(self._organisation_facts)
-            facts.update(self._group_facts([profile] if profile is not UNKNOWN else []))
-            if profile is UNKNOWN:
-                facts["data.regions_known"] = False
+            facts.update(self._place_facts(self.app_bits[app.id]))
             facts.update(self._hosting_facts(profile))
             facts.update(self._application_provider_facts(provider))
-            facts.update(self.transfers.application_facts(provider, basis))
-            self._app_groups[key] = facts
+            facts.update(self.transfers.application_facts(provider, offer.transfer_basis if offer else None))
+            facts.update(contract_facts.contract_facts(provider))
+            exposures = self.exposure
+            facts.update({
+                "hosting.model": hosting.model if hosting else None, "hosting.region": inv.hosting_region(app),
+                "hosting.provider": provider.id if provider else None,
+                "hosting.platform": hosting.platform if hosting else None,
+                "provider.exposed": exposures.exposed_app(app.id),  # a qualified offer makes its applications immune
+                "provider.hds_or_eea_gap": exposures.hds_or_eea_gap(app.id),
+            })
+            self._app_groups[id(profile)] = facts
         return facts
 
     def _unknown_dependencies(self, app: Application) -> tuple[str, ...]:
@@ -330,20 +355,24 @@ class Analysis:
         return None if provider.headquarters is None else provider.headquarters not in home_countries()
 
     def dataset_facts(self, dataset: Dataset) -> tuple[dict[str, Any], Exposure]:
-        inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
-        profiles = self.app_profile
-        places = list({id(p): p for p in map(profiles.__getitem__, reach)}.values())  # united: order does not matter
         exposure, via = self.exposure.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
-        facts.update(self._group_facts(places, dataset.location))
-        facts.update(self._data_facts((dataset,)))
+        # Where its data is: the hostings (and offers) of every application it reaches, united.
+        bits = 0
+        app_bits = self.app_bits
+        for app_id in reach:
+            bits |= app_bits[app_id]
+        facts.update(self._place_facts(bits, dataset.location))
+        data_facts = self._data_facts((dataset,))
+        facts.update(data_facts)
         own = (dataset.classification,) if dataset.classification else ()
         facts.update({
+            "data.public_only": public_only(data_facts["data.classifications"]),
             "data.held_classifications": own,
             "data.personal": dataset.personal_data,
-            "data.regions_known": facts["data.regions_known"] and (bool(places) or dataset.location is not None),
+            "data.regions_known": facts["data.regions_known"] and (bool(reach) or dataset.location is not None),
             "exposure.level": exposure.level, "exposure.score": exposure.score,
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
             "exposure.path": exposure.paths[0] if exposure.paths else (),
@@ -351,10 +380,6 @@ class Analysis:
             "volume_gb": dataset.volume_gb, "location": dataset.location,
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
-        # The offers its data is hosted on, each once (their weakest transfer basis counts).
-        platforms = self.platforms
-        offers = {platforms[a] for a in reach if a in platforms}
-        facts.update(self.transfers.item_facts(facts, [inv.platforms_by_id[o] for o in sorted(offers)]))
         return facts, exposure
 
 

@@ -61,14 +61,13 @@ class Transfers:
         involved = facts.get("providers.involved") or ()
         regions = facts.get("data.regions") or ()
         support = facts.get("data.support_regions") or ()
-        classes = facts.get("data.classifications") or ()
         declared: dict[str, str] = {}
         for offer in offers:
             if offer.transfer_basis:
                 known = declared.get(offer.provider)
                 declared[offer.provider] = offer.transfer_basis if known is None else self._weakest(
                     [known, offer.transfer_basis])  # type: ignore[assignment]
-        key = (involved, regions, support, classes, tuple(sorted(declared.items())))
+        key = (involved, regions, support, tuple(sorted(declared.items())))
         found = self._item_cache.get(key)
         if found is not None:
             return found
@@ -85,7 +84,6 @@ class Transfers:
         if stored and not storage:  # stored outside the EEA by no declared provider (on premises abroad)
             storage = ["unknown"]
         found = self._item_cache[key] = {
-            "data.public_only": bool(classes) and all(c == "public" for c in classes),
             "data.transfer_regions": tuple(sorted(stored)),
             "transfer.basis": self._weakest(storage),
             "data.non_eu_regions": tuple(sorted(frozenset(regions) - self.eu)),
@@ -142,6 +140,12 @@ class Transfers:
         if provider.non_eu_control and not countries:
             return True  # controlled from outside the EU, from a country not declared
         return bool(countries - self.adequate)
+
+
+def public_only(classes: tuple[str, ...]) -> bool:
+    """Whether an item's data (its `data.classifications`) is all public: no transfer rule
+    concerns it."""
+    return bool(classes) and all(c == "public" for c in classes)
 
 
 def _support(provider: Provider) -> tuple[str, ...]:
