@@ -15,22 +15,63 @@ from typing import Any
 
 from bleu_assess.assess import contract_facts
 from bleu_assess.assess.exposure import SNC, Exposures, immune
-from bleu_assess.assess.offers import UNKNOWN, Profile, Profiles
+from bleu_assess.assess.offers import Profile, Profiles
 from bleu_assess.assess.results import Exposure
-from bleu_assess.assess.transfers import Transfers
+from bleu_assess.assess.transfers import Transfers, public_only
 from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Application, Dataset, Derogation, Provider
 from bleu_assess.rules.refdata import VerdictModel, home_countries, verdict_model
 
-_EMPTY: frozenset[Any] = frozenset()
+# The columns of a place's bits (Analysis._profile_bits): the providers involved, exposed, without
+# secnumcloud, the regions, storage, support and administration regions, HDS activities needed and
+# missing, the providers not covered, whether a party's location is unknown, the offers.
+(_INVOLVED, _EXPOSED, _WITHOUT_SNC, _REGIONS, _STORAGE, _SUPPORT, _ADMIN, _NEEDED, _MISSING, _UNCOVERED, _UNKNOWN,
+ _OFFERS) = range(12)
+# The columns of a dataset's bits (Analysis.data_bits): its class, its answer on particular
+# sensitivity, its class while that answer is unknown, its classified level, whether it is not
+# classified, whether it holds personal data.
+_CLASS, _ANSWER, _UNQUALIFIED, _LEVEL, _UNCLASSIFIED, _PERSONAL = range(6)
 # Shared by every item without derogation (copied into its facts, never changed).
 _NO_DEROGATION: dict[str, Any] = {"derogations.active": (), "derogations.expired": (),
                                   "derogations.months_since_compliant_offer": None}
 
 
-def _sorted(values: set[str]) -> tuple[str, ...]:
-    return tuple(sorted(values)) if values else ()
+class _Columns:
+    """Sets of values in numbered columns, all held as the bits of one int: uniting the sets of
+    many items is one `|` each, and a column's values are read back sorted, remembered per
+    content (items differ, each of their columns repeats)."""
+
+    def __init__(self, columns: int) -> None:
+        self._bits: dict[tuple[int, Any], int] = {}
+        self._meanings: list[Any] = []  # by bit: its value
+        self.masks = [0] * columns  # by column: its bits
+        self._decoded: dict[int, tuple[Any, ...]] = {0: ()}  # a column's bits -> its values
+
+    def of(self, column: int, values: Iterable[Any]) -> int:
+        """The bits of `values` in `column` (each value given its bit on first sight)."""
+        bits = 0
+        for value in values:
+            bit = self._bits.get((column, value))
+            if bit is None:
+                bit = self._bits[(column, value)] = 1 << len(self._meanings)
+                self._meanings.append(value)
+                self.masks[column] |= bit
+            bits |= bit
+        return bits
+
+    def values(self, bits: int, column: int) -> tuple[Any, ...]:
+        """The values of one column of `bits`, sorted."""
+        part = bits & self.masks[column]
+        found = self._decoded.get(part)
+        if found is None:
+            meanings, values, rest = self._meanings, [], part
+            while rest:
+                low = rest & -rest
+                values.append(meanings[low.bit_length() - 1])
+                rest ^= low
+            found = self._decoded[part] = tuple(sorted(values))
+        return found
 
 
 class Analysis:
@@ -48,18 +89,18 @@ class Analysis:
         self.edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.received: dict[str, set[str]] = defaultdict(set)
         self.senders: dict[str, set[str]] = defaultdict(set)
+        edges, received, senders = self.edges, self.received, self.senders
         for flow in inv.flows:
-            self.senders[flow.target].add(flow.source)
+            source, target = flow.source, flow.target
+            senders[target].add(source)
             for d in flow.datasets:
-                self.edges[d].append((flow.source, flow.target))
-                self.received[flow.target].add(d)
+                edges[d].append((source, target))
+                received[target].add(d)
         self.holders: dict[str, list[str]] = defaultdict(list)
         for app in inv.applications:
             for d in app.datasets:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
-        # The offer each application is hosted on, if declared.
-        self.platforms = {a.id: a.hosting.platform for a in inv.applications if a.hosting and a.hosting.platform}
         self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
         self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
@@ -76,69 +117,88 @@ class Analysis:
         for derogation in inv.derogations:
             for item_id in derogation.items:
                 self.derogations[item_id].append(derogation)
-        self._groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-        self._parts: dict[int, tuple[frozenset[Any], ...]] = {}
+        self._places = _Columns(_OFFERS + 1)
+        self._provider_sets: dict[int, dict[str, Any]] = {}
+        self._parts: dict[int, int] = {}  # by profile
+        self._groups: dict[tuple[int, str | None], dict[str, Any]] = {}  # by places and location
+        platforms = inv.platforms_by_id
+        # Each application's place: its hosting and the offer it runs on.
+        self.app_bits = {a.id: self._profile_bits(self.app_profile[a.id]) | self._places.of(
+            _OFFERS, (a.hosting.platform,) if a.hosting and a.hosting.platform in platforms else ())
+            for a in inv.applications}
+        self._data = _Columns(_PERSONAL + 1)
+        self.data_bits = {d.id: self._dataset_bits(d) for d in inv.datasets}
+        self._data_blocks: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
         self._provider_blocks: dict[str | None, dict[str, Any]] = {}
         self._hosting_blocks: dict[int, dict[str, Any]] = {}
-        # By hosting profile, provider and transfer basis: most applications share a few.
-        self._app_groups: dict[tuple[int, str | None, str | None], dict[str, Any]] = {}
+        # By hosting profile (one per distinct hosting): most applications share a few.
+        self._app_groups: dict[int, dict[str, Any]] = {}
         self._unknown_hosted: set[str] | None = None
 
     # -- facts ------------------------------------------------------------------------------
     # Most facts are the same for every item that shares a hosting (or a set of hostings): they
     # are computed once per hosting profile or distinct union, and copied into each item's facts.
 
-    def _profile_parts(self, p: Profile) -> tuple[frozenset[Any], ...]:
-        """What one hosting contributes to an item's facts, as sets to unite: involved, exposed,
-        without secnumcloud, regions, storage, support, administration, HDS needed, missing,
-        uncovered."""
-        parts = self._parts.get(id(p))
-        if parts is None:
+    def _profile_bits(self, p: Profile) -> int:
+        """What one hosting contributes to an item's facts, as bits to unite, one column each
+        (the `_COLUMNS`; the offer its applications run on is set apart, in `app_bits`)."""
+        bits = self._parts.get(id(p))
+        if bits is None:
             providers = self.inventory.providers_by_id
             immune_host = SNC in p.qualifications.held
-            exposed = {pid for index, pid in enumerate(p.involved)
-                       if self.providers[pid].exposed and not (index == 0 and immune_host)}
-            without_snc = {pid for index, pid in enumerate(p.involved)
-                           if not (immune_host if index == 0 else immune(providers[pid], self.as_of))}
-            parts = self._parts[id(p)] = (
-                frozenset(p.involved), frozenset(exposed), frozenset(without_snc), p.all_regions, p.storage_regions,
-                p.all_support, p.all_admin, frozenset(p.hds_needed), frozenset(p.hds_missing),
-                frozenset(p.hds_uncovered))
-        return parts
+            exposed = [pid for index, pid in enumerate(p.involved)
+                       if self.providers[pid].exposed and not (index == 0 and immune_host)]
+            without_snc = [pid for index, pid in enumerate(p.involved)
+                           if not (immune_host if index == 0 else immune(providers[pid], self.as_of))]
+            columns = (p.involved, exposed, without_snc, p.all_regions, p.storage_regions, p.all_support, p.all_admin,
+                       p.hds_needed, p.hds_missing, p.hds_uncovered, () if p.known else (True,))
+            bits = 0
+            for column, values in enumerate(columns):
+                bits |= self._places.of(column, values)
+            self._parts[id(p)] = bits
+        return bits
 
-    def _group_facts(self, profiles: list[Profile], location: str | None = None) -> dict[str, Any]:
+    def _place_facts(self, bits: int, location: str | None = None) -> dict[str, Any]:
         """The facts of the places an item's data is at (one application's hosting, or every
-        application a dataset reaches), computed once per distinct content."""
-        if len(profiles) > 1:  # places share a few hostings: unite each once
-            profiles = list({id(p): p for p in profiles}.values())
-        if len(profiles) == 1:
-            parts = self._profile_parts(profiles[0])
-        else:
-            columns = zip(*(self._profile_parts(p) for p in profiles))
-            parts = tuple(frozenset().union(*column) for column in columns) if profiles else (_EMPTY,) * 10
-        known = all(p.known for p in profiles)
-        key = (parts, known, location)
+        application a dataset reaches: their `app_bits` united) and of a dataset's own `location`,
+        computed once per distinct union: the providers and regions involved, HDS, and the
+        transfers they make (the offers' own transfer basis replacing their provider's)."""
+        key = (bits, location)
         facts = self._groups.get(key)
         if facts is not None:
             return facts
-        involved, exposed, without_snc, regions, storage, support, admin, needed, missing, uncovered = parts
+        column = self._places.values
+        regions, storage = column(bits, _REGIONS), column(bits, _STORAGE)
         if location:
-            regions, storage = regions | {location}, storage | {location}
-        providers = self.inventory.providers_by_id
-        ordered = sorted(involved)
+            regions, storage = tuple(sorted({*regions, location})), tuple(sorted({*storage, location}))
         facts = self._groups[key] = {
-            "providers.involved": tuple(ordered),
-            "providers.exposed": tuple(sorted(exposed)),
-            "providers.without_hds": tuple(sorted(p for p in uncovered if providers[p].hds_exemption is None)),
-            "providers.without_secnumcloud": tuple(sorted(without_snc)),
-            "providers.unknown_headquarters": tuple(p for p in ordered if providers[p].headquarters is None),
-            "data.regions": tuple(sorted(regions)), "data.storage_regions": tuple(sorted(storage)),
-            "data.support_regions": tuple(sorted(support)), "data.admin_regions": tuple(sorted(admin)),
-            "data.regions_known": known,
-            "hds.activities_needed": tuple(sorted(needed)), "hds.activities_missing": tuple(sorted(missing)),
-            **contract_facts.provider_facts([providers[p] for p in ordered]),
+            **self._providers_facts(bits), "providers.exposed": column(bits, _EXPOSED),
+            "providers.without_secnumcloud": column(bits, _WITHOUT_SNC),
+            "data.regions": regions, "data.storage_regions": storage,
+            "data.support_regions": column(bits, _SUPPORT), "data.admin_regions": column(bits, _ADMIN),
+            "data.regions_known": not bits & self._places.masks[_UNKNOWN],
+            "hds.activities_needed": column(bits, _NEEDED), "hds.activities_missing": column(bits, _MISSING),
         }
+        platforms = self.inventory.platforms_by_id
+        facts.update(self.transfers.item_facts(facts, [platforms[o] for o in column(bits, _OFFERS)]))
         return facts
+
+    def _providers_facts(self, bits: int) -> dict[str, Any]:
+        """The facts of the providers involved in a place and of those not covered for HDS."""
+        masks = self._places.masks
+        key = bits & (masks[_INVOLVED] | masks[_UNCOVERED])
+        found = self._provider_sets.get(key)
+        if found is None:
+            providers = self.inventory.providers_by_id
+            ordered = self._places.values(bits, _INVOLVED)
+            found = self._provider_sets[key] = {
+                "providers.involved": ordered,
+                "providers.without_hds": tuple(p for p in self._places.values(bits, _UNCOVERED)
+                                               if providers[p].hds_exemption is None),
+                "providers.unknown_headquarters": tuple(p for p in ordered if providers[p].headquarters is None),
+                **contract_facts.provider_facts([providers[p] for p in ordered]),
+            }
+        return found
 
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
         facts: dict[str, Any] = {"kind": kind, "id": item_id, "name": name}
@@ -146,36 +206,50 @@ class Analysis:
         facts.update(self._derogation_facts(item_id))
         return facts
 
-    def _data_facts(self, data: Iterable[Dataset]) -> dict[str, Any]:
-        """What the data says about sensitivity: answers on particular sensitivity, the classes still
-        to be qualified, those the organisation's policy names, and what is not classified at all."""
-        classes: set[str] = set()
-        answers: set[str] = set()
-        unqualified: set[str] = set()
-        ids: set[str] = set()
-        unclassified: set[str] = set()
-        levels: set[str] = set()
-        for d in data:  # one pass: it runs for every item
-            ids.add(d.id)
-            answers.add(d.particular_sensitivity)
-            classification = d.classification
-            if classification is None:
-                unclassified.add(d.id)
-                continue
-            classes.add(classification)
-            if d.particular_sensitivity == "unknown":
-                unqualified.add(classification)
-            if classification == "classified":
-                levels.add(d.level or "unspecified")
-        return {
-            "data.classifications": _sorted(classes),
-            "data.particular_sensitivity": _sorted(answers),
-            "data.unqualified_classifications": _sorted(unqualified),
-            "data.policy_classifications": _sorted(classes & self.policy),
-            "data.datasets": _sorted(ids),
-            "data.unclassified": _sorted(unclassified),
-            "data.classified_levels": _sorted(levels),
-        }
+    def _dataset_bits(self, d: Dataset) -> int:
+        """What one dataset contributes to the data facts of the items it reaches, as bits to
+        unite (the columns `_CLASS`... `_PERSONAL`)."""
+        data, classification = self._data, d.classification
+        bits = data.of(_ANSWER, (d.particular_sensitivity,)) | data.of(_PERSONAL, (True,) if d.personal_data else ())
+        if classification is None:
+            return bits | data.of(_UNCLASSIFIED, (True,))
+        bits |= data.of(_CLASS, (classification,))
+        if d.particular_sensitivity == "unknown":
+            bits |= data.of(_UNQUALIFIED, (classification,))
+        if classification == "classified":
+            bits |= data.of(_LEVEL, (d.level or "unspecified",))
+        return bits
+
+    def _data_facts(self, bits: int) -> tuple[dict[str, Any], tuple[str, ...]]:
+        """What the data (datasets' `data_bits` united) says about sensitivity: answers on
+        particular sensitivity, the classes still to be qualified, those the organisation's
+        policy names, personal data (`_unclassified` names what is not classified at all); with
+        the classes its exposure is weighed by (unclassified and particularly sensitive data
+        included)."""
+        block = self._data_blocks.get(bits)
+        if block is None:
+            values = self._data.values
+            classes, answers = values(bits, _CLASS), values(bits, _ANSWER)
+            unclassified = bool(bits & self._data.masks[_UNCLASSIFIED])
+            block = self._data_blocks[bits] = ({
+                "data.classifications": classes,
+                "data.particular_sensitivity": answers,
+                "data.unqualified_classifications": values(bits, _UNQUALIFIED),
+                "data.policy_classifications": tuple(c for c in classes if c in self.policy),
+                "data.classified_levels": values(bits, _LEVEL),
+                "data.public_only": public_only(classes),
+                "data.personal": bool(bits & self._data.masks[_PERSONAL]),
+            }, (*classes, *(("unclassified",) if unclassified else ()),
+                *(("particular-sensitivity",) if "yes" in answers else ())))
+        return block
+
+    def _unclassified(self, bits: int, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """Those of the datasets `ids` (their `data_bits` united: `bits`) not classified yet."""
+        unclassified = self._data.masks[_UNCLASSIFIED]
+        if not bits & unclassified:
+            return ()
+        data_bits = self.data_bits
+        return tuple([d for d in ids if data_bits[d] & unclassified])
 
     def _derogation_facts(self, item_id: str) -> dict[str, Any]:
         found = self.derogations.get(item_id)
@@ -215,21 +289,23 @@ class Analysis:
 
     def application_facts(self, app: Application) -> tuple[dict[str, Any], Exposure]:
         inv = self.inventory
-        datasets = self.datasets
-        held = [datasets[d] for d in app.datasets]
+        data_bits = self.data_bits
+        held = received = 0
+        for d in app.datasets:
+            held |= data_bits[d]
         received_ids = self.received.get(app.id)
-        data = held + [datasets[d] for d in sorted(received_ids)] if received_ids else held
-        data_facts = self._data_facts(data)
-        # The exposure factor: the most sensitive data involved, unclassified and particularly sensitive included.
-        classifications = (*data_facts["data.classifications"], *(("unclassified",) if data_facts["data.unclassified"] else ()),
-                           *(("particular-sensitivity",) if "yes" in data_facts["data.particular_sensitivity"] else ()))
-        hosting = app.hosting
-        provider = inv.hosting_provider(app)
-        profile = self.app_profile[app.id]
+        if received_ids:
+            for d in received_ids:
+                received |= data_bits[d]
+            ids = tuple(sorted({*app.datasets, *received_ids}))
+        else:
+            ids = tuple(sorted(set(app.datasets)))
+        data = held | received
+        data_facts, classifications = self._data_facts(data)
         # Where the application stores and processes data; datasets stored elsewhere (`location`)
-        # are assessed as datasets, so as not to lend one dataset's location to another.
+        # are assessed as datasets, so as not to lend one dataset's location to another; the
+        # exposure factor: the most sensitive data involved.
         exposure, via = self.exposure.app_exposure(app, classifications)
-        offer = inv.platforms_by_id.get(getattr(hosting, "platform", None) or "")
         homologation = app.homologation
         exposures = self.exposure
         sends = exposures.sends_to_exposed.get(app.id)
@@ -239,37 +315,30 @@ class Analysis:
         # One dict display (later entries win, as successive updates would): built for every item.
         facts: dict[str, Any] = {
             "kind": "application", "id": app.id, "name": app.name,
-            **self._hosted_facts(profile, provider, offer.transfer_basis if offer else None),
+            **self._hosted_facts(app),
             **self._derogation_facts(app.id),
             **data_facts,
-            "data.held_classifications": tuple(sorted({d.classification for d in held if d.classification})),
+            "data.datasets": ids, "data.unclassified": self._unclassified(data, ids),
+            "data.held_classifications": self._data.values(held, _CLASS),
             "siiv": app.siiv, "sie": app.sie, "homologation.level": homologation.level if homologation else None,
             "homologation.expired": bool(homologation and homologation.until and homologation.until < self.as_of),
             "network_class": app.network_class, "approved_encryption": app.approved_encryption,
-            "data.personal": any(d.personal_data for d in data),
             "exposure.level": exposure.level, "exposure.score": exposure.score,
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
             "exposure.path": exposure.paths[0] if exposure.paths else (),
             "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
-            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)),
-            "hosting.model": hosting.model if hosting else None, "hosting.region": inv.hosting_region(app),
-            "hosting.provider": provider.id if provider else None,
-            "hosting.platform": hosting.platform if hosting else None, "service": app.service,
-            "provider.exposed": exposures.exposed_app(app.id),  # a qualified offer makes its applications immune
+            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)), "service": app.service,
             "flows.sends_to_exposed": tuple(sorted(sends)) if sends else (),
             "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
             "flows.receives_from": tuple(sorted(senders)) if senders else (),
             "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
             # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
-            "flows.received_classifications": tuple(sorted(
-                {c for d in received_ids if (c := datasets[d].classification) is not None})) if received_ids else (),
+            "flows.received_classifications": self._data.values(received, _CLASS),
             "flows.health_to_uncertified": app.id in exposures.health_to_uncertified,
-            "provider.hds_or_eea_gap": exposures.hds_or_eea_gap(app.id),
             "dependencies.count": len([d for d in app.depends_on if d != app.id]),
             "dependencies.in_cycle": app.id in self.in_cycle,
+            **contract_facts.application_facts(app),
         }
-        facts.update(self.transfers.item_facts(facts, (offer,) if offer else ()))
-        facts.update(contract_facts.application_facts(app, provider))
         servers = inv.servers_by_application.get(app.id, ())
         facts.update({
             "servers": tuple(sorted(s.id for s in servers)) if servers else (),
@@ -280,21 +349,32 @@ class Analysis:
         })
         return facts, exposure
 
-    def _hosted_facts(self, profile: Profile, provider: Provider | None, basis: str | None) -> dict[str, Any]:
+    def _hosted_facts(self, app: Application) -> dict[str, Any]:
         """The facts an application owes to its hosting alone (organisation, hosting profile,
-        provider, the offer's transfer basis): one dict per distinct hosting, copied into each
-        application's facts in one step."""
-        key = (id(profile), provider.id if provider else None, basis)
-        facts = self._app_groups.get(key)
+        provider and its contract, the offer, the transfers they make): one dict per distinct
+        hosting (one profile each), copied into each application's facts in one step."""
+        profile = self.app_profile[app.id]
+        facts = self._app_groups.get(id(profile))
         if facts is None:
+            inv = self.inventory
+            hosting = app.hosting
+            provider = inv.hosting_provider(app)
+            offer = inv.platform(hosting.platform) if hosting else None
             facts = dict(self._organisation_facts)
-            facts.update(self._group_facts([profile] if profile is not UNKNOWN else []))
-            if profile is UNKNOWN:
-                facts["data.regions_known"] = False
+            facts.update(self._place_facts(self.app_bits[app.id]))
             facts.update(self._hosting_facts(profile))
             facts.update(self._application_provider_facts(provider))
-            facts.update(self.transfers.application_facts(provider, basis))
-            self._app_groups[key] = facts
+            facts.update(self.transfers.application_facts(provider, offer.transfer_basis if offer else None))
+            facts.update(contract_facts.contract_facts(provider))
+            exposures = self.exposure
+            facts.update({
+                "hosting.model": hosting.model if hosting else None, "hosting.region": inv.hosting_region(app),
+                "hosting.provider": provider.id if provider else None,
+                "hosting.platform": hosting.platform if hosting else None,
+                "provider.exposed": exposures.exposed_app(app.id),  # a qualified offer makes its applications immune
+                "provider.hds_or_eea_gap": exposures.hds_or_eea_gap(app.id),
+            })
+            self._app_groups[id(profile)] = facts
         return facts
 
     def _unknown_dependencies(self, app: Application) -> tuple[str, ...]:
@@ -330,20 +410,23 @@ class Analysis:
         return None if provider.headquarters is None else provider.headquarters not in home_countries()
 
     def dataset_facts(self, dataset: Dataset) -> tuple[dict[str, Any], Exposure]:
-        inv = self.inventory
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
-        profiles = self.app_profile
-        places = list({id(p): p for p in map(profiles.__getitem__, reach)}.values())  # united: order does not matter
         exposure, via = self.exposure.dataset_exposure(dataset)
         facts = self._common("dataset", dataset.id, dataset.name)
-        facts.update(self._group_facts(places, dataset.location))
-        facts.update(self._data_facts((dataset,)))
+        # Where its data is: the hostings (and offers) of every application it reaches, united.
+        bits = 0
+        app_bits = self.app_bits
+        for app_id in reach:
+            bits |= app_bits[app_id]
+        facts.update(self._place_facts(bits, dataset.location))
+        facts.update(self._data_facts(self.data_bits[dataset.id])[0])
         own = (dataset.classification,) if dataset.classification else ()
         facts.update({
+            "data.datasets": (dataset.id,), "data.unclassified": () if own else (dataset.id,),
             "data.held_classifications": own,
             "data.personal": dataset.personal_data,
-            "data.regions_known": facts["data.regions_known"] and (bool(places) or dataset.location is not None),
+            "data.regions_known": facts["data.regions_known"] and (bool(reach) or dataset.location is not None),
             "exposure.level": exposure.level, "exposure.score": exposure.score,
             "exposure.exposed": exposure.level != "none", "exposure.via": via,
             "exposure.path": exposure.paths[0] if exposure.paths else (),
@@ -351,10 +434,6 @@ class Analysis:
             "volume_gb": dataset.volume_gb, "location": dataset.location,
             "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
         })
-        # The offers its data is hosted on, each once (their weakest transfer basis counts).
-        platforms = self.platforms
-        offers = {platforms[a] for a in reach if a in platforms}
-        facts.update(self.transfers.item_facts(facts, [inv.platforms_by_id[o] for o in sorted(offers)]))
         return facts, exposure
 
 

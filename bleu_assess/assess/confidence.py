@@ -6,11 +6,10 @@ uncertain; docs/catalogue.md). Shown as † in every output."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import fields, replace
-from operator import attrgetter
+from dataclasses import replace
 from typing import Any
 
-from bleu_assess.assess.results import ItemVerdict
+from bleu_assess.assess.results import Finding
 from bleu_assess.inventory.catalogue_refs import Resolution, ResolvedEntry, worst
 
 # Evidence keys that come from provider or offer facts: a finding using one rests on them.
@@ -18,18 +17,6 @@ _PROVIDER_FACTS = ("provider.", "providers.", "hosting.provider", "hosting.regio
                    "hosting.kind", "hosting.qualifications", "hosting.pending_qualifications", "hds.",
                    "data.regions", "data.support_regions", "data.admin_regions", "data.storage_regions",
                    "exposure.", "platform.")
-
-
-# Every field of an item but `confidence`, its last: most items of an estate on catalogue offers
-# get a mark, and building them positionally costs half of dataclasses.replace.
-_FIELDS = [f.name for f in fields(ItemVerdict)]
-if _FIELDS[-1] != "confidence":
-    raise ImportError("ItemVerdict.confidence must remain its last field (confidence._with_confidence)")
-_kept = attrgetter(*_FIELDS[:-1])
-
-
-def _with_confidence(item: ItemVerdict, confidence: str | None) -> ItemVerdict:
-    return ItemVerdict(*(*_kept(item), confidence))
 
 
 def _ids(value: Any) -> Iterable[str]:
@@ -67,64 +54,95 @@ def item_entries(resolution: Resolution, inventory: Any, item_id: str, evidence:
     return sorted(found.values(), key=lambda e: (e.section, e.id))
 
 
-def annotate(result: Any, inventory: Any) -> Any:
-    """The scan result with `confidence` on each finding that rests on catalogue facts that are
-    not all official, and on each item (its findings' and its platform's worst)."""
-    resolution: Resolution = inventory.catalogue
-    items = []
-    # A finding's mark depends on its item only through the item's hosting (provider and offer):
-    # it is computed once per hosting, landing platform and catalogue names in the evidence. Evidence
-    # dicts are shared by findings alike (evaluate._Check): what one needs is read once.
-    marks_seen: dict[tuple[Any, ...], str | None] = {}
-    evidence_seen: dict[int, tuple[bool, bool, tuple[str, ...]]] = {}
-    keys_seen: dict[tuple[str, ...], tuple[bool, bool]] = {}  # by evidence keys: provider facts, platform
-    catalogued = {name for section, name in resolution.by_key if section in ("providers", "platforms")}
-    platform_marks: dict[str | None, str | None] = {}
-    for item in result.items:
-        app = inventory.applications_by_id.get(item.id)
+def rests_on_catalogue(names: Iterable[str]) -> bool:
+    """Whether a finding whose evidence shows the facts `names` rests on provider or offer facts
+    (and may take a mark)."""
+    return any(name.startswith(_PROVIDER_FACTS) for name in names)
+
+
+class Marks:
+    """The confidence marks of one inventory's findings and items, as the evaluation makes them
+    (assess/evaluate.py) for an inventory resolved from the catalogue, remembered: a
+    finding's mark depends on its item only through the item's hosting (provider and offer), so
+    it is computed once per hosting, landing platform and catalogue names in the evidence.
+    Evidence dicts are shared by findings alike (evaluate._Check): what one needs is read once,
+    and a finding shared by items alike is marked once per mark."""
+
+    def __init__(self, inventory: Any) -> None:
+        self.inventory = inventory
+        self.resolution: Resolution = inventory.catalogue
+        self.catalogued = {name for section, name in self.resolution.by_key if section in ("providers", "platforms")}
+        self._marks: dict[tuple[Any, ...], str | None] = {}
+        self._evidence: dict[int, tuple[bool, bool, tuple[str, ...]]] = {}
+        self._keys: dict[tuple[str, ...], tuple[bool, bool]] = {}  # by evidence keys: provider facts, platform
+        self._marked: dict[tuple[int, str], Finding] = {}
+        self._platforms: dict[str | None, str | None] = {}
+
+    def item(self, item_id: str, findings: tuple[Finding, ...], platform: str | None,
+             which: Iterable[int] | None = None) -> tuple[tuple[Finding, ...], str | None]:
+        """An item's findings, marked (the same tuple when none is), and the item's mark (None
+        for official facts or none): `which` are the positions of the findings that may rest on
+        catalogue facts (`rests_on_catalogue`; default all)."""
+        inventory = self.inventory
+        app = inventory.applications_by_id.get(item_id)
         hosted = None
         if app is not None and app.hosting is not None:
             host = inventory.hosting_provider(app)
             hosted = (host.id if host else None, app.hosting.platform)
-        findings = []
-        changed = False
-        for f in item.findings:
+        changed: list[Finding] | None = None
+        for index in range(len(findings)) if which is None else which:
+            f = findings[index]
             evidence = f.evidence
-            seen = evidence_seen.get(id(evidence))
+            seen = self._evidence.get(id(evidence))
             if seen is None:
-                uses = keys_seen.get(tuple(evidence))
+                uses = self._keys.get(tuple(evidence))
                 if uses is None:
-                    uses = keys_seen[tuple(evidence)] = (any(key.startswith(_PROVIDER_FACTS) for key in evidence),
-                                                         any(k.startswith("platform.") for k in evidence))
+                    uses = self._keys[tuple(evidence)] = (rests_on_catalogue(evidence),
+                                                          any(k.startswith("platform.") for k in evidence))
                 # Only the names of catalogue entries count (not applications, countries...), and
                 # only for a finding resting on provider facts: the others get no mark.
-                names = tuple(sorted({name for value in evidence.values() for name in _ids(value)
-                                      if name in catalogued})) if uses[0] else ()
-                seen = evidence_seen[id(evidence)] = (*uses, names)
-            mark = None
+                seen = self._evidence[id(evidence)] = (*uses, _names(evidence, self.catalogued) if uses[0] else ())
             provider_facts, uses_platform, names = seen
-            if provider_facts:
-                platform = item.platform if uses_platform else None
-                key = (hosted, platform, names)
-                if key not in marks_seen:
-                    entries = item_entries(resolution, inventory, item.id, {"names": names}, platform)
-                    marks_seen[key] = worst(e.confidence for e in entries if e.confidence)
-                mark = marks_seen[key]
+            if not provider_facts:
+                continue
+            shown = platform if uses_platform else None
+            key = (hosted, shown, names)
+            if key not in self._marks:
+                entries = item_entries(self.resolution, inventory, item_id, {"names": names}, shown)
+                self._marks[key] = worst(e.confidence for e in entries if e.confidence)
+            mark = self._marks[key]
             if mark and mark != "official":
-                f = replace(f, confidence=mark)
-                changed = True
-            findings.append(f)
-        if item.platform not in platform_marks:
-            entry = resolution.entry("platforms", item.platform)
-            platform_marks[item.platform] = entry.confidence if entry is not None else None
+                found = self._marked.get((id(f), mark))
+                if found is None:
+                    found = self._marked[(id(f), mark)] = replace(f, confidence=mark)
+                if changed is None:
+                    changed = list(findings)
+                changed[index] = found
+        if changed is not None:
+            findings = tuple(changed)
+        if platform not in self._platforms:
+            entry = self.resolution.entry("platforms", platform)
+            self._platforms[platform] = entry.confidence if entry is not None else None
         marks = [f.confidence for f in findings if f.confidence]
-        if platform_marks[item.platform]:
-            marks.append(platform_marks[item.platform])
+        if self._platforms[platform]:
+            marks.append(self._platforms[platform])  # type: ignore[arg-type]
         mark = worst(marks) if marks else None
-        confidence = mark if mark != "official" else None
-        if changed:
-            item = replace(item, findings=tuple(findings), confidence=confidence)
-        elif confidence != item.confidence:
-            item = _with_confidence(item, confidence)
-        items.append(item)
-    return replace(result, items=tuple(items))
+        return findings, mark if mark != "official" else None
+
+
+def _names(evidence: Mapping[str, Any], catalogued: set[str]) -> tuple[str, ...]:
+    """The names of catalogue entries the evidence shows, sorted (its values are ids, lists of
+    ids, exposure paths...: nested lists are read through)."""
+    found = set()
+    for value in evidence.values():
+        if isinstance(value, str):
+            if value in catalogued:
+                found.add(value)
+        elif isinstance(value, (list, tuple)):
+            for element in value:
+                if isinstance(element, str):
+                    if element in catalogued:
+                        found.add(element)
+                else:
+                    found.update(name for name in _ids(element) if name in catalogued)
+    return tuple(sorted(found))

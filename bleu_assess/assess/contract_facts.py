@@ -16,12 +16,16 @@ from bleu_assess.inventory.model import Application, Provider
 # The facts this module computes are declared, with the others, in rules/facts.py.
 
 
-def application_facts(app: Application, provider: Provider | None) -> dict[str, Any]:
-    """An application's own key and exit facts, and its hosting provider's contract."""
+def application_facts(app: Application) -> dict[str, Any]:
+    """An application's own key and exit facts."""
+    return {"keys.customer_held": app.customer_held_keys, "exit.plan": app.exit_plan}
+
+
+def contract_facts(provider: Provider | None) -> dict[str, Any]:
+    """What the contract with an application's hosting provider states (cached by the caller per
+    hosting)."""
     contract = provider.contract if provider else None
     return {
-        "keys.customer_held": app.customer_held_keys,
-        "exit.plan": app.exit_plan,
         "provider.contract.change_notice": contract.change_notice if contract else None,
         "provider.contract.exit_without_penalty": contract.exit_without_penalty if contract else None,
         "provider.contract.locations_stated": contract.locations_stated if contract else None,

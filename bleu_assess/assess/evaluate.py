@@ -14,6 +14,7 @@ from typing import Any
 
 from bleu_assess import __version__, gcpause
 from bleu_assess.assess.analysis import Analysis, derogation_active
+from bleu_assess.assess.confidence import Marks, rests_on_catalogue
 from bleu_assess.assess.landing import Expiry, LandingZones
 from bleu_assess.assess.merge import Merger
 from bleu_assess.assess.naming import Referrer, placeholders, sources
@@ -69,6 +70,10 @@ class _Check:
         return evidence
 
 
+# How the findings of the checks that fired are shown (Evaluator._order).
+_Shown = tuple[tuple[_Check, ...] | None, str, tuple[int, ...]]
+
+
 def _values(names: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
     """A key of the values of the facts `names` in an item's facts. 1, 1.0 and True are equal
     keys but print differently: where a fact is a number, the key holds the values' types too."""
@@ -91,8 +96,9 @@ def _jsonable(value: Any) -> Any:
 
 
 class Evaluator:
-    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str) -> None:
+    def __init__(self, ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str, marked: bool = False) -> None:
         self.inventory: Inventory = ig.inventory
+        self.marks = Marks(self.inventory) if marked else None
         self.as_of = as_of
         self.analysis = Analysis(ig, as_of)
         # Derogations in force, by item: rule id -> what the finding shows.
@@ -110,6 +116,8 @@ class Evaluator:
         self.model = verdict_model()
         self._derived: dict[tuple[_Check, ...], Any] = {}
         self.merger = Merger()
+        # By the checks that fired: how their findings are shown (`_order`).
+        self._shown: dict[tuple[_Check, ...], _Shown] = {}
         self.landing = LandingZones(self.inventory, self.analysis, as_of)
         self.expiry = Expiry(self.inventory, self.model, as_of)
         self.refer = Referrer(self.inventory)
@@ -162,16 +170,29 @@ class Evaluator:
         """The item's verdict, its facts (second-pass ones included) and the checks that fired."""
         facts, exposure, fired, unknown = self.decide(item, kind)
         finding = self.finding
-        findings = self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired])
+        key = tuple(fired)
+        shown = self._shown.get(key)
+        if shown is None:
+            shown = self._shown[key] = self._order(fired, unknown)
         waivers = self.waivers.get(item.id)
-        if waivers:  # a merged finding is derogated when a derogation covers any of its rules
-            findings = [_derogated(f, waivers) for f in findings]
-        findings.sort(key=_finding_order)
-        readiness = self.readiness(findings, bool(unknown))
-        ordered = tuple(findings)
+        fast = shown[0] is not None and not waivers
+        if fast:
+            # One finding per check, in the order they are shown; readiness known from the checks.
+            ordered = tuple([finding(c, facts, exposure) for c in shown[0]])  # type: ignore[union-attr]
+            readiness = shown[1]
+        else:
+            findings = self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired])
+            if waivers:  # a merged finding is derogated when a derogation covers any of its rules
+                findings = [_derogated(f, waivers) for f in findings]
+            findings.sort(key=_finding_order)
+            readiness = self.readiness(findings, bool(unknown))
+            ordered = tuple(findings)
         reasons = unknown if readiness == "unknown" else ()
-        # Positional, in ItemVerdict's field order (confidence is marked later: confidence.py):
-        # owner, criticality, classification, hosting_model, tags, extra.
+        confidence = None
+        if self.marks is not None:
+            ordered, confidence = self.marks.item(item.id, ordered, facts["platform.id"], shown[2] if fast else None)
+        # Positional, in ItemVerdict's field order: owner, criticality, classification,
+        # hosting_model, tags, extra, then the unknown reasons and the confidence mark.
         if kind == "application":
             hosting = item.hosting
             own = (item.owner, item.criticality, None, hosting.model if hosting else None, item.tags, item.extra)
@@ -179,7 +200,7 @@ class Evaluator:
             own = (None, None, item.classification, None, (), {})
         verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
                               facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
-                              ordered, facts["platform.pending"], *own, reasons)
+                              ordered, facts["platform.pending"], *own, reasons, confidence)
         return verdict, facts, fired
 
     def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:
@@ -237,11 +258,28 @@ class Evaluator:
         unknown = tuple(sorted({c.rule.id for c in fired if c.rule.verdict.get("readiness") == "unknown"}))
         return scope, residency, target, qualifications, regions, unknown
 
+    def _order(self, fired: list[_Check], unknown: tuple[str, ...]) -> _Shown:
+        """How the findings of these checks are shown, when none merges with another (`merge.py`):
+        the checks in the findings' order (`_finding_order`), the readiness they give an item no
+        derogation covers, and the positions of the findings that may rest on catalogue facts
+        (confidence.py); (None, "", ()) when some do merge."""
+        abouts = [c.rule.about for c in fired if c.rule.about is not None]
+        if len(abouts) != len(set(abouts)):
+            return None, "", ()
+        ordered = sorted(fired, key=lambda c: (SEVERITY_RANK[c.rule.severity], c.rule.id))
+        severities = {c.rule.severity for c in fired}
+        return (tuple(ordered), self.readiness_of(severities, bool(unknown)),
+                tuple(i for i, c in enumerate(ordered) if rests_on_catalogue(c.rule.facts_used)))
+
     @staticmethod
     def readiness(findings: Iterable[Finding], unknown: bool) -> str:
         """Blockers first, then missing facts, then conditions; findings under a derogation in
         force do not count."""
-        severities = {f.severity for f in findings if f.counts}
+        return Evaluator.readiness_of({f.severity for f in findings if f.counts}, unknown)
+
+    @staticmethod
+    def readiness_of(severities: set[str], unknown: bool) -> str:
+        """Readiness from the severities of the findings that count."""
         if Severity.BLOCKER in severities:
             return Readiness.NOT_READY
         if unknown:
@@ -288,11 +326,13 @@ def _finding_order(finding: Finding) -> tuple[int, str]:
 
 
 def assess(ig: InventoryGraph, rulesets: list[Ruleset], lang: str = "en",
-           advance: Callable[[int], None] | None = None, as_of: str | None = None) -> ScanResult:
+           advance: Callable[[int], None] | None = None, as_of: str | None = None, marked: bool = False) -> ScanResult:
     """`advance(n)` is told every few hundred items (for a progress bar); `as_of` (YYYY-MM-DD,
-    default `assessment_date()`) is the date qualifications are judged on."""
+    default `assessment_date()`) is the date qualifications are judged on; `marked`: findings and
+    items get the confidence of the catalogue facts they rest on (confidence.py; the inventory
+    must have been resolved from the catalogue)."""
     with gcpause.paused():
-        return Evaluator(ig, rulesets, lang, as_of or assessment_date()).run(advance)
+        return Evaluator(ig, rulesets, lang, as_of or assessment_date(), marked).run(advance)
 
 
 def trace(ig: InventoryGraph, rulesets: list[Ruleset], lang: str, as_of: str, item_id: str, kind: str) -> Trace:

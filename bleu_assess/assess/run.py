@@ -25,9 +25,4 @@ def assess_inventory(inventory: Inventory, rulesets: list[Ruleset], lang: str = 
     if as_of is None and inventory.catalogue is not None:
         # The day its catalogue references were resolved on: one date for catalogue and rules.
         as_of = inventory.catalogue.day.isoformat()
-    result = assess(ig or build_graph(inventory), rulesets, lang, advance, as_of)
-    if inventory.catalogue is not None:
-        from bleu_assess.assess.confidence import annotate
-
-        result = annotate(result, inventory)
-    return result
+    return assess(ig or build_graph(inventory), rulesets, lang, advance, as_of, marked=inventory.catalogue is not None)

@@ -40,7 +40,9 @@ class Transfers:
         self.candidates = {p.provider for p in inventory.platforms}
         self._item_cache: dict[Any, dict[str, Any]] = {}
         self._app_cache: dict[Any, dict[str, Any]] = {}
-        self._provider_traits: dict[str, tuple[frozenset[str], frozenset[str], bool, bool, bool]] = {}
+        self._region_cache: dict[tuple[tuple[str, ...], tuple[str, ...]],
+                                 tuple[frozenset[str], frozenset[str], dict[str, Any]]] = {}
+        self._provider_traits: dict[str, tuple[Provider, frozenset[str], frozenset[str], bool, bool, bool]] = {}
 
     def basis(self, provider: Provider, countries: frozenset[str], declared: str | None = None) -> str:
         """The basis of `provider`'s transfers to `countries` (outside the EEA): as declared (the
@@ -61,52 +63,62 @@ class Transfers:
         involved = facts.get("providers.involved") or ()
         regions = facts.get("data.regions") or ()
         support = facts.get("data.support_regions") or ()
-        classes = facts.get("data.classifications") or ()
         declared: dict[str, str] = {}
         for offer in offers:
             if offer.transfer_basis:
                 known = declared.get(offer.provider)
                 declared[offer.provider] = offer.transfer_basis if known is None else self._weakest(
                     [known, offer.transfer_basis])  # type: ignore[assignment]
-        key = (involved, regions, support, classes, tuple(sorted(declared.items())))
+        key = (involved, regions, support, tuple(sorted(declared.items())))
         found = self._item_cache.get(key)
         if found is not None:
             return found
-        providers = [self.providers[p] for p in involved if p in self.providers]
-        traits = [self._traits(p) for p in providers]
-        stored = frozenset(regions) - self.eea
-        reached = frozenset(support) - self.eea
+        stored, reached, named = self._regions(regions, support)
+        rows = [self._traits(p) for p in involved if p in self.providers]
         storage, access = [], []
-        for provider, (stores, supports, _, _, _) in zip(providers, traits):
-            if stored & stores:
-                storage.append(self.basis(provider, stored & stores, declared.get(provider.id)))
-            if reached & supports:
-                access.append(self.basis(provider, reached & supports, declared.get(provider.id)))
+        if stored or reached:  # most data stays in the EEA: no provider to look at
+            for provider, stores, supports, _, _, _ in rows:
+                if stored & stores:
+                    storage.append(self.basis(provider, stored & stores, declared.get(provider.id)))
+                if reached & supports:
+                    access.append(self.basis(provider, reached & supports, declared.get(provider.id)))
         if stored and not storage:  # stored outside the EEA by no declared provider (on premises abroad)
             storage = ["unknown"]
         found = self._item_cache[key] = {
-            "data.public_only": bool(classes) and all(c == "public" for c in classes),
-            "data.transfer_regions": tuple(sorted(stored)),
+            **named,
             "transfer.basis": self._weakest(storage),
-            "data.non_eu_regions": tuple(sorted(frozenset(regions) - self.eu)),
-            "support.transfer_regions": tuple(sorted(reached)),
-            "support.non_eu_regions": tuple(sorted(frozenset(support) - self.eu)),
             "transfer.access_basis": self._weakest(access),
-            "providers.non_adequate_jurisdiction": tuple(p.id for p, t in zip(providers, traits) if t[2]),
-            "providers.non_eu_seat": tuple(p.id for p, t in zip(providers, traits) if t[3]),
-            "providers.non_eu_jurisdictions": tuple(p.id for p, t in zip(providers, traits) if t[4]),
+            "providers.non_adequate_jurisdiction": tuple([t[0].id for t in rows if t[3]]),
+            "providers.non_eu_seat": tuple([t[0].id for t in rows if t[4]]),
+            "providers.non_eu_jurisdictions": tuple([t[0].id for t in rows if t[5]]),
         }
         return found
 
-    def _traits(self, provider: Provider) -> tuple[frozenset[str], frozenset[str], bool, bool, bool]:
-        """What item_facts reads of one provider, computed once: its regions, its support regions,
-        whether it is subject to a non-adequate jurisdiction, seated outside the EU, subject to
-        declared non-EU jurisdictions. Datasets reach many sets of providers (their key rarely
-        repeats), made of a few providers."""
-        found = self._provider_traits.get(provider.id)
+    def _regions(self, regions: tuple[str, ...], support: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str],
+                                                                                  dict[str, Any]]:
+        """The countries outside the EEA where data is stored or processed and from where it is
+        reached, with the facts that name them (remembered: places differ, their regions repeat)."""
+        found = self._region_cache.get((regions, support))
         if found is None:
-            found = self._provider_traits[provider.id] = (
-                frozenset(provider.regions), frozenset(_support(provider)), self._non_adequate(provider),
+            stored, reached = frozenset(regions) - self.eea, frozenset(support) - self.eea
+            found = self._region_cache[(regions, support)] = (stored, reached, {
+                "data.transfer_regions": tuple(sorted(stored)),
+                "data.non_eu_regions": tuple(sorted(frozenset(regions) - self.eu)),
+                "support.transfer_regions": tuple(sorted(reached)),
+                "support.non_eu_regions": tuple(sorted(frozenset(support) - self.eu)),
+            })
+        return found
+
+    def _traits(self, provider_id: str) -> tuple[Provider, frozenset[str], frozenset[str], bool, bool, bool]:
+        """What item_facts reads of one provider, computed once: the provider, its regions, its
+        support regions, whether it is subject to a non-adequate jurisdiction, seated outside the
+        EU, subject to declared non-EU jurisdictions. Datasets reach many sets of providers
+        (their key rarely repeats), made of a few providers."""
+        found = self._provider_traits.get(provider_id)
+        if found is None:
+            provider = self.providers[provider_id]
+            found = self._provider_traits[provider_id] = (
+                provider, frozenset(provider.regions), frozenset(_support(provider)), self._non_adequate(provider),
                 provider.headquarters is not None and provider.headquarters not in self.eu,
                 bool(self._foreign(provider)))
         return found
@@ -142,6 +154,12 @@ class Transfers:
         if provider.non_eu_control and not countries:
             return True  # controlled from outside the EU, from a country not declared
         return bool(countries - self.adequate)
+
+
+def public_only(classes: tuple[str, ...]) -> bool:
+    """Whether an item's data (its `data.classifications`) is all public: no transfer rule
+    concerns it."""
+    return bool(classes) and all(c == "public" for c in classes)
 
 
 def _support(provider: Provider) -> tuple[str, ...]:
