@@ -61,8 +61,7 @@ class ItemVerdict:
     @property
     def top_finding(self) -> Finding | None:
         """The most severe finding that is more than information and not derogated, if any."""
-        first = next((f for f in self.findings if f.counts), None)
-        return first if first is not None and first.severity != "info" else None
+        return top_of(self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         out = self.head_dict()
@@ -90,6 +89,13 @@ class ItemVerdict:
         if self.confidence:
             out["confidence"] = self.confidence
         return out
+
+
+def top_of(findings: Iterable[Finding]) -> Finding | None:
+    """The most severe of an item's `findings` (in their order: most severe first) that is more
+    than information and not derogated, if any (ItemVerdict.top_finding)."""
+    first = next((f for f in findings if f.counts), None)
+    return first if first is not None and first.severity != "info" else None
 
 
 # An item's findings as the evaluation decided them (rule ids, severity, evidence, parameters;

@@ -67,8 +67,14 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
     def say(key: str, **values: Any) -> str:
         return t(f"report.{key}", lang, **values)
 
+    labels: dict[tuple[str, str | None], str] = {}
+
     def lab(kind: str, value: str | None) -> str:
-        return label(kind, value, lang)
+        # The same few codes on every row (a severity for each finding): each worded once.
+        found = labels.get((kind, value))
+        if found is None:
+            found = labels[kind, value] = label(kind, value, lang)
+        return found
 
     summary = scan.summary()
     apps = sorted(scan.applications, key=lambda i: (READINESS_ORDER[i.readiness], i.id))

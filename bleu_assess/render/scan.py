@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.assess.results import Finding, ScanResult, scan_json_parts
+from bleu_assess.assess.results import Finding, ScanResult, decided, scan_json_parts, top_of, wording_of
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, t
 from bleu_assess.render.tabular import csv_bytes, default_dialect
@@ -79,7 +79,7 @@ def table(result: ScanResult, width: int = 160, every: bool = False) -> Stack | 
                                      _STYLES.get(i.exposure.level, "")) for i in items], 6),
         column("col_target", [cell(label("target", i.target, lang)) for i in items], 3),
         column("col_platform", [cell(i.platform or "—") for i in items], 1),
-        column("col_top_finding", [cell(finding_heading(i.top_finding, lang) if i.top_finding else "—")
+        column("col_top_finding", [cell(finding_heading(top, lang) if (top := top_finding(i)) else "—")
                                    for i in items], 5, flexible_min=24),
     ]
     title = t("scan.title", lang, organisation=result.inventory.organisation)
@@ -117,6 +117,17 @@ def confidence_legend(result: ScanResult) -> list[str]:
     if any(i.confidence for i in result.items):
         lines.append(t("scan.confidence_legend", result.lang, mark=t("scan.confidence_mark", result.lang)))
     return lines
+
+
+def top_finding(item: ItemVerdict) -> Finding | None:
+    """`item.top_finding`, worded alone: reading `item.findings` words every finding of the item
+    (results.WordedItem), of which a table or CSV row shows one (all of them took two thirds of
+    `scan --format table --all` at 100,000 applications, 7 s)."""
+    wording = wording_of(item)
+    if wording is None:
+        return item.top_finding
+    top = top_of(decided(item))
+    return None if top is None else wording.finding(top, {"id": item.id, "name": item.name})
 
 
 def finding_heading(finding: Finding, lang: str) -> str:
@@ -159,9 +170,9 @@ def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
     from the results' language)."""
     rows = []
     for item in result.items:
-        top = item.top_finding
+        top = top_finding(item)
         rows.append((item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
-                     item.exposure.level, item.exposure.score, item.target, item.platform or "", len(item.findings),
+                     item.exposure.level, item.exposure.score, item.target, item.platform or "", len(decided(item)),
                      top.rule if top else "", top.severity if top else "", top.message if top else ""))
     return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
 
