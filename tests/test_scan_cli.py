@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bleu_assess import api
 from bleu_assess.cli import app
@@ -184,6 +185,25 @@ def test_json_assembled_from_parts_is_the_plain_encoding_of_the_results(name: st
     from bleu_assess.render.scan import json_text
 
     result = api.scan(ROOT / "examples" / name)
+    assert bytes(json_text(result)) == to_json(result.to_dict()).encode("utf-8")
+
+
+def test_json_assembled_from_parts_escapes_the_item_names_its_findings_name(write_inventory: Any) -> None:
+    """Each item's name goes into its findings' JSON made once per finding (results._ItemEncoder):
+    quotes, backslashes, a tab, characters beyond the BMP and a dash come out as the plain encoder
+    writes them."""
+    from bleu_assess import api
+    from bleu_assess.assess.results import to_json
+    from bleu_assess.render.scan import json_text
+
+    data = yaml.safe_load((ROOT / "examples" / "chu-exemple.yaml").read_text(encoding="utf-8"))
+    names = ['Dossier "patient" \\ C:\\temp', "Tab\there", "Émoji 🏥 — « santé »"]
+    for index, application in enumerate(data["applications"]):
+        application["name"] = f"{names[index % len(names)]} {index}"
+    result = api.scan(write_inventory(data))
+    named = {item.name.rsplit(" ", 1)[0] for item in result.applications
+             if any(item.name in f.message for f in item.findings)}
+    assert named == set(names)
     assert bytes(json_text(result)) == to_json(result.to_dict()).encode("utf-8")
 
 

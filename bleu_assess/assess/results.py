@@ -7,8 +7,10 @@ inputs give byte-identical output.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
+from itertools import chain
 from json.encoder import c_make_encoder  # type: ignore[attr-defined]
 from json.encoder import encode_basestring as _string  # the C one, as the encoder uses
 from operator import attrgetter
@@ -246,10 +248,10 @@ class ScanResult:
             "readiness": _count(apps, "readiness", Readiness),
             "secnumcloud_scope": _count(apps, "secnumcloud_scope", Scope),
             "residency": _count(apps, "residency", Residency),
-            "exposure": _count([i.exposure for i in apps], "level", ExposureLevel),
+            "exposure": _count(apps, "exposure.level", ExposureLevel),
             "target": _count(apps, "target", Target),
             # Severities are decided: counted without wording the findings.
-            "findings": _count([f for i in self.items for f in decided(i)], "severity", Severity),
+            "findings": _count(chain.from_iterable(map(decided, self.items)), "severity", Severity),
             "cannot_assess": cannot_assess(apps),
         }
 
@@ -295,10 +297,12 @@ def cannot_assess(items: Iterable[ItemVerdict]) -> dict[str, Any]:
     return {"applications": len(unknown), "reasons": dict(sorted(reasons.items()))}
 
 
-def _count(items: Any, attribute: str, values: Iterable[str]) -> dict[str, int]:
+def _count(items: Iterable[Any], attribute: str, values: Iterable[str]) -> dict[str, int]:
+    """How many `items` have each of `values` as `attribute` (dotted: `exposure.level`), in
+    the vocabulary's order; KeyError for a value outside it."""
     counts = dict.fromkeys(map(str, values), 0)  # plain strings as keys, in the vocabulary's order
-    for item in items:
-        counts[getattr(item, attribute)] += 1
+    for value, count in Counter(map(attrgetter(attribute), items)).items():
+        counts[value] += count
     return counts
 
 
@@ -422,8 +426,9 @@ class _ItemEncoder:
         # A finding's JSON but its message (and optional keys), per finding alike: see `finding`.
         self.findings: dict[tuple[Any, ...], tuple[Any, Any, str, str]] = {}
         self.prefixes: dict[tuple[Any, ...], tuple[str, bytes]] = {}
-        self.references: dict[tuple[Any, ...], str] = {}
-        self.mappings: dict[int, tuple[Mapping[str, Any], str]] = {}
+        # As a string and as UTF-8:
+        self.references: dict[tuple[Any, ...], tuple[str, bytes]] = {}
+        self.mappings: dict[int, tuple[Mapping[str, Any], str, bytes]] = {}
         # Titles and remediations repeat from item to item (messages name their item): encoded once.
         self.strings: dict[str, str] = {}
         # Per decided finding (by identity) of the items of one wording: its JSON, marked (b"":
@@ -431,9 +436,7 @@ class _ItemEncoder:
         self.wording: Wording | None = None
         self.templates: dict[int, tuple[Finding, bytes]] = {}
         # Per split text (by identity): its JSON string's content, marked.
-        self.splits: dict[int, tuple[Split, str]] = {}
-        # Per distinct words (by identity): a finding's title, message, remediation and references.
-        self.bodies: dict[int, tuple[Words, bytes | None]] = {}
+        self.splits: dict[int, tuple[Split, bytes]] = {}
         # The marker of each slot of the item's own texts (`id`, `name`).
         self.markers: dict[str, str] = {}
 
@@ -464,29 +467,17 @@ class _ItemEncoder:
             remediation = strings[f.remediation] = _string(f.remediation)
         return (f'{self.prefix(f)[0]}{title}, "message": ',
                 f', "remediation": {remediation}, "references": '
-                f'{self.cited(f.references, f.method_references, f.uncertain)}, "evidence": {self.evidence(f)}')
+                f'{self.cited(f.references, f.method_references, f.uncertain)[0]}, "evidence": {self.evidence(f)}')
 
     def template(self, f: Finding, wording: Wording) -> bytes | None:
         """The JSON of the decided finding `f` worded by `wording`, as UTF-8, the item's own
         texts marked; None when it keeps its recorded texts, or when its merged remediations
         name the item (they are joined without repeats once filled:
-        findings_words.FindingWords.finding)."""
+        findings_words.FindingWords.finding). Made of parts encoded once each: the texts of a
+        rule alike, references, evidence and parameters are shared by many findings."""
         words = wording.splits(f)
         if words is None:
             return None
-        found = self.bodies.get(id(words))
-        if found is None or found[0] is not words:
-            found = self.bodies[id(words)] = (words, self.body(words))
-        body = found[1]
-        if body is None:
-            return None
-        return b"".join((self.prefix(f)[1], body, f', "evidence": {self.evidence(f)}{self.tail(f)}'.encode()))
-
-    def body(self, words: Words) -> bytes | None:
-        """The JSON of a finding's title, message, remediation and references from `words`
-        (results.Wording.splits), from the title's opening quote, as UTF-8, the item's own texts
-        marked: the same for every finding of those words (the findings of one rule and
-        parameters alike, findings_words.FindingWords.splits)."""
         title, message, remediations, legal, method, uncertain = words
         if len(remediations) == 1:
             remediation = remediations[0]
@@ -494,14 +485,19 @@ class _ItemEncoder:
             remediation = ((" ".join(dict.fromkeys(texts[0] for texts, _ in remediations)),), ())
         else:
             return None
-        return (f'"{self.marked(title)}", "message": "{self.marked(message)}", '
-                f'"remediation": "{self.marked(remediation)}", '
-                f'"references": {self.cited(legal, method, uncertain)}').encode()
+        marked = self.marked
+        parts = [self.prefix(f)[1], b'"', marked(title), b'", "message": "', marked(message),
+                 b'", "remediation": "', marked(remediation), b'", "references": ',
+                 self.cited(legal, method, uncertain)[1], b', "evidence": ', self.encoded(f.evidence)[1]]
+        if f.params is not None:
+            parts += (b', "params": ', self.encoded(f.params)[1])
+        parts.append(b"}" if f.derogation is None and not f.confidence else self.tail(f).encode())
+        return b"".join(parts)
 
-    def marked(self, split: Split) -> str:
-        """`split` as a JSON string's content, each slot of the item's own texts as its marker.
-        Splits are shared by the findings of a rule alike (finding_texts.TextTemplate): made
-        once each."""
+    def marked(self, split: Split) -> bytes:
+        """`split` as a JSON string's content, as UTF-8, each slot of the item's own texts as its
+        marker. Splits are shared by the findings of a rule alike (finding_texts.TextTemplate):
+        made once each."""
         found = self.splits.get(id(split))
         if found is None or found[0] is not split:
             texts, slots = split
@@ -511,7 +507,7 @@ class _ItemEncoder:
                 if marker is None:
                     marker = self.markers[slot] = chr(len(self.markers))
                 out += (marker, _string(text)[1:-1])
-            found = self.splits[id(split)] = (split, "".join(out))
+            found = self.splits[id(split)] = (split, "".join(out).encode())
         return found[1]
 
     def prefix(self, f: Finding) -> tuple[str, bytes]:
@@ -527,21 +523,22 @@ class _ItemEncoder:
             prefix = self.prefixes[key] = (text, text.encode())
         return prefix
 
-    def cited(self, legal: tuple[str, ...], method: tuple[str, ...], uncertain: str | None) -> str:
-        """The JSON of `references` (their value), `method_references` and `uncertain`."""
+    def cited(self, legal: tuple[str, ...], method: tuple[str, ...], uncertain: str | None) -> tuple[str, bytes]:
+        """The JSON of `references` (their value), `method_references` and `uncertain`, as a
+        string and as UTF-8."""
         key = (legal, method, uncertain)
         references = self.references.get(key)
         if references is None:
-            references = self.references[key] = (
-                f'{_compact(list(legal))}, "method_references": {_compact(list(method))}, '
-                f'"uncertain": {_compact(uncertain)}')
+            text = (f'{_compact(list(legal))}, "method_references": {_compact(list(method))}, '
+                    f'"uncertain": {_compact(uncertain)}')
+            references = self.references[key] = (text, text.encode())
         return references
 
     def evidence(self, f: Finding) -> str:
         """The JSON of `f`'s evidence (its value) and parameters."""
         if f.params is None:
-            return self.encoded(f.evidence)
-        return f'{self.encoded(f.evidence)}, "params": {self.encoded(f.params)}'
+            return self.encoded(f.evidence)[0]
+        return f'{self.encoded(f.evidence)[0]}, "params": {self.encoded(f.params)[0]}'
 
     @staticmethod
     def tail(f: Finding) -> str:
@@ -553,12 +550,14 @@ class _ItemEncoder:
             tail += f', "confidence": {_string(f.confidence)}'
         return tail + "}"
 
-    def encoded(self, mapping: Mapping[str, Any]) -> str:
-        """One evidence or parameters mapping encoded (shared by findings alike: once each)."""
+    def encoded(self, mapping: Mapping[str, Any]) -> tuple[str, bytes]:
+        """One evidence or parameters mapping encoded, as a string and as UTF-8 (shared by
+        findings alike: once each)."""
         found = self.mappings.get(id(mapping))
         if found is None or found[0] is not mapping:
-            found = self.mappings[id(mapping)] = (mapping, _compact(mapping))
-        return found[1]
+            text = _compact(mapping)
+            found = self.mappings[id(mapping)] = (mapping, text, text.encode())
+        return found[1], found[2]
 
     def worded(self, item: ItemVerdict, wording: Wording) -> bytes:
         """The JSON of the findings of `item`, still to be worded by `wording`, apart by `, `,
