@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import builtins
 import os
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _PREFIX = "bleu_assess."
 _SKIPPED = "bleu_assess.cli"
@@ -110,3 +112,32 @@ def _save() -> None:
             temporary.unlink()
         except OSError:
             pass
+
+
+def quick_init(cls: type[T]) -> type[T]:
+    """Gives a frozen slots dataclass an __init__ of the same signature that sets each slot
+    through the slot's own descriptor: the generated one goes through object.__setattr__, 2-3x
+    slower, and a scan of 10,000 applications makes some 130,000 findings and 26,000 item
+    verdicts (decided, then worded), and its model some 80,000 records (applications, flows,
+    datasets, hostings). Its source is made from the fields, as dataclasses makes its own;
+    apply it above @dataclass."""
+    from dataclasses import MISSING, fields
+
+    namespace: dict[str, Any] = {"MISSING": MISSING}
+    params, lines = [], []
+    for index, f in enumerate(fields(cls)):  # type: ignore[arg-type]
+        namespace[f"set{index}"] = cls.__dict__[f.name].__set__
+        value = f.name
+        if f.default is not MISSING:
+            namespace[f"default{index}"] = f.default
+            params.append(f"{f.name}=default{index}")
+        elif f.default_factory is not MISSING:
+            namespace[f"factory{index}"] = f.default_factory
+            params.append(f"{f.name}=MISSING")
+            value = f"factory{index}() if {f.name} is MISSING else {f.name}"
+        else:
+            params.append(f.name)
+        lines.append(f"    set{index}(self, {value})")
+    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines), namespace)
+    setattr(cls, "__init__", namespace["__init__"])  # noqa: B010 (mypy refuses assigning a method)
+    return cls

@@ -5,36 +5,10 @@ as codes and parameters by the evaluation and worded at render time (render/find
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, TypeVar
+from dataclasses import dataclass, field
+from typing import Any
 
-T = TypeVar("T")
-
-
-def quick_init(cls: type[T]) -> type[T]:
-    """Gives a frozen slots dataclass an __init__ of the same signature that sets each slot
-    through the slot's own descriptor: the generated one goes through object.__setattr__, 2-3x
-    slower, and a scan of 10,000 applications makes some 130,000 findings and 26,000 item
-    verdicts (decided, then worded). Its source is made from the fields, as dataclasses makes its
-    own; apply it above @dataclass."""
-    namespace: dict[str, Any] = {"MISSING": MISSING}
-    params, lines = [], []
-    for index, f in enumerate(fields(cls)):  # type: ignore[arg-type]
-        namespace[f"set{index}"] = cls.__dict__[f.name].__set__
-        value = f.name
-        if f.default is not MISSING:
-            namespace[f"default{index}"] = f.default
-            params.append(f"{f.name}=default{index}")
-        elif f.default_factory is not MISSING:
-            namespace[f"factory{index}"] = f.default_factory
-            params.append(f"{f.name}=MISSING")
-            value = f"factory{index}() if {f.name} is MISSING else {f.name}"
-        else:
-            params.append(f.name)
-        lines.append(f"    set{index}(self, {value})")
-    exec(f"def __init__(self, {', '.join(params)}):\n" + "\n".join(lines), namespace)
-    setattr(cls, "__init__", namespace["__init__"])  # noqa: B010 (mypy refuses assigning a method)
-    return cls
+from bleu_assess.records import quick_init as quick_init  # re-exported: assess/* imports it from here
 
 
 @quick_init
