@@ -102,7 +102,7 @@ def _read(path: str | os.PathLike[str], hashed: bool = True) -> tuple[str, list[
         try:
             raw = yamlio.read_bytes(file, shown)
             text = yamlio.decode(raw, shown)
-            docs.append(Document(shown, text, yamlio.parse(text, shown)))
+            docs.append(Document(shown, text, yamlio.parse(text, shown, raw)))
         except InputError as exc:
             problems.extend(exc.diagnostics)
             continue

@@ -61,12 +61,13 @@ def decode(raw: bytes, file: str) -> str:
     return inputs.decode(raw, file)[0]
 
 
-def parse(text: str, file: str) -> Any:
-    """Parse one YAML (or JSON) document into plain Python data."""
+def parse(text: str, file: str, raw: bytes | None = None) -> Any:
+    """Parse one YAML (or JSON) document into plain Python data. `raw`, when given, is the
+    file's bytes that `decode` made `text` of: rapidyaml reads them rather than `text` encoded again."""
     if file.endswith(".json"):
         return _parse_json(text, file)
     if parser() == "rapidyaml":
-        data = _parse_fast(text)
+        data = _parse_fast(text, raw)
         if data is not _FALLBACK:
             return data
     import yaml
@@ -124,6 +125,7 @@ def _ryml() -> Any:
 
 
 _FALLBACK = object()
+_BOM = b"\xef\xbb\xbf"
 # Anchors, aliases, tags and merge keys: rare in inventories, left to the precise parser.
 _RISKY = re.compile(r"(?:^|[\s\[{,])[&*!][^\s,\[\]{}]|<<")
 
@@ -152,7 +154,7 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return mapping
 
 
-def _parse_fast(text: str) -> Any:
+def _parse_fast(text: str, raw: bytes | None = None) -> Any:
     """rapidyaml parses, emits JSON, json.loads builds the objects: several times faster than
     libyaml. Whatever it cannot vouch for goes to the precise parser (`_FALLBACK`): anchors,
     tags, duplicate keys, several documents, syntax errors, and any string that would have been
@@ -161,7 +163,8 @@ def _parse_fast(text: str) -> Any:
     if (_might_be_risky(text) and _RISKY.search(text)) or _lenient(text):
         return _FALLBACK
     try:
-        raw = text.encode("utf-8")
+        if raw is None or raw.startswith(_BOM):  # decode left the BOM out of the text
+            raw = text.encode("utf-8")
         tree = ryml.Tree()
         tree.reserve(_nodes(raw))
         with _quiet_stderr():  # rapidyaml prints its parse errors; the precise parser reports them
