@@ -21,6 +21,7 @@ from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.said import CellError, problem
 from bleu_assess.intake.values import (
+    Coerced,
     coerce,
     is_blank,
     natural_key,
@@ -29,7 +30,7 @@ from bleu_assess.intake.values import (
     text_of,
 )
 from bleu_assess.inventory import model
-from bleu_assess.inventory.schema import Spec
+from bleu_assess.inventory.schema import ID_PATTERN, Spec
 
 
 def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
@@ -148,6 +149,7 @@ def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
 
 
 _WHOLE = re.compile(r"\s*\d+\s*")  # a wave number, not a wave name
+_ID = re.compile(ID_PATTERN)
 
 
 def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
@@ -165,8 +167,9 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     items: list[dict[str, Any]] = []
     origins: list[Origin] = []
     positions = {target: index for index, target in placed.items()}  # shared by the table's items
-    plan = [(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
+    plan = [_step(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
             for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
+    read: dict[tuple[Any, ...], Coerced] = {}  # the table's coded cells read so far, by column and value
     for number, cells in sheet.rows:
         if number <= header_number:
             continue  # the header, and any title above it
@@ -177,7 +180,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         if table.links:
             run.links.append((table, sheet, number, cells, positions))
             continue
-        item = _row(run, table, sheet, number, cells, plan, pairs, fields)
+        item = _row(run, table, sheet, number, cells, plan, pairs, fields, read)
         if table.section == "datasets" and item.get("classification") == "sensitive":
             _v1_sensitive(run, sheet, number, positions.get("classification"), item)
         items.append(item)
@@ -196,21 +199,39 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         run.items[table.section].append(item)
 
 
-def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
-         plan: list[tuple[int, str, Spec | None, dict[str, Any] | None]],
-         pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column]) -> dict[str, Any]:
-    """One row as an item: `plan` lists (column index, field path, its Spec or None for extra,
-    the mapping's translations for it)."""
+_Step = tuple[int, str, Spec | None, "dict[str, Any] | None", "tuple[str, ...] | None", str]
+
+
+def _step(index: int, target: str, spec: Spec | None, translations: dict[str, Any] | None) -> _Step:
+    """How `_row` reads a column: (index, field path, Spec or None for extra, the mapping's
+    translations, the path's parts if nested, and a shortcut: `text` for a free text, `id`,
+    `code` for a closed list of values, else `any`)."""
+    parts = tuple(target.split(".")) if "." in target else None
+    if spec is None:
+        how = "any"
+    elif spec.enum and spec.type not in ("list", "free"):
+        how = "code"
+    else:
+        how = {"string": "text", "id": "id"}.get(spec.type, "any")
+    return index, target, spec, translations, parts, how
+
+
+def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], plan: list[_Step],
+         pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column],
+         read: dict[tuple[Any, ...], Coerced]) -> dict[str, Any]:
+    """One row as an item: `plan` says how to read each column (`_step`); `read` keeps the coded
+    cells of the table read so far (a column of codes repeats a handful of values on every row)."""
     item: dict[str, Any] = {}
-    for index, target, spec, translations in plan:
-        raw = cells[index] if index < len(cells) else None
-        if is_blank(raw):
+    width = len(cells)
+    for index, target, spec, translations, parts, how in plan:
+        raw = cells[index] if index < width else None
+        if raw is None or (raw.__class__ is str and not raw.strip()):  # values.is_blank, inlined
             continue
         if spec is None:
             item.setdefault("extra", {})[target[6:]] = _plain_value(raw)
             continue
-        if translations and plain(raw) in translations:
-            meant = translations[plain(raw)]
+        if translations and (said := plain(raw)) in translations:
+            meant = translations[said]
             if meant is None:
                 run.note("unknown", sheet, number, index, target, "means_unknown", text=text_of(raw))
                 continue
@@ -219,11 +240,25 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
         if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue
-        try:
-            result = coerce(raw, spec, percent=(number, index) in sheet.percent, key=target)
-        except CellError as exc:
-            run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
+        # Shortcuts giving what values.coerce gives: a text cell of free text, or an id as written.
+        if raw.__class__ is str and (how == "text" or (how == "id" and _ID.match(text := raw.strip()))):
+            value = raw.strip() if how == "text" else text
+            if parts is None:
+                if item.get(target) is None:
+                    item[target] = value
+            elif get_path(item, target) is None:
+                set_path(item, target, value)
             continue
+        cell = (index, raw.__class__, raw)
+        result = read.get(cell) if how == "code" else None
+        if result is None:
+            try:
+                result = coerce(raw, spec, percent=bool(sheet.percent) and (number, index) in sheet.percent, key=target)
+            except CellError as exc:
+                run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
+                continue
+            if how == "code":
+                read[cell] = result
         if result.change:
             run.note(result.change, sheet, number, index, target,
                      "read_as_percent" if result.how == "percent-cell" else "read_as",
@@ -256,8 +291,15 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
         item["id"] = slug(str(item["name"]))
         if item["id"] != item["name"]:
             run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
-    order = _order(table.section)
-    return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], len(order))))
+    return {key: item[key] for key in _ordered(table.section, tuple(item))}
+
+
+@cache
+def _ordered(section: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """`keys` (an item's fields) in the format's order (`_order`): rows give their items few
+    distinct sets of fields."""
+    order = _order(section)
+    return tuple(sorted(keys, key=lambda key: order.get(key, len(order))))
 
 
 def _v1_sensitive(run: Run, sheet: Sheet, number: int, column: int | None, item: dict[str, Any]) -> None:
