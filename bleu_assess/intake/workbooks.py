@@ -131,7 +131,8 @@ def _sheet_metadata(xml: bytes, percent_styles: frozenset[int]) -> _Metadata:
             attributes = dict(_ATTRIBUTE.findall(match.group(1)))
             if attributes.get(b"hidden") in (b"1", b"true") and attributes.get(b"r", b"").isdigit():
                 meta.hidden_rows.add(int(attributes[b"r"]))
-    for match in _NO_VALUE.finditer(xml):
+    # A formula is an <f> element (prefixed or not): a sheet without one needs no scan for them.
+    for match in _NO_VALUE.finditer(xml) if b"<f" in xml or b":f" in xml else ():
         ref = dict(_ATTRIBUTE.findall(match.group(1))).get(b"r")
         if ref:
             meta.formulas_without_value.append(_cell(ref.decode()))
