@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -21,16 +22,18 @@ from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.said import CellError, problem
 from bleu_assess.intake.values import (
+    AS_IS,
     Coerced,
     coerce,
     is_blank,
     natural_key,
     plain,
+    quick_reader,
     slug,
     text_of,
 )
 from bleu_assess.inventory import model
-from bleu_assess.inventory.schema import ID_PATTERN, Spec
+from bleu_assess.inventory.schema import Spec
 
 
 def import_tables(paths: list[str], mapping: Mapping, organisation: str | None = None) -> Imported:
@@ -149,7 +152,6 @@ def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
 
 
 _WHOLE = re.compile(r"\s*\d+\s*")  # a wave number, not a wave name
-_ID = re.compile(ID_PATTERN)
 
 
 def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
@@ -199,21 +201,15 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         run.items[table.section].append(item)
 
 
-_Step = tuple[int, str, Spec | None, "dict[str, Any] | None", "tuple[str, ...] | None", str]
+_Step = tuple[int, str, Spec | None, "dict[str, Any] | None", bool, "Callable[[Any], Any] | None", bool]
 
 
 def _step(index: int, target: str, spec: Spec | None, translations: dict[str, Any] | None) -> _Step:
     """How `_row` reads a column: (index, field path, Spec or None for extra, the mapping's
-    translations, the path's parts if nested, and a shortcut: `text` for a free text, `id`,
-    `code` for a closed list of values, else `any`)."""
-    parts = tuple(target.split(".")) if "." in target else None
-    if spec is None:
-        how = "any"
-    elif spec.enum and spec.type not in ("list", "free"):
-        how = "code"
-    else:
-        how = {"string": "text", "id": "id"}.get(spec.type, "any")
-    return index, target, spec, translations, parts, how
+    translations, whether the path is nested, the field's quick reader (values.quick_reader),
+    whether the field holds one of a closed list of codes)."""
+    quick = quick_reader(spec) if spec is not None else None
+    return index, target, spec, translations, "." in target, quick, bool(spec and spec.enum and spec.type not in ("list", "free"))
 
 
 def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], plan: list[_Step],
@@ -223,7 +219,7 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
     cells of the table read so far (a column of codes repeats a handful of values on every row)."""
     item: dict[str, Any] = {}
     width = len(cells)
-    for index, target, spec, translations, parts, how in plan:
+    for index, target, spec, translations, nested, quick, code in plan:
         raw = cells[index] if index < width else None
         if raw is None or (raw.__class__ is str and not raw.strip()):  # values.is_blank, inlined
             continue
@@ -240,24 +236,24 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
         if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue
-        # Shortcuts giving what values.coerce gives: a text cell of free text, or an id as written.
-        if raw.__class__ is str and (how == "text" or (how == "id" and _ID.match(text := raw.strip()))):
-            value = raw.strip() if how == "text" else text
-            if parts is None:
-                if item.get(target) is None:
-                    item[target] = value
-            elif get_path(item, target) is None:
-                set_path(item, target, value)
+        percent = bool(sheet.percent) and (number, index) in sheet.percent
+        value = quick(raw) if quick is not None and not percent else AS_IS
+        if value is not AS_IS:  # as values.coerce would read it, nothing to report
+            if nested:
+                if get_path(item, target) is None:
+                    set_path(item, target, value)
+            elif item.get(target) is None:
+                item[target] = value
             continue
         cell = (index, raw.__class__, raw)
-        result = read.get(cell) if how == "code" else None
+        result = read.get(cell) if code else None
         if result is None:
             try:
-                result = coerce(raw, spec, percent=bool(sheet.percent) and (number, index) in sheet.percent, key=target)
+                result = coerce(raw, spec, percent=percent, key=target)
             except CellError as exc:
                 run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
                 continue
-            if how == "code":
+            if code:
                 read[cell] = result
         if result.change:
             run.note(result.change, sheet, number, index, target,
@@ -265,9 +261,11 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
                      text=result.detail or text_of(raw), value=repr(result.value))
             if result.change == "renamed" and isinstance(result.value, str):
                 run.written.setdefault(result.value, result.detail)
-        if get_path(item, target) is not None:
-            continue  # two columns for one field: the first one given wins
-        set_path(item, target, result.value)
+        if nested:
+            if get_path(item, target) is None:  # two columns for one field: the first one given wins
+                set_path(item, target, result.value)
+        elif item.get(target) is None:
+            item[target] = result.value
     folded: dict[str, dict[str, tuple[Any, Any]]] = {}
     for index, (target, n, role) in pairs.items():
         raw = cells[index] if index < len(cells) else None
