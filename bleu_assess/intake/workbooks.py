@@ -235,9 +235,11 @@ def read_calamine(path: Path, display: str, metadata: dict[str, _Metadata] | Non
                 continue
             ws = book.get_sheet_by_name(info.name)
             sheet = Sheet(display, info.name, False, [])
-            grid = {number: [None if v == "" else v for v in values]
-                    for number, values in enumerate(ws.to_python(skip_empty_area=False), 1)
-                    if any(v not in (None, "") for v in values)}
+            grid: dict[int, list[Any]] = {}
+            for number, read in enumerate(ws.to_python(skip_empty_area=False), 1):
+                values: list[Any] = [None if v == "" else v for v in read] if "" in read else read  # "": empty
+                if values.count(None) < len(values):  # a row with a value
+                    grid[number] = values
             meta = (metadata or {}).get(info.name) or _Metadata()
             sheet.percent = meta.percent
             ranges = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (ws.merged_cell_ranges or [])] or meta.merged
