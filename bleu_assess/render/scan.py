@@ -43,9 +43,13 @@ _PRIORITY = {"not-ready": 0, "unknown": 1, "ready-with-conditions": 2, "ready": 
 def most_important(items: Sequence[ItemVerdict], count: int) -> list[ItemVerdict]:
     """The `count` items that matter most: not ready, then those that cannot be assessed, then
     with conditions, then ready; within each, the highest exposure score first, then inventory order."""
-    order = sorted(range(len(items)), key=lambda k: (_PRIORITY.get(items[k].readiness, 4),
-                                                     -items[k].exposure.score, k))
-    return [items[k] for k in order[:count]]
+    from heapq import nsmallest
+
+    # The first `count` of the order, not the whole estate sorted (n log n: it grew 15 times
+    # from 10,000 to 100,000 applications); keys made in one comprehension, not a key function.
+    priority = _PRIORITY.get
+    keys = [(priority(i.readiness, 4), -i.exposure.score, k) for k, i in enumerate(items)]
+    return [items[k] for _, _, k in nsmallest(count, keys)]
 
 
 def table(result: ScanResult, width: int = 160, every: bool = False) -> Stack | str:
