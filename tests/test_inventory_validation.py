@@ -127,6 +127,15 @@ def test_warnings_for_suspicious_but_valid_input(write_inventory: Any) -> None:
     assert any("flows[0]: flow from 'app' to itself" in w for w in warnings)
 
 
+def test_an_application_depending_on_itself_is_in_no_dependency_cycle(write_inventory: Any) -> None:
+    from bleu_assess.inventory.graph import build_graph
+
+    app = "  - {{id: {0}, name: {0}, hosting: {{model: on-premises}}, depends_on: [{1}]}}\n"
+    text = HEAD + "applications:\n" + app.format("a", "a, b") + app.format("b", "a") + app.format("c", "c")
+    inventory = load_inventory(write_inventory(text)).inventory
+    assert build_graph(inventory).dependency_cycles() == [["a", "b"]]
+
+
 def test_directory_inventories_merge_and_name_the_right_file(tmp_path: Path) -> None:
     root = tmp_path / "estate"
     root.mkdir()

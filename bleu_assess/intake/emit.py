@@ -76,7 +76,14 @@ def dump(data: dict[str, Any]) -> str:
 def _mapping(data: dict[str, Any], pad: str, lines: list[str], first: str | None = None) -> None:
     lead = pad if first is None else first
     for key, value in data.items():
-        _entry(f"{lead}{scalar(key)}:", value, pad, lines)
+        head = f"{lead}{_text(key) if key.__class__ is str else scalar(key)}:"
+        kind = value.__class__
+        if kind is str:  # the commonest, first (as `_entry` writes them)
+            lines.append(f"{head} {_text(value)}")
+        elif kind is int:
+            lines.append(f"{head} {value}")
+        else:
+            _entry(head, value, pad, lines)
         lead = pad
 
 

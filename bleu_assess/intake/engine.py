@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -21,10 +22,13 @@ from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.said import CellError, problem
 from bleu_assess.intake.values import (
+    AS_IS,
+    Coerced,
     coerce,
     is_blank,
     natural_key,
     plain,
+    quick_reader,
     slug,
     text_of,
 )
@@ -165,8 +169,9 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     items: list[dict[str, Any]] = []
     origins: list[Origin] = []
     positions = {target: index for index, target in placed.items()}  # shared by the table's items
-    plan = [(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
+    plan = [_step(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
             for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
+    read: dict[tuple[Any, ...], Coerced] = {}  # the table's coded cells read so far, by column and value
     for number, cells in sheet.rows:
         if number <= header_number:
             continue  # the header, and any title above it
@@ -177,7 +182,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         if table.links:
             run.links.append((table, sheet, number, cells, positions))
             continue
-        item = _row(run, table, sheet, number, cells, plan, pairs, fields)
+        item = _row(run, table, sheet, number, cells, plan, pairs, fields, read)
         if table.section == "datasets" and item.get("classification") == "sensitive":
             _v1_sensitive(run, sheet, number, positions.get("classification"), item)
         items.append(item)
@@ -196,21 +201,33 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         run.items[table.section].append(item)
 
 
-def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
-         plan: list[tuple[int, str, Spec | None, dict[str, Any] | None]],
-         pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column]) -> dict[str, Any]:
-    """One row as an item: `plan` lists (column index, field path, its Spec or None for extra,
-    the mapping's translations for it)."""
+_Step = tuple[int, str, Spec | None, "dict[str, Any] | None", bool, "Callable[[Any], Any] | None", bool]
+
+
+def _step(index: int, target: str, spec: Spec | None, translations: dict[str, Any] | None) -> _Step:
+    """How `_row` reads a column: (index, field path, Spec or None for extra, the mapping's
+    translations, whether the path is nested, the field's quick reader (values.quick_reader),
+    whether the field holds one of a closed list of codes)."""
+    quick = quick_reader(spec) if spec is not None else None
+    return index, target, spec, translations, "." in target, quick, bool(spec and spec.enum and spec.type not in ("list", "free"))
+
+
+def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], plan: list[_Step],
+         pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column],
+         read: dict[tuple[Any, ...], Coerced]) -> dict[str, Any]:
+    """One row as an item: `plan` says how to read each column (`_step`); `read` keeps the coded
+    cells of the table read so far (a column of codes repeats a handful of values on every row)."""
     item: dict[str, Any] = {}
-    for index, target, spec, translations in plan:
-        raw = cells[index] if index < len(cells) else None
-        if is_blank(raw):
+    width = len(cells)
+    for index, target, spec, translations, nested, quick, code in plan:
+        raw = cells[index] if index < width else None
+        if raw is None or (raw.__class__ is str and not raw.strip()):  # values.is_blank, inlined
             continue
         if spec is None:
             item.setdefault("extra", {})[target[6:]] = _plain_value(raw)
             continue
-        if translations and plain(raw) in translations:
-            meant = translations[plain(raw)]
+        if translations and (said := plain(raw)) in translations:
+            meant = translations[said]
             if meant is None:
                 run.note("unknown", sheet, number, index, target, "means_unknown", text=text_of(raw))
                 continue
@@ -219,20 +236,36 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
         if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue
-        try:
-            result = coerce(raw, spec, percent=(number, index) in sheet.percent, key=target)
-        except CellError as exc:
-            run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
+        percent = bool(sheet.percent) and (number, index) in sheet.percent
+        value = quick(raw) if quick is not None and not percent else AS_IS
+        if value is not AS_IS:  # as values.coerce would read it, nothing to report
+            if nested:
+                if get_path(item, target) is None:
+                    set_path(item, target, value)
+            elif item.get(target) is None:
+                item[target] = value
             continue
+        cell = (index, raw.__class__, raw)
+        result = read.get(cell) if code else None
+        if result is None:
+            try:
+                result = coerce(raw, spec, percent=percent, key=target)
+            except CellError as exc:
+                run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
+                continue
+            if code:
+                read[cell] = result
         if result.change:
             run.note(result.change, sheet, number, index, target,
                      "read_as_percent" if result.how == "percent-cell" else "read_as",
                      text=result.detail or text_of(raw), value=repr(result.value))
             if result.change == "renamed" and isinstance(result.value, str):
                 run.written.setdefault(result.value, result.detail)
-        if get_path(item, target) is not None:
-            continue  # two columns for one field: the first one given wins
-        set_path(item, target, result.value)
+        if nested:
+            if get_path(item, target) is None:  # two columns for one field: the first one given wins
+                set_path(item, target, result.value)
+        elif item.get(target) is None:
+            item[target] = result.value
     folded: dict[str, dict[str, tuple[Any, Any]]] = {}
     for index, (target, n, role) in pairs.items():
         raw = cells[index] if index < len(cells) else None
@@ -256,8 +289,15 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any],
         item["id"] = slug(str(item["name"]))
         if item["id"] != item["name"]:
             run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
-    order = _order(table.section)
-    return dict(sorted(item.items(), key=lambda kv: order.get(kv[0], len(order))))
+    return {key: item[key] for key in _ordered(table.section, tuple(item))}
+
+
+@cache
+def _ordered(section: str, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """`keys` (an item's fields) in the format's order (`_order`): rows give their items few
+    distinct sets of fields."""
+    order = _order(section)
+    return tuple(sorted(keys, key=lambda key: order.get(key, len(order))))
 
 
 def _v1_sensitive(run: Run, sheet: Sheet, number: int, column: int | None, item: dict[str, Any]) -> None:

@@ -52,14 +52,15 @@ def resolve_references(run: Run) -> None:
 
     known = {kind: {str(i.get("id")) for i in run.items.get(kind + "s", [])} for kind in _KINDS.values()}
     for section in SECTIONS[1:]:
-        refs = _ref_fields(section)
+        refs = [(path, "." in path, kind, known.get(kind, set())) for path, kind in _ref_fields(section)]
         for position, item in enumerate(run.items[section]):
-            for path, kind in refs:
-                value = get_path(item, path)
+            for path, nested, kind, ids in refs:
+                value = get_path(item, path) if nested else item.get(path)
                 if value is None:
                     continue
                 values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-                ids = known.get(kind, set())
+                if all(v in ids for v in values):
+                    continue  # ids of items read (the common case): nothing to resolve or declare
                 resolved = [v if v in ids else names().get(kind, {}).get(plain(v), v) for v in values]
                 origin = run.origins[(section, position)]
                 if resolved != values:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +93,21 @@ def _groups(notes: list[Note]) -> list[list[Note]]:
     groups: dict[tuple[Any, ...], list[Note]] = {}
     for note in sorted(notes, key=lambda n: n.where.sort_key()):
         where = note.where
-        said = (note.code, repr(sorted(note.params.items()))) if note.code else (where.message,)
+        said = (note.code, _said(note.params)) if note.code else (where.message,)
         groups.setdefault((note.kind, where.file, where.sheet, where.field, *said), []).append(note)
     return list(groups.values())
+
+
+def _said(params: dict[str, Any]) -> str:
+    """A note's values as one comparable text, whatever their order."""
+    pairs = tuple(params.items())
+    # Texts only as cache keys: 1, 1.0 and True are one key but three reprs.
+    return _sorted_pairs(pairs) if all(v.__class__ is str for _, v in pairs) else repr(sorted(pairs))
+
+
+@lru_cache(maxsize=4096)  # a 10,000-row table says the same translation on most rows
+def _sorted_pairs(pairs: tuple[tuple[str, str], ...]) -> str:
+    return repr(sorted(pairs))
 
 
 def _cell(diag: Diagnostic) -> str:

@@ -131,7 +131,8 @@ def _sheet_metadata(xml: bytes, percent_styles: frozenset[int]) -> _Metadata:
             attributes = dict(_ATTRIBUTE.findall(match.group(1)))
             if attributes.get(b"hidden") in (b"1", b"true") and attributes.get(b"r", b"").isdigit():
                 meta.hidden_rows.add(int(attributes[b"r"]))
-    for match in _NO_VALUE.finditer(xml):
+    # A formula is an <f> element (prefixed or not): a sheet without one needs no scan for them.
+    for match in _NO_VALUE.finditer(xml) if b"<f" in xml or b":f" in xml else ():
         ref = dict(_ATTRIBUTE.findall(match.group(1))).get(b"r")
         if ref:
             meta.formulas_without_value.append(_cell(ref.decode()))
@@ -234,9 +235,11 @@ def read_calamine(path: Path, display: str, metadata: dict[str, _Metadata] | Non
                 continue
             ws = book.get_sheet_by_name(info.name)
             sheet = Sheet(display, info.name, False, [])
-            grid = {number: [None if v == "" else v for v in values]
-                    for number, values in enumerate(ws.to_python(skip_empty_area=False), 1)
-                    if any(v not in (None, "") for v in values)}
+            grid: dict[int, list[Any]] = {}
+            for number, read in enumerate(ws.to_python(skip_empty_area=False), 1):
+                values: list[Any] = [None if v == "" else v for v in read] if "" in read else read  # "": empty
+                if values.count(None) < len(values):  # a row with a value
+                    grid[number] = values
             meta = (metadata or {}).get(info.name) or _Metadata()
             sheet.percent = meta.percent
             ranges = [(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (ws.merged_cell_ranges or [])] or meta.merged

@@ -13,7 +13,7 @@ attribute. Edges carry a `kind` (also their key in the multigraph):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -80,9 +80,9 @@ class InventoryGraph:
     @cached_property
     def _cycles(self) -> tuple[list[str], ...]:
         # Strongly connected components of the dependency graph, read from the inventory
-        # directly: assessing needs no graph library (nor its import time).
-        return tuple(dependency_cycles({a.id: [d for d in a.depends_on if d != a.id]
-                                        for a in self.inventory.applications}))
+        # directly: assessing needs no graph library (nor its import time). An application
+        # depending on itself is left as it is: alone in its component, it makes no group.
+        return tuple(dependency_cycles({a.id: a.depends_on for a in self.inventory.applications}))
 
     def neighbourhood(self, focus: str, depth: int) -> InventoryGraph:
         """The part of the graph within `depth` edges of `focus` (either direction)."""
@@ -99,7 +99,7 @@ class InventoryGraph:
         return [n for n in (node(k, item_id) for k in NODE_KINDS) if n in self.graph]
 
 
-def dependency_cycles(needs: dict[str, list[str]]) -> list[list[str]]:
+def dependency_cycles(needs: Mapping[str, Sequence[str]]) -> list[list[str]]:
     """Groups of applications that depend on each other (`needs`: application id -> the ids it
     depends on), each sorted, largest first."""
     groups = [sorted(c) for c in strongly_connected(needs) if len(c) > 1]
@@ -110,7 +110,7 @@ def build_graph(inventory: Inventory) -> InventoryGraph:
     return InventoryGraph(inventory)
 
 
-def strongly_connected(edges: dict[str, list[str]]) -> list[list[str]]:
+def strongly_connected(edges: Mapping[str, Sequence[str]]) -> list[list[str]]:
     """The strongly connected components of a directed graph given as node -> successors (every
     node a key), each a list of nodes, in no particular order: Tarjan's algorithm, without
     recursion (a chain of 100,000 dependencies is no problem)."""
