@@ -1,19 +1,15 @@
 """Writing results: atomically (temporary file in the same directory, then rename), never over
-an input file, never half-way. A large text made of two independent halves (`Halves`: the JSON
-of a large scan) is made by two processes at once where the system allows it."""
+an input file, never half-way."""
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, NoReturn
 
 from bleu_assess.errors import UsageError
 
@@ -51,26 +47,9 @@ def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
 # Text generated while it is written (a streamed report, scan's JSON): chunks of str, encoded
 # as UTF-8, or of UTF-8 already.
 Chunks = Iterator[str] | Iterator[bytes]
-# Set to 1, a large text's halves are made one after the other, in this process.
-SERIAL_ENV = "BLEU_ASSESS_SERIAL"
 
 
-@dataclass(frozen=True)
-class Halves:
-    """A text in two halves, each made on its own by a function without arguments that returns
-    its chunks: `write_atomic` has the first made by a forked process while this one makes the
-    second (see `_write_halves`); elsewhere (standard output, a system without a safe fork, one
-    processor) they are made one after the other (`chunks`). Either way the bytes are the same."""
-
-    first: Callable[[], Chunks]
-    second: Callable[[], Chunks]
-
-    def chunks(self) -> Chunks:
-        yield from self.first()
-        yield from self.second()
-
-
-def write_atomic(target: str | os.PathLike[str], content: str | bytes | bytearray | Chunks | Halves,
+def write_atomic(target: str | os.PathLike[str], content: str | bytes | bytearray | Chunks,
                  inputs: Iterable[str | os.PathLike[str]] = ()) -> Path:
     """Write `content` to `target` in one step: an interruption, or an error while chunks are
     generated, leaves the old file intact."""
@@ -110,7 +89,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _write(path: Path, data: bytes | bytearray | Chunks | Halves) -> None:
+def _write(path: Path, data: bytes | bytearray | Chunks) -> None:
     import tempfile  # only when a file is written (most runs write to standard output)
 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -118,8 +97,6 @@ def _write(path: Path, data: bytes | bytearray | Chunks | Halves) -> None:
         with os.fdopen(fd, "wb") as handle:
             if isinstance(data, (bytes, bytearray)):
                 handle.write(data)
-            elif isinstance(data, Halves):
-                _write_halves(handle, data)
             else:
                 for chunk in data:
                     handle.write(_utf8(chunk))
@@ -145,73 +122,13 @@ def _utf8(chunk: str | bytes) -> bytes:
     return chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
 
-def _forks() -> bool:
-    """Whether a forked process may make a text's first half: on Linux (macOS's system libraries
-    are not safe to use after fork, Windows has none), in a process of one thread (a thread
-    holding a lock when the process forks would leave it held for ever in the copy), with two
-    processors or more for this process, unless SERIAL_ENV says 1."""
-    if sys.platform != "linux" or os.environ.get(SERIAL_ENV) == "1" or threading.active_count() > 1:
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except OSError:
-        return False
 
-
-def _write_halves(handle: BinaryIO, halves: Halves) -> None:
-    """`halves` written to `handle` (a file opened for writing, at its end): a forked process
-    makes and writes the first half straight into the file (the two processes share its offset),
-    while this one makes the second half in memory; it is written once that process has exited.
-    If that process failed, the first half is made again here, where its error is raised."""
-    if not _forks():
-        for chunk in halves.chunks():
-            handle.write(_utf8(chunk))
-        return
-    handle.flush()
-    start = handle.tell()
-    pid = os.fork()
-    if pid == 0:
-        _make_first(handle.fileno(), halves.first)
-    try:
-        second = [_utf8(chunk) for chunk in halves.second()]
-        _, status = os.waitpid(pid, 0)
-    except BaseException:  # Ctrl-C, SIGTERM or an error here: the other process stops too
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        raise
-    if status:
-        handle.seek(start)
-        handle.truncate()
-        for chunk in halves.first():
-            handle.write(_utf8(chunk))
-    else:
-        handle.seek(0, os.SEEK_END)
-    handle.writelines(second)
-
-
-def _make_first(fd: int, first: Callable[[], Chunks]) -> NoReturn:
-    """In the forked process: the first half into file descriptor `fd`, then exit at once (0 when
-    written), without the exit handlers, buffers or finalisation of the process it copies."""
-    code = 1
-    try:
-        gc.disable()  # a collection would touch, and so copy, every page of the parent's objects
-        with open(fd, "wb", closefd=False) as out:
-            for chunk in first():
-                out.write(_utf8(chunk))
-        code = 0
-    finally:
-        os._exit(code)
-
-
-def emit(content: str | bytes | bytearray | Chunks | Halves, output: str | None,
+def emit(content: str | bytes | bytearray | Chunks, output: str | None,
          inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
     """To `output` atomically, or to standard output when no file (or '-') is given."""
     if output and output != "-":
         write_atomic(output, content, inputs)
         return
-    if isinstance(content, Halves):
-        content = content.chunks()
     if isinstance(content, (bytes, bytearray)):
         sys.stdout.buffer.write(content)
     elif isinstance(content, str):

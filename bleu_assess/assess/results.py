@@ -18,7 +18,6 @@ from typing import Any, Protocol, TypeVar
 
 from bleu_assess import gcpause
 from bleu_assess.assess.finding import Finding, quick_init
-from bleu_assess.output import Halves
 from bleu_assess.vocab import ExposureLevel, Readiness, Residency, Scope, Severity, Target
 
 RESULTS_FORMAT = "bleu-assess-results/v1"
@@ -353,35 +352,6 @@ def _json_parts(document: Mapping[str, Any], text: Callable[[str], _Text],
         else:
             yield text(f"  {compact(key)}: {compact(value)}{comma}")
     yield text("}\n")
-
-# Items from which the JSON of a scan is made in two halves at once (output.Halves): below, a
-# forked process costs more than it saves.
-HALVES_MIN_ITEMS = 2000
-_MIDDLE = b"\x00middle\x00"  # where the items' halves meet, found by identity
-
-
-def scan_json(result: ScanResult) -> Iterator[bytes] | Halves:
-    """`scan_json_parts(result)`, as two halves made apart (output.Halves: on two processors
-    when written to a file) from HALVES_MIN_ITEMS items on: the head and the first half of the
-    items, then the rest and the closing lines. The same bytes either way."""
-    items = result.items
-    if len(items) < HALVES_MIN_ITEMS:
-        return scan_json_parts(result)
-    middle = len(items) // 2
-    parts = list(_json_parts(result.to_dict(items=False), str.encode, {"items": (_MIDDLE,)}))
-    at = next(index for index, part in enumerate(parts) if part is _MIDDLE)
-
-    def first() -> Iterator[bytes]:
-        yield from parts[:at]
-        yield from _ItemEncoder().chunks(items[:middle])
-
-    def second() -> Iterator[bytes]:
-        yield b",\n    "
-        yield from _ItemEncoder().chunks(items[middle:])
-        yield from parts[at + 1:]
-
-    return Halves(first, second)
-
 
 def _elements(values: Iterable[Any]) -> Iterator[str]:
     """Each value's JSON, apart by `,\n    `."""

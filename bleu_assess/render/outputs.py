@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.output import Halves
-
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
@@ -25,7 +23,7 @@ if TYPE_CHECKING:
     from bleu_assess.inventory.model import Inventory
     from bleu_assess.rules.model import Ruleset
 
-Rendered = str | bytes | bytearray | Iterator[str] | Iterator[bytes] | Halves | Callable[[int], "RenderableType | str"]
+Rendered = str | bytes | bytearray | Iterator[str] | Iterator[bytes] | Callable[[int], "RenderableType | str"]
 
 
 @dataclass(slots=True)
@@ -76,9 +74,9 @@ def scan_table(result: ScanResult, choices: Choices) -> Rendered:
 
 def scan_json(result: ScanResult, choices: Choices) -> Rendered:
     result = _worded(result, choices)
-    from bleu_assess.assess.results import scan_json
+    from bleu_assess.render import scan
 
-    return scan_json(result)  # in parts, or halves made at once: a file takes them as they come (output)
+    return scan.scan_json_parts(result)  # in parts: a file takes them as they come (output.write_atomic)
 
 
 def scan_markdown(result: ScanResult, choices: Choices) -> Rendered:
