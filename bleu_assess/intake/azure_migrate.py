@@ -60,13 +60,11 @@ def _clean(value: Any) -> str | None:
 def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None]) -> Iterator[Connection]:
     """Connections from raw rows, given the positions of source, source IP, target, target IP,
     port and time slot (None: no such column)."""
-    source, source_ip, target, target_ip, port, seen = (p if p is not None else -1 for p in positions)
+    wanted = [p if p is not None else -1 for p in positions]
     for number, cells in rows:
-        def cell(index: int, cells: list[Any] = cells) -> str | None:
-            return _clean(cells[index]) if 0 <= index < len(cells) else None
-
-        yield Connection(number, cell(source), cell(source_ip), cell(target), cell(target_ip), _port(cell(port)), 1,
-                         cell(seen))
+        size = len(cells)
+        source, source_ip, target, target_ip, port, seen = [_clean(cells[i]) if 0 <= i < size else None for i in wanted]
+        yield Connection(number, source, source_ip, target, target_ip, _port(port), 1, seen)
 
 
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
