@@ -259,3 +259,21 @@ def test_from_an_rvtools_export_and_a_dependency_export_to_a_first_scan(runner: 
     assert api.load(inventory).inventory.applications_by_id["dpi"].depends_on == ("annuaire", "ext-52.143.1.0-24")
     # The Internet call reaches the analysis: the provider behind it is unknown, so is dpi's readiness.
     assert dpi.readiness == "unknown" and "INF-EXT-001" in {f.rule for f in dpi.findings}
+
+
+def test_quiet_prints_errors_only(tmp_path: Path, estate: Path) -> None:
+    # -q: the import's report and the "written" line stay off standard error; the files are the same.
+    source = tmp_path / "deps.csv"
+    source.write_text(AGENTLESS, encoding="utf-8")
+
+    def imported(*quiet: str) -> tuple[bytes, bytes]:
+        out = tmp_path / f"out{len(quiet)}.yaml"
+        done = subprocess.run([sys.executable, "-m", "bleu_assess", *quiet, "import", "azure-migrate", str(source),
+                               "--inventory", str(estate), "-o", str(out), "--lang", "en"], capture_output=True,
+                              check=False)
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stderr, out.read_bytes()
+
+    loud, quiet = imported(), imported("-q")
+    assert b"SRV-UNKNOWN" in loud[0] and quiet[0] == b""
+    assert loud[1] == quiet[1]

@@ -134,6 +134,14 @@ def info(message: str) -> None:
         err().print(message)
 
 
+def notes(lines: Iterable[str], style: str | None = None) -> None:
+    """Notes on stderr, line by line (an import's report, what a renderer left out): not with
+    -q, which shows errors only."""
+    if not settings.quiet:
+        for line in lines:
+            err().print(line, style=style)
+
+
 def error(message: str, hint: str | None = None, lang: str | None = None, prefixed: bool = True) -> None:
     """An error and its hint on stderr, after « erreur : » / "error:" in `lang` (default: the
     command's language once known, else English) unless the message says what it is."""

@@ -40,7 +40,7 @@ def _language(lang: Lang | None, inventory: str | None) -> str:
 
 def _finish(text: str, report: ImportReport, output: str | None, inventory: str | None, in_place: bool,
             report_file: str | None, inputs: list[str], language: str) -> None:
-    """Write the result (atomically) and the report; print the report on stderr."""
+    """Write the result (atomically) and the report; print the report on stderr (not with -q)."""
     import json
 
     from bleu_assess.cli import console
@@ -56,8 +56,7 @@ def _finish(text: str, report: ImportReport, output: str | None, inventory: str 
         content = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n" \
             if report_file.endswith(".json") else report.markdown(language)
         write_atomic(report_file, content, inputs)
-    for line in report.lines(language):
-        console.err().print(line)
+    console.notes(report.lines(language))
     console.info(t("discovery.written", language, path=target))
 
 
@@ -104,8 +103,7 @@ def import_azure_migrate(
         data = base_text(inventory, None, dependencies, "azure-migrate")[2] if inventory else None
         report, lifted, index, _ = azure_migrate.analyse(dependencies, data, mapping, ports, ignore_ports)
         write_atomic(skeleton, azure_migrate.skeleton(lifted, index, dependencies, language), inputs)
-        for line in report.lines(language):
-            console.err().print(line)
+        console.notes(report.lines(language))
         console.info(t("discovery.skeleton_written", language, path=skeleton))
         return
     if not inventory:

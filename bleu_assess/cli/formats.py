@@ -65,5 +65,4 @@ def deliver(command: str, fmt: str, subject: Any, choices: Choices, output: str 
         console.show_table(made, output, list(inputs))
     else:
         emit(made, output, list(inputs))
-    for note in choices.notes:
-        console.err().print(note, style="yellow")
+    console.notes(choices.notes, style="yellow")

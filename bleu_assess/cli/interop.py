@@ -51,8 +51,7 @@ def _import(files: list[str], mapping: str, output: str, lang: Lang | None, orga
         write_atomic(report, reports.markdown(imported, language), [*files, output])
         console.info(t("intake.report_written", language, path=report))
     else:
-        for line in reports.terminal_lines(imported, language):
-            console.err().print(line, style="yellow")
+        console.notes(reports.terminal_lines(imported, language), style="yellow")
     console.info(reports.summary(imported, language))
     from bleu_assess.intake.template import counts
 
@@ -86,8 +85,7 @@ def import_table(
 
         text, unplaced = suggest(files, language(lang))
         emit(text, output, files)
-        for line in unplaced:
-            console.err().print(line, style="yellow")
+        console.notes(unplaced, style="yellow")
         return
     if not mapping or not output:
         from bleu_assess.cli.options import language
