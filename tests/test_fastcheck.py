@@ -180,14 +180,20 @@ def test_a_check_without_warnings_finds_the_same_errors(setting: str, estate: Pa
     quiet, full = api.check(estate, warnings=False), api.check(estate)
     assert quiet.warnings == [] and full.warnings
     assert quiet.outline.count("flows") == full.outline.count("flows")
-    path = tmp_path / "i.yaml"
-    path.write_text(REFUSED["unknown-reference"], encoding="utf-8")
+    assert_same_errors(api.check, REFUSED["unknown-reference"], tmp_path)
+
+
+def assert_same_errors(read: Any, text: str, folder: Path) -> None:
+    """`read(path, warnings=...)` refuses `text` with the same errors whether it looks for
+    warnings or not."""
+    path = folder / "i.yaml"
+    path.write_text(text, encoding="utf-8")
     errors = []
     for warnings in (False, True):
         with pytest.raises(InputError) as refused:
-            api.check(path, warnings=warnings)
+            read(path, warnings=warnings)
         errors.append(refused.value.diagnostics)
-    assert errors[0] == errors[1]
+    assert errors[0] == errors[1] and errors[0]
 
 
 @pytest.mark.parametrize("setting", ["off", "on"])
@@ -201,14 +207,7 @@ def test_a_load_without_warnings_builds_the_same_inventory_and_finds_the_same_er
     quiet, full = api.load(estate, warnings=False), api.load(estate)
     assert quiet.warnings == [] and full.warnings
     assert quiet.inventory == full.inventory
-    path = tmp_path / "i.yaml"
-    path.write_text(REFUSED["duplicate-id"], encoding="utf-8")
-    errors = []
-    for warnings in (False, True):
-        with pytest.raises(InputError) as refused:
-            api.load(path, warnings=warnings)
-        errors.append(refused.value.diagnostics)
-    assert errors[0] == errors[1] and errors[0]
+    assert_same_errors(api.load, REFUSED["duplicate-id"], tmp_path)
 
 
 def test_scan_quiet_prints_no_warning_and_writes_the_same_results(estate: Path) -> None:
