@@ -122,7 +122,6 @@ def _utf8(chunk: str | bytes) -> bytes:
     return chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
 
-
 def emit(content: str | bytes | bytearray | Chunks, output: str | None,
          inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
     """To `output` atomically, or to standard output when no file (or '-') is given."""

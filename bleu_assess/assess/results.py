@@ -353,13 +353,18 @@ def _json_parts(document: Mapping[str, Any], text: Callable[[str], _Text],
             yield text(f"  {compact(key)}: {compact(value)}{comma}")
     yield text("}\n")
 
+
+# Between two elements of a top-level list, each on a line of its own.
+_BETWEEN = ",\n    "
+
+
 def _elements(values: Iterable[Any]) -> Iterator[str]:
-    """Each value's JSON, apart by `,\n    `."""
+    """Each value's JSON, apart by _BETWEEN."""
     separator = ""
     for value in values:
         yield separator
         yield _compact(value)
-        separator = ",\n    "
+        separator = _BETWEEN
 
 
 def scan_json_parts(result: ScanResult) -> Iterator[bytes]:
@@ -585,18 +590,19 @@ class _ItemEncoder:
             return "], " + _compact(item.tail_dict())[1:]
 
     def chunks(self, items: tuple[ItemVerdict, ...]) -> Iterator[bytes]:
-        """The JSON of `items` apart by `,\n    `, as UTF-8, in chunks of CHUNK items."""
+        """The JSON of `items` apart by _BETWEEN, as UTF-8, in chunks of CHUNK items."""
         finding = self.finding
+        between = _BETWEEN.encode()
         with gcpause.paused():  # millions of acyclic parts and records alike (see gcpause)
             for start in range(0, len(items), CHUNK):
-                out = [b",\n    "] if start else []
+                out = [between] if start else []
                 for item in items[start:start + CHUNK]:
                     wording = wording_of(item)
                     if wording is None:
                         findings = ", ".join([finding(f) for f in item.findings]).encode()
                     else:
                         findings = self.worded(item, wording)
-                    out += (self.head(item).encode(), findings, self.closing(item).encode(), b",\n    ")
+                    out += (self.head(item).encode(), findings, self.closing(item).encode(), between)
                 out.pop()
                 yield b"".join(out)
             # Some 100,000 records, gone before the collector is back on: else, fewer than

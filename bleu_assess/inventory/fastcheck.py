@@ -74,16 +74,12 @@ def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: 
     accepts every document and nothing else is found; else through `validate.validate`.
     `large` says whether documents made without text are large enough for it (`wanted`); no
     warning is looked for unless `warnings`."""
-    from dataclasses import replace
-
     fast = _fast(docs, catalogue, as_of, large)
     if fast is None:
         return located.validate(docs, path, sha256, catalogue, as_of, warnings=warnings)
     c, resolution, ref_warnings = fast
     inventory, found = located.build_checked(c, path, sha256, warnings=warnings)
-    if resolution is None:
-        return inventory, found
-    return replace(inventory, catalogue=resolution), ref_warnings + found if warnings else []
+    return located.with_catalogue(inventory, found, resolution, ref_warnings, warnings)
 
 
 def check(docs: list[Document], catalogue: Any = None, as_of: Any = None, large: bool | None = None,

@@ -32,7 +32,7 @@ from bleu_assess.inventory.walker import (
 )
 
 __all__ = ["MAX_FREE_DEPTH", "Document", "build_checked", "check", "check_in_words", "cross_check", "outline_checked",
-           "parse_date", "suggest", "v1_sensitive_class", "validate"]
+           "parse_date", "suggest", "v1_sensitive_class", "validate", "with_catalogue"]
 
 
 def _check_document(c: Collector, doc_index: int) -> None:
@@ -170,17 +170,22 @@ def _check_organisation(c: Collector) -> None:
 
 
 def validate(docs: list[Document], path: str = "", sha256: str = "", catalogue: Any = None,
-             as_of: Any = None, locate_warnings: bool = True,
-             warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
-    """The inventory and its warnings (located unless `locate_warnings` is false; none looked
-    for unless `warnings`), or
+             as_of: Any = None, warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
+    """The inventory and its located warnings (none looked for unless `warnings`), or
     InventoryError with every error found. Entries that refer to the catalogue of offers are
     resolved first (catalogue_refs.resolve: `catalogue` a directory, default the shipped one;
     `as_of` a datetime.date, default today)."""
     from bleu_assess.inventory import catalogue_refs
 
     docs, resolution, ref_warnings = catalogue_refs.resolve(docs, catalogue, as_of)
-    inventory, found = build_checked(_collected(docs, path), path, sha256, locate_warnings, warnings)
+    inventory, found = build_checked(_collected(docs, path), path, sha256, warnings)
+    return with_catalogue(inventory, found, resolution, ref_warnings, warnings)
+
+
+def with_catalogue(inventory: model.Inventory, found: list[Diagnostic], resolution: Any,
+                   ref_warnings: list[Diagnostic], warnings: bool) -> tuple[model.Inventory, list[Diagnostic]]:
+    """`inventory` with the resolution of its catalogue references (catalogue_refs.resolve), and
+    the warnings of those references before the others (none unless `warnings`)."""
     if resolution is None:
         return inventory, found
     return replace(inventory, catalogue=resolution), ref_warnings + found if warnings else []
@@ -220,26 +225,26 @@ def cross_check(c: Collector) -> None:
     _check_hosting_offers(c)
 
 
-def build_checked(c: Collector, path: str, sha256: str, locate_warnings: bool = True,
+def build_checked(c: Collector, path: str, sha256: str,
                   warnings: bool = True) -> tuple[model.Inventory, list[Diagnostic]]:
-    """The inventory of documents without errors, and its warnings (located unless told not to;
-    none looked for unless `warnings`)."""
+    """The inventory of documents without errors, and its located warnings (none looked for
+    unless `warnings`)."""
     shape = outline(c.docs)
     inventory = build(c.docs, path, sha256, shape)
-    return inventory, _warned(c, shape, locate_warnings) if warnings else []
+    return inventory, _warned(c, shape) if warnings else []
 
 
 def outline_checked(c: Collector, warnings: bool = True) -> tuple[Outline, list[Diagnostic]]:
     """build_checked without the model: the Outline of documents without errors, and its located
     warnings (none looked for unless `warnings`)."""
     shape = outline(c.docs)
-    return shape, _warned(c, shape, True) if warnings else []
+    return shape, _warned(c, shape) if warnings else []
 
 
-def _warned(c: Collector, shape: Outline, locate_warnings: bool) -> list[Diagnostic]:
+def _warned(c: Collector, shape: Outline) -> list[Diagnostic]:
     _warnings(c, shape)
     _server_warnings(c, shape)
-    return locate(c.docs, c.issues if locate_warnings else [])
+    return locate(c.docs, c.issues)
 
 
 def _warnings(c: Collector, shape: Outline) -> None:
