@@ -238,34 +238,29 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
             continue
         percent = bool(sheet.percent) and (number, index) in sheet.percent
         value = quick(raw) if quick is not None and not percent else AS_IS
-        if value is not AS_IS:  # as values.coerce would read it, nothing to report
-            if nested:
-                if get_path(item, target) is None:
-                    set_path(item, target, value)
-            elif item.get(target) is None:
-                item[target] = value
-            continue
-        cell = (index, raw.__class__, raw)
-        result = read.get(cell) if code else None
-        if result is None:
-            try:
-                result = coerce(raw, spec, percent=percent, key=target)
-            except CellError as exc:
-                run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
-                continue
-            if code:
-                read[cell] = result
-        if result.change:
-            run.note(result.change, sheet, number, index, target,
-                     "read_as_percent" if result.how == "percent-cell" else "read_as",
-                     text=result.detail or text_of(raw), value=repr(result.value))
-            if result.change == "renamed" and isinstance(result.value, str):
-                run.written.setdefault(result.value, result.detail)
+        if value is AS_IS:  # else read as values.coerce would read it, nothing to report
+            cell = (index, raw.__class__, raw)
+            result = read.get(cell) if code else None
+            if result is None:
+                try:
+                    result = coerce(raw, spec, percent=percent, key=target)
+                except CellError as exc:
+                    run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
+                    continue
+                if code:
+                    read[cell] = result
+            if result.change:
+                run.note(result.change, sheet, number, index, target,
+                         "read_as_percent" if result.how == "percent-cell" else "read_as",
+                         text=result.detail or text_of(raw), value=repr(result.value))
+                if result.change == "renamed" and isinstance(result.value, str):
+                    run.written.setdefault(result.value, result.detail)
+            value = result.value
         if nested:
             if get_path(item, target) is None:  # two columns for one field: the first one given wins
-                set_path(item, target, result.value)
+                set_path(item, target, value)
         elif item.get(target) is None:
-            item[target] = result.value
+            item[target] = value
     folded: dict[str, dict[str, tuple[Any, Any]]] = {}
     for index, (target, n, role) in pairs.items():
         raw = cells[index] if index < len(cells) else None
