@@ -119,6 +119,20 @@ def test_scan_writes_atomically_and_refuses_to_overwrite_its_input(runner: Any, 
     assert sample.read_bytes() == before
 
 
+def test_a_command_keeps_its_estate_until_the_process_ends_and_one_command_s_only(
+        runner: Any, sample: Path, tmp_path: Path) -> None:
+    # The records of an estate outlive the command (the process ends with os._exit, which frees
+    # them at once), but only the last command's: under a test runner or a notebook, no leak.
+    from bleu_assess.cli.console import settings
+
+    assert runner.invoke(app, ["scan", str(sample), "--format", "json"]).exit_code == 0
+    (scanned,) = settings.kept
+    assert "dpi" in {i.id for i in scanned.result.items}
+    assert runner.invoke(app, ["plan", str(sample), "--format", "json", "-o", str(tmp_path / "p.json")]).exit_code == 0
+    done, planned = settings.kept
+    assert done is not scanned and planned.waves
+
+
 def test_explain_shows_findings_conditions_and_exposure_paths(runner: Any, sample: Path) -> None:
     result = runner.invoke(app, ["explain", str(sample), "dpi", "--lang", "en"])
     assert result.exit_code == 0, result.output

@@ -68,5 +68,6 @@ def plan(
     as_of = dated_as_of(as_of, dated)
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of, machine_output=fmt == "json")
     planned = api.plan(done.result, done.ig, options, dated)
+    console.keep(done, planned)
     formats.deliver("plan", fmt, (planned, done.ig.inventory),
                     Choices(done.result.lang, template_dir, csv_dialect and csv_dialect.value, path), output, [path])

@@ -94,5 +94,6 @@ def report(
 
         matrix = fitting(inventory, done.rulesets, result.lang, day=dt.date.fromisoformat(result.as_of),
                          targets={i.id: i.target for i in result.items if i.kind == "application"})
+    console.keep(done, planned, matrix)
     formats.deliver("report", fmt, Report(result, planned, inventory, matrix),
                     Choices(result.lang, template_dir, source=path, audience=audience.value), output, [path])
