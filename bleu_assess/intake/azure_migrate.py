@@ -20,9 +20,10 @@ for older setups, a mapping file `servers: {SERVER NAME: application id}` with o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as Columns
 from dataclasses import dataclass
+from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +58,30 @@ def _clean(value: Any) -> str | None:
     return None if value is None else (str(value).strip() or None)
 
 
+_TEXT = {str, type(None)}
+
+
 def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None]) -> Iterator[Connection]:
     """Connections from raw rows, given the positions of source, source IP, target, target IP,
-    port and time slot (None: no such column)."""
-    wanted = [p if p is not None else -1 for p in positions]
-    for number, cells in rows:
-        size = len(cells)
-        source, source_ip, target, target_ip, port, seen = [_clean(cells[i]) if 0 <= i < size else None for i in wanted]
-        yield Connection(number, source, source_ip, target, target_ip, _port(port), 1, seen)
+    port and time slot (None: no such column). Read column by column: an export has tens of
+    thousands of rows but few distinct values in each column, each read once."""
+    cells = list(zip_longest(*[row for _, row in rows], fillvalue=None))  # short rows: empty cells
+    source, source_ip, target, target_ip, port, seen = [
+        _values(cells[p], _port_cell if key == "port" else _clean) if p is not None and p < len(cells) else repeat(None)
+        for key, p in zip(("source", "source_ip", "target", "target_ip", "port", "seen"), positions, strict=True)]
+    return map(tuple.__new__, repeat(Connection), zip([n for n, _ in rows], source, source_ip, target, target_ip, port,
+                                                      repeat(1), seen))
+
+
+def _values(column: tuple[Any, ...], read: Callable[[Any], Any]) -> Iterator[Any]:
+    """`read` of each cell of a column."""
+    if set(map(type, column)) <= _TEXT:  # a CSV's: read once per distinct value
+        return map({v: read(v) for v in set(column)}.__getitem__, column)
+    return map(read, column)  # a workbook's numbers: 1, 1.0 and True are distinct cells but one key
+
+
+def _port_cell(value: Any) -> int | None:
+    return _port(_clean(value))
 
 
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -90,30 +90,40 @@ def timestamp(text: str | None) -> str | None:
 
 @dataclass
 class Evidence:
+    """What the connections between two ends show: their ports, the connections (and rows) seen,
+    and the time slots they were seen in, as written (`first` and `last`: the earliest and latest
+    as ISO 8601, read once per distinct slot)."""
+
     ports: set[int] = field(default_factory=set)
     connections: int = 0
     rows: int = 0
-    first: str | None = None
-    last: str | None = None
+    slots: set[str | None] = field(default_factory=set)
 
     def add(self, connection: Connection) -> None:
         if connection.port is not None:
             self.ports.add(connection.port)
         self.connections += connection.links
         self.rows += 1
-        seen = timestamp(connection.seen)
-        if seen:
-            if self.first is None or seen < self.first:
-                self.first = seen
-            if self.last is None or seen > self.last:
-                self.last = seen
+        self.slots.add(connection.seen)
+
+    @property
+    def first(self) -> str | None:
+        return min(self._seen(), default=None)
+
+    @property
+    def last(self) -> str | None:
+        return max(self._seen(), default=None)
+
+    def _seen(self) -> Iterator[str]:
+        return filter(None, map(timestamp, self.slots))
 
     def to_dict(self, source: str) -> dict[str, object]:
         out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}
         if self.rows != self.connections:  # agent-based rows stand for several connections each
             out["rows"] = self.rows
-        if self.first:
-            out["first_seen"], out["last_seen"] = self.first, self.last
+        first = self.first
+        if first:
+            out["first_seen"], out["last_seen"] = first, self.last
         return out
 
 
@@ -165,42 +175,58 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     accounted for in `report` (mapped or left out, with its reason)."""
     result = Lifted()
     internal_domains = frozenset("." + n.split(".", 1)[1] for n in index.names if "." in n and not ip_of(n))
+    find, count = index.find, report.count
+    # Per (source applications, target applications, joined by): the evidence of each pair of
+    # applications, the first pair and the reason the rows are counted under, made once.
+    joined: dict[tuple[tuple[str, ...], tuple[str, ...], str], tuple[list[Evidence], tuple[str, str], str]] = {}
     for connection in connections:
         report.read += 1
         port = connection.port
         if only is not None and port not in only:
-            report.count("left-out", "port-not-selected", port)
+            count("left-out", "port-not-selected", port)
             continue
         if port in ignored:
-            report.count("left-out", "admin-port", f"{port} {ADMIN_PORTS.get(port, '')}".strip())
+            count("left-out", "admin-port", f"{port} {ADMIN_PORTS.get(port, '')}".strip())
             continue
-        source = index.find(connection.source, connection.source_ip)
+        source = find(connection.source, connection.source_ip)
         if source is None:
             name = (connection.source or connection.source_ip or "").strip()
             if not name:
-                report.count("left-out", "no-source", f"row {connection.row}")
+                count("left-out", "no-source", f"row {connection.row}")
                 continue
             result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(connection.source_ip)]))
-            report.count("left-out", "source-not-a-server", name)
+            count("left-out", "source-not-a-server", name)
             continue
         if not source.applications:
-            report.count("left-out", "server-without-application", source.server)
+            count("left-out", "server-without-application", source.server)
             continue
-        target = index.find(connection.target, connection.target_ip)
+        target = find(connection.target, connection.target_ip)
         if target is None:
             _to_endpoint(result, connection, source, internal_domains, report)
             continue
         if not target.applications:
-            report.count("left-out", "server-without-application", target.server)
+            count("left-out", "server-without-application", target.server)
             continue
-        pairs = [(a, b) for a in source.applications for b in target.applications if a != b]
-        if not pairs:
-            report.count("left-out", "within-one-application", source.applications[0])
+        key = (source.applications, target.applications, target.by)
+        found = joined.get(key)
+        if found is None:
+            found = joined[key] = _join(result, source, target)
+        evidence, pair, reason = found
+        if not evidence:
+            count("left-out", "within-one-application", source.applications[0])
             continue
-        for pair in pairs:
-            result.dependencies.setdefault(pair, Evidence()).add(connection)
-        report.count("mapped", "dependency-by-ip" if target.by == "ip" else "dependency-by-name", pairs[0])
+        for each in evidence:
+            each.add(connection)
+        count("mapped", reason, pair)
     return result
+
+
+def _join(result: Lifted, source: Match, target: Match) -> tuple[list[Evidence], tuple[str, str], str]:
+    """The evidence of each pair of distinct applications of two servers (none: one
+    application), the first pair, and the reason their rows are counted under."""
+    pairs = [(a, b) for a in source.applications for b in target.applications if a != b]
+    evidence = [result.dependencies.setdefault(pair, Evidence()) for pair in pairs]
+    return evidence, pairs[0] if pairs else ("", ""), "dependency-by-ip" if target.by == "ip" else "dependency-by-name"
 
 
 def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal_domains: frozenset[str],
@@ -223,5 +249,8 @@ def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal
     endpoint.evidence.add(connection)
     endpoint.callers.update(source.applications)
     for app in source.applications:
-        result.dependencies.setdefault((app, endpoint.id), Evidence()).add(connection)
+        evidence = result.dependencies.get((app, endpoint.id))
+        if evidence is None:
+            evidence = result.dependencies[(app, endpoint.id)] = Evidence()
+        evidence.add(connection)
     report.count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", key)

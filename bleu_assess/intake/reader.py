@@ -189,7 +189,7 @@ def read_csv(raw: bytes, display: str, name: str | None = None) -> Sheet:
     start = 1
     try:
         for record in reader:
-            if any(cell.strip() for cell in record):
+            if "".join(record).strip():  # a cell with something other than spaces
                 sheet.rows.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:
