@@ -29,7 +29,7 @@ from typing import Any
 
 from bleu_assess.errors import InputError
 from bleu_assess.intake.columns import normalise
-from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
+from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, timestamp
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.said import problem, refused, usage
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
@@ -67,8 +67,8 @@ def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | Non
     thousands of rows but few distinct values in each column, each read once."""
     cells = list(zip_longest(*[row for _, row in rows], fillvalue=None))  # short rows: empty cells
     source, source_ip, target, target_ip, port, seen = [
-        _values(cells[p], _port_cell if key == "port" else _clean) if p is not None and p < len(cells) else repeat(None)
-        for key, p in zip(("source", "source_ip", "target", "target_ip", "port", "seen"), positions, strict=True)]
+        _values(cells[p], read) if p is not None and p < len(cells) else repeat(None)
+        for read, p in zip((_clean, _clean, _clean, _clean, _port_cell, _seen_cell), positions, strict=True)]
     return map(tuple.__new__, repeat(Connection), zip([n for n, _ in rows], source, source_ip, target, target_ip, port,
                                                       repeat(1), seen))
 
@@ -82,6 +82,10 @@ def _values(column: tuple[Any, ...], read: Callable[[Any], Any]) -> Iterator[Any
 
 def _port_cell(value: Any) -> int | None:
     return _port(_clean(value))
+
+
+def _seen_cell(value: Any) -> str | None:
+    return timestamp(_clean(value))
 
 
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
@@ -114,7 +118,7 @@ def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, s
     for number, row in rows:
         computer = _cell(row, columns, "computer")
         count = _port(_cell(row, columns, "count")) or 1
-        seen = _cell(row, columns, "seen")
+        seen = timestamp(_cell(row, columns, "seen"))
         port = _port(_cell(row, columns, "port"))
         remote_name = (_cell(row, columns, "remote_name") or "").strip("[]\"' ").split(",")[0].strip("\"' ") or None
         if (_cell(row, columns, "direction") or "").lower() == "inbound":

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from bleu_assess.intake.servers import Match, ServerIndex, ip_of, server_id
+from bleu_assess.intake.servers import Match, ServerIndex, address_of, ip_of, server_id
 from bleu_assess.intake.tally import ImportReport
 
 # Ports left out by default, with what they are (IANA registry and vendors' documentation).
@@ -44,8 +44,9 @@ _INTERNAL_SUFFIXES = (".local", ".lan", ".internal", ".intra", ".corp", ".locald
 
 class Connection(NamedTuple):
     """One row of a dependency export. Names and addresses as written; `links` the connections
-    the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot. (A named
-    tuple: export rows are many, and it is the cheapest record to build.)"""
+    the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot as
+    `timestamp` reads it. (A named tuple: export rows are many, and it is the cheapest record to
+    build.)"""
 
     row: int
     source: str | None
@@ -91,39 +92,27 @@ def timestamp(text: str | None) -> str | None:
 @dataclass
 class Evidence:
     """What the connections between two ends show: their ports, the connections (and rows) seen,
-    and the time slots they were seen in, as written (`first` and `last`: the earliest and latest
-    as ISO 8601, read once per distinct slot)."""
+    and when they were seen (`Connection.seen`)."""
 
     ports: set[int] = field(default_factory=set)
     connections: int = 0
     rows: int = 0
-    slots: set[str | None] = field(default_factory=set)
+    seen: set[str | None] = field(default_factory=set)
 
     def add(self, connection: Connection) -> None:
         if connection.port is not None:
             self.ports.add(connection.port)
         self.connections += connection.links
         self.rows += 1
-        self.slots.add(connection.seen)
-
-    @property
-    def first(self) -> str | None:
-        return min(self._seen(), default=None)
-
-    @property
-    def last(self) -> str | None:
-        return max(self._seen(), default=None)
-
-    def _seen(self) -> Iterator[str]:
-        return filter(None, map(timestamp, self.slots))
+        self.seen.add(connection.seen)
 
     def to_dict(self, source: str) -> dict[str, object]:
         out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}
         if self.rows != self.connections:  # agent-based rows stand for several connections each
             out["rows"] = self.rows
-        first = self.first
-        if first:
-            out["first_seen"], out["last_seen"] = first, self.last
+        seen = sorted(filter(None, self.seen))
+        if seen:
+            out["first_seen"], out["last_seen"] = seen[0], seen[-1]
         return out
 
 
@@ -150,8 +139,14 @@ class Lifted:
 
 
 def _block(address: str) -> str:
-    network = ipaddress.ip_network(f"{address}/{24 if ':' not in address else 48}", strict=False)
-    return str(network)
+    """The /24 (IPv4) or /48 (IPv6) block of a canonical address."""
+    if ":" not in address:  # a canonical IPv4 address is four decimal octets
+        return address.rsplit(".", 1)[0] + ".0/24"
+    return str(ipaddress.ip_network(f"{address}/48", strict=False))
+
+
+def _is_global(address: str) -> bool:
+    return address_of(address).is_global  # type: ignore[union-attr]  # a canonical address
 
 
 @functools.lru_cache(maxsize=65536)
@@ -162,10 +157,10 @@ def _endpoint_key(target: str | None, target_ip: str | None, internal_domains: f
     if name and not ip_of(name):
         internal = "." not in name or name.endswith(_INTERNAL_SUFFIXES) or any(name.endswith(d) for d in internal_domains)
         if address:
-            internal = not ipaddress.ip_address(address).is_global
+            internal = not _is_global(address)
         return name, not internal
     if address:
-        return _block(address), ipaddress.ip_address(address).is_global
+        return _block(address), _is_global(address)
     return None
 
 

@@ -37,10 +37,20 @@ def short_name(name: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def ip_of(text: str | None) -> str | None:
     """The canonical form of an IP address, or None when `text` is not one."""
+    address = address_of(text)
+    return None if address is None else str(address)
+
+
+@functools.lru_cache(maxsize=65536)
+def address_of(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address `text` is (spaces and brackets around it aside), or None."""
     if not text:
         return None
+    text = text.strip().strip("[]")
+    if ":" not in text and not text.replace(".", "").isdigit():
+        return None  # neither IPv6 nor dotted digits: a host name, refused without an exception
     try:
-        return str(ipaddress.ip_address(text.strip().strip("[]")))
+        return ipaddress.ip_address(text)
     except ValueError:
         return None
 

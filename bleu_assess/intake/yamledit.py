@@ -57,21 +57,24 @@ _string = functools.lru_cache(maxsize=65536)(emit.scalar)
 
 def flow(value: Any) -> str:
     """A value in YAML flow style on one line: `[a, b]`, `{k: v}`."""
+    kind = type(value)
+    if kind is str:  # the commonest first: imports write ids, ports and counts by the thousand
+        return _string(value)
+    if kind is int:
+        return str(value)
     if isinstance(value, dict):
         return "{" + ", ".join([f"{scalar(k)}: {flow(v)}" for k, v in value.items()]) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join([flow(v) for v in value]) + "]"
+        return "[" + ", ".join(map(flow, value)) + "]"
     return scalar(value)
 
 
 def block_item(item: dict[str, Any], dash: int, indent: int) -> list[str]:
     """A mapping as a block sequence item: `- key: value` at column `dash`, its other keys at
     column `indent`; values that are lists or mappings are written in flow style."""
-    lines = []
-    for position, (key, value) in enumerate(item.items()):
-        prefix = " " * dash + "- " + " " * (indent - dash - 2) if position == 0 else " " * indent
-        lines.append(f"{prefix}{scalar(key)}: {flow(value)}\n")
-    return lines
+    first, other = " " * dash + "- " + " " * (indent - dash - 2), " " * indent
+    return [f"{other if position else first}{scalar(key)}: {flow(value)}\n"
+            for position, (key, value) in enumerate(item.items())]
 
 
 @dataclass
