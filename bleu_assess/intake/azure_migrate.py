@@ -27,6 +27,7 @@ from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import Any
 
+from bleu_assess import gcpause
 from bleu_assess.errors import InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, timestamp
@@ -265,6 +266,12 @@ def analyse(export: str, data: Any, mapping_file: str | None, ports: str | None,
             ignore_ports: str | None) -> tuple[ImportReport, Lifted, ServerIndex, Mapping | None]:
     """Read and lift an export against the inventory's servers (`data`, parsed) and the mapping
     file, if any."""
+    with gcpause.paused():  # tens of thousands of acyclic rows, connections and evidence
+        return _analyse(export, data, mapping_file, ports, ignore_ports)
+
+
+def _analyse(export: str, data: Any, mapping_file: str | None, ports: str | None,
+             ignore_ports: str | None) -> tuple[ImportReport, Lifted, ServerIndex, Mapping | None]:
     mapping = read_mapping(mapping_file, _ids(data, "applications"), _ids(data, "datasets")) if mapping_file else None
     index = ServerIndex(servers_from_data(data), mapping.servers if mapping else None)
     only, left_out = ignored_ports(ports, ignore_ports)
@@ -282,7 +289,8 @@ def import_dependencies(export: str, inventory: str, mapping_file: str | None, p
                         ignore_ports: str | None, output: str, lang: str) -> tuple[str, ImportReport]:
     """The merged inventory's text (validated) and the import report."""
     text, display, data = base_text(inventory, None, export, "azure-migrate")
-    report, lifted, _, mapping = analyse(export, data, mapping_file, ports, ignore_ports)
-    merged = apply(text, display, additions_from(lifted, mapping, export, lang), report, data)
-    write_result(merged, output, inventory)
+    with gcpause.paused():  # the same, then the items added and the edited text's lines
+        report, lifted, _, mapping = analyse(export, data, mapping_file, ports, ignore_ports)
+        merged = apply(text, display, additions_from(lifted, mapping, export, lang), report, data)
+        write_result(merged, output, inventory)
     return merged.text, report
