@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import NamedTuple
 
 from bleu_assess.intake.servers import Match, ServerIndex, address_of, ip_of, server_id
@@ -89,6 +90,9 @@ def timestamp(text: str | None) -> str | None:
     return value
 
 
+_PORT, _LINKS, _SEEN = attrgetter("port"), attrgetter("links"), attrgetter("seen")
+
+
 @dataclass
 class Evidence:
     """What the connections between two ends show: their ports, the connections (and rows) seen,
@@ -99,12 +103,13 @@ class Evidence:
     rows: int = 0
     seen: set[str | None] = field(default_factory=set)
 
-    def add(self, connection: Connection) -> None:
-        if connection.port is not None:
-            self.ports.add(connection.port)
-        self.connections += connection.links
-        self.rows += 1
-        self.seen.add(connection.seen)
+    def add(self, connections: Sequence[Connection]) -> None:
+        ports = set(map(_PORT, connections))
+        ports.discard(None)
+        self.ports |= ports  # type: ignore[arg-type]
+        self.connections += sum(map(_LINKS, connections))
+        self.rows += len(connections)
+        self.seen.update(map(_SEEN, connections))
 
     def to_dict(self, source: str) -> dict[str, object]:
         out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}
@@ -171,31 +176,33 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     result = Lifted()
     internal_domains = frozenset("." + n.split(".", 1)[1] for n in index.names if "." in n and not ip_of(n))
     find, count = index.find, report.count
-    # Per (source applications, target applications, joined by): the evidence of each pair of
-    # applications, the first pair and the reason the rows are counted under, made once.
-    joined: dict[tuple[tuple[str, ...], tuple[str, ...], str], tuple[list[Evidence], tuple[str, str], str]] = {}
+    # The rows joining two servers, by (source applications, target applications, joined by):
+    # they are added to the evidence and counted once all are read, in the order each such
+    # join first occurs (the examples the report keeps are those of the first rows).
+    joined: dict[tuple[tuple[str, ...], tuple[str, ...], str], list[Connection]] = {}
+    read = 0
     for connection in connections:
-        report.read += 1
-        port = connection.port
+        read += 1
+        row, source_name, source_ip, target_name, target_ip, port, _, _ = connection
         if only is not None and port not in only:
             count("left-out", "port-not-selected", port)
             continue
         if port in ignored:
             count("left-out", "admin-port", f"{port} {ADMIN_PORTS.get(port, '')}".strip())
             continue
-        source = find(connection.source, connection.source_ip)
+        source = find(source_name, source_ip)
         if source is None:
-            name = (connection.source or connection.source_ip or "").strip()
+            name = (source_name or source_ip or "").strip()
             if not name:
-                count("left-out", "no-source", f"row {connection.row}")
+                count("left-out", "no-source", f"row {row}")
                 continue
-            result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(connection.source_ip)]))
+            result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(source_ip)]))
             count("left-out", "source-not-a-server", name)
             continue
         if not source.applications:
             count("left-out", "server-without-application", source.server)
             continue
-        target = find(connection.target, connection.target_ip)
+        target = find(target_name, target_ip)
         if target is None:
             _to_endpoint(result, connection, source, internal_domains, report)
             continue
@@ -203,25 +210,27 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             count("left-out", "server-without-application", target.server)
             continue
         key = (source.applications, target.applications, target.by)
-        found = joined.get(key)
-        if found is None:
-            found = joined[key] = _join(result, source, target)
-        evidence, pair, reason = found
-        if not evidence:
-            count("left-out", "within-one-application", source.applications[0])
+        rows = joined.get(key)
+        if rows is None:
+            rows = joined[key] = []
+        rows.append(connection)
+    report.read += read
+    for (sources, targets, by), rows in joined.items():
+        pairs = [(a, b) for a in sources for b in targets if a != b]
+        if not pairs:
+            count("left-out", "within-one-application", sources[0], len(rows))
             continue
-        for each in evidence:
-            each.add(connection)
-        count("mapped", reason, pair)
+        for pair in pairs:
+            _evidence(result, pair).add(rows)
+        count("mapped", "dependency-by-ip" if by == "ip" else "dependency-by-name", pairs[0], len(rows))
     return result
 
 
-def _join(result: Lifted, source: Match, target: Match) -> tuple[list[Evidence], tuple[str, str], str]:
-    """The evidence of each pair of distinct applications of two servers (none: one
-    application), the first pair, and the reason their rows are counted under."""
-    pairs = [(a, b) for a in source.applications for b in target.applications if a != b]
-    evidence = [result.dependencies.setdefault(pair, Evidence()) for pair in pairs]
-    return evidence, pairs[0] if pairs else ("", ""), "dependency-by-ip" if target.by == "ip" else "dependency-by-name"
+def _evidence(result: Lifted, pair: tuple[str, str]) -> Evidence:
+    evidence = result.dependencies.get(pair)
+    if evidence is None:
+        evidence = result.dependencies[pair] = Evidence()
+    return evidence
 
 
 def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal_domains: frozenset[str],
@@ -241,11 +250,8 @@ def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal
         endpoint.addresses.add(address)
     if connection.target and not ip_of(connection.target):
         endpoint.names.add(connection.target.strip())
-    endpoint.evidence.add(connection)
+    endpoint.evidence.add((connection,))
     endpoint.callers.update(source.applications)
     for app in source.applications:
-        evidence = result.dependencies.get((app, endpoint.id))
-        if evidence is None:
-            evidence = result.dependencies[(app, endpoint.id)] = Evidence()
-        evidence.add(connection)
+        _evidence(result, (app, endpoint.id)).add((connection,))
     report.count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", key)
