@@ -19,6 +19,9 @@ from bleu_assess.inventory import model
 
 _UNSEEN = object()
 _NON_ID = re.compile(r"[^a-z0-9._-]+")
+# An IPv4 address in canonical form: four decimal octets 0-255 without leading zeros.
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 
 
 def server_id(name: str) -> str:
@@ -37,6 +40,8 @@ def short_name(name: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def ip_of(text: str | None) -> str | None:
     """The canonical form of an IP address, or None when `text` is not one."""
+    if text and _IPV4.fullmatch(bare := text.strip().strip("[]")):
+        return bare  # already canonical: no address object to build (most of an export's)
     address = address_of(text)
     return None if address is None else str(address)
 
