@@ -96,7 +96,7 @@ def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
 def _port(value: str | None) -> int | None:
     try:
         return int(float(value)) if value else None
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or `inf`
         return None
 
 
