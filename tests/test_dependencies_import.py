@@ -135,6 +135,16 @@ def test_port_filters(runner: Any, estate: Path) -> None:
     assert result.exit_code == 2 and "not a port or range: 'https'" in result.output
 
 
+def test_a_port_that_is_no_port_number_is_read_as_unknown_whatever_it_says(runner: Any, estate: Path) -> None:
+    rows = AGENTLESS.splitlines()
+    for port in ("inf", "1e400", "nan", "https"):
+        export = "\n".join([rows[0], rows[1].rsplit(",", 1)[0] + f",{port}"]) + "\n"
+        result, out, report_file = run(runner, export, estate)
+        assert result.exit_code == 0, result.output
+        assert "connections: 1" in out.read_text(encoding="utf-8") and "ports: []" in out.read_text(encoding="utf-8")
+        out.unlink()
+
+
 def test_agent_based_vmconnection_export(runner: Any, estate: Path) -> None:
     result, out, report_file = run(runner, AGENT_BASED, estate)
     assert result.exit_code == 0, result.output

@@ -20,15 +20,17 @@ for older setups, a mapping file `servers: {SERVER NAME: application id}` with o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as Columns
 from dataclasses import dataclass
+from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import Any
 
+from bleu_assess import gcpause
 from bleu_assess.errors import InputError
 from bleu_assess.intake.columns import normalise
-from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports
+from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, timestamp
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.said import problem, refused, usage
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
@@ -57,14 +59,34 @@ def _clean(value: Any) -> str | None:
     return None if value is None else (str(value).strip() or None)
 
 
+_TEXT = {str, type(None)}
+
+
 def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None]) -> Iterator[Connection]:
     """Connections from raw rows, given the positions of source, source IP, target, target IP,
-    port and time slot (None: no such column)."""
-    wanted = [p if p is not None else -1 for p in positions]
-    for number, cells in rows:
-        size = len(cells)
-        source, source_ip, target, target_ip, port, seen = [_clean(cells[i]) if 0 <= i < size else None for i in wanted]
-        yield Connection(number, source, source_ip, target, target_ip, _port(port), 1, seen)
+    port and time slot (None: no such column). Read column by column: an export has tens of
+    thousands of rows but few distinct values in each column, each read once."""
+    cells = list(zip_longest(*[row for _, row in rows], fillvalue=None))  # short rows: empty cells
+    source, source_ip, target, target_ip, port, seen = [
+        _values(cells[p], read) if p is not None and p < len(cells) else repeat(None)
+        for read, p in zip((_clean, _clean, _clean, _clean, _port_cell, _seen_cell), positions, strict=True)]
+    return map(tuple.__new__, repeat(Connection), zip([n for n, _ in rows], source, source_ip, target, target_ip, port,
+                                                      repeat(1), seen))
+
+
+def _values(column: tuple[Any, ...], read: Callable[[Any], Any]) -> Iterator[Any]:
+    """`read` of each cell of a column."""
+    if set(map(type, column)) <= _TEXT:  # a CSV's: read once per distinct value
+        return map({v: read(v) for v in set(column)}.__getitem__, column)
+    return map(read, column)  # a workbook's numbers: 1, 1.0 and True are distinct cells but one key
+
+
+def _port_cell(value: Any) -> int | None:
+    return _port(_clean(value))
+
+
+def _seen_cell(value: Any) -> str | None:
+    return timestamp(_clean(value))
 
 
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
@@ -74,7 +96,7 @@ def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
 def _port(value: str | None) -> int | None:
     try:
         return int(float(value)) if value else None
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or `inf`
         return None
 
 
@@ -97,7 +119,7 @@ def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, s
     for number, row in rows:
         computer = _cell(row, columns, "computer")
         count = _port(_cell(row, columns, "count")) or 1
-        seen = _cell(row, columns, "seen")
+        seen = timestamp(_cell(row, columns, "seen"))
         port = _port(_cell(row, columns, "port"))
         remote_name = (_cell(row, columns, "remote_name") or "").strip("[]\"' ").split(",")[0].strip("\"' ") or None
         if (_cell(row, columns, "direction") or "").lower() == "inbound":
@@ -244,6 +266,12 @@ def analyse(export: str, data: Any, mapping_file: str | None, ports: str | None,
             ignore_ports: str | None) -> tuple[ImportReport, Lifted, ServerIndex, Mapping | None]:
     """Read and lift an export against the inventory's servers (`data`, parsed) and the mapping
     file, if any."""
+    with gcpause.paused():  # tens of thousands of acyclic rows, connections and evidence
+        return _analyse(export, data, mapping_file, ports, ignore_ports)
+
+
+def _analyse(export: str, data: Any, mapping_file: str | None, ports: str | None,
+             ignore_ports: str | None) -> tuple[ImportReport, Lifted, ServerIndex, Mapping | None]:
     mapping = read_mapping(mapping_file, _ids(data, "applications"), _ids(data, "datasets")) if mapping_file else None
     index = ServerIndex(servers_from_data(data), mapping.servers if mapping else None)
     only, left_out = ignored_ports(ports, ignore_ports)
@@ -261,7 +289,8 @@ def import_dependencies(export: str, inventory: str, mapping_file: str | None, p
                         ignore_ports: str | None, output: str, lang: str) -> tuple[str, ImportReport]:
     """The merged inventory's text (validated) and the import report."""
     text, display, data = base_text(inventory, None, export, "azure-migrate")
-    report, lifted, _, mapping = analyse(export, data, mapping_file, ports, ignore_ports)
-    merged = apply(text, display, additions_from(lifted, mapping, export, lang), report, data)
-    write_result(merged, output, inventory)
+    with gcpause.paused():  # the same, then the items added and the edited text's lines
+        report, lifted, _, mapping = analyse(export, data, mapping_file, ports, ignore_ports)
+        merged = apply(text, display, additions_from(lifted, mapping, export, lang), report, data)
+        write_result(merged, output, inventory)
     return merged.text, report

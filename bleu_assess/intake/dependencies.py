@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import NamedTuple
 
-from bleu_assess.intake.servers import Match, ServerIndex, ip_of, server_id
+from bleu_assess.intake.servers import Match, ServerIndex, address_of, ip_of, server_id
 from bleu_assess.intake.tally import ImportReport
 
 # Ports left out by default, with what they are (IANA registry and vendors' documentation).
@@ -44,8 +45,9 @@ _INTERNAL_SUFFIXES = (".local", ".lan", ".internal", ".intra", ".corp", ".locald
 
 class Connection(NamedTuple):
     """One row of a dependency export. Names and addresses as written; `links` the connections
-    the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot. (A named
-    tuple: export rows are many, and it is the cheapest record to build.)"""
+    the row stands for (agent-based `LinksEstablished`, else 1); `seen` its time slot as
+    `timestamp` reads it. (A named tuple: export rows are many, and it is the cheapest record to
+    build.)"""
 
     row: int
     source: str | None
@@ -88,32 +90,34 @@ def timestamp(text: str | None) -> str | None:
     return value
 
 
+_PORT, _LINKS, _SEEN = attrgetter("port"), attrgetter("links"), attrgetter("seen")
+
+
 @dataclass
 class Evidence:
+    """What the connections between two ends show: their ports, the connections (and rows) seen,
+    and when they were seen (`Connection.seen`)."""
+
     ports: set[int] = field(default_factory=set)
     connections: int = 0
     rows: int = 0
-    first: str | None = None
-    last: str | None = None
+    seen: set[str | None] = field(default_factory=set)
 
-    def add(self, connection: Connection) -> None:
-        if connection.port is not None:
-            self.ports.add(connection.port)
-        self.connections += connection.links
-        self.rows += 1
-        seen = timestamp(connection.seen)
-        if seen:
-            if self.first is None or seen < self.first:
-                self.first = seen
-            if self.last is None or seen > self.last:
-                self.last = seen
+    def add(self, connections: Sequence[Connection]) -> None:
+        ports = set(map(_PORT, connections))
+        ports.discard(None)
+        self.ports |= ports  # type: ignore[arg-type]
+        self.connections += sum(map(_LINKS, connections))
+        self.rows += len(connections)
+        self.seen.update(map(_SEEN, connections))
 
     def to_dict(self, source: str) -> dict[str, object]:
         out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}
         if self.rows != self.connections:  # agent-based rows stand for several connections each
             out["rows"] = self.rows
-        if self.first:
-            out["first_seen"], out["last_seen"] = self.first, self.last
+        seen = sorted(filter(None, self.seen))
+        if seen:
+            out["first_seen"], out["last_seen"] = seen[0], seen[-1]
         return out
 
 
@@ -140,8 +144,14 @@ class Lifted:
 
 
 def _block(address: str) -> str:
-    network = ipaddress.ip_network(f"{address}/{24 if ':' not in address else 48}", strict=False)
-    return str(network)
+    """The /24 (IPv4) or /48 (IPv6) block of a canonical address."""
+    if ":" not in address:  # a canonical IPv4 address is four decimal octets
+        return address.rsplit(".", 1)[0] + ".0/24"
+    return str(ipaddress.ip_network(f"{address}/48", strict=False))
+
+
+def _is_global(address: str) -> bool:
+    return address_of(address).is_global  # type: ignore[union-attr]  # a canonical address
 
 
 @functools.lru_cache(maxsize=65536)
@@ -152,10 +162,10 @@ def _endpoint_key(target: str | None, target_ip: str | None, internal_domains: f
     if name and not ip_of(name):
         internal = "." not in name or name.endswith(_INTERNAL_SUFFIXES) or any(name.endswith(d) for d in internal_domains)
         if address:
-            internal = not ipaddress.ip_address(address).is_global
+            internal = not _is_global(address)
         return name, not internal
     if address:
-        return _block(address), ipaddress.ip_address(address).is_global
+        return _block(address), _is_global(address)
     return None
 
 
@@ -165,42 +175,62 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     accounted for in `report` (mapped or left out, with its reason)."""
     result = Lifted()
     internal_domains = frozenset("." + n.split(".", 1)[1] for n in index.names if "." in n and not ip_of(n))
+    find, count = index.find, report.count
+    # The rows joining two servers, by (source applications, target applications, joined by):
+    # they are added to the evidence and counted once all are read, in the order each such
+    # join first occurs (the examples the report keeps are those of the first rows).
+    joined: dict[tuple[tuple[str, ...], tuple[str, ...], str], list[Connection]] = {}
+    read = 0
     for connection in connections:
-        report.read += 1
-        port = connection.port
+        read += 1
+        row, source_name, source_ip, target_name, target_ip, port, _, _ = connection
         if only is not None and port not in only:
-            report.count("left-out", "port-not-selected", port)
+            count("left-out", "port-not-selected", port)
             continue
         if port in ignored:
-            report.count("left-out", "admin-port", f"{port} {ADMIN_PORTS.get(port, '')}".strip())
+            count("left-out", "admin-port", f"{port} {ADMIN_PORTS.get(port, '')}".strip())
             continue
-        source = index.find(connection.source, connection.source_ip)
+        source = find(source_name, source_ip)
         if source is None:
-            name = (connection.source or connection.source_ip or "").strip()
+            name = (source_name or source_ip or "").strip()
             if not name:
-                report.count("left-out", "no-source", f"row {connection.row}")
+                count("left-out", "no-source", f"row {row}")
                 continue
-            result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(connection.source_ip)]))
-            report.count("left-out", "source-not-a-server", name)
+            result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(source_ip)]))
+            count("left-out", "source-not-a-server", name)
             continue
         if not source.applications:
-            report.count("left-out", "server-without-application", source.server)
+            count("left-out", "server-without-application", source.server)
             continue
-        target = index.find(connection.target, connection.target_ip)
+        target = find(target_name, target_ip)
         if target is None:
             _to_endpoint(result, connection, source, internal_domains, report)
             continue
         if not target.applications:
-            report.count("left-out", "server-without-application", target.server)
+            count("left-out", "server-without-application", target.server)
             continue
-        pairs = [(a, b) for a in source.applications for b in target.applications if a != b]
+        key = (source.applications, target.applications, target.by)
+        rows = joined.get(key)
+        if rows is None:
+            rows = joined[key] = []
+        rows.append(connection)
+    report.read += read
+    for (sources, targets, by), rows in joined.items():
+        pairs = [(a, b) for a in sources for b in targets if a != b]
         if not pairs:
-            report.count("left-out", "within-one-application", source.applications[0])
+            count("left-out", "within-one-application", sources[0], len(rows))
             continue
         for pair in pairs:
-            result.dependencies.setdefault(pair, Evidence()).add(connection)
-        report.count("mapped", "dependency-by-ip" if target.by == "ip" else "dependency-by-name", pairs[0])
+            _evidence(result, pair).add(rows)
+        count("mapped", "dependency-by-ip" if by == "ip" else "dependency-by-name", pairs[0], len(rows))
     return result
+
+
+def _evidence(result: Lifted, pair: tuple[str, str]) -> Evidence:
+    evidence = result.dependencies.get(pair)
+    if evidence is None:
+        evidence = result.dependencies[pair] = Evidence()
+    return evidence
 
 
 def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal_domains: frozenset[str],
@@ -220,8 +250,8 @@ def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal
         endpoint.addresses.add(address)
     if connection.target and not ip_of(connection.target):
         endpoint.names.add(connection.target.strip())
-    endpoint.evidence.add(connection)
+    endpoint.evidence.add((connection,))
     endpoint.callers.update(source.applications)
     for app in source.applications:
-        result.dependencies.setdefault((app, endpoint.id), Evidence()).add(connection)
+        _evidence(result, (app, endpoint.id)).add((connection,))
     report.count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", key)

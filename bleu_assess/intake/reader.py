@@ -19,6 +19,7 @@ import csv
 import functools
 import io
 import os
+from itertools import compress, count
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,11 +186,19 @@ def read_csv(raw: bytes, display: str, name: str | None = None) -> Sheet:
         sheet.note(None, None, "delimiter", delimiter=shown)
     elif not sniffed and "\n" in text.strip():
         sheet.note(None, None, "one_column")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = io.StringIO(text, newline="").readlines()
+    try:
+        records = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:
+        records = []  # located below, record by record
+    if len(records) == len(lines):  # each record on its own line: numbered without asking the reader
+        sheet.rows = list(compress(zip(count(1), records), map(str.strip, map("".join, records))))
+        return sheet
+    reader = csv.reader(lines, delimiter=delimiter)
     start = 1
     try:
         for record in reader:
-            if any(cell.strip() for cell in record):
+            if "".join(record).strip():  # a cell with something other than spaces
                 sheet.rows.append((start, record))
             start = reader.line_num + 1
     except csv.Error as exc:

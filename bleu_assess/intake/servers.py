@@ -19,6 +19,9 @@ from bleu_assess.inventory import model
 
 _UNSEEN = object()
 _NON_ID = re.compile(r"[^a-z0-9._-]+")
+# An IPv4 address in canonical form: four decimal octets 0-255 without leading zeros.
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
 
 
 def server_id(name: str) -> str:
@@ -37,10 +40,22 @@ def short_name(name: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def ip_of(text: str | None) -> str | None:
     """The canonical form of an IP address, or None when `text` is not one."""
+    if text and _IPV4.fullmatch(bare := text.strip().strip("[]")):
+        return bare  # already canonical: no address object to build (most of an export's)
+    address = address_of(text)
+    return None if address is None else str(address)
+
+
+@functools.lru_cache(maxsize=65536)
+def address_of(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address `text` is (spaces and brackets around it aside), or None."""
     if not text:
         return None
+    text = text.strip().strip("[]")
+    if ":" not in text and not text.replace(".", "").isdigit():
+        return None  # neither IPv6 nor dotted digits: a host name, refused without an exception
     try:
-        return str(ipaddress.ip_address(text.strip().strip("[]")))
+        return ipaddress.ip_address(text)
     except ValueError:
         return None
 
