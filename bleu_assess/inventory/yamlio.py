@@ -233,8 +233,9 @@ def _lenient(text: str) -> bool:
 
 
 def _might_be_risky(text: str) -> bool:
-    # A quick look before the regular expression, which is slow on megabytes of text.
-    return "&" in text or "*" in text or "!" in text or "<<" in text
+    # A quick look before the regular expression, which is slow on megabytes of text. One
+    # character is found at memory speed, two (`<<`) some fifteen times slower: `<` first.
+    return "&" in text or "*" in text or "!" in text or ("<" in text and "<<" in text)
 
 
 # A JSON string (or key) whose text YAML would have typed had it been written plain: the emitted
