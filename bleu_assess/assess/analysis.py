@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bleu_assess.assess import contract_facts
@@ -62,7 +62,10 @@ class _Columns:
 
     def values(self, bits: int, column: int) -> tuple[Any, ...]:
         """The values of one column of `bits`, sorted."""
-        part = bits & self.masks[column]
+        return self.decode(bits & self.masks[column])
+
+    def decode(self, part: int) -> tuple[Any, ...]:
+        """The values of `part` (bits of one column, or of a `subset` of one), sorted."""
         found = self._decoded.get(part)
         if found is None:
             meanings, values, rest = self._meanings, [], part
@@ -72,6 +75,10 @@ class _Columns:
                 rest ^= low
             found = self._decoded[part] = tuple(sorted(values))
         return found
+
+    def subset(self, column: int, keep: Callable[[Any], bool]) -> int:
+        """The bits of the values of `column` seen so far that `keep` keeps."""
+        return sum(bit for (at, value), bit in self._bits.items() if at == column and keep(value))
 
 
 class Analysis:
@@ -101,10 +108,10 @@ class Analysis:
             for d in app.datasets:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
+        self.transfers = Transfers(inv)
         self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
         self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
-        self.transfers = Transfers(inv)
         org = inv.organisation
         self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
                                     "organisation.designations": tuple(sorted(org.designations)),
@@ -126,6 +133,17 @@ class Analysis:
         self.app_bits = {a.id: self._profile_bits(self.app_profile[a.id]) | self._places.of(
             _OFFERS, (a.hosting.platform,) if a.hosting and a.hosting.platform in platforms else ())
             for a in inv.applications}
+        # The providers.* facts that name some of the providers involved (or not covered), as the
+        # bits of those providers: a place's are one `&` away (every place has its bits by now).
+        providers = inv.providers_by_id
+        involved = [(name, lambda pid, keep=keep: keep(providers[pid])) for name, keep in (
+            ("providers.unknown_headquarters", lambda p: p.headquarters is None),
+            *contract_facts.PROVIDER_SUBSETS.items())]
+        involved += [(name, lambda pid, keep=keep: keep(pid)) for name, keep in self.transfers.subsets().items()]
+        self._subsets = [(name, self._places.subset(_INVOLVED, keep)) for name, keep in involved]
+        self._subsets.append(("providers.without_hds", self._places.subset(
+            _UNCOVERED, lambda pid: providers[pid].hds_exemption is None)))
+        self._exemptions: dict[tuple[str, ...], tuple[str, ...]] = {}  # by the providers exempt
         self._data = _Columns(_PERSONAL + 1)
         self.data_bits = {d.id: self._dataset_bits(d) for d in inv.datasets}
         self._data_blocks: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
@@ -184,20 +202,22 @@ class Analysis:
         return facts
 
     def _providers_facts(self, bits: int) -> dict[str, Any]:
-        """The facts of the providers involved in a place and of those not covered for HDS."""
+        """The facts of the providers involved in a place and of those not covered for HDS (each
+        the providers of a subset, in order: datasets reach many sets of providers, whose
+        subsets repeat)."""
         masks = self._places.masks
         key = bits & (masks[_INVOLVED] | masks[_UNCOVERED])
         found = self._provider_sets.get(key)
         if found is None:
-            providers = self.inventory.providers_by_id
-            ordered = self._places.values(bits, _INVOLVED)
-            found = self._provider_sets[key] = {
-                "providers.involved": ordered,
-                "providers.without_hds": tuple(p for p in self._places.values(bits, _UNCOVERED)
-                                               if providers[p].hds_exemption is None),
-                "providers.unknown_headquarters": tuple(p for p in ordered if providers[p].headquarters is None),
-                **contract_facts.provider_facts([providers[p] for p in ordered]),
-            }
+            decode = self._places.decode
+            found = self._provider_sets[key] = {name: decode(bits & subset) for name, subset in self._subsets}
+            found["providers.involved"] = decode(bits & masks[_INVOLVED])
+            exempt = found["providers.hds_exempt"]
+            exemptions = self._exemptions.get(exempt)
+            if exemptions is None:
+                providers = self.inventory.providers_by_id
+                exemptions = self._exemptions[exempt] = tuple(sorted({providers[p].hds_exemption for p in exempt}))
+            found["providers.hds_exemptions"] = exemptions
         return found
 
     def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
