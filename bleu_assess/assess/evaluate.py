@@ -54,7 +54,8 @@ class _Check:
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
         # The findings of items alike (one object), keyed by the values of every fact their
-        # parameters and evidence show (set with texts).
+        # parameters and evidence show (set with texts), and by the first exposure path when the
+        # rule tests exposure.
         self.findings: dict[Any, Finding] = {}
         self.finding_key: Callable[[dict[str, Any]], Any] = self.key
 
@@ -293,7 +294,9 @@ class Evaluator:
         names = check.texts
         if names is None:
             names = self._texts(check)
-        key = (check.finding_key(facts), exposure.paths[0] if exposure.paths and check.uses_exposure else None)
+        key = check.finding_key(facts)
+        if check.uses_exposure:
+            key = (key, exposure.paths[0] if exposure.paths else None)
         found = check.findings.get(key)
         if found is None:
             found = check.findings[key] = self._finding(check, names, facts, exposure)
