@@ -216,7 +216,7 @@ class Analysis:
             exemptions = self._exemptions.get(exempt)
             if exemptions is None:
                 providers = self.inventory.providers_by_id
-                exemptions = self._exemptions[exempt] = tuple(sorted({providers[p].hds_exemption for p in exempt}))
+                exemptions = self._exemptions[exempt] = tuple(sorted({e for p in exempt if (e := providers[p].hds_exemption)}))
             found["providers.hds_exemptions"] = exemptions
         return found
 

@@ -95,9 +95,12 @@ class Transfers:
         non-adequate jurisdiction, seated outside the EU, subject to declared non-EU
         jurisdictions: by the test a provider passes (an item's facts hold the providers
         involved that pass it, in order: analysis.py)."""
-        return {name: lambda pid, at=at: pid in self.providers and self._traits(pid)[at]
-                for at, name in enumerate(("providers.non_adequate_jurisdiction", "providers.non_eu_seat",
-                                           "providers.non_eu_jurisdictions"), 3)}
+        def passes(at: int) -> Callable[[str], bool]:
+            return lambda pid: pid in self.providers and bool(self._traits(pid)[at])
+
+        return {name: passes(at) for at, name in enumerate(("providers.non_adequate_jurisdiction",
+                                                              "providers.non_eu_seat",
+                                                              "providers.non_eu_jurisdictions"), 3)}
 
     def _regions(self, regions: tuple[str, ...], support: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str],
                                                                                   dict[str, Any]]:

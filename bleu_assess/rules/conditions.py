@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import marshal
 import numbers
-from operator import itemgetter
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bleu_assess.rules.facts import Fact
