@@ -127,18 +127,29 @@ class Referrer:
         return found
 
     def _each(self, kind: str, codes: Any) -> tuple[str, ...]:
-        table = self.ids.get(kind)
-        if table is not None:
-            try:  # every id met before: most of an exposure path's, most providers
-                return tuple([table[code] for code in codes])
-            except (KeyError, TypeError):
-                pass
-        return tuple([self._one(kind, code) for code in codes])
+        table = self._table(kind)
+        try:  # every id known: the inventory's, or met before
+            return tuple([table[code] for code in codes])
+        except (KeyError, TypeError):
+            return tuple([self._one(kind, code) for code in codes])
 
-    def _one(self, kind: str, code: Any) -> str:
+    def _table(self, kind: str) -> dict[Any, str]:
+        """The names of the ids of `kind`, as `self(kind, id)` gives them: first those of the
+        inventory's entries (an exposure path's elements: applications and datasets, and
+        `provider:ID`), then each other id when first met."""
         table = self.ids.get(kind)
         if table is None:
-            table = self.ids[kind] = {}
+            names = self.names
+            if kind == "path":  # an id that reads as `provider:…` names a provider, whatever it is
+                table = {code: name for code, name in names["application"].items() if not code.startswith("provider:")}
+                table.update({f"provider:{code}": name for code, name in names["provider"].items()})
+            else:
+                table = dict(names.get(kind, {}))
+            self.ids[kind] = table
+        return table
+
+    def _one(self, kind: str, code: Any) -> str:
+        table = self._table(kind)
         try:
             found = table.get(code)
         except TypeError:  # not hashable: not remembered
