@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bleu_assess.assess import contract_facts
@@ -62,7 +62,10 @@ class _Columns:
 
     def values(self, bits: int, column: int) -> tuple[Any, ...]:
         """The values of one column of `bits`, sorted."""
-        part = bits & self.masks[column]
+        return self.decode(bits & self.masks[column])
+
+    def decode(self, part: int) -> tuple[Any, ...]:
+        """The values of `part` (bits of one column, or of a `subset` of one), sorted."""
         found = self._decoded.get(part)
         if found is None:
             meanings, values, rest = self._meanings, [], part
@@ -72,6 +75,10 @@ class _Columns:
                 rest ^= low
             found = self._decoded[part] = tuple(sorted(values))
         return found
+
+    def subset(self, column: int, keep: Callable[[Any], bool]) -> int:
+        """The bits of the values of `column` seen so far that `keep` keeps."""
+        return sum(bit for (at, value), bit in self._bits.items() if at == column and keep(value))
 
 
 class Analysis:
@@ -101,10 +108,10 @@ class Analysis:
             for d in app.datasets:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
+        self.transfers = Transfers(inv)
         self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
         self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
-        self.transfers = Transfers(inv)
         org = inv.organisation
         self._organisation_facts = {"organisation.type": org.type, "organisation.country": org.country,
                                     "organisation.designations": tuple(sorted(org.designations)),
@@ -126,6 +133,17 @@ class Analysis:
         self.app_bits = {a.id: self._profile_bits(self.app_profile[a.id]) | self._places.of(
             _OFFERS, (a.hosting.platform,) if a.hosting and a.hosting.platform in platforms else ())
             for a in inv.applications}
+        # The providers.* facts that name some of the providers involved (or not covered), as the
+        # bits of those providers: a place's are one `&` away (every place has its bits by now).
+        providers = inv.providers_by_id
+        involved = [(name, lambda pid, keep=keep: keep(providers[pid])) for name, keep in (
+            ("providers.unknown_headquarters", lambda p: p.headquarters is None),
+            *contract_facts.PROVIDER_SUBSETS.items())]
+        involved += [(name, lambda pid, keep=keep: keep(pid)) for name, keep in self.transfers.subsets().items()]
+        self._subsets = [(name, self._places.subset(_INVOLVED, keep)) for name, keep in involved]
+        self._subsets.append(("providers.without_hds", self._places.subset(
+            _UNCOVERED, lambda pid: providers[pid].hds_exemption is None)))
+        self._exemptions: dict[tuple[str, ...], tuple[str, ...]] = {}  # by the providers exempt
         self._data = _Columns(_PERSONAL + 1)
         self.data_bits = {d.id: self._dataset_bits(d) for d in inv.datasets}
         self._data_blocks: dict[int, tuple[dict[str, Any], tuple[str, ...]]] = {}
@@ -158,20 +176,22 @@ class Analysis:
             self._parts[id(p)] = bits
         return bits
 
-    def _place_facts(self, bits: int, location: str | None = None) -> dict[str, Any]:
+    def _place_facts(self, bits: int, location: str | None = None, kept: bool = True) -> dict[str, Any]:
         """The facts of the places an item's data is at (one application's hosting, or every
-        application a dataset reaches: their `app_bits` united) and of a dataset's own `location`,
-        computed once per distinct union: the providers and regions involved, HDS, and the
-        transfers they make (the offers' own transfer basis replacing their provider's)."""
+        application a dataset reaches: their `app_bits` united) and of a dataset's own `location`:
+        the providers and regions involved, HDS, and the transfers they make (the offers' own
+        transfer basis replacing their provider's). `kept`: computed once per distinct union and
+        shared (not to be changed); else a dict of the caller's own, not kept (a dataset's: the
+        applications each dataset reaches rarely repeat, at 10,000 applications 80 times in 3,333)."""
         key = (bits, location)
         facts = self._groups.get(key)
         if facts is not None:
-            return facts
+            return facts if kept else facts.copy()
         column = self._places.values
         regions, storage = column(bits, _REGIONS), column(bits, _STORAGE)
         if location:
             regions, storage = tuple(sorted({*regions, location})), tuple(sorted({*storage, location}))
-        facts = self._groups[key] = {
+        facts = {
             **self._providers_facts(bits), "providers.exposed": column(bits, _EXPOSED),
             "providers.without_secnumcloud": column(bits, _WITHOUT_SNC),
             "data.regions": regions, "data.storage_regions": storage,
@@ -181,30 +201,28 @@ class Analysis:
         }
         platforms = self.inventory.platforms_by_id
         facts.update(self.transfers.item_facts(facts, [platforms[o] for o in column(bits, _OFFERS)]))
+        if kept:
+            self._groups[key] = facts
         return facts
 
     def _providers_facts(self, bits: int) -> dict[str, Any]:
-        """The facts of the providers involved in a place and of those not covered for HDS."""
+        """The facts of the providers involved in a place and of those not covered for HDS (each
+        the providers of a subset, in order: datasets reach many sets of providers, whose
+        subsets repeat)."""
         masks = self._places.masks
         key = bits & (masks[_INVOLVED] | masks[_UNCOVERED])
         found = self._provider_sets.get(key)
         if found is None:
-            providers = self.inventory.providers_by_id
-            ordered = self._places.values(bits, _INVOLVED)
-            found = self._provider_sets[key] = {
-                "providers.involved": ordered,
-                "providers.without_hds": tuple(p for p in self._places.values(bits, _UNCOVERED)
-                                               if providers[p].hds_exemption is None),
-                "providers.unknown_headquarters": tuple(p for p in ordered if providers[p].headquarters is None),
-                **contract_facts.provider_facts([providers[p] for p in ordered]),
-            }
+            decode = self._places.decode
+            found = self._provider_sets[key] = {name: decode(bits & subset) for name, subset in self._subsets}
+            found["providers.involved"] = decode(bits & masks[_INVOLVED])
+            exempt = found["providers.hds_exempt"]
+            exemptions = self._exemptions.get(exempt)
+            if exemptions is None:
+                providers = self.inventory.providers_by_id
+                exemptions = self._exemptions[exempt] = tuple(sorted({e for p in exempt if (e := providers[p].hds_exemption)}))
+            found["providers.hds_exemptions"] = exemptions
         return found
-
-    def _common(self, kind: str, item_id: str, name: str) -> dict[str, Any]:
-        facts: dict[str, Any] = {"kind": kind, "id": item_id, "name": name}
-        facts.update(self._organisation_facts)
-        facts.update(self._derogation_facts(item_id))
-        return facts
 
     def _dataset_bits(self, d: Dataset) -> int:
         """What one dataset contributes to the data facts of the items it reaches, as bits to
@@ -312,41 +330,40 @@ class Analysis:
         classes = exposures.classes_to_exposed.get(app.id)
         senders = self.senders.get(app.id)
         shared = exposures.classes_shared.get(app.id)
-        # One dict display (later entries win, as successive updates would): built for every item.
-        facts: dict[str, Any] = {
-            "kind": "application", "id": app.id, "name": app.name,
-            **self._hosted_facts(app),
-            **self._derogation_facts(app.id),
-            **data_facts,
-            "data.datasets": ids, "data.unclassified": self._unclassified(data, ids),
-            "data.held_classifications": self._data.values(held, _CLASS),
-            "siiv": app.siiv, "sie": app.sie, "homologation.level": homologation.level if homologation else None,
-            "homologation.expired": bool(homologation and homologation.until and homologation.until < self.as_of),
-            "network_class": app.network_class, "approved_encryption": app.approved_encryption,
-            "exposure.level": exposure.level, "exposure.score": exposure.score,
-            "exposure.exposed": exposure.level != "none", "exposure.via": via,
-            "exposure.path": exposure.paths[0] if exposure.paths else (),
-            "criticality": app.criticality, "strategy": app.strategy, "owner": app.owner, "users": app.users,
-            "blockers": tuple(app.blockers), "tags": tuple(sorted(app.tags)), "service": app.service,
-            "flows.sends_to_exposed": tuple(sorted(sends)) if sends else (),
-            "flows.classifications_to_exposed": tuple(sorted(classes)) if classes else (),
-            "flows.receives_from": tuple(sorted(senders)) if senders else (),
-            "data.shared_with_exposed": tuple(sorted(shared)) if shared else (),
-            # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
-            "flows.received_classifications": self._data.values(received, _CLASS),
-            "flows.health_to_uncertified": app.id in exposures.health_to_uncertified,
-            "dependencies.count": len([d for d in app.depends_on if d != app.id]),
-            "dependencies.in_cycle": app.id in self.in_cycle,
-            **contract_facts.application_facts(app),
-        }
+        # Its hosting's facts copied (one table, cloned), then its own set one by one: quicker than
+        # a dict display of them all, and any key set twice keeps the last value, as before.
+        facts = self._hosted_facts(app).copy()
+        facts["kind"], facts["id"], facts["name"] = "application", app.id, app.name
+        facts.update(self._derogation_facts(app.id))
+        facts.update(data_facts)
+        facts["data.datasets"], facts["data.unclassified"] = ids, self._unclassified(data, ids)
+        facts["data.held_classifications"] = self._data.values(held, _CLASS)
+        facts["siiv"], facts["sie"] = app.siiv, app.sie
+        facts["homologation.level"] = homologation.level if homologation else None
+        facts["homologation.expired"] = bool(homologation and homologation.until and homologation.until < self.as_of)
+        facts["network_class"], facts["approved_encryption"] = app.network_class, app.approved_encryption
+        facts["exposure.level"], facts["exposure.score"] = exposure.level, exposure.score
+        facts["exposure.exposed"], facts["exposure.via"] = exposure.level != "none", via
+        facts["exposure.path"] = exposure.paths[0] if exposure.paths else ()
+        facts["criticality"], facts["strategy"] = app.criticality, app.strategy
+        facts["owner"], facts["users"] = app.owner, app.users
+        facts["blockers"], facts["tags"], facts["service"] = tuple(app.blockers), tuple(sorted(app.tags)), app.service
+        facts["flows.sends_to_exposed"] = tuple(sorted(sends)) if sends else ()
+        facts["flows.classifications_to_exposed"] = tuple(sorted(classes)) if classes else ()
+        facts["flows.receives_from"] = tuple(sorted(senders)) if senders else ()
+        facts["data.shared_with_exposed"] = tuple(sorted(shared)) if shared else ()
+        # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
+        facts["flows.received_classifications"] = self._data.values(received, _CLASS)
+        facts["flows.health_to_uncertified"] = app.id in exposures.health_to_uncertified
+        facts["dependencies.count"] = len([d for d in app.depends_on if d != app.id])
+        facts["dependencies.in_cycle"] = app.id in self.in_cycle
+        facts.update(contract_facts.application_facts(app))
         servers = inv.servers_by_application.get(app.id, ())
-        facts.update({
-            "servers": tuple(sorted(s.id for s in servers)) if servers else (),
-            "servers.os_out_of_support": tuple(sorted(s.id for s in servers if s.os_support == "out-of-support"))
-            if servers else (),
-            "hosting.from_servers": app.id in inv.hosting_from_servers,
-            "dependencies.unknown_providers": self._unknown_dependencies(app),
-        })
+        facts["servers"] = tuple(sorted(s.id for s in servers)) if servers else ()
+        facts["servers.os_out_of_support"] = tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")) \
+            if servers else ()
+        facts["hosting.from_servers"] = app.id in inv.hosting_from_servers
+        facts["dependencies.unknown_providers"] = self._unknown_dependencies(app)
         return facts, exposure
 
     def _hosted_facts(self, app: Application) -> dict[str, Any]:
@@ -413,27 +430,27 @@ class Analysis:
         holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
         exposure, via = self.exposure.dataset_exposure(dataset)
-        facts = self._common("dataset", dataset.id, dataset.name)
-        # Where its data is: the hostings (and offers) of every application it reaches, united.
+        # Where its data is: the hostings (and offers) of every application it reaches, united;
+        # those facts (its own dict), then its own set one by one.
         bits = 0
         app_bits = self.app_bits
         for app_id in reach:
             bits |= app_bits[app_id]
-        facts.update(self._place_facts(bits, dataset.location))
+        facts = self._place_facts(bits, dataset.location, kept=False)
+        facts.update(self._organisation_facts)
+        facts.update(self._derogation_facts(dataset.id))
         facts.update(self._data_facts(self.data_bits[dataset.id])[0])
+        facts["kind"], facts["id"], facts["name"] = "dataset", dataset.id, dataset.name
         own = (dataset.classification,) if dataset.classification else ()
-        facts.update({
-            "data.datasets": (dataset.id,), "data.unclassified": () if own else (dataset.id,),
-            "data.held_classifications": own,
-            "data.personal": dataset.personal_data,
-            "data.regions_known": facts["data.regions_known"] and (bool(reach) or dataset.location is not None),
-            "exposure.level": exposure.level, "exposure.score": exposure.score,
-            "exposure.exposed": exposure.level != "none", "exposure.via": via,
-            "exposure.path": exposure.paths[0] if exposure.paths else (),
-            "classification": dataset.classification, "personal_data": dataset.personal_data,
-            "volume_gb": dataset.volume_gb, "location": dataset.location,
-            "holders": tuple(holders), "recipients": tuple(sorted(reach.difference(holders))),
-        })
+        facts["data.datasets"], facts["data.unclassified"] = (dataset.id,), () if own else (dataset.id,)
+        facts["data.held_classifications"], facts["data.personal"] = own, dataset.personal_data
+        facts["data.regions_known"] = facts["data.regions_known"] and (bool(reach) or dataset.location is not None)
+        facts["exposure.level"], facts["exposure.score"] = exposure.level, exposure.score
+        facts["exposure.exposed"], facts["exposure.via"] = exposure.level != "none", via
+        facts["exposure.path"] = exposure.paths[0] if exposure.paths else ()
+        facts["classification"], facts["personal_data"] = dataset.classification, dataset.personal_data
+        facts["volume_gb"], facts["location"] = dataset.volume_gb, dataset.location
+        facts["holders"], facts["recipients"] = tuple(holders), tuple(sorted(reach.difference(holders)))
         return facts, exposure
 
 

@@ -9,6 +9,7 @@ HDS exemptions (GHT, electronic archiving) and the HDS 2024 référentiel.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bleu_assess.inventory.model import Application, Provider
@@ -32,10 +33,9 @@ def contract_facts(provider: Provider | None) -> dict[str, Any]:
     }
 
 
-def provider_facts(involved: list[Provider]) -> dict[str, Any]:
-    """Facts of a set of involved providers (cached by the caller with the other providers.* facts)."""
-    return {
-        "providers.hds_exempt": tuple(p.id for p in involved if p.hds_exemption),
-        "providers.hds_exemptions": tuple(sorted({p.hds_exemption for p in involved if p.hds_exemption})),
-        "providers.hds_2018": tuple(p.id for p in involved if p.hds_referential == "2018"),
-    }
+# The providers.* facts naming some of the providers involved in an item (analysis.py), by the
+# test a provider passes; `providers.hds_exemptions` lists the exemptions of the exempt ones.
+PROVIDER_SUBSETS: dict[str, Callable[[Provider], bool]] = {
+    "providers.hds_exempt": lambda p: bool(p.hds_exemption),
+    "providers.hds_2018": lambda p: p.hds_referential == "2018",
+}

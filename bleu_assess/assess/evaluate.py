@@ -54,7 +54,8 @@ class _Check:
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
         # The findings of items alike (one object), keyed by the values of every fact their
-        # parameters and evidence show (set with texts).
+        # parameters and evidence show (set with texts), and by the first exposure path when the
+        # rule tests exposure.
         self.findings: dict[Any, Finding] = {}
         self.finding_key: Callable[[dict[str, Any]], Any] = self.key
 
@@ -169,7 +170,6 @@ class Evaluator:
     def evaluate(self, item: Any, kind: str) -> tuple[ItemVerdict, dict[str, Any], list[_Check]]:
         """The item's verdict, its facts (second-pass ones included) and the checks that fired."""
         facts, exposure, fired, unknown = self.decide(item, kind)
-        finding = self.finding
         key = tuple(fired)
         shown = self._shown.get(key)
         if shown is None:
@@ -178,10 +178,11 @@ class Evaluator:
         fast = shown[0] is not None and not waivers
         if fast:
             # One finding per check, in the order they are shown; readiness known from the checks.
-            ordered = tuple([finding(c, facts, exposure) for c in shown[0]])  # type: ignore[union-attr]
+            ordered = tuple(self.findings(shown[0], facts, exposure))  # type: ignore[arg-type]
             readiness = shown[1]
         else:
-            findings = self.merger.merge([(c.ruleset, c.rule, finding(c, facts, exposure)) for c in fired])
+            made = self.findings(fired, facts, exposure)
+            findings = self.merger.merge([(c.ruleset, c.rule, f) for c, f in zip(fired, made)])
             if waivers:  # a merged finding is derogated when a derogation covers any of its rules
                 findings = [_derogated(f, waivers) for f in findings]
             findings.sort(key=_finding_order)
@@ -288,16 +289,23 @@ class Evaluator:
             return Readiness.READY_WITH_CONDITIONS
         return Readiness.READY
 
-    def finding(self, check: _Check, facts: dict[str, Any], exposure: Exposure) -> Finding:
-        """The rule's decision: codes, evidence, its texts' parameters (worded by render/findings_words.py)."""
-        names = check.texts
-        if names is None:
-            names = self._texts(check)
-        key = (check.finding_key(facts), exposure.paths[0] if exposure.paths and check.uses_exposure else None)
-        found = check.findings.get(key)
-        if found is None:
-            found = check.findings[key] = self._finding(check, names, facts, exposure)
-        return found
+    def findings(self, checks: Iterable[_Check], facts: dict[str, Any], exposure: Exposure) -> list[Finding]:
+        """The decisions of the rules `checks` about one item, in order: codes, evidence, their
+        texts' parameters (worded by render/findings_words.py); one object for items alike."""
+        path = exposure.paths[0] if exposure.paths else None
+        out = []
+        for check in checks:
+            names = check.texts
+            if names is None:
+                names = self._texts(check)
+            key = check.finding_key(facts)
+            if check.uses_exposure:
+                key = (key, path)
+            found = check.findings.get(key)
+            if found is None:
+                found = check.findings[key] = self._finding(check, names, facts, exposure)
+            out.append(found)
+        return out
 
     def _finding(self, check: _Check, names: tuple[str, ...], facts: dict[str, Any], exposure: Exposure) -> Finding:
         rule = check.rule

@@ -175,8 +175,13 @@ class Exposures:
         self.classes_shared: dict[str, set[str]] = defaultdict(set)
         self.health_to_uncertified: set[str] = set()
         self.reach: dict[str, set[str]] = {}
-        exposed = {a for a, status in self.app_provider_status.items() if status.exposed}  # exposed_app, once
+        # The exposed applications (exposed_app, once), each with the way its hosting exposes it,
+        # that way's weight and the providers its exposure goes through.
+        exposed = {a: (status.via or "hosting", self._weight(status.via or "hosting"), self._provider_tail(a))
+                   for a, status in self.app_provider_status.items() if status.exposed}
+        exposed_ids = set(exposed)
         all_holders, all_edges, everywhere = self.holders, self.edges, self.reach
+        factors: dict[tuple[Any, Any], float] = {}  # by classification and particular sensitivity
         for d, dataset in self.datasets.items():
             holders = all_holders.get(d, [])
             edges = all_edges.get(d, [])
@@ -196,14 +201,15 @@ class Exposures:
                         add(v)
                         push(v)
             everywhere[d] = reach
-            exposed_at = sorted(reach & exposed)
-            factor = self._dataset_factor(dataset)
+            exposed_at = sorted(reach & exposed_ids)
+            traits = (dataset.classification, dataset.particular_sensitivity)
+            factor = factors.get(traits)
+            if factor is None:
+                factor = factors[traits] = self._dataset_factor(dataset)
             paths = []
             for app_id in exposed_at:
-                status = self.app_provider_status[app_id]
-                weight = self._weight(status.via or "hosting")
-                paths.append(_Path(round(weight * factor), status.via or "hosting",
-                                   (d, app_id, *self._provider_tail(app_id))))
+                via, weight, tail = exposed[app_id]
+                paths.append(_Path(round(weight * factor), via, (d, app_id, *tail)))
             self.dataset_paths[d] = paths
             if not exposed_at:
                 continue
@@ -242,7 +248,7 @@ class Exposures:
                     if dataset.classification:
                         self.classes_shared[holder].add(dataset.classification)
                 score = round(self._weight(via, hops) * factor)
-                self.app_data_paths[holder].append(_Path(score, via, (*chain, *self._provider_tail(end))))
+                self.app_data_paths[holder].append(_Path(score, via, (*chain, *exposed[end][2])))
 
     def hds_or_eea_gap(self, app_id: str) -> bool:
         """The application's hosting chain lacks HDS certification for an activity it performs

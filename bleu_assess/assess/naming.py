@@ -69,7 +69,7 @@ class Referrer:
         self.memo: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
         self.numeric: dict[str, bool] = {}  # rule id -> whether its texts name a number
         self.resolved: dict[tuple[str, Any], Any] = {}  # (kind, ids) -> names
-        self.ids: dict[tuple[str, Any], str] = {}  # (kind, id) -> name
+        self.ids: dict[str, dict[Any, str]] = {}  # kind -> id -> name
 
     def __call__(self, kind: str, code: Any) -> str:
         text = str(code)
@@ -118,20 +118,42 @@ class Referrer:
         id: the same providers and applications appear in the findings of many rules and items
         (and in exposure paths that rarely repeat whole)."""
         if isinstance(value, list):  # not hashable: not remembered
-            return tuple([self._one(kind, v) for v in value])
+            return self._each(kind, value)
         key = (kind, value)
         found = self.resolved.get(key)
         if found is None:
-            found = self.resolved[key] = tuple([self._one(kind, v) for v in value]) if isinstance(value, tuple) \
+            found = self.resolved[key] = self._each(kind, value) if isinstance(value, tuple) \
                 else self._one(kind, value)
         return found
 
+    def _each(self, kind: str, codes: Any) -> tuple[str, ...]:
+        table = self._table(kind)
+        try:  # every id known: the inventory's, or met before
+            return tuple([table[code] for code in codes])
+        except (KeyError, TypeError):
+            return tuple([self._one(kind, code) for code in codes])
+
+    def _table(self, kind: str) -> dict[Any, str]:
+        """The names of the ids of `kind`, as `self(kind, id)` gives them: first those of the
+        inventory's entries (an exposure path's elements: applications and datasets, and
+        `provider:ID`), then each other id when first met."""
+        table = self.ids.get(kind)
+        if table is None:
+            names = self.names
+            if kind == "path":  # an id that reads as `provider:…` names a provider, whatever it is
+                table = {code: name for code, name in names["application"].items() if not code.startswith("provider:")}
+                table.update({f"provider:{code}": name for code, name in names["provider"].items()})
+            else:
+                table = dict(names.get(kind, {}))
+            self.ids[kind] = table
+        return table
+
     def _one(self, kind: str, code: Any) -> str:
-        key = (kind, code)
+        table = self._table(kind)
         try:
-            found = self.ids.get(key)
+            found = table.get(code)
         except TypeError:  # not hashable: not remembered
             return self(kind, code)
         if found is None:
-            found = self.ids[key] = self(kind, code)
+            found = table[code] = self(kind, code)
         return found

@@ -19,7 +19,7 @@ distinct set of values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bleu_assess.inventory.model import Inventory, Platform, Provider
@@ -74,10 +74,9 @@ class Transfers:
         if found is not None:
             return found
         stored, reached, named = self._regions(regions, support)
-        rows = [self._traits(p) for p in involved if p in self.providers]
         storage, access = [], []
         if stored or reached:  # most data stays in the EEA: no provider to look at
-            for provider, stores, supports, _, _, _ in rows:
+            for provider, stores, supports, _, _, _ in [self._traits(p) for p in involved if p in self.providers]:
                 if stored & stores:
                     storage.append(self.basis(provider, stored & stores, declared.get(provider.id)))
                 if reached & supports:
@@ -88,11 +87,20 @@ class Transfers:
             **named,
             "transfer.basis": self._weakest(storage),
             "transfer.access_basis": self._weakest(access),
-            "providers.non_adequate_jurisdiction": tuple([t[0].id for t in rows if t[3]]),
-            "providers.non_eu_seat": tuple([t[0].id for t in rows if t[4]]),
-            "providers.non_eu_jurisdictions": tuple([t[0].id for t in rows if t[5]]),
         }
         return found
+
+    def subsets(self) -> dict[str, Callable[[str], bool]]:
+        """The providers.* facts naming those of an item's providers (by id) subject to a
+        non-adequate jurisdiction, seated outside the EU, subject to declared non-EU
+        jurisdictions: by the test a provider passes (an item's facts hold the providers
+        involved that pass it, in order: analysis.py)."""
+        def passes(at: int) -> Callable[[str], bool]:
+            return lambda pid: pid in self.providers and bool(self._traits(pid)[at])
+
+        return {name: passes(at) for at, name in enumerate(("providers.non_adequate_jurisdiction",
+                                                              "providers.non_eu_seat",
+                                                              "providers.non_eu_jurisdictions"), 3)}
 
     def _regions(self, regions: tuple[str, ...], support: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str],
                                                                                   dict[str, Any]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import marshal
 import numbers
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bleu_assess.rules.facts import Fact
@@ -36,8 +37,15 @@ def tester(rules: Sequence[Rule], results: Sequence[T]) -> Callable[[Facts], lis
     function, each fact read once."""
     facts = list(dict.fromkeys(name for rule in rules for name in rule.facts_used))
     variable = {name: f"f{i}" for i, name in enumerate(facts)}
-    lines = ["def holds(facts):", "    get = facts.get", *(f"    {variable[name]} = get({name!r})" for name in facts),
-             "    out = []"]
+    # Every fact read in one call when all are present (an item's facts have them all), one by
+    # one otherwise (a missing fact is None).
+    read = ["get = facts.get", *(f"{variable[name]} = get({name!r})" for name in facts)]
+    lines = ["def holds(facts):"]
+    if facts:
+        lines += ["    try:", f"        {', '.join(variable.values())}, = pick(facts)" if len(facts) > 1
+                  else f"        {variable[facts[0]]} = pick(facts)",
+                  "    except KeyError:", *(f"        {line}" for line in read)]
+    lines.append("    out = []")
     for i, rule in enumerate(rules):
         names = {f"f{j}": variable[name] for j, name in enumerate(rule.facts_used)}
         names |= {f"k{j}": f"k{i}_{j}" for j in range(len(rule.constants))}
@@ -51,6 +59,8 @@ def tester(rules: Sequence[Rule], results: Sequence[T]) -> Callable[[Facts], lis
         code = _COMPILED[source] = marshal.loads(cache.cached(
             "rules-code", (source,), lambda: marshal.dumps(compile(source, "<rules>", "exec"))))
     namespace: dict[str, Any] = dict(HELPERS)
+    if facts:
+        namespace["pick"] = itemgetter(*facts)
     namespace.update({f"r{i}": result for i, result in enumerate(results)})
     namespace.update({f"k{i}_{j}": value for i, rule in enumerate(rules) for j, value in enumerate(rule.constants)})
     exec(code, namespace)  # the conditions: the operators' own source, and/or/not (see above)
