@@ -35,6 +35,10 @@ UTF8 = "UTF-8"
 UTF8_BOM = "UTF-8 (BOM)"
 NUL_ONLY: Pattern[str] = re.compile("\x00")
 CONTROLS: Pattern[str] = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The characters CONTROLS refuses, as the bytes UTF-8 writes them (each is ASCII, one byte, and
+# no other character's UTF-8 contains such a byte): deleting them from the encoded text tells in
+# one pass whether there is any, several times faster than the pattern's search on a large export.
+_CONTROL_BYTES = bytes(b for b in range(128) if CONTROLS.fullmatch(chr(b)))
 # Encodings a spreadsheet program saves text in besides UTF-8 and UTF-16 (which are told by
 # their byte-order mark): charset-normalizer chooses among these only, so a short French file is
 # never read as, say, Cyrillic.
@@ -215,6 +219,10 @@ def _western(raw: bytes, file: str) -> tuple[str, str]:
 
 
 def _check(text: str, file: str, refuse: Pattern[str]) -> None:
+    if refuse is CONTROLS:
+        encoded = text.encode("utf-8", "surrogatepass")
+        if len(encoded.translate(None, _CONTROL_BYTES)) == len(encoded):
+            return  # none: the search below only locates the first one
     found = refuse.search(text)
     if found:
         line, column = position(text, found.start())

@@ -28,7 +28,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import NamedTuple
 
-from bleu_assess.intake.servers import Match, ServerIndex, address_of, ip_of, server_id
+from bleu_assess.intake.servers import ServerIndex, address_of, ip_of, server_id
 from bleu_assess.intake.tally import ImportReport
 
 # Ports left out by default, with what they are (IANA registry and vendors' documentation).
@@ -180,6 +180,8 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     # they are added to the evidence and counted once all are read, in the order each such
     # join first occurs (the examples the report keeps are those of the first rows).
     joined: dict[tuple[tuple[str, ...], tuple[str, ...], str], list[Connection]] = {}
+    # The same for the rows to an endpoint, by ((endpoint key, public?), source applications).
+    aimed: dict[tuple[tuple[str, bool], tuple[str, ...]], list[Connection]] = {}
     read = 0
     for connection in connections:
         read += 1
@@ -204,7 +206,15 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             continue
         target = find(target_name, target_ip)
         if target is None:
-            _to_endpoint(result, connection, source, internal_domains, report)
+            found = _endpoint_key(target_name, target_ip, internal_domains)
+            if found is None:
+                count("left-out", "no-destination", f"row {row}")
+                continue
+            aimed_key = (found, source.applications)
+            rows = aimed.get(aimed_key)
+            if rows is None:
+                rows = aimed[aimed_key] = []
+            rows.append(connection)
             continue
         if not target.applications:
             count("left-out", "server-without-application", target.server)
@@ -223,6 +233,9 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
         for pair in pairs:
             _evidence(result, pair).add(rows)
         count("mapped", "dependency-by-ip" if by == "ip" else "dependency-by-name", pairs[0], len(rows))
+    for ((where, public), callers), rows in aimed.items():
+        _to_endpoint(result, where, public, callers, rows)
+        count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", where, len(rows))
     return result
 
 
@@ -233,25 +246,21 @@ def _evidence(result: Lifted, pair: tuple[str, str]) -> Evidence:
     return evidence
 
 
-def _to_endpoint(result: Lifted, connection: Connection, source: Match, internal_domains: frozenset[str],
-                 report: ImportReport) -> None:
-    found = _endpoint_key(connection.target, connection.target_ip, internal_domains)
-    if found is None:
-        report.count("left-out", "no-destination", f"row {connection.row}")
-        return
-    key, public = found
+def _to_endpoint(result: Lifted, key: str, public: bool, callers: tuple[str, ...], rows: list[Connection]) -> None:
+    """Add `rows`, from servers of the applications `callers` to no known server, to the
+    endpoint `key` (a name or an address block) and to the evidence of each caller's dependency."""
     endpoint = result.endpoints.get(key)
     if endpoint is None:
         prefix = "ext-" if public else "unknown-"
         endpoint = result.endpoints[key] = Endpoint(prefix + server_id(key.replace("/", "-").replace(":", "-")),
                                                     key, public)
-    address = ip_of(connection.target_ip) or ip_of(connection.target)
-    if address:
-        endpoint.addresses.add(address)
-    if connection.target and not ip_of(connection.target):
-        endpoint.names.add(connection.target.strip())
-    endpoint.evidence.add((connection,))
-    endpoint.callers.update(source.applications)
-    for app in source.applications:
-        _evidence(result, (app, endpoint.id)).add((connection,))
-    report.count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", key)
+    for connection in rows:
+        address = ip_of(connection.target_ip) or ip_of(connection.target)
+        if address:
+            endpoint.addresses.add(address)
+        if connection.target and not ip_of(connection.target):
+            endpoint.names.add(connection.target.strip())
+    endpoint.evidence.add(rows)
+    endpoint.callers.update(callers)
+    for app in callers:
+        _evidence(result, (app, endpoint.id)).add(rows)

@@ -135,13 +135,11 @@ def read_file(path: Path, display: str) -> list[Sheet]:
     """The tables of one file, recognised by its content (a zip is a workbook, an OLE2 file an
     Excel 97 workbook, anything else a CSV text)."""
     output.register_input(path)
-    from bleu_assess.intake import workbooks
-
     raw = inputs.read_bytes(path, display)
-    if raw.startswith(b"PK\x03\x04"):
-        return workbooks.read_zip(path, display)
-    if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        return workbooks.read_calamine(path, display)
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        from bleu_assess.intake import workbooks  # and zipfile: not for a CSV
+
+        return (workbooks.read_zip if raw.startswith(b"PK") else workbooks.read_calamine)(path, display)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
         raise refused(display, "not_a_workbook", suffix=path.suffix.lower()[1:])
     return [read_csv(raw, display)]
