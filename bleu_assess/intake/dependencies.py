@@ -106,7 +106,7 @@ class Evidence:
     def add(self, connections: Sequence[Connection]) -> None:
         ports = set(map(_PORT, connections))
         ports.discard(None)
-        self.ports |= ports  # type: ignore[arg-type]
+        self.ports |= ports
         self.connections += sum(map(_LINKS, connections))
         self.rows += len(connections)
         self.seen.update(map(_SEEN, connections))

@@ -19,9 +19,9 @@ import csv
 import functools
 import io
 import os
-from itertools import compress, count
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress, count
 from pathlib import Path
 from typing import Any
 
