@@ -102,13 +102,19 @@ def once(argv: list[str]) -> tuple[float, float, int, float]:
     return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime
 
 
-def sample(argv: list[str], count: int) -> Step:
-    """`count` runs of one process; stops early (one sample) when it fails."""
-    runs = [once(argv)]
-    while len(runs) < count and runs[-1][2] == 0:
-        runs.append(once(argv))
-    return Step(tuple(r[0] for r in runs), max(r[1] for r in runs), next((r[2] for r in runs if r[2]), 0),
-                tuple(r[3] for r in runs))
+def sample(steps: dict[str, list[str]], count: int) -> dict[str, Step]:
+    """`count` runs of each step's process, in rounds: one run of every step (in order: a step
+    may read what an earlier one wrote), then the next round. A step and its reference are so
+    sampled across the same minutes: on a shared host, whose speed drifts by tens of percent
+    from one minute to the next, consecutive samples of one step put the whole drift into the
+    ratios. A step that fails is sampled no more."""
+    runs: dict[str, list[tuple[float, float, int, float]]] = {name: [] for name in steps}
+    for _ in range(count):
+        for name, argv in steps.items():
+            if not runs[name] or runs[name][-1][2] == 0:
+                runs[name].append(once(argv))
+    return {name: Step(tuple(r[0] for r in done), max(r[1] for r in done), next((r[2] for r in done if r[2]), 0),
+                       tuple(r[3] for r in done)) for name, done in runs.items()}
 
 
 def workbook(n: int, path: Path) -> None:
@@ -190,12 +196,14 @@ def main() -> None:
                    stdout=subprocess.DEVNULL)
     # The compiled cache (bleu_assess/cache.py) filled once, as any run after a user's first finds it.
     once([*tool, "scan", str(EXAMPLE), *dated])
-    results["example"] = small = {"import typer": sample([sys.executable, "-c", "import typer"], k)}
-    small["--help"] = sample([*tool, "--help"], k)
-    small["--version"] = sample([*tool, "--version"], k)
-    small["scan"] = sample([*tool, "scan", str(EXAMPLE), *dated], k)
-    small["plan"] = sample([*tool, "plan", str(EXAMPLE), *dated, "-o", str(work / "example-plan.md")], k)
-    small["report"] = sample([*tool, "report", str(EXAMPLE), *dated, "-o", str(work / "example.html")], k)
+    results["example"] = small = sample({
+        "import typer": [sys.executable, "-c", "import typer"],
+        "--help": [*tool, "--help"],
+        "--version": [*tool, "--version"],
+        "scan": [*tool, "scan", str(EXAMPLE), *dated],
+        "plan": [*tool, "plan", str(EXAMPLE), *dated, "-o", str(work / "example-plan.md")],
+        "report": [*tool, "report", str(EXAMPLE), *dated, "-o", str(work / "example.html")],
+    }, k)
     table(f"hospital example ({EXAMPLE.name}), default formats", small, "import typer")
 
     for n in sizes:
@@ -208,25 +216,26 @@ def main() -> None:
         size = path.stat().st_size / 1048576
         out = work / f"out-{n}"
         # The libyaml floor is for the targets at 10,000; at 100,000 it would take minutes for no target.
-        row = results[n] = {} if large else {"libyaml parse": sample([sys.executable, "-c", LIBYAML, str(path)], runs)}
-        row["own parse"] = sample([sys.executable, "-c", OWN_PARSE, str(path)], runs)
-        row["validate"] = sample([*tool, "validate", str(path)], runs)
+        steps = {} if large else {"libyaml parse": [sys.executable, "-c", LIBYAML, str(path)]}
+        steps["own parse"] = [sys.executable, "-c", OWN_PARSE, str(path)]
+        steps["validate"] = [*tool, "validate", str(path)]
         if not large:  # what a user sees without -q: the warnings, counts and cycles worded too
-            row["validate loud"] = sample([*tool[:-1], "validate", str(path)], runs)
-        row["scan"] = sample([*tool, "scan", str(path), *dated, "--format", "json", "-o", f"{out}.json"], runs)
-        row["scan table"] = sample([*tool, "scan", str(path), *dated, "--format", "table"], runs)
-        row["table --all"] = sample([*tool, "scan", str(path), *dated, "--format", "table", "--all"], runs)
-        row["plan"] = sample([*tool, "plan", str(path), *dated, "--format", "json", "-o", f"{out}-plan.json"], runs)
-        row["report"] = sample([*tool, "report", str(path), *dated, "-o", f"{out}.html"], runs)
+            steps["validate loud"] = [*tool[:-1], "validate", str(path)]
+        steps["scan"] = [*tool, "scan", str(path), *dated, "--format", "json", "-o", f"{out}.json"]
+        steps["scan table"] = [*tool, "scan", str(path), *dated, "--format", "table"]
+        steps["table --all"] = [*tool, "scan", str(path), *dated, "--format", "table", "--all"]
+        steps["plan"] = [*tool, "plan", str(path), *dated, "--format", "json", "-o", f"{out}-plan.json"]
+        steps["report"] = [*tool, "report", str(path), *dated, "-o", f"{out}.html"]
         if n <= 10_000:  # the workbook import: a client's spreadsheet, not a 100,000-row one
             book = work / f"table-{n}.xlsx"
             if not book.exists():
                 workbook(n, book)
-            row["import table"] = sample([*tool, "import", "table", str(book), "-m", "template", "-o",
-                                          f"{out}-imported.yaml", "--organisation", "Bench", "--report",
-                                          f"{out}-import.md", "--as-of", AS_OF], runs)
-            row["scan imported"] = sample([*tool, "scan", f"{out}-imported.yaml", *dated, "--format", "json",
-                                           "-o", f"{out}-imported.json"], runs)
+            steps["import table"] = [*tool, "import", "table", str(book), "-m", "template", "-o",
+                                     f"{out}-imported.yaml", "--organisation", "Bench", "--report",
+                                     f"{out}-import.md", "--as-of", AS_OF]
+            steps["scan imported"] = [*tool, "scan", f"{out}-imported.yaml", *dated, "--format", "json",
+                                      "-o", f"{out}-imported.json"]
+        row = results[n] = sample(steps, runs)
         table(f"N = {n:,} applications ({size:.1f} MiB of YAML, v2)", row, "own parse" if large else "libyaml parse")
 
     timed = [measure_dependencies(work, tool, args.seed) for _ in range(k)]
