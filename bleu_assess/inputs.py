@@ -152,10 +152,7 @@ def decode(raw: bytes, file: str, western: bool = False, refuse: Pattern[str] = 
     elif western and not _decodes(raw, "utf-8"):
         text, name = _western(raw, file)
     else:
-        try:
-            text, name = raw.decode("utf-8"), UTF8
-        except UnicodeDecodeError:  # what the file seems to be only then: guessing decodes it again
-            text, name = _utf8(raw, file, _looks_like(raw)), UTF8
+        text, name = _utf8(raw, file), UTF8
     _check(text, file, refuse)
     return text, name
 
@@ -173,11 +170,14 @@ def _decodes(raw: bytes, encoding: str) -> bool:
     return True
 
 
-def _utf8(raw: bytes, file: str, what: str) -> str:
-    """`raw` as UTF-8, else refused saying `what` the file seems to be (`_looks_like`)."""
+def _utf8(raw: bytes, file: str, what: str | None = None) -> str:
+    """`raw` as UTF-8, else refused saying `what` the file seems to be (by default worked out
+    then, `_looks_like`: guessing decodes the file again, for the refusal only)."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if what is None:
+            what = _looks_like(raw)
         line, column = position(raw, exc.start)
         byte = f"0x{raw[exc.start]:02x}"
         if what.startswith("looks:"):
@@ -190,7 +190,7 @@ def _looks_like(raw: bytes) -> str:
     `looks:ENCODING`, or "" when unclear."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf16"
-    if _decodes(raw, "utf-8") or b"\x00" in raw:
+    if b"\x00" in raw:
         return ""
     best = _guess(raw)
     return f"looks:{_NAMES.get(best, best)}" if best else ""
