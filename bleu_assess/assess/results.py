@@ -127,6 +127,8 @@ class Wording(Protocol):
 
 Split = tuple[tuple[str, ...], tuple[str, ...]]
 Words = tuple[Split, Split, tuple[Split, ...], tuple[str, ...], tuple[str, ...], str | None]
+# A decided finding's JSON, marked (_ItemEncoder.template): whole, or around its remediations.
+_Template = bytes | tuple[bytes, tuple[bytes, ...], bytes]
 
 
 class WordedItem(ItemVerdict):
@@ -409,10 +411,10 @@ class _ItemEncoder:
         self.mappings: dict[int, tuple[Mapping[str, Any], str, bytes]] = {}
         # Titles and remediations repeat from item to item (messages name their item): encoded once.
         self.strings: dict[str, str] = {}
-        # Per decided finding (by identity) of the items of one wording: its JSON, marked (b"":
-        # none, it is worded for each item).
+        # Per decided finding (by identity) of the items of one wording: its JSON, marked (see
+        # `template`; None: none, it is worded for each item).
         self.wording: Wording | None = None
-        self.templates: dict[int, tuple[Finding, bytes]] = {}
+        self.templates: dict[int, tuple[Finding, _Template | None]] = {}
         # Per split text (by identity): its JSON string's content, marked.
         self.splits: dict[int, tuple[Split, bytes]] = {}
         # The marker of each slot of the item's own texts (`id`, `name`).
@@ -447,36 +449,53 @@ class _ItemEncoder:
                 f', "remediation": {remediation}, "references": '
                 f'{self.cited(f.references, f.method_references, f.uncertain)[0]}, "evidence": {self.evidence(f)}')
 
-    def template(self, f: Finding, wording: Wording) -> bytes | None:
+    def template(self, f: Finding, wording: Wording) -> _Template | None:
         """The JSON of the decided finding `f` worded by `wording`, as UTF-8, the item's own
-        texts marked; None when it keeps its recorded texts, or when its merged remediations
-        name the item (they are joined without repeats once filled:
-        findings_words.FindingWords.finding). Made of parts encoded once each: the texts of a
-        rule alike, references, evidence and parameters are shared by many findings."""
+        texts marked; None when it keeps its recorded texts. When its merged remediations name
+        the item, which are joined without repeats once filled (findings_words.FindingWords.finding),
+        the JSON before and after the remediation's text, and each remediation marked (`remedied`
+        joins them for an item). Made of parts encoded once each: the texts of a rule alike,
+        references, evidence and parameters are shared by many findings."""
         words = wording.splits(f)
         if words is None:
             return None
         title, message, remediations, legal, method, uncertain = words
         if len(remediations) == 1:
-            remediation = remediations[0]
+            remediation: Split | None = remediations[0]
         elif not any(slots for _, slots in remediations):
             remediation = ((" ".join(dict.fromkeys(texts[0] for texts, _ in remediations)),), ())
         else:
-            return None
+            remediation = None
         # All but the message and evidence: the same for every finding of a rule shown alike.
         key = (f.rule, f.rules, f.ruleset, f.dimension, f.severity, title, remediation, legal, method, uncertain)
         around = self.around.get(key)
         if around is None:
-            marked = self.marked
-            around = self.around[key] = (
-                b"".join((self.prefix(f)[1], b'"', marked(title), b'", "message": "')),
-                b"".join((b'", "remediation": "', marked(remediation), b'", "references": ',
-                          self.cited(legal, method, uncertain)[1], b', "evidence": ')))
+            after = b"".join((b'", "references": ', self.cited(legal, method, uncertain)[1], b', "evidence": '))
+            if remediation is not None:
+                after = b"".join((b'", "remediation": "', self.marked(remediation), after))
+            around = self.around[key] = (b"".join((self.prefix(f)[1], b'"', self.marked(title), b'", "message": "')),
+                                         after)
         parts = [around[0], self.marked(message), around[1], self.encoded(f.evidence)[1]]
         if f.params is not None:
             parts += (b', "params": ', self.encoded(f.params)[1])
         parts.append(b"}" if f.derogation is None and not f.confidence else self.tail(f).encode())
+        if remediation is None:
+            return (b"".join((*parts[:2], b'", "remediation": "')), tuple([self.marked(split) for split in remediations]),
+                    b"".join(parts[2:]))
         return b"".join(parts)
+
+    def remedied(self, template: tuple[bytes, tuple[bytes, ...], bytes], own: Mapping[str, str]) -> bytes:
+        """A `template` whose merged remediations name the item, with those filled with the
+        item's `own` texts and joined without repeats (a JSON string's content is its text's,
+        character by character: the same repeats)."""
+        before, remediations, after = template
+        filled = []
+        for text in remediations:
+            for slot, marker in self.markers.items():
+                if marker.encode() in text:
+                    text = text.replace(marker.encode(), _string(own[slot])[1:-1].encode())
+            filled.append(text)
+        return b"".join((before, b" ".join(dict.fromkeys(filled)), after))
 
     def marked(self, split: Split) -> bytes:
         """`split` as a JSON string's content, as UTF-8, each slot of the item's own texts as its
@@ -551,13 +570,20 @@ class _ItemEncoder:
             self.wording, self.templates = wording, {}
         templates = self.templates
         made = []
+        own = None
         for f in decided(item):
             found = templates.get(id(f))
             if found is None or found[0] is not f:
-                found = templates[id(f)] = (f, self.template(f, wording) or b"")
-            made.append(found[1] or self.finding(wording.finding(f, {"id": item.id, "name": item.name})).encode())
+                found = templates[id(f)] = (f, self.template(f, wording))
+            template = found[1]
+            if type(template) is bytes:
+                made.append(template)
+            elif template is None:
+                made.append(self.finding(wording.finding(f, {"id": item.id, "name": item.name})).encode())
+            else:
+                own = own or wording.own(item)
+                made.append(self.remedied(template, own))
         text = b", ".join(made)
-        own = None
         for slot, marker in self.markers.items():
             if marker.encode() in text:
                 own = own or wording.own(item)
