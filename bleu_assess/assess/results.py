@@ -383,6 +383,9 @@ def scan_json_parts(result: ScanResult) -> Iterator[bytes]:
 
 # Items in a chunk of scan_json_parts: some 800 KB at 10,000 applications.
 CHUNK = 100
+# Distinct lists an _ItemEncoder remembers at most (an estate whose items each have their own
+# tags then keeps no more than these).
+SHARED_LISTS = 1000
 
 
 class _ItemEncoder:
@@ -419,6 +422,8 @@ class _ItemEncoder:
         self.splits: dict[int, tuple[Split, bytes]] = {}
         # The marker of each slot of the item's own texts (`id`, `name`).
         self.markers: dict[str, str] = {}
+        # Lists of strings that items share (see `listed`).
+        self.lists: dict[tuple[Any, ...], str] = {}
 
     def finding(self, f: Finding) -> str:
         """The JSON of a worded finding."""
@@ -590,8 +595,20 @@ class _ItemEncoder:
                 text = text.replace(marker.encode(), _string(own[slot])[1:-1].encode())
         return text
 
-    @staticmethod
-    def head(item: ItemVerdict) -> str:
+    def listed(self, values: tuple[Any, ...]) -> str:
+        """`_listed(values)`, remembered for the lists that items share (pending platforms, tags,
+        reasons why they cannot be assessed: a few distinct ones for 10,000 applications, each
+        encoded once rather than for each item), up to SHARED_LISTS of them."""
+        if not values:
+            return "[]"
+        found = self.lists.get(values)
+        if found is None:
+            found = _compact(values)
+            if len(self.lists) < SHARED_LISTS:
+                self.lists[values] = found
+        return found
+
+    def head(self, item: ItemVerdict) -> str:
         """`_compact(item.head_dict())` but its closing brace, then `, "findings": [`."""
         exposure = item.exposure
         try:  # written out: strings, None and an int score as the C encoder writes them
@@ -602,12 +619,11 @@ class _ItemEncoder:
                     f'"residency": {_string(item.residency)}, "exposure": {{"level": {_string(exposure.level)}, '
                     f'"score": {int.__repr__(exposure.score)}, "paths": {_listed(exposure.paths)}}}, '
                     f'"target": {_string(item.target)}, "platform": {_nullable(item.platform)}, '
-                    f'"pending_platforms": {_listed(item.pending_platforms)}, "findings": [')
+                    f'"pending_platforms": {self.listed(item.pending_platforms)}, "findings": [')
         except TypeError:  # a value of another type (a test's record): as the encoder writes it
             return _compact(item.head_dict())[:-1] + ', "findings": ['
 
-    @staticmethod
-    def closing(item: ItemVerdict) -> str:
+    def closing(self, item: ItemVerdict) -> str:
         """`]`, then `_compact(item.tail_dict())` but its opening brace."""
         try:
             if item.kind == "application":
@@ -615,8 +631,9 @@ class _ItemEncoder:
                        f'"hosting_model": {_nullable(item.hosting_model)}')
             else:
                 out = f'], "classification": {_nullable(item.classification)}'
-            out += (f', "tags": {_listed(item.tags)}, "extra": {_compact(dict(item.extra)) if item.extra else "{}"}, '
-                    f'"unknown_reasons": {_listed(item.unknown_reasons)}')
+            listed = self.listed
+            out += (f', "tags": {listed(item.tags)}, "extra": {_compact(dict(item.extra)) if item.extra else "{}"}, '
+                    f'"unknown_reasons": {listed(item.unknown_reasons)}')
             if item.confidence:
                 out += f', "confidence": {_string(item.confidence)}'
             return out + "}"
