@@ -99,7 +99,7 @@ class TextTemplate:
         `rule`: the rule of a merged finding, whose own values of a parameter another rule of the
         merge showed differently are recorded as `RULE:name` (merge.py)."""
         if rule is None:
-            values = tuple([params.get(n) for n in self.shared])
+            values = tuple(map(params.get, self.shared))
         else:
             values = tuple([params.get(f"{rule}:{n}", params.get(n)) for n in self.shared])
         try:

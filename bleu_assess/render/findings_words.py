@@ -49,7 +49,8 @@ class FindingWords:
         # evaluator shares one dict per rule and values shown (assess.naming.Referrer.params),
         # merge.py and a results file one per finding.
         self.memo: dict[int, tuple[Mapping[str, Any], Words]] = {}
-        self.references: dict[tuple[str, ...], _References] = {}
+        # Per rule ids of a finding: their texts, then the finding's references (`_references`).
+        self.rules: dict[tuple[str, ...], tuple[list[RuleTexts], tuple[str, ...], tuple[str, ...], str | None]] = {}
 
     def finding(self, f: Finding, own: Mapping[str, Any]) -> Finding:
         """`f` worded, `own` giving the item's `id` and `name`."""
@@ -82,11 +83,14 @@ class FindingWords:
 
     def _words(self, f: Finding, params: Mapping[str, Any]) -> Words | None:
         ids = f.rules or (f.rule,)
-        try:
-            texts = [self._texts(rule_id) for rule_id in ids]
-        except KeyError:  # a rule this tool does not know (a results file read back)
-            return None
-        legal, method, uncertain = self._references(ids, texts)
+        found = self.rules.get(ids)
+        if found is None:
+            try:
+                texts = [self._texts(rule_id) for rule_id in ids]
+            except KeyError:  # a rule this tool does not know (a results file read back)
+                return None
+            found = self.rules[ids] = (texts, *self._references(ids, texts))
+        texts, legal, method, uncertain = found
         if len(ids) == 1:
             text = texts[0]
             return (text.title.split(params), text.message.split(params), (text.remediation.split(params),),
@@ -98,19 +102,14 @@ class FindingWords:
 
     def _references(self, ids: tuple[str, ...], texts: list[RuleTexts]) -> _References:
         """The legal and method references and the uncertainty note of a finding of rules `ids`."""
-        found = self.references.get(ids)
-        if found is None:
-            lang = self.lang
-            citations = [c for rule_id in ids for c in self.sources[rule_id][0].citations(self.sources[rule_id][1])]
-            legal, method = render_references(citations, lang)
-            if len(ids) > 1:
-                notes = [f"{rule_id} : {t.uncertain}" if lang == "fr" else f"{rule_id}: {t.uncertain}"
-                         for rule_id, t in zip(ids, texts) if t.uncertain]
-                uncertain = " ".join(notes) or None
-            else:
-                uncertain = texts[0].uncertain
-            found = self.references[ids] = (legal, method, uncertain)
-        return found
+        lang = self.lang
+        citations = [c for rule_id in ids for c in self.sources[rule_id][0].citations(self.sources[rule_id][1])]
+        legal, method = render_references(citations, lang)
+        if len(ids) > 1:
+            notes = [f"{rule_id} : {t.uncertain}" if lang == "fr" else f"{rule_id}: {t.uncertain}"
+                     for rule_id, t in zip(ids, texts) if t.uncertain]
+            return legal, method, " ".join(notes) or None
+        return legal, method, texts[0].uncertain
 
     def _texts(self, rule_id: str) -> RuleTexts:
         found = self.texts.get(rule_id)
