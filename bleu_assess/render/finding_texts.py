@@ -93,11 +93,15 @@ class TextTemplate:
         # Texts split per distinct values of the parameters it names (findings of many rules
         # and items show the same ones).
         self.cache: dict[Any, Split] = {}
+        # A text that names no parameter (most titles) is split once.
+        self.fixed = None if self.shared else self._split(())
 
     def split(self, params: Mapping[str, Any], rule: str | None = None) -> Split:
         """The text with its parameters filled: literal runs, and the item's slots between them.
         `rule`: the rule of a merged finding, whose own values of a parameter another rule of the
         merge showed differently are recorded as `RULE:name` (merge.py)."""
+        if self.fixed is not None:
+            return self.fixed
         if rule is None:
             values = tuple(map(params.get, self.shared))
         else:
