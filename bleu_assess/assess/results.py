@@ -422,6 +422,7 @@ class _ItemEncoder:
         self.splits: dict[int, tuple[Split, bytes]] = {}
         # The marker of each slot of the item's own texts (`id`, `name`).
         self.markers: dict[str, str] = {}
+        self.marks: list[tuple[str, bytes]] = []  # each slot and its marker as UTF-8
         # Lists of strings that items share (see `listed`).
         self.lists: dict[tuple[Any, ...], str] = {}
 
@@ -480,9 +481,9 @@ class _ItemEncoder:
                 after = b"".join((b'", "remediation": "', self.marked(remediation), after))
             around = self.around[key] = (b"".join((self.prefix(f)[1], b'"', self.marked(title), b'", "message": "')),
                                          after)
-        parts = [around[0], self.marked(message), around[1], self.encoded(f.evidence)[1]]
+        parts = [around[0], self.marked(message), around[1], self.encoded(f.evidence)[2]]
         if f.params is not None:
-            parts += (b', "params": ', self.encoded(f.params)[1])
+            parts += (b', "params": ', self.encoded(f.params)[2])
         parts.append(b"}" if f.derogation is None and not f.confidence else self.tail(f).encode())
         if remediation is None:
             return (b"".join((*parts[:2], b'", "remediation": "')), tuple([self.marked(split) for split in remediations]),
@@ -496,9 +497,9 @@ class _ItemEncoder:
         before, remediations, after = template
         filled = []
         for text in remediations:
-            for slot, marker in self.markers.items():
-                if marker.encode() in text:
-                    text = text.replace(marker.encode(), _string(own[slot])[1:-1].encode())
+            for slot, mark in self.marks:
+                if mark in text:
+                    text = text.replace(mark, _string(own[slot])[1:-1].encode())
             filled.append(text)
         return b"".join((before, b" ".join(dict.fromkeys(filled)), after))
 
@@ -514,6 +515,7 @@ class _ItemEncoder:
                 marker = self.markers.get(slot)
                 if marker is None:
                     marker = self.markers[slot] = chr(len(self.markers))
+                    self.marks.append((slot, marker.encode()))
                 out += (marker, _string(text)[1:-1])
             found = self.splits[id(split)] = (split, "".join(out).encode())
         return found[1]
@@ -545,8 +547,8 @@ class _ItemEncoder:
     def evidence(self, f: Finding) -> str:
         """The JSON of `f`'s evidence (its value) and parameters."""
         if f.params is None:
-            return self.encoded(f.evidence)[0]
-        return f'{self.encoded(f.evidence)[0]}, "params": {self.encoded(f.params)[0]}'
+            return self.encoded(f.evidence)[1]
+        return f'{self.encoded(f.evidence)[1]}, "params": {self.encoded(f.params)[1]}'
 
     @staticmethod
     def tail(f: Finding) -> str:
@@ -558,14 +560,14 @@ class _ItemEncoder:
             tail += f', "confidence": {_string(f.confidence)}'
         return tail + "}"
 
-    def encoded(self, mapping: Mapping[str, Any]) -> tuple[str, bytes]:
-        """One evidence or parameters mapping encoded, as a string and as UTF-8 (shared by
-        findings alike: once each)."""
+    def encoded(self, mapping: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, bytes]:
+        """One evidence or parameters mapping, then its JSON as a string and as UTF-8 (shared by
+        findings alike: encoded once each)."""
         found = self.mappings.get(id(mapping))
         if found is None or found[0] is not mapping:
             text = _compact(mapping)
             found = self.mappings[id(mapping)] = (mapping, text, text.encode())
-        return found[1], found[2]
+        return found
 
     def worded(self, item: ItemVerdict, wording: Wording) -> bytes:
         """The JSON of the findings of `item`, still to be worded by `wording`, apart by `, `,
@@ -589,10 +591,10 @@ class _ItemEncoder:
                 own = own or wording.own(item)
                 made.append(self.remedied(template, own))
         text = b", ".join(made)
-        for slot, marker in self.markers.items():
-            if marker.encode() in text:
+        for slot, mark in self.marks:
+            if mark in text:
                 own = own or wording.own(item)
-                text = text.replace(marker.encode(), _string(own[slot])[1:-1].encode())
+                text = text.replace(mark, _string(own[slot])[1:-1].encode())
         return text
 
     def listed(self, values: tuple[Any, ...]) -> str:
