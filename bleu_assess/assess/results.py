@@ -583,7 +583,7 @@ class _ItemEncoder:
             if found is None or found[0] is not f:
                 found = templates[id(f)] = (f, self.template(f, wording))
             template = found[1]
-            if type(template) is bytes:
+            if isinstance(template, bytes):
                 made.append(template)
             elif template is None:
                 made.append(self.finding(wording.finding(f, {"id": item.id, "name": item.name})).encode())
