@@ -3,6 +3,7 @@ whole application would give, and the lists, help and usage errors stay whole.""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -188,16 +189,33 @@ def test_a_memo_is_written_when_the_process_ends_and_read_back_by_the_next(tmp_p
     assert len(list(tmp_path.glob("dates-*.pickle"))) == 1
 
 
-def test_a_hospital_scan_on_a_pipe_imports_neither_babel_nor_rich() -> None:
+def _heavy_modules_imported(*args: str, cwd: Path | None = None) -> list[str]:
+    """Which heavy libraries a second run of `bleu-assess -q ARGS` imports (the first fills the
+    cache, as a user's second run finds it)."""
     probe = ("import sys\nfrom bleu_assess.cli import main\nsys.argv = ['bleu-assess', '-q'] + sys.argv[1:]\n"
              "try:\n    main()\nfinally:\n"
              "    print(sorted(m for m in ('babel', 'rich', 'jinja2', 'yaml', 'networkx') if m in sys.modules), "
              "file=sys.stderr)\n")
-    argv = [sys.executable, "-c", probe, "scan", str(EXAMPLE), "--as-of", "2026-06-30"]
+    argv = [sys.executable, "-c", probe, *args]
     env = {**os.environ, "COLUMNS": "120"}
-    subprocess.run(argv, capture_output=True, check=True, env=env)  # the cache filled, as a user's second run finds it
-    done = subprocess.run(argv, capture_output=True, text=True, check=True, env=env)
-    assert done.stderr.strip().splitlines()[-1] == "[]"
+    subprocess.run(argv, capture_output=True, check=True, env=env, cwd=cwd)
+    done = subprocess.run(argv, capture_output=True, text=True, check=True, env=env, cwd=cwd)
+    return ast.literal_eval(done.stderr.strip().splitlines()[-1])
+
+
+def test_a_hospital_scan_on_a_pipe_imports_neither_babel_nor_rich() -> None:
+    assert _heavy_modules_imported("scan", str(EXAMPLE), "--as-of", "2026-06-30") == []
+
+
+def test_a_table_import_and_its_markdown_report_need_no_template_engine(tmp_path: Path) -> None:
+    # The import report is Markdown written line by line: its escaping lives apart from Jinja.
+    (tmp_path / "applications.csv").write_text("id;name;criticality\nrh;Ressources humaines;*Très* haute\n",
+                                               encoding="utf-8")
+    assert "jinja2" not in _heavy_modules_imported("import", "table", "applications.csv", "-m", "template",
+                                                    "--organisation", "Hôpital", "-o", "out.yaml",
+                                                    "--report", "import.md", cwd=tmp_path)
+    said = next(line for line in (tmp_path / "import.md").read_text(encoding="utf-8").splitlines() if "haute" in line)
+    assert "\\*Très\\* haute" in said and "'vital'" in said  # escaped for Markdown, as before
 
 
 def test_the_program_ends_with_the_commands_status_and_output_and_writes_its_cache(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ the target and the rules that fired for the application require (the rules'
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -76,6 +77,7 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
     or the datasets' verdicts, which no cell reads. `lang` is kept for callers; cells are codes."""
     from bleu_assess import gcpause
     from bleu_assess.assess.evaluate import Evaluator
+    from bleu_assess.assess.landing import Expiry, LandingZones
     from bleu_assess.inventory.catalogue import assessment_date
     from bleu_assess.inventory.graph import build_graph
 
@@ -88,10 +90,11 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
     columns: list[dict[str, Cell]] = []
     names = {a.id: a.name for a in inventory.applications}
     hosted = {a.hosting.platform for a in inventory.applications if a.hosting and a.hosting.platform}
+    as_of = day.isoformat()
     with gcpause.paused():
+        whole = Evaluator(build_graph(inventory), rulesets, lang, as_of)
         # Each row reads against the application's target as `scan` gives it (every offer declared).
         if targets is None:
-            whole = Evaluator(build_graph(inventory), rulesets, lang, day.isoformat())
             targets = {app.id: whole.decide(app, "application")[0]["verdict.target"] for app in inventory.applications}
         scanned = targets
         for platform in chosen:
@@ -100,7 +103,12 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
             alone = replace(inventory, platforms=tuple(p if p.id == platform.id else replace(p, models=())
                                                        for p in inventory.platforms
                                                        if p.id == platform.id or p.id in hosted))
-            evaluator = Evaluator(build_graph(alone), rulesets, lang, day.isoformat())
+            # Facts never read what an offer sells, and read the offers nobody runs on only to say
+            # whether a provider backs one (`provider.offers_platform`, as `scan` says it): the
+            # whole inventory's facts serve every candidate, whose landing zones alone change.
+            evaluator = copy.copy(whole)
+            evaluator.landing = LandingZones(alone, whole.analysis, as_of)
+            evaluator.expiry = Expiry(alone, whole.model, as_of)
             judge = _Judge(alone, evaluator, platform, day, demands)
             column = {}
             for app in alone.applications:

@@ -13,8 +13,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 _PLAIN = re.compile(r"[^\W\d_][\w .,()/'&+-]*")
 # Words YAML 1.1 readers (PyYAML's default) take for booleans or null.
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
@@ -38,6 +36,8 @@ def scalar(value: Any) -> str:
         text = repr(value)
         if math.isfinite(value) and _DECIMAL.fullmatch(text):
             return text
+        import yaml  # rare: PyYAML imported for these alone
+
         return yaml.safe_dump(value).split("\n", 1)[0]  # exponents, inf, nan: PyYAML's spelling
     return _text(str(value))
 

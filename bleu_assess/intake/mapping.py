@@ -100,10 +100,12 @@ def _load(path: Path, display: str) -> Mapping:
     text = yamlio.decode(raw, shown)
     data = yamlio.parse(text, shown)
     problems: list[Diagnostic] = []
-    root = yamlio.compose_unchecked(text)
+    nodes: list[Any] = []  # the text composed once a problem needs locating (a valid mapping never does)
 
     def problem(where: tuple[Any, ...], code: str, **params: Any) -> None:
-        line, column = yamlio.locate(root, where)
+        if not nodes:
+            nodes.append(yamlio.compose_unchecked(text))
+        line, column = yamlio.locate(nodes[0], where)
         problems.append(said.problem(shown, line, column, yamlio.format_path(where), code, **params))
 
     tables: list[Table] = []

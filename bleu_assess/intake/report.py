@@ -125,7 +125,7 @@ def _where(diag: Diagnostic) -> str:
 def markdown(imported: Imported, lang: str) -> str:
     """The import report as Markdown: a summary, then one table per kind of coercion; what was
     done alike to many cells is one line listing every cell."""
-    from bleu_assess.render.templating import md_escape
+    from bleu_assess.render.markdown import md_escape
 
     out = [f"# {t('intake.report_title', lang)}", "", summary(imported, lang), ""]
     by_kind: dict[str, list[Note]] = {}

@@ -185,10 +185,10 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
 def _synonyms(allowed: tuple[str, ...]) -> dict[str, str]:
     """plain(word) -> code, for the words of value_synonyms.yaml whose vocabulary's codes are all
     `allowed` (« haute » -> `high` for a criticality)."""
-    import yaml
+    from bleu_assess import cache as compiled_cache
 
-    with (Path(__file__).resolve().parent / "value_synonyms.yaml").open(encoding="utf-8") as handle:
-        vocabularies = yaml.safe_load(handle) or {}
+    raw = (Path(__file__).resolve().parent / "value_synonyms.yaml").read_bytes()
+    vocabularies = compiled_cache.cached("synonyms", (raw,), lambda: _vocabularies(raw))
     out: dict[str, str] = {}
     for table in vocabularies.values():
         if set(table) <= set(allowed):
@@ -196,6 +196,13 @@ def _synonyms(allowed: tuple[str, ...]) -> dict[str, str]:
                 for word in words:
                     out.setdefault(plain(str(word)), code)
     return out
+
+
+def _vocabularies(raw: bytes) -> dict[str, dict[str, list[Any]]]:
+    """value_synonyms.yaml parsed: vocabulary -> code -> words (parsed once per content, cached)."""
+    import yaml
+
+    return yaml.safe_load(raw.decode("utf-8")) or {}
 
 
 def _id(raw: Any) -> Coerced:

@@ -24,13 +24,20 @@ def plain(value: str) -> str:
 
 @cache
 def _pairs() -> tuple[tuple[str, str], ...]:
-    """(label, code) of every label of the values catalogues, French first, in file order."""
+    """(label, code) of every label of the values catalogues, French first, in file order.
+    Parsed once per content of the files and tool version (bleu_assess/cache.py)."""
+    from bleu_assess import cache as compiled_cache
+
+    raws = [(templates_dir() / "i18n" / f"values.{lang}.yaml").read_bytes() for lang in LANGUAGES]
+    return compiled_cache.cached("labels", raws, lambda: _parsed(raws))
+
+
+def _parsed(raws: list[bytes]) -> tuple[tuple[str, str], ...]:
     import yaml
 
     out: list[tuple[str, str]] = []
-    for lang in LANGUAGES:
-        text = (templates_dir() / "i18n" / f"values.{lang}.yaml").read_text(encoding="utf-8")
-        for table in (yaml.safe_load(text) or {}).values():
+    for raw in raws:
+        for table in (yaml.safe_load(raw.decode("utf-8")) or {}).values():
             if isinstance(table, dict):
                 out.extend((label, str(code)) for code, label in table.items() if isinstance(label, str))
     return tuple(out)

@@ -111,7 +111,7 @@ class SarifBase:
 def _rule_descriptor(rule_id: str, finding: Finding, rule: Rule | None, ruleset: Ruleset | None,
                      lang: str) -> dict[str, Any]:
     """A SARIF reportingDescriptor: title, help (remediation and sources with their addresses)."""
-    from bleu_assess.render.templating import md_escape as _md
+    from bleu_assess.render.markdown import md_escape as _md
 
     title = finding.title or rule_id
     sources: list[tuple[str, str]] = []  # (reference text, primary address)

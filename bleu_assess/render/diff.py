@@ -195,7 +195,7 @@ def _heads(lang: str) -> list[str]:
 
 
 def markdown(diff: Diff, lang: str) -> str:
-    from bleu_assess.render.templating import md_escape
+    from bleu_assess.render.markdown import md_escape
 
     lines = [f"# {md_escape(t('interop.diff_title', lang, old=diff.old, new=diff.new))}", "",
              f"**{t('interop.diff_progress', lang)}** — {md_escape(progress_line(diff, lang))}", ""]
