@@ -76,8 +76,9 @@ def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | Non
 
 def _values(column: tuple[Any, ...], read: Callable[[Any], Any]) -> Iterator[Any]:
     """`read` of each cell of a column."""
-    if set(map(type, column)) <= _TEXT:  # a CSV's: read once per distinct value
-        return map({v: read(v) for v in set(column)}.__getitem__, column)
+    distinct = set(column)  # (1, 1.0 and True are one element, of a type that is no text)
+    if set(map(type, distinct)) <= _TEXT:  # a CSV's: read once per distinct value
+        return map({v: read(v) for v in distinct}.__getitem__, column)
     return map(read, column)  # a workbook's numbers: 1, 1.0 and True are distinct cells but one key
 
 

@@ -180,8 +180,8 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     # they are added to the evidence and counted once all are read, in the order each such
     # join first occurs (the examples the report keeps are those of the first rows).
     joined: dict[tuple[tuple[str, ...], tuple[str, ...], str], list[Connection]] = {}
-    # The same for the rows to an endpoint, by ((endpoint key, public?), source applications).
-    aimed: dict[tuple[tuple[str, bool], tuple[str, ...]], list[Connection]] = {}
+    # The same for the rows to an endpoint, by (endpoint key, public?) then by source applications.
+    aimed: dict[tuple[str, bool], dict[tuple[str, ...], list[Connection]]] = {}
     read = 0
     for connection in connections:
         read += 1
@@ -210,10 +210,12 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             if found is None:
                 count("left-out", "no-destination", f"row {row}")
                 continue
-            aimed_key = (found, source.applications)
-            rows = aimed.get(aimed_key)
+            callers = aimed.get(found)
+            if callers is None:
+                callers = aimed[found] = {}
+            rows = callers.get(source.applications)
             if rows is None:
-                rows = aimed[aimed_key] = []
+                rows = callers[source.applications] = []
             rows.append(connection)
             continue
         if not target.applications:
@@ -233,9 +235,9 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
         for pair in pairs:
             _evidence(result, pair).add(rows)
         count("mapped", "dependency-by-ip" if by == "ip" else "dependency-by-name", pairs[0], len(rows))
-    for ((where, public), callers), rows in aimed.items():
-        _to_endpoint(result, where, public, callers, rows)
-        count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", where, len(rows))
+    for (where, public), callers in aimed.items():
+        count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", where,
+              _to_endpoint(result, where, public, callers))
     return result
 
 
@@ -246,21 +248,25 @@ def _evidence(result: Lifted, pair: tuple[str, str]) -> Evidence:
     return evidence
 
 
-def _to_endpoint(result: Lifted, key: str, public: bool, callers: tuple[str, ...], rows: list[Connection]) -> None:
-    """Add `rows`, from servers of the applications `callers` to no known server, to the
-    endpoint `key` (a name or an address block) and to the evidence of each caller's dependency."""
+def _to_endpoint(result: Lifted, key: str, public: bool, callers: dict[tuple[str, ...], list[Connection]]) -> int:
+    """Add the rows of `callers` (by the applications of their source servers), to no known
+    server, to the endpoint `key` (a name or an address block) and to the evidence of each
+    caller's dependency; the number of rows."""
     endpoint = result.endpoints.get(key)
     if endpoint is None:
         prefix = "ext-" if public else "unknown-"
         endpoint = result.endpoints[key] = Endpoint(prefix + server_id(key.replace("/", "-").replace(":", "-")),
                                                     key, public)
-    for connection in rows:
+    every = [connection for rows in callers.values() for connection in rows]
+    for connection in every:
         address = ip_of(connection.target_ip) or ip_of(connection.target)
         if address:
             endpoint.addresses.add(address)
         if connection.target and not ip_of(connection.target):
             endpoint.names.add(connection.target.strip())
-    endpoint.evidence.add(rows)
-    endpoint.callers.update(callers)
-    for app in callers:
-        _evidence(result, (app, endpoint.id)).add(rows)
+    endpoint.evidence.add(every)
+    for apps, rows in callers.items():
+        endpoint.callers.update(apps)
+        for app in apps:
+            _evidence(result, (app, endpoint.id)).add(rows)
+    return len(every)

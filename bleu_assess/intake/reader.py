@@ -21,7 +21,7 @@ import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress, count
+from itertools import compress, count, repeat
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +172,26 @@ def sniff_delimiter(text: str) -> tuple[str, bool]:
     return (best, True) if counts[best] > 1 else (",", False)
 
 
+def _unquoted(text: str, delimiter: str) -> list[list[str]] | None:
+    """The records of a CSV text holding no quote, each line one record (most exports): its
+    lines split at the delimiter, which is what the csv module reads there (RFC 4180: without
+    quotes, a field ends at the delimiter or the line break), some five times faster. None when
+    the csv module must read it: quotes, a carriage return not followed by a line feed (a line
+    break for the csv module), or a line longer than its field size limit (which it refuses)."""
+    if '"' in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the final line break ends the last line
+    if max(map(len, lines), default=0) > csv.field_size_limit():
+        return None
+    return list(map(str.split, lines, repeat(delimiter)))
+
+
 def read_csv(raw: bytes, display: str, name: str | None = None) -> Sheet:
     """One CSV file as a Sheet; the encoding and the delimiter are said in its warnings."""
     text, encoding = decode(raw, display)
@@ -184,14 +204,23 @@ def read_csv(raw: bytes, display: str, name: str | None = None) -> Sheet:
         sheet.note(None, None, "delimiter", delimiter=shown)
     elif not sniffed and "\n" in text.strip():
         sheet.note(None, None, "one_column")
-    lines = io.StringIO(text, newline="").readlines()
-    try:
-        records = list(csv.reader(lines, delimiter=delimiter))
-    except csv.Error:
-        records = []  # located below, record by record
-    if len(records) == len(lines):  # each record on its own line: numbered without asking the reader
-        sheet.rows = list(compress(zip(count(1), records), map(str.strip, map("".join, records))))
-        return sheet
+    records = _unquoted(text, delimiter)
+    if records is None:
+        lines = io.StringIO(text, newline="").readlines()
+        try:
+            records = list(csv.reader(lines, delimiter=delimiter))
+        except csv.Error:
+            records = []  # located below, record by record
+        if len(records) != len(lines):
+            return _by_record(sheet, lines, delimiter)
+    # Each record on its own line: numbered without asking the reader.
+    sheet.rows = list(compress(zip(count(1), records), map(str.strip, map("".join, records))))
+    return sheet
+
+
+def _by_record(sheet: Sheet, lines: list[str], delimiter: str) -> Sheet:
+    """`sheet` with the records of `lines` (some spanning several lines), each numbered by the
+    line it starts on; the first unreadable one a located error."""
     reader = csv.reader(lines, delimiter=delimiter)
     start = 1
     try:

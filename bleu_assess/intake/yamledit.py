@@ -62,10 +62,12 @@ def flow(value: Any) -> str:
         return _string(value)
     if kind is int:
         return str(value)
+    # Keys and items that are strings written without a call of their own (tens of thousands).
     if isinstance(value, dict):
-        return "{" + ", ".join([f"{scalar(k)}: {flow(v)}" for k, v in value.items()]) + "}"
+        return "{" + ", ".join([f"{_string(k) if type(k) is str else scalar(k)}: "
+                                f"{_string(v) if type(v) is str else flow(v)}" for k, v in value.items()]) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(map(flow, value)) + "]"
+        return "[" + ", ".join([_string(v) if type(v) is str else flow(v) for v in value]) + "]"
     return scalar(value)
 
 
@@ -73,7 +75,8 @@ def block_item(item: dict[str, Any], dash: int, indent: int) -> list[str]:
     """A mapping as a block sequence item: `- key: value` at column `dash`, its other keys at
     column `indent`; values that are lists or mappings are written in flow style."""
     first, other = " " * dash + "- " + " " * (indent - dash - 2), " " * indent
-    return [f"{other if position else first}{scalar(key)}: {flow(value)}\n"
+    return [f"{other if position else first}{_string(key) if type(key) is str else scalar(key)}: "
+            f"{_string(value) if type(value) is str else flow(value)}\n"
             for position, (key, value) in enumerate(item.items())]
 
 
