@@ -79,16 +79,14 @@ class Marks:
         self._platforms: dict[str | None, str | None] = {}
 
     def item(self, item_id: str, findings: tuple[Finding, ...], platform: str | None,
-             which: Iterable[int] | None = None) -> tuple[tuple[Finding, ...], str | None]:
+             which: Iterable[int] | None, hosted: tuple[str | None, str | None] | None) -> tuple[tuple[Finding, ...],
+                                                                                                str | None]:
         """An item's findings, marked (the same tuple when none is), and the item's mark (None
         for official facts or none): `which` are the positions of the findings that may rest on
-        catalogue facts (`rests_on_catalogue`; default all)."""
+        catalogue facts (`rests_on_catalogue`; None: all); `hosted`, for an application with a
+        hosting, its hosting provider's id (Inventory.hosting_provider) and its offer's (its facts
+        `hosting.provider` and `hosting.platform`), else None."""
         inventory = self.inventory
-        app = inventory.applications_by_id.get(item_id)
-        hosted = None
-        if app is not None and app.hosting is not None:
-            host = inventory.hosting_provider(app)
-            hosted = (host.id if host else None, app.hosting.platform)
         changed: list[Finding] | None = None
         for index in range(len(findings)) if which is None else which:
             f = findings[index]

@@ -191,7 +191,10 @@ class Evaluator:
         reasons = unknown if readiness == "unknown" else ()
         confidence = None
         if self.marks is not None:
-            ordered, confidence = self.marks.item(item.id, ordered, facts["platform.id"], shown[2] if fast else None)
+            hosted = (facts["hosting.provider"], facts["hosting.platform"]) \
+                if kind == "application" and item.hosting is not None else None
+            ordered, confidence = self.marks.item(item.id, ordered, facts["platform.id"], shown[2] if fast else None,
+                                                  hosted)
         # Positional, in ItemVerdict's field order: owner, criticality, classification,
         # hosting_model, tags, extra, then the unknown reasons and the confidence mark.
         if kind == "application":
