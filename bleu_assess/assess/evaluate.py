@@ -234,9 +234,10 @@ class Evaluator:
             found, _, _, found_models = self.landing(app, fallback, qualifications, regions)
             if found is not None:
                 target, platform, pending, missing, models = fallback, found, (), None, found_models
-        facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
-                      "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
-                      "platform.models": models})
+        # Set one by one, in this order: no dict made and dropped per item.
+        facts["verdict.secnumcloud_scope"], facts["verdict.target"], facts["verdict.residency"] = scope, target, residency
+        facts["platform.id"], facts["platform.pending"], facts["platform.missing"] = platform, pending, missing
+        facts["platform.models"] = models
         facts["platform.expiring"], facts["platform.expires_on"] = self.expiry(platform, target, qualifications)
         second = self._second[kind](facts)
         if second:
