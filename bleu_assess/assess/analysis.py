@@ -357,7 +357,7 @@ class Analysis:
         facts["flows.health_to_uncertified"] = app.id in exposures.health_to_uncertified
         facts["dependencies.count"] = len([d for d in app.depends_on if d != app.id])
         facts["dependencies.in_cycle"] = app.id in self.in_cycle
-        facts.update(contract_facts.application_facts(app))
+        facts["keys.customer_held"], facts["exit.plan"] = contract_facts.application_facts(app)
         servers = inv.servers_by_application.get(app.id, ())
         facts["servers"] = tuple(sorted(s.id for s in servers)) if servers else ()
         facts["servers.os_out_of_support"] = tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")) \

@@ -137,13 +137,14 @@ class Evaluator:
         self._second = {kind: tester([c.rule for c in checks], checks) for kind, checks in self.second.items()}
 
     def run(self, advance: Callable[[int], None] | None = None) -> ScanResult:
-        todo: list[tuple[Any, str]] = [(app, "application") for app in self.inventory.applications]
-        todo += [(dataset, "dataset") for dataset in self.inventory.datasets]
         items = []
-        for index, (item, kind) in enumerate(todo, 1):
-            items.append(self.evaluate(item, kind)[0])
-            if advance is not None and index % 500 == 0:
-                advance(500)
+        evaluate, done = self.evaluate, 0
+        for kind, todo in (("application", self.inventory.applications), ("dataset", self.inventory.datasets)):
+            for item in todo:
+                items.append(evaluate(item, kind)[0])
+                done += 1
+                if advance is not None and done % 500 == 0:
+                    advance(500)
         items.sort(key=lambda i: i.id)
         inv = self.inventory
         return ScanResult(
