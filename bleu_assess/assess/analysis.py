@@ -92,16 +92,20 @@ class Analysis:
         self.profiles = Profiles(inv, as_of)
         self.datasets = inv.datasets_by_id
         self.apps = inv.applications_by_id
-        # Flow edges per dataset: dataset -> list of (sender, receiver).
-        self.edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # Flow edges per dataset: dataset -> sender -> its receivers, in the flows' order.
+        self.forward: dict[str, dict[str, list[str]]] = defaultdict(dict)
         self.received: dict[str, set[str]] = defaultdict(set)
         self.senders: dict[str, set[str]] = defaultdict(set)
-        edges, received, senders = self.edges, self.received, self.senders
+        forward, received, senders = self.forward, self.received, self.senders
         for flow in inv.flows:
             source, target = flow.source, flow.target
             senders[target].add(source)
             for d in flow.datasets:
-                edges[d].append((source, target))
+                by_sender = forward[d]
+                if source in by_sender:
+                    by_sender[source].append(target)
+                else:
+                    by_sender[source] = [target]
                 received[target].add(d)
         self.holders: dict[str, list[str]] = defaultdict(list)
         for app in inv.applications:
@@ -109,7 +113,7 @@ class Analysis:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
         self.transfers = Transfers(inv)
-        self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
+        self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.forward)
         self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
         org = inv.organisation
