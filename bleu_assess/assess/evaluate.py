@@ -118,6 +118,8 @@ class Evaluator:
         self.lang = lang
         self.model = verdict_model()
         self._derived: dict[tuple[_Check, ...], Any] = {}
+        # By the first pass's unknown reasons and the second pass's checks: the reasons of both.
+        self._unknown: dict[tuple[tuple[str, ...], tuple[_Check, ...]], tuple[str, ...]] = {}
         self.merger = Merger()
         # By the checks that fired: how their findings are shown (`_order`).
         self._shown: dict[tuple[_Check, ...], _Shown] = {}
@@ -243,7 +245,13 @@ class Evaluator:
         second = self._second[kind](facts)
         if second:
             # A second-pass rule can find a fact missing too (the host's kind, once scope is known).
-            unknown = tuple(sorted({*unknown, *(c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
+            # Remembered by the rules that fired: items alike repeat it.
+            both = (unknown, tuple(second))
+            merged = self._unknown.get(both)
+            if merged is None:
+                merged = self._unknown[both] = tuple(sorted({*unknown, *(
+                    c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
+            unknown = merged
             fired += second
         return facts, exposure, fired, unknown
 
