@@ -200,16 +200,18 @@ class Evaluator:
                 if kind == "application" and item.hosting is not None else None
             ordered, confidence = self.marks.item(item.id, ordered, facts["platform.id"], shown[2] if fast else None,
                                                   hosted)
-        # Positional, in ItemVerdict's field order: owner, criticality, classification,
-        # hosting_model, tags, extra, then the unknown reasons and the confidence mark.
+        # Positional, in ItemVerdict's field order (a plain call: quicker than one with *args).
         if kind == "application":
             hosting = item.hosting
-            own = (item.owner, item.criticality, None, hosting.model if hosting else None, item.tags, item.extra)
+            owner, criticality, classification = item.owner, item.criticality, None
+            model, tags, extra = hosting.model if hosting else None, item.tags, item.extra
         else:
-            own = (None, None, item.classification, None, (), {})
+            owner, criticality, classification = None, None, item.classification
+            model, tags, extra = None, (), {}
         verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
                               facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
-                              ordered, facts["platform.pending"], *own, reasons, confidence)
+                              ordered, facts["platform.pending"], owner, criticality, classification, model, tags,
+                              extra, reasons, confidence)
         return verdict, facts, fired
 
     def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:
