@@ -5,7 +5,7 @@ never ids or ISO codes (« le droit des États-Unis », « reçoit de Annuaire A
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from bleu_assess.rules.facts import FACTS
