@@ -133,10 +133,17 @@ class Analysis:
         self._parts: dict[int, int] = {}  # by profile
         self._groups: dict[tuple[int, str | None], dict[str, Any]] = {}  # by places and location
         platforms = inv.platforms_by_id
-        # Each application's place: its hosting and the offer it runs on.
-        self.app_bits = {a.id: self._profile_bits(self.app_profile[a.id]) | self._places.of(
-            _OFFERS, (a.hosting.platform,) if a.hosting and a.hosting.platform in platforms else ())
-            for a in inv.applications}
+        # Each application's place: its hosting and the offer it runs on (the offer is part of
+        # the hosting: one place per hosting profile).
+        places: dict[int, int] = {}
+        self.app_bits: dict[str, int] = {}
+        for a in inv.applications:
+            profile = self.app_profile[a.id]
+            bits = places.get(id(profile))
+            if bits is None:
+                bits = places[id(profile)] = self._profile_bits(profile) | self._places.of(
+                    _OFFERS, (a.hosting.platform,) if a.hosting and a.hosting.platform in platforms else ())
+            self.app_bits[a.id] = bits
         # The providers.* facts that name some of the providers involved (or not covered), as the
         # bits of those providers: a place's are one `&` away (every place has its bits by now).
         providers = inv.providers_by_id
