@@ -104,11 +104,11 @@ class Marks:
             if not provider_facts:
                 continue
             shown = platform if uses_platform else None
-            key = (hosted, shown, names)
-            if key not in self._marks:
+            key = (hosted, shown, names)  # a tuple's hash is not kept: looked up once
+            mark = self._marks.get(key, _UNSEEN)
+            if mark is _UNSEEN:
                 entries = item_entries(self.resolution, inventory, item_id, {"names": names}, shown)
-                self._marks[key] = worst(e.confidence for e in entries if e.confidence)
-            mark = self._marks[key]
+                mark = self._marks[key] = worst(e.confidence for e in entries if e.confidence)
             if mark and mark != "official":
                 found = self._marked.get((id(f), mark))
                 if found is None:
@@ -126,6 +126,9 @@ class Marks:
             marks.append(self._platforms[platform])  # type: ignore[arg-type]
         mark = worst(marks) if marks else None
         return findings, mark if mark != "official" else None
+
+
+_UNSEEN = object()  # a key not in Marks._marks (whose marks may be None)
 
 
 def _names(evidence: Mapping[str, Any], catalogued: set[str]) -> tuple[str, ...]:
