@@ -128,7 +128,7 @@ class Marks:
         return findings, mark if mark != "official" else None
 
 
-_UNSEEN = object()  # a key not in Marks._marks (whose marks may be None)
+_UNSEEN: Any = object()  # a key not in Marks._marks (whose marks may be None)
 
 
 def _names(evidence: Mapping[str, Any], catalogued: set[str]) -> tuple[str, ...]:
