@@ -92,16 +92,20 @@ class Analysis:
         self.profiles = Profiles(inv, as_of)
         self.datasets = inv.datasets_by_id
         self.apps = inv.applications_by_id
-        # Flow edges per dataset: dataset -> list of (sender, receiver).
-        self.edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # Flow edges per dataset: dataset -> sender -> its receivers, in the flows' order.
+        self.forward: dict[str, dict[str, list[str]]] = defaultdict(dict)
         self.received: dict[str, set[str]] = defaultdict(set)
         self.senders: dict[str, set[str]] = defaultdict(set)
-        edges, received, senders = self.edges, self.received, self.senders
+        forward, received, senders = self.forward, self.received, self.senders
         for flow in inv.flows:
             source, target = flow.source, flow.target
             senders[target].add(source)
             for d in flow.datasets:
-                edges[d].append((source, target))
+                by_sender = forward[d]
+                if source in by_sender:
+                    by_sender[source].append(target)
+                else:
+                    by_sender[source] = [target]
                 received[target].add(d)
         self.holders: dict[str, list[str]] = defaultdict(list)
         for app in inv.applications:
@@ -109,7 +113,7 @@ class Analysis:
                 self.holders[d].append(app.id)
         self.app_profile: dict[str, Profile] = {a.id: self.profiles.of(a) for a in inv.applications}
         self.transfers = Transfers(inv)
-        self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.edges)
+        self.exposure = Exposures(inv, as_of, self.model, self.app_profile, self.holders, self.forward)
         self.providers = self.exposure.providers
         self.in_cycle = {a for group in ig.dependency_cycles() for a in group}
         org = inv.organisation
@@ -129,10 +133,17 @@ class Analysis:
         self._parts: dict[int, int] = {}  # by profile
         self._groups: dict[tuple[int, str | None], dict[str, Any]] = {}  # by places and location
         platforms = inv.platforms_by_id
-        # Each application's place: its hosting and the offer it runs on.
-        self.app_bits = {a.id: self._profile_bits(self.app_profile[a.id]) | self._places.of(
-            _OFFERS, (a.hosting.platform,) if a.hosting and a.hosting.platform in platforms else ())
-            for a in inv.applications}
+        # Each application's place: its hosting and the offer it runs on (the offer is part of
+        # the hosting: one place per hosting profile).
+        places: dict[int, int] = {}
+        self.app_bits: dict[str, int] = {}
+        for a in inv.applications:
+            profile = self.app_profile[a.id]
+            bits = places.get(id(profile))
+            if bits is None:
+                bits = places[id(profile)] = self._profile_bits(profile) | self._places.of(
+                    _OFFERS, (a.hosting.platform,) if a.hosting and a.hosting.platform in platforms else ())
+            self.app_bits[a.id] = bits
         # The providers.* facts that name some of the providers involved (or not covered), as the
         # bits of those providers: a place's are one `&` away (every place has its bits by now).
         providers = inv.providers_by_id
@@ -357,7 +368,7 @@ class Analysis:
         facts["flows.health_to_uncertified"] = app.id in exposures.health_to_uncertified
         facts["dependencies.count"] = len([d for d in app.depends_on if d != app.id])
         facts["dependencies.in_cycle"] = app.id in self.in_cycle
-        facts.update(contract_facts.application_facts(app))
+        facts["keys.customer_held"], facts["exit.plan"] = contract_facts.application_facts(app)
         servers = inv.servers_by_application.get(app.id, ())
         facts["servers"] = tuple(sorted(s.id for s in servers)) if servers else ()
         facts["servers.os_out_of_support"] = tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")) \

@@ -79,16 +79,14 @@ class Marks:
         self._platforms: dict[str | None, str | None] = {}
 
     def item(self, item_id: str, findings: tuple[Finding, ...], platform: str | None,
-             which: Iterable[int] | None = None) -> tuple[tuple[Finding, ...], str | None]:
+             which: Iterable[int] | None, hosted: tuple[str | None, str | None] | None) -> tuple[tuple[Finding, ...],
+                                                                                                str | None]:
         """An item's findings, marked (the same tuple when none is), and the item's mark (None
         for official facts or none): `which` are the positions of the findings that may rest on
-        catalogue facts (`rests_on_catalogue`; default all)."""
+        catalogue facts (`rests_on_catalogue`; None: all); `hosted`, for an application with a
+        hosting, its hosting provider's id (Inventory.hosting_provider) and its offer's (its facts
+        `hosting.provider` and `hosting.platform`), else None."""
         inventory = self.inventory
-        app = inventory.applications_by_id.get(item_id)
-        hosted = None
-        if app is not None and app.hosting is not None:
-            host = inventory.hosting_provider(app)
-            hosted = (host.id if host else None, app.hosting.platform)
         changed: list[Finding] | None = None
         for index in range(len(findings)) if which is None else which:
             f = findings[index]
@@ -106,11 +104,11 @@ class Marks:
             if not provider_facts:
                 continue
             shown = platform if uses_platform else None
-            key = (hosted, shown, names)
-            if key not in self._marks:
+            key = (hosted, shown, names)  # a tuple's hash is not kept: looked up once
+            mark = self._marks.get(key, _UNSEEN)
+            if mark is _UNSEEN:
                 entries = item_entries(self.resolution, inventory, item_id, {"names": names}, shown)
-                self._marks[key] = worst(e.confidence for e in entries if e.confidence)
-            mark = self._marks[key]
+                mark = self._marks[key] = worst(e.confidence for e in entries if e.confidence)
             if mark and mark != "official":
                 found = self._marked.get((id(f), mark))
                 if found is None:
@@ -128,6 +126,9 @@ class Marks:
             marks.append(self._platforms[platform])  # type: ignore[arg-type]
         mark = worst(marks) if marks else None
         return findings, mark if mark != "official" else None
+
+
+_UNSEEN: Any = object()  # a key not in Marks._marks (whose marks may be None)
 
 
 def _names(evidence: Mapping[str, Any], catalogued: set[str]) -> tuple[str, ...]:

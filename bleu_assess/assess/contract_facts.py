@@ -17,9 +17,10 @@ from bleu_assess.inventory.model import Application, Provider
 # The facts this module computes are declared, with the others, in rules/facts.py.
 
 
-def application_facts(app: Application) -> dict[str, Any]:
-    """An application's own key and exit facts."""
-    return {"keys.customer_held": app.customer_held_keys, "exit.plan": app.exit_plan}
+def application_facts(app: Application) -> tuple[bool | None, bool | None]:
+    """An application's own key and exit facts: `keys.customer_held`, `exit.plan` (a pair, set
+    by the caller into the application's facts: no dict per application)."""
+    return app.customer_held_keys, app.exit_plan
 
 
 def contract_facts(provider: Provider | None) -> dict[str, Any]:

@@ -40,6 +40,7 @@ class _Check:
         "finding_key",
         "findings",
         "key",
+        "ref",
         "rule",
         "ruleset",
         "texts",
@@ -48,6 +49,7 @@ class _Check:
 
     def __init__(self, ruleset: Ruleset, rule: Rule) -> None:
         self.ruleset, self.rule = ruleset, rule
+        self.ref = ruleset.ref  # one string shared by its findings (Ruleset.ref formats a new one)
         names = rule.facts_used
         self.key = _values(names)
         self.evidence_cache: dict[Any, dict[str, Any]] = {}
@@ -116,6 +118,8 @@ class Evaluator:
         self.lang = lang
         self.model = verdict_model()
         self._derived: dict[tuple[_Check, ...], Any] = {}
+        # By the first pass's unknown reasons and the second pass's checks: the reasons of both.
+        self._unknown: dict[tuple[tuple[str, ...], tuple[_Check, ...]], tuple[str, ...]] = {}
         self.merger = Merger()
         # By the checks that fired: how their findings are shown (`_order`).
         self._shown: dict[tuple[_Check, ...], _Shown] = {}
@@ -135,13 +139,14 @@ class Evaluator:
         self._second = {kind: tester([c.rule for c in checks], checks) for kind, checks in self.second.items()}
 
     def run(self, advance: Callable[[int], None] | None = None) -> ScanResult:
-        todo: list[tuple[Any, str]] = [(app, "application") for app in self.inventory.applications]
-        todo += [(dataset, "dataset") for dataset in self.inventory.datasets]
         items = []
-        for index, (item, kind) in enumerate(todo, 1):
-            items.append(self.evaluate(item, kind)[0])
-            if advance is not None and index % 500 == 0:
-                advance(500)
+        evaluate, done = self.evaluate, 0
+        for kind, todo in (("application", self.inventory.applications), ("dataset", self.inventory.datasets)):
+            for item in todo:
+                items.append(evaluate(item, kind)[0])
+                done += 1
+                if advance is not None and done % 500 == 0:
+                    advance(500)
         items.sort(key=lambda i: i.id)
         inv = self.inventory
         return ScanResult(
@@ -191,17 +196,22 @@ class Evaluator:
         reasons = unknown if readiness == "unknown" else ()
         confidence = None
         if self.marks is not None:
-            ordered, confidence = self.marks.item(item.id, ordered, facts["platform.id"], shown[2] if fast else None)
-        # Positional, in ItemVerdict's field order: owner, criticality, classification,
-        # hosting_model, tags, extra, then the unknown reasons and the confidence mark.
+            hosted = (facts["hosting.provider"], facts["hosting.platform"]) \
+                if kind == "application" and item.hosting is not None else None
+            ordered, confidence = self.marks.item(item.id, ordered, facts["platform.id"], shown[2] if fast else None,
+                                                  hosted)
+        # Positional, in ItemVerdict's field order (a plain call: quicker than one with *args).
         if kind == "application":
             hosting = item.hosting
-            own = (item.owner, item.criticality, None, hosting.model if hosting else None, item.tags, item.extra)
+            owner, criticality, classification = item.owner, item.criticality, None
+            model, tags, extra = hosting.model if hosting else None, item.tags, item.extra
         else:
-            own = (None, None, item.classification, None, (), {})
+            owner, criticality, classification = None, None, item.classification
+            model, tags, extra = None, (), {}
         verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
                               facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
-                              ordered, facts["platform.pending"], *own, reasons, confidence)
+                              ordered, facts["platform.pending"], owner, criticality, classification, model, tags,
+                              extra, reasons, confidence)
         return verdict, facts, fired
 
     def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:
@@ -229,14 +239,21 @@ class Evaluator:
             found, _, _, found_models = self.landing(app, fallback, qualifications, regions)
             if found is not None:
                 target, platform, pending, missing, models = fallback, found, (), None, found_models
-        facts.update({"verdict.secnumcloud_scope": scope, "verdict.target": target, "verdict.residency": residency,
-                      "platform.id": platform, "platform.pending": pending, "platform.missing": missing,
-                      "platform.models": models})
+        # Set one by one, in this order: no dict made and dropped per item.
+        facts["verdict.secnumcloud_scope"], facts["verdict.target"], facts["verdict.residency"] = scope, target, residency
+        facts["platform.id"], facts["platform.pending"], facts["platform.missing"] = platform, pending, missing
+        facts["platform.models"] = models
         facts["platform.expiring"], facts["platform.expires_on"] = self.expiry(platform, target, qualifications)
         second = self._second[kind](facts)
         if second:
             # A second-pass rule can find a fact missing too (the host's kind, once scope is known).
-            unknown = tuple(sorted({*unknown, *(c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
+            # Remembered by the rules that fired: items alike repeat it.
+            both = (unknown, tuple(second))
+            merged = self._unknown.get(both)
+            if merged is None:
+                merged = self._unknown[both] = tuple(sorted({*unknown, *(
+                    c.rule.id for c in second if c.rule.verdict.get("readiness") == "unknown")}))
+            unknown = merged
             fired += second
         return facts, exposure, fired, unknown
 
@@ -310,7 +327,7 @@ class Evaluator:
     def _finding(self, check: _Check, names: tuple[str, ...], facts: dict[str, Any], exposure: Exposure) -> Finding:
         rule = check.rule
         # Positional: ~30% quicker than keywords (texts are empty until worded).
-        return Finding(rule.id, check.ruleset.ref, rule.dimension, rule.severity, "", "", (),
+        return Finding(rule.id, check.ref, rule.dimension, rule.severity, "", "", (),
                        check.evidence(facts, exposure), "", None, None, (), (), None,
                        self.refer.params(names, rule, facts))
 

@@ -118,11 +118,11 @@ class Exposures:
     the EEA (`health_to_uncertified`)."""
 
     def __init__(self, inventory: Inventory, as_of: str, model: VerdictModel, app_profile: dict[str, Profile],
-                 holders: dict[str, list[str]], edges: dict[str, list[tuple[str, str]]]) -> None:
+                 holders: dict[str, list[str]], forward: dict[str, dict[str, list[str]]]) -> None:
         self.inventory = inventory
         self.model = model
         self.app_profile = app_profile
-        self.holders, self.edges = holders, edges
+        self.holders, self.forward = holders, forward
         self.datasets = inventory.datasets_by_id
         self.providers = provider_statuses(inventory, as_of)
         self.app_provider_status: dict[str, ProviderStatus] = {}
@@ -180,17 +180,11 @@ class Exposures:
         exposed = {a: (status.via or "hosting", self._weight(status.via or "hosting"), self._provider_tail(a))
                    for a, status in self.app_provider_status.items() if status.exposed}
         exposed_ids = set(exposed)
-        all_holders, all_edges, everywhere = self.holders, self.edges, self.reach
+        all_holders, all_forward, everywhere = self.holders, self.forward, self.reach
         factors: dict[tuple[Any, Any], float] = {}  # by classification and particular sensitivity
         for d, dataset in self.datasets.items():
             holders = all_holders.get(d, [])
-            edges = all_edges.get(d, [])
-            forward: dict[str, list[str]] = {}
-            for u, v in edges:
-                if u in forward:
-                    forward[u].append(v)
-                else:
-                    forward[u] = [v]
+            forward = all_forward.get(d, {})  # sender -> receivers
             # Where the data is: holders, then onwards along the flows that carry it.
             reach = set(holders)
             queue = deque(holders)
@@ -214,8 +208,9 @@ class Exposures:
             if not exposed_at:
                 continue
             backward: dict[str, list[str]] = defaultdict(list)  # only where the data is exposed
-            for u, v in edges:
-                backward[v].append(u)
+            for u, receivers in forward.items():
+                for v in receivers:
+                    backward[v].append(u)
             # Backwards from the exposed places: next hop and distance for every sender upstream,
             # until every holder is reached (a hop once found never changes).
             next_hop: dict[str, str | None] = {a: None for a in exposed_at}

@@ -5,7 +5,7 @@ never ids or ISO codes (« le droit des États-Unis », « reçoit de Annuaire A
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from bleu_assess.rules.facts import FACTS
@@ -67,7 +67,7 @@ class Referrer:
             "platform": {p.id: getattr(p, "name", None) or p.id for p in inventory.platforms},
         }
         self.memo: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = {}
-        self.numeric: dict[str, bool] = {}  # rule id -> whether its texts name a number
+        self.plans: dict[int, Any] = {}  # id(rule) -> Referrer._plan (the rules outlive the referrer)
         self.resolved: dict[tuple[str, Any], Any] = {}  # (kind, ids) -> names
         self.ids: dict[str, dict[Any, str]] = {}  # kind -> id -> name
 
@@ -85,30 +85,38 @@ class Referrer:
         tuple stays a tuple, a single value a single value. Findings of a rule that show the same
         values share one dict (the wording step words each distinct one once), unless a number is
         among them: 1 and 1.0 are equal keys but are written differently in the results."""
-        numeric = self.numeric.get(rule.id)
-        if numeric is None:
-            numeric = self.numeric[rule.id] = any(FACTS[n].type == "number" for n in names if n in FACTS)
+        plan = self.plans.get(id(rule))
+        if plan is None:
+            plan = self.plans[id(rule)] = self._plan(names, rule)
+        numeric, steps = plan
         if numeric:
-            return self._params(names, rule.shown, facts)
+            return self._params(steps, facts)
         key = (rule.id, tuple([facts.get(name) for name in names]))
         try:
             found = self.memo.get(key)
         except TypeError:  # an unhashable value: not remembered
-            return self._params(names, rule.shown, facts)
+            return self._params(steps, facts)
         if found is None:
-            found = self.memo[key] = self._params(names, rule.shown, facts)
+            found = self.memo[key] = self._params(steps, facts)
         return found
 
-    def _params(self, names: tuple[str, ...], shown: Mapping[str, Callable[[Any], Any]],
-                facts: Mapping[str, Any]) -> dict[str, Any]:
+    @staticmethod
+    def _plan(names: tuple[str, ...], rule: Rule) -> tuple[bool, tuple[tuple[str, Any, str | None], ...]]:
+        """How a rule's parameters are made, once per rule: whether its texts name a number, and
+        for each fact named, the part of its value shown (Rule.shown, None: all) and the kind of
+        id it holds (None: kept as it is, countries included)."""
+        numeric = any(FACTS[n].type == "number" for n in names if n in FACTS)
+        kinds = {name: REFERENCES.get(name) for name in names}
+        return numeric, tuple((name, rule.shown.get(name), None if kinds[name] == "country" else kinds[name])
+                              for name in names)
+
+    def _params(self, steps: tuple[tuple[str, Any, str | None], ...], facts: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name in names:
+        for name, pick, kind in steps:
             value = facts.get(name)
-            pick = shown.get(name)
             if pick is not None:
                 value = pick(value)
-            kind = REFERENCES.get(name)
-            if kind is not None and kind != "country" and value is not None:
+            if kind is not None and value is not None:
                 value = self.named(kind, value)
             out[name] = value
         return out

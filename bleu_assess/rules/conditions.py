@@ -73,8 +73,11 @@ def _matched(filters: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
     none did (a test in an `any` branch that was not the one that fired must not blank the
     message: « des données (—) »)."""
     def shown(values: Any) -> Any:
-        found = {v for f in filters for v in f(values)}
-        kept = tuple(v for v in values or () if v in found)
+        if len(filters) == 1:  # most facts: one test, whose values are those kept, in order
+            kept = filters[0](values)
+        else:
+            found = {v for f in filters for v in f(values)}
+            kept = tuple([v for v in values or () if v in found])
         return kept if kept else values
     return shown
 

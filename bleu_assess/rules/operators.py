@@ -50,11 +50,11 @@ def _compare(symbol: str) -> str:
 
 
 def _outside(group: frozenset[Any]) -> Callable[[Any], tuple[Any, ...]]:
-    return lambda values: tuple(v for v in values or () if v not in group)
+    return lambda values: tuple([v for v in values or () if v not in group])
 
 
 def _inside(group: frozenset[Any]) -> Callable[[Any], tuple[Any, ...]]:
-    return lambda values: tuple(v for v in values or () if v in group)
+    return lambda values: tuple([v for v in values or () if v in group])
 
 
 SCALARS = ("string", "number", "bool")
