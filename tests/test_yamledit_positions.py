@@ -54,8 +54,25 @@ def _edit(editor: InventoryEditor) -> str:
     return editor.text()
 
 
+def _line_by_line(editor: InventoryEditor) -> tuple[dict[str, int], dict[str, list[tuple[int, int, int]]]]:
+    """Top-level keys and each section's item starts, found one line at a time."""
+    lines = editor.lines
+    top = {m.group(1): n for n, line in enumerate(lines) if (m := yamledit._TOP_KEY.match(line))}
+    starts: dict[str, list[tuple[int, int, int]]] = {}
+    for section in top:
+        out = starts[section] = []
+        for number in range(top[section] + 1, editor._section_boundary(section)):
+            found = yamledit._ITEM.match(lines[number])
+            if found and (not out or len(found.group(1)) == out[0][1]):
+                out.append((number, len(found.group(1)), found.end(2)))
+    return top, starts
+
+
 def _assert_same(text: str, read_lines: bool | None = None) -> None:
     read, composed = _editors(text)
+    top, starts = _line_by_line(read)
+    assert read.top == top
+    assert {section: read._item_starts(section) for section in top} == starts
     if read_lines is not None:
         assert (read.apps_node is not None and read.apps_node.value[0].kind == "lazy") is read_lines
     keys = {k for a in read.values("applications") for k in a}
@@ -121,6 +138,11 @@ def _variant(seed: int) -> str:
 @pytest.mark.parametrize("seed", range(150))
 def test_generated_inventories_read_as_libyaml_composes_them(seed: int) -> None:
     _assert_same(_variant(seed), read_lines=True)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_windows_line_breaks_are_composed_by_libyaml(seed: int) -> None:
+    _assert_same(_variant(seed).replace("\n", "\r\n"), read_lines=False)
 
 
 @pytest.mark.parametrize("unusual", [

@@ -33,6 +33,12 @@ from bleu_assess.intake.tally import Said, said
 _MERGE = "tag:yaml.org,2002:merge"
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)\s*:(?:\s|$)")
 _ITEM = re.compile(r"( *)(-\s+)\S")
+# The same after each "\n" of a text whose lines end with "\n" alone: one search over the text
+# instead of one match a line (and quick, as it starts with a literal).
+_TOP_KEYS = re.compile(r"\n([A-Za-z_][A-Za-z0-9_-]*)[^\S\n]*:(?:\s|$)", re.M)
+_ITEMS = re.compile(r"\n( *)(-[^\S\n]+)\S")
+# What str.splitlines() also takes for a line break.
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
 
 
@@ -161,23 +167,25 @@ class _ItemText:
     def own(self, key: str) -> tuple[Node, Node] | None:
         """(key node, value node) of the item's `key`, as libyaml composes it; raises _Unusual
         when the text does not say what the parsed item says."""
-        found = _pattern(rf"^[ -]{{{self.column}}}{re.escape(key)} *:(?: +(.*?))? *$", re.M).search(
-            self.section, self.begin, self.end)
+        # From the line break ending the line before: a search that starts with a literal is quick.
+        found = _pattern(rf"\n[ -]{{{self.column}}}{re.escape(key)} *:(?: +(.*?))? *$", re.M).search(
+            self.section, self.begin - 1, self.end)
         if found is None:
             if key in self.parsed:
                 raise _Unusual
             return None
-        number = self.line + self.section.count("\n", self.begin, found.start())
+        number = self.line + self.section.count("\n", self.begin, found.start() + 1)
         node = Node("scalar", key, (number, self.column), (number, self.column + len(key)))
         rest = found.group(1) or ""
+        column = found.start(1) - found.start() - 1
         if not rest or rest[0] == "#":
             value = self._block(number)
         elif rest[0] == "[":
-            value = _flow_list(rest, found.start(1) - found.start(), number)
+            value = _flow_list(rest, column, number)
         elif rest[0] == "{":
-            value = Node("map", [], (number, found.start(1) - found.start()), (number, len(found.group())))
+            value = Node("map", [], (number, column), (number, found.end() - found.start() - 1))
         else:
-            value = _scalar(rest, found.start(1) - found.start(), number)
+            value = _scalar(rest, column, number)
         parsed = self.parsed.get(key)
         if (value.kind == "seq") != isinstance(parsed, list) or \
                 (value.kind == "seq" and [v.value for v in value.value] != [str(v) for v in parsed]):  # type: ignore[union-attr]
@@ -305,7 +313,17 @@ class InventoryEditor:
         if not isinstance(self.data, dict) or first.startswith("{"):
             raise usage("flow_style_inventory", hint=True, file=file)
         # Top-level keys start at column 0 of a block mapping: their lines bound the sections.
-        self.top = {m.group(1): n for n, line in enumerate(self.lines) if (m := _TOP_KEY.match(line))}
+        self.plain_breaks = not any(c in text for c in _OTHER_BREAKS)
+        if self.plain_breaks:
+            self.top = {}
+            line = at = 0
+            breaks = "\n" + text  # a line break before each line
+            for key in _TOP_KEYS.finditer(breaks):
+                line += breaks.count("\n", at, key.start())
+                at = key.start()
+                self.top[key.group(1)] = line
+        else:
+            self.top = {m.group(1): n for n, line in enumerate(self.lines) if (m := _TOP_KEY.match(line))}
         self._starts: dict[str, list[tuple[int, int, int]]] = {}
         self.inserts: dict[int, list[str]] = {}
         self.inside_count: dict[int, int] = {}
@@ -377,6 +395,15 @@ class InventoryEditor:
             return out
         start, boundary = self.top[section], self._section_boundary(section)
         out = self._starts[section] = []
+        if self.plain_breaks:
+            text = "\n" + "".join(self.lines[start + 1:boundary])  # a line break before each line
+            number, at = start + 1, 0
+            for item in _ITEMS.finditer(text):
+                if not out or len(item.group(1)) == out[0][1]:
+                    number += text.count("\n", at, item.start())
+                    at = item.start()
+                    out.append((number, len(item.group(1)), item.end(2) - item.start() - 1))
+            return out
         for number in range(start + 1, boundary):
             found = _ITEM.match(self.lines[number])
             if found and (not out or len(found.group(1)) == out[0][1]):
