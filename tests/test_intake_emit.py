@@ -38,3 +38,14 @@ def test_the_layout_is_the_usual_block_style() -> None:
                               "depends_on": ["annuaire"], "extra": {"Cluster": "c1", "on": "yes"}}]}
     assert dump(data) == ("applications:\n- id: dpi\n  name: Dossier patient\n  hosting:\n    model: on-premises\n"
                           "  depends_on:\n  - annuaire\n  extra:\n    Cluster: c1\n    \"on\": \"yes\"")
+
+
+def test_the_characters_escaped_are_those_yaml_does_not_allow_raw() -> None:
+    # YAML 1.2 §5.1, c-printable: every other code point must be escaped in a double-quoted scalar.
+    from bleu_assess.intake.emit import _NON_PRINTABLE
+
+    allowed = ((0x09, 0x09), (0x0A, 0x0A), (0x0D, 0x0D), (0x20, 0x7E), (0x85, 0x85), (0xA0, 0xD7FF),
+               (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
+    wrong = [hex(c) for c in range(0x110000)
+             if bool(_NON_PRINTABLE.match(chr(c))) == any(low <= c <= high for low, high in allowed)]
+    assert wrong == []
