@@ -266,12 +266,15 @@ def flow(value: Any) -> str:
         return _string(value)
     if kind is int:
         return str(value)
-    # Keys and items that are strings written without a call of their own (tens of thousands).
+    # Keys and items that are strings or integers written without a call of their own (tens of
+    # thousands: ids, ports, counts).
     if isinstance(value, dict):
         return "{" + ", ".join([f"{_string(k) if type(k) is str else scalar(k)}: "
-                                f"{_string(v) if type(v) is str else flow(v)}" for k, v in value.items()]) + "}"
+                                f"{_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)}"
+                                for k, v in value.items()]) + "}"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join([_string(v) if type(v) is str else flow(v) for v in value]) + "]"
+        return "[" + ", ".join([_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)
+                                for v in value]) + "]"
     return scalar(value)
 
 
