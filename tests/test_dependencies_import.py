@@ -287,3 +287,23 @@ def test_quiet_prints_errors_only(tmp_path: Path, estate: Path) -> None:
     loud, quiet = imported(), imported("-q")
     assert b"SRV-UNKNOWN" in loud[0] and quiet[0] == b""
     assert loud[1] == quiet[1]
+
+
+def test_time_slots_read_as_their_formats_read_them() -> None:
+    # Azure Migrate's slots are read without strptime: the same instant as the first of the
+    # formats that reads each, valid or not (no 30 February, no hour 24, one-digit fields).
+    from datetime import datetime
+
+    from bleu_assess.intake.dependencies import _TIME_FORMATS, timestamp
+
+    def by_formats(value: str) -> str:
+        for fmt in _TIME_FORMATS:
+            try:
+                return datetime.strptime(value, fmt).isoformat(timespec="minutes")
+            except ValueError:
+                continue
+        return value
+
+    values = [f"{m}/{d}/{y} {hm} - 12:00" for m in ("1", "01", "09", "12", "13", "00") for d in ("1", "09", "29", "30", "31", "32")
+              for y in ("2026", "2024") for hm in ("0:00", "06:00", "23:59", "24:00", "12:5", "19:60")]
+    assert [timestamp(v) for v in values] == [by_formats(v.split(" - ")[0]) for v in values]
