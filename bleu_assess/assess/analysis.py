@@ -345,7 +345,8 @@ class Analysis:
         # a dict display of them all, and any key set twice keeps the last value, as before.
         facts = self._hosted_facts(app).copy()
         facts["kind"], facts["id"], facts["name"] = "application", app.id, app.name
-        facts.update(self._derogation_facts(app.id))
+        if app.id in self.derogations:  # else those of no derogation, in its hosting's facts
+            facts.update(self._derogation_facts(app.id))
         facts.update(data_facts)
         facts["data.datasets"], facts["data.unclassified"] = ids, self._unclassified(data, ids)
         facts["data.held_classifications"] = self._data.values(held, _CLASS)
@@ -379,7 +380,7 @@ class Analysis:
 
     def _hosted_facts(self, app: Application) -> dict[str, Any]:
         """The facts an application owes to its hosting alone (organisation, hosting profile,
-        provider and its contract, the offer, the transfers they make): one dict per distinct
+        provider and its contract, the offer, the transfers they make; and no derogation): one dict per distinct
         hosting (one profile each), copied into each application's facts in one step."""
         profile = self.app_profile[app.id]
         facts = self._app_groups.get(id(profile))
@@ -389,6 +390,7 @@ class Analysis:
             provider = inv.hosting_provider(app)
             offer = inv.platform(hosting.platform) if hosting else None
             facts = dict(self._organisation_facts)
+            facts.update(_NO_DEROGATION)  # an application under a derogation has its own (application_facts)
             facts.update(self._place_facts(self.app_bits[app.id]))
             facts.update(self._hosting_facts(profile))
             facts.update(self._application_provider_facts(provider))
