@@ -124,6 +124,7 @@ class Analysis:
                                     "organisation.sren_listed": org.sren_listed,
                                     "organisation.policy.secnumcloud_for": tuple(sorted(org.secnumcloud_for))}
         self.policy = frozenset(org.secnumcloud_for)
+        self._dataset_facts = {**self._organisation_facts, **_NO_DEROGATION}  # shared by datasets alike
         self.derogations: dict[str, list[Derogation]] = defaultdict(list)
         for derogation in inv.derogations:
             for item_id in derogation.items:
@@ -450,8 +451,9 @@ class Analysis:
         for app_id in reach:
             bits |= app_bits[app_id]
         facts = self._place_facts(bits, dataset.location, kept=False)
-        facts.update(self._organisation_facts)
-        facts.update(self._derogation_facts(dataset.id))
+        facts.update(self._dataset_facts)  # its organisation's, and no derogation
+        if dataset.id in self.derogations:
+            facts.update(self._derogation_facts(dataset.id))
         facts.update(self._data_facts(self.data_bits[dataset.id])[0])
         facts["kind"], facts["id"], facts["name"] = "dataset", dataset.id, dataset.name
         own = (dataset.classification,) if dataset.classification else ()
