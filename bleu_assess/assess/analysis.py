@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from bleu_assess.assess import contract_facts
@@ -35,6 +35,10 @@ _CLASS, _ANSWER, _UNQUALIFIED, _LEVEL, _UNCLASSIFIED, _PERSONAL = range(6)
 # Shared by every item without derogation (copied into its facts, never changed).
 _NO_DEROGATION: dict[str, Any] = {"derogations.active": (), "derogations.expired": (),
                                   "derogations.months_since_compliant_offer": None}
+# Facts of an item's own that no shipped rule reads, each costing a sort or a pass per item: set
+# only when a loaded rule reads (tests or names) one of them (Analysis `reads`).
+_OPTIONAL_APPLICATION = frozenset({"data.held_classifications", "tags", "dependencies.count", "servers"})
+_OPTIONAL_DATASET = frozenset({"holders", "recipients"})
 
 
 class _Columns:
@@ -84,8 +88,12 @@ class _Columns:
 class Analysis:
     """Facts of every item, computed once for the whole inventory."""
 
-    def __init__(self, ig: InventoryGraph, as_of: str | None = None) -> None:
+    def __init__(self, ig: InventoryGraph, as_of: str | None = None, reads: Collection[str] | None = None) -> None:
+        """`reads`: the facts the rules to run test or name (None: any fact); the others of
+        `_OPTIONAL_APPLICATION` and `_OPTIONAL_DATASET` may be left out of the items' facts."""
         self.ig = ig
+        self._application_extras = reads is None or not _OPTIONAL_APPLICATION.isdisjoint(reads)
+        self._dataset_extras = reads is None or not _OPTIONAL_DATASET.isdisjoint(reads)
         self.inventory = inv = ig.inventory
         self.as_of = as_of = as_of or assessment_date()
         self.model: VerdictModel = verdict_model()
@@ -350,7 +358,6 @@ class Analysis:
             facts.update(self._derogation_facts(app.id))
         facts.update(data_facts)
         facts["data.datasets"], facts["data.unclassified"] = ids, self._unclassified(data, ids)
-        facts["data.held_classifications"] = self._data.values(held, _CLASS)
         facts["siiv"], facts["sie"] = app.siiv, app.sie
         facts["homologation.level"] = homologation.level if homologation else None
         facts["homologation.expired"] = bool(homologation and homologation.until and homologation.until < self.as_of)
@@ -360,7 +367,7 @@ class Analysis:
         facts["exposure.path"] = exposure.paths[0] if exposure.paths else ()
         facts["criticality"], facts["strategy"] = app.criticality, app.strategy
         facts["owner"], facts["users"] = app.owner, app.users
-        facts["blockers"], facts["tags"], facts["service"] = tuple(app.blockers), tuple(sorted(app.tags)), app.service
+        facts["blockers"], facts["service"] = tuple(app.blockers), app.service
         facts["flows.sends_to_exposed"] = tuple(sorted(sends)) if sends else ()
         facts["flows.classifications_to_exposed"] = tuple(sorted(classes)) if classes else ()
         facts["flows.receives_from"] = tuple(sorted(senders)) if senders else ()
@@ -368,13 +375,16 @@ class Analysis:
         # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
         facts["flows.received_classifications"] = self._data.values(received, _CLASS)
         facts["flows.health_to_uncertified"] = app.id in exposures.health_to_uncertified
-        facts["dependencies.count"] = len([d for d in app.depends_on if d != app.id])
         facts["dependencies.in_cycle"] = app.id in self.in_cycle
         facts["keys.customer_held"], facts["exit.plan"] = contract_facts.application_facts(app)
         servers = inv.servers_by_application.get(app.id, ())
-        facts["servers"] = tuple(sorted(s.id for s in servers)) if servers else ()
         facts["servers.os_out_of_support"] = tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")) \
             if servers else ()
+        if self._application_extras:
+            facts["data.held_classifications"] = self._data.values(held, _CLASS)
+            facts["tags"] = tuple(sorted(app.tags))
+            facts["dependencies.count"] = len([d for d in app.depends_on if d != app.id])
+            facts["servers"] = tuple(sorted(s.id for s in servers)) if servers else ()
         facts["hosting.from_servers"] = app.id in inv.hosting_from_servers
         facts["dependencies.unknown_providers"] = self._unknown_dependencies(app)
         return facts, exposure
@@ -441,7 +451,6 @@ class Analysis:
         return None if provider.headquarters is None else provider.headquarters not in home_countries()
 
     def dataset_facts(self, dataset: Dataset) -> tuple[dict[str, Any], Exposure]:
-        holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
         exposure, via = self.exposure.dataset_exposure(dataset)
         # Where its data is: the hostings (and offers) of every application it reaches, united;
@@ -465,7 +474,9 @@ class Analysis:
         facts["exposure.path"] = exposure.paths[0] if exposure.paths else ()
         facts["classification"], facts["personal_data"] = dataset.classification, dataset.personal_data
         facts["volume_gb"], facts["location"] = dataset.volume_gb, dataset.location
-        facts["holders"], facts["recipients"] = tuple(holders), tuple(sorted(reach.difference(holders)))
+        if self._dataset_extras:
+            holders = sorted(self.holders.get(dataset.id, ()))
+            facts["holders"], facts["recipients"] = tuple(holders), tuple(sorted(reach.difference(holders)))
         return facts, exposure
 
 

@@ -103,7 +103,10 @@ class Evaluator:
         self.inventory: Inventory = ig.inventory
         self.marks = Marks(self.inventory) if marked else None
         self.as_of = as_of
-        self.analysis = Analysis(ig, as_of)
+        # The facts the rules test or name: the analysis may leave the others out.
+        reads = {name for ruleset in rulesets for rule in ruleset.rules
+                 for name in (*rule.facts_used, *placeholders(rule))}
+        self.analysis = Analysis(ig, as_of, reads)
         # Derogations in force, by item: rule id -> what the finding shows.
         self.waivers: dict[str, dict[str, dict[str, Any]]] = {}
         for derogation in self.inventory.derogations:
