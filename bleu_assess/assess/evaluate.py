@@ -43,6 +43,7 @@ class _Check:
         "ref",
         "rule",
         "ruleset",
+        "shares_evidence",
         "texts",
         "uses_exposure",
     )
@@ -55,6 +56,9 @@ class _Check:
         self.evidence_cache: dict[Any, dict[str, Any]] = {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
+        # Whether findings that differ may show the same evidence (their texts name other facts
+        # than those tested): else a new finding's evidence is new too, not worth remembering.
+        self.shares_evidence = True
         # The findings of items alike (one object), keyed by the values of every fact their
         # parameters and evidence show (set with texts), and by the first exposure path when the
         # rule tests exposure.
@@ -63,13 +67,18 @@ class _Check:
 
     def evidence(self, facts: dict[str, Any], exposure: Exposure) -> dict[str, Any]:
         path = exposure.paths[0] if exposure.paths and self.uses_exposure else None
+        if not self.shares_evidence:
+            return self._shown(facts, path)
         key = (self.key(facts), path)
         evidence = self.evidence_cache.get(key)
         if evidence is None:
-            evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
-            if path is not None:
-                evidence["path"] = list(path)
-            self.evidence_cache[key] = evidence
+            evidence = self.evidence_cache[key] = self._shown(facts, path)
+        return evidence
+
+    def _shown(self, facts: dict[str, Any], path: tuple[str, ...] | None) -> dict[str, Any]:
+        evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
+        if path is not None:
+            evidence["path"] = list(path)
         return evidence
 
 
@@ -339,6 +348,7 @@ class Evaluator:
         same values of those and of the facts it tests."""
         names = check.texts = placeholders(check.rule)
         check.finding_key = _values(tuple(dict.fromkeys([*check.rule.facts_used, *names])))
+        check.shares_evidence = not set(names).issubset(check.rule.facts_used)
         return names
 
 
