@@ -36,6 +36,7 @@ class _Check:
     one."""
 
     __slots__ = (
+        "catalogue",
         "evidence_cache",
         "finding_key",
         "findings",
@@ -55,6 +56,7 @@ class _Check:
         self.key = _values(names)
         self.evidence_cache: dict[Any, dict[str, Any]] = {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
+        self.catalogue = rests_on_catalogue(names)  # its findings may rest on catalogue facts
         self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
         # Whether findings that differ may show the same evidence (their texts name other facts
         # than those tested): else a new finding's evidence is new too, not worth remembering.
@@ -299,7 +301,7 @@ class Evaluator:
         ordered = sorted(fired, key=lambda c: (SEVERITY_RANK[c.rule.severity], c.rule.id))
         severities = {c.rule.severity for c in fired}
         return (tuple(ordered), self.readiness_of(severities, bool(unknown)),
-                tuple(i for i, c in enumerate(ordered) if rests_on_catalogue(c.rule.facts_used)))
+                tuple(i for i, c in enumerate(ordered) if c.catalogue))
 
     @staticmethod
     def readiness(findings: Iterable[Finding], unknown: bool) -> str:
