@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from bleu_assess import __version__, gcpause
@@ -41,6 +41,7 @@ class _Check:
         "finding_key",
         "findings",
         "key",
+        "order",
         "ref",
         "rule",
         "ruleset",
@@ -57,6 +58,7 @@ class _Check:
         self.evidence_cache: dict[Any, dict[str, Any]] = {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
         self.catalogue = rests_on_catalogue(names)  # its findings may rest on catalogue facts
+        self.order = (SEVERITY_RANK[rule.severity], rule.id)  # its findings' place (_finding_order)
         self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
         # Whether findings that differ may show the same evidence (their texts name other facts
         # than those tested): else a new finding's evidence is new too, not worth remembering.
@@ -298,7 +300,7 @@ class Evaluator:
         abouts = [c.rule.about for c in fired if c.rule.about is not None]
         if len(abouts) != len(set(abouts)):
             return None, "", ()
-        ordered = sorted(fired, key=lambda c: (SEVERITY_RANK[c.rule.severity], c.rule.id))
+        ordered = sorted(fired, key=attrgetter("order"))
         severities = {c.rule.severity for c in fired}
         return (tuple(ordered), self.readiness_of(severities, bool(unknown)),
                 tuple(i for i, c in enumerate(ordered) if c.catalogue))
