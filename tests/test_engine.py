@@ -133,6 +133,21 @@ def test_platforms_pending_qualification_never_count_but_are_named(inventory: An
     assert result.item("grh").platform == "p-pending"  # any-cloud: the pending provider is fine
 
 
+def test_facts_no_shipped_rule_reads_are_there_for_a_rule_that_tests_or_names_them(inventory: Any,
+                                                                                  tmp_path: Path) -> None:
+    # The evaluator leaves out of an item's facts the costly ones no loaded rule reads
+    # (assess/analysis.py, _OPTIONAL_*): a rule reading one, in its condition or its texts, has it.
+    result = run(inventory, tmp_path, [
+        rule("TST-OPT-001", {"all": [{"fact": "data.held_classifications", "contains": "personal"},
+                                     {"fact": "dependencies.count", "lt": 1}]}),
+        rule("TST-OPT-002", {"fact": "holders", "contains": "mail"}, applies_to=("dataset",)),
+        rule("TST-OPT-003", {"fact": "id", "equals": "mail"}, message={"fr": "{tags} {servers}", "en": "{tags} {servers}"}),
+        rule("TST-OPT-004", {"fact": "recipients", "exists": False}, applies_to=("dataset",))])
+    assert [f.rule for f in result.item("grh").findings] == ["TST-OPT-001"]
+    assert [f.rule for f in result.item("mails").findings] == ["TST-OPT-002", "TST-OPT-004"]
+    assert result.item("mail").findings[0].params == {"tags": (), "servers": ()}
+
+
 def test_messages_fill_placeholders_in_the_chosen_language(inventory: Any, tmp_path: Path) -> None:
     write_ruleset(tmp_path / "rules", [rule("TST-MSG-001", {"fact": "id", "equals": "mail"}, message={
         "fr": "{name} chez {hosting.provider} ({provider.regions})", "en": "{name} at {hosting.provider}"})])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from bleu_assess.assess import contract_facts
@@ -35,6 +35,10 @@ _CLASS, _ANSWER, _UNQUALIFIED, _LEVEL, _UNCLASSIFIED, _PERSONAL = range(6)
 # Shared by every item without derogation (copied into its facts, never changed).
 _NO_DEROGATION: dict[str, Any] = {"derogations.active": (), "derogations.expired": (),
                                   "derogations.months_since_compliant_offer": None}
+# Facts of an item's own that no shipped rule reads, each costing a sort or a pass per item: set
+# only when a loaded rule reads (tests or names) one of them (Analysis `reads`).
+_OPTIONAL_APPLICATION = frozenset({"data.held_classifications", "tags", "dependencies.count", "servers"})
+_OPTIONAL_DATASET = frozenset({"holders", "recipients"})
 
 
 class _Columns:
@@ -84,8 +88,12 @@ class _Columns:
 class Analysis:
     """Facts of every item, computed once for the whole inventory."""
 
-    def __init__(self, ig: InventoryGraph, as_of: str | None = None) -> None:
+    def __init__(self, ig: InventoryGraph, as_of: str | None = None, reads: Collection[str] | None = None) -> None:
+        """`reads`: the facts the rules to run test or name (None: any fact); the others of
+        `_OPTIONAL_APPLICATION` and `_OPTIONAL_DATASET` may be left out of the items' facts."""
         self.ig = ig
+        self._application_extras = reads is None or not _OPTIONAL_APPLICATION.isdisjoint(reads)
+        self._dataset_extras = reads is None or not _OPTIONAL_DATASET.isdisjoint(reads)
         self.inventory = inv = ig.inventory
         self.as_of = as_of = as_of or assessment_date()
         self.model: VerdictModel = verdict_model()
@@ -124,6 +132,7 @@ class Analysis:
                                     "organisation.sren_listed": org.sren_listed,
                                     "organisation.policy.secnumcloud_for": tuple(sorted(org.secnumcloud_for))}
         self.policy = frozenset(org.secnumcloud_for)
+        self._dataset_facts = {**self._organisation_facts, **_NO_DEROGATION}  # shared by datasets alike
         self.derogations: dict[str, list[Derogation]] = defaultdict(list)
         for derogation in inv.derogations:
             for item_id in derogation.items:
@@ -345,10 +354,10 @@ class Analysis:
         # a dict display of them all, and any key set twice keeps the last value, as before.
         facts = self._hosted_facts(app).copy()
         facts["kind"], facts["id"], facts["name"] = "application", app.id, app.name
-        facts.update(self._derogation_facts(app.id))
+        if app.id in self.derogations:  # else those of no derogation, in its hosting's facts
+            facts.update(self._derogation_facts(app.id))
         facts.update(data_facts)
         facts["data.datasets"], facts["data.unclassified"] = ids, self._unclassified(data, ids)
-        facts["data.held_classifications"] = self._data.values(held, _CLASS)
         facts["siiv"], facts["sie"] = app.siiv, app.sie
         facts["homologation.level"] = homologation.level if homologation else None
         facts["homologation.expired"] = bool(homologation and homologation.until and homologation.until < self.as_of)
@@ -358,7 +367,7 @@ class Analysis:
         facts["exposure.path"] = exposure.paths[0] if exposure.paths else ()
         facts["criticality"], facts["strategy"] = app.criticality, app.strategy
         facts["owner"], facts["users"] = app.owner, app.users
-        facts["blockers"], facts["tags"], facts["service"] = tuple(app.blockers), tuple(sorted(app.tags)), app.service
+        facts["blockers"], facts["service"] = tuple(app.blockers), app.service
         facts["flows.sends_to_exposed"] = tuple(sorted(sends)) if sends else ()
         facts["flows.classifications_to_exposed"] = tuple(sorted(classes)) if classes else ()
         facts["flows.receives_from"] = tuple(sorted(senders)) if senders else ()
@@ -366,20 +375,23 @@ class Analysis:
         # A dataset not classified yet (None) has no class to report here; it is `unknown` on its own.
         facts["flows.received_classifications"] = self._data.values(received, _CLASS)
         facts["flows.health_to_uncertified"] = app.id in exposures.health_to_uncertified
-        facts["dependencies.count"] = len([d for d in app.depends_on if d != app.id])
         facts["dependencies.in_cycle"] = app.id in self.in_cycle
         facts["keys.customer_held"], facts["exit.plan"] = contract_facts.application_facts(app)
         servers = inv.servers_by_application.get(app.id, ())
-        facts["servers"] = tuple(sorted(s.id for s in servers)) if servers else ()
         facts["servers.os_out_of_support"] = tuple(sorted(s.id for s in servers if s.os_support == "out-of-support")) \
             if servers else ()
+        if self._application_extras:
+            facts["data.held_classifications"] = self._data.values(held, _CLASS)
+            facts["tags"] = tuple(sorted(app.tags))
+            facts["dependencies.count"] = len([d for d in app.depends_on if d != app.id])
+            facts["servers"] = tuple(sorted(s.id for s in servers)) if servers else ()
         facts["hosting.from_servers"] = app.id in inv.hosting_from_servers
         facts["dependencies.unknown_providers"] = self._unknown_dependencies(app)
         return facts, exposure
 
     def _hosted_facts(self, app: Application) -> dict[str, Any]:
         """The facts an application owes to its hosting alone (organisation, hosting profile,
-        provider and its contract, the offer, the transfers they make): one dict per distinct
+        provider and its contract, the offer, the transfers they make; and no derogation): one dict per distinct
         hosting (one profile each), copied into each application's facts in one step."""
         profile = self.app_profile[app.id]
         facts = self._app_groups.get(id(profile))
@@ -389,6 +401,7 @@ class Analysis:
             provider = inv.hosting_provider(app)
             offer = inv.platform(hosting.platform) if hosting else None
             facts = dict(self._organisation_facts)
+            facts.update(_NO_DEROGATION)  # an application under a derogation has its own (application_facts)
             facts.update(self._place_facts(self.app_bits[app.id]))
             facts.update(self._hosting_facts(profile))
             facts.update(self._application_provider_facts(provider))
@@ -438,7 +451,6 @@ class Analysis:
         return None if provider.headquarters is None else provider.headquarters not in home_countries()
 
     def dataset_facts(self, dataset: Dataset) -> tuple[dict[str, Any], Exposure]:
-        holders = sorted(self.holders.get(dataset.id, ()))
         reach = self.exposure.reach.get(dataset.id, set())
         exposure, via = self.exposure.dataset_exposure(dataset)
         # Where its data is: the hostings (and offers) of every application it reaches, united;
@@ -448,8 +460,9 @@ class Analysis:
         for app_id in reach:
             bits |= app_bits[app_id]
         facts = self._place_facts(bits, dataset.location, kept=False)
-        facts.update(self._organisation_facts)
-        facts.update(self._derogation_facts(dataset.id))
+        facts.update(self._dataset_facts)  # its organisation's, and no derogation
+        if dataset.id in self.derogations:
+            facts.update(self._derogation_facts(dataset.id))
         facts.update(self._data_facts(self.data_bits[dataset.id])[0])
         facts["kind"], facts["id"], facts["name"] = "dataset", dataset.id, dataset.name
         own = (dataset.classification,) if dataset.classification else ()
@@ -461,7 +474,9 @@ class Analysis:
         facts["exposure.path"] = exposure.paths[0] if exposure.paths else ()
         facts["classification"], facts["personal_data"] = dataset.classification, dataset.personal_data
         facts["volume_gb"], facts["location"] = dataset.volume_gb, dataset.location
-        facts["holders"], facts["recipients"] = tuple(holders), tuple(sorted(reach.difference(holders)))
+        if self._dataset_extras:
+            holders = sorted(self.holders.get(dataset.id, ()))
+            facts["holders"], facts["recipients"] = tuple(holders), tuple(sorted(reach.difference(holders)))
         return facts, exposure
 
 

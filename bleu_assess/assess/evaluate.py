@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from bleu_assess import __version__, gcpause
@@ -36,13 +36,16 @@ class _Check:
     one."""
 
     __slots__ = (
+        "catalogue",
         "evidence_cache",
         "finding_key",
         "findings",
         "key",
+        "order",
         "ref",
         "rule",
         "ruleset",
+        "shares_evidence",
         "texts",
         "uses_exposure",
     )
@@ -54,7 +57,12 @@ class _Check:
         self.key = _values(names)
         self.evidence_cache: dict[Any, dict[str, Any]] = {}
         self.uses_exposure = any(name.startswith("exposure.") for name in names)
+        self.catalogue = rests_on_catalogue(names)  # its findings may rest on catalogue facts
+        self.order = (SEVERITY_RANK[rule.severity], rule.id)  # its findings' place (_finding_order)
         self.texts: tuple[str, ...] | None = None  # the facts its texts name (Evaluator._texts)
+        # Whether findings that differ may show the same evidence (their texts name other facts
+        # than those tested): else a new finding's evidence is new too, not worth remembering.
+        self.shares_evidence = True
         # The findings of items alike (one object), keyed by the values of every fact their
         # parameters and evidence show (set with texts), and by the first exposure path when the
         # rule tests exposure.
@@ -63,13 +71,18 @@ class _Check:
 
     def evidence(self, facts: dict[str, Any], exposure: Exposure) -> dict[str, Any]:
         path = exposure.paths[0] if exposure.paths and self.uses_exposure else None
+        if not self.shares_evidence:
+            return self._shown(facts, path)
         key = (self.key(facts), path)
         evidence = self.evidence_cache.get(key)
         if evidence is None:
-            evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
-            if path is not None:
-                evidence["path"] = list(path)
-            self.evidence_cache[key] = evidence
+            evidence = self.evidence_cache[key] = self._shown(facts, path)
+        return evidence
+
+    def _shown(self, facts: dict[str, Any], path: tuple[str, ...] | None) -> dict[str, Any]:
+        evidence = {name: _jsonable(facts.get(name)) for name in self.rule.facts_used}
+        if path is not None:
+            evidence["path"] = list(path)
         return evidence
 
 
@@ -103,7 +116,10 @@ class Evaluator:
         self.inventory: Inventory = ig.inventory
         self.marks = Marks(self.inventory) if marked else None
         self.as_of = as_of
-        self.analysis = Analysis(ig, as_of)
+        # The facts the rules test or name: the analysis may leave the others out.
+        reads = {name for ruleset in rulesets for rule in ruleset.rules
+                 for name in (*rule.facts_used, *placeholders(rule))}
+        self.analysis = Analysis(ig, as_of, reads)
         # Derogations in force, by item: rule id -> what the finding shows.
         self.waivers: dict[str, dict[str, dict[str, Any]]] = {}
         for derogation in self.inventory.derogations:
@@ -284,10 +300,10 @@ class Evaluator:
         abouts = [c.rule.about for c in fired if c.rule.about is not None]
         if len(abouts) != len(set(abouts)):
             return None, "", ()
-        ordered = sorted(fired, key=lambda c: (SEVERITY_RANK[c.rule.severity], c.rule.id))
+        ordered = sorted(fired, key=attrgetter("order"))
         severities = {c.rule.severity for c in fired}
         return (tuple(ordered), self.readiness_of(severities, bool(unknown)),
-                tuple(i for i, c in enumerate(ordered) if rests_on_catalogue(c.rule.facts_used)))
+                tuple(i for i, c in enumerate(ordered) if c.catalogue))
 
     @staticmethod
     def readiness(findings: Iterable[Finding], unknown: bool) -> str:
@@ -336,6 +352,7 @@ class Evaluator:
         same values of those and of the facts it tests."""
         names = check.texts = placeholders(check.rule)
         check.finding_key = _values(tuple(dict.fromkeys([*check.rule.facts_used, *names])))
+        check.shares_evidence = not set(names).issubset(check.rule.facts_used)
         return names
 
 

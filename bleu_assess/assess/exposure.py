@@ -185,15 +185,18 @@ class Exposures:
         for d, dataset in self.datasets.items():
             holders = all_holders.get(d, [])
             forward = all_forward.get(d, {})  # sender -> receivers
-            # Where the data is: holders, then onwards along the flows that carry it.
+            # Where the data is: holders, then onwards along the flows that carry it, a level at a
+            # time (set operations: no test per flow; only the set reached is kept, not an order).
             reach = set(holders)
-            queue = deque(holders)
-            pop, push, add = queue.popleft, queue.append, reach.add
-            while queue:
-                for v in forward.get(pop(), ()):
-                    if v not in reach:
-                        add(v)
-                        push(v)
+            level = reach if forward else ()
+            while level:
+                found: set[str] = set()
+                for u in level:
+                    receivers = forward.get(u)
+                    if receivers:
+                        found.update(receivers)
+                level = found - reach
+                reach |= level
             everywhere[d] = reach
             exposed_at = sorted(reach & exposed_ids)
             traits = (dataset.classification, dataset.particular_sensitivity)
