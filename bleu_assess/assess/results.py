@@ -382,6 +382,8 @@ def scan_json_parts(result: ScanResult) -> Iterator[bytes]:
     return _json_parts(document, str.encode, made)
 
 
+# A decided finding without a template yet (_ItemEncoder.worded).
+_UNSEEN: Any = object()
 # Items in a chunk of scan_json_parts: some 800 KB at 10,000 applications.
 CHUNK = 100
 # Distinct lists, item heads' runs and closings an _ItemEncoder remembers at most, each (an
@@ -418,7 +420,8 @@ class _ItemEncoder:
         # Per decided finding (by identity) of the items of one wording: its JSON, marked (see
         # `template`; None: none, it is worded for each item).
         self.wording: Wording | None = None
-        self.templates: dict[int, tuple[Finding, _Template | None]] = {}
+        self.templates: dict[int, _Template | None] = {}
+        self.kept: list[Finding] = []  # those findings: alive while their ids are keys
         # Per split text (by identity): its JSON string's content, marked.
         self.splits: dict[int, tuple[Split, bytes]] = {}
         # The marker of each slot of the item's own texts (`id`, `name`).
@@ -579,16 +582,16 @@ class _ItemEncoder:
         as UTF-8: their templates joined, the item's own texts put in (a finding without a
         template is worded, then encoded)."""
         if wording is not self.wording:
-            self.wording, self.templates = wording, {}
-        templates = self.templates
+            self.wording, self.templates, self.kept = wording, {}, []
+        get = self.templates.get
         made = []
         own = None
         for f in decided(item):
-            found = templates.get(id(f))
-            if found is None or found[0] is not f:
-                found = templates[id(f)] = (f, self.template(f, wording))
-            template = found[1]
-            if isinstance(template, bytes):
+            template = get(id(f), _UNSEEN)
+            if template is _UNSEEN:
+                template = self.templates[id(f)] = self.template(f, wording)
+                self.kept.append(f)
+            if template.__class__ is bytes:
                 made.append(template)
             elif template is None:
                 made.append(self.finding(wording.finding(f, {"id": item.id, "name": item.name})).encode())
