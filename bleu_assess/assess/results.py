@@ -599,9 +599,9 @@ class _ItemEncoder:
                 own = own or wording.own(item)
                 made.append(self.remedied(template, own))
         text = b", ".join(made)
-        for slot, mark in self.marks:
-            if mark in text:
-                own = own or wording.own(item)
+        if self.marks:  # most items' findings name them: put in without looking first
+            own = own or wording.own(item)
+            for slot, mark in self.marks:
                 text = text.replace(mark, _string(own[slot])[1:-1].encode())
         return text
 
