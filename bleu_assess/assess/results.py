@@ -331,6 +331,7 @@ def to_json(document: Mapping[str, Any]) -> str:
 
 
 _Text = TypeVar("_Text", str, bytes)
+_T = TypeVar("_T")
 
 
 def _json_parts(document: Mapping[str, Any], text: Callable[[str], _Text],
@@ -381,10 +382,12 @@ def scan_json_parts(result: ScanResult) -> Iterator[bytes]:
     return _json_parts(document, str.encode, made)
 
 
+# A decided finding without a template yet (_ItemEncoder.worded).
+_UNSEEN: Any = object()
 # Items in a chunk of scan_json_parts: some 800 KB at 10,000 applications.
 CHUNK = 100
-# Distinct lists an _ItemEncoder remembers at most (an estate whose items each have their own
-# tags then keeps no more than these).
+# Distinct lists, item heads' runs and closings an _ItemEncoder remembers at most, each (an
+# estate whose items each have their own tags then keeps no more than these).
 SHARED_LISTS = 1000
 
 
@@ -417,7 +420,8 @@ class _ItemEncoder:
         # Per decided finding (by identity) of the items of one wording: its JSON, marked (see
         # `template`; None: none, it is worded for each item).
         self.wording: Wording | None = None
-        self.templates: dict[int, tuple[Finding, _Template | None]] = {}
+        self.templates: dict[int, _Template | None] = {}
+        self.kept: list[Finding] = []  # those findings: alive while their ids are keys
         # Per split text (by identity): its JSON string's content, marked.
         self.splits: dict[int, tuple[Split, bytes]] = {}
         # The marker of each slot of the item's own texts (`id`, `name`).
@@ -425,6 +429,10 @@ class _ItemEncoder:
         self.marks: list[tuple[str, bytes]] = []  # each slot and its marker as UTF-8
         # Lists of strings that items share (see `listed`).
         self.lists: dict[tuple[Any, ...], str] = {}
+        # Parts of item heads and closings that items share (see `head`, `closing`).
+        self.heads: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
+        self.ends: dict[tuple[Any, ...], bytes] = {}
+        self.tails: dict[tuple[Any, ...], bytes] = {}
 
     def finding(self, f: Finding) -> str:
         """The JSON of a worded finding."""
@@ -574,16 +582,16 @@ class _ItemEncoder:
         as UTF-8: their templates joined, the item's own texts put in (a finding without a
         template is worded, then encoded)."""
         if wording is not self.wording:
-            self.wording, self.templates = wording, {}
-        templates = self.templates
+            self.wording, self.templates, self.kept = wording, {}, []
+        get = self.templates.get
         made = []
         own = None
         for f in decided(item):
-            found = templates.get(id(f))
-            if found is None or found[0] is not f:
-                found = templates[id(f)] = (f, self.template(f, wording))
-            template = found[1]
-            if isinstance(template, bytes):
+            template = get(id(f), _UNSEEN)
+            if template is _UNSEEN:
+                template = self.templates[id(f)] = self.template(f, wording)
+                self.kept.append(f)
+            if template.__class__ is bytes:
                 made.append(template)
             elif template is None:
                 made.append(self.finding(wording.finding(f, {"id": item.id, "name": item.name})).encode())
@@ -591,9 +599,9 @@ class _ItemEncoder:
                 own = own or wording.own(item)
                 made.append(self.remedied(template, own))
         text = b", ".join(made)
-        for slot, mark in self.marks:
-            if mark in text:
-                own = own or wording.own(item)
+        if self.marks:  # most items' findings name them: put in without looking first
+            own = own or wording.own(item)
+            for slot, mark in self.marks:
                 text = text.replace(mark, _string(own[slot])[1:-1].encode())
         return text
 
@@ -605,28 +613,56 @@ class _ItemEncoder:
             return "[]"
         found = self.lists.get(values)
         if found is None:
-            found = _compact(values)
-            if len(self.lists) < SHARED_LISTS:
-                self.lists[values] = found
+            found = self.shared(self.lists, values, _compact(values))
         return found
 
-    def head(self, item: ItemVerdict) -> str:
-        """`_compact(item.head_dict())` but its closing brace, then `, "findings": [`."""
+    def head(self, item: ItemVerdict) -> tuple[bytes, ...]:
+        """`_compact(item.head_dict())` but its closing brace, then `, "findings": [`, as UTF-8
+        in parts: the runs between the item's id, name and exposure paths depend on a few
+        values that items share (kind, readiness, scope, residency, exposure level and score;
+        target, platform, pending platforms), encoded once each (see `shared`)."""
         exposure = item.exposure
+        score = exposure.score
         try:  # written out: strings, None and an int score as the C encoder writes them
-            if type(exposure.score) is not int:
-                raise TypeError(exposure.score)
-            return (f'{{"id": {_string(item.id)}, "kind": {_string(item.kind)}, "name": {_string(item.name)}, '
-                    f'"readiness": {_string(item.readiness)}, "secnumcloud_scope": {_string(item.secnumcloud_scope)}, '
-                    f'"residency": {_string(item.residency)}, "exposure": {{"level": {_string(exposure.level)}, '
-                    f'"score": {int.__repr__(exposure.score)}, "paths": {_listed(exposure.paths)}}}, '
-                    f'"target": {_string(item.target)}, "platform": {_nullable(item.platform)}, '
-                    f'"pending_platforms": {self.listed(item.pending_platforms)}, "findings": [')
+            if type(score) is not int:
+                raise TypeError(score)
+            kind = item.kind
+            key = (kind, item.readiness, item.secnumcloud_scope, item.residency, exposure.level, score)
+            around = self.heads.get(key)
+            if around is None:
+                around = self.shared(self.heads, key, (
+                    f', "kind": {_string(kind)}, "name": '.encode(),
+                    (f', "readiness": {_string(item.readiness)}, "secnumcloud_scope": {_string(item.secnumcloud_scope)}, '
+                     f'"residency": {_string(item.residency)}, "exposure": {{"level": {_string(exposure.level)}, '
+                     f'"score": {int.__repr__(score)}, "paths": ').encode()))
+            shown = (item.target, item.platform, item.pending_platforms)
+            end = self.ends.get(shown)
+            if end is None:
+                end = self.shared(self.ends, shown, (
+                    f'}}, "target": {_string(item.target)}, "platform": {_nullable(item.platform)}, '
+                    f'"pending_platforms": {self.listed(item.pending_platforms)}, "findings": [').encode())
+            return (b'{"id": ', _string(item.id).encode(), around[0], _string(item.name).encode(), around[1],
+                    _compact(exposure.paths).encode() if exposure.paths else b"[]", end)
         except TypeError:  # a value of another type (a test's record): as the encoder writes it
-            return _compact(item.head_dict())[:-1] + ', "findings": ['
+            return ((_compact(item.head_dict())[:-1] + ', "findings": [').encode(),)
 
-    def closing(self, item: ItemVerdict) -> str:
-        """`]`, then `_compact(item.tail_dict())` but its opening brace."""
+    def closing(self, item: ItemVerdict) -> bytes:
+        """`]`, then `_compact(item.tail_dict())` but its opening brace, as UTF-8: the same for
+        many items (owners, criticality, hosting model, tags...), encoded once each (see `shared`)."""
+        if item.extra:  # any values (1, 1.0 and True are equal keys, not the same JSON): not shared
+            return self._closing(item).encode()
+        try:
+            key = (item.kind, item.owner, item.criticality, item.hosting_model, item.classification, item.tags,
+                   item.unknown_reasons, item.confidence)
+            found = self.tails.get(key)
+        except TypeError:  # an unhashable value (a test's record)
+            return self._closing(item).encode()
+        if found is None:
+            found = self.shared(self.tails, key, self._closing(item).encode())
+        return found
+
+    def _closing(self, item: ItemVerdict) -> str:
+        """`closing`'s text, made."""
         try:
             if item.kind == "application":
                 out = (f'], "owner": {_nullable(item.owner)}, "criticality": {_nullable(item.criticality)}, '
@@ -642,6 +678,13 @@ class _ItemEncoder:
         except TypeError:
             return "], " + _compact(item.tail_dict())[1:]
 
+    @staticmethod
+    def shared(memo: dict[tuple[Any, ...], _T], key: tuple[Any, ...], value: _T) -> _T:
+        """`value`, kept in `memo` under `key` while it holds fewer than SHARED_LISTS."""
+        if len(memo) < SHARED_LISTS:
+            memo[key] = value
+        return value
+
     def chunks(self, items: tuple[ItemVerdict, ...]) -> Iterator[bytes]:
         """The JSON of `items` apart by _BETWEEN, as UTF-8, in chunks of CHUNK items."""
         finding = self.finding
@@ -655,7 +698,8 @@ class _ItemEncoder:
                         findings = ", ".join([finding(f) for f in item.findings]).encode()
                     else:
                         findings = self.worded(item, wording)
-                    out += (self.head(item).encode(), findings, self.closing(item).encode(), between)
+                    out += self.head(item)
+                    out += (findings, self.closing(item), between)
                 out.pop()
                 yield b"".join(out)
             # Some 100,000 records, gone before the collector is back on: else, fewer than

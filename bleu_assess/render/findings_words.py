@@ -126,7 +126,10 @@ class FindingWords:
     @staticmethod
     def own(item: ItemVerdict) -> dict[str, str]:
         """The texts of `item`'s own id and name in its findings' texts (results.Wording)."""
-        return own_texts({"id": item.id, "name": item.name})
+        ident, name = item.id, item.name
+        if type(ident) is str and type(name) is str:  # shown as they are (finding_texts._text)
+            return {"id": ident, "name": name}
+        return own_texts({"id": ident, "name": name})
 
     def item(self, item: ItemVerdict) -> ItemVerdict:
         """`item` with its findings worded."""
