@@ -291,18 +291,9 @@ def test_quiet_prints_errors_only(tmp_path: Path, estate: Path) -> None:
 
 def test_time_slots_read_as_their_formats_read_them() -> None:
     # Azure Migrate's slots are read without strptime: the same instant as the first of the
-    # formats that reads each, valid or not (no 30 February, no hour 24, one-digit fields).
-    from datetime import datetime
-
-    from bleu_assess.intake.dependencies import _TIME_FORMATS, timestamp
-
-    def by_formats(value: str) -> str:
-        for fmt in _TIME_FORMATS:
-            try:
-                return datetime.strptime(value, fmt).isoformat(timespec="minutes")
-            except ValueError:
-                continue
-        return value
+    # formats that reads each (strptime, by_formats), valid or not (no 30 February, no hour 24,
+    # one-digit fields).
+    from bleu_assess.intake.dependencies import by_formats, timestamp
 
     values = [f"{m}/{d}/{y} {hm} - 12:00" for m in ("1", "01", "09", "12", "13", "00") for d in ("1", "09", "29", "30", "31", "32")
               for y in ("2026", "2024") for hm in ("0:00", "06:00", "23:59", "24:00", "12:5", "19:60")]

@@ -94,6 +94,12 @@ def timestamp(text: str | None) -> str | None:
             return datetime(year, month, day, hour, minute).isoformat(timespec="minutes")
         except ValueError:  # no such day (`2/30/2026`): as the formats read it
             pass
+    return by_formats(value)
+
+
+def by_formats(value: str) -> str:
+    """`value` as the first of `_TIME_FORMATS` that reads it (strptime) reads it, in ISO 8601;
+    as written when none does. `timestamp` reads the commonest slots faster, the same way."""
     for fmt in _TIME_FORMATS:
         try:
             return datetime.strptime(value, fmt).isoformat(timespec="minutes")
