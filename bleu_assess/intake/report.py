@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bleu_assess import gcpause
 from bleu_assess.errors import Diagnostic, column_letters, visible
 from bleu_assess.intake import emit
 from bleu_assess.intake.columns import sheet_title
@@ -34,6 +35,7 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
+@gcpause.paused()  # the emitted lines, as import_tables' records: acyclic
 def to_yaml(imported: Imported, output: str, lang: str, date: str) -> str:
     """The inventory as YAML, sections in the format's order, with its provenance on top."""
     files = sorted({s.file for s in imported.sheets})
@@ -122,6 +124,7 @@ def _where(diag: Diagnostic) -> str:
     return replace(diag, path="", message="").format().rstrip(": ")
 
 
+@gcpause.paused()
 def markdown(imported: Imported, lang: str) -> str:
     """The import report as Markdown: a summary, then one table per kind of coercion; what was
     done alike to many cells is one line listing every cell."""
