@@ -515,8 +515,8 @@ class _ItemEncoder:
         """`split` as a JSON string's content, as UTF-8, each slot of the item's own texts as its
         marker. Splits are shared by the findings of a rule alike (finding_texts.TextTemplate):
         made once each."""
-        found = self.splits.get(id(split))
-        if found is None or found[0] is not split:
+        found = self.splits.get(id(split))  # holding the split keeps its id from being reused
+        if found is None:
             texts, slots = split
             out = [_string(texts[0])[1:-1]]
             for slot, text in zip(slots, texts[1:]):
@@ -571,8 +571,8 @@ class _ItemEncoder:
     def encoded(self, mapping: Mapping[str, Any]) -> tuple[Mapping[str, Any], str, bytes]:
         """One evidence or parameters mapping, then its JSON as a string and as UTF-8 (shared by
         findings alike: encoded once each)."""
-        found = self.mappings.get(id(mapping))
-        if found is None or found[0] is not mapping:
+        found = self.mappings.get(id(mapping))  # holding the mapping keeps its id its own
+        if found is None:
             text = _compact(mapping)
             found = self.mappings[id(mapping)] = (mapping, text, text.encode())
         return found
