@@ -91,10 +91,65 @@ SNIPPETS = [
 ]
 
 
-@pytest.mark.parametrize("text", SNIPPETS, ids=range(len(SNIPPETS)))
-def test_every_snippet_parses_to_the_same_data_or_the_same_error(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+# Sequences that the fast parser cuts into runs of entries (yamlio._pieces) when PIECE_BYTES is
+# small: a line that looks like an entry inside a quoted text or a flow collection left open, a
+# nested sequence at the same indentation, comments and blank lines between entries, a key twice
+# across runs or across the document, entries at the margin, keys the cut does not read.
+PIECES = [
+    "a:\n  - x\n  - y\n  - z\nb:\n  - 1\n  - 2\n",
+    "a:\n  - d: \"first\n  - second\"\n  - e\n",
+    "a:\n  - d: 'first\n  - second'\n  - e\n",
+    "a:\n  - t: [1,\n  - 2]\n  - e\n",
+    "a:\n  - t: {k: 1,\n  - z: 2}\n  - e\n",
+    "a:\n  - id: x\n    tags:\n    - t1\n    - t2\n  - id: y\n",
+    "a:\n  # before\n\n  - x  # after\n  # between\n\n  - y\n# margin comment\n  - z\n",
+    "a:\n  - id: x\n    id: y\n  - id: z\n",
+    "a:\n  - x\nb: 1\na:\n  - y\n",
+    "a:\n- x\n- y\n",
+    "a: # comment\n  - x\n  - y\nformat: v2 # c\n",
+    "a:\n  - |\n    text\n  - - nested\n    - twice\n  -\n  - last\n",
+    "a:\n  - b: |\n      - not an entry\n  - c\n",
+    "\"a\":\n  - x\n  - y\n",
+    "a:\n  - x\n  - y\n...\n",
+    "a:\n  - x\n  -  y\n  - \"1\"\n  - 1\n",
+    "a:\n  - x\n b: 1\n  - y\n",
+    "a:\n    - x\n    - y\n  - z\n",
+    "null:\n  - x\n  - y\n",
+    "a:\n  - x\n\n\n",
+]
+
+
+@pytest.mark.parametrize("piece", [None, 1], ids=["pieces of 64 KiB", "an entry a piece"])
+@pytest.mark.parametrize("text", SNIPPETS + PIECES, ids=range(len(SNIPPETS + PIECES)))
+def test_every_snippet_parses_to_the_same_data_or_the_same_error(monkeypatch: pytest.MonkeyPatch, text: str,
+                                                                 piece: int | None) -> None:
+    if piece:
+        monkeypatch.setattr(yamlio, "PIECE_BYTES", piece)
     fast, precise = both(monkeypatch, lambda: yamlio.parse(text, "snippet.yaml"))
     assert same(fast, precise), (fast, precise)
+
+
+def test_a_large_inventory_is_parsed_in_pieces_as_it_would_be_whole() -> None:
+    """Top-level keys apart, long sequences in runs of entries of about PIECE_BYTES: one small
+    rapidyaml tree for them all rather than one for the whole text (75 MB for 7 MB of YAML)."""
+    raw = generate(2000, 0).encode("utf-8")
+    pieces = yamlio._pieces(raw)
+    assert pieces is not None
+    runs = dict((name, len(texts)) for name, texts in pieces)
+    assert list(runs)[:3] == ["format", "organisation", "providers"]
+    assert runs["applications"] > 5 and runs["flows"] > 5
+    assert max(len(text) for _, texts in pieces for text in texts) < 2 * yamlio.PIECE_BYTES
+    ryml = yamlio._ryml()
+    tree = ryml.Tree()
+    whole = yamlio._parse_tree(ryml, tree, raw)
+    assert same(yamlio._parse_pieces(ryml, pieces), whole)
+    assert same(yamlio.parse(raw.decode("utf-8"), "estate.yaml"), whole)
+
+
+@pytest.mark.parametrize("text", ["%YAML 1.2\n---\na: 1\n", "a:\n  - x\n---\nb: 1\n", "a: 1\rb: 2\n", "- x\n",
+                                  "a: [1,\n2]\n", "  a: 1\n", ""])
+def test_a_document_the_cut_cannot_read_plainly_is_parsed_whole(text: str) -> None:
+    assert yamlio._pieces(text.encode("utf-8")) is None
 
 
 # YAML's indicators and the whitespace parsers disagree on, mixed with any other character.
@@ -110,10 +165,15 @@ def test_any_scalar_in_any_position_means_the_same(text: str) -> None:
     import os
 
     documents = (f"value: {text}\n", f"value: '{text}'\n", f"a: '{text}'\nb: {text}\n", f"'{text}': v\n{text}: w\n", f"{text}: value\n", f"- {text}\n",
-                 f"k: [{text}]\n", f"k: {{a: {text}}}\n", f"a:\n  {text}\n", text)
+                 f"k: [{text}]\n", f"k: {{a: {text}}}\n", f"a:\n  {text}\n", text,
+                 f"k:\n  - {text}\n  - b: {text}\n  - '{text}'\n  - \"{text}\"\nz:\n  - {text}\n")
     results = []
+    pieces = yamlio.PIECE_BYTES
     try:
-        for forced in ("auto", "libyaml"):
+        for forced in ("auto", "auto-cut", "libyaml"):
+            # "auto-cut": every sequence entry a piece of its own (yamlio._pieces).
+            yamlio.PIECE_BYTES = 1 if forced == "auto-cut" else pieces
+            os.environ["BLEU_ASSESS_PARSER"] = forced.removesuffix("-cut")
             os.environ["BLEU_ASSESS_PARSER"] = forced
             row = []
             for document in documents:
@@ -124,7 +184,8 @@ def test_any_scalar_in_any_position_means_the_same(text: str) -> None:
             results.append(row)
     finally:
         os.environ.pop("BLEU_ASSESS_PARSER", None)
-    assert same(results[0], results[1]), (text, results)
+        yamlio.PIECE_BYTES = pieces
+    assert same(results[0], results[2]) and same(results[1], results[2]), (text, results)
 
 
 def scan_bytes(path: Path) -> bytes:

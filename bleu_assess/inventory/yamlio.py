@@ -13,6 +13,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess import gcpause, inputs
@@ -158,31 +159,25 @@ def _parse_fast(text: str, raw: bytes | None = None) -> Any:
     """rapidyaml parses, emits JSON, json.loads builds the objects: several times faster than
     libyaml. Whatever it cannot vouch for goes to the precise parser (`_FALLBACK`): anchors,
     tags, duplicate keys, several documents, syntax errors, and any string that would have been
-    typed had it been written plain — JSON no longer says whether it was quoted."""
+    typed had it been written plain — JSON no longer says whether it was quoted. A document
+    that `_pieces` can cut is parsed piece by piece (`_parse_pieces`); else, or when a piece
+    fails, as a whole."""
     ryml = _ryml()
     if (_might_be_risky(text) and _RISKY.search(text)) or _lenient(text):
         return _FALLBACK
+    if raw is None or raw.startswith(_BOM):  # decode left the BOM out of the text
+        raw = text.encode("utf-8")
+    pieces = _pieces(raw)
+    if pieces is not None:
+        with gcpause.paused():
+            data = _parse_pieces(ryml, pieces)
+        if data is not None:
+            return data
     try:
-        if raw is None or raw.startswith(_BOM):  # decode left the BOM out of the text
-            raw = text.encode("utf-8")
         tree = ryml.Tree()
         tree.reserve(_nodes(raw))
-        with _quiet_stderr():  # rapidyaml prints its parse errors; the precise parser reports them
-            ryml.parse_in_arena(raw, tree=tree)
-        root = tree.root_id()
-        if tree.is_stream(root):
-            if tree.num_children(root) != 1:
-                return _FALLBACK
-            root = tree.first_child(root)
-        emitted = _json(ryml, tree, root, 2 * len(raw) + 4096)
-        ambiguous = _ambiguous(emitted)
-        if ambiguous and not _all_quoted(tree, ambiguous):
-            return _FALLBACK
         with gcpause.paused():
-            data = json.loads(emitted, object_pairs_hook=_pairs)
-        # Every document we read is a mapping; anything else (a root block scalar, which
-        # rapidyaml indents more leniently) is an error the precise parser reports.
-        return data if isinstance(data, dict) else _FALLBACK
+            return _parse_tree(ryml, tree, raw)
     except (_Duplicate, ValueError, RecursionError, RuntimeError, TypeError):
         return _FALLBACK
     except Exception as exc:  # ryml's own parse errors
@@ -191,12 +186,143 @@ def _parse_fast(text: str, raw: bytes | None = None) -> Any:
         raise
 
 
+def _parse_tree(ryml: Any, tree: Any, raw: bytes) -> Any:
+    """The document `raw` parsed into the (empty) rapidyaml `tree`, as Python data, or
+    `_FALLBACK`; raises what rapidyaml and json.loads raise. Called with the cycle collector
+    paused (gcpause): json.loads makes millions of acyclic objects."""
+    with _quiet_stderr():  # rapidyaml prints its parse errors; the precise parser reports them
+        ryml.parse_in_arena(raw, tree=tree)
+    root = tree.root_id()
+    if tree.is_stream(root):
+        if tree.num_children(root) != 1:
+            return _FALLBACK
+        root = tree.first_child(root)
+    emitted = _json(ryml, tree, root, 2 * len(raw) + 4096)
+    ambiguous = _ambiguous(emitted)
+    if ambiguous and not _all_quoted(tree, ambiguous):
+        return _FALLBACK
+    data = json.loads(emitted, object_pairs_hook=_pairs)
+    # Every document we read is a mapping; anything else (a root block scalar, which
+    # rapidyaml indents more leniently) is an error the precise parser reports.
+    return data if isinstance(data, dict) else _FALLBACK
+
+
+# A line at the left margin that opens a top-level key: a plain name, then nothing, or a
+# comment, or (`inline`) a value on the same line.
+_TOP_KEY = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*):(?P<inline>[ ]+[^ #\n][^\n]*)?[ ]*(?:[ ]#[^\n]*)?")
+# Lines at the left margin that are neither blank nor comments (after the first line): top-level
+# keys, if all is well. A line break first: the regular expression engine skips ahead to it
+# quickly (ten times faster than `^` in multiline mode).
+_MARGIN = re.compile(rb"\n[^ \n#]")
+# Text per piece of a long sequence: its tree (some 140 bytes a node) stays in the processor's
+# cache, and is allocated once for all pieces.
+PIECE_BYTES = 64 * 1024
+
+
+def _pieces(raw: bytes) -> list[tuple[str, list[bytes]]] | None:
+    """The document `raw` cut along its top-level keys, and each long block sequence under
+    one into runs of its entries, each run a document of its own (`key:` then the run's
+    lines): [(key, [piece, ...]), ...] in the document's order; None when the document is not
+    plainly so (no key at the margin, a line at the margin that opens no plain key, a
+    directive, a document marker, a lone carriage return, an entry at the margin).
+
+    A piece ends where a line opens an entry of the same sequence, at the same indentation:
+    by YAML's indentation rules, an entry's own lines are indented deeper, except inside a
+    quoted scalar or a flow collection left open, which then ends its piece unterminated:
+    rapidyaml refuses such a piece, and the whole document is parsed instead."""
+    if b"\r" in raw or raw.startswith((b"%", b"---")) or b"\n---" in raw or b"\n..." in raw:
+        return None
+    starts = [m.start() + 1 for m in _MARGIN.finditer(raw)]
+    if raw[:1] not in (b"", b" ", b"\n", b"#"):
+        starts.insert(0, 0)
+    if not starts:
+        return None
+    out: list[tuple[str, list[bytes]]] = []
+    for index, start in enumerate(starts):
+        end = starts[index + 1] if index + 1 < len(starts) else len(raw)
+        line_end = raw.find(b"\n", start, end)
+        line_end = end if line_end < 0 else line_end
+        key = _TOP_KEY.fullmatch(raw, start, line_end)
+        if key is None:
+            return None
+        name = key.group(1).decode("ascii")
+        if key.group("inline") is not None or end - start <= PIECE_BYTES:
+            out.append((name, [raw[start:end]]))
+            continue
+        runs = _runs(raw, line_end, end)
+        if runs is None:  # not a block sequence: one piece
+            out.append((name, [raw[start:end]]))
+            continue
+        head = raw[start:line_end]
+        out.append((name, [head + raw[a:b] for a, b in pairwise(runs)]))
+    return out
+
+
+def _runs(raw: bytes, body: int, end: int) -> list[int] | None:
+    """Where the runs of entries of the block sequence in raw[body:end] (a top-level key's
+    lines after its own, from its line break) begin, each at the line break before an entry,
+    about PIECE_BYTES apart, then `end`; None when its first line that is neither blank nor a
+    comment opens no indented entry."""
+    first = _CONTENT.search(raw, body, end)
+    if first is None or not first.group(1) or first.group(2) != b"-":
+        return None
+    entry = re.compile(rb"\n" + first.group(1) + rb"-[ \n]")
+    runs = [body]
+    at = first.start() + PIECE_BYTES  # the first run holds the first entry, and what comes before it
+    while at < end and (found := entry.search(raw, at, end)) is not None:
+        runs.append(found.start())
+        at = found.start() + PIECE_BYTES
+    runs.append(end)
+    return runs
+
+
+# A line neither blank nor a comment: its indentation, then `-` when it opens an entry.
+_CONTENT = re.compile(rb"\n( *)(?:(-)[ \n]|[^ \n#])")
+
+
+def _parse_pieces(ryml: Any, pieces: list[tuple[str, list[bytes]]]) -> Any:
+    """The document of `pieces` (`_pieces`) as Python data, each piece parsed in one reused
+    rapidyaml tree, the entries of a sequence's runs put together; `_FALLBACK` when the precise
+    parser must decide (a key twice, ambiguous strings, ...), None when a piece fails, for the
+    whole document to be parsed as one."""
+    tree = ryml.Tree()
+    tree.reserve(_nodes(max((piece for _, runs in pieces for piece in runs), key=len)))  # grows if need be
+    data: dict[str, Any] = {}
+    try:
+        for name, runs in pieces:
+            if name in data:
+                return _FALLBACK  # a key twice: the precise parser says where
+            for piece in runs:
+                tree.clear()
+                tree.clear_arena()
+                parsed = _parse_tree(ryml, tree, piece)
+                if parsed is _FALLBACK:
+                    return _FALLBACK
+                if len(parsed) != 1 or name not in parsed:
+                    return None
+                if name not in data:
+                    data[name] = parsed[name]
+                elif isinstance(data[name], list) and isinstance(parsed[name], list):
+                    data[name] += parsed[name]
+                else:
+                    return None
+    except _Duplicate:
+        return _FALLBACK
+    except (ValueError, RecursionError, RuntimeError, TypeError):
+        return None
+    except Exception as exc:  # ryml's own parse errors
+        if type(exc).__module__.startswith("ryml"):
+            return None
+        raise
+    return data
+
+
 def _json(ryml: Any, tree: Any, root: int, size: int) -> str:
     """The JSON rapidyaml emits of `tree` from `root`, emitted once into a buffer of `size`
     bytes (again into one of the size it needs when too small): emit_json_malloc emits twice,
     once to measure and once to write, then copies. A buffer twice the YAML's size holds the
-    JSON of every inventory we met (1.25 times on generated ones); its pages not written to
-    are never touched (calloc)."""
+    JSON of every inventory we met (1.25 times on generated ones); bytearray zeroes it all, which
+    costs little on the pieces of a large document (`_pieces`)."""
     buffer = bytearray(size)
     with _quiet_stderr():
         failed, length = ryml.emit_json_to_substr(tree, root, buffer)
@@ -210,8 +336,7 @@ def _nodes(raw: bytes) -> int:
     generated and example inventories): one per line, per comma and per bracket or brace (a flow
     collection and its entries), per block sequence entry (`- `, whose mapping is a node of its
     own). Reserved before parsing: a tree grown by doubling as it parses copied and cleared up
-    to twice its final size again (2.4 GB touched for 0.7 GB of nodes at 100,000 applications,
-    half of the whole run's page faults)."""
+    to twice its final size again."""
     return sum(map(raw.count, (b"\n", b",", b"[", b"{", b"- "))) + 2
 
 
