@@ -210,10 +210,12 @@ def _parse_tree(ryml: Any, tree: Any, raw: bytes) -> Any:
 # A line at the left margin that opens a top-level key: a plain name, then nothing, or a
 # comment, or (`inline`) a value on the same line.
 _TOP_KEY = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*):(?P<inline>[ ]+[^ #\n][^\n]*)?[ ]*(?:[ ]#[^\n]*)?")
-# Lines at the left margin that are neither blank nor comments (after the first line): top-level
-# keys, if all is well. A line break first: the regular expression engine skips ahead to it
-# quickly (ten times faster than `^` in multiline mode).
-_MARGIN = re.compile(rb"\n[^ \n#]")
+# Lines at the left margin (after the first line) that are neither blank, nor comments, nor
+# entries of a sequence at the margin (`key:` then `- entry` lines, as PyYAML and our import
+# write them): top-level keys, if all is well. A line break first: the regular expression
+# engine skips ahead to it quickly (ten times faster than `^` in multiline mode).
+_MARGIN = re.compile(rb"\n(?!-[ \n])[^ \n#]")
+_MARGIN_ENTRY = re.compile(rb"\n-[ \n]")
 # Text per piece of a long sequence: its tree (some 140 bytes a node) stays in the processor's
 # cache, and is allocated once for all pieces.
 PIECE_BYTES = 64 * 1024
@@ -223,8 +225,8 @@ def _pieces(raw: bytes) -> list[tuple[str, list[bytes]]] | None:
     """The document `raw` cut along its top-level keys, and each long block sequence under
     one into runs of its entries, each run a document of its own (`key:` then the run's
     lines): [(key, [piece, ...]), ...] in the document's order; None when the document is not
-    plainly so (no key at the margin, a line at the margin that opens no plain key, a
-    directive, a document marker, a lone carriage return, an entry at the margin).
+    plainly so (no key at the margin, a line at the margin that opens no plain key nor an
+    entry of its sequence, a directive, a document marker, a lone carriage return).
 
     A piece ends where a line opens an entry of the same sequence, at the same indentation:
     by YAML's indentation rules, an entry's own lines are indented deeper, except inside a
@@ -246,6 +248,8 @@ def _pieces(raw: bytes) -> list[tuple[str, list[bytes]]] | None:
         if key is None:
             return None
         name = key.group(1).decode("ascii")
+        if key.group("inline") is not None and _MARGIN_ENTRY.search(raw, line_end, end):
+            return None  # entries after a value: the whole document's parse says what is wrong
         if key.group("inline") is not None or end - start <= PIECE_BYTES:
             out.append((name, [raw[start:end]]))
             continue
@@ -262,9 +266,9 @@ def _runs(raw: bytes, body: int, end: int) -> list[int] | None:
     """Where the runs of entries of the block sequence in raw[body:end] (a top-level key's
     lines after its own, from its line break) begin, each at the line break before an entry,
     about PIECE_BYTES apart, then `end`; None when its first line that is neither blank nor a
-    comment opens no indented entry."""
+    comment opens no entry."""
     first = _CONTENT.search(raw, body, end)
-    if first is None or not first.group(1) or first.group(2) != b"-":
+    if first is None or first.group(2) != b"-":
         return None
     entry = re.compile(rb"\n" + first.group(1) + rb"-[ \n]")
     runs = [body]
