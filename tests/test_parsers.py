@@ -145,7 +145,7 @@ def test_a_large_inventory_is_parsed_in_pieces_as_it_would_be_whole() -> None:
     assert max(len(text) for _, texts in pieces for text in texts) < 2 * yamlio.PIECE_BYTES
     ryml = yamlio._ryml()
     tree = ryml.Tree()
-    whole = yamlio._parse_tree(ryml, tree, raw)
+    whole = yamlio._parse_tree(ryml, tree, raw, bytearray(2 * len(raw) + 4096))
     assert same(yamlio._parse_pieces(ryml, pieces), whole)
     assert same(yamlio.parse(raw.decode("utf-8"), "estate.yaml"), whole)
 

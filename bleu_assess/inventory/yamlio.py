@@ -169,15 +169,16 @@ def _parse_fast(text: str, raw: bytes | None = None) -> Any:
         raw = text.encode("utf-8")
     pieces = _pieces(raw)
     if pieces is not None:
-        with gcpause.paused():
+        # rapidyaml prints its parse errors; the precise parser reports them.
+        with gcpause.paused(), _quiet_stderr():
             data = _parse_pieces(ryml, pieces)
         if data is not None:
             return data
     try:
         tree = ryml.Tree()
         tree.reserve(_nodes(raw))
-        with gcpause.paused():
-            return _parse_tree(ryml, tree, raw)
+        with gcpause.paused(), _quiet_stderr():
+            return _parse_tree(ryml, tree, raw, bytearray(2 * len(raw) + 4096))
     except (_Duplicate, ValueError, RecursionError, RuntimeError, TypeError):
         return _FALLBACK
     except Exception as exc:  # ryml's own parse errors
@@ -186,18 +187,18 @@ def _parse_fast(text: str, raw: bytes | None = None) -> Any:
         raise
 
 
-def _parse_tree(ryml: Any, tree: Any, raw: bytes) -> Any:
+def _parse_tree(ryml: Any, tree: Any, raw: bytes, buffer: bytearray) -> Any:
     """The document `raw` parsed into the (empty) rapidyaml `tree`, as Python data, or
-    `_FALLBACK`; raises what rapidyaml and json.loads raise. Called with the cycle collector
-    paused (gcpause): json.loads makes millions of acyclic objects."""
-    with _quiet_stderr():  # rapidyaml prints its parse errors; the precise parser reports them
-        ryml.parse_in_arena(raw, tree=tree)
+    `_FALLBACK`; raises what rapidyaml and json.loads raise. Its JSON is emitted into `buffer`
+    (`_json`). Called with the cycle collector paused (gcpause: json.loads makes millions of
+    acyclic objects) and the standard error quiet (`_quiet_stderr`)."""
+    ryml.parse_in_arena(raw, tree=tree)
     root = tree.root_id()
     if tree.is_stream(root):
         if tree.num_children(root) != 1:
             return _FALLBACK
         root = tree.first_child(root)
-    emitted = _json(ryml, tree, root, 2 * len(raw) + 4096)
+    emitted = _json(ryml, tree, root, buffer)
     ambiguous = _ambiguous(emitted)
     if ambiguous and not _all_quoted(tree, ambiguous):
         return _FALLBACK
@@ -289,8 +290,10 @@ def _parse_pieces(ryml: Any, pieces: list[tuple[str, list[bytes]]]) -> Any:
     rapidyaml tree, the entries of a sequence's runs put together; `_FALLBACK` when the precise
     parser must decide (a key twice, ambiguous strings, ...), None when a piece fails, for the
     whole document to be parsed as one."""
+    largest = max((piece for _, runs in pieces for piece in runs), key=len)
     tree = ryml.Tree()
-    tree.reserve(_nodes(max((piece for _, runs in pieces for piece in runs), key=len)))  # grows if need be
+    tree.reserve(_nodes(largest))  # grows if need be
+    buffer = bytearray(2 * len(largest) + 4096)
     data: dict[str, Any] = {}
     try:
         for name, runs in pieces:
@@ -299,7 +302,7 @@ def _parse_pieces(ryml: Any, pieces: list[tuple[str, list[bytes]]]) -> Any:
             for piece in runs:
                 tree.clear()
                 tree.clear_arena()
-                parsed = _parse_tree(ryml, tree, piece)
+                parsed = _parse_tree(ryml, tree, piece, buffer)
                 if parsed is _FALLBACK:
                     return _FALLBACK
                 if len(parsed) != 1 or name not in parsed:
@@ -321,17 +324,14 @@ def _parse_pieces(ryml: Any, pieces: list[tuple[str, list[bytes]]]) -> Any:
     return data
 
 
-def _json(ryml: Any, tree: Any, root: int, size: int) -> str:
-    """The JSON rapidyaml emits of `tree` from `root`, emitted once into a buffer of `size`
-    bytes (again into one of the size it needs when too small): emit_json_malloc emits twice,
-    once to measure and once to write, then copies. A buffer twice the YAML's size holds the
-    JSON of every inventory we met (1.25 times on generated ones); bytearray zeroes it all, which
-    costs little on the pieces of a large document (`_pieces`)."""
-    buffer = bytearray(size)
-    with _quiet_stderr():
-        failed, length = ryml.emit_json_to_substr(tree, root, buffer)
+def _json(ryml: Any, tree: Any, root: int, buffer: bytearray) -> str:
+    """The JSON rapidyaml emits of `tree` from `root`, emitted once into `buffer` (again into
+    one of the size it needs when too small): emit_json_malloc emits twice, once to measure and
+    once to write, then copies. A buffer twice the YAML's size holds the JSON of every inventory
+    we met (1.25 times on generated ones); the pieces of a document share one (`_parse_pieces`)."""
+    failed, length = ryml.emit_json_to_substr(tree, root, buffer)
     if failed:
-        return _json(ryml, tree, root, length)
+        return _json(ryml, tree, root, bytearray(length))
     return str(memoryview(buffer)[:length], "utf-8")
 
 
