@@ -12,7 +12,9 @@ returns `build()`'s value, pickled once in the user's cache directory (platformd
   so an upgrade or an edited checkout builds anew;
 - the Python version (pickles are not portable across them).
 
-An entry holds its key and is used only if the key read back matches. Only values that
+An entry holds its key and is used only if the key read back matches. Entries of another
+version, Python or edited checkout are never read again: the folder is kept under MAX_BYTES,
+the entries least recently used removed first when one is stored (`_prune`). Only values that
 passed every check are stored: a broken file is checked (and reported) on every run. A
 missing, unreadable or corrupt entry is rebuilt; a cache that cannot be written is skipped
 silently (read-only home, full disk). The cache directory belongs to the user: whoever can
@@ -23,9 +25,11 @@ write there can already run code as that user.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -104,11 +108,14 @@ def _key(kind: str, parts: Iterable[bytes | str]) -> str:
 
 
 def _read(file: Path, key: str) -> tuple[bool, Any]:
-    """(True, the value) of the entry in `file` when it holds `key`, else (False, None)."""
+    """(True, the value) of the entry in `file` when it holds `key`, else (False, None). An
+    entry read is marked used (its modification time: see `_prune`)."""
     try:
         with open(file, "rb") as stream:
             stored_key, value = pickle.load(stream)
         if stored_key == key:
+            with contextlib.suppress(OSError):  # a read-only cache is still read
+                os.utime(file)
             return True, value
     except Exception:  # missing, unreadable, truncated or from another layout: rebuilt
         pass
@@ -215,3 +222,46 @@ def _store(folder: Path, file: Path, key: str, value: object) -> None:
             temporary.unlink()
         except OSError:
             pass
+        return
+    _prune(folder, file)
+
+
+# The cache folder's size past which its least recently used entries are removed (a run reads
+# some 2 MB of entries; each version, Python or edit of a checkout has its own).
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def _prune(folder: Path, stored: Path) -> None:
+    """Remove the least recently used entries of `folder` (by modification time: written, or
+    read by `_read`) until they take no more than MAX_BYTES: pickled entries, and the Jinja
+    bytecode folders of other fingerprints than this tool's (Jinja reads its own without marking
+    it). Never `stored`, the entry just written. Entries another process removes first, or that
+    cannot be removed, are passed over."""
+    own = f"templates-{fingerprint().hex()[:32]}"
+    entries: list[tuple[int, int, str]] = []  # (modification time in ns, size in bytes, path)
+    try:
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.name.endswith(".pickle") and entry.is_file(follow_symlinks=False):
+                    status = entry.stat(follow_symlinks=False)
+                    entries.append((status.st_mtime_ns, status.st_size, entry.path))
+                elif entry.name.startswith("templates-") and entry.is_dir(follow_symlinks=False):
+                    size = sum(f.stat().st_size for f in os.scandir(entry.path) if f.is_file(follow_symlinks=False))
+                    mtime = 0 if not entry.name.startswith(own) else entry.stat().st_mtime_ns
+                    entries.append((mtime, size, entry.path))
+    except OSError:
+        return
+    excess = sum(size for _, size, _ in entries) - MAX_BYTES
+    for _, size, path in sorted(entries):
+        if excess <= 0:
+            break
+        if path == str(stored) or os.path.basename(path).startswith(own):
+            continue
+        try:
+            if path.endswith(".pickle"):
+                os.unlink(path)
+            else:
+                shutil.rmtree(path)
+        except OSError:
+            continue
+        excess -= size

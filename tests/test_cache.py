@@ -132,3 +132,30 @@ def test_a_memo_keeps_its_answers_and_starts_anew_past_its_limit(monkeypatch: py
     assert run("de") == ["a", "b", "c"]
     assert run("fghi") == ["d", "e"]  # five answers: started anew with that run's two
     assert run("") == ["d", "e"]  # a run asking more than the limit kept its answers to itself
+
+
+def test_the_cache_stays_under_its_size_the_least_recently_used_entries_going_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries of other versions or of an edited checkout are never read again: past MAX_BYTES,
+    storing an entry removes the entries least recently written or read, and other
+    fingerprints' template folders, never what this run uses."""
+    import os
+
+    monkeypatch.setenv(cache.ENV, str(tmp_path))
+    monkeypatch.setattr(cache, "MAX_BYTES", 30_000)
+    cache.cached("old", [b"1"], lambda: b"x" * 10_000)
+    cache.cached("used", [b"1"], lambda: b"y" * 10_000)
+    stale = tmp_path / "templates-0123456789abcdef0123456789abcdef"
+    stale.mkdir()
+    (stale / "bytecode").write_bytes(b"z" * 5_000)
+    (old,) = tmp_path.glob("old-*.pickle")
+    (used,) = tmp_path.glob("used-*.pickle")
+    for number, entry in enumerate((old, used)):
+        os.utime(entry, (1_000_000 + number, 1_000_000 + number))
+    assert cache.cached("used", [b"1"], lambda: b"rebuilt") == b"y" * 10_000  # read: marked used
+    assert used.stat().st_mtime > old.stat().st_mtime
+    assert sum(f.stat().st_size for f in tmp_path.rglob("*") if f.is_file()) > cache.MAX_BYTES - 10_000
+    cache.cached("new", [b"1"], lambda: b"w" * 10_000)
+    assert not old.exists() and not stale.exists()
+    assert used.exists() and list(tmp_path.glob("new-*.pickle"))
+    assert sum(f.stat().st_size for f in tmp_path.rglob("*") if f.is_file()) <= cache.MAX_BYTES
