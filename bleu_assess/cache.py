@@ -233,35 +233,41 @@ MAX_BYTES = 64 * 1024 * 1024
 
 def _prune(folder: Path, stored: Path) -> None:
     """Remove the least recently used entries of `folder` (by modification time: written, or
-    read by `_read`) until they take no more than MAX_BYTES: pickled entries, and the Jinja
-    bytecode folders of other fingerprints than this tool's (Jinja reads its own without marking
-    it). Never `stored`, the entry just written. Entries another process removes first, or that
+    read by `_read`) until they take no more than MAX_BYTES: its files (pickled entries, other
+    fingerprints' compiled record code: records.py) and other fingerprints' Jinja bytecode
+    folders (`templates`). Never `stored`, the entry just written, nor what bears this tool's
+    fingerprint (read without being marked). Entries another process removes first, or that
     cannot be removed, are passed over."""
-    own = f"templates-{fingerprint().hex()[:32]}"
-    entries: list[tuple[int, int, str]] = []  # (modification time in ns, size in bytes, path)
+    own = fingerprint().hex()[:24]
+    entries: list[tuple[int, int, str]] = []  # (modification time in ns, size in bytes, path): removable
+    total = 0
     try:
         with os.scandir(folder) as listing:
             for entry in listing:
-                if entry.name.endswith(".pickle") and entry.is_file(follow_symlinks=False):
+                if entry.name.startswith("."):
+                    continue  # another process's file being written
+                if entry.is_file(follow_symlinks=False):
                     status = entry.stat(follow_symlinks=False)
-                    entries.append((status.st_mtime_ns, status.st_size, entry.path))
+                    size, mtime = status.st_size, status.st_mtime_ns
                 elif entry.name.startswith("templates-") and entry.is_dir(follow_symlinks=False):
                     size = sum(f.stat().st_size for f in os.scandir(entry.path) if f.is_file(follow_symlinks=False))
-                    mtime = 0 if not entry.name.startswith(own) else entry.stat().st_mtime_ns
+                    mtime = 0  # another fingerprint's (below): never read again
+                else:
+                    continue
+                total += size
+                if own not in entry.name and entry.path != str(stored):
                     entries.append((mtime, size, entry.path))
     except OSError:
         return
-    excess = sum(size for _, size, _ in entries) - MAX_BYTES
+    excess = total - MAX_BYTES
     for _, size, path in sorted(entries):
         if excess <= 0:
             break
-        if path == str(stored) or os.path.basename(path).startswith(own):
-            continue
         try:
-            if path.endswith(".pickle"):
-                os.unlink(path)
-            else:
+            if os.path.isdir(path):
                 shutil.rmtree(path)
+            else:
+                os.unlink(path)
         except OSError:
             continue
         excess -= size

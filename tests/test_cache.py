@@ -138,7 +138,7 @@ def test_the_cache_stays_under_its_size_the_least_recently_used_entries_going_fi
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Entries of other versions or of an edited checkout are never read again: past MAX_BYTES,
     storing an entry removes the entries least recently written or read, and other
-    fingerprints' template folders, never what this run uses."""
+    fingerprints' template folders and record code, never what this run uses."""
     import os
 
     monkeypatch.setenv(cache.ENV, str(tmp_path))
@@ -148,6 +148,9 @@ def test_the_cache_stays_under_its_size_the_least_recently_used_entries_going_fi
     stale = tmp_path / "templates-0123456789abcdef0123456789abcdef"
     stale.mkdir()
     (stale / "bytecode").write_bytes(b"z" * 5_000)
+    foreign = tmp_path / "records-000000000000000000000000.marshal"  # another copy's record code
+    foreign.write_bytes(b"r" * 3_000)
+    os.utime(foreign, (999_999, 999_999))
     (old,) = tmp_path.glob("old-*.pickle")
     (used,) = tmp_path.glob("used-*.pickle")
     for number, entry in enumerate((old, used)):
@@ -156,6 +159,6 @@ def test_the_cache_stays_under_its_size_the_least_recently_used_entries_going_fi
     assert used.stat().st_mtime > old.stat().st_mtime
     assert sum(f.stat().st_size for f in tmp_path.rglob("*") if f.is_file()) > cache.MAX_BYTES - 10_000
     cache.cached("new", [b"1"], lambda: b"w" * 10_000)
-    assert not old.exists() and not stale.exists()
+    assert not old.exists() and not stale.exists() and not foreign.exists()
     assert used.exists() and list(tmp_path.glob("new-*.pickle"))
     assert sum(f.stat().st_size for f in tmp_path.rglob("*") if f.is_file()) <= cache.MAX_BYTES
