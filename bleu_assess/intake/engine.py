@@ -173,7 +173,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     positions = {target: index for index, target in placed.items()}  # shared by the table's items
     plan = [_step(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
             for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
-    read: dict[tuple[Any, ...], Coerced] = {}  # the table's coded cells read so far, by column and value
+    read: dict[tuple[Any, ...], _Reading] = {}  # the table's coded cells read so far, by column and value
     for number, cells in sheet.rows:
         if number <= header_number:
             continue  # the header, and any title above it
@@ -203,6 +203,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         run.items[table.section].append(item)
 
 
+_Reading = tuple[Any, "Callable[[int | None, int | None], None] | None"]  # a value, and its note (`_reading`)
 _Step = tuple[int, str, Spec | None, "dict[str, Any] | None", bool, "Callable[[Any], Any] | None", bool]
 
 
@@ -216,9 +217,10 @@ def _step(index: int, target: str, spec: Spec | None, translations: dict[str, An
 
 def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], plan: list[_Step],
          pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column],
-         read: dict[tuple[Any, ...], Coerced]) -> dict[str, Any]:
+         read: dict[tuple[Any, ...], _Reading]) -> dict[str, Any]:
     """One row as an item: `plan` says how to read each column (`_step`); `read` keeps the coded
-    cells of the table read so far (a column of codes repeats a handful of values on every row)."""
+    cells of the table read so far, read and worded once (a column of codes repeats a handful
+    of values on every row)."""
     item: dict[str, Any] = {}
     width = len(cells)
     for index, target, spec, translations, nested, quick, code in plan:
@@ -242,22 +244,18 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
         value = quick(raw) if quick is not None and not percent else AS_IS
         if value is AS_IS:  # else read as values.coerce would read it, nothing to report
             cell = (index, raw.__class__, raw)
-            result = read.get(cell) if code else None
-            if result is None:
+            known = read.get(cell) if code else None
+            if known is None:
                 try:
-                    result = coerce(raw, spec, percent=percent, key=target)
+                    known = _reading(run, sheet, index, target, raw, coerce(raw, spec, percent=percent, key=target))
                 except CellError as exc:
                     run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
                     continue
                 if code:
-                    read[cell] = result
-            if result.change:
-                run.note(result.change, sheet, number, index, target,
-                         "read_as_percent" if result.how == "percent-cell" else "read_as",
-                         text=result.detail or text_of(raw), value=repr(result.value))
-                if result.change == "renamed" and isinstance(result.value, str):
-                    run.written.setdefault(result.value, result.detail)
-            value = result.value
+                    read[cell] = known
+            value, say = known
+            if say is not None:
+                say(number, index)
         if nested:
             if get_path(item, target) is None:  # two columns for one field: the first one given wins
                 set_path(item, target, value)
@@ -287,6 +285,18 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
         if item["id"] != item["name"]:
             run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
     return {key: item[key] for key in _ordered(table.section, tuple(item))}
+
+
+def _reading(run: Run, sheet: Sheet, index: int, target: str, raw: Any, result: Coerced) -> _Reading:
+    """A cell's value and the note saying how it was read (None: as it was written), for any
+    row of its column holding that cell (`_row` keeps those of the coded columns)."""
+    if not result.change:
+        return result.value, None
+    if result.change == "renamed" and isinstance(result.value, str):
+        run.written.setdefault(result.value, result.detail)
+    return result.value, run.saying(result.change, sheet, target,
+                                    "read_as_percent" if result.how == "percent-cell" else "read_as",
+                                    text=result.detail or text_of(raw), value=repr(result.value))
 
 
 @cache

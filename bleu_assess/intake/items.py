@@ -3,12 +3,13 @@ notes, and the result handed to the writers (`Imported`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bleu_assess.errors import Diagnostic
 from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
-from bleu_assess.intake.reader import Sheet
+from bleu_assess.intake.reader import Sheet, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +68,20 @@ class Run:
     def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
              **params: Any) -> None:
         """Add a line to the report, in section `kind`, worded by `intake.note.CODE`."""
-        located = sheet.coded(row, column, field_path, f"intake.note.{code}", "warning", params)
-        self.result.notes.append(Note(kind, located, code, params))
+        self.saying(kind, sheet, field_path, code, **params)(row, column)
+
+    def saying(self, kind: str, sheet: Sheet, field_path: str, code: str, /,
+               **params: Any) -> Callable[[int | None, int | None], None]:
+        """`note` at any (row, column) of `sheet`, worded once: a column of codes says the same
+        translation on thousands of rows (their notes share `params`, read only)."""
+        key = f"intake.note.{code}"
+        english, pairs = words(key, params)
+        notes, locate = self.result.notes, sheet.locate
+
+        def say(row: int | None, column: int | None) -> None:
+            notes.append(Note(kind, locate(row, column, field_path, english, "warning", key, pairs), code, params))
+
+        return say
 
     def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
                   **params: Any) -> None:

@@ -93,10 +93,19 @@ def _groups(notes: list[Note]) -> list[list[Note]]:
     """Notes saying the same thing of the same field of one sheet (`'Sur site' read as
     'on-premises'` on 2,000 rows) as one group, each group's cells and the groups in reading order."""
     groups: dict[tuple[Any, ...], list[Note]] = {}
+    # The notes of a column's cells read alike share their parameters (items.Run.saying), and
+    # every note lives until the end: their texts are made once per parameters' identity.
+    said_of: dict[int, str] = {}
     for note in sorted(notes, key=lambda n: n.where.sort_key()):
         where = note.where
-        said = (note.code, _said(note.params)) if note.code else (where.message,)
-        groups.setdefault((note.kind, where.file, where.sheet, where.field, *said), []).append(note)
+        if note.code:
+            said = said_of.get(id(note.params))
+            if said is None:
+                said = said_of[id(note.params)] = _said(note.params)
+            key: tuple[Any, ...] = (note.kind, where.file, where.sheet, where.field, note.code, said)
+        else:
+            key = (note.kind, where.file, where.sheet, where.field, where.message)
+        groups.setdefault(key, []).append(note)
     return list(groups.values())
 
 
@@ -115,8 +124,13 @@ def _sorted_pairs(pairs: tuple[tuple[str, str], ...]) -> str:
 def _cell(diag: Diagnostic) -> str:
     """A further cell of a group: `D7` in a sheet (`7:7` for a row), the line in a CSV."""
     if diag.sheet and diag.column:
-        return f"{column_letters(diag.column)}{diag.line or ''}"
+        return f"{_letters(diag.column)}{diag.line or ''}"
     return f"{diag.line}:{diag.line}" if diag.sheet and diag.line else str(diag.line or "")
+
+
+@lru_cache(maxsize=256)  # a group lists one column's cells, row after row
+def _letters(column: int) -> str:
+    return column_letters(column)
 
 
 def _where(diag: Diagnostic) -> str:
