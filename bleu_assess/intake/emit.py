@@ -78,14 +78,20 @@ def dump(data: dict[str, Any]) -> str:
 def _mapping(data: dict[str, Any], pad: str, lines: list[str], first: str | None = None) -> None:
     lead = pad if first is None else first
     for key, value in data.items():
-        head = f"{lead}{_text(key) if key.__class__ is str else scalar(key)}:"
+        head = lead + (_text(key) if key.__class__ is str else scalar(key))
         kind = value.__class__
-        if kind is str:  # the commonest, first (as `_entry` writes them)
-            lines.append(f"{head} {_text(value)}")
+        if kind is str:  # the commonest, first
+            lines.append(f"{head}: {_text(value)}")
         elif kind is int:
-            lines.append(f"{head} {value}")
+            lines.append(f"{head}: {value}")
+        elif kind is dict and value:
+            lines.append(head + ":")
+            _mapping(value, pad + "  ", lines)
+        elif kind is list and value:
+            lines.append(head + ":")
+            _sequence(value, pad, lines)
         else:
-            _entry(head, value, pad, lines)
+            _entry(head + ":", value, pad, lines)
         lead = pad
 
 
