@@ -174,6 +174,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     plan = [_step(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
             for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
     read: dict[tuple[Any, ...], _Reading] = {}  # the table's coded cells read so far, by column and value
+    ordered = _in_order(table.section, plan)
     for number, cells in sheet.rows:
         if number <= header_number:
             continue  # the header, and any title above it
@@ -184,7 +185,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         if table.links:
             run.links.append((table, sheet, number, cells, positions))
             continue
-        item = _row(run, table, sheet, number, cells, plan, pairs, fields, read)
+        item = _row(run, table, sheet, number, cells, plan, pairs, fields, read, ordered)
         if table.section == "datasets" and item.get("classification") == "sensitive":
             _v1_sensitive(run, sheet, number, positions.get("classification"), item)
         items.append(item)
@@ -217,10 +218,11 @@ def _step(index: int, target: str, spec: Spec | None, translations: dict[str, An
 
 def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], plan: list[_Step],
          pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column],
-         read: dict[tuple[Any, ...], _Reading]) -> dict[str, Any]:
+         read: dict[tuple[Any, ...], _Reading], ordered: bool) -> dict[str, Any]:
     """One row as an item: `plan` says how to read each column (`_step`); `read` keeps the coded
     cells of the table read so far, read and worded once (a column of codes repeats a handful
-    of values on every row)."""
+    of values on every row); `ordered`: the plan fills the fields in the format's order
+    (`_in_order`)."""
     item: dict[str, Any] = {}
     width = len(cells)
     for index, target, spec, translations, nested, quick, code in plan:
@@ -280,11 +282,25 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
     for target, value in table.constants.items():
         if get_path(item, target) is None:
             set_path(item, target, value)
-    if "id" in fields and not item.get("id") and item.get("name"):
+    derived = "id" in fields and not item.get("id") and item.get("name")
+    if derived:
         item["id"] = slug(str(item["name"]))
         if item["id"] != item["name"]:
             run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
+    if ordered and not (derived or pairs or table.constants):
+        return item  # its fields were added in the format's order
     return {key: item[key] for key in _ordered(table.section, tuple(item))}
+
+
+def _in_order(section: str, plan: list[_Step]) -> bool:
+    """Whether `plan` adds an item's fields in the format's order (`_order`, as `_ordered` sorts
+    them: equal ranks keep their order), as the columns of the template workbook are: a row
+    then needs no reordering unless something is added after its columns (`_row`)."""
+    if not plan:
+        return True
+    order = _order(section)
+    ranks = [order.get(step[1].partition(".")[0], len(order)) for step in plan]
+    return ranks == sorted(ranks)
 
 
 def _reading(run: Run, sheet: Sheet, index: int, target: str, raw: Any, result: Coerced) -> _Reading:
