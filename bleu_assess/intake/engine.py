@@ -348,6 +348,8 @@ def _order(section: str) -> dict[str, int]:
 
 def _plain_value(raw: Any) -> Any:
     """A cell kept under `extra`: as the source holds it (numbers stay numbers, dates ISO text)."""
+    if raw.__class__ is str:  # the commonest, first
+        return raw.strip()
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return int(raw) if float(raw).is_integer() else raw
     return text_of(raw) if not isinstance(raw, bool) else raw
