@@ -40,3 +40,22 @@ def test_alike_notes_are_one_line_of_the_report_whether_said_together_or_apart()
     lines = [line for line in markdown(run.result, "en").splitlines() if line.startswith("| apps")]
     assert lines == ["| apps.xlsx: applications!D2, D3, D4, D5 | criticality | 'Vitale' read as 'vital' |",
                      "| apps.xlsx: applications!D6 | criticality | 'Haute' read as 'high' |"]
+
+
+def test_a_notes_place_is_where_it_is_located() -> None:
+    run, sheet = _run()
+    run.saying("translated", sheet, "hosting.model", "read_as", text="Sur site", value="'on-premises'")(4, 4)
+    run.note("ignored-rows", sheet, None, None, "", "other_rows", count=2, section="applications", columns="type")
+    for note in run.result.notes:
+        where = note.where
+        assert note.place() == (where.file, where.sheet, where.line, where.column, where.field, where.message)
+    assert run.result.notes[0].place()[:4] == ("apps.xlsx", "applications", 4, 5)
+
+
+def test_a_csv_cell_is_named_after_the_header_read_when_it_was_said() -> None:
+    sheet = Sheet("apps.csv", "apps", True, [], headers={3: "criticité"})
+    run = Run(mapping.load("template"), [sheet])
+    run.saying("translated", sheet, "criticality", "read_as", text="Vitale", value="'vital'")(2, 3)
+    sheet.headers = {3: "autre"}  # another table reading the same file
+    assert run.result.notes[0].where.format() == \
+        "apps.csv:2: column criticité: criticality: 'Vitale' read as 'vital'"
