@@ -178,7 +178,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     for number, cells in sheet.rows:
         if number <= header_number:
             continue  # the header, and any title above it
-        if any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
+        if where and any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
             skipped += 1
             continue
         run.result.rows_read += 1
@@ -199,9 +199,10 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     if table.group_by:
         items, origins = _group(run, table, sheet, items, origins)
     _wave_labels(run, sheet, items, origins)
+    section, kept, where_from = table.section, run.items[table.section], run.origins
     for item, origin in zip(items, origins, strict=True):
-        run.origins[(table.section, len(run.items[table.section]))] = origin
-        run.items[table.section].append(item)
+        where_from[(section, len(kept))] = origin
+        kept.append(item)
 
 
 _Reading = tuple[Any, "Callable[[int | None, int | None], None] | None"]  # a value, and its note (`_reading`)
@@ -224,7 +225,7 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
     of values on every row); `ordered`: the plan fills the fields in the format's order
     (`_in_order`)."""
     item: dict[str, Any] = {}
-    width = len(cells)
+    width, percents = len(cells), sheet.percent
     for index, target, spec, translations, nested, quick, code in plan:
         raw = cells[index] if index < width else None
         if raw is None or (raw.__class__ is str and not raw.strip()):  # values.is_blank, inlined
@@ -242,7 +243,7 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
         if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue
-        percent = bool(sheet.percent) and (number, index) in sheet.percent
+        percent = (number, index) in percents if percents else False
         value = quick(raw) if quick is not None and not percent else AS_IS
         if value is AS_IS:  # else read as values.coerce would read it, nothing to report
             cell = (index, raw.__class__, raw)
