@@ -199,6 +199,8 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     if table.group_by:
         items, origins = _group(run, table, sheet, items, origins)
     _wave_labels(run, sheet, items, origins)
+    if not items:
+        return  # a links table's rows are run.links
     section, kept, where_from = table.section, run.items[table.section], run.origins
     for item, origin in zip(items, origins, strict=True):
         where_from[(section, len(kept))] = origin
