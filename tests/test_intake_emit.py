@@ -49,3 +49,10 @@ def test_the_characters_escaped_are_those_yaml_does_not_allow_raw() -> None:
     wrong = [hex(c) for c in range(0x110000)
              if bool(_NON_PRINTABLE.match(chr(c))) == any(low <= c <= high for low, high in allowed)]
     assert wrong == []
+
+
+def test_keys_other_than_texts_are_written_as_yaml_reads_them_whatever_came_before() -> None:
+    # 1 and True are one key of a dict, "1" another: written at the same indentation, each keeps its own spelling.
+    data = {"a": [{"x": 0, 1: "one"}, {"x": 0, True: "yes"}, {"x": 0, "1": "text"}, {"x": 0, None: "none"}]}
+    assert dump(data) == ('a:\n- x: 0\n  1: one\n- x: 0\n  true: "yes"\n- x: 0\n  "1": text\n- x: 0\n  null: none')
+    assert yaml.safe_load(dump(data)) == data

@@ -234,3 +234,12 @@ def test_a_title_above_the_table_is_not_taken_for_its_header(runner: Any, tmp_pa
     path = workbook(tmp_path, build)
     result, data = imported(runner, tmp_path, str(path), "--mapping", "template", "--organisation", "CHU")
     assert data["applications"] == [{"id": "dpi", "name": "Dossier patient", "criticality": "vital"}]
+
+
+@pytest.mark.parametrize("data", [b"", b"f", b"<f", b"x<f", b"f<f", b"ff:", b":f/>", b'<row hidden="1">', b"hidde",
+                                  b"hhidden", b"<c><v>f</v></c>"])
+def test_the_sheet_scan_finds_a_word_where_a_plain_search_does(data: bytes) -> None:
+    from bleu_assess.intake.workbooks import _holds
+
+    for word, rare in ((b"hidden", 0), (b"<f", 1), (b":f", 1)):
+        assert _holds(data, word, rare) == (word in data)

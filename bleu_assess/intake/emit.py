@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 _PLAIN = re.compile(r"[^\W\d_][\w .,()/'&+-]*")
@@ -76,17 +76,34 @@ def dump(data: dict[str, Any]) -> str:
 
 
 def _mapping(data: dict[str, Any], pad: str, lines: list[str], first: str | None = None) -> None:
-    lead = pad if first is None else first
-    for key, value in data.items():
-        head = f"{lead}{_text(key) if key.__class__ is str else scalar(key)}:"
+    pairs = iter(data.items())
+    if first is not None:  # an item of a sequence, its first key after the dash
+        key, value = next(pairs)
+        _entry(f"{first}{_key(key)}:", value, pad, lines)
+    heads = _heads(pad)
+    for key, value in pairs:
+        head = heads.get(key)
+        if head is None:
+            head = f"{pad}{_key(key)}:"
+            if key.__class__ is str:  # 1 and True are one key of a dict, not one head
+                heads[key] = head
         kind = value.__class__
-        if kind is str:  # the commonest, first (as `_entry` writes them)
+        if kind is str:  # the commonest, first
             lines.append(f"{head} {_text(value)}")
         elif kind is int:
             lines.append(f"{head} {value}")
         else:
             _entry(head, value, pad, lines)
-        lead = pad
+
+
+@cache
+def _heads(pad: str) -> dict[str, str]:
+    """Key -> `PAD KEY:` for the keys written at `pad` (keys repeat on every item)."""
+    return {}
+
+
+def _key(key: Any) -> str:
+    return _text(key) if key.__class__ is str else scalar(key)
 
 
 def _entry(head: str, value: Any, pad: str, lines: list[str]) -> None:
@@ -103,14 +120,17 @@ def _entry(head: str, value: Any, pad: str, lines: list[str]) -> None:
 
 
 def _sequence(items: list[Any], pad: str, lines: list[str]) -> None:
+    inner, dash = pad + "  ", f"{pad}- "
     for item in items:
-        if isinstance(item, dict) and item:
-            _mapping(item, pad + "  ", lines, first=f"{pad}- ")
+        if item.__class__ is str:  # the commonest, first (as `_empty` writes it)
+            lines.append(dash + _text(item))
+        elif isinstance(item, dict) and item:
+            _mapping(item, inner, lines, first=dash)
         elif isinstance(item, list) and item:
             lines.append(f"{pad}-")
-            _sequence(item, pad + "  ", lines)
+            _sequence(item, inner, lines)
         else:
-            lines.append(f"{pad}- {_empty(item)}")
+            lines.append(dash + _empty(item))
 
 
 def _empty(value: Any) -> str:

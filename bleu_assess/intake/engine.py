@@ -173,18 +173,19 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     positions = {target: index for index, target in placed.items()}  # shared by the table's items
     plan = [_step(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
             for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
-    read: dict[tuple[Any, ...], Coerced] = {}  # the table's coded cells read so far, by column and value
+    read: dict[tuple[Any, ...], _Reading] = {}  # the table's coded cells read so far, by column and value
+    ordered = _in_order(table.section, plan)
     for number, cells in sheet.rows:
         if number <= header_number:
             continue  # the header, and any title above it
-        if any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
+        if where and any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
             skipped += 1
             continue
         run.result.rows_read += 1
         if table.links:
             run.links.append((table, sheet, number, cells, positions))
             continue
-        item = _row(run, table, sheet, number, cells, plan, pairs, fields, read)
+        item = _row(run, table, sheet, number, cells, plan, pairs, fields, read, ordered)
         if table.section == "datasets" and item.get("classification") == "sensitive":
             _v1_sensitive(run, sheet, number, positions.get("classification"), item)
         items.append(item)
@@ -198,11 +199,15 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     if table.group_by:
         items, origins = _group(run, table, sheet, items, origins)
     _wave_labels(run, sheet, items, origins)
+    if not items:
+        return  # a links table's rows are run.links
+    section, kept, where_from = table.section, run.items[table.section], run.origins
     for item, origin in zip(items, origins, strict=True):
-        run.origins[(table.section, len(run.items[table.section]))] = origin
-        run.items[table.section].append(item)
+        where_from[(section, len(kept))] = origin
+        kept.append(item)
 
 
+_Reading = tuple[Any, "Callable[[int | None, int | None], None] | None"]  # a value, and its note (`_reading`)
 _Step = tuple[int, str, Spec | None, "dict[str, Any] | None", bool, "Callable[[Any], Any] | None", bool]
 
 
@@ -216,11 +221,13 @@ def _step(index: int, target: str, spec: Spec | None, translations: dict[str, An
 
 def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], plan: list[_Step],
          pairs: dict[int, tuple[str, str, str]], fields: dict[str, Column],
-         read: dict[tuple[Any, ...], Coerced]) -> dict[str, Any]:
+         read: dict[tuple[Any, ...], _Reading], ordered: bool) -> dict[str, Any]:
     """One row as an item: `plan` says how to read each column (`_step`); `read` keeps the coded
-    cells of the table read so far (a column of codes repeats a handful of values on every row)."""
+    cells of the table read so far, read and worded once (a column of codes repeats a handful
+    of values on every row); `ordered`: the plan fills the fields in the format's order
+    (`_in_order`)."""
     item: dict[str, Any] = {}
-    width = len(cells)
+    width, percents = len(cells), sheet.percent
     for index, target, spec, translations, nested, quick, code in plan:
         raw = cells[index] if index < width else None
         if raw is None or (raw.__class__ is str and not raw.strip()):  # values.is_blank, inlined
@@ -238,26 +245,22 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
         if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue
-        percent = bool(sheet.percent) and (number, index) in sheet.percent
+        percent = (number, index) in percents if percents else False
         value = quick(raw) if quick is not None and not percent else AS_IS
         if value is AS_IS:  # else read as values.coerce would read it, nothing to report
             cell = (index, raw.__class__, raw)
-            result = read.get(cell) if code else None
-            if result is None:
+            known = read.get(cell) if code else None
+            if known is None:
                 try:
-                    result = coerce(raw, spec, percent=percent, key=target)
+                    known = _reading(run, sheet, index, target, raw, coerce(raw, spec, percent=percent, key=target))
                 except CellError as exc:
                     run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
                     continue
                 if code:
-                    read[cell] = result
-            if result.change:
-                run.note(result.change, sheet, number, index, target,
-                         "read_as_percent" if result.how == "percent-cell" else "read_as",
-                         text=result.detail or text_of(raw), value=repr(result.value))
-                if result.change == "renamed" and isinstance(result.value, str):
-                    run.written.setdefault(result.value, result.detail)
-            value = result.value
+                    read[cell] = known
+            value, say = known
+            if say is not None:
+                say(number, index)
         if nested:
             if get_path(item, target) is None:  # two columns for one field: the first one given wins
                 set_path(item, target, value)
@@ -282,11 +285,37 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
     for target, value in table.constants.items():
         if get_path(item, target) is None:
             set_path(item, target, value)
-    if "id" in fields and not item.get("id") and item.get("name"):
+    derived = "id" in fields and not item.get("id") and item.get("name")
+    if derived:
         item["id"] = slug(str(item["name"]))
         if item["id"] != item["name"]:
             run.note_once("derived", sheet, number, None, "id", "derived", id=item["id"], name=item["name"])
+    if ordered and not (derived or pairs or table.constants):
+        return item  # its fields were added in the format's order
     return {key: item[key] for key in _ordered(table.section, tuple(item))}
+
+
+def _in_order(section: str, plan: list[_Step]) -> bool:
+    """Whether `plan` adds an item's fields in the format's order (`_order`, as `_ordered` sorts
+    them: equal ranks keep their order), as the columns of the template workbook are: a row
+    then needs no reordering unless something is added after its columns (`_row`)."""
+    if not plan:
+        return True
+    order = _order(section)
+    ranks = [order.get(step[1].partition(".")[0], len(order)) for step in plan]
+    return ranks == sorted(ranks)
+
+
+def _reading(run: Run, sheet: Sheet, index: int, target: str, raw: Any, result: Coerced) -> _Reading:
+    """A cell's value and the note saying how it was read (None: as it was written), for any
+    row of its column holding that cell (`_row` keeps those of the coded columns)."""
+    if not result.change:
+        return result.value, None
+    if result.change == "renamed" and isinstance(result.value, str):
+        run.written.setdefault(result.value, result.detail)
+    return result.value, run.saying(result.change, sheet, target,
+                                    "read_as_percent" if result.how == "percent-cell" else "read_as",
+                                    text=result.detail or text_of(raw), value=repr(result.value))
 
 
 @cache
@@ -322,6 +351,8 @@ def _order(section: str) -> dict[str, int]:
 
 def _plain_value(raw: Any) -> Any:
     """A cell kept under `extra`: as the source holds it (numbers stay numbers, dates ISO text)."""
+    if raw.__class__ is str:  # the commonest, first
+        return raw.strip()
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return int(raw) if float(raw).is_integer() else raw
     return text_of(raw) if not isinstance(raw, bool) else raw

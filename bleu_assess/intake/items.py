@@ -3,25 +3,60 @@ notes, and the result handed to the writers (`Imported`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bleu_assess.errors import Diagnostic
 from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
-from bleu_assess.intake.reader import Sheet
+from bleu_assess.intake.reader import Sheet, words
+
+# Where a workbook cell's note is, until asked (`Note.where`): (sheet, field path, English words,
+# catalogue key, parameters as pairs) shared by a column's notes, then the row and 0-based column.
+_Cell = tuple[tuple[Sheet, str, str, str, tuple[tuple[str, Any], ...]], int | None, int | None]
+# A diagnostic's (file, sheet, line, 1-based column, field, message): `Note.place`.
+Place = tuple[str, str | None, int | None, int | None, str, str]
 
 
-@dataclass(frozen=True, slots=True)
 class Note:
     """One line of the import report: its section (`extra`, `translated`, `renamed`, …), where
     (a located warning carrying its code, `intake.note.CODE` or a validation code, worded in
     the reader's language by `text`), and the note's code and values (`code` is empty for a
-    validation warning)."""
+    validation warning).
 
-    kind: str
-    where: Diagnostic
-    code: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
+    The note of a workbook's cell said by `Run.saying` is given `cell` instead of `where`, and
+    made a Diagnostic only when asked where: a 10,000-row table notes thousands of cells, its
+    report words one per group (`place` tells the others apart), and a Diagnostic (a frozen
+    dataclass) takes some 15,000 instructions to make, a frozen Note 8,000."""
+
+    __slots__ = ("_cell", "_where", "code", "kind", "params")
+
+    def __init__(self, kind: str, where: Diagnostic | None, code: str = "", params: dict[str, Any] | None = None,
+                 cell: _Cell | None = None) -> None:
+        self.kind, self.code, self.params = kind, code, {} if params is None else params
+        self._where, self._cell = where, cell
+
+    @property
+    def where(self) -> Diagnostic:
+        if self._where is None:
+            assert self._cell is not None
+            (sheet, path, english, key, pairs), row, column = self._cell
+            self._where = sheet.locate(row, column, path, english, "warning", key, pairs)
+        return self._where
+
+    def place(self) -> Place:
+        """`where`'s file, sheet, line, column (1-based), field and message, without making it."""
+        if self._cell is None:
+            where = self.where
+            return where.file, where.sheet, where.line, where.column, where.field, where.message
+        (sheet, path, english, _, _), row, column = self._cell
+        return sheet.file, sheet.name, row, None if column is None else column + 1, path, english
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Note) and (self.kind, self.where, self.code, self.params) == \
+            (other.kind, other.where, other.code, other.params)
+
+    __hash__ = None  # type: ignore[assignment]  # as the dataclass it was: equal by value, mutable
 
     def text(self, lang: str) -> str:
         return self.worded(lang).message
@@ -67,8 +102,25 @@ class Run:
     def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
              **params: Any) -> None:
         """Add a line to the report, in section `kind`, worded by `intake.note.CODE`."""
-        located = sheet.coded(row, column, field_path, f"intake.note.{code}", "warning", params)
-        self.result.notes.append(Note(kind, located, code, params))
+        self.saying(kind, sheet, field_path, code, **params)(row, column)
+
+    def saying(self, kind: str, sheet: Sheet, field_path: str, code: str, /,
+               **params: Any) -> Callable[[int | None, int | None], None]:
+        """`note` at any (row, column) of `sheet`, worded once: a column of codes says the same
+        translation on thousands of rows (their notes share `params`, read only)."""
+        key = f"intake.note.{code}"
+        english, pairs = words(key, params)
+        notes, locate = self.result.notes, sheet.locate
+        said = (sheet, field_path, english, key, pairs)
+
+        def say(row: int | None, column: int | None) -> None:
+            notes.append(Note(kind, None, code, params, (said, row, column)))
+
+        def say_now(row: int | None, column: int | None) -> None:
+            notes.append(Note(kind, locate(row, column, field_path, english, "warning", key, pairs), code, params))
+
+        # A CSV column is named after the header read by then (Sheet.locate): located at once.
+        return say_now if sheet.is_csv else say
 
     def note_once(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
                   **params: Any) -> None:

@@ -58,8 +58,8 @@ def resolve_references(run: Run) -> None:
                 value = get_path(item, path) if nested else item.get(path)
                 if value is None:
                     continue
-                values = [str(v) for v in value] if isinstance(value, list) else [str(value)]
-                if all(v in ids for v in values):
+                values = list(map(str, value)) if isinstance(value, list) else [str(value)]
+                if ids.issuperset(values):
                     continue  # ids of items read (the common case): nothing to resolve or declare
                 resolved = [v if v in ids else names().get(kind, {}).get(plain(v), v) for v in values]
                 origin = run.origins[(section, position)]

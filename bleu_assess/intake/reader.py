@@ -78,11 +78,7 @@ class Sheet:
     def coded(self, row: int | None, column: int | None, path: str, key: str, severity: str,
               params: dict[str, Any]) -> Diagnostic:
         """A diagnostic at a cell worded by catalogue entry `key` (English until printed)."""
-        pairs = tuple(params.items())
-        try:
-            english = _english(key, pairs)
-        except TypeError:  # a value that cannot be a cache key (a list, a mapping): worded as it is
-            english = message(key, params, "en")
+        english, pairs = words(key, params)
         return self.locate(row, column, path, english, severity, key, pairs)
 
     def header_row(self) -> tuple[int, list[Any]] | None:
@@ -98,6 +94,16 @@ class Sheet:
     def note(self, row: int | None, column: int | None, code: str, /, **params: Any) -> None:
         """Say what was done: `code` names the wording (templates/i18n/intake.*.yaml, `note.CODE`)."""
         self.said.append((self.coded(row, column, "", f"intake.note.{code}", "warning", params), code, params))
+
+
+def words(key: str, params: dict[str, Any]) -> tuple[str, tuple[tuple[str, Any], ...]]:
+    """(English words, parameters as pairs) of catalogue entry `key` with `params`, as a
+    located diagnostic carries them (`Sheet.coded`)."""
+    pairs = tuple(params.items())
+    try:
+        return _english(key, pairs), pairs
+    except TypeError:  # a value that cannot be a cache key (a list, a mapping): worded as it is
+        return message(key, params, "en"), pairs
 
 
 @functools.lru_cache(maxsize=4096)

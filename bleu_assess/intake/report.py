@@ -15,7 +15,7 @@ from bleu_assess import gcpause
 from bleu_assess.errors import Diagnostic, column_letters, visible
 from bleu_assess.intake import emit
 from bleu_assess.intake.columns import sheet_title
-from bleu_assess.intake.items import Imported, Note
+from bleu_assess.intake.items import Imported, Note, Place
 from bleu_assess.intake.mapping import SECTIONS
 from bleu_assess.render.i18n import t
 from bleu_assess.render.intake_words import message
@@ -89,15 +89,33 @@ def summary(imported: Imported, lang: str) -> str:
              **{k: len(data.get(k) or []) for k in ("applications", "datasets", "providers", "flows")})
 
 
-def _groups(notes: list[Note]) -> list[list[Note]]:
+def _groups(notes: list[Note]) -> list[list[tuple[Place, Note]]]:
     """Notes saying the same thing of the same field of one sheet (`'Sur site' read as
-    'on-premises'` on 2,000 rows) as one group, each group's cells and the groups in reading order."""
-    groups: dict[tuple[Any, ...], list[Note]] = {}
-    for note in sorted(notes, key=lambda n: n.where.sort_key()):
-        where = note.where
-        said = (note.code, _said(note.params)) if note.code else (where.message,)
-        groups.setdefault((note.kind, where.file, where.sheet, where.field, *said), []).append(note)
+    'on-premises'` on 2,000 rows) as one group, each group's cells and the groups in reading
+    order (Diagnostic.sort_key); each note with its place (Note.place: no Diagnostic made)."""
+    groups: dict[tuple[Any, ...], list[tuple[Place, Note]]] = {}
+    # The notes of a column's cells read alike share their parameters (items.Run.saying), and
+    # every note lives until the end: their texts are made once per parameters' identity.
+    said_of: dict[int, str] = {}
+    placed = [(note.place(), note) for note in notes]
+    placed.sort(key=_reading_order)
+    for place, note in placed:
+        file, sheet, _, _, field, words = place
+        if note.code:
+            said = said_of.get(id(note.params))
+            if said is None:
+                said = said_of[id(note.params)] = _said(note.params)
+            key: tuple[Any, ...] = (note.kind, file, sheet, field, note.code, said)
+        else:
+            key = (note.kind, file, sheet, field, words)
+        groups.setdefault(key, []).append((place, note))
     return list(groups.values())
+
+
+def _reading_order(placed: tuple[Place, Note]) -> tuple[str, str, int, int, str, str]:
+    """Diagnostic.sort_key of a note's place."""
+    file, sheet, line, column, field, words = placed[0]
+    return file, sheet or "", line or 0, column or 0, field, words
 
 
 def _said(params: dict[str, Any]) -> str:
@@ -112,11 +130,17 @@ def _sorted_pairs(pairs: tuple[tuple[str, str], ...]) -> str:
     return repr(sorted(pairs))
 
 
-def _cell(diag: Diagnostic) -> str:
+def _cell(place: Place) -> str:
     """A further cell of a group: `D7` in a sheet (`7:7` for a row), the line in a CSV."""
-    if diag.sheet and diag.column:
-        return f"{column_letters(diag.column)}{diag.line or ''}"
-    return f"{diag.line}:{diag.line}" if diag.sheet and diag.line else str(diag.line or "")
+    _, sheet, line, column, _, _ = place
+    if sheet and column:
+        return f"{_letters(column)}{line or ''}"
+    return f"{line}:{line}" if sheet and line else str(line or "")
+
+
+@lru_cache(maxsize=256)  # a group lists one column's cells, row after row
+def _letters(column: int) -> str:
+    return column_letters(column)
 
 
 def _where(diag: Diagnostic) -> str:
@@ -142,8 +166,8 @@ def markdown(imported: Imported, lang: str) -> str:
         out += [f"## {t(f'intake.kind.{kind}', lang)} ({len(notes)})", "",
                 f"| {' | '.join(heads)} |", "| --- | --- | --- |"]
         for group in _groups(notes):
-            first = group[0].worded(lang)
-            where = ", ".join([_where(first), *(_cell(n.where) for n in group[1:])])
+            first = group[0][1].worded(lang)
+            where = ", ".join([_where(first), *(_cell(place) for place, _ in group[1:])])
             out.append(f"| {md_escape(where)} | {md_escape(first.field)} | {md_escape(visible(first.message))} |")
         out.append("")
     out += [f"## {t('intake.kind.to-fill', lang)}", ""]
@@ -157,10 +181,10 @@ def terminal_lines(imported: Imported, lang: str) -> list[str]:
     lines = []
     for kind in KINDS:
         for group in _groups([n for n in imported.notes if n.kind == kind]):
-            first = group[0].worded(lang)
+            first = group[0][1].worded(lang)
             text = first.message
             if len(group) > 1:
-                cells = ", ".join(_cell(n.where) for n in group[1:11]) + (" …" if len(group) > 11 else "")
+                cells = ", ".join(_cell(place) for place, _ in group[1:11]) + (" …" if len(group) > 11 else "")
                 text += " " + message("intake.also", {"count": len(group) - 1, "cells": cells}, lang)
             lines.append(replace(first, message=text).format())
     lines += [message("intake.to_fill_line", {"line": line}, lang) for line in to_fill(imported.data, lang)]

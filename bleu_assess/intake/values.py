@@ -64,6 +64,8 @@ def is_blank(raw: Any) -> bool:
 
 def text_of(raw: Any) -> str:
     """A cell as text: integers without `.0`, dates as ISO 8601."""
+    if raw.__class__ is str:  # the commonest, first
+        return raw.strip()
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, float) and raw.is_integer():
