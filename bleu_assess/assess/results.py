@@ -187,6 +187,28 @@ def wording_of(item: ItemVerdict) -> Wording | None:
         return None
 
 
+def worded(item: ItemVerdict, finding: Finding) -> Finding:
+    """`finding`, one of `decided(item)`, in words, as `item.findings` gives it, without keeping
+    the words on the item: a report reads the findings of every item once or twice, and the
+    words of them all kept (some 600,000 findings at 100,000 applications, most of whose texts
+    name their item) would stay in memory to the end (a third of the report's peak)."""
+    wording = wording_of(item)
+    if wording is None:
+        return finding
+    return wording.finding(finding, {"id": item.id, "name": item.name})
+
+
+def worded_findings(item: ItemVerdict) -> tuple[Finding, ...]:
+    """`item.findings`, without keeping their words on the item (see `worded`)."""
+    wording = wording_of(item)
+    if wording is None:
+        return item.findings
+    try:
+        return _WORDED.__get__(item)
+    except AttributeError:
+        return wording.findings(item)
+
+
 @dataclass(frozen=True, slots=True)
 class RulesetRef:
     id: str
@@ -271,7 +293,7 @@ class ScanResult:
             for k in range(len(decisions) - 1, -1, -1):
                 rule = decisions[k].rule
                 if rule in counts and rule not in titles:
-                    titles[rule] = item.findings[k].title
+                    titles[rule] = worded(item, decisions[k]).title
         return sorted(((rule, titles.get(rule, rule), n) for rule, n in counts.items()), key=lambda r: (-r[2], r[0]))
 
     def to_dict(self, items: bool = True) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.assess.results import PlanResult, to_json
+from bleu_assess.assess.results import PlanResult, decided, to_json, worded
 from bleu_assess.plan.roadmap import day_after, gantt_text
 from bleu_assess.render import l10n, words
 from bleu_assess.render.graph_export import mermaid_node_id, mermaid_text
@@ -30,8 +30,10 @@ def context(plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
     for wave in plan.waves:
         tasks = []
         for app_id in wave.applications:
-            for finding in verdicts[app_id].findings:
+            verdict = verdicts[app_id]
+            for finding in decided(verdict):
                 if finding.severity in ("high", "medium", "low"):
+                    finding = worded(verdict, finding)
                     tasks.append({"app": app_id, "rule": finding.rule, "severity": finding.severity,
                                   "remediation": finding.remediation, "title": finding.title})
         checklists[wave.number] = tasks

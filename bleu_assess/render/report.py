@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from bleu_assess import gcpause
-from bleu_assess.assess.results import Finding, ItemVerdict, PlanResult, ScanResult
+from bleu_assess.assess.results import Finding, ItemVerdict, PlanResult, ScanResult, worded_findings
 from bleu_assess.clock import reference_moment
 from bleu_assess.inventory.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
 from bleu_assess.render import charts, l10n
@@ -31,14 +31,15 @@ def generation_time() -> str | None:
 
 def _item(verdict: ItemVerdict) -> dict[str, Any]:
     exposure = verdict.exposure
+    findings = worded_findings(verdict)  # not kept on the item: each record is made once
     return {
         "id": verdict.id, "kind": verdict.kind, "name": verdict.name, "owner": verdict.owner,
         "criticality": verdict.criticality, "classification": verdict.classification,
         "readiness": verdict.readiness, "scope": verdict.secnumcloud_scope, "residency": verdict.residency,
         "exposure": {"level": exposure.level, "score": exposure.score, "paths": exposure.paths},
         "target": verdict.target, "platform": verdict.platform,
-        "findings": [_finding(f) for f in verdict.findings], "hosting_model": verdict.hosting_model,
-        "codes": " ".join(sorted({f.rule for f in verdict.findings})),  # the item table's summary line
+        "findings": [_finding(f) for f in findings], "hosting_model": verdict.hosting_model,
+        "codes": " ".join(sorted({f.rule for f in findings})),  # the item table's summary line
         "confidence": verdict.confidence,
     }
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from bleu_assess.assess.results import ItemVerdict, PlanResult, ScanResult
+from bleu_assess.assess.results import ItemVerdict, PlanResult, ScanResult, decided, worded
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.plan.waves import pending_offers
 from bleu_assess.render import l10n, words
@@ -73,9 +73,9 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     for held in plan.held:
         verdict = verdicts[held.id]
         if held.reason == "not-ready":
-            blocker = min((f for f in verdict.findings if f.severity in ("blocker", "high")),
+            blocker = min((f for f in decided(verdict) if f.severity in ("blocker", "high")),
                           key=lambda f: SEVERITY_RANK[f.severity], default=None)
-            why = blocker.title if blocker else label("held", held.reason, lang)
+            why = worded(verdict, blocker).title if blocker else label("held", held.reason, lang)
         elif held.reason == "depends-on-held":
             waited = sorted(d for d in apps[held.id].depends_on if d in held_ids)
             why = say("why_waits", name=names[waited[0]]) if waited else label("held", held.reason, lang)
@@ -108,12 +108,13 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     for kind, spec in (data.get("decisions") or {}).items():
         lines = []
         models, kinds = set(spec.get("hosting_models") or ()), set(spec.get("kinds") or ())
+        rules = set(spec.get("rules") or ())
         by_why: dict[str, list[str]] = defaultdict(list)
         for verdict in scan.items:
             if ((models and (verdict.kind != "application" or verdict.hosting_model not in models))
                     or (kinds and verdict.kind not in kinds) or verdict.id in staying):
                 continue
-            titles = [f.title for f in verdict.findings if f.rule in set(spec.get("rules") or ())]
+            titles = [worded(verdict, f).title for f in decided(verdict) if f.rule in rules]
             if verdict.readiness in (spec.get("readiness") or ()):
                 titles.append(label("readiness", verdict.readiness, lang))
             if titles:
@@ -178,7 +179,7 @@ def _unknowns(scan: ScanResult) -> Iterator[tuple[ItemVerdict, list[str]]]:
     spec = decision_data().get("unknowns") or {}
     rules, readiness = set(spec.get("rules") or ()), set(spec.get("readiness") or ())
     for verdict in scan.items:
-        titles = list(dict.fromkeys(f.title for f in verdict.findings if f.rule in rules))
+        titles = list(dict.fromkeys(worded(verdict, f).title for f in decided(verdict) if f.rule in rules))
         # 'Unknown' readiness only when no finding says what is missing (it would name it twice).
         if not titles and verdict.readiness in readiness:
             titles.append(label("readiness", verdict.readiness, scan.lang))
@@ -189,7 +190,7 @@ def _unknowns(scan: ScanResult) -> Iterator[tuple[ItemVerdict, list[str]]]:
 def top_blockers(scan: ScanResult, limit: int = 5) -> list[dict[str, Any]]:
     """The rules of blocker and high findings on applications, blockers first, then those
     affecting most applications: each {rule, title, count (applications), severity}."""
-    blocking = Counter((f.severity, f.rule, f.title) for a in scan.applications for f in a.findings
+    blocking = Counter((f.severity, f.rule, worded(a, f).title) for a in scan.applications for f in decided(a)
                        if f.severity in ("blocker", "high"))
     return [{"rule": rule, "title": title, "count": n, "severity": severity}
             for (severity, rule, title), n in sorted(

@@ -26,6 +26,8 @@ from bleu_assess.assess.results import (
     Said,
     Staying,
     Wave,
+    decided,
+    worded,
 )
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory.walker import WORDED_PARAMS
@@ -92,7 +94,8 @@ def plan(result: PlanResult[Said], lang: str | None = None) -> PlanResult[str]:
     def quote(item: str, rule: str) -> str:
         if not by_id:
             by_id.update((i.id, i) for i in scan.items)
-        return next(f.message for f in by_id[item].findings if f.rule == rule)
+        verdict = by_id[item]
+        return next(worded(verdict, f).message for f in decided(verdict) if f.rule == rule)
 
     def say(said: Said) -> str:
         return phrase(said, lang, names, quote)
