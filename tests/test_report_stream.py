@@ -47,3 +47,30 @@ def test_a_template_failing_half_way_leaves_the_previous_report_intact(runner: A
     assert done.exit_code == 2 and "template failed" in done.output
     assert out.read_text(encoding="utf-8") == "previous\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_report_keeps_no_finding_words_on_its_items() -> None:
+    """Each part of the report words the findings it shows and lets them go (results.worded):
+    kept on the items, the words of some 600,000 findings of 100,000 applications were a third
+    of the report's peak memory. The items' findings, read afterwards, are the same words."""
+    from bleu_assess.assess.results import WordedItem, wording_of
+
+    loaded = api.load(EXAMPLE)
+    scanned = api.assess(loaded.inventory, lang="fr", as_of="2026-11-30")
+    planned = api.plan(scanned, api.graph(loaded.inventory))
+    report.render(scanned, planned, loaded.inventory, "html", "technical", None)
+    worded = [i for i in scanned.items if type(i) is WordedItem and wording_of(i) is not None]
+    assert worded, "the example's items word their findings when read"
+    slot = WordedItem.__dict__["worded"]
+    assert not [i.id for i in worded if hasattr(i, "worded") and _kept(slot, i)]
+    again = report.render(scanned, planned, loaded.inventory, "html", "technical", None)
+    assert all(i.findings for i in worded)  # worded and kept once read
+    assert report.render(scanned, planned, loaded.inventory, "html", "technical", None) == again
+
+
+def _kept(slot: Any, item: Any) -> bool:
+    try:
+        slot.__get__(item)
+    except AttributeError:
+        return False
+    return True

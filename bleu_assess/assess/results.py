@@ -116,6 +116,9 @@ class Wording(Protocol):
     def finding(self, f: Finding, own: Mapping[str, Any]) -> Finding:
         """One decided finding worded, `own` giving its item's `id` and `name`."""
 
+    def text(self, f: Finding, own: Mapping[str, Any], part: str) -> str:
+        """The `message` or `remediation` of one decided finding, worded alone."""
+
     def splits(self, f: Finding) -> Words | None:
         """The words of a decided finding, split around the item's own id and name (Split:
         literal runs, and the slots `id`/`name` between them): title, message, remediations,
@@ -196,6 +199,14 @@ def worded(item: ItemVerdict, finding: Finding) -> Finding:
     if wording is None:
         return finding
     return wording.finding(finding, {"id": item.id, "name": item.name})
+
+
+def worded_text(item: ItemVerdict, finding: Finding, part: str) -> str:
+    """The `message` or `remediation` (`part`) of `worded(item, finding)`, worded alone."""
+    wording = wording_of(item)
+    if wording is None:
+        return str(getattr(finding, part))
+    return wording.text(finding, {"id": item.id, "name": item.name}, part)
 
 
 def worded_findings(item: ItemVerdict) -> tuple[Finding, ...]:

@@ -15,7 +15,7 @@ from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bleu_assess.assess.results import FINDING_MESSAGE, Held, ItemVerdict, Phrase, Staying
+from bleu_assess.assess.results import FINDING_MESSAGE, Held, ItemVerdict, Phrase, Staying, decided
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Application, Inventory
 
@@ -96,7 +96,7 @@ def held(ig: InventoryGraph, verdicts: Mapping[str, ItemVerdict], staying: set[s
             continue
         verdict = verdicts[app_id]
         if verdict.readiness == "not-ready":
-            blocker = next((f for f in verdict.findings if f.severity == "blocker"), None)
+            blocker = next((f for f in decided(verdict) if f.severity == "blocker"), None)  # unworded
             detail = say("held_blocker", rule=blocker.rule, message=quote(app_id, blocker.rule)) if blocker \
                 else say("held_not_ready")
             out[app_id] = Held(app_id, "not-ready", detail)
@@ -135,6 +135,6 @@ def _no_landing_zone(verdict: ItemVerdict, inventory: Inventory, held: dict[str,
         not_before[verdict.id] = offers[0].expected
         warnings.append(say("warn_pending_offer", app=verdict.id, offer=offers[0].platform, date=offers[0].expected))
         return
-    gap = next((f.rule for f in verdict.findings if f.rule in _LANDING_ZONE_RULES), None)
+    gap = next((f.rule for f in decided(verdict) if f.rule in _LANDING_ZONE_RULES), None)
     held[verdict.id] = Held(verdict.id, "no-landing-zone", say("finding", message=quote(verdict.id, gap)) if gap else say(
         "held_pending_undated" if verdict.pending_platforms else "held_no_landing_zone"))

@@ -20,7 +20,7 @@ from typing import Any
 
 from bleu_assess import gcpause
 from bleu_assess.assess.naming import sources
-from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult, WordedItem, Words, decided
+from bleu_assess.assess.results import Finding, ItemVerdict, ScanResult, Split, WordedItem, Words, decided
 from bleu_assess.render.citations import render as render_references
 from bleu_assess.render.finding_texts import RuleTexts, Shown, fill, own_texts
 from bleu_assess.rules.model import Rule, Ruleset
@@ -58,13 +58,17 @@ class FindingWords:
         if found is None:
             return f
         title, message, remediations, legal, method, uncertain = found
-        if len(remediations) == 1:
-            remediation = fill(remediations[0], own)
-        else:
-            remediation = " ".join(dict.fromkeys(fill(split, own) for split in remediations))
+        remediation = _remediation(remediations, own)
         # Positional, in Finding's field order (see evaluate.Evaluator._finding).
         return Finding(f.rule, f.ruleset, f.dimension, f.severity, fill(message, own), remediation, legal, f.evidence,
                        fill(title, own), f.derogation, f.confidence, f.rules, method, uncertain, f.params)
+
+    def text(self, f: Finding, own: Mapping[str, Any], part: str) -> str:
+        """The `message` or `remediation` of `f` worded as `finding` words it, alone."""
+        found = self.splits(f)
+        if found is None:
+            return str(getattr(f, part))
+        return fill(found[1], own) if part == "message" else _remediation(found[2], own)
 
     def splits(self, f: Finding) -> Words | None:
         """The words of `f` split around the item's own id and name (results.Wording): title,
@@ -144,6 +148,13 @@ class FindingWords:
         if not findings:
             return item
         return WordedItem.made((*_HEAD(item), findings, *_TAIL(item)), self)
+
+
+def _remediation(remediations: tuple[Split, ...], own: Mapping[str, Any]) -> str:
+    """A finding's remediation: those of its rules (`remediations`, split), each once."""
+    if len(remediations) == 1:
+        return fill(remediations[0], own)
+    return " ".join(dict.fromkeys(fill(split, own) for split in remediations))
 
 
 def scan(result: ScanResult, lang: str | None = None) -> ScanResult:

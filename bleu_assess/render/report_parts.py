@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from bleu_assess.assess.results import Finding, ItemVerdict, PlanResult, ScanResult, decided, worded
+from bleu_assess.assess.results import Finding, ItemVerdict, PlanResult, ScanResult, decided, worded, worded_text
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.render import charts, l10n
 from bleu_assess.render.words import deadline_title
@@ -78,7 +78,7 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
         # Then it lists each distinct remediation once, with the items it is for.
         distinct: dict[str, list[str]] = {}
         for item, finding in pairs[rule]:
-            distinct.setdefault(worded(item, finding).remediation, []).append(item.name)
+            distinct.setdefault(worded_text(item, finding, "remediation"), []).append(item.name)
         group["remediations"] = [{"text": text, "names": names} for text, names in distinct.items()]
         if len(distinct) > 1:
             group["remediation"] = None
@@ -88,7 +88,7 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
 def _group_item(pair: tuple[ItemVerdict, Finding]) -> dict[str, Any]:
     """The record of an item in its finding's group, `pair` its item and decided finding."""
     item, finding = pair
-    return {"id": item.id, "kind": item.kind, "name": item.name, "message": worded(item, finding).message}
+    return {"id": item.id, "kind": item.kind, "name": item.name, "message": worded_text(item, finding, "message")}
 
 
 def diagrams(scan: ScanResult, inventory: Inventory, say: Say, limit: int | None = None) -> list[dict[str, Any]]:

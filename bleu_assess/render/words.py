@@ -27,7 +27,7 @@ from bleu_assess.assess.results import (
     Staying,
     Wave,
     decided,
-    worded,
+    worded_text,
 )
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory.walker import WORDED_PARAMS
@@ -95,7 +95,7 @@ def plan(result: PlanResult[Said], lang: str | None = None) -> PlanResult[str]:
         if not by_id:
             by_id.update((i.id, i) for i in scan.items)
         verdict = by_id[item]
-        return next(worded(verdict, f).message for f in decided(verdict) if f.rule == rule)
+        return next(worded_text(verdict, f, "message") for f in decided(verdict) if f.rule == rule)
 
     def say(said: Said) -> str:
         return phrase(said, lang, names, quote)
