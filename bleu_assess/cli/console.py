@@ -200,7 +200,7 @@ def diagnostics(items: Iterable[Diagnostic], lang: str, limit: int | None = None
         else:
             console.print(text, style="red")
     if len(items) > cap:
-        console.print(t("cli.and_more", lang, count=len(items) - cap) + " (-v)")
+        console.print(f'{t("cli.and_more", lang, count=len(items) - cap)} {t("cli.and_more_hint", lang)}')
 
 
 def is_terminal() -> bool:
