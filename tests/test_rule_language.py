@@ -12,7 +12,7 @@ import pytest
 from bleu_assess import api
 from bleu_assess.assess.analysis import Analysis
 from bleu_assess.rules import conditions
-from bleu_assess.rules.facts import FACTS, TYPES
+from bleu_assess.rules.facts import FACTS, NAMES, TYPES
 from bleu_assess.rules.operators import OPERATORS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,14 @@ def test_the_first_pass_computes_exactly_the_declared_facts_of_each_kind(example
     for kind, facts in computed.items():
         declared = {n for n, f in FACTS.items() if kind in f.kinds and not f.second_pass}
         assert set(facts) == declared, kind
+
+
+def test_an_application_s_facts_are_keyed_by_the_fact_table_s_own_names() -> None:
+    # The rules' testers read them by those names (rules/conditions.py): found by identity.
+    ig = api.graph(api.load(ROOT / "examples" / "chu-exemple.yaml").inventory)
+    analysis = Analysis(ig, "2026-11-30")
+    facts, _ = analysis.application_facts(ig.inventory.applications[0])
+    assert all(NAMES[name] is name for name in facts)
 
 
 @pytest.mark.parametrize(("op", "value", "fact", "expected"), [

@@ -21,6 +21,7 @@ from bleu_assess.assess.transfers import Transfers, public_only
 from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Application, Dataset, Derogation, Provider
+from bleu_assess.rules.facts import FACTS
 from bleu_assess.rules.refdata import VerdictModel, home_countries, verdict_model
 
 # The columns of a place's bits (Analysis._profile_bits): the providers involved, exposed, without
@@ -93,6 +94,12 @@ class Analysis:
         `_OPTIONAL_APPLICATION` and `_OPTIONAL_DATASET` may be left out of the items' facts."""
         self.ig = ig
         self._application_extras = reads is None or not _OPTIONAL_APPLICATION.isdisjoint(reads)
+        # Every first-pass fact an application's facts will hold: its hosting's facts start with
+        # them all (None until set), so that an item's own are set in place, in a table already
+        # large enough for them and the second pass's (no table grown for each item).
+        self._application_keys = dict.fromkeys(
+            name for name, fact in FACTS.items() if "application" in fact.kinds and not fact.second_pass
+            and (self._application_extras or name not in _OPTIONAL_APPLICATION))
         self._dataset_extras = reads is None or not _OPTIONAL_DATASET.isdisjoint(reads)
         self.inventory = inv = ig.inventory
         self.as_of = as_of = as_of or assessment_date()
@@ -400,7 +407,8 @@ class Analysis:
             hosting = app.hosting
             provider = inv.hosting_provider(app)
             offer = inv.platform(hosting.platform) if hosting else None
-            facts = dict(self._organisation_facts)
+            facts = self._application_keys.copy()
+            facts.update(self._organisation_facts)
             facts.update(_NO_DEROGATION)  # an application under a derogation has its own (application_facts)
             facts.update(self._place_facts(self.app_bits[app.id]))
             facts.update(self._hosting_facts(profile))

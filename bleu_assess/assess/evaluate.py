@@ -24,7 +24,7 @@ from bleu_assess.clock import assessment_date
 from bleu_assess.inventory.graph import InventoryGraph
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.rules.conditions import tester
-from bleu_assess.rules.facts import FACTS
+from bleu_assess.rules.facts import FACTS, NAMES
 from bleu_assess.rules.model import Rule, Ruleset
 from bleu_assess.rules.refdata import verdict_model
 from bleu_assess.vocab import SEVERITY_RANK, Readiness, Severity
@@ -95,7 +95,7 @@ def _values(names: tuple[str, ...]) -> Callable[[dict[str, Any]], Any]:
     keys but print differently: where a fact is a number, the key holds the values' types too."""
     if not names:
         return lambda facts: ()
-    get = itemgetter(*names)
+    get = itemgetter(*[NAMES.get(name, name) for name in names])  # the facts' own key objects
     if not any(name in FACTS and FACTS[name].type == "number" for name in names):
         return get
     if len(names) == 1:

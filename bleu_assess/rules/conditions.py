@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from bleu_assess.rules.facts import Fact
+from bleu_assess.rules.facts import NAMES, Fact
 from bleu_assess.rules.model import Facts
 from bleu_assess.rules.operators import HELPERS, OPERATORS
 
@@ -35,7 +35,7 @@ def tester(rules: Sequence[Rule], results: Sequence[T]) -> Callable[[Facts], lis
     """A function of an item's facts (a fact missing from them is None) returning, in order,
     `results[i]` for each of the `rules` whose condition holds: every condition inlined into one
     function, each fact read once."""
-    facts = list(dict.fromkeys(name for rule in rules for name in rule.facts_used))
+    facts = list(dict.fromkeys(NAMES.get(name, name) for rule in rules for name in rule.facts_used))
     variable = {name: f"f{i}" for i, name in enumerate(facts)}
     # Every fact read in one call when all are present (an item's facts have them all), one by
     # one otherwise (a missing fact is None).
@@ -47,7 +47,7 @@ def tester(rules: Sequence[Rule], results: Sequence[T]) -> Callable[[Facts], lis
                   "    except KeyError:", *(f"        {line}" for line in read)]
     lines.append("    out = []")
     for i, rule in enumerate(rules):
-        names = {f"f{j}": variable[name] for j, name in enumerate(rule.facts_used)}
+        names = {f"f{j}": variable[NAMES.get(name, name)] for j, name in enumerate(rule.facts_used)}
         names |= {f"k{j}": f"k{i}_{j}" for j in range(len(rule.constants))}
         lines += [f"    if {rule.condition.format(**names)}:", f"        out.append(r{i})"]
     lines.append("    return out")

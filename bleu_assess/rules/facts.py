@@ -245,5 +245,9 @@ _TABLE = (
     Fact("providers.hds_2018", BOTH, "list", "involved providers certified HDS under the 2018 referential"),
 )
 FACTS: dict[str, Fact] = {fact.name: fact for fact in _TABLE}
+# Each fact's name as one string object (this table's): the analysis makes an item's facts with
+# these keys, and a name found identical to a key is found without comparing their characters
+# (names read from a ruleset are other, equal, strings).
+NAMES: dict[str, str] = {name: name for name in FACTS}
 # Facts whose values are codes with a label in the values catalogue: name -> catalogue kind.
 LABELLED: dict[str, str] = {fact.name: fact.label for fact in _TABLE if fact.label}
