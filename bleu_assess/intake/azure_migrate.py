@@ -248,12 +248,12 @@ def skeleton(lifted: Lifted, index: ServerIndex, source: str, lang: str) -> str:
         own = ip_of(name)
         item["ip_addresses"] = sorted(addresses | ({own} if own else set()))
         item["applications"] = []
-        lines.extend(block_item(item, 2, 4))
+        lines.append(block_item(item, 2, 4))
     for endpoint in sorted(lifted.endpoints.values(), key=lambda e: e.id):
         if not endpoint.public:
             for address in sorted(endpoint.addresses):
                 if index.find(None, address) is None:
-                    lines.extend(block_item({"id": server_id(address.replace(":", "-")), "ip_addresses": [address],
+                    lines.append(block_item({"id": server_id(address.replace(":", "-")), "ip_addresses": [address],
                                              "applications": []}, 2, 4))
     return "".join(lines)
 

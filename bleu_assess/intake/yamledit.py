@@ -266,25 +266,41 @@ def flow(value: Any) -> str:
         return _string(value)
     if kind is int:
         return str(value)
-    # Keys and items that are strings or integers written without a call of their own (tens of
-    # thousands: ids, ports, counts).
     if isinstance(value, dict):
-        return "{" + ", ".join([f"{_string(k) if type(k) is str else scalar(k)}: "
-                                f"{_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)}"
-                                for k, v in value.items()]) + "}"
+        return _template(tuple(value), "{", "", "", ", ", "}") % tuple(map(flow, value.values()))
     if isinstance(value, (list, tuple)):
+        # Items that are strings or integers written without a call of their own (tens of
+        # thousands: ids, ports).
         return "[" + ", ".join([_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)
                                 for v in value]) + "]"
     return scalar(value)
 
 
-def block_item(item: dict[str, Any], dash: int, indent: int) -> list[str]:
-    """A mapping as a block sequence item: `- key: value` at column `dash`, its other keys at
-    column `indent`; values that are lists or mappings are written in flow style."""
+def block_item(item: dict[str, Any], dash: int, indent: int) -> str:
+    """A mapping as a block sequence item, one line a key: `- key: value` at column `dash`, its
+    other keys at column `indent`; values that are lists or mappings are written in flow style."""
+    if not item:
+        return ""
     first, other = " " * dash + "- " + " " * (indent - dash - 2), " " * indent
-    return [f"{other if position else first}{_string(key) if type(key) is str else scalar(key)}: "
-            f"{_string(value) if type(value) is str else flow(value)}\n"
-            for position, (key, value) in enumerate(item.items())]
+    return _template(tuple(item), "", first, other, "\n", "\n") % tuple(map(flow, item.values()))
+
+
+# The text of mappings by their keys, values left as `%s`: imports write thousands of items with
+# the same keys (flows, their evidence), each key then written once.
+_TEMPLATES: dict[tuple[Any, ...], str] = {}
+
+
+def _template(keys: tuple[Any, ...], start: str, first: str, other: str, between: str, end: str) -> str:
+    """`start` `first`key1: %s`between` `other`key2: %s ... `end`, the keys as YAML scalars."""
+    cache = (keys, start, first, other, between)
+    found = _TEMPLATES.get(cache)
+    if found is not None:
+        return found
+    text = start + between.join(f"{other if position else first}{scalar(key).replace('%', '%%')}: %s"
+                                for position, key in enumerate(keys)) + end
+    if len(_TEMPLATES) < 4096 and all(type(key) is str for key in keys):  # 1 == True: only text keys equal no other type
+        _TEMPLATES[cache] = text
+    return text
 
 
 @dataclass
@@ -451,7 +467,7 @@ class InventoryEditor:
         if not items:
             return
         dash, indent = self._dash_and_indent(section)
-        lines = [line for item in items for line in block_item(item, dash, indent)]
+        lines = [block_item(item, dash, indent) for item in items]  # each the lines of one item
         if section not in self.top:
             self._insert(len(self.lines), ["\n", f"{section}:\n", *lines])
         elif self._inline(section) in ("", "[]", "null", "~") and not self._item_starts(section):
