@@ -111,11 +111,13 @@ _UNUSUAL_CHARACTERS = ("\t", "\r", "&", "*", "!", "|", ">", "%", "@", "`", "<<")
 # ... flow collections as entries or going on past their line (searches that start with a
 # literal are the quick ones) ...
 _UNUSUAL_FLOW = (re.compile(r"\n *- +[\[{]"), re.compile(r"\[[^\n\]]*\n"), re.compile(r"\{[^\n}]*\n"))
-# ... quoted keys or values ...
-_UNUSUAL_QUOTE = re.compile(r"(?:^|[:\-\[,{]) *['\"]", re.M)
+# ... quoted keys or values (at a line's start, `\n`: the section starts with its own key) ...
+# (A search that starts with a class of characters is quick too; `^|` made it try every position.)
+_UNUSUAL_QUOTE = re.compile(r"[\n:\-\[,{] *['\"]")
 # ... and any line that is not blank, a comment, `key: value`, `- key: value` or `- value` (keys
 # that are plain words): plain scalars going on over several lines, `? ` keys, document markers.
-_UNUSUAL_LINE = re.compile(r"\n *(?:-(?! )|[^-\s#A-Za-z_]|[A-Za-z_][A-Za-z0-9_-]*(?![A-Za-z0-9_-]| *:(?: |\n)))")
+# (The key taken whole, `*+`: backtracking into it could only find a shorter one.)
+_UNUSUAL_LINE = re.compile(r"\n *(?:-(?! )|[^-\s#A-Za-z_]|[A-Za-z_][A-Za-z0-9_-]*+(?! *:(?: |\n)))")
 _ENTRY = re.compile(r"( *)(- +)(.+?) *$")  # a sequence entry, `- value`
 _PLAIN_ITEM = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^,\[\]{}#:'\"]*")
 
@@ -231,9 +233,10 @@ def _read_applications(lines: list[str], start: int, boundary: int, data: Any) -
         raise _Unusual
     first = re.search(r"^( *)- ", section, re.M)
     dash = len(first.group(1)) if first else 0
-    found = list(_pattern(rf"^ {{{dash}}}(- +)", re.M).finditer(section))
-    if len(found) != len(data) or (dash and _pattern(rf"^ {{0,{dash - 1}}}[^ #\n]", re.M).search(
-            section, len(lines[start]))):
+    # Items and dedented lines from the line break before them (the section's first line is its key).
+    found = list(_pattern(rf"\n {{{dash}}}(- +)").finditer(section))
+    if len(found) != len(data) or (dash and _pattern(rf"\n {{0,{dash - 1}}}[^ #\n]").search(
+            section, len(lines[start]) - 1)):
         raise _Unusual
     items = []
     line = start
@@ -241,10 +244,10 @@ def _read_applications(lines: list[str], start: int, boundary: int, data: Any) -
     for index, (match, parsed) in enumerate(zip(found, data)):
         if not isinstance(parsed, dict) or not isinstance(parsed.get("id", ""), str):
             raise _Unusual
-        line += section.count("\n", at, match.start())
-        at = match.start()
-        end = found[index + 1].start() if index + 1 < len(found) else len(section)
-        column = match.end() - match.start()
+        line += section.count("\n", at, match.start() + 1)
+        at = match.start() + 1
+        end = found[index + 1].start() + 1 if index + 1 < len(found) else len(section)
+        column = match.end() - at
         text = _ItemText(lines, section, at, end, line, column, parsed)
         items.append(Node("lazy", text, (line, column), (line, column)))
     return Node("seq", items, (items[0].start[0], dash), (boundary, 0))
