@@ -269,11 +269,14 @@ def flow(value: Any) -> str:
         return _string(value)
     if kind is int:
         return str(value)
+    # Keys and items that are strings or integers written without a call of their own (tens of
+    # thousands: ids, ports, counts, dates).
     if isinstance(value, dict):
-        return _template(tuple(value), "{", "", "", ", ", "}") % tuple(map(flow, value.values()))
+        keys = tuple(value)
+        template = _FLOW_MAPPINGS.get(keys) or _template(_FLOW_MAPPINGS, keys, keys, "{", "", "", ", ", "}")
+        return template % tuple([_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)
+                                 for v in value.values()])
     if isinstance(value, (list, tuple)):
-        # Items that are strings or integers written without a call of their own (tens of
-        # thousands: ids, ports).
         return "[" + ", ".join([_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)
                                 for v in value]) + "]"
     return scalar(value)
@@ -284,25 +287,28 @@ def block_item(item: dict[str, Any], dash: int, indent: int) -> str:
     other keys at column `indent`; values that are lists or mappings are written in flow style."""
     if not item:
         return ""
-    first, other = " " * dash + "- " + " " * (indent - dash - 2), " " * indent
-    return _template(tuple(item), "", first, other, "\n", "\n") % tuple(map(flow, item.values()))
+    keys = tuple(item)
+    template = _BLOCK_ITEMS.get((keys, dash, indent)) or _template(
+        _BLOCK_ITEMS, (keys, dash, indent), keys, "", " " * dash + "- " + " " * (indent - dash - 2), " " * indent,
+        "\n", "\n")
+    return template % tuple([_string(v) if type(v) is str else flow(v) for v in item.values()])
 
 
-# The text of mappings by their keys, values left as `%s`: imports write thousands of items with
-# the same keys (flows, their evidence), each key then written once.
-_TEMPLATES: dict[tuple[Any, ...], str] = {}
+# The text of mappings by their keys (and columns), values left as `%s`: imports write thousands
+# of items with the same keys (flows, their evidence), each key then written once.
+_FLOW_MAPPINGS: dict[tuple[Any, ...], str] = {}
+_BLOCK_ITEMS: dict[tuple[tuple[Any, ...], int, int], str] = {}
 
 
-def _template(keys: tuple[Any, ...], start: str, first: str, other: str, between: str, end: str) -> str:
-    """`start` `first`key1: %s`between` `other`key2: %s ... `end`, the keys as YAML scalars."""
-    cache = (keys, start, first, other, between)
-    found = _TEMPLATES.get(cache)
-    if found is not None:
-        return found
-    text = start + between.join(f"{other if position else first}{scalar(key).replace('%', '%%')}: %s"
-                                for position, key in enumerate(keys)) + end
-    if len(_TEMPLATES) < 4096 and all(type(key) is str for key in keys):  # 1 == True: only text keys equal no other type
-        _TEMPLATES[cache] = text
+def _template(cache: dict[Any, str], key: Any, keys: tuple[Any, ...], start: str, first: str, other: str,
+              between: str, end: str) -> str:
+    """`start` `first`key1: %s`between` `other`key2: %s ... `end`, the keys as YAML scalars;
+    kept in `cache` under `key` when the keys are all strings (1 == True: only text keys equal
+    no key of another type)."""
+    text = start + between.join(f"{other if position else first}{scalar(k).replace('%', '%%')}: %s"
+                                for position, k in enumerate(keys)) + end
+    if len(cache) < 4096 and all(type(k) is str for k in keys):
+        cache[key] = text
     return text
 
 
