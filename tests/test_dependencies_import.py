@@ -298,3 +298,19 @@ def test_time_slots_read_as_their_formats_read_them() -> None:
     values = [f"{m}/{d}/{y} {hm} - 12:00" for m in ("1", "01", "09", "12", "13", "00") for d in ("1", "09", "29", "30", "31", "32")
               for y in ("2026", "2024") for hm in ("0:00", "06:00", "23:59", "24:00", "12:5", "19:60")]
     assert [timestamp(v) for v in values] == [by_formats(v.split(" - ")[0]) for v in values]
+
+
+def test_evidence_of_rows_is_what_adding_them_gives() -> None:
+    from bleu_assess.intake.dependencies import Connection, Evidence
+
+    first = [Connection(2, "a", None, "b", None, 443, 1, "2026-11-24T06:00"),
+             Connection(3, "a", None, "b", None, None, 3, None)]
+    more = [Connection(4, "a", None, "b", None, 1433, 1, "2026-11-20T06:00"),
+            Connection(5, "a", None, "b", None, 443, 1, "")]
+    grown = Evidence()
+    grown.add(first)
+    assert grown == Evidence.of(first) == Evidence({443}, 4, 2, {"2026-11-24T06:00", None})
+    grown.add(more)
+    assert grown.to_dict("x.csv") == {"source": "x.csv", "ports": [443, 1433], "connections": 6, "rows": 4,
+                                      "first_seen": "2026-11-20T06:00", "last_seen": "2026-11-24T06:00"}
+    assert Evidence.of(first[1:]).to_dict("x.csv") == {"source": "x.csv", "ports": [], "connections": 3, "rows": 1}

@@ -211,10 +211,11 @@ def additions_from(lifted: Lifted, mapping: Mapping | None, source: str, lang: s
         app["extra"] = extra
         out.add("applications", app)
     declared = mapping.flows if mapping else {}
-    for (a, b), evidence in sorted(lifted.dependencies.items()):
+    dependencies = lifted.dependencies
+    for a, b in sorted(dependencies):  # the pairs alone: tuples of text, quick to compare
         out.link(a, "depends_on", b)
         out.add("flows", {"from": a, "to": b, "datasets": declared.get((a, b), []),
-                          "extra": {"discovered": evidence.to_dict(name)}})
+                          "extra": {"discovered": dependencies[a, b].to_dict(name)}})
     for (a, b), carried in sorted(declared.items()):
         if (a, b) not in lifted.dependencies:
             out.add("flows", {"from": a, "to": b, "datasets": carried})

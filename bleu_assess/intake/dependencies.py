@@ -121,21 +121,27 @@ class Evidence:
     rows: int = 0
     seen: set[str | None] = field(default_factory=set)
 
-    def add(self, connections: Sequence[Connection]) -> None:
+    @classmethod
+    def of(cls, connections: Sequence[Connection]) -> Evidence:
+        """The evidence of these connections alone (as `Evidence().add(connections)`)."""
         ports = set(map(_PORT, connections))
         ports.discard(None)
-        self.ports |= ports
-        self.connections += sum(map(_LINKS, connections))
-        self.rows += len(connections)
-        self.seen.update(map(_SEEN, connections))
+        return cls(ports, sum(map(_LINKS, connections)), len(connections), set(map(_SEEN, connections)))
+
+    def add(self, connections: Sequence[Connection]) -> None:
+        more = Evidence.of(connections)
+        self.ports |= more.ports
+        self.connections += more.connections
+        self.rows += more.rows
+        self.seen |= more.seen
 
     def to_dict(self, source: str) -> dict[str, object]:
         out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}
         if self.rows != self.connections:  # agent-based rows stand for several connections each
             out["rows"] = self.rows
-        seen = sorted(filter(None, self.seen))
+        seen: set[str] = self.seen - {None, ""}  # type: ignore[assignment]  # None taken out
         if seen:
-            out["first_seen"], out["last_seen"] = seen[0], seen[-1]
+            out["first_seen"], out["last_seen"] = min(seen), max(seen)
         return out
 
 
@@ -251,7 +257,7 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             count("left-out", "within-one-application", sources[0], len(rows))
             continue
         for pair in pairs:
-            _evidence(result, pair).add(rows)
+            _add_evidence(result, pair, rows)
         count("mapped", "dependency-by-ip" if by == "ip" else "dependency-by-name", pairs[0], len(rows))
     for (where, public), callers in aimed.items():
         count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", where,
@@ -259,11 +265,12 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     return result
 
 
-def _evidence(result: Lifted, pair: tuple[str, str]) -> Evidence:
+def _add_evidence(result: Lifted, pair: tuple[str, str], rows: Sequence[Connection]) -> None:
     evidence = result.dependencies.get(pair)
     if evidence is None:
-        evidence = result.dependencies[pair] = Evidence()
-    return evidence
+        result.dependencies[pair] = Evidence.of(rows)
+    else:
+        evidence.add(rows)
 
 
 def _to_endpoint(result: Lifted, key: str, public: bool, callers: dict[tuple[str, ...], list[Connection]]) -> int:
@@ -286,5 +293,5 @@ def _to_endpoint(result: Lifted, key: str, public: bool, callers: dict[tuple[str
     for apps, rows in callers.items():
         endpoint.callers.update(apps)
         for app in apps:
-            _evidence(result, (app, endpoint.id)).add(rows)
+            _add_evidence(result, (app, endpoint.id), rows)
     return len(every)
