@@ -233,6 +233,23 @@ def test_server_index_joins_by_name_fqdn_short_name_and_ip_and_never_by_an_ambig
     assert index.find("unknown", "10.9.9.9") is None
 
 
+def test_servers_read_from_an_inventory_join_as_the_model_s_servers_do() -> None:
+    from bleu_assess.intake.servers import ServerIndex, servers_from_data
+    from bleu_assess.inventory.model import Server
+
+    data = {"servers": [{"id": "srv-a", "hostname": "SRV-A", "ip_addresses": ["10.0.0.1"], "applications": ["paie"]},
+                        {"id": "srv-b", "fqdn": "srv-b.chu.local", "applications": ["rh", "paie"], "os": "linux"},
+                        {"hostname": "no-id"}, "not a server"]}
+    read = servers_from_data(data)
+    assert [tuple(s) for s in read] == [("srv-a", "SRV-A", None, ("10.0.0.1",), ("paie",)),
+                                        ("srv-b", None, "srv-b.chu.local", (), ("rh", "paie"))]
+    model = ServerIndex([Server("srv-a", hostname="SRV-A", ip_addresses=("10.0.0.1",), applications=("paie",)),
+                         Server("srv-b", fqdn="srv-b.chu.local", applications=("rh", "paie"))])
+    index = ServerIndex(read)
+    for name, ip in (("srv-a", None), (None, "10.0.0.1"), ("SRV-B", None), ("srv-b.chu.local", None), ("x", None)):
+        assert index.find(name, ip) == model.find(name, ip)
+
+
 def test_from_an_rvtools_export_and_a_dependency_export_to_a_first_scan(runner: Any, tmp_path: Path) -> None:
     """The consultant's first day: servers and suggested applications from RVTools, then the
     dependencies Azure Migrate saw joined to them by IP only, merged in place, then a scan."""
