@@ -277,6 +277,8 @@ def flow(value: Any) -> str:
         return template % tuple([_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)
                                  for v in value.values()])
     if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"  # (a flow's datasets, before the user names them)
         return "[" + ", ".join([_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)
                                 for v in value]) + "]"
     return scalar(value)
