@@ -331,3 +331,13 @@ def test_evidence_of_rows_is_what_adding_them_gives() -> None:
     assert grown.to_dict("x.csv") == {"source": "x.csv", "ports": [443, 1433], "connections": 6, "rows": 4,
                                       "first_seen": "2026-11-20T06:00", "last_seen": "2026-11-24T06:00"}
     assert Evidence.of(first[1:]).to_dict("x.csv") == {"source": "x.csv", "ports": [], "connections": 3, "rows": 1}
+
+
+@pytest.mark.parametrize("address", ["52.1.2.3", "10.0.0.1", "100.64.0.1", "192.0.0.9", "192.0.0.170", "0.0.0.0",
+                                     "255.255.255.255", "8.8.8.8", "2001:db8::1", "2a00:1450::1", "::ffff:10.0.0.1"])
+def test_an_address_is_public_as_ipaddress_says(address: str) -> None:
+    import ipaddress
+
+    from bleu_assess.intake.dependencies import _is_global
+
+    assert _is_global(address) == ipaddress.ip_address(address).is_global

@@ -175,6 +175,10 @@ def _block(address: str) -> str:
 
 
 def _is_global(address: str) -> bool:
+    """Whether a canonical address is public (ipaddress's is_global). An IPv4 address is made
+    from its number: parsing its text again cost ipaddress as much as a third of the answer."""
+    if ":" not in address:
+        return ipaddress.IPv4Address(int.from_bytes(bytes(map(int, address.split("."))), "big")).is_global
     return address_of(address).is_global  # type: ignore[union-attr]  # a canonical address
 
 
