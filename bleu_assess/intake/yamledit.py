@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from bleu_assess.intake import emit
@@ -36,7 +37,7 @@ _ITEM = re.compile(r"( *)(-\s+)\S")
 # The same after each "\n" of a text whose lines end with "\n" alone: one search over the text
 # instead of one match a line (and quick, as it starts with a literal).
 _TOP_KEYS = re.compile(r"\n([A-Za-z_][A-Za-z0-9_-]*)[^\S\n]*:(?:\s|$)", re.M)
-_ITEMS = re.compile(r"\n( *)(-[^\S\n]+)\S")
+_MATCHED = itemgetter(1)  # of (line number, match or None)
 # What str.splitlines() also takes for a line break.
 _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
@@ -425,18 +426,10 @@ class InventoryEditor:
             return out
         start, boundary = self.top[section], self._section_boundary(section)
         out = self._starts[section] = []
-        if self.plain_breaks:
-            text = "\n" + "".join(self.lines[start + 1:boundary])  # a line break before each line
-            number, at = start + 1, 0
-            for item in _ITEMS.finditer(text):
-                if not out or len(item.group(1)) == out[0][1]:
-                    number += text.count("\n", at, item.start())
-                    at = item.start()
-                    out.append((number, len(item.group(1)), item.end(2) - item.start() - 1))
-            return out
-        for number in range(start + 1, boundary):
-            found = _ITEM.match(self.lines[number])
-            if found and (not out or len(found.group(1)) == out[0][1]):
+        # The lines that start an item, matched and picked out in C (thousands: a section of flows).
+        numbered = zip(range(start + 1, boundary), map(_ITEM.match, self.lines[start + 1:boundary]))
+        for number, found in filter(_MATCHED, numbered):
+            if not out or len(found.group(1)) == out[0][1]:
                 out.append((number, len(found.group(1)), found.end(2)))
         return out
 
