@@ -428,7 +428,8 @@ class InventoryEditor:
         out = self._starts[section] = []
         # The lines that start an item, matched and picked out in C (thousands: a section of flows).
         numbered = zip(range(start + 1, boundary), map(_ITEM.match, self.lines[start + 1:boundary]))
-        for number, found in filter(_MATCHED, numbered):
+        found: re.Match[str]
+        for number, found in filter(_MATCHED, numbered):  # type: ignore[assignment]  # None filtered out
             if not out or len(found.group(1)) == out[0][1]:
                 out.append((number, len(found.group(1)), found.end(2)))
         return out
