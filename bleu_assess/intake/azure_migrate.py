@@ -212,10 +212,10 @@ def additions_from(lifted: Lifted, mapping: Mapping | None, source: str, lang: s
         out.add("applications", app)
     declared = mapping.flows if mapping else {}
     dependencies = lifted.dependencies
-    for a, b in sorted(dependencies):  # the pairs alone: tuples of text, quick to compare
-        out.link(a, "depends_on", b)
-        out.add("flows", {"from": a, "to": b, "datasets": declared.get((a, b), []),
-                          "extra": {"discovered": dependencies[a, b].to_dict(name)}})
+    pairs = sorted(dependencies)  # the pairs alone: tuples of text, quick to compare
+    out.link_all("depends_on", pairs)
+    out.extend("flows", [{"from": a, "to": b, "datasets": declared.get((a, b), []),
+                          "extra": {"discovered": dependencies[a, b].to_dict(name)}} for a, b in pairs])
     for (a, b), carried in sorted(declared.items()):
         if (a, b) not in lifted.dependencies:
             out.add("flows", {"from": a, "to": b, "datasets": carried})

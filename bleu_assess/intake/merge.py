@@ -33,10 +33,21 @@ class Additions:
     def add(self, section: str, item: dict[str, Any]) -> None:
         self.items.setdefault(section, []).append(item)
 
+    def extend(self, section: str, items: list[dict[str, Any]]) -> None:
+        """`add` of each item (in one call: thousands of discovered flows)."""
+        if items:
+            self.items.setdefault(section, []).extend(items)
+
     def link(self, app_id: str, key: str, target: str) -> None:
-        values = self.lists.setdefault((app_id, key), [])
-        if target not in values:
-            values.append(target)
+        self.link_all(key, [(app_id, target)])
+
+    def link_all(self, key: str, pairs: list[tuple[str, str]]) -> None:
+        """`link` of each (application id, target) pair."""
+        lists = self.lists
+        for app_id, target in pairs:
+            values = lists.setdefault((app_id, key), [])
+            if target not in values:
+                values.append(target)
 
 
 def new_inventory(organisation: str | None, source: str, kind: str, lang: str = "en") -> str:
