@@ -341,3 +341,27 @@ def test_an_address_is_public_as_ipaddress_says(address: str) -> None:
     from bleu_assess.intake.dependencies import _is_global
 
     assert _is_global(address) == ipaddress.ip_address(address).is_global
+
+
+def test_rows_left_out_are_counted_in_the_order_first_seen_with_their_first_examples() -> None:
+    from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, lift
+    from bleu_assess.intake.servers import ServerIndex
+    from bleu_assess.intake.tally import ImportReport
+    from bleu_assess.inventory.model import Server
+
+    index = ServerIndex([Server("a", applications=("app-a",)), Server("b", applications=("app-b",)),
+                         Server("c")])
+    rows = [Connection(2, "x", None, "b", None, 443), Connection(3, "a", None, "b", None, 3389),
+            Connection(4, "a", None, "b", None, 22), Connection(5, "y", None, "b", None, 443),
+            Connection(6, "c", None, "b", None, 443), Connection(7, "a", None, "b", None, 3389),
+            Connection(8, "a", None, "b", None, 443), Connection(9, None, None, "b", None, 443)]
+    report = ImportReport("x.csv", "test")
+    lift(rows, index, report, set(ADMIN_PORTS), None)
+    assert [(key, bucket.count, bucket.examples) for key, bucket in report.outcomes.items()] == [
+        (("left-out", "source-not-a-server"), 2, ["x", "y"]),
+        (("left-out", "admin-port"), 3, ["3389 RDP", "22 SSH"]),
+        (("left-out", "server-without-application"), 1, ["c"]),
+        (("left-out", "no-source"), 1, ["row 9"]),
+        (("mapped", "dependency-by-name"), 1, ["app-a -> app-b"])]
+    assert report.read == 8
+    report.check()

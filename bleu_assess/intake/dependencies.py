@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -210,33 +211,36 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     joined: dict[tuple[tuple[str, ...], tuple[str, ...], str], list[Connection]] = {}
     # The same for the rows to an endpoint, by (endpoint key, public?) then by source applications.
     aimed: dict[tuple[str, bool], dict[tuple[str, ...], list[Connection]]] = {}
+    # The rows left out, by (reason, example: the port of administration traffic), counted once
+    # all are read, in the order first seen: as counting each row would, thousands of calls fewer.
+    left: Counter[tuple[str, object]] = Counter()
     read = 0
     for connection in connections:
         read += 1
         row, source_name, source_ip, target_name, target_ip, port, _, _ = connection
         if only is not None and port not in only:
-            count("left-out", "port-not-selected", port)
+            left["port-not-selected", port] += 1
             continue
         if port in ignored:
-            count("left-out", "admin-port", f"{port} {ADMIN_PORTS.get(port, '')}".strip())
+            left["admin-port", port] += 1
             continue
         source = find(source_name, source_ip)
         if source is None:
             name = (source_name or source_ip or "").strip()
             if not name:
-                count("left-out", "no-source", f"row {row}")
+                left["no-source", f"row {row}"] += 1
                 continue
             result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(source_ip)]))
-            count("left-out", "source-not-a-server", name)
+            left["source-not-a-server", name] += 1
             continue
         if not source.applications:
-            count("left-out", "server-without-application", source.server)
+            left["server-without-application", source.server] += 1
             continue
         target = find(target_name, target_ip)
         if target is None:
             found = _endpoint_key(target_name, target_ip, internal_domains)
             if found is None:
-                count("left-out", "no-destination", f"row {row}")
+                left["no-destination", f"row {row}"] += 1
                 continue
             callers = aimed.get(found)
             if callers is None:
@@ -247,7 +251,7 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             rows.append(connection)
             continue
         if not target.applications:
-            count("left-out", "server-without-application", target.server)
+            left["server-without-application", target.server] += 1
             continue
         key = (source.applications, target.applications, target.by)
         rows = joined.get(key)
@@ -255,6 +259,10 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             rows = joined[key] = []
         rows.append(connection)
     report.read += read
+    for (reason, example), rows_left in left.items():
+        if reason == "admin-port":
+            example = f"{example} {ADMIN_PORTS.get(example, '')}".strip()  # type: ignore[call-overload]
+        count("left-out", reason, example, rows_left)
     for (sources, targets, by), rows in joined.items():
         pairs = [(a, b) for a in sources for b in targets if a != b]
         if not pairs:
