@@ -233,6 +233,23 @@ def test_server_index_joins_by_name_fqdn_short_name_and_ip_and_never_by_an_ambig
     assert index.find("unknown", "10.9.9.9") is None
 
 
+def test_servers_read_from_an_inventory_join_as_the_model_s_servers_do() -> None:
+    from bleu_assess.intake.servers import ServerIndex, servers_from_data
+    from bleu_assess.inventory.model import Server
+
+    data = {"servers": [{"id": "srv-a", "hostname": "SRV-A", "ip_addresses": ["10.0.0.1"], "applications": ["paie"]},
+                        {"id": "srv-b", "fqdn": "srv-b.chu.local", "applications": ["rh", "paie"], "os": "linux"},
+                        {"hostname": "no-id"}, "not a server"]}
+    read = servers_from_data(data)
+    assert [tuple(s) for s in read] == [("srv-a", "SRV-A", None, ("10.0.0.1",), ("paie",)),
+                                        ("srv-b", None, "srv-b.chu.local", (), ("rh", "paie"))]
+    model = ServerIndex([Server("srv-a", hostname="SRV-A", ip_addresses=("10.0.0.1",), applications=("paie",)),
+                         Server("srv-b", fqdn="srv-b.chu.local", applications=("rh", "paie"))])
+    index = ServerIndex(read)
+    for name, ip in (("srv-a", None), (None, "10.0.0.1"), ("SRV-B", None), ("srv-b.chu.local", None), ("x", None)):
+        assert index.find(name, ip) == model.find(name, ip)
+
+
 def test_from_an_rvtools_export_and_a_dependency_export_to_a_first_scan(runner: Any, tmp_path: Path) -> None:
     """The consultant's first day: servers and suggested applications from RVTools, then the
     dependencies Azure Migrate saw joined to them by IP only, merged in place, then a scan."""
@@ -298,3 +315,53 @@ def test_time_slots_read_as_their_formats_read_them() -> None:
     values = [f"{m}/{d}/{y} {hm} - 12:00" for m in ("1", "01", "09", "12", "13", "00") for d in ("1", "09", "29", "30", "31", "32")
               for y in ("2026", "2024") for hm in ("0:00", "06:00", "23:59", "24:00", "12:5", "19:60")]
     assert [timestamp(v) for v in values] == [by_formats(v.split(" - ")[0]) for v in values]
+
+
+def test_evidence_of_rows_is_what_adding_them_gives() -> None:
+    from bleu_assess.intake.dependencies import Connection, Evidence
+
+    first = [Connection(2, "a", None, "b", None, 443, 1, "2026-11-24T06:00"),
+             Connection(3, "a", None, "b", None, None, 3, None)]
+    more = [Connection(4, "a", None, "b", None, 1433, 1, "2026-11-20T06:00"),
+            Connection(5, "a", None, "b", None, 443, 1, "")]
+    grown = Evidence()
+    grown.add(first)
+    assert grown == Evidence.of(first) == Evidence({443}, 4, 2, {"2026-11-24T06:00", None})
+    grown.add(more)
+    assert grown.to_dict("x.csv") == {"source": "x.csv", "ports": [443, 1433], "connections": 6, "rows": 4,
+                                      "first_seen": "2026-11-20T06:00", "last_seen": "2026-11-24T06:00"}
+    assert Evidence.of(first[1:]).to_dict("x.csv") == {"source": "x.csv", "ports": [], "connections": 3, "rows": 1}
+
+
+@pytest.mark.parametrize("address", ["52.1.2.3", "10.0.0.1", "100.64.0.1", "192.0.0.9", "192.0.0.170", "0.0.0.0",
+                                     "255.255.255.255", "8.8.8.8", "2001:db8::1", "2a00:1450::1", "::ffff:10.0.0.1"])
+def test_an_address_is_public_as_ipaddress_says(address: str) -> None:
+    import ipaddress
+
+    from bleu_assess.intake.dependencies import _is_global
+
+    assert _is_global(address) == ipaddress.ip_address(address).is_global
+
+
+def test_rows_left_out_are_counted_in_the_order_first_seen_with_their_first_examples() -> None:
+    from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, lift
+    from bleu_assess.intake.servers import ServerIndex
+    from bleu_assess.intake.tally import ImportReport
+    from bleu_assess.inventory.model import Server
+
+    index = ServerIndex([Server("a", applications=("app-a",)), Server("b", applications=("app-b",)),
+                         Server("c")])
+    rows = [Connection(2, "x", None, "b", None, 443), Connection(3, "a", None, "b", None, 3389),
+            Connection(4, "a", None, "b", None, 22), Connection(5, "y", None, "b", None, 443),
+            Connection(6, "c", None, "b", None, 443), Connection(7, "a", None, "b", None, 3389),
+            Connection(8, "a", None, "b", None, 443), Connection(9, None, None, "b", None, 443)]
+    report = ImportReport("x.csv", "test")
+    lift(rows, index, report, set(ADMIN_PORTS), None)
+    assert [(key, bucket.count, bucket.examples) for key, bucket in report.outcomes.items()] == [
+        (("left-out", "source-not-a-server"), 2, ["x", "y"]),
+        (("left-out", "admin-port"), 3, ["3389 RDP", "22 SSH"]),
+        (("left-out", "server-without-application"), 1, ["c"]),
+        (("left-out", "no-source"), 1, ["row 9"]),
+        (("mapped", "dependency-by-name"), 1, ["app-a -> app-b"])]
+    assert report.read == 8
+    report.check()

@@ -180,6 +180,24 @@ def test_scalars_read_back_as_written(value: str) -> None:
     assert yaml.safe_load(f"k: {flow([value])}")["k"] == [value]
 
 
+def test_mappings_are_written_by_their_own_keys_whatever_was_written_before() -> None:
+    """Mappings with the same keys share the text of their keys; keys that are equal but not
+    the same (1 and True), or that hold `%`, are written as they are."""
+    import yaml
+
+    from bleu_assess.intake.yamledit import block_item, flow
+
+    for value in ({"a": 1, "b": [2, "x"]}, {"a": {"c": "y: z"}, "b": []}, {1: "one"}, {True: "yes"},
+                  {"50%": "half", "b": {}}, {}):
+        assert flow(value) == flow(dict(value))  # the same text the second time
+        assert yaml.safe_load(f"k: {flow(value)}")["k"] == value
+    assert [flow({1: "a"}), flow({True: "a"}), flow({1.0: "a"})] == ["{1: a}", "{true: a}", "{1.0: a}"]
+    assert block_item({"id": "a", "tags": ["x"], "extra": {"n%": 1}}, 2, 4) == \
+        '  - id: a\n    tags: [x]\n    extra: {"n%": 1}\n'
+    assert block_item({"id": "b"}, 0, 2) == "- id: b\n"
+    assert block_item({}, 2, 4) == ""
+
+
 def test_json_inventories_are_refused_and_invalid_ones_report_their_own_errors(tmp_path: Path, runner: Any) -> None:
     export = tmp_path / "deps.csv"
     export.write_text("Timeslot,Source server name,Destination server name,Destination IP,Destination port\n"

@@ -158,6 +158,8 @@ UNUSUAL = {  # applications that only libyaml reads right, by what makes them un
     "tab-in-a-value": "  - id: a\n    name: x\tb\n    depends_on: [b]\n",
     "quoted-key": "  - id: a\n    \"depends_on\": [b]\n",
     "id-not-a-string": "  - id: 12\n    depends_on: [b]\n",
+    "quoted-entry": "  - id: a\n    depends_on:\n      - 'b'\n",
+    "word-going-on": "  - id: a\n    name: A\n      depends_on_b\n    depends_on: [b]\n",
 }
 
 

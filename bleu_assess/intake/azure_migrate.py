@@ -211,10 +211,11 @@ def additions_from(lifted: Lifted, mapping: Mapping | None, source: str, lang: s
         app["extra"] = extra
         out.add("applications", app)
     declared = mapping.flows if mapping else {}
-    for (a, b), evidence in sorted(lifted.dependencies.items()):
-        out.link(a, "depends_on", b)
-        out.add("flows", {"from": a, "to": b, "datasets": declared.get((a, b), []),
-                          "extra": {"discovered": evidence.to_dict(name)}})
+    dependencies = lifted.dependencies
+    pairs = sorted(dependencies)  # the pairs alone: tuples of text, quick to compare
+    out.link_all("depends_on", pairs)
+    out.extend("flows", [{"from": a, "to": b, "datasets": declared.get((a, b), []),
+                          "extra": {"discovered": dependencies[a, b].to_dict(name)}} for a, b in pairs])
     for (a, b), carried in sorted(declared.items()):
         if (a, b) not in lifted.dependencies:
             out.add("flows", {"from": a, "to": b, "datasets": carried})
@@ -248,12 +249,12 @@ def skeleton(lifted: Lifted, index: ServerIndex, source: str, lang: str) -> str:
         own = ip_of(name)
         item["ip_addresses"] = sorted(addresses | ({own} if own else set()))
         item["applications"] = []
-        lines.extend(block_item(item, 2, 4))
+        lines.append(block_item(item, 2, 4))
     for endpoint in sorted(lifted.endpoints.values(), key=lambda e: e.id):
         if not endpoint.public:
             for address in sorted(endpoint.addresses):
                 if index.find(None, address) is None:
-                    lines.extend(block_item({"id": server_id(address.replace(":", "-")), "ip_addresses": [address],
+                    lines.append(block_item({"id": server_id(address.replace(":", "-")), "ip_addresses": [address],
                                              "applications": []}, 2, 4))
     return "".join(lines)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -121,21 +122,27 @@ class Evidence:
     rows: int = 0
     seen: set[str | None] = field(default_factory=set)
 
-    def add(self, connections: Sequence[Connection]) -> None:
+    @classmethod
+    def of(cls, connections: Sequence[Connection]) -> Evidence:
+        """The evidence of these connections alone (as `Evidence().add(connections)`)."""
         ports = set(map(_PORT, connections))
         ports.discard(None)
-        self.ports |= ports
-        self.connections += sum(map(_LINKS, connections))
-        self.rows += len(connections)
-        self.seen.update(map(_SEEN, connections))
+        return cls(ports, sum(map(_LINKS, connections)), len(connections), set(map(_SEEN, connections)))
+
+    def add(self, connections: Sequence[Connection]) -> None:
+        more = Evidence.of(connections)
+        self.ports |= more.ports
+        self.connections += more.connections
+        self.rows += more.rows
+        self.seen |= more.seen
 
     def to_dict(self, source: str) -> dict[str, object]:
         out: dict[str, object] = {"source": source, "ports": sorted(self.ports), "connections": self.connections}
         if self.rows != self.connections:  # agent-based rows stand for several connections each
             out["rows"] = self.rows
-        seen = sorted(filter(None, self.seen))
+        seen: set[str] = self.seen - {None, ""}  # type: ignore[assignment]  # None taken out
         if seen:
-            out["first_seen"], out["last_seen"] = seen[0], seen[-1]
+            out["first_seen"], out["last_seen"] = min(seen), max(seen)
         return out
 
 
@@ -169,6 +176,10 @@ def _block(address: str) -> str:
 
 
 def _is_global(address: str) -> bool:
+    """Whether a canonical address is public (ipaddress's is_global). An IPv4 address is made
+    from its number: parsing its text again cost ipaddress as much as a third of the answer."""
+    if ":" not in address:
+        return ipaddress.IPv4Address(int.from_bytes(bytes(map(int, address.split("."))), "big")).is_global
     return address_of(address).is_global  # type: ignore[union-attr]  # a canonical address
 
 
@@ -200,33 +211,36 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     joined: dict[tuple[tuple[str, ...], tuple[str, ...], str], list[Connection]] = {}
     # The same for the rows to an endpoint, by (endpoint key, public?) then by source applications.
     aimed: dict[tuple[str, bool], dict[tuple[str, ...], list[Connection]]] = {}
+    # The rows left out, by (reason, example: the port of administration traffic), counted once
+    # all are read, in the order first seen: as counting each row would, thousands of calls fewer.
+    left: Counter[tuple[str, object]] = Counter()
     read = 0
     for connection in connections:
         read += 1
         row, source_name, source_ip, target_name, target_ip, port, _, _ = connection
         if only is not None and port not in only:
-            count("left-out", "port-not-selected", port)
+            left["port-not-selected", port] += 1
             continue
         if port in ignored:
-            count("left-out", "admin-port", f"{port} {ADMIN_PORTS.get(port, '')}".strip())
+            left["admin-port", port] += 1
             continue
         source = find(source_name, source_ip)
         if source is None:
             name = (source_name or source_ip or "").strip()
             if not name:
-                count("left-out", "no-source", f"row {row}")
+                left["no-source", f"row {row}"] += 1
                 continue
             result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(source_ip)]))
-            count("left-out", "source-not-a-server", name)
+            left["source-not-a-server", name] += 1
             continue
         if not source.applications:
-            count("left-out", "server-without-application", source.server)
+            left["server-without-application", source.server] += 1
             continue
         target = find(target_name, target_ip)
         if target is None:
             found = _endpoint_key(target_name, target_ip, internal_domains)
             if found is None:
-                count("left-out", "no-destination", f"row {row}")
+                left["no-destination", f"row {row}"] += 1
                 continue
             callers = aimed.get(found)
             if callers is None:
@@ -237,7 +251,7 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             rows.append(connection)
             continue
         if not target.applications:
-            count("left-out", "server-without-application", target.server)
+            left["server-without-application", target.server] += 1
             continue
         key = (source.applications, target.applications, target.by)
         rows = joined.get(key)
@@ -245,13 +259,17 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
             rows = joined[key] = []
         rows.append(connection)
     report.read += read
+    for (reason, example), rows_left in left.items():
+        if reason == "admin-port":
+            example = f"{example} {ADMIN_PORTS.get(example, '')}".strip()  # type: ignore[call-overload]
+        count("left-out", reason, example, rows_left)
     for (sources, targets, by), rows in joined.items():
         pairs = [(a, b) for a in sources for b in targets if a != b]
         if not pairs:
             count("left-out", "within-one-application", sources[0], len(rows))
             continue
         for pair in pairs:
-            _evidence(result, pair).add(rows)
+            _add_evidence(result, pair, rows)
         count("mapped", "dependency-by-ip" if by == "ip" else "dependency-by-name", pairs[0], len(rows))
     for (where, public), callers in aimed.items():
         count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", where,
@@ -259,11 +277,12 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
     return result
 
 
-def _evidence(result: Lifted, pair: tuple[str, str]) -> Evidence:
+def _add_evidence(result: Lifted, pair: tuple[str, str], rows: Sequence[Connection]) -> None:
     evidence = result.dependencies.get(pair)
     if evidence is None:
-        evidence = result.dependencies[pair] = Evidence()
-    return evidence
+        result.dependencies[pair] = Evidence.of(rows)
+    else:
+        evidence.add(rows)
 
 
 def _to_endpoint(result: Lifted, key: str, public: bool, callers: dict[tuple[str, ...], list[Connection]]) -> int:
@@ -286,5 +305,5 @@ def _to_endpoint(result: Lifted, key: str, public: bool, callers: dict[tuple[str
     for apps, rows in callers.items():
         endpoint.callers.update(apps)
         for app in apps:
-            _evidence(result, (app, endpoint.id)).add(rows)
+            _add_evidence(result, (app, endpoint.id), rows)
     return len(every)

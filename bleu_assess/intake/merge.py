@@ -33,10 +33,21 @@ class Additions:
     def add(self, section: str, item: dict[str, Any]) -> None:
         self.items.setdefault(section, []).append(item)
 
+    def extend(self, section: str, items: list[dict[str, Any]]) -> None:
+        """`add` of each item (in one call: thousands of discovered flows)."""
+        if items:
+            self.items.setdefault(section, []).extend(items)
+
     def link(self, app_id: str, key: str, target: str) -> None:
-        values = self.lists.setdefault((app_id, key), [])
-        if target not in values:
-            values.append(target)
+        self.link_all(key, [(app_id, target)])
+
+    def link_all(self, key: str, pairs: list[tuple[str, str]]) -> None:
+        """`link` of each (application id, target) pair."""
+        lists = self.lists
+        for app_id, target in pairs:
+            values = lists.setdefault((app_id, key), [])
+            if target not in values:
+                values.append(target)
 
 
 def new_inventory(organisation: str | None, source: str, kind: str, lang: str = "en") -> str:
@@ -65,8 +76,11 @@ def _fold(additions: Additions) -> None:
         del additions.lists[(app_id, key)]
 
 
-def _key(section: str, item: dict[str, Any]) -> tuple[str, ...]:
-    return (str(item.get("from")), str(item.get("to"))) if section == "flows" else (str(item.get("id")),)
+def _keys(section: str, items: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """What tells the items of a section apart: (from, to) of a flow, (id,) of any other item."""
+    if section == "flows":
+        return [(str(i.get("from")), str(i.get("to"))) for i in items]
+    return [(str(i.get("id")),) for i in items]
 
 
 @dataclass
@@ -85,10 +99,10 @@ def apply(text: str, file: str, additions: Additions, report: ImportReport, data
     merged = dict(editor.data)
     _fold(additions)
     for section in SECTIONS:
-        existing = {_key(section, i) for i in editor.values(section)}
+        existing = set(_keys(section, editor.values(section)))
         fresh = []
-        for item in additions.items.get(section, ()):
-            key = _key(section, item)
+        items = additions.items.get(section, [])
+        for item, key in zip(items, _keys(section, items)):
             if key in existing:
                 report.notes.append(said("already-known", section=section, field=" -> ".join(key)))
                 continue

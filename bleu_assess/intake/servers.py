@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bleu_assess.inventory import model
 
@@ -60,19 +61,30 @@ def address_of(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Addres
         return None
 
 
-def servers_from_data(data: object) -> list[model.Server]:
+class Joined(NamedTuple):
+    """What joining reads of a server (a `model.Server` is one too): thousands are read from an
+    inventory not yet validated, and a named tuple is quicker to make than the model's record."""
+
+    id: str
+    hostname: str | None
+    fqdn: str | None
+    ip_addresses: tuple[str, ...]
+    applications: tuple[str, ...]
+
+
+def servers_from_data(data: object) -> list[Joined]:
     """The `servers:` of a parsed (not yet validated) inventory, as far as joining needs them."""
     out = []
     items = data.get("servers") if isinstance(data, dict) else None
     for item in items if isinstance(items, list) else ():
         if isinstance(item, dict) and isinstance(item.get("id"), str):
-            out.append(model.Server(id=item["id"], hostname=item.get("hostname"), fqdn=item.get("fqdn"),
-                                    ip_addresses=tuple(str(a) for a in item.get("ip_addresses") or ()),
-                                    applications=tuple(str(a) for a in item.get("applications") or ())))
+            out.append(Joined(item["id"], item.get("hostname"), item.get("fqdn"),
+                              tuple(map(str, item.get("ip_addresses") or ())),
+                              tuple(map(str, item.get("applications") or ()))))
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen record sets each field through object.__setattr__ (3 a server)
 class Match:
     server: str  # server id (or the mapping's name)
     applications: tuple[str, ...]
@@ -82,7 +94,7 @@ class Match:
 class ServerIndex:
     """Server lookup by every name and address it is known by."""
 
-    def __init__(self, servers: Iterable[model.Server] = (), mapping: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, servers: Iterable[model.Server | Joined] = (), mapping: dict[str, list[str]] | None = None) -> None:
         self.names: dict[str, Match] = {}
         self.ips: dict[str, Match] = {}
         self.shorts: dict[str, Match | None] = {}  # None: ambiguous

@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from bleu_assess.intake import emit
@@ -36,7 +37,7 @@ _ITEM = re.compile(r"( *)(-\s+)\S")
 # The same after each "\n" of a text whose lines end with "\n" alone: one search over the text
 # instead of one match a line (and quick, as it starts with a literal).
 _TOP_KEYS = re.compile(r"\n([A-Za-z_][A-Za-z0-9_-]*)[^\S\n]*:(?:\s|$)", re.M)
-_ITEMS = re.compile(r"\n( *)(-[^\S\n]+)\S")
+_MATCHED = itemgetter(1)  # of (line number, match or None)
 # What str.splitlines() also takes for a line break.
 _OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _ANCHOR = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
@@ -111,11 +112,13 @@ _UNUSUAL_CHARACTERS = ("\t", "\r", "&", "*", "!", "|", ">", "%", "@", "`", "<<")
 # ... flow collections as entries or going on past their line (searches that start with a
 # literal are the quick ones) ...
 _UNUSUAL_FLOW = (re.compile(r"\n *- +[\[{]"), re.compile(r"\[[^\n\]]*\n"), re.compile(r"\{[^\n}]*\n"))
-# ... quoted keys or values ...
-_UNUSUAL_QUOTE = re.compile(r"(?:^|[:\-\[,{]) *['\"]", re.M)
+# ... quoted keys or values (at a line's start, `\n`: the section starts with its own key) ...
+# (A search that starts with a class of characters is quick too; `^|` made it try every position.)
+_UNUSUAL_QUOTE = re.compile(r"[\n:\-\[,{] *['\"]")
 # ... and any line that is not blank, a comment, `key: value`, `- key: value` or `- value` (keys
 # that are plain words): plain scalars going on over several lines, `? ` keys, document markers.
-_UNUSUAL_LINE = re.compile(r"\n *(?:-(?! )|[^-\s#A-Za-z_]|[A-Za-z_][A-Za-z0-9_-]*(?![A-Za-z0-9_-]| *:(?: |\n)))")
+# (The key taken whole, `*+`: backtracking into it could only find a shorter one.)
+_UNUSUAL_LINE = re.compile(r"\n *(?:-(?! )|[^-\s#A-Za-z_]|[A-Za-z_][A-Za-z0-9_-]*+(?! *:(?: |\n)))")
 _ENTRY = re.compile(r"( *)(- +)(.+?) *$")  # a sequence entry, `- value`
 _PLAIN_ITEM = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^,\[\]{}#:'\"]*")
 
@@ -231,9 +234,10 @@ def _read_applications(lines: list[str], start: int, boundary: int, data: Any) -
         raise _Unusual
     first = re.search(r"^( *)- ", section, re.M)
     dash = len(first.group(1)) if first else 0
-    found = list(_pattern(rf"^ {{{dash}}}(- +)", re.M).finditer(section))
-    if len(found) != len(data) or (dash and _pattern(rf"^ {{0,{dash - 1}}}[^ #\n]", re.M).search(
-            section, len(lines[start]))):
+    # Items and dedented lines from the line break before them (the section's first line is its key).
+    found = list(_pattern(rf"\n {{{dash}}}(- +)").finditer(section))
+    if len(found) != len(data) or (dash and _pattern(rf"\n {{0,{dash - 1}}}[^ #\n]").search(
+            section, len(lines[start]) - 1)):
         raise _Unusual
     items = []
     line = start
@@ -241,10 +245,10 @@ def _read_applications(lines: list[str], start: int, boundary: int, data: Any) -
     for index, (match, parsed) in enumerate(zip(found, data)):
         if not isinstance(parsed, dict) or not isinstance(parsed.get("id", ""), str):
             raise _Unusual
-        line += section.count("\n", at, match.start())
-        at = match.start()
-        end = found[index + 1].start() if index + 1 < len(found) else len(section)
-        column = match.end() - match.start()
+        line += section.count("\n", at, match.start() + 1)
+        at = match.start() + 1
+        end = found[index + 1].start() + 1 if index + 1 < len(found) else len(section)
+        column = match.end() - at
         text = _ItemText(lines, section, at, end, line, column, parsed)
         items.append(Node("lazy", text, (line, column), (line, column)))
     return Node("seq", items, (items[0].start[0], dash), (boundary, 0))
@@ -267,24 +271,48 @@ def flow(value: Any) -> str:
     if kind is int:
         return str(value)
     # Keys and items that are strings or integers written without a call of their own (tens of
-    # thousands: ids, ports, counts).
+    # thousands: ids, ports, counts, dates).
     if isinstance(value, dict):
-        return "{" + ", ".join([f"{_string(k) if type(k) is str else scalar(k)}: "
-                                f"{_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)}"
-                                for k, v in value.items()]) + "}"
+        keys = tuple(value)
+        template = _FLOW_MAPPINGS.get(keys) or _template(_FLOW_MAPPINGS, keys, keys, "{", "", "", ", ", "}")
+        return template % tuple([_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)
+                                 for v in value.values()])
     if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"  # (a flow's datasets, before the user names them)
         return "[" + ", ".join([_string(v) if type(v) is str else str(v) if type(v) is int else flow(v)
                                 for v in value]) + "]"
     return scalar(value)
 
 
-def block_item(item: dict[str, Any], dash: int, indent: int) -> list[str]:
-    """A mapping as a block sequence item: `- key: value` at column `dash`, its other keys at
-    column `indent`; values that are lists or mappings are written in flow style."""
-    first, other = " " * dash + "- " + " " * (indent - dash - 2), " " * indent
-    return [f"{other if position else first}{_string(key) if type(key) is str else scalar(key)}: "
-            f"{_string(value) if type(value) is str else flow(value)}\n"
-            for position, (key, value) in enumerate(item.items())]
+def block_item(item: dict[str, Any], dash: int, indent: int) -> str:
+    """A mapping as a block sequence item, one line a key: `- key: value` at column `dash`, its
+    other keys at column `indent`; values that are lists or mappings are written in flow style."""
+    if not item:
+        return ""
+    keys = tuple(item)
+    template = _BLOCK_ITEMS.get((keys, dash, indent)) or _template(
+        _BLOCK_ITEMS, (keys, dash, indent), keys, "", " " * dash + "- " + " " * (indent - dash - 2), " " * indent,
+        "\n", "\n")
+    return template % tuple([_string(v) if type(v) is str else flow(v) for v in item.values()])
+
+
+# The text of mappings by their keys (and columns), values left as `%s`: imports write thousands
+# of items with the same keys (flows, their evidence), each key then written once.
+_FLOW_MAPPINGS: dict[tuple[Any, ...], str] = {}
+_BLOCK_ITEMS: dict[tuple[tuple[Any, ...], int, int], str] = {}
+
+
+def _template(cache: dict[Any, str], key: Any, keys: tuple[Any, ...], start: str, first: str, other: str,
+              between: str, end: str) -> str:
+    """`start` `first`key1: %s`between` `other`key2: %s ... `end`, the keys as YAML scalars;
+    kept in `cache` under `key` when the keys are all strings (1 == True: only text keys equal
+    no key of another type)."""
+    text = start + between.join(f"{other if position else first}{scalar(k).replace('%', '%%')}: %s"
+                                for position, k in enumerate(keys)) + end
+    if len(cache) < 4096 and all(type(k) is str for k in keys):
+        cache[key] = text
+    return text
 
 
 @dataclass
@@ -398,18 +426,11 @@ class InventoryEditor:
             return out
         start, boundary = self.top[section], self._section_boundary(section)
         out = self._starts[section] = []
-        if self.plain_breaks:
-            text = "\n" + "".join(self.lines[start + 1:boundary])  # a line break before each line
-            number, at = start + 1, 0
-            for item in _ITEMS.finditer(text):
-                if not out or len(item.group(1)) == out[0][1]:
-                    number += text.count("\n", at, item.start())
-                    at = item.start()
-                    out.append((number, len(item.group(1)), item.end(2) - item.start() - 1))
-            return out
-        for number in range(start + 1, boundary):
-            found = _ITEM.match(self.lines[number])
-            if found and (not out or len(found.group(1)) == out[0][1]):
+        # The lines that start an item, matched and picked out in C (thousands: a section of flows).
+        numbered = zip(range(start + 1, boundary), map(_ITEM.match, self.lines[start + 1:boundary]))
+        found: re.Match[str]
+        for number, found in filter(_MATCHED, numbered):  # type: ignore[assignment]  # None filtered out
+            if not out or len(found.group(1)) == out[0][1]:
                 out.append((number, len(found.group(1)), found.end(2)))
         return out
 
@@ -451,7 +472,7 @@ class InventoryEditor:
         if not items:
             return
         dash, indent = self._dash_and_indent(section)
-        lines = [line for item in items for line in block_item(item, dash, indent)]
+        lines = [block_item(item, dash, indent) for item in items]  # each the lines of one item
         if section not in self.top:
             self._insert(len(self.lines), ["\n", f"{section}:\n", *lines])
         elif self._inline(section) in ("", "[]", "null", "~") and not self._item_starts(section):
