@@ -108,10 +108,34 @@ def test_a_stable_ruleset_with_a_note_to_verify_is_refused_a_draft_may_carry_one
     assert load_ruleset(_ruleset(tmp_path, "draft", "Circulaire (titre exact à vérifier)", "src")).status == "draft"
 
 
-def test_uncertain_may_be_given_per_language(tmp_path: Path) -> None:
+def test_uncertain_is_given_in_both_languages(tmp_path: Path) -> None:
     ruleset = load_ruleset(_ruleset(tmp_path, "stable", "Loi", "src art. 1",
                                     {"uncertain": {"fr": "source secondaire", "en": "secondary source"}}))
     assert ruleset.rules[0].uncertain == {"fr": "source secondaire", "en": "secondary source"}
+
+
+@pytest.mark.parametrize("note", ["source secondaire", {"fr": "source secondaire"}, {"fr": "source", "en": " "}])
+def test_an_uncertain_note_missing_a_language_is_refused_with_its_place(tmp_path: Path, note: Any) -> None:
+    # An English report would show the French sentence (or nothing): the ruleset is refused.
+    path = _ruleset(tmp_path, "draft", "Loi", "src art. 1", {"uncertain": note})
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(path)
+    diagnostic = caught.value.diagnostics[0]
+    assert diagnostic.file == str(path) and diagnostic.line is not None
+    assert "uncertain" in diagnostic.path and ("one language only" in diagnostic.message
+                                               or "'fr' and 'en'" in diagnostic.message)
+
+
+def test_an_english_scan_under_any_shipped_secnumcloud_version_shows_english_uncertain_notes(runner: Any) -> None:
+    for version in ("1.0", "1.1", "2.0"):
+        result = runner.invoke(app, ["scan", str(EXAMPLES / "ministere-exemple.yaml"), "-f", "json", "--lang", "en",
+                                     "-r", f"secnumcloud@{version}"])
+        assert result.exit_code in (0, 1), result.output
+        notes = {f["uncertain"] for item in json.loads(result.stdout)["items"] for f in item["findings"] if f["uncertain"]}
+        assert notes, version
+        english = {r.uncertain["en"] for rs in ALL for r in rs.rules if r.uncertain}
+        french = {r.uncertain["fr"] for rs in ALL for r in rs.rules if r.uncertain}
+        assert notes <= english and not notes & french, notes - english
 
 
 def test_rules_show_gives_primary_addresses_and_dates(runner: Any) -> None:

@@ -68,7 +68,7 @@ RULE = Spec("object", "A rule.", fields={
     "remediation": _localised("What to do."),
     "references": Spec("list", "Keys of ruleset.sources, optionally followed by a pinpoint.", required=True,
                        non_empty=True, item=Spec("string")),
-    "uncertain": Spec("free", "Why the legal basis is uncertain: a text, or {fr: …, en: …}; shown in every output."),
+    "uncertain": Spec("free", "Why the legal basis is uncertain, {fr: …, en: …}; shown in every output."),
     "about": Spec("id", "The fact the finding is about (e.g. support-location): findings of one item about the "
                   "same fact are merged into one, which lists every rule and reference.", nullable=True),
 })
@@ -339,14 +339,17 @@ def _date(value: Any) -> str | None:
 
 
 def _uncertain(c: Collector, value: Any, path: tuple[Any, ...]) -> dict[str, str] | None:
-    """`uncertain:` as {fr, en}; a single text is shown in both languages."""
+    """`uncertain:` as {fr, en}: every output is worded in French or English, so a note in one
+    language only is refused (an English report would show a French sentence)."""
     if value is None:
         return None
-    if isinstance(value, str) and value.strip():
-        return {"fr": value, "en": value}
-    if isinstance(value, dict) and set(value) == {"fr", "en"} and all(isinstance(v, str) and v for v in value.values()):
+    if isinstance(value, dict) and set(value) == {"fr", "en"} and all(isinstance(v, str) and v.strip()
+                                                                       for v in value.values()):
         return dict(value)
-    c.error(0, path, "expected a text, or a mapping with 'fr' and 'en' texts")
+    if isinstance(value, str):
+        c.error(0, path, "a note in one language only: write it as {fr: …, en: …} (outputs are in French or English)")
+    else:
+        c.error(0, path, "expected a mapping with 'fr' and 'en' texts")
     return None
 
 
