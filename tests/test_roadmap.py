@@ -128,6 +128,28 @@ def test_reference_deadline_comes_from_data_with_its_source_and_the_applications
     assert "entrepot-sante" in hds["applications"] and "dpi" not in hds["applications"]
 
 
+
+def test_reference_deadlines_are_worded_in_french_and_english() -> None:
+    # Their title and the note saying why a date is uncertain reach the plan and the report.
+    from bleu_assess.rules.refdata import read
+
+    for entry in read("deadlines.yaml")["deadlines"]:
+        for field in ("title", "uncertain"):
+            text = entry.get(field)
+            if field == "uncertain" and text is None:
+                continue
+            assert isinstance(text, dict) and set(text) == {"fr", "en"} and all(v.strip() for v in text.values()), \
+                (entry["id"], field)
+
+
+@pytest.mark.parametrize(("lang", "note", "other"), [("en", "exact article not verified", "article exact non vérifié"),
+                                                     ("fr", "article exact non vérifié", "exact article not verified")])
+def test_an_uncertain_reference_deadline_says_why_in_the_plans_language(runner: Any, lang: str, note: str,
+                                                                        other: str) -> None:
+    result = runner.invoke(app, ["plan", str(CHU), "--format", "markdown", "--lang", lang, *CHU_OPTIONS])
+    assert result.exit_code == 0, result.output
+    assert note in result.stdout and other not in result.stdout
+
 def hosted(write_inventory: Any, cloud: dict[str, Any] | None = None, dc: dict[str, Any] | None = None,
            derogations: list[dict[str, Any]] | None = None) -> tuple[Any, Any]:
     """Two applications on an offer of a French datacentre: `a` is not exposed and lands on the

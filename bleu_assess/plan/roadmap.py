@@ -46,7 +46,8 @@ class Deadline:
     """A dated obligation on the timeline. `kind`: `qualification-expiry`, `derogation-end`
     (from the inventory) or `reference` (from rulesets/deadlines.yaml);
     `subject`: the provider, offer, derogation or reference it is about; `applications`: those it
-    constrains; `must_meet`: a wave moving one of them must end by `date`."""
+    constrains; `must_meet`: a wave moving one of them must end by `date`; `note`: why an
+    uncertain reference deadline is uncertain, by language."""
 
     date: dt.date
     kind: str
@@ -56,6 +57,7 @@ class Deadline:
     uncertain: bool = False
     title: Mapping[str, str] | None = None  # reference deadlines: wording by language
     source: str | None = None
+    note: Mapping[str, str] | None = None  # reference deadlines: why uncertain, by language
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"date": self.date.isoformat(), "kind": self.kind, "subject": self.subject,
@@ -230,7 +232,7 @@ def reference_deadlines(inventory: Inventory) -> list[Deadline]:
         if constrained:
             out.append(Deadline(_date(entry["date"]) or dt.date.min, "reference", entry["id"], tuple(sorted(constrained)),
                                 bool(entry.get("must_meet")), bool(entry.get("uncertain")), entry.get("title"),
-                                entry.get("source")))
+                                entry.get("source"), entry.get("uncertain") or None))
     return out
 
 

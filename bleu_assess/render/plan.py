@@ -77,7 +77,8 @@ def roadmap_view(plan: PlanResult, inventory: Inventory) -> dict[str, Any] | Non
     """What templates show of the roadmap (docs/planning.md): None when the plan is not dated;
     else `start`, `end` (dates), `freezes` [(from, to)], `holidays` (country or None),
     `capacity` (person-days a week, per wave), and `deadlines`, each a mapping with `date`,
-    `title`, `kind`, `must_meet`, `uncertain`, `source`, `applications` (ids) and `names`."""
+    `title`, `kind`, `must_meet`, `uncertain`, `note` (why uncertain, in the plan's language, or
+    None), `source`, `applications` (ids) and `names`."""
     roadmap = plan.roadmap
     if roadmap is None:
         return None
@@ -88,7 +89,7 @@ def roadmap_view(plan: PlanResult, inventory: Inventory) -> dict[str, Any] | Non
         "capacity": roadmap.capacity,
         "deadlines": [{"date": d.date, "title": words.deadline_title(d, lang, roadmap.start), "kind": d.kind,
                        "must_meet": d.must_meet,
-                       "uncertain": d.uncertain, "source": d.source, "applications": d.applications,
+                       "uncertain": d.uncertain, "note": d.note[lang] if d.note else None, "source": d.source, "applications": d.applications,
                        "names": [names[a] for a in d.applications]} for d in roadmap.deadlines],
     }
 
