@@ -169,7 +169,7 @@ class Evaluator:
             tool_version=__version__,
             inventory=InventoryRef(inv.path, inv.sha256, inv.organisation.name, inv.organisation.country,
                                    inv.organisation.type, inv.catalogue.to_dict() if inv.catalogue else None),
-            rulesets=tuple(RulesetRef(r.id, r.version, r.sha256, r.status) for r in self.rulesets),
+            rulesets=tuple(RulesetRef(r.id, r.version, r.sha256, r.status, r.superseded_by) for r in self.rulesets),
             items=tuple(items),
             lang=self.lang,
             as_of=self.as_of,

@@ -222,13 +222,28 @@ def worded_findings(item: ItemVerdict) -> tuple[Finding, ...]:
 
 @dataclass(frozen=True, slots=True)
 class RulesetRef:
+    """A ruleset a run applied: `status` stable, draft or deprecated; `superseded_by` the newest
+    non-draft version of the same ruleset when the one applied is older."""
+
     id: str
     version: str
     sha256: str
     status: str = "stable"
+    superseded_by: str | None = None
+
+    @property
+    def not_in_force(self) -> str | None:
+        """Why the run does not apply the rules in force: `draft`, `deprecated` or `superseded`;
+        None for the stable, newest version."""
+        if self.status in ("draft", "deprecated"):
+            return self.status
+        return "superseded" if self.superseded_by else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "version": self.version, "sha256": self.sha256, "status": self.status}
+        out = {"id": self.id, "version": self.version, "sha256": self.sha256, "status": self.status}
+        if self.superseded_by:
+            out["superseded_by"] = self.superseded_by
+        return out
 
 
 @dataclass(frozen=True, slots=True)

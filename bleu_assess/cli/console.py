@@ -260,5 +260,21 @@ def load_and_assess(path: str, lang: Lang | None, ruleset: list[str] | None = No
                                    warnings=not settings.quiet)  # -q shows none: none looked for
     language(lang, done.ig.inventory.organisation.country)
     diagnostics(done.warnings, done.result.lang, limit=10)
+    not_in_force(done.result.rulesets, done.result.lang)
     keep(done)
     return done
+
+
+def not_in_force(rulesets: Iterable[Any], lang: str) -> None:
+    """A warning on stderr for each ruleset applied that is not in force (draft, deprecated,
+    superseded): its verdicts are not those of the rules in force. None with -q."""
+    if settings.quiet:
+        return
+    from bleu_assess.render.l10n import typography
+    from bleu_assess.render.words import ruleset_warning
+
+    for ruleset in rulesets:
+        said = ruleset_warning(ruleset, lang)
+        if said:
+            err().print(prefix("cli.warning_prefix", lang) + typography(said, lang), style="yellow", markup=False,
+                        highlight=False)

@@ -88,6 +88,8 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
     document.add_heading(say("title"), level=0)
     document.add_paragraph(f"{inventory.organisation.name} · {ctx['generated']}")
     document.add_heading(say("at_a_glance"), level=1)
+    for line in ctx["rulesets_not_in_force"]:  # verdicts not of the rules in force: said first
+        document.add_paragraph().add_run(line).bold = True
     table([text for _, text, _ in page["figures"]], [[l10n.number(value, lang) for value, _, _ in page["figures"]]])
     for key, lines in (("q_move", page["move"]),
                        ("q_cannot", [say("decide_line", why=g["why"], names=g["names"]) for g in page["cannot"]]

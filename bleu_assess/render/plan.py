@@ -45,7 +45,8 @@ def context(plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
         "show_diagram": 0 < len(wave_of) <= MERMAID_MAX_APPLICATIONS,
         "effort": plan.effort,
         "label": lambda kind, value: label(kind, value, plan.scan.lang),
-        "rulesets": ", ".join(f"{r.id}@{r.version}" for r in plan.scan.rulesets),
+        "rulesets": ", ".join(f"{r.id}@{r.version}" + (f" ({words.ruleset_status(r, plan.scan.lang)})"
+                                                          if r.not_in_force else "") for r in plan.scan.rulesets),
         "roadmap": roadmap_view(plan, inventory),
         "date": lambda value, form="long": l10n.date(value, plan.scan.lang, form),
         "number": lambda value: l10n.number(value, plan.scan.lang),

@@ -104,7 +104,12 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         "brand": report_parts.brand(template_dir),
         "date": lambda value, form="long": l10n.date(value, lang, form),
         "number": lambda value: l10n.number(value, lang),
-        "tool_version": scan.tool_version, "inventory": scan.inventory, "rulesets": scan.rulesets,
+        "tool_version": scan.tool_version, "inventory": scan.inventory,
+        # Each ruleset with its status in words; those not in force also said first thing.
+        "rulesets": [{"id": r.id, "version": r.version, "sha256": r.sha256, "status": words.ruleset_status(r, lang)}
+                     for r in scan.rulesets],
+        "rulesets_not_in_force": [said[:1].upper() + said[1:] for r in scan.rulesets
+                                  if (said := words.ruleset_warning(r, lang))],
         "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,
         "applications": report_parts.Records(apps, _item), "datasets": report_parts.Records(datasets, _item),
         "plan": plan, "app_names": {a.id: a.name for a in inventory.applications},

@@ -141,6 +141,8 @@ def finding_heading(finding: Finding, lang: str) -> str:
 
 
 def summary_text(result: ScanResult) -> str:
+    from bleu_assess.render.words import ruleset_status
+
     lang = result.lang
     s = result.summary()
     unknown = cannot_assess_line(result)
@@ -150,7 +152,8 @@ def summary_text(result: ScanResult) -> str:
         t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang) or "—"),
         t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang) or "—"),
         t("scan.findings_line", lang, values=_severity_counts(s["findings"], lang) or "0"),
-        t("scan.rulesets_line", lang, values=", ".join(f"{r.id}@{r.version}" for r in result.rulesets)),
+        t("scan.rulesets_line", lang, values=", ".join(
+            f"{r.id}@{r.version}" + (f" ({ruleset_status(r, lang)})" if r.not_in_force else "") for r in result.rulesets)),
         *confidence_legend(result),
     ])
 

@@ -23,6 +23,7 @@ from bleu_assess.assess.results import (
     Phrase,
     Placement,
     PlanResult,
+    RulesetRef,
     Said,
     Staying,
     Wave,
@@ -125,6 +126,23 @@ def deadline_title(deadline: Deadline, lang: str, start: dt.date | None = None) 
                  qualification=label_or_code("qualification", qualification, lang) if qualification else "")
     return (text + (t("plan.uncertain_suffix", lang) if deadline.uncertain else "")
             + (t("plan.passed_suffix", lang) if start is not None and deadline.date < start else ""))
+
+
+def ruleset_status(ruleset: RulesetRef, lang: str) -> str:
+    """A ruleset's status in words: « stable », « brouillon, pas en vigueur », « remplacé par la
+    version 2.0 » (a stable version older than the newest non-draft one)."""
+    code = ruleset.not_in_force or "stable"
+    return t(f"scan.ruleset_status.{code}", lang, version=ruleset.superseded_by or "")
+
+
+def ruleset_warning(ruleset: RulesetRef, lang: str) -> str | None:
+    """The sentence saying a run applied a ruleset that is not in force (draft, deprecated or
+    superseded), with the version in force when there is one; None for a ruleset in force."""
+    code = ruleset.not_in_force
+    if code is None:
+        return None
+    instead = t("scan.ruleset_in_force", lang, version=ruleset.superseded_by) if ruleset.superseded_by else ""
+    return t(f"scan.ruleset_not_in_force.{code}", lang, ref=f"{ruleset.id}@{ruleset.version}", instead=instead)
 
 
 def diagnostic(diag: Diagnostic, lang: str) -> Diagnostic:

@@ -6,6 +6,7 @@ one is refused, never skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import os
@@ -157,12 +158,24 @@ def select(selectors: list[str] | None = None, rules_dir: str | os.PathLike[str]
     for selector in selectors or ():
         ruleset = _resolve(selector, available, named)
         chosen[ruleset.id] = ruleset
-    return [chosen[i] for i in sorted(chosen)]
+    return [_with_successor(chosen[i], available[i]) for i in sorted(chosen)]
+
+
+def _with_successor(ruleset: Ruleset, versions: dict[str, Available]) -> Ruleset:
+    """`ruleset`, told the newest non-draft version of its id when that one is newer."""
+    for candidate in _sorted_versions(versions):
+        if version_key(candidate) <= version_key(ruleset.version):
+            return ruleset
+        if load_ruleset(versions[candidate].path).status != "draft":
+            return dataclasses.replace(ruleset, superseded_by=candidate)
+    return ruleset
 
 
 def resolve(selector: str, rules_dir: str | os.PathLike[str] | None = None) -> Ruleset:
     """One ruleset: `ID@VERSION`, or `ID` for its latest non-draft version (else its latest draft)."""
-    return _resolve(selector, discover(rules_dir), {})
+    available = discover(rules_dir)
+    ruleset = _resolve(selector, available, {})
+    return _with_successor(ruleset, available[ruleset.id])
 
 
 def _resolve(selector: str, available: dict[str, dict[str, Available]], named: dict[str, str]) -> Ruleset:

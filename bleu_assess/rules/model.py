@@ -73,6 +73,9 @@ class Ruleset:
     rules: tuple[Rule, ...]
     path: str
     sha256: str
+    # The newest non-draft version of the same ruleset when this one is older (set when
+    # selected, rules/load.py): a run on it does not apply the rules in force.
+    superseded_by: str | None = None
 
     @property
     def ref(self) -> str:
