@@ -8,7 +8,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
+
 from bleu_assess.cli import app
+from bleu_assess.errors import RulesetError
+from bleu_assess.rules.load import load_ruleset
 
 # 3 servers lifted from a discovery export (no data, or data not classified yet) and one
 # application whose data is classified.
@@ -67,3 +72,75 @@ def test_a_fully_classified_estate_shows_no_unknown_line(runner: Any, write_inve
     known = dict(IMPORTED, applications=IMPORTED["applications"][3:], datasets=IMPORTED["datasets"][2:])
     table = runner.invoke(app, ["scan", str(write_inventory(known)), "--lang", "en"])
     assert "cannot be assessed" not in table.stdout
+
+
+# An item whose verdicts rest on facts missing: each rule that found them missing names the
+# verdicts it leaves undecided (rulesets' `verdict.undecided`), shown as provisional everywhere.
+MISSING = {
+    "format": "bleu-assess/v2",
+    "organisation": {"name": "Ministère", "type": "state-administration"},
+    "providers": [{"id": "us", "name": "US Cloud", "kind": "commercial", "headquarters": "US", "regions": ["US"]}],
+    "applications": [
+        {"id": "a-nodata", "name": "No data", "hosting": {"model": "on-premises"}},
+        {"id": "a-unclass", "name": "Unclassified", "hosting": {"model": "saas", "provider": "us"},
+         "datasets": ["d-unclass"]},
+        {"id": "a-health", "name": "Health", "hosting": {"model": "on-premises"}, "datasets": ["d-health"]},
+        {"id": "a-nohost", "name": "No hosting", "datasets": ["d-pub"]},
+        {"id": "wiki", "name": "Wiki", "hosting": {"model": "on-premises"}, "datasets": ["d-pub"]},
+    ],
+    "datasets": [{"id": "d-unclass"},
+                 {"id": "d-health", "classification": "health", "particular_sensitivity": "unknown"},
+                 {"id": "d-pub", "classification": "public", "particular_sensitivity": "no"}],
+}
+
+
+def test_verdicts_resting_on_missing_facts_are_listed_as_undecided_in_the_json(runner: Any,
+                                                                              write_inventory: Any) -> None:
+    items = {i["id"]: i for i in scan_json(runner, write_inventory(MISSING))["items"]}
+    # No data or unclassified data: the scope (and the target it implies) cannot be told.
+    assert items["a-nodata"]["undecided"] == ["secnumcloud_scope", "target"]
+    assert items["a-unclass"]["undecided"] == ["secnumcloud_scope", "target"]
+    assert items["d-unclass"]["undecided"] == ["secnumcloud_scope", "target"]
+    # Particular sensitivity not qualified: « recommended until qualified » is provisional.
+    assert items["a-health"]["undecided"] == ["secnumcloud_scope", "target"]
+    # Hosting not declared: where it runs is unknown, so is its exposure.
+    assert items["a-nohost"]["undecided"] == ["exposure"]
+    # Every fact known: no key, the JSON of a decided item is unchanged.
+    assert "undecided" not in items["wiki"]
+
+
+def test_the_table_the_markdown_and_the_report_mark_provisional_verdicts(runner: Any, write_inventory: Any,
+                                                                        tmp_path: Path) -> None:
+    path = write_inventory(MISSING)
+    table = runner.invoke(app, ["scan", str(path), "--lang", "en"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    rows = {line.split("│")[1].strip(): line for line in table.stdout.splitlines() if line.startswith("│ ")
+            and line.split("│")[1].strip()}
+    assert "Not required ?" in rows["a-nodata"] and "Any cloud ?" in rows["a-nodata"]
+    assert "None (0) ?" in rows["a-nohost"] and "Not required ?" not in rows["a-nohost"]
+    assert " ?" not in rows["wiki"]
+    assert "? provisional: the verdict rests on facts missing from the inventory" in table.stdout
+    markdown = runner.invoke(app, ["scan", str(path), "--lang", "fr", "-f", "markdown"]).stdout
+    assert "| Non requis ? |" in markdown and "? provisoire : le verdict repose" in markdown
+    report = tmp_path / "report.html"
+    done = runner.invoke(app, ["report", str(path), "--lang", "en", "--audience", "technical", "-o", str(report)])
+    assert done.exit_code == 0, done.output
+    html = report.read_text(encoding="utf-8")
+    assert "<td>Not required ?</td>" in html and "None (0) ?</td>" in html
+    assert "? provisional: the verdict rests on facts missing" in html
+
+
+def test_undecided_is_only_for_a_rule_that_leaves_readiness_unknown(tmp_path: Path) -> None:
+    local = {"fr": "texte", "en": "text"}
+    path = tmp_path / "test" / "1.0.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump({
+        "ruleset": {"id": "test", "version": "1.0", "status": "draft", "effective": "2024-01-01", "title": local,
+                    "sources": [{"key": "src", "title": "Loi", "url": "https://example.org"}]},
+        "rules": [{"id": "TST-UNK-001", "name": "test.unk", "applies_to": ["application"], "dimension": "test",
+                   "severity": "low", "title": local, "when": {"fact": "id", "equals": "x"}, "message": local,
+                   "remediation": local, "references": ["src"], "verdict": {"undecided": ["exposure"]}}]}),
+        encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(path)
+    assert "also sets 'readiness: unknown'" in caught.value.diagnostics[0].message

@@ -148,6 +148,9 @@ class Evaluator:
                 check = _Check(ruleset, rule)
                 for kind in rule.applies_to:
                     by_kind[kind].append(check)
+        # Rule id -> the verdicts it leaves undecided when it finds a fact missing (`verdict.undecided`).
+        self._leaves = {c.rule.id: tuple(c.rule.verdict.get("undecided") or ()) for v in by_kind.values() for c in v}
+        self._undecided: dict[tuple[str, ...], tuple[str, ...]] = {}
         self.first = {k: [c for c in v if not c.rule.second_pass] for k, v in by_kind.items()}
         self.second = {k: [c for c in v if c.rule.second_pass] for k, v in by_kind.items()}
         # One function per pass and kind tests every rule's condition (rules/conditions.py).
@@ -216,6 +219,11 @@ class Evaluator:
                 if kind == "application" and item.hosting is not None else None
             ordered, confidence = self.marks.item(item.id, ordered, facts["platform.id"], shown[2] if fast else None,
                                                   hosted)
+        undecided = self._undecided.get(unknown)
+        if undecided is None:  # every rule that found a fact missing, whatever the readiness
+            undecided = self._undecided[unknown] = tuple(
+                d for d in ("secnumcloud_scope", "residency", "exposure", "target")
+                if any(d in self._leaves[r] for r in unknown))
         # Positional, in ItemVerdict's field order (a plain call: quicker than one with *args).
         if kind == "application":
             hosting = item.hosting
@@ -227,7 +235,7 @@ class Evaluator:
         verdict = ItemVerdict(item.id, kind, item.name, readiness, facts["verdict.secnumcloud_scope"],
                               facts["verdict.residency"], exposure, facts["verdict.target"], facts["platform.id"],
                               ordered, facts["platform.pending"], owner, criticality, classification, model, tags,
-                              extra, reasons, confidence)
+                              extra, reasons, confidence, undecided)
         return verdict, facts, fired
 
     def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:

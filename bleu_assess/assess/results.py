@@ -59,6 +59,9 @@ class ItemVerdict:
     # Rules that found facts missing to decide (readiness `unknown`), in rule id order.
     unknown_reasons: tuple[str, ...] = ()
     confidence: str | None = None  # the worst of its findings' and its platform's (see Finding)
+    # Verdicts (secnumcloud_scope, residency, exposure, target) that rest on facts missing: the
+    # rules that found them missing say so (`verdict.undecided`); shown as provisional, never as definite.
+    undecided: tuple[str, ...] = ()
 
     @property
     def top_finding(self) -> Finding | None:
@@ -88,6 +91,8 @@ class ItemVerdict:
         else:
             out = {"classification": self.classification}
         out.update(tags=list(self.tags), extra=dict(self.extra), unknown_reasons=list(self.unknown_reasons))
+        if self.undecided:
+            out["undecided"] = list(self.undecided)
         if self.confidence:
             out["confidence"] = self.confidence
         return out
@@ -701,7 +706,7 @@ class _ItemEncoder:
             return self._closing(item).encode()
         try:
             key = (item.kind, item.owner, item.criticality, item.hosting_model, item.classification, item.tags,
-                   item.unknown_reasons, item.confidence)
+                   item.unknown_reasons, item.confidence, item.undecided)
             found = self.tails.get(key)
         except TypeError:  # an unhashable value (a test's record)
             return self._closing(item).encode()
@@ -720,6 +725,8 @@ class _ItemEncoder:
             listed = self.listed
             out += (f', "tags": {listed(item.tags)}, "extra": {_compact(dict(item.extra)) if item.extra else "{}"}, '
                     f'"unknown_reasons": {listed(item.unknown_reasons)}')
+            if item.undecided:
+                out += f', "undecided": {listed(item.undecided)}'
             if item.confidence:
                 out += f', "confidence": {_string(item.confidence)}'
             return out + "}"

@@ -41,6 +41,7 @@ def _item(verdict: ItemVerdict) -> dict[str, Any]:
         "findings": [_finding(f) for f in findings], "hosting_model": verdict.hosting_model,
         "codes": " ".join(sorted({f.rule for f in findings})),  # the item table's summary line
         "confidence": verdict.confidence,
+        "undecided": verdict.undecided,  # verdicts resting on facts missing: marked provisional
     }
 
 
@@ -108,6 +109,9 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         # Each ruleset with its status in words; those not in force also said first thing.
         "rulesets": [{"id": r.id, "version": r.version, "sha256": r.sha256, "status": words.ruleset_status(r, lang)}
                      for r in scan.rulesets],
+        "undecided_mark": t("scan.undecided_mark", lang),
+        "undecided_legend": (t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang))
+                             if any(i.undecided for i in scan.items) else None),
         "rulesets_not_in_force": [said[:1].upper() + said[1:] for r in scan.rulesets
                                   if (said := words.ruleset_warning(r, lang))],
         "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,

@@ -77,11 +77,15 @@ def table(result: ScanResult, width: int = 160, every: bool = False) -> Stack | 
                no_wrap=True),
         column("col_readiness", [cell(label("readiness", i.readiness, lang) + confidence_mark(i.confidence, lang),
                                       _STYLES.get(i.readiness, "")) for i in items], ALWAYS),
-        column("col_scope", [cell(label("secnumcloud_scope", i.secnumcloud_scope, lang)) for i in items], 4),
-        column("col_residency", [cell(label("residency", i.residency, lang)) for i in items], 2),
-        column("col_exposure", [cell(f"{label('exposure', i.exposure.level, lang)} ({i.exposure.score})",
-                                     _STYLES.get(i.exposure.level, "")) for i in items], 6),
-        column("col_target", [cell(label("target", i.target, lang)) for i in items], 3),
+        column("col_scope", [cell(label("secnumcloud_scope", i.secnumcloud_scope, lang)
+                                  + undecided_mark(i, "secnumcloud_scope", lang)) for i in items], 4),
+        column("col_residency", [cell(label("residency", i.residency, lang) + undecided_mark(i, "residency", lang))
+                                 for i in items], 2),
+        column("col_exposure", [cell(f"{label('exposure', i.exposure.level, lang)} ({i.exposure.score})"
+                                     + undecided_mark(i, "exposure", lang), _STYLES.get(i.exposure.level, ""))
+                                for i in items], 6),
+        column("col_target", [cell(label("target", i.target, lang) + undecided_mark(i, "target", lang))
+                              for i in items], 3),
         column("col_platform", [cell(i.platform or "—") for i in items], 1),
         column("col_top_finding", [cell(finding_heading(top, lang) if (top := top_finding(i)) else "—")
                                    for i in items], 5, flexible_min=24),
@@ -110,6 +114,19 @@ def cannot_assess_line(result: ScanResult) -> str | None:
 def confidence_mark(confidence: str | None, lang: str) -> str:
     """' †' after a verdict resting on catalogue facts that are not all official, else ''."""
     return " " + t("scan.confidence_mark", lang) if confidence else ""
+
+
+def undecided_mark(item: ItemVerdict, dimension: str, lang: str) -> str:
+    """' ?' after a verdict (`secnumcloud_scope`, `residency`, `exposure`, `target`) that rests on
+    facts missing from the inventory (`item.undecided`): provisional, never shown as definite."""
+    return " " + t("scan.undecided_mark", lang) if dimension in item.undecided else ""
+
+
+def undecided_legend(result: ScanResult) -> list[str]:
+    """The legend of the provisional mark, when an item shows one."""
+    if not any(i.undecided for i in result.items):
+        return []
+    return [t("scan.undecided_legend", result.lang, mark=t("scan.undecided_mark", result.lang))]
 
 
 def confidence_legend(result: ScanResult) -> list[str]:
@@ -154,6 +171,7 @@ def summary_text(result: ScanResult) -> str:
         t("scan.findings_line", lang, values=_severity_counts(s["findings"], lang) or "0"),
         t("scan.rulesets_line", lang, values=", ".join(
             f"{r.id}@{r.version}" + (f" ({ruleset_status(r, lang)})" if r.not_in_force else "") for r in result.rulesets)),
+        *undecided_legend(result),
         *confidence_legend(result),
     ])
 

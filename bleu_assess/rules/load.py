@@ -39,6 +39,7 @@ SOURCE_KINDS = ("legal", "method")
 # Left-over notes that a stable ruleset must not carry: verify the text, or mark the rule uncertain.
 TO_VERIFY = re.compile(r"à vérifier|a verifier|to be verified|to verify|\bTODO\b", re.IGNORECASE)
 DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
+UNDECIDED = ("secnumcloud_scope", "residency", "exposure", "target")
 FIRST_PASS_EFFECTS = ("secnumcloud_scope", "residency", "target", "requires_qualifications", "requires_regions")
 
 
@@ -55,6 +56,8 @@ VERDICT = Spec("object", "Verdict effects when the rule fires.", fields={
     "readiness": Spec("string", enum=("unknown",)),
     "requires_qualifications": Spec("list", item=Spec("id")),
     "requires_regions": Spec("free", "A @group or a list of country codes."),
+    "undecided": Spec("list", "With readiness unknown: the item's verdicts the missing fact leaves undecided, "
+                      "shown as provisional.", item=Spec("string", enum=UNDECIDED)),
 })
 RULE = Spec("object", "A rule.", fields={
     "id": Spec("string", "Stable code, e.g. SNC-SCOPE-001.", required=True),
@@ -331,6 +334,9 @@ def _check_semantics(c: Collector, data: dict[str, Any], path: Path) -> list[Rul
         regions = verdict.get("requires_regions")
         if regions is not None:
             verdict["requires_regions"] = _regions(c, regions, groups, (*at, "verdict", "requires_regions"))
+        if verdict.get("undecided") and verdict.get("readiness") != "unknown":
+            c.error(0, (*at, "verdict", "undecided"), "'undecided' says which verdicts a missing fact leaves "
+                    "undecided: the rule also sets 'readiness: unknown'")
         second = any(FACTS[f].second_pass for f in compiler.used)
         if second:
             for effect in FIRST_PASS_EFFECTS:
