@@ -176,3 +176,28 @@ def test_show_names_each_fact_in_the_readers_language_with_the_key_the_files_wri
     assert result.exit_code == 0, result.output
     assert "modèles de service (models)" in result.output and "IaaS, CaaS, PaaS" in result.output
     assert "pays de stockage (regions)" in result.output and "France" in result.output
+
+
+@pytest.mark.parametrize(("lang", "shown", "other"), [
+    ("fr", "Renouvellement selon le référentiel HDS de 2024 non vérifié.", "Renewal under the 2024 HDS"),
+    ("en", "Renewal under the 2024 HDS referential not verified.", "Renouvellement selon"),
+])
+def test_show_gives_why_a_fact_is_uncertain_in_the_readers_language(runner, lang: str, shown: str, other: str) -> None:
+    result = runner.invoke(app, ["catalogue", "show", "doctolib/saas", "--lang", lang], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert shown in result.output and other not in result.output
+
+
+def test_an_uncertain_note_in_one_language_only_is_a_located_error(runner, tmp_path: Path) -> None:
+    # A French report would show the English sentence: refused, with its file, line and field.
+    newer = _copy(tmp_path)
+    path = newer / "doctolib.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("uncertain: {fr: ")
+    end = text.index("}", text.index("en: ", start)) + 1
+    text = text[:start] + 'uncertain: "2021 information; may be outdated"' + text[end:]
+    path.write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "2021 information" in l)
+    result = runner.invoke(app, ["catalogue", "check", "--catalogue", str(newer)], env=WIDE)
+    assert result.exit_code == 2, result.output
+    assert f"doctolib.yaml:{line}:" in result.output and "uncertain: a note in one language only" in result.output

@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -59,7 +59,7 @@ class Fact:
     sources: tuple[Source, ...]
     confidence: str
     note: str = ""
-    uncertain: str = ""
+    uncertain: Mapping[str, str] | None = None  # why, {fr, en}: shown in the reader's language
     disputed: tuple[dict[str, Any], ...] = ()
     where: str = ""
 
@@ -226,7 +226,14 @@ def _schema_message(error: Any) -> str:
         return error.message.replace("Additional properties are not allowed", "unknown field")
     if error.validator == "required":
         return f"missing required field {error.message.split(' is a required')[0]}"
+    if error.validator == "type" and error.schema == _bilingual():  # a note in one language
+        return "a note in one language only: write it as {fr: …, en: …} (outputs are in French or English)"
     return error.message
+
+
+def _bilingual() -> Any:
+    """The schema of a note in both languages (`$defs.bilingual_note`), as the validator holds it."""
+    return _validator().schema["$defs"]["bilingual_note"]
 
 
 def _locate(f: _File) -> list[Diagnostic]:
@@ -289,7 +296,7 @@ class _FactReader:
         best = min((CONFIDENCES.index(s.confidence) for s in found), default=len(CONFIDENCES) - 1)
         confidence = raw.get("confidence") or CONFIDENCES[best]
         return Fact(raw["value"] if "value" in raw else None, tuple(found), confidence, raw.get("note", ""),
-                    raw.get("uncertain", ""), tuple(raw.get("disputed") or ()), yamlio.format_path(path))
+                    raw.get("uncertain"), tuple(raw.get("disputed") or ()), yamlio.format_path(path))
 
     def facts(self, raw: dict[str, Any], path: tuple[Any, ...]) -> dict[str, Fact]:
         return {k: self.fact(v, (*path, k)) for k, v in raw.items() if isinstance(v, dict)}

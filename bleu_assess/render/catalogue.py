@@ -66,7 +66,7 @@ def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> RenderableType:
         value = fact_value(name, fact.value, lang)
         extra = [fact.note] if fact.note else []
         if fact.uncertain:
-            extra.append(t("catalogue.uncertain", lang, text=fact.uncertain))
+            extra.append(t("catalogue.uncertain", lang, text=fact.uncertain[lang]))
         for other in fact.disputed:
             extra.append(t("catalogue.disputed", lang, value=_value(other["value"]), source=_value(other["source"])))
         sources = "\n".join(f"{s.title}\n{s.address} ({s.date}, {t('catalogue.confidence.' + s.confidence, lang)})"
@@ -144,7 +144,7 @@ def explain_block(verdict: Any, inventory: Any, lang: str) -> RenderableType:
             branch.add(t("scan.catalogue_override", lang, fields=", ".join(entry.overrides)))
         for name, fact in entry.doubtful():
             sources = "; ".join(f"{s.title}, {s.address} ({s.date})" for s in fact.sources)
-            note = f" — {fact.uncertain}" if fact.uncertain else ""
+            note = f" — {fact.uncertain[lang]}" if fact.uncertain else ""
             said = t("catalogue.fact_line", lang, field=field_name(name, lang), value=fact_value(name, fact.value, lang))
             branch.add(f"{said} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
     return tree
@@ -197,7 +197,7 @@ def report_context(inventory: Any, lang: str) -> dict[str, Any] | None:
             "overrides": [field_name(name, lang) for name in entry.overrides],
             "confidence": t(f"catalogue.confidence.{entry.confidence}", lang) if entry.confidence else "—",
             "doubtful": [{"field": field_name(name, lang), "value": _offline(fact_value(name, fact.value, lang)),
-                          "mark": t(f"catalogue.confidence.{fact.mark}", lang), "note": _offline(fact.uncertain),
+                          "mark": t(f"catalogue.confidence.{fact.mark}", lang), "note": _offline(fact.uncertain[lang]) if fact.uncertain else "",
                           "sources": [_offline(f"{s.title}, {s.address} ({s.date})") for s in fact.sources]}
                          for name, fact in entry.doubtful()],
         })
