@@ -144,3 +144,14 @@ def test_undecided_is_only_for_a_rule_that_leaves_readiness_unknown(tmp_path: Pa
     with pytest.raises(RulesetError) as caught:
         load_ruleset(path)
     assert "also sets 'readiness: unknown'" in caught.value.diagnostics[0].message
+
+
+def test_explain_and_csv_show_provisional_verdicts_too(runner: Any, write_inventory: Any) -> None:
+    path = write_inventory(MISSING)
+    explained = runner.invoke(app, ["explain", str(path), "a-nohost", "--lang", "en"], env={"COLUMNS": "160"})
+    assert explained.exit_code == 0, explained.output
+    assert "None ?" in explained.stdout and "? provisional:" in explained.stdout
+    rows = runner.invoke(app, ["scan", str(path), "-f", "csv", "--lang", "en"]).stdout.lstrip("\ufeff").splitlines()
+    assert rows[0].endswith(",undecided")
+    assert next(r for r in rows if r.startswith("a-nodata,")).endswith(",secnumcloud_scope target")
+    assert next(r for r in rows if r.startswith("wiki,")).endswith(",")

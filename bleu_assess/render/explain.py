@@ -11,6 +11,7 @@ from bleu_assess.assess.naming import sources
 from bleu_assess.assess.results import ItemVerdict
 from bleu_assess.render import findings_words
 from bleu_assess.render.i18n import label, t
+from bleu_assess.render.scan import undecided_mark
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -37,7 +38,7 @@ def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: lis
                              ("col_residency", "residency", verdict.residency),
                              ("col_exposure", "exposure", verdict.exposure.level),
                              ("col_target", "target", verdict.target)):
-        head.add_row(Text(t(f"scan.{key}", lang)), Text(label(kind, value, lang)))
+        head.add_row(Text(t(f"scan.{key}", lang)), Text(label(kind, value, lang) + undecided_mark(verdict, kind, lang)))
     head.add_row(Text(t("scan.col_platform", lang)), Text(verdict.platform or "—"))
     fact_table = Table(title=t("scan.facts_tested", lang), expand=False)
     # Fact names whole (they are what a rule writer searches for); values and rules wrap.
@@ -50,6 +51,8 @@ def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: lis
                            Text(", ".join(fired) or "—"))
     rules = {rule.id: rule for r in rulesets for rule in r.rules}
     parts: list[Any] = [Panel(head, title=f"{verdict.name} ({verdict.id})", expand=False)]
+    if verdict.undecided:  # verdicts resting on facts missing: provisional
+        parts.append(Text(t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang)), style="italic"))
 
     def field(key: str) -> str:
         return t("scan.field", lang, name=t(f"scan.{key}", lang))

@@ -186,8 +186,10 @@ def markdown(result: ScanResult, template_dir: str | None = None) -> str:
                   template_dir, result.lang)
 
 
+# `undecided`, last: the verdicts resting on facts missing, space-separated (ItemVerdict.undecided).
 CSV_COLUMNS = ("id", "kind", "name", "readiness", "secnumcloud_scope", "residency", "exposure_level",
-               "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "top_message")
+               "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "top_message",
+               "undecided")
 
 
 def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
@@ -198,7 +200,8 @@ def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
         top = top_finding(item)
         rows.append((item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
                      item.exposure.level, item.exposure.score, item.target, item.platform or "", len(decided(item)),
-                     top.rule if top else "", top.severity if top else "", top.message if top else ""))
+                     top.rule if top else "", top.severity if top else "", top.message if top else "",
+                     " ".join(item.undecided)))
     return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
 
 
