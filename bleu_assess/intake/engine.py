@@ -51,7 +51,7 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
         raise InventoryError(nothing[0].message, nothing)
     read = 0
     for sheet in data_sheets:
-        tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
+        tables = tables_for(sheet, mapping, len(data_sheets) == 1)
         if not tables:
             run.note("ignored-sheet", sheet, None, None, "", "ignored_sheet")
         for table in tables:
@@ -85,7 +85,7 @@ def _has_headers(table: Table, sheet: Sheet) -> bool:
     return set(table.requires) <= names
 
 
-def _tables_for(sheet: Sheet, mapping: Mapping, alone: bool) -> list[Table]:
+def tables_for(sheet: Sheet, mapping: Mapping, alone: bool) -> list[Table]:
     """The tables that read `sheet`: by its name (equal, else containing a table's name), else
     those that name no sheet and find their required headers, else for a lone sheet the
     fallback table."""

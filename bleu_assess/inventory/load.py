@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bleu_assess import gcpause, output
+from bleu_assess import gcpause, inputs, output
 from bleu_assess.errors import Diagnostic, InputError, InventoryError
 from bleu_assess.inventory import fastcheck, yamlio
 from bleu_assess.inventory.build import Outline
@@ -99,11 +99,20 @@ def _read(path: str | os.PathLike[str], hashed: bool = True) -> tuple[str, list[
     digests: list[str] = []
     for file, shown in files:
         output.register_input(file)
+        raw = b""
         try:
             raw = yamlio.read_bytes(file, shown)
+            if inputs.looks_like_table(raw, shown):
+                raise inputs.table_refusal(raw, shown)
             text = yamlio.decode(raw, shown)
-            docs.append(Document(shown, text, yamlio.parse(text, shown, raw)))
+            data = yamlio.parse(text, shown, raw)
+            if not isinstance(data, dict) and inputs.looks_like_table(raw, shown, parsed=False):
+                raise inputs.table_refusal(raw, shown)
+            docs.append(Document(shown, text, data))
         except InputError as exc:
+            if raw and not exc.diagnostics[0].code.startswith("input.table_") and \
+                    inputs.looks_like_table(raw, shown, parsed=False):
+                exc = inputs.table_refusal(raw, shown)  # a table that is not even YAML
             problems.extend(exc.diagnostics)
             continue
         digests.append(hashlib.sha256(raw).hexdigest() if hashed else "")
