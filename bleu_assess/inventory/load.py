@@ -36,8 +36,8 @@ def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None 
     def refuse(exc: OSError) -> None:
         # A folder that cannot be listed would silently drop part of the estate: an error.
         where = os.path.join(display, os.path.relpath(exc.filename, root)) if exc.filename else display
-        unreadable.append(Diagnostic(os.path.normpath(where), None, None, "",
-                                     f"cannot read this directory: {exc.strerror or exc}"))
+        unreadable.extend(inputs.refusal(os.path.normpath(where), "unreadable_directory",
+                                         error=str(exc.strerror or exc)).diagnostics)
 
     for folder, dirs, files in os.walk(root, followlinks=False, onerror=refuse):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -51,8 +51,7 @@ def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None 
             raise InputError(f"cannot read {display}", unreadable)
         problems.extend(unreadable)
     if not found:
-        raise InputError("empty directory", [Diagnostic(display, None, None, "",
-                                                        "directory holds no .yaml, .yml or .json inventory file")])
+        raise inputs.refusal(display, "no_inventory_files")
     return found
 
 
