@@ -71,7 +71,7 @@ def _syntax(file: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     if mark is None:
         return _fail(file, "yaml_syntax", problem=problem)
     opening = text[context.index] if context is not None and context.index < len(text) else ""
-    if opening in _OPENINGS and mark.index >= len(text.rstrip()):
+    if context is not None and opening in _OPENINGS and mark.index >= len(text.rstrip()):
         return _fail(file, "yaml_syntax_unclosed", context.line + 1, context.column + 1, problem=problem,
                      opening=opening)
     return _fail(file, "yaml_syntax", mark.line + 1, mark.column + 1, problem=problem)
