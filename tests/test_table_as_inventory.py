@@ -91,3 +91,27 @@ def test_the_python_api_refuses_a_table_as_such_too(tmp_path: Path) -> None:
         load_inventory(book)
     assert [d.code for d in refused.value.diagnostics] == ["input.table_workbook"]
     assert "a spreadsheet workbook, not an inventory" in refused.value.diagnostics[0].message
+
+
+def test_the_empty_template_imports_nothing_and_says_so_naming_its_sheets(runner: Any, tmp_path: Path) -> None:
+    template = tmp_path / "modele.xlsx"
+    assert runner.invoke(app, ["export", "template", "--lang", "en", "-o", str(template)]).exit_code == 0
+    out = tmp_path / "inventory.yaml"
+    result = runner.invoke(app, ["import", "table", str(template), "--mapping", "template", "--organisation", "X",
+                                 "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"{template}: headers but no data row under them (sheets: " in result.output
+    assert "applications" in result.output.lower()
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "a header row but no data row under it: nothing to import"),
+    ("fr", "une ligne d'en-têtes mais aucune ligne de données dessous : rien à importer"),
+])
+def test_a_csv_of_headers_only_imports_nothing_and_says_so(runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    table = tmp_path / "applications.csv"
+    table.write_text("name,criticality\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "csv", str(table), "--lang", lang, "-o", str(tmp_path / "inv.yaml")])
+    assert result.exit_code == 2
+    assert f"{table}: {words}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
