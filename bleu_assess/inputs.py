@@ -51,6 +51,11 @@ _RATIO_FLOOR = 16 * 1024 * 1024
 _NAMES = {"cp1252": "Windows-1252", "iso8859_15": "ISO-8859-15", "mac_roman": "Mac Roman", "cp850": "DOS (CP850)"}
 
 
+# A zip (xlsx, xlsm, ods) and an OLE2 compound file (xls): a workbook whatever its name.
+WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls")
+
+
 def max_bytes() -> int:
     """The input size limit in bytes: BLEU_ASSESS_MAX_INPUT_MB, default 256 MiB (a
     100,000-application estate is some 70 MiB)."""
@@ -229,6 +234,27 @@ def _check(text: str, file: str, refuse: Pattern[str]) -> None:
         if found.group() == "\0":
             raise refusal(file, "nul", line, column)
         raise refusal(file, "control", line, column, character=f"U+{ord(found.group()):04X}")
+
+
+def looks_like_table(raw: bytes, name: str, parsed: bool = True) -> bool:
+    """Whether a file `name` of content `raw`, given as an inventory, is a table: a workbook's
+    signature or a table's name whatever it holds; when it did not parse as an inventory
+    (`parsed` False: a syntax error, or no mapping at the top), a first line split by commas,
+    semicolons or tabs that is no YAML key, list item, flow collection or comment."""
+    if raw.startswith(WORKBOOK_SIGNATURES) or name.lower().endswith(TABLE_SUFFIXES):
+        return True
+    if parsed:
+        return False
+    first = next((line.strip() for line in raw[:4096].decode("utf-8", "replace").splitlines() if line.strip()), "")
+    if first.startswith(("#", "-", "{", "[", "%")) or ": " in first or first.endswith(":"):
+        return False
+    return any(sep in first for sep in (",", ";", "\t"))
+
+
+def table_refusal(raw: bytes, file: str) -> InputError:
+    """The error for a table given as an inventory: a workbook or a CSV table, to import first
+    (the CLI names the importer that reads it: intake/recognise.py)."""
+    return refusal(file, "table_workbook" if raw.startswith(WORKBOOK_SIGNATURES) else "table_csv")
 
 
 def position(data: Any, offset: int) -> tuple[int, int]:

@@ -28,7 +28,7 @@ def errors_of(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("format: bleu-assess/v1\norganisation: {name: [unclosed\n", ":3:1: YAML syntax error"),
+    ("format: bleu-assess/v1\norganisation: {name: [unclosed\n", ":2:22: YAML syntax error"),
     (HEAD + "  name: Again\n", ":4:3: organisation.name: duplicate key 'name'"),
     (HEAD + APP.replace("name: App", "name: App\n    users: many") + DATA,
      ":7:12: applications[0].users: expected a whole number, got a string"),

@@ -82,7 +82,12 @@ def command(name: str, parent: typer.Typer | None = None, **kwargs: Any) -> Call
             except BleuError as exc:
                 lang = error_language(kw)
                 if isinstance(exc, InputError):
-                    console.diagnostics(exc.diagnostics, lang)
+                    found = exc.diagnostics
+                    if any(d.code.startswith("input.table_") for d in found):  # a table given as an inventory
+                        from bleu_assess.intake.recognise import explain
+
+                        found = explain(found)
+                    console.diagnostics(found, lang)
                     errors = sum(1 for d in exc.diagnostics if d.severity == "error")
                     console.err().print(t("cli.errors", lang, count=errors), style="bold red")
                 else:

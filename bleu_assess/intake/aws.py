@@ -24,7 +24,7 @@ from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
-from bleu_assess.intake.sheets import one_table
+from bleu_assess.intake.sheets import Table, one_table
 from bleu_assess.intake.tally import ImportReport
 
 _CMF_TARGET = ("awsregion", "awsaccountid", "subnetids", "securitygroupids", "instancetype", "tenancy")
@@ -43,14 +43,11 @@ def _wave(value: Any) -> int | None:
 def read(path: str, report: ImportReport) -> list[Machine]:
     table = one_table(path)
     report.notes.extend(w.format() for w in table.warnings)
-    if table.has("server_name") and table.has("app_name"):
-        report.kind = "aws-cmf"
-        reader = _cmf
-    elif any(table.has(c) for c in ("ExternalId", "IPAddress", "HostName", "VMware.MoRefId")):
-        report.kind = "aws-ads"
-        reader = _ads
-    else:
+    kind = kind_of(table)
+    if kind is None:
         raise refused(path, "not_aws", line=table.first_row)
+    report.kind = kind
+    reader = _cmf if kind == "aws-cmf" else _ads
     machines = []
     for number, row in table.rows:
         report.read += 1
@@ -60,6 +57,16 @@ def read(path: str, report: ImportReport) -> list[Machine]:
         else:
             machines.append(machine)
     return machines
+
+
+def kind_of(table: Table) -> str | None:
+    """`aws-cmf` (a Cloud Migration Factory intake form), `aws-ads` (a Discovery Service import
+    template), or None, from the table's header."""
+    if table.has("server_name") and table.has("app_name"):
+        return "aws-cmf"
+    if any(table.has(c) for c in ("ExternalId", "IPAddress", "HostName", "VMware.MoRefId")):
+        return "aws-ads"
+    return None
 
 
 def _ads(row: dict[str, Any]) -> Machine | None:

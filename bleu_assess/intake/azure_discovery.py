@@ -50,6 +50,11 @@ def _machines_sheet(tables: dict[str, Table]) -> Table | None:
     return next((tables[k] for k in MACHINE_SHEETS if k in tables), None)
 
 
+def recognises(tables: dict[str, Table]) -> bool:
+    """Whether a workbook's tables are an Azure Migrate discovery or assessment report."""
+    return "discoveryreport" in tables or _machines_sheet(tables) is not None
+
+
 def _by_machine(table: Table | None) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for _, row in (table.rows if table is not None else ()):
@@ -64,7 +69,7 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
     found = read_book(discovery) if discovery else {}
     assessed = read_book(assessment) if assessment else {}
     for path, tables in ((discovery, found), (assessment, assessed)):
-        if path and "discoveryreport" not in tables and _machines_sheet(tables) is None:
+        if path and not recognises(tables):
             raise refused(path, "not_azure_migrate_workbook")
     if "discoveryreport" in assessed and not found:  # the discovery report given as the assessment
         found, assessed = assessed, {}

@@ -34,7 +34,7 @@ from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lif
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
 from bleu_assess.intake.said import problem, refused, usage
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
-from bleu_assess.intake.sheets import one_table
+from bleu_assess.intake.sheets import Table, one_table
 from bleu_assess.intake.tally import ImportReport, Said, said
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.walker import closest
@@ -104,16 +104,26 @@ def _port(value: str | None) -> int | None:
 def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
     """The export's kind (`agentless` or `agent-based`) and its connections."""
     table = one_table(path)
-    header, rows = table.header, table.rows
-    agentless = _columns(header, AGENTLESS)
-    if {"source", "port"} <= agentless.keys() and ("target" in agentless or "target_ip" in agentless):
+    kind = kind_of(table)
+    if kind == "agentless":
+        agentless = _columns(table.header, AGENTLESS)
         positions = [table.column(agentless.get(k, "")) for k in ("source", "source_ip", "target", "target_ip",
                                                                    "port", "seen")]
         return "agentless", _agentless_rows(table.raw, positions)
-    agent = _columns(header, AGENT)
-    if {"computer", "direction", "port"} <= agent.keys():
-        return "agent-based", _agent_rows(rows, agent)
+    if kind == "agent-based":
+        return "agent-based", _agent_rows(table.rows, _columns(table.header, AGENT))
     raise refused(path, "not_azure_dependencies", line=1)
+
+
+def kind_of(table: Table) -> str | None:
+    """`agentless` or `agent-based` (an Azure Migrate dependency export), or None, from the
+    table's header."""
+    agentless = _columns(table.header, AGENTLESS)
+    if {"source", "port"} <= agentless.keys() and ("target" in agentless or "target_ip" in agentless):
+        return "agentless"
+    if {"computer", "direction", "port"} <= _columns(table.header, AGENT).keys():
+        return "agent-based"
+    return None
 
 
 def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, str]) -> Iterator[Connection]:

@@ -49,20 +49,26 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
     if not data_sheets:
         nothing = [problem(p, None, None, "", "nothing_to_import") for p in paths]
         raise InventoryError(nothing[0].message, nothing)
-    read = 0
+    read: list[Sheet] = []
     for sheet in data_sheets:
-        tables = _tables_for(sheet, mapping, len(data_sheets) == 1)
+        tables = tables_for(sheet, mapping, len(data_sheets) == 1)
         if not tables:
             run.note("ignored-sheet", sheet, None, None, "", "ignored_sheet")
         for table in tables:
             _read(run, table, sheet, len(tables) > 1)
-        read += bool(tables)
+        read += [sheet] if tables else []
     if not read:
         names = tuple(sorted({name for t in mapping.tables for name in t.sheet_names}))
         required = tuple(sorted({", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires}))
         unread = [s.problem(None, None, "", "mapping_reads_no_sheet" if names else "mapping_reads_no_table",
                             mapping=mapping.name, expected=names or required) for s in data_sheets]
         raise InventoryError(unread[0].message, unread)
+    if not run.result.rows_read and not run.problems:  # headers only (an empty template): nothing to import
+        files = dict.fromkeys(s.file for s in read)
+        empty = [problem(file, None, None, "", "headers_only", sheets=tuple(s.name for s in read if s.file == file))
+                 if any(not s.is_csv for s in read if s.file == file) else
+                 problem(file, None, None, "", "headers_only_csv") for file in files]
+        raise InventoryError(empty[0].message, empty)
     links.resolve_references(run)
     links.apply_links(run)
     data = _assemble(run, organisation)
@@ -85,7 +91,7 @@ def _has_headers(table: Table, sheet: Sheet) -> bool:
     return set(table.requires) <= names
 
 
-def _tables_for(sheet: Sheet, mapping: Mapping, alone: bool) -> list[Table]:
+def tables_for(sheet: Sheet, mapping: Mapping, alone: bool) -> list[Table]:
     """The tables that read `sheet`: by its name (equal, else containing a table's name), else
     those that name no sheet and find their required headers, else for a lone sheet the
     fallback table."""

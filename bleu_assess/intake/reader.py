@@ -142,7 +142,7 @@ def read_file(path: Path, display: str) -> list[Sheet]:
     Excel 97 workbook, anything else a CSV text)."""
     output.register_input(path)
     raw = inputs.read_bytes(path, display)
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    if raw.startswith(inputs.WORKBOOK_SIGNATURES):
         from bleu_assess.intake import workbooks  # and zipfile: not for a CSV
 
         return (workbooks.read_zip if raw.startswith(b"PK") else workbooks.read_calamine)(path, display)

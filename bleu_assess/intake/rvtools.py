@@ -55,14 +55,26 @@ def _tables(path: str) -> dict[str, Table]:
         for sibling in sorted(Path(path).parent.glob("*.csv")):
             if sibling != Path(path):
                 tables.update({k: v for k, v in read_book(str(sibling)).items() if k not in tables})
+    found = tabs(tables)
+    if not recognises(found):
+        raise refused(path, "not_rvtools")
+    return found
+
+
+def tabs(tables: dict[str, Table]) -> dict[str, Table]:
+    """The RVTools tabs among a workbook's tables (`vinfo`, `vnetwork`, `vhost`, `vpartition`),
+    by the end of their normalised title (`RVTools_tabvInfo` is `vinfo`)."""
     found = {}
     for key, table in tables.items():
         for tab in ("vinfo", "vnetwork", "vhost", "vpartition"):
             if key.endswith(tab):
                 found[tab] = table
-    if "vinfo" not in found or not found["vinfo"].has("VM"):
-        raise refused(path, "not_rvtools")
     return found
+
+
+def recognises(found: dict[str, Table]) -> bool:
+    """Whether `found` (`tabs` of a workbook) is an RVTools export: a vInfo tab with a `VM` column."""
+    return "vinfo" in found and found["vinfo"].has("VM")
 
 
 def _by_vm(table: Table | None) -> dict[str, list[dict[str, Any]]]:

@@ -54,8 +54,13 @@ def read_book(path: str) -> dict[str, Table]:
     file = Path(path)
     if not file.is_file():
         raise refused(path, "no_such_file")
+    return tables_of(read_file(file, path))
+
+
+def tables_of(sheets: list[Sheet]) -> dict[str, Table]:
+    """Normalised sheet title -> table, for the sheets (with a value) of one file."""
     tables = {}
-    for sheet in read_file(file, path):
+    for sheet in sheets:
         table = _table(sheet)
         if table is not None:
             tables[normalise(sheet.name)] = table

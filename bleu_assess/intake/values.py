@@ -90,10 +90,7 @@ def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "") -> Coe
     if kind == "id":
         return _id(raw)
     if kind == "country":
-        text = text_of(raw)
-        if re.fullmatch(r"[A-Za-z]{2}", text):
-            return Coerced(text.upper(), "normalised" if text != text.upper() else None, text)
-        raise CellError("not_a_country", text=text)
+        return _country(text_of(raw))
     if kind == "boolean":
         return _boolean(raw)
     if kind in ("integer", "number"):
@@ -205,6 +202,67 @@ def _vocabularies(raw: bytes) -> dict[str, dict[str, list[Any]]]:
     import yaml
 
     return yaml.safe_load(raw.decode("utf-8")) or {}
+
+
+# CLDR territories that are no country an organisation or a provider is in: the European Union,
+# the euro area, the United Nations, outlying Oceania, unknown, and the pseudo-locales.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+# At most this many closest names suggested for a country not found, from this rapidfuzz score.
+_CLOSEST, _CLOSEST_SCORE = 3, 75
+
+
+@lru_cache(maxsize=1024)  # a country column repeats a few values
+def _country(text: str) -> Coerced:
+    """A country: its ISO 3166-1 alpha-2 code as written (`fr` normalised to `FR`), or a name
+    clients type (country_aliases.yaml: `UK`, `USA`), or its French or English CLDR name
+    (`Allemagne`, `États-Unis`, `Germany`), translated and said. A name meaning several
+    countries, or none, is refused, with the closest names. Babel is imported only here, for a
+    value that is not a code."""
+    aliases = _country_aliases()
+    key = plain(text)
+    if key not in aliases and re.fullmatch(r"[A-Za-z]{2}", text):
+        return Coerced(text.upper(), "normalised" if text != text.upper() else None, text)
+    codes, names = _country_names()
+    found = sorted(codes.get(key, ()))
+    if len(found) == 1:
+        return Coerced(found[0], "translated", text)
+    if found:
+        raise CellError("country_ambiguous", text=text, codes=tuple(found))
+    from rapidfuzz import fuzz, process
+
+    closest = process.extract(key, list(names), scorer=fuzz.ratio, limit=_CLOSEST, score_cutoff=_CLOSEST_SCORE)
+    if closest:
+        raise CellError("not_a_country_closest", text=text, options=tuple(names[match[0]] for match in closest))
+    raise CellError("not_a_country", text=text)
+
+
+def _country_aliases() -> dict[str, set[str]]:
+    """plain(name) -> codes, for the names of country_aliases.yaml."""
+    from bleu_assess import cache as compiled_cache
+
+    raw = (Path(__file__).resolve().parent / "country_aliases.yaml").read_bytes()
+    table = compiled_cache.cached("country-aliases", (raw,), lambda: _vocabularies(raw))
+    out: dict[str, set[str]] = {}
+    for code, words in table.items():
+        for word in words:
+            out.setdefault(plain(str(word)), set()).add(code)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> tuple[dict[str, set[str]], dict[str, str]]:
+    """(plain(name) -> codes, plain(name) -> name as written 'Name (CODE)') for the French and
+    English CLDR names of countries (Babel) and the aliases."""
+    from babel import Locale
+
+    codes = {key: set(found) for key, found in _country_aliases().items()}
+    names: dict[str, str] = {}
+    for lang in ("fr", "en"):
+        for code, name in Locale(lang).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+                codes.setdefault(plain(name), set()).add(code)
+                names.setdefault(plain(name), f"{name} ({code})")
+    return codes, names
 
 
 def _id(raw: Any) -> Coerced:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from bleu_assess import gcpause, output
+from bleu_assess import gcpause, inputs, output
 from bleu_assess.errors import Diagnostic, InputError, InventoryError
 from bleu_assess.inventory import fastcheck, yamlio
 from bleu_assess.inventory.build import Outline
@@ -36,8 +36,8 @@ def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None 
     def refuse(exc: OSError) -> None:
         # A folder that cannot be listed would silently drop part of the estate: an error.
         where = os.path.join(display, os.path.relpath(exc.filename, root)) if exc.filename else display
-        unreadable.append(Diagnostic(os.path.normpath(where), None, None, "",
-                                     f"cannot read this directory: {exc.strerror or exc}"))
+        unreadable.extend(inputs.refusal(os.path.normpath(where), "unreadable_directory",
+                                         error=str(exc.strerror or exc)).diagnostics)
 
     for folder, dirs, files in os.walk(root, followlinks=False, onerror=refuse):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -51,8 +51,7 @@ def inventory_files(root: Path, display: str, problems: list[Diagnostic] | None 
             raise InputError(f"cannot read {display}", unreadable)
         problems.extend(unreadable)
     if not found:
-        raise InputError("empty directory", [Diagnostic(display, None, None, "",
-                                                        "directory holds no .yaml, .yml or .json inventory file")])
+        raise inputs.refusal(display, "no_inventory_files")
     return found
 
 
@@ -99,11 +98,20 @@ def _read(path: str | os.PathLike[str], hashed: bool = True) -> tuple[str, list[
     digests: list[str] = []
     for file, shown in files:
         output.register_input(file)
+        raw = b""
         try:
             raw = yamlio.read_bytes(file, shown)
+            if inputs.looks_like_table(raw, shown):
+                raise inputs.table_refusal(raw, shown)
             text = yamlio.decode(raw, shown)
-            docs.append(Document(shown, text, yamlio.parse(text, shown, raw)))
+            data = yamlio.parse(text, shown, raw)
+            if not isinstance(data, dict) and inputs.looks_like_table(raw, shown, parsed=False):
+                raise inputs.table_refusal(raw, shown)
+            docs.append(Document(shown, text, data))
         except InputError as exc:
+            if raw and not exc.diagnostics[0].code.startswith("input.table_") and \
+                    inputs.looks_like_table(raw, shown, parsed=False):
+                exc = inputs.table_refusal(raw, shown)  # a table that is not even YAML
             problems.extend(exc.diagnostics)
             continue
         digests.append(hashlib.sha256(raw).hexdigest() if hashed else "")

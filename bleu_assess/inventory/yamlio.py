@@ -13,6 +13,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +54,30 @@ _MAX_EXPANSION_FACTOR = 10
 _MAX_EXPANSION_FLOOR = 200_000
 
 
-def _fail(file: str, message: str, line: int | None = None, column: int | None = None, path: str = "") -> InputError:
-    return InputError(message, [Diagnostic(file, line, column, path, message)])
+def _fail(file: str, code: str, line: int | None = None, column: int | None = None, path: str = "",
+          **params: Any) -> InputError:
+    """A refusal of the parse, `input.<code>` of templates/i18n/input.<lang>.yaml with `params`
+    (worded in the reader's language when printed), at `line`, `column` and field `path`."""
+    refused = inputs.refusal(file, code, line, column, **params)
+    return InputError(refused.message, [replace(d, path=path) for d in refused.diagnostics])
+
+
+def _syntax(file: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
+    """A YAML syntax error, at the parser's mark, its own words quoted; a bracket or quote left
+    open to the end of the text (the parser then stops past the last line) is located where it
+    was opened."""
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
+    if mark is None:
+        return _fail(file, "yaml_syntax", problem=problem)
+    opening = text[context.index] if context is not None and context.index < len(text) else ""
+    if context is not None and opening in _OPENINGS and mark.index >= len(text.rstrip()):
+        return _fail(file, "yaml_syntax_unclosed", context.line + 1, context.column + 1, problem=problem,
+                     opening=opening)
+    return _fail(file, "yaml_syntax", mark.line + 1, mark.column + 1, problem=problem)
+
+
+_OPENINGS = frozenset("[{\"'")
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -89,16 +112,13 @@ def parse(text: str, file: str, raw: bytes | None = None) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         path = path_of_line(text, line) if line else ""
-        raise _fail(file, f"invalid YAML value: {exc.problem or exc.context}", line, column, path) from None
+        raise _fail(file, "yaml_value", line, column, path, problem=exc.problem or exc.context) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise _fail(file, f"YAML syntax error: {problem}", line, column) from None
+        raise _syntax(file, text, exc) from None
     except yaml.YAMLError as exc:
-        raise _fail(file, f"YAML error: {exc}") from None
+        raise _fail(file, "yaml_error", error=str(exc)) from None
     except RecursionError:
-        raise _fail(file, "nesting too deep") from None
+        raise _fail(file, "too_deep") from None
     finally:
         loader.dispose()
         if enabled:
@@ -442,18 +462,20 @@ def _parse_json(text: str, file: str) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_json_pairs)
     except json.JSONDecodeError as exc:
-        raise _fail(file, f"JSON syntax error: {exc.msg}", exc.lineno, exc.colno) from None
+        raise _fail(file, "json_syntax", exc.lineno, exc.colno, problem=exc.msg) from None
     except _JSONDuplicate:
         pass  # located below by the YAML loader (JSON is YAML), which records every duplicate
     except RecursionError:
-        raise _fail(file, "nesting too deep") from None
-    except ValueError as exc:  # NaN, Infinity, or more digits than Python converts
+        raise _fail(file, "too_deep") from None
+    except ValueError:  # NaN, Infinity, or more digits than Python converts
         found = _JSON_CONSTANT.search(text) or _LONG_NUMBER.search(text)
         line, column = _position(text, found.start()) if found else (None, None)
-        message = str(exc) if "NaN" in str(exc) or "Infinity" in str(exc) else "number out of range"
         from bleu_assess.inventory.locate import path_of_line
 
-        raise _fail(file, message, line, column, path_of_line(text, line) if line else "") from None
+        where = path_of_line(text, line) if line else ""
+        if found is not None and found.re is _JSON_CONSTANT:
+            raise _fail(file, "json_constant", line, column, where, value=found.group()) from None
+        raise _fail(file, "number_out_of_range", line, column, where) from None
     import yaml
 
     from bleu_assess.inventory.locate import Loader
@@ -466,7 +488,7 @@ def _parse_json(text: str, file: str) -> Any:
     finally:
         loader.dispose()
     if not loader.duplicate_keys:
-        raise _fail(file, "duplicate key (the earlier value would be silently lost)")
+        raise _fail(file, "duplicate_key_somewhere")
     raise _duplicates(file, text, loader.duplicate_keys)
 
 
@@ -474,10 +496,8 @@ def _duplicates(file: str, text: str, keys: list[yaml.Node]) -> InputError:
     from bleu_assess.inventory.locate import path_of_line
 
     return InputError("duplicate keys", [
-        Diagnostic(file, k.start_mark.line + 1, k.start_mark.column + 1, path_of_line(text, k.start_mark.line + 1),
-                   f"duplicate key '{k.value}' (the earlier value would be silently lost)")
-        for k in keys
-    ])
+        d for k in keys for d in _fail(file, "duplicate_key", k.start_mark.line + 1, k.start_mark.column + 1,
+                                       path_of_line(text, k.start_mark.line + 1), key=k.value).diagnostics])
 
 
 def _check_expansion(root: yaml.Node, file: str) -> None:
@@ -499,14 +519,14 @@ def _check_expansion(root: yaml.Node, file: str) -> None:
             continue
         for child in children:
             if sizes.get(id(child)) == -1:  # still in progress: the child is an ancestor
-                raise _fail(file, "recursive YAML alias: a node contains itself", child.start_mark.line + 1,
+                raise _fail(file, "recursive_alias", child.start_mark.line + 1,
                             child.start_mark.column + 1)
         sizes[key] = 1 + sum(max(sizes.get(id(child), 1), 1) for child in children)
     total = sizes[id(root)]
     limit = max(_MAX_EXPANSION_FLOOR, _MAX_EXPANSION_FACTOR * distinct)
     if total > limit:
-        raise _fail(file, f"YAML aliases expand to {total:,} nodes from {distinct:,} (limit {limit:,}): "
-                    "refusing a possible alias bomb", root.start_mark.line + 1, root.start_mark.column + 1)
+        raise _fail(file, "alias_bomb", root.start_mark.line + 1, root.start_mark.column + 1,
+                    total=f"{total:,}", distinct=f"{distinct:,}", limit=f"{limit:,}")
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:

@@ -48,12 +48,11 @@ def test_an_empty_sheet_and_an_empty_csv_say_there_is_nothing_to_import(runner: 
     assert not (tmp_path / "out.yaml").exists()
 
 
-def test_a_header_only_sheet_imports_an_inventory_without_applications(runner: Any, tmp_path: Path) -> None:
+def test_a_header_only_sheet_is_refused_naming_it_as_an_empty_one_is(runner: Any, tmp_path: Path) -> None:
     book = _book(tmp_path / "header.xlsx", [["id", "name", "criticality"]])
-    result = _import(runner, tmp_path, book)
-    assert result.exit_code == 0, result.output
-    data = yaml.safe_load((tmp_path / "out.yaml").read_text(encoding="utf-8"))
-    assert data["organisation"] == {"name": "Test"} and "applications" not in data
+    assert_refused(_import(runner, tmp_path, book),
+                   f"{book}: headers but no data row under them (sheets: applications): nothing to import")
+    assert not (tmp_path / "out.yaml").exists()
 
 
 def test_formula_only_cells_without_saved_values_are_said_not_guessed(runner: Any, tmp_path: Path) -> None:

@@ -1,0 +1,86 @@
+"""Imports read countries as clients type them: ISO codes, French and English names (CLDR,
+through Babel) and common aliases (country_aliases.yaml), each so read listed in the report;
+an unknown or ambiguous name is refused at its cell with the closest names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from openpyxl import Workbook
+
+from bleu_assess.cli import app
+
+
+def _said(result: Any) -> str:
+    return result.output.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _tables(folder: Path, headquarters: list[str], country: str = "France") -> Path:
+    folder.mkdir()
+    (folder / "organisation.csv").write_text(f"name,country,type\nCHU,{country},other\n", encoding="utf-8")
+    rows = "".join(f'p{n},P{n},commercial,"{place}"\n' for n, place in enumerate(headquarters))
+    (folder / "providers.csv").write_text("id,name,kind,headquarters\n" + rows, encoding="utf-8")
+    (folder / "applications.csv").write_text("id,name,hosting.model,hosting.provider\na,A,saas,p0\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("typed, code", [
+    ("France", "FR"), ("Allemagne", "DE"), ("États-Unis", "US"), ("etats-unis", "US"), ("USA", "US"),
+    ("United States", "US"), ("UK", "GB"), ("Royaume-Uni", "GB"), ("germany", "DE"), ("de", "DE"),
+])
+def test_country_names_and_aliases_become_codes(runner: Any, tmp_path: Path, typed: str, code: str) -> None:
+    tables = _tables(tmp_path / "t", [typed])
+    out = tmp_path / "inventory.yaml"
+    result = runner.invoke(app, ["import", "csv", str(tables), "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["providers"][0]["headquarters"] == code
+
+
+def test_each_country_read_from_a_name_is_listed_in_the_report(runner: Any, tmp_path: Path) -> None:
+    tables = _tables(tmp_path / "t", ["Allemagne", "FR"], country="France")
+    result = runner.invoke(app, ["import", "csv", str(tables), "--lang", "fr", "-o", str(tmp_path / "i.yaml")])
+    said = _said(result)
+    assert "organisation.csv:2: colonne country: « France » lu comme 'FR'" in said
+    assert "providers.csv:2: colonne headquarters: « Allemagne » lu comme 'DE'" in said
+    assert "« FR » lu comme" not in said  # a code is taken as it is, without a word
+
+
+def test_a_country_misspelt_in_a_workbook_is_refused_at_its_cell_with_the_closest_names(runner: Any,
+                                                                                     tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "organisation"
+    sheet.append(["name", "country", "type"])
+    sheet.append(["CHU", "Allemange", "other"])
+    book.create_sheet("applications").append(["id", "name"])
+    book["applications"].append(["a", "A"])
+    path = tmp_path / "inventaire.xlsx"
+    book.save(path)
+    out = tmp_path / "i.yaml"
+    result = runner.invoke(app, ["import", "xlsx", str(path), "--lang", "fr", "-o", str(out)])
+    assert result.exit_code == 2
+    assert (f"{path}: organisation!B2: country: pays attendu : son code à deux lettres (FR, DE, US…) ou son nom "
+            "en français ou en anglais, trouvé : « Allemange » (vouliez-vous dire Allemagne (DE) ?)") in _said(result)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "column headquarters: 'Congo' may name several countries (CD, CG): write its two-letter code"),
+    ("fr", "colonne headquarters: « Congo » peut désigner plusieurs pays (CD, CG) : écrivez son code à deux lettres"),
+])
+def test_an_ambiguous_name_asks_for_the_code(runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    tables = _tables(tmp_path / "t", ["Congo"])
+    result = runner.invoke(app, ["import", "csv", str(tables), "--lang", lang, "-o", str(tmp_path / "i.yaml")])
+    assert result.exit_code == 2
+    assert f"providers.csv:2: {words}" in _said(result)
+
+
+def test_a_name_close_to_none_is_refused_without_a_suggestion(runner: Any, tmp_path: Path) -> None:
+    tables = _tables(tmp_path / "t", ["Zzyzx"])
+    result = runner.invoke(app, ["import", "csv", str(tables), "--lang", "en", "-o", str(tmp_path / "i.yaml")])
+    assert result.exit_code == 2
+    assert ("column headquarters: expected a country: its two-letter code (FR, DE, US…) or its name in French or "
+            "English, got 'Zzyzx'\n") in _said(result)

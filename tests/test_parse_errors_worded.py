@@ -1,0 +1,61 @@
+"""YAML and JSON syntax errors are worded in the reader's language, the parser's own words
+quoted, at the line and column where the mistake is to be fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bleu_assess.cli import app
+
+
+def _said(result: Any) -> str:
+    return result.output.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "3:11: erreur de syntaxe YAML : « did not find expected ',' or ']' » : le [ ouvert ici n'est jamais refermé"),
+    ("en", "3:11: YAML syntax error: did not find expected ',' or ']': the [ opened here is never closed"),
+])
+def test_an_unclosed_bracket_is_located_where_it_opens(runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    inventory = tmp_path / "bad.yaml"
+    inventory.write_text("applications:\n  - id: a\n    name: [x\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--lang", lang, str(inventory)])
+    assert result.exit_code == 2
+    assert f"{inventory}:{words}" in _said(result)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "2:4: erreur de syntaxe YAML : « mapping values are not allowed in this context »"),
+    ("en", "2:4: YAML syntax error: mapping values are not allowed in this context"),
+])
+def test_a_misplaced_key_is_located_on_its_line(runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    inventory = tmp_path / "bad.yaml"
+    inventory.write_text("a: 1\n  b: 2\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--lang", lang, str(inventory)])
+    assert f"{inventory}:{words}" in _said(result)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "2:10: erreur de syntaxe JSON : « Expecting value »"),
+    ("en", "2:10: JSON syntax error: Expecting value"),
+])
+def test_json_syntax_errors_are_worded_too(runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    inventory = tmp_path / "bad.json"
+    inventory.write_text('{"applications": [\n  {"id": }\n]}\n', encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--lang", lang, str(inventory)])
+    assert result.exit_code == 2
+    assert f"{inventory}:{words}" in _said(result)
+
+
+def test_duplicate_keys_and_an_empty_directory_are_worded_in_french(runner: Any, tmp_path: Path) -> None:
+    inventory = tmp_path / "dup.yaml"
+    inventory.write_text("format: bleu-assess/v1\nformat: bleu-assess/v1\n", encoding="utf-8")
+    said = _said(runner.invoke(app, ["validate", "--lang", "fr", str(inventory)]))
+    assert "2:1: format: clé « format » en double (la valeur précédente serait perdue sans avertissement)" in said
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    said = _said(runner.invoke(app, ["validate", "--lang", "fr", str(empty)]))
+    assert f"{empty}: le répertoire ne contient aucun fichier d'inventaire .yaml, .yml ou .json" in said

@@ -1,0 +1,117 @@
+"""A spreadsheet or CSV table given where an inventory is expected is refused for what it is,
+naming the file and the command that turns it into an inventory, in the reader's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from bleu_assess.cli import app
+
+
+def _workbook(path: Path, title: str, rows: list[list[Any]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_rvtools_workbook_names_its_importer(runner: Any, tmp_path: Path) -> None:
+    book = _workbook(tmp_path / "export.xlsx", "vInfo", [["VM", "Powerstate"], ["web01", "poweredOn"]])
+    result = runner.invoke(app, ["validate", "--lang", "en", str(book)])
+    assert result.exit_code == 2
+    assert f"{book}: a spreadsheet workbook, not an inventory (YAML or JSON); recognised format: RVTools" in result.output
+    assert f"`bleu-assess import rvtools {book} -o inventory.yaml`" in result.output
+    assert "UTF-8" not in result.output
+
+
+def test_a_workbook_under_any_name_is_recognised_by_its_content(runner: Any, tmp_path: Path) -> None:
+    book = _workbook(tmp_path / "book.xlsx", "Apps", [["Nom", "Criticité"], ["Paie", "haute"]])
+    disguised = tmp_path / "inventaire.yaml"
+    disguised.write_bytes(book.read_bytes())
+    result = runner.invoke(app, ["scan", "--lang", "fr", str(disguised)])
+    assert result.exit_code == 2
+    output = result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert f"{disguised}: un classeur de tableur, pas un inventaire (YAML ou JSON)" in output
+    assert f"`bleu-assess import table {disguised} --suggest-mapping -o mapping.yaml`" in output
+    assert f"`bleu-assess import table {disguised} --mapping mapping.yaml -o inventory.yaml`" in output
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "un tableau CSV, pas un inventaire (YAML ou JSON) ; format reconnu : konveyor"),
+    ("en", "a CSV table, not an inventory (YAML or JSON); recognised format: konveyor"),
+])
+def test_a_csv_export_names_the_preset_that_reads_it(runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    table = tmp_path / "apps.csv"
+    table.write_text("Record Type 1,Application Name,Description\n1,Paie,Payroll\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--lang", lang, str(table)])
+    assert result.exit_code == 2
+    assert f"{table}: {words}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert f"bleu-assess import table {table} --mapping konveyor -o inventory.yaml" in result.output
+
+
+def test_a_semicolon_table_named_yaml_is_a_table_not_a_yaml_string(runner: Any, tmp_path: Path) -> None:
+    table = tmp_path / "inventaire.yaml"
+    table.write_text("nom;criticité\nPaie;haute\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--lang", "en", str(table)])
+    assert result.exit_code == 2
+    assert f"{table}: a CSV table, not an inventory" in result.output
+    assert "top level" not in result.output
+
+
+def test_the_template_workbook_is_sent_to_import_xlsx(runner: Any, tmp_path: Path) -> None:
+    template = tmp_path / "modele.xlsx"
+    assert runner.invoke(app, ["export", "template", "-o", str(template)]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--lang", "en", str(template)])
+    assert result.exit_code == 2
+    assert "recognised format: bleu-assess export template" in result.output
+    assert f"`bleu-assess import xlsx {template} -o inventory.yaml`" in result.output
+
+
+def test_a_yaml_inventory_with_commas_in_its_first_line_is_still_read_as_yaml(runner: Any, tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory.yaml"
+    inventory.write_text("applications: [a, b]\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--lang", "en", str(inventory)])
+    assert result.exit_code == 2
+    assert "not an inventory" not in result.output
+
+
+def test_the_python_api_refuses_a_table_as_such_too(tmp_path: Path) -> None:
+    from bleu_assess.errors import InputError
+    from bleu_assess.inventory.load import load_inventory
+
+    book = _workbook(tmp_path / "export.xlsx", "Sheet", [["a", "b"], [1, 2]])
+    with pytest.raises(InputError) as refused:
+        load_inventory(book)
+    assert [d.code for d in refused.value.diagnostics] == ["input.table_workbook"]
+    assert "a spreadsheet workbook, not an inventory" in refused.value.diagnostics[0].message
+
+
+def test_the_empty_template_imports_nothing_and_says_so_naming_its_sheets(runner: Any, tmp_path: Path) -> None:
+    template = tmp_path / "modele.xlsx"
+    assert runner.invoke(app, ["export", "template", "--lang", "en", "-o", str(template)]).exit_code == 0
+    out = tmp_path / "inventory.yaml"
+    result = runner.invoke(app, ["import", "table", str(template), "--mapping", "template", "--organisation", "X",
+                                 "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"{template}: headers but no data row under them (sheets: " in result.output
+    assert "applications" in result.output.lower()
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "a header row but no data row under it: nothing to import"),
+    ("fr", "une ligne d'en-têtes mais aucune ligne de données dessous : rien à importer"),
+])
+def test_a_csv_of_headers_only_imports_nothing_and_says_so(runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    table = tmp_path / "applications.csv"
+    table.write_text("name,criticality\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "csv", str(table), "--lang", lang, "-o", str(tmp_path / "inv.yaml")])
+    assert result.exit_code == 2
+    assert f"{table}: {words}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
