@@ -48,8 +48,14 @@ def test_each_country_read_from_a_name_is_listed_in_the_report(runner: Any, tmp_
     assert "« FR » lu comme" not in said  # a code is taken as it is, without a word
 
 
-def test_a_country_misspelt_in_a_workbook_is_refused_at_its_cell_with_the_closest_names(runner: Any,
-                                                                                     tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "organisation!B2: country: pays attendu : son code à deux lettres (FR, DE, US…) ou son nom en français "
+           "ou en anglais, trouvé : « Allemange » (vouliez-vous dire Allemagne (DE) ?)"),
+    ("en", "organisation!B2: country: expected a country: its two-letter code (FR, DE, US…) or its name in French "
+           "or English, got 'Allemange' (did you mean Germany (DE)?)"),
+])
+def test_a_country_misspelt_in_a_workbook_is_refused_at_its_cell_with_the_closest_names_in_the_readers_language(
+        runner: Any, tmp_path: Path, lang: str, words: str) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "organisation"
@@ -60,11 +66,17 @@ def test_a_country_misspelt_in_a_workbook_is_refused_at_its_cell_with_the_closes
     path = tmp_path / "inventaire.xlsx"
     book.save(path)
     out = tmp_path / "i.yaml"
-    result = runner.invoke(app, ["import", "xlsx", str(path), "--lang", "fr", "-o", str(out)])
+    result = runner.invoke(app, ["import", "xlsx", str(path), "--lang", lang, "-o", str(out)])
     assert result.exit_code == 2
-    assert (f"{path}: organisation!B2: country: pays attendu : son code à deux lettres (FR, DE, US…) ou son nom "
-            "en français ou en anglais, trouvé : « Allemange » (vouliez-vous dire Allemagne (DE) ?)") in _said(result)
+    assert f"{path}: {words}" in _said(result)
     assert not out.exists()
+
+
+def test_a_misspelt_english_name_is_suggested_in_french_to_a_french_reader(runner: Any, tmp_path: Path) -> None:
+    tables = _tables(tmp_path / "t", ["Germny"])
+    result = runner.invoke(app, ["import", "csv", str(tables), "--lang", "fr", "-o", str(tmp_path / "i.yaml")])
+    assert result.exit_code == 2
+    assert "« Germny » (vouliez-vous dire Allemagne (DE) ?)" in _said(result)
 
 
 @pytest.mark.parametrize("lang, words", [

@@ -216,8 +216,8 @@ def _country(text: str) -> Coerced:
     """A country: its ISO 3166-1 alpha-2 code as written (`fr` normalised to `FR`), or a name
     clients type (country_aliases.yaml: `UK`, `USA`), or its French or English CLDR name
     (`Allemagne`, `États-Unis`, `Germany`), translated and said. A name meaning several
-    countries, or none, is refused, with the closest names. Babel is imported only here, for a
-    value that is not a code."""
+    countries, or none, is refused, with the codes of the closest names (worded in the reader's
+    language when said). Babel is imported only here, for a value that is not a code."""
     aliases = _country_aliases()
     key = plain(text)
     if key not in aliases and re.fullmatch(r"[A-Za-z]{2}", text):
@@ -232,7 +232,9 @@ def _country(text: str) -> Coerced:
 
     closest = process.extract(key, list(names), scorer=fuzz.ratio, limit=_CLOSEST, score_cutoff=_CLOSEST_SCORE)
     if closest:
-        raise CellError("not_a_country_closest", text=text, options=tuple(names[match[0]] for match in closest))
+        # dict.fromkeys: a country whose French and English names are both close is named once
+        suggested = tuple(dict.fromkeys(names[match[0]] for match in closest))
+        raise CellError("not_a_country_closest", text=text, countries=suggested)
     raise CellError("not_a_country", text=text)
 
 
@@ -251,8 +253,9 @@ def _country_aliases() -> dict[str, set[str]]:
 
 @lru_cache(maxsize=1)
 def _country_names() -> tuple[dict[str, set[str]], dict[str, str]]:
-    """(plain(name) -> codes, plain(name) -> name as written 'Name (CODE)') for the French and
-    English CLDR names of countries (Babel) and the aliases."""
+    """(plain(name) -> codes, plain(name) -> code) for the French and English CLDR names of
+    countries (Babel) and the aliases: the first for reading a name, the second for suggesting
+    the country of a name close to one not found."""
     from babel import Locale
 
     codes = {key: set(found) for key, found in _country_aliases().items()}
@@ -261,7 +264,7 @@ def _country_names() -> tuple[dict[str, set[str]], dict[str, str]]:
         for code, name in Locale(lang).territories.items():
             if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
                 codes.setdefault(plain(name), set()).add(code)
-                names.setdefault(plain(name), f"{name} ({code})")
+                names.setdefault(plain(name), code)
     return codes, names
 
 

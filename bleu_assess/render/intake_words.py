@@ -24,7 +24,8 @@ CSV_COLUMN, CSV_FIELD = "csv_column", "csv_field"
 def message(key: str, params: Mapping[str, Any], lang: str) -> str:
     """The words of catalogue entry `key` in `lang`: `hint` (a likely name, or '') becomes
     « (vouliez-vous dire « x » ?) », a tuple a list (« a, b, c »), `options` a list of
-    alternatives (« a, b ou c »)."""
+    alternatives (« a, b ou c »), `countries` (codes) alternatives named in `lang`
+    (« Allemagne (DE) » in French, « Germany (DE) » in English)."""
     values = {name: _value(name, value, lang) for name, value in params.items() if name not in (CSV_COLUMN, CSV_FIELD)}
     return l10n.typography(t(key, lang, **values), lang)
 
@@ -32,6 +33,8 @@ def message(key: str, params: Mapping[str, Any], lang: str) -> str:
 def _value(name: str, value: Any, lang: str) -> Any:
     if name == "hint":
         return t("validate.did_you_mean", lang, name=value) if value else ""
+    if name == "countries" and isinstance(value, tuple):
+        return l10n.join([f"{l10n.country(code, lang)} ({code})" for code in value], lang, "or")
     if name == "options" and isinstance(value, tuple):
         return l10n.join([str(v) for v in value], lang, "or")
     if isinstance(value, tuple):
