@@ -96,3 +96,33 @@ def test_a_name_close_to_none_is_refused_without_a_suggestion(runner: Any, tmp_p
     assert result.exit_code == 2
     assert ("column headquarters: expected a country: its two-letter code (FR, DE, US…) or its name in French or "
             "English, got 'Zzyzx'\n") in _said(result)
+
+
+def _regions(folder: Path, regions: list[str]) -> Path:
+    folder.mkdir()
+    (folder / "organisation.csv").write_text("name,country,type\nCHU,FR,other\n", encoding="utf-8")
+    rows = "".join(f'p{n},P{n},commercial,FR,"{cell}"\n' for n, cell in enumerate(regions))
+    (folder / "providers.csv").write_text("id,name,kind,headquarters,regions\n" + rows, encoding="utf-8")
+    (folder / "applications.csv").write_text("id,name,hosting.model,hosting.provider\na,A,saas,p0\n", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", ["providers.csv:2: column regions: 'UK; Royaume-Uni' read as ['GB'], each country once",
+            "providers.csv:3: column regions: 'FR, France, DE' read as ['FR', 'DE'], each country once",
+            "providers.csv:4: column regions: 'FR, FR' read as ['FR'], each country once"]),
+    ("fr", ["providers.csv:2: colonne regions: « UK; Royaume-Uni » lu comme ['GB'], chaque pays une fois",
+            "providers.csv:3: colonne regions: « FR, France, DE » lu comme ['FR', 'DE'], chaque pays une fois",
+            "providers.csv:4: colonne regions: « FR, FR » lu comme ['FR'], chaque pays une fois"]),
+])
+def test_a_country_written_twice_in_a_list_is_listed_once_in_first_order_and_said(runner: Any, tmp_path: Path,
+                                                                                 lang: str, said: list[str]) -> None:
+    tables = _regions(tmp_path / "t", ["UK; Royaume-Uni", "FR, France, DE", "FR, FR", "DE, FR"])
+    out = tmp_path / "i.yaml"
+    result = runner.invoke(app, ["import", "csv", str(tables), "--lang", lang, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [p["regions"] for p in yaml.safe_load(out.read_text(encoding="utf-8"))["providers"]] == [
+        ["GB"], ["FR", "DE"], ["FR"], ["DE", "FR"]]
+    for line in said:
+        assert line in _said(result)
+    assert "providers.csv:5" not in _said(result)  # a list without repeats, of codes: nothing to say

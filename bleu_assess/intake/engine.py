@@ -312,6 +312,10 @@ def _in_order(section: str, plan: list[_Step]) -> bool:
     return ranks == sorted(ranks)
 
 
+# The message saying how a cell was read, by Coerced.how (else read_as).
+_READ_AS = {"percent-cell": "read_as_percent", "merged": "read_as_merged"}
+
+
 def _reading(run: Run, sheet: Sheet, index: int, target: str, raw: Any, result: Coerced) -> _Reading:
     """A cell's value and the note saying how it was read (None: as it was written), for any
     row of its column holding that cell (`_row` keeps those of the coded columns)."""
@@ -320,7 +324,7 @@ def _reading(run: Run, sheet: Sheet, index: int, target: str, raw: Any, result: 
     if result.change == "renamed" and isinstance(result.value, str):
         run.written.setdefault(result.value, result.detail)
     return result.value, run.saying(result.change, sheet, target,
-                                    "read_as_percent" if result.how == "percent-cell" else "read_as",
+                                    _READ_AS.get(result.how or "", "read_as"),
                                     text=result.detail or text_of(raw), value=repr(result.value))
 
 

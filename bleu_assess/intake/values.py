@@ -38,7 +38,7 @@ class Coerced:
     value: Any
     change: str | None = None  # normalised translated renamed converted unknown
     detail: str = ""  # what it was read as, for the report
-    how: str | None = None  # how a number was read: percent-cell (a fraction shown as a percentage), …
+    how: str | None = None  # percent-cell (a number: a fraction shown as a percentage), merged (a list: repeats)
 
 
 def plain(text: Any) -> str:
@@ -347,6 +347,10 @@ def _list(raw: Any, item: Spec, key: str) -> Coerced:
             values.append(one.value)
             if one.change:
                 changes.append(one)
+    if item.type == "country" and len(set(values)) < len(values):
+        # `UK; Royaume-Uni`, `FR, France`: one country written twice is listed once, and said
+        values = list(dict.fromkeys(values))
+        return Coerced(values, changes[0].change if changes else "normalised", text, how="merged")
     if not changes:
         return Coerced(values)
     return Coerced(values, changes[0].change, "; ".join(c.detail for c in changes))
