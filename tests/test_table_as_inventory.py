@@ -115,3 +115,57 @@ def test_a_csv_of_headers_only_imports_nothing_and_says_so(runner: Any, tmp_path
     result = runner.invoke(app, ["import", "csv", str(table), "--lang", lang, "-o", str(tmp_path / "inv.yaml")])
     assert result.exit_code == 2
     assert f"{table}: {words}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def _organisation_and(path: Path, applications: list[list[Any]], datasets: list[list[Any]] | None = None) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "organisation"
+    sheet.append(["name", "country", "type"])
+    sheet.append(["CHU", "FR", "other"])
+    for title, rows in (("applications", applications), ("datasets", datasets)):
+        if rows is not None:
+            listed = book.create_sheet(title)
+            for row in rows:
+                listed.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "headers but no data row under them (sheets: applications): nothing to import"),
+    ("fr", "des en-têtes mais aucune ligne de données dessous (feuilles : applications) : rien à importer"),
+])
+def test_an_organisation_filled_in_above_empty_tables_imports_nothing_and_names_the_empty_sheets(
+        runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    book = _organisation_and(tmp_path / "inventaire.xlsx", [["id", "name"]])
+    out = tmp_path / "inventory.yaml"
+    result = runner.invoke(app, ["import", "xlsx", str(book), "--lang", lang, "-o", str(out)])
+    assert result.exit_code == 2
+    assert f"{book}: {words}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", "a header row but no data row under it: nothing to import"),
+    ("fr", "une ligne d'en-têtes mais aucune ligne de données dessous : rien à importer"),
+])
+def test_an_organisation_csv_beside_a_csv_of_headers_only_imports_nothing(runner: Any, tmp_path: Path, lang: str,
+                                                                          words: str) -> None:
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "organisation.csv").write_text("name,country,type\nCHU,FR,other\n", encoding="utf-8")
+    (folder / "applications.csv").write_text("id,name\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "csv", str(folder), "--lang", lang, "-o", str(tmp_path / "inv.yaml")])
+    assert result.exit_code == 2
+    said = result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert f"{folder / 'applications.csv'}: {words}" in said
+    assert "organisation.csv:" not in said
+
+
+def test_a_sheet_of_headers_only_beside_applications_is_no_error(runner: Any, tmp_path: Path) -> None:
+    book = _organisation_and(tmp_path / "inventaire.xlsx", [["id", "name"], ["a", "A"]], datasets=[["id", "name"]])
+    out = tmp_path / "inventory.yaml"
+    result = runner.invoke(app, ["import", "xlsx", str(book), "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.exists()

@@ -50,23 +50,28 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
         nothing = [problem(p, None, None, "", "nothing_to_import") for p in paths]
         raise InventoryError(nothing[0].message, nothing)
     read: list[Sheet] = []
+    headers_only: list[Sheet] = []  # sheets read whose tables have no data row under their headers
+    listed = 0  # data rows of the tables listing items: all but the organisation's
     for sheet in data_sheets:
         tables = tables_for(sheet, mapping, len(data_sheets) == 1)
         if not tables:
             run.note("ignored-sheet", sheet, None, None, "", "ignored_sheet")
-        for table in tables:
-            _read(run, table, sheet, len(tables) > 1)
+        counts = [_read(run, table, sheet, len(tables) > 1) for table in tables]
+        listed += sum(n for table, n in zip(tables, counts, strict=True) if table.section != "organisation")
         read += [sheet] if tables else []
+        headers_only += [sheet] if tables and not any(counts) else []
     if not read:
         names = tuple(sorted({name for t in mapping.tables for name in t.sheet_names}))
         required = tuple(sorted({", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires}))
         unread = [s.problem(None, None, "", "mapping_reads_no_sheet" if names else "mapping_reads_no_table",
                             mapping=mapping.name, expected=names or required) for s in data_sheets]
         raise InventoryError(unread[0].message, unread)
-    if not run.result.rows_read and not run.problems:  # headers only (an empty template): nothing to import
-        files = dict.fromkeys(s.file for s in read)
-        empty = [problem(file, None, None, "", "headers_only", sheets=tuple(s.name for s in read if s.file == file))
-                 if any(not s.is_csv for s in read if s.file == file) else
+    if not listed and headers_only and not run.problems:
+        # headers only (an empty template), or under the organisation's alone: nothing to import
+        files = dict.fromkeys(s.file for s in headers_only)
+        empty = [problem(file, None, None, "", "headers_only",
+                         sheets=tuple(s.name for s in headers_only if s.file == file))
+                 if any(not s.is_csv for s in headers_only if s.file == file) else
                  problem(file, None, None, "", "headers_only_csv") for file in files]
         raise InventoryError(empty[0].message, empty)
     links.resolve_references(run)
@@ -162,18 +167,20 @@ def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
 _WHOLE = re.compile(r"\s*\d+\s*")  # a wave number, not a wave name
 
 
-def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
+def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
+    """Read `table` from `sheet` into `run`; returns how many data rows are under its header
+    (read, or left out by the mapping's `where`)."""
     found = _header(table, sheet)
     if found is None:
         run.problems.append(sheet.problem(table.header_row, None, "", "no_header_row", row=str(table.header_row)))
-        return
+        return 0
     header_number, header = found
     sheet.headers = {index: text_of(cell) for index, cell in enumerate(header) if not is_blank(cell)}
     placed, pairs = _place(run, table, sheet, header_number, header, shared)
     where = {index: table.where[plain(header[index])] for index in range(len(header))
              if not is_blank(header[index]) and plain(header[index]) in table.where}
     fields = {} if table.section == "links" else _fields(table.section)
-    skipped = 0
+    skipped = rows = 0
     items: list[dict[str, Any]] = []
     origins: list[Origin] = []
     positions = {target: index for index, target in placed.items()}  # shared by the table's items
@@ -187,7 +194,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
         if where and any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
             skipped += 1
             continue
-        run.result.rows_read += 1
+        rows += 1
         if table.links:
             run.links.append((table, sheet, number, cells, positions))
             continue
@@ -205,12 +212,14 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> None:
     if table.group_by:
         items, origins = _group(run, table, sheet, items, origins)
     _wave_labels(run, sheet, items, origins)
+    run.result.rows_read += rows
     if not items:
-        return  # a links table's rows are run.links
+        return rows + skipped  # a links table's rows are run.links
     section, kept, where_from = table.section, run.items[table.section], run.origins
     for item, origin in zip(items, origins, strict=True):
         where_from[(section, len(kept))] = origin
         kept.append(item)
+    return rows + skipped
 
 
 _Reading = tuple[Any, "Callable[[int | None, int | None], None] | None"]  # a value, and its note (`_reading`)
