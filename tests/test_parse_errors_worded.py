@@ -59,3 +59,24 @@ def test_duplicate_keys_and_an_empty_directory_are_worded_in_french(runner: Any,
     empty.mkdir()
     said = _said(runner.invoke(app, ["validate", "--lang", "fr", str(empty)]))
     assert f"{empty}: le répertoire ne contient aucun fichier d'inventaire .yaml, .yml ou .json" in said
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "2:4: b: nombre de 5 000 chiffres hors limites"),
+    ("en", "2:4: b: number with 5,000 digits is out of range"),
+])
+def test_a_number_too_long_to_read_is_worded_in_the_readers_language(runner: Any, tmp_path: Path, lang: str,
+                                                                      words: str) -> None:
+    inventory = tmp_path / "long.yaml"
+    inventory.write_text("a: 1\nb: " + "9" * 5000 + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--lang", lang, str(inventory)])
+    assert result.exit_code == 2
+    assert f"{inventory}:{words}" in _said(result)
+
+
+def test_a_value_the_yaml_parser_refuses_quotes_its_words_in_french(runner: Any, tmp_path: Path) -> None:
+    inventory = tmp_path / "binary.yaml"
+    inventory.write_text("a: 1\nb: !!binary zz\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--lang", "fr", str(inventory)])
+    assert result.exit_code == 2
+    assert f"{inventory}:2:4: b: valeur YAML invalide : « failed to decode base64 data" in _said(result)

@@ -16,10 +16,19 @@ from bleu_assess.inventory import scalars
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class OutOfRange(yaml.constructor.ConstructorError):
+    """A number the loader cannot hold: `code` (input.<code> of templates/i18n/input.<lang>.yaml)
+    and its `params`, worded in the reader's language when printed."""
+
+    def __init__(self, code: str, mark: Any, **params: Any) -> None:
+        super().__init__(None, None, code, mark)
+        self.code, self.params = code, params
+
+
 class Loader(_Base):
     """libyaml's safe loader (PyYAML's when libyaml is missing) whose plain scalars follow the YAML
     1.2 core schema and which records duplicate keys in `duplicate_keys` instead of keeping the
-    last value; ConstructorError for a number out of range."""
+    last value; OutOfRange (a ConstructorError) for a number out of range."""
 
     # Plain scalars are typed by the YAML 1.2 core schema (bleu_assess.inventory.scalars), as the fast
     # parser does; only the merge key is kept from YAML 1.1.
@@ -45,15 +54,13 @@ class Loader(_Base):
         try:
             return scalars.to_int(node.value)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-            raise yaml.constructor.ConstructorError(
-                None, None, f"number with {len(node.value):,} digits is out of range", node.start_mark) from None
+            raise OutOfRange("number_digits_out_of_range", node.start_mark, digits=len(node.value)) from None
 
     def construct_core_float(self, node: yaml.ScalarNode) -> float:
         try:
             return scalars.to_float(node.value)
         except ValueError:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"number '{node.value[:40]}' is out of range", node.start_mark) from None
+            raise OutOfRange("number_value_out_of_range", node.start_mark, value=node.value[:40]) from None
 
 
 for _tag, _pattern, _first in (

@@ -96,7 +96,7 @@ def parse(text: str, file: str, raw: bytes | None = None) -> Any:
             return data
     import yaml
 
-    from bleu_assess.inventory.locate import Loader, path_of_line
+    from bleu_assess.inventory.locate import Loader, OutOfRange, path_of_line
 
     loader = Loader(text)
     enabled = gc.isenabled()
@@ -112,6 +112,8 @@ def parse(text: str, file: str, raw: bytes | None = None) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         path = path_of_line(text, line) if line else ""
+        if isinstance(exc, OutOfRange):  # the loader's own refusal, a code
+            raise _fail(file, exc.code, line, column, path, **exc.params) from None
         raise _fail(file, "yaml_value", line, column, path, problem=exc.problem or exc.context) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax(file, text, exc) from None
