@@ -70,9 +70,17 @@ def refusal(file: str, code: str, line: int | None = None, column: int | None = 
     """The error for a file that cannot be read, located at its line and column when known: the
     code `input.<code>` of templates/i18n/input.<lang>.yaml with `params`, worded in the reader's
     language when printed (render/words.py); its message is the English words until then."""
-    message = _english(code, params)
-    return InputError(message, [Diagnostic(file, line, column, "", message, code=f"input.{code}",
-                                           params=tuple(params.items()))])
+    said = diagnostic(file, code, line, column, **params)
+    return InputError(said.message, [said])
+
+
+def diagnostic(file: str, code: str, line: int | None = None, column: int | None = None, path: str = "",
+               **params: Any) -> Diagnostic:
+    """A problem of an input file as the code `input.<code>` of templates/i18n/input.<lang>.yaml
+    with `params` (a `hint`: a likely name, or ''), at `line`, `column` and field `path`: worded
+    in the reader's language when printed (render/words.py), in English until then."""
+    return Diagnostic(file, line, column, path, _english(code, params), code=f"input.{code}",
+                      params=tuple(params.items()))
 
 
 @cache
@@ -86,6 +94,8 @@ def _texts() -> dict[str, str]:
 
 def _english(code: str, params: dict[str, Any]) -> str:
     """The English words of a refusal (read here: the base stage does not import the renderer)."""
+    if "hint" in params:
+        params = {**params, "hint": f" (did you mean '{params['hint']}'?)" if params["hint"] else ""}
     return _texts()[code].format(**params)
 
 

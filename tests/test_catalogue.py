@@ -201,3 +201,39 @@ def test_an_uncertain_note_in_one_language_only_is_a_located_error(runner, tmp_p
     result = runner.invoke(app, ["catalogue", "check", "--catalogue", str(newer)], env=WIDE)
     assert result.exit_code == 2, result.output
     assert f"doctolib.yaml:{line}:" in result.output and "uncertain: a note in one language only" in result.output
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "pas un catalogue : un répertoire contenant catalogue.yaml et un fichier YAML par fournisseur est attendu"),
+    ("en", "not a catalogue: expected a directory holding catalogue.yaml and one YAML file per provider"),
+])
+def test_a_directory_that_is_no_catalogue_is_refused_in_the_readers_language(runner, tmp_path: Path, lang: str,
+                                                                            words: str) -> None:
+    result = runner.invoke(app, ["catalogue", "list", "--catalogue", str(tmp_path), "--lang", lang], env=WIDE)
+    assert result.exit_code == 2
+    assert f"{tmp_path}: {words}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "bogus: champ inconnu « bogus »"),
+    ("en", "bogus: unknown field 'bogus'"),
+])
+def test_an_unknown_field_of_a_catalogue_is_located_at_its_key_in_the_readers_language(runner, tmp_path: Path,
+                                                                                     lang: str, words: str) -> None:
+    newer = _copy(tmp_path)
+    text = (newer / "bleu.yaml").read_text(encoding="utf-8").replace("\nprovider:", "\nbogus: 1\nprovider:", 1)
+    (newer / "bleu.yaml").write_text(text, encoding="utf-8")
+    line = text.splitlines().index("bogus: 1") + 1
+    result = runner.invoke(app, ["catalogue", "check", "--catalogue", str(newer), "--lang", lang], env=WIDE)
+    assert result.exit_code == 2
+    assert f"bleu.yaml:{line}:8: {words}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_an_undeclared_source_is_worded_in_french(runner, tmp_path: Path) -> None:
+    newer = _copy(tmp_path)
+    text = (newer / "bleu.yaml").read_text(encoding="utf-8").replace("source: incyber-j0}", "source: incyber-j9}", 1)
+    (newer / "bleu.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["catalogue", "check", "--catalogue", str(newer), "--lang", "fr"], env=WIDE)
+    assert result.exit_code == 2
+    assert ("source inconnue « incyber-j9 » (vouliez-vous dire « incyber-j0 » ?)"
+            in result.output.replace("\u202f", " ").replace("\xa0", " "))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import cache as compiled_cache
-from bleu_assess import clock, output
+from bleu_assess import clock, inputs, output
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.inventory import yamlio
 from bleu_assess.resources import data_dir
@@ -180,7 +180,7 @@ class _File:
     name: str  # as displayed
     text: str
     data: Any
-    problems: list[tuple[tuple[Any, ...], str]] = field(default_factory=list)
+    problems: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = field(default_factory=list)  # path, code, values
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Catalogue:
@@ -188,8 +188,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Catalogue:
     root = Path(path) if path is not None else default_path()
     display = os.fspath(path) if path is not None else "catalogue"
     if not (root / INDEX_FILE).is_file():
-        raise InputError(f"not a catalogue: {display}", [Diagnostic(display, None, None, "",
-                         f"expected a directory holding {INDEX_FILE} and one YAML file per provider")])
+        raise InputError(f"not a catalogue: {display}", [inputs.diagnostic(display, "not_a_catalogue", index=INDEX_FILE)])
     read: list[tuple[str, bytes]] = []
     listing = []
     for file in sorted(root.glob("*.yaml")):
@@ -211,7 +210,7 @@ def _checked(read: list[tuple[str, bytes]], display: str, listing: str) -> Catal
     validator = _validator()
     for f in files:
         for error in sorted(validator.iter_errors(f.data), key=lambda e: list(map(str, e.absolute_path))):
-            f.problems.append((tuple(error.absolute_path), _schema_message(error)))
+            f.problems += _schema_problems(error)
     index = next(f for f in files if os.path.basename(f.name) == INDEX_FILE)
     if not any(f.problems for f in files):
         catalogue = _build(files, index, display, hashlib.sha256(listing.encode()).hexdigest())
@@ -221,14 +220,20 @@ def _checked(read: list[tuple[str, bytes]], display: str, listing: str) -> Catal
     return catalogue
 
 
-def _schema_message(error: Any) -> str:
-    if error.validator == "additionalProperties":
-        return error.message.replace("Additional properties are not allowed", "unknown field")
+def _schema_problems(error: Any) -> list[tuple[tuple[Any, ...], str, dict[str, Any]]]:
+    """The problems (path, code of input.catalogue_*, values) of a schema error: each unknown
+    field (at its key), a missing one, a note in one language; else the validator's own words,
+    quoted."""
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {})
+        return [((*path, key), "catalogue_unknown_field", {"field": str(key)}) for key in error.instance
+                if key not in known]
     if error.validator == "required":
-        return f"missing required field {error.message.split(' is a required')[0]}"
+        return [(path, "catalogue_missing_field", {"field": error.message.split(" is a required")[0].strip("'")})]
     if error.validator == "type" and error.schema == _bilingual():  # a note in one language
-        return "a note in one language only: write it as {fr: …, en: …} (outputs are in French or English)"
-    return error.message
+        return [(path, "catalogue_one_language", {"example": "{fr: …, en: …}"})]
+    return [(path, "catalogue_schema", {"problem": error.message})]
 
 
 def _bilingual() -> Any:
@@ -241,9 +246,9 @@ def _locate(f: _File) -> list[Diagnostic]:
         return []
     root = yamlio.compose_unchecked(f.text)
     out = []
-    for path, message in f.problems:
+    for path, code, params in f.problems:
         line, column = yamlio.locate(root, path)
-        out.append(Diagnostic(f.name, line, column, yamlio.format_path(path), message))
+        out.append(inputs.diagnostic(f.name, code, line, column, yamlio.format_path(path), **params))
     return out
 
 
@@ -256,14 +261,14 @@ def _build(files: list[_File], index: _File, display: str, sha256: str) -> Catal
         data = f.data
         expected = os.path.splitext(os.path.basename(f.name))[0]
         if data["id"] != expected:
-            f.problems.append((("id",), f"the provider id '{data['id']}' must match the file name '{expected}'"))
+            f.problems.append((("id",), "catalogue_id_not_file_name", {"id": data["id"], "expected": expected}))
         sources = {**shared, **{k: Source(k, **v) for k, v in (data.get("sources") or {}).items()}}
         reader = _FactReader(f, sources)
         offers = tuple(reader.offer(data["id"], o, ("offers", i)) for i, o in enumerate(data.get("offers") or ()))
         seen: set[str] = set()
         for i, offer in enumerate(offers):
             if offer.id in seen:
-                f.problems.append((("offers", i, "id"), f"duplicate offer id '{offer.id}'"))
+                f.problems.append((("offers", i, "id"), "catalogue_duplicate_offer", {"id": offer.id}))
             seen.add(offer.id)
         facts = reader.facts(data["provider"], ("provider",))
         providers[data["id"]] = ProviderEntry(data["id"], f.name, facts, offers, data["provider"].get("note", ""))
@@ -285,14 +290,16 @@ class _FactReader:
             if name in self.sources:
                 found.append(self.sources[name])
             else:
-                from bleu_assess.inventory.validate import suggest
+                from bleu_assess.inventory.walker import closest
 
-                self.f.problems.append(((*path, "source"), f"unknown source '{name}'{suggest(name, self.sources)}"))
+                self.f.problems.append(((*path, "source"), "catalogue_unknown_source",
+                                        {"name": name, "hint": closest(name, self.sources)}))
         for index, other in enumerate(raw.get("disputed") or ()):
             others = other["source"] if isinstance(other["source"], list) else [other["source"]]
             for name in others:
                 if name not in self.sources:
-                    self.f.problems.append(((*path, "disputed", index, "source"), f"unknown source '{name}'"))
+                    self.f.problems.append(((*path, "disputed", index, "source"), "catalogue_unknown_source",
+                                            {"name": name, "hint": ""}))
         best = min((CONFIDENCES.index(s.confidence) for s in found), default=len(CONFIDENCES) - 1)
         confidence = raw.get("confidence") or CONFIDENCES[best]
         return Fact(raw["value"] if "value" in raw else None, tuple(found), confidence, raw.get("note", ""),
@@ -307,10 +314,11 @@ class _FactReader:
                 try:
                     parse_date(raw[key])
                 except ValueError as exc:
-                    self.f.problems.append(((*path, key), f"invalid date '{raw[key]}': {exc}"))
+                    self.f.problems.append(((*path, key), "catalogue_invalid_date", {"value": raw[key], "problem": str(exc)}))
                     return
         if raw.get(start) and raw.get(end) and parse_date(raw[end], end=True) < parse_date(raw[start]):
-            self.f.problems.append(((*path, end), f"'{end}' ({raw[end]}) is before '{start}' ({raw[start]})"))
+            self.f.problems.append(((*path, end), "catalogue_dates_order",
+                                    {"end": end, "end_date": raw[end], "start": start, "start_date": raw[start]}))
 
     def offer(self, provider: str, raw: dict[str, Any], path: tuple[Any, ...]) -> Offer:
         quals, pending = [], []
