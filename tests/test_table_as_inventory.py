@@ -169,3 +169,33 @@ def test_a_sheet_of_headers_only_beside_applications_is_no_error(runner: Any, tm
     result = runner.invoke(app, ["import", "xlsx", str(book), "--lang", "en", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.exists()
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "un classeur de tableur, pas un inventaire (YAML ou JSON) ; format reconnu : bleu-assess export template"),
+    ("en", "a spreadsheet workbook, not an inventory (YAML or JSON); recognised format: bleu-assess export template"),
+])
+def test_a_workbook_given_as_the_inventory_an_import_adds_to_is_refused_as_a_table(runner: Any, tmp_path: Path,
+                                                                                  lang: str, words: str) -> None:
+    export = _workbook(tmp_path / "rvtools.xlsx", "vInfo", [["VM", "Powerstate", "Host"], ["web01", "poweredOn", "esx1"]])
+    clients = _workbook(tmp_path / "clients.xlsx", "applications", [["id", "name"], ["a", "A"]])
+    out = tmp_path / "inventory.yaml"
+    result = runner.invoke(app, ["import", "rvtools", str(export), "--inventory", str(clients), "--lang", lang,
+                                 "-o", str(out)])
+    assert result.exit_code == 2
+    said = result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert f"{clients}: {words}" in said
+    assert f"`bleu-assess import xlsx {clients} -o inventory.yaml`" in said
+    assert "UTF-8" not in said
+    assert not out.exists()
+
+
+def test_a_csv_table_given_as_the_inventory_an_import_adds_to_is_refused_as_a_table(runner: Any,
+                                                                                   tmp_path: Path) -> None:
+    export = _workbook(tmp_path / "rvtools.xlsx", "vInfo", [["VM", "Powerstate", "Host"], ["web01", "poweredOn", "esx1"]])
+    clients = tmp_path / "clients.csv"
+    clients.write_text("Record Type 1,Application Name,Description\n1,Paie,Payroll\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "rvtools", str(export), "--inventory", str(clients), "--lang", "en",
+                                 "-o", str(tmp_path / "inventory.yaml")])
+    assert result.exit_code == 2
+    assert f"{clients}: a CSV table, not an inventory (YAML or JSON); recognised format: konveyor" in result.output

@@ -173,10 +173,11 @@ def base_text(inventory: str | None, organisation: str | None, source: str, kind
     if path.is_dir():
         raise usage("directory_inventory", hint=True, inventory=inventory)
     from bleu_assess import output
+    from bleu_assess.inventory.load import read_file
 
     output.register_input(inventory)
-    text = yamlio.decode(yamlio.read_bytes(path, inventory), inventory)
-    return text, inventory, yamlio.parse(text, inventory)
+    _, text, data = read_file(path, inventory)  # a table given as the inventory is refused as one
+    return text, inventory, data
 
 
 def format_of(inventory: str | None) -> str:

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bleu_assess import gcpause, inputs, output
 from bleu_assess.errors import Diagnostic, InputError, InventoryError
@@ -86,6 +87,27 @@ def check_inventory(path: str | os.PathLike[str], catalogue: str | os.PathLike[s
     return Checked(shape, found)
 
 
+def read_file(file: Path, shown: str) -> tuple[bytes, str, Any]:
+    """The bytes, text and parsed data of one inventory file, shown as `shown`. Raises
+    InputError; a workbook or a CSV table given as an inventory is refused as such
+    (input.table_workbook, input.table_csv: the CLI names the command that imports it)."""
+    raw = b""
+    try:
+        raw = yamlio.read_bytes(file, shown)
+        if inputs.looks_like_table(raw, shown):
+            raise inputs.table_refusal(raw, shown)
+        text = yamlio.decode(raw, shown)
+        data = yamlio.parse(text, shown, raw)
+        if not isinstance(data, dict) and inputs.looks_like_table(raw, shown, parsed=False):
+            raise inputs.table_refusal(raw, shown)
+    except InputError as exc:
+        if raw and not exc.diagnostics[0].code.startswith("input.table_") and \
+                inputs.looks_like_table(raw, shown, parsed=False):
+            raise inputs.table_refusal(raw, shown) from None  # a table that is not even YAML
+        raise
+    return raw, text, data
+
+
 def _read(path: str | os.PathLike[str], hashed: bool = True) -> tuple[str, list[Document], str]:
     """The path as shown, the parsed documents of its files, and the inventory's sha256 (of the
     file, or of a directory's listing of its files' hashes; "" unless `hashed`). Raises
@@ -98,22 +120,12 @@ def _read(path: str | os.PathLike[str], hashed: bool = True) -> tuple[str, list[
     digests: list[str] = []
     for file, shown in files:
         output.register_input(file)
-        raw = b""
         try:
-            raw = yamlio.read_bytes(file, shown)
-            if inputs.looks_like_table(raw, shown):
-                raise inputs.table_refusal(raw, shown)
-            text = yamlio.decode(raw, shown)
-            data = yamlio.parse(text, shown, raw)
-            if not isinstance(data, dict) and inputs.looks_like_table(raw, shown, parsed=False):
-                raise inputs.table_refusal(raw, shown)
-            docs.append(Document(shown, text, data))
+            raw, text, data = read_file(file, shown)
         except InputError as exc:
-            if raw and not exc.diagnostics[0].code.startswith("input.table_") and \
-                    inputs.looks_like_table(raw, shown, parsed=False):
-                exc = inputs.table_refusal(raw, shown)  # a table that is not even YAML
             problems.extend(exc.diagnostics)
             continue
+        docs.append(Document(shown, text, data))
         digests.append(hashlib.sha256(raw).hexdigest() if hashed else "")
     if problems:
         raise InventoryError(f"cannot read {display}", problems)
