@@ -218,9 +218,21 @@ def _guess(raw: bytes) -> str | None:
     if match is None:
         return None
     # Windows-1252 is what French Excel writes; Latin-9 and it agree on letters, and only cp1252
-    # gives « € » and curly quotes their usual bytes.
+    # gives « € » and curly quotes their usual bytes. With few non-ASCII bytes the detector's
+    # guess turns on the rest of the text: cp1252 stays the reading when it makes more letters of
+    # those bytes (0xC0 is « À » there, a box-drawing piece in CP850).
     encoding: str = match.encoding
-    return "cp1252" if encoding in ("iso8859_15", "latin_1") and _decodes(raw, "cp1252") else encoding
+    if encoding == "cp1252" or not _decodes(raw, "cp1252"):
+        return encoding
+    if encoding in ("iso8859_15", "latin_1") or _letters(raw, "cp1252") > _letters(raw, encoding):
+        return "cp1252"
+    return encoding
+
+
+def _letters(raw: bytes, encoding: str) -> int:
+    """How many of `raw`'s non-ASCII bytes read as letters in the single-byte `encoding`."""
+    high = bytes(byte for byte in raw if byte > 127)
+    return sum(char.isalpha() for char in high.decode(encoding, errors="replace"))
 
 
 def _western(raw: bytes, file: str) -> tuple[str, str]:

@@ -6,12 +6,16 @@ refused with its file (and line when there is one) and exit 2, never a traceback
 from __future__ import annotations
 
 import json
+import random
+import string
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bleu_assess import inputs
+from bleu_assess.errors import InputError
 from tests.hostile._hostile import VALID, assert_process_refused, assert_refused, invoke, run
 
 ONE_COLUMN = "name\nDossier patient\nPaie\n"
@@ -147,3 +151,15 @@ def test_a_qualify_worksheet_is_read_through_the_reader(runner: Any, tmp_path: P
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 * 1024 * 1024))
     assert_refused(invoke(runner, ["qualify", str(inventory), "--from-worksheet", str(bomb)]), "zip bomb")
     assert inventory.read_text(encoding="utf-8") == VALID
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_windows_1252_file_with_one_accent_is_named_as_such_whatever_the_rest(seed: int) -> None:
+    # With one non-ASCII byte, the detector alone reads 0xC0 as Mac Roman's « ¿ » or CP850's « └ »
+    # for some of these texts (seed 0: Mac Roman); « À » in Windows-1252 is the letter meant.
+    chance = random.Random(seed)
+    words = " ".join("".join(chance.choice(string.ascii_lowercase) for _ in range(chance.randint(2, 9)))
+                     for _ in range(chance.randint(5, 200)))
+    raw = json.dumps({"name": words, "note": "Àpp"}, ensure_ascii=False).encode("cp1252")
+    with pytest.raises(InputError, match="looks like Windows-1252"):
+        inputs.decode(raw, "notes.json")
