@@ -3,6 +3,7 @@ estates, and golden Markdown plans for the examples."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -308,3 +309,11 @@ def test_every_pinned_member_of_a_cycle_is_told_when_its_pin_breaks() -> None:
     result = plan(scan, ig, PlanOptions(pilot_size=None))
     assert {a for w in result.waves if w.number == 3 for a in w.applications} == {"a2", "a3", "a4"}
     assert [w.split(" ")[0] for w in result.warnings] == ["A3", "A4"]
+
+
+def test_the_checklist_shows_a_remediations_code_as_code_and_escapes_the_rest() -> None:
+    scan, ig = estate([{"id": "a", "readiness": "ready-with-conditions"}])
+    finding = Finding("TST-002", "t@1", "test", "medium", "keys", "then declare `customer_held_keys: true` | *now*")
+    scan = dataclasses.replace(scan, items=(dataclasses.replace(scan.items[0], findings=(finding,)),))
+    text = markdown(plan(scan, ig), ig.inventory)
+    assert "then declare `customer_held_keys: true` \\| \\*now\\*" in text
