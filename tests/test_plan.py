@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from bleu_assess import api
 from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, ScanResult
@@ -30,7 +31,7 @@ from bleu_assess.inventory.model import (
 from bleu_assess.plan.waves import PlanOptions
 from bleu_assess.plan.waves import plan as plan_codes
 from bleu_assess.render import words
-from bleu_assess.render.plan import markdown
+from bleu_assess.render.plan import markdown, table
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "plan"
@@ -317,3 +318,23 @@ def test_the_checklist_shows_a_remediations_code_as_code_and_escapes_the_rest() 
     scan = dataclasses.replace(scan, items=(dataclasses.replace(scan.items[0], findings=(finding,)),))
     text = markdown(plan(scan, ig), ig.inventory)
     assert "then declare `customer_held_keys: true` \\| \\*now\\*" in text
+
+
+@pytest.mark.parametrize(("apps", "lang", "sentence"), [
+    ([{"id": "a", "readiness": "not-ready"}], "en", "No wave: every application is held (not ready, readiness unknown, "
+                                                    "no landing zone, or depending on a held application); the section "
+                                                    "“Held applications” gives each one's reason."),
+    ([{"id": "a", "strategy": "retain"}], "fr", "Aucune vague : toutes les applications restent en place"),
+    ([{"id": "a", "readiness": "not-ready"}, {"id": "b", "strategy": "retire"}], "fr",
+     "Aucune vague : chaque application est en attente ou reste en place"),
+    ([], "en", "No wave: the inventory declares no application."),
+])
+def test_a_plan_without_waves_says_why_instead_of_an_empty_table(apps: list[dict[str, Any]], lang: str,
+                                                                 sentence: str) -> None:
+    scan, ig = estate(apps, lang=lang)
+    text = markdown(plan(scan, ig), ig.inventory)
+    assert sentence in text
+    assert "| Wave | Application |" not in text and "| Vague | Application |" not in text  # no empty table
+    console = Console(width=400, record=True)
+    console.print(table(plan_codes(scan, ig), ig.inventory, width=400))
+    assert sentence in console.export_text()  # the terminal says it too
