@@ -338,3 +338,25 @@ def test_a_plan_without_waves_says_why_instead_of_an_empty_table(apps: list[dict
     console = Console(width=400, record=True)
     console.print(table(plan_codes(scan, ig), ig.inventory, width=400))
     assert sentence in console.export_text()  # the terminal says it too
+
+
+def test_the_pilot_leaves_high_criticality_and_high_severity_findings_to_wave_2_and_says_why() -> None:
+    scan, ig = estate([{"id": "menus", "criticality": "low"}, {"id": "eds", "criticality": "high", "effort": "L"},
+                       {"id": "flows", "criticality": "low", "readiness": "ready-with-conditions"}])
+    risky = Finding("EXT-FLOW-005", "t@1", "test", "high", "flows to the US", "document them")
+    scan = dataclasses.replace(scan, items=tuple(dataclasses.replace(i, findings=(risky,)) if i.id == "flows" else i
+                                                 for i in scan.items))
+    result = plan(scan, ig, PlanOptions(pilot_size=5))  # room for all three: the pilot still takes the simple one only
+    assert [w.applications for w in result.waves] == [("menus",), ("eds", "flows")]
+    reasons = {p.id: p.reason for w in result.waves for p in w.placements}
+    assert reasons == {"menus": "pilot: no dependencies, neither high criticality nor a high-severity finding",
+                       "eds": "kept out of the pilot wave: high criticality (EDS)",
+                       "flows": "kept out of the pilot wave: high-severity finding (EXT-FLOW-005, FLOWS)"}
+
+
+def test_when_nothing_simpler_can_move_the_pilot_says_so_rather_than_easiest_first() -> None:
+    scan, ig = estate([{"id": "eds", "criticality": "high"}, {"id": "report", "depends_on": ["eds"]}], lang="fr")
+    result = plan(scan, ig, PlanOptions())
+    assert result.waves[0].applications == ("eds",)
+    assert result.waves[0].placements[0].reason == ("pilote : aucune dépendance, et aucune application plus simple "
+                                                    "ne peut migrer d'abord")
