@@ -90,7 +90,7 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         else:
             why = label("held", held.reason, lang)
         cannot[why].append(held.id)
-        blocking[why] = min(blocking.get(why, len(BLOCKER_RANK)), BLOCKER_RANK[held.reason])
+        blocking[why] = min(blocking.get(why, len(BLOCKER_RANK)), BLOCKER_RANK[HeldReason(held.reason)])
     for stays in plan.staying:
         # Why it stays (its strategy), not where it would go: a retained application is no target.
         strategy = apps[stays.id].strategy if stays.id in apps else None
