@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bleu_assess import gcpause
-from bleu_assess.assess.results import HybridLink, ItemVerdict, Phrase, Placement, PlanResult, ScanResult, Wave
+from bleu_assess.assess.results import HybridLink, ItemVerdict, Phrase, Placement, PlanResult, ScanResult, Wave, decided
 from bleu_assess.inventory.graph import InventoryGraph, strongly_connected
 from bleu_assess.inventory.model import Application
 from bleu_assess.plan import holds
@@ -145,7 +145,7 @@ class _Planner:
             if self.apps[member].criticality == "high":
                 return self.say("reason_not_pilot_critical", app=member)
         for member in members:
-            rule = next((f.rule for f in self.verdicts[member].findings if f.severity == "high"), None)
+            rule = next((f.rule for f in decided(self.verdicts[member]) if f.severity == "high"), None)  # unworded
             if rule is not None:
                 return self.say("reason_not_pilot_finding", app=member, rule=rule)
         return None
