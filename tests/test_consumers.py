@@ -493,6 +493,17 @@ def test_plan_csv_opened_by_french_excel_has_one_column_per_field_and_intact_acc
     assert by_id["hostile"]["nom"] == HOSTILE, "names are data, whatever they hold"
 
 
+def test_the_scan_csv_keeps_the_results_codes_for_programs_while_the_plan_csv_speaks_french(runner: Any,
+                                                                                            tmp_path: Path) -> None:
+    outputs = csv_outputs(runner, tmp_path, None)  # French organisation: excel-fr for both (docs/results.md)
+    scan = list(csv.DictReader(io.StringIO(excel_decode(outputs["scan"])), delimiter=";"))
+    assert list(scan[0])[:4] == ["id", "kind", "name", "readiness"], "the results JSON's field names"
+    assert {row["readiness"] for row in scan} <= {"ready", "ready-with-conditions", "not-ready", "unknown"}
+    plan = list(csv.DictReader(io.StringIO(excel_decode(outputs["plan"])), delimiter=";"))
+    assert list(plan[0])[:3] == ["application", "nom", "responsable"]
+    assert {row["préparation"] for row in plan} <= {"Prêt", "Prêt sous conditions", "Non prêt", "Indéterminé"}
+
+
 @pytest.mark.parametrize("dialect", ["excel-fr", "excel", "rfc4180"])
 def test_every_csv_is_read_back_by_the_csv_module_in_its_dialect(runner: Any, tmp_path: Path, dialect: str) -> None:
     reader = READERS[dialect]

@@ -3,6 +3,7 @@ estates, and golden Markdown plans for the examples."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from bleu_assess import api
 from bleu_assess.assess.results import Exposure, Finding, InventoryRef, ItemVerdict, ScanResult
@@ -29,7 +31,7 @@ from bleu_assess.inventory.model import (
 from bleu_assess.plan.waves import PlanOptions
 from bleu_assess.plan.waves import plan as plan_codes
 from bleu_assess.render import words
-from bleu_assess.render.plan import markdown
+from bleu_assess.render.plan import markdown, table
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "plan"
@@ -308,3 +310,53 @@ def test_every_pinned_member_of_a_cycle_is_told_when_its_pin_breaks() -> None:
     result = plan(scan, ig, PlanOptions(pilot_size=None))
     assert {a for w in result.waves if w.number == 3 for a in w.applications} == {"a2", "a3", "a4"}
     assert [w.split(" ")[0] for w in result.warnings] == ["A3", "A4"]
+
+
+def test_the_checklist_shows_a_remediations_code_as_code_and_escapes_the_rest() -> None:
+    scan, ig = estate([{"id": "a", "readiness": "ready-with-conditions"}])
+    finding = Finding("TST-002", "t@1", "test", "medium", "keys", "then declare `customer_held_keys: true` | *now*")
+    scan = dataclasses.replace(scan, items=(dataclasses.replace(scan.items[0], findings=(finding,)),))
+    text = markdown(plan(scan, ig), ig.inventory)
+    assert "then declare `customer_held_keys: true` \\| \\*now\\*" in text
+
+
+@pytest.mark.parametrize(("apps", "lang", "sentence"), [
+    ([{"id": "a", "readiness": "not-ready"}], "en", "No wave: every application is held (not ready, readiness unknown, "
+                                                    "no landing zone, or depending on a held application); the section "
+                                                    "“Held applications” gives each one's reason."),
+    ([{"id": "a", "strategy": "retain"}], "fr", "Aucune vague : toutes les applications restent en place"),
+    ([{"id": "a", "readiness": "not-ready"}, {"id": "b", "strategy": "retire"}], "fr",
+     "Aucune vague : chaque application est en attente ou reste en place"),
+    ([], "en", "No wave: the inventory declares no application."),
+])
+def test_a_plan_without_waves_says_why_instead_of_an_empty_table(apps: list[dict[str, Any]], lang: str,
+                                                                 sentence: str) -> None:
+    scan, ig = estate(apps, lang=lang)
+    text = markdown(plan(scan, ig), ig.inventory)
+    assert sentence in text
+    assert "| Wave | Application |" not in text and "| Vague | Application |" not in text  # no empty table
+    console = Console(width=400, record=True)
+    console.print(table(plan_codes(scan, ig), ig.inventory, width=400))
+    assert sentence in console.export_text()  # the terminal says it too
+
+
+def test_the_pilot_leaves_high_criticality_and_high_severity_findings_to_wave_2_and_says_why() -> None:
+    scan, ig = estate([{"id": "menus", "criticality": "low"}, {"id": "eds", "criticality": "high", "effort": "L"},
+                       {"id": "flows", "criticality": "low", "readiness": "ready-with-conditions"}])
+    risky = Finding("EXT-FLOW-005", "t@1", "test", "high", "flows to the US", "document them")
+    scan = dataclasses.replace(scan, items=tuple(dataclasses.replace(i, findings=(risky,)) if i.id == "flows" else i
+                                                 for i in scan.items))
+    result = plan(scan, ig, PlanOptions(pilot_size=5))  # room for all three: the pilot still takes the simple one only
+    assert [w.applications for w in result.waves] == [("menus",), ("eds", "flows")]
+    reasons = {p.id: p.reason for w in result.waves for p in w.placements}
+    assert reasons == {"menus": "pilot: no dependencies, neither high criticality nor a high-severity finding",
+                       "eds": "kept out of the pilot wave: high criticality (EDS)",
+                       "flows": "kept out of the pilot wave: high-severity finding (EXT-FLOW-005, FLOWS)"}
+
+
+def test_when_nothing_simpler_can_move_the_pilot_says_so_rather_than_easiest_first() -> None:
+    scan, ig = estate([{"id": "eds", "criticality": "high"}, {"id": "report", "depends_on": ["eds"]}], lang="fr")
+    result = plan(scan, ig, PlanOptions())
+    assert result.waves[0].applications == ("eds",)
+    assert result.waves[0].placements[0].reason == ("pilote : aucune dépendance, et aucune application plus simple "
+                                                    "ne peut migrer d'abord")

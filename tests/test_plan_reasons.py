@@ -25,7 +25,7 @@ from bleu_assess.render.i18n import catalogue, t
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("reason_group", "reason_group_flows", "reason_pinned", "reason_pinned_by", "reason_after", "reason_pilot",
-        "reason_vital", "reason_pilot_full", "reason_capacity", "reason_free", "reason_not_before")
+        "reason_pilot_only", "reason_not_pilot_critical", "reason_not_pilot_finding", "reason_vital", "reason_pilot_full", "reason_capacity", "reason_free", "reason_not_before")
 _NUMBERS = ("wave", "size")
 
 
@@ -75,6 +75,11 @@ def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions
     cycles.add_nodes_from(apps)
     cycles.add_edges_from((a, d) for a, app in apps.items() for d in app.depends_on if d != a and d in apps)
     component = {a: frozenset(c) for c in nx.strongly_connected_components(cycles) for a in c}
+    high_findings = {i.id: {f.rule for f in i.findings if f.severity == "high"} for i in result.scan.items}
+
+    def barred(group: tuple[str, ...]) -> bool:  # no pilot material: high criticality or a high-severity finding
+        return any(apps[m].criticality == "high" or high_findings.get(m) for m in group)
+
     checked = 0
     for wave in result.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
@@ -105,7 +110,17 @@ def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions
                     assert needs and latest == max(wave_of[d] for d in needs) < number, where
                     assert set(named) == {d for d in needs if wave_of[d] == latest}, f"not what it waits for: {where}"
                 elif key == "reason_pilot":
-                    assert number == 1 and not needs, where
+                    assert number == 1 and not needs and not barred(group), where
+                elif key == "reason_pilot_only":  # barred, yet nothing simpler could move first
+                    assert number == 1 and not needs and barred(group), where
+                    assert all(barred(g) or apps[g[0]].wave == 1 for g in wave.move_groups), where
+                elif key == "reason_not_pilot_critical":
+                    assert number == 2 and not needs and 1 in waves, where
+                    assert values["app"] in (m for m in group if apps[m].criticality == "high"), where
+                elif key == "reason_not_pilot_finding":
+                    assert number == 2 and not needs and 1 in waves, where
+                    assert any(values["rule"] in high_findings.get(m, ()) and values["app"] == m
+                               for m in group), where
                 elif key == "reason_vital":
                     assert number == 2 and not needs and vital, where
                 elif key in ("reason_pilot_full", "reason_capacity"):

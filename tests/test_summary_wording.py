@@ -189,3 +189,21 @@ def test_a_dated_plan_says_when_the_pilot_starts(runner: Any, tmp_path: Path) ->
     assert "- From 4 January 2027, the pilot wave: " in out.read_text(encoding="utf-8")
     assert runner.invoke(app, [*args, "--lang", "fr"]).exit_code == 0
     assert "- Dès maintenant, la vague pilote : " in out.read_text(encoding="utf-8")
+
+
+def test_what_cannot_move_comes_most_critical_first_then_hardest_blocker(write_inventory: Any) -> None:
+    inventory = estate()
+    us_saas = {"model": "saas", "provider": "us"}
+    inventory["applications"] = [
+        {"id": "archives", "name": "Archives", "criticality": "low", "hosting": {"model": "on-premises"},
+         "strategy": "retain", "datasets": ["interne"]},
+        {"id": "annuaire", "name": "Annuaire", "criticality": "vital", "hosting": {"model": "on-premises"},
+         "strategy": "retain", "datasets": ["interne"]},
+        {"id": "alpha", "name": "Alpha", "criticality": "low", "hosting": us_saas, "datasets": ["sante"]},
+        {"id": "zulu", "name": "Zulu", "criticality": "vital", "hosting": us_saas, "datasets": ["sante"]},
+    ]
+    loaded = api.load(write_inventory(inventory))
+    scan = api.assess(loaded.inventory, lang="en")
+    cannot = one_page(scan, api.plan(scan, api.graph(loaded.inventory)), loaded.inventory)["cannot"]
+    # Both lines hold a vital application: the blocker comes before the choice to stay.
+    assert [line["names"] for line in cannot] == ["Zulu; Alpha", "Annuaire; Archives"]

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bleu_assess import gcpause
-from bleu_assess.assess.results import HybridLink, ItemVerdict, Phrase, Placement, PlanResult, ScanResult, Wave
+from bleu_assess.assess.results import HybridLink, ItemVerdict, Phrase, Placement, PlanResult, ScanResult, Wave, decided
 from bleu_assess.inventory.graph import InventoryGraph, strongly_connected
 from bleu_assess.inventory.model import Application
 from bleu_assess.plan import holds
@@ -54,6 +54,10 @@ class _Group:
     vital: bool
     rank: tuple[int, int, float, str]  # pilot preference: readiness, criticality, effort, id
     pinned_by: tuple[str, ...] = ()  # the members whose `wave:` gives the pin: each is told when it breaks
+    # Why the group is no pilot material (a high-criticality member, or one with a high-severity
+    # finding), or None; `kept_out`: it was deferred from the pilot for that reason.
+    bar: Phrase | None = None
+    kept_out: bool = False
     deps: set[int] = field(default_factory=set)
     earliest: int = 1
     wave: int = 0
@@ -126,12 +130,25 @@ class _Planner:
                 pin = None
             pinned_by = tuple(a for a in members if pin is not None and self.apps[a].wave == pin)
             groups[key] = _Group(key, members, effort, pin, bool(vital), (readiness, worst, effort, members[0]),
-                                 pinned_by)
+                                 pinned_by, self._pilot_bar(members))
         for a, successors in graph.items():
             for d in successors:
                 if index[a] != index[d]:
                     groups[index[a]].deps.add(index[d])
         return groups
+
+    def _pilot_bar(self, members: tuple[str, ...]) -> Phrase | None:
+        """Why these members are no pilot material, or None: the pilot moves the simplest, least
+        risky applications first, so neither a high-criticality member nor a member with a
+        high-severity finding (vital ones are kept out by their own rule)."""
+        for member in members:
+            if self.apps[member].criticality == "high":
+                return self.say("reason_not_pilot_critical", app=member)
+        for member in members:
+            rule = next((f.rule for f in decided(self.verdicts[member]) if f.severity == "high"), None)  # unworded
+            if rule is not None:
+                return self.say("reason_not_pilot_finding", app=member, rule=rule)
+        return None
 
     def schedule(self, groups: dict[int, _Group]) -> None:
         """List scheduling by waves: a group is eligible once what it depends on is placed in an
@@ -164,6 +181,13 @@ class _Planner:
             # Pinned groups first; then ready, low-criticality, small groups (the pilot's preference,
             # which also moves the easiest first in later waves).
             candidates.sort(key=lambda c: (0 if groups[c[2]].pin == wave else 1, groups[c[2]].rank))
+            if wave == 1 and any(groups[c[2]].bar is None for c in candidates):
+                # The pilot takes no group barred from it while a simpler one can move first.
+                barred = [c for c in candidates if groups[c[2]].bar is not None and groups[c[2]].pin != 1]
+                for item in barred:
+                    groups[item[2]].kept_out = True
+                deferred.extend(barred)
+                candidates = [c for c in candidates if c not in barred]
             for item in candidates:
                 group = groups[item[2]]
                 n = len(group.members)
@@ -240,7 +264,9 @@ class _Planner:
             if latest == wave - 1 or not parts:
                 parts.append(self.say("reason_after", dependency=tuple(waited), wave=latest))
         if wave == 1 and not group.deps and group.pin != 1:
-            parts.append(self.say("reason_pilot"))
+            parts.append(self.say("reason_pilot" if group.bar is None else "reason_pilot_only"))
+        if group.kept_out and wave == 2 and not group.deps and group.pin is None and group.bar is not None:
+            parts.append(group.bar)
         if group.vital and wave == 2 and not group.deps and group.pin is None:
             parts.append(self.say("reason_vital"))
         if not parts and wave == 2 and group.earliest == 1 and self.options.pilot_size is not None:

@@ -10,6 +10,7 @@ from typing import Any
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 _MD_LINE_START = re.compile(r"^([#+\-=>!])")
 _MD_ORDERED = re.compile(r"^(\d+)\.")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -36,3 +37,16 @@ def md_code(value: Any) -> str:
     fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_text(value: Any) -> str:
+    """Text written in the rulesets for Markdown: its `code spans` stay code (`md_code`), the
+    rest is escaped as `md_escape` does, so a remediation reads `customer_held_keys: true` as
+    code rather than as backslashed backticks."""
+    text = "" if value is None else str(value)
+    parts, end = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        parts += [md_escape(text[end:match.start()]), md_code(match.group(2))]
+        end = match.end()
+    parts.append(md_escape(text[end:]))
+    return "".join(parts)

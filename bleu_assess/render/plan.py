@@ -52,7 +52,18 @@ def context(plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
         "number": lambda value: l10n.number(value, plan.scan.lang),
         "country": lambda code: l10n.country(code, plan.scan.lang),
         "summary_line": summary_line(plan, len(wave_of)),
+        "no_wave": None if plan.waves else no_wave_line(plan),
     }
+
+
+def no_wave_line(plan: PlanResult) -> str:
+    """Why a plan has no wave, in place of an empty table: no application at all, or every one
+    held, staying, or either (the sections that give each one's reason named)."""
+    lang = plan.scan.lang
+    case = {(False, False): "empty", (True, False): "held", (False, True): "staying", (True, True): "both"}[
+        (bool(plan.held), bool(plan.staying))]
+    return t(f"plan.no_wave.{case}", lang, held_title=t("plan.held_title", lang),
+             staying_title=t("plan.staying_title", lang))
 
 
 def summary_line(plan: PlanResult, moving: int) -> str:
@@ -170,6 +181,8 @@ def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> Renderabl
     ctx = context(plan, inventory)
     parts: list[Any] = [Text(t("plan.title", lang, organisation=plan.scan.inventory.organisation), style="bold"),
                         Text(ctx["summary_line"])]
+    if ctx["no_wave"]:
+        parts.append(Text(ctx["no_wave"]))
     for wave in plan.waves:
         title = t("plan.wave_pilot" if wave.number == 1 else "plan.wave", lang, number=wave.number)
         apps = wave.applications

@@ -12,11 +12,11 @@ from typing import Any
 
 from bleu_assess.assess.results import ItemVerdict, PlanResult, ScanResult, decided, worded
 from bleu_assess.inventory.model import Inventory
-from bleu_assess.plan.waves import pending_offers
+from bleu_assess.plan.waves import CRITICALITY_RANK, pending_offers
 from bleu_assess.render import l10n, words
 from bleu_assess.render.i18n import catalogue, label, t
 from bleu_assess.render.words import deadline_title
-from bleu_assess.vocab import SEVERITY_RANK
+from bleu_assess.vocab import SEVERITY_RANK, HeldReason
 
 MAX_NAMES = 6  # names listed in a sentence before "and N more": the page must hold
 # The readiness sentence's clauses (report.readiness_<part>), in reading order.
@@ -41,6 +41,12 @@ def names_list(names: Iterable[str], lang: str, limit: int = MAX_NAMES) -> str:
 def _qualification(code: str, lang: str) -> str:
     """A qualification's label, or its code when the catalogue does not know it."""
     return label("qualification", code, lang) if f"values.qualification.{code}" in catalogue(lang) else code
+
+
+# Why an application cannot move, the hardest first: a declared or found blocker, then waiting for
+# one, no landing zone, missing facts; an application that stays by choice comes after them all.
+BLOCKER_RANK = {HeldReason.NOT_READY: 0, HeldReason.DEPENDS_ON_HELD: 1, HeldReason.PIN_CONFLICT: 2,
+                HeldReason.NO_LANDING_ZONE: 3, HeldReason.UNKNOWN: 4}
 
 
 def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
@@ -68,7 +74,9 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     else:
         move.append(say("move_none"))
 
+    # What cannot move, grouped by why: id -> the why's place among the blockers (BLOCKER_RANK).
     cannot: dict[str, list[str]] = defaultdict(list)
+    blocking: dict[str, int] = {}
     held_ids = {h.id for h in plan.held}
     for held in plan.held:
         verdict = verdicts[held.id]
@@ -81,12 +89,26 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
             why = say("why_waits", name=names[waited[0]]) if waited else label("held", held.reason, lang)
         else:
             why = label("held", held.reason, lang)
-        cannot[why].append(names[held.id])
+        cannot[why].append(held.id)
+        blocking[why] = min(blocking.get(why, len(BLOCKER_RANK)), BLOCKER_RANK[HeldReason(held.reason)])
     for stays in plan.staying:
         # Why it stays (its strategy), not where it would go: a retained application is no target.
         strategy = apps[stays.id].strategy if stays.id in apps else None
         why = say(f"cannot_{strategy}") if strategy in ("retain", "retire") else words.phrase(stays.reason, lang, names)
-        cannot[why[:1].upper() + why[1:]].append(names[stays.id])
+        why = why[:1].upper() + why[1:]
+        cannot[why].append(stays.id)
+        blocking[why] = len(BLOCKER_RANK)
+
+    def weight(app_id: str) -> tuple[int, str]:
+        """What matters first to a direction: the most critical application, then by name."""
+        app = apps.get(app_id)
+        return (-CRITICALITY_RANK[app.criticality] if app else 0, names[app_id])
+
+    def order(why: str, who: list[str]) -> tuple[int, int, str, str]:
+        """A reason's place: its most critical application's criticality, how hard the blocker
+        is, that application's name, the reason itself (deterministic)."""
+        rank, name = weight(min(who, key=weight))
+        return rank, blocking[why], name, why
 
     when = []
     roadmap = plan.roadmap
@@ -166,7 +188,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     )]
     return {
         "figures": figures, "move": move, "when": when,
-        "cannot": [{"why": why, "names": names_list(who, lang)} for why, who in sorted(cannot.items())],
+        "cannot": [{"why": why, "names": names_list((names[a] for a in sorted(who, key=weight)), lang)}
+                   for why, who in sorted(cannot.items(), key=lambda c: order(*c))],
         "decisions": decisions,
         "unknowns": {"count": len(unknown_ids),
                      "lines": [say("decide_line", why=why, names=names_list(who, lang)) for why, who in sorted(unknown.items())]},

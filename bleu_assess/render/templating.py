@@ -22,7 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from bleu_assess import cache as compiled_cache
 from bleu_assess.errors import TemplateError
 from bleu_assess.render.i18n import t
-from bleu_assess.render.markdown import md_code, md_escape
+from bleu_assess.render.markdown import md_code, md_escape, md_text
 from bleu_assess.resources import templates_dir
 
 # A user template may compute, but not exhaust the machine: `'a' * 10**10` or `9 ** 10**7` are
@@ -92,7 +92,7 @@ def environment(template_dir: str | os.PathLike[str] | None, lang: str,
         lstrip_blocks=True,
         bytecode_cache=compiled_cache.templates("shipped" if trusted else ""),  # compiled once, not on every run
     )
-    env.filters.update(md=md_escape, md_code=md_code)
+    env.filters.update(md=md_escape, md_code=md_code, md_text=md_text)
     env.filters.update(extra_filters or {})
     env.globals.pop("lipsum", None)  # generates text of any size on demand: nothing a report needs
     env.globals["t"] = lambda key, **values: t(key, lang, **values)
