@@ -21,7 +21,8 @@ from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
 
 # What is missing when no offer fits, by the furthest stage any offer reached.
-_GAPS = ("model", "service", "region", "exposed", "qualification")
+# `lapsed`: an offer of the right model held what was needed until a day now past (check the renewal).
+_GAPS = ("model", "service", "region", "exposed", "qualification", "lapsed")
 
 
 class LandingZones:
@@ -115,9 +116,12 @@ class LandingZones:
                 missing = needed.difference(held)
                 if not missing:
                     chosen = chosen or offer.id
-                    stage = 5
+                    stage = 6
                 elif missing.issubset({q.id for q in offer.pending_qualifications or ()}):
                     pending.append(offer.id)
+                    stage = 6
+                elif missing.issubset({q.id for q in offer.qualifications or ()
+                                       if q.until is not None and q.until < self.as_of and q.covers(model)}):
                     stage = 5
             reached = max(reached, stage)
         gap = None if chosen or pending else ("service-undeclared" if reached == 1 and service is None and app is not None
