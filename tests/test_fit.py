@@ -57,9 +57,30 @@ def test_each_offer_fits_or_says_what_it_misses(write_inventory) -> None:
     }
 
 
-def test_an_offer_whose_qualification_has_lapsed_no_longer_fits(write_inventory) -> None:
-    cells = _cells(_matrix(write_inventory, dt.date(2026, 12, 1)), "metier")
-    assert cells["outscale-iaas"] == ("does-not-fit", "lacks SecNumCloud 3.2")
+def test_an_offer_whose_qualification_has_lapsed_no_longer_fits_and_says_since_when(write_inventory) -> None:
+    """A qualification held until a day now past is not one the offer never had: the renewal may
+    only be missing from the catalogue (a new-user trial read « n'a pas SecNumCloud 3.2 »)."""
+    matrix = _matrix(write_inventory, dt.date(2026, 12, 1))
+    cell = next(c for o, c in zip(matrix.offers, next(r for r in matrix.rows if r.id == "metier").cells)
+                if o == "outscale-iaas")
+    assert (cell.status, cell.reason, cell.values) == (
+        "does-not-fit", "expired", {"qualification": "secnumcloud-3.2", "until": "2026-11-30"})
+    assert fit_render.reason(cell, "en") == "SecNumCloud 3.2 expired on 30 November 2026: check its renewal"
+    assert fit_render.reason(cell, "fr") == "SecNumCloud 3.2 échue le 30 novembre 2026 : vérifier le renouvellement"
+    # A qualification never held still reads as lacking.
+    assert _cells(matrix, "metier")["fr-iaas"][0] == "does-not-fit"
+
+
+def test_a_lapsed_qualification_is_what_the_missing_platform_finding_says(write_inventory) -> None:
+    day = dt.date(2026, 12, 1)
+    doc = {"format": "bleu-assess/v2", "organisation": INVENTORY["organisation"],
+           "providers": [{"ref": "catalogue:3ds-outscale", "id": "outscale"}],
+           "platforms": [{"ref": "catalogue:3ds-outscale/iaas-cloud-on-demand", "id": "outscale-iaas"}],
+           "applications": INVENTORY["applications"][:1],
+           "datasets": [{"id": "dossiers", "classification": "special-category", "particular_sensitivity": "yes"}]}
+    scanned = api.assess(api.load(write_inventory(doc), as_of=day).inventory, lang="en", as_of=day.isoformat())
+    finding = next(f for f in scanned.item("metier").findings if f.rule == "SNC-PLT-001")
+    assert "has expired (check its renewal)" in finding.message
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -158,9 +158,10 @@ def test_a_qualification_counts_on_its_scope_and_dates_and_says_why_not(write_in
     doc["datasets"].append({"id": "sens3", **SENSITIVE})
     on_date = scan(write_inventory, doc)
     assert {"SNC-HOST-001", "OFR-QUAL-002"} <= rules(on_date.item("app-saas"))
-    assert not rules(on_date.item("app-dr")) & {"SNC-HOST-001", "OFR-QUAL-001"}
+    assert not rules(on_date.item("app-dr")) & {"SNC-DR-HOST-001", "SNC-HOST-001", "OFR-QUAL-001"}
     later = scan(write_inventory, doc, as_of="2027-01-02")
-    assert {"SNC-HOST-001", "OFR-QUAL-001"} <= rules(later.item("app-dr"))
+    # Diffusion Restreinte off a qualified offer: the same fact as SNC-HOST-001, as a blocker.
+    assert {"SNC-DR-HOST-001", "OFR-QUAL-001"} <= rules(later.item("app-dr"))
     assert later.as_of == "2027-01-02" and on_date.to_dict()["as_of"] == AS_OF
 
 
@@ -168,7 +169,7 @@ def test_a_qualified_provider_s_unqualified_offer_does_not_count(write_inventory
     doc = copy.deepcopy(STATE)
     doc["platforms"].append({"id": "plain-iaas", "provider": "snc-multi", "models": ["iaas"]})
     doc["applications"][2]["hosting"]["platform"] = "plain-iaas"
-    assert "SNC-HOST-001" in rules(scan(write_inventory, doc).item("app-dr"))
+    assert "SNC-DR-HOST-001" in rules(scan(write_inventory, doc).item("app-dr"))
     # v1: the provider's qualification covers all its offers, with one warning saying so.
     v1 = copy.deepcopy(doc)
     v1["format"] = "bleu-assess/v1"

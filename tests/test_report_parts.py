@@ -142,3 +142,19 @@ def test_without_graphviz_the_report_lists_the_paths(runner: Any, monkeypatch: A
     arrow = ' <span class="arrow">→</span> '
     assert arrow.join(["Dossier patient informatisé", "Entrepôt de données de santé",
                        "Microsoft Azure (cloud commercial)"]) in result.stdout
+
+
+def test_diffusion_restreinte_of_a_ministry_at_an_unqualified_host_asks_the_direction_to_decide(
+        write_inventory: Any) -> None:
+    doc = {"format": "bleu-assess/v2", "organisation": {"name": "Ministère", "type": "state-administration"},
+           "providers": [{"id": "azure", "name": "Azure", "kind": "commercial", "headquarters": "US",
+                          "regions": ["FR"]}],
+           "applications": [{"id": "sic", "name": "SI DR", "hosting": {"model": "iaas", "provider": "azure",
+                                                                       "region": "FR"},
+                             "homologation": {"level": "dr"}, "datasets": ["notes"]}],
+           "datasets": [{"id": "notes", "name": "Notes DR", "classification": "restricted"}]}
+    inventory, scan, planned = assessed(write_inventory(doc))
+    assert scan.item("sic").readiness == "not-ready"
+    page = one_page(scan, planned, inventory)
+    derogation = next(d for d in page["decisions"] if d["kind"] == "derogation")
+    assert any("SI DR at Azure" in line for line in derogation["lines"])

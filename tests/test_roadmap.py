@@ -152,8 +152,8 @@ def test_an_uncertain_reference_deadline_says_why_in_the_plans_language(runner: 
 
 def hosted(write_inventory: Any, cloud: dict[str, Any] | None = None, dc: dict[str, Any] | None = None,
            derogations: list[dict[str, Any]] | None = None) -> tuple[Any, Any]:
-    """Two applications on an offer of a French datacentre: `a` is not exposed and lands on the
-    cloud offer, `b` needs SecNumCloud (Diffusion Restreinte), which that offer only has
+    """`a` on an offer of a French datacentre is not exposed and lands on the cloud offer; `b`, on
+    premises, needs SecNumCloud (Diffusion Restreinte), which that offer only has
     pending. `cloud` and `dc` add fields to those two offers (format v2)."""
     inventory = {
         "format": "bleu-assess/v2",
@@ -166,7 +166,9 @@ def hosted(write_inventory: Any, cloud: dict[str, Any] | None = None, dc: dict[s
                        **(dc or {})}],
         "applications": [{"id": "a", "name": "Alpha", "hosting": {"model": "iaas", "platform": "dc-iaas"},
                           "datasets": ["pub"], "effort": 5, "criticality": "low"},
-                         {"id": "b", "name": "Beta", "hosting": {"model": "iaas", "platform": "dc-iaas"},
+                         # On premises: Diffusion Restreinte at an unqualified commercial offer
+                         # would be a blocker of its own (SNC-DR-HOST-001), holding b back.
+                         {"id": "b", "name": "Beta", "hosting": {"model": "on-premises"},
                           "datasets": ["dr"], "effort": 5, "depends_on": ["a"]}],
         "datasets": [{"id": "pub", "name": "Public", "classification": "public", "particular_sensitivity": "no"},
                      {"id": "dr", "name": "DR", "classification": "restricted"}],
@@ -203,7 +205,7 @@ def test_a_wave_ending_after_a_qualification_expiry_it_must_meet_is_warned(write
     inventory, result = hosted(write_inventory, dc=expiring)
     [deadline] = inventory_deadlines(inventory)
     assert (deadline.kind, deadline.subject, deadline.applications) == ("qualification-expiry", "dc-iaas:iso27001",
-                                                                        ("a", "b"))
+                                                                        ("a",))
     planned = schedule(api.plan(result, api.graph(inventory)), inventory, RoadmapOptions(dt.date(2027, 1, 4), (5.0,)))
     late = [w for w in planned.warnings if "deadline of 6 January 2027" in w]
     assert late and all("dc-iaas's ISO 27001 qualification expires" in w for w in late)

@@ -155,3 +155,42 @@ def test_explain_and_csv_show_provisional_verdicts_too(runner: Any, write_invent
     assert rows[0].endswith(",undecided")
     assert next(r for r in rows if r.startswith("a-nodata,")).endswith(",secnumcloud_scope target")
     assert next(r for r in rows if r.startswith("wiki,")).endswith(",")
+
+
+def test_summary_counts_say_how_many_of_them_are_provisional(runner: Any, write_inventory: Any,
+                                                             monkeypatch: Any) -> None:
+    path = write_inventory(MISSING)
+    summary = scan_json(runner, path)["summary"]
+    assert summary["secnumcloud_scope"]["not-required"] == 4
+    assert summary["provisional"] == {"secnumcloud_scope": {"not-required": 2, "recommended": 1},
+                                      "exposure": {"none": 1}, "target": {"any-cloud": 2, "secnumcloud": 1}}
+    table = runner.invoke(app, ["scan", str(path), "--lang", "fr"], env={"COLUMNS": "200"}).stdout
+    assert "Périmètre SecNumCloud : Recommandé 1 (dont 1 ?), Non requis 4 (dont 2 ?)" in table
+    markdown = runner.invoke(app, ["scan", str(path), "--lang", "en", "-f", "markdown"]).stdout
+    assert "Not required: 4 (2 of them ?)" in markdown
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    report = runner.invoke(app, ["report", str(path), "--format", "markdown", "--lang", "en"]).stdout
+    assert ("Provisional verdicts, resting on facts missing from the inventory: SecNumCloud: Not required 2, "
+            "Recommended 1; Exposure: None 1; Target: Any cloud 2, SecNumCloud 1.") in report
+
+
+def test_summary_counts_of_a_decided_estate_carry_no_mark(runner: Any, write_inventory: Any) -> None:
+    known = dict(IMPORTED, applications=IMPORTED["applications"][3:], datasets=IMPORTED["datasets"][2:])
+    assert scan_json(runner, write_inventory(known))["summary"]["provisional"] == {}
+    table = runner.invoke(app, ["scan", str(write_inventory(known)), "--lang", "en"]).stdout
+    assert "of them ?" not in table
+
+
+def test_a_dataset_held_by_an_application_of_unknown_hosting_has_a_provisional_exposure(
+        runner: Any, write_inventory: Any) -> None:
+    path = write_inventory(MISSING)
+    items = {i["id"]: i for i in scan_json(runner, path)["items"]}
+    # d-pub is held by a-nohost, whose hosting (so exposure) is unknown: its exposure is read from it.
+    assert items["d-pub"]["undecided"] == ["exposure"]
+    explained = runner.invoke(app, ["explain", str(path), "d-pub", "--lang", "en"], env={"COLUMNS": "160"})
+    assert explained.exit_code == 0, explained.output
+    assert "None ?" in explained.stdout
+    # Held only by applications whose hosting is known: decided.
+    hosted = dict(MISSING, applications=[a for a in MISSING["applications"] if a["id"] != "a-nohost"])
+    items = {i["id"]: i for i in scan_json(runner, write_inventory(hosted))["items"]}
+    assert "undecided" not in items["d-pub"]

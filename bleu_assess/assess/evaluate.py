@@ -151,6 +151,8 @@ class Evaluator:
         # Rule id -> the verdicts it leaves undecided when it finds a fact missing (`verdict.undecided`).
         self._leaves = {c.rule.id: tuple(c.rule.verdict.get("undecided") or ()) for v in by_kind.values() for c in v}
         self._undecided: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # Application id -> whether its exposure is undecided: a dataset it holds or receives inherits it.
+        self._exposure_undecided: dict[str, bool] = {}
         self.first = {k: [c for c in v if not c.rule.second_pass] for k, v in by_kind.items()}
         self.second = {k: [c for c in v if c.rule.second_pass] for k, v in by_kind.items()}
         # One function per pass and kind tests every rule's condition (rules/conditions.py).
@@ -224,6 +226,11 @@ class Evaluator:
             undecided = self._undecided[unknown] = tuple(
                 d for d in ("secnumcloud_scope", "residency", "exposure", "target")
                 if any(d in self._leaves[r] for r in unknown))
+        if kind == "application":
+            self._exposure_undecided[item.id] = "exposure" in undecided
+        elif "exposure" not in undecided and self._reached_undecided(item.id):
+            undecided = tuple(d for d in ("secnumcloud_scope", "residency", "exposure", "target")
+                              if d in undecided or d == "exposure")
         # Positional, in ItemVerdict's field order (a plain call: quicker than one with *args).
         if kind == "application":
             hosting = item.hosting
@@ -237,6 +244,18 @@ class Evaluator:
                               ordered, facts["platform.pending"], owner, criticality, classification, model, tags,
                               extra, reasons, confidence, undecided)
         return verdict, facts, fired
+
+    def _reached_undecided(self, dataset_id: str) -> bool:
+        """Whether an application holding or receiving the dataset has an undecided exposure (its
+        hosting not declared, ...): the dataset's exposure, read from theirs, is undecided too."""
+        for app_id in sorted(self.analysis.exposure.reach.get(dataset_id, ())):
+            known = self._exposure_undecided.get(app_id)
+            if known is None:  # a dataset evaluated alone (explain): decide the application once
+                unknown = self.decide(self.inventory.applications_by_id[app_id], "application")[3]
+                known = self._exposure_undecided[app_id] = any("exposure" in self._leaves[r] for r in unknown)
+            if known:
+                return True
+        return False
 
     def decide(self, item: Any, kind: str) -> tuple[dict[str, Any], Exposure, list[_Check], tuple[str, ...]]:
         """What the rules decide for the item, before any finding is made: its facts with the

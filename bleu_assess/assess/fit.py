@@ -4,7 +4,9 @@ Whether an offer fits is the engine's own answer: the inventory is assessed once
 with that offer as its only landing zone (the offers applications run on today stay, selling
 nothing), and the offer fits when the engine lands the application on it. An offer that would fit
 once a pending qualification is granted, or whose qualification expires within 90 days of the
-assessment date (`expiry_warning_days` of rulesets/verdicts.yaml), fits with conditions. The reason an offer does not
+assessment date (`expiry_warning_days` of rulesets/verdicts.yaml), fits with conditions; one whose
+qualification ended before that date does not fit, and says so with the day (check the renewal),
+never as a qualification it never held. The reason an offer does not
 fit is told in one phrase, from the first requirement it misses, in the engine's order: the
 service model (for a SaaS offer, the application's service among those it provides), the regions,
 non-EU law and seat of the application's target (rulesets/verdicts.yaml), then the qualifications
@@ -212,6 +214,16 @@ class _Judge:
                 return Cell("fits-with-conditions", "expires", {"qualification": q_id, "until": until})
         return None
 
+    def lapsed(self) -> dict[str, str]:
+        """Each qualification of the offer whose every dated entry ended before the day: its last
+        day (YYYY-MM-DD). One still in force, or without an end, is not lapsed."""
+        day = self.day.isoformat()
+        ends: dict[str, list[str]] = {}
+        for q_id, until in self.dated():
+            ends.setdefault(q_id, []).append(until)
+        undated = {q.id for q in self.platform.qualifications or () if not q.until}
+        return {q_id: max(days) for q_id, days in ends.items() if q_id not in undated and max(days) < day}
+
     def miss(self, verdict: _Decided, requirement: dict[str, Any], needed: list[str]) -> Cell:
         """Why the engine did not land the application on the offer: the first requirement missed,
         in the engine's order (model, service, regions, non-EU law, qualifications)."""
@@ -258,8 +270,14 @@ class _Judge:
         if provider.kind not in (None, "commercial"):
             held.add(SNC)
         missing = [q for q in needed if q not in held]
+        # A qualification the offer held until a day now past is not one it never had: the
+        # renewal may only be missing from the inventory or the catalogue. Never-held ones first.
+        lapsed = self.lapsed()
+        never = [q for q in missing if q not in lapsed]
+        if never:
+            return Cell("does-not-fit", "qualification", {"qualifications": ", ".join(never)})
         if missing:
-            return Cell("does-not-fit", "qualification", {"qualifications": ", ".join(missing)})
+            return Cell("does-not-fit", "expired", {"qualification": missing[0], "until": lapsed[missing[0]]})
         # The target's own requirements are met: the application's data requires more (for
         # example an HDS activity the offer's provider does not perform), which `explain` names.
         return Cell("does-not-fit", "data-requirement", {"provider": provider.id})

@@ -21,7 +21,9 @@ from bleu_assess.inventory.model import Application, Inventory
 from bleu_assess.rules.refdata import hds_activities, region_groups, verdict_model
 
 # What is missing when no offer fits, by the furthest stage any offer reached.
-_GAPS = ("model", "service", "region", "exposed", "qualification")
+# `lapsed`: an offer of the right model held what was needed until a day now past (check the renewal);
+# `kind-unknown`: one would do if its host were not a commercial offer, and its kind is not declared.
+_GAPS = ("model", "service", "region", "exposed", "qualification", "lapsed", "kind-unknown")
 
 
 class LandingZones:
@@ -115,9 +117,20 @@ class LandingZones:
                 missing = needed.difference(held)
                 if not missing:
                     chosen = chosen or offer.id
-                    stage = 5
+                    stage = 7
                 elif missing.issubset({q.id for q in offer.pending_qualifications or ()}):
                     pending.append(offer.id)
+                    stage = 7
+                elif (missing == {SNC} and provider.kind is None
+                      and provider.headquarters in (None, *self.groups["fr"])
+                      and SNC not in {q.id for q in offer.qualifications or ()}
+                      and SNC not in {q.id for q in offer.pending_qualifications or ()}):
+                    # A French host of undeclared kind, selling no SecNumCloud service (that would be
+                    # a commercial offer), may be the State's cloud (SNC-UNK-003): whether the offer
+                    # would do cannot be said, so neither can "no offer fits".
+                    stage = 6
+                elif missing.issubset({q.id for q in offer.qualifications or ()
+                                       if q.until is not None and q.until < self.as_of and q.covers(model)}):
                     stage = 5
             reached = max(reached, stage)
         gap = None if chosen or pending else ("service-undeclared" if reached == 1 and service is None and app is not None

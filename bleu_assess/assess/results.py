@@ -308,6 +308,7 @@ class ScanResult:
             # Severities are decided: counted without wording the findings.
             "findings": _count(chain.from_iterable(map(decided, self.items)), "severity", Severity),
             "cannot_assess": cannot_assess(apps),
+            "provisional": _provisional(apps),
         }
 
     def unknown_reasons(self) -> list[tuple[str, str, int]]:
@@ -359,6 +360,23 @@ def _count(items: Iterable[Any], attribute: str, values: Iterable[str]) -> dict[
     for value, count in Counter(map(attrgetter(attribute), items)).items():
         counts[value] += count
     return counts
+
+
+# Each verdict an item may leave undecided, and where its value is read (ItemVerdict.undecided).
+_UNDECIDED = {"secnumcloud_scope": "secnumcloud_scope", "residency": "residency", "exposure": "exposure.level",
+              "target": "target"}
+
+
+def _provisional(items: Iterable[Any]) -> dict[str, dict[str, int]]:
+    """Of the counts above, how many are provisional: per verdict, the items whose value rests on
+    facts missing (`undecided`), by value; only the values that have some."""
+    counts: dict[str, dict[str, int]] = {}
+    for item in items:
+        for dimension in item.undecided:
+            value = str(attrgetter(_UNDECIDED[dimension])(item))
+            by_value = counts.setdefault(dimension, {})
+            by_value[value] = by_value.get(value, 0) + 1
+    return {d: dict(sorted(counts[d].items())) for d in _UNDECIDED if d in counts}
 
 
 def _compact_encoder() -> Callable[[Any], str]:

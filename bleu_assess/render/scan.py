@@ -22,8 +22,18 @@ _STYLES: dict[str, str] = {Readiness.READY: "green", Readiness.READY_WITH_CONDIT
                            ExposureLevel.MEDIUM: "yellow", ExposureLevel.LOW: "cyan", ExposureLevel.NONE: "green"}
 
 
-def _counts(kind: str, counts: dict[str, int], lang: str) -> str:
-    return ", ".join(f"{label(kind, key, lang)} {value}" for key, value in counts.items() if value)
+def _counts(kind: str, counts: dict[str, int], lang: str, provisional: dict[str, int] | None = None) -> str:
+    """« Non requis 10 (dont 3 ?) »: each value's count, with how many of them are provisional
+    (`summary()["provisional"]`: resting on facts missing from the inventory)."""
+    return ", ".join(f"{label(kind, key, lang)} {provisional_count(value, (provisional or {}).get(key, 0), lang)}"
+                     for key, value in counts.items() if value)
+
+
+def provisional_count(count: int, provisional: int, lang: str) -> str:
+    """A count of verdicts, saying how many of them are provisional (« 10 (dont 3 ?) »)."""
+    if not provisional:
+        return str(count)
+    return t("scan.provisional_count", lang, count=count, provisional=provisional, mark=t("scan.undecided_mark", lang))
 
 
 def _severity_counts(counts: dict[str, int], lang: str) -> str:
@@ -167,7 +177,8 @@ def summary_text(result: ScanResult) -> str:
         t("scan.summary_line", lang, applications=s["applications"], datasets=s["datasets"]),
         *([unknown] if unknown else []),
         t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang) or "—"),
-        t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang) or "—"),
+        t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang,
+                                                  s["provisional"].get("secnumcloud_scope")) or "—"),
         t("scan.findings_line", lang, values=_severity_counts(s["findings"], lang) or "0"),
         t("scan.rulesets_line", lang, values=", ".join(
             f"{r.id}@{r.version}" + (f" ({ruleset_status(r, lang)})" if r.not_in_force else "") for r in result.rulesets)),
@@ -181,6 +192,9 @@ def markdown(result: ScanResult, template_dir: str | None = None) -> str:
 
     return render("scan/scan.md.j2", {"result": result, "summary": result.summary(),
                                       "cannot_assess": cannot_assess_line(result),
+                                      "counted": lambda dimension, key, value: provisional_count(
+                                          value, result.summary()["provisional"].get(dimension, {}).get(key, 0),
+                                          result.lang),
                                       "label": lambda kind, value: label(kind, value, result.lang),
                                       "date": lambda value: l10n.date(value, result.lang)},
                   template_dir, result.lang)

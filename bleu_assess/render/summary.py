@@ -220,6 +220,21 @@ def top_blockers(scan: ScanResult, limit: int = 5) -> list[dict[str, Any]]:
                 blocking.items(), key=lambda kv: (SEVERITY_RANK[kv[0][0]], -kv[1], kv[0][1]))[:limit]]
 
 
+# The scan table's column naming each verdict an item may leave undecided.
+_VERDICT_COLUMNS = {"secnumcloud_scope": "col_scope", "residency": "col_residency", "exposure": "col_exposure",
+                    "target": "col_target"}
+
+
+def _provisional_sentence(provisional: dict[str, dict[str, int]], say: Any, lang: str) -> list[str]:
+    """The sentence saying how many of the counted verdicts are provisional, by verdict and value
+    (they rest on facts missing from the inventory); none when every verdict is decided."""
+    parts = [t("report.field", lang, name=t(f"scan.{_VERDICT_COLUMNS[dimension]}", lang)) + " "
+             + ", ".join(f"{label(dimension, value, lang)} {n}"
+                         for value, n in by_value.items())
+             for dimension, by_value in provisional.items()]
+    return [say("exec_provisional", values=t("cli.list_separator", lang).join(parts))] if parts else []
+
+
 def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory,
                         top_rules: list[dict[str, Any]]) -> list[str]:
     """The executive summary's sentences in the scan's language, each count worded with its
@@ -244,6 +259,7 @@ def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory
         say("exec_scope", required=say("scope_required", count=scope["required"]),
             recommended=say("scope_recommended", count=scope["recommended"]),
             excluded=say("scope_excluded", count=scope["excluded"])),
+        *_provisional_sentence(summary["provisional"], say, lang),
         say("exec_exposure", count=len(exposed), critical=say(
             "exposure_all_critical" if critical and len(critical) == len(exposed) else "exposure_critical",
             count=len(critical))),

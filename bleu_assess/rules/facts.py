@@ -200,7 +200,8 @@ _TABLE = (
          "before its SecNumCloud qualification)"),
     Fact("platform.missing", BOTH, "string",
          "when none fits: what is missing, the furthest any offer got (`model`, `service`, `service-"
-         "undeclared`, `region`, `exposed`, `qualification`; labelled in messages)", label="landing_gap"),
+         "undeclared`, `region`, `exposed`, `qualification`, `lapsed`: held until a day now past, `kind-unknown`: would do if its "
+         "French host of undeclared kind is not commercial; labelled in messages)", label="landing_gap"),
     Fact("platform.models", BOTH, "list", "the service models the item may land on", label="hosting"),
     Fact("platform.expiring", BOTH, "list", label="qualification", doc=
          "qualifications the item needs on the chosen offer (its target's and its rules') that are in force and "
