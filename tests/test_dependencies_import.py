@@ -343,6 +343,27 @@ def test_an_address_is_public_as_ipaddress_says(address: str) -> None:
     assert _is_global(address) == ipaddress.ip_address(address).is_global
 
 
+def test_ipv4_answers_shared_by_a_block_are_ipaddress_s_at_every_special_network_s_edges() -> None:
+    """An IPv4 answer is shared by the addresses of a /24 block: at the edges of every special
+    network (and just outside), and at every address of the blocks holding one narrower than a
+    /24, the answer is ipaddress's, in increasing order (a block's first answer is remembered)."""
+    import ipaddress
+
+    from bleu_assess.intake.dependencies import _is_global
+
+    special = [ipaddress.IPv4Network(n) for n in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/29",
+        "192.0.0.9/32", "192.0.0.10/32", "192.0.0.170/31", "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15",
+        "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32")]
+    numbers = {n for network in special
+               for n in (int(network.network_address) - 1, int(network.network_address),
+                         int(network.broadcast_address), int(network.broadcast_address) + 1) if 0 <= n < 2 ** 32}
+    numbers |= {*range(0xC0000000, 0xC0000100), *range(0xFFFFFF00, 2 ** 32)}
+    for number in sorted(numbers):
+        address = ipaddress.IPv4Address(number)
+        assert _is_global(str(address)) == address.is_global, address
+
+
 def test_rows_left_out_are_counted_in_the_order_first_seen_with_their_first_examples() -> None:
     from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, lift
     from bleu_assess.intake.servers import ServerIndex
