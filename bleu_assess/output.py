@@ -35,13 +35,22 @@ def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     for source in [*inputs, *sorted(_INPUTS)]:
         src = Path(source)
         if _same_file(path, src) or (src.is_dir() and path.resolve().is_relative_to(src.resolve())):
-            raise UsageError(f"refusing to write {path}: it is an input of this command",
-                             hint="choose another output file with -o")
+            raise _refused("output_is_input", path, hint=True)
     if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a directory")
+        raise _refused("output_is_directory", path)
     if not path.parent.exists():
-        raise UsageError(f"cannot write {path}: directory {path.parent} does not exist")
+        raise _refused("output_no_directory", path, directory=str(path.parent))
     return path
+
+
+def _refused(code: str, path: Path, hint: bool = False, **params: str) -> UsageError:
+    """A refused target: `usage.<code>` (and `<code>_hint`) of templates/i18n/usage.<lang>.yaml,
+    worded in the command's language when printed; its English words meanwhile."""
+    from bleu_assess.render.intake_words import message
+
+    key, values = f"usage.{code}", {"path": str(path), **params}
+    return UsageError(message(key, values, "en"), message(f"{key}_hint", values, "en") if hint else None,
+                      code=key, params=values)
 
 
 # Text generated while it is written (a streamed report, scan's JSON): chunks of str, encoded
