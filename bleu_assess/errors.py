@@ -130,3 +130,13 @@ class TemplateError(BleuError):
 
 class UsageError(BleuError):
     pass
+
+
+def option_error(code: str, /, **params: Any) -> UsageError:
+    """A malformed option value: `usage.<code>` of templates/i18n/usage.<lang>.yaml with
+    `params`, and its hint `usage.<code>_hint`, worded in the command's language when printed
+    (its `message` is the English words, for the Python API and logs)."""
+    from bleu_assess.render.intake_words import message
+
+    key = f"usage.{code}"
+    return UsageError(message(key, params, "en"), message(f"{key}_hint", params, "en"), code=key, params=params)

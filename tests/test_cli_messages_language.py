@@ -54,3 +54,22 @@ def test_an_output_in_a_missing_directory_is_refused_in_the_command_language(
     result = runner.invoke(app, ["scan", str(inventory(tmp_path)), "--lang", lang, "-o", str(tmp_path / "no" / "x.json")])
     assert result.exit_code == 2
     assert words in _said(result)
+
+
+@pytest.mark.parametrize("option, fr, en", [
+    (["--capacity", "0"], "--capacity : « 0 » n'est pas un nombre positif de jours-personnes par semaine",
+     "--capacity: '0' is not a positive number of person-days a week"),
+    (["--capacity", "beaucoup"], "« beaucoup » n'est pas un nombre positif", "'beaucoup' is not a positive number"),
+    (["--freeze", "2027-08-31:2027-07-14"], "--freeze : « 2027-08-31:2027-07-14 » finit avant de commencer",
+     "--freeze: '2027-08-31:2027-07-14' ends before it starts"),
+    (["--freeze", "14 juillet"], "« 14 juillet » n'est pas DÉBUT:FIN", "'14 juillet' is not FROM:TO"),
+    (["--effort-days", "XXL=3"], "--effort-days : taille inconnue « XXL » (tailles : XS, S, M, L, XL)",
+     "--effort-days: unknown size 'XXL' (sizes: XS, S, M, L, XL)"),
+    (["--effort-days", "S=trois"], "« trois » n'est pas un nombre de jours pour S", "'trois' is not a number of days for S"),
+])
+def test_malformed_plan_options_are_refused_in_the_organisation_language(
+        runner: Any, tmp_path: Path, option: list[str], fr: str, en: str) -> None:
+    for country, words, other in (("FR", fr, en), ("DE", en, fr)):
+        result = runner.invoke(app, ["plan", str(inventory(tmp_path, country)), "--start", "2027-01-04", *option])
+        assert result.exit_code == 2
+        assert words in _said(result) and other not in _said(result)
