@@ -151,7 +151,7 @@ def test_upgrade_rewrites_v1_sensitive_as_particular_sensitivity_yes_with_a_comm
     rt.dump(document, out)
     result = out.getvalue()
     assert "# parapheurs" in result
-    assert ('particular_sensitivity: "yes"  # v1 \'sensitive\': particular sensitivity kept as yes; review it with '
+    assert ('particular_sensitivity: "yes"  # upgrade: v1 \'sensitive\': particular sensitivity kept as yes; review it with '
             'bleu-assess qualify (DINUM vade-mecum)') in result
     data = yaml.safe_load(result)["datasets"]
     assert [(d["classification"], d.get("particular_sensitivity")) for d in data] == [

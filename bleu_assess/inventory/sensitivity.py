@@ -39,8 +39,9 @@ def upgrade_v1_dataset(dataset: Any, say: Callable[[str], str] | None = None) ->
     """Rewrite one v1 dataset mapping (ruamel CommentedMap) for format v2: `classification:
     sensitive` becomes the class `v1_sensitive_class` reads it as (special-category, or internal
     when `personal_data: false`) and `particular_sensitivity: "yes"`, with a comment inviting a
-    review at the end of that line: the words `say("upgrade_comment")` gives (the caller words
-    the code in the reader's language, `qualify.upgrade_comment`; no `say`, no comment). True when
+    review at the end of that line: the words `say("upgrade_comment")` gives behind the marker
+    `say("upgrade_marker")` (the caller words the codes in the reader's language,
+    `qualify.upgrade_*`; no `say`, no comment). True when
     the dataset was changed. For `bleu-assess upgrade` (issue 13), which owns the version bump."""
     from bleu_assess.inventory.validate import v1_sensitive_class
 
@@ -51,7 +52,7 @@ def upgrade_v1_dataset(dataset: Any, say: Callable[[str], str] | None = None) ->
         keys = list(dataset)
         dataset.insert(keys.index("classification") + 1, "particular_sensitivity", _quoted("yes"))
     if say is not None:
-        _comment(dataset, "particular_sensitivity", say("upgrade_comment"))
+        _comment(dataset, "particular_sensitivity", f"{say('upgrade_marker')} {say('upgrade_comment')}")
     return True
 
 
