@@ -129,6 +129,18 @@ def as_of_day(value: str | None) -> Any:
         raise UsageError(t("cli.bad_as_of", current_language(), value=value)) from None
 
 
+def import_language(lang: Lang | None, inventory: str | None = None, country: Any = None) -> str:
+    """The language of an import, every importer alike (`language`): --lang, else the country of
+    the organisation the import writes to: that of the `inventory` it adds to (read leniently,
+    `api.country_of`), else the `country` its tables name, else the format's default (FR): the
+    organisation an import creates is French unless it says otherwise."""
+    from bleu_assess import api
+
+    if inventory:
+        country = api.country_of(inventory)
+    return language(lang, country if isinstance(country, str) and country else api.DEFAULT_COUNTRY)
+
+
 def error_language(arguments: dict[str, Any]) -> str:
     """The language of an error raised by a command called with `arguments`: its --lang, else
     the language it had settled on, else that of the organisation of the inventory it was given
