@@ -73,3 +73,22 @@ def test_malformed_plan_options_are_refused_in_the_organisation_language(
         result = runner.invoke(app, ["plan", str(inventory(tmp_path, country)), "--start", "2027-01-04", *option])
         assert result.exit_code == 2
         assert words in _said(result) and other not in _said(result)
+
+
+@pytest.mark.parametrize("level", ["blocker", "bloquant", "Bloquant", "BLOCKER"])
+def test_fail_on_takes_a_severity_code_or_its_french_word(runner: Any, tmp_path: Path, level: str) -> None:
+    example = Path(__file__).parents[1] / "examples" / "chu-exemple.yaml"  # it has blocking findings
+    result = runner.invoke(app, ["scan", str(example), "--fail-on", level, "-f", "json", "-o", str(tmp_path / "s.json")])
+    assert result.exit_code == 1
+    assert "--fail-on blocker" in _said(result)
+
+
+@pytest.mark.parametrize("country, words, other", [
+    ("FR", "--fail-on : « grave » n'est pas une gravité : blocker, high, medium ou low", "is not a severity"),
+    ("DE", "--fail-on: 'grave' is not a severity: blocker, high, medium or low", "n'est pas une gravité"),
+])
+def test_an_unknown_fail_on_level_is_refused_in_the_organisation_language(
+        runner: Any, tmp_path: Path, country: str, words: str, other: str) -> None:
+    result = runner.invoke(app, ["scan", str(inventory(tmp_path, country)), "--fail-on", "grave"])
+    assert result.exit_code == 2
+    assert words in _said(result) and other not in _said(result) and "Invalid value" not in _said(result)
