@@ -132,11 +132,12 @@ class UsageError(BleuError):
     pass
 
 
-def option_error(code: str, /, **params: Any) -> UsageError:
+def option_error(code: str, /, with_hint: bool = True, **params: Any) -> UsageError:
     """A malformed option value: `usage.<code>` of templates/i18n/usage.<lang>.yaml with
-    `params`, and its hint `usage.<code>_hint`, worded in the command's language when printed
-    (its `message` is the English words, for the Python API and logs)."""
+    `params`, and its hint `usage.<code>_hint` (`with_hint`), worded in the command's language
+    when printed (its `message` is the English words, for the Python API and logs)."""
     from bleu_assess.render.intake_words import message
 
     key = f"usage.{code}"
-    return UsageError(message(key, params, "en"), message(f"{key}_hint", params, "en"), code=key, params=params)
+    hint = message(f"{key}_hint", params, "en") if with_hint else None
+    return UsageError(message(key, params, "en"), hint, code=key, params=params)

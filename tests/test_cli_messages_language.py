@@ -92,3 +92,38 @@ def test_an_unknown_fail_on_level_is_refused_in_the_organisation_language(
     result = runner.invoke(app, ["scan", str(inventory(tmp_path, country)), "--fail-on", "grave"])
     assert result.exit_code == 2
     assert words in _said(result) and other not in _said(result) and "Invalid value" not in _said(result)
+
+
+@pytest.mark.parametrize("option, fr, en", [
+    (["-r", "secnumclod"], "jeu de règles inconnu « secnumclod » (vouliez-vous dire « secnumcloud » ?)",
+     "unknown ruleset 'secnumclod' (did you mean 'secnumcloud'?)"),
+    (["-r", "secnumcloud@9.9"], "le jeu de règles secnumcloud n'a pas de version 9.9 ; versions :",
+     "ruleset secnumcloud has no version 9.9; versions:"),
+    (["-r", "secnumcloud@1.0", "-r", "secnumcloud@2.0"], "le jeu de règles secnumcloud est choisi deux fois",
+     "ruleset secnumcloud is selected twice"),
+    (["--rules-dir", "absent"], "--rules-dir : le dossier absent n'existe pas", "--rules-dir: directory absent does not exist"),
+])
+def test_a_ruleset_option_is_refused_in_the_organisation_language(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: list[str], fr: str, en: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    for country, words, other in (("FR", fr, en), ("DE", en, fr)):
+        result = runner.invoke(app, ["scan", str(inventory(tmp_path, country)), *option])
+        assert result.exit_code == 2
+        assert words in _said(result) and other not in _said(result)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "n'est pas une feuille de qualification (la ligne 2 doit porter les codes des colonnes)"),
+    ("en", "is not a qualify worksheet (row 2 must hold the column codes)"),
+])
+def test_a_workbook_that_is_no_qualify_worksheet_is_refused_in_the_command_language(
+        runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["a"])
+    book.save(tmp_path / "other.xlsx")
+    result = runner.invoke(app, ["qualify", str(inventory(tmp_path)), "--from-worksheet", str(tmp_path / "other.xlsx"),
+                                 "--lang", lang])
+    assert result.exit_code == 2
+    assert words in _said(result)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.errors import InputError, UsageError
+from bleu_assess.errors import InputError, option_error
 
 CRITERIA = ("secret_or_essential_mission", "harm_if_breached")
 # Classes that cannot be of particular sensitivity as the doctrine defines it (nothing secret),
@@ -92,8 +92,7 @@ class Editable:
         from ruamel.yaml import YAML
 
         if Path(path).is_dir():
-            raise UsageError(f"cannot qualify {path}: it is a directory inventory",
-                             hint="run qualify on the file that declares the datasets")
+            raise option_error("qualify_directory", path=path)
         self.path = path
         self.yaml = YAML()
         self.yaml.preserve_quotes = True
@@ -178,12 +177,11 @@ def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
     except InputError:
         raise
     except Exception as exc:  # not a workbook, or a broken one
-        raise UsageError(f"cannot read {path}: {exc}") from None
+        raise option_error("worksheet_unreadable", with_hint=False, path=path, error=str(exc)) from None
     sheet = book["qualify"] if "qualify" in book.sheetnames else book.active
     rows = list(sheet.iter_rows(values_only=True))
     if len(rows) < 2 or tuple(rows[1][:len(WORKSHEET_COLUMNS)]) != WORKSHEET_COLUMNS:
-        raise UsageError(f"{path} is not a qualify worksheet (row 2 must hold the column codes)",
-                         hint="create one with: bleu-assess qualify INVENTORY --worksheet FILE.xlsx")
+        raise option_error("not_a_worksheet", path=path)
     answers, problems = [], []
     for number, row in enumerate(rows[2:], start=3):
         cells = dict(zip(WORKSHEET_COLUMNS, (_cell(v) for v in row)))
