@@ -136,8 +136,7 @@ def option_error(code: str, /, with_hint: bool = True, **params: Any) -> UsageEr
     """A malformed option value: `usage.<code>` of templates/i18n/usage.<lang>.yaml with
     `params`, and its hint `usage.<code>_hint` (`with_hint`), worded in the command's language
     when printed (its `message` is the English words, for the Python API and logs)."""
-    from bleu_assess.render.intake_words import message
+    from bleu_assess.inputs import english
 
-    key = f"usage.{code}"
-    hint = message(f"{key}_hint", params, "en") if with_hint else None
-    return UsageError(message(key, params, "en"), hint, code=key, params=params)
+    hint = english(f"{code}_hint", params, "usage") if with_hint else None
+    return UsageError(english(code, params, "usage"), hint, code=f"usage.{code}", params=params)

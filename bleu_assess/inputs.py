@@ -70,23 +70,28 @@ def refusal(file: str, code: str, line: int | None = None, column: int | None = 
     """The error for a file that cannot be read, located at its line and column when known: the
     code `input.<code>` of templates/i18n/input.<lang>.yaml with `params`, worded in the reader's
     language when printed (render/words.py); its message is the English words until then."""
-    message = _english(code, params)
+    message = english(code, params)
     return InputError(message, [Diagnostic(file, line, column, "", message, code=f"input.{code}",
                                            params=tuple(params.items()))])
 
 
 @cache
-def _texts() -> dict[str, str]:
+def _texts(area: str = "input") -> dict[str, str]:
     import yaml
 
     from bleu_assess.resources import templates_dir
 
-    return yaml.safe_load((templates_dir() / "i18n" / "input.en.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((templates_dir() / "i18n" / f"{area}.en.yaml").read_text(encoding="utf-8"))
 
 
-def _english(code: str, params: dict[str, Any]) -> str:
-    """The English words of a refusal (read here: the base stage does not import the renderer)."""
-    return _texts()[code].format(**params)
+def english(code: str, params: dict[str, Any], area: str = "input") -> str:
+    """The English words of a refusal, `<area>.<code>` (read here: the base stage does not
+    import the renderer, which words it in the reader's language when it is printed): a tuple
+    as a list, `hint` (a likely name, or '') as « (did you mean 'x'?) »."""
+    values = {name: ", ".join(map(str, value)) if isinstance(value, tuple) else value for name, value in params.items()}
+    if "hint" in values:
+        values["hint"] = _texts("validate")["did_you_mean"].format(name=values["hint"]) if values["hint"] else ""
+    return _texts(area)[code].format(**values)
 
 
 def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bleu_assess.errors import UsageError
+from bleu_assess.errors import option_error
 
 # Every file or directory read in this process (inventories, rulesets, templates): never a target.
 _INPUTS: set[str] = set()
@@ -35,22 +35,12 @@ def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     for source in [*inputs, *sorted(_INPUTS)]:
         src = Path(source)
         if _same_file(path, src) or (src.is_dir() and path.resolve().is_relative_to(src.resolve())):
-            raise _refused("output_is_input", path, hint=True)
+            raise option_error("output_is_input", path=str(path))
     if path.is_dir():
-        raise _refused("output_is_directory", path)
+        raise option_error("output_is_directory", with_hint=False, path=str(path))
     if not path.parent.exists():
-        raise _refused("output_no_directory", path, directory=str(path.parent))
+        raise option_error("output_no_directory", with_hint=False, path=str(path), directory=str(path.parent))
     return path
-
-
-def _refused(code: str, path: Path, hint: bool = False, **params: str) -> UsageError:
-    """A refused target: `usage.<code>` (and `<code>_hint`) of templates/i18n/usage.<lang>.yaml,
-    worded in the command's language when printed; its English words meanwhile."""
-    from bleu_assess.render.intake_words import message
-
-    key, values = f"usage.{code}", {"path": str(path), **params}
-    return UsageError(message(key, values, "en"), message(f"{key}_hint", values, "en") if hint else None,
-                      code=key, params=values)
 
 
 # Text generated while it is written (a streamed report, scan's JSON): chunks of str, encoded
