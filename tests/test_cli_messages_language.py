@@ -127,3 +127,14 @@ def test_a_workbook_that_is_no_qualify_worksheet_is_refused_in_the_command_langu
                                  "--lang", lang])
     assert result.exit_code == 2
     assert words in _said(result)
+
+
+@pytest.mark.parametrize("lang, words", [("fr", "--template-dir : le dossier absent n'existe pas"),
+                                         ("en", "--template-dir: directory absent does not exist")])
+def test_a_missing_template_directory_is_refused_in_the_command_language(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, words: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["scan", str(inventory(tmp_path)), "--template-dir", "absent", "--lang", lang,
+                                 "-f", "markdown", "-o", "s.md"])
+    assert result.exit_code == 2
+    assert words in _said(result)

@@ -162,7 +162,8 @@ def write_worksheet(datasets: list[Any], labels: dict[str, str]) -> bytes:
 
 def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
     """Answers read back from a worksheet (rows with both criteria left blank are skipped) and the
-    problems found, each naming its cell. Raises UsageError when it is not a qualify worksheet."""
+    cells of each row whose answer is not yes, no or unknown (`qualify!D3, E3`: the caller words
+    them, `qualify.bad_answer`). Raises UsageError when it is not a qualify worksheet."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -190,7 +191,7 @@ def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
             continue
         bad = [f"{'DE'[i]}{number}" for i, v in enumerate(criteria) if v not in ("yes", "no", "unknown")]
         if bad:
-            problems.append(f"{path}: qualify!{', '.join(bad)}: expected yes, no or unknown")
+            problems.append(f"qualify!{', '.join(bad)}")
             continue
         answers.append(Answer(str(cells["id"]), criteria[0], criteria[1], cells.get("rationale") or None,
                               cells.get("assessed_by") or None, cells.get("assessed_on") or today))
