@@ -130,3 +130,13 @@ class TemplateError(BleuError):
 
 class UsageError(BleuError):
     pass
+
+
+def option_error(code: str, /, with_hint: bool = True, **params: Any) -> UsageError:
+    """A malformed option value: `usage.<code>` of templates/i18n/usage.<lang>.yaml with
+    `params`, and its hint `usage.<code>_hint` (`with_hint`), worded in the command's language
+    when printed (its `message` is the English words, for the Python API and logs)."""
+    from bleu_assess.inputs import english
+
+    hint = english(f"{code}_hint", params, "usage") if with_hint else None
+    return UsageError(english(code, params, "usage"), hint, code=f"usage.{code}", params=params)

@@ -79,24 +79,27 @@ def diagnostic(file: str, code: str, line: int | None = None, column: int | None
     """A problem of an input file as the code `input.<code>` of templates/i18n/input.<lang>.yaml
     with `params` (a `hint`: a likely name, or ''), at `line`, `column` and field `path`: worded
     in the reader's language when printed (render/words.py), in English until then."""
-    return Diagnostic(file, line, column, path, _english(code, params), code=f"input.{code}",
+    return Diagnostic(file, line, column, path, english(code, params), code=f"input.{code}",
                       params=tuple(params.items()))
 
 
 @cache
-def _texts() -> dict[str, str]:
+def _texts(area: str = "input") -> dict[str, str]:
     import yaml
 
     from bleu_assess.resources import templates_dir
 
-    return yaml.safe_load((templates_dir() / "i18n" / "input.en.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((templates_dir() / "i18n" / f"{area}.en.yaml").read_text(encoding="utf-8"))
 
 
-def _english(code: str, params: dict[str, Any]) -> str:
-    """The English words of a refusal (read here: the base stage does not import the renderer)."""
-    if "hint" in params:
-        params = {**params, "hint": f" (did you mean '{params['hint']}'?)" if params["hint"] else ""}
-    return _texts()[code].format(**params)
+def english(code: str, params: dict[str, Any], area: str = "input") -> str:
+    """The English words of a refusal, `<area>.<code>` (read here: the base stage does not
+    import the renderer, which words it in the reader's language when it is printed): a tuple
+    as a list, `hint` (a likely name, or '') as « (did you mean 'x'?) »."""
+    values = {name: ", ".join(map(str, value)) if isinstance(value, tuple) else value for name, value in params.items()}
+    if "hint" in values:
+        values["hint"] = _texts("validate")["did_you_mean"].format(name=values["hint"]) if values["hint"] else ""
+    return _texts(area)[code].format(**values)
 
 
 def read_bytes(path: Path, display: str, limit: int | None = None) -> bytes:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from bleu_assess.errors import UsageError
+from bleu_assess.errors import option_error
 
 # Every file or directory read in this process (inventories, rulesets, templates): never a target.
 _INPUTS: set[str] = set()
@@ -35,12 +35,11 @@ def check_target(target: str | os.PathLike[str], inputs: Iterable[str | os.PathL
     for source in [*inputs, *sorted(_INPUTS)]:
         src = Path(source)
         if _same_file(path, src) or (src.is_dir() and path.resolve().is_relative_to(src.resolve())):
-            raise UsageError(f"refusing to write {path}: it is an input of this command",
-                             hint="choose another output file with -o")
+            raise option_error("output_is_input", path=str(path))
     if path.is_dir():
-        raise UsageError(f"cannot write {path}: it is a directory")
+        raise option_error("output_is_directory", with_hint=False, path=str(path))
     if not path.parent.exists():
-        raise UsageError(f"cannot write {path}: directory {path.parent} does not exist")
+        raise option_error("output_no_directory", with_hint=False, path=str(path), directory=str(path.parent))
     return path
 
 

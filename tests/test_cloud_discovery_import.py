@@ -84,7 +84,8 @@ def test_assessment_alone_and_not_a_workbook_of_azure_migrate(runner: Any, tmp_p
     run(runner, ["import", "azure-migrate-discovery", str(assessment), "--organisation", "CHU"], tmp_path / "out.yaml")
     other = workbook(tmp_path / "other.xlsx", {"Feuil1": [["a"], [1]]})
     out = tmp_path / "x.yaml"
-    result = runner.invoke(app, ["import", "azure-migrate-discovery", str(other), "--organisation", "C", "-o", str(out)])
+    result = runner.invoke(app, ["import", "azure-migrate-discovery", str(other), "--organisation", "C", "-o", str(out),
+                                  "--lang", "en"])
     assert result.exit_code == 2 and "not an Azure Migrate discovery or assessment workbook" in result.output
     assert not out.exists()
 

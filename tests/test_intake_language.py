@@ -168,3 +168,45 @@ def test_the_reader_refuses_a_file_in_the_commands_language(runner: Any, tmp_pat
     assert french.exit_code == 2 and "octet NUL" in french.output and "1 erreur" in french.output
     english = runner.invoke(app, ["import", "csv", str(source), "-o", str(tmp_path / "o.yaml"), "--lang", "en"])
     assert english.exit_code == 2 and "NUL byte" in english.output
+
+
+ADS = "ExternalId,IPAddress,HostName,OS.Name,OS.Version,Applications\nsrv-1,10.0.0.1,srv-1,Linux,9,Dossier patient\n"
+DE_INVENTORY = ("format: bleu-assess/v2\norganisation: {name: Klinikum, country: DE, type: other}\n"
+                "applications:\n  - {id: app, name: App, hosting: {model: on-premises}}\n")
+
+
+@pytest.mark.parametrize("extra, said", [
+    ([], "Ajoutés : 1 application, 1 serveur"),  # a new organisation is French, the format's default
+    (["--lang", "en"], "Added: 1 application, 1 server"),
+])
+def test_a_discovery_import_creating_an_inventory_speaks_like_import_table(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: list[str], said: str) -> None:
+    monkeypatch.delenv("BLEU_ASSESS_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    source = tmp_path / "ads.csv"
+    source.write_text(ADS, encoding="utf-8")
+    result = runner.invoke(app, ["import", "aws-ads", str(source), "--organisation", "CHU",
+                                 "-o", str(tmp_path / "o.yaml"), *extra])
+    assert result.exit_code == 0
+    assert said in plain(result.output)
+
+
+def test_a_discovery_import_into_an_inventory_speaks_its_organisation_language(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BLEU_ASSESS_LANG", raising=False)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    source, inventory = tmp_path / "ads.csv", tmp_path / "inv.yaml"
+    source.write_text(ADS, encoding="utf-8")
+    inventory.write_text(DE_INVENTORY, encoding="utf-8")
+    result = runner.invoke(app, ["import", "aws-ads", str(source), "--inventory", str(inventory),
+                                 "-o", str(tmp_path / "o.yaml")])
+    assert result.exit_code == 0
+    assert "Added: 1 application, 1 server" in plain(result.output)
+
+
+def test_import_counts_take_their_plural_form(runner: Any, tmp_path: Path) -> None:
+    source = tmp_path / "ads.csv"
+    source.write_text(ADS + "srv-2,10.0.0.2,srv-2,Linux,9,Dossier patient\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "aws-ads", str(source), "--organisation", "CHU",
+                                 "-o", str(tmp_path / "o.yaml"), "--lang", "en"])
+    assert "Added: 1 application, 2 servers" in plain(result.output)

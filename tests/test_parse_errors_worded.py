@@ -80,3 +80,39 @@ def test_a_value_the_yaml_parser_refuses_quotes_its_words_in_french(runner: Any,
     result = runner.invoke(app, ["validate", "--lang", "fr", str(inventory)])
     assert result.exit_code == 2
     assert f"{inventory}:2:4: b: valeur YAML invalide : « failed to decode base64 data" in _said(result)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "8:1: caractère de tabulation : YAML n'indente qu'avec des espaces"),
+    ("en", "8:1: tab character: YAML indents with spaces only"),
+])
+def test_a_tab_in_the_indentation_is_named_in_the_organisation_language(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, words: str) -> None:
+    monkeypatch.delenv("BLEU_ASSESS_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    inventory = tmp_path / "tab.yaml"
+    inventory.write_text("format: bleu-assess/v2\norganisation:\n  name: X\n  country: "
+                         f"{'FR' if lang == 'fr' else 'DE'}\n  type: other\napplications:\n  - id: a\n\tname: b\n",
+                         encoding="utf-8")
+    said = _said(runner.invoke(app, ["validate", str(inventory)]))
+    assert f"{inventory}:{words}" in said and "found" not in said
+
+
+@pytest.mark.parametrize("environment, words", [
+    ({"BLEU_ASSESS_LANG": "fr"}, ["fichier vide", "1 erreur"]), ({"LANG": "fr_FR.UTF-8"}, ["fichier vide", "1 erreur"]),
+    ({}, ["empty file", "1 error"]),
+])
+def test_an_empty_file_names_no_organisation_and_is_refused_in_the_default_language(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environment: dict[str, str],
+        words: list[str]) -> None:
+    monkeypatch.delenv("BLEU_ASSESS_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    empty = tmp_path / "vide.yaml"
+    empty.write_text("", encoding="utf-8")
+    for arguments in (["validate", str(empty)], ["scan", str(tmp_path / "absent.yaml")]):
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 2
+        assert words[1] in _said(result)
+    assert words[0] in _said(runner.invoke(app, ["validate", str(empty)]))

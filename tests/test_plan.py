@@ -269,7 +269,7 @@ def test_plan_json_follows_the_contract(runner: Any) -> None:
 
 
 def test_plan_options_are_checked(runner: Any) -> None:
-    result = runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--effort-days", "XXL=3"])
+    result = runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--effort-days", "XXL=3", "--lang", "en"])
     assert result.exit_code == 2 and "unknown size 'XXL'" in result.output
     assert runner.invoke(cli_app, ["plan", str(EXAMPLES["chu"]), "--max-wave-size", "0"]).exit_code == 2
 

@@ -119,7 +119,10 @@ def test_a_worksheet_goes_to_data_owners_and_comes_back(runner: Any, tmp_path: P
     assert api.load(inventory).inventory.datasets[0].assessment.harm_if_breached == "no"
 
 
-def test_a_worksheet_answer_that_is_not_yes_no_or_unknown_is_refused_with_its_cell(runner: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang, words", [("en", "qualify!D3: expected yes, no or unknown"),
+                                         ("fr", "qualify!D3 : réponse attendue : yes, no ou unknown")])
+def test_a_worksheet_answer_that_is_not_yes_no_or_unknown_is_refused_with_its_cell(
+        runner: Any, tmp_path: Path, lang: str, words: str) -> None:
     from openpyxl import load_workbook
 
     inventory = tmp_path / "minimal.yaml"
@@ -129,9 +132,9 @@ def test_a_worksheet_answer_that_is_not_yes_no_or_unknown_is_refused_with_its_ce
     book = load_workbook(sheet)
     book["qualify"]["D3"], book["qualify"]["E3"] = "peut-être", "yes"
     book.save(sheet)
-    result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet)])
+    result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--lang", lang])
     assert result.exit_code == 2
-    assert "qualify!D3: expected yes, no or unknown" in result.output
+    assert words in result.output.replace("\xa0", " ").replace("\u202f", " ")
     assert inventory.read_text(encoding="utf-8") == MINIMAL.read_text(encoding="utf-8")
 
 
@@ -151,7 +154,7 @@ def test_upgrade_rewrites_v1_sensitive_as_particular_sensitivity_yes_with_a_comm
     rt.dump(document, out)
     result = out.getvalue()
     assert "# parapheurs" in result
-    assert ('particular_sensitivity: "yes"  # v1 \'sensitive\': particular sensitivity kept as yes; review it with '
+    assert ('particular_sensitivity: "yes"  # upgrade: v1 \'sensitive\': particular sensitivity kept as yes; review it with '
             'bleu-assess qualify (DINUM vade-mecum)') in result
     data = yaml.safe_load(result)["datasets"]
     assert [(d["classification"], d.get("particular_sensitivity")) for d in data] == [

@@ -125,14 +125,14 @@ def test_csv_tabs_are_read_like_the_workbook(runner: Any, tmp_path: Path) -> Non
 
 def test_errors(runner: Any, workbook: Path, tmp_path: Path) -> None:
     out = tmp_path / "x.yaml"
-    base = ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(out)]
+    base = ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(out), "--lang", "en"]
     result = runner.invoke(app, [*base, "--group-by", "tag", "--tag-column", "Appli"])
     assert result.exit_code == 2 and "vInfo has no column 'Appli'" in result.output and not out.exists()
     result = runner.invoke(app, [*base, "--group-by", "pattern"])
     assert result.exit_code == 2 and "--pattern" in result.output
     other = tmp_path / "other.csv"
     other.write_text("name,owner\nx,y\n", encoding="utf-8")
-    result = runner.invoke(app, ["import", "rvtools", str(other), "--organisation", "M", "-o", str(out)])
+    result = runner.invoke(app, ["import", "rvtools", str(other), "--organisation", "M", "-o", str(out), "--lang", "en"])
     assert result.exit_code == 2 and "not an RVTools export" in result.output
 
 

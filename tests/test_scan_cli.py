@@ -114,7 +114,7 @@ def test_scan_writes_atomically_and_refuses_to_overwrite_its_input(runner: Any, 
     assert runner.invoke(app, ["scan", str(sample), "--format", "json", "-o", str(out)]).exit_code == 0
     check_contract(json.loads(out.read_text(encoding="utf-8")))
     before = sample.read_bytes()
-    result = runner.invoke(app, ["scan", str(sample), "--format", "json", "-o", str(sample)])
+    result = runner.invoke(app, ["scan", str(sample), "--format", "json", "-o", str(sample), "--lang", "en"])
     assert result.exit_code == 2 and "input" in result.output
     assert sample.read_bytes() == before
 
@@ -155,7 +155,7 @@ def test_explain_wraps_long_messages_instead_of_cutting_them(runner: Any, sample
 
 
 def test_unknown_ruleset_is_a_usage_error(runner: Any, sample: Path) -> None:
-    result = runner.invoke(app, ["scan", str(sample), "--ruleset", "secnumclud"])
+    result = runner.invoke(app, ["scan", str(sample), "--ruleset", "secnumclud", "--lang", "en"])
     assert result.exit_code == 2 and "unknown ruleset 'secnumclud'" in result.output
 
 

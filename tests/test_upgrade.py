@@ -65,7 +65,7 @@ def test_upgrade_keeps_comments_and_layout_and_changes_only_what_it_must(runner:
     # Each offer of a qualified provider states what it holds, with a comment inviting a check, in
     # the organisation's language.
     copied = [line for line in added if "qualifications:" in line]
-    assert copied and all("# upgrade: repris du fournisseur" in line for line in copied)
+    assert copied and all("# mise à jour : repris du fournisseur" in line for line in copied)
     for line in before.splitlines():
         if line.lstrip().startswith("#") or "  # " in line:
             assert line in after.splitlines() or line.startswith("format:"), f"comment lost: {line}"
@@ -80,7 +80,7 @@ def test_flow_style_offers_get_their_key_inside_the_braces_and_the_comment_above
         "  # upgrade: from provider p; check this offer's scope and dates",
         "  - {id: o, provider: p, models: [iaas], qualifications: [secnumcloud-3.2]}   # my offer"]
     [(_, french)] = upgrade_texts([("i.yaml", text)], say=lambda code, **values: t(f"qualify.{code}", "fr", **values))
-    assert french.splitlines()[-2] == "  # upgrade: repris du fournisseur p ; vérifier la portée et les dates de cette offre"
+    assert french.splitlines()[-2] == "  # mise à jour : repris du fournisseur p ; vérifier la portée et les dates de cette offre"
 
 
 def test_a_v2_inventory_is_left_as_it_is(runner: Any) -> None:
@@ -97,7 +97,7 @@ def test_upgrade_never_writes_over_its_input(runner: Any, tmp_path: Path) -> Non
     copy = tmp_path / "inventaire.yaml"
     shutil.copy(V1 / "minimal.yaml", copy)
     before = copy.read_bytes()
-    result = runner.invoke(app, ["upgrade", str(copy), "-o", str(copy)])
+    result = runner.invoke(app, ["upgrade", str(copy), "-o", str(copy), "--lang", "en"])
     assert result.exit_code == 2 and "refusing to write" in result.output
     assert copy.read_bytes() == before
     folder = tmp_path / "estate"
@@ -198,3 +198,35 @@ def test_a_country_that_is_not_text_is_reported_not_a_crash(runner: Any, tmp_pat
     assert result.exit_code == 2, result.output
     assert "v1.yaml:" in result.output and "organisation.country" in result.output
     assert "internal" not in result.output and "interne" not in result.output
+
+
+V1_SENSITIVE = ("format: bleu-assess/v1\norganisation: {{name: Ministère, type: state-administration{country}}}\n"
+                "applications:\n  - {{id: a, name: A, hosting: {{model: on-premises}}, datasets: [d]}}\n"
+                "datasets:\n  - {{id: d, classification: sensitive}}\n")
+
+
+@pytest.mark.parametrize("country, flag, marker, said", [
+    ("", [], "# mise à jour : ", "relisez la ligne marquée « # mise à jour : »"),  # FR, the format's default
+    (", country: DE", [], "# upgrade: ", "review the line marked '# upgrade:'"),
+    ("", ["--lang", "en"], "# upgrade: ", "review the line marked '# upgrade:'"),
+])
+def test_upgrade_writes_and_names_one_marker_in_the_organisation_language(
+        runner: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, country: str, flag: list[str], marker: str,
+        said: str) -> None:
+    monkeypatch.delenv("BLEU_ASSESS_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    source, target = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    source.write_text(V1_SENSITIVE.format(country=country), encoding="utf-8")
+    result = runner.invoke(app, ["upgrade", str(source), "-o", str(target), *flag])
+    assert result.exit_code == 0
+    assert said in result.output.replace("\xa0", " ").replace("\u202f", " ")
+    marked = [line for line in target.read_text(encoding="utf-8").replace("\xa0", " ").splitlines() if marker in line]
+    assert len(marked) == 1 and "particular_sensitivity" in marked[0]
+
+
+def test_upgrade_asks_no_review_when_it_marked_no_line(runner: Any, tmp_path: Path) -> None:
+    source, target = tmp_path / "v1.yaml", tmp_path / "v2.yaml"
+    source.write_text("format: bleu-assess/v1\norganisation: {name: M, type: other}\n"
+                      "applications:\n  - {id: a, name: A, hosting: {model: on-premises}}\n", encoding="utf-8")
+    result = runner.invoke(app, ["upgrade", str(source), "-o", str(target), "--lang", "en"])
+    assert result.exit_code == 0 and result.output.endswith("upgraded to bleu-assess/v2 (files changed: 1)\n")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import typer
 
 from bleu_assess.cli import command, formats
@@ -28,7 +26,25 @@ ScanFormat = formats.choices("scan")
 
 
 # Every severity but `info` (an info finding never fails a build), from the one vocabulary.
-FailOn = StrEnum("FailOn", {s.value: s.value for s in Severity if s is not Severity.INFO})  # type: ignore[misc]
+FAIL_ON = tuple(s.value for s in Severity if s is not Severity.INFO)
+
+
+def fail_on_level(text: str) -> str:
+    """The severity `--fail-on` names: its code (`high`), or its label in French or English as
+    outputs show it (`élevée`, `Bloquant`), case and accents aside. A usage error otherwise,
+    listing the levels in the command's language."""
+    import unicodedata
+
+    from bleu_assess.errors import option_error
+    from bleu_assess.render.i18n import LANGUAGES, label
+
+    def plain(word: str) -> str:
+        return "".join(c for c in unicodedata.normalize("NFD", word.strip().casefold()) if not unicodedata.combining(c))
+
+    for level in FAIL_ON:
+        if plain(text) in {plain(level), *(plain(label("severity", level, lang)) for lang in LANGUAGES)}:
+            return level
+    raise option_error("bad_fail_on", value=text, options=FAIL_ON)
 
 
 @command("scan")
@@ -39,7 +55,9 @@ def scan(
     rules_dir: str | None = rules_dir_option(),
     format: ScanFormat = format_option(ScanFormat.table),  # type: ignore[valid-type]
     output: str | None = output_option(),
-    fail_on: FailOn | None = typer.Option(None, "--fail-on", help="Exit 1 when a finding reaches this severity."),
+    fail_on: str | None = typer.Option(None, "--fail-on", metavar="[" + "|".join(FAIL_ON) + "]",
+                                       help="Exit 1 when a finding reaches this severity (or its French word: "
+                                       "bloquant, élevée...)."),
     lang: Lang | None = lang_option(),
     template_dir: str | None = template_dir_option(),
     csv_dialect: CsvDialect | None = csv_dialect_option(),
@@ -54,17 +72,18 @@ def scan(
     from bleu_assess.render.outputs import Choices
 
     fmt = format.value  # type: ignore[attr-defined]
+    level = fail_on_level(fail_on) if fail_on is not None else None
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of, machine_output=fmt != "table")
     result = done.result
     formats.deliver("scan", fmt, result, Choices(result.lang, template_dir, csv_dialect and csv_dialect.value, path,
-                                                 done.rulesets, fail_on and fail_on.value, every=every), output, [path])
-    if fail_on is not None:
-        count = scan_render.worst_severity_at_least(result, fail_on.value)
+                                                 done.rulesets, level, every=every), output, [path])
+    if level is not None:
+        count = scan_render.worst_severity_at_least(result, level)
         if count:
             from bleu_assess.render.i18n import label
 
-            console.err().print(t("scan.fail_on_reached", result.lang, level=fail_on.value, count=count,
-                                  severity=label("severity", fail_on.value, result.lang).lower()), style="bold red")
+            console.err().print(t("scan.fail_on_reached", result.lang, level=level, count=count,
+                                  severity=label("severity", level, result.lang).lower()), style="bold red")
             raise typer.Exit(1)
 
 

@@ -9,7 +9,7 @@ import typer
 
 from bleu_assess.cli import command
 from bleu_assess.cli.groups import import_app
-from bleu_assess.cli.options import Lang, as_of_day, as_of_option, lang_option, output_option
+from bleu_assess.cli.options import Lang, as_of_day, as_of_option, import_language, lang_option, output_option
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,15 +27,7 @@ REPORT_OPTION = typer.Option(None, "--report", metavar="FILE", help="Also write 
 AS_OF_OPTION = as_of_option("Date the OS support status is assessed on (YYYY-MM-DD; default today, or "
                              "SOURCE_DATE_EPOCH's day). Same date, same output.")
 LANG_OPTION = lang_option("Language of messages and of the names written (default: from the organisation's "
-                          "country of --inventory, else BLEU_ASSESS_LANG or the locale).")
-
-
-def _language(lang: Lang | None, inventory: str | None) -> str:
-    """--lang, else the country of the inventory added to (cli/options.py: language)."""
-    from bleu_assess import api
-    from bleu_assess.cli.options import language
-
-    return language(lang, api.country_of(inventory) if inventory else None)
+                          "country of --inventory, French for a new inventory; BLEU_ASSESS_LANG overrides both).")
 
 
 def _finish(text: str, report: ImportReport, output: str | None, inventory: str | None, in_place: bool,
@@ -96,7 +88,7 @@ def import_azure_migrate(
     from bleu_assess.output import check_target, write_atomic
     from bleu_assess.render.i18n import t
 
-    language = _language(lang, inventory)
+    language = import_language(lang, inventory)
     inputs = [p for p in (dependencies, mapping, inventory) if p]
     if skeleton:
         check_target(skeleton, inputs)
@@ -120,7 +112,7 @@ def _servers_import(kind: str, source: str, build: Callable[[], tuple[Additions,
     """Common to the importers that write servers and applications: build, merge, write, report."""
     from bleu_assess.intake.merge import import_into
 
-    language = _language(lang, inventory)
+    language = import_language(lang, inventory)
     inputs = [p for p in (source, inventory) if p]
     _target(output, inventory, in_place, inputs)
     additions, report = build()

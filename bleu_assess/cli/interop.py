@@ -41,10 +41,10 @@ def _import(files: list[str], mapping: str, output: str, lang: Lang | None, orga
     date = options.as_of_day(as_of).isoformat()
     # Until the tables name a country, the format's default (France): what goes wrong while
     # reading them is said in that language, as a validation of the inventory would be.
-    options.language(lang, "FR")
+    options.import_language(lang)
     imported = engine.import_tables(files, mappings.load(mapping), organisation)
     source = imported.data.get("organisation")
-    language = options.language(lang, (source.get("country") or "FR") if isinstance(source, dict) else "FR")
+    language = options.import_language(lang, country=source.get("country") if isinstance(source, dict) else None)
     text = reports.to_yaml(imported, output, language, date)
     write_atomic(output, text, files)
     if report:
@@ -79,19 +79,19 @@ def import_table(
 
     if suggest_mapping:
         from bleu_assess.cli import console
-        from bleu_assess.cli.options import language
+        from bleu_assess.cli.options import import_language
         from bleu_assess.intake.suggest import suggest
         from bleu_assess.output import emit
 
-        text, unplaced = suggest(files, language(lang))
+        text, unplaced = suggest(files, import_language(lang))
         emit(text, output, files)
         console.notes(unplaced, style="yellow")
         return
     if not mapping or not output:
-        from bleu_assess.cli.options import language
+        from bleu_assess.cli.options import import_language
         from bleu_assess.render.i18n import t
 
-        tongue = language(lang)
+        tongue = import_language(lang)
         raise UsageError(t("usage.import_needs_mapping", tongue), hint=t("usage.import_needs_mapping_hint", tongue))
     _import(files, mapping, output, lang, organisation, report, as_of)
 

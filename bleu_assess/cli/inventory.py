@@ -122,6 +122,7 @@ def upgrade(
                                        "from the organisation's country)."),
 ) -> None:
     """Rewrite a v1 inventory as v2, keeping comments and layout: a diff shows only the changed lines."""
+    from bleu_assess.api import DEFAULT_COUNTRY
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
     from bleu_assess.errors import UsageError
@@ -140,7 +141,8 @@ def upgrade(
     organisation: dict[str, Any] = next((d["organisation"] for d in parsed if isinstance(d, dict)
                                          and isinstance(d.get("organisation"), dict)), {})
     # Not validated yet: a country that is not text (`country: 33`) is reported by validate below.
-    country = organisation.get("country")
+    # An organisation that names none is in the format's default country (FR), as for every command.
+    country = organisation.get("country", DEFAULT_COUNTRY) if organisation else None
     tongue = language(lang, country if isinstance(country, str) else None)  # also of the comments the steps write
     upgraded = upgrade_texts(texts, say=lambda code, **values: t(f"qualify.{code}", tongue, **values))
     # The result must be a valid inventory before anything is written.
@@ -159,4 +161,9 @@ def upgrade(
             write_atomic(destination, text, [path])
     if output is not None:
         changed = sum(1 for (_, before), (_, after) in zip(texts, upgraded) if before != after)
-        console.info(t("cli.upgrade_done", tongue, path=output, files=changed))
+        marker = f"# {t('qualify.upgrade_marker', tongue)}"
+        review = sum(after.count(marker) - before.count(marker) for (_, before), (_, after) in zip(texts, upgraded))
+        done = t("cli.upgrade_done", tongue, path=output, files=changed)
+        if review:
+            done += t("cli.list_separator", tongue) + t("cli.upgrade_review", tongue, count=review, marker=marker[2:])
+        console.info(done)

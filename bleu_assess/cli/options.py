@@ -129,6 +129,18 @@ def as_of_day(value: str | None) -> Any:
         raise UsageError(t("cli.bad_as_of", current_language(), value=value)) from None
 
 
+def import_language(lang: Lang | None, inventory: str | None = None, country: Any = None) -> str:
+    """The language of an import, every importer alike (`language`): --lang, else the country of
+    the organisation the import writes to: that of the `inventory` it adds to (read leniently,
+    `api.country_of`), else the `country` its tables name, else the format's default (FR): the
+    organisation an import creates is French unless it says otherwise."""
+    from bleu_assess import api
+
+    if inventory:
+        country = api.country_of(inventory)
+    return language(lang, country if isinstance(country, str) and country else api.DEFAULT_COUNTRY)
+
+
 def error_language(arguments: dict[str, Any]) -> str:
     """The language of an error raised by a command called with `arguments`: its --lang, else
     the language it had settled on, else that of the organisation of the inventory it was given
@@ -151,17 +163,9 @@ def error_language(arguments: dict[str, Any]) -> str:
 def plan_options(max_wave_size: int | None, max_wave_effort: float | None, effort_days: str | None,
                  group_by_flows: bool, pilot_size: int | None) -> PlanOptions:
     """The planning options of `plan` and `report`; a usage error for malformed --effort-days."""
-    from bleu_assess.errors import UsageError
     from bleu_assess.plan.waves import DEFAULT_EFFORT_DAYS, PlanOptions, parse_effort_days
-    from bleu_assess.render.i18n import t
 
-    tongue = current_language()
-
-    try:
-        days = parse_effort_days(effort_days) if effort_days else dict(DEFAULT_EFFORT_DAYS)
-    except ValueError as exc:
-        raise UsageError(t("usage.bad_effort_days", tongue, error=exc),
-                         hint=t("usage.for_example", tongue, example="--effort-days XS=1,S=3,M=10,L=30,XL=60")) from None
+    days = parse_effort_days(effort_days) if effort_days else dict(DEFAULT_EFFORT_DAYS)
     return PlanOptions(max_wave_size, max_wave_effort, pilot_size, days, group_by_flows)
 
 
@@ -196,12 +200,8 @@ def roadmap_options(start: str | None, capacity: str | None,
         first = datetime.date.fromisoformat(start)
     except ValueError:
         raise UsageError(t("usage.bad_start", tongue, value=start), hint="--start 2027-01-04") from None
-    try:
-        weekly = parse_capacity(capacity) if capacity else (DEFAULT_CAPACITY,)
-        freezes = tuple(sorted(parse_freeze(f) for f in freeze or ()))
-    except ValueError as exc:
-        raise UsageError(t("usage.bad_capacity", tongue, error=exc),
-                         hint="--capacity 40 --freeze 2027-07-14:2027-08-31") from None
+    weekly = parse_capacity(capacity) if capacity else (DEFAULT_CAPACITY,)
+    freezes = tuple(sorted(parse_freeze(f) for f in freeze or ()))
     return RoadmapOptions(first, weekly, freezes)
 
 

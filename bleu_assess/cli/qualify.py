@@ -45,8 +45,9 @@ def qualify(
         say(t("qualify.worksheet_written", language, path=worksheet, count=len(pending)))
         return
     if from_worksheet:
-        answers, problems = sensitivity.read_worksheet(from_worksheet, today)
+        answers, cells = sensitivity.read_worksheet(from_worksheet, today)
         known = {d.get("id") for d in editable.datasets()}
+        problems = [t("qualify.bad_answer", language, path=from_worksheet, cells=c) for c in cells]
         problems += [t("qualify.unknown_dataset", language, path=from_worksheet, id=a.dataset)
                      for a in answers if a.dataset not in known]
         if problems:

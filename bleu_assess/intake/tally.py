@@ -101,7 +101,7 @@ class ImportReport:
                 out.append("  - " + t("discovery.count_line", lang, count=bucket.count,
                                       reason=t(f"discovery.reason.{reason}", lang), examples=examples))
         if self.added:
-            added = ", ".join(f"{n} {t(f'discovery.section.{s}', lang)}" for s, n in sorted(self.added.items()))
+            added = ", ".join(t(f"discovery.section.{s}", lang, count=n) for s, n in sorted(self.added.items()))
             out.append(t("discovery.added", lang, added=added))
         else:
             out.append(t("discovery.nothing_added", lang))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.errors import InputError, UsageError
+from bleu_assess.errors import InputError, option_error
 
 CRITERIA = ("secret_or_essential_mission", "harm_if_breached")
 # Classes that cannot be of particular sensitivity as the doctrine defines it (nothing secret),
@@ -39,8 +39,9 @@ def upgrade_v1_dataset(dataset: Any, say: Callable[[str], str] | None = None) ->
     """Rewrite one v1 dataset mapping (ruamel CommentedMap) for format v2: `classification:
     sensitive` becomes the class `v1_sensitive_class` reads it as (special-category, or internal
     when `personal_data: false`) and `particular_sensitivity: "yes"`, with a comment inviting a
-    review at the end of that line: the words `say("upgrade_comment")` gives (the caller words
-    the code in the reader's language, `qualify.upgrade_comment`; no `say`, no comment). True when
+    review at the end of that line: the words `say("upgrade_comment")` gives behind the marker
+    `say("upgrade_marker")` (the caller words the codes in the reader's language,
+    `qualify.upgrade_*`; no `say`, no comment). True when
     the dataset was changed. For `bleu-assess upgrade` (issue 13), which owns the version bump."""
     from bleu_assess.inventory.validate import v1_sensitive_class
 
@@ -51,7 +52,7 @@ def upgrade_v1_dataset(dataset: Any, say: Callable[[str], str] | None = None) ->
         keys = list(dataset)
         dataset.insert(keys.index("classification") + 1, "particular_sensitivity", _quoted("yes"))
     if say is not None:
-        _comment(dataset, "particular_sensitivity", say("upgrade_comment"))
+        _comment(dataset, "particular_sensitivity", f"{say('upgrade_marker')} {say('upgrade_comment')}")
     return True
 
 
@@ -91,8 +92,7 @@ class Editable:
         from ruamel.yaml import YAML
 
         if Path(path).is_dir():
-            raise UsageError(f"cannot qualify {path}: it is a directory inventory",
-                             hint="run qualify on the file that declares the datasets")
+            raise option_error("qualify_directory", path=path)
         self.path = path
         self.yaml = YAML()
         self.yaml.preserve_quotes = True
@@ -162,7 +162,8 @@ def write_worksheet(datasets: list[Any], labels: dict[str, str]) -> bytes:
 
 def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
     """Answers read back from a worksheet (rows with both criteria left blank are skipped) and the
-    problems found, each naming its cell. Raises UsageError when it is not a qualify worksheet."""
+    cells of each row whose answer is not yes, no or unknown (`qualify!D3, E3`: the caller words
+    them, `qualify.bad_answer`). Raises UsageError when it is not a qualify worksheet."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -177,12 +178,11 @@ def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
     except InputError:
         raise
     except Exception as exc:  # not a workbook, or a broken one
-        raise UsageError(f"cannot read {path}: {exc}") from None
+        raise option_error("worksheet_unreadable", with_hint=False, path=path, error=str(exc)) from None
     sheet = book["qualify"] if "qualify" in book.sheetnames else book.active
     rows = list(sheet.iter_rows(values_only=True))
     if len(rows) < 2 or tuple(rows[1][:len(WORKSHEET_COLUMNS)]) != WORKSHEET_COLUMNS:
-        raise UsageError(f"{path} is not a qualify worksheet (row 2 must hold the column codes)",
-                         hint="create one with: bleu-assess qualify INVENTORY --worksheet FILE.xlsx")
+        raise option_error("not_a_worksheet", path=path)
     answers, problems = [], []
     for number, row in enumerate(rows[2:], start=3):
         cells = dict(zip(WORKSHEET_COLUMNS, (_cell(v) for v in row)))
@@ -191,7 +191,7 @@ def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
             continue
         bad = [f"{'DE'[i]}{number}" for i, v in enumerate(criteria) if v not in ("yes", "no", "unknown")]
         if bad:
-            problems.append(f"{path}: qualify!{', '.join(bad)}: expected yes, no or unknown")
+            problems.append(f"qualify!{', '.join(bad)}")
             continue
         answers.append(Answer(str(cells["id"]), criteria[0], criteria[1], cells.get("rationale") or None,
                               cells.get("assessed_by") or None, cells.get("assessed_on") or today))

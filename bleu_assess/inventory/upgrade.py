@@ -110,7 +110,7 @@ def format_v2(f: UpgradeFile) -> list[Edit]:
 
 def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
     """v1 lets a provider's qualifications cover all its offers; v2 reads them per offer. Each
-    offer that declares none gets its provider's, with a comment `upgrade: …` inviting a check
+    offer that declares none gets its provider's, with a comment `upgrade: …` (`marked`) inviting a check
     of its scope (`upgrade_from_provider`, worded by `f.say`; none without it)."""
     edits: list[Edit] = []
     if f.source_format != model.FORMAT_V1:
@@ -124,12 +124,18 @@ def qualifications_per_offer(f: UpgradeFile) -> list[Edit]:
         for key in ("qualifications", "pending_qualifications"):
             values = provider.get(key)
             if values and key not in platform:
-                comment = f"upgrade: {f.say('upgrade_from_provider', provider=provider['id'])}" if f.say else ""
+                comment = marked(f.say, "upgrade_from_provider", provider=provider["id"]) if f.say else ""
                 edits.extend(f.add_key(node, key, _flow_list(values), comment))
     return edits
 
 
 Step = Callable[[UpgradeFile], list[Edit]]
+
+
+def marked(say: Say, code: str, **values: Any) -> str:
+    """The words of comment `code` behind the marker of the lines an upgrade asks to review
+    (`upgrade_marker`: `upgrade:`, « mise à jour : »), the one `bleu-assess upgrade` names."""
+    return f"{say('upgrade_marker')} {say(code, **values)}"
 
 
 def item_step(section: str, change: Callable[[Any, Say | None], bool]) -> Step:

@@ -65,7 +65,7 @@ def _fail(file: str, code: str, line: int | None = None, column: int | None = No
 def _syntax(file: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     """A YAML syntax error, at the parser's mark, its own words quoted; a bracket or quote left
     open to the end of the text (the parser then stops past the last line) is located where it
-    was opened."""
+    was opened; a tab the parser stopped at is named as such (YAML indents with spaces only)."""
     problem = (exc.problem or exc.context or "invalid YAML").strip()
     mark, context = exc.problem_mark or exc.context_mark, exc.context_mark
     if mark is None:
@@ -74,6 +74,8 @@ def _syntax(file: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     if context is not None and opening in _OPENINGS and mark.index >= len(text.rstrip()):
         return _fail(file, "yaml_syntax_unclosed", context.line + 1, context.column + 1, problem=problem,
                      opening=opening)
+    if text[mark.index:mark.index + 1] == "\t":  # a tab where YAML wants spaces: said plainly
+        return _fail(file, "yaml_tab", mark.line + 1, mark.column + 1)
     return _fail(file, "yaml_syntax", mark.line + 1, mark.column + 1, problem=problem)
 
 

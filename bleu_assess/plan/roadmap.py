@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from bleu_assess.assess.results import Phrase, PlanResult
+from bleu_assess.errors import option_error
 from bleu_assess.inventory.model import Inventory, Platform, Provider
 
 WORKING_DAYS_PER_WEEK = 5
@@ -270,22 +271,29 @@ def schedule(plan: PlanResult, inventory: Inventory, options: RoadmapOptions) ->
 
 
 def parse_freeze(text: str) -> tuple[dt.date, dt.date]:
-    """`2027-07-14:2027-08-31` -> (first, last), both included. Raises ValueError."""
+    """`2027-07-14:2027-08-31` -> (first, last), both included. Raises a UsageError
+    (`usage.freeze_*`, worded in the command's language)."""
     first, sep, last = text.partition(":")
+    try:
+        a, b = dt.date.fromisoformat(first.strip()), dt.date.fromisoformat(last.strip())
+    except ValueError:
+        raise option_error("freeze_not_range", value=text) from None
     if not sep:
-        raise ValueError(f"'{text}' is not FROM:TO")
-    a, b = dt.date.fromisoformat(first.strip()), dt.date.fromisoformat(last.strip())
+        raise option_error("freeze_not_range", value=text)
     if b < a:
-        raise ValueError(f"'{text}' ends before it starts")
+        raise option_error("freeze_backwards", value=text)
     return a, b
 
 
 def parse_capacity(text: str) -> tuple[float, ...]:
     """`40` (person-days a week for every wave) or `20,40,40` (wave by wave, the last value
-    holding for later waves). Raises ValueError."""
-    values = tuple(float(v) for v in text.split(",") if v.strip())
+    holding for later waves). Raises a UsageError (`usage.bad_capacity`)."""
+    try:
+        values = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        values = ()
     if not values or any(not v > 0 or math.isinf(v) for v in values):
-        raise ValueError(f"'{text}' is not a positive number of person-days a week (or a list of them)")
+        raise option_error("bad_capacity", value=text)
     return values
 
 

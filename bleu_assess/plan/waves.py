@@ -10,6 +10,7 @@ held, and why, is decided first by plan/holds.py.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -336,15 +337,21 @@ def plan(scan: ScanResult, ig: InventoryGraph, options: PlanOptions | None = Non
 
 
 def parse_effort_days(text: str) -> dict[str, float]:
-    """`XS=1,S=3,M=10,L=30,XL=60` over the defaults."""
+    """`XS=1,S=3,M=10,L=30,XL=60` over the defaults. Raises a UsageError (`usage.effort_*`,
+    worded in the command's language)."""
+    from bleu_assess.errors import option_error
+
     mapping = dict(DEFAULT_EFFORT_DAYS)
     for part in filter(None, (p.strip() for p in text.split(","))):
         size, _, days = part.partition("=")
         if size.strip() not in mapping:
-            raise ValueError(f"unknown size '{size.strip()}' (sizes: {', '.join(mapping)})")
-        value = float(days)
+            raise option_error("effort_unknown_size", size=size.strip(), sizes=tuple(mapping))
+        try:
+            value = float(days)
+        except ValueError:
+            value = math.nan
         if not value >= 0:
-            raise ValueError(f"invalid number of days for {size.strip()}: {days}")
+            raise option_error("effort_bad_days", size=size.strip(), days=days.strip())
         mapping[size.strip()] = value
     return mapping
 

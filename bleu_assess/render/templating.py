@@ -75,7 +75,11 @@ def environment(template_dir: str | os.PathLike[str] | None, lang: str,
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not os.path.isdir(template_dir):
-            raise TemplateError(f"template directory {template_dir} does not exist")
+            from bleu_assess.inputs import english
+
+            params = {"path": os.fspath(template_dir)}
+            raise TemplateError(english("template_dir_missing", params, "usage"), code="usage.template_dir_missing",
+                                params=params)
         loaders.append(_Loader(str(template_dir)))
     loaders.extend([jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), builtin])
     # The sandbox protects against a hostile --template-dir. The shipped templates alone are

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import cache, output
-from bleu_assess.errors import Diagnostic, RulesetError, UsageError
+from bleu_assess.errors import Diagnostic, RulesetError, option_error
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.schema import Spec
-from bleu_assess.inventory.walker import Collector, Document, Walker, locate, suggest
+from bleu_assess.inventory.walker import Collector, Document, Walker, closest, locate, suggest
 from bleu_assess.resources import rulesets_dir
 from bleu_assess.rules.conditions import Compiler
 from bleu_assess.rules.facts import FACTS
@@ -112,7 +112,7 @@ def discover(rules_dir: str | os.PathLike[str] | None = None) -> dict[str, dict[
     roots = [(rulesets_dir(), "shipped")]
     if rules_dir is not None:
         if not Path(rules_dir).is_dir():
-            raise UsageError(f"rules directory {rules_dir} does not exist")
+            raise option_error("rules_dir_missing", with_hint=False, path=str(rules_dir))
         roots.append((Path(rules_dir), "user"))
     for root, origin in roots:
         try:
@@ -185,13 +185,13 @@ def _resolve(selector: str, available: dict[str, dict[str, Available]], named: d
     ruleset_id, _, version = selector.partition("@")
     versions = available.get(ruleset_id)
     if not versions:
-        raise UsageError(f"unknown ruleset '{ruleset_id}'{suggest(ruleset_id, available)}",
-                         hint="bleu-assess rules list shows the rulesets available")
+        raise option_error("unknown_ruleset", ruleset=ruleset_id, hint=closest(ruleset_id, available))
     if version and version not in versions:
-        raise UsageError(f"ruleset {ruleset_id} has no version {version}; versions: "
-                         + ", ".join(_sorted_versions(versions)))
+        raise option_error("unknown_ruleset_version", with_hint=False, ruleset=ruleset_id, version=version,
+                           versions=tuple(_sorted_versions(versions)))
     if named.setdefault(ruleset_id, selector) != selector:
-        raise UsageError(f"ruleset {ruleset_id} is selected twice ({named[ruleset_id]}, {selector}); choose one version")
+        raise option_error("ruleset_twice", with_hint=False, ruleset=ruleset_id, first=named[ruleset_id],
+                           second=selector)
     if version:
         return load_ruleset(versions[version].path)
     # Named without a version: the latest non-draft one, else (only drafts exist) the latest draft.

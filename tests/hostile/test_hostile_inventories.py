@@ -57,7 +57,7 @@ CASES: list[tuple[str, str, Callable[[], str | bytes], list[str]]] = [
     ("binary-tag", "i.yaml", lambda: app_with("    owner: !!binary aGVsbG8=\n"),
      ["{f}:7:12: applications[0].owner: expected a string, got bytes"]),
     ("unhashable-key", "i.yaml", lambda: app_with("    ? [a, b]\n    : 1\n"), ["{f}:7:", "unhashable key"]),
-    ("tab-indentation", "i.yaml", lambda: HEAD + "\tcountry: FR\n", ["{f}:4:1: YAML syntax error"]),
+    ("tab-indentation", "i.yaml", lambda: HEAD + "\tcountry: FR\n", ["{f}:4:1: tab character: YAML indents with spaces only"]),
     # ids are restricted: markup and invisible characters never reach any output.
     ("id-html", "i.yaml", lambda: VALID.replace("id: app", "id: '<img src=x onerror=alert(1)>'"),
      ["{f}:5:9: applications[0].id: invalid id '<img src=x onerror=alert(1)>'"]),
