@@ -208,3 +208,24 @@ def test_examples_validate_against_the_published_json_schema() -> None:
     assert files
     for file in files:  # read as YAML 1.2, as the tool and yaml-language-server do: dates stay text
         jsonschema.validate(yamlio.parse(file.read_text(encoding="utf-8"), str(file)), json_schema())
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_init_names_its_file_and_writes_the_schema_its_editor_line_points_at(runner: Any, tmp_path: Path,
+                                                                              lang: str) -> None:
+    import jsonschema
+
+    from bleu_assess.inventory import yamlio
+
+    target = tmp_path / "hopital.yaml"
+    assert runner.invoke(app, ["init", str(target), "--lang", lang]).exit_code == 0
+    text = target.read_text(encoding="utf-8")
+    assert "validate hopital.yaml" in text and "scan hopital.yaml" in text
+    line = text.splitlines()[0]
+    assert line == "# yaml-language-server: $schema=./bleu-assess-inventory.schema.json"
+    schema = json.loads((tmp_path / "bleu-assess-inventory.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(yamlio.parse(text, str(target)), schema)
+    # A schema already there (the user's, or another inventory's) is left as it is.
+    (tmp_path / "bleu-assess-inventory.schema.json").write_text("{}", encoding="utf-8")
+    assert runner.invoke(app, ["init", str(tmp_path / "autre.yaml"), "--lang", lang]).exit_code == 0
+    assert (tmp_path / "bleu-assess-inventory.schema.json").read_text(encoding="utf-8") == "{}"
