@@ -165,8 +165,8 @@ def test_naming_one_version_keeps_the_other_rulesets_only_ruleset_restricts() ->
     default = {r.id: r.version for r in select()}
     draft = {r.id: r.version for r in select(["secnumcloud@1.1"])}
     assert draft == {**default, "secnumcloud": "1.1"}
-    assert {r.ref for r in select(None, only=["hds", "secnumcloud@1.1"])} == {"hds@1.0", "secnumcloud@1.1"}
-    assert {r.ref for r in select(["secnumcloud@1.1"], only=["hds"])} == {"hds@1.0", "secnumcloud@1.1"}
+    assert {r.ref for r in select(None, only=["hds", "secnumcloud@1.1"])} == {"hds@1.1", "secnumcloud@1.1"}
+    assert {r.ref for r in select(["secnumcloud@1.1"], only=["hds"])} == {"hds@1.1", "secnumcloud@1.1"}
     with pytest.raises(UsageError, match="selected twice"):
         select(["secnumcloud@1.0", "secnumcloud@1.1"])
 
