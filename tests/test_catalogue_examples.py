@@ -164,7 +164,7 @@ def test_fit_tells_for_every_application_which_offers_fit_and_why_not(runner) ->
     assert offers["pacs"]["ovh-snc"] == {"status": "fits-with-conditions", "reason": "expires",
                                          "qualification": "secnumcloud-3.2", "until": "2026-12-29"}
     assert offers["pacs"]["bleu-azure"] == {"status": "does-not-fit", "reason": "qualification",
-                                            "qualifications": "secnumcloud-3.2, hds"}
+                                            "qualifications": "secnumcloud-3.2, hds", "model": "iaas"}
     # Replatforming needs PaaS or CaaS, which the hosted private cloud does not sell.
     assert offers["dpi"]["ovh-snc"]["reason"] == "model"
     # A SaaS offer hosts only the services it provides; a public shared service meets the doctrine.
@@ -172,10 +172,10 @@ def test_fit_tells_for_every_application_which_offers_fit_and_why_not(runner) ->
                                                 "services": "mail, office-suite, visio"}
     assert offers["messagerie-sante"]["gcs-messagerie-sante"]["status"] == "fits"
     assert offers["messagerie"]["bleu-m365"] == {"status": "does-not-fit", "reason": "qualification",
-                                                 "qualifications": "secnumcloud-3.2, hds"}
+                                                 "qualifications": "secnumcloud-3.2, hds", "model": "saas"}
     for cells in offers.values():
         for cell in cells.values():
-            assert cell["status"] in ("fits", "fits-with-conditions", "does-not-fit", "not-moving")
+            assert cell["status"] in ("fits", "fits-with-conditions", "undecided", "does-not-fit", "not-moving")
 
 
 def test_fit_refuses_an_unknown_offer(runner) -> None:

@@ -10,6 +10,7 @@ from conftest import minimal_inventory
 from bleu_assess import api
 from bleu_assess.assess import fit
 from bleu_assess.render import fit as fit_render
+from bleu_assess.render.i18n import t
 
 INVENTORY = minimal_inventory(
     organisation={"name": "Ministère", "country": "FR", "type": "state-administration"},
@@ -157,6 +158,39 @@ def test_a_saas_offer_fits_only_the_services_it_provides(write_inventory) -> Non
     assert cells["other"][0] == "does-not-fit" and "service is not declared" in cells["other"][1]
 
 
+STATE_HOST = {
+    "format": "bleu-assess/v2",
+    "organisation": {"name": "Ministère", "country": "FR", "type": "state-administration"},
+    "providers": [{"id": "nubo-host", "name": "Nubo", "headquarters": "FR", "regions": ["FR"]},
+                  {"id": "fr-host", "name": "Hébergeur", "headquarters": "FR", "regions": ["FR"], "kind": "commercial"}],
+    "platforms": [{"id": "nubo", "provider": "nubo-host", "models": ["iaas"]},
+                  {"id": "fr-iaas", "provider": "fr-host", "models": ["iaas"]}],
+    "applications": [{"id": "metier", "name": "Métier", "hosting": {"model": "on-premises"}, "strategy": "rehost",
+                      "datasets": ["dossiers"]}],
+    "datasets": [{"id": "dossiers", "name": "Dossiers", "classification": "personal", "particular_sensitivity": "yes"}],
+}
+
+
+@pytest.mark.parametrize(("lang", "undecided", "undeclared"), [
+    ("fr", "SecNumCloud 3.2 à établir : nature de nubo-host non déclarée (le cloud de l'État n'en a pas besoin)",
+     "SecNumCloud 3.2 non déclarée pour l'offre en IaaS"),
+    ("en", "SecNumCloud 3.2 to be established: nubo-host's kind is not declared (the State's cloud needs none)",
+     "SecNumCloud 3.2 not declared for the offer as IaaS"),
+])
+def test_an_undeclared_host_kind_or_qualification_reads_as_unknown_never_as_lacking(
+        write_inventory, lang: str, undecided: str, undeclared: str) -> None:
+    """A French host whose kind is not declared may be the State's cloud, which needs no
+    qualification (SNC-PLT-004): the cell is undecided (?), not « n'a pas SecNumCloud » (✗). A
+    commercial offer that lists no SecNumCloud does not fit, said as what the inventory declares."""
+    day = dt.date(2026, 11, 30)
+    matrix = fit.fit(api.load(write_inventory(STATE_HOST), as_of=day).inventory, api.select_rulesets(), lang,
+                     None, day)
+    cells = {o: (c.status, fit_render.reason(c, lang)) for o, c in zip(matrix.offers, matrix.rows[0].cells)}
+    assert cells == {"nubo": ("undecided", undecided), "fr-iaas": ("does-not-fit", undeclared)}
+    assert fit_render.MARKS["undecided"] == "?" and "? " in t("fit.legend", lang)
+    assert not any(word in reason for _, reason in cells.values() for word in ("n'a pas", "n'a ni", "lacks"))
+
+
 def test_an_eu_offer_accepted_as_a_recommended_scope_s_fallback_fits_with_that_condition() -> None:
     """The CHU's health systems: SecNumCloud is recommended, not required. Assessed against the
     public cloud offer alone, the engine lands them there as the EU fallback: the matrix, whose
@@ -175,8 +209,9 @@ def test_an_eu_offer_accepted_as_a_recommended_scope_s_fallback_fits_with_that_c
 
 
 @pytest.mark.parametrize("reason, values, french", [
-    ("qualification", {"qualifications": "hds"}, "n'a pas HDS"),
-    ("qualification", {"qualifications": "secnumcloud-3.2, hds"}, "n'a ni SecNumCloud 3.2 ni HDS"),
+    ("qualification", {"qualifications": "hds", "model": "iaas"}, "HDS non déclarée pour l'offre en IaaS"),
+    ("qualification", {"qualifications": "secnumcloud-3.2, hds", "model": "paas"},
+     "ni SecNumCloud 3.2 ni HDS déclarées pour l'offre en PaaS"),
     ("pending", {"qualifications": "secnumcloud-3.2"}, "une fois SecNumCloud 3.2 obtenue (en cours)"),
     ("pending", {"qualifications": "secnumcloud-3.2, hds"}, "une fois SecNumCloud 3.2 et HDS obtenues (en cours)"),
     ("seat", {"provider": "us-cloud", "seat": "US"}, "le siège d'us-cloud est hors de l'UE : États-Unis (SecNumCloud §19.6.a)"),

@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from bleu_assess.inventory.model import Inventory, Platform
     from bleu_assess.rules.model import Ruleset
 
-STATUSES = ("fits", "fits-with-conditions", "does-not-fit", "not-moving")
+# `undecided`: whether the offer fits rests on a fact the inventory does not declare (never a "no").
+STATUSES = ("fits", "fits-with-conditions", "undecided", "does-not-fit", "not-moving")
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,8 +275,16 @@ class _Judge:
         # renewal may only be missing from the inventory or the catalogue. Never-held ones first.
         lapsed = self.lapsed()
         never = [q for q in missing if q not in lapsed]
+        listed = {q.id for q in platform.qualifications or ()} | {q.id for q in platform.pending_qualifications or ()}
+        if (never == [SNC] and provider.kind is None and provider.headquarters in (None, *self.groups["fr"])
+                and SNC not in listed):
+            # As the engine says it (SNC-PLT-004): a French host of undeclared kind may be the
+            # State's cloud or a public shared service, which the doctrine's requirement does not
+            # concern; the offer then needs no qualification, so "it lacks one" cannot be said.
+            return Cell("undecided", "kind-unknown", {"provider": provider.id, "qualification": SNC})
         if never:
-            return Cell("does-not-fit", "qualification", {"qualifications": ", ".join(never)})
+            # What the inventory declares, not what the offer holds: a qualification may simply be unlisted.
+            return Cell("does-not-fit", "qualification", {"qualifications": ", ".join(never), "model": model})
         if missing:
             return Cell("does-not-fit", "expired", {"qualification": missing[0], "until": lapsed[missing[0]]})
         # The target's own requirements are met: the application's data requires more (for

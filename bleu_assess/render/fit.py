@@ -14,13 +14,14 @@ from bleu_assess.render.i18n import label, label_or_code, t
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-MARKS = {"fits": "✓", "fits-with-conditions": "~", "does-not-fit": "✗", "not-moving": "–"}
-_STYLES = {"fits": "green", "fits-with-conditions": "yellow", "does-not-fit": "red", "not-moving": "dim"}
+MARKS = {"fits": "✓", "fits-with-conditions": "~", "undecided": "?", "does-not-fit": "✗", "not-moving": "–"}
+_STYLES = {"fits": "green", "fits-with-conditions": "yellow", "undecided": "magenta", "does-not-fit": "red",
+           "not-moving": "dim"}
 
 
 # The vocabulary of each reason's values (codes joined by ", " in the matrix, whose JSON keeps
 # them): worded by their label, a country by its name.
-_VOCABULARY = {"needs": "hosting", "offers": "hosting", "qualification": "qualification",
+_VOCABULARY = {"needs": "hosting", "offers": "hosting", "model": "hosting", "qualification": "qualification",
                "qualifications": "qualification", "service": "service", "services": "service"}
 _COUNTRIES = ("seat", "regions")
 
