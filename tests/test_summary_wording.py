@@ -147,6 +147,42 @@ def test_recommended_scope_shows_beside_the_required_one(lang: str) -> None:
     assert f" {recommended}" in scope
 
 
+@pytest.mark.parametrize(("lang", "basis"), [
+    ("fr", "« Recommandé » : une recommandation (ANSSI, DINUM), pas une obligation légale."),
+    ("en", '"Recommended": a recommendation (ANSSI, DINUM), not a legal requirement.'),
+])
+def test_a_recommended_count_says_it_is_a_recommendation_and_which_basis_is_contested(
+        write_inventory: Any, lang: str, basis: str) -> None:
+    """A hospital's health data is recommended for SecNumCloud on a contested basis (the rule's
+    `uncertain` note); Diffusion Restreinte outside the State on a firm one. Wherever the summary
+    counts recommended applications (the page's figures, the scope sentence), it says that
+    « recommended » is no legal requirement, and for how many the basis is itself contested."""
+    loaded = api.load(write_inventory(estate(exposed=2, restricted=1)))
+    scan = api.assess(loaded.inventory, lang=lang)
+    plan = api.plan(scan, api.graph(loaded.inventory))
+    assert scan.summary()["secnumcloud_scope"]["recommended"] == 3
+    contested = {f.title for a in scan.applications for f in a.findings if f.uncertain and f.rule == "SNC-SCOPE-002"}
+    assert len(contested) == 1 and not any(f.uncertain for f in scan.item("dr-0").findings if f.rule == "SNC-DR-004")
+    [title] = contested
+    quoted = {"fr": f"« {title} » (2)", "en": f'"{title}" (2)'}[lang]
+    counted = {"fr": "pour 2 d'entre elles", "en": "for 2 of them"}[lang]
+    sentences = executive_sentences(scan, plan, loaded.inventory, top_blockers(scan))
+    scope = next(i for i, s in enumerate(sentences) if s.startswith("SecNumCloud"))
+    said = sentences[scope + 1]
+    assert said.startswith(basis) and counted in said and said.endswith(quoted + ".")
+    # The one-page summary, full, counts them without the titles.
+    note = one_page(scan, plan, loaded.inventory)["recommended_note"]
+    assert note.startswith(basis) and counted in note and title not in note
+
+
+def test_no_recommended_application_no_caveat(write_inventory: Any) -> None:
+    loaded = api.load(write_inventory(estate(ready=2)))
+    scan = api.assess(loaded.inventory, lang="fr")
+    plan = api.plan(scan, api.graph(loaded.inventory))
+    assert one_page(scan, plan, loaded.inventory)["recommended_note"] is None
+    assert not any("recommandation" in s for s in executive_sentences(scan, plan, loaded.inventory, []))
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("name", ["chu-exemple", "ministere-exemple", "minimal"])
 def test_examples_summaries_agree(name: str, lang: str) -> None:

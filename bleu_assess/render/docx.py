@@ -91,6 +91,8 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
     for line in ctx["rulesets_not_in_force"]:  # verdicts not of the rules in force: said first
         document.add_paragraph().add_run(line).bold = True
     table([text for _, text, _ in page["figures"]], [[l10n.number(value, lang) for value, _, _ in page["figures"]]])
+    if page["recommended_note"]:
+        document.add_paragraph().add_run(page["recommended_note"]).italic = True
     for key, lines in (("q_move", page["move"]),
                        ("q_cannot", [say("decide_line", why=g["why"], names=g["names"]) for g in page["cannot"]]
                         or [t("plan.none", lang)]),

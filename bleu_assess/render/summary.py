@@ -50,7 +50,8 @@ BLOCKER_RANK = {HeldReason.NOT_READY: 0, HeldReason.DEPENDS_ON_HELD: 1, HeldReas
 
 
 def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
-    """The summary's content (docs/report.md): `figures` [(value, label, kind)], `move` and
+    """The summary's content (docs/report.md): `figures` [(value, label, kind)], `recommended_note`
+    (recommended_caveat, under the figures, or None), `move` and
     `when` (sentences), `cannot` [{why, names}], `decisions` [{kind, title, lines}], `unknowns`
     {count, lines}. Every application or provider is named by its name."""
     lang = scan.lang
@@ -187,13 +188,49 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         (scope["recommended"], "figure_snc_recommended", "recommended"),
     )]
     return {
-        "figures": figures, "move": move, "when": when,
+        "figures": figures, "recommended_note": recommended_caveat(scan, named=False), "move": move, "when": when,
         "cannot": [{"why": why, "names": names_list((names[a] for a in sorted(who, key=weight)), lang)}
                    for why, who in sorted(cannot.items(), key=lambda c: order(*c))],
         "decisions": decisions,
         "unknowns": {"count": len(unknown_ids),
                      "lines": [say("decide_line", why=why, names=names_list(who, lang)) for why, who in sorted(unknown.items())]},
     }
+
+
+def recommended_caveat(scan: ScanResult, named: bool = True) -> str | None:
+    """What a count of SecNumCloud-recommended applications rests on, in the scan's language, said
+    wherever the summary counts them: a recommendation, not a legal requirement; then how many of
+    them were made recommended by a rule whose basis is itself uncertain or contested (its
+    `uncertain` note, e.g. health data of a hospital), with those findings' titles when `named`
+    (the one-page summary counts them only: its page is full). None when no application is
+    recommended."""
+    lang = scan.lang
+    recommended = [a for a in scan.applications if a.secnumcloud_scope == "recommended"]
+    if not recommended:
+        return None
+    titles: Counter[str] = Counter()
+    contested = 0
+    for app in recommended:
+        said = {worded(app, f).title for f in decided(app) if worded(app, f).uncertain and _makes_recommended(scan, f)}
+        titles.update(said)
+        contested += bool(said)
+    out = t("report.recommended_basis", lang)
+    if contested and not named:
+        out += " " + t("report.recommended_contested_count", lang, count=contested)
+    elif contested:
+        out += " " + t("report.recommended_contested", lang, count=contested, titles=t("cli.list_separator", lang).join(
+            t("report.recommended_title", lang, title=title, count=n)
+            for title, n in sorted(titles.items(), key=lambda kv: (-kv[1], kv[0]))))
+    return out
+
+
+def _makes_recommended(scan: ScanResult, finding: Any) -> bool:
+    """Whether one of the finding's rules sets the scope to recommended (the rules when the scan
+    has them; a result read back without them: any SecNumCloud finding)."""
+    if not scan.sources:
+        return bool(finding.dimension == "secnumcloud")
+    rules = [scan.sources[r][1] for r in (finding.rules or (finding.rule,)) if r in scan.sources]
+    return any(rule.verdict.get("secnumcloud_scope") == "recommended" for rule in rules)
 
 
 def _unknowns(scan: ScanResult) -> Iterator[tuple[ItemVerdict, list[str]]]:
@@ -259,6 +296,8 @@ def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory
         say("exec_scope", required=say("scope_required", count=scope["required"]),
             recommended=say("scope_recommended", count=scope["recommended"]),
             excluded=say("scope_excluded", count=scope["excluded"])),
+        # « Recommended » is a recommendation, some of them on a contested basis: said with the count.
+        *([caveat] if (caveat := recommended_caveat(scan)) else []),
         *_provisional_sentence(summary["provisional"], say, lang),
         say("exec_exposure", count=len(exposed), critical=say(
             "exposure_all_critical" if critical and len(critical) == len(exposed) else "exposure_critical",
