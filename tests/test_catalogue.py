@@ -116,6 +116,31 @@ def test_show_prints_each_fact_with_its_source_date_and_tag(runner) -> None:
     assert "ANSSI decision 559" in text and "until 24 March 2028" in text and "secondary" in text
 
 
+@pytest.mark.parametrize(("lang", "worded", "undated"), [
+    ("fr", "fichier public, dépôt non identifié (index de recherche n° 70117668759)", "(non daté"),
+    ("en", "public file, repository not identified (research index no. 70117668759)", "(undated"),
+])
+def test_a_source_known_by_its_research_index_is_worded_in_the_readers_language(
+        runner, lang: str, worded: str, undated: str) -> None:
+    """The catalogue writes such a source as a code with its number (`research-index:N`), not as
+    an English sentence a French deliverable would show; every output words it, number kept."""
+    from bleu_assess.render.catalogue import source_text
+
+    [source] = {s for p in cat.load().providers.values() for f in p.facts.values() for s in f.sources
+                if s.address == "research-index:70117668759"}
+    assert source.date == "undated"
+    assert source_text(source, lang) == f"{source.title}, {worded} {undated})"
+    result = runner.invoke(app, ["catalogue", "show", "3ds-outscale", "--lang", lang], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.replace("│", " ").split())
+    assert worded in shown and undated in shown and "research-index:" not in shown
+
+
+def test_the_shipped_catalogue_writes_no_address_as_an_english_sentence() -> None:
+    addresses = {s.address for p in cat.load().providers.values() for f in p.facts.values() for s in f.sources}
+    assert not [a for a in addresses if "repository not identified" in a or "research index" in a]
+
+
 def test_show_suggests_a_near_reference(runner) -> None:
     result = runner.invoke(app, ["catalogue", "show", "ovhcloud/bare-metal-pods", "--lang", "en"], env=WIDE)
     assert result.exit_code == 2

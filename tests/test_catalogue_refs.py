@@ -123,7 +123,7 @@ def test_a_newer_catalogue_is_used_with_the_root_option(write_inventory, runner,
     newer = tmp_path / "newer"
     shutil.copytree(cat.default_path(), newer)
     index = newer / "catalogue.yaml"
-    index.write_text(index.read_text().replace('version: "2026.11.0"', 'version: "2027.01.0"'))
+    index.write_text(index.read_text().replace('version: "2026.11.1"', 'version: "2027.01.0"'))
     path = write_inventory(_inventory([{"ref": "catalogue:ovhcloud"}]))
     result = runner.invoke(app, ["--catalogue", str(newer), "scan", str(path), "-f", "json"],
                            env={"SOURCE_DATE_EPOCH": "1796083200"})

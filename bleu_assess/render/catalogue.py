@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.inventory.catalogue import Catalogue, CheckItem, Fact, Offer, ProviderEntry, parse_date
+from bleu_assess.inventory.catalogue import Catalogue, CheckItem, Fact, Offer, ProviderEntry, Source, parse_date
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label_or_code, t
 
@@ -69,8 +69,8 @@ def _fact_rows(facts: list[tuple[str, Fact]], lang: str) -> RenderableType:
             extra.append(t("catalogue.uncertain", lang, text=fact.uncertain[lang]))
         for other in fact.disputed:
             extra.append(t("catalogue.disputed", lang, value=_value(other["value"]), source=_value(other["source"])))
-        sources = "\n".join(f"{s.title}\n{s.address} ({s.date}, {t('catalogue.confidence.' + s.confidence, lang)})"
-                            for s in fact.sources)
+        sources = "\n".join(f"{s.title}\n{source_address(s.address, lang)} ({source_date(s.date, lang)}, "
+                            f"{t('catalogue.confidence.' + s.confidence, lang)})" for s in fact.sources)
         worded = field_name(name, lang)  # with the key the catalogue's files write
         table.add_row(name if worded == name else f"{worded} ({name})", "\n".join([value, *extra]),
                       t(f"catalogue.confidence.{fact.mark}", lang), sources)
@@ -143,11 +143,34 @@ def explain_block(verdict: Any, inventory: Any, lang: str) -> RenderableType:
         if entry.overrides:
             branch.add(t("scan.catalogue_override", lang, fields=", ".join(entry.overrides)))
         for name, fact in entry.doubtful():
-            sources = "; ".join(f"{s.title}, {s.address} ({s.date})" for s in fact.sources)
+            sources = "; ".join(source_text(s, lang) for s in fact.sources)
             note = f" — {fact.uncertain[lang]}" if fact.uncertain else ""
             said = t("catalogue.fact_line", lang, field=field_name(name, lang), value=fact_value(name, fact.value, lang))
             branch.add(f"{said} — {t('catalogue.confidence.' + fact.mark, lang)}{note} — {sources}")
     return tree
+
+
+# A source the catalogue names by its research-index number, its repository not identified
+# (`research-index:N`): worded in the reader's language, the number kept.
+_RESEARCH_INDEX = "research-index:"
+
+
+def source_address(address: str, lang: str) -> str:
+    """A source's address as the reader reads it: `research-index:N` worded with its number
+    (« fichier public, dépôt non identifié (index de recherche n° N) »), others as they are."""
+    if address.startswith(_RESEARCH_INDEX):
+        return t("catalogue.address_research_index", lang, number=address[len(_RESEARCH_INDEX):])
+    return address
+
+
+def source_date(date: str, lang: str) -> str:
+    """A source's date as written (YYYY, YYYY-MM or YYYY-MM-DD), or « non daté » / "undated"."""
+    return t("catalogue.undated", lang) if date == "undated" else date
+
+
+def source_text(source: Source, lang: str) -> str:
+    """« title, address (date) », the address and a missing date in the reader's language."""
+    return f"{source.title}, {source_address(source.address, lang)} ({source_date(source.date, lang)})"
 
 
 def _offline(text: str) -> str:
@@ -198,7 +221,7 @@ def report_context(inventory: Any, lang: str) -> dict[str, Any] | None:
             "confidence": t(f"catalogue.confidence.{entry.confidence}", lang) if entry.confidence else "—",
             "doubtful": [{"field": field_name(name, lang), "value": _offline(fact_value(name, fact.value, lang)),
                           "mark": t(f"catalogue.confidence.{fact.mark}", lang), "note": _offline(fact.uncertain[lang]) if fact.uncertain else "",
-                          "sources": [_offline(f"{s.title}, {s.address} ({s.date})") for s in fact.sources]}
+                          "sources": [_offline(source_text(s, lang)) for s in fact.sources]}
                          for name, fact in entry.doubtful()],
         })
     return {"line": t("scan.catalogue_line", lang, **resolution.to_dict()), "sha256": resolution.catalogue.sha256,
