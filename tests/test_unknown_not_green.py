@@ -151,14 +151,10 @@ def test_explain_and_csv_show_provisional_verdicts_too(runner: Any, write_invent
     explained = runner.invoke(app, ["explain", str(path), "a-nohost", "--lang", "en"], env={"COLUMNS": "160"})
     assert explained.exit_code == 0, explained.output
     assert "None ?" in explained.stdout and "? provisional:" in explained.stdout
-    import csv
-    import io
-
-    text = runner.invoke(app, ["scan", str(path), "-f", "csv", "--lang", "en"]).stdout.lstrip("\ufeff")
-    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
-    assert rows["a-nodata"]["undecided"] == "secnumcloud_scope target"  # codes, for programs
-    assert rows["a-nodata"]["Provisional verdicts"] == "SecNumCloud; Target"  # words, for people
-    assert rows["wiki"]["undecided"] == rows["wiki"]["Provisional verdicts"] == ""
+    rows = runner.invoke(app, ["scan", str(path), "-f", "csv", "--lang", "en"]).stdout.lstrip("\ufeff").splitlines()
+    assert rows[0].endswith(",undecided")
+    assert next(r for r in rows if r.startswith("a-nodata,")).endswith(",secnumcloud_scope target")
+    assert next(r for r in rows if r.startswith("wiki,")).endswith(",")
 
 
 def test_summary_counts_say_how_many_of_them_are_provisional(runner: Any, write_inventory: Any,
