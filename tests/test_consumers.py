@@ -483,14 +483,25 @@ def test_plan_csv_opened_by_french_excel_has_one_column_per_field_and_intact_acc
     text = excel_decode(data)
     rows = list(csv.reader(io.StringIO(text), delimiter=";", strict=True))
     header = rows[0]
-    assert header[:3] == ["application", "name", "owner"] and "Préparation" in header, "labels in French"
+    assert header[:3] == ["application", "nom", "responsable"], "headers in the organisation's language"
     assert all(len(row) == len(header) for row in rows), "one column per field"
     by_id = {row[0]: dict(zip(header, row)) for row in rows[1:]}
-    assert by_id["finances"]["name"] == "Gestion financière; budget, « paie »" and "Ã" not in text
-    assert by_id["finances"]["effort_days"] == "25,5", "a decimal comma, as French Excel reads numbers"
-    assert by_id["messagerie"]["owner"] == "'@finances", "CSV guards what a spreadsheet would run"
-    assert by_id["messagerie"]["name"].startswith("'=") and by_id["finances"]["owner"] == "'-équipe"
-    assert by_id["hostile"]["name"] == HOSTILE, "names are data, whatever they hold"
+    assert by_id["finances"]["nom"] == "Gestion financière; budget, « paie »" and "Ã" not in text
+    assert by_id["finances"]["charge (jours-homme)"] == "25,5", "a decimal comma, as French Excel reads numbers"
+    assert by_id["messagerie"]["responsable"] == "'@finances", "CSV guards what a spreadsheet would run"
+    assert by_id["messagerie"]["nom"].startswith("'=") and by_id["finances"]["responsable"] == "'-équipe"
+    assert by_id["hostile"]["nom"] == HOSTILE, "names are data, whatever they hold"
+
+
+def test_the_scan_csv_keeps_the_results_codes_for_programs_while_the_plan_csv_speaks_french(runner: Any,
+                                                                                            tmp_path: Path) -> None:
+    outputs = csv_outputs(runner, tmp_path, None)  # French organisation: excel-fr for both (docs/results.md)
+    scan = list(csv.DictReader(io.StringIO(excel_decode(outputs["scan"])), delimiter=";"))
+    assert list(scan[0])[:4] == ["id", "kind", "name", "readiness"], "the results JSON's field names"
+    assert {row["readiness"] for row in scan} <= {"ready", "ready-with-conditions", "not-ready", "unknown"}
+    plan = list(csv.DictReader(io.StringIO(excel_decode(outputs["plan"])), delimiter=";"))
+    assert list(plan[0])[:3] == ["application", "nom", "responsable"]
+    assert {row["préparation"] for row in plan} <= {"Prêt", "Prêt sous conditions", "Non prêt", "Indéterminé"}
 
 
 @pytest.mark.parametrize("dialect", ["excel-fr", "excel", "rfc4180"])
@@ -505,7 +516,7 @@ def test_every_csv_is_read_back_by_the_csv_module_in_its_dialect(runner: Any, tm
         cells = [cell for row in rows[1:] for cell in row]
         assert not any(c.startswith(("=", "+", "-", "@")) for c in cells), "formulas are guarded in every dialect"
         if name == "plan":
-            effort = {row[0]: row[rows[0].index("effort_days")] for row in rows[1:]}  # a French organisation
+            effort = {row[0]: row[rows[0].index("charge (jours-homme)")] for row in rows[1:]}  # a French organisation
             assert effort["finances"] == ("25,5" if dialect == "excel-fr" else "25.5")
 
 

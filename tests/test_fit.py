@@ -121,11 +121,9 @@ def test_the_csv_has_a_status_and_a_reason_per_offer(write_inventory) -> None:
     import io
 
     matrix = _matrix(write_inventory, dt.date(2026, 11, 30))
-    rows = list(csv.DictReader(io.StringIO(fit_render.csv_text(matrix, "en", "rfc4180").decode("utf-8"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(fit_render.csv_text(matrix, "en"))))
     assert [r["id"] for r in rows] == ["metier", "vieux"]
-    assert (rows[0]["us-iaas"], rows[0]["us-iaas.reason"]) == ("does-not-fit", "exposed")
-    assert rows[0]["Fit (us-iaas)"] == "does not fit"
-    assert rows[0]["Reason (us-iaas)"] == "us-cloud is reachable by non-EU law"
+    assert rows[0]["us-iaas"] == "does-not-fit" and rows[0]["us-iaas reason"] == "us-cloud is reachable by non-EU law"
 
 
 def test_a_saas_offer_fits_only_the_services_it_provides(write_inventory) -> None:

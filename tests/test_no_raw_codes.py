@@ -93,8 +93,8 @@ def test_scan_plan_report_and_explain_speak_french_without_a_raw_code(runner: An
     assert_worded(run(runner, "plan", path), "plan table")
     assert_worded(run(runner, "plan", path, "--format", "markdown"), "plan markdown", "md")
     rows = list(csv.reader(io.StringIO(run(runner, "plan", path, "--format", "csv").lstrip("\ufeff")), delimiter=";"))
-    assert "Statut" in rows[0] and "statut" not in rows[0], rows[0]  # the label columns, in French
-    status, reason = rows[0].index("Statut"), rows[0].index("Motif")
+    assert "statut" in rows[0] and "depends_on" not in rows[0], rows[0]
+    status, reason = rows[0].index("statut"), rows[0].index("motif")
     for row in rows[1:]:
         assert row[status] in ("vague", "en attente", "reste en place"), row
         assert_worded(row[reason], f"plan csv {row[0]}")

@@ -293,14 +293,13 @@ def test_csv_plan_lists_every_application_once_with_its_wave_for_a_ticket_tracke
     loaded = api.load(EXAMPLES["chu"])
     planned = api.plan(api.assess(loaded.inventory, lang="fr"), api.graph(loaded.inventory))
     assert sorted(r["application"] for r in rows) == sorted(a.id for a in loaded.inventory.applications)
-    # Code columns for programs, label columns in the reader's language (French here).
-    waves = {r["application"]: int(r["wave"]) for r in rows if r["status"] == "wave"}
+    # Headers and coded values in the reader's language (French here).
+    waves = {r["application"]: int(r["vague"]) for r in rows if r["statut"] == "vague"}
     assert waves == {a: w.number for w in planned.waves for a in w.applications}
-    assert {r["application"] for r in rows if r["status"] == "held"} == {h.id for h in planned.held}
-    assert {r["Statut"] for r in rows if r["status"] == "held"} == {"en attente"}
-    assert all(r["Motif"] for r in rows) and {r["Préparation"] for r in rows} <= {"Prêt", "Prêt sous conditions", "Non prêt", "Indéterminé"}
-    with_tasks = [r for r in rows if r["Tâches"]]
-    assert with_tasks and all(line.split(":")[0].count("-") >= 1 for r in with_tasks for line in r["Tâches"].split("\n"))
+    assert {r["application"] for r in rows if r["statut"] == "en attente"} == {h.id for h in planned.held}
+    assert all(r["motif"] for r in rows) and {r["préparation"] for r in rows} <= {"Prêt", "Prêt sous conditions", "Non prêt", "Indéterminé"}
+    with_tasks = [r for r in rows if r["tâches"]]
+    assert with_tasks and all(line.split(":")[0].count("-") >= 1 for r in with_tasks for line in r["tâches"].split("\n"))
 
 
 def test_every_pinned_member_of_a_cycle_is_told_when_its_pin_breaks() -> None:

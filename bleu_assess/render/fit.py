@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -102,21 +104,15 @@ def markdown(matrix: FitMatrix, lang: str, template_dir: str | None = None) -> s
                                     "label": lambda kind, value: label(kind, value, lang)}, template_dir, lang)
 
 
-def csv_text(matrix: FitMatrix, lang: str, dialect: str | None = None) -> bytes:
-    """One row per application, in `dialect` (bleu_assess.render.tabular; default from `lang`). Code
-    columns, alike in every language: `id`, `name`, `target`, and per offer its status (`OFFER`) and
-    reason (`OFFER.reason`) codes; then label columns in `lang`: the target worded, and per offer
-    its status and reason in words (docs/interop.md, "CSV for spreadsheets and programs")."""
-    from bleu_assess.render.tabular import csv_bytes, default_dialect
-
-    codes = ["id", "name", "target", *(f"{o}{suffix}" for o in matrix.offers for suffix in ("", ".reason"))]
-    labels = [t("fit.csv_label.target", lang),
-              *(t(f"fit.csv_label.{key}", lang, offer=o) for o in matrix.offers for key in ("status", "reason"))]
-    rows = [(row.id, row.name, row.target, *(value for c in row.cells for value in (c.status, c.reason)),
-             label("target", row.target, lang),
-             *(value for c in row.cells for value in (t(f"fit.status.{c.status}", lang), reason(c, lang))))
-            for row in matrix.rows]
-    return csv_bytes([*codes, *labels], rows, dialect or default_dialect(lang))
+def csv_text(matrix: FitMatrix, lang: str) -> str:
+    """One row per application; per offer, its status code and the reason in `lang`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "name", "target", *(f"{o}{suffix}" for o in matrix.offers for suffix in ("", " reason"))])
+    for row in matrix.rows:
+        writer.writerow([row.id, row.name, row.target,
+                         *(value for c in row.cells for value in (c.status, reason(c, lang)))])
+    return out.getvalue()
 
 
 def json_text(matrix: FitMatrix) -> str:

@@ -125,21 +125,17 @@ def json_text(plan: PlanResult, inventory: Inventory, template_dir: str | None =
     return render("plan/plan.json.j2", {"document": document}, template_dir, plan.scan.lang, FILTERS)
 
 
-# Code columns, named and filled alike in every language (for programs; names, owners and ids are
-# the inventory's), then label columns headed and worded in the plan's language (for people and
-# ticket trackers): docs/interop.md, "CSV for spreadsheets and programs".
 CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", "move_group", "depends_on",
-               "target", "platform", "effort_days", "readiness", "wave_start", "wave_end")
-CSV_LABELS = ("criticality", "status", "target", "readiness", "reason", "tasks")
+               "target", "platform", "effort_days", "readiness", "reason", "tasks", "wave_start", "wave_end")
 
 
 def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None) -> bytes:
     """One row per application, in wave order then held then staying, for a ticket tracker or a
-    spreadsheet, in `dialect` (bleu_assess.render.tabular; default from the plan's language). Code
-    columns (CSV_COLUMNS): `status` is `wave`, `held` or `staying`, criticality, target and
-    readiness their codes, `wave_start` and `wave_end` its wave's ISO dates when the plan is dated
-    (--start). Label columns (CSV_LABELS), in the plan's language: those four worded, `reason`
-    (why it sits there) and `tasks` (the findings to clear before it moves, one per line)."""
+    spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
+    plan's language); `tasks` lists the findings to clear before it moves, one per line;
+    `wave_start` and `wave_end` are its wave's ISO dates when the plan is dated (--start). In
+    `dialect` (bleu_assess.render.tabular; default from the plan's language). Headers and coded
+    values (status, criticality, target, readiness) are in the plan's language."""
     plan = words.plan(plan)
     lang = plan.scan.lang
     ctx = context(plan, inventory)
@@ -149,11 +145,10 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
     def row(app_id: str, status: str, wave: int | None, group: tuple[str, ...], reason: str,
             effort: float | None = None, tasks: str = "", dates: tuple[str | None, str | None] = (None, None)) -> None:
         app, verdict = apps[app_id], verdicts[app_id]
-        rows.append((app_id, app.name, app.owner or "", app.criticality, status, wave, " ".join(group),
-                     " ".join(app.depends_on), verdict.target, verdict.platform or "", effort, verdict.readiness,
-                     dates[0] or "", dates[1] or "",
-                     label("criticality", app.criticality, lang), t(f"plan.status_{status}", lang),
-                     label("target", verdict.target, lang), label("readiness", verdict.readiness, lang), reason, tasks))
+        rows.append((app_id, app.name, app.owner or "", label("criticality", app.criticality, lang),
+                     t(f"plan.status_{status}", lang), wave, " ".join(group), " ".join(app.depends_on),
+                     label("target", verdict.target, lang), verdict.platform or "", effort,
+                     label("readiness", verdict.readiness, lang), reason, tasks, dates[0] or "", dates[1] or ""))
 
     for wave in plan.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
@@ -169,7 +164,7 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
                                          detail=held.detail))
     for staying in plan.staying:
         row(staying.id, "staying", None, (), staying.reason)
-    headers = (*CSV_COLUMNS, *(t(f"plan.csv_label.{column}", lang) for column in CSV_LABELS))
+    headers = tuple(t(f"plan.csv.{column}", lang) for column in CSV_COLUMNS)
     return csv_bytes(headers, rows, dialect or default_dialect(lang))
 
 

@@ -200,36 +200,23 @@ def markdown(result: ScanResult, template_dir: str | None = None) -> str:
                   template_dir, result.lang)
 
 
-# Code columns, named and filled as in the results JSON in every language (for programs; `name`
-# is the inventory's), then label columns headed and worded in the scan's language (for people):
-# docs/interop.md, "CSV for spreadsheets and programs". `undecided`: space-separated codes.
+# `undecided`, last: the verdicts resting on facts missing, space-separated (ItemVerdict.undecided).
 CSV_COLUMNS = ("id", "kind", "name", "readiness", "secnumcloud_scope", "residency", "exposure_level",
-               "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "undecided")
-CSV_LABELS = ("kind", "readiness", "secnumcloud_scope", "residency", "exposure_level", "target", "top_severity",
-              "top_message", "undecided")
-# The values vocabulary of each coded column a label column words.
-_VALUES = {"kind": "kind", "readiness": "readiness", "secnumcloud_scope": "secnumcloud_scope",
-           "residency": "residency", "exposure_level": "exposure", "target": "target", "top_severity": "severity"}
-_UNDECIDED = {"secnumcloud_scope": "col_scope", "residency": "col_residency", "exposure": "col_exposure",
-              "target": "col_target"}
+               "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "top_message",
+               "undecided")
 
 
 def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
     """One row per item (verdicts and its top finding), in `dialect` (bleu_assess.render.tabular; default
-    from the results' language): code columns (CSV_COLUMNS), then label columns (CSV_LABELS)."""
-    lang = result.lang
+    from the results' language)."""
     rows = []
     for item in result.items:
         top = top_finding(item)
-        codes = (item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
-                 item.exposure.level, item.exposure.score, item.target, item.platform or "", len(decided(item)),
-                 top.rule if top else "", top.severity if top else "", " ".join(item.undecided))
-        coded = {c: str(v) for c, v in zip(CSV_COLUMNS, codes)}
-        words = [label(_VALUES[c], coded[c], lang) if coded[c] else "" for c in CSV_LABELS[:-2]]
-        undecided = t("cli.list_separator", lang).join(t(f"scan.{_UNDECIDED[u]}", lang) for u in item.undecided)
-        rows.append((*codes, *words, top.message if top else "", undecided))
-    headers = (*CSV_COLUMNS, *(t(f"scan.csv_label.{c}", lang) for c in CSV_LABELS))
-    return csv_bytes(headers, rows, dialect or default_dialect(lang))
+        rows.append((item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
+                     item.exposure.level, item.exposure.score, item.target, item.platform or "", len(decided(item)),
+                     top.rule if top else "", top.severity if top else "", top.message if top else "",
+                     " ".join(item.undecided)))
+    return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
 
 
 def json_text(result: ScanResult) -> bytes:
