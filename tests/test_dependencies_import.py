@@ -187,6 +187,29 @@ def test_not_a_dependency_export_is_a_located_error(runner: Any, estate: Path) -
     assert "deps.csv:1:1" in result.output and "not an Azure Migrate dependency export" in result.output
 
 
+def test_a_workbook_copy_with_title_rows_and_serial_time_slots_is_read_as_the_export(runner: Any, estate: Path) -> None:
+    # The export opened and re-saved in Excel: a title above the header, the time slots shown
+    # as their serial numbers (45985.25 is 2025-11-24 06:00), a port typed as text.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Dépendances Azure Migrate - CHU"])
+    sheet.append([])
+    sheet.append(["Timeslot", "Source server name", "Destination server name", "Destination IP", "Destination port"])
+    sheet.append([45985.25, "SRV-DPI-01", None, "10.0.0.5", 389])
+    sheet.append([45986.5, "srv-dpi-01.chu.local", None, "10.0.0.5", "636"])
+    source = estate.parent / "dependances.xlsx"
+    book.save(source)
+    out = estate.parent / "out.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate), "-o", str(out),
+                                 "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert api.load(out).inventory.applications_by_id["dpi"].depends_on == ("annuaire",)
+    assert ('extra: {discovered: {source: dependances.xlsx, ports: [389, 636], connections: 2, '
+            'first_seen: "2025-11-24T06:00", last_seen: "2025-11-25T12:00"}}') in out.read_text(encoding="utf-8")
+
+
 @pytest.mark.skipif(not (SAMPLES / "azmig-shabbirnkhan1-dependency-export-sample.csv").exists(), reason="samples absent")
 @pytest.mark.parametrize("sample", ["azmig-shabbirnkhan1-dependency-export-sample.csv",
                                     "azmig-agentbased-vmconnection-CONSTRUCTED.csv"])

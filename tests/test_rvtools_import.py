@@ -165,3 +165,46 @@ def test_same_inputs_and_date_give_byte_identical_inventories(runner: Any, workb
     result = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(tmp_path / "c.yaml"),
                                  "--as-of", "30/11/2026"])
     assert result.exit_code == 2 and "invalid assessment date '30/11/2026': expected YYYY-MM-DD" in result.output
+
+
+def test_a_client_s_copy_with_title_rows_and_french_numbers_is_read_as_the_export(runner: Any, tmp_path: Path) -> None:
+    # Another RVTools version, re-saved by a person: title rows above the header, columns in
+    # another order, MB instead of MiB, numbers as a French spreadsheet shows them.
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "vInfo"
+    sheet.append(["Export RVTools du vCenter vc-nord"])
+    sheet.append([])
+    sheet.append(["Memory", "VM", "CPUs", "Provisioned MB", "In Use MB", "Template"])
+    sheet.append(["4\u00a0096", " SRV-PAIE-01\u00a0", "2", "1\u202f234,5", "1 000", "Faux"])
+    sheet.append([8192, "SRV-PAIE-02", 4, "81 920", None, False])
+    path = tmp_path / "RVTools_copie.xlsx"
+    book.save(path)
+    _, out, report = run(runner, path)
+    servers = {s.id: s.extra for s in api.load(out).inventory.servers}
+    assert servers == {
+        "srv-paie-01": {"cpus": 2, "memory_mib": 4096, "provisioned_mib": 1234.5, "in_use_mib": 1000},
+        "srv-paie-02": {"cpus": 4, "memory_mib": 8192, "provisioned_mib": 81920}}
+    assert report["read"] == 2
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_size_that_is_no_number_is_refused_at_its_cell(runner: Any, tmp_path: Path, suffix: str) -> None:
+    rows = [["VM", "CPUs", "Memory"], ["SRV-PAIE-01", 2, 4096], ["SRV-PAIE-02", 4, "huit Go"]]
+    if suffix == "xlsx":
+        book = Workbook()
+        book.active.title = "vInfo"
+        for row in rows:
+            book.active.append(row)
+        path = tmp_path / "RVTools.xlsx"
+        book.save(path)
+        where = f"{path}: vInfo!C3: Memory:"
+    else:
+        path = tmp_path / "RVTools_tabvInfo.csv"
+        path.write_bytes("\r\n".join(";".join(map(str, row)) for row in rows).encode("cp1252"))
+        where = f"{path}:3: colonne Memory:"
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "rvtools", str(path), "--organisation", "M", "-o", str(out), "--lang", "fr"])
+    assert result.exit_code == 2 and not out.exists()
+    words = result.output.replace("\u00a0", " ")  # French typography: no-break spaces before : and inside « »
+    assert f"{where} nombre attendu, trouvé : « huit Go »" in words and "Traceback" not in words

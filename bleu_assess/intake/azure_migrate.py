@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as Columns
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,14 @@ def _port_cell(value: Any) -> int | None:
     return _port(_clean(value))
 
 
+# Day 0 of Excel's 1900 date system (its default): a date cell shown without its date format
+# holds its serial number of days (45985.25 is 2025-11-24 06:00).
+_EXCEL_DAY_0 = datetime(1899, 12, 30)
+
+
 def _seen_cell(value: Any) -> str | None:
+    if type(value) in (int, float) and 1 <= value < 2958466:  # up to 9999-12-31
+        return (_EXCEL_DAY_0 + timedelta(minutes=round(value * 1440))).isoformat(timespec="minutes")
     return timestamp(_clean(value))
 
 
@@ -130,7 +138,7 @@ def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, s
     for number, row in rows:
         computer = _cell(row, columns, "computer")
         count = _port(_cell(row, columns, "count")) or 1
-        seen = timestamp(_cell(row, columns, "seen"))
+        seen = _seen_cell(row.get(columns.get("seen", "")))
         port = _port(_cell(row, columns, "port"))
         remote_name = (_cell(row, columns, "remote_name") or "").strip("[]\"' ").split(",")[0].strip("\"' ") or None
         if (_cell(row, columns, "direction") or "").lower() == "inbound":

@@ -22,30 +22,46 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
-from bleu_assess.intake.said import refused, usage
+from bleu_assess.intake.said import ERRORS, CellError, refused, usage
 from bleu_assess.intake.sheets import Table, read_book
 from bleu_assess.intake.tally import ImportReport, said
+from bleu_assess.intake.values import parse_number
 
 _TRUE = {"true", "1", "yes", "vrai", "oui"}
 
 
 def _first(row: dict[str, Any], *names: str) -> Any:
+    return _found(row, *names)[1]
+
+
+def _found(row: dict[str, Any], *names: str) -> tuple[str, Any]:
+    """(normalised column, value) of the first of `names` with a value in `row`."""
     for name in names:
-        value = row.get(normalise(name))
+        key = normalise(name)
+        value = row.get(key)
         if value not in (None, ""):
-            return value
-    return None
+            return key, value
+    return normalise(names[0]), None
 
 
 
-def _number(value: Any) -> float | None:
+def _number(table: Table, number: int, row: dict[str, Any], names: tuple[str, ...],
+            problems: list[Diagnostic]) -> float | None:
+    """The first of the columns `names` with a value, as a number as an English or French
+    spreadsheet shows it (`4096`, `4 096`, `1 234,5`); a cell that is no number is a located
+    problem, not a value silently dropped."""
+    key, value = _found(row, *names)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
     try:
-        return float(str(value).replace(",", ".")) if value not in (None, "") else None
-    except ValueError:
+        return parse_number(value)[0]
+    except CellError as error:
+        problems.append(table.problem(number, key, error.code.removeprefix(ERRORS), **error.params))
         return None
 
 
@@ -77,13 +93,13 @@ def recognises(found: dict[str, Table]) -> bool:
     return "vinfo" in found and found["vinfo"].has("VM")
 
 
-def _by_vm(table: Table | None) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
+def _by_vm(table: Table | None) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     if table is not None:
-        for _, row in table.rows:
+        for number, row in table.rows:
             name = text(row.get("vm"))
             if name:
-                out.setdefault(name, []).append(row)
+                out.setdefault(name, []).append((number, row))
     return out
 
 
@@ -98,7 +114,9 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
     if grouping and grouping.by == "tag" and not tables["vinfo"].has(grouping.tag):
         raise usage("no_tag_column", hint=True, column=grouping.tag, columns=tuple(tables["vinfo"].header))
     machines = []
-    for number, row in tables["vinfo"].rows:
+    problems: list[Diagnostic] = []
+    vinfo = tables["vinfo"]
+    for number, row in vinfo.rows:
         report.read += 1
         name = text(row.get("vm"))
         if not name:
@@ -109,7 +127,7 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
             continue
         host = hosts.get(text(row.get("host")), {})
         ips = [text(row.get("primaryipaddress"))]
-        for adapter in networks.get(name, ()):
+        for _, adapter in networks.get(name, ()):
             for key in ("ipv4address", "ipv6address"):
                 ips.extend(str(adapter.get(key) or "").replace(";", ",").split(","))
         machine = Machine(
@@ -121,14 +139,16 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
         )
         if machine.hostname and "." in machine.hostname:
             machine.fqdn = machine.hostname
-        for key, value in (("powerstate", text(row.get("powerstate"))), ("cpus", _number(row.get("cpus"))),
-                           ("memory_mib", _number(row.get("memory"))), ("host", text(row.get("host"))),
-                           ("folder", text(row.get("folder"))),
-                           ("provisioned_mib", _number(_first(row, "Provisioned MiB", "Provisioned MB"))),
-                           ("in_use_mib", _number(_first(row, "In Use MiB", "In Use MB")))):
+        for key, value in (("powerstate", text(row.get("powerstate"))),
+                           ("cpus", _number(vinfo, number, row, ("CPUs",), problems)),
+                           ("memory_mib", _number(vinfo, number, row, ("Memory",), problems)),
+                           ("host", text(row.get("host"))), ("folder", text(row.get("folder"))),
+                           ("provisioned_mib", _number(vinfo, number, row, ("Provisioned MiB", "Provisioned MB"), problems)),
+                           ("in_use_mib", _number(vinfo, number, row, ("In Use MiB", "In Use MB"), problems))):
             if value is not None:
                 machine.extra[key] = int(value) if isinstance(value, float) and value.is_integer() else value
-        capacity = sum(_number(_first(p, "Capacity MiB", "Capacity MB")) or 0 for p in partitions.get(name, ()))
+        capacity = sum(_number(tables["vpartition"], n, p, ("Capacity MiB", "Capacity MB"), problems) or 0
+                       for n, p in partitions.get(name, ()))
         if capacity:
             machine.extra["disk_capacity_mib"] = int(capacity)
         if grouping:
@@ -138,6 +158,8 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
                 label = source.split(" ", 1)[1] if grouping.by != "pattern" else app_id
                 machine.applications.append((app_id, label, source))
         machines.append(machine)
+    if problems:
+        raise InputError(problems[0].message, problems)
     return machines
 
 

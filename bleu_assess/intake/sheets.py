@@ -27,6 +27,7 @@ class Table:
     warnings: list[Diagnostic] = field(default_factory=list)
     first_row: int = 1
     raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # the data rows as read, for bulk readers
+    sheet: Sheet | None = None  # where the table was read, to locate its cells
 
     def column(self, name: str) -> int | None:
         """Position of the column whose normalised header is `name`, or None."""
@@ -37,15 +38,28 @@ class Table:
         keys = {normalise(h) for h in self.header}
         return all(normalise(n) in keys for n in names)
 
+    def problem(self, row: int, key: str, code: str, /, **params: Any) -> Diagnostic:
+        """A problem at the cell of row `row` under the column whose normalised header is `key`
+        (`FILE: SHEET!D3: Memory: ...`, or `FILE:3: column Memory: ...` for a CSV), worded by
+        `intake.error.<code>`."""
+        assert self.sheet is not None
+        column = self.column(key)
+        if column is not None:
+            self.sheet.headers.setdefault(column, self.header[column])
+        return self.sheet.problem(row, column, self.header[column] if column is not None else key, code, **params)
+
 
 def _table(sheet: Sheet) -> Table | None:
-    if not sheet.rows:
+    found = sheet.header_row()  # title rows a person typed above the export's header are skipped
+    if found is None:
         return None
-    number, first = sheet.rows[0]
+    start = next(i for i, row in enumerate(sheet.rows) if row is found) + 1
+    number, first = found
     header = ["" if h is None else str(h).strip() for h in first]
     keys = [normalise(h) for h in header]
-    rows = ((n, {k: v for k, v in zip(keys, cells) if k and v not in (None, "")}) for n, cells in sheet.rows[1:])
-    return Table(sheet.name, header, rows, sheet.warnings, number, sheet.rows[1:])
+    data = sheet.rows[start:]
+    rows = ((n, {k: v for k, v in zip(keys, cells) if k and v not in (None, "")}) for n, cells in data)
+    return Table(sheet.name, header, rows, sheet.warnings, number, data, sheet)
 
 
 def read_book(path: str) -> dict[str, Table]:
