@@ -210,6 +210,20 @@ def test_a_workbook_copy_with_title_rows_and_serial_time_slots_is_read_as_the_ex
             'first_seen: "2025-11-24T06:00", last_seen: "2025-11-25T12:00"}}') in out.read_text(encoding="utf-8")
 
 
+def test_what_the_reader_did_is_in_the_report(runner: Any, estate: Path) -> None:
+    # Saved by French Excel: ';' and Windows-1252, said in the report as the other importers say it.
+    export = AGENTLESS.replace(",", ";").replace("\n", "\r\n").replace("dcm", "dcm-é")
+    source = estate.parent / "deps.csv"
+    source.write_bytes(export.encode("cp1252"))
+    report = estate.parent / "report.json"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate),
+                                 "-o", str(estate.parent / "out.yaml"), "--report", str(report), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    assert f"{source}: lu comme Windows-1252 (détecté)" in result.output
+    notes = json.loads(report.read_text(encoding="utf-8"))["notes"]
+    assert {"code": "intake.note.delimiter", "file": str(source), "delimiter": "';'"} in notes
+
+
 @pytest.mark.skipif(not (SAMPLES / "azmig-shabbirnkhan1-dependency-export-sample.csv").exists(), reason="samples absent")
 @pytest.mark.parametrize("sample", ["azmig-shabbirnkhan1-dependency-export-sample.csv",
                                     "azmig-agentbased-vmconnection-CONSTRUCTED.csv"])

@@ -208,3 +208,42 @@ def test_a_size_that_is_no_number_is_refused_at_its_cell(runner: Any, tmp_path: 
     assert result.exit_code == 2 and not out.exists()
     words = result.output.replace("\u00a0", " ")  # French typography: no-break spaces before : and inside « »
     assert f"{where} nombre attendu, trouvé : « huit Go »" in words and "Traceback" not in words
+
+
+def test_what_the_reader_did_is_said_in_the_report_s_language(runner: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "RVTools_tabvInfo.csv").write_bytes("VM;Datacenter\r\nSRV-PAIE-01;Hôpital Nord\r\n".encode("cp1252"))
+    report = tmp_path / "rapport.json"
+    result = runner.invoke(app, ["import", "rvtools", str(folder / "RVTools_tabvInfo.csv"), "--organisation", "M",
+                                 "-o", str(tmp_path / "out.yaml"), "--lang", "fr", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "lu comme Windows-1252 (détecté)" in result.output and "colonnes séparées par ';'" in result.output
+    assert "read as" not in result.output
+    notes = json.loads(report.read_text(encoding="utf-8"))["notes"]
+    assert {"code": "intake.note.encoding", "file": str(folder / "RVTools_tabvInfo.csv"), "encoding": "Windows-1252"} in notes
+
+
+def test_hidden_tabs_and_a_column_typed_twice_are_said(runner: Any, tmp_path: Path) -> None:
+    book = Workbook()
+    info = book.active
+    info.title = "vInfo"
+    info.append(["VM", "Datacenter", "VM"])  # a person's own column, named like the export's
+    info.append(["SRV-PAIE-01", "DC-Nord", "Paie"])
+    network = book.create_sheet("vNetwork")
+    network.append(["VM", "IPv4 Address"])
+    network.append(["SRV-PAIE-01", "10.1.0.10"])
+    network.sheet_state = "hidden"
+    path = tmp_path / "RVTools.xlsx"
+    book.save(path)
+    result, out, _ = run(runner, path)
+    assert [s.id for s in api.load(out).inventory.servers] == ["srv-paie-01"]
+    assert f"{path}: vInfo!C1: column 'VM' appears twice (A1, C1): the first is read" in result.output
+    assert f"{path}: vNetwork: hidden sheet: ignored (show it in the workbook to import it)" in result.output
+    info.sheet_state, network.sheet_state = "hidden", "visible"
+    book.active = 1
+    book.save(path)
+    out = tmp_path / "other.yaml"
+    result = runner.invoke(app, ["import", "rvtools", str(path), "--organisation", "M", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 2 and "not an RVTools export" in result.output and not out.exists()
+    assert f"{path}: vInfo: warning: hidden sheet: ignored (show it in the workbook to import it)" in result.output

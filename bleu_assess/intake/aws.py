@@ -42,7 +42,7 @@ def _wave(value: Any) -> int | None:
 
 def read(path: str, report: ImportReport) -> list[Machine]:
     table = one_table(path)
-    report.notes.extend(w.format() for w in table.warnings)
+    report.notes.extend(table.warnings)
     kind = kind_of(table)
     if kind is None:
         raise refused(path, "not_aws", line=table.first_row)

@@ -25,9 +25,8 @@ from typing import Any
 
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
-from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
-from bleu_assess.intake.sheets import Table, read_book
+from bleu_assess.intake.sheets import Table, read_book, refusal
 from bleu_assess.intake.tally import ImportReport
 
 MACHINE_SHEETS = ("allvmiaasserverrehostperf", "vmiaasserverrehostperf", "vmiaasserverrehostasis")
@@ -70,14 +69,14 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
     assessed = read_book(assessment) if assessment else {}
     for path, tables in ((discovery, found), (assessment, assessed)):
         if path and not recognises(tables):
-            raise refused(path, "not_azure_migrate_workbook")
+            raise refusal(path, "not_azure_migrate_workbook", tables)
     if "discoveryreport" in assessed and not found:  # the discovery report given as the assessment
         found, assessed = assessed, {}
     primary = found.get("discoveryreport") or _machines_sheet(found) or _machines_sheet(assessed)
     assessed_rows = _by_machine(_machines_sheet(assessed) if found else None)
     sql = _by_machine(assessed.get("sqlallinstances") or found.get("sqlallinstances"))
     web = _by_machine(assessed.get("webapppaas") or found.get("webapppaas"))
-    report.notes.extend(w.format() for t in (*found.values(), *assessed.values()) for w in t.warnings)
+    report.notes.extend(w for t in (*found.values(), *assessed.values()) for w in t.warnings)
     machines = []
     for number, row in primary.rows:  # type: ignore[union-attr]
         report.read += 1

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import gcpause
-from bleu_assess.errors import InputError
+from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, timestamp
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
@@ -109,17 +109,18 @@ def _port(value: str | None) -> int | None:
         return None
 
 
-def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
-    """The export's kind (`agentless` or `agent-based`) and its connections."""
+def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnostic]]:
+    """The export's kind (`agentless` or `agent-based`), its connections, and what the reader
+    said of the file (encoding, delimiter, a hidden sheet: the report's notes)."""
     table = one_table(path)
     kind = kind_of(table)
     if kind == "agentless":
         agentless = _columns(table.header, AGENTLESS)
         positions = [table.column(agentless.get(k, "")) for k in ("source", "source_ip", "target", "target_ip",
                                                                    "port", "seen")]
-        return "agentless", _agentless_rows(table.raw, positions)
+        return "agentless", _agentless_rows(table.raw, positions), table.warnings
     if kind == "agent-based":
-        return "agent-based", _agent_rows(table.rows, _columns(table.header, AGENT))
+        return "agent-based", _agent_rows(table.rows, _columns(table.header, AGENT)), table.warnings
     raise refused(path, "not_azure_dependencies", line=1)
 
 
@@ -295,8 +296,9 @@ def _analyse(export: str, data: Any, mapping_file: str | None, ports: str | None
     mapping = read_mapping(mapping_file, _ids(data, "applications"), _ids(data, "datasets")) if mapping_file else None
     index = ServerIndex(servers_from_data(data), mapping.servers if mapping else None)
     only, left_out = ignored_ports(ports, ignore_ports)
-    kind, connections = read_connections(export)
+    kind, connections, said_on_reading = read_connections(export)
     report = ImportReport(export, f"azure-migrate ({kind})")
+    report.notes.extend(said_on_reading)
     if not len(index):
         report.not_done.append(said("no-servers"))
     lifted = lift(connections, index, report, left_out, only)

@@ -17,7 +17,7 @@ from typing import Any
 from bleu_assess.intake import lifecycle
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.servers import ip_of, server_id
-from bleu_assess.intake.tally import ImportReport
+from bleu_assess.intake.tally import ImportReport, Said
 
 
 @dataclass
@@ -91,8 +91,8 @@ def additions(machines: list[Machine], source: str, report: ImportReport, as_of:
             report.count("mapped", "server", f"{ident} -> {', '.join(app_ids)}")
     for app in apps.values():
         out.add("applications", app)
-    report.details["suggestions"] = sorted(f"{a['id']}: {a['extra']['suggested_from']}" for a in apps.values()
-                                           if "suggested" in a["tags"])
+    guesses = sorted(f"{a['id']}: {a['extra']['suggested_from']}" for a in apps.values() if "suggested" in a["tags"])
+    report.details["suggestions"] = list[Said](guesses)
     return out
 
 

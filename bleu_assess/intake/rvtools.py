@@ -27,8 +27,8 @@ from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
-from bleu_assess.intake.said import ERRORS, CellError, refused, usage
-from bleu_assess.intake.sheets import Table, read_book
+from bleu_assess.intake.said import ERRORS, CellError, usage
+from bleu_assess.intake.sheets import Table, read_book, refusal
 from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.values import parse_number
 
@@ -73,7 +73,7 @@ def _tables(path: str) -> dict[str, Table]:
                 tables.update({k: v for k, v in read_book(str(sibling)).items() if k not in tables})
     found = tabs(tables)
     if not recognises(found):
-        raise refused(path, "not_rvtools")
+        raise refusal(path, "not_rvtools", tables)
     return found
 
 
@@ -106,7 +106,7 @@ def _by_vm(table: Table | None) -> dict[str, list[tuple[int, dict[str, Any]]]]:
 def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Machine]:
     """The machines of an RVTools export; templates and empty rows counted as left out."""
     tables = _tables(path)
-    report.notes.extend(w.format() for t in tables.values() for w in t.warnings)
+    report.notes.extend(w for t in tables.values() for w in t.warnings)
     networks = _by_vm(tables.get("vnetwork"))
     partitions = _by_vm(tables.get("vpartition"))
     hosts = {text(r.get("host")): r for _, r in tables["vhost"].rows} if "vhost" in tables else {}

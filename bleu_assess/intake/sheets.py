@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bleu_assess.errors import Diagnostic
+from bleu_assess.errors import Diagnostic, InputError, column_letters
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.reader import Sheet, read_file
 from bleu_assess.intake.said import refused
@@ -51,12 +51,20 @@ class Table:
 
 def _table(sheet: Sheet) -> Table | None:
     found = sheet.header_row()  # title rows a person typed above the export's header are skipped
-    if found is None:
-        return None
+    if found is None:  # an empty sheet; a hidden one is kept, headerless, for the reader's note on it
+        return Table(sheet.name, [], iter(()), sheet.warnings, sheet=sheet) if sheet.warnings else None
     start = next(i for i, row in enumerate(sheet.rows) if row is found) + 1
     number, first = found
     header = ["" if h is None else str(h).strip() for h in first]
     keys = [normalise(h) for h in header]
+    seen: dict[str, int] = {}
+    for column, key in enumerate(keys):
+        if key and key in seen:  # read by name, a column a person added would replace the export's
+            sheet.note(number, column, "column_twice", column=header[column],
+                       cells=", ".join(str(c + 1) if sheet.is_csv else f"{column_letters(c + 1)}{number}"
+                                       for c in (seen[key], column)))
+            keys[column] = ""
+        seen.setdefault(key, column)
     data = sheet.rows[start:]
     rows = ((n, {k: v for k, v in zip(keys, cells) if k and v not in (None, "")}) for n, cells in data)
     return Table(sheet.name, header, rows, sheet.warnings, number, data, sheet)
@@ -82,8 +90,18 @@ def tables_of(sheets: list[Sheet]) -> dict[str, Table]:
 
 
 def one_table(path: str) -> Table:
-    """The only (or first) table of a CSV or workbook; a located error when there is none."""
+    """The only (or first) table of a CSV or workbook, carrying what the reader said of every
+    sheet (a hidden sheet left out); a located error when there is none."""
     tables = read_book(path)
-    if not tables:
+    table = next((t for t in tables.values() if t.header), None)
+    if table is None:
         raise refused(path, "empty_table", line=1)
-    return next(iter(tables.values()))
+    table.warnings = [w for t in tables.values() for w in t.warnings]
+    return table
+
+
+def refusal(path: str, code: str, tables: dict[str, Table]) -> InputError:
+    """The refusal of a file (`intake.error.<code>`), with what the reader said of its sheets
+    (a hidden sheet is why the sheet looked for is not there)."""
+    error = refused(path, code)
+    return InputError(error.message, [*error.diagnostics, *(w for t in tables.values() for w in t.warnings)])
