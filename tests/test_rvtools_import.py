@@ -130,6 +130,16 @@ def test_errors(runner: Any, workbook: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "vInfo has no column 'Appli'" in result.output and not out.exists()
     result = runner.invoke(app, [*base, "--group-by", "pattern"])
     assert result.exit_code == 2 and "--pattern" in result.output
+    book = Workbook()
+    book.active.title = "vInfo"
+    for row in (["VM", "vApp"], ["SRV-PAIE-01", "Paie"]):  # an export without the Folder column
+        book.active.append(row)
+    no_folder = tmp_path / "RVTools_sans_dossiers.xlsx"
+    book.save(no_folder)
+    result = runner.invoke(app, ["import", "rvtools", str(no_folder), "--organisation", "M", "-o", str(out), "--lang",
+                                 "en", "--group-by", "folder"])
+    assert result.exit_code == 2 and "--group-by folder: vInfo has no column 'Folder'" in result.output
+    assert "vInfo columns: VM, vApp" in result.output and not out.exists()
     other = tmp_path / "other.csv"
     other.write_text("name,owner\nx,y\n", encoding="utf-8")
     result = runner.invoke(app, ["import", "rvtools", str(other), "--organisation", "M", "-o", str(out), "--lang", "en"])

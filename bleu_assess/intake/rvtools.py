@@ -113,6 +113,9 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
     tag_key = normalise(grouping.tag) if grouping else ""
     if grouping and grouping.by == "tag" and not tables["vinfo"].has(grouping.tag):
         raise usage("no_tag_column", hint=True, column=grouping.tag, columns=tuple(tables["vinfo"].header))
+    column = {"folder": "Folder", "vapp": "vApp"}.get(grouping.by) if grouping else None
+    if grouping and column and not tables["vinfo"].has(column):  # else no suggestion, and no word of why
+        raise usage("no_group_column", hint=True, by=grouping.by, column=column, columns=tuple(tables["vinfo"].header))
     machines = []
     problems: list[Diagnostic] = []
     vinfo = tables["vinfo"]
