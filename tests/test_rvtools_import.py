@@ -257,3 +257,36 @@ def test_hidden_tabs_and_a_column_typed_twice_are_said(runner: Any, tmp_path: Pa
     result = runner.invoke(app, ["import", "rvtools", str(path), "--organisation", "M", "-o", str(out), "--lang", "en"])
     assert result.exit_code == 2 and "not an RVTools export" in result.output and not out.exists()
     assert f"{path}: vInfo: warning: hidden sheet: ignored (show it in the workbook to import it)" in result.output
+
+
+@pytest.mark.parametrize("name", ["serveurs.csv", "serveurs.xlsx"])
+def test_the_vinfo_tab_saved_or_renamed_by_a_person_is_read_as_vinfo(runner: Any, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(VINFO)
+    else:
+        book = Workbook()
+        book.active.title = "Feuil1"
+        for row in VINFO:
+            book.active.append(row)
+        book.save(path)
+    result, out, report = run(runner, path)
+    assert {s.id for s in api.load(out).inventory.servers} == {"srv-paie-01", "srv-paie-02", "srv-web-01"}
+    table = "serveurs" if name.endswith(".csv") else "Feuil1"
+    assert (f"{path}: the table '{table}' read as vInfo (no sheet or file is named so; it has vInfo's columns VM, "
+            "Powerstate, Template, DNS Name, Primary IP Address, OS according to the configuration file, "
+            "OS according to the VMware Tools)") in result.output
+    assert {"code": "read-as-vinfo", "file": str(path), "table": table, "columns": (
+        "Powerstate, Template, DNS Name, Primary IP Address, OS according to the configuration file, "
+        "OS according to the VMware Tools")} in report["notes"]
+
+
+def test_other_csv_files_beside_the_tabs_are_not_read(runner: Any, tmp_path: Path) -> None:
+    for name, rows in (("vInfo", VINFO), ("vNetwork", VNETWORK)):
+        with (tmp_path / f"RVTools_tab{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+    (tmp_path / "factures.csv").write_bytes(b"\x00\x01 not a table")  # a Downloads folder holds anything
+    _, out, _ = run(runner, tmp_path / "RVTools_tabvInfo.csv")
+    servers = {s.id: s for s in api.load(out).inventory.servers}
+    assert servers["srv-paie-02"].ip_addresses == ("10.1.0.11", "10.2.0.11", "fe80::11")  # vNetwork still read

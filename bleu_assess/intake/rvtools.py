@@ -29,7 +29,7 @@ from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.said import ERRORS, CellError, usage
 from bleu_assess.intake.sheets import Table, read_book, refusal
-from bleu_assess.intake.tally import ImportReport, said
+from bleu_assess.intake.tally import ImportReport, Said, said
 from bleu_assess.intake.values import parse_number
 
 _TRUE = {"true", "1", "yes", "vrai", "oui"}
@@ -65,13 +65,26 @@ def _number(table: Table, number: int, row: dict[str, Any], names: tuple[str, ..
         return None
 
 
-def _tables(path: str) -> dict[str, Table]:
+_TABS = ("vinfo", "vnetwork", "vhost", "vpartition")
+# Columns only vInfo has, beside `VM`, that tell a table of it whatever its name.
+_VINFO_COLUMNS = ("Powerstate", "Template", "DNS Name", "Primary IP Address", "OS according to the configuration file",
+                  "OS according to the VMware Tools")
+
+
+def _tables(path: str, read_as: list[Said]) -> dict[str, Table]:
     tables = read_book(path)
     if Path(path).suffix.lower() == ".csv":  # RVTools_tabvInfo.csv: its siblings are the other tabs
         for sibling in sorted(Path(path).parent.glob("*.csv")):
-            if sibling != Path(path):
+            # Only the tabs': other CSV files beside the export (a Downloads folder) are none of ours.
+            if sibling != Path(path) and normalise(sibling.stem).endswith(_TABS):
                 tables.update({k: v for k, v in read_book(str(sibling)).items() if k not in tables})
     found = tabs(tables)
+    if "vinfo" not in found:  # the vInfo tab saved or renamed by a person (serveurs.csv, Feuil1)
+        candidates = [t for t in tables.values() if t.has("VM") and any(t.has(c) for c in _VINFO_COLUMNS)]
+        if len(candidates) == 1:
+            found["vinfo"] = candidates[0]
+            columns = [c for c in _VINFO_COLUMNS if found["vinfo"].has(c)]
+            read_as.append(said("read-as-vinfo", file=path, table=found["vinfo"].title, columns=", ".join(columns)))
     if not recognises(found):
         raise refusal(path, "not_rvtools", tables)
     return found
@@ -82,7 +95,7 @@ def tabs(tables: dict[str, Table]) -> dict[str, Table]:
     by the end of their normalised title (`RVTools_tabvInfo` is `vinfo`)."""
     found = {}
     for key, table in tables.items():
-        for tab in ("vinfo", "vnetwork", "vhost", "vpartition"):
+        for tab in _TABS:
             if key.endswith(tab):
                 found[tab] = table
     return found
@@ -105,7 +118,7 @@ def _by_vm(table: Table | None) -> dict[str, list[tuple[int, dict[str, Any]]]]:
 
 def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Machine]:
     """The machines of an RVTools export; templates and empty rows counted as left out."""
-    tables = _tables(path)
+    tables = _tables(path, report.notes)
     report.notes.extend(w for t in tables.values() for w in t.warnings)
     networks = _by_vm(tables.get("vnetwork"))
     partitions = _by_vm(tables.get("vpartition"))
