@@ -27,42 +27,15 @@ from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
-from bleu_assess.intake.said import ERRORS, CellError, usage
-from bleu_assess.intake.sheets import Table, read_book, refusal
+from bleu_assess.intake.said import usage
+from bleu_assess.intake.sheets import Table, first_of, read_book, refusal
 from bleu_assess.intake.tally import ImportReport, Said, said
-from bleu_assess.intake.values import parse_number
 
 _TRUE = {"true", "1", "yes", "vrai", "oui"}
 
 
 def _first(row: dict[str, Any], *names: str) -> Any:
-    return _found(row, *names)[1]
-
-
-def _found(row: dict[str, Any], *names: str) -> tuple[str, Any]:
-    """(normalised column, value) of the first of `names` with a value in `row`."""
-    for name in names:
-        key = normalise(name)
-        value = row.get(key)
-        if value not in (None, ""):
-            return key, value
-    return normalise(names[0]), None
-
-
-
-def _number(table: Table, number: int, row: dict[str, Any], names: tuple[str, ...],
-            problems: list[Diagnostic]) -> float | None:
-    """The first of the columns `names` with a value, as a number as an English or French
-    spreadsheet shows it (`4096`, `4 096`, `1 234,5`); a cell that is no number is a located
-    problem, not a value silently dropped."""
-    key, value = _found(row, *names)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        return parse_number(value)[0]
-    except CellError as error:
-        problems.append(table.problem(number, key, error.code.removeprefix(ERRORS), **error.params))
-        return None
+    return first_of(row, *names)[1]
 
 
 _TABS = ("vinfo", "vnetwork", "vhost", "vpartition")
@@ -156,14 +129,14 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
         if machine.hostname and "." in machine.hostname:
             machine.fqdn = machine.hostname
         for key, value in (("powerstate", text(row.get("powerstate"))),
-                           ("cpus", _number(vinfo, number, row, ("CPUs",), problems)),
-                           ("memory_mib", _number(vinfo, number, row, ("Memory",), problems)),
+                           ("cpus", vinfo.number(number, row, ("CPUs",), problems)),
+                           ("memory_mib", vinfo.number(number, row, ("Memory",), problems)),
                            ("host", text(row.get("host"))), ("folder", text(row.get("folder"))),
-                           ("provisioned_mib", _number(vinfo, number, row, ("Provisioned MiB", "Provisioned MB"), problems)),
-                           ("in_use_mib", _number(vinfo, number, row, ("In Use MiB", "In Use MB"), problems))):
+                           ("provisioned_mib", vinfo.number(number, row, ("Provisioned MiB", "Provisioned MB"), problems)),
+                           ("in_use_mib", vinfo.number(number, row, ("In Use MiB", "In Use MB"), problems))):
             if value is not None:
                 machine.extra[key] = int(value) if isinstance(value, float) and value.is_integer() else value
-        capacity = sum(_number(tables["vpartition"], n, p, ("Capacity MiB", "Capacity MB"), problems) or 0
+        capacity = sum(tables["vpartition"].number(n, p, ("Capacity MiB", "Capacity MB"), problems) or 0
                        for n, p in partitions.get(name, ()))
         if capacity:
             machine.extra["disk_capacity_mib"] = int(capacity)

@@ -13,7 +13,8 @@ from typing import Any
 from bleu_assess.errors import Diagnostic, InputError, column_letters
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.reader import Sheet, read_file
-from bleu_assess.intake.said import refused
+from bleu_assess.intake.said import ERRORS, CellError, refused
+from bleu_assess.intake.values import parse_number
 
 
 @dataclass
@@ -38,6 +39,21 @@ class Table:
         keys = {normalise(h) for h in self.header}
         return all(normalise(n) in keys for n in names)
 
+    def number(self, number: int, row: dict[str, Any], names: tuple[str, ...],
+               problems: list[Diagnostic]) -> int | float | None:
+        """Row `number`'s first of the columns `names` with a value, as a number as an English or
+        French spreadsheet shows it (`4096`, `4 096`, `1 234,5`; whole numbers as integers); a
+        cell that is no number is a located problem added to `problems`, not a value dropped."""
+        key, value = first_of(row, *names)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            found = parse_number(value)[0]
+        except CellError as error:
+            problems.append(self.problem(number, key, error.code.removeprefix(ERRORS), **error.params))
+            return None
+        return int(found) if found.is_integer() else found
+
     def problem(self, row: int, key: str, code: str, /, **params: Any) -> Diagnostic:
         """A problem at the cell of row `row` under the column whose normalised header is `key`
         (`FILE: SHEET!D3: Memory: ...`, or `FILE:3: column Memory: ...` for a CSV), worded by
@@ -47,6 +63,16 @@ class Table:
         if column is not None:
             self.sheet.headers.setdefault(column, self.header[column])
         return self.sheet.problem(row, column, self.header[column] if column is not None else key, code, **params)
+
+
+def first_of(row: dict[str, Any], *names: str) -> tuple[str, Any]:
+    """(normalised column, value) of the first of the columns `names` with a value in `row`."""
+    for name in names:
+        key = normalise(name)
+        value = row.get(key)
+        if value not in (None, ""):
+            return key, value
+    return normalise(names[0]), None
 
 
 def _table(sheet: Sheet) -> Table | None:
