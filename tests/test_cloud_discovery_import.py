@@ -151,6 +151,24 @@ def test_a_size_that_is_no_number_is_refused_at_its_cell(runner: Any, tmp_path: 
     assert f"{source}:2: column RAM.TotalSizeInMB: expected a number, got '4 Go'" in result.output
 
 
+@pytest.mark.parametrize("command, name, content", [
+    ("aws-ads", "import.csv", ADS.splitlines()[0] + "\n"),
+    ("rvtools", "RVTools_tabvInfo.csv", "VM,Powerstate,Template\n"),
+    ("azure-migrate-discovery", "AzureMigrate_Discovery_Report.xlsx", None),
+])
+def test_an_export_of_headers_only_is_nothing_to_import(runner: Any, tmp_path: Path, command: str, name: str,
+                                                        content: str | None) -> None:
+    source = tmp_path / name
+    if content is None:
+        workbook(source, {"Discovery_Report": DISCOVERY["Discovery_Report"][:1]})
+    else:
+        source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", command, str(source), "--organisation", "M", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 2 and not out.exists()  # not an inventory of no server
+    assert f"{source}: a header but no data row under it: nothing to import" in result.output
+
+
 def test_merging_servers_into_an_existing_inventory_adds_lines_only(runner: Any, tmp_path: Path) -> None:
     inventory = tmp_path / "chu.yaml"
     inventory.write_text((ROOT / "examples" / "chu-exemple.yaml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -185,6 +185,9 @@ def test_not_a_dependency_export_is_a_located_error(runner: Any, estate: Path) -
     result, out, _ = run(runner, "name,owner\nx,y\n", estate)
     assert result.exit_code == 2 and not out.exists()
     assert "deps.csv:1:1" in result.output and "not an Azure Migrate dependency export" in result.output
+    result, out, _ = run(runner, AGENTLESS.splitlines()[0] + "\n", estate)
+    assert result.exit_code == 2 and not out.exists()
+    assert "deps.csv: a header but no data row under it: nothing to import" in result.output
 
 
 def test_a_workbook_copy_with_title_rows_and_serial_time_slots_is_read_as_the_export(runner: Any, estate: Path) -> None:

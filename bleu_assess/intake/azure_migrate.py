@@ -302,6 +302,8 @@ def _analyse(export: str, data: Any, mapping_file: str | None, ports: str | None
     if not len(index):
         report.not_done.append(said("no-servers"))
     lifted = lift(connections, index, report, left_out, only)
+    if not report.read:
+        raise refused(export, "export_without_rows")
     report.details["endpoints"] = endpoint_details(lifted)
     report.check()
     return report, lifted, index, mapping
