@@ -79,8 +79,8 @@ def _table(sheet: Sheet) -> Table | None:
     found = sheet.header_row()  # title rows a person typed above the export's header are skipped
     if found is None:  # an empty sheet; a hidden one is kept, headerless, for the reader's note on it
         return Table(sheet.name, [], iter(()), sheet.warnings, sheet=sheet) if sheet.warnings else None
-    start = next(i for i, row in enumerate(sheet.rows) if row is found) + 1
     number, first = found
+    start = next(i for i, (n, _) in enumerate(sheet.rows) if n == number) + 1
     header = ["" if h is None else str(h).strip() for h in first]
     keys = [normalise(h) for h in header]
     seen: dict[str, int] = {}
