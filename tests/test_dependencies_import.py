@@ -213,6 +213,25 @@ def test_a_workbook_copy_with_title_rows_and_serial_time_slots_is_read_as_the_ex
             'first_seen: "2025-11-24T06:00", last_seen: "2025-11-25T12:00"}}') in out.read_text(encoding="utf-8")
 
 
+def test_a_workbook_whose_export_follows_a_summary_sheet(runner: Any, estate: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Résumé"
+    book.active.append(["Export", "Date"])
+    book.active.append(["Dépendances du CHU", "2026-11-24"])
+    export = book.create_sheet("Dependencies")
+    for line in AGENTLESS.splitlines():
+        export.append(line.split(","))
+    source = estate.parent / "dependances.xlsx"
+    book.save(source)
+    out = estate.parent / "out.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate), "-o", str(out),
+                                 "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert api.load(out).inventory.applications_by_id["dpi"].depends_on == ("annuaire",)
+
+
 def test_what_the_reader_did_is_in_the_report(runner: Any, estate: Path) -> None:
     # Saved by French Excel: ';' and Windows-1252, said in the report as the other importers say it.
     export = AGENTLESS.replace(",", ";").replace("\n", "\r\n").replace("dcm", "dcm-é")

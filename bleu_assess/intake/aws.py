@@ -42,7 +42,7 @@ def _wave(value: Any) -> int | None:
 
 
 def read(path: str, report: ImportReport) -> list[Machine]:
-    table = one_table(path)
+    table = one_table(path, kind_of)
     report.notes.extend(table.warnings)
     kind = kind_of(table)
     if kind is None:

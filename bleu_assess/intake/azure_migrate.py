@@ -112,7 +112,7 @@ def _port(value: str | None) -> int | None:
 def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnostic]]:
     """The export's kind (`agentless` or `agent-based`), its connections, and what the reader
     said of the file (encoding, delimiter, a hidden sheet: the report's notes)."""
-    table = one_table(path)
+    table = one_table(path, kind_of)
     kind = kind_of(table)
     if kind == "agentless":
         agentless = _columns(table.header, AGENTLESS)

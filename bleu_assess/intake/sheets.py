@@ -5,7 +5,7 @@ refused, every problem located): the header row, and data rows as {normalised he
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,11 +115,13 @@ def tables_of(sheets: list[Sheet]) -> dict[str, Table]:
     return tables
 
 
-def one_table(path: str) -> Table:
-    """The only (or first) table of a CSV or workbook, carrying what the reader said of every
-    sheet (a hidden sheet left out); a located error when there is none."""
+def one_table(path: str, fits: Callable[[Table], object] = bool) -> Table:
+    """The table of a CSV or workbook: the first that `fits` (a workbook's export may follow a
+    summary sheet), else the first; it carries what the reader said of every sheet (a hidden
+    sheet left out). A located error when there is none."""
     tables = read_book(path)
-    table = next((t for t in tables.values() if t.header), None)
+    headed = [t for t in tables.values() if t.header]
+    table = next((t for t in headed if fits(t)), headed[0] if headed else None)
     if table is None:
         raise refused(path, "empty_table", line=1)
     table.warnings = [w for t in tables.values() for w in t.warnings]
