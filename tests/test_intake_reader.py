@@ -266,3 +266,27 @@ def test_group_headings_merged_above_the_header_name_its_columns(runner: Any, tm
     suggested = runner.invoke(app, ["import", "table", str(path), "--suggest-mapping", "--lang", "en"])
     assert suggested.exit_code == 0, suggested.output
     assert "header_row: 3" in suggested.output and "hébergement - pays: hosting.region" in suggested.output
+
+
+def test_a_date_shown_as_its_excel_serial_number_is_read_as_the_date(runner: Any, tmp_path: Path) -> None:
+    # A date cell that lost its format shows Excel's serial number of days: 45985 is 2025-11-24.
+    def build(book: Any, ws: Any) -> None:
+        ws.append(["identifiant", "nom", "homologation - niveau", "homologation - prononcée le",
+                   "homologation - valide jusqu'au"])
+        ws.append(["dpi", "Dossier patient", "standard", 45985, "47085"])
+
+    path = workbook(tmp_path, build)
+    result, data = imported(runner, tmp_path, str(path), "--mapping", "template", "--organisation", "CHU")
+    assert data["applications"][0]["homologation"] == {"level": "standard", "granted_on": "2025-11-24",
+                                                       "until": "2028-11-28"}
+    assert "applications!D2: homologation.granted_on: '45985' read as '2025-11-24'" in result.output
+
+    def year(book: Any, ws: Any) -> None:  # a number that is no serial of a date is refused, not guessed
+        ws.append(["identifiant", "nom", "homologation - niveau", "homologation - prononcée le"])
+        ws.append(["dpi", "Dossier patient", "standard", 2026])
+
+    out = tmp_path / "refused.yaml"
+    result = runner.invoke(app, ["import", "table", str(workbook(tmp_path, year)), "--mapping", "template",
+                                 "--organisation", "CHU", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert "applications!D2: homologation.granted_on: expected a date" in result.output and "got '2026'" in result.output
