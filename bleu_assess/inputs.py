@@ -223,7 +223,9 @@ def _guess(raw: bytes) -> str | None:
     # Windows-1252 is what French Excel writes; Latin-9 and it agree on letters, and only cp1252
     # gives « € » and curly quotes their usual bytes. With few non-ASCII bytes the detector's
     # guess turns on the rest of the text: cp1252 stays the reading when it makes more letters of
-    # those bytes (0xC0 is « À » there, a box-drawing piece in CP850).
+    # those bytes (0xC0 is « À » there, a box-drawing piece in CP850), or as many letters but more
+    # of them small, as accented letters in words mostly are (0xE9 is « é » there, Mac Roman's
+    # « È »; Mac Roman's « é », 0x8E, is cp1252's « Ž »).
     encoding: str = match.encoding
     if encoding == "cp1252" or not _decodes(raw, "cp1252"):
         return encoding
@@ -232,10 +234,11 @@ def _guess(raw: bytes) -> str | None:
     return encoding
 
 
-def _letters(raw: bytes, encoding: str) -> int:
-    """How many of `raw`'s non-ASCII bytes read as letters in the single-byte `encoding`."""
-    high = bytes(byte for byte in raw if byte > 127)
-    return sum(char.isalpha() for char in high.decode(encoding, errors="replace"))
+def _letters(raw: bytes, encoding: str) -> tuple[int, int]:
+    """How many of `raw`'s non-ASCII bytes read as letters in the single-byte `encoding`, and
+    how many of those as small letters."""
+    high = bytes(byte for byte in raw if byte > 127).decode(encoding, errors="replace")
+    return sum(char.isalpha() for char in high), sum(char.islower() for char in high)
 
 
 def _western(raw: bytes, file: str) -> tuple[str, str]:

@@ -88,6 +88,57 @@ def test_components_data_objects_and_relationships(runner: Any, tmp_path: Path, 
     assert "data objects without a classification, written without one" in result.output and "notes" in result.output
 
 
+# The same model as Archi saves it (File > Save: `.archimate`), not exported: relationships are
+# elements typed `…Relationship`, properties `key`/`value` attributes, views elements too.
+ARCHI = """<?xml version="1.0" encoding="UTF-8"?>
+<archimate:model xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:archimate="http://www.archimatetool.com/archimate" name="SI hospitalier" id="m1" version="5.0.0">
+  <folder name="Application" id="f1" type="application">
+    <element xsi:type="archimate:ApplicationComponent" name="Dossier patient" id="c-dpi">
+      <property key="Responsable" value="DSN"/>
+      <property key="Criticité" value="Vitale"/>
+    </element>
+    <element xsi:type="archimate:ApplicationComponent" name="PACS" id="c-pacs"/>
+    <element xsi:type="archimate:ApplicationComponent" name="Annuaire" id="c-ad"/>
+    <element xsi:type="archimate:ApplicationService" name="Authentification" id="s-ad"/>
+    <element xsi:type="archimate:DataObject" name="Dossier médical" id="d-dossier">
+      <property key="Classification" value="Santé"/>
+    </element>
+    <element xsi:type="archimate:DataObject" name="Notes" id="d-notes"/>
+  </folder>
+  <folder name="Technology &amp; Physical" id="f2" type="technology">
+    <element xsi:type="archimate:Node" name="Serveur" id="n-1"/>
+  </folder>
+  <folder name="Relations" id="f3" type="relations">
+    <element xsi:type="archimate:AccessRelationship" id="r1" source="c-dpi" target="d-dossier" accessType="0"/>
+    <element xsi:type="archimate:FlowRelationship" id="r2" source="c-dpi" target="c-pacs"/>
+    <element xsi:type="archimate:RealizationRelationship" id="r3" source="c-ad" target="s-ad"/>
+    <element xsi:type="archimate:ServingRelationship" id="r4" source="s-ad" target="c-dpi"/>
+    <element xsi:type="archimate:RealizationRelationship" id="r5" source="n-1" target="c-dpi"/>
+    <element xsi:type="archimate:AccessRelationship" id="r6" source="c-pacs" target="d-notes"/>
+  </folder>
+  <folder name="Views" id="f4" type="diagrams">
+    <element xsi:type="archimate:ArchimateDiagramModel" name="Vue applicative" id="v1">
+      <child xsi:type="archimate:DiagramObject" id="o1" archimateElement="c-dpi"/>
+    </element>
+  </folder>
+</archimate:model>
+"""
+
+
+def test_an_archi_model_file_is_read_as_its_exchange_export(runner: Any, tmp_path: Path) -> None:
+    result, out, report = run(runner, tmp_path, ARCHI)
+    assert result.exit_code == 0, result.output
+    (tmp_path / "exported").mkdir()
+    _, exported, exported_report = run(runner, tmp_path / "exported", MODEL.format(ns="3.0/", flow="Flow", serving="Serving"))
+    inventory, reference = api.load(out).inventory, api.load(exported).inventory
+    assert inventory.applications_by_id["dossier-patient"].criticality == "vital"
+    assert [(a.id, a.owner, a.datasets, a.depends_on) for a in inventory.applications] == \
+        [(a.id, a.owner, a.datasets, a.depends_on) for a in reference.applications]
+    assert [(d.id, d.classification) for d in inventory.datasets] == [(d.id, d.classification) for d in reference.datasets]
+    assert {(f.source, f.target) for f in inventory.flows} == {(f.source, f.target) for f in reference.flows}
+    assert report["outcomes"] == exported_report["outcomes"] and report["read"] == 13  # the view is no element
+
+
 def test_into_a_v1_inventory_a_data_object_without_classification_is_left_out(runner: Any, tmp_path: Path) -> None:
     """Format v1 requires a classification: the data object is left out and listed, and so is the
     access that pointed to it, rather than given a class by guess."""

@@ -120,6 +120,55 @@ def test_aws_files_give_servers_applications_and_waves(runner: Any, tmp_path: Pa
         assert inventory.applications_by_id["app01-hr"].wave == 1
 
 
+def test_sizes_are_numbers_as_a_french_or_english_spreadsheet_shows_them(runner: Any, tmp_path: Path) -> None:
+    # The discovery report re-saved in French: sizes typed with a no-break space; a CSV template's
+    # sizes are text, read as numbers (they were written "4096", a text, into extra).
+    rows = [DISCOVERY["Discovery_Report"][0], ["SRV-DPI-01", "Ubuntu 22.04", "4", "8\u00a0192", "[10.0.1.10];", "ON", "/m1"],
+            ["SRV-SQL-01", "Ubuntu 22.04", 8, 32768.0, "[10.0.1.20];", "ON", "/m2"]]
+    discovery = workbook(tmp_path / "AzureMigrate_Discovery_Report.xlsx", {"Discovery_Report": rows})
+    run(runner, ["import", "azure-migrate-discovery", str(discovery), "--organisation", "CHU"], tmp_path / "out.yaml")
+    sizes = {s.id: (s.extra["cores"], s.extra["memory_mb"]) for s in api.load(tmp_path / "out.yaml").inventory.servers}
+    assert sizes == {"srv-dpi-01": (4, 8192), "srv-sql-01": (8, 32768)}
+    source = tmp_path / "import.csv"
+    source.write_text(ADS, encoding="utf-8")
+    run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], tmp_path / "aws.yaml")
+    server = api.load(tmp_path / "aws.yaml").inventory.servers[0]
+    assert (server.extra["cpus"], server.extra["memory_mb"]) == (2, 4096)
+
+
+def test_a_size_that_is_no_number_is_refused_at_its_cell(runner: Any, tmp_path: Path) -> None:
+    rows = [DISCOVERY["Discovery_Report"][0], ["SRV-DPI-01", "Ubuntu 22.04", "quatre", 8192, "[];", "ON", "/m1"]]
+    discovery = workbook(tmp_path / "AzureMigrate_Discovery_Report.xlsx", {"Discovery_Report": rows})
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate-discovery", str(discovery), "--organisation", "C", "-o", str(out),
+                                 "--lang", "en"])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{discovery}: Discovery_Report!C2: Cores: expected a number, got 'quatre'" in result.output
+    source = tmp_path / "import.csv"
+    source.write_text(ADS.replace(",4096,", ",4 Go,"), encoding="utf-8")
+    result = runner.invoke(app, ["import", "aws-ads", str(source), "--organisation", "M", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{source}:2: column RAM.TotalSizeInMB: expected a number, got '4 Go'" in result.output
+
+
+@pytest.mark.parametrize("command, name, content", [
+    ("aws-ads", "import.csv", ADS.splitlines()[0] + "\n"),
+    ("rvtools", "RVTools_tabvInfo.csv", "VM,Powerstate,Template\n"),
+    ("azure-migrate-discovery", "AzureMigrate_Discovery_Report.xlsx", None),
+])
+def test_an_export_of_headers_only_is_nothing_to_import(runner: Any, tmp_path: Path, command: str, name: str,
+                                                        content: str | None) -> None:
+    source = tmp_path / name
+    if content is None:
+        workbook(source, {"Discovery_Report": DISCOVERY["Discovery_Report"][:1]})
+    else:
+        source.write_text(content, encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", command, str(source), "--organisation", "M", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 2 and not out.exists()  # not an inventory of no server
+    assert f"{source}: a header but no data row under it: nothing to import" in result.output
+
+
 def test_merging_servers_into_an_existing_inventory_adds_lines_only(runner: Any, tmp_path: Path) -> None:
     inventory = tmp_path / "chu.yaml"
     inventory.write_text((ROOT / "examples" / "chu-exemple.yaml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -185,6 +185,65 @@ def test_not_a_dependency_export_is_a_located_error(runner: Any, estate: Path) -
     result, out, _ = run(runner, "name,owner\nx,y\n", estate)
     assert result.exit_code == 2 and not out.exists()
     assert "deps.csv:1:1" in result.output and "not an Azure Migrate dependency export" in result.output
+    result, out, _ = run(runner, AGENTLESS.splitlines()[0] + "\n", estate)
+    assert result.exit_code == 2 and not out.exists()
+    assert "deps.csv: a header but no data row under it: nothing to import" in result.output
+
+
+def test_a_workbook_copy_with_title_rows_and_serial_time_slots_is_read_as_the_export(runner: Any, estate: Path) -> None:
+    # The export opened and re-saved in Excel: a title above the header, the time slots shown
+    # as their serial numbers (45985.25 is 2025-11-24 06:00), a port typed as text.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Dépendances Azure Migrate - CHU"])
+    sheet.append([])
+    sheet.append(["Timeslot", "Source server name", "Destination server name", "Destination IP", "Destination port"])
+    sheet.append([45985.25, "SRV-DPI-01", None, "10.0.0.5", 389])
+    sheet.append([45986.5, "srv-dpi-01.chu.local", None, "10.0.0.5", "636"])
+    source = estate.parent / "dependances.xlsx"
+    book.save(source)
+    out = estate.parent / "out.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate), "-o", str(out),
+                                 "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert api.load(out).inventory.applications_by_id["dpi"].depends_on == ("annuaire",)
+    assert ('extra: {discovered: {source: dependances.xlsx, ports: [389, 636], connections: 2, '
+            'first_seen: "2025-11-24T06:00", last_seen: "2025-11-25T12:00"}}') in out.read_text(encoding="utf-8")
+
+
+def test_a_workbook_whose_export_follows_a_summary_sheet(runner: Any, estate: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Résumé"
+    book.active.append(["Export", "Date"])
+    book.active.append(["Dépendances du CHU", "2026-11-24"])
+    export = book.create_sheet("Dependencies")
+    for line in AGENTLESS.splitlines():
+        export.append(line.split(","))
+    source = estate.parent / "dependances.xlsx"
+    book.save(source)
+    out = estate.parent / "out.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate), "-o", str(out),
+                                 "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert api.load(out).inventory.applications_by_id["dpi"].depends_on == ("annuaire",)
+
+
+def test_what_the_reader_did_is_in_the_report(runner: Any, estate: Path) -> None:
+    # Saved by French Excel: ';' and Windows-1252, said in the report as the other importers say it.
+    export = AGENTLESS.replace(",", ";").replace("\n", "\r\n").replace("dcm", "dcm-é")
+    source = estate.parent / "deps.csv"
+    source.write_bytes(export.encode("cp1252"))
+    report = estate.parent / "report.json"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate),
+                                 "-o", str(estate.parent / "out.yaml"), "--report", str(report), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    assert f"{source}: lu comme Windows-1252 (détecté)" in result.output
+    notes = json.loads(report.read_text(encoding="utf-8"))["notes"]
+    assert {"code": "intake.note.delimiter", "file": str(source), "delimiter": "';'"} in notes
 
 
 @pytest.mark.skipif(not (SAMPLES / "azmig-shabbirnkhan1-dependency-export-sample.csv").exists(), reason="samples absent")

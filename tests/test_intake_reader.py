@@ -243,3 +243,50 @@ def test_the_sheet_scan_finds_a_word_where_a_plain_search_does(data: bytes) -> N
 
     for word, rare in ((b"hidden", 0), (b"<f", 1), (b":f", 1)):
         assert _holds(data, word, rare) == (word in data)
+
+
+def test_group_headings_merged_above_the_header_name_its_columns(runner: Any, tmp_path: Path) -> None:
+    # A client's two-row header: « hébergement » merged over « modèle » and « pays », as the
+    # template's own « hébergement - modèle » names the column; a title above it all.
+    def build(book: Any, ws: Any) -> None:
+        ws.append(["Cartographie applicative — DSI"])
+        ws.append(["application", None, "hébergement", None, "criticité"])
+        ws.append(["identifiant", "nom", "modèle", "pays", None])
+        ws.merge_cells("A2:B2")
+        ws.merge_cells("C2:D2")
+        ws.merge_cells("E2:E3")
+        ws.append(["dpi", "Dossier patient", "sur site", "France", "Vitale"])
+        ws.append(["rh", "Paie", "sur site", "France", "Haute"])
+
+    path = workbook(tmp_path, build)
+    result, data = imported(runner, tmp_path, str(path), "--mapping", "template", "--organisation", "CHU")
+    assert data["applications"] == [
+        {"id": "dpi", "name": "Dossier patient", "criticality": "vital", "hosting": {"model": "on-premises", "region": "FR"}},
+        {"id": "rh", "name": "Paie", "criticality": "high", "hosting": {"model": "on-premises", "region": "FR"}}]
+    suggested = runner.invoke(app, ["import", "table", str(path), "--suggest-mapping", "--lang", "en"])
+    assert suggested.exit_code == 0, suggested.output
+    assert "header_row: 3" in suggested.output and "hébergement - pays: hosting.region" in suggested.output
+
+
+def test_a_date_shown_as_its_excel_serial_number_is_read_as_the_date(runner: Any, tmp_path: Path) -> None:
+    # A date cell that lost its format shows Excel's serial number of days: 45985 is 2025-11-24.
+    def build(book: Any, ws: Any) -> None:
+        ws.append(["identifiant", "nom", "homologation - niveau", "homologation - prononcée le",
+                   "homologation - valide jusqu'au"])
+        ws.append(["dpi", "Dossier patient", "standard", 45985, "47085"])
+
+    path = workbook(tmp_path, build)
+    result, data = imported(runner, tmp_path, str(path), "--mapping", "template", "--organisation", "CHU")
+    assert data["applications"][0]["homologation"] == {"level": "standard", "granted_on": "2025-11-24",
+                                                       "until": "2028-11-28"}
+    assert "applications!D2: homologation.granted_on: '45985' read as '2025-11-24'" in result.output
+
+    def year(book: Any, ws: Any) -> None:  # a number that is no serial of a date is refused, not guessed
+        ws.append(["identifiant", "nom", "homologation - niveau", "homologation - prononcée le"])
+        ws.append(["dpi", "Dossier patient", "standard", 2026])
+
+    out = tmp_path / "refused.yaml"
+    result = runner.invoke(app, ["import", "table", str(workbook(tmp_path, year)), "--mapping", "template",
+                                 "--organisation", "CHU", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert "applications!D2: homologation.granted_on: expected a date" in result.output and "got '2026'" in result.output

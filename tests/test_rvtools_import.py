@@ -130,6 +130,16 @@ def test_errors(runner: Any, workbook: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "vInfo has no column 'Appli'" in result.output and not out.exists()
     result = runner.invoke(app, [*base, "--group-by", "pattern"])
     assert result.exit_code == 2 and "--pattern" in result.output
+    book = Workbook()
+    book.active.title = "vInfo"
+    for row in (["VM", "vApp"], ["SRV-PAIE-01", "Paie"]):  # an export without the Folder column
+        book.active.append(row)
+    no_folder = tmp_path / "RVTools_sans_dossiers.xlsx"
+    book.save(no_folder)
+    result = runner.invoke(app, ["import", "rvtools", str(no_folder), "--organisation", "M", "-o", str(out), "--lang",
+                                 "en", "--group-by", "folder"])
+    assert result.exit_code == 2 and "--group-by folder: vInfo has no column 'Folder'" in result.output
+    assert "vInfo columns: VM, vApp" in result.output and not out.exists()
     other = tmp_path / "other.csv"
     other.write_text("name,owner\nx,y\n", encoding="utf-8")
     result = runner.invoke(app, ["import", "rvtools", str(other), "--organisation", "M", "-o", str(out), "--lang", "en"])
@@ -165,3 +175,118 @@ def test_same_inputs_and_date_give_byte_identical_inventories(runner: Any, workb
     result = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(tmp_path / "c.yaml"),
                                  "--as-of", "30/11/2026"])
     assert result.exit_code == 2 and "invalid assessment date '30/11/2026': expected YYYY-MM-DD" in result.output
+
+
+def test_a_client_s_copy_with_title_rows_and_french_numbers_is_read_as_the_export(runner: Any, tmp_path: Path) -> None:
+    # Another RVTools version, re-saved by a person: title rows above the header, columns in
+    # another order, MB instead of MiB, numbers as a French spreadsheet shows them.
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "vInfo"
+    sheet.append(["Export RVTools du vCenter vc-nord"])
+    sheet.append([])
+    sheet.append(["Memory", "VM", "CPUs", "Provisioned MB", "In Use MB", "Template"])
+    sheet.append(["4\u00a0096", " SRV-PAIE-01\u00a0", "2", "1\u202f234,5", "1 000", "Faux"])
+    sheet.append([8192, "SRV-PAIE-02", 4, "81 920", None, False])
+    path = tmp_path / "RVTools_copie.xlsx"
+    book.save(path)
+    _, out, report = run(runner, path)
+    servers = {s.id: s.extra for s in api.load(out).inventory.servers}
+    assert servers == {
+        "srv-paie-01": {"cpus": 2, "memory_mib": 4096, "provisioned_mib": 1234.5, "in_use_mib": 1000},
+        "srv-paie-02": {"cpus": 4, "memory_mib": 8192, "provisioned_mib": 81920}}
+    assert report["read"] == 2
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_size_that_is_no_number_is_refused_at_its_cell(runner: Any, tmp_path: Path, suffix: str) -> None:
+    rows = [["VM", "CPUs", "Memory"], ["SRV-PAIE-01", 2, 4096], ["SRV-PAIE-02", 4, "huit Go"]]
+    if suffix == "xlsx":
+        book = Workbook()
+        book.active.title = "vInfo"
+        for row in rows:
+            book.active.append(row)
+        path = tmp_path / "RVTools.xlsx"
+        book.save(path)
+        where = f"{path}: vInfo!C3: Memory:"
+    else:
+        path = tmp_path / "RVTools_tabvInfo.csv"
+        path.write_bytes("\r\n".join(";".join(map(str, row)) for row in rows).encode("cp1252"))
+        where = f"{path}:3: colonne Memory:"
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "rvtools", str(path), "--organisation", "M", "-o", str(out), "--lang", "fr"])
+    assert result.exit_code == 2 and not out.exists()
+    words = result.output.replace("\u00a0", " ")  # French typography: no-break spaces before : and inside « »
+    assert f"{where} nombre attendu, trouvé : « huit Go »" in words and "Traceback" not in words
+
+
+def test_what_the_reader_did_is_said_in_the_report_s_language(runner: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "RVTools_tabvInfo.csv").write_bytes("VM;Datacenter\r\nSRV-PAIE-01;Hôpital Nord\r\n".encode("cp1252"))
+    report = tmp_path / "rapport.json"
+    result = runner.invoke(app, ["import", "rvtools", str(folder / "RVTools_tabvInfo.csv"), "--organisation", "M",
+                                 "-o", str(tmp_path / "out.yaml"), "--lang", "fr", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "lu comme Windows-1252 (détecté)" in result.output and "colonnes séparées par ';'" in result.output
+    assert "read as" not in result.output
+    notes = json.loads(report.read_text(encoding="utf-8"))["notes"]
+    assert {"code": "intake.note.encoding", "file": str(folder / "RVTools_tabvInfo.csv"), "encoding": "Windows-1252"} in notes
+
+
+def test_hidden_tabs_and_a_column_typed_twice_are_said(runner: Any, tmp_path: Path) -> None:
+    book = Workbook()
+    info = book.active
+    info.title = "vInfo"
+    info.append(["VM", "Datacenter", "VM"])  # a person's own column, named like the export's
+    info.append(["SRV-PAIE-01", "DC-Nord", "Paie"])
+    network = book.create_sheet("vNetwork")
+    network.append(["VM", "IPv4 Address"])
+    network.append(["SRV-PAIE-01", "10.1.0.10"])
+    network.sheet_state = "hidden"
+    path = tmp_path / "RVTools.xlsx"
+    book.save(path)
+    result, out, _ = run(runner, path)
+    assert [s.id for s in api.load(out).inventory.servers] == ["srv-paie-01"]
+    assert f"{path}: vInfo!C1: column 'VM' appears twice (A1, C1): the first is read" in result.output
+    assert f"{path}: vNetwork: hidden sheet: ignored (show it in the workbook to import it)" in result.output
+    info.sheet_state, network.sheet_state = "hidden", "visible"
+    book.active = 1
+    book.save(path)
+    out = tmp_path / "other.yaml"
+    result = runner.invoke(app, ["import", "rvtools", str(path), "--organisation", "M", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 2 and "not an RVTools export" in result.output and not out.exists()
+    assert f"{path}: vInfo: warning: hidden sheet: ignored (show it in the workbook to import it)" in result.output
+
+
+@pytest.mark.parametrize("name", ["serveurs.csv", "serveurs.xlsx"])
+def test_the_vinfo_tab_saved_or_renamed_by_a_person_is_read_as_vinfo(runner: Any, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(VINFO)
+    else:
+        book = Workbook()
+        book.active.title = "Feuil1"
+        for row in VINFO:
+            book.active.append(row)
+        book.save(path)
+    result, out, report = run(runner, path)
+    assert {s.id for s in api.load(out).inventory.servers} == {"srv-paie-01", "srv-paie-02", "srv-web-01"}
+    table = "serveurs" if name.endswith(".csv") else "Feuil1"
+    assert (f"{path}: the table '{table}' read as vInfo (no sheet or file is named so; it has vInfo's columns VM, "
+            "Powerstate, Template, DNS Name, Primary IP Address, OS according to the configuration file, "
+            "OS according to the VMware Tools)") in result.output
+    assert {"code": "read-as-vinfo", "file": str(path), "table": table, "columns": (
+        "Powerstate, Template, DNS Name, Primary IP Address, OS according to the configuration file, "
+        "OS according to the VMware Tools")} in report["notes"]
+
+
+def test_other_csv_files_beside_the_tabs_are_not_read(runner: Any, tmp_path: Path) -> None:
+    for name, rows in (("vInfo", VINFO), ("vNetwork", VNETWORK)):
+        with (tmp_path / f"RVTools_tab{name}.csv").open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+    (tmp_path / "factures.csv").write_bytes(b"\x00\x01 not a table")  # a Downloads folder holds anything
+    _, out, _ = run(runner, tmp_path / "RVTools_tabvInfo.csv")
+    servers = {s.id: s for s in api.load(out).inventory.servers}
+    assert servers["srv-paie-02"].ip_addresses == ("10.1.0.11", "10.2.0.11", "fe80::11")  # vNetwork still read

@@ -146,7 +146,7 @@ def import_rvtools(
 
 @command("archimate", parent=import_app)
 def import_archimate(
-    file: str = typer.Argument(..., metavar="FILE", help="ArchiMate model in the Open Group exchange format (3.x or 2.1), .xml."),
+    file: str = typer.Argument(..., metavar="FILE", help="ArchiMate model in the Open Group exchange format (3.x or 2.1), .xml, or Archi's model file (.archimate)."),
     mapping: str | None = typer.Option(None, "--mapping", metavar="FILE", help="YAML mapping of element properties to inventory fields (applications:, datasets:, values:, defaults:)."),
     inventory: str | None = INVENTORY_OPTION,
     organisation: str | None = ORGANISATION_OPTION,

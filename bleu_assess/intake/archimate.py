@@ -1,8 +1,12 @@
-"""ArchiMate models in the Open Group exchange format -> applications, datasets, flows, dependencies.
+"""ArchiMate models in the Open Group exchange format, or Archi's own model file -> applications,
+datasets, flows, dependencies.
 
-Format: The Open Group, "ArchiMate Model Exchange File Format" for ArchiMate 3.x (namespace
+Formats: The Open Group, "ArchiMate Model Exchange File Format" for ArchiMate 3.x (namespace
 http://www.opengroup.org/xsd/archimate/3.0/) and 2.1 (http://www.opengroup.org/xsd/archimate);
-elements and relationships are read by their `xsi:type`, whatever the namespace.
+and the `.archimate` file Archi saves (namespace http://www.archimatetool.com/archimate: every
+element and relationship an `element` with `id` and `name` attributes, relationships typed
+`…Relationship`, properties `<property key value>`). Elements and relationships are read by their
+`xsi:type`, whatever the namespace.
 
 - `ApplicationComponent` -> an application (its identifier kept in `extra.archimate_id`);
 - `DataObject` -> a dataset;
@@ -49,10 +53,10 @@ _XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 # is composed of interfaces).
 _PARTS = {"ApplicationService", "ApplicationInterface", "ApplicationFunction", "ApplicationProcess",
           "ApplicationInteraction", "ApplicationEvent"}
-_OWNING = {"Realization", "Assignment", "Composition", "Aggregation", "RealisationRelationship"}
-_SERVING = {"Serving", "UsedBy", "ServingRelationship", "UsedByRelationship"}
-_FLOW = {"Flow", "FlowRelationship"}
-_ACCESS = {"Access", "AccessRelationship"}
+_OWNING = {"Realization", "Assignment", "Composition", "Aggregation"}
+_SERVING = {"Serving", "UsedBy"}
+_FLOW = {"Flow"}
+_ACCESS = {"Access"}
 
 
 def _local(tag: str) -> str:
@@ -60,14 +64,25 @@ def _local(tag: str) -> str:
 
 
 def _kind(node: ET.Element) -> str:
-    return (node.get(_XSI_TYPE) or "").split(":")[-1]
+    """The element's or relationship's type as the exchange format names it (Archi's
+    `archimate:FlowRelationship` is `Flow`)."""
+    return (node.get(_XSI_TYPE) or "").split(":")[-1].removesuffix("Relationship")
+
+
+def _archi_relationship(node: ET.Element) -> bool:
+    """Whether an `element` of an Archi model file is a relationship (`…Relationship`)."""
+    return (node.get(_XSI_TYPE) or "").endswith("Relationship")
+
+
+def _identifier(node: ET.Element) -> str:
+    return node.get("identifier") or node.get("id") or ""
 
 
 def _name(node: ET.Element) -> str:
     for child in node:
         if _local(child.tag) in ("name", "label") and (child.text or "").strip():
             return " ".join(child.text.split())  # type: ignore[union-attr]
-    return node.get("identifier", "")
+    return " ".join((node.get("name") or "").split()) or _identifier(node)
 
 
 def _parse(path: str) -> ET.Element:
@@ -88,6 +103,8 @@ def _parse(path: str) -> ET.Element:
 def _properties(node: ET.Element, definitions: dict[str, str]) -> dict[str, str]:
     out = {}
     for holder in node:
+        if _local(holder.tag) == "property" and holder.get("key") and (holder.get("value") or "").strip():
+            out[holder.get("key", "")] = holder.get("value", "").strip()  # Archi's model file
         if _local(holder.tag) != "properties":
             continue
         for prop in holder:
@@ -152,9 +169,13 @@ def import_archimate(path: str, mapping_file: str | None, fmt: str = model.FORMA
     root = _parse(path)
     report = ImportReport(path, "archimate", unit="elements")
     definitions = {d.get("identifier", ""): _name(d) for d in root.iter() if _local(d.tag) == "propertyDefinition"}
-    elements = [e for e in root.iter() if _local(e.tag) == "element" and e.get("identifier")]
+    # An Archi model file's relationships are `element`s too, and its views `element`s of a
+    # `…Model` type (the exchange format keeps views apart): neither is an element here.
+    nodes = [e for e in root.iter() if _local(e.tag) == "element" and _identifier(e)]
+    elements = [e for e in nodes if not _archi_relationship(e) and not _kind(e).endswith("Model")]
     relationships = [r for r in root.iter() if _local(r.tag) == "relationship" and r.get("identifier")]
-    kinds = {e.get("identifier"): _kind(e) for e in elements}
+    relationships += [r for r in nodes if _archi_relationship(r)]
+    kinds: dict[str | None, str] = {_identifier(e): _kind(e) for e in elements}
     out = Additions()
     ids: dict[str, str] = {}  # archimate identifier -> inventory id
     taken: set[str] = set()
@@ -169,7 +190,7 @@ def import_archimate(path: str, mapping_file: str | None, fmt: str = model.FORMA
 
     for element in elements:
         report.read += 1
-        kind, identifier, name = _kind(element), element.get("identifier", ""), _name(element)
+        kind, identifier, name = _kind(element), _identifier(element), _name(element)
         props = _properties(element, definitions)
         if kind == "ApplicationComponent":
             ids[identifier] = ident = new_id(name)
@@ -211,7 +232,7 @@ def import_archimate(path: str, mapping_file: str | None, fmt: str = model.FORMA
                 if kind in _SERVING:
                     out.link(b, "depends_on", a)  # A serves B: B needs A, and gets A's data
                 out.add("flows", {"from": a, "to": b, "datasets": [],
-                                  "extra": {"archimate_id": relation.get("identifier"), "archimate_type": kind}})
+                                  "extra": {"archimate_id": _identifier(relation), "archimate_type": kind}})
                 report.count("mapped", "relationship-flow", f"{a} -> {b}")
         elif kind in _FLOW | _SERVING | _ACCESS:
             report.count("left-out", "relationship-unresolved", kind)

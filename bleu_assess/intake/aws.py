@@ -20,6 +20,7 @@ import re
 from datetime import date
 from typing import Any
 
+from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.said import refused
@@ -41,21 +42,28 @@ def _wave(value: Any) -> int | None:
 
 
 def read(path: str, report: ImportReport) -> list[Machine]:
-    table = one_table(path)
-    report.notes.extend(w.format() for w in table.warnings)
+    table = one_table(path, kind_of)
+    report.notes.extend(table.warnings)
     kind = kind_of(table)
     if kind is None:
         raise refused(path, "not_aws", line=table.first_row)
     report.kind = kind
-    reader = _cmf if kind == "aws-cmf" else _ads
     machines = []
+    problems: list[Diagnostic] = []
     for number, row in table.rows:
         report.read += 1
-        machine = reader(row)
+        machine = _cmf(row) if kind == "aws-cmf" else _ads(row)
         if machine is None:
             report.count("left-out", "no-server-name", f"{table.title}:{number}")
-        else:
-            machines.append(machine)
+            continue
+        if kind == "aws-ads":  # sizes as numbers, as an English or French spreadsheet shows them
+            for key, column in (("cpus", "CPU.NumberOfProcessors"), ("cores", "CPU.NumberOfCores"),
+                                ("memory_mb", "RAM.TotalSizeInMB")):
+                if key in machine.extra:
+                    machine.extra[key] = table.number(number, row, (column,), problems)
+        machines.append(machine)
+    if problems:
+        raise InputError(problems[0].message, problems)
     return machines
 
 

@@ -23,14 +23,15 @@ import re
 from datetime import date
 from typing import Any
 
+from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
-from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
-from bleu_assess.intake.sheets import Table, read_book
+from bleu_assess.intake.sheets import Table, read_book, refusal
 from bleu_assess.intake.tally import ImportReport
 
 MACHINE_SHEETS = ("allvmiaasserverrehostperf", "vmiaasserverrehostperf", "vmiaasserverrehostasis")
+_SIZES = {"cores", "memory_mb", "storage_gb"}
 SUPPORT = {"mainstream": "supported", "extended": "extended", "outofsupport": "out-of-support",
            "unknown": "unknown"}
 
@@ -55,12 +56,12 @@ def recognises(tables: dict[str, Table]) -> bool:
     return "discoveryreport" in tables or _machines_sheet(tables) is not None
 
 
-def _by_machine(table: Table | None) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
-    for _, row in (table.rows if table is not None else ()):
+def _by_machine(table: Table | None) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for number, row in (table.rows if table is not None else ()):
         name = text(row.get("machinename"))
         if name:
-            out.setdefault(name.lower(), []).append(row)
+            out.setdefault(name.lower(), []).append((number, row))
     return out
 
 
@@ -70,22 +71,24 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
     assessed = read_book(assessment) if assessment else {}
     for path, tables in ((discovery, found), (assessment, assessed)):
         if path and not recognises(tables):
-            raise refused(path, "not_azure_migrate_workbook")
+            raise refusal(path, "not_azure_migrate_workbook", tables)
     if "discoveryreport" in assessed and not found:  # the discovery report given as the assessment
         found, assessed = assessed, {}
     primary = found.get("discoveryreport") or _machines_sheet(found) or _machines_sheet(assessed)
-    assessed_rows = _by_machine(_machines_sheet(assessed) if found else None)
+    assessed_sheet = _machines_sheet(assessed) if found else None
+    assessed_rows = _by_machine(assessed_sheet)
     sql = _by_machine(assessed.get("sqlallinstances") or found.get("sqlallinstances"))
     web = _by_machine(assessed.get("webapppaas") or found.get("webapppaas"))
-    report.notes.extend(w.format() for t in (*found.values(), *assessed.values()) for w in t.warnings)
+    report.notes.extend(w for t in (*found.values(), *assessed.values()) for w in t.warnings)
     machines = []
+    problems: list[Diagnostic] = []
     for number, row in primary.rows:  # type: ignore[union-attr]
         report.read += 1
         name = text(row.get("machinename"))
         if not name:
             report.count("left-out", "empty-row", f"{primary.title}!{number}")  # type: ignore[union-attr]
             continue
-        extra_row = (assessed_rows.get(name.lower()) or [{}])[0]
+        extra_number, extra_row = (assessed_rows.get(name.lower()) or [(0, {})])[0]
         merged = {**row, **{k: v for k, v in extra_row.items() if k not in row}}
         machine = Machine(name=name, ips=_addresses(merged.get("ipaddresses")),
                           os=text(merged.get("operatingsystem")), os_support=_support(merged.get("supportstatus")),
@@ -93,19 +96,25 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
         for key, column in (("cores", "cores"), ("memory_mb", "memoryinmb"), ("power", "powerstats"),
                             ("environment", "environment"), ("storage_gb", "storageingb"),
                             ("azure_vm_readiness", "azurevmreadiness"), ("azure_migrate_machine_id", "machineid")):
-            if merged.get(column) not in (None, ""):
-                machine.extra[key] = merged[column]
+            if merged.get(column) in (None, ""):
+                continue
+            machine.extra[key] = merged[column]
+            if key in _SIZES:  # as an English or French spreadsheet shows them, at the cell read
+                table, at, cells = (primary, number, row) if column in row else (assessed_sheet, extra_number, extra_row)
+                machine.extra[key] = table.number(at, cells, (column,), problems)  # type: ignore[union-attr]
         instances = [{"instance": text(s.get("sqlinstance")), "version": text(s.get("sqlversion")),
-                      "support": _support(s.get("supportstatus")) or "unknown"} for s in sql.get(name.lower(), ())]
+                      "support": _support(s.get("supportstatus")) or "unknown"} for _, s in sql.get(name.lower(), ())]
         if instances:
             machine.extra["sql_instances"] = instances
-        apps = sorted({text(w.get("webapplicationname")) or "" for w in web.get(name.lower(), ())} - {""})
+        apps = sorted({text(w.get("webapplicationname")) or "" for _, w in web.get(name.lower(), ())} - {""})
         if apps:
             machine.extra["web_apps"] = apps
         group = text(merged.get("groupname"))
         if group:
             machine.applications.append((server_id(group), group, None))
         machines.append(machine)
+    if problems:
+        raise InputError(problems[0].message, problems)
     return machines
 
 

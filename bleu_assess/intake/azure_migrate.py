@@ -23,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Mapping as Columns
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import repeat, zip_longest
 from pathlib import Path
 from typing import Any
 
 from bleu_assess import gcpause
-from bleu_assess.errors import InputError
+from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, timestamp
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
@@ -86,7 +87,14 @@ def _port_cell(value: Any) -> int | None:
     return _port(_clean(value))
 
 
+# Day 0 of Excel's 1900 date system (its default): a date cell shown without its date format
+# holds its serial number of days (45985.25 is 2025-11-24 06:00).
+_EXCEL_DAY_0 = datetime(1899, 12, 30)
+
+
 def _seen_cell(value: Any) -> str | None:
+    if type(value) in (int, float) and 1 <= value < 2958466:  # up to 9999-12-31
+        return (_EXCEL_DAY_0 + timedelta(minutes=round(value * 1440))).isoformat(timespec="minutes")
     return timestamp(_clean(value))
 
 
@@ -101,17 +109,18 @@ def _port(value: str | None) -> int | None:
         return None
 
 
-def read_connections(path: str) -> tuple[str, Iterator[Connection]]:
-    """The export's kind (`agentless` or `agent-based`) and its connections."""
-    table = one_table(path)
+def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnostic]]:
+    """The export's kind (`agentless` or `agent-based`), its connections, and what the reader
+    said of the file (encoding, delimiter, a hidden sheet: the report's notes)."""
+    table = one_table(path, kind_of)
     kind = kind_of(table)
     if kind == "agentless":
         agentless = _columns(table.header, AGENTLESS)
         positions = [table.column(agentless.get(k, "")) for k in ("source", "source_ip", "target", "target_ip",
                                                                    "port", "seen")]
-        return "agentless", _agentless_rows(table.raw, positions)
+        return "agentless", _agentless_rows(table.raw, positions), table.warnings
     if kind == "agent-based":
-        return "agent-based", _agent_rows(table.rows, _columns(table.header, AGENT))
+        return "agent-based", _agent_rows(table.rows, _columns(table.header, AGENT)), table.warnings
     raise refused(path, "not_azure_dependencies", line=1)
 
 
@@ -130,7 +139,7 @@ def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, s
     for number, row in rows:
         computer = _cell(row, columns, "computer")
         count = _port(_cell(row, columns, "count")) or 1
-        seen = timestamp(_cell(row, columns, "seen"))
+        seen = _seen_cell(row.get(columns.get("seen", "")))
         port = _port(_cell(row, columns, "port"))
         remote_name = (_cell(row, columns, "remote_name") or "").strip("[]\"' ").split(",")[0].strip("\"' ") or None
         if (_cell(row, columns, "direction") or "").lower() == "inbound":
@@ -287,11 +296,14 @@ def _analyse(export: str, data: Any, mapping_file: str | None, ports: str | None
     mapping = read_mapping(mapping_file, _ids(data, "applications"), _ids(data, "datasets")) if mapping_file else None
     index = ServerIndex(servers_from_data(data), mapping.servers if mapping else None)
     only, left_out = ignored_ports(ports, ignore_ports)
-    kind, connections = read_connections(export)
+    kind, connections, said_on_reading = read_connections(export)
     report = ImportReport(export, f"azure-migrate ({kind})")
+    report.notes.extend(said_on_reading)
     if not len(index):
         report.not_done.append(said("no-servers"))
     lifted = lift(connections, index, report, left_out, only)
+    if not report.read:
+        raise refused(export, "export_without_rows")
     report.details["endpoints"] = endpoint_details(lifted)
     report.check()
     return report, lifted, index, mapping

@@ -87,7 +87,7 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
 def _header(table: Table, sheet: Sheet) -> tuple[int, list[Any]] | None:
     if table.header_row is None:
         return sheet.header_row()
-    return next(((n, cells) for n, cells in sheet.rows if n == table.header_row), None)
+    return next(((n, sheet.header_at(n)) for n, _ in sheet.rows if n == table.header_row), None)
 
 
 def _has_headers(table: Table, sheet: Sheet) -> bool:
@@ -117,6 +117,12 @@ def _fields(section: str) -> dict[str, Column]:
     return {c.key: c for c in columns(section)}
 
 
+def _target(table: Table, link_columns: dict[str, str], by_name: dict[str, Any], key: str) -> str | None:
+    """The field a header (its plain form `key`) is read into: the mapping's, a link's, or the
+    format's own column of that name; None when none."""
+    return table.columns.get(key) or link_columns.get(key) or (by_name[key].key if key in by_name else None)
+
+
 def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
            shared: bool) -> tuple[dict[int, str], dict[int, tuple[str, str, str]]]:
     """Column index -> field path (or `extra.NAME`, `ignore`, `link.from|to|kind`); and the
@@ -135,11 +141,16 @@ def _place(run: Run, table: Table, sheet: Sheet, row: int, header: list[Any],
         if is_blank(cell):
             continue
         text, key = text_of(cell), plain(cell)
+        target = _target(table, link_columns, by_name, key)
+        if target is None and index in sheet.alone:  # under a group heading, named by its label alone?
+            alone = plain(sheet.alone[index])
+            found = _target(table, link_columns, by_name, alone)
+            if found is not None:
+                text, key, target = sheet.alone[index], alone, found
         if key in seen:
             run.problems.append(sheet.problem(row, index, "", "column_twice", column=text))
             continue
         seen.add(key)
-        target = table.columns.get(key) or link_columns.get(key) or (by_name[key].key if key in by_name else None)
         if target is None:
             pair = next(((p.field, m.group(1), role) for p in table.pairs
                          for role, pattern in (("key", p.key), ("value", p.value))

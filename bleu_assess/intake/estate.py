@@ -16,8 +16,9 @@ from typing import Any
 
 from bleu_assess.intake import lifecycle
 from bleu_assess.intake.merge import Additions
+from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import ip_of, server_id
-from bleu_assess.intake.tally import ImportReport
+from bleu_assess.intake.tally import ImportReport, Said
 
 
 @dataclass
@@ -91,8 +92,8 @@ def additions(machines: list[Machine], source: str, report: ImportReport, as_of:
             report.count("mapped", "server", f"{ident} -> {', '.join(app_ids)}")
     for app in apps.values():
         out.add("applications", app)
-    report.details["suggestions"] = sorted(f"{a['id']}: {a['extra']['suggested_from']}" for a in apps.values()
-                                           if "suggested" in a["tags"])
+    guesses = sorted(f"{a['id']}: {a['extra']['suggested_from']}" for a in apps.values() if "suggested" in a["tags"])
+    report.details["suggestions"] = list[Said](guesses)
     return out
 
 
@@ -107,4 +108,6 @@ def import_machines(source: str, kind: str, read: Callable[[ImportReport], list[
     and turn them into additions; the report is checked by the caller once it is complete."""
     report = ImportReport(source, kind)
     machines = read(report)
+    if not report.read:  # an inventory of no server would say nothing of the estate
+        raise refused(source, "export_without_rows")
     return additions(machines, Path(source).name, report, as_of), report

@@ -28,6 +28,7 @@ from typing import Any
 from bleu_assess import inputs, output
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.said import ERRORS, problem, refused
+from bleu_assess.intake.values import is_blank
 from bleu_assess.render.intake_words import CSV_COLUMN, CSV_FIELD, message
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls")
@@ -50,6 +51,8 @@ class Sheet:
     percent: set[tuple[int, int]] = field(default_factory=set)
     said: list[tuple[Diagnostic, str, dict[str, Any]]] = field(default_factory=list)  # warning, code, params
     headers: dict[int, str] = field(default_factory=dict)  # 0-based column -> header, once one is read
+    across: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # row -> merges across columns (0-based)
+    alone: dict[int, str] = field(default_factory=dict)  # 0-based column -> its label without its group heading
 
     @property
     def warnings(self) -> list[Diagnostic]:
@@ -89,7 +92,40 @@ class Sheet:
         if not first:
             return None
         widest = max(counts)
-        return next(row for row, count in zip(first, counts, strict=True) if count * 2 >= widest)
+        number, cells = next(row for row, count in zip(first, counts, strict=True) if count * 2 >= widest)
+        return (number + 1, self.header_at(number + 1)) if self._groups(number) else (number, cells)
+
+    def header_at(self, number: int) -> list[Any]:
+        """Row `number` as a header: under a row of group headings merged across columns
+        (« Hébergement » over « Type » and « Pays »), each column under a group is named
+        `Group - Label` (« Hébergement - Pays »), as the format's own two-part headers are;
+        `alone` keeps each such column's label (« Pays »), for a mapping that names it so."""
+        cells = next((c for n, c in self.rows if n == number), [])
+        self.alone = {}
+        if not self._groups(number - 1):
+            return cells
+        groups = next(c for n, c in self.rows if n == number - 1)
+        out = list(cells) + [None] * (len(groups) - len(cells))
+        for first, last in self.across[number - 1]:
+            for column in range(first, last + 1):
+                group, label = groups[column], out[column]
+                if is_blank(label):
+                    out[column] = group
+                elif not is_blank(group) and str(group).strip() != str(label).strip():
+                    out[column] = f"{str(group).strip()} - {str(label).strip()}"
+                    self.alone[column] = str(label).strip()
+        return out
+
+    def _groups(self, number: int) -> bool:
+        """Whether row `number` holds group headings over the row under it: a merge across
+        columns above two or more different labels."""
+        if number not in self.across:
+            return False
+        under = next((c for n, c in self.rows if n == number + 1), None)
+        if under is None:
+            return False
+        return any(len({str(under[c]).strip() for c in range(first, min(last + 1, len(under))) if not is_blank(under[c])}) > 1
+                   for first, last in self.across[number])
 
     def note(self, row: int | None, column: int | None, code: str, /, **params: Any) -> None:
         """Say what was done: `code` names the wording (templates/i18n/intake.*.yaml, `note.CODE`)."""

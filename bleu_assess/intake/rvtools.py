@@ -22,42 +22,44 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.grouping import Grouping
 from bleu_assess.intake.merge import Additions
-from bleu_assess.intake.said import refused, usage
-from bleu_assess.intake.sheets import Table, read_book
-from bleu_assess.intake.tally import ImportReport, said
+from bleu_assess.intake.said import usage
+from bleu_assess.intake.sheets import Table, first_of, read_book, refusal
+from bleu_assess.intake.tally import ImportReport, Said, said
 
 _TRUE = {"true", "1", "yes", "vrai", "oui"}
 
 
 def _first(row: dict[str, Any], *names: str) -> Any:
-    for name in names:
-        value = row.get(normalise(name))
-        if value not in (None, ""):
-            return value
-    return None
+    return first_of(row, *names)[1]
 
 
-
-def _number(value: Any) -> float | None:
-    try:
-        return float(str(value).replace(",", ".")) if value not in (None, "") else None
-    except ValueError:
-        return None
+_TABS = ("vinfo", "vnetwork", "vhost", "vpartition")
+# Columns only vInfo has, beside `VM`, that tell a table of it whatever its name.
+_VINFO_COLUMNS = ("Powerstate", "Template", "DNS Name", "Primary IP Address", "OS according to the configuration file",
+                  "OS according to the VMware Tools")
 
 
-def _tables(path: str) -> dict[str, Table]:
+def _tables(path: str, read_as: list[Said]) -> dict[str, Table]:
     tables = read_book(path)
     if Path(path).suffix.lower() == ".csv":  # RVTools_tabvInfo.csv: its siblings are the other tabs
         for sibling in sorted(Path(path).parent.glob("*.csv")):
-            if sibling != Path(path):
+            # Only the tabs': other CSV files beside the export (a Downloads folder) are none of ours.
+            if sibling != Path(path) and normalise(sibling.stem).endswith(_TABS):
                 tables.update({k: v for k, v in read_book(str(sibling)).items() if k not in tables})
     found = tabs(tables)
+    if "vinfo" not in found:  # the vInfo tab saved or renamed by a person (serveurs.csv, Feuil1)
+        candidates = [t for t in tables.values() if t.has("VM") and any(t.has(c) for c in _VINFO_COLUMNS)]
+        if len(candidates) == 1:
+            found["vinfo"] = candidates[0]
+            columns = [c for c in _VINFO_COLUMNS if found["vinfo"].has(c)]
+            read_as.append(said("read-as-vinfo", file=path, table=found["vinfo"].title, columns=", ".join(columns)))
     if not recognises(found):
-        raise refused(path, "not_rvtools")
+        raise refusal(path, "not_rvtools", tables)
     return found
 
 
@@ -66,7 +68,7 @@ def tabs(tables: dict[str, Table]) -> dict[str, Table]:
     by the end of their normalised title (`RVTools_tabvInfo` is `vinfo`)."""
     found = {}
     for key, table in tables.items():
-        for tab in ("vinfo", "vnetwork", "vhost", "vpartition"):
+        for tab in _TABS:
             if key.endswith(tab):
                 found[tab] = table
     return found
@@ -77,28 +79,33 @@ def recognises(found: dict[str, Table]) -> bool:
     return "vinfo" in found and found["vinfo"].has("VM")
 
 
-def _by_vm(table: Table | None) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
+def _by_vm(table: Table | None) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     if table is not None:
-        for _, row in table.rows:
+        for number, row in table.rows:
             name = text(row.get("vm"))
             if name:
-                out.setdefault(name, []).append(row)
+                out.setdefault(name, []).append((number, row))
     return out
 
 
 def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Machine]:
     """The machines of an RVTools export; templates and empty rows counted as left out."""
-    tables = _tables(path)
-    report.notes.extend(w.format() for t in tables.values() for w in t.warnings)
+    tables = _tables(path, report.notes)
+    report.notes.extend(w for t in tables.values() for w in t.warnings)
     networks = _by_vm(tables.get("vnetwork"))
     partitions = _by_vm(tables.get("vpartition"))
     hosts = {text(r.get("host")): r for _, r in tables["vhost"].rows} if "vhost" in tables else {}
     tag_key = normalise(grouping.tag) if grouping else ""
     if grouping and grouping.by == "tag" and not tables["vinfo"].has(grouping.tag):
         raise usage("no_tag_column", hint=True, column=grouping.tag, columns=tuple(tables["vinfo"].header))
+    column = {"folder": "Folder", "vapp": "vApp"}.get(grouping.by) if grouping else None
+    if grouping and column and not tables["vinfo"].has(column):  # else no suggestion, and no word of why
+        raise usage("no_group_column", hint=True, by=grouping.by, column=column, columns=tuple(tables["vinfo"].header))
     machines = []
-    for number, row in tables["vinfo"].rows:
+    problems: list[Diagnostic] = []
+    vinfo = tables["vinfo"]
+    for number, row in vinfo.rows:
         report.read += 1
         name = text(row.get("vm"))
         if not name:
@@ -109,7 +116,7 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
             continue
         host = hosts.get(text(row.get("host")), {})
         ips = [text(row.get("primaryipaddress"))]
-        for adapter in networks.get(name, ()):
+        for _, adapter in networks.get(name, ()):
             for key in ("ipv4address", "ipv6address"):
                 ips.extend(str(adapter.get(key) or "").replace(";", ",").split(","))
         machine = Machine(
@@ -121,14 +128,16 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
         )
         if machine.hostname and "." in machine.hostname:
             machine.fqdn = machine.hostname
-        for key, value in (("powerstate", text(row.get("powerstate"))), ("cpus", _number(row.get("cpus"))),
-                           ("memory_mib", _number(row.get("memory"))), ("host", text(row.get("host"))),
-                           ("folder", text(row.get("folder"))),
-                           ("provisioned_mib", _number(_first(row, "Provisioned MiB", "Provisioned MB"))),
-                           ("in_use_mib", _number(_first(row, "In Use MiB", "In Use MB")))):
+        for key, value in (("powerstate", text(row.get("powerstate"))),
+                           ("cpus", vinfo.number(number, row, ("CPUs",), problems)),
+                           ("memory_mib", vinfo.number(number, row, ("Memory",), problems)),
+                           ("host", text(row.get("host"))), ("folder", text(row.get("folder"))),
+                           ("provisioned_mib", vinfo.number(number, row, ("Provisioned MiB", "Provisioned MB"), problems)),
+                           ("in_use_mib", vinfo.number(number, row, ("In Use MiB", "In Use MB"), problems))):
             if value is not None:
                 machine.extra[key] = int(value) if isinstance(value, float) and value.is_integer() else value
-        capacity = sum(_number(_first(p, "Capacity MiB", "Capacity MB")) or 0 for p in partitions.get(name, ()))
+        capacity = sum(tables["vpartition"].number(n, p, ("Capacity MiB", "Capacity MB"), problems) or 0
+                       for n, p in partitions.get(name, ()))
         if capacity:
             machine.extra["disk_capacity_mib"] = int(capacity)
         if grouping:
@@ -138,6 +147,8 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
                 label = source.split(" ", 1)[1] if grouping.by != "pattern" else app_id
                 machine.applications.append((app_id, label, source))
         machines.append(machine)
+    if problems:
+        raise InputError(problems[0].message, problems)
     return machines
 
 

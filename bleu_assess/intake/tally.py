@@ -13,8 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bleu_assess.errors import Diagnostic
+
 OUTCOMES = ("mapped", "suggested", "left-out")
-Said = str | tuple[str, dict[str, Any]]
+# A note: words, a code of discovery.note.* with its values, or what the table reader did at a
+# place of the file (a located diagnostic, worded in the report's language when rendered).
+Said = str | tuple[str, dict[str, Any]] | Diagnostic
 
 
 def said(code: str, **values: Any) -> tuple[str, dict[str, Any]]:
@@ -25,10 +29,17 @@ def said(code: str, **values: Any) -> tuple[str, dict[str, Any]]:
 def _word(entry: Said, lang: str) -> str:
     from bleu_assess.render.i18n import t
 
+    if isinstance(entry, Diagnostic):
+        from bleu_assess.render.intake_words import diagnostic
+
+        return diagnostic(entry, lang).format()
     return entry if isinstance(entry, str) else t(f"discovery.note.{entry[0]}", lang, **entry[1])
 
 
 def _data(entry: Said) -> Any:
+    if isinstance(entry, Diagnostic):
+        where = {"file": entry.file, "sheet": entry.sheet or None, "line": entry.line, "column": entry.column}
+        return {"code": entry.code, **{k: v for k, v in where.items() if v is not None}, **dict(entry.params)}
     return entry if isinstance(entry, str) else {"code": entry[0], **entry[1]}
 MAX_EXAMPLES = 5
 

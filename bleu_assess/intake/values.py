@@ -415,11 +415,22 @@ def _free(raw: Any, key: str) -> Coerced:
     return Coerced([part.strip() for part in re.split(r"[;\n]", text_of(raw)) if part.strip()])
 
 
+# Day 0 of Excel's 1900 date system: a date cell that lost its date format shows its serial
+# number (45985 is 2025-11-24). Serials read as dates from 1954 to 2173 only: a number outside
+# them in a date column (a year, 2026) is no date, and is refused.
+_EXCEL_DAY_0 = dt.date(1899, 12, 30)
+_SERIALS = range(20000, 100000)
+
+
 def _date(raw: Any) -> Coerced:
-    """A date as ISO 8601: date cells, `30/11/2026`, `30-11-26`, `30 novembre 2026`, `2026-11-30`."""
+    """A date as ISO 8601: date cells, `30/11/2026`, `30-11-26`, `30 novembre 2026`, `2026-11-30`,
+    and Excel's serial numbers of days (`45985`)."""
     if isinstance(raw, (dt.date, dt.datetime)):
         return Coerced(text_of(raw)[:10])
     text = text_of(raw)
+    serial = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else int(text) if text.isdecimal() else None
+    if serial is not None and int(serial) in _SERIALS:
+        return Coerced((_EXCEL_DAY_0 + dt.timedelta(days=int(serial))).isoformat(), "converted", text)
     try:
         return Coerced(dt.date.fromisoformat(text).isoformat())
     except ValueError:

@@ -209,6 +209,8 @@ def _fill_merged(sheet: Sheet, grid: dict[int, list[Any]], merged: Iterable[tupl
         if value is None or (r1 == r2 and c1 == c2):
             continue
         percent = (r1, c1 - 1) in sheet.percent
+        if c2 > c1:
+            sheet.across.setdefault(r1, []).append((c1 - 1, c2 - 1))
         for r in range(r1, r2 + 1):
             target = grid.setdefault(r, [])
             if len(target) < c2:

@@ -153,13 +153,16 @@ def test_a_qualify_worksheet_is_read_through_the_reader(runner: Any, tmp_path: P
     assert inventory.read_text(encoding="utf-8") == VALID
 
 
+@pytest.mark.parametrize("accent", ["Àpp", "dcm-é", "Hôpital", "crèche"])
 @pytest.mark.parametrize("seed", range(20))
-def test_a_windows_1252_file_with_one_accent_is_named_as_such_whatever_the_rest(seed: int) -> None:
+def test_a_windows_1252_file_with_one_accent_is_named_as_such_whatever_the_rest(seed: int, accent: str) -> None:
     # With one non-ASCII byte, the detector alone reads 0xC0 as Mac Roman's « ¿ » or CP850's « └ »
-    # for some of these texts (seed 0: Mac Roman); « À » in Windows-1252 is the letter meant.
+    # for some of these texts (seed 0: Mac Roman), and 0xE9 as Mac Roman's « È »; « À » and « é »
+    # in Windows-1252 are the letters meant.
     chance = random.Random(seed)
     words = " ".join("".join(chance.choice(string.ascii_lowercase) for _ in range(chance.randint(2, 9)))
                      for _ in range(chance.randint(5, 200)))
-    raw = json.dumps({"name": words, "note": "Àpp"}, ensure_ascii=False).encode("cp1252")
+    raw = json.dumps({"name": words, "note": accent}, ensure_ascii=False).encode("cp1252")
     with pytest.raises(InputError, match="looks like Windows-1252"):
         inputs.decode(raw, "notes.json")
+    assert inputs.decode(raw, "notes.csv", western=True) == (raw.decode("cp1252"), "Windows-1252")
