@@ -228,6 +228,9 @@ class Exposures:
                         queue.append(u)
                         unreached.discard(u)
             nearest = exposed_at[0]
+            # Every exposed place a holder's data reaches, not only the nearest: health data sent
+            # to an uncertified host is not excused by a certified one met first.
+            reaching = self._exposed_reached(exposed_at, backward, next_hop) if len(exposed_at) > 1 else {}
             for holder in holders:
                 if holder in exposed:
                     continue  # its own hosting already says it, with a stronger weight
@@ -236,10 +239,11 @@ class Exposures:
                     while next_hop[chain[-1]] is not None:
                         chain.append(next_hop[chain[-1]])  # type: ignore[arg-type]
                     via, hops, end = "flow", distance[holder], chain[-1]
-                    self.sends_to_exposed[holder].add(end)
+                    ends = reaching.get(holder) or (end,)
+                    self.sends_to_exposed[holder].update(ends)
                     if dataset.classification:
                         self.classes_to_exposed[holder].add(dataset.classification)
-                    if dataset.classification == "health" and self.hds_or_eea_gap(end):
+                    if dataset.classification == "health" and any(self.hds_or_eea_gap(e) for e in ends):
                         self.health_to_uncertified.add(holder)
                 else:  # the dataset is exposed where another application holds it
                     chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
@@ -247,6 +251,24 @@ class Exposures:
                         self.classes_shared[holder].add(dataset.classification)
                 score = round(self._weight(via, hops) * factor)
                 self.app_data_paths[holder].append(_Path(score, via, (*chain, *exposed[end][2])))
+
+    @staticmethod
+    def _exposed_reached(exposed_at: list[str], backward: dict[str, list[str]],
+                         upstream: dict[str, str | None]) -> dict[str, tuple[str, ...]]:
+        """Per application upstream of exposure (`upstream`: those the backward walk reached),
+        every exposed application of `exposed_at` its data reaches along the flows, in order."""
+        reached: dict[str, list[str]] = defaultdict(list)
+        for end in exposed_at:
+            seen, stack = {end}, [end]
+            while stack:
+                for u in backward[stack.pop()]:
+                    if u not in seen:
+                        seen.add(u)
+                        stack.append(u)
+            for u in seen:
+                if u in upstream:
+                    reached[u].append(end)
+        return {u: tuple(ends) for u, ends in reached.items()}
 
     def hds_or_eea_gap(self, app_id: str) -> bool:
         """The application's hosting chain lacks HDS certification for an activity it performs
