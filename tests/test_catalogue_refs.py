@@ -52,11 +52,23 @@ def test_inline_fields_override_the_catalogue_and_are_recorded(write_inventory) 
 def test_an_unknown_reference_is_located_with_a_suggestion(write_inventory, runner) -> None:
     path = write_inventory(_inventory([{"ref": "catalogue:ovhcloud"}], [{"ref": "catalogue:ovhcloud/bare-metal-pods"}]))
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "bare-metal-pods" in text)
-    result = runner.invoke(app, ["validate", str(path)])
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 2
     assert f"{path}:{line}:" in result.output
     assert "platforms[0].ref: unknown catalogue offer (PROVIDER/OFFER) 'ovhcloud/bare-metal-pods' " \
            "(did you mean 'ovhcloud/bare-metal-pod'?)" in result.output
+
+
+def test_a_reference_refused_is_worded_in_the_organisation_s_language(write_inventory, runner) -> None:
+    # A French operator's inventory (country FR) mistypes a catalogue provider: its refusal is
+    # French, like every other diagnostic of the file (domains trial: it was English).
+    path = write_inventory(_inventory([{"ref": "catalogue:s3nss"}]))
+    result = runner.invoke(app, ["validate", str(path)])
+    said = result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert result.exit_code == 2
+    assert "providers[0].ref: fournisseur inconnu du catalogue (FOURNISSEUR ou FOURNISSEUR/OFFRE) : " \
+           "« s3nss » (vouliez-vous dire « s3ns » ?)" in said
+    assert "unknown" not in said and "1 erreur" in said
 
 
 @pytest.mark.parametrize("ref", ["ovhcloud", "catalog:ovhcloud", 3])

@@ -125,8 +125,8 @@ def closest(word: str, choices: Iterable[str]) -> str:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' in English (messages still in words: rulesets, catalogue
-    references), or ''. A message in the reader's language uses render.i18n.did_you_mean."""
+    """' (did you mean 'x'?)' in English (messages still in words: rulesets), or ''. A
+    message in the reader's language uses render.i18n.did_you_mean."""
     match = closest(word, choices)
     return _english()["did_you_mean"].format(name=match) if match else ""
 
