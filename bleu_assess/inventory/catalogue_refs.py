@@ -97,6 +97,7 @@ def resolve(documents: list[Any], catalogue_path: str | os.PathLike[str] | None 
     catalogue = cat.load(catalogue_path)
     day = day or cat.assessment_date()
     resolver = _Resolver(catalogue, day)
+    resolver.declared_providers(documents)
     out = [resolver.document(doc) for doc in documents]
     if resolver.errors:
         noun = "error" if len(resolver.errors) == 1 else "errors"
@@ -159,6 +160,25 @@ class _Resolver:
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
         self.first: tuple[_Located, tuple[Any, ...]] | None = None
+        self.inventory_providers: set[str] = set()
+        self.catalogue_providers: dict[str, str] = {}
+
+    def declared_providers(self, documents: list[Any]) -> None:
+        """The providers every file declares (`inventory_providers`), and the inventory's id of
+        each catalogue provider referred to (`catalogue_providers`, the first): an offer's
+        platform defaults to its provider, in whichever file it is declared."""
+        for doc in documents:
+            items = doc.data.get("providers") if isinstance(doc.data, dict) else None
+            for item in items if isinstance(items, list) else ():
+                if not isinstance(item, dict):
+                    continue
+                ref, own = item.get("ref"), item.get("id")
+                if isinstance(ref, str) and ref.startswith(PREFIX):
+                    target = ref[len(PREFIX):].partition("/")[0]
+                    own = own if isinstance(own, str) else target
+                    self.catalogue_providers.setdefault(target, own)
+                if isinstance(own, str):
+                    self.inventory_providers.add(own)
 
     def document(self, doc: Any) -> Any:
         data = doc.data
@@ -229,7 +249,13 @@ class _Resolver:
             assert isinstance(found, cat.Offer)  # a platform's ref names an offer (checked above)
             built, facts = self.offer(found, v2)
             default_id = f"{found.provider}-{found.id}"
-            built["provider"] = provider_ids.get(found.provider, found.provider)
+            provider = provider_ids.get(found.provider) or self.catalogue_providers.get(found.provider)
+            if provider is None and "provider" not in inline and found.provider not in self.inventory_providers:
+                # An offer of the catalogue names its provider: say which entry to add, rather
+                # than an unknown provider id the user never wrote.
+                self.error(located, where, "catalogue_offer_provider_missing", value=target, provider=found.provider)
+                return None
+            built["provider"] = provider or found.provider
         built = {"id": default_id, **built}
         # Fields the catalogue has and the inventory writes too; others only add what it lacks.
         overrides = tuple(k for k in inline if k in built and k not in ("id", "provider"))
