@@ -64,6 +64,31 @@ def territories(name: str) -> dict[str, str]:
     return compiled_cache.cached("territories", (_babel(), name), lambda: dict(locale(name).territories))
 
 
+# CLDR territories that are no country an organisation or a provider is in: the European Union,
+# the euro area, the United Nations, outlying Oceania, unknown, and the pseudo-locales.
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes of the countries CLDR names (its two-letter territories,
+    less NOT_COUNTRIES): what a country field of an inventory may hold."""
+    return frozenset(c for c in territories("en") if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES)
+
+
+@cache
+def country_aliases() -> dict[str, str]:
+    """CLDR's territory aliases of two letters that stand for one country (UK → GB)."""
+
+    def build() -> dict[str, str]:
+        from babel.core import get_global
+
+        return {old: new[0] for old, new in get_global("territory_aliases").items()
+                if len(old) == 2 and len(new) == 1 and len(new[0]) == 2}
+
+    return compiled_cache.cached("territory-aliases", (_babel(),), build)
+
+
 @cache
 def plural_categories(name: str) -> tuple[str, ...]:
     """The CLDR plural category (one, few, many, other…) of each count from 0 to

@@ -29,8 +29,10 @@ DIFFERENCES = {
         "messagerie": {"HDS-HOST-001", "EXT-FLOW-004", "EXT-FLOW-005", "SNC-PLT-003", "SNC-REC-002"},
         "dossier-patient": {"HDS-HOST-001"},
         # No public source found for S3NS's HDS certificate: the patient file's replatforming
-        # lands on OVHcloud's public cloud (an EU offer, its scope being recommended) instead.
-        "dpi": {"SNC-REC-002"},
+        # lands on OVHcloud's public cloud (an EU offer, its scope being recommended) instead;
+        # and the DPI sending the patient file to that uncertified messaging is a blocker
+        # (EXT-FLOW-001), no longer the high EXT-FLOW-003.
+        "dpi": {"SNC-REC-002", "EXT-FLOW-001", "EXT-FLOW-003"},
         # The catalogue records when OVHcloud Hosted Private Cloud's SecNumCloud qualification ends
         # (2026-12-29, within 90 days of the date); the inline facts give no end: the applications
         # landing on it carry OFR-QUAL-003 (renewal to check).

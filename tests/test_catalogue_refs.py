@@ -52,11 +52,23 @@ def test_inline_fields_override_the_catalogue_and_are_recorded(write_inventory) 
 def test_an_unknown_reference_is_located_with_a_suggestion(write_inventory, runner) -> None:
     path = write_inventory(_inventory([{"ref": "catalogue:ovhcloud"}], [{"ref": "catalogue:ovhcloud/bare-metal-pods"}]))
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "bare-metal-pods" in text)
-    result = runner.invoke(app, ["validate", str(path)])
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
     assert result.exit_code == 2
     assert f"{path}:{line}:" in result.output
     assert "platforms[0].ref: unknown catalogue offer (PROVIDER/OFFER) 'ovhcloud/bare-metal-pods' " \
            "(did you mean 'ovhcloud/bare-metal-pod'?)" in result.output
+
+
+def test_a_reference_refused_is_worded_in_the_organisation_s_language(write_inventory, runner) -> None:
+    # A French operator's inventory (country FR) mistypes a catalogue provider: its refusal is
+    # French, like every other diagnostic of the file (domains trial: it was English).
+    path = write_inventory(_inventory([{"ref": "catalogue:s3nss"}]))
+    result = runner.invoke(app, ["validate", str(path)])
+    said = result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert result.exit_code == 2
+    assert "providers[0].ref: fournisseur inconnu du catalogue (FOURNISSEUR ou FOURNISSEUR/OFFRE) : " \
+           "« s3nss » (vouliez-vous dire « s3ns » ?)" in said
+    assert "unknown" not in said and "1 erreur" in said
 
 
 @pytest.mark.parametrize("ref", ["ovhcloud", "catalog:ovhcloud", 3])
@@ -155,7 +167,7 @@ def test_findings_on_secondary_facts_carry_their_confidence(write_inventory) -> 
 def test_v2_inventories_get_offers_at_their_own_grain() -> None:
     """The v2 offer shape (issue 13): qualifications with scope and dates, judged by the rules."""
     data = {"format": "bleu-assess/v2", "organisation": {"name": "T"},
-            "providers": [{"ref": "catalogue:bleu"}],
+            "providers": [{"ref": "catalogue:bleu"}, {"ref": "catalogue:its-integra"}],
             "platforms": [{"ref": "catalogue:bleu/azure"}, {"ref": "catalogue:its-integra/itsecurecloud"}]}
     docs, resolution, _ = catalogue_refs.resolve([Document("v2.yaml", "", data)], None, DAY)
     bleu, its = docs[0].data["platforms"]
@@ -216,3 +228,16 @@ def test_findings_on_a_v2_hosting_offer_carry_its_confidence(write_inventory) ->
     on_offer = [f for f in item.findings if any(k.startswith("hosting.qualifications") for k in f.evidence)]
     # The qualification's version is disputed by a third-party table: uncertain.
     assert on_offer and {f.confidence for f in on_offer} == {"uncertain"}
+
+
+def test_an_offer_whose_provider_is_not_declared_says_which_entry_to_add(write_inventory, runner) -> None:
+    # A water operator lists Bleu's Microsoft 365 among its landing zones but not Bleu among its
+    # providers: the refusal names the entry to add, at the offer's ref, not an unknown 'bleu'.
+    path = write_inventory(_inventory([{"ref": "catalogue:s3ns"}], [{"ref": "catalogue:bleu/microsoft-365"}]))
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
+    assert result.exit_code == 2
+    assert ("platforms[0].ref: the offer 'bleu/microsoft-365' is sold by the catalogue provider 'bleu', which "
+            "providers does not declare: add '- ref: catalogue:bleu' under providers") in result.output
+    declared = write_inventory(_inventory([{"ref": "catalogue:bleu", "id": "bleu-fr"}],
+                                          [{"ref": "catalogue:bleu/microsoft-365"}]))
+    assert api.load(declared, as_of=DAY).inventory.platforms[0].provider == "bleu-fr"

@@ -107,3 +107,26 @@ def test_ci_formats_are_byte_identical_across_runs(runner: Any, inventory: Path)
     for fmt in ("sarif", "junit"):
         first = runner.invoke(app, ["scan", str(inventory), "--format", fmt]).stdout
         assert first == runner.invoke(app, ["scan", str(inventory), "--format", fmt]).stdout
+
+
+def test_sarif_marks_a_rule_uncertain_by_its_own_note_and_words_the_note_in_french(runner: Any, write_inventory: Any) -> None:
+    # A hospital's tele-expertise SaaS is US-controlled, DPF-certified, and stores in the US: the
+    # HDS rule (EXI 28, verified) merges with the GDPR DPF rule, whose basis is uncertain (appeal
+    # C-703/25 P). The alert says so in the reader's language; the HDS rule is not uncertain.
+    path = write_inventory({
+        "format": "bleu-assess/v2",
+        "organisation": {"name": "GHT", "country": "FR", "type": "health-establishment"},
+        "providers": [{"id": "us", "kind": "commercial", "headquarters": "US", "regions": ["US"],
+                       "transfer_basis": "dpf", "hds_activities": [1, 2, 3, 4, 5, 6]}],
+        "applications": [{"id": "tele", "name": "Télé-expertise", "hosting": {"model": "saas", "provider": "us"},
+                          "datasets": ["photos"]}],
+        "datasets": [{"id": "photos", "name": "Photos", "classification": "health"}]})
+    result = runner.invoke(app, ["scan", str(path), "--format", "sarif"])
+    assert result.exit_code == 0, result.output
+    run = json.loads(result.stdout)["runs"][0]
+    alert = next(a for a in run["results"] if a["ruleId"] == "RES-HDS-001" and a["properties"]["item"] == "tele")
+    assert "RES-GDPR-006" in alert["properties"]["rules"] and alert["properties"]["uncertain"]
+    text = alert["message"]["text"].replace("\u00a0", " ").replace("\u202f", " ")
+    assert "(Base juridique incertaine : RES-GDPR-006" in text
+    descriptor = next(r for r in run["tool"]["driver"]["rules"] if r["id"] == "RES-HDS-001")
+    assert "uncertain" not in descriptor["properties"]["tags"]

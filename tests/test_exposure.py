@@ -115,3 +115,18 @@ def test_country_groups_are_country_codes() -> None:
     assert "NO" in groups["eu-eea"] and "NO" not in groups["eu"]
     assert all(isinstance(c, str) and len(c) == 2 and c.isupper() for g in groups.values() for c in g)
     assert len(groups["eu"]) == 27 and len(groups["eu-eea"]) == 30
+
+
+def test_data_sent_on_is_no_more_exposed_than_where_it_goes(write_inventory: Any) -> None:
+    # A Région's billing sends personal data to a German SaaS that declares US operations
+    # (non_eu_jurisdictions: the lower-weight path) and to a French one whose support works
+    # from India: the sender is exposed through them, never above them.
+    analysis = _inventory(write_inventory, [_provider("de", "DE", non_eu_jurisdictions=["US"]),
+                                            _provider("fr", support_regions=["IN"])],
+                          [_app("sender", None, ("d",)), _app("de-saas", "de"), _app("fr-saas", "fr")],
+                          [{"id": "d", "classification": "personal"}],
+                          [{"from": "sender", "to": "de-saas", "datasets": ["d"]},
+                           {"from": "sender", "to": "fr-saas", "datasets": ["d"]}])
+    apps = {a.id: analysis.application_facts(a)[1] for a in analysis.inventory.applications}
+    assert apps["de-saas"].score > 0 and apps["fr-saas"].score > apps["de-saas"].score
+    assert apps["sender"].score == apps["fr-saas"].score  # its most exposed recipient's, not the flow's 90

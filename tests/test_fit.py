@@ -239,6 +239,34 @@ def test_each_row_reads_against_the_target_scan_gives(example: str) -> None:
     scanned = api.assess(inventory, lang="en", as_of=day.isoformat())
     matrix = fit.fit(inventory, api.select_rulesets(), "en", day=day)
     assert {row.id: row.target for row in matrix.rows} == {v.id: v.target for v in scanned.applications}
+    assert {row.id for row in matrix.rows if row.provisional} == {v.id for v in scanned.applications
+                                                                  if "target" in v.undecided}
     # The report passes the targets its scan gave (fit(targets=...)): no second assessment, same matrix.
     given = {v.id: v.target for v in scanned.applications}
-    assert fit.fit(inventory, api.select_rulesets(), "en", day=day, targets=given) == matrix
+    undecided = {v.id for v in scanned.applications if "target" in v.undecided}
+    assert fit.fit(inventory, api.select_rulesets(), "en", day=day, targets=given, undecided=undecided) == matrix
+
+
+def test_an_application_whose_target_is_provisional_never_plainly_fits(write_inventory) -> None:
+    # A water operator's GMAO holds network data nobody has classified yet: its target « any
+    # cloud » is provisional (the data may call for SecNumCloud), so an offer meeting it fits
+    # only on that condition, and its target shows the provisional mark.
+    day = dt.date(2026, 11, 30)
+    inventory = api.load(write_inventory(minimal_inventory(
+        format="bleu-assess/v2",
+        providers=[{"id": "fr-host", "name": "Hébergeur", "kind": "commercial", "headquarters": "FR",
+                    "regions": ["FR"]}],
+        platforms=[{"id": "fr-iaas", "provider": "fr-host", "models": ["iaas"]}],
+        applications=[{"id": "gmao", "name": "GMAO", "hosting": {"model": "on-premises"}, "strategy": "rehost",
+                       "datasets": ["patrimoine"]},
+                      {"id": "compta", "name": "Compta", "hosting": {"model": "on-premises"}, "strategy": "rehost",
+                       "datasets": ["comptes"]}],
+        datasets=[{"id": "patrimoine", "name": "Patrimoine"},
+                  {"id": "comptes", "name": "Comptes", "classification": "internal"}])), as_of=day).inventory
+    matrix = fit.fit(inventory, api.select_rulesets(), "en", day=day)
+    assert _cells(matrix, "gmao")["fr-iaas"][0] == "fits-with-conditions"
+    assert "provisional" in _cells(matrix, "gmao")["fr-iaas"][1]
+    assert _cells(matrix, "compta")["fr-iaas"] == ("fits", "meets its Any cloud target")
+    gmao = next(a for a in matrix.to_dict()["applications"] if a["id"] == "gmao")
+    assert gmao["undecided"] == ["target"]
+    assert "Any cloud ?" in fit_render.markdown(matrix, "en")

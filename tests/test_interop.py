@@ -263,10 +263,9 @@ def test_diff_shows_exactly_the_fixed_findings(tmp_path: Path, runner: Any) -> N
     # SecNumCloud scope or a candidate offer's provider, and supervision is neither.
     assert [(f["item"], f["rule"]) for f in document["resolved_findings"]] == [("dpi", "GOV-BLK-001")]
     assert document["new_findings"] == [] and document["added"] == [] and document["removed"] == []
-    # Its licence blocker gone, dpi moves: its health flows go to HDS-certified recipients in the EEA
-    # (EXT-FLOW-003, high, not the blocker EXT-FLOW-001, since health flows judge the receiving offer).
-    assert document["changes"] == [{"item": "dpi", "field": "readiness", "before": "not-ready",
-                                    "after": "ready-with-conditions"}]
+    # Its licence blocker gone, dpi still cannot move: it mails the patient file to Microsoft 365,
+    # for which the catalogue declares no HDS (EXT-FLOW-001, a blocker of its own).
+    assert document["changes"] == []
     markdown = runner.invoke(app, ["diff", str(old), str(tmp_path / "after.yaml"), "--format", "markdown"])
     assert "GOV-BLK-001" in markdown.stdout
     assert runner.invoke(app, ["diff", str(old), str(old)]).exit_code == 0

@@ -229,3 +229,23 @@ def test_init_names_its_file_and_writes_the_schema_its_editor_line_points_at(run
     (tmp_path / "bleu-assess-inventory.schema.json").write_text("{}", encoding="utf-8")
     assert runner.invoke(app, ["init", str(tmp_path / "autre.yaml"), "--lang", lang]).exit_code == 0
     assert (tmp_path / "bleu-assess-inventory.schema.json").read_text(encoding="utf-8") == "{}"
+
+
+@pytest.mark.parametrize("fastcheck", ["off", "always"])
+def test_a_country_code_must_name_a_country(write_inventory, runner, monkeypatch, fastcheck: str) -> None:
+    # A Région's client wrote « EU » for « in Europe », « UK » for the United Kingdom and a
+    # placeholder « XX »: each has the shape of a code, none is a country. Read as countries
+    # outside the EEA they made every transfer finding fire (domains trial); they are refused.
+    monkeypatch.setenv("BLEU_ASSESS_FASTCHECK", fastcheck)
+    path = write_inventory({
+        "format": "bleu-assess/v2", "organisation": {"name": "Région", "country": "FR", "type": "local-authority"},
+        "providers": [{"id": "p1", "kind": "commercial", "headquarters": "FR", "regions": ["EU", "FR"]},
+                      {"id": "p2", "kind": "commercial", "headquarters": "UK", "regions": ["XX"]}],
+        "applications": [{"id": "a1", "name": "A1", "hosting": {"model": "saas", "provider": "p1"}, "datasets": ["d"]}],
+        "datasets": [{"id": "d", "classification": "personal"}]})
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "providers[0].regions[0]: 'EU' is no country's ISO 3166-1 alpha-2 code" in result.output
+    assert "providers[1].headquarters: 'UK' is no country's" in result.output and "(did you mean 'GB'?)" in result.output
+    assert "providers[1].regions[0]: 'XX'" in result.output
+    assert "3 errors" in result.output

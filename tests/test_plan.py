@@ -349,7 +349,7 @@ def test_the_pilot_leaves_high_criticality_and_high_severity_findings_to_wave_2_
     result = plan(scan, ig, PlanOptions(pilot_size=5))  # room for all three: the pilot still takes the simple one only
     assert [w.applications for w in result.waves] == [("menus",), ("eds", "flows")]
     reasons = {p.id: p.reason for w in result.waves for p in w.placements}
-    assert reasons == {"menus": "pilot: no dependencies, neither high criticality nor a high-severity finding",
+    assert reasons == {"menus": "pilot: waits for no other application to move, without high criticality or a high-severity finding",
                        "eds": "kept out of the pilot wave: high criticality (EDS)",
                        "flows": "kept out of the pilot wave: high-severity finding (EXT-FLOW-005, FLOWS)"}
 
@@ -358,5 +358,16 @@ def test_when_nothing_simpler_can_move_the_pilot_says_so_rather_than_easiest_fir
     scan, ig = estate([{"id": "eds", "criticality": "high"}, {"id": "report", "depends_on": ["eds"]}], lang="fr")
     result = plan(scan, ig, PlanOptions())
     assert result.waves[0].applications == ("eds",)
-    assert result.waves[0].placements[0].reason == ("pilote : aucune dépendance, et aucune application plus simple "
-                                                    "ne peut migrer d'abord")
+    assert result.waves[0].placements[0].reason == ("pilote : n'attend la migration d'aucune autre application, et "
+                                                    "aucune application plus simple ne peut migrer d'abord")
+
+
+def test_an_application_depending_only_on_one_that_stays_is_not_said_to_have_no_dependency() -> None:
+    # A GHT's PMSI depends on the DPI, which is retained: it can start the plan, but its reason
+    # must not tell the direction it has « no dependencies » (domains trial).
+    scan, ig = estate([{"id": "dpi", "strategy": "retain"}, {"id": "pmsi", "depends_on": ["dpi"]}])
+    result = plan(scan, ig, PlanOptions())
+    assert result.waves[0].applications == ("pmsi",)
+    reason = result.waves[0].placements[0].reason
+    assert reason.startswith("pilot: waits for no other application to move")
+    assert "no dependencies" not in reason

@@ -98,7 +98,8 @@ def test_markdown_report_for_wikis(runner: Any, monkeypatch: Any, tmp_path: Path
     crowded = [line for line in text.splitlines() if sum(line.count(f"**{s}**") for s in severities) > 1]
     assert crowded == []
     dpi = text.split("### Dossier patient informatisé (`dpi`)")[1].split("\n### ")[0]
-    assert "\n\n- **Bloquant** `GOV-BLK-001` — " in dpi and "\n  - Remédiation : Lever l'obstacle" in dpi
+    assert "\n\n- **Bloquant** `EXT-FLOW-001` — " in dpi  # the patient file mailed to a host without HDS
+    assert "\n- **Bloquant** `GOV-BLK-001` — " in dpi and "\n  - Remédiation : Lever l'obstacle" in dpi
     assert "()" not in dpi, "no empty list of references"
 
 

@@ -69,6 +69,35 @@ def test_the_four_answers_name_applications_and_count_unknowns(write_inventory: 
             and dict((k, v) for v, _, k in page["figures"])["unknown"] == page["unknowns"]["count"])
 
 
+def test_a_retained_saas_hosting_health_data_unlawfully_still_asks_for_a_vendor_decision(write_inventory: Any) -> None:
+    # A hospital keeps its tele-expertise SaaS (strategy retain), whose US provider stores the
+    # photos in the US and a lab portal at a host without HDS: staying does not make either
+    # lawful (CSP L.1111-8, HDS EXI 28); a retained US mail SaaS without health data asks nothing.
+    inventory, scan, planned = assessed(write_inventory({
+        "format": "bleu-assess/v2", "organisation": {"name": "GHT", "country": "FR", "type": "health-establishment"},
+        "providers": [{"id": "us", "name": "SpeechMed Inc.", "kind": "commercial", "headquarters": "US",
+                       "regions": ["US"], "hds_activities": [1, 2, 3, 4, 5, 6]},
+                      {"id": "lab", "name": "Biologie SELAS", "kind": "commercial", "headquarters": "FR",
+                       "regions": ["FR"]},
+                      {"id": "mail", "name": "Mail Corp.", "kind": "commercial", "headquarters": "US",
+                       "regions": ["FR"]}],
+        "applications": [
+            {"id": "tele", "name": "Télé-expertise", "hosting": {"model": "saas", "provider": "us"},
+             "datasets": ["photos"], "strategy": "retain"},
+            {"id": "labo", "name": "Portail du laboratoire", "hosting": {"model": "saas", "provider": "lab"},
+             "datasets": ["resultats"], "strategy": "retain"},
+            {"id": "courriel", "name": "Messagerie", "hosting": {"model": "saas", "provider": "mail"},
+             "datasets": ["courriels"], "strategy": "retain"}],
+        "datasets": [{"id": "photos", "name": "Photos", "classification": "health"},
+                     {"id": "resultats", "name": "Résultats", "classification": "health"},
+                     {"id": "courriels", "name": "Courriels", "classification": "personal"}]}))
+    assert {s.id for s in planned.staying} == {"tele", "labo", "courriel"}
+    vendor = next(d for d in one_page(scan, planned, inventory)["decisions"] if d["kind"] == "vendor-change")
+    text = " ".join(vendor["lines"])
+    assert "Télé-expertise at SpeechMed Inc." in text and "Portail du laboratoire at Biologie SELAS" in text
+    assert "Messagerie" not in text
+
+
 def test_undated_plans_say_how_to_date_them_and_dated_ones_give_dates(write_inventory: Any) -> None:
     inventory, scan, planned = assessed(write_inventory(estate()), "fr")
     assert "--start" in " ".join(one_page(scan, planned, inventory)["when"])

@@ -117,6 +117,30 @@ def test_flow_severity_follows_the_regime_and_the_recipient_carries_it(
     assert worst(recipient) <= worst(sender, flows)
 
 
+@pytest.mark.parametrize("certified, uncertified", [("a-hds", "z-mail"), ("z-hds", "a-mail")])
+def test_health_data_sent_to_an_uncertified_host_is_a_blocker_whichever_exposed_recipient_comes_first(
+        write_inventory: Any, certified: str, uncertified: str) -> None:
+    # A GHT's patient record goes to a US-controlled, HDS-certified warehouse and, by e-mail, to a
+    # US SaaS without HDS: the second is what CSP L.1111-8 forbids, whatever the ids' order.
+    inventory = {
+        "format": "bleu-assess/v1",
+        "organisation": {"name": "GHT", "type": "health-establishment"},
+        "providers": [{"id": "us-hds", "headquarters": "US", "regions": ["FR"], "qualifications": ["hds"]},
+                      {"id": "us-mail", "headquarters": "US", "regions": ["FR"]}],
+        "applications": [{"id": "dpi", "name": "DPI", "hosting": {"model": "on-premises"}, "datasets": ["dossier"]},
+                         {"id": certified, "name": "Entrepôt", "hosting": {"model": "saas", "provider": "us-hds"}},
+                         {"id": uncertified, "name": "Messagerie", "hosting": {"model": "saas", "provider": "us-mail"}}],
+        "datasets": [{"id": "dossier", "classification": "health"}],
+        "flows": [{"from": "dpi", "to": certified, "datasets": ["dossier"]},
+                  {"from": "dpi", "to": uncertified, "datasets": ["dossier"]}],
+    }
+    sender = api.scan(write_inventory(inventory)).item("dpi")
+    blocker = [f for f in sender.findings if f.rule == "EXT-FLOW-001"]
+    assert blocker and blocker[0].severity == "blocker"
+    assert sender.readiness == "not-ready"
+    assert "Messagerie" in blocker[0].message and "Entrepôt" in blocker[0].message  # every exposed recipient named
+
+
 # -- transfer bases and EU versus EEA --------------------------------------------------------------
 
 def test_adequacy_group_lists_each_decision_with_its_reference_and_date() -> None:

@@ -221,11 +221,7 @@ class Evaluator:
                 if kind == "application" and item.hosting is not None else None
             ordered, confidence = self.marks.item(item.id, ordered, facts["platform.id"], shown[2] if fast else None,
                                                   hosted)
-        undecided = self._undecided.get(unknown)
-        if undecided is None:  # every rule that found a fact missing, whatever the readiness
-            undecided = self._undecided[unknown] = tuple(
-                d for d in ("secnumcloud_scope", "residency", "exposure", "target")
-                if any(d in self._leaves[r] for r in unknown))
+        undecided = self.undecided(unknown)
         if kind == "application":
             self._exposure_undecided[item.id] = "exposure" in undecided
         elif "exposure" not in undecided and self._reached_undecided(item.id):
@@ -244,6 +240,16 @@ class Evaluator:
                               ordered, facts["platform.pending"], owner, criticality, classification, model, tags,
                               extra, reasons, confidence, undecided)
         return verdict, facts, fired
+
+    def undecided(self, unknown: tuple[str, ...]) -> tuple[str, ...]:
+        """The verdicts left undecided by `unknown`, the rules that found a fact missing (`decide`):
+        every such rule counts, whatever the readiness."""
+        undecided = self._undecided.get(unknown)
+        if undecided is None:
+            undecided = self._undecided[unknown] = tuple(
+                d for d in ("secnumcloud_scope", "residency", "exposure", "target")
+                if any(d in self._leaves[r] for r in unknown))
+        return undecided
 
     def _reached_undecided(self, dataset_id: str) -> bool:
         """Whether an application holding or receiving the dataset has an undecided exposure (its

@@ -227,26 +227,68 @@ class Exposures:
                         next_hop[u], distance[u] = v, distance[v] + 1
                         queue.append(u)
                         unreached.discard(u)
-            nearest = exposed_at[0]
+            # A holder sharing the data without a flow is exposed through the most exposed holder.
+            nearest = max(exposed_at, key=lambda a: exposed[a][1]) if len(exposed_at) > 1 else exposed_at[0]
+            # Every exposed place a holder's data reaches, not only the nearest: health data sent
+            # to an uncertified host is not excused by a certified one met first.
+            routes = self._routes(exposed_at, backward, holders) if forward and len(exposed_at) > 1 else {}
             for holder in holders:
                 if holder in exposed:
                     continue  # its own hosting already says it, with a stronger weight
                 if holder in next_hop:
-                    chain = [holder]
-                    while next_hop[chain[-1]] is not None:
-                        chain.append(next_hop[chain[-1]])  # type: ignore[arg-type]
-                    via, hops, end = "flow", distance[holder], chain[-1]
-                    self.sends_to_exposed[holder].add(end)
+                    reached = routes.get(holder)
+                    if reached is None:
+                        chain = [holder]
+                        while next_hop[chain[-1]] is not None:
+                            chain.append(next_hop[chain[-1]])  # type: ignore[arg-type]
+                        reached = [(chain[-1], distance[holder], tuple(chain))]
+                    ends = [end for end, _, _ in reached]
+                    self.sends_to_exposed[holder].update(ends)
                     if dataset.classification:
                         self.classes_to_exposed[holder].add(dataset.classification)
-                    if dataset.classification == "health" and self.hds_or_eea_gap(end):
+                    if dataset.classification == "health" and any(self.hds_or_eea_gap(e) for e in ends):
                         self.health_to_uncertified.add(holder)
+                    for end, hops, chain_ids in reached:
+                        self._add_path(holder, "flow", hops, chain_ids, exposed[end], factor)
                 else:  # the dataset is exposed where another application holds it
-                    chain, via, hops, end = [holder, nearest], "dataset", 1, nearest
                     if dataset.classification:
                         self.classes_shared[holder].add(dataset.classification)
-                score = round(self._weight(via, hops) * factor)
-                self.app_data_paths[holder].append(_Path(score, via, (*chain, *exposed[end][2])))
+                    self._add_path(holder, "dataset", 1, (holder, nearest), exposed[nearest], factor)
+
+    def _add_path(self, holder: str, via: str, hops: int, chain: tuple[str, ...],
+                  end: tuple[str, float, tuple[str, ...]], factor: float) -> None:
+        """A path from `holder` along `chain` to an exposed application (`end`: its way in, that
+        way's weight and its providers). Data reaching an application is no more exposed than
+        that application's own way in (a declared non-EU jurisdiction weighs 50: a flow there is
+        not 90)."""
+        score = round(min(self._weight(via, hops), end[1]) * factor)
+        self.app_data_paths[holder].append(_Path(score, via, (*chain, *end[2])))
+
+    @staticmethod
+    def _routes(exposed_at: list[str], backward: dict[str, list[str]],
+                holders: list[str]) -> dict[str, list[tuple[str, int, tuple[str, ...]]]]:
+        """Per holder whose data reaches an exposed application of `exposed_at` along the flows,
+        each such application with the number of hops and the shortest chain to it."""
+        wanted = set(holders)
+        routes: dict[str, list[tuple[str, int, tuple[str, ...]]]] = defaultdict(list)
+        for end in exposed_at:
+            parent: dict[str, str | None] = {end: None}
+            hops = {end: 0}
+            queue = deque([end])
+            while queue:
+                v = queue.popleft()
+                for u in sorted(backward[v]):
+                    if u not in parent:
+                        parent[u], hops[u] = v, hops[v] + 1
+                        queue.append(u)
+            for holder in wanted.intersection(parent):
+                if holder == end:
+                    continue
+                chain = [holder]
+                while parent[chain[-1]] is not None:
+                    chain.append(parent[chain[-1]])  # type: ignore[arg-type]
+                routes[holder].append((end, hops[holder], tuple(chain)))
+        return routes
 
     def hds_or_eea_gap(self, app_id: str) -> bool:
         """The application's hosting chain lacks HDS certification for an activity it performs

@@ -26,7 +26,7 @@ from bleu_assess.assess.analysis import SNC
 from bleu_assess.rules.refdata import region_groups, verdict_model
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
     from bleu_assess.assess.evaluate import Evaluator
     from bleu_assess.inventory.model import Inventory, Platform
@@ -52,6 +52,7 @@ class Row:
     name: str
     target: str
     cells: tuple[Cell, ...]  # one per offer, in `FitMatrix.offers` order
+    provisional: bool = False  # the target rests on facts missing from the inventory (scan's `undecided`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +65,19 @@ class FitMatrix:
     def to_dict(self) -> dict[str, Any]:
         return {"offers": list(self.offers), "assessed_on": self.day.isoformat(), "catalogue": self.catalogue,
                 "applications": [{"id": r.id, "name": r.name, "target": r.target,
+                                  **({"undecided": ["target"]} if r.provisional else {}),
                                   "offers": {o: {"status": c.status, "reason": c.reason, **c.values}
                                              for o, c in zip(self.offers, r.cells)}} for r in self.rows]}
 
 
 def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[str] | None = None,
-        day: dt.date | None = None, targets: Mapping[str, str] | None = None) -> FitMatrix:
+        day: dt.date | None = None, targets: Mapping[str, str] | None = None,
+        undecided: Collection[str] = ()) -> FitMatrix:
     """The matrix for `offers` (platform ids; default: every platform of the inventory).
     Raises KeyError naming an unknown offer. `targets`: each application's target as `scan`
-    gave it for the same inventory, rulesets and day, when the caller has it (the report):
-    otherwise the inventory is assessed once more to know them.
+    gave it for the same inventory, rulesets and day, when the caller has it (the report), with
+    `undecided`, the applications whose target scan marks undecided: otherwise the inventory is
+    assessed once more to know them. A provisional target never shows as a plain fit.
 
     Each candidate's assessment decides the applications only (`Evaluator.decide`): their target,
     landing offer and the rules that fired, as `assess` decides them, without the findings' texts
@@ -98,8 +102,10 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
         whole = Evaluator(build_graph(inventory), rulesets, lang, as_of)
         # Each row reads against the application's target as `scan` gives it (every offer declared).
         if targets is None:
-            targets = {app.id: whole.decide(app, "application")[0]["verdict.target"] for app in inventory.applications}
-        scanned = targets
+            assessed = {app.id: whole.decide(app, "application") for app in inventory.applications}
+            targets = {a: d[0]["verdict.target"] for a, d in assessed.items()}
+            undecided = {a for a, d in assessed.items() if "target" in whole.undecided(d[3])}
+        scanned, provisional = targets, set(undecided)
         for platform in chosen:
             # The offers applications run on today stay known (their facts judge the current
             # hosting) but sell nothing to land on: the candidate is the only landing zone.
@@ -122,7 +128,9 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
             columns.append(column)
     # A cell that meets another target than the row's (an EU offer accepted as the fallback of a
     # recommended scope, where a qualified offer gives the application SecNumCloud) says so.
-    rows = tuple(Row(app_id, name, scanned[app_id], tuple(_under(col[app_id], scanned[app_id]) for col in columns))
+    rows = tuple(Row(app_id, name, scanned[app_id],
+                     tuple(_under(col[app_id], scanned[app_id], app_id in provisional) for col in columns),
+                     app_id in provisional)
                  for app_id, name in sorted(names.items()))
     resolution = inventory.catalogue
     return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
@@ -158,10 +166,15 @@ def _shown(fired: list[Any]) -> tuple[tuple[str, str], ...]:
     return tuple((c.ruleset.ref, c.rule.id) for c in ordered)
 
 
-def _under(cell: Cell, target: str) -> Cell:
+def _under(cell: Cell, target: str, provisional: bool = False) -> Cell:
     """A cell as the row's target reads it: an offer the engine accepts only as the fallback of a
     recommended scope (an EU offer where SecNumCloud is recommended) fits with that condition,
-    never plainly under the stronger target (a new-user trial read ✓ under "SecNumCloud")."""
+    never plainly under the stronger target (a new-user trial read ✓ under "SecNumCloud"); an
+    offer meeting a provisional target (facts missing, e.g. unclassified data) fits only on
+    condition that the target holds once they are known (an auditor's trial read ✓ for an
+    application whose data nobody had classified)."""
+    if provisional and cell.status == "fits":
+        return Cell("fits-with-conditions", "provisional", {"target": target})
     if cell.status == "fits" and cell.values.get("target") not in (None, target):
         return Cell("fits-with-conditions", "fallback", {"target": cell.values["target"], "preferred": target})
     return cell

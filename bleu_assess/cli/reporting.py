@@ -93,7 +93,8 @@ def report(
         from bleu_assess.assess.fit import fit as fitting
 
         matrix = fitting(inventory, done.rulesets, result.lang, day=dt.date.fromisoformat(result.as_of),
-                         targets={i.id: i.target for i in result.items if i.kind == "application"})
+                         targets={i.id: i.target for i in result.items if i.kind == "application"},
+                         undecided={i.id for i in result.items if i.kind == "application" and "target" in i.undecided})
     console.keep(done, planned, matrix)
     formats.deliver("report", fmt, Report(result, planned, inventory, matrix),
                     Choices(result.lang, template_dir, source=path, audience=audience.value), output, [path])

@@ -21,6 +21,7 @@ from bleu_assess.intake.said import CellError
 from bleu_assess.inventory import model
 from bleu_assess.inventory.labels import labels
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
+from bleu_assess.locales import NOT_COUNTRIES
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
 FALSE = {"false", "faux", "non", "no", "n", "0"}
@@ -204,9 +205,6 @@ def _vocabularies(raw: bytes) -> dict[str, dict[str, list[Any]]]:
     return yaml.safe_load(raw.decode("utf-8")) or {}
 
 
-# CLDR territories that are no country an organisation or a provider is in: the European Union,
-# the euro area, the United Nations, outlying Oceania, unknown, and the pseudo-locales.
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
 # At most this many closest names suggested for a country not found, from this rapidfuzz score.
 _CLOSEST, _CLOSEST_SCORE = 3, 75
 
@@ -262,7 +260,7 @@ def _country_names() -> tuple[dict[str, set[str]], dict[str, str]]:
     names: dict[str, str] = {}
     for lang in ("fr", "en"):
         for code, name in Locale(lang).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
                 codes.setdefault(plain(name), set()).add(code)
                 names.setdefault(plain(name), code)
     return codes, names

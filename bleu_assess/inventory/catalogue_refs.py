@@ -97,6 +97,7 @@ def resolve(documents: list[Any], catalogue_path: str | os.PathLike[str] | None 
     catalogue = cat.load(catalogue_path)
     day = day or cat.assessment_date()
     resolver = _Resolver(catalogue, day)
+    resolver.declared_providers(documents)
     out = [resolver.document(doc) for doc in documents]
     if resolver.errors:
         noun = "error" if len(resolver.errors) == 1 else "errors"
@@ -107,11 +108,21 @@ def resolve(documents: list[Any], catalogue_path: str | os.PathLike[str] | None 
     age = catalogue.age_days(day)
     if age > cat.STALE_AFTER_DAYS and resolver.first is not None:
         first, where = resolver.first
-        warnings.insert(0, Diagnostic(first.file, *first.position, yamlio.format_path(where),
-                                      f"catalogue {catalogue.version} is dated {catalogue.as_of}, {age} days before "
-                                      f"the assessment date {day.isoformat()}; provider facts may be out of date "
-                                      "(--catalogue PATH uses a newer catalogue)", "warning"))
+        warnings.insert(0, _coded(first.file, first.position, where, "catalogue_stale",
+                                  {"version": catalogue.version, "as_of": catalogue.as_of, "age": age,
+                                   "day": day.isoformat()}, "warning"))
     return out, resolution, warnings
+
+
+def _coded(file: str, position: tuple[int | None, int | None], path: tuple[Any, ...], code: str,
+           params: dict[str, Any], severity: str = "error") -> Diagnostic:
+    """A diagnostic carrying the validation code `code` and its parameters, its message in
+    English until render/words.py words it in the reader's language."""
+    from bleu_assess.inventory.walker import english
+
+    return Diagnostic(file, *position, yamlio.format_path(path), english(f"validate.{code}", params),
+                      "warning" if severity == "warning" else "error", None, f"validate.{code}",
+                      tuple(params.items()))
 
 
 class _Tree:
@@ -149,6 +160,25 @@ class _Resolver:
         self.errors: list[Diagnostic] = []
         self.warnings: list[Diagnostic] = []
         self.first: tuple[_Located, tuple[Any, ...]] | None = None
+        self.inventory_providers: set[str] = set()
+        self.catalogue_providers: dict[str, str] = {}
+
+    def declared_providers(self, documents: list[Any]) -> None:
+        """The providers every file declares (`inventory_providers`), and the inventory's id of
+        each catalogue provider referred to (`catalogue_providers`, the first): an offer's
+        platform defaults to its provider, in whichever file it is declared."""
+        for doc in documents:
+            items = doc.data.get("providers") if isinstance(doc.data, dict) else None
+            for item in items if isinstance(items, list) else ():
+                if not isinstance(item, dict):
+                    continue
+                ref, own = item.get("ref"), item.get("id")
+                if isinstance(ref, str) and ref.startswith(PREFIX):
+                    target = ref[len(PREFIX):].partition("/")[0]
+                    own = own if isinstance(own, str) else target
+                    self.catalogue_providers.setdefault(target, own)
+                if isinstance(own, str):
+                    self.inventory_providers.add(own)
 
     def document(self, doc: Any) -> Any:
         data = doc.data
@@ -184,23 +214,26 @@ class _Resolver:
             expanded[section] = new_items
         return type(doc)(doc.file, doc.text, expanded)
 
-    def error(self, located: _Located, where: tuple[Any, ...], message: str) -> None:
-        self.errors.append(Diagnostic(located.file, *located.position, yamlio.format_path((*where, "ref")), message))
+    def error(self, located: _Located, where: tuple[Any, ...], code: str, **params: Any) -> None:
+        """A refusal as a validation code (`validate.<code>`), worded in the reader's language
+        when printed (render/words.py), English until then."""
+        self.errors.append(_coded(located.file, located.position, (*where, "ref"), code, params))
 
     def entry(self, section: str, item: dict[str, Any], v2: bool, chosen: dict[str, list[str]],
               provider_ids: dict[str, str], located: _Located, where: tuple[Any, ...]) -> dict[str, Any] | None:
         ref = item["ref"]
         if not isinstance(ref, str) or not ref.startswith(PREFIX):
-            self.error(located, where, f"expected 'catalogue:PROVIDER' or 'catalogue:PROVIDER/OFFER', got {ref!r}")
+            self.error(located, where, "catalogue_ref_malformed", value=str(ref))
             return None
         target = ref[len(PREFIX):]
         found = cat.resolve(self.catalogue, target)
         if found is None or (section == "platforms" and not isinstance(found, cat.Offer)):
-            from bleu_assess.inventory.validate import suggest
+            from bleu_assess.inventory.walker import closest
 
-            kind = "provider (PROVIDER or PROVIDER/OFFER)" if section == "providers" else "offer (PROVIDER/OFFER)"
-            choices = cat.all_refs(self.catalogue) if section == "providers" else [o.ref for o in self.catalogue.offers()]
-            self.error(located, where, f"unknown catalogue {kind} '{target}'{suggest(target, choices)}")
+            providers = section == "providers"
+            choices = cat.all_refs(self.catalogue) if providers else [o.ref for o in self.catalogue.offers()]
+            self.error(located, where, "unknown_catalogue_provider" if providers else "unknown_catalogue_offer",
+                       value=target, hint=closest(target, choices) or "")
             return None
         inline = {k: v for k, v in item.items() if k != "ref"}
         if section == "providers":
@@ -216,7 +249,13 @@ class _Resolver:
             assert isinstance(found, cat.Offer)  # a platform's ref names an offer (checked above)
             built, facts = self.offer(found, v2)
             default_id = f"{found.provider}-{found.id}"
-            built["provider"] = provider_ids.get(found.provider, found.provider)
+            provider = provider_ids.get(found.provider) or self.catalogue_providers.get(found.provider)
+            if provider is None and "provider" not in inline and found.provider not in self.inventory_providers:
+                # An offer of the catalogue names its provider: say which entry to add, rather
+                # than an unknown provider id the user never wrote.
+                self.error(located, where, "catalogue_offer_provider_missing", value=target, provider=found.provider)
+                return None
+            built["provider"] = provider or found.provider
         built = {"id": default_id, **built}
         # Fields the catalogue has and the inventory writes too; others only add what it lacks.
         overrides = tuple(k for k in inline if k in built and k not in ("id", "provider"))
@@ -280,10 +319,10 @@ class _Resolver:
                 if q.counts_on(self.day):
                     held.setdefault(q.id, []).append(q.fact)
                 elif q.until and cat.parse_date(q.until) < self.day:
-                    self.warnings.append(Diagnostic(
-                        located.file, *located.position, yamlio.format_path((*where, "ref")),
-                        f"{q.id} of {offer.ref} expired on {q.until} and does not count on "
-                        f"{self.day.isoformat()}", "warning"))
+                    self.warnings.append(_coded(located.file, located.position, (*where, "ref"),
+                                                "catalogue_qualification_expired",
+                                                {"qualification": q.id, "offer": offer.ref, "until": q.until,
+                                                 "day": self.day.isoformat()}, "warning"))
             if "hds_activities" in offer.facts:
                 activities = offer.facts["hds_activities"]
                 shown = "hds (activities " + ", ".join(map(str, activities.value)) + ")"

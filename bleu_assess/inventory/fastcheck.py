@@ -18,7 +18,7 @@ plainly:
 
 What the schema does not express is then checked on the accepted data, by columns (each field
 of every entry at once, its loop in C): ids (duplicates and references, collected as the walker
-collects them), real calendar dates, finite numbers; then every check of validate.py outside the
+collects them), real calendar dates, country codes that name a country, finite numbers; then every check of validate.py outside the
 walker (called as they are). When the compiled validator rejects a document, or any of these
 checks finds anything, the document is validated again by `validate.validate` from the start:
 every message is the walker's, as precise as ever. So this module only decides whether the fast
@@ -39,6 +39,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
+from bleu_assess import locales
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory import model
 from bleu_assess.inventory import validate as located
@@ -261,11 +262,11 @@ def _free_definitions() -> dict[str, Any]:
     return defs
 
 
-# --- What the schema does not say: ids, dates, finite numbers, by columns -----------------
+# --- What the schema does not say: ids, dates, countries, finite numbers, by columns -------
 
 @cache
 def _residual() -> Spec:
-    """INVENTORY pruned to the fields that declare or refer to ids, hold dates or numbers."""
+    """INVENTORY pruned to the fields that declare or refer to ids, hold dates, countries or numbers."""
     pruned = _prune(INVENTORY)
     assert pruned is not None
     return pruned
@@ -278,7 +279,7 @@ def _prune(spec: Spec) -> Spec | None:
         fields = {name: kept for name, child in spec.fields.items() if (kept := _prune(child)) is not None}
         item = _prune(spec.item) if spec.item is not None else None
         return replace(spec, fields=fields, item=item) if fields or item is not None else None
-    interesting = spec.ref or spec.defines or spec.type in ("date", "integer", "number", "effort")
+    interesting = spec.ref or spec.defines or spec.type in ("date", "country", "integer", "number", "effort")
     return spec if interesting else None
 
 
@@ -316,6 +317,8 @@ def _ids_ok(spec: Spec, values: list[Any], defined: dict[str, dict[str, Any]], r
                                             doc)
     if kind == "date":
         return all(parse_date(v) is not None for v in set(values) if v is not None)
+    if kind == "country":  # two capitals that name a country (the walker's check), as a set
+        return {v for v in values if isinstance(v, str)} <= locales.country_codes()
     if kind == "id":
         ids = _only(values, str)
         if spec.ref:

@@ -16,6 +16,7 @@ from functools import cache
 from itertools import repeat
 from typing import Any
 
+from bleu_assess import locales
 from bleu_assess.errors import Diagnostic, format_path
 from bleu_assess.inventory import model, yamlio
 from bleu_assess.inventory.labels import code_for_label
@@ -125,8 +126,8 @@ def closest(word: str, choices: Iterable[str]) -> str:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' in English (messages still in words: rulesets, catalogue
-    references), or ''. A message in the reader's language uses render.i18n.did_you_mean."""
+    """' (did you mean 'x'?)' in English (messages still in words: rulesets), or ''. A
+    message in the reader's language uses render.i18n.did_you_mean."""
     match = closest(word, choices)
     return _english()["did_you_mean"].format(name=match) if match else ""
 
@@ -264,6 +265,11 @@ class Walker:
                             self.fail(path, "duplicate_id", entry=spec.defines, value=value, where=where)
             elif kind == "country" and not _COUNTRY.match(value):
                 self.fail(path, "invalid_country", value=value, hint=value.upper() if _COUNTRY.match(value.upper()) else "")
+                return
+            elif kind == "country" and value not in locales.country_codes():
+                # Two capitals that name no country: a group (EU), an informal code (UK), a typo;
+                # read as a country outside the EEA, it would make every finding about transfers.
+                self.fail(path, "unknown_country", value=value, hint=locales.country_aliases().get(value, ""))
                 return
             elif kind == "date" and parse_date(value) is None:
                 self.fail(path, "invalid_date", value=value)

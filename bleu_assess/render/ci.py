@@ -141,8 +141,11 @@ def _rule_descriptor(rule_id: str, finding: Finding, rule: Rule | None, ruleset:
         "fullDescription": {"text": title},
         "help": {"text": text, "markdown": markdown.strip()},
         "defaultConfiguration": {"level": LEVEL[finding.severity]},
+        # The rule's own uncertainty: a finding merged with another rule's (one fact, one finding)
+        # carries that rule's note, which says nothing of this rule.
         "properties": {"tags": list(dict.fromkeys(["security", finding.dimension, finding.ruleset.partition("@")[0],
-                                                    *(["uncertain"] if finding.uncertain else [])])),
+                                                    *(["uncertain"] if (rule.uncertain if rule is not None
+                                                                        else finding.uncertain) else [])])),
                        "security-severity": SECURITY_SEVERITY[finding.severity],
                        "references": [{"text": name, **({"url": url} if url else {})} for name, url in sources]},
     }
@@ -274,7 +277,7 @@ def _message(finding: Finding, lang: str) -> str:
     """The alert's text: message, remediation, and the uncertainty of the legal basis, if any."""
     text = f"{finding.message} {t('scan.field', lang, name=t('scan.remediation', lang))} {finding.remediation}"
     if finding.uncertain:
-        text += f" ({t('scan.uncertain', lang)}: {finding.uncertain})"
+        text += f" ({t('scan.field', lang, name=t('scan.uncertain', lang))} {finding.uncertain})"
     return text
 
 

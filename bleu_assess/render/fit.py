@@ -7,7 +7,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.assess.fit import Cell, FitMatrix
+from bleu_assess.assess.fit import Cell, FitMatrix, Row
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, label_or_code, t
 
@@ -57,6 +57,20 @@ def reason(cell: Cell, lang: str) -> str:
     return t(f"fit.reason.{cell.reason}", lang, **values)
 
 
+def target_label(row: Row, lang: str) -> str:
+    """The row's target in words, ' ?' after it when it is provisional (as `scan` shows it)."""
+    mark = " " + t("scan.undecided_mark", lang) if row.provisional else ""
+    return label("target", row.target, lang) + mark
+
+
+def legend(matrix: FitMatrix, lang: str) -> list[str]:
+    """The legend of the marks, and of the provisional mark when a row shows it."""
+    lines = [t("fit.legend", lang)]
+    if any(r.provisional for r in matrix.rows):
+        lines.append(t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang)))
+    return lines
+
+
 def table(matrix: FitMatrix, lang: str, width: int = 100) -> RenderableType:
     """The matrix for a terminal of `width` columns, words never cut: a grid (an application a
     row, an offer a column, each cell its mark and reason) when every column can be as wide as
@@ -70,17 +84,17 @@ def table(matrix: FitMatrix, lang: str, width: int = 100) -> RenderableType:
 
     title = t("fit.title", lang, day=matrix.day)
     columns = [Column(t("fit.col_application", lang), [Text(r.id) for r in matrix.rows], ALWAYS, no_wrap=True),
-               Column(t("fit.col_target", lang), [Text(label("target", r.target, lang)) for r in matrix.rows], ALWAYS)]
+               Column(t("fit.col_target", lang), [Text(target_label(r, lang)) for r in matrix.rows], ALWAYS)]
     columns += [Column(offer, [Text(f"{MARKS[r.cells[i].status]} {reason(r.cells[i], lang)}", style=_STYLES[r.cells[i].status])
                                for r in matrix.rows], ALWAYS) for i, offer in enumerate(matrix.offers)]
-    foot = [t("fit.legend", lang)]
+    foot = legend(matrix, lang)
     if matrix.catalogue:
         foot.append(t("scan.catalogue_line", lang, **matrix.catalogue))
     if fits(columns, width):
         return Group(fitted(title, columns, width, lang), Text("\n".join(foot)))
     parts: list[Any] = [Text(title, style="bold"), Text("")]
     for row in matrix.rows:
-        parts.append(Text(f"{row.id} — {label('target', row.target, lang)}", style="bold"))
+        parts.append(Text(f"{row.id} — {target_label(row, lang)}", style="bold"))
         # Offers with the same status and reason on one line; what simply fits, by name only.
         said: dict[tuple[str, str], list[str]] = {}
         for offer, cell in zip(matrix.offers, row.cells):
@@ -101,7 +115,9 @@ def markdown(matrix: FitMatrix, lang: str, template_dir: str | None = None) -> s
 
     return render("fit/fit.md.j2", {"matrix": matrix, "mark": MARKS.__getitem__,
                                     "reason": lambda cell: reason(cell, lang),
-                                    "label": lambda kind, value: label(kind, value, lang)}, template_dir, lang)
+                                    "label": lambda kind, value: label(kind, value, lang),
+                                    "target": lambda row: target_label(row, lang),
+                                    "legend": legend(matrix, lang)}, template_dir, lang)
 
 
 def csv_text(matrix: FitMatrix, lang: str) -> str:
@@ -121,8 +137,8 @@ def json_text(matrix: FitMatrix) -> str:
 
 def report_context(matrix: FitMatrix, lang: str) -> dict[str, Any]:
     """What the report's fit section (templates/report/fit.*.j2) reads."""
-    return {"offers": list(matrix.offers), "legend": t("fit.legend", lang),
+    return {"offers": list(matrix.offers), "legend": " · ".join(legend(matrix, lang)),
             "title": t("fit.title", lang, day=matrix.day),
-            "rows": [{"id": r.id, "name": r.name, "target": label("target", r.target, lang),
+            "rows": [{"id": r.id, "name": r.name, "target": target_label(r, lang),
                       "cells": [{"status": c.status, "mark": MARKS[c.status], "text": reason(c, lang)}
                                 for c in r.cells]} for r in matrix.rows]}

@@ -131,13 +131,15 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     for kind, spec in (data.get("decisions") or {}).items():
         lines = []
         models, kinds = set(spec.get("hosting_models") or ()), set(spec.get("kinds") or ())
-        rules = set(spec.get("rules") or ())
+        rules, unlawful = set(spec.get("rules") or ()), set(spec.get("staying_rules") or ())
         by_why: dict[str, list[str]] = defaultdict(list)
         for verdict in scan.items:
             if ((models and (verdict.kind != "application" or verdict.hosting_model not in models))
-                    or (kinds and verdict.kind not in kinds) or verdict.id in staying):
+                    or (kinds and verdict.kind not in kinds)):
                 continue
-            titles = [worded(verdict, f).title for f in decided(verdict) if f.rule in rules]
+            # A retained application asks for a decision only about what is unlawful where it is.
+            asked = unlawful if verdict.id in staying else rules
+            titles = [worded(verdict, f).title for f in decided(verdict) if f.rule in asked]
             if verdict.readiness in (spec.get("readiness") or ()):
                 titles.append(label("readiness", verdict.readiness, lang))
             if titles:
