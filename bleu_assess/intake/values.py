@@ -216,8 +216,8 @@ def _country(text: str) -> Coerced:
     """A country: its ISO 3166-1 alpha-2 code as written (`fr` normalised to `FR`), or a name
     clients type (country_aliases.yaml: `UK`, `USA`), or its French or English CLDR name
     (`Allemagne`, `États-Unis`, `Germany`), translated and said. A name meaning several
-    countries, or none, is refused, with the codes of the closest names (worded in the reader's
-    language when said). Babel is imported only here, for a value that is not a code."""
+    countries is refused naming them, a name meaning none with the closest names (each country
+    worded in the reader's language when said, with its code). Babel is imported only here, for a value that is not a code."""
     aliases = _country_aliases()
     key = plain(text)
     if key not in aliases and re.fullmatch(r"[A-Za-z]{2}", text):
@@ -227,7 +227,7 @@ def _country(text: str) -> Coerced:
     if len(found) == 1:
         return Coerced(found[0], "translated", text)
     if found:
-        raise CellError("country_ambiguous", text=text, codes=tuple(found))
+        raise CellError("country_ambiguous", text=text, countries=tuple(found))
     from rapidfuzz import fuzz, process
 
     closest = process.extract(key, list(names), scorer=fuzz.ratio, limit=_CLOSEST, score_cutoff=_CLOSEST_SCORE)
