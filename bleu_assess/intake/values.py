@@ -6,6 +6,7 @@ code and values of a message naming what was expected (intake/said.py)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
@@ -424,19 +425,25 @@ def _date(raw: Any) -> Coerced:
         return Coerced(dt.date.fromisoformat(text).isoformat())
     except ValueError:
         pass
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", text)
     words = re.fullmatch(r"(?:1er|(\d{1,2}))\s+([^\W\d_]+)\.?\s+(\d{4})", text, re.UNICODE)
+    if iso:
+        year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
+    elif match:
+        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        year += 2000 if year < 100 else 0
+    elif words and plain(words.group(2)) in _MONTHS:
+        day, month, year = int(words.group(1) or 1), _MONTHS[plain(words.group(2))], int(words.group(3))
+    else:
+        raise CellError("not_a_date", text=text)
     try:
-        if match:
-            day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-            year += 2000 if year < 100 else 0
-            return Coerced(dt.date(year, month, day).isoformat(), "converted", text)
-        if words and plain(words.group(2)) in _MONTHS:
-            day = int(words.group(1) or 1)
-            return Coerced(dt.date(int(words.group(3)), _MONTHS[plain(words.group(2))], day).isoformat(), "converted", text)
-    except ValueError:
-        pass
-    raise CellError("not_a_date", text=text)
+        return Coerced(dt.date(year, month, day).isoformat(), None if iso else "converted", text)
+    except ValueError:  # well formed: what to fix is the day (30 February) or the month (13), not the form
+        if year and 1 <= month <= 12:
+            raise CellError("no_such_day", text=text, month=f"{year:04d}-{month:02d}",
+                            days=calendar.monthrange(year, month)[1]) from None
+        raise CellError("no_such_month" if year else "not_a_date", text=text, month_number=month) from None
 
 
 def natural_key(label: str) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ Shared by inventory validation (inventory/validate.py) and ruleset loading (rule
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import difflib
 import math
@@ -266,7 +267,11 @@ class Walker:
                 self.fail(path, "invalid_country", value=value, hint=value.upper() if _COUNTRY.match(value.upper()) else "")
                 return
             elif kind == "date" and parse_date(value) is None:
-                self.fail(path, "invalid_date", value=value)
+                missing = missing_day(value)
+                if missing:  # well formed: the format is not what to fix, the day is
+                    self.fail(path, missing[0], value=value, **missing[1])
+                else:
+                    self.fail(path, "invalid_date", value=value)
                 return
             if spec.enum is not None and value not in spec.enum:
                 self.fail(path, "unknown_value", value=value,
@@ -311,6 +316,22 @@ def parse_date(text: Any) -> datetime.date | None:
         return datetime.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def missing_day(text: str) -> tuple[str, dict[str, Any]] | None:
+    """Why a well-formed `YYYY-MM-DD` names no day, as a code of the validation catalogue and its
+    parameters: `no_such_month` (2026-13-01), `no_such_day` with the `month` (`YYYY-MM`, worded
+    when printed) and how many `days` it has (2025-02-30, 2026-02-29, 2026-04-00); None for a
+    date, or for text that is not of that form (a format mistake)."""
+    if not _DATE.match(text) or parse_date(text) is not None:
+        return None
+    year, month = (int(part) for part in text.split("-")[:2])
+    if not 1 <= month <= 12:
+        return "no_such_month", {"month_number": month}
+    if year == 0:  # no year 0 in ISO 8601's calendar as Python counts it: a format mistake
+        return None
+    days = calendar.monthrange(year, month)[1]
+    return "no_such_day", {"month": f"{year:04d}-{month:02d}", "days": days}
 
 
 
