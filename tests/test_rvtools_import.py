@@ -165,3 +165,28 @@ def test_same_inputs_and_date_give_byte_identical_inventories(runner: Any, workb
     result = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(tmp_path / "c.yaml"),
                                  "--as-of", "30/11/2026"])
     assert result.exit_code == 2 and "invalid assessment date '30/11/2026': expected YYYY-MM-DD" in result.output
+
+
+@pytest.mark.parametrize("by, column, lang, words", [
+    ("folder", "Folder", "fr", "vInfo n'a pas de colonne « Folder » : --group-by folder ne suggère aucune application"),
+    ("folder", "Folder", "en", "vInfo has no column 'Folder': --group-by folder suggests no application"),
+    ("vapp", "vApp", "en", "vInfo has no column 'vApp': --group-by vapp suggests no application"),
+])
+def test_grouping_by_a_column_the_workbook_lacks_is_said_naming_the_workbook_and_the_column(
+        runner: Any, tmp_path: Path, by: str, column: str, lang: str, words: str) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    sheet = book.create_sheet("vInfo")
+    kept = [i for i, name in enumerate(VINFO[0]) if name != column]
+    for row in VINFO:
+        sheet.append([row[i] for i in kept])
+    source = tmp_path / "RVTools_sans_dossiers.xlsx"
+    book.save(source)
+    out, report = tmp_path / "out.yaml", tmp_path / "report.json"
+    result = runner.invoke(app, ["import", "rvtools", str(source), "--organisation", "Mairie", "-o", str(out),
+                                 "--group-by", by, "--report", str(report), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    said = result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert f"{source}: {words}" in said or f"{source} : {words}" in said
+    noted = json.loads(report.read_text(encoding="utf-8"))["notes"]
+    assert {"code": "no-group-column", "file": str(source), "column": column, "by": by} in noted

@@ -87,6 +87,10 @@ def _by_vm(table: Table | None) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+# The vInfo column each --group-by but tag and pattern reads (tag names its own, --tag-column).
+_GROUP_COLUMNS = {"folder": "Folder", "vapp": "vApp"}
+
+
 def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Machine]:
     """The machines of an RVTools export; templates and empty rows counted as left out."""
     tables = _tables(path)
@@ -97,6 +101,9 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
     tag_key = normalise(grouping.tag) if grouping else ""
     if grouping and grouping.by == "tag" and not tables["vinfo"].has(grouping.tag):
         raise usage("no_tag_column", hint=True, column=grouping.tag, columns=tuple(tables["vinfo"].header))
+    column = _GROUP_COLUMNS.get(grouping.by) if grouping else None
+    if grouping and column and not tables["vinfo"].has(column):  # else every machine is left without one, silently
+        report.notes.append(said("no-group-column", file=path, column=column, by=grouping.by))
     machines = []
     for number, row in tables["vinfo"].rows:
         report.read += 1
