@@ -94,3 +94,19 @@ def test_a_day_the_month_does_not_have_is_named_at_its_workbook_cell(runner: Any
     assert result.exit_code == 2
     assert (f"{path}: applications!E2: homologation.granted_on: date « 29 février 2026 » inexistante : "
             "février 2026 compte 28 jours") in _said(result)
+
+
+@pytest.mark.parametrize("line, fr, en", [
+    (["scan", "{inv}", "--as-of", "2026-02-29"], "--as-of : date « 2026-02-29 » inexistante : février 2026 compte 28 jours",
+     "--as-of: no such date '2026-02-29': February 2026 has 28 days"),
+    (["plan", "{inv}", "--start", "2027-04-31"], "--start : date « 2027-04-31 » inexistante : avril 2027 compte 30 jours",
+     "--start: no such date '2027-04-31': April 2027 has 30 days"),
+])
+def test_a_day_the_month_does_not_have_is_named_on_the_command_line(
+        runner: Any, tmp_path: Path, line: list[str], fr: str, en: str) -> None:
+    path = tmp_path / "h.yaml"
+    path.write_text(INVENTORY.format(granted="2025-02-28", until="2028-02-29"), encoding="utf-8")
+    for lang, words in (("fr", fr), ("en", en)):
+        result = runner.invoke(app, [word.format(inv=path) for word in line] + ["--lang", lang])
+        assert result.exit_code == 2, result.output
+        assert words in _said(result)

@@ -17,7 +17,7 @@ from functools import cache
 from itertools import repeat
 from typing import Any
 
-from bleu_assess.errors import Diagnostic, format_path
+from bleu_assess.errors import Diagnostic, UsageError, format_path, option_error
 from bleu_assess.inventory import model, yamlio
 from bleu_assess.inventory.labels import code_for_label
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
@@ -376,3 +376,11 @@ def locate(docs: list[Document], issues: list[Issue]) -> list[Diagnostic]:
                               tuple(issue.params.items())))
     return sorted(out, key=Diagnostic.sort_key)
 
+
+
+def no_such_day(option: str, value: str) -> UsageError | None:
+    """The refusal of a command-line option's date of the right form that names no day
+    (`--start 2027-02-30`: « février 2027 compte 28 jours »), worded in the command's language
+    when printed; None for any other value (a format mistake, said by the caller)."""
+    missing = missing_day(value)
+    return option_error(missing[0], with_hint=False, option=option, value=value, **missing[1]) if missing else None

@@ -20,7 +20,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bleu_assess import cache as compiled_cache
-from bleu_assess.errors import TemplateError, template_error
+from bleu_assess.errors import template_error
 from bleu_assess.render.i18n import t
 from bleu_assess.render.markdown import md_code, md_escape, md_text
 from bleu_assess.resources import templates_dir
@@ -75,11 +75,7 @@ def environment(template_dir: str | os.PathLike[str] | None, lang: str,
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not os.path.isdir(template_dir):
-            from bleu_assess.inputs import english
-
-            params = {"path": os.fspath(template_dir)}
-            raise TemplateError(english("template_dir_missing", params, "usage"), code="usage.template_dir_missing",
-                                params=params)
+            raise template_error("template_dir_missing", path=os.fspath(template_dir))
         loaders.append(_Loader(str(template_dir)))
     loaders.extend([jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), builtin])
     # The sandbox protects against a hostile --template-dir. The shipped templates alone are
