@@ -101,3 +101,12 @@ def test_the_program_refuses_in_french_under_a_french_locale(tmp_path: Path) -> 
     said = run.stderr.replace("\u202f", " ").replace("\xa0", " ")
     assert "erreur : --format : « nope » n'est pas une valeur permise" in said
     assert "Traceback" not in said and "Invalid value" not in said
+
+
+def test_an_import_answers_for_the_french_organisation_it_creates_unless_told_otherwise(
+        runner: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = runner.invoke(app, ["import", "csv", "tables", "--bogus"])
+    assert result.exit_code == 2
+    assert "erreur : option inconnue « --bogus »" in _said(result)
+    monkeypatch.setenv("BLEU_ASSESS_LANG", "en")
+    assert "error: unknown option '--bogus'" in _said(runner.invoke(app, ["import", "csv", "tables", "--bogus"]))

@@ -110,9 +110,12 @@ def _is_number(text: str) -> bool:
 
 
 def language(args: list[str]) -> str:
-    """The language a command line would have been answered in: its --lang, else the country of
-    the organisation of the first inventory it names (read leniently, as `api.country_of`),
+    """The language a command line would have been answered in (docs/cli.md, "Language"): its
+    --lang, else the country of the organisation of the first inventory it names (read
+    leniently, as `api.country_of`), else for the commands that write for a French organisation
+    unless told otherwise (imports, `init`, `export template`) the format's default country,
     else the default (BLEU_ASSESS_LANG, the locale)."""
+    from bleu_assess.cli import invoked
     from bleu_assess.render.i18n import LANGUAGES, default_language
 
     for index, word in enumerate(args):
@@ -127,6 +130,11 @@ def language(args: list[str]) -> str:
             country = api.country_of(word)
             if country:
                 return default_language(country)
+    path = invoked(args)
+    if path[:1] in (["import"], ["init"]) or path == ["export", "template"]:
+        from bleu_assess.api import DEFAULT_COUNTRY
+
+        return default_language(DEFAULT_COUNTRY)
     return default_language()
 
 
