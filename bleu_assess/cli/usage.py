@@ -156,16 +156,16 @@ class Root(TyperGroup):
         self._args = list(args)
         try:
             return super().make_context(info_name, args, parent, **extra)
-        except click_errors.UsageError as error:
-            raise self._worded(error) from None
+        except click_errors.UsageError as error:  # in the root's own options: its help
+            raise self._worded(error, root=True) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except click_errors.UsageError as error:
-            raise self._worded(error) from None
+            raise self._worded(error, root=False) from None
 
-    def _worded(self, error: click_errors.UsageError) -> click_errors.UsageError:
+    def _worded(self, error: click_errors.UsageError, root: bool) -> click_errors.UsageError:
         if isinstance(error, (Worded, click_errors.NoArgsIsHelpError)):
             return error
         from bleu_assess.cli import invoked
@@ -174,6 +174,6 @@ class Root(TyperGroup):
         if error.ctx is not None and error.ctx.command is not self:
             command = error.ctx.command_path
         else:  # the parser's own errors carry no context: the command the line names, if any
-            path = invoked(self._args)
+            path = [] if root else invoked(self._args)
             command = " ".join(["bleu-assess", *(path if path and path[0] in self.commands else [])])
         return Worded(error, code, params, language(self._args), command)
