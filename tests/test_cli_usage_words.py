@@ -84,8 +84,8 @@ def test_without_an_inventory_the_language_is_the_flag_or_the_environment(
     grouped = runner.invoke(app, ["import", "tabel", *flag])
     assert "commande inconnue « tabel » (vouliez-vous dire « table » ?)" in _said(grouped)
     assert "bleu-assess import -h" in _said(grouped)
-    rooted = runner.invoke(app, ["--catalogue"])  # a root option: the root's help
-    assert "erreur : l'option --catalogue attend une valeur" in _said(rooted)
+    rooted = runner.invoke(app, ["--bogus", "scan", *flag])  # a root option: the root's help
+    assert "erreur : option inconnue « --bogus »" in _said(rooted)
     assert "conseil : bleu-assess -h montre son usage et ses options" in _said(rooted)
 
 
