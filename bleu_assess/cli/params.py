@@ -6,7 +6,8 @@ than the rest of the CLI together. Our commands only take strings, flags, paths,
 bounds or not, never clamped), str enums and lists of these, which typer's own pydantic-free helpers
 (`coerce_cli_choice`, `coerce_cli_path`) or a plain conversion handle. `install()` gives such
 parameters a light coercer; any other annotation, and any value the light coercer refuses,
-goes to typer's own adapter, so error messages stay typer's.
+goes to typer's own adapter; what that adapter refuses too becomes a `BadValue` saying what
+the parameter takes, worded in the command's language by cli/usage.py.
 
 typer exposes no public hook for this: `install` wraps `_TyperParameter.get_runtime_param`
 (typer >= 0.24) and does nothing when typer's internals differ, leaving typer's own path.
@@ -19,7 +20,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from typer._click.exceptions import BadParameter
+from bleu_assess.cli.usage import BadValue, click_errors
 
 
 def _scalar(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | None:
@@ -91,7 +92,7 @@ def install() -> None:
             except ValueError:  # typer's adapter decides; what it refuses is worded by cli/usage.py
                 try:
                     return _coercion.build_runtime_param(self._descriptor)._coerce_value(value, param=param, ctx=ctx)
-                except BadParameter as error:
+                except click_errors.BadParameter as error:
                     raise _bad_value(error, value, self._descriptor, param, ctx) from None
 
     def get_runtime_param(self: Any) -> Any:
@@ -112,8 +113,6 @@ def install() -> None:
 def _bad_value(error: Exception, value: Any, descriptor: Any, param: Any, ctx: Any) -> Exception:
     """typer's refusal of `value` as a BadValue that says what the parameter takes (its choices,
     its kind of number and bounds), for cli/usage.py to word; typer's own for any other type."""
-    from bleu_assess.cli.usage import BadValue
-
     annotation, info = descriptor.annotation, descriptor.parameter_info
     if get_origin(annotation) is list and len(get_args(annotation)) == 1:
         annotation = get_args(annotation)[0]

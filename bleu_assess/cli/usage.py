@@ -1,8 +1,7 @@
 """Command-line mistakes that click finds before a command runs (an unknown option or command, a
 value that is not one of the choices or not a number, a missing argument, an option without its
 value), worded like every other refusal: codes of templates/i18n/usage.<lang>.yaml, in the
-language the command would have answered in (--lang on the line, else the organisation of the
-inventory it names, else BLEU_ASSESS_LANG or the locale), exit code 2.
+language the command would have answered in (`language`), exit code 2.
 
 `Root` is the class of the application's click group: every parse of the line, the commands'
 and the groups' alike, happens inside its `make_context` or `invoke`, where a click UsageError
@@ -17,8 +16,12 @@ import re
 from pathlib import Path
 from typing import IO, Any
 
-from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
+
+try:
+    from typer._click import exceptions as click_errors  # typer >= 0.25 carries its own click
+except ImportError:  # earlier typers run on click itself
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 _NO_SUCH_COMMAND = re.compile(r"No such command '(.*?)'")
 _EXTRA = re.compile(r"unexpected extra arguments?(?:\(s\))? \((.*)\)")
@@ -81,7 +84,7 @@ def words(error: click_errors.UsageError) -> tuple[str, dict[str, Any]]:
         if error.kind == "choice":
             return "click_bad_choice", {"option": option, "value": value, "options": error.choices,
                                         "hint": _close(value.lower(), list(error.choices))}
-        if error.low is not None and error.kind != "text" and _is_number(value):
+        if error.low is not None and _is_number(value):
             if error.high is None:
                 return "click_too_small", {"option": option, "value": value, "low": _number(error.low)}
             return "click_out_of_range", {"option": option, "value": value, "low": _number(error.low),
