@@ -146,3 +146,29 @@ def test_a_country_written_twice_in_a_list_is_listed_once_in_first_order_and_sai
     for line in said:
         assert line in _said(result)
     assert "providers.csv:5" not in _said(result)  # a list without repeats, of codes: nothing to say
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "organisation.country: « Corée » peut désigner plusieurs pays (Corée du Nord (KP) ou Corée du Sud (KR)) : "
+           "écrivez le code ISO 3166-1 alpha-2 de celui que vous voulez dire"),
+    ("en", "organisation.country: 'Corée' may name several countries (North Korea (KP) or South Korea (KR)): "
+           "write the ISO 3166-1 alpha-2 code of the one meant"),
+])
+def test_an_ambiguous_country_name_in_an_inventory_names_the_candidates(
+        runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    path = tmp_path / "h.yaml"
+    path.write_text("format: bleu-assess/v2\norganisation:\n  name: H\n  country: Corée\n  type: other\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path), "--lang", lang])
+    assert result.exit_code == 2
+    assert f"{path}:4:12: {words}" in _said(result)
+
+
+def test_a_country_name_in_an_inventory_suggests_its_code(runner: Any, tmp_path: Path) -> None:
+    path = tmp_path / "h.yaml"
+    path.write_text("format: bleu-assess/v2\norganisation:\n  name: H\n  country: FR\n  type: other\n"
+                    "providers:\n  - {id: p, regions: [FR, Allemagne]}\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "providers[0].regions[1]: code pays « Allemagne » invalide" in _said(result)
+    assert "(vouliez-vous dire « DE » ?)" in _said(result)

@@ -20,7 +20,7 @@ from typing import Any
 
 from bleu_assess.intake.said import CellError
 from bleu_assess.inventory import model
-from bleu_assess.inventory.labels import labels
+from bleu_assess.inventory.labels import ALIASES, labels
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
@@ -215,7 +215,7 @@ _CLOSEST, _CLOSEST_SCORE = 3, 75
 @lru_cache(maxsize=1024)  # a country column repeats a few values
 def _country(text: str) -> Coerced:
     """A country: its ISO 3166-1 alpha-2 code as written (`fr` normalised to `FR`), or a name
-    clients type (country_aliases.yaml: `UK`, `USA`), or its French or English CLDR name
+    clients type (inventory/country_aliases.yaml: `UK`, `USA`), or its French or English CLDR name
     (`Allemagne`, `États-Unis`, `Germany`), translated and said. A name meaning several
     countries is refused naming them, a name meaning none with the closest names (each country
     worded in the reader's language when said, with its code). Babel is imported only here, for a value that is not a code."""
@@ -243,7 +243,7 @@ def _country_aliases() -> dict[str, set[str]]:
     """plain(name) -> codes, for the names of country_aliases.yaml."""
     from bleu_assess import cache as compiled_cache
 
-    raw = (Path(__file__).resolve().parent / "country_aliases.yaml").read_bytes()
+    raw = ALIASES.read_bytes()
     table = compiled_cache.cached("country-aliases", (raw,), lambda: _vocabularies(raw))
     out: dict[str, set[str]] = {}
     for code, words in table.items():

@@ -19,7 +19,7 @@ from typing import Any
 
 from bleu_assess.errors import Diagnostic, UsageError, format_path, option_error
 from bleu_assess.inventory import model, yamlio
-from bleu_assess.inventory.labels import code_for_label
+from bleu_assess.inventory.labels import code_for_label, country_codes
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
 from bleu_assess.resources import templates_dir
 
@@ -264,7 +264,12 @@ class Walker:
                         else:
                             self.fail(path, "duplicate_id", entry=spec.defines, value=value, where=where)
             elif kind == "country" and not _COUNTRY.match(value):
-                self.fail(path, "invalid_country", value=value, hint=value.upper() if _COUNTRY.match(value.upper()) else "")
+                named = () if _COUNTRY.match(value.upper()) else country_codes(value)  # a name, not a code
+                if len(named) > 1:
+                    self.fail(path, "country_name_ambiguous", value=value, countries=named)
+                else:
+                    self.fail(path, "invalid_country", value=value,
+                              hint=value.upper() if _COUNTRY.match(value.upper()) else "".join(named))
                 return
             elif kind == "date" and parse_date(value) is None:
                 missing = missing_day(value)

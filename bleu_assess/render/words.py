@@ -152,6 +152,9 @@ def diagnostic(diag: Diagnostic, lang: str) -> Diagnostic:
         return diag
     lang = getattr(lang, "value", lang)  # a language given as the CLI's enum member
     params = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in diag.params}
+    countries = dict(diag.params).get("countries")
+    if isinstance(countries, tuple):  # codes (validate.country_name_ambiguous): « Corée du Nord (KP) ou … »
+        params["countries"] = l10n.join([f"{l10n.country(code, lang)} ({code})" for code in countries], lang, "or")
     for key, table in WORDED_PARAMS.items():
         if key in params and f"validate.{table}.{params[key]}" in catalogue(lang):  # else a type's name
             params[key] = t(f"validate.{table}.{params[key]}", lang)
