@@ -438,12 +438,14 @@ def _date(raw: Any) -> Coerced:
     else:
         raise CellError("not_a_date", text=text)
     try:
-        return Coerced(dt.date(year, month, day).isoformat(), None if iso else "converted", text)
+        return Coerced(dt.date(year, month, day).isoformat(), "converted", text)  # (ISO was read above)
     except ValueError:  # well formed: what to fix is the day (30 February) or the month (13), not the form
         if year and 1 <= month <= 12:
             raise CellError("no_such_day", text=text, month=f"{year:04d}-{month:02d}",
                             days=calendar.monthrange(year, month)[1]) from None
-        raise CellError("no_such_month" if year else "not_a_date", text=text, month_number=month) from None
+        if year:
+            raise CellError("no_such_month", text=text, month_number=month) from None
+        raise CellError("not_a_date", text=text) from None
 
 
 def natural_key(label: str) -> tuple[Any, ...]:
