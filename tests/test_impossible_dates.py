@@ -110,3 +110,26 @@ def test_a_day_the_month_does_not_have_is_named_on_the_command_line(
         result = runner.invoke(app, [word.format(inv=path) for word in line] + ["--lang", lang])
         assert result.exit_code == 2, result.output
         assert words in _said(result)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "date « 2026-02-30 » inexistante : février 2026 compte 28 jours"),
+    ("en", "no such date '2026-02-30': February 2026 has 28 days"),
+])
+def test_a_day_the_month_does_not_have_is_named_in_a_catalogue_of_offers(
+        runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    import re
+    import shutil
+
+    folder = tmp_path / "catalogue"
+    shutil.copytree(Path(__file__).parents[1] / "catalogue", folder)
+    for path in sorted(folder.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r'^(\s*until: )"\d{4}-\d{2}-\d{2}"', text, re.MULTILINE)
+        if found:
+            path.write_text(text[:found.start()] + f'{found.group(1)}"2026-02-30"' + text[found.end():], encoding="utf-8")
+            line = text.count("\n", 0, found.start()) + 1
+            break
+    result = runner.invoke(app, ["--catalogue", str(folder), "catalogue", "list", "--lang", lang])
+    assert result.exit_code == 2
+    assert f"{path}:{line}:" in _said(result) and f"until: {words}" in _said(result)
