@@ -339,7 +339,6 @@ def missing_day(text: str) -> tuple[str, dict[str, Any]] | None:
     return "no_such_day", {"month": f"{year:04d}-{month:02d}", "days": days}
 
 
-
 def items(data: dict[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
     values = data.get(key)
     if isinstance(values, list):
@@ -380,7 +379,6 @@ def locate(docs: list[Document], issues: list[Issue]) -> list[Diagnostic]:
                               "error" if issue.severity == "error" else "warning", None, issue.code,
                               tuple(issue.params.items())))
     return sorted(out, key=Diagnostic.sort_key)
-
 
 
 def no_such_day(option: str, value: str) -> UsageError | None:
