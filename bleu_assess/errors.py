@@ -140,3 +140,12 @@ def option_error(code: str, /, with_hint: bool = True, **params: Any) -> UsageEr
 
     hint = english(f"{code}_hint", params, "usage") if with_hint else None
     return UsageError(english(code, params, "usage"), hint, code=f"usage.{code}", params=params)
+
+
+def template_error(code: str, /, **params: Any) -> TemplateError:
+    """A template or branding file that cannot be used: `usage.<code>` of
+    templates/i18n/usage.<lang>.yaml with `params` (`where`: its file and line), worded in the
+    command's language when printed (its `message` is the English words)."""
+    from bleu_assess.inputs import english
+
+    return TemplateError(english(code, params, "usage"), code=f"usage.{code}", params=params)

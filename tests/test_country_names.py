@@ -80,14 +80,34 @@ def test_a_misspelt_english_name_is_suggested_in_french_to_a_french_reader(runne
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("en", "column headquarters: 'Congo' may name several countries (CD, CG): write its two-letter code"),
-    ("fr", "colonne headquarters: « Congo » peut désigner plusieurs pays (CD, CG) : écrivez son code à deux lettres"),
+    ("en", "column headquarters: 'Congo' may name several countries (Congo - Kinshasa (CD) or Congo - Brazzaville "
+           "(CG)): write the two-letter code of the one meant"),
+    ("fr", "colonne headquarters: « Congo » peut désigner plusieurs pays (Congo-Kinshasa (CD) ou Congo-Brazzaville "
+           "(CG)) : écrivez le code à deux lettres de celui que vous voulez dire"),
 ])
-def test_an_ambiguous_name_asks_for_the_code(runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+def test_an_ambiguous_name_asks_for_the_code_naming_the_candidates_in_the_readers_language(
+        runner: Any, tmp_path: Path, lang: str, words: str) -> None:
     tables = _tables(tmp_path / "t", ["Congo"])
     result = runner.invoke(app, ["import", "csv", str(tables), "--lang", lang, "-o", str(tmp_path / "i.yaml")])
     assert result.exit_code == 2
     assert f"providers.csv:2: {words}" in _said(result)
+    assert not (tmp_path / "i.yaml").exists()
+
+
+def test_an_ambiguous_organisation_country_in_a_workbook_names_both_countries(runner: Any, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "organisation"
+    sheet.append(["name", "country", "type"])
+    sheet.append(["CHU", "Corée", "other"])
+    book.create_sheet("applications").append(["id", "name"])
+    book["applications"].append(["a", "A"])
+    path = tmp_path / "inventaire.xlsx"
+    book.save(path)
+    result = runner.invoke(app, ["import", "xlsx", str(path), "--lang", "fr", "-o", str(tmp_path / "i.yaml")])
+    assert result.exit_code == 2
+    assert ("organisation!B2: country: « Corée » peut désigner plusieurs pays (Corée du Nord (KP) ou Corée du Sud (KR))"
+            in _said(result))
 
 
 def test_a_name_close_to_none_is_refused_without_a_suggestion(runner: Any, tmp_path: Path) -> None:
@@ -126,3 +146,29 @@ def test_a_country_written_twice_in_a_list_is_listed_once_in_first_order_and_sai
     for line in said:
         assert line in _said(result)
     assert "providers.csv:5" not in _said(result)  # a list without repeats, of codes: nothing to say
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "organisation.country: « Corée » peut désigner plusieurs pays (Corée du Nord (KP) ou Corée du Sud (KR)) : "
+           "écrivez le code ISO 3166-1 alpha-2 de celui que vous voulez dire"),
+    ("en", "organisation.country: 'Corée' may name several countries (North Korea (KP) or South Korea (KR)): "
+           "write the ISO 3166-1 alpha-2 code of the one meant"),
+])
+def test_an_ambiguous_country_name_in_an_inventory_names_the_candidates(
+        runner: Any, tmp_path: Path, lang: str, words: str) -> None:
+    path = tmp_path / "h.yaml"
+    path.write_text("format: bleu-assess/v2\norganisation:\n  name: H\n  country: Corée\n  type: other\n",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path), "--lang", lang])
+    assert result.exit_code == 2
+    assert f"{path}:4:12: {words}" in _said(result)
+
+
+def test_a_country_name_in_an_inventory_suggests_its_code(runner: Any, tmp_path: Path) -> None:
+    path = tmp_path / "h.yaml"
+    path.write_text("format: bleu-assess/v2\norganisation:\n  name: H\n  country: FR\n  type: other\n"
+                    "providers:\n  - {id: p, regions: [FR, Allemagne]}\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path), "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "providers[0].regions[1]: code pays « Allemagne » invalide" in _said(result)
+    assert "(vouliez-vous dire « DE » ?)" in _said(result)

@@ -128,7 +128,7 @@ def test_templates_can_be_branded_and_are_sandboxed(runner: Any, monkeypatch: An
     assert "<footer>CHU — DSI</footer>" in html and 'id="charts"' in html
     (brand / "report.html.j2").write_text("{{ ''.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8")
     result = runner.invoke(app, ["report", str(CHU), "--template-dir", str(tmp_path / "brand")])
-    assert result.exit_code == 2 and "sandbox" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "bac à sable" in result.output and "Traceback" not in result.output
     (brand / "report.html.j2").write_text("{% include '/etc/passwd' %}", encoding="utf-8")
     result = runner.invoke(app, ["report", str(CHU), "--template-dir", str(tmp_path / "brand")])
     assert result.exit_code == 2 and "root:" not in result.output

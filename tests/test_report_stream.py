@@ -44,7 +44,7 @@ def test_a_template_failing_half_way_leaves_the_previous_report_intact(runner: A
     out.write_text("previous\n", encoding="utf-8")
     done = runner.invoke(app, ["report", str(EXAMPLE), "--template-dir", str(tmp_path / "templates"),
                                "-o", str(out)])
-    assert done.exit_code == 2 and "template failed" in done.output
+    assert done.exit_code == 2 and "le modèle a échoué" in done.output  # a French organisation
     assert out.read_text(encoding="utf-8") == "previous\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

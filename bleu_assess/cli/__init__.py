@@ -21,6 +21,7 @@ import typer
 from bleu_assess import __version__
 from bleu_assess.cli.console import settings
 from bleu_assess.cli.params import install as _light_params
+from bleu_assess.cli.usage import Root
 
 _light_params()  # strings, paths, numbers and choices coerced without importing pydantic
 
@@ -33,6 +34,7 @@ INTERNAL_ERROR = 3
 # The application; each command module registers its commands on it when imported (`load`).
 root = typer.Typer(
     name="bleu-assess",
+    cls=Root,  # click's usage errors worded in the command's language (cli/usage.py)
     help="Tell which applications and data may move to a French cloud de confiance (SecNumCloud 3.2), "
     "what blocks each one, and in which order they can move. Offline and reproducible.",
     no_args_is_help=True,

@@ -36,6 +36,7 @@ def _finish(text: str, report: ImportReport, output: str | None, inventory: str 
     import json
 
     from bleu_assess.cli import console
+    from bleu_assess.inventory import schema
     from bleu_assess.output import rewrite_input, write_atomic
     from bleu_assess.render.i18n import t
 
@@ -44,6 +45,7 @@ def _finish(text: str, report: ImportReport, output: str | None, inventory: str 
         rewrite_input(str(target), text)
     else:
         write_atomic(str(target), text, inputs)
+    schema.beside(str(target), text)  # the editor line of a new inventory, or of --inventory's copied elsewhere
     if report_file:
         content = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n" \
             if report_file.endswith(".json") else report.markdown(language)

@@ -32,6 +32,7 @@ def _import(files: list[str], mapping: str, output: str, lang: Lang | None, orga
     from bleu_assess.intake import engine
     from bleu_assess.intake import mapping as mappings
     from bleu_assess.intake import report as reports
+    from bleu_assess.inventory import schema
     from bleu_assess.output import check_target, write_atomic
     from bleu_assess.render.i18n import t
 
@@ -47,6 +48,7 @@ def _import(files: list[str], mapping: str, output: str, lang: Lang | None, orga
     language = options.import_language(lang, country=source.get("country") if isinstance(source, dict) else None)
     text = reports.to_yaml(imported, output, language, date)
     write_atomic(output, text, files)
+    schema.beside(output, text)
     if report:
         write_atomic(report, reports.markdown(imported, language), [*files, output])
         console.info(t("intake.report_written", language, path=report))

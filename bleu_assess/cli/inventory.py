@@ -90,10 +90,6 @@ def schema(output: str | None = output_option()) -> None:
     emit(json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n", output)
 
 
-# The file the starter's `yaml-language-server: $schema=` line names, written beside it by init.
-SCHEMA_FILE = "bleu-assess-inventory.schema.json"
-
-
 @command("init")
 def init(
     path: Path = typer.Argument(Path("inventaire.yaml"), metavar="FILE", help="Where to write the starter inventory."),
@@ -103,8 +99,6 @@ def init(
     """Write a commented starter inventory; never overwrites an existing file. Its editor line
     (`$schema=./bleu-assess-inventory.schema.json`) points at the format's JSON Schema, written
     beside it when no such file is there yet."""
-    import json
-
     from bleu_assess.cli import console
     from bleu_assess.cli.options import language
     from bleu_assess.errors import UsageError
@@ -115,13 +109,12 @@ def init(
     tongue = language(lang, "FR")  # a starter inventory is for a French organisation
     if path.exists():
         raise UsageError(t("cli.init_exists", tongue, path=path))
-    from bleu_assess.inventory.schema import json_schema
+    from bleu_assess.inventory import schema
 
-    starter = (templates_dir() / "starter" / f"inventory.{tongue}.yaml").read_text(encoding="utf-8")
-    write_atomic(path, starter.replace("{file}", path.name))
-    schema = path.parent / SCHEMA_FILE
-    if not schema.exists():
-        write_atomic(schema, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")
+    starter = (templates_dir() / "starter" / f"inventory.{tongue}.yaml").read_text(encoding="utf-8").replace(
+        "{file}", path.name)
+    write_atomic(path, starter)
+    schema.beside(path, starter)
     console.info(t("cli.init_done", tongue, path=path))
 
 

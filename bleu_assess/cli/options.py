@@ -126,6 +126,11 @@ def as_of_day(value: str | None) -> Any:
     try:
         return datetime.date.fromisoformat(value or clock.assessment_date())
     except ValueError:
+        from bleu_assess.inventory.walker import no_such_day
+
+        missing = no_such_day("--as-of", value or "")
+        if missing:
+            raise missing from None
         raise UsageError(t("cli.bad_as_of", current_language(), value=value)) from None
 
 
@@ -199,6 +204,11 @@ def roadmap_options(start: str | None, capacity: str | None,
     try:
         first = datetime.date.fromisoformat(start)
     except ValueError:
+        from bleu_assess.inventory.walker import no_such_day
+
+        missing = no_such_day("--start", start)
+        if missing:
+            raise missing from None
         raise UsageError(t("usage.bad_start", tongue, value=start), hint="--start 2027-01-04") from None
     weekly = parse_capacity(capacity) if capacity else (DEFAULT_CAPACITY,)
     freezes = tuple(sorted(parse_freeze(f) for f in freeze or ()))

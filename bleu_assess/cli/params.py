@@ -6,7 +6,8 @@ than the rest of the CLI together. Our commands only take strings, flags, paths,
 bounds or not, never clamped), str enums and lists of these, which typer's own pydantic-free helpers
 (`coerce_cli_choice`, `coerce_cli_path`) or a plain conversion handle. `install()` gives such
 parameters a light coercer; any other annotation, and any value the light coercer refuses,
-goes to typer's own adapter, so error messages stay typer's.
+goes to typer's own adapter; what that adapter refuses too becomes a `BadValue` saying what
+the parameter takes, worded in the command's language by cli/usage.py.
 
 typer exposes no public hook for this: `install` wraps `_TyperParameter.get_runtime_param`
 (typer >= 0.24) and does nothing when typer's internals differ, leaving typer's own path.
@@ -18,6 +19,8 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Any, get_args, get_origin
+
+from bleu_assess.cli.usage import BadValue, click_errors
 
 
 def _scalar(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | None:
@@ -86,8 +89,11 @@ def install() -> None:
                     items = value if isinstance(value, (list, tuple)) else [value]
                     return [self._convert(item, param, ctx) for item in items]
                 return self._convert(value, param, ctx)
-            except ValueError:  # typer's adapter decides, and words the error
-                return _coercion.build_runtime_param(self._descriptor)._coerce_value(value, param=param, ctx=ctx)
+            except ValueError:  # typer's adapter decides; what it refuses is worded by cli/usage.py
+                try:
+                    return _coercion.build_runtime_param(self._descriptor)._coerce_value(value, param=param, ctx=ctx)
+                except click_errors.BadParameter as error:
+                    raise _bad_value(error, value, self._descriptor, param, ctx) from None
 
     def get_runtime_param(self: Any) -> Any:
         if self._runtime_param is None:
@@ -102,3 +108,19 @@ def install() -> None:
         return original(self)
 
     parameter.get_runtime_param = get_runtime_param
+
+
+def _bad_value(error: Exception, value: Any, descriptor: Any, param: Any, ctx: Any) -> Exception:
+    """typer's refusal of `value` as a BadValue that says what the parameter takes (its choices,
+    its kind of number and bounds), for cli/usage.py to word; typer's own for any other type."""
+    annotation, info = descriptor.annotation, descriptor.parameter_info
+    if get_origin(annotation) is list and len(get_args(annotation)) == 1:
+        annotation = get_args(annotation)[0]
+    typed = value[0] if isinstance(value, (list, tuple)) and len(value) == 1 else value
+    message = str(getattr(error, "message", error))
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return BadValue(message, typed, "choice", tuple(str(c.value) for c in annotation), ctx=ctx, param=param)
+    if annotation in (int, float):
+        return BadValue(message, typed, "integer" if annotation is int else "number", low=info.min, high=info.max,
+                        ctx=ctx, param=param)
+    return error

@@ -17,6 +17,7 @@ from bleu_assess.intake.said import usage
 from bleu_assess.intake.tally import ImportReport, said
 from bleu_assess.intake.yamledit import InventoryEditor, scalar
 from bleu_assess.inventory import model, yamlio
+from bleu_assess.inventory.schema import EDITOR_LINE
 
 # Sections in the order they are appended when missing.
 SECTIONS = ("providers", "applications", "datasets", "flows", "servers")
@@ -58,7 +59,7 @@ def new_inventory(organisation: str | None, source: str, kind: str, lang: str = 
         raise usage("new_inventory_needs_organisation", hint=True)
     digest = hashlib.sha256(inputs.read_bytes(Path(source), source)).hexdigest() if Path(source).is_file() else ""
     head = t("discovery.new_inventory", lang, kind=kind, file=Path(source).name, sha256=digest[:16])
-    return "".join(f"# {line}\n" for line in head.splitlines()) + \
+    return "".join(f"# {line}\n" for line in head.splitlines()) + f"{EDITOR_LINE}\n" + \
         f"format: {model.FORMAT}\n\norganisation:\n  name: {scalar(organisation)}\n"
 
 

@@ -17,6 +17,7 @@ from bleu_assess.intake import emit
 from bleu_assess.intake.columns import sheet_title
 from bleu_assess.intake.items import Imported, Note, Place
 from bleu_assess.intake.mapping import SECTIONS
+from bleu_assess.inventory.schema import EDITOR_LINE
 from bleu_assess.render.i18n import t
 from bleu_assess.render.intake_words import message
 
@@ -46,7 +47,7 @@ def to_yaml(imported: Imported, output: str, lang: str, date: str) -> str:
               for f in files if Path(f).is_file()]
     lines.append(f"# {t('intake.mapping', lang, name=visible(mapping.name), source=visible(source), sha256=mapping.sha256)}")
     lines.append(f"# {t('intake.check', lang, path=os.path.basename(output))}")
-    lines.append("# yaml-language-server: $schema=./bleu-assess-inventory.schema.json")
+    lines.append(EDITOR_LINE)  # its schema written beside the inventory (cli/interop.py)
     data = imported.data
     for key in ("format", *SECTIONS):
         if key not in data:

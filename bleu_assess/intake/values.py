@@ -6,6 +6,7 @@ code and values of a message naming what was expected (intake/said.py)."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import math
@@ -19,7 +20,7 @@ from typing import Any
 
 from bleu_assess.intake.said import CellError
 from bleu_assess.inventory import model
-from bleu_assess.inventory.labels import labels
+from bleu_assess.inventory.labels import ALIASES, labels
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
 from bleu_assess.locales import NOT_COUNTRIES
 
@@ -212,10 +213,10 @@ _CLOSEST, _CLOSEST_SCORE = 3, 75
 @lru_cache(maxsize=1024)  # a country column repeats a few values
 def _country(text: str) -> Coerced:
     """A country: its ISO 3166-1 alpha-2 code as written (`fr` normalised to `FR`), or a name
-    clients type (country_aliases.yaml: `UK`, `USA`), or its French or English CLDR name
+    clients type (inventory/country_aliases.yaml: `UK`, `USA`), or its French or English CLDR name
     (`Allemagne`, `États-Unis`, `Germany`), translated and said. A name meaning several
-    countries, or none, is refused, with the codes of the closest names (worded in the reader's
-    language when said). Babel is imported only here, for a value that is not a code."""
+    countries is refused naming them, a name meaning none with the closest names (each country
+    worded in the reader's language when said, with its code). Babel is imported only here, for a value that is not a code."""
     aliases = _country_aliases()
     key = plain(text)
     if key not in aliases and re.fullmatch(r"[A-Za-z]{2}", text):
@@ -225,7 +226,7 @@ def _country(text: str) -> Coerced:
     if len(found) == 1:
         return Coerced(found[0], "translated", text)
     if found:
-        raise CellError("country_ambiguous", text=text, codes=tuple(found))
+        raise CellError("country_ambiguous", text=text, countries=tuple(found))
     from rapidfuzz import fuzz, process
 
     closest = process.extract(key, list(names), scorer=fuzz.ratio, limit=_CLOSEST, score_cutoff=_CLOSEST_SCORE)
@@ -240,7 +241,7 @@ def _country_aliases() -> dict[str, set[str]]:
     """plain(name) -> codes, for the names of country_aliases.yaml."""
     from bleu_assess import cache as compiled_cache
 
-    raw = (Path(__file__).resolve().parent / "country_aliases.yaml").read_bytes()
+    raw = ALIASES.read_bytes()
     table = compiled_cache.cached("country-aliases", (raw,), lambda: _vocabularies(raw))
     out: dict[str, set[str]] = {}
     for code, words in table.items():
@@ -433,19 +434,27 @@ def _date(raw: Any) -> Coerced:
         return Coerced(dt.date.fromisoformat(text).isoformat())
     except ValueError:
         pass
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
     match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", text)
     words = re.fullmatch(r"(?:1er|(\d{1,2}))\s+([^\W\d_]+)\.?\s+(\d{4})", text, re.UNICODE)
+    if iso:
+        year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
+    elif match:
+        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        year += 2000 if year < 100 else 0
+    elif words and plain(words.group(2)) in _MONTHS:
+        day, month, year = int(words.group(1) or 1), _MONTHS[plain(words.group(2))], int(words.group(3))
+    else:
+        raise CellError("not_a_date", text=text)
     try:
-        if match:
-            day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-            year += 2000 if year < 100 else 0
-            return Coerced(dt.date(year, month, day).isoformat(), "converted", text)
-        if words and plain(words.group(2)) in _MONTHS:
-            day = int(words.group(1) or 1)
-            return Coerced(dt.date(int(words.group(3)), _MONTHS[plain(words.group(2))], day).isoformat(), "converted", text)
-    except ValueError:
-        pass
-    raise CellError("not_a_date", text=text)
+        return Coerced(dt.date(year, month, day).isoformat(), "converted", text)  # (ISO was read above)
+    except ValueError:  # well formed: what to fix is the day (30 February) or the month (13), not the form
+        if year and 1 <= month <= 12:
+            raise CellError("no_such_day", text=text, month=f"{year:04d}-{month:02d}",
+                            days=calendar.monthrange(year, month)[1]) from None
+        if year:
+            raise CellError("no_such_month", text=text, month_number=month) from None
+        raise CellError("not_a_date", text=text) from None
 
 
 def natural_key(label: str) -> tuple[Any, ...]:

@@ -314,7 +314,12 @@ class _FactReader:
                 try:
                     parse_date(raw[key])
                 except ValueError as exc:
-                    self.f.problems.append(((*path, key), "catalogue_invalid_date", {"value": raw[key], "problem": str(exc)}))
+                    from bleu_assess.inventory.walker import missing_day
+
+                    missing = missing_day(str(raw[key]))  # of the right form: the day is what to fix
+                    self.f.problems.append(((*path, key), f"catalogue_{missing[0]}", {"value": raw[key], **missing[1]})
+                                           if missing else
+                                           ((*path, key), "catalogue_invalid_date", {"value": raw[key], "problem": str(exc)}))
                     return
         if raw.get(start) and raw.get(end) and parse_date(raw[end], end=True) < parse_date(raw[start]):
             self.f.problems.append(((*path, end), "catalogue_dates_order",

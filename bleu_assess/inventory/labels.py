@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
+from pathlib import Path
 
 from bleu_assess.resources import templates_dir
 
@@ -60,3 +61,42 @@ def code_for_label(text: str, codes: Iterable[str]) -> str | None:
     """The code among `codes` whose label, in either language, is `text` (case, accents and
     spacing aside), or None."""
     return labels(tuple(sorted(set(codes)))).get(plain(text))
+
+
+# CLDR territories that are no country (the European Union, the euro area, the United Nations,
+# outlying Oceania, unknown, pseudo-locales), as the importers leave them out (intake/values.py).
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+
+def _key(name: str) -> str:
+    return "".join(c for c in plain(name) if c.isalnum())
+
+
+# Names clients type for countries beyond CLDR's (`UK`, `Corée`), read by the importers too.
+ALIASES = Path(__file__).resolve().parent / "country_aliases.yaml"
+
+
+@cache
+def _country_names() -> dict[str, tuple[str, ...]]:
+    """key -> the ISO 3166-1 alpha-2 codes whose French or English CLDR name, or alias
+    (ALIASES), it is."""
+    import yaml
+
+    from bleu_assess import locales
+
+    found: dict[str, set[str]] = {}
+    for code, names in (yaml.safe_load(ALIASES.read_text(encoding="utf-8")) or {}).items():
+        for name in names:
+            found.setdefault(_key(str(name)), set()).add(str(code))
+    for locale in ("fr_FR", "en_GB"):
+        for code, name in locales.territories(locale).items():
+            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+                found.setdefault(_key(name), set()).add(code)
+    return {key: tuple(sorted(codes)) for key, codes in found.items()}
+
+
+def country_codes(name: str) -> tuple[str, ...]:
+    """The codes of the countries a name written instead of a code means, in French or English
+    or as an alias (`Allemagne` -> DE, `Corée` -> KP, KR), case, accents and spacing aside;
+    none for another."""
+    return _country_names().get(_key(name), ())

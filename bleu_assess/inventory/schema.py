@@ -4,7 +4,9 @@ schemas/inventory-v2.schema.json)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bleu_assess.inventory import model
@@ -12,6 +14,11 @@ from bleu_assess.inventory import model
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+# The file the editor line of the inventories bleu-assess writes (init, every import) names:
+# the format's JSON Schema, written beside the inventory (`beside`).
+SCHEMA_FILE = "bleu-assess-inventory.schema.json"
+EDITOR_LINE = f"# yaml-language-server: $schema=./{SCHEMA_FILE}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,3 +367,17 @@ def spec_json(spec: Spec) -> dict[str, Any]:
     if spec.description:
         out["description"] = spec.description
     return out
+
+
+def beside(inventory: str | os.PathLike[str], text: str) -> None:
+    """Write the format's JSON Schema beside the `inventory` just written, when its `text` has
+    the editor line naming it (EDITOR_LINE) and no such file is there yet: the line points at
+    a file that exists, and a schema already there (the user's, or one of another version) is
+    kept."""
+    import json
+
+    from bleu_assess.output import write_atomic
+
+    schema = Path(inventory).parent / SCHEMA_FILE
+    if EDITOR_LINE in text.splitlines() and not schema.exists():
+        write_atomic(schema, json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n")

@@ -6,6 +6,7 @@ Shared by inventory validation (inventory/validate.py) and ruleset loading (rule
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import difflib
 import math
@@ -17,9 +18,9 @@ from itertools import repeat
 from typing import Any
 
 from bleu_assess import locales
-from bleu_assess.errors import Diagnostic, format_path
+from bleu_assess.errors import Diagnostic, UsageError, format_path, option_error
 from bleu_assess.inventory import model, yamlio
-from bleu_assess.inventory.labels import code_for_label
+from bleu_assess.inventory.labels import code_for_label, country_codes
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
 from bleu_assess.resources import templates_dir
 
@@ -264,7 +265,12 @@ class Walker:
                         else:
                             self.fail(path, "duplicate_id", entry=spec.defines, value=value, where=where)
             elif kind == "country" and not _COUNTRY.match(value):
-                self.fail(path, "invalid_country", value=value, hint=value.upper() if _COUNTRY.match(value.upper()) else "")
+                named = () if _COUNTRY.match(value.upper()) else country_codes(value)  # a name, not a code
+                if len(named) > 1:
+                    self.fail(path, "country_name_ambiguous", value=value, countries=named)
+                else:
+                    self.fail(path, "invalid_country", value=value,
+                              hint=value.upper() if _COUNTRY.match(value.upper()) else "".join(named))
                 return
             elif kind == "country" and value not in locales.country_codes():
                 # Two capitals that name no country: a group (EU), an informal code (UK), a typo;
@@ -272,7 +278,11 @@ class Walker:
                 self.fail(path, "unknown_country", value=value, hint=locales.country_aliases().get(value, ""))
                 return
             elif kind == "date" and parse_date(value) is None:
-                self.fail(path, "invalid_date", value=value)
+                missing = missing_day(value)
+                if missing:  # well formed: the format is not what to fix, the day is
+                    self.fail(path, missing[0], value=value, **missing[1])
+                else:
+                    self.fail(path, "invalid_date", value=value)
                 return
             if spec.enum is not None and value not in spec.enum:
                 self.fail(path, "unknown_value", value=value,
@@ -319,6 +329,21 @@ def parse_date(text: Any) -> datetime.date | None:
         return None
 
 
+def missing_day(text: str) -> tuple[str, dict[str, Any]] | None:
+    """Why a well-formed `YYYY-MM-DD` names no day, as a code of the validation catalogue and its
+    parameters: `no_such_month` (2026-13-01), `no_such_day` with the `month` (`YYYY-MM`, worded
+    when printed) and how many `days` it has (2025-02-30, 2026-02-29, 2026-04-00); None for a
+    date, or for text that is not of that form (a format mistake)."""
+    if not _DATE.match(text) or parse_date(text) is not None:
+        return None
+    year, month = (int(part) for part in text.split("-")[:2])
+    if not 1 <= month <= 12:
+        return "no_such_month", {"month_number": month}
+    if year == 0:  # no year 0 in ISO 8601's calendar as Python counts it: a format mistake
+        return None
+    days = calendar.monthrange(year, month)[1]
+    return "no_such_day", {"month": f"{year:04d}-{month:02d}", "days": days}
+
 
 def items(data: dict[str, Any], key: str) -> Iterable[tuple[int, dict[str, Any]]]:
     values = data.get(key)
@@ -361,3 +386,10 @@ def locate(docs: list[Document], issues: list[Issue]) -> list[Diagnostic]:
                               tuple(issue.params.items())))
     return sorted(out, key=Diagnostic.sort_key)
 
+
+def no_such_day(option: str, value: str) -> UsageError | None:
+    """The refusal of a command-line option's date of the right form that names no day
+    (`--start 2027-02-30`: « février 2027 compte 28 jours »), worded in the command's language
+    when printed; None for any other value (a format mistake, said by the caller)."""
+    missing = missing_day(value)
+    return option_error(missing[0], with_hint=False, option=option, value=value, **missing[1]) if missing else None

@@ -35,6 +35,8 @@ def _value(name: str, value: Any, lang: str) -> Any:
         return t("validate.did_you_mean", lang, name=value) if value else ""
     if name == "countries" and isinstance(value, tuple):
         return l10n.join([f"{l10n.country(code, lang)} ({code})" for code in value], lang, "or")
+    if name == "month":  # YYYY-MM (intake.error.no_such_day): « février 2025 »
+        return l10n.month(value, lang)
     if name == "options" and isinstance(value, tuple):
         return l10n.join([str(v) for v in value], lang, "or")
     if isinstance(value, tuple):

@@ -28,6 +28,12 @@ def date(value: dt.date | str | None, lang: str, form: str = "long") -> str:
     return text
 
 
+def month(value: str, lang: str) -> str:
+    """A month given as `YYYY-MM` in `lang`: « février 2025 », "February 2025"."""
+    year, number = (int(part) for part in value.split("-"))
+    return locales.date(dt.date(year, number, 1), "LLLL y", locale_name(lang))
+
+
 def moment(value: dt.datetime, lang: str) -> str:
     """A UTC instant as a date and a time of day: « 30 novembre 2026, 14:17 UTC »."""
     return f"{date(value.date(), lang)}, {value.astimezone(dt.UTC):%H:%M} UTC"

@@ -5,6 +5,7 @@ HTML and Word renderings (docs/report.md)."""
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -139,24 +140,36 @@ BRAND_DEFAULTS = {"accent": "#0b4f9c", "font": "Calibri", "footer": "", "logo_te
 def brand(template_dir: str | None) -> dict[str, str]:
     """Branding settings: `report/brand.yaml` in the user's --template-dir over the shipped one
     (`accent` colour as #rrggbb, `font` for the Word note, `footer` text, `logo_text` above the
-    title). Raises TemplateError when the file is not a mapping of text or the colour is not
-    #rrggbb."""
+    title). Raises TemplateError, naming the file and the line, when the file cannot be read,
+    is not a mapping of the known settings to text, or its colour is not #rrggbb."""
     import functools
     import re
 
     from bleu_assess import cache
-    from bleu_assess.errors import TemplateError
+    from bleu_assess.errors import template_error
     from bleu_assess.resources import templates_dir
+
+    keys, newline = tuple(BRAND_DEFAULTS), b"\n"
 
     def parsed(path: Path, raw: bytes) -> Any:
         import yaml  # on a cache miss only: the shipped file is the same run after run
 
         try:
             return yaml.safe_load(raw.decode("utf-8")) or {}
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise TemplateError(f"{path}: cannot be read: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise template_error("brand_unreadable", where=str(path), detail=str(exc)) from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+            raise template_error("brand_unreadable", where=where, detail=getattr(exc, "problem", None) or str(exc)) from None
+
+    def at(path: Path, raw: bytes, key: str) -> str:
+        """`path:line` of `key`'s line in the file (the file alone when it cannot be found)."""
+        found = re.search(rb"^[ \t]*[\"']?" + re.escape(key.encode()) + rb"[\"']?[ \t]*:", raw, re.MULTILINE)
+        return f"{path}:{raw.count(newline, 0, found.start()) + 1}" if found else str(path)
 
     settings = dict(BRAND_DEFAULTS)
+    accent_at = "brand.yaml"
     for folder in [templates_dir()] + ([Path(template_dir)] if template_dir else []):
         path = folder / "report" / "brand.yaml"
         if not path.is_file():
@@ -164,11 +177,19 @@ def brand(template_dir: str | None) -> dict[str, str]:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise TemplateError(f"{path}: cannot be read: {exc}") from None
+            raise template_error("brand_unreadable", where=str(path), detail=exc.strerror or str(exc)) from None
         data = cache.cached("brand", (str(path), raw), functools.partial(parsed, path, raw))
-        if not isinstance(data, dict) or any(k not in BRAND_DEFAULTS or not isinstance(v, str) for k, v in data.items()):
-            raise TemplateError(f"{path}: expected text values for {', '.join(BRAND_DEFAULTS)}")
+        if not isinstance(data, dict):
+            raise template_error("brand_not_mapping", where=str(path), keys=keys)
+        for key, value in data.items():
+            if key not in BRAND_DEFAULTS:
+                raise template_error("brand_unknown_key", where=at(path, raw, str(key)), key=str(key),
+                                     hint=next(iter(difflib.get_close_matches(str(key), keys, n=1)), ""), keys=keys)
+            if not isinstance(value, str):
+                raise template_error("brand_not_text", where=at(path, raw, key), key=key, keys=keys)
+        if "accent" in data:
+            accent_at = at(path, raw, "accent")
         settings.update(data)
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", settings["accent"]):
-        raise TemplateError(f"brand.yaml: accent '{settings['accent']}' is not a #rrggbb colour")
+        raise template_error("brand_bad_accent", where=accent_at, value=settings["accent"])
     return settings

@@ -20,7 +20,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bleu_assess import cache as compiled_cache
-from bleu_assess.errors import TemplateError
+from bleu_assess.errors import template_error
 from bleu_assess.render.i18n import t
 from bleu_assess.render.markdown import md_code, md_escape, md_text
 from bleu_assess.resources import templates_dir
@@ -75,11 +75,7 @@ def environment(template_dir: str | os.PathLike[str] | None, lang: str,
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
         if not os.path.isdir(template_dir):
-            from bleu_assess.inputs import english
-
-            params = {"path": os.fspath(template_dir)}
-            raise TemplateError(english("template_dir_missing", params, "usage"), code="usage.template_dir_missing",
-                                params=params)
+            raise template_error("template_dir_missing", path=os.fspath(template_dir))
         loaders.append(_Loader(str(template_dir)))
     loaders.extend([jinja2.PrefixLoader({"builtin": builtin}, delimiter=":"), builtin])
     # The sandbox protects against a hostile --template-dir. The shipped templates alone are
@@ -146,21 +142,24 @@ def _template_errors(template_name: str, template_dir: str | os.PathLike[str] | 
     try:
         yield
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError(f"template not found: {exc.name}") from None
+        raise template_error("template_not_found", where=_where(exc, template_name), name=exc.name) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+        raise template_error("template_syntax", where=f"{exc.filename or exc.name}:{exc.lineno}",
+                             detail=exc.message or "") from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(f"{_where(exc, template_name)}: template refused by the sandbox: {exc}") from None
+        raise template_error("template_sandbox", where=_where(exc, template_name), detail=str(exc)) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"template error in {template_name}: {exc.message}") from None
+        raise template_error("template_undefined", where=_where(exc, template_name), detail=exc.message or "") from None
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"{_where(exc, template_name)}: template error: {exc}") from None
+        raise template_error("template_error", where=_where(exc, template_name), detail=str(exc)) from None
     except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError, MemoryError) as exc:
         if template_dir is None:
             raise  # a shipped template failing is a bug: reported as one
         # A user template that fails while running: its own fault, said as such, located.
-        detail = "recursion too deep" if isinstance(exc, RecursionError) else f"{type(exc).__name__}: {exc}"
-        raise TemplateError(f"{_where(exc, template_name)}: template failed: {detail}") from None
+        if isinstance(exc, RecursionError):
+            raise template_error("template_recursion", where=_where(exc, template_name)) from None
+        raise template_error("template_failed", where=_where(exc, template_name),
+                             detail=f"{type(exc).__name__}: {exc}") from None
 
 
 def _where(exc: BaseException, template_name: str) -> str:

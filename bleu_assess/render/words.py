@@ -32,7 +32,7 @@ from bleu_assess.assess.results import (
 )
 from bleu_assess.errors import Diagnostic
 from bleu_assess.inventory.walker import WORDED_PARAMS
-from bleu_assess.render import findings_words
+from bleu_assess.render import findings_words, l10n
 from bleu_assess.render.i18n import catalogue, label_or_code, t
 
 if TYPE_CHECKING:
@@ -152,11 +152,16 @@ def diagnostic(diag: Diagnostic, lang: str) -> Diagnostic:
         return diag
     lang = getattr(lang, "value", lang)  # a language given as the CLI's enum member
     params = {k: ", ".join(map(str, v)) if isinstance(v, tuple) else v for k, v in diag.params}
+    countries = dict(diag.params).get("countries")
+    if isinstance(countries, tuple):  # codes (validate.country_name_ambiguous): « Corée du Nord (KP) ou … »
+        params["countries"] = l10n.join([f"{l10n.country(code, lang)} ({code})" for code in countries], lang, "or")
     for key, table in WORDED_PARAMS.items():
         if key in params and f"validate.{table}.{params[key]}" in catalogue(lang):  # else a type's name
             params[key] = t(f"validate.{table}.{params[key]}", lang)
     if "hint" in params:
         params["hint"] = t("validate.did_you_mean", lang, name=params["hint"]) if params["hint"] else ""
+    if "month" in params:  # a month as YYYY-MM (validate.no_such_day): « février 2025 »
+        params["month"] = l10n.month(params["month"], lang)
     return replace(diag, message=t(diag.code, lang, **params))
 
 
