@@ -53,7 +53,7 @@ def scan(
     ruleset: list[str] | None = ruleset_option(),
     only_ruleset: list[str] | None = only_ruleset_option(),
     rules_dir: str | None = rules_dir_option(),
-    format: ScanFormat = format_option(ScanFormat.table),  # type: ignore[valid-type]
+    format: ScanFormat | None = format_option("scan"),  # type: ignore[valid-type]
     output: str | None = output_option(),
     fail_on: str | None = typer.Option(None, "--fail-on", metavar="[" + "|".join(FAIL_ON) + "]",
                                        help="Exit 1 when a finding reaches this severity (or its French word: "
@@ -71,7 +71,7 @@ def scan(
     from bleu_assess.render.i18n import t
     from bleu_assess.render.outputs import Choices
 
-    fmt = format.value  # type: ignore[attr-defined]
+    fmt = formats.chosen("scan", format, output)
     level = fail_on_level(fail_on) if fail_on is not None else None
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of, machine_output=fmt != "table")
     result = done.result
