@@ -78,6 +78,7 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     cannot: dict[str, list[str]] = defaultdict(list)
     blocking: dict[str, int] = {}
     held_ids = {h.id for h in plan.held}
+    missing = {verdict.id: titles for verdict, titles in _unknowns(scan)}
     for held in plan.held:
         verdict = verdicts[held.id]
         if held.reason == "not-ready":
@@ -87,6 +88,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         elif held.reason == "depends-on-held":
             waited = sorted(d for d in apps[held.id].depends_on if d in held_ids)
             why = say("why_waits", name=names[waited[0]]) if waited else label("held", held.reason, lang)
+        elif held.reason == "unknown" and held.id in missing:
+            why = missing[held.id][0]  # what is missing, not « Indéterminé »
         else:
             why = label("held", held.reason, lang)
         cannot[why].append(held.id)
@@ -168,8 +171,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
 
     unknown: dict[str, list[str]] = defaultdict(list)
     unknown_ids = set()
-    for verdict, titles in _unknowns(scan):
-        for title in titles:
+    for verdict in scan.items:
+        for title in missing.get(verdict.id, ()):
             unknown[title].append(names[verdict.id])
             unknown_ids.add(verdict.id)
 
@@ -182,7 +185,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         # The headline adds up to the total: what cannot be assessed is counted once, as unknown.
         (len(held_ids - unknown_ids), "figure_held", "not-ready"),
         (len({s.id for s in plan.staying} - unknown_ids), "figure_staying", "neutral"),
-        (len(unknown_ids), "figure_unknown", "unknown"),
+        # Applications only, as the figures beside it: an unknown dataset is named below, not counted here.
+        (len(unknown_ids & apps.keys()), "figure_unknown", "unknown"),
         (scope["required"], "figure_snc", "required"),
         (scope["recommended"], "figure_snc_recommended", "recommended"),
     )]
