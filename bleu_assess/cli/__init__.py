@@ -147,6 +147,8 @@ YOUNG_COLLECTION = 50_000
 # The root options that take a value (every other root option is a flag): skipped, with their
 # value, when looking for the command a command line names.
 _ROOT_VALUED = ("--catalogue",)
+# Every root option: one given after the command is refused by it, and said to go before.
+ROOT_OPTIONS = ("--version", "--no-color", "-q", "--quiet", "-v", "--verbose", "--debug", *_ROOT_VALUED)
 
 
 def invoked(argv: list[str]) -> list[str]:
@@ -221,6 +223,17 @@ def main() -> None:
         if not version:  # `--version` needs no command
             load(path[0] if path else None)
         with only(path, version):
-            root(prog_name="bleu-assess")
+            # Not standalone: a usage error comes back here, to be said in the command's language.
+            code = root(prog_name="bleu-assess", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except typer.Abort:
+        typer.echo("Aborted!", err=True)
+        sys.exit(1)
+    except typer.TyperException as exc:  # click's own: usage errors (exit 2) and the like
+        from bleu_assess.cli import console
+
+        console.usage_error(exc, sys.argv[1:], ROOT_OPTIONS)
+        sys.exit(getattr(exc, "exit_code", 2))

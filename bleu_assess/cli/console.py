@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -278,3 +279,44 @@ def not_in_force(rulesets: Iterable[Any], lang: str) -> None:
         if said:
             err().print(prefix("cli.warning_prefix", lang) + typography(said, lang), style="yellow", markup=False,
                         highlight=False)
+
+
+def usage_error(exc: Exception, argv: list[str], root_options: tuple[str, ...]) -> None:
+    """A usage error typer (click) raised before any command ran — an unknown option, a value not
+    among an option's choices — in the command's language (its --lang, else its inventory's
+    organisation, else the default); a root option given after the command (`scan x.yaml -q`)
+    is said to go before it. Other errors keep click's own words."""
+    from bleu_assess.errors import option_error
+    from bleu_assess.render.i18n import LANGUAGES, default_language
+
+    context = getattr(exc, "ctx", None)
+    command = getattr(context, "command_path", "bleu-assess")
+    lang = next((argv[i + 1] for i, word in enumerate(argv[:-1]) if word == "--lang" and argv[i + 1] in LANGUAGES),
+                None)
+    if lang is None:
+        files = [word for word in argv if not word.startswith("-") and os.path.isfile(word)]
+        if files:
+            from bleu_assess import api
+
+            lang = default_language(api.country_of(files[0]))
+        else:
+            lang = default_language()
+    option, kind = getattr(exc, "option_name", None), type(exc).__name__
+    found = re.fullmatch(r"(?:Value error, )?'(.*)' is not one of (.*)\.", str(getattr(exc, "message", "")), re.S)
+    param = getattr(exc, "param", None)
+    if kind == "NoSuchOption" and option in root_options and command != "bleu-assess":
+        failure(option_error("root_option_after_command", option=option, command=command,
+                             program=command.split()[0], rest=" ".join(command.split()[1:])), lang)
+    elif kind == "NoSuchOption" and option:
+        possible = sorted(getattr(exc, "possibilities", None) or ())
+        code = "no_such_option_close" if possible else "no_such_option"
+        failure(option_error(code, option=option, command=command, possible=", ".join(possible)), lang)
+    elif found and param is not None and getattr(param, "opts", None):
+        failure(option_error("bad_choice", option=max(param.opts, key=len), value=found.group(1), command=command,
+                             choices=", ".join(c.strip("'") for c in found.group(2).split(", "))), lang)
+    else:
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            error(str(exc), lang=lang)
