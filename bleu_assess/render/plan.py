@@ -122,6 +122,11 @@ def json_text(plan: PlanResult, inventory: Inventory, template_dir: str | None =
     from bleu_assess.render.templating import render
 
     document = words.plan(plan).to_dict()
+    # Each wave's checklist, as the Markdown and the CSV give it: what a ticket tracker imports.
+    checklists = context(plan, inventory)["checklists"]
+    for wave in document["waves"]:
+        wave["tasks"] = [{key: task[key] for key in ("app", "rule", "severity", "title", "remediation")}
+                         for task in checklists[wave["number"]]]
     return render("plan/plan.json.j2", {"document": document}, template_dir, plan.scan.lang, FILTERS)
 
 
