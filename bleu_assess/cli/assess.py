@@ -110,8 +110,15 @@ def explain(
     result, ig, selected = done.result, done.ig, done.rulesets
     found = find(result, item)
     if not found:
-        raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
-                         + did_you_mean(item, [i.id for i in result.items], result.lang))
+        ids = [i.id for i in result.items]
+        # A short name for a longer id (`dpi` for `dpi-orbis`) is no typo that difflib would find.
+        word = item.strip().lower()
+        parts = [i.id for i in result.items if word and (word in i.id.split("-") or i.id.startswith(word))
+                 and i.kind == "application"]  # an application first, as `find` looks
+        hint = t("cli.did_you_mean", result.lang, name=parts[0]) if len(parts) == 1 else \
+            t("cli.did_you_mean_one_of", result.lang, names=", ".join(parts[:5])) if parts else \
+            did_you_mean(item, ids, result.lang)
+        raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path) + hint)
     if len(found) > 1:
         raise UsageError(t("scan.ambiguous_item", result.lang, item=item, path=path,
                            ids=", ".join(i.id for i in found)))
