@@ -78,7 +78,7 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     cannot: dict[str, list[str]] = defaultdict(list)
     blocking: dict[str, int] = {}
     held_ids = {h.id for h in plan.held}
-    missing = {verdict.id: titles for verdict, titles in _unknowns(scan)}
+    missing = {verdict.id: titles for verdict, titles in missing_facts(scan)}
     for held in plan.held:
         verdict = verdicts[held.id]
         if held.reason == "not-ready":
@@ -200,7 +200,7 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     }
 
 
-def _unknowns(scan: ScanResult) -> Iterator[tuple[ItemVerdict, list[str]]]:
+def missing_facts(scan: ScanResult) -> Iterator[tuple[ItemVerdict, list[str]]]:
     """Each item that lacks facts (rulesets/decisions.yaml `unknowns`: its rules, or a readiness
     listed there), with what it lacks: the titles of those rules' findings, else its readiness."""
     spec = decision_data().get("unknowns") or {}
@@ -276,7 +276,7 @@ def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory
         out.append(say("exec_pilot", apps=separator.join(names[a] for a in pilot.applications),
                        days=t("plan.person_days", lang, count=pilot.effort_days), count=len(plan.waves)))
     # As the headline counts them (one_page): what lacks facts is told apart (exec_cannot_assess).
-    unassessed = {verdict.id for verdict, _ in _unknowns(scan)}
+    unassessed = {verdict.id for verdict, _ in missing_facts(scan)}
     waiting = [h for h in plan.held if h.id not in unassessed]
     if waiting:
         out.append(say("exec_held", count=len(waiting)))
