@@ -43,3 +43,18 @@ def test_held_for_missing_facts_says_which_and_the_figures_add_up(write_inventor
     figures = {kind: value for value, _, kind in page["figures"]}
     assert figures["unknown"] == 3 and page["unknowns"]["count"] == 4  # the beds' dataset too, named
     assert figures["ready"] + figures["not-ready"] + figures["neutral"] + figures["unknown"] == figures["total"] == 3
+
+
+def test_data_to_qualify_is_data_not_classified_not_data_whose_location_is_unknown(write_inventory: Any) -> None:
+    # The beds' health data is classified: only where it lives is unknown (its application
+    # declares no hosting), which the unknowns say; the mail's data is not classified at all.
+    data = hospital()
+    data["applications"][1]["datasets"] = ["courriels"]
+    data["datasets"].append({"id": "courriels", "name": "Courriels"})
+    inventory = api.load(write_inventory(data)).inventory
+    scan = api.assess(inventory, lang="fr")
+    page = one_page(scan, api.plan(scan, api.graph(inventory)), inventory)
+    sensitivity = " ".join(next(d for d in page["decisions"] if d["kind"] == "sensitivity")["lines"])
+    assert "Données non classées : Courriels" in sensitivity.replace("\u202f", " ").replace("\xa0", " ")
+    assert "Occupation des lits" not in sensitivity and "Indéterminé" not in sensitivity
+    assert any("Occupation des lits" in line for line in page["unknowns"]["lines"])
