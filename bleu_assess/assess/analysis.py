@@ -365,6 +365,8 @@ class Analysis:
             facts.update(self._derogation_facts(app.id))
         facts.update(data_facts)
         facts["data.datasets"], facts["data.unclassified"] = ids, self._unclassified(data, ids)
+        if not ids:  # no data declared: whether it is personal is unknown, not "no"
+            facts["data.personal"] = None
         facts["siiv"], facts["sie"] = app.siiv, app.sie
         facts["homologation.level"] = homologation.level if homologation else None
         facts["homologation.expired"] = bool(homologation and homologation.until and homologation.until < self.as_of)

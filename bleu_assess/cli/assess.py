@@ -53,7 +53,7 @@ def scan(
     ruleset: list[str] | None = ruleset_option(),
     only_ruleset: list[str] | None = only_ruleset_option(),
     rules_dir: str | None = rules_dir_option(),
-    format: ScanFormat = format_option(ScanFormat.table),  # type: ignore[valid-type]
+    format: ScanFormat | None = format_option("scan"),  # type: ignore[valid-type]
     output: str | None = output_option(),
     fail_on: str | None = typer.Option(None, "--fail-on", metavar="[" + "|".join(FAIL_ON) + "]",
                                        help="Exit 1 when a finding reaches this severity (or its French word: "
@@ -71,7 +71,7 @@ def scan(
     from bleu_assess.render.i18n import t
     from bleu_assess.render.outputs import Choices
 
-    fmt = format.value  # type: ignore[attr-defined]
+    fmt = formats.chosen("scan", format, output)
     level = fail_on_level(fail_on) if fail_on is not None else None
     done = console.load_and_assess(path, lang, ruleset, rules_dir, only_ruleset, as_of, machine_output=fmt != "table")
     result = done.result
@@ -110,8 +110,15 @@ def explain(
     result, ig, selected = done.result, done.ig, done.rulesets
     found = find(result, item)
     if not found:
-        raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path)
-                         + did_you_mean(item, [i.id for i in result.items], result.lang))
+        ids = [i.id for i in result.items]
+        # A short name for a longer id (`dpi` for `dpi-orbis`) is no typo that difflib would find.
+        word = item.strip().lower()
+        parts = [i.id for i in result.items if word and (word in i.id.split("-") or i.id.startswith(word))
+                 and i.kind == "application"]  # an application first, as `find` looks
+        hint = t("cli.did_you_mean", result.lang, name=parts[0]) if len(parts) == 1 else \
+            t("cli.did_you_mean_one_of", result.lang, names=", ".join(parts[:5])) if parts else \
+            did_you_mean(item, ids, result.lang)
+        raise UsageError(t("scan.unknown_item", result.lang, item=item, path=path) + hint)
     if len(found) > 1:
         raise UsageError(t("scan.ambiguous_item", result.lang, item=item, path=path,
                            ids=", ".join(i.id for i in found)))

@@ -92,7 +92,7 @@ def fit(
     path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
     offers: str | None = typer.Option(None, "--offers", metavar="IDS", help="Candidate offers: platform ids separated by commas "
                                          "(default: every platform of the inventory)."),
-    format: FitFormat = format_option(FitFormat.table),  # type: ignore[valid-type]
+    format: FitFormat | None = format_option("fit"),  # type: ignore[valid-type]
     output: str | None = output_option(),
     as_of: str | None = as_of_option(AS_OF_HELP),
     lang: Lang | None = lang_option(),
@@ -120,5 +120,5 @@ def fit(
     if not (wanted or inventory.platforms):
         raise UsageError(t("usage.no_platforms", tongue, path=path))
     matrix = fitting.fit(inventory, api.select_rulesets(), tongue, wanted, day)
-    formats.deliver("fit", format.value, matrix, Choices(tongue, template_dir, source=path),  # type: ignore[attr-defined]
+    formats.deliver("fit", formats.chosen("fit", format, output), matrix, Choices(tongue, template_dir, source=path),
                     output, [path])

@@ -278,3 +278,4 @@ def not_in_force(rulesets: Iterable[Any], lang: str) -> None:
         if said:
             err().print(prefix("cli.warning_prefix", lang) + typography(said, lang), style="yellow", markup=False,
                         highlight=False)
+

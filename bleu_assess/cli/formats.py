@@ -27,11 +27,22 @@ REGISTRY: dict[str, dict[str, str]] = {
     "export findings": {"csv": "findings_csv", "xlsx": "findings_xlsx"},
 }
 
-# A file name's suffix → format, for the commands that choose the format from -o.
+# A file name's suffix → format: without -f, the -o file's suffix chooses (`-o resultats.json`).
+# The longest suffix a name ends with wins (`.sarif.json` is SARIF, not JSON).
+_TABLES = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".csv": "csv", ".txt": "table"}
 SUFFIXES: dict[str, dict[str, str]] = {
+    "scan": {".sarif": "sarif", ".sarif.json": "sarif", ".xml": "junit", **_TABLES},
+    "plan": _TABLES,
     "report": {".md": "markdown", ".markdown": "markdown", ".docx": "docx", ".html": "html", ".htm": "html"},
+    "diff": _TABLES,
+    "fit": _TABLES,
+    "graph": {".mmd": "mermaid", ".mermaid": "mermaid", ".dot": "dot", ".gv": "dot", ".json": "json"},
     "export findings": {".xlsx": "xlsx", ".csv": "csv"},
 }
+# Suffixes of documents some command (or no command: PDF, images, office files) writes: a file
+# named so that its command cannot write it is refused rather than filled with another format.
+_DOCUMENTS = {suffix for table in SUFFIXES.values() for suffix in table} | {
+    ".pdf", ".doc", ".odt", ".xls", ".ods", ".svg", ".png"}
 
 
 def choices(command: str) -> Any:
@@ -41,9 +52,30 @@ def choices(command: str) -> Any:
 
 
 def from_suffix(command: str, output: str | None, default: str) -> str:
-    """The format a file name asks for (`report.docx` → docx), else `default`."""
+    """The format a file name asks for (`report.docx` → docx), else `default`. A file named as
+    a document this command does not write (`plan -o vagues.xlsx`, `report -o rapport.pdf`) is a
+    usage error (exit 2) naming the formats it writes, rather than a file in another format."""
     lowered = (output or "").lower()
-    return next((fmt for suffix, fmt in SUFFIXES[command].items() if lowered.endswith(suffix)), default)
+    found = sorted((suffix for suffix in SUFFIXES[command] if lowered.endswith(suffix)), key=len)
+    if found:
+        return SUFFIXES[command][found[-1]]
+    suffix = "." + lowered.rpartition(".")[2] if "." in lowered.rpartition("/")[2] else ""
+    if suffix in _DOCUMENTS:
+        from bleu_assess.errors import option_error
+
+        suffixes = ", ".join(dict.fromkeys(SUFFIXES[command]))
+        raise option_error("output_pdf" if suffix == ".pdf" and "html" in REGISTRY[command] else "output_suffix",
+                           file=output, suffix=suffix, command=command, formats=", ".join(REGISTRY[command]),
+                           suffixes=suffixes)
+    return default
+
+
+def chosen(command: str, given: Any, output: str | None) -> str:
+    """The format of `command`: `-f` when given, else the one the `-o` file's suffix names
+    (`from_suffix`), else the command's default (its first registered format)."""
+    if given is not None:
+        return str(given.value)
+    return from_suffix(command, output, next(iter(REGISTRY[command])))
 
 
 def render(command: str, fmt: str, subject: Any, choices: Choices) -> Any:

@@ -172,7 +172,7 @@ def export_findings(
 def diff(
     old: str = typer.Argument(..., metavar="OLD", help="Earlier results (scan --format json) or inventory."),
     new: str = typer.Argument(..., metavar="NEW", help="Later results or inventory."),
-    format: DiffFormat = format_option(DiffFormat.table),  # type: ignore[valid-type]
+    format: DiffFormat | None = format_option("diff"),  # type: ignore[valid-type]
     output: str | None = output_option(),
     lang: Lang | None = lang_option(LANG_DIFF_HELP),
     csv_dialect: CsvDialect | None = csv_dialect_option(),
@@ -185,5 +185,5 @@ def diff(
     earlier, later = differ.read_side(old), differ.read_side(new)
     tongue = language(lang, later.country, later.lang)
     result = differ.compare(earlier.results(tongue), later.results(tongue), old, new, tongue)
-    formats.deliver("diff", format.value, result,  # type: ignore[attr-defined]
+    formats.deliver("diff", formats.chosen("diff", format, output), result,
                     Choices(tongue, csv_dialect=csv_dialect and csv_dialect.value), output, [old, new])

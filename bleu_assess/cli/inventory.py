@@ -49,8 +49,8 @@ def validate(
 @command("graph")
 def graph(
     path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
-    format: GraphFormat = format_option(GraphFormat.mermaid,  # type: ignore[valid-type]
-                                        "Mermaid, Graphviz DOT or node-link JSON."),
+    format: GraphFormat | None = format_option("graph",  # type: ignore[valid-type]
+                                            "Mermaid, Graphviz DOT or node-link JSON"),
     focus: str | None = typer.Option(None, "--focus", metavar="ID", help="Draw only the neighbourhood of this id (or kind:id)."),
     depth: int = typer.Option(1, "--depth", min=0, metavar="N", help="With --focus: how many edges away."),
     output: str | None = output_option(),
@@ -76,7 +76,7 @@ def graph(
         if len(matches) > 1:
             raise UsageError(t("cli.focus_ambiguous", tongue, focus=focus, candidates=", ".join(matches)))
         ig = ig.neighbourhood(matches[0], depth)
-    formats.deliver("graph", format.value, ig, Choices(tongue, source=path), output, [path])  # type: ignore[attr-defined]
+    formats.deliver("graph", formats.chosen("graph", format, output), ig, Choices(tongue, source=path), output, [path])
 
 
 @command("schema")

@@ -85,9 +85,13 @@ def csv_dialect_option() -> Any:
     return typer.Option(None, "--csv-dialect", help=CSV_DIALECT_HELP)
 
 
-def format_option(default: Any, help: str = "Output format.") -> Any:
-    """`-f/--format` over a command's registered formats (cli/formats.py)."""
-    return typer.Option(default, "--format", "-f", help=help)
+def format_option(command: str, help: str = "Output format") -> Any:
+    """`-f/--format` over `command`'s registered formats (cli/formats.py); not given, the
+    format is the one the -o file's suffix names, else the command's default (formats.chosen)."""
+    from bleu_assess.cli.formats import REGISTRY
+
+    return typer.Option(None, "--format", "-f",
+                        help=f"{help} (default: from the -o suffix, else {next(iter(REGISTRY[command]))}).")
 
 
 def language(lang: Lang | None, country: str | None = None, recorded: str | None = None) -> str:

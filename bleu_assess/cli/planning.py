@@ -37,7 +37,7 @@ PlanFormat = formats.choices("plan")
 @command("plan")
 def plan(
     path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
-    format: PlanFormat = format_option(PlanFormat.markdown),  # type: ignore[valid-type]
+    format: PlanFormat | None = format_option("plan"),  # type: ignore[valid-type]
     output: str | None = output_option(),
     max_wave_size: int | None = MAX_WAVE_SIZE,
     max_wave_effort: float | None = MAX_WAVE_EFFORT,
@@ -61,7 +61,7 @@ def plan(
     from bleu_assess.cli.options import language
     from bleu_assess.render.outputs import Choices
 
-    fmt = format.value  # type: ignore[attr-defined]
+    fmt = formats.chosen("plan", format, output)
     language(lang, api.country_of(path))  # the options' mistakes are said in the organisation's language
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)

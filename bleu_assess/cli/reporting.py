@@ -20,6 +20,7 @@ from bleu_assess.cli.options import (
     Lang,
     as_of_option,
     dated_as_of,
+    format_option,
     lang_option,
     only_ruleset_option,
     output_option,
@@ -46,8 +47,7 @@ class Audience(StrEnum):
 @command("report")
 def report(
     path: str = typer.Argument(..., metavar="PATH", help=PATH_HELP),
-    format: ReportFormat | None = typer.Option(None, "--format", "-f",  # type: ignore[valid-type]
-                                                  help="html, markdown or docx (default: from the -o suffix, else html)."),
+    format: ReportFormat | None = format_option("report", "html, markdown or docx"),  # type: ignore[valid-type]
     output: str | None = output_option(),
     lang: Lang | None = lang_option(),
     audience: Audience = typer.Option(Audience.technical, "--audience",
@@ -75,7 +75,7 @@ def report(
     from bleu_assess.cli.options import language
     from bleu_assess.render.outputs import Choices, Report
 
-    fmt = format.value if format else formats.from_suffix("report", output, "html")  # type: ignore[attr-defined]
+    fmt = formats.chosen("report", format, output)
     language(lang, api.country_of(path))  # the options' mistakes are said in the organisation's language
     options = plan_options(max_wave_size, max_wave_effort, effort_days, group_by_flows, pilot_size)
     dated = roadmap_options(start, capacity, freeze)

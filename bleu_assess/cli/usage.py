@@ -51,8 +51,12 @@ class Worded(click_errors.UsageError):
         from bleu_assess.cli import console
         from bleu_assess.render.intake_words import message
 
-        console.error(message(f"usage.{self.code}", self.params, self.lang),
-                      message("usage.click_hint", {"command": self.command}, self.lang), lang=self.lang)
+        # A root option after the command: the hint is the line rewritten, not the command's help.
+        if self.code == "root_option_after_command":
+            hint = message("usage.root_option_after_command_hint", self.params, self.lang)
+        else:
+            hint = message("usage.click_hint", {"command": self.command}, self.lang)
+        console.error(message(f"usage.{self.code}", self.params, self.lang), hint, lang=self.lang)
 
 
 def _name(param: Any) -> str:
@@ -168,6 +172,10 @@ class Root(TyperGroup):
         except click_errors.UsageError as error:
             raise self._worded(error, root=False) from None
 
+    def _options(self) -> set[str]:
+        """The root's own options (`-q`, `--debug`…), which go before the command."""
+        return {o for param in self.params for o in param.opts if o.startswith("-")}
+
     def _worded(self, error: click_errors.UsageError, root: bool) -> click_errors.UsageError:
         if isinstance(error, (Worded, click_errors.NoArgsIsHelpError)):
             return error
@@ -179,4 +187,8 @@ class Root(TyperGroup):
         else:  # the parser's own errors carry no context: the command the line names, if any
             path = [] if root else invoked(self._args)
             command = " ".join(["bleu-assess", *(path if path and path[0] in self.commands else [])])
+        if code == "click_no_such_option" and params["option"] in self._options() and command != "bleu-assess":
+            # `scan x.yaml -q`: a root option after the command, said to go before it.
+            program, _, rest = command.partition(" ")
+            code, params = "root_option_after_command", {"option": params["option"], "program": program, "rest": rest}
         return Worded(error, code, params, language(self._args), command)

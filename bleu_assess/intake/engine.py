@@ -266,6 +266,10 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
             if meant is None:
                 run.note("unknown", sheet, number, index, target, "means_unknown", text=text_of(raw))
                 continue
+            if meant == "?" and spec.enum:  # --suggest-mapping's placeholder, not replaced yet
+                run.problems.append(sheet.problem(number, index, target, "translation_to_fill",
+                                                  text=text_of(raw), allowed=spec.enum))
+                continue
             run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
             raw = meant
         if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):

@@ -81,6 +81,11 @@ def to_fill(data: dict[str, Any], lang: str) -> list[str]:
     unknown = [str(p.get("id")) for p in data.get("providers") or [] if not p.get("headquarters")]
     if unknown:
         lines.append(t("intake.to_fill.headquarters", lang, count=len(unknown), ids=", ".join(unknown)))
+    if not (data.get("organisation") or {}).get("type"):  # the rules for a hospital or a ministry then do not apply
+        from bleu_assess.inventory.model import ORGANISATION_TYPES
+
+        lines.append(t("intake.to_fill.organisation_type", lang,
+                       types=", ".join(k for k in ORGANISATION_TYPES if k != "other")))
     return lines or [t("intake.to_fill.nothing", lang)]
 
 

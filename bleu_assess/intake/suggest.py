@@ -46,21 +46,34 @@ def _choices(section: str) -> dict[str, str]:
     return out
 
 
+@cache
+def _exact(section: str) -> dict[str, str]:
+    """plain(synonym) -> field path, for a section: the exact matches."""
+    return {plain(k): v for k, v in _choices(section).items()}
+
+
 def place(header: str, section: str) -> tuple[str, int, bool] | None:
     """(field path, score, exact) for one header, or None."""
     from rapidfuzz import fuzz, process
 
     choices = _choices(section)
-    exact = {plain(k): v for k, v in choices.items()}
+    exact = _exact(section)
     if plain(header) in exact:
         return exact[plain(header)], 100, True
+    # A header naming a field of another section exactly (`Données personnelles`, a dataset's
+    # `personal_data`, in a table of applications) is not another field of this one.
+    if any(plain(header) in _exact(other) for other in SECTIONS if other != section):
+        return None
     # Every word of a synonym found among the header's words (`Dépendances applicatives` holds
-    # `dépendances`) scores 100; ties go to the closest whole string.
+    # `dépendances`) scores 100; ties go to the closest whole string. Not the reverse: a header
+    # lacking a synonym's qualifier is not that synonym (`Éditeur` is not `éditeur SaaS`, a host;
+    # `Sensibilité` is not `sensibilité métier`, a criticality).
     # A synonym must also make at least half of the header's words: `sys class name` is not `name`.
     query = words(header)
+    said = set(query.split())
     found = [match for match in process.extract(query, list(choices), scorer=fuzz.token_set_ratio,
                                                 score_cutoff=CUTOFF, limit=10)
-             if 2 * len(match[0].split()) >= len(query.split())]
+             if 2 * len(match[0].split()) >= len(said) and (match[1] < 100 or set(match[0].split()) <= said)]
     if not found:
         return None
     best = max(found, key=lambda match: (match[1], fuzz.ratio(query, match[0])))

@@ -287,19 +287,31 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
     Valid against Jenkins xUnit's junit-10.xsd: the schema has no `file` or `line` attribute on a
     test case, so the item's location (`file:line`) is written in its `<system-out>`, which GitLab,
     Jenkins and Azure DevOps show with the test."""
+    from bleu_assess.render.i18n import label
+    from bleu_assess.render.summary import missing_facts
+
     where = item_locations(path)
     limit = SEVERITY_RANK[threshold]
+    missing = {verdict.id: titles for verdict, titles in missing_facts(result)}
     suites = []
     total_tests = total_failures = 0
     for section, kind in SECTIONS.items():
         cases = []
-        failures = 0
+        failures = skipped = 0
         items = [i for i in result.items if i.kind == kind]
         for item in items:
             file, line = where.get((kind, item.id), (os.fspath(path), 1))
             attrs = f"name={quoteattr(f'{item.id} — {item.name}')} classname={quoteattr(f'{kind}s')}"
             located = f"      <system-out>{_text(f'{file}:{line}')}</system-out>"
             failing = [f for f in item.findings if SEVERITY_RANK[f.severity] <= limit]
+            if not failing and item.readiness == "unknown":  # not a pass: facts are missing to decide
+                skipped += 1
+                unknown = label("readiness", "unknown", result.lang)
+                lacking = [title for title in missing.get(item.id, ()) if title != unknown]
+                why = unknown + (" — " + t("cli.list_separator", result.lang).join(lacking) if lacking else "")
+                cases.append(f"    <testcase {attrs}>\n      <skipped message={quoteattr(why)}/>\n{located}\n"
+                             "    </testcase>")
+                continue
             if not failing:
                 cases.append(f"    <testcase {attrs}>\n{located}\n    </testcase>")
                 continue
@@ -312,7 +324,7 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
         total_tests += len(items)
         total_failures += failures
         suites.append(f"  <testsuite name={quoteattr(section)} tests=\"{len(items)}\" failures=\"{failures}\" "
-                      f"errors=\"0\" skipped=\"0\">\n" + "\n".join(cases) + "\n  </testsuite>")
+                      f"errors=\"0\" skipped=\"{skipped}\">\n" + "\n".join(cases) + "\n  </testsuite>")
     head = (f"<testsuites name={quoteattr('bleu-assess — ' + result.inventory.organisation)} "
             f"tests=\"{total_tests}\" failures=\"{total_failures}\" errors=\"0\">")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + head + "\n" + "\n".join(suites) + "\n</testsuites>\n"

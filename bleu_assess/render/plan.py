@@ -122,6 +122,11 @@ def json_text(plan: PlanResult, inventory: Inventory, template_dir: str | None =
     from bleu_assess.render.templating import render
 
     document = words.plan(plan).to_dict()
+    # Each wave's checklist, as the Markdown and the CSV give it: what a ticket tracker imports.
+    checklists = context(plan, inventory)["checklists"]
+    for wave in document["waves"]:
+        wave["tasks"] = [{key: task[key] for key in ("app", "rule", "severity", "title", "remediation")}
+                         for task in checklists[wave["number"]]]
     return render("plan/plan.json.j2", {"document": document}, template_dir, plan.scan.lang, FILTERS)
 
 
@@ -183,8 +188,18 @@ def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> Renderabl
                         Text(ctx["summary_line"])]
     if ctx["no_wave"]:
         parts.append(Text(ctx["no_wave"]))
+    roadmap = plan.roadmap
+    if roadmap is not None:  # dated (--start): the roadmap's line, and each wave's dates below
+        parts.append(Text(t("plan.roadmap_line", lang, start=l10n.date(roadmap.start, lang),
+                            end=l10n.date(roadmap.end, lang), count=max(roadmap.capacity),
+                            capacity="/".join(l10n.number(c, lang) for c in roadmap.capacity),
+                            holidays=t("plan.roadmap_holidays", lang, country=l10n.country(roadmap.holidays, lang))
+                            if roadmap.holidays else "",
+                            freezes=t("plan.roadmap_freezes", lang) if roadmap.freezes else "")))
     for wave in plan.waves:
         title = t("plan.wave_pilot" if wave.number == 1 else "plan.wave", lang, number=wave.number)
+        if wave.start and wave.end:
+            title += " — " + t("plan.wave_dates", lang, start=l10n.date(wave.start, lang), end=l10n.date(wave.end, lang))
         apps = wave.applications
         verdicts = [ctx["verdicts"][a] for a in apps]
         reasons = {p.id: p.reason for p in wave.placements}

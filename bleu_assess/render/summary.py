@@ -79,6 +79,7 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
     cannot: dict[str, list[str]] = defaultdict(list)
     blocking: dict[str, int] = {}
     held_ids = {h.id for h in plan.held}
+    missing = {verdict.id: titles for verdict, titles in missing_facts(scan)}
     for held in plan.held:
         verdict = verdicts[held.id]
         if held.reason == "not-ready":
@@ -88,6 +89,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         elif held.reason == "depends-on-held":
             waited = sorted(d for d in apps[held.id].depends_on if d in held_ids)
             why = say("why_waits", name=names[waited[0]]) if waited else label("held", held.reason, lang)
+        elif held.reason == "unknown" and held.id in missing:
+            why = missing[held.id][0]  # what is missing, not « Indéterminé »
         else:
             why = label("held", held.reason, lang)
         cannot[why].append(held.id)
@@ -171,8 +174,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
 
     unknown: dict[str, list[str]] = defaultdict(list)
     unknown_ids = set()
-    for verdict, titles in _unknowns(scan):
-        for title in titles:
+    for verdict in scan.items:
+        for title in missing.get(verdict.id, ()):
             unknown[title].append(names[verdict.id])
             unknown_ids.add(verdict.id)
 
@@ -185,7 +188,8 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         # The headline adds up to the total: what cannot be assessed is counted once, as unknown.
         (len(held_ids - unknown_ids), "figure_held", "not-ready"),
         (len({s.id for s in plan.staying} - unknown_ids), "figure_staying", "neutral"),
-        (len(unknown_ids), "figure_unknown", "unknown"),
+        # Applications only, as the figures beside it: an unknown dataset is named below, not counted here.
+        (len(unknown_ids & apps.keys()), "figure_unknown", "unknown"),
         (scope["required"], "figure_snc", "required"),
         (scope["recommended"], "figure_snc_recommended", "recommended"),
     )]
@@ -235,7 +239,7 @@ def _makes_recommended(scan: ScanResult, finding: Any) -> bool:
     return any(rule.verdict.get("secnumcloud_scope") == "recommended" for rule in rules)
 
 
-def _unknowns(scan: ScanResult) -> Iterator[tuple[ItemVerdict, list[str]]]:
+def missing_facts(scan: ScanResult) -> Iterator[tuple[ItemVerdict, list[str]]]:
     """Each item that lacks facts (rulesets/decisions.yaml `unknowns`: its rules, or a readiness
     listed there), with what it lacks: the titles of those rules' findings, else its readiness."""
     spec = decision_data().get("unknowns") or {}
@@ -313,7 +317,7 @@ def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory
         out.append(say("exec_pilot", apps=separator.join(names[a] for a in pilot.applications),
                        days=t("plan.person_days", lang, count=pilot.effort_days), count=len(plan.waves)))
     # As the headline counts them (one_page): what lacks facts is told apart (exec_cannot_assess).
-    unassessed = {verdict.id for verdict, _ in _unknowns(scan)}
+    unassessed = {verdict.id for verdict, _ in missing_facts(scan)}
     waiting = [h for h in plan.held if h.id not in unassessed]
     if waiting:
         out.append(say("exec_held", count=len(waiting)))

@@ -83,7 +83,8 @@ _TABLE = (
          "classifications of the data (application: held **and** received; dataset: its own)", label="classification"),
     Fact("data.held_classifications", BOTH, "list",
          "application: of the datasets it holds; dataset: its own", label="classification"),
-    Fact("data.personal", BOTH, "bool", "some of that data is personal (`personal_data`)"),
+    Fact("data.personal", BOTH, "bool", "some of that data is personal (`personal_data`); null when an "
+         "application declares no dataset"),
     Fact("data.regions", BOTH, "list",
          "countries where the data is stored or processed: application: its hosting regions (declared "
          "`hosting.region`, else its offer's regions, else its provider's) and the regions of subprocessors "
