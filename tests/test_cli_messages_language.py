@@ -8,21 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _cli_language import INVENTORY, no_language_from_the_environment  # noqa: F401 (autouse fixture)
+from _cli_language import said as _said
 
 from bleu_assess.cli import app
-
-INVENTORY = ("format: bleu-assess/v2\norganisation:\n  name: Hôpital\n  country: {country}\n  type: other\n"
-             "applications:\n  - id: app\n    name: App\n    hosting: {{model: on-premises}}\n")
-
-
-@pytest.fixture(autouse=True)
-def no_language_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("BLEU_ASSESS_LANG", raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-
-
-def _said(result: Any) -> str:
-    return result.output.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def inventory(tmp_path: Path, country: str = "FR") -> Path:

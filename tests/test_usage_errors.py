@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli_language import INVENTORY, plain
 
 ROOT = Path(__file__).resolve().parents[1]
-INVENTORY = ("format: bleu-assess/v2\norganisation:\n  name: Hôpital\n  country: {country}\n  type: other\n"
-             "applications:\n  - id: app\n    name: App\n    hosting: {{model: on-premises}}\n")
 
 
 def run(tmp_path: Path, country: str, *argv: str) -> tuple[int, str]:
@@ -24,7 +23,7 @@ def run(tmp_path: Path, country: str, *argv: str) -> tuple[int, str]:
     env.update(PYTHONPATH=str(ROOT), LANG="C.UTF-8", COLUMNS="120")
     done = subprocess.run([sys.executable, "-m", "bleu_assess", *[a.replace("INV", str(path)) for a in argv]],
                           capture_output=True, text=True, check=False, env=env, cwd=tmp_path)
-    return done.returncode, (done.stdout + done.stderr).replace("\u202f", " ").replace("\xa0", " ")
+    return done.returncode, plain(done.stdout + done.stderr)
 
 
 @pytest.mark.parametrize("country, argv, said", [
