@@ -216,8 +216,19 @@ def recommended_caveat(scan: ScanResult, named: bool = True) -> str | None:
         return None
     titles: Counter[str] = Counter()
     contested = 0
+    # By the finding's rules: whether they make the scope recommended on a contested basis, and
+    # its title (rule titles name no item): worded once per rule, not once per application.
+    basis: dict[tuple[str, tuple[str, ...]], str | None] = {}
     for app in recommended:
-        said = {worded(app, f).title for f in decided(app) if worded(app, f).uncertain and _makes_recommended(scan, f)}
+        said: set[str] = set()
+        for finding in decided(app):
+            key = (finding.rule, tuple(finding.rules or ()))
+            if key not in basis:
+                words = worded(app, finding) if _makes_recommended(scan, finding) else None
+                basis[key] = words.title if words is not None and words.uncertain else None
+            title = basis[key]
+            if title is not None:
+                said.add(title)
         titles.update(said)
         contested += bool(said)
     out = t("report.recommended_basis", lang)
