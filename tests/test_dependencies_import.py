@@ -202,6 +202,14 @@ def test_a_workbook_copy_with_title_rows_and_serial_time_slots_is_read_as_the_ex
     sheet.append(["Timeslot", "Source server name", "Destination server name", "Destination IP", "Destination port"])
     sheet.append([45985.25, "SRV-DPI-01", None, "10.0.0.5", 389])
     sheet.append([45986.5, "srv-dpi-01.chu.local", None, "10.0.0.5", "636"])
+    out = _imported_workbook(runner, estate, book)
+    assert ('extra: {discovered: {source: dependances.xlsx, ports: [389, 636], connections: 2, '
+            'first_seen: "2025-11-24T06:00", last_seen: "2025-11-25T12:00"}}') in out.read_text(encoding="utf-8")
+
+
+def _imported_workbook(runner: Any, estate: Path, book: Any) -> Path:
+    """The inventory `estate` with the dependencies of the workbook `book` imported: the DPI
+    now depends on the directory, as the export's rows say."""
     source = estate.parent / "dependances.xlsx"
     book.save(source)
     out = estate.parent / "out.yaml"
@@ -209,8 +217,7 @@ def test_a_workbook_copy_with_title_rows_and_serial_time_slots_is_read_as_the_ex
                                  "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert api.load(out).inventory.applications_by_id["dpi"].depends_on == ("annuaire",)
-    assert ('extra: {discovered: {source: dependances.xlsx, ports: [389, 636], connections: 2, '
-            'first_seen: "2025-11-24T06:00", last_seen: "2025-11-25T12:00"}}') in out.read_text(encoding="utf-8")
+    return out
 
 
 def test_a_workbook_whose_export_follows_a_summary_sheet(runner: Any, estate: Path) -> None:
@@ -223,13 +230,7 @@ def test_a_workbook_whose_export_follows_a_summary_sheet(runner: Any, estate: Pa
     export = book.create_sheet("Dependencies")
     for line in AGENTLESS.splitlines():
         export.append(line.split(","))
-    source = estate.parent / "dependances.xlsx"
-    book.save(source)
-    out = estate.parent / "out.yaml"
-    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate), "-o", str(out),
-                                 "--lang", "en"])
-    assert result.exit_code == 0, result.output
-    assert api.load(out).inventory.applications_by_id["dpi"].depends_on == ("annuaire",)
+    _imported_workbook(runner, estate, book)
 
 
 def test_what_the_reader_did_is_in_the_report(runner: Any, estate: Path) -> None:
