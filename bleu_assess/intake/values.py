@@ -18,11 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bleu_assess import locales
 from bleu_assess.intake.said import CellError
 from bleu_assess.inventory import model
 from bleu_assess.inventory.labels import ALIASES, labels
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
-from bleu_assess.locales import NOT_COUNTRIES
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
 FALSE = {"false", "faux", "non", "no", "n", "0"}
@@ -255,13 +255,12 @@ def _country_names() -> tuple[dict[str, set[str]], dict[str, str]]:
     """(plain(name) -> codes, plain(name) -> code) for the French and English CLDR names of
     countries (Babel) and the aliases: the first for reading a name, the second for suggesting
     the country of a name close to one not found."""
-    from babel import Locale
-
     codes = {key: set(found) for key, found in _country_aliases().items()}
     names: dict[str, str] = {}
+    countries = locales.country_codes()
     for lang in ("fr", "en"):
-        for code, name in Locale(lang).territories.items():
-            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
+        for code, name in locales.territories(lang).items():
+            if code in countries:
                 codes.setdefault(plain(name), set()).add(code)
                 names.setdefault(plain(name), code)
     return codes, names

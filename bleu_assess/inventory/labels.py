@@ -63,11 +63,6 @@ def code_for_label(text: str, codes: Iterable[str]) -> str | None:
     return labels(tuple(sorted(set(codes)))).get(plain(text))
 
 
-# CLDR territories that are no country (the European Union, the euro area, the United Nations,
-# outlying Oceania, unknown, pseudo-locales), as the importers leave them out (intake/values.py).
-_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
-
-
 def _key(name: str) -> str:
     return "".join(c for c in plain(name) if c.isalnum())
 
@@ -88,9 +83,10 @@ def _country_names() -> dict[str, tuple[str, ...]]:
     for code, names in (yaml.safe_load(ALIASES.read_text(encoding="utf-8")) or {}).items():
         for name in names:
             found.setdefault(_key(str(name)), set()).add(str(code))
+    countries = locales.country_codes()
     for locale in ("fr_FR", "en_GB"):
         for code, name in locales.territories(locale).items():
-            if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES:
+            if code in countries:
                 found.setdefault(_key(name), set()).add(code)
     return {key: tuple(sorted(codes)) for key, codes in found.items()}
 
