@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from bleu_assess.errors import option_error
 
@@ -97,8 +98,7 @@ def _write(path: Path, data: bytes | bytearray | Chunks) -> None:
             if isinstance(data, (bytes, bytearray)):
                 handle.write(data)
             else:
-                for chunk in data:
-                    handle.write(_utf8(chunk))
+                _write_chunks(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         if path.exists():
@@ -115,6 +115,30 @@ def _write(path: Path, data: bytes | bytearray | Chunks) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+# Bytes written between two calls to _release: a large output (a scan of 100,000 applications
+# is 1.1 GB of JSON) then holds some 64 MiB of the page cache at a time, not all of it.
+RELEASE_EVERY = 32 << 20
+
+
+def _write_chunks(handle: BinaryIO, chunks: Chunks) -> None:
+    """Write `chunks` to `handle`, giving back the page cache as the file grows (Linux): each
+    RELEASE_EVERY bytes, POSIX_FADV_DONTNEED on what was written asks the kernel to start
+    writing the newest part to disk and drops the pages of the part written before, whose
+    writeback the previous call started. Without it, a 1.1 GB file fills 1.1 GB of fresh memory
+    before the final fsync, which on a virtual machine cost three to four times as much system
+    time as the writing itself (benchmarks/after.txt, session 12); with it, the final fsync finds
+    the file almost written."""
+    advise = getattr(os, "posix_fadvise", None)
+    fileno = handle.fileno()
+    written = marked = released = 0
+    for chunk in chunks:
+        written += handle.write(_utf8(chunk))
+        if advise is not None and written - marked >= RELEASE_EVERY:
+            handle.flush()
+            advise(fileno, released, written - released, os.POSIX_FADV_DONTNEED)
+            released, marked = marked, written
 
 
 def _utf8(chunk: str | bytes) -> bytes:
