@@ -232,3 +232,27 @@ def test_a_declared_hds_exemption_replaces_the_certification_blocker_by_its_cond
     result = api.scan(write_inventory(inventory))
     assert "HDS-HOST-001" not in rules_of(result.item("dpi")) and "HDS-EXM-001" in rules_of(result.item("dpi"))
     assert "HDS-HOST-001" in rules_of(result.item("lab"))
+
+
+@pytest.mark.parametrize(("region", "residency", "unknown_basis"), [
+    ("CH", "compliant", False),  # adequacy decision 2000/518/CE
+    ("GB", "compliant", False),  # adequacy decision 2021/1772
+    ("US", "unknown", True),  # no decision for the country: the basis must be declared
+])
+def test_a_hosting_region_no_provider_region_names_is_judged_by_its_country(
+        write_inventory: Any, region: str, residency: str, unknown_basis: bool) -> None:
+    # The hosting says where the data is; the provider lists no regions (the case of a SaaS
+    # described by its seat only): an adequate country is no transfer to justify.
+    inventory = {
+        "format": "bleu-assess/v2",
+        "organisation": {"name": "Région", "type": "local-authority"},
+        "providers": [{"id": "saas", "kind": "commercial", "headquarters": region}],
+        "applications": [{"id": "app", "name": "App", "datasets": ["d"],
+                          "hosting": {"model": "saas", "provider": "saas", "region": region}}],
+        "datasets": [{"id": "d", "classification": "personal"}],
+    }
+    result = api.scan(write_inventory(inventory), as_of="2026-11-30")
+    for item_id in ("app", "d"):
+        item = result.item(item_id)
+        assert item.residency == residency
+        assert ("RES-GDPR-004" in rules_of(item)) is unknown_basis

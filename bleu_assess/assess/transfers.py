@@ -76,13 +76,17 @@ class Transfers:
         stored, reached, named = self._regions(regions, support)
         storage, access = [], []
         if stored or reached:  # most data stays in the EEA: no provider to look at
+            uncovered = stored
             for provider, stores, supports, _, _, _ in [self._traits(p) for p in involved if p in self.providers]:
                 if stored & stores:
                     storage.append(self.basis(provider, stored & stores, declared.get(provider.id)))
+                    uncovered = uncovered - stores
                 if reached & supports:
                     access.append(self.basis(provider, reached & supports, declared.get(provider.id)))
-        if stored and not storage:  # stored outside the EEA by no declared provider (on premises abroad)
-            storage = ["unknown"]
+            # Countries outside the EEA that no provider's regions name (a hosting's own `region`,
+            # servers on premises abroad): adequate countries need no other basis (art. 45).
+            if uncovered:
+                storage.append("adequacy" if uncovered <= self.adequate else "unknown")
         found = self._item_cache[key] = {
             **named,
             "transfer.basis": self._weakest(storage),
