@@ -101,7 +101,11 @@ def check_invariants(apps: list[dict[str, Any]], options: PlanOptions) -> None:
                 and held[a["id"]].reason != "depends-on-held":
             assert held[a["id"]].reason == "no-landing-zone" and landing not in ("p", "p-dated")
         if a["id"] in wave_of and a.get("criticality") == "vital" and a.get("wave") != 1:
-            assert wave_of[a["id"]] != 1, "no vital application in the pilot unless pinned there"
+            assert wave_of[a["id"]] != 1 or not result.waves[0].pilot, "no vital application in the pilot unless pinned"
+    first = result.waves[0] if result.waves else None
+    if first and first.number == 1 and not first.pilot and options.pilot_size is not None:  # only vital could start
+        assert any(by_id[m].get("criticality") == "vital" for g in first.move_groups for m in g)
+        assert any("no pilot wave" in w for w in result.warnings)
         pin = a.get("wave")
         if pin is not None and a["id"] in wave_of and wave_of[a["id"]] != pin:
             assert any(a["id"].upper() in w for w in result.warnings), f"broken pin of {a['id']} not reported"
@@ -191,6 +195,23 @@ def test_the_pilot_is_small_easy_and_never_vital_unless_pinned() -> None:
     result = plan(scan, ig, PlanOptions(pilot_size=4))
     assert result.waves[0].applications == ("low0", "low1", "low2", "pinned-core")
     assert set(result.waves[1].applications) == {"big", "core"}
+
+
+def test_when_everything_depends_on_a_vital_application_there_is_no_pilot_and_waves_start_at_one() -> None:
+    scan, ig = estate([{"id": "directory", "criticality": "vital"}] + [
+        {"id": f"app{i}", "depends_on": ["directory"]} for i in range(7)])
+    result = plan(scan, ig, PlanOptions(pilot_size=2))
+    assert [w.number for w in result.waves] == [1, 2]
+    assert [w.pilot for w in result.waves] == [False, False]
+    assert result.waves[0].applications == ("directory",)
+    assert len(result.waves[1].applications) == 7  # the pilot's size bounds no wave
+    assert any("no pilot wave" in w and "DIRECTORY" in w for w in result.warnings)
+    # One application that can start without the vital one is a pilot again.
+    scan, ig = estate([{"id": "directory", "criticality": "vital"}, {"id": "site"},
+                       {"id": "app", "depends_on": ["directory"]}])
+    result = plan(scan, ig, PlanOptions())
+    assert [(w.number, w.pilot, w.applications) for w in result.waves] == [
+        (1, True, ("site",)), (2, False, ("directory",)), (3, False, ("app",))]
 
 
 def test_wave_limits_split_layers_and_report_oversized_groups() -> None:

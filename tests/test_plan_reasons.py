@@ -25,7 +25,7 @@ from bleu_assess.render.i18n import catalogue, t
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ("reason_group", "reason_group_flows", "reason_pinned", "reason_pinned_by", "reason_after", "reason_pilot",
-        "reason_pilot_only", "reason_not_pilot_critical", "reason_not_pilot_finding", "reason_vital", "reason_pilot_full", "reason_capacity", "reason_free", "reason_not_before")
+        "reason_pilot_only", "reason_not_pilot_critical", "reason_not_pilot_finding", "reason_vital", "reason_no_pilot", "reason_pilot_full", "reason_capacity", "reason_free", "reason_not_before")
 _NUMBERS = ("wave", "size")
 
 
@@ -89,7 +89,8 @@ def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions
             vital = any(apps[m].criticality == "vital" and apps[m].wave != 1 for m in group)
             pins = [apps[m].wave for m in group if apps[m].wave is not None]
             earliest = max([1, max(pins, default=1) if not (vital and max(pins, default=0) == 1) else 1,
-                            2 if vital else 1, *(wave_of[d] + 1 for d in needs)])
+                            2 if vital and options.pilot_size is not None and (1 not in waves or waves[1].pilot) else 1,
+                            *(wave_of[d] + 1 for d in needs)])
             parts = decisions(placement.reason)
             assert [k for k, _ in parts_of(worded[app], lang)] == [k for k, _ in parts], worded[app]
             assert (placement.not_before is not None) == any(k == "reason_not_before" for k, _ in parts), placement
@@ -110,9 +111,11 @@ def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions
                     assert needs and latest == max(wave_of[d] for d in needs) < number, where
                     assert set(named) == {d for d in needs if wave_of[d] == latest}, f"not what it waits for: {where}"
                 elif key == "reason_pilot":
-                    assert number == 1 and not needs and not barred(group), where
+                    assert number == 1 and wave.pilot and not needs and not barred(group), where
+                elif key == "reason_no_pilot":  # only vital groups could start: no pilot at all
+                    assert number == 1 and not wave.pilot and not needs and vital, where
                 elif key == "reason_pilot_only":  # barred, yet nothing simpler could move first
-                    assert number == 1 and not needs and barred(group), where
+                    assert number == 1 and wave.pilot and not needs and barred(group), where
                     assert all(barred(g) or apps[g[0]].wave == 1 for g in wave.move_groups), where
                 elif key == "reason_not_pilot_critical":
                     assert number == 2 and not needs and 1 in waves, where
@@ -126,7 +129,7 @@ def check_reasons(result: PlanResult, apps: dict[str, Any], options: PlanOptions
                 elif key in ("reason_pilot_full", "reason_capacity"):
                     previous = waves[number - 1]
                     limit = options.max_wave_size
-                    if number - 1 == 1 and options.pilot_size is not None:
+                    if number - 1 == 1 and previous.pilot and options.pilot_size is not None:
                         limit = min(limit or options.pilot_size, options.pilot_size)
                     full = ((limit is not None and len(previous.applications) + len(group) > limit)
                             or (options.max_wave_effort is not None

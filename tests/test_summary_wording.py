@@ -243,3 +243,17 @@ def test_what_cannot_move_comes_most_critical_first_then_hardest_blocker(write_i
     cannot = one_page(scan, api.plan(scan, api.graph(loaded.inventory)), loaded.inventory)["cannot"]
     # Both lines hold a vital application: the blocker comes before the choice to stay.
     assert [line["names"] for line in cannot] == ["Zulu; Alpha", "Annuaire; Archives"]
+
+
+def test_without_a_pilot_the_summary_speaks_of_the_first_wave(write_inventory: Any) -> None:
+    # Every application depends on a vital directory: no pilot can go first (docs/planning.md).
+    inventory = estate(ready=3)
+    for app in inventory["applications"]:
+        app["depends_on"] = ["annuaire"]
+    inventory["applications"].append({"id": "annuaire", "name": "Annuaire", "criticality": "vital",
+                                      "hosting": {"model": "on-premises"}, "datasets": ["interne"]})
+    page, sentences = summary_text(write_inventory(inventory), "fr")
+    text = words(page, sentences)
+    assert "vague pilote" not in text.replace("pas de vague pilote", "")
+    assert "Dès maintenant, la première vague (sans pilote : le reste dépend d'elle) : Annuaire." in page["move"]
+    assert any(s.startswith("La première de 2 vagues migre Annuaire (") for s in sentences), sentences

@@ -60,13 +60,14 @@ class Wave(Generic[Text]):
     placements: tuple[Placement[Text], ...] = ()
     start: str | None = None  # ISO dates of the first and last working day, when the plan is dated
     end: str | None = None
+    pilot: bool = False  # the pilot wave: wave 1, unless only vital applications can start the plan
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number, "applications": list(self.applications), "datasets": list(self.datasets),
             "move_groups": [list(g) for g in self.move_groups], "effort_days": float(self.effort_days),
             "placements": [{"id": p.id, "reason": p.reason, "not_before": p.not_before} for p in self.placements],
-            "start": self.start, "end": self.end,
+            "start": self.start, "end": self.end, "pilot": self.pilot,
         }
 
 

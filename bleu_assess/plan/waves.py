@@ -71,6 +71,8 @@ class _Planner:
         self.apps = ig.inventory.applications_by_id
         self.verdicts: dict[str, ItemVerdict] = {i.id: i for i in scan.applications}
         self.warnings: list[Phrase] = []
+        # Whether wave 1 is a pilot (schedule: not when only vital applications can start the plan).
+        self.pilot = options.pilot_size is not None
         # Applications whose only landing zones are pending: the date they may move from, and why.
         self.not_before: dict[str, str] = {}
         self._cycle_of: dict[str, frozenset[str]] | None = None  # member -> its dependency cycle
@@ -161,8 +163,19 @@ class _Planner:
             for dep in group.deps:
                 dependents[dep].append(key)
             group.earliest = max(1, group.pin or 1)
-            if group.vital:
+            if group.vital and self.options.pilot_size is not None:  # kept out of the pilot
                 group.earliest = max(group.earliest, 2)
+        # No pilot when only vital groups can start the plan (everything else waits for them): the
+        # first wave moves what must go first, with no pilot's size, rather than an empty wave 1.
+        starters = [g for g in groups.values() if not g.deps]
+        if self.pilot and starters and all(g.earliest > 1 for g in starters) and any(
+                g.vital and g.pin is None for g in starters):
+            self.pilot = False
+            first = [g for g in starters if g.vital and g.pin is None]
+            for group in first:
+                group.earliest = 1
+            self.warnings.append(self.say("warn_no_pilot", vital=tuple(a for g in first for a in g.members
+                                                                       if self.apps[a].criticality == "vital")))
         ready: list[tuple[int, tuple[int, int, float, str], int]] = []
         for key, group in groups.items():
             if not group.deps:
@@ -172,7 +185,7 @@ class _Planner:
             wave += 1
             size, effort = 0, 0.0
             limit = max_size
-            if wave == 1 and self.options.pilot_size is not None:
+            if wave == 1 and self.pilot and self.options.pilot_size is not None:
                 limit = min(limit or self.options.pilot_size, self.options.pilot_size)
             deferred: list[tuple[int, tuple[int, int, float, str], int]] = []
             chosen: list[int] = []
@@ -182,7 +195,7 @@ class _Planner:
             # Pinned groups first; then ready, low-criticality, small groups (the pilot's preference,
             # which also moves the easiest first in later waves).
             candidates.sort(key=lambda c: (0 if groups[c[2]].pin == wave else 1, groups[c[2]].rank))
-            if wave == 1 and any(groups[c[2]].bar is None for c in candidates):
+            if wave == 1 and self.pilot and any(groups[c[2]].bar is None for c in candidates):
                 # The pilot takes no group barred from it while a simpler one can move first.
                 barred = [c for c in candidates if groups[c[2]].bar is not None and groups[c[2]].pin != 1]
                 for item in barred:
@@ -264,13 +277,15 @@ class _Planner:
             waited, latest = awaited
             if latest == wave - 1 or not parts:
                 parts.append(self.say("reason_after", dependency=tuple(waited), wave=latest))
-        if wave == 1 and not group.deps and group.pin != 1:
+        if wave == 1 and not group.deps and group.pin != 1 and self.pilot:
             parts.append(self.say("reason_pilot" if group.bar is None else "reason_pilot_only"))
+        elif wave == 1 and group.vital and not group.deps and group.pin is None and self.options.pilot_size is not None:
+            parts.append(self.say("reason_no_pilot"))
         if group.kept_out and wave == 2 and not group.deps and group.pin is None and group.bar is not None:
             parts.append(group.bar)
-        if group.vital and wave == 2 and not group.deps and group.pin is None:
+        if group.vital and wave == 2 and not group.deps and group.pin is None and self.pilot:
             parts.append(self.say("reason_vital"))
-        if not parts and wave == 2 and group.earliest == 1 and self.options.pilot_size is not None:
+        if not parts and wave == 2 and group.earliest == 1 and self.pilot:
             parts.append(self.say("reason_pilot_full", size=self.options.pilot_size))
         if not parts:
             parts.append(self.say("reason_capacity", wave=wave) if wave > group.earliest else self.say("reason_free"))
@@ -297,7 +312,8 @@ class _Planner:
             placements = tuple(Placement(a, self._dated(a, g.reasons[a]), self.not_before.get(a))
                                for g in members for a in g.members)
             waves.append(Wave(number, tuple(apps), tuple(datasets), tuple(g.members for g in members),
-                              round(sum(g.effort for g in members), 1), tuple(sorted(placements, key=lambda p: p.id))))
+                              round(sum(g.effort for g in members), 1), tuple(sorted(placements, key=lambda p: p.id)),
+                              pilot=number == 1 and self.pilot))
         return waves
 
     # -- what crosses waves ----------------------------------------------------------------

@@ -197,7 +197,7 @@ def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> Renderabl
                             if roadmap.holidays else "",
                             freezes=t("plan.roadmap_freezes", lang) if roadmap.freezes else "")))
     for wave in plan.waves:
-        title = t("plan.wave_pilot" if wave.number == 1 else "plan.wave", lang, number=wave.number)
+        title = t("plan.wave_pilot" if wave.pilot else "plan.wave", lang, number=wave.number)
         if wave.start and wave.end:
             title += " — " + t("plan.wave_dates", lang, start=l10n.date(wave.start, lang), end=l10n.date(wave.end, lang))
         apps = wave.applications

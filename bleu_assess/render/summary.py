@@ -70,8 +70,9 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
         pilot = plan.waves[0]
         pilot_names = names_list((names[a] for a in pilot.applications), lang)
         # A dated plan says when the pilot starts; an undated one, that nothing holds it back.
-        move.append(say("move_pilot_dated", names=pilot_names, day=pilot.start) if pilot.start
-                    else say("move_pilot", names=pilot_names))
+        # No pilot when only vital applications can start the plan (plan/waves.py).
+        dated, undated = ("move_pilot_dated", "move_pilot") if pilot.pilot else ("move_first_dated", "move_first")
+        move.append(say(dated, names=pilot_names, day=pilot.start) if pilot.start else say(undated, names=pilot_names))
     else:
         move.append(say("move_none"))
 
@@ -325,7 +326,8 @@ def executive_sentences(scan: ScanResult, plan: PlanResult, inventory: Inventory
     if plan.waves:
         names = {a.id: a.name for a in inventory.applications}
         pilot = plan.waves[0]
-        out.append(say("exec_pilot", apps=separator.join(names[a] for a in pilot.applications),
+        out.append(say("exec_pilot" if pilot.pilot else "exec_first",
+                       apps=separator.join(names[a] for a in pilot.applications),
                        days=t("plan.person_days", lang, count=pilot.effort_days), count=len(plan.waves)))
     # As the headline counts them (one_page): what lacks facts is told apart (exec_cannot_assess).
     unassessed = {verdict.id for verdict, _ in missing_facts(scan)}

@@ -106,7 +106,7 @@ def plan(result: PlanResult[Said], lang: str | None = None) -> PlanResult[str]:
     waves = tuple(Wave(number=w.number, applications=w.applications, datasets=w.datasets,
                        move_groups=w.move_groups, effort_days=w.effort_days,
                        placements=tuple(Placement(p.id, say(p.reason), p.not_before) for p in w.placements),
-                       start=w.start, end=w.end) for w in result.waves)
+                       start=w.start, end=w.end, pilot=w.pilot) for w in result.waves)
     return PlanResult(scan=scan, waves=waves,
                       held=tuple(Held(h.id, h.reason, say(h.detail)) for h in result.held),
                       staying=tuple(Staying(s.id, s.target, say(s.reason)) for s in result.staying),
