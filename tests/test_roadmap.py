@@ -108,6 +108,11 @@ def test_undated_plan_keeps_its_keys_with_no_dates(runner: Any) -> None:
     (["--start", "2027-01-04", "--freeze", "2027-08-31:2027-07-14"], "ends before it starts"),
     (["--start", "2027-01-04", "--freeze", "2027-07-14"], "FROM:TO"),
     (["--start", "2027-01-04", "--capacity", "0"], "positive"),
+    (["--start", "2027-01-04", "--freeze", "2027-02-30:2027-03-01"], "no such date '2027-02-30'"),
+    # A value given wrong is said as itself, even without --start (which it would need too).
+    (["--capacity", "abc"], "--capacity: 'abc' is not a positive number"),
+    (["--capacity", ""], "--capacity: '' is not a positive number"),
+    (["--freeze", "juillet"], "--freeze: 'juillet' is not FROM:TO"),
 ])
 def test_bad_roadmap_options_are_usage_errors(runner: Any, options: list[str], message: str) -> None:
     # In English: the example's organisation is French, and would be answered in French.
