@@ -240,7 +240,9 @@ def test_findings_export(tmp_path: Path, runner: Any, suffix: str) -> None:
     expected = sum(len(i.findings) for i in api.scan(EXAMPLES[0], lang="fr").items)
     if suffix == "csv":
         rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))  # French Excel
-        assert rows[0][:5] == ["élément", "type", "nom", "responsable", "règle"] and len(rows) == expected + 1
+        # Headers in French; a coded value (the item's kind) in words, then its code.
+        assert rows[0][:6] == ["élément", "type", "type (code)", "nom", "responsable", "règle"]
+        assert len(rows) == expected + 1
     else:
         book = load_workbook(out)
         sheet = book["Constats"]
