@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.intake.columns import SHEETS, columns, header
+from bleu_assess.vocab import Severity
 
 
 @pytest.fixture(autouse=True)
@@ -247,6 +248,11 @@ def test_findings_export(tmp_path: Path, runner: Any, suffix: str) -> None:
         book = load_workbook(out)
         sheet = book["Constats"]
         assert sheet.max_row == expected + 1 and sheet.auto_filter.ref and sheet.freeze_panes == "A2"
+        # The workbook has the CSV's columns: a severity in words, then its code for a filter.
+        headings = [cell.value for cell in sheet[1]]
+        severity = headings.index("gravité")
+        assert headings[severity + 1] == "gravité (code)"
+        assert {row[severity + 1].value for row in sheet.iter_rows(min_row=2)} <= {s.value for s in Severity}
         assert book["Synthèse"]["A1"].value == "Constats par gravité"
 
 
