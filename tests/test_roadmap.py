@@ -120,6 +120,13 @@ def test_bad_roadmap_options_are_usage_errors(runner: Any, options: list[str], m
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
 
 
+def test_the_report_refuses_a_bad_capacity_as_the_plan_does_and_writes_nothing(runner: Any, tmp_path: Any) -> None:
+    out = tmp_path / "rapport.html"
+    result = runner.invoke(app, ["report", str(CHU), "--capacity", "abc", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 2 and "--capacity: 'abc' is not a positive number" in result.output
+    assert not out.exists()
+
+
 def test_parsers() -> None:
     assert parse_capacity("20, 40") == (20.0, 40.0)
     assert parse_freeze(" 2027-12-20 : 2028-01-02 ") == (dt.date(2027, 12, 20), dt.date(2028, 1, 2))
