@@ -8,8 +8,8 @@ from collections import Counter
 from typing import Any
 
 from bleu_assess.assess.results import ScanResult
-from bleu_assess.render.i18n import label, t
-from bleu_assess.render.tabular import coded, coded_columns, csv_bytes, default_dialect, workbook_cell
+from bleu_assess.render.i18n import label, label_or_code, t
+from bleu_assess.render.tabular import Coded, coded, coded_columns, csv_bytes, default_dialect, workbook_cell
 from bleu_assess.vocab import Readiness, Severity
 
 # (column, its values are decision codes: words then code, render/tabular.py) and its width in the workbook.
@@ -27,9 +27,10 @@ def rows(result: ScanResult) -> list[list[Any]]:
     out = []
     for item in result.items:
         for finding in item.findings:
+            # A ruleset may bring its own dimension: shown as its code when the catalogue has no label.
             out.append([item.id, coded("kind", item.kind, lang), item.name, item.owner or "", finding.rule,
                         finding.ruleset, coded("severity", finding.severity, lang),
-                        coded("dimension", finding.dimension, lang), coded("readiness", item.readiness, lang),
+                        Coded(finding.dimension, label_or_code("dimension", finding.dimension, lang)), coded("readiness", item.readiness, lang),
                         finding.message, finding.remediation, t("cli.list_separator", lang).join(finding.references),
                         t("cli.list_separator", lang).join(finding.method_references), finding.uncertain or ""])
     return out

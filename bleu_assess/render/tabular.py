@@ -47,12 +47,11 @@ class Coded(NamedTuple):
 
 
 def coded(kind: str, code: str | None, lang: str, area: str = "values") -> Coded | None:
-    """`code` with its label in `lang` (`<area>.<kind>.<code>`, the values catalogue by default;
-    the code itself for a code of an open vocabulary the catalogue does not list), or None for
-    no code."""
-    from bleu_assess.render.i18n import label_or_code
+    """`code` with its label in `lang` (`<area>.<kind>.<code>`, the values catalogue by default),
+    or None for no code."""
+    from bleu_assess.render.i18n import t
 
-    return None if code is None else Coded(code, label_or_code(kind, code, lang, area))
+    return None if code is None else Coded(code, t(f"{area}.{kind}.{code}", lang))
 
 
 def coded_columns(columns: Sequence[tuple[str, bool]], rows: Iterable[Sequence[Any]],
