@@ -467,7 +467,7 @@ def csv_outputs(runner: Any, tmp_path: Path, dialect: str | None) -> dict[str, b
     option = ["--csv-dialect", dialect] if dialect else []
     out: dict[str, bytes] = {}
     for name, args in {"plan": ["plan", str(path), "-f", "csv"], "scan": ["scan", str(path), "-f", "csv"],
-                       "diff": ["diff", str(before), str(path), "-f", "csv"]}.items():
+                       "diff": ["diff", str(before), str(path), "-f", "csv"], "fit": ["fit", str(path), "-f", "csv"]}.items():
         result = runner.invoke(app, [*args, *option])
         assert result.exit_code == 0, result.output
         out[name] = result.stdout_bytes
@@ -537,7 +537,8 @@ def test_workbook_cells_are_text_as_written_without_a_quote(runner: Any, tmp_pat
     sheet = load_workbook(target).worksheets[0]
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, (c for c in row))) for row in sheet.iter_rows(min_row=2)]
-    owner, name = header[3], header[2]
+    owner, name = header.index("responsable"), header.index("nom")  # a French organisation
+    owner, name = header[owner], header[name]
     owners = {r[owner].value for r in rows}
     assert "@finances" in owners and not any(str(o).startswith("'") for o in owners)
     formula_like = next(r[name] for r in rows if str(r[name].value).startswith("="))

@@ -121,9 +121,15 @@ def test_the_csv_has_a_status_and_a_reason_per_offer(write_inventory) -> None:
     import io
 
     matrix = _matrix(write_inventory, dt.date(2026, 11, 30))
-    rows = list(csv.DictReader(io.StringIO(fit_render.csv_text(matrix, "en"))))
-    assert [r["id"] for r in rows] == ["metier", "vieux"]
-    assert rows[0]["us-iaas"] == "does-not-fit" and rows[0]["us-iaas reason"] == "us-cloud is reachable by non-EU law"
+    rows = list(csv.DictReader(io.StringIO(fit_render.csv_text(matrix, "en").decode("utf-8-sig"))))
+    assert [r["application"] for r in rows] == ["metier", "vieux"]
+    # Each decision in words for people, then as its code for a program (the JSON's).
+    assert rows[0]["us-iaas"] == "does not fit" and rows[0]["us-iaas (code)"] == "does-not-fit"
+    assert rows[0]["us-iaas reason"] == "us-cloud is reachable by non-EU law"
+    assert rows[0]["us-iaas reason (code)"] == "exposed"
+    french = list(csv.DictReader(io.StringIO(fit_render.csv_text(matrix, "fr").decode("utf-8-sig")), delimiter=";"))
+    assert french[0]["us-iaas"] == "ne convient pas" and french[0]["us-iaas (code)"] == "does-not-fit"
+    assert french[0]["us-iaas : motif (code)"] == "exposed"
 
 
 def test_a_saas_offer_fits_only_the_services_it_provides(write_inventory) -> None:

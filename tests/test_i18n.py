@@ -104,6 +104,20 @@ def test_no_optional_plural_marks_are_left() -> None:
     assert marked == []
 
 
+def test_a_held_application_without_a_fitting_offer_is_said_in_plain_words() -> None:
+    """« zone d'atterrissage » (landing zone) is a migration consultant's word, not a hospital
+    direction's: the catalogues and templates say « plateforme cible » (target platform)."""
+    assert t("values.held.no-landing-zone", "fr") == "Aucune plateforme cible déclarée ne convient"
+    assert t("values.held.no-landing-zone", "en") == "No declared target platform fits"
+    texts = {f"{lang}:{key}": text for lang in ("fr", "en") for key, entry in catalogue(lang).items()
+             for text in ([entry] if isinstance(entry, str) else entry.values())}
+    templates = {str(p): p.read_text(encoding="utf-8") for p in templates_dir().rglob("*.j2")}
+    starters = {str(p): p.read_text(encoding="utf-8") for p in (templates_dir() / "starter").glob("*.yaml")}
+    jargon = sorted(k for k, text in {**texts, **templates, **starters}.items()
+                    if re.search(r"atterrissage|landing zone", text, re.IGNORECASE))
+    assert jargon == []
+
+
 @pytest.mark.parametrize(("name", "expected"), [
     ("Imagerie à Distance SAS", "dépend d'Imagerie à Distance SAS (en attente : Non prêt)"),
     ("ovh-snc", "dépend d'ovh-snc (en attente : Non prêt)"),

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from bleu_assess import api
 from bleu_assess.cli import app
 from bleu_assess.intake.columns import SHEETS, columns, header
+from bleu_assess.vocab import Severity
 
 
 @pytest.fixture(autouse=True)
@@ -240,11 +241,18 @@ def test_findings_export(tmp_path: Path, runner: Any, suffix: str) -> None:
     expected = sum(len(i.findings) for i in api.scan(EXAMPLES[0], lang="fr").items)
     if suffix == "csv":
         rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))  # French Excel
-        assert rows[0][:5] == ["élément", "type", "nom", "responsable", "règle"] and len(rows) == expected + 1
+        # Headers in French; a coded value (the item's kind) in words, then its code.
+        assert rows[0][:6] == ["élément", "type", "type (code)", "nom", "responsable", "règle"]
+        assert len(rows) == expected + 1
     else:
         book = load_workbook(out)
         sheet = book["Constats"]
         assert sheet.max_row == expected + 1 and sheet.auto_filter.ref and sheet.freeze_panes == "A2"
+        # The workbook has the CSV's columns: a severity in words, then its code for a filter.
+        headings = [cell.value for cell in sheet[1]]
+        severity = headings.index("gravité")
+        assert headings[severity + 1] == "gravité (code)"
+        assert {row[severity + 1].value for row in sheet.iter_rows(min_row=2)} <= {s.value for s in Severity}
         assert book["Synthèse"]["A1"].value == "Constats par gravité"
 
 

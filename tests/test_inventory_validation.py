@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 import time
+import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,9 @@ import pytest
 
 from bleu_assess.cli import app
 from bleu_assess.errors import InventoryError
+from bleu_assess.inventory.labels import code_for_word
 from bleu_assess.inventory.load import load_inventory
+from bleu_assess.inventory.schema import INVENTORY, Spec
 
 HEAD = "format: bleu-assess/v1\norganisation:\n  name: Test\n"
 APP = "applications:\n  - id: app\n    name: App\n    hosting: {model: on-premises}\n    datasets: [data]\n"
@@ -41,6 +45,19 @@ def errors_of(path: Path) -> list[str]:
      ":12:21: datasets[0].classification: unknown value 'Santé' (did you mean 'health'?)"),
     (HEAD + APP.replace("{model: on-premises}", "{model: sur site}") + DATA,
      ":7:22: applications[0].hosting.model: unknown value 'sur site' (did you mean 'on-premises'?)"),
+    # A French word clients type for a code, or a code in capitals, names the code it meant.
+    (HEAD + APP.replace("name: App", "name: App\n    criticality: haute") + DATA,
+     ":7:18: applications[0].criticality: unknown value 'haute' (did you mean 'high'?)"),
+    (HEAD + APP.replace("name: App", "name: App\n    criticality: Très Élevée") + DATA,
+     ":7:18: applications[0].criticality: unknown value 'Très Élevée' (did you mean 'vital'?)"),
+    (HEAD + APP.replace("name: App", "name: App\n    strategy: conserver") + DATA,
+     ":7:15: applications[0].strategy: unknown value 'conserver' (did you mean 'retain'?)"),
+    (HEAD + APP.replace("name: App", "name: App\n    strategy: REHOST") + DATA,
+     ":7:15: applications[0].strategy: unknown value 'REHOST' (did you mean 'rehost'?)"),
+    (HEAD + APP.replace("{model: on-premises}", "{model: On Premises}") + DATA,
+     ":7:22: applications[0].hosting.model: unknown value 'On Premises' (did you mean 'on-premises'?)"),
+    (HEAD + APP.replace("name: App", "name: App\n    effort: m") + DATA,
+     ":7:13: applications[0].effort: unknown effort 'm' (did you mean 'M'?)"),
     (HEAD + APP + "  - id: app\n    name: Twice\n" + DATA, ":9:9: applications[1].id: duplicate application id 'app'"),
     (HEAD + APP.replace("{model: on-premises}", "{model: saas, provider: nowhere}") + DATA,
      ":7:38: applications[0].hosting.provider: unknown provider 'nowhere'"),
@@ -249,3 +266,63 @@ def test_a_country_code_must_name_a_country(write_inventory, runner, monkeypatch
     assert "providers[1].headquarters: 'UK' is no country's" in result.output and "(did you mean 'GB'?)" in result.output
     assert "providers[1].regions[0]: 'XX'" in result.output
     assert "3 errors" in result.output
+
+
+# Fields whose codes are identifiers, not words anyone translates: a qualification milestone
+# (J0…J3), an HDS referential's year, a text's reference (circ-6404-r9).
+IDENTIFIER_CODES = {"milestone", "hds_referential", "basis"}
+
+
+def _enumerated(spec: Spec, name: str = "") -> Iterator[tuple[str, tuple[str, ...]]]:
+    if spec.enum and all(isinstance(code, str) for code in spec.enum):
+        yield name, spec.enum
+    for key, child in spec.fields.items():
+        yield from _enumerated(child, key)
+    if spec.item is not None:
+        yield from _enumerated(spec.item, name)
+
+
+def _french_words(codes: tuple[str, ...]) -> dict[str, set[str]]:
+    """code -> the French labels of the values catalogue and the words of value_synonyms.yaml
+    that a vocabulary covering all of `codes` gives it."""
+    import yaml
+
+    from bleu_assess.inventory.labels import SYNONYMS
+    from bleu_assess.render.i18n import catalogue
+
+    words: dict[str, set[str]] = {}
+    tables: dict[str, dict[str, str]] = {}
+    for key, text in catalogue("fr").items():
+        if key.startswith("values.") and isinstance(text, str):
+            vocabulary, code = key.removeprefix("values.").split(".", 1)
+            tables.setdefault(vocabulary, {})[code] = text
+    for table in tables.values():
+        if set(codes) <= set(table):
+            for code in codes:
+                words.setdefault(code, set()).add(table[code])
+    for vocabulary in yaml.safe_load(SYNONYMS.read_text(encoding="utf-8")).values():
+        if set(vocabulary) <= set(codes):
+            for code, said in vocabulary.items():
+                words.setdefault(code, set()).update(map(str, said))
+    return words
+
+
+def test_every_enumerated_field_names_the_code_meant_by_a_word_in_french_or_in_capitals() -> None:
+    # The validator accepts codes only; a value written as a person says it gets the code named.
+    checked = 0
+    for name, codes in _enumerated(INVENTORY):
+        if name in IDENTIFIER_CODES:
+            continue
+        words = _french_words(codes)
+        for code in codes:
+            assert code_for_word(code.upper(), codes) == code, (name, code)
+            assert words.get(code), f"{name}: no French word names {code!r} (values catalogue or value_synonyms.yaml)"
+            for word in words[code]:
+                assert code_for_word(word, codes) == code, (name, word)
+                assert code_for_word(strip_accents(word).upper(), codes) == code, (name, word)
+                checked += 1
+    assert checked > 100
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -343,7 +343,7 @@ def test_the_checklist_shows_a_remediations_code_as_code_and_escapes_the_rest() 
 
 @pytest.mark.parametrize(("apps", "lang", "sentence"), [
     ([{"id": "a", "readiness": "not-ready"}], "en", "No wave: every application is held (not ready, readiness unknown, "
-                                                    "no landing zone, or depending on a held application); the section "
+                                                    "no target platform that fits, or depending on a held application); the section "
                                                     "“Held applications” gives each one's reason."),
     ([{"id": "a", "strategy": "retain"}], "fr", "Aucune vague : toutes les applications restent en place"),
     ([{"id": "a", "readiness": "not-ready"}, {"id": "b", "strategy": "retire"}], "fr",

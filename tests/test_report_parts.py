@@ -121,6 +121,57 @@ def test_findings_grouped_by_rule_keep_every_finding_once() -> None:
     assert ranks == sorted(ranks, key=order.index), "most severe first"
 
 
+def merged_estate() -> dict[str, Any]:
+    """Two applications at a US host: one holding health data, whose finding on the host's
+    jurisdiction (EXT-JUR-001, verified) merges HDS-EXI30-001 (its basis uncertain: one fact, one
+    finding); one holding special-category data, whose EXT-JUR-001 merges nothing."""
+    return {
+        "format": "bleu-assess/v2", "organisation": {"name": "Hôpital", "country": "FR", "type": "health-establishment"},
+        "providers": [{"id": "us-cloud", "name": "US Cloud", "headquarters": "US", "regions": ["FR"]}],
+        "applications": [
+            {"id": "sante", "name": "Dossiers de soins", "hosting": {"model": "iaas", "provider": "us-cloud"},
+             "datasets": ["dossiers"]},
+            {"id": "rh", "name": "Paie", "hosting": {"model": "iaas", "provider": "us-cloud"}, "datasets": ["paie"]}],
+        "datasets": [{"id": "dossiers", "name": "Dossiers", "classification": "health"},
+                     {"id": "paie", "name": "Bulletins", "classification": "special-category"}],
+    }
+
+
+@pytest.mark.parametrize("lang, mark", [("fr", "[base incertaine : HDS-EXI30-001]"),
+                                        ("en", "[uncertain basis: HDS-EXI30-001]")])
+def test_a_verified_finding_merged_with_an_uncertain_one_marks_the_uncertain_rule_only(
+        write_inventory: Any, lang: str, mark: str) -> None:
+    from bleu_assess.render.scan import finding_heading
+
+    scan = api.scan(write_inventory(merged_estate()), lang=lang)
+    findings = {i.id: {f.rule: f for f in i.findings} for i in scan.items}
+    merged, alone = findings["sante"]["EXT-JUR-001"], findings["rh"]["EXT-JUR-001"]
+    assert merged.rule_ids == ("EXT-JUR-001", "HDS-EXI30-001") and alone.rule_ids == ("EXT-JUR-001",)
+    assert finding_heading(merged, lang) == f"EXT-JUR-001: {merged.title} {mark}"
+    assert finding_heading(alone, lang) == f"EXT-JUR-001: {alone.title}", "a verified finding is unmarked"
+    own = findings["dossiers"]["HDS-EXI30-001"]
+    assert finding_heading(own, lang) == f"HDS-EXI30-001: {own.title} [{'incertain' if lang == 'fr' else 'uncertain'}]"
+
+
+def test_a_rule_group_notes_the_uncertain_basis_against_the_items_it_concerns(write_inventory: Any,
+                                                                              runner: Any, tmp_path: Path) -> None:
+    _, scan, _ = assessed(write_inventory(merged_estate()), "fr")
+    group = next(g for g in rule_groups(scan) if g["rule"] == "EXT-JUR-001")
+    assert [i["name"] for i in group["items"]] == ["Dossiers de soins", "Paie"]
+    # Not the whole group's: Paie's finding merges no uncertain rule.
+    assert group["uncertain"] is None
+    (note,) = group["uncertainties"]
+    assert note["text"].startswith("HDS-EXI30-001 : ") and note["names"] == ["Dossiers de soins"]
+    out = tmp_path / "rapport.html"
+    path = write_inventory(merged_estate())
+    result = runner.invoke(app, ["report", str(path), "--lang", "fr", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    article = re.search(r'<article class="rule" id="rule-EXT-JUR-001">.*?</article>', out.read_text(encoding="utf-8"),
+                        re.S)
+    assert article and re.search(r"HDS-EXI30-001 : [^<]*<span class=\"meta\">\(Dossiers de soins\)</span>",
+                                 article.group())
+
+
 def test_the_patient_records_exposure_path_is_in_the_dot_text() -> None:
     inventory, scan, _ = assessed(CHU, "fr")
     exposure, overview = diagram.diagrams(scan.applications, inventory, TITLES)

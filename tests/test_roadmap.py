@@ -108,11 +108,23 @@ def test_undated_plan_keeps_its_keys_with_no_dates(runner: Any) -> None:
     (["--start", "2027-01-04", "--freeze", "2027-08-31:2027-07-14"], "ends before it starts"),
     (["--start", "2027-01-04", "--freeze", "2027-07-14"], "FROM:TO"),
     (["--start", "2027-01-04", "--capacity", "0"], "positive"),
+    (["--start", "2027-01-04", "--freeze", "2027-02-30:2027-03-01"], "no such date '2027-02-30'"),
+    # A value given wrong is said as itself, even without --start (which it would need too).
+    (["--capacity", "abc"], "--capacity: 'abc' is not a positive number"),
+    (["--capacity", ""], "--capacity: '' is not a positive number"),
+    (["--freeze", "juillet"], "--freeze: 'juillet' is not FROM:TO"),
 ])
 def test_bad_roadmap_options_are_usage_errors(runner: Any, options: list[str], message: str) -> None:
     # In English: the example's organisation is French, and would be answered in French.
     result = runner.invoke(app, ["plan", str(CHU), *options, "--lang", "en"])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_the_report_refuses_a_bad_capacity_as_the_plan_does_and_writes_nothing(runner: Any, tmp_path: Any) -> None:
+    out = tmp_path / "rapport.html"
+    result = runner.invoke(app, ["report", str(CHU), "--capacity", "abc", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 2 and "--capacity: 'abc' is not a positive number" in result.output
+    assert not out.exists()
 
 
 def test_parsers() -> None:

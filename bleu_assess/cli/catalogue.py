@@ -8,9 +8,11 @@ from bleu_assess.cli import command, formats
 from bleu_assess.cli.groups import catalogue_app
 from bleu_assess.cli.options import (
     PATH_HELP,
+    CsvDialect,
     Lang,
     as_of_day,
     as_of_option,
+    csv_dialect_option,
     format_option,
     lang_option,
     output_option,
@@ -97,6 +99,7 @@ def fit(
     as_of: str | None = as_of_option(AS_OF_HELP),
     lang: Lang | None = lang_option(),
     template_dir: str | None = template_dir_option(),
+    csv_dialect: CsvDialect | None = csv_dialect_option(),
 ) -> None:
     """Each application against each candidate offer: fits, fits with conditions or does not fit, and why."""
     from bleu_assess import api
@@ -120,5 +123,5 @@ def fit(
     if not (wanted or inventory.platforms):
         raise UsageError(t("usage.no_platforms", tongue, path=path))
     matrix = fitting.fit(inventory, api.select_rulesets(), tongue, wanted, day)
-    formats.deliver("fit", formats.chosen("fit", format, output), matrix, Choices(tongue, template_dir, source=path),
+    formats.deliver("fit", formats.chosen("fit", format, output), matrix, Choices(tongue, template_dir, csv_dialect and csv_dialect.value, path),
                     output, [path])

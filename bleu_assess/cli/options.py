@@ -192,7 +192,10 @@ FREEZE = typer.Option(None, "--freeze", metavar="FROM:TO", help="FROM:TO, a peri
 
 def roadmap_options(start: str | None, capacity: str | None,
                     freeze: list[str] | None) -> RoadmapOptions | None:
-    """Roadmap options from the command line; None without --start (--capacity and --freeze need it)."""
+    """Roadmap options from the command line; None without --start (--capacity and --freeze need it).
+    Raises a UsageError naming the option and the value for a malformed --capacity, --freeze or
+    --start, before saying that --capacity or --freeze need --start: a value given wrong is the
+    first thing to fix, whatever else is missing."""
     import datetime
 
     from bleu_assess.errors import UsageError
@@ -200,9 +203,10 @@ def roadmap_options(start: str | None, capacity: str | None,
     from bleu_assess.render.i18n import t
 
     tongue = current_language()
-
+    weekly = parse_capacity(capacity) if capacity is not None else (DEFAULT_CAPACITY,)
+    freezes = tuple(sorted(parse_freeze(f) for f in freeze or ()))
     if start is None:
-        if capacity or freeze:
+        if capacity is not None or freeze:
             raise UsageError(t("usage.dates_need_start", tongue), hint="--start 2027-01-04")
         return None
     try:
@@ -214,8 +218,6 @@ def roadmap_options(start: str | None, capacity: str | None,
         if missing:
             raise missing from None
         raise UsageError(t("usage.bad_start", tongue, value=start), hint="--start 2027-01-04") from None
-    weekly = parse_capacity(capacity) if capacity else (DEFAULT_CAPACITY,)
-    freezes = tuple(sorted(parse_freeze(f) for f in freeze or ()))
     return RoadmapOptions(first, weekly, freezes)
 
 

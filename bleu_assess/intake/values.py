@@ -15,13 +15,12 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from bleu_assess import locales
 from bleu_assess.intake.said import CellError
 from bleu_assess.inventory import model
-from bleu_assess.inventory.labels import ALIASES, labels
+from bleu_assess.inventory.labels import ALIASES, labels, parsed_table, synonyms
 from bleu_assess.inventory.schema import ID_PATTERN, Spec
 
 TRUE = {"true", "vrai", "oui", "yes", "y", "o", "1", "x"}
@@ -174,36 +173,12 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     by_plain = {plain(code): code for code in allowed}
     if plain(text) in by_plain:
         return Coerced(by_plain[plain(text)], "normalised", text)
-    meant = labels(allowed, plain).get(plain(text)) or _synonyms(allowed).get(plain(text))
+    meant = labels(allowed, plain).get(plain(text)) or synonyms(allowed, plain).get(plain(text))
     if meant:
         return Coerced(meant, "translated", text)
     from bleu_assess.inventory.walker import closest
 
     raise CellError("unknown_value", text=text, hint=closest(text, allowed), allowed=allowed)
-
-
-@lru_cache(maxsize=64)
-def _synonyms(allowed: tuple[str, ...]) -> dict[str, str]:
-    """plain(word) -> code, for the words of value_synonyms.yaml whose vocabulary's codes are all
-    `allowed` (« haute » -> `high` for a criticality)."""
-    from bleu_assess import cache as compiled_cache
-
-    raw = (Path(__file__).resolve().parent / "value_synonyms.yaml").read_bytes()
-    vocabularies = compiled_cache.cached("synonyms", (raw,), lambda: _vocabularies(raw))
-    out: dict[str, str] = {}
-    for table in vocabularies.values():
-        if set(table) <= set(allowed):
-            for code, words in table.items():
-                for word in words:
-                    out.setdefault(plain(str(word)), code)
-    return out
-
-
-def _vocabularies(raw: bytes) -> dict[str, dict[str, list[Any]]]:
-    """value_synonyms.yaml parsed: vocabulary -> code -> words (parsed once per content, cached)."""
-    import yaml
-
-    return yaml.safe_load(raw.decode("utf-8")) or {}
 
 
 # At most this many closest names suggested for a country not found, from this rapidfuzz score.
@@ -242,7 +217,7 @@ def _country_aliases() -> dict[str, set[str]]:
     from bleu_assess import cache as compiled_cache
 
     raw = ALIASES.read_bytes()
-    table = compiled_cache.cached("country-aliases", (raw,), lambda: _vocabularies(raw))
+    table = compiled_cache.cached("country-aliases", (raw,), lambda: parsed_table(raw))
     out: dict[str, set[str]] = {}
     for code, words in table.items():
         for word in words:

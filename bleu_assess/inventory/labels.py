@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from bleu_assess.resources import templates_dir
 
@@ -61,6 +62,56 @@ def code_for_label(text: str, codes: Iterable[str]) -> str | None:
     """The code among `codes` whose label, in either language, is `text` (case, accents and
     spacing aside), or None."""
     return labels(tuple(sorted(set(codes)))).get(plain(text))
+
+
+# Words clients type for the format's coded values beyond the catalogue's labels (« haute » for
+# `high`), read by the importers (which take them) and the validator (which suggests the code).
+SYNONYMS = Path(__file__).resolve().parent / "value_synonyms.yaml"
+
+
+@cache
+def synonyms(codes: tuple[str, ...], key: Callable[[str], str] = plain) -> dict[str, str]:
+    """`key(word)` -> code, for the words of value_synonyms.yaml whose vocabulary's codes are
+    all among `codes` (« haute » -> `high` for a criticality; a vocabulary is skipped for a field
+    allowing only some of its codes, where a word could mean a code the field refuses)."""
+    from bleu_assess import cache as compiled_cache
+
+    raw = SYNONYMS.read_bytes()
+    vocabularies = compiled_cache.cached("synonyms", (raw,), lambda: parsed_table(raw))
+    out: dict[str, str] = {}
+    for table in vocabularies.values():
+        if set(table) <= set(codes):
+            for code, words in table.items():
+                for word in words:
+                    out.setdefault(key(str(word)), code)
+    return out
+
+
+def parsed_table(raw: bytes) -> dict[str, Any]:
+    """A YAML table of words (value_synonyms.yaml: vocabulary -> code -> words; country_aliases.yaml:
+    code -> names) parsed, for the compiled cache (bleu_assess/cache.py)."""
+    import yaml
+
+    return yaml.safe_load(raw.decode("utf-8")) or {}
+
+
+def _compact(value: str) -> str:
+    """plain() with letters and digits only: `On premises`, `ON-PREMISES` -> `onpremises`."""
+    return "".join(c for c in plain(value) if c.isalnum())
+
+
+@cache
+def _meanings(codes: tuple[str, ...]) -> dict[str, str]:
+    """_compact(word) -> code: the codes themselves, then their labels, then the words clients type."""
+    return {**synonyms(codes, _compact), **labels(codes, _compact), **{_compact(code): code for code in codes}}
+
+
+def code_for_word(text: str, codes: Iterable[str]) -> str | None:
+    """The code among `codes` that `text` means, or None: the code written in another case or
+    with spaces for hyphens (`High`, `on premises`), its label in either language (`Élevée`),
+    or a word clients type for it (`haute`, value_synonyms.yaml), accents and case aside. What
+    the validator suggests for a value the format refuses (it accepts codes only)."""
+    return _meanings(tuple(sorted(set(codes)))).get(_compact(text))
 
 
 def _key(name: str) -> str:

@@ -157,7 +157,7 @@ PROVIDER = _s("object", "A hosting or SaaS provider.", fields={
                           enum=model.HDS_REFERENTIALS),
 })
 
-PLATFORM = _s("object", "An offer a provider sells: where applications run, and candidate landing zones.", fields={
+PLATFORM = _s("object", "An offer a provider sells: where applications run, and candidate target platforms.", fields={
     "id": _s("id", "Unique platform id.", required=True, defines="platform"),
     "provider": _s("id", "Provider id.", required=True, ref="provider"),
     "models": _s("list", "Service models offered.", required=True, non_empty=True,
@@ -269,7 +269,7 @@ INVENTORY = _s("object", f"bleu-assess inventory, format {model.FORMAT} (reads {
     "format": _s("string", f"Format version: {model.FORMAT} ({model.FORMAT_V1} is still read).", required=True),
     "organisation": ORGANISATION,
     "providers": _s("list", "Providers the estate uses or may use.", item=PROVIDER),
-    "platforms": _s("list", "Candidate landing zones.", item=PLATFORM),
+    "platforms": _s("list", "Candidate target platforms.", item=PLATFORM),
     "applications": _s("list", "Applications.", item=APPLICATION),
     "datasets": _s("list", "Datasets.", item=DATASET),
     "flows": _s("list", "Data flows between applications.", item=FLOW),

@@ -16,6 +16,7 @@ from typing import Any
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.inventory import model
 from bleu_assess.inventory.build import Outline, build, outline, v1_sensitive_class
+from bleu_assess.inventory.labels import code_for_word
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, INVENTORY
 from bleu_assess.inventory.walker import (
     MAX_FREE_DEPTH,
@@ -355,7 +356,7 @@ def _warn_qualifications(c: Collector, doc: int, path: tuple[Any, ...], entry: d
     for key in ("qualifications", "pending_qualifications"):
         for position, value in enumerate(_ids_of(entry.get(key))):
             if value not in model.KNOWN_QUALIFICATIONS:
-                hint = closest(value, model.KNOWN_QUALIFICATIONS)
+                hint = code_for_word(value, model.KNOWN_QUALIFICATIONS) or closest(value, model.KNOWN_QUALIFICATIONS)
                 if hint:
                     c.report(doc, (*path, key, position), "unknown_qualification", severity="warning", value=value,
                              hint=hint)

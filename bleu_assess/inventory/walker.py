@@ -20,7 +20,7 @@ from typing import Any
 from bleu_assess import locales
 from bleu_assess.errors import Diagnostic, UsageError, format_path, option_error
 from bleu_assess.inventory import model, yamlio
-from bleu_assess.inventory.labels import code_for_label, country_codes
+from bleu_assess.inventory.labels import code_for_word, country_codes
 from bleu_assess.inventory.schema import COUNTRY_PATTERN, DATE_PATTERN, ID_PATTERN, MAX_EFFORT_DAYS, Spec
 from bleu_assess.resources import templates_dir
 
@@ -286,7 +286,7 @@ class Walker:
                 return
             if spec.enum is not None and value not in spec.enum:
                 self.fail(path, "unknown_value", value=value,
-                          hint=code_for_label(value, spec.enum) or closest(value, spec.enum), choices=", ".join(spec.enum))
+                          hint=code_for_word(value, spec.enum) or closest(value, spec.enum), choices=", ".join(spec.enum))
         elif kind == "boolean":
             if not isinstance(value, bool):
                 self.fail(path, "expected", expected="boolean", got=kind_name(value))
@@ -300,7 +300,7 @@ class Walker:
         elif kind == "effort":
             if isinstance(value, str):
                 if value not in model.EFFORT_SIZES:
-                    self.fail(path, "unknown_effort", value=value, hint=closest(value, model.EFFORT_SIZES))
+                    self.fail(path, "unknown_effort", value=value, hint=code_for_word(value, model.EFFORT_SIZES) or closest(value, model.EFFORT_SIZES))
             elif _is_number(value):
                 self.check_range(value, Spec("number", minimum=0, maximum=MAX_EFFORT_DAYS), path)
             else:

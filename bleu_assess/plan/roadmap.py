@@ -272,12 +272,16 @@ def schedule(plan: PlanResult, inventory: Inventory, options: RoadmapOptions) ->
 
 def parse_freeze(text: str) -> tuple[dt.date, dt.date]:
     """`2027-07-14:2027-08-31` -> (first, last), both included. Raises a UsageError
-    (`usage.freeze_*`, worded in the command's language)."""
+    (`usage.freeze_*`, worded in the command's language); a date of the right form that names no
+    day (`2027-02-30`) is said as such, as for --start."""
     first, sep, last = text.partition(":")
     try:
         a, b = dt.date.fromisoformat(first.strip()), dt.date.fromisoformat(last.strip())
     except ValueError:
-        raise option_error("freeze_not_range", value=text) from None
+        from bleu_assess.inventory.walker import no_such_day
+
+        missing = next((m for m in (no_such_day("--freeze", d.strip()) for d in (first, last)) if m), None)
+        raise (missing or option_error("freeze_not_range", value=text)) from None
     if not sep:
         raise option_error("freeze_not_range", value=text)
     if b < a:

@@ -10,6 +10,7 @@ from typing import Any
 from bleu_assess.assess.results import RESULTS_FORMAT, to_json
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.render.i18n import t
+from bleu_assess.render.tabular import Coded
 from bleu_assess.vocab import Readiness
 
 FIELDS = ("readiness", "secnumcloud_scope", "residency", "exposure", "target", "platform")
@@ -166,28 +167,43 @@ _FIELD_NAMES = {"readiness": "col_readiness", "secnumcloud_scope": "col_scope", 
                 "exposure": "col_exposure", "target": "col_target", "platform": "col_platform"}
 
 
-def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:
-    """What a reader sees: field names and values labelled in `lang` (the JSON keeps the codes)."""
+# A row of the changes: item, change, field (for a finding: the rule and its title, no code), rule
+# id (findings only), before, after; coded values as their code and words (render/tabular.py).
+CodedRow = tuple[str, Coded, Coded, str, Coded, Coded]
+_NONE = Coded("", "")
+
+
+def coded_rows(diff: Diff, lang: str) -> list[CodedRow]:
+    """The changes, each value with its code (the JSON's) and its words in `lang`, sorted by
+    item, then change and field as the reader sees them."""
     from bleu_assess.render.i18n import label
 
-    def value(name: str, code: Any) -> str:
-        return (code or "—") if name == "platform" else label(name, code, lang)
+    def value(name: str, code: Any) -> Coded:
+        if name == "platform":
+            return Coded(code or "", code or "—")
+        return Coded(code or "", label(name, code, lang))
 
-    def severity(code: str) -> str:
-        return label("severity", code, lang)
+    def change(code: str) -> Coded:
+        return Coded(code, t(f"interop.diff_{code.replace('-', '_')}", lang))
 
-    out = [(i, t("interop.diff_added", lang), "", "", "") for i in diff.added]
-    out += [(i, t("interop.diff_removed", lang), "", "", "") for i in diff.removed]
-    out += [(i, t("interop.diff_changed", lang), t(f"scan.{_FIELD_NAMES[f]}", lang), value(f, b), value(f, a))
-            for i, f, b, a in diff.changes]
-    def rule(item: str, rule_id: str) -> str:
+    def rule(item: str, rule_id: str) -> Coded:
         title = diff.titles.get((item, rule_id))
-        return f"{rule_id} — {title}" if title and title != rule_id else rule_id
+        return Coded("", f"{rule_id} — {title}" if title and title != rule_id else rule_id)
 
-    out += [(i, t("interop.diff_resolved_finding", lang), rule(i, r), severity(s), "")
+    out: list[CodedRow] = [(i, change("added"), _NONE, "", _NONE, _NONE) for i in diff.added]
+    out += [(i, change("removed"), _NONE, "", _NONE, _NONE) for i in diff.removed]
+    out += [(i, change("changed"), Coded(f, t(f"scan.{_FIELD_NAMES[f]}", lang)), "", value(f, b), value(f, a))
+            for i, f, b, a in diff.changes]
+    out += [(i, change("resolved-finding"), rule(i, r), r, value("severity", s), _NONE)
             for i, r, s in diff.resolved_findings]
-    out += [(i, t("interop.diff_new_finding", lang), rule(i, r), "", severity(s)) for i, r, s in diff.new_findings]
-    return sorted(out, key=lambda r: (r[0], r[1], r[2]))
+    out += [(i, change("new-finding"), rule(i, r), r, _NONE, value("severity", s)) for i, r, s in diff.new_findings]
+    return sorted(out, key=lambda r: (r[0], r[1].words, r[2].words))
+
+
+def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:
+    """What a reader sees: field names and values labelled in `lang` (the JSON keeps the codes)."""
+    return [(item, change.words, field.words, before.words, after.words)
+            for item, change, field, _, before, after in coded_rows(diff, lang)]
 
 
 def _heads(lang: str) -> list[str]:
@@ -224,10 +240,15 @@ def table(diff: Diff, lang: str, width: int = 160) -> Any:
 
 
 def csv_text(diff: Diff, lang: str, dialect: str | None = None) -> bytes:
-    """The changes, one row each (the table's columns), in `dialect` (bleu_assess.render.tabular)."""
-    from bleu_assess.render.tabular import csv_bytes, default_dialect
+    """The changes, one row each, in `dialect` (bleu_assess.render.tabular): the table's columns,
+    each coded one (change, field, before, after) followed by its code (the JSON's: `new-finding`,
+    `readiness`, `not-ready`, `high`), and the rule id of a finding's row."""
+    from bleu_assess.render.tabular import coded_columns, csv_bytes, default_dialect
 
-    return csv_bytes(_heads(lang), rows(diff, lang), dialect or default_dialect(lang))
+    item, change, field, before, after = _heads(lang)
+    header, table = coded_columns([(item, False), (change, True), (field, True), (t("interop.diff_rule", lang), False),
+                                   (before, True), (after, True)], coded_rows(diff, lang), lang)
+    return csv_bytes(header, table, dialect or default_dialect(lang))
 
 
 def json_text(diff: Diff) -> str:

@@ -8,46 +8,57 @@ from collections import Counter
 from typing import Any
 
 from bleu_assess.assess.results import ScanResult
-from bleu_assess.render.i18n import label, t
-from bleu_assess.render.tabular import csv_bytes, default_dialect, workbook_cell
+from bleu_assess.render.i18n import label, label_or_code, t
+from bleu_assess.render.tabular import Coded, coded, coded_columns, csv_bytes, default_dialect, workbook_cell
 from bleu_assess.vocab import Readiness, Severity
 
-COLUMNS = ("item", "kind", "name", "owner", "rule", "ruleset", "severity", "dimension", "readiness", "message",
-           "remediation", "references", "method_references", "uncertain")
+# (column, its values are decision codes: words then code, render/tabular.py) and its width in the workbook.
+COLUMNS = (("item", False, 22), ("kind", True, 14), ("name", False, 30), ("owner", False, 24), ("rule", False, 16),
+           ("ruleset", False, 20), ("severity", True, 12), ("dimension", True, 16), ("readiness", True, 20),
+           ("message", False, 70), ("remediation", False, 60), ("references", False, 50),
+           ("method_references", False, 30), ("uncertain", False, 40))
+# Long texts, wrapped in the workbook.
+_WRAPPED = {"message", "remediation", "references", "method_references", "uncertain"}
 
 
 def rows(result: ScanResult) -> list[list[Any]]:
+    """One row per finding, in the results' order; coded values as `Coded` (COLUMNS)."""
     lang = result.lang
     out = []
     for item in result.items:
         for finding in item.findings:
-            out.append([item.id, label("kind", item.kind, lang), item.name, item.owner or "", finding.rule,
-                        finding.ruleset, label("severity", finding.severity, lang), finding.dimension,
-                        label("readiness", item.readiness, lang), finding.message, finding.remediation,
-                        t("cli.list_separator", lang).join(finding.references),
+            # A ruleset may bring its own dimension: shown as its code when the catalogue has no label.
+            out.append([item.id, coded("kind", item.kind, lang), item.name, item.owner or "", finding.rule,
+                        finding.ruleset, coded("severity", finding.severity, lang),
+                        Coded(finding.dimension, label_or_code("dimension", finding.dimension, lang)), coded("readiness", item.readiness, lang),
+                        finding.message, finding.remediation, t("cli.list_separator", lang).join(finding.references),
                         t("cli.list_separator", lang).join(finding.method_references), finding.uncertain or ""])
     return out
 
 
-def headers(lang: str) -> list[str]:
-    return [t(f"interop.col_{c}", lang) for c in COLUMNS]
+def table(result: ScanResult) -> tuple[list[str], list[list[Any]]]:
+    """The header, in the results' language, and the rows, each coded value as its words then its code."""
+    return coded_columns([(t(f"interop.col_{key}", result.lang), has_code) for key, has_code, _ in COLUMNS], rows(result),
+                         result.lang)
 
 
 def to_csv(result: ScanResult, dialect: str | None = None) -> bytes:
     """The findings as CSV in `dialect` (bleu_assess.render.tabular; default from the results' language)."""
-    return csv_bytes(headers(result.lang), rows(result), dialect or default_dialect(result.lang))
+    return csv_bytes(*table(result), dialect or default_dialect(result.lang))
 
 
 def to_xlsx(result: ScanResult) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     lang = result.lang
     book = Workbook()
     sheet = book.active
     sheet.title = t("interop.sheet.findings", lang)
-    sheet.append(headers(lang))
-    for row in rows(result):
+    header, body = table(result)
+    sheet.append(header)
+    for row in body:
         sheet.append(row)
     for cells in sheet.iter_rows(min_row=2):
         for cell in cells:
@@ -57,12 +68,15 @@ def to_xlsx(result: ScanResult) -> bytes:
         cell.font, cell.fill = bold, fill
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    widths = {"A": 22, "B": 14, "C": 30, "D": 24, "E": 16, "F": 20, "G": 12, "H": 16, "I": 20, "J": 70, "K": 60, "L": 50, "M": 30, "N": 40}
-    for column, width in widths.items():
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2, min_col=10, max_col=14):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # Each column's width, its code column's narrower; long texts wrapped.
+    layout: list[tuple[int, bool]] = []
+    for key, has_code, width in COLUMNS:
+        layout += [(width, key in _WRAPPED), (14, False)] if has_code else [(width, key in _WRAPPED)]
+    for number, (width, wrapped) in enumerate(layout, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+        if wrapped:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=number, max_col=number):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
     summary = book.create_sheet(t("interop.sheet.summary", lang))
     summary.append([t("interop.summary_severity", lang), t("interop.count", lang)])
     severity = Counter(f.severity for i in result.items for f in i.findings)

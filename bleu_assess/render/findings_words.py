@@ -13,6 +13,7 @@ decided finding from the same split words (results.scan_json_parts).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import fields, replace
 from operator import attrgetter
@@ -211,3 +212,16 @@ def titles(document: Mapping[str, Any], wanted: set[tuple[str, str]], lang: str)
                     finding = words.finding(finding, {"id": item["id"], "name": item.get("name")})
                 out[key] = finding.title or finding.rule
     return out
+
+
+def uncertain_rules(finding: Finding) -> tuple[str, ...]:
+    """The rules of `finding` whose legal basis is uncertain: its rule, for a finding of one rule
+    with a note; for a merged finding (one fact, one finding: assess/merge.py), those its note
+    names, as FindingWords._references writes it (« RULE : note » for each such rule, nothing
+    for the others), so that a verified rule merged with an uncertain one is never marked."""
+    note, ids = finding.uncertain, finding.rule_ids
+    if not note:
+        return ()
+    if len(ids) == 1:
+        return ids
+    return tuple(r for r in ids if re.search(rf"(?<![\w-]){re.escape(r)}(?![\w-])", note)) or ids

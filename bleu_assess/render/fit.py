@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -120,15 +118,22 @@ def markdown(matrix: FitMatrix, lang: str, template_dir: str | None = None) -> s
                                     "legend": legend(matrix, lang)}, template_dir, lang)
 
 
-def csv_text(matrix: FitMatrix, lang: str) -> str:
-    """One row per application; per offer, its status code and the reason in `lang`."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", "target", *(f"{o}{suffix}" for o in matrix.offers for suffix in ("", " reason"))])
-    for row in matrix.rows:
-        writer.writerow([row.id, row.name, row.target,
-                         *(value for c in row.cells for value in (c.status, reason(c, lang)))])
-    return out.getvalue()
+def csv_text(matrix: FitMatrix, lang: str, dialect: str | None = None) -> bytes:
+    """One row per application, in `dialect` (bleu_assess.render.tabular; default from `lang`),
+    headed in `lang`: its target, then per offer its status and the reason, each in words then
+    as its code (`does-not-fit`, `seat`: the JSON's), the convention of every CSV for people."""
+    from bleu_assess.render.tabular import Coded, coded, coded_columns, csv_bytes, default_dialect
+
+    columns = [(t("fit.csv.application", lang), False), (t("fit.csv.name", lang), False),
+               (t("fit.csv.target", lang), True)]
+    for offer in matrix.offers:
+        columns += [(t("fit.csv.status", lang, offer=offer), True), (t("fit.csv.reason", lang, offer=offer), True)]
+    rows = [[row.id, row.name, Coded(row.target, target_label(row, lang)),
+             *(value for c in row.cells
+               for value in (coded("status", c.status, lang, "fit"), Coded(c.reason, reason(c, lang))))]
+            for row in matrix.rows]
+    header, table = coded_columns(columns, rows, lang)
+    return csv_bytes(header, table, dialect or default_dialect(lang))
 
 
 def json_text(matrix: FitMatrix) -> str:

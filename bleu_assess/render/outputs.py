@@ -220,7 +220,7 @@ def fit_markdown(matrix: Any, choices: Choices) -> Rendered:
 def fit_csv(matrix: Any, choices: Choices) -> Rendered:
     from bleu_assess.render import fit
 
-    return fit.csv_text(matrix, choices.lang)
+    return fit.csv_text(matrix, choices.lang, choices.csv_dialect)
 
 
 def fit_json(matrix: Any, choices: Choices) -> Rendered:

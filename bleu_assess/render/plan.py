@@ -10,7 +10,7 @@ from bleu_assess.plan.roadmap import day_after, gantt_text
 from bleu_assess.render import l10n, words
 from bleu_assess.render.graph_export import mermaid_node_id, mermaid_text
 from bleu_assess.render.i18n import label, t
-from bleu_assess.render.tabular import csv_bytes, default_dialect
+from bleu_assess.render.tabular import Coded, coded, coded_columns, csv_bytes, default_dialect
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -132,6 +132,8 @@ def json_text(plan: PlanResult, inventory: Inventory, template_dir: str | None =
 
 CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", "move_group", "depends_on",
                "target", "platform", "effort_days", "readiness", "reason", "tasks", "wave_start", "wave_end")
+# The columns whose values are decision codes: each followed by a column of the code itself.
+CODED = frozenset({"criticality", "status", "target", "readiness"})
 
 
 def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None) -> bytes:
@@ -139,8 +141,9 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
     spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
     plan's language); `tasks` lists the findings to clear before it moves, one per line;
     `wave_start` and `wave_end` are its wave's ISO dates when the plan is dated (--start). In
-    `dialect` (bleu_assess.render.tabular; default from the plan's language). Headers and coded
-    values (status, criticality, target, readiness) are in the plan's language."""
+    `dialect` (bleu_assess.render.tabular; default from the plan's language). Headers are in the
+    plan's language; a coded value (criticality, status, target, readiness) is written in words,
+    then as its code in the next column (CODED, the convention of bleu_assess.render.tabular)."""
     plan = words.plan(plan)
     lang = plan.scan.lang
     ctx = context(plan, inventory)
@@ -150,10 +153,10 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
     def row(app_id: str, status: str, wave: int | None, group: tuple[str, ...], reason: str,
             effort: float | None = None, tasks: str = "", dates: tuple[str | None, str | None] = (None, None)) -> None:
         app, verdict = apps[app_id], verdicts[app_id]
-        rows.append((app_id, app.name, app.owner or "", label("criticality", app.criticality, lang),
-                     t(f"plan.status_{status}", lang), wave, " ".join(group), " ".join(app.depends_on),
-                     label("target", verdict.target, lang), verdict.platform or "", effort,
-                     label("readiness", verdict.readiness, lang), reason, tasks, dates[0] or "", dates[1] or ""))
+        rows.append((app_id, app.name, app.owner or "", coded("criticality", app.criticality, lang),
+                     Coded(status, t(f"plan.status_{status}", lang)), wave, " ".join(group), " ".join(app.depends_on),
+                     coded("target", verdict.target, lang), verdict.platform or "", effort,
+                     coded("readiness", verdict.readiness, lang), reason, tasks, dates[0] or "", dates[1] or ""))
 
     for wave in plan.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
@@ -169,8 +172,9 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
                                          detail=held.detail))
     for staying in plan.staying:
         row(staying.id, "staying", None, (), staying.reason)
-    headers = tuple(t(f"plan.csv.{column}", lang) for column in CSV_COLUMNS)
-    return csv_bytes(headers, rows, dialect or default_dialect(lang))
+    header, table = coded_columns([(t(f"plan.csv.{column}", lang), column in CODED) for column in CSV_COLUMNS], rows,
+                                  lang)
+    return csv_bytes(header, table, dialect or default_dialect(lang))
 
 
 def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> RenderableType:

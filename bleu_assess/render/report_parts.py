@@ -49,8 +49,10 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     Each group: `rule`, `ruleset`, `dimension`, `severity`, `title`, `remediation` (None when
     its findings' remediations differ), `remediations` ({text, names}: each distinct one, with
     the names of the items it is for),
-    `references`, `rules` (every rule merged into the finding, `rule` first), `uncertain`,
-    `method_references`, `items` ({id, kind, name, message}, by name; Records: made as
+    `references`, `rules` (every rule merged into the finding, `rule` first), `uncertain` (the
+    note on an uncertain legal basis when every finding of the group has the same, else None),
+    `uncertainties` ({text, names}: each distinct note, with the names of the items whose
+    finding has it; an item whose finding has none is in none), `method_references`, `items` ({id, kind, name, message}, by name; Records: made as
     they are read). Nothing is dropped: the items of a group are exactly those with a finding of
     that rule."""
     groups: dict[str, dict[str, Any]] = {}
@@ -83,6 +85,19 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
         group["remediations"] = [{"text": text, "names": names} for text, names in distinct.items()]
         if len(distinct) > 1:
             group["remediation"] = None
+        # The note is its rules' (those merged into each finding: assess/merge.py), not the
+        # group's: an item whose finding merges no uncertain rule must not read as uncertain.
+        note_of: dict[tuple[str, ...], str | None] = {}
+        notes: dict[str, list[str]] = {}
+        for item, finding in pairs[rule]:
+            ids = finding.rule_ids
+            if ids not in note_of:
+                note_of[ids] = worded(item, finding).uncertain
+            if note_of[ids]:
+                notes.setdefault(str(note_of[ids]), []).append(item.name)
+        group["uncertainties"] = [{"text": text, "names": names} for text, names in notes.items()]
+        everyone = len(notes) == 1 and len(next(iter(notes.values()))) == len(pairs[rule])
+        group["uncertain"] = next(iter(notes)) if everyone else None
     return sorted(groups.values(), key=lambda g: (SEVERITY_RANK[g["severity"]], -len(g["items"]), g["rule"]))
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bleu_assess.assess.results import Finding, ScanResult, decided, scan_json_parts, top_of, wording_of
 from bleu_assess.render import l10n
+from bleu_assess.render.findings_words import uncertain_rules
 from bleu_assess.render.i18n import label, t
 from bleu_assess.render.tabular import csv_bytes, default_dialect
 from bleu_assess.vocab import SEVERITY_RANK, ExposureLevel, Readiness
@@ -162,9 +163,17 @@ def top_finding(item: ItemVerdict) -> Finding | None:
 
 
 def finding_heading(finding: Finding, lang: str) -> str:
-    """"RULE: title", marked when the rule's legal basis is uncertain."""
-    mark = f" [{t('scan.uncertain_mark', lang)}]" if finding.uncertain else ""
-    return f"{finding.rule}: {finding.title}{mark}"
+    """"RULE: title", marked when a legal basis is uncertain: « [incertain] » when it is the rule
+    named's own; for a finding merged from several rules, the mark names the uncertain ones
+    (« [base incertaine : HDS-EXI30-001] »), so that the heading's rule, verified, does not read
+    as uncertain (findings_words.uncertain_rules)."""
+    uncertain = uncertain_rules(finding)
+    if not uncertain:
+        return f"{finding.rule}: {finding.title}"
+    if uncertain == (finding.rule,):
+        return f"{finding.rule}: {finding.title} [{t('scan.uncertain_mark', lang)}]"
+    named = t("cli.list_separator", lang).join(uncertain)
+    return f"{finding.rule}: {finding.title} [{t('scan.uncertain_rules_mark', lang, rules=named)}]"
 
 
 def summary_text(result: ScanResult) -> str:

@@ -1,5 +1,11 @@
 """Tables for spreadsheets: one CSV writer for every command (`plan`, `scan`, `export findings`,
-`diff`), in the dialect the reader's spreadsheet expects, and text cells for workbooks.
+`diff`, `fit`), in the dialect the reader's spreadsheet expects, and text cells for workbooks.
+
+One convention for the tables written for people (all but `scan -f csv`, a contract for programs
+headed and filled with the results' codes): headers in the reader's language, and a value that
+is a decision code (a severity, a readiness, a status) in two columns side by side, its words
+under the column's header then the code itself under « header (code) », the same in every
+language, for a ticket tracker or a filter (`Coded`, `coded_columns`).
 
 Dialects (`--csv-dialect`, default from the language: French → `excel-fr`, else `excel`):
 
@@ -22,7 +28,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -30,6 +36,46 @@ if TYPE_CHECKING:
 DIALECTS = ("excel-fr", "excel", "rfc4180")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BOM = "\ufeff"
+
+
+class Coded(NamedTuple):
+    """A decision code and its words in the reader's language: a table for people shows the
+    words; a CSV or workbook writes both (coded_columns)."""
+
+    code: str
+    words: str
+
+
+def coded(kind: str, code: str | None, lang: str, area: str = "values") -> Coded | None:
+    """`code` with its label in `lang` (`<area>.<kind>.<code>`, the values catalogue by default),
+    or None for no code."""
+    from bleu_assess.render.i18n import t
+
+    return None if code is None else Coded(code, t(f"{area}.{kind}.{code}", lang))
+
+
+def coded_columns(columns: Sequence[tuple[str, bool]], rows: Iterable[Sequence[Any]],
+                  lang: str) -> tuple[list[str], list[list[Any]]]:
+    """The header and rows of a CSV or workbook for people and tools. `columns`: (header in
+    `lang`, coded) per column; a coded column's cells are `Coded` (or None: both cells empty)
+    and it becomes two columns, its words under its header, then its code under « header
+    (code) » (`interop.code_column`). Other cells pass as they are."""
+    from bleu_assess.render.i18n import t
+
+    header: list[str] = []
+    for name, coded in columns:
+        header += [name, t("interop.code_column", lang, name=name)] if coded else [name]
+    flags = [coded for _, coded in columns]
+    table = []
+    for row in rows:
+        cells: list[Any] = []
+        for coded, value in zip(flags, row, strict=True):
+            if coded:
+                cells += [value.words, value.code] if value is not None else [None, None]
+            else:
+                cells.append(value)
+        table.append(cells)
+    return header, table
 
 
 def default_dialect(lang: str) -> str:
