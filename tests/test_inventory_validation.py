@@ -16,6 +16,7 @@ import pytest
 
 from bleu_assess.cli import app
 from bleu_assess.errors import InventoryError
+from bleu_assess.inventory import model
 from bleu_assess.inventory.labels import code_for_word
 from bleu_assess.inventory.load import load_inventory
 from bleu_assess.inventory.schema import INVENTORY, Spec
@@ -313,6 +314,7 @@ def test_every_enumerated_field_names_the_code_meant_by_a_word_in_french_or_in_c
     for name, codes in _enumerated(INVENTORY):
         if name in IDENTIFIER_CODES:
             continue
+        codes = tuple(c for c in codes if c not in model.RETIRED_VALUES)  # read, never suggested (v1 `sensitive`)
         words = _french_words(codes)
         for code in codes:
             assert code_for_word(code.upper(), codes) == code, (name, code)
@@ -326,3 +328,16 @@ def test_every_enumerated_field_names_the_code_meant_by_a_word_in_french_or_in_c
 
 def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def test_a_retired_v1_value_is_never_suggested_in_a_v2_inventory(tmp_path: Path) -> None:
+    # « sensible » is the CNIL's word for GDPR art. 9 data: the v2 class special-category, not the
+    # v1 `sensitive` the format replaced (which the validator then refuses in v2).
+    path = tmp_path / "i.yaml"
+    path.write_text("format: bleu-assess/v2\norganisation: {name: T, type: local-authority}\n"
+                    "applications:\n  - {id: a, name: A, datasets: [d]}\n"
+                    "datasets:\n  - {id: d, classification: sensible}\n", encoding="utf-8")
+    with pytest.raises(InventoryError) as caught:
+        load_inventory(path)
+    (message,) = [d.format() for d in caught.value.diagnostics if d.severity == "error"]
+    assert "special-category" in message and "sensitive" not in message, message

@@ -45,6 +45,8 @@ EFFORT_SIZES = ("XS", "S", "M", "L", "XL")
 CLASSIFICATIONS = ("public", "internal", "personal", "special-category", "health", "restricted", "classified")
 # Format v1 had `sensitive` (particular sensitivity or art. 9 data) and no `special-category`.
 CLASSIFICATIONS_V1 = ("public", "internal", "personal", "sensitive", "health", "restricted", "classified")
+# Values a v1 inventory may still hold but the current format replaced: read, never suggested.
+RETIRED_VALUES = frozenset(CLASSIFICATIONS_V1) - frozenset(CLASSIFICATIONS)
 CLASSIFIED_LEVELS = ("secret", "tres-secret")  # IGI 1300 (2021), lowest first
 # Answers about particular sensitivity (circulaire 6404/SG, SREN art. 31, DINUM vade-mecum).
 SENSITIVITY_ANSWERS = ("yes", "no", "unknown")

@@ -285,8 +285,9 @@ class Walker:
                     self.fail(path, "invalid_date", value=value)
                 return
             if spec.enum is not None and value not in spec.enum:
+                offered = [v for v in spec.enum if v not in model.RETIRED_VALUES]
                 self.fail(path, "unknown_value", value=value,
-                          hint=code_for_word(value, spec.enum) or closest(value, spec.enum), choices=", ".join(spec.enum))
+                          hint=code_for_word(value, offered) or closest(value, offered), choices=", ".join(offered))
         elif kind == "boolean":
             if not isinstance(value, bool):
                 self.fail(path, "expected", expected="boolean", got=kind_name(value))
