@@ -446,3 +446,54 @@ def test_rows_left_out_are_counted_in_the_order_first_seen_with_their_first_exam
         (("mapped", "dependency-by-name"), 1, ["app-a -> app-b"])]
     assert report.read == 8
     report.check()
+
+
+@pytest.mark.parametrize(("written", "address"), [
+    ("fd00:1::10", "fd00:1::10"), ("FD00:1::10", "fd00:1::10"), ("[fd00:1::10]", "fd00:1::10"),
+    ("[fd00:1::10]:51234", "fd00:1::10"), (" [2001:DB8::5]:443 ", "2001:db8::5"), ("[::ffff:10.0.0.5]:80", "::ffff:a00:5"),
+    ("fe80::1%eth0", "fe80::1%eth0"), ("[fe80::1%eth0]:22", "fe80::1%eth0"),
+    # IPv4 as before: an address, bracketed or not; with a port it is no address (unchanged).
+    ("10.0.0.5", "10.0.0.5"), ("[10.0.0.5]", "10.0.0.5"), ("10.0.0.5:443", None), ("[10.0.0.5]:443", None),
+    ("[fd00:1::10]:", None), ("[fd00:1::10]:https", None), ("srv-dpi-01", None)])
+def test_an_address_is_read_bare_or_bracketed_with_its_port(written: str, address: str | None) -> None:
+    from bleu_assess.intake.servers import ip_of
+
+    assert ip_of(written) == address
+
+
+IPV6_SERVERS = """\
+  - id: srv-dpi-v6
+    ip_addresses: ["FD00:1::10"]
+    applications: [dpi]
+  - id: srv-ad-v6
+    ip_addresses: ["fd00:1::5"]
+    applications: [annuaire]
+"""
+
+# IPv6 ends as exports write them: bare, bracketed, bracketed with a port, in either column.
+IPV6_AGENTLESS = """\
+Time slot,Source server name,Source IP,Source application,Source process,Destination server name,Destination IP,Destination application,Destination process,Destination port
+11/24/2026 06:00 - 12:00,,fd00:1::10,dpi,java,,[fd00:1::5]:389,,,389
+11/24/2026 12:00 - 18:00,,[fd00:1::10]:51234,dpi,java,,fd00:1::5,,,636
+11/24/2026 06:00 - 12:00,[FD00:1::10],,dpi,java,,2a00:1450:4007::200e,,,443
+11/24/2026 12:00 - 18:00,[fd00:1::10]:50000,,dpi,java,[2a00:1450:4007::200f]:443,,,,443
+11/24/2026 12:00 - 18:00,fd00:9::7,,x,y,,fd00:1::5,,,389
+11/24/2026 12:00 - 18:00,[fd00:9::7]:40000,,x,y,,fd00:1::5,,,389
+"""
+
+
+def test_ipv6_ends_bare_or_bracketed_with_a_port_join_servers_and_group_endpoints(runner: Any, tmp_path: Path) -> None:
+    inventory = tmp_path / "inventaire.yaml"
+    inventory.write_text(INVENTORY + IPV6_SERVERS, encoding="utf-8")
+    result, out, report_file = run(runner, IPV6_AGENTLESS, inventory)
+    assert result.exit_code == 0, result.output
+    apps = api.load(out).inventory.applications_by_id
+    assert set(apps["dpi"].depends_on) == {"annuaire", "ext-2a00-1450-4007---48"}
+    assert apps["ext-2a00-1450-4007---48"].extra["discovered"]["addresses"] == ["2a00:1450:4007::200e",
+                                                                                 "2a00:1450:4007::200f"]
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    counts = {o["reason"]: o["count"] for o in report["outcomes"]}
+    assert counts == {"dependency-by-ip": 2, "external-endpoint": 2, "source-not-a-server": 2}
+    # One unknown machine, however its address was written.
+    unknown = next(o for o in report["outcomes"] if o["reason"] == "source-not-a-server")
+    assert unknown["examples"] == ["fd00:9::7"]

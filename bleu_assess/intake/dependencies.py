@@ -259,6 +259,7 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
         source = find(source_name, source_ip)
         if source is None:
             name = (source_name or source_ip or "").strip()
+            name = ip_of(name) or name  # `[fd00::10]:51234` and `fd00::10` are one machine
             if not name:
                 left["no-source", f"row {row}"] += 1
                 continue
