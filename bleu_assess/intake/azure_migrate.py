@@ -31,9 +31,10 @@ from typing import Any
 from bleu_assess import gcpause
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
-from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, timestamp
+from bleu_assess.intake.dates import DateError, column_order
+from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, slot_start, timestamp
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
-from bleu_assess.intake.said import problem, refused, usage
+from bleu_assess.intake.said import ERRORS, CellError, problem, refused, usage
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import Table, one_table
 from bleu_assess.intake.tally import ImportReport, Said, said
@@ -63,14 +64,16 @@ def _clean(value: Any) -> str | None:
 _TEXT = {str, type(None)}
 
 
-def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None]) -> Iterator[Connection]:
+def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None],
+                    seen_cell: Callable[[Any], str | None]) -> Iterator[Connection]:
     """Connections from raw rows, given the positions of source, source IP, target, target IP,
-    port and time slot (None: no such column). Read column by column: an export has tens of
-    thousands of rows but few distinct values in each column, each read once."""
+    port and time slot (None: no such column) and the reader of the time slots (`_slot_reader`).
+    Read column by column: an export has tens of thousands of rows but few distinct values in
+    each column, each read once."""
     cells = list(zip_longest(*[row for _, row in rows], fillvalue=None))  # short rows: empty cells
     source, source_ip, target, target_ip, port, seen = [
         _values(cells[p], read) if p is not None and p < len(cells) else repeat(None)
-        for read, p in zip((_clean, _clean, _clean, _clean, _port_cell, _seen_cell), positions, strict=True)]
+        for read, p in zip((_clean, _clean, _clean, _clean, _port_cell, seen_cell), positions, strict=True)]
     return map(tuple.__new__, repeat(Connection), zip([n for n, _ in rows], source, source_ip, target, target_ip, port,
                                                       repeat(1), seen))
 
@@ -93,9 +96,48 @@ _EXCEL_DAY_0 = datetime(1899, 12, 30)
 
 
 def _seen_cell(value: Any) -> str | None:
+    """A time slot cell that is no text: a date cell, or its serial number."""
     if type(value) in (int, float) and 1 <= value < 2958466:  # up to 9999-12-31
         return (_EXCEL_DAY_0 + timedelta(minutes=round(value * 1440))).isoformat(timespec="minutes")
     return timestamp(_clean(value))
+
+
+def _slot_reader(table: Table, key: str | None) -> tuple[Callable[[Any], str | None], list[Diagnostic]]:
+    """The reader of the time slot column `key` (normalised header; None: no such column), and
+    what the report says of it. Its `/`-dates are read in one order, decided from all of them
+    (`dates.column_order`); a column whose order was not proved by a value is said in the
+    report. Every text is read here, once: a date that cannot be read in that order (mixed
+    orders, 30 February) is an InputError at its cell."""
+    column = table.column(key) if key else None
+    first_row: dict[str, int] = {}  # each distinct text, at the first row it is on
+    if column is not None:
+        for number, cells in table.raw:
+            value = cells[column] if column < len(cells) else None
+            if type(value) is str and value not in first_row:
+                first_row[value] = number
+    try:
+        order = column_order((row, slot_start(text)) for text, row in first_row.items())
+        day_first = order is None or order.day_first
+        read: dict[str, str | None] = {}
+        for text, row in first_row.items():
+            try:
+                read[text] = timestamp(text, day_first)
+            except CellError as error:
+                raise DateError(row, error.code.removeprefix(ERRORS), **error.params) from None
+    except DateError as error:
+        located = table.problem(error.row, key or "", error.code.removeprefix(ERRORS), **error.params)
+        raise InputError(located.message, [located]) from None
+    notes = []
+    if order is not None and order.why != "proved":
+        assert table.sheet is not None and column is not None
+        table.sheet.headers.setdefault(column, table.header[column])  # the note names the column
+        notes.append(table.sheet.coded(order.row, column, "", f"intake.note.dates_{order.why}", "warning",
+                                       {"example": order.example}))
+
+    def seen(value: Any) -> str | None:
+        return read.get(value) if type(value) is str else _seen_cell(value)
+
+    return seen, notes
 
 
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
@@ -118,9 +160,12 @@ def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnos
         agentless = _columns(table.header, AGENTLESS)
         positions = [table.column(agentless.get(k, "")) for k in ("source", "source_ip", "target", "target_ip",
                                                                    "port", "seen")]
-        return "agentless", _agentless_rows(table.raw, positions), table.warnings
+        seen, notes = _slot_reader(table, agentless.get("seen"))
+        return "agentless", _agentless_rows(table.raw, positions, seen), [*table.warnings, *notes]
     if kind == "agent-based":
-        return "agent-based", _agent_rows(table.rows, _columns(table.header, AGENT)), table.warnings
+        columns = _columns(table.header, AGENT)
+        seen, notes = _slot_reader(table, columns.get("seen"))
+        return "agent-based", _agent_rows(table.rows, columns, seen), [*table.warnings, *notes]
     raise refused(path, "not_azure_dependencies", line=1)
 
 
@@ -135,11 +180,12 @@ def kind_of(table: Table) -> str | None:
     return None
 
 
-def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, str]) -> Iterator[Connection]:
+def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, str],
+                seen_cell: Callable[[Any], str | None]) -> Iterator[Connection]:
     for number, row in rows:
         computer = _cell(row, columns, "computer")
         count = _port(_cell(row, columns, "count")) or 1
-        seen = _seen_cell(row.get(columns.get("seen", "")))
+        seen = seen_cell(row.get(columns.get("seen", "")))
         port = _port(_cell(row, columns, "port"))
         remote_name = (_cell(row, columns, "remote_name") or "").strip("[]\"' ").split(",")[0].strip("\"' ") or None
         if (_cell(row, columns, "direction") or "").lower() == "inbound":
