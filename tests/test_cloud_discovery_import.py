@@ -206,3 +206,22 @@ def test_real_samples_as_a_real_process(tmp_path: Path, args: list[str]) -> None
     assert sum(o["count"] for o in data["outcomes"]) == data["read"] > 0
     inventory = api.load(out).inventory
     assert inventory.servers and inventory.applications
+
+
+@pytest.mark.parametrize("content, unknown", [
+    (ADS, []),  # the template's columns: known, those not imported (MAC, SMBIOS ids) too
+    # `Application` for `Applications`: every application would be lost without a word.
+    (ADS.replace(",Applications,", ",Application,").replace("ServerId\n", "ServerId,Propriétaire\n"),
+     [("Application", "Applications"), ("Propriétaire", "")]),
+    (CMF.replace("server_tier,", "serveur_tier,").replace("server_environment\n", "server_environment,notes\n"),
+     [("serveur_tier", "server_tier"), ("notes", "")]),
+])
+def test_aws_columns_the_import_does_not_know_are_said_not_dropped_silently(
+        runner: Any, tmp_path: Path, content: str, unknown: list[tuple[str, str]]) -> None:
+    source = tmp_path / "import.csv"
+    source.write_text(content, encoding="utf-8")
+    data = run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], tmp_path / "out.yaml")
+    notes = [n for n in data["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_column"]
+    assert [(n["column"], n["hint"], n["line"], n["csv_column"]) for n in notes] == [
+        (column, hint, 1, column) for column, hint in unknown]
+    assert all(n["file"] == str(source) for n in notes)
