@@ -206,6 +206,42 @@ def _vocabularies(raw: bytes) -> dict[str, dict[str, list[Any]]]:
     return yaml.safe_load(raw.decode("utf-8")) or {}
 
 
+# A cell longer than this is no word of unknown_words.yaml (spaces around one included): not looked up.
+_UNKNOWN_LONGEST = 32
+
+
+def means_unknown(raw: Any) -> bool:
+    """Whether a cell says its value is not known (`?`, `N/C`, `à déterminer`: the words of
+    unknown_words.yaml, case-, accent- and spacing-insensitively)."""
+    return raw.__class__ is str and len(raw) <= _UNKNOWN_LONGEST and _unknown_key(raw) in _unknown_words()
+
+
+@lru_cache(maxsize=1 << 14)  # short cells repeat: codes, ids, yes and no
+def _unknown_key(text: str) -> str:
+    stripped = text.strip()
+    return plain(stripped) or stripped  # `?` and `—` have no letter: compared as written
+
+
+@lru_cache(maxsize=1)
+def _unknown_words() -> frozenset[str]:
+    from bleu_assess import cache as compiled_cache
+
+    raw = (Path(__file__).resolve().parent / "unknown_words.yaml").read_bytes()
+    words = compiled_cache.cached("unknown-words", (raw,), lambda: list(_vocabularies(raw)))  # a list of words
+    return frozenset(_unknown_key(str(word)) for word in words)
+
+
+def is_code_of(raw: Any, spec: Spec) -> bool:
+    """Whether a cell is, as written (spaces and case aside), a code of the field's closed
+    vocabulary (one of its values, or a country code for a country): `NC` in a country column
+    is New Caledonia's code before it is « non communiqué »."""
+    item = spec.item if spec.type == "list" and spec.item is not None else spec
+    text = text_of(raw)
+    if item.enum:
+        return text in item.enum
+    return item.type == "country" and text.upper() in locales.country_codes()
+
+
 # At most this many closest names suggested for a country not found, from this rapidfuzz score.
 _CLOSEST, _CLOSEST_SCORE = 3, 75
 
