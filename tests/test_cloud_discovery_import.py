@@ -225,3 +225,18 @@ def test_aws_columns_the_import_does_not_know_are_said_not_dropped_silently(
     assert [(n["column"], n["hint"], n["line"], n["csv_column"]) for n in notes] == [
         (column, hint, 1, column) for column, hint in unknown]
     assert all(n["file"] == str(source) for n in notes)
+
+
+def test_aws_cells_saying_not_known_are_not_names_and_are_counted_per_column(runner: Any, tmp_path: Path) -> None:
+    source = tmp_path / "import.csv"
+    source.write_text(CMF + "2,TBD,eu-west-3,111122223333,Server2,?,N/A,-,web,prod\n"
+                            "3,à déterminer,eu-west-3,111122223333,Server3,linux,RHEL 9,,web,prod\n", encoding="utf-8")
+    data = run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], tmp_path / "out.yaml")
+    inventory = api.load(tmp_path / "out.yaml").inventory
+    servers = {s.id: s for s in inventory.servers}
+    assert servers["server2"].applications == () and servers["server2"].os is None and servers["server2"].fqdn is None
+    assert [a.id for a in inventory.applications] == ["app01-hr"]  # no application named TBD
+    notes = [n for n in data["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_cells"]
+    assert [(n["csv_column"], n["count"], n["words"]) for n in notes] == [
+        ("app_name", 2, "TBD, à déterminer"), ("server_os_family", 1, "?"), ("server_os_version", 1, "N/A"),
+        ("server_fqdn", 1, "-")]

@@ -555,3 +555,22 @@ def test_ipv6_ends_bare_or_bracketed_with_a_port_join_servers_and_group_endpoint
     # One unknown machine, however its address was written.
     unknown = next(o for o in report["outcomes"] if o["reason"] == "source-not-a-server")
     assert unknown["examples"] == ["fd00:9::7"]
+
+
+def test_cells_saying_not_known_are_no_names_addresses_or_times(runner: Any, estate: Path) -> None:
+    export = _slots("11/24/2026 06:00 - 12:00") + "\n".join([
+        "N/A,SRV-DPI-01,10.0.1.10,dpi,java,-,10.0.0.5,,,389",
+        "11/24/2026 12:00 - 18:00,SRV-DPI-01,10.0.1.10,dpi,java,?,?,,,443"]) + "\n"
+    result, out, report_file = run(runner, export, estate)
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    flow = next(f for f in yaml.safe_load(out.read_text(encoding="utf-8"))["flows"] if f["to"] == "annuaire")
+    assert flow["extra"]["discovered"]["connections"] == 2  # `-` is no server name: joined by its address
+    assert (flow["extra"]["discovered"]["first_seen"], flow["extra"]["discovered"]["last_seen"]) == \
+        ("2026-11-24T06:00", "2026-11-24T06:00")  # `N/A` is no time
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert {(o["reason"], o["count"]) for o in report["outcomes"]} == {("dependency-by-ip", 2), ("no-destination", 1)}
+    notes = [n for n in report["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_cells"]
+    assert [(n["csv_column"], n["count"], n["words"]) for n in notes] == [
+        ("Time slot", 1, "N/A"), ("Destination server name", 2, "-, ?"), ("Destination IP", 1, "?")]

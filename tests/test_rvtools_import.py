@@ -331,3 +331,25 @@ def test_other_csv_files_beside_the_tabs_are_not_read(runner: Any, tmp_path: Pat
     _, out, _ = run(runner, tmp_path / "RVTools_tabvInfo.csv")
     servers = {s.id: s for s in api.load(out).inventory.servers}
     assert servers["srv-paie-02"].ip_addresses == ("10.1.0.11", "10.2.0.11", "fe80::11")  # vNetwork still read
+
+
+def test_cells_saying_not_known_are_left_out_and_counted(runner: Any, tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.title = "vInfo"
+    rows = [["VM", "DNS Name", "Primary IP Address", "OS according to the configuration file",
+             "OS according to the VMware Tools", "Datacenter"],
+            ["SRV-PAIE-01", "N/A", "?", "Red Hat Enterprise Linux 9 (64-bit)", "?", "DC-Nord"],
+            ["SRV-WEB-01", "srv-web-01.mairie.local", "10.1.0.12", "—", "inconnu", "NC"]]
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "RVTools_export.xlsx"
+    book.save(path)
+    _, out, report = run(runner, path)
+    servers = {s.id: s for s in api.load(out).inventory.servers}
+    paie, web = servers["srv-paie-01"], servers["srv-web-01"]
+    assert paie.hostname is None and paie.ip_addresses == () and paie.os == "Red Hat Enterprise Linux 9 (64-bit)"
+    assert web.os is None and web.site is None and web.fqdn == "srv-web-01.mairie.local"
+    notes = [n for n in report["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_cells"]
+    assert [(n["sheet"], n["line"], n["column"], n["count"], n["words"]) for n in notes] == [
+        ("vInfo", 1, 2, 1, "N/A"), ("vInfo", 1, 3, 1, "?"), ("vInfo", 1, 4, 1, "—"), ("vInfo", 1, 5, 2, "?, inconnu"),
+        ("vInfo", 1, 6, 1, "NC")]

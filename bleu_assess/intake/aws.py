@@ -97,6 +97,7 @@ def read(path: str, report: ImportReport) -> list[Machine]:
                 if key in machine.extra:
                     machine.extra[key] = table.number(number, row, (column,), problems)
         machines.append(machine)
+    report.notes.extend(table.unknown_cells())
     if problems:
         raise InputError(problems[0].message, problems)
     return machines

@@ -38,6 +38,7 @@ from bleu_assess.intake.said import ERRORS, CellError, problem, refused, usage
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import Table, one_table
 from bleu_assess.intake.tally import ImportReport, Said, said
+from bleu_assess.intake.values import means_unknown
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.walker import closest
 
@@ -65,24 +66,33 @@ _TEXT = {str, type(None)}
 
 
 def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None],
-                    seen_cell: Callable[[Any], str | None]) -> Iterator[Connection]:
+                    seen_cell: Callable[[Any], str | None], unknown: dict[int, list[str]]) -> Iterator[Connection]:
     """Connections from raw rows, given the positions of source, source IP, target, target IP,
-    port and time slot (None: no such column) and the reader of the time slots (`_slot_reader`).
+    port and time slot (None: no such column) and the reader of the time slots (`_slot_reader`);
+    cells that say the value is not known are read as empty and kept in `unknown` (by column).
     Read column by column: an export has tens of thousands of rows but few distinct values in
     each column, each read once."""
     cells = list(zip_longest(*[row for _, row in rows], fillvalue=None))  # short rows: empty cells
     source, source_ip, target, target_ip, port, seen = [
-        _values(cells[p], read) if p is not None and p < len(cells) else repeat(None)
+        _values(cells[p], read, unknown.setdefault(p, [])) if p is not None and p < len(cells) else repeat(None)
         for read, p in zip((_clean, _clean, _clean, _clean, _port_cell, seen_cell), positions, strict=True)]
+    for column in [c for c, words in unknown.items() if not words]:
+        del unknown[column]
     return map(tuple.__new__, repeat(Connection), zip([n for n, _ in rows], source, source_ip, target, target_ip, port,
                                                       repeat(1), seen))
 
 
-def _values(column: tuple[Any, ...], read: Callable[[Any], Any]) -> Iterator[Any]:
-    """`read` of each cell of a column."""
+def _values(column: tuple[Any, ...], read: Callable[[Any], Any], unknown: list[str]) -> Iterator[Any]:
+    """`read` of each cell of a column; None for a cell that says the value is not known (`?`,
+    `N/A`), each such cell added to `unknown` as written."""
     distinct = set(column)  # (1, 1.0 and True are one element, of a type that is no text)
+    said = sorted((v for v in distinct if means_unknown(v)), key=column.index)  # in reading order
+    for word in said:
+        unknown.extend([word.strip()] * column.count(word))
     if set(map(type, distinct)) <= _TEXT:  # a CSV's: read once per distinct value
-        return map({v: read(v) for v in distinct}.__getitem__, column)
+        return map({v: None if v in said else read(v) for v in distinct}.__getitem__, column)
+    if said:
+        return (None if v in said else read(v) for v in column)
     return map(read, column)  # a workbook's numbers: 1, 1.0 and True are distinct cells but one key
 
 
@@ -113,7 +123,7 @@ def _slot_reader(table: Table, key: str | None) -> tuple[Callable[[Any], str | N
     if column is not None:
         for number, cells in table.raw:
             value = cells[column] if column < len(cells) else None
-            if type(value) is str and value not in first_row:
+            if type(value) is str and value not in first_row and not means_unknown(value):
                 first_row[value] = number
     try:
         order = column_order((row, slot_start(text)) for text, row in first_row.items())
@@ -151,9 +161,11 @@ def _port(value: str | None) -> int | None:
         return None
 
 
-def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnostic]]:
-    """The export's kind (`agentless` or `agent-based`), its connections, and what the reader
-    said of the file (encoding, delimiter, a hidden sheet: the report's notes)."""
+def read_connections(path: str) -> tuple[str, Iterator[Connection], Table]:
+    """The export's kind (`agentless` or `agent-based`), its connections, and its table, whose
+    `warnings` say what the reader did (encoding, delimiter, a hidden sheet, the order of its
+    dates: the report's notes) and whose `unknown_cells()` the cells read that said the value is
+    not known, once the connections are read."""
     table = one_table(path, kind_of)
     kind = kind_of(table)
     if kind == "agentless":
@@ -161,11 +173,13 @@ def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnos
         positions = [table.column(agentless.get(k, "")) for k in ("source", "source_ip", "target", "target_ip",
                                                                    "port", "seen")]
         seen, notes = _slot_reader(table, agentless.get("seen"))
-        return "agentless", _agentless_rows(table.raw, positions, seen), [*table.warnings, *notes]
+        table.warnings = [*table.warnings, *notes]
+        return "agentless", _agentless_rows(table.raw, positions, seen, table.unknown), table
     if kind == "agent-based":
         columns = _columns(table.header, AGENT)
         seen, notes = _slot_reader(table, columns.get("seen"))
-        return "agent-based", _agent_rows(table.rows, columns, seen), [*table.warnings, *notes]
+        table.warnings = [*table.warnings, *notes]
+        return "agent-based", _agent_rows(table.rows, columns, seen), table
     raise refused(path, "not_azure_dependencies", line=1)
 
 
@@ -342,12 +356,13 @@ def _analyse(export: str, data: Any, mapping_file: str | None, ports: str | None
     mapping = read_mapping(mapping_file, _ids(data, "applications"), _ids(data, "datasets")) if mapping_file else None
     index = ServerIndex(servers_from_data(data), mapping.servers if mapping else None)
     only, left_out = ignored_ports(ports, ignore_ports)
-    kind, connections, said_on_reading = read_connections(export)
+    kind, connections, table = read_connections(export)
     report = ImportReport(export, f"azure-migrate ({kind})")
-    report.notes.extend(said_on_reading)
+    report.notes.extend(table.warnings)
     if not len(index):
         report.not_done.append(said("no-servers"))
     lifted = lift(connections, index, report, left_out, only)
+    report.notes.extend(table.unknown_cells())
     if not report.read:
         raise refused(export, "export_without_rows")
     report.details["endpoints"] = endpoint_details(lifted)

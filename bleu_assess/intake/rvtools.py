@@ -152,6 +152,7 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
                 label = source.split(" ", 1)[1] if grouping.by != "pattern" else app_id
                 machine.applications.append((app_id, label, source))
         machines.append(machine)
+    report.notes.extend(note for table in tables.values() for note in table.unknown_cells())
     if problems:
         raise InputError(problems[0].message, problems)
     return machines
