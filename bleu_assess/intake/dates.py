@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bleu_assess.intake.said import CellError
@@ -28,23 +28,21 @@ _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
 
 
 class DateError(CellError):
-    """A date the column cannot read (`intake.error.<code>`), at row `row`."""
+    """A date the column cannot read (`intake.error.<code>`), at the cell of the value `text`."""
 
-    def __init__(self, row: int, code: str, /, **params: object) -> None:
-        self.row = row
+    def __init__(self, text: str, code: str, /, **params: object) -> None:
+        self.text = text
         super().__init__(code, **params)
 
 
 @dataclass(frozen=True, slots=True)
 class Order:
-    """How a column's `/`-dates are read: `day_first`, and why (`proved` by the value `example`
-    at row `row`, `clock-12` or `french-default` for a column of ambiguous values; `example`
-    and `row` then the first such value)."""
+    """How a column's `/`-dates are read: `day_first`, and why (`proved` by the value `example`,
+    `clock-12` or `french-default` for a column of ambiguous values, `example` then the first)."""
 
     day_first: bool
     why: str
     example: str
-    row: int
 
 
 def is_slashed(text: str) -> bool:
@@ -52,36 +50,34 @@ def is_slashed(text: str) -> bool:
     return _SLASHED.fullmatch(text) is not None
 
 
-def column_order(cells: Iterable[tuple[int, str]]) -> Order | None:
-    """The order of the `/`-dates among `cells` ((row, text), texts as the export writes them);
-    None when there are none. Raises DateError at the row of a value that can be no date in
-    either order (`31/31/2026`), or of the first value that contradicts an earlier proof of
-    the other order (`dates_mixed_order`)."""
+def column_order(texts: Iterable[str], row_of: Callable[[str], int]) -> Order | None:
+    """The order of the `/`-dates among a column's distinct `texts` (as the export writes them,
+    in reading order; `row_of` the row of the first cell holding a text); None when there are
+    none. Raises DateError at a value that can be no date in either order (`31/31/2026`), or at
+    the first value that contradicts an earlier proof of the other order (`dates_mixed_order`)."""
     day = month = first = None
     clock12 = False
-    for row, text in cells:
+    for text in texts:
         found = _SLASHED.fullmatch(text)
         if found is None:
             continue
         a, b = int(found[1]), int(found[2])
         if a > 12 and b > 12:
-            raise DateError(row, "no_such_month", text=text, month_number=max(a, b))
-        first = first or (row, text)
+            raise DateError(text, "no_such_month", text=text, month_number=max(a, b))
+        first = first or text
         clock12 = clock12 or bool(found[7])
         if a > 12 and day is None:
-            day = (row, text)
+            day = text
         if b > 12 and month is None:
-            month = (row, text)
+            month = text
         if day and month:
-            raise DateError(max(day[0], month[0]), "dates_mixed_order", day_first=day[1], day_row=day[0],
-                            month_first=month[1], month_row=month[0])
+            raise DateError(text, "dates_mixed_order", day_first=day, day_row=row_of(day), month_first=month,
+                            month_row=row_of(month))
     if first is None:
         return None
     if day or month:
-        proof = day or month
-        assert proof is not None
-        return Order(day is not None, "proved", proof[1], proof[0])
-    return Order(not clock12, "clock-12" if clock12 else "french-default", first[1], first[0])
+        return Order(day is not None, "proved", day or month or "")
+    return Order(not clock12, "clock-12" if clock12 else "french-default", first)
 
 
 def read_slashed(text: str, day_first: bool) -> str | None:

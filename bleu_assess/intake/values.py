@@ -206,14 +206,17 @@ def _vocabularies(raw: bytes) -> dict[str, dict[str, list[Any]]]:
     return yaml.safe_load(raw.decode("utf-8")) or {}
 
 
-# A cell longer than this is no word of unknown_words.yaml (spaces around one included): not looked up.
+# A cell longer than this, or holding a digit, is no word of unknown_words.yaml: not looked up
+# (most cells of an export: addresses, names numbered `srv-dpi-01`, dates, sizes).
 _UNKNOWN_LONGEST = 32
+_DIGIT = re.compile(r"\d")
 
 
 def means_unknown(raw: Any) -> bool:
     """Whether a cell says its value is not known (`?`, `N/C`, `à déterminer`: the words of
     unknown_words.yaml, case-, accent- and spacing-insensitively)."""
-    return raw.__class__ is str and len(raw) <= _UNKNOWN_LONGEST and _unknown_key(raw) in _unknown_words()
+    return raw.__class__ is str and len(raw) <= _UNKNOWN_LONGEST and _DIGIT.search(raw) is None \
+        and _unknown_key(raw) in _unknown_words()
 
 
 @lru_cache(maxsize=1 << 14)  # short cells repeat: codes, ids, yes and no
