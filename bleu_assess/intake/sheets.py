@@ -60,10 +60,9 @@ class Table:
     def unknown_cells(self) -> list[Diagnostic]:
         """One note per column of the cells read so far that said the value is not known, at
         its header cell: how many, and the words used (`intake.note.unknown_cells`)."""
-        assert self.sheet is not None or not self.unknown
         notes = []
         for column, words in sorted(self.unknown.items()):
-            assert self.sheet is not None
+            assert self.sheet is not None  # a table read from a sheet: cells to locate
             self.sheet.headers.setdefault(column, self.header[column])
             notes.append(self.sheet.coded(self.first_row, column, "", "intake.note.unknown_cells", "warning",
                                           {"count": len(words), "words": ", ".join(dict.fromkeys(words))}))
