@@ -106,3 +106,14 @@ def test_the_import_report_says_it_in_the_reader_s_language(runner: Any, tmp_pat
     assert ("applications.csv:1 | colonne owner | 2 cellules disent la valeur inconnue (?, inconnu) : lues comme "
             "non renseignées (l'évaluation dit inconnu tant qu'elles ne le sont pas) |") in text
     assert "| colonne criticality | 1 cellule dit la valeur inconnue (N/C) : lue comme non renseignée" in text
+
+
+def test_a_suggested_mapping_asks_no_translation_of_them(runner: Any, tmp_path: Path) -> None:
+    source = tmp_path / "applications.csv"
+    source.write_text("Nom appli;Criticité\nDPI;P1\nRH;?\nPaie;N/C\nWeb;à déterminer\n", encoding="utf-8")
+    out = tmp_path / "correspondance.yaml"
+    result = runner.invoke(app, ["import", "table", str(source), "--suggest-mapping", "-o", str(out), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["tables"][0]["values"] == {"criticality": {"P1": "?"}}
