@@ -574,3 +574,20 @@ def test_cells_saying_not_known_are_no_names_addresses_or_times(runner: Any, est
     notes = [n for n in report["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_cells"]
     assert [(n["csv_column"], n["count"], n["words"]) for n in notes] == [
         ("Time slot", 1, "N/A"), ("Destination server name", 2, "-, ?"), ("Destination IP", 1, "?")]
+
+
+def test_a_workbook_s_date_that_does_not_exist_is_refused_at_its_cell(runner: Any, estate: Path) -> None:
+    # Typed as text in a French workbook: day-first (31/01), so 30/02 names no day.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Flux"
+    book.active.append(["Timeslot", "Source server name", "Destination server name", "Destination IP", "Destination port"])
+    book.active.append(["31/01/2026 06:00", "SRV-DPI-01", None, "10.0.0.5", 389])
+    book.active.append(["30/02/2026 06:00", "SRV-DPI-01", None, "10.0.0.5", 636])
+    source, out = estate.parent / "dependances.xlsx", estate.parent / "out.yaml"
+    book.save(source)
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate), "-o", str(out),
+                                 "--lang", "en"])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{source}: Flux!A3: Timeslot: no such date '30/02/2026 06:00': February 2026 has 28 days" in result.output
