@@ -117,3 +117,13 @@ def test_a_suggested_mapping_asks_no_translation_of_them(runner: Any, tmp_path: 
     import yaml
 
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["tables"][0]["values"] == {"criticality": {"P1": "?"}}
+
+
+def test_a_field_whose_code_says_unknown_reads_it_as_its_code_without_a_word(tmp_path: Path) -> None:
+    imported = _import(tmp_path, APPLICATIONS + "dpi,DPI,,,,on-premises,,\n",
+                       DATASETS.replace("\n", ",particular_sensitivity\n") + "dossiers,Dossiers,,,,unknown\n"
+                                                                             "rh,RH,,,,Inconnu\n")
+    dossiers, rh = imported.data["datasets"]
+    assert dossiers["particular_sensitivity"] == "unknown" and "particular_sensitivity" not in rh
+    assert _notes(imported, "unknown_code") == {} and _notes(imported, "unknown_cells") == {
+        "particular_sensitivity": (1, "Inconnu")}

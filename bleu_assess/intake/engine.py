@@ -280,9 +280,10 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
             run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
             raw = meant
         elif means_unknown(raw):  # `?`, `N/C`: not declared, unless a code of the field (`NC`, a country)
-            code_too = is_code_of(raw, spec)
-            run.unknown_cells.setdefault((index, code_too), []).append(text_of(raw))
-            if not code_too:
+            vocabulary = is_code_of(raw, spec)
+            if vocabulary != "code":  # a country code is read as one, and said
+                run.unknown_cells.setdefault((index, vocabulary == "country"), []).append(text_of(raw))
+            if vocabulary is None:
                 continue
         if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read

@@ -234,15 +234,16 @@ def _unknown_words() -> frozenset[str]:
     return frozenset(_unknown_key(str(word)) for word in words)
 
 
-def is_code_of(raw: Any, spec: Spec) -> bool:
-    """Whether a cell is, as written (spaces and case aside), a code of the field's closed
-    vocabulary (one of its values, or a country code for a country): `NC` in a country column
-    is New Caledonia's code before it is « non communiqué »."""
+def is_code_of(raw: Any, spec: Spec) -> str | None:
+    """Whether a cell is a code of the field's closed vocabulary: `code` for one of its values as
+    written (`unknown`, the code of a field that can say it), `country` for a country code (case
+    aside: `NC` in a country column is New Caledonia's code before it is « non communiqué »),
+    else None."""
     item = spec.item if spec.type == "list" and spec.item is not None else spec
     text = text_of(raw)
     if item.enum:
-        return text in item.enum
-    return item.type == "country" and text.upper() in locales.country_codes()
+        return "code" if text in item.enum else None
+    return "country" if item.type == "country" and text.upper() in locales.country_codes() else None
 
 
 # At most this many closest names suggested for a country not found, from this rapidfuzz score.
