@@ -377,7 +377,7 @@ def _slots(*slots: str) -> str:
 @pytest.mark.parametrize(("slots", "seen", "note"), [
     # A first number above 12 proves the column day-first: 05/02 is then 5 February, never May 2.
     (["05/02/2026 14:00", "31/01/2026 09:00"], ("2026-01-31T09:00", "2026-02-05T14:00"), None),
-    # A second number above 12 proves it month-first (Azure Migrate's own slots).
+    # A second number above 12 proves it month-first.
     (["11/24/2026 06:00 - 12:00", "11/05/2026 06:00 - 12:00"], ("2026-11-05T06:00", "2026-11-24T06:00"), None),
     # Nothing to tell: the French default, said in the report.
     (["05/02/2026 14:00", "06/02/2026"], ("2026-02-05T14:00", "2026-02-06"), "intake.note.dates_french-default"),

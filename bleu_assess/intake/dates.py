@@ -6,8 +6,7 @@ cannot tell. A column can: a value whose first number is above 12 (`31/01/2026`)
 column day-first, one whose second number is (`11/24/2026`) month-first. A column proving both
 is refused (its dates were written two ways; reading each its own way would mix them
 silently). A column of ambiguous values only follows the one hint the values carry, a 12-hour
-clock (`AM`/`PM`: how English (US) software writes times, Log Analytics' exports among them)
-meaning month-first; else it is read day-first, as French spreadsheets write dates (the French
+clock (`AM`/`PM`: how American software writes times) meaning month-first; else it is read day-first, as French spreadsheets write dates (the French
 default, said in the import report). An impossible date (30 February, month 13, 25:00) is
 refused, never read another way. docs/discovery.md documents it."""
 
@@ -22,7 +21,7 @@ from dataclasses import dataclass
 from bleu_assess.intake.said import CellError
 
 # day or month, day or month, year (4 or 2 digits), then an optional time: `14:00`, `14:00:05`,
-# `, 10:00:00.000 AM` (Log Analytics' English form).
+# `, 10:00:00.000 AM` (the American form).
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
                       r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?")
 
