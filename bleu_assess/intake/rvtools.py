@@ -101,9 +101,9 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
         raise usage("no_tag_column", hint=True, column=grouping.tag, columns=tuple(tables["vinfo"].header))
     column = {"folder": "Folder", "vapp": "vApp"}.get(grouping.by) if grouping else None
     if grouping and column and not tables["vinfo"].has(column):
-        # RVTools' own column, absent from this export (RVTools writes the columns chosen, older
-        # versions fewer; neither public sample has Folder): the servers, what the import is for,
-        # are imported without suggestions, and the report says why and what can group them.
+        # vInfo's own column, absent from this export (neither public sample has Folder): the
+        # servers, what the import is for, are imported without suggestions, and the report says
+        # why and what can group them.
         report.not_done.append(said("no-group-column", by=grouping.by, column=column,
                                     columns=", ".join(h for h in tables["vinfo"].header if h)))
         grouping = None
