@@ -206,3 +206,37 @@ def test_real_samples_as_a_real_process(tmp_path: Path, args: list[str]) -> None
     assert sum(o["count"] for o in data["outcomes"]) == data["read"] > 0
     inventory = api.load(out).inventory
     assert inventory.servers and inventory.applications
+
+
+@pytest.mark.parametrize("content, unknown", [
+    (ADS, []),  # the template's columns: known, those not imported (MAC, SMBIOS ids) too
+    # `Application` for `Applications`: every application would be lost without a word.
+    (ADS.replace(",Applications,", ",Application,").replace("ServerId\n", "ServerId,Propriétaire\n"),
+     [("Application", "Applications"), ("Propriétaire", "")]),
+    (CMF.replace("server_tier,", "serveur_tier,").replace("server_environment\n", "server_environment,notes\n"),
+     [("serveur_tier", "server_tier"), ("notes", "")]),
+])
+def test_aws_columns_the_import_does_not_know_are_said_not_dropped_silently(
+        runner: Any, tmp_path: Path, content: str, unknown: list[tuple[str, str]]) -> None:
+    source = tmp_path / "import.csv"
+    source.write_text(content, encoding="utf-8")
+    data = run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], tmp_path / "out.yaml")
+    notes = [n for n in data["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_column"]
+    assert [(n["column"], n["hint"], n["line"], n["csv_column"]) for n in notes] == [
+        (column, hint, 1, column) for column, hint in unknown]
+    assert all(n["file"] == str(source) for n in notes)
+
+
+def test_aws_cells_saying_not_known_are_not_names_and_are_counted_per_column(runner: Any, tmp_path: Path) -> None:
+    source = tmp_path / "import.csv"
+    source.write_text(CMF + "2,TBD,eu-west-3,111122223333,Server2,?,N/A,-,web,prod\n"
+                            "3,à déterminer,eu-west-3,111122223333,Server3,linux,RHEL 9,,web,prod\n", encoding="utf-8")
+    data = run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], tmp_path / "out.yaml")
+    inventory = api.load(tmp_path / "out.yaml").inventory
+    servers = {s.id: s for s in inventory.servers}
+    assert servers["server2"].applications == () and servers["server2"].os is None and servers["server2"].fqdn is None
+    assert [a.id for a in inventory.applications] == ["app01-hr"]  # no application named TBD
+    notes = [n for n in data["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_cells"]
+    assert [(n["csv_column"], n["count"], n["words"]) for n in notes] == [
+        ("app_name", 2, "TBD, à déterminer"), ("server_os_family", 1, "?"), ("server_os_version", 1, "N/A"),
+        ("server_fqdn", 1, "-")]

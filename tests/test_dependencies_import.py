@@ -366,15 +366,73 @@ def test_quiet_prints_errors_only(tmp_path: Path, estate: Path) -> None:
     assert loud[1] == quiet[1]
 
 
-def test_time_slots_read_as_their_formats_read_them() -> None:
-    # Azure Migrate's slots are read without strptime: the same instant as the first of the
-    # formats that reads each (strptime, by_formats), valid or not (no 30 February, no hour 24,
-    # one-digit fields).
-    from bleu_assess.intake.dependencies import by_formats, timestamp
+HEADER = AGENTLESS.splitlines()[0]
 
-    values = [f"{m}/{d}/{y} {hm} - 12:00" for m in ("1", "01", "09", "12", "13", "00") for d in ("1", "09", "29", "30", "31", "32")
-              for y in ("2026", "2024") for hm in ("0:00", "06:00", "23:59", "24:00", "12:5", "19:60")]
-    assert [timestamp(v) for v in values] == [by_formats(v.split(" - ")[0]) for v in values]
+
+def _slots(*slots: str) -> str:
+    """An agentless export of one dependency (dpi -> annuaire) seen at these time slots."""
+    return "\n".join([HEADER, *(f'"{slot}",SRV-DPI-01,10.0.1.10,dpi,java,,10.0.0.5,,,389' for slot in slots)]) + "\n"
+
+
+@pytest.mark.parametrize(("slots", "seen", "note"), [
+    # A first number above 12 proves the column day-first: 05/02 is then 5 February, never May 2.
+    (["05/02/2026 14:00", "31/01/2026 09:00"], ("2026-01-31T09:00", "2026-02-05T14:00"), None),
+    # A second number above 12 proves it month-first.
+    (["11/24/2026 06:00 - 12:00", "11/05/2026 06:00 - 12:00"], ("2026-11-05T06:00", "2026-11-24T06:00"), None),
+    # Nothing to tell: the French default, said in the report.
+    (["05/02/2026 14:00", "06/02/2026"], ("2026-02-05T14:00", "2026-02-06"), "intake.note.dates_french-default"),
+    (["05/02/26 14:00"], ("2026-02-05T14:00", "2026-02-05T14:00"), "intake.note.dates_french-default"),
+    # Nothing to tell but a 12-hour clock: written the American way, month-first.
+    (["11/3/2025, 10:00:00.000 AM", "11/3/2025, 12:30:00.000 PM"], ("2025-11-03T10:00", "2025-11-03T12:30"),
+     "intake.note.dates_clock-12"),
+    (["2026-11-24 06:00", "2026-11-25T07:00:00Z"], ("2026-11-24T06:00", "2026-11-25T07:00"), None),
+])
+def test_a_column_of_dates_is_read_in_one_order_its_values_decide(runner: Any, estate: Path, slots: list[str],
+                                                                   seen: tuple[str, str], note: str | None) -> None:
+    result, out, report_file = run(runner, _slots(*slots), estate)
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    flow = next(f for f in yaml.safe_load(out.read_text(encoding="utf-8"))["flows"] if f["to"] == "annuaire")
+    assert (flow["extra"]["discovered"]["first_seen"], flow["extra"]["discovered"]["last_seen"]) == seen
+    notes = [n for n in json.loads(report_file.read_text(encoding="utf-8"))["notes"]
+             if isinstance(n, dict) and n["code"].startswith("intake.note.dates")]
+    assert notes == ([] if note is None else [{"code": note, "file": str(estate.parent / "deps.csv"), "line": 2, "column": 1,
+                                                "example": slots[0], "csv_column": "Time slot", "csv_field": ""}])
+
+
+def test_an_agent_based_export_s_dates_are_read_in_their_column_s_order(runner: Any, estate: Path) -> None:
+    rows = AGENT_BASED.splitlines()
+    export = "\n".join([rows[0], rows[1].replace('"11/3/2025, 10:00:00.000 AM"', "03/11/2025 10:00"),
+                        rows[2].replace('"11/3/2025, 11:00:00.000 AM"', "13/11/2025 11:00")]) + "\n"
+    result, out, _ = run(runner, export, estate)
+    assert result.exit_code == 0, result.output
+    assert 'first_seen: "2025-11-03T10:00"' in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("slots", "line", "message"), [
+    (["31/01/2026 14:00", "05/02/2026 14:00", "01/31/2026 14:00"], 4,
+     "dates written day-first ('31/01/2026 14:00', row 2) and month-first ('01/31/2026 14:00', row 4) in one column"),
+    (["05/02/2026 14:00", "30/02/2026 14:00"], 3, "no such date '30/02/2026 14:00': February 2026 has 28 days"),
+    (["11/24/2026 06:00 - 12:00", "13/01/2026"], 3, "dates written day-first ('13/01/2026', row 3) and month-first"),
+    (["31/13/2026"], 2, "no such date '31/13/2026': there is no month 31"),
+    (["05/02/2026 24:00"], 2, "no such time '05/02/2026 24:00'"),
+    (["05/02/2026 13:00 PM"], 2, "no such time '05/02/2026 13:00 PM'"),
+])
+def test_a_date_that_cannot_be_read_in_its_column_s_order_is_refused_at_its_line(
+        runner: Any, estate: Path, slots: list[str], line: int, message: str) -> None:
+    result, out, _ = run(runner, _slots(*slots), estate)
+    assert result.exit_code == 2, result.output
+    assert f"deps.csv:{line}: column Time slot: {message}" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_times_of_a_12_hour_clock_are_read_as_the_day_s_hours() -> None:
+    from bleu_assess.intake.dates import read_slashed
+
+    assert [read_slashed(f"11/3/2025, {t}", False) for t in ("12:00:00 AM", "12:59:00 AM", "1:00:00 PM", "12:00:00 PM")] \
+        == ["2025-11-03T00:00", "2025-11-03T00:59", "2025-11-03T13:00", "2025-11-03T12:00"]
+    assert read_slashed("2026-11-24 06:00", True) is None  # no `/`-date: read otherwise
 
 
 def test_evidence_of_rows_is_what_adding_them_gives() -> None:
@@ -446,3 +504,90 @@ def test_rows_left_out_are_counted_in_the_order_first_seen_with_their_first_exam
         (("mapped", "dependency-by-name"), 1, ["app-a -> app-b"])]
     assert report.read == 8
     report.check()
+
+
+@pytest.mark.parametrize(("written", "address"), [
+    ("fd00:1::10", "fd00:1::10"), ("FD00:1::10", "fd00:1::10"), ("[fd00:1::10]", "fd00:1::10"),
+    ("[fd00:1::10]:51234", "fd00:1::10"), (" [2001:DB8::5]:443 ", "2001:db8::5"), ("[::ffff:10.0.0.5]:80", "::ffff:a00:5"),
+    ("fe80::1%eth0", "fe80::1%eth0"), ("[fe80::1%eth0]:22", "fe80::1%eth0"),
+    # IPv4 as before: an address, bracketed or not; with a port it is no address (unchanged).
+    ("10.0.0.5", "10.0.0.5"), ("[10.0.0.5]", "10.0.0.5"), ("10.0.0.5:443", None), ("[10.0.0.5]:443", None),
+    ("[fd00:1::10]:", None), ("[fd00:1::10]:https", None), ("srv-dpi-01", None)])
+def test_an_address_is_read_bare_or_bracketed_with_its_port(written: str, address: str | None) -> None:
+    from bleu_assess.intake.servers import ip_of
+
+    assert ip_of(written) == address
+
+
+IPV6_SERVERS = """\
+  - id: srv-dpi-v6
+    ip_addresses: ["FD00:1::10"]
+    applications: [dpi]
+  - id: srv-ad-v6
+    ip_addresses: ["fd00:1::5"]
+    applications: [annuaire]
+"""
+
+# IPv6 ends as exports write them: bare, bracketed, bracketed with a port, in either column.
+IPV6_AGENTLESS = """\
+Time slot,Source server name,Source IP,Source application,Source process,Destination server name,Destination IP,Destination application,Destination process,Destination port
+11/24/2026 06:00 - 12:00,,fd00:1::10,dpi,java,,[fd00:1::5]:389,,,389
+11/24/2026 12:00 - 18:00,,[fd00:1::10]:51234,dpi,java,,fd00:1::5,,,636
+11/24/2026 06:00 - 12:00,[FD00:1::10],,dpi,java,,2a00:1450:4007::200e,,,443
+11/24/2026 12:00 - 18:00,[fd00:1::10]:50000,,dpi,java,[2a00:1450:4007::200f]:443,,,,443
+11/24/2026 12:00 - 18:00,fd00:9::7,,x,y,,fd00:1::5,,,389
+11/24/2026 12:00 - 18:00,[fd00:9::7]:40000,,x,y,,fd00:1::5,,,389
+"""
+
+
+def test_ipv6_ends_bare_or_bracketed_with_a_port_join_servers_and_group_endpoints(runner: Any, tmp_path: Path) -> None:
+    inventory = tmp_path / "inventaire.yaml"
+    inventory.write_text(INVENTORY + IPV6_SERVERS, encoding="utf-8")
+    result, out, report_file = run(runner, IPV6_AGENTLESS, inventory)
+    assert result.exit_code == 0, result.output
+    apps = api.load(out).inventory.applications_by_id
+    assert set(apps["dpi"].depends_on) == {"annuaire", "ext-2a00-1450-4007---48"}
+    assert apps["ext-2a00-1450-4007---48"].extra["discovered"]["addresses"] == ["2a00:1450:4007::200e",
+                                                                                 "2a00:1450:4007::200f"]
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    counts = {o["reason"]: o["count"] for o in report["outcomes"]}
+    assert counts == {"dependency-by-ip": 2, "external-endpoint": 2, "source-not-a-server": 2}
+    # One unknown machine, however its address was written.
+    unknown = next(o for o in report["outcomes"] if o["reason"] == "source-not-a-server")
+    assert unknown["examples"] == ["fd00:9::7"]
+
+
+def test_cells_saying_not_known_are_no_names_addresses_or_times(runner: Any, estate: Path) -> None:
+    export = _slots("11/24/2026 06:00 - 12:00") + "\n".join([
+        "N/A,SRV-DPI-01,10.0.1.10,dpi,java,-,10.0.0.5,,,389",
+        "11/24/2026 12:00 - 18:00,SRV-DPI-01,10.0.1.10,dpi,java,?,?,,,443"]) + "\n"
+    result, out, report_file = run(runner, export, estate)
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    flow = next(f for f in yaml.safe_load(out.read_text(encoding="utf-8"))["flows"] if f["to"] == "annuaire")
+    assert flow["extra"]["discovered"]["connections"] == 2  # `-` is no server name: joined by its address
+    assert (flow["extra"]["discovered"]["first_seen"], flow["extra"]["discovered"]["last_seen"]) == \
+        ("2026-11-24T06:00", "2026-11-24T06:00")  # `N/A` is no time
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert {(o["reason"], o["count"]) for o in report["outcomes"]} == {("dependency-by-ip", 2), ("no-destination", 1)}
+    notes = [n for n in report["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_cells"]
+    assert [(n["csv_column"], n["count"], n["words"]) for n in notes] == [
+        ("Time slot", 1, "N/A"), ("Destination server name", 2, "-, ?"), ("Destination IP", 1, "?")]
+
+
+def test_a_workbook_s_date_that_does_not_exist_is_refused_at_its_cell(runner: Any, estate: Path) -> None:
+    # Typed as text in a French workbook: day-first (31/01), so 30/02 names no day.
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Flux"
+    book.active.append(["Timeslot", "Source server name", "Destination server name", "Destination IP", "Destination port"])
+    book.active.append(["31/01/2026 06:00", "SRV-DPI-01", None, "10.0.0.5", 389])
+    book.active.append(["30/02/2026 06:00", "SRV-DPI-01", None, "10.0.0.5", 636])
+    source, out = estate.parent / "dependances.xlsx", estate.parent / "out.yaml"
+    book.save(source)
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate), "-o", str(out),
+                                 "--lang", "en"])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{source}: Flux!A3: Timeslot: no such date '30/02/2026 06:00': February 2026 has 28 days" in result.output

@@ -130,20 +130,61 @@ def test_errors(runner: Any, workbook: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "vInfo has no column 'Appli'" in result.output and not out.exists()
     result = runner.invoke(app, [*base, "--group-by", "pattern"])
     assert result.exit_code == 2 and "--pattern" in result.output
-    book = Workbook()
-    book.active.title = "vInfo"
-    for row in (["VM", "vApp"], ["SRV-PAIE-01", "Paie"]):  # an export without the Folder column
-        book.active.append(row)
-    no_folder = tmp_path / "RVTools_sans_dossiers.xlsx"
-    book.save(no_folder)
-    result = runner.invoke(app, ["import", "rvtools", str(no_folder), "--organisation", "M", "-o", str(out), "--lang",
-                                 "en", "--group-by", "folder"])
-    assert result.exit_code == 2 and "--group-by folder: vInfo has no column 'Folder'" in result.output
-    assert "vInfo columns: VM, vApp" in result.output and not out.exists()
     other = tmp_path / "other.csv"
     other.write_text("name,owner\nx,y\n", encoding="utf-8")
     result = runner.invoke(app, ["import", "rvtools", str(other), "--organisation", "M", "-o", str(out), "--lang", "en"])
     assert result.exit_code == 2 and "not an RVTools export" in result.output
+
+
+@pytest.mark.parametrize("by", ["folder", "vapp"])
+def test_grouping_by_a_column_the_export_lacks_imports_the_servers_and_says_why_none_was_suggested(
+        runner: Any, tmp_path: Path, by: str) -> None:
+    book = Workbook()
+    book.active.title = "vInfo"
+    for row in (["VM", "Powerstate"], ["SRV-PAIE-01", "poweredOn"], ["SRV-WEB-01", "poweredOff"]):
+        book.active.append(row)  # an export made without the Folder and vApp columns
+    path = tmp_path / "RVTools_sans_dossiers.xlsx"
+    book.save(path)
+    result, out, report = run(runner, path, "--group-by", by)
+    inventory = api.load(out).inventory
+    assert [s.id for s in inventory.servers] == ["srv-paie-01", "srv-web-01"] and not inventory.applications
+    column = {"folder": "Folder", "vapp": "vApp"}[by]
+    assert report["not_done"] == [{"code": "no-group-column", "by": by, "column": column, "columns": "VM, Powerstate"}]
+    assert f"--group-by {by}: vInfo has no column '{column}' (this export was made without it): servers imported, " \
+           "no application suggested; group by a naming pattern instead" in result.output
+
+
+def _documented(page: str) -> list[list[str]]:
+    """The `import rvtools` commands of a page that write a new inventory, as arguments."""
+    import shlex
+
+    lines = (ROOT / page).read_text(encoding="utf-8").splitlines()
+    return [shlex.split(line, comments=True)[1:] for line in lines
+            if line.startswith("bleu-assess import rvtools ") and "--inventory" not in line]
+
+
+@pytest.mark.skipif(not (SAMPLES / "rvtools-mjvincent-rvtools-small-complete.xlsx").exists(), reason="samples absent")
+@pytest.mark.parametrize("sample", ["rvtools-mjvincent-rvtools-small-complete.xlsx",
+                                    "rvtools-mjvincent-SizingWorkshop-RVTools.xlsx"])
+@pytest.mark.parametrize("page", ["README.md", "docs/discovery.md"])
+def test_the_documented_rvtools_command_works_on_the_public_samples(tmp_path: Path, sample: str, page: str) -> None:
+    from python_calamine import CalamineWorkbook
+
+    commands = _documented(page)
+    assert len(commands) == 1 and "--group-by" in commands[0]
+    args = commands[0]
+    args[2] = str(SAMPLES / sample)  # import rvtools FILE …
+    out = tmp_path / args[args.index("-o") + 1]
+    args[args.index("-o") + 1] = str(out)
+    done = subprocess.run([sys.executable, "-m", "bleu_assess", *args, "--as-of", "2026-11-30"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    rows = CalamineWorkbook.from_path(str(SAMPLES / sample)).get_sheet_by_name("vInfo").to_python()
+    header = rows[0]
+    machines = [r for r in rows[1:] if r[0] and ("Template" not in header or str(r[header.index("Template")]) == "False")]
+    assert len(api.load(out).inventory.servers) == len({r[0] for r in machines}) > 0
+    # Neither sample has vInfo's Folder column: the report (French: a new inventory's default) says so.
+    assert "vInfo n'a pas de colonne « Folder »" in done.stderr and "--group-by pattern" in done.stderr
 
 
 @pytest.mark.skipif(not (SAMPLES / "rvtools-mjvincent-rvtools-small-complete.xlsx").exists(), reason="samples absent")
@@ -290,3 +331,25 @@ def test_other_csv_files_beside_the_tabs_are_not_read(runner: Any, tmp_path: Pat
     _, out, _ = run(runner, tmp_path / "RVTools_tabvInfo.csv")
     servers = {s.id: s for s in api.load(out).inventory.servers}
     assert servers["srv-paie-02"].ip_addresses == ("10.1.0.11", "10.2.0.11", "fe80::11")  # vNetwork still read
+
+
+def test_cells_saying_not_known_are_left_out_and_counted(runner: Any, tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.title = "vInfo"
+    rows = [["VM", "DNS Name", "Primary IP Address", "OS according to the configuration file",
+             "OS according to the VMware Tools", "Datacenter"],
+            ["SRV-PAIE-01", "N/A", "?", "Red Hat Enterprise Linux 9 (64-bit)", "?", "DC-Nord"],
+            ["SRV-WEB-01", "srv-web-01.mairie.local", "10.1.0.12", "—", "inconnu", "NC"]]
+    for row in rows:
+        book.active.append(row)
+    path = tmp_path / "RVTools_export.xlsx"
+    book.save(path)
+    _, out, report = run(runner, path)
+    servers = {s.id: s for s in api.load(out).inventory.servers}
+    paie, web = servers["srv-paie-01"], servers["srv-web-01"]
+    assert paie.hostname is None and paie.ip_addresses == () and paie.os == "Red Hat Enterprise Linux 9 (64-bit)"
+    assert web.os is None and web.site is None and web.fqdn == "srv-web-01.mairie.local"
+    notes = [n for n in report["notes"] if isinstance(n, dict) and n["code"] == "intake.note.unknown_cells"]
+    assert [(n["sheet"], n["line"], n["column"], n["count"], n["words"]) for n in notes] == [
+        ("vInfo", 1, 2, 1, "N/A"), ("vInfo", 1, 3, 1, "?"), ("vInfo", 1, 4, 1, "—"), ("vInfo", 1, 5, 2, "?, inconnu"),
+        ("vInfo", 1, 6, 1, "NC")]

@@ -21,15 +21,49 @@ from datetime import date
 from typing import Any
 
 from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.sheets import Table, one_table
 from bleu_assess.intake.tally import ImportReport
+from bleu_assess.inventory.walker import closest
 
 _CMF_TARGET = ("awsregion", "awsaccountid", "subnetids", "securitygroupids", "instancetype", "tenancy")
+# The columns of each layout, as its documentation writes them: every column of the ADS import
+# template (those `_ads` does not read — MAC and SMBIOS ids, utilisation figures — are known, not
+# imported), and the intake form's columns `_cmf` reads. Any other column is said in the report.
+_COLUMNS = {
+    "aws-ads": ("ExternalId", "SMBiosId", "IPAddress", "MACAddress", "HostName", "VMware.MoRefId", "VMware.VCenterId",
+                "CPU.NumberOfProcessors", "CPU.NumberOfCores", "CPU.NumberOfLogicalCores", "OS.Name", "OS.Version",
+                "VMware.VMName", "RAM.TotalSizeInMB", "RAM.UsedSizeInMB.Avg", "RAM.UsedSizeInMB.Max", "CPU.UsagePct.Avg",
+                "CPU.UsagePct.Max", "DiskReadsPerSecondInKB.Avg", "DiskWritesPerSecondInKB.Avg",
+                "DiskReadsPerSecondInKB.Max", "DiskWritesPerSecondInKB.Max", "DiskReadsOpsPerSecond.Avg",
+                "DiskWritesOpsPerSecond.Avg", "DiskReadsOpsPerSecond.Max", "DiskWritesOpsPerSecond.Max",
+                "NetworkReadsPerSecondInKB.Avg", "NetworkWritesPerSecondInKB.Avg", "NetworkReadsPerSecondInKB.Max",
+                "NetworkWritesPerSecondInKB.Max", "Applications", "ApplicationWave", "Tags", "ServerId"),
+    "aws-cmf": ("server_name", "server_fqdn", "server_os_family", "server_os_version", "app_name", "wave_id",
+                "wave_name", "server_tier", "server_environment", "r_type", "aws_region", "aws_accountid", "subnet_IDs",
+                "securitygroup_IDs", "instanceType", "tenancy"),
+}
 
+
+def unknown_columns(table: Table, kind: str) -> list[Diagnostic]:
+    """A located note (at its header cell) for each column of `table` that layout `kind` does
+    not have: not imported, and said, with the closest column name when one is close and absent
+    (a column `Application` for `Applications` would else lose every application without a
+    word; `subnet_IDs_test` beside `subnet_IDs` is no misspelling of it)."""
+    known = {normalise(name): name for name in _COLUMNS[kind]}
+    absent = [name for key, name in known.items() if not table.has(key)]
+    notes = []
+    assert table.sheet is not None
+    for index, name in enumerate(table.header):
+        if name and normalise(name) not in known:
+            table.sheet.headers.setdefault(index, name)
+            notes.append(table.sheet.coded(table.first_row, index, "", "intake.note.unknown_column", "warning",
+                                           {"column": name, "hint": closest(name, absent)}))
+    return notes
 
 
 def _split(value: Any) -> list[str]:
@@ -48,6 +82,7 @@ def read(path: str, report: ImportReport) -> list[Machine]:
     if kind is None:
         raise refused(path, "not_aws", line=table.first_row)
     report.kind = kind
+    report.notes.extend(unknown_columns(table, kind))
     machines = []
     problems: list[Diagnostic] = []
     for number, row in table.rows:
@@ -62,6 +97,7 @@ def read(path: str, report: ImportReport) -> list[Machine]:
                 if key in machine.extra:
                     machine.extra[key] = table.number(number, row, (column,), problems)
         machines.append(machine)
+    report.notes.extend(table.unknown_cells())
     if problems:
         raise InputError(problems[0].message, problems)
     return machines

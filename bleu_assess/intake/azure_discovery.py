@@ -113,6 +113,7 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
         if group:
             machine.applications.append((server_id(group), group, None))
         machines.append(machine)
+    report.notes.extend(note for t in (*found.values(), *assessed.values()) for note in t.unknown_cells())
     if problems:
         raise InputError(problems[0].message, problems)
     return machines

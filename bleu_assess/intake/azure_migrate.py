@@ -20,7 +20,7 @@ for older setups, a mapping file `servers: {SERVER NAME: application id}` with o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Mapping as Columns
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,12 +31,14 @@ from typing import Any
 from bleu_assess import gcpause
 from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
-from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, timestamp
+from bleu_assess.intake.dates import DateError, column_order
+from bleu_assess.intake.dependencies import ADMIN_PORTS, Connection, Lifted, lift, parse_ports, slot_start, timestamp
 from bleu_assess.intake.merge import Additions, apply, base_text, write_result
-from bleu_assess.intake.said import problem, refused, usage
+from bleu_assess.intake.said import ERRORS, CellError, problem, refused, usage
 from bleu_assess.intake.servers import ServerIndex, ip_of, server_id, servers_from_data
 from bleu_assess.intake.sheets import Table, one_table
 from bleu_assess.intake.tally import ImportReport, Said, said
+from bleu_assess.intake.values import means_unknown
 from bleu_assess.inventory import yamlio
 from bleu_assess.inventory.walker import closest
 
@@ -63,23 +65,33 @@ def _clean(value: Any) -> str | None:
 _TEXT = {str, type(None)}
 
 
-def _agentless_rows(rows: list[tuple[int, list[Any]]], positions: list[int | None]) -> Iterator[Connection]:
-    """Connections from raw rows, given the positions of source, source IP, target, target IP,
-    port and time slot (None: no such column). Read column by column: an export has tens of
-    thousands of rows but few distinct values in each column, each read once."""
-    cells = list(zip_longest(*[row for _, row in rows], fillvalue=None))  # short rows: empty cells
+def _agentless_rows(numbers: list[int], cells: list[tuple[Any, ...]], positions: list[int | None],
+                    seen_cell: Callable[[Any], str | None], unknown: dict[int, list[str]]) -> Iterator[Connection]:
+    """Connections from the raw rows numbered `numbers`, read by columns (`cells`), given the
+    positions of source, source IP, target, target IP, port and time slot (None: no such
+    column) and the reader of the time slots (`_slot_reader`); cells that say the value is not
+    known are read as empty and kept in `unknown` (by column). Read column by column: an export
+    has tens of thousands of rows but few distinct values in each column, each read once."""
     source, source_ip, target, target_ip, port, seen = [
-        _values(cells[p], read) if p is not None and p < len(cells) else repeat(None)
-        for read, p in zip((_clean, _clean, _clean, _clean, _port_cell, _seen_cell), positions, strict=True)]
-    return map(tuple.__new__, repeat(Connection), zip([n for n, _ in rows], source, source_ip, target, target_ip, port,
+        _values(cells[p], read, unknown.setdefault(p, [])) if p is not None and p < len(cells) else repeat(None)
+        for read, p in zip((_clean, _clean, _clean, _clean, _port_cell, seen_cell), positions, strict=True)]
+    for column in [c for c, words in unknown.items() if not words]:
+        del unknown[column]
+    return map(tuple.__new__, repeat(Connection), zip(numbers, source, source_ip, target, target_ip, port,
                                                       repeat(1), seen))
 
 
-def _values(column: tuple[Any, ...], read: Callable[[Any], Any]) -> Iterator[Any]:
-    """`read` of each cell of a column."""
+def _values(column: tuple[Any, ...], read: Callable[[Any], Any], unknown: list[str]) -> Iterator[Any]:
+    """`read` of each cell of a column; None for a cell that says the value is not known (`?`,
+    `N/A`), each such cell added to `unknown` as written."""
     distinct = set(column)  # (1, 1.0 and True are one element, of a type that is no text)
+    said = sorted((v for v in distinct if means_unknown(v)), key=column.index)  # in reading order
+    for word in said:
+        unknown.extend([word.strip()] * column.count(word))
     if set(map(type, distinct)) <= _TEXT:  # a CSV's: read once per distinct value
-        return map({v: read(v) for v in distinct}.__getitem__, column)
+        return map({v: None if v in said else read(v) for v in distinct}.__getitem__, column)
+    if said:
+        return (None if v in said else read(v) for v in column)
     return map(read, column)  # a workbook's numbers: 1, 1.0 and True are distinct cells but one key
 
 
@@ -93,9 +105,52 @@ _EXCEL_DAY_0 = datetime(1899, 12, 30)
 
 
 def _seen_cell(value: Any) -> str | None:
+    """A time slot cell that is no text: a date cell, or its serial number."""
     if type(value) in (int, float) and 1 <= value < 2958466:  # up to 9999-12-31
         return (_EXCEL_DAY_0 + timedelta(minutes=round(value * 1440))).isoformat(timespec="minutes")
     return timestamp(_clean(value))
+
+
+def _slot_reader(table: Table, key: str | None, values: Sequence[Any],
+                 numbers: Sequence[int]) -> tuple[Callable[[Any], str | None], list[Diagnostic]]:
+    """The reader of the time slot column `key` (normalised header; None: no such column) whose
+    cells are `values` (on the rows `numbers`), and what the report says of it. Its `/`-dates
+    are read in one order, decided from all of them (`dates.column_order`); a column whose order
+    was not proved by a value is said in the report. Every text is read here, once: a date that
+    cannot be read in that order (mixed orders, 30 February) is an InputError at its cell."""
+    texts = [v for v in dict.fromkeys(values) if type(v) is str and not means_unknown(v)]  # in reading order
+    starts: dict[str, str] = {}  # each slot's start (`11/24/2026 06:00` of `… - 12:00`), and the first text it starts
+    for text in texts:
+        starts.setdefault(slot_start(text), text)
+
+    def row_of(text: str) -> int:
+        """The row of the first cell holding `text`, or a slot starting so."""
+        return numbers[values.index(starts.get(text, text))]
+
+    read: dict[str, str | None] = {}
+    try:
+        order = column_order(starts, row_of)
+        day_first = order is None or order.day_first
+        for text in texts:
+            try:
+                read[text] = timestamp(text, day_first)
+            except CellError as error:
+                raise DateError(text, error.code.removeprefix(ERRORS), **error.params) from None
+    except DateError as error:
+        located = table.problem(row_of(error.text), key or "", error.code.removeprefix(ERRORS), **error.params)
+        raise InputError(located.message, [located]) from None
+    notes = []
+    if order is not None and order.why != "proved":
+        column = table.column(key or "")
+        assert table.sheet is not None and column is not None
+        table.sheet.headers.setdefault(column, table.header[column])  # the note names the column
+        notes.append(table.sheet.coded(row_of(order.example), column, "", f"intake.note.dates_{order.why}", "warning",
+                                       {"example": order.example}))
+
+    def seen(value: Any) -> str | None:
+        return read.get(value) if type(value) is str else _seen_cell(value)
+
+    return seen, notes
 
 
 def _cell(row: dict[str, Any], columns: dict[str, str], key: str) -> str | None:
@@ -109,18 +164,31 @@ def _port(value: str | None) -> int | None:
         return None
 
 
-def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnostic]]:
-    """The export's kind (`agentless` or `agent-based`), its connections, and what the reader
-    said of the file (encoding, delimiter, a hidden sheet: the report's notes)."""
+def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnostic], Callable[[], list[Diagnostic]]]:
+    """The export's kind (`agentless` or `agent-based`), its connections, what the reader said
+    of the file (encoding, delimiter, a hidden sheet, the order of its dates: the report's
+    notes), and what to say, once the connections are read, of the cells that said the value is
+    not known (`Table.unknown_cells`)."""
     table = one_table(path, kind_of)
     kind = kind_of(table)
     if kind == "agentless":
         agentless = _columns(table.header, AGENTLESS)
         positions = [table.column(agentless.get(k, "")) for k in ("source", "source_ip", "target", "target_ip",
                                                                    "port", "seen")]
-        return "agentless", _agentless_rows(table.raw, positions), table.warnings
+        numbers = [n for n, _ in table.raw]
+        cells = list(zip_longest(*[row for _, row in table.raw], fillvalue=None))  # by column; short rows: empty cells
+        at = positions[-1]
+        seen, notes = _slot_reader(table, agentless.get("seen"), cells[at] if at is not None and at < len(cells) else (),
+                                   numbers)
+        connections = _agentless_rows(numbers, cells, positions, seen, table.unknown)
+        unknown = table.unknown_cells()  # known now: the table's rows are freed while the connections are lifted
+        return "agentless", connections, [*table.warnings, *notes], lambda: unknown
     if kind == "agent-based":
-        return "agent-based", _agent_rows(table.rows, _columns(table.header, AGENT)), table.warnings
+        columns = _columns(table.header, AGENT)
+        at = table.column(columns.get("seen", ""))
+        values = [] if at is None else [row[at] if at < len(row) else None for _, row in table.raw]
+        seen, notes = _slot_reader(table, columns.get("seen"), values, [n for n, _ in table.raw])
+        return "agent-based", _agent_rows(table.rows, columns, seen), [*table.warnings, *notes], table.unknown_cells
     raise refused(path, "not_azure_dependencies", line=1)
 
 
@@ -135,11 +203,12 @@ def kind_of(table: Table) -> str | None:
     return None
 
 
-def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, str]) -> Iterator[Connection]:
+def _agent_rows(rows: Iterable[tuple[int, dict[str, Any]]], columns: dict[str, str],
+                seen_cell: Callable[[Any], str | None]) -> Iterator[Connection]:
     for number, row in rows:
         computer = _cell(row, columns, "computer")
         count = _port(_cell(row, columns, "count")) or 1
-        seen = _seen_cell(row.get(columns.get("seen", "")))
+        seen = seen_cell(row.get(columns.get("seen", "")))
         port = _port(_cell(row, columns, "port"))
         remote_name = (_cell(row, columns, "remote_name") or "").strip("[]\"' ").split(",")[0].strip("\"' ") or None
         if (_cell(row, columns, "direction") or "").lower() == "inbound":
@@ -296,12 +365,13 @@ def _analyse(export: str, data: Any, mapping_file: str | None, ports: str | None
     mapping = read_mapping(mapping_file, _ids(data, "applications"), _ids(data, "datasets")) if mapping_file else None
     index = ServerIndex(servers_from_data(data), mapping.servers if mapping else None)
     only, left_out = ignored_ports(ports, ignore_ports)
-    kind, connections, said_on_reading = read_connections(export)
+    kind, connections, said_on_reading, unknown_cells = read_connections(export)
     report = ImportReport(export, f"azure-migrate ({kind})")
     report.notes.extend(said_on_reading)
     if not len(index):
         report.not_done.append(said("no-servers"))
     lifted = lift(connections, index, report, left_out, only)
+    report.notes.extend(unknown_cells())
     if not report.read:
         raise refused(export, "export_without_rows")
     report.details["endpoints"] = endpoint_details(lifted)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import NamedTuple
 
+from bleu_assess.intake.dates import read_slashed
 from bleu_assess.intake.servers import ServerIndex, address_of, ip_of, server_id
 from bleu_assess.intake.tally import ImportReport
 
@@ -40,13 +40,9 @@ ADMIN_PORTS: dict[int, str] = {
     1556: "NetBackup", 13724: "NetBackup", 10000: "NDMP (backup)", 9392: "Veeam", 6160: "Veeam",
     8400: "Commvault", 8401: "Commvault", 8403: "Commvault",
 }
-_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y, %I:%M:%S.%f %p",
-                 "%m/%d/%Y %I:%M:%S %p", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ")
+# Times written otherwise than with slashes (those are read by `dates`, in their column's order).
+_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ")
 _INTERNAL_SUFFIXES = (".local", ".lan", ".internal", ".intra", ".corp", ".localdomain")
-# Azure Migrate's own time slots (`11/24/2026 06:00`): the first format of _TIME_FORMATS that can
-# read them is "%m/%d/%Y %H:%M", whose fields (as strptime matches them) are these; read without
-# strptime, whose first use imports _strptime and compiles its expressions (~10 M instructions).
-_SLOT = re.compile(r"(1[0-2]|0[1-9]|[1-9])/(3[01]|[12]\d|0[1-9]|[1-9])/(\d{4}) (2[0-3]|[01]\d|\d):([0-5]\d)")
 
 
 class Connection(NamedTuple):
@@ -81,26 +77,25 @@ def parse_ports(text: str | None) -> set[int] | None:
     return ports
 
 
+def slot_start(text: str) -> str:
+    """The start of a time slot (`11/24/2026 06:00` of `11/24/2026 06:00 - 12:00`), or the text."""
+    return text.strip().split(" - ", 1)[0].strip()
+
+
 @functools.lru_cache(maxsize=4096)
-def timestamp(text: str | None) -> str | None:
-    """A time slot as ISO 8601 (`2026-11-24T06:00`); as written when no known format fits.
-    Time slots like `11/24/2026 06:00 - 12:00` are read by their start."""
+def timestamp(text: str | None, day_first: bool = True) -> str | None:
+    """A time slot as ISO 8601 (`2026-11-24T06:00`), read by its start; a `/`-date in the
+    order its column was found to follow (`dates.column_order`: `day_first`); as written when
+    no known format fits. Raises CellError for a `/`-date that does not exist (30 February)."""
     if not text or not text.strip():
         return None
-    value = text.strip().split(" - ", 1)[0].strip()
-    slot = _SLOT.fullmatch(value)
-    if slot:
-        month, day, year, hour, minute = map(int, slot.groups())
-        try:
-            return datetime(year, month, day, hour, minute).isoformat(timespec="minutes")
-        except ValueError:  # no such day (`2/30/2026`): as the formats read it
-            pass
-    return by_formats(value)
+    value = slot_start(text)
+    return read_slashed(value, day_first) or by_formats(value)
 
 
 def by_formats(value: str) -> str:
     """`value` as the first of `_TIME_FORMATS` that reads it (strptime) reads it, in ISO 8601;
-    as written when none does. `timestamp` reads the commonest slots faster, the same way."""
+    as written when none does."""
     for fmt in _TIME_FORMATS:
         try:
             return datetime.strptime(value, fmt).isoformat(timespec="minutes")
@@ -259,6 +254,7 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
         source = find(source_name, source_ip)
         if source is None:
             name = (source_name or source_ip or "").strip()
+            name = ip_of(name) or name  # `[fd00::10]:51234` and `fd00::10` are one machine
             if not name:
                 left["no-source", f"row {row}"] += 1
                 continue

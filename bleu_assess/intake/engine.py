@@ -27,6 +27,8 @@ from bleu_assess.intake.values import (
     Coerced,
     coerce,
     is_blank,
+    is_code_of,
+    means_unknown,
     natural_key,
     plain,
     quick_reader,
@@ -198,6 +200,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
     plan = [_step(index, target, None if target.startswith("extra.") else fields[target].spec, table.values.get(target))
             for index, target in placed.items() if target != "ignore" and not target.startswith("link.")]
     read: dict[tuple[Any, ...], _Reading] = {}  # the table's coded cells read so far, by column and value
+    run.unknown_cells = {}
     ordered = _in_order(table.section, plan)
     for number, cells in sheet.rows:
         if number <= header_number:
@@ -214,6 +217,10 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
             _v1_sensitive(run, sheet, number, positions.get("classification"), item)
         items.append(item)
         origins.append(Origin(sheet, number, positions))
+    for (index, code_too), words in sorted(run.unknown_cells.items()):
+        # One line per column: how many cells said "not known", and the words they used.
+        run.note("unknown", sheet, header_number, index, placed[index], "unknown_code" if code_too else "unknown_cells",
+                 count=len(words), words=", ".join(dict.fromkeys(words)))
     if skipped:
         run.note("ignored-rows", sheet, None, None, "", "other_rows", count=skipped, section=table.section,
                  columns=", ".join(table.headers.get(k, k) for k in table.where))
@@ -272,6 +279,12 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
                 continue
             run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
             raw = meant
+        elif means_unknown(raw):  # `?`, `N/C`: not declared, unless a code of the field (`NC`, a country)
+            vocabulary = is_code_of(raw, spec)
+            if vocabulary != "code":  # a country code is read as one, and said
+                run.unknown_cells.setdefault((index, vocabulary == "country"), []).append(text_of(raw))
+            if vocabulary is None:
+                continue
         if target == "wave" and not _WHOLE.fullmatch(text_of(raw)):
             item["wave"] = text_of(raw)  # a wave name: ordered with the others once the table is read
             continue

@@ -98,6 +98,8 @@ class Run:
         self.links: list[tuple[Table, Sheet, int, list[Any], dict[str, int]]] = []
         self.said: set[tuple[str, str]] = set()
         self.written: dict[str, str] = {}  # an id made from a name -> the name as the source wrote it
+        # The table being read's cells saying "not known", by (column, whether also a code of its field).
+        self.unknown_cells: dict[tuple[int, bool], list[str]] = {}
 
     def note(self, kind: str, sheet: Sheet, row: int | None, column: int | None, field_path: str, code: str, /,
              **params: Any) -> None:

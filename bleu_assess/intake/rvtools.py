@@ -100,8 +100,13 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
     if grouping and grouping.by == "tag" and not tables["vinfo"].has(grouping.tag):
         raise usage("no_tag_column", hint=True, column=grouping.tag, columns=tuple(tables["vinfo"].header))
     column = {"folder": "Folder", "vapp": "vApp"}.get(grouping.by) if grouping else None
-    if grouping and column and not tables["vinfo"].has(column):  # else no suggestion, and no word of why
-        raise usage("no_group_column", hint=True, by=grouping.by, column=column, columns=tuple(tables["vinfo"].header))
+    if grouping and column and not tables["vinfo"].has(column):
+        # vInfo's own column, absent from this export (neither public sample has Folder): the
+        # servers, what the import is for, are imported without suggestions, and the report says
+        # why and what can group them.
+        report.not_done.append(said("no-group-column", by=grouping.by, column=column,
+                                    columns=", ".join(h for h in tables["vinfo"].header if h)))
+        grouping = None
     machines = []
     problems: list[Diagnostic] = []
     vinfo = tables["vinfo"]
@@ -147,6 +152,7 @@ def read(path: str, grouping: Grouping | None, report: ImportReport) -> list[Mac
                 label = source.split(" ", 1)[1] if grouping.by != "pattern" else app_id
                 machine.applications.append((app_id, label, source))
         machines.append(machine)
+    report.notes.extend(note for table in tables.values() for note in table.unknown_cells())
     if problems:
         raise InputError(problems[0].message, problems)
     return machines

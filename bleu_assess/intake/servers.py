@@ -23,6 +23,8 @@ _NON_ID = re.compile(r"[^a-z0-9._-]+")
 # An IPv4 address in canonical form: four decimal octets 0-255 without leading zeros.
 _OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+# An IPv6 address with its port, as URLs and exports write it (RFC 3986 §3.2.2: `[2001:db8::5]:443`).
+_BRACKETED = re.compile(r"\[([0-9A-Fa-f:.]+(?:%[^\]]+)?)\]:[0-9]{1,5}")
 
 
 def server_id(name: str) -> str:
@@ -49,10 +51,15 @@ def ip_of(text: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=65536)
 def address_of(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The IP address `text` is (spaces and brackets around it aside), or None."""
+    """The IP address `text` is (spaces and brackets around it aside), or None. An IPv6 address
+    may carry its port (`[2001:db8::5]:443`, RFC 3986's form; the port is the export's port
+    column's to say, and is dropped here); an IPv4 address with a port (`10.0.0.1:443`) is no
+    address."""
     if not text:
         return None
-    text = text.strip().strip("[]")
+    text = text.strip()
+    with_port = _BRACKETED.fullmatch(text)
+    text = with_port.group(1) if with_port and ":" in with_port.group(1) else text.strip("[]")
     if ":" not in text and not text.replace(".", "").isdigit():
         return None  # neither IPv6 nor dotted digits: a host name, refused without an exception
     try:

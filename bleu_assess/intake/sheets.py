@@ -14,7 +14,7 @@ from bleu_assess.errors import Diagnostic, InputError, column_letters
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.reader import Sheet, read_file
 from bleu_assess.intake.said import ERRORS, CellError, refused
-from bleu_assess.intake.values import parse_number
+from bleu_assess.intake.values import means_unknown, parse_number
 
 
 @dataclass
@@ -29,6 +29,9 @@ class Table:
     first_row: int = 1
     raw: list[tuple[int, list[Any]]] = field(default_factory=list)  # the data rows as read, for bulk readers
     sheet: Sheet | None = None  # where the table was read, to locate its cells
+    # The cells read that say the value is not known (`?`, `N/C`: values.means_unknown), by
+    # 0-based column, as written: left out of `rows` (a bulk reader of `raw` adds its own).
+    unknown: dict[int, list[str]] = field(default_factory=dict)
 
     def column(self, name: str) -> int | None:
         """Position of the column whose normalised header is `name`, or None."""
@@ -53,6 +56,17 @@ class Table:
             problems.append(self.problem(number, key, error.code.removeprefix(ERRORS), **error.params))
             return None
         return int(found) if found.is_integer() else found
+
+    def unknown_cells(self) -> list[Diagnostic]:
+        """One note per column of the cells read so far that said the value is not known, at
+        its header cell: how many, and the words used (`intake.note.unknown_cells`)."""
+        notes = []
+        for column, words in sorted(self.unknown.items()):
+            assert self.sheet is not None  # a table read from a sheet: cells to locate
+            self.sheet.headers.setdefault(column, self.header[column])
+            notes.append(self.sheet.coded(self.first_row, column, "", "intake.note.unknown_cells", "warning",
+                                          {"count": len(words), "words": ", ".join(dict.fromkeys(words))}))
+        return notes
 
     def problem(self, row: int, key: str, code: str, /, **params: Any) -> Diagnostic:
         """A problem at the cell of row `row` under the column whose normalised header is `key`
@@ -92,8 +106,24 @@ def _table(sheet: Sheet) -> Table | None:
             keys[column] = ""
         seen.setdefault(key, column)
     data = sheet.rows[start:]
-    rows = ((n, {k: v for k, v in zip(keys, cells) if k and v not in (None, "")}) for n, cells in data)
-    return Table(sheet.name, header, rows, sheet.warnings, number, data, sheet)
+    table = Table(sheet.name, header, iter(()), sheet.warnings, number, data, sheet)
+    table.rows = _rows(keys, data, table.unknown)
+    return table
+
+
+def _rows(keys: list[str], data: list[tuple[int, list[Any]]],
+          unknown: dict[int, list[str]]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Numbered rows as {normalised header: value}, without empty cells nor those that say the
+    value is not known (each kept in `unknown`, by column, as written)."""
+    for number, cells in data:
+        row = {}
+        for column, (key, value) in enumerate(zip(keys, cells)):
+            if key and value not in (None, ""):
+                if means_unknown(value):
+                    unknown.setdefault(column, []).append(value.strip())
+                else:
+                    row[key] = value
+        yield number, row
 
 
 def read_book(path: str) -> dict[str, Table]:

@@ -16,7 +16,7 @@ import yaml
 from bleu_assess.intake.columns import columns, header_index, sheet_index
 from bleu_assess.intake.mapping import FORMAT, SECTIONS
 from bleu_assess.intake.reader import Sheet, read_tables
-from bleu_assess.intake.values import coerce, is_blank, plain, text_of
+from bleu_assess.intake.values import coerce, is_blank, is_code_of, means_unknown, plain, text_of
 from bleu_assess.render.i18n import t
 from bleu_assess.render.intake_words import diagnostic
 
@@ -134,8 +134,8 @@ def _values(sheet: Sheet, header: int, section: str, placed: dict[int, str], lan
         unknown: dict[str, None] = {}
         for number, cells in sheet.rows:
             raw = cells[index] if number > header and index < len(cells) else None
-            if is_blank(raw) or len(unknown) >= MAX_VALUES:
-                continue
+            if is_blank(raw) or len(unknown) >= MAX_VALUES or (means_unknown(raw) and not is_code_of(raw, spec)):
+                continue  # `?`, `N/C`: read as not declared by the import, nothing to translate
             try:
                 coerce(raw, spec)
             except ValueError:

@@ -181,6 +181,53 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     raise CellError("unknown_value", text=text, hint=closest(text, allowed), allowed=allowed)
 
 
+def _vocabularies(raw: bytes) -> dict[str, dict[str, list[Any]]]:
+    """value_synonyms.yaml parsed: vocabulary -> code -> words (parsed once per content, cached)."""
+    import yaml
+
+    return yaml.safe_load(raw.decode("utf-8")) or {}
+
+
+# A cell longer than this, or holding a digit, is no word of unknown_words.yaml: not looked up
+# (most cells of an export: addresses, names numbered `srv-dpi-01`, dates, sizes).
+_UNKNOWN_LONGEST = 32
+_DIGIT = re.compile(r"\d")
+
+
+def means_unknown(raw: Any) -> bool:
+    """Whether a cell says its value is not known (`?`, `N/C`, `à déterminer`: the words of
+    unknown_words.yaml, case-, accent- and spacing-insensitively)."""
+    return raw.__class__ is str and len(raw) <= _UNKNOWN_LONGEST and _DIGIT.search(raw) is None \
+        and _unknown_key(raw) in _unknown_words()
+
+
+@lru_cache(maxsize=1 << 14)  # short cells repeat: codes, ids, yes and no
+def _unknown_key(text: str) -> str:
+    stripped = text.strip()
+    return plain(stripped) or stripped  # `?` and `—` have no letter: compared as written
+
+
+@lru_cache(maxsize=1)
+def _unknown_words() -> frozenset[str]:
+    from bleu_assess import cache as compiled_cache
+
+    raw = (Path(__file__).resolve().parent / "unknown_words.yaml").read_bytes()
+    words = compiled_cache.cached("unknown-words", (raw,), lambda: list(_vocabularies(raw)))  # a list of words
+    return frozenset(_unknown_key(str(word)) for word in words)
+
+
+def is_code_of(raw: Any, spec: Spec) -> str | None:
+    """Whether a cell is a code of the field's closed vocabulary: `code` for one of its values as
+    written (`unknown`, the code of a field that can say it), `country` for a country code (case
+    aside: `NC` in a country column is New Caledonia's code before it is « non communiqué »),
+    else None."""
+    item = spec.item if spec.type == "list" and spec.item is not None else spec
+    text = text_of(raw)
+    if item.enum:
+        return "code" if text in item.enum else None
+    return "country" if item.type == "country" and text.upper() in locales.country_codes() else None
+
+
 # At most this many closest names suggested for a country not found, from this rapidfuzz score.
 _CLOSEST, _CLOSEST_SCORE = 3, 75
 
