@@ -122,14 +122,14 @@ def load_and_assess(path: str | os.PathLike[str], lang: str | None = None, selec
     reports progress, with labels worded by `labels(code, lang)` (codes `load`, `assess`); no
     validation warning is looked for unless `warnings` (`-q` shows none).
     Raises UsageError for a malformed `as_of`, InputError for an invalid inventory or ruleset."""
-    from bleu_assess.errors import UsageError
+    from bleu_assess.errors import option_error
     from bleu_assess.inventory.validate import parse_date
     from bleu_assess.inventory.walker import no_such_day
-    from bleu_assess.render.i18n import default_language, t
+    from bleu_assess.render.i18n import default_language
 
     day = parse_date(as_of) if as_of is not None else None
     if as_of is not None and day is None:
-        raise no_such_day("--as-of", as_of) or UsageError(t("cli.bad_as_of", lang or default_language(), value=as_of))
+        raise no_such_day("--as-of", as_of) or option_error("bad_as_of", value=as_of)
     start: Stage = stage or (lambda label, total: lambda n: None)
     word: Callable[[str, str], str] = labels or (lambda code, language: code)
     loaded_stage = start(word("load", lang or default_language()), 1)

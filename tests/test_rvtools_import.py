@@ -215,7 +215,11 @@ def test_same_inputs_and_date_give_byte_identical_inventories(runner: Any, workb
     assert outputs[0] == outputs[1]
     result = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(tmp_path / "c.yaml"),
                                  "--as-of", "30/11/2026"])
-    assert result.exit_code == 2 and "invalid assessment date '30/11/2026': expected YYYY-MM-DD" in result.output
+    assert result.exit_code == 2 and "--as-of: '30/11/2026' is not a YYYY-MM-DD date" in result.output
+    # Worded in the command's language, as the other option errors: French for a French user.
+    french = runner.invoke(app, ["import", "rvtools", str(workbook), "--organisation", "M", "-o", str(tmp_path / "c.yaml"),
+                                 "--as-of", "30/11/2026", "--lang", "fr"])
+    assert french.exit_code == 2 and "--as-of : « 30/11/2026 » n'est pas une date AAAA-MM-JJ" in french.output.replace("\xa0", " ")
 
 
 def test_a_client_s_copy_with_title_rows_and_french_numbers_is_read_as_the_export(runner: Any, tmp_path: Path) -> None:

@@ -124,8 +124,7 @@ def as_of_day(value: str | None) -> Any:
     import datetime
 
     from bleu_assess import clock
-    from bleu_assess.errors import UsageError
-    from bleu_assess.render.i18n import t
+    from bleu_assess.errors import option_error
 
     try:
         return datetime.date.fromisoformat(value or clock.assessment_date())
@@ -135,7 +134,7 @@ def as_of_day(value: str | None) -> Any:
         missing = no_such_day("--as-of", value or "")
         if missing:
             raise missing from None
-        raise UsageError(t("cli.bad_as_of", current_language(), value=value)) from None
+        raise option_error("bad_as_of", value=value) from None
 
 
 def import_language(lang: Lang | None, inventory: str | None = None, country: Any = None) -> str:
