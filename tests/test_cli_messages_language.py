@@ -46,7 +46,7 @@ def test_an_output_in_a_missing_directory_is_refused_in_the_command_language(
 
 
 @pytest.mark.parametrize("option, fr, en", [
-    (["--capacity", "0"], "--capacity : « 0 » n'est pas un nombre positif de jours-personnes par semaine",
+    (["--capacity", "0"], "--capacity : « 0 » n'est pas un nombre positif de jours-homme par semaine",
      "--capacity: '0' is not a positive number of person-days a week"),
     (["--capacity", "beaucoup"], "« beaucoup » n'est pas un nombre positif", "'beaucoup' is not a positive number"),
     (["--freeze", "2027-08-31:2027-07-14"], "--freeze : « 2027-08-31:2027-07-14 » finit avant de commencer",
