@@ -71,6 +71,15 @@ def test_a_reference_refused_is_worded_in_the_organisation_s_language(write_inve
     assert "unknown" not in said and "1 erreur" in said
 
 
+@pytest.mark.parametrize(("typed", "meant"), [("ovh", "ovhcloud"), ("outscale", "3ds-outscale"), ("s3nss", "s3ns")])
+def test_a_shortened_provider_name_gets_the_catalogue_s_one(write_inventory, runner, typed: str, meant: str) -> None:
+    # People write a provider by its short name: the catalogue's id that starts or ends with it.
+    path = write_inventory(_inventory([{"ref": f"catalogue:{typed}"}]))
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
+    assert result.exit_code == 2
+    assert f"'{typed}' (did you mean '{meant}'?)" in result.output
+
+
 @pytest.mark.parametrize("ref", ["ovhcloud", "catalog:ovhcloud", 3])
 def test_a_malformed_reference_is_refused(write_inventory, ref) -> None:
     path = write_inventory(_inventory([{"ref": ref}]))

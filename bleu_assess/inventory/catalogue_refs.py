@@ -232,8 +232,12 @@ class _Resolver:
 
             providers = section == "providers"
             choices = cat.all_refs(self.catalogue) if providers else [o.ref for o in self.catalogue.offers()]
+            # A typo (`ovhclod`), else a shortened name (`ovh`, `outscale`): the shortest ref it starts or ends.
+            hint = closest(target, choices) or min(
+                (c for c in choices if len(target) >= 3 and (c.startswith(target) or c.split("/")[0].endswith(target))),
+                key=lambda c: (len(c), c), default="")
             self.error(located, where, "unknown_catalogue_provider" if providers else "unknown_catalogue_offer",
-                       value=target, hint=closest(target, choices) or "")
+                       value=target, hint=hint)
             return None
         inline = {k: v for k, v in item.items() if k != "ref"}
         if section == "providers":
