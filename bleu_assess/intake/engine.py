@@ -202,9 +202,14 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
     read: dict[tuple[Any, ...], _Reading] = {}  # the table's coded cells read so far, by column and value
     run.unknown_cells = {}
     ordered = _in_order(table.section, plan)
+    # Cells right of the last header: no column to read them into (a CSV value holding an
+    # unquoted delimiter: `France; Etats-Unis` split in two, its second half lost).
+    width = max(sheet.headers, default=-1) + 1
     for number, cells in sheet.rows:
         if number <= header_number:
             continue  # the header, and any title above it
+        if len(cells) > width:
+            _beyond(run, sheet, number, cells, width, header)
         if where and any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
             skipped += 1
             continue
@@ -238,6 +243,22 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
         where_from[(section, len(kept))] = origin
         kept.append(item)
     return rows + skipped
+
+
+def _beyond(run: Run, sheet: Sheet, number: int, cells: list[Any], width: int, header: list[Any]) -> None:
+    """Cells of row `number` right of the last header (0-based `width`): in a CSV an error (a
+    delimiter inside a value must be quoted, RFC 4180 §2.6: else a value was split and its parts
+    shifted), in a workbook a note (a person's remark beside the table, not imported)."""
+    extra = [(index, cell) for index, cell in enumerate(cells[width:], width) if not is_blank(cell)]
+    if not extra:
+        return
+    index, cell = extra[0]
+    last = text_of(header[width - 1]) if width else ""
+    if sheet.is_csv:
+        run.problems.append(sheet.problem(number, None, "", "cells_beyond_header", columns=width, value=text_of(cell),
+                                          last=last))
+    else:
+        run.note("ignored-column", sheet, number, index, "", "cell_beyond_header", value=text_of(cell), last=last)
 
 
 _Reading = tuple[Any, "Callable[[int | None, int | None], None] | None"]  # a value, and its note (`_reading`)
