@@ -62,7 +62,8 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
         headers_only += [sheet] if tables and not any(counts) else []
     if not read:
         names = tuple(sorted({name for t in mapping.tables for name in t.sheet_names}))
-        required = tuple(sorted({", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires}))
+        # each column once, in the mapping's order: tables often share their key columns
+        required = tuple(dict.fromkeys(t.headers.get(k, k) for t in mapping.tables for k in t.requires))
         unread = [s.problem(None, None, "", "mapping_reads_no_sheet" if names else "mapping_reads_no_table",
                             mapping=mapping.name, expected=names or required) for s in data_sheets]
         raise InventoryError(unread[0].message, unread)

@@ -33,10 +33,17 @@ def words(text: Any) -> str:
 
 
 @cache
+def _synonyms() -> dict[str, Any]:
+    """synonyms.yaml: section -> field path -> synonyms, and `sheets`: section -> sheet names."""
+    with (Path(__file__).resolve().parent / "synonyms.yaml").open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.safe_load(handle)
+    return loaded
+
+
+@cache
 def _choices(section: str) -> dict[str, str]:
     """Synonym (as `words`) -> field path, for a section."""
-    with (Path(__file__).resolve().parent / "synonyms.yaml").open(encoding="utf-8") as handle:
-        synonyms = yaml.safe_load(handle).get(section, {})
+    synonyms = _synonyms().get(section, {})
     out: dict[str, str] = {}
     for key, column in header_index(section).items():
         out.setdefault(key, column.key)
@@ -80,9 +87,33 @@ def place(header: str, section: str) -> tuple[str, int, bool] | None:
     return choices[best[0]], int(best[1]), False
 
 
-def _section(sheet: Sheet) -> str:
-    known = sheet_index().get(plain(sheet.name))
-    return known if known in SECTIONS and known != "organisation" else "applications"
+# The sections a sheet of a client's workbook may list, the default first (it wins a tie).
+LISTED = ("applications", "datasets", "flows", "providers", "platforms")
+
+
+def section_of(name: str, header: list[Any]) -> str:
+    """The section a sheet named `name` with this header row lists. The template's own sheet
+    names (French or English, `organisation` included) decide; else each section in `LISTED` scores the header: 2 per
+    field it places exactly, 1 per field placed fuzzily (`place`, each field once), and 2 more
+    when the sheet's name holds every word of one of the section's sheet names (synonyms.yaml,
+    `sheets`: « Applis 2026 », « Données »). The best score wins; applications on a tie or
+    when nothing matches (a lone table of a client is most often its applications)."""
+    known = sheet_index().get(plain(name))
+    if known in SECTIONS:
+        return str(known)
+    named = set(words(name).split())
+    best, top = "applications", 0
+    for section in LISTED:
+        fields: dict[str, int] = {}
+        for cell in header:
+            found = None if is_blank(cell) else place(text_of(cell), section)
+            if found:
+                fields[found[0]] = max(fields.get(found[0], 0), 2 if found[2] else 1)
+        hinted = any(set(words(synonym).split()) <= named for synonym in _synonyms()["sheets"][section])
+        score = sum(fields.values()) + (2 if hinted else 0)
+        if score > top:
+            best, top = section, score
+    return best
 
 
 def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
@@ -95,8 +126,8 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
     # What the reader did (encoding, separator detected) is said first, in the reader's language.
     unplaced = [diagnostic(said, lang).format() for sheet in sheets for said, _, _ in sheet.said]
     for sheet in sheets:
-        section = _section(sheet)
         number, header = sheet.header_row() or sheet.rows[0]
+        section = section_of(sheet.name, header)
         lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
                   "    columns:"]
         left = []
