@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from bleu_assess.intake.columns import columns, header_index, sheet_index
+from bleu_assess.intake.links import undescribed
 from bleu_assess.intake.mapping import FORMAT, SECTIONS
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.values import coerce, is_blank, plain, text_of
@@ -125,9 +126,9 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
     lines += ["mapping: suggested", f"format: {FORMAT}", "tables:"]
     # What the reader did (encoding, separator detected) is said first, in the reader's language.
     unplaced = [diagnostic(said, lang).format() for sheet in sheets for said, _, _ in sheet.said]
-    for sheet in sheets:
-        number, header = sheet.header_row() or sheet.rows[0]
-        section = section_of(sheet.name, header)
+    found_headers = [sheet.header_row() or sheet.rows[0] for sheet in sheets]
+    sections = [section_of(sheet.name, header) for sheet, (_, header) in zip(sheets, found_headers, strict=True)]
+    for sheet, (number, header), section in zip(sheets, found_headers, sections, strict=True):
         lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
                   "    columns:"]
         left = []
@@ -136,9 +137,18 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
         # A field goes to its exact match first, else to its best-scored column; the others are left.
         ranked = sorted((m[2], m[1], -index, index, m[0]) for index, m in matches.items() if m)
         owner = {field: index for *_, index, field in ranked}
+        # A column naming items no table here describes (datasets, without a sheet of them) would
+        # fail the import on every name: its line is written commented out, and said.
+        nowhere = undescribed(section, set(sections))
         for index, found in matches.items():
             cell = header[index]
-            if found and owner[found[0]] == index:
+            if found and owner[found[0]] == index and found[0] in nowhere:
+                kind = nowhere[found[0]]
+                lines.append(f"      # {_quote(text_of(cell))}: {found[0]}  # {t(f'intake.suggest.undescribed.{kind}', lang)}")
+                left.append(text_of(cell))
+                unplaced.append(diagnostic(sheet.coded(number, index, "", f"intake.note.undescribed.{kind}", "warning",
+                                                       {"column": text_of(cell)}), lang).format())
+            elif found and owner[found[0]] == index:
                 how = t("intake.suggest.exact", lang) if found[2] else t("intake.suggest.score", lang, score=found[1])
                 lines.append(f"      {_quote(text_of(cell))}: {found[0]}  # {how}")
                 placed[index] = found[0]
