@@ -37,15 +37,22 @@ def _explained(refused_table: Diagnostic) -> Diagnostic:
 
     display = refused_table.file
     kind = "workbook" if refused_table.code == "input.table_workbook" else "csv"
-    file = shlex.quote(display)
     found = _source(Path(display), display)
     if found is None:
-        return problem(display, None, None, "", f"{kind}_not_inventory",
-                       suggest=f"bleu-assess import table {file} --suggest-mapping -o mapping.yaml",
-                       command=f"bleu-assess import table {file} --mapping mapping.yaml -o inventory.yaml")
+        suggest, command = mapping_advice(display)
+        return problem(display, None, None, "", f"{kind}_not_inventory", suggest=suggest, command=command)
     source, command = found
     return problem(display, None, None, "", f"{kind}_not_inventory_known", source=source,
-                   command=command.format(file=file))
+                   command=command.format(file=shlex.quote(display)))
+
+
+def mapping_advice(display: str) -> tuple[str, str]:
+    """The two commands that turn a client's own table at `display` into an inventory: write a
+    mapping from its headers, then import through it (the parameters `suggest` and `command` of
+    `intake.error.workbook_not_inventory` and `…_not_template`)."""
+    file = shlex.quote(display)
+    return (f"bleu-assess import table {file} --suggest-mapping -o mapping.yaml",
+            f"bleu-assess import table {file} --mapping mapping.yaml -o inventory.yaml")
 
 
 def _source(path: Path, display: str) -> tuple[str, str] | None:
@@ -70,7 +77,7 @@ def _source(path: Path, display: str) -> tuple[str, str] | None:
     for name in mapping.presets():
         preset = mapping.load(name)
         if any(tables_for(sheet, preset, alone=False) for sheet in sheets):
-            if name != "template":
+            if name != mapping.TEMPLATE:
                 return name, f"bleu-assess import table {{file}} --mapping {name} -o inventory.yaml"
             return "bleu-assess export template", "bleu-assess import {} {{file}} -o inventory.yaml".format(
                 "csv" if sheets[0].is_csv else "xlsx")
