@@ -50,7 +50,7 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
         nothing = [problem(p, None, None, "", "nothing_to_import") for p in paths]
         raise InventoryError(nothing[0].message, nothing)
     chosen = [(sheet, tables_for(sheet, mapping, len(data_sheets) == 1)) for sheet in data_sheets]
-    if mapping.source == f"preset {TEMPLATE}" and not any(_names_items(t, s) for s, tables in chosen for t in tables):
+    if mapping.source == f"preset {TEMPLATE}" and not any(names_items(t, s) for s, tables in chosen for t in tables):
         raise _not_template(paths, data_sheets)
     read: list[Sheet] = []
     headers_only: list[Sheet] = []  # sheets read whose tables have no data row under their headers
@@ -104,7 +104,7 @@ _NAMING = {"flows": ("from", "to")}
 _NAMED = ("id", "name")
 
 
-def _names_items(table: Table, sheet: Sheet) -> bool:
+def names_items(table: Table, sheet: Sheet) -> bool:
     """Whether `sheet`'s header, as `table` reads it, has a column naming its items (`_NAMING`:
     an id or a name, a flow's ends), or the table gives one as a constant; a links table names
     its ends by its own required columns."""
