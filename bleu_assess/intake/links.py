@@ -68,7 +68,7 @@ def resolve_references(run: Run) -> None:
     for section in SECTIONS[1:]:
         refs = [(path, "." in path, kind, known.get(kind, set())) for path, kind in _ref_fields(section)]
         nowhere = undescribed(section, described)
-        named: dict[str, tuple[Origin, list[str]]] = {}  # field path -> first cell, names: when nowhere
+        named: dict[str, list[Origin]] = {}  # field path -> the cells naming items described nowhere
         for position, item in enumerate(run.items[section]):
             for path, nested, kind, ids in refs:
                 value = get_path(item, path) if nested else item.get(path)
@@ -78,35 +78,44 @@ def resolve_references(run: Run) -> None:
                 if ids.issuperset(values):
                     continue  # ids of items read (the common case): nothing to resolve or declare
                 if path in nowhere:
-                    first = named.setdefault(path, (run.origins[(section, position)], []))
-                    first[1].extend(v for v in values if v not in first[1])
+                    named.setdefault(path, []).append(run.origins[(section, position)])
                     continue
                 resolved = [v if v in ids else names().get(kind, {}).get(plain(v), v) for v in values]
                 origin = run.origins[(section, position)]
                 if resolved != values:
                     run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path, "renamed",
-                             names=", ".join(values), ids=", ".join(resolved))
+                             count=len(values), names=", ".join(values), ids=", ".join(resolved))
                     set_path(item, path, resolved if isinstance(value, list) else resolved[0])
                 unknown = [v for v in resolved if v not in ids]
                 if kind in DECLARED and unknown:
                     _declare_providers(run, names(), unknown, origin, path)
-        for path, (origin, values) in named.items():
-            _nowhere(run, origin, path, nowhere[path], values)
+        for path, origins in named.items():
+            _nowhere(run, origins, path, nowhere[path])
 
 
 # At most this many of the names a column gives are quoted when no table describes them.
 QUOTED = 3
 
 
-def _nowhere(run: Run, origin: Origin, path: str, kind: str, values: list[str]) -> None:
+def _nowhere(run: Run, origins: list[Origin], path: str, kind: str) -> None:
     """One error for a column naming items that no table of the import describes (`datasets`
-    with no table of datasets), at its first cell: rather than one per name, each saying
-    « unknown id », say what to do (`intake.error.undescribed.KIND`)."""
-    column = origin.positions.get(path)
-    header = origin.sheet.headers.get(column, path) if column is not None else path
-    shown = tuple(run.written.get(v, v) for v in values[:QUOTED]) + (("…",) if len(values) > QUOTED else ())
-    run.problems.append(origin.sheet.problem(origin.row, column, path, f"undescribed.{kind}", column=header,
-                                             names=shown, key=slug(header).replace("-", "_")))
+    with no table of datasets), at its first cell, quoting its first names as written: rather
+    than one per name, each saying « unknown id », say what to do
+    (`intake.error.undescribed.KIND`)."""
+    first = origins[0]
+    column = first.positions.get(path)
+    header = first.sheet.headers.get(column, path) if column is not None else path
+    names: dict[str, None] = {}
+    rows = dict(first.sheet.rows) if column is not None else {}  # on this error's path only
+    for origin in origins:
+        cells = rows.get(origin.row, []) if origin.sheet is first.sheet else []
+        if column is not None and column < len(cells) and not is_blank(cells[column]):
+            names.update((name.strip(), None) for name in text_of(cells[column]).split(";") if name.strip())
+        if len(names) > QUOTED:
+            break
+    shown = tuple(list(names)[:QUOTED]) + (("…",) if len(names) > QUOTED else ())
+    run.problems.append(first.sheet.problem(first.row, column, path, f"undescribed.{kind}", column=header,
+                                            names=shown, key=slug(header).replace("-", "_")))
 
 
 def _declare_providers(run: Run, index: dict[str, dict[str, str]], named: list[str], origin: Origin, path: str) -> None:
