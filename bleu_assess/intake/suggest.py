@@ -1,7 +1,9 @@
-"""`import table --suggest-mapping`: a starting mapping from a table's own headers, matched to
-the format's fields through French and English synonyms (`synonyms.yaml`), exactly (case,
-accents and punctuation aside) and then fuzzily with rapidfuzz; what it cannot place is listed,
-located at its header cell, and left for `extra` (nothing is dropped)."""
+"""`import table --suggest-mapping`: a starting mapping from a table's own headers. Each sheet
+is given the section its name and headers say (`section_of`), each header matched to a field
+of that section through French and English synonyms (`synonyms.yaml`), exactly (case, accents
+and punctuation aside) and then fuzzily with rapidfuzz; what it cannot place is listed, located
+at its header cell, and left for `extra` (nothing is dropped), as is a column naming items that
+none of the tables describes (`links.undescribed`), its line written commented out."""
 
 from __future__ import annotations
 
@@ -94,11 +96,12 @@ LISTED = ("applications", "datasets", "flows", "providers", "platforms")
 
 def section_of(name: str, header: list[Any]) -> str:
     """The section a sheet named `name` with this header row lists. The template's own sheet
-    names (French or English, `organisation` included) decide; else each section in `LISTED` scores the header: 2 per
-    field it places exactly, 1 per field placed fuzzily (`place`, each field once), and 2 more
-    when the sheet's name holds every word of one of the section's sheet names (synonyms.yaml,
-    `sheets`: « Applis 2026 », « Données »). The best score wins; applications on a tie or
-    when nothing matches (a lone table of a client is most often its applications)."""
+    names (French or English, `organisation` included) decide; else each section in `LISTED`
+    scores the header: 2 per field it places exactly, 1 per field placed fuzzily (`place`,
+    each field once), and 2 more when the sheet's name holds every word of one of the
+    section's sheet names (synonyms.yaml, `sheets`: « Applis 2026 », « Données »). The best
+    score wins; applications on a tie or when nothing matches (a lone table of a client is most
+    often its applications)."""
     known = sheet_index().get(plain(name))
     if known in SECTIONS:
         return str(known)
