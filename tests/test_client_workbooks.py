@@ -18,6 +18,7 @@ from openpyxl import Workbook
 
 from bleu_assess.cli import app
 
+ROOT = Path(__file__).resolve().parent.parent
 TITLE = ["Cartographie applicative — Région Exemple (DSN)"]
 APPLICATIONS = [TITLE, [], ["Nom application", "Criticité", "Hébergement", "Données"],
                 ["SIRH et paie", "Haute", "Sur site", "Dossiers agents; Paie"],
@@ -202,7 +203,8 @@ def test_import_csv_of_a_client_table_says_it_is_not_the_template_as_a_process(t
     table.write_text("Nom application;Criticité\nPaie;Haute\n", encoding="utf-8")
     out = tmp_path / "y.yaml"
     done = subprocess.run([sys.executable, "-m", "bleu_assess", "import", "csv", str(table), "-o", str(out),
-                           "--organisation", "X", "--lang", "en"], capture_output=True, text=True, timeout=120)
+                           "--organisation", "X", "--lang", "en"], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT)
     assert done.returncode == 2 and not out.exists() and "Traceback" not in done.stderr
     assert f"{table}: not a table of the bleu-assess template (bleu-assess export template): its headers are not " \
            "the template's." in done.stderr
