@@ -19,7 +19,7 @@ from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.intake import links
 from bleu_assess.intake.columns import Column, columns, header_index
 from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
-from bleu_assess.intake.mapping import SECTIONS, Mapping, Table
+from bleu_assess.intake.mapping import SECTIONS, TEMPLATE, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.said import CellError, problem
 from bleu_assess.intake.values import (
@@ -51,11 +51,13 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
     if not data_sheets:
         nothing = [problem(p, None, None, "", "nothing_to_import") for p in paths]
         raise InventoryError(nothing[0].message, nothing)
+    chosen = [(sheet, tables_for(sheet, mapping, len(data_sheets) == 1)) for sheet in data_sheets]
+    if mapping.source == f"preset {TEMPLATE}" and not any(names_items(t, s) for s, tables in chosen for t in tables):
+        raise _not_template(paths, data_sheets)
     read: list[Sheet] = []
     headers_only: list[Sheet] = []  # sheets read whose tables have no data row under their headers
     listed = 0  # data rows of the tables listing items: all but the organisation's
-    for sheet in data_sheets:
-        tables = tables_for(sheet, mapping, len(data_sheets) == 1)
+    for sheet, tables in chosen:
         if not tables:
             run.note("ignored-sheet", sheet, None, None, "", "ignored_sheet")
         counts = [_read(run, table, sheet, len(tables) > 1) for table in tables]
@@ -64,7 +66,8 @@ def import_tables(paths: list[str], mapping: Mapping, organisation: str | None =
         headers_only += [sheet] if tables and not any(counts) else []
     if not read:
         names = tuple(sorted({name for t in mapping.tables for name in t.sheet_names}))
-        required = tuple(sorted({", ".join(t.headers.get(k, k) for k in t.requires) for t in mapping.tables if t.requires}))
+        # each column once, in the mapping's order: tables often share their key columns
+        required = tuple(dict.fromkeys(t.headers.get(k, k) for t in mapping.tables for k in t.requires))
         unread = [s.problem(None, None, "", "mapping_reads_no_sheet" if names else "mapping_reads_no_table",
                             mapping=mapping.name, expected=names or required) for s in data_sheets]
         raise InventoryError(unread[0].message, unread)
@@ -96,6 +99,37 @@ def _has_headers(table: Table, sheet: Sheet) -> bool:
     found = _header(table, sheet)
     names = {plain(c) for c in found[1] if not is_blank(c)} if found else set()
     return set(table.requires) <= names
+
+
+# What names an item of a section, one column of which a table must place to read any item.
+_NAMING = {"flows": ("from", "to")}
+_NAMED = ("id", "name")
+
+
+def names_items(table: Table, sheet: Sheet) -> bool:
+    """Whether `sheet`'s header, as `table` reads it, has a column naming its items (`_NAMING`:
+    an id or a name, a flow's ends), or the table gives one as a constant; a links table names
+    its ends by its own required columns."""
+    if table.section == "links":
+        return True
+    found = _header(table, sheet)
+    by_name = header_index(table.section) if table.by_field_name else {}
+    cells = [c for c in found[1] if not is_blank(c)] if found else []
+    labels = [*cells, *sheet.alone.values()]  # under a group heading, a column's label alone too
+    targets = {*table.constants, *(_target(table, {}, by_name, plain(cell)) for cell in labels)}
+    return any(name in targets for name in _NAMING.get(table.section, _NAMED))
+
+
+def _not_template(paths: list[str], sheets: list[Sheet]) -> InventoryError:
+    """The refusal of tables given as the template that are not (`import xlsx carto.xlsx`): one
+    message per file, pointing to a mapping written from their headers, as a table given as an
+    inventory is refused (recognise.mapping_advice), rather than a missing id on every row."""
+    from bleu_assess.intake.recognise import mapping_advice
+
+    code = "csv_not_template" if all(s.is_csv for s in sheets) else "workbook_not_template"
+    refused = [problem(path, None, None, "", code, suggest=suggest, command=command)
+               for path in paths for suggest, command in [mapping_advice(path)]]
+    return InventoryError(refused[0].message, refused)
 
 
 def tables_for(sheet: Sheet, mapping: Mapping, alone: bool) -> list[Table]:

@@ -10,7 +10,7 @@ from bleu_assess.intake.columns import columns
 from bleu_assess.intake.items import Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS
 from bleu_assess.intake.reader import Sheet
-from bleu_assess.intake.values import is_blank, plain, text_of
+from bleu_assess.intake.values import is_blank, plain, slug, text_of
 from bleu_assess.inventory.schema import Spec
 
 
@@ -25,6 +25,19 @@ def _ref_fields(section: str) -> list[tuple[str, str]]:
 
 
 _KINDS = {"providers": "provider", "platforms": "platform", "applications": "application", "datasets": "dataset"}
+# The kinds of item a source may name without describing: declared with their id only
+# (`_declare_providers`). An item of another kind named must be described by a table of the import.
+DECLARED = ("provider",)
+
+
+def undescribed(section: str, described: set[str] | frozenset[str]) -> dict[str, str]:
+    """Field path -> kind of item (`dataset`, `platform`, `application`), for the reference
+    fields of `section` whose items no table of the import can describe: their kind is not
+    `DECLARED` and its section is not among `described` (the sections the import reads).
+    A column placed on one of these names items that cannot resolve."""
+    sections = {kind: section for section, kind in _KINDS.items()}
+    return {path: kind for path, kind in _ref_fields(section)
+            if kind not in DECLARED and sections[kind] not in described}
 
 
 def _index(run: Run) -> dict[str, dict[str, str]]:
@@ -51,8 +64,11 @@ def resolve_references(run: Run) -> None:
         return index
 
     known = {kind: {str(i.get("id")) for i in run.items.get(kind + "s", [])} for kind in _KINDS.values()}
+    described = {section for section in SECTIONS if run.items[section]}
     for section in SECTIONS[1:]:
         refs = [(path, "." in path, kind, known.get(kind, set())) for path, kind in _ref_fields(section)]
+        nowhere = undescribed(section, described)
+        named: dict[str, list[Origin]] = {}  # field path -> the cells naming items described nowhere
         for position, item in enumerate(run.items[section]):
             for path, nested, kind, ids in refs:
                 value = get_path(item, path) if nested else item.get(path)
@@ -61,15 +77,45 @@ def resolve_references(run: Run) -> None:
                 values = list(map(str, value)) if isinstance(value, list) else [str(value)]
                 if ids.issuperset(values):
                     continue  # ids of items read (the common case): nothing to resolve or declare
+                if path in nowhere:
+                    named.setdefault(path, []).append(run.origins[(section, position)])
+                    continue
                 resolved = [v if v in ids else names().get(kind, {}).get(plain(v), v) for v in values]
                 origin = run.origins[(section, position)]
                 if resolved != values:
                     run.note("renamed", origin.sheet, origin.row, origin.positions.get(path), path, "renamed",
-                             names=", ".join(values), ids=", ".join(resolved))
+                             count=len(values), names=", ".join(values), ids=", ".join(resolved))
                     set_path(item, path, resolved if isinstance(value, list) else resolved[0])
-                undescribed = [v for v in resolved if v not in ids]
-                if kind == "provider" and undescribed:
-                    _declare_providers(run, names(), undescribed, origin, path)
+                unknown = [v for v in resolved if v not in ids]
+                if kind in DECLARED and unknown:
+                    _declare_providers(run, names(), unknown, origin, path)
+        for path, origins in named.items():
+            _nowhere(run, origins, path, nowhere[path])
+
+
+# At most this many of the names a column gives are quoted when no table describes them.
+QUOTED = 3
+
+
+def _nowhere(run: Run, origins: list[Origin], path: str, kind: str) -> None:
+    """One error for a column naming items that no table of the import describes (`datasets`
+    with no table of datasets), at its first cell, quoting its first names as written: rather
+    than one per name, each saying « unknown id », say what to do
+    (`intake.error.undescribed.KIND`)."""
+    first = origins[0]
+    column = first.positions.get(path)
+    header = first.sheet.headers.get(column, path) if column is not None else path
+    names: dict[str, None] = {}
+    rows = dict(first.sheet.rows) if column is not None else {}  # on this error's path only
+    for origin in origins:
+        cells = rows.get(origin.row, []) if origin.sheet is first.sheet else []
+        if column is not None and column < len(cells) and not is_blank(cells[column]):
+            names.update((name.strip(), None) for name in text_of(cells[column]).split(";") if name.strip())
+        if len(names) > QUOTED:
+            break
+    shown = tuple(list(names)[:QUOTED]) + (("…",) if len(names) > QUOTED else ())
+    run.problems.append(first.sheet.problem(first.row, column, path, f"undescribed.{kind}", column=header,
+                                            names=shown, key=slug(header).replace("-", "_")))
 
 
 def _declare_providers(run: Run, index: dict[str, dict[str, str]], named: list[str], origin: Origin, path: str) -> None:

@@ -24,6 +24,7 @@ PRESETS_DIR = Path(__file__).resolve().parent / "presets"
 SECTIONS = ("organisation", "providers", "platforms", "applications", "datasets", "flows")
 LINK_KINDS = ("depends_on", "used_by", "flow_to", "flow_from", "ignore")
 FORMAT = "bleu-assess-mapping/v1"
+TEMPLATE = "template"  # the preset of our own workbook (`export template`): `import xlsx` and `import csv`
 
 
 @dataclass(frozen=True, slots=True)

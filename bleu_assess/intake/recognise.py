@@ -4,8 +4,9 @@ codes `input.table_workbook` and `input.table_csv`); the CLI then names the comm
 turns it into an inventory (`explain`). The table is read as the importers read it and each of
 them says whether it is theirs (their own predicates: `rvtools.recognises`,
 `azure_discovery.recognises`, `aws.kind_of`, `azure_migrate.kind_of`), then whether a shipped
-mapping preset finds its sheets or headers (the import's own `engine.tables_for`); else the
-refusal says how to write a mapping from its headers."""
+mapping preset finds its sheets or headers, and in them what names its items (the import's
+own `engine.tables_for` and `engine.names_items`); else the refusal says how to write a
+mapping from its headers."""
 
 from __future__ import annotations
 
@@ -37,21 +38,28 @@ def _explained(refused_table: Diagnostic) -> Diagnostic:
 
     display = refused_table.file
     kind = "workbook" if refused_table.code == "input.table_workbook" else "csv"
-    file = shlex.quote(display)
     found = _source(Path(display), display)
     if found is None:
-        return problem(display, None, None, "", f"{kind}_not_inventory",
-                       suggest=f"bleu-assess import table {file} --suggest-mapping -o mapping.yaml",
-                       command=f"bleu-assess import table {file} --mapping mapping.yaml -o inventory.yaml")
+        suggest, command = mapping_advice(display)
+        return problem(display, None, None, "", f"{kind}_not_inventory", suggest=suggest, command=command)
     source, command = found
     return problem(display, None, None, "", f"{kind}_not_inventory_known", source=source,
-                   command=command.format(file=file))
+                   command=command.format(file=shlex.quote(display)))
+
+
+def mapping_advice(display: str) -> tuple[str, str]:
+    """The two commands that turn a client's own table at `display` into an inventory: write a
+    mapping from its headers, then import through it (the parameters `suggest` and `command` of
+    `intake.error.workbook_not_inventory` and `…_not_template`)."""
+    file = shlex.quote(display)
+    return (f"bleu-assess import table {file} --suggest-mapping -o mapping.yaml",
+            f"bleu-assess import table {file} --mapping mapping.yaml -o inventory.yaml")
 
 
 def _source(path: Path, display: str) -> tuple[str, str] | None:
     """(source as named, command) of a table an importer or a mapping preset recognises, else None."""
     from bleu_assess.intake import aws, azure_discovery, azure_migrate, mapping, rvtools
-    from bleu_assess.intake.engine import tables_for
+    from bleu_assess.intake.engine import names_items, tables_for
     from bleu_assess.intake.reader import read_file
     from bleu_assess.intake.sheets import tables_of
 
@@ -69,8 +77,10 @@ def _source(path: Path, display: str) -> tuple[str, str] | None:
         return _EXPORTS[kinds[0]]
     for name in mapping.presets():
         preset = mapping.load(name)
-        if any(tables_for(sheet, preset, alone=False) for sheet in sheets):
-            if name != "template":
+        # a sheet the preset reads and whose header names its items (carto.xlsx's « Flux » sheet,
+        # Source and Cible, is not the template's)
+        if any(names_items(table, sheet) for sheet in sheets for table in tables_for(sheet, preset, alone=False)):
+            if name != mapping.TEMPLATE:
                 return name, f"bleu-assess import table {{file}} --mapping {name} -o inventory.yaml"
             return "bleu-assess export template", "bleu-assess import {} {{file}} -o inventory.yaml".format(
                 "csv" if sheets[0].is_csv else "xlsx")

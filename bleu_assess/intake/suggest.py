@@ -1,7 +1,9 @@
-"""`import table --suggest-mapping`: a starting mapping from a table's own headers, matched to
-the format's fields through French and English synonyms (`synonyms.yaml`), exactly (case,
-accents and punctuation aside) and then fuzzily with rapidfuzz; what it cannot place is listed,
-located at its header cell, and left for `extra` (nothing is dropped)."""
+"""`import table --suggest-mapping`: a starting mapping from a table's own headers. Each sheet
+is given the section its name and headers say (`section_of`), each header matched to a field
+of that section through French and English synonyms (`synonyms.yaml`), exactly (case, accents
+and punctuation aside) and then fuzzily with rapidfuzz; what it cannot place is listed, located
+at its header cell, and left for `extra` (nothing is dropped), as is a column naming items that
+none of the tables describes (`links.undescribed`), its line written commented out."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Any
 import yaml
 
 from bleu_assess.intake.columns import columns, header_index, sheet_index
+from bleu_assess.intake.links import undescribed
 from bleu_assess.intake.mapping import FORMAT, SECTIONS
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.values import coerce, is_blank, is_code_of, means_unknown, plain, text_of
@@ -33,10 +36,17 @@ def words(text: Any) -> str:
 
 
 @cache
+def _synonyms() -> dict[str, Any]:
+    """synonyms.yaml: section -> field path -> synonyms, and `sheets`: section -> sheet names."""
+    with (Path(__file__).resolve().parent / "synonyms.yaml").open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.safe_load(handle)
+    return loaded
+
+
+@cache
 def _choices(section: str) -> dict[str, str]:
     """Synonym (as `words`) -> field path, for a section."""
-    with (Path(__file__).resolve().parent / "synonyms.yaml").open(encoding="utf-8") as handle:
-        synonyms = yaml.safe_load(handle).get(section, {})
+    synonyms = _synonyms().get(section, {})
     out: dict[str, str] = {}
     for key, column in header_index(section).items():
         out.setdefault(key, column.key)
@@ -80,9 +90,34 @@ def place(header: str, section: str) -> tuple[str, int, bool] | None:
     return choices[best[0]], int(best[1]), False
 
 
-def _section(sheet: Sheet) -> str:
-    known = sheet_index().get(plain(sheet.name))
-    return known if known in SECTIONS and known != "organisation" else "applications"
+# The sections a sheet of a client's workbook may list, the default first (it wins a tie).
+LISTED = ("applications", "datasets", "flows", "providers", "platforms")
+
+
+def section_of(name: str, header: list[Any]) -> str:
+    """The section a sheet named `name` with this header row lists. The template's own sheet
+    names (French or English, `organisation` included) decide; else each section in `LISTED`
+    scores the header: 2 per field it places exactly, 1 per field placed fuzzily (`place`,
+    each field once), and 2 more when the sheet's name holds every word of one of the
+    section's sheet names (synonyms.yaml, `sheets`: « Applis 2026 », « Données »). The best
+    score wins; applications on a tie or when nothing matches (a lone table of a client is most
+    often its applications)."""
+    known = sheet_index().get(plain(name))
+    if known in SECTIONS:
+        return str(known)
+    named = set(words(name).split())
+    best, top = "applications", 0
+    for section in LISTED:
+        fields: dict[str, int] = {}
+        for cell in header:
+            found = None if is_blank(cell) else place(text_of(cell), section)
+            if found:
+                fields[found[0]] = max(fields.get(found[0], 0), 2 if found[2] else 1)
+        hinted = any(set(words(synonym).split()) <= named for synonym in _synonyms()["sheets"][section])
+        score = sum(fields.values()) + (2 if hinted else 0)
+        if score > top:
+            best, top = section, score
+    return best
 
 
 def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
@@ -94,9 +129,9 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
     lines += ["mapping: suggested", f"format: {FORMAT}", "tables:"]
     # What the reader did (encoding, separator detected) is said first, in the reader's language.
     unplaced = [diagnostic(said, lang).format() for sheet in sheets for said, _, _ in sheet.said]
-    for sheet in sheets:
-        section = _section(sheet)
-        number, header = sheet.header_row() or sheet.rows[0]
+    found_headers = [sheet.header_row() or sheet.rows[0] for sheet in sheets]
+    sections = [section_of(sheet.name, header) for sheet, (_, header) in zip(sheets, found_headers, strict=True)]
+    for sheet, (number, header), section in zip(sheets, found_headers, sections, strict=True):
         lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
                   "    columns:"]
         left = []
@@ -105,9 +140,18 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
         # A field goes to its exact match first, else to its best-scored column; the others are left.
         ranked = sorted((m[2], m[1], -index, index, m[0]) for index, m in matches.items() if m)
         owner = {field: index for *_, index, field in ranked}
+        # A column naming items no table here describes (datasets, without a sheet of them) would
+        # fail the import on every name: its line is written commented out, and said.
+        nowhere = undescribed(section, set(sections))
         for index, found in matches.items():
             cell = header[index]
-            if found and owner[found[0]] == index:
+            if found and owner[found[0]] == index and found[0] in nowhere:
+                kind = nowhere[found[0]]
+                lines.append(f"      # {_quote(text_of(cell))}: {found[0]}  # {t(f'intake.suggest.undescribed.{kind}', lang)}")
+                left.append(text_of(cell))
+                unplaced.append(diagnostic(sheet.coded(number, index, "", f"intake.note.undescribed.{kind}", "warning",
+                                                       {"column": text_of(cell)}), lang).format())
+            elif found and owner[found[0]] == index:
                 how = t("intake.suggest.exact", lang) if found[2] else t("intake.suggest.score", lang, score=found[1])
                 lines.append(f"      {_quote(text_of(cell))}: {found[0]}  # {how}")
                 placed[index] = found[0]
