@@ -75,8 +75,7 @@ def test_sheets_of_datasets_and_flows_are_suggested_as_such_and_import_as_such(r
                                     "Données personnelles": "personal_data", "Volume (Go)": "volume_gb"}
     assert tables[2]["columns"] == {"Source": "from", "Cible": "to", "Données échangées": "datasets",
                                     "Protocole": "protocol"}
-    assert tables[1]["values"] == {"classification": {"DR": "?"}}  # the client's own code, to translate
-    tables[1]["values"]["classification"]["DR"] = "restricted"
+    assert "values" not in tables[1]  # « DR » is Diffusion Restreinte's usual name (value_synonyms.yaml)
     suggested.write_text(yaml.safe_dump({"mapping": "carto", "format": "bleu-assess-mapping/v1", "tables": tables},
                                         allow_unicode=True), encoding="utf-8")
     out = tmp_path / "inventaire.yaml"
