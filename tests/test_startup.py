@@ -46,6 +46,10 @@ def test_only_registers_the_named_command_then_restores_every_command() -> None:
         assert _names(get_command(app)) == everything
     with only([], version=True):
         assert _names(get_command(app)) == []
+    with only([]):  # the list of commands (`--help`): every name, no parameter inspected
+        listed = get_command(app)
+        assert _names(listed) == everything
+        assert not listed.commands["scan"].params and not listed.commands["rules"].commands["show"].params  # type: ignore[attr-defined]
     assert _names(get_command(app)) == everything and "scan" in everything and "rules" in everything
 
 
