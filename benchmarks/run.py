@@ -6,7 +6,9 @@
     python benchmarks/run.py --quick               # N = 1,000 and 10,000 only (no 100,000)
 
 Every step is a whole process (start-up, parse, validation, rules, rendering, writing), sampled
-`--samples` times (`--large-samples`, default once, at N >= 100,000); the runner prints each
+`--samples` times (`--large-samples`, default once, at N >= 100,000), in rounds that take one
+run of every step of every size (so that a ratio, growth included, compares runs of the same
+minutes: `sample_together`); the runner prints each
 step's minimum and median wall time, its median CPU time (user + system) and its peak resident
 memory, and computes every ratio from medians, so that no figure is better than a median
 measured. It prints:
@@ -103,18 +105,32 @@ def once(argv: list[str]) -> tuple[float, float, int, float]:
 
 
 def sample(steps: dict[str, list[str]], count: int) -> dict[str, Step]:
-    """`count` runs of each step's process, in rounds: one run of every step (in order: a step
-    may read what an earlier one wrote), then the next round. A step and its reference are so
-    sampled across the same minutes: on a shared host, whose speed drifts by tens of percent
-    from one minute to the next, consecutive samples of one step put the whole drift into the
-    ratios. A step that fails is sampled no more."""
-    runs: dict[str, list[tuple[float, float, int, float]]] = {name: [] for name in steps}
-    for _ in range(count):
-        for name, argv in steps.items():
-            if not runs[name] or runs[name][-1][2] == 0:
-                runs[name].append(once(argv))
-    return {name: Step(tuple(r[0] for r in done), max(r[1] for r in done), next((r[2] for r in done if r[2]), 0),
-                       tuple(r[3] for r in done)) for name, done in runs.items()}
+    """`count` runs of each step's process, in rounds (see `sample_together`)."""
+    return sample_together({None: (steps, count)})[None]
+
+
+def sample_together(plans: dict[object, tuple[dict[str, list[str]], int]]) -> dict[object, dict[str, Step]]:
+    """For each key (an estate size), `count` runs of each of its steps' processes, in rounds:
+    one run of every step (in order: a step may read what an earlier one wrote), of every key
+    still to sample, then the next round. A step and its reference, and a command at 10,000 and
+    at 100,000 applications, are so sampled across the same minutes: on a shared host, whose
+    speed drifts by tens of percent from one minute to the next, consecutive samples of one step
+    (or one size's block after the other's) put the whole drift into the ratios (session 12: the
+    10,000 block of a run took 25 % less than the same code's minutes before, its 100,000 block
+    as long: growth 14 where the run before measured 10). A step that fails is sampled no more."""
+    runs: dict[object, dict[str, list[tuple[float, float, int, float]]]] = {
+        key: {name: [] for name in steps} for key, (steps, _) in plans.items()}
+    for round_number in range(max((count for _, count in plans.values()), default=0)):
+        for key, (steps, count) in plans.items():
+            if round_number >= count:
+                continue
+            for name, argv in steps.items():
+                done = runs[key][name]
+                if not done or done[-1][2] == 0:
+                    done.append(once(argv))
+    return {key: {name: Step(tuple(r[0] for r in done), max(r[1] for r in done),
+                             next((r[2] for r in done if r[2]), 0), tuple(r[3] for r in done))
+                  for name, done in steps.items()} for key, steps in runs.items()}
 
 
 def workbook(n: int, path: Path) -> None:
@@ -206,6 +222,8 @@ def main() -> None:
     }, k)
     table(f"hospital example ({EXAMPLE.name}), default formats", small, "import typer")
 
+    plans: dict[object, tuple[dict[str, list[str]], int]] = {}
+    titles: dict[int, str] = {}
     for n in sizes:
         large = n >= LARGE
         runs = k if not large else max(1, min(k, args.large_samples))
@@ -235,8 +253,12 @@ def main() -> None:
                                      f"{out}-import.md", "--as-of", AS_OF]
             steps["scan imported"] = [*tool, "scan", f"{out}-imported.yaml", *dated, "--format", "json",
                                       "-o", f"{out}-imported.json"]
-        row = results[n] = sample(steps, runs)
-        table(f"N = {n:,} applications ({size:.1f} MiB of YAML, v2)", row, "own parse" if large else "libyaml parse")
+        plans[n] = (steps, runs)
+        titles[n] = f"N = {n:,} applications ({size:.1f} MiB of YAML, v2)"
+    for n, row in sample_together(plans).items():
+        assert isinstance(n, int)
+        results[n] = row
+        table(titles[n], row, "own parse" if n >= LARGE else "libyaml parse")
 
     timed = [measure_dependencies(work, tool, args.seed) for _ in range(k)]
     results["dependencies"] = deps = {
