@@ -68,3 +68,18 @@ def write_inventory(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
+    """An .xlsx at `path` with these sheets (title -> rows of cells), in order: a client's file
+    built in the test."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path

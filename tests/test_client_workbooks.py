@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
-from openpyxl import Workbook
+from conftest import workbook
 
 from bleu_assess.cli import app
 
@@ -37,16 +37,6 @@ def no_language_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANG", "C.UTF-8")
 
 
-def _book(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
-
 
 def _suggest(runner: Any, source: Path, out: Path, lang: str = "en") -> tuple[Any, list[dict[str, Any]]]:
     result = runner.invoke(app, ["import", "table", str(source), "--suggest-mapping", "-o", str(out), "--lang", lang])
@@ -64,7 +54,7 @@ def _flat(text: str) -> str:
 
 
 def test_sheets_of_datasets_and_flows_are_suggested_as_such_and_import_as_such(runner: Any, tmp_path: Path) -> None:
-    source = _book(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS, "Données": DATASETS, "Flux": FLOWS})
+    source = workbook(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS, "Données": DATASETS, "Flux": FLOWS})
     suggested = tmp_path / "correspondance.yaml"
     _, tables = _suggest(runner, source, suggested)
     assert [(t["section"], t["sheets"]) for t in tables] == [
@@ -99,7 +89,7 @@ def test_sheets_of_datasets_and_flows_are_suggested_as_such_and_import_as_such(r
 ])
 def test_a_sheet_of_datasets_is_recognised_by_its_name_and_its_headers(runner: Any, tmp_path: Path, title: str,
                                                                          header: list[str]) -> None:
-    source = _book(tmp_path / "carto.xlsx", {"Applis": APPLICATIONS, title: [header, ["Paie", "Personnelle", "Oui", 3]]})
+    source = workbook(tmp_path / "carto.xlsx", {"Applis": APPLICATIONS, title: [header, ["Paie", "Personnelle", "Oui", 3]]})
     _, tables = _suggest(runner, source, tmp_path / "m.yaml")
     assert tables[1]["section"] == "datasets"
     assert list(tables[1]["columns"].values()) == ["name", "classification", "personal_data", "volume_gb"]
@@ -113,7 +103,7 @@ def test_a_sheet_of_datasets_is_recognised_by_its_name_and_its_headers(runner: A
 ])
 def test_each_section_is_recognised_by_its_sheet_name_and_headers(runner: Any, tmp_path: Path, title: str,
                                                                    header: list[str], section: str) -> None:
-    source = _book(tmp_path / "t.xlsx", {"Feuil1": [["Nom"], ["Paie"]], title: [header, ["Paie"] * len(header)]})
+    source = workbook(tmp_path / "t.xlsx", {"Feuil1": [["Nom"], ["Paie"]], title: [header, ["Paie"] * len(header)]})
     _, tables = _suggest(runner, source, tmp_path / "m.yaml")
     assert tables[1]["section"] == section
     assert len(tables[1]["columns"]) == len(header)
@@ -123,7 +113,7 @@ def test_names_resolve_to_the_rows_of_the_sheet_of_datasets_by_name_or_id(runner
     applications = [["Nom", "Données"], ["Paie", "Bulletins de paie; DS-2"]]
     datasets = [["Code", "Nom", "Classification"], ["DS-1", "Bulletins de paie", "Personnelle"],
                 ["DS-2", "Annuaire", "Interne"]]
-    source = _book(tmp_path / "carto.xlsx", {"Applications": applications, "Données": datasets})
+    source = workbook(tmp_path / "carto.xlsx", {"Applications": applications, "Données": datasets})
     suggested = tmp_path / "m.yaml"
     _suggest(runner, source, suggested)
     out = tmp_path / "inventaire.yaml"
@@ -136,7 +126,7 @@ def test_names_resolve_to_the_rows_of_the_sheet_of_datasets_by_name_or_id(runner
 
 
 def test_a_column_naming_datasets_without_a_sheet_of_them_is_said_and_kept(runner: Any, tmp_path: Path) -> None:
-    source = _book(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS})
+    source = workbook(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS})
     suggested = tmp_path / "m.yaml"
     result, tables = _suggest(runner, source, suggested)
     assert "Données" not in tables[0]["columns"]
@@ -161,7 +151,7 @@ def test_a_column_naming_datasets_without_a_sheet_of_them_is_said_and_kept(runne
 ])
 def test_a_column_mapped_to_datasets_that_no_table_describes_is_one_error_saying_what_to_do(
         runner: Any, tmp_path: Path, lang: str, words: str) -> None:
-    source = _book(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS})
+    source = workbook(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS})
     mapping = tmp_path / "m.yaml"
     mapping.write_text("format: bleu-assess-mapping/v1\ntables:\n  - section: applications\n    header_row: 3\n"
                        "    columns: {Nom application: name, Données: datasets}\n", encoding="utf-8")
@@ -183,7 +173,7 @@ def test_a_column_mapped_to_datasets_that_no_table_describes_is_one_error_saying
 def test_import_xlsx_of_a_client_workbook_says_it_is_not_the_template_once(runner: Any, tmp_path: Path, lang: str,
                                                                              words: str) -> None:
     # « Flux » is a sheet name of the template, but neither of its headers names a flow's end
-    source = _book(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS, "Flux": FLOWS})
+    source = workbook(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS, "Flux": FLOWS})
     out = tmp_path / "y.yaml"
     result = runner.invoke(app, ["import", "xlsx", str(source), "-o", str(out), "--organisation", "X", "--lang", lang])
     assert result.exit_code == 2 and not out.exists()
@@ -211,7 +201,7 @@ def test_import_csv_of_a_client_table_says_it_is_not_the_template_as_a_process(t
 
 
 def test_the_template_filled_in_still_imports(runner: Any, tmp_path: Path) -> None:
-    source = _book(tmp_path / "modele.xlsx", {"applications": [["nom", "criticité"], ["Paie", "haute"]]})
+    source = workbook(tmp_path / "modele.xlsx", {"applications": [["nom", "criticité"], ["Paie", "haute"]]})
     out = tmp_path / "y.yaml"
     result = runner.invoke(app, ["import", "xlsx", str(source), "-o", str(out), "--organisation", "X", "--lang", "en"])
     assert result.exit_code == 0, result.output
@@ -220,7 +210,7 @@ def test_the_template_filled_in_still_imports(runner: Any, tmp_path: Path) -> No
 
 
 def test_a_preset_that_reads_none_of_the_tables_lists_each_column_it_expects_once(runner: Any, tmp_path: Path) -> None:
-    source = _book(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS})
+    source = workbook(tmp_path / "carto.xlsx", {"Applis 2026": APPLICATIONS})
     result = runner.invoke(app, ["import", "table", str(source), "--mapping", "konveyor", "-o", str(tmp_path / "o.yaml"),
                                  "--lang", "en"])
     assert result.exit_code == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
+from conftest import workbook
 
 from bleu_assess import api
 from bleu_assess.cli import app
@@ -21,16 +21,6 @@ from bleu_assess.cli import app
 SAMPLES = Path("/work/shared/samples")
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def workbook(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 DISCOVERY = {"Discovery_Report": [
