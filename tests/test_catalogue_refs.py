@@ -80,6 +80,22 @@ def test_a_shortened_provider_name_gets_the_catalogue_s_one(write_inventory, run
     assert f"'{typed}' (did you mean '{meant}'?)" in result.output
 
 
+def test_a_refused_reference_does_not_hide_the_file_s_other_errors(write_inventory, runner) -> None:
+    # Every error at once: fixing the reference first only to meet the next ones was the
+    # new-user trial's complaint. Nothing is said of the fields the catalogue was to give.
+    inventory = _inventory([{"ref": "catalogue:ovh"}])
+    inventory["applications"][0]["criticality"] = "haute"
+    inventory["applications"][0]["depends_on"] = ["nowhere"]
+    path = write_inventory(inventory)
+    result = runner.invoke(app, ["validate", str(path), "--lang", "en"])
+    assert result.exit_code == 2
+    said = result.output
+    assert "providers[0].ref: unknown catalogue provider" in said and "(did you mean 'ovhcloud'?)" in said
+    assert "applications[0].criticality: unknown value 'haute' (did you mean 'high'?)" in said
+    assert "applications[0].depends_on[0]: unknown application 'nowhere'" in said
+    assert "providers[0]." not in said.replace("providers[0].ref", "") and "3 errors" in said
+
+
 @pytest.mark.parametrize("ref", ["ovhcloud", "catalog:ovhcloud", 3])
 def test_a_malformed_reference_is_refused(write_inventory, ref) -> None:
     path = write_inventory(_inventory([{"ref": ref}]))

@@ -100,8 +100,10 @@ def resolve(documents: list[Any], catalogue_path: str | os.PathLike[str] | None 
     resolver.declared_providers(documents)
     out = [resolver.document(doc) for doc in documents]
     if resolver.errors:
-        noun = "error" if len(resolver.errors) == 1 else "errors"
-        raise InventoryError(f"{len(resolver.errors)} catalogue reference {noun}", resolver.errors)
+        beside = _beside(out, resolver.failed)
+        errors = sorted(resolver.errors + beside, key=lambda d: (d.file, d.line or 0, d.column or 0))
+        noun = "error" if len(errors) == 1 else "errors"
+        raise InventoryError(f"{len(errors)} {'' if beside else 'catalogue reference '}{noun}", errors)
     entries = tuple(resolver.entries)
     resolution = Resolution(catalogue, day, entries, {(e.section, e.id): e for e in entries})
     warnings = resolver.warnings
@@ -153,11 +155,23 @@ class _Located:
         return self.tree.locate(self.path)
 
 
+def _beside(documents: list[Any], failed: set[tuple[str, str, int]]) -> list[Diagnostic]:
+    """The errors of `documents` other than their references (every error at once): validated
+    with each refused entry standing as its own id and fields (`failed`: file, section, index),
+    less what is said of those entries themselves (their fields the catalogue was to give)."""
+    from bleu_assess.inventory.validate import collected_errors
+
+    return [d for d in collected_errors(documents)
+            if not (isinstance(d.path, tuple) and len(d.path) >= 2 and (d.file, *d.path[:2]) in failed)]
+
+
 class _Resolver:
     def __init__(self, catalogue: cat.Catalogue, day: dt.date) -> None:
         self.catalogue, self.day = catalogue, day
         self.entries: list[ResolvedEntry] = []
         self.errors: list[Diagnostic] = []
+        # Entries whose reference was refused (file, section, index): validated as their own fields.
+        self.failed: set[tuple[str, str, int]] = set()
         self.warnings: list[Diagnostic] = []
         self.first: tuple[_Located, tuple[Any, ...]] | None = None
         self.inventory_providers: set[str] = set()
@@ -210,7 +224,14 @@ class _Resolver:
                 if self.first is None:
                     self.first = (located, (*where, "ref"))
                 entry = self.entry(section, item, v2, chosen, provider_ids, located, where)
-                new_items.append(entry if entry is not None else item)
+                if entry is None:  # refused: its own id and fields, so that the rest is validated too
+                    self.failed.add((doc.file, section, index))
+                    entry = {k: v for k, v in item.items() if k != "ref"}
+                    ref = item["ref"]
+                    target = ref[len(PREFIX):] if isinstance(ref, str) and ref.startswith(PREFIX) else ""
+                    entry.setdefault("id", (target.partition("/")[0] if section == "providers"
+                                            else target.replace("/", "-")) or f"{section}-{index}")
+                new_items.append(entry)
             expanded[section] = new_items
         return type(doc)(doc.file, doc.text, expanded)
 

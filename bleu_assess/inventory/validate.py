@@ -204,6 +204,16 @@ def check(docs: list[Document], catalogue: Any = None, as_of: Any = None,
     return shape, ref_warnings + found if warnings else []
 
 
+def collected_errors(docs: list[Document]) -> list[Diagnostic]:
+    """The walker's located errors in `docs` (none: an empty list): what else is wrong in an
+    inventory whose catalogue references were refused (catalogue_refs.resolve)."""
+    try:
+        _collected(docs, "")
+    except InventoryError as error:
+        return [d for d in error.diagnostics if d.severity == "error"]
+    return []
+
+
 def _collected(docs: list[Document], path: str) -> Collector:
     """The walker's collector of documents without errors (InventoryError, located, else)."""
     c = Collector(docs)
