@@ -182,13 +182,6 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
     raise CellError("unknown_value", text=text, hint=closest(text, allowed), allowed=allowed)
 
 
-def _vocabularies(raw: bytes) -> dict[str, dict[str, list[Any]]]:
-    """value_synonyms.yaml parsed: vocabulary -> code -> words (parsed once per content, cached)."""
-    import yaml
-
-    return yaml.safe_load(raw.decode("utf-8")) or {}
-
-
 # A cell longer than this, or holding a digit, is no word of unknown_words.yaml: not looked up
 # (most cells of an export: addresses, names numbered `srv-dpi-01`, dates, sizes).
 _UNKNOWN_LONGEST = 32
@@ -213,7 +206,7 @@ def _unknown_words() -> frozenset[str]:
     from bleu_assess import cache as compiled_cache
 
     raw = (Path(__file__).resolve().parent / "unknown_words.yaml").read_bytes()
-    words = compiled_cache.cached("unknown-words", (raw,), lambda: list(_vocabularies(raw)))  # a list of words
+    words = compiled_cache.cached("unknown-words", (raw,), lambda: list(parsed_table(raw)))  # a list of words
     return frozenset(_unknown_key(str(word)) for word in words)
 
 

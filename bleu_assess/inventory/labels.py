@@ -87,23 +87,24 @@ def synonyms(codes: tuple[str, ...], key: Callable[[str], str] = plain) -> dict[
     return out
 
 
-def parsed_table(raw: bytes) -> dict[str, Any]:
-    """A YAML table of words (value_synonyms.yaml: vocabulary -> code -> words; country_aliases.yaml:
-    code -> names) parsed, for the compiled cache (bleu_assess/cache.py)."""
+def parsed_table(raw: bytes) -> Any:
+    """A YAML file of words (value_synonyms.yaml: vocabulary -> code -> words; country_aliases.yaml:
+    code -> names; intake/unknown_words.yaml: a list) parsed, for the compiled cache (bleu_assess/cache.py)."""
     import yaml
 
     return yaml.safe_load(raw.decode("utf-8")) or {}
 
 
-def _compact(value: str) -> str:
-    """plain() with letters and digits only: `On premises`, `ON-PREMISES` -> `onpremises`."""
+def _key(value: str) -> str:
+    """plain() with letters and digits only: `On premises`, `ON-PREMISES` -> `onpremises`
+    (coded values, country names)."""
     return "".join(c for c in plain(value) if c.isalnum())
 
 
 @cache
 def _meanings(codes: tuple[str, ...]) -> dict[str, str]:
-    """_compact(word) -> code: the codes themselves, then their labels, then the words clients type."""
-    return {**synonyms(codes, _compact), **labels(codes, _compact), **{_compact(code): code for code in codes}}
+    """_key(word) -> code: the codes themselves, then their labels, then the words clients type."""
+    return {**synonyms(codes, _key), **labels(codes, _key), **{_key(code): code for code in codes}}
 
 
 def code_for_word(text: str, codes: Iterable[str]) -> str | None:
@@ -111,11 +112,9 @@ def code_for_word(text: str, codes: Iterable[str]) -> str | None:
     with spaces for hyphens (`High`, `on premises`), its label in either language (`Élevée`),
     or a word clients type for it (`haute`, value_synonyms.yaml), accents and case aside. What
     the validator suggests for a value the format refuses (it accepts codes only)."""
-    return _meanings(tuple(sorted(set(codes)))).get(_compact(text))
+    return _meanings(tuple(sorted(set(codes)))).get(_key(text))
 
 
-def _key(name: str) -> str:
-    return "".join(c for c in plain(name) if c.isalnum())
 
 
 # Names clients type for countries beyond CLDR's (`UK`, `Corée`), read by the importers too.
