@@ -6,7 +6,8 @@
     python benchmarks/run.py --quick               # N = 1,000 and 10,000 only (no 100,000)
 
 Every step is a whole process (start-up, parse, validation, rules, rendering, writing), sampled
-`--samples` times (`--large-samples`, default once, at N >= 100,000), in rounds that take one
+`--samples` times (`--large-samples`, default once, at N >= 100,000; `--example-samples`, default
+21, for the hospital example, whose steps last a fifth of a second), in rounds that take one
 run of every step of every size (so that a ratio, growth included, compares runs of the same
 minutes: `sample_together`); the runner prints each
 step's minimum and median wall time, its median CPU time (user + system) and its peak resident
@@ -188,6 +189,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="bleu-assess benchmarks")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--samples", type=int, default=5, help="runs per step")
+    parser.add_argument("--example-samples", type=int, default=21,
+                        help="runs per step of the hospital example (default 21: a run takes a fifth of a second,"
+                             " the median of five moved by a quarter from one run to the next)")
     parser.add_argument("--large-samples", type=int, default=1,
                         help="runs per step at N >= 100,000 (default 1: a report of 100,000 takes minutes)")
     parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "bleu-assess-bench"))
@@ -201,7 +205,8 @@ def main() -> None:
     tool = [sys.executable, "-m", "bleu_assess", "-q"]
     dated = ["--as-of", AS_OF]
     print(f"machine: {machine()}")
-    print(f"{load()} at start; {k} samples per step; ratios are of medians")
+    print(f"{load()} at start; {k} samples per step ({args.example_samples} of the hospital example, {args.large_samples}"
+          f" at N >= {LARGE:,}); ratios are of medians")
     # results[key][step]: key "example", "start-up", "dependencies" or N.
     results: dict[object, dict[str, Step]] = {}
 
@@ -219,7 +224,7 @@ def main() -> None:
         "scan": [*tool, "scan", str(EXAMPLE), *dated],
         "plan": [*tool, "plan", str(EXAMPLE), *dated, "-o", str(work / "example-plan.md")],
         "report": [*tool, "report", str(EXAMPLE), *dated, "-o", str(work / "example.html")],
-    }, k)
+    }, max(1, args.example_samples))
     table(f"hospital example ({EXAMPLE.name}), default formats", small, "import typer")
 
     plans: dict[object, tuple[dict[str, list[str]], int]] = {}
