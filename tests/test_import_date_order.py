@@ -1,8 +1,9 @@
 """`import table` reads a column's numeric dates in one order, decided from all its values as the
 dependency imports decide it (intake/dates.py): a value whose first number is above 12 proves the
-column day-first, one whose second number is month-first, a column of ambiguous values only is
-read day-first (the French default, said); a column proving both orders is refused at the cell
-of the later proof, naming both, and nothing is written."""
+column day-first, one whose second number is month-first; a column of ambiguous values only
+follows the order the table's other date columns agree on, else is read day-first (the French
+default), said either way; a column proving both orders is refused at the cell of the later
+proof, naming both, and nothing is written."""
 
 from __future__ import annotations
 
@@ -74,14 +75,28 @@ def test_a_column_proving_both_orders_is_refused_at_its_cell(runner: Any, tmp_pa
     assert result.output.count("homologation.granted_on") == 1
 
 
-def test_each_column_decides_its_own_order(runner: Any, tmp_path: Path) -> None:
-    header = [*HEADER, "homologation - valide jusqu'au"]
-    path = workbook(tmp_path / "carto.xlsx", {"applications": [
-        header, ["a", "A", "standard", "11/24/2026", "24/11/2029"], ["b", "B", "standard", "12/01/2026", "01/12/2029"]]})
+def _homologations(runner: Any, tmp_path: Path, *rows: list[str]) -> tuple[list[dict[str, str]], str]:
+    path = workbook(tmp_path / "carto.xlsx", {"applications": [[*HEADER, "homologation - valide jusqu'au"], *rows]})
     out = tmp_path / "inventaire.yaml"
     result = _import(runner, path, out)
     assert result.exit_code == 0, result.output
-    data = yaml.safe_load(out.read_text(encoding="utf-8"))
-    assert [a["homologation"] for a in data["applications"]] == [
-        {"level": "standard", "granted_on": "2026-11-24", "until": "2029-11-24"},
-        {"level": "standard", "granted_on": "2026-12-01", "until": "2029-12-01"}]
+    return [a["homologation"] for a in yaml.safe_load(out.read_text(encoding="utf-8"))["applications"]], result.output
+
+
+def test_a_column_of_ambiguous_dates_follows_the_order_another_date_column_proves(runner: Any, tmp_path: Path) -> None:
+    # One American export: its validity dates hold no day above 12, its grant dates prove the order.
+    read, said = _homologations(runner, tmp_path, ["a", "A", "standard", "11/24/2026", "12/01/2029"],
+                                ["b", "B", "standard", "12/01/2026", "01/05/2030"])
+    assert [(h["granted_on"], h["until"]) for h in read] == [("2026-11-24", "2029-12-01"), ("2026-12-01", "2030-01-05")]
+    assert ("applications!E2: homologation.until: dates such as '12/01/2029' read month-first (month/day/year): none "
+            "has a number above 12 to tell, and column 'homologation - prononcée le' of the table proves it "
+            "('11/24/2026')") in said
+    assert "read day-first" not in said
+
+
+def test_each_column_proving_its_own_order_is_read_in_it(runner: Any, tmp_path: Path) -> None:
+    # Two columns proving opposite orders: each read as it proves (nothing for a third to follow).
+    read, said = _homologations(runner, tmp_path, ["a", "A", "standard", "11/24/2026", "24/11/2029"],
+                                ["b", "B", "standard", "12/01/2026", "01/12/2029"])
+    assert [(h["granted_on"], h["until"]) for h in read] == [("2026-11-24", "2029-11-24"), ("2026-12-01", "2029-12-01")]
+    assert "dates such as" not in said

@@ -18,7 +18,7 @@ from bleu_assess import gcpause
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.intake import links
 from bleu_assess.intake.columns import Column, columns, header_index
-from bleu_assess.intake.dates import DateError, column_order
+from bleu_assess.intake.dates import DateError, Order, column_order
 from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS, TEMPLATE, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
@@ -237,7 +237,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
     read: dict[tuple[Any, ...], _Reading] = {}  # the table's coded cells read so far, by column and value
     run.unknown_cells = {}
     ordered = _in_order(table.section, plan)
-    plan = [dated for step in plan if (dated := _date_order(run, sheet, header_number, step, where)) is not None]
+    plan = _date_orders(run, sheet, header_number, plan, where)
     # Cells right of the last header: no column to read them into (a CSV value holding an
     # unquoted delimiter: `France; Etats-Unis` split in two, its second half lost).
     width = max(sheet.headers, default=-1) + 1
@@ -316,30 +316,55 @@ def _step(index: int, target: str, spec: Spec | None, translations: dict[str, An
             bool(spec and spec.enum and spec.type not in ("list", "free")), True)
 
 
-def _date_order(run: Run, sheet: Sheet, header_number: int, step: _Step, where: dict[int, Any]) -> _Step | None:
-    """A step as is, but a date column's step reading its numeric dates (`30/11/2026`, `11-24-2026`) in the one
-    order its values decide (`dates.column_order`: proved day-first or month-first by a value,
-    else the French default, said in the report). A column proving both orders, or holding a
-    value that is no date in either, is refused at that cell: None, its cells are not read (the
+def _date_orders(run: Run, sheet: Sheet, header_number: int, plan: list[_Step], where: dict[int, Any]) -> list[_Step]:
+    """The steps of `plan`, each date column's reading its numeric dates (`30/11/2026`,
+    `11-24-2026`) in the one order its values decide (`dates.column_order`: proved day-first or
+    month-first by a value). A column of ambiguous values only follows the order the table's
+    other date columns prove, when they agree (one export writes all its dates one way), else
+    its own hint (a 12-hour clock) or the French default; said in the report unless proved by
+    the column itself. A column proving both orders, or holding a value that is no date in
+    either, is refused at that cell and left out of the plan: its cells are not read (the
     import fails on the problem; read in either order, the column would mix its dates)."""
-    index, target, spec, translations = step[:4]
-    if spec is None or spec.type != "date":
-        return step
-    first_row: dict[str, int] = {}  # each text of the column, in reading order, and its first row
-    for number, cells in sheet.rows:
-        raw = cells[index] if number > header_number and index < len(cells) else None
-        if raw.__class__ is str and not (translations and plain(raw) in translations) and (not where or _kept(cells, where)):
-            first_row.setdefault(raw.strip(), number)
-    try:
-        order = column_order(first_row, first_row.__getitem__)
-    except DateError as error:
-        run.problems.append(sheet.coded(first_row[error.text], index, target, error.code, "error", error.params))
-        return None
-    if order is None:
-        return step
-    if order.why != "proved":
-        run.note("converted", sheet, first_row[order.example], index, target, f"dates_{order.why}", example=order.example)
-    return (*step[:7], order.day_first)
+    orders: dict[int, tuple[Order, dict[str, int]]] = {}  # by column: its order, and the first row of each text
+    refused: set[int] = set()
+    for index, target, spec, translations, *_ in plan:
+        if spec is None or spec.type != "date":
+            continue
+        first_row: dict[str, int] = {}  # each text of the column, in reading order, and its first row
+        for number, cells in sheet.rows:
+            raw = cells[index] if number > header_number and index < len(cells) else None
+            if raw.__class__ is str and not (translations and plain(raw) in translations) and \
+                    (not where or _kept(cells, where)):
+                first_row.setdefault(raw.strip(), number)
+        try:
+            order = column_order(first_row, first_row.__getitem__)
+        except DateError as error:
+            run.problems.append(sheet.coded(first_row[error.text], index, target, error.code, "error", error.params))
+            refused.add(index)
+            continue
+        if order is not None:
+            orders[index] = order, first_row
+    proofs = {index: order for index, (order, _) in orders.items() if order.why == "proved"}
+    agreed = next(iter(proofs.items())) if len({o.day_first for o in proofs.values()}) == 1 else None
+    out = []
+    for step in plan:
+        index, target = step[0], step[1]
+        if index in refused:
+            continue
+        if index not in orders:
+            out.append(step)
+            continue
+        order, first_row = orders[index]
+        day_first, row = order.day_first, first_row[order.example]
+        if order.why == "french-default" and agreed is not None:
+            proving, proof = agreed
+            day_first = proof.day_first
+            run.note("converted", sheet, row, index, target, f"dates_as_column.{'day' if day_first else 'month'}",
+                     example=order.example, column=sheet.headers.get(proving, ""), proof=proof.example)
+        elif order.why != "proved":
+            run.note("converted", sheet, row, index, target, f"dates_{order.why}", example=order.example)
+        out.append((*step[:7], day_first))
+    return out
 
 
 def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], plan: list[_Step],
