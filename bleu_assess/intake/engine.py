@@ -310,7 +310,7 @@ def _step(index: int, target: str, spec: Spec | None, translations: dict[str, An
     """How `_row` reads a column: (index, field path, Spec or None for extra, the mapping's
     translations, whether the path is nested, the field's quick reader (values.quick_reader),
     whether the field holds one of a closed list of codes, whether its numeric dates are read
-    day-first: `_date_order` decides it for a date column)."""
+    day-first: `_date_orders` decides it for a date column)."""
     quick = quick_reader(spec) if spec is not None else None
     return (index, target, spec, translations, "." in target, quick,
             bool(spec and spec.enum and spec.type not in ("list", "free")), True)
