@@ -110,6 +110,35 @@ def test_aws_files_give_servers_applications_and_waves(runner: Any, tmp_path: Pa
         assert inventory.applications_by_id["app01-hr"].wave == 1
 
 
+def test_aws_rows_naming_a_server_only_by_what_identifies_it_are_imported_and_counted(runner: Any, tmp_path: Path) -> None:
+    # VMware's managed object id (with its vCenter's) or an address alone: the server is named so,
+    # never dropped, and the report counts the servers each column named instead of a name.
+    source = tmp_path / "import.csv"
+    source.write_text("HostName,VMware.MoRefId,VMware.VCenterId,IPAddress,Applications\n"
+                      ",vm-101,vc-lyon,,Paie\n"
+                      ",vm-102,vc-lyon,,\n"
+                      ",vm-103,vc-lyon,10.0.0.7,\n"
+                      ",,,10.0.0.8,\n"
+                      "srv-rh,vm-104,vc-lyon,,\n"
+                      ",,vc-lyon,,Paie\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    data = run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], out)
+    servers = {s.id: s for s in api.load(out).inventory.servers}
+    assert sorted(servers) == ["10.0.0.7", "10.0.0.8", "srv-rh", "vm-101", "vm-102"]
+    assert servers["vm-101"].applications == ("paie",)
+    assert servers["vm-101"].extra["vmware_moref_id"] == "vm-101" and servers["vm-101"].extra["vmware_vcenter_id"] == "vc-lyon"
+    # an address names a server before its managed object id does, which is kept
+    assert servers["10.0.0.7"].extra["vmware_moref_id"] == "vm-103"
+    named = [n for n in data["notes"] if isinstance(n, dict) and n["code"] == "named-by"]
+    assert named == [{"code": "named-by", "column": "VMware.MoRefId", "count": 2, "examples": "vm-101, vm-102"},
+                     {"code": "named-by", "column": "IPAddress", "count": 2, "examples": "10.0.0.7, 10.0.0.8"}]
+    assert {(o["reason"], o["count"]) for o in data["outcomes"]} == {
+        ("server", 1), ("server-no-application", 4), ("no-server-name", 1)}
+    said = runner.invoke(app, ["import", "aws-ads", str(source), "--organisation", "Mairie", "-o", str(tmp_path / "fr.yaml"),
+                               "--lang", "fr"]).output
+    assert "serveurs nommés par leur colonne VMware.MoRefId, leurs lignes ne donnant ni nom d'hôte ni nom de VM" in said
+
+
 def test_sizes_are_numbers_as_a_french_or_english_spreadsheet_shows_them(runner: Any, tmp_path: Path) -> None:
     # The discovery report re-saved in French: sizes typed with a no-break space; a CSV template's
     # sizes are text, read as numbers (they were written "4096", a text, into extra).

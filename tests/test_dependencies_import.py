@@ -379,6 +379,9 @@ def _slots(*slots: str) -> str:
     (["05/02/2026 14:00", "31/01/2026 09:00"], ("2026-01-31T09:00", "2026-02-05T14:00"), None),
     # A second number above 12 proves it month-first.
     (["11/24/2026 06:00 - 12:00", "11/05/2026 06:00 - 12:00"], ("2026-11-05T06:00", "2026-11-24T06:00"), None),
+    # Dots or dashes as separators: the same numbers, the same order.
+    (["11-24-2026 06:00", "11-05-2026 06:00"], ("2026-11-05T06:00", "2026-11-24T06:00"), None),
+    (["05.02.2026 14:00", "31.01.2026 09:00"], ("2026-01-31T09:00", "2026-02-05T14:00"), None),
     # Nothing to tell: the French default, said in the report.
     (["05/02/2026 14:00", "06/02/2026"], ("2026-02-05T14:00", "2026-02-06"), "intake.note.dates_french-default"),
     (["05/02/26 14:00"], ("2026-02-05T14:00", "2026-02-05T14:00"), "intake.note.dates_french-default"),

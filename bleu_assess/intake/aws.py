@@ -5,7 +5,9 @@ Two CSV layouts, recognised by their header:
   User Guide, "Importing data"): `ExternalId`, `IPAddress`, `HostName`, `VMware.VMName`,
   `OS.Name`, `OS.Version`, `CPU.NumberOfProcessors`, `RAM.TotalSizeInMB`, `Applications`
   (comma-separated names), `ApplicationWave`, `Tags`, `ServerId`; at least one of ExternalId,
-  IPAddress, HostName or VMware.MoRefId names a server;
+  IPAddress, HostName or VMware.MoRefId names a server: its host or VM name, else what
+  identifies it (`_NAMED_BY`: its import id, its first address, its VMware managed object id),
+  the servers so named counted in the report's notes;
 - the AWS Cloud Migration Factory intake form (`0-intake-form.csv`): `server_name`,
   `server_fqdn`, `server_os_family`, `server_os_version`, `app_name`, `wave_id` or `wave_name`,
   `server_environment`, `server_tier`, and the migration's target (`aws_region`,
@@ -27,7 +29,7 @@ from bleu_assess.intake.merge import Additions
 from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.sheets import Table, one_table
-from bleu_assess.intake.tally import ImportReport
+from bleu_assess.intake.tally import MAX_EXAMPLES, ImportReport, said
 from bleu_assess.inventory.walker import closest
 
 _CMF_TARGET = ("awsregion", "awsaccountid", "subnetids", "securitygroupids", "instancetype", "tenancy")
@@ -70,6 +72,22 @@ def _split(value: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[,;]", str(value or "")) if p.strip()]
 
 
+# The columns naming an ADS row's server, in the order taken (normalised column, and the column as
+# the template writes it when the server is named by what identifies it rather than by a name).
+_NAMED_BY = (("hostname", None), ("vmwarevmname", None), ("externalid", "ExternalId"), ("ipaddress", "IPAddress"),
+             ("vmwaremorefid", "VMware.MoRefId"))
+
+
+def _ads_name(row: dict[str, Any]) -> tuple[str, str | None] | None:
+    """The name of an ADS row's server and, when it is no host or VM name, the column that gave
+    it (`_NAMED_BY`); None when the row names no server."""
+    for column, said_as in _NAMED_BY:
+        name = next(iter(_split(row.get(column))), None) if column == "ipaddress" else text(row.get(column))
+        if name:
+            return name, said_as
+    return None
+
+
 def _wave(value: Any) -> int | None:
     found = re.search(r"\d+", str(value or ""))
     return int(found.group()) if found and 1 <= int(found.group()) <= 1000 else None
@@ -85,9 +103,13 @@ def read(path: str, report: ImportReport) -> list[Machine]:
     report.notes.extend(unknown_columns(table, kind))
     machines = []
     problems: list[Diagnostic] = []
+    named_by: dict[str, list[str]] = {}  # a column identifying servers -> the servers it named, not a name
     for number, row in table.rows:
         report.read += 1
-        machine = _cmf(row) if kind == "aws-cmf" else _ads(row)
+        named = _ads_name(row) if kind == "aws-ads" else None
+        machine = _cmf(row) if kind == "aws-cmf" else _ads(row, named[0]) if named else None
+        if named and named[1]:
+            named_by.setdefault(named[1], []).append(named[0])
         if machine is None:
             report.count("left-out", "no-server-name", f"{table.title}:{number}")
             continue
@@ -97,6 +119,9 @@ def read(path: str, report: ImportReport) -> list[Machine]:
                 if key in machine.extra:
                     machine.extra[key] = table.number(number, row, (column,), problems)
         machines.append(machine)
+    for column, names in named_by.items():
+        more = ", …" if len(names) > MAX_EXAMPLES else ""
+        report.notes.append(said("named-by", column=column, count=len(names), examples=", ".join(names[:MAX_EXAMPLES]) + more))
     report.notes.extend(table.unknown_cells())
     if problems:
         raise InputError(problems[0].message, problems)
@@ -113,16 +138,14 @@ def kind_of(table: Table) -> str | None:
     return None
 
 
-def _ads(row: dict[str, Any]) -> Machine | None:
-    name = text(row.get("hostname")) or text(row.get("vmwarevmname")) or text(row.get("externalid")) \
-        or next(iter(_split(row.get("ipaddress"))), None)
-    if not name:
-        return None
+def _ads(row: dict[str, Any], name: str) -> Machine:
+    """An ADS row's server, named `name` (`_ads_name`)."""
     os_name = " ".join(p for p in (text(row.get("osname")), text(row.get("osversion"))) if p) or None
     hostname = text(row.get("hostname"))
     machine = Machine(name=name, hostname=hostname, fqdn=hostname if hostname and "." in hostname else None,
                       ips=_split(row.get("ipaddress")), os=os_name)
-    for key, column in (("external_id", "externalid"), ("aws_server_id", "serverid"), ("cpus", "cpunumberofprocessors"),
+    for key, column in (("external_id", "externalid"), ("aws_server_id", "serverid"), ("vmware_moref_id", "vmwaremorefid"),
+                        ("vmware_vcenter_id", "vmwarevcenterid"), ("cpus", "cpunumberofprocessors"),
                         ("cores", "cpunumberofcores"), ("memory_mb", "ramtotalsizeinmb"), ("tags", "tags")):
         if row.get(column) not in (None, ""):
             machine.extra[key] = row[column]

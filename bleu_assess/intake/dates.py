@@ -1,5 +1,6 @@
-"""Dates written with slashes (`31/01/2026`, `05/02/2026 14:00`, `11/3/2025, 10:00:00.000 AM`),
-read in one order per column, decided from the column's values.
+"""Dates written with numbers and slashes, dots or dashes (`31/01/2026`, `05/02/2026 14:00`,
+`11/3/2025, 10:00:00.000 AM`, `30.11.2026`, `30-11-26`), read in one order per column, decided
+from the column's values: by the dependency imports and by `import table` (intake/engine.py).
 
 `05/02/2026` is 5 February to a French spreadsheet and May 2 to an American one: a value alone
 cannot tell. A column can: a value whose first number is above 12 (`31/01/2026`) proves the
@@ -20,10 +21,11 @@ from dataclasses import dataclass
 
 from bleu_assess.intake.said import CellError
 
-# day or month, day or month, year (4 or 2 digits), then an optional time: `14:00`, `14:00:05`,
-# `, 10:00:00.000 AM` (the American form).
-_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
-                      r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?")
+# day or month, day or month, year (4 or 2 digits), one separator throughout (`/`, `.` or `-`),
+# then an optional time: `14:00`, `14:00:05`, `, 10:00:00.000 AM` (the American form).
+_SLASHED = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
+                      r"(?:,?\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?"
+                      r"(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?)?")
 
 
 class DateError(CellError):
@@ -45,7 +47,7 @@ class Order:
 
 
 def is_slashed(text: str) -> bool:
-    """Whether `text` is a `/`-date (with or without a time), possible or not."""
+    """Whether `text` is a `/`-date (or `.`, `-`; with or without a time), possible or not."""
     return _SLASHED.fullmatch(text) is not None
 
 
@@ -60,11 +62,11 @@ def column_order(texts: Iterable[str], row_of: Callable[[str], int]) -> Order | 
         found = _SLASHED.fullmatch(text)
         if found is None:
             continue
-        a, b = int(found[1]), int(found[2])
+        a, b = int(found["a"]), int(found["b"])
         if a > 12 and b > 12:
             raise DateError(text, "no_such_month", text=text, month_number=max(a, b))
         first = first or text
-        clock12 = clock12 or bool(found[7])
+        clock12 = clock12 or bool(found["half"])
         if a > 12 and day is None:
             day = text
         if b > 12 and month is None:
@@ -86,22 +88,22 @@ def read_slashed(text: str, day_first: bool) -> str | None:
     found = _SLASHED.fullmatch(text)
     if found is None:
         return None
-    a, b, year = int(found[1]), int(found[2]), int(found[3])
+    a, b, year = int(found["a"]), int(found["b"]), int(found["year"])
     day, month = (a, b) if day_first else (b, a)
-    year += 2000 if len(found[3]) == 2 else 0
+    year += 2000 if len(found["year"]) == 2 else 0
     if year < 1:
         raise CellError("not_a_date", text=text)
     if not 1 <= month <= 12:
         raise CellError("no_such_month", text=text, month_number=month)
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise CellError("no_such_day", text=text, month=f"{year:04d}-{month:02d}", days=calendar.monthrange(year, month)[1])
-    if found[4] is None:
+    if found["hour"] is None:
         return dt.date(year, month, day).isoformat()
-    hour, minute, second = int(found[4]), int(found[5]), int(found[6] or 0)
-    if found[7]:  # 12 AM is midnight, 12 PM noon
+    hour, minute, second = int(found["hour"]), int(found["minute"]), int(found["second"] or 0)
+    if found["half"]:  # 12 AM is midnight, 12 PM noon
         if not 1 <= hour <= 12:
             raise CellError("no_such_time", text=text)
-        hour = hour % 12 + (12 if found[7] in "Pp" else 0)
+        hour = hour % 12 + (12 if found["half"] in "Pp" else 0)
     if hour > 23 or minute > 59 or second > 59:
         raise CellError("no_such_time", text=text)
     return dt.datetime(year, month, day, hour, minute).isoformat(timespec="minutes")

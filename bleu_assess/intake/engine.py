@@ -18,6 +18,7 @@ from bleu_assess import gcpause
 from bleu_assess.errors import Diagnostic, InventoryError
 from bleu_assess.intake import links
 from bleu_assess.intake.columns import Column, columns, header_index
+from bleu_assess.intake.dates import DateError, Order, column_order
 from bleu_assess.intake.items import Imported, Note, Origin, Run, get_path, set_path
 from bleu_assess.intake.mapping import SECTIONS, TEMPLATE, Mapping, Table
 from bleu_assess.intake.reader import Sheet, read_tables
@@ -236,6 +237,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
     read: dict[tuple[Any, ...], _Reading] = {}  # the table's coded cells read so far, by column and value
     run.unknown_cells = {}
     ordered = _in_order(table.section, plan)
+    plan = _date_orders(run, sheet, header_number, plan, where)
     # Cells right of the last header: no column to read them into (a CSV value holding an
     # unquoted delimiter: `France; Etats-Unis` split in two, its second half lost).
     width = max(sheet.headers, default=-1) + 1
@@ -244,7 +246,7 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
             continue  # the header, and any title above it
         if len(cells) > width:
             _beyond(run, sheet, number, cells, width, header)
-        if where and any(plain(cells[i] if i < len(cells) else "") not in accepted for i, accepted in where.items()):
+        if where and not _kept(cells, where):
             skipped += 1
             continue
         rows += 1
@@ -295,16 +297,74 @@ def _beyond(run: Run, sheet: Sheet, number: int, cells: list[Any], width: int, h
         run.note("ignored-column", sheet, number, index, "", "cell_beyond_header", value=text_of(cell), last=last)
 
 
+def _kept(cells: list[Any], where: dict[int, Any]) -> bool:
+    """Whether a row passes the mapping's `where` (column index -> the values accepted there)."""
+    return all(plain(cells[i] if i < len(cells) else "") in accepted for i, accepted in where.items())
+
+
 _Reading = tuple[Any, "Callable[[int | None, int | None], None] | None"]  # a value, and its note (`_reading`)
-_Step = tuple[int, str, Spec | None, "dict[str, Any] | None", bool, "Callable[[Any], Any] | None", bool]
+_Step = tuple[int, str, Spec | None, "dict[str, Any] | None", bool, "Callable[[Any], Any] | None", bool, bool]
 
 
 def _step(index: int, target: str, spec: Spec | None, translations: dict[str, Any] | None) -> _Step:
     """How `_row` reads a column: (index, field path, Spec or None for extra, the mapping's
     translations, whether the path is nested, the field's quick reader (values.quick_reader),
-    whether the field holds one of a closed list of codes)."""
+    whether the field holds one of a closed list of codes, whether its numeric dates are read
+    day-first: `_date_orders` decides it for a date column)."""
     quick = quick_reader(spec) if spec is not None else None
-    return index, target, spec, translations, "." in target, quick, bool(spec and spec.enum and spec.type not in ("list", "free"))
+    return (index, target, spec, translations, "." in target, quick,
+            bool(spec and spec.enum and spec.type not in ("list", "free")), True)
+
+
+def _date_orders(run: Run, sheet: Sheet, header_number: int, plan: list[_Step], where: dict[int, Any]) -> list[_Step]:
+    """The steps of `plan`, each date column's reading its numeric dates (`30/11/2026`,
+    `11-24-2026`) in the one order its values decide (`dates.column_order`: proved day-first or
+    month-first by a value). A column of ambiguous values only follows the order the table's
+    other date columns prove, when they agree (one export writes all its dates one way), else
+    its own hint (a 12-hour clock) or the French default; said in the report unless proved by
+    the column itself. A column proving both orders, or holding a value that is no date in
+    either, is refused at that cell and left out of the plan: its cells are not read (the
+    import fails on the problem; read in either order, the column would mix its dates)."""
+    orders: dict[int, tuple[Order, dict[str, int]]] = {}  # by column: its order, and the first row of each text
+    refused: set[int] = set()
+    for index, target, spec, translations, *_ in plan:
+        if spec is None or spec.type != "date":
+            continue
+        first_row: dict[str, int] = {}  # each text of the column, in reading order, and its first row
+        for number, cells in sheet.rows:
+            raw = cells[index] if number > header_number and index < len(cells) else None
+            if raw.__class__ is str and not (translations and plain(raw) in translations) and \
+                    (not where or _kept(cells, where)):
+                first_row.setdefault(raw.strip(), number)
+        try:
+            order = column_order(first_row, first_row.__getitem__)
+        except DateError as error:
+            run.problems.append(sheet.coded(first_row[error.text], index, target, error.code, "error", error.params))
+            refused.add(index)
+            continue
+        if order is not None:
+            orders[index] = order, first_row
+    proofs = {index: order for index, (order, _) in orders.items() if order.why == "proved"}
+    agreed = next(iter(proofs.items())) if len({o.day_first for o in proofs.values()}) == 1 else None
+    out = []
+    for step in plan:
+        index, target = step[0], step[1]
+        if index in refused:
+            continue
+        if index not in orders:
+            out.append(step)
+            continue
+        order, first_row = orders[index]
+        day_first, row = order.day_first, first_row[order.example]
+        if order.why == "french-default" and agreed is not None:
+            proving, proof = agreed
+            day_first = proof.day_first
+            run.note("converted", sheet, row, index, target, f"dates_as_column.{'day' if day_first else 'month'}",
+                     example=order.example, column=sheet.headers.get(proving, ""), proof=proof.example)
+        elif order.why != "proved":
+            run.note("converted", sheet, row, index, target, f"dates_{order.why}", example=order.example)
+        out.append((*step[:7], day_first))
+    return out
 
 
 def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], plan: list[_Step],
@@ -316,7 +376,7 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
     (`_in_order`)."""
     item: dict[str, Any] = {}
     width, percents = len(cells), sheet.percent
-    for index, target, spec, translations, nested, quick, code in plan:
+    for index, target, spec, translations, nested, quick, code, day_first in plan:
         raw = cells[index] if index < width else None
         if raw is None or (raw.__class__ is str and not raw.strip()):  # values.is_blank, inlined
             continue
@@ -350,7 +410,8 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
             known = read.get(cell) if code else None
             if known is None:
                 try:
-                    known = _reading(run, sheet, index, target, raw, coerce(raw, spec, percent=percent, key=target))
+                    read_as = coerce(raw, spec, percent=percent, key=target, day_first=day_first)
+                    known = _reading(run, sheet, index, target, raw, read_as)
                 except CellError as exc:
                     run.problems.append(sheet.coded(number, index, target, exc.code, "error", exc.params))
                     continue

@@ -94,19 +94,20 @@ def place(header: str, section: str) -> tuple[str, int, bool] | None:
 LISTED = ("applications", "datasets", "flows", "providers", "platforms")
 
 
-def section_of(name: str, header: list[Any]) -> str:
+def section_of(name: str, header: list[Any]) -> str | None:
     """The section a sheet named `name` with this header row lists. The template's own sheet
     names (French or English, `organisation` included) decide; else each section in `LISTED`
     scores the header: 2 per field it places exactly, 1 per field placed fuzzily (`place`,
     each field once), and 2 more when the sheet's name holds every word of one of the
     section's sheet names (synonyms.yaml, `sheets`: « Applis 2026 », « Données »). The best
-    score wins; applications on a tie or when nothing matches (a lone table of a client is most
-    often its applications)."""
+    score wins, applications on a tie; None when nothing matches (free text: the template's
+    « Lisez-moi », a client's instructions or cover sheet)."""
     known = sheet_index().get(plain(name))
     if known in SECTIONS:
         return str(known)
     named = set(words(name).split())
-    best, top = "applications", 0
+    best: str | None = None
+    top = 0
     for section in LISTED:
         fields: dict[str, int] = {}
         for cell in header:
@@ -130,8 +131,16 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
     # What the reader did (encoding, separator detected) is said first, in the reader's language.
     unplaced = [diagnostic(said, lang).format() for sheet in sheets for said, _, _ in sheet.said]
     found_headers = [sheet.header_row() or sheet.rows[0] for sheet in sheets]
-    sections = [section_of(sheet.name, header) for sheet, (_, header) in zip(sheets, found_headers, strict=True)]
+    listing = [section_of(sheet.name, header) for sheet, (_, header) in zip(sheets, found_headers, strict=True)]
+    # A sheet whose header names no field of any section is not proposed, and said; unless none
+    # does: a lone table of a client is then proposed as its applications, its columns to place.
+    sections = listing if any(listing) else ["applications" for _ in listing]
     for sheet, (number, header), section in zip(sheets, found_headers, sections, strict=True):
+        if section is None:
+            lines.append(f"  # {t('intake.suggest.not_proposed', lang, sheet=_quote(sheet.name))}")
+            unplaced.append(diagnostic(sheet.coded(number, None, "", "intake.note.sheet_not_proposed", "warning", {}),
+                                       lang).format())
+            continue
         lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
                   "    columns:"]
         left = []
@@ -142,7 +151,7 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
         owner = {field: index for *_, index, field in ranked}
         # A column naming items no table here describes (datasets, without a sheet of them) would
         # fail the import on every name: its line is written commented out, and said.
-        nowhere = undescribed(section, set(sections))
+        nowhere = undescribed(section, {s for s in sections if s})
         for index, found in matches.items():
             cell = header[index]
             if found and owner[found[0]] == index and found[0] in nowhere:

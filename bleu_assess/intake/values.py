@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess import locales
+from bleu_assess.intake.dates import read_slashed
 from bleu_assess.intake.said import CellError
 from bleu_assess.inventory import model
 from bleu_assess.inventory.labels import ALIASES, labels, parsed_table, synonyms
@@ -79,9 +80,10 @@ def text_of(raw: Any) -> str:
     return str(raw).strip()
 
 
-def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "") -> Coerced:
+def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "", day_first: bool = True) -> Coerced:
     """The value of `raw` for a field of type `spec` (schema.Spec). `percent`: the cell is shown
-    as a percentage (it holds 0.45 for `45 %`)."""
+    as a percentage (it holds 0.45 for `45 %`); `day_first`: the order of the column's numeric
+    dates (`dates.column_order`: `05/02/2026` is 5 February when true, May 2 when not)."""
     kind = spec.type
     if kind == "list":
         return _list(raw, spec.item or Spec("string"), key)
@@ -103,7 +105,7 @@ def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "") -> Coe
             return Coerced(text.upper(), "normalised" if text != text.upper() else None, text)
         return _number(raw, "number", percent)
     if kind == "date":
-        return _date(raw)
+        return _date(raw, day_first)
     if isinstance(raw, (dt.date, dt.datetime)):
         return Coerced(text_of(raw), "converted", "date")
     return Coerced(text_of(raw))
@@ -436,9 +438,10 @@ _EXCEL_DAY_0 = dt.date(1899, 12, 30)
 _SERIALS = range(20000, 100000)
 
 
-def _date(raw: Any) -> Coerced:
-    """A date as ISO 8601: date cells, `30/11/2026`, `30-11-26`, `30 novembre 2026`, `2026-11-30`,
-    and Excel's serial numbers of days (`45985`)."""
+def _date(raw: Any, day_first: bool = True) -> Coerced:
+    """A date as ISO 8601: date cells, `30/11/2026`, `30-11-26` (or `11/30/2026` in a column
+    read month-first: `day_first` false), `30 novembre 2026`, `2026-11-30`, and Excel's serial
+    numbers of days (`45985`)."""
     if isinstance(raw, (dt.date, dt.datetime)):
         return Coerced(text_of(raw)[:10])
     text = text_of(raw)
@@ -449,14 +452,13 @@ def _date(raw: Any) -> Coerced:
         return Coerced(dt.date.fromisoformat(text).isoformat())
     except ValueError:
         pass
+    numeric = read_slashed(text, day_first)  # raises CellError for a day or month that does not exist
+    if numeric is not None:
+        return Coerced(numeric[:10], "converted", text)  # a time written after the date is no part of it
     iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
-    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", text)
     words = re.fullmatch(r"(?:1er|(\d{1,2}))\s+([^\W\d_]+)\.?\s+(\d{4})", text, re.UNICODE)
     if iso:
         year, month, day = int(iso.group(1)), int(iso.group(2)), int(iso.group(3))
-    elif match:
-        day, month, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        year += 2000 if year < 100 else 0
     elif words and plain(words.group(2)) in _MONTHS:
         day, month, year = int(words.group(1) or 1), _MONTHS[plain(words.group(2))], int(words.group(3))
     else:
