@@ -46,11 +46,6 @@ class Order:
     example: str
 
 
-def is_slashed(text: str) -> bool:
-    """Whether `text` is a `/`-date (or `.`, `-`; with or without a time), possible or not."""
-    return _SLASHED.fullmatch(text) is not None
-
-
 def column_order(texts: Iterable[str], row_of: Callable[[str], int]) -> Order | None:
     """The order of the `/`-dates among a column's distinct `texts` (as the export writes them,
     in reading order; `row_of` the row of the first cell holding a text); None when there are
