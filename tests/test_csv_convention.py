@@ -124,6 +124,7 @@ def test_the_diff_names_the_rule_and_the_field_by_code(both: Any) -> None:
 
 def test_the_scan_csv_keeps_its_documented_columns_in_every_language(both: Any) -> None:
     documented = ("id, kind, name, readiness, secnumcloud_scope, residency, exposure_level, exposure_score, target, "
-                  "platform, findings, top_rule, top_severity, top_message, undecided").split(", ")
+                  "platform, findings, top_rule, top_severity, top_message, undecided, confidence, top_uncertain"
+                  ).split(", ")
     assert list(CSV_COLUMNS) == documented
     assert both["fr"]["scan"][0] == both["en"]["scan"][0] == documented

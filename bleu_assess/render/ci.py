@@ -288,6 +288,7 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
     test case, so the item's location (`file:line`) is written in its `<system-out>`, which GitLab,
     Jenkins and Azure DevOps show with the test."""
     from bleu_assess.render.i18n import label
+    from bleu_assess.render.scan import uncertain_mark
     from bleu_assess.render.summary import missing_facts
 
     where = item_locations(path)
@@ -317,7 +318,8 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
                 continue
             failures += 1
             first = failing[0]
-            body = "\n".join(f"[{f.severity}] {f.rule}: {f.message}\n  → {f.remediation}" for f in failing)
+            body = "\n".join(f"[{f.severity}] {f.rule}: {f.message}{uncertain_mark(f, result.lang)}\n  → {f.remediation}"
+                             for f in failing)
             cases.append(f"    <testcase {attrs}>\n"
                          f"      <failure type={quoteattr(first.rule)} message={quoteattr(first.message)}>"
                          f"{_text(body)}</failure>\n{located}\n    </testcase>")

@@ -163,17 +163,22 @@ def top_finding(item: ItemVerdict) -> Finding | None:
 
 
 def finding_heading(finding: Finding, lang: str) -> str:
-    """"RULE: title", marked when a legal basis is uncertain: « [incertain] » when it is the rule
-    named's own; for a finding merged from several rules, the mark names the uncertain ones
-    (« [base incertaine : HDS-EXI30-001] »), so that the heading's rule, verified, does not read
-    as uncertain (findings_words.uncertain_rules)."""
+    """"RULE: title", marked when a legal basis is uncertain (`uncertain_mark`)."""
+    return f"{finding.rule}: {finding.title}{uncertain_mark(finding, lang)}"
+
+
+def uncertain_mark(finding: Finding, lang: str) -> str:
+    """' [incertain]' after a finding whose rule's legal basis is uncertain, else ''; for a
+    finding merged from several rules, the mark names the uncertain ones (« [base incertaine :
+    HDS-EXI30-001] »), so that the heading's rule, verified, does not read as uncertain
+    (findings_words.uncertain_rules). The table's top finding and the Markdown's show it alike."""
     uncertain = uncertain_rules(finding)
     if not uncertain:
-        return f"{finding.rule}: {finding.title}"
+        return ""
     if uncertain == (finding.rule,):
-        return f"{finding.rule}: {finding.title} [{t('scan.uncertain_mark', lang)}]"
+        return f" [{t('scan.uncertain_mark', lang)}]"
     named = t("cli.list_separator", lang).join(uncertain)
-    return f"{finding.rule}: {finding.title} [{t('scan.uncertain_rules_mark', lang, rules=named)}]"
+    return f" [{t('scan.uncertain_rules_mark', lang, rules=named)}]"
 
 
 def summary_text(result: ScanResult) -> str:
@@ -205,14 +210,17 @@ def markdown(result: ScanResult, template_dir: str | None = None) -> str:
                                           value, result.summary()["provisional"].get(dimension, {}).get(key, 0),
                                           result.lang),
                                       "label": lambda kind, value: label(kind, value, result.lang),
+                                      "uncertain_mark": lambda finding: uncertain_mark(finding, result.lang),
                                       "date": lambda value: l10n.date(value, result.lang)},
                   template_dir, result.lang)
 
 
-# `undecided`, last: the verdicts resting on facts missing, space-separated (ItemVerdict.undecided).
+# `undecided`: the verdicts resting on facts missing, space-separated (ItemVerdict.undecided);
+# `confidence`: the item's, when it rests on catalogue facts not all official (the JSON's);
+# `top_uncertain`: the rules of the top finding whose legal basis is uncertain (uncertain_mark's).
 CSV_COLUMNS = ("id", "kind", "name", "readiness", "secnumcloud_scope", "residency", "exposure_level",
                "exposure_score", "target", "platform", "findings", "top_rule", "top_severity", "top_message",
-               "undecided")
+               "undecided", "confidence", "top_uncertain")
 
 
 def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
@@ -224,7 +232,8 @@ def csv_text(result: ScanResult, dialect: str | None = None) -> bytes:
         rows.append((item.id, item.kind, item.name, item.readiness, item.secnumcloud_scope, item.residency,
                      item.exposure.level, item.exposure.score, item.target, item.platform or "", len(decided(item)),
                      top.rule if top else "", top.severity if top else "", top.message if top else "",
-                     " ".join(item.undecided)))
+                     " ".join(item.undecided), item.confidence or "",
+                     " ".join(uncertain_rules(top)) if top else ""))
     return csv_bytes(CSV_COLUMNS, rows, dialect or default_dialect(result.lang))
 
 
