@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bleu_assess.cli import app
+from bleu_assess.render.i18n import catalogue
 from bleu_assess.render.scan import CSV_COLUMNS
-from bleu_assess.vocab import Readiness, Severity
+from bleu_assess.vocab import HeldReason, Readiness, Severity
 
 INVENTORY = """\
 format: bleu-assess/v2
@@ -43,6 +45,12 @@ VOCABULARIES = {
     "criticality (code)": {"low", "medium", "high", "vital"},
     "target (code)": {"secnumcloud", "eu-cloud", "any-cloud", "on-premises", "retire", "retain"},
     "Change (code)": {"added", "removed", "changed", "new-finding", "resolved-finding"},
+    # Why an application sits where it does: a held one's JSON `reason`, else the keys of the
+    # decisions its reason words (`plan.reason_after` → `after`), several space-separated.
+    "reason (code)": {h.value for h in HeldReason} | {key.removeprefix(prefix).replace("_", "-")
+                                                       for key in catalogue("en")
+                                                       for prefix in ("plan.reason_", "plan.staying_")
+                                                       if key.startswith(prefix)},
 }
 
 
@@ -102,7 +110,7 @@ def test_code_columns_hold_the_same_codes_in_every_language(both: Any, name: str
     for n in coded:
         allowed = VOCABULARIES.get(english[0][n])
         if allowed is not None:
-            assert {row[n] for row in english[1:]} - {""} <= allowed, english[0][n]
+            assert {code for row in english[1:] for code in row[n].split(" ")} - {""} <= allowed, english[0][n]
 
 
 def test_the_findings_name_their_rule_severity_and_readiness_by_code(both: Any) -> None:
@@ -110,6 +118,19 @@ def test_the_findings_name_their_rule_severity_and_readiness_by_code(both: Any) 
     rows = [dict(zip(table[0], row)) for row in table[1:]]
     assert all(r["rule"] and r["severity (code)"] in VOCABULARIES["severity (code)"] for r in rows)
     assert {r["readiness (code)"] for r in rows if r["item"] == "messagerie"} <= {"not-ready", "ready-with-conditions"}
+
+
+def test_the_plan_gives_each_row_its_reason_by_code(both: Any, runner: Any, tmp_path: Path) -> None:
+    table = both["en"]["plan"]
+    assert table[0][table[0].index("reason") + 1] == "reason (code)"
+    rows = [dict(zip(table[0], row)) for row in table[1:]]
+    assert all(r["reason"] and r["reason (code)"] for r in rows), "every row says why, in words and by code"
+    path = tmp_path / "inventaire.yaml"
+    path.write_text(INVENTORY, encoding="utf-8")
+    result = runner.invoke(app, ["plan", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    held = {h["id"]: h["reason"] for h in json.loads(result.stdout)["held"]}
+    assert held and {r["application"]: r["reason (code)"] for r in rows if r["status (code)"] == "held"} == held
 
 
 def test_the_diff_names_the_rule_and_the_field_by_code(both: Any) -> None:

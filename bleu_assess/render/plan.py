@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bleu_assess.assess.results import PlanResult, decided, to_json, worded
+from bleu_assess.assess.results import PlanResult, Said, decided, to_json, worded
 from bleu_assess.plan.roadmap import day_after, gantt_text
 from bleu_assess.render import l10n, words
 from bleu_assess.render.graph_export import mermaid_node_id, mermaid_text
@@ -133,7 +133,23 @@ def json_text(plan: PlanResult, inventory: Inventory, template_dir: str | None =
 CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", "move_group", "depends_on",
                "target", "platform", "effort_days", "readiness", "reason", "tasks", "wave_start", "wave_end")
 # The columns whose values are decision codes: each followed by a column of the code itself.
-CODED = frozenset({"criticality", "status", "target", "readiness"})
+CODED = frozenset({"criticality", "status", "target", "readiness", "reason"})
+# A reason's code is its decision's catalogue key less its area and kind: `plan.reason_after`
+# → `after`, `plan.staying_retain` → `retain` (a held application's is the JSON's `reason`).
+_REASON_KEYS = ("plan.reason_", "plan.staying_")
+
+
+def reason_code(said: Said) -> str:
+    """The codes of a wave placement's or a staying application's reason (a Phrase, or several
+    joined), space-separated, the same in every language (`group after`); '' for a reason
+    already worded, whose codes are lost."""
+    if isinstance(said, str):
+        return ""
+    codes = []
+    for part in (said.params["parts"] if not said.key else (said,)):
+        key = next((part.key[len(prefix):] for prefix in _REASON_KEYS if part.key.startswith(prefix)), part.key)
+        codes.append(key.replace("_", "-"))
+    return " ".join(dict.fromkeys(codes))
 
 
 def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None) -> bytes:
@@ -143,7 +159,11 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
     `wave_start` and `wave_end` are its wave's ISO dates when the plan is dated (--start). In
     `dialect` (bleu_assess.render.tabular; default from the plan's language). Headers are in the
     plan's language; a coded value (criticality, status, target, readiness) is written in words,
-    then as its code in the next column (CODED, the convention of bleu_assess.render.tabular)."""
+    then as its code in the next column (CODED, the convention of bleu_assess.render.tabular); the
+    reason's code is `reason_code`'s, or a held application's `reason` (`not-ready`...)."""
+    codes = {p.id: reason_code(p.reason) for w in plan.waves for p in w.placements}
+    codes.update((s.id, reason_code(s.reason)) for s in plan.staying)
+    codes.update((h.id, h.reason) for h in plan.held)
     plan = words.plan(plan)
     lang = plan.scan.lang
     ctx = context(plan, inventory)
@@ -156,7 +176,8 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
         rows.append((app_id, app.name, app.owner or "", coded("criticality", app.criticality, lang),
                      Coded(status, t(f"plan.status_{status}", lang)), wave, " ".join(group), " ".join(app.depends_on),
                      coded("target", verdict.target, lang), verdict.platform or "", effort,
-                     coded("readiness", verdict.readiness, lang), reason, tasks, dates[0] or "", dates[1] or ""))
+                     coded("readiness", verdict.readiness, lang), Coded(codes[app_id], reason), tasks,
+                     dates[0] or "", dates[1] or ""))
 
     for wave in plan.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
