@@ -172,6 +172,32 @@ def test_a_rule_group_notes_the_uncertain_basis_against_the_items_it_concerns(wr
                                  article.group())
 
 
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_rule_group_cites_every_rule_its_findings_merge_not_its_first_findings_alone(
+        write_inventory: Any, runner: Any, tmp_path: Path, lang: str) -> None:
+    # Paie's EXT-JUR-001 (first by id: rh before sante) merges nothing; that of Dossiers de soins
+    # merges HDS-EXI30-001, whose sources (the HDS référentiel, GDPR art. 48) only it cites.
+    path = write_inventory(merged_estate())
+    _, scan, _ = assessed(path, lang)
+    findings = [f for item in scan.items for f in item.findings if f.rule == "EXT-JUR-001"]
+    assert len({f.rule_ids for f in findings}) == 2 and findings[0].rule_ids == ("EXT-JUR-001",)
+    group = next(g for g in rule_groups(scan) if g["rule"] == "EXT-JUR-001")
+    assert group["rules"] == ("EXT-JUR-001", "HDS-EXI30-001")
+    cited = [r for f in findings for r in f.references]
+    assert set(group["references"]) == set(cited) and len(group["references"]) == len(set(cited))
+    assert list(group["references"][:len(findings[0].references)]) == list(findings[0].references), "its rule's first"
+    again = next(g for g in rule_groups(scan) if g["rule"] == "EXT-JUR-001")
+    assert (again["rules"], again["references"]) == (group["rules"], group["references"]), "deterministic"
+    out = tmp_path / "rapport.html"
+    result = runner.invoke(app, ["report", str(path), "--lang", lang, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    article = re.search(r'<article class="rule" id="rule-EXT-JUR-001">.*?</article>', out.read_text(encoding="utf-8"),
+                        re.S)
+    assert article and "<code>HDS-EXI30-001</code>" in article.group()
+    merged_only = next(r for r in cited if r not in findings[0].references)
+    assert merged_only.split(" (")[0] in article.group()
+
+
 def test_the_patient_records_exposure_path_is_in_the_dot_text() -> None:
     inventory, scan, _ = assessed(CHU, "fr")
     exposure, overview = diagram.diagrams(scan.applications, inventory, TITLES)

@@ -108,8 +108,7 @@ class FindingWords:
     def _references(self, ids: tuple[str, ...], texts: list[RuleTexts]) -> _References:
         """The legal and method references and the uncertainty note of a finding of rules `ids`."""
         lang = self.lang
-        citations = [c for rule_id in ids for c in self.sources[rule_id][0].citations(self.sources[rule_id][1])]
-        legal, method = render_references(citations, lang)
+        legal, method = references(self.sources, ids, lang)
         if len(ids) > 1:
             notes = [f"{rule_id} : {t.uncertain}" if lang == "fr" else f"{rule_id}: {t.uncertain}"
                      for rule_id, t in zip(ids, texts) if t.uncertain]
@@ -149,6 +148,14 @@ class FindingWords:
         if not findings:
             return item
         return WordedItem.made((*_HEAD(item), findings, *_TAIL(item)), self)
+
+
+def references(sources: Mapping[str, tuple[Ruleset, Rule]], ids: Iterable[str], lang: str
+               ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The legal and method references of rules `ids` (each in `sources`), as one finding of
+    them cites them: each source once, with the pinpoints of all of them (citations.render)."""
+    return render_references([c for rule_id in ids for c in sources[rule_id][0].citations(sources[rule_id][1])],
+                             lang)
 
 
 def _remediation(remediations: tuple[Split, ...], own: Mapping[str, Any]) -> str:

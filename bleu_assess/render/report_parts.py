@@ -48,12 +48,12 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     """Every finding, grouped by rule: most severe first, then the rules affecting most items.
     Each group: `rule`, `ruleset`, `dimension`, `severity`, `title`, `remediation` (None when
     its findings' remediations differ), `remediations` ({text, names}: each distinct one, with
-    the names of the items it is for),
-    `references`, `rules` (every rule merged into the finding, `rule` first), `uncertain` (the
-    note on an uncertain legal basis when every finding of the group has the same, else None),
-    `uncertainties` ({text, names}: each distinct note, with the names of the items whose
-    finding has it; an item whose finding has none is in none), `method_references`, `items` ({id, kind, name, message}, by name; Records: made as
-    they are read). Nothing is dropped: the items of a group are exactly those with a finding of
+    the names of the items it is for), `rules` (every rule merged into a finding of the group,
+    `rule` first: its findings may merge different rules), `references` and `method_references`
+    (those of all these rules: `_cited`), `uncertain` (the note on an uncertain legal basis when
+    every finding of the group has the same, else None), `uncertainties` ({text, names}: each
+    distinct note, with the names of the items whose finding has it; an item whose finding has
+    none is in none), `items` ({id, kind, name, message}, by name; Records: made as they are read). Nothing is dropped: the items of a group are exactly those with a finding of
     that rule."""
     groups: dict[str, dict[str, Any]] = {}
     # A group is worded by the first finding of its rule in the results' order. Findings are
@@ -87,18 +87,38 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
             group["remediation"] = None
         # The note is its rules' (those merged into each finding: assess/merge.py), not the
         # group's: an item whose finding merges no uncertain rule must not read as uncertain.
-        note_of: dict[tuple[str, ...], str | None] = {}
+        merged: dict[tuple[str, ...], Finding] = {}  # a worded finding per distinct tuple of rules
         notes: dict[str, list[str]] = {}
         for item, finding in pairs[rule]:
             ids = finding.rule_ids
-            if ids not in note_of:
-                note_of[ids] = worded(item, finding).uncertain
-            if note_of[ids]:
-                notes.setdefault(str(note_of[ids]), []).append(item.name)
+            if ids not in merged:
+                merged[ids] = worded(item, finding)
+            if merged[ids].uncertain:
+                notes.setdefault(str(merged[ids].uncertain), []).append(item.name)
         group["uncertainties"] = [{"text": text, "names": names} for text, names in notes.items()]
         everyone = len(notes) == 1 and len(next(iter(notes.values()))) == len(pairs[rule])
         group["uncertain"] = next(iter(notes)) if everyone else None
+        _cited(group, scan, list(merged.values()))
     return sorted(groups.values(), key=lambda g: (SEVERITY_RANK[g["severity"]], -len(g["items"]), g["rule"]))
+
+
+def _cited(group: dict[str, Any], scan: ScanResult, merged: list[Finding]) -> None:
+    """The group's `rules` and references: those of every rule its findings merge (`merged`: a
+    worded finding per distinct tuple of rule ids, by item name), not its first finding's alone:
+    its rule, then the others as the findings first name them. Worded from the rules' sources
+    (findings_words.references), each source once with all its pinpoints; for rules this tool
+    does not know (a results file read back), the findings' own references, each once."""
+    from bleu_assess.render.findings_words import references
+
+    ids = tuple(dict.fromkeys((group["rule"], *(r for f in merged for r in f.rule_ids))))
+    if ids == group["rules"]:
+        return
+    group["rules"] = ids
+    if scan.sources is not None and all(r in scan.sources for r in ids):
+        group["references"], group["method_references"] = references(scan.sources, ids, scan.lang)
+    else:
+        group["references"] = tuple(dict.fromkeys(r for f in merged for r in f.references))
+        group["method_references"] = tuple(dict.fromkeys(r for f in merged for r in f.method_references))
 
 
 def _group_item(pair: tuple[ItemVerdict, Finding]) -> dict[str, Any]:
