@@ -42,6 +42,32 @@ def test_scan_table_fits_and_never_cuts_a_word(width: int, lang: str) -> None:
         assert item.id in words
 
 
+@pytest.mark.parametrize("lang, named", [("fr", "Applications (A) : 2, jeux de données (D) : 1"),
+                                         ("en", "Applications (A): 2, datasets (D): 1")])
+def test_without_colours_each_row_shows_its_items_kind(write_inventory: Any, runner: Any, lang: str,
+                                                       named: str) -> None:
+    # Piped, NO_COLOR, 80 columns: no italics to tell the dataset from the applications, so each
+    # id follows the mark of its kind, which the summary names; nothing is wider for it.
+    from bleu_assess.cli import app
+
+    path = write_inventory({
+        "format": "bleu-assess/v2", "organisation": {"name": "Mairie", "country": "FR", "type": "local-authority"},
+        "applications": [{"id": "etat-civil", "name": "État civil", "hosting": {"model": "on-premises"},
+                          "datasets": ["actes"]},
+                         {"id": "site", "name": "Site", "hosting": {"model": "on-premises"}, "datasets": ["actes"]}],
+        "datasets": [{"id": "actes", "name": "Actes", "classification": "personal"}]})
+    result = runner.invoke(app, ["scan", str(path), "--lang", lang], env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "\x1b" not in result.stdout
+    first_cells = {line.split("│")[1].strip() for line in lines if line.startswith("│ ") and line.split("│")[1].strip()}
+    marks = scan_render.kind_marks(lang)
+    assert first_cells >= {f"{marks['application']} etat-civil", f"{marks['application']} site",
+                           f"{marks['dataset']} actes"}
+    assert marks["application"] != marks["dataset"]
+    assert named in result.stdout
+
+
 def test_a_narrow_terminal_names_the_columns_it_leaves_out() -> None:
     result = api.scan(EXAMPLE, lang="en")
     narrow = "\n".join(rendered(scan_render.table(result, 80), 80))

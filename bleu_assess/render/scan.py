@@ -83,9 +83,11 @@ def table(result: ScanResult, width: int = 160, every: bool = False) -> Stack | 
     def column(key: str, cells: list[Any], keep: int, **options: Any) -> Column:
         return Column(t(f"scan.{key}", lang), cells, keep, **options)
 
+    # The kind's mark before the id, named in the summary: italics alone are lost without styling.
+    marks = kind_marks(lang)
     columns = [
-        column("col_item", [cell(i.id, "" if i.kind == "application" else "italic") for i in items], ALWAYS,
-               no_wrap=True),
+        column("col_item", [cell(f"{marks[i.kind]} {i.id}", "" if i.kind == "application" else "italic")
+                            for i in items], ALWAYS, no_wrap=True),
         column("col_readiness", [cell(label("readiness", i.readiness, lang) + confidence_mark(i.confidence, lang),
                                       _STYLES.get(i.readiness, "")) for i in items], ALWAYS),
         column("col_scope", [cell(label("secnumcloud_scope", i.secnumcloud_scope, lang)
@@ -108,6 +110,11 @@ def table(result: ScanResult, width: int = 160, every: bool = False) -> Stack | 
     grid = fitted(title, columns, width, lang)
     summary = Boxed(summary_text(result), t("scan.summary_title", lang))
     return Stack(grid, Line(rest), summary) if rest else Stack(grid, summary)
+
+
+def kind_marks(lang: str) -> dict[str, str]:
+    """The table's mark of each item kind (« A », « D »), which its summary's first line names."""
+    return {kind: t(f"scan.kind_mark.{kind}", lang) for kind in ("application", "dataset")}
 
 
 def cannot_assess_line(result: ScanResult) -> str | None:
@@ -188,7 +195,7 @@ def summary_text(result: ScanResult) -> str:
     s = result.summary()
     unknown = cannot_assess_line(result)
     return "\n".join([
-        t("scan.summary_line", lang, applications=s["applications"], datasets=s["datasets"]),
+        t("scan.table_summary_line", lang, applications=s["applications"], datasets=s["datasets"], **kind_marks(lang)),
         *([unknown] if unknown else []),
         t("scan.readiness_line", lang, values=_counts("readiness", s["readiness"], lang) or "—"),
         t("scan.scope_line", lang, values=_counts("secnumcloud_scope", s["secnumcloud_scope"], lang,
