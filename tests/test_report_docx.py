@@ -3,6 +3,7 @@ summary, the roadmap and the main blockers, branded, in French or English, byte-
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +74,22 @@ def test_a_blocker_s_remediation_that_names_its_item_is_given_for_each_item(runn
     group = texts[start:start + 6]
     for name in ("Messagerie et collaboration (Microsoft 365)", "Téléradiologie (interprétation à distance)"):
         assert any(text.startswith(f"Migrer {name} vers") and text.endswith(f"({name})") for text in group), group
+
+
+def test_a_blocker_resting_on_an_uncertain_basis_says_so_for_its_items(runner: Any, monkeypatch: Any,
+                                                                        tmp_path: Path) -> None:
+    # EXT-FLOW-004's findings merge HDS-EXI30-001, whose legal basis is uncertain: the note says
+    # so under the group, as the HTML report does, naming the items whose finding rests on it.
+    from bleu_assess import api
+    from bleu_assess.render.report_parts import rule_groups
+
+    document = note(runner, monkeypatch, tmp_path / "note.docx", "--lang", "fr", "--as-of", "2026-11-30")
+    texts = [p.text for p in document.paragraphs]
+    start = next(i for i, text in enumerate(texts) if "(EXT-FLOW-004," in text)
+    # Up to the next group's heading, « Gravité — titre (RULE-ID, n éléments) ».
+    end = next((i for i in range(start + 1, len(texts)) if re.search(r"\([A-Z][A-Z0-9-]+-\d{3}, ", texts[i])),
+               len(texts))
+    said = [text for text in texts[start:end] if text.startswith(t("report.uncertain", "fr") + " — ")]
+    group = next(g for g in rule_groups(api.scan(CHU, lang="fr", as_of="2026-11-30")) if g["rule"] == "EXT-FLOW-004")
+    notes = [group["uncertain"]] if group["uncertain"] else [e["text"] for e in group["uncertainties"]]
+    assert notes and len(said) == len(notes) and all("HDS-EXI30-001" in text for text in said)

@@ -145,6 +145,11 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
         else:  # each distinct remediation, with the items it is for
             document.add_paragraph(say("field", name=say("remediation")))
             bullets([f"{entry['text']} ({separator.join(entry['names'])})" for entry in group["remediations"]])
+        # An uncertain legal basis, as the HTML report says it: the group's, else each note with its items.
+        notes = [group["uncertain"]] if group["uncertain"] else [
+            f"{entry['text']} ({separator.join(entry['names'])})" for entry in group["uncertainties"]]
+        for text in notes:
+            document.add_paragraph().add_run(f"{say('uncertain')} — {text}").italic = True
 
     moment = reference_moment().replace(tzinfo=None)
     properties = document.core_properties
