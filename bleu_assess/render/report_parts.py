@@ -53,8 +53,8 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     (those of all these rules: `_cited`), `uncertain` (the note on an uncertain legal basis when
     every finding of the group has the same, else None), `uncertainties` ({text, names}: each
     distinct note, with the names of the items whose finding has it; an item whose finding has
-    none is in none), `items` ({id, kind, name, message}, by name; Records: made as they are read). Nothing is dropped: the items of a group are exactly those with a finding of
-    that rule."""
+    none is in none), `items` ({id, kind, name, message}, by name; Records: made as they are
+    read). Nothing is dropped: the items of a group are exactly those with a finding of that rule."""
     groups: dict[str, dict[str, Any]] = {}
     # A group is worded by the first finding of its rule in the results' order. Findings are
     # worded as they are needed and not kept (results.worded): held to the end of the report,
