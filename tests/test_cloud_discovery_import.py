@@ -27,7 +27,7 @@ DISCOVERY = {"Discovery_Report": [
     ["Machine Name", "Operating System", "Cores", "Memory (in MB)", "IP Addresses", "Power Stats", "Machine ID"],
     ["SRV-DPI-01", "Microsoft Windows Server 2012 R2 (64-bit)", 4, 8192, "[fe80::1,10.0.1.10];", "ON", "/sub/m1"],
     ["SRV-SQL-01", "Microsoft Windows Server 2019 Standard", 8, 32768, "[10.0.1.20];", "ON", "/sub/m2"],
-    ["srv-lab", "Ubuntu 22.04", 2, 2048, "[];", "OFF", "/sub/m3"],
+    ["srv-lab", "Debian GNU/Linux 12", 2, 2048, "[];", "OFF", "/sub/m3"],
 ]}
 ASSESSMENT = {
     "All_VM_IaaS_Server_Rehost_Perf": [
