@@ -140,4 +140,8 @@ def check_verdict_model(data: dict[str, Any]) -> list[tuple[tuple[str, ...], str
     known(("strategy_targets",), (data.get("strategy_targets") or {}).values(), Target)
     known(("target_requirements",), data.get("target_requirements") or {}, Target)
     known(("exposure", "levels"), ((data.get("exposure") or {}).get("levels") or {}), ExposureLevel)
+    bases = data.get("transfer_bases") or []
+    for basis in data.get("transfer_basis_countries") or {}:
+        if basis not in bases:
+            problems.append((("transfer_basis_countries",), f"'{basis}' is not a transfer basis ({', '.join(bases)})"))
     return problems

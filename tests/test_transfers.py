@@ -256,3 +256,32 @@ def test_a_hosting_region_no_provider_region_names_is_judged_by_its_country(
         item = result.item(item_id)
         assert item.residency == residency
         assert ("RES-GDPR-004" in rules_of(item)) is unknown_basis
+
+
+# -- a basis valid for some countries only -------------------------------------------------------
+
+@pytest.mark.parametrize(("support", "storage", "access_finding", "storage_finding"), [
+    (["US"], ["US"], False, False),  # the DPF covers a certified US organisation
+    (["US", "IN"], ["US"], True, False),  # staff in India: no adequacy, no other basis declared
+    (["FR"], ["US", "JP"], False, False),  # Japan has its own adequacy decision
+    (["FR"], ["US", "IN"], False, True),  # India has none: stored there without a basis
+])
+def test_the_dpf_covers_transfers_to_the_united_states_only(
+        write_inventory: Any, support: list[str], storage: list[str], access_finding: bool,
+        storage_finding: bool) -> None:
+    # Decision (EU) 2023/1795 is an adequacy decision for self-certified US organisations: a
+    # provider's `transfer_basis: dpf` justifies nothing of its support staff or data elsewhere.
+    inventory = {
+        "format": "bleu-assess/v2",
+        "organisation": {"name": "GHT", "type": "health-establishment"},
+        "providers": [{"id": "rdv", "kind": "commercial", "headquarters": "US", "regions": storage,
+                       "support_regions": support, "transfer_basis": "dpf"}],
+        "applications": [{"id": "rdv-app", "name": "Rendez-vous", "datasets": ["patients"],
+                          "hosting": {"model": "saas", "provider": "rdv"}}],
+        "datasets": [{"id": "patients", "classification": "personal"}],
+    }
+    result = api.scan(write_inventory(inventory), as_of="2026-11-30")
+    for item_id in ("rdv-app", "patients"):
+        found = rules_of(result.item(item_id))
+        assert ("RES-GDPR-002" in found) is access_finding, found
+        assert ("RES-GDPR-001" in found or "RES-GDPR-004" in found) is storage_finding, found

@@ -36,7 +36,9 @@ class Transfers:
         self.eea = group_of("data_protection_group")
         self.eu = group_of("immunity_group")
         self.adequate = region_groups()["adequacy"]
-        self.order = verdict_model().transfer_bases  # weakest first
+        model = verdict_model()
+        self.order = model.transfer_bases  # weakest first
+        self.limited = {basis: frozenset(countries) for basis, countries in model.transfer_basis_countries.items()}
         self.candidates = {p.provider for p in inventory.platforms}
         self._item_cache: dict[Any, dict[str, Any]] = {}
         self._app_cache: dict[Any, dict[str, Any]] = {}
@@ -47,11 +49,18 @@ class Transfers:
     def basis(self, provider: Provider, countries: frozenset[str], declared: str | None = None) -> str:
         """The basis of `provider`'s transfers to `countries` (outside the EEA): as declared (the
         offer's, else the provider's), else `adequacy` when every country has an adequacy decision
-        (regions.yaml `@adequacy`), else `unknown`."""
+        (regions.yaml `@adequacy`), else `unknown`. A declared basis that holds for some countries
+        only (verdicts.yaml `transfer_basis_countries`: the DPF, for the US) covers those; the
+        others have the basis they would have without it, and the weakest of both counts."""
         declared = declared or provider.transfer_basis
-        if declared:
+        if declared and declared not in self.limited:
             return declared
-        return "adequacy" if countries <= self.adequate else "unknown"
+        covered = countries & self.limited[declared] if declared else frozenset()
+        rest = countries - covered
+        if declared and not rest:
+            return declared
+        found = "adequacy" if rest <= self.adequate else "unknown"
+        return self._weakest([declared, found]) or found if declared and covered else found
 
     def _weakest(self, bases: list[str]) -> str | None:
         return min(bases, key=self.order.index) if bases else None

@@ -60,6 +60,8 @@ class VerdictModel:
     strategy_models: dict[str, list[str]]
     exposure: dict[str, Any]
     transfer_bases: list[str]
+    # Bases valid for some countries only (basis -> countries): dpf -> US.
+    transfer_basis_countries: dict[str, list[str]]
     expiry_warning_days: int
 
     def strongest(self, field: str, values: list[str]) -> str:
