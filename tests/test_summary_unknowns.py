@@ -58,3 +58,28 @@ def test_data_to_qualify_is_data_not_classified_not_data_whose_location_is_unkno
     assert "Données non classées : Courriels" in sensitivity.replace("\u202f", " ").replace("\xa0", " ")
     assert "Occupation des lits" not in sensitivity and "Indéterminé" not in sensitivity
     assert any("Occupation des lits" in line for line in page["unknowns"]["lines"])
+
+
+def test_the_headline_counts_as_unknown_only_what_cannot_be_assessed(write_inventory: Any) -> None:
+    # The mail stays (strategy retain) and is not ready (health data at a host without HDS); where its
+    # data lives is not declared (its
+    # residency is provisional): it is one of the applications staying, as the plan says, and is
+    # named among the unknowns, not counted as an application that cannot be assessed.
+    inventory_data = hospital()
+    inventory_data["applications"][1]["strategy"] = "retain"
+    inventory_data["applications"][1]["datasets"] = ["courriels"]
+    inventory_data["applications"].pop()  # the beds, which cannot be assessed
+    inventory_data["datasets"] = [inventory_data["datasets"][0],
+                                  {"id": "courriels", "name": "Courriels", "classification": "health"}]
+    inventory_data["providers"][1].pop("regions")
+    inventory = api.load(write_inventory(inventory_data)).inventory
+    scan = api.assess(inventory, lang="fr")
+    plan = api.plan(scan, api.graph(inventory))
+    page = one_page(scan, plan, inventory)
+    figures = {kind: value for value, _, kind in page["figures"]}
+    mail = scan.item("mail")
+    assert mail.readiness == "not-ready"
+    assert figures["neutral"] == len(plan.staying) == 1
+    assert figures["unknown"] == scan.summary()["cannot_assess"]["applications"]
+    assert any("Messagerie" in line for line in page["unknowns"]["lines"])
+    assert figures["ready"] + figures["not-ready"] + figures["neutral"] + figures["unknown"] == figures["total"] == 2

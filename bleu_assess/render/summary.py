@@ -182,15 +182,19 @@ def one_page(scan: ScanResult, plan: PlanResult, inventory: Inventory) -> dict[s
 
     summary = scan.summary()
     scope = summary["secnumcloud_scope"]
+    # The headline's unknowns are the applications that cannot be assessed (readiness unknown, as
+    # `scan` counts them); one whose readiness is decided but another verdict rests on a missing
+    # fact keeps its place (held, staying) and is named among the unknowns below.
+    cannot_assess = {i.id for i in scan.applications if i.readiness == "unknown"}
     # The recommended scope beside the required one: an estate of health data is mostly the former.
     figures = [(count, say(key, count=count), kind) for count, key, kind in (
         (summary["applications"], "figure_applications", "total"),
         (len(moving), "figure_moving", "ready"),
         # The headline adds up to the total: what cannot be assessed is counted once, as unknown.
-        (len(held_ids - unknown_ids), "figure_held", "not-ready"),
-        (len({s.id for s in plan.staying} - unknown_ids), "figure_staying", "neutral"),
+        (len(held_ids - cannot_assess), "figure_held", "not-ready"),
+        (len({s.id for s in plan.staying} - cannot_assess), "figure_staying", "neutral"),
         # Applications only, as the figures beside it: an unknown dataset is named below, not counted here.
-        (len(unknown_ids & apps.keys()), "figure_unknown", "unknown"),
+        (len(cannot_assess), "figure_unknown", "unknown"),
         (scope["required"], "figure_snc", "required"),
         (scope["recommended"], "figure_snc_recommended", "recommended"),
     )]
