@@ -166,7 +166,7 @@ def hosted(write_inventory: Any, cloud: dict[str, Any] | None = None, dc: dict[s
            derogations: list[dict[str, Any]] | None = None) -> tuple[Any, Any]:
     """`a` on an offer of a French datacentre is not exposed and lands on the cloud offer; `b`, on
     premises, needs SecNumCloud (Diffusion Restreinte), which that offer only has
-    pending. `cloud` and `dc` add fields to those two offers (format v2)."""
+    pending (accredited at DR level). `cloud` and `dc` add fields to those two offers (format v2)."""
     inventory = {
         "format": "bleu-assess/v2",
         "organisation": {"name": "Test", "country": "FR", "type": "state-administration"},
@@ -181,7 +181,8 @@ def hosted(write_inventory: Any, cloud: dict[str, Any] | None = None, dc: dict[s
                          # On premises: Diffusion Restreinte at an unqualified commercial offer
                          # would be a blocker of its own (SNC-DR-HOST-001), holding b back.
                          {"id": "b", "name": "Beta", "hosting": {"model": "on-premises"},
-                          "datasets": ["dr"], "effort": 5, "depends_on": ["a"]}],
+                          "datasets": ["dr"], "effort": 5, "depends_on": ["a"],
+                          "homologation": {"level": "dr", "granted_on": "2025-01-15"}}],
         "datasets": [{"id": "pub", "name": "Public", "classification": "public", "particular_sensitivity": "no"},
                      {"id": "dr", "name": "DR", "classification": "restricted"}],
         **({"derogations": derogations} if derogations else {}),

@@ -27,19 +27,19 @@ def test_selection_tells_each_older_version_the_newest_version_not_a_draft() -> 
     assert all(r.superseded_by is None for r in default)
     chosen = {r.id: r for r in select(["offers@1.0", "secnumcloud@1.1"])}
     assert chosen["offers"].superseded_by == "1.1" and chosen["offers"].status == "stable"
-    assert chosen["secnumcloud"].superseded_by == "2.1" and chosen["secnumcloud"].status == "draft"
-    assert {r.id: r for r in select(["secnumcloud@1.0"])}["secnumcloud"].superseded_by == "2.1"
+    assert chosen["secnumcloud"].superseded_by == "2.2" and chosen["secnumcloud"].status == "draft"
+    assert {r.id: r for r in select(["secnumcloud@1.0"])}["secnumcloud"].superseded_by == "2.2"
 
 
 def test_a_draft_is_warned_on_stderr_and_marked_in_the_json(runner: Any) -> None:
     result = runner.invoke(app, ["scan", MINIMAL, "-f", "json", "--lang", "en", "-r", "secnumcloud@1.1"])
     assert result.exit_code == 0, result.output
     assert ("warning: ruleset secnumcloud@1.1 is a draft, not in force: its verdicts are not those of the rules "
-            "in force (version in force: 2.1)") in result.stderr
+            "in force (version in force: 2.2)") in result.stderr
     assert "{" not in result.stderr  # the JSON alone on stdout
     document = json.loads(result.stdout)
     assert _ruleset(document, "secnumcloud") | {"sha256": ""} == {
-        "id": "secnumcloud", "version": "1.1", "sha256": "", "status": "draft", "superseded_by": "2.1"}
+        "id": "secnumcloud", "version": "1.1", "sha256": "", "status": "draft", "superseded_by": "2.2"}
 
 
 @pytest.mark.parametrize(("selector", "said"), [
@@ -75,7 +75,7 @@ def test_the_report_says_it_first_and_in_its_audit_trail(runner: Any, tmp_path: 
     assert result.exit_code == 0, result.output
     text = report.read_text(encoding="utf-8")
     banner = ("> **Le référentiel secnumcloud@1.1 est un brouillon, pas en vigueur : ses verdicts ne sont pas ceux "
-              "des règles en vigueur (version en vigueur : 2.1)**")
+              "des règles en vigueur (version en vigueur : 2.2)**")
     assert banner in text and text.index(banner) < text.index("### ")  # before the first answer
     assert "`secnumcloud@1.1` (brouillon, pas en vigueur)" in text
     plain = tmp_path / "plain.md"

@@ -32,7 +32,8 @@ DISAGREEMENT = {
 def estate(ready: int = 0, exposed: int = 0, kept: int = 0, restricted: int = 0) -> dict[str, Any]:
     """`ready` applications that can move, `exposed` ones holding health data at a US SaaS
     (blocked, exposed critically), `kept` ones that stay (strategy retain), `restricted` ones
-    holding Diffusion Restreinte data (SecNumCloud recommended, ready with conditions)."""
+    holding Diffusion Restreinte data, accredited at DR level (SecNumCloud recommended, ready with
+    conditions)."""
     def apps(prefix: str, count: int, **fields: Any) -> list[dict[str, Any]]:
         return [{"id": f"{prefix}-{i}", "name": f"{prefix.capitalize()} {i}", **fields} for i in range(count)]
 
@@ -40,7 +41,8 @@ def estate(ready: int = 0, exposed: int = 0, kept: int = 0, restricted: int = 0)
     applications = (apps("prete", ready, hosting=on_site, datasets=["interne"])
                     + apps("exposee", exposed, hosting={"model": "saas", "provider": "us"}, datasets=["sante"])
                     + apps("gardee", kept, hosting=on_site, strategy="retain", datasets=["interne"])
-                    + apps("dr", restricted, hosting=on_site, datasets=["dr"]))
+                    + apps("dr", restricted, hosting=on_site, datasets=["dr"],
+                           homologation={"level": "dr", "granted_on": "2025-01-15"}))
     return {
         "format": "bleu-assess/v2", "organisation": {"name": "Test", "type": "health-establishment"},
         "providers": [{"id": "us", "name": "US Cloud", "headquarters": "US", "regions": ["US"]},
