@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pytest
@@ -87,3 +88,93 @@ def test_a_junit_failure_marks_an_uncertain_basis(write_inventory: Any, runner: 
     assert "EXT-JUR-001: Dossiers de soins is hosted by US Cloud" in result.stdout
     assert "[uncertain basis: HDS-EXI30-001]" in result.stdout
     assert "HDS-EXI30-001: Dossiers" in result.stdout and "[uncertain]" in result.stdout
+
+
+def on_premises(inventory: dict[str, Any]) -> dict[str, Any]:
+    """The same estate before its move: every application on premises (no finding of a host)."""
+    return {**inventory, "applications": [{**a, "hosting": {"model": "on-premises"}} for a in inventory["applications"]]}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_diff_marks_new_findings_of_uncertain_basis_and_verdicts_on_catalogue_facts(write_inventory: Any,
+                                                                                   runner: Any, lang: str) -> None:
+    before, after = write_inventory(on_premises(estate()), "before.yaml"), write_inventory(estate(), "after.yaml")
+    args = ["diff", str(before), str(after), "--lang", lang]
+    confidence, legend = t("scan.confidence_mark", lang), t("scan.confidence_legend", lang, mark="†")
+    markdown = runner.invoke(app, [*args, "-f", "markdown"])
+    assert markdown.exit_code == 0, markdown.output
+    lines = markdown.stdout.splitlines()
+    # The merged finding names the uncertain rule, not its own (verified) one.
+    merged = next(line for line in lines if "| sante |" in line and "EXT-JUR-001" in line)
+    assert md_escape(uncertain_mark(api.scan(after, lang=lang).item("sante").top_finding, lang)) in merged  # type: ignore[arg-type]
+    assert not any("EXT-DATA-001" in line and "[" in line for line in lines), "verified findings are not marked"
+    # The office suite's verdict rests on the catalogue: its new values and findings carry †.
+    bureau = [line for line in lines if line.startswith("| bureau |")]
+    assert bureau and all(line.endswith(f" {confidence} |") for line in bureau)
+    assert not any(confidence in line for line in lines if line.startswith("| notes |"))
+    assert legend in markdown.stdout
+    table = runner.invoke(app, [*args, "-f", "table"], env={"COLUMNS": "400"})
+    assert table.exit_code == 0 and legend in table.stdout
+    assert any("EXT-JUR-001" in line and "HDS-EXI30-001" in line for line in table.stdout.splitlines())
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(app, [*args, "-f", "csv", "--csv-dialect", "rfc4180"]).stdout)))
+    uncertain = t("interop.diff_uncertain", lang)
+    confident = t("interop.code_column", lang, name=t("interop.diff_confidence_after", lang))
+    by_rule = {(r[t("interop.diff_item", lang)], r[t("interop.diff_rule", lang)]): r for r in rows}
+    assert by_rule[("sante", "EXT-JUR-001")][uncertain] == "HDS-EXI30-001"
+    assert by_rule[("notes", "EXT-DATA-002")][uncertain] == "" and by_rule[("notes", "EXT-DATA-002")][confident] == ""
+    assert by_rule[("bureau", "EXT-SUP-001")][confident] in ("secondary", "unverified", "uncertain")
+
+
+def test_diff_json_keeps_the_marks_as_codes_on_both_sides(write_inventory: Any, runner: Any) -> None:
+    before, after = write_inventory(on_premises(estate()), "before.yaml"), write_inventory(estate(), "after.yaml")
+    new = runner.invoke(app, ["diff", str(before), str(after), "-f", "json"])
+    assert new.exit_code == 0, new.output
+    found = {(f["item"], f["rule"]): f for f in json.loads(new.stdout)["new_findings"]}
+    assert found[("sante", "EXT-JUR-001")]["uncertain_rules"] == ["HDS-EXI30-001"]
+    assert "uncertain_rules" not in found[("sante", "SNC-REC-001")] and "confidence" not in found[("notes", "EXT-DATA-002")]
+    assert found[("bureau", "EXT-SUP-001")]["confidence"] in ("secondary", "unverified", "uncertain")
+    changes = [c for c in json.loads(new.stdout)["changes"] if c["item"] == "bureau" and c["field"] == "readiness"]
+    assert changes and changes[0]["confidence"]["before"] is None and changes[0]["confidence"]["after"]
+    # Going back, the same findings are resolved and keep their marks; the † is on the before side.
+    back = json.loads(runner.invoke(app, ["diff", str(after), str(before), "-f", "json"]).stdout)
+    resolved = {(f["item"], f["rule"]): f for f in back["resolved_findings"]}
+    assert resolved[("sante", "EXT-JUR-001")]["uncertain_rules"] == ["HDS-EXI30-001"]
+    bureau = next(c for c in back["changes"] if c["item"] == "bureau" and c["field"] == "readiness")
+    assert bureau["confidence"]["before"] and bureau["confidence"]["after"] is None
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sarif_carries_the_uncertainty_as_codes_and_in_the_message(write_inventory: Any, runner: Any,
+                                                                   lang: str) -> None:
+    path = write_inventory(estate())
+    result = runner.invoke(app, ["scan", str(path), "-f", "sarif", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    alerts = {(a["properties"]["item"], a["ruleId"]): a for a in json.loads(result.stdout)["runs"][0]["results"]}
+    legend = t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang))
+    merged = alerts[("sante", "EXT-JUR-001")]
+    assert merged["properties"]["uncertain_rules"] == ["HDS-EXI30-001"]
+    assert "confidence" not in merged["properties"] and legend not in merged["message"]["text"]
+    office = alerts[("bureau", "EXT-SUP-001")]
+    assert office["properties"]["confidence"] in ("secondary", "unverified", "uncertain")
+    assert office["properties"]["item_confidence"] and "uncertain_rules" not in office["properties"]
+    assert office["message"]["text"].endswith(f"({legend})")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_junit_marks_findings_on_catalogue_facts_with_the_legend(write_inventory: Any, runner: Any,
+                                                                 lang: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    path = write_inventory(estate())
+    result = runner.invoke(app, ["scan", str(path), "-f", "junit", "--fail-on", "medium", "--lang", lang])
+    assert result.exit_code == 1, result.output
+    cases = {case.get("name", "").split(" — ")[0]: case for case in ET.fromstring(result.stdout.encode()).iter("testcase")}
+    mark = t("scan.confidence_mark", lang)
+    legend = t("scan.confidence_legend", lang, mark=mark)
+    office = cases["bureau"].find("failure")
+    assert office is not None and office.text is not None
+    assert "EXT-SUP-001: " in office.text and f" {mark}\n" in office.text and office.text.endswith(legend)
+    assert legend in (cases["bureau"].findtext("system-out") or "")
+    care = cases["sante"].find("failure")
+    assert care is not None and care.text is not None and mark not in care.text
+    assert legend not in (cases["sante"].findtext("system-out") or "")
