@@ -178,3 +178,19 @@ def test_junit_marks_findings_on_catalogue_facts_with_the_legend(write_inventory
     care = cases["sante"].find("failure")
     assert care is not None and care.text is not None and mark not in care.text
     assert legend not in (cases["sante"].findtext("system-out") or "")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_explain_marks_the_readiness_and_the_findings_as_the_scan_does(write_inventory: Any, runner: Any,
+                                                                      lang: str) -> None:
+    path = write_inventory(estate())
+    mark, legend = t("scan.confidence_mark", lang), t("scan.confidence_legend", lang, mark="†")
+    office = runner.invoke(app, ["explain", str(path), "bureau", "--lang", lang], env={"COLUMNS": "400"})
+    assert office.exit_code == 0, office.output
+    readiness = next(line for line in office.stdout.splitlines() if t("scan.col_readiness", lang) in line)
+    assert readiness.rstrip(" │").endswith(f" {mark}") and legend in office.stdout
+    care = runner.invoke(app, ["explain", str(path), "sante", "--lang", lang], env={"COLUMNS": "400"})
+    assert care.exit_code == 0, care.output
+    # Panel titles are text, not rich markup: the mark in square brackets is printed whole.
+    assert "· EXT-JUR-001 " + t("scan.uncertain_rules_mark", lang, rules="HDS-EXI30-001").join("[]") in care.stdout
+    assert mark not in care.stdout and legend not in care.stdout
