@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -194,3 +195,27 @@ def test_explain_marks_the_readiness_and_the_findings_as_the_scan_does(write_inv
     # Panel titles are text, not rich markup: the mark in square brackets is printed whole.
     assert "· EXT-JUR-001 " + t("scan.uncertain_rules_mark", lang, rules="HDS-EXI30-001").join("[]") in care.stdout
     assert mark not in care.stdout and legend not in care.stdout
+
+
+CHU = Path(__file__).resolve().parent.parent / "examples" / "chu-exemple.yaml"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_plan_marks_readiness_on_catalogue_facts_and_tasks_of_uncertain_basis(runner: Any, lang: str) -> None:
+    # The CHU's applications at Bleu rest on catalogue facts not all official; its health data
+    # warehouse's EXT-FLOW-005 merges HDS-EXI30-001, whose basis is uncertain.
+    scan = api.scan(CHU, lang=lang)
+    markdown = runner.invoke(app, ["plan", str(CHU), "-f", "markdown", "--lang", lang])
+    assert markdown.exit_code == 0, markdown.output
+    mark = t("scan.confidence_mark", lang)
+    rows = {item: row for item, row in rows_of(markdown.stdout).items() if row.count(" | ") == 6}  # the waves'
+    assert rows and all(row.split(" | ")[5].endswith(f" {mark}") == bool(scan.item(item).confidence)
+                        for item, row in rows.items())
+    task = next(line for line in markdown.stdout.splitlines() if "**entrepot-sante** — EXT-FLOW-005" in line)
+    assert md_escape(t("scan.uncertain_rules_mark", lang, rules="HDS-EXI30-001").join("[]")) in task
+    assert t("scan.confidence_legend", lang, mark=mark) in markdown.stdout
+    document = json.loads(runner.invoke(app, ["plan", str(CHU), "-f", "json", "--lang", lang]).stdout)
+    tasks = {(task["app"], task["rule"]): task for wave in document["waves"] for task in wave["tasks"]}
+    assert tasks[("entrepot-sante", "EXT-FLOW-005")]["uncertain_rules"] == ["HDS-EXI30-001"]
+    assert all("uncertain_rules" not in task for key, task in tasks.items() if key[1] == "SNC-REC-001")
+    assert {task.get("confidence") for task in tasks.values()} > {None}
