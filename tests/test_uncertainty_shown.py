@@ -219,3 +219,20 @@ def test_the_plan_marks_readiness_on_catalogue_facts_and_tasks_of_uncertain_basi
     assert tasks[("entrepot-sante", "EXT-FLOW-005")]["uncertain_rules"] == ["HDS-EXI30-001"]
     assert all("uncertain_rules" not in task for key, task in tasks.items() if key[1] == "SNC-REC-001")
     assert {task.get("confidence") for task in tasks.values()} > {None}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_findings_export_names_the_uncertain_rules_and_the_catalogue_confidence(write_inventory: Any, runner: Any,
+                                                                                   tmp_path: Any, lang: str) -> None:
+    path, out = write_inventory(estate()), tmp_path / "findings.csv"
+    result = runner.invoke(app, ["export", "findings", str(path), "-o", str(out), "--lang", lang,
+                                 "--csv-dialect", "rfc4180"])
+    assert result.exit_code == 0, result.output
+    rows = {(r[t("interop.col_item", lang)], r[t("interop.col_rule", lang)]): r
+            for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")))}
+    rules, confidence = t("interop.col_uncertain_rules", lang), t("interop.col_confidence", lang)
+    code = t("interop.code_column", lang, name=confidence)
+    assert rows[("sante", "EXT-JUR-001")][rules] == "HDS-EXI30-001" and rows[("sante", "EXT-JUR-001")][code] == ""
+    office = rows[("bureau", "EXT-SUP-001")]
+    assert office[rules] == "" and office[code] in ("secondary", "unverified", "uncertain")
+    assert office[confidence] == t(f"catalogue.confidence.{office[code]}", lang)
