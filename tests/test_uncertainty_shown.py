@@ -236,3 +236,17 @@ def test_the_findings_export_names_the_uncertain_rules_and_the_catalogue_confide
     office = rows[("bureau", "EXT-SUP-001")]
     assert office[rules] == "" and office[code] in ("secondary", "unverified", "uncertain")
     assert office[confidence] == t(f"catalogue.confidence.{office[code]}", lang)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_html_report_marks_an_item_of_a_findings_group_on_catalogue_facts(write_inventory: Any, runner: Any,
+                                                                             tmp_path: Any, lang: str) -> None:
+    path, out = write_inventory(estate()), tmp_path / "report.html"
+    result = runner.invoke(app, ["report", str(path), "-f", "html", "--no-fit", "--lang", lang, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    # The findings by rule: EXT-SUP-001 holds the office suite (catalogue: †) and the notes (inline facts).
+    group = html.split('id="rule-EXT-SUP-001"', 1)[1].split("</article>", 1)[0]
+    assert "<td>Bureautique †<br>" in group and "<td>Notes<br>" in group
+    legend = t("scan.confidence_legend", lang, mark="†")
+    assert f'<p class="meta">{legend}</p>' in html
