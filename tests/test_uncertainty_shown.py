@@ -250,3 +250,21 @@ def test_the_html_report_marks_an_item_of_a_findings_group_on_catalogue_facts(wr
     assert "<td>Bureautique †<br>" in group and "<td>Notes<br>" in group
     legend = t("scan.confidence_legend", lang, mark="†")
     assert f'<p class="meta">{legend}</p>' in html
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_fit_marks_an_offer_resting_on_catalogue_facts_not_all_official(runner: Any, lang: str) -> None:
+    # The CHU's Bleu offer comes from the catalogue (secondary facts); its MSSanté offer is typed in.
+    document = json.loads(runner.invoke(app, ["fit", str(CHU), "-f", "json", "--lang", lang]).stdout)
+    assert document["offer_confidence"]["bleu-azure"] in ("secondary", "unverified", "uncertain")
+    assert "gcs-messagerie-sante" not in document["offer_confidence"]
+    markdown = runner.invoke(app, ["fit", str(CHU), "-f", "markdown", "--lang", lang]).stdout
+    mark = t("scan.confidence_mark", lang)
+    header = next(line for line in markdown.splitlines() if line.startswith(f"| {t('fit.col_application', lang)} |"))
+    assert f"| bleu-azure {mark} |" in header and "| gcs-messagerie-sante |" in header
+    assert t("scan.confidence_legend", lang, mark=mark) in markdown
+    rows = list(csv.reader(io.StringIO(runner.invoke(app, ["fit", str(CHU), "-f", "csv", "--lang", lang,
+                                                           "--csv-dialect", "rfc4180"]).stdout)))
+    column = rows[0].index(t("fit.csv.status", lang, offer="bleu-azure"))
+    typed_in = rows[0].index(t("fit.csv.status", lang, offer="gcs-messagerie-sante"))
+    assert all(row[column].endswith(f" {mark}") and not row[typed_in].endswith(mark) for row in rows[1:])
