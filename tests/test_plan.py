@@ -318,7 +318,11 @@ def test_csv_plan_lists_every_application_once_with_its_wave_for_a_ticket_tracke
     waves = {r["application"]: int(r["vague"]) for r in rows if r["statut"] == "vague"}
     assert waves == {a: w.number for w in planned.waves for a in w.applications}
     assert {r["application"] for r in rows if r["statut"] == "en attente"} == {h.id for h in planned.held}
-    assert all(r["motif"] for r in rows) and {r["préparation"] for r in rows} <= {"Prêt", "Prêt sous conditions", "Non prêt", "Indéterminé"}
+    readiness = {r["préparation"].removesuffix(" †") for r in rows}
+    assert all(r["motif"] for r in rows) and readiness <= {"Prêt", "Prêt sous conditions", "Non prêt", "Indéterminé"}
+    # A readiness resting on catalogue facts not all official is marked, its confidence coded beside.
+    assert all(r["préparation"].endswith(" †") == bool(r["confiance du catalogue (code)"]) for r in rows)
+    assert any(r["confiance du catalogue (code)"] for r in rows)
     with_tasks = [r for r in rows if r["tâches"]]
     assert with_tasks and all(line.split(":")[0].count("-") >= 1 for r in with_tasks for line in r["tâches"].split("\n"))
 

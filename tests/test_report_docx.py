@@ -93,3 +93,19 @@ def test_a_blocker_resting_on_an_uncertain_basis_says_so_for_its_items(runner: A
     group = next(g for g in rule_groups(api.scan(CHU, lang="fr", as_of="2026-11-30")) if g["rule"] == "EXT-FLOW-004")
     notes = [group["uncertain"]] if group["uncertain"] else [e["text"] for e in group["uncertainties"]]
     assert notes and len(said) == len(notes) and all("HDS-EXI30-001" in text for text in said)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_main_blocker_on_catalogue_facts_not_all_official_is_marked_with_the_legend(
+        runner: Any, monkeypatch: Any, tmp_path: Path, lang: str) -> None:
+    from bleu_assess import api
+    from bleu_assess.render.docx import MAIN_BLOCKERS
+    from bleu_assess.render.report_parts import rule_groups
+
+    document = note(runner, monkeypatch, tmp_path / "note.docx", "--lang", lang, "--as-of", "2026-11-30")
+    texts = [p.text for p in document.paragraphs]
+    mark, legend = t("scan.confidence_mark", lang), t("scan.confidence_legend", lang, mark="†")
+    main = [g for g in rule_groups(api.scan(CHU, lang=lang, as_of="2026-11-30")) if g["severity"] in MAIN_BLOCKERS]
+    marked = [i for g in main for i in g["items"] if i["confidence"]]
+    assert marked, "the CHU's blockers at Bleu rest on the catalogue's secondary facts"
+    assert sum(text.count(f" {mark}") for text in texts) == len(marked) and legend in texts

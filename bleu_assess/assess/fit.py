@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from bleu_assess.assess.analysis import SNC
@@ -61,9 +61,13 @@ class FitMatrix:
     rows: tuple[Row, ...]
     day: dt.date
     catalogue: dict[str, str] | None = None
+    # offer -> the confidence of the catalogue facts it and its provider rest on, when not all
+    # official (secondary, unverified, uncertain): every cell of its column reads those facts.
+    confidence: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"offers": list(self.offers), "assessed_on": self.day.isoformat(), "catalogue": self.catalogue,
+                **({"offer_confidence": self.confidence} if self.confidence else {}),
                 "applications": [{"id": r.id, "name": r.name, "target": r.target,
                                   **({"undecided": ["target"]} if r.provisional else {}),
                                   "offers": {o: {"status": c.status, "reason": c.reason, **c.values}
@@ -133,7 +137,25 @@ def fit(inventory: Inventory, rulesets: list[Ruleset], lang: str, offers: list[s
                      app_id in provisional)
                  for app_id, name in sorted(names.items()))
     resolution = inventory.catalogue
-    return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None)
+    return FitMatrix(tuple(p.id for p in chosen), rows, day, resolution.to_dict() if resolution else None,
+                     _confidence(inventory, chosen))
+
+
+def _confidence(inventory: Inventory, offers: list[Any]) -> dict[str, str]:
+    """Each offer's catalogue confidence: the worst of its entry's and its provider's, when one
+    of them is taken from the catalogue and not all official (assess/confidence.py)."""
+    from bleu_assess.assess.confidence import item_entries
+    from bleu_assess.inventory.catalogue_refs import worst
+
+    resolution = inventory.catalogue
+    if resolution is None:
+        return {}
+    out = {}
+    for offer in offers:
+        mark = worst(e.confidence for e in item_entries(resolution, inventory, "", None, offer.id) if e.confidence)
+        if mark and mark != "official":
+            out[offer.id] = mark
+    return out
 
 
 @dataclass(frozen=True, slots=True)

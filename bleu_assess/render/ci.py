@@ -218,7 +218,7 @@ def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequen
             "properties": {"item": item.id, "kind": item.kind, "severity": finding.severity,
                            "rules": list(finding.rule_ids), "references": list(finding.references),
                            "method_references": list(finding.method_references),
-                           "uncertain": finding.uncertain},
+                           "uncertain": finding.uncertain, **_uncertainty(item, finding)},
         })
 
     run: dict[str, Any] = {
@@ -273,12 +273,36 @@ def sarif_log(result: ScanResult, path: str | os.PathLike[str], rulesets: Sequen
     return head + '"results":[' + ",\n".join(parts) + "]" + tail + "\n", sum(omitted.values())
 
 
+def _uncertainty(item: ItemVerdict, finding: Finding) -> dict[str, Any]:
+    """An alert's uncertainty as codes, for tools: the rules whose legal basis is uncertain
+    (`uncertain_rules`), the confidence of the catalogue facts the finding rests on
+    (`confidence`) and of those its item's verdict rests on (`item_confidence`), when set."""
+    from bleu_assess.render.findings_words import uncertain_rules
+
+    codes: dict[str, Any] = {}
+    if uncertain_rules(finding):
+        codes["uncertain_rules"] = list(uncertain_rules(finding))
+    if finding.confidence:
+        codes["confidence"] = finding.confidence
+    if item.confidence:
+        codes["item_confidence"] = item.confidence
+    return codes
+
+
 def _message(finding: Finding, lang: str) -> str:
-    """The alert's text: message, remediation, and the uncertainty of the legal basis, if any."""
+    """The alert's text: message, remediation, the uncertainty of the legal basis, if any, and
+    the mark of catalogue facts not all official with its legend (scan's words), if any."""
     text = f"{finding.message} {t('scan.field', lang, name=t('scan.remediation', lang))} {finding.remediation}"
     if finding.uncertain:
         text += f" ({t('scan.field', lang, name=t('scan.uncertain', lang))} {finding.uncertain})"
+    if finding.confidence:
+        text += f" ({_confidence_legend(lang)})"
     return text
+
+
+def _confidence_legend(lang: str) -> str:
+    """« † repose sur des faits du catalogue de sources secondaires… »: the mark and its meaning."""
+    return t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang))
 
 
 def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "high") -> str:
@@ -288,7 +312,7 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
     test case, so the item's location (`file:line`) is written in its `<system-out>`, which GitLab,
     Jenkins and Azure DevOps show with the test."""
     from bleu_assess.render.i18n import label
-    from bleu_assess.render.scan import uncertain_mark
+    from bleu_assess.render.scan import confidence_mark, uncertain_mark
     from bleu_assess.render.summary import missing_facts
 
     where = item_locations(path)
@@ -303,7 +327,10 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
         for item in items:
             file, line = where.get((kind, item.id), (os.fspath(path), 1))
             attrs = f"name={quoteattr(f'{item.id} — {item.name}')} classname={quoteattr(f'{kind}s')}"
-            located = f"      <system-out>{_text(f'{file}:{line}')}</system-out>"
+            # A verdict resting on catalogue facts not all official says so wherever the case shows.
+            marked = f"\n{label('readiness', item.readiness, result.lang)}{confidence_mark(item.confidence, result.lang)}" \
+                f" — {_confidence_legend(result.lang)}" if item.confidence else ""
+            located = f"      <system-out>{_text(f'{file}:{line}{marked}')}</system-out>"
             failing = [f for f in item.findings if SEVERITY_RANK[f.severity] <= limit]
             if not failing and item.readiness == "unknown":  # not a pass: facts are missing to decide
                 skipped += 1
@@ -318,8 +345,10 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
                 continue
             failures += 1
             first = failing[0]
-            body = "\n".join(f"[{f.severity}] {f.rule}: {f.message}{uncertain_mark(f, result.lang)}\n  → {f.remediation}"
-                             for f in failing)
+            body = "\n".join(f"[{f.severity}] {f.rule}: {f.message}{uncertain_mark(f, result.lang)}"
+                             f"{confidence_mark(f.confidence, result.lang)}\n  → {f.remediation}" for f in failing)
+            if any(f.confidence for f in failing):
+                body += f"\n{_confidence_legend(result.lang)}"
             cases.append(f"    <testcase {attrs}>\n"
                          f"      <failure type={quoteattr(first.rule)} message={quoteattr(first.message)}>"
                          f"{_text(body)}</failure>\n{located}\n    </testcase>")

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bleu_assess.assess.finding import Finding
 from bleu_assess.assess.results import RESULTS_FORMAT, to_json
 from bleu_assess.errors import Diagnostic, InputError
+from bleu_assess.render.findings_words import uncertain_rules
 from bleu_assess.render.i18n import t
-from bleu_assess.render.tabular import Coded
+from bleu_assess.render.tabular import Coded, coded
 from bleu_assess.vocab import Readiness
 
 FIELDS = ("readiness", "secnumcloud_scope", "residency", "exposure", "target", "platform")
@@ -30,17 +32,48 @@ class Diff:
     # (item, rule) -> the title of a new or resolved finding, in the diff's language (not in the
     # JSON, which keeps codes): what the reader of a table, Markdown or CSV sees next to the rule.
     titles: dict[tuple[str, str], str] = field(default_factory=dict)
+    # (item, rule) -> a new or resolved finding as its side recorded it: the uncertainty of its
+    # legal basis and the confidence of the catalogue facts it rests on, shown in every format.
+    findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+    # item -> its confidence (results.ItemVerdict.confidence) before and after, when either is set:
+    # a changed verdict resting on catalogue facts not all official is marked (†) on its side.
+    confidence: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": "bleu-assess-diff/v1", "old": self.old, "new": self.new, "added": self.added,
             "removed": self.removed,
-            "changes": [{"item": i, "field": f, "before": b, "after": a} for i, f, b, a in self.changes],
-            "new_findings": [{"item": i, "rule": r, "severity": s} for i, r, s in self.new_findings],
-            "resolved_findings": [{"item": i, "rule": r, "severity": s} for i, r, s in self.resolved_findings],
+            "changes": [{"item": i, "field": f, "before": b, "after": a, **self._item_marks(i)}
+                        for i, f, b, a in self.changes],
+            "new_findings": [{"item": i, "rule": r, "severity": s, **self._finding_marks(i, r)}
+                             for i, r, s in self.new_findings],
+            "resolved_findings": [{"item": i, "rule": r, "severity": s, **self._finding_marks(i, r)}
+                                  for i, r, s in self.resolved_findings],
             "progress": {"readiness": {k: {"before": b, "after": a} for k, (b, a) in self.readiness.items()},
                          "findings": {"before": self.findings_total[0], "after": self.findings_total[1]}},
         }
+
+    def uncertain(self, item: str, rule: str) -> tuple[str, ...]:
+        """The rules of a new or resolved finding whose legal basis is uncertain (codes)."""
+        finding = self.findings.get((item, rule))
+        return uncertain_rules(finding) if finding is not None else ()
+
+    def _finding_marks(self, item: str, rule: str) -> dict[str, Any]:
+        """A finding's `uncertain_rules` and `confidence` codes, when it has them."""
+        finding = self.findings.get((item, rule))
+        marks: dict[str, Any] = {}
+        if self.uncertain(item, rule):
+            marks["uncertain_rules"] = list(self.uncertain(item, rule))
+        if finding is not None and finding.confidence:
+            marks["confidence"] = finding.confidence
+        return marks
+
+    def _item_marks(self, item: str) -> dict[str, Any]:
+        """An item's `confidence` before and after, when either side's verdict has one."""
+        if item not in self.confidence:
+            return {}
+        before, after = self.confidence[item]
+        return {"confidence": {"before": before, "after": after}}
 
 
 @dataclass(frozen=True)
@@ -142,6 +175,14 @@ def compare(old: dict[str, Any], new: dict[str, Any], old_name: str, new_name: s
         diff.new_findings += [(item_id, r, rules_b[r]) for r in sorted(rules_b.keys() - rules_a.keys())]
     for item_id in diff.added:
         diff.new_findings += [(item_id, f["rule"], f["severity"]) for f in after[item_id]["findings"]]
+    for side, found in ((before, diff.resolved_findings), (after, diff.new_findings)):
+        for item_id, rule, _ in found:
+            data = next(f for f in side[item_id]["findings"] if f["rule"] == rule)
+            diff.findings[(item_id, rule)] = Finding.from_dict(data)
+    for item_id in {i for i, *_ in diff.changes}:
+        marks = (before[item_id].get("confidence"), after[item_id].get("confidence"))
+        if any(marks):
+            diff.confidence[item_id] = marks
     counts_a, counts_b = old["summary"]["readiness"], new["summary"]["readiness"]
     diff.readiness = {k: (counts_a.get(k, 0), counts_b.get(k, 0)) for k in Readiness}
     diff.findings_total = (sum(len(i["findings"]) for i in old["items"]), sum(len(i["findings"]) for i in new["items"]))
@@ -168,42 +209,69 @@ _FIELD_NAMES = {"readiness": "col_readiness", "secnumcloud_scope": "col_scope", 
 
 
 # A row of the changes: item, change, field (for a finding: the rule and its title, no code), rule
-# id (findings only), before, after; coded values as their code and words (render/tabular.py).
-CodedRow = tuple[str, Coded, Coded, str, Coded, Coded]
+# id (findings only), before, after; coded values as their code and words (render/tabular.py);
+# then the row's uncertainty: the finding's rules whose legal basis is uncertain (space-separated),
+# the confidence of the catalogue facts its before and its after rest on (None: official or inline).
+CodedRow = tuple[str, Coded, Coded, str, Coded, Coded, str, Coded | None, Coded | None]
 _NONE = Coded("", "")
 
 
 def coded_rows(diff: Diff, lang: str) -> list[CodedRow]:
     """The changes, each value with its code (the JSON's) and its words in `lang`, sorted by
-    item, then change and field as the reader sees them."""
+    item, then change and field as the reader sees them. A finding whose legal basis is
+    uncertain is marked after its rule (render/scan.uncertain_mark), a value resting on catalogue
+    facts not all official after the value (render/scan.confidence_mark), as `scan` marks them."""
     from bleu_assess.render.i18n import label
+    from bleu_assess.render.scan import confidence_mark, uncertain_mark
 
-    def value(name: str, code: Any) -> Coded:
-        if name == "platform":
-            return Coded(code or "", code or "—")
-        return Coded(code or "", label(name, code, lang))
+    def value(name: str, code: Any, confidence: str | None = None) -> Coded:
+        words = (code or "—") if name == "platform" else label(name, code, lang)
+        return Coded(code or "", words + confidence_mark(confidence, lang))
 
     def change(code: str) -> Coded:
         return Coded(code, t(f"interop.diff_{code.replace('-', '_')}", lang))
 
     def rule(item: str, rule_id: str) -> Coded:
         title = diff.titles.get((item, rule_id))
-        return Coded("", f"{rule_id} — {title}" if title and title != rule_id else rule_id)
+        finding = diff.findings.get((item, rule_id))
+        mark = uncertain_mark(finding, lang) if finding is not None else ""
+        return Coded("", (f"{rule_id} — {title}" if title and title != rule_id else rule_id) + mark)
 
-    out: list[CodedRow] = [(i, change("added"), _NONE, "", _NONE, _NONE) for i in diff.added]
-    out += [(i, change("removed"), _NONE, "", _NONE, _NONE) for i in diff.removed]
-    out += [(i, change("changed"), Coded(f, t(f"scan.{_FIELD_NAMES[f]}", lang)), "", value(f, b), value(f, a))
-            for i, f, b, a in diff.changes]
-    out += [(i, change("resolved-finding"), rule(i, r), r, value("severity", s), _NONE)
-            for i, r, s in diff.resolved_findings]
-    out += [(i, change("new-finding"), rule(i, r), r, _NONE, value("severity", s)) for i, r, s in diff.new_findings]
+    def confident(code: str | None) -> Coded | None:
+        return coded("confidence", code or None, lang, "catalogue")
+
+    def finding(item: str, rule_id: str) -> tuple[str, str | None]:
+        found = diff.findings.get((item, rule_id))
+        return " ".join(diff.uncertain(item, rule_id)), found.confidence if found is not None else None
+
+    out: list[CodedRow] = [(i, change("added"), _NONE, "", _NONE, _NONE, "", None, None) for i in diff.added]
+    out += [(i, change("removed"), _NONE, "", _NONE, _NONE, "", None, None) for i in diff.removed]
+    for i, f, b, a in diff.changes:
+        was, now = diff.confidence.get(i, (None, None))
+        out.append((i, change("changed"), Coded(f, t(f"scan.{_FIELD_NAMES[f]}", lang)), "", value(f, b, was),
+                    value(f, a, now), "", confident(was), confident(now)))
+    for i, r, s in diff.resolved_findings:
+        uncertain, confidence = finding(i, r)
+        out.append((i, change("resolved-finding"), rule(i, r), r, value("severity", s, confidence), _NONE,
+                    uncertain, confident(confidence), None))
+    for i, r, s in diff.new_findings:
+        uncertain, confidence = finding(i, r)
+        out.append((i, change("new-finding"), rule(i, r), r, _NONE, value("severity", s, confidence),
+                    uncertain, None, confident(confidence)))
     return sorted(out, key=lambda r: (r[0], r[1].words, r[2].words))
+
+
+def legend(diff: Diff, lang: str) -> list[str]:
+    """The legend of the catalogue-confidence mark, when a row shows it (scan's words)."""
+    if not (diff.confidence or any(f.confidence for f in diff.findings.values())):
+        return []
+    return [t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang))]
 
 
 def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:
     """What a reader sees: field names and values labelled in `lang` (the JSON keeps the codes)."""
     return [(item, change.words, field.words, before.words, after.words)
-            for item, change, field, _, before, after in coded_rows(diff, lang)]
+            for item, change, field, _, before, after, *_ in coded_rows(diff, lang)]
 
 
 def _heads(lang: str) -> list[str]:
@@ -221,6 +289,7 @@ def markdown(diff: Diff, lang: str) -> str:
     heads = _heads(lang)
     lines += ["| " + " | ".join(heads) + " |", "|" + " --- |" * len(heads)]
     lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in table]
+    lines += ["", *(md_escape(line) for line in legend(diff, lang))] if legend(diff, lang) else []
     return "\n".join(lines) + "\n"
 
 
@@ -236,18 +305,25 @@ def table(diff: Diff, lang: str, width: int = 160) -> Any:
     columns = [Column(t(f"interop.diff_{key}", lang), [Text(row[n]) for row in found], keep[key], no_wrap=key == "item")
                for n, key in enumerate(keep)]
     grid = fitted(t("interop.diff_title", lang, old=diff.old, new=diff.new), columns, width, lang)
-    return Group(grid, Text(t("interop.diff_progress", lang) + " — " + progress_line(diff, lang), style="bold"))
+    return Group(grid, Text(t("interop.diff_progress", lang) + " — " + progress_line(diff, lang), style="bold"),
+                 *(Text(line) for line in legend(diff, lang)))
 
 
 def csv_text(diff: Diff, lang: str, dialect: str | None = None) -> bytes:
     """The changes, one row each, in `dialect` (bleu_assess.render.tabular): the table's columns,
     each coded one (change, field, before, after) followed by its code (the JSON's: `new-finding`,
-    `readiness`, `not-ready`, `high`), and the rule id of a finding's row."""
+    `readiness`, `not-ready`, `high`), the rule id of a finding's row, then its uncertainty:
+    the rules whose legal basis is uncertain, the catalogue confidence of its before and of its
+    after, each followed by its code (`secondary`, `unverified`, `uncertain`; empty when official)."""
     from bleu_assess.render.tabular import coded_columns, csv_bytes, default_dialect
 
     item, change, field, before, after = _heads(lang)
+
     header, table = coded_columns([(item, False), (change, True), (field, True), (t("interop.diff_rule", lang), False),
-                                   (before, True), (after, True)], coded_rows(diff, lang), lang)
+                                   (before, True), (after, True), (t("interop.diff_uncertain", lang), False),
+                                   (t("interop.diff_confidence_before", lang), True),
+                                   (t("interop.diff_confidence_after", lang), True)],
+                                  coded_rows(diff, lang), lang)
     return csv_bytes(header, table, dialect or default_dialect(lang))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from bleu_assess.assess.results import PlanResult, ScanResult
 from bleu_assess.inventory.model import Inventory
 from bleu_assess.render.i18n import label, t
+from bleu_assess.render.scan import confidence_mark
 from bleu_assess.vocab import Severity
 
 MAIN_BLOCKERS = (Severity.BLOCKER, Severity.HIGH)  # severities the note lists as main blockers
@@ -132,14 +133,17 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
 
     # -- the main blockers ---------------------------------------------------------------
     document.add_heading(say("top_blockers"), level=1)
+    shown = False
     for group in (g for g in ctx["rule_groups"] if g["severity"] in MAIN_BLOCKERS):
         heading = document.add_paragraph()
         heading.add_run(f"{label('severity', group['severity'], lang)} — {group['title']} ").bold = True
         heading.add_run(f"({group['rule']}, {say('items_affected', count=len(group['items']))})")
+        # † after an item whose finding rests on catalogue facts not all official (legend below).
         if group["severity"] == Severity.BLOCKER:  # few, and each message names its item and what blocks
-            bullets([i["message"] for i in group["items"]])
+            bullets([i["message"] + confidence_mark(i["confidence"], lang) for i in group["items"]])
         else:
-            document.add_paragraph(separator.join(i["name"] for i in group["items"]))
+            document.add_paragraph(separator.join(i["name"] + confidence_mark(i["confidence"], lang)
+                                                  for i in group["items"]))
         if group["remediation"]:
             document.add_paragraph(f"{say('field', name=say('remediation'))} {group['remediation']}")
         else:  # each distinct remediation, with the items it is for
@@ -150,6 +154,9 @@ def render(scan: ScanResult, plan: PlanResult, inventory: Inventory, template_di
             f"{entry['text']} ({separator.join(entry['names'])})" for entry in group["uncertainties"]]
         for text in notes:
             document.add_paragraph().add_run(f"{say('uncertain')} — {text}").italic = True
+        shown = shown or any(i["confidence"] for i in group["items"])
+    if shown:
+        document.add_paragraph().add_run(ctx["confidence_legend"]).italic = True
 
     moment = reference_moment().replace(tzinfo=None)
     properties = document.core_properties

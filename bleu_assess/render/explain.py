@@ -11,7 +11,7 @@ from bleu_assess.assess.naming import sources
 from bleu_assess.assess.results import ItemVerdict
 from bleu_assess.render import findings_words
 from bleu_assess.render.i18n import label, t
-from bleu_assess.render.scan import undecided_mark
+from bleu_assess.render.scan import confidence_mark, uncertain_mark, undecided_mark
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -38,7 +38,9 @@ def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: lis
                              ("col_residency", "residency", verdict.residency),
                              ("col_exposure", "exposure", verdict.exposure.level),
                              ("col_target", "target", verdict.target)):
-        head.add_row(Text(t(f"scan.{key}", lang)), Text(label(kind, value, lang) + undecided_mark(verdict, kind, lang)))
+        # Readiness takes the catalogue's mark, as in the scan (the others, the provisional one).
+        mark = confidence_mark(verdict.confidence, lang) if kind == "readiness" else undecided_mark(verdict, kind, lang)
+        head.add_row(Text(t(f"scan.{key}", lang)), Text(label(kind, value, lang) + mark))
     head.add_row(Text(t("scan.col_platform", lang)), Text(verdict.platform or "—"))
     fact_table = Table(title=t("scan.facts_tested", lang), expand=False)
     # Fact names whole (they are what a rule writer searches for); values and rules wrap.
@@ -50,9 +52,11 @@ def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: lis
         fact_table.add_row(Text(name, style="bold" if fired else ""), Text(_show(value)),
                            Text(", ".join(fired) or "—"))
     rules = {rule.id: rule for r in rulesets for rule in r.rules}
-    parts: list[Any] = [Panel(head, title=f"{verdict.name} ({verdict.id})", expand=False)]
+    parts: list[Any] = [Panel(head, title=Text(f"{verdict.name} ({verdict.id})"), expand=False)]
     if verdict.undecided:  # verdicts resting on facts missing: provisional
         parts.append(Text(t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang)), style="italic"))
+    if verdict.confidence or any(f.confidence for f in verdict.findings):
+        parts.append(Text(t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang)), style="italic"))
 
     def field(key: str) -> str:
         return t("scan.field", lang, name=t(f"scan.{key}", lang))
@@ -77,11 +81,12 @@ def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: lis
                 body.append(Text(f"{field('method_references')} " + separator.join(finding.method_references)))
             if finding.uncertain:
                 body.append(Text(f"{field('uncertain')} {finding.uncertain}", style="italic"))
-            title = f"{label('severity', finding.severity, lang)} · {finding.rule}"
+            title = f"{label('severity', finding.severity, lang)}{confidence_mark(finding.confidence, lang)} · " \
+                f"{finding.rule}{uncertain_mark(finding, lang)}"
             if finding.derogation is not None:  # kept, but no longer weighs on readiness
                 title += " · " + t("scan.derogated", lang, id=finding.derogation["id"],
                                    until=finding.derogation["until"] or "—")
-            parts.append(Panel(Group(*body), title=title, title_align="left", expand=False))
+            parts.append(Panel(Group(*body), title=Text(title), title_align="left", expand=False))
     else:
         parts.append(Text(t("scan.no_findings", lang)))
     tree = Tree(t("scan.exposure_paths", lang) + f" — {label('exposure', verdict.exposure.level, lang)} "

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from bleu_assess.assess.results import ScanResult
+from bleu_assess.render.findings_words import uncertain_rules
 from bleu_assess.render.i18n import label, label_or_code, t
 from bleu_assess.render.tabular import Coded, coded, coded_columns, csv_bytes, default_dialect, workbook_cell
 from bleu_assess.vocab import Readiness, Severity
@@ -16,13 +17,17 @@ from bleu_assess.vocab import Readiness, Severity
 COLUMNS = (("item", False, 22), ("kind", True, 14), ("name", False, 30), ("owner", False, 24), ("rule", False, 16),
            ("ruleset", False, 20), ("severity", True, 12), ("dimension", True, 16), ("readiness", True, 20),
            ("message", False, 70), ("remediation", False, 60), ("references", False, 50),
-           ("method_references", False, 30), ("uncertain", False, 40))
+           ("method_references", False, 30), ("uncertain", False, 40), ("uncertain_rules", False, 18),
+           ("confidence", True, 16))
 # Long texts, wrapped in the workbook.
 _WRAPPED = {"message", "remediation", "references", "method_references", "uncertain"}
 
 
 def rows(result: ScanResult) -> list[list[Any]]:
-    """One row per finding, in the results' order; coded values as `Coded` (COLUMNS)."""
+    """One row per finding, in the results' order; coded values as `Coded` (COLUMNS). Its
+    uncertainty: the note of an uncertain legal basis, the rules it concerns (scan's
+    `uncertain_rules`), and the confidence of the catalogue facts it rests on when not all
+    official (words, then code)."""
     lang = result.lang
     out = []
     for item in result.items:
@@ -32,7 +37,8 @@ def rows(result: ScanResult) -> list[list[Any]]:
                         finding.ruleset, coded("severity", finding.severity, lang),
                         Coded(finding.dimension, label_or_code("dimension", finding.dimension, lang)), coded("readiness", item.readiness, lang),
                         finding.message, finding.remediation, t("cli.list_separator", lang).join(finding.references),
-                        t("cli.list_separator", lang).join(finding.method_references), finding.uncertain or ""])
+                        t("cli.list_separator", lang).join(finding.method_references), finding.uncertain or "",
+                        " ".join(uncertain_rules(finding)), coded("confidence", finding.confidence, lang, "catalogue")])
     return out
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bleu_assess.assess.fit import Cell, FitMatrix, Row
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, label_or_code, t
+from bleu_assess.render.scan import confidence_mark
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -62,11 +63,19 @@ def target_label(row: Row, lang: str) -> str:
 
 
 def legend(matrix: FitMatrix, lang: str) -> list[str]:
-    """The legend of the marks, and of the provisional mark when a row shows it."""
+    """The legend of the marks, of the provisional mark when a row shows it, and of the
+    catalogue's († after an offer resting on catalogue facts not all official) when one shows."""
     lines = [t("fit.legend", lang)]
     if any(r.provisional for r in matrix.rows):
         lines.append(t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang)))
+    if matrix.confidence:
+        lines.append(t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang)))
     return lines
+
+
+def offer_mark(matrix: FitMatrix, offer: str, lang: str) -> str:
+    """' †' after an offer whose catalogue facts (its own, its provider's) are not all official."""
+    return confidence_mark(matrix.confidence.get(offer), lang)
 
 
 def table(matrix: FitMatrix, lang: str, width: int = 100) -> RenderableType:
@@ -83,7 +92,7 @@ def table(matrix: FitMatrix, lang: str, width: int = 100) -> RenderableType:
     title = t("fit.title", lang, day=matrix.day)
     columns = [Column(t("fit.col_application", lang), [Text(r.id) for r in matrix.rows], ALWAYS, no_wrap=True),
                Column(t("fit.col_target", lang), [Text(target_label(r, lang)) for r in matrix.rows], ALWAYS)]
-    columns += [Column(offer, [Text(f"{MARKS[r.cells[i].status]} {reason(r.cells[i], lang)}", style=_STYLES[r.cells[i].status])
+    columns += [Column(offer + offer_mark(matrix, offer, lang), [Text(f"{MARKS[r.cells[i].status]} {reason(r.cells[i], lang)}", style=_STYLES[r.cells[i].status])
                                for r in matrix.rows], ALWAYS) for i, offer in enumerate(matrix.offers)]
     foot = legend(matrix, lang)
     if matrix.catalogue:
@@ -96,7 +105,8 @@ def table(matrix: FitMatrix, lang: str, width: int = 100) -> RenderableType:
         # Offers with the same status and reason on one line; what simply fits, by name only.
         said: dict[tuple[str, str], list[str]] = {}
         for offer, cell in zip(matrix.offers, row.cells):
-            said.setdefault((cell.status, "" if cell.status == "fits" else reason(cell, lang)), []).append(offer)
+            said.setdefault((cell.status, "" if cell.status == "fits" else reason(cell, lang)),
+                            []).append(offer + offer_mark(matrix, offer, lang))
         lines = Table.grid(padding=(0, 1))
         lines.add_column(no_wrap=True)
         lines.add_column()
@@ -115,22 +125,29 @@ def markdown(matrix: FitMatrix, lang: str, template_dir: str | None = None) -> s
                                     "reason": lambda cell: reason(cell, lang),
                                     "label": lambda kind, value: label(kind, value, lang),
                                     "target": lambda row: target_label(row, lang),
+                                    "offer_mark": lambda offer: offer_mark(matrix, offer, lang),
                                     "legend": legend(matrix, lang)}, template_dir, lang)
 
 
 def csv_text(matrix: FitMatrix, lang: str, dialect: str | None = None) -> bytes:
     """One row per application, in `dialect` (bleu_assess.render.tabular; default from `lang`),
     headed in `lang`: its target, then per offer its status and the reason, each in words then
-    as its code (`does-not-fit`, `seat`: the JSON's), the convention of every CSV for people."""
-    from bleu_assess.render.tabular import Coded, coded, coded_columns, csv_bytes, default_dialect
+    as its code (`does-not-fit`, `seat`: the JSON's), the convention of every CSV for people. The
+    status words of an offer resting on catalogue facts not all official are marked † (the
+    JSON's `offer_confidence` gives its code)."""
+    from bleu_assess.render.tabular import Coded, coded_columns, csv_bytes, default_dialect
 
     columns = [(t("fit.csv.application", lang), False), (t("fit.csv.name", lang), False),
                (t("fit.csv.target", lang), True)]
     for offer in matrix.offers:
         columns += [(t("fit.csv.status", lang, offer=offer), True), (t("fit.csv.reason", lang, offer=offer), True)]
+    marks = [offer_mark(matrix, offer, lang) for offer in matrix.offers]
+
+    def status(cell: Any, mark: str) -> Coded:
+        return Coded(cell.status, t(f"fit.status.{cell.status}", lang) + mark)
+
     rows = [[row.id, row.name, Coded(row.target, target_label(row, lang)),
-             *(value for c in row.cells
-               for value in (coded("status", c.status, lang, "fit"), Coded(c.reason, reason(c, lang))))]
+             *(value for c, mark in zip(row.cells, marks) for value in (status(c, mark), Coded(c.reason, reason(c, lang))))]
             for row in matrix.rows]
     header, table = coded_columns(columns, rows, lang)
     return csv_bytes(header, table, dialect or default_dialect(lang))
@@ -143,6 +160,7 @@ def json_text(matrix: FitMatrix) -> str:
 def report_context(matrix: FitMatrix, lang: str) -> dict[str, Any]:
     """What the report's fit section (templates/report/fit.*.j2) reads."""
     return {"offers": list(matrix.offers), "legend": " · ".join(legend(matrix, lang)),
+            "offer_marks": {offer: offer_mark(matrix, offer, lang) for offer in matrix.offers},
             "title": t("fit.title", lang, day=matrix.day),
             "rows": [{"id": r.id, "name": r.name, "target": target_label(r, lang),
                       "cells": [{"status": c.status, "mark": MARKS[c.status], "text": reason(c, lang)}

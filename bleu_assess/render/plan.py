@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 from bleu_assess.assess.results import PlanResult, Said, decided, to_json, worded
 from bleu_assess.plan.roadmap import day_after, gantt_text
 from bleu_assess.render import l10n, words
+from bleu_assess.render.findings_words import uncertain_rules
 from bleu_assess.render.graph_export import mermaid_node_id, mermaid_text
 from bleu_assess.render.i18n import label, t
+from bleu_assess.render.scan import confidence_mark, uncertain_mark
 from bleu_assess.render.tabular import Coded, coded, coded_columns, csv_bytes, default_dialect
 
 if TYPE_CHECKING:
@@ -35,7 +37,10 @@ def context(plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
                 if finding.severity in ("high", "medium", "low"):
                     finding = worded(verdict, finding)
                     tasks.append({"app": app_id, "rule": finding.rule, "severity": finding.severity,
-                                  "remediation": finding.remediation, "title": finding.title})
+                                  "remediation": finding.remediation, "title": finding.title,
+                                  "uncertain_rules": list(uncertain_rules(finding)),
+                                  "uncertain_mark": uncertain_mark(finding, plan.scan.lang),
+                                  "confidence": finding.confidence})
         checklists[wave.number] = tasks
     moving_deps = sorted((a, d) for a in wave_of for d in apps[a].depends_on if d in wave_of and d != a)
     return {
@@ -53,7 +58,19 @@ def context(plan: PlanResult, inventory: Inventory) -> dict[str, Any]:
         "country": lambda code: l10n.country(code, plan.scan.lang),
         "summary_line": summary_line(plan, len(wave_of)),
         "no_wave": None if plan.waves else no_wave_line(plan),
+        # scan's marks: a task's uncertain legal basis after its rule (its `uncertain_mark`), †
+        # after a value resting on catalogue facts not all official, and its legend when one shows.
+        "confidence_mark": lambda confidence: confidence_mark(confidence, plan.scan.lang),
+        "confidence_legend": confidence_legend(plan, wave_of, checklists),
     }
+
+
+def confidence_legend(plan: PlanResult, moving: dict[str, int], checklists: dict[int, list[dict[str, Any]]]
+                      ) -> str | None:
+    """The legend of the catalogue's mark (†), when a moving application's readiness or a task shows it."""
+    shown = any(i.confidence for i in plan.scan.items if i.id in moving) or \
+        any(task["confidence"] for tasks in checklists.values() for task in tasks)
+    return t("scan.confidence_legend", plan.scan.lang, mark=t("scan.confidence_mark", plan.scan.lang)) if shown else None
 
 
 def no_wave_line(plan: PlanResult) -> str:
@@ -125,15 +142,18 @@ def json_text(plan: PlanResult, inventory: Inventory, template_dir: str | None =
     # Each wave's checklist, as the Markdown and the CSV give it: what a ticket tracker imports.
     checklists = context(plan, inventory)["checklists"]
     for wave in document["waves"]:
-        wave["tasks"] = [{key: task[key] for key in ("app", "rule", "severity", "title", "remediation")}
+        # Uncertainty as codes, when a task has it: its uncertain rules, its catalogue confidence.
+        wave["tasks"] = [{**{key: task[key] for key in ("app", "rule", "severity", "title", "remediation")},
+                          **{key: task[key] for key in ("uncertain_rules", "confidence") if task[key]}}
                          for task in checklists[wave["number"]]]
     return render("plan/plan.json.j2", {"document": document}, template_dir, plan.scan.lang, FILTERS)
 
 
 CSV_COLUMNS = ("application", "name", "owner", "criticality", "status", "wave", "move_group", "depends_on",
-               "target", "platform", "effort_days", "readiness", "reason", "tasks", "wave_start", "wave_end")
+               "target", "platform", "effort_days", "readiness", "reason", "tasks", "wave_start", "wave_end",
+               "confidence")
 # The columns whose values are decision codes: each followed by a column of the code itself.
-CODED = frozenset({"criticality", "status", "target", "readiness", "reason"})
+CODED = frozenset({"criticality", "status", "target", "readiness", "reason", "confidence"})
 # A reason's code is its decision's catalogue key less its area and kind: `plan.reason_after`
 # → `after`, `plan.staying_retain` → `retain` (a held application's is the JSON's `reason`).
 _REASON_KEYS = ("plan.reason_", "plan.staying_")
@@ -156,10 +176,12 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
     """One row per application, in wave order then held then staying, for a ticket tracker or a
     spreadsheet: `status` is `wave`, `held` or `staying`; `reason` is why it sits there (in the
     plan's language); `tasks` lists the findings to clear before it moves, one per line;
-    `wave_start` and `wave_end` are its wave's ISO dates when the plan is dated (--start). In
+    `wave_start` and `wave_end` are its wave's ISO dates when the plan is dated (--start);
+    `confidence` that of the catalogue facts its verdict rests on, when not all official (its
+    readiness then marked †), and a task's rule is followed by scan's uncertain-basis mark. In
     `dialect` (bleu_assess.render.tabular; default from the plan's language). Headers are in the
-    plan's language; a coded value (criticality, status, target, readiness) is written in words,
-    then as its code in the next column (CODED, the convention of bleu_assess.render.tabular); the
+    plan's language; a coded value (criticality, status, target, readiness, confidence) is written
+    in words, then as its code in the next column (CODED, the convention of bleu_assess.render.tabular); the
     reason's code is `reason_code`'s, or a held application's `reason` (`not-ready`...)."""
     codes = {p.id: reason_code(p.reason) for w in plan.waves for p in w.placements}
     codes.update((s.id, reason_code(s.reason)) for s in plan.staying)
@@ -170,21 +192,26 @@ def csv_text(plan: PlanResult, inventory: Inventory, dialect: str | None = None)
     apps, verdicts = ctx["apps"], ctx["verdicts"]
     rows: list[tuple[Any, ...]] = []
 
+    def marked(value: Coded | None, confidence: str | None) -> Coded | None:
+        """The readiness' words followed by † when it rests on catalogue facts not all official."""
+        return value and value._replace(words=value.words + confidence_mark(confidence, lang))
+
     def row(app_id: str, status: str, wave: int | None, group: tuple[str, ...], reason: str,
             effort: float | None = None, tasks: str = "", dates: tuple[str | None, str | None] = (None, None)) -> None:
         app, verdict = apps[app_id], verdicts[app_id]
         rows.append((app_id, app.name, app.owner or "", coded("criticality", app.criticality, lang),
                      Coded(status, t(f"plan.status_{status}", lang)), wave, " ".join(group), " ".join(app.depends_on),
                      coded("target", verdict.target, lang), verdict.platform or "", effort,
-                     coded("readiness", verdict.readiness, lang), Coded(codes[app_id], reason), tasks,
-                     dates[0] or "", dates[1] or ""))
+                     marked(coded("readiness", verdict.readiness, lang), verdict.confidence),
+                     Coded(codes[app_id], reason), tasks, dates[0] or "", dates[1] or "",
+                     coded("confidence", verdict.confidence, lang, "catalogue")))
 
     for wave in plan.waves:
         group_of = {a: g for g in wave.move_groups for a in g}
         reasons = {p.id: p.reason for p in wave.placements}
         tasks: dict[str, list[str]] = {}
         for task in ctx["checklists"][wave.number]:
-            tasks.setdefault(task["app"], []).append(f"{task['rule']}: {task['remediation']}")
+            tasks.setdefault(task["app"], []).append(f"{task['rule']}{task['uncertain_mark']}: {task['remediation']}")
         for app_id in wave.applications:
             row(app_id, "wave", wave.number, group_of[app_id], reasons[app_id], ctx["effort"][app_id],
                 "\n".join(tasks.get(app_id, ())), (wave.start, wave.end))
@@ -234,7 +261,8 @@ def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> Renderabl
                    [Text(label("criticality", inventory.applications_by_id[a].criticality, lang)) for a in apps], 2),
             Column(t("plan.col_platform", lang), [Text(v.platform or "—") for v in verdicts], 3),
             Column(t("plan.col_effort", lang), [Text(f"{ctx['effort'][a]:g}") for a in apps], 1),
-            Column(t("plan.col_readiness", lang), [Text(label("readiness", v.readiness, lang)) for v in verdicts], 4),
+            Column(t("plan.col_readiness", lang), [Text(label("readiness", v.readiness, lang)
+                                                        + confidence_mark(v.confidence, lang)) for v in verdicts], 4),
             Column(t("plan.col_reason", lang), [Text(reasons[a]) for a in apps], 5, flexible_min=20),
         ]
         days = t("plan.person_days", lang, count=wave.effort_days)
@@ -251,6 +279,8 @@ def table(plan: PlanResult, inventory: Inventory, width: int = 160) -> Renderabl
             for row in rows:
                 side.add_row(*map(Text, row))
             parts.append(side)
+    if ctx["confidence_legend"]:
+        parts.append(Text(ctx["confidence_legend"], style="italic"))
     for warning in plan.warnings:
         parts.append(Text("⚠ " + warning, style="yellow"))
     return Group(*parts)

@@ -112,6 +112,9 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         "undecided_mark": t("scan.undecided_mark", lang),
         "undecided_legend": (t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang))
                              if any(i.undecided for i in scan.items) else None),
+        # The legend of † wherever a finding shows it (its group's items; the docx's blockers).
+        "confidence_legend": (t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang))
+                              if any(i.confidence for i in scan.items) else None),
         "rulesets_not_in_force": [said[:1].upper() + said[1:] for r in scan.rulesets
                                   if (said := words.ruleset_warning(r, lang))],
         "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,

@@ -53,7 +53,8 @@ def rule_groups(scan: ScanResult) -> list[dict[str, Any]]:
     (those of all these rules: `_cited`), `uncertain` (the note on an uncertain legal basis when
     every finding of the group has the same, else None), `uncertainties` ({text, names}: each
     distinct note, with the names of the items whose finding has it; an item whose finding has
-    none is in none), `items` ({id, kind, name, message}, by name; Records: made as they are
+    none is in none), `items` ({id, kind, name, message, confidence}, by name, `confidence` that of
+    the catalogue facts its finding rests on when not all official; Records: made as they are
     read). Nothing is dropped: the items of a group are exactly those with a finding of that rule."""
     groups: dict[str, dict[str, Any]] = {}
     # A group is worded by the first finding of its rule in the results' order. Findings are
@@ -124,7 +125,8 @@ def _cited(group: dict[str, Any], scan: ScanResult, merged: list[Finding]) -> No
 def _group_item(pair: tuple[ItemVerdict, Finding]) -> dict[str, Any]:
     """The record of an item in its finding's group, `pair` its item and decided finding."""
     item, finding = pair
-    return {"id": item.id, "kind": item.kind, "name": item.name, "message": worded_text(item, finding, "message")}
+    return {"id": item.id, "kind": item.kind, "name": item.name, "message": worded_text(item, finding, "message"),
+            "confidence": finding.confidence}
 
 
 def diagrams(scan: ScanResult, inventory: Inventory, say: Say, limit: int | None = None) -> list[dict[str, Any]]:
