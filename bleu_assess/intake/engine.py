@@ -27,6 +27,7 @@ from bleu_assess.intake.values import (
     AS_IS,
     Coerced,
     coerce,
+    date_texts,
     is_blank,
     is_code_of,
     means_unknown,
@@ -316,9 +317,18 @@ def _step(index: int, target: str, spec: Spec | None, translations: dict[str, An
             bool(spec and spec.enum and spec.type not in ("list", "free")), True)
 
 
+def _dated(spec: Spec) -> bool:
+    """Whether a field's cells hold dates: a date field, or a shorthand list whose mappings have
+    date fields (a qualification's `since` and `until`, written in the cell: values.date_texts)."""
+    item = spec.item
+    return spec.type == "date" or (spec.type == "list" and item is not None and item.shorthand
+                                   and any(field.type == "date" for field in item.fields.values()))
+
+
 def _date_orders(run: Run, sheet: Sheet, header_number: int, plan: list[_Step], where: dict[int, Any]) -> list[_Step]:
     """The steps of `plan`, each date column's reading its numeric dates (`30/11/2026`,
-    `11-24-2026`) in the one order its values decide (`dates.column_order`: proved day-first or
+    `11-24-2026`, and those of a shorthand list's mappings: `{id: hds, until: 11/24/2026}`) in
+    the one order its values decide (`dates.column_order`: proved day-first or
     month-first by a value). A column of ambiguous values only follows the order the table's
     other date columns prove, when they agree (one export writes all its dates one way), else
     its own hint (a 12-hour clock) or the French default; said in the report unless proved by
@@ -328,14 +338,15 @@ def _date_orders(run: Run, sheet: Sheet, header_number: int, plan: list[_Step], 
     orders: dict[int, tuple[Order, dict[str, int]]] = {}  # by column: its order, and the first row of each text
     refused: set[int] = set()
     for index, target, spec, translations, *_ in plan:
-        if spec is None or spec.type != "date":
+        if spec is None or not _dated(spec):
             continue
         first_row: dict[str, int] = {}  # each text of the column, in reading order, and its first row
         for number, cells in sheet.rows:
             raw = cells[index] if number > header_number and index < len(cells) else None
             if raw.__class__ is str and not (translations and plain(raw) in translations) and \
                     (not where or _kept(cells, where)):
-                first_row.setdefault(raw.strip(), number)
+                for text in date_texts(raw, spec):
+                    first_row.setdefault(text, number)
         try:
             order = column_order(first_row, first_row.__getitem__)
         except DateError as error:
