@@ -26,7 +26,6 @@ from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
-from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.sheets import Table, one_table
 from bleu_assess.intake.tally import MAX_EXAMPLES, ImportReport, said
@@ -98,7 +97,7 @@ def read(path: str, report: ImportReport) -> list[Machine]:
     report.notes.extend(table.warnings)
     kind = kind_of(table)
     if kind is None:
-        raise refused(path, "not_aws", line=table.first_row)
+        raise table.refused(path, "not_aws")
     report.kind = kind
     report.notes.extend(unknown_columns(table, kind))
     machines = []

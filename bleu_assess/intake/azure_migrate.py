@@ -189,7 +189,7 @@ def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnos
         values = [] if at is None else [row[at] if at < len(row) else None for _, row in table.raw]
         seen, notes = _slot_reader(table, columns.get("seen"), values, [n for n, _ in table.raw])
         return "agent-based", _agent_rows(table.rows, columns, seen), [*table.warnings, *notes], table.unknown_cells
-    raise refused(path, "not_azure_dependencies", line=1)
+    raise table.refused(path, "not_azure_dependencies")
 
 
 def kind_of(table: Table) -> str | None:
@@ -231,7 +231,7 @@ def read_mapping(path: str, applications: Iterable[str], datasets: Iterable[str]
     text = yamlio.decode(yamlio.read_bytes(Path(path), path), path)
     data = yamlio.parse(text, path)
     if not isinstance(data, dict) or not isinstance(data.get("servers"), dict):
-        located = problem(path, 1, 1, "servers", "servers_mapping")
+        located = problem(path, None, None, "servers", "servers_mapping")
         raise InputError(located.message, [located])
     known, known_datasets = sorted(applications), sorted(datasets)
     root = yamlio.compose_unchecked(text)

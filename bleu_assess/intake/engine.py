@@ -221,7 +221,8 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
     (read, or left out by the mapping's `where`)."""
     found = _header(table, sheet)
     if found is None:
-        run.problems.append(sheet.problem(table.header_row, None, "", "no_header_row", row=str(table.header_row)))
+        # the row the mapping names is not in the sheet: the sheet is named alone, the row in the words
+        run.problems.append(sheet.problem(None, None, "", "no_header_row", row=str(table.header_row)))
         return 0
     header_number, header = found
     sheet.headers = {index: text_of(cell) for index, cell in enumerate(header) if not is_blank(cell)}

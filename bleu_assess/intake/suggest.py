@@ -138,7 +138,7 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
     for sheet, (number, header), section in zip(sheets, found_headers, sections, strict=True):
         if section is None:
             lines.append(f"  # {t('intake.suggest.not_proposed', lang, sheet=_quote(sheet.name))}")
-            unplaced.append(diagnostic(sheet.coded(number, None, "", "intake.note.sheet_not_proposed", "warning", {}),
+            unplaced.append(diagnostic(sheet.coded(None, None, "", "intake.note.sheet_not_proposed", "warning", {}),
                                        lang).format())
             continue
         lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
