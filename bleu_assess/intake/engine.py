@@ -124,13 +124,20 @@ def names_items(table: Table, sheet: Sheet) -> bool:
 
 def _not_template(paths: list[str], sheets: list[Sheet]) -> InventoryError:
     """The refusal of tables given as the template that are not (`import xlsx carto.xlsx`): one
-    message per file, pointing to a mapping written from their headers, as a table given as an
-    inventory is refused (recognise.mapping_advice), rather than a missing id on every row."""
-    from bleu_assess.intake.recognise import mapping_advice
+    message per file, as a table given as an inventory is refused, rather than a missing id on
+    every row: the command of its own import for an export one recognises (an RVTools export:
+    `import rvtools`), else a mapping written from its headers (recognise.mapping_advice)."""
+    from bleu_assess.intake.recognise import mapping_advice, recognised
 
     code = "csv_not_template" if all(s.is_csv for s in sheets) else "workbook_not_template"
-    refused = [problem(path, None, None, "", code, suggest=suggest, command=command)
-               for path in paths for suggest, command in [mapping_advice(path)]]
+    refused = []
+    for path in paths:
+        known = recognised(path)
+        if known:
+            refused.append(problem(path, None, None, "", f"{code}_known", source=known[0], command=known[1]))
+        else:
+            suggest, command = mapping_advice(path)
+            refused.append(problem(path, None, None, "", code, suggest=suggest, command=command))
     return InventoryError(refused[0].message, refused)
 
 
