@@ -139,6 +139,18 @@ def test_aws_rows_naming_a_server_only_by_what_identifies_it_are_imported_and_co
     assert "serveurs nommés par leur colonne VMware.MoRefId, leurs lignes ne donnant ni nom d'hôte ni nom de VM" in said
 
 
+def test_an_aws_row_s_vm_name_beside_its_host_name_is_kept(runner: Any, tmp_path: Path) -> None:
+    # The server is named by its host name; its VM name (how vCenter and RVTools know it) is kept
+    # in extra, not dropped; a VM name that names the server is not repeated there.
+    source = tmp_path / "import.csv"
+    source.write_text("HostName,VMware.VMName,Applications\nip-10-0-0-1,Corp1,Paie\n,srv-rh,RH\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], out)
+    servers = {s.id: s for s in api.load(out).inventory.servers}
+    assert servers["ip-10-0-0-1"].extra.get("vm_name") == "Corp1"
+    assert "vm_name" not in servers["srv-rh"].extra
+
+
 def test_sizes_are_numbers_as_a_french_or_english_spreadsheet_shows_them(runner: Any, tmp_path: Path) -> None:
     # The discovery report re-saved in French: sizes typed with a no-break space; a CSV template's
     # sizes are text, read as numbers (they were written "4096", a text, into extra).

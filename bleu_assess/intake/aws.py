@@ -148,6 +148,9 @@ def _ads(row: dict[str, Any], name: str) -> Machine:
                         ("cores", "cpunumberofcores"), ("memory_mb", "ramtotalsizeinmb"), ("tags", "tags")):
         if row.get(column) not in (None, ""):
             machine.extra[key] = row[column]
+    vm_name = text(row.get("vmwarevmname"))
+    if vm_name and vm_name != name:  # the VM's name beside its host name: how vCenter and RVTools know it
+        machine.extra["vm_name"] = vm_name
     wave = _wave(row.get("applicationwave"))
     for app in _split(row.get("applications")):
         machine.applications.append((server_id(app), app, None))
