@@ -80,6 +80,20 @@ def test_assessment_alone_and_not_a_workbook_of_azure_migrate(runner: Any, tmp_p
     assert not out.exists()
 
 
+@pytest.mark.parametrize("first, second", [(DISCOVERY, DISCOVERY), (ASSESSMENT, DISCOVERY)])
+def test_a_discovery_report_given_as_the_assessment_is_refused_not_ignored(runner: Any, tmp_path: Path,
+                                                                           first: Any, second: Any) -> None:
+    # It would add nothing (no support status, no group): refused, naming it and what was expected.
+    given = workbook(tmp_path / "first.xlsx", first)
+    second_book = workbook(tmp_path / "second.xlsx", second)
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate-discovery", str(given), "--assessment", str(second_book),
+                                 "--organisation", "CHU", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{second_book}: not an Azure Migrate assessment core report: expected a sheet " \
+           "All_VM_IaaS_Server_Rehost_Perf" in result.output
+
+
 ADS = ("ExternalId,SMBiosId,IPAddress,MACAddress,HostName,VMware.MoRefId,VMware.VCenterId,CPU.NumberOfProcessors,"
        "OS.Name,OS.Version,VMware.VMName,RAM.TotalSizeInMB,Applications,ApplicationWave,Tags,ServerId\n"
        'srv-1,,"10.0.0.1, 10.0.0.2",,srv-1.mairie.local,,,2,Red Hat Enterprise Linux,6.10,,4096,"Paie,RH",Wave 2,,\n'
