@@ -341,13 +341,15 @@ def skeleton(lifted: Lifted, index: ServerIndex, source: str, lang: str) -> str:
         unknown = {address for address in endpoint.addresses if index.find(None, address) is None}
         if endpoint.names:  # grouped by its name, case aside: one of the spellings the export gives
             machines.setdefault(min(endpoint.names), set()).update(unknown)
-        for address in unknown if not endpoint.names else ():
-            machines.setdefault(address, set()).add(address)
+        else:
+            for address in unknown:
+                machines.setdefault(address, set()).add(address)
     head = t("discovery.skeleton_head", lang, file=Path(source).name)
     lines = [*(f"# {line}\n" for line in head.splitlines()), "servers:\n"]
     items: dict[str, dict[str, Any]] = {}
     for name, addresses in machines.items():
         own = ip_of(name)
+        # an address is an id with `-` for `:` (IPv6), whether the export gave it as a source or a destination
         item = items.setdefault(server_id(name.replace(":", "-") if own else name), {"addresses": set()})
         if not own:
             item.setdefault("hostname", name)
