@@ -167,7 +167,7 @@ def test_defaults_from_the_mapping_classify_the_rest(runner: Any, tmp_path: Path
 @pytest.mark.parametrize("model, mapping, expected", [
     ("<model><elements>", MAPPING, "model.xml:1:18: not well-formed XML"),
     ('<!DOCTYPE m [<!ENTITY a "aaaa">]><model/>', MAPPING, "document type declarations and entities are not accepted"),
-    ("<notes/>", MAPPING, "not an ArchiMate exchange file"),
+    ("<notes/>", MAPPING, "model.xml: not an ArchiMate exchange file"),  # the whole file: no line made up
     (MODEL.format(ns="3.0/", flow="Flow", serving="Serving"), "applications: {Responsable: proprietaire}\n",
      "map.yaml:1:29: applications.Responsable: 'proprietaire' is not a field of applications"),
 ])

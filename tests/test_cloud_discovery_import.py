@@ -80,6 +80,20 @@ def test_assessment_alone_and_not_a_workbook_of_azure_migrate(runner: Any, tmp_p
     assert not out.exists()
 
 
+@pytest.mark.parametrize("first, second", [(DISCOVERY, DISCOVERY), (ASSESSMENT, DISCOVERY)])
+def test_a_discovery_report_given_as_the_assessment_is_refused_not_ignored(runner: Any, tmp_path: Path,
+                                                                           first: Any, second: Any) -> None:
+    # It would add nothing (no support status, no group): refused, naming it and what was expected.
+    given = workbook(tmp_path / "first.xlsx", first)
+    second_book = workbook(tmp_path / "second.xlsx", second)
+    out = tmp_path / "out.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate-discovery", str(given), "--assessment", str(second_book),
+                                 "--organisation", "CHU", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{second_book}: not an Azure Migrate assessment core report: expected a sheet " \
+           "All_VM_IaaS_Server_Rehost_Perf" in result.output
+
+
 ADS = ("ExternalId,SMBiosId,IPAddress,MACAddress,HostName,VMware.MoRefId,VMware.VCenterId,CPU.NumberOfProcessors,"
        "OS.Name,OS.Version,VMware.VMName,RAM.TotalSizeInMB,Applications,ApplicationWave,Tags,ServerId\n"
        'srv-1,,"10.0.0.1, 10.0.0.2",,srv-1.mairie.local,,,2,Red Hat Enterprise Linux,6.10,,4096,"Paie,RH",Wave 2,,\n'
@@ -137,6 +151,18 @@ def test_aws_rows_naming_a_server_only_by_what_identifies_it_are_imported_and_co
     said = runner.invoke(app, ["import", "aws-ads", str(source), "--organisation", "Mairie", "-o", str(tmp_path / "fr.yaml"),
                                "--lang", "fr"]).output
     assert "serveurs nommés par leur colonne VMware.MoRefId, leurs lignes ne donnant ni nom d'hôte ni nom de VM" in said
+
+
+def test_an_aws_row_s_vm_name_beside_its_host_name_is_kept(runner: Any, tmp_path: Path) -> None:
+    # The server is named by its host name; its VM name (how vCenter and RVTools know it) is kept
+    # in extra, not dropped; a VM name that names the server is not repeated there.
+    source = tmp_path / "import.csv"
+    source.write_text("HostName,VMware.VMName,Applications\nip-10-0-0-1,Corp1,Paie\n,srv-rh,RH\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    run(runner, ["import", "aws-ads", str(source), "--organisation", "Mairie"], out)
+    servers = {s.id: s for s in api.load(out).inventory.servers}
+    assert servers["ip-10-0-0-1"].extra.get("vm_name") == "Corp1"
+    assert "vm_name" not in servers["srv-rh"].extra
 
 
 def test_sizes_are_numbers_as_a_french_or_english_spreadsheet_shows_them(runner: Any, tmp_path: Path) -> None:

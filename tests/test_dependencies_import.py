@@ -170,6 +170,30 @@ def test_mapping_skeleton_lists_the_servers_to_fill_in(runner: Any, estate: Path
     assert {"id": "10.9.9.9", "ip_addresses": ["10.9.9.9"], "applications": []} in servers
 
 
+def test_the_skeleton_lists_both_ends_of_a_row_in_one_pass_each_by_its_name(runner: Any, estate: Path,
+                                                                              tmp_path: Path) -> None:
+    # An unknown source's destination (SRV-LABO, a named private server) is listed with it, not
+    # only once the source is filled in and the import run again; a named destination keeps its
+    # name beside its address; a public one is no server to fill in; a known one is not listed.
+    source = tmp_path / "deps.csv"
+    source.write_text(AGENTLESS.splitlines()[0] + "\n" + "\n".join([
+        "11/24/2026 06:00 - 12:00,SRV-UNKNOWN,10.7.7.7,x,y,SRV-LABO,10.8.8.8,,,5432",
+        "11/24/2026 06:00 - 12:00,SRV-UNKNOWN,10.7.7.7,x,y,,52.143.1.9,,,443",
+        "11/24/2026 06:00 - 12:00,SRV-UNKNOWN,10.7.7.7,x,y,,10.0.0.5,,,389",
+        "11/24/2026 06:00 - 12:00,SRV-DPI-01,10.0.1.10,dpi,java,srv-stock,10.6.6.6,,,8080"]) + "\n", encoding="utf-8")
+    skeleton = tmp_path / "a-completer.yaml"
+    result = runner.invoke(app, ["import", "azure-migrate", str(source), "--inventory", str(estate),
+                                 "--mapping-skeleton", str(skeleton)])
+    assert result.exit_code == 0, result.output
+    import yaml
+
+    assert yaml.safe_load(skeleton.read_text(encoding="utf-8"))["servers"] == [
+        {"id": "srv-labo", "hostname": "SRV-LABO", "ip_addresses": ["10.8.8.8"], "applications": []},
+        {"id": "srv-stock", "hostname": "srv-stock", "ip_addresses": ["10.6.6.6"], "applications": []},
+        {"id": "srv-unknown", "hostname": "SRV-UNKNOWN", "ip_addresses": ["10.7.7.7"], "applications": []},
+    ]
+
+
 def test_without_servers_or_mapping_the_report_says_why_nothing_joined(runner: Any, tmp_path: Path) -> None:
     inventory = tmp_path / "inv.yaml"
     inventory.write_text(INVENTORY.split("servers:")[0], encoding="utf-8")
@@ -184,7 +208,8 @@ def test_without_servers_or_mapping_the_report_says_why_nothing_joined(runner: A
 def test_not_a_dependency_export_is_a_located_error(runner: Any, estate: Path) -> None:
     result, out, _ = run(runner, "name,owner\nx,y\n", estate)
     assert result.exit_code == 2 and not out.exists()
-    assert "deps.csv:1:1" in result.output and "not an Azure Migrate dependency export" in result.output
+    # at its header line, no column made up
+    assert "deps.csv:1: not an Azure Migrate dependency export" in result.output
     result, out, _ = run(runner, AGENTLESS.splitlines()[0] + "\n", estate)
     assert result.exit_code == 2 and not out.exists()
     assert "deps.csv: a header but no data row under it: nothing to import" in result.output

@@ -100,3 +100,60 @@ def test_each_column_proving_its_own_order_is_read_in_it(runner: Any, tmp_path: 
                                 ["b", "B", "standard", "12/01/2026", "01/12/2029"])
     assert [(h["granted_on"], h["until"]) for h in read] == [("2026-11-24", "2029-11-24"), ("2026-12-01", "2029-12-01")]
     assert "dates such as" not in said
+
+
+# A shorthand list cell (a qualification with its dates, docs/interop.md) holds dates too: they are
+# read in the order of the cell's column, decided from all the dates its mappings write.
+PROVIDERS = ["identifiant", "nom", "siège", "qualifications"]
+
+
+def _providers_csv(tmp_path: Path, *cells: str) -> Path:
+    """A template-shaped directory of CSV files: one provider per qualifications cell."""
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    rows = [",".join(PROVIDERS), *(f'p{n},P{n},FR,"{cell}"' for n, cell in enumerate(cells, 1))]
+    (tables / "fournisseurs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return tables
+
+
+def _qualifications(runner: Any, tmp_path: Path, *cells: str) -> tuple[list[Any], str]:
+    out = tmp_path / "inventaire.yaml"
+    result = runner.invoke(app, ["import", "csv", str(_providers_csv(tmp_path, *cells)), "--organisation", "CHU",
+                                 "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    api.load(out)
+    return [p["qualifications"] for p in yaml.safe_load(out.read_text(encoding="utf-8"))["providers"]], result.output
+
+
+def test_the_dates_of_a_shorthand_cell_follow_the_order_their_column_proves(runner: Any, tmp_path: Path) -> None:
+    # `11/24/2026` in one provider's cell proves the column American: the other's `12/01/2024` is December.
+    read, said = _qualifications(runner, tmp_path, "{id: hds, until: 11/24/2026}",
+                                 "hds; {id: secnumcloud-3.2, since: 12/01/2024, until: 01/02/2027}")
+    assert read == [[{"id": "hds", "until": "2026-11-24"}],
+                    ["hds", {"id": "secnumcloud-3.2", "since": "2024-12-01", "until": "2027-01-02"}]]
+    assert "dates such as" not in said
+
+
+def test_the_ambiguous_dates_of_a_shorthand_column_are_read_day_first_and_said(runner: Any, tmp_path: Path) -> None:
+    read, said = _qualifications(runner, tmp_path, "{id: hds, since: 05/02/2026}")
+    assert read == [[{"id": "hds", "since": "2026-02-05"}]]
+    assert "fournisseurs.csv:2: column qualifications: dates such as '05/02/2026' read day-first" in said
+
+
+@pytest.mark.parametrize("cells, words", [
+    (("{id: hds, until: 31/01/2026}", "{id: hds, until: 11/24/2026}"),
+     "fournisseurs!D3: qualifications: dates written day-first ('31/01/2026', row 2) and month-first ('11/24/2026', "
+     "row 3) in one column: write them all one way"),
+    (("{id: hds, since: 31/31/2026}",), "fournisseurs!D2: qualifications: no such date '31/31/2026': there is no month 31"),
+    (("{id: hds, until: 11/24/2026}", "{id: hds, until: 02/30/2027}"),
+     "fournisseurs!D3: qualifications: no such date '02/30/2027': February 2027 has 28 days"),
+])
+def test_a_shorthand_cell_s_contradictory_or_impossible_date_is_refused_at_its_cell(
+        runner: Any, tmp_path: Path, cells: tuple[str, ...], words: str) -> None:
+    rows = [[f"p{n}", f"P{n}", "FR", cell] for n, cell in enumerate(cells, 1)]
+    path = workbook(tmp_path / "carto.xlsx", {"fournisseurs": [PROVIDERS, *rows]})
+    out = tmp_path / "inventaire.yaml"
+    result = _import(runner, path, out)
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    assert "Traceback" not in result.output and not out.exists()

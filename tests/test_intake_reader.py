@@ -115,6 +115,27 @@ def test_control_characters_and_nul_bytes_are_refused_with_their_line(tmp_path: 
     assert "NUL byte" in caught.value.diagnostics[0].message and caught.value.diagnostics[0].line == 2
 
 
+@pytest.mark.parametrize("name, data", [
+    ("model.xml", b'<?xml version="1.0" encoding="UTF-8"?>\n<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/">\n'),
+    ("export.csv", "\ufeff<!DOCTYPE html>\n<table><tr><td>nom</td></tr></table>\n".encode()),
+    ("liste.txt", "<model identifier='m'>\n</model>\n".encode("utf-16")),
+])
+def test_an_xml_or_html_document_is_refused_as_no_table(tmp_path: Path, name: str, data: bytes) -> None:
+    # Read as a CSV it would be one column of markup split at its commas: refused, whole, naming the file.
+    with pytest.raises(InputError) as caught:
+        table(tmp_path, name, data)
+    [said] = caught.value.diagnostics
+    assert said.format().endswith(f"{name}: an XML or HTML document, not a table: a CSV file or a workbook "
+                                  "(xlsx, ods, xls) is expected; an ArchiMate model exchange file is read by "
+                                  "`bleu-assess import archimate`")
+
+
+@pytest.mark.parametrize("text", ["<nom>,type\nDPI,app\n", "nom < 3,type\nDPI,app\n", "<>\nDPI\n"])
+def test_a_header_merely_holding_a_bracket_is_still_a_table(tmp_path: Path, text: str) -> None:
+    [sheet] = table(tmp_path, "a.csv", text.encode())
+    assert sheet.rows[1][1][0] == "DPI"
+
+
 def test_a_file_named_xlsx_that_is_not_one_is_refused_plainly(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         table(tmp_path, "a.xlsx", b"nom;type\n")

@@ -1,6 +1,7 @@
 """--suggest-mapping proposes only the sheets that list items: a sheet whose header row names no
 field of any section (the template's « Lisez-moi » / « Read me », a client's instructions) is not
-proposed as a table — it is said, in the mapping and at the sheet — while the real sections are
+proposed as a table — it is said, in the mapping and at the sheet, named alone (no cell: the
+note is about the whole sheet) — while the real sections are
 all found. A lone table whose headers match nothing is still proposed, as applications, for its
 columns to be placed by hand."""
 
@@ -18,8 +19,8 @@ from bleu_assess.intake.columns import SHEETS, sheet_title
 
 
 @pytest.mark.parametrize("lang, readme, said", [
-    ("fr", "Lisez-moi", "Lisez-moi!1:1: feuille non proposée comme table : aucun en-tête n'y nomme un champ d'une section"),
-    ("en", "Read me", "Read me!1:1: sheet not proposed as a table: no header names a field of any section"),
+    ("fr", "Lisez-moi", "Lisez-moi: feuille non proposée comme table : aucun en-tête n'y nomme un champ d'une section"),
+    ("en", "Read me", "Read me: sheet not proposed as a table: no header names a field of any section"),
 ])
 def test_the_template_s_instructions_sheet_is_not_proposed_its_sections_are(
         runner: Any, tmp_path: Path, lang: str, readme: str, said: str) -> None:
@@ -56,4 +57,4 @@ def test_a_sheet_of_free_text_beside_a_table_is_left_out(runner: Any, tmp_path: 
     assert result.exit_code == 0, result.output
     tables = yaml.safe_load(out.read_text(encoding="utf-8"))["tables"]
     assert [(t["section"], t["sheets"]) for t in tables] == [("applications", ["Parc"])]
-    assert "Consignes!1:1: sheet not proposed as a table" in result.output
+    assert "Consignes: sheet not proposed as a table" in result.output

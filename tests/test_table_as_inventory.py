@@ -199,3 +199,51 @@ def test_a_csv_table_given_as_the_inventory_an_import_adds_to_is_refused_as_a_ta
                                  "-o", str(tmp_path / "inventory.yaml")])
     assert result.exit_code == 2
     assert f"{clients}: a CSV table, not an inventory (YAML or JSON); recognised format: konveyor" in result.output
+
+
+# An export an importer or a preset recognises, given where a mapping is wanted (as the template,
+# or to write a mapping from its headers), names the command that imports it without one.
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "ce classeur n'est pas le modèle bleu-assess (bleu-assess export template) ; format reconnu : RVTools. "
+           "Faites l'inventaire avec `bleu-assess import rvtools {book} -o inventory.yaml`"),
+    ("en", "not the bleu-assess template workbook (bleu-assess export template); recognised format: RVTools. "
+           "Make the inventory with `bleu-assess import rvtools {book} -o inventory.yaml`"),
+])
+def test_an_export_given_as_the_template_names_its_own_import(runner: Any, tmp_path: Path, lang: str,
+                                                              words: str) -> None:
+    book = _workbook(tmp_path / "export.xlsx", "vInfo", [["VM", "Powerstate"], ["web01", "poweredOn"]])
+    out = tmp_path / "inventory.yaml"
+    result = runner.invoke(app, ["import", "xlsx", str(book), "--organisation", "CHU", "--lang", lang, "-o", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+    assert f"{book}: {words.format(book=book)}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert "--suggest-mapping" not in result.output
+
+
+def test_a_client_s_own_table_given_as_the_template_is_still_told_to_write_a_mapping(runner: Any,
+                                                                                    tmp_path: Path) -> None:
+    table = tmp_path / "parc.csv"
+    table.write_text("Logiciel,Éditeur\nPaie,Acme\n", encoding="utf-8")
+    result = runner.invoke(app, ["import", "csv", str(table), "--organisation", "CHU", "--lang", "en",
+                                 "-o", str(tmp_path / "inventory.yaml")])
+    assert result.exit_code == 2
+    assert f"`bleu-assess import table {table} --suggest-mapping -o mapping.yaml`" in result.output
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fr", "format reconnu : konveyor, importé sans correspondance à écrire : "
+           "`bleu-assess import table {table} --mapping konveyor -o inventory.yaml`"),
+    ("en", "recognised format: konveyor, imported without a mapping to write: "
+           "`bleu-assess import table {table} --mapping konveyor -o inventory.yaml`"),
+])
+def test_suggesting_a_mapping_for_a_recognised_export_names_its_own_import(runner: Any, tmp_path: Path, lang: str,
+                                                                           words: str) -> None:
+    table = tmp_path / "apps.csv"
+    table.write_text("Record Type 1,Application Name,Description\n1,Paie,Payroll\n", encoding="utf-8")
+    out = tmp_path / "mapping.yaml"
+    result = runner.invoke(app, ["import", "table", str(table), "--suggest-mapping", "--lang", lang, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    said = words.format(table=table)
+    # said on the terminal about the whole file, and in the mapping written (still written: asked for)
+    assert f"{table}: {said}" in result.output.replace("\u202f", " ").replace("\xa0", " ")
+    assert f"# {said}" in out.read_text(encoding="utf-8").replace("\u202f", " ").replace("\xa0", " ")

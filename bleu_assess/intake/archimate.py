@@ -96,7 +96,7 @@ def _parse(path: str) -> ET.Element:
         located = problem(path, line, column + 1, "", "xml_not_well_formed", error=str(error))
         raise InputError(located.message, [located]) from None
     if _local(root.tag) != "model":
-        raise refused(path, "not_archimate", line=1)
+        raise refused(path, "not_archimate")
     return root
 
 
@@ -126,7 +126,7 @@ def read_mapping(path: str | None) -> dict[str, Any]:
     sections = {"applications": INVENTORY.fields["applications"].item, "datasets": INVENTORY.fields["datasets"].item}
     if not isinstance(data, dict):
         data = {}
-        problems.append(problem(path, 1, 1, "", "archimate_mapping", keys=ARCHIMATE_KEYS))
+        problems.append(problem(path, None, None, "", "archimate_mapping", keys=ARCHIMATE_KEYS))
     for key in data:
         if key not in ARCHIMATE_KEYS:
             problems.append(problem(path, *yamlio.locate(root, (key,), True), str(key), "archimate_unknown_key",

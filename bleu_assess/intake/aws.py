@@ -26,7 +26,6 @@ from bleu_assess.errors import Diagnostic, InputError
 from bleu_assess.intake.columns import normalise
 from bleu_assess.intake.estate import Machine, import_machines, text
 from bleu_assess.intake.merge import Additions
-from bleu_assess.intake.said import refused
 from bleu_assess.intake.servers import server_id
 from bleu_assess.intake.sheets import Table, one_table
 from bleu_assess.intake.tally import MAX_EXAMPLES, ImportReport, said
@@ -98,7 +97,7 @@ def read(path: str, report: ImportReport) -> list[Machine]:
     report.notes.extend(table.warnings)
     kind = kind_of(table)
     if kind is None:
-        raise refused(path, "not_aws", line=table.first_row)
+        raise table.refused(path, "not_aws")
     report.kind = kind
     report.notes.extend(unknown_columns(table, kind))
     machines = []
@@ -149,6 +148,9 @@ def _ads(row: dict[str, Any], name: str) -> Machine:
                         ("cores", "cpunumberofcores"), ("memory_mb", "ramtotalsizeinmb"), ("tags", "tags")):
         if row.get(column) not in (None, ""):
             machine.extra[key] = row[column]
+    vm_name = text(row.get("vmwarevmname"))
+    if vm_name and vm_name != name:  # the VM's name beside its host name: how vCenter and RVTools know it
+        machine.extra["vm_name"] = vm_name
     wave = _wave(row.get("applicationwave"))
     for app in _split(row.get("applications")):
         machine.applications.append((server_id(app), app, None))

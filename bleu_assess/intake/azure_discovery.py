@@ -74,6 +74,8 @@ def read(discovery: str | None, assessment: str | None, report: ImportReport) ->
             raise refusal(path, "not_azure_migrate_workbook", tables)
     if "discoveryreport" in assessed and not found:  # the discovery report given as the assessment
         found, assessed = assessed, {}
+    if assessed and _machines_sheet(assessed) is None:  # a second discovery report: it would add nothing
+        raise refusal(assessment or "", "not_azure_assessment", assessed)
     primary = found.get("discoveryreport") or _machines_sheet(found) or _machines_sheet(assessed)
     assessed_sheet = _machines_sheet(assessed) if found else None
     assessed_rows = _by_machine(assessed_sheet)

@@ -189,7 +189,7 @@ def read_connections(path: str) -> tuple[str, Iterator[Connection], list[Diagnos
         values = [] if at is None else [row[at] if at < len(row) else None for _, row in table.raw]
         seen, notes = _slot_reader(table, columns.get("seen"), values, [n for n, _ in table.raw])
         return "agent-based", _agent_rows(table.rows, columns, seen), [*table.warnings, *notes], table.unknown_cells
-    raise refused(path, "not_azure_dependencies", line=1)
+    raise table.refused(path, "not_azure_dependencies")
 
 
 def kind_of(table: Table) -> str | None:
@@ -231,7 +231,7 @@ def read_mapping(path: str, applications: Iterable[str], datasets: Iterable[str]
     text = yamlio.decode(yamlio.read_bytes(Path(path), path), path)
     data = yamlio.parse(text, path)
     if not isinstance(data, dict) or not isinstance(data.get("servers"), dict):
-        located = problem(path, 1, 1, "servers", "servers_mapping")
+        located = problem(path, None, None, "servers", "servers_mapping")
         raise InputError(located.message, [located])
     known, known_datasets = sorted(applications), sorted(datasets)
     root = yamlio.compose_unchecked(text)
@@ -324,26 +324,39 @@ def endpoint_details(lifted: Lifted) -> list[Said]:
 
 def skeleton(lifted: Lifted, index: ServerIndex, source: str, lang: str) -> str:
     """A `servers:` section listing the machines the export names that the inventory does not
-    know, to fill in (`applications`) and paste into the inventory; its comment in `lang`."""
+    know, to fill in (`applications`) and paste into the inventory; its comment in `lang`. Both
+    ends of a row are listed in one pass (the destinations of an unknown source too), each by
+    the name the export gives it (a destination server name kept with its addresses), else by
+    its address."""
     from bleu_assess.intake.yamledit import block_item
     from bleu_assess.render.i18n import t
 
+    machines: dict[str, set[str]] = {}  # name, or address when none -> addresses
+    for found in (lifted.unknown_sources, lifted.unknown_targets):
+        for name, addresses in found.items():
+            machines.setdefault(name, set()).update(addresses)
+    for endpoint in lifted.endpoints.values():
+        if endpoint.public:
+            continue
+        unknown = {address for address in endpoint.addresses if index.find(None, address) is None}
+        if endpoint.names:  # grouped by its name, case aside: one of the spellings the export gives
+            machines.setdefault(min(endpoint.names), set()).update(unknown)
+        else:
+            for address in unknown:
+                machines.setdefault(address, set()).add(address)
     head = t("discovery.skeleton_head", lang, file=Path(source).name)
     lines = [*(f"# {line}\n" for line in head.splitlines()), "servers:\n"]
-    for name, addresses in sorted(lifted.unknown_sources.items()):
-        item: dict[str, Any] = {"id": server_id(name)}
-        if not ip_of(name):
-            item["hostname"] = name
+    items: dict[str, dict[str, Any]] = {}
+    for name, addresses in machines.items():
         own = ip_of(name)
-        item["ip_addresses"] = sorted(addresses | ({own} if own else set()))
-        item["applications"] = []
-        lines.append(block_item(item, 2, 4))
-    for endpoint in sorted(lifted.endpoints.values(), key=lambda e: e.id):
-        if not endpoint.public:
-            for address in sorted(endpoint.addresses):
-                if index.find(None, address) is None:
-                    lines.append(block_item({"id": server_id(address.replace(":", "-")), "ip_addresses": [address],
-                                             "applications": []}, 2, 4))
+        # an address is an id with `-` for `:` (IPv6), whether the export gave it as a source or a destination
+        item = items.setdefault(server_id(name.replace(":", "-") if own else name), {"addresses": set()})
+        if not own:
+            item.setdefault("hostname", name)
+        item["addresses"].update(addresses | ({own} if own else set()))
+    for key, item in sorted(items.items()):
+        lines.append(block_item({"id": key, **({"hostname": item["hostname"]} if "hostname" in item else {}),
+                                 "ip_addresses": sorted(item["addresses"]), "applications": []}, 2, 4))
     return "".join(lines)
 
 

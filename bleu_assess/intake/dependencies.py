@@ -161,6 +161,9 @@ class Lifted:
     dependencies: dict[tuple[str, str], Evidence] = field(default_factory=dict)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
     unknown_sources: dict[str, set[str]] = field(default_factory=dict)  # name -> addresses
+    # The private destinations of the rows from an unknown source that match no server either,
+    # as unknown_sources: the skeleton lists them in the same pass (their rows are left out).
+    unknown_targets: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _block(address: str) -> str:
@@ -260,6 +263,8 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
                 continue
             result.unknown_sources.setdefault(name, set()).update(filter(None, [ip_of(source_ip)]))
             left["source-not-a-server", name] += 1
+            if find(target_name, target_ip) is None:
+                _unknown_target(result, target_name, target_ip, internal_domains)
             continue
         if not source.applications:
             left["server-without-application", source.server] += 1
@@ -303,6 +308,19 @@ def lift(connections: Iterable[Connection], index: ServerIndex, report: ImportRe
         count("mapped", "external-endpoint" if public else "unknown-internal-endpoint", where,
               _to_endpoint(result, where, public, callers))
     return result
+
+
+def _unknown_target(result: Lifted, name: str | None, address: str | None, internal_domains: frozenset[str]) -> None:
+    """Keep a private destination that matches no server (`Lifted.unknown_targets`): by its name
+    when the row gives one, else by its address."""
+    found = _endpoint_key(name, address, internal_domains)
+    if found is None or found[1]:
+        return  # no destination, or a public one: no server of the organisation's to fill in
+    own = ip_of(address) or ip_of(name)
+    shown = (name or "").strip()
+    key = shown if shown and not ip_of(shown) else own
+    if key:
+        result.unknown_targets.setdefault(key, set()).update(filter(None, [own]))
 
 
 def _add_evidence(result: Lifted, pair: tuple[str, str], rows: Sequence[Connection]) -> None:

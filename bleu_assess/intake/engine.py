@@ -27,6 +27,7 @@ from bleu_assess.intake.values import (
     AS_IS,
     Coerced,
     coerce,
+    date_texts,
     is_blank,
     is_code_of,
     means_unknown,
@@ -123,13 +124,20 @@ def names_items(table: Table, sheet: Sheet) -> bool:
 
 def _not_template(paths: list[str], sheets: list[Sheet]) -> InventoryError:
     """The refusal of tables given as the template that are not (`import xlsx carto.xlsx`): one
-    message per file, pointing to a mapping written from their headers, as a table given as an
-    inventory is refused (recognise.mapping_advice), rather than a missing id on every row."""
-    from bleu_assess.intake.recognise import mapping_advice
+    message per file, as a table given as an inventory is refused, rather than a missing id on
+    every row: the command of its own import for an export one recognises (an RVTools export:
+    `import rvtools`), else a mapping written from its headers (recognise.mapping_advice)."""
+    from bleu_assess.intake.recognise import mapping_advice, recognised
 
     code = "csv_not_template" if all(s.is_csv for s in sheets) else "workbook_not_template"
-    refused = [problem(path, None, None, "", code, suggest=suggest, command=command)
-               for path in paths for suggest, command in [mapping_advice(path)]]
+    refused = []
+    for path in paths:
+        known = recognised(path)
+        if known:
+            refused.append(problem(path, None, None, "", f"{code}_known", source=known[0], command=known[1]))
+        else:
+            suggest, command = mapping_advice(path)
+            refused.append(problem(path, None, None, "", code, suggest=suggest, command=command))
     return InventoryError(refused[0].message, refused)
 
 
@@ -220,7 +228,8 @@ def _read(run: Run, table: Table, sheet: Sheet, shared: bool) -> int:
     (read, or left out by the mapping's `where`)."""
     found = _header(table, sheet)
     if found is None:
-        run.problems.append(sheet.problem(table.header_row, None, "", "no_header_row", row=str(table.header_row)))
+        # the row the mapping names is not in the sheet: the sheet is named alone, the row in the words
+        run.problems.append(sheet.problem(None, None, "", "no_header_row", row=str(table.header_row)))
         return 0
     header_number, header = found
     sheet.headers = {index: text_of(cell) for index, cell in enumerate(header) if not is_blank(cell)}
@@ -316,9 +325,18 @@ def _step(index: int, target: str, spec: Spec | None, translations: dict[str, An
             bool(spec and spec.enum and spec.type not in ("list", "free")), True)
 
 
+def _dated(spec: Spec) -> bool:
+    """Whether a field's cells hold dates: a date field, or a shorthand list whose mappings have
+    date fields (a qualification's `since` and `until`, written in the cell: values.date_texts)."""
+    item = spec.item
+    return spec.type == "date" or (spec.type == "list" and item is not None and item.shorthand
+                                   and any(field.type == "date" for field in item.fields.values()))
+
+
 def _date_orders(run: Run, sheet: Sheet, header_number: int, plan: list[_Step], where: dict[int, Any]) -> list[_Step]:
     """The steps of `plan`, each date column's reading its numeric dates (`30/11/2026`,
-    `11-24-2026`) in the one order its values decide (`dates.column_order`: proved day-first or
+    `11-24-2026`, and those of a shorthand list's mappings: `{id: hds, until: 11/24/2026}`) in
+    the one order its values decide (`dates.column_order`: proved day-first or
     month-first by a value). A column of ambiguous values only follows the order the table's
     other date columns prove, when they agree (one export writes all its dates one way), else
     its own hint (a 12-hour clock) or the French default; said in the report unless proved by
@@ -328,14 +346,15 @@ def _date_orders(run: Run, sheet: Sheet, header_number: int, plan: list[_Step], 
     orders: dict[int, tuple[Order, dict[str, int]]] = {}  # by column: its order, and the first row of each text
     refused: set[int] = set()
     for index, target, spec, translations, *_ in plan:
-        if spec is None or spec.type != "date":
+        if spec is None or not _dated(spec):
             continue
         first_row: dict[str, int] = {}  # each text of the column, in reading order, and its first row
         for number, cells in sheet.rows:
             raw = cells[index] if number > header_number and index < len(cells) else None
             if raw.__class__ is str and not (translations and plain(raw) in translations) and \
                     (not where or _kept(cells, where)):
-                first_row.setdefault(raw.strip(), number)
+                for text in date_texts(raw, spec):
+                    first_row.setdefault(text, number)
         try:
             order = column_order(first_row, first_row.__getitem__)
         except DateError as error:

@@ -19,6 +19,7 @@ import csv
 import functools
 import io
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count, repeat
@@ -33,6 +34,10 @@ from bleu_assess.render.intake_words import CSV_COLUMN, CSV_FIELD, message
 
 TABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".ods", ".xls")
 DELIMITERS = ";,\t|"
+# The first line of an XML or HTML document (`<?xml …?>`, `<!DOCTYPE html>`, `<model …>`): markup
+# from its start to its end, as no table's header is (`<nom>,type` is one); read as a CSV it would
+# be one column of markup, its lines split at their commas.
+_MARKUP = re.compile(r"\s*<(?:\?xml|!DOCTYPE|!--|[A-Za-z])[^\n]*>[ \t\r]*(?:\n|$)", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -237,6 +242,8 @@ def _unquoted(text: str, delimiter: str) -> list[list[str]] | None:
 def read_csv(raw: bytes, display: str, name: str | None = None) -> Sheet:
     """One CSV file as a Sheet; the encoding and the delimiter are said in its warnings."""
     text, encoding = decode(raw, display)
+    if _MARKUP.match(text):
+        raise refused(display, "markup_not_table")
     delimiter, sniffed = sniff_delimiter(text)
     sheet = Sheet(display, name or Path(display).stem, True, [])
     shown = {"\t": "tab", ",": "','", ";": "';'", "|": "'|'"}[delimiter]

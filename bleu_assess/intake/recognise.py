@@ -38,13 +38,22 @@ def _explained(refused_table: Diagnostic) -> Diagnostic:
 
     display = refused_table.file
     kind = "workbook" if refused_table.code == "input.table_workbook" else "csv"
-    found = _source(Path(display), display)
+    found = recognised(display)
     if found is None:
         suggest, command = mapping_advice(display)
         return problem(display, None, None, "", f"{kind}_not_inventory", suggest=suggest, command=command)
     source, command = found
-    return problem(display, None, None, "", f"{kind}_not_inventory_known", source=source,
-                   command=command.format(file=shlex.quote(display)))
+    return problem(display, None, None, "", f"{kind}_not_inventory_known", source=source, command=command)
+
+
+def recognised(display: str) -> tuple[str, str] | None:
+    """(source as named, the command that makes the inventory from it) of the table file at
+    `display` when an importer or a mapping preset recognises it; None for a client's own table
+    (or a directory). Also said where a mapping is asked for such a file (`import xlsx`, `import
+    table --suggest-mapping`): its own import reads it without one to write."""
+    path = Path(display)
+    found = _source(path, display) if path.is_file() else None
+    return None if found is None else (found[0], found[1].format(file=shlex.quote(display)))
 
 
 def mapping_advice(display: str) -> tuple[str, str]:

@@ -144,6 +144,11 @@ def _cell(place: Place) -> str:
     return f"{line}:{line}" if sheet and line else str(line or "")
 
 
+def _cells(group: list[tuple[Place, Note]]) -> list[str]:
+    """The further cells of a group, those of notes about a whole sheet (no cell) left out."""
+    return [cell for place, _ in group if (cell := _cell(place))]
+
+
 @lru_cache(maxsize=256)  # a group lists one column's cells, row after row
 def _letters(column: int) -> str:
     return column_letters(column)
@@ -173,7 +178,7 @@ def markdown(imported: Imported, lang: str) -> str:
                 f"| {' | '.join(heads)} |", "| --- | --- | --- |"]
         for group in _groups(notes):
             first = group[0][1].worded(lang)
-            where = ", ".join([_where(first), *(_cell(place) for place, _ in group[1:])])
+            where = ", ".join([_where(first), *_cells(group[1:])])
             out.append(f"| {md_escape(where)} | {md_escape(first.field)} | {md_escape(visible(first.message))} |")
         out.append("")
     out += [f"## {t('intake.kind.to-fill', lang)}", ""]
@@ -190,7 +195,7 @@ def terminal_lines(imported: Imported, lang: str) -> list[str]:
             first = group[0][1].worded(lang)
             text = first.message
             if len(group) > 1:
-                cells = ", ".join(_cell(place) for place, _ in group[1:11]) + (" …" if len(group) > 11 else "")
+                cells = ", ".join(_cells(group[1:11])) + (" …" if len(group) > 11 else "")
                 text += " " + message("intake.also", {"count": len(group) - 1, "cells": cells}, lang)
             lines.append(replace(first, message=text).format())
     lines += [message("intake.to_fill_line", {"line": line}, lang) for line in to_fill(imported.data, lang)]

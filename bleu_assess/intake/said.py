@@ -20,9 +20,10 @@ def problem(file: str, line: int | None, column: int | None, path: str, code: st
     return Diagnostic(file, line, column, path, message(key, params, "en"), severity, sheet, key, tuple(params.items()))
 
 
-def refused(file: str, code: str, /, line: int | None = None, **params: Any) -> InputError:
-    """The error for a whole file refused (`intake.error.<code>`), at `line` when one is known."""
-    located = problem(file, line, 1 if line else None, "", code, **params)
+def refused(file: str, code: str, /, **params: Any) -> InputError:
+    """The error for a whole file refused (`intake.error.<code>`): named alone, no line or cell
+    made up (a refusal about a table's header row is located at that row: Sheet.problem)."""
+    located = problem(file, None, None, "", code, **params)
     return InputError(located.message, [located])
 
 

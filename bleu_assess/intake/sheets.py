@@ -33,6 +33,14 @@ class Table:
     # 0-based column, as written: left out of `rows` (a bulk reader of `raw` adds its own).
     unknown: dict[int, list[str]] = field(default_factory=dict)
 
+    def refused(self, path: str, code: str) -> InputError:
+        """The refusal of the file for this table's header (`intake.error.<code>`): at the header
+        row (`FILE:1` for a CSV, `FILE: SHEET!1:1` in a workbook), no cell made up."""
+        if self.sheet is None:
+            return refused(path, code)
+        located = self.sheet.problem(self.first_row, None, "", code)
+        return InputError(located.message, [located])
+
     def column(self, name: str) -> int | None:
         """Position of the column whose normalised header is `name`, or None."""
         keys = [normalise(h) for h in self.header]
@@ -153,7 +161,7 @@ def one_table(path: str, fits: Callable[[Table], object] = bool) -> Table:
     headed = [t for t in tables.values() if t.header]
     table = next((t for t in headed if fits(t)), headed[0] if headed else None)
     if table is None:
-        raise refused(path, "empty_table", line=1)
+        raise refused(path, "empty_table")
     table.warnings = [w for t in tables.values() for w in t.warnings]
     return table
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from bleu_assess.errors import Diagnostic
 from bleu_assess.intake.columns import columns, header_index, sheet_index
 from bleu_assess.intake.links import undescribed
 from bleu_assess.intake.mapping import FORMAT, SECTIONS
@@ -122,14 +123,19 @@ def section_of(name: str, header: list[Any]) -> str | None:
 
 
 def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
-    """(the mapping as commented YAML, located lines in `lang`: what the reader did — encoding,
-    separator detected — then what could not be placed)."""
+    """(the mapping as commented YAML, located lines in `lang`: the command of an export an
+    importer or a preset recognises, what the reader did — encoding, separator detected — then
+    what could not be placed)."""
     sheets = [s for s in read_tables(paths) if s.rows]
     files = ", ".join(os.path.basename(p) for p in paths)
+    # An export an importer or a preset reads (RVTools, Konveyor) is said first, in the mapping
+    # too: one written from its headers would read it as a client's own table.
+    known = [diagnostic(said, lang) for said in _recognised(paths)]
     lines = [f"# {line}" for line in t("intake.suggest.head", lang, files=files).splitlines()]
+    lines += [f"# {said.message}" for said in known]
     lines += ["mapping: suggested", f"format: {FORMAT}", "tables:"]
-    # What the reader did (encoding, separator detected) is said first, in the reader's language.
-    unplaced = [diagnostic(said, lang).format() for sheet in sheets for said, _, _ in sheet.said]
+    unplaced = [said.format() for said in known]
+    unplaced += [diagnostic(said, lang).format() for sheet in sheets for said, _, _ in sheet.said]
     found_headers = [sheet.header_row() or sheet.rows[0] for sheet in sheets]
     listing = [section_of(sheet.name, header) for sheet, (_, header) in zip(sheets, found_headers, strict=True)]
     # A sheet whose header names no field of any section is not proposed, and said; unless none
@@ -138,7 +144,7 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
     for sheet, (number, header), section in zip(sheets, found_headers, sections, strict=True):
         if section is None:
             lines.append(f"  # {t('intake.suggest.not_proposed', lang, sheet=_quote(sheet.name))}")
-            unplaced.append(diagnostic(sheet.coded(number, None, "", "intake.note.sheet_not_proposed", "warning", {}),
+            unplaced.append(diagnostic(sheet.coded(None, None, "", "intake.note.sheet_not_proposed", "warning", {}),
                                        lang).format())
             continue
         lines += [f"  - section: {section}", f"    sheets: [{_quote(sheet.name)}]", f"    header_row: {number}",
@@ -172,6 +178,22 @@ def suggest(paths: list[str], lang: str) -> tuple[str, list[str]]:
             lines.append(f"    # {t('intake.suggest.not_placed', lang, columns=', '.join(left))}")
         lines += _values(sheet, number, section, placed, lang)
     return "\n".join(lines) + "\n", unplaced
+
+
+def _recognised(paths: list[str]) -> list[Diagnostic]:
+    """For each file an importer or a mapping preset recognises, a note naming its own command
+    (`intake.note.recognised_export`), about the whole file."""
+    from bleu_assess.intake.reader import words as worded
+    from bleu_assess.intake.recognise import recognised
+
+    notes = []
+    for path in paths:
+        found = recognised(path)
+        if found:
+            english, pairs = worded("intake.note.recognised_export", {"source": found[0], "command": found[1]})
+            notes.append(Diagnostic(path, None, None, "", english, "warning", None, "intake.note.recognised_export",
+                                    pairs))
+    return notes
 
 
 def _values(sheet: Sheet, header: int, section: str, placed: dict[int, str], lang: str) -> list[str]:

@@ -86,7 +86,7 @@ def coerce(raw: Any, spec: Spec, *, percent: bool = False, key: str = "", day_fi
     dates (`dates.column_order`: `05/02/2026` is 5 February when true, May 2 when not)."""
     kind = spec.type
     if kind == "list":
-        return _list(raw, spec.item or Spec("string"), key)
+        return _list(raw, spec.item or Spec("string"), key, day_first)
     if kind == "free":
         return _free(raw, key)
     if spec.enum:
@@ -349,7 +349,7 @@ _TEXTS = re.compile(r"[;\n]")
 _CODES = re.compile(r"[;,\n]")
 
 
-def _list(raw: Any, item: Spec, key: str) -> Coerced:
+def _list(raw: Any, item: Spec, key: str, day_first: bool = True) -> Coerced:
     text = text_of(raw)
     if item.shorthand:  # hds; {id: secnumcloud-3.2, scope: [iaas, paas]}
         parts = _top_level_parts(text)
@@ -359,7 +359,7 @@ def _list(raw: Any, item: Spec, key: str) -> Coerced:
     values, changes = [], []
     for part in parts:
         if part.strip():
-            one = _shorthand(part.strip(), item, key) if item.shorthand else coerce(part.strip(), item, key=key)
+            one = _shorthand(part.strip(), item, key, day_first) if item.shorthand else coerce(part.strip(), item, key=key)
             values.append(one.value)
             if one.change:
                 changes.append(one)
@@ -392,31 +392,58 @@ def _top_level_parts(text: str) -> list[str]:
     return parts
 
 
-def _shorthand(text: str, item: Spec, key: str) -> Coerced:
+def _shorthand(text: str, item: Spec, key: str, day_first: bool = True) -> Coerced:
     """One item of a list whose items are an id or a mapping (schema.Spec.shorthand): an id, or
-    a YAML flow mapping (`{id: hds, until: 2027-01-01}`) whose scalar fields are read leniently."""
+    a YAML flow mapping (`{id: hds, until: 2027-01-01}`) whose scalar fields are read leniently
+    (its numeric dates in the order of the cell's column: `day_first`)."""
     if not text.startswith("{"):
         return coerce(text, item.fields["id"], key=key)
-    from bleu_assess.errors import InputError
-    from bleu_assess.inventory import yamlio
-
-    try:
-        value = yamlio.parse(text, "cell")
-    except InputError:
-        value = None
-    if not isinstance(value, dict):
+    value = _flow_mapping(text)
+    if value is None:
         raise CellError("not_shorthand", text=text)
     changes = []
     for name, raw in value.items():
         spec = item.fields.get(name)
         if spec is not None and spec.type not in ("list", "free", "object") and not is_blank(raw):
-            one = coerce(raw, spec, key=f"{key}.{name}")
+            one = coerce(raw, spec, key=f"{key}.{name}", day_first=day_first)
             value[name] = one.value
             if one.change:
                 changes.append(one)
     if not changes:
         return Coerced(value)
     return Coerced(value, changes[0].change, "; ".join(c.detail for c in changes))
+
+
+def _flow_mapping(text: str) -> dict[Any, Any] | None:
+    """The YAML flow mapping `text` (`{id: hds, until: 24/11/2026}`), or None when it is none."""
+    from bleu_assess.errors import InputError
+    from bleu_assess.inventory import yamlio
+
+    try:
+        value = yamlio.parse(text, "cell")
+    except InputError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def date_texts(raw: Any, spec: Spec) -> list[str]:
+    """The dates written as text in a cell of a field of type `spec`, as `coerce` reads them: the
+    cell of a date field, the date fields of the mappings of a shorthand list
+    (`hds; {id: secnumcloud, since: 11/24/2025, until: 11/24/2026}`); none for other fields.
+    The order of a column's numeric dates is decided from them (dates.column_order)."""
+    if raw.__class__ is not str:
+        return []
+    if spec.type == "date":
+        return [raw.strip()]
+    item = spec.item
+    if spec.type != "list" or item is None or not item.shorthand or "{" not in raw:
+        return []
+    dated = [name for name, field in item.fields.items() if field.type == "date"]
+    texts = []
+    for part in _top_level_parts(raw):
+        value = _flow_mapping(part.strip()) if part.strip().startswith("{") else None
+        texts += [value[name].strip() for name in dated if value and isinstance(value.get(name), str)]
+    return texts
 
 
 def _free(raw: Any, key: str) -> Coerced:
