@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import yaml
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from bleu_assess import api
 from bleu_assess.cli import app
-from bleu_assess.intake.columns import SHEETS, columns, header
+from bleu_assess.intake.columns import SHEETS, columns, header, sheet_title
 from bleu_assess.vocab import Severity
 
 
@@ -107,6 +108,27 @@ def test_template_has_drop_downs_for_every_enumeration(tmp_path: Path, runner: A
     formulas = " ".join(v.formula1 for v in applications.data_validations.dataValidation)
     assert "vital" in formulas and "saas" in formulas and "retire" in formulas and "XL" in formulas
     assert applications.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_retired_value_is_offered_neither_by_the_template_nor_by_the_import(
+        tmp_path: Path, runner: Any, lang: str) -> None:
+    # Format v2 refuses the v1 class `sensitive`: a drop-down offering it, or an import error
+    # listing it among the allowed values, would lead the user to a value the next step refuses.
+    workbook = tmp_path / "template.xlsx"
+    assert runner.invoke(app, ["export", "template", "-o", str(workbook), "--lang", lang]).exit_code == 0
+    book = load_workbook(workbook)
+    datasets = next(ws for ws in book.worksheets if ws.title == sheet_title("datasets", lang))
+    header = [cell.value for cell in datasets[1]]
+    column = get_column_letter(header.index(next(h for h in header if "lassification" in str(h))) + 1)
+    lists = [v.formula1 for v in datasets.data_validations.dataValidation if column in str(v.sqref)]
+    assert lists and "health" in lists[0] and "special-category" in lists[0] and "sensitive" not in lists[0]
+    datasets[f"{column}2"], datasets["A2"] = "secret-médical", "dossiers"
+    book.save(workbook)
+    result = runner.invoke(app, ["import", "table", str(workbook), "-m", "template", "-o", str(tmp_path / "i.yaml"),
+                                 "--organisation", "CHU", "--lang", lang])
+    assert result.exit_code == 2 and "special-category" in result.output, result.output
+    assert "sensitive" not in result.output
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -409,7 +409,7 @@ def _row(run: Run, table: Table, sheet: Sheet, number: int, cells: list[Any], pl
                 continue
             if meant == "?" and spec.enum:  # --suggest-mapping's placeholder, not replaced yet
                 run.problems.append(sheet.problem(number, index, target, "translation_to_fill",
-                                                  text=text_of(raw), allowed=spec.enum))
+                                                  text=text_of(raw), allowed=model.offered(spec.enum)))
                 continue
             run.note("translated", sheet, number, index, target, "translated", text=text_of(raw), value=str(meant))
             raw = meant

@@ -21,6 +21,7 @@ from bleu_assess.intake.links import undescribed
 from bleu_assess.intake.mapping import FORMAT, SECTIONS
 from bleu_assess.intake.reader import Sheet, read_tables
 from bleu_assess.intake.values import coerce, is_blank, is_code_of, means_unknown, plain, text_of
+from bleu_assess.inventory import model
 from bleu_assess.render.i18n import t
 from bleu_assess.render.intake_words import diagnostic
 
@@ -216,7 +217,7 @@ def _values(sheet: Sheet, header: int, section: str, placed: dict[int, str], lan
             except ValueError:
                 unknown.setdefault(text_of(raw))
         if unknown:
-            out.append(f"      {target}:  # {t('intake.suggest.one_of', lang, codes=', '.join(spec.enum))}")
+            out.append(f"      {target}:  # {t('intake.suggest.one_of', lang, codes=', '.join(model.offered(spec.enum)))}")
             out += [f'        {_quote(value)}: "?"' for value in unknown]
     return ["    values:", *out] if out else []
 

@@ -58,7 +58,7 @@ def export_template(path: str | os.PathLike[str], lang: str) -> bytes:
 def _choices(column: Column) -> list[str] | None:
     spec = column.spec
     if spec.enum:
-        return list(spec.enum)
+        return list(model.offered(spec.enum))
     if spec.type == "boolean":
         return ["true", "false"]
     if spec.type == "effort":

@@ -181,7 +181,8 @@ def _enum_text(text: str, allowed: tuple[str, ...]) -> Coerced:
         return Coerced(meant, "translated", text)
     from bleu_assess.inventory.walker import closest
 
-    raise CellError("unknown_value", text=text, hint=closest(text, allowed), allowed=allowed)
+    offered = model.offered(allowed)
+    raise CellError("unknown_value", text=text, hint=closest(text, offered), allowed=offered)
 
 
 # A cell longer than this, or holding a digit, is no word of unknown_words.yaml: not looked up

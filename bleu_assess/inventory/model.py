@@ -47,6 +47,13 @@ CLASSIFICATIONS = ("public", "internal", "personal", "special-category", "health
 CLASSIFICATIONS_V1 = ("public", "internal", "personal", "sensitive", "health", "restricted", "classified")
 # Values a v1 inventory may still hold but the current format replaced: read, never suggested.
 RETIRED_VALUES = frozenset(CLASSIFICATIONS_V1) - frozenset(CLASSIFICATIONS)
+
+
+def offered(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The `values` a user is offered (lists, suggestions, a template's drop-downs): the retired
+    ones left out, in order. Read in a v1 inventory still; never proposed."""
+    return tuple(v for v in values if v not in RETIRED_VALUES)
+
 CLASSIFIED_LEVELS = ("secret", "tres-secret")  # IGI 1300 (2021), lowest first
 # Answers about particular sensitivity (circulaire 6404/SG, SREN art. 31, DINUM vade-mecum).
 SENSITIVITY_ANSWERS = ("yes", "no", "unknown")

@@ -285,7 +285,7 @@ class Walker:
                     self.fail(path, "invalid_date", value=value)
                 return
             if spec.enum is not None and value not in spec.enum:
-                offered = [v for v in spec.enum if v not in model.RETIRED_VALUES]
+                offered = model.offered(spec.enum)
                 self.fail(path, "unknown_value", value=value,
                           hint=code_for_word(value, offered) or closest(value, offered), choices=", ".join(offered))
         elif kind == "boolean":
