@@ -197,6 +197,22 @@ def test_the_report_includes_the_fit_matrix_and_the_catalogue(runner, tmp_path: 
     assert "Ready with conditions †" in html or "Not ready †" in html
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("fr", "**activités HDS certifiées**\u00a0: 1, 2, 3, 4, 5, 6 (incertaine\u00a0: "),
+    ("en", "**certified HDS activities**: 1, 2, 3, 4, 5, 6 (uncertain: ")])
+def test_the_catalogue_section_follows_the_reader_s_typography(runner, tmp_path: Path, lang: str, said: str) -> None:
+    # French puts a no-break space before a colon (« incertaine : »), English none.
+    target = tmp_path / "report.md"
+    result = runner.invoke(app, ["report", str(EXAMPLES / "chu-exemple.yaml"), "-f", "markdown", "-o", str(target),
+                                 "--lang", lang])
+    assert result.exit_code == 0, result.output
+    section = target.read_text(encoding="utf-8").split("\n## ")
+    catalogue = next(part for part in section if "catalogue:" in part)
+    assert said in catalogue
+    if lang == "fr":
+        assert "**: " not in catalogue
+
+
 def test_the_executive_report_leaves_the_matrix_and_the_catalogue_to_the_technical_one(runner, tmp_path: Path) -> None:
     target = tmp_path / "synthese.html"
     result = runner.invoke(app, ["report", str(EXAMPLES / "chu-exemple.yaml"), "-o", str(target), "--lang", "en",
