@@ -101,12 +101,15 @@ def test_a_worksheet_goes_to_data_owners_and_comes_back(runner: Any, tmp_path: P
     assert result.exit_code == 0, result.output
     assert inventory.read_text(encoding="utf-8") == MINIMAL.read_text(encoding="utf-8")  # not touched yet
     book = load_workbook(sheet)
-    rows = list(book["qualify"].iter_rows(values_only=True))
+    assert book.sheetnames == ["Qualification"]
+    owner = book["Qualification"]
+    rows = list(owner.iter_rows(values_only=True))
     assert rows[1] == sensitivity.WORKSHEET_COLUMNS
-    assert rows[2][:3] == ("actes-etat-civil", "Actes d'état civil", "personal")
-    # The data owner answers in the workbook (the criteria are drop-downs of yes/no/unknown).
-    owner = book["qualify"]
-    owner["D3"], owner["E3"], owner["F3"], owner["G3"] = "yes", "no", "Atteinte limitée", "Officier d'état civil"
+    # The reader's words: the classification's label, the criteria as « oui / non / ne sait pas ».
+    assert rows[2][:3] == ("actes-etat-civil", "Actes d'état civil", "Personnelle")
+    assert "(oui/non/ne sait pas)" in rows[0][3]
+    assert [v.formula1 for v in owner.data_validations.dataValidation] == ['"oui,non,ne sait pas"']
+    owner["D3"], owner["E3"], owner["F3"], owner["G3"] = "Oui", "non", "Atteinte limitée", "Officier d'état civil"
     book.save(sheet)
     result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--as-of", "2026-12-01"])
     assert result.exit_code == 0, result.output
@@ -119,8 +122,26 @@ def test_a_worksheet_goes_to_data_owners_and_comes_back(runner: Any, tmp_path: P
     assert api.load(inventory).inventory.datasets[0].assessment.harm_if_breached == "no"
 
 
-@pytest.mark.parametrize("lang, words", [("en", "qualify!D3: expected yes, no or unknown"),
-                                         ("fr", "qualify!D3 : réponse attendue : yes, no ou unknown")])
+@pytest.mark.parametrize("answer", ["yes", "ne sait pas", "NSP", "unknown"])
+def test_a_worksheet_answer_is_read_as_a_code_or_as_a_word_for_it_in_either_language(
+        runner: Any, tmp_path: Path, answer: str) -> None:
+    from openpyxl import load_workbook
+
+    inventory = tmp_path / "minimal.yaml"
+    shutil.copy(MINIMAL, inventory)
+    sheet = tmp_path / "q.xlsx"
+    runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet), "--lang", "en"])
+    book = load_workbook(sheet)
+    book["Qualification"]["D3"], book["Qualification"]["E3"] = answer, "yes"
+    book.save(sheet)
+    result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--as-of", "2026-12-01"])
+    assert result.exit_code == 0, result.output
+    assessment = api.load(inventory).inventory.datasets[0].assessment
+    assert assessment.secret_or_essential_mission == ("yes" if answer == "yes" else "unknown")
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Qualification!D3: expected yes, no or unknown"),
+                                         ("fr", "Qualification!D3 : réponse attendue : oui, non ou ne sait pas")])
 def test_a_worksheet_answer_that_is_not_yes_no_or_unknown_is_refused_with_its_cell(
         runner: Any, tmp_path: Path, lang: str, words: str) -> None:
     from openpyxl import load_workbook
@@ -130,12 +151,30 @@ def test_a_worksheet_answer_that_is_not_yes_no_or_unknown_is_refused_with_its_ce
     sheet = tmp_path / "q.xlsx"
     runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet)])
     book = load_workbook(sheet)
-    book["qualify"]["D3"], book["qualify"]["E3"] = "peut-être", "yes"
+    book["Qualification"]["D3"], book["Qualification"]["E3"] = "peut-être", "yes"
     book.save(sheet)
     result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--lang", lang])
     assert result.exit_code == 2
     assert words in result.output.replace("\xa0", " ").replace("\u202f", " ")
     assert inventory.read_text(encoding="utf-8") == MINIMAL.read_text(encoding="utf-8")
+
+
+def test_every_refused_answer_is_said_on_its_own_line(runner: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    inventory = tmp_path / "minimal.yaml"
+    shutil.copy(MINIMAL, inventory)
+    sheet = tmp_path / "q.xlsx"
+    runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet)])
+    book = load_workbook(sheet)
+    book["Qualification"]["D3"], book["Qualification"]["E3"] = "peut-être", "yes"
+    book["Qualification"]["A4"], book["Qualification"]["D4"], book["Qualification"]["E4"] = "absent", "yes", "no"
+    book.save(sheet)
+    result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "<U+000A>" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert any("Qualification!D3" in line for line in lines) and any("absent" in line for line in lines)
 
 
 def test_upgrade_rewrites_v1_sensitive_as_particular_sensitivity_yes_with_a_comment_to_review() -> None:

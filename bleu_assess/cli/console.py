@@ -159,7 +159,10 @@ def error(message: str, hint: str | None = None, lang: str | None = None, prefix
 
     lang = lang or settings.lang or "en"
     console = err()
-    console.print((prefix("cli.error_prefix", lang) if prefixed else "") + visible(message), style="bold red")
+    # A message of several lines (one per problem) keeps its lines; within each, what would act
+    # on the terminal is shown, not obeyed.
+    shown = "\n".join(visible(line) for line in message.split("\n"))
+    console.print((prefix("cli.error_prefix", lang) if prefixed else "") + shown, style="bold red")
     if hint:
         console.print(prefix("cli.hint_prefix", lang) + visible(hint), style="yellow")
 

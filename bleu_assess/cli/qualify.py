@@ -40,8 +40,12 @@ def qualify(
     pending = editable.unqualified()
     say = console.err().print
     if worksheet:
+        from bleu_assess.render.i18n import label
+
         labels = {c: t(f"qualify.col_{c}", language) for c in sensitivity.WORKSHEET_COLUMNS}
-        output.write_atomic(worksheet, sensitivity.write_worksheet(pending, labels), [path])
+        choices = {a: t(f"qualify.choice_{a}", language) for a in sensitivity.ANSWERS}
+        output.write_atomic(worksheet, sensitivity.write_worksheet(
+            pending, labels, choices, lambda code: label("classification", code, language)), [path])
         say(t("qualify.worksheet_written", language, path=worksheet, count=len(pending)))
         return
     if from_worksheet:

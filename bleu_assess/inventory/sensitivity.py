@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from bleu_assess.errors import InputError, option_error
+from bleu_assess.inventory.labels import code_for_word
 
 CRITERIA = ("secret_or_essential_mission", "harm_if_breached")
+ANSWERS = ("yes", "no", "unknown")  # a criterion's answer (model.SENSITIVITY_ANSWERS)
+SHEET = "Qualification"  # the worksheet's sheet, the same word in French and English
 # Classes that cannot be of particular sensitivity as the doctrine defines it (nothing secret),
 # and classified data, which has its own regime (IGI 1300): not walked through.
 NOT_ASKED = ("public", "classified")
@@ -135,21 +138,25 @@ class Editable:
         return buffer.getvalue()
 
 
-def write_worksheet(datasets: list[Any], labels: dict[str, str]) -> bytes:
-    """An xlsx worksheet for data owners: one row per dataset, the two criteria as yes/no/unknown
-    drop-downs, rationale, signer and date to fill in. `labels` heads the columns."""
+def write_worksheet(datasets: list[Any], labels: dict[str, str], answers: dict[str, str],
+                    classification: Callable[[str], str]) -> bytes:
+    """An xlsx worksheet for data owners, sheet « Qualification »: one row per dataset (its
+    classification worded by `classification`), the two criteria as drop-downs of `answers`
+    (code -> the reader's word: « oui », « non », « ne sait pas »), rationale, signer and date
+    to fill in. `labels` heads the columns; row 2 holds the codes read back."""
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "qualify"
+    sheet.title = SHEET
     sheet.append([labels[c] for c in WORKSHEET_COLUMNS])
     sheet.append(list(WORKSHEET_COLUMNS))  # the codes read back, whatever the language of the headers
     for d in datasets:
-        sheet.append([str(d.get("id")), str(d.get("name") or d.get("id")), str(d.get("classification") or ""),
+        code = d.get("classification")
+        sheet.append([str(d.get("id")), str(d.get("name") or d.get("id")), classification(str(code)) if code else "",
                       "", "", "", "", ""])
-    choice = DataValidation(type="list", formula1='"yes,no,unknown"', allow_blank=True)
+    choice = DataValidation(type="list", formula1='"' + ",".join(answers[a] for a in ANSWERS) + '"', allow_blank=True)
     sheet.add_data_validation(choice)
     if datasets:
         choice.add(f"D3:E{len(datasets) + 2}")
@@ -162,8 +169,10 @@ def write_worksheet(datasets: list[Any], labels: dict[str, str]) -> bytes:
 
 def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
     """Answers read back from a worksheet (rows with both criteria left blank are skipped) and the
-    cells of each row whose answer is not yes, no or unknown (`qualify!D3, E3`: the caller words
-    them, `qualify.bad_answer`). Raises UsageError when it is not a qualify worksheet."""
+    cells of each row whose answer is not one (`Qualification!D3, E3`: the caller words them,
+    `qualify.bad_answer`). An answer is its code (yes, no, unknown) or a word for it in either
+    language (« oui », « Non », « ne sait pas »: inventory/labels.code_for_word). Raises
+    UsageError when it is not a qualify worksheet."""
     import zipfile
 
     from openpyxl import load_workbook
@@ -179,19 +188,21 @@ def read_worksheet(path: str, today: str) -> tuple[list[Answer], list[str]]:
         raise
     except Exception as exc:  # not a workbook, or a broken one
         raise option_error("worksheet_unreadable", with_hint=False, path=path, error=str(exc)) from None
-    sheet = book["qualify"] if "qualify" in book.sheetnames else book.active
+    # « qualify »: the sheet's name before it was worded.
+    sheet = next((book[n] for n in (SHEET, "qualify") if n in book.sheetnames), book.active)
     rows = list(sheet.iter_rows(values_only=True))
     if len(rows) < 2 or tuple(rows[1][:len(WORKSHEET_COLUMNS)]) != WORKSHEET_COLUMNS:
         raise option_error("not_a_worksheet", path=path)
     answers, problems = [], []
     for number, row in enumerate(rows[2:], start=3):
         cells = dict(zip(WORKSHEET_COLUMNS, (_cell(v) for v in row)))
-        criteria = [cells.get(c) or "" for c in CRITERIA]
-        if not any(criteria):
+        written = [cells.get(c) or "" for c in CRITERIA]
+        if not any(written):
             continue
-        bad = [f"{'DE'[i]}{number}" for i, v in enumerate(criteria) if v not in ("yes", "no", "unknown")]
+        criteria = [v if v in ANSWERS else code_for_word(v, ANSWERS) or "" for v in written]
+        bad = [f"{'DE'[i]}{number}" for i, v in enumerate(criteria) if not v]
         if bad:
-            problems.append(f"qualify!{', '.join(bad)}")
+            problems.append(f"{sheet.title}!{', '.join(bad)}")
             continue
         answers.append(Answer(str(cells["id"]), criteria[0], criteria[1], cells.get("rationale") or None,
                               cells.get("assessed_by") or None, cells.get("assessed_on") or today))
