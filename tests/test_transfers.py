@@ -285,3 +285,27 @@ def test_the_dpf_covers_transfers_to_the_united_states_only(
         found = rules_of(result.item(item_id))
         assert ("RES-GDPR-002" in found) is access_finding, found
         assert ("RES-GDPR-001" in found or "RES-GDPR-004" in found) is storage_finding, found
+
+
+def test_the_support_finding_names_only_the_providers_whose_staff_work_outside_the_eea(
+        write_inventory: Any) -> None:
+    # The patient file is shared by an application at a French host and one at a US SaaS with
+    # staff in India: the French host's staff work in France, and the message says so by not
+    # naming it (extraterritorial@1.2; 1.1 named every provider involved).
+    inventory = {
+        "format": "bleu-assess/v2",
+        "organisation": {"name": "GHT", "type": "health-establishment"},
+        "providers": [{"id": "gcs", "name": "GCS e-santé", "kind": "public-community", "headquarters": "FR",
+                       "regions": ["FR"], "support_regions": ["FR"]},
+                      {"id": "rdv", "name": "SchedulePro", "kind": "commercial", "headquarters": "US",
+                       "regions": ["IE"], "support_regions": ["US", "IN"], "transfer_basis": "scc"}],
+        "applications": [{"id": "dpi", "name": "DPI", "datasets": ["patients"],
+                          "hosting": {"model": "iaas", "provider": "gcs"}},
+                         {"id": "agenda", "name": "Agenda", "datasets": ["patients"],
+                          "hosting": {"model": "saas", "provider": "rdv"}}],
+        "datasets": [{"id": "patients", "name": "Patients", "classification": "personal"}],
+    }
+    result = api.scan(write_inventory(inventory), as_of="2026-12-02", lang="en")
+    support = [f for f in result.item("patients").findings if "EXT-SUP-001" in f.rule_ids]
+    assert len(support) == 1
+    assert "SchedulePro" in support[0].message and "GCS" not in support[0].message, support[0].message

@@ -38,6 +38,7 @@ REFERENCES: dict[str, str] = {
     "providers.non_adequate_jurisdiction": "country", "provider.contract_law": "country",
     "hosting.provider": "provider", "providers.involved": "provider", "providers.hds_exempt": "provider",
     "providers.without_hds": "provider", "providers.unknown_headquarters": "provider",
+    "providers.support_outside_eea": "provider",
     "dependencies.unknown_providers": "provider",
     "flows.sends_to_exposed": "application", "flows.receives_from": "application",
     "data.shared_with_exposed": "application", "platform.id": "platform", "platform.pending": "platform",

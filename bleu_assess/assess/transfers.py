@@ -106,14 +106,17 @@ class Transfers:
     def subsets(self) -> dict[str, Callable[[str], bool]]:
         """The providers.* facts naming those of an item's providers (by id) subject to a
         non-adequate jurisdiction, seated outside the EU, subject to declared non-EU
-        jurisdictions: by the test a provider passes (an item's facts hold the providers
-        involved that pass it, in order: analysis.py)."""
+        jurisdictions, whose support staff work from outside the EEA: by the test a provider
+        passes (an item's facts hold the providers involved that pass it, in order: analysis.py)."""
         def passes(at: int) -> Callable[[str], bool]:
             return lambda pid: pid in self.providers and bool(self._traits(pid)[at])
 
-        return {name: passes(at) for at, name in enumerate(("providers.non_adequate_jurisdiction",
-                                                              "providers.non_eu_seat",
-                                                              "providers.non_eu_jurisdictions"), 3)}
+        tests = {name: passes(at) for at, name in enumerate(("providers.non_adequate_jurisdiction",
+                                                               "providers.non_eu_seat",
+                                                               "providers.non_eu_jurisdictions"), 3)}
+        tests["providers.support_outside_eea"] = lambda pid: pid in self.providers and bool(
+            self._traits(pid)[2] - self.eea)
+        return tests
 
     def _regions(self, regions: tuple[str, ...], support: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str],
                                                                                   dict[str, Any]]:

@@ -225,6 +225,8 @@ _TABLE = (
     Fact("providers.non_eu_seat", BOTH, "list", "involved providers seated outside the EU"),
     Fact("providers.non_eu_jurisdictions", BOTH, "list",
          "involved providers declaring `non_eu_jurisdictions` outside the EEA"),
+    Fact("providers.support_outside_eea", BOTH, "list",
+         "involved providers whose support staff work from outside the EEA (their `support_regions`)"),
     Fact("provider.eu_seat", APP, "bool",
          "the hosting provider is seated in the EU (SecNumCloud §19.6.a); null when not declared"),
     Fact("provider.transfer_basis", APP, "string", "as declared (offer, else provider)"),
