@@ -35,7 +35,7 @@ REFERENCES: dict[str, str] = {
     "provider.headquarters": "country", "data.transfer_regions": "country", "support.transfer_regions": "country",
     "support.non_eu_regions": "country", "data.regions": "country", "data.storage_regions": "country",
     "data.non_eu_regions": "country", "data.admin_regions": "country", "provider.non_eu_jurisdictions": "country",
-    "providers.non_adequate_jurisdiction": "country", "provider.contract_law": "country",
+    "providers.non_adequate_jurisdiction": "provider", "provider.contract_law": "country",
     "hosting.provider": "provider", "providers.involved": "provider", "providers.hds_exempt": "provider",
     "providers.without_hds": "provider", "providers.unknown_headquarters": "provider",
     "providers.support_outside_eea": "provider",
