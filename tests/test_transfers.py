@@ -312,17 +312,22 @@ def test_the_support_finding_names_only_the_providers_whose_staff_work_outside_t
 
 
 def test_the_providers_under_a_third_country_s_law_are_named_not_coded(write_inventory: Any) -> None:
-    # HDS EXI 30 names the hosts subject to a law without adequacy: by their names, as every
-    # provider list of a message (assess/naming.py), never by their inventory ids.
+    # HDS EXI 30 names the providers subject to a law without adequacy (here the US subprocessor
+    # of a French host): by their names, as every provider list of a message (assess/naming.py),
+    # never by their inventory ids.
     inventory = {
         "format": "bleu-assess/v2",
         "organisation": {"name": "CHU", "type": "health-establishment"},
-        "providers": [{"id": "rdvsaas", "name": "SchedulePro Inc.", "kind": "commercial", "headquarters": "US",
-                       "regions": ["IE"], "hds_activities": [1, 2, 3, 4, 5, 6]}],
-        "applications": [{"id": "agenda", "name": "Agenda", "datasets": ["rdv"],
-                          "hosting": {"model": "saas", "provider": "rdvsaas"}}],
+        "providers": [{"id": "hds-fr", "name": "Hébergeur HDS", "kind": "commercial", "headquarters": "FR",
+                       "regions": ["FR"], "hds_activities": [1, 2, 3, 4, 5, 6],
+                       "subprocessors": [{"id": "cdnus", "role": "cdn", "data_access": "data"}]},
+                      {"id": "cdnus", "name": "EdgeCache Inc.", "kind": "commercial", "headquarters": "US",
+                       "regions": ["FR"]}],
+        "applications": [{"id": "portail", "name": "Portail patients", "datasets": ["rdv"],
+                          "hosting": {"model": "saas", "provider": "hds-fr"}}],
         "datasets": [{"id": "rdv", "name": "Rendez-vous", "classification": "health"}],
     }
     result = api.scan(write_inventory(inventory), as_of="2026-12-02", lang="fr")
-    exi30 = [f for f in result.item("agenda").findings if "HDS-EXI30-001" in f.rule_ids]
-    assert exi30 and "SchedulePro Inc." in exi30[0].message and "rdvsaas" not in exi30[0].message
+    exi30 = [f for f in result.item("portail").findings if "HDS-EXI30-001" in f.rule_ids]
+    assert exi30 and "EdgeCache Inc." in exi30[0].message and "cdnus" not in exi30[0].message, \
+        [f.message for f in exi30]
