@@ -220,3 +220,14 @@ def test_the_executive_report_leaves_the_matrix_and_the_catalogue_to_the_technic
     assert result.exit_code == 0, result.output
     html = target.read_text(encoding="utf-8")
     assert 'id="fit"' not in html and 'id="catalogue"' not in html
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown"])
+def test_exposure_paths_name_their_steps(runner, tmp_path: Path, fmt: str) -> None:
+    # A path reads « Messagerie → Microsoft », not `messagerie → provider:microsoft-365`.
+    target = tmp_path / f"report.{'md' if fmt == 'markdown' else 'html'}"
+    result = runner.invoke(app, ["report", str(EXAMPLES / "chu-exemple.yaml"), "-f", fmt, "-o", str(target),
+                                 "--audience", "technical", "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert "→" in text and "provider:" not in text

@@ -8,6 +8,7 @@ report shows the same paths as text (nothing is lost, the picture is)."""
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -248,5 +249,14 @@ def _inline(svg: str, diagram: Diagram, title: str, desc: str) -> str:
     # Inline in HTML: no namespace declarations (and no address in the body), no graph title "G".
     svg = re.sub(r'\s*xmlns(:xlink)?="[^"]*"', "", svg)
     svg = svg.replace("<title>G</title>\n", "", 1)
+    # A node's or an edge's tooltip: its names (« Messagerie → Microsoft 365 »), not the graph's
+    # ids (`application:messagerie->provider:microsoft-365`).
+    names = {node: text for node, (_, text) in diagram.nodes.items()}
+
+    def named(m: re.Match[str]) -> str:
+        ends = html.unescape(m.group(1)).split("->")
+        return f"<title>{escape(' → '.join(names.get(end, end) for end in ends))}</title>"
+
+    svg = re.sub(r"<title>([^<]*)</title>", named, svg)
     head = f'<title id="{chart}-title">{escape(title)}</title><desc id="{chart}-desc">{escape(desc)}</desc>'
     return re.sub(r"(<svg[^>]*>)", lambda m: m.group(1) + head, svg, count=1).strip()

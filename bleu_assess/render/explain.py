@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from bleu_assess.assess.naming import sources
+from bleu_assess.assess.naming import Referrer, sources
 from bleu_assess.assess.results import ItemVerdict
 from bleu_assess.render import findings_words
 from bleu_assess.render.i18n import label, t
@@ -93,10 +93,12 @@ def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: lis
                 f"({verdict.exposure.score})")
     if not verdict.exposure.paths:
         tree.add(t("scan.no_exposure", lang))
+    named = Referrer(inv)
     for path in verdict.exposure.paths:
         branch = tree
-        for node in path:
-            branch = branch.add(node)
+        for node in path:  # its name, then the id the inventory gives it
+            name = named("path", node)
+            branch = branch.add(Text(node if name == node else f"{name} ({node})"))
     parts.extend([tree, fact_table])
     if inv.catalogue is not None:
         from bleu_assess.render.catalogue import explain_block

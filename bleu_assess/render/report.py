@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from bleu_assess import gcpause
+from bleu_assess.assess.naming import Referrer
 from bleu_assess.assess.results import Finding, ItemVerdict, PlanResult, ScanResult, worded_findings
 from bleu_assess.clock import reference_moment
 from bleu_assess.inventory.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
@@ -120,6 +121,8 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         "summary": summary, "executive": executive, "top_rules": top_rules, "charts": chart_list,
         "applications": report_parts.Records(apps, _item), "datasets": report_parts.Records(datasets, _item),
         "plan": plan, "app_names": {a.id: a.name for a in inventory.applications},
+        # An exposure path's steps by their names (`provider:ms365` -> « Microsoft 365 »).
+        "path_names": lambda steps, named=Referrer(inventory): [named("path", s) for s in steps],
         "platforms": {a.id: a.platform for a in scan.applications},
         "label": lab, "severity_rank": SEVERITY_RANK,
         # templates/report/catalogue.*.j2: the catalogue used and the fit matrix (issue 20).
