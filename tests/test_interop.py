@@ -307,3 +307,25 @@ def test_the_workbook_template_is_refused_under_a_name_that_is_not_xlsx(runner: 
     assert result.exit_code == 2
     assert "classeur Excel, à écrire dans un fichier .xlsx" in result.output
     assert not target.exists()
+
+
+def test_a_required_value_left_empty_is_refused_at_its_own_cell(tmp_path: Path, runner: Any) -> None:
+    # The name of the second application, and the provider its iaas hosting needs, are empty:
+    # each error names the cell to fill (B3, F3), not the whole row.
+    workbook = tmp_path / "template.xlsx"
+    assert runner.invoke(app, ["export", "template", "-o", str(workbook), "--lang", "fr"]).exit_code == 0
+    book = load_workbook(workbook)
+    book[sheet_title("organisation", "fr")].append(["CHU", "FR", "health-establishment"])
+    apps = book[sheet_title("applications", "fr")]
+    header = [cell.value for cell in apps[1]]
+    model = header.index("hébergement - modèle")
+    provider = get_column_letter(header.index("hébergement - fournisseur") + 1)
+    for values in (["dpi", "Dossier patient"], ["rdv", None]):
+        row = [*values, *[None] * (len(header) - 2)]
+        row[model] = "on-premises" if values[0] == "dpi" else "iaas"
+        apps.append(row)
+    book.save(workbook)
+    result = runner.invoke(app, ["import", "xlsx", str(workbook), "-o", str(tmp_path / "i.yaml"), "--lang", "fr"])
+    assert result.exit_code == 2, result.output
+    assert "applications!B3" in result.output and f"applications!{provider}3" in result.output, result.output
+    assert not (tmp_path / "i.yaml").exists()

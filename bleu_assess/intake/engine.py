@@ -623,6 +623,13 @@ def _check(run: Run) -> None:
         run.result.notes.append(Note("validation", _relocate(run, warning)))
 
 
+# The field a validation error says is missing, from its code and parameters (inventory/validate.py).
+_MISSING: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "validate.missing_field": lambda params: params.get("field"),
+    "validate.missing_provider": lambda params: "provider",
+}
+
+
 def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
     match = re.match(r"^(\w+)(?:\[(\d+)\])?\.?(.*)$", diag.field)
     if match:
@@ -630,6 +637,10 @@ def _relocate(run: Run, diag: Diagnostic) -> Diagnostic:
         origin = run.origins.get((section, index))
         if origin:
             path = re.sub(r"\[\d+\]$", "", rest)
+            missing = _MISSING.get(diag.code or "", lambda _: None)(dict(diag.params or ()))
+            if isinstance(missing, str):
+                # A required field left empty: the cell where it belongs, when the table has its column.
+                path = ".".join(filter(None, (path, missing)))
             position = origin.positions.get(path)
             # Still a code, worded on display.
             return origin.sheet.locate(origin.row, position, rest or section, diag.message, diag.severity,
