@@ -225,6 +225,28 @@ def test_a_wave_ending_after_a_qualification_expiry_it_must_meet_is_warned(write
     assert inventory_deadlines(hosted(write_inventory)[0]) == [], "no dated field, no deadline"
 
 
+def test_an_application_that_stays_has_no_deadline_to_leave_its_host(write_inventory: Any) -> None:
+    # The web site stays where it is (strategy retain): its host's qualification ending is no
+    # date its move must meet, since it makes none (new-user trial: « à respecter par les vagues »).
+    inventory_data = {
+        "format": "bleu-assess/v2",
+        "organisation": {"name": "GHT", "country": "FR", "type": "health-establishment"},
+        "providers": [{"id": "ovh", "name": "OVHcloud", "kind": "commercial", "headquarters": "FR", "regions": ["FR"],
+                       "qualifications": [{"id": "secnumcloud-3.2", "since": "2024-01-01", "until": "2027-02-01"}]}],
+        "applications": [{"id": "site", "name": "Site internet", "strategy": "retain", "datasets": ["pub"],
+                          "hosting": {"model": "iaas", "provider": "ovh"}},
+                         {"id": "gmao", "name": "GMAO", "datasets": ["pub"], "effort": 5,
+                          "hosting": {"model": "iaas", "provider": "ovh"}}],
+        "datasets": [{"id": "pub", "name": "Public", "classification": "public", "particular_sensitivity": "no"}],
+    }
+    inventory = api.load(write_inventory(inventory_data)).inventory
+    plan = api.plan(api.assess(inventory, lang="en"), api.graph(inventory))
+    assert "site" in {s.id for s in plan.staying}
+    for deadline in inventory_deadlines(inventory, plan):
+        assert "site" not in deadline.applications, deadline
+    assert [d.applications for d in inventory_deadlines(inventory)] == [("gmao", "site")], "without a plan: all hosted"
+
+
 def test_a_landing_zone_whose_required_qualification_ends_before_the_wave_is_warned(write_inventory: Any) -> None:
     qualified = {"qualifications": [{"id": "secnumcloud-3.2", "since": "2024-01-01", "until": "2027-01-05"}],
                  "pending_qualifications": []}

@@ -156,7 +156,7 @@ def inventory_deadlines(inventory: Inventory, plan: PlanResult | None = None) ->
     v1 inventory declares none).
 
     A qualification's `until` (`model.Qualification`, on a provider or an offer in `platforms`)
-    constrains the applications hosted there today and, given the `plan`, those its waves land on
+    constrains the applications hosted there today (given the `plan`, those its waves move) and those its waves land on
     that offer for a target that requires it (rulesets/verdicts.yaml `target_requirements`): each
     must have moved while it holds. An offer that carries its provider's qualifications, as in
     v1, is not counted twice. A derogation's `until` constrains the applications it covers and
@@ -181,7 +181,10 @@ def inventory_deadlines(inventory: Inventory, plan: PlanResult | None = None) ->
         hosted = set(_hosted_on(inventory, holder.id))
         for qualification in holder.qualifications or ():
             until = _date(qualification.until)
-            constrained = hosted | {a for a, needed in landing.get(holder.id, ()) if qualification.id in needed}
+            # Given a plan, of those hosted there today only the ones its waves move: one that stays
+            # has no move to make before the date (the plan says why it stays).
+            leaving = hosted & moving if plan is not None else hosted
+            constrained = leaving | {a for a, needed in landing.get(holder.id, ()) if qualification.id in needed}
             if until is not None and constrained:
                 out.append(Deadline(until, "qualification-expiry", f"{holder.id}:{qualification.id}",
                                     tuple(sorted(constrained)), must_meet=True))
