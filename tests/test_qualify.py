@@ -122,18 +122,25 @@ def test_a_worksheet_goes_to_data_owners_and_comes_back(runner: Any, tmp_path: P
     assert api.load(inventory).inventory.datasets[0].assessment.harm_if_breached == "no"
 
 
-@pytest.mark.parametrize("answer", ["yes", "ne sait pas", "NSP", "unknown"])
-def test_a_worksheet_answer_is_read_as_a_code_or_as_a_word_for_it_in_either_language(
-        runner: Any, tmp_path: Path, answer: str) -> None:
+def answered(runner: Any, tmp_path: Path, cells: dict[str, str], lang: str = "en") -> tuple[Path, Path]:
+    """The minimal inventory and its worksheet (written in `lang`) with `cells` filled in."""
     from openpyxl import load_workbook
 
     inventory = tmp_path / "minimal.yaml"
     shutil.copy(MINIMAL, inventory)
     sheet = tmp_path / "q.xlsx"
-    runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet), "--lang", "en"])
+    assert runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet), "--lang", lang]).exit_code == 0
     book = load_workbook(sheet)
-    book["Qualification"]["D3"], book["Qualification"]["E3"] = answer, "yes"
+    for cell, value in cells.items():
+        book["Qualification"][cell] = value
     book.save(sheet)
+    return inventory, sheet
+
+
+@pytest.mark.parametrize("answer", ["yes", "ne sait pas", "NSP", "unknown"])
+def test_a_worksheet_answer_is_read_as_a_code_or_as_a_word_for_it_in_either_language(
+        runner: Any, tmp_path: Path, answer: str) -> None:
+    inventory, sheet = answered(runner, tmp_path, {"D3": answer, "E3": "yes"})
     result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--as-of", "2026-12-01"])
     assert result.exit_code == 0, result.output
     assessment = api.load(inventory).inventory.datasets[0].assessment
@@ -144,15 +151,7 @@ def test_a_worksheet_answer_is_read_as_a_code_or_as_a_word_for_it_in_either_lang
                                          ("fr", "Qualification!D3 : réponse attendue : oui, non ou ne sait pas")])
 def test_a_worksheet_answer_that_is_not_yes_no_or_unknown_is_refused_with_its_cell(
         runner: Any, tmp_path: Path, lang: str, words: str) -> None:
-    from openpyxl import load_workbook
-
-    inventory = tmp_path / "minimal.yaml"
-    shutil.copy(MINIMAL, inventory)
-    sheet = tmp_path / "q.xlsx"
-    runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet)])
-    book = load_workbook(sheet)
-    book["Qualification"]["D3"], book["Qualification"]["E3"] = "peut-être", "yes"
-    book.save(sheet)
+    inventory, sheet = answered(runner, tmp_path, {"D3": "peut-être", "E3": "yes"})
     result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--lang", lang])
     assert result.exit_code == 2
     assert words in result.output.replace("\xa0", " ").replace("\u202f", " ")
@@ -160,16 +159,8 @@ def test_a_worksheet_answer_that_is_not_yes_no_or_unknown_is_refused_with_its_ce
 
 
 def test_every_refused_answer_is_said_on_its_own_line(runner: Any, tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
-    inventory = tmp_path / "minimal.yaml"
-    shutil.copy(MINIMAL, inventory)
-    sheet = tmp_path / "q.xlsx"
-    runner.invoke(app, ["qualify", str(inventory), "--worksheet", str(sheet)])
-    book = load_workbook(sheet)
-    book["Qualification"]["D3"], book["Qualification"]["E3"] = "peut-être", "yes"
-    book["Qualification"]["A4"], book["Qualification"]["D4"], book["Qualification"]["E4"] = "absent", "yes", "no"
-    book.save(sheet)
+    inventory, sheet = answered(runner, tmp_path, {"D3": "peut-être", "E3": "yes", "A4": "absent", "D4": "yes",
+                                                   "E4": "no"})
     result = runner.invoke(app, ["qualify", str(inventory), "--from-worksheet", str(sheet), "--lang", "en"])
     assert result.exit_code == 2
     assert "<U+000A>" not in result.output
