@@ -28,6 +28,7 @@ from bleu_assess.intake.values import (
     Coerced,
     coerce,
     date_texts,
+    holds_dates,
     is_blank,
     is_code_of,
     means_unknown,
@@ -325,14 +326,6 @@ def _step(index: int, target: str, spec: Spec | None, translations: dict[str, An
             bool(spec and spec.enum and spec.type not in ("list", "free")), True)
 
 
-def _dated(spec: Spec) -> bool:
-    """Whether a field's cells hold dates: a date field, or a shorthand list whose mappings have
-    date fields (a qualification's `since` and `until`, written in the cell: values.date_texts)."""
-    item = spec.item
-    return spec.type == "date" or (spec.type == "list" and item is not None and item.shorthand
-                                   and any(field.type == "date" for field in item.fields.values()))
-
-
 def _date_orders(run: Run, sheet: Sheet, header_number: int, plan: list[_Step], where: dict[int, Any]) -> list[_Step]:
     """The steps of `plan`, each date column's reading its numeric dates (`30/11/2026`,
     `11-24-2026`, and those of a shorthand list's mappings: `{id: hds, until: 11/24/2026}`) in
@@ -346,7 +339,7 @@ def _date_orders(run: Run, sheet: Sheet, header_number: int, plan: list[_Step], 
     orders: dict[int, tuple[Order, dict[str, int]]] = {}  # by column: its order, and the first row of each text
     refused: set[int] = set()
     for index, target, spec, translations, *_ in plan:
-        if spec is None or not _dated(spec):
+        if spec is None or not holds_dates(spec):
             continue
         first_row: dict[str, int] = {}  # each text of the column, in reading order, and its first row
         for number, cells in sheet.rows:

@@ -427,18 +427,27 @@ def _flow_mapping(text: str) -> dict[Any, Any] | None:
     return value if isinstance(value, dict) else None
 
 
+def holds_dates(spec: Spec) -> bool:
+    """Whether a field's cells hold dates: a date field, or a shorthand list whose mappings have
+    date fields (a qualification's `since` and `until`, written in the cell)."""
+    item = spec.item
+    return spec.type == "date" or (spec.type == "list" and item is not None and item.shorthand
+                                   and any(field.type == "date" for field in item.fields.values()))
+
+
 def date_texts(raw: Any, spec: Spec) -> list[str]:
     """The dates written as text in a cell of a field of type `spec`, as `coerce` reads them: the
     cell of a date field, the date fields of the mappings of a shorthand list
     (`hds; {id: secnumcloud, since: 11/24/2025, until: 11/24/2026}`); none for other fields.
     The order of a column's numeric dates is decided from them (dates.column_order)."""
-    if raw.__class__ is not str:
+    if raw.__class__ is not str or not holds_dates(spec):
         return []
     if spec.type == "date":
         return [raw.strip()]
-    item = spec.item
-    if spec.type != "list" or item is None or not item.shorthand or "{" not in raw:
+    if "{" not in raw:
         return []
+    item = spec.item
+    assert item is not None  # holds_dates: a shorthand list
     dated = [name for name, field in item.fields.items() if field.type == "date"]
     texts = []
     for part in _top_level_parts(raw):
