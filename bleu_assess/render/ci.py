@@ -292,17 +292,14 @@ def _uncertainty(item: ItemVerdict, finding: Finding) -> dict[str, Any]:
 def _message(finding: Finding, lang: str) -> str:
     """The alert's text: message, remediation, the uncertainty of the legal basis, if any, and
     the mark of catalogue facts not all official with its legend (scan's words), if any."""
+    from bleu_assess.render.scan import confidence_meaning
+
     text = f"{finding.message} {t('scan.field', lang, name=t('scan.remediation', lang))} {finding.remediation}"
     if finding.uncertain:
         text += f" ({t('scan.field', lang, name=t('scan.uncertain', lang))} {finding.uncertain})"
     if finding.confidence:
-        text += f" ({_confidence_legend(lang)})"
+        text += f" ({confidence_meaning(lang)})"
     return text
-
-
-def _confidence_legend(lang: str) -> str:
-    """« † repose sur des faits du catalogue de sources secondaires… »: the mark and its meaning."""
-    return t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang))
 
 
 def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "high") -> str:
@@ -312,7 +309,7 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
     test case, so the item's location (`file:line`) is written in its `<system-out>`, which GitLab,
     Jenkins and Azure DevOps show with the test."""
     from bleu_assess.render.i18n import label
-    from bleu_assess.render.scan import confidence_mark, uncertain_mark
+    from bleu_assess.render.scan import confidence_mark, confidence_meaning, uncertain_mark
     from bleu_assess.render.summary import missing_facts
 
     where = item_locations(path)
@@ -329,7 +326,7 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
             attrs = f"name={quoteattr(f'{item.id} — {item.name}')} classname={quoteattr(f'{kind}s')}"
             # A verdict resting on catalogue facts not all official says so wherever the case shows.
             marked = f"\n{label('readiness', item.readiness, result.lang)}{confidence_mark(item.confidence, result.lang)}" \
-                f" — {_confidence_legend(result.lang)}" if item.confidence else ""
+                f" — {confidence_meaning(result.lang)}" if item.confidence else ""
             located = f"      <system-out>{_text(f'{file}:{line}{marked}')}</system-out>"
             failing = [f for f in item.findings if SEVERITY_RANK[f.severity] <= limit]
             if not failing and item.readiness == "unknown":  # not a pass: facts are missing to decide
@@ -348,7 +345,7 @@ def junit(result: ScanResult, path: str | os.PathLike[str], threshold: str = "hi
             body = "\n".join(f"[{f.severity}] {f.rule}: {f.message}{uncertain_mark(f, result.lang)}"
                              f"{confidence_mark(f.confidence, result.lang)}\n  → {f.remediation}" for f in failing)
             if any(f.confidence for f in failing):
-                body += f"\n{_confidence_legend(result.lang)}"
+                body += f"\n{confidence_meaning(result.lang)}"
             cases.append(f"    <testcase {attrs}>\n"
                          f"      <failure type={quoteattr(first.rule)} message={quoteattr(first.message)}>"
                          f"{_text(body)}</failure>\n{located}\n    </testcase>")

@@ -263,9 +263,11 @@ def coded_rows(diff: Diff, lang: str) -> list[CodedRow]:
 
 def legend(diff: Diff, lang: str) -> list[str]:
     """The legend of the catalogue-confidence mark, when a row shows it (scan's words)."""
+    from bleu_assess.render.scan import confidence_meaning
+
     if not (diff.confidence or any(f.confidence for f in diff.findings.values())):
         return []
-    return [t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang))]
+    return [confidence_meaning(lang)]
 
 
 def rows(diff: Diff, lang: str) -> list[tuple[str, str, str, str, str]]:

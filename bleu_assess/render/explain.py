@@ -11,7 +11,7 @@ from bleu_assess.assess.naming import Referrer, sources
 from bleu_assess.assess.results import ItemVerdict
 from bleu_assess.render import findings_words
 from bleu_assess.render.i18n import label, t
-from bleu_assess.render.scan import confidence_mark, uncertain_mark, undecided_mark
+from bleu_assess.render.scan import confidence_mark, confidence_meaning, uncertain_mark, undecided_mark
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -56,7 +56,7 @@ def render(verdict: ItemVerdict, trace: Trace, ig: InventoryGraph, rulesets: lis
     if verdict.undecided:  # verdicts resting on facts missing: provisional
         parts.append(Text(t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang)), style="italic"))
     if verdict.confidence or any(f.confidence for f in verdict.findings):
-        parts.append(Text(t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang)), style="italic"))
+        parts.append(Text(confidence_meaning(lang), style="italic"))
 
     def field(key: str) -> str:
         return t("scan.field", lang, name=t(f"scan.{key}", lang))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from bleu_assess.assess.fit import Cell, FitMatrix, Row
 from bleu_assess.render import l10n
 from bleu_assess.render.i18n import label, label_or_code, t
-from bleu_assess.render.scan import confidence_mark
+from bleu_assess.render.scan import confidence_mark, confidence_meaning
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -69,7 +69,7 @@ def legend(matrix: FitMatrix, lang: str) -> list[str]:
     if any(r.provisional for r in matrix.rows):
         lines.append(t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang)))
     if matrix.confidence:
-        lines.append(t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang)))
+        lines.append(confidence_meaning(lang))
     return lines
 
 

@@ -11,7 +11,7 @@ from bleu_assess.render import l10n, words
 from bleu_assess.render.findings_words import uncertain_rules
 from bleu_assess.render.graph_export import mermaid_node_id, mermaid_text
 from bleu_assess.render.i18n import label, t
-from bleu_assess.render.scan import confidence_mark, uncertain_mark
+from bleu_assess.render.scan import confidence_mark, confidence_meaning, uncertain_mark
 from bleu_assess.render.tabular import Coded, coded, coded_columns, csv_bytes, default_dialect
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def confidence_legend(plan: PlanResult, moving: dict[str, int], checklists: dict
     """The legend of the catalogue's mark (†), when a moving application's readiness or a task shows it."""
     shown = any(i.confidence for i in plan.scan.items if i.id in moving) or \
         any(task["confidence"] for tasks in checklists.values() for task in tasks)
-    return t("scan.confidence_legend", plan.scan.lang, mark=t("scan.confidence_mark", plan.scan.lang)) if shown else None
+    return confidence_meaning(plan.scan.lang) if shown else None
 
 
 def no_wave_line(plan: PlanResult) -> str:

@@ -17,6 +17,7 @@ from bleu_assess.clock import reference_moment
 from bleu_assess.inventory.model import CLASSIFICATIONS, CRITICALITIES, HOSTING_MODELS, Inventory
 from bleu_assess.render import charts, l10n
 from bleu_assess.render.i18n import label, t
+from bleu_assess.render.scan import confidence_meaning
 from bleu_assess.vocab import EXPOSURE_RANK, SEVERITY_RANK, ExposureLevel, Readiness, Scope
 
 AUDIENCES = ("executive", "technical")
@@ -114,7 +115,7 @@ def context(scan: ScanResult, plan: PlanResult, inventory: Inventory, audience: 
         "undecided_legend": (t("scan.undecided_legend", lang, mark=t("scan.undecided_mark", lang))
                              if any(i.undecided for i in scan.items) else None),
         # The legend of † wherever a finding shows it (its group's items; the docx's blockers).
-        "confidence_legend": (t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang))
+        "confidence_legend": (confidence_meaning(lang)
                               if any(i.confidence for i in scan.items) else None),
         "rulesets_not_in_force": [said[:1].upper() + said[1:] for r in scan.rulesets
                                   if (said := words.ruleset_warning(r, lang))],

@@ -134,6 +134,12 @@ def confidence_mark(confidence: str | None, lang: str) -> str:
     return " " + t("scan.confidence_mark", lang) if confidence else ""
 
 
+def confidence_meaning(lang: str) -> str:
+    """The legend of ' †' (« † repose sur des faits du catalogue de sources secondaires… »),
+    wherever a verdict, finding or offer shows the mark."""
+    return t("scan.confidence_legend", lang, mark=t("scan.confidence_mark", lang))
+
+
 def undecided_mark(item: ItemVerdict, dimension: str, lang: str) -> str:
     """' ?' after a verdict (`secnumcloud_scope`, `residency`, `exposure`, `target`) that rests on
     facts missing from the inventory (`item.undecided`): provisional, never shown as definite."""
@@ -154,7 +160,7 @@ def confidence_legend(result: ScanResult) -> list[str]:
         return []
     lines = [t("scan.catalogue_line", result.lang, **catalogue)]
     if any(i.confidence for i in result.items):
-        lines.append(t("scan.confidence_legend", result.lang, mark=t("scan.confidence_mark", result.lang)))
+        lines.append(confidence_meaning(result.lang))
     return lines
 
 
